@@ -1,0 +1,128 @@
+//! The syntax tree: JSON-like values with a span on every value and key. Nothing semantic lives here.
+
+use crate::doc::Doc;
+use crate::source::{FileId, Span};
+
+/// A value of the schema language: QAPI has no numbers and no `null`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub span: Span,
+    pub kind: ValueKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Str(String),
+    Bool(bool),
+    Array(Vec<Value>),
+    Object(Object),
+}
+
+/// An object: keys in source order, no duplicates (the parser rejects them).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object {
+    pub members: Vec<(Key, Value)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub span: Span,
+}
+
+impl Object {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.members.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    }
+
+    pub fn get_entry(&self, key: &str) -> Option<(&Key, &Value)> {
+        self.members.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v))
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(k, _)| k.name.as_str())
+    }
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            ValueKind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match &self.kind {
+            ValueKind::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object> {
+        match &self.kind {
+            ValueKind::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+}
+
+/// One top-level expression of a schema file, after `include` and `pragma` have been handled.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expression {
+    /// An `include` directive. It stays in the list (QEMU's model records where each include sits), even when the
+    /// file had been included before and so contributed nothing the second time.
+    Include(Include),
+    /// A definition: an object whose meta key (`struct`, `command`, ...) the expression checker will find.
+    Definition(DefinitionExpr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Include {
+    /// The whole directive.
+    pub span: Span,
+    /// The included file, as QEMU names it (`dirname(includer)` joined with the path).
+    pub name: String,
+    /// The included file, once read.
+    pub file: FileId,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefinitionExpr {
+    /// The whole expression; its start is the line QEMU reports semantic errors at.
+    pub span: Span,
+    pub object: Object,
+    /// Index into [`ParsedSchema::docs`] of the doc comment directly before this expression, if any.
+    pub doc: Option<usize>,
+}
+
+/// The pragmas in force. QEMU reads them after all parsing, so in effect they apply to the whole schema; a
+/// later pragma with the same name replaces the earlier value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pragmas {
+    pub doc_required: bool,
+    pub command_name_exceptions: Vec<String>,
+    pub command_returns_exceptions: Vec<String>,
+    pub documentation_exceptions: Vec<String>,
+    pub member_name_exceptions: Vec<String>,
+}
+
+/// What the parser hands to the expression checker: every expression and every doc block, in source order with
+/// includes expanded where they appear.
+#[derive(Clone, Debug, Default)]
+pub struct ParsedSchema {
+    pub expressions: Vec<Expression>,
+    pub docs: Vec<Doc>,
+    pub pragmas: Pragmas,
+}

@@ -1,0 +1,113 @@
+//! Reads QEMU QAPI schemas exactly as QEMU's own generator (`scripts/qapi`) reads them.
+//!
+//! The pipeline is text → AST ([`parser`]) → checked definitions ([`expr`]) → checked model ([`schema`]); each
+//! stage reads only the previous stage's plain output. [`dump`] prints the model in the format of QEMU's schema
+//! test suite.
+//!
+//! ```no_run
+//! let schema = qapi_parser::load("qapi/qapi-schema.json", &qapi_parser::Options::default())?;
+//! println!("{} files read", schema.sources().len());
+//! # Ok::<(), qapi_parser::LoadError>(())
+//! ```
+
+pub mod ast;
+pub mod definition;
+pub mod diagnostic;
+pub mod doc;
+pub mod dump;
+pub mod expr;
+pub mod parser;
+pub mod schema;
+pub mod source;
+
+use std::fmt;
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use schema::Schema;
+pub use source::{FileId, SourceFile, SourceMap, Span};
+
+/// Which rules apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// QEMU 9.2.4's rules, exactly: what `qapi-gen dump` and QEMU's test suite use.
+    Strict,
+    /// Any QEMU release's schema, or a downstream fork's, loads: older spellings (simple unions, `'type'` for
+    /// struct, C-expression conditions, old pragma names) are understood, and rules that concern only doc-comment
+    /// markup become warnings. Real semantic errors stay errors.
+    #[default]
+    Tolerant,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub mode: Mode,
+}
+
+impl Options {
+    pub fn strict() -> Options {
+        Options { mode: Mode::Strict }
+    }
+}
+
+/// A schema that failed to load: the first error, as QEMU reports only the first, with the files read so far.
+#[derive(Debug)]
+pub struct LoadError {
+    pub diagnostic: Diagnostic,
+    pub sources: SourceMap,
+    /// Warnings issued before the error (tolerant mode).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.diagnostic.display(&self.sources).fmt(f)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Load, check and model the schema whose main file is `path`. Included files are read relative to the file
+/// that includes them.
+pub fn load(path: impl AsRef<Path>, options: &Options) -> Result<Schema, LoadError> {
+    let mut sources = SourceMap::new();
+    let mut warnings = Vec::new();
+    let result = (|| {
+        let parsed = parser::parse_file(path.as_ref(), &mut sources, options, &mut warnings)?;
+        run_checks(parsed, &sources, options, &mut warnings)
+    })();
+    finish(result, sources, warnings)
+}
+
+/// Like [`load`], for a schema held in memory. `name` is the name errors give the file; `include` directives are
+/// read from the file system, relative to `name`.
+pub fn load_str(name: &str, text: &str, options: &Options) -> Result<Schema, LoadError> {
+    let mut sources = SourceMap::new();
+    let mut warnings = Vec::new();
+    let result = (|| {
+        let parsed = parser::parse_str(name, text, &mut sources, options, &mut warnings)?;
+        run_checks(parsed, &sources, options, &mut warnings)
+    })();
+    finish(result, sources, warnings)
+}
+
+fn run_checks(
+    parsed: ast::ParsedSchema,
+    sources: &SourceMap,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<schema::Model, Diagnostic> {
+    let items = expr::check(&parsed, options, warnings)?;
+    schema::Model::build(items, parsed.docs, parsed.pragmas, sources, options, warnings)
+}
+
+fn finish(
+    result: Result<schema::Model, Diagnostic>,
+    sources: SourceMap,
+    warnings: Vec<Diagnostic>,
+) -> Result<Schema, LoadError> {
+    match result {
+        Ok(model) => Ok(Schema::new(model, sources, warnings)),
+        Err(diagnostic) => Err(LoadError { diagnostic, sources, warnings }),
+    }
+}

@@ -1,0 +1,120 @@
+//! Source files and spans.
+//!
+//! Every AST node carries a [`Span`]: a byte range in one file of the [`SourceMap`]. Positions are turned into
+//! lines and columns only when a diagnostic is printed, so the hot path stores two integers per node.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range `start..end` in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span { file, start: start as u32, end: end as u32 }
+    }
+
+    /// The empty span at this span's start.
+    pub fn start_point(self) -> Span {
+        Span { end: self.start, ..self }
+    }
+}
+
+/// One schema file, as read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The name QEMU prints for this file: the main schema as named on the command line, an included file as the
+    /// including file's directory joined with the include path (not normalized, as QEMU does).
+    pub name: String,
+    /// The path the file was read from.
+    pub path: PathBuf,
+    /// The file's text; a final `\n` is added if missing, as QEMU does.
+    pub text: String,
+    /// Where this file was included from: the span of the `include` directive. `None` for the main file.
+    pub included_from: Option<Span>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: PathBuf, mut text: String, included_from: Option<Span>) -> SourceFile {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        SourceFile { name, path, text, included_from, line_starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: u32) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    /// Byte offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: u32) -> u32 {
+        self.line_starts[self.line(offset) as usize - 1]
+    }
+
+    /// The column QEMU prints for a parse error at `offset`: 1-based, counting characters, where a TAB maps
+    /// `col` to `(col + 7) % 8 + 1`. That is not real tab expansion, but it is what QEMU prints.
+    pub fn qemu_column(&self, offset: u32) -> u32 {
+        let start = self.line_start(offset) as usize;
+        let mut col = 1;
+        for ch in self.text[start..offset as usize].chars() {
+            col = if ch == '\t' { (col + 7) % 8 + 1 } else { col + 1 };
+        }
+        col
+    }
+
+    /// 1-based (line, column) with columns counted in characters, for people and editors.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let start = self.line_start(offset) as usize;
+        let col = self.text[start..offset as usize].chars().count() as u32 + 1;
+        (self.line(offset), col)
+    }
+}
+
+/// All files read for one schema, main file first, in the order they were first read.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(Arc::new(file));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
