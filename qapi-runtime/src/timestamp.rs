@@ -1,0 +1,44 @@
+use serde::{Deserialize, Serialize};
+
+/// The `timestamp` of a QMP event: seconds and microseconds since the Unix epoch, as QEMU sends them.
+///
+/// QEMU sends `{"seconds": -1, "microseconds": -1}` when it could not read the clock; [`Timestamp::time`] gives
+/// `None` then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Timestamp {
+    pub seconds: i64,
+    pub microseconds: i64,
+}
+
+impl Timestamp {
+    /// QEMU's "no time" value.
+    pub const NONE: Timestamp = Timestamp { seconds: -1, microseconds: -1 };
+
+    /// The time as a `SystemTime`, or `None` for QEMU's "no time" value (or any other negative value).
+    pub fn time(&self) -> Option<std::time::SystemTime> {
+        if self.seconds < 0 || !(0..1_000_000).contains(&self.microseconds) {
+            return None;
+        }
+        let d = std::time::Duration::new(self.seconds as u64, self.microseconds as u32 * 1000);
+        std::time::UNIX_EPOCH.checked_add(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_time_is_none() {
+        let t: Timestamp = serde_json::from_str(r#"{"seconds": -1, "microseconds": -1}"#).unwrap();
+        assert_eq!(t, Timestamp::NONE);
+        assert_eq!(t.time(), None);
+    }
+
+    #[test]
+    fn real_time_converts() {
+        let t: Timestamp = serde_json::from_str(r#"{"seconds": 1700000000, "microseconds": 250000}"#).unwrap();
+        let d = t.time().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap();
+        assert_eq!(d.as_millis(), 1_700_000_000_250);
+    }
+}
