@@ -1,1 +1,4 @@
 //! Rust code generation from a checked QAPI schema.
+
+#[cfg(feature = "cli")]
+pub mod cli;
