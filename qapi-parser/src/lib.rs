@@ -14,6 +14,7 @@ pub mod ast;
 pub mod definition;
 pub mod diagnostic;
 pub mod doc;
+pub mod doc_parser;
 pub mod dump;
 pub mod expr;
 pub mod parser;

@@ -1,0 +1,745 @@
+//! Doc comment blocks: a `##` ... `##` block read line by line and split into a [`Doc`].
+//!
+//! Strict mode follows QEMU 9.2's rules to the letter, including its quirks (a continuation line's indentation is
+//! checked only against the line right after the first indented one; an untagged paragraph merges into the
+//! preceding untagged section). Tolerant mode reads what older releases wrote — `Note:` and `Example:` sections,
+//! section text that is not indented, `=` headings anywhere — and turns each markup-only error into a warning.
+
+// `Diagnostic` is the project's one error type, returned by value through every stage.
+#![allow(clippy::result_large_err)]
+
+use crate::diagnostic::Diagnostic;
+use crate::doc::{ArgSection, Doc, Section};
+use crate::source::{FileId, SourceFile, Span};
+use crate::{Mode, Options};
+
+const MUST_END: &str = "documentation comment must end with '##'";
+
+/// Read the doc block whose opening `##` comment starts at byte `start` of `file`.
+///
+/// Returns the doc and the offset just past the closing `##` line's text. In tolerant mode a block that runs into
+/// something other than a comment ends there, with a warning, and the offset returned is where that thing starts.
+pub fn parse_doc_block(
+    file: &SourceFile,
+    id: FileId,
+    start: usize,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Doc, usize), Diagnostic> {
+    let rules = Rules {
+        tolerant: options.mode == Mode::Tolerant,
+        warnings,
+    };
+    let mut parser = DocParser {
+        lines: Lines::new(&file.text, id, start),
+        rules,
+        doc: Parts::new(id, start),
+    };
+    parser.read_block()?;
+    let end = parser.lines.block_end;
+    let doc = parser
+        .doc
+        .finish(Span::new(id, start, end), &mut parser.rules)?;
+    Ok((doc, end))
+}
+
+/// Where markup errors go: returned in strict mode, kept as warnings in tolerant mode.
+struct Rules<'w> {
+    tolerant: bool,
+    warnings: &'w mut Vec<Diagnostic>,
+}
+
+impl Rules<'_> {
+    /// Fail in strict mode; in tolerant mode record a warning and let the caller recover.
+    fn reject(&mut self, diag: Diagnostic) -> Result<(), Diagnostic> {
+        if self.tolerant {
+            self.warnings.push(diag.as_warning());
+            Ok(())
+        } else {
+            Err(diag)
+        }
+    }
+}
+
+/// Python's `str.isspace()`, which QEMU's lexer and its `\s` patterns use.
+fn py_isspace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+fn rstrip(s: &str) -> &str {
+    s.trim_end_matches(py_isspace)
+}
+
+/// Number of leading whitespace characters (QEMU counts characters, not bytes).
+fn indent_of(s: &str) -> usize {
+    s.chars().take_while(|&c| py_isspace(c)).count()
+}
+
+/// `@name: text` at the start of a line: the name (anything up to the first colon) and the text after the colon
+/// and its following spaces.
+fn at_name_colon(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix('@')?;
+    let colon = rest.find(':')?;
+    Some((&rest[..colon], rest[colon + 1..].trim_start_matches(' ')))
+}
+
+/// A section tag at the start of a line: the tag and the text after `Tag:` and its following spaces. A tag
+/// followed by `::` is rST markup, not a section.
+fn section_tag(line: &str) -> Option<(&str, &str)> {
+    // Longer spellings first, as QEMU's `Notes?` tries the plural first.
+    const TAGS: [&str; 8] = [
+        "Returns", "Errors", "Since", "Notes", "Note", "Examples", "Example", "TODO",
+    ];
+    TAGS.iter().find_map(|tag| {
+        let rest = line.strip_prefix(tag)?;
+        if rest.starts_with("::") {
+            return None;
+        }
+        let text = rest.strip_prefix(':')?;
+        Some((&line[..tag.len()], text.trim_start_matches(' ')))
+    })
+}
+
+/// Tags QEMU 9.2 rejects with a pointer to rST markup; older releases used them as sections.
+fn retired_tag_message(tag: &str) -> Option<String> {
+    if tag.starts_with("Note") {
+        Some(format!(
+            "The '{tag}' section is no longer supported. Please use rST's '.. note::' or '.. admonition:: notes' \
+             directives, or another suitable admonition instead."
+        ))
+    } else if tag.starts_with("Example") {
+        Some(format!(
+            "The '{tag}' section is no longer supported. Please use the '.. qmp-example::' directive, or other \
+             suitable markup instead."
+        ))
+    } else {
+        None
+    }
+}
+
+/// The comment lines of a block, read with the lexer's rules: between the lines only whitespace may appear.
+struct Lines<'a> {
+    text: &'a str,
+    file: FileId,
+    cursor: usize,
+    /// The current token: `tok..tok_end`.
+    tok: usize,
+    tok_end: usize,
+    /// Set once the block has ended; then no more lines are read.
+    done: bool,
+    block_end: usize,
+}
+
+/// What the lexer found next.
+enum Token<'a> {
+    Comment(&'a str),
+    /// Anything else, or the end of the file, at `tok`.
+    Other,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str, file: FileId, start: usize) -> Lines<'a> {
+        let start = start.min(text.len());
+        Lines {
+            text,
+            file,
+            cursor: start,
+            tok: start,
+            tok_end: start,
+            done: false,
+            block_end: start,
+        }
+    }
+
+    /// The current token.
+    fn span(&self) -> Span {
+        Span::new(self.file, self.tok, self.tok_end)
+    }
+
+    fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::parse(self.span(), message)
+    }
+
+    /// The lexer's next token, as QEMU reads it inside a doc block (comments are tokens, whitespace is skipped).
+    fn next_token(&mut self) -> Token<'a> {
+        loop {
+            let Some(c) = self.text[self.cursor..].chars().next() else {
+                self.tok = self.text.len().saturating_sub(1);
+                self.tok_end = self.tok;
+                return Token::Other;
+            };
+            self.tok = self.cursor;
+            self.cursor += c.len_utf8();
+            self.tok_end = self.cursor;
+            if c == '#' {
+                let end = self.text[self.cursor..]
+                    .find('\n')
+                    .map_or(self.text.len(), |n| self.cursor + n);
+                self.cursor = end;
+                self.tok_end = end;
+                return Token::Comment(&self.text[self.tok..end]);
+            }
+            // The file ends with a newline; the lexer reports the end of the file at that newline.
+            let at_eof = c == '\n' && self.cursor == self.text.len();
+            if at_eof || !py_isspace(c) {
+                return Token::Other;
+            }
+        }
+    }
+
+    /// The opening comment, which must be exactly `##`.
+    fn open(&mut self, rules: &mut Rules) -> Result<(), Diagnostic> {
+        match self.next_token() {
+            Token::Comment(val) if val == "##" || (rules.tolerant && val == "##\r") => Ok(()),
+            Token::Comment(_) => {
+                rules.reject(self.error("junk after '##' at start of documentation comment"))
+            }
+            Token::Other => Err(self.error(MUST_END)),
+        }
+    }
+
+    /// The next line's text (`# ` and trailing blanks removed; empty for a bare `#`), or `None` at the closing
+    /// `##`.
+    fn advance(&mut self, rules: &mut Rules) -> Result<Option<&'a str>, Diagnostic> {
+        if self.done {
+            return Ok(None);
+        }
+        let val = match self.next_token() {
+            Token::Comment(val) => val,
+            Token::Other => {
+                rules.reject(self.error(self.not_a_comment()))?;
+                self.done = true;
+                self.block_end = self.tok;
+                return Ok(None);
+            }
+        };
+        // CRLF files: QEMU would keep the carriage return; tolerant mode treats it as part of the line end.
+        let val = if rules.tolerant {
+            val.strip_suffix('\r').unwrap_or(val)
+        } else {
+            val
+        };
+        if val.starts_with("##") {
+            if val != "##" {
+                rules.reject(self.error("junk after '##' at end of documentation comment"))?;
+            }
+            self.done = true;
+            self.block_end = self.tok_end;
+            return Ok(None);
+        }
+        let rest = &val[1..];
+        if rest.is_empty() {
+            return Ok(Some(""));
+        }
+        match rest.strip_prefix(' ') {
+            Some(text) => Ok(Some(rstrip(text))),
+            None => {
+                rules.reject(self.error("missing space after #"))?;
+                Ok(Some(rstrip(rest)))
+            }
+        }
+    }
+
+    /// The message QEMU gives for a token that is not a comment where a doc line is expected: its lexer's error
+    /// when the token itself is malformed, else [`MUST_END`].
+    fn not_a_comment(&self) -> String {
+        let rest = &self.text[self.tok..];
+        let Some(first) = rest.chars().next() else {
+            return MUST_END.to_owned();
+        };
+        if "{}:,[]\n".contains(first) || rest.starts_with("true") || rest.starts_with("false") {
+            return MUST_END.to_owned();
+        }
+        if first == '\'' {
+            return string_error(&rest[1..]).unwrap_or_else(|| MUST_END.to_owned());
+        }
+        let run: String = rest
+            .chars()
+            .take_while(|&c| !"[]{}:,'".contains(c) && !py_isspace(c))
+            .collect();
+        format!("stray '{run}'")
+    }
+}
+
+/// The lexer's error for a string whose text (after the opening quote) is `rest`, if any.
+fn string_error(rest: &str) -> Option<String> {
+    let mut escaped = false;
+    for ch in rest.chars() {
+        if ch == '\n' {
+            return Some("missing terminating \"'\"".to_owned());
+        }
+        if escaped {
+            if ch != '\\' {
+                return Some(format!("unknown escape \\{ch}"));
+            }
+            escaped = false;
+        } else if ch == '\\' {
+            escaped = true;
+            continue;
+        } else if ch == '\'' {
+            return None;
+        }
+        if !(' '..='~').contains(&ch) {
+            return Some("funny character in string".to_owned());
+        }
+    }
+    Some("missing terminating \"'\"".to_owned())
+}
+
+/// What a part of the doc is. The body is always the first part.
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    Body,
+    Untagged,
+    Tagged(String),
+    Member(String),
+    Feature(String),
+}
+
+struct Part {
+    kind: Kind,
+    span: Span,
+    text: String,
+}
+
+/// The doc being built: all its parts in source order, as QEMU's `QAPIDoc.all_sections`.
+struct Parts {
+    symbol: Option<String>,
+    parts: Vec<Part>,
+}
+
+impl Parts {
+    fn new(file: FileId, start: usize) -> Parts {
+        let body = Part {
+            kind: Kind::Body,
+            span: Span::new(file, start, start),
+            text: String::new(),
+        };
+        Parts {
+            symbol: None,
+            parts: vec![body],
+        }
+    }
+
+    fn last(&mut self) -> &mut Part {
+        // The body is never removed, so there is always a last part.
+        let last = self.parts.len() - 1;
+        &mut self.parts[last]
+    }
+
+    fn append(&mut self, line: &str) {
+        let text = &mut self.last().text;
+        text.push_str(line);
+        text.push('\n');
+    }
+
+    /// Continue the last part if it is untagged (the body included), else start an untagged section.
+    fn ensure_untagged(&mut self, span: Span) {
+        let last = self.last();
+        if matches!(last.kind, Kind::Body | Kind::Untagged) {
+            if last.text.is_empty() {
+                last.span = span;
+            }
+            last.text.push('\n');
+        } else {
+            self.parts.push(Part {
+                kind: Kind::Untagged,
+                span,
+                text: String::new(),
+            });
+        }
+    }
+
+    /// Whether the last part has no text yet (blank lines aside).
+    fn last_is_empty(&mut self) -> bool {
+        self.last().text.trim_matches('\n').is_empty()
+    }
+
+    fn has(&self, kind: &Kind) -> bool {
+        self.parts.iter().any(|p| &p.kind == kind)
+    }
+
+    fn has_features(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p.kind, Kind::Feature(_)))
+    }
+
+    fn new_tagged(&mut self, span: Span, tag: &str, rules: &mut Rules) -> Result<(), Diagnostic> {
+        let kind = Kind::Tagged(tag.to_owned());
+        if matches!(tag, "Returns" | "Errors" | "Since") && self.has(&kind) {
+            rules.reject(Diagnostic::semantic(
+                span,
+                format!("duplicated '{tag}' section"),
+            ))?;
+        }
+        self.parts.push(Part {
+            kind,
+            span,
+            text: String::new(),
+        });
+        Ok(())
+    }
+
+    /// Start the description of a member or feature. `false` when tolerant mode kept the line as text instead.
+    fn new_description(
+        &mut self,
+        span: Span,
+        name: &str,
+        feature: bool,
+        rules: &mut Rules,
+    ) -> Result<bool, Diagnostic> {
+        if name.is_empty() {
+            rules.reject(Diagnostic::semantic(span, "invalid parameter name"))?;
+            return Ok(false);
+        }
+        let kind = if feature {
+            Kind::Feature(name.to_owned())
+        } else {
+            Kind::Member(name.to_owned())
+        };
+        if self.has(&kind) {
+            rules.reject(Diagnostic::semantic(
+                span,
+                format!("'{name}' parameter name duplicated"),
+            ))?;
+        }
+        self.parts.push(Part {
+            kind,
+            span,
+            text: String::new(),
+        });
+        Ok(true)
+    }
+
+    /// QEMU's `QAPIDoc.end()`: trim each part, require text in all but untagged ones; then split into a [`Doc`].
+    fn finish(mut self, span: Span, rules: &mut Rules) -> Result<Doc, Diagnostic> {
+        for part in &mut self.parts {
+            part.text = part.text.trim_matches('\n').to_owned();
+            let tag = match &part.kind {
+                Kind::Body | Kind::Untagged => continue,
+                Kind::Tagged(tag) => tag.clone(),
+                Kind::Member(name) | Kind::Feature(name) => format!("@{name}"),
+            };
+            if part.text.is_empty() {
+                rules.reject(Diagnostic::semantic(
+                    part.span,
+                    format!("text required after '{tag}:'"),
+                ))?;
+            }
+        }
+        let mut parts = self.parts.into_iter();
+        let body = parts.next().map_or_else(
+            || Section {
+                span,
+                tag: None,
+                text: String::new(),
+            },
+            |p| Section {
+                span: p.span,
+                tag: None,
+                text: p.text,
+            },
+        );
+        let mut doc = Doc {
+            span,
+            symbol: self.symbol,
+            body,
+            args: Vec::new(),
+            features: Vec::new(),
+            sections: Vec::new(),
+        };
+        for part in parts {
+            match part.kind {
+                Kind::Body | Kind::Untagged => doc.sections.push(Section {
+                    span: part.span,
+                    tag: None,
+                    text: part.text,
+                }),
+                Kind::Tagged(tag) => doc.sections.push(Section {
+                    span: part.span,
+                    tag: Some(tag),
+                    text: part.text,
+                }),
+                Kind::Member(name) => add_description(&mut doc.args, name, part.span, part.text),
+                Kind::Feature(name) => {
+                    add_description(&mut doc.features, name, part.span, part.text)
+                }
+            }
+        }
+        Ok(doc)
+    }
+}
+
+/// Add a description; a second one for the same name (tolerated) is merged into the first.
+fn add_description(list: &mut Vec<ArgSection>, name: String, span: Span, text: String) {
+    match list.iter_mut().find(|a| a.name == name) {
+        Some(first) if first.text.is_empty() => first.text = text,
+        Some(first) if !text.is_empty() => {
+            first.text.push_str("\n\n");
+            first.text.push_str(&text);
+        }
+        Some(_) => {}
+        None => list.push(ArgSection {
+            name,
+            span,
+            text,
+            documented: true,
+        }),
+    }
+}
+
+/// QEMU's `get_doc` and its helpers.
+struct DocParser<'a, 'w> {
+    lines: Lines<'a>,
+    rules: Rules<'w>,
+    doc: Parts,
+}
+
+type Line<'a> = Option<&'a str>;
+
+impl<'a> DocParser<'a, '_> {
+    fn advance(&mut self) -> Result<Line<'a>, Diagnostic> {
+        self.lines.advance(&mut self.rules)
+    }
+
+    /// Strict: fail with a parse error at the current line. Tolerant: warn and carry on.
+    fn reject_here(&mut self, message: impl Into<String>) -> Result<(), Diagnostic> {
+        let diag = self.lines.error(message);
+        self.rules.reject(diag)
+    }
+
+    fn read_block(&mut self) -> Result<(), Diagnostic> {
+        self.lines.open(&mut self.rules)?;
+        let first = self.advance()?;
+        match first {
+            Some(line) if line.starts_with('@') => self.definition_doc(line),
+            _ => self.free_form_doc(first),
+        }
+    }
+
+    fn free_form_doc(&mut self, mut line: Line<'a>) -> Result<(), Diagnostic> {
+        self.doc.ensure_untagged(self.lines.span());
+        let mut first = true;
+        while let Some(text) = line {
+            if let Some((name, _)) = at_name_colon(text) {
+                self.reject_here(format!("'@{name}:' not allowed in free-form documentation"))?;
+            }
+            if text.starts_with('=') && !first {
+                self.reject_here("'=' heading must come first in a comment block")?;
+            }
+            self.doc.append(text);
+            line = self.advance()?;
+            first = false;
+        }
+        Ok(())
+    }
+
+    /// The symbol of a definition doc's first line `@Symbol:`.
+    fn symbol(&mut self, line: &str) -> Result<Option<String>, Diagnostic> {
+        let name = match line.strip_suffix(':') {
+            Some(name) => &name[1..],
+            None => {
+                self.reject_here("line should end with ':'")?;
+                // Tolerated: take the first word as the symbol.
+                line[1..]
+                    .split(|c: char| c == ':' || py_isspace(c))
+                    .next()
+                    .unwrap_or_default()
+            }
+        };
+        if name.is_empty() {
+            self.reject_here("name required after '@'")?;
+            return Ok(None);
+        }
+        Ok(Some(name.to_owned()))
+    }
+
+    fn definition_doc(&mut self, first: &'a str) -> Result<(), Diagnostic> {
+        self.doc.symbol = self.symbol(first)?;
+        if self.doc.symbol.is_none() {
+            // Tolerated `@:`: read the rest as a free-form doc.
+            let line = self.advance()?;
+            return self.free_form_doc(line);
+        }
+        let mut line = self.advance()?;
+        let mut no_more_args = false;
+        loop {
+            line = self.skip_blank(line)?;
+            let Some(text) = line else { break };
+            if text == "Features:" {
+                line = self.features()?;
+                no_more_args = true;
+            } else if let Some((name, _)) = at_name_colon(text) {
+                if no_more_args {
+                    self.reject_here(format!("description of '@{name}:' follows a section"))?;
+                }
+                line = self.descriptions(line, false)?;
+                no_more_args = true;
+            } else if let Some((tag, rest)) = section_tag(text) {
+                line = self.tagged_section(tag, rest)?;
+                no_more_args = true;
+            } else {
+                if text.starts_with('=') {
+                    self.reject_here("unexpected '=' markup in definition documentation")?;
+                }
+                line = self.paragraph(text)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_blank(&mut self, mut line: Line<'a>) -> Result<Line<'a>, Diagnostic> {
+        while line == Some("") {
+            line = self.advance()?;
+        }
+        Ok(line)
+    }
+
+    /// After a `Features:` line: the feature descriptions.
+    fn features(&mut self) -> Result<Line<'a>, Diagnostic> {
+        if self.doc.has_features() {
+            self.reject_here("duplicated 'Features:' line")?;
+        }
+        let line = self.advance()?;
+        let line = self.skip_blank(line)?;
+        let line = self.descriptions(line, true)?;
+        if !self.doc.has_features() {
+            self.reject_here("feature descriptions expected")?;
+        }
+        Ok(line)
+    }
+
+    /// A run of `@name: text` descriptions, each with its indented continuation lines.
+    fn descriptions(&mut self, mut line: Line<'a>, feature: bool) -> Result<Line<'a>, Diagnostic> {
+        while let Some((name, text)) = line.and_then(at_name_colon) {
+            if !self
+                .doc
+                .new_description(self.lines.span(), name, feature, &mut self.rules)?
+            {
+                // Tolerated nameless `@:`: the line stays text of the current part.
+                self.doc.append(line.unwrap_or_default());
+                line = self.indented()?;
+                continue;
+            }
+            if !text.is_empty() {
+                self.doc.append(text);
+            }
+            line = self.indented()?;
+            if self.rules.tolerant && self.doc.last_is_empty() {
+                // Strict mode fails here (`text required`); older releases did not indent the text.
+                line = self.old_style_text(&format!("@{name}"), line, true)?;
+            }
+        }
+        Ok(line)
+    }
+
+    fn tagged_section(&mut self, tag: &'a str, text: &'a str) -> Result<Line<'a>, Diagnostic> {
+        let retired = retired_tag_message(tag);
+        if let Some(message) = &retired {
+            self.reject_here(message.as_str())?;
+        }
+        self.doc
+            .new_tagged(self.lines.span(), tag, &mut self.rules)?;
+        if !text.is_empty() {
+            self.doc.append(text);
+        }
+        let line = self.indented()?;
+        // Only where strict mode fails: a retired tag, or a section left without text.
+        if self.rules.tolerant && (retired.is_some() || self.doc.last_is_empty()) {
+            return self.old_style_text(tag, line, false);
+        }
+        Ok(line)
+    }
+
+    /// Lines after a section's or description's first line: leading blank lines, then, if the next line is
+    /// indented, it and everything up to a line indented less after a blank line, or an `@name:` line. Returns
+    /// the first line not taken.
+    fn indented(&mut self) -> Result<Line<'a>, Diagnostic> {
+        let mut line = self.advance()?;
+        while line == Some("") {
+            self.doc.append("");
+            line = self.advance()?;
+        }
+        let Some(text) = line else { return Ok(None) };
+        let indent = indent_of(text);
+        if indent == 0 {
+            return Ok(line);
+        }
+        self.doc.append(text);
+        // QEMU never resets this, so only the line after the first indented one is checked for de-indent.
+        let mut checked = false;
+        loop {
+            let line = self.advance()?;
+            let Some(text) = line else { return Ok(None) };
+            if at_name_colon(text).is_some() {
+                return Ok(line);
+            }
+            if !text.is_empty() && indent_of(text) < indent {
+                if checked {
+                    return Ok(line);
+                }
+                self.reject_here(format!(
+                    "unexpected de-indent (expected at least {indent} spaces)"
+                ))?;
+                // Tolerated: a de-indented line that starts a section ends this one.
+                if starts_section(text) {
+                    return Ok(line);
+                }
+            }
+            self.doc.append(text);
+            checked = true;
+        }
+    }
+
+    /// An untagged paragraph: lines up to a blank line.
+    fn paragraph(&mut self, first: &'a str) -> Result<Line<'a>, Diagnostic> {
+        self.doc.ensure_untagged(self.lines.span());
+        self.doc.append(first);
+        loop {
+            let line = self.advance()?;
+            match line {
+                None | Some("") => return Ok(line),
+                Some(text) => self.doc.append(text),
+            }
+        }
+    }
+
+    /// Tolerant mode, for a section QEMU 9.2 would reject (`Note:`, `Example:`) or leave empty (`Returns:` or
+    /// `@name:` with the text on the following, unindented lines): read it as releases before 9.0 did, taking the
+    /// lines up to the next section tag, `@name:` description, `Features:` line or the end of the block; for a
+    /// description (`paragraph_only`), also up to an unindented line after a blank line.
+    fn old_style_text(
+        &mut self,
+        tag: &str,
+        mut line: Line<'a>,
+        paragraph_only: bool,
+    ) -> Result<Line<'a>, Diagnostic> {
+        let mut took = false;
+        let mut after_blank = false;
+        while let Some(text) = line {
+            if starts_section(text)
+                || (paragraph_only && took && after_blank && indent_of(text) == 0)
+            {
+                break;
+            }
+            if !took && !text.is_empty() && self.doc.last_is_empty() {
+                let warning = self
+                    .lines
+                    .error(format!("text of '{tag}:' should be indented"))
+                    .as_warning();
+                self.rules.warnings.push(warning);
+            }
+            took |= !text.is_empty();
+            after_blank = text.is_empty();
+            self.doc.append(text);
+            line = self.advance()?;
+        }
+        Ok(line)
+    }
+}
+
+/// Whether a line begins a new part of a definition doc (used where tolerant mode reads older markup).
+fn starts_section(text: &str) -> bool {
+    text == "Features:" || at_name_colon(text).is_some() || section_tag(text).is_some()
+}
