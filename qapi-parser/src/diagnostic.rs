@@ -110,7 +110,7 @@ impl Diagnostic {
     ) -> io::Result<()> {
         let config = term::Config::default();
         term::emit(writer, &config, &Snippets(sources), &self.to_codespan(sources))
-            .map_err(|e| io::Error::new(io::ErrorKind::Other, e.to_string()))
+            .map_err(|e| io::Error::other(e.to_string()))
     }
 
     fn to_codespan(&self, sources: &SourceMap) -> cs::Diagnostic<FileId> {
