@@ -9,7 +9,7 @@ use super::keys::check_keys;
 use super::names::{c_name, check_name_lower, member_name_exception};
 use super::{name_of, Check, Ctx};
 use crate::ast::{Object, Value, ValueKind};
-use crate::definition::{Branch, Data, Member, Name, TypeRef};
+use crate::definition::{Branch, Data, Definition, DefinitionKind, Member, Name, TypeRef};
 
 /// `'Name'`.
 pub(super) fn check_type_name(ctx: &Ctx, value: &Value, source: &str) -> Check<Name> {
@@ -48,6 +48,26 @@ pub(super) fn check_type_implicit(
     source: &str,
     parent: Option<&str>,
 ) -> Check<Vec<Member>> {
+    let path = ctx
+        .defn
+        .as_ref()
+        .map(|(_, name)| name.clone())
+        .unwrap_or_default();
+    implicit_members(ctx, value, source, parent, &path, 0)
+}
+
+/// Nesting of anonymous structs deeper than this is refused rather than recursed into.
+const MAX_NESTING: usize = 32;
+
+/// `path` names where the members sit (the definition, then any anonymous structs), for naming nested structs.
+fn implicit_members(
+    ctx: &mut Ctx,
+    value: &Value,
+    source: &str,
+    parent: Option<&str>,
+    path: &str,
+    depth: usize,
+) -> Check<Vec<Member>> {
     let Some(object) = value.as_object() else {
         return Err(ctx.error(
             value.span,
@@ -69,6 +89,16 @@ pub(super) fn check_type_implicit(
             ctx.lenient(key.span, format!("{key_source} uses reserved name"))?;
         }
         let (ty, cond, features) = match arg.as_object() {
+            Some(long)
+                if ctx.tolerant()
+                    && !["type", "if", "features"]
+                        .iter()
+                        .any(|k| long.contains_key(k)) =>
+            {
+                let nested = format!("{path}-{name}");
+                let ty = anonymous_struct(ctx, arg, &key_source, &nested, depth)?;
+                (ty, None, Vec::new())
+            }
             Some(long) => {
                 check_keys(
                     ctx,
@@ -80,11 +110,16 @@ pub(super) fn check_type_implicit(
                 )?;
                 let cond = check_if(ctx, long, &key_source)?;
                 let features = check_features(ctx, long.get("features"))?;
-                (long.get("type").unwrap_or(arg), cond, features)
+                let ty =
+                    check_type_name_or_array(ctx, long.get("type").unwrap_or(arg), &key_source)?;
+                (ty, cond, features)
             }
-            None => (arg, None, Vec::new()),
+            None => (
+                check_type_name_or_array(ctx, arg, &key_source)?,
+                None,
+                Vec::new(),
+            ),
         };
-        let ty = check_type_name_or_array(ctx, ty, &key_source)?;
         members.push(Member {
             name: Name {
                 name: name.to_string(),
@@ -97,6 +132,44 @@ pub(super) fn check_type_implicit(
         });
     }
     Ok(members)
+}
+
+/// A member whose type is an anonymous struct, as QEMU before 2.4 allowed (`'qemu': { 'major': 'int', ... }`):
+/// it becomes an implicit struct `q_obj_<path>-nested`, defined before the definition that uses it.
+fn anonymous_struct(
+    ctx: &mut Ctx,
+    value: &Value,
+    source: &str,
+    path: &str,
+    depth: usize,
+) -> Check<TypeRef> {
+    if depth >= MAX_NESTING {
+        return Err(ctx.error(
+            value.span,
+            format!("{source} nests anonymous structs too deeply"),
+        ));
+    }
+    ctx.lenient(
+        value.span,
+        format!("{source} is an anonymous struct, which QEMU 2.4 replaced by named structs"),
+    )?;
+    let members = implicit_members(ctx, value, source, None, path, depth + 1)?;
+    let name = Name {
+        name: format!("q_obj_{path}-nested"),
+        span: value.span,
+    };
+    ctx.implicit.push(Definition {
+        name: name.clone(),
+        span: ctx.span,
+        doc: None,
+        cond: None,
+        features: Vec::new(),
+        kind: DefinitionKind::Struct {
+            base: None,
+            members,
+        },
+    });
+    Ok(TypeRef::Named(name))
 }
 
 /// The name of a type with members, or members given inline.

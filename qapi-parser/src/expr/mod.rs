@@ -3,8 +3,8 @@
 //! Each definition is checked on its own, in source order, and the first error stops the run, as in QEMU. Errors
 //! are reported at the line where the expression starts; once the definition's name is known they also carry the
 //! definition context (`file: In struct 'X':`). In [`Mode::Tolerant`] the older spellings of earlier QEMU releases
-//! are understood (`'type'` for `'struct'`, simple and anonymous unions, C-expression conditions, `'gen': 'no'`),
-//! and rules that only concern how names or doc comments are written become warnings.
+//! are understood (`'type'` for `'struct'`, simple and anonymous unions, anonymous nested structs, C-expression
+//! conditions, `'gen': 'no'`), and rules that only concern how names or doc comments are written become warnings.
 
 // Diagnostic is the crate's one error type (a contract); an error ends the run, so its size costs nothing.
 #![allow(clippy::result_large_err)]
@@ -47,7 +47,9 @@ pub fn check(
             Expression::Include(include) => items.push(Item::Include(include.clone())),
             Expression::Definition(expr) => {
                 let mut ctx = Ctx::new(expr.span, options, &parsed.pragmas, warnings);
-                items.push(Item::Definition(check_definition(&mut ctx, parsed, expr)?));
+                let definition = check_definition(&mut ctx, parsed, expr)?;
+                items.extend(ctx.implicit.drain(..).map(Item::Definition));
+                items.push(Item::Definition(definition));
             }
         }
     }
@@ -63,6 +65,8 @@ struct Ctx<'a> {
     defn: Option<(&'static str, String)>,
     mode: Mode,
     pragmas: &'a Pragmas,
+    /// Structs made from anonymous nested structs (tolerant mode), to be defined before this definition.
+    implicit: Vec<Definition>,
     warnings: &'a mut Vec<Diagnostic>,
 }
 
@@ -78,6 +82,7 @@ impl<'a> Ctx<'a> {
             defn: None,
             mode: options.mode,
             pragmas,
+            implicit: Vec::new(),
             warnings,
         }
     }

@@ -147,6 +147,10 @@ fn read(text: &str) -> ParsedSchema {
             continue;
         }
         let value = reader.value();
+        if value.as_object().is_some_and(|o| o.contains_key("include")) {
+            pending_doc = None;
+            continue;
+        }
         let ValueKind::Object(object) = value.kind else {
             panic!("top-level object expected")
         };
@@ -168,6 +172,13 @@ fn read(text: &str) -> ParsedSchema {
                     "command-name-exceptions" => {
                         parsed.pragmas.command_name_exceptions = strings().collect()
                     }
+                    "name-case-whitelist" => {
+                        parsed.pragmas.command_name_exceptions.extend(strings());
+                        parsed.pragmas.member_name_exceptions.extend(strings());
+                    }
+                    "returns-whitelist"
+                    | "command-returns-exceptions"
+                    | "documentation-exceptions" => {}
                     other => panic!("pragma {other} not supported by the test reader"),
                 }
             }
@@ -758,4 +769,43 @@ fn deep_conditions_do_not_overflow() {
         err.ends_with("'if' condition of struct is nested too deeply"),
         "{err}"
     );
+}
+
+#[test]
+fn tolerant_anonymous_nested_structs() {
+    let text = "{ 'type': 'VersionInfo', 'data': { 'qemu': { 'major': 'int', 'minor': 'int' }, 'package': 'str' } }\n\
+                { 'command': 'query-pci', 'data': { 'id': { 'device': 'int', 'sub': { 'x': 'int' } } } }";
+    let defs = definitions(text, Mode::Tolerant);
+    let names: Vec<_> = defs.iter().map(|d| d.name.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "q_obj_VersionInfo-qemu-nested",
+            "VersionInfo",
+            "q_obj_query-pci-id-sub-nested",
+            "q_obj_query-pci-id-nested",
+            "query-pci"
+        ]
+    );
+    let DefinitionKind::Struct { members, .. } = &defs[1].kind else {
+        panic!()
+    };
+    assert!(
+        matches!(&members[0].ty, TypeRef::Named(n) if n.name == "q_obj_VersionInfo-qemu-nested")
+    );
+    let DefinitionKind::Struct { members, .. } = &defs[0].kind else {
+        panic!()
+    };
+    assert_eq!(members.len(), 2);
+    assert_eq!(tolerant_warnings(text).len(), 3);
+    // A long-form member missing its type is still an error.
+    let err = error(
+        "{ 'struct': 'Stru', 'data': { 'a': { 'if': 'X' } } }",
+        Mode::Tolerant,
+    );
+    assert!(
+        err.ends_with("'data' member 'a' misses key 'type'"),
+        "{err}"
+    );
+    strict_error("{ 'struct': 'Stru', 'data': { 'a': { 'b': 'int' } } }");
 }
