@@ -1,0 +1,210 @@
+//! Connecting: transports, timeouts, and the options a connection is made with.
+
+use std::future::Future;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpStream, ToSocketAddrs, UnixStream};
+use tokio::process::Command as ProcessCommand;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::transport::{BoxReader, Writer};
+
+/// Which protocol the server speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// QEMU's monitor: greeting, then `qmp_capabilities`.
+    Qmp,
+    /// The guest agent: no greeting; `guest-sync-delimited` resynchronises.
+    GuestAgent,
+}
+
+/// Options for a connection. `Client::builder()` starts with the defaults noted on each setter.
+#[derive(Clone, Debug)]
+pub struct ClientBuilder {
+    pub(crate) protocol: Protocol,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) call_timeout: Option<Duration>,
+    pub(crate) oob: bool,
+    pub(crate) max_in_flight: Option<usize>,
+    pub(crate) max_message: usize,
+    pub(crate) event_backlog: Option<usize>,
+    pub(crate) sync_on_connect: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            protocol: Protocol::Qmp,
+            connect_timeout: Some(Duration::from_secs(10)),
+            call_timeout: None,
+            oob: true,
+            max_in_flight: Some(QEMU_IN_BAND_QUEUE),
+            max_message: 256 << 20,
+            event_backlog: Some(16 * 1024),
+            sync_on_connect: true,
+        }
+    }
+}
+
+/// QEMU's `QMP_REQ_QUEUE_LEN_MAX`: with `oob` on, the monitor stops reading once this many in-band commands are
+/// queued, and an out-of-band command sent after them would wait too. The QMP spec asks clients to keep at most
+/// eight in flight.
+pub const QEMU_IN_BAND_QUEUE: usize = 8;
+
+impl ClientBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Talk to a guest agent instead of QEMU's monitor.
+    pub fn guest_agent(mut self) -> Self {
+        self.protocol = Protocol::GuestAgent;
+        self
+    }
+
+    /// Limit on connecting, greeting and negotiation together (default 10 s; `None`: no limit).
+    pub fn connect_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.connect_timeout = limit;
+        self
+    }
+
+    /// Limit on every call unless the call gives its own (default: none).
+    pub fn call_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.call_timeout = limit;
+        self
+    }
+
+    /// Enable out-of-band execution when the server offers it (default: yes).
+    pub fn oob(mut self, wanted: bool) -> Self {
+        self.oob = wanted;
+        self
+    }
+
+    /// How many in-band commands may await replies at once; more wait their turn (default 8, QEMU's queue length;
+    /// `None`: no limit, which can starve out-of-band commands).
+    pub fn max_in_flight(mut self, limit: Option<usize>) -> Self {
+        self.max_in_flight = limit.map(|n| n.max(1));
+        self
+    }
+
+    /// The longest message accepted from the server (default 256 MiB); a longer one closes the connection.
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message = bytes;
+        self
+    }
+
+    /// Keep up to this many events from the moment of connecting, for [`Client::take_events`], dropping the
+    /// oldest beyond that (default 16384; `None`: keep none).
+    pub fn event_backlog(mut self, limit: Option<usize>) -> Self {
+        self.event_backlog = limit;
+        self
+    }
+
+    /// For the guest agent: resynchronise with `guest-sync-delimited` while connecting (default: yes).
+    pub fn sync_on_connect(mut self, sync: bool) -> Self {
+        self.sync_on_connect = sync;
+        self
+    }
+
+    async fn within_connect_timeout<T>(&self, f: impl Future<Output = Result<T>>) -> Result<T> {
+        match self.connect_timeout {
+            Some(limit) => tokio::time::timeout(limit, f)
+                .await
+                .unwrap_or(Err(Error::Timeout(limit))),
+            None => f.await,
+        }
+    }
+
+    /// Connects to a unix socket (the only transport that can pass file descriptors).
+    pub async fn connect_unix(self, path: impl AsRef<Path>) -> Result<Client> {
+        let path = path.as_ref().to_owned();
+        self.within_connect_timeout(async {
+            let stream = UnixStream::connect(&path)
+                .await
+                .map_err(|e| connect_error(e, &path.display()))?;
+            self.clone().start_unix(stream).await
+        })
+        .await
+    }
+
+    /// Starts on an already connected unix socket, e.g. one end of a socketpair.
+    pub async fn unix_stream(self, stream: UnixStream) -> Result<Client> {
+        self.within_connect_timeout(self.clone().start_unix(stream))
+            .await
+    }
+
+    async fn start_unix(self, stream: UnixStream) -> Result<Client> {
+        let (r, w) = stream.into_split();
+        Client::start(self, Box::pin(r), Writer::Unix(w), None).await
+    }
+
+    /// Connects over TCP.
+    pub async fn connect_tcp(self, addr: impl ToSocketAddrs) -> Result<Client> {
+        self.within_connect_timeout(async {
+            let stream = TcpStream::connect(addr).await?;
+            let _ = stream.set_nodelay(true);
+            let (r, w) = stream.into_split();
+            self.clone()
+                .start(Box::pin(r), Writer::Other(Box::pin(w)), None)
+                .await
+        })
+        .await
+    }
+
+    /// Spawns `command` and talks to it over its stdin and stdout (e.g. `qemu-storage-daemon --chardev
+    /// stdio,id=m --monitor m`). The child is killed when the client is dropped.
+    pub async fn connect_child(self, mut command: ProcessCommand) -> Result<Client> {
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true);
+        self.within_connect_timeout(async {
+            let mut child = command.spawn()?;
+            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+                return Err(Error::Unsupported("the child's stdio could not be piped"));
+            };
+            self.clone()
+                .start(
+                    Box::pin(stdout),
+                    Writer::Other(Box::pin(stdin)),
+                    Some(child),
+                )
+                .await
+        })
+        .await
+    }
+
+    /// Starts on any byte stream (an in-memory duplex, a TLS stream...).
+    pub async fn stream<S>(self, stream: S) -> Result<Client>
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (r, w) = tokio::io::split(stream);
+        self.within_connect_timeout(self.clone().start(
+            Box::pin(r),
+            Writer::Other(Box::pin(w)),
+            None,
+        ))
+        .await
+    }
+
+    async fn start(
+        self,
+        r: BoxReader,
+        w: Writer,
+        child: Option<tokio::process::Child>,
+    ) -> Result<Client> {
+        Client::start(self, r, w, child).await
+    }
+}
+
+fn connect_error(e: std::io::Error, target: &dyn std::fmt::Display) -> Error {
+    Error::from(std::io::Error::new(
+        e.kind(),
+        format!("connecting to {target}: {e}"),
+    ))
+}

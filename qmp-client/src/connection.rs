@@ -1,0 +1,333 @@
+//! The state one connection's reader, writer and callers share, and the reader and writer tasks.
+//!
+//! One reader task takes every message in arrival order: events go to every subscriber's queue and replies to the
+//! call waiting for their id, all under one lock, so a subscriber registered before a command was sent sees every
+//! event that arrived before that command's reply. One writer task sends requests in the order they were submitted
+//! (the order the in-band queue below records), coalescing those that queue up into one write.
+
+use std::collections::{HashMap, VecDeque};
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::value::RawValue;
+use tokio::io::AsyncReadExt;
+use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
+
+use crate::error::{Error, Result};
+use crate::events::{EventStream, Filter, Subscribers};
+use crate::framing::{Framer, Item};
+use crate::transport::{BoxReader, Writer};
+use crate::wire::{parse_incoming, Greeting, Incoming};
+
+pub(crate) type ReplyResult = Result<Box<RawValue>>;
+
+/// Bytes for the writer, with fds to attach and someone to tell once they are written.
+pub(crate) struct Frame {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) fds: Vec<OwnedFd>,
+    pub(crate) written: Option<oneshot::Sender<Result<()>>>,
+}
+
+/// A reply to wait for: whether it is in-band (answered in order), and the in-flight slot it holds.
+pub(crate) struct Expect {
+    pub(crate) in_band: bool,
+    pub(crate) permit: Option<OwnedSemaphorePermit>,
+}
+
+struct Pending {
+    tx: oneshot::Sender<ReplyResult>,
+    in_band: bool,
+    /// Held until the reply comes, even when the caller gave up, since the server still has the command queued.
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+struct State {
+    pending: HashMap<u64, Pending>,
+    /// Ids of in-band commands awaiting replies, oldest first: an error without an id belongs to the oldest.
+    in_band: VecDeque<u64>,
+    subscribers: Subscribers,
+    writer: Option<mpsc::UnboundedSender<Frame>>,
+    /// Set once the connection is gone: the error every later call gets.
+    closed: Option<Error>,
+    greeting: Option<oneshot::Sender<Greeting>>,
+    /// A guest-agent resynchronisation started: drop everything up to the next 0xFF.
+    resync: bool,
+}
+
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    next_id: AtomicU64,
+    unknown_replies: AtomicU64,
+    closed_tx: watch::Sender<bool>,
+}
+
+/// What the reader does with a message.
+enum Action {
+    Dispatched,
+    /// A resynchronisation began: this message and everything up to the delimiter is stale.
+    Discard,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        writer: mpsc::UnboundedSender<Frame>,
+        greeting: Option<oneshot::Sender<Greeting>>,
+    ) -> Self {
+        Shared {
+            state: Mutex::new(State {
+                pending: HashMap::new(),
+                in_band: VecDeque::new(),
+                subscribers: Subscribers::default(),
+                writer: Some(writer),
+                closed: None,
+                greeting,
+                resync: false,
+            }),
+            next_id: AtomicU64::new(1),
+            unknown_replies: AtomicU64::new(0),
+            closed_tx: watch::channel(false).0,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every critical section leaves the state consistent before anything that could panic.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn unknown_replies(&self) -> u64 {
+        self.unknown_replies.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn subscribe(&self, filter: Filter, limit: Option<usize>) -> EventStream {
+        self.lock().subscribers.add(filter, limit)
+    }
+
+    /// The error the connection closed with, if it did.
+    pub(crate) fn closed_error(&self) -> Option<Error> {
+        self.lock().closed.clone()
+    }
+
+    pub(crate) fn closed_watch(&self) -> watch::Receiver<bool> {
+        self.closed_tx.subscribe()
+    }
+
+    /// Queues a request for the writer; with `expect`, registers it to receive the reply with id `id`.
+    pub(crate) fn submit(
+        &self,
+        id: u64,
+        frame: Frame,
+        expect: Option<Expect>,
+        resync: bool,
+    ) -> Result<Option<oneshot::Receiver<ReplyResult>>> {
+        let mut s = self.lock();
+        if let Some(e) = &s.closed {
+            return Err(e.clone());
+        }
+        if resync {
+            // Replies to earlier calls might be among the output about to be dropped.
+            for (_, p) in s.pending.drain() {
+                let _ = p.tx.send(Err(Error::Resynchronised));
+            }
+            s.in_band.clear();
+            s.resync = true;
+        }
+        let rx = expect.map(|expect| {
+            let (tx, rx) = oneshot::channel();
+            if expect.in_band {
+                s.in_band.push_back(id);
+            }
+            s.pending.insert(
+                id,
+                Pending {
+                    tx,
+                    in_band: expect.in_band,
+                    _permit: expect.permit,
+                },
+            );
+            rx
+        });
+        let sent = s.writer.as_ref().is_some_and(|w| w.send(frame).is_ok());
+        if !sent {
+            // The writer stopped; `close` is about to run or ran with the reason.
+            s.pending.remove(&id);
+            s.in_band.retain(|&i| i != id);
+            return Err(s.closed.clone().unwrap_or(Error::Shutdown));
+        }
+        Ok(rx)
+    }
+
+    /// Ends the connection: every pending call and every later one gets the error, subscriptions end.
+    pub(crate) fn close(&self, cause: Error) {
+        let mut s = self.lock();
+        if s.closed.is_some() {
+            return;
+        }
+        let err = match cause {
+            Error::Shutdown => Error::Shutdown,
+            cause => Error::Disconnected(Arc::new(cause)),
+        };
+        for (_, p) in s.pending.drain() {
+            let _ = p.tx.send(Err(err.clone()));
+        }
+        s.in_band.clear();
+        s.closed = Some(err);
+        s.writer = None;
+        s.greeting = None;
+        s.subscribers.close();
+        drop(s);
+        self.closed_tx.send_replace(true);
+    }
+
+    fn on_delimiter(&self) {
+        self.lock().resync = false;
+    }
+
+    fn dispatch(&self, msg: Incoming) -> Action {
+        let mut s = self.lock();
+        if s.resync {
+            s.resync = false;
+            return Action::Discard;
+        }
+        match msg {
+            Incoming::Event(e) => s.subscribers.publish(e),
+            Incoming::Greeting(g) => {
+                if let Some(tx) = s.greeting.take() {
+                    let _ = tx.send(g);
+                }
+            }
+            Incoming::Reply { id, result } => {
+                let id = match id {
+                    Some(id) => id.as_u64(),
+                    // The server could not read the id: in-band errors come in order, so it is the oldest's.
+                    None if result.is_err() => s.in_band.front().copied(),
+                    None => None,
+                };
+                match id.and_then(|id| s.pending.remove(&id).map(|p| (id, p))) {
+                    Some((id, p)) => {
+                        if p.in_band {
+                            if let Some(pos) = s.in_band.iter().position(|&i| i == id) {
+                                s.in_band.remove(pos);
+                            }
+                        }
+                        let _ =
+                            p.tx.send(result.map_err(|(class, desc)| Error::Qmp { class, desc }));
+                    }
+                    // The spec says to drop replies with unknown ids; they are counted for diagnosis.
+                    None => {
+                        self.unknown_replies.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        Action::Dispatched
+    }
+
+    /// Hands out every complete message the framer holds.
+    fn drain(&self, framer: &mut Framer) -> Result<()> {
+        while let Some(item) = framer.next_item()? {
+            match item {
+                Item::Delimiter => self.on_delimiter(),
+                Item::Message(range) => {
+                    let msg = parse_incoming(framer.bytes(range))?;
+                    if let Action::Discard = self.dispatch(msg) {
+                        framer.discard_until_delimiter();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads until the stream ends, fails or the connection is closed; then closes it with the reason.
+pub(crate) async fn read_loop(shared: Arc<Shared>, mut reader: BoxReader, max_message: usize) {
+    let mut closed = shared.closed_watch();
+    let mut framer = Framer::new(max_message);
+    let cause = loop {
+        if let Err(e) = shared.drain(&mut framer) {
+            break e;
+        }
+        let buf = framer.buffer_for_read();
+        let read = tokio::select! {
+            r = reader.read_buf(buf) => r,
+            _ = closed.wait_for(|c| *c) => return,
+        };
+        match read {
+            Ok(0) => {
+                break Error::Eof {
+                    partial_bytes: framer.partial_len(),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => break Error::from(e),
+        }
+    };
+    shared.close(cause);
+}
+
+/// The most bytes coalesced into one write.
+const BATCH_LIMIT: usize = 1 << 20;
+
+/// Writes frames in order until the connection closes or a write fails.
+pub(crate) async fn write_loop(
+    shared: Arc<Shared>,
+    mut writer: Writer,
+    mut rx: mpsc::UnboundedReceiver<Frame>,
+) {
+    let mut batch = Vec::new();
+    let mut acks = Vec::new();
+    let mut held: Option<Frame> = None;
+    loop {
+        let frame = match held.take() {
+            Some(f) => f,
+            None => match rx.recv().await {
+                Some(f) => f,
+                None => break,
+            },
+        };
+        acks.push(frame.written);
+        let result = if !frame.fds.is_empty() {
+            writer.write_with_fds(&frame.bytes, &frame.fds).await
+        } else {
+            // Take what else is queued, up to the next frame with fds, which needs a write of its own.
+            batch.clear();
+            while batch.len() < BATCH_LIMIT {
+                match rx.try_recv() {
+                    Ok(f) if f.fds.is_empty() => {
+                        if batch.is_empty() {
+                            batch.extend_from_slice(&frame.bytes);
+                        }
+                        batch.extend_from_slice(&f.bytes);
+                        acks.push(f.written);
+                    }
+                    Ok(f) => {
+                        held = Some(f);
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+            writer
+                .write_all(if batch.is_empty() {
+                    &frame.bytes
+                } else {
+                    &batch
+                })
+                .await
+        };
+        let result = result.map_err(Error::from);
+        for ack in acks.drain(..).flatten() {
+            let _ = ack.send(result.clone());
+        }
+        if let Err(e) = result {
+            shared.close(e);
+            break;
+        }
+    }
+    writer.shutdown().await;
+}

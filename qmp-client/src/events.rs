@@ -1,0 +1,264 @@
+//! Event subscriptions: every subscriber has its own queue, filled by the reader in arrival order.
+//!
+//! Queues are unbounded (a slow subscriber never makes another lose events) unless given a limit, in which case the
+//! oldest events are dropped and counted. A subscription ends (yields `None`) once the connection is gone and its
+//! queue is drained.
+
+use std::collections::VecDeque;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, Weak};
+
+use qapi_runtime::{Event, EventSet, Timestamp};
+use tokio::sync::Notify;
+
+use crate::error::{Error, Result};
+use crate::wire::{decode_value, RawEvent};
+
+/// A typed event: its `data` decoded into the event's type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedEvent<E> {
+    pub data: E,
+    pub timestamp: Timestamp,
+}
+
+impl<E: Event> TypedEvent<E> {
+    pub fn from_raw(raw: &RawEvent) -> Result<Self> {
+        let what = format!("the data of event {}", raw.name);
+        let data = decode_value(&raw.data, &what)?;
+        Ok(TypedEvent {
+            data,
+            timestamp: raw.timestamp,
+        })
+    }
+}
+
+/// Which events a subscriber wants.
+#[derive(Clone, Debug)]
+pub(crate) enum Filter {
+    All,
+    Name(&'static str),
+}
+
+impl Filter {
+    fn wants(&self, name: &str) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Name(n) => *n == name,
+        }
+    }
+}
+
+#[derive(Default)]
+struct QueueState {
+    events: VecDeque<Arc<RawEvent>>,
+    closed: bool,
+    lost: u64,
+    limit: Option<usize>,
+}
+
+pub(crate) struct EventQueue {
+    state: Mutex<QueueState>,
+    /// One consumer per queue, so `notify_one`'s stored permit means no wake-up is ever missed.
+    ready: Notify,
+}
+
+impl EventQueue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        // A panic while holding this lock cannot leave the queue inconsistent, so poisoning is ignored.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn push(&self, event: Arc<RawEvent>) {
+        let mut s = self.lock();
+        if let Some(limit) = s.limit {
+            while s.events.len() >= limit.max(1) {
+                s.events.pop_front();
+                s.lost += 1;
+            }
+        }
+        s.events.push_back(event);
+        drop(s);
+        self.ready.notify_one();
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_one();
+    }
+}
+
+/// The reader's list of subscribers.
+#[derive(Default)]
+pub(crate) struct Subscribers {
+    list: Vec<(Filter, Weak<EventQueue>)>,
+    closed: bool,
+}
+
+impl Subscribers {
+    pub(crate) fn add(&mut self, filter: Filter, limit: Option<usize>) -> EventStream {
+        let queue = Arc::new(EventQueue {
+            state: Mutex::new(QueueState {
+                limit,
+                closed: self.closed,
+                ..Default::default()
+            }),
+            ready: Notify::new(),
+        });
+        if !self.closed {
+            self.list.push((filter, Arc::downgrade(&queue)));
+        }
+        EventStream { queue }
+    }
+
+    pub(crate) fn publish(&mut self, event: RawEvent) {
+        let event = Arc::new(event);
+        self.list.retain(|(filter, queue)| match queue.upgrade() {
+            Some(q) => {
+                if filter.wants(&event.name) {
+                    q.push(event.clone());
+                }
+                true
+            }
+            None => false,
+        });
+    }
+
+    pub(crate) fn close(&mut self) {
+        self.closed = true;
+        for (_, q) in self.list.drain(..) {
+            if let Some(q) = q.upgrade() {
+                q.close();
+            }
+        }
+    }
+}
+
+/// Every event (or every event of one name), as received.
+pub struct EventStream {
+    queue: Arc<EventQueue>,
+}
+
+impl EventStream {
+    /// The next event; `None` once the connection is gone and every event received before is taken.
+    pub async fn next(&mut self) -> Option<Arc<RawEvent>> {
+        loop {
+            {
+                let mut s = self.queue.lock();
+                if let Some(e) = s.events.pop_front() {
+                    return Some(e);
+                }
+                if s.closed {
+                    return None;
+                }
+            }
+            self.queue.ready.notified().await;
+        }
+    }
+
+    /// The next event if one is already queued.
+    pub fn try_next(&mut self) -> Option<Arc<RawEvent>> {
+        self.queue.lock().events.pop_front()
+    }
+
+    /// Events queued and not yet taken.
+    pub fn len(&self) -> usize {
+        self.queue.lock().events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Events dropped because the queue's limit was reached (always 0 for unbounded queues).
+    pub fn lost(&self) -> u64 {
+        self.queue.lock().lost
+    }
+
+    /// The connection is gone: no event will be added any more.
+    pub fn is_closed(&self) -> bool {
+        self.queue.lock().closed
+    }
+}
+
+/// Events of one type, decoded.
+pub struct TypedEvents<E> {
+    stream: EventStream,
+    _event: PhantomData<fn() -> E>,
+}
+
+impl<E: Event> TypedEvents<E> {
+    pub(crate) fn new(stream: EventStream) -> Self {
+        TypedEvents {
+            stream,
+            _event: PhantomData,
+        }
+    }
+
+    /// The next event of this type; an error when its data does not decode (the stream goes on after it).
+    pub async fn next(&mut self) -> Option<Result<TypedEvent<E>>> {
+        let raw = self.stream.next().await?;
+        Some(TypedEvent::from_raw(&raw))
+    }
+
+    pub fn try_next(&mut self) -> Option<Result<TypedEvent<E>>> {
+        let raw = self.stream.try_next()?;
+        Some(TypedEvent::from_raw(&raw))
+    }
+
+    /// The next event that satisfies `pred`, skipping others; `None` when the connection is gone first.
+    pub async fn wait_for(
+        &mut self,
+        mut pred: impl FnMut(&TypedEvent<E>) -> bool,
+    ) -> Option<Result<TypedEvent<E>>> {
+        while let Some(e) = self.next().await {
+            match e {
+                Ok(e) if !pred(&e) => continue,
+                other => return Some(other),
+            }
+        }
+        None
+    }
+
+    pub fn raw(&mut self) -> &mut EventStream {
+        &mut self.stream
+    }
+}
+
+/// Every event, decoded into a schema's event enum.
+pub struct EventSetStream<S> {
+    stream: EventStream,
+    _set: PhantomData<fn() -> S>,
+}
+
+impl<S: EventSet> EventSetStream<S> {
+    pub(crate) fn new(stream: EventStream) -> Self {
+        EventSetStream {
+            stream,
+            _set: PhantomData,
+        }
+    }
+
+    /// The next event with its timestamp; an error when its data does not decode.
+    pub async fn next(&mut self) -> Option<Result<(S, Timestamp)>> {
+        let raw = self.stream.next().await?;
+        Some(decode_set(&raw))
+    }
+
+    pub fn try_next(&mut self) -> Option<Result<(S, Timestamp)>> {
+        let raw = self.stream.try_next()?;
+        Some(decode_set(&raw))
+    }
+}
+
+fn decode_set<S: EventSet>(raw: &RawEvent) -> Result<(S, Timestamp)> {
+    S::from_parts(&raw.name, raw.data.clone())
+        .map(|s| (s, raw.timestamp))
+        .map_err(|e| {
+            Error::decode(
+                format!("the data of event {}", raw.name),
+                ".",
+                e.to_string(),
+                raw.data.to_string(),
+            )
+        })
+}

@@ -1,0 +1,424 @@
+//! What the integration tests share: hand-written command and event bindings (stand-ins for generated ones),
+//! a scripted fake server, and launchers for real QEMU programs.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use qmp_client::{Client, ClientBuilder, Command, Event, OobCommand};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::unix::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::UnixStream;
+
+// ---- Bindings written by hand, as the generator will write them ----
+
+/// `{}`: what commands without `returns` give.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Empty {}
+
+#[derive(Debug, Serialize)]
+pub struct QueryVersion {}
+impl Command for QueryVersion {
+    const NAME: &'static str = "query-version";
+    type Returns = VersionInfo;
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+pub struct VersionInfo {
+    pub qemu: VersionTriple,
+    pub package: String,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+pub struct VersionTriple {
+    pub major: i64,
+    pub minor: i64,
+    pub micro: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueryStatus {}
+impl Command for QueryStatus {
+    const NAME: &'static str = "query-status";
+    type Returns = StatusInfo;
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StatusInfo {
+    pub running: bool,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Stop {}
+impl Command for Stop {
+    const NAME: &'static str = "stop";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct Cont {}
+impl Command for Cont {
+    const NAME: &'static str = "cont";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockdevCreate {
+    #[serde(rename = "job-id")]
+    pub job_id: String,
+    pub options: Value,
+}
+impl Command for BlockdevCreate {
+    const NAME: &'static str = "blockdev-create";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct BlockdevAdd(pub Value);
+impl Command for BlockdevAdd {
+    const NAME: &'static str = "blockdev-add";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct JobDismiss {
+    pub id: String,
+}
+impl Command for JobDismiss {
+    const NAME: &'static str = "job-dismiss";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueryJobs {}
+impl Command for QueryJobs {
+    const NAME: &'static str = "query-jobs";
+    type Returns = Vec<JobInfo>;
+}
+
+#[derive(Debug, Deserialize)]
+pub struct JobInfo {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+    #[serde(rename = "current-progress")]
+    pub current_progress: i64,
+    #[serde(rename = "total-progress")]
+    pub total_progress: i64,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QomList {
+    pub path: String,
+}
+impl Command for QomList {
+    const NAME: &'static str = "qom-list";
+    type Returns = Vec<ObjectPropertyInfo>;
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ObjectPropertyInfo {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Getfd {
+    pub fdname: String,
+}
+impl Command for Getfd {
+    const NAME: &'static str = "getfd";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct Closefd {
+    pub fdname: String,
+}
+impl Command for Closefd {
+    const NAME: &'static str = "closefd";
+    type Returns = Empty;
+}
+
+/// `query-yank` allows out-of-band execution in QEMU's schema.
+#[derive(Debug, Serialize)]
+pub struct QueryYank {}
+impl Command for QueryYank {
+    const NAME: &'static str = "query-yank";
+    type Returns = Vec<Value>;
+    const ALLOW_OOB: bool = true;
+}
+impl OobCommand for QueryYank {}
+
+#[derive(Debug, Serialize)]
+pub struct GuestPing {}
+impl Command for GuestPing {
+    const NAME: &'static str = "guest-ping";
+    type Returns = Empty;
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuestInfo {}
+impl Command for GuestInfo {
+    const NAME: &'static str = "guest-info";
+    type Returns = GuestAgentInfo;
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuestAgentInfo {
+    pub version: String,
+    pub supported_commands: Vec<GuestAgentCommandInfo>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GuestAgentCommandInfo {
+    pub name: String,
+    pub enabled: bool,
+    #[serde(rename = "success-response")]
+    pub success_response: bool,
+}
+
+/// A stand-in for a `success-response: false` command such as `guest-shutdown` (never sent to a real agent).
+#[derive(Debug, Serialize)]
+pub struct NoReply {}
+impl Command for NoReply {
+    const NAME: &'static str = "x-no-reply";
+    type Returns = Empty;
+    const SUCCESS_RESPONSE: bool = false;
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct JobStatusChange {
+    pub id: String,
+    pub status: String,
+}
+impl Event for JobStatusChange {
+    const NAME: &'static str = "JOB_STATUS_CHANGE";
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StopEvent {}
+impl Event for StopEvent {
+    const NAME: &'static str = "STOP";
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ResumeEvent {}
+impl Event for ResumeEvent {
+    const NAME: &'static str = "RESUME";
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct VncConnected {
+    pub server: Value,
+    pub client: Value,
+}
+impl Event for VncConnected {
+    const NAME: &'static str = "VNC_CONNECTED";
+}
+
+// ---- Time limits, so that no test can hang ----
+
+pub const LIMIT: Duration = Duration::from_secs(20);
+
+/// Awaits `f`, failing the test after `LIMIT`.
+pub async fn within<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, f)
+        .await
+        .expect("the test hung: no result within its time limit")
+}
+
+// ---- The scripted fake server ----
+
+pub const GREETING: &str = r#"{"QMP": {"version": {"qemu": {"micro": 2, "minor": 0, "major": 10}, "package": "fake"}, "capabilities": ["oob"]}}"#;
+
+/// The server's end of a socketpair: reads requests line by line, writes what the script says.
+pub struct Peer {
+    reader: BufReader<OwnedReadHalf>,
+    pub writer: OwnedWriteHalf,
+}
+
+impl Peer {
+    pub fn new(stream: UnixStream) -> Peer {
+        let (r, w) = stream.into_split();
+        Peer {
+            reader: BufReader::new(r),
+            writer: w,
+        }
+    }
+
+    /// The next request, parsed (the client ends each with a newline).
+    pub async fn request(&mut self) -> Value {
+        let mut line = String::new();
+        let n = within(self.reader.read_line(&mut line))
+            .await
+            .expect("reading a request");
+        assert!(
+            n > 0,
+            "the client closed the connection instead of sending a request"
+        );
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad request {line:?}: {e}"))
+    }
+
+    /// The next request's raw bytes up to its newline.
+    pub async fn request_bytes(&mut self) -> Vec<u8> {
+        let mut line = Vec::new();
+        within(self.reader.read_until(b'\n', &mut line))
+            .await
+            .expect("reading a request");
+        line
+    }
+
+    pub async fn send(&mut self, text: &str) {
+        self.send_bytes(text.as_bytes()).await;
+        self.send_bytes(b"\r\n").await;
+    }
+
+    pub async fn send_bytes(&mut self, bytes: &[u8]) {
+        self.writer
+            .write_all(bytes)
+            .await
+            .expect("writing to the client");
+    }
+
+    pub async fn reply(&mut self, id: &Value, ret: Value) {
+        self.send(&serde_json::json!({"return": ret, "id": id}).to_string())
+            .await;
+    }
+
+    pub async fn event(&mut self, name: &str, data: Value) {
+        let e = serde_json::json!({"event": name, "data": data, "timestamp": {"seconds": 1, "microseconds": 2}});
+        self.send(&e.to_string()).await;
+    }
+
+    /// Whether the client sent nothing more within `wait`.
+    pub async fn quiet_for(&mut self, wait: Duration) -> bool {
+        let mut byte = [0u8; 1];
+        tokio::time::timeout(wait, self.reader.read(&mut byte))
+            .await
+            .is_err()
+    }
+}
+
+/// A client connected to a fake QMP server that greeted it and accepted `qmp_capabilities`.
+pub async fn fake_qmp(builder: ClientBuilder) -> (Client, Peer) {
+    let (ours, theirs) = UnixStream::pair().expect("socketpair");
+    let mut peer = Peer::new(theirs);
+    let connecting = tokio::spawn(builder.unix_stream(ours));
+    peer.send(GREETING).await;
+    let req = peer.request().await;
+    assert_eq!(req["execute"], "qmp_capabilities");
+    peer.reply(&req["id"], serde_json::json!({})).await;
+    let client = within(connecting)
+        .await
+        .expect("connect task")
+        .expect("connecting to the fake server");
+    (client, peer)
+}
+
+// ---- Real QEMU programs ----
+
+/// The program's path; when it is missing, says so loudly and fails under CI=true, else gives `None` (skip).
+pub fn require(program: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file());
+    if found.is_none() {
+        let msg = format!("MISSING: {program} is not installed (install it with .ci/install-qemu); test skipped\n");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{msg}under CI=true a missing program fails the test");
+        }
+        // Written straight to stderr so that it shows even though the test passes.
+        let _ = std::io::stderr().write_all(msg.as_bytes());
+    }
+    found
+}
+
+/// A QEMU program running in a temp dir, killed by pid when dropped.
+pub struct Server {
+    pub child: Child,
+    pub dir: tempfile::TempDir,
+    pub socket: PathBuf,
+}
+
+impl Server {
+    /// Starts `program` with `args`, where `{sock}` stands for the socket path and `{dir}` for the temp dir, and
+    /// waits for the socket to appear.
+    pub fn start(program: &str, args: &[&str]) -> Option<Server> {
+        let path = require(program)?;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("server.sock");
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                a.replace("{sock}", &socket.display().to_string())
+                    .replace("{dir}", &dir.path().display().to_string())
+            })
+            .collect();
+        let child = std::process::Command::new(path)
+            .args(&args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {program}: {e}"));
+        let mut server = Server { child, dir, socket };
+        server.wait_for_socket(program);
+        Some(server)
+    }
+
+    fn wait_for_socket(&mut self, program: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !self.socket.exists() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{program} exited early: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{program} did not create its socket in time"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// qemu-storage-daemon with its monitor on a unix socket.
+    pub fn storage_daemon(extra: &[&str]) -> Option<Server> {
+        let mut args = vec![
+            "--chardev",
+            "socket,path={sock},server=on,wait=off,id=mon0",
+            "--monitor",
+            "chardev=mon0",
+        ];
+        args.extend_from_slice(extra);
+        Server::start("qemu-storage-daemon", &args)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
