@@ -21,6 +21,7 @@ pub mod doc;
 pub mod doc_parser;
 pub mod dump;
 pub mod expr;
+pub mod grammar;
 pub mod parser;
 pub mod schema;
 pub mod source;
