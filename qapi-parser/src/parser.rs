@@ -20,6 +20,7 @@ use crate::doc_parser::parse_doc_block;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::{Mode, Options};
 
+pub use include::MAX_INCLUDE_DEPTH;
 pub use value::MAX_NESTING;
 
 /// Read the main schema file and everything it includes.

@@ -431,3 +431,34 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let error = parse_text("t.json", &absurd, &strict()).error();
     assert!(error.contains("nesting too deep"), "{error}");
 }
+
+#[test]
+fn include_nesting_is_limited() {
+    use qapi_parser::parser::MAX_INCLUDE_DEPTH;
+    let files: Vec<(String, String)> = (0..=MAX_INCLUDE_DEPTH)
+        .map(|i| {
+            (
+                format!("f{i}.json"),
+                format!(
+                    "{{ 'enum': 'E{i}', 'data': [] }}\n{{ 'include': 'f{}.json' }}\n",
+                    i + 1
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let tree = Tree::new(&refs);
+    let error = tree.strip(parse(&tree.path("f0.json"), &strict()).error());
+    let last = error.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!(
+            "f{}.json:2: includes nested too deep (more than {MAX_INCLUDE_DEPTH} files)",
+            MAX_INCLUDE_DEPTH - 1
+        )
+    );
+    assert_eq!(error.lines().count(), MAX_INCLUDE_DEPTH);
+}

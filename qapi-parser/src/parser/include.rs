@@ -9,6 +9,9 @@ use crate::ast::{Expression, Include, Object};
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, Span};
 
+/// Files nest through `include` at most this deep.
+pub const MAX_INCLUDE_DEPTH: usize = 100;
+
 impl Loader<'_> {
     /// `{ 'include': 'path' }`: record the directive, then parse the file unless it was read before.
     pub(super) fn include(
@@ -31,6 +34,7 @@ impl Loader<'_> {
 
         // A file on the current include chain (the includer itself included) would include itself again.
         let mut on_chain = Some(span.file);
+        let mut depth = 0;
         while let Some(id) = on_chain {
             if self.file_keys.get(&id) == Some(&key) {
                 return Err(Diagnostic::semantic(
@@ -39,6 +43,7 @@ impl Loader<'_> {
                 ));
             }
             on_chain = self.sources.get(id).included_from.map(|s| s.file);
+            depth += 1;
         }
 
         if let Some(&file) = self.files_by_key.get(&key) {
@@ -47,6 +52,11 @@ impl Loader<'_> {
                 .expressions
                 .push(Expression::Include(Include { span, name, file }));
             return Ok(());
+        }
+        if depth >= MAX_INCLUDE_DEPTH {
+            // Each level is a nested parse; QEMU's Python gives up a few hundred deep (its recursion limit).
+            let message = format!("includes nested too deep (more than {MAX_INCLUDE_DEPTH} files)");
+            return Err(Diagnostic::semantic(span, message));
         }
         let text = read_source(Path::new(&name)).map_err(|reason| {
             Diagnostic::semantic(span, format!("can't read include file '{name}': {reason}"))

@@ -36,12 +36,12 @@ pub(super) fn parse_value(
                 ErrorVariant::ParsingError { positives, .. } => {
                     replay(text, start, Some((start + at, expected_message(positives))))
                 }
-                // pest's own stack or call limit: only absurd nesting gets there.
+                // pest's own stack or call limit: absurd nesting, or a thread already low on stack.
                 ErrorVariant::CustomError { .. } => replay(text, start, None),
             };
             let error = error.unwrap_or_else(|| LexError {
                 pos: start,
-                message: too_deep(),
+                message: "out of stack space (files or values nested too deep)".to_owned(),
             });
             return Err(located(error));
         }
