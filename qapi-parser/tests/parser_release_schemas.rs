@@ -2,7 +2,7 @@
 //! strict mode, with its includes, pragmas and docs where QEMU puts them.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use qapi_parser::ast::{Expression, ParsedSchema};
 use qapi_parser::parser::parse_file;
@@ -81,12 +81,19 @@ fn every_release_schema_parses_tolerantly() {
 fn qmp_9_2_4_parses_strictly_in_qemu_order() {
     let Some(shared) = shared_dir() else { return };
     let qapi = shared.join("qemu/9.2.4/qapi");
-    let start = Instant::now();
-    let (result, sources, warnings) = parse(&qapi.join("qapi-schema.json"), &Options::strict());
-    let elapsed = start.elapsed();
+    // Parse a few times and report the best time: the machine may be busy.
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let parsed = parse(&qapi.join("qapi-schema.json"), &Options::strict());
+        best = best.min(start.elapsed());
+        last = Some(parsed);
+    }
+    let (result, sources, warnings) = last.expect("parsed at least once");
     let schema = result.unwrap_or_else(|d| panic!("{}", d.display(&sources)));
     eprintln!(
-        "9.2.4 QMP schema: {} files, {} expressions, {} docs parsed in {elapsed:?}",
+        "9.2.4 QMP schema: {} files, {} expressions, {} docs; best parse time {best:?}",
         sources.len(),
         schema.expressions.len(),
         schema.docs.len()
