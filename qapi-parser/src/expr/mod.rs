@@ -6,9 +6,6 @@
 //! are understood (`'type'` for `'struct'`, simple and anonymous unions, anonymous nested structs, C-expression
 //! conditions, `'gen': 'no'`), and rules that only concern how names or doc comments are written become warnings.
 
-// Diagnostic is the crate's one error type (a contract); an error ends the run, so its size costs nothing.
-#![allow(clippy::result_large_err)]
-
 mod alternates;
 mod commands;
 mod doc;
