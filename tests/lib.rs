@@ -24,7 +24,10 @@ pub fn require(path: &Path, what: &str) -> Option<PathBuf> {
     if path.exists() {
         return Some(path.to_path_buf());
     }
-    let msg = format!("{what} not found at {} (set QAPI_SHARED_DIR or place ../shared beside the project)", path.display());
+    let msg = format!(
+        "{what} not found at {} (set QAPI_SHARED_DIR or place ../shared beside the project)",
+        path.display()
+    );
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{msg}; CI=true, so this is a failure");
     }
@@ -36,7 +39,9 @@ pub fn require(path: &Path, what: &str) -> Option<PathBuf> {
 /// storage-daemon schema of each release present.
 pub fn release_schemas(shared: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(shared.join("qemu")) else { return out };
+    let Ok(entries) = std::fs::read_dir(shared.join("qemu")) else {
+        return out;
+    };
     let mut versions: Vec<_> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -25,7 +25,9 @@ struct Tally {
 
 fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
     let base = case.trim_end_matches(".json");
-    let read = |ext: &str| std::fs::read_to_string(suite.join(format!("{base}.{ext}"))).unwrap_or_default();
+    let read = |ext: &str| {
+        std::fs::read_to_string(suite.join(format!("{base}.{ext}"))).unwrap_or_default()
+    };
     let (want_err, want_out) = (read("err"), read("out"));
     let should_fail = !want_err.trim().is_empty();
     let prefix = format!("{}/", suite.display());
@@ -40,7 +42,10 @@ fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
             if got == want_out {
                 tally.dumps += 1;
             } else {
-                fail(format!("dump differs from .out:\n{}", first_difference(&want_out, &got)));
+                fail(format!(
+                    "dump differs from .out:\n{}",
+                    first_difference(&want_out, &got)
+                ));
             }
         }
         Ok(_) => fail(format!("accepted, but QEMU rejects it with:\n{want_err}")),
@@ -54,7 +59,11 @@ fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
             if last_location(&got) == last_location(&want_err) {
                 tally.locations += 1;
             } else {
-                fail(format!("error at {:?}, QEMU's at {:?}:\n{got}", last_location(&got), last_location(&want_err)));
+                fail(format!(
+                    "error at {:?}, QEMU's at {:?}:\n{got}",
+                    last_location(&got),
+                    last_location(&want_err)
+                ));
             }
             if got.trim() == want_err.trim() {
                 tally.exact_errors += 1;
@@ -78,15 +87,28 @@ fn first_difference(want: &str, got: &str) -> String {
             return format!("line {}: want {w:?}\n        got  {g:?}", i + 1);
         }
     }
-    format!("lengths differ: want {} lines, got {}", want.lines().count(), got.lines().count())
+    format!(
+        "lengths differ: want {} lines, got {}",
+        want.lines().count(),
+        got.lines().count()
+    )
 }
 
 #[test]
 fn qemu_schema_suite() {
-    let Some(suite) = require(&schema_suite_dir(), "QEMU's tests/qapi-schema suite") else { return };
+    let Some(suite) = require(&schema_suite_dir(), "QEMU's tests/qapi-schema suite") else {
+        return;
+    };
     let cases = std::fs::read_to_string(suite.join("CASES")).expect("CASES lists the cases");
-    let mut tally =
-        Tally { cases: 0, verdicts: 0, locations: 0, exact_errors: 0, dumps: 0, positives: 0, failures: Vec::new() };
+    let mut tally = Tally {
+        cases: 0,
+        verdicts: 0,
+        locations: 0,
+        exact_errors: 0,
+        dumps: 0,
+        positives: 0,
+        failures: Vec::new(),
+    };
     for case in cases.lines().map(str::trim).filter(|c| !c.is_empty()) {
         run_case(&suite, case, &mut tally);
     }
@@ -96,12 +118,23 @@ fn qemu_schema_suite() {
         tally.cases, tally.verdicts, tally.cases, tally.locations, negatives, tally.exact_errors, negatives,
         tally.dumps, tally.positives
     );
-    let unexpected: Vec<_> =
-        tally.failures.iter().filter(|(case, _)| !KNOWN_FAILURES.iter().any(|(k, _)| k == case)).collect();
+    let unexpected: Vec<_> = tally
+        .failures
+        .iter()
+        .filter(|(case, _)| !KNOWN_FAILURES.iter().any(|(k, _)| k == case))
+        .collect();
     let mut report = String::new();
     for (case, why) in &unexpected {
         let _ = writeln!(report, "--- {case}: {why}");
     }
-    eprintln!("{} passed, {} failed", tally.cases - tally.failures.len(), tally.failures.len());
-    assert!(unexpected.is_empty(), "{} cases fail:\n{report}", unexpected.len());
+    eprintln!(
+        "{} passed, {} failed",
+        tally.cases - tally.failures.len(),
+        tally.failures.len()
+    );
+    assert!(
+        unexpected.is_empty(),
+        "{} cases fail:\n{report}",
+        unexpected.len()
+    );
 }

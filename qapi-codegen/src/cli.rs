@@ -66,12 +66,20 @@ pub fn main() -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let options = Options { mode: if args.strict { Mode::Strict } else { Mode::Tolerant } };
-    let format = args.message_format.unwrap_or(if std::io::stderr().is_terminal() {
-        MessageFormat::Human
-    } else {
-        MessageFormat::Plain
-    });
+    let options = Options {
+        mode: if args.strict {
+            Mode::Strict
+        } else {
+            Mode::Tolerant
+        },
+    };
+    let format = args
+        .message_format
+        .unwrap_or(if std::io::stderr().is_terminal() {
+            MessageFormat::Human
+        } else {
+            MessageFormat::Plain
+        });
     match qapi_parser::load(&args.schema, &options) {
         Ok(schema) => {
             if !args.quiet {
@@ -98,7 +106,11 @@ fn dump(args: &DumpArgs) -> ExitCode {
         Ok(schema) => {
             let text = qapi_parser::dump::dump(&schema);
             let mut out = std::io::stdout().lock();
-            if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+            if out
+                .write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS
@@ -123,7 +135,11 @@ pub fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: MessageFo
             }
         }
         MessageFormat::Human => {
-            let color = if std::env::var_os("NO_COLOR").is_some() { ColorChoice::Never } else { ColorChoice::Auto };
+            let color = if std::env::var_os("NO_COLOR").is_some() {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            };
             let mut stream = StandardStream::stderr(color);
             for d in diagnostics {
                 if d.emit_terminal(sources, &mut stream).is_err() {

@@ -14,7 +14,10 @@ fn schema_path(rel: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("SKIPPED: {} not found (set QAPI_SHARED_DIR)", path.display());
+        eprintln!(
+            "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
+            path.display()
+        );
         None
     }
 }
@@ -24,8 +27,13 @@ fn bench_load(c: &mut Criterion) {
         ("qmp-9.2.4", "qemu/9.2.4/qapi/qapi-schema.json"),
         ("qga-9.2.4", "qemu/9.2.4/qga/qapi-schema.json"),
     ] {
-        let Some(path) = schema_path(rel) else { continue };
-        for (mode, options) in [("strict", Options::strict()), ("tolerant", Options::default())] {
+        let Some(path) = schema_path(rel) else {
+            continue;
+        };
+        for (mode, options) in [
+            ("strict", Options::strict()),
+            ("tolerant", Options::default()),
+        ] {
             c.bench_function(&format!("load {name} {mode}"), |b| {
                 b.iter(|| load(&path, &options).expect("the schema loads"))
             });

@@ -32,11 +32,17 @@ pub struct Key {
 
 impl Object {
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.members.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.members
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
 
     pub fn get_entry(&self, key: &str) -> Option<(&Key, &Value)> {
-        self.members.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v))
+        self.members
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, v)| (k, v))
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

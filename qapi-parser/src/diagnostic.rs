@@ -61,12 +61,19 @@ impl Diagnostic {
 
     /// A semantic error reported at `span`'s line (QEMU prints no column).
     pub fn semantic(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { column: false, ..Diagnostic::parse(span, message) }
+        Diagnostic {
+            column: false,
+            ..Diagnostic::parse(span, message)
+        }
     }
 
     /// An error with no place in a file.
     pub fn bare(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { span: None, column: false, ..Diagnostic::parse(Span::new(FileId(0), 0, 0), message) }
+        Diagnostic {
+            span: None,
+            column: false,
+            ..Diagnostic::parse(Span::new(FileId(0), 0, 0), message)
+        }
     }
 
     pub fn with_label(mut self, label: Span) -> Diagnostic {
@@ -75,7 +82,10 @@ impl Diagnostic {
     }
 
     pub fn with_context(mut self, meta: impl Into<String>, name: impl Into<String>) -> Diagnostic {
-        self.context = Some(DefnContext { meta: meta.into(), name: name.into() });
+        self.context = Some(DefnContext {
+            meta: meta.into(),
+            name: name.into(),
+        });
         self
     }
 
@@ -91,7 +101,10 @@ impl Diagnostic {
 
     /// The plain, QEMU-compatible rendering.
     pub fn display<'a>(&'a self, sources: &'a SourceMap) -> impl fmt::Display + 'a {
-        Plain { diag: self, sources }
+        Plain {
+            diag: self,
+            sources,
+        }
     }
 
     /// `(file name, line, column)` of the reported place, column as people count it.
@@ -109,8 +122,13 @@ impl Diagnostic {
         writer: &mut dyn term::termcolor::WriteColor,
     ) -> io::Result<()> {
         let config = term::Config::default();
-        term::emit(writer, &config, &Snippets(sources), &self.to_codespan(sources))
-            .map_err(|e| io::Error::other(e.to_string()))
+        term::emit(
+            writer,
+            &config,
+            &Snippets(sources),
+            &self.to_codespan(sources),
+        )
+        .map_err(|e| io::Error::other(e.to_string()))
     }
 
     fn to_codespan(&self, sources: &SourceMap) -> cs::Diagnostic<FileId> {
@@ -126,8 +144,13 @@ impl Diagnostic {
             let span = if self.label.is_none() && !self.column {
                 // A semantic error without a precise place: point at the start of the expression.
                 let file = sources.get(span.file);
-                let end = file.text[span.start as usize..].find('\n').map_or(span.end, |n| span.start + n as u32);
-                Span { end: end.min(span.end.max(span.start + 1)), ..span }
+                let end = file.text[span.start as usize..]
+                    .find('\n')
+                    .map_or(span.end, |n| span.start + n as u32);
+                Span {
+                    end: end.min(span.end.max(span.start + 1)),
+                    ..span
+                }
             } else {
                 span
             };
@@ -139,7 +162,8 @@ impl Diagnostic {
             let mut parent = sources.get(span.file).included_from;
             while let Some(inc) = parent {
                 labels.push(
-                    cs::Label::secondary(inc.file, inc.start as usize..inc.end as usize).with_message("included from here"),
+                    cs::Label::secondary(inc.file, inc.start as usize..inc.end as usize)
+                        .with_message("included from here"),
                 );
                 parent = sources.get(inc.file).included_from;
             }
@@ -147,7 +171,10 @@ impl Diagnostic {
         for rel in &self.related {
             if let Some(span) = rel.label.or(rel.span) {
                 let end = span.end.max(span.start);
-                labels.push(cs::Label::secondary(span.file, span.start as usize..end as usize).with_message(&rel.message));
+                labels.push(
+                    cs::Label::secondary(span.file, span.start as usize..end as usize)
+                        .with_message(&rel.message),
+                );
             } else {
                 notes.push(rel.message.clone());
             }
@@ -182,7 +209,11 @@ fn write_plain(f: &mut fmt::Formatter<'_>, diag: &Diagnostic, sources: &SourceMa
     let mut parent = file.included_from;
     while let Some(inc) = parent {
         let pf = sources.get(inc.file);
-        chain.push(format!("In file included from {}:{}:\n", pf.name, pf.line(inc.start)));
+        chain.push(format!(
+            "In file included from {}:{}:\n",
+            pf.name,
+            pf.line(inc.start)
+        ));
         parent = pf.included_from;
     }
     for line in chain.iter().rev() {
@@ -221,17 +252,28 @@ impl<'a> Files<'a> for Snippets<'a> {
         Ok(self.0.get(id).line(byte_index as u32) as usize - 1)
     }
 
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
         let file = self.0.get(id);
         let text = &file.text;
         let mut start = 0;
         for _ in 0..line_index {
             match text[start..].find('\n') {
                 Some(n) => start += n + 1,
-                None => return Err(FilesError::LineTooLarge { given: line_index, max: line_index }),
+                None => {
+                    return Err(FilesError::LineTooLarge {
+                        given: line_index,
+                        max: line_index,
+                    })
+                }
             }
         }
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n + 1);
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |n| start + n + 1);
         Ok(start..end)
     }
 }

@@ -20,12 +20,19 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: start as u32, end: end as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// The empty span at this span's start.
     pub fn start_point(self) -> Span {
-        Span { end: self.start, ..self }
+        Span {
+            end: self.start,
+            ..self
+        }
     }
 }
 
@@ -45,13 +52,24 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, mut text: String, included_from: Option<Span>) -> SourceFile {
+    pub fn new(
+        name: String,
+        path: PathBuf,
+        mut text: String,
+        included_from: Option<Span>,
+    ) -> SourceFile {
         if !text.ends_with('\n') {
             text.push('\n');
         }
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        SourceFile { name, path, text, included_from, line_starts }
+        SourceFile {
+            name,
+            path,
+            text,
+            included_from,
+            line_starts,
+        }
     }
 
     /// 1-based line of a byte offset.
@@ -73,7 +91,11 @@ impl SourceFile {
         let start = self.line_start(offset) as usize;
         let mut col = 1;
         for ch in self.text[start..offset as usize].chars() {
-            col = if ch == '\t' { (col + 7) % 8 + 1 } else { col + 1 };
+            col = if ch == '\t' {
+                (col + 7) % 8 + 1
+            } else {
+                col + 1
+            };
         }
         col
     }
@@ -107,7 +129,10 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {

@@ -12,7 +12,10 @@ pub struct Timestamp {
 
 impl Timestamp {
     /// QEMU's "no time" value.
-    pub const NONE: Timestamp = Timestamp { seconds: -1, microseconds: -1 };
+    pub const NONE: Timestamp = Timestamp {
+        seconds: -1,
+        microseconds: -1,
+    };
 
     /// The time as a `SystemTime`, or `None` for QEMU's "no time" value (or any other negative value).
     pub fn time(&self) -> Option<std::time::SystemTime> {
@@ -37,8 +40,13 @@ mod tests {
 
     #[test]
     fn real_time_converts() {
-        let t: Timestamp = serde_json::from_str(r#"{"seconds": 1700000000, "microseconds": 250000}"#).unwrap();
-        let d = t.time().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let t: Timestamp =
+            serde_json::from_str(r#"{"seconds": 1700000000, "microseconds": 250000}"#).unwrap();
+        let d = t
+            .time()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
         assert_eq!(d.as_millis(), 1_700_000_000_250);
     }
 }
