@@ -1,4 +1,21 @@
-//! Definitions → the checked schema model. (Stub: being written.)
+//! Definitions → the checked schema model, as QEMU's `scripts/qapi/schema.py` builds it.
+//!
+//! [`Model::build`] defines every entity in QEMU's order (predefined types, then each definition preceded by the
+//! implicit types it needs), checks them in that order with QEMU's messages, connects doc comments, and assigns
+//! entities to modules. What comes out has every type reference resolved and nothing left to check: code
+//! generation walks the arena ([`Model::entities`]) or visits it ([`Visitor`]).
+
+mod alternates;
+mod check;
+mod define;
+mod docs;
+mod entity;
+mod finish;
+mod hash;
+mod module;
+mod objects;
+mod raw;
+mod visit;
 
 use std::ops::Deref;
 
@@ -7,13 +24,35 @@ use crate::definition::Item;
 use crate::diagnostic::Diagnostic;
 use crate::doc::Doc;
 use crate::source::SourceMap;
-use crate::Options;
+use crate::{Mode, Options};
+
+pub use check::c_name;
+pub use entity::{
+    AlternateType, ArrayType, Branch, BuiltinType, Command, DocId, Entity, EntityId, EntityKind,
+    EnumType, EnumValue, Event, Feature, JsonType, Member, Module, ModuleId, ObjectType, TypeId,
+    Variants, SPECIAL_FEATURES,
+};
+pub use visit::Visitor;
+
+use check::Checker;
+use docs::DocLinks;
+use hash::FastMap;
 
 /// The checked model: what code generation reads, with nothing left to check.
 #[derive(Debug)]
-pub struct Model {}
+pub struct Model {
+    entities: Vec<Entity>,
+    by_name: FastMap<String, u32>,
+    modules: Vec<Module>,
+    docs: Vec<Doc>,
+    pragmas: Pragmas,
+    feature_names: Vec<String>,
+    q_empty: TypeId,
+}
 
 impl Model {
+    /// Build and check the model. The first error found, in QEMU's order, is returned; in tolerant mode faults
+    /// of doc markup only are pushed to `warnings` instead.
     pub fn build(
         items: Vec<Item>,
         docs: Vec<Doc>,
@@ -22,8 +61,106 @@ impl Model {
         options: &Options,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<Model, Diagnostic> {
-        let _ = (items, docs, pragmas, sources, options, warnings);
-        Err(Diagnostic::bare("schema model not written yet"))
+        let defs = define::define_all(items, sources)?;
+        let tolerant = options.mode == Mode::Tolerant;
+        let mut links = DocLinks::new(docs, &pragmas.documentation_exceptions, tolerant);
+        let mut checker = Checker::new(
+            &defs,
+            &mut links,
+            warnings,
+            &pragmas.command_returns_exceptions,
+        );
+        checker.run()?;
+        let finals = std::mem::take(&mut checker.finals);
+        links.check(warnings)?;
+        finish::finish(defs, finals, links.docs, pragmas)
+    }
+
+    /// Every entity in definition order: built-ins (each followed by its array), `q_empty`, `QType`, then each
+    /// definition preceded by the implicit types it introduced. Include directives are entities too.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// Entities with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (EntityId, &Entity)> {
+        self.entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (EntityId(i as u32), e))
+    }
+
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.entities[id.index()]
+    }
+
+    /// The type an id names.
+    pub fn get_type(&self, id: TypeId) -> &Entity {
+        &self.entities[id.0 as usize]
+    }
+
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.get_type(id).name
+    }
+
+    /// A type, command or event by name.
+    pub fn lookup(&self, name: &str) -> Option<EntityId> {
+        self.by_name.get(name).map(|&i| EntityId(i))
+    }
+
+    pub fn lookup_type(&self, name: &str) -> Option<TypeId> {
+        self.lookup(name)
+            .filter(|&id| self.entity(id).is_type())
+            .map(|id| TypeId(id.0))
+    }
+
+    /// Modules in first-seen order: `./builtin`, the main file, then each included file when first included.
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    pub fn module(&self, id: ModuleId) -> &Module {
+        &self.modules[id.0 as usize]
+    }
+
+    /// Every doc block in source order, with an empty description appended for each undocumented member.
+    pub fn docs(&self) -> &[Doc] {
+        &self.docs
+    }
+
+    pub fn doc(&self, id: DocId) -> &Doc {
+        &self.docs[id.0 as usize]
+    }
+
+    pub fn pragmas(&self) -> &Pragmas {
+        &self.pragmas
+    }
+
+    /// Every feature name used, in first-use order, `deprecated` and `unstable` first.
+    pub fn feature_names(&self) -> &[String] {
+        &self.feature_names
+    }
+
+    /// `q_empty`, the object without members.
+    pub fn the_empty_object(&self) -> TypeId {
+        self.q_empty
+    }
+
+    /// How a type travels on the wire.
+    pub fn json_type(&self, id: TypeId) -> JsonType {
+        self.get_type(id).json_type().unwrap_or(JsonType::Value)
+    }
+
+    pub fn commands(&self) -> impl Iterator<Item = (&Entity, &Command)> {
+        self.entities
+            .iter()
+            .filter_map(|e| e.as_command().map(|c| (e, c)))
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = (&Entity, &Event)> {
+        self.entities
+            .iter()
+            .filter_map(|e| e.as_event().map(|v| (e, v)))
     }
 }
 
@@ -37,7 +174,11 @@ pub struct Schema {
 
 impl Schema {
     pub fn new(model: Model, sources: SourceMap, warnings: Vec<Diagnostic>) -> Schema {
-        Schema { model, sources, warnings }
+        Schema {
+            model,
+            sources,
+            warnings,
+        }
     }
 
     pub fn model(&self) -> &Model {

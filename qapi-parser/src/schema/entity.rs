@@ -1,0 +1,333 @@
+//! The entities of the checked model: what code generation, introspection and schema diffing read.
+//!
+//! Every type reference is a resolved [`TypeId`]; every entity sits in one arena, in QEMU's definition order.
+
+use crate::definition::Cond;
+use crate::source::Span;
+
+/// Index of an entity in the model's arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(pub u32);
+
+/// Index of a type in the model's arena (the same index space as [`EntityId`]; only ever names a type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+/// Index of a module (a schema file, or `./builtin`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleId(pub u32);
+
+/// Index of a doc block in the model's docs (source order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(pub u32);
+
+impl TypeId {
+    pub fn entity(self) -> EntityId {
+        EntityId(self.0)
+    }
+}
+
+impl EntityId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How a value of a type travels on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JsonType {
+    String,
+    Number,
+    Int,
+    Boolean,
+    Null,
+    Object,
+    Array,
+    /// Any JSON value (`any`, and alternates).
+    Value,
+}
+
+impl JsonType {
+    /// The name introspection uses (`json-type` of a built-in).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Int => "int",
+            JsonType::Boolean => "boolean",
+            JsonType::Null => "null",
+            JsonType::Object => "object",
+            JsonType::Array => "array",
+            JsonType::Value => "value",
+        }
+    }
+}
+
+/// A feature of a definition, member or enum value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feature {
+    pub name: String,
+    pub span: Span,
+    pub cond: Option<Cond>,
+}
+
+/// Feature names every schema knows; QEMU's tooling treats them specially.
+pub const SPECIAL_FEATURES: [&str; 2] = ["deprecated", "unstable"];
+
+impl Feature {
+    /// `deprecated` or `unstable`.
+    pub fn is_special(&self) -> bool {
+        SPECIAL_FEATURES.contains(&self.name.as_str())
+    }
+}
+
+/// One definition (or include directive) of the schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entity {
+    /// The definition's name. For an include, the name of the included module.
+    pub name: String,
+    /// The defining expression. For an implicit type, the expression that caused it; `None` for built-ins and
+    /// their arrays.
+    pub span: Option<Span>,
+    pub module: ModuleId,
+    pub doc: Option<DocId>,
+    /// The condition. An array's is its element type's; a legacy union wrapper's is its wrapped type's.
+    pub cond: Option<Cond>,
+    pub features: Vec<Feature>,
+    /// Built-ins, arrays, `q_empty`, `QType`, `q_obj_*` objects and legacy `<Union>Kind` enums.
+    pub implicit: bool,
+    pub kind: EntityKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntityKind {
+    /// An `include` directive: where it sits is the entity's module, what it names is this.
+    Include(ModuleId),
+    Builtin(BuiltinType),
+    Enum(EnumType),
+    Array(ArrayType),
+    Object(ObjectType),
+    Alternate(AlternateType),
+    Command(Command),
+    Event(Event),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuiltinType {
+    pub json_type: JsonType,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumType {
+    pub values: Vec<EnumValue>,
+    pub prefix: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue {
+    pub name: String,
+    /// `None` for the values of the predefined `QType`.
+    pub span: Option<Span>,
+    pub cond: Option<Cond>,
+    pub features: Vec<Feature>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrayType {
+    pub element: TypeId,
+}
+
+/// A struct, a union, or an implicit object (`q_empty`, `q_obj_<name>-arg`, `q_obj_<name>-base`,
+/// `q_obj_<Type>-wrapper`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectType {
+    pub base: Option<TypeId>,
+    /// The members this object declares itself.
+    pub local_members: Vec<Member>,
+    /// All members, base members first, as they travel on the wire (branch members excluded).
+    pub members: Vec<Member>,
+    pub variants: Option<Variants>,
+    /// A union without `discriminator` (QEMU before 6.0): its tag `type` is a local member of the implicit enum
+    /// `<Union>Kind`, each branch a `q_obj_<Type>-wrapper` object with the one member `data`.
+    pub legacy_simple_union: bool,
+}
+
+impl ObjectType {
+    pub fn is_union(&self) -> bool {
+        self.variants.is_some()
+    }
+
+    /// No members and no branches.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty() && self.variants.is_none()
+    }
+
+    pub fn has_conditional_members(&self) -> bool {
+        self.members.iter().any(|m| m.cond.is_some())
+    }
+}
+
+/// A member of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub name: String,
+    /// The member's name in the source; for a member QEMU makes up (a legacy union's `type` and `data`), the
+    /// defining expression.
+    pub span: Span,
+    pub ty: TypeId,
+    pub optional: bool,
+    pub cond: Option<Cond>,
+    pub features: Vec<Feature>,
+    /// The object that declares the member (a base, for inherited members).
+    pub defined_in: TypeId,
+}
+
+/// The branches of a union or an alternate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variants {
+    /// The tag member: a union's discriminator, or `type` (of `QType`) for an alternate.
+    pub tag_name: String,
+    /// The tag's enum type.
+    pub tag_type: TypeId,
+    /// Branches in schema order; for a union, then the implicit empty ones, in enum value order.
+    pub branches: Vec<Branch>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub name: String,
+    pub span: Span,
+    pub ty: TypeId,
+    pub cond: Option<Cond>,
+    /// How the branch's type travels on the wire; for an alternate this is what selects the branch.
+    pub json_type: JsonType,
+    /// An empty (`q_empty`) branch QEMU adds for an enum value the union does not cover.
+    pub implicit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlternateType {
+    pub variants: Variants,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Command {
+    /// `None` without arguments.
+    pub arg_type: Option<TypeId>,
+    /// `None` when the command returns `{}`.
+    pub ret_type: Option<TypeId>,
+    pub boxed: bool,
+    pub gen: bool,
+    pub success_response: bool,
+    pub allow_oob: bool,
+    pub allow_preconfig: bool,
+    pub coroutine: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub arg_type: Option<TypeId>,
+    pub boxed: bool,
+}
+
+impl Entity {
+    /// QEMU's meta word: `built-in`, `enum`, `array`, `struct`, `union`, `alternate`, `command`, `event`,
+    /// `include`.
+    pub fn meta(&self) -> &'static str {
+        self.kind.meta()
+    }
+
+    pub fn is_type(&self) -> bool {
+        !matches!(
+            self.kind,
+            EntityKind::Include(_) | EntityKind::Command(_) | EntityKind::Event(_)
+        )
+    }
+
+    pub fn json_type(&self) -> Option<JsonType> {
+        match &self.kind {
+            EntityKind::Builtin(b) => Some(b.json_type),
+            EntityKind::Enum(_) => Some(JsonType::String),
+            EntityKind::Array(_) => Some(JsonType::Array),
+            EntityKind::Object(_) => Some(JsonType::Object),
+            EntityKind::Alternate(_) => Some(JsonType::Value),
+            _ => None,
+        }
+    }
+
+    pub fn as_enum(&self) -> Option<&EnumType> {
+        match &self.kind {
+            EntityKind::Enum(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&ArrayType> {
+        match &self.kind {
+            EntityKind::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&ObjectType> {
+        match &self.kind {
+            EntityKind::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn as_alternate(&self) -> Option<&AlternateType> {
+        match &self.kind {
+            EntityKind::Alternate(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_command(&self) -> Option<&Command> {
+        match &self.kind {
+            EntityKind::Command(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn as_event(&self) -> Option<&Event> {
+        match &self.kind {
+            EntityKind::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl EntityKind {
+    pub fn meta(&self) -> &'static str {
+        match self {
+            EntityKind::Include(_) => "include",
+            EntityKind::Builtin(_) => "built-in",
+            EntityKind::Enum(_) => "enum",
+            EntityKind::Array(_) => "array",
+            EntityKind::Object(o) if o.is_union() => "union",
+            EntityKind::Object(_) => "struct",
+            EntityKind::Alternate(_) => "alternate",
+            EntityKind::Command(_) => "command",
+            EntityKind::Event(_) => "event",
+        }
+    }
+}
+
+/// One schema file (or `./builtin`) and what it defines, in definition order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Module {
+    /// The path relative to the main schema's directory; `./builtin` for the built-in module.
+    pub name: String,
+    /// Entities whose definition sits in this module, include directives included, in definition order.
+    pub entities: Vec<EntityId>,
+}
+
+impl Module {
+    pub const BUILTIN: &'static str = "./builtin";
+
+    /// `./builtin` (and any other name QEMU reserves for generated modules).
+    pub fn is_system(&self) -> bool {
+        self.name.starts_with("./")
+    }
+}
