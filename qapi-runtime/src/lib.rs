@@ -8,7 +8,22 @@ use serde::Serialize;
 
 mod timestamp;
 
+pub mod execute;
+pub mod meta;
+#[doc(hidden)]
+pub mod rt;
+pub mod wire;
+
+pub use execute::Executor;
+pub use meta::{Definition, Info, Meta};
 pub use timestamp::Timestamp;
+pub use wire::{Decode, DecodeError, Empty, Encode, Object, ObjectType};
+
+// Generated code reaches serde and serde_json through this crate, so that it needs only this one dependency.
+#[doc(hidden)]
+pub use serde;
+pub use serde_json;
+pub use serde_json::Value;
 
 /// A QAPI command: its wire name, argument type (`Self`) and return type.
 pub trait Command: Serialize {

@@ -1,14 +1,31 @@
-use serde::{Deserialize, Serialize};
+use crate::wire::{self, DecodeError, Object, ObjectType};
 
 /// The `timestamp` of a QMP event: seconds and microseconds since the Unix epoch, as QEMU sends them.
 ///
 /// QEMU sends `{"seconds": -1, "microseconds": -1}` when it could not read the clock; [`Timestamp::time`] gives
 /// `None` then.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     pub seconds: i64,
     pub microseconds: i64,
 }
+
+// serde through the wire helpers rather than derived, so that the runtime (and every generated crate) builds
+// without serde_derive and syn.
+impl ObjectType for Timestamp {
+    fn decode_members(object: &mut Object) -> Result<Self, DecodeError> {
+        Ok(Timestamp {
+            seconds: wire::take(object, "seconds")?,
+            microseconds: wire::take(object, "microseconds")?,
+        })
+    }
+    fn encode_members(&self, object: &mut Object) {
+        wire::put(object, "seconds", &self.seconds);
+        wire::put(object, "microseconds", &self.microseconds);
+    }
+}
+
+crate::impl_serde!(Timestamp);
 
 impl Timestamp {
     /// QEMU's "no time" value.

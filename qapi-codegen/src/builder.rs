@@ -1,0 +1,215 @@
+//! The build.rs front, in the style of prost-build:
+//!
+//! ```no_run
+//! // build.rs
+//! qapi_codegen::Config::new().schema("qemu/qapi/qapi-schema.json").generate_to_out_dir()?;
+//! # Ok::<(), qapi_codegen::builder::Error>(())
+//! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/qapi.rs"));
+//! ```
+//!
+//! It prints `cargo:rerun-if-changed` for the schema and every file it includes, declares condition names for
+//! `check-cfg` when conditions map to `cfg`, and rewrites the output only when it changed (so that an unchanged
+//! schema does not rebuild the crate).
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::ir::Api;
+use crate::options::{Conditions, Options};
+
+#[derive(Debug)]
+pub enum Error {
+    /// The schema did not load.
+    Load(Box<qapi_parser::LoadError>),
+    /// No schema path was given.
+    NoSchema,
+    /// Neither an output directory nor `OUT_DIR`.
+    NoOutDir,
+    Io(io::Error),
+    /// The generated code did not parse (a generator bug).
+    Format(syn::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(e) => e.fmt(f),
+            Error::NoSchema => f.write_str("no schema given: call Config::schema"),
+            Error::NoOutDir => f.write_str(
+                "no output directory: call Config::out_dir, or run from build.rs (OUT_DIR)",
+            ),
+            Error::Io(e) => e.fmt(f),
+            Error::Format(e) => {
+                write!(f, "generated code does not parse (a qapi-codegen bug): {e}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::Io(e)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    schema: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    file_name: Option<String>,
+    options: Options,
+    parser: qapi_parser::Options,
+    cargo_messages: Option<bool>,
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    /// The schema's main file.
+    pub fn schema(&mut self, path: impl Into<PathBuf>) -> &mut Config {
+        self.schema = Some(path.into());
+        self
+    }
+
+    /// Where to write; default `OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Config {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// The output file's name; default `qapi.rs`.
+    pub fn file_name(&mut self, name: impl Into<String>) -> &mut Config {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    pub fn options(&mut self, options: Options) -> &mut Config {
+        self.options = options;
+        self
+    }
+
+    /// Rustdoc from the schema's doc comments (default on).
+    pub fn docs(&mut self, on: bool) -> &mut Config {
+        self.options.docs = on;
+        self
+    }
+
+    pub fn conditions(&mut self, conditions: Conditions) -> &mut Config {
+        self.options.conditions = conditions;
+        self
+    }
+
+    /// Front-end options (strict or tolerant; tolerant by default).
+    pub fn parser_options(&mut self, options: qapi_parser::Options) -> &mut Config {
+        self.parser = options;
+        self
+    }
+
+    /// Print `cargo:` directives (default: when run by Cargo, i.e. when `OUT_DIR` is set).
+    pub fn cargo_messages(&mut self, on: bool) -> &mut Config {
+        self.cargo_messages = Some(on);
+        self
+    }
+
+    /// Generates into `OUT_DIR` (or the configured directory). Gives the file written.
+    pub fn generate_to_out_dir(&self) -> Result<PathBuf, Error> {
+        self.generate()
+    }
+
+    /// Loads, generates, formats, and writes if changed. Gives the output file.
+    pub fn generate(&self) -> Result<PathBuf, Error> {
+        let schema_path = self.schema.as_ref().ok_or(Error::NoSchema)?;
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let cargo = self
+            .cargo_messages
+            .unwrap_or_else(|| std::env::var_os("OUT_DIR").is_some());
+        let loaded = qapi_parser::load(schema_path, &self.parser);
+        if cargo {
+            // Watch the main file even when it failed to load, so that fixing it reruns the build script.
+            println!("cargo:rerun-if-changed={}", schema_path.display());
+        }
+        let schema = loaded.map_err(|e| {
+            if cargo {
+                for (_, file) in e.sources.files() {
+                    println!("cargo:rerun-if-changed={}", file.path.display());
+                }
+            }
+            Error::Load(Box::new(e))
+        })?;
+        if cargo {
+            for (_, file) in schema.sources().files() {
+                println!("cargo:rerun-if-changed={}", file.path.display());
+            }
+        }
+        let api = Api::from_schema(&schema);
+        if cargo && self.options.conditions == Conditions::Cfg {
+            for name in condition_names(&api) {
+                println!("cargo::rustc-check-cfg=cfg({name})");
+            }
+        }
+        let tokens = crate::generate_api(&api, &self.options).into_single();
+        let text = crate::format(tokens).map_err(Error::Format)?;
+        let path = out_dir.join(self.file_name.as_deref().unwrap_or("qapi.rs"));
+        write_if_changed(&path, &text)?;
+        Ok(path)
+    }
+}
+
+/// Every condition name the schema uses.
+pub fn condition_names(api: &Api) -> Vec<String> {
+    let mut names: Vec<&str> = Vec::new();
+    fn add<'a>(names: &mut Vec<&'a str>, c: Option<&'a crate::ir::Cond>) {
+        if let Some(c) = c {
+            crate::cfg::names(c, names);
+        }
+    }
+    let mut add = |c| add(&mut names, c);
+    for d in &api.definitions {
+        add(d.cond.as_ref());
+        d.features.iter().for_each(|f| add(f.cond.as_ref()));
+        match &d.kind {
+            crate::ir::Kind::Enum(values) => values.iter().for_each(|v| add(v.cond.as_ref())),
+            crate::ir::Kind::Struct(s) => s.members.iter().for_each(|m| add(m.cond.as_ref())),
+            crate::ir::Kind::Union(u) => {
+                u.members.iter().for_each(|m| add(m.cond.as_ref()));
+                u.branches.iter().for_each(|b| add(b.cond.as_ref()));
+            }
+            crate::ir::Kind::Alternate(b) | crate::ir::Kind::SimpleUnion(b) => {
+                b.iter().for_each(|b| add(b.cond.as_ref()))
+            }
+            crate::ir::Kind::Command(c) => {
+                if let crate::ir::Args::Inline(m) = &c.args {
+                    m.iter().for_each(|m| add(m.cond.as_ref()));
+                }
+            }
+            crate::ir::Kind::Event(e) => {
+                if let crate::ir::Args::Inline(m) = &e.data {
+                    m.iter().for_each(|m| add(m.cond.as_ref()));
+                }
+            }
+        }
+    }
+    names.into_iter().map(String::from).collect()
+}
+
+/// Writes `text` to `path` unless the file already holds exactly that. Gives whether it wrote.
+pub fn write_if_changed(path: &Path, text: &str) -> io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)?;
+    Ok(true)
+}

@@ -1,0 +1,293 @@
+//! Rust names for schema names: conventions, keyword escaping, and deterministic disambiguation of names that
+//! only collide once case-mapped.
+//!
+//! QEMU checks clashes between C names; Rust names can clash where C names do not (`fooBar` and `foo-bar` both
+//! become `FooBar`). Within one namespace the first name in schema order keeps the plain form, a later one gets
+//! the smallest free numeric suffix (`FooBar2`), so regenerating the same schema gives the same names.
+
+use std::collections::{HashMap, HashSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+use crate::ir::{Api, Kind};
+
+/// Words Rust reserves in some edition; they are written `r#word`, except those raw identifiers cannot spell.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Names the generated code defines next to the schema's own at the crate root.
+pub const ROOT_ITEMS: &[&str] = &["Commands", "AnyEvent"];
+
+/// The variant that keeps a value or branch this version of the bindings does not know.
+pub const OTHER: &str = "Other";
+
+/// Splits a schema name into words at `-`, `_` and `.` (dropping a downstream `__` prefix's empty parts).
+fn parts(name: &str) -> impl Iterator<Item = &str> {
+    name.split(['-', '_', '.']).filter(|p| !p.is_empty())
+}
+
+/// `UpperCamelCase` for enum values, branches, commands and events: `x86_64` → `X86_64` (an `_` stays between
+/// two digits so that the number keeps its meaning), `1` → `_1`.
+pub fn upper_camel(name: &str) -> String {
+    let mut out = String::new();
+    for part in parts(name) {
+        let word = part.to_upper_camel_case();
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        out.push_str(&word);
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// A type name: schema type names are already CamelCase, and kept as spelled (`IOThreadInfo` stays, so that the
+/// name matches QEMU's documentation); only separators of downstream and `x-` prefixes go, and all-capitals names
+/// are camel-cased.
+pub fn type_name(name: &str) -> String {
+    // A struct made from a pre-2.4 anonymous nested struct: `q_obj_VersionInfo-qemu-nested` → `VersionInfoQemu`.
+    if let Some(path) = name
+        .strip_prefix("q_obj_")
+        .and_then(|n| n.strip_suffix("-nested"))
+    {
+        return type_name(path);
+    }
+    if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        return upper_camel(name);
+    }
+    let mut out = String::new();
+    for part in parts(name) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `snake_case` for members and command methods.
+pub fn snake(name: &str) -> String {
+    let s = parts(name)
+        .map(|p| p.to_snake_case())
+        .collect::<Vec<_>>()
+        .join("_");
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{s}")
+    } else {
+        s
+    }
+}
+
+/// An identifier, escaped if it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Gives each name of one namespace a unique Rust name, in order.
+#[derive(Default)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    pub fn with_reserved(reserved: &[&str]) -> Namespace {
+        Namespace {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// `wanted`, or `wanted` with the smallest numeric suffix (from 2) that is free. `sep` goes before the
+    /// number (`_` for snake case, empty for camel case).
+    pub fn claim(&mut self, wanted: String, sep: &str) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            sep
+        };
+        (2..)
+            .map(|i| format!("{wanted}{sep}{i}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(wanted)
+    }
+}
+
+/// Claims Rust names for a list of schema names in one namespace (members of a struct, values of an enum...).
+pub fn unique(
+    names: impl IntoIterator<Item = String>,
+    reserved: &[&str],
+    sep: &str,
+) -> Vec<String> {
+    let mut ns = Namespace::with_reserved(reserved);
+    names.into_iter().map(|n| ns.claim(n, sep)).collect()
+}
+
+/// Rust names of all definitions and schema modules.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Definition index → Rust type name.
+    pub definitions: Vec<String>,
+    /// Definition index → the name of a flat union's branch enum (`BlockdevOptionsBranch`).
+    pub branch_enums: HashMap<usize, String>,
+    /// Definition index → method name, for commands.
+    pub methods: HashMap<usize, String>,
+    /// Module index → Rust module name (also the cargo feature, with `-` for `_`).
+    pub modules: Vec<String>,
+    by_schema_name: HashMap<String, usize>,
+    /// Definition index → module index.
+    module_of: Vec<usize>,
+}
+
+impl Names {
+    pub fn new(api: &Api) -> Names {
+        let mut ns = Namespace::with_reserved(ROOT_ITEMS);
+        let mut definitions = vec![String::new(); api.definitions.len()];
+        // Types first, so that their names never depend on commands or events; then commands, then events,
+        // which take a suffix naming what they are on a clash.
+        let mut branch_enums = HashMap::new();
+        for pass in 0..3 {
+            if pass == 1 {
+                // A flat union's branch enum is named after the union, before commands and events take theirs.
+                for (i, def) in api.definitions.iter().enumerate() {
+                    if let Kind::Union(_) = def.kind {
+                        branch_enums.insert(i, ns.claim(format!("{}Branch", definitions[i]), ""));
+                    }
+                }
+            }
+            for (i, def) in api.definitions.iter().enumerate() {
+                let (wanted, suffix) = match (&def.kind, pass) {
+                    (Kind::Command(_), 1) => (upper_camel(&def.name), "Command"),
+                    (Kind::Event(_), 2) => (upper_camel(&def.name), "Event"),
+                    (Kind::Command(_) | Kind::Event(_), _) | (_, 1 | 2) => continue,
+                    _ => (type_name(&def.name), ""),
+                };
+                let name = if suffix.is_empty() || !ns.taken.contains(&wanted) {
+                    ns.claim(wanted, "")
+                } else {
+                    ns.claim(format!("{wanted}{suffix}"), "")
+                };
+                definitions[i] = name;
+            }
+        }
+        let mut methods = HashMap::new();
+        let mut method_ns = Namespace::default();
+        for (i, def) in api.definitions.iter().enumerate() {
+            if let Kind::Command(_) = def.kind {
+                methods.insert(i, method_ns.claim(snake(&def.name), "_"));
+            }
+        }
+        let mut module_ns = Namespace::with_reserved(&["builtin_"]);
+        let modules = api
+            .modules
+            .iter()
+            .map(|m| module_ns.claim(module_name(&m.path), "_"))
+            .collect();
+        let by_schema_name = api
+            .definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        let module_of = api.definitions.iter().map(|d| d.module).collect();
+        Names {
+            definitions,
+            branch_enums,
+            methods,
+            modules,
+            by_schema_name,
+            module_of,
+        }
+    }
+
+    /// The index of the definition called `name` in the schema.
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.by_schema_name.get(name).copied()
+    }
+
+    /// The module of definition `i`.
+    pub fn module_of(&self, i: usize) -> Option<usize> {
+        self.module_of.get(i).copied()
+    }
+
+    /// The Rust name of the definition called `name` in the schema.
+    pub fn of(&self, name: &str) -> Option<&str> {
+        self.index(name).map(|i| self.definitions[i].as_str())
+    }
+}
+
+/// `qapi/block-core.json` → `block_core`; `./builtin` → `builtin`.
+pub fn module_name(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file.strip_suffix(".json").unwrap_or(file);
+    snake(stem)
+}
+
+/// The cargo feature of a Rust module name.
+pub fn feature_name(module: &str) -> String {
+    module.replace('_', "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_conventions() {
+        assert_eq!(upper_camel("x86_64"), "X86_64");
+        assert_eq!(upper_camel("JOB_STATUS_CHANGE"), "JobStatusChange");
+        assert_eq!(upper_camel("query-cpus-fast"), "QueryCpusFast");
+        assert_eq!(
+            upper_camel("__com.redhat_drive-mirror"),
+            "ComRedhatDriveMirror"
+        );
+        assert_eq!(upper_camel("1"), "_1");
+        assert_eq!(upper_camel("fooBar"), "FooBar");
+        assert_eq!(type_name("IOThreadInfo"), "IOThreadInfo");
+        assert_eq!(type_name("__org.qemu_x-Foo"), "OrgQemuXFoo");
+        assert_eq!(type_name("SEV"), "Sev");
+        assert_eq!(snake("node-name"), "node_name");
+        assert_eq!(snake("__com.redhat_foo"), "com_redhat_foo");
+        assert_eq!(snake("fooBar"), "foo_bar");
+    }
+
+    #[test]
+    fn keywords_are_escaped() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("node_name").to_string(), "node_name");
+    }
+
+    #[test]
+    fn clashes_get_numbered_in_order() {
+        let names = unique(
+            ["FooBar", "FooBar", "Other", "Foo2", "Foo2"].map(String::from),
+            &[OTHER],
+            "",
+        );
+        assert_eq!(names, ["FooBar", "FooBar2", "Other2", "Foo2", "Foo2_2"]);
+    }
+}

@@ -1,0 +1,71 @@
+//! The one set of options shared by the CLI, the build.rs [`Config`](crate::Config) and `include_qapi!`.
+
+/// What `'if'` conditions become.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Conditions {
+    /// Every item is generated; its condition is shown in its docs and metadata.
+    #[default]
+    Docs,
+    /// `#[cfg(CONFIG_X)]`: set with `--cfg CONFIG_X` (the builder declares every name for `check-cfg`).
+    Cfg,
+    /// `#[cfg(feature = "CONFIG_X")]`: a cargo feature per condition name.
+    Feature,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// Rustdoc from the schema's doc comments. Off, items still get their metadata and link (see `doc_url`).
+    pub docs: bool,
+    pub conditions: Conditions,
+    /// Gate each schema module behind a cargo feature of the same name (`block-core`), with the features of the
+    /// modules it uses enabled by it: for `--crate`.
+    pub module_features: bool,
+    /// Link each definition's docs to this page, with `{name}` replaced by the definition's schema name (for
+    /// bindings written without QEMU's doc prose).
+    pub doc_url: Option<String>,
+    /// Only these schema modules (by Rust module name, `block_core`) and what they use; empty: all.
+    pub only_modules: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            docs: true,
+            conditions: Conditions::Docs,
+            module_features: false,
+            doc_url: None,
+            only_modules: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    pub fn new() -> Options {
+        Options::default()
+    }
+
+    pub fn docs(mut self, docs: bool) -> Options {
+        self.docs = docs;
+        self
+    }
+
+    pub fn conditions(mut self, conditions: Conditions) -> Options {
+        self.conditions = conditions;
+        self
+    }
+
+    pub fn module_features(mut self, on: bool) -> Options {
+        self.module_features = on;
+        self
+    }
+
+    pub fn doc_url(mut self, url: impl Into<String>) -> Options {
+        self.doc_url = Some(url.into());
+        self
+    }
+
+    pub fn only_modules(mut self, modules: impl IntoIterator<Item = impl Into<String>>) -> Options {
+        self.only_modules = modules.into_iter().map(Into::into).collect();
+        self
+    }
+}

@@ -1,0 +1,306 @@
+//! Type references → Rust types, and the shared context every emitter reads.
+//!
+//! Paths are absolute for everything outside the generated code (`rt::String`), because a schema
+//! may define a type called `String` or `Option`; the schema's own types are reached through the root's glob
+//! re-exports (`super::BlockdevOptions` from a module), so the output works wherever it is included.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Builtin, Definition, Feature, Kind, Member, TypeExpr};
+use crate::names::{self, Names};
+use crate::options::Options;
+use crate::recursion::Boxing;
+use crate::{cfg, docs};
+
+/// Everything emitters share: the schema, the options, the names and the boxing decisions.
+pub struct Context<'a> {
+    pub api: &'a Api,
+    pub options: &'a Options,
+    pub names: Names,
+    pub boxing: Boxing,
+    /// Rust variant names of each enum (by definition index), `Other` reserved.
+    variants: HashMap<usize, Vec<String>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(api: &'a Api, options: &'a Options) -> Context<'a> {
+        let names = Names::new(api);
+        let boxing = Boxing::new(api, &names);
+        let mut variants = HashMap::new();
+        for (i, def) in api.definitions.iter().enumerate() {
+            if let Kind::Enum(values) = &def.kind {
+                let wanted = values.iter().map(|v| names::upper_camel(&v.name));
+                variants.insert(i, names::unique(wanted, &[names::OTHER], ""));
+            }
+        }
+        Context {
+            api,
+            options,
+            names,
+            boxing,
+            variants,
+        }
+    }
+
+    pub fn def(&self, name: &str) -> Option<&'a Definition> {
+        self.names.index(name).map(|i| &self.api.definitions[i])
+    }
+
+    /// The Rust name of definition `i`.
+    pub fn ident(&self, i: usize) -> Ident {
+        format_ident!("{}", self.names.definitions[i])
+    }
+
+    /// `super::Name` for the definition called `name` (from inside a module).
+    pub fn path(&self, name: &str) -> TokenStream {
+        match self.names.of(name) {
+            Some(rust) => {
+                let ident = format_ident!("{}", rust);
+                quote!(super::#ident)
+            }
+            // The model resolved every name; an unknown one can only be a built-in spelled by name.
+            None => match Builtin::from_name(name) {
+                Some(b) => builtin(b),
+                None => quote!(rt::Value),
+            },
+        }
+    }
+
+    /// Variant names of the enum called `name`.
+    pub fn enum_variants(&self, name: &str) -> Option<&[String]> {
+        self.names
+            .index(name)
+            .and_then(|i| self.variants.get(&i))
+            .map(Vec::as_slice)
+    }
+
+    /// The Rust type of a type reference, seen from inside a module.
+    pub fn ty(&self, ty: &TypeExpr) -> TokenStream {
+        match ty {
+            TypeExpr::Builtin(b) => builtin(*b),
+            TypeExpr::Named(name) => self.path(name),
+            TypeExpr::Array(inner) => {
+                let inner = self.ty(inner);
+                quote!(rt::Vec<#inner>)
+            }
+        }
+    }
+
+    /// A member's field type: `Option` when optional, `Box` when it closes a cycle.
+    pub fn member_ty(&self, member: &Member, boxed: bool) -> TokenStream {
+        let mut ty = self.ty(&member.ty);
+        if boxed {
+            ty = quote!(rt::Box<#ty>);
+        }
+        if member.optional {
+            ty = quote!(rt::Option<#ty>);
+        }
+        ty
+    }
+
+    /// `#[cfg(..)]` for a condition under the chosen mapping.
+    pub fn cfg(&self, cond: Option<&crate::ir::Cond>) -> TokenStream {
+        cfg::attr(cond, self.options.conditions)
+    }
+
+    /// `#[deprecated]` when the features say so, with the feature's doc as note.
+    pub fn deprecated(&self, features: &[Feature], note: Option<&str>) -> TokenStream {
+        if !features.iter().any(|f| f.name == "deprecated") {
+            return TokenStream::new();
+        }
+        match note
+            .filter(|_| self.options.docs)
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        {
+            Some(note) if !note.is_empty() => quote!(#[deprecated(note = #note)]),
+            _ => quote!(#[deprecated]),
+        }
+    }
+
+    /// Where the docs of definition `i` sit.
+    pub fn scope(&self, i: usize) -> docs::Scope<'static> {
+        docs::Scope {
+            prefix: "super::",
+            module: Some(self.api.definitions[i].module),
+        }
+    }
+
+    /// Docs of definition `i`: body, `extra` sections, then features, condition, since and link.
+    pub fn def_docs(&self, i: usize, extra: Vec<String>) -> TokenStream {
+        let def = &self.api.definitions[i];
+        let prose = self.options.docs;
+        let mut parts = Vec::new();
+        if prose {
+            if let Some(doc) = &def.doc {
+                parts.push(docs::markdown(&doc.body, &self.names, self.scope(i)));
+            }
+        }
+        parts.extend(extra);
+        if prose {
+            if let Some(doc) = &def.doc {
+                for (tag, text) in &doc.sections {
+                    match tag.as_deref() {
+                        Some("TODO") => {}
+                        // The version goes in the footer; paragraphs after it (older docs) stay.
+                        Some("Since") => parts.push(docs::markdown(
+                            text.split_once('\n').map_or("", |(_, rest)| rest),
+                            &self.names,
+                            self.scope(i),
+                        )),
+                        Some(tag) => parts.push(format!(
+                            "# {tag}\n\n{}",
+                            docs::markdown(text, &self.names, self.scope(i))
+                        )),
+                        None => parts.push(docs::markdown(text, &self.names, self.scope(i))),
+                    }
+                }
+            }
+        }
+        let footer = docs::Footer {
+            features: def
+                .features
+                .iter()
+                .map(|f| {
+                    (
+                        f.name.as_str(),
+                        def.doc.as_ref().and_then(|d| d.feature(&f.name)),
+                        f.cond.as_ref(),
+                    )
+                })
+                .collect(),
+            cond: def.cond.as_ref(),
+            since: def.since(),
+            url: self
+                .options
+                .doc_url
+                .as_ref()
+                .map(|u| u.replace("{name}", &def.name)),
+        };
+        parts.push(footer.render(&self.names, self.scope(i), prose));
+        docs::attrs(&docs::join(parts))
+    }
+
+    /// Docs of a member, value or branch `name` of definition `i`, with its features and condition.
+    pub fn item_docs(
+        &self,
+        i: usize,
+        name: &str,
+        features: &[Feature],
+        cond: Option<&crate::ir::Cond>,
+    ) -> TokenStream {
+        let def = &self.api.definitions[i];
+        let mut parts = Vec::new();
+        if self.options.docs {
+            if let Some(text) = def.doc.as_ref().and_then(|d| d.arg(name)) {
+                parts.push(docs::markdown(text, &self.names, self.scope(i)));
+            }
+        }
+        let flags: Vec<String> = features.iter().map(|f| format!("`{}`", f.name)).collect();
+        if !flags.is_empty() {
+            parts.push(format!("**Features:** {}", flags.join(", ")));
+        }
+        if let Some(cond) = cond {
+            parts.push(format!("**Condition:** `{}`", cfg::display(cond)));
+        }
+        docs::attrs(&docs::join(parts))
+    }
+
+    /// `impl rt::Definition` for definition `i` under the Rust name `ident`.
+    pub fn info_impl(&self, i: usize, ident: &Ident) -> TokenStream {
+        let def = &self.api.definitions[i];
+        let name = &def.name;
+        let meta = format_ident!(
+            "{}",
+            match def.kind {
+                Kind::Enum(_) => "Enum",
+                Kind::Struct(_) => "Struct",
+                Kind::Union(_) | Kind::SimpleUnion(_) => "Union",
+                Kind::Alternate(_) => "Alternate",
+                Kind::Command(_) => "Command",
+                Kind::Event(_) => "Event",
+            }
+        );
+        let module = names::feature_name(&self.names.modules[def.module]);
+        let since = option_str(def.since());
+        let features = def.features.iter().map(|f| &f.name);
+        let condition = option_str(def.cond.as_ref().map(cfg::display).as_deref());
+        let cfg = self.cfg(def.cond.as_ref());
+        quote! {
+            #cfg
+            #[allow(deprecated)]
+            impl rt::Definition for #ident {
+                const INFO: rt::Info = rt::Info {
+                    name: #name,
+                    meta: rt::Meta::#meta,
+                    module: #module,
+                    since: #since,
+                    features: &[#(#features),*],
+                    condition: #condition,
+                };
+            }
+        }
+    }
+}
+
+fn option_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(rt::Some(#s)),
+        None => quote!(rt::None),
+    }
+}
+
+/// The Rust type of a built-in.
+pub fn builtin(b: Builtin) -> TokenStream {
+    match b {
+        Builtin::Str => quote!(rt::String),
+        Builtin::Number => quote!(f64),
+        Builtin::Int | Builtin::Int64 => quote!(i64),
+        Builtin::Int8 => quote!(i8),
+        Builtin::Int16 => quote!(i16),
+        Builtin::Int32 => quote!(i32),
+        Builtin::Uint8 => quote!(u8),
+        Builtin::Uint16 => quote!(u16),
+        Builtin::Uint32 => quote!(u32),
+        Builtin::Uint64 | Builtin::Size => quote!(u64),
+        Builtin::Bool => quote!(bool),
+        Builtin::Null => quote!(()),
+        Builtin::Any => quote!(rt::Value),
+        Builtin::Empty => quote!(rt::Empty),
+    }
+}
+
+/// The JSON type a value of this type has on the wire, for choosing an alternate's branch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Number,
+    Bool,
+    Null,
+    Object,
+    Array,
+    Any,
+}
+
+impl Context<'_> {
+    pub fn json_type(&self, ty: &TypeExpr) -> JsonType {
+        match ty {
+            TypeExpr::Array(_) => JsonType::Array,
+            TypeExpr::Builtin(b) => match b {
+                Builtin::Str => JsonType::String,
+                Builtin::Bool => JsonType::Bool,
+                Builtin::Null => JsonType::Null,
+                Builtin::Any => JsonType::Any,
+                Builtin::Empty => JsonType::Object,
+                _ => JsonType::Number,
+            },
+            TypeExpr::Named(name) => match self.def(name).map(|d| &d.kind) {
+                Some(Kind::Enum(_)) => JsonType::String,
+                Some(Kind::Alternate(_)) | None => JsonType::Any,
+                Some(_) => JsonType::Object,
+            },
+        }
+    }
+}
