@@ -107,7 +107,9 @@ impl Who<'_> {
     }
 }
 
-/// A name compared and hashed in its C form, without building that form.
+/// A name compared and hashed in its C form, without building that form: every character outside
+/// `[A-Za-z0-9_]` becomes `_`. (QEMU's C names also get `q_` before C keywords and leading digits; names starting
+/// with `q_` are reserved, so that neither makes two distinct names collide nor stops two from colliding.)
 #[derive(Clone, Copy, Debug)]
 struct CName<'a>(&'a str);
 
@@ -191,21 +193,6 @@ impl<'a> Seen<'a> {
             None => self.entries.iter().find(|w| CName(w.name) == key),
         }
     }
-}
-
-/// A name as the C generator spells it, for clash detection: every character outside `[A-Za-z0-9_]` becomes `_`.
-/// (QEMU also prefixes `q_` to C keywords and to names starting with a digit; names starting with `q_` are
-/// reserved, so that cannot make two distinct names collide or stop two from colliding.)
-pub fn c_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 pub(crate) fn with_label(diag: Diagnostic, span: Option<Span>) -> Diagnostic {

@@ -26,7 +26,6 @@ use crate::doc::Doc;
 use crate::source::SourceMap;
 use crate::{Mode, Options};
 
-pub use check::c_name;
 pub use entity::{
     AlternateType, ArrayType, Branch, BuiltinType, Command, DocId, Entity, EntityId, EntityKind,
     EnumType, EnumValue, Event, Feature, JsonType, Member, Module, ModuleId, ObjectType, TypeId,

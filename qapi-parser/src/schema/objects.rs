@@ -279,7 +279,10 @@ impl<'a> Checker<'a> {
         Ok(ty)
     }
 
-    /// Each branch's members (and, for a union branch, its branches' members) against the base's.
+    /// Each branch's members (and, for a union branch, its branches' members, recursively) against the base's,
+    /// as QEMU's `check_clash()` walks them. A branch type was checked before, so its members clash neither with
+    /// one another nor with its own branches' members: only a clash with the base is left to find, and the walk
+    /// meets it where QEMU's does.
     fn check_branch_clashes(
         &self,
         info: &Info,
@@ -287,18 +290,16 @@ impl<'a> Checker<'a> {
         base: &Seen<'a>,
     ) -> Result<(), Diagnostic> {
         for b in &variants.branches {
-            let mut seen = base.clone();
-            self.check_object_clash(info, b.ty.0 as usize, &mut seen, 0)?;
+            self.check_object_clash(info, b.ty.0 as usize, base, 0)?;
         }
         Ok(())
     }
 
-    /// QEMU's `QAPISchemaObjectType.check_clash()`, reporting on behalf of `info`.
     fn check_object_clash(
         &self,
         info: &Info,
         ty: usize,
-        seen: &mut Seen<'a>,
+        base: &Seen<'a>,
         depth: usize,
     ) -> Result<(), Diagnostic> {
         // Containment cycles were rejected when the branch types were checked; this only guards the stack.
@@ -306,12 +307,18 @@ impl<'a> Checker<'a> {
             return Err(internal("branches nest too deeply"));
         }
         for m in &self.flat[ty] {
-            seen.add(info, m.who, Some(m.span))?;
+            if let Some(previous) = base.get(m.who.name) {
+                let msg = format!(
+                    "{} collides with {}",
+                    m.who.describe(info),
+                    previous.describe(info)
+                );
+                return Err(info.error(msg).with_label(m.span));
+            }
         }
         if let Some(variants) = self.variants(ty) {
             for b in &variants.branches {
-                let mut inner = seen.clone();
-                self.check_object_clash(info, b.ty.0 as usize, &mut inner, depth + 1)?;
+                self.check_object_clash(info, b.ty.0 as usize, base, depth + 1)?;
             }
         }
         Ok(())
