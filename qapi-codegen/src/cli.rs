@@ -89,8 +89,17 @@ fn check(args: &CheckArgs) -> ExitCode {
     match qapi_parser::load(&args.schema, &options) {
         Ok(schema) => {
             if !args.quiet {
-                report_warnings(schema.warnings(), schema.sources(), format, args.all_warnings);
-                eprintln!("{}: valid, {} warning(s)", args.schema.display(), schema.warnings().len());
+                report_warnings(
+                    schema.warnings(),
+                    schema.sources(),
+                    format,
+                    args.all_warnings,
+                );
+                eprintln!(
+                    "{}: valid, {} warning(s)",
+                    args.schema.display(),
+                    schema.warnings().len()
+                );
             }
             ExitCode::SUCCESS
         }
@@ -145,7 +154,10 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
         }
     }
     kinds.sort_by(|a, b| b.1.cmp(&a.1));
-    eprintln!("... {} more warnings (--all-warnings lists them); in all:", warnings.len() - WARNINGS_SHOWN);
+    eprintln!(
+        "... {} more warnings (--all-warnings lists them); in all:",
+        warnings.len() - WARNINGS_SHOWN
+    );
     for (kind, n) in kinds {
         eprintln!("{n:6} × {kind}");
     }
@@ -180,11 +192,12 @@ pub fn report(diagnostics: &[Diagnostic], sources: &SourceMap, format: MessageFo
             }
         }
         MessageFormat::Human => {
-            let color = if std::env::var_os("NO_COLOR").is_some() {
-                ColorChoice::Never
-            } else {
-                ColorChoice::Auto
-            };
+            let color =
+                if std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal() {
+                    ColorChoice::Never
+                } else {
+                    ColorChoice::Auto
+                };
             let mut stream = StandardStream::stderr(color);
             for d in diagnostics {
                 if d.emit_terminal(sources, &mut stream).is_err() {
