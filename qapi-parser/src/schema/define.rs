@@ -9,7 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 
 use super::entity::{DocId, EnumValue, Feature, JsonType, ModuleId, SPECIAL_FEATURES};
-use super::hash::FastMap;
+use super::hash::{FastMap, FastSet};
 use super::module::ModuleTable;
 use super::raw::{CommandFlags, Info, InfoId, RawBranch, RawEntity, RawKind, RawMember, TypeName};
 
@@ -24,7 +24,7 @@ pub(crate) struct Definitions {
     pub entity_files: Vec<Option<ModuleId>>,
     /// Feature names in first-use order, the special ones first.
     pub feature_names: Vec<String>,
-    feature_seen: FastMap<String, ()>,
+    feature_seen: FastSet<String>,
     file_modules: FastMap<u32, ModuleId>,
 }
 
@@ -147,7 +147,7 @@ impl Definitions {
             defn: d.name.name.clone(),
         });
         self.module_of_file(d.span.file.0, sources);
-        let features = self.make_features(&d.features);
+        let features = self.make_features(d.features);
         let name = d.name.name;
         let cond = d.cond;
         let kind = match d.kind {
@@ -375,7 +375,7 @@ impl Definitions {
         let mut out = Vec::with_capacity(members.len());
         for m in members {
             let ty = self.make_type_ref(m.ty, info)?;
-            let features = self.make_features(&m.features);
+            let features = self.make_features(m.features);
             out.push(RawMember {
                 name: m.name.name,
                 span: m.name.span,
@@ -407,7 +407,7 @@ impl Definitions {
     }
 
     fn make_value(&mut self, v: def::EnumValue) -> EnumValue {
-        let features = self.make_features(&v.features);
+        let features = self.make_features(v.features);
         EnumValue {
             name: v.name.name,
             span: Some(v.name.span),
@@ -455,22 +455,23 @@ impl Definitions {
         Ok(name)
     }
 
-    fn make_features(&mut self, features: &[def::Feature]) -> Vec<Feature> {
+    fn make_features(&mut self, features: Vec<def::Feature>) -> Vec<Feature> {
         features
-            .iter()
+            .into_iter()
             .map(|f| {
                 self.note_feature(&f.name.name);
                 Feature {
-                    name: f.name.name.clone(),
+                    name: f.name.name,
                     span: f.name.span,
-                    cond: f.cond.clone(),
+                    cond: f.cond,
                 }
             })
             .collect()
     }
 
     fn note_feature(&mut self, name: &str) {
-        if self.feature_seen.insert(name.to_owned(), ()).is_none() {
+        if !self.feature_seen.contains(name) {
+            self.feature_seen.insert(name.to_owned());
             self.feature_names.push(name.to_owned());
         }
     }
