@@ -3,17 +3,65 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use qapi_parser::{Diagnostic, LoadError, Mode, Options, SourceMap};
 
 /// Generate Rust from QEMU QAPI schemas, check schemas, dump the checked model.
+///
+/// `qapi-gen SCHEMA -o DIR` writes one Rust file per schema module (`mod.rs` at the root);
+/// `qapi-gen SCHEMA --crate NAME -o DIR` writes a complete crate with a cargo feature per schema module.
 #[derive(Parser, Debug)]
 #[command(name = "qapi-gen", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub generate: GenerateArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// The main schema file (e.g. qapi/qapi-schema.json).
+    pub schema: Option<PathBuf>,
+    /// The output directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Write a complete crate of this name (Cargo.toml, src/lib.rs, a module and a cargo feature per schema module).
+    #[arg(long = "crate", value_name = "NAME")]
+    pub crate_name: Option<String>,
+    /// The `qapi-runtime` dependency of a crate written with --crate, as a TOML value (`"0.1"`,
+    /// `{ path = "../qapi-runtime" }`). Default: this workspace's qapi-runtime by path.
+    #[arg(long, value_name = "TOML", requires = "crate_name")]
+    pub runtime: Option<String>,
+    /// Leave the schema's doc comments out of the generated code.
+    #[arg(long)]
+    pub no_docs: bool,
+    /// Link every item's docs to this URL, `{name}` replaced by the schema name of the item.
+    #[arg(long, value_name = "URL")]
+    pub doc_url: Option<String>,
+    /// What `'if'` conditions become: `docs` (every item generated, the condition documented), `cfg`
+    /// (`#[cfg(CONFIG_X)]`) or `feature` (`#[cfg(feature = "CONFIG_X")]`).
+    #[arg(long, value_enum, default_value = "docs")]
+    pub conditions: ConditionsArg,
+    /// Do not write: exit with status 1 when a file in DIR differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+    /// Apply QEMU 9.2.4's exact rules instead of the tolerant default.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConditionsArg {
+    Docs,
+    Cfg,
+    Feature,
 }
 
 #[derive(Subcommand, Debug)]
@@ -64,10 +112,117 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Dump(args)) => dump(&args),
-        None => {
-            eprintln!("qapi-gen: code generation is not available yet; use `qapi-gen check` or `qapi-gen dump`");
-            ExitCode::from(2)
+        None => generate(&cli.generate),
+    }
+}
+
+fn generate(args: &GenerateArgs) -> ExitCode {
+    let (Some(schema_path), Some(out_dir)) = (&args.schema, &args.output) else {
+        eprintln!(
+            "qapi-gen: give a schema and an output directory: qapi-gen SCHEMA -o DIR (see --help)"
+        );
+        return ExitCode::from(2);
+    };
+    let start = Instant::now();
+    let parser_options = Options {
+        mode: if args.strict {
+            Mode::Strict
+        } else {
+            Mode::Tolerant
+        },
+    };
+    let schema = match qapi_parser::load(schema_path, &parser_options) {
+        Ok(schema) => schema,
+        Err(err) => {
+            report(
+                std::slice::from_ref(&err.diagnostic),
+                &err.sources,
+                default_format(),
+            );
+            return ExitCode::FAILURE;
         }
+    };
+    let mut options = crate::Options::new()
+        .docs(!args.no_docs)
+        .conditions(match args.conditions {
+            ConditionsArg::Docs => crate::Conditions::Docs,
+            ConditionsArg::Cfg => crate::Conditions::Cfg,
+            ConditionsArg::Feature => crate::Conditions::Feature,
+        });
+    if let Some(url) = &args.doc_url {
+        options = options.doc_url(url.clone());
+    }
+    let api = crate::ir::Api::from_schema(&schema);
+    let files = match &args.crate_name {
+        Some(name) => {
+            let mut krate = crate::CrateOptions::new(name.clone());
+            krate.runtime = args.runtime.clone();
+            crate::package::crate_files(&api, &options, &krate, out_dir)
+        }
+        None => crate::package::module_files(&api, &options),
+    };
+    let files = match files {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("qapi-gen: internal error: generated code does not parse: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let summary = crate::Summary::of(&api);
+    let total = files.len();
+    if args.check {
+        let stale: Vec<_> = files
+            .iter()
+            .filter(|(path, text)| {
+                std::fs::read_to_string(out_dir.join(path)).ok().as_deref() != Some(text.as_str())
+            })
+            .map(|(path, _)| out_dir.join(path))
+            .collect();
+        for path in &stale {
+            eprintln!("qapi-gen: stale: {}", path.display());
+        }
+        if !stale.is_empty() {
+            eprintln!(
+                "qapi-gen: {} of {total} files in {} are stale; run without --check",
+                stale.len(),
+                out_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        if !args.quiet {
+            eprintln!(
+                "qapi-gen: {} is up to date ({total} files)",
+                out_dir.display()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let written = match crate::package::write_files(out_dir, files) {
+        Ok(written) => written,
+        Err(err) => {
+            eprintln!("qapi-gen: cannot write to {}: {err}", out_dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    if !args.quiet {
+        eprintln!(
+            "qapi-gen: {} types, {} commands, {} events in {} ms; {total} files in {}, {} changed",
+            summary.types,
+            summary.commands,
+            summary.events,
+            start.elapsed().as_millis(),
+            out_dir.display(),
+            written.len(),
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn default_format() -> MessageFormat {
+    if std::io::stderr().is_terminal() {
+        MessageFormat::Human
+    } else {
+        MessageFormat::Plain
     }
 }
 
