@@ -1,0 +1,133 @@
+//! The `qapi-gen` command line: exit codes, QEMU-format errors, the model dump, generation and `--check`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn qapi_gen(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qapi-gen"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("qapi-gen runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("qapi-gen-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const GOOD: &str = "\
+##
+# @Color:
+#
+# @red: warm
+#
+# @blue: cold
+##
+{ 'enum': 'Color', 'data': [ 'red', 'blue' ] }
+
+##
+# @paint:
+#
+# @color: the colour
+#
+# Since: 1.0
+##
+{ 'command': 'paint', 'data': { 'color': 'Color' } }
+";
+
+#[test]
+fn check_accepts_a_valid_schema_and_dump_prints_the_model() {
+    let dir = temp_dir("good");
+    std::fs::write(dir.join("good.json"), GOOD).unwrap();
+    let out = qapi_gen(&["check", "good.json"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = qapi_gen(&["dump", "good.json"], &dir);
+    assert!(out.status.success());
+    let dump = String::from_utf8(out.stdout).unwrap();
+    assert!(dump.starts_with("module ./builtin\n"), "{dump}");
+    assert!(
+        dump.contains("enum Color\n    member red\n    member blue\n"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("command paint q_obj_paint-arg -> None\n"),
+        "{dump}"
+    );
+}
+
+#[test]
+fn errors_are_reported_in_qemus_plain_form_with_exit_status_1() {
+    let dir = temp_dir("bad");
+    std::fs::write(dir.join("main.json"), "{ 'include': 'sub.json' }\n").unwrap();
+    std::fs::write(
+        dir.join("sub.json"),
+        "\n{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }\n",
+    )
+    .unwrap();
+    for args in [
+        &["check", "--message-format", "plain", "main.json"][..],
+        &["dump", "main.json"],
+    ] {
+        let out = qapi_gen(args, &dir);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            err,
+            "In file included from main.json:1:\nsub.json: In struct 'Foo':\nsub.json:2: member 'a' uses unknown type 'Nope'\n"
+        );
+    }
+    // The human form points at the unknown type itself, with line and column.
+    let out = qapi_gen(&["check", "--message-format", "human", "main.json"], &dir);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("sub.json:2:35"), "{err}");
+}
+
+#[test]
+fn a_missing_schema_is_an_error_not_a_panic() {
+    let dir = temp_dir("missing");
+    let out = qapi_gen(&["check", "nope.json"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("can't read schema file 'nope.json'"));
+}
+
+#[test]
+fn generation_writes_modules_and_check_detects_stale_output() {
+    let dir = temp_dir("gen");
+    std::fs::write(dir.join("good.json"), GOOD).unwrap();
+    let out = qapi_gen(&["good.json", "-o", "out"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(summary.contains("1 commands, 0 events"), "{summary}");
+    assert!(dir.join("out/mod.rs").exists());
+    let out = qapi_gen(&["good.json", "-o", "out", "--check"], &dir);
+    assert!(out.status.success(), "fresh output is up to date");
+    let file = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n != "mod.rs"))
+        .expect("a module file");
+    std::fs::write(&file, "// edited by hand\n").unwrap();
+    let out = qapi_gen(&["good.json", "-o", "out", "--check"], &dir);
+    assert_eq!(out.status.code(), Some(1), "an edited file is stale");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stale"));
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let dir = temp_dir("usage");
+    assert_eq!(qapi_gen(&[], &dir).status.code(), Some(2));
+    assert_eq!(qapi_gen(&["check"], &dir).status.code(), Some(2));
+}
