@@ -126,6 +126,21 @@ impl Client {
     }
 }
 
+/// Gives the blocking client the generated bindings' per-command methods (`qmp.query_version()?`).
+impl qapi_runtime::Executor for Client {
+    type Output<'a, C: Command + Send + 'a>
+        = Result<C::Returns>
+    where
+        Self: 'a;
+
+    fn execute<'a, C: Command + Send + 'a>(&'a self, command: C) -> Self::Output<'a, C>
+    where
+        C::Returns: Send,
+    {
+        Client::execute(self, command)
+    }
+}
+
 /// Events of one type, blocking.
 pub struct TypedEvents<E> {
     rt: Arc<Runtime>,

@@ -33,6 +33,7 @@ pub struct ClientBuilder {
     pub(crate) max_message: usize,
     pub(crate) event_backlog: Option<usize>,
     pub(crate) sync_on_connect: bool,
+    pub(crate) wait_for_server: bool,
 }
 
 impl Default for ClientBuilder {
@@ -46,6 +47,7 @@ impl Default for ClientBuilder {
             max_message: 256 << 20,
             event_backlog: Some(16 * 1024),
             sync_on_connect: true,
+            wait_for_server: false,
         }
     }
 }
@@ -110,6 +112,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Retry connecting while the socket is missing or refuses connections, as when QEMU was just started, until
+    /// the connect timeout (default: no, fail at once).
+    pub fn wait_for_server(mut self, wait: bool) -> Self {
+        self.wait_for_server = wait;
+        self
+    }
+
     async fn within_connect_timeout<T>(&self, f: impl Future<Output = Result<T>>) -> Result<T> {
         match self.connect_timeout {
             Some(limit) => tokio::time::timeout(limit, f)
@@ -123,9 +132,15 @@ impl ClientBuilder {
     pub async fn connect_unix(self, path: impl AsRef<Path>) -> Result<Client> {
         let path = path.as_ref().to_owned();
         self.within_connect_timeout(async {
-            let stream = UnixStream::connect(&path)
-                .await
-                .map_err(|e| connect_error(e, &path.display()))?;
+            let stream = loop {
+                match UnixStream::connect(&path).await {
+                    Ok(s) => break s,
+                    Err(e) if self.wait_for_server && retryable(&e) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    Err(e) => return Err(connect_error(e, &path.display())),
+                }
+            };
             self.clone().start_unix(stream).await
         })
         .await
@@ -145,7 +160,16 @@ impl ClientBuilder {
     /// Connects over TCP.
     pub async fn connect_tcp(self, addr: impl ToSocketAddrs) -> Result<Client> {
         self.within_connect_timeout(async {
-            let stream = TcpStream::connect(addr).await?;
+            let addrs: Vec<_> = tokio::net::lookup_host(addr).await?.collect();
+            let stream = loop {
+                match TcpStream::connect(&addrs[..]).await {
+                    Ok(s) => break s,
+                    Err(e) if self.wait_for_server && retryable(&e) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            };
             let _ = stream.set_nodelay(true);
             let (r, w) = stream.into_split();
             self.clone()
@@ -200,6 +224,13 @@ impl ClientBuilder {
     ) -> Result<Client> {
         Client::start(self, r, w, child).await
     }
+}
+
+fn retryable(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+    )
 }
 
 fn connect_error(e: std::io::Error, target: &dyn std::fmt::Display) -> Error {

@@ -26,6 +26,32 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// Gives `Client` the generated bindings' per-command methods (`qmp.query_version().await`).
+impl qapi_runtime::Executor for Client {
+    type Output<'a, C: Command + Send + 'a>
+        = std::pin::Pin<Box<dyn Future<Output = Result<C::Returns>> + Send + 'a>>
+    where
+        Self: 'a;
+
+    fn execute<'a, C: Command + Send + 'a>(&'a self, command: C) -> Self::Output<'a, C>
+    where
+        C::Returns: Send,
+    {
+        Box::pin(Client::execute(self, command))
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("protocol", &self.inner.core.protocol)
+            .field("greeting", &self.inner.greeting)
+            .field("oob", &self.inner.oob)
+            .field("closed", &self.inner.core.shared.closed_error())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     core: Core,
     greeting: Option<Greeting>,
@@ -150,15 +176,19 @@ impl Core {
         }
     }
 
-    async fn execute<C: Command>(
+    /// Encodes `cmd` at once, so that the future holds its JSON text rather than a borrow of it (and stays `Send`
+    /// whatever `C` is).
+    fn execute<C: Command>(
         &self,
         cmd: &C,
         call: Call,
         limit: Option<Duration>,
-    ) -> Result<C::Returns> {
-        let args = encode_arguments(C::NAME, cmd)?;
-        let ret = self.timed(limit, self.call(C::NAME, args, call)).await?;
-        decode_return(C::NAME, ret)
+    ) -> impl Future<Output = Result<C::Returns>> + Send + '_ {
+        let args = encode_arguments(C::NAME, cmd);
+        async move {
+            let ret = self.timed(limit, self.call(C::NAME, args?, call)).await?;
+            decode_return(C::NAME, ret)
+        }
     }
 
     async fn execute_raw(&self, name: &str, args: &Value, how: Execution) -> Result<Value> {

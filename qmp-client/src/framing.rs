@@ -138,6 +138,9 @@ impl Framer {
                 b'}' | b']' => {
                     self.depth -= 1;
                     if self.depth == 0 {
+                        if self.scan - start > self.max_message {
+                            return Err(self.too_long());
+                        }
                         self.reset_message();
                         self.consumed = self.scan;
                         return Ok(Some(Item::Message(start..self.scan)));
@@ -147,12 +150,16 @@ impl Framer {
             }
         }
         if self.partial_len() > self.max_message {
-            return Err(Error::Protocol(format!(
-                "a message longer than the limit of {} bytes (raise it with ClientBuilder::max_message_size)",
-                self.max_message
-            )));
+            return Err(self.too_long());
         }
         Ok(None)
+    }
+
+    fn too_long(&self) -> Error {
+        Error::Protocol(format!(
+            "a message longer than the limit of {} bytes (raise it with ClientBuilder::max_message_size)",
+            self.max_message
+        ))
     }
 
     fn stray_bytes(&self, at: usize) -> Error {

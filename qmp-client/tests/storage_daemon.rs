@@ -9,7 +9,7 @@ use qmp_client::{Client, ClientBuilder, Command, Error, ErrorClass};
 use serde_json::{json, Value};
 
 async fn connect(server: &Server) -> Client {
-    within(Client::connect_unix(&server.socket))
+    within(real().connect_unix(&server.socket))
         .await
         .expect("connecting to qemu-storage-daemon")
 }
@@ -44,7 +44,7 @@ async fn without_oob_when_not_wanted() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = within(ClientBuilder::new().oob(false).connect_unix(&qsd.socket))
+    let qmp = within(real().oob(false).connect_unix(&qsd.socket))
         .await
         .unwrap();
     assert!(!qmp.oob_enabled());
@@ -311,6 +311,33 @@ async fn child_process_stdio_transport() {
     ));
 }
 
+#[tokio::test]
+async fn tcp_transport() {
+    // A free loopback port; the daemon binds it a moment later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let chardev = format!("socket,host=127.0.0.1,port={port},server=on,wait=off,id=mon0");
+    let args = ["--chardev", &chardev, "--monitor", "chardev=mon0"];
+    let Some(_qsd) = Server::start("qemu-storage-daemon", &args) else {
+        return;
+    };
+    let qmp = within(real().connect_tcp(("127.0.0.1", port)))
+        .await
+        .unwrap();
+    assert!(qmp.oob_enabled());
+    let v = within(qmp.execute(QueryVersion {})).await.unwrap();
+    assert!(v.qemu.major >= 10);
+    let file = std::fs::File::open("/dev/null").unwrap();
+    let fds = [std::os::fd::AsFd::as_fd(&file)];
+    let err = within(qmp.execute_with_fds(Getfd { fdname: "x".into() }, &fds))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unsupported(_)), "{err}");
+}
+
 fn signal(pid: u32, sig: i32) {
     // SAFETY: kill(2) on our own child's pid.
     let rc = unsafe { libc::kill(pid as i32, sig) };
@@ -385,7 +412,7 @@ fn blocking_client_for_scripts() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = qmp_client::blocking::Client::connect_unix(&qsd.socket).unwrap();
+    let qmp = qmp_client::blocking::Client::connect_unix_with(real(), &qsd.socket).unwrap();
     let v = qmp.execute(QueryVersion {}).unwrap();
     assert!(v.qemu.major >= 10);
     let mut jobs = qmp.subscribe::<JobStatusChange>();

@@ -148,6 +148,25 @@ impl Command for Closefd {
     type Returns = Empty;
 }
 
+#[derive(Debug, Serialize)]
+pub struct AddFd {
+    #[serde(rename = "fdset-id", skip_serializing_if = "Option::is_none")]
+    pub fdset_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opaque: Option<String>,
+}
+impl Command for AddFd {
+    const NAME: &'static str = "add-fd";
+    type Returns = AddfdInfo;
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddfdInfo {
+    #[serde(rename = "fdset-id")]
+    pub fdset_id: i64,
+    pub fd: i64,
+}
+
 /// `query-yank` allows out-of-band execution in QEMU's schema.
 #[derive(Debug, Serialize)]
 pub struct QueryYank {}
@@ -277,9 +296,9 @@ impl Peer {
         line
     }
 
+    /// One message and its CRLF, in one write.
     pub async fn send(&mut self, text: &str) {
-        self.send_bytes(text.as_bytes()).await;
-        self.send_bytes(b"\r\n").await;
+        self.send_bytes(format!("{text}\r\n").as_bytes()).await;
     }
 
     pub async fn send_bytes(&mut self, bytes: &[u8]) {
@@ -297,6 +316,15 @@ impl Peer {
     pub async fn event(&mut self, name: &str, data: Value) {
         let e = serde_json::json!({"event": name, "data": data, "timestamp": {"seconds": 1, "microseconds": 2}});
         self.send(&e.to_string()).await;
+    }
+
+    /// Everything the client sends until it closes its side.
+    pub async fn read_rest(&mut self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        within(self.reader.read_to_end(&mut buf))
+            .await
+            .expect("reading to the end");
+        buf
     }
 
     /// Whether the client sent nothing more within `wait`.
@@ -325,6 +353,11 @@ pub async fn fake_qmp(builder: ClientBuilder) -> (Client, Peer) {
 }
 
 // ---- Real QEMU programs ----
+
+/// Options for real servers: a just-started QEMU may have created its socket but not be listening yet.
+pub fn real() -> ClientBuilder {
+    ClientBuilder::new().wait_for_server(true)
+}
 
 /// The program's path; when it is missing, says so loudly and fails under CI=true, else gives `None` (skip).
 pub fn require(program: &str) -> Option<PathBuf> {
@@ -355,7 +388,12 @@ impl Server {
     /// Starts `program` with `args`, where `{sock}` stands for the socket path and `{dir}` for the temp dir, and
     /// waits for the socket to appear.
     pub fn start(program: &str, args: &[&str]) -> Option<Server> {
+        Server::start_with_env(program, args, &[])
+    }
+
+    pub fn start_with_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Option<Server> {
         let path = require(program)?;
+        let uses_socket = args.iter().any(|a| a.contains("{sock}"));
         let dir = tempfile::tempdir().expect("tempdir");
         let socket = dir.path().join("server.sock");
         let args: Vec<String> = args
@@ -365,15 +403,20 @@ impl Server {
                     .replace("{dir}", &dir.path().display().to_string())
             })
             .collect();
+        let dir_text = dir.path().display().to_string();
+        let env = env.iter().map(|(k, v)| (k, v.replace("{dir}", &dir_text)));
         let child = std::process::Command::new(path)
             .args(&args)
+            .envs(env)
             .current_dir(dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("starting {program}: {e}"));
         let mut server = Server { child, dir, socket };
-        server.wait_for_socket(program);
+        if uses_socket {
+            server.wait_for_socket(program);
+        }
         Some(server)
     }
 
@@ -401,6 +444,43 @@ impl Server {
         ];
         args.extend_from_slice(extra);
         Server::start("qemu-storage-daemon", &args)
+    }
+
+    /// qemu-ga on a unix socket, allowed only harmless read-only commands: on a host, others would act on the
+    /// host itself. Its own config file is empty and its state stays in the temp dir.
+    pub fn guest_agent() -> Option<Server> {
+        let allow = "--allow-rpcs=guest-sync-delimited,guest-sync,guest-ping,guest-info";
+        let args = [
+            "-m",
+            "unix-listen",
+            "-p",
+            "{sock}",
+            allow,
+            "-t",
+            "{dir}",
+            "-f",
+            "{dir}/qemu-ga.pid",
+        ];
+        Server::start_with_env("qemu-ga", &args, &[("QGA_CONF", "{dir}/none.conf")])
+    }
+
+    /// qemu-system-x86_64 stopped before starting the guest (`-S`), QMP on a unix socket, VNC on loopback TCP.
+    pub fn system_emulator() -> Option<Server> {
+        let args = [
+            "-machine",
+            "pc,accel=tcg",
+            "-S",
+            "-nodefaults",
+            "-display",
+            "none",
+            "-m",
+            "64",
+            "-qmp",
+            "unix:{sock},server=on,wait=off",
+            "-vnc",
+            "127.0.0.1:0,to=99",
+        ];
+        Server::start("qemu-system-x86_64", &args)
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
