@@ -1,0 +1,569 @@
+//! The shell itself, apart from line editing: reading a line, checking it against the schema, sending it, showing
+//! the reply. Used the same way by the interactive shell and by scripts on standard input.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use qmp_client::{Client, Error};
+use serde_json::{json, Map, Value};
+
+use crate::command_line::{parse_arguments, split_words};
+use crate::completion::{hmp_names, Context, Vocabulary};
+use crate::events::{format_json, format_ordered, EventSink, Events};
+use crate::help;
+use crate::schema::Schema;
+use crate::validate::{check, check_command, coerce_loose, Report};
+
+/// Where the shell writes: replies on `out`, problems on `err`.
+pub trait Console: Send {
+    fn out(&mut self, text: &str);
+    fn err(&mut self, text: &str);
+}
+
+/// Standard output and standard error.
+pub struct StdConsole;
+
+impl Console for StdConsole {
+    fn out(&mut self, text: &str) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
+    }
+
+    fn err(&mut self, text: &str) {
+        eprintln!("{text}");
+    }
+}
+
+/// How the shell behaves.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Indented JSON.
+    pub pretty: bool,
+    /// Show each request before sending it.
+    pub verbose: bool,
+    /// Start in HMP mode.
+    pub hmp: bool,
+    /// Talking to a guest agent.
+    pub guest_agent: bool,
+    /// Send arguments even when the schema says they are wrong.
+    pub no_validate: bool,
+    /// Ctrl-C abandons the command being waited for (interactive use).
+    pub interruptible: bool,
+}
+
+/// What a line left behind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Status {
+    pub failed: bool,
+    pub quit: bool,
+}
+
+/// A connected shell.
+pub struct Shell {
+    client: Client,
+    vocab: Arc<Vocabulary>,
+    events: Option<Events>,
+    console: Box<dyn Console>,
+    opts: Options,
+    hmp: bool,
+    hmp_cpu: Option<i64>,
+    /// Actions of the transaction being written.
+    transaction: Option<Vec<Value>>,
+}
+
+const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+
+impl Shell {
+    /// Learns the server's commands and starts showing its events on `sink`.
+    pub async fn start(
+        client: Client,
+        opts: Options,
+        console: Box<dyn Console>,
+        sink: impl EventSink,
+    ) -> Shell {
+        let vocab = Arc::new(load_vocabulary(&client, opts.guest_agent).await);
+        let events = if opts.guest_agent {
+            None
+        } else {
+            let stream = client
+                .take_events()
+                .unwrap_or_else(|| client.subscribe_all());
+            Some(Events::start(stream, sink, opts.pretty))
+        };
+        let mut shell = Shell {
+            client,
+            vocab,
+            events,
+            console,
+            hmp: false,
+            hmp_cpu: None,
+            transaction: None,
+            opts,
+        };
+        if shell.opts.hmp {
+            shell.enter_hmp().await;
+        }
+        shell
+    }
+
+    /// The welcome text of the interactive shell.
+    pub fn banner(&self) -> String {
+        let who = match self.client.greeting() {
+            Some(g) => {
+                let v = &g.version.qemu;
+                format!("QEMU {}.{}.{}", v.major, v.minor, v.micro)
+            }
+            None => "a guest agent".to_owned(),
+        };
+        let how = match (&self.vocab.schema, self.vocab.commands.len()) {
+            (Some(s), _) => format!("{} commands from its schema", s.command_names().count()),
+            (None, n) => format!("{n} commands"),
+        };
+        format!(
+            "Welcome to the QMP shell. Connected to {who} ({how}); Tab completes, .help explains."
+        )
+    }
+
+    pub fn prompt(&self) -> &'static str {
+        match () {
+            _ if self.transaction.is_some() => "TRANS> ",
+            _ if self.hmp => "(HMP) ",
+            _ if self.opts.guest_agent => "(QGA) ",
+            _ => "(QEMU) ",
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        if self.hmp {
+            Context::Hmp
+        } else {
+            Context::Qmp {
+                in_transaction: self.transaction.is_some(),
+            }
+        }
+    }
+
+    pub fn vocabulary(&self) -> Arc<Vocabulary> {
+        self.vocab.clone()
+    }
+
+    /// A transaction is open and not yet sent.
+    pub fn in_transaction(&self) -> bool {
+        self.transaction.is_some()
+    }
+
+    /// Drops an open transaction (Ctrl-C at its prompt).
+    pub fn cancel_transaction(&mut self) {
+        if self.transaction.take().is_some() {
+            self.console.err("transaction cancelled");
+        }
+    }
+
+    /// Shows the events received so far, then stops.
+    pub async fn finish(&mut self) {
+        if let Some(events) = &self.events {
+            events.flush().await;
+        }
+    }
+
+    /// Runs one line.
+    pub async fn run_line(&mut self, line: &str) -> Status {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return Status::default();
+        }
+        if line.starts_with('.') {
+            return self.builtin(line).await;
+        }
+        if self.hmp {
+            return self.hmp_line(line).await;
+        }
+        if line.starts_with('{') {
+            return self.json_line(line).await;
+        }
+        let words = match split_words(line, false) {
+            Ok(words) => words.into_iter().map(|w| w.text).collect::<Vec<_>>(),
+            Err(e) => return self.fail(&e),
+        };
+        if self.transaction.is_some() || words.first().map(String::as_str) == Some("transaction(") {
+            return self.transaction_line(words).await;
+        }
+        let Some((name, rest)) = words.split_first() else {
+            return Status::default();
+        };
+        match self.arguments(name, rest, None) {
+            Some(args) => self.send(name, args).await,
+            None => failed(),
+        }
+    }
+
+    fn fail(&mut self, message: &str) -> Status {
+        self.console.err(&format!("error: {message}"));
+        failed()
+    }
+
+    /// Reads `key=value` words for `name` (a command, or a transaction action when `action_type` is given),
+    /// checked against the schema. `None` when they are wrong (the problems are shown).
+    fn arguments(
+        &mut self,
+        name: &str,
+        words: &[String],
+        action_type: Option<&str>,
+    ) -> Option<Map<String, Value>> {
+        let mut args = match parse_arguments(words.iter().map(String::as_str)) {
+            Ok(args) => args,
+            Err(e) => {
+                self.fail(&format!("{name}: {e}"));
+                return None;
+            }
+        };
+        let vocab = self.vocab.clone();
+        let report = match (&vocab.schema, action_type) {
+            (Some(schema), Some(data_type)) => {
+                coerce_loose(schema, data_type, &mut args.object, &args.loose);
+                check(schema, data_type, &Value::Object(args.object.clone()))
+            }
+            (Some(schema), None) => {
+                if let Some(cmd) = schema.command(name) {
+                    coerce_loose(schema, &cmd.arg_type, &mut args.object, &args.loose);
+                }
+                check_command(schema, name, &args.object)
+            }
+            (None, _) => self.check_name_only(name),
+        };
+        self.report(name, &report).then_some(args.object)
+    }
+
+    /// Without a schema only the command name can be checked.
+    fn check_name_only(&self, name: &str) -> Report {
+        let mut report = Report::default();
+        if !self.vocab.commands.is_empty() && !self.vocab.commands.iter().any(|c| c == name) {
+            let hint =
+                crate::validate::did_you_mean(name, self.vocab.commands.iter().map(String::as_str));
+            report
+                .problems
+                .push(format!("unknown command '{name}'{hint}"));
+        }
+        report
+    }
+
+    /// Shows a report; whether the command may be sent.
+    fn report(&mut self, name: &str, report: &Report) -> bool {
+        for w in &report.warnings {
+            self.console.err(&format!("warning: {name}: {w}"));
+        }
+        for p in &report.problems {
+            self.console.err(&format!("error: {name}: {p}"));
+        }
+        if !report.is_ok() && self.opts.no_validate {
+            self.console.err("(sending anyway: --no-validate)");
+            return true;
+        }
+        report.is_ok()
+    }
+
+    async fn json_line(&mut self, line: &str) -> Status {
+        let request: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => return self.fail(&format!("not valid JSON: {e}")),
+        };
+        let Some(name) = request.get("execute").and_then(Value::as_str) else {
+            return self.fail("a JSON request needs \"execute\": \"command-name\"");
+        };
+        let args = match request.get("arguments") {
+            None => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(_) => return self.fail("\"arguments\" must be an object"),
+        };
+        let report = match &self.vocab.schema {
+            Some(schema) => check_command(schema, name, &args),
+            None => self.check_name_only(name),
+        };
+        if !self.report(name, &report) {
+            return failed();
+        }
+        self.send(name, args).await
+    }
+
+    async fn transaction_line(&mut self, mut words: Vec<String>) -> Status {
+        if words.first().map(String::as_str) == Some("transaction(") {
+            if self.transaction.is_some() {
+                return self.fail("a transaction is already open; end it with )");
+            }
+            words.remove(0);
+            self.transaction = Some(Vec::new());
+        }
+        let close = words.last().map(String::as_str) == Some(")");
+        if close {
+            words.pop();
+        }
+        if let Some((action, rest)) = words.split_first() {
+            if let Err(status) = self.add_action(action, rest) {
+                return status;
+            }
+        }
+        if !close {
+            return Status::default();
+        }
+        let actions = self.transaction.take().unwrap_or_default();
+        let mut args = Map::new();
+        args.insert("actions".to_owned(), Value::Array(actions));
+        self.send("transaction", args).await
+    }
+
+    /// Adds one action to the open transaction; a wrong one is refused and the transaction stays open.
+    fn add_action(&mut self, action: &str, words: &[String]) -> Result<(), Status> {
+        let data_type = match &self.vocab.schema {
+            Some(schema) => match schema.transaction_data_type(action) {
+                Some(t) => Some(t.to_owned()),
+                None => {
+                    let known = schema.transaction_actions();
+                    let hint = crate::validate::did_you_mean(action, known.iter().copied());
+                    return Err(self.fail(&format!("unknown transaction action '{action}'{hint}")));
+                }
+            },
+            None => None,
+        };
+        let args = match data_type {
+            Some(t) => self.arguments(action, words, Some(&t)),
+            None => match parse_arguments(words.iter().map(String::as_str)) {
+                Ok(a) => Some(a.object),
+                Err(e) => {
+                    self.fail(&format!("{action}: {e}"));
+                    None
+                }
+            },
+        };
+        let Some(args) = args else {
+            return Err(failed());
+        };
+        if let Some(list) = &mut self.transaction {
+            list.push(json!({"type": action, "data": args}));
+        }
+        Ok(())
+    }
+
+    async fn hmp_line(&mut self, line: &str) -> Status {
+        let mut words = line.split_whitespace();
+        if let (Some("cpu"), Some(n), None) = (words.next(), words.next(), words.next()) {
+            if let Ok(index) = n.parse::<i64>() {
+                self.hmp_cpu = Some(index);
+                return Status::default();
+            }
+        }
+        let mut args = json!({"command-line": line});
+        if let Some(cpu) = self.hmp_cpu {
+            args["cpu-index"] = json!(cpu);
+        }
+        match self.execute("human-monitor-command", args).await {
+            Some(Ok(Value::String(text))) => {
+                // The human monitor ends its lines with CR LF.
+                let text = text.replace("\r\n", "\n");
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                if !text.is_empty() {
+                    self.console.out(text);
+                }
+                Status::default()
+            }
+            Some(Ok(other)) => {
+                self.console.out(&format_json(&other, self.opts.pretty));
+                Status::default()
+            }
+            Some(Err(e)) => self.show_error(e),
+            None => failed(),
+        }
+    }
+
+    async fn enter_hmp(&mut self) {
+        if self.opts.guest_agent {
+            self.fail("a guest agent has no human monitor");
+            return;
+        }
+        self.hmp = true;
+        if self.vocab.hmp.is_empty() {
+            let mut vocab = (*self.vocab).clone();
+            let help = |cmd: &str| json!({"command-line": cmd});
+            if let Ok(Value::String(text)) = self
+                .client
+                .execute_raw("human-monitor-command", help("help"))
+                .await
+            {
+                vocab.hmp = hmp_names(&text, false);
+            }
+            if let Ok(Value::String(text)) = self
+                .client
+                .execute_raw("human-monitor-command", help("help info"))
+                .await
+            {
+                vocab.hmp_info = hmp_names(&text, true);
+            }
+            self.vocab = Arc::new(vocab);
+        }
+    }
+
+    /// Runs a command, abandoning it on Ctrl-C when interactive; then shows the events that came before the reply.
+    async fn execute(&mut self, name: &str, args: Value) -> Option<Result<Value, Error>> {
+        if self.opts.verbose {
+            let name = Value::String(name.to_owned());
+            let request = if args.is_null() {
+                format_ordered(&[("execute", &name)], self.opts.pretty)
+            } else {
+                format_ordered(
+                    &[("execute", &name), ("arguments", &args)],
+                    self.opts.pretty,
+                )
+            };
+            self.console.out(&request);
+        }
+        let call = self.client.execute_raw(name, args);
+        let result = if self.opts.interruptible {
+            tokio::select! {
+                r = call => Some(r),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        } else {
+            Some(call.await)
+        };
+        if let Some(events) = &self.events {
+            events.flush().await;
+        }
+        if result.is_none() {
+            self.console
+                .err("interrupted (the command may still complete; its reply will be dropped)");
+        }
+        result
+    }
+
+    async fn send(&mut self, name: &str, args: Map<String, Value>) -> Status {
+        let args = if args.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(args)
+        };
+        match self.execute(name, args).await {
+            Some(Ok(value)) => {
+                let reply = format_ordered(&[("return", &value)], self.opts.pretty);
+                self.console.out(&reply);
+                Status::default()
+            }
+            Some(Err(e)) => self.show_error(e),
+            None => failed(),
+        }
+    }
+
+    fn show_error(&mut self, e: Error) -> Status {
+        match e {
+            Error::Qmp { class, desc } => {
+                let error = json!({"class": class.as_str(), "desc": desc});
+                self.console
+                    .out(&format_ordered(&[("error", &error)], self.opts.pretty));
+                failed()
+            }
+            other => {
+                let quit = other.is_disconnect();
+                self.fail(&other.to_string());
+                Status { failed: true, quit }
+            }
+        }
+    }
+
+    async fn builtin(&mut self, line: &str) -> Status {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [".quit"] | [".exit"] => Status {
+                failed: false,
+                quit: true,
+            },
+            [".help"] => {
+                self.console.out(help::SHELL_HELP);
+                Status::default()
+            }
+            [".help", name] => match help::describe_command(&self.vocab, name) {
+                Ok(text) => {
+                    self.console.out(&text);
+                    Status::default()
+                }
+                Err(e) => self.fail(&e),
+            },
+            [".wait", name, rest @ ..] if rest.len() <= 1 => {
+                self.wait(name, rest.first().copied()).await
+            }
+            [".pretty"] | [".compact"] => {
+                self.opts.pretty = words[0] == ".pretty";
+                if let Some(events) = &self.events {
+                    events.set_pretty(self.opts.pretty);
+                }
+                Status::default()
+            }
+            [".verbose"] | [".quiet"] => {
+                self.opts.verbose = words[0] == ".verbose";
+                Status::default()
+            }
+            [".hmp"] => {
+                self.enter_hmp().await;
+                Status::default()
+            }
+            [".qmp"] => {
+                self.hmp = false;
+                Status::default()
+            }
+            _ => self.fail(&format!("unknown shell command '{line}' (see .help)")),
+        }
+    }
+
+    async fn wait(&mut self, name: &str, seconds: Option<&str>) -> Status {
+        let limit = match seconds.map(str::parse::<f64>) {
+            None => DEFAULT_WAIT,
+            Some(Ok(s)) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s.min(1e6)),
+            Some(_) => return self.fail(".wait NAME [SECONDS]: SECONDS must be a number"),
+        };
+        let Some(events) = &self.events else {
+            return self.fail("this connection has no events");
+        };
+        if events.wait_for(name, limit).await {
+            Status::default()
+        } else {
+            self.fail(&format!("no {name} event within {} s", limit.as_secs_f64()))
+        }
+    }
+}
+
+fn failed() -> Status {
+    Status {
+        failed: true,
+        quit: false,
+    }
+}
+
+/// The schema (`query-qmp-schema`), or just the command names where there is none (guest agent, old QEMU).
+pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
+    let mut vocab = Vocabulary::default();
+    if guest_agent {
+        if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
+            vocab.commands = info
+                .get("supported_commands")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|c| c.get("enabled").and_then(Value::as_bool) != Some(false))
+                .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+        }
+        return vocab;
+    }
+    match client.execute_raw("query-qmp-schema", Value::Null).await {
+        Ok(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
+        Err(_) => {
+            if let Ok(Value::Array(list)) = client.execute_raw("query-commands", Value::Null).await
+            {
+                vocab.commands = list
+                    .iter()
+                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+            }
+        }
+    }
+    vocab
+}

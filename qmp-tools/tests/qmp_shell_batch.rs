@@ -1,0 +1,208 @@
+//! qmp-shell reading commands from standard input (scripts), against real QEMU programs.
+
+mod common;
+
+use common::{line_of, run_tool, text, Server};
+use serde_json::Value;
+
+const SHELL: &str = env!("CARGO_BIN_EXE_qmp-shell");
+
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[test]
+fn commands_replies_and_events_in_wire_order_against_qemu_system() {
+    let Some(vm) = Server::qemu_system(&["-name", "shell-test"]) else {
+        return;
+    };
+    let script = "\
+# comments and blank lines are skipped
+
+query-status
+query-name
+cont
+stop
+.wait STOP 5
+{\"execute\": \"query-status\"}
+";
+    let out = run_tool(SHELL, &[vm.socket()], script);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let replies = json_lines(&stdout);
+    assert_eq!(replies[0]["return"]["status"], "prelaunch");
+    assert_eq!(replies[1]["return"]["name"], "shell-test");
+    // Each event shows before the reply it came before on the wire.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let resume = line_of(&lines, "\"event\": \"RESUME\"");
+    let stop = line_of(&lines, "\"event\": \"STOP\"");
+    assert!(lines[resume + 1].starts_with("{\"return\""), "{stdout}");
+    assert!(
+        resume < stop && lines[stop + 1].starts_with("{\"return\""),
+        "{stdout}"
+    );
+    assert_eq!(replies.last().unwrap()["return"]["status"], "paused");
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn bad_arguments_are_refused_before_sending_with_clear_messages() {
+    let Some(vm) = Server::qemu_system(&[]) else {
+        return;
+    };
+    let script = "\
+query-status verbose=true
+blockdev-add driver=null-co node-name=n0 read-only=yes
+blockdev-add driver=null-c node-name=n0
+blockdev-add node-name=n0
+block_resize node-name=n0 sise=1
+query-stauts
+blockdev-add driver=null-co node-name=n0 size=1048576
+";
+    let out = run_tool(SHELL, &["-v", vm.socket()], script);
+    assert_eq!(out.status.code(), Some(1), "failures give exit status 1");
+    let stderr = text(&out.stderr);
+    for expected in [
+        "error: query-status: unknown argument 'verbose' (there are none)",
+        "error: blockdev-add: 'read-only': expected a boolean (true or false), got the string \"yes\"",
+        "error: blockdev-add: 'driver': 'null-c' is not one of ",
+        "(did you mean 'null-co'?)",
+        "error: blockdev-add: missing required argument 'driver'",
+        "error: block_resize: unknown argument 'sise' (did you mean 'size'?)",
+        "error: block_resize: missing required argument 'size' (int)",
+        "error: query-stauts: unknown command 'query-stauts'",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    // Only the good command went out (-v shows every request sent).
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches("\"execute\"").count(), 1, "{stdout}");
+    let replies = json_lines(&stdout);
+    assert_eq!(replies[1]["return"], serde_json::json!({}));
+}
+
+#[test]
+fn transaction_mode_hmp_mode_and_loose_values_against_storage_daemon() {
+    let Some(qsd) = Server::storage_daemon(&["--blockdev", "null-co,node-name=disk0,size=1048576"])
+    else {
+        return;
+    };
+    let script = "\
+transaction(
+block-dirty-bitmap-add node=disk0 name=b0
+block-dirty-bitmap-add node=disk0 nme=b1
+block-dirty-bitmap-add node=disk0 name=b1 granularity=65536
+)
+transaction( block-dirty-bitmap-add node=disk0 name=b2 )
+query-named-block-nodes flat=true
+block-dirty-bitmap-add node=disk0 name=12345
+";
+    let out = run_tool(SHELL, &["-v", qsd.socket()], script);
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "error: block-dirty-bitmap-add: unknown argument 'nme' (did you mean 'name'?)"
+        ),
+        "{stderr}"
+    );
+    let requests = json_lines(&stdout);
+    let first = &requests[0];
+    assert_eq!(first["execute"], "transaction");
+    let actions = first["arguments"]["actions"].as_array().unwrap();
+    assert_eq!(
+        actions.len(),
+        2,
+        "the refused action is not part of the transaction"
+    );
+    assert_eq!(actions[1]["data"]["granularity"], 65536);
+    assert_eq!(requests[1]["return"], serde_json::json!({}));
+    let nodes = &requests[5]["return"];
+    let bitmaps: Vec<&str> = nodes[0]["dirty-bitmaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(bitmaps.len(), 3, "{nodes}");
+    // An unquoted number where the schema wants a string is sent as the text typed.
+    assert_eq!(requests[6]["arguments"]["name"], "12345");
+    assert_eq!(requests[7]["return"], serde_json::json!({}));
+}
+
+#[test]
+fn hmp_mode_runs_human_monitor_commands() {
+    let Some(vm) = Server::qemu_system(&[]) else {
+        return;
+    };
+    let out = run_tool(
+        SHELL,
+        &["-H", vm.socket()],
+        "info status\ncpu 0\ninfo registers\n.qmp\nquery-status\n",
+    );
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("VM status: paused (prelaunch)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("EAX="), "info registers on cpu 0: {stdout}");
+    assert!(stdout.contains("{\"return\": {"), "{stdout}");
+}
+
+#[test]
+fn pretty_output_and_help_from_the_schema() {
+    let Some(qsd) = Server::storage_daemon(&[]) else {
+        return;
+    };
+    let out = run_tool(
+        SHELL,
+        &["-p", qsd.socket()],
+        "query-version\n.help blockdev-add\n.help\n",
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("{\n  \"return\": {\n"), "{stdout}");
+    assert!(stdout.contains("blockdev-add: arguments\n"), "{stdout}");
+    assert!(stdout.contains("    driver=null-co: "), "{stdout}");
+    assert!(stdout.contains(".wait EVENT [SECONDS]"), "{stdout}");
+}
+
+#[test]
+fn guest_agent_commands_come_from_guest_info() {
+    let Some(ga) = Server::guest_agent() else {
+        return;
+    };
+    let out = run_tool(
+        SHELL,
+        &["-g", ga.socket()],
+        "guest-ping\nguest-info\nguest-exec path=/bin/true\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let replies = json_lines(&stdout);
+    assert_eq!(replies[0]["return"], serde_json::json!({}));
+    assert!(replies[1]["return"]["version"].is_string());
+    // guest-exec is not among the allowed commands, so it is refused here, never sent.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: guest-exec: unknown command 'guest-exec'"),
+        "{stderr}"
+    );
+    assert_eq!(replies.len(), 2);
+}
+
+#[test]
+fn a_server_that_is_not_there_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing.sock");
+    let out = run_tool(SHELL, &[missing.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("qmp-shell: cannot connect to"),
+        "{}",
+        text(&out.stderr)
+    );
+}
