@@ -48,6 +48,13 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
             JsonType::Any => continue,
         };
         expected.push(what);
+        if what == "null" {
+            // JSON null carries nothing: a unit variant.
+            variants.push(quote!(#docs #cfg #variant,));
+            decode_arms.push(quote!(#cfg #pattern => Self::#variant,));
+            encode_arms.push(quote!(#cfg Self::#variant => rt::Value::Null,));
+            continue;
+        }
         variants.push(quote!(#docs #cfg #variant(#ty),));
         decode_arms.push(quote!(#cfg #pattern => Self::#variant(#decode),));
         encode_arms.push(quote!(#cfg Self::#variant(data) => rt::Encode::encode(#data),));

@@ -162,7 +162,7 @@ pub fn trait_items(
         let cfg = ctx.cfg(d.cond.as_ref());
         let Some(gate) = module_cfg(i) else { continue };
         let deprecated = ctx.deprecated(&d.features, None);
-        let doc = format!(" Runs [`{}`](self::{ident}) (`{}`).", d.name, d.name);
+        let doc = format!(" Runs `{}`: see [`{ident}`].", d.name);
         let named_inner = matches!(c.args, Args::Named(_));
         let call = if takes_no_required_args(ctx, &c.args) && !named_inner {
             quote!(fn #method(&self) -> Self::Output<'_, self::#ident> { self.execute(self::#ident::new()) })

@@ -117,12 +117,17 @@ pub fn constructors(
             inits.push(quote!(#cfg #name: rt::None,));
             let setter = format_ident!("with_{}", f.ident.to_string().trim_start_matches("r#"));
             let doc = format!(" Sets `{}`.", f.member.name);
+            let value = match (is_str, f.boxed) {
+                (true, _) => quote!(value.into()),
+                (false, true) => quote!(rt::Box::new(value)),
+                (false, false) => quote!(value),
+            };
             setters.push(quote! {
                 #[doc = #doc]
                 #cfg
                 #[inline]
                 #[must_use]
-                pub fn #setter(mut self, #name: #param_ty) -> Self {
+                pub fn #setter(mut self, value: #param_ty) -> Self {
                     self.#name = rt::Some(#value);
                     self
                 }
@@ -150,8 +155,9 @@ pub fn constructors(
     } else {
         TokenStream::new()
     };
+    // Parameters are named after members, which may be any word (clippy dislikes `foo`).
     quote! {
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::disallowed_names)]
         impl #ident {
             #[doc = #doc]
             #[inline]

@@ -1,0 +1,140 @@
+//! The generator's output for the schemas in `schemas/`, checked against committed files (which
+//! `tests/constructs.rs` compiles and exercises). `UPDATE_GOLDEN=1 cargo test -p qapi-codegen --test golden`
+//! rewrites them after an intended change.
+
+use std::path::{Path, PathBuf};
+
+use qapi_codegen::{Conditions, CrateOptions, Options};
+
+fn schemas_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+}
+
+fn load(name: &str) -> qapi_parser::Schema {
+    let path = schemas_dir().join(name);
+    qapi_parser::load(&path, &qapi_parser::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn generate(name: &str, options: &Options) -> String {
+    qapi_codegen::format(qapi_codegen::generate(&load(name), options))
+        .expect("generated code parses")
+}
+
+fn check_golden(text: &str, golden: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/generated")
+        .join(golden);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() || !path.exists() {
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let old = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        old == text,
+        "{} is stale: rerun with UPDATE_GOLDEN=1 and review the diff",
+        path.display()
+    );
+}
+
+#[test]
+fn constructs_output_is_current() {
+    check_golden(
+        &generate("constructs.json", &Options::default()),
+        "constructs.rs",
+    );
+}
+
+#[test]
+fn legacy_output_is_current() {
+    check_golden(&generate("legacy.json", &Options::default()), "legacy.rs");
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = generate("constructs.json", &Options::default());
+    let b = generate("constructs.json", &Options::default());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn conditions_map_to_cfg_when_asked() {
+    let docs = generate("constructs.json", &Options::default());
+    assert!(!docs.contains("#[cfg(CONFIG_BLUE)]"));
+    assert!(docs.contains("**Condition:** `all(CONFIG_TLS, not(CONFIG_NO_TLS))`"));
+    let cfg = generate(
+        "constructs.json",
+        &Options::default().conditions(Conditions::Cfg),
+    );
+    assert!(cfg.contains("#[cfg(CONFIG_BLUE)]"));
+    assert!(cfg.contains("#[cfg(all(CONFIG_TLS, not(CONFIG_NO_TLS)))]"));
+    let feature = generate(
+        "constructs.json",
+        &Options::default().conditions(Conditions::Feature),
+    );
+    assert!(feature.contains("#[cfg(feature = \"CONFIG_SHUTDOWN\")]"));
+}
+
+#[test]
+fn docs_can_be_left_out() {
+    let with = generate("constructs.json", &Options::default());
+    let without = generate("constructs.json", &Options::default().docs(false));
+    assert!(with.contains("/// warm"));
+    assert!(!without.contains("/// warm"));
+    // Metadata stays.
+    assert!(without.contains("since: rt::Some(\"9.2\")"));
+    let linked = generate(
+        "constructs.json",
+        &Options::default()
+            .docs(false)
+            .doc_url("https://example.invalid/#{name}"),
+    );
+    assert!(linked.contains("(https://example.invalid/#Color)"));
+}
+
+#[test]
+fn crate_layout_snapshot() {
+    let out = tempdir("crate_layout");
+    let krate = CrateOptions {
+        runtime: Some("{ path = \"../qapi-runtime\" }".into()),
+        ..CrateOptions::new("constructs")
+    };
+    let schema = load("constructs.json");
+    qapi_codegen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    insta::assert_snapshot!("crate_manifest", manifest);
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    insta::assert_snapshot!("crate_lib", lib);
+    assert!(out.join("src/constructs_sub.rs").exists());
+    // Rewriting an unchanged crate touches nothing.
+    let written =
+        qapi_codegen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
+    assert!(written.is_empty(), "{written:?}");
+}
+
+#[test]
+fn builder_writes_out_dir_and_lists_sources() {
+    let out = tempdir("builder");
+    let path = qapi_codegen::Config::new()
+        .schema(schemas_dir().join("constructs.json"))
+        .out_dir(&out)
+        .cargo_messages(false)
+        .generate()
+        .unwrap();
+    assert_eq!(path, out.join("qapi.rs"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, generate("constructs.json", &Options::default()));
+    let err = qapi_codegen::Config::new()
+        .schema(schemas_dir().join("missing.json"))
+        .out_dir(&out)
+        .cargo_messages(false)
+        .generate()
+        .unwrap_err();
+    assert!(err.to_string().contains("missing.json"), "{err}");
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
