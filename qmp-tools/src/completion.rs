@@ -14,6 +14,8 @@ pub struct Vocabulary {
     pub schema: Option<Schema>,
     /// Command names when there is no schema: the guest agent's `guest-info`, or `query-commands`.
     pub commands: Vec<String>,
+    /// Commands the server has but refuses (a guest agent's disabled ones).
+    pub disabled: Vec<String>,
     /// HMP command names (from `help`), and the `info` subcommands.
     pub hmp: Vec<String>,
     pub hmp_info: Vec<String>,

@@ -64,14 +64,44 @@ pub fn format_event(event: &RawEvent, pretty: bool) -> String {
     render_ordered(members, pretty)
 }
 
-/// JSON text, compact or indented.
+/// JSON text, on one line (with a space after `:` and `,`, as Python writes it) or indented.
 pub fn format_json(value: &Value, pretty: bool) -> String {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
+    let mut out = Vec::new();
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, value)
     } else {
-        serde_json::to_string(value)
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Spaced);
+        serde::Serialize::serialize(value, &mut ser)
     };
-    text.unwrap_or_else(|e| format!("(unprintable: {e})"))
+    match written {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("(unprintable: {e})"),
+    }
+}
+
+/// One line, `{"a": 1, "b": [1, 2]}`.
+struct Spaced;
+
+impl serde_json::ser::Formatter for Spaced {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"" } else { b", " })
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"" } else { b", " })
+    }
 }
 
 /// A JSON object with its members in the given order (serde_json's own maps sort them), e.g. `execute` before
@@ -210,7 +240,7 @@ mod tests {
         let name = json!("x");
         assert_eq!(
             format_ordered(&[("execute", &name), ("arguments", &args)], false),
-            r#"{"execute": "x", "arguments": {"a":[true],"b":1}}"#
+            r#"{"execute": "x", "arguments": {"a": [true], "b": 1}}"#
         );
         let pretty = format_ordered(&[("execute", &name), ("arguments", &args)], true);
         assert_eq!(pretty, "{\n  \"execute\": \"x\",\n  \"arguments\": {\n    \"a\": [\n      true\n    ],\n    \"b\": 1\n  }\n}");

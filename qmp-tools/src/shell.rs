@@ -239,7 +239,12 @@ impl Shell {
     /// Without a schema only the command name can be checked.
     fn check_name_only(&self, name: &str) -> Report {
         let mut report = Report::default();
-        if !self.vocab.commands.is_empty() && !self.vocab.commands.iter().any(|c| c == name) {
+        if self.vocab.disabled.iter().any(|c| c == name) {
+            report
+                .problems
+                .push(format!("'{name}' is disabled on this guest agent"));
+        } else if !self.vocab.commands.is_empty() && !self.vocab.commands.iter().any(|c| c == name)
+        {
             let hint =
                 crate::validate::did_you_mean(name, self.vocab.commands.iter().map(String::as_str));
             report
@@ -542,14 +547,17 @@ pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
     let mut vocab = Vocabulary::default();
     if guest_agent {
         if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
-            vocab.commands = info
-                .get("supported_commands")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|c| c.get("enabled").and_then(Value::as_bool) != Some(false))
-                .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
-                .collect();
+            let listed = info.get("supported_commands").and_then(Value::as_array);
+            for c in listed.into_iter().flatten() {
+                let Some(name) = c.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
+                if c.get("enabled").and_then(Value::as_bool) == Some(false) {
+                    vocab.disabled.push(name.to_owned());
+                } else {
+                    vocab.commands.push(name.to_owned());
+                }
+            }
         }
         return vocab;
     }

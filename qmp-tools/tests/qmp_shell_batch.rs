@@ -188,7 +188,7 @@ fn guest_agent_commands_come_from_guest_info() {
     // guest-exec is not among the allowed commands, so it is refused here, never sent.
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("error: guest-exec: unknown command 'guest-exec'"),
+        stderr.contains("error: guest-exec: 'guest-exec' is disabled on this guest agent"),
         "{stderr}"
     );
     assert_eq!(replies.len(), 2);

@@ -1,0 +1,202 @@
+//! qmp-shell driven through a pseudo-terminal as a person would use it: Tab completion of command names,
+//! argument names and enum values, a refused argument, a transaction, events (also while idle at the prompt) and
+//! history kept across sessions.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::process::Command;
+
+use common::Server;
+use rexpect::session::{spawn_command, PtySession};
+
+const SHELL: &str = env!("CARGO_BIN_EXE_qmp-shell");
+const TAB: &str = "\t";
+const UP: &str = "\x1b[A";
+
+fn spawn_shell(socket: &str, home: &Path, extra: &[&str]) -> PtySession {
+    let mut cmd = Command::new(SHELL);
+    cmd.args(extra)
+        .arg(socket)
+        .env("HOME", home)
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawning qmp-shell in a pty");
+    p.exp_string("Tab completes").expect("banner");
+    p.exp_string("(QEMU) ").expect("first prompt");
+    p
+}
+
+/// Types keys without Enter (rexpect sends only on a newline or a flush).
+fn keys(p: &mut PtySession, text: &str) {
+    p.send(text).expect("typing");
+    p.flush().expect("flushing");
+}
+
+/// A second QMP connection that makes QEMU emit an event while the shell sits at its prompt.
+fn stop_through(socket: &Path) {
+    let stream = UnixStream::connect(socket).expect("second monitor");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut writer = stream;
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("greeting");
+    for request in [
+        "{\"execute\": \"qmp_capabilities\"}",
+        "{\"execute\": \"stop\"}",
+    ] {
+        writeln!(writer, "{request}").expect("send");
+        loop {
+            line.clear();
+            reader.read_line(&mut line).expect("reply");
+            if line.contains("\"return\"") {
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn completion_refusal_transaction_events_and_history() {
+    let Some(vm) = Server::qemu_system(&["-qmp", "unix:{dir}/second.sock,server=on,wait=off"])
+    else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut p = spawn_shell(vm.socket(), home.path(), &[]);
+
+    // A unique command name completes at once; an ambiguous one lists the candidates on the second Tab.
+    keys(&mut p, &format!("query-uu{TAB}"));
+    p.exp_string("query-uuid").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("\"UUID\"").unwrap();
+    keys(&mut p, &format!("query-sta{TAB}{TAB}"));
+    p.exp_string("query-stats-schemas").unwrap();
+    p.send_line("us").unwrap();
+    p.exp_string("\"status\": \"prelaunch\"").unwrap();
+
+    // Enum values, then argument names of the branch the union's tag chose.
+    keys(&mut p, &format!("blockdev-add driver=null-c{TAB}"));
+    p.exp_string("driver=null-co ").unwrap();
+    keys(&mut p, &format!("node-na{TAB}"));
+    p.exp_string("node-name=").unwrap();
+    keys(&mut p, &format!("n0 latency{TAB}"));
+    p.exp_string("latency-ns=").unwrap();
+    p.send_line("0 size=1048576").unwrap();
+    p.exp_string("{\"return\": {}}").unwrap();
+
+    // A bad argument is refused with a message, and nothing is sent.
+    p.send_line("blockdev-add driver=null-co node-name=n1 read-only=maybe")
+        .unwrap();
+    p.exp_string("'read-only': expected a boolean (true or false), got the string \"maybe\"")
+        .unwrap();
+
+    // A transaction, written over several lines at the TRANS> prompt, with completion of action names.
+    p.send_line("transaction(").unwrap();
+    p.exp_string("TRANS> ").unwrap();
+    keys(&mut p, &format!("block-dirty-bitmap-a{TAB}"));
+    p.exp_string("block-dirty-bitmap-add ").unwrap();
+    p.send_line("node=n0 name=b0").unwrap();
+    p.exp_string("TRANS> ").unwrap();
+    p.send_line(")").unwrap();
+    p.exp_string("{\"return\": {}}").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+    p.send_line("query-named-block-nodes").unwrap();
+    p.exp_string("\"name\": \"b0\"").unwrap();
+
+    // An event caused by this shell, shown before the reply...
+    p.send_line("cont").unwrap();
+    p.exp_string("\"event\": \"RESUME\"").unwrap();
+    p.exp_string("{\"return\": {}}").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+    // ...and one caused elsewhere, shown while the shell waits at its prompt.
+    stop_through(&vm.dir.path().join("second.sock"));
+    p.exp_string("\"event\": \"STOP\"").unwrap();
+
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+
+    // History survives: the last command comes back with the Up arrow in a new session.
+    let history =
+        std::fs::read_to_string(home.path().join(".qmp-shell_history")).expect("history file");
+    assert!(
+        history.contains("query-named-block-nodes\ncont"),
+        "{history}"
+    );
+    let mut p = spawn_shell(vm.socket(), home.path(), &[]);
+    keys(&mut p, UP);
+    p.exp_string("cont").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("\"event\": \"RESUME\"").unwrap();
+
+    // HMP mode completes the human monitor's commands, learnt from its `help`.
+    p.send_line(".hmp").unwrap();
+    p.exp_string("(HMP) ").unwrap();
+    keys(&mut p, &format!("info statu{TAB}"));
+    p.exp_string("info status ").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("VM status: running").unwrap();
+    p.send_line(".qmp").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn guest_agent_completion_from_guest_info() {
+    let Some(ga) = Server::guest_agent() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(SHELL);
+    cmd.args(["-g", "--no-history", ga.socket()])
+        .env("HOME", home.path())
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawning qmp-shell in a pty");
+    p.exp_string("(QGA) ").unwrap();
+    keys(&mut p, &format!("guest-pi{TAB}"));
+    p.exp_string("guest-ping ").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("{\"return\": {}}").unwrap();
+    // Only the commands the agent allows are offered.
+    keys(&mut p, &format!("guest-{TAB}{TAB}"));
+    p.exp_string("guest-info").unwrap();
+    p.exp_string("guest-sync-delimited").unwrap();
+    p.send_control('u').unwrap();
+    p.send_line("guest-exec path=/bin/true").unwrap();
+    p.exp_string("'guest-exec' is disabled on this guest agent")
+        .unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn storage_daemon_completion_and_a_refused_enum_value() {
+    let Some(qsd) = Server::storage_daemon(&[]) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut p = spawn_shell(qsd.socket(), home.path(), &["--no-history"]);
+    keys(&mut p, &format!("nbd-server-st{TAB}{TAB}"));
+    p.exp_string("nbd-server-stop").unwrap();
+    keys(&mut p, &format!("art addr.ty{TAB}"));
+    p.exp_string("addr.type=").unwrap();
+    keys(&mut p, &format!("un{TAB}"));
+    p.exp_string("addr.type=unix ").unwrap();
+    // Through the branch the tag chose, into the nested object.
+    keys(&mut p, &format!("addr.d{TAB}"));
+    p.exp_string("addr.data.").unwrap();
+    keys(&mut p, &format!("p{TAB}"));
+    p.exp_string("addr.data.path=").unwrap();
+    p.send_line("/nonexistent/dir/nbd.sock max-connections=two")
+        .unwrap();
+    p.exp_string("'max-connections': expected an integer, got the string \"two\"")
+        .unwrap();
+    p.send_line("blockdev-add driver=null-c node-name=x")
+        .unwrap();
+    p.exp_string("'driver': 'null-c' is not one of").unwrap();
+    p.exp_string("(did you mean 'null-co'?)").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+    assert!(!home.path().join(".qmp-shell_history").exists());
+}
