@@ -1,0 +1,5 @@
+mod api {
+    qapi_macros::include_qapi!("$QAPI_MACROS_DIR/tests/schemas/broken/unknown-type.json");
+}
+
+fn main() {}
