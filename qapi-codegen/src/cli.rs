@@ -308,7 +308,7 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
             None => kinds.push((kind, 1)),
         }
     }
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
     eprintln!(
         "... {} more warnings (--all-warnings lists them); in all:",
         warnings.len() - WARNINGS_SHOWN
