@@ -104,7 +104,14 @@ fn run_checks(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<schema::Model, Diagnostic> {
     let items = expr::check(&parsed, options, warnings)?;
-    schema::Model::build(items, parsed.docs, parsed.pragmas, sources, options, warnings)
+    schema::Model::build(
+        items,
+        parsed.docs,
+        parsed.pragmas,
+        sources,
+        options,
+        warnings,
+    )
 }
 
 fn finish(
@@ -114,6 +121,10 @@ fn finish(
 ) -> Result<Schema, LoadError> {
     match result {
         Ok(model) => Ok(Schema::new(model, sources, warnings)),
-        Err(diagnostic) => Err(LoadError { diagnostic, sources, warnings }),
+        Err(diagnostic) => Err(LoadError {
+            diagnostic,
+            sources,
+            warnings,
+        }),
     }
 }
