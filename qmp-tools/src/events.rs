@@ -15,6 +15,9 @@ use tokio::sync::{mpsc, oneshot, Notify};
 /// Where events are shown.
 pub trait EventSink: Send + 'static {
     fn show(&mut self, text: String);
+
+    /// The connection is gone (no more events will come).
+    fn closed(&mut self) {}
 }
 
 /// Events straight to standard output, one whole line at a time.
@@ -213,7 +216,10 @@ async fn pump(
         tokio::select! {
             event = stream.next() => match event {
                 Some(e) => show(&e, &mut sink, &shared),
-                None => break,
+                None => {
+                    sink.closed();
+                    break;
+                }
             },
             request = requests.recv() => {
                 let Some(done) = request else { break };

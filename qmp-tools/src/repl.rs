@@ -66,6 +66,13 @@ impl<P: ExternalPrinter + Send + 'static> EventSink for PromptSink<P> {
             Stdout.show(text);
         }
     }
+
+    fn closed(&mut self) {
+        let note = "qmp-shell: the server closed the connection (Ctrl-D leaves)".to_owned();
+        if !self.at_prompt.load(Ordering::SeqCst) || self.printer.print(note.clone()).is_err() {
+            eprintln!("{note}");
+        }
+    }
 }
 
 /// The default history file: the original shell's name, in the home directory.
@@ -161,6 +168,10 @@ pub fn run_interactive(
 impl EventSink for Box<dyn EventSink> {
     fn show(&mut self, text: String) {
         (**self).show(text)
+    }
+
+    fn closed(&mut self) {
+        (**self).closed()
     }
 }
 

@@ -194,7 +194,7 @@ impl Shell {
             return Status::default();
         };
         match self.arguments(name, rest, None) {
-            Some(args) => self.send(name, args).await,
+            Some(args) => self.send(name, args, false).await,
             None => failed(),
         }
     }
@@ -274,8 +274,11 @@ impl Shell {
             Ok(v) => v,
             Err(e) => return self.fail(&format!("not valid JSON: {e}")),
         };
-        let Some(name) = request.get("execute").and_then(Value::as_str) else {
-            return self.fail("a JSON request needs \"execute\": \"command-name\"");
+        let oob = request.get("exec-oob").is_some();
+        let name = request.get("execute").or_else(|| request.get("exec-oob"));
+        let Some(name) = name.and_then(Value::as_str) else {
+            return self
+                .fail("a JSON request needs \"execute\" (or \"exec-oob\"): \"command-name\"");
         };
         let args = match request.get("arguments") {
             None => Map::new(),
@@ -289,7 +292,7 @@ impl Shell {
         if !self.report(name, &report) {
             return failed();
         }
-        self.send(name, args).await
+        self.send(name, args, oob).await
     }
 
     async fn transaction_line(&mut self, mut words: Vec<String>) -> Status {
@@ -315,7 +318,7 @@ impl Shell {
         let actions = self.transaction.take().unwrap_or_default();
         let mut args = Map::new();
         args.insert("actions".to_owned(), Value::Array(actions));
-        self.send("transaction", args).await
+        self.send("transaction", args, false).await
     }
 
     /// Adds one action to the open transaction; a wrong one is refused and the transaction stays open.
@@ -362,7 +365,7 @@ impl Shell {
         if let Some(cpu) = self.hmp_cpu {
             args["cpu-index"] = json!(cpu);
         }
-        match self.execute("human-monitor-command", args).await {
+        match self.execute("human-monitor-command", args, false).await {
             Some(Ok(Value::String(text))) => {
                 // The human monitor ends its lines with CR LF.
                 let text = text.replace("\r\n", "\n");
@@ -408,29 +411,34 @@ impl Shell {
         }
     }
 
-    /// Runs a command, abandoning it on Ctrl-C when interactive; then shows the events that came before the reply.
-    async fn execute(&mut self, name: &str, args: Value) -> Option<Result<Value, Error>> {
+    /// Runs a command (out-of-band with `oob`), abandoning it on Ctrl-C when interactive; then shows the events
+    /// that came before the reply.
+    async fn execute(
+        &mut self,
+        name: &str,
+        args: Value,
+        oob: bool,
+    ) -> Option<Result<Value, Error>> {
         if self.opts.verbose {
+            let key = if oob { "exec-oob" } else { "execute" };
             let name = Value::String(name.to_owned());
             let request = if args.is_null() {
-                format_ordered(&[("execute", &name)], self.opts.pretty)
+                format_ordered(&[(key, &name)], self.opts.pretty)
             } else {
-                format_ordered(
-                    &[("execute", &name), ("arguments", &args)],
-                    self.opts.pretty,
-                )
+                format_ordered(&[(key, &name), ("arguments", &args)], self.opts.pretty)
             };
             self.console.out(&request);
         }
-        let call = self.client.execute_raw(name, args);
-        let result = if self.opts.interruptible {
-            tokio::select! {
-                r = call => Some(r),
-                _ = tokio::signal::ctrl_c() => None,
-            }
-        } else {
-            Some(call.await)
-        };
+        let client = self.client.clone();
+        let result = self
+            .interruptible(async {
+                if oob {
+                    client.execute_raw_oob(name, args).await
+                } else {
+                    client.execute_raw(name, args).await
+                }
+            })
+            .await;
         if let Some(events) = &self.events {
             events.flush().await;
         }
@@ -441,13 +449,25 @@ impl Shell {
         result
     }
 
-    async fn send(&mut self, name: &str, args: Map<String, Value>) -> Status {
+    /// Awaits `work`, or gives `None` on Ctrl-C when interactive.
+    async fn interruptible<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        if self.opts.interruptible {
+            tokio::select! {
+                r = work => Some(r),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        } else {
+            Some(work.await)
+        }
+    }
+
+    async fn send(&mut self, name: &str, args: Map<String, Value>, oob: bool) -> Status {
         let args = if args.is_empty() {
             Value::Null
         } else {
             Value::Object(args)
         };
-        match self.execute(name, args).await {
+        match self.execute(name, args, oob).await {
             Some(Ok(value)) => {
                 let reply = format_ordered(&[("return", &value)], self.opts.pretty);
                 self.console.out(&reply);
@@ -527,10 +547,10 @@ impl Shell {
         let Some(events) = &self.events else {
             return self.fail("this connection has no events");
         };
-        if events.wait_for(name, limit).await {
-            Status::default()
-        } else {
-            self.fail(&format!("no {name} event within {} s", limit.as_secs_f64()))
+        match self.interruptible(events.wait_for(name, limit)).await {
+            Some(true) => Status::default(),
+            Some(false) => self.fail(&format!("no {name} event within {} s", limit.as_secs_f64())),
+            None => self.fail("interrupted"),
         }
     }
 }

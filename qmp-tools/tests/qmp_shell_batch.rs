@@ -206,3 +206,38 @@ fn a_server_that_is_not_there_is_a_clear_error() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn raw_json_requests_in_band_and_out_of_band() {
+    let Some(vm) = Server::qemu_system(&[]) else {
+        return;
+    };
+    let script = "\
+{\"execute\": \"query-status\", \"arguments\": {}}
+{\"exec-oob\": \"migrate-pause\"}
+{\"execute\": \"query-status\", \"arguments\": {\"bogus\": 1}}
+{\"execute\": 3}
+";
+    let out = run_tool(SHELL, &["-v", vm.socket()], script);
+    let lines = json_lines(&text(&out.stdout));
+    assert_eq!(lines[0], serde_json::json!({"execute": "query-status"}));
+    assert_eq!(lines[1]["return"]["status"], "prelaunch");
+    // Sent out-of-band: QEMU ran it and refused it for its own reason (no postcopy migration here).
+    assert_eq!(lines[2], serde_json::json!({"exec-oob": "migrate-pause"}));
+    let desc = lines[3]["error"]["desc"].as_str().unwrap();
+    assert!(desc.contains("postcopy"), "{desc}");
+    assert_eq!(
+        lines.len(),
+        4,
+        "the last two requests are refused before sending"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: query-status: unknown argument 'bogus'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a JSON request needs \"execute\""),
+        "{stderr}"
+    );
+}

@@ -171,7 +171,7 @@ fn guest_agent_completion_from_guest_info() {
 }
 
 #[test]
-fn storage_daemon_completion_and_a_refused_enum_value() {
+fn storage_daemon_nested_completion_refusals_and_server_exit() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
@@ -196,7 +196,11 @@ fn storage_daemon_completion_and_a_refused_enum_value() {
         .unwrap();
     p.exp_string("'driver': 'null-c' is not one of").unwrap();
     p.exp_string("(did you mean 'null-co'?)").unwrap();
-    p.send_line(".quit").unwrap();
+    // The server going away is reported at once, at the prompt; the next command ends the shell.
+    drop(qsd);
+    p.exp_string("the server closed the connection").unwrap();
+    p.send_line("query-version").unwrap();
+    p.exp_string("error: ").unwrap();
     p.exp_eof().unwrap();
     assert!(!home.path().join(".qmp-shell_history").exists());
 }

@@ -15,6 +15,12 @@ use common::Server;
 
 const QOM_FUSE: &str = env!("CARGO_BIN_EXE_qom-fuse");
 
+/// Straight to standard error, so that it shows even when the test passes and its output is captured.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 fn is_mounted(path: &Path) -> bool {
     let mounts = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let wanted = path.to_string_lossy();
@@ -33,7 +39,7 @@ impl Mount {
     /// Mounts, or says why FUSE cannot work here and gives `None`.
     fn start(socket: &str, point: &Path) -> Option<Mount> {
         if !Path::new("/dev/fuse").exists() {
-            println!("FUSE UNAVAILABLE: /dev/fuse does not exist (no fuse module or device in this container); qom-fuse not tested");
+            say("FUSE UNAVAILABLE: /dev/fuse does not exist (no fuse module or device here); qom-fuse not tested");
             return None;
         }
         fs::create_dir_all(point).unwrap();
@@ -52,7 +58,9 @@ impl Mount {
         while !is_mounted(point) {
             if let Ok(Some(status)) = mount.child.try_wait() {
                 let stderr = mount.stderr();
-                println!("FUSE UNAVAILABLE: qom-fuse could not mount ({status}): {stderr}");
+                say(&format!(
+                    "FUSE UNAVAILABLE: qom-fuse could not mount ({status}): {stderr}"
+                ));
                 assert!(
                     stderr.contains("cannot mount"),
                     "qom-fuse failed for another reason than mounting: {stderr}"
