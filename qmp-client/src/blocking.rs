@@ -29,8 +29,9 @@ fn runtime() -> Result<Arc<Runtime>> {
 /// A blocking connection; see the async [`crate::Client`] for what each method does.
 #[derive(Clone)]
 pub struct Client {
-    rt: Arc<Runtime>,
+    // Dropped before the runtime, so the connection closes while its tasks can still run.
     client: crate::Client,
+    rt: Arc<Runtime>,
 }
 
 impl Client {
@@ -143,8 +144,8 @@ impl qapi_runtime::Executor for Client {
 
 /// Events of one type, blocking.
 pub struct TypedEvents<E> {
-    rt: Arc<Runtime>,
     events: AsyncTypedEvents<E>,
+    rt: Arc<Runtime>,
 }
 
 impl<E: Event> TypedEvents<E> {
@@ -176,8 +177,8 @@ impl<E: Event> Iterator for TypedEvents<E> {
 
 /// Every event, blocking.
 pub struct EventStream {
-    rt: Arc<Runtime>,
     events: crate::EventStream,
+    rt: Arc<Runtime>,
 }
 
 impl EventStream {

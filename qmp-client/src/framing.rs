@@ -55,7 +55,8 @@ impl Framer {
     pub(crate) fn buffer_for_read(&mut self) -> &mut Vec<u8> {
         self.compact();
         if self.buf.capacity() - self.buf.len() < 16 * 1024 {
-            self.buf.reserve(64 * 1024.max(self.buf.len() / 2));
+            // Growing by half the buffer keeps a large message's reads few without over-allocating.
+            self.buf.reserve((64 * 1024).max(self.buf.len() / 2));
         }
         &mut self.buf
     }
@@ -243,6 +244,17 @@ mod tests {
             panic!()
         };
         assert_eq!(d.raw, "hello world");
+    }
+
+    #[test]
+    fn buffer_grows_in_proportion() {
+        let mut f = Framer::new(1 << 30);
+        let big = vec![b' '; 10 << 20];
+        f.buffer_for_read().extend_from_slice(b"{\"return\": \"");
+        f.buffer_for_read().extend_from_slice(&big);
+        assert!(f.next_item().unwrap().is_none());
+        let capacity = f.buffer_for_read().capacity();
+        assert!(capacity < 32 << 20, "{capacity}");
     }
 
     #[test]

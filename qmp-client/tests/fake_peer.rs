@@ -237,7 +237,7 @@ async fn disconnect_in_mid_reply_fails_promptly() {
             "{err}"
         );
     }
-    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(started.elapsed() < Duration::from_secs(3));
     assert!(within(client.closed()).await.is_disconnect());
 }
 
