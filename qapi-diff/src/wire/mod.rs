@@ -1,0 +1,365 @@
+//! The wire view of a schema: what a client sends and receives, reached from commands and events.
+//!
+//! Type names are not on the wire, so a type here is its shape: members flattened (base members included), union
+//! branches by tag value, alternate branches by JSON type. A schema file gives the real names as well (they let
+//! a diff tell a rename), conditions and integer widths; a `query-qmp-schema` reply gives masked names, no
+//! conditions, and `int` for every integer type. Only types reachable from a command or an event are present,
+//! as in introspection.
+
+mod from_introspection;
+mod from_model;
+
+use qapi_parser::definition::Cond;
+
+/// Index of a type in a [`WireSchema`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeIdx(pub u32);
+
+impl TypeIdx {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a wire view came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A schema file: real type names, conditions, integer widths, `allow-preconfig`.
+    Schema,
+    /// A `query-qmp-schema` reply: masked type names, no conditions, one integer type.
+    Introspection,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireSchema {
+    pub origin: Origin,
+    pub types: Vec<WireType>,
+    /// In schema order.
+    pub commands: Vec<WireCommand>,
+    /// In schema order.
+    pub events: Vec<WireEvent>,
+    /// The object without members: what a command without arguments takes, or one without returns gives.
+    pub empty: TypeIdx,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireType {
+    /// The schema name when known (not from introspection, which masks it).
+    pub name: Option<String>,
+    /// QEMU made the type up (`q_obj_*`, `q_empty`, arrays, built-ins): its name says nothing.
+    pub implicit: bool,
+    pub features: Vec<WireFeature>,
+    pub kind: WireKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum WireKind {
+    Builtin(Builtin),
+    Enum(Vec<WireEnumValue>),
+    Array(TypeIdx),
+    Object(WireObject),
+    /// Branch types; on the wire, the value's JSON type selects one.
+    Alternate(Vec<WireBranch>),
+}
+
+/// The built-in types as they travel. Integer types all travel as JSON numbers; the width is known only from a
+/// schema file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Str,
+    Int(Option<IntKind>),
+    Number,
+    Bool,
+    Null,
+    Any,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntKind {
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+}
+
+impl IntKind {
+    /// The schema's integer built-ins; `int` is `int64` and `size` is `uint64` on the wire.
+    pub fn from_name(name: &str) -> Option<IntKind> {
+        Some(match name {
+            "int8" => IntKind::Int8,
+            "int16" => IntKind::Int16,
+            "int32" => IntKind::Int32,
+            "int" | "int64" => IntKind::Int64,
+            "uint8" => IntKind::Uint8,
+            "uint16" => IntKind::Uint16,
+            "uint32" => IntKind::Uint32,
+            "uint64" | "size" => IntKind::Uint64,
+            _ => return None,
+        })
+    }
+
+    /// The values the type accepts, inclusive.
+    pub fn range(self) -> (i128, i128) {
+        match self {
+            IntKind::Int8 => (i8::MIN.into(), i8::MAX.into()),
+            IntKind::Int16 => (i16::MIN.into(), i16::MAX.into()),
+            IntKind::Int32 => (i32::MIN.into(), i32::MAX.into()),
+            IntKind::Int64 => (i64::MIN.into(), i64::MAX.into()),
+            IntKind::Uint8 => (0, u8::MAX.into()),
+            IntKind::Uint16 => (0, u16::MAX.into()),
+            IntKind::Uint32 => (0, u32::MAX.into()),
+            IntKind::Uint64 => (0, u64::MAX.into()),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IntKind::Int8 => "int8",
+            IntKind::Int16 => "int16",
+            IntKind::Int32 => "int32",
+            IntKind::Int64 => "int64",
+            IntKind::Uint8 => "uint8",
+            IntKind::Uint16 => "uint16",
+            IntKind::Uint32 => "uint32",
+            IntKind::Uint64 => "uint64",
+        }
+    }
+}
+
+impl Builtin {
+    /// The name introspection uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Str => "str",
+            Builtin::Int(_) => "int",
+            Builtin::Number => "number",
+            Builtin::Bool => "bool",
+            Builtin::Null => "null",
+            Builtin::Any => "any",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct WireFeature {
+    pub name: String,
+    pub cond: Option<Cond>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireEnumValue {
+    pub name: String,
+    pub features: Vec<WireFeature>,
+    pub cond: Option<Cond>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireObject {
+    /// All members, base members first.
+    pub members: Vec<WireMember>,
+    pub variants: Option<WireVariants>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireMember {
+    pub name: String,
+    pub ty: TypeIdx,
+    pub optional: bool,
+    pub features: Vec<WireFeature>,
+    pub cond: Option<Cond>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireVariants {
+    /// The discriminator member.
+    pub tag: String,
+    /// A branch per tag value, empty ones included.
+    pub branches: Vec<WireBranch>,
+}
+
+/// A union branch (`name` is the tag value) or an alternate branch (`name` is the branch name when known from a
+/// schema file, else the JSON type).
+#[derive(Clone, Debug)]
+pub struct WireBranch {
+    pub name: String,
+    pub ty: TypeIdx,
+    pub cond: Option<Cond>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireCommand {
+    pub name: String,
+    pub args: TypeIdx,
+    pub returns: TypeIdx,
+    pub features: Vec<WireFeature>,
+    pub cond: Option<Cond>,
+    pub allow_oob: bool,
+    /// Known only from a schema file.
+    pub allow_preconfig: Option<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct WireEvent {
+    pub name: String,
+    pub data: TypeIdx,
+    pub features: Vec<WireFeature>,
+    pub cond: Option<Cond>,
+}
+
+/// How a value selects an alternate branch: QEMU forbids two branches of one alternate in the same class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JsonClass {
+    String,
+    Number,
+    Boolean,
+    Null,
+    Object,
+    Array,
+    Value,
+}
+
+impl JsonClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonClass::String => "string",
+            JsonClass::Number => "number",
+            JsonClass::Boolean => "boolean",
+            JsonClass::Null => "null",
+            JsonClass::Object => "object",
+            JsonClass::Array => "array",
+            JsonClass::Value => "value",
+        }
+    }
+}
+
+impl WireSchema {
+    pub fn get(&self, ty: TypeIdx) -> &WireType {
+        &self.types[ty.index()]
+    }
+
+    pub fn command(&self, name: &str) -> Option<&WireCommand> {
+        self.commands.iter().find(|c| c.name == name)
+    }
+
+    pub fn event(&self, name: &str) -> Option<&WireEvent> {
+        self.events.iter().find(|e| e.name == name)
+    }
+
+    /// The JSON class of a type's values.
+    pub fn json_class(&self, ty: TypeIdx) -> JsonClass {
+        match &self.get(ty).kind {
+            WireKind::Builtin(Builtin::Str) | WireKind::Enum(_) => JsonClass::String,
+            WireKind::Builtin(Builtin::Int(_) | Builtin::Number) => JsonClass::Number,
+            WireKind::Builtin(Builtin::Bool) => JsonClass::Boolean,
+            WireKind::Builtin(Builtin::Null) => JsonClass::Null,
+            WireKind::Builtin(Builtin::Any) | WireKind::Alternate(_) => JsonClass::Value,
+            WireKind::Object(_) => JsonClass::Object,
+            WireKind::Array(_) => JsonClass::Array,
+        }
+    }
+
+    /// No members and no branches.
+    pub fn is_empty_object(&self, ty: TypeIdx) -> bool {
+        matches!(&self.get(ty).kind, WireKind::Object(o) if o.members.is_empty() && o.variants.is_none())
+    }
+
+    /// A short description for messages: `str`, `int64`, `enum BlockdevDriver`, `[str]`, `object`.
+    pub fn describe(&self, ty: TypeIdx) -> String {
+        let t = self.get(ty);
+        let named = |meta: &str| match (&t.name, t.implicit) {
+            (Some(name), false) => format!("{meta} {name}"),
+            _ => meta.to_string(),
+        };
+        match &t.kind {
+            WireKind::Builtin(Builtin::Int(Some(k))) => k.name().to_string(),
+            WireKind::Builtin(b) => b.name().to_string(),
+            WireKind::Enum(_) => named("enum"),
+            WireKind::Array(e) => format!("[{}]", self.describe(*e)),
+            WireKind::Object(o) if o.variants.is_some() => named("union"),
+            WireKind::Object(_) => named("object"),
+            WireKind::Alternate(_) => named("alternate"),
+        }
+    }
+
+    /// Every user type's real name, when known (for telling renames).
+    pub fn named_types(&self) -> impl Iterator<Item = &str> {
+        self.types
+            .iter()
+            .filter(|t| !t.implicit)
+            .filter_map(|t| t.name.as_deref())
+    }
+}
+
+/// An `x-` name (also after a downstream `__RFQDN_` prefix): outside the stable API by QEMU's naming rules.
+pub fn is_experimental_name(name: &str) -> bool {
+    if name.starts_with("x-") {
+        return true;
+    }
+    // `__com.redhat_x-foo`: the downstream prefix ends at the first `_` after `__`.
+    name.strip_prefix("__")
+        .and_then(|rest| rest.split_once('_'))
+        .is_some_and(|(_, rest)| rest.starts_with("x-"))
+}
+
+pub fn has_feature(features: &[WireFeature], name: &str) -> bool {
+    features.iter().any(|f| f.name == name)
+}
+
+/// `x-` named or marked `unstable`.
+pub fn is_unstable(name: &str, features: &[WireFeature]) -> bool {
+    is_experimental_name(name) || has_feature(features, "unstable")
+}
+
+/// A condition as QEMU's documentation writes it: `CONFIG_X`, `A && B`, `A || B`, `!A`.
+pub fn cond_text(cond: &Cond) -> String {
+    fn inner(cond: &Cond, top: bool) -> String {
+        let join = |conds: &[Cond], op: &str| {
+            let text = conds
+                .iter()
+                .map(|c| inner(c, false))
+                .collect::<Vec<_>>()
+                .join(op);
+            if top {
+                text
+            } else {
+                format!("({text})")
+            }
+        };
+        match cond {
+            Cond::Name(n) | Cond::Raw(n) => n.clone(),
+            Cond::All(c) => join(c, " && "),
+            Cond::Any(c) => join(c, " || "),
+            Cond::Not(c) => format!("!{}", inner(c, false)),
+        }
+    }
+    inner(cond, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn experimental_names() {
+        assert!(is_experimental_name("x-query-rdma"));
+        assert!(is_experimental_name("__com.redhat_x-thing"));
+        assert!(!is_experimental_name("__com.redhat_thing"));
+        assert!(!is_experimental_name("query-x"));
+    }
+
+    #[test]
+    fn conditions_read_as_in_docs() {
+        let c = Cond::All(vec![
+            Cond::Name("CONFIG_A".into()),
+            Cond::Not(Box::new(Cond::Any(vec![
+                Cond::Name("B".into()),
+                Cond::Name("C".into()),
+            ]))),
+        ]);
+        assert_eq!(cond_text(&c), "CONFIG_A && !(B || C)");
+    }
+}
