@@ -70,6 +70,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the checked model in the format of QEMU's tests/qapi-schema `.out` files (QEMU 9.2.4's exact rules).
     Dump(DumpArgs),
+    /// Compare two schemas as a client sees them on the wire: schema files, saved `query-qmp-schema` replies or
+    /// live QMP sockets. Each change is classified by QEMU's compatibility rules.
+    Diff(qapi_diff::cli::DiffArgs),
 }
 
 #[derive(Args, Debug)]
@@ -112,6 +115,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Dump(args)) => dump(&args),
+        Some(Command::Diff(args)) => qapi_diff::cli::run_diff(&args),
         None => generate(&cli.generate),
     }
 }
