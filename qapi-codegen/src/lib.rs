@@ -27,6 +27,7 @@ pub mod commands;
 pub mod docs;
 pub mod enums;
 pub mod events;
+mod from_introspection;
 mod from_model;
 pub mod ir;
 pub mod names;
