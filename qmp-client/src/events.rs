@@ -9,7 +9,8 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, Weak};
 
 use qapi_runtime::{Event, EventSet, Timestamp};
-use tokio::sync::Notify;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
 use crate::error::{Error, Result};
 use crate::wire::{decode_value, RawEvent};
@@ -54,12 +55,12 @@ struct QueueState {
     closed: bool,
     lost: u64,
     limit: Option<usize>,
+    /// The consumer waiting for the next event (one consumer per queue).
+    waker: Option<Waker>,
 }
 
 pub(crate) struct EventQueue {
     state: Mutex<QueueState>,
-    /// One consumer per queue, so `notify_one`'s stored permit means no wake-up is ever missed.
-    ready: Notify,
 }
 
 impl EventQueue {
@@ -77,13 +78,34 @@ impl EventQueue {
             }
         }
         s.events.push_back(event);
+        let waker = s.waker.take();
         drop(s);
-        self.ready.notify_one();
+        if let Some(w) = waker {
+            w.wake();
+        }
     }
 
     fn close(&self) {
-        self.lock().closed = true;
-        self.ready.notify_one();
+        let waker = {
+            let mut s = self.lock();
+            s.closed = true;
+            s.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    fn poll_next(&self, cx: &mut Context<'_>) -> Poll<Option<Arc<RawEvent>>> {
+        let mut s = self.lock();
+        if let Some(e) = s.events.pop_front() {
+            return Poll::Ready(Some(e));
+        }
+        if s.closed {
+            return Poll::Ready(None);
+        }
+        s.waker = Some(cx.waker().clone());
+        Poll::Pending
     }
 }
 
@@ -102,7 +124,6 @@ impl Subscribers {
                 closed: self.closed,
                 ..Default::default()
             }),
-            ready: Notify::new(),
         });
         if !self.closed {
             self.list.push((filter, Arc::downgrade(&queue)));
@@ -141,18 +162,7 @@ pub struct EventStream {
 impl EventStream {
     /// The next event; `None` once the connection is gone and every event received before is taken.
     pub async fn next(&mut self) -> Option<Arc<RawEvent>> {
-        loop {
-            {
-                let mut s = self.queue.lock();
-                if let Some(e) = s.events.pop_front() {
-                    return Some(e);
-                }
-                if s.closed {
-                    return None;
-                }
-            }
-            self.queue.ready.notified().await;
-        }
+        std::future::poll_fn(|cx| self.queue.poll_next(cx)).await
     }
 
     /// The next event if one is already queued.
@@ -261,4 +271,35 @@ fn decode_set<S: EventSet>(raw: &RawEvent) -> Result<(S, Timestamp)> {
                 raw.data.to_string(),
             )
         })
+}
+
+/// Also usable with any `Stream` combinator library.
+impl futures_core::Stream for EventStream {
+    type Item = Arc<RawEvent>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.queue.poll_next(cx)
+    }
+}
+
+impl<E: Event> futures_core::Stream for TypedEvents<E> {
+    type Item = Result<TypedEvent<E>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.stream
+            .queue
+            .poll_next(cx)
+            .map(|e| e.map(|raw| TypedEvent::from_raw(&raw)))
+    }
+}
+
+impl<S: EventSet> futures_core::Stream for EventSetStream<S> {
+    type Item = Result<(S, Timestamp)>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.stream
+            .queue
+            .poll_next(cx)
+            .map(|e| e.map(|raw| decode_set(&raw)))
+    }
 }

@@ -712,3 +712,21 @@ async fn file_descriptors_travel_with_their_command() {
         "the very same file arrived"
     );
 }
+
+#[tokio::test]
+async fn subscriptions_are_streams() {
+    use futures_core::Stream;
+    use std::pin::Pin;
+    let (client, mut peer) = fake_qmp(builder()).await;
+    let mut jobs = client.subscribe::<JobStatusChange>();
+    let mut all = client.subscribe_all();
+    peer.event("JOB_STATUS_CHANGE", json!({"id": "s", "status": "created"}))
+        .await;
+    let typed = within(std::future::poll_fn(|cx| Pin::new(&mut jobs).poll_next(cx))).await;
+    assert_eq!(typed.unwrap().unwrap().data.id, "s");
+    let raw = within(std::future::poll_fn(|cx| Pin::new(&mut all).poll_next(cx))).await;
+    assert_eq!(raw.unwrap().name, "JOB_STATUS_CHANGE");
+    drop(client);
+    let end = within(std::future::poll_fn(|cx| Pin::new(&mut all).poll_next(cx))).await;
+    assert!(end.is_none());
+}
