@@ -117,6 +117,11 @@ fn retired_tag_message(tag: &str) -> Option<String> {
     }
 }
 
+/// The offset of the first newline at or after `from`, or the end of the text.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n)
+}
+
 /// The comment lines of a block, read with the lexer's rules: between the lines only whitespace may appear.
 struct Lines<'a> {
     text: &'a str,
@@ -162,26 +167,32 @@ impl<'a> Lines<'a> {
 
     /// The lexer's next token, as QEMU reads it inside a doc block (comments are tokens, whitespace is skipped).
     fn next_token(&mut self) -> Token<'a> {
+        let bytes = self.text.as_bytes();
         loop {
-            let Some(c) = self.text[self.cursor..].chars().next() else {
+            let Some(&byte) = bytes.get(self.cursor) else {
                 self.tok = self.text.len().saturating_sub(1);
                 self.tok_end = self.tok;
                 return Token::Other;
             };
             self.tok = self.cursor;
-            self.cursor += c.len_utf8();
+            let space = if byte.is_ascii() {
+                self.cursor += 1;
+                matches!(byte, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
+            } else {
+                let c = self.text[self.cursor..].chars().next().unwrap_or_default();
+                self.cursor += c.len_utf8();
+                py_isspace(c)
+            };
             self.tok_end = self.cursor;
-            if c == '#' {
-                let end = self.text[self.cursor..]
-                    .find('\n')
-                    .map_or(self.text.len(), |n| self.cursor + n);
+            if byte == b'#' {
+                let end = line_end(bytes, self.cursor);
                 self.cursor = end;
                 self.tok_end = end;
                 return Token::Comment(&self.text[self.tok..end]);
             }
             // The file ends with a newline; the lexer reports the end of the file at that newline.
-            let at_eof = c == '\n' && self.cursor == self.text.len();
-            if at_eof || !py_isspace(c) {
+            let at_eof = byte == b'\n' && self.cursor == self.text.len();
+            if at_eof || !space {
                 return Token::Other;
             }
         }
@@ -286,77 +297,95 @@ fn string_error(rest: &str) -> Option<String> {
     Some("missing terminating \"'\"".to_owned())
 }
 
-/// What a part of the doc is. The body is always the first part.
-#[derive(Clone, Debug, PartialEq)]
-enum Kind {
+/// What a part of the doc is. The body is always the first part. Names and tags borrow the file's text until the
+/// doc is finished.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind<'a> {
     Body,
     Untagged,
-    Tagged(String),
-    Member(String),
-    Feature(String),
+    Tagged(&'a str),
+    Member(&'a str),
+    Feature(&'a str),
 }
 
-struct Part {
-    kind: Kind,
+struct Part<'a> {
+    kind: Kind<'a>,
     span: Span,
-    text: String,
+    /// Index in [`Parts::lines`] of the part's first line; its lines run up to the next part's first.
+    first: usize,
 }
 
-/// The doc being built: all its parts in source order, as QEMU's `QAPIDoc.all_sections`.
-struct Parts {
-    symbol: Option<String>,
-    parts: Vec<Part>,
+/// The doc being built: all its parts in source order, as QEMU's `QAPIDoc.all_sections`. A part's text is its
+/// lines, each followed by a newline; the lines are kept as slices of the file and joined once, when the doc is
+/// finished, so that building a part's text costs one allocation.
+struct Parts<'a> {
+    symbol: Option<&'a str>,
+    parts: Vec<Part<'a>>,
+    lines: Vec<&'a str>,
 }
 
-impl Parts {
-    fn new(file: FileId, start: usize) -> Parts {
+impl<'a> Parts<'a> {
+    fn new(file: FileId, start: usize) -> Parts<'a> {
         let body = Part {
             kind: Kind::Body,
             span: Span::new(file, start, start),
-            text: String::new(),
+            first: 0,
         };
+        // Room for a typical doc, to spare the vectors most of their regrowth.
+        let mut parts = Vec::with_capacity(16);
+        parts.push(body);
         Parts {
             symbol: None,
-            parts: vec![body],
+            parts,
+            lines: Vec::with_capacity(64),
         }
     }
 
-    fn last(&mut self) -> &mut Part {
+    fn last(&mut self) -> &mut Part<'a> {
         // The body is never removed, so there is always a last part.
         let last = self.parts.len() - 1;
         &mut self.parts[last]
     }
 
-    fn append(&mut self, line: &str) {
-        let text = &mut self.last().text;
-        text.push_str(line);
-        text.push('\n');
+    /// The lines of the last part.
+    fn last_lines(&self) -> &[&'a str] {
+        let first = self.parts.last().map_or(0, |p| p.first);
+        &self.lines[first..]
+    }
+
+    fn append(&mut self, line: &'a str) {
+        self.lines.push(line);
     }
 
     /// Continue the last part if it is untagged (the body included), else start an untagged section.
     fn ensure_untagged(&mut self, span: Span) {
+        let empty = self.last_lines().is_empty();
         let last = self.last();
         if matches!(last.kind, Kind::Body | Kind::Untagged) {
-            if last.text.is_empty() {
+            if empty {
                 last.span = span;
             }
-            last.text.push('\n');
+            self.lines.push("");
         } else {
-            self.parts.push(Part {
-                kind: Kind::Untagged,
-                span,
-                text: String::new(),
-            });
+            self.push(Kind::Untagged, span);
         }
     }
 
-    /// Whether the last part has no text yet (blank lines aside).
-    fn last_is_empty(&mut self) -> bool {
-        self.last().text.trim_matches('\n').is_empty()
+    fn push(&mut self, kind: Kind<'a>, span: Span) {
+        self.parts.push(Part {
+            kind,
+            span,
+            first: self.lines.len(),
+        });
     }
 
-    fn has(&self, kind: &Kind) -> bool {
-        self.parts.iter().any(|p| &p.kind == kind)
+    /// Whether the last part has no text yet (blank lines aside).
+    fn last_is_empty(&self) -> bool {
+        self.last_lines().iter().all(|line| line.is_empty())
+    }
+
+    fn has(&self, kind: Kind) -> bool {
+        self.parts.iter().any(|p| p.kind == kind)
     }
 
     fn has_features(&self) -> bool {
@@ -365,19 +394,20 @@ impl Parts {
             .any(|p| matches!(p.kind, Kind::Feature(_)))
     }
 
-    fn new_tagged(&mut self, span: Span, tag: &str, rules: &mut Rules) -> Result<(), Diagnostic> {
-        let kind = Kind::Tagged(tag.to_owned());
-        if matches!(tag, "Returns" | "Errors" | "Since") && self.has(&kind) {
+    fn new_tagged(
+        &mut self,
+        span: Span,
+        tag: &'a str,
+        rules: &mut Rules,
+    ) -> Result<(), Diagnostic> {
+        let kind = Kind::Tagged(tag);
+        if matches!(tag, "Returns" | "Errors" | "Since") && self.has(kind) {
             rules.reject(Diagnostic::semantic(
                 span,
                 format!("duplicated '{tag}' section"),
             ))?;
         }
-        self.parts.push(Part {
-            kind,
-            span,
-            text: String::new(),
-        });
+        self.push(kind, span);
         Ok(())
     }
 
@@ -385,7 +415,7 @@ impl Parts {
     fn new_description(
         &mut self,
         span: Span,
-        name: &str,
+        name: &'a str,
         feature: bool,
         rules: &mut Rules,
     ) -> Result<bool, Diagnostic> {
@@ -394,85 +424,111 @@ impl Parts {
             return Ok(false);
         }
         let kind = if feature {
-            Kind::Feature(name.to_owned())
+            Kind::Feature(name)
         } else {
-            Kind::Member(name.to_owned())
+            Kind::Member(name)
         };
-        if self.has(&kind) {
+        if self.has(kind) {
             rules.reject(Diagnostic::semantic(
                 span,
                 format!("'{name}' parameter name duplicated"),
             ))?;
         }
-        self.parts.push(Part {
-            kind,
-            span,
-            text: String::new(),
-        });
+        self.push(kind, span);
         Ok(true)
     }
 
     /// QEMU's `QAPIDoc.end()`: trim each part, require text in all but untagged ones; then split into a [`Doc`].
-    fn finish(mut self, span: Span, rules: &mut Rules) -> Result<Doc, Diagnostic> {
-        for part in &mut self.parts {
-            part.text = part.text.trim_matches('\n').to_owned();
-            let tag = match &part.kind {
-                Kind::Body | Kind::Untagged => continue,
-                Kind::Tagged(tag) => tag.clone(),
-                Kind::Member(name) | Kind::Feature(name) => format!("@{name}"),
-            };
-            if part.text.is_empty() {
-                rules.reject(Diagnostic::semantic(
-                    part.span,
-                    format!("text required after '{tag}:'"),
-                ))?;
+    fn finish(self, span: Span, rules: &mut Rules) -> Result<Doc, Diagnostic> {
+        let mut texts = Vec::with_capacity(self.parts.len());
+        for (i, part) in self.parts.iter().enumerate() {
+            let end = self
+                .parts
+                .get(i + 1)
+                .map_or(self.lines.len(), |next| next.first);
+            let text = join_trimmed(&self.lines[part.first..end]);
+            if text.is_empty() {
+                let tag = match part.kind {
+                    Kind::Body | Kind::Untagged => None,
+                    Kind::Tagged(tag) => Some(tag.to_owned()),
+                    Kind::Member(name) | Kind::Feature(name) => Some(format!("@{name}")),
+                };
+                if let Some(tag) = tag {
+                    rules.reject(Diagnostic::semantic(
+                        part.span,
+                        format!("text required after '{tag}:'"),
+                    ))?;
+                }
             }
+            texts.push(text);
         }
-        let mut parts = self.parts.into_iter();
-        let body = parts.next().map_or_else(
-            || Section {
+        let mut texts = texts.into_iter();
+        let mut parts = self.parts.iter();
+        let body = match (parts.next(), texts.next()) {
+            (Some(p), Some(text)) => Section {
+                span: p.span,
+                tag: None,
+                text,
+            },
+            _ => Section {
                 span,
                 tag: None,
                 text: String::new(),
             },
-            |p| Section {
-                span: p.span,
-                tag: None,
-                text: p.text,
-            },
-        );
+        };
+        let count = |f: fn(&Kind) -> bool| self.parts.iter().filter(|p| f(&p.kind)).count();
         let mut doc = Doc {
             span,
-            symbol: self.symbol,
+            symbol: self.symbol.map(str::to_owned),
             body,
-            args: Vec::new(),
-            features: Vec::new(),
-            sections: Vec::new(),
+            args: Vec::with_capacity(count(|k| matches!(k, Kind::Member(_)))),
+            features: Vec::with_capacity(count(|k| matches!(k, Kind::Feature(_)))),
+            sections: Vec::with_capacity(count(|k| matches!(k, Kind::Untagged | Kind::Tagged(_)))),
         };
-        for part in parts {
+        for (part, text) in parts.zip(texts) {
             match part.kind {
                 Kind::Body | Kind::Untagged => doc.sections.push(Section {
                     span: part.span,
                     tag: None,
-                    text: part.text,
+                    text,
                 }),
                 Kind::Tagged(tag) => doc.sections.push(Section {
                     span: part.span,
-                    tag: Some(tag),
-                    text: part.text,
+                    tag: Some(tag.to_owned()),
+                    text,
                 }),
-                Kind::Member(name) => add_description(&mut doc.args, name, part.span, part.text),
-                Kind::Feature(name) => {
-                    add_description(&mut doc.features, name, part.span, part.text)
-                }
+                Kind::Member(name) => add_description(&mut doc.args, name, part.span, text),
+                Kind::Feature(name) => add_description(&mut doc.features, name, part.span, text),
             }
         }
         Ok(doc)
     }
 }
 
+/// A part's text: its lines joined by newlines, without leading and trailing blank lines (QEMU strips the newlines
+/// around the text; a line is never blank but empty, since lines are right-stripped).
+fn join_trimmed(lines: &[&str]) -> String {
+    let Some(first) = lines.iter().position(|line| !line.is_empty()) else {
+        return String::new();
+    };
+    let last = lines
+        .iter()
+        .rposition(|line| !line.is_empty())
+        .unwrap_or(first);
+    let lines = &lines[first..=last];
+    let len = lines.iter().map(|line| line.len() + 1).sum::<usize>() - 1;
+    let mut text = String::with_capacity(len);
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
+    text
+}
+
 /// Add a description; a second one for the same name (tolerated) is merged into the first.
-fn add_description(list: &mut Vec<ArgSection>, name: String, span: Span, text: String) {
+fn add_description(list: &mut Vec<ArgSection>, name: &str, span: Span, text: String) {
     match list.iter_mut().find(|a| a.name == name) {
         Some(first) if first.text.is_empty() => first.text = text,
         Some(first) if !text.is_empty() => {
@@ -481,7 +537,7 @@ fn add_description(list: &mut Vec<ArgSection>, name: String, span: Span, text: S
         }
         Some(_) => {}
         None => list.push(ArgSection {
-            name,
+            name: name.to_owned(),
             span,
             text,
             documented: true,
@@ -493,7 +549,7 @@ fn add_description(list: &mut Vec<ArgSection>, name: String, span: Span, text: S
 struct DocParser<'a, 'w> {
     lines: Lines<'a>,
     rules: Rules<'w>,
-    doc: Parts,
+    doc: Parts<'a>,
 }
 
 type Line<'a> = Option<&'a str>;
@@ -536,7 +592,7 @@ impl<'a> DocParser<'a, '_> {
     }
 
     /// The symbol of a definition doc's first line `@Symbol:`.
-    fn symbol(&mut self, line: &str) -> Result<Option<String>, Diagnostic> {
+    fn symbol(&mut self, line: &'a str) -> Result<Option<&'a str>, Diagnostic> {
         let name = match line.strip_suffix(':') {
             Some(name) => &name[1..],
             None => {
@@ -552,7 +608,7 @@ impl<'a> DocParser<'a, '_> {
             self.reject_here("name required after '@'")?;
             return Ok(None);
         }
-        Ok(Some(name.to_owned()))
+        Ok(Some(name))
     }
 
     fn definition_doc(&mut self, first: &'a str) -> Result<(), Diagnostic> {

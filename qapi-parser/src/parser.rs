@@ -8,6 +8,7 @@
 mod include;
 mod lexer;
 mod pragma;
+mod tree;
 mod value;
 
 use std::collections::HashMap;

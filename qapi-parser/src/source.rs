@@ -62,7 +62,8 @@ impl SourceFile {
             text.push('\n');
         }
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        // memchr finds newlines many bytes at a time; `match_indices` costs several instructions per byte.
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceFile {
             name,
             path,

@@ -12,7 +12,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         ctx,
         object,
         ctx.span,
-        "alternate",
+        &"alternate",
         &["alternate", "data"],
         &["if", "features"],
     )?;

@@ -24,13 +24,13 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         ctx,
         object,
         ctx.span,
-        "command",
+        &"command",
         &["command"],
         &OPTIONAL_KEYS,
     )?;
     let data = check_arguments(ctx, object)?;
     let returns = match object.get("returns") {
-        Some(returns) => Some(check_type_name_or_array(ctx, returns, "'returns'")?),
+        Some(returns) => Some(check_type_name_or_array(ctx, returns, &"'returns'")?),
         None => None,
     };
     // [`check_flags`] runs later and rejects any value but the one that changes the default.
@@ -53,9 +53,9 @@ pub(super) fn check_arguments(ctx: &mut Ctx, object: &Object) -> Check<Option<Da
     match object.get("data") {
         None if boxed => Err(ctx.error(ctx.span, "'boxed': true requires 'data'")),
         None => Ok(None),
-        Some(data) if boxed => Ok(Some(Data::Named(check_type_name(ctx, data, "'data'")?))),
+        Some(data) if boxed => Ok(Some(Data::Named(check_type_name(ctx, data, &"'data'")?))),
         Some(data) => Ok(Some(check_type_name_or_implicit(
-            ctx, data, "'data'", None,
+            ctx, data, &"'data'", None,
         )?)),
     }
 }

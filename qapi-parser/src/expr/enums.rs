@@ -5,7 +5,9 @@ use super::features::check_features;
 use super::ifcond::check_if;
 use super::keys::check_keys;
 use super::names::{check_name_lower, member_name_exception};
-use super::{name_of, Check, Ctx};
+use std::borrow::Cow;
+
+use super::{name_of, Check, Ctx, Joined};
 use crate::ast::Object;
 use crate::definition::{DefinitionKind, EnumValue};
 
@@ -14,7 +16,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
         ctx,
         object,
         ctx.span,
-        "enum",
+        &"enum",
         &["enum", "data"],
         &["if", "features", "prefix"],
     )?;
@@ -34,7 +36,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
     let permissive = member_name_exception(ctx, Some(name));
     let mut values = Vec::with_capacity(items.len());
     for item in items {
-        let source = "'data' member";
+        let source = &"'data' member";
         // The short form `'v'` means `{'name': 'v'}`.
         let long = item.as_object();
         let name_value = match long {
@@ -47,11 +49,11 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
         let Some(value_name) = name_value.as_str() else {
             return Err(ctx.error(name_value.span, format!("{source} requires a string name")));
         };
-        let source = format!("{source} '{value_name}'");
+        let source = Joined([source, &" '", &value_name, &"'"]);
         // Enum values may start with a digit: check them as if they started with a letter.
         let as_checked = match value_name.starts_with(|c: char| c.is_ascii_digit()) {
-            true => format!("d{value_name}"),
-            false => value_name.to_string(),
+            true => Cow::Owned(format!("d{value_name}")),
+            false => Cow::Borrowed(value_name),
         };
         check_name_lower(
             ctx,

@@ -11,7 +11,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         ctx,
         object,
         ctx.span,
-        "event",
+        &"event",
         &["event"],
         &["data", "boxed", "if", "features"],
     )?;

@@ -3,7 +3,7 @@
 use super::ifcond::check_if;
 use super::keys::check_keys;
 use super::names::check_name_lower;
-use super::{name_of, Check, Ctx};
+use super::{name_of, Check, Ctx, Joined};
 use crate::ast::Value;
 use crate::definition::Feature;
 
@@ -17,7 +17,7 @@ pub(super) fn check_features(ctx: &mut Ctx, features: Option<&Value>) -> Check<V
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let source = "'features' member";
+        let source = &"'features' member";
         // The short form `'f'` means `{'name': 'f'}`.
         let long = item.as_object();
         let name_value = match long {
@@ -30,7 +30,7 @@ pub(super) fn check_features(ctx: &mut Ctx, features: Option<&Value>) -> Check<V
         let Some(name) = name_value.as_str() else {
             return Err(ctx.error(name_value.span, format!("{source} requires a string name")));
         };
-        let source = format!("{source} '{name}'");
+        let source = Joined([source, &" '", &name, &"'"]);
         check_name_lower(ctx, name, name_value.span, &source, false, false)?;
         let cond = match long {
             Some(object) => check_if(ctx, object, &source)?,

@@ -5,7 +5,7 @@
 //! of them that must all hold; tolerant mode reads those too, into the same [`Cond`] where it can.
 
 use super::keys::check_keys;
-use super::{Check, Ctx};
+use super::{Check, Ctx, Joined, Source};
 use crate::ast::{Object, Value, ValueKind};
 use crate::definition::Cond;
 
@@ -14,7 +14,7 @@ const MAX_DEPTH: usize = 64;
 
 /// The `'if'` of `object` (a definition, member, branch, enum value or feature), if any. `source` names the
 /// object in messages.
-pub(super) fn check_if(ctx: &mut Ctx, object: &Object, source: &str) -> Check<Option<Cond>> {
+pub(super) fn check_if(ctx: &mut Ctx, object: &Object, source: Source) -> Check<Option<Cond>> {
     let Some(value) = object.get("if") else {
         return Ok(None);
     };
@@ -30,7 +30,7 @@ fn is_identifier(s: &str) -> bool {
         && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
-fn check_cond(ctx: &mut Ctx, cond: &Value, source: &str, depth: usize) -> Check<Cond> {
+fn check_cond(ctx: &mut Ctx, cond: &Value, source: Source, depth: usize) -> Check<Cond> {
     if depth > MAX_DEPTH {
         return Err(ctx.error(
             cond.span,
@@ -51,7 +51,7 @@ fn check_cond(ctx: &mut Ctx, cond: &Value, source: &str, depth: usize) -> Check<
                 ctx,
                 object,
                 cond.span,
-                &format!("'if' condition of {source}"),
+                &Joined([&"'if' condition of ", source]),
                 &[],
                 &["all", "any", "not"],
             )?;
@@ -83,7 +83,7 @@ fn check_infix(
     ctx: &mut Ctx,
     operator: &str,
     operands: &Value,
-    source: &str,
+    source: Source,
     depth: usize,
 ) -> Check<Vec<Cond>> {
     let Some(items) = operands.as_array() else {
@@ -105,7 +105,7 @@ fn check_infix(
 }
 
 /// A pre-6.0 list of conditions, all of which must hold.
-fn legacy_list(ctx: &mut Ctx, value: &Value, items: &[Value], source: &str) -> Check<Cond> {
+fn legacy_list(ctx: &mut Ctx, value: &Value, items: &[Value], source: Source) -> Check<Cond> {
     if items.is_empty() {
         return Err(ctx.error(
             value.span,
@@ -124,7 +124,7 @@ fn legacy_list(ctx: &mut Ctx, value: &Value, items: &[Value], source: &str) -> C
 }
 
 /// A pre-6.0 C preprocessor condition. What [`parse_c_condition`] cannot read is kept verbatim, with a warning.
-fn legacy_string(ctx: &mut Ctx, cond: &Value, text: &str, source: &str) -> Check<Cond> {
+fn legacy_string(ctx: &mut Ctx, cond: &Value, text: &str, source: Source) -> Check<Cond> {
     if let Some(parsed) = parse_c_condition(text) {
         return Ok(parsed);
     }

@@ -1,6 +1,6 @@
 //! Required and allowed keys of an object.
 
-use super::{Check, Ctx};
+use super::{Check, Ctx, Source};
 use crate::ast::Object;
 use crate::source::Span;
 
@@ -29,7 +29,7 @@ pub(super) fn check_keys(
     ctx: &Ctx,
     object: &Object,
     at: Span,
-    source: &str,
+    source: Source,
     required: &[&str],
     optional: &[&str],
 ) -> Check<()> {

@@ -6,13 +6,13 @@
 use super::features::check_features;
 use super::ifcond::check_if;
 use super::keys::check_keys;
-use super::names::{c_name, check_name_lower, member_name_exception};
-use super::{name_of, Check, Ctx};
+use super::names::{c_name_is, c_name_starts_with, check_name_lower, member_name_exception};
+use super::{name_of, Check, Ctx, Joined, Source};
 use crate::ast::{Object, Value, ValueKind};
 use crate::definition::{Branch, Data, Definition, DefinitionKind, Member, Name, TypeRef};
 
 /// `'Name'`.
-pub(super) fn check_type_name(ctx: &Ctx, value: &Value, source: &str) -> Check<Name> {
+pub(super) fn check_type_name(ctx: &Ctx, value: &Value, source: Source) -> Check<Name> {
     match value.as_str() {
         Some(name) => Ok(name_of(value, name)),
         None => Err(ctx.error(value.span, format!("{source} should be a type name"))),
@@ -20,7 +20,7 @@ pub(super) fn check_type_name(ctx: &Ctx, value: &Value, source: &str) -> Check<N
 }
 
 /// `'Name'` or `['Name']`.
-pub(super) fn check_type_name_or_array(ctx: &Ctx, value: &Value, source: &str) -> Check<TypeRef> {
+pub(super) fn check_type_name_or_array(ctx: &Ctx, value: &Value, source: Source) -> Check<TypeRef> {
     match &value.kind {
         ValueKind::Str(name) => Ok(TypeRef::Named(name_of(value, name))),
         ValueKind::Array(items) => match items.as_slice() {
@@ -45,27 +45,23 @@ pub(super) fn check_type_name_or_array(ctx: &Ctx, value: &Value, source: &str) -
 pub(super) fn check_type_implicit(
     ctx: &mut Ctx,
     value: &Value,
-    source: &str,
+    source: Source,
     parent: Option<&str>,
 ) -> Check<Vec<Member>> {
-    let path = ctx
-        .defn
-        .as_ref()
-        .map(|(_, name)| name.clone())
-        .unwrap_or_default();
-    implicit_members(ctx, value, source, parent, &path, 0)
+    implicit_members(ctx, value, source, parent, None, 0)
 }
 
 /// Nesting of anonymous structs deeper than this is refused rather than recursed into.
 const MAX_NESTING: usize = 32;
 
-/// `path` names where the members sit (the definition, then any anonymous structs), for naming nested structs.
+/// `path` names where the members sit (the definition, then any anonymous structs), for naming nested structs;
+/// `None` for the definition itself.
 fn implicit_members(
     ctx: &mut Ctx,
     value: &Value,
-    source: &str,
+    source: Source,
     parent: Option<&str>,
-    path: &str,
+    path: Option<&str>,
     depth: usize,
 ) -> Check<Vec<Member>> {
     let Some(object) = value.as_object() else {
@@ -77,14 +73,13 @@ fn implicit_members(
     let permissive = member_name_exception(ctx, parent);
     let mut members = Vec::with_capacity(object.members.len());
     for (key, arg) in &object.members {
-        let key_source = format!("{source} member '{}'", key.name);
+        let key_source = Joined([source, &" member '", &key.name, &"'"]);
         let (name, optional) = match key.name.strip_prefix('*') {
             Some(name) => (name, true),
             None => (key.name.as_str(), false),
         };
         check_name_lower(ctx, name, key.span, &key_source, permissive, permissive)?;
-        let c = c_name(name);
-        if c == "u" || c.starts_with("has_") {
+        if c_name_is(name, "u") || c_name_starts_with(name, "has_") {
             // Both clash with what QEMU generates in C (the union `u`, the `has_` flags of optional members).
             ctx.lenient(key.span, format!("{key_source} uses reserved name"))?;
         }
@@ -95,6 +90,10 @@ fn implicit_members(
                         .iter()
                         .any(|k| long.contains_key(k)) =>
             {
+                let path = match path {
+                    Some(path) => path,
+                    None => ctx.defn.as_ref().map_or("", |(_, name)| name.as_str()),
+                };
                 let nested = format!("{path}-{name}");
                 let ty = anonymous_struct(ctx, arg, &key_source, &nested, depth)?;
                 (ty, None, Vec::new())
@@ -139,7 +138,7 @@ fn implicit_members(
 fn anonymous_struct(
     ctx: &mut Ctx,
     value: &Value,
-    source: &str,
+    source: Source,
     path: &str,
     depth: usize,
 ) -> Check<TypeRef> {
@@ -153,7 +152,7 @@ fn anonymous_struct(
         value.span,
         format!("{source} is an anonymous struct, which QEMU 2.4 replaced by named structs"),
     )?;
-    let members = implicit_members(ctx, value, source, None, path, depth + 1)?;
+    let members = implicit_members(ctx, value, source, None, Some(path), depth + 1)?;
     let name = Name {
         name: format!("q_obj_{path}-nested"),
         span: value.span,
@@ -176,7 +175,7 @@ fn anonymous_struct(
 pub(super) fn check_type_name_or_implicit(
     ctx: &mut Ctx,
     value: &Value,
-    source: &str,
+    source: Source,
     parent: Option<&str>,
 ) -> Check<Data> {
     match value.as_str() {
@@ -203,7 +202,7 @@ pub(super) fn check_branches(
 ) -> Check<Vec<Branch>> {
     let mut branches = Vec::with_capacity(data.members.len());
     for (key, value) in &data.members {
-        let source = format!("'data' member '{}'", key.name);
+        let source = Joined([&"'data' member '", &key.name, &"'"]);
         if rules.lower_case_names {
             check_name_lower(ctx, &key.name, key.span, &source, false, false)?;
         }

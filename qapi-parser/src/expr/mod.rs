@@ -21,6 +21,8 @@ mod structs;
 mod tests;
 mod unions;
 
+use std::fmt;
+
 use crate::ast::{DefinitionExpr, Expression, Object, ParsedSchema, Pragmas, Value, ValueKind};
 use crate::definition::{Definition, Item, Name};
 use crate::diagnostic::Diagnostic;
@@ -28,6 +30,19 @@ use crate::source::Span;
 use crate::{Mode, Options};
 
 type Check<T> = Result<T, Diagnostic>;
+
+/// How a message names what is being checked (`'data'`, `'data' member 'a'`, `struct`, ...). Not a string: the
+/// text is needed only when there is something to report, which is rare, so it is written out only then.
+type Source<'a> = &'a dyn fmt::Display;
+
+/// A [`Source`] made of parts, joined when written: `Joined([outer, &" member '", &name, &"'"])`.
+struct Joined<'a, const N: usize>([&'a dyn fmt::Display; N]);
+
+impl<const N: usize> fmt::Display for Joined<'_, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|part| part.fmt(f))
+    }
+}
 
 /// The six meta keys, in the order QEMU's error message lists them.
 const METAS: [&str; 6] = ["enum", "struct", "union", "alternate", "command", "event"];
@@ -185,7 +200,7 @@ fn check_definition(
         "command" => commands::check(ctx, object)?,
         _ => events::check(ctx, object)?,
     };
-    let cond = ifcond::check_if(ctx, object, meta.name)?;
+    let cond = ifcond::check_if(ctx, object, &meta.name)?;
     let features = features::check_features(ctx, object.get("features"))?;
     commands::check_flags(ctx, object)?;
     Ok(Definition {

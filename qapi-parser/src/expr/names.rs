@@ -5,7 +5,7 @@
 //! generated names. On top of that, types use CamelCase, commands and members lower case, and events upper case.
 //! QEMU enforced the case rules only from 2.10 (and `_` from 6.0), so in tolerant mode they are warnings.
 
-use super::{Check, Ctx};
+use super::{Check, Ctx, Source};
 use crate::source::Span;
 
 /// The stem of a valid name, or `None`. Tries the optional prefixes in the order a backtracking regex would, so
@@ -36,16 +36,25 @@ fn is_stem(s: &str) -> bool {
 }
 
 /// The name as a C identifier, without protection against keywords: anything but a letter, digit or `_` becomes `_`.
-pub(super) fn c_name(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+fn c_name(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        }
+    })
+}
+
+/// Whether the C form of `name` starts with `prefix` (compared without building it).
+pub(super) fn c_name_starts_with(name: &str, prefix: &str) -> bool {
+    let mut c = c_name(name);
+    prefix.chars().all(|p| c.next() == Some(p))
+}
+
+/// Whether the C form of `name` is `c`.
+pub(super) fn c_name_is(name: &str, c: &str) -> bool {
+    c_name(name).eq(c.chars())
 }
 
 /// A valid name, not in the reserved `q_` namespace. Returns the stem.
@@ -53,10 +62,10 @@ pub(super) fn check_name_str<'n>(
     ctx: &Ctx,
     name: &'n str,
     at: Span,
-    source: &str,
+    source: Source,
 ) -> Check<&'n str> {
     match stem(name) {
-        Some(stem) if !c_name(name).starts_with("q_") => Ok(stem),
+        Some(stem) if !c_name_starts_with(name, "q_") => Ok(stem),
         _ => Err(ctx.error(at, format!("{source} has an invalid name"))),
     }
 }
@@ -66,7 +75,7 @@ pub(super) fn check_name_lower(
     ctx: &mut Ctx,
     name: &str,
     at: Span,
-    source: &str,
+    source: Source,
     permit_upper: bool,
     permit_underscore: bool,
 ) -> Check<()> {
@@ -83,7 +92,7 @@ pub(super) fn check_name_lower(
 }
 
 /// An event name: no lower case, no `-`.
-fn check_name_upper(ctx: &mut Ctx, name: &str, at: Span, source: &str) -> Check<()> {
+fn check_name_upper(ctx: &mut Ctx, name: &str, at: Span, source: Source) -> Check<()> {
     let stem = check_name_str(ctx, name, at, source)?;
     if stem.bytes().any(|b| b.is_ascii_lowercase() || b == b'-') {
         ctx.lenient(
@@ -95,7 +104,7 @@ fn check_name_upper(ctx: &mut Ctx, name: &str, at: Span, source: &str) -> Check<
 }
 
 /// A type name: CamelCase, that is an upper-case letter, then letters and digits with at least one lower-case letter.
-fn check_name_camel(ctx: &mut Ctx, name: &str, at: Span, source: &str) -> Check<()> {
+fn check_name_camel(ctx: &mut Ctx, name: &str, at: Span, source: Source) -> Check<()> {
     let stem = check_name_str(ctx, name, at, source)?;
     let bytes = stem.as_bytes();
     let camel = bytes[0].is_ascii_uppercase()
@@ -110,17 +119,17 @@ fn check_name_camel(ctx: &mut Ctx, name: &str, at: Span, source: &str) -> Check<
 /// The name of a definition, by meta.
 pub(super) fn check_defn_name(ctx: &mut Ctx, name: &str, at: Span, meta: &str) -> Check<()> {
     match meta {
-        "event" => check_name_upper(ctx, name, at, meta),
+        "event" => check_name_upper(ctx, name, at, &meta),
         "command" => {
             let permit_underscore = ctx
                 .pragmas
                 .command_name_exceptions
                 .iter()
                 .any(|n| n == name);
-            check_name_lower(ctx, name, at, meta, false, permit_underscore)
+            check_name_lower(ctx, name, at, &meta, false, permit_underscore)
         }
         _ => {
-            check_name_camel(ctx, name, at, meta)?;
+            check_name_camel(ctx, name, at, &meta)?;
             // `<Type>List` is the name of the array type of `<Type>`.
             if name.ends_with("List") {
                 return Err(ctx.error(at, format!("{meta} name should not end in 'List'")));
@@ -158,8 +167,15 @@ mod tests {
 
     #[test]
     fn c_names() {
-        assert_eq!(c_name("q-unix"), "q_unix");
-        assert_eq!(c_name("has-a"), "has_a");
-        assert_eq!(c_name("__com.redhat_x"), "__com_redhat_x");
+        assert!(c_name("q-unix").eq("q_unix".chars()));
+        assert!(c_name("has-a").eq("has_a".chars()));
+        assert!(c_name("__com.redhat_x").eq("__com_redhat_x".chars()));
+        assert!(c_name_starts_with("q-unix", "q_"));
+        assert!(c_name_starts_with("q\u{e9}", "q_"));
+        assert!(!c_name_starts_with("qa", "q_"));
+        assert!(!c_name_starts_with("q", "q_"));
+        assert!(c_name_starts_with("has-x", "has_"));
+        assert!(c_name_is("u", "u"));
+        assert!(!c_name_is("u-", "u"));
     }
 }

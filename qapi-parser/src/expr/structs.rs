@@ -17,16 +17,16 @@ pub(super) fn check(
         ctx,
         object,
         ctx.span,
-        "struct",
+        &"struct",
         &[meta_key, "data"],
         &["base", "if", "features"],
     )?;
     let data = object
         .get("data")
         .ok_or_else(|| ctx.error(ctx.span, "struct misses key 'data'"))?;
-    let members = check_type_implicit(ctx, data, "'data'", Some(name))?;
+    let members = check_type_implicit(ctx, data, &"'data'", Some(name))?;
     let base = match object.get("base") {
-        Some(base) => Some(check_type_name(ctx, base, "'base'")?),
+        Some(base) => Some(check_type_name(ctx, base, &"'base'")?),
         None => None,
     };
     Ok(DefinitionKind::Struct { base, members })

@@ -20,7 +20,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
                     ctx,
                     object,
                     ctx.span,
-                    "union",
+                    &"union",
                     &["union", "discriminator", "data"],
                     &["if", "features"],
                 )?;
@@ -34,7 +34,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
         ctx,
         object,
         ctx.span,
-        "union",
+        &"union",
         &required,
         &["if", "features"],
     )?;
@@ -43,7 +43,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
     else {
         return Err(ctx.error(ctx.span, "union misses key 'base'"));
     };
-    let base = check_type_name_or_implicit(ctx, base, "'base'", Some(name))?;
+    let base = check_type_name_or_implicit(ctx, base, &"'base'", Some(name))?;
     let Some(tag) = discriminator.as_str() else {
         return Err(ctx.error(discriminator.span, "'discriminator' requires a string name"));
     };
@@ -69,7 +69,7 @@ fn check_simple(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         ctx,
         object,
         ctx.span,
-        "union",
+        &"union",
         &["union", "data"],
         &["if", "features"],
     )?;

@@ -85,7 +85,7 @@ pub(super) fn read_source(path: &Path) -> Result<String, String> {
 
 /// Python reads text files with universal newlines: `\r\n` and a lone `\r` become `\n`.
 pub(super) fn normalize_newlines(text: String) -> String {
-    if text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text

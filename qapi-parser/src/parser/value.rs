@@ -1,11 +1,11 @@
 //! One value: pest parses it, this module builds the spanned AST, and turns a pest failure into QEMU's message.
 
 use pest::error::{ErrorVariant, InputLocation};
-use pest::iterators::Pair;
 use pest::Parser as _;
 
 use super::lexer::{eof_pos, lex_token, skip_trivia, unquote, LexError, Token};
-use crate::ast::{Key, Object, Value, ValueKind};
+use super::tree;
+use crate::ast::Value;
 use crate::diagnostic::Diagnostic;
 use crate::grammar::{QapiGrammar, Rule};
 use crate::source::{FileId, Span};
@@ -14,7 +14,7 @@ use crate::source::{FileId, Span};
 /// somewhere near 500); real schemas nest fewer than ten levels.
 pub const MAX_NESTING: usize = 256;
 
-fn too_deep() -> String {
+pub(super) fn too_deep() -> String {
     format!("nesting too deep (more than {MAX_NESTING} levels of objects and arrays)")
 }
 
@@ -24,6 +24,19 @@ pub(super) fn parse_value(
     start: usize,
     file: FileId,
 ) -> Result<(Value, usize), Diagnostic> {
+    // The fast path (`lean_object` in grammar.pest); anything it does not take gets the full grammar, which also
+    // explains errors.
+    if let Ok(pairs) = QapiGrammar::parse(Rule::lean_object, &text[start..]) {
+        if let Ok(value) = tree::build(pairs, file, start) {
+            let end = value.span.end as usize;
+            return Ok((value, end));
+        }
+    }
+    parse_value_fully(text, start, file)
+}
+
+/// [`parse_value`] with the full grammar only.
+fn parse_value_fully(text: &str, start: usize, file: FileId) -> Result<(Value, usize), Diagnostic> {
     let located = |e: LexError| Diagnostic::parse(Span::new(file, e.pos, e.pos), e.message);
     let pairs = match QapiGrammar::parse(Rule::expr, &text[start..]) {
         Ok(pairs) => pairs,
@@ -46,20 +59,13 @@ pub(super) fn parse_value(
             return Err(located(error));
         }
     };
-    let builder = Builder { file, base: start };
-    let built = pairs.into_iter().next().and_then(|expr| {
-        let end = start + expr.as_span().end();
-        let value = builder.value(expr.into_inner().next()?, 0);
-        Some(value.map(|v| (v, end)))
-    });
-    match built {
-        Some(Ok(done)) => Ok(done),
+    match tree::build(pairs, file, start) {
+        Ok(value) => {
+            let end = value.span.end as usize;
+            Ok((value, end))
+        }
         // Checks the grammar leaves to us failed: replay to report the first error QEMU would.
-        Some(Err(error)) => Err(located(replay(text, start, None).unwrap_or(error))),
-        None => Err(located(LexError {
-            pos: start,
-            message: "expected a value".to_owned(),
-        })),
+        Err(error) => Err(located(replay(text, start, None).unwrap_or(error))),
     }
 }
 
@@ -174,93 +180,6 @@ fn replay(text: &str, start: usize, fail: Option<(usize, &str)>) -> Option<LexEr
             return None;
         }
         pos = end;
-    }
-}
-
-/// Pest pairs → AST, with QEMU's duplicate-key check and our nesting limit.
-struct Builder {
-    file: FileId,
-    base: usize,
-}
-
-impl Builder {
-    fn span(&self, pair: &Pair<Rule>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
-    }
-
-    /// A string's value; QEMU accepts printable ASCII only (the grammar has checked quotes and escapes).
-    fn string(&self, pair: &Pair<Rule>) -> Result<String, LexError> {
-        let token = pair.as_str();
-        if token.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            Ok(unquote(token))
-        } else {
-            let pos = self.base + pair.as_span().start();
-            Err(LexError {
-                pos,
-                message: "funny character in string".to_owned(),
-            })
-        }
-    }
-
-    fn value(&self, pair: Pair<Rule>, depth: usize) -> Result<Value, LexError> {
-        // `value` wraps exactly one of object, array, string, boolean.
-        let span = self.span(&pair);
-        let Some(inner) = pair.into_inner().next() else {
-            return Err(LexError {
-                pos: span.start as usize,
-                message: "expected a value".to_owned(),
-            });
-        };
-        let kind = match inner.as_rule() {
-            Rule::string => ValueKind::Str(self.string(&inner)?),
-            Rule::boolean => ValueKind::Bool(inner.as_str() == "true"),
-            Rule::object | Rule::array if depth >= MAX_NESTING => {
-                return Err(LexError {
-                    pos: span.start as usize,
-                    message: too_deep(),
-                })
-            }
-            Rule::object => ValueKind::Object(self.object(inner, depth + 1)?),
-            _ => {
-                let mut items = Vec::new();
-                for item in inner.into_inner().filter(|p| p.as_rule() == Rule::value) {
-                    items.push(self.value(item, depth + 1)?);
-                }
-                ValueKind::Array(items)
-            }
-        };
-        Ok(Value { span, kind })
-    }
-
-    fn object(&self, pair: Pair<Rule>, depth: usize) -> Result<Object, LexError> {
-        let mut members: Vec<(Key, Value)> = Vec::new();
-        let mut key: Option<Key> = None;
-        for item in pair.into_inner() {
-            match item.as_rule() {
-                Rule::key => {
-                    key = Some(Key {
-                        name: self.string(&item)?,
-                        span: self.span(&item),
-                    })
-                }
-                Rule::value => {
-                    let Some(k) = key.take() else { continue };
-                    if members.iter().any(|(m, _)| m.name == k.name) {
-                        // QEMU notices after reading the ':', so it points at the value.
-                        let pos = self.base + item.as_span().start();
-                        return Err(LexError {
-                            pos,
-                            message: format!("duplicate key '{}'", k.name),
-                        });
-                    }
-                    let value = self.value(item, depth)?;
-                    members.push((k, value));
-                }
-                _ => {}
-            }
-        }
-        Ok(Object { members })
     }
 }
 
@@ -387,5 +306,54 @@ mod tests {
         assert_eq!(err(&absurd), (5 * n, too_deep()));
         let unclosed = "[".repeat(100_000) + "\n";
         assert_eq!(err(&unclosed), (n, too_deep()));
+    }
+
+    /// What a parse gives, comparably: the value and its end, or the error's place and message.
+    fn outcome(
+        result: Result<(Value, usize), Diagnostic>,
+    ) -> Result<(Value, usize), (Option<Span>, String)> {
+        result.map_err(|e| (e.span, e.message))
+    }
+
+    /// The lean path must change nothing: whatever it accepts, the full grammar accepts with the same tree, and
+    /// everything else still gets the full grammar's error. Checked on realistic expressions and on every small
+    /// corruption of them.
+    #[test]
+    fn the_lean_path_gives_what_the_full_grammar_gives() {
+        let corpus = [
+            "{ 'struct': 'Foo',\n  'data': { 'a': 'int', '*b': ['str'],\n            'c': { 'type': 'X', 'if': 'CONFIG_Y' } },\n  'features': [ 'deprecated' ] }\n",
+            "{ 'command': 'q', 'data': {}, 'returns': [], 'boxed': true, 'gen': false,\n  'allow-oob':true }\n",
+            "{'enum':'E','data':['a',{'name':'b','if':{'all':['X','Y']}}],'prefix':'P_'}\n",
+            "{ 'union': 'U', 'base': 'B', 'discriminator': 'type',\n  # a comment\n  'data': { 'x': 'X' } }\n",
+            "{ 'pragma': { 'doc-required': true, 'x': [ 'a\\\\b', '' ] } }\n",
+            "{ 'a': [[[]], [{}], [ { 'k': [ true, false ] } ]],\t'b': 'c' }\n",
+        ];
+        let damage = [
+            "", "'", "\\", "\\\\", "\n", "\t", " ", "#", "##", "{", "}", "[", "]", ",", ":", "x",
+            "t", "true", "\u{a0}", "\u{1}", "\u{1c}", "\u{e9}", "'a'", "'a':",
+        ];
+        let mut checked = 0;
+        for text in corpus {
+            let full = outcome(parse_value_fully(text, 0, FileId(0)));
+            assert!(full.is_ok(), "{text:?}: {full:?}");
+            assert_eq!(outcome(parse_value(text, 0, FileId(0))), full, "{text:?}");
+            let positions: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (n, &at) in positions.iter().enumerate() {
+                let next = positions.get(n + 1).copied().unwrap_or(at);
+                for piece in damage {
+                    // Insert `piece` at `at`, or put it in place of the character there.
+                    for cut in [at, next] {
+                        let broken = format!("{}{piece}{}", &text[..at], &text[cut..]);
+                        let full = outcome(parse_value_fully(&broken, 0, FileId(0)));
+                        let fast = outcome(parse_value(&broken, 0, FileId(0)));
+                        assert_eq!(fast, full, "{broken:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
     }
 }
