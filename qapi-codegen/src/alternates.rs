@@ -66,7 +66,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub enum #ident {
             #(#variants)*
@@ -91,7 +91,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
             }
         }
         #cfg
-        rt::impl_serde!(#ident);
+        rt::impl_traits!(#ident);
         #info
     }
 }

@@ -20,7 +20,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
     };
     let ident = ctx.ident(def);
     let docs = ctx.def_docs(def, Vec::new());
-    let mut out = args_type(ctx, def, &ident, &c.args, docs);
+    let mut out = args_type(ctx, def, &ident, &c.args, docs, !c.gen);
     let name = &d.name;
     let returns = match &c.returns {
         Some(ty) => ctx.ty(ty),
@@ -80,11 +80,12 @@ pub fn args_type(
     ident: &proc_macro2::Ident,
     args: &Args,
     docs: TokenStream,
+    open: bool,
 ) -> TokenStream {
     let d = &ctx.api.definitions[def];
     match args {
-        Args::None => structs::object(ctx, def, ident, &[], docs),
-        Args::Inline(members) => structs::object(ctx, def, ident, members, docs),
+        Args::None => structs::object(ctx, def, ident, &[], docs, open),
+        Args::Inline(members) => structs::object(ctx, def, ident, members, docs, open),
         Args::Named(name) => {
             let inner = ctx.path(name);
             let cfg = ctx.cfg(d.cond.as_ref());

@@ -15,7 +15,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
     };
     let ident = ctx.ident(def);
     let docs = ctx.def_docs(def, Vec::new());
-    let mut out = commands::args_type(ctx, def, &ident, &e.data, docs);
+    let mut out = commands::args_type(ctx, def, &ident, &e.data, docs, false);
     let name = &d.name;
     let cfg = ctx.cfg(d.cond.as_ref());
     out.extend(quote! {

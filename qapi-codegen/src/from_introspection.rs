@@ -248,6 +248,8 @@ impl Namer<'_> {
                         args: self.args_of(args),
                         returns: returns.map(|r| self.type_expr(r)),
                         boxed: matches!(args, ArgsShape::Named(_)),
+                        // Introspection does not say which handlers take further arguments.
+                        gen: true,
                         success_response: true,
                         allow_oob: c.allow_oob,
                         allow_preconfig: c.allow_preconfig.unwrap_or(false),

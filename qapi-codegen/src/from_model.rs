@@ -66,6 +66,7 @@ pub fn from_model(model: &Model) -> Api {
                 args: args(model, c.arg_type),
                 returns: c.ret_type.map(|t| type_expr(model, t)),
                 boxed: c.boxed,
+                gen: c.gen,
                 success_response: c.success_response,
                 allow_oob: c.allow_oob,
                 allow_preconfig: c.allow_preconfig,

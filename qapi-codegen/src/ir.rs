@@ -115,6 +115,8 @@ pub struct Command {
     /// `None`: the command returns `{}`.
     pub returns: Option<TypeExpr>,
     pub boxed: bool,
+    /// `gen: false`: QEMU's handler is written by hand and takes arguments beyond those listed (`device_add`).
+    pub gen: bool,
     pub success_response: bool,
     pub allow_oob: bool,
     pub allow_preconfig: bool,

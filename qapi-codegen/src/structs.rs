@@ -8,7 +8,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Kind, Member};
+use crate::ir::{Builtin, Kind, Member, TypeExpr};
 use crate::names;
 use crate::recursion::Slot;
 use crate::rust_types::Context;
@@ -94,6 +94,7 @@ pub fn constructors(
     ident: &Ident,
     fields: &[Field],
     extra: Option<(&Ident, TokenStream)>,
+    open: Option<&Ident>,
 ) -> TokenStream {
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -102,7 +103,7 @@ pub fn constructors(
         let name = &f.ident;
         let cfg = ctx.cfg(f.member.cond.as_ref());
         let inner = ctx.ty(&f.member.ty);
-        let is_str = inner.to_string() == quote!(rt::String).to_string();
+        let is_str = f.member.ty == TypeExpr::Builtin(Builtin::Str);
         let param_ty = if is_str {
             quote!(impl rt::Into<rt::String>)
         } else {
@@ -145,6 +146,18 @@ pub fn constructors(
         params.push(quote!(#name: #ty));
         inits.push(quote!(#name,));
     }
+    if let Some(name) = open {
+        inits.push(quote!(#name: rt::Object::new(),));
+        setters.push(quote! {
+            /// Adds an argument the schema does not list (the command takes further arguments).
+            #[inline]
+            #[must_use]
+            pub fn with_argument(mut self, name: impl rt::Into<rt::String>, value: rt::Value) -> Self {
+                self.#name.insert(name.into(), value);
+                self
+            }
+        });
+    }
     let doc = if params.is_empty() {
         " Builds the value with every (optional) member absent.".to_string()
     } else {
@@ -178,18 +191,39 @@ pub fn all_optional(fields: &[Field]) -> bool {
 
 /// A plain object type: struct declaration, constructors, wire code, metadata. Used for structs and for the
 /// inline arguments and data of commands and events.
+///
+/// `open`: the object takes members the schema does not list (the arguments of a `gen: false` command such as
+/// `device_add`, whose further arguments depend on the device); they are kept in a field of their own.
 pub fn object(
     ctx: &Context,
     def: usize,
     ident: &Ident,
     members: &[Member],
     docs: TokenStream,
+    open: bool,
 ) -> TokenStream {
     let d = &ctx.api.definitions[def];
     let fields = fields(ctx, def, members);
-    let decls = declarations(ctx, def, &fields);
-    let decoders = decoders(ctx, &fields);
-    let encoders = encoders(ctx, &fields);
+    let mut decls = declarations(ctx, def, &fields);
+    let mut decoders = decoders(ctx, &fields);
+    let mut encoders = encoders(ctx, &fields);
+    let rest = open.then(|| {
+        let taken = fields
+            .iter()
+            .map(|f| f.ident.to_string())
+            .collect::<Vec<_>>();
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let name = names::unique(["extra".to_string()], &taken, "_").remove(0);
+        names::ident(&name)
+    });
+    if let Some(rest) = &rest {
+        decls.push(quote! {
+            /// Further arguments, which the schema does not list, passed as they are.
+            pub #rest: rt::Object,
+        });
+        decoders.push(quote!(#rest: rt::mem::take(object),));
+        encoders.push(quote!(object.extend(self.#rest.clone());));
+    }
     let cfg = ctx.cfg(d.cond.as_ref());
     let deprecated = ctx.deprecated(
         &d.features,
@@ -200,14 +234,14 @@ pub fn object(
     } else {
         TokenStream::new()
     };
-    let constructors = constructors(ctx, ident, &fields, None);
+    let constructors = constructors(ctx, ident, &fields, None, rest.as_ref());
     let info = ctx.info_impl(def, ident);
-    let object_var = if fields.is_empty() {
+    let object_var = if fields.is_empty() && rest.is_none() {
         quote!(_object)
     } else {
         quote!(object)
     };
-    let decode_body = if fields.is_empty() {
+    let decode_body = if decoders.is_empty() {
         quote!(rt::Ok(Self {}))
     } else {
         let _ = &object_var;
@@ -217,7 +251,7 @@ pub fn object(
         #docs
         #cfg
         #deprecated
-        #[derive(Clone, Debug, PartialEq, #default)]
+        #[derive(Clone, #default)]
         #[non_exhaustive]
         pub struct #ident {
             #(#decls)*
@@ -237,7 +271,7 @@ pub fn object(
             }
         }
         #cfg
-        rt::impl_serde!(#ident);
+        rt::impl_traits!(#ident);
         #info
     }
 }
@@ -250,7 +284,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
     };
     let ident = ctx.ident(def);
     let docs = ctx.def_docs(def, Vec::new());
-    let mut out = object(ctx, def, &ident, &s.members, docs);
+    let mut out = object(ctx, def, &ident, &s.members, docs, false);
     if let Some(base) = &s.base {
         out.extend(base_conversion(ctx, def, &ident, base, &s.members, None));
     }

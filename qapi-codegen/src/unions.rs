@@ -92,6 +92,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
         &ident,
         &rest,
         Some((&disc_ident, quote!(#branch_ident))),
+        None,
     );
     let tag_path = ctx.path(&u.tag_enum);
     let cfg = ctx.cfg(d.cond.as_ref());
@@ -112,7 +113,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone)]
         #[non_exhaustive]
         pub struct #ident {
             #(#decls)*
@@ -179,7 +180,7 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
             }
         }
         #cfg
-        rt::impl_serde!(#ident);
+        rt::impl_traits!(#ident);
         #info
         #base
     }
@@ -225,7 +226,7 @@ pub fn emit_simple(ctx: &Context, def: usize) -> TokenStream {
     quote! {
         #docs
         #cfg
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone)]
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)]
         pub enum #ident {
@@ -257,7 +258,7 @@ pub fn emit_simple(ctx: &Context, def: usize) -> TokenStream {
             }
         }
         #cfg
-        rt::impl_serde!(#ident);
+        rt::impl_traits!(#ident);
         #info
     }
 }

@@ -241,6 +241,18 @@ fn commands_carry_their_properties() {
     let _: qapi_runtime::Empty = decode::<<AddShape as Command>::Returns>(json!({}));
 }
 
+#[test]
+fn hand_written_commands_keep_further_arguments() {
+    let v = json!({"driver": "e1000", "id": "n1", "mac": "52:54:00:12:34:56", "bus": "pci.0"});
+    let p = round_trip::<Plug>(v);
+    assert_eq!(p.extra["mac"], "52:54:00:12:34:56");
+    let built = Plug::new("virtio-net").with_argument("netdev", json!("hn0"));
+    assert_eq!(
+        encode(&built),
+        json!({"driver": "virtio-net", "netdev": "hn0"})
+    );
+}
+
 /// A blocking client that records requests and answers from a script.
 struct Script(std::cell::RefCell<Vec<(Value, Value)>>);
 

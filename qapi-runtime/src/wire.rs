@@ -421,9 +421,49 @@ pub fn event_data<T: Decode>(data: Value) -> Result<T, serde_json::Error> {
         .map_err(|e| <serde_json::Error as serde::de::Error>::custom(e.in_member("data")))
 }
 
+/// `Debug` through [`Encode`]: the type's name and its JSON, pretty-printed with `{:#?}`. One line of generated
+/// code per type instead of a derived impl per field (what [`impl_traits!`](crate::impl_traits) expands to).
+pub fn debug<T: Encode + ?Sized>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let json = value.encode();
+    if f.alternate() {
+        let pretty = serde_json::to_string_pretty(&json).map_err(|_| fmt::Error)?;
+        write!(f, "{name} {pretty}")
+    } else {
+        write!(f, "{name} {json}")
+    }
+}
+
+/// `PartialEq` through [`Encode`]: equal when the JSON is (what [`impl_traits!`](crate::impl_traits) expands
+/// to). A `number` that is NaN, which JSON cannot carry, equals nothing but another NaN there.
+pub fn same<T: Encode + ?Sized>(a: &T, b: &T) -> bool {
+    a.encode() == b.encode()
+}
+
 /// Decodes `T` from a JSON value: the entry point for a client holding a reply's `return` or an event's `data`.
 pub fn from_value<T: Decode>(value: Value) -> Result<T, DecodeError> {
     T::decode(value)
+}
+
+/// Implements `Debug`, `PartialEq`, and serde's `Serialize` and `Deserialize` for types that implement
+/// [`Encode`] and [`Decode`], all through their JSON: generated object types use this rather than derives,
+/// whose per-field code is most of what rustc spends on a bindings crate.
+#[macro_export]
+macro_rules! impl_traits {
+    ($($t:ident),* $(,)?) => {$(
+        $crate::impl_serde!($t);
+        impl ::core::fmt::Debug for $t {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::wire::debug(self, ::core::stringify!($t), f)
+            }
+        }
+        impl ::core::cmp::PartialEq for $t {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                $crate::wire::same(self, other)
+            }
+        }
+    )*};
 }
 
 /// Implements serde's `Serialize` and `Deserialize` for types that implement [`Encode`] and [`Decode`].
@@ -485,6 +525,25 @@ mod tests {
         assert!(take_opt::<String>(&mut object, "n").is_err());
         let mut object = json!({"n": null}).as_object().cloned().unwrap();
         assert_eq!(take_opt::<()>(&mut object, "n"), Ok(Some(())));
+    }
+
+    #[test]
+    fn debug_and_equality_go_through_json() {
+        struct P(i64);
+        impl Encode for P {
+            fn encode(&self) -> Value {
+                json!({"n": self.0})
+            }
+        }
+        struct D<'a>(&'a P);
+        impl fmt::Debug for D<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug(self.0, "P", f)
+            }
+        }
+        assert_eq!(format!("{:?}", D(&P(1))), r#"P {"n":1}"#);
+        assert_eq!(format!("{:#?}", D(&P(1))), "P {\n  \"n\": 1\n}");
+        assert!(same(&P(1), &P(1)) && !same(&P(1), &P(2)));
     }
 
     #[test]

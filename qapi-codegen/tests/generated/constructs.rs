@@ -287,7 +287,7 @@ pub mod constructs {
         };
     }
     /// A struct used as a base.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Base {
         /// identifier
@@ -329,7 +329,7 @@ pub mod constructs {
             rt::put_opt(object, "type", &self.r#type);
         }
     }
-    rt::impl_serde!(Base);
+    rt::impl_traits!(Base);
     #[allow(deprecated)]
     impl rt::Definition for Base {
         const INFO: rt::Info = rt::Info {
@@ -342,7 +342,7 @@ pub mod constructs {
         };
     }
     /// A struct with a base, optional members, keywords and features.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Derived {
         pub id: rt::String,
@@ -502,7 +502,7 @@ pub mod constructs {
             rt::put_opt(object, "tags", &self.tags);
         }
     }
-    rt::impl_serde!(Derived);
+    rt::impl_traits!(Derived);
     #[allow(deprecated)]
     impl rt::Definition for Derived {
         const INFO: rt::Info = rt::Info {
@@ -525,7 +525,7 @@ pub mod constructs {
         }
     }
     /// Members whose Rust names collide.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Collide {
         pub foo_bar: i64,
@@ -569,7 +569,7 @@ pub mod constructs {
             rt::put_opt(object, "FOO", &self.foo);
         }
     }
-    rt::impl_serde!(Collide);
+    rt::impl_traits!(Collide);
     #[allow(deprecated)]
     impl rt::Definition for Collide {
         const INFO: rt::Info = rt::Info {
@@ -582,7 +582,7 @@ pub mod constructs {
         };
     }
     /// A recursive struct: children hold nodes.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Node {
         pub name: rt::String,
@@ -633,7 +633,7 @@ pub mod constructs {
             rt::put_opt(object, "next", &self.next);
         }
     }
-    rt::impl_serde!(Node);
+    rt::impl_traits!(Node);
     #[allow(deprecated)]
     impl rt::Definition for Node {
         const INFO: rt::Info = rt::Info {
@@ -646,7 +646,7 @@ pub mod constructs {
         };
     }
     /// A node, or the name of one (recursion through an alternate).
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub enum NodeRef {
         Node(rt::Box<super::Node>),
@@ -682,7 +682,7 @@ pub mod constructs {
             }
         }
     }
-    rt::impl_serde!(NodeRef);
+    rt::impl_traits!(NodeRef);
     #[allow(deprecated)]
     impl rt::Definition for NodeRef {
         const INFO: rt::Info = rt::Info {
@@ -695,7 +695,7 @@ pub mod constructs {
         };
     }
     /// An alternate chosen by JSON type.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub enum Scalar {
         N(f64),
@@ -738,7 +738,7 @@ pub mod constructs {
             }
         }
     }
-    rt::impl_serde!(Scalar);
+    rt::impl_traits!(Scalar);
     #[allow(deprecated)]
     impl rt::Definition for Scalar {
         const INFO: rt::Info = rt::Info {
@@ -751,7 +751,7 @@ pub mod constructs {
         };
     }
     /// An alternate with an enum branch.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub enum ColorOrColors {
         Color(super::Color),
@@ -782,7 +782,7 @@ pub mod constructs {
             }
         }
     }
-    rt::impl_serde!(ColorOrColors);
+    rt::impl_traits!(ColorOrColors);
     #[allow(deprecated)]
     impl rt::Definition for ColorOrColors {
         const INFO: rt::Info = rt::Info {
@@ -864,7 +864,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ShapeBase {
         /// which shape
@@ -903,7 +903,7 @@ pub mod constructs {
             rt::put_opt(object, "label", &self.label);
         }
     }
-    rt::impl_serde!(ShapeBase);
+    rt::impl_traits!(ShapeBase);
     #[allow(deprecated)]
     impl rt::Definition for ShapeBase {
         const INFO: rt::Info = rt::Info {
@@ -915,7 +915,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Circle {
         /// the radius
@@ -943,7 +943,7 @@ pub mod constructs {
             rt::put(object, "radius", &self.radius);
         }
     }
-    rt::impl_serde!(Circle);
+    rt::impl_traits!(Circle);
     #[allow(deprecated)]
     impl rt::Definition for Circle {
         const INFO: rt::Info = rt::Info {
@@ -955,7 +955,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Square {
         /// the side
@@ -983,7 +983,7 @@ pub mod constructs {
             rt::put(object, "side", &self.side);
         }
     }
-    rt::impl_serde!(Square);
+    rt::impl_traits!(Square);
     #[allow(deprecated)]
     impl rt::Definition for Square {
         const INFO: rt::Info = rt::Info {
@@ -996,7 +996,7 @@ pub mod constructs {
         };
     }
     /// A flat union with a named base and a value without branch.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Shape {
         pub label: rt::Option<rt::String>,
@@ -1096,7 +1096,7 @@ pub mod constructs {
             }
         }
     }
-    rt::impl_serde!(Shape);
+    rt::impl_traits!(Shape);
     #[allow(deprecated)]
     impl rt::Definition for Shape {
         const INFO: rt::Info = rt::Info {
@@ -1179,7 +1179,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct GroupAll {
         /// the shapes
@@ -1207,7 +1207,7 @@ pub mod constructs {
             rt::put(object, "shapes", &self.shapes);
         }
     }
-    rt::impl_serde!(GroupAll);
+    rt::impl_traits!(GroupAll);
     #[allow(deprecated)]
     impl rt::Definition for GroupAll {
         const INFO: rt::Info = rt::Info {
@@ -1219,7 +1219,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct GroupAny {
         /// the first shape
@@ -1247,7 +1247,7 @@ pub mod constructs {
             rt::put(object, "first", &*self.first);
         }
     }
-    rt::impl_serde!(GroupAny);
+    rt::impl_traits!(GroupAny);
     #[allow(deprecated)]
     impl rt::Definition for GroupAny {
         const INFO: rt::Info = rt::Info {
@@ -1260,7 +1260,7 @@ pub mod constructs {
         };
     }
     /// A union used as a branch, with an inline base.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Group {
         /// `mode` on the wire, and the members of its branch.
@@ -1338,7 +1338,7 @@ pub mod constructs {
             }
         }
     }
-    rt::impl_serde!(Group);
+    rt::impl_traits!(Group);
     #[allow(deprecated)]
     impl rt::Definition for Group {
         const INFO: rt::Info = rt::Info {
@@ -1360,7 +1360,7 @@ pub mod constructs {
     /// -> { "execute": "draw", "arguments": { "shape": { "kind": "point" } } }
     /// <- { "return": { "id": "d0" } }
     /// ```
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Draw {
         /// what to draw
@@ -1399,7 +1399,7 @@ pub mod constructs {
             rt::put_opt(object, "color", &self.color);
         }
     }
-    rt::impl_serde!(Draw);
+    rt::impl_traits!(Draw);
     #[allow(deprecated)]
     impl rt::Definition for Draw {
         const INFO: rt::Info = rt::Info {
@@ -1418,7 +1418,7 @@ pub mod constructs {
         const ALLOW_PRECONFIG: bool = true;
     }
     /// A command without arguments returning a list.
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct QueryShapes {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1441,7 +1441,7 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_serde!(QueryShapes);
+    rt::impl_traits!(QueryShapes);
     #[allow(deprecated)]
     impl rt::Definition for QueryShapes {
         const INFO: rt::Info = rt::Info {
@@ -1513,7 +1513,7 @@ pub mod constructs {
     ///
     /// - `deprecated`: use something else
     #[deprecated(note = "use something else")]
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct Clear {
         /// even if busy
@@ -1548,7 +1548,7 @@ pub mod constructs {
             rt::put_opt(object, "force", &self.force);
         }
     }
-    rt::impl_serde!(Clear);
+    rt::impl_traits!(Clear);
     #[allow(deprecated)]
     impl rt::Definition for Clear {
         const INFO: rt::Info = rt::Info {
@@ -1569,7 +1569,7 @@ pub mod constructs {
     /// A command without reply on success.
     ///
     /// **Condition:** `CONFIG_SHUTDOWN` (QEMU built with it)
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct ShutdownNow {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1592,7 +1592,7 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_serde!(ShutdownNow);
+    rt::impl_traits!(ShutdownNow);
     #[allow(deprecated)]
     impl rt::Definition for ShutdownNow {
         const INFO: rt::Info = rt::Info {
@@ -1611,7 +1611,7 @@ pub mod constructs {
         const SUCCESS_RESPONSE: bool = false;
     }
     /// A downstream command.
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct ComExampleFrob {
         /// a downstream member
@@ -1648,7 +1648,7 @@ pub mod constructs {
             rt::put_opt(object, "__com.example_level", &self.com_example_level);
         }
     }
-    rt::impl_serde!(ComExampleFrob);
+    rt::impl_traits!(ComExampleFrob);
     #[allow(deprecated)]
     impl rt::Definition for ComExampleFrob {
         const INFO: rt::Info = rt::Info {
@@ -1666,7 +1666,7 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// An event with data.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ShapeDrawn {
         /// the drawing
@@ -1698,7 +1698,7 @@ pub mod constructs {
             rt::put(object, "shape", &self.shape);
         }
     }
-    rt::impl_serde!(ShapeDrawn);
+    rt::impl_traits!(ShapeDrawn);
     #[allow(deprecated)]
     impl rt::Definition for ShapeDrawn {
         const INFO: rt::Info = rt::Info {
@@ -1720,7 +1720,7 @@ pub mod constructs {
     ///
     /// - `deprecated`: gone soon
     #[deprecated(note = "gone soon")]
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct Cleared {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1743,7 +1743,7 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_serde!(Cleared);
+    rt::impl_traits!(Cleared);
     #[allow(deprecated)]
     impl rt::Definition for Cleared {
         const INFO: rt::Info = rt::Info {
@@ -1805,7 +1805,7 @@ pub mod constructs {
         const NAME: &'static str = "NODE_ADDED";
     }
     /// An event named like a type once case-mapped.
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct BaseEvent {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1828,7 +1828,7 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_serde!(BaseEvent);
+    rt::impl_traits!(BaseEvent);
     #[allow(deprecated)]
     impl rt::Definition for BaseEvent {
         const INFO: rt::Info = rt::Info {
@@ -1844,13 +1844,89 @@ pub mod constructs {
     impl rt::Event for BaseEvent {
         const NAME: &'static str = "BASE";
     }
+    /// A command whose handler is written by hand and takes arguments beyond those listed.
+    #[derive(Clone)]
+    #[non_exhaustive]
+    pub struct Plug {
+        /// what to plug
+        pub driver: rt::String,
+        /// its name
+        pub id: rt::Option<rt::String>,
+        /// Further arguments, which the schema does not list, passed as they are.
+        pub extra: rt::Object,
+    }
+    #[allow(deprecated, clippy::disallowed_names)]
+    impl Plug {
+        /// Builds `Plug` from its required members; optional ones start absent.
+        #[inline]
+        #[must_use]
+        pub fn new(driver: impl rt::Into<rt::String>) -> Self {
+            Self {
+                driver: driver.into(),
+                id: rt::None,
+                extra: rt::Object::new(),
+            }
+        }
+        /// Sets `id`.
+        #[inline]
+        #[must_use]
+        pub fn with_id(mut self, value: impl rt::Into<rt::String>) -> Self {
+            self.id = rt::Some(value.into());
+            self
+        }
+        /// Adds an argument the schema does not list (the command takes further arguments).
+        #[inline]
+        #[must_use]
+        pub fn with_argument(
+            mut self,
+            name: impl rt::Into<rt::String>,
+            value: rt::Value,
+        ) -> Self {
+            self.extra.insert(name.into(), value);
+            self
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::ObjectType for Plug {
+        #[inline]
+        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+            rt::Ok(Self {
+                driver: rt::take(object, "driver")?,
+                id: rt::take_opt(object, "id")?,
+                extra: rt::mem::take(object),
+            })
+        }
+        #[inline]
+        fn encode_members(&self, object: &mut rt::Object) {
+            rt::put(object, "driver", &self.driver);
+            rt::put_opt(object, "id", &self.id);
+            object.extend(self.extra.clone());
+        }
+    }
+    rt::impl_traits!(Plug);
+    #[allow(deprecated)]
+    impl rt::Definition for Plug {
+        const INFO: rt::Info = rt::Info {
+            name: "plug",
+            meta: rt::Meta::Command,
+            module: "constructs",
+            since: rt::None,
+            features: &[],
+            condition: rt::None,
+        };
+    }
+    #[allow(deprecated)]
+    impl rt::Command for Plug {
+        const NAME: &'static str = "plug";
+        type Returns = rt::Empty;
+    }
 }
 pub mod constructs_sub {
     //! Schema module `constructs-sub.json`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
     /// A downstream type in an included module.
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct ComExampleWidget {
         /// the widget's name
@@ -1892,7 +1968,7 @@ pub mod constructs_sub {
             rt::put_opt(object, "x-experimental", &self.x_experimental);
         }
     }
-    rt::impl_serde!(ComExampleWidget);
+    rt::impl_traits!(ComExampleWidget);
     #[allow(deprecated)]
     impl rt::Definition for ComExampleWidget {
         const INFO: rt::Info = rt::Info {
@@ -1940,6 +2016,11 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     #[allow(deprecated)]
     fn com_example_frob(&self) -> Self::Output<'_, self::ComExampleFrob> {
         self.execute(self::ComExampleFrob::new())
+    }
+    /// Runs `plug`: see [`Plug`].
+    #[allow(deprecated)]
+    fn plug(&self, args: self::Plug) -> Self::Output<'_, self::Plug> {
+        self.execute(args)
     }
 }
 impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}

@@ -83,7 +83,7 @@ pub mod legacy {
     //! Schema module `legacy.json`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Point {
         pub x: i64,
@@ -113,7 +113,7 @@ pub mod legacy {
             rt::put(object, "y", &self.y);
         }
     }
-    rt::impl_serde!(Point);
+    rt::impl_traits!(Point);
     #[allow(deprecated)]
     impl rt::Definition for Point {
         const INFO: rt::Info = rt::Info {
@@ -125,7 +125,7 @@ pub mod legacy {
             condition: rt::None,
         };
     }
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     #[allow(clippy::large_enum_variant)]
     pub enum Value {
@@ -165,7 +165,7 @@ pub mod legacy {
             object.insert("data".into(), data);
         }
     }
-    rt::impl_serde!(Value);
+    rt::impl_traits!(Value);
     #[allow(deprecated)]
     impl rt::Definition for Value {
         const INFO: rt::Info = rt::Info {
@@ -178,7 +178,7 @@ pub mod legacy {
         };
     }
     /// **Condition:** `all(CONFIG_LEGACY, not(CONFIG_NEW))` (QEMU built with it)
-    #[derive(Clone, Debug, PartialEq)]
+    #[derive(Clone)]
     #[non_exhaustive]
     pub struct Holder {
         pub value: super::Value,
@@ -215,7 +215,7 @@ pub mod legacy {
             rt::put_opt(object, "other", &self.other);
         }
     }
-    rt::impl_serde!(Holder);
+    rt::impl_traits!(Holder);
     #[allow(deprecated)]
     impl rt::Definition for Holder {
         const INFO: rt::Info = rt::Info {
@@ -227,7 +227,7 @@ pub mod legacy {
             condition: rt::Some("all(CONFIG_LEGACY, not(CONFIG_NEW))"),
         };
     }
-    #[derive(Clone, Debug, PartialEq, Default)]
+    #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct GetValue {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -250,7 +250,7 @@ pub mod legacy {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_serde!(GetValue);
+    rt::impl_traits!(GetValue);
     #[allow(deprecated)]
     impl rt::Definition for GetValue {
         const INFO: rt::Info = rt::Info {

@@ -1,0 +1,55 @@
+//! Generation of QEMU 9.2.4's full QMP schema, end to end (load, check, emit, format, write) and by phase.
+//! Run with `cargo bench -p qapi-codegen`.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use qapi_codegen::{ir::Api, CrateOptions, Options};
+
+fn schema_path() -> Option<PathBuf> {
+    let shared = std::env::var_os("QAPI_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let path = shared.join("qemu/9.2.4/qapi/qapi-schema.json");
+    if path.exists() {
+        return Some(path);
+    }
+    eprintln!(
+        "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
+        path.display()
+    );
+    None
+}
+
+fn bench_generate(c: &mut Criterion) {
+    let Some(path) = schema_path() else { return };
+    let parser = qapi_parser::Options::default();
+    let options = Options::default();
+    let out = std::env::temp_dir().join("qapi-codegen-bench");
+    let krate = CrateOptions::new("qemu-qmp");
+    c.bench_function(
+        "qmp-9.2.4 end to end (load, emit, format, write crate)",
+        |b| {
+            b.iter(|| {
+                let schema = qapi_parser::load(&path, &parser).unwrap();
+                qapi_codegen::write_crate(&schema, &options, &krate, &out).unwrap()
+            })
+        },
+    );
+    let schema = qapi_parser::load(&path, &parser).unwrap();
+    let api = Api::from_schema(&schema);
+    c.bench_function("qmp-9.2.4 emit (tokens)", |b| {
+        b.iter(|| qapi_codegen::generate_api(&api, &options).into_single())
+    });
+    let tokens = qapi_codegen::generate_api(&api, &options).into_single();
+    c.bench_function("qmp-9.2.4 format (syn + prettyplease)", |b| {
+        b.iter(|| qapi_codegen::format(tokens.clone()).unwrap())
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench_generate
+}
+criterion_main!(benches);
