@@ -147,6 +147,11 @@ struct Start {
 
 /// Commands and events: the changes to them as wholes, and the starts of the graph for those in both.
 fn roots(graph: &mut Graph, changes: &mut Vec<Change>, starts: &mut Vec<Start>) {
+    command_roots(graph, changes, starts);
+    event_roots(graph, changes, starts);
+}
+
+fn command_roots(graph: &mut Graph, changes: &mut Vec<Change>, starts: &mut Vec<Start>) {
     let (old, new) = (graph.old, graph.new);
     let conditions = graph.knows_conditions();
     let old_commands: HashMap<&str, _> =
@@ -202,6 +207,11 @@ fn roots(graph: &mut Graph, changes: &mut Vec<Change>, starts: &mut Vec<Start>) 
         let change = whole(root, ChangeKind::CommandAdded, Direction::Send, unstable);
         changes.push(change.conditional(&n.cond));
     }
+}
+
+fn event_roots(graph: &mut Graph, changes: &mut Vec<Change>, starts: &mut Vec<Start>) {
+    let (old, new) = (graph.old, graph.new);
+    let conditions = graph.knows_conditions();
     let old_events: HashMap<&str, _> = old.events.iter().map(|e| (e.name.as_str(), e)).collect();
     let new_events: HashMap<&str, _> = new.events.iter().map(|e| (e.name.as_str(), e)).collect();
     for o in &old.events {

@@ -66,6 +66,7 @@ impl WireSchema {
                 }
             }
         }
+        check_arrays(&types, reply)?;
         let empty = match (0..types.len()).find(|&i| is_empty(&types[i])) {
             Some(i) => TypeIdx(i as u32),
             None => {
@@ -89,6 +90,36 @@ impl WireSchema {
             empty,
         })
     }
+}
+
+/// How deeply arrays may nest. QAPI itself has no arrays of arrays; a reply nesting them deeper than this, or
+/// making an array its own element, is refused rather than walked without end.
+const MAX_ARRAY_NESTING: usize = 16;
+
+fn check_arrays(types: &[WireType], reply: &Introspection) -> Result<(), IntrospectionError> {
+    for (i, t) in types.iter().enumerate() {
+        let mut at = &t.kind;
+        let mut depth = 0;
+        while let WireKind::Array(element) = at {
+            depth += 1;
+            if depth > MAX_ARRAY_NESTING {
+                let name = reply
+                    .entries
+                    .iter()
+                    .filter(|e| is_type(e))
+                    .nth(i)
+                    .map_or("?", |e| e.name.as_str());
+                return Err(IntrospectionError {
+                    entry: None,
+                    message: format!(
+                        "array type '{name}' nests more than {MAX_ARRAY_NESTING} arrays (or contains itself)"
+                    ),
+                });
+            }
+            at = &types[element.index()].kind;
+        }
+    }
+    Ok(())
 }
 
 fn is_type(e: &SchemaInfo) -> bool {

@@ -363,3 +363,40 @@ mod tests {
         assert_eq!(cond_text(&c), "CONFIG_A && !(B || C)");
     }
 }
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+    use crate::introspection::Introspection;
+
+    fn wire(text: &str) -> Result<WireSchema, crate::IntrospectionError> {
+        WireSchema::from_introspection(&Introspection::from_json(text).unwrap())
+    }
+
+    #[test]
+    fn a_reply_resolves_masked_names() {
+        let w = wire(
+            r#"[{"name": "q", "meta-type": "command", "arg-type": "0", "ret-type": "[1]"},
+                {"name": "0", "meta-type": "object", "members": []},
+                {"name": "[1]", "meta-type": "array", "element-type": "1"},
+                {"name": "1", "meta-type": "enum", "members": [{"name": "a"}]}]"#,
+        )
+        .unwrap();
+        let q = w.command("q").unwrap();
+        assert_eq!(q.args, w.empty);
+        assert_eq!(w.describe(q.returns), "[enum]");
+        assert_eq!(w.json_class(q.returns), JsonClass::Array);
+    }
+
+    #[test]
+    fn bad_references_and_array_cycles_are_errors() {
+        let err = wire(r#"[{"name": "q", "meta-type": "event", "arg-type": "7"}]"#).unwrap_err();
+        assert!(err.message.contains("does not define"), "{err}");
+        let err = wire(
+            r#"[{"name": "q", "meta-type": "event", "arg-type": "[x]"},
+                {"name": "[x]", "meta-type": "array", "element-type": "[x]"}]"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("contains itself"), "{err}");
+    }
+}
