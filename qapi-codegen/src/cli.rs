@@ -24,7 +24,8 @@ pub struct Cli {
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
-    /// The main schema file (e.g. qapi/qapi-schema.json).
+    /// The main schema file (e.g. qapi/qapi-schema.json), a saved `query-qmp-schema` reply, or a QMP socket: bindings
+    /// for exactly the QEMU that answered.
     pub schema: Option<PathBuf>,
     /// The output directory.
     #[arg(short, long, value_name = "DIR")]
@@ -135,14 +136,19 @@ fn generate(args: &GenerateArgs) -> ExitCode {
             Mode::Tolerant
         },
     };
-    let schema = match qapi_parser::load(schema_path, &parser_options) {
-        Ok(schema) => schema,
-        Err(err) => {
+    // A schema file, a saved `query-qmp-schema` reply, or a live QMP socket.
+    let api = match crate::ir::Api::load(schema_path, &parser_options) {
+        Ok(api) => api,
+        Err(qapi_diff::InputError::Schema(err)) => {
             report(
                 std::slice::from_ref(&err.diagnostic),
                 &err.sources,
                 default_format(),
             );
+            return ExitCode::FAILURE;
+        }
+        Err(err) => {
+            eprintln!("qapi-gen: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -156,7 +162,6 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     if let Some(url) = &args.doc_url {
         options = options.doc_url(url.clone());
     }
-    let api = crate::ir::Api::from_schema(&schema);
     let files = match &args.crate_name {
         Some(name) => {
             let mut krate = crate::CrateOptions::new(name.clone());
