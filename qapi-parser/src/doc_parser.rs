@@ -169,30 +169,30 @@ impl<'a> Lines<'a> {
     fn next_token(&mut self) -> Token<'a> {
         let bytes = self.text.as_bytes();
         loop {
-            let Some(&byte) = bytes.get(self.cursor) else {
+            let start = self.cursor;
+            let Some(&byte) = bytes.get(start) else {
                 self.tok = self.text.len().saturating_sub(1);
                 self.tok_end = self.tok;
                 return Token::Other;
             };
-            self.tok = self.cursor;
-            let space = if byte.is_ascii() {
-                self.cursor += 1;
-                matches!(byte, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
-            } else {
-                let c = self.text[self.cursor..].chars().next().unwrap_or_default();
-                self.cursor += c.len_utf8();
-                py_isspace(c)
+            let (space, len) = match byte {
+                b'#' => {
+                    let end = line_end(bytes, start + 1);
+                    (self.tok, self.tok_end, self.cursor) = (start, end, end);
+                    return Token::Comment(&self.text[start..end]);
+                }
+                // The file ends with a newline; the lexer reports the end of the file at that newline.
+                b'\n' => (start + 1 < bytes.len(), 1),
+                b'\t'..=b'\r' | 0x1c..=0x1f | b' ' => (true, 1),
+                _ if byte.is_ascii() => (false, 1),
+                _ => {
+                    let c = self.text[start..].chars().next().unwrap_or_default();
+                    (py_isspace(c), c.len_utf8())
+                }
             };
-            self.tok_end = self.cursor;
-            if byte == b'#' {
-                let end = line_end(bytes, self.cursor);
-                self.cursor = end;
-                self.tok_end = end;
-                return Token::Comment(&self.text[self.tok..end]);
-            }
-            // The file ends with a newline; the lexer reports the end of the file at that newline.
-            let at_eof = byte == b'\n' && self.cursor == self.text.len();
-            if at_eof || !space {
+            self.cursor = start + len;
+            if !space {
+                (self.tok, self.tok_end) = (start, self.cursor);
                 return Token::Other;
             }
         }
@@ -440,7 +440,19 @@ impl<'a> Parts<'a> {
 
     /// QEMU's `QAPIDoc.end()`: trim each part, require text in all but untagged ones; then split into a [`Doc`].
     fn finish(self, span: Span, rules: &mut Rules) -> Result<Doc, Diagnostic> {
-        let mut texts = Vec::with_capacity(self.parts.len());
+        let count = |f: fn(&Kind) -> bool| self.parts.iter().filter(|p| f(&p.kind)).count();
+        let mut doc = Doc {
+            span,
+            symbol: self.symbol.map(str::to_owned),
+            body: Section {
+                span,
+                tag: None,
+                text: String::new(),
+            },
+            args: Vec::with_capacity(count(|k| matches!(k, Kind::Member(_)))),
+            features: Vec::with_capacity(count(|k| matches!(k, Kind::Feature(_)))),
+            sections: Vec::with_capacity(count(|k| matches!(k, Kind::Untagged | Kind::Tagged(_)))),
+        };
         for (i, part) in self.parts.iter().enumerate() {
             let end = self
                 .parts
@@ -460,43 +472,16 @@ impl<'a> Parts<'a> {
                     ))?;
                 }
             }
-            texts.push(text);
-        }
-        let mut texts = texts.into_iter();
-        let mut parts = self.parts.iter();
-        let body = match (parts.next(), texts.next()) {
-            (Some(p), Some(text)) => Section {
-                span: p.span,
-                tag: None,
+            let section = |tag: Option<&str>, text| Section {
+                span: part.span,
+                tag: tag.map(str::to_owned),
                 text,
-            },
-            _ => Section {
-                span,
-                tag: None,
-                text: String::new(),
-            },
-        };
-        let count = |f: fn(&Kind) -> bool| self.parts.iter().filter(|p| f(&p.kind)).count();
-        let mut doc = Doc {
-            span,
-            symbol: self.symbol.map(str::to_owned),
-            body,
-            args: Vec::with_capacity(count(|k| matches!(k, Kind::Member(_)))),
-            features: Vec::with_capacity(count(|k| matches!(k, Kind::Feature(_)))),
-            sections: Vec::with_capacity(count(|k| matches!(k, Kind::Untagged | Kind::Tagged(_)))),
-        };
-        for (part, text) in parts.zip(texts) {
+            };
             match part.kind {
-                Kind::Body | Kind::Untagged => doc.sections.push(Section {
-                    span: part.span,
-                    tag: None,
-                    text,
-                }),
-                Kind::Tagged(tag) => doc.sections.push(Section {
-                    span: part.span,
-                    tag: Some(tag.to_owned()),
-                    text,
-                }),
+                // The body is always the first part.
+                Kind::Body if i == 0 => doc.body = section(None, text),
+                Kind::Body | Kind::Untagged => doc.sections.push(section(None, text)),
+                Kind::Tagged(tag) => doc.sections.push(section(Some(tag), text)),
                 Kind::Member(name) => add_description(&mut doc.args, name, part.span, text),
                 Kind::Feature(name) => add_description(&mut doc.features, name, part.span, text),
             }

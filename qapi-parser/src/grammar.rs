@@ -110,4 +110,22 @@ mod tests {
             (2, vec![Rule::value, Rule::rbrack])
         );
     }
+
+    #[test]
+    fn the_lean_rule_takes_plain_objects_only() {
+        let plain = "{ 'a': [ 'x', true, {} ],\n  'b' :{'c':false} , 'd': [] }";
+        assert_eq!(matched(Rule::lean_object, plain), Some(plain));
+        assert_eq!(matched(Rule::lean_object, "{} tail"), Some("{}"));
+        // A comment, a doc comment or a syntax error inside: the full rule explains or accepts it.
+        for text in [
+            "{ 'a': 'b' # c\n}",
+            "{ 'a': 'b' ## c\n}",
+            "{ 'a' 'b' }",
+            "{ 'a': 'b', }",
+            "['a']",
+            "{'a\n': 'b'}",
+        ] {
+            assert_eq!(matched(Rule::lean_object, text), None, "{text:?}");
+        }
+    }
 }

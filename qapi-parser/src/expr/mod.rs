@@ -156,15 +156,11 @@ struct Meta {
 }
 
 fn find_meta(ctx: &Ctx, object: &Object) -> Check<Meta> {
-    let found: Vec<&'static str> = METAS
-        .iter()
-        .copied()
-        .filter(|m| object.contains_key(m))
-        .collect();
-    match found.as_slice() {
-        [meta] => Ok(Meta { name: meta, key: meta }),
+    let mut found = METAS.iter().copied().filter(|m| object.contains_key(m));
+    match (found.next(), found.next()) {
+        (Some(meta), None) => Ok(Meta { name: meta, key: meta }),
         // Before QEMU 2.4 a struct was spelled `'type'`.
-        [] if ctx.tolerant() && object.contains_key("type") => Ok(Meta { name: "struct", key: "type" }),
+        (None, _) if ctx.tolerant() && object.contains_key("type") => Ok(Meta { name: "struct", key: "type" }),
         _ => Err(ctx.error(
             ctx.span,
             "expression must have exactly one key 'enum', 'struct', 'union', 'alternate', 'command', 'event'",

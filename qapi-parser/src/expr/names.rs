@@ -11,12 +11,21 @@ use crate::source::Span;
 /// The stem of a valid name, or `None`. Tries the optional prefixes in the order a backtracking regex would, so
 /// `x-` alone is a stem rather than an empty stem after the `x-` prefix.
 pub(super) fn stem(name: &str) -> Option<&str> {
-    let after_downstream = downstream_prefix_len(name).map(|n| &name[n..]);
-    after_downstream.into_iter().chain([name]).find_map(|rest| {
-        let experimental =
-            (rest.len() >= 2 && rest[..2].eq_ignore_ascii_case("x-")).then(|| &rest[2..]);
-        experimental.into_iter().chain([rest]).find(|s| is_stem(s))
-    })
+    let after_downstream =
+        downstream_prefix_len(name).and_then(|n| stem_after_prefixes(&name[n..]));
+    after_downstream.or_else(|| stem_after_prefixes(name))
+}
+
+/// The stem of `rest` after an optional `x-`, preferring the one after `x-`.
+fn stem_after_prefixes(rest: &str) -> Option<&str> {
+    let experimental = rest
+        .as_bytes()
+        .get(..2)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"x-"))
+        .then(|| &rest[2..]);
+    experimental
+        .filter(|s| is_stem(s))
+        .or_else(|| is_stem(rest).then_some(rest))
 }
 
 /// Length of a leading `__RFQDN_` (letters, digits, `.` and `-` between `__` and `_`), if there is one.

@@ -64,22 +64,32 @@ pub(super) fn build(pairs: Pairs<'_, Rule>, file: FileId, base: usize) -> Result
                                 }
                             });
                     }
-                    Rule::string | Rule::lean_string | Rule::boolean => {
+                    Rule::string | Rule::boolean => {
                         if !tree.expects_key() {
                             tree.value_starts(pos)?;
                         }
                         scalar_start = pos;
+                    }
+                    // Without its quotes, which the string's span includes.
+                    Rule::lean_text => {
+                        scalar_start = pos - 1;
+                        if !tree.expects_key() {
+                            tree.value_starts(scalar_start)?;
+                        }
                     }
                     // A key is a string in key position; the rest wrap or separate values.
                     _ => scalar_start = pos,
                 }
             }
             Token::End { rule, pos } => {
-                let pos = base + pos.pos();
+                let mut pos = base + pos.pos();
+                if rule == Rule::lean_text {
+                    pos += 1;
+                }
                 let span = Span::new(file, scalar_start, pos);
                 let token = || &input[scalar_start - base..pos - base];
                 match rule {
-                    Rule::string | Rule::lean_string | Rule::key => {
+                    Rule::string | Rule::key | Rule::lean_text => {
                         let text = string(token(), scalar_start)?;
                         tree.add_string(text, span);
                     }

@@ -42,7 +42,7 @@ pub(crate) fn check_branches(
     let RawKind::Alternate(branches) = &raw.kind else {
         return Err(internal("not an alternate"));
     };
-    let mut seen = Seen::default();
+    let mut seen = Seen::with_capacity(branches.len());
     let mut types_seen: FastMap<QType, &str> = FastMap::default();
     for (b, &ty) in branches.iter().zip(resolved) {
         let who = Who {

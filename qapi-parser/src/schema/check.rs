@@ -155,6 +155,14 @@ pub(crate) struct Seen<'a> {
 const INDEX_FROM: usize = 16;
 
 impl<'a> Seen<'a> {
+    /// Room for `n` names without regrowing.
+    pub fn with_capacity(n: usize) -> Seen<'a> {
+        Seen {
+            entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
     /// Record `who`; a name whose C form was seen before is QEMU's `X collides with Y`.
     pub fn add(&mut self, info: &Info, who: Who<'a>, span: Option<Span>) -> Result<(), Diagnostic> {
         if let Some(previous) = self.get(who.name) {
@@ -281,7 +289,7 @@ impl<'a> Checker<'a> {
                 // The predefined QType has no source, and nothing to clash.
                 if raw.info.is_some() {
                     let info = self.info(index)?;
-                    let mut seen = Seen::default();
+                    let mut seen = Seen::with_capacity(values.len());
                     for v in values {
                         let who = Who {
                             role: "value",
@@ -515,7 +523,7 @@ pub(crate) fn check_feature_clash(
     features: &[Feature],
     owner: &str,
 ) -> Result<(), Diagnostic> {
-    let mut seen = Seen::default();
+    let mut seen = Seen::with_capacity(features.len());
     for f in features {
         let who = Who {
             role: "feature",

@@ -100,8 +100,9 @@ impl<'a> Checker<'a> {
         else {
             return Err(internal("not an object"));
         };
-        let mut seen = Seen::default();
-        let mut flat: Vec<FlatMember<'a>> = Vec::new();
+        let inherited = base.map_or(0, |b| self.flat[b].len());
+        let mut seen = Seen::with_capacity(inherited + raw_members.len());
+        let mut flat: Vec<FlatMember<'a>> = Vec::with_capacity(inherited + raw_members.len());
         if let Some(b) = base {
             let info = self.info(index)?;
             for m in &self.flat[b] {
