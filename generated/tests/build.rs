@@ -1,0 +1,92 @@
+//! Writes, for each crate in `generated/`, the schema's commands and events and the queries to call, as a
+//! `known!` invocation that the tests expand: every name is a path into the crate (so a missing item fails to
+//! compile) beside the wire name the 9.2.4 schema gives it. The names come from the schema in `../shared`, read
+//! by the front end; the Rust names from the generator's naming rules.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use qapi_codegen::ir::{Api, Args, Kind};
+use qapi_codegen::names::Names;
+
+const CRATES: [(&str, &str); 3] = [
+    ("qemu_qmp", "qapi/qapi-schema.json"),
+    (
+        "qemu_storage_daemon_qmp",
+        "storage-daemon/qapi/qapi-schema.json",
+    ),
+    ("qemu_qga", "qga/qapi-schema.json"),
+];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+    println!("cargo::rerun-if-env-changed=QAPI_SHARED_DIR");
+    let shared = match std::env::var_os("QAPI_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => manifest.join("../../../shared"),
+    };
+    let root = shared.join("qemu/9.2.4");
+    for dir in ["qapi", "qga", "storage-daemon"] {
+        println!("cargo::rerun-if-changed={}", root.join(dir).display());
+    }
+    for (krate, schema) in CRATES {
+        let text = known(krate, &root.join(schema));
+        std::fs::write(out.join(format!("known_{krate}.rs")), text).expect("writing to OUT_DIR");
+    }
+}
+
+/// The `known!` invocation for one crate; without the schema, `available: false` and empty lists (the tests
+/// then report the schema missing).
+fn known(krate: &str, schema_path: &Path) -> String {
+    let options = qapi_parser::Options::default();
+    let Ok(schema) = qapi_parser::load(schema_path, &options) else {
+        return format!(
+            "known! {{ krate: {krate}, available: false, commands: [], events: [], queries: [] }}\n"
+        );
+    };
+    let api = Api::from_schema(&schema);
+    let names = Names::new(&api);
+    let (mut commands, mut events, mut queries) = (String::new(), String::new(), String::new());
+    for (i, def) in api.definitions.iter().enumerate() {
+        let rust = &names.definitions[i];
+        match &def.kind {
+            Kind::Command(c) => {
+                let _ = write!(commands, "({:?}, {rust}), ", def.name);
+                if no_required_args(&c.args) && reads_state(&def.name) {
+                    let method = &names.methods[&i];
+                    let _ = write!(queries, "({:?}, {method}), ", def.name);
+                }
+            }
+            Kind::Event(_) => {
+                let _ = write!(events, "({:?}, {rust}), ", def.name);
+            }
+            _ => {}
+        }
+    }
+    format!(
+        "known! {{ krate: {krate}, available: true, commands: [{commands}], events: [{events}], \
+         queries: [{queries}] }}\n"
+    )
+}
+
+/// As the generated `Commands` trait decides: a method without arguments.
+fn no_required_args(args: &Args) -> bool {
+    match args {
+        Args::None => true,
+        Args::Inline(members) => members.iter().all(|m| m.optional),
+        Args::Named(_) => false,
+    }
+}
+
+/// Commands that only read state, by QEMU's naming: queries, and the guest agent's getters.
+fn reads_state(name: &str) -> bool {
+    const PREFIXES: [&str; 4] = ["query-", "x-query-", "guest-get-", "guest-network-get-"];
+    const OTHERS: [&str; 4] = [
+        "qom-list-types",
+        "guest-info",
+        "guest-ping",
+        "guest-fsfreeze-status",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p)) || OTHERS.contains(&name)
+}
