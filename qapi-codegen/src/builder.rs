@@ -157,8 +157,7 @@ impl Config {
                 println!("cargo::rustc-check-cfg=cfg({name})");
             }
         }
-        let tokens = crate::generate_api(&api, &self.options).into_single();
-        let text = crate::format(tokens).map_err(Error::Format)?;
+        let text = crate::generate_formatted(&api, &self.options).map_err(Error::Format)?;
         let path = out_dir.join(self.file_name.as_deref().unwrap_or("qapi.rs"));
         write_if_changed(&path, &text)?;
         Ok(path)

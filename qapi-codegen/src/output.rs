@@ -35,6 +35,23 @@ pub struct ModuleOutput {
     pub docs: TokenStream,
 }
 
+impl ModuleOutput {
+    /// `#gate pub mod name { docs, items }`, moving the items (quote! would copy every token).
+    pub fn into_inline(self) -> TokenStream {
+        let ident = format_ident!("{}", self.name);
+        let mut body = self.docs;
+        body.extend(quote!(#![allow(deprecated)]));
+        body.extend(self.items);
+        let mut out = self.gate;
+        out.extend(quote!(pub mod #ident));
+        out.extend([proc_macro2::TokenTree::Group(proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            body,
+        ))]);
+        out
+    }
+}
+
 /// Emits one definition.
 fn definition(ctx: &Context, i: usize) -> TokenStream {
     match ctx.api.definitions[i].kind {
@@ -123,47 +140,63 @@ fn is_builtin(path: &str) -> bool {
     path == "./builtin"
 }
 
-/// Generates everything.
-pub fn assemble(ctx: &Context) -> Output {
-    let api = ctx.api;
-    let closure = module_closure(ctx);
-    // Modules kept under `only_modules`: the named ones and what they need.
-    let keep: Vec<bool> = if ctx.options.only_modules.is_empty() {
-        vec![true; api.modules.len()]
-    } else {
-        let mut keep = vec![false; api.modules.len()];
-        for (m, name) in ctx.names.modules.iter().enumerate() {
-            if ctx
-                .options
-                .only_modules
-                .iter()
-                .any(|o| o == name || names::feature_name(name) == *o)
-            {
-                keep[m] = true;
-                closure[m].iter().for_each(|&d| keep[d] = true);
+/// What generation decided before emitting: which modules it keeps, which have items, and what each needs.
+struct Plan {
+    closure: Vec<BTreeSet<usize>>,
+    keep: Vec<bool>,
+    has_items: Vec<bool>,
+    /// Module index → its definitions, in definition order.
+    definitions: Vec<Vec<usize>>,
+}
+
+impl Plan {
+    fn new(ctx: &Context) -> Plan {
+        let api = ctx.api;
+        let closure = module_closure(ctx);
+        // Modules kept under `only_modules`: the named ones and what they need.
+        let keep: Vec<bool> = if ctx.options.only_modules.is_empty() {
+            vec![true; api.modules.len()]
+        } else {
+            let mut keep = vec![false; api.modules.len()];
+            for (m, name) in ctx.names.modules.iter().enumerate() {
+                if ctx
+                    .options
+                    .only_modules
+                    .iter()
+                    .any(|o| o == name || names::feature_name(name) == *o)
+                {
+                    keep[m] = true;
+                    closure[m].iter().for_each(|&d| keep[d] = true);
+                }
+            }
+            for (m, module) in api.modules.iter().enumerate() {
+                keep[m] |= is_builtin(&module.path);
+            }
+            keep
+        };
+        let mut definitions = vec![Vec::new(); api.modules.len()];
+        for (i, d) in api.definitions.iter().enumerate() {
+            if keep[d.module] {
+                definitions[d.module].push(i);
             }
         }
-        for (m, module) in api.modules.iter().enumerate() {
-            keep[m] |= is_builtin(&module.path);
-        }
-        keep
-    };
-    let mut items = vec![TokenStream::new(); api.modules.len()];
-    let mut has_items = vec![false; api.modules.len()];
-    for i in 0..api.definitions.len() {
-        let m = api.definitions[i].module;
-        if keep[m] {
-            items[m].extend(definition(ctx, i));
-            has_items[m] = true;
+        let has_items = definitions.iter().map(|d| !d.is_empty()).collect();
+        Plan {
+            closure,
+            keep,
+            has_items,
+            definitions,
         }
     }
-    let gate = |m: usize| -> TokenStream {
-        if !ctx.options.module_features || is_builtin(&api.modules[m].path) {
+
+    /// The `#[cfg(...)]` of module `m`.
+    fn gate(&self, ctx: &Context, m: usize) -> TokenStream {
+        if !ctx.options.module_features || is_builtin(&ctx.api.modules[m].path) {
             return TokenStream::new();
         }
         let mut features = vec![names::feature_name(&ctx.names.modules[m])];
-        for (other, needs) in closure.iter().enumerate() {
-            if needs.contains(&m) && has_items[other] {
+        for (other, needs) in self.closure.iter().enumerate() {
+            if needs.contains(&m) && self.has_items[other] {
                 features.push(names::feature_name(&ctx.names.modules[other]));
             }
         }
@@ -173,43 +206,127 @@ pub fn assemble(ctx: &Context) -> Output {
         } else {
             quote!(#[cfg(any(#(feature = #features),*))])
         }
-    };
-    let mut modules = Vec::new();
-    let mut reexports = Vec::new();
-    for (m, module) in api.modules.iter().enumerate() {
-        if !has_items[m] {
-            continue;
-        }
+    }
+
+    /// Module `m` with its items.
+    fn module(&self, ctx: &Context, m: usize) -> ModuleOutput {
+        let module = &ctx.api.modules[m];
         let name = ctx.names.modules[m].clone();
-        let ident = format_ident!("{}", name);
-        let g = gate(m);
-        reexports.push(quote!(#g pub use self::#ident::*;));
-        let title = module
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("Schema module `{}`.", module.path));
-        let title = format!(" {title}");
-        modules.push(ModuleOutput {
+        let mut items = quote!(
+            use ::qapi_runtime::rt;
+        );
+        for &i in &self.definitions[m] {
+            items.extend(definition(ctx, i));
+        }
+        let title = match &module.title {
+            Some(title) => format!(" {title}"),
+            None => format!(" Schema module `{}`.", module.path),
+        };
+        ModuleOutput {
             feature: (!is_builtin(&module.path)).then(|| names::feature_name(&name)),
             name,
-            items: {
-                let items = std::mem::take(&mut items[m]);
-                quote!(use ::qapi_runtime::rt; #items)
-            },
-            gate: g,
+            items,
+            gate: self.gate(ctx, m),
             docs: quote!(#![doc = #title]),
-        });
+        }
     }
-    let def_gate = |i: usize| gate(api.definitions[i].module);
-    let kept = |i: usize| keep[api.definitions[i].module];
-    let commands = commands::trait_items(ctx, &|i| kept(i).then(|| def_gate(i)));
-    let any_event = events::any_event(ctx, &|i| kept(i).then(|| def_gate(i)));
-    let root = quote! {
-        #(#reexports)*
-        #commands
-        #any_event
+
+    /// Root items: re-exports, `Commands`, `AnyEvent`.
+    fn root(&self, ctx: &Context) -> TokenStream {
+        let api = ctx.api;
+        let gates: Vec<TokenStream> = (0..api.modules.len()).map(|m| self.gate(ctx, m)).collect();
+        let reexports = (0..api.modules.len())
+            .filter(|&m| self.has_items[m])
+            .map(|m| {
+                let g = &gates[m];
+                let ident = format_ident!("{}", ctx.names.modules[m]);
+                quote!(#g pub use self::#ident::*;)
+            });
+        let reexports: TokenStream = reexports.collect();
+        let module_of = |i: usize| api.definitions[i].module;
+        let def_gate = |i: usize| self.keep[module_of(i)].then(|| gates[module_of(i)].clone());
+        let commands = commands::trait_items(ctx, &def_gate);
+        let any_event = events::any_event(ctx, &def_gate);
+        quote! {
+            #reexports
+            #commands
+            #any_event
+        }
+    }
+}
+
+/// Generates everything.
+pub fn assemble(ctx: &Context) -> Output {
+    let plan = Plan::new(ctx);
+    let modules = (0..ctx.api.modules.len())
+        .filter(|&m| plan.has_items[m])
+        .map(|m| plan.module(ctx, m))
+        .collect();
+    Output {
+        modules,
+        root: plan.root(ctx),
+    }
+}
+
+/// How many threads emit and format modules: the machine's, at most 4 (more gains little on ~40 modules).
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// A module handed to [`assemble_map`]'s function, with what the root needs of it.
+pub struct Mapped<T> {
+    pub name: String,
+    pub gate: TokenStream,
+    pub value: T,
+}
+
+/// Generates everything like [`assemble`], but hands each module to `map` as soon as it is emitted, on up to
+/// `threads` threads: emitting and formatting the modules are independent, and tokens cannot cross threads, so
+/// each module is emitted on the thread that maps it. Modules keep their order; gives them and the root.
+pub fn assemble_map<T: Send>(
+    ctx: &Context,
+    threads: usize,
+    map: impl Fn(ModuleOutput) -> T + Sync,
+) -> (Vec<Mapped<T>>, TokenStream) {
+    let plan = Plan::new(ctx);
+    let mut order: Vec<usize> = (0..ctx.api.modules.len())
+        .filter(|&m| plan.has_items[m])
+        .collect();
+    // Largest first, so that no thread is left with a big module at the end.
+    order.sort_by_key(|&m| std::cmp::Reverse(plan.definitions[m].len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&m) = order.get(k) else { break };
+            done.push((m, map(plan.module(ctx, m))));
+        }
+        done
     };
-    Output { modules, root }
+    let mut values: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.clamp(1, order.len().max(1)))
+            .map(|_| scope.spawn(work))
+            .collect();
+        let mut values = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(v) => values.extend(v),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        values
+    });
+    values.sort_by_key(|(m, _)| *m);
+    let mapped = values
+        .into_iter()
+        .map(|(m, value)| Mapped {
+            name: ctx.names.modules[m].clone(),
+            gate: plan.gate(ctx, m),
+            value,
+        })
+        .collect();
+    (mapped, plan.root(ctx))
 }
 
 /// The cargo features of the modules generation emits (every module with definitions but the built-in one).
@@ -233,16 +350,7 @@ impl Output {
     pub fn into_single(self) -> TokenStream {
         let mut out = TokenStream::new();
         for m in self.modules {
-            let ident = format_ident!("{}", m.name);
-            let (gate, docs, items) = (m.gate, m.docs, m.items);
-            out.extend(quote! {
-                #gate
-                pub mod #ident {
-                    #docs
-                    #![allow(deprecated)]
-                    #items
-                }
-            });
+            out.extend(m.into_inline());
         }
         out.extend(self.root);
         out
