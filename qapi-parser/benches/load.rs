@@ -3,8 +3,10 @@
 
 use std::path::PathBuf;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use qapi_parser::{load, Options};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use qapi_parser::parser::parse_file;
+use qapi_parser::schema::Model;
+use qapi_parser::{expr, load, Options, SourceMap};
 
 fn schema_path(rel: &str) -> Option<PathBuf> {
     let shared = std::env::var_os("QAPI_SHARED_DIR")
@@ -41,5 +43,36 @@ fn bench_load(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_load);
+/// Each stage of the 9.2.4 QMP schema's load on its own (tolerant mode), from the previous stage's output: reading
+/// and parsing (pest, doc comments), the expression checks, and building the checked model.
+fn bench_stages(c: &mut Criterion) {
+    let Some(path) = schema_path("qemu/9.2.4/qapi/qapi-schema.json") else {
+        return;
+    };
+    let options = Options::default();
+    let parse = || {
+        let mut sources = SourceMap::new();
+        let mut warnings = Vec::new();
+        let parsed = parse_file(&path, &mut sources, &options, &mut warnings).expect("parses");
+        (parsed, sources)
+    };
+    c.bench_function("stage parse qmp-9.2.4", |b| b.iter(parse));
+    let (parsed, sources) = parse();
+    c.bench_function("stage expr qmp-9.2.4", |b| {
+        b.iter(|| expr::check(&parsed, &options, &mut Vec::new()).expect("checks"))
+    });
+    let items = expr::check(&parsed, &options, &mut Vec::new()).expect("checks");
+    c.bench_function("stage schema qmp-9.2.4", |b| {
+        b.iter_batched(
+            || (items.clone(), parsed.docs.clone(), parsed.pragmas.clone()),
+            |(items, docs, pragmas)| {
+                Model::build(items, docs, pragmas, &sources, &options, &mut Vec::new())
+                    .expect("builds")
+            },
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+criterion_group!(benches, bench_load, bench_stages);
 criterion_main!(benches);

@@ -92,7 +92,7 @@ fn implicit_members(
             {
                 let path = match path {
                     Some(path) => path,
-                    None => ctx.defn.as_ref().map_or("", |(_, name)| name.as_str()),
+                    None => ctx.defn.map_or("", |(_, name)| name),
                 };
                 let nested = format!("{path}-{name}");
                 let ty = anonymous_struct(ctx, arg, &key_source, &nested, depth)?;

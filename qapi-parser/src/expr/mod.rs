@@ -74,7 +74,7 @@ struct Ctx<'a> {
     /// The whole expression: QEMU reports every error of the expression at its first line.
     span: Span,
     /// `(meta, name)` once QEMU would have called `info.set_defn()`.
-    defn: Option<(&'static str, String)>,
+    defn: Option<(&'static str, &'a str)>,
     mode: Mode,
     pragmas: &'a Pragmas,
     /// Structs made from anonymous nested structs (tolerant mode), to be defined before this definition.
@@ -107,7 +107,7 @@ impl<'a> Ctx<'a> {
     fn error(&self, at: Span, message: impl Into<String>) -> Diagnostic {
         let diag = Diagnostic::semantic(self.span, message).with_label(at);
         match &self.defn {
-            Some((meta, name)) => diag.with_context(*meta, name.clone()),
+            Some((meta, name)) => diag.with_context(*meta, *name),
             None => diag,
         }
     }
@@ -168,10 +168,10 @@ fn find_meta(ctx: &Ctx, object: &Object) -> Check<Meta> {
     }
 }
 
-fn check_definition(
-    ctx: &mut Ctx,
+fn check_definition<'a>(
+    ctx: &mut Ctx<'a>,
     parsed: &ParsedSchema,
-    expr: &DefinitionExpr,
+    expr: &'a DefinitionExpr,
 ) -> Check<Definition> {
     let object = &expr.object;
     let meta = find_meta(ctx, object)?;
@@ -184,7 +184,7 @@ fn check_definition(
             format!("'{}' requires a string name", meta.name),
         ));
     };
-    ctx.defn = Some((meta.name, name.to_string()));
+    ctx.defn = Some((meta.name, name));
     names::check_defn_name(ctx, name, name_value.span, meta.name)?;
     doc::check_doc(ctx, parsed, expr, name)?;
 
