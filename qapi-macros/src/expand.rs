@@ -4,7 +4,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use qapi_codegen::ir::Api;
 use qapi_codegen::names::{feature_name, Names};
 use qapi_parser::{Mode, Schema};
@@ -29,26 +29,73 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Ok(resolved) => resolved,
         Err(message) => return syn::Error::new(args.path.span(), message).to_compile_error(),
     };
-    // A bug in the front end or the generator must not crash the compiler session with a bare panic message.
-    match catch_unwind(AssertUnwindSafe(|| expand_resolved(&args, &resolved))) {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(err)) => err.to_compile_error(),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown cause".to_owned());
-            syn::Error::new(
-                args.path.span(),
-                format!("include_qapi!: internal error (a qapi-rs bug, please report it): {what}"),
-            )
-            .to_compile_error()
-        }
+    // A bug in the front end or the generator must not end in a bare "proc macro panicked".
+    let generated = catch_panic(|| {
+        let _fallback = Fallback::force();
+        generate(&args, &resolved)
+    });
+    let generated = match generated {
+        Ok(Ok(generated)) => generated,
+        Ok(Err(err)) => return err.to_compile_error(),
+        Err(what) => return internal_error(&args, &what),
+    };
+    // One hand-over of the whole text to the compiler's lexer, instead of a bridge call per token.
+    let items: TokenStream = match generated.text.parse() {
+        Ok(items) => items,
+        Err(err) => return internal_error(&args, &format!("generated code does not lex: {err}")),
+    };
+    let tracking = tracking(&generated.files, &resolved.env_vars);
+    quote! {
+        #tracking
+        #items
     }
 }
 
-fn expand_resolved(args: &Args, resolved: &Resolved) -> syn::Result<TokenStream> {
+/// Runs `f`, turning a panic into its message.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned())
+    })
+}
+
+fn internal_error(args: &Args, what: &str) -> TokenStream {
+    syn::Error::new(
+        args.path.span(),
+        format!("include_qapi!: internal error (a qapi-rs bug, please report it): {what}"),
+    )
+    .to_compile_error()
+}
+
+/// Makes proc-macro2 build tokens in plain Rust memory while it lives. The generator makes hundreds of thousands
+/// of tokens for a large schema; through the compiler's proc-macro bridge, each would be a call across it.
+struct Fallback;
+
+impl Fallback {
+    fn force() -> Fallback {
+        proc_macro2::fallback::force();
+        Fallback
+    }
+}
+
+impl Drop for Fallback {
+    fn drop(&mut self) {
+        proc_macro2::fallback::unforce();
+    }
+}
+
+/// The generated code as text, and the files read.
+struct Generated {
+    text: String,
+    files: Vec<String>,
+}
+
+/// Loads and generates. Runs with proc-macro2's fallback tokens: nothing made here may reach the compiler as
+/// tokens, only as text (errors keep the compiler spans of the macro input).
+fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     let parser_options = qapi_parser::Options {
         mode: if args.strict {
             Mode::Strict
@@ -63,11 +110,12 @@ fn expand_resolved(args: &Args, resolved: &Resolved) -> syn::Result<TokenStream>
     let api = Api::from_schema(&schema);
     let mut options = args.options.clone();
     options.only_modules = select_modules(args, &api)?;
-    let generated = qapi_codegen::generate_api(&api, &options).into_single();
-    let tracking = tracking(&schema, resolved);
-    Ok(quote! {
-        #tracking
-        #generated
+    let text = qapi_codegen::generate_api(&api, &options)
+        .into_single()
+        .to_string();
+    Ok(Generated {
+        text,
+        files: files_read(&schema),
     })
 }
 
@@ -102,21 +150,47 @@ fn select_modules(args: &Args, api: &Api) -> syn::Result<Vec<String>> {
     Ok(selected)
 }
 
+/// Every schema file read, by absolute path (`include_bytes!` reads a relative path from the calling file).
+fn files_read(schema: &Schema) -> Vec<String> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    schema
+        .sources()
+        .files()
+        .filter_map(|(_, file)| cwd.join(&file.path).to_str().map(str::to_owned))
+        .collect()
+}
+
 /// One `include_bytes!` per file read and one `env!` per variable in the path: the compiler records them as the
 /// crate's inputs, so Cargo rebuilds the caller when any changes. (Stable Rust has no other way for a proc macro
 /// to declare its inputs; the bytes are in an unused constant and never reach the binary.)
-fn tracking(schema: &Schema, resolved: &Resolved) -> TokenStream {
-    // `include_bytes!` reads a relative path from the calling file: give it absolute ones.
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let files = schema
-        .sources()
-        .files()
-        .filter_map(|(_, file)| cwd.join(&file.path).to_str().map(str::to_owned));
-    let vars = &resolved.env_vars;
-    let span = Span::call_site();
-    let files = files.map(|f| syn::LitStr::new(&f, span));
+fn tracking(files: &[String], vars: &[String]) -> TokenStream {
     quote! {
         #(const _: &[u8] = ::core::include_bytes!(#files);)*
         #(const _: &str = ::core::env!(#vars);)*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(catch_panic(|| 1), Ok(1));
+        assert_eq!(
+            catch_panic(|| panic!("boom")),
+            Err::<(), _>("boom".to_owned())
+        );
+        let n = 3;
+        assert_eq!(
+            catch_panic(|| panic!("n = {n}")),
+            Err::<(), _>("n = 3".to_owned())
+        );
+        let args: Args = syn::parse_str(r#""a.json""#).unwrap();
+        let err = internal_error(&args, "boom").to_string();
+        assert!(
+            err.contains("internal error (a qapi-rs bug, please report it): boom"),
+            "{err}"
+        );
     }
 }
