@@ -2,8 +2,9 @@
 //! duplicate-key check and our nesting limit.
 //!
 //! Both entry rules' tokens are read here: `expr`'s (`value` wrappers, `key` rules, visible punctuation, all of
-//! which carry nothing the tree needs) and `lean_object`'s. The stream is walked flat with a stack of open objects
-//! and arrays, which costs far less than pest's nested `Pair`s.
+//! which carry nothing the tree needs) and `lean_object`'s (whose `lean_text` is a key's or string's text without
+//! its quotes). The stream is walked flat with a stack of open objects and arrays, which costs far less than
+//! pest's nested `Pair`s.
 
 use pest::iterators::Pairs;
 use pest::Token;
@@ -72,7 +73,7 @@ pub(super) fn build(pairs: Pairs<'_, Rule>, file: FileId, base: usize) -> Result
                     }
                     // Without its quotes, which the string's span includes.
                     Rule::lean_text => {
-                        scalar_start = pos - 1;
+                        scalar_start = pos.saturating_sub(1);
                         if !tree.expects_key() {
                             tree.value_starts(scalar_start)?;
                         }
