@@ -31,7 +31,7 @@ pub fn parse_doc_block(
         warnings,
     };
     let mut parser = DocParser {
-        lines: Lines::new(&file.text, id, start),
+        lines: Lines::new(file, id, start),
         rules,
         doc: Parts::new(id, start),
     };
@@ -117,14 +117,13 @@ fn retired_tag_message(tag: &str) -> Option<String> {
     }
 }
 
-/// The offset of the first newline at or after `from`, or the end of the text.
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n)
-}
-
 /// The comment lines of a block, read with the lexer's rules: between the lines only whitespace may appear.
 struct Lines<'a> {
     text: &'a str,
+    /// The file's line starts, and the index of the line holding the cursor (or an earlier one): the end of a
+    /// comment line is found there rather than by searching for its newline.
+    line_starts: &'a [u32],
+    line: usize,
     file: FileId,
     cursor: usize,
     /// The current token: `tok..tok_end`.
@@ -143,10 +142,16 @@ enum Token<'a> {
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str, file: FileId, start: usize) -> Lines<'a> {
+    fn new(source: &'a SourceFile, file: FileId, start: usize) -> Lines<'a> {
+        let text = source.text.as_str();
         let start = start.min(text.len());
+        let line_starts = source.line_starts();
         Lines {
             text,
+            line_starts,
+            line: line_starts
+                .partition_point(|&s| s as usize <= start)
+                .saturating_sub(1),
             file,
             cursor: start,
             tok: start,
@@ -154,6 +159,15 @@ impl<'a> Lines<'a> {
             done: false,
             block_end: start,
         }
+    }
+
+    /// The offset of the newline ending the line that holds `pos`, or the end of the text.
+    fn line_end(&mut self, pos: usize) -> usize {
+        let next_start = |line: usize| self.line_starts.get(line + 1).map(|&s| s as usize);
+        while next_start(self.line).is_some_and(|s| s <= pos) {
+            self.line += 1;
+        }
+        next_start(self.line).map_or(self.text.len(), |s| s - 1)
     }
 
     /// The current token.
@@ -177,7 +191,7 @@ impl<'a> Lines<'a> {
             };
             let (space, len) = match byte {
                 b'#' => {
-                    let end = line_end(bytes, start + 1);
+                    let end = self.line_end(start);
                     (self.tok, self.tok_end, self.cursor) = (start, end, end);
                     return Token::Comment(&self.text[start..end]);
                 }

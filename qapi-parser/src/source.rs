@@ -73,6 +73,11 @@ impl SourceFile {
         }
     }
 
+    /// Byte offsets where lines start, the first being 0 (read-only view for scanners that walk line by line).
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: u32) -> u32 {
         match self.line_starts.binary_search(&offset) {
