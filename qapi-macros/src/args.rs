@@ -69,34 +69,10 @@ impl Args {
                 self.options = std::mem::take(&mut self.options).docs(on);
             }
             "conditions" => {
-                input.parse::<Token![=]>()?;
-                let value: Ident = input.call(syn::ext::IdentExt::parse_any)?;
-                let conditions = match value.to_string().as_str() {
-                    "docs" => Conditions::Docs,
-                    "cfg" => Conditions::Cfg,
-                    "feature" => Conditions::Feature,
-                    other => {
-                        return Err(syn::Error::new(
-                            value.span(),
-                            format!("unknown `conditions = {other}`: expected `docs` (every item, its condition in its docs), `cfg` (#[cfg(CONFIG_X)]) or `feature` (#[cfg(feature = \"CONFIG_X\")])"),
-                        ))
-                    }
-                };
+                let conditions = conditions_value(input)?;
                 self.options = std::mem::take(&mut self.options).conditions(conditions);
             }
-            "modules" => {
-                input.parse::<Token![=]>()?;
-                let content;
-                bracketed!(content in input);
-                let list = content.parse_terminated(<LitStr as Parse>::parse, Token![,])?;
-                if list.is_empty() {
-                    return Err(syn::Error::new(
-                        name.span(),
-                        "`modules = []` selects nothing: name at least one schema module, or leave the option out for all",
-                    ));
-                }
-                self.modules = list.into_iter().collect();
-            }
+            "modules" => self.modules = modules_value(name, input)?,
             "doc_url" => {
                 input.parse::<Token![=]>()?;
                 let url: LitStr = input.parse()?;
@@ -116,6 +92,39 @@ impl Args {
         }
         Ok(())
     }
+}
+
+/// `= docs | cfg | feature`.
+fn conditions_value(input: ParseStream) -> syn::Result<Conditions> {
+    input.parse::<Token![=]>()?;
+    let value: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+    match value.to_string().as_str() {
+        "docs" => Ok(Conditions::Docs),
+        "cfg" => Ok(Conditions::Cfg),
+        "feature" => Ok(Conditions::Feature),
+        other => Err(syn::Error::new(
+            value.span(),
+            format!(
+                "unknown `conditions = {other}`: expected `docs` (every item, its condition in its docs), \
+                 `cfg` (#[cfg(CONFIG_X)]) or `feature` (#[cfg(feature = \"CONFIG_X\")])"
+            ),
+        )),
+    }
+}
+
+/// `= ["name", ...]`, not empty.
+fn modules_value(name: &Ident, input: ParseStream) -> syn::Result<Vec<LitStr>> {
+    input.parse::<Token![=]>()?;
+    let content;
+    bracketed!(content in input);
+    let list = content.parse_terminated(<LitStr as Parse>::parse, Token![,])?;
+    if list.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            "`modules = []` selects nothing: name at least one schema module, or leave the option out for all",
+        ));
+    }
+    Ok(list.into_iter().collect())
 }
 
 /// A flag's value: `flag` alone means true, `flag = true|false` says which.

@@ -7,6 +7,8 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use qapi_codegen::ir::Api;
 use qapi_codegen::names::{feature_name, Names};
+use qapi_codegen::output::{assemble_map, threads};
+use qapi_codegen::rust_types::Context;
 use qapi_parser::{Mode, Schema};
 use quote::quote;
 
@@ -70,8 +72,9 @@ fn internal_error(args: &Args, what: &str) -> TokenStream {
     .to_compile_error()
 }
 
-/// Makes proc-macro2 build tokens in plain Rust memory while it lives. The generator makes hundreds of thousands
-/// of tokens for a large schema; through the compiler's proc-macro bridge, each would be a call across it.
+/// Makes proc-macro2 build tokens in plain Rust memory while it lives, on every thread. The generator makes
+/// hundreds of thousands of tokens for a large schema: through the compiler's proc-macro bridge, each would be a
+/// call across it, and the compiler's tokens cannot be made on the generator's other threads at all.
 struct Fallback;
 
 impl Fallback {
@@ -110,9 +113,16 @@ fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     let api = Api::from_schema(&schema);
     let mut options = args.options.clone();
     options.only_modules = select_modules(args, &api)?;
-    let text = qapi_codegen::generate_api(&api, &options)
-        .into_single()
-        .to_string();
+    // The generator's own parallel assembly, as for `qapi-gen`: each module is emitted and turned into text on
+    // one of a few threads; the text is what `generate_api(..).into_single()` gives, module by module.
+    let ctx = Context::new(&api, &options);
+    let (modules, root) = assemble_map(&ctx, threads(), |m| m.into_inline().to_string());
+    let mut text = String::new();
+    for m in modules {
+        text.push_str(&m.value);
+        text.push('\n');
+    }
+    text.push_str(&root.to_string());
     Ok(Generated {
         text,
         files: files_read(&schema),
