@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use qapi_parser::{Diagnostic, LoadError, Mode, Options, SourceMap};
+use qapi_parser::{Diagnostic, Mode, Options, SourceMap};
 
 /// Generate Rust from QEMU QAPI schemas, check schemas, dump the checked model.
 ///
@@ -243,13 +243,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             Mode::Tolerant
         },
     };
-    let format = args
-        .message_format
-        .unwrap_or(if std::io::stderr().is_terminal() {
-            MessageFormat::Human
-        } else {
-            MessageFormat::Plain
-        });
+    let format = args.message_format.unwrap_or_else(default_format);
     match qapi_parser::load(&args.schema, &options) {
         Ok(schema) => {
             if !args.quiet {
@@ -292,14 +286,11 @@ fn dump(args: &DumpArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            print_plain(&err);
+            // dump is for tools and QEMU's test suite: always QEMU's plain form.
+            eprintln!("{err}");
             ExitCode::FAILURE
         }
     }
-}
-
-fn print_plain(err: &LoadError) {
-    eprintln!("{err}");
 }
 
 /// Print warnings: all of them, or the first few and then a count of each kind. Older QEMU releases' schemas give

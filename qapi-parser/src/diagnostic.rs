@@ -257,23 +257,16 @@ impl<'a> Files<'a> for Snippets<'a> {
         id: FileId,
         line_index: usize,
     ) -> Result<std::ops::Range<usize>, FilesError> {
+        // The file's line table: no scan from the start of the file for every line a snippet shows.
         let file = self.0.get(id);
-        let text = &file.text;
-        let mut start = 0;
-        for _ in 0..line_index {
-            match text[start..].find('\n') {
-                Some(n) => start += n + 1,
-                None => {
-                    return Err(FilesError::LineTooLarge {
-                        given: line_index,
-                        max: line_index,
-                    })
-                }
-            }
-        }
-        let end = text[start..]
-            .find('\n')
-            .map_or(text.len(), |n| start + n + 1);
+        let starts = file.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len().saturating_sub(1),
+        })? as usize;
+        let end = starts
+            .get(line_index + 1)
+            .map_or(file.text.len(), |&e| e as usize);
         Ok(start..end)
     }
 }
