@@ -40,7 +40,8 @@ pub struct GenerateArgs {
     /// Leave the schema's doc comments out of the generated code.
     #[arg(long)]
     pub no_docs: bool,
-    /// Link every item's docs to this URL, `{name}` replaced by the schema name of the item.
+    /// Link every item's docs to this URL; `{name}`, `{kind}` (command, event, enum, alternate, object) and `{module}`
+    /// (the schema file's stem) are filled in, as in `https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}`.
     #[arg(long, value_name = "URL")]
     pub doc_url: Option<String>,
     /// What `'if'` conditions become: `docs` (every item generated, the condition documented), `cfg`

@@ -20,8 +20,9 @@ pub struct Options {
     /// Gate each schema module behind a cargo feature of the same name (`block-core`), with the features of the
     /// modules it uses enabled by it: for `--crate`.
     pub module_features: bool,
-    /// Link each definition's docs to this page, with `{name}` replaced by the definition's schema name (for
-    /// bindings written without QEMU's doc prose).
+    /// Link each definition's docs to this page (for bindings written without QEMU's doc prose), with `{name}`
+    /// replaced by the definition's schema name, `{kind}` by `command`, `event`, `enum`, `alternate` or `object`,
+    /// and `{module}` by its schema file's stem: the parts of the anchors in QEMU's manuals.
     pub doc_url: Option<String>,
     /// Only these schema modules (by Rust module name, `block_core`) and what they use; empty: all.
     pub only_modules: Vec<String>,

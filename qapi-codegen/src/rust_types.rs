@@ -177,10 +177,34 @@ impl<'a> Context<'a> {
                 .options
                 .doc_url
                 .as_ref()
-                .map(|u| u.replace("{name}", &def.name)),
+                .and_then(|u| self.doc_link(u, i)),
         };
         parts.push(footer.render(&self.names, self.scope(i), prose));
         docs::attrs(&docs::join(parts))
+    }
+
+    /// `url` with `{name}`, `{kind}` and `{module}` filled in for definition `i`. `{kind}` and `{module}` are the
+    /// parts of the anchors in QEMU's manuals (`qemu-qmp-ref.html#command-QMP-block-core.blockdev-add`): `command`,
+    /// `event`, `enum`, `alternate`, or `object` for structs and unions; the schema file's stem. None for the
+    /// built-in `QType`, which the manuals do not list.
+    fn doc_link(&self, url: &str, i: usize) -> Option<String> {
+        let def = &self.api.definitions[i];
+        let module = &self.api.modules[def.module].path;
+        if module == "./builtin" {
+            return None;
+        }
+        let kind = match def.kind {
+            Kind::Enum(_) => "enum",
+            Kind::Struct(_) | Kind::Union(_) | Kind::SimpleUnion(_) => "object",
+            Kind::Alternate(_) => "alternate",
+            Kind::Command(_) => "command",
+            Kind::Event(_) => "event",
+        };
+        Some(
+            url.replace("{name}", &def.name)
+                .replace("{kind}", kind)
+                .replace("{module}", module_stem(module)),
+        )
     }
 
     /// Docs of a member, value or branch `name` of definition `i`, with its features and condition.
@@ -303,4 +327,10 @@ impl Context<'_> {
             },
         }
     }
+}
+
+/// `block-core` for `qapi/block-core.json`: how QEMU's manuals name a schema module in anchors.
+fn module_stem(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".json").unwrap_or(file)
 }

@@ -40,7 +40,9 @@ mod path;
 ///   `#[cfg(feature = "CONFIG_X")]`;
 /// - `modules = ["block-core", "control"]`: only these schema modules and the modules they use (names as the
 ///   schema files are named, `-` or `_` alike);
-/// - `doc_url = "https://.../{name}"`: link every item's docs to this page, `{name}` being its schema name;
+/// - `doc_url = "https://.../qemu-qmp-ref.html#{kind}-QMP-{module}.{name}"`: link every item's docs to this page,
+///   `{name}` being its schema name, `{kind}` `command`, `event`, `enum`, `alternate` or `object`, `{module}` the
+///   schema file's stem;
 /// - `module_features`: gate each schema module behind a cargo feature of the caller of the same name;
 /// - `strict`: QEMU 9.2.4's exact rules instead of the tolerant default that reads any release's schema.
 ///

@@ -3,7 +3,6 @@
 //! Schema module `./builtin`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QType {

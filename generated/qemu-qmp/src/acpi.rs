@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=AcpiTableOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcpiTableOptions {
@@ -142,7 +142,7 @@ impl rt::Definition for AcpiTableOptions {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ACPISlotType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-acpi.ACPISlotType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ACPISlotType {
@@ -204,7 +204,7 @@ impl rt::Definition for ACPISlotType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ACPIOSTInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
@@ -276,7 +276,7 @@ impl rt::Definition for ACPIOSTInfo {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-acpi-ospm-status)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryAcpiOspmStatus {}
@@ -317,7 +317,7 @@ impl rt::Command for QueryAcpiOspmStatus {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ACPI_DEVICE_OST)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AcpiDeviceOst {

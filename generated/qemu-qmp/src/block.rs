@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BiosAtaTranslation)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BiosAtaTranslation)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BiosAtaTranslation {
@@ -76,7 +76,7 @@ impl rt::Definition for BiosAtaTranslation {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FloppyDriveType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.FloppyDriveType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloppyDriveType {
@@ -147,7 +147,7 @@ impl rt::Definition for FloppyDriveType {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PRManagerInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
@@ -192,7 +192,7 @@ impl rt::Definition for PRManagerInfo {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-pr-managers)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryPrManagers {}
@@ -234,7 +234,7 @@ impl rt::Command for QueryPrManagers {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=eject)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.eject)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Eject {
@@ -314,7 +314,7 @@ impl rt::Command for Eject {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-open-tray)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevOpenTray {
@@ -394,7 +394,7 @@ impl rt::Command for BlockdevOpenTray {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-close-tray)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevCloseTray {
@@ -463,7 +463,7 @@ impl rt::Command for BlockdevCloseTray {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-remove-medium)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevRemoveMedium {
@@ -510,7 +510,7 @@ impl rt::Command for BlockdevRemoveMedium {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-insert-medium)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevInsertMedium {
@@ -566,7 +566,7 @@ impl rt::Command for BlockdevInsertMedium {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevChangeReadOnlyMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BlockdevChangeReadOnlyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevChangeReadOnlyMode {
@@ -631,7 +631,7 @@ impl rt::Definition for BlockdevChangeReadOnlyMode {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-change-medium)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevChangeMedium {
@@ -740,7 +740,7 @@ impl rt::Command for BlockdevChangeMedium {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DEVICE_TRAY_MOVED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceTrayMoved {
@@ -800,7 +800,7 @@ impl rt::Event for DeviceTrayMoved {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PR_MANAGER_STATUS_CHANGED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PrManagerStatusChanged {
@@ -849,7 +849,7 @@ impl rt::Event for PrManagerStatusChanged {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block_set_io_throttle)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockSetIoThrottle(pub super::BlockIOThrottle);
 #[allow(deprecated)]
@@ -898,7 +898,7 @@ impl rt::Command for BlockSetIoThrottle {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-latency-histogram-set)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramSet {

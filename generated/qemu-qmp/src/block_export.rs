@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NbdServerOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerOptions {
@@ -82,7 +82,7 @@ impl rt::Definition for NbdServerOptions {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=nbd-server-start)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-start)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerStart {
@@ -165,7 +165,7 @@ impl rt::Command for NbdServerStart {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptionsNbdBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbdBase)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbdBase {
@@ -227,7 +227,7 @@ impl rt::Definition for BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptionsNbd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbd {
@@ -321,7 +321,7 @@ impl rt::From<BlockExportOptionsNbd> for super::BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptionsVhostUserBlk)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVhostUserBlk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVhostUserBlk {
@@ -387,7 +387,7 @@ impl rt::Definition for BlockExportOptionsVhostUserBlk {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FuseExportAllowOther)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.FuseExportAllowOther)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FuseExportAllowOther {
@@ -454,7 +454,7 @@ impl rt::Definition for FuseExportAllowOther {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptionsFuse)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsFuse)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsFuse {
@@ -520,7 +520,7 @@ impl rt::Definition for BlockExportOptionsFuse {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptionsVduseBlk)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVduseBlk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVduseBlk {
@@ -608,7 +608,7 @@ impl rt::Definition for BlockExportOptionsVduseBlk {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NbdServerAddOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerAddOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerAddOptions {
@@ -710,7 +710,7 @@ impl rt::From<NbdServerAddOptions> for super::BlockExportOptionsNbdBase {
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=nbd-server-add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-add)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct NbdServerAdd(pub super::NbdServerAddOptions);
@@ -761,7 +761,7 @@ impl rt::Command for NbdServerAdd {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportRemoveMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportRemoveMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportRemoveMode {
@@ -827,7 +827,7 @@ impl rt::Definition for BlockExportRemoveMode {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=nbd-server-remove)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-remove)
 #[deprecated]
 #[derive(Clone)]
 #[non_exhaustive]
@@ -890,7 +890,7 @@ impl rt::Command for NbdServerRemove {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=nbd-server-stop)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-stop)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NbdServerStop {}
@@ -932,7 +932,7 @@ impl rt::Command for NbdServerStop {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportType {
@@ -1003,7 +1003,7 @@ impl rt::Definition for BlockExportType {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptions {
@@ -1185,7 +1185,7 @@ impl rt::Definition for BlockExportOptions {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-export-add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockExportAdd(pub super::BlockExportOptions);
 #[allow(deprecated)]
@@ -1234,7 +1234,7 @@ impl rt::Command for BlockExportAdd {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-export-del)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportDel {
@@ -1295,7 +1295,7 @@ impl rt::Command for BlockExportDel {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_EXPORT_DELETED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block-export.BLOCK_EXPORT_DELETED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportDeleted {
@@ -1341,7 +1341,7 @@ impl rt::Event for BlockExportDeleted {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockExportInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
@@ -1402,7 +1402,7 @@ impl rt::Definition for BlockExportInfo {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-block-exports)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.query-block-exports)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockExports {}

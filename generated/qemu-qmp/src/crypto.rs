@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoTLSCredsEndpoint)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoTLSCredsEndpoint)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoTLSCredsEndpoint {
@@ -67,7 +67,7 @@ impl rt::Definition for QCryptoTLSCredsEndpoint {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoSecretFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoSecretFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoSecretFormat {
@@ -129,7 +129,7 @@ impl rt::Definition for QCryptoSecretFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoHashAlgo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoHashAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoHashAlgo {
@@ -209,7 +209,7 @@ impl rt::Definition for QCryptoHashAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoCipherAlgo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherAlgo {
@@ -304,7 +304,7 @@ impl rt::Definition for QCryptoCipherAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoCipherMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherMode {
@@ -372,7 +372,7 @@ impl rt::Definition for QCryptoCipherMode {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoIVGenAlgo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoIVGenAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoIVGenAlgo {
@@ -437,7 +437,7 @@ impl rt::Definition for QCryptoIVGenAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockFormat {
@@ -499,7 +499,7 @@ impl rt::Definition for QCryptoBlockFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockOptionsBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsBase {
@@ -541,7 +541,7 @@ impl rt::Definition for QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockOptionsQCow)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsQCow)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsQCow {
@@ -590,7 +590,7 @@ impl rt::Definition for QCryptoBlockOptionsQCow {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsLUKS)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsLUKS {
@@ -639,7 +639,7 @@ impl rt::Definition for QCryptoBlockOptionsLUKS {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockCreateOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptionsLUKS)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptionsLUKS {
@@ -765,7 +765,7 @@ impl rt::From<QCryptoBlockCreateOptionsLUKS> for super::QCryptoBlockOptionsLUKS 
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockOpenOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOpenOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockOpenOptions {
@@ -873,7 +873,7 @@ impl rt::From<QCryptoBlockOpenOptions> for super::QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockCreateOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptions {
@@ -981,7 +981,7 @@ impl rt::From<QCryptoBlockCreateOptions> for super::QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockInfoBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoBase {
@@ -1023,7 +1023,7 @@ impl rt::Definition for QCryptoBlockInfoBase {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockInfoLUKSSlot)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKSSlot)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
@@ -1093,7 +1093,7 @@ impl rt::Definition for QCryptoBlockInfoLUKSSlot {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockInfoLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
@@ -1191,7 +1191,7 @@ impl rt::Definition for QCryptoBlockInfoLUKS {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfo {
@@ -1293,7 +1293,7 @@ impl rt::From<QCryptoBlockInfo> for super::QCryptoBlockInfoBase {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockLUKSKeyslotState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockLUKSKeyslotState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockLUKSKeyslotState {
@@ -1355,7 +1355,7 @@ impl rt::Definition for QCryptoBlockLUKSKeyslotState {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockAmendOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptionsLUKS {
@@ -1454,7 +1454,7 @@ impl rt::Definition for QCryptoBlockAmendOptionsLUKS {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoBlockAmendOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptions {
@@ -1556,7 +1556,7 @@ impl rt::From<QCryptoBlockAmendOptions> for super::QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SecretCommonProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretCommonProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecretCommonProperties {
@@ -1629,7 +1629,7 @@ impl rt::Definition for SecretCommonProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SecretProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecretProperties {
@@ -1737,7 +1737,7 @@ impl rt::From<SecretProperties> for super::SecretCommonProperties {
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SecretKeyringProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretKeyringProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SecretKeyringProperties {
@@ -1825,7 +1825,7 @@ impl rt::From<SecretKeyringProperties> for super::SecretCommonProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TlsCredsProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsProperties {
@@ -1909,7 +1909,7 @@ impl rt::Definition for TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TlsCredsAnonProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsAnonProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsAnonProperties {
@@ -2005,7 +2005,7 @@ impl rt::From<TlsCredsAnonProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TlsCredsPskProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsPskProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsPskProperties {
@@ -2112,7 +2112,7 @@ impl rt::From<TlsCredsPskProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TlsCredsX509Properties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsX509Properties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsX509Properties {
@@ -2230,7 +2230,7 @@ impl rt::From<TlsCredsX509Properties> for super::TlsCredsProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoAkCipherAlgo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherAlgo {
@@ -2289,7 +2289,7 @@ impl rt::Definition for QCryptoAkCipherAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoAkCipherKeyType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherKeyType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherKeyType {
@@ -2351,7 +2351,7 @@ impl rt::Definition for QCryptoAkCipherKeyType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoRSAPaddingAlgo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoRSAPaddingAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoRSAPaddingAlgo {
@@ -2413,7 +2413,7 @@ impl rt::Definition for QCryptoRSAPaddingAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoAkCipherOptionsRSA)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptionsRSA)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptionsRSA {
@@ -2461,7 +2461,7 @@ impl rt::Definition for QCryptoAkCipherOptionsRSA {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QCryptoAkCipherOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptions {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DumpGuestMemoryFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpGuestMemoryFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpGuestMemoryFormat {
@@ -85,7 +85,7 @@ impl rt::Definition for DumpGuestMemoryFormat {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=dump-guest-memory)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpGuestMemory {
@@ -182,7 +182,7 @@ impl rt::Command for DumpGuestMemory {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DumpStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpStatus {
@@ -250,7 +250,7 @@ impl rt::Definition for DumpStatus {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DumpQueryResult)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
@@ -298,7 +298,7 @@ impl rt::Definition for DumpQueryResult {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-dump)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDump {}
@@ -339,7 +339,7 @@ impl rt::Command for QueryDump {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DUMP_COMPLETED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpCompleted {
@@ -395,7 +395,7 @@ impl rt::Event for DumpCompleted {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DumpGuestMemoryCapability)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
@@ -437,7 +437,7 @@ impl rt::Definition for DumpGuestMemoryCapability {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-dump-guest-memory-capability)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDumpGuestMemoryCapability {}

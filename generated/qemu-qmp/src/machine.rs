@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SysEmuTarget)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SysEmuTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SysEmuTarget {
@@ -148,7 +148,7 @@ impl rt::Definition for SysEmuTarget {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=S390CpuState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.S390CpuState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuState {
@@ -219,7 +219,7 @@ impl rt::Definition for S390CpuState {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CpuInfoS390)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuInfoS390 {
@@ -285,7 +285,7 @@ impl rt::Definition for CpuInfoS390 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CpuInfoFast)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuInfoFast {
@@ -514,7 +514,7 @@ impl rt::Definition for CpuInfoFast {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-cpus-fast)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCpusFast {}
@@ -555,7 +555,7 @@ impl rt::Command for QueryCpusFast {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CompatProperty)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CompatProperty {
@@ -611,7 +611,7 @@ impl rt::Definition for CompatProperty {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MachineInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MachineInfo {
@@ -738,7 +738,7 @@ impl rt::Definition for MachineInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-machines)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMachines {
@@ -793,7 +793,7 @@ impl rt::Command for QueryMachines {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CurrentMachineParams)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
@@ -835,7 +835,7 @@ impl rt::Definition for CurrentMachineParams {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-current-machine)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCurrentMachine {}
@@ -876,7 +876,7 @@ impl rt::Command for QueryCurrentMachine {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TargetInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.TargetInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetInfo {
@@ -918,7 +918,7 @@ impl rt::Definition for TargetInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-target)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTarget {}
@@ -959,7 +959,7 @@ impl rt::Command for QueryTarget {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=UuidInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UuidInfo {
@@ -1001,7 +1001,7 @@ impl rt::Definition for UuidInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-uuid)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryUuid {}
@@ -1043,7 +1043,7 @@ impl rt::Command for QueryUuid {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuidInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuidInfo {
@@ -1085,7 +1085,7 @@ impl rt::Definition for GuidInfo {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-vm-generation-id)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVmGenerationId {}
@@ -1126,7 +1126,7 @@ impl rt::Command for QueryVmGenerationId {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=system_reset)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemReset {}
@@ -1167,7 +1167,7 @@ impl rt::Command for SystemReset {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=system_powerdown)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemPowerdown {}
@@ -1208,7 +1208,7 @@ impl rt::Command for SystemPowerdown {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=system_wakeup)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemWakeup {}
@@ -1249,7 +1249,7 @@ impl rt::Command for SystemWakeup {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=LostTickPolicy)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.LostTickPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LostTickPolicy {
@@ -1314,7 +1314,7 @@ impl rt::Definition for LostTickPolicy {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=inject-nmi)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InjectNmi {}
@@ -1355,7 +1355,7 @@ impl rt::Command for InjectNmi {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=KvmInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.KvmInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct KvmInfo {
@@ -1400,7 +1400,7 @@ impl rt::Definition for KvmInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-kvm)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryKvm {}
@@ -1441,7 +1441,7 @@ impl rt::Command for QueryKvm {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaOptionsType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.NumaOptionsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumaOptionsType {
@@ -1512,7 +1512,7 @@ impl rt::Definition for NumaOptionsType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaOptions {
@@ -1629,7 +1629,7 @@ impl rt::Definition for NumaOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaNodeOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NumaNodeOptions {
@@ -1724,7 +1724,7 @@ impl rt::Definition for NumaNodeOptions {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaDistOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaDistOptions {
@@ -1772,7 +1772,7 @@ impl rt::Definition for NumaDistOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CXLFixedMemoryWindowOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CXLFixedMemoryWindowOptions {
@@ -1831,7 +1831,7 @@ impl rt::Definition for CXLFixedMemoryWindowOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CXLFMWProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CXLFMWProperties {
@@ -1873,7 +1873,7 @@ impl rt::Definition for CXLFMWProperties {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=X86CPURegister32)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.X86CPURegister32)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X86CPURegister32 {
@@ -1953,7 +1953,7 @@ impl rt::Definition for X86CPURegister32 {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=X86CPUFeatureWordInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct X86CPUFeatureWordInfo {
@@ -2020,7 +2020,7 @@ impl rt::Definition for X86CPUFeatureWordInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DummyForceArrays)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DummyForceArrays {
@@ -2062,7 +2062,7 @@ impl rt::Definition for DummyForceArrays {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaCpuOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NumaCpuOptions {
@@ -2218,7 +2218,7 @@ impl rt::From<NumaCpuOptions> for super::CpuInstanceProperties {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HmatLBMemoryHierarchy)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBMemoryHierarchy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBMemoryHierarchy {
@@ -2286,7 +2286,7 @@ impl rt::Definition for HmatLBMemoryHierarchy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HmatLBDataType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBDataType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBDataType {
@@ -2360,7 +2360,7 @@ impl rt::Definition for HmatLBDataType {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaHmatLBOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaHmatLBOptions {
@@ -2443,7 +2443,7 @@ impl rt::Definition for NumaHmatLBOptions {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HmatCacheAssociativity)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheAssociativity)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheAssociativity {
@@ -2508,7 +2508,7 @@ impl rt::Definition for HmatCacheAssociativity {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HmatCacheWritePolicy)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheWritePolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheWritePolicy {
@@ -2573,7 +2573,7 @@ impl rt::Definition for HmatCacheWritePolicy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NumaHmatCacheOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaHmatCacheOptions {
@@ -2644,7 +2644,7 @@ impl rt::Definition for NumaHmatCacheOptions {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=memsave)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Memsave {
@@ -2712,7 +2712,7 @@ impl rt::Command for Memsave {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=pmemsave)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Pmemsave {
@@ -2769,7 +2769,7 @@ impl rt::Command for Pmemsave {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Memdev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Memdev {
@@ -2867,7 +2867,7 @@ impl rt::Definition for Memdev {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-memdev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemdev {}
@@ -2909,7 +2909,7 @@ impl rt::Command for QueryMemdev {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CpuInstanceProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
@@ -3048,7 +3048,7 @@ impl rt::Definition for CpuInstanceProperties {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HotpluggableCPU)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
@@ -3115,7 +3115,7 @@ impl rt::Definition for HotpluggableCPU {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-hotpluggable-cpus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHotpluggableCpus {}
@@ -3157,7 +3157,7 @@ impl rt::Command for QueryHotpluggableCpus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=set-numa-node)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetNumaNode(pub super::NumaOptions);
 #[allow(deprecated)]
@@ -3206,7 +3206,7 @@ impl rt::Command for SetNumaNode {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=balloon)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Balloon {
@@ -3253,7 +3253,7 @@ impl rt::Command for Balloon {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BalloonInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BalloonInfo {
@@ -3295,7 +3295,7 @@ impl rt::Definition for BalloonInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-balloon)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBalloon {}
@@ -3336,7 +3336,7 @@ impl rt::Command for QueryBalloon {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BALLOON_CHANGE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BalloonChange {
@@ -3382,7 +3382,7 @@ impl rt::Event for BalloonChange {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HvBalloonInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
@@ -3427,7 +3427,7 @@ impl rt::Definition for HvBalloonInfo {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-hv-balloon-status-report)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHvBalloonStatusReport {}
@@ -3468,7 +3468,7 @@ impl rt::Command for QueryHvBalloonStatusReport {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HV_BALLOON_STATUS_REPORT)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
 #[derive(Clone, Debug, PartialEq)]
 pub struct HvBalloonStatusReport(pub super::HvBalloonInfo);
 #[allow(deprecated)]
@@ -3515,7 +3515,7 @@ impl rt::Event for HvBalloonStatusReport {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryInfo {
@@ -3570,7 +3570,7 @@ impl rt::Definition for MemoryInfo {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-memory-size-summary)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemorySizeSummary {}
@@ -3611,7 +3611,7 @@ impl rt::Command for QueryMemorySizeSummary {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PCDIMMDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
@@ -3698,7 +3698,7 @@ impl rt::Definition for PCDIMMDeviceInfo {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VirtioPMEMDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
@@ -3761,7 +3761,7 @@ impl rt::Definition for VirtioPMEMDeviceInfo {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VirtioMEMDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
@@ -3848,7 +3848,7 @@ impl rt::Definition for VirtioMEMDeviceInfo {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SgxEPCDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
@@ -3920,7 +3920,7 @@ impl rt::Definition for SgxEPCDeviceInfo {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HvBalloonDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
@@ -3997,7 +3997,7 @@ impl rt::Definition for HvBalloonDeviceInfo {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryDeviceInfoKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.MemoryDeviceInfoKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryDeviceInfoKind {
@@ -4071,7 +4071,7 @@ impl rt::Definition for MemoryDeviceInfoKind {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PCDIMMDeviceInfoWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
@@ -4113,7 +4113,7 @@ impl rt::Definition for PCDIMMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VirtioPMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
@@ -4155,7 +4155,7 @@ impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VirtioMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
@@ -4197,7 +4197,7 @@ impl rt::Definition for VirtioMEMDeviceInfoWrapper {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SgxEPCDeviceInfoWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
@@ -4239,7 +4239,7 @@ impl rt::Definition for SgxEPCDeviceInfoWrapper {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HvBalloonDeviceInfoWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
@@ -4281,7 +4281,7 @@ impl rt::Definition for HvBalloonDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryDeviceInfo {
@@ -4422,7 +4422,7 @@ impl rt::Definition for MemoryDeviceInfo {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SgxEPC)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPC {
@@ -4470,7 +4470,7 @@ impl rt::Definition for SgxEPC {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SgxEPCProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCProperties {
@@ -4512,7 +4512,7 @@ impl rt::Definition for SgxEPCProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-memory-devices)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemoryDevices {}
@@ -4553,7 +4553,7 @@ impl rt::Command for QueryMemoryDevices {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MEMORY_DEVICE_SIZE_CHANGE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryDeviceSizeChange {
@@ -4616,7 +4616,7 @@ impl rt::Event for MemoryDeviceSizeChange {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BootConfiguration)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BootConfiguration {
@@ -4733,7 +4733,7 @@ impl rt::Definition for BootConfiguration {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SMPConfiguration)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SMPConfiguration {
@@ -4887,7 +4887,7 @@ impl rt::Definition for SMPConfiguration {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-irq)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryIrq {}
@@ -4935,7 +4935,7 @@ impl rt::Command for XQueryIrq {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-jit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryJit {}
@@ -4981,7 +4981,7 @@ impl rt::Command for XQueryJit {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-numa)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryNuma {}
@@ -5029,7 +5029,7 @@ impl rt::Command for XQueryNuma {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-opcount)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-opcount)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryOpcount {}
@@ -5075,7 +5075,7 @@ impl rt::Command for XQueryOpcount {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-ramblock)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryRamblock {}
@@ -5121,7 +5121,7 @@ impl rt::Command for XQueryRamblock {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-roms)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryRoms {}
@@ -5167,7 +5167,7 @@ impl rt::Command for XQueryRoms {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-usb)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryUsb {}
@@ -5209,7 +5209,7 @@ impl rt::Command for XQueryUsb {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SmbiosEntryPointType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SmbiosEntryPointType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmbiosEntryPointType {
@@ -5274,7 +5274,7 @@ impl rt::Definition for SmbiosEntryPointType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemorySizeConfiguration)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemorySizeConfiguration {
@@ -5349,7 +5349,7 @@ impl rt::Definition for MemorySizeConfiguration {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=dumpdtb)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Dumpdtb {
@@ -5400,7 +5400,7 @@ impl rt::Command for Dumpdtb {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-query-interrupt-controllers)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryInterruptControllers {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationStats {
@@ -136,7 +136,7 @@ impl rt::Definition for MigrationStats {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=XBZRLECacheStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
@@ -212,7 +212,7 @@ impl rt::Definition for XBZRLECacheStats {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CompressionStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CompressionStats {
@@ -278,7 +278,7 @@ impl rt::Definition for CompressionStats {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationStatus {
@@ -379,7 +379,7 @@ impl rt::Definition for MigrationStatus {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VfioStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VfioStats {
@@ -421,7 +421,7 @@ impl rt::Definition for VfioStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrationInfo {
@@ -651,7 +651,7 @@ impl rt::Definition for MigrationInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-migrate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrate {}
@@ -692,7 +692,7 @@ impl rt::Command for QueryMigrate {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationCapability)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationCapability)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationCapability {
@@ -818,7 +818,7 @@ impl rt::Definition for MigrationCapability {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationCapabilityStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationCapabilityStatus {
@@ -863,7 +863,7 @@ impl rt::Definition for MigrationCapabilityStatus {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-set-capabilities)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateSetCapabilities {
@@ -910,7 +910,7 @@ impl rt::Command for MigrateSetCapabilities {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-migrate-capabilities)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrateCapabilities {}
@@ -951,7 +951,7 @@ impl rt::Command for QueryMigrateCapabilities {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MultiFDCompression)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MultiFDCompression)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MultiFDCompression {
@@ -1027,7 +1027,7 @@ impl rt::Definition for MultiFDCompression {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigMode {
@@ -1089,7 +1089,7 @@ impl rt::Definition for MigMode {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ZeroPageDetection)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.ZeroPageDetection)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZeroPageDetection {
@@ -1154,7 +1154,7 @@ impl rt::Definition for ZeroPageDetection {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BitmapMigrationBitmapAliasTransform)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAliasTransform {
@@ -1203,7 +1203,7 @@ impl rt::Definition for BitmapMigrationBitmapAliasTransform {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BitmapMigrationBitmapAlias)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAlias {
@@ -1268,7 +1268,7 @@ impl rt::Definition for BitmapMigrationBitmapAlias {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BitmapMigrationNodeAlias)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BitmapMigrationNodeAlias {
@@ -1324,7 +1324,7 @@ impl rt::Definition for BitmapMigrationNodeAlias {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationParameter)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationParameter)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationParameter {
@@ -1469,7 +1469,7 @@ impl rt::Definition for MigrationParameter {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrateSetParameters)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateSetParameters {
@@ -1854,7 +1854,7 @@ impl rt::Definition for MigrateSetParameters {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-set-parameters)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
 #[derive(Clone, Debug, PartialEq)]
 pub struct MigrateSetParametersCommand(pub super::MigrateSetParameters);
 #[allow(deprecated)]
@@ -1902,7 +1902,7 @@ impl rt::Command for MigrateSetParametersCommand {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationParameters)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrationParameters {
@@ -2287,7 +2287,7 @@ impl rt::Definition for MigrationParameters {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-migrate-parameters)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrateParameters {}
@@ -2328,7 +2328,7 @@ impl rt::Command for QueryMigrateParameters {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-start-postcopy)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateStartPostcopy {}
@@ -2369,7 +2369,7 @@ impl rt::Command for MigrateStartPostcopy {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MIGRATION)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Migration {
@@ -2415,7 +2415,7 @@ impl rt::Event for Migration {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MIGRATION_PASS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationPass {
@@ -2461,7 +2461,7 @@ impl rt::Event for MigrationPass {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=COLOMessage)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMessage)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMessage {
@@ -2538,7 +2538,7 @@ impl rt::Definition for COLOMessage {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=COLOMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMode {
@@ -2603,7 +2603,7 @@ impl rt::Definition for COLOMode {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FailoverStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.FailoverStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailoverStatus {
@@ -2674,7 +2674,7 @@ impl rt::Definition for FailoverStatus {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=COLO_EXIT)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ColoExit {
@@ -2723,7 +2723,7 @@ impl rt::Event for ColoExit {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=COLOExitReason)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOExitReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOExitReason {
@@ -2797,7 +2797,7 @@ impl rt::Definition for COLOExitReason {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-colo-lost-heartbeat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XColoLostHeartbeat {}
@@ -2839,7 +2839,7 @@ impl rt::Command for XColoLostHeartbeat {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate_cancel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateCancel {}
@@ -2880,7 +2880,7 @@ impl rt::Command for MigrateCancel {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-continue)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateContinue {
@@ -2927,7 +2927,7 @@ impl rt::Command for MigrateContinue {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationAddressType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationAddressType {
@@ -2995,7 +2995,7 @@ impl rt::Definition for MigrationAddressType {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FileMigrationArgs)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FileMigrationArgs {
@@ -3043,7 +3043,7 @@ impl rt::Definition for FileMigrationArgs {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationExecCommand)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationExecCommand {
@@ -3085,7 +3085,7 @@ impl rt::Definition for MigrationExecCommand {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationAddress {
@@ -3206,7 +3206,7 @@ impl rt::Definition for MigrationAddress {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationChannelType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationChannelType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationChannelType {
@@ -3265,7 +3265,7 @@ impl rt::Definition for MigrationChannelType {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationChannel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationChannel {
@@ -3313,7 +3313,7 @@ impl rt::Definition for MigrationChannel {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Migrate {
@@ -3402,7 +3402,7 @@ impl rt::Command for Migrate {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-incoming)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateIncoming {
@@ -3480,7 +3480,7 @@ impl rt::Command for MigrateIncoming {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-save-devices-state)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSaveDevicesState {
@@ -3540,7 +3540,7 @@ impl rt::Command for XenSaveDevicesState {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-set-global-dirty-log)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSetGlobalDirtyLog {
@@ -3587,7 +3587,7 @@ impl rt::Command for XenSetGlobalDirtyLog {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-load-devices-state)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenLoadDevicesState {
@@ -3636,7 +3636,7 @@ impl rt::Command for XenLoadDevicesState {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-set-replication)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSetReplication {
@@ -3702,7 +3702,7 @@ impl rt::Command for XenSetReplication {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ReplicationStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
@@ -3756,7 +3756,7 @@ impl rt::Definition for ReplicationStatus {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-xen-replication-status)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryXenReplicationStatus {}
@@ -3799,7 +3799,7 @@ impl rt::Command for QueryXenReplicationStatus {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-colo-do-checkpoint)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XenColoDoCheckpoint {}
@@ -3842,7 +3842,7 @@ impl rt::Command for XenColoDoCheckpoint {
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=COLOStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct COLOStatus {
@@ -3896,7 +3896,7 @@ impl rt::Definition for COLOStatus {
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-colo-status)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryColoStatus {}
@@ -3937,7 +3937,7 @@ impl rt::Command for QueryColoStatus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-recover)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateRecover {
@@ -3987,7 +3987,7 @@ impl rt::Command for MigrateRecover {
 impl rt::OobCommand for MigrateRecover {}
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=migrate-pause)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigratePause {}
@@ -4031,7 +4031,7 @@ impl rt::Command for MigratePause {
 impl rt::OobCommand for MigratePause {}
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=UNPLUG_PRIMARY)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UnplugPrimary {
@@ -4079,7 +4079,7 @@ impl rt::Event for UnplugPrimary {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DirtyRateVcpu)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
@@ -4124,7 +4124,7 @@ impl rt::Definition for DirtyRateVcpu {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DirtyRateStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateStatus {
@@ -4189,7 +4189,7 @@ impl rt::Definition for DirtyRateStatus {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DirtyRateMeasureMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateMeasureMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateMeasureMode {
@@ -4254,7 +4254,7 @@ impl rt::Definition for DirtyRateMeasureMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TimeUnit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.TimeUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeUnit {
@@ -4316,7 +4316,7 @@ impl rt::Definition for TimeUnit {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DirtyRateInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
@@ -4409,7 +4409,7 @@ impl rt::Definition for DirtyRateInfo {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=calc-dirty-rate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CalcDirtyRate {
@@ -4491,7 +4491,7 @@ impl rt::Command for CalcDirtyRate {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-dirty-rate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDirtyRate {
@@ -4545,7 +4545,7 @@ impl rt::Command for QueryDirtyRate {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DirtyLimitInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
@@ -4597,7 +4597,7 @@ impl rt::Definition for DirtyLimitInfo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=set-vcpu-dirty-limit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetVcpuDirtyLimit {
@@ -4657,7 +4657,7 @@ impl rt::Command for SetVcpuDirtyLimit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=cancel-vcpu-dirty-limit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CancelVcpuDirtyLimit {
@@ -4711,7 +4711,7 @@ impl rt::Command for CancelVcpuDirtyLimit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-vcpu-dirty-limit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVcpuDirtyLimit {}
@@ -4752,7 +4752,7 @@ impl rt::Command for QueryVcpuDirtyLimit {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MigrationThreadInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
@@ -4804,7 +4804,7 @@ impl rt::Definition for MigrationThreadInfo {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-migrationthreads)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
 #[deprecated]
 #[derive(Clone, Default)]
 #[non_exhaustive]
@@ -4847,7 +4847,7 @@ impl rt::Command for QueryMigrationthreads {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=snapshot-save)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotSave {
@@ -4913,7 +4913,7 @@ impl rt::Command for SnapshotSave {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=snapshot-load)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotLoad {
@@ -4979,7 +4979,7 @@ impl rt::Command for SnapshotLoad {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=snapshot-delete)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotDelete {

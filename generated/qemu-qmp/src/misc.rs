@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=add_client)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AddClient {
@@ -83,7 +83,7 @@ impl rt::Command for AddClient {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NameInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NameInfo {
@@ -132,7 +132,7 @@ impl rt::Definition for NameInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-name)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryName {}
@@ -174,7 +174,7 @@ impl rt::Command for QueryName {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=IOThreadInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
@@ -245,7 +245,7 @@ impl rt::Definition for IOThreadInfo {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-iothreads)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryIothreads {}
@@ -287,7 +287,7 @@ impl rt::Command for QueryIothreads {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=stop)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Stop {}
@@ -328,7 +328,7 @@ impl rt::Command for Stop {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=cont)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cont {}
@@ -373,7 +373,7 @@ impl rt::Command for Cont {
 ///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-exit-preconfig)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XExitPreconfig {}
@@ -420,7 +420,7 @@ impl rt::Command for XExitPreconfig {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=human-monitor-command)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HumanMonitorCommand {
@@ -482,7 +482,7 @@ impl rt::Command for HumanMonitorCommand {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=getfd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Getfd {
@@ -531,7 +531,7 @@ impl rt::Command for Getfd {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=get-win32-socket)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GetWin32Socket {
@@ -587,7 +587,7 @@ impl rt::Command for GetWin32Socket {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=closefd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Closefd {
@@ -634,7 +634,7 @@ impl rt::Command for Closefd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=AddfdInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AddfdInfo {
@@ -679,7 +679,7 @@ impl rt::Definition for AddfdInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=add-fd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AddFd {
@@ -746,7 +746,7 @@ impl rt::Command for AddFd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=remove-fd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RemoveFd {
@@ -803,7 +803,7 @@ impl rt::Command for RemoveFd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FdsetFdInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
@@ -855,7 +855,7 @@ impl rt::Definition for FdsetFdInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FdsetInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdsetInfo {
@@ -900,7 +900,7 @@ impl rt::Definition for FdsetInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-fdsets)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryFdsets {}
@@ -941,7 +941,7 @@ impl rt::Command for QueryFdsets {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CommandLineParameterType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc.CommandLineParameterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandLineParameterType {
@@ -1009,7 +1009,7 @@ impl rt::Definition for CommandLineParameterType {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CommandLineParameterInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
@@ -1082,7 +1082,7 @@ impl rt::Definition for CommandLineParameterInfo {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=CommandLineOptionInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
@@ -1133,7 +1133,7 @@ impl rt::Definition for CommandLineOptionInfo {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-command-line-options)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCommandLineOptions {
@@ -1188,7 +1188,7 @@ impl rt::Command for QueryCommandLineOptions {
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RTC_CHANGE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RtcChange {
@@ -1240,7 +1240,7 @@ impl rt::Event for RtcChange {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VFU_CLIENT_HANGUP)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VfuClientHangup {

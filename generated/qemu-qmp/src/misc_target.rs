@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=rtc-reset-reinjection)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.rtc-reset-reinjection)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RtcResetReinjection {}
@@ -50,7 +50,7 @@ impl rt::Command for RtcResetReinjection {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevState {
@@ -126,7 +126,7 @@ impl rt::Definition for SevState {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevGuestType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevGuestType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevGuestType {
@@ -190,7 +190,7 @@ impl rt::Definition for SevGuestType {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevGuestInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevGuestInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevGuestInfo {
@@ -237,7 +237,7 @@ impl rt::Definition for SevGuestInfo {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevSnpGuestInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevSnpGuestInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevSnpGuestInfo {
@@ -281,7 +281,7 @@ impl rt::Definition for SevSnpGuestInfo {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevInfo {
@@ -401,7 +401,7 @@ impl rt::Definition for SevInfo {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySev {}
@@ -444,7 +444,7 @@ impl rt::Command for QuerySev {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevLaunchMeasureInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevLaunchMeasureInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevLaunchMeasureInfo {
@@ -488,7 +488,7 @@ impl rt::Definition for SevLaunchMeasureInfo {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sev-launch-measure)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-launch-measure)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySevLaunchMeasure {}
@@ -531,7 +531,7 @@ impl rt::Command for QuerySevLaunchMeasure {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevCapability)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevCapability {
@@ -599,7 +599,7 @@ impl rt::Definition for SevCapability {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sev-capabilities)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySevCapabilities {}
@@ -642,7 +642,7 @@ impl rt::Command for QuerySevCapabilities {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=sev-inject-launch-secret)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.sev-inject-launch-secret)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevInjectLaunchSecret {
@@ -711,7 +711,7 @@ impl rt::Command for SevInjectLaunchSecret {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SevAttestationReport)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevAttestationReport)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevAttestationReport {
@@ -755,7 +755,7 @@ impl rt::Definition for SevAttestationReport {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sev-attestation-report)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-attestation-report)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QuerySevAttestationReport {
@@ -804,7 +804,7 @@ impl rt::Command for QuerySevAttestationReport {
 ///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=dump-skeys)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.dump-skeys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpSkeys {
@@ -853,7 +853,7 @@ impl rt::Command for DumpSkeys {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GICCapability)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.GICCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GICCapability {
@@ -903,7 +903,7 @@ impl rt::Definition for GICCapability {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-gic-capabilities)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-gic-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryGicCapabilities {}
@@ -944,7 +944,7 @@ impl rt::Command for QueryGicCapabilities {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SGXEPCSection)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXEPCSection)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SGXEPCSection {
@@ -991,7 +991,7 @@ impl rt::Definition for SGXEPCSection {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SGXInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SGXInfo {
@@ -1059,7 +1059,7 @@ impl rt::Definition for SGXInfo {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sgx)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySgx {}
@@ -1102,7 +1102,7 @@ impl rt::Command for QuerySgx {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-sgx-capabilities)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySgxCapabilities {}
@@ -1145,7 +1145,7 @@ impl rt::Command for QuerySgxCapabilities {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=EvtchnPortType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.EvtchnPortType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvtchnPortType {
@@ -1221,7 +1221,7 @@ impl rt::Definition for EvtchnPortType {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=EvtchnInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.EvtchnInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct EvtchnInfo {
@@ -1299,7 +1299,7 @@ impl rt::Definition for EvtchnInfo {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-event-list)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-list)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XenEventList {}
@@ -1342,7 +1342,7 @@ impl rt::Command for XenEventList {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=xen-event-inject)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-inject)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenEventInject {

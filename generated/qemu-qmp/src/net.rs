@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=set_link)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetLink {
@@ -55,7 +55,7 @@ impl rt::Command for SetLink {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=netdev_add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetdevAdd(pub super::Netdev);
 #[allow(deprecated)]
@@ -104,7 +104,7 @@ impl rt::Command for NetdevAdd {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=netdev_del)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevDel {
@@ -152,7 +152,7 @@ impl rt::Command for NetdevDel {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetLegacyNicOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetLegacyNicOptions {
@@ -247,7 +247,7 @@ impl rt::Definition for NetLegacyNicOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=String)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.String)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct String {
@@ -289,7 +289,7 @@ impl rt::Definition for String {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevUserOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevUserOptions {
@@ -571,7 +571,7 @@ impl rt::Definition for NetdevUserOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevTapOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevTapOptions {
@@ -776,7 +776,7 @@ impl rt::Definition for NetdevTapOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevSocketOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevSocketOptions {
@@ -882,7 +882,7 @@ impl rt::Definition for NetdevSocketOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevL2TPv3Options)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevL2TPv3Options {
@@ -1059,7 +1059,7 @@ impl rt::Definition for NetdevL2TPv3Options {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVdeOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVdeOptions {
@@ -1143,7 +1143,7 @@ impl rt::Definition for NetdevVdeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevBridgeOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevBridgeOptions {
@@ -1205,7 +1205,7 @@ impl rt::Definition for NetdevBridgeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevHubPortOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevHubPortOptions {
@@ -1257,7 +1257,7 @@ impl rt::Definition for NetdevHubPortOptions {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevNetmapOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevNetmapOptions {
@@ -1314,7 +1314,7 @@ impl rt::Definition for NetdevNetmapOptions {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=AFXDPMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.AFXDPMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AFXDPMode {
@@ -1378,7 +1378,7 @@ impl rt::Definition for AFXDPMode {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevAFXDPOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevAFXDPOptions {
@@ -1488,7 +1488,7 @@ impl rt::Definition for NetdevAFXDPOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVhostUserOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevVhostUserOptions {
@@ -1554,7 +1554,7 @@ impl rt::Definition for NetdevVhostUserOptions {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVhostVDPAOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVhostVDPAOptions {
@@ -1641,7 +1641,7 @@ impl rt::Definition for NetdevVhostVDPAOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVmnetHostOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVmnetHostOptions {
@@ -1738,7 +1738,7 @@ impl rt::Definition for NetdevVmnetHostOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVmnetSharedOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVmnetSharedOptions {
@@ -1835,7 +1835,7 @@ impl rt::Definition for NetdevVmnetSharedOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevVmnetBridgedOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevVmnetBridgedOptions {
@@ -1890,7 +1890,7 @@ impl rt::Definition for NetdevVmnetBridgedOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevStreamOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevStreamOptions {
@@ -1969,7 +1969,7 @@ impl rt::Definition for NetdevStreamOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetdevDgramOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevDgramOptions {
@@ -2031,7 +2031,7 @@ impl rt::Definition for NetdevDgramOptions {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetClientDriver)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.NetClientDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetClientDriver {
@@ -2145,7 +2145,7 @@ impl rt::Definition for NetClientDriver {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Netdev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Netdev {
@@ -2337,7 +2337,7 @@ impl rt::Definition for Netdev {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RxState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.RxState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RxState {
@@ -2402,7 +2402,7 @@ impl rt::Definition for RxState {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RxFilterInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
@@ -2504,7 +2504,7 @@ impl rt::Definition for RxFilterInfo {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-rx-filter)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryRxFilter {
@@ -2558,7 +2558,7 @@ impl rt::Command for QueryRxFilter {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NIC_RX_FILTER_CHANGED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NicRxFilterChanged {
@@ -2617,7 +2617,7 @@ impl rt::Event for NicRxFilterChanged {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=AnnounceParameters)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AnnounceParameters {
@@ -2695,7 +2695,7 @@ impl rt::Definition for AnnounceParameters {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=announce-self)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnnounceSelf(pub super::AnnounceParameters);
 #[allow(deprecated)]
@@ -2743,7 +2743,7 @@ impl rt::Command for AnnounceSelf {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FAILOVER_NEGOTIATED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FailoverNegotiated {
@@ -2791,7 +2791,7 @@ impl rt::Event for FailoverNegotiated {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NETDEV_STREAM_CONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevStreamConnected {
@@ -2846,7 +2846,7 @@ impl rt::Event for NetdevStreamConnected {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NETDEV_STREAM_DISCONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevStreamDisconnected {

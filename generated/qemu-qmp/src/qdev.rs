@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=device-list-properties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceListProperties {
@@ -57,7 +57,7 @@ impl rt::Command for DeviceListProperties {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=device_add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceAdd {
@@ -144,7 +144,7 @@ impl rt::Command for DeviceAdd {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=device_del)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceDel {
@@ -191,7 +191,7 @@ impl rt::Command for DeviceDel {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DEVICE_DELETED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceDeleted {
@@ -250,7 +250,7 @@ impl rt::Event for DeviceDeleted {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DEVICE_UNPLUG_GUEST_ERROR)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceUnplugGuestError {
@@ -313,7 +313,7 @@ impl rt::Event for DeviceUnplugGuestError {
 ///
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=device-sync-config)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceSyncConfig {

@@ -3,7 +3,7 @@
 //! Schema module `run-state.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RunState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RunState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
@@ -105,7 +105,7 @@ impl rt::Definition for RunState {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ShutdownCause)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownCause)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownCause {
@@ -194,7 +194,7 @@ impl rt::Definition for ShutdownCause {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatusInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatusInfo {
@@ -239,7 +239,7 @@ impl rt::Definition for StatusInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-status)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryStatus {}
@@ -281,7 +281,7 @@ impl rt::Command for QueryStatus {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SHUTDOWN)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Shutdown {
@@ -330,7 +330,7 @@ impl rt::Event for Shutdown {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=POWERDOWN)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Powerdown {}
@@ -370,7 +370,7 @@ impl rt::Event for Powerdown {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RESET)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Reset {
@@ -419,7 +419,7 @@ impl rt::Event for Reset {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=STOP)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StopEvent {}
@@ -459,7 +459,7 @@ impl rt::Event for StopEvent {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RESUME)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Resume {}
@@ -499,7 +499,7 @@ impl rt::Event for Resume {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SUSPEND)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Suspend {}
@@ -539,7 +539,7 @@ impl rt::Event for Suspend {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SUSPEND_DISK)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SuspendDisk {}
@@ -579,7 +579,7 @@ impl rt::Event for SuspendDisk {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=WAKEUP)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Wakeup {}
@@ -619,7 +619,7 @@ impl rt::Event for Wakeup {
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=WATCHDOG)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Watchdog {
@@ -665,7 +665,7 @@ impl rt::Event for Watchdog {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=WatchdogAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.WatchdogAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WatchdogAction {
@@ -742,7 +742,7 @@ impl rt::Definition for WatchdogAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RebootAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RebootAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RebootAction {
@@ -804,7 +804,7 @@ impl rt::Definition for RebootAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ShutdownAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownAction {
@@ -866,7 +866,7 @@ impl rt::Definition for ShutdownAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PanicAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.PanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PanicAction {
@@ -934,7 +934,7 @@ impl rt::Definition for PanicAction {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=watchdog-set-action)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct WatchdogSetAction {
@@ -981,7 +981,7 @@ impl rt::Command for WatchdogSetAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=set-action)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetAction {
@@ -1071,7 +1071,7 @@ impl rt::Command for SetAction {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GUEST_PANICKED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicked {
@@ -1127,7 +1127,7 @@ impl rt::Event for GuestPanicked {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GUEST_CRASHLOADED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestCrashloaded {
@@ -1183,7 +1183,7 @@ impl rt::Event for GuestCrashloaded {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GUEST_PVSHUTDOWN)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestPvshutdown {}
@@ -1223,7 +1223,7 @@ impl rt::Event for GuestPvshutdown {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuestPanicAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicAction {
@@ -1288,7 +1288,7 @@ impl rt::Definition for GuestPanicAction {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuestPanicInformationType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicInformationType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicInformationType {
@@ -1350,7 +1350,7 @@ impl rt::Definition for GuestPanicInformationType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuestPanicInformation)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformation {
@@ -1451,7 +1451,7 @@ impl rt::Definition for GuestPanicInformation {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuestPanicInformationHyperV)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
@@ -1511,7 +1511,7 @@ impl rt::Definition for GuestPanicInformationHyperV {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=S390CrashReason)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.S390CrashReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CrashReason {
@@ -1582,7 +1582,7 @@ impl rt::Definition for S390CrashReason {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=GuestPanicInformationS390)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
@@ -1643,7 +1643,7 @@ impl rt::Definition for GuestPanicInformationS390 {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MEMORY_FAILURE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryFailure {
@@ -1699,7 +1699,7 @@ impl rt::Event for MemoryFailure {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryFailureRecipient)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureRecipient)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureRecipient {
@@ -1761,7 +1761,7 @@ impl rt::Definition for MemoryFailureRecipient {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryFailureAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureAction {
@@ -1829,7 +1829,7 @@ impl rt::Definition for MemoryFailureAction {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MemoryFailureFlags)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
@@ -1874,7 +1874,7 @@ impl rt::Definition for MemoryFailureFlags {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NotifyVmexitOption)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.NotifyVmexitOption)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVmexitOption {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NetworkAddressFamily)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-sockets.NetworkAddressFamily)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkAddressFamily {
@@ -74,7 +74,7 @@ impl rt::Definition for NetworkAddressFamily {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InetSocketAddressBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddressBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddressBase {
@@ -125,7 +125,7 @@ impl rt::Definition for InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InetSocketAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
@@ -253,7 +253,7 @@ impl rt::From<InetSocketAddress> for super::InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=UnixSocketAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.UnixSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
@@ -321,7 +321,7 @@ impl rt::Definition for UnixSocketAddress {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VsockSocketAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.VsockSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
@@ -369,7 +369,7 @@ impl rt::Definition for VsockSocketAddress {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FdSocketAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.FdSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
@@ -411,7 +411,7 @@ impl rt::Definition for FdSocketAddress {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InetSocketAddressWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddressWrapper {
@@ -453,7 +453,7 @@ impl rt::Definition for InetSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=UnixSocketAddressWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.UnixSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UnixSocketAddressWrapper {
@@ -495,7 +495,7 @@ impl rt::Definition for UnixSocketAddressWrapper {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VsockSocketAddressWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.VsockSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VsockSocketAddressWrapper {
@@ -537,7 +537,7 @@ impl rt::Definition for VsockSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=FdSocketAddressWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.FdSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdSocketAddressWrapper {
@@ -579,7 +579,7 @@ impl rt::Definition for FdSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SocketAddressLegacy)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.SocketAddressLegacy)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SocketAddressLegacy {
@@ -700,7 +700,7 @@ impl rt::Definition for SocketAddressLegacy {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SocketAddressType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-sockets.SocketAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocketAddressType {
@@ -768,7 +768,7 @@ impl rt::Definition for SocketAddressType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SocketAddress)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.SocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SocketAddress {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsType {
@@ -76,7 +76,7 @@ impl rt::Definition for StatsType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsUnit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsUnit {
@@ -144,7 +144,7 @@ impl rt::Definition for StatsUnit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsProvider)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsProvider)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsProvider {
@@ -206,7 +206,7 @@ impl rt::Definition for StatsProvider {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsTarget)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsTarget {
@@ -271,7 +271,7 @@ impl rt::Definition for StatsTarget {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsRequest)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsRequest {
@@ -323,7 +323,7 @@ impl rt::Definition for StatsRequest {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsVCPUFilter)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StatsVCPUFilter {
@@ -372,7 +372,7 @@ impl rt::Definition for StatsVCPUFilter {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsFilter)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsFilter {
@@ -478,7 +478,7 @@ impl rt::Definition for StatsFilter {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsValue)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum StatsValue {
@@ -530,7 +530,7 @@ impl rt::Definition for StatsValue {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Stats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Stats {
@@ -575,7 +575,7 @@ impl rt::Definition for Stats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsResult)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsResult {
@@ -634,7 +634,7 @@ impl rt::Definition for StatsResult {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-stats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueryStats(pub super::StatsFilter);
 #[allow(deprecated)]
@@ -682,7 +682,7 @@ impl rt::Command for QueryStats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsSchemaValue)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
@@ -771,7 +771,7 @@ impl rt::Definition for StatsSchemaValue {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=StatsSchema)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsSchema {
@@ -823,7 +823,7 @@ impl rt::Definition for StatsSchema {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-stats-schemas)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryStatsSchemas {

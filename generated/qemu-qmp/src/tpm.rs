@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TpmModel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmModel)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmModel {
@@ -74,7 +74,7 @@ impl rt::Definition for TpmModel {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-tpm-models)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpmModels {}
@@ -117,7 +117,7 @@ impl rt::Command for QueryTpmModels {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TpmType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmType {
@@ -181,7 +181,7 @@ impl rt::Definition for TpmType {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-tpm-types)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpmTypes {}
@@ -224,7 +224,7 @@ impl rt::Command for QueryTpmTypes {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TPMPassthroughOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
@@ -288,7 +288,7 @@ impl rt::Definition for TPMPassthroughOptions {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TPMEmulatorOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
@@ -332,7 +332,7 @@ impl rt::Definition for TPMEmulatorOptions {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TPMPassthroughOptionsWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
@@ -376,7 +376,7 @@ impl rt::Definition for TPMPassthroughOptionsWrapper {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TPMEmulatorOptionsWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
@@ -420,7 +420,7 @@ impl rt::Definition for TPMEmulatorOptionsWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TpmTypeOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TpmTypeOptions {
@@ -521,7 +521,7 @@ impl rt::Definition for TpmTypeOptions {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TPMInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMInfo {
@@ -579,7 +579,7 @@ impl rt::Definition for TPMInfo {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-tpm)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpm {}

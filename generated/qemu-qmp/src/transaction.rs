@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Abort)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.Abort)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Abort {}
@@ -41,7 +41,7 @@ impl rt::Definition for Abort {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ActionCompletionMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-transaction.ActionCompletionMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionCompletionMode {
@@ -103,7 +103,7 @@ impl rt::Definition for ActionCompletionMode {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TransactionActionKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-transaction.TransactionActionKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionActionKind {
@@ -197,7 +197,7 @@ impl rt::Definition for TransactionActionKind {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=AbortWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.AbortWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AbortWrapper {
@@ -239,7 +239,7 @@ impl rt::Definition for AbortWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapAddWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapAddWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAddWrapper {
@@ -281,7 +281,7 @@ impl rt::Definition for BlockDirtyBitmapAddWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapWrapper {
@@ -323,7 +323,7 @@ impl rt::Definition for BlockDirtyBitmapWrapper {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapMergeWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapMergeWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMergeWrapper {
@@ -365,7 +365,7 @@ impl rt::Definition for BlockDirtyBitmapMergeWrapper {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevBackupWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevBackupWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevBackupWrapper {
@@ -407,7 +407,7 @@ impl rt::Definition for BlockdevBackupWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshotWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotWrapper {
@@ -449,7 +449,7 @@ impl rt::Definition for BlockdevSnapshotWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshotInternalWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotInternalWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternalWrapper {
@@ -491,7 +491,7 @@ impl rt::Definition for BlockdevSnapshotInternalWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshotSyncWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotSyncWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSyncWrapper {
@@ -533,7 +533,7 @@ impl rt::Definition for BlockdevSnapshotSyncWrapper {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DriveBackupWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.DriveBackupWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveBackupWrapper {
@@ -575,7 +575,7 @@ impl rt::Definition for DriveBackupWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TransactionAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionAction)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TransactionAction {
@@ -777,7 +777,7 @@ impl rt::Definition for TransactionAction {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=TransactionProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransactionProperties {
@@ -826,7 +826,7 @@ impl rt::Definition for TransactionProperties {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=transaction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-transaction.transaction)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Transaction {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayProtocol)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayProtocol)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayProtocol {
@@ -67,7 +67,7 @@ impl rt::Definition for DisplayProtocol {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SetPasswordAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SetPasswordAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPasswordAction {
@@ -132,7 +132,7 @@ impl rt::Definition for SetPasswordAction {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SetPasswordOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetPasswordOptions {
@@ -247,7 +247,7 @@ impl rt::Definition for SetPasswordOptions {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SetPasswordOptionsVnc)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetPasswordOptionsVnc {
@@ -296,7 +296,7 @@ impl rt::Definition for SetPasswordOptionsVnc {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=set_password)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPassword(pub super::SetPasswordOptions);
 #[allow(deprecated)]
@@ -344,7 +344,7 @@ impl rt::Command for SetPassword {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ExpirePasswordOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptions {
@@ -448,7 +448,7 @@ impl rt::Definition for ExpirePasswordOptions {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ExpirePasswordOptionsVnc)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptionsVnc {
@@ -497,7 +497,7 @@ impl rt::Definition for ExpirePasswordOptionsVnc {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=expire_password)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpirePassword(pub super::ExpirePasswordOptions);
 #[allow(deprecated)]
@@ -545,7 +545,7 @@ impl rt::Command for ExpirePassword {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.ImageFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFormat {
@@ -609,7 +609,7 @@ impl rt::Definition for ImageFormat {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=screendump)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Screendump {
@@ -693,7 +693,7 @@ impl rt::Command for Screendump {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SpiceBasicInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
@@ -751,7 +751,7 @@ impl rt::Definition for SpiceBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SpiceServerInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
@@ -831,7 +831,7 @@ impl rt::From<SpiceServerInfo> for super::SpiceBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SpiceChannel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceChannel {
@@ -920,7 +920,7 @@ impl rt::From<SpiceChannel> for super::SpiceBasicInfo {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SpiceQueryMouseMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SpiceQueryMouseMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpiceQueryMouseMode {
@@ -987,7 +987,7 @@ impl rt::Definition for SpiceQueryMouseMode {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SpiceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceInfo {
@@ -1111,7 +1111,7 @@ impl rt::Definition for SpiceInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-spice)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySpice {}
@@ -1154,7 +1154,7 @@ impl rt::Command for QuerySpice {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SPICE_CONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceConnected {
@@ -1205,7 +1205,7 @@ impl rt::Event for SpiceConnected {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SPICE_INITIALIZED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceInitialized {
@@ -1256,7 +1256,7 @@ impl rt::Event for SpiceInitialized {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SPICE_DISCONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceDisconnected {
@@ -1307,7 +1307,7 @@ impl rt::Event for SpiceDisconnected {
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SPICE_MIGRATE_COMPLETED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SpiceMigrateCompleted {}
@@ -1349,7 +1349,7 @@ impl rt::Event for SpiceMigrateCompleted {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncBasicInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
@@ -1412,7 +1412,7 @@ impl rt::Definition for VncBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncServerInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncServerInfo {
@@ -1498,7 +1498,7 @@ impl rt::From<VncServerInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncClientInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncClientInfo {
@@ -1595,7 +1595,7 @@ impl rt::From<VncClientInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncInfo {
@@ -1696,7 +1696,7 @@ impl rt::Definition for VncInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncPrimaryAuth)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncPrimaryAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncPrimaryAuth {
@@ -1781,7 +1781,7 @@ impl rt::Definition for VncPrimaryAuth {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncVencryptSubAuth)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncVencryptSubAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncVencryptSubAuth {
@@ -1866,7 +1866,7 @@ impl rt::Definition for VncVencryptSubAuth {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncServerInfo2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
@@ -1957,7 +1957,7 @@ impl rt::From<VncServerInfo2> for super::VncBasicInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VncInfo2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncInfo2 {
@@ -2042,7 +2042,7 @@ impl rt::Definition for VncInfo2 {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-vnc)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVnc {}
@@ -2085,7 +2085,7 @@ impl rt::Command for QueryVnc {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-vnc-servers)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVncServers {}
@@ -2128,7 +2128,7 @@ impl rt::Command for QueryVncServers {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=change-vnc-password)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChangeVncPassword {
@@ -2177,7 +2177,7 @@ impl rt::Command for ChangeVncPassword {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VNC_CONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncConnected {
@@ -2228,7 +2228,7 @@ impl rt::Event for VncConnected {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VNC_INITIALIZED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncInitialized {
@@ -2279,7 +2279,7 @@ impl rt::Event for VncInitialized {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VNC_DISCONNECTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncDisconnected {
@@ -2328,7 +2328,7 @@ impl rt::Event for VncDisconnected {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MouseInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MouseInfo {
@@ -2389,7 +2389,7 @@ impl rt::Definition for MouseInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-mice)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMice {}
@@ -2430,7 +2430,7 @@ impl rt::Command for QueryMice {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QKeyCode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.QKeyCode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QKeyCode {
@@ -2972,7 +2972,7 @@ impl rt::Definition for QKeyCode {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=KeyValueKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.KeyValueKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyValueKind {
@@ -3034,7 +3034,7 @@ impl rt::Definition for KeyValueKind {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=IntWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct IntWrapper {
@@ -3076,7 +3076,7 @@ impl rt::Definition for IntWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QKeyCodeWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QKeyCodeWrapper {
@@ -3118,7 +3118,7 @@ impl rt::Definition for QKeyCodeWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=KeyValue)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct KeyValue {
@@ -3209,7 +3209,7 @@ impl rt::Definition for KeyValue {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=send-key)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SendKey {
@@ -3266,7 +3266,7 @@ impl rt::Command for SendKey {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputButton)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputButton)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputButton {
@@ -3352,7 +3352,7 @@ impl rt::Definition for InputButton {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputAxis)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputAxis)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputAxis {
@@ -3414,7 +3414,7 @@ impl rt::Definition for InputAxis {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputMultiTouchType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputMultiTouchType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputMultiTouchType {
@@ -3485,7 +3485,7 @@ impl rt::Definition for InputMultiTouchType {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputKeyEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputKeyEvent {
@@ -3530,7 +3530,7 @@ impl rt::Definition for InputKeyEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputBtnEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputBtnEvent {
@@ -3575,7 +3575,7 @@ impl rt::Definition for InputBtnEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputMoveEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMoveEvent {
@@ -3620,7 +3620,7 @@ impl rt::Definition for InputMoveEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputMultiTouchEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMultiTouchEvent {
@@ -3686,7 +3686,7 @@ impl rt::Definition for InputMultiTouchEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputEventKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputEventKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputEventKind {
@@ -3757,7 +3757,7 @@ impl rt::Definition for InputEventKind {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputKeyEventWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputKeyEventWrapper {
@@ -3799,7 +3799,7 @@ impl rt::Definition for InputKeyEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputBtnEventWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputBtnEventWrapper {
@@ -3841,7 +3841,7 @@ impl rt::Definition for InputBtnEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputMoveEventWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMoveEventWrapper {
@@ -3883,7 +3883,7 @@ impl rt::Definition for InputMoveEventWrapper {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputMultiTouchEventWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMultiTouchEventWrapper {
@@ -3925,7 +3925,7 @@ impl rt::Definition for InputMultiTouchEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=InputEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputEvent {
@@ -4034,7 +4034,7 @@ impl rt::Definition for InputEvent {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=input-send-event)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputSendEvent {
@@ -4105,7 +4105,7 @@ impl rt::Command for InputSendEvent {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayGTK)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayGTK {
@@ -4189,7 +4189,7 @@ impl rt::Definition for DisplayGTK {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayEGLHeadless)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayEGLHeadless {
@@ -4238,7 +4238,7 @@ impl rt::Definition for DisplayEGLHeadless {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayDBus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayDBus {
@@ -4322,7 +4322,7 @@ impl rt::Definition for DisplayDBus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayGLMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayGLMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayGLMode {
@@ -4390,7 +4390,7 @@ impl rt::Definition for DisplayGLMode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayCurses)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayCurses {
@@ -4439,7 +4439,7 @@ impl rt::Definition for DisplayCurses {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayCocoa)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayCocoa {
@@ -4534,7 +4534,7 @@ impl rt::Definition for DisplayCocoa {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=HotKeyMod)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.HotKeyMod)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotKeyMod {
@@ -4599,7 +4599,7 @@ impl rt::Definition for HotKeyMod {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplaySDL)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplaySDL {
@@ -4648,7 +4648,7 @@ impl rt::Definition for DisplaySDL {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayType {
@@ -4738,7 +4738,7 @@ impl rt::Definition for DisplayType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayOptions {
@@ -4942,7 +4942,7 @@ impl rt::Definition for DisplayOptions {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-display-options)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDisplayOptions {}
@@ -4983,7 +4983,7 @@ impl rt::Command for QueryDisplayOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayReloadType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayReloadType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayReloadType {
@@ -5042,7 +5042,7 @@ impl rt::Definition for DisplayReloadType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayReloadOptionsVNC)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayReloadOptionsVNC {
@@ -5091,7 +5091,7 @@ impl rt::Definition for DisplayReloadOptionsVNC {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayReloadOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayReloadOptions {
@@ -5182,7 +5182,7 @@ impl rt::Definition for DisplayReloadOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=display-reload)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayReload(pub super::DisplayReloadOptions);
 #[allow(deprecated)]
@@ -5230,7 +5230,7 @@ impl rt::Command for DisplayReload {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayUpdateType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayUpdateType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayUpdateType {
@@ -5289,7 +5289,7 @@ impl rt::Definition for DisplayUpdateType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayUpdateOptionsVNC)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptionsVNC {
@@ -5338,7 +5338,7 @@ impl rt::Definition for DisplayUpdateOptionsVNC {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DisplayUpdateOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptions {
@@ -5429,7 +5429,7 @@ impl rt::Definition for DisplayUpdateOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=display-update)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayUpdate(pub super::DisplayUpdateOptions);
 #[allow(deprecated)]
@@ -5477,7 +5477,7 @@ impl rt::Command for DisplayUpdate {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=client_migrate_info)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ClientMigrateInfo {

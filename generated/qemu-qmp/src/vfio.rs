@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QapiVfioMigrationState)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-vfio.QapiVfioMigrationState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiVfioMigrationState {
@@ -82,7 +82,7 @@ impl rt::Definition for QapiVfioMigrationState {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VFIO_MIGRATION)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VfioMigration {

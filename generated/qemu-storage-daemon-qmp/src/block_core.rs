@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SnapshotInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
@@ -92,7 +92,7 @@ impl rt::Definition for SnapshotInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificQCow2EncryptionBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2EncryptionBase {
@@ -134,7 +134,7 @@ impl rt::Definition for ImageInfoSpecificQCow2EncryptionBase {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificQCow2Encryption)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Encryption {
@@ -237,7 +237,7 @@ for super::ImageInfoSpecificQCow2EncryptionBase {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificQCow2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
@@ -373,7 +373,7 @@ impl rt::Definition for ImageInfoSpecificQCow2 {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificVmdk)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
@@ -434,7 +434,7 @@ impl rt::Definition for ImageInfoSpecificVmdk {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VmdkExtentInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
@@ -512,7 +512,7 @@ impl rt::Definition for VmdkExtentInfo {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificRbd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
@@ -566,7 +566,7 @@ impl rt::Definition for ImageInfoSpecificRbd {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificFile)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
@@ -615,7 +615,7 @@ impl rt::Definition for ImageInfoSpecificFile {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ImageInfoSpecificKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageInfoSpecificKind {
@@ -686,7 +686,7 @@ impl rt::Definition for ImageInfoSpecificKind {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificQCow2Wrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
@@ -728,7 +728,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificVmdkWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
@@ -770,7 +770,7 @@ impl rt::Definition for ImageInfoSpecificVmdkWrapper {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificLUKSWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
@@ -812,7 +812,7 @@ impl rt::Definition for ImageInfoSpecificLUKSWrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificRbdWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
@@ -854,7 +854,7 @@ impl rt::Definition for ImageInfoSpecificRbdWrapper {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecificFileWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
@@ -896,7 +896,7 @@ impl rt::Definition for ImageInfoSpecificFileWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfoSpecific)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecific {
@@ -1027,7 +1027,7 @@ impl rt::Definition for ImageInfoSpecific {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockNodeInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockNodeInfo {
@@ -1199,7 +1199,7 @@ impl rt::Definition for BlockNodeInfo {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfo {
@@ -1403,7 +1403,7 @@ impl rt::From<ImageInfo> for super::BlockNodeInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockChildInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockChildInfo {
@@ -1448,7 +1448,7 @@ impl rt::Definition for BlockChildInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockGraphInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockGraphInfo {
@@ -1646,7 +1646,7 @@ impl rt::From<BlockGraphInfo> for super::BlockNodeInfo {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ImageCheck)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageCheck {
@@ -1801,7 +1801,7 @@ impl rt::Definition for ImageCheck {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MapEntry)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MapEntry {
@@ -1899,7 +1899,7 @@ impl rt::Definition for MapEntry {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCacheInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
@@ -1951,7 +1951,7 @@ impl rt::Definition for BlockdevCacheInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDeviceInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
@@ -2255,7 +2255,7 @@ impl rt::Definition for BlockDeviceInfo {
 }
 /// **Since:** 1.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDeviceIoStatus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockDeviceIoStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockDeviceIoStatus {
@@ -2320,7 +2320,7 @@ impl rt::Definition for BlockDeviceIoStatus {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
@@ -2408,7 +2408,7 @@ impl rt::Definition for BlockDirtyInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2BitmapInfoFlags)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2BitmapInfoFlags)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2BitmapInfoFlags {
@@ -2470,7 +2470,7 @@ impl rt::Definition for Qcow2BitmapInfoFlags {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2BitmapInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
@@ -2526,7 +2526,7 @@ impl rt::Definition for Qcow2BitmapInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockLatencyHistogramInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
@@ -2571,7 +2571,7 @@ impl rt::Definition for BlockLatencyHistogramInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockInfo {
@@ -2676,7 +2676,7 @@ impl rt::Definition for BlockInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockMeasureInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockMeasureInfo {
@@ -2735,7 +2735,7 @@ impl rt::Definition for BlockMeasureInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-block)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlock {}
@@ -2777,7 +2777,7 @@ impl rt::Command for QueryBlock {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDeviceTimedStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
@@ -2903,7 +2903,7 @@ impl rt::Definition for BlockDeviceTimedStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDeviceStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
@@ -3193,7 +3193,7 @@ impl rt::Definition for BlockDeviceStats {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockStatsSpecificFile)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
@@ -3249,7 +3249,7 @@ impl rt::Definition for BlockStatsSpecificFile {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockStatsSpecificNvme)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
@@ -3305,7 +3305,7 @@ impl rt::Definition for BlockStatsSpecificNvme {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockStatsSpecific)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecific {
@@ -3605,7 +3605,7 @@ impl rt::Definition for BlockStatsSpecific {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockStats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStats {
@@ -3715,7 +3715,7 @@ impl rt::Definition for BlockStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-blockstats)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockstats {
@@ -3770,7 +3770,7 @@ impl rt::Command for QueryBlockstats {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOnError)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevOnError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevOnError {
@@ -3841,7 +3841,7 @@ impl rt::Definition for BlockdevOnError {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MirrorSyncMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorSyncMode {
@@ -3912,7 +3912,7 @@ impl rt::Definition for MirrorSyncMode {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BitmapSyncMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BitmapSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BitmapSyncMode {
@@ -3977,7 +3977,7 @@ impl rt::Definition for BitmapSyncMode {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=MirrorCopyMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorCopyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorCopyMode {
@@ -4039,7 +4039,7 @@ impl rt::Definition for MirrorCopyMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockJobInfoMirror)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobInfoMirror {
@@ -4081,7 +4081,7 @@ impl rt::Definition for BlockJobInfoMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockJobInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobInfo {
@@ -4273,7 +4273,7 @@ impl rt::Definition for BlockJobInfo {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-block-jobs)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockJobs {}
@@ -4315,7 +4315,7 @@ impl rt::Command for QueryBlockJobs {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block_resize)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockResize {
@@ -4387,7 +4387,7 @@ impl rt::Command for BlockResize {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NewImageMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NewImageMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NewImageMode {
@@ -4447,7 +4447,7 @@ impl rt::Definition for NewImageMode {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshotSync)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSync {
@@ -4546,7 +4546,7 @@ impl rt::Definition for BlockdevSnapshotSync {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshot)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshot {
@@ -4597,7 +4597,7 @@ impl rt::Definition for BlockdevSnapshot {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BackupPerf)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupPerf {
@@ -4681,7 +4681,7 @@ impl rt::Definition for BackupPerf {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BackupCommon)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BackupCommon {
@@ -4862,7 +4862,7 @@ impl rt::Definition for BackupCommon {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DriveBackup)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveBackup {
@@ -5095,7 +5095,7 @@ impl rt::From<DriveBackup> for super::BackupCommon {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevBackup)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevBackup {
@@ -5306,7 +5306,7 @@ impl rt::From<BlockdevBackup> for super::BackupCommon {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-snapshot-sync)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotSyncCommand(pub super::BlockdevSnapshotSync);
 #[allow(deprecated)]
@@ -5359,7 +5359,7 @@ impl rt::Command for BlockdevSnapshotSyncCommand {
 ///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-snapshot)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotCommand(pub super::BlockdevSnapshot);
 #[allow(deprecated)]
@@ -5408,7 +5408,7 @@ impl rt::Command for BlockdevSnapshotCommand {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=change-backing-file)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChangeBackingFile {
@@ -5470,7 +5470,7 @@ impl rt::Command for ChangeBackingFile {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-commit)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockCommit {
@@ -5660,7 +5660,7 @@ impl rt::Command for BlockCommit {
 ///
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=drive-backup)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-backup)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveBackupCommand(pub super::DriveBackup);
@@ -5711,7 +5711,7 @@ impl rt::Command for DriveBackupCommand {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-backup)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevBackupCommand(pub super::BlockdevBackup);
 #[allow(deprecated)]
@@ -5760,7 +5760,7 @@ impl rt::Command for BlockdevBackupCommand {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-named-block-nodes)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryNamedBlockNodes {
@@ -5815,7 +5815,7 @@ impl rt::Command for QueryNamedBlockNodes {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=XDbgBlockGraphNodeType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.XDbgBlockGraphNodeType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum XDbgBlockGraphNodeType {
@@ -5880,7 +5880,7 @@ impl rt::Definition for XDbgBlockGraphNodeType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=XDbgBlockGraphNode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
@@ -5936,7 +5936,7 @@ impl rt::Definition for XDbgBlockGraphNode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockPermission)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockPermission)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockPermission {
@@ -6004,7 +6004,7 @@ impl rt::Definition for BlockPermission {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=XDbgBlockGraphEdge)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
@@ -6070,7 +6070,7 @@ impl rt::Definition for XDbgBlockGraphEdge {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=XDbgBlockGraph)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
@@ -6122,7 +6122,7 @@ impl rt::Definition for XDbgBlockGraph {
 ///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-debug-query-block-graph)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XDebugQueryBlockGraph {}
@@ -6165,7 +6165,7 @@ impl rt::Command for XDebugQueryBlockGraph {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=drive-mirror)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveMirrorCommand(pub super::DriveMirror);
 #[allow(deprecated)]
@@ -6214,7 +6214,7 @@ impl rt::Command for DriveMirrorCommand {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DriveMirror)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveMirror {
@@ -6424,7 +6424,7 @@ impl rt::Definition for DriveMirror {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmap)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmap {
@@ -6475,7 +6475,7 @@ impl rt::Definition for BlockDirtyBitmap {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapAdd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAdd {
@@ -6559,7 +6559,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapOrStr)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockDirtyBitmapOrStr {
@@ -6605,7 +6605,7 @@ impl rt::Definition for BlockDirtyBitmapOrStr {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapMerge)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMerge {
@@ -6661,7 +6661,7 @@ impl rt::Definition for BlockDirtyBitmapMerge {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapAddCommand(pub super::BlockDirtyBitmapAdd);
 #[allow(deprecated)]
@@ -6710,7 +6710,7 @@ impl rt::Command for BlockDirtyBitmapAddCommand {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-remove)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapRemove(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6759,7 +6759,7 @@ impl rt::Command for BlockDirtyBitmapRemove {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-clear)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapClear(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6808,7 +6808,7 @@ impl rt::Command for BlockDirtyBitmapClear {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-enable)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapEnable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6857,7 +6857,7 @@ impl rt::Command for BlockDirtyBitmapEnable {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-disable)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapDisable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6906,7 +6906,7 @@ impl rt::Command for BlockDirtyBitmapDisable {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-dirty-bitmap-merge)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapMergeCommand(pub super::BlockDirtyBitmapMerge);
 #[allow(deprecated)]
@@ -6955,7 +6955,7 @@ impl rt::Command for BlockDirtyBitmapMergeCommand {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockDirtyBitmapSha256)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
@@ -7001,7 +7001,7 @@ impl rt::Definition for BlockDirtyBitmapSha256 {
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-debug-block-dirty-bitmap-sha256)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-block-dirty-bitmap-sha256)
 #[derive(Clone, Debug, PartialEq)]
 pub struct XDebugBlockDirtyBitmapSha256(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -7051,7 +7051,7 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-mirror)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevMirror {
@@ -7234,7 +7234,7 @@ impl rt::Command for BlockdevMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockIOThrottle)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockIOThrottle {
@@ -7483,7 +7483,7 @@ impl rt::Definition for BlockIOThrottle {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ThrottleLimits)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThrottleLimits {
@@ -7732,7 +7732,7 @@ impl rt::Definition for ThrottleLimits {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ThrottleGroupProperties)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThrottleGroupProperties {
@@ -8011,7 +8011,7 @@ impl rt::Definition for ThrottleGroupProperties {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-stream)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStream {
@@ -8182,7 +8182,7 @@ impl rt::Command for BlockStream {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-set-speed)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobSetSpeed {
@@ -8236,7 +8236,7 @@ impl rt::Command for BlockJobSetSpeed {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-cancel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobCancel {
@@ -8297,7 +8297,7 @@ impl rt::Command for BlockJobCancel {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-pause)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobPause {
@@ -8345,7 +8345,7 @@ impl rt::Command for BlockJobPause {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-resume)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobResume {
@@ -8393,7 +8393,7 @@ impl rt::Command for BlockJobResume {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-complete)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobComplete {
@@ -8441,7 +8441,7 @@ impl rt::Command for BlockJobComplete {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-dismiss)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobDismiss {
@@ -8489,7 +8489,7 @@ impl rt::Command for BlockJobDismiss {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-finalize)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobFinalize {
@@ -8537,7 +8537,7 @@ impl rt::Command for BlockJobFinalize {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockJobChangeOptionsMirror)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptionsMirror {
@@ -8579,7 +8579,7 @@ impl rt::Definition for BlockJobChangeOptionsMirror {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockJobChangeOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptions {
@@ -8708,7 +8708,7 @@ impl rt::Definition for BlockJobChangeOptions {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-job-change)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockJobChange(pub super::BlockJobChangeOptions);
 #[allow(deprecated)]
@@ -8756,7 +8756,7 @@ impl rt::Command for BlockJobChange {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevDiscardOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDiscardOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDiscardOptions {
@@ -8818,7 +8818,7 @@ impl rt::Definition for BlockdevDiscardOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevDetectZeroesOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDetectZeroesOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDetectZeroesOptions {
@@ -8883,7 +8883,7 @@ impl rt::Definition for BlockdevDetectZeroesOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevAioOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevAioOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevAioOptions {
@@ -8949,7 +8949,7 @@ impl rt::Definition for BlockdevAioOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCacheOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevCacheOptions {
@@ -9011,7 +9011,7 @@ impl rt::Definition for BlockdevCacheOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevDriver)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDriver {
@@ -9222,7 +9222,7 @@ impl rt::Definition for BlockdevDriver {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsFile)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsFile {
@@ -9334,7 +9334,7 @@ impl rt::Definition for BlockdevOptionsFile {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsNull)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNull {
@@ -9407,7 +9407,7 @@ impl rt::Definition for BlockdevOptionsNull {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsNVMe)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNVMe {
@@ -9455,7 +9455,7 @@ impl rt::Definition for BlockdevOptionsNVMe {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsVVFAT)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVVFAT {
@@ -9543,7 +9543,7 @@ impl rt::Definition for BlockdevOptionsVVFAT {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsGenericFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericFormat {
@@ -9585,7 +9585,7 @@ impl rt::Definition for BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsLUKS {
@@ -9658,7 +9658,7 @@ impl rt::From<BlockdevOptionsLUKS> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsGenericCOWFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericCOWFormat {
@@ -9717,7 +9717,7 @@ impl rt::From<BlockdevOptionsGenericCOWFormat> for super::BlockdevOptionsGeneric
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2OverlapCheckMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2OverlapCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2OverlapCheckMode {
@@ -9785,7 +9785,7 @@ impl rt::Definition for Qcow2OverlapCheckMode {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2OverlapCheckFlags)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Qcow2OverlapCheckFlags {
@@ -9935,7 +9935,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2OverlapChecks)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Qcow2OverlapChecks {
@@ -9981,7 +9981,7 @@ impl rt::Definition for Qcow2OverlapChecks {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevQcowEncryptionFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcowEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcowEncryptionFormat {
@@ -10040,7 +10040,7 @@ impl rt::Definition for BlockdevQcowEncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevQcowEncryption)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevQcowEncryption {
@@ -10131,7 +10131,7 @@ impl rt::Definition for BlockdevQcowEncryption {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsQcow)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow {
@@ -10207,7 +10207,7 @@ impl rt::From<BlockdevOptionsQcow> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevQcow2EncryptionFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2EncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2EncryptionFormat {
@@ -10269,7 +10269,7 @@ impl rt::Definition for BlockdevQcow2EncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevQcow2Encryption)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevQcow2Encryption {
@@ -10370,7 +10370,7 @@ impl rt::Definition for BlockdevQcow2Encryption {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsPreallocate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsPreallocate {
@@ -10443,7 +10443,7 @@ impl rt::From<BlockdevOptionsPreallocate> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsQcow2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow2 {
@@ -10651,7 +10651,7 @@ impl rt::From<BlockdevOptionsQcow2> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SshHostKeyCheckMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckMode {
@@ -10716,7 +10716,7 @@ impl rt::Definition for SshHostKeyCheckMode {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SshHostKeyCheckHashType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckHashType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckHashType {
@@ -10781,7 +10781,7 @@ impl rt::Definition for SshHostKeyCheckHashType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SshHostKeyHash)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SshHostKeyHash {
@@ -10829,7 +10829,7 @@ impl rt::Definition for SshHostKeyHash {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SshHostKeyCheck)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SshHostKeyCheck {
@@ -10928,7 +10928,7 @@ impl rt::Definition for SshHostKeyCheck {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsSsh)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsSsh {
@@ -11001,7 +11001,7 @@ impl rt::Definition for BlockdevOptionsSsh {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlkdebugEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugEvent)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugEvent {
@@ -11201,7 +11201,7 @@ impl rt::Definition for BlkdebugEvent {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlkdebugIOType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugIOType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugIOType {
@@ -11275,7 +11275,7 @@ impl rt::Definition for BlkdebugIOType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlkdebugInjectErrorOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlkdebugInjectErrorOptions {
@@ -11385,7 +11385,7 @@ impl rt::Definition for BlkdebugInjectErrorOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlkdebugSetStateOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlkdebugSetStateOptions {
@@ -11444,7 +11444,7 @@ impl rt::Definition for BlkdebugSetStateOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsBlkdebug)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkdebug {
@@ -11621,7 +11621,7 @@ impl rt::Definition for BlockdevOptionsBlkdebug {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsBlklogwrites)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlklogwrites {
@@ -11706,7 +11706,7 @@ impl rt::Definition for BlockdevOptionsBlklogwrites {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsBlkverify)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkverify {
@@ -11751,7 +11751,7 @@ impl rt::Definition for BlockdevOptionsBlkverify {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsBlkreplay)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkreplay {
@@ -11793,7 +11793,7 @@ impl rt::Definition for BlockdevOptionsBlkreplay {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QuorumReadPattern)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumReadPattern)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumReadPattern {
@@ -11855,7 +11855,7 @@ impl rt::Definition for QuorumReadPattern {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsQuorum)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQuorum {
@@ -11936,7 +11936,7 @@ impl rt::Definition for BlockdevOptionsQuorum {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsGluster)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGluster {
@@ -12016,7 +12016,7 @@ impl rt::Definition for BlockdevOptionsGluster {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsIoUring)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIoUring {
@@ -12060,7 +12060,7 @@ impl rt::Definition for BlockdevOptionsIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsNvmeIoUring)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNvmeIoUring {
@@ -12104,7 +12104,7 @@ impl rt::Definition for BlockdevOptionsNvmeIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsVirtioBlkVfioPci)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVfioPci {
@@ -12148,7 +12148,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsVirtioBlkVhostUser)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostUser {
@@ -12196,7 +12196,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsVirtioBlkVhostVdpa)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostVdpa {
@@ -12238,7 +12238,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostVdpa {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=IscsiTransport)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiTransport {
@@ -12300,7 +12300,7 @@ impl rt::Definition for IscsiTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=IscsiHeaderDigest)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiHeaderDigest)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiHeaderDigest {
@@ -12368,7 +12368,7 @@ impl rt::Definition for IscsiHeaderDigest {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsIscsi)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIscsi {
@@ -12490,7 +12490,7 @@ impl rt::Definition for BlockdevOptionsIscsi {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdAuthMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdAuthMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdAuthMode {
@@ -12552,7 +12552,7 @@ impl rt::Definition for RbdAuthMode {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdImageEncryptionFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdImageEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdImageEncryptionFormat {
@@ -12617,7 +12617,7 @@ impl rt::Definition for RbdImageEncryptionFormat {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionOptionsLUKSBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSBase {
@@ -12661,7 +12661,7 @@ impl rt::Definition for RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionCreateOptionsLUKSBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKSBase {
@@ -12726,7 +12726,7 @@ for super::RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS {
@@ -12779,7 +12779,7 @@ impl rt::From<RbdEncryptionOptionsLUKS> for super::RbdEncryptionOptionsLUKSBase 
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionOptionsLUKS2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS2 {
@@ -12832,7 +12832,7 @@ impl rt::From<RbdEncryptionOptionsLUKS2> for super::RbdEncryptionOptionsLUKSBase
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionOptionsLUKSAny)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSAny {
@@ -12885,7 +12885,7 @@ impl rt::From<RbdEncryptionOptionsLUKSAny> for super::RbdEncryptionOptionsLUKSBa
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionCreateOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS {
@@ -12951,7 +12951,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionCreateOptionsLUKS2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS2 {
@@ -13017,7 +13017,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptions {
@@ -13138,7 +13138,7 @@ impl rt::Definition for RbdEncryptionOptions {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=RbdEncryptionCreateOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptions {
@@ -13243,7 +13243,7 @@ impl rt::Definition for RbdEncryptionCreateOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsRbd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRbd {
@@ -13387,7 +13387,7 @@ impl rt::Definition for BlockdevOptionsRbd {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ReplicationMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ReplicationMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplicationMode {
@@ -13451,7 +13451,7 @@ impl rt::Definition for ReplicationMode {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsReplication)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsReplication {
@@ -13517,7 +13517,7 @@ impl rt::From<BlockdevOptionsReplication> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NFSTransport)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NFSTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NFSTransport {
@@ -13576,7 +13576,7 @@ impl rt::Definition for NFSTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=NFSServer)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NFSServer {
@@ -13621,7 +13621,7 @@ impl rt::Definition for NFSServer {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsNfs)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNfs {
@@ -13735,7 +13735,7 @@ impl rt::Definition for BlockdevOptionsNfs {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCurlBase)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlBase {
@@ -13848,7 +13848,7 @@ impl rt::Definition for BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCurlHttp)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttp {
@@ -13998,7 +13998,7 @@ impl rt::From<BlockdevOptionsCurlHttp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCurlHttps)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttps {
@@ -14159,7 +14159,7 @@ impl rt::From<BlockdevOptionsCurlHttps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCurlFtp)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtp {
@@ -14287,7 +14287,7 @@ impl rt::From<BlockdevOptionsCurlFtp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCurlFtps)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtps {
@@ -14426,7 +14426,7 @@ impl rt::From<BlockdevOptionsCurlFtps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsNbd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNbd {
@@ -14537,7 +14537,7 @@ impl rt::Definition for BlockdevOptionsNbd {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsRaw)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRaw {
@@ -14610,7 +14610,7 @@ impl rt::From<BlockdevOptionsRaw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsThrottle)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsThrottle {
@@ -14661,7 +14661,7 @@ impl rt::Definition for BlockdevOptionsThrottle {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCor)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCor {
@@ -14720,7 +14720,7 @@ impl rt::From<BlockdevOptionsCor> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=OnCbwError)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.OnCbwError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnCbwError {
@@ -14782,7 +14782,7 @@ impl rt::Definition for OnCbwError {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptionsCbw)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCbw {
@@ -14881,7 +14881,7 @@ impl rt::From<BlockdevOptionsCbw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptions {
@@ -15523,7 +15523,7 @@ impl rt::Definition for BlockdevOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevRef)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockdevRef {
@@ -15571,7 +15571,7 @@ impl rt::Definition for BlockdevRef {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevRefOrNull)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockdevRefOrNull {
@@ -15625,7 +15625,7 @@ impl rt::Definition for BlockdevRefOrNull {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevAdd(pub super::BlockdevOptions);
 #[allow(deprecated)]
@@ -15674,7 +15674,7 @@ impl rt::Command for BlockdevAdd {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-reopen)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevReopen {
@@ -15722,7 +15722,7 @@ impl rt::Command for BlockdevReopen {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-del)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevDel {
@@ -15772,7 +15772,7 @@ impl rt::Command for BlockdevDel {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsFile)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsFile {
@@ -15853,7 +15853,7 @@ impl rt::Definition for BlockdevCreateOptionsFile {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsGluster)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsGluster {
@@ -15912,7 +15912,7 @@ impl rt::Definition for BlockdevCreateOptionsGluster {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsLUKS {
@@ -16081,7 +16081,7 @@ impl rt::From<BlockdevCreateOptionsLUKS> for super::QCryptoBlockCreateOptionsLUK
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsNfs)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsNfs {
@@ -16126,7 +16126,7 @@ impl rt::Definition for BlockdevCreateOptionsNfs {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsParallels)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsParallels {
@@ -16185,7 +16185,7 @@ impl rt::Definition for BlockdevCreateOptionsParallels {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsQcow)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow {
@@ -16255,7 +16255,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevQcow2Version)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2Version)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2Version {
@@ -16317,7 +16317,7 @@ impl rt::Definition for BlockdevQcow2Version {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=Qcow2CompressionType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2CompressionType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2CompressionType {
@@ -16380,7 +16380,7 @@ impl rt::Definition for Qcow2CompressionType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsQcow2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow2 {
@@ -16560,7 +16560,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow2 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsQed)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQed {
@@ -16652,7 +16652,7 @@ impl rt::Definition for BlockdevCreateOptionsQed {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsRbd)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsRbd {
@@ -16722,7 +16722,7 @@ impl rt::Definition for BlockdevCreateOptionsRbd {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevVmdkSubformat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkSubformat {
@@ -16793,7 +16793,7 @@ impl rt::Definition for BlockdevVmdkSubformat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevVmdkAdapterType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkAdapterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkAdapterType {
@@ -16861,7 +16861,7 @@ impl rt::Definition for BlockdevVmdkAdapterType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsVmdk)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVmdk {
@@ -16986,7 +16986,7 @@ impl rt::Definition for BlockdevCreateOptionsVmdk {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsSsh)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsSsh {
@@ -17031,7 +17031,7 @@ impl rt::Definition for BlockdevCreateOptionsSsh {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsVdi)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVdi {
@@ -17090,7 +17090,7 @@ impl rt::Definition for BlockdevCreateOptionsVdi {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevVhdxSubformat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVhdxSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVhdxSubformat {
@@ -17152,7 +17152,7 @@ impl rt::Definition for BlockdevVhdxSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsVhdx)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVhdx {
@@ -17244,7 +17244,7 @@ impl rt::Definition for BlockdevCreateOptionsVhdx {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevVpcSubformat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVpcSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVpcSubformat {
@@ -17306,7 +17306,7 @@ impl rt::Definition for BlockdevVpcSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptionsVpc)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVpc {
@@ -17376,7 +17376,7 @@ impl rt::Definition for BlockdevCreateOptionsVpc {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevCreateOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptions {
@@ -17744,7 +17744,7 @@ impl rt::Definition for BlockdevCreateOptions {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-create)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreate {
@@ -17801,7 +17801,7 @@ impl rt::Command for BlockdevCreate {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevAmendOptionsLUKS)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsLUKS {
@@ -17914,7 +17914,7 @@ impl rt::From<BlockdevAmendOptionsLUKS> for super::QCryptoBlockAmendOptionsLUKS 
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevAmendOptionsQcow2)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsQcow2 {
@@ -17963,7 +17963,7 @@ impl rt::Definition for BlockdevAmendOptionsQcow2 {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevAmendOptions)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptions {
@@ -18261,7 +18261,7 @@ impl rt::Definition for BlockdevAmendOptions {
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-blockdev-amend)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevAmend {
@@ -18335,7 +18335,7 @@ impl rt::Command for XBlockdevAmend {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockErrorAction)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockErrorAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockErrorAction {
@@ -18400,7 +18400,7 @@ impl rt::Definition for BlockErrorAction {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_IMAGE_CORRUPTED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockImageCorrupted {
@@ -18493,7 +18493,7 @@ impl rt::Event for BlockImageCorrupted {
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_IO_ERROR)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockIoError {
@@ -18585,7 +18585,7 @@ impl rt::Event for BlockIoError {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_JOB_COMPLETED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobCompleted {
@@ -18666,7 +18666,7 @@ impl rt::Event for BlockJobCompleted {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_JOB_CANCELLED)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobCancelled {
@@ -18736,7 +18736,7 @@ impl rt::Event for BlockJobCancelled {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_JOB_ERROR)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobError {
@@ -18796,7 +18796,7 @@ impl rt::Event for BlockJobError {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_JOB_READY)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobReady {
@@ -18866,7 +18866,7 @@ impl rt::Event for BlockJobReady {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_JOB_PENDING)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobPending {
@@ -18915,7 +18915,7 @@ impl rt::Event for BlockJobPending {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=PreallocMode)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.PreallocMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PreallocMode {
@@ -18983,7 +18983,7 @@ impl rt::Definition for PreallocMode {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BLOCK_WRITE_THRESHOLD)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockWriteThreshold {
@@ -19043,7 +19043,7 @@ impl rt::Event for BlockWriteThreshold {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=block-set-write-threshold)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockSetWriteThreshold {
@@ -19101,7 +19101,7 @@ impl rt::Command for BlockSetWriteThreshold {
 ///
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-blockdev-change)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevChange {
@@ -19178,7 +19178,7 @@ impl rt::Command for XBlockdevChange {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=x-blockdev-set-iothread)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevSetIothread {
@@ -19247,7 +19247,7 @@ impl rt::Command for XBlockdevSetIothread {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QuorumOpType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumOpType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumOpType {
@@ -19312,7 +19312,7 @@ impl rt::Definition for QuorumOpType {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QUORUM_FAILURE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QuorumFailure {
@@ -19372,7 +19372,7 @@ impl rt::Event for QuorumFailure {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=QUORUM_REPORT_BAD)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QuorumReportBad {
@@ -19448,7 +19448,7 @@ impl rt::Event for QuorumReportBad {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=BlockdevSnapshotInternal)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternal {
@@ -19499,7 +19499,7 @@ impl rt::Definition for BlockdevSnapshotInternal {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-snapshot-internal-sync)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotInternalSync(pub super::BlockdevSnapshotInternal);
 #[allow(deprecated)]
@@ -19548,7 +19548,7 @@ impl rt::Command for BlockdevSnapshotInternalSync {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=blockdev-snapshot-delete-internal-sync)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotDeleteInternalSync {
@@ -19620,7 +19620,7 @@ impl rt::Command for BlockdevSnapshotDeleteInternalSync {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DummyBlockCoreForceArrays)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DummyBlockCoreForceArrays {

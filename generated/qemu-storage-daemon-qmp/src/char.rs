@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevInfo {
@@ -61,7 +61,7 @@ impl rt::Definition for ChardevInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-chardev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryChardev {}
@@ -103,7 +103,7 @@ impl rt::Command for QueryChardev {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevBackendInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackendInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
@@ -145,7 +145,7 @@ impl rt::Definition for ChardevBackendInfo {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-chardev-backends)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev-backends)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryChardevBackends {}
@@ -186,7 +186,7 @@ impl rt::Command for QueryChardevBackends {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=DataFormat)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.DataFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataFormat {
@@ -248,7 +248,7 @@ impl rt::Definition for DataFormat {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ringbuf-write)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-write)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RingbufWrite {
@@ -315,7 +315,7 @@ impl rt::Command for RingbufWrite {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ringbuf-read)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-read)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RingbufRead {
@@ -379,7 +379,7 @@ impl rt::Command for RingbufRead {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevCommon)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommon)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevCommon {
@@ -441,7 +441,7 @@ impl rt::Definition for ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevFile)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevFile {
@@ -539,7 +539,7 @@ impl rt::From<ChardevFile> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevHostdev)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevHostdev {
@@ -615,7 +615,7 @@ impl rt::From<ChardevHostdev> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSocket)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocket)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSocket {
@@ -803,7 +803,7 @@ impl rt::From<ChardevSocket> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevUdp)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevUdp {
@@ -890,7 +890,7 @@ impl rt::From<ChardevUdp> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevMux)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMux)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevMux {
@@ -966,7 +966,7 @@ impl rt::From<ChardevMux> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevStdio)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdio)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevStdio {
@@ -1051,7 +1051,7 @@ impl rt::From<ChardevStdio> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSpiceChannel)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannel {
@@ -1129,7 +1129,7 @@ impl rt::From<ChardevSpiceChannel> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSpicePort)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePort)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpicePort {
@@ -1207,7 +1207,7 @@ impl rt::From<ChardevSpicePort> for super::ChardevCommon {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevDBus)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevDBus {
@@ -1283,7 +1283,7 @@ impl rt::From<ChardevDBus> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevVC)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevVC {
@@ -1399,7 +1399,7 @@ impl rt::From<ChardevVC> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevRingbuf)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbuf)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevRingbuf {
@@ -1484,7 +1484,7 @@ impl rt::From<ChardevRingbuf> for super::ChardevCommon {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevQemuVDAgent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgent)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgent {
@@ -1578,7 +1578,7 @@ impl rt::From<ChardevQemuVDAgent> for super::ChardevCommon {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevPty)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPty)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevPty {
@@ -1661,7 +1661,7 @@ impl rt::From<ChardevPty> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevBackendKind)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.ChardevBackendKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardevBackendKind {
@@ -1793,7 +1793,7 @@ impl rt::Definition for ChardevBackendKind {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevFileWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFileWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevFileWrapper {
@@ -1835,7 +1835,7 @@ impl rt::Definition for ChardevFileWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevHostdevWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdevWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevHostdevWrapper {
@@ -1877,7 +1877,7 @@ impl rt::Definition for ChardevHostdevWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSocketWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocketWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSocketWrapper {
@@ -1919,7 +1919,7 @@ impl rt::Definition for ChardevSocketWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevUdpWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdpWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevUdpWrapper {
@@ -1961,7 +1961,7 @@ impl rt::Definition for ChardevUdpWrapper {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevCommonWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommonWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevCommonWrapper {
@@ -2003,7 +2003,7 @@ impl rt::Definition for ChardevCommonWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevMuxWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMuxWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevMuxWrapper {
@@ -2045,7 +2045,7 @@ impl rt::Definition for ChardevMuxWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevStdioWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdioWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevStdioWrapper {
@@ -2089,7 +2089,7 @@ impl rt::Definition for ChardevStdioWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSpiceChannelWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannelWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannelWrapper {
@@ -2133,7 +2133,7 @@ impl rt::Definition for ChardevSpiceChannelWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevSpicePortWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePortWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpicePortWrapper {
@@ -2177,7 +2177,7 @@ impl rt::Definition for ChardevSpicePortWrapper {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevQemuVDAgentWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgentWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgentWrapper {
@@ -2221,7 +2221,7 @@ impl rt::Definition for ChardevQemuVDAgentWrapper {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevDBusWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBusWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevDBusWrapper {
@@ -2263,7 +2263,7 @@ impl rt::Definition for ChardevDBusWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevVCWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVCWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevVCWrapper {
@@ -2305,7 +2305,7 @@ impl rt::Definition for ChardevVCWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevRingbufWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbufWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevRingbufWrapper {
@@ -2347,7 +2347,7 @@ impl rt::Definition for ChardevRingbufWrapper {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevPtyWrapper)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPtyWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevPtyWrapper {
@@ -2389,7 +2389,7 @@ impl rt::Definition for ChardevPtyWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevBackend)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackend)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevBackend {
@@ -2695,7 +2695,7 @@ impl rt::Definition for ChardevBackend {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=ChardevReturn)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevReturn)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevReturn {
@@ -2744,7 +2744,7 @@ impl rt::Definition for ChardevReturn {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=chardev-add)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-add)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevAdd {
@@ -2794,7 +2794,7 @@ impl rt::Command for ChardevAdd {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=chardev-change)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-change)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevChange {
@@ -2844,7 +2844,7 @@ impl rt::Command for ChardevChange {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=chardev-remove)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-remove)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevRemove {
@@ -2891,7 +2891,7 @@ impl rt::Command for ChardevRemove {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=chardev-send-break)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-send-break)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSendBreak {
@@ -2938,7 +2938,7 @@ impl rt::Command for ChardevSendBreak {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=VSERPORT_CHANGE)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-char.VSERPORT_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VserportChange {

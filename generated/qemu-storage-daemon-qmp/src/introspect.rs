@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=query-qmp-schema)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-introspect.query-qmp-schema)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryQmpSchema {}
@@ -47,7 +47,7 @@ impl rt::Command for QueryQmpSchema {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaMetaType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.SchemaMetaType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchemaMetaType {
@@ -124,7 +124,7 @@ impl rt::Definition for SchemaMetaType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfo)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfo {
@@ -276,7 +276,7 @@ impl rt::Definition for SchemaInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoBuiltin)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoBuiltin)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoBuiltin {
@@ -318,7 +318,7 @@ impl rt::Definition for SchemaInfoBuiltin {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=JSONType)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.JSONType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JSONType {
@@ -398,7 +398,7 @@ impl rt::Definition for JSONType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoEnum)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnum)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEnum {
@@ -448,7 +448,7 @@ impl rt::Definition for SchemaInfoEnum {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoEnumMember)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnumMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
@@ -503,7 +503,7 @@ impl rt::Definition for SchemaInfoEnumMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoArray)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoArray)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoArray {
@@ -547,7 +547,7 @@ impl rt::Definition for SchemaInfoArray {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoObject)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObject)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObject {
@@ -616,7 +616,7 @@ impl rt::Definition for SchemaInfoObject {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoObjectMember)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
@@ -689,7 +689,7 @@ impl rt::Definition for SchemaInfoObjectMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoObjectVariant)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectVariant)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
@@ -740,7 +740,7 @@ impl rt::Definition for SchemaInfoObjectVariant {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoAlternate)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternate {
@@ -782,7 +782,7 @@ impl rt::Definition for SchemaInfoAlternate {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoAlternateMember)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternateMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
@@ -824,7 +824,7 @@ impl rt::Definition for SchemaInfoAlternateMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoCommand)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoCommand)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoCommand {
@@ -886,7 +886,7 @@ impl rt::Definition for SchemaInfoCommand {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/search.html?q=SchemaInfoEvent)
+/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEvent {

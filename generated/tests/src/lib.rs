@@ -22,9 +22,13 @@ pub struct Bindings {
 /// `--runtime` of every crate: the workspace's `qapi-runtime`, seen from `generated/NAME/`.
 pub const RUNTIME: &str = r#"{ path = "../../qapi-runtime" }"#;
 
-/// QEMU's reference manuals. Anchors are by name only until the generator can fill in the kind and module
-/// that QEMU's documentation puts in its anchors (see generated/README.md).
-pub const QMP_DOC: &str = "https://www.qemu.org/docs/master/search.html?q={name}";
+/// QEMU's reference manuals, each item at its anchor (`#command-QMP-block-core.blockdev-add`).
+pub const QMP_DOC: &str =
+    "https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}";
+pub const QSD_DOC: &str =
+    "https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}";
+pub const QGA_DOC: &str =
+    "https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#{kind}-QGA-{module}.{name}";
 
 /// The three crates, as `regenerate.sh` writes them.
 pub const BINDINGS: [Bindings; 3] = [
@@ -36,12 +40,12 @@ pub const BINDINGS: [Bindings; 3] = [
     Bindings {
         name: "qemu-storage-daemon-qmp",
         schema: "storage-daemon/qapi/qapi-schema.json",
-        doc_url: QMP_DOC,
+        doc_url: QSD_DOC,
     },
     Bindings {
         name: "qemu-qga",
         schema: "qga/qapi-schema.json",
-        doc_url: QMP_DOC,
+        doc_url: QGA_DOC,
     },
 ];
 
