@@ -13,18 +13,16 @@ check=()
 
 runtime='{ path = "../../qapi-runtime" }'
 # Each item links to its anchor in QEMU's manual for that protocol (kind, namespace, schema module, name).
-manual='https://www.qemu.org/docs/master/interop'
 
 cargo build -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen
 qapi_gen() { cargo run -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen -- "$@"; }
 
 status=0
 for spec in \
-  "qemu-qmp qapi/qapi-schema.json qemu-qmp-ref.html#{kind}-QMP-{module}.{name}" \
-  "qemu-storage-daemon-qmp storage-daemon/qapi/qapi-schema.json qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}" \
-  "qemu-qga qga/qapi-schema.json qemu-ga-ref.html#{kind}-QGA-{module}.{name}"; do
-  read -r name schema page <<<"$spec"
-  doc_url=$manual/$page
+  "qemu-qmp qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}" \
+  "qemu-storage-daemon-qmp storage-daemon/qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}" \
+  "qemu-qga qga/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#{kind}-QGA-{module}.{name}"; do
+  read -r name schema doc_url <<<"$spec"
   out=$here/$name
   qapi_gen "$qemu/$schema" --crate "$name" -o "$out" --no-docs --doc-url "$doc_url" --runtime "$runtime" \
     "${check[@]}" || status=1
