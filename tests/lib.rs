@@ -1,64 +1,12 @@
-//! Helpers for the workspace's integration tests: where the reference material is, and what to do when it is not.
+//! The workspace's test-support library: where the reference material is, what a test does when something it
+//! needs is missing, and real QEMU programs started for a test and stopped after it.
 
-use std::path::{Path, PathBuf};
+mod missing;
+mod programs;
+mod reference;
+mod servers;
 
-/// The reference material (`../shared` beside the project root), or `$QAPI_SHARED_DIR`.
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    }
-}
-
-/// QEMU's schema test suite: `$QAPI_SCHEMA_SUITE`, or the 9.2.4 copy in the shared directory.
-pub fn schema_suite_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SCHEMA_SUITE") {
-        Some(dir) => PathBuf::from(dir),
-        None => shared_dir().join("qemu/9.2.4/tests/qapi-schema"),
-    }
-}
-
-/// Returns `Some(path)` when `path` exists. Otherwise says so clearly, and panics when `CI=true` so that a test
-/// never passes in CI without having run.
-pub fn require(path: &Path, what: &str) -> Option<PathBuf> {
-    if path.exists() {
-        return Some(path.to_path_buf());
-    }
-    let msg = format!(
-        "{what} not found at {} (set QAPI_SHARED_DIR or place ../shared beside the project)",
-        path.display()
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg}; CI=true, so this is a failure");
-    }
-    eprintln!("SKIPPED: {msg}");
-    None
-}
-
-/// Every QEMU release's schemas in the shared directory: `(label, path)` for the QMP, guest-agent and
-/// storage-daemon schema of each release present.
-pub fn release_schemas(shared: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(shared.join("qemu")) else {
-        return out;
-    };
-    let mut versions: Vec<_> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit()))
-        .collect();
-    versions.sort();
-    for v in versions {
-        for (kind, rel) in [
-            ("qmp", "qapi/qapi-schema.json"),
-            ("qga", "qga/qapi-schema.json"),
-            ("storage-daemon", "storage-daemon/qapi/qapi-schema.json"),
-        ] {
-            let p = shared.join("qemu").join(&v).join(rel);
-            if p.exists() {
-                out.push((format!("{v} {kind}"), p));
-            }
-        }
-    }
-    out
-}
+pub use missing::{in_ci, missing, require};
+pub use programs::program;
+pub use reference::{release_schemas, schema_suite_dir, shared_dir, shared_file};
+pub use servers::{Server, GUEST_AGENT_PROBES};

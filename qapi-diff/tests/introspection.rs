@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{command, diff_files, event, find, shared, wire};
+use common::{command, diff_files, event, find, wire};
 use qapi_diff::{diff, ChangeKind as K, Class, Part, Relation};
+use qapi_tests::shared_file;
 
 #[test]
 fn every_reply_against_itself_is_empty() {
@@ -13,7 +14,7 @@ fn every_reply_against_itself_is_empty() {
         "qemu-storage-daemon-7.2.22.json",
         "qemu-system-x86_64-10.0.2.json",
     ] {
-        let Some(path) = shared(&format!("qemu/introspection/{name}")) else {
+        let Some(path) = shared_file(&format!("qemu/introspection/{name}")) else {
             continue;
         };
         let w = wire(&path);
@@ -27,8 +28,8 @@ fn every_reply_against_itself_is_empty() {
 #[test]
 fn storage_daemon_schema_9_2_against_the_10_0_reply() {
     let (Some(schema), Some(reply)) = (
-        shared("qemu/9.2.4/storage-daemon/qapi/qapi-schema.json"),
-        shared("qemu/introspection/qemu-storage-daemon-10.0.2.json"),
+        shared_file("qemu/9.2.4/storage-daemon/qapi/qapi-schema.json"),
+        shared_file("qemu/introspection/qemu-storage-daemon-10.0.2.json"),
     ) else {
         return;
     };
@@ -85,8 +86,8 @@ fn storage_daemon_schema_9_2_against_the_10_0_reply() {
 #[test]
 fn storage_daemon_replies_7_2_to_10_0() {
     let (Some(old), Some(new)) = (
-        shared("qemu/introspection/qemu-storage-daemon-7.2.22.json"),
-        shared("qemu/introspection/qemu-storage-daemon-10.0.2.json"),
+        shared_file("qemu/introspection/qemu-storage-daemon-7.2.22.json"),
+        shared_file("qemu/introspection/qemu-storage-daemon-10.0.2.json"),
     ) else {
         return;
     };
@@ -120,8 +121,8 @@ fn storage_daemon_replies_7_2_to_10_0() {
 #[test]
 fn schema_wire_view_matches_introspection() {
     let (Some(qapi), Some(reply)) = (
-        shared("qemu/7.2.0/qapi"),
-        shared("qemu/introspection/qemu-storage-daemon-7.2.22.json"),
+        shared_file("qemu/7.2.0/qapi"),
+        shared_file("qemu/introspection/qemu-storage-daemon-7.2.22.json"),
     ) else {
         return;
     };

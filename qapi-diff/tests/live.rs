@@ -2,109 +2,41 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use common::{ci, command, diff_files, find, shared};
+use common::{command, diff_files, find};
 use qapi_diff::cli::{run_diff_to, DiffArgs, DiffFormat, FailOn};
 use qapi_diff::ChangeKind as K;
-
-/// `$QEMU_STORAGE_DAEMON`, `/usr/bin/qemu-storage-daemon`, or the first on `PATH`; a clear message (and a
-/// failure when `CI=true`) when there is none.
-fn daemon_binary() -> Option<PathBuf> {
-    let candidates = std::env::var_os("QEMU_STORAGE_DAEMON")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([PathBuf::from("/usr/bin/qemu-storage-daemon")])
-        .chain(
-            std::env::var_os("PATH")
-                .map(|p| {
-                    std::env::split_paths(&p)
-                        .map(|d| d.join("qemu-storage-daemon"))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default(),
-        );
-    for path in candidates {
-        if path.is_file() {
-            return Some(path);
-        }
-    }
-    let msg = "qemu-storage-daemon not found (install qemu-utils, or set QEMU_STORAGE_DAEMON)";
-    assert!(!ci(), "{msg}; CI=true, so this is a failure");
-    eprintln!("SKIPPED: {msg}");
-    None
-}
-
-/// A daemon with a QMP monitor on `dir/qmp.sock`, stopped (by its PID) when dropped.
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl Daemon {
-    fn start(binary: &Path, dir: &Path) -> Daemon {
-        let socket = dir.join("qmp.sock");
-        let child = Command::new(binary)
-            .arg("--chardev")
-            .arg(format!(
-                "socket,path={},server=on,wait=off,id=qmp0",
-                socket.display()
-            ))
-            .arg("--monitor")
-            .arg("chardev=qmp0")
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("qemu-storage-daemon starts");
-        let mut daemon = Daemon { child, socket };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !qapi_diff::input::is_socket(&daemon.socket) {
-            if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("qemu-storage-daemon exited early: {status}");
-            }
-            assert!(Instant::now() < deadline, "no QMP socket after 20 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        daemon
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use qapi_tests::{program, shared_file, Server};
 
 #[test]
 fn diff_against_a_live_storage_daemon() {
-    let Some(binary) = daemon_binary() else {
+    // `$QEMU_STORAGE_DAEMON` names a build of your own.
+    let Some(binary) = program("qemu-storage-daemon") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let daemon = Daemon::start(&binary, dir.path());
+    let Some(daemon) = Server::storage_daemon(&[]) else {
+        return;
+    };
+    let socket = Path::new(daemon.socket());
 
     // The live daemon is the 10.0.2 one whose reply is saved in the shared directory: no difference.
-    if let Some(saved) = shared("qemu/introspection/qemu-storage-daemon-10.0.2.json") {
+    if let Some(saved) = shared_file("qemu/introspection/qemu-storage-daemon-10.0.2.json") {
         let version = std::process::Command::new(&binary)
             .arg("--version")
             .output()
             .unwrap();
         if String::from_utf8_lossy(&version.stdout).contains("10.0.2") {
-            let d = diff_files(&saved, &daemon.socket);
+            let d = diff_files(&saved, socket);
             assert!(d.is_empty(), "{:?}", d.changes.first());
         }
     }
 
     // What a 9.2.4-based client does not know about this daemon.
-    let Some(schema) = shared("qemu/9.2.4/storage-daemon/qapi/qapi-schema.json") else {
+    let Some(schema) = shared_file("qemu/9.2.4/storage-daemon/qapi/qapi-schema.json") else {
         return;
     };
-    let d = diff_files(&schema, &daemon.socket);
+    let d = diff_files(&schema, socket);
     find(&d, &command("blockdev-set-active"), None, "", |k| {
         *k == K::CommandAdded
     });
@@ -112,7 +44,7 @@ fn diff_against_a_live_storage_daemon() {
     // Through the command line's entry point, as JSON.
     let args = DiffArgs {
         old: schema,
-        new: daemon.socket.clone(),
+        new: socket.to_path_buf(),
         format: DiffFormat::Json,
         fail_on: FailOn::Any,
         strict: false,

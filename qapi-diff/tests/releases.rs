@@ -2,12 +2,13 @@
 
 mod common;
 
-use common::{command, diff_files, event, find, shared, whole};
+use common::{command, diff_files, event, find, whole};
 use qapi_diff::{ChangeKind as K, Class, Diff, Part, Relation, Root};
+use qapi_tests::shared_file;
 
 fn releases(old: &str, new: &str) -> Option<Diff> {
-    let old = shared(&format!("qemu/{old}/qapi/qapi-schema.json"))?;
-    let new = shared(&format!("qemu/{new}/qapi/qapi-schema.json"))?;
+    let old = shared_file(&format!("qemu/{old}/qapi/qapi-schema.json"))?;
+    let new = shared_file(&format!("qemu/{new}/qapi/qapi-schema.json"))?;
     Some(diff_files(&old, &new))
 }
 
@@ -23,7 +24,9 @@ fn every_release_schema_against_itself_is_empty() {
             if schema.starts_with("storage") && release != "9.2.4" {
                 continue;
             }
-            let Some(path) = shared(&rel) else { continue };
+            let Some(path) = shared_file(&rel) else {
+                continue;
+            };
             let d = diff_files(&path, &path);
             assert!(d.is_empty(), "{rel}: {:?}", d.changes.first());
         }
@@ -271,8 +274,8 @@ fn from_8_2_to_9_2() {
 }
 
 fn guest_agent(old: &str, new: &str) -> Option<Diff> {
-    let old = shared(&format!("qemu/{old}/qga/qapi-schema.json"))?;
-    let new = shared(&format!("qemu/{new}/qga/qapi-schema.json"))?;
+    let old = shared_file(&format!("qemu/{old}/qga/qapi-schema.json"))?;
+    let new = shared_file(&format!("qemu/{new}/qga/qapi-schema.json"))?;
     Some(diff_files(&old, &new))
 }
 

@@ -7,8 +7,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{real, QueryVersion, Server};
+use common::{real, QueryVersion};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use qapi_tests::Server;
 use qmp_client::{Client, Command};
 use serde::{Deserialize, Serialize};
 use tokio::runtime::Runtime;
@@ -110,7 +111,7 @@ fn runtime() -> Runtime {
 
 fn connect(rt: &Runtime, qsd: &Server, max_in_flight: Option<usize>, oob: bool) -> Client {
     let builder = real().max_in_flight(max_in_flight).oob(oob);
-    rt.block_on(builder.connect_unix(&qsd.socket))
+    rt.block_on(builder.connect_unix(qsd.socket()))
         .expect("connecting")
 }
 
@@ -137,7 +138,7 @@ fn sequential(c: &mut Criterion) {
         });
         rt.block_on(qmp.close());
     }
-    let blocking = qmp_client::blocking::Client::connect_unix_with(real(), &qsd.socket).unwrap();
+    let blocking = qmp_client::blocking::Client::connect_unix_with(real(), qsd.socket()).unwrap();
     c.bench_function("query-version sequential round trip (blocking API)", |b| {
         b.iter(|| blocking.execute(QueryVersion {}).unwrap())
     });
@@ -161,7 +162,7 @@ struct RawSocket {
 impl RawSocket {
     fn connect(qsd: &Server) -> RawSocket {
         use std::io::BufRead;
-        let stream = std::os::unix::net::UnixStream::connect(&qsd.socket).unwrap();
+        let stream = std::os::unix::net::UnixStream::connect(qsd.socket()).unwrap();
         let mut raw = RawSocket {
             reader: std::io::BufReader::new(stream.try_clone().unwrap()),
             writer: stream,

@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use qapi_runtime::{Command, EventSet};
+use qapi_tests::{Server, GUEST_AGENT_PROBES};
 use qmp_client::Error;
 
 mod qsd {
@@ -27,7 +28,7 @@ async fn storage_daemon_with_generated_bindings() {
     let Some(server) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = within(real().connect_unix(&server.socket)).await.unwrap();
+    let qmp = within(real().connect_unix(server.socket())).await.unwrap();
 
     let v = within(qmp.query_version()).await.unwrap();
     assert_eq!(v.qemu.major, qmp.greeting().unwrap().version.qemu.major);
@@ -81,10 +82,10 @@ async fn guest_agent_with_generated_bindings() {
     // The type system knows guest-shutdown sends no reply on success; it is never sent here (it would act on
     // this host).
     const { assert!(!<qga::GuestShutdown as Command>::SUCCESS_RESPONSE) };
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
-    let agent = within(real().guest_agent().connect_unix(&ga.socket))
+    let agent = within(real().guest_agent().connect_unix(ga.socket()))
         .await
         .unwrap();
     within(agent.guest_ping()).await.unwrap();

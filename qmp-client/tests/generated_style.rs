@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use qapi_runtime::wire::{put, take, DecodeError};
 use qapi_runtime::{Command, Empty, Executor, Object, ObjectType};
+use qapi_tests::Server;
 use qmp_client::ClientBuilder;
 use serde_json::json;
 
@@ -93,7 +94,7 @@ async fn async_client_gets_per_command_methods() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = within(real().connect_unix(&qsd.socket)).await.unwrap();
+    let qmp = within(real().connect_unix(qsd.socket())).await.unwrap();
     let v = within(qmp.query_version()).await.unwrap();
     assert!(v.qemu.major >= 10);
     assert!(v.qemu.minor >= 0 && v.qemu.micro >= 0);
@@ -105,7 +106,7 @@ fn blocking_client_gets_per_command_methods() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = qmp_client::blocking::Client::connect_unix_with(real(), &qsd.socket).unwrap();
+    let qmp = qmp_client::blocking::Client::connect_unix_with(real(), qsd.socket()).unwrap();
     assert!(qmp.query_version().unwrap().qemu.major >= 10);
     // The storage daemon has no `stop`: a QMP error, typed as such.
     let err = qmp.stop().unwrap_err();

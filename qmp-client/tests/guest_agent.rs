@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use qapi_tests::{Server, GUEST_AGENT_PROBES};
 use qmp_client::{ClientBuilder, Error};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -115,10 +116,10 @@ async fn guest_sync_is_for_agents_only() {
 
 #[tokio::test]
 async fn real_agent_info_ping_and_sync() {
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
-    let agent = within(real().guest_agent().connect_unix(&ga.socket))
+    let agent = within(real().guest_agent().connect_unix(ga.socket()))
         .await
         .unwrap();
     within(agent.execute(GuestPing {})).await.unwrap();
@@ -171,18 +172,18 @@ async fn real_agent_info_ping_and_sync() {
 
 #[tokio::test]
 async fn real_agent_with_half_a_request_left_by_an_earlier_client() {
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
     {
-        let mut earlier = within(UnixStream::connect(&ga.socket)).await.unwrap();
+        let mut earlier = within(UnixStream::connect(ga.socket())).await.unwrap();
         earlier
             .write_all(br#"{"execute": "guest-ping", "arguments": {"#)
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let agent = within(real().guest_agent().connect_unix(&ga.socket))
+    let agent = within(real().guest_agent().connect_unix(ga.socket()))
         .await
         .unwrap();
     let info = within(agent.execute(GuestInfo {})).await.unwrap();
@@ -191,11 +192,11 @@ async fn real_agent_with_half_a_request_left_by_an_earlier_client() {
 
 #[test]
 fn real_agent_blocking() {
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
     let agent =
-        qmp_client::blocking::Client::connect_unix_with(real().guest_agent(), &ga.socket).unwrap();
+        qmp_client::blocking::Client::connect_unix_with(real().guest_agent(), ga.socket()).unwrap();
     agent.execute(GuestPing {}).unwrap();
     agent.guest_sync().unwrap();
     assert!(agent

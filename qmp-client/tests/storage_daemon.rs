@@ -5,11 +5,12 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use qapi_tests::{program, Server};
 use qmp_client::{Client, ClientBuilder, Command, Error, ErrorClass};
 use serde_json::{json, Value};
 
 async fn connect(server: &Server) -> Client {
-    within(real().connect_unix(&server.socket))
+    within(real().connect_unix(server.socket()))
         .await
         .expect("connecting to qemu-storage-daemon")
 }
@@ -44,7 +45,7 @@ async fn without_oob_when_not_wanted() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = within(real().oob(false).connect_unix(&qsd.socket))
+    let qmp = within(real().oob(false).connect_unix(qsd.socket()))
         .await
         .unwrap();
     assert!(!qmp.oob_enabled());
@@ -269,7 +270,7 @@ async fn create_qcow2_image_as_a_job_and_export_it_over_nbd() {
         .unwrap();
 
     // The image is a real qcow2 of the size asked for, readable over the export.
-    let Some(qemu_img) = require("qemu-img") else {
+    let Some(qemu_img) = program("qemu-img") else {
         return;
     };
     let uri = format!("nbd+unix:///disk0?socket={}", nbd.display());
@@ -293,7 +294,7 @@ async fn create_qcow2_image_as_a_job_and_export_it_over_nbd() {
 
 #[tokio::test]
 async fn child_process_stdio_transport() {
-    let Some(bin) = require("qemu-storage-daemon") else {
+    let Some(bin) = program("qemu-storage-daemon") else {
         return;
     };
     let mut cmd = tokio::process::Command::new(bin);
@@ -321,7 +322,7 @@ async fn tcp_transport() {
         .port();
     let chardev = format!("socket,host=127.0.0.1,port={port},server=on,wait=off,id=mon0");
     let args = ["--chardev", &chardev, "--monitor", "chardev=mon0"];
-    let Some(_qsd) = Server::start("qemu-storage-daemon", &args) else {
+    let Some(_qsd) = Server::start("qemu-storage-daemon", &args, &[]) else {
         return;
     };
     let qmp = within(real().connect_tcp(("127.0.0.1", port)))
@@ -384,8 +385,7 @@ async fn a_dead_server_fails_every_pending_call_promptly() {
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let _ = qsd.child.kill();
-    let _ = qsd.child.wait();
+    qsd.kill();
     let started = std::time::Instant::now();
     for c in calls {
         let err = within(c).await.unwrap().unwrap_err();
@@ -412,7 +412,7 @@ fn blocking_client_for_scripts() {
     let Some(qsd) = Server::storage_daemon(&[]) else {
         return;
     };
-    let qmp = qmp_client::blocking::Client::connect_unix_with(real(), &qsd.socket).unwrap();
+    let qmp = qmp_client::blocking::Client::connect_unix_with(real(), qsd.socket()).unwrap();
     let v = qmp.execute(QueryVersion {}).unwrap();
     assert!(v.qemu.major >= 10);
     let mut jobs = qmp.subscribe::<JobStatusChange>();

@@ -5,18 +5,19 @@ mod common;
 use std::os::fd::AsFd;
 
 use common::*;
+use qapi_tests::Server;
 use qmp_client::{Client, TypedEvent};
 use serde_json::{json, Value};
 
 async fn connect(server: &Server) -> Client {
-    within(real().connect_unix(&server.socket))
+    within(real().connect_unix(server.socket()))
         .await
         .expect("connecting to qemu-system-x86_64")
 }
 
 #[tokio::test]
 async fn cont_and_stop_with_resume_and_stop_events() {
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_VNC) else {
         return;
     };
     let qmp = connect(&vm).await;
@@ -51,7 +52,7 @@ async fn cont_and_stop_with_resume_and_stop_events() {
 
 #[tokio::test]
 async fn vnc_connected_when_a_tcp_client_connects() {
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_VNC) else {
         return;
     };
     let qmp = connect(&vm).await;
@@ -70,7 +71,7 @@ async fn vnc_connected_when_a_tcp_client_connects() {
 
 #[tokio::test]
 async fn getfd_and_add_fd_with_real_file_descriptors() {
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_VNC) else {
         return;
     };
     let qmp = connect(&vm).await;
@@ -133,7 +134,7 @@ async fn getfd_and_add_fd_with_real_file_descriptors() {
 
 #[tokio::test]
 async fn hundred_concurrent_commands_and_out_of_band() {
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_VNC) else {
         return;
     };
     let qmp = connect(&vm).await;
@@ -158,7 +159,7 @@ async fn hundred_concurrent_commands_and_out_of_band() {
 
 #[tokio::test]
 async fn qom_list_machine() {
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_VNC) else {
         return;
     };
     let qmp = connect(&vm).await;

@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{line_of, run_tool, text, Server};
+use common::{line_of, run_tool, text};
+use qapi_tests::{Server, GUEST_AGENT_PROBES};
 use serde_json::Value;
 
 const SHELL: &str = env!("CARGO_BIN_EXE_qmp-shell");
@@ -16,7 +17,7 @@ fn json_lines(stdout: &str) -> Vec<Value> {
 
 #[test]
 fn commands_replies_and_events_in_wire_order_against_qemu_system() {
-    let Some(vm) = Server::qemu_system(&["-name", "shell-test"]) else {
+    let Some(vm) = Server::system_emulator(&["-name", "shell-test"]) else {
         return;
     };
     let script = "\
@@ -50,7 +51,7 @@ stop
 
 #[test]
 fn bad_arguments_are_refused_before_sending_with_clear_messages() {
-    let Some(vm) = Server::qemu_system(&[]) else {
+    let Some(vm) = Server::system_emulator(&[]) else {
         return;
     };
     let script = "\
@@ -135,7 +136,7 @@ block-dirty-bitmap-add node=disk0 name=12345
 
 #[test]
 fn hmp_mode_runs_human_monitor_commands() {
-    let Some(vm) = Server::qemu_system(&[]) else {
+    let Some(vm) = Server::system_emulator(&[]) else {
         return;
     };
     let out = run_tool(
@@ -172,7 +173,7 @@ fn pretty_output_and_help_from_the_schema() {
 
 #[test]
 fn guest_agent_commands_come_from_guest_info() {
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
     let out = run_tool(
@@ -209,7 +210,7 @@ fn a_server_that_is_not_there_is_a_clear_error() {
 
 #[test]
 fn raw_json_requests_in_band_and_out_of_band() {
-    let Some(vm) = Server::qemu_system(&[]) else {
+    let Some(vm) = Server::system_emulator(&[]) else {
         return;
     };
     let script = "\

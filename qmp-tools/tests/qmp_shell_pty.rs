@@ -2,14 +2,12 @@
 //! argument names and enum values, a refused argument, a transaction, events (also while idle at the prompt) and
 //! history kept across sessions.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::Command;
 
-use common::Server;
+use qapi_tests::{Server, GUEST_AGENT_PROBES};
 use rexpect::session::{spawn_command, PtySession};
 
 const SHELL: &str = env!("CARGO_BIN_EXE_qmp-shell");
@@ -58,7 +56,7 @@ fn stop_through(socket: &Path) {
 
 #[test]
 fn completion_refusal_transaction_events_and_history() {
-    let Some(vm) = Server::qemu_system(&["-qmp", "unix:{dir}/second.sock,server=on,wait=off"])
+    let Some(vm) = Server::system_emulator(&["-qmp", "unix:{dir}/second.sock,server=on,wait=off"])
     else {
         return;
     };
@@ -110,7 +108,7 @@ fn completion_refusal_transaction_events_and_history() {
     p.exp_string("{\"return\": {}}").unwrap();
     p.exp_string("(QEMU) ").unwrap();
     // ...and one caused elsewhere, shown while the shell waits at its prompt.
-    stop_through(&vm.dir.path().join("second.sock"));
+    stop_through(&vm.path("second.sock"));
     p.exp_string("\"event\": \"STOP\"").unwrap();
 
     p.send_control('d').unwrap();
@@ -144,7 +142,7 @@ fn completion_refusal_transaction_events_and_history() {
 
 #[test]
 fn guest_agent_completion_from_guest_info() {
-    let Some(ga) = Server::guest_agent() else {
+    let Some(ga) = Server::guest_agent(GUEST_AGENT_PROBES) else {
         return;
     };
     let home = tempfile::tempdir().unwrap();

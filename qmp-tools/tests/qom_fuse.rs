@@ -3,15 +3,13 @@
 //!
 //! Where FUSE cannot work (no /dev/fuse, no permission to mount) the test says why and stops.
 
-mod common;
-
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Server;
+use qapi_tests::Server;
 
 const QOM_FUSE: &str = env!("CARGO_BIN_EXE_qom-fuse");
 
@@ -143,7 +141,7 @@ fn find_bus_link(mnt: &Path) -> PathBuf {
 
 #[test]
 fn browse_read_follow_write_and_unmount_on_sigterm() {
-    let Some(vm) = Server::qemu_system(&[]) else {
+    let Some(vm) = Server::system_emulator(&[]) else {
         return;
     };
     // Not inside the server's temp dir, which is removed while the tree may still be mounted.
@@ -229,7 +227,7 @@ fn browse_read_follow_write_and_unmount_on_sigterm() {
 
 #[test]
 fn unmounts_on_sigint_and_when_qemu_goes_away() {
-    let Some(vm) = Server::qemu_system(&[]) else {
+    let Some(vm) = Server::system_emulator(&[]) else {
         return;
     };
     // Not inside the server's temp dir, which is removed while the tree may still be mounted.

@@ -2,14 +2,15 @@
 
 mod common;
 
-use common::{run_tool, text, Server};
+use common::{run_tool, text};
+use qapi_tests::Server;
 use serde_json::Value;
 
 const VM_INFO: &str = env!("CARGO_BIN_EXE_vm-info");
 
 #[test]
 fn tables_for_a_virtual_machine() {
-    let Some(vm) = Server::qemu_system(&[
+    let Some(vm) = Server::system_emulator(&[
         "-name",
         "vm-info-test",
         "-m",
@@ -56,7 +57,7 @@ fn tables_for_a_virtual_machine() {
 
 #[test]
 fn json_for_a_virtual_machine() {
-    let Some(vm) = Server::qemu_system(&["-name", "j", "-smp", "3"]) else {
+    let Some(vm) = Server::system_emulator(&["-name", "j", "-smp", "3"]) else {
         return;
     };
     let out = run_tool(VM_INFO, &["--json", vm.socket()], "");

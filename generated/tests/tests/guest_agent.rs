@@ -4,7 +4,7 @@
 mod common;
 
 use common::{known, run_queries};
-use qemu_bindings_tests::{missing, Server};
+use qapi_tests::{missing, Server};
 use qemu_qga::Commands as _;
 use qmp_client::blocking::Client;
 use qmp_client::ClientBuilder;
@@ -24,7 +24,7 @@ fn every_getter_decodes_and_every_supported_command_exists() {
         return;
     };
     let builder = ClientBuilder::new().wait_for_server(true).guest_agent();
-    let client = Client::connect_unix_with(builder, &agent.socket).expect("connecting to qemu-ga");
+    let client = Client::connect_unix_with(builder, agent.socket()).expect("connecting to qemu-ga");
 
     let info = client.guest_info().expect("guest-info decodes");
     assert!(info.version.starts_with("10.0"), "{}", info.version);

@@ -6,13 +6,16 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{connect, known, newer_in_replies, run_queries};
-use qemu_bindings_tests::{missing, Server};
+use qapi_tests::{missing, Server};
 use qemu_qmp::{
     Commands as _, MigMode, MigrateSetParameters, MigrateSetParametersCommand, RunState,
     SchemaInfoBranch,
 };
 
 include!(concat!(env!("OUT_DIR"), "/known_qemu_qmp.rs"));
+
+/// A small guest with one null block node, so that the block queries have something to describe.
+const VM_WITH_A_NULL_NODE: &[&str] = &["-m", "64", "-blockdev", "driver=null-co,node-name=null0"];
 
 /// The server's commands and events, from its `query-qmp-schema` decoded by the 9.2.4 bindings.
 fn live_names(client: &qmp_client::blocking::Client) -> (Vec<String>, Vec<String>) {
@@ -33,10 +36,10 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
     if !AVAILABLE {
         return missing("QEMU 9.2.4's QMP schema in ../shared (the build script found none)");
     }
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_A_NULL_NODE) else {
         return;
     };
-    let client = connect(&vm.socket);
+    let client = connect(vm.socket());
     let (commands, events) = live_names(&client);
     assert!(
         commands.len() > 200 && events.len() > 40,
@@ -91,10 +94,10 @@ fn an_enum_value_newer_than_the_bindings_round_trips() {
     if !AVAILABLE {
         return missing("QEMU 9.2.4's QMP schema in ../shared (the build script found none)");
     }
-    let Some(vm) = Server::system_emulator() else {
+    let Some(vm) = Server::system_emulator(VM_WITH_A_NULL_NODE) else {
         return;
     };
-    let client = connect(&vm.socket);
+    let client = connect(vm.socket());
     let newer = MigMode::Other("cpr-transfer".to_owned());
     let set = MigrateSetParameters::new().with_mode(newer.clone());
     client

@@ -1,36 +1,10 @@
-//! What the tests share: where the reference material is, loading, and finding changes in a diff.
+//! What the tests share: their own data, loading, and finding changes in a diff. The reference material is
+//! `qapi_tests::shared_file`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use qapi_diff::{diff, Change, ChangeKind, Class, Diff, Part, Root, WireSchema};
-
-/// The reference material (`../shared` beside the project root), or `$QAPI_SHARED_DIR`.
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    }
-}
-
-pub fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-/// `Some(path)` when the shared file exists; otherwise says so, and fails when `CI=true`.
-pub fn shared(rel: &str) -> Option<PathBuf> {
-    let path = shared_dir().join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    let msg = format!(
-        "{} not found (set QAPI_SHARED_DIR or place ../shared beside the project)",
-        path.display()
-    );
-    assert!(!ci(), "{msg}; CI=true, so this is a failure");
-    eprintln!("SKIPPED: {msg}");
-    None
-}
 
 pub fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -40,7 +40,7 @@ macro_rules! known {
 pub(crate) use known;
 
 /// A blocking client on a just-started server's socket.
-pub fn connect(socket: &Path) -> Client {
+pub fn connect(socket: impl AsRef<Path>) -> Client {
     let builder = ClientBuilder::new()
         .wait_for_server(true)
         .call_timeout(Some(Duration::from_secs(60)));
