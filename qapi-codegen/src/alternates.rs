@@ -1,18 +1,23 @@
 //! Alternates: an enum whose branch is chosen by the JSON type of the value, as QEMU chooses it (never by trying
 //! each branch in turn, which could pick the wrong one: a string is a `str` or an enum branch, never both).
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use crate::code::{self, Code};
 use crate::ir::Kind;
 use crate::names;
 use crate::recursion::Slot;
 use crate::rust_types::{Context, JsonType};
 
-pub fn emit(ctx: &Context, def: usize) -> TokenStream {
+/// How one branch decodes and encodes: its match arms.
+struct Arms {
+    cfg: String,
+    decode: (&'static str, String),
+    encode: (String, String),
+}
+
+pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::Alternate(branches) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
     let rust = names::unique(
@@ -20,78 +25,95 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
         &[],
         "",
     );
-    let mut variants = Vec::new();
-    let mut decode_arms = Vec::new();
-    let mut encode_arms = Vec::new();
+    let cfg = ctx.cfg(d.cond.as_ref());
+    code.attrs(&ctx.def_docs(def, Vec::new()));
+    code.attrs(&cfg);
+    code.line("#[derive(Clone)]");
+    code.line("#[non_exhaustive]");
+    code.open(&format!("pub enum {ident}"));
+    let mut arms = Vec::new();
     let mut expected = Vec::new();
-    for (b, (branch, name)) in branches.iter().zip(&rust).enumerate() {
-        let variant = format_ident!("{}", name);
-        let cfg = ctx.cfg(branch.cond.as_ref());
-        let docs = ctx.item_docs(def, &branch.name, &[], branch.cond.as_ref());
-        let mut ty = ctx.ty(&branch.ty);
-        let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
-        let mut decode = quote!(rt::Decode::decode(value)?);
-        let mut data = quote!(data);
-        if boxed {
-            ty = quote!(rt::Box<#ty>);
-            decode = quote!(rt::Box::new(#decode));
-            data = quote!(&**data);
-        }
+    for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
         let (pattern, what) = match ctx.json_type(&branch.ty) {
-            JsonType::String => (quote!(rt::Value::String(_)), "a string"),
-            JsonType::Number => (quote!(rt::Value::Number(_)), "a number"),
-            JsonType::Bool => (quote!(rt::Value::Bool(_)), "a boolean"),
-            JsonType::Null => (quote!(rt::Value::Null), "null"),
-            JsonType::Object => (quote!(rt::Value::Object(_)), "an object"),
-            JsonType::Array => (quote!(rt::Value::Array(_)), "an array"),
+            JsonType::String => ("rt::Value::String(_)", "a string"),
+            JsonType::Number => ("rt::Value::Number(_)", "a number"),
+            JsonType::Bool => ("rt::Value::Bool(_)", "a boolean"),
+            JsonType::Null => ("rt::Value::Null", "null"),
+            JsonType::Object => ("rt::Value::Object(_)", "an object"),
+            JsonType::Array => ("rt::Value::Array(_)", "an array"),
             // The model rejects `any` and nested alternates in an alternate; nothing sensible to match.
             JsonType::Any => continue,
         };
         expected.push(what);
+        let cfg = ctx.cfg(branch.cond.as_ref());
+        code.attrs(&ctx.item_docs(def, &branch.name, &[], branch.cond.as_ref()));
+        code.attrs(&cfg);
         if what == "null" {
             // JSON null carries nothing: a unit variant.
-            variants.push(quote!(#docs #cfg #variant,));
-            decode_arms.push(quote!(#cfg #pattern => Self::#variant,));
-            encode_arms.push(quote!(#cfg Self::#variant => rt::Value::Null,));
+            code.line_of(&[variant, ","]);
+            arms.push(Arms {
+                cfg,
+                decode: (pattern, format!("Self::{variant}")),
+                encode: (format!("Self::{variant}"), "rt::Value::Null".into()),
+            });
             continue;
         }
-        variants.push(quote!(#docs #cfg #variant(#ty),));
-        decode_arms.push(quote!(#cfg #pattern => Self::#variant(#decode),));
-        encode_arms.push(quote!(#cfg Self::#variant(data) => rt::Encode::encode(#data),));
+        let ty = ctx.ty(&branch.ty);
+        let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
+        let (decode, data) = if boxed {
+            code.line_of(&[variant, "(rt::Box<", &ty, ">),"]);
+            ("rt::Box::new(rt::Decode::decode(value)?)", "&**data")
+        } else {
+            code.line_of(&[variant, "(", &ty, "),"]);
+            ("rt::Decode::decode(value)?", "data")
+        };
+        arms.push(Arms {
+            cfg,
+            decode: (pattern, format!("Self::{variant}({decode})")),
+            encode: (
+                format!("Self::{variant}(data)"),
+                format!("rt::Encode::encode({data})"),
+            ),
+        });
     }
-    let expected = expected.join(" or ");
-    let cfg = ctx.cfg(d.cond.as_ref());
-    let docs = ctx.def_docs(def, Vec::new());
-    let info = ctx.info_impl(def, &ident);
-    quote! {
-        #docs
-        #cfg
-        #[derive(Clone)]
-        #[non_exhaustive]
-        pub enum #ident {
-            #(#variants)*
-        }
-        #cfg
-        impl rt::Decode for #ident {
-            #[inline]
-            fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-                rt::Ok(match value {
-                    #(#decode_arms)*
-                    other => return rt::Err(rt::DecodeError::invalid_type(#expected, &other)),
-                })
-            }
-        }
-        #cfg
-        impl rt::Encode for #ident {
-            #[inline]
-            fn encode(&self) -> rt::Value {
-                match self {
-                    #(#encode_arms)*
-                }
-            }
-        }
-        #cfg
-        rt::impl_traits!(#ident);
-        #info
+    code.close("");
+    code.attrs(&cfg);
+    code.open(&format!("impl rt::Decode for {ident}"));
+    code.line("#[inline]");
+    code.open_fn(
+        "fn decode",
+        &["value: rt::Value"],
+        " -> rt::Result<Self, rt::DecodeError>",
+    );
+    code.line("rt::Ok(");
+    code.begin();
+    code.open("match value");
+    for arm in &arms {
+        code.arm(&arm.cfg, arm.decode.0, &arm.decode.1);
     }
+    code.open("other =>");
+    let expected = code::string(&expected.join(" or "));
+    code.entry(
+        &format!("return rt::Err(rt::DecodeError::invalid_type({expected}, &other))"),
+        ";",
+    );
+    code.close("");
+    code.close(",");
+    code.unindent(")");
+    code.close("");
+    code.close("");
+    code.attrs(&cfg);
+    code.open(&format!("impl rt::Encode for {ident}"));
+    code.line("#[inline]");
+    code.open("fn encode(&self) -> rt::Value");
+    code.open("match self");
+    for arm in &arms {
+        code.arm(&arm.cfg, &arm.encode.0, &arm.encode.1);
+    }
+    code.close("");
+    code.close("");
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
 }

@@ -5,9 +5,6 @@
 //! [`Conditions::Feature`] instead compile an item only where its condition holds, for users who build for one
 //! known configuration.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::ir::Cond;
 use crate::options::Conditions;
 
@@ -44,50 +41,51 @@ pub fn names<'a>(cond: &'a Cond, out: &mut Vec<&'a str>) {
 
 /// The `cfg` predicate for a condition, or `None` when conditions are not mapped (or the condition is an old C
 /// expression that has no meaning in Rust: the item is then always generated).
-pub fn predicate(cond: &Cond, mode: Conditions) -> Option<TokenStream> {
+pub fn predicate(cond: &Cond, mode: Conditions) -> Option<String> {
     match mode {
         Conditions::Docs => None,
-        Conditions::Cfg | Conditions::Feature => pred(cond, mode),
+        Conditions::Cfg | Conditions::Feature => {
+            let mut out = String::new();
+            pred(cond, mode, &mut out).then_some(out)
+        }
     }
 }
 
-fn pred(cond: &Cond, mode: Conditions) -> Option<TokenStream> {
-    Some(match cond {
+/// Writes the predicate; false when some part has no meaning in Rust.
+fn pred(cond: &Cond, mode: Conditions, out: &mut String) -> bool {
+    let (op, list) = match cond {
         Cond::Name(name) => {
             if mode == Conditions::Feature {
-                quote!(feature = #name)
+                out.push_str("feature = ");
+                crate::code::push_string(out, name);
             } else {
-                let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
-                quote!(#ident)
+                out.push_str(name);
             }
+            return true;
         }
-        Cond::All(list) => {
-            let inner = list
-                .iter()
-                .map(|c| pred(c, mode))
-                .collect::<Option<Vec<_>>>()?;
-            quote!(all(#(#inner),*))
+        Cond::All(list) => ("all(", list.as_slice()),
+        Cond::Any(list) => ("any(", list.as_slice()),
+        Cond::Not(inner) => ("not(", std::slice::from_ref(&**inner)),
+        Cond::Raw(_) => return false,
+    };
+    out.push_str(op);
+    for (k, c) in list.iter().enumerate() {
+        if k > 0 {
+            out.push_str(", ");
         }
-        Cond::Any(list) => {
-            let inner = list
-                .iter()
-                .map(|c| pred(c, mode))
-                .collect::<Option<Vec<_>>>()?;
-            quote!(any(#(#inner),*))
+        if !pred(c, mode, out) {
+            return false;
         }
-        Cond::Not(inner) => {
-            let inner = pred(inner, mode)?;
-            quote!(not(#inner))
-        }
-        Cond::Raw(_) => return None,
-    })
+    }
+    out.push(')');
+    true
 }
 
 /// `#[cfg(...)]` for an optional condition, or nothing.
-pub fn attr(cond: Option<&Cond>, mode: Conditions) -> TokenStream {
+pub fn attr(cond: Option<&Cond>, mode: Conditions) -> String {
     match cond.and_then(|c| predicate(c, mode)) {
-        Some(p) => quote!(#[cfg(#p)]),
-        None => TokenStream::new(),
+        Some(p) => format!("#[cfg({p})]"),
+        None => String::new(),
     }
 }
 
@@ -110,14 +108,12 @@ mod tests {
     #[test]
     fn conditions_map_to_cfg() {
         assert!(predicate(&sample(), Conditions::Docs).is_none());
-        let cfg = predicate(&sample(), Conditions::Cfg).unwrap().to_string();
-        assert_eq!(cfg, "all (CONFIG_A , not (CONFIG_B))");
-        let feature = predicate(&sample(), Conditions::Feature)
-            .unwrap()
-            .to_string();
+        let cfg = predicate(&sample(), Conditions::Cfg).unwrap();
+        assert_eq!(cfg, "all(CONFIG_A, not(CONFIG_B))");
+        let feature = predicate(&sample(), Conditions::Feature).unwrap();
         assert_eq!(
             feature,
-            "all (feature = \"CONFIG_A\" , not (feature = \"CONFIG_B\"))"
+            "all(feature = \"CONFIG_A\", not(feature = \"CONFIG_B\"))"
         );
         assert!(predicate(&Cond::Raw("defined(X)".into()), Conditions::Cfg).is_none());
     }

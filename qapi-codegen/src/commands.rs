@@ -5,134 +5,119 @@
 //! adding an optional argument keeps user code compiling. Its method takes no parameter, and so does the method
 //! of a command whose arguments are all optional (they start absent; `execute(X::new().with_y(..))` sets them).
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::code::{self, Code};
 use crate::ir::{Args, Kind};
 use crate::rust_types::Context;
-use crate::structs;
+use crate::structs::{self, DECODE_RESULT};
 
 /// The argument struct and the `Command` impl of command `def`.
-pub fn emit(ctx: &Context, def: usize) -> TokenStream {
+pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::Command(c) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
     let docs = ctx.def_docs(def, Vec::new());
-    let mut out = args_type(ctx, def, &ident, &c.args, docs, !c.gen);
-    let name = &d.name;
+    args_type(ctx, code, def, ident, &c.args, &docs, !c.gen);
     let returns = match &c.returns {
         Some(ty) => ctx.ty(ty),
-        None => quote!(rt::Empty),
+        None => "rt::Empty".to_string(),
     };
     let cfg = ctx.cfg(d.cond.as_ref());
-    let mut consts = Vec::new();
+    code.attrs(&cfg);
+    code.line("#[allow(deprecated)]");
+    code.open(&format!("impl rt::Command for {ident}"));
+    code.line_of(&["const NAME: &'static str = ", &code::string(&d.name), ";"]);
+    code.line_of(&["type Returns = ", &returns, ";"]);
     if !c.success_response {
-        consts.push(quote!(
-            const SUCCESS_RESPONSE: bool = false;
-        ));
+        code.line("const SUCCESS_RESPONSE: bool = false;");
     }
     if c.allow_oob {
-        consts.push(quote!(
-            const ALLOW_OOB: bool = true;
-        ));
+        code.line("const ALLOW_OOB: bool = true;");
     }
     if c.allow_preconfig {
-        consts.push(quote!(
-            const ALLOW_PRECONFIG: bool = true;
-        ));
+        code.line("const ALLOW_PRECONFIG: bool = true;");
     }
     if d.has_feature("deprecated") {
-        consts.push(quote!(
-            const DEPRECATED: bool = true;
-        ));
+        code.line("const DEPRECATED: bool = true;");
     }
     if d.has_feature("unstable") {
-        consts.push(quote!(
-            const UNSTABLE: bool = true;
-        ));
+        code.line("const UNSTABLE: bool = true;");
     }
-    out.extend(quote! {
-        #cfg
-        #[allow(deprecated)]
-        impl rt::Command for #ident {
-            const NAME: &'static str = #name;
-            type Returns = #returns;
-            #(#consts)*
-        }
-    });
+    code.close("");
     if c.allow_oob {
-        out.extend(quote! {
-            #cfg
-            #[allow(deprecated)]
-            impl rt::OobCommand for #ident {}
-        });
+        code.attrs(&cfg);
+        code.line("#[allow(deprecated)]");
+        code.line_of(&["impl rt::OobCommand for ", ident, " {}"]);
     }
-    out
 }
 
 /// The type of a command's arguments or an event's data: an object of the inline members, an empty object, or
 /// a newtype around the named struct or union.
 pub fn args_type(
     ctx: &Context,
+    code: &mut Code,
     def: usize,
-    ident: &proc_macro2::Ident,
+    ident: &str,
     args: &Args,
-    docs: TokenStream,
+    docs: &str,
     open: bool,
-) -> TokenStream {
+) {
     let d = &ctx.api.definitions[def];
     match args {
-        Args::None => structs::object(ctx, def, ident, &[], docs, open),
-        Args::Inline(members) => structs::object(ctx, def, ident, members, docs, open),
+        Args::None => structs::object(ctx, code, def, ident, &[], docs, open),
+        Args::Inline(members) => structs::object(ctx, code, def, ident, members, docs, open),
         Args::Named(name) => {
             let inner = ctx.path(name);
             let cfg = ctx.cfg(d.cond.as_ref());
-            let deprecated = ctx.deprecated(
+            code.attrs(docs);
+            code.attrs(&cfg);
+            code.attrs(&ctx.deprecated(
                 &d.features,
                 d.doc.as_ref().and_then(|doc| doc.feature("deprecated")),
+            ));
+            code.line("#[derive(Clone, Debug, PartialEq)]");
+            code.line_of(&["pub struct ", ident, "(pub ", &inner, ");"]);
+            code.attrs(&cfg);
+            code.line("#[allow(deprecated)]");
+            code.open_impl(&format!("impl rt::From<{inner}>"), ident);
+            code.line("#[inline]");
+            code.open_fn("fn from", &[&format!("value: {inner}")], " -> Self");
+            code.line("Self(value)");
+            code.close("");
+            code.close("");
+            code.attrs(&cfg);
+            code.line("#[allow(deprecated)]");
+            code.open(&format!("impl rt::Deref for {ident}"));
+            code.line_of(&["type Target = ", &inner, ";"]);
+            code.line("#[inline]");
+            code.open_fn("fn deref", &["&self"], &format!(" -> &{inner}"));
+            code.line("&self.0");
+            code.close("");
+            code.close("");
+            code.attrs(&cfg);
+            code.line("#[allow(deprecated)]");
+            code.open(&format!("impl rt::ObjectType for {ident}"));
+            code.line("#[inline]");
+            code.open_fn(
+                "fn decode_members",
+                &["object: &mut rt::Object"],
+                DECODE_RESULT,
             );
-            let info = ctx.info_impl(def, ident);
-            quote! {
-                #docs
-                #cfg
-                #deprecated
-                #[derive(Clone, Debug, PartialEq)]
-                pub struct #ident(pub #inner);
-                #cfg
-                #[allow(deprecated)]
-                impl rt::From<#inner> for #ident {
-                    #[inline]
-                    fn from(value: #inner) -> Self {
-                        Self(value)
-                    }
-                }
-                #cfg
-                #[allow(deprecated)]
-                impl rt::Deref for #ident {
-                    type Target = #inner;
-                    #[inline]
-                    fn deref(&self) -> &#inner {
-                        &self.0
-                    }
-                }
-                #cfg
-                #[allow(deprecated)]
-                impl rt::ObjectType for #ident {
-                    #[inline]
-                    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-                        rt::ObjectType::decode_members(object).map(Self)
-                    }
-                    #[inline]
-                    fn encode_members(&self, object: &mut rt::Object) {
-                        rt::ObjectType::encode_members(&self.0, object);
-                    }
-                }
-                #cfg
-                rt::impl_serde!(#ident);
-                #info
-            }
+            code.line("rt::ObjectType::decode_members(object).map(Self)");
+            code.close("");
+            code.line("#[inline]");
+            code.open_fn(
+                "fn encode_members",
+                &["&self", "object: &mut rt::Object"],
+                "",
+            );
+            code.line("rt::ObjectType::encode_members(&self.0, object);");
+            code.close("");
+            code.close("");
+            code.attrs(&cfg);
+            code.line_of(&["rt::impl_serde!(", ident, ");"]);
+            ctx.info_impl(code, def, ident);
         }
     }
 }
@@ -150,41 +135,41 @@ fn takes_no_required_args(ctx: &Context, args: &Args) -> bool {
 }
 
 /// The `Commands` trait at the crate root. `module_cfg(def)` gives the module's cargo-feature gate.
-pub fn trait_items(
-    ctx: &Context,
-    module_cfg: &dyn Fn(usize) -> Option<TokenStream>,
-) -> TokenStream {
-    let mut methods = Vec::new();
+pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> Option<String>) {
+    code.line(
+        "/// One method per command, for any client that implements [`qapi_runtime::Executor`].",
+    );
+    let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
+    let mut methods = Code::at_depth(code.depth() + 1);
     for (i, d) in ctx.api.definitions.iter().enumerate() {
         let Kind::Command(c) = &d.kind else { continue };
         let ident = ctx.ident(i);
         let method =
             crate::names::ident(ctx.names.methods.get(&i).map_or("command", String::as_str));
-        let cfg = ctx.cfg(d.cond.as_ref());
         let Some(gate) = module_cfg(i) else { continue };
-        let deprecated = ctx.deprecated(&d.features, None);
-        let doc = format!(" Runs `{}`: see [`{ident}`].", d.name);
-        let named_inner = matches!(c.args, Args::Named(_));
-        let call = if takes_no_required_args(ctx, &c.args) && !named_inner {
-            quote!(fn #method(&self) -> Self::Output<'_, self::#ident> { self.execute(self::#ident::new()) })
+        let code = &mut methods;
+        code.line_of(&["/// Runs `", &d.name, "`: see [`", ident, "`]."]);
+        code.attrs(&gate);
+        code.attrs(&ctx.cfg(d.cond.as_ref()));
+        code.attrs(&ctx.deprecated(&d.features, None));
+        code.line("#[allow(deprecated)]");
+        let output = format!(" -> Self::Output<'_, self::{ident}>");
+        let head = format!("fn {method}");
+        if takes_no_required_args(ctx, &c.args) && !matches!(c.args, Args::Named(_)) {
+            code.open_fn(&head, &["&self"], &output);
+            code.entry(&format!("self.execute(self::{ident}::new())"), "");
         } else {
-            quote!(fn #method(&self, args: self::#ident) -> Self::Output<'_, self::#ident> { self.execute(args) })
-        };
-        methods.push(quote! {
-            #[doc = #doc]
-            #gate
-            #cfg
-            #deprecated
-            #[allow(deprecated)]
-            #call
-        });
-    }
-    quote! {
-        /// One method per command, for any client that implements [`qapi_runtime::Executor`].
-        pub trait Commands: ::qapi_runtime::rt::Executor {
-            #(#methods)*
+            code.open_fn(&head, &["&self", &format!("args: self::{ident}")], &output);
+            code.line("self.execute(args)");
         }
-
-        impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
+        code.close("");
     }
+    if methods.as_str().is_empty() {
+        code.line_of(&[head, " {}"]);
+    } else {
+        code.open(head);
+        code.append(methods.as_str());
+        code.close("");
+    }
+    code.line("impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}");
 }

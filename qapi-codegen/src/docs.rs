@@ -5,9 +5,6 @@
 //! them as doctests), `.. note::` a bold label. Indentation is kept only for list continuations, since four
 //! spaces would otherwise make a Markdown code block.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use crate::ir::Cond;
 use crate::names::Names;
 
@@ -235,19 +232,22 @@ fn inline(line: &str, names: &Names, scope: Scope) -> String {
     out
 }
 
-/// Doc attributes for a block of Markdown.
-pub fn attrs(markdown: &str) -> TokenStream {
-    if markdown.is_empty() {
-        return TokenStream::new();
-    }
-    let lines = markdown.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
+/// `///` lines for a block of Markdown, as prettyplease prints `#[doc]` attributes (empty for none).
+pub fn attrs(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 32);
+    for line in markdown.lines() {
+        if !out.is_empty() {
+            out.push('\n');
         }
-    });
-    quote!(#(#[doc = #lines])*)
+        out.push_str("///");
+        // prettyplease dropped trailing spaces.
+        let line = line.trim_end_matches(' ');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// What every definition's docs end with: features, condition, since, link.

@@ -1,101 +1,100 @@
 //! Enums: wire names exact, and a value a newer QEMU sends that the bindings do not know kept in `Other`, so that
 //! it decodes without error and encodes back unchanged.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use crate::code::{self, Code};
 use crate::ir::Kind;
 use crate::names;
 use crate::rust_types::Context;
 
-pub fn emit(ctx: &Context, def: usize) -> TokenStream {
+pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::Enum(values) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
-    let variants: Vec<_> = ctx
-        .enum_variants(&d.name)
-        .unwrap_or(&[])
-        .iter()
-        .map(|v| format_ident!("{}", v))
-        .collect();
-    let other = format_ident!("{}", names::OTHER);
-    let mut decls = Vec::new();
-    let mut to_str = Vec::new();
-    let mut from_str = Vec::new();
-    for (value, variant) in values.iter().zip(&variants) {
-        let wire = &value.name;
-        let cfg = ctx.cfg(value.cond.as_ref());
-        let docs = ctx.item_docs(def, wire, &value.features, value.cond.as_ref());
-        let deprecated = ctx.deprecated(&value.features, None);
-        decls.push(quote!(#docs #cfg #deprecated #variant,));
-        to_str.push(quote!(#cfg Self::#variant => #wire,));
-        from_str.push(quote!(#cfg #wire => Self::#variant,));
-    }
-    // An empty enum has only `Other`: a one-armed match would be a needless destructuring.
-    let (as_str, from_name) = if values.is_empty() {
-        (
-            quote!(let Self::#other(name) = self; name),
-            quote!(Self::#other(name)),
-        )
-    } else {
-        (
-            quote!(match self { #(#to_str)* Self::#other(name) => name, }),
-            quote!(match name.as_str() { #(#from_str)* _ => Self::#other(name), }),
-        )
-    };
-    let docs = ctx.def_docs(def, Vec::new());
+    let variants = ctx.enum_variants(&d.name).unwrap_or(&[]);
+    let other = names::OTHER;
     let cfg = ctx.cfg(d.cond.as_ref());
-    let info = ctx.info_impl(def, &ident);
-    quote! {
-        #docs
-        #cfg
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #ident {
-            #(#decls)*
-            /// A value these bindings do not know (from a newer QEMU), kept as sent.
-            #other(rt::String),
-        }
-        #cfg
-        #[allow(deprecated)]
-        impl #ident {
-            /// The value's name on the wire.
-            #[inline]
-            pub fn as_str(&self) -> &str {
-                #as_str
-            }
-
-            /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
-            #[inline]
-            pub fn from_name(name: rt::String) -> Self {
-                #from_name
-            }
-        }
-        #cfg
-        impl rt::fmt::Display for #ident {
-            #[inline]
-            fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        #cfg
-        impl rt::Decode for #ident {
-            #[inline]
-            fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-                rt::expect_str(value).map(Self::from_name)
-            }
-        }
-        #cfg
-        impl rt::Encode for #ident {
-            #[inline]
-            fn encode(&self) -> rt::Value {
-                rt::Value::String(self.as_str().into())
-            }
-        }
-        #cfg
-        rt::impl_serde!(#ident);
-        #info
+    code.attrs(&ctx.def_docs(def, Vec::new()));
+    code.attrs(&cfg);
+    code.line("#[derive(Clone, Debug, PartialEq, Eq, Hash)]");
+    code.line("#[non_exhaustive]");
+    code.open(&format!("pub enum {ident}"));
+    let mut conds = Vec::with_capacity(values.len());
+    for (value, variant) in values.iter().zip(variants) {
+        let cfg = ctx.cfg(value.cond.as_ref());
+        code.attrs(&ctx.item_docs(def, &value.name, &value.features, value.cond.as_ref()));
+        code.attrs(&cfg);
+        code.attrs(&ctx.deprecated(&value.features, None));
+        code.line_of(&[variant, ","]);
+        conds.push(cfg);
     }
+    code.line("/// A value these bindings do not know (from a newer QEMU), kept as sent.");
+    code.line_of(&[other, "(rt::String),"]);
+    code.close("");
+    code.attrs(&cfg);
+    code.line("#[allow(deprecated)]");
+    code.open(&format!("impl {ident}"));
+    code.line("/// The value's name on the wire.");
+    code.line("#[inline]");
+    code.open("pub fn as_str(&self) -> &str");
+    // An empty enum has only `Other`: a one-armed match would be a needless destructuring.
+    if values.is_empty() {
+        code.line_of(&["let Self::", other, "(name) = self;"]);
+        code.line("name");
+    } else {
+        code.open("match self");
+        for ((value, variant), cfg) in values.iter().zip(variants).zip(&conds) {
+            code.arm(cfg, &format!("Self::{variant}"), &code::string(&value.name));
+        }
+        code.line_of(&["Self::", other, "(name) => name,"]);
+        code.close("");
+    }
+    code.close("");
+    code.line(
+        "/// The value called `name` on the wire; a name these bindings do not know gives `Other`.",
+    );
+    code.line("#[inline]");
+    code.open("pub fn from_name(name: rt::String) -> Self");
+    if values.is_empty() {
+        code.line_of(&["Self::", other, "(name)"]);
+    } else {
+        code.open("match name.as_str()");
+        for ((value, variant), cfg) in values.iter().zip(variants).zip(&conds) {
+            code.arm(cfg, &code::string(&value.name), &format!("Self::{variant}"));
+        }
+        code.line_of(&["_ => Self::", other, "(name),"]);
+        code.close("");
+    }
+    code.close("");
+    code.close("");
+    traits(code, &cfg, ident);
+    ctx.info_impl(code, def, ident);
+}
+
+/// `Display`, `Decode`, `Encode` and serde, all through the wire name.
+fn traits(code: &mut Code, cfg: &str, ident: &str) {
+    code.attrs(cfg);
+    code.open(&format!("impl rt::fmt::Display for {ident}"));
+    code.line("#[inline]");
+    code.open("fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result");
+    code.line("f.write_str(self.as_str())");
+    code.close("");
+    code.close("");
+    code.attrs(cfg);
+    code.open(&format!("impl rt::Decode for {ident}"));
+    code.line("#[inline]");
+    code.open("fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError>");
+    code.line("rt::expect_str(value).map(Self::from_name)");
+    code.close("");
+    code.close("");
+    code.attrs(cfg);
+    code.open(&format!("impl rt::Encode for {ident}"));
+    code.line("#[inline]");
+    code.open("fn encode(&self) -> rt::Value");
+    code.line("rt::Value::String(self.as_str().into())");
+    code.close("");
+    code.close("");
+    code.attrs(cfg);
+    code.line_of(&["rt::impl_serde!(", ident, ");"]);
 }

@@ -8,7 +8,6 @@
 use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span};
 
 use crate::ir::{Api, Kind};
 
@@ -95,13 +94,13 @@ pub fn snake(name: &str) -> String {
 }
 
 /// An identifier, escaped if it is a keyword.
-pub fn ident(name: &str) -> Ident {
+pub fn ident(name: &str) -> String {
     if NOT_RAW.contains(&name) {
-        Ident::new(&format!("{name}_"), Span::call_site())
+        format!("{name}_")
     } else if KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
+        format!("r#{name}")
     } else {
-        Ident::new(name, Span::call_site())
+        name.to_string()
     }
 }
 
@@ -276,9 +275,9 @@ mod tests {
 
     #[test]
     fn keywords_are_escaped() {
-        assert_eq!(ident("type").to_string(), "r#type");
-        assert_eq!(ident("self").to_string(), "self_");
-        assert_eq!(ident("node_name").to_string(), "node_name");
+        assert_eq!(ident("type"), "r#type");
+        assert_eq!(ident("self"), "self_");
+        assert_eq!(ident("node_name"), "node_name");
     }
 
     #[test]

@@ -7,9 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use crate::code::{self, Code};
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
 use crate::rust_types::Context;
@@ -19,7 +17,7 @@ use crate::{alternates, commands, enums, events, structs, unions};
 pub struct Output {
     pub modules: Vec<ModuleOutput>,
     /// Root items: re-exports, `Commands`, `AnyEvent`.
-    pub root: TokenStream,
+    pub root: String,
 }
 
 pub struct ModuleOutput {
@@ -27,41 +25,40 @@ pub struct ModuleOutput {
     pub name: String,
     /// Cargo feature (`block-core`); `None` for the built-in module, always compiled.
     pub feature: Option<String>,
-    /// The module's items.
-    pub items: TokenStream,
+    /// The module's contents: `//!` docs, inner attributes, items, indented for the depth it was made for.
+    pub body: String,
     /// `#[cfg(...)]` gating the module, empty without module features.
-    pub gate: TokenStream,
-    /// `//!` docs of the module.
-    pub docs: TokenStream,
+    pub gate: String,
 }
 
 impl ModuleOutput {
-    /// `#gate pub mod name { docs, items }`, moving the items (quote! would copy every token).
-    pub fn into_inline(self) -> TokenStream {
-        let ident = format_ident!("{}", self.name);
-        let mut body = self.docs;
-        body.extend(quote!(#![allow(deprecated)]));
-        body.extend(self.items);
-        let mut out = self.gate;
-        out.extend(quote!(pub mod #ident));
-        out.extend([proc_macro2::TokenTree::Group(proc_macro2::Group::new(
-            proc_macro2::Delimiter::Brace,
-            body,
-        ))]);
+    /// `#gate pub mod name { body }`, for a body made one block deep.
+    pub fn into_inline(self) -> String {
+        let mut out =
+            String::with_capacity(self.body.len() + self.gate.len() + self.name.len() + 16);
+        if !self.gate.is_empty() {
+            out.push_str(&self.gate);
+            out.push('\n');
+        }
+        out.push_str("pub mod ");
+        out.push_str(&self.name);
+        out.push_str(" {\n");
+        out.push_str(&self.body);
+        out.push_str("}\n");
         out
     }
 }
 
 /// Emits one definition.
-fn definition(ctx: &Context, i: usize) -> TokenStream {
+fn definition(ctx: &Context, i: usize, code: &mut Code) {
     match ctx.api.definitions[i].kind {
-        Kind::Enum(_) => enums::emit(ctx, i),
-        Kind::Struct(_) => structs::emit(ctx, i),
-        Kind::Union(_) => unions::emit(ctx, i),
-        Kind::SimpleUnion(_) => unions::emit_simple(ctx, i),
-        Kind::Alternate(_) => alternates::emit(ctx, i),
-        Kind::Command(_) => commands::emit(ctx, i),
-        Kind::Event(_) => events::emit(ctx, i),
+        Kind::Enum(_) => enums::emit(ctx, i, code),
+        Kind::Struct(_) => structs::emit(ctx, i, code),
+        Kind::Union(_) => unions::emit(ctx, i, code),
+        Kind::SimpleUnion(_) => unions::emit_simple(ctx, i, code),
+        Kind::Alternate(_) => alternates::emit(ctx, i, code),
+        Kind::Command(_) => commands::emit(ctx, i, code),
+        Kind::Event(_) => events::emit(ctx, i, code),
     }
 }
 
@@ -190,9 +187,9 @@ impl Plan {
     }
 
     /// The `#[cfg(...)]` of module `m`.
-    fn gate(&self, ctx: &Context, m: usize) -> TokenStream {
+    fn gate(&self, ctx: &Context, m: usize) -> String {
         if !ctx.options.module_features || is_builtin(&ctx.api.modules[m].path) {
-            return TokenStream::new();
+            return String::new();
         }
         let mut features = vec![names::feature_name(&ctx.names.modules[m])];
         for (other, needs) in self.closure.iter().enumerate() {
@@ -200,67 +197,63 @@ impl Plan {
                 features.push(names::feature_name(&ctx.names.modules[other]));
             }
         }
+        let features: Vec<String> = features
+            .iter()
+            .map(|f| format!("feature = {}", code::string(f)))
+            .collect();
         if features.len() == 1 {
-            let f = &features[0];
-            quote!(#[cfg(feature = #f)])
+            format!("#[cfg({})]", features[0])
         } else {
-            quote!(#[cfg(any(#(feature = #features),*))])
+            format!("#[cfg(any({}))]", features.join(", "))
         }
     }
 
-    /// Module `m` with its items.
-    fn module(&self, ctx: &Context, m: usize) -> ModuleOutput {
+    /// Module `m` with its items, written `depth` blocks deep.
+    fn module(&self, ctx: &Context, m: usize, depth: usize) -> ModuleOutput {
         let module = &ctx.api.modules[m];
         let name = ctx.names.modules[m].clone();
-        let mut items = quote!(
-            use ::qapi_runtime::rt;
-        );
-        for &i in &self.definitions[m] {
-            items.extend(definition(ctx, i));
+        // About 1.2 kB of text per definition (measured on QEMU's schema), to grow the text rarely.
+        let mut code = Code::with_capacity(depth, 1200 * self.definitions[m].len() + 128);
+        match &module.title {
+            Some(title) => code.line(format!("//! {title}").trim_end()),
+            None => code.line_of(&["//! Schema module `", &module.path, "`."]),
         }
-        let title = match &module.title {
-            Some(title) => format!(" {title}"),
-            None => format!(" Schema module `{}`.", module.path),
-        };
+        code.line("#![allow(deprecated)]");
+        code.line("use ::qapi_runtime::rt;");
+        for &i in &self.definitions[m] {
+            definition(ctx, i, &mut code);
+        }
         ModuleOutput {
             feature: (!is_builtin(&module.path)).then(|| names::feature_name(&name)),
             name,
-            items,
+            body: code.into_string(),
             gate: self.gate(ctx, m),
-            docs: quote!(#![doc = #title]),
         }
     }
 
     /// Root items: re-exports, `Commands`, `AnyEvent`.
-    fn root(&self, ctx: &Context) -> TokenStream {
+    fn root(&self, ctx: &Context) -> String {
         let api = ctx.api;
-        let gates: Vec<TokenStream> = (0..api.modules.len()).map(|m| self.gate(ctx, m)).collect();
-        let reexports = (0..api.modules.len())
-            .filter(|&m| self.has_items[m])
-            .map(|m| {
-                let g = &gates[m];
-                let ident = format_ident!("{}", ctx.names.modules[m]);
-                quote!(#g pub use self::#ident::*;)
-            });
-        let reexports: TokenStream = reexports.collect();
+        let gates: Vec<String> = (0..api.modules.len()).map(|m| self.gate(ctx, m)).collect();
+        let mut code = Code::new();
+        for m in (0..api.modules.len()).filter(|&m| self.has_items[m]) {
+            code.attrs(&gates[m]);
+            code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
+        }
         let module_of = |i: usize| api.definitions[i].module;
         let def_gate = |i: usize| self.keep[module_of(i)].then(|| gates[module_of(i)].clone());
-        let commands = commands::trait_items(ctx, &def_gate);
-        let any_event = events::any_event(ctx, &def_gate);
-        quote! {
-            #reexports
-            #commands
-            #any_event
-        }
+        commands::trait_items(ctx, &mut code, &def_gate);
+        events::any_event(ctx, &mut code, &def_gate);
+        code.into_string()
     }
 }
 
-/// Generates everything.
+/// Generates everything, the modules made to be inlined ([`ModuleOutput::into_inline`]).
 pub fn assemble(ctx: &Context) -> Output {
     let plan = Plan::new(ctx);
     let modules = (0..ctx.api.modules.len())
         .filter(|&m| plan.has_items[m])
-        .map(|m| plan.module(ctx, m))
+        .map(|m| plan.module(ctx, m, 1))
         .collect();
     Output {
         modules,
@@ -276,18 +269,19 @@ pub fn threads() -> usize {
 /// A module handed to [`assemble_map`]'s function, with what the root needs of it.
 pub struct Mapped<T> {
     pub name: String,
-    pub gate: TokenStream,
+    pub gate: String,
     pub value: T,
 }
 
 /// Generates everything like [`assemble`], but hands each module to `map` as soon as it is emitted, on up to
-/// `threads` threads: emitting and formatting the modules are independent, and tokens cannot cross threads, so
-/// each module is emitted on the thread that maps it. Modules keep their order; gives them and the root.
+/// `threads` threads, the modules written `depth` blocks deep (0 for a file of its own, 1 to inline). Modules
+/// keep their order; gives them and the root.
 pub fn assemble_map<T: Send>(
     ctx: &Context,
     threads: usize,
+    depth: usize,
     map: impl Fn(ModuleOutput) -> T + Sync,
-) -> (Vec<Mapped<T>>, TokenStream) {
+) -> (Vec<Mapped<T>>, String) {
     let plan = Plan::new(ctx);
     let mut order: Vec<usize> = (0..ctx.api.modules.len())
         .filter(|&m| plan.has_items[m])
@@ -300,7 +294,7 @@ pub fn assemble_map<T: Send>(
         loop {
             let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(&m) = order.get(k) else { break };
-            done.push((m, map(plan.module(ctx, m))));
+            done.push((m, map(plan.module(ctx, m, depth))));
         }
         done
     };
@@ -346,13 +340,13 @@ pub fn module_features(api: &crate::ir::Api, options: &crate::Options) -> Vec<St
 }
 
 impl Output {
-    /// Everything as one token stream, modules inline: for `include!` and the macro.
-    pub fn into_single(self) -> TokenStream {
-        let mut out = TokenStream::new();
+    /// Everything as one text, modules inline: for `include!` and the macro.
+    pub fn into_single(self) -> String {
+        let mut out = String::new();
         for m in self.modules {
-            out.extend(m.into_inline());
+            out.push_str(&m.into_inline());
         }
-        out.extend(self.root);
+        out.push_str(&self.root);
         out
     }
 }

@@ -6,9 +6,7 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
-
+use crate::code::{self, Code};
 use crate::ir::{Api, Builtin, Definition, Feature, Kind, Member, TypeExpr};
 use crate::names::{self, Names};
 use crate::options::Options;
@@ -50,21 +48,18 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust name of definition `i`.
-    pub fn ident(&self, i: usize) -> Ident {
-        format_ident!("{}", self.names.definitions[i])
+    pub fn ident(&self, i: usize) -> &str {
+        &self.names.definitions[i]
     }
 
     /// `super::Name` for the definition called `name` (from inside a module).
-    pub fn path(&self, name: &str) -> TokenStream {
+    pub fn path(&self, name: &str) -> String {
         match self.names.of(name) {
-            Some(rust) => {
-                let ident = format_ident!("{}", rust);
-                quote!(super::#ident)
-            }
+            Some(rust) => format!("super::{rust}"),
             // The model resolved every name; an unknown one can only be a built-in spelled by name.
             None => match Builtin::from_name(name) {
-                Some(b) => builtin(b),
-                None => quote!(rt::Value),
+                Some(b) => builtin(b).to_string(),
+                None => "rt::Value".to_string(),
             },
         }
     }
@@ -78,45 +73,44 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust type of a type reference, seen from inside a module.
-    pub fn ty(&self, ty: &TypeExpr) -> TokenStream {
+    pub fn ty(&self, ty: &TypeExpr) -> String {
         match ty {
-            TypeExpr::Builtin(b) => builtin(*b),
+            TypeExpr::Builtin(b) => builtin(*b).to_string(),
             TypeExpr::Named(name) => self.path(name),
-            TypeExpr::Array(inner) => {
-                let inner = self.ty(inner);
-                quote!(rt::Vec<#inner>)
-            }
+            TypeExpr::Array(inner) => format!("rt::Vec<{}>", self.ty(inner)),
         }
     }
 
     /// A member's field type: `Option` when optional, `Box` when it closes a cycle.
-    pub fn member_ty(&self, member: &Member, boxed: bool) -> TokenStream {
+    pub fn member_ty(&self, member: &Member, boxed: bool) -> String {
         let mut ty = self.ty(&member.ty);
         if boxed {
-            ty = quote!(rt::Box<#ty>);
+            ty = format!("rt::Box<{ty}>");
         }
         if member.optional {
-            ty = quote!(rt::Option<#ty>);
+            ty = format!("rt::Option<{ty}>");
         }
         ty
     }
 
     /// `#[cfg(..)]` for a condition under the chosen mapping.
-    pub fn cfg(&self, cond: Option<&crate::ir::Cond>) -> TokenStream {
+    pub fn cfg(&self, cond: Option<&crate::ir::Cond>) -> String {
         cfg::attr(cond, self.options.conditions)
     }
 
     /// `#[deprecated]` when the features say so, with the feature's doc as note.
-    pub fn deprecated(&self, features: &[Feature], note: Option<&str>) -> TokenStream {
+    pub fn deprecated(&self, features: &[Feature], note: Option<&str>) -> String {
         if !features.iter().any(|f| f.name == "deprecated") {
-            return TokenStream::new();
+            return String::new();
         }
         match note
             .filter(|_| self.options.docs)
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
         {
-            Some(note) if !note.is_empty() => quote!(#[deprecated(note = #note)]),
-            _ => quote!(#[deprecated]),
+            Some(note) if !note.is_empty() => {
+                format!("#[deprecated(note = {})]", code::string(&note))
+            }
+            _ => "#[deprecated]".to_string(),
         }
     }
 
@@ -129,7 +123,7 @@ impl<'a> Context<'a> {
     }
 
     /// Docs of definition `i`: body, `extra` sections, then features, condition, since and link.
-    pub fn def_docs(&self, i: usize, extra: Vec<String>) -> TokenStream {
+    pub fn def_docs(&self, i: usize, extra: Vec<String>) -> String {
         let def = &self.api.definitions[i];
         let prose = self.options.docs;
         let mut parts = Vec::new();
@@ -214,7 +208,7 @@ impl<'a> Context<'a> {
         name: &str,
         features: &[Feature],
         cond: Option<&crate::ir::Cond>,
-    ) -> TokenStream {
+    ) -> String {
         let def = &self.api.definitions[i];
         let mut parts = Vec::new();
         if self.options.docs {
@@ -233,66 +227,65 @@ impl<'a> Context<'a> {
     }
 
     /// `impl rt::Definition` for definition `i` under the Rust name `ident`.
-    pub fn info_impl(&self, i: usize, ident: &Ident) -> TokenStream {
+    pub fn info_impl(&self, code: &mut Code, i: usize, ident: &str) {
         let def = &self.api.definitions[i];
-        let name = &def.name;
-        let meta = format_ident!(
-            "{}",
-            match def.kind {
-                Kind::Enum(_) => "Enum",
-                Kind::Struct(_) => "Struct",
-                Kind::Union(_) | Kind::SimpleUnion(_) => "Union",
-                Kind::Alternate(_) => "Alternate",
-                Kind::Command(_) => "Command",
-                Kind::Event(_) => "Event",
-            }
-        );
+        let meta = match def.kind {
+            Kind::Enum(_) => "Enum",
+            Kind::Struct(_) => "Struct",
+            Kind::Union(_) | Kind::SimpleUnion(_) => "Union",
+            Kind::Alternate(_) => "Alternate",
+            Kind::Command(_) => "Command",
+            Kind::Event(_) => "Event",
+        };
         let module = names::feature_name(&self.names.modules[def.module]);
-        let since = option_str(def.since());
-        let features = def.features.iter().map(|f| &f.name);
-        let condition = option_str(def.cond.as_ref().map(cfg::display).as_deref());
-        let cfg = self.cfg(def.cond.as_ref());
-        quote! {
-            #cfg
-            #[allow(deprecated)]
-            impl rt::Definition for #ident {
-                const INFO: rt::Info = rt::Info {
-                    name: #name,
-                    meta: rt::Meta::#meta,
-                    module: #module,
-                    since: #since,
-                    features: &[#(#features),*],
-                    condition: #condition,
-                };
-            }
-        }
+        let features: Vec<code::Item> = def
+            .features
+            .iter()
+            .map(|f| code::Item::plain(code::string(&f.name)))
+            .collect();
+        let condition = def.cond.as_ref().map(cfg::display);
+        code.attrs(&self.cfg(def.cond.as_ref()));
+        code.line("#[allow(deprecated)]");
+        code.open(&format!("impl rt::Definition for {ident}"));
+        code.open("const INFO: rt::Info = rt::Info");
+        code.entry(&format!("name: {}", code::string(&def.name)), ",");
+        code.entry(&format!("meta: rt::Meta::{meta}"), ",");
+        code.entry(&format!("module: {}", code::string(&module)), ",");
+        code.entry(&format!("since: {}", option_str(def.since())), ",");
+        code.list("features: &", '[', &features, ']', ",");
+        code.entry(
+            &format!("condition: {}", option_str(condition.as_deref())),
+            ",",
+        );
+        code.close(";");
+        code.close("");
     }
 }
 
-fn option_str(s: Option<&str>) -> TokenStream {
+fn option_str(s: Option<&str>) -> String {
     match s {
-        Some(s) => quote!(rt::Some(#s)),
-        None => quote!(rt::None),
+        Some(s) => format!("rt::Some({})", code::string(s)),
+        None => "rt::None".to_string(),
     }
 }
 
 /// The Rust type of a built-in.
-pub fn builtin(b: Builtin) -> TokenStream {
+pub fn builtin(b: Builtin) -> &'static str {
     match b {
-        Builtin::Str => quote!(rt::String),
-        Builtin::Number => quote!(f64),
-        Builtin::Int | Builtin::Int64 => quote!(i64),
-        Builtin::Int8 => quote!(i8),
-        Builtin::Int16 => quote!(i16),
-        Builtin::Int32 => quote!(i32),
-        Builtin::Uint8 => quote!(u8),
-        Builtin::Uint16 => quote!(u16),
-        Builtin::Uint32 => quote!(u32),
-        Builtin::Uint64 | Builtin::Size => quote!(u64),
-        Builtin::Bool => quote!(bool),
-        Builtin::Null => quote!(()),
-        Builtin::Any => quote!(rt::Value),
-        Builtin::Empty => quote!(rt::Empty),
+        Builtin::Str => "rt::String",
+        Builtin::Number => "f64",
+        Builtin::Int | Builtin::Int64 => "i64",
+        Builtin::Int8 => "i8",
+        Builtin::Int16 => "i16",
+        Builtin::Int32 => "i32",
+        Builtin::Uint8 => "u8",
+        Builtin::Uint16 => "u16",
+        Builtin::Uint32 => "u32",
+        Builtin::Uint64 | Builtin::Size => "u64",
+        Builtin::Bool => "bool",
+        Builtin::Null => "()",
+        Builtin::Any => "rt::Value",
+        Builtin::Empty => "rt::Empty",
     }
 }
 

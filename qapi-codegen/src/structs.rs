@@ -5,18 +5,19 @@
 //! `#[non_exhaustive]` and built with `new(required members)` plus `with_*` setters for optional ones, so that a
 //! newer schema adding an optional member does not break code written against older bindings.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
-
+use crate::code::{self, Code, Item};
 use crate::ir::{Builtin, Kind, Member, TypeExpr};
 use crate::names;
 use crate::recursion::Slot;
 use crate::rust_types::Context;
 
+/// The return type of `decode_members`.
+pub const DECODE_RESULT: &str = " -> rt::Result<Self, rt::DecodeError>";
+
 /// One member as a Rust field.
 pub struct Field<'a> {
     pub member: &'a Member,
-    pub ident: Ident,
+    pub ident: String,
     pub boxed: bool,
 }
 
@@ -36,152 +37,157 @@ pub fn fields<'a>(ctx: &Context, def: usize, members: &'a [Member]) -> Vec<Field
 }
 
 /// The field declarations.
-pub fn declarations(ctx: &Context, def: usize, fields: &[Field]) -> Vec<TokenStream> {
-    fields
-        .iter()
-        .map(|f| {
-            let m = f.member;
-            let ident = &f.ident;
-            let ty = ctx.member_ty(m, f.boxed);
-            let docs = ctx.item_docs(def, &m.name, &m.features, m.cond.as_ref());
-            let cfg = ctx.cfg(m.cond.as_ref());
-            let deprecated = ctx.deprecated(&m.features, None);
-            quote!(#docs #cfg #deprecated pub #ident: #ty,)
-        })
-        .collect()
+pub fn declarations(ctx: &Context, def: usize, fields: &[Field], code: &mut Code) {
+    for f in fields {
+        let m = f.member;
+        code.attrs(&ctx.item_docs(def, &m.name, &m.features, m.cond.as_ref()));
+        code.attrs(&ctx.cfg(m.cond.as_ref()));
+        code.attrs(&ctx.deprecated(&m.features, None));
+        code.line_of(&["pub ", &f.ident, ": ", &ctx.member_ty(m, f.boxed), ","]);
+    }
 }
 
-/// `name: take(o, "name")?,` for each field, in wire order.
-pub fn decoders(ctx: &Context, fields: &[Field]) -> Vec<TokenStream> {
+/// `name: take(o, "name")?` for each field, in wire order.
+pub fn decoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
     fields
         .iter()
         .map(|f| {
-            let ident = &f.ident;
-            let wire = &f.member.name;
-            let cfg = ctx.cfg(f.member.cond.as_ref());
             let take = match (f.member.optional, f.boxed) {
-                (false, false) => quote!(take),
-                (false, true) => quote!(take_box),
-                (true, false) => quote!(take_opt),
-                (true, true) => quote!(take_opt_box),
+                (false, false) => "take",
+                (false, true) => "take_box",
+                (true, false) => "take_opt",
+                (true, true) => "take_opt_box",
             };
-            quote!(#cfg #ident: rt::#take(object, #wire)?,)
+            let wire = code::string(&f.member.name);
+            Item::new(
+                ctx.cfg(f.member.cond.as_ref()),
+                format!("{}: rt::{take}(object, {wire})?", f.ident),
+            )
         })
         .collect()
 }
 
-/// `put(o, "name", &self.name);` for each field.
-pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<TokenStream> {
+/// `put(o, "name", &self.name)` for each field, as statements.
+pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
     fields
         .iter()
         .map(|f| {
             let ident = &f.ident;
-            let wire = &f.member.name;
-            let cfg = ctx.cfg(f.member.cond.as_ref());
-            match (f.member.optional, f.boxed) {
-                (false, false) => quote!(#cfg rt::put(object, #wire, &self.#ident);),
-                (false, true) => quote!(#cfg rt::put(object, #wire, &*self.#ident);),
-                (true, false) => quote!(#cfg rt::put_opt(object, #wire, &self.#ident);),
-                (true, true) => quote!(#cfg rt::put_opt_box(object, #wire, &self.#ident);),
-            }
+            let wire = code::string(&f.member.name);
+            let text = match (f.member.optional, f.boxed) {
+                (false, false) => format!("rt::put(object, {wire}, &self.{ident})"),
+                (false, true) => format!("rt::put(object, {wire}, &*self.{ident})"),
+                (true, false) => format!("rt::put_opt(object, {wire}, &self.{ident})"),
+                (true, true) => format!("rt::put_opt_box(object, {wire}, &self.{ident})"),
+            };
+            Item::new(ctx.cfg(f.member.cond.as_ref()), text)
         })
         .collect()
+}
+
+/// Statements, each with its attributes.
+pub fn statements(code: &mut Code, statements: &[Item]) {
+    for s in statements {
+        code.attrs(&s.attrs);
+        code.entry(&s.text, ";");
+    }
 }
 
 /// `new(required...)` and `with_*` setters. `extra` fields (a union's branch) are required parameters at the end.
 pub fn constructors(
     ctx: &Context,
-    ident: &Ident,
+    code: &mut Code,
+    ident: &str,
     fields: &[Field],
-    extra: Option<(&Ident, TokenStream)>,
-    open: Option<&Ident>,
-) -> TokenStream {
+    extra: Option<(&str, &str)>,
+    open: Option<&str>,
+) {
     let mut params = Vec::new();
     let mut inits = Vec::new();
-    let mut setters = Vec::new();
+    let mut setters = Code::at_depth(code.depth() + 1);
     for f in fields {
         let name = &f.ident;
         let cfg = ctx.cfg(f.member.cond.as_ref());
-        let inner = ctx.ty(&f.member.ty);
         let is_str = f.member.ty == TypeExpr::Builtin(Builtin::Str);
         let param_ty = if is_str {
-            quote!(impl rt::Into<rt::String>)
+            "impl rt::Into<rt::String>".to_string()
         } else {
-            inner.clone()
-        };
-        let value = match (is_str, f.boxed) {
-            (true, _) => quote!(#name.into()),
-            (false, true) => quote!(rt::Box::new(#name)),
-            (false, false) => quote!(#name),
+            ctx.ty(&f.member.ty)
         };
         if f.member.optional {
-            inits.push(quote!(#cfg #name: rt::None,));
-            let setter = format_ident!("with_{}", f.ident.to_string().trim_start_matches("r#"));
-            let doc = format!(" Sets `{}`.", f.member.name);
+            inits.push(Item::new(cfg.clone(), format!("{name}: rt::None")));
             let value = match (is_str, f.boxed) {
-                (true, _) => quote!(value.into()),
-                (false, true) => quote!(rt::Box::new(value)),
-                (false, false) => quote!(value),
+                (true, _) => "value.into()",
+                (false, true) => "rt::Box::new(value)",
+                (false, false) => "value",
             };
-            setters.push(quote! {
-                #[doc = #doc]
-                #cfg
-                #[inline]
-                #[must_use]
-                pub fn #setter(mut self, value: #param_ty) -> Self {
-                    self.#name = rt::Some(#value);
-                    self
-                }
-            });
+            setters.line_of(&["/// Sets `", &f.member.name, "`."]);
+            setters.attrs(&cfg);
+            setters.line("#[inline]");
+            setters.line("#[must_use]");
+            let setter = format!("pub fn with_{}", name.trim_start_matches("r#"));
+            let value_param = format!("value: {param_ty}");
+            setters.open_fn(&setter, &["mut self", &value_param], " -> Self");
+            setters.line_of(&["self.", name, " = rt::Some(", value, ");"]);
+            setters.line("self");
+            setters.close("");
         } else {
-            params.push(quote!(#cfg #name: #param_ty));
-            if is_str || f.boxed {
-                inits.push(quote!(#cfg #name: #value,));
-            } else {
-                inits.push(quote!(#cfg #name,));
-            }
+            params.push(Item::new(cfg.clone(), format!("{name}: {param_ty}")));
+            let init = match (is_str, f.boxed) {
+                (true, _) => format!("{name}: {name}.into()"),
+                (false, true) => format!("{name}: rt::Box::new({name})"),
+                (false, false) => name.clone(),
+            };
+            inits.push(Item::new(cfg, init));
         }
     }
     if let Some((name, ty)) = extra {
-        params.push(quote!(#name: #ty));
-        inits.push(quote!(#name,));
+        params.push(Item::plain(format!("{name}: {ty}")));
+        inits.push(Item::plain(name));
     }
     if let Some(name) = open {
-        inits.push(quote!(#name: rt::Object::new(),));
-        setters.push(quote! {
-            /// Adds an argument the schema does not list (the command takes further arguments).
-            #[inline]
-            #[must_use]
-            pub fn with_argument(mut self, name: impl rt::Into<rt::String>, value: rt::Value) -> Self {
-                self.#name.insert(name.into(), value);
-                self
-            }
-        });
+        inits.push(Item::plain(format!("{name}: rt::Object::new()")));
+        setters.line(
+            "/// Adds an argument the schema does not list (the command takes further arguments).",
+        );
+        setters.line("#[inline]");
+        setters.line("#[must_use]");
+        setters.open_fn(
+            "pub fn with_argument",
+            &[
+                "mut self",
+                "name: impl rt::Into<rt::String>",
+                "value: rt::Value",
+            ],
+            " -> Self",
+        );
+        setters.line_of(&["self.", name, ".insert(name.into(), value);"]);
+        setters.line("self");
+        setters.close("");
     }
-    let doc = if params.is_empty() {
-        " Builds the value with every (optional) member absent.".to_string()
-    } else {
-        format!(" Builds `{ident}` from its required members; optional ones start absent.")
-    };
-    let many = if params.len() > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        TokenStream::new()
-    };
     // Parameters are named after members, which may be any word (clippy dislikes `foo`).
-    quote! {
-        #[allow(deprecated, clippy::disallowed_names)]
-        impl #ident {
-            #[doc = #doc]
-            #[inline]
-            #[must_use]
-            #many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* }
-            }
-            #(#setters)*
-        }
+    code.line("#[allow(deprecated, clippy::disallowed_names)]");
+    code.open(&format!("impl {ident}"));
+    if params.is_empty() {
+        code.line("/// Builds the value with every (optional) member absent.");
+    } else {
+        code.line_of(&[
+            "/// Builds `",
+            ident,
+            "` from its required members; optional ones start absent.",
+        ]);
     }
+    code.line("#[inline]");
+    code.line("#[must_use]");
+    if params.len() > 7 {
+        code.line("#[allow(clippy::too_many_arguments)]");
+    }
+    code.params("pub fn new", &params, " -> Self {");
+    code.begin();
+    code.struct_literal("Self", "Self", &inits, "");
+    code.close("");
+    code.append(setters.as_str());
+    code.close("");
 }
 
 /// Whether `new()` takes no argument, so that `Default` can stand in for it.
@@ -196,116 +202,116 @@ pub fn all_optional(fields: &[Field]) -> bool {
 /// `device_add`, whose further arguments depend on the device); they are kept in a field of their own.
 pub fn object(
     ctx: &Context,
+    code: &mut Code,
     def: usize,
-    ident: &Ident,
+    ident: &str,
     members: &[Member],
-    docs: TokenStream,
+    docs: &str,
     open: bool,
-) -> TokenStream {
+) {
     let d = &ctx.api.definitions[def];
     let fields = fields(ctx, def, members);
-    let mut decls = declarations(ctx, def, &fields);
     let mut decoders = decoders(ctx, &fields);
     let mut encoders = encoders(ctx, &fields);
     let rest = open.then(|| {
-        let taken = fields
-            .iter()
-            .map(|f| f.ident.to_string())
-            .collect::<Vec<_>>();
-        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let taken: Vec<&str> = fields.iter().map(|f| f.ident.as_str()).collect();
         let name = names::unique(["extra".to_string()], &taken, "_").remove(0);
         names::ident(&name)
     });
     if let Some(rest) = &rest {
-        decls.push(quote! {
-            /// Further arguments, which the schema does not list, passed as they are.
-            pub #rest: rt::Object,
-        });
-        decoders.push(quote!(#rest: rt::mem::take(object),));
-        encoders.push(quote!(object.extend(self.#rest.clone());));
+        decoders.push(Item::plain(format!("{rest}: rt::mem::take(object)")));
+        encoders.push(Item::plain(format!("object.extend(self.{rest}.clone())")));
     }
     let cfg = ctx.cfg(d.cond.as_ref());
-    let deprecated = ctx.deprecated(
+    code.attrs(docs);
+    code.attrs(&cfg);
+    code.attrs(&ctx.deprecated(
         &d.features,
         d.doc.as_ref().and_then(|doc| doc.feature("deprecated")),
-    );
-    let default = if all_optional(&fields) {
-        quote!(Default,)
+    ));
+    if all_optional(&fields) {
+        code.line("#[derive(Clone, Default)]");
     } else {
-        TokenStream::new()
-    };
-    let constructors = constructors(ctx, ident, &fields, None, rest.as_ref());
-    let info = ctx.info_impl(def, ident);
-    let object_var = if fields.is_empty() && rest.is_none() {
-        quote!(_object)
-    } else {
-        quote!(object)
-    };
-    let decode_body = if decoders.is_empty() {
-        quote!(rt::Ok(Self {}))
-    } else {
-        let _ = &object_var;
-        quote!(rt::Ok(Self { #(#decoders)* }))
-    };
-    quote! {
-        #docs
-        #cfg
-        #deprecated
-        #[derive(Clone, #default)]
-        #[non_exhaustive]
-        pub struct #ident {
-            #(#decls)*
-        }
-        #cfg
-        #constructors
-        #cfg
-        #[allow(deprecated)]
-        impl rt::ObjectType for #ident {
-            #[inline]
-            fn decode_members(#object_var: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-                #decode_body
-            }
-            #[inline]
-            fn encode_members(&self, #object_var: &mut rt::Object) {
-                #(#encoders)*
-            }
-        }
-        #cfg
-        rt::impl_traits!(#ident);
-        #info
+        code.line("#[derive(Clone)]");
     }
+    code.line("#[non_exhaustive]");
+    if fields.is_empty() && rest.is_none() {
+        code.line_of(&["pub struct ", ident, " {}"]);
+    } else {
+        code.open(&format!("pub struct {ident}"));
+        declarations(ctx, def, &fields, code);
+        if let Some(rest) = &rest {
+            code.line("/// Further arguments, which the schema does not list, passed as they are.");
+            code.line_of(&["pub ", rest, ": rt::Object,"]);
+        }
+        code.close("");
+    }
+    code.attrs(&cfg);
+    constructors(ctx, code, ident, &fields, None, rest.as_deref());
+    code.attrs(&cfg);
+    code.line("#[allow(deprecated)]");
+    code.open(&format!("impl rt::ObjectType for {ident}"));
+    code.line("#[inline]");
+    let object = if decoders.is_empty() {
+        "_object: &mut rt::Object"
+    } else {
+        "object: &mut rt::Object"
+    };
+    code.open_fn("fn decode_members", &[object], DECODE_RESULT);
+    code.struct_literal("rt::Ok(Self", "Self", &decoders, ")");
+    code.close("");
+    code.line("#[inline]");
+    if encoders.is_empty() {
+        let params = [
+            Item::plain("&self"),
+            Item::plain("_object: &mut rt::Object"),
+        ];
+        code.params("fn encode_members", &params, " {}");
+    } else {
+        code.open_fn(
+            "fn encode_members",
+            &["&self", "object: &mut rt::Object"],
+            "",
+        );
+        statements(code, &encoders);
+        code.close("");
+    }
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
 }
 
 /// A struct definition, with `From<Self>` for its base.
-pub fn emit(ctx: &Context, def: usize) -> TokenStream {
+pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::Struct(s) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
     let docs = ctx.def_docs(def, Vec::new());
-    let mut out = object(ctx, def, &ident, &s.members, docs, false);
+    object(ctx, code, def, ident, &s.members, &docs, false);
     if let Some(base) = &s.base {
-        out.extend(base_conversion(ctx, def, &ident, base, &s.members, None));
+        base_conversion(ctx, code, def, ident, base, &s.members, None);
     }
-    out
 }
 
 /// `impl From<Derived> for Base`: the base's members are the derived type's first members. `tag` gives the
 /// expression for a union's discriminator, which the union holds as its branch.
 pub fn base_conversion(
     ctx: &Context,
+    code: &mut Code,
     def: usize,
-    ident: &Ident,
+    ident: &str,
     base: &str,
     members: &[Member],
-    tag: Option<(&str, TokenStream)>,
-) -> TokenStream {
+    tag: Option<(&str, &str)>,
+) {
     let Some(base_index) = ctx.names.index(base) else {
-        return TokenStream::new();
+        return;
     };
     let Kind::Struct(base_struct) = &ctx.api.definitions[base_index].kind else {
-        return TokenStream::new();
+        return;
     };
     let ours = fields(ctx, def, members);
     let theirs = fields(ctx, base_index, &base_struct.members);
@@ -315,33 +321,29 @@ pub fn base_conversion(
         let cfg = ctx.cfg(b.member.cond.as_ref());
         if let Some((discriminator, expr)) = &tag {
             if b.member.name == *discriminator {
-                inits.push(quote!(#cfg #name: #expr,));
+                inits.push(Item::new(cfg, format!("{name}: {expr}")));
                 continue;
             }
         }
         let Some(o) = ours.iter().find(|o| o.member.name == b.member.name) else {
-            return TokenStream::new();
+            return;
         };
         let src = &o.ident;
         let value = match (o.boxed, b.boxed) {
-            (true, false) if b.member.optional => quote!(value.#src.map(|v| *v)),
-            (true, false) => quote!(*value.#src),
-            (false, true) if b.member.optional => quote!(value.#src.map(rt::Box::new)),
-            (false, true) => quote!(rt::Box::new(value.#src)),
-            _ => quote!(value.#src),
+            (true, false) if b.member.optional => format!("value.{src}.map(|v| *v)"),
+            (true, false) => format!("*value.{src}"),
+            (false, true) if b.member.optional => format!("value.{src}.map(rt::Box::new)"),
+            (false, true) => format!("rt::Box::new(value.{src})"),
+            _ => format!("value.{src}"),
         };
-        inits.push(quote!(#cfg #name: #value,));
+        inits.push(Item::new(cfg, format!("{name}: {value}")));
     }
-    let base_path = ctx.path(base);
-    let cfg = ctx.cfg(ctx.api.definitions[def].cond.as_ref());
-    quote! {
-        #cfg
-        #[allow(deprecated)]
-        impl rt::From<#ident> for #base_path {
-            #[inline]
-            fn from(value: #ident) -> Self {
-                Self { #(#inits)* }
-            }
-        }
-    }
+    code.attrs(&ctx.cfg(ctx.api.definitions[def].cond.as_ref()));
+    code.line("#[allow(deprecated)]");
+    code.open_impl(&format!("impl rt::From<{ident}>"), &ctx.path(base));
+    code.line("#[inline]");
+    code.open_fn("fn from", &[&format!("value: {ident}")], " -> Self");
+    code.struct_literal("Self", "Self", &inits, "");
+    code.close("");
+    code.close("");
 }

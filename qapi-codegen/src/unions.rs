@@ -5,32 +5,79 @@
 //!
 //! A legacy simple union (QEMU before 6.0) is an enum whose wire form is `{"type": BRANCH, "data": VALUE}`.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
-use crate::ir::Kind;
+use crate::code::{self, Code, Item};
+use crate::ir::{Kind, Union};
 use crate::names;
 use crate::recursion::Slot;
 use crate::rust_types::Context;
-use crate::structs;
+use crate::structs::{self, Field, DECODE_RESULT};
 
-pub fn emit(ctx: &Context, def: usize) -> TokenStream {
+/// One branch of a flat union, as the emitter writes it in several places.
+struct Branch {
+    cfg: String,
+    /// Docs, condition and deprecation of its variant.
+    attrs: String,
+    variant: String,
+    wire: String,
+    /// The variant's data type, when the branch has members.
+    ty: Option<String>,
+    boxed: bool,
+}
+
+/// The branches of union `def` that its tag enum knows.
+fn branches(ctx: &Context, def: usize, u: &Union) -> Vec<Branch> {
+    let tag_variants = ctx.enum_variants(&u.tag_enum).unwrap_or(&[]);
+    let tag_values = match ctx.def(&u.tag_enum).map(|t| &t.kind) {
+        Some(Kind::Enum(values)) => values.as_slice(),
+        _ => &[],
+    };
+    let tag_index = ctx.names.index(&u.tag_enum).unwrap_or(def);
+    let mut out = Vec::new();
+    for (b, branch) in u.branches.iter().enumerate() {
+        let Some(pos) = tag_values.iter().position(|v| v.name == branch.name) else {
+            continue;
+        };
+        let cfg = ctx.cfg(branch.cond.as_ref());
+        let docs = ctx.item_docs(tag_index, &branch.name, &[], branch.cond.as_ref());
+        let deprecated = ctx.deprecated(&tag_values[pos].features, None);
+        out.push(Branch {
+            attrs: join_attrs(&[&docs, &cfg, &deprecated]),
+            cfg,
+            variant: tag_variants[pos].clone(),
+            wire: code::string(&branch.name),
+            ty: branch.ty.as_deref().map(|ty| ctx.path(ty)),
+            boxed: ctx.boxing.is_boxed(def, Slot::Branch(b)),
+        });
+    }
+    out
+}
+
+/// Attribute lines, the empty ones left out.
+pub fn join_attrs(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::Union(u) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
-    let branch_ident = format_ident!(
-        "{}",
-        ctx.names
-            .branch_enums
-            .get(&def)
-            .map_or("Branch", String::as_str)
-    );
-    let other = format_ident!("{}", names::OTHER);
+    let branch_ident = ctx
+        .names
+        .branch_enums
+        .get(&def)
+        .map_or("Branch", String::as_str);
     let all = structs::fields(ctx, def, &u.members);
     let Some(disc_pos) = all.iter().position(|f| f.member.name == u.discriminator) else {
-        return TokenStream::new();
+        return;
     };
     let disc_ident = all[disc_pos].ident.clone();
     let rest: Vec<_> = all
@@ -38,227 +85,328 @@ pub fn emit(ctx: &Context, def: usize) -> TokenStream {
         .filter(|f| f.member.name != u.discriminator)
         .collect();
     let disc_wire = &u.discriminator;
-
-    let tag_variants = ctx.enum_variants(&u.tag_enum).unwrap_or(&[]);
-    let tag_values = match ctx.def(&u.tag_enum).map(|t| &t.kind) {
-        Some(Kind::Enum(values)) => values.as_slice(),
-        _ => &[],
-    };
-    let tag_index = ctx.names.index(&u.tag_enum).unwrap_or(def);
-    let mut variants = Vec::new();
-    let mut decode_arms = Vec::new();
-    let mut encode_arms = Vec::new();
-    let mut name_arms = Vec::new();
-    for (b, branch) in u.branches.iter().enumerate() {
-        let Some(pos) = tag_values.iter().position(|v| v.name == branch.name) else {
-            continue;
-        };
-        let variant = format_ident!("{}", tag_variants[pos]);
-        let wire = &branch.name;
-        let cfg = ctx.cfg(branch.cond.as_ref());
-        let value = &tag_values[pos];
-        let docs = ctx.item_docs(tag_index, wire, &[], branch.cond.as_ref());
-        let deprecated = ctx.deprecated(&value.features, None);
-        name_arms.push(match branch.ty {
-            Some(_) => quote!(#cfg Self::#variant(_) => #wire,),
-            None => quote!(#cfg Self::#variant => #wire,),
-        });
-        match &branch.ty {
-            Some(ty) => {
-                let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
-                let mut rust_ty = ctx.path(ty);
-                let mut decode = quote!(rt::ObjectType::decode_members(object)?);
-                if boxed {
-                    rust_ty = quote!(rt::Box<#rust_ty>);
-                    decode = quote!(rt::Box::new(#decode));
-                }
-                variants.push(quote!(#docs #cfg #deprecated #variant(#rust_ty),));
-                decode_arms.push(quote!(#cfg #wire => #branch_ident::#variant(#decode),));
-                let data = if boxed { quote!(&**data) } else { quote!(data) };
-                encode_arms.push(quote!(#cfg #branch_ident::#variant(data) => rt::ObjectType::encode_members(#data, object),));
-            }
-            None => {
-                variants.push(quote!(#docs #cfg #deprecated #variant,));
-                decode_arms.push(quote!(#cfg #wire => #branch_ident::#variant,));
-                encode_arms.push(quote!(#cfg #branch_ident::#variant => {}));
-            }
-        }
-    }
-    let decls = structs::declarations(ctx, def, &rest);
-    let decoders = structs::decoders(ctx, &rest);
-    let encoders = structs::encoders(ctx, &rest);
-    let constructors = structs::constructors(
+    let branches = branches(ctx, def, u);
+    let cfg = ctx.cfg(d.cond.as_ref());
+    code.attrs(&ctx.def_docs(def, Vec::new()));
+    code.attrs(&cfg);
+    code.line("#[derive(Clone)]");
+    code.line("#[non_exhaustive]");
+    code.open(&format!("pub struct {ident}"));
+    structs::declarations(ctx, def, &rest, code);
+    code.line_of(&[
+        "/// `",
+        disc_wire,
+        "` on the wire, and the members of its branch.",
+    ]);
+    code.line_of(&["pub ", &disc_ident, ": ", branch_ident, ","]);
+    code.close("");
+    branch_enum(
         ctx,
-        &ident,
+        code,
+        &cfg,
+        ident,
+        branch_ident,
+        disc_wire,
+        &branches,
+        u,
+    );
+    code.attrs(&cfg);
+    structs::constructors(
+        ctx,
+        code,
+        ident,
         &rest,
-        Some((&disc_ident, quote!(#branch_ident))),
+        Some((&disc_ident, branch_ident)),
         None,
     );
-    let tag_path = ctx.path(&u.tag_enum);
-    let cfg = ctx.cfg(d.cond.as_ref());
-    let docs = ctx.def_docs(def, Vec::new());
-    let info = ctx.info_impl(def, &ident);
-    let branch_doc = format!(" The branches of [`{ident}`], chosen by its member `{disc_wire}`.");
-    let disc_doc = format!(" `{disc_wire}` on the wire, and the members of its branch.");
-    let base = u.base.as_ref().map(|base| {
+    code.attrs(&cfg);
+    code.line("#[allow(deprecated)]");
+    code.open(&format!("impl rt::ObjectType for {ident}"));
+    let disc = (disc_ident.as_str(), code::string(disc_wire));
+    decode_members(ctx, code, &rest, branch_ident, &disc, &branches);
+    encode_members(ctx, code, &rest, branch_ident, &disc, &branches);
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
+    if let Some(base) = &u.base {
+        let tag = format!("value.{disc_ident}.tag()");
         structs::base_conversion(
             ctx,
+            code,
             def,
-            &ident,
+            ident,
             base,
             &u.members,
-            Some((disc_wire, quote!(value.#disc_ident.tag()))),
-        )
-    });
-    quote! {
-        #docs
-        #cfg
-        #[derive(Clone)]
-        #[non_exhaustive]
-        pub struct #ident {
-            #(#decls)*
-            #[doc = #disc_doc]
-            pub #disc_ident: #branch_ident,
-        }
-        #[doc = #branch_doc]
-        #cfg
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #branch_ident {
-            #(#variants)*
-            /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-            #other {
-                tag: rt::String,
-                members: rt::Object,
-            },
-        }
-        #cfg
-        #[allow(deprecated)]
-        impl #branch_ident {
-            /// The discriminator's value on the wire.
-            #[inline]
-            pub fn tag_name(&self) -> &str {
-                match self {
-                    #(#name_arms)*
-                    Self::#other { tag, .. } => tag,
-                }
-            }
-
-            /// The discriminator's value.
-            #[inline]
-            pub fn tag(&self) -> #tag_path {
-                #tag_path::from_name(self.tag_name().into())
-            }
-        }
-        #cfg
-        #constructors
-        #cfg
-        #[allow(deprecated)]
-        impl rt::ObjectType for #ident {
-            #[inline]
-            fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-                rt::Ok(Self {
-                    #(#decoders)*
-                    #disc_ident: {
-                        let tag = rt::take_tag(object, #disc_wire)?;
-                        match tag.as_str() {
-                            #(#decode_arms)*
-                            _ => #branch_ident::#other { tag, members: rt::mem::take(object) },
-                        }
-                    },
-                })
-            }
-            #[inline]
-            fn encode_members(&self, object: &mut rt::Object) {
-                #(#encoders)*
-                rt::put(object, #disc_wire, self.#disc_ident.tag_name());
-                match &self.#disc_ident {
-                    #(#encode_arms)*
-                    #branch_ident::#other { members, .. } => object.extend(members.clone()),
-                }
-            }
-        }
-        #cfg
-        rt::impl_traits!(#ident);
-        #info
-        #base
+            Some((disc_wire, &tag)),
+        );
     }
 }
 
+/// The `<Union>Branch` enum and its tag methods.
+#[allow(clippy::too_many_arguments)]
+fn branch_enum(
+    ctx: &Context,
+    code: &mut Code,
+    cfg: &str,
+    ident: &str,
+    branch_ident: &str,
+    disc_wire: &str,
+    branches: &[Branch],
+    u: &Union,
+) {
+    let other = names::OTHER;
+    code.line_of(&[
+        "/// The branches of [`",
+        ident,
+        "`], chosen by its member `",
+        disc_wire,
+        "`.",
+    ]);
+    code.attrs(cfg);
+    code.line("#[derive(Clone, Debug, PartialEq)]");
+    code.line("#[non_exhaustive]");
+    code.line("#[allow(clippy::large_enum_variant)]");
+    code.open(&format!("pub enum {branch_ident}"));
+    for b in branches {
+        code.attrs(&b.attrs);
+        match (&b.ty, b.boxed) {
+            (Some(ty), true) => code.line_of(&[&b.variant, "(rt::Box<", ty, ">),"]),
+            (Some(ty), false) => code.line_of(&[&b.variant, "(", ty, "),"]),
+            (None, _) => code.line_of(&[&b.variant, ","]),
+        }
+    }
+    code.line(
+        "/// A branch these bindings do not know (from a newer QEMU), with its members as sent.",
+    );
+    code.line_of(&[other, " { tag: rt::String, members: rt::Object },"]);
+    code.close("");
+    code.attrs(cfg);
+    code.line("#[allow(deprecated)]");
+    code.open(&format!("impl {branch_ident}"));
+    code.line("/// The discriminator's value on the wire.");
+    code.line("#[inline]");
+    code.open("pub fn tag_name(&self) -> &str");
+    code.open("match self");
+    for b in branches {
+        let pat = match b.ty {
+            Some(_) => format!("Self::{}(_)", b.variant),
+            None => format!("Self::{}", b.variant),
+        };
+        code.arm(&b.cfg, &pat, &b.wire);
+    }
+    code.line_of(&["Self::", other, " { tag, .. } => tag,"]);
+    code.close("");
+    code.close("");
+    let tag_path = ctx.path(&u.tag_enum);
+    code.line("/// The discriminator's value.");
+    code.line("#[inline]");
+    code.open_fn("pub fn tag", &["&self"], &format!(" -> {tag_path}"));
+    code.entry(
+        &format!("{tag_path}::from_name(self.tag_name().into())"),
+        "",
+    );
+    code.close("");
+    code.close("");
+}
+
+/// `decode_members`: the base members, then the branch chosen by the discriminator.
+fn decode_members(
+    ctx: &Context,
+    code: &mut Code,
+    rest: &[Field],
+    branch_ident: &str,
+    (disc_ident, disc_wire): &(&str, String),
+    branches: &[Branch],
+) {
+    code.line("#[inline]");
+    code.open_fn(
+        "fn decode_members",
+        &["object: &mut rt::Object"],
+        DECODE_RESULT,
+    );
+    code.open("rt::Ok(Self");
+    code.fields(&structs::decoders(ctx, rest));
+    code.open(&format!("{disc_ident}:"));
+    code.line_of(&["let tag = rt::take_tag(object, ", disc_wire, ")?;"]);
+    code.open("match tag.as_str()");
+    for b in branches {
+        let body = match (&b.ty, b.boxed) {
+            (Some(_), true) => format!(
+                "{branch_ident}::{}(rt::Box::new(rt::ObjectType::decode_members(object)?))",
+                b.variant
+            ),
+            (Some(_), false) => format!(
+                "{branch_ident}::{}(rt::ObjectType::decode_members(object)?)",
+                b.variant
+            ),
+            (None, _) => format!("{branch_ident}::{}", b.variant),
+        };
+        code.arm(&b.cfg, &b.wire, &body);
+    }
+    code.open("_ =>");
+    let other = format!("{branch_ident}::{}", names::OTHER);
+    code.struct_literal(
+        &other,
+        &other,
+        &[
+            Item::plain("tag"),
+            Item::plain("members: rt::mem::take(object)"),
+        ],
+        "",
+    );
+    code.close("");
+    code.close("");
+    code.close(",");
+    code.close(")");
+    code.close("");
+}
+
+/// `encode_members`: the base members, the discriminator, the branch's members.
+fn encode_members(
+    ctx: &Context,
+    code: &mut Code,
+    rest: &[Field],
+    branch_ident: &str,
+    (disc_ident, disc_wire): &(&str, String),
+    branches: &[Branch],
+) {
+    code.line("#[inline]");
+    code.open_fn(
+        "fn encode_members",
+        &["&self", "object: &mut rt::Object"],
+        "",
+    );
+    structs::statements(code, &structs::encoders(ctx, rest));
+    code.entry(
+        &format!("rt::put(object, {disc_wire}, self.{disc_ident}.tag_name())"),
+        ";",
+    );
+    code.open(&format!("match &self.{disc_ident}"));
+    for b in branches {
+        match (&b.ty, b.boxed) {
+            (Some(_), boxed) => code.arm(
+                &b.cfg,
+                &format!("{branch_ident}::{}(data)", b.variant),
+                if boxed {
+                    "rt::ObjectType::encode_members(&**data, object)"
+                } else {
+                    "rt::ObjectType::encode_members(data, object)"
+                },
+            ),
+            (None, _) => code.arm(&b.cfg, &format!("{branch_ident}::{}", b.variant), "{}"),
+        }
+    }
+    code.arm(
+        "",
+        &format!("{branch_ident}::{} {{ members, .. }}", names::OTHER),
+        "object.extend(members.clone())",
+    );
+    code.close("");
+    code.close("");
+}
+
 /// A legacy simple union: `{"type": BRANCH, "data": VALUE}`.
-pub fn emit_simple(ctx: &Context, def: usize) -> TokenStream {
+pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];
     let Kind::SimpleUnion(branches) = &d.kind else {
-        return TokenStream::new();
+        return;
     };
     let ident = ctx.ident(def);
-    let other = format_ident!("{}", names::OTHER);
+    let other = names::OTHER;
     let rust = names::unique(
         branches.iter().map(|b| names::upper_camel(&b.name)),
         &[names::OTHER],
         "",
     );
-    let mut variants = Vec::new();
-    let mut decode_arms = Vec::new();
-    let mut encode_arms = Vec::new();
-    for (b, (branch, name)) in branches.iter().zip(&rust).enumerate() {
-        let variant = format_ident!("{}", name);
-        let wire = &branch.name;
-        let cfg = ctx.cfg(branch.cond.as_ref());
-        let docs = ctx.item_docs(def, wire, &[], branch.cond.as_ref());
-        let mut ty = ctx.ty(&branch.ty);
-        let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
-        let decode = if boxed {
-            ty = quote!(rt::Box<#ty>);
-            quote!(rt::take_box(object, "data")?)
-        } else {
-            quote!(rt::take(object, "data")?)
-        };
-        variants.push(quote!(#docs #cfg #variant(#ty),));
-        decode_arms.push(quote!(#cfg #wire => Self::#variant(#decode),));
-        let data = if boxed { quote!(&**data) } else { quote!(data) };
-        encode_arms.push(quote!(#cfg Self::#variant(data) => (#wire, rt::Encode::encode(#data)),));
-    }
     let cfg = ctx.cfg(d.cond.as_ref());
-    let docs = ctx.def_docs(def, Vec::new());
-    let info = ctx.info_impl(def, &ident);
-    quote! {
-        #docs
-        #cfg
-        #[derive(Clone)]
-        #[non_exhaustive]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #ident {
-            #(#variants)*
-            /// A branch these bindings do not know (from a newer QEMU), with its data as sent.
-            #other {
-                tag: rt::String,
-                data: rt::Value,
-            },
+    code.attrs(&ctx.def_docs(def, Vec::new()));
+    code.attrs(&cfg);
+    code.line("#[derive(Clone)]");
+    code.line("#[non_exhaustive]");
+    code.line("#[allow(clippy::large_enum_variant)]");
+    code.open(&format!("pub enum {ident}"));
+    let mut arms = Vec::new();
+    for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
+        let wire = code::string(&branch.name);
+        let cfg = ctx.cfg(branch.cond.as_ref());
+        code.attrs(&ctx.item_docs(def, &branch.name, &[], branch.cond.as_ref()));
+        code.attrs(&cfg);
+        let ty = ctx.ty(&branch.ty);
+        let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
+        if boxed {
+            code.line_of(&[variant, "(rt::Box<", &ty, ">),"]);
+        } else {
+            code.line_of(&[variant, "(", &ty, "),"]);
         }
-        #cfg
-        impl rt::ObjectType for #ident {
-            #[inline]
-            fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-                let tag = rt::take_tag(object, "type")?;
-                rt::Ok(match tag.as_str() {
-                    #(#decode_arms)*
-                    _ => Self::#other { data: object.remove("data").unwrap_or_default(), tag },
-                })
-            }
-            #[inline]
-            fn encode_members(&self, object: &mut rt::Object) {
-                let (tag, data) = match self {
-                    #(#encode_arms)*
-                    Self::#other { tag, data } => (tag.as_str(), data.clone()),
-                };
-                rt::put(object, "type", tag);
-                object.insert("data".into(), data);
-            }
-        }
-        #cfg
-        rt::impl_traits!(#ident);
-        #info
+        arms.push((cfg, variant, wire, boxed));
     }
+    code.line(
+        "/// A branch these bindings do not know (from a newer QEMU), with its data as sent.",
+    );
+    code.line_of(&[other, " { tag: rt::String, data: rt::Value },"]);
+    code.close("");
+    code.attrs(&cfg);
+    code.open(&format!("impl rt::ObjectType for {ident}"));
+    code.line("#[inline]");
+    code.open_fn(
+        "fn decode_members",
+        &["object: &mut rt::Object"],
+        DECODE_RESULT,
+    );
+    code.line("let tag = rt::take_tag(object, \"type\")?;");
+    code.line("rt::Ok(");
+    code.begin();
+    code.open("match tag.as_str()");
+    for (cfg, variant, wire, boxed) in &arms {
+        let take = if *boxed { "take_box" } else { "take" };
+        code.arm(
+            cfg,
+            wire,
+            &format!("Self::{variant}(rt::{take}(object, \"data\")?)"),
+        );
+    }
+    code.open("_ =>");
+    let other_path = format!("Self::{other}");
+    code.struct_literal(
+        &other_path,
+        &other_path,
+        &[
+            Item::plain("data: object.remove(\"data\").unwrap_or_default()"),
+            Item::plain("tag"),
+        ],
+        "",
+    );
+    code.close("");
+    code.close(",");
+    code.unindent(")");
+    code.close("");
+    code.line("#[inline]");
+    code.open_fn(
+        "fn encode_members",
+        &["&self", "object: &mut rt::Object"],
+        "",
+    );
+    code.open("let (tag, data) = match self");
+    for (cfg, variant, wire, boxed) in &arms {
+        let data = if *boxed { "&**data" } else { "data" };
+        code.arm(
+            cfg,
+            &format!("Self::{variant}(data)"),
+            &format!("({wire}, rt::Encode::encode({data}))"),
+        );
+    }
+    code.line_of(&[
+        "Self::",
+        other,
+        " { tag, data } => (tag.as_str(), data.clone()),",
+    ]);
+    code.close(";");
+    code.line("rt::put(object, \"type\", tag);");
+    code.line("object.insert(\"data\".into(), data);");
+    code.close("");
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
 }

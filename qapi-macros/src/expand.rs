@@ -7,7 +7,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use qapi_codegen::ir::Api;
 use qapi_codegen::names::{feature_name, Names};
-use qapi_codegen::output::{assemble_map, threads};
+use qapi_codegen::output::{assemble_map, threads, ModuleOutput};
 use qapi_codegen::rust_types::Context;
 use qapi_parser::{Mode, Schema};
 use quote::quote;
@@ -32,10 +32,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Err(message) => return syn::Error::new(args.path.span(), message).to_compile_error(),
     };
     // A bug in the front end or the generator must not end in a bare "proc macro panicked".
-    let generated = catch_panic(|| {
-        let _fallback = Fallback::force();
-        generate(&args, &resolved)
-    });
+    let generated = catch_panic(|| generate(&args, &resolved));
     let generated = match generated {
         Ok(Ok(generated)) => generated,
         Ok(Err(err)) => return err.to_compile_error(),
@@ -72,32 +69,14 @@ fn internal_error(args: &Args, what: &str) -> TokenStream {
     .to_compile_error()
 }
 
-/// Makes proc-macro2 build tokens in plain Rust memory while it lives, on every thread. The generator makes
-/// hundreds of thousands of tokens for a large schema: through the compiler's proc-macro bridge, each would be a
-/// call across it, and the compiler's tokens cannot be made on the generator's other threads at all.
-struct Fallback;
-
-impl Fallback {
-    fn force() -> Fallback {
-        proc_macro2::fallback::force();
-        Fallback
-    }
-}
-
-impl Drop for Fallback {
-    fn drop(&mut self) {
-        proc_macro2::fallback::unforce();
-    }
-}
-
 /// The generated code as text, and the files read.
 struct Generated {
     text: String,
     files: Vec<String>,
 }
 
-/// Loads and generates. Runs with proc-macro2's fallback tokens: nothing made here may reach the compiler as
-/// tokens, only as text (errors keep the compiler spans of the macro input).
+/// Loads and generates: the generator writes text, which reaches the compiler through its lexer in one call
+/// (errors keep the compiler spans of the macro input).
 fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     let parser_options = qapi_parser::Options {
         mode: if args.strict {
@@ -113,16 +92,16 @@ fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     let api = Api::from_schema(&schema);
     let mut options = args.options.clone();
     options.only_modules = select_modules(args, &api)?;
-    // The generator's own parallel assembly, as for `qapi-gen`: each module is emitted and turned into text on
-    // one of a few threads; the text is what `generate_api(..).into_single()` gives, module by module.
+    // The generator's own parallel assembly, as for `qapi-gen`: each module is emitted on one of a few threads;
+    // the text is what `generate_api(..).into_single()` gives, module by module.
     let ctx = Context::new(&api, &options);
-    let (modules, root) = assemble_map(&ctx, threads(), |m| m.into_inline().to_string());
-    let mut text = String::new();
+    let (modules, root) = assemble_map(&ctx, threads(), 1, ModuleOutput::into_inline);
+    let mut text =
+        String::with_capacity(modules.iter().map(|m| m.value.len()).sum::<usize>() + root.len());
     for m in modules {
         text.push_str(&m.value);
-        text.push('\n');
     }
-    text.push_str(&root.to_string());
+    text.push_str(&root);
     Ok(Generated {
         text,
         files: files_read(&schema),
