@@ -120,10 +120,6 @@ fn retired_tag_message(tag: &str) -> Option<String> {
 /// The comment lines of a block, read with the lexer's rules: between the lines only whitespace may appear.
 struct Lines<'a> {
     text: &'a str,
-    /// The file's line starts, and the index of the line holding the cursor (or an earlier one): the end of a
-    /// comment line is found there rather than by searching for its newline.
-    line_starts: &'a [u32],
-    line: usize,
     file: FileId,
     cursor: usize,
     /// The current token: `tok..tok_end`.
@@ -145,13 +141,8 @@ impl<'a> Lines<'a> {
     fn new(source: &'a SourceFile, file: FileId, start: usize) -> Lines<'a> {
         let text = source.text.as_str();
         let start = start.min(text.len());
-        let line_starts = source.line_starts();
         Lines {
             text,
-            line_starts,
-            line: line_starts
-                .partition_point(|&s| s as usize <= start)
-                .saturating_sub(1),
             file,
             cursor: start,
             tok: start,
@@ -161,13 +152,10 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// The offset of the newline ending the line that holds `pos`, or the end of the text.
-    fn line_end(&mut self, pos: usize) -> usize {
-        let next_start = |line: usize| self.line_starts.get(line + 1).map(|&s| s as usize);
-        while next_start(self.line).is_some_and(|s| s <= pos) {
-            self.line += 1;
-        }
-        next_start(self.line).map_or(self.text.len(), |s| s - 1)
+    /// The offset of the newline ending the line that holds `pos`, or the end of the text. (memchr, not the
+    /// file's line table: a schema that loads never needs the table, so it is not built for docs.)
+    fn line_end(&self, pos: usize) -> usize {
+        memchr::memchr(b'\n', &self.text.as_bytes()[pos..]).map_or(self.text.len(), |n| pos + n)
     }
 
     /// The current token.

@@ -68,6 +68,8 @@ struct Loader<'a> {
     /// Identity of each file read, to spot repeated includes and inclusion loops.
     file_keys: HashMap<FileId, include::FileKey>,
     files_by_key: HashMap<include::FileKey, FileId>,
+    /// Reused for every expression, so that its stacks are allocated once.
+    builder: tree::Builder,
 }
 
 impl<'a> Loader<'a> {
@@ -83,6 +85,7 @@ impl<'a> Loader<'a> {
             schema: ParsedSchema::default(),
             file_keys: HashMap::new(),
             files_by_key: HashMap::new(),
+            builder: tree::Builder::default(),
         }
     }
 
@@ -126,7 +129,7 @@ impl<'a> Loader<'a> {
                 pos = end.max(pos + 2);
                 continue;
             }
-            let (value, end) = value::parse_value(text, pos, id)?;
+            let (value, end) = value::parse_value(&mut self.builder, text, pos, id)?;
             pos = end;
             // QEMU has already lexed the next token when it looks at the expression.
             let next = lexer::skip_trivia(text, pos);

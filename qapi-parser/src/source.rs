@@ -4,7 +4,7 @@
 //! lines and columns only when a diagnostic is printed, so the hot path stores two integers per node.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,7 +48,8 @@ pub struct SourceFile {
     pub text: String,
     /// Where this file was included from: the span of the `include` directive. `None` for the main file.
     pub included_from: Option<Span>,
-    line_starts: Vec<u32>,
+    /// Built on first use: loading a valid schema never needs it; diagnostics do.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
@@ -61,26 +62,28 @@ impl SourceFile {
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        let mut line_starts = vec![0];
-        // memchr finds newlines many bytes at a time; `match_indices` costs several instructions per byte.
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceFile {
             name,
             path,
             text,
             included_from,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
     }
 
     /// Byte offsets where lines start, the first being 0 (read-only view for scanners that walk line by line).
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            // memchr finds newlines many bytes at a time; `match_indices` costs several instructions per byte.
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i as u32 + 1));
+            starts
+        })
     }
 
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: u32) -> u32 {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i as u32 + 1,
             Err(i) => i as u32,
         }
@@ -88,7 +91,7 @@ impl SourceFile {
 
     /// Byte offset where the line holding `offset` starts.
     pub fn line_start(&self, offset: u32) -> u32 {
-        self.line_starts[self.line(offset) as usize - 1]
+        self.line_starts()[self.line(offset) as usize - 1]
     }
 
     /// The column QEMU prints for a parse error at `offset`: 1-based, counting characters, where a TAB maps

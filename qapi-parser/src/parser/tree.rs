@@ -4,7 +4,9 @@
 //! Both entry rules' tokens are read here: `expr`'s (`value` wrappers, `key` rules, visible punctuation, all of
 //! which carry nothing the tree needs) and `lean_object`'s (whose `lean_text` is a key's or string's text without
 //! its quotes). The stream is walked flat with a stack of open objects and arrays, which costs far less than
-//! pest's nested `Pair`s.
+//! pest's nested `Pair`s. The members and items of all open objects and arrays wait on two shared stacks, kept
+//! from one expression to the next, so that each object's or array's vector is allocated once, at its exact size,
+//! when it closes.
 
 use pest::iterators::Pairs;
 use pest::Token;
@@ -15,141 +17,125 @@ use crate::ast::{Key, Object, Value, ValueKind};
 use crate::grammar::Rule;
 use crate::source::{FileId, Span};
 
-/// An object or array whose closing token has not been read yet.
+/// An object or array whose closing token has not been read yet. `first` is where its members (or items) start
+/// on the builder's shared stack.
 enum Open {
     Object {
         start: usize,
-        members: Vec<(Key, Value)>,
+        first: usize,
         /// The key read, while its value has not been.
         key: Option<Key>,
     },
     Array {
         start: usize,
-        items: Vec<Value>,
+        first: usize,
     },
 }
 
-/// Build the value `pairs` holds. `base` is the offset in the file of the text pest parsed.
-pub(super) fn build(pairs: Pairs<'_, Rule>, file: FileId, base: usize) -> Result<Value, LexError> {
-    let mut tree = Tree {
-        file,
-        open: Vec::new(),
-        done: None,
-    };
-    let input = pairs.get_input();
-    let mut scalar_start = 0;
-    for token in pairs.tokens() {
-        match token {
-            Token::Start { rule, pos } => {
-                let pos = base + pos.pos();
-                match rule {
-                    Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
-                        tree.value_starts(pos)?;
-                        if tree.open.len() >= MAX_NESTING {
-                            return Err(LexError {
-                                pos,
-                                message: too_deep(),
-                            });
-                        }
-                        tree.open
-                            .push(if matches!(rule, Rule::object | Rule::lean_object) {
-                                Open::Object {
-                                    start: pos,
-                                    members: Vec::new(),
-                                    key: None,
-                                }
-                            } else {
-                                Open::Array {
-                                    start: pos,
-                                    items: Vec::new(),
-                                }
-                            });
-                    }
-                    Rule::string | Rule::boolean => {
-                        if !tree.expects_key() {
-                            tree.value_starts(pos)?;
-                        }
-                        scalar_start = pos;
-                    }
-                    // Without its quotes, which the string's span includes.
-                    Rule::lean_text => {
-                        scalar_start = pos.saturating_sub(1);
-                        if !tree.expects_key() {
-                            tree.value_starts(scalar_start)?;
-                        }
-                    }
-                    // A key is a string in key position; the rest wrap or separate values.
-                    _ => scalar_start = pos,
-                }
-            }
-            Token::End { rule, pos } => {
-                let mut pos = base + pos.pos();
-                if rule == Rule::lean_text {
-                    pos += 1;
-                }
-                let span = Span::new(file, scalar_start, pos);
-                let token = || &input[scalar_start - base..pos - base];
-                match rule {
-                    Rule::string | Rule::key | Rule::lean_text => {
-                        let text = string(token(), scalar_start)?;
-                        tree.add_string(text, span);
-                    }
-                    Rule::boolean => tree.add(Value {
-                        span,
-                        kind: ValueKind::Bool(token() == "true"),
-                    }),
-                    Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
-                        tree.close(pos)
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    tree.done.ok_or_else(|| LexError {
-        pos: base,
-        message: "expected a value".to_owned(),
-    })
-}
-
-/// A string token's value. QEMU accepts printable ASCII only, and `\\` as the only escape: the full grammar checks
-/// escapes and leaves the characters to this check, the lean grammar leaves both.
-fn string(token: &str, pos: usize) -> Result<String, LexError> {
-    let error = |message: &str| LexError {
-        pos,
-        message: message.to_owned(),
-    };
-    let inner = token
-        .get(1..token.len().saturating_sub(1))
-        .unwrap_or_default();
-    let mut escapes = 0;
-    let mut bytes = inner.bytes();
-    while let Some(b) = bytes.next() {
-        if !(b' '..=b'~').contains(&b) {
-            return Err(error("funny character in string"));
-        }
-        if b == b'\\' {
-            // Only reachable through the lean grammar: the full path finds the error again and explains it.
-            if bytes.next() != Some(b'\\') {
-                return Err(error("unknown escape"));
-            }
-            escapes += 1;
-        }
-    }
-    Ok(if escapes == 0 {
-        inner.to_owned()
-    } else {
-        inner.replace("\\\\", "\\")
-    })
-}
-
-struct Tree {
-    file: FileId,
+/// Builds values from pest's tokens; one builder serves every expression of a schema.
+#[derive(Default)]
+pub(super) struct Builder {
     open: Vec<Open>,
+    members: Vec<(Key, Value)>,
+    items: Vec<Value>,
     done: Option<Value>,
 }
 
-impl Tree {
+impl Builder {
+    /// Build the value `pairs` holds. `base` is the offset in the file of the text pest parsed.
+    pub(super) fn build(
+        &mut self,
+        pairs: Pairs<'_, Rule>,
+        file: FileId,
+        base: usize,
+    ) -> Result<Value, LexError> {
+        // A failed build may have left things behind.
+        self.open.clear();
+        self.members.clear();
+        self.items.clear();
+        self.done = None;
+        let input = pairs.get_input();
+        let mut scalar_start = 0;
+        for token in pairs.tokens() {
+            match token {
+                Token::Start { rule, pos } => {
+                    let pos = base + pos.pos();
+                    match rule {
+                        Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
+                            let object = matches!(rule, Rule::object | Rule::lean_object);
+                            self.open_value(object, pos)?;
+                        }
+                        Rule::string | Rule::boolean => {
+                            if !self.expects_key() {
+                                self.value_starts(pos)?;
+                            }
+                            scalar_start = pos;
+                        }
+                        // Without its quotes, which the string's span includes.
+                        Rule::lean_text => {
+                            scalar_start = pos.saturating_sub(1);
+                            if !self.expects_key() {
+                                self.value_starts(scalar_start)?;
+                            }
+                        }
+                        // A key is a string in key position; the rest wrap or separate values.
+                        _ => scalar_start = pos,
+                    }
+                }
+                Token::End { rule, pos } => {
+                    let mut pos = base + pos.pos();
+                    if rule == Rule::lean_text {
+                        pos += 1;
+                    }
+                    let span = Span::new(file, scalar_start, pos);
+                    let token = || &input[scalar_start - base..pos - base];
+                    match rule {
+                        Rule::string | Rule::key | Rule::lean_text => {
+                            let text = string(token(), scalar_start)?;
+                            self.add_string(text, span);
+                        }
+                        Rule::boolean => self.add(Value {
+                            span,
+                            kind: ValueKind::Bool(token() == "true"),
+                        }),
+                        Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
+                            self.close(file, pos)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.done.take().ok_or_else(|| LexError {
+            pos: base,
+            message: "expected a value".to_owned(),
+        })
+    }
+
+    /// An object (or array) opens at `pos`.
+    fn open_value(&mut self, object: bool, pos: usize) -> Result<(), LexError> {
+        self.value_starts(pos)?;
+        if self.open.len() >= MAX_NESTING {
+            return Err(LexError {
+                pos,
+                message: too_deep(),
+            });
+        }
+        self.open.push(if object {
+            Open::Object {
+                start: pos,
+                first: self.members.len(),
+                key: None,
+            }
+        } else {
+            Open::Array {
+                start: pos,
+                first: self.items.len(),
+            }
+        });
+        Ok(())
+    }
+
     /// Whether the next string is a key: the innermost open thing is an object waiting for one.
     fn expects_key(&self) -> bool {
         matches!(self.open.last(), Some(Open::Object { key: None, .. }))
@@ -158,12 +144,15 @@ impl Tree {
     /// A value starts at `pos`. QEMU notices a duplicate key after reading the ':', so the error points here.
     fn value_starts(&self, pos: usize) -> Result<(), LexError> {
         if let Some(Open::Object {
-            members,
+            first,
             key: Some(key),
             ..
         }) = self.open.last()
         {
-            if members.iter().any(|(m, _)| m.name == key.name) {
+            if self.members[*first..]
+                .iter()
+                .any(|(m, _)| m.name == key.name)
+            {
                 return Err(LexError {
                     pos,
                     message: format!("duplicate key '{}'", key.name),
@@ -190,26 +179,61 @@ impl Tree {
     /// A complete value: a member, an item, or the whole value.
     fn add(&mut self, value: Value) {
         match self.open.last_mut() {
-            Some(Open::Object { members, key, .. }) => {
+            Some(Open::Object { key, .. }) => {
                 if let Some(key) = key.take() {
-                    members.push((key, value));
+                    self.members.push((key, value));
                 }
             }
-            Some(Open::Array { items, .. }) => items.push(value),
+            Some(Open::Array { .. }) => self.items.push(value),
             None => self.done = Some(value),
         }
     }
 
     /// The innermost object or array ends at `end`.
-    fn close(&mut self, end: usize) {
+    fn close(&mut self, file: FileId, end: usize) {
         let Some(open) = self.open.pop() else { return };
         let (start, kind) = match open {
-            Open::Object { start, members, .. } => (start, ValueKind::Object(Object { members })),
-            Open::Array { start, items } => (start, ValueKind::Array(items)),
+            Open::Object { start, first, .. } => {
+                let members = self.members.drain(first..).collect();
+                (start, ValueKind::Object(Object { members }))
+            }
+            Open::Array { start, first } => {
+                (start, ValueKind::Array(self.items.drain(first..).collect()))
+            }
         };
         self.add(Value {
-            span: Span::new(self.file, start, end),
+            span: Span::new(file, start, end),
             kind,
         });
     }
+}
+
+/// A string token's value. QEMU accepts printable ASCII only, and `\\` as the only escape: the full grammar checks
+/// escapes and leaves the characters to this check, the lean grammar leaves both.
+fn string(token: &str, pos: usize) -> Result<String, LexError> {
+    let inner = token
+        .get(1..token.len().saturating_sub(1))
+        .unwrap_or_default();
+    // Nearly always: plain printable ASCII, checked a word at a time.
+    if inner
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
+    {
+        return Ok(inner.to_owned());
+    }
+    let error = |message: &str| LexError {
+        pos,
+        message: message.to_owned(),
+    };
+    let mut bytes = inner.bytes();
+    while let Some(b) = bytes.next() {
+        if !(b' '..=b'~').contains(&b) {
+            return Err(error("funny character in string"));
+        }
+        // Only reachable through the lean grammar: the full path finds the error again and explains it.
+        if b == b'\\' && bytes.next() != Some(b'\\') {
+            return Err(error("unknown escape"));
+        }
+    }
+    Ok(inner.replace("\\\\", "\\"))
 }

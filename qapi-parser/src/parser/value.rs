@@ -4,7 +4,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::Parser as _;
 
 use super::lexer::{eof_pos, lex_token, skip_trivia, unquote, LexError, Token};
-use super::tree;
+use super::tree::Builder;
 use crate::ast::Value;
 use crate::diagnostic::Diagnostic;
 use crate::grammar::{QapiGrammar, Rule};
@@ -20,6 +20,7 @@ pub(super) fn too_deep() -> String {
 
 /// Parse the value starting at `start` (a token start). Returns it and the offset just past it.
 pub(super) fn parse_value(
+    builder: &mut Builder,
     text: &str,
     start: usize,
     file: FileId,
@@ -27,16 +28,21 @@ pub(super) fn parse_value(
     // The fast path (`lean_object` in grammar.pest); anything it does not take gets the full grammar, which also
     // explains errors.
     if let Ok(pairs) = QapiGrammar::parse(Rule::lean_object, &text[start..]) {
-        if let Ok(value) = tree::build(pairs, file, start) {
+        if let Ok(value) = builder.build(pairs, file, start) {
             let end = value.span.end as usize;
             return Ok((value, end));
         }
     }
-    parse_value_fully(text, start, file)
+    parse_value_fully(builder, text, start, file)
 }
 
 /// [`parse_value`] with the full grammar only.
-fn parse_value_fully(text: &str, start: usize, file: FileId) -> Result<(Value, usize), Diagnostic> {
+fn parse_value_fully(
+    builder: &mut Builder,
+    text: &str,
+    start: usize,
+    file: FileId,
+) -> Result<(Value, usize), Diagnostic> {
     let located = |e: LexError| Diagnostic::parse(Span::new(file, e.pos, e.pos), e.message);
     let pairs = match QapiGrammar::parse(Rule::expr, &text[start..]) {
         Ok(pairs) => pairs,
@@ -59,7 +65,7 @@ fn parse_value_fully(text: &str, start: usize, file: FileId) -> Result<(Value, u
             return Err(located(error));
         }
     };
-    match tree::build(pairs, file, start) {
+    match builder.build(pairs, file, start) {
         Ok(value) => {
             let end = value.span.end as usize;
             Ok((value, end))
@@ -188,13 +194,15 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> (usize, String) {
-        let e = parse_value(text, 0, FileId(0)).unwrap_err();
+        let e = parse_value(&mut Builder::default(), text, 0, FileId(0)).unwrap_err();
         let span = e.span.unwrap();
         (span.start as usize, e.message)
     }
 
     fn ok(text: &str) -> Value {
-        parse_value(text, 0, FileId(0)).unwrap().0
+        parse_value(&mut Builder::default(), text, 0, FileId(0))
+            .unwrap()
+            .0
     }
 
     #[test]
@@ -220,9 +228,9 @@ mod tests {
 
     #[test]
     fn end_offset_excludes_trailing_trivia() {
-        let (_, end) = parse_value("[ 'a' ] # c\n", 0, FileId(0)).unwrap();
+        let (_, end) = parse_value(&mut Builder::default(), "[ 'a' ] # c\n", 0, FileId(0)).unwrap();
         assert_eq!(end, 7);
-        let (_, end) = parse_value("xx'a' 'b'", 2, FileId(0)).unwrap();
+        let (_, end) = parse_value(&mut Builder::default(), "xx'a' 'b'", 2, FileId(0)).unwrap();
         assert_eq!(end, 5);
     }
 
@@ -333,10 +341,21 @@ mod tests {
             "t", "true", "\u{a0}", "\u{1}", "\u{1c}", "\u{e9}", "'a'", "'a':",
         ];
         let mut checked = 0;
+        // One builder throughout, as the loader uses it: a failed build must leave nothing behind.
+        let mut builder = Builder::default();
         for text in corpus {
-            let full = outcome(parse_value_fully(text, 0, FileId(0)));
+            let full = outcome(parse_value_fully(
+                &mut Builder::default(),
+                text,
+                0,
+                FileId(0),
+            ));
             assert!(full.is_ok(), "{text:?}: {full:?}");
-            assert_eq!(outcome(parse_value(text, 0, FileId(0))), full, "{text:?}");
+            assert_eq!(
+                outcome(parse_value(&mut Builder::default(), text, 0, FileId(0))),
+                full,
+                "{text:?}"
+            );
             let positions: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
@@ -346,8 +365,13 @@ mod tests {
                     // Insert `piece` at `at`, or put it in place of the character there.
                     for cut in [at, next] {
                         let broken = format!("{}{piece}{}", &text[..at], &text[cut..]);
-                        let full = outcome(parse_value_fully(&broken, 0, FileId(0)));
-                        let fast = outcome(parse_value(&broken, 0, FileId(0)));
+                        let full = outcome(parse_value_fully(
+                            &mut Builder::default(),
+                            &broken,
+                            0,
+                            FileId(0),
+                        ));
+                        let fast = outcome(parse_value(&mut builder, &broken, 0, FileId(0)));
                         assert_eq!(fast, full, "{broken:?}");
                         checked += 1;
                     }
