@@ -212,8 +212,8 @@ impl Plan {
     fn module(&self, ctx: &Context, m: usize, depth: usize) -> ModuleOutput {
         let module = &ctx.api.modules[m];
         let name = ctx.names.modules[m].clone();
-        // About 1.2 kB of text per definition (measured on QEMU's schema), to grow the text rarely.
-        let mut code = Code::with_capacity(depth, 1200 * self.definitions[m].len() + 128);
+        // About 3 kB of text per definition (measured on QEMU's schema), so that the text rarely grows.
+        let mut code = Code::with_capacity(depth, 3072 * self.definitions[m].len() + 128);
         match &module.title {
             Some(title) => code.line(format!("//! {title}").trim_end()),
             None => code.line_of(&["//! Schema module `", &module.path, "`."]),
@@ -325,7 +325,15 @@ pub fn assemble_map<T: Send>(
 
 /// The cargo features of the modules generation emits (every module with definitions but the built-in one).
 pub fn module_features(api: &crate::ir::Api, options: &crate::Options) -> Vec<String> {
-    let names = crate::names::Names::new(api);
+    module_features_named(api, &crate::names::Names::new(api), options)
+}
+
+/// [`module_features`] with the names already made.
+pub fn module_features_named(
+    api: &crate::ir::Api,
+    names: &crate::names::Names,
+    options: &crate::Options,
+) -> Vec<String> {
     let mut used = vec![false; api.modules.len()];
     api.definitions.iter().for_each(|d| used[d.module] = true);
     let only = &options.only_modules;

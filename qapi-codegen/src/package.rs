@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::code::Code;
 use crate::ir::Api;
 use crate::options::{Conditions, Options};
+use crate::rust_types::Context;
 use crate::{builder, HEADER};
 
 /// How the crate is named and where it finds `qapi-runtime`.
@@ -42,7 +43,8 @@ impl CrateOptions {
 /// `AnyEvent`) and one file per schema module, as (path relative to DIR, contents). Generation cannot fail; the
 /// `Result` is kept for callers written when it could.
 pub fn module_files(api: &Api, options: &Options) -> Result<Vec<(PathBuf, String)>, Infallible> {
-    Ok(source_files(api, options, "mod.rs", ""))
+    let ctx = Context::new(api, options);
+    Ok(source_files(&ctx, "mod.rs", ""))
 }
 
 /// The files of the crate, as (path relative to the crate root, contents).
@@ -56,8 +58,9 @@ pub fn crate_files(
         module_features: true,
         ..options.clone()
     };
-    let mut files = source_files(api, &options, "lib.rs", "src/");
-    let features = crate::output::module_features(api, &options);
+    let ctx = Context::new(api, &options);
+    let mut files = source_files(&ctx, "lib.rs", "src/");
+    let features = crate::output::module_features_named(api, &ctx.names, &options);
     let mut conditions: Vec<String> = Vec::new();
     if options.conditions == Conditions::Feature {
         conditions = builder::condition_names(api);
@@ -69,15 +72,10 @@ pub fn crate_files(
     Ok(files)
 }
 
-fn source_files(
-    api: &Api,
-    options: &Options,
-    root_name: &str,
-    dir: &str,
-) -> Vec<(PathBuf, String)> {
-    let ctx = crate::rust_types::Context::new(api, options);
+fn source_files(ctx: &Context, root_name: &str, dir: &str) -> Vec<(PathBuf, String)> {
+    let options = ctx.options;
     let file = |m: crate::output::ModuleOutput| format!("{HEADER}{}", m.body);
-    let (modules, root) = crate::output::assemble_map(&ctx, crate::output::threads(), 0, file);
+    let (modules, root) = crate::output::assemble_map(ctx, crate::output::threads(), 0, file);
     let mut files = Vec::new();
     let mut lib = Code::with_capacity(0, root.len() + 64 * modules.len() + 256);
     lib.append(HEADER);

@@ -121,16 +121,7 @@ pub fn constructors(
                 (false, true) => "rt::Box::new(value)",
                 (false, false) => "value",
             };
-            setters.line_of(&["/// Sets `", &f.member.name, "`."]);
-            setters.attrs(&cfg);
-            setters.line("#[inline]");
-            setters.line("#[must_use]");
-            let setter = format!("pub fn with_{}", name.trim_start_matches("r#"));
-            let value_param = format!("value: {param_ty}");
-            setters.open_fn(&setter, &["mut self", &value_param], " -> Self");
-            setters.line_of(&["self.", name, " = rt::Some(", value, ");"]);
-            setters.line("self");
-            setters.close("");
+            setter(&mut setters, f, &cfg, &param_ty, value);
         } else {
             params.push(Item::new(cfg.clone(), format!("{name}: {param_ty}")));
             let init = match (is_str, f.boxed) {
@@ -147,23 +138,7 @@ pub fn constructors(
     }
     if let Some(name) = open {
         inits.push(Item::plain(format!("{name}: rt::Object::new()")));
-        setters.line(
-            "/// Adds an argument the schema does not list (the command takes further arguments).",
-        );
-        setters.line("#[inline]");
-        setters.line("#[must_use]");
-        setters.open_fn(
-            "pub fn with_argument",
-            &[
-                "mut self",
-                "name: impl rt::Into<rt::String>",
-                "value: rt::Value",
-            ],
-            " -> Self",
-        );
-        setters.line_of(&["self.", name, ".insert(name.into(), value);"]);
-        setters.line("self");
-        setters.close("");
+        argument_setter(&mut setters, name);
     }
     // Parameters are named after members, which may be any word (clippy dislikes `foo`).
     code.line("#[allow(deprecated, clippy::disallowed_names)]");
@@ -187,6 +162,42 @@ pub fn constructors(
     code.struct_literal("Self", "Self", &inits, "");
     code.close("");
     code.append(setters.as_str());
+    code.close("");
+}
+
+/// `with_<member>(value)` for an optional member: `value` is how the parameter becomes the field's content.
+fn setter(code: &mut Code, f: &Field, cfg: &str, param_ty: &str, value: &str) {
+    code.line_of(&["/// Sets `", &f.member.name, "`."]);
+    code.attrs(cfg);
+    code.line("#[inline]");
+    code.line("#[must_use]");
+    let name = &f.ident;
+    let setter = format!("pub fn with_{}", name.trim_start_matches("r#"));
+    let value_param = format!("value: {param_ty}");
+    code.open_fn(&setter, &["mut self", &value_param], " -> Self");
+    code.line_of(&["self.", name, " = rt::Some(", value, ");"]);
+    code.line("self");
+    code.close("");
+}
+
+/// `with_argument(name, value)`, adding to the field `rest` an argument the schema does not list.
+fn argument_setter(code: &mut Code, rest: &str) {
+    code.line(
+        "/// Adds an argument the schema does not list (the command takes further arguments).",
+    );
+    code.line("#[inline]");
+    code.line("#[must_use]");
+    code.open_fn(
+        "pub fn with_argument",
+        &[
+            "mut self",
+            "name: impl rt::Into<rt::String>",
+            "value: rt::Value",
+        ],
+        " -> Self",
+    );
+    code.line_of(&["self.", rest, ".insert(name.into(), value);"]);
+    code.line("self");
     code.close("");
 }
 

@@ -348,6 +348,17 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.close("");
     code.attrs(&cfg);
     code.open(&format!("impl rt::ObjectType for {ident}"));
+    simple_wire(code, &arms);
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
+}
+
+/// `decode_members` and `encode_members` of a simple union, from (condition, variant, wire name, boxed) of each
+/// branch.
+fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
+    let other = names::OTHER;
     code.line("#[inline]");
     code.open_fn(
         "fn decode_members",
@@ -358,7 +369,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.line("rt::Ok(");
     code.begin();
     code.open("match tag.as_str()");
-    for (cfg, variant, wire, boxed) in &arms {
+    for (cfg, variant, wire, boxed) in arms {
         let take = if *boxed { "take_box" } else { "take" };
         code.arm(
             cfg,
@@ -388,7 +399,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
         "",
     );
     code.open("let (tag, data) = match self");
-    for (cfg, variant, wire, boxed) in &arms {
+    for (cfg, variant, wire, boxed) in arms {
         let data = if *boxed { "&**data" } else { "data" };
         code.arm(
             cfg,
@@ -405,8 +416,4 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.line("rt::put(object, \"type\", tag);");
     code.line("object.insert(\"data\".into(), data);");
     code.close("");
-    code.close("");
-    code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
-    ctx.info_impl(code, def, ident);
 }
