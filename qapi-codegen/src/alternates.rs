@@ -1,7 +1,7 @@
 //! Alternates: an enum whose branch is chosen by the JSON type of the value, as QEMU chooses it (never by trying
 //! each branch in turn, which could pick the wrong one: a string is a `str` or an enum branch, never both).
 
-use crate::code::{self, Code};
+use crate::code::{self, cat, Code};
 use crate::ir::Kind;
 use crate::names;
 use crate::recursion::Slot;
@@ -30,7 +30,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.attrs(&cfg);
     code.line("#[derive(Clone)]");
     code.line("#[non_exhaustive]");
-    code.open(&format!("pub enum {ident}"));
+    code.open(&cat!("pub enum ", ident));
     let mut arms = Vec::new();
     let mut expected = Vec::new();
     for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
@@ -53,8 +53,8 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
             code.line_of(&[variant, ","]);
             arms.push(Arms {
                 cfg,
-                decode: (pattern, format!("Self::{variant}")),
-                encode: (format!("Self::{variant}"), "rt::Value::Null".into()),
+                decode: (pattern, cat!("Self::", variant)),
+                encode: (cat!("Self::", variant), "rt::Value::Null".into()),
             });
             continue;
         }
@@ -69,16 +69,16 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         };
         arms.push(Arms {
             cfg,
-            decode: (pattern, format!("Self::{variant}({decode})")),
+            decode: (pattern, cat!("Self::", variant, "(", decode, ")")),
             encode: (
-                format!("Self::{variant}(data)"),
-                format!("rt::Encode::encode({data})"),
+                cat!("Self::", variant, "(data)"),
+                cat!("rt::Encode::encode(", data, ")"),
             ),
         });
     }
     code.close("");
     code.attrs(&cfg);
-    code.open(&format!("impl rt::Decode for {ident}"));
+    code.open(&cat!("impl rt::Decode for ", ident));
     code.line("#[inline]");
     code.open_fn(
         "fn decode",
@@ -94,7 +94,11 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.open("other =>");
     let expected = code::string(&expected.join(" or "));
     code.entry(
-        &format!("return rt::Err(rt::DecodeError::invalid_type({expected}, &other))"),
+        &cat!(
+            "return rt::Err(rt::DecodeError::invalid_type(",
+            expected,
+            ", &other))"
+        ),
         ";",
     );
     code.close("");
@@ -103,7 +107,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.close("");
     code.close("");
     code.attrs(&cfg);
-    code.open(&format!("impl rt::Encode for {ident}"));
+    code.open(&cat!("impl rt::Encode for ", ident));
     code.line("#[inline]");
     code.open("fn encode(&self) -> rt::Value");
     code.open("match self");

@@ -5,7 +5,7 @@
 //! adding an optional argument keeps user code compiling. Its method takes no parameter, and so does the method
 //! of a command whose arguments are all optional (they start absent; `execute(X::new().with_y(..))` sets them).
 
-use crate::code::{self, Code};
+use crate::code::{self, cat, Code};
 use crate::ir::{Args, Kind};
 use crate::rust_types::Context;
 use crate::structs::{self, DECODE_RESULT};
@@ -26,7 +26,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(&cfg);
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl rt::Command for {ident}"));
+    code.open(&cat!("impl rt::Command for ", ident));
     code.line_of(&["const NAME: &'static str = ", &code::string(&d.name), ";"]);
     code.line_of(&["type Returns = ", &returns, ";"]);
     if !c.success_response {
@@ -80,24 +80,24 @@ pub fn args_type(
             code.line_of(&["pub struct ", ident, "(pub ", &inner, ");"]);
             code.attrs(&cfg);
             code.line("#[allow(deprecated)]");
-            code.open_impl(&format!("impl rt::From<{inner}>"), ident);
+            code.open_impl(&cat!("impl rt::From<", inner, ">"), ident);
             code.line("#[inline]");
-            code.open_fn("fn from", &[&format!("value: {inner}")], " -> Self");
+            code.open_fn("fn from", &[&cat!("value: ", inner)], " -> Self");
             code.line("Self(value)");
             code.close("");
             code.close("");
             code.attrs(&cfg);
             code.line("#[allow(deprecated)]");
-            code.open(&format!("impl rt::Deref for {ident}"));
+            code.open(&cat!("impl rt::Deref for ", ident));
             code.line_of(&["type Target = ", &inner, ";"]);
             code.line("#[inline]");
-            code.open_fn("fn deref", &["&self"], &format!(" -> &{inner}"));
+            code.open_fn("fn deref", &["&self"], &cat!(" -> &", inner));
             code.line("&self.0");
             code.close("");
             code.close("");
             code.attrs(&cfg);
             code.line("#[allow(deprecated)]");
-            code.open(&format!("impl rt::ObjectType for {ident}"));
+            code.open(&cat!("impl rt::ObjectType for ", ident));
             code.line("#[inline]");
             code.open_fn(
                 "fn decode_members",
@@ -153,13 +153,13 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
         code.attrs(&ctx.cfg(d.cond.as_ref()));
         code.attrs(&ctx.deprecated(&d.features, None));
         code.line("#[allow(deprecated)]");
-        let output = format!(" -> Self::Output<'_, self::{ident}>");
-        let head = format!("fn {method}");
+        let output = cat!(" -> Self::Output<'_, self::", ident, ">");
+        let head = cat!("fn ", method);
         if takes_no_required_args(ctx, &c.args) && !matches!(c.args, Args::Named(_)) {
             code.open_fn(&head, &["&self"], &output);
-            code.entry(&format!("self.execute(self::{ident}::new())"), "");
+            code.entry(&cat!("self.execute(self::", ident, "::new())"), "");
         } else {
-            code.open_fn(&head, &["&self", &format!("args: self::{ident}")], &output);
+            code.open_fn(&head, &["&self", &cat!("args: self::", ident)], &output);
             code.line("self.execute(args)");
         }
         code.close("");

@@ -1,7 +1,7 @@
 //! Enums: wire names exact, and a value a newer QEMU sends that the bindings do not know kept in `Other`, so that
 //! it decodes without error and encodes back unchanged.
 
-use crate::code::{self, Code};
+use crate::code::{self, cat, Code};
 use crate::ir::Kind;
 use crate::names;
 use crate::rust_types::Context;
@@ -19,7 +19,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.attrs(&cfg);
     code.line("#[derive(Clone, Debug, PartialEq, Eq, Hash)]");
     code.line("#[non_exhaustive]");
-    code.open(&format!("pub enum {ident}"));
+    code.open(&cat!("pub enum ", ident));
     let mut conds = Vec::with_capacity(values.len());
     for (value, variant) in values.iter().zip(variants) {
         let cfg = ctx.cfg(value.cond.as_ref());
@@ -34,7 +34,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.close("");
     code.attrs(&cfg);
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl {ident}"));
+    code.open(&cat!("impl ", ident));
     code.line("/// The value's name on the wire.");
     code.line("#[inline]");
     code.open("pub fn as_str(&self) -> &str");
@@ -45,7 +45,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     } else {
         code.open("match self");
         for ((value, variant), cfg) in values.iter().zip(variants).zip(&conds) {
-            code.arm(cfg, &format!("Self::{variant}"), &code::string(&value.name));
+            code.arm(cfg, &cat!("Self::", variant), &code::string(&value.name));
         }
         code.line_of(&["Self::", other, "(name) => name,"]);
         code.close("");
@@ -61,7 +61,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     } else {
         code.open("match name.as_str()");
         for ((value, variant), cfg) in values.iter().zip(variants).zip(&conds) {
-            code.arm(cfg, &code::string(&value.name), &format!("Self::{variant}"));
+            code.arm(cfg, &code::string(&value.name), &cat!("Self::", variant));
         }
         code.line_of(&["_ => Self::", other, "(name),"]);
         code.close("");
@@ -75,21 +75,21 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
 /// `Display`, `Decode`, `Encode` and serde, all through the wire name.
 fn traits(code: &mut Code, cfg: &str, ident: &str) {
     code.attrs(cfg);
-    code.open(&format!("impl rt::fmt::Display for {ident}"));
+    code.open(&cat!("impl rt::fmt::Display for ", ident));
     code.line("#[inline]");
     code.open("fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result");
     code.line("f.write_str(self.as_str())");
     code.close("");
     code.close("");
     code.attrs(cfg);
-    code.open(&format!("impl rt::Decode for {ident}"));
+    code.open(&cat!("impl rt::Decode for ", ident));
     code.line("#[inline]");
     code.open("fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError>");
     code.line("rt::expect_str(value).map(Self::from_name)");
     code.close("");
     code.close("");
     code.attrs(cfg);
-    code.open(&format!("impl rt::Encode for {ident}"));
+    code.open(&cat!("impl rt::Encode for ", ident));
     code.line("#[inline]");
     code.open("fn encode(&self) -> rt::Value");
     code.line("rt::Value::String(self.as_str().into())");

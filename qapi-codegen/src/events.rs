@@ -1,7 +1,7 @@
 //! Events: a struct per event (its data) implementing `qapi_runtime::Event`, and `AnyEvent`, the enum over all
 //! events that decodes any event message by name and keeps an unknown event's data raw.
 
-use crate::code::{self, Code, Item};
+use crate::code::{self, cat, Code, Item};
 use crate::commands;
 use crate::ir::Kind;
 use crate::rust_types::Context;
@@ -16,7 +16,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     commands::args_type(ctx, code, def, ident, &e.data, &docs, false);
     code.attrs(&ctx.cfg(d.cond.as_ref()));
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl rt::Event for {ident}"));
+    code.open(&cat!("impl rt::Event for ", ident));
     code.line_of(&["const NAME: &'static str = ", &code::string(&d.name), ";"]);
     code.close("");
 }
@@ -76,7 +76,7 @@ pub fn any_event(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> O
             code.arm(
                 attrs,
                 wire,
-                &format!("Self::{ident}(::qapi_runtime::rt::event_data(data)?)"),
+                &cat!("Self::", ident, "(::qapi_runtime::rt::event_data(data)?)"),
             );
         }
         code.open("_ =>");
@@ -94,7 +94,7 @@ pub fn any_event(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> O
     } else {
         code.open("match self");
         for (attrs, ident, wire) in &events {
-            code.arm(attrs, &format!("Self::{ident}(_)"), wire);
+            code.arm(attrs, &cat!("Self::", ident, "(_)"), wire);
         }
         code.line("Self::Unknown { name, .. } => name,");
         code.close("");

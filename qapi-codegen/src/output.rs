@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::code::{self, Code};
+use crate::code::{self, cat, Code};
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
 use crate::rust_types::Context;
@@ -199,12 +199,12 @@ impl Plan {
         }
         let features: Vec<String> = features
             .iter()
-            .map(|f| format!("feature = {}", code::string(f)))
+            .map(|f| cat!("feature = ", code::string(f)))
             .collect();
         if features.len() == 1 {
-            format!("#[cfg({})]", features[0])
+            cat!("#[cfg(", features[0], ")]")
         } else {
-            format!("#[cfg(any({}))]", features.join(", "))
+            cat!("#[cfg(any(", features.join(", "), "))]")
         }
     }
 
@@ -215,7 +215,7 @@ impl Plan {
         // About 3 kB of text per definition (measured on QEMU's schema), so that the text rarely grows.
         let mut code = Code::with_capacity(depth, 3072 * self.definitions[m].len() + 128);
         match &module.title {
-            Some(title) => code.line(format!("//! {title}").trim_end()),
+            Some(title) => code.line(cat!("//! ", title).trim_end()),
             None => code.line_of(&["//! Schema module `", &module.path, "`."]),
         }
         code.line("#![allow(deprecated)]");

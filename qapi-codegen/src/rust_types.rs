@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::code::{self, Code};
+use crate::code::{self, cat, Code};
 use crate::ir::{Api, Builtin, Definition, Feature, Kind, Member, TypeExpr};
 use crate::names::{self, Names};
 use crate::options::Options;
@@ -55,7 +55,7 @@ impl<'a> Context<'a> {
     /// `super::Name` for the definition called `name` (from inside a module).
     pub fn path(&self, name: &str) -> String {
         match self.names.of(name) {
-            Some(rust) => format!("super::{rust}"),
+            Some(rust) => cat!("super::", rust),
             // The model resolved every name; an unknown one can only be a built-in spelled by name.
             None => match Builtin::from_name(name) {
                 Some(b) => builtin(b).to_string(),
@@ -77,7 +77,7 @@ impl<'a> Context<'a> {
         match ty {
             TypeExpr::Builtin(b) => builtin(*b).to_string(),
             TypeExpr::Named(name) => self.path(name),
-            TypeExpr::Array(inner) => format!("rt::Vec<{}>", self.ty(inner)),
+            TypeExpr::Array(inner) => cat!("rt::Vec<", self.ty(inner), ">"),
         }
     }
 
@@ -85,10 +85,10 @@ impl<'a> Context<'a> {
     pub fn member_ty(&self, member: &Member, boxed: bool) -> String {
         let mut ty = self.ty(&member.ty);
         if boxed {
-            ty = format!("rt::Box<{ty}>");
+            ty = cat!("rt::Box<", ty, ">");
         }
         if member.optional {
-            ty = format!("rt::Option<{ty}>");
+            ty = cat!("rt::Option<", ty, ">");
         }
         ty
     }
@@ -108,7 +108,7 @@ impl<'a> Context<'a> {
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
         {
             Some(note) if !note.is_empty() => {
-                format!("#[deprecated(note = {})]", code::string(&note))
+                cat!("#[deprecated(note = ", code::string(&note), ")]")
             }
             _ => "#[deprecated]".to_string(),
         }
@@ -144,8 +144,10 @@ impl<'a> Context<'a> {
                             &self.names,
                             self.scope(i),
                         )),
-                        Some(tag) => parts.push(format!(
-                            "# {tag}\n\n{}",
+                        Some(tag) => parts.push(cat!(
+                            "# ",
+                            tag,
+                            "\n\n",
                             docs::markdown(text, &self.names, self.scope(i))
                         )),
                         None => parts.push(docs::markdown(text, &self.names, self.scope(i))),
@@ -216,12 +218,12 @@ impl<'a> Context<'a> {
                 parts.push(docs::markdown(text, &self.names, self.scope(i)));
             }
         }
-        let flags: Vec<String> = features.iter().map(|f| format!("`{}`", f.name)).collect();
+        let flags: Vec<String> = features.iter().map(|f| cat!("`", f.name, "`")).collect();
         if !flags.is_empty() {
-            parts.push(format!("**Features:** {}", flags.join(", ")));
+            parts.push(cat!("**Features:** ", flags.join(", ")));
         }
         if let Some(cond) = cond {
-            parts.push(format!("**Condition:** `{}`", cfg::display(cond)));
+            parts.push(cat!("**Condition:** `", cfg::display(cond), "`"));
         }
         docs::attrs(&docs::join(parts))
     }
@@ -246,17 +248,14 @@ impl<'a> Context<'a> {
         let condition = def.cond.as_ref().map(cfg::display);
         code.attrs(&self.cfg(def.cond.as_ref()));
         code.line("#[allow(deprecated)]");
-        code.open(&format!("impl rt::Definition for {ident}"));
+        code.open(&cat!("impl rt::Definition for ", ident));
         code.open("const INFO: rt::Info = rt::Info");
-        code.entry(&format!("name: {}", code::string(&def.name)), ",");
-        code.entry(&format!("meta: rt::Meta::{meta}"), ",");
-        code.entry(&format!("module: {}", code::string(&module)), ",");
-        code.entry(&format!("since: {}", option_str(def.since())), ",");
+        code.entry(&cat!("name: ", code::string(&def.name)), ",");
+        code.entry(&cat!("meta: rt::Meta::", meta), ",");
+        code.entry(&cat!("module: ", code::string(&module)), ",");
+        code.entry(&cat!("since: ", option_str(def.since())), ",");
         code.list("features: &", '[', &features, ']', ",");
-        code.entry(
-            &format!("condition: {}", option_str(condition.as_deref())),
-            ",",
-        );
+        code.entry(&cat!("condition: ", option_str(condition.as_deref())), ",");
         code.close(";");
         code.close("");
     }
@@ -264,7 +263,7 @@ impl<'a> Context<'a> {
 
 fn option_str(s: Option<&str>) -> String {
     match s {
-        Some(s) => format!("rt::Some({})", code::string(s)),
+        Some(s) => cat!("rt::Some(", code::string(s), ")"),
         None => "rt::None".to_string(),
     }
 }

@@ -5,7 +5,7 @@
 //! `#[non_exhaustive]` and built with `new(required members)` plus `with_*` setters for optional ones, so that a
 //! newer schema adding an optional member does not break code written against older bindings.
 
-use crate::code::{self, Code, Item};
+use crate::code::{self, cat, Code, Item};
 use crate::ir::{Builtin, Kind, Member, TypeExpr};
 use crate::names;
 use crate::recursion::Slot;
@@ -61,7 +61,7 @@ pub fn decoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
             let wire = code::string(&f.member.name);
             Item::new(
                 ctx.cfg(f.member.cond.as_ref()),
-                format!("{}: rt::{take}(object, {wire})?", f.ident),
+                cat!(f.ident, ": rt::", take, "(object, ", wire, ")?"),
             )
         })
         .collect()
@@ -75,10 +75,10 @@ pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
             let ident = &f.ident;
             let wire = code::string(&f.member.name);
             let text = match (f.member.optional, f.boxed) {
-                (false, false) => format!("rt::put(object, {wire}, &self.{ident})"),
-                (false, true) => format!("rt::put(object, {wire}, &*self.{ident})"),
-                (true, false) => format!("rt::put_opt(object, {wire}, &self.{ident})"),
-                (true, true) => format!("rt::put_opt_box(object, {wire}, &self.{ident})"),
+                (false, false) => cat!("rt::put(object, ", wire, ", &self.", ident, ")"),
+                (false, true) => cat!("rt::put(object, ", wire, ", &*self.", ident, ")"),
+                (true, false) => cat!("rt::put_opt(object, ", wire, ", &self.", ident, ")"),
+                (true, true) => cat!("rt::put_opt_box(object, ", wire, ", &self.", ident, ")"),
             };
             Item::new(ctx.cfg(f.member.cond.as_ref()), text)
         })
@@ -115,7 +115,7 @@ pub fn constructors(
             ctx.ty(&f.member.ty)
         };
         if f.member.optional {
-            inits.push(Item::new(cfg.clone(), format!("{name}: rt::None")));
+            inits.push(Item::new(cfg.clone(), cat!(name, ": rt::None")));
             let value = match (is_str, f.boxed) {
                 (true, _) => "value.into()",
                 (false, true) => "rt::Box::new(value)",
@@ -123,26 +123,26 @@ pub fn constructors(
             };
             setter(&mut setters, f, &cfg, &param_ty, value);
         } else {
-            params.push(Item::new(cfg.clone(), format!("{name}: {param_ty}")));
+            params.push(Item::new(cfg.clone(), cat!(name, ": ", param_ty)));
             let init = match (is_str, f.boxed) {
-                (true, _) => format!("{name}: {name}.into()"),
-                (false, true) => format!("{name}: rt::Box::new({name})"),
+                (true, _) => cat!(name, ": ", name, ".into()"),
+                (false, true) => cat!(name, ": rt::Box::new(", name, ")"),
                 (false, false) => name.clone(),
             };
             inits.push(Item::new(cfg, init));
         }
     }
     if let Some((name, ty)) = extra {
-        params.push(Item::plain(format!("{name}: {ty}")));
+        params.push(Item::plain(cat!(name, ": ", ty)));
         inits.push(Item::plain(name));
     }
     if let Some(name) = open {
-        inits.push(Item::plain(format!("{name}: rt::Object::new()")));
+        inits.push(Item::plain(cat!(name, ": rt::Object::new()")));
         argument_setter(&mut setters, name);
     }
     // Parameters are named after members, which may be any word (clippy dislikes `foo`).
     code.line("#[allow(deprecated, clippy::disallowed_names)]");
-    code.open(&format!("impl {ident}"));
+    code.open(&cat!("impl ", ident));
     if params.is_empty() {
         code.line("/// Builds the value with every (optional) member absent.");
     } else {
@@ -172,8 +172,8 @@ fn setter(code: &mut Code, f: &Field, cfg: &str, param_ty: &str, value: &str) {
     code.line("#[inline]");
     code.line("#[must_use]");
     let name = &f.ident;
-    let setter = format!("pub fn with_{}", name.trim_start_matches("r#"));
-    let value_param = format!("value: {param_ty}");
+    let setter = cat!("pub fn with_", name.trim_start_matches("r#"));
+    let value_param = cat!("value: ", param_ty);
     code.open_fn(&setter, &["mut self", &value_param], " -> Self");
     code.line_of(&["self.", name, " = rt::Some(", value, ");"]);
     code.line("self");
@@ -230,8 +230,8 @@ pub fn object(
         names::ident(&name)
     });
     if let Some(rest) = &rest {
-        decoders.push(Item::plain(format!("{rest}: rt::mem::take(object)")));
-        encoders.push(Item::plain(format!("object.extend(self.{rest}.clone())")));
+        decoders.push(Item::plain(cat!(rest, ": rt::mem::take(object)")));
+        encoders.push(Item::plain(cat!("object.extend(self.", rest, ".clone())")));
     }
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(docs);
@@ -249,7 +249,7 @@ pub fn object(
     if fields.is_empty() && rest.is_none() {
         code.line_of(&["pub struct ", ident, " {}"]);
     } else {
-        code.open(&format!("pub struct {ident}"));
+        code.open(&cat!("pub struct ", ident));
         declarations(ctx, def, &fields, code);
         if let Some(rest) = &rest {
             code.line("/// Further arguments, which the schema does not list, passed as they are.");
@@ -261,7 +261,7 @@ pub fn object(
     constructors(ctx, code, ident, &fields, None, rest.as_deref());
     code.attrs(&cfg);
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl rt::ObjectType for {ident}"));
+    code.open(&cat!("impl rt::ObjectType for ", ident));
     code.line("#[inline]");
     let object = if decoders.is_empty() {
         "_object: &mut rt::Object"
@@ -332,7 +332,7 @@ pub fn base_conversion(
         let cfg = ctx.cfg(b.member.cond.as_ref());
         if let Some((discriminator, expr)) = &tag {
             if b.member.name == *discriminator {
-                inits.push(Item::new(cfg, format!("{name}: {expr}")));
+                inits.push(Item::new(cfg, cat!(name, ": ", expr)));
                 continue;
             }
         }
@@ -341,19 +341,19 @@ pub fn base_conversion(
         };
         let src = &o.ident;
         let value = match (o.boxed, b.boxed) {
-            (true, false) if b.member.optional => format!("value.{src}.map(|v| *v)"),
-            (true, false) => format!("*value.{src}"),
-            (false, true) if b.member.optional => format!("value.{src}.map(rt::Box::new)"),
-            (false, true) => format!("rt::Box::new(value.{src})"),
-            _ => format!("value.{src}"),
+            (true, false) if b.member.optional => cat!("value.", src, ".map(|v| *v)"),
+            (true, false) => cat!("*value.", src),
+            (false, true) if b.member.optional => cat!("value.", src, ".map(rt::Box::new)"),
+            (false, true) => cat!("rt::Box::new(value.", src, ")"),
+            _ => cat!("value.", src),
         };
-        inits.push(Item::new(cfg, format!("{name}: {value}")));
+        inits.push(Item::new(cfg, cat!(name, ": ", value)));
     }
     code.attrs(&ctx.cfg(ctx.api.definitions[def].cond.as_ref()));
     code.line("#[allow(deprecated)]");
-    code.open_impl(&format!("impl rt::From<{ident}>"), &ctx.path(base));
+    code.open_impl(&cat!("impl rt::From<", ident, ">"), &ctx.path(base));
     code.line("#[inline]");
-    code.open_fn("fn from", &[&format!("value: {ident}")], " -> Self");
+    code.open_fn("fn from", &[&cat!("value: ", ident)], " -> Self");
     code.struct_literal("Self", "Self", &inits, "");
     code.close("");
     code.close("");

@@ -5,7 +5,7 @@
 //!
 //! A legacy simple union (QEMU before 6.0) is an enum whose wire form is `{"type": BRANCH, "data": VALUE}`.
 
-use crate::code::{self, Code, Item};
+use crate::code::{self, cat, Code, Item};
 use crate::ir::{Kind, Union};
 use crate::names;
 use crate::recursion::Slot;
@@ -91,7 +91,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.attrs(&cfg);
     code.line("#[derive(Clone)]");
     code.line("#[non_exhaustive]");
-    code.open(&format!("pub struct {ident}"));
+    code.open(&cat!("pub struct ", ident));
     structs::declarations(ctx, def, &rest, code);
     code.line_of(&[
         "/// `",
@@ -121,7 +121,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     );
     code.attrs(&cfg);
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl rt::ObjectType for {ident}"));
+    code.open(&cat!("impl rt::ObjectType for ", ident));
     let disc = (disc_ident.as_str(), code::string(disc_wire));
     decode_members(ctx, code, &rest, branch_ident, &disc, &branches);
     encode_members(ctx, code, &rest, branch_ident, &disc, &branches);
@@ -130,7 +130,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.line_of(&["rt::impl_traits!(", ident, ");"]);
     ctx.info_impl(code, def, ident);
     if let Some(base) = &u.base {
-        let tag = format!("value.{disc_ident}.tag()");
+        let tag = cat!("value.", disc_ident, ".tag()");
         structs::base_conversion(
             ctx,
             code,
@@ -167,7 +167,7 @@ fn branch_enum(
     code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
     code.line("#[allow(clippy::large_enum_variant)]");
-    code.open(&format!("pub enum {branch_ident}"));
+    code.open(&cat!("pub enum ", branch_ident));
     for b in branches {
         code.attrs(&b.attrs);
         match (&b.ty, b.boxed) {
@@ -183,15 +183,15 @@ fn branch_enum(
     code.close("");
     code.attrs(cfg);
     code.line("#[allow(deprecated)]");
-    code.open(&format!("impl {branch_ident}"));
+    code.open(&cat!("impl ", branch_ident));
     code.line("/// The discriminator's value on the wire.");
     code.line("#[inline]");
     code.open("pub fn tag_name(&self) -> &str");
     code.open("match self");
     for b in branches {
         let pat = match b.ty {
-            Some(_) => format!("Self::{}(_)", b.variant),
-            None => format!("Self::{}", b.variant),
+            Some(_) => cat!("Self::", b.variant, "(_)"),
+            None => cat!("Self::", b.variant),
         };
         code.arm(&b.cfg, &pat, &b.wire);
     }
@@ -201,11 +201,8 @@ fn branch_enum(
     let tag_path = ctx.path(&u.tag_enum);
     code.line("/// The discriminator's value.");
     code.line("#[inline]");
-    code.open_fn("pub fn tag", &["&self"], &format!(" -> {tag_path}"));
-    code.entry(
-        &format!("{tag_path}::from_name(self.tag_name().into())"),
-        "",
-    );
+    code.open_fn("pub fn tag", &["&self"], &cat!(" -> ", tag_path));
+    code.entry(&cat!(tag_path, "::from_name(self.tag_name().into())"), "");
     code.close("");
     code.close("");
 }
@@ -227,25 +224,29 @@ fn decode_members(
     );
     code.open("rt::Ok(Self");
     code.fields(&structs::decoders(ctx, rest));
-    code.open(&format!("{disc_ident}:"));
+    code.open(&cat!(disc_ident, ":"));
     code.line_of(&["let tag = rt::take_tag(object, ", disc_wire, ")?;"]);
     code.open("match tag.as_str()");
     for b in branches {
         let body = match (&b.ty, b.boxed) {
-            (Some(_), true) => format!(
-                "{branch_ident}::{}(rt::Box::new(rt::ObjectType::decode_members(object)?))",
-                b.variant
+            (Some(_), true) => cat!(
+                branch_ident,
+                "::",
+                b.variant,
+                "(rt::Box::new(rt::ObjectType::decode_members(object)?))"
             ),
-            (Some(_), false) => format!(
-                "{branch_ident}::{}(rt::ObjectType::decode_members(object)?)",
-                b.variant
+            (Some(_), false) => cat!(
+                branch_ident,
+                "::",
+                b.variant,
+                "(rt::ObjectType::decode_members(object)?)"
             ),
-            (None, _) => format!("{branch_ident}::{}", b.variant),
+            (None, _) => cat!(branch_ident, "::", b.variant),
         };
         code.arm(&b.cfg, &b.wire, &body);
     }
     code.open("_ =>");
-    let other = format!("{branch_ident}::{}", names::OTHER);
+    let other = cat!(branch_ident, "::", names::OTHER);
     code.struct_literal(
         &other,
         &other,
@@ -279,27 +280,33 @@ fn encode_members(
     );
     structs::statements(code, &structs::encoders(ctx, rest));
     code.entry(
-        &format!("rt::put(object, {disc_wire}, self.{disc_ident}.tag_name())"),
+        &cat!(
+            "rt::put(object, ",
+            disc_wire,
+            ", self.",
+            disc_ident,
+            ".tag_name())"
+        ),
         ";",
     );
-    code.open(&format!("match &self.{disc_ident}"));
+    code.open(&cat!("match &self.", disc_ident));
     for b in branches {
         match (&b.ty, b.boxed) {
             (Some(_), boxed) => code.arm(
                 &b.cfg,
-                &format!("{branch_ident}::{}(data)", b.variant),
+                &cat!(branch_ident, "::", b.variant, "(data)"),
                 if boxed {
                     "rt::ObjectType::encode_members(&**data, object)"
                 } else {
                     "rt::ObjectType::encode_members(data, object)"
                 },
             ),
-            (None, _) => code.arm(&b.cfg, &format!("{branch_ident}::{}", b.variant), "{}"),
+            (None, _) => code.arm(&b.cfg, &cat!(branch_ident, "::", b.variant), "{}"),
         }
     }
     code.arm(
         "",
-        &format!("{branch_ident}::{} {{ members, .. }}", names::OTHER),
+        &cat!(branch_ident, "::", names::OTHER, " { members, .. }"),
         "object.extend(members.clone())",
     );
     code.close("");
@@ -325,7 +332,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.line("#[derive(Clone)]");
     code.line("#[non_exhaustive]");
     code.line("#[allow(clippy::large_enum_variant)]");
-    code.open(&format!("pub enum {ident}"));
+    code.open(&cat!("pub enum ", ident));
     let mut arms = Vec::new();
     for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
         let wire = code::string(&branch.name);
@@ -347,7 +354,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.line_of(&[other, " { tag: rt::String, data: rt::Value },"]);
     code.close("");
     code.attrs(&cfg);
-    code.open(&format!("impl rt::ObjectType for {ident}"));
+    code.open(&cat!("impl rt::ObjectType for ", ident));
     simple_wire(code, &arms);
     code.close("");
     code.attrs(&cfg);
@@ -374,11 +381,11 @@ fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
         code.arm(
             cfg,
             wire,
-            &format!("Self::{variant}(rt::{take}(object, \"data\")?)"),
+            &cat!("Self::", variant, "(rt::", take, "(object, \"data\")?)"),
         );
     }
     code.open("_ =>");
-    let other_path = format!("Self::{other}");
+    let other_path = cat!("Self::", other);
     code.struct_literal(
         &other_path,
         &other_path,
@@ -403,8 +410,8 @@ fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
         let data = if *boxed { "&**data" } else { "data" };
         code.arm(
             cfg,
-            &format!("Self::{variant}(data)"),
-            &format!("({wire}, rt::Encode::encode({data}))"),
+            &cat!("Self::", variant, "(data)"),
+            &cat!("(", wire, ", rt::Encode::encode(", data, "))"),
         );
     }
     code.line_of(&[
