@@ -67,7 +67,17 @@ fn py_isspace(c: char) -> bool {
 }
 
 fn rstrip(s: &str) -> &str {
-    s.trim_end_matches(py_isspace)
+    // Lines nearly always end in ASCII: trim bytes, and only a non-ASCII end needs the character test.
+    let ascii_space = |b: u8| matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ');
+    let keep = s
+        .bytes()
+        .rposition(|b| !ascii_space(b))
+        .map_or(0, |i| i + 1);
+    let trimmed = &s[..keep];
+    match trimmed.as_bytes().last() {
+        Some(&b) if b >= 0x80 => trimmed.trim_end_matches(py_isspace),
+        _ => trimmed,
+    }
 }
 
 /// Number of leading whitespace characters (QEMU counts characters, not bytes).
@@ -785,4 +795,18 @@ impl<'a> DocParser<'a, '_> {
 /// Whether a line begins a new part of a definition doc (used where tolerant mode reads older markup).
 fn starts_section(text: &str) -> bool {
     text == "Features:" || at_name_colon(text).is_some() || section_tag(text).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rstrip;
+
+    #[test]
+    fn rstrip_is_pythons() {
+        assert_eq!(rstrip("a b \t\u{b}\u{c}\r\u{1c}\u{1f} "), "a b");
+        assert_eq!(rstrip("a\u{a0} \u{3000}\u{85}"), "a");
+        assert_eq!(rstrip(" \u{e9}\u{2003}"), " \u{e9}");
+        assert_eq!(rstrip("  "), "");
+        assert_eq!(rstrip("a\u{200b}"), "a\u{200b}");
+    }
 }

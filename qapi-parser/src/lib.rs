@@ -103,15 +103,14 @@ fn run_checks(
     options: &Options,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<schema::Model, Diagnostic> {
-    let items = expr::check(&parsed, options, warnings)?;
-    schema::Model::build(
-        items,
-        parsed.docs,
-        parsed.pragmas,
-        sources,
-        options,
-        warnings,
-    )
+    let ast::ParsedSchema {
+        expressions,
+        docs,
+        pragmas,
+    } = parsed;
+    // The definitions take their names out of the expressions, which are not needed afterwards.
+    let items = expr::check_owned(expressions, &docs, &pragmas, options, warnings)?;
+    schema::Model::build(items, docs, pragmas, sources, options, warnings)
 }
 
 fn finish(

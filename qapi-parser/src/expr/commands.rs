@@ -19,7 +19,7 @@ const OPTIONAL_KEYS: [&str; 10] = [
     "coroutine",
 ];
 
-pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
+pub(super) fn check(ctx: &mut Ctx, object: &mut Object) -> Check<DefinitionKind> {
     check_keys(
         ctx,
         object,
@@ -29,7 +29,7 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         &OPTIONAL_KEYS,
     )?;
     let data = check_arguments(ctx, object)?;
-    let returns = match object.get("returns") {
+    let returns = match object.get_mut("returns") {
         Some(returns) => Some(check_type_name_or_array(ctx, returns, &"'returns'")?),
         None => None,
     };
@@ -47,10 +47,10 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
 }
 
 /// The `data` of a command or event: with `'boxed': true`, the name of a type; otherwise a type name or members.
-pub(super) fn check_arguments(ctx: &mut Ctx, object: &Object) -> Check<Option<Data>> {
+pub(super) fn check_arguments(ctx: &mut Ctx, object: &mut Object) -> Check<Option<Data>> {
     // QEMU tests the flag's truth here, before checking that its value is `true`.
     let boxed = object.get("boxed").is_some_and(truthy);
-    match object.get("data") {
+    match object.get_mut("data") {
         None if boxed => Err(ctx.error(ctx.span, "'boxed': true requires 'data'")),
         None => Ok(None),
         Some(data) if boxed => Ok(Some(Data::Named(check_type_name(ctx, data, &"'data'")?))),

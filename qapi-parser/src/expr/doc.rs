@@ -3,16 +3,17 @@
 //! concern doc markup alone, so tolerant mode only warns.
 
 use super::{Check, Ctx};
-use crate::ast::{DefinitionExpr, ParsedSchema};
+use crate::ast::DefinitionExpr;
 use crate::diagnostic::Diagnostic;
+use crate::doc::Doc;
 
 pub(super) fn check_doc(
     ctx: &mut Ctx,
-    parsed: &ParsedSchema,
+    docs: &[Doc],
     expr: &DefinitionExpr,
     name: &str,
 ) -> Check<()> {
-    let Some(doc) = expr.doc.and_then(|i| parsed.docs.get(i)) else {
+    let Some(doc) = expr.doc.and_then(|i| docs.get(i)) else {
         if ctx.pragmas.doc_required {
             let diag = ctx.error(ctx.span, "documentation comment required");
             ctx.relax(diag)?;

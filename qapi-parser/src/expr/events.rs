@@ -6,7 +6,7 @@ use super::{Check, Ctx};
 use crate::ast::Object;
 use crate::definition::DefinitionKind;
 
-pub(super) fn check(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
+pub(super) fn check(ctx: &mut Ctx, object: &mut Object) -> Check<DefinitionKind> {
     check_keys(
         ctx,
         object,

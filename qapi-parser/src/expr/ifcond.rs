@@ -38,7 +38,7 @@ fn check_cond(ctx: &mut Ctx, cond: &Value, source: Source, depth: usize) -> Chec
         ));
     }
     match &cond.kind {
-        ValueKind::Str(s) if is_identifier(s) => Ok(Cond::Name(s.clone())),
+        ValueKind::Str(s) if is_identifier(s) => Ok(Cond::Name(s.to_string())),
         ValueKind::Str(s) => {
             let invalid = format!("'if' condition '{s}' of {source} is not a valid identifier");
             if !ctx.tolerant() || s.trim().is_empty() {
@@ -61,7 +61,7 @@ fn check_cond(ctx: &mut Ctx, cond: &Value, source: Source, depth: usize) -> Chec
                     format!("'if' condition of {source} has conflicting keys"),
                 ));
             };
-            match key.name.as_str() {
+            match &*key.name {
                 "not" => Ok(Cond::Not(Box::new(check_cond(
                     ctx,
                     operand,

@@ -57,7 +57,7 @@ pub(super) fn check_keys(
         let msg = format!(
             "{source} has unknown key{} {}\nValid keys are {}.",
             plural(unknown.len()),
-            quoted_sorted(unknown.iter().map(|k| k.name.as_str())),
+            quoted_sorted(unknown.iter().map(|k| &*k.name)),
             quoted_sorted(required.iter().chain(optional).copied()),
         );
         return Err(ctx.error(first.span, msg));

@@ -7,36 +7,37 @@ use super::features::check_features;
 use super::ifcond::check_if;
 use super::keys::check_keys;
 use super::names::{c_name_is, c_name_starts_with, check_name_lower, member_name_exception};
-use super::{name_of, Check, Ctx, Joined, Source};
+use super::{take_name, Check, Ctx, Joined, Source};
 use crate::ast::{Object, Value, ValueKind};
 use crate::definition::{Branch, Data, Definition, DefinitionKind, Member, Name, TypeRef};
 
+// The checks below take the names they keep out of the tree (see [`take_name`]): each value is read by one check.
+
 /// `'Name'`.
-pub(super) fn check_type_name(ctx: &Ctx, value: &Value, source: Source) -> Check<Name> {
+pub(super) fn check_type_name(ctx: &Ctx, value: &mut Value, source: Source) -> Check<Name> {
     match value.as_str() {
-        Some(name) => Ok(name_of(value, name)),
+        Some(_) => Ok(take_name(value)),
         None => Err(ctx.error(value.span, format!("{source} should be a type name"))),
     }
 }
 
 /// `'Name'` or `['Name']`.
-pub(super) fn check_type_name_or_array(ctx: &Ctx, value: &Value, source: Source) -> Check<TypeRef> {
-    match &value.kind {
-        ValueKind::Str(name) => Ok(TypeRef::Named(name_of(value, name))),
-        ValueKind::Array(items) => match items.as_slice() {
-            [element] if element.as_str().is_some() => Ok(TypeRef::Array(name_of(
-                element,
-                element.as_str().unwrap_or_default(),
-            ))),
+pub(super) fn check_type_name_or_array(
+    ctx: &Ctx,
+    value: &mut Value,
+    source: Source,
+) -> Check<TypeRef> {
+    let span = value.span;
+    match &mut value.kind {
+        ValueKind::Str(_) => Ok(TypeRef::Named(take_name(value))),
+        ValueKind::Array(items) => match items.as_mut_slice() {
+            [element] if element.as_str().is_some() => Ok(TypeRef::Array(take_name(element))),
             _ => Err(ctx.error(
-                value.span,
+                span,
                 format!("{source}: array type must contain single type name"),
             )),
         },
-        _ => Err(ctx.error(
-            value.span,
-            format!("{source} should be a type name or array"),
-        )),
+        _ => Err(ctx.error(span, format!("{source} should be a type name or array"))),
     }
 }
 
@@ -44,7 +45,7 @@ pub(super) fn check_type_name_or_array(ctx: &Ctx, value: &Value, source: Source)
 /// exempt (a struct, or a union for its inline base); commands and events have none.
 pub(super) fn check_type_implicit(
     ctx: &mut Ctx,
-    value: &Value,
+    value: &mut Value,
     source: Source,
     parent: Option<&str>,
 ) -> Check<Vec<Member>> {
@@ -58,70 +59,75 @@ const MAX_NESTING: usize = 32;
 /// `None` for the definition itself.
 fn implicit_members(
     ctx: &mut Ctx,
-    value: &Value,
+    value: &mut Value,
     source: Source,
     parent: Option<&str>,
     path: Option<&str>,
     depth: usize,
 ) -> Check<Vec<Member>> {
-    let Some(object) = value.as_object() else {
-        return Err(ctx.error(
-            value.span,
-            format!("{source} should be an object or type name"),
-        ));
+    let span = value.span;
+    let Some(object) = value.as_object_mut() else {
+        return Err(ctx.error(span, format!("{source} should be an object or type name")));
     };
     let permissive = member_name_exception(ctx, parent);
     let mut members = Vec::with_capacity(object.members.len());
-    for (key, arg) in &object.members {
+    for (key, arg) in &mut object.members {
         let key_source = Joined([source, &" member '", &key.name, &"'"]);
         let (name, optional) = match key.name.strip_prefix('*') {
             Some(name) => (name, true),
-            None => (key.name.as_str(), false),
+            None => (&*key.name, false),
         };
         check_name_lower(ctx, name, key.span, &key_source, permissive, permissive)?;
         if c_name_is(name, "u") || c_name_starts_with(name, "has_") {
             // Both clash with what QEMU generates in C (the union `u`, the `has_` flags of optional members).
             ctx.lenient(key.span, format!("{key_source} uses reserved name"))?;
         }
-        let (ty, cond, features) = match arg.as_object() {
-            Some(long)
-                if ctx.tolerant()
-                    && !["type", "if", "features"]
-                        .iter()
-                        .any(|k| long.contains_key(k)) =>
-            {
-                let path = match path {
-                    Some(path) => path,
-                    None => ctx.defn.map_or("", |(_, name)| name),
-                };
-                let nested = format!("{path}-{name}");
-                let ty = anonymous_struct(ctx, arg, &key_source, &nested, depth)?;
-                (ty, None, Vec::new())
-            }
-            Some(long) => {
-                check_keys(
-                    ctx,
-                    long,
-                    arg.span,
-                    &key_source,
-                    &["type"],
-                    &["if", "features"],
-                )?;
-                let cond = check_if(ctx, long, &key_source)?;
-                let features = check_features(ctx, long.get("features"))?;
-                let ty =
-                    check_type_name_or_array(ctx, long.get("type").unwrap_or(arg), &key_source)?;
-                (ty, cond, features)
-            }
-            None => (
+        let anonymous = ctx.tolerant()
+            && arg.as_object().is_some_and(|long| {
+                !["type", "if", "features"]
+                    .iter()
+                    .any(|k| long.contains_key(k))
+            });
+        let arg_span = arg.span;
+        let (ty, cond, features) = if anonymous {
+            let path = match path {
+                Some(path) => path,
+                None => ctx.defn.as_ref().map_or("", |(_, name)| name.as_str()),
+            };
+            let nested = format!("{path}-{name}");
+            let ty = anonymous_struct(ctx, arg, &key_source, &nested, depth)?;
+            (ty, None, Vec::new())
+        } else if let Some(long) = arg.as_object_mut() {
+            check_keys(
+                ctx,
+                long,
+                arg_span,
+                &key_source,
+                &["type"],
+                &["if", "features"],
+            )?;
+            let cond = check_if(ctx, long, &key_source)?;
+            let features = check_features(ctx, long.get_mut("features"))?;
+            let ty = match long.get_mut("type") {
+                Some(ty) => check_type_name_or_array(ctx, ty, &key_source)?,
+                None => check_type_name_or_array(ctx, arg, &key_source)?,
+            };
+            (ty, cond, features)
+        } else {
+            (
                 check_type_name_or_array(ctx, arg, &key_source)?,
                 None,
                 Vec::new(),
-            ),
+            )
+        };
+        let name = if optional {
+            name.to_owned()
+        } else {
+            std::mem::take(&mut key.name).into_owned()
         };
         members.push(Member {
             name: Name {
-                name: name.to_string(),
+                name,
                 span: key.span,
             },
             optional,
@@ -137,7 +143,7 @@ fn implicit_members(
 /// it becomes an implicit struct `q_obj_<path>-nested`, defined before the definition that uses it.
 fn anonymous_struct(
     ctx: &mut Ctx,
-    value: &Value,
+    value: &mut Value,
     source: Source,
     path: &str,
     depth: usize,
@@ -174,12 +180,12 @@ fn anonymous_struct(
 /// The name of a type with members, or members given inline.
 pub(super) fn check_type_name_or_implicit(
     ctx: &mut Ctx,
-    value: &Value,
+    value: &mut Value,
     source: Source,
     parent: Option<&str>,
 ) -> Check<Data> {
     match value.as_str() {
-        Some(name) => Ok(Data::Named(name_of(value, name))),
+        Some(_) => Ok(Data::Named(take_name(value))),
         None => check_type_implicit(ctx, value, source, parent).map(Data::Inline),
     }
 }
@@ -197,33 +203,31 @@ pub(super) struct BranchRules {
 /// The branches of a union or alternate, from its `data` object.
 pub(super) fn check_branches(
     ctx: &mut Ctx,
-    data: &Object,
+    data: &mut Object,
     rules: BranchRules,
 ) -> Check<Vec<Branch>> {
     let mut branches = Vec::with_capacity(data.members.len());
-    for (key, value) in &data.members {
+    for (key, value) in &mut data.members {
         let source = Joined([&"'data' member '", &key.name, &"'"]);
         if rules.lower_case_names {
             check_name_lower(ctx, &key.name, key.span, &source, false, false)?;
         }
-        let (ty, cond) = match value.as_object() {
+        let value_span = value.span;
+        let (ty, cond) = match value.as_object_mut() {
             Some(long) => {
-                check_keys(ctx, long, value.span, &source, &["type"], &["if"])?;
-                (
-                    long.get("type").unwrap_or(value),
-                    check_if(ctx, long, &source)?,
-                )
+                check_keys(ctx, long, value_span, &source, &["type"], &["if"])?;
+                let cond = check_if(ctx, long, &source)?;
+                let ty = match long.get_mut("type") {
+                    Some(ty) => branch_type(ctx, ty, &source, rules)?,
+                    None => branch_type(ctx, value, &source, rules)?,
+                };
+                (ty, cond)
             }
-            None => (value, None),
-        };
-        let ty = if rules.allow_array {
-            check_type_name_or_array(ctx, ty, &source)?
-        } else {
-            TypeRef::Named(check_type_name(ctx, ty, &source)?)
+            None => (branch_type(ctx, value, &source, rules)?, None),
         };
         branches.push(Branch {
             name: Name {
-                name: key.name.clone(),
+                name: std::mem::take(&mut key.name).into_owned(),
                 span: key.span,
             },
             ty,
@@ -231,4 +235,12 @@ pub(super) fn check_branches(
         });
     }
     Ok(branches)
+}
+
+fn branch_type(ctx: &Ctx, ty: &mut Value, source: Source, rules: BranchRules) -> Check<TypeRef> {
+    if rules.allow_array {
+        check_type_name_or_array(ctx, ty, source)
+    } else {
+        check_type_name(ctx, ty, source).map(TypeRef::Named)
+    }
 }

@@ -26,6 +26,7 @@ use std::fmt;
 use crate::ast::{DefinitionExpr, Expression, Object, ParsedSchema, Pragmas, Value, ValueKind};
 use crate::definition::{Definition, Item, Name};
 use crate::diagnostic::Diagnostic;
+use crate::doc::Doc;
 use crate::source::Span;
 use crate::{Mode, Options};
 
@@ -53,13 +54,30 @@ pub fn check(
     options: &Options,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Item>, Diagnostic> {
-    let mut items = Vec::with_capacity(parsed.expressions.len());
-    for expression in &parsed.expressions {
+    check_owned(
+        parsed.expressions.clone(),
+        &parsed.docs,
+        &parsed.pragmas,
+        options,
+        warnings,
+    )
+}
+
+/// [`check`], consuming the expressions: the names the definitions keep are moved out of them, not copied.
+pub fn check_owned(
+    expressions: Vec<Expression>,
+    docs: &[Doc],
+    pragmas: &Pragmas,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<Item>, Diagnostic> {
+    let mut items = Vec::with_capacity(expressions.len());
+    for expression in expressions {
         match expression {
-            Expression::Include(include) => items.push(Item::Include(include.clone())),
-            Expression::Definition(expr) => {
-                let mut ctx = Ctx::new(expr.span, options, &parsed.pragmas, warnings);
-                let definition = check_definition(&mut ctx, parsed, expr)?;
+            Expression::Include(include) => items.push(Item::Include(include)),
+            Expression::Definition(mut expr) => {
+                let mut ctx = Ctx::new(expr.span, options, pragmas, warnings);
+                let definition = check_definition(&mut ctx, docs, &mut expr)?;
                 items.extend(ctx.implicit.drain(..).map(Item::Definition));
                 items.push(Item::Definition(definition));
             }
@@ -74,7 +92,7 @@ struct Ctx<'a> {
     /// The whole expression: QEMU reports every error of the expression at its first line.
     span: Span,
     /// `(meta, name)` once QEMU would have called `info.set_defn()`.
-    defn: Option<(&'static str, &'a str)>,
+    defn: Option<(&'static str, String)>,
     mode: Mode,
     pragmas: &'a Pragmas,
     /// Structs made from anonymous nested structs (tolerant mode), to be defined before this definition.
@@ -107,7 +125,7 @@ impl<'a> Ctx<'a> {
     fn error(&self, at: Span, message: impl Into<String>) -> Diagnostic {
         let diag = Diagnostic::semantic(self.span, message).with_label(at);
         match &self.defn {
-            Some((meta, name)) => diag.with_context(*meta, *name),
+            Some((meta, name)) => diag.with_context(*meta, name.as_str()),
             None => diag,
         }
     }
@@ -139,11 +157,11 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-/// A name string and its span.
-fn name_of(value: &Value, name: &str) -> Name {
+/// The name `value` holds (the caller has checked it is a string), taken out of the tree.
+fn take_name(value: &mut Value) -> Name {
     Name {
-        name: name.to_string(),
         span: value.span,
+        name: value.take_str(),
     }
 }
 
@@ -168,39 +186,41 @@ fn find_meta(ctx: &Ctx, object: &Object) -> Check<Meta> {
     }
 }
 
-fn check_definition<'a>(
-    ctx: &mut Ctx<'a>,
-    parsed: &ParsedSchema,
-    expr: &'a DefinitionExpr,
-) -> Check<Definition> {
-    let object = &expr.object;
+fn check_definition(ctx: &mut Ctx, docs: &[Doc], expr: &mut DefinitionExpr) -> Check<Definition> {
+    let object = &mut expr.object;
     let meta = find_meta(ctx, object)?;
-    let Some(name_value) = object.get(meta.key) else {
+    let Some(name_value) = object.get_mut(meta.key) else {
         return Err(ctx.error(ctx.span, "expression has no meta key"));
     };
-    let Some(name) = name_value.as_str() else {
+    if name_value.as_str().is_none() {
         return Err(ctx.error(
             name_value.span,
             format!("'{}' requires a string name", meta.name),
         ));
-    };
-    ctx.defn = Some((meta.name, name));
-    names::check_defn_name(ctx, name, name_value.span, meta.name)?;
-    doc::check_doc(ctx, parsed, expr, name)?;
+    }
+    let name_span = name_value.span;
+    let name = name_value.take_str();
+    ctx.defn = Some((meta.name, name.clone()));
+    names::check_defn_name(ctx, &name, name_span, meta.name)?;
+    doc::check_doc(ctx, docs, expr, &name)?;
 
+    let object = &mut expr.object;
     let kind = match meta.name {
-        "enum" => enums::check(ctx, object, name)?,
-        "union" => unions::check(ctx, object, name)?,
+        "enum" => enums::check(ctx, object, &name)?,
+        "union" => unions::check(ctx, object, &name)?,
         "alternate" => alternates::check(ctx, object)?,
-        "struct" => structs::check(ctx, object, name, meta.key)?,
+        "struct" => structs::check(ctx, object, &name, meta.key)?,
         "command" => commands::check(ctx, object)?,
         _ => events::check(ctx, object)?,
     };
     let cond = ifcond::check_if(ctx, object, &meta.name)?;
-    let features = features::check_features(ctx, object.get("features"))?;
+    let features = features::check_features(ctx, object.get_mut("features"))?;
     commands::check_flags(ctx, object)?;
     Ok(Definition {
-        name: name_of(name_value, name),
+        name: Name {
+            name,
+            span: name_span,
+        },
         span: expr.span,
         doc: expr.doc,
         cond,

@@ -9,7 +9,7 @@ use crate::definition::DefinitionKind;
 /// `meta_key` is `struct`, or `type`, the spelling before QEMU 2.4 that tolerant mode reads.
 pub(super) fn check(
     ctx: &mut Ctx,
-    object: &Object,
+    object: &mut Object,
     name: &str,
     meta_key: &str,
 ) -> Check<DefinitionKind> {
@@ -22,10 +22,10 @@ pub(super) fn check(
         &["base", "if", "features"],
     )?;
     let data = object
-        .get("data")
+        .get_mut("data")
         .ok_or_else(|| ctx.error(ctx.span, "struct misses key 'data'"))?;
     let members = check_type_implicit(ctx, data, &"'data'", Some(name))?;
-    let base = match object.get("base") {
+    let base = match object.get_mut("base") {
         Some(base) => Some(check_type_name(ctx, base, &"'base'")?),
         None => None,
     };

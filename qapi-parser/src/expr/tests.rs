@@ -39,7 +39,7 @@ impl Reader<'_> {
         let kind = if let Some(body) = rest.strip_prefix('\'') {
             let end = body.find('\'').expect("closed string");
             self.pos += end + 2;
-            ValueKind::Str(body[..end].replace("\\\\", "\\"))
+            ValueKind::Str(body[..end].replace("\\\\", "\\").into())
         } else if rest.starts_with("true") {
             self.pos += 4;
             ValueKind::Bool(true)
@@ -65,7 +65,7 @@ impl Reader<'_> {
                 self.skip_blanks();
                 self.pos += 1; // ':'
                 let key = Key {
-                    name: name.to_string(),
+                    name: name.to_string().into(),
                     span: key.span,
                 };
                 object.members.push((key, self.value()));
@@ -164,7 +164,7 @@ fn read(text: &str) -> ParsedSchema {
                         .filter_map(|v| v.as_str())
                         .map(String::from)
                 };
-                match key.name.as_str() {
+                match &*key.name {
                     "doc-required" => parsed.pragmas.doc_required = value.as_bool() == Some(true),
                     "member-name-exceptions" => {
                         parsed.pragmas.member_name_exceptions = strings().collect()

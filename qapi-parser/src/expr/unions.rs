@@ -7,15 +7,19 @@
 use super::alternates;
 use super::keys::check_keys;
 use super::members::{check_branches, check_type_name_or_implicit, BranchRules};
-use super::{name_of, Check, Ctx};
+use super::{take_name, Check, Ctx};
 use crate::ast::Object;
 use crate::definition::{DefinitionKind, Union};
+use crate::diagnostic::Diagnostic;
 
-pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<DefinitionKind> {
+pub(super) fn check(ctx: &mut Ctx, object: &mut Object, name: &str) -> Check<DefinitionKind> {
     if ctx.tolerant() && !object.contains_key("base") {
-        match object.get("discriminator") {
+        let discriminator = object.get("discriminator");
+        let anonymous =
+            discriminator.is_some_and(|d| d.as_object().is_some_and(|o| o.members.is_empty()));
+        match discriminator {
             None => return check_simple(ctx, object),
-            Some(d) if d.as_object().is_some_and(|o| o.members.is_empty()) => {
+            Some(_) if anonymous => {
                 check_keys(
                     ctx,
                     object,
@@ -38,17 +42,24 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
         &required,
         &["if", "features"],
     )?;
-    let [Some(base), Some(discriminator), Some(data)] =
-        ["base", "discriminator", "data"].map(|k| object.get(k))
-    else {
+    if !["base", "discriminator", "data"]
+        .iter()
+        .all(|k| object.contains_key(k))
+    {
         return Err(ctx.error(ctx.span, "union misses key 'base'"));
-    };
+    }
+    let missing = || Diagnostic::bare("union key went missing");
+    let base = object.get_mut("base").ok_or_else(missing)?;
     let base = check_type_name_or_implicit(ctx, base, &"'base'", Some(name))?;
-    let Some(tag) = discriminator.as_str() else {
+    let discriminator = object.get_mut("discriminator").ok_or_else(missing)?;
+    if discriminator.as_str().is_none() {
         return Err(ctx.error(discriminator.span, "'discriminator' requires a string name"));
-    };
-    let Some(data) = data.as_object() else {
-        return Err(ctx.error(data.span, "'data' must be an object"));
+    }
+    let discriminator = take_name(discriminator);
+    let data = object.get_mut("data").ok_or_else(missing)?;
+    let span = data.span;
+    let Some(data) = data.as_object_mut() else {
+        return Err(ctx.error(span, "'data' must be an object"));
     };
     // Branch names are values of the discriminator enum, whose own checks cover them.
     let rules = BranchRules {
@@ -58,13 +69,13 @@ pub(super) fn check(ctx: &mut Ctx, object: &Object, name: &str) -> Check<Definit
     let branches = check_branches(ctx, data, rules)?;
     Ok(DefinitionKind::Union(Union {
         base: Some(base),
-        discriminator: Some(name_of(discriminator, tag)),
+        discriminator: Some(discriminator),
         branches,
     }))
 }
 
 /// A simple union: the implicit tag `type` picks a branch, whose value sits under `data`.
-fn check_simple(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
+fn check_simple(ctx: &mut Ctx, object: &mut Object) -> Check<DefinitionKind> {
     check_keys(
         ctx,
         object,
@@ -74,10 +85,11 @@ fn check_simple(ctx: &mut Ctx, object: &Object) -> Check<DefinitionKind> {
         &["if", "features"],
     )?;
     let data = object
-        .get("data")
+        .get_mut("data")
         .ok_or_else(|| ctx.error(ctx.span, "union misses key 'data'"))?;
-    let Some(data) = data.as_object() else {
-        return Err(ctx.error(data.span, "'data' must be an object"));
+    let span = data.span;
+    let Some(data) = data.as_object_mut() else {
+        return Err(ctx.error(span, "'data' must be an object"));
     };
     let rules = BranchRules {
         lower_case_names: true,

@@ -25,7 +25,7 @@ pub(super) fn apply(
     };
     let tolerant = options.mode == Mode::Tolerant;
     for (key, value) in &settings.members {
-        let name = key.name.as_str();
+        let name = &*key.name;
         let list = || list_of_strings(name, value, span);
         match name {
             "doc-required" => {
