@@ -42,6 +42,20 @@ impl Item {
     pub fn plain(text: impl Into<String>) -> Item {
         Item::new(String::new(), text)
     }
+
+    /// Its width on one line, attributes included.
+    fn width(&self) -> usize {
+        match self.attrs.is_empty() {
+            true => self.text.len(),
+            false => self.attrs.len() + 1 + self.text.len(),
+        }
+    }
+
+    /// Whether it can share a line: an attribute (`#[cfg]`) is followed by a space that breaks only with its
+    /// list, a doc comment by a line break.
+    fn inlines(&self) -> bool {
+        !self.attrs.contains("///")
+    }
 }
 
 /// Rust source being written.
@@ -208,7 +222,7 @@ impl Code {
     pub fn list(&mut self, head: &str, open: char, items: &[Item], close: char, tail: &str) {
         // The open and close delimiters take a column each.
         let inline = head.len() + 2 + joined_width(items) + tail.len() <= self.room()
-            && items.iter().all(|i| i.attrs.is_empty());
+            && items.iter().all(Item::inlines);
         if inline {
             self.indent();
             self.text.push_str(head);
@@ -240,7 +254,7 @@ impl Code {
         let width = path.len() + 4 + joined_width(fields);
         let inline = width <= STRUCT_LITERAL_WIDTH
             && head.len() - path.len() + width + 1 + tail.len() <= self.room()
-            && fields.iter().all(|i| i.attrs.is_empty());
+            && fields.iter().all(Item::inlines);
         if inline {
             self.indent();
             self.text.push_str(head);
@@ -314,6 +328,21 @@ impl Code {
         }
     }
 
+    /// A statement `text;` after its attributes, on the same line when all fit (prettyplease's break after an
+    /// attribute is in the statement's own box), else the attributes on lines of their own.
+    pub fn statement(&mut self, attrs: &str, text: &str) {
+        let width = self.depth * INDENT.len() + attrs.len() + 1 + text.len() + 1;
+        if !attrs.is_empty() && !attrs.contains("///") && width <= MARGIN {
+            self.indent();
+            push_attrs_inline(&mut self.text, attrs);
+            self.text.push_str(text);
+            self.text.push_str(";\n");
+            return;
+        }
+        self.attrs(attrs);
+        self.entry(text, ";");
+    }
+
     /// A match arm: `pat => body,` when it fits, else the body in a block of its own.
     pub fn arm(&mut self, attrs: &str, pat: &str, body: &str) {
         self.attrs(attrs);
@@ -357,7 +386,7 @@ impl Code {
 
 /// The width of `a, b, c`.
 fn joined_width(items: &[Item]) -> usize {
-    items.iter().map(|i| i.text.len()).sum::<usize>() + 2 * items.len().saturating_sub(1)
+    items.iter().map(Item::width).sum::<usize>() + 2 * items.len().saturating_sub(1)
 }
 
 fn push_joined(out: &mut String, items: &[Item]) {
@@ -365,7 +394,19 @@ fn push_joined(out: &mut String, items: &[Item]) {
         if k > 0 {
             out.push_str(", ");
         }
+        push_attrs_inline(out, &item.attrs);
         out.push_str(&item.text);
+    }
+}
+
+/// Attribute lines as they read before an item on its line: `#[cfg(a)] #[cfg(b)] `.
+fn push_attrs_inline(out: &mut String, attrs: &str) {
+    if attrs.is_empty() {
+        return;
+    }
+    for line in attrs.split('\n') {
+        out.push_str(line);
+        out.push(' ');
     }
 }
 
@@ -479,6 +520,24 @@ mod tests {
         assert_eq!(
             code.as_str(),
             "        Self { id: id.into() }\n        rt::Ok(Self {\n            format: rt::take(object, \"format\")?,\n        })\n"
+        );
+    }
+
+    #[test]
+    fn attributes_share_a_statement_line_when_it_fits() {
+        let mut code = Code::at_depth(2);
+        code.statement(
+            "#[cfg(CONFIG_LINUX)]",
+            "rt::put_opt(object, \"tight\", &self.tight)",
+        );
+        let long = "rt::put_opt(object, \"tls-creds-and-more\", &self.tls_creds_and_more)";
+        code.statement("#[cfg(all(CONFIG_TLS, not(CONFIG_NO_TLS)))]", long);
+        assert_eq!(
+            code.as_str(),
+            format!(
+                "        #[cfg(CONFIG_LINUX)] rt::put_opt(object, \"tight\", &self.tight);\n        \
+                 #[cfg(all(CONFIG_TLS, not(CONFIG_NO_TLS)))]\n        {long};\n"
+            )
         );
     }
 

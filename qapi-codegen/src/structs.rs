@@ -88,8 +88,7 @@ pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
 /// Statements, each with its attributes.
 pub fn statements(code: &mut Code, statements: &[Item]) {
     for s in statements {
-        code.attrs(&s.attrs);
-        code.entry(&s.text, ";");
+        code.statement(&s.attrs, &s.text);
     }
 }
 
