@@ -217,6 +217,17 @@ pub fn unique(
     reserved: &[&str],
     sep: &str,
 ) -> Vec<String> {
+    let names: Vec<String> = names.into_iter().collect();
+    // Most lists have no clash: a short one is checked pair by pair, without hashing or copying a name.
+    if names.len() <= 32 {
+        let clash = names
+            .iter()
+            .enumerate()
+            .any(|(i, n)| reserved.contains(&n.as_str()) || names[..i].contains(n));
+        if !clash {
+            return names;
+        }
+    }
     let mut ns = Namespace::with_reserved(reserved);
     names.into_iter().map(|n| ns.claim(n, sep)).collect()
 }
