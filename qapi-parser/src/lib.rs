@@ -9,6 +9,15 @@
 //! println!("{} files read", schema.sources().len());
 //! # Ok::<(), qapi_parser::LoadError>(())
 //! ```
+//!
+//! Speed: [`load`] of QEMU 9.2.4's QMP schema (42 modules, ~730 KB), check included, takes 9-10 ms on the
+//! project's shared 2-core machine (`cargo bench -p qapi-parser --bench load`, noisy there; the fastest of 200 loads
+//! timed in a loop: 8.2-9.0 ms, against 9.1-9.7 ms before the speed work of November 2026, machine load 0.9-1.8).
+//! Under callgrind a program that only calls [`load`] runs 65.3 M instructions with the system allocator (70.6 M
+//! before); `qapi-gen check -q` of that schema, which uses mimalloc, 53.7 M (56.2 M before). Pest's parse is 37 % of
+//! that, with costs the grammar cannot avoid: a stack-guard probe on every sequence, repetition and rule (3.1 M)
+//! and a line index built for every top-level expression (2.3 M). Doc comments are 18 %, the tree built from
+//! pest's tokens 11 %, the checks 27 %.
 
 // A front end reports one error and stops, as QEMU does: the error path is cold, so a large error type costs
 // nothing worth boxing for.

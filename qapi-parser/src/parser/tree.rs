@@ -3,7 +3,7 @@
 //!
 //! Both entry rules' tokens are read here: `expr`'s (`value` wrappers, `key` rules, visible punctuation, all of
 //! which carry nothing the tree needs) and `lean_object`'s (whose `lean_text` is a key's or string's text without
-//! its quotes). The stream is walked flat with a stack of open objects and arrays, which costs far less than
+//! its quotes, and whose `lean_comments` carry nothing either). The stream is walked flat with a stack of open objects and arrays, which costs far less than
 //! pest's nested `Pair`s. The members and items of all open objects and arrays wait on two shared stacks, kept
 //! from one expression to the next, so that each object's or array's vector is allocated once, at its exact size,
 //! when it closes.
@@ -78,7 +78,8 @@ impl Builder {
                                 self.value_starts(scalar_start)?;
                             }
                         }
-                        // A key is a string in key position; the rest wrap or separate values.
+                        // A key is a string in key position; the rest wrap or separate values, or are
+                        // comments.
                         _ => scalar_start = pos,
                     }
                 }
