@@ -5,33 +5,17 @@
 //! One cargo run over a workspace of the crates (and a small client program) in a target directory kept between
 //! runs. `QAPI_SKIP_CRATE_BUILD=1` skips the builds, keeping generation.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
 use qapi_codegen::ir::{Api, Args, Kind, TypeExpr};
 use qapi_codegen::{CrateOptions, Options};
 use qapi_diff::Introspection;
-
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    }
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
+use qapi_tests::{shared_file, Server};
 
 fn reply(name: &str) -> Option<Introspection> {
-    let path = shared_dir().join("qemu/introspection").join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        let msg = format!("{} not found (set QAPI_SHARED_DIR)", path.display());
-        assert!(!ci(), "{msg}; CI=true, so this is a failure");
-        eprintln!("SKIPPED: {msg}");
-        return None;
-    };
+    let path = shared_file(&format!("qemu/introspection/{name}"))?;
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     Some(Introspection::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}")))
 }
 
@@ -176,16 +160,14 @@ fn replies_generate_crates_that_compile_and_decode() {
         .status()
         .unwrap();
     assert!(status.success(), "the client does not build (see above)");
-    let Some(daemon) = daemon_binary() else {
+    let Some(live) = Server::storage_daemon(&[]) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let mut live = Daemon::start(&daemon, dir.path());
     let output = Command::new(target.join("debug/client"))
-        .arg(&live.socket)
+        .arg(live.socket())
         .output()
         .unwrap();
-    live.stop();
+    drop(live);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -233,65 +215,4 @@ fn main() {
 }
 "#;
     std::fs::write(dir.join("src/main.rs"), main).unwrap();
-}
-
-fn daemon_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("QEMU_STORAGE_DAEMON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/qemu-storage-daemon"));
-    if path.is_file() {
-        return Some(path);
-    }
-    let msg = format!(
-        "{} not found (install qemu-utils, or set QEMU_STORAGE_DAEMON)",
-        path.display()
-    );
-    assert!(!ci(), "{msg}; CI=true, so this is a failure");
-    eprintln!("SKIPPED: {msg}");
-    None
-}
-
-/// A qemu-storage-daemon with a QMP monitor on `dir/qmp.sock`, stopped by its PID.
-struct Daemon {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl Daemon {
-    fn start(binary: &Path, dir: &Path) -> Daemon {
-        let socket = dir.join("qmp.sock");
-        let child = Command::new(binary)
-            .arg("--chardev")
-            .arg(format!(
-                "socket,path={},server=on,wait=off,id=qmp0",
-                socket.display()
-            ))
-            .args(["--monitor", "chardev=qmp0"])
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("qemu-storage-daemon starts");
-        let mut daemon = Daemon { child, socket };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !qapi_diff::input::is_socket(&daemon.socket) {
-            if let Ok(Some(status)) = daemon.child.try_wait() {
-                panic!("qemu-storage-daemon exited early: {status}");
-            }
-            assert!(Instant::now() < deadline, "no QMP socket after 20 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        daemon
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }

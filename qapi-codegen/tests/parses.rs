@@ -2,16 +2,10 @@
 //! syntax before rustc does. Covers QEMU 9.2.4's QMP, guest-agent and storage-daemon schemas (module files, with
 //! and without docs) and the schemas in `schemas/` under every condition mapping, as module files and as one file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use qapi_codegen::ir::Api;
 use qapi_codegen::{Conditions, CrateOptions, Options};
-
-fn shared_dir() -> PathBuf {
-    std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
 
 fn load(path: &Path) -> Api {
     let schema = qapi_parser::load(path, &qapi_parser::Options::default())
@@ -38,11 +32,9 @@ fn assert_crate_parses(api: &Api, options: &Options, name: &str) {
 
 #[test]
 fn qemu_9_2_4_output_parses() {
-    let qemu = shared_dir().join("qemu/9.2.4");
-    if !qemu.exists() {
-        eprintln!("SKIPPED: {} not found", qemu.display());
+    let Some(qemu) = qapi_tests::shared_file("qemu/9.2.4") else {
         return;
-    }
+    };
     for (schema, name) in [
         ("qapi/qapi-schema.json", "qemu-qmp"),
         ("qga/qapi-schema.json", "qemu-qga"),

@@ -16,12 +16,7 @@ mod support {
 }
 use support::examples;
 
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    }
-}
+use qapi_tests::{missing, shared_dir};
 
 /// (crate name, schema path) for every schema there.
 fn schemas() -> Vec<(String, PathBuf)> {
@@ -55,7 +50,7 @@ fn schemas() -> Vec<(String, PathBuf)> {
 fn every_qemu_schema_compiles_clippy_clean() {
     let schemas = schemas();
     if schemas.is_empty() {
-        eprintln!("no schemas under {}: skipped", shared_dir().display());
+        missing(&format!("QEMU schemas under {}", shared_dir().display()));
         return;
     }
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("qemu-crates");
