@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed QEMU bindings in generated/ from QEMU 9.2.4's schemas in ../shared (or
-# $QAPI_SHARED_DIR) with this workspace's qapi-gen. Files that no longer come out of the generator are removed.
+# $QAPI_SHARED_DIR) with this workspace's qapi-gen, which also removes (or, with --check, reports) the modules it no
+# longer writes.
 #   generated/regenerate.sh          rewrite what changed
 #   generated/regenerate.sh --check  write nothing; exit 1 when a committed file is stale
 # generated/tests/src/lib.rs (BINDINGS) holds the same arguments for the test that fails on stale files.
@@ -12,12 +13,13 @@ check=()
 [ "${1:-}" = --check ] && check=(--check)
 
 runtime='{ path = "../../qapi-runtime" }'
-# Each item links to its anchor in QEMU's manual for that protocol (kind, namespace, schema module, name).
 
 cargo build -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen
 qapi_gen() { cargo run -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen -- "$@"; }
 
 status=0
+# NAME SCHEMA DOC-URL: each item links to its anchor in QEMU's manual for that protocol (kind, namespace, schema
+# module, name).
 for spec in \
   "qemu-qmp qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}" \
   "qemu-storage-daemon-qmp storage-daemon/qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}" \
@@ -26,20 +28,5 @@ for spec in \
   out=$here/$name
   qapi_gen "$qemu/$schema" --crate "$name" -o "$out" --no-docs --doc-url "$doc_url" --runtime "$runtime" \
     "${check[@]}" || status=1
-  # Modules the generator no longer writes (--check lists them; otherwise they go). A fresh generation into a
-  # scratch directory says which files belong.
-  scratch=$(mktemp -d)
-  qapi_gen "$qemu/$schema" --crate "$name" -o "$scratch" --no-docs --doc-url "$doc_url" --runtime "$runtime" -q
-  for file in "$out"/src/*.rs; do
-    [ -e "$scratch/src/$(basename "$file")" ] && continue
-    if [ ${#check[@]} -gt 0 ]; then
-      echo "regenerate: stale: $file is no longer generated" >&2
-      status=1
-    else
-      rm "$file"
-      echo "regenerate: removed $file"
-    fi
-  done
-  rm -rf "$scratch"
 done
 exit $status

@@ -175,6 +175,7 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     let summary = crate::Summary::of(&api);
     let total = files.len();
     if args.check {
+        let leftovers = crate::package::leftover_files(out_dir, &files);
         let stale: Vec<_> = files
             .iter()
             .filter(|(path, text)| {
@@ -185,6 +186,10 @@ fn generate(args: &GenerateArgs) -> ExitCode {
         for path in &stale {
             eprintln!("qapi-gen: stale: {}", path.display());
         }
+        for path in &leftovers {
+            eprintln!("qapi-gen: stale: {} is no longer generated", path.display());
+        }
+        let stale = [stale, leftovers].concat();
         if !stale.is_empty() {
             eprintln!(
                 "qapi-gen: {} of {total} files in {} are stale; run without --check",

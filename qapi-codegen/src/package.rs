@@ -1,6 +1,7 @@
 //! `qapi-gen --crate NAME -o DIR`: a complete crate, `Cargo.toml` and one source file per schema module, each
 //! module behind a cargo feature of its name (all on by default).
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::io;
@@ -186,14 +187,53 @@ pub fn write_modules(
     write_files(out_dir, files)
 }
 
-/// Writes files under `out_dir`, each only when its contents changed. Gives the files written.
+/// Writes the generator's whole output `files` under `out_dir`, each only when its contents changed, and removes
+/// the [`leftover_files`] of an earlier run. Gives the files written or removed.
 pub fn write_files(out_dir: &Path, files: Vec<(PathBuf, String)>) -> io::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+    let mut changed = leftover_files(out_dir, &files);
+    for path in &changed {
+        std::fs::remove_file(path)?;
+    }
     for (path, text) in files {
         let full = out_dir.join(&path);
         if builder::write_if_changed(&full, &text)? {
-            written.push(full);
+            changed.push(full);
         }
     }
-    Ok(written)
+    Ok(changed)
+}
+
+/// Rust files under `out_dir` that an earlier run wrote and `files` no longer has: the module of a schema file
+/// that was removed or renamed. Only files that start with the generator's [`HEADER`], in a directory the
+/// generator writes Rust to, count: whatever else a user keeps there stays.
+pub fn leftover_files(out_dir: &Path, files: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    let ours: BTreeSet<PathBuf> = files.iter().map(|(p, _)| out_dir.join(p)).collect();
+    let dirs: BTreeSet<&Path> = ours
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| p.parent())
+        .collect();
+    let mut leftovers = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.extension().is_some_and(|e| e == "rs")
+                && !ours.contains(&path)
+                && starts_with_header(&path)
+            {
+                leftovers.push(path);
+            }
+        }
+    }
+    leftovers.sort();
+    leftovers
+}
+
+fn starts_with_header(path: &Path) -> bool {
+    let mut start = [0; HEADER.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| io::Read::read_exact(&mut f, &mut start))
+        .is_ok_and(|()| start == *HEADER.as_bytes())
 }

@@ -125,6 +125,41 @@ fn generation_writes_modules_and_check_detects_stale_output() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("stale"));
 }
 
+/// A module the schema no longer has (its file removed or renamed) is stale for `--check` and removed by the
+/// next generation; a file the generator did not write stays.
+#[test]
+fn modules_no_longer_generated_are_stale_and_removed() {
+    let dir = temp_dir("leftover");
+    std::fs::write(dir.join("good.json"), GOOD).unwrap();
+    assert!(qapi_gen(&["good.json", "-o", "out"], &dir).status.success());
+    let mod_rs = std::fs::read_to_string(dir.join("out/mod.rs")).unwrap();
+    let old_module = dir.join("out/removed_module.rs");
+    std::fs::write(&old_module, &mod_rs).unwrap();
+    let own_file = dir.join("out/handwritten.rs");
+    std::fs::write(&own_file, "// mine\n").unwrap();
+    let out = qapi_gen(&["good.json", "-o", "out", "--check"], &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("removed_module.rs is no longer generated"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("handwritten"), "{stderr}");
+    let out = qapi_gen(&["good.json", "-o", "out"], &dir);
+    assert!(out.status.success());
+    assert!(!old_module.exists(), "the leftover module is removed");
+    assert!(
+        own_file.exists(),
+        "a file the generator did not write stays"
+    );
+    let out = qapi_gen(&["good.json", "-o", "out", "--check"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn usage_errors_exit_with_status_2() {
     let dir = temp_dir("usage");
