@@ -6,25 +6,9 @@ use std::path::{Path, PathBuf};
 use qapi_parser::doc_parser::parse_doc_block;
 use qapi_parser::{Diagnostic, FileId, Options, SourceFile, SourceMap};
 
-/// The reference material (`../shared` beside the project root), or `$QAPI_SHARED_DIR`.
+/// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    if dir.exists() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "shared reference directory not found at {} (set QAPI_SHARED_DIR)",
-        dir.display()
-    );
-    assert!(
-        !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "{msg}; CI=true, so this is a failure"
-    );
-    eprintln!("SKIPPED: {msg}");
-    None
+    qapi_tests::require(&qapi_tests::shared_dir(), "the shared reference directory")
 }
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {

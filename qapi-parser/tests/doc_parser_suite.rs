@@ -7,31 +7,9 @@ use qapi_parser::doc::Doc;
 use qapi_parser::doc_parser::parse_doc_block;
 use qapi_parser::{Diagnostic, FileId, Options, SourceFile, SourceMap};
 
-/// The suite (`$QAPI_SCHEMA_SUITE`, or the 9.2.4 copy in `../shared` or `$QAPI_SHARED_DIR`).
+/// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {
-    let dir = match (
-        std::env::var_os("QAPI_SCHEMA_SUITE"),
-        std::env::var_os("QAPI_SHARED_DIR"),
-    ) {
-        (Some(dir), _) => PathBuf::from(dir),
-        (None, Some(shared)) => Path::new(&shared).join("qemu/9.2.4/tests/qapi-schema"),
-        (None, None) => {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/qemu/9.2.4/tests/qapi-schema")
-        }
-    };
-    if dir.exists() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "QEMU's schema test suite not found at {} (set QAPI_SHARED_DIR)",
-        dir.display()
-    );
-    assert!(
-        !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "{msg}; CI=true, so this is a failure"
-    );
-    eprintln!("SKIPPED: {msg}");
-    None
+    qapi_tests::require(&qapi_tests::schema_suite_dir(), "QEMU's schema test suite")
 }
 
 /// The cases whose error QEMU raises while reading a doc block (the others belong to later stages).

@@ -78,24 +78,9 @@ const DOC_PARSER_ERRORS: &[&str] = &[
     "doc-missing-space",
 ];
 
+/// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {
-    let shared = std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let dir = shared.join("qemu/9.2.4/tests/qapi-schema");
-    if dir.join("CASES").exists() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "QEMU's schema suite not found at {} (set QAPI_SHARED_DIR)",
-        dir.display()
-    );
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{msg}; CI=true, so this is a failure"
-    );
-    eprintln!("SKIPPED: {msg}");
-    None
+    qapi_tests::require(&qapi_tests::schema_suite_dir(), "QEMU's schema test suite")
 }
 
 /// The error text for one case, with the suite directory removed as QEMU's test harness does; `None` if it parses.

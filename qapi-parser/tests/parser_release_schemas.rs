@@ -8,23 +8,9 @@ use qapi_parser::ast::{Expression, ParsedSchema};
 use qapi_parser::parser::parse_file;
 use qapi_parser::{Diagnostic, Options, SourceMap};
 
+/// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {
-    let shared = std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    if shared.join("qemu/9.2.4").exists() {
-        return Some(shared);
-    }
-    let msg = format!(
-        "reference schemas not found under {} (set QAPI_SHARED_DIR)",
-        shared.display()
-    );
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{msg}; CI=true, so this is a failure"
-    );
-    eprintln!("SKIPPED: {msg}");
-    None
+    qapi_tests::require(&qapi_tests::shared_dir(), "the shared reference directory")
 }
 
 fn parse(

@@ -10,23 +10,9 @@ use std::path::{Path, PathBuf};
 use qapi_parser::definition::Item;
 use qapi_parser::{expr, parser, Diagnostic, Options, SourceMap};
 
-/// The shared reference directory (`$QAPI_SHARED_DIR`, or `../shared` beside the project), or `None` with a
-/// notice when it is missing. With `CI=true` a missing directory fails the test instead.
+/// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 pub fn require_shared() -> Option<PathBuf> {
-    let dir = match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-    };
-    if dir.exists() {
-        return Some(dir);
-    }
-    let msg = format!("shared reference directory not found at {}", dir.display());
-    assert!(
-        std::env::var("CI").map_or(true, |v| v != "true"),
-        "{msg}; CI=true, so this is a failure"
-    );
-    eprintln!("SKIPPED: {msg}");
-    None
+    qapi_tests::require(&qapi_tests::shared_dir(), "the shared reference directory")
 }
 
 /// The suite cases whose expected error QEMU's `expr.py` raises (including `QAPIDoc.check_expr`, which
@@ -76,31 +62,4 @@ pub fn parse_then_check(dir: &Path, file: &str, options: &Options) -> Option<Res
             .map(|_| ())
             .map_err(|d| format!("{}\n", d.display(&sources))),
     )
-}
-
-/// Every release schema in the shared directory: `(label, path)`.
-pub fn release_schemas(shared: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(shared.join("qemu")) else {
-        return out;
-    };
-    let mut versions: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-        .collect();
-    versions.sort();
-    for version in versions {
-        for (kind, rel) in [
-            ("qmp", "qapi/qapi-schema.json"),
-            ("qga", "qga/qapi-schema.json"),
-            ("storage-daemon", "storage-daemon/qapi/qapi-schema.json"),
-        ] {
-            let path = shared.join("qemu").join(&version).join(rel);
-            if path.exists() {
-                out.push((format!("{version} {kind}"), path));
-            }
-        }
-    }
-    out
 }
