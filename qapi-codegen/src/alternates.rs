@@ -77,7 +77,15 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         });
     }
     code.close("");
+    wire_impls(code, &cfg, ident, &arms, &expected);
     code.attrs(&cfg);
+    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
+}
+
+/// `Decode` by the JSON type of the value, `Encode` by the variant.
+fn wire_impls(code: &mut Code, cfg: &str, ident: &str, arms: &[Arms], expected: &[&str]) {
+    code.attrs(cfg);
     code.open(&cat!("impl rt::Decode for ", ident));
     code.line("#[inline]");
     code.open_fn(
@@ -88,7 +96,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.line("rt::Ok(");
     code.begin();
     code.open("match value");
-    for arm in &arms {
+    for arm in arms {
         code.arm(&arm.cfg, arm.decode.0, &arm.decode.1);
     }
     code.open("other =>");
@@ -106,18 +114,15 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.unindent(")");
     code.close("");
     code.close("");
-    code.attrs(&cfg);
+    code.attrs(cfg);
     code.open(&cat!("impl rt::Encode for ", ident));
     code.line("#[inline]");
     code.open("fn encode(&self) -> rt::Value");
     code.open("match self");
-    for arm in &arms {
+    for arm in arms {
         code.arm(&arm.cfg, &arm.encode.0, &arm.encode.1);
     }
     code.close("");
     code.close("");
     code.close("");
-    code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
-    ctx.info_impl(code, def, ident);
 }

@@ -1,7 +1,7 @@
 //! The `qapi-gen` command line: argument parsing and the front-end commands (`check`, `dump`).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -175,36 +175,7 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     let summary = crate::Summary::of(&api);
     let total = files.len();
     if args.check {
-        let leftovers = crate::package::leftover_files(out_dir, &files);
-        let stale: Vec<_> = files
-            .iter()
-            .filter(|(path, text)| {
-                std::fs::read_to_string(out_dir.join(path)).ok().as_deref() != Some(text.as_str())
-            })
-            .map(|(path, _)| out_dir.join(path))
-            .collect();
-        for path in &stale {
-            eprintln!("qapi-gen: stale: {}", path.display());
-        }
-        for path in &leftovers {
-            eprintln!("qapi-gen: stale: {} is no longer generated", path.display());
-        }
-        let stale = [stale, leftovers].concat();
-        if !stale.is_empty() {
-            eprintln!(
-                "qapi-gen: {} of {total} files in {} are stale; run without --check",
-                stale.len(),
-                out_dir.display()
-            );
-            return ExitCode::FAILURE;
-        }
-        if !args.quiet {
-            eprintln!(
-                "qapi-gen: {} is up to date ({total} files)",
-                out_dir.display()
-            );
-        }
-        return ExitCode::SUCCESS;
+        return check_output(out_dir, &files, args.quiet);
     }
     let written = match crate::package::write_files(out_dir, files) {
         Ok(written) => written,
@@ -222,6 +193,41 @@ fn generate(args: &GenerateArgs) -> ExitCode {
             start.elapsed().as_millis(),
             out_dir.display(),
             written.len(),
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--check`: exit 1, naming them, when files in `out_dir` differ from `files` or are left from an earlier run.
+fn check_output(out_dir: &Path, files: &[(PathBuf, String)], quiet: bool) -> ExitCode {
+    let total = files.len();
+    let leftovers = crate::package::leftover_files(out_dir, files);
+    let stale: Vec<_> = files
+        .iter()
+        .filter(|(path, text)| {
+            std::fs::read_to_string(out_dir.join(path)).ok().as_deref() != Some(text.as_str())
+        })
+        .map(|(path, _)| out_dir.join(path))
+        .collect();
+    for path in &stale {
+        eprintln!("qapi-gen: stale: {}", path.display());
+    }
+    for path in &leftovers {
+        eprintln!("qapi-gen: stale: {} is no longer generated", path.display());
+    }
+    let stale = [stale, leftovers].concat();
+    if !stale.is_empty() {
+        eprintln!(
+            "qapi-gen: {} of {total} files in {} are stale; run without --check",
+            stale.len(),
+            out_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    if !quiet {
+        eprintln!(
+            "qapi-gen: {} is up to date ({total} files)",
+            out_dir.display()
         );
     }
     ExitCode::SUCCESS

@@ -96,7 +96,29 @@ pub(crate) fn finish(
             kind,
         });
     }
-    // Objects last: their flattened members copy their bases' local members.
+    attach_objects(&mut entities, objects, locals)?;
+    let q_empty = by_name
+        .get("q_empty")
+        .map(|&id| TypeId(id))
+        .ok_or_else(|| internal("q_empty missing"))?;
+    Ok(Model {
+        entities,
+        by_name,
+        modules: modules.modules,
+        docs,
+        pragmas,
+        feature_names,
+        q_empty,
+    })
+}
+
+/// Objects last: their flattened members copy their bases' local members, which exist only once every object's
+/// local members do.
+fn attach_objects(
+    entities: &mut [Entity],
+    objects: Vec<Option<(CheckedObject, bool)>>,
+    mut locals: Vec<Vec<Member>>,
+) -> Result<(), Diagnostic> {
     let mut flattened = Vec::with_capacity(objects.len());
     for object in &objects {
         let Some((o, _)) = object else {
@@ -130,19 +152,7 @@ pub(crate) fn finish(
         };
         entities[i].kind = EntityKind::Object(object);
     }
-    let q_empty = by_name
-        .get("q_empty")
-        .map(|&id| TypeId(id))
-        .ok_or_else(|| internal("q_empty missing"))?;
-    Ok(Model {
-        entities,
-        by_name,
-        modules: modules.modules,
-        docs,
-        pragmas,
-        feature_names,
-        q_empty,
-    })
+    Ok(())
 }
 
 fn local_members(members: Vec<RawMember>, types: &[TypeId], owner: usize) -> Vec<Member> {
