@@ -3,23 +3,33 @@
 //! The top-level loop is written by hand, like QEMU's: it skips whitespace and comments, hands each `##` doc
 //! block to the doc-comment parser, and has pest ([`crate::grammar`]) parse each top-level value. It then handles
 //! the `include` and `pragma` directives and attaches each definition doc to the definition that follows it.
-//! Files are read recursively where they are included, so expressions and docs come out in QEMU's order.
+//! Files are walked recursively where they are included, so expressions and docs come out in QEMU's order.
+//!
+//! Each file is first scanned on its own (`scan`: doc blocks and values, up to its first syntax error); the walk
+//! then does everything that depends on order. That split lets included files be scanned on other threads
+//! (`prefetch`) while the walk proceeds, with exactly the sequential result.
 
 mod include;
 mod lexer;
 mod pragma;
+mod prefetch;
+mod remap;
+mod scan;
 mod tree;
 mod value;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::ast::{DefinitionExpr, Expression, Object, ParsedSchema};
 use crate::diagnostic::Diagnostic;
-use crate::doc_parser::parse_doc_block;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::{Mode, Options};
+
+use memchr::memmem;
+use prefetch::Prefetch;
+use scan::{Item, Scanner};
 
 pub use include::MAX_INCLUDE_DEPTH;
 pub use value::MAX_NESTING;
@@ -34,10 +44,7 @@ pub fn parse_file(
     let name = path.to_string_lossy().into_owned();
     let text = include::read_source(path)
         .map_err(|reason| Diagnostic::bare(format!("can't read schema file '{name}': {reason}")))?;
-    let mut loader = Loader::new(sources, options, warnings);
-    let id = loader.add_file(name, path.to_path_buf(), text, None);
-    loader.parse(id)?;
-    Ok(loader.schema)
+    parse_main(name, path.to_path_buf(), text, sources, options, warnings)
 }
 
 /// Parse a main schema held in memory; includes are read relative to `name`.
@@ -48,15 +55,73 @@ pub fn parse_str(
     options: &Options,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<ParsedSchema, Diagnostic> {
-    let mut loader = Loader::new(sources, options, warnings);
-    let id = loader.add_file(
+    let text = include::normalize_newlines(text.to_owned());
+    parse_main(
         name.to_owned(),
         PathBuf::from(name),
-        include::normalize_newlines(text.to_owned()),
-        None,
-    );
-    loader.parse(id)?;
+        text,
+        sources,
+        options,
+        warnings,
+    )
+}
+
+/// Parse the main file, then walk it; its included files are scanned on other threads meanwhile when there are
+/// several of them and cores to spare.
+fn parse_main(
+    name: String,
+    path: PathBuf,
+    text: String,
+    sources: &mut SourceMap,
+    options: &Options,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<ParsedSchema, Diagnostic> {
+    let mut loader = Loader::new(sources, options, warnings);
+    let key = include::file_key(&path);
+    let id = loader.add_file(name, path, text, None, key);
+    let file = Arc::clone(loader.sources.get(id));
+    // A cheap look first: most schemas (QEMU's test cases) include nothing.
+    // (A searcher costs more to build than a small file to search: build it once.)
+    static INCLUDE: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    let finder = INCLUDE.get_or_init(|| memmem::Finder::new("include"));
+    let mentions = finder.find_iter(file.text.as_bytes());
+    if mentions.take(MIN_PREFETCH).count() < MIN_PREFETCH || spare_cores() == 0 {
+        loader.scan_and_walk(id)?;
+        return Ok(loader.schema);
+    }
+    let items: Vec<Item> = Scanner::new(&file, id, options).collect();
+    if scan::include_paths(&items).take(MIN_PREFETCH).count() < MIN_PREFETCH {
+        loader.walk(id, &mut items.into_iter())?;
+        return Ok(loader.schema);
+    }
+    let prefetch = Prefetch::new(options, loader.sources.len() as u32);
+    prefetch.discover(&file.name, &items);
+    std::thread::scope(|threads| {
+        for _ in 0..spare_cores() {
+            // A main thread's stack, so that a file parses the same on any thread; a worker that cannot start
+            // leaves its share to the walk.
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+            let _ = worker.spawn_scoped(threads, || prefetch.work());
+        }
+        loader.prefetch = Some(&prefetch);
+        let walked = loader.walk(id, &mut items.into_iter());
+        prefetch.stop();
+        walked
+    })?;
     Ok(loader.schema)
+}
+
+/// A main file with fewer `include` directives is read on one thread: its few files are read faster than a
+/// thread starts (QEMU's test cases).
+const MIN_PREFETCH: usize = 4;
+
+/// The stack of a prefetch thread: Linux's usual main-thread stack.
+const WORKER_STACK: usize = 8 << 20;
+
+/// Cores besides the walk's own. Asked once: on Linux the answer reads cgroup files.
+fn spare_cores() -> usize {
+    static SPARE: OnceLock<usize> = OnceLock::new();
+    *SPARE.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()) - 1)
 }
 
 /// State shared by all files of one schema.
@@ -68,8 +133,8 @@ struct Loader<'a> {
     /// Identity of each file read, to spot repeated includes and inclusion loops.
     file_keys: HashMap<FileId, include::FileKey>,
     files_by_key: HashMap<include::FileKey, FileId>,
-    /// Reused for every expression, so that its stacks are allocated once.
-    builder: tree::Builder,
+    /// Included files scanned ahead, if any.
+    prefetch: Option<&'a Prefetch<'a>>,
 }
 
 impl<'a> Loader<'a> {
@@ -85,7 +150,7 @@ impl<'a> Loader<'a> {
             schema: ParsedSchema::default(),
             file_keys: HashMap::new(),
             files_by_key: HashMap::new(),
-            builder: tree::Builder::default(),
+            prefetch: None,
         }
     }
 
@@ -99,8 +164,8 @@ impl<'a> Loader<'a> {
         path: PathBuf,
         text: String,
         included_from: Option<Span>,
+        key: include::FileKey,
     ) -> FileId {
-        let key = include::file_key(&path);
         let id = self
             .sources
             .add(SourceFile::new(name, path, text, included_from));
@@ -109,59 +174,67 @@ impl<'a> Loader<'a> {
         id
     }
 
-    /// Parse one file; included files are parsed where their `include` directive stands.
-    fn parse(&mut self, id: FileId) -> Result<(), Diagnostic> {
+    /// Read a file on the walk's own thread, walking each item as it is read.
+    fn scan_and_walk(&mut self, id: FileId) -> Result<(), Diagnostic> {
         let file: Arc<SourceFile> = Arc::clone(self.sources.get(id));
-        let text = file.text.as_str();
-        let mut pos = 0;
+        let options = self.options;
+        self.walk(id, &mut Scanner::new(&file, id, options))
+    }
+
+    /// Take one file's items in order; included files are walked where their `include` directive stands.
+    fn walk(
+        &mut self,
+        id: FileId,
+        items: &mut dyn Iterator<Item = Item>,
+    ) -> Result<(), Diagnostic> {
         // The doc block read last, while nothing has followed it yet.
         let mut cur_doc: Option<usize> = None;
-        loop {
-            pos = lexer::skip_trivia(text, pos);
-            if pos >= text.len() {
-                break;
+        for item in items {
+            match item {
+                Item::Doc { doc, warnings } => {
+                    self.reject_expr_doc(cur_doc)?;
+                    self.warnings.extend(warnings);
+                    self.schema.docs.push(doc);
+                    cur_doc = Some(self.schema.docs.len() - 1);
+                }
+                Item::DocError { warnings, error } => {
+                    self.reject_expr_doc(cur_doc)?;
+                    self.warnings.extend(warnings);
+                    return Err(error);
+                }
+                Item::Error(error) => return Err(error),
+                Item::Expr { object, span } => {
+                    self.expression(id, object, span, cur_doc)?;
+                    cur_doc = None;
+                }
             }
-            if text[pos..].starts_with("##") {
-                self.reject_expr_doc(cur_doc)?;
-                let (doc, end) = parse_doc_block(&file, id, pos, self.options, self.warnings)?;
-                self.schema.docs.push(doc);
-                cur_doc = Some(self.schema.docs.len() - 1);
-                pos = end.max(pos + 2);
-                continue;
-            }
-            let (value, end) = value::parse_value(&mut self.builder, text, pos, id)?;
-            pos = end;
-            // QEMU has already lexed the next token when it looks at the expression.
-            let next = lexer::skip_trivia(text, pos);
-            if next < text.len() {
-                lexer::lex_token(text, next)
-                    .map_err(|e| Diagnostic::parse(Span::new(id, e.pos, e.pos), e.message))?;
-            }
-            let span = value.span;
-            let crate::ast::ValueKind::Object(object) = value.kind else {
-                return Err(Diagnostic::semantic(
-                    span,
-                    "top-level expression must be an object",
-                ));
-            };
-            if object.contains_key("include") {
-                self.reject_expr_doc(cur_doc)?;
-                self.include(&file, object, span)?;
-            } else if object.contains_key("pragma") {
-                self.reject_expr_doc(cur_doc)?;
-                pragma::apply(
-                    &object,
-                    span,
-                    self.options,
-                    &mut self.schema.pragmas,
-                    self.warnings,
-                )?;
-            } else {
-                self.definition(object, span, cur_doc)?;
-            }
-            cur_doc = None;
         }
         self.reject_expr_doc(cur_doc)
+    }
+
+    fn expression(
+        &mut self,
+        id: FileId,
+        object: Object,
+        span: Span,
+        cur_doc: Option<usize>,
+    ) -> Result<(), Diagnostic> {
+        if object.contains_key("include") {
+            self.reject_expr_doc(cur_doc)?;
+            let includer = Arc::clone(self.sources.get(id));
+            self.include(&includer, object, span)
+        } else if object.contains_key("pragma") {
+            self.reject_expr_doc(cur_doc)?;
+            pragma::apply(
+                &object,
+                span,
+                self.options,
+                &mut self.schema.pragmas,
+                self.warnings,
+            )
+        } else {
+            self.definition(object, span, cur_doc)
+        }
     }
 
     fn definition(

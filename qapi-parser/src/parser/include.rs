@@ -4,6 +4,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::remap::remap;
 use super::Loader;
 use crate::ast::{Expression, Include, Object};
 use crate::diagnostic::Diagnostic;
@@ -29,7 +30,7 @@ impl Loader<'_> {
                 "value of 'include' must be a string",
             ));
         };
-        let name = py_join(py_dirname(&includer.name), path);
+        let name = include_name(&includer.name, path);
         let key = file_key(Path::new(&name));
 
         // A file on the current include chain (the includer itself included) would include itself again.
@@ -58,15 +59,36 @@ impl Loader<'_> {
             let message = format!("includes nested too deep (more than {MAX_INCLUDE_DEPTH} files)");
             return Err(Diagnostic::semantic(span, message));
         }
-        let text = read_source(Path::new(&name)).map_err(|reason| {
-            Diagnostic::semantic(span, format!("can't read include file '{name}': {reason}"))
-        })?;
-        let file = self.add_file(name.clone(), PathBuf::from(&name), text, Some(span));
+        let scanned = self.prefetch.and_then(|prefetch| prefetch.take(&key));
+        let (text, items) = match scanned {
+            Some(scanned) => (scanned.text, Some((scanned.id, scanned.items))),
+            None => (self.read_include(&name, span)?, None),
+        };
+        let file = self.add_file(name.clone(), PathBuf::from(&name), text, Some(span), key);
         self.schema
             .expressions
             .push(Expression::Include(Include { span, name, file }));
-        self.parse(file)
+        match items {
+            Some((id, mut items)) => {
+                if id != file {
+                    remap(&mut items, file);
+                }
+                self.walk(file, &mut items.into_iter())
+            }
+            None => self.scan_and_walk(file),
+        }
     }
+
+    fn read_include(&self, name: &str, span: Span) -> Result<String, Diagnostic> {
+        read_source(Path::new(name)).map_err(|reason| {
+            Diagnostic::semantic(span, format!("can't read include file '{name}': {reason}"))
+        })
+    }
+}
+
+/// The name QEMU gives a file included as `path` by the file named `includer`.
+pub(super) fn include_name(includer: &str, path: &str) -> String {
+    py_join(py_dirname(includer), path)
 }
 
 /// Read a schema file as Python's `open(..., 'r', encoding='utf-8')` does (universal newlines). The error is the
@@ -120,6 +142,22 @@ pub(super) fn file_key(path: &Path) -> FileKey {
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_path_buf());
     FileKey::Path(path)
+}
+
+/// The key of a regular file, the only kind read ahead of the walk: a FIFO or a device could block or never end
+/// where the walk might never go. `None` otherwise, or when the file cannot be stat'ed.
+pub(super) fn regular_file_key(path: &Path) -> Option<FileKey> {
+    let meta = fs::metadata(path).ok().filter(|meta| meta.is_file())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileKey::Inode(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some(file_key(path))
+    }
 }
 
 /// Python's `os.path.dirname`.
