@@ -1,7 +1,6 @@
 //! The one policy for a test whose program or reference file is missing: say so loudly and skip, except under
 //! `CI=true`, where a test must never pass without having run.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Whether this is a CI run (`CI=true`).
@@ -15,12 +14,16 @@ pub fn missing(what: &str) {
 }
 
 fn report(what: &str, ci: bool) {
+    report_to(what, ci, &mut std::io::stderr());
+}
+
+/// Writes to `out` (stderr: not through the test harness's capture, so it shows even though the test passes).
+fn report_to(what: &str, ci: bool, out: &mut dyn std::io::Write) {
     let msg = format!("MISSING: {what}; test skipped\n");
     if ci {
         panic!("{msg}under CI=true this is a failure");
     }
-    // Straight to stderr, not through the test harness's capture, so it shows even though the test passes.
-    let _ = std::io::stderr().write_all(msg.as_bytes());
+    let _ = out.write_all(msg.as_bytes());
 }
 
 /// `Some(path)` when `path` exists; otherwise [`missing`] says so and gives `None`.
@@ -41,9 +44,10 @@ mod tests {
 
     #[test]
     fn missing_skips_but_fails_under_ci() {
-        report("nothing (the missing policy's own test)", false);
-        let failed =
-            std::panic::catch_unwind(|| report("nothing (the missing policy's own test)", true));
+        let mut said = Vec::new();
+        report_to("the thing", false, &mut said);
+        assert_eq!(said, b"MISSING: the thing; test skipped\n");
+        let failed = std::panic::catch_unwind(|| report("the thing", true));
         let message = failed.unwrap_err();
         let message = message.downcast_ref::<String>().unwrap();
         assert!(
