@@ -2,28 +2,14 @@
 //! threads, write the crate), and the emission alone on one thread. There is no formatting phase: the emitters
 //! write formatted text. Run with `cargo bench -p qapi-codegen`.
 
-use std::path::PathBuf;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use qapi_codegen::{ir::Api, CrateOptions, Options};
-
-fn schema_path() -> Option<PathBuf> {
-    let shared = std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let path = shared.join("qemu/9.2.4/qapi/qapi-schema.json");
-    if path.exists() {
-        return Some(path);
-    }
-    eprintln!(
-        "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
-        path.display()
-    );
-    None
-}
+use qapi_tests::shared_file;
 
 fn bench_generate(c: &mut Criterion) {
-    let Some(path) = schema_path() else { return };
+    let Some(path) = shared_file("qemu/9.2.4/qapi/qapi-schema.json") else {
+        return;
+    };
     let parser = qapi_parser::Options::default();
     let options = Options::default();
     let out = std::env::temp_dir().join("qapi-codegen-bench");

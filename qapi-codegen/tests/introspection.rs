@@ -13,6 +13,11 @@ use qapi_codegen::{CrateOptions, Options};
 use qapi_diff::Introspection;
 use qapi_tests::{shared_file, Server};
 
+mod support {
+    pub mod scratch;
+}
+use support::scratch::Scratch;
+
 fn reply(name: &str) -> Option<Introspection> {
     let path = shared_file(&format!("qemu/introspection/{name}"))?;
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -101,69 +106,46 @@ fn types_are_named_after_where_they_are_used() {
 /// daemon's decodes a live daemon's replies.
 #[test]
 fn replies_generate_crates_that_compile_and_decode() {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("introspection-crates");
-    std::fs::create_dir_all(&root).unwrap();
+    let scratch = Scratch::new("introspection-crates");
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
         .unwrap();
-    let runtime = workspace.join("qapi-runtime");
     let mut members = Vec::new();
     for name in REPLIES {
         let Some(reply) = reply(name) else { return };
         let api = Api::from_introspection(&reply).unwrap();
         let crate_name = format!("live-{}", name.trim_end_matches(".json").replace('.', "-"));
         let krate = CrateOptions {
-            runtime: Some(format!("{{ path = {:?} }}", runtime.display().to_string())),
+            runtime: Some(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(crate_name.clone())
         };
-        let dir = root.join(&crate_name);
+        let dir = scratch.root.join(&crate_name);
         let files = qapi_codegen::package::crate_files(&api, &Options::default(), &krate, &dir)
             .expect("generated code parses");
         qapi_codegen::package::write_files(&dir, files).unwrap();
-        let lib = dir.join("src/lib.rs");
-        let text = std::fs::read_to_string(&lib).unwrap();
-        if !text.contains("#![deny(warnings)]") {
-            std::fs::write(&lib, text.replacen('\n', "\n#![deny(warnings)]\n", 1)).unwrap();
-        }
-        members.push(format!("{crate_name:?}"));
+        Scratch::deny_warnings(&dir);
+        members.push(crate_name);
     }
-    write_client(&root, &workspace);
-    members.push("\"client\"".into());
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
-    if std::env::var_os("QAPI_SKIP_CRATE_BUILD").is_some() {
+    write_client(&scratch.root, &workspace);
+    members.push("client".into());
+    scratch.write_manifest(&members);
+    if Scratch::skip_builds() {
         return;
     }
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("introspection-crates-target");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "the generated crates do not pass clippy (see above)"
+    scratch.run(
+        &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"],
+        "the generated crates do not pass clippy (see above)",
     );
-    let status = Command::new(&cargo)
-        .args(["build", "--quiet", "-p", "client"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .status()
-        .unwrap();
-    assert!(status.success(), "the client does not build (see above)");
+    scratch.run(
+        &["build", "--quiet", "-p", "client"],
+        "the client does not build (see above)",
+    );
     let Some(live) = Server::storage_daemon(&[]) else {
         return;
     };
-    let output = Command::new(target.join("debug/client"))
+    let output = Command::new(scratch.binary("client"))
         .arg(live.socket())
         .output()
         .unwrap();

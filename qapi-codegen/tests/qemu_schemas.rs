@@ -5,7 +5,6 @@
 //! time: about a minute and a half here). `QAPI_SKIP_CRATE_BUILD=1` skips the build, keeping generation.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use qapi_codegen::{CrateOptions, Options};
@@ -13,8 +12,10 @@ use serde_json::Value;
 
 mod support {
     pub mod examples;
+    pub mod scratch;
 }
 use support::examples;
+use support::scratch::Scratch;
 
 use qapi_tests::{missing, shared_dir};
 
@@ -53,12 +54,7 @@ fn every_qemu_schema_compiles_clippy_clean() {
         missing(&format!("QEMU schemas under {}", shared_dir().display()));
         return;
     }
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("qemu-crates");
-    std::fs::create_dir_all(&root).unwrap();
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../qapi-runtime")
-        .canonicalize()
-        .unwrap();
+    let scratch = Scratch::new("qemu-crates");
     let mut members = Vec::new();
     let mut example_list: Vec<Value> = Vec::new();
     let mut incomplete = Vec::new();
@@ -71,21 +67,16 @@ fn every_qemu_schema_compiles_clippy_clean() {
         let schema = qapi_parser::load(schema_path, &qapi_parser::Options::default())
             .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display()));
         let krate = CrateOptions {
-            runtime: Some(format!("{{ path = {:?} }}", runtime.display().to_string())),
+            runtime: Some(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(name.clone())
         };
-        let dir = root.join(name);
+        let dir = scratch.root.join(name);
         qapi_codegen::write_crate(&schema, &Options::default(), &krate, &dir).unwrap();
-        // The strictest user: warnings are errors.
-        let lib = dir.join("src/lib.rs");
-        let text = std::fs::read_to_string(&lib).unwrap();
-        if !text.contains("#![deny(warnings)]") {
-            std::fs::write(&lib, text.replacen('\n', "\n#![deny(warnings)]\n", 1)).unwrap();
-        }
+        Scratch::deny_warnings(&dir);
         let summary = qapi_codegen::Summary::of_schema(&schema);
         eprintln!("{name}: {summary:?} generated in {:?}", start.elapsed());
-        members.push(format!("{name:?}"));
+        members.push(name.clone());
         if name.ends_with("9-2-4") {
             // The doc examples of the current release, checked against its bindings below.
             let api = qapi_codegen::ir::Api::from_schema(&schema);
@@ -109,49 +100,28 @@ fn every_qemu_schema_compiles_clippy_clean() {
         }
     }
     write_checker(
-        &root,
+        &scratch.root,
         &mut members,
         &checker,
         &checker_deps,
         &dispatch_commands,
         &dispatch_events,
     );
-    let manifest = format!(
-        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
-    if std::env::var_os("QAPI_SKIP_CRATE_BUILD").is_some() {
+    scratch.write_manifest(&members);
+    if Scratch::skip_builds() {
         return;
     }
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("qemu-crates-target");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(&cargo)
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "the generated crates do not pass clippy (see above)"
+    scratch.run(
+        &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"],
+        "the generated crates do not pass clippy (see above)",
     );
-    check_examples(&root, &target, &cargo, example_list, &incomplete);
+    check_examples(&scratch, example_list, &incomplete);
     // And the current release's crates build.
-    let mut build = Command::new(&cargo);
-    build
-        .args(["build", "--quiet"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS");
+    let mut build = vec!["build", "--quiet"];
     for (name, _) in schemas.iter().filter(|(n, _)| n.ends_with("9-2-4")) {
-        build.args(["-p", name]);
+        build.extend(["-p", name]);
     }
-    assert!(
-        build.status().unwrap().success(),
-        "the 9.2.4 crates do not build (see above)"
-    );
+    scratch.run(&build, "the 9.2.4 crates do not build (see above)");
 }
 
 /// The checker crate: a binary over the 9.2.4 bindings that decodes and re-encodes example messages.
@@ -165,14 +135,10 @@ fn write_checker(
 ) {
     let dir = root.join("example-check");
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../qapi-runtime")
-        .canonicalize()
-        .unwrap();
     let manifest = format!(
         "[package]\nname = \"example-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\nserde = \"1\"\nserde_json = \"1\"\nqapi-runtime = {{ path = {:?} }}\n{deps}",
-        runtime.display().to_string()
+         [dependencies]\nserde = \"1\"\nserde_json = \"1\"\nqapi-runtime = {}\n{deps}",
+        Scratch::runtime_dependency()
     );
     let main = format!(
         "{main}\nfn commands(krate: &str, name: &str, args: Value, ret: Option<Value>) -> Result<(), String> {{\n    \
@@ -182,7 +148,7 @@ fn write_checker(
     );
     qapi_codegen::builder::write_if_changed(&dir.join("Cargo.toml"), &manifest).unwrap();
     qapi_codegen::builder::write_if_changed(&dir.join("src/main.rs"), &main).unwrap();
-    members.push("\"example-check\"".into());
+    members.push("example-check".into());
 }
 
 /// Examples of QEMU 9.2.4 that are wrong in QEMU's own docs: (definition, what the bindings report, why).
@@ -256,13 +222,7 @@ const QEMU_DOC_MISTAKES: &[(&str, &str, &str)] = &[
 
 /// Every complete example of the 9.2.4 schemas, and every `query-qmp-schema` reply in `introspection/`, decodes
 /// into the generated types and re-encodes to the same JSON.
-fn check_examples(
-    root: &Path,
-    target: &Path,
-    cargo: &str,
-    mut list: Vec<Value>,
-    incomplete: &[String],
-) {
+fn check_examples(scratch: &Scratch, mut list: Vec<Value>, incomplete: &[String]) {
     let mut introspection = Vec::new();
     if let Ok(dir) = std::fs::read_dir(shared_dir().join("qemu/introspection")) {
         for entry in dir.flatten() {
@@ -273,14 +233,11 @@ fn check_examples(
             list.push(serde_json::json!({"crate": "introspection", "kind": "introspection", "name": name, "message": reply}));
         }
     }
-    let file = root.join("examples.json");
+    let file = scratch.root.join("examples.json");
     std::fs::write(&file, serde_json::to_string(&list).unwrap()).unwrap();
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "-p", "example-check", "--"])
+    let output = scratch
+        .cargo(&["run", "--quiet", "-p", "example-check", "--"])
         .arg(&file)
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     assert!(

@@ -2,32 +2,15 @@
 //! its own (wire views built), building the wire views from loaded schemas and diffing, and the whole run of
 //! `qapi-gen diff` (load both schemas, diff, render). Run with `cargo bench -p qapi-diff`.
 
-use std::path::PathBuf;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use qapi_diff::{diff, render, WireSchema};
 use qapi_parser::{load, Options};
-
-fn schema(rel: &str) -> Option<PathBuf> {
-    let shared = std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let path = shared.join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
-            path.display()
-        );
-        None
-    }
-}
+use qapi_tests::shared_file;
 
 fn bench_diff(c: &mut Criterion) {
     let (Some(old_path), Some(new_path)) = (
-        schema("qemu/8.2.0/qapi/qapi-schema.json"),
-        schema("qemu/9.2.4/qapi/qapi-schema.json"),
+        shared_file("qemu/8.2.0/qapi/qapi-schema.json"),
+        shared_file("qemu/9.2.4/qapi/qapi-schema.json"),
     ) else {
         return;
     };

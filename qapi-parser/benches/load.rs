@@ -1,35 +1,18 @@
 //! Load + check of QEMU 9.2.4's full QMP schema (42 modules, ~730 KB): the front end's whole pipeline.
 //! QEMU's own Python front end takes about 0.4 s for this here; run with `cargo bench -p qapi-parser`.
 
-use std::path::PathBuf;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use qapi_parser::parser::parse_file;
 use qapi_parser::schema::Model;
 use qapi_parser::{expr, load, Options, SourceMap};
-
-fn schema_path(rel: &str) -> Option<PathBuf> {
-    let shared = std::env::var_os("QAPI_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let path = shared.join(rel);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
-            path.display()
-        );
-        None
-    }
-}
+use qapi_tests::shared_file;
 
 fn bench_load(c: &mut Criterion) {
     for (name, rel) in [
         ("qmp-9.2.4", "qemu/9.2.4/qapi/qapi-schema.json"),
         ("qga-9.2.4", "qemu/9.2.4/qga/qapi-schema.json"),
     ] {
-        let Some(path) = schema_path(rel) else {
+        let Some(path) = shared_file(rel) else {
             continue;
         };
         for (mode, options) in [
@@ -46,7 +29,7 @@ fn bench_load(c: &mut Criterion) {
 /// Each stage of the 9.2.4 QMP schema's load on its own (tolerant mode), from the previous stage's output: reading
 /// and parsing (pest, doc comments), the expression checks, and building the checked model.
 fn bench_stages(c: &mut Criterion) {
-    let Some(path) = schema_path("qemu/9.2.4/qapi/qapi-schema.json") else {
+    let Some(path) = shared_file("qemu/9.2.4/qapi/qapi-schema.json") else {
         return;
     };
     let options = Options::default();
