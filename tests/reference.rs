@@ -18,12 +18,21 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
     require(&shared_dir().join(rel), rel)
 }
 
-/// QEMU's schema test suite: `$QAPI_SCHEMA_SUITE`, or the 9.2.4 copy in the shared directory.
+/// QEMU 9.2.4's schema test suite (the front end's tests of 9.2's rules): `$QAPI_SCHEMA_SUITE`, or the 9.2.4
+/// copy in the shared directory.
 pub fn schema_suite_dir() -> PathBuf {
     match std::env::var_os("QAPI_SCHEMA_SUITE") {
         Some(dir) => PathBuf::from(dir),
         None => shared_dir().join("qemu/9.2.4/tests/qapi-schema"),
     }
+}
+
+/// The schema test suite of QEMU `release` (`"10.2.0"`) in the shared directory.
+pub fn release_suite_dir(release: &str) -> PathBuf {
+    shared_dir()
+        .join("qemu")
+        .join(release)
+        .join("tests/qapi-schema")
 }
 
 /// Every QEMU release's schemas in the shared directory: `(label, path)` for the QMP, guest-agent and
