@@ -70,6 +70,7 @@ impl Model {
             warnings,
             &pragmas.command_returns_exceptions,
         );
+        checker.lenient_returns = tolerant && pragmas.command_returns_exceptions.is_empty();
         checker.run()?;
         let finals = std::mem::take(&mut checker.finals);
         links.check(warnings)?;
