@@ -316,7 +316,7 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
     report(&warnings[..WARNINGS_SHOWN], sources, format);
     let mut kinds: Vec<(String, usize)> = Vec::new();
     for w in warnings {
-        let kind = message_kind(&w.message);
+        let kind = w.kind();
         match kinds.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, n)) => *n += 1,
             None => kinds.push((kind, 1)),
@@ -330,26 +330,6 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
     for (kind, n) in kinds {
         eprintln!("{n:6} × {kind}");
     }
-}
-
-/// A warning's message with the quoted names (`'x'`, no spaces inside) blanked out, so that warnings of one kind
-/// group together.
-fn message_kind(message: &str) -> String {
-    let mut rest = message.lines().next().unwrap_or_default();
-    let mut out = String::new();
-    while let Some(open) = rest.find('\'') {
-        out.push_str(&rest[..=open]);
-        rest = &rest[open + 1..];
-        match rest.find('\'') {
-            Some(close) if !rest[..close].contains(' ') => {
-                out.push_str("…'");
-                rest = &rest[close + 1..];
-            }
-            _ => {}
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Print diagnostics to stderr in the chosen format.
