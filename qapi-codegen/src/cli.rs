@@ -51,7 +51,7 @@ pub struct GenerateArgs {
     /// Do not write: exit with status 1 when a file in DIR differs from what would be written.
     #[arg(long)]
     pub check: bool,
-    /// Apply QEMU 9.2.4's exact rules instead of the tolerant default.
+    /// Apply the newest QEMU release's exact rules instead of the tolerant default.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.

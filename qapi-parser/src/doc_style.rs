@@ -73,7 +73,8 @@ fn opens_literal_block(line: &str) -> bool {
 }
 
 fn check_line(line: &str) -> Result<(), StyleFault> {
-    if line.chars().count() + 2 > MAX_LINE && !is_url(line) {
+    // A character is at least a byte: only a long line in bytes needs counting.
+    if line.len() + 2 > MAX_LINE && line.chars().count() + 2 > MAX_LINE && !is_url(line) {
         return Err(StyleFault::TooLong);
     }
     match one_space_after_sentence(line) {
@@ -121,16 +122,19 @@ fn one_space_after_sentence_from(line: &str, mut at: usize) -> Option<usize> {
     let followed = |end: usize| {
         bytes.get(end) == Some(&b' ') && starts_sentence(line[end + 1..].chars().next())
     };
+    // Byte by byte: every test starts at an ASCII byte, so every slice below is at a character boundary.
     while at < bytes.len() {
-        let word_start = at == 0 || !line[..at].chars().next_back().is_some_and(is_word_char);
-        if word_start && line[at..].starts_with("e.g.") && followed(at + 4) {
-            at += 6;
-            continue;
+        match bytes[at] {
+            b'e' if line[at..].starts_with("e.g.")
+                && followed(at + 4)
+                && (at == 0 || !line[..at].chars().next_back().is_some_and(is_word_char)) =>
+            {
+                at += 6;
+                continue;
+            }
+            b'.' | b'!' | b'?' if followed(at + 1) => return Some(at),
+            _ => at += 1,
         }
-        if matches!(bytes[at], b'.' | b'!' | b'?') && followed(at + 1) {
-            return Some(at);
-        }
-        at += line[at..].chars().next().map_or(1, char::len_utf8);
     }
     None
 }
