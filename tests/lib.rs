@@ -8,5 +8,7 @@ mod servers;
 
 pub use missing::{in_ci, missing, require};
 pub use programs::program;
-pub use reference::{release_schemas, schema_suite_dir, shared_dir, shared_file};
+pub use reference::{
+    release_schemas, release_suite_dir, schema_suite_dir, shared_dir, shared_file,
+};
 pub use servers::{Server, GUEST_AGENT_PROBES};

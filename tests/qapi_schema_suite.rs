@@ -1,4 +1,5 @@
-//! QEMU's own schema test suite (`tests/qapi-schema`), run through our front end in strict mode.
+//! QEMU's own schema test suite (`tests/qapi-schema`), run through our front end in strict mode: 10.2.0's under
+//! the newest rules (the default), 9.2.4's under 9.2's (`Mode::StrictAs(Rules::V9_2)`, `qapi-gen dump --rules 9.2`).
 //!
 //! A case whose `.err` is empty must load and dump exactly its `.out`; any other case must be rejected with the
 //! error at the same file and line as its `.err`. We also count exact `.err` matches. Read from `../shared` (or
@@ -7,8 +8,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use qapi_parser::{dump::dump, load, Options};
-use qapi_tests::{require, schema_suite_dir};
+use qapi_parser::{dump::dump, load, Options, Rules};
+use qapi_tests::{release_suite_dir, require};
 
 /// Cases allowed to miss, each with the reason. Every entry is a defect to fix.
 const KNOWN_FAILURES: &[(&str, &str)] = &[];
@@ -23,7 +24,7 @@ struct Tally {
     failures: Vec<(String, String)>,
 }
 
-fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
+fn run_case(suite: &Path, case: &str, options: &Options, tally: &mut Tally) {
     let base = case.trim_end_matches(".json");
     let read = |ext: &str| {
         std::fs::read_to_string(suite.join(format!("{base}.{ext}"))).unwrap_or_default()
@@ -31,7 +32,7 @@ fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
     let (want_err, want_out) = (read("err"), read("out"));
     let should_fail = !want_err.trim().is_empty();
     let prefix = format!("{}/", suite.display());
-    let result = load(suite.join(case), &Options::strict());
+    let result = load(suite.join(case), options);
     tally.cases += 1;
     let mut fail = |why: String| tally.failures.push((case.to_string(), why));
     match result {
@@ -67,6 +68,11 @@ fn run_case(suite: &Path, case: &str, tally: &mut Tally) {
             }
             if got.trim() == want_err.trim() {
                 tally.exact_errors += 1;
+            } else {
+                fail(format!(
+                    "error differs from .err:\n{}",
+                    first_difference(&want_err, &got)
+                ));
             }
         }
     }
@@ -95,8 +101,19 @@ fn first_difference(want: &str, got: &str) -> String {
 }
 
 #[test]
-fn qemu_schema_suite() {
-    let Some(suite) = require(&schema_suite_dir(), "QEMU's tests/qapi-schema suite") else {
+fn qemu_10_2_suite_under_the_newest_rules() {
+    run_suite("10.2.0", &Options::strict());
+}
+
+#[test]
+fn qemu_9_2_4_suite_under_9_2_rules() {
+    run_suite("9.2.4", &Options::strict_as(Rules::V9_2));
+}
+
+/// Every case of QEMU `release`'s suite; fails unless all pass.
+fn run_suite(release: &str, options: &Options) {
+    let what = format!("QEMU {release}'s tests/qapi-schema suite");
+    let Some(suite) = require(&release_suite_dir(release), &what) else {
         return;
     };
     let cases = std::fs::read_to_string(suite.join("CASES")).expect("CASES lists the cases");
@@ -110,11 +127,11 @@ fn qemu_schema_suite() {
         failures: Vec::new(),
     };
     for case in cases.lines().map(str::trim).filter(|c| !c.is_empty()) {
-        run_case(&suite, case, &mut tally);
+        run_case(&suite, case, options, &mut tally);
     }
     let negatives = tally.cases - tally.positives;
     eprintln!(
-        "QEMU schema suite: {} cases; verdicts {}/{}, error locations {}/{}, exact .err {}/{}, .out dumps {}/{}",
+        "QEMU {release} schema suite: {} cases; verdicts {}/{}, error locations {}/{}, exact .err {}/{}, .out dumps {}/{}",
         tally.cases, tally.verdicts, tally.cases, tally.locations, negatives, tally.exact_errors, negatives,
         tally.dumps, tally.positives
     );

@@ -18,7 +18,8 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
     require(&shared_dir().join(rel), rel)
 }
 
-/// QEMU's schema test suite: `$QAPI_SCHEMA_SUITE`, or the 9.2.4 copy in the shared directory.
+/// QEMU 9.2.4's schema test suite (the front end's tests of 9.2's rules): `$QAPI_SCHEMA_SUITE`, or the 9.2.4
+/// copy in the shared directory.
 pub fn schema_suite_dir() -> PathBuf {
     match std::env::var_os("QAPI_SCHEMA_SUITE") {
         Some(dir) => PathBuf::from(dir),
@@ -26,8 +27,18 @@ pub fn schema_suite_dir() -> PathBuf {
     }
 }
 
+/// The schema test suite of QEMU `release` (`"10.2.0"`) in the shared directory.
+pub fn release_suite_dir(release: &str) -> PathBuf {
+    shared_dir()
+        .join("qemu")
+        .join(release)
+        .join("tests/qapi-schema")
+}
+
 /// Every QEMU release's schemas in the shared directory: `(label, path)` for the QMP, guest-agent and
-/// storage-daemon schema of each release present.
+/// storage-daemon schema of each release present, oldest release first. Where each lives moved over time: the QMP
+/// schema was `qapi-schema.json` at the top until 2.x moved it to `qapi/`, and the guest agent's was
+/// `qapi-schema-guest.json` at the top before it moved to `qga/`.
 pub fn release_schemas(shared: &Path) -> Vec<(String, PathBuf)> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(shared.join("qemu")) else {
@@ -38,18 +49,32 @@ pub fn release_schemas(shared: &Path) -> Vec<(String, PathBuf)> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .collect();
-    versions.sort();
+    versions.sort_by_key(|v| release_key(v));
     for v in versions {
-        for (kind, rel) in [
-            ("qmp", "qapi/qapi-schema.json"),
-            ("qga", "qga/qapi-schema.json"),
-            ("storage-daemon", "storage-daemon/qapi/qapi-schema.json"),
+        for (kind, places) in [
+            ("qmp", &["qapi/qapi-schema.json", "qapi-schema.json"][..]),
+            (
+                "qga",
+                &["qga/qapi-schema.json", "qapi-schema-guest.json"][..],
+            ),
+            (
+                "storage-daemon",
+                &["storage-daemon/qapi/qapi-schema.json"][..],
+            ),
         ] {
-            let p = shared.join("qemu").join(&v).join(rel);
-            if p.exists() {
+            let dir = shared.join("qemu").join(&v);
+            if let Some(p) = places.iter().map(|rel| dir.join(rel)).find(|p| p.exists()) {
                 out.push((format!("{v} {kind}"), p));
             }
         }
     }
     out
+}
+
+/// A release's numbers, for ordering `9.2.4` before `10.2.0`.
+fn release_key(version: &str) -> Vec<u32> {
+    version
+        .split('.')
+        .map(|n| n.parse().unwrap_or(u32::MAX))
+        .collect()
 }

@@ -51,7 +51,7 @@ pub struct GenerateArgs {
     /// Do not write: exit with status 1 when a file in DIR differs from what would be written.
     #[arg(long)]
     pub check: bool,
-    /// Apply QEMU 9.2.4's exact rules instead of the tolerant default.
+    /// Apply the newest QEMU release's exact rules instead of the tolerant default.
     #[arg(long)]
     pub strict: bool,
     /// Print nothing but errors.
@@ -70,7 +70,8 @@ pub enum ConditionsArg {
 pub enum Command {
     /// Load and check a schema; exit 0 when it is valid. Tolerant of older QEMU releases' forms unless --strict.
     Check(CheckArgs),
-    /// Print the checked model in the format of QEMU's tests/qapi-schema `.out` files (QEMU 9.2.4's exact rules).
+    /// Print the checked model in the format of QEMU's tests/qapi-schema `.out` files (the exact rules of the newest
+    /// QEMU release, or of --rules).
     Dump(DumpArgs),
     /// Compare two schemas as a client sees them on the wire: schema files, saved `query-qmp-schema` replies or
     /// live QMP sockets. Each change is classified by QEMU's compatibility rules.
@@ -81,9 +82,12 @@ pub enum Command {
 pub struct CheckArgs {
     /// The main schema file (e.g. qapi/qapi-schema.json).
     pub schema: PathBuf,
-    /// Apply QEMU 9.2.4's exact rules instead of the tolerant default.
+    /// Apply the newest QEMU release's exact rules instead of the tolerant default.
     #[arg(long)]
     pub strict: bool,
+    /// Apply this QEMU release's exact rules (9.2 or 10.2; implies --strict).
+    #[arg(long, value_name = "RELEASE")]
+    pub rules: Option<qapi_parser::Rules>,
     /// How to print errors: `human` adds a source snippet; `plain` is `file:line[:col]: message` as QEMU prints.
     /// Default: human on a terminal, plain otherwise.
     #[arg(long, value_enum)]
@@ -103,6 +107,9 @@ const WARNINGS_SHOWN: usize = 10;
 pub struct DumpArgs {
     /// The main schema file.
     pub schema: PathBuf,
+    /// The QEMU release whose exact rules apply (9.2 or 10.2); the newest by default.
+    #[arg(long, value_name = "RELEASE")]
+    pub rules: Option<qapi_parser::Rules>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -243,10 +250,10 @@ fn default_format() -> MessageFormat {
 
 fn check(args: &CheckArgs) -> ExitCode {
     let options = Options {
-        mode: if args.strict {
-            Mode::Strict
-        } else {
-            Mode::Tolerant
+        mode: match args.rules {
+            Some(rules) => Mode::StrictAs(rules),
+            None if args.strict => Mode::Strict,
+            None => Mode::Tolerant,
         },
     };
     let format = args.message_format.unwrap_or_else(default_format);
@@ -278,7 +285,8 @@ fn check(args: &CheckArgs) -> ExitCode {
 }
 
 fn dump(args: &DumpArgs) -> ExitCode {
-    match qapi_parser::load(&args.schema, &Options::strict()) {
+    let options = args.rules.map_or_else(Options::strict, Options::strict_as);
+    match qapi_parser::load(&args.schema, &options) {
         Ok(schema) => {
             let text = qapi_parser::dump::dump(&schema);
             let mut out = std::io::stdout().lock();
@@ -308,7 +316,7 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
     report(&warnings[..WARNINGS_SHOWN], sources, format);
     let mut kinds: Vec<(String, usize)> = Vec::new();
     for w in warnings {
-        let kind = message_kind(&w.message);
+        let kind = w.kind();
         match kinds.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, n)) => *n += 1,
             None => kinds.push((kind, 1)),
@@ -322,26 +330,6 @@ fn report_warnings(warnings: &[Diagnostic], sources: &SourceMap, format: Message
     for (kind, n) in kinds {
         eprintln!("{n:6} × {kind}");
     }
-}
-
-/// A warning's message with the quoted names (`'x'`, no spaces inside) blanked out, so that warnings of one kind
-/// group together.
-fn message_kind(message: &str) -> String {
-    let mut rest = message.lines().next().unwrap_or_default();
-    let mut out = String::new();
-    while let Some(open) = rest.find('\'') {
-        out.push_str(&rest[..=open]);
-        rest = &rest[open + 1..];
-        match rest.find('\'') {
-            Some(close) if !rest[..close].contains(' ') => {
-                out.push_str("…'");
-                rest = &rest[close + 1..];
-            }
-            _ => {}
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Print diagnostics to stderr in the chosen format.

@@ -421,4 +421,31 @@ mod tests {
         );
         assert_eq!(names, ["FooBar", "FooBar2", "Other2", "Foo2", "Foo2_2"]);
     }
+
+    /// Names with `.`, which QEMU allowed before 2.5 (2.1.0's `BlkdebugEvent` has `l1_grow.alloc_table`), become
+    /// valid Rust names, distinct from the same words spelled with `_` or `-`.
+    #[test]
+    fn dotted_names_become_valid_distinct_names() {
+        let values = [
+            "l1_grow.alloc_table",
+            "l1_grow_alloc_table",
+            "l1-grow-alloc-table",
+        ];
+        let names = unique(values.map(upper_camel), &[OTHER], "");
+        assert_eq!(
+            names,
+            ["L1GrowAllocTable", "L1GrowAllocTable2", "L1GrowAllocTable3"]
+        );
+        let members = unique(values.map(snake), &[], "_");
+        assert_eq!(
+            members,
+            [
+                "l1_grow_alloc_table",
+                "l1_grow_alloc_table_2",
+                "l1_grow_alloc_table_3"
+            ]
+        );
+        assert_eq!(type_name("Foo.Bar"), "FooBar");
+        assert_eq!(upper_camel("l2.5"), "L2_5");
+    }
 }

@@ -17,34 +17,22 @@ mod support {
 use support::examples;
 use support::scratch::Scratch;
 
-use qapi_tests::{missing, shared_dir};
+use qapi_tests::{missing, release_schemas, shared_dir};
 
-/// (crate name, schema path) for every schema there.
+/// (crate name, schema path) for every schema there: `qemu-qmp-1-2-0`, `qemu-ga-2-1-0`, `qemu-sd-10-2-0`, ...
 fn schemas() -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let Ok(releases) = std::fs::read_dir(shared_dir().join("qemu")) else {
-        return out;
-    };
-    let mut releases: Vec<PathBuf> = releases.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    releases.sort();
-    for release in releases {
-        let version = release
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .replace('.', "-");
-        for (kind, path) in [
-            ("qmp", "qapi"),
-            ("ga", "qga"),
-            ("sd", "storage-daemon/qapi"),
-        ] {
-            let schema = release.join(path).join("qapi-schema.json");
-            if schema.exists() {
-                out.push((format!("qemu-{kind}-{version}"), schema));
-            }
-        }
-    }
-    out
+    release_schemas(&shared_dir())
+        .into_iter()
+        .map(|(label, path)| {
+            let (version, kind) = label.split_once(' ').expect("'VERSION KIND'");
+            let kind = match kind {
+                "qga" => "ga",
+                "storage-daemon" => "sd",
+                other => other,
+            };
+            (format!("qemu-{kind}-{}", version.replace('.', "-")), path)
+        })
+        .collect()
 }
 
 #[test]

@@ -1,22 +1,33 @@
-//! Load + check of QEMU 9.2.4's full QMP schema (42 modules, ~730 KB): the front end's whole pipeline.
-//! QEMU's own Python front end takes about 0.4 s for this here; run with `cargo bench -p qapi-parser`.
+//! Load + check of QEMU's full QMP schemas (9.2.4: 42 modules, ~730 KB; 10.2.0: 46 modules): the front end's whole
+//! pipeline. QEMU's own Python front end takes about 0.4 s for 9.2.4's here; run with `cargo bench -p qapi-parser`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use qapi_parser::parser::parse_file;
 use qapi_parser::schema::Model;
-use qapi_parser::{expr, load, Options, SourceMap};
+use qapi_parser::{expr, load, Options, Rules, SourceMap};
 use qapi_tests::shared_file;
 
 fn bench_load(c: &mut Criterion) {
-    for (name, rel) in [
-        ("qmp-9.2.4", "qemu/9.2.4/qapi/qapi-schema.json"),
-        ("qga-9.2.4", "qemu/9.2.4/qga/qapi-schema.json"),
+    // Each schema in strict mode under its own release's rules, and in tolerant mode.
+    for (name, rel, rules) in [
+        ("qmp-9.2.4", "qemu/9.2.4/qapi/qapi-schema.json", Rules::V9_2),
+        ("qga-9.2.4", "qemu/9.2.4/qga/qapi-schema.json", Rules::V9_2),
+        (
+            "qmp-10.2.0",
+            "qemu/10.2.0/qapi/qapi-schema.json",
+            Rules::V10_2,
+        ),
+        (
+            "qga-10.2.0",
+            "qemu/10.2.0/qga/qapi-schema.json",
+            Rules::V10_2,
+        ),
     ] {
         let Some(path) = shared_file(rel) else {
             continue;
         };
         for (mode, options) in [
-            ("strict", Options::strict()),
+            ("strict", Options::strict_as(rules)),
             ("tolerant", Options::default()),
         ] {
             c.bench_function(&format!("load {name} {mode}"), |b| {

@@ -100,6 +100,26 @@ impl Diagnostic {
     }
 
     /// The plain, QEMU-compatible rendering.
+    /// The kind of message: its first line with the quoted names (`'x'`, no spaces inside) blanked out, so that
+    /// diagnostics of one kind group together (`'…' is already defined`).
+    pub fn kind(&self) -> String {
+        let mut rest = self.message.lines().next().unwrap_or_default();
+        let mut out = String::new();
+        while let Some(open) = rest.find('\'') {
+            out.push_str(&rest[..=open]);
+            rest = &rest[open + 1..];
+            match rest.find('\'') {
+                Some(close) if !rest[..close].contains(' ') => {
+                    out.push_str("…'");
+                    rest = &rest[close + 1..];
+                }
+                _ => {}
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
     pub fn display<'a>(&'a self, sources: &'a SourceMap) -> impl fmt::Display + 'a {
         Plain {
             diag: self,

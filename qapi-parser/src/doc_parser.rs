@@ -10,8 +10,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::doc::{ArgSection, Doc, Section};
+use crate::doc_style::{LiteralBlocks, StyleFault};
 use crate::source::{FileId, SourceFile, Span};
-use crate::{Mode, Options};
+use crate::{Options, Rules};
 
 const MUST_END: &str = "documentation comment must end with '##'";
 
@@ -26,8 +27,12 @@ pub fn parse_doc_block(
     options: &Options,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(Doc, usize), Diagnostic> {
-    let rules = Rules {
-        tolerant: options.mode == Mode::Tolerant,
+    let rules = Strictness {
+        tolerant: options.is_tolerant(),
+        headings_9_2: !options.is_tolerant() && options.rules() == Rules::V9_2,
+        line_style: options
+            .strict_since(Rules::V10_2)
+            .then(LiteralBlocks::default),
         warnings,
     };
     let mut parser = DocParser {
@@ -44,12 +49,16 @@ pub fn parse_doc_block(
 }
 
 /// Where markup errors go: returned in strict mode, kept as warnings in tolerant mode.
-struct Rules<'w> {
+struct Strictness<'w> {
     tolerant: bool,
+    /// QEMU 9.2's `=` headings: only on a free-form block's first line, never in a definition's doc.
+    headings_9_2: bool,
+    /// QEMU 10.2's line style, with the literal blocks seen so far in this doc block.
+    line_style: Option<LiteralBlocks>,
     warnings: &'w mut Vec<Diagnostic>,
 }
 
-impl Rules<'_> {
+impl Strictness<'_> {
     /// Fail in strict mode; in tolerant mode record a warning and let the caller recover.
     fn reject(&mut self, diag: Diagnostic) -> Result<(), Diagnostic> {
         if self.tolerant {
@@ -211,7 +220,7 @@ impl<'a> Lines<'a> {
     }
 
     /// The opening comment, which must be exactly `##`.
-    fn open(&mut self, rules: &mut Rules) -> Result<(), Diagnostic> {
+    fn open(&mut self, rules: &mut Strictness) -> Result<(), Diagnostic> {
         match self.next_token() {
             Token::Comment(val) if val == "##" || (rules.tolerant && val == "##\r") => Ok(()),
             Token::Comment(_) => {
@@ -223,7 +232,7 @@ impl<'a> Lines<'a> {
 
     /// The next line's text (`# ` and trailing blanks removed; empty for a bare `#`), or `None` at the closing
     /// `##`.
-    fn advance(&mut self, rules: &mut Rules) -> Result<Option<&'a str>, Diagnostic> {
+    fn advance(&mut self, rules: &mut Strictness) -> Result<Option<&'a str>, Diagnostic> {
         if self.done {
             return Ok(None);
         }
@@ -255,10 +264,34 @@ impl<'a> Lines<'a> {
             return Ok(Some(""));
         }
         match rest.strip_prefix(' ') {
-            Some(text) => Ok(Some(rstrip(text))),
+            Some(text) => {
+                let line = rstrip(text);
+                if let Some(blocks) = &mut rules.line_style {
+                    self.check_style(blocks, line)?;
+                }
+                Ok(Some(line))
+            }
             None => {
                 rules.reject(self.error("missing space after #"))?;
                 Ok(Some(rstrip(rest)))
+            }
+        }
+    }
+
+    /// QEMU 10.2's style rules on the current line, whose text (after `# `) is `line`.
+    fn check_style(&self, blocks: &mut LiteralBlocks, line: &str) -> Result<(), Diagnostic> {
+        match blocks.check(line) {
+            Ok(()) => Ok(()),
+            Err(fault) => {
+                let span = match fault {
+                    StyleFault::TooLong => self.span(),
+                    // Just past the sentence's end, as QEMU points.
+                    StyleFault::OneSpace(at) => {
+                        let pos = self.tok + 2 + at + 1;
+                        Span::new(self.file, pos, pos + 1)
+                    }
+                };
+                Err(Diagnostic::parse(span, fault.message()))
             }
         }
     }
@@ -410,7 +443,7 @@ impl<'a> Parts<'a> {
         &mut self,
         span: Span,
         tag: &'a str,
-        rules: &mut Rules,
+        rules: &mut Strictness,
     ) -> Result<(), Diagnostic> {
         let kind = Kind::Tagged(tag);
         if matches!(tag, "Returns" | "Errors" | "Since") && self.has(kind) {
@@ -429,7 +462,7 @@ impl<'a> Parts<'a> {
         span: Span,
         name: &'a str,
         feature: bool,
-        rules: &mut Rules,
+        rules: &mut Strictness,
     ) -> Result<bool, Diagnostic> {
         if name.is_empty() {
             rules.reject(Diagnostic::semantic(span, "invalid parameter name"))?;
@@ -451,7 +484,7 @@ impl<'a> Parts<'a> {
     }
 
     /// QEMU's `QAPIDoc.end()`: trim each part, require text in all but untagged ones; then split into a [`Doc`].
-    fn finish(self, span: Span, rules: &mut Rules) -> Result<Doc, Diagnostic> {
+    fn finish(self, span: Span, rules: &mut Strictness) -> Result<Doc, Diagnostic> {
         let count = |f: fn(&Kind) -> bool| self.parts.iter().filter(|p| f(&p.kind)).count();
         let mut doc = Doc {
             span,
@@ -545,7 +578,7 @@ fn add_description(list: &mut Vec<ArgSection>, name: &str, span: Span, text: Str
 /// QEMU's `get_doc` and its helpers.
 struct DocParser<'a, 'w> {
     lines: Lines<'a>,
-    rules: Rules<'w>,
+    rules: Strictness<'w>,
     doc: Parts<'a>,
 }
 
@@ -571,6 +604,19 @@ impl<'a> DocParser<'a, '_> {
         }
     }
 
+    /// A line QEMU 9.2 reads as a heading. Strict 9.2: any line starting with `=`. Tolerant: `=`s, a space and
+    /// text, as 9.2 wrote headings (a line of `=`s alone is an rST underline, 10.2's heading markup).
+    fn is_9_2_heading(&self, text: &str) -> bool {
+        if self.rules.headings_9_2 {
+            return text.starts_with('=');
+        }
+        let rest = text.trim_start_matches('=');
+        self.rules.tolerant
+            && rest.len() < text.len()
+            && rest.starts_with(' ')
+            && !rest.trim().is_empty()
+    }
+
     fn free_form_doc(&mut self, mut line: Line<'a>) -> Result<(), Diagnostic> {
         self.doc.ensure_untagged(self.lines.span());
         let mut first = true;
@@ -578,7 +624,7 @@ impl<'a> DocParser<'a, '_> {
             if let Some((name, _)) = at_name_colon(text) {
                 self.reject_here(format!("'@{name}:' not allowed in free-form documentation"))?;
             }
-            if text.starts_with('=') && !first {
+            if !first && self.is_9_2_heading(text) {
                 self.reject_here("'=' heading must come first in a comment block")?;
             }
             self.doc.append(text);
@@ -633,7 +679,7 @@ impl<'a> DocParser<'a, '_> {
                 line = self.tagged_section(tag, rest)?;
                 no_more_args = true;
             } else {
-                if text.starts_with('=') {
+                if self.is_9_2_heading(text) {
                     self.reject_here("unexpected '=' markup in definition documentation")?;
                 }
                 line = self.paragraph(text)?;

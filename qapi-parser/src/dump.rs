@@ -9,6 +9,7 @@ use crate::schema::{
     AlternateType, ArrayType, Command, Entity, EnumType, Event, Feature, Model, Module, ObjectType,
     Schema, Variants, Visitor,
 };
+use crate::Rules;
 
 pub fn dump(schema: &Schema) -> String {
     dump_model(schema.model())
@@ -22,7 +23,7 @@ pub fn dump_model(model: &Model) -> String {
     model.visit(&mut printer);
     let mut out = printer.out;
     for doc in model.docs() {
-        print_doc(&mut out, doc);
+        print_doc(&mut out, doc, model.rules());
     }
     out
 }
@@ -186,7 +187,7 @@ pub fn cond_repr(cond: &Cond, top: bool) -> String {
     }
 }
 
-fn print_doc(out: &mut String, doc: &Doc) {
+fn print_doc(out: &mut String, doc: &Doc, rules: Rules) {
     match &doc.symbol {
         Some(symbol) => line!(out, "doc symbol={symbol}"),
         None => line!(out, "doc freeform"),
@@ -202,8 +203,26 @@ fn print_doc(out: &mut String, doc: &Doc) {
         line!(
             out,
             "    section={}\n{}",
-            section.tag.as_deref().unwrap_or("None"),
+            section_kind(section.tag.as_deref(), rules),
             section.text
         );
+    }
+}
+
+/// How QEMU's test prints a section's kind: 9.2 prints the tag as written (`None` when untagged); 10.2 prints the
+/// kind's name in title case (`Plain`, `Returns`, `Todo`).
+fn section_kind(tag: Option<&str>, rules: Rules) -> String {
+    match (tag, rules) {
+        (None, Rules::V9_2) => "None".to_owned(),
+        (Some(tag), Rules::V9_2) => tag.to_owned(),
+        (None, _) => "Plain".to_owned(),
+        (Some(tag), _) => {
+            let lower = tag.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        }
     }
 }

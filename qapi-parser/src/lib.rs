@@ -33,6 +33,7 @@ pub mod definition;
 pub mod diagnostic;
 pub mod doc;
 pub mod doc_parser;
+mod doc_style;
 pub mod dump;
 pub mod expr;
 pub mod grammar;
@@ -45,18 +46,82 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use schema::Schema;
+
 pub use source::{FileId, SourceFile, SourceMap, Span};
 
 /// Which rules apply.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mode {
-    /// QEMU 9.2.4's rules, exactly: what `qapi-gen dump` and QEMU's test suite use.
+    /// The newest QEMU release's rules ([`Rules::NEWEST`]), exactly: what `qapi-gen dump` and QEMU's test suite
+    /// use.
     Strict,
-    /// Any QEMU release's schema, or a downstream fork's, loads: older spellings (simple unions, `'type'` for
-    /// struct, C-expression conditions, old pragma names) are understood, and rules that concern only doc-comment
-    /// markup become warnings. Real semantic errors stay errors.
+    /// An older QEMU release's rules, exactly: for a fork pinned to that release (`qapi-gen check --rules 9.2`).
+    StrictAs(Rules),
+    /// Any QEMU release's schema since 1.0, or a downstream fork's, loads: older spellings (simple unions, `'type'`
+    /// for struct, C-expression conditions, old pragma names, members without commas) are understood, and rules
+    /// that concern only doc-comment markup become warnings. Real semantic errors stay errors.
     #[default]
     Tolerant,
+}
+
+/// A QEMU release whose schema-language rules strict mode applies: the releases whose test suite this crate
+/// passes. Rules changed between them in doc comments only (and a limit on feature names); see each variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rules {
+    /// QEMU 9.2: `=` headings in free-form doc comments (first line of a block only), and `section=None` /
+    /// `TODO` in the suite's dump.
+    V9_2,
+    /// QEMU 10.2: headings are plain rST, doc lines are at most 70 characters with two spaces between sentences
+    /// (outside literal blocks), at most 64 feature names in a schema.
+    V10_2,
+}
+
+impl Rules {
+    pub const NEWEST: Rules = Rules::V10_2;
+    /// Every rule set, oldest first, with the release it is named for.
+    pub const ALL: [(Rules, &'static str); 2] = [(Rules::V9_2, "9.2"), (Rules::V10_2, "10.2")];
+
+    /// The release's `MAJOR.MINOR` (`"9.2"`).
+    pub fn release(self) -> &'static str {
+        Rules::ALL
+            .iter()
+            .find(|(r, _)| *r == self)
+            .map_or("?", |(_, name)| name)
+    }
+}
+
+impl std::str::FromStr for Rules {
+    type Err = String;
+
+    /// `9.2`, `9.2.4`, `10.2`, `10.2.0`: a release whose rules are known.
+    fn from_str(text: &str) -> Result<Rules, String> {
+        let mut parts = text.trim().splitn(3, '.');
+        let major_minor = match (parts.next(), parts.next(), parts.next()) {
+            (Some(major), Some(minor), patch)
+                if patch.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                format!("{major}.{minor}")
+            }
+            _ => String::new(),
+        };
+        Rules::ALL
+            .iter()
+            .find(|(_, name)| *name == major_minor)
+            .map(|(rules, _)| *rules)
+            .ok_or_else(|| {
+                let known: Vec<_> = Rules::ALL.iter().map(|(_, name)| *name).collect();
+                format!(
+                    "no rules for QEMU release '{text}': known releases are {}",
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Rules {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.release())
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -65,8 +130,33 @@ pub struct Options {
 }
 
 impl Options {
+    /// The newest release's rules, exactly.
     pub fn strict() -> Options {
         Options { mode: Mode::Strict }
+    }
+
+    /// `rules`, exactly.
+    pub fn strict_as(rules: Rules) -> Options {
+        Options {
+            mode: Mode::StrictAs(rules),
+        }
+    }
+
+    pub fn is_tolerant(&self) -> bool {
+        self.mode == Mode::Tolerant
+    }
+
+    /// The release whose rules apply: tolerant mode reads with the newest release's, relaxed.
+    pub fn rules(&self) -> Rules {
+        match self.mode {
+            Mode::StrictAs(rules) => rules,
+            Mode::Strict | Mode::Tolerant => Rules::NEWEST,
+        }
+    }
+
+    /// Whether the rules are at least `release`'s and apply exactly (strict mode).
+    pub(crate) fn strict_since(&self, release: Rules) -> bool {
+        !self.is_tolerant() && self.rules() >= release
     }
 }
 

@@ -9,6 +9,7 @@
 //! then does everything that depends on order. That split lets included files be scanned on other threads
 //! (`prefetch`) while the walk proceeds, with exactly the sequential result.
 
+mod commas;
 mod include;
 mod lexer;
 mod pragma;
@@ -203,6 +204,7 @@ impl<'a> Loader<'a> {
                     return Err(error);
                 }
                 Item::Error(error) => return Err(error),
+                Item::Warning(warning) => self.warnings.push(warning),
                 Item::Expr { object, span } => {
                     self.expression(id, object, span, cur_doc)?;
                     cur_doc = None;

@@ -3,7 +3,7 @@
 
 use qapi_parser::doc::Doc;
 use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{Diagnostic, FileId, Options, Severity, SourceFile, SourceMap};
+use qapi_parser::{Diagnostic, FileId, Options, Rules, Severity, SourceFile, SourceMap};
 
 struct Run {
     map: SourceMap,
@@ -33,7 +33,7 @@ fn run(text: &str, options: &Options) -> Run {
 
 /// The strict-mode error, rendered as QEMU prints it.
 fn strict_error(text: &str) -> String {
-    let run = run(text, &Options::strict());
+    let run = run(text, &Options::strict_as(Rules::V9_2));
     match run.result {
         Ok((doc, _)) => panic!("expected an error, got {doc:?}"),
         Err(diag) => diag.display(&run.map).to_string(),
@@ -56,7 +56,7 @@ fn tolerant(text: &str) -> (Doc, Vec<String>) {
 }
 
 fn strict_ok(text: &str) -> (Doc, usize) {
-    let run = run(text, &Options::strict());
+    let run = run(text, &Options::strict_as(Rules::V9_2));
     assert!(run.warnings.is_empty());
     match run.result {
         Ok(ok) => ok,

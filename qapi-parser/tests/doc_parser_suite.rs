@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use qapi_parser::doc::Doc;
 use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{Diagnostic, FileId, Options, SourceFile, SourceMap};
+use qapi_parser::{Diagnostic, FileId, Options, Rules, SourceFile, SourceMap};
 
 /// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {
@@ -71,7 +71,7 @@ fn doc_block_errors_match_qemus_err_files() {
     for case in DOC_BLOCK_CASES {
         let expected = std::fs::read_to_string(dir.join(format!("{case}.err")))
             .expect(".err file is readable");
-        let (map, result, _) = read_case(&dir, case, &Options::strict());
+        let (map, result, _) = read_case(&dir, case, &Options::strict_as(Rules::V9_2));
         let got = match result {
             Ok(_) => panic!("{case}: no error, expected {expected}"),
             Err(diag) => format!("{}\n", diag.display(&map)),
@@ -145,7 +145,7 @@ fn expected_docs(out: &str) -> String {
 #[test]
 fn doc_good_prints_as_qemu_prints_it() {
     let Some(dir) = suite_dir() else { return };
-    for options in [Options::strict(), Options::default()] {
+    for options in [Options::strict_as(Rules::V9_2), Options::default()] {
         let (map, result, warnings) = read_case(&dir, "doc-good", &options);
         let docs = result.unwrap_or_else(|diag| panic!("doc-good: {}", diag.display(&map)));
         assert!(
@@ -164,7 +164,7 @@ fn doc_good_prints_as_qemu_prints_it() {
 #[test]
 fn spans_point_at_the_right_lines() {
     let Some(dir) = suite_dir() else { return };
-    let (map, result, _) = read_case(&dir, "doc-good", &Options::strict());
+    let (map, result, _) = read_case(&dir, "doc-good", &Options::strict_as(Rules::V9_2));
     let docs = result.unwrap_or_else(|diag| panic!("doc-good: {}", diag.display(&map)));
     let file = map.get(FileId(0));
     let line = |span: qapi_parser::Span| file.line(span.start);

@@ -2,7 +2,7 @@
 
 use qapi_parser::doc::Doc;
 use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{FileId, Options, SourceFile, SourceMap};
+use qapi_parser::{FileId, Options, Rules, SourceFile, SourceMap};
 
 /// Read the block at the start of `text` in tolerant mode: the doc and its warnings' messages.
 fn tolerant(text: &str) -> (Doc, Vec<String>) {
@@ -35,7 +35,14 @@ fn strict_fails(text: &str) -> bool {
         None,
     ));
     let file = map.get(FileId(0)).clone();
-    parse_doc_block(&file, FileId(0), 0, &Options::strict(), &mut Vec::new()).is_err()
+    parse_doc_block(
+        &file,
+        FileId(0),
+        0,
+        &Options::strict_as(Rules::V9_2),
+        &mut Vec::new(),
+    )
+    .is_err()
 }
 
 #[test]
@@ -150,7 +157,14 @@ fn strict_valid_docs_read_the_same_in_both_modes() {
         None,
     ));
     let file = map.get(FileId(0)).clone();
-    let strict = parse_doc_block(&file, FileId(0), 0, &Options::strict(), &mut Vec::new()).ok();
+    let strict = parse_doc_block(
+        &file,
+        FileId(0),
+        0,
+        &Options::strict_as(Rules::V9_2),
+        &mut Vec::new(),
+    )
+    .ok();
     let (doc, warnings) = tolerant(text);
     assert!(warnings.is_empty());
     assert_eq!(strict, Some((doc.clone(), text.len() - 1)));

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use qapi_parser::ast::{Expression, ParsedSchema};
 use qapi_parser::parser::{parse_file, parse_str, MAX_NESTING};
-use qapi_parser::{Diagnostic, Options, SourceMap};
+use qapi_parser::{Diagnostic, Options, Rules, SourceMap};
 
 /// A fresh directory holding `files` (name, text); removed when dropped.
 struct Tree(PathBuf);
@@ -113,7 +113,7 @@ fn parse_text(name: &str, text: &str, options: &Options) -> Parsed {
 }
 
 fn strict() -> Options {
-    Options::strict()
+    Options::strict_as(Rules::V9_2)
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use qapi_parser::ast::Expression;
 use qapi_parser::parser::parse_file;
-use qapi_parser::{dump, load, Options, SourceMap};
+use qapi_parser::{dump, load, Options, Rules, SourceMap};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {
@@ -32,7 +32,7 @@ fn qmp_schema_loads_the_same_every_time() {
         return;
     };
     let path = shared.join("qemu/9.2.4/qapi/qapi-schema.json");
-    for options in [Options::default(), Options::strict()] {
+    for options in [Options::default(), Options::strict_as(Rules::V9_2)] {
         let first = snapshot(&path, &options);
         assert!(first.contains("module block-core.json"));
         for _ in 1..50 {
@@ -109,7 +109,7 @@ fn an_error_in_a_file_read_early_is_reported_with_its_chain() {
     );
     let main = dir.0.join("main.json");
     for _ in 0..20 {
-        let err = load(&main, &Options::strict()).expect_err("d.json is broken");
+        let err = load(&main, &Options::strict_as(Rules::V9_2)).expect_err("d.json is broken");
         let name = |file: &str| dir.0.join(file).display().to_string();
         let expected = format!(
             "In file included from {}:1:\nIn file included from {}:1:\n{}:2:10: expected ':'",
@@ -138,7 +138,7 @@ fn a_missing_file_is_reported_where_the_walk_meets_it() {
         ],
     );
     let main = dir.0.join("main.json");
-    let err = load(&main, &Options::strict()).expect_err("gone.json is missing");
+    let err = load(&main, &Options::strict_as(Rules::V9_2)).expect_err("gone.json is missing");
     let expected = format!(
         "{}:2: can't read include file '{}': No such file or directory",
         main.display(),

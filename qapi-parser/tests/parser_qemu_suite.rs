@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use qapi_parser::parser::parse_file;
-use qapi_parser::{Options, SourceMap};
+use qapi_parser::{Options, Rules, SourceMap};
 
 /// Cases rejected by parser.py while reading (QEMU's `QAPISchemaParser`), not by a later check.
 const PARSER_ERRORS: &[&str] = &[
@@ -88,7 +88,12 @@ fn parse_case(dir: &Path, case: &str) -> Option<String> {
     let mut sources = SourceMap::new();
     let mut warnings = Vec::new();
     let path = dir.join(format!("{case}.json"));
-    let result = parse_file(&path, &mut sources, &Options::strict(), &mut warnings);
+    let result = parse_file(
+        &path,
+        &mut sources,
+        &Options::strict_as(Rules::V9_2),
+        &mut warnings,
+    );
     let prefix = format!("{}/", dir.display());
     result
         .err()
@@ -110,7 +115,7 @@ fn doc_parser_is_real() -> bool {
         "probe.json",
         text,
         &mut sources,
-        &Options::strict(),
+        &Options::strict_as(Rules::V9_2),
         &mut Vec::new(),
     )
     .is_err()

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use qapi_parser::dump::dump;
-use qapi_parser::{load, Options};
+use qapi_parser::{load, Options, Rules};
 
 /// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {
@@ -14,7 +14,7 @@ fn suite_dir() -> Option<PathBuf> {
 
 /// `(.out, .err)` as QEMU's harness produces them: the error text gets the suite directory stripped.
 fn run(suite: &Path, case: &str) -> (String, String) {
-    match load(suite.join(case), &Options::strict()) {
+    match load(suite.join(case), &Options::strict_as(Rules::V9_2)) {
         Ok(schema) => (dump(&schema), String::new()),
         Err(err) => (
             String::new(),

@@ -23,15 +23,17 @@ pub(super) fn check_type_name(ctx: &Ctx, value: &mut Value, source: Source) -> C
 
 /// `'Name'` or `['Name']`.
 pub(super) fn check_type_name_or_array(
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     value: &mut Value,
     source: Source,
 ) -> Check<TypeRef> {
     let span = value.span;
     match &mut value.kind {
-        ValueKind::Str(_) => Ok(TypeRef::Named(take_name(value))),
+        ValueKind::Str(_) => Ok(TypeRef::Named(old_any(ctx, take_name(value)))),
         ValueKind::Array(items) => match items.as_mut_slice() {
-            [element] if element.as_str().is_some() => Ok(TypeRef::Array(take_name(element))),
+            [element] if element.as_str().is_some() => {
+                Ok(TypeRef::Array(old_any(ctx, take_name(element))))
+            }
             _ => Err(ctx.error(
                 span,
                 format!("{source}: array type must contain single type name"),
@@ -39,6 +41,21 @@ pub(super) fn check_type_name_or_array(
         },
         _ => Err(ctx.error(span, format!("{source} should be a type name or array"))),
     }
+}
+
+/// Tolerant mode: `'visitor'`, `'dict'` and `'**'`, which QEMU's schemas before 2.5 used for a value of any type
+/// (in commands with `'gen': 'no'`, whose code was written by hand), become `'any'`, with a warning.
+fn old_any(ctx: &mut Ctx, mut name: Name) -> Name {
+    if ctx.tolerant() && matches!(name.name.as_str(), "visitor" | "dict" | "**") {
+        let message = format!(
+            "type '{}' is QEMU's name before 2.5 for 'any'; read as 'any'",
+            name.name
+        );
+        let warning = ctx.error(name.span, message).as_warning();
+        ctx.warnings.push(warning);
+        name.name = "any".to_owned();
+    }
+    name
 }
 
 /// Members given inline. `parent` is the type whose member names the `member-name-exceptions` pragma may
@@ -237,7 +254,12 @@ pub(super) fn check_branches(
     Ok(branches)
 }
 
-fn branch_type(ctx: &Ctx, ty: &mut Value, source: Source, rules: BranchRules) -> Check<TypeRef> {
+fn branch_type(
+    ctx: &mut Ctx,
+    ty: &mut Value,
+    source: Source,
+    rules: BranchRules,
+) -> Check<TypeRef> {
     if rules.allow_array {
         check_type_name_or_array(ctx, ty, source)
     } else {

@@ -67,14 +67,23 @@ pub(super) fn c_name_is(name: &str, c: &str) -> bool {
 }
 
 /// A valid name, not in the reserved `q_` namespace. Returns the stem.
+///
+/// Tolerant mode also takes a name with `.` that is otherwise valid, with a warning: QEMU allowed `.` in names
+/// before 2.5 (2.1.0's `BlkdebugEvent` has `l1_grow.alloc_table`).
 pub(super) fn check_name_str<'n>(
-    ctx: &Ctx,
+    ctx: &mut Ctx,
     name: &'n str,
     at: Span,
     source: Source,
 ) -> Check<&'n str> {
     match stem(name) {
         Some(stem) if !c_name_starts_with(name, "q_") => Ok(stem),
+        None if ctx.tolerant() && name.contains('.') && stem(&name.replace('.', "-")).is_some() => {
+            let message = format!("{source} uses '.', which QEMU allowed in names before 2.5");
+            let warning = ctx.error(at, message).as_warning();
+            ctx.warnings.push(warning);
+            Ok(name)
+        }
         _ => Err(ctx.error(at, format!("{source} has an invalid name"))),
     }
 }

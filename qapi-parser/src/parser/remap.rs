@@ -25,7 +25,7 @@ pub(super) fn remap(items: &mut [Item], to: FileId) {
                 span.file = to;
                 remap_object(object, to);
             }
-            Item::Error(error) => remap_diagnostic(error, to),
+            Item::Error(error) | Item::Warning(error) => remap_diagnostic(error, to),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::doc_parser::parse_doc_block;
 use crate::source::{FileId, SourceFile, Span};
 use crate::Options;
 
-use super::{lexer, tree, value};
+use super::{commas, lexer, tree, value};
 
 /// A top-level item of a file, in source order.
 pub(super) enum Item {
@@ -26,6 +26,8 @@ pub(super) enum Item {
     Expr { object: Object, span: Span },
     /// A syntax error outside doc blocks; the file's last item.
     Error(Diagnostic),
+    /// A warning about the next expression's syntax (tolerant mode: an older release's form).
+    Warning(Diagnostic),
 }
 
 /// The items of one file, read as they are asked for: the walk of a file read on its own thread takes them
@@ -38,6 +40,8 @@ pub(super) struct Scanner<'f> {
     pos: usize,
     /// Set after the file's end or its first error.
     done: bool,
+    /// Items found with the last one, to be taken before the next is read (last first).
+    pending: Vec<Item>,
 }
 
 impl<'f> Scanner<'f> {
@@ -50,6 +54,7 @@ impl<'f> Scanner<'f> {
             builder: tree::Builder::default(),
             pos: 0,
             done: false,
+            pending: Vec::new(),
         }
     }
 
@@ -72,6 +77,9 @@ impl Iterator for Scanner<'_> {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        if let Some(item) = self.pending.pop() {
+            return Some(item);
+        }
         if self.done {
             return None;
         }
@@ -85,10 +93,13 @@ impl Iterator for Scanner<'_> {
             return Some(self.doc());
         }
         Some(
-            match expression(&mut self.builder, text, self.pos, self.id) {
-                Ok((object, span, end)) => {
+            match expression(&mut self.builder, text, self.pos, self.id, self.options) {
+                Ok((object, span, end, warnings)) => {
                     self.pos = end;
-                    Item::Expr { object, span }
+                    self.pending.push(Item::Expr { object, span });
+                    self.pending
+                        .extend(warnings.into_iter().rev().map(Item::Warning));
+                    self.pending.pop()?
                 }
                 Err(error) => {
                     self.done = true;
@@ -99,14 +110,21 @@ impl Iterator for Scanner<'_> {
     }
 }
 
-/// One top-level value, which must be an object.
+/// One top-level value, which must be an object, with the warnings its syntax gave (tolerant mode).
 fn expression(
     builder: &mut tree::Builder,
     text: &str,
     pos: usize,
     id: FileId,
-) -> Result<(Object, Span, usize), Diagnostic> {
-    let (value, end) = value::parse_value(builder, text, pos, id)?;
+    options: &Options,
+) -> Result<(Object, Span, usize, Vec<Diagnostic>), Diagnostic> {
+    let (value, end, warnings) = match value::parse_value(builder, text, pos, id) {
+        Ok((value, end)) => (value, end, Vec::new()),
+        Err(error) if options.is_tolerant() => {
+            commas::parse_with_commas_supplied(builder, text, pos, id, &error).ok_or(error)?
+        }
+        Err(error) => return Err(error),
+    };
     // QEMU has already lexed the next token when it looks at the expression.
     let next = lexer::skip_trivia(text, end);
     if next < text.len() {
@@ -120,7 +138,7 @@ fn expression(
             "top-level expression must be an object",
         ));
     };
-    Ok((object, span, end))
+    Ok((object, span, end, warnings))
 }
 
 /// The paths of the well-formed `include` directives among `items`, as written: what a prefetch may read.

@@ -65,6 +65,9 @@ pub(crate) struct Checker<'a> {
     pub docs: &'a mut DocLinks,
     pub warnings: &'a mut Vec<Diagnostic>,
     pub returns_exceptions: &'a [String],
+    /// Tolerant mode, for a schema without a list of commands allowed to return a non-object: such a return is
+    /// a warning, as QEMU before 2.11 kept that list in its generator (2.4 to 2.10) or had none (up to 2.3).
+    pub lenient_returns: bool,
     nesting: usize,
 }
 
@@ -226,6 +229,7 @@ impl<'a> Checker<'a> {
             docs,
             warnings,
             returns_exceptions,
+            lenient_returns: false,
             nesting: 0,
         }
     }
@@ -448,7 +452,15 @@ impl<'a> Checker<'a> {
                             "command's 'returns' cannot take {}",
                             self.raw(ty).describe()
                         );
-                        return Err(with_label(info.error(msg), ret.span));
+                        let diag = with_label(info.error(msg), ret.span);
+                        if !self.lenient_returns {
+                            return Err(diag);
+                        }
+                        let note = " (the schema has no pragma 'command-returns-exceptions' or \
+                                    'returns-whitelist': QEMU before 2.11 listed such commands in its generator)";
+                        let mut warning = diag.as_warning();
+                        warning.message.push_str(note);
+                        self.warnings.push(warning);
                     }
                 }
                 Some(TypeId(ty as u32))

@@ -24,6 +24,10 @@ pub(crate) struct Definitions {
     pub entity_files: Vec<Option<ModuleId>>,
     /// Feature names in first-use order, the special ones first.
     pub feature_names: Vec<String>,
+    /// Where each feature name was first used: the definition's info (none for the special ones).
+    feature_infos: Vec<Option<InfoId>>,
+    /// The definition being defined.
+    current_info: Option<InfoId>,
     feature_seen: FastSet<String>,
     file_modules: FastMap<u32, ModuleId>,
 }
@@ -147,6 +151,7 @@ impl Definitions {
             defn: d.name.name.clone(),
         });
         self.module_of_file(d.span.file.0, sources);
+        self.current_info = Some(info);
         let features = self.make_features(d.features);
         let name = d.name.name;
         let cond = d.cond;
@@ -473,6 +478,23 @@ impl Definitions {
         if !self.feature_seen.contains(name) {
             self.feature_seen.insert(name.to_owned());
             self.feature_names.push(name.to_owned());
+            self.feature_infos.push(self.current_info);
+        }
+    }
+
+    /// QEMU 10.2's limit: 64 feature names in a schema, the special ones included (its C enum of features is a
+    /// 64-bit mask). The error is at the definition that used the first name too many.
+    pub fn check_feature_count(&self) -> Result<(), Diagnostic> {
+        const MAX_FEATURES: usize = 64;
+        match self.feature_infos.get(MAX_FEATURES) {
+            Some(&info) => {
+                let message = "Maximum of 64 schema features is permitted";
+                Err(match info {
+                    Some(info) => self.infos[info as usize].error(message),
+                    None => Diagnostic::bare(message),
+                })
+            }
+            None => Ok(()),
         }
     }
 

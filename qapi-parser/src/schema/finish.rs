@@ -109,6 +109,7 @@ pub(crate) fn finish(
         pragmas,
         feature_names,
         q_empty,
+        rules: crate::Rules::NEWEST,
     })
 }
 

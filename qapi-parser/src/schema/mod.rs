@@ -24,7 +24,7 @@ use crate::definition::Item;
 use crate::diagnostic::Diagnostic;
 use crate::doc::Doc;
 use crate::source::SourceMap;
-use crate::{Mode, Options};
+use crate::{Options, Rules};
 
 pub use entity::{
     AlternateType, ArrayType, Branch, BuiltinType, Command, DocId, Entity, EntityId, EntityKind,
@@ -47,6 +47,7 @@ pub struct Model {
     pragmas: Pragmas,
     feature_names: Vec<String>,
     q_empty: TypeId,
+    rules: Rules,
 }
 
 impl Model {
@@ -61,7 +62,7 @@ impl Model {
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<Model, Diagnostic> {
         let defs = define::define_all(items, sources)?;
-        let tolerant = options.mode == Mode::Tolerant;
+        let tolerant = options.is_tolerant();
         let mut links = DocLinks::new(docs, &pragmas.documentation_exceptions, tolerant);
         let mut checker = Checker::new(
             &defs,
@@ -69,10 +70,21 @@ impl Model {
             warnings,
             &pragmas.command_returns_exceptions,
         );
+        checker.lenient_returns = tolerant && pragmas.command_returns_exceptions.is_empty();
         checker.run()?;
         let finals = std::mem::take(&mut checker.finals);
         links.check(warnings)?;
-        finish::finish(defs, finals, links.docs, pragmas)
+        if options.strict_since(Rules::V10_2) {
+            defs.check_feature_count()?;
+        }
+        let mut model = finish::finish(defs, finals, links.docs, pragmas)?;
+        model.rules = options.rules();
+        Ok(model)
+    }
+
+    /// The QEMU release whose rules the schema was read by (the newest in tolerant mode).
+    pub fn rules(&self) -> Rules {
+        self.rules
     }
 
     /// Every entity in definition order: built-ins (each followed by its array), `q_empty`, `QType`, then each

@@ -10,7 +10,7 @@ pub use qapi_parser::definition::{
 pub use qapi_parser::doc::{ArgSection, Doc, Section};
 pub use qapi_parser::dump::dump_model;
 pub use qapi_parser::schema::{EntityKind, JsonType, Model, Visitor};
-pub use qapi_parser::{Diagnostic, FileId, Mode, Options, SourceFile, SourceMap, Span};
+pub use qapi_parser::{Diagnostic, FileId, Mode, Options, Rules, SourceFile, SourceMap, Span};
 
 /// Builds definitions the way the expression checker hands them over. Definition `n` of a test starts on the
 /// line given; spans only need the right line.
@@ -233,7 +233,7 @@ impl Schema {
     }
 
     pub fn build(&self) -> Model {
-        match self.build_in(Mode::Strict).0 {
+        match self.build_in(Mode::StrictAs(Rules::V9_2)).0 {
             Ok(model) => model,
             Err(e) => panic!("unexpected error: {}", e.display(&self.sources)),
         }
@@ -241,7 +241,7 @@ impl Schema {
 
     /// The error, as QEMU prints it.
     pub fn error(&self) -> String {
-        match self.build_in(Mode::Strict).0 {
+        match self.build_in(Mode::StrictAs(Rules::V9_2)).0 {
             Ok(_) => panic!("accepted"),
             Err(e) => e.display(&self.sources).to_string(),
         }
