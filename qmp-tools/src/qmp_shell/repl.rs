@@ -15,9 +15,9 @@ use rustyline::validate::Validator;
 use rustyline::{CompletionType, Config, Editor, ExternalPrinter, Helper};
 use tokio::runtime::Runtime;
 
-use crate::completion::{complete, Context, Vocabulary};
-use crate::events::{EventSink, Stdout};
-use crate::shell::{Shell, StdConsole};
+use crate::qmp_shell::completion::{complete, Context, Vocabulary};
+use crate::qmp_shell::events::{EventSink, Stdout};
+use crate::qmp_shell::shell::{Shell, StdConsole};
 
 /// Completion for the line editor, from the shell's vocabulary.
 struct ShellHelper {

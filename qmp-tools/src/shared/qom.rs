@@ -1,7 +1,7 @@
 //! QEMU's object tree (QOM) as a file system sees it: objects are directories, properties are files, `child<>`
 //! properties are the child object's directory, set `link<>` properties are symbolic links to their target.
 //!
-//! Everything here is plain logic over `qom-list`/`qom-get` answers; the FUSE glue is in [`crate::qom_fs`].
+//! Everything here is plain logic over `qom-list`/`qom-get` answers; the FUSE glue is in [`crate::qom_fuse`].
 
 use serde_json::Value;
 
@@ -40,8 +40,9 @@ pub enum Node {
     Object,
     /// A set `link<>` property: a symbolic link to the target object's absolute QOM path.
     Link(String),
-    /// Any other property, and a `link<>` that is not set (writing a path into it sets it).
-    Property { type_name: String },
+    /// Any other property, and a `link<>` that is not set (writing a path into it sets it); `writable` is false
+    /// where QEMU would refuse a `qom-set`.
+    Property { type_name: String, writable: bool },
 }
 
 pub fn is_child(type_name: &str) -> bool {

@@ -1,7 +1,7 @@
 //! What `.help` shows: the shell's syntax, and a command's arguments as the live schema gives them.
 
-use crate::completion::Vocabulary;
-use crate::schema::{Member, Schema, Type};
+use crate::qmp_shell::completion::Vocabulary;
+use crate::shared::schema::{Member, Schema, Type};
 
 pub const SHELL_HELP: &str = "\
 Commands:      NAME key=value ...      e.g.  blockdev-add driver=null-co node-name=n0 size=1048576
@@ -124,7 +124,7 @@ fn feature_note(features: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::tests::sample;
+    use crate::shared::schema::tests::sample;
 
     #[test]
     fn describes_a_union_command() {
