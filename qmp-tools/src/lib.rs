@@ -4,7 +4,9 @@
 //! They learn what the server offers from the server itself (`query-qmp-schema`, `guest-info`, `qom-list`), so they
 //! are right for whichever QEMU version they talk to. Each tool has its folder; what they share is in [`shared`].
 
+pub mod ga_client;
 pub mod qmp_shell;
 pub mod qom_fuse;
+pub mod qom_tools;
 pub mod shared;
 pub mod vm_info;

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::Parser;
-use qmp_tools::shared::connect::{connect, Peer, ServerArgs};
+use qmp_tools::shared::connect::{connect, describe, Peer, ServerArgs};
 use qmp_tools::vm_info::{gather, render, to_json};
 
 /// Shows a QEMU process's version, state, name, UUID, CPUs, memory, block devices and more, from the queries its
@@ -39,7 +39,9 @@ fn main() {
         let client = connect(&target, Peer::Monitor, args.server.limit())
             .await
             .map_err(|e| e.to_string())?;
-        let info = gather(&client).await.map_err(|e| format!("{target}: {e}"));
+        let info = gather(&client)
+            .await
+            .map_err(|e| format!("{target}: {}", describe(&e)));
         client.close().await;
         info
     });

@@ -154,6 +154,7 @@ pub fn run_interactive(
             }
         }
     }
+    rt.block_on(shell.finish());
     if let Some(path) = &history {
         if let Err(e) = editor.append_history(path) {
             eprintln!(

@@ -644,7 +644,7 @@ impl Shell {
             }
             other => {
                 let quit = other.is_disconnect();
-                self.fail(&other.to_string());
+                self.fail(&crate::shared::connect::describe(&other));
                 Status { failed: true, quit }
             }
         }

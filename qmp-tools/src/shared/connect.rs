@@ -27,7 +27,7 @@ pub struct ServerArgs {
     pub timeout: f64,
 }
 
-fn parse_seconds(text: &str) -> Result<f64, String> {
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s.is_finite() && s >= 0.0 && s <= 1e6 => Ok(s),
         _ => Err(format!(
@@ -112,6 +112,18 @@ impl std::fmt::Display for ConnectError {
 }
 
 impl std::error::Error for ConnectError {}
+
+/// A failed call, worded for people: a timeout says what it means and how to change the limit.
+pub fn describe(e: &Error) -> String {
+    match e {
+        Error::Timeout(limit) => format!(
+            "no reply within {}: the server took the command and did not answer (--timeout sets the limit)",
+            seconds(*limit)
+        ),
+        Error::Qmp { desc, .. } => desc.clone(),
+        other => other.to_string(),
+    }
+}
 
 /// `10 s`, `0.5 s`.
 pub fn seconds(limit: Duration) -> String {
@@ -202,8 +214,7 @@ impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CallError::Refused(why) => f.write_str(why),
-            CallError::Client(Error::Qmp { desc, .. }) => f.write_str(desc),
-            CallError::Client(e) => write!(f, "{e}"),
+            CallError::Client(e) => f.write_str(&describe(e)),
         }
     }
 }

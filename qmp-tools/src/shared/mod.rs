@@ -2,8 +2,10 @@
 //! schema, QOM's tree as paths and values, and text tables.
 
 pub mod connect;
+pub mod join;
 pub mod qom;
 pub mod read_only;
+pub mod run;
 pub mod schema;
 pub mod table;
 pub mod target;

@@ -9,6 +9,8 @@ pub use json::to_json;
 pub use render::render;
 
 use qmp_client::{Client, Error};
+
+use crate::shared::join::futures_join;
 use serde_json::{json, Map, Value};
 
 /// One query: its key in [`VmInfo`], the command and its arguments.
@@ -172,30 +174,6 @@ async fn nics(client: &Client) -> Result<Vec<Value>, Error> {
         out.push(Value::Object(nic));
     }
     Ok(out)
-}
-
-/// Awaits all futures, concurrently, keeping their order (the client pipelines the requests).
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (fut, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *out = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 /// QEMU's machine name from its QOM type: `pc-i440fx-10.0-machine` is `pc-i440fx-10.0`.
