@@ -173,7 +173,8 @@ impl LiveTypes {
                 .cloned();
             return known.and_then(Result::ok);
         }
-        let ask = tokio::time::timeout(COMPLETION_WAIT, self.properties(kind, type_name));
+        let ask =
+            async { tokio::time::timeout(COMPLETION_WAIT, self.properties(kind, type_name)).await };
         self.runtime.block_on(ask).ok().and_then(Result::ok)
     }
 
@@ -182,7 +183,7 @@ impl LiveTypes {
         if tokio::runtime::Handle::try_current().is_ok() {
             return lock(&self.types).get(&kind).cloned().unwrap_or_default();
         }
-        let ask = tokio::time::timeout(COMPLETION_WAIT, self.types(kind));
+        let ask = async { tokio::time::timeout(COMPLETION_WAIT, self.types(kind)).await };
         self.runtime.block_on(ask).unwrap_or_default()
     }
 }

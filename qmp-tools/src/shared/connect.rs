@@ -79,6 +79,14 @@ pub enum ConnectError {
 impl std::fmt::Display for ConnectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // A unix socket whose queue of clients waiting to be accepted is full: QEMU accepts no one while
+            // another client holds the monitor, and the clients that tried before still fill the queue.
+            ConnectError::Open { target, error } if error.kind() == std::io::ErrorKind::WouldBlock => write!(
+                f,
+                "{target} takes no more connections (its queue of clients waiting to be accepted is full): the \
+                 monitor is most likely held by another client (a QMP socket serves one client at a time). Close \
+                 that client, or give QEMU a second -qmp socket"
+            ),
             ConnectError::Open { target, error } => write!(f, "cannot connect to {target}: {error}"),
             ConnectError::Silent {
                 target,
