@@ -7,7 +7,7 @@ use std::time::Duration;
 use qmp_client::{Client, Error};
 use serde_json::{json, Map, Value};
 
-use crate::qmp_shell::command_line::{parse_arguments, parse_value, split_words};
+use crate::qmp_shell::command_line::{parse_arguments, parse_value, split_words, Arguments};
 use crate::qmp_shell::completion::{hmp_names, Context, Vocabulary};
 use crate::qmp_shell::drivers::{
     check_properties, open_command, LiveTypes, OpenCommand, TypeProperty,
@@ -282,40 +282,7 @@ impl Shell {
             }
             (Some(schema), None) => {
                 let mut early = Report::default();
-                let extra = match (&open, schema.command(name)) {
-                    (Some(open), Some(cmd)) => {
-                        let given = Value::Object(args.object.clone());
-                        let members = schema.members_for(&cmd.arg_type, Some(&given));
-                        let members: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-                        let properties = match &open.properties {
-                            Ok(list) => list.as_slice(),
-                            Err(why) => {
-                                let hint = crate::qmp_shell::suggest::did_you_mean(
-                                    &open.type_name,
-                                    open.known_types.iter().map(String::as_str),
-                                );
-                                early.problems.push(format!(
-                                    "{}={}: {why}{hint}",
-                                    open.open.tag, open.type_name
-                                ));
-                                &[]
-                            }
-                        };
-                        let extra = check_properties(
-                            &mut args.object,
-                            &args.loose,
-                            &members,
-                            properties,
-                            &open.type_name,
-                            &mut early,
-                        );
-                        if open.properties.is_err() {
-                            early.problems.truncate(1);
-                        }
-                        Some(extra)
-                    }
-                    _ => None,
-                };
+                let extra = open.map(|open| open_extra(schema, name, &open, &mut args, &mut early));
                 if let Some(cmd) = schema.command(name) {
                     coerce_loose(schema, &cmd.arg_type, &mut args.object, &args.loose);
                 }
@@ -709,6 +676,49 @@ impl Shell {
             None => self.fail("interrupted"),
         }
     }
+}
+
+/// Takes the open-ended command's properties out of `args` (checked against the chosen type's, problems into
+/// `early`), leaving the schema's own arguments for the schema check.
+fn open_extra(
+    schema: &Schema,
+    name: &str,
+    open: &OpenArguments,
+    args: &mut Arguments,
+    early: &mut Report,
+) -> Map<String, Value> {
+    let Some(cmd) = schema.command(name) else {
+        return Map::new();
+    };
+    let given = Value::Object(args.object.clone());
+    let members = schema.members_for(&cmd.arg_type, Some(&given));
+    let members: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let properties = match &open.properties {
+        Ok(list) => list.as_slice(),
+        Err(why) => {
+            let hint = crate::qmp_shell::suggest::did_you_mean(
+                &open.type_name,
+                open.known_types.iter().map(String::as_str),
+            );
+            early
+                .problems
+                .push(format!("{}={}: {why}{hint}", open.open.tag, open.type_name));
+            &[]
+        }
+    };
+    let extra = check_properties(
+        &mut args.object,
+        &args.loose,
+        &members,
+        properties,
+        &open.type_name,
+        early,
+    );
+    // An unknown type: its name is the one problem worth showing, not each of its properties.
+    if open.properties.is_err() {
+        early.problems.truncate(1);
+    }
+    extra
 }
 
 fn failed() -> Status {
