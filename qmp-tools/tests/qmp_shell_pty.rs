@@ -272,6 +272,11 @@ fn hotplug_a_nic_with_its_properties_then_help_and_exit() {
     let mut again = spawn_shell(vm.socket(), home.path(), &["--no-history"]);
     again.send_line("query-status").unwrap();
     again.exp_string("\"status\": \"prelaunch\"").unwrap();
+    // Declining to see every command, then leaving, prints nothing about the connection closing.
+    keys(&mut again, &format!("{TAB}{TAB}"));
+    again.exp_string("possibilities? (y or n)").unwrap();
+    keys(&mut again, "n");
     again.send_line(".quit").unwrap();
-    again.exp_eof().unwrap();
+    let rest = again.exp_eof().unwrap();
+    assert!(!rest.contains("closed the connection"), "{rest}");
 }
