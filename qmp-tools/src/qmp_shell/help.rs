@@ -73,6 +73,14 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
         }
         out.push_str("  (* required)\n");
     }
+    // object-add's types are in the schema's union (listed above); device drivers are not.
+    let open = crate::qmp_shell::drivers::open_command(name);
+    if let Some(open) = open.filter(|o| o.kind == crate::qmp_shell::drivers::Kind::Device) {
+        out.push_str(&format!(
+            "  and the properties of the driver '{}' names, from the live QEMU (Tab after {}=NAME lists them)\n",
+            open.tag, open.tag
+        ));
+    }
     out.push_str(&format!("returns: {}", returns(schema, &cmd.ret_type)));
     Ok(out)
 }
