@@ -123,10 +123,7 @@ pub fn info(v: &Value) -> String {
         "version: {}\n",
         plain(v.get("version").unwrap_or(&Value::Null))
     );
-    let commands = v.get("supported_commands").and_then(Value::as_array);
-    for cmd in commands.into_iter().flatten() {
-        let name = cmd.get("name").map(plain).unwrap_or_default();
-        let enabled = cmd.get("enabled").and_then(Value::as_bool) == Some(true);
+    for (name, enabled) in crate::shared::qom::agent_commands(v) {
         let _ = writeln!(
             out,
             "{name}: {}",

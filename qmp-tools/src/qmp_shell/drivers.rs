@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::qmp_shell::command_line::Loose;
 use crate::qmp_shell::suggest::did_you_mean;
 use crate::qmp_shell::validate::{describe_value, Report};
+use crate::shared::qom::{names, property_list};
 
 /// What kind of type a command's tag names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,29 +56,11 @@ pub fn open_command(name: &str) -> Option<OpenCommand> {
 }
 
 /// One property of a type, as QEMU lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TypeProperty {
-    pub name: String,
-    pub type_name: String,
-}
+pub use crate::shared::qom::Property as TypeProperty;
 
-/// Reads a `device-list-properties`/`qom-list-properties` answer.
+/// Reads a `device-list-properties`/`qom-list-properties` answer, sorted by name.
 pub fn read_properties(answer: &Value) -> Vec<TypeProperty> {
-    let mut list: Vec<TypeProperty> = answer
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some(TypeProperty {
-                name: p.get("name")?.as_str()?.to_owned(),
-                type_name: p
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-            })
-        })
-        .collect();
+    let mut list = property_list(answer);
     list.sort_by(|a, b| a.name.cmp(&b.name));
     list
 }
@@ -153,12 +136,7 @@ impl LiveTypes {
         let Ok(answer) = self.client.execute_raw("qom-list-types", args).await else {
             return Arc::new(Vec::new());
         };
-        let mut names: Vec<String> = answer
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_owned))
-            .collect();
+        let mut names = names(&answer);
         names.sort();
         let names = Arc::new(names);
         lock(&self.types).insert(kind, names.clone());

@@ -733,15 +733,11 @@ pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
     let mut vocab = Vocabulary::default();
     if guest_agent {
         if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
-            let listed = info.get("supported_commands").and_then(Value::as_array);
-            for c in listed.into_iter().flatten() {
-                let Some(name) = c.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                if c.get("enabled").and_then(Value::as_bool) == Some(false) {
-                    vocab.disabled.push(name.to_owned());
+            for (name, enabled) in crate::shared::qom::agent_commands(&info) {
+                if enabled {
+                    vocab.commands.push(name);
                 } else {
-                    vocab.commands.push(name.to_owned());
+                    vocab.disabled.push(name);
                 }
             }
         }
@@ -750,12 +746,8 @@ pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
     match client.execute_raw("query-qmp-schema", Value::Null).await {
         Ok(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
         Err(_) => {
-            if let Ok(Value::Array(list)) = client.execute_raw("query-commands", Value::Null).await
-            {
-                vocab.commands = list
-                    .iter()
-                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
-                    .collect();
+            if let Ok(list) = client.execute_raw("query-commands", Value::Null).await {
+                vocab.commands = crate::shared::qom::names(&list);
             }
         }
     }

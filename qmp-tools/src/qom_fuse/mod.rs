@@ -18,7 +18,8 @@ use fuser::{
 use serde_json::{json, Value};
 
 use crate::shared::qom::{
-    is_child, is_link, join, parse, properties, relative_target, render, split, Node, Property,
+    is_child, is_link, join, names, parse, properties, relative_target, render, split, Node,
+    Property,
 };
 
 /// How long the kernel may keep names and attributes, and how long a listing is reused.
@@ -156,7 +157,8 @@ impl QomFs {
                 let listed = self
                     .command("device-list-properties", json!({"typename": type_name}))
                     .unwrap_or(Value::Null);
-                let set: HashSet<String> = properties_of(&listed)
+                let set: HashSet<String> = names(&listed)
+                    .into_iter()
                     .filter(|name| name != "bootindex")
                     .collect();
                 let set = Arc::new(set);
@@ -493,13 +495,4 @@ impl Filesystem for QomFs {
         }
         reply.ok();
     }
-}
-
-/// The names in a `device-list-properties` answer.
-fn properties_of(listed: &Value) -> impl Iterator<Item = String> + '_ {
-    listed
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
 }

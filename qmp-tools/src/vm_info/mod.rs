@@ -79,11 +79,7 @@ impl VmInfo {
 pub async fn gather(client: &Client) -> Result<VmInfo, Error> {
     let available: Option<Vec<String>> =
         match client.execute_raw("query-commands", Value::Null).await {
-            Ok(Value::Array(list)) => Some(
-                list.iter()
-                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
-                    .collect(),
-            ),
+            Ok(list @ Value::Array(_)) => Some(crate::shared::qom::names(&list)),
             Ok(_) => None,
             Err(e) if e.is_disconnect() || matches!(e, Error::Timeout(_)) => return Err(e),
             Err(_) => None,
