@@ -123,7 +123,7 @@ pub fn info(v: &Value) -> String {
         "version: {}\n",
         plain(v.get("version").unwrap_or(&Value::Null))
     );
-    for (name, enabled) in crate::shared::qom::agent_commands(v) {
+    for (name, enabled) in crate::shared::lists::agent_commands(v) {
         let _ = writeln!(
             out,
             "{name}: {}",

@@ -12,7 +12,8 @@ use serde_json::{json, Map, Value};
 use crate::qmp_shell::command_line::Loose;
 use crate::qmp_shell::suggest::did_you_mean;
 use crate::qmp_shell::validate::{describe_value, Report};
-use crate::shared::qom::{names, property_list};
+use crate::shared::lists::names;
+use crate::shared::qom::property_list;
 
 /// What kind of type a command's tag names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

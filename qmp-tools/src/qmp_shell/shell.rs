@@ -733,7 +733,7 @@ pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
     let mut vocab = Vocabulary::default();
     if guest_agent {
         if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
-            for (name, enabled) in crate::shared::qom::agent_commands(&info) {
+            for (name, enabled) in crate::shared::lists::agent_commands(&info) {
                 if enabled {
                     vocab.commands.push(name);
                 } else {
@@ -747,7 +747,7 @@ pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
         Ok(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
         Err(_) => {
             if let Ok(list) = client.execute_raw("query-commands", Value::Null).await {
-                vocab.commands = crate::shared::qom::names(&list);
+                vocab.commands = crate::shared::lists::names(&list);
             }
         }
     }

@@ -17,9 +17,9 @@ use fuser::{
 };
 use serde_json::{json, Value};
 
+use crate::shared::lists::names;
 use crate::shared::qom::{
-    is_child, is_link, join, names, parse, properties, relative_target, render, split, Node,
-    Property,
+    is_child, is_link, join, parse, properties, relative_target, render, split, Node, Property,
 };
 
 /// How long the kernel may keep names and attributes, and how long a listing is reused.

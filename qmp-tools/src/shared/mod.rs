@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod join;
+pub mod lists;
 pub mod qom;
 pub mod read_only;
 pub mod run;

@@ -1,8 +1,7 @@
 //! QEMU's object tree (QOM) as a file system sees it: objects are directories, properties are files, `child<>`
 //! properties are the child object's directory, set `link<>` properties are symbolic links to their target.
 //!
-//! Everything here is plain logic over `qom-list`/`qom-get` answers (and QEMU's other lists of named things); the
-//! FUSE glue is in [`crate::qom_fuse`].
+//! Everything here is plain logic over `qom-list`/`qom-get` answers; the FUSE glue is in [`crate::qom_fuse`].
 
 use serde_json::Value;
 
@@ -38,32 +37,6 @@ pub fn properties(listing: &Value) -> Vec<Property> {
     property_list(listing)
         .into_iter()
         .filter(|p| !p.name.is_empty() && !p.name.contains('/') && p.name != "." && p.name != "..")
-        .collect()
-}
-
-/// The `name` of each entry of a list answer (`query-commands`, `qom-list-types`, ...).
-pub fn names(answer: &Value) -> Vec<String> {
-    answer
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_owned))
-        .collect()
-}
-
-/// A guest agent's commands from its `guest-info` answer: name, and whether it is enabled.
-pub fn agent_commands(info: &Value) -> Vec<(String, bool)> {
-    let listed = info.get("supported_commands").and_then(Value::as_array);
-    listed
-        .into_iter()
-        .flatten()
-        .filter_map(|c| {
-            let name = c.get("name")?.as_str()?.to_owned();
-            Some((
-                name,
-                c.get("enabled").and_then(Value::as_bool) != Some(false),
-            ))
-        })
         .collect()
 }
 

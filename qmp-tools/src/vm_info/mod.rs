@@ -79,7 +79,7 @@ impl VmInfo {
 pub async fn gather(client: &Client) -> Result<VmInfo, Error> {
     let available: Option<Vec<String>> =
         match client.execute_raw("query-commands", Value::Null).await {
-            Ok(list @ Value::Array(_)) => Some(crate::shared::qom::names(&list)),
+            Ok(list @ Value::Array(_)) => Some(crate::shared::lists::names(&list)),
             Ok(_) => None,
             Err(e) if e.is_disconnect() || matches!(e, Error::Timeout(_)) => return Err(e),
             Err(_) => None,
