@@ -267,6 +267,8 @@ fn python_flags_read_only_mode_and_backslash_escapes() {
     let err = text(&out.stderr);
     assert!(err.contains("'stop' refused: read-only mode"), "{err}");
     assert!(err.contains("'human-monitor-command' refused"), "{err}");
+    // `.hmp` was refused, so `info status` was read as a QMP command and refused as unknown.
+    assert!(err.contains("unknown command 'info'"), "{err}");
     // The log holds each request sent and each reply, one JSON message a line; nothing refused was sent.
     let logged = std::fs::read_to_string(&log).unwrap();
     let messages: Vec<Value> = logged

@@ -267,6 +267,14 @@ impl Shell {
         action_type: Option<&str>,
         open: Option<OpenArguments>,
     ) -> Option<Map<String, Value>> {
+        // An unknown command is the news, whatever its arguments look like.
+        if let (Some(schema), None) = (&self.vocab.schema, action_type) {
+            if schema.command(name).is_none() && !self.opts.no_validate {
+                let report = check_command(schema, name, &Map::new());
+                self.report(name, &report);
+                return None;
+            }
+        }
         let mut args = match parse_arguments(words.iter().map(String::as_str)) {
             Ok(args) => args,
             Err(e) => {
@@ -454,6 +462,10 @@ impl Shell {
     async fn enter_hmp(&mut self) {
         if self.opts.guest_agent {
             self.fail("a guest agent has no human monitor");
+            return;
+        }
+        // Any HMP line may change the VM: read-only mode has no HMP.
+        if self.refused("human-monitor-command") {
             return;
         }
         self.hmp = true;

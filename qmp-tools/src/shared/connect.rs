@@ -265,8 +265,4 @@ impl Blocking {
     pub fn client(&self) -> &Client {
         &self.client
     }
-
-    pub fn close(&self) {
-        self.rt.block_on(self.client.close());
-    }
 }
