@@ -20,9 +20,10 @@ const GA_CLIENT: &str = env!("CARGO_BIN_EXE_qemu-ga-client");
 /// Far above the tools' one-second limits: only a tool that hangs reaches it.
 const HANG: Duration = Duration::from_secs(60);
 
-/// A QMP server that greets, accepts `qmp_capabilities`, then reads every command and answers none. Serves each
-/// connection on its own thread, for as long as the test runs.
-fn silent_after_negotiation(path: &Path) {
+/// A QMP server that greets, accepts `qmp_capabilities`, answers the commands in `answered` (name, reply JSON),
+/// then reads every other command and answers none. Serves each connection on its own thread, for as long as the
+/// test runs.
+fn silent_after_negotiation(path: &Path, answered: &'static [(&'static str, &'static str)]) {
     let listener = UnixListener::bind(path).unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
@@ -34,14 +35,20 @@ fn silent_after_negotiation(path: &Path) {
                 let _ = writeln!(writer, "{greeting}");
                 let mut line = String::new();
                 while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                    if line.contains("qmp_capabilities") {
-                        let id = serde_json::from_str::<serde_json::Value>(&line)
-                            .ok()
-                            .and_then(|v| v.get("id").cloned());
-                        let reply = match id {
-                            Some(id) => serde_json::json!({"return": {}, "id": id}),
-                            None => serde_json::json!({"return": {}}),
-                        };
+                    let request: serde_json::Value =
+                        serde_json::from_str(&line).unwrap_or_default();
+                    let name = request["execute"].as_str().unwrap_or("");
+                    let reply = match answered.iter().find(|(n, _)| *n == name) {
+                        Some((_, reply)) => Some(serde_json::from_str(reply).unwrap()),
+                        None if name == "qmp_capabilities" => {
+                            Some(serde_json::json!({"return": {}}))
+                        }
+                        None => None,
+                    };
+                    if let Some(mut reply) = reply {
+                        if let Some(id) = request.get("id") {
+                            reply["id"] = id.clone();
+                        }
                         let _ = writeln!(writer, "{reply}");
                     }
                     line.clear();
@@ -60,7 +67,7 @@ fn mute(path: &Path) -> UnixListener {
 fn a_peer_that_never_answers_ends_each_tool_with_a_timeout_error() {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("silent.sock");
-    silent_after_negotiation(&sock);
+    silent_after_negotiation(&sock, &[]);
     let sock = sock.to_str().unwrap();
 
     let out = run_tool_bounded(VM_INFO, &["--timeout", "1", sock], "", HANG);
@@ -81,10 +88,34 @@ fn a_peer_that_never_answers_ends_each_tool_with_a_timeout_error() {
         text(&out.stderr)
     );
 
-    // The shell reports the timeout and carries on with the next line.
+    // The shell learns the server's schema first: no answer to that, and it gives up at once.
+    let out = run_tool_bounded(SHELL, &["--timeout", "1", sock], "query-status\n", HANG);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("no reply within 1 s").count(), 1, "{err}");
+}
+
+#[test]
+fn the_shell_reports_each_unanswered_command_and_carries_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("half.sock");
+    // No schema, but a command list: the shell starts, then its commands go unanswered.
+    silent_after_negotiation(
+        &sock,
+        &[
+            (
+                "query-qmp-schema",
+                r#"{"error": {"class": "CommandNotFound", "desc": "no schema here"}}"#,
+            ),
+            (
+                "query-commands",
+                r#"{"return": [{"name": "query-status"}, {"name": "query-name"}]}"#,
+            ),
+        ],
+    );
     let out = run_tool_bounded(
         SHELL,
-        &["--timeout", "1", sock],
+        &["--timeout", "1", sock.to_str().unwrap()],
         "query-status\nquery-name\n",
         HANG,
     );

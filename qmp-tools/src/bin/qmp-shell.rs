@@ -8,7 +8,7 @@ use clap::Parser;
 use qmp_tools::qmp_shell::events::Stdout;
 use qmp_tools::qmp_shell::repl::{console, default_history, run_batch, run_interactive};
 use qmp_tools::qmp_shell::shell::{Options, Shell};
-use qmp_tools::shared::connect::{connect, Peer, ServerArgs};
+use qmp_tools::shared::connect::{connect, describe, Peer, ServerArgs};
 use qmp_tools::shared::read_only::ReadOnly;
 
 /// A shell for QEMU's machine protocol: `name key=value ...` commands checked against the server's schema, with
@@ -97,7 +97,8 @@ fn run(args: Args) -> i32 {
     } else {
         Peer::Monitor
     };
-    let client = match rt.block_on(connect(&args.server.target(), peer, args.server.limit())) {
+    let target = args.server.target();
+    let client = match rt.block_on(connect(&target, peer, args.server.limit())) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("qmp-shell: {e}");
@@ -117,8 +118,13 @@ fn run(args: Args) -> i32 {
         log,
     };
     if !interactive {
-        let mut shell = rt.block_on(Shell::start(client, opts, console(), Stdout));
-        return run_batch(&rt, &mut shell);
+        return match rt.block_on(Shell::start(client, opts, console(), Stdout)) {
+            Ok(mut shell) => run_batch(&rt, &mut shell),
+            Err(e) => {
+                eprintln!("qmp-shell: {target}: {}", describe(&e));
+                2
+            }
+        };
     }
     let history = if args.no_history {
         None
@@ -127,5 +133,6 @@ fn run(args: Args) -> i32 {
     };
     run_interactive(&rt, history, |sink| {
         rt.block_on(Shell::start(client, opts, console(), sink))
+            .map_err(|e| format!("{target}: {}", describe(&e)))
     })
 }

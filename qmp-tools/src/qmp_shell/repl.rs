@@ -103,7 +103,7 @@ pub fn run_batch(rt: &Runtime, shell: &mut Shell) -> i32 {
 pub fn run_interactive(
     rt: &Runtime,
     history: Option<PathBuf>,
-    start: impl FnOnce(Box<dyn EventSink>) -> Shell,
+    start: impl FnOnce(Box<dyn EventSink>) -> Result<Shell, String>,
 ) -> i32 {
     let config = Config::builder()
         .completion_type(CompletionType::List)
@@ -130,7 +130,13 @@ pub fn run_interactive(
         }),
         Err(_) => Box::new(Stdout),
     };
-    let mut shell = start(sink);
+    let mut shell = match start(sink) {
+        Ok(shell) => shell,
+        Err(e) => {
+            eprintln!("qmp-shell: {e}");
+            return 2;
+        }
+    };
     println!("{}", shell.banner());
     loop {
         editor.set_helper(Some(ShellHelper {

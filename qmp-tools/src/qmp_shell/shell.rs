@@ -108,14 +108,15 @@ pub struct Shell {
 const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
 impl Shell {
-    /// Learns the server's commands and starts showing its events on `sink`.
+    /// Learns the server's commands and starts showing its events on `sink`; fails when the server does not
+    /// answer.
     pub async fn start(
         client: Client,
         opts: Options,
         console: Box<dyn Console>,
         sink: impl EventSink,
-    ) -> Shell {
-        let mut vocab = load_vocabulary(&client, opts.guest_agent).await;
+    ) -> Result<Shell, Error> {
+        let mut vocab = load_vocabulary(&client, opts.guest_agent).await?;
         if !opts.guest_agent {
             vocab.live = Some(Arc::new(LiveTypes::new(client.clone())));
         }
@@ -145,7 +146,7 @@ impl Shell {
         if shell.opts.hmp {
             shell.enter_hmp().await;
         }
-        shell
+        Ok(shell)
     }
 
     /// The welcome text of the interactive shell.
@@ -740,30 +741,41 @@ fn failed() -> Status {
     }
 }
 
-/// The schema (`query-qmp-schema`), or just the command names where there is none (guest agent, old QEMU).
-pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
+/// The schema (`query-qmp-schema`), or just the command names where there is none (guest agent, old QEMU). A
+/// server that does not answer, or goes away, is an error: the shell would be of no use.
+pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Result<Vocabulary, Error> {
     let mut vocab = Vocabulary::default();
     if guest_agent {
-        if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
-            for (name, enabled) in crate::shared::lists::agent_commands(&info) {
-                if enabled {
-                    vocab.commands.push(name);
-                } else {
-                    vocab.disabled.push(name);
-                }
+        let info = give_up_on_silence(client.execute_raw("guest-info", Value::Null).await)?;
+        for (name, enabled) in crate::shared::lists::agent_commands(&info.unwrap_or_default()) {
+            if enabled {
+                vocab.commands.push(name);
+            } else {
+                vocab.disabled.push(name);
             }
         }
-        return vocab;
+        return Ok(vocab);
     }
-    match client.execute_raw("query-qmp-schema", Value::Null).await {
-        Ok(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
-        Err(_) => {
-            if let Ok(list) = client.execute_raw("query-commands", Value::Null).await {
+    let schema = client.execute_raw("query-qmp-schema", Value::Null).await;
+    match give_up_on_silence(schema)? {
+        Some(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
+        None => {
+            let list = client.execute_raw("query-commands", Value::Null).await;
+            if let Some(list) = give_up_on_silence(list)? {
                 vocab.commands = crate::shared::lists::names(&list);
             }
         }
     }
-    vocab
+    Ok(vocab)
+}
+
+/// A refusal is `None` (the shell does without); a timeout or a lost connection is the error.
+fn give_up_on_silence(answer: Result<Value, Error>) -> Result<Option<Value>, Error> {
+    match answer {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_disconnect() || matches!(e, Error::Timeout(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The words a newcomer tries first: `exit` leaves like `.quit`; `help` and `?` (with or without a command name)
