@@ -105,7 +105,7 @@ pub async fn list(client: &Client, path: &str) -> Result<String, Failure> {
     let listing = client
         .execute_raw("qom-list", json!({"path": path}))
         .await
-        .map_err(|e| call_error("qom-list", &e))?;
+        .map_err(|e| describe(&e))?;
     let mut out = String::new();
     for p in properties(&listing) {
         let _ = match () {
