@@ -1,6 +1,7 @@
 //! The open-ended arguments of `device_add` (and of `object-add` where the schema does not describe the chosen
 //! type): the properties of the chosen driver or QOM type, asked of the live QEMU (`device-list-properties`,
-//! `qom-list-properties`) and the type names (`qom-list-types`), each asked once per connection.
+//! `qom-list-properties`) and the type names (`qom-list-types`), each asked once per connection. `netdev_add` needs
+//! none of this: its `Netdev` union describes every backend in the schema.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,11 +42,6 @@ const OPEN_COMMANDS: &[OpenCommand] = &[
     },
     OpenCommand {
         command: "object-add",
-        tag: "qom-type",
-        kind: Kind::Object,
-    },
-    OpenCommand {
-        command: "object_add",
         tag: "qom-type",
         kind: Kind::Object,
     },
