@@ -1,18 +1,12 @@
-//! QEMU's QMP tools reborn on the `qmp-client` crate: `qmp-shell`, `vm-info` and `qom-fuse`.
+//! QEMU's QMP tools reborn on the `qmp-client` crate: `qmp-shell`, `vm-info`, `qom-fuse`, the `qom-get`, `qom-set`,
+//! `qom-list` and `qom-tree` commands, and `qemu-ga-client`.
 //!
 //! They learn what the server offers from the server itself (`query-qmp-schema`, `guest-info`, `qom-list`), so they
-//! are right for whichever QEMU version they talk to.
+//! are right for whichever QEMU version they talk to. Each tool has its folder; what they share is in [`shared`].
 
-pub mod command_line;
-pub mod completion;
-pub mod events;
-pub mod help;
-pub mod qom;
-pub mod qom_fs;
-pub mod repl;
-pub mod schema;
-pub mod shell;
-pub mod table;
-pub mod target;
-pub mod validate;
+pub mod ga_client;
+pub mod qmp_shell;
+pub mod qom_fuse;
+pub mod qom_tools;
+pub mod shared;
 pub mod vm_info;

@@ -242,3 +242,62 @@ fn raw_json_requests_in_band_and_out_of_band() {
         "{stderr}"
     );
 }
+
+/// Python qmp-shell's -N and -l, read-only mode, and shlex's backslash escapes.
+#[test]
+fn python_flags_read_only_mode_and_backslash_escapes() {
+    let Some(vm) = Server::system_emulator(&["-name", "flags"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("qmp.log");
+    let log_arg = log.to_str().unwrap();
+    // A script written for `qmp-shell -N` negotiates itself; read-only mode refuses `stop` and HMP.
+    let script = "qmp_capabilities\nquery-name\nstop\n.hmp\ninfo status\n.qmp\nquery-status\n";
+    let out = run_tool(
+        SHELL,
+        &["-N", "-l", log_arg, "--read-only", vm.socket()],
+        script,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let replies = json_lines(&text(&out.stdout));
+    assert_eq!(replies[0]["return"], serde_json::json!({}));
+    assert_eq!(replies[1]["return"]["name"], "flags");
+    assert_eq!(replies[2]["return"]["status"], "prelaunch");
+    let err = text(&out.stderr);
+    assert!(err.contains("'stop' refused: read-only mode"), "{err}");
+    assert!(err.contains("'human-monitor-command' refused"), "{err}");
+    // `.hmp` was refused, so `info status` was read as a QMP command and refused as unknown.
+    assert!(err.contains("unknown command 'info'"), "{err}");
+    // The log holds each request sent and each reply, one JSON message a line; nothing refused was sent.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    let messages: Vec<Value> = logged
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(messages.len(), 4, "{logged}");
+    assert_eq!(messages[0]["execute"], "query-name");
+    assert_eq!(messages[1]["return"]["name"], "flags");
+    assert_eq!(messages[2]["execute"], "query-status");
+    assert!(!logged.contains("\"stop\""), "{logged}");
+
+    // A backslash outside quotes takes the next character as it is: a space inside a name, and a quote that is
+    // part of the name rather than the start of JSON text.
+    let script = "blockdev-add driver=null-co node-name=d0 size=1048576\n\
+                  block-dirty-bitmap-add node=d0 name=a\\ b\n\
+                  block-dirty-bitmap-add node=d0 name=\\\"q\\\"\n\
+                  query-named-block-nodes\n";
+    let out = run_tool(SHELL, &[vm.socket()], script);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let replies = json_lines(&text(&out.stdout));
+    let bitmaps: Vec<&str> = replies[3]["return"][0]["dirty-bitmaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        bitmaps.contains(&"a b") && bitmaps.contains(&"\"q\""),
+        "{bitmaps:?}"
+    );
+}

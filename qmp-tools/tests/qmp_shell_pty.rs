@@ -202,3 +202,81 @@ fn storage_daemon_nested_completion_refusals_and_server_exit() {
     p.exp_eof().unwrap();
     assert!(!home.path().join(".qmp-shell_history").exists());
 }
+
+/// The hotplug a newcomer tries first, typed with completion: `device_add` with the driver's own properties
+/// (`netdev=`, `mac=`), which the schema does not list, checked against the live QEMU; then the words a newcomer
+/// tries to get help and to leave.
+#[test]
+fn hotplug_a_nic_with_its_properties_then_help_and_exit() {
+    let Some(vm) = Server::system_emulator(&["-netdev", "user,id=net0"]) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut p = spawn_shell(vm.socket(), home.path(), &["--no-history"]);
+
+    // driver= completes from the live QEMU's device types; then the chosen driver's properties complete.
+    keys(
+        &mut p,
+        &format!("device_add driver=virtio-net-pci-non{TAB}"),
+    );
+    p.exp_string("driver=virtio-net-pci-non-transitional ")
+        .unwrap();
+    keys(&mut p, "\x15"); // Ctrl-U: start again.
+    keys(
+        &mut p,
+        &format!("device_add driver=virtio-net-pci id=n2 netd{TAB}"),
+    );
+    p.exp_string("netdev=").unwrap();
+    keys(&mut p, &format!("net0 ma{TAB}"));
+    p.exp_string("mac=").unwrap();
+    p.send_line("52:54:00:12:34:99").unwrap();
+    p.exp_string("{\"return\": {}}").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+
+    // QEMU now has the NIC with that MAC, on the netdev given.
+    p.send_line("qom-get path=/machine/peripheral/n2 property=mac")
+        .unwrap();
+    p.exp_string("{\"return\": \"52:54:00:12:34:99\"}").unwrap();
+    p.send_line("qom-get path=/machine/peripheral/n2 property=netdev")
+        .unwrap();
+    p.exp_string("{\"return\": \"net0\"}").unwrap();
+
+    // A property the driver lacks is refused before sending, with the closest one; so is a driver QEMU lacks.
+    p.send_line("device_add driver=virtio-net-pci id=n3 macc=52:54:00:12:34:98")
+        .unwrap();
+    p.exp_string("'virtio-net-pci' has no property 'macc' (did you mean 'mac'?)")
+        .unwrap();
+    p.send_line("device_add driver=virtio-nett-pci id=n3")
+        .unwrap();
+    p.exp_string("(did you mean 'virtio-net-pci'?)").unwrap();
+
+    // A swap of two letters is the first suggestion; quit is never suggested without a warning.
+    p.send_line("query-stauts").unwrap();
+    p.exp_string("(did you mean 'query-status'?)").unwrap();
+    p.send_line("quti").unwrap();
+    p.exp_string("careful: quit stops QEMU").unwrap();
+
+    // help and ? are .help; .wait completes event names.
+    p.send_line("help").unwrap();
+    p.exp_string("Shell commands:").unwrap();
+    p.send_line("? query-status").unwrap();
+    p.exp_string("query-status").unwrap();
+    keys(&mut p, &format!(".wait DEVICE_DEL{TAB}"));
+    p.exp_string("DEVICE_DELETED ").unwrap();
+    keys(&mut p, "\x15");
+
+    // exit leaves, quietly, and QEMU keeps running.
+    p.send_line("exit").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("closed the connection"), "{rest}");
+    let mut again = spawn_shell(vm.socket(), home.path(), &["--no-history"]);
+    again.send_line("query-status").unwrap();
+    again.exp_string("\"status\": \"prelaunch\"").unwrap();
+    // Declining to see every command, then leaving, prints nothing about the connection closing.
+    keys(&mut again, &format!("{TAB}{TAB}"));
+    again.exp_string("possibilities? (y or n)").unwrap();
+    keys(&mut again, "n");
+    again.send_line(".quit").unwrap();
+    let rest = again.exp_eof().unwrap();
+    assert!(!rest.contains("closed the connection"), "{rest}");
+}

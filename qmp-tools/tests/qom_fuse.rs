@@ -141,7 +141,8 @@ fn find_bus_link(mnt: &Path) -> PathBuf {
 
 #[test]
 fn browse_read_follow_write_and_unmount_on_sigterm() {
-    let Some(vm) = Server::system_emulator(&[]) else {
+    let Some(vm) = Server::system_emulator(&["-device", "e1000,id=nic0,mac=52:54:00:12:34:56"])
+    else {
         return;
     };
     // Not inside the server's temp dir, which is removed while the tree may still be mounted.
@@ -202,6 +203,36 @@ fn browse_read_follow_write_and_unmount_on_sigterm() {
         fs::canonicalize(&link).unwrap(),
         fs::canonicalize(point.join(target_text.trim_start_matches("../"))).unwrap()
     );
+    // stat's size of a link is the length of what readlink gives.
+    assert_eq!(
+        fs::symlink_metadata(&link).unwrap().len(),
+        target.as_os_str().len() as u64,
+        "{target_text}"
+    );
+
+    // An unset link is an empty file (the README says so).
+    let unset = point.join("machine/confidential-guest-support");
+    assert!(fs::symlink_metadata(&unset).unwrap().is_file());
+    assert_eq!(fs::read_to_string(&unset).unwrap(), "");
+
+    // Properties QEMU would refuse to set are r--: `type`, and a realized device's qdev properties; writing one
+    // is refused before any qom-set.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &str| fs::metadata(point.join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode("machine/type"), 0o444);
+    assert_eq!(mode("machine/graphics"), 0o644);
+    assert_eq!(mode("machine/peripheral/nic0/mac"), 0o444);
+    assert_eq!(mode("machine/peripheral/nic0/realized"), 0o644);
+    assert_eq!(
+        fs::read_to_string(point.join("machine/peripheral/nic0/mac")).unwrap(),
+        "52:54:00:12:34:56\n"
+    );
+    let refused = fs::write(
+        point.join("machine/peripheral/nic0/mac"),
+        "52:54:00:00:00:01\n",
+    )
+    .unwrap_err();
+    assert_eq!(refused.raw_os_error(), Some(libc::EACCES), "{refused}");
 
     // Writing a property is qom-set; reading it back shows the new value. A wrong value is refused.
     let graphics = point.join("machine/graphics");

@@ -4,20 +4,24 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use qmp_client::blocking::Client;
-use qmp_tools::qom_fs::QomFs;
-use qmp_tools::target::Target;
+use qmp_tools::qom_fuse::QomFs;
+use qmp_tools::shared::connect::{Blocking, Peer, ServerArgs};
+use qmp_tools::shared::read_only::ReadOnly;
 
 /// Mounts QEMU's object tree (QOM): objects are directories, properties are files (read: qom-get, write: qom-set),
 /// child<> properties are directories and set link<> properties are symbolic links. Runs until SIGINT or SIGTERM,
-/// then unmounts.
+/// then unmounts. Properties QEMU would refuse to set (`type`, a realized device's qdev properties) are read-only
+/// files.
 #[derive(Parser)]
 #[command(name = "qom-fuse", version)]
 struct Args {
-    /// The monitor: a unix socket path, or HOST:PORT.
-    server: String,
-    /// An empty directory to mount on.
+    #[command(flatten)]
+    server: ServerArgs,
+    /// The directory to mount on (what it holds is hidden while the tree is mounted).
     mountpoint: PathBuf,
+    /// Mount read-only: every file is r--, and no qom-set is sent.
+    #[arg(long)]
+    read_only: bool,
     /// Let other users see the tree too (needs user_allow_other in /etc/fuse.conf unless root).
     #[arg(long)]
     allow_other: bool,
@@ -56,15 +60,12 @@ fn main() {
 fn run(args: Args) -> i32 {
     // Before any thread starts, so that they all inherit the mask.
     let signals = block_signals();
-    let target = Target::parse(&args.server);
-    let client = match &target {
-        Target::Unix(path) => Client::connect_unix(path),
-        Target::Tcp(addr) => Client::connect_tcp(addr),
-    };
-    let client = match client {
+    let target = args.server.target();
+    let read_only = ReadOnly::from_flag(args.read_only);
+    let client = match Blocking::connect(&args.server, Peer::Monitor, read_only) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("qom-fuse: cannot connect to {target}: {e}");
+            eprintln!("qom-fuse: {e}");
             return 2;
         }
     };
@@ -76,6 +77,9 @@ fn run(args: Args) -> i32 {
         fuser::MountOption::NoDev,
         fuser::MountOption::NoSuid,
     ];
+    if args.read_only {
+        config.mount_options.push(fuser::MountOption::RO);
+    }
     if args.allow_other {
         config.acl = fuser::SessionACL::All;
     }
@@ -101,7 +105,7 @@ fn run(args: Args) -> i32 {
             eprintln!("qom-fuse: unmounted from outside");
             return 0;
         }
-        if watch.as_async().is_closed() {
+        if watch.client().is_closed() {
             break "QEMU closed the connection".to_owned();
         }
     };

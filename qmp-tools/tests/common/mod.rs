@@ -38,3 +38,40 @@ pub fn line_of(lines: &[&str], needle: &str) -> usize {
         .position(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("no line contains {needle:?} in:\n{}", lines.join("\n")))
 }
+
+/// Runs a tool as [`run_tool`] does, but kills it and fails the test if it is still running after `limit`: for
+/// tools that are being tested for not hanging.
+pub fn run_tool_bounded(
+    tool: &str,
+    args: &[&str],
+    input: &str,
+    limit: std::time::Duration,
+) -> Output {
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {tool}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("writing stdin");
+    drop(stdin);
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().expect("polling the tool").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{tool} {args:?} still running after {limit:?}: it hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("reading the tool's output");
+    eprintln!(
+        "--- {tool} {args:?} exited {}\n--- stdout:\n{}--- stderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}

@@ -33,21 +33,44 @@ pub struct Arguments {
 
 /// Splits a line into words. With `lenient`, an unclosed quote or bracket ends the last word instead of being an
 /// error (completion works on lines still being typed).
+///
+/// Outside quotes and brackets a backslash takes the next character as it is, as Python's `shlex` (which Python's
+/// qmp-shell reads lines with) does: `name=a\ b` is the text `a b`. A value with such an escape is plain text,
+/// never JSON.
 pub fn split_words(line: &str, lenient: bool) -> Result<Vec<Word>, String> {
     let mut words = Vec::new();
     let mut current: Option<Word> = None;
     let mut quote: Option<char> = None;
     let mut escaped = false;
+    let mut outside_escape = false;
+    let mut literal = false;
     let mut depth = 0usize;
     for (i, c) in line.char_indices() {
+        if outside_escape {
+            outside_escape = false;
+            current
+                .get_or_insert_with(|| Word {
+                    text: String::new(),
+                    start: i,
+                })
+                .text
+                .push(c);
+            continue;
+        }
         if quote.is_none() && depth == 0 && c.is_whitespace() {
-            words.extend(current.take());
+            words.extend(current.take().map(|w| finish_word(w, literal)));
+            literal = false;
             continue;
         }
         let word = current.get_or_insert_with(|| Word {
             text: String::new(),
             start: i,
         });
+        if quote.is_none() && depth == 0 && c == '\\' {
+            outside_escape = true;
+            literal = true;
+            continue;
+        }
         word.text.push(c);
         match quote {
             Some(_) if escaped => escaped = false,
@@ -63,6 +86,9 @@ pub fn split_words(line: &str, lenient: bool) -> Result<Vec<Word>, String> {
         }
     }
     if !lenient {
+        if outside_escape {
+            return Err("the line ends with a backslash".to_owned());
+        }
         if let Some(q) = quote {
             return Err(format!("unclosed {q} quote"));
         }
@@ -70,8 +96,32 @@ pub fn split_words(line: &str, lenient: bool) -> Result<Vec<Word>, String> {
             return Err("unclosed { or [".to_owned());
         }
     }
-    words.extend(current);
+    words.extend(current.map(|w| finish_word(w, literal)));
     Ok(words)
+}
+
+/// A word that had a backslash escape: its value becomes a single-quoted literal, so that it is read as text.
+fn finish_word(mut word: Word, literal: bool) -> Word {
+    if literal {
+        if let Some((key, value)) = word.text.split_once('=') {
+            word.text = format!("{key}='{value}'");
+        }
+    }
+    word
+}
+
+/// Reads a double-quoted text that is not valid JSON as Python's shlex would: `\"` and `\\` are escapes, any
+/// other backslash stays.
+fn shlex_double_quoted(inner: &str) -> String {
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('"' | '\\')) => out.extend(chars.next()),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// How one value text reads: the JSON value, and whether it was a loose (unquoted non-string) scalar.
@@ -83,9 +133,12 @@ pub fn parse_value(text: &str) -> Result<(Value, bool), String> {
         };
     }
     if text.starts_with(['{', '[', '"']) {
-        return serde_json::from_str(text)
-            .map(|v| (v, false))
-            .map_err(|e| format!("{text} is not valid JSON: {e}"));
+        let json = serde_json::from_str(text).map(|v| (v, false));
+        if json.is_err() && text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
+            let inner = &text[1..text.len() - 1];
+            return Ok((Value::String(shlex_double_quoted(inner)), false));
+        }
+        return json.map_err(|e| format!("{text} is not valid JSON: {e}"));
     }
     match text {
         "true" => return Ok((Value::Bool(true), true)),
@@ -180,6 +233,26 @@ mod tests {
         assert!(split_words("a=\"open", false).is_err());
         assert!(split_words("a={\"x\": 1", false).is_err());
         assert_eq!(split_words("a=\"open b", true).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn backslashes_read_as_python_s_shlex_reads_them() {
+        assert_eq!(
+            words(r"device_add id=a\ b x=1"),
+            ["device_add", "id='a b'", "x=1"]
+        );
+        let a =
+            parse_arguments(words(r"id=a\ b n=\1 q=\'x s=\\").iter().map(String::as_str)).unwrap();
+        assert_eq!(
+            Value::Object(a.object),
+            json!({"id": "a b", "n": "1", "q": "'x", "s": "\\"})
+        );
+        assert!(a.loose.is_empty());
+        assert!(split_words(r"a=b\", false)
+            .unwrap_err()
+            .contains("backslash"));
+        assert_eq!(parse_value(r#""C:\dir\"""#).unwrap().0, json!(r#"C:\dir""#));
+        assert_eq!(parse_value(r#""tab\there""#).unwrap().0, json!("tab\there"));
     }
 
     #[test]

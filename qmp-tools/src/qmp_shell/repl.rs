@@ -15,9 +15,9 @@ use rustyline::validate::Validator;
 use rustyline::{CompletionType, Config, Editor, ExternalPrinter, Helper};
 use tokio::runtime::Runtime;
 
-use crate::completion::{complete, Context, Vocabulary};
-use crate::events::{EventSink, Stdout};
-use crate::shell::{Shell, StdConsole};
+use crate::qmp_shell::completion::{complete, Context, Vocabulary};
+use crate::qmp_shell::events::{EventSink, Stdout};
+use crate::qmp_shell::shell::{Shell, StdConsole};
 
 /// Completion for the line editor, from the shell's vocabulary.
 struct ShellHelper {
@@ -103,7 +103,7 @@ pub fn run_batch(rt: &Runtime, shell: &mut Shell) -> i32 {
 pub fn run_interactive(
     rt: &Runtime,
     history: Option<PathBuf>,
-    start: impl FnOnce(Box<dyn EventSink>) -> Shell,
+    start: impl FnOnce(Box<dyn EventSink>) -> Result<Shell, String>,
 ) -> i32 {
     let config = Config::builder()
         .completion_type(CompletionType::List)
@@ -130,7 +130,13 @@ pub fn run_interactive(
         }),
         Err(_) => Box::new(Stdout),
     };
-    let mut shell = start(sink);
+    let mut shell = match start(sink) {
+        Ok(shell) => shell,
+        Err(e) => {
+            eprintln!("qmp-shell: {e}");
+            return 2;
+        }
+    };
     println!("{}", shell.banner());
     loop {
         editor.set_helper(Some(ShellHelper {
@@ -154,6 +160,7 @@ pub fn run_interactive(
             }
         }
     }
+    rt.block_on(shell.finish());
     if let Some(path) = &history {
         if let Err(e) = editor.append_history(path) {
             eprintln!(

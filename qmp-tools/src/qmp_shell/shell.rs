@@ -7,12 +7,16 @@ use std::time::Duration;
 use qmp_client::{Client, Error};
 use serde_json::{json, Map, Value};
 
-use crate::command_line::{parse_arguments, split_words};
-use crate::completion::{hmp_names, Context, Vocabulary};
-use crate::events::{format_json, format_ordered, EventSink, Events};
-use crate::help;
-use crate::schema::Schema;
-use crate::validate::{check, check_command, coerce_loose, Report};
+use crate::qmp_shell::command_line::{parse_arguments, parse_value, split_words, Arguments};
+use crate::qmp_shell::completion::{hmp_names, Context, Vocabulary};
+use crate::qmp_shell::drivers::{
+    check_properties, open_command, LiveTypes, OpenCommand, TypeProperty,
+};
+use crate::qmp_shell::events::{format_json, format_ordered, EventSink, Events};
+use crate::qmp_shell::help;
+use crate::qmp_shell::validate::{check, check_command, coerce_loose, Report};
+use crate::shared::read_only::ReadOnly;
+use crate::shared::schema::Schema;
 
 /// Where the shell writes: replies on `out`, problems on `err`.
 pub trait Console: Send {
@@ -51,6 +55,34 @@ pub struct Options {
     pub no_validate: bool,
     /// Ctrl-C abandons the command being waited for (interactive use).
     pub interruptible: bool,
+    /// Refuse commands that are not queries.
+    pub read_only: ReadOnly,
+    /// Python qmp-shell's -N: a `qmp_capabilities` line is answered here (this client negotiated already).
+    pub skip_negotiation: bool,
+    /// Where every request, reply and event is also written, one JSON message a line (`-l FILE`).
+    pub log: Option<Log>,
+}
+
+/// The log file of `-l`, shared by the shell and its event display.
+pub type Log = Arc<std::sync::Mutex<std::fs::File>>;
+
+/// Appends one line to the log, if there is one; a failing log is reported once per line, not fatal.
+pub fn log_line(log: &Option<Log>, text: &str) {
+    use std::io::Write;
+    if let Some(log) = log {
+        let mut file = log.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(e) = writeln!(file, "{text}") {
+            eprintln!("qmp-shell: writing the log file: {e}");
+        }
+    }
+}
+
+/// The type an open-ended command's tag chose, and its properties as the live QEMU lists them.
+struct OpenArguments {
+    open: OpenCommand,
+    type_name: String,
+    properties: Result<Arc<Vec<TypeProperty>>, String>,
+    known_types: Arc<Vec<String>>,
 }
 
 /// What a line left behind.
@@ -76,20 +108,29 @@ pub struct Shell {
 const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
 impl Shell {
-    /// Learns the server's commands and starts showing its events on `sink`.
+    /// Learns the server's commands and starts showing its events on `sink`; fails when the server does not
+    /// answer.
     pub async fn start(
         client: Client,
         opts: Options,
         console: Box<dyn Console>,
         sink: impl EventSink,
-    ) -> Shell {
-        let vocab = Arc::new(load_vocabulary(&client, opts.guest_agent).await);
+    ) -> Result<Shell, Error> {
+        let mut vocab = load_vocabulary(&client, opts.guest_agent).await?;
+        if !opts.guest_agent {
+            vocab.live = Some(Arc::new(LiveTypes::new(client.clone())));
+        }
+        let vocab = Arc::new(vocab);
         let events = if opts.guest_agent {
             None
         } else {
             let stream = client
                 .take_events()
                 .unwrap_or_else(|| client.subscribe_all());
+            let sink = Logged {
+                sink,
+                log: opts.log.clone(),
+            };
             Some(Events::start(stream, sink, opts.pretty))
         };
         let mut shell = Shell {
@@ -105,7 +146,7 @@ impl Shell {
         if shell.opts.hmp {
             shell.enter_hmp().await;
         }
-        shell
+        Ok(shell)
     }
 
     /// The welcome text of the interactive shell.
@@ -161,10 +202,12 @@ impl Shell {
         }
     }
 
-    /// Shows the events received so far, then stops.
+    /// Shows the events received so far, then stops showing them: the connection closing after this is the shell
+    /// leaving, not news.
     pub async fn finish(&mut self) {
         if let Some(events) = &self.events {
             events.flush().await;
+            events.stop();
         }
     }
 
@@ -176,6 +219,11 @@ impl Shell {
         }
         if line.starts_with('.') {
             return self.builtin(line).await;
+        }
+        if !self.hmp && self.transaction.is_none() {
+            if let Some(builtin) = builtin_alias(line) {
+                return self.builtin(&builtin).await;
+            }
         }
         if self.hmp {
             return self.hmp_line(line).await;
@@ -193,7 +241,14 @@ impl Shell {
         let Some((name, rest)) = words.split_first() else {
             return Status::default();
         };
-        match self.arguments(name, rest, None) {
+        if name == "qmp_capabilities" && self.opts.skip_negotiation {
+            // The client negotiated on connecting; QEMU would now refuse a second negotiation.
+            self.console
+                .out(&format_ordered(&[("return", &json!({}))], self.opts.pretty));
+            return Status::default();
+        }
+        let open = self.open_arguments(name, rest).await;
+        match self.arguments(name, rest, None, open) {
             Some(args) => self.send(name, args, false).await,
             None => failed(),
         }
@@ -211,7 +266,16 @@ impl Shell {
         name: &str,
         words: &[String],
         action_type: Option<&str>,
+        open: Option<OpenArguments>,
     ) -> Option<Map<String, Value>> {
+        // An unknown command is the news, whatever its arguments look like.
+        if let (Some(schema), None) = (&self.vocab.schema, action_type) {
+            if schema.command(name).is_none() && !self.opts.no_validate {
+                let report = check_command(schema, name, &Map::new());
+                self.report(name, &report);
+                return None;
+            }
+        }
         let mut args = match parse_arguments(words.iter().map(String::as_str)) {
             Ok(args) => args,
             Err(e) => {
@@ -226,10 +290,16 @@ impl Shell {
                 check(schema, data_type, &Value::Object(args.object.clone()))
             }
             (Some(schema), None) => {
+                let mut early = Report::default();
+                let extra = open.map(|open| open_extra(schema, name, &open, &mut args, &mut early));
                 if let Some(cmd) = schema.command(name) {
                     coerce_loose(schema, &cmd.arg_type, &mut args.object, &args.loose);
                 }
-                check_command(schema, name, &args.object)
+                let mut report = check_command(schema, name, &args.object);
+                early.problems.append(&mut report.problems);
+                early.warnings.append(&mut report.warnings);
+                args.object.extend(extra.unwrap_or_default());
+                early
             }
             (None, _) => self.check_name_only(name),
         };
@@ -245,8 +315,10 @@ impl Shell {
                 .push(format!("'{name}' is disabled on this guest agent"));
         } else if !self.vocab.commands.is_empty() && !self.vocab.commands.iter().any(|c| c == name)
         {
-            let hint =
-                crate::validate::did_you_mean(name, self.vocab.commands.iter().map(String::as_str));
+            let hint = crate::qmp_shell::validate::did_you_mean(
+                name,
+                self.vocab.commands.iter().map(String::as_str),
+            );
             report
                 .problems
                 .push(format!("unknown command '{name}'{hint}"));
@@ -328,14 +400,15 @@ impl Shell {
                 Some(t) => Some(t.to_owned()),
                 None => {
                     let known = schema.transaction_actions();
-                    let hint = crate::validate::did_you_mean(action, known.iter().copied());
+                    let hint =
+                        crate::qmp_shell::validate::did_you_mean(action, known.iter().copied());
                     return Err(self.fail(&format!("unknown transaction action '{action}'{hint}")));
                 }
             },
             None => None,
         };
         let args = match data_type {
-            Some(t) => self.arguments(action, words, Some(&t)),
+            Some(t) => self.arguments(action, words, Some(&t), None),
             None => match parse_arguments(words.iter().map(String::as_str)) {
                 Ok(a) => Some(a.object),
                 Err(e) => {
@@ -360,6 +433,9 @@ impl Shell {
                 self.hmp_cpu = Some(index);
                 return Status::default();
             }
+        }
+        if self.refused("human-monitor-command") {
+            return failed();
         }
         let mut args = json!({"command-line": line});
         if let Some(cpu) = self.hmp_cpu {
@@ -387,6 +463,10 @@ impl Shell {
     async fn enter_hmp(&mut self) {
         if self.opts.guest_agent {
             self.fail("a guest agent has no human monitor");
+            return;
+        }
+        // Any HMP line may change the VM: read-only mode has no HMP.
+        if self.refused("human-monitor-command") {
             return;
         }
         self.hmp = true;
@@ -419,16 +499,19 @@ impl Shell {
         args: Value,
         oob: bool,
     ) -> Option<Result<Value, Error>> {
-        if self.opts.verbose {
-            let key = if oob { "exec-oob" } else { "execute" };
-            let name = Value::String(name.to_owned());
-            let request = if args.is_null() {
-                format_ordered(&[(key, &name)], self.opts.pretty)
+        let key = if oob { "exec-oob" } else { "execute" };
+        let quoted = Value::String(name.to_owned());
+        let request = |pretty| {
+            if args.is_null() {
+                format_ordered(&[(key, &quoted)], pretty)
             } else {
-                format_ordered(&[(key, &name), ("arguments", &args)], self.opts.pretty)
-            };
-            self.console.out(&request);
+                format_ordered(&[(key, &quoted), ("arguments", &args)], pretty)
+            }
+        };
+        if self.opts.verbose {
+            self.console.out(&request(self.opts.pretty));
         }
+        log_line(&self.opts.log, &request(false));
         let client = self.client.clone();
         let result = self
             .interruptible(async {
@@ -442,9 +525,18 @@ impl Shell {
         if let Some(events) = &self.events {
             events.flush().await;
         }
-        if result.is_none() {
-            self.console
-                .err("interrupted (the command may still complete; its reply will be dropped)");
+        match &result {
+            None => self
+                .console
+                .err("interrupted (the command may still complete; its reply will be dropped)"),
+            Some(Ok(value)) => {
+                log_line(&self.opts.log, &format_ordered(&[("return", value)], false))
+            }
+            Some(Err(Error::Qmp { class, desc })) => {
+                let error = json!({"class": class.as_str(), "desc": desc});
+                log_line(&self.opts.log, &format_ordered(&[("error", &error)], false));
+            }
+            Some(Err(_)) => {}
         }
         result
     }
@@ -461,7 +553,51 @@ impl Shell {
         }
     }
 
+    /// The live properties of the type an open-ended command (`device_add driver=...`) names, where the schema
+    /// does not describe them.
+    async fn open_arguments(&self, name: &str, words: &[String]) -> Option<OpenArguments> {
+        let open = open_command(name)?;
+        let live = self.vocab.live.clone()?;
+        let cmd = self.vocab.schema.as_ref()?.command(name)?;
+        let type_name = words.iter().find_map(|w| {
+            let text = w.strip_prefix(open.tag)?.strip_prefix('=')?;
+            match parse_value(text) {
+                Ok((Value::String(s), _)) => Some(s),
+                _ => None,
+            }
+        })?;
+        let schema = self.vocab.schema.as_ref()?;
+        if schema.branch_type(&cmd.arg_type, &type_name).is_some() {
+            return None; // The schema describes this type's members itself.
+        }
+        let properties = live.properties(open.kind, &type_name).await;
+        let known_types = match properties {
+            Ok(_) => Arc::default(),
+            Err(_) => live.types(open.kind).await,
+        };
+        Some(OpenArguments {
+            open,
+            type_name,
+            properties,
+            known_types,
+        })
+    }
+
+    /// Whether read-only mode refuses `name` (and says so).
+    fn refused(&mut self, name: &str) -> bool {
+        match self.opts.read_only.check(name) {
+            Ok(()) => false,
+            Err(why) => {
+                self.fail(&why);
+                true
+            }
+        }
+    }
+
     async fn send(&mut self, name: &str, args: Map<String, Value>, oob: bool) -> Status {
+        if self.refused(name) {
+            return failed();
+        }
         let args = if args.is_empty() {
             Value::Null
         } else {
@@ -488,7 +624,7 @@ impl Shell {
             }
             other => {
                 let quit = other.is_disconnect();
-                self.fail(&other.to_string());
+                self.fail(&crate::shared::connect::describe(&other));
                 Status { failed: true, quit }
             }
         }
@@ -555,6 +691,49 @@ impl Shell {
     }
 }
 
+/// Takes the open-ended command's properties out of `args` (checked against the chosen type's, problems into
+/// `early`), leaving the schema's own arguments for the schema check.
+fn open_extra(
+    schema: &Schema,
+    name: &str,
+    open: &OpenArguments,
+    args: &mut Arguments,
+    early: &mut Report,
+) -> Map<String, Value> {
+    let Some(cmd) = schema.command(name) else {
+        return Map::new();
+    };
+    let given = Value::Object(args.object.clone());
+    let members = schema.members_for(&cmd.arg_type, Some(&given));
+    let members: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let properties = match &open.properties {
+        Ok(list) => list.as_slice(),
+        Err(why) => {
+            let hint = crate::qmp_shell::suggest::did_you_mean(
+                &open.type_name,
+                open.known_types.iter().map(String::as_str),
+            );
+            early
+                .problems
+                .push(format!("{}={}: {why}{hint}", open.open.tag, open.type_name));
+            &[]
+        }
+    };
+    let extra = check_properties(
+        &mut args.object,
+        &args.loose,
+        &members,
+        properties,
+        &open.type_name,
+        early,
+    );
+    // An unknown type: its name is the one problem worth showing, not each of its properties.
+    if open.properties.is_err() {
+        early.problems.truncate(1);
+    }
+    extra
+}
+
 fn failed() -> Status {
     Status {
         failed: true,
@@ -562,36 +741,94 @@ fn failed() -> Status {
     }
 }
 
-/// The schema (`query-qmp-schema`), or just the command names where there is none (guest agent, old QEMU).
-pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Vocabulary {
+/// The schema (`query-qmp-schema`), or just the command names where there is none (guest agent, old QEMU). A
+/// server that does not answer, or goes away, is an error: the shell would be of no use.
+pub async fn load_vocabulary(client: &Client, guest_agent: bool) -> Result<Vocabulary, Error> {
     let mut vocab = Vocabulary::default();
     if guest_agent {
-        if let Ok(info) = client.execute_raw("guest-info", Value::Null).await {
-            let listed = info.get("supported_commands").and_then(Value::as_array);
-            for c in listed.into_iter().flatten() {
-                let Some(name) = c.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                if c.get("enabled").and_then(Value::as_bool) == Some(false) {
-                    vocab.disabled.push(name.to_owned());
-                } else {
-                    vocab.commands.push(name.to_owned());
-                }
+        let info = give_up_on_silence(client.execute_raw("guest-info", Value::Null).await)?;
+        for (name, enabled) in crate::shared::lists::agent_commands(&info.unwrap_or_default()) {
+            if enabled {
+                vocab.commands.push(name);
+            } else {
+                vocab.disabled.push(name);
             }
         }
-        return vocab;
+        return Ok(vocab);
     }
-    match client.execute_raw("query-qmp-schema", Value::Null).await {
-        Ok(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
-        Err(_) => {
-            if let Ok(Value::Array(list)) = client.execute_raw("query-commands", Value::Null).await
-            {
-                vocab.commands = list
-                    .iter()
-                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
-                    .collect();
+    let schema = client.execute_raw("query-qmp-schema", Value::Null).await;
+    match give_up_on_silence(schema)? {
+        Some(reply) => vocab.schema = Schema::from_introspection(&reply).ok(),
+        None => {
+            let list = client.execute_raw("query-commands", Value::Null).await;
+            if let Some(list) = give_up_on_silence(list)? {
+                vocab.commands = crate::shared::lists::names(&list);
             }
         }
     }
-    vocab
+    Ok(vocab)
+}
+
+/// A refusal is `None` (the shell does without); a timeout or a lost connection is the error.
+fn give_up_on_silence(answer: Result<Value, Error>) -> Result<Option<Value>, Error> {
+    match answer {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_disconnect() || matches!(e, Error::Timeout(_)) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The words a newcomer tries first: `exit` leaves like `.quit`; `help` and `?` (with or without a command name)
+/// are `.help`. `quit`, QEMU's own command that stops QEMU, is not one of them.
+fn builtin_alias(line: &str) -> Option<String> {
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    let rest: Vec<&str> = words.collect();
+    match (first, rest.as_slice()) {
+        ("exit", []) => Some(".quit".to_owned()),
+        ("help" | "?", []) => Some(".help".to_owned()),
+        ("help" | "?", [name]) => Some(format!(".help {name}")),
+        _ => None,
+    }
+}
+
+/// Events shown, and also written to the log file.
+struct Logged<S> {
+    sink: S,
+    log: Option<Log>,
+}
+
+impl<S: EventSink> EventSink for Logged<S> {
+    fn show(&mut self, text: String) {
+        if self.log.is_some() {
+            // The log holds one message a line, whatever the display's indentation.
+            let line = serde_json::from_str::<Value>(&text)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|_| text.clone());
+            log_line(&self.log, &line);
+        }
+        self.sink.show(text);
+    }
+
+    fn closed(&mut self) {
+        self.sink.closed();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_help_and_question_mark_are_the_shell_s_own() {
+        assert_eq!(builtin_alias("exit").as_deref(), Some(".quit"));
+        assert_eq!(builtin_alias("  help ").as_deref(), Some(".help"));
+        assert_eq!(
+            builtin_alias("? query-status").as_deref(),
+            Some(".help query-status")
+        );
+        assert_eq!(builtin_alias("quit"), None);
+        assert_eq!(builtin_alias("exit now"), None);
+        assert_eq!(builtin_alias("query-status"), None);
+    }
 }

@@ -1,7 +1,7 @@
 //! QEMU's object tree (QOM) as a file system sees it: objects are directories, properties are files, `child<>`
 //! properties are the child object's directory, set `link<>` properties are symbolic links to their target.
 //!
-//! Everything here is plain logic over `qom-list`/`qom-get` answers; the FUSE glue is in [`crate::qom_fs`].
+//! Everything here is plain logic over `qom-list`/`qom-get` answers; the FUSE glue is in [`crate::qom_fuse`].
 
 use serde_json::Value;
 
@@ -12,9 +12,10 @@ pub struct Property {
     pub type_name: String,
 }
 
-/// Reads a `qom-list` answer; entries without a name are skipped.
-pub fn properties(listing: &Value) -> Vec<Property> {
-    listing
+/// Reads a list of QOM properties (`qom-list`, `qom-list-properties`, `device-list-properties` answer alike);
+/// entries without a name are skipped.
+pub fn property_list(answer: &Value) -> Vec<Property> {
+    answer
         .as_array()
         .into_iter()
         .flatten()
@@ -28,7 +29,13 @@ pub fn properties(listing: &Value) -> Vec<Property> {
                     .to_owned(),
             })
         })
-        // A name with a slash cannot be a file name (and `.`/`..` are taken).
+        .collect()
+}
+
+/// The properties of a `qom-list` answer that can be file names (not `.`, `..`, nor with a slash).
+pub fn properties(listing: &Value) -> Vec<Property> {
+    property_list(listing)
+        .into_iter()
         .filter(|p| !p.name.is_empty() && !p.name.contains('/') && p.name != "." && p.name != "..")
         .collect()
 }
@@ -40,8 +47,9 @@ pub enum Node {
     Object,
     /// A set `link<>` property: a symbolic link to the target object's absolute QOM path.
     Link(String),
-    /// Any other property, and a `link<>` that is not set (writing a path into it sets it).
-    Property { type_name: String },
+    /// Any other property, and a `link<>` that is not set (writing a path into it sets it); `writable` is false
+    /// where QEMU would refuse a `qom-set`.
+    Property { type_name: String, writable: bool },
 }
 
 pub fn is_child(type_name: &str) -> bool {

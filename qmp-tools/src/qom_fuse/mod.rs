@@ -4,20 +4,21 @@
 //! `ls -l` looks every entry up). Files are opened in direct-I/O mode: each open reads the property afresh and a
 //! short read is the end of the file, whatever size `stat` shows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::shared::connect::{Blocking, CallError};
 use fuser::{
     Errno, FileAttr, FileHandle, FileType, Filesystem, FopenFlags, Generation, INodeNo, LockOwner,
     OpenAccMode, OpenFlags, ReplyAttr, ReplyData, ReplyDirectory, ReplyEmpty, ReplyEntry,
     ReplyOpen, ReplyWrite, Request, TimeOrNow, WriteFlags,
 };
-use qmp_client::blocking::Client;
 use serde_json::{json, Value};
 
-use crate::qom::{
+use crate::shared::lists::names;
+use crate::shared::qom::{
     is_child, is_link, join, parse, properties, relative_target, render, split, Node, Property,
 };
 
@@ -40,7 +41,9 @@ struct Handle {
 struct State {
     paths: Vec<String>,
     inodes: HashMap<String, u64>,
-    listings: HashMap<String, (Instant, Arc<Vec<Property>>)>,
+    listings: HashMap<String, (Instant, Arc<Listing>)>,
+    /// Per device type, the properties QEMU refuses to set once a device of that type is realized.
+    fixed_after_realize: HashMap<String, Arc<HashSet<String>>>,
     handles: HashMap<u64, Handle>,
     next_handle: u64,
 }
@@ -62,9 +65,15 @@ impl State {
     }
 }
 
+/// An object's properties, and which of them cannot be set.
+struct Listing {
+    properties: Vec<Property>,
+    read_only: HashSet<String>,
+}
+
 /// QEMU's object tree as a file system.
 pub struct QomFs {
-    client: Client,
+    client: Blocking,
     state: Mutex<State>,
     uid: u32,
     gid: u32,
@@ -72,7 +81,7 @@ pub struct QomFs {
 }
 
 impl QomFs {
-    pub fn new(client: Client) -> QomFs {
+    pub fn new(client: Blocking) -> QomFs {
         let mut state = State::default();
         state.inode("/");
         // SAFETY: getuid and getgid cannot fail and touch no memory.
@@ -91,18 +100,18 @@ impl QomFs {
     }
 
     fn command(&self, name: &str, args: Value) -> Result<Value, Errno> {
-        self.client.execute_raw(name, args).map_err(|e| {
+        self.client.call(name, args).map_err(|e| {
             eprintln!("qom-fuse: {name}: {e}");
-            if e.is_disconnect() {
-                Errno::ENOTCONN
-            } else {
-                Errno::EIO
+            match e {
+                CallError::Refused(_) => Errno::EROFS,
+                e if e.is_disconnect() => Errno::ENOTCONN,
+                _ => Errno::EIO,
             }
         })
     }
 
     /// The properties of the object at `path`, from a listing at most a second old.
-    fn listing(&self, path: &str) -> Result<Arc<Vec<Property>>, Errno> {
+    fn listing(&self, path: &str) -> Result<Arc<Listing>, Errno> {
         if let Some((at, list)) = self.state().listings.get(path) {
             if at.elapsed() < TTL {
                 return Ok(list.clone());
@@ -111,7 +120,7 @@ impl QomFs {
         // Not an object (or gone): the error is QEMU's "Device not found", which is no news worth printing.
         let answer = self
             .client
-            .execute_raw("qom-list", json!({"path": path}))
+            .call("qom-list", json!({"path": path}))
             .map_err(|e| {
                 if e.is_disconnect() {
                     Errno::ENOTCONN
@@ -119,11 +128,48 @@ impl QomFs {
                     Errno::ENOENT
                 }
             })?;
-        let list = Arc::new(properties(&answer));
+        let properties = properties(&answer);
+        let read_only = self.read_only_properties(path, &properties);
+        let list = Arc::new(Listing {
+            properties,
+            read_only,
+        });
         self.state()
             .listings
             .insert(path.to_owned(), (Instant::now(), list.clone()));
         Ok(list)
+    }
+
+    /// `type` never can be set; a realized device's qdev properties (those `device-list-properties` lists for its
+    /// type) cannot be either, but for `bootindex`, which QEMU lets change at any time.
+    fn read_only_properties(&self, path: &str, properties: &[Property]) -> HashSet<String> {
+        let mut fixed: HashSet<String> = ["type".to_owned()].into();
+        let is_device = properties.iter().any(|p| p.name == "realized");
+        let realized = is_device && self.get(&join(path, "realized")) == Ok(Value::Bool(true));
+        let type_name = match self.get(&join(path, "type")) {
+            Ok(Value::String(t)) if realized => t,
+            _ => return fixed,
+        };
+        let known = self.state().fixed_after_realize.get(&type_name).cloned();
+        let for_type = match known {
+            Some(set) => set,
+            None => {
+                let listed = self
+                    .command("device-list-properties", json!({"typename": type_name}))
+                    .unwrap_or(Value::Null);
+                let set: HashSet<String> = names(&listed)
+                    .into_iter()
+                    .filter(|name| name != "bootindex")
+                    .collect();
+                let set = Arc::new(set);
+                self.state()
+                    .fixed_after_realize
+                    .insert(type_name, set.clone());
+                set
+            }
+        };
+        fixed.extend(for_type.iter().cloned());
+        fixed
     }
 
     fn get(&self, path: &str) -> Result<Value, Errno> {
@@ -132,7 +178,7 @@ impl QomFs {
     }
 
     /// What the property `p` of the object at `parent` is.
-    fn classify(&self, parent: &str, p: &Property) -> Node {
+    fn classify(&self, parent: &str, list: &Listing, p: &Property) -> Node {
         if is_child(&p.type_name) {
             return Node::Object;
         }
@@ -145,6 +191,7 @@ impl QomFs {
         }
         Node::Property {
             type_name: p.type_name.clone(),
+            writable: !self.client.read_only().is_on() && !list.read_only.contains(&p.name),
         }
     }
 
@@ -153,15 +200,25 @@ impl QomFs {
             return Ok(Node::Object);
         };
         let list = self.listing(parent)?;
-        let p = list.iter().find(|p| p.name == name).ok_or(Errno::ENOENT)?;
-        Ok(self.classify(parent, p))
+        let p = list
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or(Errno::ENOENT)?;
+        Ok(self.classify(parent, &list, p))
     }
 
-    fn attr(&self, ino: INodeNo, node: &Node) -> FileAttr {
+    /// The attributes of `node` at `path`: a link's size is the length of what `readlink` returns; a property
+    /// that cannot be set is `r--`.
+    fn attr(&self, ino: INodeNo, path: &str, node: &Node) -> FileAttr {
         let (kind, perm, size, nlink) = match node {
             Node::Object => (FileType::Directory, 0o755, 0, 2),
-            Node::Link(target) => (FileType::Symlink, 0o777, target.len() as u64, 1),
-            Node::Property { .. } => (FileType::RegularFile, 0o644, FILE_SIZE, 1),
+            Node::Link(target) => {
+                let size = relative_target(path, target).len() as u64;
+                (FileType::Symlink, 0o777, size, 1)
+            }
+            Node::Property { writable: true, .. } => (FileType::RegularFile, 0o644, FILE_SIZE, 1),
+            Node::Property { .. } => (FileType::RegularFile, 0o444, FILE_SIZE, 1),
         };
         FileAttr {
             ino,
@@ -191,11 +248,23 @@ impl QomFs {
         let type_name = match self.resolve(&path)? {
             Node::Object => return Err(Errno::EISDIR),
             Node::Link(_) => String::new(), // Opening a link opens its target; not reached through FUSE.
-            Node::Property { type_name } => type_name,
+            Node::Property {
+                type_name,
+                writable,
+            } => {
+                if !writable && flags.acc_mode() != OpenAccMode::O_RDONLY {
+                    return Err(Errno::EACCES);
+                }
+                type_name
+            }
         };
         let content = match flags.acc_mode() {
             OpenAccMode::O_WRONLY => Vec::new(),
-            _ => render(&self.get(&path)?),
+            // An unset link is an empty file.
+            _ => match self.get(&path)? {
+                Value::String(s) if s.is_empty() && is_link(&type_name) => Vec::new(),
+                value => render(&value),
+            },
         };
         let mut state = self.state();
         state.next_handle += 1;
@@ -266,15 +335,15 @@ impl Filesystem for QomFs {
         match result {
             Ok((path, node)) => {
                 let ino = self.state().inode(&path);
-                reply.entry(&TTL, &self.attr(ino, &node), Generation(0));
+                reply.entry(&TTL, &self.attr(ino, &path, &node), Generation(0));
             }
             Err(e) => reply.error(e),
         }
     }
 
     fn getattr(&self, _req: &Request, ino: INodeNo, _fh: Option<FileHandle>, reply: ReplyAttr) {
-        match self.path_of(ino).and_then(|p| self.resolve(&p)) {
-            Ok(node) => reply.attr(&TTL, &self.attr(ino, &node)),
+        match self.path_of(ino).and_then(|p| Ok((self.resolve(&p)?, p))) {
+            Ok((node, path)) => reply.attr(&TTL, &self.attr(ino, &path, &node)),
             Err(e) => reply.error(e),
         }
     }
@@ -411,9 +480,14 @@ impl Filesystem for QomFs {
                 return reply.ok();
             }
         }
-        for (i, p) in list.iter().enumerate().skip(skip.saturating_sub(2)) {
+        for (i, p) in list
+            .properties
+            .iter()
+            .enumerate()
+            .skip(skip.saturating_sub(2))
+        {
             let child = join(&path, &p.name);
-            let kind = file_type(&self.classify(&path, p));
+            let kind = file_type(&self.classify(&path, &list, p));
             let ino = self.state().inode(&child);
             if reply.add(ino, i as u64 + 3, kind, &p.name) {
                 break;

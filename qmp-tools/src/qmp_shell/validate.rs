@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::command_line::Loose;
-use crate::schema::{JsonType, Schema, Type};
+use crate::qmp_shell::command_line::Loose;
+pub use crate::qmp_shell::suggest::did_you_mean;
+use crate::shared::schema::{JsonType, Schema, Type};
 
 /// What checking found: problems stop the command; warnings (deprecated or unstable parts) do not.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -283,38 +284,6 @@ fn list_values(values: &[String]) -> String {
     }
 }
 
-/// ` (did you mean 'x'?)` for the closest candidate within a small edit distance, or nothing.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let limit = (wrong.chars().count() / 3).max(2);
-    let best = candidates
-        .map(|c| (edit_distance(wrong, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, c)) => format!(" (did you mean '{c}'?)"),
-        None => String::new(),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 /// The schema type of the value at `path` (member names) inside a value of type `type_name`; union branches are
 /// chosen by the tags already present in `whole`.
 pub fn type_at<'a>(
@@ -409,8 +378,8 @@ fn pointer_mut<'a>(args: &'a mut Map<String, Value>, path: &[String]) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::command_line::parse_arguments;
-    use crate::schema::tests::sample;
+    use crate::qmp_shell::command_line::parse_arguments;
+    use crate::shared::schema::tests::sample;
     use serde_json::json;
 
     fn problems(command: &str, args: Value) -> Vec<String> {
@@ -562,12 +531,5 @@ mod tests {
             type_at(&s, "30", &json!({}), &["ref".into(), "no-flush".into()]),
             Some("bool")
         );
-    }
-
-    #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 }

@@ -1,21 +1,25 @@
 //! What `.help` shows: the shell's syntax, and a command's arguments as the live schema gives them.
 
-use crate::completion::Vocabulary;
-use crate::schema::{Member, Schema, Type};
+use crate::qmp_shell::completion::Vocabulary;
+use crate::shared::schema::{Member, Schema, Type};
 
 pub const SHELL_HELP: &str = "\
 Commands:      NAME key=value ...      e.g.  blockdev-add driver=null-co node-name=n0 size=1048576
-  values       JSON where they read as JSON ({...} [...] \"text\" 12 true null), 'literal text', or plain text
+  values       JSON where they read as JSON ({...} [...] \"text\" 12 true null), 'literal text', or plain text;
+               outside quotes a backslash takes the next character as it is (a\\ b is the text \"a b\")
+  devices      device_add driver=NAME then the driver's properties (netdev=net0 mac=52:54:00:12:34:56), checked
+               and completed from the live QEMU; object-add likewise
   nested       dotted keys: cache.direct=true is {\"cache\": {\"direct\": true}}
   raw JSON     {\"execute\": \"query-status\"}
 Transactions:  transaction(   then one action per line (NAME key=value ...), then )   (or all on one line)
 Shell commands:
-  .help [NAME]           this text, or NAME's arguments from the server's schema
+  .help [NAME]           this text, or NAME's arguments from the server's schema (also help, ?)
   .wait EVENT [SECONDS]  wait for an event (one shown since the last .wait counts); default 10 s
   .pretty / .compact     indented or one-line JSON
   .verbose / .quiet      show each request before sending it, or not
   .hmp / .qmp            human monitor mode (lines go through human-monitor-command; `cpu N` picks a CPU) / back
-  .quit                  leave (also Ctrl-D)
+  .quit                  leave (also exit, Ctrl-D); note that quit, without the dot, is QEMU's command that
+                         stops QEMU
 Tab completes command names, argument names and enum values; arguments are checked before sending.";
 
 /// A command's arguments and result, for a person.
@@ -68,6 +72,14 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
             out.push_str(&format!("    {tag}={}: {names}\n", b.case));
         }
         out.push_str("  (* required)\n");
+    }
+    // object-add's types are in the schema's union (listed above); device drivers are not.
+    let open = crate::qmp_shell::drivers::open_command(name);
+    if let Some(open) = open.filter(|o| o.kind == crate::qmp_shell::drivers::Kind::Device) {
+        out.push_str(&format!(
+            "  and the properties of the driver '{}' names, from the live QEMU (Tab after {}=NAME lists them)\n",
+            open.tag, open.tag
+        ));
     }
     out.push_str(&format!("returns: {}", returns(schema, &cmd.ret_type)));
     Ok(out)
@@ -124,7 +136,7 @@ fn feature_note(features: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::tests::sample;
+    use crate::shared::schema::tests::sample;
 
     #[test]
     fn describes_a_union_command() {

@@ -1,146 +1,12 @@
-//! vm-info: what a QEMU process is (version, state, name, CPUs, memory, block devices, ...) from the queries the
-//! server offers; a storage daemon simply offers fewer.
+//! vm-info's tables.
 
-use qmp_client::{Client, Error};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
-use crate::table::{human_size, Table};
-
-/// One query: its key in the JSON output, the command and its arguments.
-struct Query {
-    key: &'static str,
-    command: &'static str,
-    args: Value,
-}
-
-fn plan() -> Vec<Query> {
-    let q = |key, command, args| Query { key, command, args };
-    vec![
-        q("version", "query-version", Value::Null),
-        q("status", "query-status", Value::Null),
-        q("name", "query-name", Value::Null),
-        q("uuid", "query-uuid", Value::Null),
-        q("target", "query-target", Value::Null),
-        q(
-            "machine",
-            "qom-get",
-            json!({"path": "/machine", "property": "type"}),
-        ),
-        q("kvm", "query-kvm", Value::Null),
-        q("cpus", "query-cpus-fast", Value::Null),
-        q("memory", "query-memory-size-summary", Value::Null),
-        q("balloon", "query-balloon", Value::Null),
-        q("block", "query-block", Value::Null),
-        q(
-            "block-nodes",
-            "query-named-block-nodes",
-            json!({"flat": true}),
-        ),
-        q("block-exports", "query-block-exports", Value::Null),
-        q("jobs", "query-jobs", Value::Null),
-        q("chardevs", "query-chardev", Value::Null),
-        q("iothreads", "query-iothreads", Value::Null),
-        q("pci", "query-pci", Value::Null),
-        q("migration", "query-migrate", Value::Null),
-        q("objects", "qom-list", json!({"path": "/objects"})),
-    ]
-}
-
-/// What the queries returned, in the order asked; a query the server refused keeps its error.
-#[derive(Clone, Debug, Default)]
-pub struct VmInfo {
-    pub results: Vec<(String, Result<Value, String>)>,
-}
-
-impl VmInfo {
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.results
-            .iter()
-            .find(|(k, _)| k == key)
-            .and_then(|(_, r)| r.as_ref().ok())
-    }
-
-    /// Every answer under its key, and the refusals under `errors`.
-    pub fn to_json(&self) -> Value {
-        let mut out = Map::new();
-        let mut errors = Map::new();
-        for (key, result) in &self.results {
-            match result {
-                Ok(v) => out.insert(key.clone(), v.clone()),
-                Err(e) => errors.insert(key.clone(), Value::String(e.clone())),
-            };
-        }
-        if !errors.is_empty() {
-            out.insert("errors".to_owned(), Value::Object(errors));
-        }
-        Value::Object(out)
-    }
-}
-
-/// Runs every query the server has, all at once.
-pub async fn gather(client: &Client) -> Result<VmInfo, Error> {
-    let available: Option<Vec<String>> =
-        match client.execute_raw("query-commands", Value::Null).await {
-            Ok(Value::Array(list)) => Some(
-                list.iter()
-                    .filter_map(|c| c.get("name").and_then(Value::as_str).map(str::to_owned))
-                    .collect(),
-            ),
-            Ok(_) => None,
-            Err(e) if e.is_disconnect() => return Err(e),
-            Err(_) => None,
-        };
-    let wanted: Vec<Query> = plan()
-        .into_iter()
-        .filter(|q| {
-            available
-                .as_ref()
-                .is_none_or(|a| a.iter().any(|c| c == q.command))
-        })
-        .collect();
-    let calls = wanted
-        .iter()
-        .map(|q| client.execute_raw(q.command, q.args.clone()));
-    let answers = futures_join(calls).await;
-    let mut info = VmInfo::default();
-    for (query, answer) in wanted.iter().zip(answers) {
-        let result = match answer {
-            Ok(v) => Ok(v),
-            Err(e) if e.is_disconnect() => return Err(e),
-            Err(Error::Qmp { desc, .. }) => Err(desc),
-            Err(e) => Err(e.to_string()),
-        };
-        info.results.push((query.key.to_owned(), result));
-    }
-    Ok(info)
-}
-
-/// Awaits all futures, concurrently, keeping their order (the client pipelines the requests).
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (fut, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *out = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
-}
+use crate::shared::table::{human_size, Table};
+use crate::vm_info::{dirty_bitmaps, displays, machine_name, user_objects, VmInfo};
 
 /// A value as a cell: text as is, numbers and booleans printed, absent as `-`.
-fn cell(value: Option<&Value>) -> String {
+pub(crate) fn cell(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "-".to_owned(),
         Some(Value::String(s)) if s.is_empty() => "-".to_owned(),
@@ -170,6 +36,9 @@ pub fn render(info: &VmInfo) -> String {
     tables.extend(cpus(info));
     tables.extend(block_devices(info));
     tables.extend(block_nodes(info));
+    tables.push(bitmaps(info));
+    tables.push(nic_table(info));
+    tables.push(display_table(info));
     tables.extend(simple_tables(info));
     tables.extend(pci(info));
     // The overview always shows, if only its title (a storage daemon has no status, name or machine).
@@ -212,12 +81,7 @@ fn overview(info: &VmInfo) -> Table {
     let mut t = Table::new(title, &[]);
     let mut add = |key: &str, value: String| t.row(vec![key.to_owned(), value]);
     if let Some(s) = info.get("status") {
-        let running = if s.get("running").and_then(Value::as_bool) == Some(true) {
-            "running"
-        } else {
-            "not running"
-        };
-        add("Status", format!("{} ({running})", cell(s.get("status"))));
+        add("Status", cell(s.get("status")));
     }
     if let Some(n) = info.get("name") {
         add("Name", cell(n.get("name")));
@@ -228,8 +92,8 @@ fn overview(info: &VmInfo) -> Table {
     if let Some(t) = info.get("target") {
         add("Target", cell(t.get("arch")));
     }
-    if let Some(m) = info.get("machine") {
-        add("Machine", cell(Some(m)));
+    if let Some(m) = machine_name(info) {
+        add("Machine", m);
     }
     if let Some(k) = info.get("kvm") {
         let kvm = format!(
@@ -406,14 +270,8 @@ fn simple_tables(info: &VmInfo) -> Vec<Table> {
         })
         .collect();
     let mut objects = Table::new("User-created objects", &["ID", "TYPE"]);
-    for o in list(info.get("objects")) {
-        let kind = o.get("type").and_then(Value::as_str).unwrap_or("");
-        if let Some(inner) = kind
-            .strip_prefix("child<")
-            .and_then(|k| k.strip_suffix('>'))
-        {
-            objects.row(vec![cell(o.get("name")), inner.to_owned()]);
-        }
+    for (id, kind) in user_objects(info) {
+        objects.row(vec![id, kind]);
     }
     tables.push(objects);
     tables
@@ -441,88 +299,55 @@ fn pci(info: &VmInfo) -> Option<Table> {
     Some(t)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn info(results: Vec<(&str, Result<Value, &str>)>) -> VmInfo {
-        VmInfo {
-            results: results
-                .into_iter()
-                .map(|(k, r)| (k.to_owned(), r.map_err(str::to_owned)))
-                .collect(),
-        }
-    }
-
-    #[test]
-    fn renders_what_there_is() {
-        let i = info(vec![
-            (
-                "version",
-                Ok(json!({"qemu": {"major": 10, "minor": 0, "micro": 2}, "package": ""})),
-            ),
-            (
-                "status",
-                Ok(json!({"running": false, "status": "prelaunch"})),
-            ),
-            (
-                "memory",
-                Ok(json!({"base-memory": 268435456u64, "plugged-memory": 0})),
-            ),
-            (
-                "cpus",
-                Ok(
-                    json!([{"cpu-index": 0, "thread-id": 7, "qom-path": "/machine/unattached/device[0]",
-                                 "props": {"core-id": 0, "socket-id": 0}}]),
-                ),
-            ),
-            ("balloon", Err("No balloon device has been activated")),
-            (
-                "objects",
-                Ok(
-                    json!([{"name": "type", "type": "string"}, {"name": "io0", "type": "child<iothread>"}]),
-                ),
-            ),
+fn bitmaps(info: &VmInfo) -> Table {
+    let mut t = Table::new(
+        "Dirty bitmaps",
+        &[
+            "NODE",
+            "NAME",
+            "GRANULARITY",
+            "DIRTY",
+            "RECORDING",
+            "PERSISTENT",
+        ],
+    );
+    for b in dirty_bitmaps(info) {
+        t.row(vec![
+            cell(b.get("node")),
+            cell(b.get("name")),
+            size_cell(b.get("granularity")),
+            size_cell(b.get("count")),
+            cell(b.get("recording")),
+            cell(b.get("persistent")),
         ]);
-        let text = render(&i);
-        assert!(
-            text.starts_with("QEMU 10.0.2\n  Status  prelaunch (not running)\n"),
-            "{text}"
-        );
-        assert!(text.contains("  Memory  256 MiB\n"), "{text}");
-        assert!(text.contains("CPUs (1)\n  INDEX  THREAD  TOPOLOGY         QOM PATH\n  0      7       core=0 socket=0  /machine/unattached/device[0]\n"), "{text}");
-        assert!(
-            text.contains("User-created objects\n  ID   TYPE\n  io0  iothread\n"),
-            "{text}"
-        );
-        assert!(
-            text.ends_with("Not available\n  balloon: No balloon device has been activated\n"),
-            "{text}"
-        );
-        assert!(!text.contains("Block devices"));
     }
+    t
+}
 
-    #[test]
-    fn json_keeps_answers_and_refusals() {
-        let i = info(vec![
-            ("name", Ok(json!({"name": "vm0"}))),
-            ("balloon", Err("none")),
+fn nic_table(info: &VmInfo) -> Table {
+    let mut t = Table::new("NICs", &["ID", "TYPE", "MAC", "NETDEV", "QOM PATH"]);
+    for n in list(info.get("nics")) {
+        t.row(vec![
+            cell(n.get("id")),
+            cell(n.get("type")),
+            cell(n.get("mac")),
+            cell(n.get("netdev")),
+            cell(n.get("qom-path")),
         ]);
-        assert_eq!(
-            i.to_json(),
-            json!({"name": {"name": "vm0"}, "errors": {"balloon": "none"}})
-        );
     }
+    t
+}
 
-    #[test]
-    fn odd_shapes_do_not_panic() {
-        let i = info(vec![
-            ("cpus", Ok(json!("not a list"))),
-            ("block", Ok(json!([{"device": 3}, 7]))),
-            ("pci", Ok(json!([{"devices": [{}]}]))),
-            ("version", Ok(json!([]))),
+fn display_table(info: &VmInfo) -> Table {
+    let mut t = Table::new("Displays", &["TYPE", "ID", "ADDRESS", "AUTH", "CLIENTS"]);
+    for d in displays(info) {
+        t.row(vec![
+            cell(d.get("type")),
+            cell(d.get("id")),
+            cell(d.get("address")),
+            cell(d.get("auth")),
+            cell(d.get("clients")),
         ]);
-        let text = render(&i);
-        assert!(text.contains("00:00.0"), "{text}");
     }
+    t
 }

@@ -1,9 +1,6 @@
 //! Where a tool connects: a unix socket path or `HOST:PORT`.
 
 use std::path::PathBuf;
-use std::time::Duration;
-
-use qmp_client::{Client, ClientBuilder};
 
 /// A server address as given on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,18 +21,6 @@ impl Target {
             }
         }
         Target::Unix(PathBuf::from(text))
-    }
-
-    /// Connects to QEMU's monitor, or to a guest agent.
-    pub async fn connect(&self, guest_agent: bool) -> qmp_client::Result<Client> {
-        let mut builder = ClientBuilder::new().connect_timeout(Some(Duration::from_secs(10)));
-        if guest_agent {
-            builder = builder.guest_agent();
-        }
-        match self {
-            Target::Unix(path) => builder.connect_unix(path).await,
-            Target::Tcp(addr) => builder.connect_tcp(addr.as_str()).await,
-        }
     }
 }
 

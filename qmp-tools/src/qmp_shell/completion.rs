@@ -1,11 +1,15 @@
 //! Tab completion for the shell: command names, argument names (dotted, into nested objects and union branches)
 //! and enum values, all from what the server reported; independent of the line editor.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
-use crate::command_line::{parse_arguments, split_words};
-use crate::schema::{JsonType, Schema, Type};
-use crate::validate::{object_branch, type_at};
+use crate::qmp_shell::drivers::{open_command, LiveTypes};
+
+use crate::qmp_shell::command_line::{parse_arguments, split_words};
+use crate::qmp_shell::validate::{object_branch, type_at};
+use crate::shared::schema::{JsonType, Schema, Type};
 
 /// What the shell knows about the server's commands.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +23,8 @@ pub struct Vocabulary {
     /// HMP command names (from `help`), and the `info` subcommands.
     pub hmp: Vec<String>,
     pub hmp_info: Vec<String>,
+    /// The live QEMU's device and object types and their properties (`device_add driver=...`).
+    pub live: Option<Arc<LiveTypes>>,
 }
 
 impl Vocabulary {
@@ -143,6 +149,9 @@ fn complete_qmp(
     let Some(schema) = schema else {
         return Vec::new();
     };
+    if command == ".wait" && arg_words.is_empty() {
+        return names(schema.event_names().map(str::to_owned), word, " ");
+    }
     let arg_type = if transaction {
         schema.transaction_data_type(command)
     } else {
@@ -152,10 +161,63 @@ fn complete_qmp(
         return Vec::new();
     };
     let given = given_arguments(arg_words);
-    match word.split_once('=') {
+    let mut out = match word.split_once('=') {
         Some((key, prefix)) => complete_value(schema, arg_type, &given, key, prefix),
         None => complete_key(schema, arg_type, &given, word),
+    };
+    // Where the schema already offers values for the tag (object-add's qom-type is an enum), they are enough.
+    if !transaction && (out.is_empty() || !word.contains('=')) {
+        out.extend(complete_open(
+            vocab, schema, command, arg_type, &given, word,
+        ));
     }
+    out
+}
+
+/// `device_add`'s driver names, and the properties of the chosen driver, from the live QEMU (where the schema does
+/// not describe the chosen type itself).
+fn complete_open(
+    vocab: &Vocabulary,
+    schema: &Schema,
+    command: &str,
+    arg_type: &str,
+    given: &Value,
+    word: &str,
+) -> Vec<Candidate> {
+    let (Some(open), Some(live)) = (open_command(command), vocab.live.as_ref()) else {
+        return Vec::new();
+    };
+    if let Some((key, prefix)) = word.split_once('=') {
+        if key != open.tag {
+            return Vec::new();
+        }
+        return live
+            .types_now(open.kind)
+            .iter()
+            .filter(|t| t.starts_with(prefix))
+            .map(|t| Candidate {
+                display: t.clone(),
+                replacement: format!("{key}={t} "),
+            })
+            .collect();
+    }
+    let Some(type_name) = given.get(open.tag).and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    if schema.branch_type(arg_type, type_name).is_some() {
+        return Vec::new();
+    }
+    let Some(properties) = live.properties_now(open.kind, type_name) else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .filter(|p| p.name.starts_with(word) && given.get(&p.name).is_none())
+        .map(|p| Candidate {
+            display: format!("{}=", p.name),
+            replacement: format!("{}=", p.name),
+        })
+        .collect()
 }
 
 /// The arguments typed so far, as far as they read (a union's tag chooses which members come next).
@@ -282,7 +344,7 @@ pub fn hmp_names(help: &str, under_info: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::tests::sample;
+    use crate::shared::schema::tests::sample;
 
     fn vocab() -> Vocabulary {
         Vocabulary {

@@ -40,6 +40,8 @@ struct Shared {
     unmatched: Mutex<VecDeque<String>>,
     arrived: Notify,
     pretty: AtomicBool,
+    /// The shell is leaving: the connection closing is no news.
+    stopped: AtomicBool,
 }
 
 /// The running event display.
@@ -144,6 +146,7 @@ impl Events {
             unmatched: Mutex::new(VecDeque::new()),
             arrived: Notify::new(),
             pretty: AtomicBool::new(pretty),
+            stopped: AtomicBool::new(false),
         });
         let (flush, requests) = mpsc::unbounded_channel();
         tokio::spawn(pump(stream, sink, shared.clone(), requests));
@@ -152,6 +155,11 @@ impl Events {
 
     pub fn set_pretty(&self, pretty: bool) {
         self.shared.pretty.store(pretty, Ordering::Relaxed);
+    }
+
+    /// Stops showing: later events, and the connection closing, are not shown.
+    pub fn stop(&self) {
+        self.shared.stopped.store(true, Ordering::SeqCst);
     }
 
     /// Returns once every event received so far has been shown.
@@ -215,6 +223,7 @@ async fn pump(
     loop {
         tokio::select! {
             event = stream.next() => match event {
+                _ if shared.stopped.load(Ordering::SeqCst) => break,
                 Some(e) => show(&e, &mut sink, &shared),
                 None => {
                     sink.closed();
