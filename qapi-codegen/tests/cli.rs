@@ -166,3 +166,41 @@ fn usage_errors_exit_with_status_2() {
     assert_eq!(qapi_gen(&[], &dir).status.code(), Some(2));
     assert_eq!(qapi_gen(&["check"], &dir).status.code(), Some(2));
 }
+
+/// `--rules` picks the QEMU release whose exact rules apply: 10.2 (the default) wants doc lines of at most 70
+/// characters and dumps an untagged section as `Plain`; 9.2 did neither.
+#[test]
+fn rules_pick_the_release() {
+    let dir = temp_dir("rules");
+    let long = "x".repeat(70);
+    let schema = format!(
+        "##\n# @Color:\n#\n# Hue.\n#\n# {long}\n#\n# @red: warm\n##\n{{ 'enum': 'Color', 'data': [ 'red' ] }}\n"
+    );
+    std::fs::write(dir.join("s.json"), schema).unwrap();
+    let out = qapi_gen(&["check", "--strict", "s.json"], &dir);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "s.json:6:1: documentation line longer than 70 characters"
+    );
+    let out = qapi_gen(&["check", "--rules", "9.2", "s.json"], &dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Tolerant mode does not apply QEMU's own style rules.
+    assert!(qapi_gen(&["check", "s.json"], &dir).status.success());
+    std::fs::write(
+        dir.join("t.json"),
+        GOOD.replace("# Since: 1.0", "# Text.\n#\n# Since: 1.0"),
+    )
+    .unwrap();
+    let dump = |args: &[&str]| String::from_utf8(qapi_gen(args, &dir).stdout).unwrap();
+    assert!(dump(&["dump", "t.json"]).contains("    section=Plain\nText.\n"));
+    assert!(dump(&["dump", "--rules", "9.2.4", "t.json"]).contains("    section=None\nText.\n"));
+    let out = qapi_gen(&["dump", "--rules", "8.0", "t.json"], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no rules for QEMU release '8.0': known releases are 9.2, 10.2"));
+}

@@ -1,8 +1,10 @@
 //! Doc comment blocks: a `##` ... `##` block read line by line and split into a [`Doc`].
 //!
-//! Strict mode follows QEMU 9.2's rules to the letter, including its quirks (a continuation line's indentation is
-//! checked only against the line right after the first indented one; an untagged paragraph merges into the
-//! preceding untagged section). Tolerant mode reads what older releases wrote — `Note:` and `Example:` sections,
+//! Strict mode follows the rules of its QEMU release to the letter, including their quirks (a continuation line's
+//! indentation is checked only against the line right after the first indented one; an untagged paragraph merges
+//! into the preceding untagged section). 9.2 and 10.2 read blocks alike, except that 9.2 takes a line starting
+//! with `=` for a heading, allowed only first in a free-form block, and 10.2 checks each line's style
+//! (`doc_style.rs`). Tolerant mode reads what older releases wrote — `Note:` and `Example:` sections,
 //! section text that is not indented, `=` headings anywhere — and turns each markup-only error into a warning.
 
 // `Diagnostic` is the project's one error type, returned by value through every stage.

@@ -101,8 +101,8 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// The first sentence end followed by one space, scanning left to right as QEMU's pattern does: an `e.g. X` or a
-/// leading `N. X` is skipped whole, so its full stop is never reported.
+/// The first sentence end followed by one space, as QEMU's pattern finds it scanning left to right: an `e.g. X` or
+/// a leading `N. X` is skipped whole, so its full stop is never reported.
 fn one_space_after_sentence(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     // After `prefix` (a skipped exception or a sentence end): one space, then a sentence start.
@@ -122,21 +122,26 @@ fn one_space_after_sentence_from(line: &str, mut at: usize) -> Option<usize> {
     let followed = |end: usize| {
         bytes.get(end) == Some(&b' ') && starts_sentence(line[end + 1..].chars().next())
     };
-    // Byte by byte: every test starts at an ASCII byte, so every slice below is at a character boundary.
-    while at < bytes.len() {
-        match bytes[at] {
-            b'e' if line[at..].starts_with("e.g.")
-                && followed(at + 4)
-                && (at == 0 || !line[..at].chars().next_back().is_some_and(is_word_char)) =>
-            {
-                at += 6;
-                continue;
-            }
-            b'.' | b'!' | b'?' if followed(at + 1) => return Some(at),
-            _ => at += 1,
+    // From one sentence end to the next: every test is at an ASCII byte, so every slice is at a character
+    // boundary. The pattern's `e.g. X` can only hide the `.` that ends it (its `e` cannot end an earlier match).
+    while let Some(found) = memchr::memchr3(b'.', b'!', b'?', &bytes[at..]) {
+        let end = at + found;
+        if followed(end + 1) && !ends_e_g(line, end) {
+            return Some(end);
         }
+        at = end + 1;
     }
     None
+}
+
+/// Whether the `.` at `end` ends an `e.g.` that starts a word.
+fn ends_e_g(line: &str, end: usize) -> bool {
+    end >= 3
+        && &line.as_bytes()[end - 3..=end] == b"e.g."
+        && !line[..end - 3]
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char)
 }
 
 /// A line starting with spaces, one digit and a full stop (a numbered list's item): the offset past the stop.
