@@ -37,6 +37,7 @@ pub mod commands;
 pub mod docs;
 pub mod enums;
 pub mod events;
+#[cfg(feature = "cli")]
 mod from_introspection;
 mod from_model;
 pub mod ir;

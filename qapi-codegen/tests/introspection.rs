@@ -10,7 +10,7 @@ use std::process::Command;
 
 use qapi_codegen::ir::{Api, Args, Kind, TypeExpr};
 use qapi_codegen::{CrateOptions, Options};
-use qapi_diff::Introspection;
+use qapi_introspection::Introspection;
 use qapi_tests::{shared_file, Server};
 
 mod support {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::wire::JsonClass;
+use qapi_introspection::wire::JsonClass;
 
 /// How a change affects an existing client, by QEMU's compatibility rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use qapi_parser::definition::Cond;
 
 use crate::change::{ChangeKind, Relation};
-use crate::wire::{
+use qapi_introspection::wire::{
     cond_text, has_feature, is_experimental_name, is_unstable, Builtin, JsonClass, Origin, TypeIdx,
     WireBranch, WireEnumValue, WireFeature, WireKind, WireMember, WireObject, WireSchema,
 };

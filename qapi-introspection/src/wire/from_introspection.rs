@@ -7,7 +7,7 @@ use super::{
     Builtin, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent, WireFeature,
     WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
 };
-use crate::introspection::{Introspection, IntrospectionError, Meta, SchemaInfo};
+use crate::reply::{Introspection, IntrospectionError, Meta, SchemaInfo};
 
 impl WireSchema {
     /// The wire view of a `query-qmp-schema` reply.

@@ -367,7 +367,7 @@ mod tests {
 #[cfg(test)]
 mod reply_tests {
     use super::*;
-    use crate::introspection::Introspection;
+    use crate::reply::Introspection;
 
     fn wire(text: &str) -> Result<WireSchema, crate::IntrospectionError> {
         WireSchema::from_introspection(&Introspection::from_json(text).unwrap())
