@@ -28,8 +28,8 @@ use qapi_introspection::wire::{
 use qapi_introspection::{Introspection, IntrospectionError};
 
 use crate::ir::{
-    Api, Args, Branch, Builtin, Command, Definition, Doc, EnumValue, Event, Feature, Kind, Member,
-    Module, Struct, TypeExpr, Union, UnionBranch,
+    Api, Args, Branch, Builtin, Command, Definition, Doc, EnumValue, Event, Feature, IntType, Kind,
+    Member, Module, Struct, TypeExpr, Union, UnionBranch,
 };
 use crate::names::upper_camel;
 
@@ -175,14 +175,14 @@ impl Namer<'_> {
         match &t.kind {
             WireKind::Builtin(b) => TypeExpr::Builtin(match b {
                 WireBuiltin::Str => Builtin::Str,
-                WireBuiltin::Int(_) => Builtin::Int,
+                WireBuiltin::Int(_) => Builtin::Int(IntType::INT64),
                 WireBuiltin::Number => Builtin::Number,
                 WireBuiltin::Bool => Builtin::Bool,
                 WireBuiltin::Null => Builtin::Null,
                 WireBuiltin::Any => Builtin::Any,
             }),
             WireKind::Array(element) => TypeExpr::Array(Box::new(self.type_expr(*element))),
-            _ if self.wire.is_empty_object(ty) => TypeExpr::Builtin(Builtin::Empty),
+            _ if self.wire.is_empty_object(ty) => TypeExpr::Empty,
             _ => match &self.names[ty.index()] {
                 Some(name) => TypeExpr::Named(name.clone()),
                 // Every type reached was named; keep the mapping total anyway.

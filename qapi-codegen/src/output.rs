@@ -68,7 +68,7 @@ fn references<'a>(ctx: &Context<'a>, i: usize) -> Vec<&'a str> {
         match ty {
             TypeExpr::Named(n) => out.push(n),
             TypeExpr::Array(inner) => walk(inner, out),
-            TypeExpr::Builtin(_) => {}
+            TypeExpr::Builtin(_) | TypeExpr::Empty => {}
         }
     }
     let mut out = Vec::new();
