@@ -2,10 +2,10 @@
 //! each branch in turn, which could pick the wrong one: a string is a `str` or an enum branch, never both).
 
 use crate::code::{self, cat, Code};
+use crate::context::{Context, JsonType};
 use crate::ir::Kind;
 use crate::names;
 use crate::recursion::Slot;
-use crate::rust_types::{Context, JsonType};
 
 /// How one branch decodes and encodes: its match arms.
 struct Arms {

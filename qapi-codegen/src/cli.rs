@@ -181,21 +181,30 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     if let Some(url) = &args.doc_url {
         options = options.doc_url(url.clone());
     }
-    let files = match &args.crate_name {
+    let layout = match &args.crate_name {
         Some(name) => {
             let mut krate = crate::CrateOptions::new(name.clone());
             krate.runtime = args.runtime.clone();
-            crate::package::crate_files(&api, &options, &krate, out_dir)
+            crate::Layout::Crate {
+                krate,
+                out_dir: out_dir.clone(),
+            }
         }
-        None => crate::package::module_files(&api, &options),
+        None => crate::Layout::Modules,
     };
-    let Ok(files) = files;
+    let files = match crate::generate_files(&api, &options, &layout) {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("qapi-gen: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let summary = crate::Summary::of(&api);
     let total = files.len();
     if args.check {
         return check_output(out_dir, &files, args.quiet);
     }
-    let written = match crate::package::write_files(out_dir, files) {
+    let written = match crate::write_files(out_dir, files) {
         Ok(written) => written,
         Err(err) => {
             eprintln!("qapi-gen: cannot write to {}: {err}", out_dir.display());

@@ -70,3 +70,24 @@ impl Options {
         self
     }
 }
+
+/// [`Options::only_modules`] checked against the schema (`-` or `_` alike): an unknown name is an error.
+pub(crate) fn check_modules(ctx: &crate::context::Context) -> Result<(), crate::Error> {
+    let known: Vec<String> = ctx
+        .names
+        .modules
+        .iter()
+        .zip(&ctx.api.modules)
+        .filter(|(_, m)| m.path != "./builtin")
+        .map(|(name, _)| crate::names::feature_name(name))
+        .collect();
+    for name in &ctx.options.only_modules {
+        if !known.contains(&crate::names::feature_name(name)) {
+            return Err(crate::Error::UnknownModule {
+                name: name.clone(),
+                known,
+            });
+        }
+    }
+    Ok(())
+}

@@ -8,23 +8,22 @@
 use std::collections::BTreeSet;
 
 use crate::code::{self, cat, Code};
+use crate::context::Context;
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
-use crate::rust_types::Context;
 use crate::{alternates, commands, enums, events, structs, unions};
 
 /// The generated code, split by schema module.
-pub struct Output {
+#[cfg(test)]
+pub(crate) struct Output {
     pub modules: Vec<ModuleOutput>,
     /// Root items: re-exports, `Commands`, `AnyEvent`.
     pub root: String,
 }
 
-pub struct ModuleOutput {
+pub(crate) struct ModuleOutput {
     /// Rust module name (`block_core`).
     pub name: String,
-    /// Cargo feature (`block-core`); `None` for the built-in module, always compiled.
-    pub feature: Option<String>,
     /// The module's contents: `//!` docs, inner attributes, items, indented for the depth it was made for.
     pub body: String,
     /// `#[cfg(...)]` gating the module, empty without module features.
@@ -33,7 +32,7 @@ pub struct ModuleOutput {
 
 impl ModuleOutput {
     /// `#gate pub mod name { body }`, for a body made one block deep.
-    pub fn into_inline(self) -> String {
+    pub(crate) fn into_inline(self) -> String {
         let mut out =
             String::with_capacity(self.body.len() + self.gate.len() + self.name.len() + 16);
         if !self.gate.is_empty() {
@@ -224,7 +223,6 @@ impl Plan {
             definition(ctx, i, &mut code);
         }
         ModuleOutput {
-            feature: (!is_builtin(&module.path)).then(|| names::feature_name(&name)),
             name,
             body: code.into_string(),
             gate: self.gate(ctx, m),
@@ -249,7 +247,8 @@ impl Plan {
 }
 
 /// Generates everything, the modules made to be inlined ([`ModuleOutput::into_inline`]).
-pub fn assemble(ctx: &Context) -> Output {
+#[cfg(test)]
+pub(crate) fn assemble(ctx: &Context) -> Output {
     let plan = Plan::new(ctx);
     let modules = (0..ctx.api.modules.len())
         .filter(|&m| plan.has_items[m])
@@ -262,12 +261,12 @@ pub fn assemble(ctx: &Context) -> Output {
 }
 
 /// How many threads emit and format modules: the machine's, at most 4 (more gains little on ~40 modules).
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// A module handed to [`assemble_map`]'s function, with what the root needs of it.
-pub struct Mapped<T> {
+pub(crate) struct Mapped<T> {
     pub name: String,
     pub gate: String,
     pub value: T,
@@ -276,7 +275,7 @@ pub struct Mapped<T> {
 /// Generates everything like [`assemble`], but hands each module to `map` as soon as it is emitted, on up to
 /// `threads` threads, the modules written `depth` blocks deep (0 for a file of its own, 1 to inline). Modules
 /// keep their order; gives them and the root.
-pub fn assemble_map<T: Send>(
+pub(crate) fn assemble_map<T: Send>(
     ctx: &Context,
     threads: usize,
     depth: usize,
@@ -324,12 +323,7 @@ pub fn assemble_map<T: Send>(
 }
 
 /// The cargo features of the modules generation emits (every module with definitions but the built-in one).
-pub fn module_features(api: &crate::ir::Api, options: &crate::Options) -> Vec<String> {
-    module_features_named(api, &crate::names::Names::new(api), options)
-}
-
-/// [`module_features`] with the names already made.
-pub fn module_features_named(
+pub(crate) fn module_features_named(
     api: &crate::ir::Api,
     names: &crate::names::Names,
     options: &crate::Options,
@@ -347,9 +341,11 @@ pub fn module_features_named(
         .collect()
 }
 
+#[cfg(test)]
 impl Output {
     /// Everything as one text, modules inline: for `include!` and the macro.
-    pub fn into_single(self) -> String {
+    #[cfg(test)]
+    pub(crate) fn into_single(self) -> String {
         let mut out = String::new();
         for m in self.modules {
             out.push_str(&m.into_inline());
@@ -357,4 +353,18 @@ impl Output {
         out.push_str(&self.root);
         out
     }
+}
+
+/// The whole schema as one file after [`crate::HEADER`], modules inline, emitted a module at a time on several
+/// threads (the text of [`assemble`]'s `into_single`).
+pub(crate) fn single_file(ctx: &Context) -> String {
+    let (modules, root) = assemble_map(ctx, threads(), 1, ModuleOutput::into_inline);
+    let len = modules.iter().map(|m| m.value.len()).sum::<usize>() + root.len();
+    let mut text = String::with_capacity(crate::HEADER.len() + len);
+    text.push_str(crate::HEADER);
+    for m in modules {
+        text.push_str(&m.value);
+    }
+    text.push_str(&root);
+    text
 }
