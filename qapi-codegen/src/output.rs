@@ -1,9 +1,10 @@
 //! Assembly: one Rust module per schema module, items in definition order, the root with glob re-exports, the
 //! `Commands` trait and `AnyEvent`; optionally each module behind a cargo feature.
 //!
-//! Cargo rejects cyclic features, and schema modules use each other in cycles (`block-core` and `job`), so the
-//! features themselves have no dependencies: instead module X compiles when any feature that needs X (directly
-//! or not) is on, `#[cfg(any(feature = "x", feature = "a", ...))]`.
+//! Each module's feature enables the features of the modules it uses directly ([`module_features`], written into
+//! the manifest), so one `#[cfg(feature = "x")]` per item is all the code says and `cargo tree -e features`
+//! shows why a module is built. Schema modules use each other in cycles (`block-core` and `job`); Cargo accepts
+//! cyclic features.
 
 use std::collections::BTreeSet;
 
@@ -102,10 +103,9 @@ fn references<'a>(ctx: &Context<'a>, i: usize) -> Vec<&'a str> {
     out
 }
 
-/// For each module, the modules it needs, transitively (itself excluded).
-fn module_closure(ctx: &Context) -> Vec<BTreeSet<usize>> {
-    let n = ctx.api.modules.len();
-    let mut direct = vec![BTreeSet::new(); n];
+/// For each module, the modules its definitions refer to (itself excluded).
+fn module_needs(ctx: &Context) -> Vec<BTreeSet<usize>> {
+    let mut direct = vec![BTreeSet::new(); ctx.api.modules.len()];
     for (i, d) in ctx.api.definitions.iter().enumerate() {
         for r in references(ctx, i) {
             if let Some(j) = ctx.names.index(r) {
@@ -116,20 +116,21 @@ fn module_closure(ctx: &Context) -> Vec<BTreeSet<usize>> {
             }
         }
     }
-    (0..n)
-        .map(|start| {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![start];
-            while let Some(m) = stack.pop() {
-                for &next in &direct[m] {
-                    if next != start && seen.insert(next) {
-                        stack.push(next);
-                    }
-                }
+    direct
+}
+
+/// The modules `start` needs, transitively (itself excluded).
+fn closure(needs: &[BTreeSet<usize>], start: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start];
+    while let Some(m) = stack.pop() {
+        for &next in &needs[m] {
+            if next != start && seen.insert(next) {
+                stack.push(next);
             }
-            seen
-        })
-        .collect()
+        }
+    }
+    seen
 }
 
 fn is_builtin(path: &str) -> bool {
@@ -138,7 +139,8 @@ fn is_builtin(path: &str) -> bool {
 
 /// What generation decided before emitting: which modules it keeps, which have items, and what each needs.
 struct Plan {
-    closure: Vec<BTreeSet<usize>>,
+    /// The modules each module's definitions refer to.
+    needs: Vec<BTreeSet<usize>>,
     keep: Vec<bool>,
     has_items: Vec<bool>,
     /// Module index → its definitions, in definition order.
@@ -148,7 +150,7 @@ struct Plan {
 impl Plan {
     fn new(ctx: &Context) -> Plan {
         let api = ctx.api;
-        let closure = module_closure(ctx);
+        let needs = module_needs(ctx);
         // Modules kept under `only_modules`: the named ones and what they need.
         let keep: Vec<bool> = if ctx.options.only_modules.is_empty() {
             vec![true; api.modules.len()]
@@ -162,7 +164,7 @@ impl Plan {
                     .any(|o| o == name || names::feature_name(name) == *o)
                 {
                     keep[m] = true;
-                    closure[m].iter().for_each(|&d| keep[d] = true);
+                    closure(&needs, m).into_iter().for_each(|d| keep[d] = true);
                 }
             }
             for (m, module) in api.modules.iter().enumerate() {
@@ -178,7 +180,7 @@ impl Plan {
         }
         let has_items = definitions.iter().map(|d| !d.is_empty()).collect();
         Plan {
-            closure,
+            needs,
             keep,
             has_items,
             definitions,
@@ -190,21 +192,16 @@ impl Plan {
         if !ctx.options.module_features || is_builtin(&ctx.api.modules[m].path) {
             return String::new();
         }
-        let mut features = vec![names::feature_name(&ctx.names.modules[m])];
-        for (other, needs) in self.closure.iter().enumerate() {
-            if needs.contains(&m) && self.has_items[other] {
-                features.push(names::feature_name(&ctx.names.modules[other]));
-            }
-        }
-        let features: Vec<String> = features
-            .iter()
-            .map(|f| cat!("feature = ", code::string(f)))
-            .collect();
-        if features.len() == 1 {
-            cat!("#[cfg(", features[0], ")]")
-        } else {
-            cat!("#[cfg(any(", features.join(", "), "))]")
-        }
+        cat!(
+            "#[cfg(feature = ",
+            code::string(&names::feature_name(&ctx.names.modules[m])),
+            ")]"
+        )
+    }
+
+    /// Whether module `m` gets a feature: it is kept, has items, and is not the built-in module.
+    fn has_feature(&self, ctx: &Context, m: usize) -> bool {
+        self.keep[m] && self.has_items[m] && !is_builtin(&ctx.api.modules[m].path)
     }
 
     /// Module `m` with its items, written `depth` blocks deep.
@@ -322,22 +319,21 @@ pub(crate) fn assemble_map<T: Send>(
     (mapped, plan.root(ctx))
 }
 
-/// The cargo features of the modules generation emits (every module with definitions but the built-in one).
-pub(crate) fn module_features_named(
-    api: &crate::ir::Api,
-    names: &crate::names::Names,
-    options: &crate::Options,
-) -> Vec<String> {
-    let mut used = vec![false; api.modules.len()];
-    api.definitions.iter().for_each(|d| used[d.module] = true);
-    let only = &options.only_modules;
-    api.modules
-        .iter()
-        .enumerate()
-        .filter(|(m, module)| used[*m] && !is_builtin(&module.path))
-        .map(|(m, _)| names.modules[m].clone())
-        .filter(|n| only.is_empty() || only.iter().any(|o| o == n || *o == names::feature_name(n)))
-        .map(|n| names::feature_name(&n))
+/// The cargo feature of each module generation emits (every module with definitions but the built-in one), with
+/// the features of the modules it uses directly: `("block-core", ["job", ...])`, for the manifest.
+pub(crate) fn module_features(ctx: &Context) -> Vec<(String, Vec<String>)> {
+    let plan = Plan::new(ctx);
+    let feature = |m: usize| names::feature_name(&ctx.names.modules[m]);
+    (0..ctx.api.modules.len())
+        .filter(|&m| plan.has_feature(ctx, m))
+        .map(|m| {
+            let needs = plan.needs[m]
+                .iter()
+                .filter(|&&n| plan.has_feature(ctx, n))
+                .map(|&n| feature(n))
+                .collect();
+            (feature(m), needs)
+        })
         .collect()
 }
 

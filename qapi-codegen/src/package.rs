@@ -82,7 +82,7 @@ fn crate_files(
     let ctx = Context::new(api, &options);
     check_modules(&ctx)?;
     let mut files = source_files(&ctx, "lib.rs", "src/");
-    let features = crate::output::module_features_named(api, &ctx.names, &options);
+    let features = crate::output::module_features(&ctx);
     let mut conditions: Vec<String> = Vec::new();
     if options.conditions == Conditions::Feature {
         conditions = builder::condition_names(api);
@@ -121,7 +121,7 @@ fn source_files(ctx: &Context, root_name: &str, dir: &str) -> Vec<(PathBuf, Stri
 
 fn manifest(
     krate: &CrateOptions,
-    features: &[String],
+    features: &[(String, Vec<String>)],
     conditions: &[String],
     out_dir: &Path,
 ) -> String {
@@ -140,10 +140,20 @@ fn manifest(
         s,
         "\n[dependencies]\nqapi-runtime = {runtime}\n\n[features]"
     );
-    let all: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
-    let _ = writeln!(s, "default = [{}]", all.join(", "));
-    for f in features {
-        let _ = writeln!(s, "{f} = []");
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "default = [{}]",
+        quoted(&mut features.iter().map(|(f, _)| f))
+    );
+    // A module's feature enables those of the modules it uses (cycles included: Cargo accepts them).
+    for (f, needs) in features {
+        let _ = writeln!(s, "{f} = [{}]", quoted(&mut needs.iter()));
     }
     for c in conditions {
         let _ = writeln!(s, "{c} = []");

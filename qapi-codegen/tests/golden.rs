@@ -152,3 +152,54 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Modules that use each other: each module's feature enables the features of the modules it uses, cycles
+/// included, and every item has one `#[cfg(feature = ..)]`.
+#[test]
+fn module_features_depend_on_the_modules_they_use() {
+    let dir = tempdir("cyclic_modules");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "main.json",
+        "{ 'include': 'alpha.json' }\n{ 'include': 'beta.json' }\n{ 'include': 'gamma.json' }\n",
+    );
+    write("alpha.json", "{ 'struct': 'A', 'data': { '*b': 'B' } }\n");
+    write(
+        "beta.json",
+        "{ 'struct': 'B', 'data': { '*a': ['A'] } }\n{ 'command': 'get-b', 'returns': 'B' }\n",
+    );
+    write("gamma.json", "{ 'struct': 'C', 'data': { 'n': 'int' } }\n");
+    let schema = qapi_parser::load(&dir.join("main.json"), &qapi_parser::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("crate");
+    qapi_codegen::write_crate(
+        &schema,
+        &Options::default().docs(false),
+        &CrateOptions::new("cyclic"),
+        &out,
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    for line in [
+        "default = [\"alpha\", \"beta\", \"gamma\"]",
+        "alpha = [\"beta\"]",
+        "beta = [\"alpha\"]",
+        "gamma = []",
+    ] {
+        assert!(
+            manifest.lines().any(|l| l == line),
+            "no `{line}` in\n{manifest}"
+        );
+    }
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("any("), "{lib}");
+    assert!(
+        lib.contains("#[cfg(feature = \"beta\")]\npub mod beta;"),
+        "{lib}"
+    );
+    // The command's method in `Commands` is gated by its own module's feature only.
+    assert!(
+        lib.contains("#[cfg(feature = \"beta\")]\n    #[allow(deprecated)]\n    fn get_b("),
+        "{lib}"
+    );
+}
