@@ -169,7 +169,7 @@ fn module_features_depend_on_the_modules_they_use() {
         "{ 'struct': 'B', 'data': { '*a': ['A'] } }\n{ 'command': 'get-b', 'returns': 'B' }\n",
     );
     write("gamma.json", "{ 'struct': 'C', 'data': { 'n': 'int' } }\n");
-    let schema = qapi_parser::load(&dir.join("main.json"), &qapi_parser::Options::default())
+    let schema = qapi_parser::load(dir.join("main.json"), &qapi_parser::Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("crate");
     qapi_codegen::write_crate(
