@@ -2,10 +2,10 @@
 //! each branch in turn, which could pick the wrong one: a string is a `str` or an enum branch, never both).
 
 use crate::code::{self, cat, Code};
+use crate::context::{Context, JsonType};
 use crate::ir::Kind;
 use crate::names;
 use crate::recursion::Slot;
-use crate::rust_types::{Context, JsonType};
 
 /// How one branch decodes and encodes: its match arms.
 struct Arms {
@@ -36,13 +36,13 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
         let (pattern, what) = match ctx.json_type(&branch.ty) {
             JsonType::String => ("rt::Value::String(_)", "a string"),
-            JsonType::Number => ("rt::Value::Number(_)", "a number"),
-            JsonType::Bool => ("rt::Value::Bool(_)", "a boolean"),
+            JsonType::Number | JsonType::Int => ("rt::Value::Number(_)", "a number"),
+            JsonType::Boolean => ("rt::Value::Bool(_)", "a boolean"),
             JsonType::Null => ("rt::Value::Null", "null"),
             JsonType::Object => ("rt::Value::Object(_)", "an object"),
             JsonType::Array => ("rt::Value::Array(_)", "an array"),
             // The model rejects `any` and nested alternates in an alternate; nothing sensible to match.
-            JsonType::Any => continue,
+            JsonType::Value => continue,
         };
         expected.push(what);
         let cfg = ctx.cfg(branch.cond.as_ref());

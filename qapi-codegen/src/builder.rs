@@ -3,7 +3,7 @@
 //! ```no_run
 //! // build.rs
 //! qapi_codegen::Config::new().schema("qemu/qapi/qapi-schema.json").generate_to_out_dir()?;
-//! # Ok::<(), qapi_codegen::builder::Error>(())
+//! # Ok::<(), qapi_codegen::ConfigError>(())
 //! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/qapi.rs"));
 //! ```
 //!
@@ -18,10 +18,13 @@ use std::path::{Path, PathBuf};
 use crate::ir::Api;
 use crate::options::{Conditions, Options};
 
+/// Why [`Config::generate`] failed.
 #[derive(Debug)]
-pub enum Error {
+pub enum ConfigError {
     /// The schema did not load.
     Load(Box<qapi_parser::LoadError>),
+    /// The options do not fit the schema (an unknown module).
+    Generate(crate::Error),
     /// No schema path was given.
     NoSchema,
     /// Neither an output directory nor `OUT_DIR`.
@@ -29,24 +32,25 @@ pub enum Error {
     Io(io::Error),
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Load(e) => e.fmt(f),
-            Error::NoSchema => f.write_str("no schema given: call Config::schema"),
-            Error::NoOutDir => f.write_str(
+            ConfigError::Load(e) => e.fmt(f),
+            ConfigError::Generate(e) => e.fmt(f),
+            ConfigError::NoSchema => f.write_str("no schema given: call Config::schema"),
+            ConfigError::NoOutDir => f.write_str(
                 "no output directory: call Config::out_dir, or run from build.rs (OUT_DIR)",
             ),
-            Error::Io(e) => e.fmt(f),
+            ConfigError::Io(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for ConfigError {}
 
-impl From<io::Error> for Error {
-    fn from(e: io::Error) -> Error {
-        Error::Io(e)
+impl From<io::Error> for ConfigError {
+    fn from(e: io::Error) -> ConfigError {
+        ConfigError::Io(e)
     }
 }
 
@@ -112,18 +116,18 @@ impl Config {
     }
 
     /// Generates into `OUT_DIR` (or the configured directory). Gives the file written.
-    pub fn generate_to_out_dir(&self) -> Result<PathBuf, Error> {
+    pub fn generate_to_out_dir(&self) -> Result<PathBuf, ConfigError> {
         self.generate()
     }
 
     /// Loads, generates, and writes if changed. Gives the output file.
-    pub fn generate(&self) -> Result<PathBuf, Error> {
-        let schema_path = self.schema.as_ref().ok_or(Error::NoSchema)?;
+    pub fn generate(&self) -> Result<PathBuf, ConfigError> {
+        let schema_path = self.schema.as_ref().ok_or(ConfigError::NoSchema)?;
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or(Error::NoOutDir)?,
+                .ok_or(ConfigError::NoOutDir)?,
         };
         let cargo = self
             .cargo_messages
@@ -139,7 +143,7 @@ impl Config {
                     println!("cargo:rerun-if-changed={}", file.path.display());
                 }
             }
-            Error::Load(Box::new(e))
+            ConfigError::Load(Box::new(e))
         })?;
         if cargo {
             for (_, file) in schema.sources().files() {
@@ -152,7 +156,7 @@ impl Config {
                 println!("cargo::rustc-check-cfg=cfg({name})");
             }
         }
-        let text = crate::generate_formatted(&api, &self.options);
+        let text = crate::generate(&api, &self.options).map_err(ConfigError::Generate)?;
         let path = out_dir.join(self.file_name.as_deref().unwrap_or("qapi.rs"));
         write_if_changed(&path, &text)?;
         Ok(path)
@@ -160,7 +164,7 @@ impl Config {
 }
 
 /// Every condition name the schema uses.
-pub fn condition_names(api: &Api) -> Vec<String> {
+pub(crate) fn condition_names(api: &Api) -> Vec<String> {
     let mut names: Vec<&str> = Vec::new();
     fn add<'a>(names: &mut Vec<&'a str>, c: Option<&'a crate::ir::Cond>) {
         if let Some(c) = c {
@@ -197,7 +201,7 @@ pub fn condition_names(api: &Api) -> Vec<String> {
 }
 
 /// Writes `text` to `path` unless the file already holds exactly that. Gives whether it wrote.
-pub fn write_if_changed(path: &Path, text: &str) -> io::Result<bool> {
+pub(crate) fn write_if_changed(path: &Path, text: &str) -> io::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(false);
     }

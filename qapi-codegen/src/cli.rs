@@ -118,6 +118,36 @@ pub enum MessageFormat {
     Plain,
 }
 
+/// What generation reads from `path`: a schema file (its errors reported as the parser gives them), a saved
+/// `query-qmp-schema` reply, or a running QEMU's QMP socket; `None` after reporting why not.
+fn load_api(path: &Path, options: &Options) -> Option<crate::ir::Api> {
+    use qapi_introspection::Input;
+    match Input::open(path) {
+        Ok(Input::SchemaFile(path)) => match qapi_parser::load(&path, options) {
+            Ok(schema) => Some(crate::ir::Api::from_schema(&schema)),
+            Err(err) => {
+                report(
+                    std::slice::from_ref(&err.diagnostic),
+                    &err.sources,
+                    default_format(),
+                );
+                None
+            }
+        },
+        Ok(Input::Introspection(reply)) => match crate::ir::Api::from_introspection(&reply) {
+            Ok(api) => Some(api),
+            Err(err) => {
+                eprintln!("qapi-gen: {}: {err}", path.display());
+                None
+            }
+        },
+        Err(err) => {
+            eprintln!("qapi-gen: {err}");
+            None
+        }
+    }
+}
+
 /// Run the command line; the binary's `main` is only this.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -145,20 +175,8 @@ fn generate(args: &GenerateArgs) -> ExitCode {
         },
     };
     // A schema file, a saved `query-qmp-schema` reply, or a live QMP socket.
-    let api = match crate::ir::Api::load(schema_path, &parser_options) {
-        Ok(api) => api,
-        Err(qapi_diff::InputError::Schema(err)) => {
-            report(
-                std::slice::from_ref(&err.diagnostic),
-                &err.sources,
-                default_format(),
-            );
-            return ExitCode::FAILURE;
-        }
-        Err(err) => {
-            eprintln!("qapi-gen: {err}");
-            return ExitCode::FAILURE;
-        }
+    let Some(api) = load_api(schema_path, &parser_options) else {
+        return ExitCode::FAILURE;
     };
     let mut options = crate::Options::new()
         .docs(!args.no_docs)
@@ -170,21 +188,30 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     if let Some(url) = &args.doc_url {
         options = options.doc_url(url.clone());
     }
-    let files = match &args.crate_name {
+    let layout = match &args.crate_name {
         Some(name) => {
             let mut krate = crate::CrateOptions::new(name.clone());
             krate.runtime = args.runtime.clone();
-            crate::package::crate_files(&api, &options, &krate, out_dir)
+            crate::Layout::Crate {
+                krate,
+                out_dir: out_dir.clone(),
+            }
         }
-        None => crate::package::module_files(&api, &options),
+        None => crate::Layout::Modules,
     };
-    let Ok(files) = files;
+    let files = match crate::generate_files(&api, &options, &layout) {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("qapi-gen: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let summary = crate::Summary::of(&api);
     let total = files.len();
     if args.check {
         return check_output(out_dir, &files, args.quiet);
     }
-    let written = match crate::package::write_files(out_dir, files) {
+    let written = match crate::write_files(out_dir, files) {
         Ok(written) => written,
         Err(err) => {
             eprintln!("qapi-gen: cannot write to {}: {err}", out_dir.display());

@@ -366,11 +366,6 @@ impl Code {
         }
     }
 
-    /// `/// text` lines for a block of Markdown (rustdoc's outer doc comments).
-    pub fn doc(&mut self, markdown: &str) {
-        self.doc_lines("///", markdown);
-    }
-
     /// `//! text` lines (inner doc comments, for a module).
     pub fn inner_doc(&mut self, markdown: &str) {
         self.doc_lines("//!", markdown);

@@ -6,8 +6,8 @@
 //! of a command whose arguments are all optional (they start absent; `execute(X::new().with_y(..))` sets them).
 
 use crate::code::{self, cat, Code};
+use crate::context::Context;
 use crate::ir::{Args, Kind};
-use crate::rust_types::Context;
 use crate::structs::{self, DECODE_RESULT};
 
 /// The argument struct and the `Command` impl of command `def`.

@@ -2,9 +2,9 @@
 //! it decodes without error and encodes back unchanged.
 
 use crate::code::{self, cat, Code};
+use crate::context::Context;
 use crate::ir::Kind;
 use crate::names;
-use crate::rust_types::Context;
 
 pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];

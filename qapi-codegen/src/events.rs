@@ -3,8 +3,8 @@
 
 use crate::code::{self, cat, Code, Item};
 use crate::commands;
+use crate::context::Context;
 use crate::ir::Kind;
-use crate::rust_types::Context;
 
 pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let d = &ctx.api.definitions[def];

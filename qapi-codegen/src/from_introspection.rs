@@ -20,33 +20,20 @@
 //! (`blockdev-add`) is a named type. Integer types all read as `int` (`i64`): introspection does not tell widths.
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use qapi_diff::introspection::{Introspection, IntrospectionError};
-use qapi_diff::wire::{Builtin as WireBuiltin, TypeIdx, WireFeature, WireKind, WireSchema};
-use qapi_diff::{InputError, Loaded};
+use qapi_introspection::wire::{
+    Builtin as WireBuiltin, TypeIdx, WireCommand, WireEvent, WireFeature, WireKind, WireSchema,
+    WireVariants,
+};
+use qapi_introspection::{Introspection, IntrospectionError};
 
 use crate::ir::{
-    Api, Args, Branch, Builtin, Command, Definition, Doc, EnumValue, Event, Feature, Kind, Member,
-    Module, Struct, TypeExpr, Union, UnionBranch,
+    Api, Args, Branch, Builtin, Command, Definition, Doc, EnumValue, Event, Feature, IntType, Kind,
+    Member, Module, Struct, TypeExpr, Union, UnionBranch,
 };
 use crate::names::upper_camel;
 
 impl Api {
-    /// What generation reads from `path`: a schema file, a saved `query-qmp-schema` reply, or a running QEMU's QMP
-    /// socket (asked for its reply); see [`qapi_diff::input`] for how they are told apart.
-    pub fn load(path: &Path, options: &qapi_parser::Options) -> Result<Api, InputError> {
-        match qapi_diff::load(path, options)? {
-            Loaded::Schema(schema) => Ok(Api::from_schema(&schema)),
-            Loaded::Introspection(reply) => {
-                Api::from_introspection(&reply).map_err(|error| InputError::Introspection {
-                    path: path.to_owned(),
-                    error,
-                })
-            }
-        }
-    }
-
     /// Bindings for the QEMU that sent `reply` (see the module docs for how types are named). Everything goes
     /// in one module, `qmp`.
     pub fn from_introspection(reply: &Introspection) -> Result<Api, IntrospectionError> {
@@ -94,8 +81,8 @@ enum ArgsShape {
 }
 
 enum Root<'w> {
-    Command(&'w qapi_diff::wire::WireCommand, ArgsShape, Option<TypeIdx>),
-    Event(&'w qapi_diff::wire::WireEvent, ArgsShape),
+    Command(&'w WireCommand, ArgsShape, Option<TypeIdx>),
+    Event(&'w WireEvent, ArgsShape),
 }
 
 struct Namer<'w> {
@@ -188,14 +175,14 @@ impl Namer<'_> {
         match &t.kind {
             WireKind::Builtin(b) => TypeExpr::Builtin(match b {
                 WireBuiltin::Str => Builtin::Str,
-                WireBuiltin::Int(_) => Builtin::Int,
+                WireBuiltin::Int(_) => Builtin::Int(IntType::INT64),
                 WireBuiltin::Number => Builtin::Number,
                 WireBuiltin::Bool => Builtin::Bool,
                 WireBuiltin::Null => Builtin::Null,
                 WireBuiltin::Any => Builtin::Any,
             }),
             WireKind::Array(element) => TypeExpr::Array(Box::new(self.type_expr(*element))),
-            _ if self.wire.is_empty_object(ty) => TypeExpr::Builtin(Builtin::Empty),
+            _ if self.wire.is_empty_object(ty) => TypeExpr::Empty,
             _ => match &self.names[ty.index()] {
                 Some(name) => TypeExpr::Named(name.clone()),
                 // Every type reached was named; keep the mapping total anyway.
@@ -339,7 +326,7 @@ impl Namer<'_> {
     }
 
     /// A union: its tag must be an enum member; one branch per tag value, `None` for the empty ones.
-    fn union(&self, ty: TypeIdx, variants: &qapi_diff::wire::WireVariants) -> Option<Union> {
+    fn union(&self, ty: TypeIdx, variants: &WireVariants) -> Option<Union> {
         let WireKind::Object(o) = &self.wire.get(ty).kind else {
             return None;
         };

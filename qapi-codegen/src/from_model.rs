@@ -7,8 +7,8 @@
 use qapi_parser::schema::{Entity, EntityKind, Model, ObjectType, TypeId};
 
 use crate::ir::{
-    Api, Args, Branch, Builtin, Command, Definition, Doc, EnumValue, Event, Feature, Kind, Member,
-    Module, Struct, TypeExpr, Union, UnionBranch,
+    Api, Args, Branch, Command, Definition, Doc, EnumValue, Event, Feature, Kind, Member, Module,
+    Struct, TypeExpr, Union, UnionBranch,
 };
 
 impl Api {
@@ -186,13 +186,10 @@ fn args(model: &Model, ty: Option<TypeId>) -> Args {
 fn type_expr(model: &Model, ty: TypeId) -> TypeExpr {
     let entity = model.get_type(ty);
     if ty == model.the_empty_object() {
-        return TypeExpr::Builtin(Builtin::Empty);
+        return TypeExpr::Empty;
     }
     match &entity.kind {
-        EntityKind::Builtin(_) => match Builtin::from_name(&entity.name) {
-            Some(b) => TypeExpr::Builtin(b),
-            None => TypeExpr::Builtin(Builtin::Any),
-        },
+        EntityKind::Builtin(b) => TypeExpr::Builtin(b.kind),
         EntityKind::Array(a) => TypeExpr::Array(Box::new(type_expr(model, a.element))),
         _ => TypeExpr::Named(entity.name.clone()),
     }

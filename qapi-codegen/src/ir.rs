@@ -6,6 +6,8 @@
 //! are chosen by [`crate::names`].
 
 pub use qapi_parser::definition::Cond;
+/// The model's built-in types: kind, width and signedness.
+pub use qapi_parser::schema::{BuiltinKind as Builtin, IntType};
 
 /// A whole schema, in definition order.
 #[derive(Clone, Debug, Default)]
@@ -143,55 +145,11 @@ pub enum Args {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeExpr {
     Builtin(Builtin),
+    /// QEMU's `q_empty`: an object without members.
+    Empty,
     /// A user-defined (or built-in `QType`) enum, struct, union or alternate.
     Named(String),
     Array(Box<TypeExpr>),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Builtin {
-    Str,
-    Number,
-    Int,
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    Uint8,
-    Uint16,
-    Uint32,
-    Uint64,
-    Size,
-    Bool,
-    Null,
-    Any,
-    /// QEMU's `q_empty`: an object without members.
-    Empty,
-}
-
-impl Builtin {
-    /// The built-in called `name` in the schema (`QType` is an enum definition, not here).
-    pub fn from_name(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "str" => Builtin::Str,
-            "number" => Builtin::Number,
-            "int" => Builtin::Int,
-            "int8" => Builtin::Int8,
-            "int16" => Builtin::Int16,
-            "int32" => Builtin::Int32,
-            "int64" => Builtin::Int64,
-            "uint8" => Builtin::Uint8,
-            "uint16" => Builtin::Uint16,
-            "uint32" => Builtin::Uint32,
-            "uint64" => Builtin::Uint64,
-            "size" => Builtin::Size,
-            "bool" => Builtin::Bool,
-            "null" => Builtin::Null,
-            "any" => Builtin::Any,
-            "q_empty" => Builtin::Empty,
-            _ => return None,
-        })
-    }
 }
 
 /// A definition's doc comment, as text sections.

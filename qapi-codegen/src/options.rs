@@ -17,8 +17,9 @@ pub struct Options {
     /// Rustdoc from the schema's doc comments. Off, items still get their metadata and link (see `doc_url`).
     pub docs: bool,
     pub conditions: Conditions,
-    /// Gate each schema module behind a cargo feature of the same name (`block-core`), with the features of the
-    /// modules it uses enabled by it: for `--crate`.
+    /// Gate each schema module behind a cargo feature of the same name (`block-core`): one `#[cfg(feature = ..)]`
+    /// per item. For `--crate`, whose manifest makes each module's feature enable those of the modules it uses;
+    /// other users declare the features, with those dependencies, themselves.
     pub module_features: bool,
     /// Link each definition's docs to this page (for bindings written without QEMU's doc prose), with `{name}`
     /// replaced by the definition's schema name, `{kind}` by `command`, `event`, `enum`, `alternate` or `object`,
@@ -69,4 +70,25 @@ impl Options {
         self.only_modules = modules.into_iter().map(Into::into).collect();
         self
     }
+}
+
+/// [`Options::only_modules`] checked against the schema (`-` or `_` alike): an unknown name is an error.
+pub(crate) fn check_modules(ctx: &crate::context::Context) -> Result<(), crate::Error> {
+    let known: Vec<String> = ctx
+        .names
+        .modules
+        .iter()
+        .zip(&ctx.api.modules)
+        .filter(|(_, m)| m.path != "./builtin")
+        .map(|(name, _)| crate::names::feature_name(name))
+        .collect();
+    for name in &ctx.options.only_modules {
+        if !known.contains(&crate::names::feature_name(name)) {
+            return Err(crate::Error::UnknownModule {
+                name: name.clone(),
+                known,
+            });
+        }
+    }
+    Ok(())
 }

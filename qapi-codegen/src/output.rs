@@ -1,30 +1,30 @@
 //! Assembly: one Rust module per schema module, items in definition order, the root with glob re-exports, the
 //! `Commands` trait and `AnyEvent`; optionally each module behind a cargo feature.
 //!
-//! Cargo rejects cyclic features, and schema modules use each other in cycles (`block-core` and `job`), so the
-//! features themselves have no dependencies: instead module X compiles when any feature that needs X (directly
-//! or not) is on, `#[cfg(any(feature = "x", feature = "a", ...))]`.
+//! Each module's feature enables the features of the modules it uses directly ([`module_features`], written into
+//! the manifest), so one `#[cfg(feature = "x")]` per item is all the code says and `cargo tree -e features`
+//! shows why a module is built. Schema modules use each other in cycles (`block-core` and `job`); Cargo accepts
+//! cyclic features.
 
 use std::collections::BTreeSet;
 
 use crate::code::{self, cat, Code};
+use crate::context::Context;
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
-use crate::rust_types::Context;
 use crate::{alternates, commands, enums, events, structs, unions};
 
 /// The generated code, split by schema module.
-pub struct Output {
+#[cfg(test)]
+pub(crate) struct Output {
     pub modules: Vec<ModuleOutput>,
     /// Root items: re-exports, `Commands`, `AnyEvent`.
     pub root: String,
 }
 
-pub struct ModuleOutput {
+pub(crate) struct ModuleOutput {
     /// Rust module name (`block_core`).
     pub name: String,
-    /// Cargo feature (`block-core`); `None` for the built-in module, always compiled.
-    pub feature: Option<String>,
     /// The module's contents: `//!` docs, inner attributes, items, indented for the depth it was made for.
     pub body: String,
     /// `#[cfg(...)]` gating the module, empty without module features.
@@ -33,7 +33,7 @@ pub struct ModuleOutput {
 
 impl ModuleOutput {
     /// `#gate pub mod name { body }`, for a body made one block deep.
-    pub fn into_inline(self) -> String {
+    pub(crate) fn into_inline(self) -> String {
         let mut out =
             String::with_capacity(self.body.len() + self.gate.len() + self.name.len() + 16);
         if !self.gate.is_empty() {
@@ -68,7 +68,7 @@ fn references<'a>(ctx: &Context<'a>, i: usize) -> Vec<&'a str> {
         match ty {
             TypeExpr::Named(n) => out.push(n),
             TypeExpr::Array(inner) => walk(inner, out),
-            TypeExpr::Builtin(_) => {}
+            TypeExpr::Builtin(_) | TypeExpr::Empty => {}
         }
     }
     let mut out = Vec::new();
@@ -103,10 +103,9 @@ fn references<'a>(ctx: &Context<'a>, i: usize) -> Vec<&'a str> {
     out
 }
 
-/// For each module, the modules it needs, transitively (itself excluded).
-fn module_closure(ctx: &Context) -> Vec<BTreeSet<usize>> {
-    let n = ctx.api.modules.len();
-    let mut direct = vec![BTreeSet::new(); n];
+/// For each module, the modules its definitions refer to (itself excluded).
+fn module_needs(ctx: &Context) -> Vec<BTreeSet<usize>> {
+    let mut direct = vec![BTreeSet::new(); ctx.api.modules.len()];
     for (i, d) in ctx.api.definitions.iter().enumerate() {
         for r in references(ctx, i) {
             if let Some(j) = ctx.names.index(r) {
@@ -117,20 +116,21 @@ fn module_closure(ctx: &Context) -> Vec<BTreeSet<usize>> {
             }
         }
     }
-    (0..n)
-        .map(|start| {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![start];
-            while let Some(m) = stack.pop() {
-                for &next in &direct[m] {
-                    if next != start && seen.insert(next) {
-                        stack.push(next);
-                    }
-                }
+    direct
+}
+
+/// The modules `start` needs, transitively (itself excluded).
+fn closure(needs: &[BTreeSet<usize>], start: usize) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start];
+    while let Some(m) = stack.pop() {
+        for &next in &needs[m] {
+            if next != start && seen.insert(next) {
+                stack.push(next);
             }
-            seen
-        })
-        .collect()
+        }
+    }
+    seen
 }
 
 fn is_builtin(path: &str) -> bool {
@@ -139,7 +139,8 @@ fn is_builtin(path: &str) -> bool {
 
 /// What generation decided before emitting: which modules it keeps, which have items, and what each needs.
 struct Plan {
-    closure: Vec<BTreeSet<usize>>,
+    /// The modules each module's definitions refer to.
+    needs: Vec<BTreeSet<usize>>,
     keep: Vec<bool>,
     has_items: Vec<bool>,
     /// Module index → its definitions, in definition order.
@@ -149,7 +150,7 @@ struct Plan {
 impl Plan {
     fn new(ctx: &Context) -> Plan {
         let api = ctx.api;
-        let closure = module_closure(ctx);
+        let needs = module_needs(ctx);
         // Modules kept under `only_modules`: the named ones and what they need.
         let keep: Vec<bool> = if ctx.options.only_modules.is_empty() {
             vec![true; api.modules.len()]
@@ -163,7 +164,7 @@ impl Plan {
                     .any(|o| o == name || names::feature_name(name) == *o)
                 {
                     keep[m] = true;
-                    closure[m].iter().for_each(|&d| keep[d] = true);
+                    closure(&needs, m).into_iter().for_each(|d| keep[d] = true);
                 }
             }
             for (m, module) in api.modules.iter().enumerate() {
@@ -179,7 +180,7 @@ impl Plan {
         }
         let has_items = definitions.iter().map(|d| !d.is_empty()).collect();
         Plan {
-            closure,
+            needs,
             keep,
             has_items,
             definitions,
@@ -191,21 +192,16 @@ impl Plan {
         if !ctx.options.module_features || is_builtin(&ctx.api.modules[m].path) {
             return String::new();
         }
-        let mut features = vec![names::feature_name(&ctx.names.modules[m])];
-        for (other, needs) in self.closure.iter().enumerate() {
-            if needs.contains(&m) && self.has_items[other] {
-                features.push(names::feature_name(&ctx.names.modules[other]));
-            }
-        }
-        let features: Vec<String> = features
-            .iter()
-            .map(|f| cat!("feature = ", code::string(f)))
-            .collect();
-        if features.len() == 1 {
-            cat!("#[cfg(", features[0], ")]")
-        } else {
-            cat!("#[cfg(any(", features.join(", "), "))]")
-        }
+        cat!(
+            "#[cfg(feature = ",
+            code::string(&names::feature_name(&ctx.names.modules[m])),
+            ")]"
+        )
+    }
+
+    /// Whether module `m` gets a feature: it is kept, has items, and is not the built-in module.
+    fn has_feature(&self, ctx: &Context, m: usize) -> bool {
+        self.keep[m] && self.has_items[m] && !is_builtin(&ctx.api.modules[m].path)
     }
 
     /// Module `m` with its items, written `depth` blocks deep.
@@ -224,7 +220,6 @@ impl Plan {
             definition(ctx, i, &mut code);
         }
         ModuleOutput {
-            feature: (!is_builtin(&module.path)).then(|| names::feature_name(&name)),
             name,
             body: code.into_string(),
             gate: self.gate(ctx, m),
@@ -249,7 +244,8 @@ impl Plan {
 }
 
 /// Generates everything, the modules made to be inlined ([`ModuleOutput::into_inline`]).
-pub fn assemble(ctx: &Context) -> Output {
+#[cfg(test)]
+pub(crate) fn assemble(ctx: &Context) -> Output {
     let plan = Plan::new(ctx);
     let modules = (0..ctx.api.modules.len())
         .filter(|&m| plan.has_items[m])
@@ -262,12 +258,12 @@ pub fn assemble(ctx: &Context) -> Output {
 }
 
 /// How many threads emit and format modules: the machine's, at most 4 (more gains little on ~40 modules).
-pub fn threads() -> usize {
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// A module handed to [`assemble_map`]'s function, with what the root needs of it.
-pub struct Mapped<T> {
+pub(crate) struct Mapped<T> {
     pub name: String,
     pub gate: String,
     pub value: T,
@@ -276,7 +272,7 @@ pub struct Mapped<T> {
 /// Generates everything like [`assemble`], but hands each module to `map` as soon as it is emitted, on up to
 /// `threads` threads, the modules written `depth` blocks deep (0 for a file of its own, 1 to inline). Modules
 /// keep their order; gives them and the root.
-pub fn assemble_map<T: Send>(
+pub(crate) fn assemble_map<T: Send>(
     ctx: &Context,
     threads: usize,
     depth: usize,
@@ -323,33 +319,29 @@ pub fn assemble_map<T: Send>(
     (mapped, plan.root(ctx))
 }
 
-/// The cargo features of the modules generation emits (every module with definitions but the built-in one).
-pub fn module_features(api: &crate::ir::Api, options: &crate::Options) -> Vec<String> {
-    module_features_named(api, &crate::names::Names::new(api), options)
-}
-
-/// [`module_features`] with the names already made.
-pub fn module_features_named(
-    api: &crate::ir::Api,
-    names: &crate::names::Names,
-    options: &crate::Options,
-) -> Vec<String> {
-    let mut used = vec![false; api.modules.len()];
-    api.definitions.iter().for_each(|d| used[d.module] = true);
-    let only = &options.only_modules;
-    api.modules
-        .iter()
-        .enumerate()
-        .filter(|(m, module)| used[*m] && !is_builtin(&module.path))
-        .map(|(m, _)| names.modules[m].clone())
-        .filter(|n| only.is_empty() || only.iter().any(|o| o == n || *o == names::feature_name(n)))
-        .map(|n| names::feature_name(&n))
+/// The cargo feature of each module generation emits (every module with definitions but the built-in one), with
+/// the features of the modules it uses directly: `("block-core", ["job", ...])`, for the manifest.
+pub(crate) fn module_features(ctx: &Context) -> Vec<(String, Vec<String>)> {
+    let plan = Plan::new(ctx);
+    let feature = |m: usize| names::feature_name(&ctx.names.modules[m]);
+    (0..ctx.api.modules.len())
+        .filter(|&m| plan.has_feature(ctx, m))
+        .map(|m| {
+            let needs = plan.needs[m]
+                .iter()
+                .filter(|&&n| plan.has_feature(ctx, n))
+                .map(|&n| feature(n))
+                .collect();
+            (feature(m), needs)
+        })
         .collect()
 }
 
+#[cfg(test)]
 impl Output {
     /// Everything as one text, modules inline: for `include!` and the macro.
-    pub fn into_single(self) -> String {
+    #[cfg(test)]
+    pub(crate) fn into_single(self) -> String {
         let mut out = String::new();
         for m in self.modules {
             out.push_str(&m.into_inline());
@@ -357,4 +349,18 @@ impl Output {
         out.push_str(&self.root);
         out
     }
+}
+
+/// The whole schema as one file after [`crate::HEADER`], modules inline, emitted a module at a time on several
+/// threads (the text of [`assemble`]'s `into_single`).
+pub(crate) fn single_file(ctx: &Context) -> String {
+    let (modules, root) = assemble_map(ctx, threads(), 1, ModuleOutput::into_inline);
+    let len = modules.iter().map(|m| m.value.len()).sum::<usize>() + root.len();
+    let mut text = String::with_capacity(crate::HEADER.len() + len);
+    text.push_str(crate::HEADER);
+    for m in modules {
+        text.push_str(&m.value);
+    }
+    text.push_str(&root);
+    text
 }

@@ -2,16 +2,15 @@
 //! module behind a cargo feature of its name (all on by default).
 
 use std::collections::BTreeSet;
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::code::Code;
+use crate::context::Context;
 use crate::ir::Api;
-use crate::options::{Conditions, Options};
-use crate::rust_types::Context;
-use crate::{builder, HEADER};
+use crate::options::{check_modules, Conditions, Options};
+use crate::{builder, Error, HEADER};
 
 /// How the crate is named and where it finds `qapi-runtime`.
 #[derive(Clone, Debug)]
@@ -40,28 +39,50 @@ impl CrateOptions {
     }
 }
 
-/// The files of a source directory for `qapi-gen SCHEMA -o DIR`: `mod.rs` (the root: re-exports, `Commands`,
-/// `AnyEvent`) and one file per schema module, as (path relative to DIR, contents). Generation cannot fail; the
-/// `Result` is kept for callers written when it could.
-pub fn module_files(api: &Api, options: &Options) -> Result<Vec<(PathBuf, String)>, Infallible> {
-    let ctx = Context::new(api, options);
-    Ok(source_files(&ctx, "mod.rs", ""))
+/// What [`crate::generate_files`] writes.
+#[derive(Clone, Debug)]
+pub enum Layout {
+    /// `qapi-gen SCHEMA -o DIR`: `mod.rs` (the root: re-exports, `Commands`, `AnyEvent`) and one file per schema
+    /// module.
+    Modules,
+    /// `qapi-gen SCHEMA --crate NAME -o DIR`: `Cargo.toml`, `src/lib.rs` and one file per schema module, each
+    /// behind a cargo feature. `out_dir` is where the crate goes, for the path to `qapi-runtime`.
+    Crate {
+        krate: CrateOptions,
+        out_dir: PathBuf,
+    },
+}
+
+pub(crate) fn files(
+    api: &Api,
+    options: &Options,
+    layout: &Layout,
+) -> Result<Vec<(PathBuf, String)>, Error> {
+    match layout {
+        Layout::Modules => {
+            let ctx = Context::new(api, options);
+            check_modules(&ctx)?;
+            Ok(source_files(&ctx, "mod.rs", ""))
+        }
+        Layout::Crate { krate, out_dir } => crate_files(api, options, krate, out_dir),
+    }
 }
 
 /// The files of the crate, as (path relative to the crate root, contents).
-pub fn crate_files(
+fn crate_files(
     api: &Api,
     options: &Options,
     krate: &CrateOptions,
     out_dir: &Path,
-) -> Result<Vec<(PathBuf, String)>, Infallible> {
+) -> Result<Vec<(PathBuf, String)>, Error> {
     let options = Options {
         module_features: true,
         ..options.clone()
     };
     let ctx = Context::new(api, &options);
+    check_modules(&ctx)?;
     let mut files = source_files(&ctx, "lib.rs", "src/");
-    let features = crate::output::module_features_named(api, &ctx.names, &options);
+    let features = crate::output::module_features(&ctx);
     let mut conditions: Vec<String> = Vec::new();
     if options.conditions == Conditions::Feature {
         conditions = builder::condition_names(api);
@@ -100,7 +121,7 @@ fn source_files(ctx: &Context, root_name: &str, dir: &str) -> Vec<(PathBuf, Stri
 
 fn manifest(
     krate: &CrateOptions,
-    features: &[String],
+    features: &[(String, Vec<String>)],
     conditions: &[String],
     out_dir: &Path,
 ) -> String {
@@ -119,10 +140,20 @@ fn manifest(
         s,
         "\n[dependencies]\nqapi-runtime = {runtime}\n\n[features]"
     );
-    let all: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
-    let _ = writeln!(s, "default = [{}]", all.join(", "));
-    for f in features {
-        let _ = writeln!(s, "{f} = []");
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|f| format!("{f:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "default = [{}]",
+        quoted(&mut features.iter().map(|(f, _)| f))
+    );
+    // A module's feature enables those of the modules it uses (cycles included: Cargo accepts them).
+    for (f, needs) in features {
+        let _ = writeln!(s, "{f} = [{}]", quoted(&mut needs.iter()));
     }
     for c in conditions {
         let _ = writeln!(s, "{c} = []");
@@ -162,29 +193,12 @@ pub fn write_crate(
     options: &Options,
     krate: &CrateOptions,
     out_dir: &Path,
-) -> io::Result<Vec<PathBuf>> {
-    write_crate_api(&Api::from_schema(schema), options, krate, out_dir)
-}
-
-/// [`write_crate`] from the reduced model.
-pub fn write_crate_api(
-    api: &Api,
-    options: &Options,
-    krate: &CrateOptions,
-    out_dir: &Path,
-) -> io::Result<Vec<PathBuf>> {
-    let Ok(files) = crate_files(api, options, krate, out_dir);
-    write_files(out_dir, files)
-}
-
-/// Writes `qapi-gen SCHEMA -o DIR`'s files ([`module_files`]) into `out_dir`. Gives the files written.
-pub fn write_modules(
-    schema: &qapi_parser::Schema,
-    options: &Options,
-    out_dir: &Path,
-) -> io::Result<Vec<PathBuf>> {
-    let Ok(files) = module_files(&Api::from_schema(schema), options);
-    write_files(out_dir, files)
+) -> Result<Vec<PathBuf>, Error> {
+    let files = crate_files(&Api::from_schema(schema), options, krate, out_dir)?;
+    write_files(out_dir, files).map_err(|error| Error::Io {
+        path: out_dir.to_owned(),
+        error: error.to_string(),
+    })
 }
 
 /// Writes the generator's whole output `files` under `out_dir`, each only when its contents changed, and removes
@@ -206,7 +220,7 @@ pub fn write_files(out_dir: &Path, files: Vec<(PathBuf, String)>) -> io::Result<
 /// Rust files under `out_dir` that an earlier run wrote and `files` no longer has: the module of a schema file
 /// that was removed or renamed. Only files that start with the generator's [`HEADER`], in a directory the
 /// generator writes Rust to, count: whatever else a user keeps there stays.
-pub fn leftover_files(out_dir: &Path, files: &[(PathBuf, String)]) -> Vec<PathBuf> {
+pub(crate) fn leftover_files(out_dir: &Path, files: &[(PathBuf, String)]) -> Vec<PathBuf> {
     let ours: BTreeSet<PathBuf> = files.iter().map(|(p, _)| out_dir.join(p)).collect();
     let dirs: BTreeSet<&Path> = ours
         .iter()

@@ -6,10 +6,10 @@
 //! newer schema adding an optional member does not break code written against older bindings.
 
 use crate::code::{self, cat, Code, Item};
+use crate::context::Context;
 use crate::ir::{Builtin, Kind, Member, TypeExpr};
 use crate::names;
 use crate::recursion::Slot;
-use crate::rust_types::Context;
 
 /// The return type of `decode_members`.
 pub const DECODE_RESULT: &str = " -> rt::Result<Self, rt::DecodeError>";

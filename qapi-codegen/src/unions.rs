@@ -6,10 +6,10 @@
 //! A legacy simple union (QEMU before 6.0) is an enum whose wire form is `{"type": BRANCH, "data": VALUE}`.
 
 use crate::code::{self, cat, Code, Item};
+use crate::context::Context;
 use crate::ir::{Kind, Union};
 use crate::names;
 use crate::recursion::Slot;
-use crate::rust_types::Context;
 use crate::structs::{self, Field, DECODE_RESULT};
 
 /// One branch of a flat union, as the emitter writes it in several places.

@@ -1,10 +1,10 @@
-//! The generator's output for the schemas in `schemas/`, checked against committed files (which
-//! `tests/constructs.rs` compiles and exercises). `UPDATE_GOLDEN=1 cargo test -p qapi-codegen --test golden`
-//! rewrites them after an intended change.
+//! The generator's output for the schemas in `schemas/`, checked against committed files in `tests/generated/`
+//! (the Rust ones `tests/constructs.rs` compiles and exercises). `UPDATE_GOLDEN=1 cargo test -p qapi-codegen
+//! --test golden` writes them after an intended change; a missing or stale file is a failure otherwise.
 
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::{Conditions, CrateOptions, Options};
+use qapi_codegen::{Api, Conditions, CrateOptions, Options};
 
 fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
@@ -16,18 +16,23 @@ fn load(name: &str) -> qapi_parser::Schema {
 }
 
 fn generate(name: &str, options: &Options) -> String {
-    qapi_codegen::generate(&load(name), options)
+    qapi_codegen::generate(&Api::from_schema(&load(name)), options).unwrap()
 }
 
 fn check_golden(text: &str, golden: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/generated")
         .join(golden);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() || !path.exists() {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, text).unwrap();
         return;
     }
-    let old = std::fs::read_to_string(&path).unwrap();
+    let Ok(old) = std::fs::read_to_string(&path) else {
+        panic!(
+            "{} is missing: run `UPDATE_GOLDEN=1 cargo test -p qapi-codegen --test golden` and commit it",
+            path.display()
+        );
+    };
     assert!(
         old == text,
         "{} is stale: rerun with UPDATE_GOLDEN=1 and review the diff",
@@ -110,9 +115,9 @@ fn crate_layout_snapshot() {
     let schema = load("constructs.json");
     qapi_codegen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    insta::assert_snapshot!("crate_manifest", manifest);
+    check_golden(&manifest, "crate_manifest.toml");
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
-    insta::assert_snapshot!("crate_lib", lib);
+    check_golden(&lib, "crate_lib.rs");
     assert!(out.join("src/constructs_sub.rs").exists());
     // Rewriting an unchanged crate touches nothing.
     let written =
@@ -146,4 +151,55 @@ fn tempdir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Modules that use each other: each module's feature enables the features of the modules it uses, cycles
+/// included, and every item has one `#[cfg(feature = ..)]`.
+#[test]
+fn module_features_depend_on_the_modules_they_use() {
+    let dir = tempdir("cyclic_modules");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "main.json",
+        "{ 'include': 'alpha.json' }\n{ 'include': 'beta.json' }\n{ 'include': 'gamma.json' }\n",
+    );
+    write("alpha.json", "{ 'struct': 'A', 'data': { '*b': 'B' } }\n");
+    write(
+        "beta.json",
+        "{ 'struct': 'B', 'data': { '*a': ['A'] } }\n{ 'command': 'get-b', 'returns': 'B' }\n",
+    );
+    write("gamma.json", "{ 'struct': 'C', 'data': { 'n': 'int' } }\n");
+    let schema = qapi_parser::load(dir.join("main.json"), &qapi_parser::Options::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("crate");
+    qapi_codegen::write_crate(
+        &schema,
+        &Options::default().docs(false),
+        &CrateOptions::new("cyclic"),
+        &out,
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    for line in [
+        "default = [\"alpha\", \"beta\", \"gamma\"]",
+        "alpha = [\"beta\"]",
+        "beta = [\"alpha\"]",
+        "gamma = []",
+    ] {
+        assert!(
+            manifest.lines().any(|l| l == line),
+            "no `{line}` in\n{manifest}"
+        );
+    }
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("any("), "{lib}");
+    assert!(
+        lib.contains("#[cfg(feature = \"beta\")]\npub mod beta;"),
+        "{lib}"
+    );
+    // The command's method in `Commands` is gated by its own module's feature only.
+    assert!(
+        lib.contains("#[cfg(feature = \"beta\")]\n    #[allow(deprecated)]\n    fn get_b("),
+        "{lib}"
+    );
 }

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use qapi_codegen::ir::{Api, Args, Kind, TypeExpr};
-use qapi_codegen::{CrateOptions, Options};
-use qapi_diff::Introspection;
+use qapi_codegen::{CrateOptions, Layout, Options};
+use qapi_introspection::Introspection;
 use qapi_tests::{shared_file, Server};
 
 mod support {
@@ -122,9 +122,12 @@ fn replies_generate_crates_that_compile_and_decode() {
             ..CrateOptions::new(crate_name.clone())
         };
         let dir = scratch.root.join(&crate_name);
-        let files = qapi_codegen::package::crate_files(&api, &Options::default(), &krate, &dir)
-            .expect("generated code parses");
-        qapi_codegen::package::write_files(&dir, files).unwrap();
+        let layout = Layout::Crate {
+            krate,
+            out_dir: dir.clone(),
+        };
+        let files = qapi_codegen::generate_files(&api, &Options::default(), &layout).unwrap();
+        qapi_codegen::write_files(&dir, files).unwrap();
         Scratch::deny_warnings(&dir);
         members.push(crate_name);
     }

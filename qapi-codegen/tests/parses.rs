@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use qapi_codegen::ir::Api;
-use qapi_codegen::{Conditions, CrateOptions, Options};
+use qapi_codegen::{Conditions, CrateOptions, Layout, Options};
 
 fn load(path: &Path) -> Api {
     let schema = qapi_parser::load(path, &qapi_parser::Options::default())
@@ -21,8 +21,11 @@ fn assert_parses(what: &str, text: &str) {
 
 fn assert_crate_parses(api: &Api, options: &Options, name: &str) {
     let krate = CrateOptions::new(name);
-    let Ok(files) =
-        qapi_codegen::package::crate_files(api, options, &krate, Path::new("/nonexistent"));
+    let layout = Layout::Crate {
+        krate,
+        out_dir: "/nonexistent".into(),
+    };
+    let files = qapi_codegen::generate_files(api, options, &layout).unwrap();
     for (path, text) in files {
         if path.extension().is_some_and(|e| e == "rs") {
             assert_parses(&format!("{name}: {}", path.display()), &text);
@@ -63,7 +66,7 @@ fn schemas_output_parses() {
         for conditions in [Conditions::Docs, Conditions::Cfg, Conditions::Feature] {
             let options = Options::default().conditions(conditions);
             assert_crate_parses(&api, &options, "schemas");
-            let single = qapi_codegen::generate_formatted(&api, &options);
+            let single = qapi_codegen::generate(&api, &options).unwrap();
             assert_parses(&path.display().to_string(), &single);
         }
     }

@@ -3,7 +3,8 @@
 //! `qapi-gen diff` (load both schemas, diff, render). Run with `cargo bench -p qapi-diff`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use qapi_diff::{diff, render, WireSchema};
+use qapi_diff::{diff, render};
+use qapi_introspection::WireSchema;
 use qapi_parser::{load, Options};
 use qapi_tests::shared_file;
 

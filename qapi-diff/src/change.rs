@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::wire::JsonClass;
+use qapi_introspection::wire::JsonType;
 
 /// How a change affects an existing client, by QEMU's compatibility rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -144,11 +144,11 @@ pub enum ChangeKind {
         case: String,
     },
     AlternateBranchAdded {
-        class: JsonClass,
+        class: JsonType,
         ty: String,
     },
     AlternateBranchRemoved {
-        class: JsonClass,
+        class: JsonType,
         ty: String,
     },
     TypeChanged {

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::input::{self, Loaded};
 use crate::render::{self, Style};
-use crate::wire::WireSchema;
 use crate::{diff, Class, Diff};
+use qapi_introspection::input::{self, Loaded};
+use qapi_introspection::wire::WireSchema;
 
 /// Compare two schemas as clients see them on the wire: commands, events, their members, enum values,
 /// branches, features and conditions, each change classified by QEMU's compatibility rules for the direction it

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use qapi_parser::definition::Cond;
 
 use crate::change::{ChangeKind, Relation};
-use crate::wire::{
-    cond_text, has_feature, is_experimental_name, is_unstable, Builtin, JsonClass, Origin, TypeIdx,
+use qapi_introspection::wire::{
+    cond_text, has_feature, is_experimental_name, is_unstable, Builtin, JsonType, Origin, TypeIdx,
     WireBranch, WireEnumValue, WireFeature, WireKind, WireMember, WireObject, WireSchema,
 };
 
@@ -21,7 +21,7 @@ pub enum Segment {
     Member(String),
     Element,
     Branch { tag: String, case: String },
-    Alternative(JsonClass),
+    Alternative(JsonType),
 }
 
 impl Segment {

@@ -13,7 +13,7 @@ use qapi_parser::definition::Cond;
 use crate::change::{Change, ChangeKind, Class, Direction, Part, Root};
 use crate::classify::rule;
 use crate::compare::{Graph, Local};
-use crate::wire::{
+use qapi_introspection::wire::{
     cond_text, has_feature, is_unstable, Origin, WireFeature, WireKind, WireSchema, WireType,
 };
 

@@ -1,8 +1,8 @@
 //! Compares QAPI schemas as clients see them on the wire, and classifies each change by QEMU's compatibility
 //! rules.
 //!
-//! A schema is first reduced to its wire view ([`WireSchema`]): from a schema file (through the checked model of
-//! `qapi-parser`) or from a running QEMU's `query-qmp-schema` reply ([`Introspection`]), which masks type names.
+//! A schema is first reduced to its wire view (`qapi_introspection::WireSchema`): from a schema file (through the
+//! checked model of `qapi-parser`) or from a running QEMU's `query-qmp-schema` reply, which masks type names.
 //! Two wire views are compared from their commands and events down ([`diff()`]): type names play no part, so
 //! renaming types, splitting them into bases or moving members leaves no trace, except that a type renamed one
 //! to one is reported once as a rename when both sides are schema files. Each [`Change`] is
@@ -10,7 +10,8 @@
 //! `unstable` items), judged for what a client sends (command arguments) and receives (returns, events).
 //!
 //! ```no_run
-//! use qapi_diff::{diff, WireSchema};
+//! use qapi_diff::diff;
+//! use qapi_introspection::WireSchema;
 //! let options = qapi_parser::Options::default();
 //! let old = qapi_parser::load("8.2.0/qapi/qapi-schema.json", &options)?;
 //! let new = qapi_parser::load("9.2.4/qapi/qapi-schema.json", &options)?;
@@ -25,17 +26,10 @@ pub mod classify;
 pub mod cli;
 pub mod compare;
 mod diff;
-pub mod input;
-pub mod introspection;
-pub mod qmp;
 pub mod render;
-pub mod wire;
 
 pub use change::{Change, ChangeKind, Class, Direction, Part, Relation, Root};
 pub use diff::{diff, Diff, Summary};
-pub use input::{load, InputError, Loaded};
-pub use introspection::{Introspection, IntrospectionError};
-pub use wire::WireSchema;
 
 #[cfg(feature = "cli")]
 pub use cli::{run_diff, DiffArgs};

@@ -17,7 +17,7 @@ const OPTIONS: &str =
 pub struct Args {
     /// The schema path as written.
     pub path: LitStr,
-    /// Generation options; `only_modules` is filled from `modules` once they are checked against the schema.
+    /// Generation options; `only_modules` is filled from `modules`, which generation checks against the schema.
     pub options: Options,
     /// `modules = [...]` as written, for errors that point at the unknown name.
     pub modules: Vec<LitStr>,

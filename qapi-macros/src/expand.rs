@@ -5,10 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use proc_macro2::TokenStream;
-use qapi_codegen::ir::Api;
-use qapi_codegen::names::{feature_name, Names};
-use qapi_codegen::output::{assemble_map, threads, ModuleOutput};
-use qapi_codegen::rust_types::Context;
+use qapi_codegen::Api;
 use qapi_parser::{Mode, Schema};
 use quote::quote;
 
@@ -91,52 +88,23 @@ fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     })?;
     let api = Api::from_schema(&schema);
     let mut options = args.options.clone();
-    options.only_modules = select_modules(args, &api)?;
-    // The generator's own parallel assembly, as for `qapi-gen`: each module is emitted on one of a few threads;
-    // the text is what `generate_api(..).into_single()` gives, module by module.
-    let ctx = Context::new(&api, &options);
-    let (modules, root) = assemble_map(&ctx, threads(), 1, ModuleOutput::into_inline);
-    let mut text =
-        String::with_capacity(modules.iter().map(|m| m.value.len()).sum::<usize>() + root.len());
-    for m in modules {
-        text.push_str(&m.value);
-    }
-    text.push_str(&root);
+    options.only_modules = args.modules.iter().map(|lit| lit.value()).collect();
+    // The generator's own entry, as for `qapi-gen` and build.rs: an unknown module is an error at its name.
+    let text = qapi_codegen::generate(&api, &options).map_err(|err| {
+        let span = match &err {
+            qapi_codegen::Error::UnknownModule { name, .. } => args
+                .modules
+                .iter()
+                .find(|lit| lit.value() == *name)
+                .map_or(args.path.span(), |lit| lit.span()),
+            _ => args.path.span(),
+        };
+        syn::Error::new(span, err.to_string())
+    })?;
     Ok(Generated {
         text,
         files: files_read(&schema),
     })
-}
-
-/// `modules = [...]` checked against the schema: an unknown name is an error at that name, listing the modules.
-fn select_modules(args: &Args, api: &Api) -> syn::Result<Vec<String>> {
-    if args.modules.is_empty() {
-        return Ok(Vec::new());
-    }
-    let names = Names::new(api);
-    let known: Vec<String> = names
-        .modules
-        .iter()
-        .zip(&api.modules)
-        .filter(|(_, m)| m.path != "./builtin")
-        .map(|(name, _)| feature_name(name))
-        .collect();
-    let mut selected = Vec::new();
-    for lit in &args.modules {
-        let wanted = feature_name(&lit.value());
-        if !known.contains(&wanted) {
-            return Err(syn::Error::new(
-                lit.span(),
-                format!(
-                    "the schema has no module `{}`; its modules are: {}",
-                    lit.value(),
-                    known.join(", ")
-                ),
-            ));
-        }
-        selected.push(wanted);
-    }
-    Ok(selected)
 }
 
 /// Every schema file read, by absolute path (`include_bytes!` reads a relative path from the calling file).

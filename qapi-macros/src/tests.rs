@@ -2,7 +2,7 @@
 //! writes, every file tracked, errors with `qapi-gen check`'s text. Unit tests run in the crate's directory, so
 //! relative schema paths mean here what they mean to the macro.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
@@ -13,14 +13,6 @@ const EVERY: &str = "tests/schemas/every/every.json";
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// QEMU's reference material: `$QAPI_SHARED_DIR`, or `../shared` beside the workspace.
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("QAPI_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => manifest_dir().join("../../shared"),
-    }
 }
 
 /// An expansion taken apart: the files and variables it tracks, and the rest (the generated items).
@@ -112,16 +104,9 @@ fn expansion_with_options_is_the_builders_output() {
 
 #[test]
 fn expansion_of_the_qmp_schema_is_the_builders_output() {
-    let schema = shared_dir().join("qemu/9.2.4/qapi/qapi-schema.json");
-    if !schema.exists() {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "{schema:?} missing"
-        );
-        eprintln!("SKIPPED: {} not found", schema.display());
+    let Some(schema) = qapi_tests::shared_file("qemu/9.2.4/qapi/qapi-schema.json") else {
         return;
-    }
+    };
     let literal = schema.to_str().unwrap();
     let e = split(expand(quote!(#literal, docs = false)));
     let loaded = qapi_parser::load(&schema, &qapi_parser::Options::default()).unwrap();

@@ -10,19 +10,10 @@
 //! # Ok::<(), qapi_parser::LoadError>(())
 //! ```
 //!
-//! Speed: [`load`] of QEMU 9.2.4's QMP schema (42 modules, ~730 KB), check included, takes 7.4-9.5 ms on the
-//! project's shared 2-core machine (`cargo bench -p qapi-parser --bench load`, noisy there: 9.3-14.6 ms before
-//! included files were parsed on several threads, same session, machine load 1.1-1.4; its parse stage 4.6-5.1 ms,
-//! before 6.5-6.8 ms). The fastest of 200 loads timed in a loop: 5.1-5.9 ms, median 6.3-8.4 ms, against 7.2-7.5 ms
-//! and 8.3-9.2 ms on one thread (and 9.1-9.7 ms fastest before the single-thread speed work of November 2026).
-//! The parser scans each included file on its own on a spare core while one thread walks them in QEMU's order
-//! ([`parser`]); a schema whose main file has fewer than four `include` directives stays on one thread.
-//! Under callgrind (threads run one at a time there) a program that only calls [`load`] runs 67.4 M instructions
-//! with the system allocator (65.3 M on one thread, 70.6 M before the speed work); `qapi-gen check -q` of that
-//! schema, which uses mimalloc, 53.7 M on one thread (56.2 M before). Pest's parse is 37 % of that, with costs the
-//! grammar cannot avoid: a stack-guard probe on every sequence, repetition and rule (3.1 M) and a line index built
-//! for every top-level expression (2.3 M). Doc comments are 18 %, the tree built from pest's tokens 11 %, the
-//! checks 27 %.
+//! Included files are scanned on spare cores while one thread walks them in QEMU's depth-first order
+//! ([`parser`]), so that a large schema loads in the time of its largest files; a schema whose main file has fewer
+//! than four `include` directives stays on one thread. What that buys, and where the time goes, is measured in
+//! `benches/README.md`.
 
 // A front end reports one error and stops, as QEMU does: the error path is cold, so a large error type costs
 // nothing worth boxing for.

@@ -4,8 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::package::crate_files;
-use qapi_codegen::{CrateOptions, Options};
+use qapi_codegen::{generate_files, CrateOptions, Layout, Options};
 use qapi_parser::Mode;
 
 use crate::{Bindings, RUNTIME};
@@ -41,7 +40,11 @@ pub fn expected_files(
     let mut krate = CrateOptions::new(bindings.name);
     krate.runtime = Some(RUNTIME.to_owned());
     let api = qapi_codegen::ir::Api::from_schema(&schema);
-    crate_files(&api, &options, &krate, crate_dir).map_err(|e| e.to_string())
+    let layout = Layout::Crate {
+        krate,
+        out_dir: crate_dir.to_owned(),
+    };
+    generate_files(&api, &options, &layout).map_err(|e| e.to_string())
 }
 
 /// Compares the crate in `crate_dir` with what the generator writes.

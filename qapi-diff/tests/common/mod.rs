@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_diff::{diff, Change, ChangeKind, Class, Diff, Part, Root, WireSchema};
+use qapi_diff::{diff, Change, ChangeKind, Class, Diff, Part, Root};
+use qapi_introspection::WireSchema;
 
 pub fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +15,7 @@ pub fn data(name: &str) -> PathBuf {
 
 /// The wire view of a schema file, a saved reply or a socket.
 pub fn wire(path: &Path) -> WireSchema {
-    let loaded = qapi_diff::load(path, &qapi_parser::Options::default())
+    let loaded = qapi_introspection::load(path, &qapi_parser::Options::default())
         .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
     loaded
         .wire()

@@ -283,9 +283,7 @@ impl<'a> Checker<'a> {
         let raw = self.raw(index);
         let kind = match &raw.kind {
             RawKind::Include(m) => EntityKind::Include(*m),
-            RawKind::Builtin(json_type) => EntityKind::Builtin(BuiltinType {
-                json_type: *json_type,
-            }),
+            RawKind::Builtin(kind) => EntityKind::Builtin(BuiltinType { kind: *kind }),
             RawKind::Enum {
                 values, union_kind, ..
             } => {

@@ -8,7 +8,7 @@ use crate::definition::{self as def, Cond, Data, Definition, DefinitionKind, Ite
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 
-use super::entity::{DocId, EnumValue, Feature, JsonType, ModuleId, SPECIAL_FEATURES};
+use super::entity::{BuiltinKind, DocId, EnumValue, Feature, ModuleId, SPECIAL_FEATURES};
 use super::hash::{FastMap, FastSet};
 use super::module::ModuleTable;
 use super::raw::{CommandFlags, Info, InfoId, RawBranch, RawEntity, RawKind, RawMember, TypeName};
@@ -32,24 +32,6 @@ pub(crate) struct Definitions {
     file_modules: FastMap<u32, ModuleId>,
 }
 
-const BUILTINS: [(&str, JsonType); 15] = [
-    ("str", JsonType::String),
-    ("number", JsonType::Number),
-    ("int", JsonType::Int),
-    ("int8", JsonType::Int),
-    ("int16", JsonType::Int),
-    ("int32", JsonType::Int),
-    ("int64", JsonType::Int),
-    ("uint8", JsonType::Int),
-    ("uint16", JsonType::Int),
-    ("uint32", JsonType::Int),
-    ("uint64", JsonType::Int),
-    ("size", JsonType::Int),
-    ("bool", JsonType::Boolean),
-    ("any", JsonType::Value),
-    ("null", JsonType::Null),
-];
-
 const QTYPES: [&str; 7] = [
     "none", "qnull", "qnum", "qstring", "qdict", "qlist", "qbool",
 ];
@@ -65,7 +47,7 @@ pub(crate) fn define_all(items: Vec<Item>, sources: &SourceMap) -> Result<Defini
         ..Definitions::default()
     };
     // Most definitions bring an implicit type or two.
-    let capacity = 2 * (items.len() + BUILTINS.len()) + 2;
+    let capacity = 2 * (items.len() + BuiltinKind::ALL.len()) + 2;
     defs.entities.reserve(capacity);
     defs.entity_files.reserve(capacity);
     defs.by_name.reserve(capacity);
@@ -89,8 +71,8 @@ pub(crate) fn define_all(items: Vec<Item>, sources: &SourceMap) -> Result<Defini
 
 impl Definitions {
     fn define_predefined(&mut self) -> Result<(), Diagnostic> {
-        for (name, json) in BUILTINS {
-            self.define(predefined(name, RawKind::Builtin(json)))?;
+        for (name, kind) in BuiltinKind::ALL {
+            self.define(predefined(name, RawKind::Builtin(kind)))?;
             self.make_array(name, None)?;
         }
         let empty = RawKind::Object {

@@ -48,6 +48,30 @@ pub enum JsonType {
 }
 
 impl JsonType {
+    /// The JSON class a value is told by, as an alternate's branches are: an integer is a number.
+    pub fn class(self) -> JsonType {
+        match self {
+            JsonType::Int => JsonType::Number,
+            other => other,
+        }
+    }
+
+    /// The JSON type introspection calls `name`.
+    pub fn from_name(name: &str) -> Option<JsonType> {
+        JsonType::ALL.into_iter().find(|j| j.as_str() == name)
+    }
+
+    const ALL: [JsonType; 8] = [
+        JsonType::String,
+        JsonType::Number,
+        JsonType::Int,
+        JsonType::Boolean,
+        JsonType::Null,
+        JsonType::Object,
+        JsonType::Array,
+        JsonType::Value,
+    ];
+
     /// The name introspection uses (`json-type` of a built-in).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,6 +83,104 @@ impl JsonType {
             JsonType::Object => "object",
             JsonType::Array => "array",
             JsonType::Value => "value",
+        }
+    }
+}
+
+/// An integer built-in's width and signedness: `int8` … `uint64`; `int` is `int64` and `size` is `uint64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct IntType {
+    pub bits: u8,
+    pub signed: bool,
+}
+
+impl IntType {
+    pub const INT8: IntType = IntType::new(8, true);
+    pub const INT16: IntType = IntType::new(16, true);
+    pub const INT32: IntType = IntType::new(32, true);
+    pub const INT64: IntType = IntType::new(64, true);
+    pub const UINT8: IntType = IntType::new(8, false);
+    pub const UINT16: IntType = IntType::new(16, false);
+    pub const UINT32: IntType = IntType::new(32, false);
+    pub const UINT64: IntType = IntType::new(64, false);
+
+    const fn new(bits: u8, signed: bool) -> IntType {
+        IntType { bits, signed }
+    }
+
+    /// The values the type accepts, inclusive.
+    pub fn range(self) -> (i128, i128) {
+        let bits = u32::from(self.bits);
+        if self.signed {
+            (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+        } else {
+            (0, (1i128 << bits) - 1)
+        }
+    }
+
+    /// The schema's name with the width spelled out: `int8` … `uint64`.
+    pub fn name(self) -> &'static str {
+        match (self.signed, self.bits) {
+            (true, 8) => "int8",
+            (true, 16) => "int16",
+            (true, 32) => "int32",
+            (true, _) => "int64",
+            (false, 8) => "uint8",
+            (false, 16) => "uint16",
+            (false, 32) => "uint32",
+            (false, _) => "uint64",
+        }
+    }
+}
+
+/// What a built-in type is. Every stage after the parser reads this instead of the built-in's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinKind {
+    Str,
+    Number,
+    Int(IntType),
+    Bool,
+    Null,
+    Any,
+}
+
+impl BuiltinKind {
+    /// The schema language's built-in types by name, in QEMU's order: the one table from names to kinds.
+    pub const ALL: [(&'static str, BuiltinKind); 15] = [
+        ("str", BuiltinKind::Str),
+        ("number", BuiltinKind::Number),
+        ("int", BuiltinKind::Int(IntType::INT64)),
+        ("int8", BuiltinKind::Int(IntType::INT8)),
+        ("int16", BuiltinKind::Int(IntType::INT16)),
+        ("int32", BuiltinKind::Int(IntType::INT32)),
+        ("int64", BuiltinKind::Int(IntType::INT64)),
+        ("uint8", BuiltinKind::Int(IntType::UINT8)),
+        ("uint16", BuiltinKind::Int(IntType::UINT16)),
+        ("uint32", BuiltinKind::Int(IntType::UINT32)),
+        ("uint64", BuiltinKind::Int(IntType::UINT64)),
+        ("size", BuiltinKind::Int(IntType::UINT64)),
+        ("bool", BuiltinKind::Bool),
+        ("any", BuiltinKind::Any),
+        ("null", BuiltinKind::Null),
+    ];
+
+    /// The built-in called `name` in a schema (`QType` is an enum, not a built-in).
+    pub fn from_name(name: &str) -> Option<BuiltinKind> {
+        BuiltinKind::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, kind)| kind)
+    }
+
+    /// How its values travel.
+    pub fn json_type(self) -> JsonType {
+        match self {
+            BuiltinKind::Str => JsonType::String,
+            BuiltinKind::Number => JsonType::Number,
+            BuiltinKind::Int(_) => JsonType::Int,
+            BuiltinKind::Bool => JsonType::Boolean,
+            BuiltinKind::Null => JsonType::Null,
+            BuiltinKind::Any => JsonType::Value,
         }
     }
 }
@@ -114,7 +236,13 @@ pub enum EntityKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuiltinType {
-    pub json_type: JsonType,
+    pub kind: BuiltinKind,
+}
+
+impl BuiltinType {
+    pub fn json_type(&self) -> JsonType {
+        self.kind.json_type()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -246,7 +374,7 @@ impl Entity {
 
     pub fn json_type(&self) -> Option<JsonType> {
         match &self.kind {
-            EntityKind::Builtin(b) => Some(b.json_type),
+            EntityKind::Builtin(b) => Some(b.json_type()),
             EntityKind::Enum(_) => Some(JsonType::String),
             EntityKind::Array(_) => Some(JsonType::Array),
             EntityKind::Object(_) => Some(JsonType::Object),
@@ -329,5 +457,36 @@ impl Module {
     /// `./builtin` (and any other name QEMU reserves for generated modules).
     pub fn is_system(&self) -> bool {
         self.name.starts_with("./")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_ins_know_their_width_sign_and_json_type() {
+        let size = BuiltinKind::from_name("size").unwrap();
+        assert_eq!(size, BuiltinKind::Int(IntType::UINT64));
+        assert_eq!(size.json_type(), JsonType::Int);
+        assert_eq!(
+            BuiltinKind::from_name("int"),
+            BuiltinKind::from_name("int64")
+        );
+        assert_eq!(IntType::INT8.range(), (-128, 127));
+        assert_eq!(IntType::UINT64.range(), (0, u64::MAX.into()));
+        assert_eq!(IntType::INT64.range(), (i64::MIN.into(), i64::MAX.into()));
+        for (name, kind) in BuiltinKind::ALL {
+            if let BuiltinKind::Int(int) = kind {
+                if name != "int" && name != "size" {
+                    assert_eq!(int.name(), name);
+                }
+            }
+        }
+        assert_eq!(BuiltinKind::from_name("QType"), None);
+        assert_eq!(BuiltinKind::Any.json_type(), JsonType::Value);
+        assert_eq!(JsonType::Int.class(), JsonType::Number);
+        assert_eq!(JsonType::from_name("boolean"), Some(JsonType::Boolean));
+        assert_eq!(JsonType::from_name("bool"), None);
     }
 }

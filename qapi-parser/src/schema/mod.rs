@@ -27,9 +27,9 @@ use crate::source::SourceMap;
 use crate::{Options, Rules};
 
 pub use entity::{
-    AlternateType, ArrayType, Branch, BuiltinType, Command, DocId, Entity, EntityId, EntityKind,
-    EnumType, EnumValue, Event, Feature, JsonType, Member, Module, ModuleId, ObjectType, TypeId,
-    Variants, SPECIAL_FEATURES,
+    AlternateType, ArrayType, Branch, BuiltinKind, BuiltinType, Command, DocId, Entity, EntityId,
+    EntityKind, EnumType, EnumValue, Event, Feature, IntType, JsonType, Member, Module, ModuleId,
+    ObjectType, TypeId, Variants, SPECIAL_FEATURES,
 };
 pub use visit::Visitor;
 

@@ -6,7 +6,7 @@ use crate::definition::Cond;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 
-use super::entity::{DocId, EnumValue, Feature, JsonType, ModuleId};
+use super::entity::{BuiltinKind, DocId, EnumValue, Feature, JsonType, ModuleId};
 
 /// QEMU's source info of a definition: where it is and which definition it belongs to (for the
 /// `file: In struct 'X':` line). Implicit entities share the info of the expression that made them.
@@ -65,7 +65,7 @@ pub(crate) struct CommandFlags {
 #[derive(Clone, Debug)]
 pub(crate) enum RawKind {
     Include(ModuleId),
-    Builtin(JsonType),
+    Builtin(BuiltinKind),
     Enum {
         values: Vec<EnumValue>,
         prefix: Option<String>,
@@ -158,7 +158,7 @@ impl RawEntity {
 
     pub fn json_type(&self) -> Option<JsonType> {
         match &self.kind {
-            RawKind::Builtin(j) => Some(*j),
+            RawKind::Builtin(b) => Some(b.json_type()),
             RawKind::Enum { .. } => Some(JsonType::String),
             RawKind::Array(_) => Some(JsonType::Array),
             RawKind::Object { .. } => Some(JsonType::Object),

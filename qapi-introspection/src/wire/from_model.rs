@@ -3,8 +3,8 @@
 use qapi_parser::schema::{self, EntityKind, Model, TypeId};
 
 use super::{
-    Builtin, IntKind, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent,
-    WireFeature, WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
+    Builtin, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent, WireFeature,
+    WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
 };
 
 impl WireSchema {
@@ -99,7 +99,7 @@ impl Builder<'_> {
         let model = self.model;
         let entity = model.get_type(id);
         match &entity.kind {
-            EntityKind::Builtin(_) => WireKind::Builtin(builtin(&entity.name)),
+            EntityKind::Builtin(b) => WireKind::Builtin(Builtin::from_kind(b.kind)),
             EntityKind::Enum(e) => WireKind::Enum(
                 e.values
                     .iter()
@@ -148,19 +148,6 @@ impl Builder<'_> {
                 cond: b.cond.clone(),
             })
             .collect()
-    }
-}
-
-fn builtin(name: &str) -> Builtin {
-    if let Some(kind) = IntKind::from_name(name) {
-        return Builtin::Int(Some(kind));
-    }
-    match name {
-        "str" => Builtin::Str,
-        "number" => Builtin::Number,
-        "bool" => Builtin::Bool,
-        "null" => Builtin::Null,
-        _ => Builtin::Any,
     }
 }
 

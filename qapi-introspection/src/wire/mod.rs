@@ -10,6 +10,7 @@ mod from_introspection;
 mod from_model;
 
 use qapi_parser::definition::Cond;
+pub use qapi_parser::schema::{BuiltinKind, IntType, JsonType};
 
 /// Index of a type in a [`WireSchema`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,67 +68,11 @@ pub enum WireKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
     Str,
-    Int(Option<IntKind>),
+    Int(Option<IntType>),
     Number,
     Bool,
     Null,
     Any,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IntKind {
-    Int8,
-    Int16,
-    Int32,
-    Int64,
-    Uint8,
-    Uint16,
-    Uint32,
-    Uint64,
-}
-
-impl IntKind {
-    /// The schema's integer built-ins; `int` is `int64` and `size` is `uint64` on the wire.
-    pub fn from_name(name: &str) -> Option<IntKind> {
-        Some(match name {
-            "int8" => IntKind::Int8,
-            "int16" => IntKind::Int16,
-            "int32" => IntKind::Int32,
-            "int" | "int64" => IntKind::Int64,
-            "uint8" => IntKind::Uint8,
-            "uint16" => IntKind::Uint16,
-            "uint32" => IntKind::Uint32,
-            "uint64" | "size" => IntKind::Uint64,
-            _ => return None,
-        })
-    }
-
-    /// The values the type accepts, inclusive.
-    pub fn range(self) -> (i128, i128) {
-        match self {
-            IntKind::Int8 => (i8::MIN.into(), i8::MAX.into()),
-            IntKind::Int16 => (i16::MIN.into(), i16::MAX.into()),
-            IntKind::Int32 => (i32::MIN.into(), i32::MAX.into()),
-            IntKind::Int64 => (i64::MIN.into(), i64::MAX.into()),
-            IntKind::Uint8 => (0, u8::MAX.into()),
-            IntKind::Uint16 => (0, u16::MAX.into()),
-            IntKind::Uint32 => (0, u32::MAX.into()),
-            IntKind::Uint64 => (0, u64::MAX.into()),
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            IntKind::Int8 => "int8",
-            IntKind::Int16 => "int16",
-            IntKind::Int32 => "int32",
-            IntKind::Int64 => "int64",
-            IntKind::Uint8 => "uint8",
-            IntKind::Uint16 => "uint16",
-            IntKind::Uint32 => "uint32",
-            IntKind::Uint64 => "uint64",
-        }
-    }
 }
 
 impl Builtin {
@@ -140,6 +85,41 @@ impl Builtin {
             Builtin::Bool => "bool",
             Builtin::Null => "null",
             Builtin::Any => "any",
+        }
+    }
+
+    /// What a schema file's built-in is on the wire: everything, width included.
+    pub fn from_kind(kind: BuiltinKind) -> Builtin {
+        match kind {
+            BuiltinKind::Str => Builtin::Str,
+            BuiltinKind::Number => Builtin::Number,
+            BuiltinKind::Int(int) => Builtin::Int(Some(int)),
+            BuiltinKind::Bool => Builtin::Bool,
+            BuiltinKind::Null => Builtin::Null,
+            BuiltinKind::Any => Builtin::Any,
+        }
+    }
+
+    /// What a reply's `json-type` says: every integer is `int`, of unknown width.
+    pub fn from_json_type(json_type: JsonType) -> Builtin {
+        match json_type {
+            JsonType::String => Builtin::Str,
+            JsonType::Int => Builtin::Int(None),
+            JsonType::Number => Builtin::Number,
+            JsonType::Boolean => Builtin::Bool,
+            JsonType::Null => Builtin::Null,
+            _ => Builtin::Any,
+        }
+    }
+
+    pub fn json_type(self) -> JsonType {
+        match self {
+            Builtin::Str => JsonType::String,
+            Builtin::Int(_) => JsonType::Int,
+            Builtin::Number => JsonType::Number,
+            Builtin::Bool => JsonType::Boolean,
+            Builtin::Null => JsonType::Null,
+            Builtin::Any => JsonType::Value,
         }
     }
 }
@@ -210,32 +190,6 @@ pub struct WireEvent {
     pub cond: Option<Cond>,
 }
 
-/// How a value selects an alternate branch: QEMU forbids two branches of one alternate in the same class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum JsonClass {
-    String,
-    Number,
-    Boolean,
-    Null,
-    Object,
-    Array,
-    Value,
-}
-
-impl JsonClass {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JsonClass::String => "string",
-            JsonClass::Number => "number",
-            JsonClass::Boolean => "boolean",
-            JsonClass::Null => "null",
-            JsonClass::Object => "object",
-            JsonClass::Array => "array",
-            JsonClass::Value => "value",
-        }
-    }
-}
-
 impl WireSchema {
     pub fn get(&self, ty: TypeIdx) -> &WireType {
         &self.types[ty.index()]
@@ -249,16 +203,14 @@ impl WireSchema {
         self.events.iter().find(|e| e.name == name)
     }
 
-    /// The JSON class of a type's values.
-    pub fn json_class(&self, ty: TypeIdx) -> JsonClass {
+    /// The JSON class of a type's values, as an alternate's branches are told apart (an integer is a number).
+    pub fn json_class(&self, ty: TypeIdx) -> JsonType {
         match &self.get(ty).kind {
-            WireKind::Builtin(Builtin::Str) | WireKind::Enum(_) => JsonClass::String,
-            WireKind::Builtin(Builtin::Int(_) | Builtin::Number) => JsonClass::Number,
-            WireKind::Builtin(Builtin::Bool) => JsonClass::Boolean,
-            WireKind::Builtin(Builtin::Null) => JsonClass::Null,
-            WireKind::Builtin(Builtin::Any) | WireKind::Alternate(_) => JsonClass::Value,
-            WireKind::Object(_) => JsonClass::Object,
-            WireKind::Array(_) => JsonClass::Array,
+            WireKind::Builtin(b) => b.json_type().class(),
+            WireKind::Enum(_) => JsonType::String,
+            WireKind::Alternate(_) => JsonType::Value,
+            WireKind::Object(_) => JsonType::Object,
+            WireKind::Array(_) => JsonType::Array,
         }
     }
 
@@ -367,7 +319,7 @@ mod tests {
 #[cfg(test)]
 mod reply_tests {
     use super::*;
-    use crate::introspection::Introspection;
+    use crate::reply::Introspection;
 
     fn wire(text: &str) -> Result<WireSchema, crate::IntrospectionError> {
         WireSchema::from_introspection(&Introspection::from_json(text).unwrap())
@@ -385,7 +337,7 @@ mod reply_tests {
         let q = w.command("q").unwrap();
         assert_eq!(q.args, w.empty);
         assert_eq!(w.describe(q.returns), "[enum]");
-        assert_eq!(w.json_class(q.returns), JsonClass::Array);
+        assert_eq!(w.json_class(q.returns), JsonType::Array);
     }
 
     #[test]

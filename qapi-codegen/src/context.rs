@@ -12,6 +12,7 @@ use crate::names::{self, Names};
 use crate::options::Options;
 use crate::recursion::Boxing;
 use crate::{cfg, docs};
+pub use qapi_parser::schema::JsonType;
 
 /// Everything emitters share: the schema, the options, the names and the boxing decisions.
 pub struct Context<'a> {
@@ -59,6 +60,7 @@ impl<'a> Context<'a> {
             // The model resolved every name; an unknown one can only be a built-in spelled by name.
             None => match Builtin::from_name(name) {
                 Some(b) => builtin(b).to_string(),
+                None if name == "q_empty" => "rt::Empty".to_string(),
                 None => "rt::Value".to_string(),
             },
         }
@@ -76,6 +78,7 @@ impl<'a> Context<'a> {
     pub fn ty(&self, ty: &TypeExpr) -> String {
         match ty {
             TypeExpr::Builtin(b) => builtin(*b).to_string(),
+            TypeExpr::Empty => "rt::Empty".to_string(),
             TypeExpr::Named(name) => self.path(name),
             TypeExpr::Array(inner) => cat!("rt::Vec<", self.ty(inner), ">"),
         }
@@ -273,48 +276,33 @@ pub fn builtin(b: Builtin) -> &'static str {
     match b {
         Builtin::Str => "rt::String",
         Builtin::Number => "f64",
-        Builtin::Int | Builtin::Int64 => "i64",
-        Builtin::Int8 => "i8",
-        Builtin::Int16 => "i16",
-        Builtin::Int32 => "i32",
-        Builtin::Uint8 => "u8",
-        Builtin::Uint16 => "u16",
-        Builtin::Uint32 => "u32",
-        Builtin::Uint64 | Builtin::Size => "u64",
+        Builtin::Int(int) => match (int.signed, int.bits) {
+            (true, 8) => "i8",
+            (true, 16) => "i16",
+            (true, 32) => "i32",
+            (true, _) => "i64",
+            (false, 8) => "u8",
+            (false, 16) => "u16",
+            (false, 32) => "u32",
+            (false, _) => "u64",
+        },
         Builtin::Bool => "bool",
         Builtin::Null => "()",
         Builtin::Any => "rt::Value",
-        Builtin::Empty => "rt::Empty",
     }
 }
 
-/// The JSON type a value of this type has on the wire, for choosing an alternate's branch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonType {
-    String,
-    Number,
-    Bool,
-    Null,
-    Object,
-    Array,
-    Any,
-}
-
 impl Context<'_> {
+    /// The JSON type a value of this type has on the wire, for choosing an alternate's branch (an integer is a
+    /// number there).
     pub fn json_type(&self, ty: &TypeExpr) -> JsonType {
         match ty {
             TypeExpr::Array(_) => JsonType::Array,
-            TypeExpr::Builtin(b) => match b {
-                Builtin::Str => JsonType::String,
-                Builtin::Bool => JsonType::Bool,
-                Builtin::Null => JsonType::Null,
-                Builtin::Any => JsonType::Any,
-                Builtin::Empty => JsonType::Object,
-                _ => JsonType::Number,
-            },
+            TypeExpr::Builtin(b) => b.json_type().class(),
+            TypeExpr::Empty => JsonType::Object,
             TypeExpr::Named(name) => match self.def(name).map(|d| &d.kind) {
                 Some(Kind::Enum(_)) => JsonType::String,
-                Some(Kind::Alternate(_)) | None => JsonType::Any,
+                Some(Kind::Alternate(_)) | None => JsonType::Value,
                 Some(_) => JsonType::Object,
             },
         }

@@ -102,10 +102,7 @@ pub fn reply_entries(value: &Value) -> Option<&Vec<Value>> {
 impl Introspection {
     /// Reads a reply: the list of entries, or a whole QMP response `{"return": [...]}`.
     pub fn from_value(value: &Value) -> Result<Introspection, IntrospectionError> {
-        let list = reply_entries(value).ok_or_else(|| IntrospectionError {
-            entry: None,
-            message: "expected a list of SchemaInfo, or {\"return\": [...]}".into(),
-        })?;
+        let list = reply_entries(value).ok_or_else(not_a_list)?;
         let entries = list
             .iter()
             .enumerate()
@@ -117,6 +114,27 @@ impl Introspection {
             })
             .collect::<Result<_, _>>()?;
         Ok(Introspection { entries })
+    }
+
+    /// Reads what can be read of a reply, for tools that should keep working with a QEMU that says something
+    /// unexpected: entries that do not read are left out and returned as errors beside the rest. Only a reply
+    /// that is not a list at all is an error.
+    pub fn from_value_lenient(
+        value: &Value,
+    ) -> Result<(Introspection, Vec<IntrospectionError>), IntrospectionError> {
+        let list = reply_entries(value).ok_or_else(not_a_list)?;
+        let mut entries = Vec::with_capacity(list.len());
+        let mut skipped = Vec::new();
+        for (i, v) in list.iter().enumerate() {
+            match schema_info(v) {
+                Ok(info) => entries.push(info),
+                Err(message) => skipped.push(IntrospectionError {
+                    entry: Some(i),
+                    message,
+                }),
+            }
+        }
+        Ok((Introspection { entries }, skipped))
     }
 
     /// Reads a reply from JSON text.
@@ -138,6 +156,13 @@ impl Introspection {
         self.entries
             .iter()
             .filter(|e| matches!(e.meta, Meta::Event { .. }))
+    }
+}
+
+fn not_a_list() -> IntrospectionError {
+    IntrospectionError {
+        entry: None,
+        message: "expected a list of SchemaInfo, or {\"return\": [...]}".into(),
     }
 }
 
@@ -341,5 +366,22 @@ mod tests {
             Introspection::from_json(r#"[{"name": "x", "meta-type": "gadget"}]"#).unwrap_err();
         assert!(err.message.contains("unknown meta-type 'gadget'"));
         assert!(Introspection::from_json("not json").is_err());
+    }
+
+    #[test]
+    fn lenient_reading_skips_what_it_cannot_read() {
+        let value: Value = serde_json::from_str(
+            r#"[{"name": "x", "meta-type": "command"},
+                {"name": "EV", "meta-type": "event", "arg-type": "0"},
+                {"name": "y", "meta-type": "gadget"}]"#,
+        )
+        .unwrap();
+        let (reply, skipped) = Introspection::from_value_lenient(&value).unwrap();
+        assert_eq!(reply.entries.len(), 1);
+        assert_eq!(reply.entries[0].name, "EV");
+        let at: Vec<_> = skipped.iter().map(|e| e.entry).collect();
+        assert_eq!(at, [Some(0), Some(2)]);
+        assert!(Introspection::from_value(&value).is_err());
+        assert!(Introspection::from_value_lenient(&serde_json::json!({"a": 1})).is_err());
     }
 }

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use super::{
-    Builtin, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent, WireFeature,
-    WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
+    Builtin, JsonType, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent,
+    WireFeature, WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
 };
-use crate::introspection::{Introspection, IntrospectionError, Meta, SchemaInfo};
+use crate::reply::{Introspection, IntrospectionError, Meta, SchemaInfo};
 
 impl WireSchema {
     /// The wire view of a `query-qmp-schema` reply.
@@ -135,14 +135,10 @@ fn kind(
     resolve: &dyn Fn(&str) -> Result<TypeIdx, IntrospectionError>,
 ) -> Result<WireKind, IntrospectionError> {
     Ok(match meta {
-        Meta::Builtin { json_type } => WireKind::Builtin(match json_type.as_str() {
-            "string" => Builtin::Str,
-            "int" => Builtin::Int(None),
-            "number" => Builtin::Number,
-            "boolean" => Builtin::Bool,
-            "null" => Builtin::Null,
-            _ => Builtin::Any,
-        }),
+        // A JSON type this crate does not know (a later QEMU's) can only be taken as any value.
+        Meta::Builtin { json_type } => WireKind::Builtin(
+            JsonType::from_name(json_type).map_or(Builtin::Any, Builtin::from_json_type),
+        ),
         Meta::Enum { values } => WireKind::Enum(
             values
                 .iter()
