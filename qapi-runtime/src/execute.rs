@@ -44,7 +44,11 @@ mod tests {
     impl Executor for Echo {
         type Output<'a, C: Command + Send + 'a> = Result<C::Returns, crate::DecodeError>;
         fn execute<'a, C: Command + Send + 'a>(&'a self, command: C) -> Self::Output<'a, C> {
-            let message = format!(r#"{{"execute":"{}","arguments":{}}}"#, C::NAME, to_string(&command));
+            let message = format!(
+                r#"{{"execute":"{}","arguments":{}}}"#,
+                C::NAME,
+                to_string(&command)
+            );
             self.0.borrow_mut().push(message);
             crate::from_str("{}")
         }

@@ -123,7 +123,10 @@ impl<'a> Reader<'a> {
                     .iter()
                     .position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
                     .map_or(self.bytes.len(), |n| self.pos + n);
-                format!("number `{}`", String::from_utf8_lossy(&self.bytes[self.pos..end]))
+                format!(
+                    "number `{}`",
+                    String::from_utf8_lossy(&self.bytes[self.pos..end])
+                )
             }
             Ok(Token::String) => {
                 let save = self.pos;
@@ -252,7 +255,11 @@ impl<'a> Reader<'a> {
             .bytes
             .get(self.pos..self.pos + 4)
             .and_then(|d| std::str::from_utf8(d).ok())
-            .and_then(|d| u32::from_str_radix(d, 16).ok().filter(|_| !d.starts_with('+')))
+            .and_then(|d| {
+                u32::from_str_radix(d, 16)
+                    .ok()
+                    .filter(|_| !d.starts_with('+'))
+            })
             .ok_or_else(|| self.error("invalid \\u escape"))?;
         self.pos += 4;
         Ok(digits)
@@ -324,7 +331,9 @@ impl<'a> Reader<'a> {
         }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok((Num::Float(f), text)),
-            _ => Err(DecodeError::new(format!("number `{text}` out of range")).at(self.base + start)),
+            _ => {
+                Err(DecodeError::new(format!("number `{text}` out of range")).at(self.base + start))
+            }
         }
     }
 
@@ -634,12 +643,12 @@ impl<'a> Members<'_, 'a> {
     }
 
     /// Keeps the member just read in `rest` (an object that takes members the schema does not list).
-    pub fn keep(&mut self, key: Cow<'a, str>, rest: &mut Object) -> Result<(), DecodeError> {
-        if self.claimed.iter().any(|c| c.contains(&&*key)) {
+    pub fn keep(&mut self, key: &str, rest: &mut Object) -> Result<(), DecodeError> {
+        if self.claimed.iter().any(|c| c.contains(&key)) {
             return self.skip();
         }
-        let value = self.value::<Value>(&key)?;
-        rest.insert(key.into_owned(), value);
+        let value = self.value::<Value>(key)?;
+        rest.insert(key.to_owned(), value);
         Ok(())
     }
 

@@ -11,10 +11,10 @@ pub use std::boxed::Box;
 pub use std::string::String;
 pub use std::vec::Vec;
 
+pub use crate::impl_serde;
 pub use crate::read::{Members, Reader, Token};
 pub use crate::wire::{event_data, Decode, DecodeError, Empty, Encode, Object, ObjectType};
 pub use crate::write::Writer;
-pub use crate::impl_serde;
 pub use std::borrow::Cow;
 
 pub use crate::{Command, Definition, Event, EventSet, Executor, Info, Meta, OobCommand, Value};

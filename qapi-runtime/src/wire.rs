@@ -200,10 +200,9 @@ fn integer(reader: &mut Reader<'_>) -> Result<(Num, usize), DecodeError> {
     }
     let offset = reader.offset();
     match reader.number()? {
-        (Num::Float(_), text) => Err(DecodeError::new(format!(
-            "expected an integer, found number `{text}`"
-        ))
-        .at(offset)),
+        (Num::Float(_), text) => {
+            Err(DecodeError::new(format!("expected an integer, found number `{text}`")).at(offset))
+        }
         (n, _) => Ok((n, offset)),
     }
 }
@@ -359,7 +358,8 @@ pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
 /// [`to_vec`] as a `String`.
 pub fn to_string<T: Encode + ?Sized>(value: &T) -> String {
     // The writer writes only UTF-8: strings as given, everything else ASCII.
-    String::from_utf8(to_vec(value)).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8(to_vec(value))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Decodes a `T` from a JSON value (for serde users holding a `Value`).

@@ -23,7 +23,10 @@ fn uint64_takes_negative_int64_like_qemu() {
 fn number_takes_integers() {
     assert_eq!(decode::<f64>("3"), Ok(3.0));
     assert_eq!(decode::<f64>("-2.5e3"), Ok(-2500.0));
-    assert_eq!(decode::<f64>("18446744073709551616"), Ok(18446744073709551616.0));
+    assert_eq!(
+        decode::<f64>("18446744073709551616"),
+        Ok(18446744073709551616.0)
+    );
     assert!(decode::<i64>("3.0").is_err());
     assert!(decode::<f64>("1e999").is_err());
     assert_eq!(to_string(&3.0), "3.0");
@@ -79,7 +82,11 @@ fn deep_nesting_is_an_error_not_an_overflow() {
     let deep = "[".repeat(100_000);
     let err = decode::<Value>(&deep).unwrap_err();
     assert!(err.message().contains("levels deep"), "{err}");
-    let nested = format!("{}{}", "[".repeat(MAX_DEPTH as usize), "]".repeat(MAX_DEPTH as usize));
+    let nested = format!(
+        "{}{}",
+        "[".repeat(MAX_DEPTH as usize),
+        "]".repeat(MAX_DEPTH as usize)
+    );
     assert!(decode::<Value>(&nested).is_ok());
     // Skipped members nest no deeper.
     let skipped = format!(r#"{{"x": {}}}"#, "[".repeat(100_000));
@@ -88,7 +95,10 @@ fn deep_nesting_is_an_error_not_an_overflow() {
 
 #[test]
 fn skipping_checks_the_syntax() {
-    assert_eq!(decode::<Empty>(r#"{"a": [1, {"b": "}"}], "c": {}}"#), Ok(Empty));
+    assert_eq!(
+        decode::<Empty>(r#"{"a": [1, {"b": "}"}], "c": {}}"#),
+        Ok(Empty)
+    );
     assert!(decode::<Empty>(r#"{"a": [1, {"b" 2}]}"#).is_err());
     assert!(decode::<Empty>(r#"{"a": ["x": 1]}"#).is_err());
     assert!(decode::<Empty>(r#"{"a": [1}"#).is_err());
