@@ -10,6 +10,7 @@ pub mod meta;
 pub mod read;
 #[doc(hidden)]
 pub mod rt;
+pub mod via_serde;
 pub mod wire;
 pub mod write;
 

@@ -563,6 +563,13 @@ impl<'a> Members<'_, 'a> {
         T::decode(self.reader).map_err(|e| e.in_member(name))
     }
 
+    /// Skips the value of the key just read, giving its byte offset and its text.
+    pub fn raw(&mut self) -> Result<(usize, &'a [u8]), DecodeError> {
+        self.reader.skip_ws();
+        let offset = self.reader.offset();
+        self.reader.raw().map(|text| (offset, text))
+    }
+
     /// Skips the value of the key just read.
     pub fn skip(&mut self) -> Result<(), DecodeError> {
         self.reader.skip()

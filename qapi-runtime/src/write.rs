@@ -163,6 +163,16 @@ impl Writer {
         let _ = serde_json::to_writer(&mut self.out, value);
     }
 
+    /// A value through serde_json's serializer.
+    pub fn serde<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        // Writing into a Vec fails only for what JSON cannot hold (a map with non-string keys): `null` then.
+        let at = self.out.len();
+        if serde_json::to_writer(&mut self.out, value).is_err() {
+            self.out.truncate(at);
+            self.null();
+        }
+    }
+
     /// JSON text written as it is (the caller vouches that it is one JSON value).
     pub fn raw(&mut self, json: &[u8]) {
         self.out.extend_from_slice(json);
