@@ -394,12 +394,74 @@ pub fn serialize<T: Encode + ?Sized, S: serde::Serializer>(
 }
 
 /// serde's `Deserialize` through [`Decode`]: what [`impl_serde!`](crate::impl_serde) expands to. With
-/// serde_json's deserializer the value's text is decoded directly; any other format goes through a `Value`.
+/// serde_json's deserializers the codec reads the value's text itself (serde_json hands it over as a raw value);
+/// any other format goes through a `Value`.
 pub fn deserialize<'de, T: Decode, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    from_value(&value).map_err(serde::de::Error::custom)
+    deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, Raw(std::marker::PhantomData))
+}
+
+/// The name under which serde_json hands a value over as its text (its `RawValue`).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+struct Raw<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Decode> serde::de::Visitor<'de> for Raw<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    /// serde_json: a map of one member, the token, whose value is the text.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        use serde::de::Error;
+        let Some(key) = map.next_key::<String>()? else {
+            return from_value(&Value::Object(Map::new())).map_err(A::Error::custom);
+        };
+        if key == RAW_VALUE_TOKEN {
+            let text = map.next_value::<Text<'de>>()?;
+            return from_str(&text.0).map_err(A::Error::custom);
+        }
+        // Another format that gave the map itself.
+        let mut object = Map::new();
+        object.insert(key, map.next_value()?);
+        while let Some((k, v)) = map.next_entry()? {
+            object.insert(k, v);
+        }
+        from_value(&Value::Object(object)).map_err(A::Error::custom)
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(d)?;
+        from_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A string, borrowed from the input when the deserializer can.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("JSON text")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// Implements serde's `Serialize` and `Deserialize` for types that implement [`Encode`] and [`Decode`].

@@ -118,3 +118,27 @@ fn event_data_null_is_an_empty_object() {
     let err = event_data::<Empty>(b"3").unwrap_err();
     assert_eq!(err.path(), "data");
 }
+
+#[test]
+fn serde_json_hands_the_codec_text_or_a_value() {
+    // From text (the raw value path) and from a `Value` (serde_json's Value deserializer, same path).
+    assert_eq!(
+        serde_json::from_slice::<Empty>(br#" {"a": [1]} "#).unwrap(),
+        Empty
+    );
+    assert_eq!(
+        serde_json::from_value::<Empty>(serde_json::json!({"a": 1})).unwrap(),
+        Empty
+    );
+    let err = serde_json::from_str::<Empty>("[1]").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected an object, found an array"),
+        "{err}"
+    );
+    let t: crate::Timestamp = serde_json::from_str(r#"{"seconds": 1, "microseconds": 2}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&t).unwrap(),
+        r#"{"microseconds":2,"seconds":1}"#
+    );
+}
