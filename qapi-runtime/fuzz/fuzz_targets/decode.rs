@@ -9,14 +9,20 @@ use qapi_runtime::{Decode, Encode, EventSet};
 fn round_trip<T: Decode + Encode + PartialEq + std::fmt::Debug>(bytes: &[u8]) {
     if let Ok(value) = qapi_runtime::from_slice::<T>(bytes) {
         let text = qapi_runtime::to_vec(&value);
-        let again = qapi_runtime::from_slice::<T>(&text)
-            .unwrap_or_else(|e| panic!("{value:?} encodes to {} which fails: {e}", String::from_utf8_lossy(&text)));
+        let again = qapi_runtime::from_slice::<T>(&text).unwrap_or_else(|e| {
+            panic!(
+                "{value:?} encodes to {} which fails: {e}",
+                String::from_utf8_lossy(&text)
+            )
+        });
         assert_eq!(value, again);
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, bytes)) = data.split_first() else { return };
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
     match pick % 8 {
         0 => round_trip::<Vec<qemu_qmp::SchemaInfo>>(bytes),
         1 => round_trip::<Vec<qemu_qmp::BlockInfo>>(bytes),
@@ -26,7 +32,12 @@ fuzz_target!(|data: &[u8]| {
         5 => round_trip::<qapi_runtime::Value>(bytes),
         6 => round_trip::<Vec<qemu_qmp::ObjectOptions>>(bytes),
         _ => {
-            for name in ["JOB_STATUS_CHANGE", "BLOCK_JOB_COMPLETED", "STOP", "NEW_EVENT"] {
+            for name in [
+                "JOB_STATUS_CHANGE",
+                "BLOCK_JOB_COMPLETED",
+                "STOP",
+                "NEW_EVENT",
+            ] {
                 let _ = qemu_qmp::AnyEvent::from_parts(name, bytes);
             }
         }
