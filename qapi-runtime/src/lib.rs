@@ -2,6 +2,17 @@
 //!
 //! Generated code implements [`Command`] for every command and [`Event`] for every event; a client is generic over
 //! them, so one client serves bindings generated from any schema (QMP, guest agent, a fork's).
+//!
+//! Values go straight between JSON text and the generated types, with entry points named as serde_json names
+//! them (generated crates re-export them, as `qemu_qmp::from_slice`):
+//!
+//! ```
+//! use qapi_runtime::Timestamp;
+//! let t: Timestamp = qapi_runtime::from_slice(br#"{"seconds": 1, "microseconds": 2, "new": [3]}"#).unwrap();
+//! assert_eq!(qapi_runtime::to_string(&t), r#"{"seconds":1,"microseconds":2}"#);
+//! let e = qapi_runtime::from_str::<Vec<Timestamp>>(r#"[{"seconds": 1, "microseconds": "2"}]"#).unwrap_err();
+//! assert_eq!((e.path().as_str(), e.offset()), ("[0].microseconds", Some(32)));
+//! ```
 
 mod timestamp;
 
