@@ -28,19 +28,19 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(&ctx.def_docs(def, Vec::new()));
     code.attrs(&cfg);
-    code.line("#[derive(Clone)]");
+    code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
     code.open(&cat!("pub enum ", ident));
     let mut arms = Vec::new();
     let mut expected = Vec::new();
     for (b, (branch, variant)) in branches.iter().zip(&rust).enumerate() {
         let (pattern, what) = match ctx.json_type(&branch.ty) {
-            JsonType::String => ("rt::Value::String(_)", "a string"),
-            JsonType::Number | JsonType::Int => ("rt::Value::Number(_)", "a number"),
-            JsonType::Boolean => ("rt::Value::Bool(_)", "a boolean"),
-            JsonType::Null => ("rt::Value::Null", "null"),
-            JsonType::Object => ("rt::Value::Object(_)", "an object"),
-            JsonType::Array => ("rt::Value::Array(_)", "an array"),
+            JsonType::String => ("rt::Token::String", "a string"),
+            JsonType::Number | JsonType::Int => ("rt::Token::Number", "a number"),
+            JsonType::Boolean => ("rt::Token::Bool", "a boolean"),
+            JsonType::Null => ("rt::Token::Null", "null"),
+            JsonType::Object => ("rt::Token::Object", "an object"),
+            JsonType::Array => ("rt::Token::Array", "an array"),
             // The model rejects `any` and nested alternates in an alternate; nothing sensible to match.
             JsonType::Value => continue,
         };
@@ -53,8 +53,11 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
             code.line_of(&[variant, ","]);
             arms.push(Arms {
                 cfg,
-                decode: (pattern, cat!("Self::", variant)),
-                encode: (cat!("Self::", variant), "rt::Value::Null".into()),
+                decode: (
+                    pattern,
+                    cat!("reader.null().map(|()| Self::", variant, ")?"),
+                ),
+                encode: (cat!("Self::", variant), "writer.null()".into()),
             });
             continue;
         }
@@ -62,24 +65,24 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         let boxed = ctx.boxing.is_boxed(def, Slot::Branch(b));
         let (decode, data) = if boxed {
             code.line_of(&[variant, "(rt::Box<", &ty, ">),"]);
-            ("rt::Box::new(rt::Decode::decode(value)?)", "&**data")
+            ("rt::Box::new(rt::Decode::decode(reader)?)", "&**data")
         } else {
             code.line_of(&[variant, "(", &ty, "),"]);
-            ("rt::Decode::decode(value)?", "data")
+            ("rt::Decode::decode(reader)?", "data")
         };
         arms.push(Arms {
             cfg,
             decode: (pattern, cat!("Self::", variant, "(", decode, ")")),
             encode: (
                 cat!("Self::", variant, "(data)"),
-                cat!("rt::Encode::encode(", data, ")"),
+                cat!("rt::Encode::encode(", data, ", writer)"),
             ),
         });
     }
     code.close("");
     wire_impls(code, &cfg, ident, &arms, &expected);
     code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    code.line_of(&["rt::impl_serde!(", ident, ");"]);
     ctx.info_impl(code, def, ident);
 }
 
@@ -90,26 +93,24 @@ fn wire_impls(code: &mut Code, cfg: &str, ident: &str, arms: &[Arms], expected: 
     code.line("#[inline]");
     code.open_fn(
         "fn decode",
-        &["value: rt::Value"],
+        &["reader: &mut rt::Reader<'_>"],
         " -> rt::Result<Self, rt::DecodeError>",
     );
     code.line("rt::Ok(");
     code.begin();
-    code.open("match value");
+    code.open("match reader.peek()?");
     for arm in arms {
         code.arm(&arm.cfg, arm.decode.0, &arm.decode.1);
     }
-    code.open("other =>");
-    let expected = code::string(&expected.join(" or "));
-    code.entry(
-        &cat!(
-            "return rt::Err(rt::DecodeError::invalid_type(",
-            expected,
-            ", &other))"
-        ),
-        ";",
-    );
-    code.close("");
+    // With a branch for each of JSON's six types, nothing is left over.
+    if expected.len() < 6 {
+        let expected = code::string(&expected.join(" or "));
+        code.arm(
+            "",
+            "_",
+            &cat!("return rt::Err(reader.invalid_type(", expected, "))"),
+        );
+    }
     code.close(",");
     code.unindent(")");
     code.close("");
@@ -117,7 +118,7 @@ fn wire_impls(code: &mut Code, cfg: &str, ident: &str, arms: &[Arms], expected: 
     code.attrs(cfg);
     code.open(&cat!("impl rt::Encode for ", ident));
     code.line("#[inline]");
-    code.open("fn encode(&self) -> rt::Value");
+    code.open("fn encode(&self, writer: &mut rt::Writer)");
     code.open("match self");
     for arm in arms {
         code.arm(&arm.cfg, &arm.encode.0, &arm.encode.1);

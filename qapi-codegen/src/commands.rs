@@ -99,20 +99,12 @@ pub fn args_type(
             code.line("#[allow(deprecated)]");
             code.open(&cat!("impl rt::ObjectType for ", ident));
             code.line("#[inline]");
-            code.open_fn(
-                "fn decode_members",
-                &["object: &mut rt::Object"],
-                DECODE_RESULT,
-            );
-            code.line("rt::ObjectType::decode_members(object).map(Self)");
+            code.open_fn("fn decode_members", &[structs::MEMBERS], DECODE_RESULT);
+            code.line("rt::ObjectType::decode_members(members).map(Self)");
             code.close("");
             code.line("#[inline]");
-            code.open_fn(
-                "fn encode_members",
-                &["&self", "object: &mut rt::Object"],
-                "",
-            );
-            code.line("rt::ObjectType::encode_members(&self.0, object);");
+            code.open_fn("fn encode_members", &["&self", structs::WRITER], "");
+            code.line("rt::ObjectType::encode_members(&self.0, writer);");
             code.close("");
             code.close("");
             code.attrs(&cfg);

@@ -56,15 +56,21 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     );
     code.line("#[inline]");
     code.open("pub fn from_name(name: rt::String) -> Self");
+    code.line_of(&["Self::from_wire(&name).unwrap_or(Self::", other, "(name))"]);
+    code.close("");
+    code.line("/// The value called `name` on the wire, if these bindings know it.");
+    code.line("#[inline]");
     if values.is_empty() {
-        code.line_of(&["Self::", other, "(name)"]);
+        code.open("pub fn from_wire(_name: &str) -> rt::Option<Self>");
+        code.line("rt::None");
     } else {
-        code.open("match name.as_str()");
+        code.open("pub fn from_wire(name: &str) -> rt::Option<Self>");
+        code.open("rt::Some(match name");
         for ((value, variant), cfg) in values.iter().zip(variants).zip(&conds) {
             code.arm(cfg, &code::string(&value.name), &cat!("Self::", variant));
         }
-        code.line_of(&["_ => Self::", other, "(name),"]);
-        code.close("");
+        code.line("_ => return rt::None,");
+        code.close(")");
     }
     code.close("");
     code.close("");
@@ -84,15 +90,16 @@ fn traits(code: &mut Code, cfg: &str, ident: &str) {
     code.attrs(cfg);
     code.open(&cat!("impl rt::Decode for ", ident));
     code.line("#[inline]");
-    code.open("fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError>");
-    code.line("rt::expect_str(value).map(Self::from_name)");
+    code.open("fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError>");
+    code.line("let name = reader.str()?;");
+    code.line("rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))");
     code.close("");
     code.close("");
     code.attrs(cfg);
     code.open(&cat!("impl rt::Encode for ", ident));
     code.line("#[inline]");
-    code.open("fn encode(&self) -> rt::Value");
-    code.line("rt::Value::String(self.as_str().into())");
+    code.open("fn encode(&self, writer: &mut rt::Writer)");
+    code.line("writer.str(self.as_str());");
     code.close("");
     code.close("");
     code.attrs(cfg);

@@ -56,10 +56,13 @@ pub fn any_event(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> O
     code.line("#[inline]");
     code.open_fn(
         "fn from_parts",
-        &["name: &str", "data: ::qapi_runtime::rt::Value"],
-        " -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError>",
+        &["name: &str", "data: &[u8]"],
+        " -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError>",
     );
-    let unknown = [Item::plain("name: name.into()"), Item::plain("data")];
+    let unknown = [
+        Item::plain("name: name.into()"),
+        Item::plain("data: ::qapi_runtime::rt::event_data(data)?"),
+    ];
     // Without events, a match would have a single arm (clippy's match_single_binding).
     if events.is_empty() {
         code.struct_literal(

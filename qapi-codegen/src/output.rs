@@ -235,6 +235,12 @@ impl Plan {
             code.attrs(&gates[m]);
             code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
         }
+        code.line(
+            "/// The codec's entry points, for every type of these bindings (and `Vec`s of them).",
+        );
+        code.line(
+            "pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};",
+        );
         let module_of = |i: usize| api.definitions[i].module;
         let def_gate = |i: usize| self.keep[module_of(i)].then(|| gates[module_of(i)].clone());
         commands::trait_items(ctx, &mut code, &def_gate);

@@ -47,27 +47,72 @@ pub fn declarations(ctx: &Context, def: usize, fields: &[Field], code: &mut Code
     }
 }
 
-/// `name: take(o, "name")?` for each field, in wire order.
-pub fn decoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
+/// The parameter of `decode_members`.
+pub const MEMBERS: &str = "members: &mut rt::Members<'_, '_>";
+/// The parameter of `encode_members`.
+pub const WRITER: &str = "writer: &mut rt::Writer";
+
+/// The local that holds member `f` while the object is read.
+pub fn local(f: &Field) -> String {
+    cat!("m_", f.ident.trim_start_matches("r#"))
+}
+
+/// What `decode_members` starts with: a local `Option` per member and one pass over the object's keys, each
+/// known member decoded into its local, the others skipped (or kept in the local `rest`, for an object that
+/// takes members the schema does not list). Nothing when there is nothing to read.
+pub fn decode_pass(ctx: &Context, code: &mut Code, fields: &[Field], rest: Option<&str>) {
+    if fields.is_empty() && rest.is_none() {
+        return;
+    }
+    for f in fields {
+        let cfg = ctx.cfg(f.member.cond.as_ref());
+        code.statement(&cfg, &cat!("let mut ", local(f), " = rt::None"));
+    }
+    if let Some(rest) = rest {
+        code.line_of(&["let mut m_", rest, " = rt::Object::new();"]);
+    }
+    code.open("while let rt::Some(key) = members.next_key()?");
+    let other = match rest {
+        Some(rest) => cat!("members.keep(&key, &mut m_", rest, ")?"),
+        None => "members.skip()?".to_string(),
+    };
+    if fields.is_empty() {
+        code.line_of(&[&other, ";"]);
+    } else {
+        code.open("match &*key");
+        for f in fields {
+            let wire = code::string(&f.member.name);
+            let value = if f.boxed {
+                cat!("rt::Box::new(members.value(", wire, ")?)")
+            } else {
+                cat!("members.value(", wire, ")?")
+            };
+            let cfg = ctx.cfg(f.member.cond.as_ref());
+            code.arm(&cfg, &wire, &cat!(local(f), " = rt::Some(", value, ")"));
+        }
+        code.arm("", "_", &other);
+        code.close("");
+    }
+    code.close("");
+}
+
+/// The fields of the decoded value, from the locals of [`decode_pass`]: a required member missing is an error.
+pub fn decoded_fields(ctx: &Context, fields: &[Field]) -> Vec<Item> {
     fields
         .iter()
         .map(|f| {
-            let take = match (f.member.optional, f.boxed) {
-                (false, false) => "take",
-                (false, true) => "take_box",
-                (true, false) => "take_opt",
-                (true, true) => "take_opt_box",
+            let text = if f.member.optional {
+                cat!(f.ident, ": ", local(f))
+            } else {
+                let wire = code::string(&f.member.name);
+                cat!(f.ident, ": members.required(", local(f), ", ", wire, ")?")
             };
-            let wire = code::string(&f.member.name);
-            Item::new(
-                ctx.cfg(f.member.cond.as_ref()),
-                cat!(f.ident, ": rt::", take, "(object, ", wire, ")?"),
-            )
+            Item::new(ctx.cfg(f.member.cond.as_ref()), text)
         })
         .collect()
 }
 
-/// `put(o, "name", &self.name)` for each field, as statements.
+/// `writer.member("name", &self.name)` for each field, as statements.
 pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
     fields
         .iter()
@@ -75,10 +120,10 @@ pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
             let ident = &f.ident;
             let wire = code::string(&f.member.name);
             let text = match (f.member.optional, f.boxed) {
-                (false, false) => cat!("rt::put(object, ", wire, ", &self.", ident, ")"),
-                (false, true) => cat!("rt::put(object, ", wire, ", &*self.", ident, ")"),
-                (true, false) => cat!("rt::put_opt(object, ", wire, ", &self.", ident, ")"),
-                (true, true) => cat!("rt::put_opt_box(object, ", wire, ", &self.", ident, ")"),
+                (false, false) => cat!("writer.member(", wire, ", &self.", ident, ")"),
+                (false, true) => cat!("writer.member(", wire, ", &*self.", ident, ")"),
+                (true, false) => cat!("writer.member_opt(", wire, ", &self.", ident, ")"),
+                (true, true) => cat!("writer.member_opt_box(", wire, ", &self.", ident, ")"),
             };
             Item::new(ctx.cfg(f.member.cond.as_ref()), text)
         })
@@ -221,16 +266,16 @@ pub fn object(
 ) {
     let d = &ctx.api.definitions[def];
     let fields = fields(ctx, def, members);
-    let mut decoders = decoders(ctx, &fields);
     let mut encoders = encoders(ctx, &fields);
+    let mut decoded = decoded_fields(ctx, &fields);
     let rest = open.then(|| {
         let taken: Vec<&str> = fields.iter().map(|f| f.ident.as_str()).collect();
         let name = names::unique(["extra".to_string()], &taken, "_").remove(0);
         names::ident(&name)
     });
     if let Some(rest) = &rest {
-        decoders.push(Item::plain(cat!(rest, ": rt::mem::take(object)")));
-        encoders.push(Item::plain(cat!("object.extend(self.", rest, ".clone())")));
+        decoded.push(Item::plain(cat!(rest, ": m_", rest)));
+        encoders.push(Item::plain(cat!("writer.members(&self.", rest, ")")));
     }
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(docs);
@@ -240,9 +285,9 @@ pub fn object(
         d.doc.as_ref().and_then(|doc| doc.feature("deprecated")),
     ));
     if all_optional(&fields) {
-        code.line("#[derive(Clone, Default)]");
+        code.line("#[derive(Clone, Debug, Default, PartialEq)]");
     } else {
-        code.line("#[derive(Clone)]");
+        code.line("#[derive(Clone, Debug, PartialEq)]");
     }
     code.line("#[non_exhaustive]");
     if fields.is_empty() && rest.is_none() {
@@ -262,34 +307,36 @@ pub fn object(
     code.line("#[allow(deprecated)]");
     code.open(&cat!("impl rt::ObjectType for ", ident));
     code.line("#[inline]");
-    let object = if decoders.is_empty() {
-        "_object: &mut rt::Object"
+    let param = if decoded.is_empty() {
+        "_members: &mut rt::Members<'_, '_>"
     } else {
-        "object: &mut rt::Object"
+        MEMBERS
     };
-    code.open_fn("fn decode_members", &[object], DECODE_RESULT);
-    code.struct_literal("rt::Ok(Self", "Self", &decoders, ")");
+    code.open_fn("fn decode_members", &[param], DECODE_RESULT);
+    decode_pass(ctx, code, &fields, rest.as_deref());
+    code.struct_literal("rt::Ok(Self", "Self", &decoded, ")");
     code.close("");
+    encode_members(code, &encoders);
+    code.close("");
+    code.attrs(&cfg);
+    code.line_of(&["rt::impl_serde!(", ident, ");"]);
+    ctx.info_impl(code, def, ident);
+}
+
+/// `encode_members` from its statements.
+pub fn encode_members(code: &mut Code, encoders: &[Item]) {
     code.line("#[inline]");
     if encoders.is_empty() {
         let params = [
             Item::plain("&self"),
-            Item::plain("_object: &mut rt::Object"),
+            Item::plain("_writer: &mut rt::Writer"),
         ];
         code.params("fn encode_members", &params, " {}");
     } else {
-        code.open_fn(
-            "fn encode_members",
-            &["&self", "object: &mut rt::Object"],
-            "",
-        );
-        statements(code, &encoders);
+        code.open_fn("fn encode_members", &["&self", WRITER], "");
+        statements(code, encoders);
         code.close("");
     }
-    code.close("");
-    code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
-    ctx.info_impl(code, def, ident);
 }
 
 /// A struct definition, with `From<Self>` for its base.

@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::ir::{Kind, Union};
 use crate::names;
 use crate::recursion::Slot;
-use crate::structs::{self, Field, DECODE_RESULT};
+use crate::structs::{self, Field, DECODE_RESULT, MEMBERS};
 
 /// One branch of a flat union, as the emitter writes it in several places.
 struct Branch {
@@ -89,7 +89,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(&ctx.def_docs(def, Vec::new()));
     code.attrs(&cfg);
-    code.line("#[derive(Clone)]");
+    code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
     code.open(&cat!("pub struct ", ident));
     structs::declarations(ctx, def, &rest, code);
@@ -127,7 +127,7 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     encode_members(ctx, code, &rest, branch_ident, &disc, &branches);
     code.close("");
     code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    code.line_of(&["rt::impl_serde!(", ident, ");"]);
     ctx.info_impl(code, def, ident);
     if let Some(base) = &u.base {
         let tag = cat!("value.", disc_ident, ".tag()");
@@ -207,7 +207,8 @@ fn branch_enum(
     code.close("");
 }
 
-/// `decode_members`: the base members, then the branch chosen by the discriminator.
+/// `decode_members`: the discriminator found first (it may come after the branch's members), the branch it
+/// chooses, then the base members.
 fn decode_members(
     ctx: &Context,
     code: &mut Code,
@@ -217,30 +218,28 @@ fn decode_members(
     branches: &[Branch],
 ) {
     code.line("#[inline]");
-    code.open_fn(
-        "fn decode_members",
-        &["object: &mut rt::Object"],
-        DECODE_RESULT,
-    );
-    code.open("rt::Ok(Self");
-    code.fields(&structs::decoders(ctx, rest));
-    code.open(&cat!(disc_ident, ":"));
-    code.line_of(&["let tag = rt::take_tag(object, ", disc_wire, ")?;"]);
-    code.open("match tag.as_str()");
+    code.open_fn("fn decode_members", &[MEMBERS], DECODE_RESULT);
+    // The union's own members, which an unknown branch (here or in a union nested as a branch) does not keep.
+    let mut claimed: Vec<String> = rest.iter().map(|f| code::string(&f.member.name)).collect();
+    claimed.push(disc_wire.clone());
+    let claimed = cat!("&[", claimed.join(", "), "]");
+    code.line_of(&["let tag = members.tag(", disc_wire, ")?;"]);
+    code.open(&cat!("let ", disc_ident, " = match &*tag"));
     for b in branches {
         let body = match (&b.ty, b.boxed) {
-            (Some(_), true) => cat!(
-                branch_ident,
-                "::",
-                b.variant,
-                "(rt::Box::new(rt::ObjectType::decode_members(object)?))"
-            ),
-            (Some(_), false) => cat!(
-                branch_ident,
-                "::",
-                b.variant,
-                "(rt::ObjectType::decode_members(object)?)"
-            ),
+            (Some(_), boxed) => {
+                let decode = cat!(
+                    "members.branch(",
+                    claimed,
+                    ", rt::ObjectType::decode_members)?"
+                );
+                let data = if boxed {
+                    cat!("rt::Box::new(", decode, ")")
+                } else {
+                    decode
+                };
+                cat!(branch_ident, "::", b.variant, "(", data, ")")
+            }
             (None, _) => cat!(branch_ident, "::", b.variant),
         };
         code.arm(&b.cfg, &b.wire, &body);
@@ -251,15 +250,24 @@ fn decode_members(
         &other,
         &other,
         &[
-            Item::plain("tag"),
-            Item::plain("members: rt::mem::take(object)"),
+            Item::plain("tag: tag.into_owned()"),
+            Item::plain(cat!(
+                "members: members.branch(",
+                claimed,
+                ", |m| m.rest())?"
+            )),
         ],
         "",
     );
     code.close("");
-    code.close("");
-    code.close(",");
-    code.close(")");
+    code.close(";");
+    if !rest.is_empty() {
+        code.line("members.rewind();");
+        structs::decode_pass(ctx, code, rest, None);
+    }
+    let mut fields = structs::decoded_fields(ctx, rest);
+    fields.push(Item::plain(*disc_ident));
+    code.struct_literal("rt::Ok(Self", "Self", &fields, ")");
     code.close("");
 }
 
@@ -273,15 +281,11 @@ fn encode_members(
     branches: &[Branch],
 ) {
     code.line("#[inline]");
-    code.open_fn(
-        "fn encode_members",
-        &["&self", "object: &mut rt::Object"],
-        "",
-    );
+    code.open_fn("fn encode_members", &["&self", structs::WRITER], "");
     structs::statements(code, &structs::encoders(ctx, rest));
     code.entry(
         &cat!(
-            "rt::put(object, ",
+            "writer.member(",
             disc_wire,
             ", self.",
             disc_ident,
@@ -296,9 +300,9 @@ fn encode_members(
                 &b.cfg,
                 &cat!(branch_ident, "::", b.variant, "(data)"),
                 if boxed {
-                    "rt::ObjectType::encode_members(&**data, object)"
+                    "rt::ObjectType::encode_members(&**data, writer)"
                 } else {
-                    "rt::ObjectType::encode_members(data, object)"
+                    "rt::ObjectType::encode_members(data, writer)"
                 },
             ),
             (None, _) => code.arm(&b.cfg, &cat!(branch_ident, "::", b.variant), "{}"),
@@ -307,7 +311,7 @@ fn encode_members(
     code.arm(
         "",
         &cat!(branch_ident, "::", names::OTHER, " { members, .. }"),
-        "object.extend(members.clone())",
+        "writer.members(members)",
     );
     code.close("");
     code.close("");
@@ -329,7 +333,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     let cfg = ctx.cfg(d.cond.as_ref());
     code.attrs(&ctx.def_docs(def, Vec::new()));
     code.attrs(&cfg);
-    code.line("#[derive(Clone)]");
+    code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
     code.line("#[allow(clippy::large_enum_variant)]");
     code.open(&cat!("pub enum ", ident));
@@ -358,7 +362,7 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     simple_wire(code, &arms);
     code.close("");
     code.attrs(&cfg);
-    code.line_of(&["rt::impl_traits!(", ident, ");"]);
+    code.line_of(&["rt::impl_serde!(", ident, ");"]);
     ctx.info_impl(code, def, ident);
 }
 
@@ -367,22 +371,22 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
 fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
     let other = names::OTHER;
     code.line("#[inline]");
-    code.open_fn(
-        "fn decode_members",
-        &["object: &mut rt::Object"],
-        DECODE_RESULT,
-    );
-    code.line("let tag = rt::take_tag(object, \"type\")?;");
-    code.line("rt::Ok(");
-    code.begin();
-    code.open("match tag.as_str()");
+    code.open_fn("fn decode_members", &[MEMBERS], DECODE_RESULT);
+    code.line("let tag = members.tag(\"type\")?;");
+    code.line("let mut value = rt::None;");
+    code.open("while let rt::Some(key) = members.next_key()?");
+    code.open("if key != \"data\"");
+    code.line("members.skip()?;");
+    code.line("continue;");
+    code.close("");
+    code.open("value = rt::Some(match &*tag");
     for (cfg, variant, wire, boxed) in arms {
-        let take = if *boxed { "take_box" } else { "take" };
-        code.arm(
-            cfg,
-            wire,
-            &cat!("Self::", variant, "(rt::", take, "(object, \"data\")?)"),
-        );
+        let value = if *boxed {
+            "rt::Box::new(members.value(\"data\")?)"
+        } else {
+            "members.value(\"data\")?"
+        };
+        code.arm(cfg, wire, &cat!("Self::", variant, "(", value, ")"));
     }
     code.open("_ =>");
     let other_path = cat!("Self::", other);
@@ -390,37 +394,31 @@ fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
         &other_path,
         &other_path,
         &[
-            Item::plain("data: object.remove(\"data\").unwrap_or_default()"),
-            Item::plain("tag"),
+            Item::plain("tag: tag.to_string()"),
+            Item::plain("data: members.value(\"data\")?"),
         ],
         "",
     );
     code.close("");
-    code.close(",");
-    code.unindent(")");
+    code.close(");");
+    code.close("");
+    code.line("members.required(value, \"data\")");
     code.close("");
     code.line("#[inline]");
-    code.open_fn(
-        "fn encode_members",
-        &["&self", "object: &mut rt::Object"],
-        "",
-    );
-    code.open("let (tag, data) = match self");
+    code.open_fn("fn encode_members", &["&self", structs::WRITER], "");
+    code.open("match self");
     for (cfg, variant, wire, boxed) in arms {
         let data = if *boxed { "&**data" } else { "data" };
-        code.arm(
-            cfg,
-            &cat!("Self::", variant, "(data)"),
-            &cat!("(", wire, ", rt::Encode::encode(", data, "))"),
-        );
+        code.attrs(cfg);
+        code.open(&cat!("Self::", variant, "(data) =>"));
+        code.line_of(&["writer.member(\"type\", ", wire, ");"]);
+        code.line_of(&["writer.member(\"data\", ", data, ");"]);
+        code.close("");
     }
-    code.line_of(&[
-        "Self::",
-        other,
-        " { tag, data } => (tag.as_str(), data.clone()),",
-    ]);
-    code.close(";");
-    code.line("rt::put(object, \"type\", tag);");
-    code.line("object.insert(\"data\".into(), data);");
+    code.open(&cat!("Self::", other, " { tag, data } =>"));
+    code.line("writer.member(\"type\", tag);");
+    code.line("writer.member(\"data\", data);");
+    code.close("");
+    code.close("");
     code.close("");
 }

@@ -2,22 +2,38 @@
 //!
 //! Generated code implements [`Command`] for every command and [`Event`] for every event; a client is generic over
 //! them, so one client serves bindings generated from any schema (QMP, guest agent, a fork's).
-
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+//!
+//! Values go straight between JSON text and the generated types, with entry points named as serde_json names
+//! them (generated crates re-export them, as `qemu_qmp::from_slice`):
+//!
+//! ```
+//! use qapi_runtime::Timestamp;
+//! let t: Timestamp = qapi_runtime::from_slice(br#"{"seconds": 1, "microseconds": 2, "new": [3]}"#).unwrap();
+//! assert_eq!(qapi_runtime::to_string(&t), r#"{"seconds":1,"microseconds":2}"#);
+//! let e = qapi_runtime::from_str::<Vec<Timestamp>>(r#"[{"seconds": 1, "microseconds": "2"}]"#).unwrap_err();
+//! assert_eq!((e.path().as_str(), e.offset()), ("[0].microseconds", Some(32)));
+//! ```
 
 mod timestamp;
 
 pub mod execute;
 pub mod meta;
+pub mod read;
 #[doc(hidden)]
 pub mod rt;
+pub mod via_serde;
 pub mod wire;
+pub mod write;
 
 pub use execute::Executor;
 pub use meta::{Definition, Info, Meta};
+pub use read::{Members, Reader};
 pub use timestamp::Timestamp;
-pub use wire::{Decode, DecodeError, Empty, Encode, Object, ObjectType};
+pub use wire::{
+    from_slice, from_str, from_value, to_string, to_value, to_vec, Decode, DecodeError, Empty,
+    Encode, Object, ObjectType,
+};
+pub use write::Writer;
 
 // Generated code reaches serde and serde_json through this crate, so that it needs only this one dependency.
 #[doc(hidden)]
@@ -26,11 +42,11 @@ pub use serde_json;
 pub use serde_json::Value;
 
 /// A QAPI command: its wire name, argument type (`Self`) and return type.
-pub trait Command: Serialize {
+pub trait Command: Encode {
     /// The command's name on the wire, e.g. `query-version`.
     const NAME: &'static str;
     /// What a successful reply's `return` decodes to (`()`-like empty struct when the schema has no `returns`).
-    type Returns: DeserializeOwned;
+    type Returns: Decode;
     /// `success-response: false` (guest agent shutdown-style commands): no reply comes on success.
     const SUCCESS_RESPONSE: bool = true;
     /// The command may be sent with `exec-oob`; such commands also implement [`OobCommand`].
@@ -48,15 +64,16 @@ pub trait Command: Serialize {
 pub trait OobCommand: Command {}
 
 /// A QAPI event: its wire name and data type (`Self`).
-pub trait Event: DeserializeOwned {
+pub trait Event: Decode {
     /// The event's name on the wire, e.g. `JOB_STATUS_CHANGE`.
     const NAME: &'static str;
 }
 
 /// The enum over all events of one schema: decodes any event message by name, keeping unknown events raw.
 pub trait EventSet: Sized {
-    /// Decode the `data` of the event called `name`. Unknown names give the schema's `Unknown` variant.
-    fn from_parts(name: &str, data: serde_json::Value) -> Result<Self, serde_json::Error>;
+    /// Decode the `data` (JSON text; `null` when the event has none) of the event called `name`. Unknown names
+    /// give the schema's `Unknown` variant, with the data as sent.
+    fn from_parts(name: &str, data: &[u8]) -> Result<Self, DecodeError>;
     /// The event's wire name.
     fn name(&self) -> &str;
 }

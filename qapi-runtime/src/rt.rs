@@ -11,11 +11,10 @@ pub use std::boxed::Box;
 pub use std::string::String;
 pub use std::vec::Vec;
 
-pub use crate::wire::{
-    event_data, expect_str, put, put_opt, put_opt_box, take, take_box, take_opt, take_opt_box,
-    take_tag, Decode, DecodeError, Empty, Encode, Object, ObjectType,
-};
-pub use crate::{impl_serde, impl_traits};
-pub use serde_json::Error as JsonError;
+pub use crate::impl_serde;
+pub use crate::read::{Members, Reader, Token};
+pub use crate::wire::{event_data, Decode, DecodeError, Empty, Encode, Object, ObjectType};
+pub use crate::write::Writer;
+pub use std::borrow::Cow;
 
 pub use crate::{Command, Definition, Event, EventSet, Executor, Info, Meta, OobCommand, Value};

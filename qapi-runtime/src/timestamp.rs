@@ -1,4 +1,6 @@
-use crate::wire::{self, DecodeError, Object, ObjectType};
+use crate::read::Members;
+use crate::wire::{DecodeError, ObjectType};
+use crate::write::Writer;
 
 /// The `timestamp` of a QMP event: seconds and microseconds since the Unix epoch, as QEMU sends them.
 ///
@@ -13,15 +15,23 @@ pub struct Timestamp {
 // serde through the wire helpers rather than derived, so that the runtime (and every generated crate) builds
 // without serde_derive and syn.
 impl ObjectType for Timestamp {
-    fn decode_members(object: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(o: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+        let (mut seconds, mut microseconds) = (None, None);
+        while let Some(key) = o.next_key()? {
+            match &*key {
+                "seconds" => seconds = Some(o.value("seconds")?),
+                "microseconds" => microseconds = Some(o.value("microseconds")?),
+                _ => o.skip()?,
+            }
+        }
         Ok(Timestamp {
-            seconds: wire::take(object, "seconds")?,
-            microseconds: wire::take(object, "microseconds")?,
+            seconds: o.required(seconds, "seconds")?,
+            microseconds: o.required(microseconds, "microseconds")?,
         })
     }
-    fn encode_members(&self, object: &mut Object) {
-        wire::put(object, "seconds", &self.seconds);
-        wire::put(object, "microseconds", &self.microseconds);
+    fn encode_members(&self, w: &mut Writer) {
+        w.member("seconds", &self.seconds);
+        w.member("microseconds", &self.microseconds);
     }
 }
 

@@ -1,18 +1,23 @@
-//! Decoding and encoding of QAPI values, as QEMU puts them on the wire.
+//! Decoding and encoding of QAPI values, straight between JSON text and the generated types.
 //!
 //! Generated types do not derive serde's traits: a derived `Deserialize` is a large generic visitor per type,
 //! and rustc spends most of a bindings crate's build time on such code. Instead each generated type implements
-//! [`Decode`] and [`Encode`] (small, non-generic functions over [`serde_json::Value`]), and object types implement
-//! [`ObjectType`], which reads and writes their members in an object shared with a base or a union's branch.
-//! [`impl_serde!`](crate::impl_serde) then gives every type one-line serde impls that go through a `Value`.
+//! [`Decode`] and [`Encode`], one small non-generic function each over the concrete [`Reader`] and [`Writer`],
+//! and object types implement [`ObjectType`], which reads and writes their members in an object shared with a
+//! base or a union's branch. [`impl_serde!`](crate::impl_serde) then gives every type serde impls on top.
 //!
 //! What QEMU accepts is what this module accepts: integers must be integers in range (`uint64` and `size` also
 //! take a negative `int64`, reinterpreted, as QEMU's input visitor does), `number` takes any number, members a
-//! newer QEMU added are ignored, and an optional member is absent rather than `null`. Errors name the JSON path.
+//! newer QEMU added are skipped without being built, and an optional member is absent rather than `null`.
+//! Errors name the JSON path and the byte offset.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
+
+use crate::read::{Members, Num, Reader, Token};
+use crate::write::Writer;
 
 /// A JSON object: the members of a struct, a union, a command's arguments or an event's data.
 pub type Object = Map<String, Value>;
@@ -23,6 +28,8 @@ pub struct DecodeError {
     /// Innermost segment first (segments are added while the error travels outwards).
     path: Vec<Segment>,
     message: String,
+    /// Byte offset in the decoded text, when the error came from reading one.
+    offset: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,12 +43,19 @@ impl DecodeError {
         DecodeError {
             path: Vec::new(),
             message: message.into(),
+            offset: None,
         }
     }
 
-    /// "expected X, found Y" for a value of the wrong JSON type.
-    pub fn invalid_type(expected: &str, found: &Value) -> DecodeError {
-        DecodeError::new(format!("expected {expected}, found {}", describe(found)))
+    /// The error happened at byte `offset` of the decoded text.
+    pub fn at(mut self, offset: usize) -> DecodeError {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// The byte offset in the decoded text where decoding stopped.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
     }
 
     /// The error happened inside member `name` of an object.
@@ -84,299 +98,226 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "at `{}`: {}", self.path(), self.message)
+        if !self.path.is_empty() {
+            write!(f, "at `{}`: ", self.path())?;
+        }
+        f.write_str(&self.message)?;
+        match self.offset {
+            Some(offset) => write!(f, " (byte {offset})"),
+            None => Ok(()),
         }
     }
 }
 
 impl std::error::Error for DecodeError {}
 
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) => format!("number `{n}`"),
-        Value::String(s) if s.len() <= 40 => format!("string {s:?}"),
-        Value::String(_) => "a string".to_owned(),
-        Value::Array(_) => "an array".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
-    }
-}
-
-/// A type that can be read from its JSON value.
+/// A type that can be read from JSON text.
 pub trait Decode: Sized {
-    fn decode(value: Value) -> Result<Self, DecodeError>;
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 
-/// A type that can be written as its JSON value.
+/// A type that can be written as JSON text.
 pub trait Encode {
-    fn encode(&self) -> Value;
+    fn encode(&self, writer: &mut Writer);
 }
 
 /// A QAPI object type (struct, union, command arguments, event data): its members live in a JSON object that a
 /// struct shares with its base, and a union with its branch.
 pub trait ObjectType: Sized {
-    /// Takes this type's members out of `object`; members it does not know are left there.
-    fn decode_members(object: &mut Object) -> Result<Self, DecodeError>;
-    /// Adds this type's members to `object`.
-    fn encode_members(&self, object: &mut Object);
+    /// Reads this type's members; members it does not know are skipped.
+    fn decode_members(members: &mut Members<'_, '_>) -> Result<Self, DecodeError>;
+    /// Writes this type's members into the open object.
+    fn encode_members(&self, writer: &mut Writer);
 }
 
 impl<T: ObjectType> Decode for T {
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Object(mut object) => T::decode_members(&mut object),
-            other => Err(DecodeError::invalid_type("an object", &other)),
-        }
+    #[inline]
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.object(T::decode_members)
     }
 }
 
 impl<T: ObjectType> Encode for T {
-    fn encode(&self) -> Value {
-        let mut object = Object::new();
-        self.encode_members(&mut object);
-        Value::Object(object)
-    }
-}
-
-/// Takes the required member `name` out of `object` and decodes it.
-pub fn take<T: Decode>(object: &mut Object, name: &str) -> Result<T, DecodeError> {
-    match object.remove(name) {
-        Some(value) => T::decode(value).map_err(|e| e.in_member(name)),
-        None => Err(DecodeError::new(format!("missing member `{name}`"))),
-    }
-}
-
-/// Takes the optional member `name` out of `object`: `None` when absent. A present `null` is decoded as a value
-/// (QEMU treats it so: only an alternate with a `null` branch accepts it).
-pub fn take_opt<T: Decode>(object: &mut Object, name: &str) -> Result<Option<T>, DecodeError> {
-    match object.remove(name) {
-        Some(value) => T::decode(value).map(Some).map_err(|e| e.in_member(name)),
-        None => Ok(None),
-    }
-}
-
-/// Takes a union's discriminator (a string) out of `object`.
-pub fn take_tag(object: &mut Object, name: &str) -> Result<String, DecodeError> {
-    take::<String>(object, name)
-}
-
-/// [`take`] for a member that is boxed to break a recursion.
-pub fn take_box<T: Decode>(object: &mut Object, name: &str) -> Result<Box<T>, DecodeError> {
-    take(object, name).map(Box::new)
-}
-
-/// [`take_opt`] for a member that is boxed to break a recursion.
-pub fn take_opt_box<T: Decode>(
-    object: &mut Object,
-    name: &str,
-) -> Result<Option<Box<T>>, DecodeError> {
-    take_opt(object, name).map(|v| v.map(Box::new))
-}
-
-/// Adds member `name`.
-pub fn put<T: Encode + ?Sized>(object: &mut Object, name: &str, value: &T) {
-    object.insert(name.to_owned(), value.encode());
-}
-
-/// Adds member `name` when it is `Some`.
-pub fn put_opt<T: Encode>(object: &mut Object, name: &str, value: &Option<T>) {
-    if let Some(value) = value {
-        object.insert(name.to_owned(), value.encode());
-    }
-}
-
-/// [`put_opt`] for a member that is boxed to break a recursion.
-pub fn put_opt_box<T: Encode>(object: &mut Object, name: &str, value: &Option<Box<T>>) {
-    if let Some(value) = value {
-        object.insert(name.to_owned(), value.encode());
-    }
-}
-
-/// The object of a value that must be one.
-pub fn expect_object(value: Value) -> Result<Object, DecodeError> {
-    match value {
-        Value::Object(object) => Ok(object),
-        other => Err(DecodeError::invalid_type("an object", &other)),
-    }
-}
-
-/// Reads an enum value's wire name.
-pub fn expect_str(value: Value) -> Result<String, DecodeError> {
-    match value {
-        Value::String(s) => Ok(s),
-        other => Err(DecodeError::invalid_type("a string", &other)),
+    #[inline]
+    fn encode(&self, writer: &mut Writer) {
+        writer.begin_object();
+        self.encode_members(writer);
+        writer.end_object();
     }
 }
 
 impl Decode for String {
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        expect_str(value)
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.str().map(Cow::into_owned)
     }
 }
 
 impl Encode for String {
-    fn encode(&self) -> Value {
-        Value::String(self.clone())
+    fn encode(&self, writer: &mut Writer) {
+        writer.str(self);
     }
 }
 
 impl Encode for str {
-    fn encode(&self) -> Value {
-        Value::String(self.to_owned())
+    fn encode(&self, writer: &mut Writer) {
+        writer.str(self);
     }
 }
 
 impl Decode for bool {
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Bool(b) => Ok(b),
-            other => Err(DecodeError::invalid_type("a boolean", &other)),
-        }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.bool()
     }
 }
 
 impl Encode for bool {
-    fn encode(&self) -> Value {
-        Value::Bool(*self)
+    fn encode(&self, writer: &mut Writer) {
+        writer.bool(*self);
     }
 }
 
 impl Decode for f64 {
     /// `number`: any JSON number, integers included.
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match &value {
-            Value::Number(n) => n
-                .as_f64()
-                .ok_or_else(|| DecodeError::invalid_type("a number", &value)),
-            _ => Err(DecodeError::invalid_type("a number", &value)),
-        }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(match reader.number()?.0 {
+            Num::Unsigned(u) => u as f64,
+            Num::Signed(i) => i as f64,
+            Num::Float(f) => f,
+        })
     }
 }
 
 impl Encode for f64 {
-    fn encode(&self) -> Value {
-        // JSON has no NaN or infinity; QEMU would not send them either.
-        Number::from_f64(*self).map_or(Value::Null, Value::Number)
+    fn encode(&self, writer: &mut Writer) {
+        writer.f64(*self);
     }
 }
 
-fn integer(value: &Value) -> Result<&Number, DecodeError> {
-    match value {
-        Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n),
-        other => Err(DecodeError::invalid_type("an integer", other)),
+/// An integer; `Err` holds the number's text when it is not one.
+fn integer(reader: &mut Reader<'_>) -> Result<(Num, usize), DecodeError> {
+    if reader.peek()? != Token::Number {
+        return Err(reader.invalid_type("an integer"));
+    }
+    let offset = reader.offset();
+    match reader.number()? {
+        (Num::Float(_), text) => {
+            Err(DecodeError::new(format!("expected an integer, found number `{text}`")).at(offset))
+        }
+        (n, _) => Ok((n, offset)),
     }
 }
 
-macro_rules! signed {
-    ($($t:ty),*) => {$(
+#[cold]
+fn out_of_range(n: Num, ty: &str, offset: usize) -> DecodeError {
+    let text = match n {
+        Num::Unsigned(u) => u.to_string(),
+        Num::Signed(i) => i.to_string(),
+        Num::Float(f) => f.to_string(),
+    };
+    DecodeError::new(format!("integer {text} out of range for {ty}")).at(offset)
+}
+
+macro_rules! integers {
+    ($($t:ty => $write:ident),*) => {$(
         impl Decode for $t {
-            fn decode(value: Value) -> Result<Self, DecodeError> {
-                let n = integer(&value)?;
-                n.as_i64()
-                    .and_then(|i| <$t>::try_from(i).ok())
-                    .ok_or_else(|| DecodeError::new(format!("integer {n} out of range for {}", stringify!($t))))
+            fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                let (n, offset) = integer(reader)?;
+                let value = match n {
+                    Num::Unsigned(u) => <$t>::try_from(u).ok(),
+                    Num::Signed(i) => <$t>::try_from(i).ok(),
+                    Num::Float(_) => None,
+                };
+                value.ok_or_else(|| out_of_range(n, stringify!($t), offset))
             }
         }
         impl Encode for $t {
-            fn encode(&self) -> Value {
-                Value::Number(Number::from(*self))
+            fn encode(&self, writer: &mut Writer) {
+                writer.$write((*self).into());
             }
         }
     )*};
 }
 
-signed!(i8, i16, i32, i64);
-
-macro_rules! unsigned {
-    ($($t:ty),*) => {$(
-        impl Decode for $t {
-            fn decode(value: Value) -> Result<Self, DecodeError> {
-                let n = integer(&value)?;
-                n.as_u64()
-                    .and_then(|i| <$t>::try_from(i).ok())
-                    .ok_or_else(|| DecodeError::new(format!("integer {n} out of range for {}", stringify!($t))))
-            }
-        }
-        impl Encode for $t {
-            fn encode(&self) -> Value {
-                Value::Number(Number::from(*self))
-            }
-        }
-    )*};
-}
-
-unsigned!(u8, u16, u32);
+integers!(i8 => i64, i16 => i64, i32 => i64, i64 => i64, u8 => u64, u16 => u64, u32 => u64);
 
 impl Decode for u64 {
     /// `uint64` and `size`: like QEMU's input visitor, a negative `int64` is accepted and reinterpreted as two's
     /// complement (QEMU keeps this for backward compatibility).
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        let n = integer(&value)?;
-        match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Ok(u),
-            (None, Some(i)) => Ok(i as u64),
-            (None, None) => Err(DecodeError::new(format!(
-                "integer {n} out of range for u64"
-            ))),
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        match integer(reader)?.0 {
+            Num::Unsigned(u) => Ok(u),
+            Num::Signed(i) => Ok(i as u64),
+            Num::Float(_) => unreachable!("integer() gives integers"),
         }
     }
 }
 
 impl Encode for u64 {
-    fn encode(&self) -> Value {
-        Value::Number(Number::from(*self))
+    fn encode(&self, writer: &mut Writer) {
+        writer.u64(*self);
     }
 }
 
 impl Decode for Value {
     /// `any`.
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        Ok(value)
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.value()
     }
 }
 
 impl Encode for Value {
-    fn encode(&self) -> Value {
-        self.clone()
+    fn encode(&self, writer: &mut Writer) {
+        writer.value(self);
+    }
+}
+
+impl Decode for Object {
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.object(|o| o.rest())
+    }
+}
+
+impl Encode for Object {
+    fn encode(&self, writer: &mut Writer) {
+        writer.begin_object();
+        writer.members(self);
+        writer.end_object();
     }
 }
 
 impl Decode for () {
     /// `null`.
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(()),
-            other => Err(DecodeError::invalid_type("null", &other)),
-        }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.null()
     }
 }
 
 impl Encode for () {
-    fn encode(&self) -> Value {
-        Value::Null
+    fn encode(&self, writer: &mut Writer) {
+        writer.null();
     }
 }
 
 impl<T: Decode> Decode for Vec<T> {
-    fn decode(value: Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| T::decode(item).map_err(|e| e.in_index(i)))
-                .collect(),
-            other => Err(DecodeError::invalid_type("an array", &other)),
-        }
+    fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        reader.array()
     }
 }
 
 impl<T: Encode> Encode for Vec<T> {
-    fn encode(&self) -> Value {
-        Value::Array(self.iter().map(Encode::encode).collect())
+    fn encode(&self, writer: &mut Writer) {
+        self.as_slice().encode(writer);
+    }
+}
+
+impl<T: Encode> Encode for [T] {
+    fn encode(&self, writer: &mut Writer) {
+        writer.begin_array();
+        for item in self {
+            writer.element();
+            item.encode(writer);
+        }
+        writer.end_array();
     }
 }
 
@@ -386,84 +327,141 @@ impl<T: Encode> Encode for Vec<T> {
 pub struct Empty;
 
 impl ObjectType for Empty {
-    fn decode_members(_: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
         Ok(Empty)
     }
-    fn encode_members(&self, _: &mut Object) {}
+    fn encode_members(&self, _: &mut Writer) {}
 }
 
 crate::impl_serde!(Empty);
 
-/// serde's `Serialize` through [`Encode`]: what [`impl_serde!`](crate::impl_serde) expands to.
+/// Decodes a `T` from JSON text: the whole text must be one value.
+pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut reader = Reader::new(bytes);
+    let value = T::decode(&mut reader)?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// [`from_slice`] for text.
+pub fn from_str<T: Decode>(text: &str) -> Result<T, DecodeError> {
+    from_slice(text.as_bytes())
+}
+
+/// Encodes `value` as compact JSON text.
+pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
+    let mut writer = Writer::from_vec(Vec::with_capacity(128));
+    value.encode(&mut writer);
+    writer.into_vec()
+}
+
+/// [`to_vec`] as a `String`.
+pub fn to_string<T: Encode + ?Sized>(value: &T) -> String {
+    // The writer writes only UTF-8: strings as given, everything else ASCII.
+    String::from_utf8(to_vec(value))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Decodes a `T` from a JSON value (for serde users holding a `Value`).
+pub fn from_value<T: Decode>(value: &Value) -> Result<T, DecodeError> {
+    from_slice(&serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// Encodes `value` as a JSON value.
+pub fn to_value<T: Encode + ?Sized>(value: &T) -> Value {
+    // What the writer writes is JSON, which serde_json reads back.
+    serde_json::from_slice(&to_vec(value)).unwrap_or(Value::Null)
+}
+
+/// Decodes an event's `data` (`null` for an event without data is taken as `{}`) for `EventSet::from_parts`.
+pub fn event_data<T: Decode>(data: &[u8]) -> Result<T, DecodeError> {
+    let mut reader = Reader::new(data);
+    let data = if reader.peek().ok() == Some(Token::Null) {
+        &b"{}"[..]
+    } else {
+        data
+    };
+    from_slice(data).map_err(|e| e.in_member("data"))
+}
+
+/// serde's `Serialize` through [`Encode`] (a `Value` in between): what [`impl_serde!`](crate::impl_serde)
+/// expands to.
 pub fn serialize<T: Encode + ?Sized, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serde::Serialize::serialize(&value.encode(), serializer)
+    serde::Serialize::serialize(&to_value(value), serializer)
 }
 
-/// serde's `Deserialize` through [`Decode`]: what [`impl_serde!`](crate::impl_serde) expands to.
+/// serde's `Deserialize` through [`Decode`]: what [`impl_serde!`](crate::impl_serde) expands to. With
+/// serde_json's deserializers the codec reads the value's text itself (serde_json hands it over as a raw value);
+/// any other format goes through a `Value`.
 pub fn deserialize<'de, T: Decode, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
-    T::decode(value).map_err(serde::de::Error::custom)
+    deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, Raw(std::marker::PhantomData))
 }
 
-/// Decodes an event's `data` (absent or `null` for an event without data) for `EventSet::from_parts`.
-pub fn event_data<T: Decode>(data: Value) -> Result<T, serde_json::Error> {
-    let data = if data.is_null() {
-        Value::Object(Object::new())
-    } else {
-        data
-    };
-    T::decode(data)
-        .map_err(|e| <serde_json::Error as serde::de::Error>::custom(e.in_member("data")))
-}
+/// The name under which serde_json hands a value over as its text (its `RawValue`).
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// `Debug` through [`Encode`]: the type's name and its JSON, pretty-printed with `{:#?}`. One line of generated
-/// code per type instead of a derived impl per field (what [`impl_traits!`](crate::impl_traits) expands to).
-pub fn debug<T: Encode + ?Sized>(value: &T, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let json = value.encode();
-    if f.alternate() {
-        let pretty = serde_json::to_string_pretty(&json).map_err(|_| fmt::Error)?;
-        write!(f, "{name} {pretty}")
-    } else {
-        write!(f, "{name} {json}")
+struct Raw<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Decode> serde::de::Visitor<'de> for Raw<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    /// serde_json: a map of one member, the token, whose value is the text.
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        use serde::de::Error;
+        let Some(key) = map.next_key::<String>()? else {
+            return from_value(&Value::Object(Map::new())).map_err(A::Error::custom);
+        };
+        if key == RAW_VALUE_TOKEN {
+            let text = map.next_value::<Text<'de>>()?;
+            return from_str(&text.0).map_err(A::Error::custom);
+        }
+        // Another format that gave the map itself.
+        let mut object = Map::new();
+        object.insert(key, map.next_value()?);
+        while let Some((k, v)) = map.next_entry()? {
+            object.insert(k, v);
+        }
+        from_value(&Value::Object(object)).map_err(A::Error::custom)
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        let value = <Value as serde::Deserialize>::deserialize(d)?;
+        from_value(&value).map_err(serde::de::Error::custom)
     }
 }
 
-/// `PartialEq` through [`Encode`]: equal when the JSON is (what [`impl_traits!`](crate::impl_traits) expands
-/// to). A `number` that is NaN, which JSON cannot carry, equals nothing but another NaN there.
-pub fn same<T: Encode + ?Sized>(a: &T, b: &T) -> bool {
-    a.encode() == b.encode()
-}
+/// A string, borrowed from the input when the deserializer can.
+struct Text<'de>(Cow<'de, str>);
 
-/// Decodes `T` from a JSON value: the entry point for a client holding a reply's `return` or an event's `data`.
-pub fn from_value<T: Decode>(value: Value) -> Result<T, DecodeError> {
-    T::decode(value)
-}
-
-/// Implements `Debug`, `PartialEq`, and serde's `Serialize` and `Deserialize` for types that implement
-/// [`Encode`] and [`Decode`], all through their JSON: generated object types use this rather than derives,
-/// whose per-field code is most of what rustc spends on a bindings crate.
-#[macro_export]
-macro_rules! impl_traits {
-    ($($t:ident),* $(,)?) => {$(
-        $crate::impl_serde!($t);
-        impl ::core::fmt::Debug for $t {
-            #[inline]
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                $crate::wire::debug(self, ::core::stringify!($t), f)
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("JSON text")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s)))
             }
         }
-        impl ::core::cmp::PartialEq for $t {
-            #[inline]
-            fn eq(&self, other: &Self) -> bool {
-                $crate::wire::same(self, other)
-            }
-        }
-    )*};
+        d.deserialize_str(V)
+    }
 }
 
 /// Implements serde's `Serialize` and `Deserialize` for types that implement [`Encode`] and [`Decode`].
@@ -484,72 +482,4 @@ macro_rules! impl_serde {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn uint64_takes_negative_int64_like_qemu() {
-        assert_eq!(u64::decode(json!(-1)), Ok(u64::MAX));
-        assert_eq!(u64::decode(json!(u64::MAX)), Ok(u64::MAX));
-        assert!(u64::decode(json!(1.5)).is_err());
-        assert!(u32::decode(json!(-1)).is_err());
-        assert!(u8::decode(json!(256)).is_err());
-        assert_eq!(i8::decode(json!(-128)), Ok(-128));
-    }
-
-    #[test]
-    fn number_takes_integers() {
-        assert_eq!(f64::decode(json!(3)), Ok(3.0));
-        assert!(i64::decode(json!(3.0)).is_err());
-    }
-
-    #[test]
-    fn errors_name_the_path() {
-        let err = Vec::<Vec<u8>>::decode(json!([[1], [2, "x"]])).unwrap_err();
-        assert_eq!(err.path(), "[1][1]");
-        let mut object = json!({"a": [true, 3]}).as_object().cloned().unwrap();
-        let err = take::<Vec<bool>>(&mut object, "a")
-            .unwrap_err()
-            .in_member("return");
-        assert_eq!(
-            err.to_string(),
-            "at `return.a[1]`: expected a boolean, found number `3`"
-        );
-    }
-
-    #[test]
-    fn optional_member_absent_is_none_and_null_is_a_value() {
-        let mut object = json!({"n": null}).as_object().cloned().unwrap();
-        assert_eq!(take_opt::<String>(&mut object, "missing"), Ok(None));
-        assert!(take_opt::<String>(&mut object, "n").is_err());
-        let mut object = json!({"n": null}).as_object().cloned().unwrap();
-        assert_eq!(take_opt::<()>(&mut object, "n"), Ok(Some(())));
-    }
-
-    #[test]
-    fn debug_and_equality_go_through_json() {
-        struct P(i64);
-        impl Encode for P {
-            fn encode(&self) -> Value {
-                json!({"n": self.0})
-            }
-        }
-        struct D<'a>(&'a P);
-        impl fmt::Debug for D<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                debug(self.0, "P", f)
-            }
-        }
-        assert_eq!(format!("{:?}", D(&P(1))), r#"P {"n":1}"#);
-        assert_eq!(format!("{:#?}", D(&P(1))), "P {\n  \"n\": 1\n}");
-        assert!(same(&P(1), &P(1)) && !same(&P(1), &P(2)));
-    }
-
-    #[test]
-    fn empty_takes_any_object() {
-        let e: Empty = serde_json::from_str(r#"{"x": 1}"#).unwrap();
-        assert_eq!(serde_json::to_string(&e).unwrap(), "{}");
-        assert!(serde_json::from_str::<Empty>("[]").is_err());
-    }
-}
+mod tests;

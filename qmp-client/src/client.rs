@@ -5,9 +5,8 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use qapi_runtime::Decode;
 use qapi_runtime::{Command, Event, EventSet, OobCommand};
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinHandle;
@@ -17,7 +16,7 @@ use crate::connection::{read_loop, write_loop, Expect, Frame, Shared};
 use crate::error::{Error, Result};
 use crate::events::{EventSetStream, EventStream, Filter, TypedEvent, TypedEvents};
 use crate::transport::{BoxReader, Writer};
-use crate::wire::{decode_slice, encode_arguments, encode_request, Execution, Greeting};
+use crate::wire::{decode_text, encode_arguments, encode_request, Execution, Greeting};
 
 /// A connection to QEMU's monitor or to a guest agent. Cheap to clone; clones share the connection, which closes
 /// when the last clone is dropped (or on [`Client::close`]).
@@ -111,7 +110,7 @@ impl Core {
         name: &str,
         args: Option<Vec<u8>>,
         call: Call,
-    ) -> Result<Option<Box<RawValue>>> {
+    ) -> Result<Option<Box<[u8]>>> {
         let permit = match (
             &self.in_flight,
             call.expect_reply && call.how == Execution::InBand,
@@ -255,13 +254,13 @@ fn sync_token() -> i64 {
 }
 
 /// Decodes a reply's `return`; for commands that send no reply, the empty value of the return type.
-fn decode_return<T: DeserializeOwned>(name: &str, ret: Option<Box<RawValue>>) -> Result<T> {
+fn decode_return<T: Decode>(name: &str, ret: Option<Box<[u8]>>) -> Result<T> {
     let what = || format!("the reply to {name}");
     match ret {
-        Some(raw) => decode_slice(raw.get().as_bytes(), &what()),
-        None => serde_json::from_str("{}")
-            .or_else(|_| serde_json::from_str("null"))
-            .map_err(|e| Error::decode(what(), ".", e.to_string(), "")),
+        Some(text) => decode_text(&text, what),
+        None => qapi_runtime::from_slice(b"{}")
+            .or_else(|_| qapi_runtime::from_slice(b"null"))
+            .map_err(|e| Error::decode(what(), e, "")),
     }
 }
 

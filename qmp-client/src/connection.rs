@@ -10,7 +10,6 @@ use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde_json::value::RawValue;
 use tokio::io::AsyncReadExt;
 use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
 
@@ -20,7 +19,8 @@ use crate::framing::{Framer, Item};
 use crate::transport::{BoxReader, Writer};
 use crate::wire::{parse_incoming, Greeting, Incoming};
 
-pub(crate) type ReplyResult = Result<Box<RawValue>>;
+/// A reply's `return`, as text.
+pub(crate) type ReplyResult = Result<Box<[u8]>>;
 
 /// Bytes for the writer, with fds to attach and someone to tell once they are written.
 pub(crate) struct Frame {

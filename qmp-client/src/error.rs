@@ -44,17 +44,27 @@ impl PartialEq<&str> for ErrorClass {
     }
 }
 
-/// A message, or part of one, that did not decode into the expected type.
+/// A message, or part of one, that did not decode into the expected type: the codec's
+/// [`qapi_runtime::DecodeError`] with what was being decoded and the text received.
 #[derive(Clone, Debug)]
 pub struct DecodeError {
     /// What was being decoded, e.g. "the reply to query-version" or "a message from the server".
     pub what: String,
-    /// Where in the JSON the decoder stopped, e.g. `qemu.major` (`.` for the top level).
+    /// Where in the JSON the decoder stopped, e.g. `qemu.major` (`.` for the top level): `error.path()`.
     pub path: String,
-    /// The decoder's complaint.
+    /// The decoder's complaint: `error.message()`.
     pub message: String,
     /// The JSON text that was being decoded, as received.
     pub raw: String,
+    /// The codec's error, whose byte offset is into `raw`.
+    pub error: qapi_runtime::DecodeError,
+}
+
+impl DecodeError {
+    /// The byte offset in [`DecodeError::raw`] where decoding stopped.
+    pub fn offset(&self) -> Option<usize> {
+        self.error.offset()
+    }
 }
 
 /// How much of a raw message an error message shows; the whole text stays in [`DecodeError::raw`].
@@ -64,9 +74,13 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "could not decode {} at `{}`: {}; received: ",
+            "could not decode {} at `{}`: {}",
             self.what, self.path, self.message
         )?;
+        if let Some(offset) = self.offset() {
+            write!(f, " (byte {offset})")?;
+        }
+        f.write_str("; received: ")?;
         if self.raw.len() <= RAW_SHOWN {
             f.write_str(&self.raw)
         } else {
@@ -159,15 +173,20 @@ impl Error {
 
     pub(crate) fn decode(
         what: impl Into<String>,
-        path: impl Into<String>,
-        message: impl Into<String>,
+        error: qapi_runtime::DecodeError,
         raw: impl Into<String>,
     ) -> Error {
+        let path = error.path();
         Error::Decode(Arc::new(DecodeError {
             what: what.into(),
-            path: path.into(),
-            message: message.into(),
+            path: if path.is_empty() {
+                ".".to_owned()
+            } else {
+                path
+            },
+            message: error.message().to_owned(),
             raw: raw.into(),
+            error,
         }))
     }
 }
@@ -197,7 +216,8 @@ mod tests {
     #[test]
     fn long_raw_text_is_cut_in_display_only() {
         let raw = "x".repeat(1000);
-        let e = Error::decode("a reply", "return.a", "invalid type", raw.clone());
+        let error = qapi_runtime::DecodeError::new("invalid type").in_member("a");
+        let e = Error::decode("a reply", error.in_member("return"), raw.clone());
         let shown = e.to_string();
         assert!(shown.len() < 400, "{shown}");
         assert!(shown.contains("1000 bytes in all"));

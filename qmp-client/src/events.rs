@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use crate::error::{Error, Result};
-use crate::wire::{decode_value, RawEvent};
+use crate::wire::{decode_text, RawEvent};
 
 /// A typed event: its `data` decoded into the event's type.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +24,7 @@ pub struct TypedEvent<E> {
 
 impl<E: Event> TypedEvent<E> {
     pub fn from_raw(raw: &RawEvent) -> Result<Self> {
-        let what = format!("the data of event {}", raw.name);
-        let data = decode_value(&raw.data, &what)?;
+        let data = decode_text(&raw.json, || format!("the data of event {}", raw.name))?;
         Ok(TypedEvent {
             data,
             timestamp: raw.timestamp,
@@ -261,14 +260,13 @@ impl<S: EventSet> EventSetStream<S> {
 }
 
 fn decode_set<S: EventSet>(raw: &RawEvent) -> Result<(S, Timestamp)> {
-    S::from_parts(&raw.name, raw.data.clone())
+    S::from_parts(&raw.name, &raw.json)
         .map(|s| (s, raw.timestamp))
         .map_err(|e| {
             Error::decode(
                 format!("the data of event {}", raw.name),
-                ".",
-                e.to_string(),
-                raw.data.to_string(),
+                e,
+                String::from_utf8_lossy(&raw.json),
             )
         })
 }

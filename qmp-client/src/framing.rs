@@ -171,8 +171,11 @@ impl Framer {
         let end = end.min(at + 4096);
         Error::decode(
             "a message from the server",
-            ".",
-            format!("expected a JSON object, found byte 0x{:02x}", self.buf[at]),
+            qapi_runtime::DecodeError::new(format!(
+                "expected a JSON object, found byte 0x{:02x}",
+                self.buf[at]
+            ))
+            .at(0),
             String::from_utf8_lossy(&self.buf[at..end]),
         )
     }

@@ -1,9 +1,9 @@
 //! The JSON forms on the wire: requests we send, and the greeting, replies and events the server sends.
 
-use qapi_runtime::Timestamp;
-use serde::de::DeserializeOwned;
+use qapi_runtime::{
+    Decode, DecodeError as RuntimeError, Encode, Members, ObjectType, Reader, Timestamp, Writer,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorClass, Result};
@@ -43,6 +43,15 @@ pub struct RawEvent {
     /// The event's `data`; an empty object when the server sent none.
     pub data: Value,
     pub timestamp: Timestamp,
+    /// The text of `data` as received (`{}` when there was none), which typed events decode from.
+    pub(crate) json: Box<[u8]>,
+}
+
+impl RawEvent {
+    /// The text of the event's `data` as received (`{}` when the server sent none).
+    pub fn data_json(&self) -> &[u8] {
+        &self.json
+    }
 }
 
 /// One message from the server, classified.
@@ -50,38 +59,37 @@ pub(crate) enum Incoming {
     Greeting(Greeting),
     Reply {
         id: Option<Value>,
-        result: std::result::Result<Box<RawValue>, (ErrorClass, String)>,
+        /// The text of `return`, or the error.
+        result: std::result::Result<Box<[u8]>, (ErrorClass, String)>,
     },
     Event(RawEvent),
 }
 
-#[derive(Deserialize)]
+/// An error reply's body.
 struct ErrorBody {
     class: String,
-    #[serde(default)]
     desc: String,
 }
 
-/// Every member any server message may have; which are present says what the message is.
-#[derive(Deserialize)]
-struct AnyMessage {
-    #[serde(rename = "QMP")]
-    qmp: Option<Value>,
-    #[serde(rename = "return", default, deserialize_with = "present")]
-    ret: Option<Box<RawValue>>,
-    error: Option<ErrorBody>,
-    event: Option<String>,
-    data: Option<Value>,
-    timestamp: Option<Timestamp>,
-    #[serde(default, deserialize_with = "present")]
-    id: Option<Value>,
-}
-
-/// A member that is present, even when its value is `null` (plain `Option` would read `null` as absent).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
+impl ObjectType for ErrorBody {
+    fn decode_members(m: &mut Members<'_, '_>) -> std::result::Result<Self, RuntimeError> {
+        let (mut class, mut desc) = (None, None);
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "class" => class = Some(m.value("class")?),
+                "desc" => desc = Some(m.value("desc")?),
+                _ => m.skip()?,
+            }
+        }
+        Ok(ErrorBody {
+            class: m.required(class, "class")?,
+            desc: desc.unwrap_or_default(),
+        })
+    }
+    fn encode_members(&self, w: &mut Writer) {
+        w.member("class", &self.class);
+        w.member("desc", &self.desc);
+    }
 }
 
 #[derive(Deserialize)]
@@ -91,36 +99,82 @@ struct GreetingBody {
     capabilities: Vec<Value>,
 }
 
-/// Classifies one complete JSON text received from the server.
+/// The members of any server message, as text; which are present says what the message is.
+#[derive(Default)]
+struct Parts<'a> {
+    qmp: Option<&'a [u8]>,
+    ret: Option<&'a [u8]>,
+    error: Option<(usize, &'a [u8])>,
+    event: Option<String>,
+    data: Option<&'a [u8]>,
+    timestamp: Option<Timestamp>,
+    id: Option<Value>,
+}
+
+fn split(bytes: &[u8]) -> std::result::Result<Parts<'_>, RuntimeError> {
+    let mut reader = Reader::new(bytes);
+    let parts = reader.object(|m| {
+        let mut parts = Parts::default();
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "QMP" => parts.qmp = Some(m.raw()?.1),
+                "return" => parts.ret = Some(m.raw()?.1),
+                "error" => parts.error = Some(m.raw()?),
+                "event" => parts.event = Some(m.value("event")?),
+                "data" => parts.data = Some(m.raw()?.1),
+                "timestamp" => parts.timestamp = Some(m.value("timestamp")?),
+                "id" => parts.id = Some(m.value("id")?),
+                _ => m.skip()?,
+            }
+        }
+        Ok(parts)
+    })?;
+    reader.end()?;
+    Ok(parts)
+}
+
+/// Classifies one complete JSON text received from the server. Only the envelope is read: `return` and `data`
+/// stay text, decoded once into the caller's type.
 pub(crate) fn parse_incoming(bytes: &[u8]) -> Result<Incoming> {
-    let msg: AnyMessage = decode_slice(bytes, "a message from the server")?;
+    const WHAT: &str = "a message from the server";
+    let raw = || String::from_utf8_lossy(bytes).into_owned();
+    let msg = split(bytes).map_err(|e| Error::decode(WHAT, e, raw()))?;
     if let Some(name) = msg.event {
-        let data = match msg.data {
-            Some(Value::Null) | None => Value::Object(Default::default()),
-            Some(d) => d,
+        let json: Box<[u8]> = match msg.data {
+            Some(d) if d != b"null" => d.into(),
+            _ => Box::from(&b"{}"[..]),
         };
+        let data = qapi_runtime::from_slice(&json)
+            .map_err(|e| Error::decode(WHAT, e.in_member("data"), raw()))?;
         let timestamp = msg.timestamp.unwrap_or(Timestamp::NONE);
         return Ok(Incoming::Event(RawEvent {
             name,
             data,
             timestamp,
+            json,
         }));
     }
     if let Some(ret) = msg.ret {
         return Ok(Incoming::Reply {
             id: msg.id,
-            result: Ok(ret),
+            result: Ok(ret.into()),
         });
     }
-    if let Some(err) = msg.error {
-        let class = ErrorClass::new(err.class);
+    if let Some((offset, text)) = msg.error {
+        let mut reader = Reader::with_offset(text, offset);
+        let err = ErrorBody::decode(&mut reader)
+            .map_err(|e| Error::decode(WHAT, e.in_member("error"), raw()))?;
         return Ok(Incoming::Reply {
             id: msg.id,
-            result: Err((class, err.desc)),
+            result: Err((ErrorClass::new(err.class), err.desc)),
         });
     }
     if let Some(qmp) = msg.qmp {
-        let body: GreetingBody = decode_value(&qmp, "the server's greeting")?;
+        let what = "the server's greeting";
+        let qmp: Value =
+            qapi_runtime::from_slice(qmp).map_err(|e| Error::decode(what, e, raw()))?;
+        let body: GreetingBody = serde_json::from_value(qmp.clone())
+            .map_err(|e| Error::decode(what, RuntimeError::new(e.to_string()), qmp.to_string()))?;
         let capabilities = body
             .capabilities
             .into_iter()
@@ -141,54 +195,18 @@ pub(crate) fn parse_incoming(bytes: &[u8]) -> Result<Incoming> {
     )))
 }
 
-/// Decodes JSON text, reporting the path where decoding stopped. Decoding runs without path tracking first (a
-/// third faster) and again with it only when it fails.
-pub(crate) fn decode_slice<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
-    }
-    let raw = || String::from_utf8_lossy(bytes).into_owned();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(what, e, raw()))?;
-    de.end()
-        .map_err(|e| Error::decode(what, ".", e.to_string(), raw()))?;
-    Ok(value)
+/// Decodes a `T` from a reply's `return` or an event's `data`: the codec reads the received text once.
+pub(crate) fn decode_text<T: Decode>(text: &[u8], what: impl FnOnce() -> String) -> Result<T> {
+    qapi_runtime::from_slice(text)
+        .map_err(|e| Error::decode(what(), e, String::from_utf8_lossy(text)))
 }
 
-/// Decodes an already parsed JSON value, reporting the path where decoding stopped.
-pub(crate) fn decode_value<T: DeserializeOwned>(value: &Value, what: &str) -> Result<T> {
-    if let Ok(v) = T::deserialize(value) {
-        return Ok(v);
-    }
-    serde_path_to_error::deserialize(value).map_err(|e| path_error(what, e, value.to_string()))
-}
-
-/// Generated bindings decode through `qapi_runtime::Decode`, whose errors carry their own path as "at `PATH`:
-/// message"; serde sees one opaque error at the top, so then the path is taken from the message.
-fn path_error(what: &str, e: serde_path_to_error::Error<serde_json::Error>, raw: String) -> Error {
-    let path = e.path().to_string();
-    let message = e.into_inner().to_string();
-    if path == "." {
-        if let Some((inner, rest)) = message
-            .strip_prefix("at `")
-            .and_then(|m| m.split_once("`: "))
-        {
-            return Error::decode(what, inner, rest, raw);
-        }
-    }
-    Error::decode(what, path, message, raw)
-}
-
-/// Serializes a command's arguments: `None` when they serialize to nothing (`null`), else a JSON object's text.
-pub(crate) fn encode_arguments<A: Serialize + ?Sized>(
+/// Encodes a command's arguments: `None` when they encode to nothing (`null`), else a JSON object's text.
+pub(crate) fn encode_arguments<A: Encode + ?Sized>(
     name: &str,
     args: &A,
 ) -> Result<Option<Vec<u8>>> {
-    let bytes = serde_json::to_vec(args).map_err(|e| Error::Encode {
-        command: name.to_owned(),
-        message: e.to_string(),
-    })?;
+    let bytes = qapi_runtime::to_vec(args);
     match bytes.first() {
         Some(b'{') => Ok(Some(bytes)),
         _ if bytes == b"null" => Ok(None),
@@ -277,7 +295,7 @@ mod tests {
             panic!()
         };
         assert_eq!(id, Some(Value::from(3)));
-        assert_eq!(ret.get(), "{}");
+        assert_eq!(&*ret, b"{}");
 
         let r = parse_incoming(br#"{"error": {"class": "GenericError", "desc": "no"}}"#);
         let Ok(Incoming::Reply {
@@ -309,7 +327,8 @@ mod tests {
         let Err(Error::Decode(d)) = parse_incoming(br#"{"return": {}, "id": 3"#) else {
             panic!()
         };
-        assert!(d.message.contains("EOF"), "{d}");
+        assert!(d.message.contains("end of input"), "{d}");
+        assert_eq!(d.offset(), Some(22));
         let Err(Error::Decode(d)) = parse_incoming(br#"{"error": {"class": 5}}"#) else {
             panic!()
         };

@@ -4,8 +4,7 @@
 mod common;
 
 use common::*;
-use qapi_runtime::wire::{put, take, DecodeError};
-use qapi_runtime::{Command, Empty, Executor, Object, ObjectType};
+use qapi_runtime::{Command, DecodeError, Empty, Executor, Members, ObjectType, Writer};
 use qapi_tests::Server;
 use qmp_client::ClientBuilder;
 use serde_json::json;
@@ -13,10 +12,10 @@ use serde_json::json;
 #[derive(Debug, Default)]
 pub struct QueryVersionArgs;
 impl ObjectType for QueryVersionArgs {
-    fn decode_members(_: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
         Ok(QueryVersionArgs)
     }
-    fn encode_members(&self, _: &mut Object) {}
+    fn encode_members(&self, _: &mut Writer) {}
 }
 qapi_runtime::impl_serde!(QueryVersionArgs);
 impl Command for QueryVersionArgs {
@@ -30,14 +29,23 @@ pub struct Version {
     pub package: String,
 }
 impl ObjectType for Version {
-    fn decode_members(o: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+        let (mut qemu, mut package) = (None, None);
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "qemu" => qemu = Some(m.value("qemu")?),
+                "package" => package = Some(m.value("package")?),
+                _ => m.skip()?,
+            }
+        }
         Ok(Version {
-            qemu: take(o, "qemu")?,
-            package: take(o, "package")?,
+            qemu: m.required(qemu, "qemu")?,
+            package: m.required(package, "package")?,
         })
     }
-    fn encode_members(&self, o: &mut Object) {
-        put(o, "package", &self.package);
+    fn encode_members(&self, w: &mut Writer) {
+        w.member("qemu", &self.qemu);
+        w.member("package", &self.package);
     }
 }
 qapi_runtime::impl_serde!(Version);
@@ -49,17 +57,26 @@ pub struct Triple {
     pub micro: i64,
 }
 impl ObjectType for Triple {
-    fn decode_members(o: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+        let (mut major, mut minor, mut micro) = (None, None, None);
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "major" => major = Some(m.value("major")?),
+                "minor" => minor = Some(m.value("minor")?),
+                "micro" => micro = Some(m.value("micro")?),
+                _ => m.skip()?,
+            }
+        }
         Ok(Triple {
-            major: take(o, "major")?,
-            minor: take(o, "minor")?,
-            micro: take(o, "micro")?,
+            major: m.required(major, "major")?,
+            minor: m.required(minor, "minor")?,
+            micro: m.required(micro, "micro")?,
         })
     }
-    fn encode_members(&self, o: &mut Object) {
-        put(o, "major", &self.major);
-        put(o, "minor", &self.minor);
-        put(o, "micro", &self.micro);
+    fn encode_members(&self, w: &mut Writer) {
+        w.member("major", &self.major);
+        w.member("minor", &self.minor);
+        w.member("micro", &self.micro);
     }
 }
 qapi_runtime::impl_serde!(Triple);
@@ -67,10 +84,10 @@ qapi_runtime::impl_serde!(Triple);
 #[derive(Debug)]
 pub struct StopArgs;
 impl ObjectType for StopArgs {
-    fn decode_members(_: &mut Object) -> Result<Self, DecodeError> {
+    fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
         Ok(StopArgs)
     }
-    fn encode_members(&self, _: &mut Object) {}
+    fn encode_members(&self, _: &mut Writer) {}
 }
 qapi_runtime::impl_serde!(StopArgs);
 impl Command for StopArgs {

@@ -141,6 +141,8 @@ struct WrongVersion {
 struct WrongTriple {
     major: String,
 }
+qapi_runtime::encode_via_serde!(QueryVersionWrong);
+qapi_runtime::decode_via_serde!(WrongVersion);
 
 #[tokio::test]
 async fn decode_errors_give_path_and_raw_reply() {

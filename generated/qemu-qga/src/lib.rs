@@ -7,6 +7,8 @@ pub mod qapi_schema;
 pub use self::builtin::*;
 #[cfg(feature = "qapi-schema")]
 pub use self::qapi_schema::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `guest-sync-delimited`: see [`GuestSyncDelimited`].
@@ -335,11 +337,11 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(Self::Unknown {
             name: name.into(),
-            data,
+            data: ::qapi_runtime::rt::event_data(data)?,
         })
     }
     #[inline]

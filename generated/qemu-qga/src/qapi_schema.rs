@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSyncDelimited {
     pub id: i64,
@@ -23,17 +23,26 @@ impl GuestSyncDelimited {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSyncDelimited {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(GuestSyncDelimited);
+rt::impl_serde!(GuestSyncDelimited);
 #[allow(deprecated)]
 impl rt::Definition for GuestSyncDelimited {
     const INFO: rt::Info = rt::Info {
@@ -53,7 +62,7 @@ impl rt::Command for GuestSyncDelimited {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSync {
     pub id: i64,
@@ -70,17 +79,26 @@ impl GuestSync {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSync {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(GuestSync);
+rt::impl_serde!(GuestSync);
 #[allow(deprecated)]
 impl rt::Definition for GuestSync {
     const INFO: rt::Info = rt::Info {
@@ -100,7 +118,7 @@ impl rt::Command for GuestSync {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPing {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -115,13 +133,15 @@ impl GuestPing {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPing {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestPing);
+rt::impl_serde!(GuestPing);
 #[allow(deprecated)]
 impl rt::Definition for GuestPing {
     const INFO: rt::Info = rt::Info {
@@ -141,7 +161,7 @@ impl rt::Command for GuestPing {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetTime {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -156,13 +176,15 @@ impl GuestGetTime {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetTime {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetTime);
+rt::impl_serde!(GuestGetTime);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetTime {
     const INFO: rt::Info = rt::Info {
@@ -182,7 +204,7 @@ impl rt::Command for GuestGetTime {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetTime {
     pub time: rt::Option<i64>,
@@ -206,17 +228,24 @@ impl GuestSetTime {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSetTime {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            time: rt::take_opt(object, "time")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_time = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "time" => m_time = rt::Some(members.value("time")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { time: m_time })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "time", &self.time);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("time", &self.time);
     }
 }
-rt::impl_traits!(GuestSetTime);
+rt::impl_serde!(GuestSetTime);
 #[allow(deprecated)]
 impl rt::Definition for GuestSetTime {
     const INFO: rt::Info = rt::Info {
@@ -236,7 +265,7 @@ impl rt::Command for GuestSetTime {
 /// **Since:** 1.1.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentCommandInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentCommandInfo {
     pub name: rt::String,
@@ -263,21 +292,36 @@ impl GuestAgentCommandInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestAgentCommandInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_enabled = rt::None;
+        let mut m_success_response = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "success-response" => {
+                    m_success_response = rt::Some(members.value("success-response")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            enabled: rt::take(object, "enabled")?,
-            success_response: rt::take(object, "success-response")?,
+            name: members.required(m_name, "name")?,
+            enabled: members.required(m_enabled, "enabled")?,
+            success_response: members.required(m_success_response, "success-response")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "enabled", &self.enabled);
-        rt::put(object, "success-response", &self.success_response);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("enabled", &self.enabled);
+        writer.member("success-response", &self.success_response);
     }
 }
-rt::impl_traits!(GuestAgentCommandInfo);
+rt::impl_serde!(GuestAgentCommandInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestAgentCommandInfo {
     const INFO: rt::Info = rt::Info {
@@ -292,7 +336,7 @@ impl rt::Definition for GuestAgentCommandInfo {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentInfo {
     pub version: rt::String,
@@ -316,19 +360,35 @@ impl GuestAgentInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestAgentInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_version = rt::None;
+        let mut m_supported_commands = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "version" => m_version = rt::Some(members.value("version")?),
+                "supported_commands" => {
+                    m_supported_commands = rt::Some(members.value("supported_commands")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            version: rt::take(object, "version")?,
-            supported_commands: rt::take(object, "supported_commands")?,
+            version: members.required(m_version, "version")?,
+            supported_commands: members.required(
+                m_supported_commands,
+                "supported_commands",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "version", &self.version);
-        rt::put(object, "supported_commands", &self.supported_commands);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("version", &self.version);
+        writer.member("supported_commands", &self.supported_commands);
     }
 }
-rt::impl_traits!(GuestAgentInfo);
+rt::impl_serde!(GuestAgentInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestAgentInfo {
     const INFO: rt::Info = rt::Info {
@@ -343,7 +403,7 @@ impl rt::Definition for GuestAgentInfo {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestInfo {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -358,13 +418,15 @@ impl GuestInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestInfo {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestInfo);
+rt::impl_serde!(GuestInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestInfo {
     const INFO: rt::Info = rt::Info {
@@ -384,7 +446,7 @@ impl rt::Command for GuestInfo {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestShutdown {
     pub mode: rt::Option<rt::String>,
@@ -408,17 +470,24 @@ impl GuestShutdown {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestShutdown {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            mode: rt::take_opt(object, "mode")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { mode: m_mode })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(GuestShutdown);
+rt::impl_serde!(GuestShutdown);
 #[allow(deprecated)]
 impl rt::Definition for GuestShutdown {
     const INFO: rt::Info = rt::Info {
@@ -439,7 +508,7 @@ impl rt::Command for GuestShutdown {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileOpen {
     pub path: rt::String,
@@ -467,19 +536,30 @@ impl GuestFileOpen {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileOpen {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            mode: rt::take_opt(object, "mode")?,
+            path: members.required(m_path, "path")?,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(GuestFileOpen);
+rt::impl_serde!(GuestFileOpen);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileOpen {
     const INFO: rt::Info = rt::Info {
@@ -499,7 +579,7 @@ impl rt::Command for GuestFileOpen {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileClose {
     pub handle: i64,
@@ -516,17 +596,26 @@ impl GuestFileClose {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileClose {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handle = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            handle: rt::take(object, "handle")?,
+            handle: members.required(m_handle, "handle")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "handle", &self.handle);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("handle", &self.handle);
     }
 }
-rt::impl_traits!(GuestFileClose);
+rt::impl_serde!(GuestFileClose);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileClose {
     const INFO: rt::Info = rt::Info {
@@ -546,7 +635,7 @@ impl rt::Command for GuestFileClose {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileRead)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileRead {
     pub count: i64,
@@ -569,21 +658,34 @@ impl GuestFileRead {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileRead {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_count = rt::None;
+        let mut m_buf_b64 = rt::None;
+        let mut m_eof = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "count" => m_count = rt::Some(members.value("count")?),
+                "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
+                "eof" => m_eof = rt::Some(members.value("eof")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            count: rt::take(object, "count")?,
-            buf_b64: rt::take(object, "buf-b64")?,
-            eof: rt::take(object, "eof")?,
+            count: members.required(m_count, "count")?,
+            buf_b64: members.required(m_buf_b64, "buf-b64")?,
+            eof: members.required(m_eof, "eof")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "count", &self.count);
-        rt::put(object, "buf-b64", &self.buf_b64);
-        rt::put(object, "eof", &self.eof);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("count", &self.count);
+        writer.member("buf-b64", &self.buf_b64);
+        writer.member("eof", &self.eof);
     }
 }
-rt::impl_traits!(GuestFileRead);
+rt::impl_serde!(GuestFileRead);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileRead {
     const INFO: rt::Info = rt::Info {
@@ -598,7 +700,7 @@ impl rt::Definition for GuestFileRead {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileReadCommand {
     pub handle: i64,
@@ -623,19 +725,30 @@ impl GuestFileReadCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileReadCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handle = rt::None;
+        let mut m_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                "count" => m_count = rt::Some(members.value("count")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            handle: rt::take(object, "handle")?,
-            count: rt::take_opt(object, "count")?,
+            handle: members.required(m_handle, "handle")?,
+            count: m_count,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "handle", &self.handle);
-        rt::put_opt(object, "count", &self.count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("handle", &self.handle);
+        writer.member_opt("count", &self.count);
     }
 }
-rt::impl_traits!(GuestFileReadCommand);
+rt::impl_serde!(GuestFileReadCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileReadCommand {
     const INFO: rt::Info = rt::Info {
@@ -655,7 +768,7 @@ impl rt::Command for GuestFileReadCommand {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileWrite)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWrite {
     pub count: i64,
@@ -673,19 +786,30 @@ impl GuestFileWrite {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileWrite {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_count = rt::None;
+        let mut m_eof = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "count" => m_count = rt::Some(members.value("count")?),
+                "eof" => m_eof = rt::Some(members.value("eof")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            count: rt::take(object, "count")?,
-            eof: rt::take(object, "eof")?,
+            count: members.required(m_count, "count")?,
+            eof: members.required(m_eof, "eof")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "count", &self.count);
-        rt::put(object, "eof", &self.eof);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("count", &self.count);
+        writer.member("eof", &self.eof);
     }
 }
-rt::impl_traits!(GuestFileWrite);
+rt::impl_serde!(GuestFileWrite);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileWrite {
     const INFO: rt::Info = rt::Info {
@@ -700,7 +824,7 @@ impl rt::Definition for GuestFileWrite {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWriteCommand {
     pub handle: i64,
@@ -730,21 +854,34 @@ impl GuestFileWriteCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileWriteCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handle = rt::None;
+        let mut m_buf_b64 = rt::None;
+        let mut m_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
+                "count" => m_count = rt::Some(members.value("count")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            handle: rt::take(object, "handle")?,
-            buf_b64: rt::take(object, "buf-b64")?,
-            count: rt::take_opt(object, "count")?,
+            handle: members.required(m_handle, "handle")?,
+            buf_b64: members.required(m_buf_b64, "buf-b64")?,
+            count: m_count,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "handle", &self.handle);
-        rt::put(object, "buf-b64", &self.buf_b64);
-        rt::put_opt(object, "count", &self.count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("handle", &self.handle);
+        writer.member("buf-b64", &self.buf_b64);
+        writer.member_opt("count", &self.count);
     }
 }
-rt::impl_traits!(GuestFileWriteCommand);
+rt::impl_serde!(GuestFileWriteCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileWriteCommand {
     const INFO: rt::Info = rt::Info {
@@ -764,7 +901,7 @@ impl rt::Command for GuestFileWriteCommand {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileSeek)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeek {
     pub position: i64,
@@ -782,19 +919,30 @@ impl GuestFileSeek {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileSeek {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_position = rt::None;
+        let mut m_eof = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "position" => m_position = rt::Some(members.value("position")?),
+                "eof" => m_eof = rt::Some(members.value("eof")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            position: rt::take(object, "position")?,
-            eof: rt::take(object, "eof")?,
+            position: members.required(m_position, "position")?,
+            eof: members.required(m_eof, "eof")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "position", &self.position);
-        rt::put(object, "eof", &self.eof);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("position", &self.position);
+        writer.member("eof", &self.eof);
     }
 }
-rt::impl_traits!(GuestFileSeek);
+rt::impl_serde!(GuestFileSeek);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileSeek {
     const INFO: rt::Info = rt::Info {
@@ -833,12 +981,17 @@ impl QGASeek {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "set" => Self::Set,
             "cur" => Self::Cur,
             "end" => Self::End,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QGASeek {
@@ -849,14 +1002,15 @@ impl rt::fmt::Display for QGASeek {
 }
 impl rt::Decode for QGASeek {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QGASeek {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QGASeek);
@@ -874,7 +1028,7 @@ impl rt::Definition for QGASeek {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestFileWhence)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestFileWhence {
     Value(i64),
@@ -882,30 +1036,26 @@ pub enum GuestFileWhence {
 }
 impl rt::Decode for GuestFileWhence {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Number(_) => Self::Value(rt::Decode::decode(value)?),
-                rt::Value::String(_) => Self::Name(rt::Decode::decode(value)?),
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("a number or a string", &other),
-                    );
-                }
+            match reader.peek()? {
+                rt::Token::Number => Self::Value(rt::Decode::decode(reader)?),
+                rt::Token::String => Self::Name(rt::Decode::decode(reader)?),
+                _ => return rt::Err(reader.invalid_type("a number or a string")),
             },
         )
     }
 }
 impl rt::Encode for GuestFileWhence {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Value(data) => rt::Encode::encode(data),
-            Self::Name(data) => rt::Encode::encode(data),
+            Self::Value(data) => rt::Encode::encode(data, writer),
+            Self::Name(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(GuestFileWhence);
+rt::impl_serde!(GuestFileWhence);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileWhence {
     const INFO: rt::Info = rt::Info {
@@ -920,7 +1070,7 @@ impl rt::Definition for GuestFileWhence {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeekCommand {
     pub handle: i64,
@@ -939,21 +1089,34 @@ impl GuestFileSeekCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileSeekCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handle = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_whence = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "whence" => m_whence = rt::Some(members.value("whence")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            handle: rt::take(object, "handle")?,
-            offset: rt::take(object, "offset")?,
-            whence: rt::take(object, "whence")?,
+            handle: members.required(m_handle, "handle")?,
+            offset: members.required(m_offset, "offset")?,
+            whence: members.required(m_whence, "whence")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "handle", &self.handle);
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "whence", &self.whence);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("handle", &self.handle);
+        writer.member("offset", &self.offset);
+        writer.member("whence", &self.whence);
     }
 }
-rt::impl_traits!(GuestFileSeekCommand);
+rt::impl_serde!(GuestFileSeekCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileSeekCommand {
     const INFO: rt::Info = rt::Info {
@@ -973,7 +1136,7 @@ impl rt::Command for GuestFileSeekCommand {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileFlush {
     pub handle: i64,
@@ -990,17 +1153,26 @@ impl GuestFileFlush {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFileFlush {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handle = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            handle: rt::take(object, "handle")?,
+            handle: members.required(m_handle, "handle")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "handle", &self.handle);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("handle", &self.handle);
     }
 }
-rt::impl_traits!(GuestFileFlush);
+rt::impl_serde!(GuestFileFlush);
 #[allow(deprecated)]
 impl rt::Definition for GuestFileFlush {
     const INFO: rt::Info = rt::Info {
@@ -1044,11 +1216,16 @@ impl GuestFsfreezeStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "thawed" => Self::Thawed,
             "frozen" => Self::Frozen,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestFsfreezeStatus {
@@ -1059,14 +1236,15 @@ impl rt::fmt::Display for GuestFsfreezeStatus {
 }
 impl rt::Decode for GuestFsfreezeStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestFsfreezeStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestFsfreezeStatus);
@@ -1086,7 +1264,7 @@ impl rt::Definition for GuestFsfreezeStatus {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-status)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeStatusCommand {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1101,13 +1279,15 @@ impl GuestFsfreezeStatusCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFsfreezeStatusCommand {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestFsfreezeStatusCommand);
+rt::impl_serde!(GuestFsfreezeStatusCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestFsfreezeStatusCommand {
     const INFO: rt::Info = rt::Info {
@@ -1129,7 +1309,7 @@ impl rt::Command for GuestFsfreezeStatusCommand {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreeze {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1144,13 +1324,15 @@ impl GuestFsfreezeFreeze {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFsfreezeFreeze {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestFsfreezeFreeze);
+rt::impl_serde!(GuestFsfreezeFreeze);
 #[allow(deprecated)]
 impl rt::Definition for GuestFsfreezeFreeze {
     const INFO: rt::Info = rt::Info {
@@ -1172,7 +1354,7 @@ impl rt::Command for GuestFsfreezeFreeze {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze-list)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreezeList {
     pub mountpoints: rt::Option<rt::Vec<rt::String>>,
@@ -1196,17 +1378,24 @@ impl GuestFsfreezeFreezeList {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFsfreezeFreezeList {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            mountpoints: rt::take_opt(object, "mountpoints")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mountpoints = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mountpoints" => m_mountpoints = rt::Some(members.value("mountpoints")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { mountpoints: m_mountpoints })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mountpoints", &self.mountpoints);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mountpoints", &self.mountpoints);
     }
 }
-rt::impl_traits!(GuestFsfreezeFreezeList);
+rt::impl_serde!(GuestFsfreezeFreezeList);
 #[allow(deprecated)]
 impl rt::Definition for GuestFsfreezeFreezeList {
     const INFO: rt::Info = rt::Info {
@@ -1228,7 +1417,7 @@ impl rt::Command for GuestFsfreezeFreezeList {
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-thaw)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeThaw {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1243,13 +1432,15 @@ impl GuestFsfreezeThaw {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFsfreezeThaw {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestFsfreezeThaw);
+rt::impl_serde!(GuestFsfreezeThaw);
 #[allow(deprecated)]
 impl rt::Definition for GuestFsfreezeThaw {
     const INFO: rt::Info = rt::Info {
@@ -1271,7 +1462,7 @@ impl rt::Command for GuestFsfreezeThaw {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResult)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResult {
     pub path: rt::String,
@@ -1317,23 +1508,38 @@ impl GuestFilesystemTrimResult {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFilesystemTrimResult {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_trimmed = rt::None;
+        let mut m_minimum = rt::None;
+        let mut m_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "trimmed" => m_trimmed = rt::Some(members.value("trimmed")?),
+                "minimum" => m_minimum = rt::Some(members.value("minimum")?),
+                "error" => m_error = rt::Some(members.value("error")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            trimmed: rt::take_opt(object, "trimmed")?,
-            minimum: rt::take_opt(object, "minimum")?,
-            error: rt::take_opt(object, "error")?,
+            path: members.required(m_path, "path")?,
+            trimmed: m_trimmed,
+            minimum: m_minimum,
+            error: m_error,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "trimmed", &self.trimmed);
-        rt::put_opt(object, "minimum", &self.minimum);
-        rt::put_opt(object, "error", &self.error);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member_opt("trimmed", &self.trimmed);
+        writer.member_opt("minimum", &self.minimum);
+        writer.member_opt("error", &self.error);
     }
 }
-rt::impl_traits!(GuestFilesystemTrimResult);
+rt::impl_serde!(GuestFilesystemTrimResult);
 #[allow(deprecated)]
 impl rt::Definition for GuestFilesystemTrimResult {
     const INFO: rt::Info = rt::Info {
@@ -1350,7 +1556,7 @@ impl rt::Definition for GuestFilesystemTrimResult {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResponse)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResponse {
     pub paths: rt::Vec<super::GuestFilesystemTrimResult>,
@@ -1367,17 +1573,26 @@ impl GuestFilesystemTrimResponse {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFilesystemTrimResponse {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_paths = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "paths" => m_paths = rt::Some(members.value("paths")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            paths: rt::take(object, "paths")?,
+            paths: members.required(m_paths, "paths")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "paths", &self.paths);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("paths", &self.paths);
     }
 }
-rt::impl_traits!(GuestFilesystemTrimResponse);
+rt::impl_serde!(GuestFilesystemTrimResponse);
 #[allow(deprecated)]
 impl rt::Definition for GuestFilesystemTrimResponse {
     const INFO: rt::Info = rt::Info {
@@ -1394,7 +1609,7 @@ impl rt::Definition for GuestFilesystemTrimResponse {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fstrim)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFstrim {
     pub minimum: rt::Option<i64>,
@@ -1418,17 +1633,24 @@ impl GuestFstrim {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFstrim {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            minimum: rt::take_opt(object, "minimum")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_minimum = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "minimum" => m_minimum = rt::Some(members.value("minimum")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { minimum: m_minimum })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "minimum", &self.minimum);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("minimum", &self.minimum);
     }
 }
-rt::impl_traits!(GuestFstrim);
+rt::impl_serde!(GuestFstrim);
 #[allow(deprecated)]
 impl rt::Definition for GuestFstrim {
     const INFO: rt::Info = rt::Info {
@@ -1450,7 +1672,7 @@ impl rt::Command for GuestFstrim {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-disk)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendDisk {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1465,13 +1687,15 @@ impl GuestSuspendDisk {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSuspendDisk {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestSuspendDisk);
+rt::impl_serde!(GuestSuspendDisk);
 #[allow(deprecated)]
 impl rt::Definition for GuestSuspendDisk {
     const INFO: rt::Info = rt::Info {
@@ -1494,7 +1718,7 @@ impl rt::Command for GuestSuspendDisk {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-ram)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendRam {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1509,13 +1733,15 @@ impl GuestSuspendRam {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSuspendRam {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestSuspendRam);
+rt::impl_serde!(GuestSuspendRam);
 #[allow(deprecated)]
 impl rt::Definition for GuestSuspendRam {
     const INFO: rt::Info = rt::Info {
@@ -1538,7 +1764,7 @@ impl rt::Command for GuestSuspendRam {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-hybrid)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendHybrid {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1553,13 +1779,15 @@ impl GuestSuspendHybrid {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSuspendHybrid {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestSuspendHybrid);
+rt::impl_serde!(GuestSuspendHybrid);
 #[allow(deprecated)]
 impl rt::Definition for GuestSuspendHybrid {
     const INFO: rt::Info = rt::Info {
@@ -1604,11 +1832,16 @@ impl GuestIpAddressType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ipv4" => Self::Ipv4,
             "ipv6" => Self::Ipv6,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestIpAddressType {
@@ -1619,14 +1852,15 @@ impl rt::fmt::Display for GuestIpAddressType {
 }
 impl rt::Decode for GuestIpAddressType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestIpAddressType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestIpAddressType);
@@ -1646,7 +1880,7 @@ impl rt::Definition for GuestIpAddressType {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestIpAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestIpAddress {
     pub ip_address: rt::String,
@@ -1673,21 +1907,36 @@ impl GuestIpAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestIpAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_ip_address = rt::None;
+        let mut m_ip_address_type = rt::None;
+        let mut m_prefix = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "ip-address" => m_ip_address = rt::Some(members.value("ip-address")?),
+                "ip-address-type" => {
+                    m_ip_address_type = rt::Some(members.value("ip-address-type")?)
+                }
+                "prefix" => m_prefix = rt::Some(members.value("prefix")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            ip_address: rt::take(object, "ip-address")?,
-            ip_address_type: rt::take(object, "ip-address-type")?,
-            prefix: rt::take(object, "prefix")?,
+            ip_address: members.required(m_ip_address, "ip-address")?,
+            ip_address_type: members.required(m_ip_address_type, "ip-address-type")?,
+            prefix: members.required(m_prefix, "prefix")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "ip-address", &self.ip_address);
-        rt::put(object, "ip-address-type", &self.ip_address_type);
-        rt::put(object, "prefix", &self.prefix);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("ip-address", &self.ip_address);
+        writer.member("ip-address-type", &self.ip_address_type);
+        writer.member("prefix", &self.prefix);
     }
 }
-rt::impl_traits!(GuestIpAddress);
+rt::impl_serde!(GuestIpAddress);
 #[allow(deprecated)]
 impl rt::Definition for GuestIpAddress {
     const INFO: rt::Info = rt::Info {
@@ -1704,7 +1953,7 @@ impl rt::Definition for GuestIpAddress {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterfaceStat)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterfaceStat {
     pub rx_bytes: u64,
@@ -1747,31 +1996,54 @@ impl GuestNetworkInterfaceStat {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNetworkInterfaceStat {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_rx_bytes = rt::None;
+        let mut m_rx_packets = rt::None;
+        let mut m_rx_errs = rt::None;
+        let mut m_rx_dropped = rt::None;
+        let mut m_tx_bytes = rt::None;
+        let mut m_tx_packets = rt::None;
+        let mut m_tx_errs = rt::None;
+        let mut m_tx_dropped = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "rx-bytes" => m_rx_bytes = rt::Some(members.value("rx-bytes")?),
+                "rx-packets" => m_rx_packets = rt::Some(members.value("rx-packets")?),
+                "rx-errs" => m_rx_errs = rt::Some(members.value("rx-errs")?),
+                "rx-dropped" => m_rx_dropped = rt::Some(members.value("rx-dropped")?),
+                "tx-bytes" => m_tx_bytes = rt::Some(members.value("tx-bytes")?),
+                "tx-packets" => m_tx_packets = rt::Some(members.value("tx-packets")?),
+                "tx-errs" => m_tx_errs = rt::Some(members.value("tx-errs")?),
+                "tx-dropped" => m_tx_dropped = rt::Some(members.value("tx-dropped")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            rx_bytes: rt::take(object, "rx-bytes")?,
-            rx_packets: rt::take(object, "rx-packets")?,
-            rx_errs: rt::take(object, "rx-errs")?,
-            rx_dropped: rt::take(object, "rx-dropped")?,
-            tx_bytes: rt::take(object, "tx-bytes")?,
-            tx_packets: rt::take(object, "tx-packets")?,
-            tx_errs: rt::take(object, "tx-errs")?,
-            tx_dropped: rt::take(object, "tx-dropped")?,
+            rx_bytes: members.required(m_rx_bytes, "rx-bytes")?,
+            rx_packets: members.required(m_rx_packets, "rx-packets")?,
+            rx_errs: members.required(m_rx_errs, "rx-errs")?,
+            rx_dropped: members.required(m_rx_dropped, "rx-dropped")?,
+            tx_bytes: members.required(m_tx_bytes, "tx-bytes")?,
+            tx_packets: members.required(m_tx_packets, "tx-packets")?,
+            tx_errs: members.required(m_tx_errs, "tx-errs")?,
+            tx_dropped: members.required(m_tx_dropped, "tx-dropped")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "rx-bytes", &self.rx_bytes);
-        rt::put(object, "rx-packets", &self.rx_packets);
-        rt::put(object, "rx-errs", &self.rx_errs);
-        rt::put(object, "rx-dropped", &self.rx_dropped);
-        rt::put(object, "tx-bytes", &self.tx_bytes);
-        rt::put(object, "tx-packets", &self.tx_packets);
-        rt::put(object, "tx-errs", &self.tx_errs);
-        rt::put(object, "tx-dropped", &self.tx_dropped);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("rx-bytes", &self.rx_bytes);
+        writer.member("rx-packets", &self.rx_packets);
+        writer.member("rx-errs", &self.rx_errs);
+        writer.member("rx-dropped", &self.rx_dropped);
+        writer.member("tx-bytes", &self.tx_bytes);
+        writer.member("tx-packets", &self.tx_packets);
+        writer.member("tx-errs", &self.tx_errs);
+        writer.member("tx-dropped", &self.tx_dropped);
     }
 }
-rt::impl_traits!(GuestNetworkInterfaceStat);
+rt::impl_serde!(GuestNetworkInterfaceStat);
 #[allow(deprecated)]
 impl rt::Definition for GuestNetworkInterfaceStat {
     const INFO: rt::Info = rt::Info {
@@ -1788,7 +2060,7 @@ impl rt::Definition for GuestNetworkInterfaceStat {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterface)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterface {
     pub name: rt::String,
@@ -1834,23 +2106,42 @@ impl GuestNetworkInterface {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNetworkInterface {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_hardware_address = rt::None;
+        let mut m_ip_addresses = rt::None;
+        let mut m_statistics = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "hardware-address" => {
+                    m_hardware_address = rt::Some(members.value("hardware-address")?)
+                }
+                "ip-addresses" => {
+                    m_ip_addresses = rt::Some(members.value("ip-addresses")?)
+                }
+                "statistics" => m_statistics = rt::Some(members.value("statistics")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            hardware_address: rt::take_opt(object, "hardware-address")?,
-            ip_addresses: rt::take_opt(object, "ip-addresses")?,
-            statistics: rt::take_opt(object, "statistics")?,
+            name: members.required(m_name, "name")?,
+            hardware_address: m_hardware_address,
+            ip_addresses: m_ip_addresses,
+            statistics: m_statistics,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "hardware-address", &self.hardware_address);
-        rt::put_opt(object, "ip-addresses", &self.ip_addresses);
-        rt::put_opt(object, "statistics", &self.statistics);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("hardware-address", &self.hardware_address);
+        writer.member_opt("ip-addresses", &self.ip_addresses);
+        writer.member_opt("statistics", &self.statistics);
     }
 }
-rt::impl_traits!(GuestNetworkInterface);
+rt::impl_serde!(GuestNetworkInterface);
 #[allow(deprecated)]
 impl rt::Definition for GuestNetworkInterface {
     const INFO: rt::Info = rt::Info {
@@ -1867,7 +2158,7 @@ impl rt::Definition for GuestNetworkInterface {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-interfaces)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkGetInterfaces {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1882,13 +2173,15 @@ impl GuestNetworkGetInterfaces {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNetworkGetInterfaces {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestNetworkGetInterfaces);
+rt::impl_serde!(GuestNetworkGetInterfaces);
 #[allow(deprecated)]
 impl rt::Definition for GuestNetworkGetInterfaces {
     const INFO: rt::Info = rt::Info {
@@ -1910,7 +2203,7 @@ impl rt::Command for GuestNetworkGetInterfaces {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLogicalProcessor)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLogicalProcessor {
     pub logical_id: i64,
@@ -1940,21 +2233,34 @@ impl GuestLogicalProcessor {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestLogicalProcessor {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logical_id = rt::None;
+        let mut m_online = rt::None;
+        let mut m_can_offline = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logical-id" => m_logical_id = rt::Some(members.value("logical-id")?),
+                "online" => m_online = rt::Some(members.value("online")?),
+                "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logical_id: rt::take(object, "logical-id")?,
-            online: rt::take(object, "online")?,
-            can_offline: rt::take_opt(object, "can-offline")?,
+            logical_id: members.required(m_logical_id, "logical-id")?,
+            online: members.required(m_online, "online")?,
+            can_offline: m_can_offline,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "logical-id", &self.logical_id);
-        rt::put(object, "online", &self.online);
-        rt::put_opt(object, "can-offline", &self.can_offline);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("logical-id", &self.logical_id);
+        writer.member("online", &self.online);
+        writer.member_opt("can-offline", &self.can_offline);
     }
 }
-rt::impl_traits!(GuestLogicalProcessor);
+rt::impl_serde!(GuestLogicalProcessor);
 #[allow(deprecated)]
 impl rt::Definition for GuestLogicalProcessor {
     const INFO: rt::Info = rt::Info {
@@ -1971,7 +2277,7 @@ impl rt::Definition for GuestLogicalProcessor {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-vcpus)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetVcpus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1986,13 +2292,15 @@ impl GuestGetVcpus {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetVcpus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetVcpus);
+rt::impl_serde!(GuestGetVcpus);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetVcpus {
     const INFO: rt::Info = rt::Info {
@@ -2014,7 +2322,7 @@ impl rt::Command for GuestGetVcpus {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-vcpus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetVcpus {
     pub vcpus: rt::Vec<super::GuestLogicalProcessor>,
@@ -2031,17 +2339,26 @@ impl GuestSetVcpus {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSetVcpus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_vcpus = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            vcpus: rt::take(object, "vcpus")?,
+            vcpus: members.required(m_vcpus, "vcpus")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "vcpus", &self.vcpus);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("vcpus", &self.vcpus);
     }
 }
-rt::impl_traits!(GuestSetVcpus);
+rt::impl_serde!(GuestSetVcpus);
 #[allow(deprecated)]
 impl rt::Definition for GuestSetVcpus {
     const INFO: rt::Info = rt::Info {
@@ -2121,7 +2438,12 @@ impl GuestDiskBusType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ide" => Self::Ide,
             "fdc" => Self::Fdc,
             "scsi" => Self::Scsi,
@@ -2142,8 +2464,8 @@ impl GuestDiskBusType {
             "virtual" => Self::Virtual,
             "file-backed-virtual" => Self::FileBackedVirtual,
             "nvme" => Self::Nvme,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestDiskBusType {
@@ -2154,14 +2476,15 @@ impl rt::fmt::Display for GuestDiskBusType {
 }
 impl rt::Decode for GuestDiskBusType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestDiskBusType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestDiskBusType);
@@ -2181,7 +2504,7 @@ impl rt::Definition for GuestDiskBusType {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestPCIAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPCIAddress {
     pub domain: i64,
@@ -2206,23 +2529,38 @@ impl GuestPCIAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPCIAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_domain = rt::None;
+        let mut m_bus = rt::None;
+        let mut m_slot = rt::None;
+        let mut m_function = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "domain" => m_domain = rt::Some(members.value("domain")?),
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "slot" => m_slot = rt::Some(members.value("slot")?),
+                "function" => m_function = rt::Some(members.value("function")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            domain: rt::take(object, "domain")?,
-            bus: rt::take(object, "bus")?,
-            slot: rt::take(object, "slot")?,
-            function: rt::take(object, "function")?,
+            domain: members.required(m_domain, "domain")?,
+            bus: members.required(m_bus, "bus")?,
+            slot: members.required(m_slot, "slot")?,
+            function: members.required(m_function, "function")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "domain", &self.domain);
-        rt::put(object, "bus", &self.bus);
-        rt::put(object, "slot", &self.slot);
-        rt::put(object, "function", &self.function);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("domain", &self.domain);
+        writer.member("bus", &self.bus);
+        writer.member("slot", &self.slot);
+        writer.member("function", &self.function);
     }
 }
-rt::impl_traits!(GuestPCIAddress);
+rt::impl_serde!(GuestPCIAddress);
 #[allow(deprecated)]
 impl rt::Definition for GuestPCIAddress {
     const INFO: rt::Info = rt::Info {
@@ -2239,7 +2577,7 @@ impl rt::Definition for GuestPCIAddress {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCCWAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCCWAddress {
     pub cssid: i64,
@@ -2264,23 +2602,38 @@ impl GuestCCWAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestCCWAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cssid = rt::None;
+        let mut m_ssid = rt::None;
+        let mut m_subchno = rt::None;
+        let mut m_devno = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cssid" => m_cssid = rt::Some(members.value("cssid")?),
+                "ssid" => m_ssid = rt::Some(members.value("ssid")?),
+                "subchno" => m_subchno = rt::Some(members.value("subchno")?),
+                "devno" => m_devno = rt::Some(members.value("devno")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cssid: rt::take(object, "cssid")?,
-            ssid: rt::take(object, "ssid")?,
-            subchno: rt::take(object, "subchno")?,
-            devno: rt::take(object, "devno")?,
+            cssid: members.required(m_cssid, "cssid")?,
+            ssid: members.required(m_ssid, "ssid")?,
+            subchno: members.required(m_subchno, "subchno")?,
+            devno: members.required(m_devno, "devno")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cssid", &self.cssid);
-        rt::put(object, "ssid", &self.ssid);
-        rt::put(object, "subchno", &self.subchno);
-        rt::put(object, "devno", &self.devno);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cssid", &self.cssid);
+        writer.member("ssid", &self.ssid);
+        writer.member("subchno", &self.subchno);
+        writer.member("devno", &self.devno);
     }
 }
-rt::impl_traits!(GuestCCWAddress);
+rt::impl_serde!(GuestCCWAddress);
 #[allow(deprecated)]
 impl rt::Definition for GuestCCWAddress {
     const INFO: rt::Info = rt::Info {
@@ -2297,7 +2650,7 @@ impl rt::Definition for GuestCCWAddress {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskAddress {
     pub pci_controller: super::GuestPCIAddress,
@@ -2357,31 +2710,56 @@ impl GuestDiskAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDiskAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pci_controller = rt::None;
+        let mut m_bus_type = rt::None;
+        let mut m_bus = rt::None;
+        let mut m_target = rt::None;
+        let mut m_unit = rt::None;
+        let mut m_serial = rt::None;
+        let mut m_dev = rt::None;
+        let mut m_ccw_address = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pci-controller" => {
+                    m_pci_controller = rt::Some(members.value("pci-controller")?)
+                }
+                "bus-type" => m_bus_type = rt::Some(members.value("bus-type")?),
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "unit" => m_unit = rt::Some(members.value("unit")?),
+                "serial" => m_serial = rt::Some(members.value("serial")?),
+                "dev" => m_dev = rt::Some(members.value("dev")?),
+                "ccw-address" => m_ccw_address = rt::Some(members.value("ccw-address")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pci_controller: rt::take(object, "pci-controller")?,
-            bus_type: rt::take(object, "bus-type")?,
-            bus: rt::take(object, "bus")?,
-            target: rt::take(object, "target")?,
-            unit: rt::take(object, "unit")?,
-            serial: rt::take_opt(object, "serial")?,
-            dev: rt::take_opt(object, "dev")?,
-            ccw_address: rt::take_opt(object, "ccw-address")?,
+            pci_controller: members.required(m_pci_controller, "pci-controller")?,
+            bus_type: members.required(m_bus_type, "bus-type")?,
+            bus: members.required(m_bus, "bus")?,
+            target: members.required(m_target, "target")?,
+            unit: members.required(m_unit, "unit")?,
+            serial: m_serial,
+            dev: m_dev,
+            ccw_address: m_ccw_address,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pci-controller", &self.pci_controller);
-        rt::put(object, "bus-type", &self.bus_type);
-        rt::put(object, "bus", &self.bus);
-        rt::put(object, "target", &self.target);
-        rt::put(object, "unit", &self.unit);
-        rt::put_opt(object, "serial", &self.serial);
-        rt::put_opt(object, "dev", &self.dev);
-        rt::put_opt(object, "ccw-address", &self.ccw_address);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pci-controller", &self.pci_controller);
+        writer.member("bus-type", &self.bus_type);
+        writer.member("bus", &self.bus);
+        writer.member("target", &self.target);
+        writer.member("unit", &self.unit);
+        writer.member_opt("serial", &self.serial);
+        writer.member_opt("dev", &self.dev);
+        writer.member_opt("ccw-address", &self.ccw_address);
     }
 }
-rt::impl_traits!(GuestDiskAddress);
+rt::impl_serde!(GuestDiskAddress);
 #[allow(deprecated)]
 impl rt::Definition for GuestDiskAddress {
     const INFO: rt::Info = rt::Info {
@@ -2398,7 +2776,7 @@ impl rt::Definition for GuestDiskAddress {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNVMeSmart)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNVMeSmart {
     pub critical_warning: i64,
@@ -2492,79 +2870,253 @@ impl GuestNVMeSmart {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNVMeSmart {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_critical_warning = rt::None;
+        let mut m_temperature = rt::None;
+        let mut m_available_spare = rt::None;
+        let mut m_available_spare_threshold = rt::None;
+        let mut m_percentage_used = rt::None;
+        let mut m_data_units_read_lo = rt::None;
+        let mut m_data_units_read_hi = rt::None;
+        let mut m_data_units_written_lo = rt::None;
+        let mut m_data_units_written_hi = rt::None;
+        let mut m_host_read_commands_lo = rt::None;
+        let mut m_host_read_commands_hi = rt::None;
+        let mut m_host_write_commands_lo = rt::None;
+        let mut m_host_write_commands_hi = rt::None;
+        let mut m_controller_busy_time_lo = rt::None;
+        let mut m_controller_busy_time_hi = rt::None;
+        let mut m_power_cycles_lo = rt::None;
+        let mut m_power_cycles_hi = rt::None;
+        let mut m_power_on_hours_lo = rt::None;
+        let mut m_power_on_hours_hi = rt::None;
+        let mut m_unsafe_shutdowns_lo = rt::None;
+        let mut m_unsafe_shutdowns_hi = rt::None;
+        let mut m_media_errors_lo = rt::None;
+        let mut m_media_errors_hi = rt::None;
+        let mut m_number_of_error_log_entries_lo = rt::None;
+        let mut m_number_of_error_log_entries_hi = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "critical-warning" => {
+                    m_critical_warning = rt::Some(members.value("critical-warning")?)
+                }
+                "temperature" => m_temperature = rt::Some(members.value("temperature")?),
+                "available-spare" => {
+                    m_available_spare = rt::Some(members.value("available-spare")?)
+                }
+                "available-spare-threshold" => {
+                    m_available_spare_threshold = rt::Some(
+                        members.value("available-spare-threshold")?,
+                    )
+                }
+                "percentage-used" => {
+                    m_percentage_used = rt::Some(members.value("percentage-used")?)
+                }
+                "data-units-read-lo" => {
+                    m_data_units_read_lo = rt::Some(members.value("data-units-read-lo")?)
+                }
+                "data-units-read-hi" => {
+                    m_data_units_read_hi = rt::Some(members.value("data-units-read-hi")?)
+                }
+                "data-units-written-lo" => {
+                    m_data_units_written_lo = rt::Some(
+                        members.value("data-units-written-lo")?,
+                    )
+                }
+                "data-units-written-hi" => {
+                    m_data_units_written_hi = rt::Some(
+                        members.value("data-units-written-hi")?,
+                    )
+                }
+                "host-read-commands-lo" => {
+                    m_host_read_commands_lo = rt::Some(
+                        members.value("host-read-commands-lo")?,
+                    )
+                }
+                "host-read-commands-hi" => {
+                    m_host_read_commands_hi = rt::Some(
+                        members.value("host-read-commands-hi")?,
+                    )
+                }
+                "host-write-commands-lo" => {
+                    m_host_write_commands_lo = rt::Some(
+                        members.value("host-write-commands-lo")?,
+                    )
+                }
+                "host-write-commands-hi" => {
+                    m_host_write_commands_hi = rt::Some(
+                        members.value("host-write-commands-hi")?,
+                    )
+                }
+                "controller-busy-time-lo" => {
+                    m_controller_busy_time_lo = rt::Some(
+                        members.value("controller-busy-time-lo")?,
+                    )
+                }
+                "controller-busy-time-hi" => {
+                    m_controller_busy_time_hi = rt::Some(
+                        members.value("controller-busy-time-hi")?,
+                    )
+                }
+                "power-cycles-lo" => {
+                    m_power_cycles_lo = rt::Some(members.value("power-cycles-lo")?)
+                }
+                "power-cycles-hi" => {
+                    m_power_cycles_hi = rt::Some(members.value("power-cycles-hi")?)
+                }
+                "power-on-hours-lo" => {
+                    m_power_on_hours_lo = rt::Some(members.value("power-on-hours-lo")?)
+                }
+                "power-on-hours-hi" => {
+                    m_power_on_hours_hi = rt::Some(members.value("power-on-hours-hi")?)
+                }
+                "unsafe-shutdowns-lo" => {
+                    m_unsafe_shutdowns_lo = rt::Some(
+                        members.value("unsafe-shutdowns-lo")?,
+                    )
+                }
+                "unsafe-shutdowns-hi" => {
+                    m_unsafe_shutdowns_hi = rt::Some(
+                        members.value("unsafe-shutdowns-hi")?,
+                    )
+                }
+                "media-errors-lo" => {
+                    m_media_errors_lo = rt::Some(members.value("media-errors-lo")?)
+                }
+                "media-errors-hi" => {
+                    m_media_errors_hi = rt::Some(members.value("media-errors-hi")?)
+                }
+                "number-of-error-log-entries-lo" => {
+                    m_number_of_error_log_entries_lo = rt::Some(
+                        members.value("number-of-error-log-entries-lo")?,
+                    )
+                }
+                "number-of-error-log-entries-hi" => {
+                    m_number_of_error_log_entries_hi = rt::Some(
+                        members.value("number-of-error-log-entries-hi")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            critical_warning: rt::take(object, "critical-warning")?,
-            temperature: rt::take(object, "temperature")?,
-            available_spare: rt::take(object, "available-spare")?,
-            available_spare_threshold: rt::take(object, "available-spare-threshold")?,
-            percentage_used: rt::take(object, "percentage-used")?,
-            data_units_read_lo: rt::take(object, "data-units-read-lo")?,
-            data_units_read_hi: rt::take(object, "data-units-read-hi")?,
-            data_units_written_lo: rt::take(object, "data-units-written-lo")?,
-            data_units_written_hi: rt::take(object, "data-units-written-hi")?,
-            host_read_commands_lo: rt::take(object, "host-read-commands-lo")?,
-            host_read_commands_hi: rt::take(object, "host-read-commands-hi")?,
-            host_write_commands_lo: rt::take(object, "host-write-commands-lo")?,
-            host_write_commands_hi: rt::take(object, "host-write-commands-hi")?,
-            controller_busy_time_lo: rt::take(object, "controller-busy-time-lo")?,
-            controller_busy_time_hi: rt::take(object, "controller-busy-time-hi")?,
-            power_cycles_lo: rt::take(object, "power-cycles-lo")?,
-            power_cycles_hi: rt::take(object, "power-cycles-hi")?,
-            power_on_hours_lo: rt::take(object, "power-on-hours-lo")?,
-            power_on_hours_hi: rt::take(object, "power-on-hours-hi")?,
-            unsafe_shutdowns_lo: rt::take(object, "unsafe-shutdowns-lo")?,
-            unsafe_shutdowns_hi: rt::take(object, "unsafe-shutdowns-hi")?,
-            media_errors_lo: rt::take(object, "media-errors-lo")?,
-            media_errors_hi: rt::take(object, "media-errors-hi")?,
-            number_of_error_log_entries_lo: rt::take(
-                object,
+            critical_warning: members.required(m_critical_warning, "critical-warning")?,
+            temperature: members.required(m_temperature, "temperature")?,
+            available_spare: members.required(m_available_spare, "available-spare")?,
+            available_spare_threshold: members.required(
+                m_available_spare_threshold,
+                "available-spare-threshold",
+            )?,
+            percentage_used: members.required(m_percentage_used, "percentage-used")?,
+            data_units_read_lo: members.required(
+                m_data_units_read_lo,
+                "data-units-read-lo",
+            )?,
+            data_units_read_hi: members.required(
+                m_data_units_read_hi,
+                "data-units-read-hi",
+            )?,
+            data_units_written_lo: members.required(
+                m_data_units_written_lo,
+                "data-units-written-lo",
+            )?,
+            data_units_written_hi: members.required(
+                m_data_units_written_hi,
+                "data-units-written-hi",
+            )?,
+            host_read_commands_lo: members.required(
+                m_host_read_commands_lo,
+                "host-read-commands-lo",
+            )?,
+            host_read_commands_hi: members.required(
+                m_host_read_commands_hi,
+                "host-read-commands-hi",
+            )?,
+            host_write_commands_lo: members.required(
+                m_host_write_commands_lo,
+                "host-write-commands-lo",
+            )?,
+            host_write_commands_hi: members.required(
+                m_host_write_commands_hi,
+                "host-write-commands-hi",
+            )?,
+            controller_busy_time_lo: members.required(
+                m_controller_busy_time_lo,
+                "controller-busy-time-lo",
+            )?,
+            controller_busy_time_hi: members.required(
+                m_controller_busy_time_hi,
+                "controller-busy-time-hi",
+            )?,
+            power_cycles_lo: members.required(m_power_cycles_lo, "power-cycles-lo")?,
+            power_cycles_hi: members.required(m_power_cycles_hi, "power-cycles-hi")?,
+            power_on_hours_lo: members.required(
+                m_power_on_hours_lo,
+                "power-on-hours-lo",
+            )?,
+            power_on_hours_hi: members.required(
+                m_power_on_hours_hi,
+                "power-on-hours-hi",
+            )?,
+            unsafe_shutdowns_lo: members.required(
+                m_unsafe_shutdowns_lo,
+                "unsafe-shutdowns-lo",
+            )?,
+            unsafe_shutdowns_hi: members.required(
+                m_unsafe_shutdowns_hi,
+                "unsafe-shutdowns-hi",
+            )?,
+            media_errors_lo: members.required(m_media_errors_lo, "media-errors-lo")?,
+            media_errors_hi: members.required(m_media_errors_hi, "media-errors-hi")?,
+            number_of_error_log_entries_lo: members.required(
+                m_number_of_error_log_entries_lo,
                 "number-of-error-log-entries-lo",
             )?,
-            number_of_error_log_entries_hi: rt::take(
-                object,
+            number_of_error_log_entries_hi: members.required(
+                m_number_of_error_log_entries_hi,
                 "number-of-error-log-entries-hi",
             )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "critical-warning", &self.critical_warning);
-        rt::put(object, "temperature", &self.temperature);
-        rt::put(object, "available-spare", &self.available_spare);
-        rt::put(object, "available-spare-threshold", &self.available_spare_threshold);
-        rt::put(object, "percentage-used", &self.percentage_used);
-        rt::put(object, "data-units-read-lo", &self.data_units_read_lo);
-        rt::put(object, "data-units-read-hi", &self.data_units_read_hi);
-        rt::put(object, "data-units-written-lo", &self.data_units_written_lo);
-        rt::put(object, "data-units-written-hi", &self.data_units_written_hi);
-        rt::put(object, "host-read-commands-lo", &self.host_read_commands_lo);
-        rt::put(object, "host-read-commands-hi", &self.host_read_commands_hi);
-        rt::put(object, "host-write-commands-lo", &self.host_write_commands_lo);
-        rt::put(object, "host-write-commands-hi", &self.host_write_commands_hi);
-        rt::put(object, "controller-busy-time-lo", &self.controller_busy_time_lo);
-        rt::put(object, "controller-busy-time-hi", &self.controller_busy_time_hi);
-        rt::put(object, "power-cycles-lo", &self.power_cycles_lo);
-        rt::put(object, "power-cycles-hi", &self.power_cycles_hi);
-        rt::put(object, "power-on-hours-lo", &self.power_on_hours_lo);
-        rt::put(object, "power-on-hours-hi", &self.power_on_hours_hi);
-        rt::put(object, "unsafe-shutdowns-lo", &self.unsafe_shutdowns_lo);
-        rt::put(object, "unsafe-shutdowns-hi", &self.unsafe_shutdowns_hi);
-        rt::put(object, "media-errors-lo", &self.media_errors_lo);
-        rt::put(object, "media-errors-hi", &self.media_errors_hi);
-        rt::put(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("critical-warning", &self.critical_warning);
+        writer.member("temperature", &self.temperature);
+        writer.member("available-spare", &self.available_spare);
+        writer.member("available-spare-threshold", &self.available_spare_threshold);
+        writer.member("percentage-used", &self.percentage_used);
+        writer.member("data-units-read-lo", &self.data_units_read_lo);
+        writer.member("data-units-read-hi", &self.data_units_read_hi);
+        writer.member("data-units-written-lo", &self.data_units_written_lo);
+        writer.member("data-units-written-hi", &self.data_units_written_hi);
+        writer.member("host-read-commands-lo", &self.host_read_commands_lo);
+        writer.member("host-read-commands-hi", &self.host_read_commands_hi);
+        writer.member("host-write-commands-lo", &self.host_write_commands_lo);
+        writer.member("host-write-commands-hi", &self.host_write_commands_hi);
+        writer.member("controller-busy-time-lo", &self.controller_busy_time_lo);
+        writer.member("controller-busy-time-hi", &self.controller_busy_time_hi);
+        writer.member("power-cycles-lo", &self.power_cycles_lo);
+        writer.member("power-cycles-hi", &self.power_cycles_hi);
+        writer.member("power-on-hours-lo", &self.power_on_hours_lo);
+        writer.member("power-on-hours-hi", &self.power_on_hours_hi);
+        writer.member("unsafe-shutdowns-lo", &self.unsafe_shutdowns_lo);
+        writer.member("unsafe-shutdowns-hi", &self.unsafe_shutdowns_hi);
+        writer.member("media-errors-lo", &self.media_errors_lo);
+        writer.member("media-errors-hi", &self.media_errors_hi);
+        writer.member(
             "number-of-error-log-entries-lo",
             &self.number_of_error_log_entries_lo,
         );
-        rt::put(
-            object,
+        writer.member(
             "number-of-error-log-entries-hi",
             &self.number_of_error_log_entries_hi,
         );
     }
 }
-rt::impl_traits!(GuestNVMeSmart);
+rt::impl_serde!(GuestNVMeSmart);
 #[allow(deprecated)]
 impl rt::Definition for GuestNVMeSmart {
     const INFO: rt::Info = rt::Info {
@@ -2581,7 +3133,7 @@ impl rt::Definition for GuestNVMeSmart {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskSmart)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskSmart {
     /// `type` on the wire, and the members of its branch.
@@ -2662,51 +3214,50 @@ impl GuestDiskSmart {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDiskSmart {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "nvme" => {
-                        GuestDiskSmartBranch::Nvme(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "ide" => GuestDiskSmartBranch::Ide,
-                    "fdc" => GuestDiskSmartBranch::Fdc,
-                    "scsi" => GuestDiskSmartBranch::Scsi,
-                    "virtio" => GuestDiskSmartBranch::Virtio,
-                    "xen" => GuestDiskSmartBranch::Xen,
-                    "usb" => GuestDiskSmartBranch::Usb,
-                    "uml" => GuestDiskSmartBranch::Uml,
-                    "sata" => GuestDiskSmartBranch::Sata,
-                    "sd" => GuestDiskSmartBranch::Sd,
-                    "unknown" => GuestDiskSmartBranch::Unknown,
-                    "ieee1394" => GuestDiskSmartBranch::Ieee1394,
-                    "ssa" => GuestDiskSmartBranch::Ssa,
-                    "fibre" => GuestDiskSmartBranch::Fibre,
-                    "raid" => GuestDiskSmartBranch::Raid,
-                    "iscsi" => GuestDiskSmartBranch::Iscsi,
-                    "sas" => GuestDiskSmartBranch::Sas,
-                    "mmc" => GuestDiskSmartBranch::Mmc,
-                    "virtual" => GuestDiskSmartBranch::Virtual,
-                    "file-backed-virtual" => GuestDiskSmartBranch::FileBackedVirtual,
-                    _ => {
-                        GuestDiskSmartBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "nvme" => {
+                GuestDiskSmartBranch::Nvme(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "ide" => GuestDiskSmartBranch::Ide,
+            "fdc" => GuestDiskSmartBranch::Fdc,
+            "scsi" => GuestDiskSmartBranch::Scsi,
+            "virtio" => GuestDiskSmartBranch::Virtio,
+            "xen" => GuestDiskSmartBranch::Xen,
+            "usb" => GuestDiskSmartBranch::Usb,
+            "uml" => GuestDiskSmartBranch::Uml,
+            "sata" => GuestDiskSmartBranch::Sata,
+            "sd" => GuestDiskSmartBranch::Sd,
+            "unknown" => GuestDiskSmartBranch::Unknown,
+            "ieee1394" => GuestDiskSmartBranch::Ieee1394,
+            "ssa" => GuestDiskSmartBranch::Ssa,
+            "fibre" => GuestDiskSmartBranch::Fibre,
+            "raid" => GuestDiskSmartBranch::Raid,
+            "iscsi" => GuestDiskSmartBranch::Iscsi,
+            "sas" => GuestDiskSmartBranch::Sas,
+            "mmc" => GuestDiskSmartBranch::Mmc,
+            "virtual" => GuestDiskSmartBranch::Virtual,
+            "file-backed-virtual" => GuestDiskSmartBranch::FileBackedVirtual,
+            _ => {
+                GuestDiskSmartBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             GuestDiskSmartBranch::Nvme(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             GuestDiskSmartBranch::Ide => {}
             GuestDiskSmartBranch::Fdc => {}
@@ -2727,11 +3278,11 @@ impl rt::ObjectType for GuestDiskSmart {
             GuestDiskSmartBranch::Mmc => {}
             GuestDiskSmartBranch::Virtual => {}
             GuestDiskSmartBranch::FileBackedVirtual => {}
-            GuestDiskSmartBranch::Other { members, .. } => object.extend(members.clone()),
+            GuestDiskSmartBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(GuestDiskSmart);
+rt::impl_serde!(GuestDiskSmart);
 #[allow(deprecated)]
 impl rt::Definition for GuestDiskSmart {
     const INFO: rt::Info = rt::Info {
@@ -2748,7 +3299,7 @@ impl rt::Definition for GuestDiskSmart {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskInfo {
     pub name: rt::String,
@@ -2805,27 +3356,48 @@ impl GuestDiskInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDiskInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_partition = rt::None;
+        let mut m_dependencies = rt::None;
+        let mut m_address = rt::None;
+        let mut m_alias = rt::None;
+        let mut m_smart = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "partition" => m_partition = rt::Some(members.value("partition")?),
+                "dependencies" => {
+                    m_dependencies = rt::Some(members.value("dependencies")?)
+                }
+                "address" => m_address = rt::Some(members.value("address")?),
+                "alias" => m_alias = rt::Some(members.value("alias")?),
+                "smart" => m_smart = rt::Some(members.value("smart")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            partition: rt::take(object, "partition")?,
-            dependencies: rt::take_opt(object, "dependencies")?,
-            address: rt::take_opt(object, "address")?,
-            alias: rt::take_opt(object, "alias")?,
-            smart: rt::take_opt(object, "smart")?,
+            name: members.required(m_name, "name")?,
+            partition: members.required(m_partition, "partition")?,
+            dependencies: m_dependencies,
+            address: m_address,
+            alias: m_alias,
+            smart: m_smart,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "partition", &self.partition);
-        rt::put_opt(object, "dependencies", &self.dependencies);
-        rt::put_opt(object, "address", &self.address);
-        rt::put_opt(object, "alias", &self.alias);
-        rt::put_opt(object, "smart", &self.smart);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("partition", &self.partition);
+        writer.member_opt("dependencies", &self.dependencies);
+        writer.member_opt("address", &self.address);
+        writer.member_opt("alias", &self.alias);
+        writer.member_opt("smart", &self.smart);
     }
 }
-rt::impl_traits!(GuestDiskInfo);
+rt::impl_serde!(GuestDiskInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestDiskInfo {
     const INFO: rt::Info = rt::Info {
@@ -2842,7 +3414,7 @@ impl rt::Definition for GuestDiskInfo {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-disks)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDisks {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2857,13 +3429,15 @@ impl GuestGetDisks {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetDisks {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetDisks);
+rt::impl_serde!(GuestGetDisks);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetDisks {
     const INFO: rt::Info = rt::Info {
@@ -2885,7 +3459,7 @@ impl rt::Command for GuestGetDisks {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemInfo {
     pub name: rt::String,
@@ -2942,29 +3516,54 @@ impl GuestFilesystemInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestFilesystemInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_mountpoint = rt::None;
+        let mut m_type = rt::None;
+        let mut m_used_bytes = rt::None;
+        let mut m_total_bytes = rt::None;
+        let mut m_total_bytes_privileged = rt::None;
+        let mut m_disk = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "mountpoint" => m_mountpoint = rt::Some(members.value("mountpoint")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "used-bytes" => m_used_bytes = rt::Some(members.value("used-bytes")?),
+                "total-bytes" => m_total_bytes = rt::Some(members.value("total-bytes")?),
+                "total-bytes-privileged" => {
+                    m_total_bytes_privileged = rt::Some(
+                        members.value("total-bytes-privileged")?,
+                    )
+                }
+                "disk" => m_disk = rt::Some(members.value("disk")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            mountpoint: rt::take(object, "mountpoint")?,
-            r#type: rt::take(object, "type")?,
-            used_bytes: rt::take_opt(object, "used-bytes")?,
-            total_bytes: rt::take_opt(object, "total-bytes")?,
-            total_bytes_privileged: rt::take_opt(object, "total-bytes-privileged")?,
-            disk: rt::take(object, "disk")?,
+            name: members.required(m_name, "name")?,
+            mountpoint: members.required(m_mountpoint, "mountpoint")?,
+            r#type: members.required(m_type, "type")?,
+            used_bytes: m_used_bytes,
+            total_bytes: m_total_bytes,
+            total_bytes_privileged: m_total_bytes_privileged,
+            disk: members.required(m_disk, "disk")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "mountpoint", &self.mountpoint);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "used-bytes", &self.used_bytes);
-        rt::put_opt(object, "total-bytes", &self.total_bytes);
-        rt::put_opt(object, "total-bytes-privileged", &self.total_bytes_privileged);
-        rt::put(object, "disk", &self.disk);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("mountpoint", &self.mountpoint);
+        writer.member("type", &self.r#type);
+        writer.member_opt("used-bytes", &self.used_bytes);
+        writer.member_opt("total-bytes", &self.total_bytes);
+        writer.member_opt("total-bytes-privileged", &self.total_bytes_privileged);
+        writer.member("disk", &self.disk);
     }
 }
-rt::impl_traits!(GuestFilesystemInfo);
+rt::impl_serde!(GuestFilesystemInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestFilesystemInfo {
     const INFO: rt::Info = rt::Info {
@@ -2981,7 +3580,7 @@ impl rt::Definition for GuestFilesystemInfo {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-fsinfo)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetFsinfo {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2996,13 +3595,15 @@ impl GuestGetFsinfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetFsinfo {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetFsinfo);
+rt::impl_serde!(GuestGetFsinfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetFsinfo {
     const INFO: rt::Info = rt::Info {
@@ -3024,7 +3625,7 @@ impl rt::Command for GuestGetFsinfo {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-user-password)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetUserPassword {
     pub username: rt::String,
@@ -3051,21 +3652,34 @@ impl GuestSetUserPassword {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSetUserPassword {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_username = rt::None;
+        let mut m_password = rt::None;
+        let mut m_crypted = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password" => m_password = rt::Some(members.value("password")?),
+                "crypted" => m_crypted = rt::Some(members.value("crypted")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            username: rt::take(object, "username")?,
-            password: rt::take(object, "password")?,
-            crypted: rt::take(object, "crypted")?,
+            username: members.required(m_username, "username")?,
+            password: members.required(m_password, "password")?,
+            crypted: members.required(m_crypted, "crypted")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "username", &self.username);
-        rt::put(object, "password", &self.password);
-        rt::put(object, "crypted", &self.crypted);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("username", &self.username);
+        writer.member("password", &self.password);
+        writer.member("crypted", &self.crypted);
     }
 }
-rt::impl_traits!(GuestSetUserPassword);
+rt::impl_serde!(GuestSetUserPassword);
 #[allow(deprecated)]
 impl rt::Definition for GuestSetUserPassword {
     const INFO: rt::Info = rt::Info {
@@ -3087,7 +3701,7 @@ impl rt::Command for GuestSetUserPassword {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlock)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlock {
     pub phys_index: u64,
@@ -3117,21 +3731,34 @@ impl GuestMemoryBlock {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestMemoryBlock {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_phys_index = rt::None;
+        let mut m_online = rt::None;
+        let mut m_can_offline = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
+                "online" => m_online = rt::Some(members.value("online")?),
+                "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            phys_index: rt::take(object, "phys-index")?,
-            online: rt::take(object, "online")?,
-            can_offline: rt::take_opt(object, "can-offline")?,
+            phys_index: members.required(m_phys_index, "phys-index")?,
+            online: members.required(m_online, "online")?,
+            can_offline: m_can_offline,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "phys-index", &self.phys_index);
-        rt::put(object, "online", &self.online);
-        rt::put_opt(object, "can-offline", &self.can_offline);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("phys-index", &self.phys_index);
+        writer.member("online", &self.online);
+        writer.member_opt("can-offline", &self.can_offline);
     }
 }
-rt::impl_traits!(GuestMemoryBlock);
+rt::impl_serde!(GuestMemoryBlock);
 #[allow(deprecated)]
 impl rt::Definition for GuestMemoryBlock {
     const INFO: rt::Info = rt::Info {
@@ -3148,7 +3775,7 @@ impl rt::Definition for GuestMemoryBlock {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-blocks)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlocks {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3163,13 +3790,15 @@ impl GuestGetMemoryBlocks {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetMemoryBlocks {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetMemoryBlocks);
+rt::impl_serde!(GuestGetMemoryBlocks);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetMemoryBlocks {
     const INFO: rt::Info = rt::Info {
@@ -3217,13 +3846,18 @@ impl GuestMemoryBlockResponseType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "success" => Self::Success,
             "not-found" => Self::NotFound,
             "operation-not-supported" => Self::OperationNotSupported,
             "operation-failed" => Self::OperationFailed,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestMemoryBlockResponseType {
@@ -3234,14 +3868,15 @@ impl rt::fmt::Display for GuestMemoryBlockResponseType {
 }
 impl rt::Decode for GuestMemoryBlockResponseType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestMemoryBlockResponseType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestMemoryBlockResponseType);
@@ -3261,7 +3896,7 @@ impl rt::Definition for GuestMemoryBlockResponseType {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockResponse)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockResponse {
     pub phys_index: u64,
@@ -3291,21 +3926,34 @@ impl GuestMemoryBlockResponse {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestMemoryBlockResponse {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_phys_index = rt::None;
+        let mut m_response = rt::None;
+        let mut m_error_code = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
+                "response" => m_response = rt::Some(members.value("response")?),
+                "error-code" => m_error_code = rt::Some(members.value("error-code")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            phys_index: rt::take(object, "phys-index")?,
-            response: rt::take(object, "response")?,
-            error_code: rt::take_opt(object, "error-code")?,
+            phys_index: members.required(m_phys_index, "phys-index")?,
+            response: members.required(m_response, "response")?,
+            error_code: m_error_code,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "phys-index", &self.phys_index);
-        rt::put(object, "response", &self.response);
-        rt::put_opt(object, "error-code", &self.error_code);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("phys-index", &self.phys_index);
+        writer.member("response", &self.response);
+        writer.member_opt("error-code", &self.error_code);
     }
 }
-rt::impl_traits!(GuestMemoryBlockResponse);
+rt::impl_serde!(GuestMemoryBlockResponse);
 #[allow(deprecated)]
 impl rt::Definition for GuestMemoryBlockResponse {
     const INFO: rt::Info = rt::Info {
@@ -3322,7 +3970,7 @@ impl rt::Definition for GuestMemoryBlockResponse {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-memory-blocks)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetMemoryBlocks {
     pub mem_blks: rt::Vec<super::GuestMemoryBlock>,
@@ -3339,17 +3987,26 @@ impl GuestSetMemoryBlocks {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSetMemoryBlocks {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mem_blks = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mem-blks" => m_mem_blks = rt::Some(members.value("mem-blks")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mem_blks: rt::take(object, "mem-blks")?,
+            mem_blks: members.required(m_mem_blks, "mem-blks")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mem-blks", &self.mem_blks);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mem-blks", &self.mem_blks);
     }
 }
-rt::impl_traits!(GuestSetMemoryBlocks);
+rt::impl_serde!(GuestSetMemoryBlocks);
 #[allow(deprecated)]
 impl rt::Definition for GuestSetMemoryBlocks {
     const INFO: rt::Info = rt::Info {
@@ -3371,7 +4028,7 @@ impl rt::Command for GuestSetMemoryBlocks {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockInfo {
     pub size: u64,
@@ -3388,17 +4045,26 @@ impl GuestMemoryBlockInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestMemoryBlockInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            size: rt::take(object, "size")?,
+            size: members.required(m_size, "size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("size", &self.size);
     }
 }
-rt::impl_traits!(GuestMemoryBlockInfo);
+rt::impl_serde!(GuestMemoryBlockInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestMemoryBlockInfo {
     const INFO: rt::Info = rt::Info {
@@ -3415,7 +4081,7 @@ impl rt::Definition for GuestMemoryBlockInfo {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-block-info)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlockInfo {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3430,13 +4096,15 @@ impl GuestGetMemoryBlockInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetMemoryBlockInfo {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetMemoryBlockInfo);
+rt::impl_serde!(GuestGetMemoryBlockInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetMemoryBlockInfo {
     const INFO: rt::Info = rt::Info {
@@ -3456,7 +4124,7 @@ impl rt::Command for GuestGetMemoryBlockInfo {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExecStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatus {
     pub exited: bool,
@@ -3529,29 +4197,54 @@ impl GuestExecStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestExecStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_exited = rt::None;
+        let mut m_exitcode = rt::None;
+        let mut m_signal = rt::None;
+        let mut m_out_data = rt::None;
+        let mut m_err_data = rt::None;
+        let mut m_out_truncated = rt::None;
+        let mut m_err_truncated = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "exited" => m_exited = rt::Some(members.value("exited")?),
+                "exitcode" => m_exitcode = rt::Some(members.value("exitcode")?),
+                "signal" => m_signal = rt::Some(members.value("signal")?),
+                "out-data" => m_out_data = rt::Some(members.value("out-data")?),
+                "err-data" => m_err_data = rt::Some(members.value("err-data")?),
+                "out-truncated" => {
+                    m_out_truncated = rt::Some(members.value("out-truncated")?)
+                }
+                "err-truncated" => {
+                    m_err_truncated = rt::Some(members.value("err-truncated")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            exited: rt::take(object, "exited")?,
-            exitcode: rt::take_opt(object, "exitcode")?,
-            signal: rt::take_opt(object, "signal")?,
-            out_data: rt::take_opt(object, "out-data")?,
-            err_data: rt::take_opt(object, "err-data")?,
-            out_truncated: rt::take_opt(object, "out-truncated")?,
-            err_truncated: rt::take_opt(object, "err-truncated")?,
+            exited: members.required(m_exited, "exited")?,
+            exitcode: m_exitcode,
+            signal: m_signal,
+            out_data: m_out_data,
+            err_data: m_err_data,
+            out_truncated: m_out_truncated,
+            err_truncated: m_err_truncated,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "exited", &self.exited);
-        rt::put_opt(object, "exitcode", &self.exitcode);
-        rt::put_opt(object, "signal", &self.signal);
-        rt::put_opt(object, "out-data", &self.out_data);
-        rt::put_opt(object, "err-data", &self.err_data);
-        rt::put_opt(object, "out-truncated", &self.out_truncated);
-        rt::put_opt(object, "err-truncated", &self.err_truncated);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("exited", &self.exited);
+        writer.member_opt("exitcode", &self.exitcode);
+        writer.member_opt("signal", &self.signal);
+        writer.member_opt("out-data", &self.out_data);
+        writer.member_opt("err-data", &self.err_data);
+        writer.member_opt("out-truncated", &self.out_truncated);
+        writer.member_opt("err-truncated", &self.err_truncated);
     }
 }
-rt::impl_traits!(GuestExecStatus);
+rt::impl_serde!(GuestExecStatus);
 #[allow(deprecated)]
 impl rt::Definition for GuestExecStatus {
     const INFO: rt::Info = rt::Info {
@@ -3566,7 +4259,7 @@ impl rt::Definition for GuestExecStatus {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatusCommand {
     pub pid: i64,
@@ -3583,17 +4276,26 @@ impl GuestExecStatusCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestExecStatusCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pid" => m_pid = rt::Some(members.value("pid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pid: rt::take(object, "pid")?,
+            pid: members.required(m_pid, "pid")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pid", &self.pid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pid", &self.pid);
     }
 }
-rt::impl_traits!(GuestExecStatusCommand);
+rt::impl_serde!(GuestExecStatusCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestExecStatusCommand {
     const INFO: rt::Info = rt::Info {
@@ -3613,7 +4315,7 @@ impl rt::Command for GuestExecStatusCommand {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExec)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExec {
     pub pid: i64,
@@ -3630,17 +4332,26 @@ impl GuestExec {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestExec {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pid" => m_pid = rt::Some(members.value("pid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pid: rt::take(object, "pid")?,
+            pid: members.required(m_pid, "pid")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pid", &self.pid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pid", &self.pid);
     }
 }
-rt::impl_traits!(GuestExec);
+rt::impl_serde!(GuestExec);
 #[allow(deprecated)]
 impl rt::Definition for GuestExec {
     const INFO: rt::Info = rt::Info {
@@ -3684,14 +4395,19 @@ impl GuestExecCaptureOutputMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "stdout" => Self::Stdout,
             "stderr" => Self::Stderr,
             "separated" => Self::Separated,
             "merged" => Self::Merged,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestExecCaptureOutputMode {
@@ -3702,14 +4418,15 @@ impl rt::fmt::Display for GuestExecCaptureOutputMode {
 }
 impl rt::Decode for GuestExecCaptureOutputMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestExecCaptureOutputMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestExecCaptureOutputMode);
@@ -3727,7 +4444,7 @@ impl rt::Definition for GuestExecCaptureOutputMode {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestExecCaptureOutput)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutput {
     Flag(bool),
@@ -3735,30 +4452,26 @@ pub enum GuestExecCaptureOutput {
 }
 impl rt::Decode for GuestExecCaptureOutput {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Bool(_) => Self::Flag(rt::Decode::decode(value)?),
-                rt::Value::String(_) => Self::Mode(rt::Decode::decode(value)?),
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("a boolean or a string", &other),
-                    );
-                }
+            match reader.peek()? {
+                rt::Token::Bool => Self::Flag(rt::Decode::decode(reader)?),
+                rt::Token::String => Self::Mode(rt::Decode::decode(reader)?),
+                _ => return rt::Err(reader.invalid_type("a boolean or a string")),
             },
         )
     }
 }
 impl rt::Encode for GuestExecCaptureOutput {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Flag(data) => rt::Encode::encode(data),
-            Self::Mode(data) => rt::Encode::encode(data),
+            Self::Flag(data) => rt::Encode::encode(data, writer),
+            Self::Mode(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(GuestExecCaptureOutput);
+rt::impl_serde!(GuestExecCaptureOutput);
 #[allow(deprecated)]
 impl rt::Definition for GuestExecCaptureOutput {
     const INFO: rt::Info = rt::Info {
@@ -3773,7 +4486,7 @@ impl rt::Definition for GuestExecCaptureOutput {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecCommand {
     pub path: rt::String,
@@ -3828,25 +4541,44 @@ impl GuestExecCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestExecCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_arg = rt::None;
+        let mut m_env = rt::None;
+        let mut m_input_data = rt::None;
+        let mut m_capture_output = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "arg" => m_arg = rt::Some(members.value("arg")?),
+                "env" => m_env = rt::Some(members.value("env")?),
+                "input-data" => m_input_data = rt::Some(members.value("input-data")?),
+                "capture-output" => {
+                    m_capture_output = rt::Some(members.value("capture-output")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            arg: rt::take_opt(object, "arg")?,
-            env: rt::take_opt(object, "env")?,
-            input_data: rt::take_opt(object, "input-data")?,
-            capture_output: rt::take_opt(object, "capture-output")?,
+            path: members.required(m_path, "path")?,
+            arg: m_arg,
+            env: m_env,
+            input_data: m_input_data,
+            capture_output: m_capture_output,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "arg", &self.arg);
-        rt::put_opt(object, "env", &self.env);
-        rt::put_opt(object, "input-data", &self.input_data);
-        rt::put_opt(object, "capture-output", &self.capture_output);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member_opt("arg", &self.arg);
+        writer.member_opt("env", &self.env);
+        writer.member_opt("input-data", &self.input_data);
+        writer.member_opt("capture-output", &self.capture_output);
     }
 }
-rt::impl_traits!(GuestExecCommand);
+rt::impl_serde!(GuestExecCommand);
 #[allow(deprecated)]
 impl rt::Definition for GuestExecCommand {
     const INFO: rt::Info = rt::Info {
@@ -3866,7 +4598,7 @@ impl rt::Command for GuestExecCommand {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestHostName)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestHostName {
     pub host_name: rt::String,
@@ -3885,17 +4617,26 @@ impl GuestHostName {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestHostName {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host-name" => m_host_name = rt::Some(members.value("host-name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host_name: rt::take(object, "host-name")?,
+            host_name: members.required(m_host_name, "host-name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host-name", &self.host_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host-name", &self.host_name);
     }
 }
-rt::impl_traits!(GuestHostName);
+rt::impl_serde!(GuestHostName);
 #[allow(deprecated)]
 impl rt::Definition for GuestHostName {
     const INFO: rt::Info = rt::Info {
@@ -3910,7 +4651,7 @@ impl rt::Definition for GuestHostName {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetHostName {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3925,13 +4666,15 @@ impl GuestGetHostName {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetHostName {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetHostName);
+rt::impl_serde!(GuestGetHostName);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetHostName {
     const INFO: rt::Info = rt::Info {
@@ -3953,7 +4696,7 @@ impl rt::Command for GuestGetHostName {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestUser)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestUser {
     pub user: rt::String,
@@ -3983,21 +4726,34 @@ impl GuestUser {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestUser {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_user = rt::None;
+        let mut m_login_time = rt::None;
+        let mut m_domain = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "user" => m_user = rt::Some(members.value("user")?),
+                "login-time" => m_login_time = rt::Some(members.value("login-time")?),
+                "domain" => m_domain = rt::Some(members.value("domain")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            user: rt::take(object, "user")?,
-            login_time: rt::take(object, "login-time")?,
-            domain: rt::take_opt(object, "domain")?,
+            user: members.required(m_user, "user")?,
+            login_time: members.required(m_login_time, "login-time")?,
+            domain: m_domain,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "user", &self.user);
-        rt::put(object, "login-time", &self.login_time);
-        rt::put_opt(object, "domain", &self.domain);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("user", &self.user);
+        writer.member("login-time", &self.login_time);
+        writer.member_opt("domain", &self.domain);
     }
 }
-rt::impl_traits!(GuestUser);
+rt::impl_serde!(GuestUser);
 #[allow(deprecated)]
 impl rt::Definition for GuestUser {
     const INFO: rt::Info = rt::Info {
@@ -4014,7 +4770,7 @@ impl rt::Definition for GuestUser {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-users)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetUsers {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4029,13 +4785,15 @@ impl GuestGetUsers {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetUsers {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetUsers);
+rt::impl_serde!(GuestGetUsers);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetUsers {
     const INFO: rt::Info = rt::Info {
@@ -4055,7 +4813,7 @@ impl rt::Command for GuestGetUsers {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestTimezone)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestTimezone {
     pub zone: rt::Option<rt::String>,
@@ -4080,19 +4838,30 @@ impl GuestTimezone {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestTimezone {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_zone = rt::None;
+        let mut m_offset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "zone" => m_zone = rt::Some(members.value("zone")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            zone: rt::take_opt(object, "zone")?,
-            offset: rt::take(object, "offset")?,
+            zone: m_zone,
+            offset: members.required(m_offset, "offset")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "zone", &self.zone);
-        rt::put(object, "offset", &self.offset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("zone", &self.zone);
+        writer.member("offset", &self.offset);
     }
 }
-rt::impl_traits!(GuestTimezone);
+rt::impl_serde!(GuestTimezone);
 #[allow(deprecated)]
 impl rt::Definition for GuestTimezone {
     const INFO: rt::Info = rt::Info {
@@ -4107,7 +4876,7 @@ impl rt::Definition for GuestTimezone {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetTimezone {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4122,13 +4891,15 @@ impl GuestGetTimezone {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetTimezone {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetTimezone);
+rt::impl_serde!(GuestGetTimezone);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetTimezone {
     const INFO: rt::Info = rt::Info {
@@ -4148,7 +4919,7 @@ impl rt::Command for GuestGetTimezone {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestOSInfo)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestOSInfo {
     pub kernel_release: rt::Option<rt::String>,
@@ -4255,35 +5026,66 @@ impl GuestOSInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestOSInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_kernel_release = rt::None;
+        let mut m_kernel_version = rt::None;
+        let mut m_machine = rt::None;
+        let mut m_id = rt::None;
+        let mut m_name = rt::None;
+        let mut m_pretty_name = rt::None;
+        let mut m_version = rt::None;
+        let mut m_version_id = rt::None;
+        let mut m_variant = rt::None;
+        let mut m_variant_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "kernel-release" => {
+                    m_kernel_release = rt::Some(members.value("kernel-release")?)
+                }
+                "kernel-version" => {
+                    m_kernel_version = rt::Some(members.value("kernel-version")?)
+                }
+                "machine" => m_machine = rt::Some(members.value("machine")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                "pretty-name" => m_pretty_name = rt::Some(members.value("pretty-name")?),
+                "version" => m_version = rt::Some(members.value("version")?),
+                "version-id" => m_version_id = rt::Some(members.value("version-id")?),
+                "variant" => m_variant = rt::Some(members.value("variant")?),
+                "variant-id" => m_variant_id = rt::Some(members.value("variant-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            kernel_release: rt::take_opt(object, "kernel-release")?,
-            kernel_version: rt::take_opt(object, "kernel-version")?,
-            machine: rt::take_opt(object, "machine")?,
-            id: rt::take_opt(object, "id")?,
-            name: rt::take_opt(object, "name")?,
-            pretty_name: rt::take_opt(object, "pretty-name")?,
-            version: rt::take_opt(object, "version")?,
-            version_id: rt::take_opt(object, "version-id")?,
-            variant: rt::take_opt(object, "variant")?,
-            variant_id: rt::take_opt(object, "variant-id")?,
+            kernel_release: m_kernel_release,
+            kernel_version: m_kernel_version,
+            machine: m_machine,
+            id: m_id,
+            name: m_name,
+            pretty_name: m_pretty_name,
+            version: m_version,
+            version_id: m_version_id,
+            variant: m_variant,
+            variant_id: m_variant_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "kernel-release", &self.kernel_release);
-        rt::put_opt(object, "kernel-version", &self.kernel_version);
-        rt::put_opt(object, "machine", &self.machine);
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "pretty-name", &self.pretty_name);
-        rt::put_opt(object, "version", &self.version);
-        rt::put_opt(object, "version-id", &self.version_id);
-        rt::put_opt(object, "variant", &self.variant);
-        rt::put_opt(object, "variant-id", &self.variant_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("kernel-release", &self.kernel_release);
+        writer.member_opt("kernel-version", &self.kernel_version);
+        writer.member_opt("machine", &self.machine);
+        writer.member_opt("id", &self.id);
+        writer.member_opt("name", &self.name);
+        writer.member_opt("pretty-name", &self.pretty_name);
+        writer.member_opt("version", &self.version);
+        writer.member_opt("version-id", &self.version_id);
+        writer.member_opt("variant", &self.variant);
+        writer.member_opt("variant-id", &self.variant_id);
     }
 }
-rt::impl_traits!(GuestOSInfo);
+rt::impl_serde!(GuestOSInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestOSInfo {
     const INFO: rt::Info = rt::Info {
@@ -4298,7 +5100,7 @@ impl rt::Definition for GuestOSInfo {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetOsinfo {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4313,13 +5115,15 @@ impl GuestGetOsinfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetOsinfo {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetOsinfo);
+rt::impl_serde!(GuestGetOsinfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetOsinfo {
     const INFO: rt::Info = rt::Info {
@@ -4359,10 +5163,15 @@ impl GuestDeviceType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "pci" => Self::Pci,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestDeviceType {
@@ -4373,14 +5182,15 @@ impl rt::fmt::Display for GuestDeviceType {
 }
 impl rt::Decode for GuestDeviceType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestDeviceType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestDeviceType);
@@ -4400,7 +5210,7 @@ impl rt::Definition for GuestDeviceType {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceIdPCI)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceIdPCI {
     pub vendor_id: u16,
@@ -4418,19 +5228,30 @@ impl GuestDeviceIdPCI {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDeviceIdPCI {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_vendor_id = rt::None;
+        let mut m_device_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "vendor-id" => m_vendor_id = rt::Some(members.value("vendor-id")?),
+                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            vendor_id: rt::take(object, "vendor-id")?,
-            device_id: rt::take(object, "device-id")?,
+            vendor_id: members.required(m_vendor_id, "vendor-id")?,
+            device_id: members.required(m_device_id, "device-id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "vendor-id", &self.vendor_id);
-        rt::put(object, "device-id", &self.device_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("vendor-id", &self.vendor_id);
+        writer.member("device-id", &self.device_id);
     }
 }
-rt::impl_traits!(GuestDeviceIdPCI);
+rt::impl_serde!(GuestDeviceIdPCI);
 #[allow(deprecated)]
 impl rt::Definition for GuestDeviceIdPCI {
     const INFO: rt::Info = rt::Info {
@@ -4447,7 +5268,7 @@ impl rt::Definition for GuestDeviceIdPCI {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceId)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceId {
     /// `type` on the wire, and the members of its branch.
@@ -4490,36 +5311,37 @@ impl GuestDeviceId {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDeviceId {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "pci" => {
-                        GuestDeviceIdBranch::Pci(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        GuestDeviceIdBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "pci" => {
+                GuestDeviceIdBranch::Pci(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                GuestDeviceIdBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             GuestDeviceIdBranch::Pci(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            GuestDeviceIdBranch::Other { members, .. } => object.extend(members.clone()),
+            GuestDeviceIdBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(GuestDeviceId);
+rt::impl_serde!(GuestDeviceId);
 #[allow(deprecated)]
 impl rt::Definition for GuestDeviceId {
     const INFO: rt::Info = rt::Info {
@@ -4536,7 +5358,7 @@ impl rt::Definition for GuestDeviceId {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceInfo {
     pub driver_name: rt::String,
@@ -4582,23 +5404,40 @@ impl GuestDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_driver_name = rt::None;
+        let mut m_driver_date = rt::None;
+        let mut m_driver_version = rt::None;
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "driver-name" => m_driver_name = rt::Some(members.value("driver-name")?),
+                "driver-date" => m_driver_date = rt::Some(members.value("driver-date")?),
+                "driver-version" => {
+                    m_driver_version = rt::Some(members.value("driver-version")?)
+                }
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            driver_name: rt::take(object, "driver-name")?,
-            driver_date: rt::take_opt(object, "driver-date")?,
-            driver_version: rt::take_opt(object, "driver-version")?,
-            id: rt::take_opt(object, "id")?,
+            driver_name: members.required(m_driver_name, "driver-name")?,
+            driver_date: m_driver_date,
+            driver_version: m_driver_version,
+            id: m_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "driver-name", &self.driver_name);
-        rt::put_opt(object, "driver-date", &self.driver_date);
-        rt::put_opt(object, "driver-version", &self.driver_version);
-        rt::put_opt(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("driver-name", &self.driver_name);
+        writer.member_opt("driver-date", &self.driver_date);
+        writer.member_opt("driver-version", &self.driver_version);
+        writer.member_opt("id", &self.id);
     }
 }
-rt::impl_traits!(GuestDeviceInfo);
+rt::impl_serde!(GuestDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -4615,7 +5454,7 @@ impl rt::Definition for GuestDeviceInfo {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-devices)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDevices {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4630,13 +5469,15 @@ impl GuestGetDevices {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetDevices {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetDevices);
+rt::impl_serde!(GuestGetDevices);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetDevices {
     const INFO: rt::Info = rt::Info {
@@ -4656,7 +5497,7 @@ impl rt::Command for GuestGetDevices {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAuthorizedKeys)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAuthorizedKeys {
     pub keys: rt::Vec<rt::String>,
@@ -4673,17 +5514,26 @@ impl GuestAuthorizedKeys {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestAuthorizedKeys {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_keys = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "keys" => m_keys = rt::Some(members.value("keys")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            keys: rt::take(object, "keys")?,
+            keys: members.required(m_keys, "keys")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "keys", &self.keys);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("keys", &self.keys);
     }
 }
-rt::impl_traits!(GuestAuthorizedKeys);
+rt::impl_serde!(GuestAuthorizedKeys);
 #[allow(deprecated)]
 impl rt::Definition for GuestAuthorizedKeys {
     const INFO: rt::Info = rt::Info {
@@ -4698,7 +5548,7 @@ impl rt::Definition for GuestAuthorizedKeys {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshGetAuthorizedKeys {
     pub username: rt::String,
@@ -4715,17 +5565,26 @@ impl GuestSshGetAuthorizedKeys {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSshGetAuthorizedKeys {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_username = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "username" => m_username = rt::Some(members.value("username")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            username: rt::take(object, "username")?,
+            username: members.required(m_username, "username")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "username", &self.username);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("username", &self.username);
     }
 }
-rt::impl_traits!(GuestSshGetAuthorizedKeys);
+rt::impl_serde!(GuestSshGetAuthorizedKeys);
 #[allow(deprecated)]
 impl rt::Definition for GuestSshGetAuthorizedKeys {
     const INFO: rt::Info = rt::Info {
@@ -4745,7 +5604,7 @@ impl rt::Command for GuestSshGetAuthorizedKeys {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshAddAuthorizedKeys {
     pub username: rt::String,
@@ -4775,21 +5634,34 @@ impl GuestSshAddAuthorizedKeys {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSshAddAuthorizedKeys {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_username = rt::None;
+        let mut m_keys = rt::None;
+        let mut m_reset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "username" => m_username = rt::Some(members.value("username")?),
+                "keys" => m_keys = rt::Some(members.value("keys")?),
+                "reset" => m_reset = rt::Some(members.value("reset")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            username: rt::take(object, "username")?,
-            keys: rt::take(object, "keys")?,
-            reset: rt::take_opt(object, "reset")?,
+            username: members.required(m_username, "username")?,
+            keys: members.required(m_keys, "keys")?,
+            reset: m_reset,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "username", &self.username);
-        rt::put(object, "keys", &self.keys);
-        rt::put_opt(object, "reset", &self.reset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("username", &self.username);
+        writer.member("keys", &self.keys);
+        writer.member_opt("reset", &self.reset);
     }
 }
-rt::impl_traits!(GuestSshAddAuthorizedKeys);
+rt::impl_serde!(GuestSshAddAuthorizedKeys);
 #[allow(deprecated)]
 impl rt::Definition for GuestSshAddAuthorizedKeys {
     const INFO: rt::Info = rt::Info {
@@ -4809,7 +5681,7 @@ impl rt::Command for GuestSshAddAuthorizedKeys {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshRemoveAuthorizedKeys {
     pub username: rt::String,
@@ -4830,19 +5702,30 @@ impl GuestSshRemoveAuthorizedKeys {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestSshRemoveAuthorizedKeys {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_username = rt::None;
+        let mut m_keys = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "username" => m_username = rt::Some(members.value("username")?),
+                "keys" => m_keys = rt::Some(members.value("keys")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            username: rt::take(object, "username")?,
-            keys: rt::take(object, "keys")?,
+            username: members.required(m_username, "username")?,
+            keys: members.required(m_keys, "keys")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "username", &self.username);
-        rt::put(object, "keys", &self.keys);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("username", &self.username);
+        writer.member("keys", &self.keys);
     }
 }
-rt::impl_traits!(GuestSshRemoveAuthorizedKeys);
+rt::impl_serde!(GuestSshRemoveAuthorizedKeys);
 #[allow(deprecated)]
 impl rt::Definition for GuestSshRemoveAuthorizedKeys {
     const INFO: rt::Info = rt::Info {
@@ -4864,7 +5747,7 @@ impl rt::Command for GuestSshRemoveAuthorizedKeys {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStats)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStats {
     pub read_sectors: rt::Option<u64>,
@@ -5034,49 +5917,104 @@ impl GuestDiskStats {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDiskStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_read_sectors = rt::None;
+        let mut m_read_ios = rt::None;
+        let mut m_read_merges = rt::None;
+        let mut m_write_sectors = rt::None;
+        let mut m_write_ios = rt::None;
+        let mut m_write_merges = rt::None;
+        let mut m_discard_sectors = rt::None;
+        let mut m_discard_ios = rt::None;
+        let mut m_discard_merges = rt::None;
+        let mut m_flush_ios = rt::None;
+        let mut m_read_ticks = rt::None;
+        let mut m_write_ticks = rt::None;
+        let mut m_discard_ticks = rt::None;
+        let mut m_flush_ticks = rt::None;
+        let mut m_ios_pgr = rt::None;
+        let mut m_total_ticks = rt::None;
+        let mut m_weight_ticks = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "read-sectors" => {
+                    m_read_sectors = rt::Some(members.value("read-sectors")?)
+                }
+                "read-ios" => m_read_ios = rt::Some(members.value("read-ios")?),
+                "read-merges" => m_read_merges = rt::Some(members.value("read-merges")?),
+                "write-sectors" => {
+                    m_write_sectors = rt::Some(members.value("write-sectors")?)
+                }
+                "write-ios" => m_write_ios = rt::Some(members.value("write-ios")?),
+                "write-merges" => {
+                    m_write_merges = rt::Some(members.value("write-merges")?)
+                }
+                "discard-sectors" => {
+                    m_discard_sectors = rt::Some(members.value("discard-sectors")?)
+                }
+                "discard-ios" => m_discard_ios = rt::Some(members.value("discard-ios")?),
+                "discard-merges" => {
+                    m_discard_merges = rt::Some(members.value("discard-merges")?)
+                }
+                "flush-ios" => m_flush_ios = rt::Some(members.value("flush-ios")?),
+                "read-ticks" => m_read_ticks = rt::Some(members.value("read-ticks")?),
+                "write-ticks" => m_write_ticks = rt::Some(members.value("write-ticks")?),
+                "discard-ticks" => {
+                    m_discard_ticks = rt::Some(members.value("discard-ticks")?)
+                }
+                "flush-ticks" => m_flush_ticks = rt::Some(members.value("flush-ticks")?),
+                "ios-pgr" => m_ios_pgr = rt::Some(members.value("ios-pgr")?),
+                "total-ticks" => m_total_ticks = rt::Some(members.value("total-ticks")?),
+                "weight-ticks" => {
+                    m_weight_ticks = rt::Some(members.value("weight-ticks")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            read_sectors: rt::take_opt(object, "read-sectors")?,
-            read_ios: rt::take_opt(object, "read-ios")?,
-            read_merges: rt::take_opt(object, "read-merges")?,
-            write_sectors: rt::take_opt(object, "write-sectors")?,
-            write_ios: rt::take_opt(object, "write-ios")?,
-            write_merges: rt::take_opt(object, "write-merges")?,
-            discard_sectors: rt::take_opt(object, "discard-sectors")?,
-            discard_ios: rt::take_opt(object, "discard-ios")?,
-            discard_merges: rt::take_opt(object, "discard-merges")?,
-            flush_ios: rt::take_opt(object, "flush-ios")?,
-            read_ticks: rt::take_opt(object, "read-ticks")?,
-            write_ticks: rt::take_opt(object, "write-ticks")?,
-            discard_ticks: rt::take_opt(object, "discard-ticks")?,
-            flush_ticks: rt::take_opt(object, "flush-ticks")?,
-            ios_pgr: rt::take_opt(object, "ios-pgr")?,
-            total_ticks: rt::take_opt(object, "total-ticks")?,
-            weight_ticks: rt::take_opt(object, "weight-ticks")?,
+            read_sectors: m_read_sectors,
+            read_ios: m_read_ios,
+            read_merges: m_read_merges,
+            write_sectors: m_write_sectors,
+            write_ios: m_write_ios,
+            write_merges: m_write_merges,
+            discard_sectors: m_discard_sectors,
+            discard_ios: m_discard_ios,
+            discard_merges: m_discard_merges,
+            flush_ios: m_flush_ios,
+            read_ticks: m_read_ticks,
+            write_ticks: m_write_ticks,
+            discard_ticks: m_discard_ticks,
+            flush_ticks: m_flush_ticks,
+            ios_pgr: m_ios_pgr,
+            total_ticks: m_total_ticks,
+            weight_ticks: m_weight_ticks,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "read-sectors", &self.read_sectors);
-        rt::put_opt(object, "read-ios", &self.read_ios);
-        rt::put_opt(object, "read-merges", &self.read_merges);
-        rt::put_opt(object, "write-sectors", &self.write_sectors);
-        rt::put_opt(object, "write-ios", &self.write_ios);
-        rt::put_opt(object, "write-merges", &self.write_merges);
-        rt::put_opt(object, "discard-sectors", &self.discard_sectors);
-        rt::put_opt(object, "discard-ios", &self.discard_ios);
-        rt::put_opt(object, "discard-merges", &self.discard_merges);
-        rt::put_opt(object, "flush-ios", &self.flush_ios);
-        rt::put_opt(object, "read-ticks", &self.read_ticks);
-        rt::put_opt(object, "write-ticks", &self.write_ticks);
-        rt::put_opt(object, "discard-ticks", &self.discard_ticks);
-        rt::put_opt(object, "flush-ticks", &self.flush_ticks);
-        rt::put_opt(object, "ios-pgr", &self.ios_pgr);
-        rt::put_opt(object, "total-ticks", &self.total_ticks);
-        rt::put_opt(object, "weight-ticks", &self.weight_ticks);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("read-sectors", &self.read_sectors);
+        writer.member_opt("read-ios", &self.read_ios);
+        writer.member_opt("read-merges", &self.read_merges);
+        writer.member_opt("write-sectors", &self.write_sectors);
+        writer.member_opt("write-ios", &self.write_ios);
+        writer.member_opt("write-merges", &self.write_merges);
+        writer.member_opt("discard-sectors", &self.discard_sectors);
+        writer.member_opt("discard-ios", &self.discard_ios);
+        writer.member_opt("discard-merges", &self.discard_merges);
+        writer.member_opt("flush-ios", &self.flush_ios);
+        writer.member_opt("read-ticks", &self.read_ticks);
+        writer.member_opt("write-ticks", &self.write_ticks);
+        writer.member_opt("discard-ticks", &self.discard_ticks);
+        writer.member_opt("flush-ticks", &self.flush_ticks);
+        writer.member_opt("ios-pgr", &self.ios_pgr);
+        writer.member_opt("total-ticks", &self.total_ticks);
+        writer.member_opt("weight-ticks", &self.weight_ticks);
     }
 }
-rt::impl_traits!(GuestDiskStats);
+rt::impl_serde!(GuestDiskStats);
 #[allow(deprecated)]
 impl rt::Definition for GuestDiskStats {
     const INFO: rt::Info = rt::Info {
@@ -5091,7 +6029,7 @@ impl rt::Definition for GuestDiskStats {
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStatsInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStatsInfo {
     pub name: rt::String,
@@ -5121,23 +6059,38 @@ impl GuestDiskStatsInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestDiskStatsInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_major = rt::None;
+        let mut m_minor = rt::None;
+        let mut m_stats = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "major" => m_major = rt::Some(members.value("major")?),
+                "minor" => m_minor = rt::Some(members.value("minor")?),
+                "stats" => m_stats = rt::Some(members.value("stats")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            major: rt::take(object, "major")?,
-            minor: rt::take(object, "minor")?,
-            stats: rt::take(object, "stats")?,
+            name: members.required(m_name, "name")?,
+            major: members.required(m_major, "major")?,
+            minor: members.required(m_minor, "minor")?,
+            stats: members.required(m_stats, "stats")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "major", &self.major);
-        rt::put(object, "minor", &self.minor);
-        rt::put(object, "stats", &self.stats);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("major", &self.major);
+        writer.member("minor", &self.minor);
+        writer.member("stats", &self.stats);
     }
 }
-rt::impl_traits!(GuestDiskStatsInfo);
+rt::impl_serde!(GuestDiskStatsInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuestDiskStatsInfo {
     const INFO: rt::Info = rt::Info {
@@ -5154,7 +6107,7 @@ impl rt::Definition for GuestDiskStatsInfo {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-diskstats)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDiskstats {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5169,13 +6122,15 @@ impl GuestGetDiskstats {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetDiskstats {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetDiskstats);
+rt::impl_serde!(GuestGetDiskstats);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetDiskstats {
     const INFO: rt::Info = rt::Info {
@@ -5217,10 +6172,15 @@ impl GuestCpuStatsType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "linux" => Self::Linux,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestCpuStatsType {
@@ -5231,14 +6191,15 @@ impl rt::fmt::Display for GuestCpuStatsType {
 }
 impl rt::Decode for GuestCpuStatsType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestCpuStatsType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestCpuStatsType);
@@ -5258,7 +6219,7 @@ impl rt::Definition for GuestCpuStatsType {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLinuxCpuStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLinuxCpuStats {
     pub cpu: i64,
@@ -5339,37 +6300,66 @@ impl GuestLinuxCpuStats {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestLinuxCpuStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu = rt::None;
+        let mut m_user = rt::None;
+        let mut m_nice = rt::None;
+        let mut m_system = rt::None;
+        let mut m_idle = rt::None;
+        let mut m_iowait = rt::None;
+        let mut m_irq = rt::None;
+        let mut m_softirq = rt::None;
+        let mut m_steal = rt::None;
+        let mut m_guest = rt::None;
+        let mut m_guestnice = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu" => m_cpu = rt::Some(members.value("cpu")?),
+                "user" => m_user = rt::Some(members.value("user")?),
+                "nice" => m_nice = rt::Some(members.value("nice")?),
+                "system" => m_system = rt::Some(members.value("system")?),
+                "idle" => m_idle = rt::Some(members.value("idle")?),
+                "iowait" => m_iowait = rt::Some(members.value("iowait")?),
+                "irq" => m_irq = rt::Some(members.value("irq")?),
+                "softirq" => m_softirq = rt::Some(members.value("softirq")?),
+                "steal" => m_steal = rt::Some(members.value("steal")?),
+                "guest" => m_guest = rt::Some(members.value("guest")?),
+                "guestnice" => m_guestnice = rt::Some(members.value("guestnice")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpu: rt::take(object, "cpu")?,
-            user: rt::take(object, "user")?,
-            nice: rt::take(object, "nice")?,
-            system: rt::take(object, "system")?,
-            idle: rt::take(object, "idle")?,
-            iowait: rt::take_opt(object, "iowait")?,
-            irq: rt::take_opt(object, "irq")?,
-            softirq: rt::take_opt(object, "softirq")?,
-            steal: rt::take_opt(object, "steal")?,
-            guest: rt::take_opt(object, "guest")?,
-            guestnice: rt::take_opt(object, "guestnice")?,
+            cpu: members.required(m_cpu, "cpu")?,
+            user: members.required(m_user, "user")?,
+            nice: members.required(m_nice, "nice")?,
+            system: members.required(m_system, "system")?,
+            idle: members.required(m_idle, "idle")?,
+            iowait: m_iowait,
+            irq: m_irq,
+            softirq: m_softirq,
+            steal: m_steal,
+            guest: m_guest,
+            guestnice: m_guestnice,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cpu", &self.cpu);
-        rt::put(object, "user", &self.user);
-        rt::put(object, "nice", &self.nice);
-        rt::put(object, "system", &self.system);
-        rt::put(object, "idle", &self.idle);
-        rt::put_opt(object, "iowait", &self.iowait);
-        rt::put_opt(object, "irq", &self.irq);
-        rt::put_opt(object, "softirq", &self.softirq);
-        rt::put_opt(object, "steal", &self.steal);
-        rt::put_opt(object, "guest", &self.guest);
-        rt::put_opt(object, "guestnice", &self.guestnice);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cpu", &self.cpu);
+        writer.member("user", &self.user);
+        writer.member("nice", &self.nice);
+        writer.member("system", &self.system);
+        writer.member("idle", &self.idle);
+        writer.member_opt("iowait", &self.iowait);
+        writer.member_opt("irq", &self.irq);
+        writer.member_opt("softirq", &self.softirq);
+        writer.member_opt("steal", &self.steal);
+        writer.member_opt("guest", &self.guest);
+        writer.member_opt("guestnice", &self.guestnice);
     }
 }
-rt::impl_traits!(GuestLinuxCpuStats);
+rt::impl_serde!(GuestLinuxCpuStats);
 #[allow(deprecated)]
 impl rt::Definition for GuestLinuxCpuStats {
     const INFO: rt::Info = rt::Info {
@@ -5386,7 +6376,7 @@ impl rt::Definition for GuestLinuxCpuStats {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCpuStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCpuStats {
     /// `type` on the wire, and the members of its branch.
@@ -5429,38 +6419,37 @@ impl GuestCpuStats {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestCpuStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "linux" => {
-                        GuestCpuStatsBranch::Linux(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        GuestCpuStatsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "linux" => {
+                GuestCpuStatsBranch::Linux(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                GuestCpuStatsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             GuestCpuStatsBranch::Linux(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            GuestCpuStatsBranch::Other { members, .. } => object.extend(members.clone()),
+            GuestCpuStatsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(GuestCpuStats);
+rt::impl_serde!(GuestCpuStats);
 #[allow(deprecated)]
 impl rt::Definition for GuestCpuStats {
     const INFO: rt::Info = rt::Info {
@@ -5477,7 +6466,7 @@ impl rt::Definition for GuestCpuStats {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-cpustats)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetCpustats {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5492,13 +6481,15 @@ impl GuestGetCpustats {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestGetCpustats {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestGetCpustats);
+rt::impl_serde!(GuestGetCpustats);
 #[allow(deprecated)]
 impl rt::Definition for GuestGetCpustats {
     const INFO: rt::Info = rt::Info {
@@ -5520,7 +6511,7 @@ impl rt::Command for GuestGetCpustats {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkRoute)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkRoute {
     pub iface: rt::String,
@@ -5658,47 +6649,90 @@ impl GuestNetworkRoute {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNetworkRoute {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_iface = rt::None;
+        let mut m_destination = rt::None;
+        let mut m_metric = rt::None;
+        let mut m_gateway = rt::None;
+        let mut m_mask = rt::None;
+        let mut m_irtt = rt::None;
+        let mut m_flags = rt::None;
+        let mut m_refcnt = rt::None;
+        let mut m_use = rt::None;
+        let mut m_window = rt::None;
+        let mut m_mtu = rt::None;
+        let mut m_desprefixlen = rt::None;
+        let mut m_source = rt::None;
+        let mut m_srcprefixlen = rt::None;
+        let mut m_nexthop = rt::None;
+        let mut m_version = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "iface" => m_iface = rt::Some(members.value("iface")?),
+                "destination" => m_destination = rt::Some(members.value("destination")?),
+                "metric" => m_metric = rt::Some(members.value("metric")?),
+                "gateway" => m_gateway = rt::Some(members.value("gateway")?),
+                "mask" => m_mask = rt::Some(members.value("mask")?),
+                "irtt" => m_irtt = rt::Some(members.value("irtt")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "refcnt" => m_refcnt = rt::Some(members.value("refcnt")?),
+                "use" => m_use = rt::Some(members.value("use")?),
+                "window" => m_window = rt::Some(members.value("window")?),
+                "mtu" => m_mtu = rt::Some(members.value("mtu")?),
+                "desprefixlen" => {
+                    m_desprefixlen = rt::Some(members.value("desprefixlen")?)
+                }
+                "source" => m_source = rt::Some(members.value("source")?),
+                "srcprefixlen" => {
+                    m_srcprefixlen = rt::Some(members.value("srcprefixlen")?)
+                }
+                "nexthop" => m_nexthop = rt::Some(members.value("nexthop")?),
+                "version" => m_version = rt::Some(members.value("version")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            iface: rt::take(object, "iface")?,
-            destination: rt::take(object, "destination")?,
-            metric: rt::take(object, "metric")?,
-            gateway: rt::take_opt(object, "gateway")?,
-            mask: rt::take_opt(object, "mask")?,
-            irtt: rt::take_opt(object, "irtt")?,
-            flags: rt::take_opt(object, "flags")?,
-            refcnt: rt::take_opt(object, "refcnt")?,
-            r#use: rt::take_opt(object, "use")?,
-            window: rt::take_opt(object, "window")?,
-            mtu: rt::take_opt(object, "mtu")?,
-            desprefixlen: rt::take_opt(object, "desprefixlen")?,
-            source: rt::take_opt(object, "source")?,
-            srcprefixlen: rt::take_opt(object, "srcprefixlen")?,
-            nexthop: rt::take_opt(object, "nexthop")?,
-            version: rt::take(object, "version")?,
+            iface: members.required(m_iface, "iface")?,
+            destination: members.required(m_destination, "destination")?,
+            metric: members.required(m_metric, "metric")?,
+            gateway: m_gateway,
+            mask: m_mask,
+            irtt: m_irtt,
+            flags: m_flags,
+            refcnt: m_refcnt,
+            r#use: m_use,
+            window: m_window,
+            mtu: m_mtu,
+            desprefixlen: m_desprefixlen,
+            source: m_source,
+            srcprefixlen: m_srcprefixlen,
+            nexthop: m_nexthop,
+            version: members.required(m_version, "version")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "iface", &self.iface);
-        rt::put(object, "destination", &self.destination);
-        rt::put(object, "metric", &self.metric);
-        rt::put_opt(object, "gateway", &self.gateway);
-        rt::put_opt(object, "mask", &self.mask);
-        rt::put_opt(object, "irtt", &self.irtt);
-        rt::put_opt(object, "flags", &self.flags);
-        rt::put_opt(object, "refcnt", &self.refcnt);
-        rt::put_opt(object, "use", &self.r#use);
-        rt::put_opt(object, "window", &self.window);
-        rt::put_opt(object, "mtu", &self.mtu);
-        rt::put_opt(object, "desprefixlen", &self.desprefixlen);
-        rt::put_opt(object, "source", &self.source);
-        rt::put_opt(object, "srcprefixlen", &self.srcprefixlen);
-        rt::put_opt(object, "nexthop", &self.nexthop);
-        rt::put(object, "version", &self.version);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("iface", &self.iface);
+        writer.member("destination", &self.destination);
+        writer.member("metric", &self.metric);
+        writer.member_opt("gateway", &self.gateway);
+        writer.member_opt("mask", &self.mask);
+        writer.member_opt("irtt", &self.irtt);
+        writer.member_opt("flags", &self.flags);
+        writer.member_opt("refcnt", &self.refcnt);
+        writer.member_opt("use", &self.r#use);
+        writer.member_opt("window", &self.window);
+        writer.member_opt("mtu", &self.mtu);
+        writer.member_opt("desprefixlen", &self.desprefixlen);
+        writer.member_opt("source", &self.source);
+        writer.member_opt("srcprefixlen", &self.srcprefixlen);
+        writer.member_opt("nexthop", &self.nexthop);
+        writer.member("version", &self.version);
     }
 }
-rt::impl_traits!(GuestNetworkRoute);
+rt::impl_serde!(GuestNetworkRoute);
 #[allow(deprecated)]
 impl rt::Definition for GuestNetworkRoute {
     const INFO: rt::Info = rt::Info {
@@ -5715,7 +6749,7 @@ impl rt::Definition for GuestNetworkRoute {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-route)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkGetRoute {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5730,13 +6764,15 @@ impl GuestNetworkGetRoute {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestNetworkGetRoute {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestNetworkGetRoute);
+rt::impl_serde!(GuestNetworkGetRoute);
 #[allow(deprecated)]
 impl rt::Definition for GuestNetworkGetRoute {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiTableOptions {
     pub sig: rt::Option<rt::String>,
@@ -104,33 +104,64 @@ impl AcpiTableOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AcpiTableOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sig = rt::None;
+        let mut m_rev = rt::None;
+        let mut m_oem_id = rt::None;
+        let mut m_oem_table_id = rt::None;
+        let mut m_oem_rev = rt::None;
+        let mut m_asl_compiler_id = rt::None;
+        let mut m_asl_compiler_rev = rt::None;
+        let mut m_file = rt::None;
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sig" => m_sig = rt::Some(members.value("sig")?),
+                "rev" => m_rev = rt::Some(members.value("rev")?),
+                "oem_id" => m_oem_id = rt::Some(members.value("oem_id")?),
+                "oem_table_id" => {
+                    m_oem_table_id = rt::Some(members.value("oem_table_id")?)
+                }
+                "oem_rev" => m_oem_rev = rt::Some(members.value("oem_rev")?),
+                "asl_compiler_id" => {
+                    m_asl_compiler_id = rt::Some(members.value("asl_compiler_id")?)
+                }
+                "asl_compiler_rev" => {
+                    m_asl_compiler_rev = rt::Some(members.value("asl_compiler_rev")?)
+                }
+                "file" => m_file = rt::Some(members.value("file")?),
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sig: rt::take_opt(object, "sig")?,
-            rev: rt::take_opt(object, "rev")?,
-            oem_id: rt::take_opt(object, "oem_id")?,
-            oem_table_id: rt::take_opt(object, "oem_table_id")?,
-            oem_rev: rt::take_opt(object, "oem_rev")?,
-            asl_compiler_id: rt::take_opt(object, "asl_compiler_id")?,
-            asl_compiler_rev: rt::take_opt(object, "asl_compiler_rev")?,
-            file: rt::take_opt(object, "file")?,
-            data: rt::take_opt(object, "data")?,
+            sig: m_sig,
+            rev: m_rev,
+            oem_id: m_oem_id,
+            oem_table_id: m_oem_table_id,
+            oem_rev: m_oem_rev,
+            asl_compiler_id: m_asl_compiler_id,
+            asl_compiler_rev: m_asl_compiler_rev,
+            file: m_file,
+            data: m_data,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "sig", &self.sig);
-        rt::put_opt(object, "rev", &self.rev);
-        rt::put_opt(object, "oem_id", &self.oem_id);
-        rt::put_opt(object, "oem_table_id", &self.oem_table_id);
-        rt::put_opt(object, "oem_rev", &self.oem_rev);
-        rt::put_opt(object, "asl_compiler_id", &self.asl_compiler_id);
-        rt::put_opt(object, "asl_compiler_rev", &self.asl_compiler_rev);
-        rt::put_opt(object, "file", &self.file);
-        rt::put_opt(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("sig", &self.sig);
+        writer.member_opt("rev", &self.rev);
+        writer.member_opt("oem_id", &self.oem_id);
+        writer.member_opt("oem_table_id", &self.oem_table_id);
+        writer.member_opt("oem_rev", &self.oem_rev);
+        writer.member_opt("asl_compiler_id", &self.asl_compiler_id);
+        writer.member_opt("asl_compiler_rev", &self.asl_compiler_rev);
+        writer.member_opt("file", &self.file);
+        writer.member_opt("data", &self.data);
     }
 }
-rt::impl_traits!(AcpiTableOptions);
+rt::impl_serde!(AcpiTableOptions);
 #[allow(deprecated)]
 impl rt::Definition for AcpiTableOptions {
     const INFO: rt::Info = rt::Info {
@@ -165,11 +196,16 @@ impl ACPISlotType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "DIMM" => Self::Dimm,
             "CPU" => Self::Cpu,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ACPISlotType {
@@ -180,14 +216,15 @@ impl rt::fmt::Display for ACPISlotType {
 }
 impl rt::Decode for ACPISlotType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ACPISlotType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ACPISlotType);
@@ -205,7 +242,7 @@ impl rt::Definition for ACPISlotType {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
     pub device: rt::Option<rt::String>,
@@ -244,25 +281,42 @@ impl ACPIOSTInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ACPIOSTInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_slot = rt::None;
+        let mut m_slot_type = rt::None;
+        let mut m_source = rt::None;
+        let mut m_status = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "slot" => m_slot = rt::Some(members.value("slot")?),
+                "slot-type" => m_slot_type = rt::Some(members.value("slot-type")?),
+                "source" => m_source = rt::Some(members.value("source")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            slot: rt::take(object, "slot")?,
-            slot_type: rt::take(object, "slot-type")?,
-            source: rt::take(object, "source")?,
-            status: rt::take(object, "status")?,
+            device: m_device,
+            slot: members.required(m_slot, "slot")?,
+            slot_type: members.required(m_slot_type, "slot-type")?,
+            source: members.required(m_source, "source")?,
+            status: members.required(m_status, "status")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put(object, "slot", &self.slot);
-        rt::put(object, "slot-type", &self.slot_type);
-        rt::put(object, "source", &self.source);
-        rt::put(object, "status", &self.status);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member("slot", &self.slot);
+        writer.member("slot-type", &self.slot_type);
+        writer.member("source", &self.source);
+        writer.member("status", &self.status);
     }
 }
-rt::impl_traits!(ACPIOSTInfo);
+rt::impl_serde!(ACPIOSTInfo);
 #[allow(deprecated)]
 impl rt::Definition for ACPIOSTInfo {
     const INFO: rt::Info = rt::Info {
@@ -277,7 +331,7 @@ impl rt::Definition for ACPIOSTInfo {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAcpiOspmStatus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -292,13 +346,15 @@ impl QueryAcpiOspmStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryAcpiOspmStatus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryAcpiOspmStatus);
+rt::impl_serde!(QueryAcpiOspmStatus);
 #[allow(deprecated)]
 impl rt::Definition for QueryAcpiOspmStatus {
     const INFO: rt::Info = rt::Info {
@@ -318,7 +374,7 @@ impl rt::Command for QueryAcpiOspmStatus {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiDeviceOst {
     pub info: super::ACPIOSTInfo,
@@ -335,17 +391,26 @@ impl AcpiDeviceOst {
 #[allow(deprecated)]
 impl rt::ObjectType for AcpiDeviceOst {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_info = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "info" => m_info = rt::Some(members.value("info")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            info: rt::take(object, "info")?,
+            info: members.required(m_info, "info")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "info", &self.info);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("info", &self.info);
     }
 }
-rt::impl_traits!(AcpiDeviceOst);
+rt::impl_serde!(AcpiDeviceOst);
 #[allow(deprecated)]
 impl rt::Definition for AcpiDeviceOst {
     const INFO: rt::Info = rt::Info {

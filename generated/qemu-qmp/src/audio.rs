@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -86,29 +86,56 @@ impl AudiodevPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
     }
 }
-rt::impl_traits!(AudiodevPerDirectionOptions);
+rt::impl_serde!(AudiodevPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -123,7 +150,7 @@ impl rt::Definition for AudiodevPerDirectionOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevGenericOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevGenericOptions {
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
@@ -158,19 +185,27 @@ impl AudiodevGenericOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevGenericOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { r#in: m_in, out: m_out })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
     }
 }
-rt::impl_traits!(AudiodevGenericOptions);
+rt::impl_serde!(AudiodevGenericOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevGenericOptions {
     const INFO: rt::Info = rt::Info {
@@ -185,7 +220,7 @@ impl rt::Definition for AudiodevGenericOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -292,35 +327,70 @@ impl AudiodevAlsaPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevAlsaPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_dev = rt::None;
+        let mut m_period_length = rt::None;
+        let mut m_try_poll = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "dev" => m_dev = rt::Some(members.value("dev")?),
+                "period-length" => {
+                    m_period_length = rt::Some(members.value("period-length")?)
+                }
+                "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            dev: rt::take_opt(object, "dev")?,
-            period_length: rt::take_opt(object, "period-length")?,
-            try_poll: rt::take_opt(object, "try-poll")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            dev: m_dev,
+            period_length: m_period_length,
+            try_poll: m_try_poll,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "dev", &self.dev);
-        rt::put_opt(object, "period-length", &self.period_length);
-        rt::put_opt(object, "try-poll", &self.try_poll);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("dev", &self.dev);
+        writer.member_opt("period-length", &self.period_length);
+        writer.member_opt("try-poll", &self.try_poll);
     }
 }
-rt::impl_traits!(AudiodevAlsaPerDirectionOptions);
+rt::impl_serde!(AudiodevAlsaPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevAlsaPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -350,7 +420,7 @@ impl rt::From<AudiodevAlsaPerDirectionOptions> for super::AudiodevPerDirectionOp
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaOptions {
     pub r#in: rt::Option<super::AudiodevAlsaPerDirectionOptions>,
@@ -394,21 +464,34 @@ impl AudiodevAlsaOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevAlsaOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_threshold = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "threshold" => m_threshold = rt::Some(members.value("threshold")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            threshold: rt::take_opt(object, "threshold")?,
+            r#in: m_in,
+            out: m_out,
+            threshold: m_threshold,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "threshold", &self.threshold);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("threshold", &self.threshold);
     }
 }
-rt::impl_traits!(AudiodevAlsaOptions);
+rt::impl_serde!(AudiodevAlsaOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevAlsaOptions {
     const INFO: rt::Info = rt::Info {
@@ -423,7 +506,7 @@ impl rt::Definition for AudiodevAlsaOptions {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSndioOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSndioOptions {
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
@@ -476,23 +559,38 @@ impl AudiodevSndioOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevSndioOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_dev = rt::None;
+        let mut m_latency = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "dev" => m_dev = rt::Some(members.value("dev")?),
+                "latency" => m_latency = rt::Some(members.value("latency")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            dev: rt::take_opt(object, "dev")?,
-            latency: rt::take_opt(object, "latency")?,
+            r#in: m_in,
+            out: m_out,
+            dev: m_dev,
+            latency: m_latency,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "dev", &self.dev);
-        rt::put_opt(object, "latency", &self.latency);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("dev", &self.dev);
+        writer.member_opt("latency", &self.latency);
     }
 }
-rt::impl_traits!(AudiodevSndioOptions);
+rt::impl_serde!(AudiodevSndioOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevSndioOptions {
     const INFO: rt::Info = rt::Info {
@@ -507,7 +605,7 @@ impl rt::Definition for AudiodevSndioOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -596,31 +694,62 @@ impl AudiodevCoreaudioPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevCoreaudioPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_buffer_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "buffer-count" => {
+                    m_buffer_count = rt::Some(members.value("buffer-count")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            buffer_count: rt::take_opt(object, "buffer-count")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            buffer_count: m_buffer_count,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "buffer-count", &self.buffer_count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("buffer-count", &self.buffer_count);
     }
 }
-rt::impl_traits!(AudiodevCoreaudioPerDirectionOptions);
+rt::impl_serde!(AudiodevCoreaudioPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevCoreaudioPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -651,7 +780,7 @@ for super::AudiodevPerDirectionOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioOptions {
     pub r#in: rt::Option<super::AudiodevCoreaudioPerDirectionOptions>,
@@ -692,19 +821,27 @@ impl AudiodevCoreaudioOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevCoreaudioOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { r#in: m_in, out: m_out })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
     }
 }
-rt::impl_traits!(AudiodevCoreaudioOptions);
+rt::impl_serde!(AudiodevCoreaudioOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevCoreaudioOptions {
     const INFO: rt::Info = rt::Info {
@@ -719,7 +856,7 @@ impl rt::Definition for AudiodevCoreaudioOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDsoundOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevDsoundOptions {
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
@@ -763,21 +900,34 @@ impl AudiodevDsoundOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevDsoundOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_latency = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "latency" => m_latency = rt::Some(members.value("latency")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            latency: rt::take_opt(object, "latency")?,
+            r#in: m_in,
+            out: m_out,
+            latency: m_latency,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "latency", &self.latency);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("latency", &self.latency);
     }
 }
-rt::impl_traits!(AudiodevDsoundOptions);
+rt::impl_serde!(AudiodevDsoundOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevDsoundOptions {
     const INFO: rt::Info = rt::Info {
@@ -792,7 +942,7 @@ impl rt::Definition for AudiodevDsoundOptions {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -917,39 +1067,80 @@ impl AudiodevJackPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevJackPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_server_name = rt::None;
+        let mut m_client_name = rt::None;
+        let mut m_connect_ports = rt::None;
+        let mut m_start_server = rt::None;
+        let mut m_exact_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "server-name" => m_server_name = rt::Some(members.value("server-name")?),
+                "client-name" => m_client_name = rt::Some(members.value("client-name")?),
+                "connect-ports" => {
+                    m_connect_ports = rt::Some(members.value("connect-ports")?)
+                }
+                "start-server" => {
+                    m_start_server = rt::Some(members.value("start-server")?)
+                }
+                "exact-name" => m_exact_name = rt::Some(members.value("exact-name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            server_name: rt::take_opt(object, "server-name")?,
-            client_name: rt::take_opt(object, "client-name")?,
-            connect_ports: rt::take_opt(object, "connect-ports")?,
-            start_server: rt::take_opt(object, "start-server")?,
-            exact_name: rt::take_opt(object, "exact-name")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            server_name: m_server_name,
+            client_name: m_client_name,
+            connect_ports: m_connect_ports,
+            start_server: m_start_server,
+            exact_name: m_exact_name,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "server-name", &self.server_name);
-        rt::put_opt(object, "client-name", &self.client_name);
-        rt::put_opt(object, "connect-ports", &self.connect_ports);
-        rt::put_opt(object, "start-server", &self.start_server);
-        rt::put_opt(object, "exact-name", &self.exact_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("server-name", &self.server_name);
+        writer.member_opt("client-name", &self.client_name);
+        writer.member_opt("connect-ports", &self.connect_ports);
+        writer.member_opt("start-server", &self.start_server);
+        writer.member_opt("exact-name", &self.exact_name);
     }
 }
-rt::impl_traits!(AudiodevJackPerDirectionOptions);
+rt::impl_serde!(AudiodevJackPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevJackPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -979,7 +1170,7 @@ impl rt::From<AudiodevJackPerDirectionOptions> for super::AudiodevPerDirectionOp
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackOptions {
     pub r#in: rt::Option<super::AudiodevJackPerDirectionOptions>,
@@ -1014,19 +1205,27 @@ impl AudiodevJackOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevJackOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { r#in: m_in, out: m_out })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
     }
 }
-rt::impl_traits!(AudiodevJackOptions);
+rt::impl_serde!(AudiodevJackOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevJackOptions {
     const INFO: rt::Info = rt::Info {
@@ -1041,7 +1240,7 @@ impl rt::Definition for AudiodevJackOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -1148,35 +1347,70 @@ impl AudiodevOssPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevOssPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_dev = rt::None;
+        let mut m_buffer_count = rt::None;
+        let mut m_try_poll = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "dev" => m_dev = rt::Some(members.value("dev")?),
+                "buffer-count" => {
+                    m_buffer_count = rt::Some(members.value("buffer-count")?)
+                }
+                "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            dev: rt::take_opt(object, "dev")?,
-            buffer_count: rt::take_opt(object, "buffer-count")?,
-            try_poll: rt::take_opt(object, "try-poll")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            dev: m_dev,
+            buffer_count: m_buffer_count,
+            try_poll: m_try_poll,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "dev", &self.dev);
-        rt::put_opt(object, "buffer-count", &self.buffer_count);
-        rt::put_opt(object, "try-poll", &self.try_poll);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("dev", &self.dev);
+        writer.member_opt("buffer-count", &self.buffer_count);
+        writer.member_opt("try-poll", &self.try_poll);
     }
 }
-rt::impl_traits!(AudiodevOssPerDirectionOptions);
+rt::impl_serde!(AudiodevOssPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevOssPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -1206,7 +1440,7 @@ impl rt::From<AudiodevOssPerDirectionOptions> for super::AudiodevPerDirectionOpt
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssOptions {
     pub r#in: rt::Option<super::AudiodevOssPerDirectionOptions>,
@@ -1268,25 +1502,42 @@ impl AudiodevOssOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevOssOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_try_mmap = rt::None;
+        let mut m_exclusive = rt::None;
+        let mut m_dsp_policy = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "try-mmap" => m_try_mmap = rt::Some(members.value("try-mmap")?),
+                "exclusive" => m_exclusive = rt::Some(members.value("exclusive")?),
+                "dsp-policy" => m_dsp_policy = rt::Some(members.value("dsp-policy")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            try_mmap: rt::take_opt(object, "try-mmap")?,
-            exclusive: rt::take_opt(object, "exclusive")?,
-            dsp_policy: rt::take_opt(object, "dsp-policy")?,
+            r#in: m_in,
+            out: m_out,
+            try_mmap: m_try_mmap,
+            exclusive: m_exclusive,
+            dsp_policy: m_dsp_policy,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "try-mmap", &self.try_mmap);
-        rt::put_opt(object, "exclusive", &self.exclusive);
-        rt::put_opt(object, "dsp-policy", &self.dsp_policy);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("try-mmap", &self.try_mmap);
+        writer.member_opt("exclusive", &self.exclusive);
+        writer.member_opt("dsp-policy", &self.dsp_policy);
     }
 }
-rt::impl_traits!(AudiodevOssOptions);
+rt::impl_serde!(AudiodevOssOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevOssOptions {
     const INFO: rt::Info = rt::Info {
@@ -1301,7 +1552,7 @@ impl rt::Definition for AudiodevOssOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -1408,35 +1659,68 @@ impl AudiodevPaPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevPaPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_name = rt::None;
+        let mut m_stream_name = rt::None;
+        let mut m_latency = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "name" => m_name = rt::Some(members.value("name")?),
+                "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
+                "latency" => m_latency = rt::Some(members.value("latency")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            name: rt::take_opt(object, "name")?,
-            stream_name: rt::take_opt(object, "stream-name")?,
-            latency: rt::take_opt(object, "latency")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            name: m_name,
+            stream_name: m_stream_name,
+            latency: m_latency,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "stream-name", &self.stream_name);
-        rt::put_opt(object, "latency", &self.latency);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("name", &self.name);
+        writer.member_opt("stream-name", &self.stream_name);
+        writer.member_opt("latency", &self.latency);
     }
 }
-rt::impl_traits!(AudiodevPaPerDirectionOptions);
+rt::impl_serde!(AudiodevPaPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevPaPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -1466,7 +1750,7 @@ impl rt::From<AudiodevPaPerDirectionOptions> for super::AudiodevPerDirectionOpti
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaOptions {
     pub r#in: rt::Option<super::AudiodevPaPerDirectionOptions>,
@@ -1510,21 +1794,34 @@ impl AudiodevPaOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevPaOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_server = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            server: rt::take_opt(object, "server")?,
+            r#in: m_in,
+            out: m_out,
+            server: m_server,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "server", &self.server);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("server", &self.server);
     }
 }
-rt::impl_traits!(AudiodevPaOptions);
+rt::impl_serde!(AudiodevPaOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevPaOptions {
     const INFO: rt::Info = rt::Info {
@@ -1539,7 +1836,7 @@ impl rt::Definition for AudiodevPaOptions {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewirePerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewirePerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -1646,35 +1943,68 @@ impl AudiodevPipewirePerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevPipewirePerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_name = rt::None;
+        let mut m_stream_name = rt::None;
+        let mut m_latency = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "name" => m_name = rt::Some(members.value("name")?),
+                "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
+                "latency" => m_latency = rt::Some(members.value("latency")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            name: rt::take_opt(object, "name")?,
-            stream_name: rt::take_opt(object, "stream-name")?,
-            latency: rt::take_opt(object, "latency")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            name: m_name,
+            stream_name: m_stream_name,
+            latency: m_latency,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "stream-name", &self.stream_name);
-        rt::put_opt(object, "latency", &self.latency);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("name", &self.name);
+        writer.member_opt("stream-name", &self.stream_name);
+        writer.member_opt("latency", &self.latency);
     }
 }
-rt::impl_traits!(AudiodevPipewirePerDirectionOptions);
+rt::impl_serde!(AudiodevPipewirePerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevPipewirePerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -1705,7 +2035,7 @@ for super::AudiodevPerDirectionOptions {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewireOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewireOptions {
     pub r#in: rt::Option<super::AudiodevPipewirePerDirectionOptions>,
@@ -1743,19 +2073,27 @@ impl AudiodevPipewireOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevPipewireOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { r#in: m_in, out: m_out })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
     }
 }
-rt::impl_traits!(AudiodevPipewireOptions);
+rt::impl_serde!(AudiodevPipewireOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevPipewireOptions {
     const INFO: rt::Info = rt::Info {
@@ -1770,7 +2108,7 @@ impl rt::Definition for AudiodevPipewireOptions {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlPerDirectionOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlPerDirectionOptions {
     pub mixing_engine: rt::Option<bool>,
@@ -1859,31 +2197,62 @@ impl AudiodevSdlPerDirectionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevSdlPerDirectionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mixing_engine = rt::None;
+        let mut m_fixed_settings = rt::None;
+        let mut m_frequency = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_voices = rt::None;
+        let mut m_format = rt::None;
+        let mut m_buffer_length = rt::None;
+        let mut m_buffer_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mixing-engine" => {
+                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
+                }
+                "fixed-settings" => {
+                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
+                }
+                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "voices" => m_voices = rt::Some(members.value("voices")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "buffer-length" => {
+                    m_buffer_length = rt::Some(members.value("buffer-length")?)
+                }
+                "buffer-count" => {
+                    m_buffer_count = rt::Some(members.value("buffer-count")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mixing_engine: rt::take_opt(object, "mixing-engine")?,
-            fixed_settings: rt::take_opt(object, "fixed-settings")?,
-            frequency: rt::take_opt(object, "frequency")?,
-            channels: rt::take_opt(object, "channels")?,
-            voices: rt::take_opt(object, "voices")?,
-            format: rt::take_opt(object, "format")?,
-            buffer_length: rt::take_opt(object, "buffer-length")?,
-            buffer_count: rt::take_opt(object, "buffer-count")?,
+            mixing_engine: m_mixing_engine,
+            fixed_settings: m_fixed_settings,
+            frequency: m_frequency,
+            channels: m_channels,
+            voices: m_voices,
+            format: m_format,
+            buffer_length: m_buffer_length,
+            buffer_count: m_buffer_count,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "mixing-engine", &self.mixing_engine);
-        rt::put_opt(object, "fixed-settings", &self.fixed_settings);
-        rt::put_opt(object, "frequency", &self.frequency);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "voices", &self.voices);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "buffer-length", &self.buffer_length);
-        rt::put_opt(object, "buffer-count", &self.buffer_count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("mixing-engine", &self.mixing_engine);
+        writer.member_opt("fixed-settings", &self.fixed_settings);
+        writer.member_opt("frequency", &self.frequency);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("voices", &self.voices);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.member_opt("buffer-count", &self.buffer_count);
     }
 }
-rt::impl_traits!(AudiodevSdlPerDirectionOptions);
+rt::impl_serde!(AudiodevSdlPerDirectionOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevSdlPerDirectionOptions {
     const INFO: rt::Info = rt::Info {
@@ -1913,7 +2282,7 @@ impl rt::From<AudiodevSdlPerDirectionOptions> for super::AudiodevPerDirectionOpt
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlOptions {
     pub r#in: rt::Option<super::AudiodevSdlPerDirectionOptions>,
@@ -1948,19 +2317,27 @@ impl AudiodevSdlOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevSdlOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { r#in: m_in, out: m_out })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
     }
 }
-rt::impl_traits!(AudiodevSdlOptions);
+rt::impl_serde!(AudiodevSdlOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevSdlOptions {
     const INFO: rt::Info = rt::Info {
@@ -1975,7 +2352,7 @@ impl rt::Definition for AudiodevSdlOptions {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevWavOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevWavOptions {
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
@@ -2019,21 +2396,34 @@ impl AudiodevWavOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for AudiodevWavOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take_opt(object, "out")?,
-            path: rt::take_opt(object, "path")?,
+            r#in: m_in,
+            out: m_out,
+            path: m_path,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put_opt(object, "out", &self.out);
-        rt::put_opt(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("path", &self.path);
     }
 }
-rt::impl_traits!(AudiodevWavOptions);
+rt::impl_serde!(AudiodevWavOptions);
 #[allow(deprecated)]
 impl rt::Definition for AudiodevWavOptions {
     const INFO: rt::Info = rt::Info {
@@ -2080,7 +2470,12 @@ impl AudioFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "u8" => Self::U8,
             "s8" => Self::S8,
             "u16" => Self::U16,
@@ -2088,8 +2483,8 @@ impl AudioFormat {
             "u32" => Self::U32,
             "s32" => Self::S32,
             "f32" => Self::F32,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for AudioFormat {
@@ -2100,14 +2495,15 @@ impl rt::fmt::Display for AudioFormat {
 }
 impl rt::Decode for AudioFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for AudioFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(AudioFormat);
@@ -2180,7 +2576,12 @@ impl AudiodevDriver {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "alsa" => Self::Alsa,
             "coreaudio" => Self::Coreaudio,
@@ -2194,8 +2595,8 @@ impl AudiodevDriver {
             "sndio" => Self::Sndio,
             "spice" => Self::Spice,
             "wav" => Self::Wav,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for AudiodevDriver {
@@ -2206,14 +2607,15 @@ impl rt::fmt::Display for AudiodevDriver {
 }
 impl rt::Decode for AudiodevDriver {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for AudiodevDriver {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(AudiodevDriver);
@@ -2231,7 +2633,7 @@ impl rt::Definition for AudiodevDriver {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.Audiodev)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Audiodev {
     pub id: rt::String,
@@ -2322,84 +2724,171 @@ impl Audiodev {
 #[allow(deprecated)]
 impl rt::ObjectType for Audiodev {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            timer_period: rt::take_opt(object, "timer-period")?,
-            driver: {
-                let tag = rt::take_tag(object, "driver")?;
-                match tag.as_str() {
-                    "none" => {
-                        AudiodevBranch::None(rt::ObjectType::decode_members(object)?)
-                    }
-                    "alsa" => {
-                        AudiodevBranch::Alsa(rt::ObjectType::decode_members(object)?)
-                    }
-                    "coreaudio" => {
-                        AudiodevBranch::Coreaudio(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "dbus" => {
-                        AudiodevBranch::Dbus(rt::ObjectType::decode_members(object)?)
-                    }
-                    "dsound" => {
-                        AudiodevBranch::Dsound(rt::ObjectType::decode_members(object)?)
-                    }
-                    "jack" => {
-                        AudiodevBranch::Jack(rt::ObjectType::decode_members(object)?)
-                    }
-                    "oss" => AudiodevBranch::Oss(rt::ObjectType::decode_members(object)?),
-                    "pa" => AudiodevBranch::Pa(rt::ObjectType::decode_members(object)?),
-                    "pipewire" => {
-                        AudiodevBranch::Pipewire(rt::ObjectType::decode_members(object)?)
-                    }
-                    "sdl" => AudiodevBranch::Sdl(rt::ObjectType::decode_members(object)?),
-                    "sndio" => {
-                        AudiodevBranch::Sndio(rt::ObjectType::decode_members(object)?)
-                    }
-                    "spice" => {
-                        AudiodevBranch::Spice(rt::ObjectType::decode_members(object)?)
-                    }
-                    "wav" => AudiodevBranch::Wav(rt::ObjectType::decode_members(object)?),
-                    _ => {
-                        AudiodevBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("driver")?;
+        let driver = match &*tag {
+            "none" => {
+                AudiodevBranch::None(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "alsa" => {
+                AudiodevBranch::Alsa(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "coreaudio" => {
+                AudiodevBranch::Coreaudio(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "dbus" => {
+                AudiodevBranch::Dbus(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "dsound" => {
+                AudiodevBranch::Dsound(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "jack" => {
+                AudiodevBranch::Jack(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "oss" => {
+                AudiodevBranch::Oss(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "pa" => {
+                AudiodevBranch::Pa(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "pipewire" => {
+                AudiodevBranch::Pipewire(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "sdl" => {
+                AudiodevBranch::Sdl(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "sndio" => {
+                AudiodevBranch::Sndio(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "spice" => {
+                AudiodevBranch::Spice(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "wav" => {
+                AudiodevBranch::Wav(
+                    members.branch(
+                        &["id", "timer-period", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                AudiodevBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["id", "timer-period", "driver"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_id = rt::None;
+        let mut m_timer_period = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "timer-period" => {
+                    m_timer_period = rt::Some(members.value("timer-period")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            id: members.required(m_id, "id")?,
+            timer_period: m_timer_period,
+            driver,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put_opt(object, "timer-period", &self.timer_period);
-        rt::put(object, "driver", self.driver.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member_opt("timer-period", &self.timer_period);
+        writer.member("driver", self.driver.tag_name());
         match &self.driver {
-            AudiodevBranch::None(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Alsa(data) => rt::ObjectType::encode_members(data, object),
+            AudiodevBranch::None(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Alsa(data) => rt::ObjectType::encode_members(data, writer),
             AudiodevBranch::Coreaudio(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            AudiodevBranch::Dbus(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Dsound(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Jack(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Oss(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Pa(data) => rt::ObjectType::encode_members(data, object),
+            AudiodevBranch::Dbus(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Dsound(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Jack(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Oss(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Pa(data) => rt::ObjectType::encode_members(data, writer),
             AudiodevBranch::Pipewire(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            AudiodevBranch::Sdl(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Sndio(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Spice(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Wav(data) => rt::ObjectType::encode_members(data, object),
-            AudiodevBranch::Other { members, .. } => object.extend(members.clone()),
+            AudiodevBranch::Sdl(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Sndio(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Spice(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Wav(data) => rt::ObjectType::encode_members(data, writer),
+            AudiodevBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(Audiodev);
+rt::impl_serde!(Audiodev);
 #[allow(deprecated)]
 impl rt::Definition for Audiodev {
     const INFO: rt::Info = rt::Info {
@@ -2414,7 +2903,7 @@ impl rt::Definition for Audiodev {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAudiodevs {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2429,13 +2918,15 @@ impl QueryAudiodevs {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryAudiodevs {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryAudiodevs);
+rt::impl_serde!(QueryAudiodevs);
 #[allow(deprecated)]
 impl rt::Definition for QueryAudiodevs {
     const INFO: rt::Info = rt::Info {

@@ -28,11 +28,16 @@ impl QAuthZListPolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "deny" => Self::Deny,
             "allow" => Self::Allow,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QAuthZListPolicy {
@@ -43,14 +48,15 @@ impl rt::fmt::Display for QAuthZListPolicy {
 }
 impl rt::Decode for QAuthZListPolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QAuthZListPolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QAuthZListPolicy);
@@ -90,11 +96,16 @@ impl QAuthZListFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "exact" => Self::Exact,
             "glob" => Self::Glob,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QAuthZListFormat {
@@ -105,14 +116,15 @@ impl rt::fmt::Display for QAuthZListFormat {
 }
 impl rt::Decode for QAuthZListFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QAuthZListFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QAuthZListFormat);
@@ -130,7 +142,7 @@ impl rt::Definition for QAuthZListFormat {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-authz.QAuthZListRule)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QAuthZListRule {
     pub r#match: rt::String,
@@ -163,21 +175,34 @@ impl QAuthZListRule {
 #[allow(deprecated)]
 impl rt::ObjectType for QAuthZListRule {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_match = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "match" => m_match = rt::Some(members.value("match")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#match: rt::take(object, "match")?,
-            policy: rt::take(object, "policy")?,
-            format: rt::take_opt(object, "format")?,
+            r#match: members.required(m_match, "match")?,
+            policy: members.required(m_policy, "policy")?,
+            format: m_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "match", &self.r#match);
-        rt::put(object, "policy", &self.policy);
-        rt::put_opt(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("match", &self.r#match);
+        writer.member("policy", &self.policy);
+        writer.member_opt("format", &self.format);
     }
 }
-rt::impl_traits!(QAuthZListRule);
+rt::impl_serde!(QAuthZListRule);
 #[allow(deprecated)]
 impl rt::Definition for QAuthZListRule {
     const INFO: rt::Info = rt::Info {
@@ -192,7 +217,7 @@ impl rt::Definition for QAuthZListRule {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-authz.AuthZListProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListProperties {
     pub policy: rt::Option<super::QAuthZListPolicy>,
@@ -227,19 +252,30 @@ impl AuthZListProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AuthZListProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_policy = rt::None;
+        let mut m_rules = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "rules" => m_rules = rt::Some(members.value("rules")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            policy: rt::take_opt(object, "policy")?,
-            rules: rt::take_opt(object, "rules")?,
+            policy: m_policy,
+            rules: m_rules,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "rules", &self.rules);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("rules", &self.rules);
     }
 }
-rt::impl_traits!(AuthZListProperties);
+rt::impl_serde!(AuthZListProperties);
 #[allow(deprecated)]
 impl rt::Definition for AuthZListProperties {
     const INFO: rt::Info = rt::Info {
@@ -254,7 +290,7 @@ impl rt::Definition for AuthZListProperties {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-authz.AuthZListFileProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListFileProperties {
     pub filename: rt::String,
@@ -282,19 +318,30 @@ impl AuthZListFileProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AuthZListFileProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_refresh = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "refresh" => m_refresh = rt::Some(members.value("refresh")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            refresh: rt::take_opt(object, "refresh")?,
+            filename: members.required(m_filename, "filename")?,
+            refresh: m_refresh,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "refresh", &self.refresh);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member_opt("refresh", &self.refresh);
     }
 }
-rt::impl_traits!(AuthZListFileProperties);
+rt::impl_serde!(AuthZListFileProperties);
 #[allow(deprecated)]
 impl rt::Definition for AuthZListFileProperties {
     const INFO: rt::Info = rt::Info {
@@ -309,7 +356,7 @@ impl rt::Definition for AuthZListFileProperties {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-authz.AuthZPAMProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZPAMProperties {
     pub service: rt::String,
@@ -326,17 +373,26 @@ impl AuthZPAMProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AuthZPAMProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_service = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "service" => m_service = rt::Some(members.value("service")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            service: rt::take(object, "service")?,
+            service: members.required(m_service, "service")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "service", &self.service);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("service", &self.service);
     }
 }
-rt::impl_traits!(AuthZPAMProperties);
+rt::impl_serde!(AuthZPAMProperties);
 #[allow(deprecated)]
 impl rt::Definition for AuthZPAMProperties {
     const INFO: rt::Info = rt::Info {
@@ -351,7 +407,7 @@ impl rt::Definition for AuthZPAMProperties {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-authz.AuthZSimpleProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZSimpleProperties {
     pub identity: rt::String,
@@ -368,17 +424,26 @@ impl AuthZSimpleProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AuthZSimpleProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_identity = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "identity" => m_identity = rt::Some(members.value("identity")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            identity: rt::take(object, "identity")?,
+            identity: members.required(m_identity, "identity")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "identity", &self.identity);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("identity", &self.identity);
     }
 }
-rt::impl_traits!(AuthZSimpleProperties);
+rt::impl_serde!(AuthZSimpleProperties);
 #[allow(deprecated)]
 impl rt::Definition for AuthZSimpleProperties {
     const INFO: rt::Info = rt::Info {

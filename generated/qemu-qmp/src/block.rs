@@ -34,14 +34,19 @@ impl BiosAtaTranslation {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "auto" => Self::Auto,
             "none" => Self::None,
             "lba" => Self::Lba,
             "large" => Self::Large,
             "rechs" => Self::Rechs,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BiosAtaTranslation {
@@ -52,14 +57,15 @@ impl rt::fmt::Display for BiosAtaTranslation {
 }
 impl rt::Decode for BiosAtaTranslation {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BiosAtaTranslation {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BiosAtaTranslation);
@@ -105,14 +111,19 @@ impl FloppyDriveType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "144" => Self::_144,
             "288" => Self::_288,
             "120" => Self::_120,
             "none" => Self::None,
             "auto" => Self::Auto,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for FloppyDriveType {
@@ -123,14 +134,15 @@ impl rt::fmt::Display for FloppyDriveType {
 }
 impl rt::Decode for FloppyDriveType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for FloppyDriveType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(FloppyDriveType);
@@ -148,7 +160,7 @@ impl rt::Definition for FloppyDriveType {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
     pub id: rt::String,
@@ -166,19 +178,30 @@ impl PRManagerInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PRManagerInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_connected = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "connected" => m_connected = rt::Some(members.value("connected")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            connected: rt::take(object, "connected")?,
+            id: members.required(m_id, "id")?,
+            connected: members.required(m_connected, "connected")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "connected", &self.connected);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("connected", &self.connected);
     }
 }
-rt::impl_traits!(PRManagerInfo);
+rt::impl_serde!(PRManagerInfo);
 #[allow(deprecated)]
 impl rt::Definition for PRManagerInfo {
     const INFO: rt::Info = rt::Info {
@@ -193,7 +216,7 @@ impl rt::Definition for PRManagerInfo {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPrManagers {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -208,13 +231,15 @@ impl QueryPrManagers {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryPrManagers {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryPrManagers);
+rt::impl_serde!(QueryPrManagers);
 #[allow(deprecated)]
 impl rt::Definition for QueryPrManagers {
     const INFO: rt::Info = rt::Info {
@@ -235,7 +260,7 @@ impl rt::Command for QueryPrManagers {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.eject)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Eject {
     /// **Features:** `deprecated`
@@ -281,21 +306,34 @@ impl Eject {
 #[allow(deprecated)]
 impl rt::ObjectType for Eject {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_force = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-            force: rt::take_opt(object, "force")?,
+            device: m_device,
+            id: m_id,
+            force: m_force,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "force", &self.force);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("id", &self.id);
+        writer.member_opt("force", &self.force);
     }
 }
-rt::impl_traits!(Eject);
+rt::impl_serde!(Eject);
 #[allow(deprecated)]
 impl rt::Definition for Eject {
     const INFO: rt::Info = rt::Info {
@@ -315,7 +353,7 @@ impl rt::Command for Eject {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOpenTray {
     /// **Features:** `deprecated`
@@ -361,21 +399,34 @@ impl BlockdevOpenTray {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOpenTray {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_force = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-            force: rt::take_opt(object, "force")?,
+            device: m_device,
+            id: m_id,
+            force: m_force,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "force", &self.force);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("id", &self.id);
+        writer.member_opt("force", &self.force);
     }
 }
-rt::impl_traits!(BlockdevOpenTray);
+rt::impl_serde!(BlockdevOpenTray);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOpenTray {
     const INFO: rt::Info = rt::Info {
@@ -395,7 +446,7 @@ impl rt::Command for BlockdevOpenTray {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCloseTray {
     /// **Features:** `deprecated`
@@ -432,19 +483,27 @@ impl BlockdevCloseTray {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCloseTray {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { device: m_device, id: m_id })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("id", &self.id);
     }
 }
-rt::impl_traits!(BlockdevCloseTray);
+rt::impl_serde!(BlockdevCloseTray);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCloseTray {
     const INFO: rt::Info = rt::Info {
@@ -464,7 +523,7 @@ impl rt::Command for BlockdevCloseTray {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevRemoveMedium {
     pub id: rt::String,
@@ -481,17 +540,26 @@ impl BlockdevRemoveMedium {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevRemoveMedium {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(BlockdevRemoveMedium);
+rt::impl_serde!(BlockdevRemoveMedium);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevRemoveMedium {
     const INFO: rt::Info = rt::Info {
@@ -511,7 +579,7 @@ impl rt::Command for BlockdevRemoveMedium {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevInsertMedium {
     pub id: rt::String,
@@ -535,19 +603,30 @@ impl BlockdevInsertMedium {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevInsertMedium {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_node_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            node_name: rt::take(object, "node-name")?,
+            id: members.required(m_id, "id")?,
+            node_name: members.required(m_node_name, "node-name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "node-name", &self.node_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("node-name", &self.node_name);
     }
 }
-rt::impl_traits!(BlockdevInsertMedium);
+rt::impl_serde!(BlockdevInsertMedium);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevInsertMedium {
     const INFO: rt::Info = rt::Info {
@@ -591,12 +670,17 @@ impl BlockdevChangeReadOnlyMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "retain" => Self::Retain,
             "read-only" => Self::ReadOnly,
             "read-write" => Self::ReadWrite,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevChangeReadOnlyMode {
@@ -607,14 +691,15 @@ impl rt::fmt::Display for BlockdevChangeReadOnlyMode {
 }
 impl rt::Decode for BlockdevChangeReadOnlyMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevChangeReadOnlyMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevChangeReadOnlyMode);
@@ -632,7 +717,7 @@ impl rt::Definition for BlockdevChangeReadOnlyMode {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevChangeMedium {
     /// **Features:** `deprecated`
@@ -701,27 +786,48 @@ impl BlockdevChangeMedium {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevChangeMedium {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_force = rt::None;
+        let mut m_read_only_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                "read-only-mode" => {
+                    m_read_only_mode = rt::Some(members.value("read-only-mode")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-            filename: rt::take(object, "filename")?,
-            format: rt::take_opt(object, "format")?,
-            force: rt::take_opt(object, "force")?,
-            read_only_mode: rt::take_opt(object, "read-only-mode")?,
+            device: m_device,
+            id: m_id,
+            filename: members.required(m_filename, "filename")?,
+            format: m_format,
+            force: m_force,
+            read_only_mode: m_read_only_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "force", &self.force);
-        rt::put_opt(object, "read-only-mode", &self.read_only_mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("id", &self.id);
+        writer.member("filename", &self.filename);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("force", &self.force);
+        writer.member_opt("read-only-mode", &self.read_only_mode);
     }
 }
-rt::impl_traits!(BlockdevChangeMedium);
+rt::impl_serde!(BlockdevChangeMedium);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevChangeMedium {
     const INFO: rt::Info = rt::Info {
@@ -741,7 +847,7 @@ impl rt::Command for BlockdevChangeMedium {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceTrayMoved {
     pub device: rt::String,
@@ -768,21 +874,34 @@ impl DeviceTrayMoved {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceTrayMoved {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_tray_open = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "tray-open" => m_tray_open = rt::Some(members.value("tray-open")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            id: rt::take(object, "id")?,
-            tray_open: rt::take(object, "tray-open")?,
+            device: members.required(m_device, "device")?,
+            id: members.required(m_id, "id")?,
+            tray_open: members.required(m_tray_open, "tray-open")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "id", &self.id);
-        rt::put(object, "tray-open", &self.tray_open);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("id", &self.id);
+        writer.member("tray-open", &self.tray_open);
     }
 }
-rt::impl_traits!(DeviceTrayMoved);
+rt::impl_serde!(DeviceTrayMoved);
 #[allow(deprecated)]
 impl rt::Definition for DeviceTrayMoved {
     const INFO: rt::Info = rt::Info {
@@ -801,7 +920,7 @@ impl rt::Event for DeviceTrayMoved {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrManagerStatusChanged {
     pub id: rt::String,
@@ -819,19 +938,30 @@ impl PrManagerStatusChanged {
 #[allow(deprecated)]
 impl rt::ObjectType for PrManagerStatusChanged {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_connected = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "connected" => m_connected = rt::Some(members.value("connected")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            connected: rt::take(object, "connected")?,
+            id: members.required(m_id, "id")?,
+            connected: members.required(m_connected, "connected")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "connected", &self.connected);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("connected", &self.connected);
     }
 }
-rt::impl_traits!(PrManagerStatusChanged);
+rt::impl_serde!(PrManagerStatusChanged);
 #[allow(deprecated)]
 impl rt::Definition for PrManagerStatusChanged {
     const INFO: rt::Info = rt::Info {
@@ -870,12 +1000,14 @@ impl rt::Deref for BlockSetIoThrottle {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockSetIoThrottle {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockSetIoThrottle);
@@ -899,7 +1031,7 @@ impl rt::Command for BlockSetIoThrottle {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramSet {
     pub id: rt::String,
@@ -963,27 +1095,54 @@ impl BlockLatencyHistogramSet {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockLatencyHistogramSet {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_boundaries = rt::None;
+        let mut m_boundaries_read = rt::None;
+        let mut m_boundaries_write = rt::None;
+        let mut m_boundaries_zap = rt::None;
+        let mut m_boundaries_flush = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "boundaries" => m_boundaries = rt::Some(members.value("boundaries")?),
+                "boundaries-read" => {
+                    m_boundaries_read = rt::Some(members.value("boundaries-read")?)
+                }
+                "boundaries-write" => {
+                    m_boundaries_write = rt::Some(members.value("boundaries-write")?)
+                }
+                "boundaries-zap" => {
+                    m_boundaries_zap = rt::Some(members.value("boundaries-zap")?)
+                }
+                "boundaries-flush" => {
+                    m_boundaries_flush = rt::Some(members.value("boundaries-flush")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            boundaries: rt::take_opt(object, "boundaries")?,
-            boundaries_read: rt::take_opt(object, "boundaries-read")?,
-            boundaries_write: rt::take_opt(object, "boundaries-write")?,
-            boundaries_zap: rt::take_opt(object, "boundaries-zap")?,
-            boundaries_flush: rt::take_opt(object, "boundaries-flush")?,
+            id: members.required(m_id, "id")?,
+            boundaries: m_boundaries,
+            boundaries_read: m_boundaries_read,
+            boundaries_write: m_boundaries_write,
+            boundaries_zap: m_boundaries_zap,
+            boundaries_flush: m_boundaries_flush,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put_opt(object, "boundaries", &self.boundaries);
-        rt::put_opt(object, "boundaries-read", &self.boundaries_read);
-        rt::put_opt(object, "boundaries-write", &self.boundaries_write);
-        rt::put_opt(object, "boundaries-zap", &self.boundaries_zap);
-        rt::put_opt(object, "boundaries-flush", &self.boundaries_flush);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member_opt("boundaries", &self.boundaries);
+        writer.member_opt("boundaries-read", &self.boundaries_read);
+        writer.member_opt("boundaries-write", &self.boundaries_write);
+        writer.member_opt("boundaries-zap", &self.boundaries_zap);
+        writer.member_opt("boundaries-flush", &self.boundaries_flush);
     }
 }
-rt::impl_traits!(BlockLatencyHistogramSet);
+rt::impl_serde!(BlockLatencyHistogramSet);
 #[allow(deprecated)]
 impl rt::Definition for BlockLatencyHistogramSet {
     const INFO: rt::Info = rt::Info {

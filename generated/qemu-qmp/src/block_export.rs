@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerOptions {
     pub addr: super::SocketAddress,
@@ -52,23 +52,40 @@ impl NbdServerOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_max_connections = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "max-connections" => {
+                    m_max_connections = rt::Some(members.value("max-connections")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_authz: rt::take_opt(object, "tls-authz")?,
-            max_connections: rt::take_opt(object, "max-connections")?,
+            addr: members.required(m_addr, "addr")?,
+            tls_creds: m_tls_creds,
+            tls_authz: m_tls_authz,
+            max_connections: m_max_connections,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-authz", &self.tls_authz);
-        rt::put_opt(object, "max-connections", &self.max_connections);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("max-connections", &self.max_connections);
     }
 }
-rt::impl_traits!(NbdServerOptions);
+rt::impl_serde!(NbdServerOptions);
 #[allow(deprecated)]
 impl rt::Definition for NbdServerOptions {
     const INFO: rt::Info = rt::Info {
@@ -83,7 +100,7 @@ impl rt::Definition for NbdServerOptions {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-start)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerStart {
     pub addr: super::SocketAddressLegacy,
@@ -129,23 +146,40 @@ impl NbdServerStart {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerStart {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_max_connections = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "max-connections" => {
+                    m_max_connections = rt::Some(members.value("max-connections")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_authz: rt::take_opt(object, "tls-authz")?,
-            max_connections: rt::take_opt(object, "max-connections")?,
+            addr: members.required(m_addr, "addr")?,
+            tls_creds: m_tls_creds,
+            tls_authz: m_tls_authz,
+            max_connections: m_max_connections,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-authz", &self.tls_authz);
-        rt::put_opt(object, "max-connections", &self.max_connections);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("max-connections", &self.max_connections);
     }
 }
-rt::impl_traits!(NbdServerStart);
+rt::impl_serde!(NbdServerStart);
 #[allow(deprecated)]
 impl rt::Definition for NbdServerStart {
     const INFO: rt::Info = rt::Info {
@@ -166,7 +200,7 @@ impl rt::Command for NbdServerStart {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbdBase)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbdBase {
     pub name: rt::Option<rt::String>,
@@ -201,19 +235,30 @@ impl BlockExportOptionsNbdBase {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptionsNbdBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_description = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "description" => m_description = rt::Some(members.value("description")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-            description: rt::take_opt(object, "description")?,
+            name: m_name,
+            description: m_description,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "description", &self.description);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
+        writer.member_opt("description", &self.description);
     }
 }
-rt::impl_traits!(BlockExportOptionsNbdBase);
+rt::impl_serde!(BlockExportOptionsNbdBase);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptionsNbdBase {
     const INFO: rt::Info = rt::Info {
@@ -228,7 +273,7 @@ impl rt::Definition for BlockExportOptionsNbdBase {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbd)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbd {
     pub name: rt::Option<rt::String>,
@@ -281,23 +326,40 @@ impl BlockExportOptionsNbd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptionsNbd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_description = rt::None;
+        let mut m_bitmaps = rt::None;
+        let mut m_allocation_depth = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "description" => m_description = rt::Some(members.value("description")?),
+                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
+                "allocation-depth" => {
+                    m_allocation_depth = rt::Some(members.value("allocation-depth")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-            description: rt::take_opt(object, "description")?,
-            bitmaps: rt::take_opt(object, "bitmaps")?,
-            allocation_depth: rt::take_opt(object, "allocation-depth")?,
+            name: m_name,
+            description: m_description,
+            bitmaps: m_bitmaps,
+            allocation_depth: m_allocation_depth,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "description", &self.description);
-        rt::put_opt(object, "bitmaps", &self.bitmaps);
-        rt::put_opt(object, "allocation-depth", &self.allocation_depth);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
+        writer.member_opt("description", &self.description);
+        writer.member_opt("bitmaps", &self.bitmaps);
+        writer.member_opt("allocation-depth", &self.allocation_depth);
     }
 }
-rt::impl_traits!(BlockExportOptionsNbd);
+rt::impl_serde!(BlockExportOptionsNbd);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptionsNbd {
     const INFO: rt::Info = rt::Info {
@@ -322,7 +384,7 @@ impl rt::From<BlockExportOptionsNbd> for super::BlockExportOptionsNbdBase {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVhostUserBlk)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVhostUserBlk {
     pub addr: super::SocketAddress,
@@ -359,21 +421,36 @@ impl BlockExportOptionsVhostUserBlk {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptionsVhostUserBlk {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_logical_block_size = rt::None;
+        let mut m_num_queues = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "logical-block-size" => {
+                    m_logical_block_size = rt::Some(members.value("logical-block-size")?)
+                }
+                "num-queues" => m_num_queues = rt::Some(members.value("num-queues")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            logical_block_size: rt::take_opt(object, "logical-block-size")?,
-            num_queues: rt::take_opt(object, "num-queues")?,
+            addr: members.required(m_addr, "addr")?,
+            logical_block_size: m_logical_block_size,
+            num_queues: m_num_queues,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "logical-block-size", &self.logical_block_size);
-        rt::put_opt(object, "num-queues", &self.num_queues);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member_opt("logical-block-size", &self.logical_block_size);
+        writer.member_opt("num-queues", &self.num_queues);
     }
 }
-rt::impl_traits!(BlockExportOptionsVhostUserBlk);
+rt::impl_serde!(BlockExportOptionsVhostUserBlk);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptionsVhostUserBlk {
     const INFO: rt::Info = rt::Info {
@@ -412,12 +489,17 @@ impl FuseExportAllowOther {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "on" => Self::On,
             "auto" => Self::Auto,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for FuseExportAllowOther {
@@ -428,14 +510,15 @@ impl rt::fmt::Display for FuseExportAllowOther {
 }
 impl rt::Decode for FuseExportAllowOther {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for FuseExportAllowOther {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(FuseExportAllowOther);
@@ -455,7 +538,7 @@ impl rt::Definition for FuseExportAllowOther {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsFuse)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsFuse {
     pub mountpoint: rt::String,
@@ -492,21 +575,34 @@ impl BlockExportOptionsFuse {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptionsFuse {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mountpoint = rt::None;
+        let mut m_growable = rt::None;
+        let mut m_allow_other = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mountpoint" => m_mountpoint = rt::Some(members.value("mountpoint")?),
+                "growable" => m_growable = rt::Some(members.value("growable")?),
+                "allow-other" => m_allow_other = rt::Some(members.value("allow-other")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mountpoint: rt::take(object, "mountpoint")?,
-            growable: rt::take_opt(object, "growable")?,
-            allow_other: rt::take_opt(object, "allow-other")?,
+            mountpoint: members.required(m_mountpoint, "mountpoint")?,
+            growable: m_growable,
+            allow_other: m_allow_other,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mountpoint", &self.mountpoint);
-        rt::put_opt(object, "growable", &self.growable);
-        rt::put_opt(object, "allow-other", &self.allow_other);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mountpoint", &self.mountpoint);
+        writer.member_opt("growable", &self.growable);
+        writer.member_opt("allow-other", &self.allow_other);
     }
 }
-rt::impl_traits!(BlockExportOptionsFuse);
+rt::impl_serde!(BlockExportOptionsFuse);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptionsFuse {
     const INFO: rt::Info = rt::Info {
@@ -521,7 +617,7 @@ impl rt::Definition for BlockExportOptionsFuse {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVduseBlk)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVduseBlk {
     pub name: rt::String,
@@ -576,25 +672,44 @@ impl BlockExportOptionsVduseBlk {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptionsVduseBlk {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_num_queues = rt::None;
+        let mut m_queue_size = rt::None;
+        let mut m_logical_block_size = rt::None;
+        let mut m_serial = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "num-queues" => m_num_queues = rt::Some(members.value("num-queues")?),
+                "queue-size" => m_queue_size = rt::Some(members.value("queue-size")?),
+                "logical-block-size" => {
+                    m_logical_block_size = rt::Some(members.value("logical-block-size")?)
+                }
+                "serial" => m_serial = rt::Some(members.value("serial")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            num_queues: rt::take_opt(object, "num-queues")?,
-            queue_size: rt::take_opt(object, "queue-size")?,
-            logical_block_size: rt::take_opt(object, "logical-block-size")?,
-            serial: rt::take_opt(object, "serial")?,
+            name: members.required(m_name, "name")?,
+            num_queues: m_num_queues,
+            queue_size: m_queue_size,
+            logical_block_size: m_logical_block_size,
+            serial: m_serial,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "num-queues", &self.num_queues);
-        rt::put_opt(object, "queue-size", &self.queue_size);
-        rt::put_opt(object, "logical-block-size", &self.logical_block_size);
-        rt::put_opt(object, "serial", &self.serial);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("num-queues", &self.num_queues);
+        writer.member_opt("queue-size", &self.queue_size);
+        writer.member_opt("logical-block-size", &self.logical_block_size);
+        writer.member_opt("serial", &self.serial);
     }
 }
-rt::impl_traits!(BlockExportOptionsVduseBlk);
+rt::impl_serde!(BlockExportOptionsVduseBlk);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptionsVduseBlk {
     const INFO: rt::Info = rt::Info {
@@ -609,7 +724,7 @@ impl rt::Definition for BlockExportOptionsVduseBlk {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerAddOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerAddOptions {
     pub name: rt::Option<rt::String>,
@@ -664,25 +779,42 @@ impl NbdServerAddOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerAddOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_description = rt::None;
+        let mut m_device = rt::None;
+        let mut m_writable = rt::None;
+        let mut m_bitmap = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "description" => m_description = rt::Some(members.value("description")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "writable" => m_writable = rt::Some(members.value("writable")?),
+                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-            description: rt::take_opt(object, "description")?,
-            device: rt::take(object, "device")?,
-            writable: rt::take_opt(object, "writable")?,
-            bitmap: rt::take_opt(object, "bitmap")?,
+            name: m_name,
+            description: m_description,
+            device: members.required(m_device, "device")?,
+            writable: m_writable,
+            bitmap: m_bitmap,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
-        rt::put_opt(object, "description", &self.description);
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "writable", &self.writable);
-        rt::put_opt(object, "bitmap", &self.bitmap);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
+        writer.member_opt("description", &self.description);
+        writer.member("device", &self.device);
+        writer.member_opt("writable", &self.writable);
+        writer.member_opt("bitmap", &self.bitmap);
     }
 }
-rt::impl_traits!(NbdServerAddOptions);
+rt::impl_serde!(NbdServerAddOptions);
 #[allow(deprecated)]
 impl rt::Definition for NbdServerAddOptions {
     const INFO: rt::Info = rt::Info {
@@ -732,12 +864,14 @@ impl rt::Deref for NbdServerAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(NbdServerAdd);
@@ -784,11 +918,16 @@ impl BlockExportRemoveMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "safe" => Self::Safe,
             "hard" => Self::Hard,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockExportRemoveMode {
@@ -799,14 +938,15 @@ impl rt::fmt::Display for BlockExportRemoveMode {
 }
 impl rt::Decode for BlockExportRemoveMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockExportRemoveMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockExportRemoveMode);
@@ -829,7 +969,7 @@ impl rt::Definition for BlockExportRemoveMode {
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-remove)
 #[deprecated]
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerRemove {
     pub name: rt::String,
@@ -857,19 +997,30 @@ impl NbdServerRemove {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerRemove {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            mode: rt::take_opt(object, "mode")?,
+            name: members.required(m_name, "name")?,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(NbdServerRemove);
+rt::impl_serde!(NbdServerRemove);
 #[allow(deprecated)]
 impl rt::Definition for NbdServerRemove {
     const INFO: rt::Info = rt::Info {
@@ -891,7 +1042,7 @@ impl rt::Command for NbdServerRemove {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-stop)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerStop {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -906,13 +1057,15 @@ impl NbdServerStop {
 #[allow(deprecated)]
 impl rt::ObjectType for NbdServerStop {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(NbdServerStop);
+rt::impl_serde!(NbdServerStop);
 #[allow(deprecated)]
 impl rt::Definition for NbdServerStop {
     const INFO: rt::Info = rt::Info {
@@ -962,13 +1115,18 @@ impl BlockExportType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "nbd" => Self::Nbd,
             "vhost-user-blk" => Self::VhostUserBlk,
             "fuse" => Self::Fuse,
             "vduse-blk" => Self::VduseBlk,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockExportType {
@@ -979,14 +1137,15 @@ impl rt::fmt::Display for BlockExportType {
 }
 impl rt::Decode for BlockExportType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockExportType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockExportType);
@@ -1004,7 +1163,7 @@ impl rt::Definition for BlockExportType {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptions {
     pub id: rt::String,
@@ -1102,76 +1261,112 @@ impl BlockExportOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            fixed_iothread: rt::take_opt(object, "fixed-iothread")?,
-            iothread: rt::take_opt(object, "iothread")?,
-            node_name: rt::take(object, "node-name")?,
-            writable: rt::take_opt(object, "writable")?,
-            writethrough: rt::take_opt(object, "writethrough")?,
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "nbd" => {
-                        BlockExportOptionsBranch::Nbd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vhost-user-blk" => {
-                        BlockExportOptionsBranch::VhostUserBlk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "fuse" => {
-                        BlockExportOptionsBranch::Fuse(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vduse-blk" => {
-                        BlockExportOptionsBranch::VduseBlk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        BlockExportOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "nbd" => {
+                BlockExportOptionsBranch::Nbd(
+                    members.branch(
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vhost-user-blk" => {
+                BlockExportOptionsBranch::VhostUserBlk(
+                    members.branch(
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "fuse" => {
+                BlockExportOptionsBranch::Fuse(
+                    members.branch(
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vduse-blk" => {
+                BlockExportOptionsBranch::VduseBlk(
+                    members.branch(
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                BlockExportOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_id = rt::None;
+        let mut m_fixed_iothread = rt::None;
+        let mut m_iothread = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_writable = rt::None;
+        let mut m_writethrough = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "fixed-iothread" => {
+                    m_fixed_iothread = rt::Some(members.value("fixed-iothread")?)
+                }
+                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "writable" => m_writable = rt::Some(members.value("writable")?),
+                "writethrough" => {
+                    m_writethrough = rt::Some(members.value("writethrough")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            id: members.required(m_id, "id")?,
+            fixed_iothread: m_fixed_iothread,
+            iothread: m_iothread,
+            node_name: members.required(m_node_name, "node-name")?,
+            writable: m_writable,
+            writethrough: m_writethrough,
+            r#type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put_opt(object, "fixed-iothread", &self.fixed_iothread);
-        rt::put_opt(object, "iothread", &self.iothread);
-        rt::put(object, "node-name", &self.node_name);
-        rt::put_opt(object, "writable", &self.writable);
-        rt::put_opt(object, "writethrough", &self.writethrough);
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member_opt("fixed-iothread", &self.fixed_iothread);
+        writer.member_opt("iothread", &self.iothread);
+        writer.member("node-name", &self.node_name);
+        writer.member_opt("writable", &self.writable);
+        writer.member_opt("writethrough", &self.writethrough);
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             BlockExportOptionsBranch::Nbd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockExportOptionsBranch::VhostUserBlk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockExportOptionsBranch::Fuse(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockExportOptionsBranch::VduseBlk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            BlockExportOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockExportOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockExportOptions);
+rt::impl_serde!(BlockExportOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportOptions {
     const INFO: rt::Info = rt::Info {
@@ -1206,12 +1401,14 @@ impl rt::Deref for BlockExportAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockExportAdd);
@@ -1235,7 +1432,7 @@ impl rt::Command for BlockExportAdd {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-del)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportDel {
     pub id: rt::String,
@@ -1263,19 +1460,30 @@ impl BlockExportDel {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportDel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            mode: rt::take_opt(object, "mode")?,
+            id: members.required(m_id, "id")?,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(BlockExportDel);
+rt::impl_serde!(BlockExportDel);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportDel {
     const INFO: rt::Info = rt::Info {
@@ -1296,7 +1504,7 @@ impl rt::Command for BlockExportDel {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block-export.BLOCK_EXPORT_DELETED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportDeleted {
     pub id: rt::String,
@@ -1313,17 +1521,26 @@ impl BlockExportDeleted {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportDeleted {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(BlockExportDeleted);
+rt::impl_serde!(BlockExportDeleted);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportDeleted {
     const INFO: rt::Info = rt::Info {
@@ -1342,7 +1559,7 @@ impl rt::Event for BlockExportDeleted {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
     pub id: rt::String,
@@ -1372,23 +1589,40 @@ impl BlockExportInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_type = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_shutting_down = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "shutting-down" => {
+                    m_shutting_down = rt::Some(members.value("shutting-down")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: rt::take(object, "type")?,
-            node_name: rt::take(object, "node-name")?,
-            shutting_down: rt::take(object, "shutting-down")?,
+            id: members.required(m_id, "id")?,
+            r#type: members.required(m_type, "type")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            shutting_down: members.required(m_shutting_down, "shutting-down")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "shutting-down", &self.shutting_down);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", &self.r#type);
+        writer.member("node-name", &self.node_name);
+        writer.member("shutting-down", &self.shutting_down);
     }
 }
-rt::impl_traits!(BlockExportInfo);
+rt::impl_serde!(BlockExportInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockExportInfo {
     const INFO: rt::Info = rt::Info {
@@ -1403,7 +1637,7 @@ impl rt::Definition for BlockExportInfo {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.query-block-exports)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockExports {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1418,13 +1652,15 @@ impl QueryBlockExports {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryBlockExports {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryBlockExports);
+rt::impl_serde!(QueryBlockExports);
 #[allow(deprecated)]
 impl rt::Definition for QueryBlockExports {
     const INFO: rt::Info = rt::Info {

@@ -28,11 +28,16 @@ impl IoOperationType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "read" => Self::Read,
             "write" => Self::Write,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for IoOperationType {
@@ -43,14 +48,15 @@ impl rt::fmt::Display for IoOperationType {
 }
 impl rt::Decode for IoOperationType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for IoOperationType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(IoOperationType);
@@ -92,12 +98,17 @@ impl OnOffAuto {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "auto" => Self::Auto,
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for OnOffAuto {
@@ -108,14 +119,15 @@ impl rt::fmt::Display for OnOffAuto {
 }
 impl rt::Decode for OnOffAuto {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for OnOffAuto {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(OnOffAuto);
@@ -157,12 +169,17 @@ impl OnOffSplit {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "on" => Self::On,
             "off" => Self::Off,
             "split" => Self::Split,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for OnOffSplit {
@@ -173,14 +190,15 @@ impl rt::fmt::Display for OnOffSplit {
 }
 impl rt::Decode for OnOffSplit {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for OnOffSplit {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(OnOffSplit);
@@ -198,7 +216,7 @@ impl rt::Definition for OnOffSplit {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-common.StrOrNull)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StrOrNull {
     S(rt::String),
@@ -206,30 +224,26 @@ pub enum StrOrNull {
 }
 impl rt::Decode for StrOrNull {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::String(_) => Self::S(rt::Decode::decode(value)?),
-                rt::Value::Null => Self::N,
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("a string or null", &other),
-                    );
-                }
+            match reader.peek()? {
+                rt::Token::String => Self::S(rt::Decode::decode(reader)?),
+                rt::Token::Null => reader.null().map(|()| Self::N)?,
+                _ => return rt::Err(reader.invalid_type("a string or null")),
             },
         )
     }
 }
 impl rt::Encode for StrOrNull {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::S(data) => rt::Encode::encode(data),
-            Self::N => rt::Value::Null,
+            Self::S(data) => rt::Encode::encode(data, writer),
+            Self::N => writer.null(),
         }
     }
 }
-rt::impl_traits!(StrOrNull);
+rt::impl_serde!(StrOrNull);
 #[allow(deprecated)]
 impl rt::Definition for StrOrNull {
     const INFO: rt::Info = rt::Info {
@@ -278,7 +292,12 @@ impl OffAutoPCIBAR {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "auto" => Self::Auto,
             "bar0" => Self::Bar0,
@@ -287,8 +306,8 @@ impl OffAutoPCIBAR {
             "bar3" => Self::Bar3,
             "bar4" => Self::Bar4,
             "bar5" => Self::Bar5,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for OffAutoPCIBAR {
@@ -299,14 +318,15 @@ impl rt::fmt::Display for OffAutoPCIBAR {
 }
 impl rt::Decode for OffAutoPCIBAR {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for OffAutoPCIBAR {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(OffAutoPCIBAR);
@@ -354,15 +374,20 @@ impl PCIELinkSpeed {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "2_5" => Self::_2_5,
             "5" => Self::_5,
             "8" => Self::_8,
             "16" => Self::_16,
             "32" => Self::_32,
             "64" => Self::_64,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for PCIELinkSpeed {
@@ -373,14 +398,15 @@ impl rt::fmt::Display for PCIELinkSpeed {
 }
 impl rt::Decode for PCIELinkSpeed {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for PCIELinkSpeed {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(PCIELinkSpeed);
@@ -430,7 +456,12 @@ impl PCIELinkWidth {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "1" => Self::_1,
             "2" => Self::_2,
             "4" => Self::_4,
@@ -438,8 +469,8 @@ impl PCIELinkWidth {
             "12" => Self::_12,
             "16" => Self::_16,
             "32" => Self::_32,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for PCIELinkWidth {
@@ -450,14 +481,15 @@ impl rt::fmt::Display for PCIELinkWidth {
 }
 impl rt::Decode for PCIELinkWidth {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for PCIELinkWidth {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(PCIELinkWidth);
@@ -501,13 +533,18 @@ impl HostMemPolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "default" => Self::Default,
             "preferred" => Self::Preferred,
             "bind" => Self::Bind,
             "interleave" => Self::Interleave,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HostMemPolicy {
@@ -518,14 +555,15 @@ impl rt::fmt::Display for HostMemPolicy {
 }
 impl rt::Decode for HostMemPolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HostMemPolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HostMemPolicy);
@@ -567,12 +605,17 @@ impl NetFilterDirection {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "all" => Self::All,
             "rx" => Self::Rx,
             "tx" => Self::Tx,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NetFilterDirection {
@@ -583,14 +626,15 @@ impl rt::fmt::Display for NetFilterDirection {
 }
 impl rt::Decode for NetFilterDirection {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NetFilterDirection {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NetFilterDirection);
@@ -638,15 +682,20 @@ impl GrabToggleKeys {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ctrl-ctrl" => Self::CtrlCtrl,
             "alt-alt" => Self::AltAlt,
             "shift-shift" => Self::ShiftShift,
             "meta-meta" => Self::MetaMeta,
             "scrolllock" => Self::Scrolllock,
             "ctrl-scrolllock" => Self::CtrlScrolllock,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GrabToggleKeys {
@@ -657,14 +706,15 @@ impl rt::fmt::Display for GrabToggleKeys {
 }
 impl rt::Decode for GrabToggleKeys {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GrabToggleKeys {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GrabToggleKeys);
@@ -682,7 +732,7 @@ impl rt::Definition for GrabToggleKeys {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-common.HumanReadableText)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanReadableText {
     pub human_readable_text: rt::String,
@@ -701,17 +751,33 @@ impl HumanReadableText {
 #[allow(deprecated)]
 impl rt::ObjectType for HumanReadableText {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_human_readable_text = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "human-readable-text" => {
+                    m_human_readable_text = rt::Some(
+                        members.value("human-readable-text")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            human_readable_text: rt::take(object, "human-readable-text")?,
+            human_readable_text: members.required(
+                m_human_readable_text,
+                "human-readable-text",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "human-readable-text", &self.human_readable_text);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("human-readable-text", &self.human_readable_text);
     }
 }
-rt::impl_traits!(HumanReadableText);
+rt::impl_serde!(HumanReadableText);
 #[allow(deprecated)]
 impl rt::Definition for HumanReadableText {
     const INFO: rt::Info = rt::Info {

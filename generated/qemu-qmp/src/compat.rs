@@ -30,12 +30,17 @@ impl CompatPolicyInput {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "accept" => Self::Accept,
             "reject" => Self::Reject,
             "crash" => Self::Crash,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CompatPolicyInput {
@@ -46,14 +51,15 @@ impl rt::fmt::Display for CompatPolicyInput {
 }
 impl rt::Decode for CompatPolicyInput {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CompatPolicyInput {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CompatPolicyInput);
@@ -93,11 +99,16 @@ impl CompatPolicyOutput {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "accept" => Self::Accept,
             "hide" => Self::Hide,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CompatPolicyOutput {
@@ -108,14 +119,15 @@ impl rt::fmt::Display for CompatPolicyOutput {
 }
 impl rt::Decode for CompatPolicyOutput {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CompatPolicyOutput {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CompatPolicyOutput);
@@ -133,7 +145,7 @@ impl rt::Definition for CompatPolicyOutput {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-compat.CompatPolicy)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompatPolicy {
     pub deprecated_input: rt::Option<super::CompatPolicyInput>,
@@ -186,23 +198,46 @@ impl CompatPolicy {
 #[allow(deprecated)]
 impl rt::ObjectType for CompatPolicy {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_deprecated_input = rt::None;
+        let mut m_deprecated_output = rt::None;
+        let mut m_unstable_input = rt::None;
+        let mut m_unstable_output = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "deprecated-input" => {
+                    m_deprecated_input = rt::Some(members.value("deprecated-input")?)
+                }
+                "deprecated-output" => {
+                    m_deprecated_output = rt::Some(members.value("deprecated-output")?)
+                }
+                "unstable-input" => {
+                    m_unstable_input = rt::Some(members.value("unstable-input")?)
+                }
+                "unstable-output" => {
+                    m_unstable_output = rt::Some(members.value("unstable-output")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            deprecated_input: rt::take_opt(object, "deprecated-input")?,
-            deprecated_output: rt::take_opt(object, "deprecated-output")?,
-            unstable_input: rt::take_opt(object, "unstable-input")?,
-            unstable_output: rt::take_opt(object, "unstable-output")?,
+            deprecated_input: m_deprecated_input,
+            deprecated_output: m_deprecated_output,
+            unstable_input: m_unstable_input,
+            unstable_output: m_unstable_output,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "deprecated-input", &self.deprecated_input);
-        rt::put_opt(object, "deprecated-output", &self.deprecated_output);
-        rt::put_opt(object, "unstable-input", &self.unstable_input);
-        rt::put_opt(object, "unstable-output", &self.unstable_output);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("deprecated-input", &self.deprecated_input);
+        writer.member_opt("deprecated-output", &self.deprecated_output);
+        writer.member_opt("unstable-input", &self.unstable_input);
+        writer.member_opt("unstable-output", &self.unstable_output);
     }
 }
-rt::impl_traits!(CompatPolicy);
+rt::impl_serde!(CompatPolicy);
 #[allow(deprecated)]
 impl rt::Definition for CompatPolicy {
     const INFO: rt::Info = rt::Info {

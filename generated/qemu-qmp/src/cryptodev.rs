@@ -28,11 +28,16 @@ impl QCryptodevBackendAlgoType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "sym" => Self::Sym,
             "asym" => Self::Asym,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptodevBackendAlgoType {
@@ -43,14 +48,15 @@ impl rt::fmt::Display for QCryptodevBackendAlgoType {
 }
 impl rt::Decode for QCryptodevBackendAlgoType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptodevBackendAlgoType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptodevBackendAlgoType);
@@ -96,14 +102,19 @@ impl QCryptodevBackendServiceType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cipher" => Self::Cipher,
             "hash" => Self::Hash,
             "mac" => Self::Mac,
             "aead" => Self::Aead,
             "akcipher" => Self::Akcipher,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptodevBackendServiceType {
@@ -114,14 +125,15 @@ impl rt::fmt::Display for QCryptodevBackendServiceType {
 }
 impl rt::Decode for QCryptodevBackendServiceType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptodevBackendServiceType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptodevBackendServiceType);
@@ -163,12 +175,17 @@ impl QCryptodevBackendType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "builtin" => Self::Builtin,
             "vhost-user" => Self::VhostUser,
             "lkcf" => Self::Lkcf,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptodevBackendType {
@@ -179,14 +196,15 @@ impl rt::fmt::Display for QCryptodevBackendType {
 }
 impl rt::Decode for QCryptodevBackendType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptodevBackendType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptodevBackendType);
@@ -204,7 +222,7 @@ impl rt::Definition for QCryptodevBackendType {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevBackendClient)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevBackendClient {
     pub queue: u32,
@@ -222,19 +240,30 @@ impl QCryptodevBackendClient {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptodevBackendClient {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_queue = rt::None;
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            queue: rt::take(object, "queue")?,
-            r#type: rt::take(object, "type")?,
+            queue: members.required(m_queue, "queue")?,
+            r#type: members.required(m_type, "type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "queue", &self.queue);
-        rt::put(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("queue", &self.queue);
+        writer.member("type", &self.r#type);
     }
 }
-rt::impl_traits!(QCryptodevBackendClient);
+rt::impl_serde!(QCryptodevBackendClient);
 #[allow(deprecated)]
 impl rt::Definition for QCryptodevBackendClient {
     const INFO: rt::Info = rt::Info {
@@ -249,7 +278,7 @@ impl rt::Definition for QCryptodevBackendClient {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevInfo {
     pub id: rt::String,
@@ -276,21 +305,34 @@ impl QCryptodevInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptodevInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_service = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            service: rt::take(object, "service")?,
-            client: rt::take(object, "client")?,
+            id: members.required(m_id, "id")?,
+            service: members.required(m_service, "service")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "service", &self.service);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("service", &self.service);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(QCryptodevInfo);
+rt::impl_serde!(QCryptodevInfo);
 #[allow(deprecated)]
 impl rt::Definition for QCryptodevInfo {
     const INFO: rt::Info = rt::Info {
@@ -305,7 +347,7 @@ impl rt::Definition for QCryptodevInfo {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCryptodev {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -320,13 +362,15 @@ impl QueryCryptodev {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCryptodev {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryCryptodev);
+rt::impl_serde!(QueryCryptodev);
 #[allow(deprecated)]
 impl rt::Definition for QueryCryptodev {
     const INFO: rt::Info = rt::Info {

@@ -32,13 +32,18 @@ impl CxlEventLog {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "informational" => Self::Informational,
             "warning" => Self::Warning,
             "failure" => Self::Failure,
             "fatal" => Self::Fatal,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CxlEventLog {
@@ -49,14 +54,15 @@ impl rt::fmt::Display for CxlEventLog {
 }
 impl rt::Decode for CxlEventLog {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CxlEventLog {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CxlEventLog);
@@ -74,7 +80,7 @@ impl rt::Definition for CxlEventLog {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectGeneralMediaEvent {
     pub path: rt::String,
@@ -149,37 +155,70 @@ impl CxlInjectGeneralMediaEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectGeneralMediaEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_log = rt::None;
+        let mut m_flags = rt::None;
+        let mut m_dpa = rt::None;
+        let mut m_descriptor = rt::None;
+        let mut m_type = rt::None;
+        let mut m_transaction_type = rt::None;
+        let mut m_channel = rt::None;
+        let mut m_rank = rt::None;
+        let mut m_device = rt::None;
+        let mut m_component_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "dpa" => m_dpa = rt::Some(members.value("dpa")?),
+                "descriptor" => m_descriptor = rt::Some(members.value("descriptor")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "transaction-type" => {
+                    m_transaction_type = rt::Some(members.value("transaction-type")?)
+                }
+                "channel" => m_channel = rt::Some(members.value("channel")?),
+                "rank" => m_rank = rt::Some(members.value("rank")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "component-id" => {
+                    m_component_id = rt::Some(members.value("component-id")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            log: rt::take(object, "log")?,
-            flags: rt::take(object, "flags")?,
-            dpa: rt::take(object, "dpa")?,
-            descriptor: rt::take(object, "descriptor")?,
-            r#type: rt::take(object, "type")?,
-            transaction_type: rt::take(object, "transaction-type")?,
-            channel: rt::take_opt(object, "channel")?,
-            rank: rt::take_opt(object, "rank")?,
-            device: rt::take_opt(object, "device")?,
-            component_id: rt::take_opt(object, "component-id")?,
+            path: members.required(m_path, "path")?,
+            log: members.required(m_log, "log")?,
+            flags: members.required(m_flags, "flags")?,
+            dpa: members.required(m_dpa, "dpa")?,
+            descriptor: members.required(m_descriptor, "descriptor")?,
+            r#type: members.required(m_type, "type")?,
+            transaction_type: members.required(m_transaction_type, "transaction-type")?,
+            channel: m_channel,
+            rank: m_rank,
+            device: m_device,
+            component_id: m_component_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "log", &self.log);
-        rt::put(object, "flags", &self.flags);
-        rt::put(object, "dpa", &self.dpa);
-        rt::put(object, "descriptor", &self.descriptor);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "transaction-type", &self.transaction_type);
-        rt::put_opt(object, "channel", &self.channel);
-        rt::put_opt(object, "rank", &self.rank);
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "component-id", &self.component_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("log", &self.log);
+        writer.member("flags", &self.flags);
+        writer.member("dpa", &self.dpa);
+        writer.member("descriptor", &self.descriptor);
+        writer.member("type", &self.r#type);
+        writer.member("transaction-type", &self.transaction_type);
+        writer.member_opt("channel", &self.channel);
+        writer.member_opt("rank", &self.rank);
+        writer.member_opt("device", &self.device);
+        writer.member_opt("component-id", &self.component_id);
     }
 }
-rt::impl_traits!(CxlInjectGeneralMediaEvent);
+rt::impl_serde!(CxlInjectGeneralMediaEvent);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectGeneralMediaEvent {
     const INFO: rt::Info = rt::Info {
@@ -199,7 +238,7 @@ impl rt::Command for CxlInjectGeneralMediaEvent {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectDramEvent {
     pub path: rt::String,
@@ -310,45 +349,86 @@ impl CxlInjectDramEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectDramEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_log = rt::None;
+        let mut m_flags = rt::None;
+        let mut m_dpa = rt::None;
+        let mut m_descriptor = rt::None;
+        let mut m_type = rt::None;
+        let mut m_transaction_type = rt::None;
+        let mut m_channel = rt::None;
+        let mut m_rank = rt::None;
+        let mut m_nibble_mask = rt::None;
+        let mut m_bank_group = rt::None;
+        let mut m_bank = rt::None;
+        let mut m_row = rt::None;
+        let mut m_column = rt::None;
+        let mut m_correction_mask = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "dpa" => m_dpa = rt::Some(members.value("dpa")?),
+                "descriptor" => m_descriptor = rt::Some(members.value("descriptor")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "transaction-type" => {
+                    m_transaction_type = rt::Some(members.value("transaction-type")?)
+                }
+                "channel" => m_channel = rt::Some(members.value("channel")?),
+                "rank" => m_rank = rt::Some(members.value("rank")?),
+                "nibble-mask" => m_nibble_mask = rt::Some(members.value("nibble-mask")?),
+                "bank-group" => m_bank_group = rt::Some(members.value("bank-group")?),
+                "bank" => m_bank = rt::Some(members.value("bank")?),
+                "row" => m_row = rt::Some(members.value("row")?),
+                "column" => m_column = rt::Some(members.value("column")?),
+                "correction-mask" => {
+                    m_correction_mask = rt::Some(members.value("correction-mask")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            log: rt::take(object, "log")?,
-            flags: rt::take(object, "flags")?,
-            dpa: rt::take(object, "dpa")?,
-            descriptor: rt::take(object, "descriptor")?,
-            r#type: rt::take(object, "type")?,
-            transaction_type: rt::take(object, "transaction-type")?,
-            channel: rt::take_opt(object, "channel")?,
-            rank: rt::take_opt(object, "rank")?,
-            nibble_mask: rt::take_opt(object, "nibble-mask")?,
-            bank_group: rt::take_opt(object, "bank-group")?,
-            bank: rt::take_opt(object, "bank")?,
-            row: rt::take_opt(object, "row")?,
-            column: rt::take_opt(object, "column")?,
-            correction_mask: rt::take_opt(object, "correction-mask")?,
+            path: members.required(m_path, "path")?,
+            log: members.required(m_log, "log")?,
+            flags: members.required(m_flags, "flags")?,
+            dpa: members.required(m_dpa, "dpa")?,
+            descriptor: members.required(m_descriptor, "descriptor")?,
+            r#type: members.required(m_type, "type")?,
+            transaction_type: members.required(m_transaction_type, "transaction-type")?,
+            channel: m_channel,
+            rank: m_rank,
+            nibble_mask: m_nibble_mask,
+            bank_group: m_bank_group,
+            bank: m_bank,
+            row: m_row,
+            column: m_column,
+            correction_mask: m_correction_mask,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "log", &self.log);
-        rt::put(object, "flags", &self.flags);
-        rt::put(object, "dpa", &self.dpa);
-        rt::put(object, "descriptor", &self.descriptor);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "transaction-type", &self.transaction_type);
-        rt::put_opt(object, "channel", &self.channel);
-        rt::put_opt(object, "rank", &self.rank);
-        rt::put_opt(object, "nibble-mask", &self.nibble_mask);
-        rt::put_opt(object, "bank-group", &self.bank_group);
-        rt::put_opt(object, "bank", &self.bank);
-        rt::put_opt(object, "row", &self.row);
-        rt::put_opt(object, "column", &self.column);
-        rt::put_opt(object, "correction-mask", &self.correction_mask);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("log", &self.log);
+        writer.member("flags", &self.flags);
+        writer.member("dpa", &self.dpa);
+        writer.member("descriptor", &self.descriptor);
+        writer.member("type", &self.r#type);
+        writer.member("transaction-type", &self.transaction_type);
+        writer.member_opt("channel", &self.channel);
+        writer.member_opt("rank", &self.rank);
+        writer.member_opt("nibble-mask", &self.nibble_mask);
+        writer.member_opt("bank-group", &self.bank_group);
+        writer.member_opt("bank", &self.bank);
+        writer.member_opt("row", &self.row);
+        writer.member_opt("column", &self.column);
+        writer.member_opt("correction-mask", &self.correction_mask);
     }
 }
-rt::impl_traits!(CxlInjectDramEvent);
+rt::impl_serde!(CxlInjectDramEvent);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectDramEvent {
     const INFO: rt::Info = rt::Info {
@@ -368,7 +448,7 @@ impl rt::Command for CxlInjectDramEvent {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectMemoryModuleEvent {
     pub path: rt::String,
@@ -423,53 +503,106 @@ impl CxlInjectMemoryModuleEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectMemoryModuleEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_log = rt::None;
+        let mut m_flags = rt::None;
+        let mut m_type = rt::None;
+        let mut m_health_status = rt::None;
+        let mut m_media_status = rt::None;
+        let mut m_additional_status = rt::None;
+        let mut m_life_used = rt::None;
+        let mut m_temperature = rt::None;
+        let mut m_dirty_shutdown_count = rt::None;
+        let mut m_corrected_volatile_error_count = rt::None;
+        let mut m_corrected_persistent_error_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "health-status" => {
+                    m_health_status = rt::Some(members.value("health-status")?)
+                }
+                "media-status" => {
+                    m_media_status = rt::Some(members.value("media-status")?)
+                }
+                "additional-status" => {
+                    m_additional_status = rt::Some(members.value("additional-status")?)
+                }
+                "life-used" => m_life_used = rt::Some(members.value("life-used")?),
+                "temperature" => m_temperature = rt::Some(members.value("temperature")?),
+                "dirty-shutdown-count" => {
+                    m_dirty_shutdown_count = rt::Some(
+                        members.value("dirty-shutdown-count")?,
+                    )
+                }
+                "corrected-volatile-error-count" => {
+                    m_corrected_volatile_error_count = rt::Some(
+                        members.value("corrected-volatile-error-count")?,
+                    )
+                }
+                "corrected-persistent-error-count" => {
+                    m_corrected_persistent_error_count = rt::Some(
+                        members.value("corrected-persistent-error-count")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            log: rt::take(object, "log")?,
-            flags: rt::take(object, "flags")?,
-            r#type: rt::take(object, "type")?,
-            health_status: rt::take(object, "health-status")?,
-            media_status: rt::take(object, "media-status")?,
-            additional_status: rt::take(object, "additional-status")?,
-            life_used: rt::take(object, "life-used")?,
-            temperature: rt::take(object, "temperature")?,
-            dirty_shutdown_count: rt::take(object, "dirty-shutdown-count")?,
-            corrected_volatile_error_count: rt::take(
-                object,
+            path: members.required(m_path, "path")?,
+            log: members.required(m_log, "log")?,
+            flags: members.required(m_flags, "flags")?,
+            r#type: members.required(m_type, "type")?,
+            health_status: members.required(m_health_status, "health-status")?,
+            media_status: members.required(m_media_status, "media-status")?,
+            additional_status: members.required(
+                m_additional_status,
+                "additional-status",
+            )?,
+            life_used: members.required(m_life_used, "life-used")?,
+            temperature: members.required(m_temperature, "temperature")?,
+            dirty_shutdown_count: members.required(
+                m_dirty_shutdown_count,
+                "dirty-shutdown-count",
+            )?,
+            corrected_volatile_error_count: members.required(
+                m_corrected_volatile_error_count,
                 "corrected-volatile-error-count",
             )?,
-            corrected_persistent_error_count: rt::take(
-                object,
+            corrected_persistent_error_count: members.required(
+                m_corrected_persistent_error_count,
                 "corrected-persistent-error-count",
             )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "log", &self.log);
-        rt::put(object, "flags", &self.flags);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "health-status", &self.health_status);
-        rt::put(object, "media-status", &self.media_status);
-        rt::put(object, "additional-status", &self.additional_status);
-        rt::put(object, "life-used", &self.life_used);
-        rt::put(object, "temperature", &self.temperature);
-        rt::put(object, "dirty-shutdown-count", &self.dirty_shutdown_count);
-        rt::put(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("log", &self.log);
+        writer.member("flags", &self.flags);
+        writer.member("type", &self.r#type);
+        writer.member("health-status", &self.health_status);
+        writer.member("media-status", &self.media_status);
+        writer.member("additional-status", &self.additional_status);
+        writer.member("life-used", &self.life_used);
+        writer.member("temperature", &self.temperature);
+        writer.member("dirty-shutdown-count", &self.dirty_shutdown_count);
+        writer.member(
             "corrected-volatile-error-count",
             &self.corrected_volatile_error_count,
         );
-        rt::put(
-            object,
+        writer.member(
             "corrected-persistent-error-count",
             &self.corrected_persistent_error_count,
         );
     }
 }
-rt::impl_traits!(CxlInjectMemoryModuleEvent);
+rt::impl_serde!(CxlInjectMemoryModuleEvent);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectMemoryModuleEvent {
     const INFO: rt::Info = rt::Info {
@@ -489,7 +622,7 @@ impl rt::Command for CxlInjectMemoryModuleEvent {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectPoison {
     pub path: rt::String,
@@ -512,21 +645,34 @@ impl CxlInjectPoison {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectPoison {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_start = rt::None;
+        let mut m_length = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "start" => m_start = rt::Some(members.value("start")?),
+                "length" => m_length = rt::Some(members.value("length")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            start: rt::take(object, "start")?,
-            length: rt::take(object, "length")?,
+            path: members.required(m_path, "path")?,
+            start: members.required(m_start, "start")?,
+            length: members.required(m_length, "length")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "start", &self.start);
-        rt::put(object, "length", &self.length);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("start", &self.start);
+        writer.member("length", &self.length);
     }
 }
-rt::impl_traits!(CxlInjectPoison);
+rt::impl_serde!(CxlInjectPoison);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectPoison {
     const INFO: rt::Info = rt::Info {
@@ -594,7 +740,12 @@ impl CxlUncorErrorType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cache-data-parity" => Self::CacheDataParity,
             "cache-address-parity" => Self::CacheAddressParity,
             "cache-be-parity" => Self::CacheBeParity,
@@ -610,8 +761,8 @@ impl CxlUncorErrorType {
             "internal" => Self::Internal,
             "cxl-ide-tx" => Self::CxlIdeTx,
             "cxl-ide-rx" => Self::CxlIdeRx,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CxlUncorErrorType {
@@ -622,14 +773,15 @@ impl rt::fmt::Display for CxlUncorErrorType {
 }
 impl rt::Decode for CxlUncorErrorType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CxlUncorErrorType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CxlUncorErrorType);
@@ -647,7 +799,7 @@ impl rt::Definition for CxlUncorErrorType {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CXLUncorErrorRecord)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLUncorErrorRecord {
     pub r#type: super::CxlUncorErrorType,
@@ -665,19 +817,30 @@ impl CXLUncorErrorRecord {
 #[allow(deprecated)]
 impl rt::ObjectType for CXLUncorErrorRecord {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_header = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "header" => m_header = rt::Some(members.value("header")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            header: rt::take(object, "header")?,
+            r#type: members.required(m_type, "type")?,
+            header: members.required(m_header, "header")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "header", &self.header);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("header", &self.header);
     }
 }
-rt::impl_traits!(CXLUncorErrorRecord);
+rt::impl_serde!(CXLUncorErrorRecord);
 #[allow(deprecated)]
 impl rt::Definition for CXLUncorErrorRecord {
     const INFO: rt::Info = rt::Info {
@@ -692,7 +855,7 @@ impl rt::Definition for CXLUncorErrorRecord {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectUncorrectableErrors {
     pub path: rt::String,
@@ -713,19 +876,30 @@ impl CxlInjectUncorrectableErrors {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectUncorrectableErrors {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_errors = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "errors" => m_errors = rt::Some(members.value("errors")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            errors: rt::take(object, "errors")?,
+            path: members.required(m_path, "path")?,
+            errors: members.required(m_errors, "errors")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "errors", &self.errors);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("errors", &self.errors);
     }
 }
-rt::impl_traits!(CxlInjectUncorrectableErrors);
+rt::impl_serde!(CxlInjectUncorrectableErrors);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectUncorrectableErrors {
     const INFO: rt::Info = rt::Info {
@@ -777,7 +951,12 @@ impl CxlCorErrorType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cache-data-ecc" => Self::CacheDataEcc,
             "mem-data-ecc" => Self::MemDataEcc,
             "crc-threshold" => Self::CrcThreshold,
@@ -785,8 +964,8 @@ impl CxlCorErrorType {
             "cache-poison-received" => Self::CachePoisonReceived,
             "mem-poison-received" => Self::MemPoisonReceived,
             "physical" => Self::Physical,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CxlCorErrorType {
@@ -797,14 +976,15 @@ impl rt::fmt::Display for CxlCorErrorType {
 }
 impl rt::Decode for CxlCorErrorType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CxlCorErrorType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CxlCorErrorType);
@@ -822,7 +1002,7 @@ impl rt::Definition for CxlCorErrorType {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectCorrectableError {
     pub path: rt::String,
@@ -840,19 +1020,30 @@ impl CxlInjectCorrectableError {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlInjectCorrectableError {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            r#type: rt::take(object, "type")?,
+            path: members.required(m_path, "path")?,
+            r#type: members.required(m_type, "type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("type", &self.r#type);
     }
 }
-rt::impl_traits!(CxlInjectCorrectableError);
+rt::impl_serde!(CxlInjectCorrectableError);
 #[allow(deprecated)]
 impl rt::Definition for CxlInjectCorrectableError {
     const INFO: rt::Info = rt::Info {
@@ -872,7 +1063,7 @@ impl rt::Command for CxlInjectCorrectableError {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CxlDynamicCapacityExtent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlDynamicCapacityExtent {
     pub offset: u64,
@@ -890,19 +1081,30 @@ impl CxlDynamicCapacityExtent {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlDynamicCapacityExtent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_offset = rt::None;
+        let mut m_len = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            offset: rt::take(object, "offset")?,
-            len: rt::take(object, "len")?,
+            offset: members.required(m_offset, "offset")?,
+            len: members.required(m_len, "len")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "len", &self.len);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("offset", &self.offset);
+        writer.member("len", &self.len);
     }
 }
-rt::impl_traits!(CxlDynamicCapacityExtent);
+rt::impl_serde!(CxlDynamicCapacityExtent);
 #[allow(deprecated)]
 impl rt::Definition for CxlDynamicCapacityExtent {
     const INFO: rt::Info = rt::Info {
@@ -943,13 +1145,18 @@ impl CxlExtentSelectionPolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "free" => Self::Free,
             "contiguous" => Self::Contiguous,
             "prescriptive" => Self::Prescriptive,
             "enable-shared-access" => Self::EnableSharedAccess,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CxlExtentSelectionPolicy {
@@ -960,14 +1167,15 @@ impl rt::fmt::Display for CxlExtentSelectionPolicy {
 }
 impl rt::Decode for CxlExtentSelectionPolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CxlExtentSelectionPolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CxlExtentSelectionPolicy);
@@ -987,7 +1195,7 @@ impl rt::Definition for CxlExtentSelectionPolicy {
 /// - `unstable`
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-add-dynamic-capacity)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlAddDynamicCapacity {
     pub path: rt::String,
@@ -1029,27 +1237,48 @@ impl CxlAddDynamicCapacity {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlAddDynamicCapacity {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_host_id = rt::None;
+        let mut m_selection_policy = rt::None;
+        let mut m_region = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_extents = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "host-id" => m_host_id = rt::Some(members.value("host-id")?),
+                "selection-policy" => {
+                    m_selection_policy = rt::Some(members.value("selection-policy")?)
+                }
+                "region" => m_region = rt::Some(members.value("region")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "extents" => m_extents = rt::Some(members.value("extents")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            host_id: rt::take(object, "host-id")?,
-            selection_policy: rt::take(object, "selection-policy")?,
-            region: rt::take(object, "region")?,
-            tag: rt::take_opt(object, "tag")?,
-            extents: rt::take(object, "extents")?,
+            path: members.required(m_path, "path")?,
+            host_id: members.required(m_host_id, "host-id")?,
+            selection_policy: members.required(m_selection_policy, "selection-policy")?,
+            region: members.required(m_region, "region")?,
+            tag: m_tag,
+            extents: members.required(m_extents, "extents")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "host-id", &self.host_id);
-        rt::put(object, "selection-policy", &self.selection_policy);
-        rt::put(object, "region", &self.region);
-        rt::put_opt(object, "tag", &self.tag);
-        rt::put(object, "extents", &self.extents);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("host-id", &self.host_id);
+        writer.member("selection-policy", &self.selection_policy);
+        writer.member("region", &self.region);
+        writer.member_opt("tag", &self.tag);
+        writer.member("extents", &self.extents);
     }
 }
-rt::impl_traits!(CxlAddDynamicCapacity);
+rt::impl_serde!(CxlAddDynamicCapacity);
 #[allow(deprecated)]
 impl rt::Definition for CxlAddDynamicCapacity {
     const INFO: rt::Info = rt::Info {
@@ -1092,11 +1321,16 @@ impl CxlExtentRemovalPolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "tag-based" => Self::TagBased,
             "prescriptive" => Self::Prescriptive,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CxlExtentRemovalPolicy {
@@ -1107,14 +1341,15 @@ impl rt::fmt::Display for CxlExtentRemovalPolicy {
 }
 impl rt::Decode for CxlExtentRemovalPolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CxlExtentRemovalPolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CxlExtentRemovalPolicy);
@@ -1134,7 +1369,7 @@ impl rt::Definition for CxlExtentRemovalPolicy {
 /// - `unstable`
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-release-dynamic-capacity)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlReleaseDynamicCapacity {
     pub path: rt::String,
@@ -1194,31 +1429,62 @@ impl CxlReleaseDynamicCapacity {
 #[allow(deprecated)]
 impl rt::ObjectType for CxlReleaseDynamicCapacity {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_host_id = rt::None;
+        let mut m_removal_policy = rt::None;
+        let mut m_forced_removal = rt::None;
+        let mut m_sanitize_on_release = rt::None;
+        let mut m_region = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_extents = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "host-id" => m_host_id = rt::Some(members.value("host-id")?),
+                "removal-policy" => {
+                    m_removal_policy = rt::Some(members.value("removal-policy")?)
+                }
+                "forced-removal" => {
+                    m_forced_removal = rt::Some(members.value("forced-removal")?)
+                }
+                "sanitize-on-release" => {
+                    m_sanitize_on_release = rt::Some(
+                        members.value("sanitize-on-release")?,
+                    )
+                }
+                "region" => m_region = rt::Some(members.value("region")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "extents" => m_extents = rt::Some(members.value("extents")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            host_id: rt::take(object, "host-id")?,
-            removal_policy: rt::take(object, "removal-policy")?,
-            forced_removal: rt::take_opt(object, "forced-removal")?,
-            sanitize_on_release: rt::take_opt(object, "sanitize-on-release")?,
-            region: rt::take(object, "region")?,
-            tag: rt::take_opt(object, "tag")?,
-            extents: rt::take(object, "extents")?,
+            path: members.required(m_path, "path")?,
+            host_id: members.required(m_host_id, "host-id")?,
+            removal_policy: members.required(m_removal_policy, "removal-policy")?,
+            forced_removal: m_forced_removal,
+            sanitize_on_release: m_sanitize_on_release,
+            region: members.required(m_region, "region")?,
+            tag: m_tag,
+            extents: members.required(m_extents, "extents")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "host-id", &self.host_id);
-        rt::put(object, "removal-policy", &self.removal_policy);
-        rt::put_opt(object, "forced-removal", &self.forced_removal);
-        rt::put_opt(object, "sanitize-on-release", &self.sanitize_on_release);
-        rt::put(object, "region", &self.region);
-        rt::put_opt(object, "tag", &self.tag);
-        rt::put(object, "extents", &self.extents);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("host-id", &self.host_id);
+        writer.member("removal-policy", &self.removal_policy);
+        writer.member_opt("forced-removal", &self.forced_removal);
+        writer.member_opt("sanitize-on-release", &self.sanitize_on_release);
+        writer.member("region", &self.region);
+        writer.member_opt("tag", &self.tag);
+        writer.member("extents", &self.extents);
     }
 }
-rt::impl_traits!(CxlReleaseDynamicCapacity);
+rt::impl_serde!(CxlReleaseDynamicCapacity);
 #[allow(deprecated)]
 impl rt::Definition for CxlReleaseDynamicCapacity {
     const INFO: rt::Info = rt::Info {

@@ -40,7 +40,12 @@ impl DumpGuestMemoryFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "elf" => Self::Elf,
             "kdump-zlib" => Self::KdumpZlib,
             "kdump-lzo" => Self::KdumpLzo,
@@ -49,8 +54,8 @@ impl DumpGuestMemoryFormat {
             "kdump-raw-lzo" => Self::KdumpRawLzo,
             "kdump-raw-snappy" => Self::KdumpRawSnappy,
             "win-dmp" => Self::WinDmp,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DumpGuestMemoryFormat {
@@ -61,14 +66,15 @@ impl rt::fmt::Display for DumpGuestMemoryFormat {
 }
 impl rt::Decode for DumpGuestMemoryFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DumpGuestMemoryFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DumpGuestMemoryFormat);
@@ -86,7 +92,7 @@ impl rt::Definition for DumpGuestMemoryFormat {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemory {
     pub paging: bool,
@@ -143,27 +149,46 @@ impl DumpGuestMemory {
 #[allow(deprecated)]
 impl rt::ObjectType for DumpGuestMemory {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_paging = rt::None;
+        let mut m_protocol = rt::None;
+        let mut m_detach = rt::None;
+        let mut m_begin = rt::None;
+        let mut m_length = rt::None;
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "paging" => m_paging = rt::Some(members.value("paging")?),
+                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
+                "detach" => m_detach = rt::Some(members.value("detach")?),
+                "begin" => m_begin = rt::Some(members.value("begin")?),
+                "length" => m_length = rt::Some(members.value("length")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            paging: rt::take(object, "paging")?,
-            protocol: rt::take(object, "protocol")?,
-            detach: rt::take_opt(object, "detach")?,
-            begin: rt::take_opt(object, "begin")?,
-            length: rt::take_opt(object, "length")?,
-            format: rt::take_opt(object, "format")?,
+            paging: members.required(m_paging, "paging")?,
+            protocol: members.required(m_protocol, "protocol")?,
+            detach: m_detach,
+            begin: m_begin,
+            length: m_length,
+            format: m_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "paging", &self.paging);
-        rt::put(object, "protocol", &self.protocol);
-        rt::put_opt(object, "detach", &self.detach);
-        rt::put_opt(object, "begin", &self.begin);
-        rt::put_opt(object, "length", &self.length);
-        rt::put_opt(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("paging", &self.paging);
+        writer.member("protocol", &self.protocol);
+        writer.member_opt("detach", &self.detach);
+        writer.member_opt("begin", &self.begin);
+        writer.member_opt("length", &self.length);
+        writer.member_opt("format", &self.format);
     }
 }
-rt::impl_traits!(DumpGuestMemory);
+rt::impl_serde!(DumpGuestMemory);
 #[allow(deprecated)]
 impl rt::Definition for DumpGuestMemory {
     const INFO: rt::Info = rt::Info {
@@ -209,13 +234,18 @@ impl DumpStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "active" => Self::Active,
             "completed" => Self::Completed,
             "failed" => Self::Failed,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DumpStatus {
@@ -226,14 +256,15 @@ impl rt::fmt::Display for DumpStatus {
 }
 impl rt::Decode for DumpStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DumpStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DumpStatus);
@@ -251,7 +282,7 @@ impl rt::Definition for DumpStatus {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
     pub status: super::DumpStatus,
@@ -270,21 +301,34 @@ impl DumpQueryResult {
 #[allow(deprecated)]
 impl rt::ObjectType for DumpQueryResult {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_status = rt::None;
+        let mut m_completed = rt::None;
+        let mut m_total = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "status" => m_status = rt::Some(members.value("status")?),
+                "completed" => m_completed = rt::Some(members.value("completed")?),
+                "total" => m_total = rt::Some(members.value("total")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            status: rt::take(object, "status")?,
-            completed: rt::take(object, "completed")?,
-            total: rt::take(object, "total")?,
+            status: members.required(m_status, "status")?,
+            completed: members.required(m_completed, "completed")?,
+            total: members.required(m_total, "total")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "status", &self.status);
-        rt::put(object, "completed", &self.completed);
-        rt::put(object, "total", &self.total);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("status", &self.status);
+        writer.member("completed", &self.completed);
+        writer.member("total", &self.total);
     }
 }
-rt::impl_traits!(DumpQueryResult);
+rt::impl_serde!(DumpQueryResult);
 #[allow(deprecated)]
 impl rt::Definition for DumpQueryResult {
     const INFO: rt::Info = rt::Info {
@@ -299,7 +343,7 @@ impl rt::Definition for DumpQueryResult {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDump {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -314,13 +358,15 @@ impl QueryDump {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryDump {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryDump);
+rt::impl_serde!(QueryDump);
 #[allow(deprecated)]
 impl rt::Definition for QueryDump {
     const INFO: rt::Info = rt::Info {
@@ -340,7 +386,7 @@ impl rt::Command for QueryDump {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpCompleted {
     pub result: super::DumpQueryResult,
@@ -365,19 +411,30 @@ impl DumpCompleted {
 #[allow(deprecated)]
 impl rt::ObjectType for DumpCompleted {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_result = rt::None;
+        let mut m_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "result" => m_result = rt::Some(members.value("result")?),
+                "error" => m_error = rt::Some(members.value("error")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            result: rt::take(object, "result")?,
-            error: rt::take_opt(object, "error")?,
+            result: members.required(m_result, "result")?,
+            error: m_error,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "result", &self.result);
-        rt::put_opt(object, "error", &self.error);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("result", &self.result);
+        writer.member_opt("error", &self.error);
     }
 }
-rt::impl_traits!(DumpCompleted);
+rt::impl_serde!(DumpCompleted);
 #[allow(deprecated)]
 impl rt::Definition for DumpCompleted {
     const INFO: rt::Info = rt::Info {
@@ -396,7 +453,7 @@ impl rt::Event for DumpCompleted {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
     pub formats: rt::Vec<super::DumpGuestMemoryFormat>,
@@ -413,17 +470,26 @@ impl DumpGuestMemoryCapability {
 #[allow(deprecated)]
 impl rt::ObjectType for DumpGuestMemoryCapability {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_formats = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "formats" => m_formats = rt::Some(members.value("formats")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            formats: rt::take(object, "formats")?,
+            formats: members.required(m_formats, "formats")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "formats", &self.formats);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("formats", &self.formats);
     }
 }
-rt::impl_traits!(DumpGuestMemoryCapability);
+rt::impl_serde!(DumpGuestMemoryCapability);
 #[allow(deprecated)]
 impl rt::Definition for DumpGuestMemoryCapability {
     const INFO: rt::Info = rt::Info {
@@ -438,7 +504,7 @@ impl rt::Definition for DumpGuestMemoryCapability {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDumpGuestMemoryCapability {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -453,13 +519,15 @@ impl QueryDumpGuestMemoryCapability {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryDumpGuestMemoryCapability {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryDumpGuestMemoryCapability);
+rt::impl_serde!(QueryDumpGuestMemoryCapability);
 #[allow(deprecated)]
 impl rt::Definition for QueryDumpGuestMemoryCapability {
     const INFO: rt::Info = rt::Info {

@@ -8,7 +8,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ebpf.EbpfObject)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EbpfObject {
     pub object: rt::String,
@@ -25,17 +25,26 @@ impl EbpfObject {
 #[allow(deprecated)]
 impl rt::ObjectType for EbpfObject {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_object = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "object" => m_object = rt::Some(members.value("object")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            object: rt::take(object, "object")?,
+            object: members.required(m_object, "object")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "object", &self.object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("object", &self.object);
     }
 }
-rt::impl_traits!(EbpfObject);
+rt::impl_serde!(EbpfObject);
 #[allow(deprecated)]
 impl rt::Definition for EbpfObject {
     const INFO: rt::Info = rt::Info {
@@ -72,10 +81,15 @@ impl EbpfProgramID {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "rss" => Self::Rss,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for EbpfProgramID {
@@ -86,14 +100,15 @@ impl rt::fmt::Display for EbpfProgramID {
 }
 impl rt::Decode for EbpfProgramID {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for EbpfProgramID {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(EbpfProgramID);
@@ -113,7 +128,7 @@ impl rt::Definition for EbpfProgramID {
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ebpf.request-ebpf)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RequestEbpf {
     pub id: super::EbpfProgramID,
@@ -130,17 +145,26 @@ impl RequestEbpf {
 #[allow(deprecated)]
 impl rt::ObjectType for RequestEbpf {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(RequestEbpf);
+rt::impl_serde!(RequestEbpf);
 #[allow(deprecated)]
 impl rt::Definition for RequestEbpf {
     const INFO: rt::Info = rt::Info {

@@ -273,6 +273,8 @@ pub use self::vfio::*;
 pub use self::cryptodev::*;
 #[cfg(feature = "cxl")]
 pub use self::cxl::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `query-status`: see [`QueryStatus`].
@@ -2767,8 +2769,8 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(
             match name {
                 #[cfg(feature = "run-state")]
@@ -3068,7 +3070,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 _ => {
                     Self::Unknown {
                         name: name.into(),
-                        data,
+                        data: ::qapi_runtime::rt::event_data(data)?,
                     }
                 }
             },

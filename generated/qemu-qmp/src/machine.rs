@@ -82,7 +82,12 @@ impl SysEmuTarget {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "aarch64" => Self::Aarch64,
             "alpha" => Self::Alpha,
             "arm" => Self::Arm,
@@ -112,8 +117,8 @@ impl SysEmuTarget {
             "x86_64" => Self::X86_64,
             "xtensa" => Self::Xtensa,
             "xtensaeb" => Self::Xtensaeb,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SysEmuTarget {
@@ -124,14 +129,15 @@ impl rt::fmt::Display for SysEmuTarget {
 }
 impl rt::Decode for SysEmuTarget {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SysEmuTarget {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SysEmuTarget);
@@ -177,14 +183,19 @@ impl S390CpuState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "uninitialized" => Self::Uninitialized,
             "stopped" => Self::Stopped,
             "check-stop" => Self::CheckStop,
             "operating" => Self::Operating,
             "load" => Self::Load,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for S390CpuState {
@@ -195,14 +206,15 @@ impl rt::fmt::Display for S390CpuState {
 }
 impl rt::Decode for S390CpuState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for S390CpuState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(S390CpuState);
@@ -220,7 +232,7 @@ impl rt::Definition for S390CpuState {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoS390 {
     pub cpu_state: super::S390CpuState,
@@ -257,21 +269,34 @@ impl CpuInfoS390 {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuInfoS390 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu_state = rt::None;
+        let mut m_dedicated = rt::None;
+        let mut m_entitlement = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-state" => m_cpu_state = rt::Some(members.value("cpu-state")?),
+                "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
+                "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpu_state: rt::take(object, "cpu-state")?,
-            dedicated: rt::take_opt(object, "dedicated")?,
-            entitlement: rt::take_opt(object, "entitlement")?,
+            cpu_state: members.required(m_cpu_state, "cpu-state")?,
+            dedicated: m_dedicated,
+            entitlement: m_entitlement,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cpu-state", &self.cpu_state);
-        rt::put_opt(object, "dedicated", &self.dedicated);
-        rt::put_opt(object, "entitlement", &self.entitlement);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cpu-state", &self.cpu_state);
+        writer.member_opt("dedicated", &self.dedicated);
+        writer.member_opt("entitlement", &self.entitlement);
     }
 }
-rt::impl_traits!(CpuInfoS390);
+rt::impl_serde!(CpuInfoS390);
 #[allow(deprecated)]
 impl rt::Definition for CpuInfoS390 {
     const INFO: rt::Info = rt::Info {
@@ -286,7 +311,7 @@ impl rt::Definition for CpuInfoS390 {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoFast {
     pub cpu_index: i64,
@@ -407,66 +432,89 @@ impl CpuInfoFast {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuInfoFast {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            cpu_index: rt::take(object, "cpu-index")?,
-            qom_path: rt::take(object, "qom-path")?,
-            thread_id: rt::take(object, "thread-id")?,
-            props: rt::take_opt(object, "props")?,
-            target: {
-                let tag = rt::take_tag(object, "target")?;
-                match tag.as_str() {
-                    "s390x" => {
-                        CpuInfoFastBranch::S390x(rt::ObjectType::decode_members(object)?)
-                    }
-                    "aarch64" => CpuInfoFastBranch::Aarch64,
-                    "alpha" => CpuInfoFastBranch::Alpha,
-                    "arm" => CpuInfoFastBranch::Arm,
-                    "avr" => CpuInfoFastBranch::Avr,
-                    "hppa" => CpuInfoFastBranch::Hppa,
-                    "i386" => CpuInfoFastBranch::I386,
-                    "loongarch64" => CpuInfoFastBranch::Loongarch64,
-                    "m68k" => CpuInfoFastBranch::M68k,
-                    "microblaze" => CpuInfoFastBranch::Microblaze,
-                    "microblazeel" => CpuInfoFastBranch::Microblazeel,
-                    "mips" => CpuInfoFastBranch::Mips,
-                    "mips64" => CpuInfoFastBranch::Mips64,
-                    "mips64el" => CpuInfoFastBranch::Mips64el,
-                    "mipsel" => CpuInfoFastBranch::Mipsel,
-                    "or1k" => CpuInfoFastBranch::Or1k,
-                    "ppc" => CpuInfoFastBranch::Ppc,
-                    "ppc64" => CpuInfoFastBranch::Ppc64,
-                    "riscv32" => CpuInfoFastBranch::Riscv32,
-                    "riscv64" => CpuInfoFastBranch::Riscv64,
-                    "rx" => CpuInfoFastBranch::Rx,
-                    "sh4" => CpuInfoFastBranch::Sh4,
-                    "sh4eb" => CpuInfoFastBranch::Sh4eb,
-                    "sparc" => CpuInfoFastBranch::Sparc,
-                    "sparc64" => CpuInfoFastBranch::Sparc64,
-                    "tricore" => CpuInfoFastBranch::Tricore,
-                    "x86_64" => CpuInfoFastBranch::X86_64,
-                    "xtensa" => CpuInfoFastBranch::Xtensa,
-                    "xtensaeb" => CpuInfoFastBranch::Xtensaeb,
-                    _ => {
-                        CpuInfoFastBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("target")?;
+        let target = match &*tag {
+            "s390x" => {
+                CpuInfoFastBranch::S390x(
+                    members.branch(
+                        &["cpu-index", "qom-path", "thread-id", "props", "target"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "aarch64" => CpuInfoFastBranch::Aarch64,
+            "alpha" => CpuInfoFastBranch::Alpha,
+            "arm" => CpuInfoFastBranch::Arm,
+            "avr" => CpuInfoFastBranch::Avr,
+            "hppa" => CpuInfoFastBranch::Hppa,
+            "i386" => CpuInfoFastBranch::I386,
+            "loongarch64" => CpuInfoFastBranch::Loongarch64,
+            "m68k" => CpuInfoFastBranch::M68k,
+            "microblaze" => CpuInfoFastBranch::Microblaze,
+            "microblazeel" => CpuInfoFastBranch::Microblazeel,
+            "mips" => CpuInfoFastBranch::Mips,
+            "mips64" => CpuInfoFastBranch::Mips64,
+            "mips64el" => CpuInfoFastBranch::Mips64el,
+            "mipsel" => CpuInfoFastBranch::Mipsel,
+            "or1k" => CpuInfoFastBranch::Or1k,
+            "ppc" => CpuInfoFastBranch::Ppc,
+            "ppc64" => CpuInfoFastBranch::Ppc64,
+            "riscv32" => CpuInfoFastBranch::Riscv32,
+            "riscv64" => CpuInfoFastBranch::Riscv64,
+            "rx" => CpuInfoFastBranch::Rx,
+            "sh4" => CpuInfoFastBranch::Sh4,
+            "sh4eb" => CpuInfoFastBranch::Sh4eb,
+            "sparc" => CpuInfoFastBranch::Sparc,
+            "sparc64" => CpuInfoFastBranch::Sparc64,
+            "tricore" => CpuInfoFastBranch::Tricore,
+            "x86_64" => CpuInfoFastBranch::X86_64,
+            "xtensa" => CpuInfoFastBranch::Xtensa,
+            "xtensaeb" => CpuInfoFastBranch::Xtensaeb,
+            _ => {
+                CpuInfoFastBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["cpu-index", "qom-path", "thread-id", "props", "target"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_cpu_index = rt::None;
+        let mut m_qom_path = rt::None;
+        let mut m_thread_id = rt::None;
+        let mut m_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
+                "props" => m_props = rt::Some(members.value("props")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            cpu_index: members.required(m_cpu_index, "cpu-index")?,
+            qom_path: members.required(m_qom_path, "qom-path")?,
+            thread_id: members.required(m_thread_id, "thread-id")?,
+            props: m_props,
+            target,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cpu-index", &self.cpu_index);
-        rt::put(object, "qom-path", &self.qom_path);
-        rt::put(object, "thread-id", &self.thread_id);
-        rt::put_opt(object, "props", &self.props);
-        rt::put(object, "target", self.target.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cpu-index", &self.cpu_index);
+        writer.member("qom-path", &self.qom_path);
+        writer.member("thread-id", &self.thread_id);
+        writer.member_opt("props", &self.props);
+        writer.member("target", self.target.tag_name());
         match &self.target {
             CpuInfoFastBranch::S390x(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             CpuInfoFastBranch::Aarch64 => {}
             CpuInfoFastBranch::Alpha => {}
@@ -496,11 +544,11 @@ impl rt::ObjectType for CpuInfoFast {
             CpuInfoFastBranch::X86_64 => {}
             CpuInfoFastBranch::Xtensa => {}
             CpuInfoFastBranch::Xtensaeb => {}
-            CpuInfoFastBranch::Other { members, .. } => object.extend(members.clone()),
+            CpuInfoFastBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(CpuInfoFast);
+rt::impl_serde!(CpuInfoFast);
 #[allow(deprecated)]
 impl rt::Definition for CpuInfoFast {
     const INFO: rt::Info = rt::Info {
@@ -515,7 +563,7 @@ impl rt::Definition for CpuInfoFast {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpusFast {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -530,13 +578,15 @@ impl QueryCpusFast {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCpusFast {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryCpusFast);
+rt::impl_serde!(QueryCpusFast);
 #[allow(deprecated)]
 impl rt::Definition for QueryCpusFast {
     const INFO: rt::Info = rt::Info {
@@ -556,7 +606,7 @@ impl rt::Command for QueryCpusFast {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompatProperty {
     pub qom_type: rt::String,
@@ -583,21 +633,34 @@ impl CompatProperty {
 #[allow(deprecated)]
 impl rt::ObjectType for CompatProperty {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_qom_type = rt::None;
+        let mut m_property = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "qom-type" => m_qom_type = rt::Some(members.value("qom-type")?),
+                "property" => m_property = rt::Some(members.value("property")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            qom_type: rt::take(object, "qom-type")?,
-            property: rt::take(object, "property")?,
-            value: rt::take(object, "value")?,
+            qom_type: members.required(m_qom_type, "qom-type")?,
+            property: members.required(m_property, "property")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "qom-type", &self.qom_type);
-        rt::put(object, "property", &self.property);
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("qom-type", &self.qom_type);
+        writer.member("property", &self.property);
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(CompatProperty);
+rt::impl_serde!(CompatProperty);
 #[allow(deprecated)]
 impl rt::Definition for CompatProperty {
     const INFO: rt::Info = rt::Info {
@@ -612,7 +675,7 @@ impl rt::Definition for CompatProperty {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MachineInfo {
     pub name: rt::String,
@@ -694,37 +757,82 @@ impl MachineInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MachineInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_alias = rt::None;
+        let mut m_is_default = rt::None;
+        let mut m_cpu_max = rt::None;
+        let mut m_hotpluggable_cpus = rt::None;
+        let mut m_numa_mem_supported = rt::None;
+        let mut m_deprecated = rt::None;
+        let mut m_default_cpu_type = rt::None;
+        let mut m_default_ram_id = rt::None;
+        let mut m_acpi = rt::None;
+        let mut m_compat_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "alias" => m_alias = rt::Some(members.value("alias")?),
+                "is-default" => m_is_default = rt::Some(members.value("is-default")?),
+                "cpu-max" => m_cpu_max = rt::Some(members.value("cpu-max")?),
+                "hotpluggable-cpus" => {
+                    m_hotpluggable_cpus = rt::Some(members.value("hotpluggable-cpus")?)
+                }
+                "numa-mem-supported" => {
+                    m_numa_mem_supported = rt::Some(members.value("numa-mem-supported")?)
+                }
+                "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
+                "default-cpu-type" => {
+                    m_default_cpu_type = rt::Some(members.value("default-cpu-type")?)
+                }
+                "default-ram-id" => {
+                    m_default_ram_id = rt::Some(members.value("default-ram-id")?)
+                }
+                "acpi" => m_acpi = rt::Some(members.value("acpi")?),
+                "compat-props" => {
+                    m_compat_props = rt::Some(members.value("compat-props")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            alias: rt::take_opt(object, "alias")?,
-            is_default: rt::take_opt(object, "is-default")?,
-            cpu_max: rt::take(object, "cpu-max")?,
-            hotpluggable_cpus: rt::take(object, "hotpluggable-cpus")?,
-            numa_mem_supported: rt::take(object, "numa-mem-supported")?,
-            deprecated: rt::take(object, "deprecated")?,
-            default_cpu_type: rt::take_opt(object, "default-cpu-type")?,
-            default_ram_id: rt::take_opt(object, "default-ram-id")?,
-            acpi: rt::take(object, "acpi")?,
-            compat_props: rt::take_opt(object, "compat-props")?,
+            name: members.required(m_name, "name")?,
+            alias: m_alias,
+            is_default: m_is_default,
+            cpu_max: members.required(m_cpu_max, "cpu-max")?,
+            hotpluggable_cpus: members.required(
+                m_hotpluggable_cpus,
+                "hotpluggable-cpus",
+            )?,
+            numa_mem_supported: members.required(
+                m_numa_mem_supported,
+                "numa-mem-supported",
+            )?,
+            deprecated: members.required(m_deprecated, "deprecated")?,
+            default_cpu_type: m_default_cpu_type,
+            default_ram_id: m_default_ram_id,
+            acpi: members.required(m_acpi, "acpi")?,
+            compat_props: m_compat_props,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "alias", &self.alias);
-        rt::put_opt(object, "is-default", &self.is_default);
-        rt::put(object, "cpu-max", &self.cpu_max);
-        rt::put(object, "hotpluggable-cpus", &self.hotpluggable_cpus);
-        rt::put(object, "numa-mem-supported", &self.numa_mem_supported);
-        rt::put(object, "deprecated", &self.deprecated);
-        rt::put_opt(object, "default-cpu-type", &self.default_cpu_type);
-        rt::put_opt(object, "default-ram-id", &self.default_ram_id);
-        rt::put(object, "acpi", &self.acpi);
-        rt::put_opt(object, "compat-props", &self.compat_props);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("alias", &self.alias);
+        writer.member_opt("is-default", &self.is_default);
+        writer.member("cpu-max", &self.cpu_max);
+        writer.member("hotpluggable-cpus", &self.hotpluggable_cpus);
+        writer.member("numa-mem-supported", &self.numa_mem_supported);
+        writer.member("deprecated", &self.deprecated);
+        writer.member_opt("default-cpu-type", &self.default_cpu_type);
+        writer.member_opt("default-ram-id", &self.default_ram_id);
+        writer.member("acpi", &self.acpi);
+        writer.member_opt("compat-props", &self.compat_props);
     }
 }
-rt::impl_traits!(MachineInfo);
+rt::impl_serde!(MachineInfo);
 #[allow(deprecated)]
 impl rt::Definition for MachineInfo {
     const INFO: rt::Info = rt::Info {
@@ -739,7 +847,7 @@ impl rt::Definition for MachineInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMachines {
     /// **Features:** `unstable`
@@ -764,17 +872,28 @@ impl QueryMachines {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMachines {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_compat_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "compat-props" => {
+                    m_compat_props = rt::Some(members.value("compat-props")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            compat_props: rt::take_opt(object, "compat-props")?,
+            compat_props: m_compat_props,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "compat-props", &self.compat_props);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("compat-props", &self.compat_props);
     }
 }
-rt::impl_traits!(QueryMachines);
+rt::impl_serde!(QueryMachines);
 #[allow(deprecated)]
 impl rt::Definition for QueryMachines {
     const INFO: rt::Info = rt::Info {
@@ -794,7 +913,7 @@ impl rt::Command for QueryMachines {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
     pub wakeup_suspend_support: bool,
@@ -811,17 +930,33 @@ impl CurrentMachineParams {
 #[allow(deprecated)]
 impl rt::ObjectType for CurrentMachineParams {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_wakeup_suspend_support = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "wakeup-suspend-support" => {
+                    m_wakeup_suspend_support = rt::Some(
+                        members.value("wakeup-suspend-support")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            wakeup_suspend_support: rt::take(object, "wakeup-suspend-support")?,
+            wakeup_suspend_support: members.required(
+                m_wakeup_suspend_support,
+                "wakeup-suspend-support",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "wakeup-suspend-support", &self.wakeup_suspend_support);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("wakeup-suspend-support", &self.wakeup_suspend_support);
     }
 }
-rt::impl_traits!(CurrentMachineParams);
+rt::impl_serde!(CurrentMachineParams);
 #[allow(deprecated)]
 impl rt::Definition for CurrentMachineParams {
     const INFO: rt::Info = rt::Info {
@@ -836,7 +971,7 @@ impl rt::Definition for CurrentMachineParams {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCurrentMachine {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -851,13 +986,15 @@ impl QueryCurrentMachine {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCurrentMachine {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryCurrentMachine);
+rt::impl_serde!(QueryCurrentMachine);
 #[allow(deprecated)]
 impl rt::Definition for QueryCurrentMachine {
     const INFO: rt::Info = rt::Info {
@@ -877,7 +1014,7 @@ impl rt::Command for QueryCurrentMachine {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.TargetInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TargetInfo {
     pub arch: super::SysEmuTarget,
@@ -894,17 +1031,26 @@ impl TargetInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for TargetInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_arch = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "arch" => m_arch = rt::Some(members.value("arch")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            arch: rt::take(object, "arch")?,
+            arch: members.required(m_arch, "arch")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "arch", &self.arch);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("arch", &self.arch);
     }
 }
-rt::impl_traits!(TargetInfo);
+rt::impl_serde!(TargetInfo);
 #[allow(deprecated)]
 impl rt::Definition for TargetInfo {
     const INFO: rt::Info = rt::Info {
@@ -919,7 +1065,7 @@ impl rt::Definition for TargetInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTarget {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -934,13 +1080,15 @@ impl QueryTarget {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryTarget {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryTarget);
+rt::impl_serde!(QueryTarget);
 #[allow(deprecated)]
 impl rt::Definition for QueryTarget {
     const INFO: rt::Info = rt::Info {
@@ -960,7 +1108,7 @@ impl rt::Command for QueryTarget {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UuidInfo {
     pub uuid: rt::String,
@@ -977,17 +1125,26 @@ impl UuidInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for UuidInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_uuid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "UUID" => m_uuid = rt::Some(members.value("UUID")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            uuid: rt::take(object, "UUID")?,
+            uuid: members.required(m_uuid, "UUID")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "UUID", &self.uuid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("UUID", &self.uuid);
     }
 }
-rt::impl_traits!(UuidInfo);
+rt::impl_serde!(UuidInfo);
 #[allow(deprecated)]
 impl rt::Definition for UuidInfo {
     const INFO: rt::Info = rt::Info {
@@ -1002,7 +1159,7 @@ impl rt::Definition for UuidInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUuid {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1017,13 +1174,15 @@ impl QueryUuid {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryUuid {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryUuid);
+rt::impl_serde!(QueryUuid);
 #[allow(deprecated)]
 impl rt::Definition for QueryUuid {
     const INFO: rt::Info = rt::Info {
@@ -1044,7 +1203,7 @@ impl rt::Command for QueryUuid {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuidInfo {
     pub guid: rt::String,
@@ -1061,17 +1220,26 @@ impl GuidInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for GuidInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_guid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "guid" => m_guid = rt::Some(members.value("guid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            guid: rt::take(object, "guid")?,
+            guid: members.required(m_guid, "guid")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "guid", &self.guid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("guid", &self.guid);
     }
 }
-rt::impl_traits!(GuidInfo);
+rt::impl_serde!(GuidInfo);
 #[allow(deprecated)]
 impl rt::Definition for GuidInfo {
     const INFO: rt::Info = rt::Info {
@@ -1086,7 +1254,7 @@ impl rt::Definition for GuidInfo {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVmGenerationId {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1101,13 +1269,15 @@ impl QueryVmGenerationId {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryVmGenerationId {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryVmGenerationId);
+rt::impl_serde!(QueryVmGenerationId);
 #[allow(deprecated)]
 impl rt::Definition for QueryVmGenerationId {
     const INFO: rt::Info = rt::Info {
@@ -1127,7 +1297,7 @@ impl rt::Command for QueryVmGenerationId {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemReset {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1142,13 +1312,15 @@ impl SystemReset {
 #[allow(deprecated)]
 impl rt::ObjectType for SystemReset {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(SystemReset);
+rt::impl_serde!(SystemReset);
 #[allow(deprecated)]
 impl rt::Definition for SystemReset {
     const INFO: rt::Info = rt::Info {
@@ -1168,7 +1340,7 @@ impl rt::Command for SystemReset {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPowerdown {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1183,13 +1355,15 @@ impl SystemPowerdown {
 #[allow(deprecated)]
 impl rt::ObjectType for SystemPowerdown {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(SystemPowerdown);
+rt::impl_serde!(SystemPowerdown);
 #[allow(deprecated)]
 impl rt::Definition for SystemPowerdown {
     const INFO: rt::Info = rt::Info {
@@ -1209,7 +1383,7 @@ impl rt::Command for SystemPowerdown {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemWakeup {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1224,13 +1398,15 @@ impl SystemWakeup {
 #[allow(deprecated)]
 impl rt::ObjectType for SystemWakeup {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(SystemWakeup);
+rt::impl_serde!(SystemWakeup);
 #[allow(deprecated)]
 impl rt::Definition for SystemWakeup {
     const INFO: rt::Info = rt::Info {
@@ -1274,12 +1450,17 @@ impl LostTickPolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "discard" => Self::Discard,
             "delay" => Self::Delay,
             "slew" => Self::Slew,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for LostTickPolicy {
@@ -1290,14 +1471,15 @@ impl rt::fmt::Display for LostTickPolicy {
 }
 impl rt::Decode for LostTickPolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for LostTickPolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(LostTickPolicy);
@@ -1315,7 +1497,7 @@ impl rt::Definition for LostTickPolicy {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InjectNmi {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1330,13 +1512,15 @@ impl InjectNmi {
 #[allow(deprecated)]
 impl rt::ObjectType for InjectNmi {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(InjectNmi);
+rt::impl_serde!(InjectNmi);
 #[allow(deprecated)]
 impl rt::Definition for InjectNmi {
     const INFO: rt::Info = rt::Info {
@@ -1356,7 +1540,7 @@ impl rt::Command for InjectNmi {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.KvmInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct KvmInfo {
     pub enabled: bool,
@@ -1374,19 +1558,30 @@ impl KvmInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for KvmInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enabled = rt::None;
+        let mut m_present = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "present" => m_present = rt::Some(members.value("present")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            enabled: rt::take(object, "enabled")?,
-            present: rt::take(object, "present")?,
+            enabled: members.required(m_enabled, "enabled")?,
+            present: members.required(m_present, "present")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enabled", &self.enabled);
-        rt::put(object, "present", &self.present);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enabled", &self.enabled);
+        writer.member("present", &self.present);
     }
 }
-rt::impl_traits!(KvmInfo);
+rt::impl_serde!(KvmInfo);
 #[allow(deprecated)]
 impl rt::Definition for KvmInfo {
     const INFO: rt::Info = rt::Info {
@@ -1401,7 +1596,7 @@ impl rt::Definition for KvmInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryKvm {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1416,13 +1611,15 @@ impl QueryKvm {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryKvm {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryKvm);
+rt::impl_serde!(QueryKvm);
 #[allow(deprecated)]
 impl rt::Definition for QueryKvm {
     const INFO: rt::Info = rt::Info {
@@ -1470,14 +1667,19 @@ impl NumaOptionsType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "node" => Self::Node,
             "dist" => Self::Dist,
             "cpu" => Self::Cpu,
             "hmat-lb" => Self::HmatLb,
             "hmat-cache" => Self::HmatCache,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NumaOptionsType {
@@ -1488,14 +1690,15 @@ impl rt::fmt::Display for NumaOptionsType {
 }
 impl rt::Decode for NumaOptionsType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NumaOptionsType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NumaOptionsType);
@@ -1513,7 +1716,7 @@ impl rt::Definition for NumaOptionsType {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaOptions {
     /// `type` on the wire, and the members of its branch.
@@ -1564,58 +1767,63 @@ impl NumaOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "node" => {
-                        NumaOptionsBranch::Node(rt::ObjectType::decode_members(object)?)
-                    }
-                    "dist" => {
-                        NumaOptionsBranch::Dist(rt::ObjectType::decode_members(object)?)
-                    }
-                    "cpu" => {
-                        NumaOptionsBranch::Cpu(rt::ObjectType::decode_members(object)?)
-                    }
-                    "hmat-lb" => {
-                        NumaOptionsBranch::HmatLb(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "hmat-cache" => {
-                        NumaOptionsBranch::HmatCache(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        NumaOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "node" => {
+                NumaOptionsBranch::Node(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "dist" => {
+                NumaOptionsBranch::Dist(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "cpu" => {
+                NumaOptionsBranch::Cpu(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "hmat-lb" => {
+                NumaOptionsBranch::HmatLb(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "hmat-cache" => {
+                NumaOptionsBranch::HmatCache(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                NumaOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
-            NumaOptionsBranch::Node(data) => rt::ObjectType::encode_members(data, object),
-            NumaOptionsBranch::Dist(data) => rt::ObjectType::encode_members(data, object),
-            NumaOptionsBranch::Cpu(data) => rt::ObjectType::encode_members(data, object),
+            NumaOptionsBranch::Node(data) => rt::ObjectType::encode_members(data, writer),
+            NumaOptionsBranch::Dist(data) => rt::ObjectType::encode_members(data, writer),
+            NumaOptionsBranch::Cpu(data) => rt::ObjectType::encode_members(data, writer),
             NumaOptionsBranch::HmatLb(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             NumaOptionsBranch::HmatCache(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            NumaOptionsBranch::Other { members, .. } => object.extend(members.clone()),
+            NumaOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(NumaOptions);
+rt::impl_serde!(NumaOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaOptions {
     const INFO: rt::Info = rt::Info {
@@ -1630,7 +1838,7 @@ impl rt::Definition for NumaOptions {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaNodeOptions {
     pub nodeid: rt::Option<u16>,
@@ -1692,25 +1900,42 @@ impl NumaNodeOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaNodeOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_nodeid = rt::None;
+        let mut m_cpus = rt::None;
+        let mut m_mem = rt::None;
+        let mut m_memdev = rt::None;
+        let mut m_initiator = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "nodeid" => m_nodeid = rt::Some(members.value("nodeid")?),
+                "cpus" => m_cpus = rt::Some(members.value("cpus")?),
+                "mem" => m_mem = rt::Some(members.value("mem")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                "initiator" => m_initiator = rt::Some(members.value("initiator")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            nodeid: rt::take_opt(object, "nodeid")?,
-            cpus: rt::take_opt(object, "cpus")?,
-            mem: rt::take_opt(object, "mem")?,
-            memdev: rt::take_opt(object, "memdev")?,
-            initiator: rt::take_opt(object, "initiator")?,
+            nodeid: m_nodeid,
+            cpus: m_cpus,
+            mem: m_mem,
+            memdev: m_memdev,
+            initiator: m_initiator,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "nodeid", &self.nodeid);
-        rt::put_opt(object, "cpus", &self.cpus);
-        rt::put_opt(object, "mem", &self.mem);
-        rt::put_opt(object, "memdev", &self.memdev);
-        rt::put_opt(object, "initiator", &self.initiator);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("nodeid", &self.nodeid);
+        writer.member_opt("cpus", &self.cpus);
+        writer.member_opt("mem", &self.mem);
+        writer.member_opt("memdev", &self.memdev);
+        writer.member_opt("initiator", &self.initiator);
     }
 }
-rt::impl_traits!(NumaNodeOptions);
+rt::impl_serde!(NumaNodeOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaNodeOptions {
     const INFO: rt::Info = rt::Info {
@@ -1725,7 +1950,7 @@ impl rt::Definition for NumaNodeOptions {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaDistOptions {
     pub src: u16,
@@ -1744,21 +1969,34 @@ impl NumaDistOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaDistOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_src = rt::None;
+        let mut m_dst = rt::None;
+        let mut m_val = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "src" => m_src = rt::Some(members.value("src")?),
+                "dst" => m_dst = rt::Some(members.value("dst")?),
+                "val" => m_val = rt::Some(members.value("val")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            src: rt::take(object, "src")?,
-            dst: rt::take(object, "dst")?,
-            val: rt::take(object, "val")?,
+            src: members.required(m_src, "src")?,
+            dst: members.required(m_dst, "dst")?,
+            val: members.required(m_val, "val")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "src", &self.src);
-        rt::put(object, "dst", &self.dst);
-        rt::put(object, "val", &self.val);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("src", &self.src);
+        writer.member("dst", &self.dst);
+        writer.member("val", &self.val);
     }
 }
-rt::impl_traits!(NumaDistOptions);
+rt::impl_serde!(NumaDistOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaDistOptions {
     const INFO: rt::Info = rt::Info {
@@ -1773,7 +2011,7 @@ impl rt::Definition for NumaDistOptions {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFixedMemoryWindowOptions {
     pub size: u64,
@@ -1803,21 +2041,38 @@ impl CXLFixedMemoryWindowOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for CXLFixedMemoryWindowOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_size = rt::None;
+        let mut m_interleave_granularity = rt::None;
+        let mut m_targets = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "size" => m_size = rt::Some(members.value("size")?),
+                "interleave-granularity" => {
+                    m_interleave_granularity = rt::Some(
+                        members.value("interleave-granularity")?,
+                    )
+                }
+                "targets" => m_targets = rt::Some(members.value("targets")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            size: rt::take(object, "size")?,
-            interleave_granularity: rt::take_opt(object, "interleave-granularity")?,
-            targets: rt::take(object, "targets")?,
+            size: members.required(m_size, "size")?,
+            interleave_granularity: m_interleave_granularity,
+            targets: members.required(m_targets, "targets")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "interleave-granularity", &self.interleave_granularity);
-        rt::put(object, "targets", &self.targets);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("size", &self.size);
+        writer.member_opt("interleave-granularity", &self.interleave_granularity);
+        writer.member("targets", &self.targets);
     }
 }
-rt::impl_traits!(CXLFixedMemoryWindowOptions);
+rt::impl_serde!(CXLFixedMemoryWindowOptions);
 #[allow(deprecated)]
 impl rt::Definition for CXLFixedMemoryWindowOptions {
     const INFO: rt::Info = rt::Info {
@@ -1832,7 +2087,7 @@ impl rt::Definition for CXLFixedMemoryWindowOptions {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFMWProperties {
     pub cxl_fmw: rt::Vec<super::CXLFixedMemoryWindowOptions>,
@@ -1849,17 +2104,26 @@ impl CXLFMWProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for CXLFMWProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cxl_fmw = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cxl-fmw" => m_cxl_fmw = rt::Some(members.value("cxl-fmw")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cxl_fmw: rt::take(object, "cxl-fmw")?,
+            cxl_fmw: members.required(m_cxl_fmw, "cxl-fmw")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cxl-fmw", &self.cxl_fmw);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cxl-fmw", &self.cxl_fmw);
     }
 }
-rt::impl_traits!(CXLFMWProperties);
+rt::impl_serde!(CXLFMWProperties);
 #[allow(deprecated)]
 impl rt::Definition for CXLFMWProperties {
     const INFO: rt::Info = rt::Info {
@@ -1908,7 +2172,12 @@ impl X86CPURegister32 {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "EAX" => Self::Eax,
             "EBX" => Self::Ebx,
             "ECX" => Self::Ecx,
@@ -1917,8 +2186,8 @@ impl X86CPURegister32 {
             "EBP" => Self::Ebp,
             "ESI" => Self::Esi,
             "EDI" => Self::Edi,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for X86CPURegister32 {
@@ -1929,14 +2198,15 @@ impl rt::fmt::Display for X86CPURegister32 {
 }
 impl rt::Decode for X86CPURegister32 {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for X86CPURegister32 {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(X86CPURegister32);
@@ -1954,7 +2224,7 @@ impl rt::Definition for X86CPURegister32 {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct X86CPUFeatureWordInfo {
     pub cpuid_input_eax: i64,
@@ -1990,23 +2260,44 @@ impl X86CPUFeatureWordInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for X86CPUFeatureWordInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpuid_input_eax = rt::None;
+        let mut m_cpuid_input_ecx = rt::None;
+        let mut m_cpuid_register = rt::None;
+        let mut m_features = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpuid-input-eax" => {
+                    m_cpuid_input_eax = rt::Some(members.value("cpuid-input-eax")?)
+                }
+                "cpuid-input-ecx" => {
+                    m_cpuid_input_ecx = rt::Some(members.value("cpuid-input-ecx")?)
+                }
+                "cpuid-register" => {
+                    m_cpuid_register = rt::Some(members.value("cpuid-register")?)
+                }
+                "features" => m_features = rt::Some(members.value("features")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpuid_input_eax: rt::take(object, "cpuid-input-eax")?,
-            cpuid_input_ecx: rt::take_opt(object, "cpuid-input-ecx")?,
-            cpuid_register: rt::take(object, "cpuid-register")?,
-            features: rt::take(object, "features")?,
+            cpuid_input_eax: members.required(m_cpuid_input_eax, "cpuid-input-eax")?,
+            cpuid_input_ecx: m_cpuid_input_ecx,
+            cpuid_register: members.required(m_cpuid_register, "cpuid-register")?,
+            features: members.required(m_features, "features")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cpuid-input-eax", &self.cpuid_input_eax);
-        rt::put_opt(object, "cpuid-input-ecx", &self.cpuid_input_ecx);
-        rt::put(object, "cpuid-register", &self.cpuid_register);
-        rt::put(object, "features", &self.features);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cpuid-input-eax", &self.cpuid_input_eax);
+        writer.member_opt("cpuid-input-ecx", &self.cpuid_input_ecx);
+        writer.member("cpuid-register", &self.cpuid_register);
+        writer.member("features", &self.features);
     }
 }
-rt::impl_traits!(X86CPUFeatureWordInfo);
+rt::impl_serde!(X86CPUFeatureWordInfo);
 #[allow(deprecated)]
 impl rt::Definition for X86CPUFeatureWordInfo {
     const INFO: rt::Info = rt::Info {
@@ -2021,7 +2312,7 @@ impl rt::Definition for X86CPUFeatureWordInfo {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyForceArrays {
     pub unused: rt::Vec<super::X86CPUFeatureWordInfo>,
@@ -2038,17 +2329,26 @@ impl DummyForceArrays {
 #[allow(deprecated)]
 impl rt::ObjectType for DummyForceArrays {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_unused = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "unused" => m_unused = rt::Some(members.value("unused")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            unused: rt::take(object, "unused")?,
+            unused: members.required(m_unused, "unused")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "unused", &self.unused);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("unused", &self.unused);
     }
 }
-rt::impl_traits!(DummyForceArrays);
+rt::impl_serde!(DummyForceArrays);
 #[allow(deprecated)]
 impl rt::Definition for DummyForceArrays {
     const INFO: rt::Info = rt::Info {
@@ -2063,7 +2363,7 @@ impl rt::Definition for DummyForceArrays {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaCpuOptions {
     pub node_id: rt::Option<i64>,
@@ -2161,33 +2461,58 @@ impl NumaCpuOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaCpuOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_id = rt::None;
+        let mut m_drawer_id = rt::None;
+        let mut m_book_id = rt::None;
+        let mut m_socket_id = rt::None;
+        let mut m_die_id = rt::None;
+        let mut m_cluster_id = rt::None;
+        let mut m_module_id = rt::None;
+        let mut m_core_id = rt::None;
+        let mut m_thread_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
+                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
+                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
+                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
+                "die-id" => m_die_id = rt::Some(members.value("die-id")?),
+                "cluster-id" => m_cluster_id = rt::Some(members.value("cluster-id")?),
+                "module-id" => m_module_id = rt::Some(members.value("module-id")?),
+                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
+                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_id: rt::take_opt(object, "node-id")?,
-            drawer_id: rt::take_opt(object, "drawer-id")?,
-            book_id: rt::take_opt(object, "book-id")?,
-            socket_id: rt::take_opt(object, "socket-id")?,
-            die_id: rt::take_opt(object, "die-id")?,
-            cluster_id: rt::take_opt(object, "cluster-id")?,
-            module_id: rt::take_opt(object, "module-id")?,
-            core_id: rt::take_opt(object, "core-id")?,
-            thread_id: rt::take_opt(object, "thread-id")?,
+            node_id: m_node_id,
+            drawer_id: m_drawer_id,
+            book_id: m_book_id,
+            socket_id: m_socket_id,
+            die_id: m_die_id,
+            cluster_id: m_cluster_id,
+            module_id: m_module_id,
+            core_id: m_core_id,
+            thread_id: m_thread_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "node-id", &self.node_id);
-        rt::put_opt(object, "drawer-id", &self.drawer_id);
-        rt::put_opt(object, "book-id", &self.book_id);
-        rt::put_opt(object, "socket-id", &self.socket_id);
-        rt::put_opt(object, "die-id", &self.die_id);
-        rt::put_opt(object, "cluster-id", &self.cluster_id);
-        rt::put_opt(object, "module-id", &self.module_id);
-        rt::put_opt(object, "core-id", &self.core_id);
-        rt::put_opt(object, "thread-id", &self.thread_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("node-id", &self.node_id);
+        writer.member_opt("drawer-id", &self.drawer_id);
+        writer.member_opt("book-id", &self.book_id);
+        writer.member_opt("socket-id", &self.socket_id);
+        writer.member_opt("die-id", &self.die_id);
+        writer.member_opt("cluster-id", &self.cluster_id);
+        writer.member_opt("module-id", &self.module_id);
+        writer.member_opt("core-id", &self.core_id);
+        writer.member_opt("thread-id", &self.thread_id);
     }
 }
-rt::impl_traits!(NumaCpuOptions);
+rt::impl_serde!(NumaCpuOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaCpuOptions {
     const INFO: rt::Info = rt::Info {
@@ -2245,13 +2570,18 @@ impl HmatLBMemoryHierarchy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "memory" => Self::Memory,
             "first-level" => Self::FirstLevel,
             "second-level" => Self::SecondLevel,
             "third-level" => Self::ThirdLevel,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HmatLBMemoryHierarchy {
@@ -2262,14 +2592,15 @@ impl rt::fmt::Display for HmatLBMemoryHierarchy {
 }
 impl rt::Decode for HmatLBMemoryHierarchy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HmatLBMemoryHierarchy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HmatLBMemoryHierarchy);
@@ -2317,15 +2648,20 @@ impl HmatLBDataType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "access-latency" => Self::AccessLatency,
             "read-latency" => Self::ReadLatency,
             "write-latency" => Self::WriteLatency,
             "access-bandwidth" => Self::AccessBandwidth,
             "read-bandwidth" => Self::ReadBandwidth,
             "write-bandwidth" => Self::WriteBandwidth,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HmatLBDataType {
@@ -2336,14 +2672,15 @@ impl rt::fmt::Display for HmatLBDataType {
 }
 impl rt::Decode for HmatLBDataType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HmatLBDataType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HmatLBDataType);
@@ -2361,7 +2698,7 @@ impl rt::Definition for HmatLBDataType {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatLBOptions {
     pub initiator: u16,
@@ -2409,27 +2746,46 @@ impl NumaHmatLBOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaHmatLBOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_initiator = rt::None;
+        let mut m_target = rt::None;
+        let mut m_hierarchy = rt::None;
+        let mut m_data_type = rt::None;
+        let mut m_latency = rt::None;
+        let mut m_bandwidth = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "initiator" => m_initiator = rt::Some(members.value("initiator")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "hierarchy" => m_hierarchy = rt::Some(members.value("hierarchy")?),
+                "data-type" => m_data_type = rt::Some(members.value("data-type")?),
+                "latency" => m_latency = rt::Some(members.value("latency")?),
+                "bandwidth" => m_bandwidth = rt::Some(members.value("bandwidth")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            initiator: rt::take(object, "initiator")?,
-            target: rt::take(object, "target")?,
-            hierarchy: rt::take(object, "hierarchy")?,
-            data_type: rt::take(object, "data-type")?,
-            latency: rt::take_opt(object, "latency")?,
-            bandwidth: rt::take_opt(object, "bandwidth")?,
+            initiator: members.required(m_initiator, "initiator")?,
+            target: members.required(m_target, "target")?,
+            hierarchy: members.required(m_hierarchy, "hierarchy")?,
+            data_type: members.required(m_data_type, "data-type")?,
+            latency: m_latency,
+            bandwidth: m_bandwidth,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "initiator", &self.initiator);
-        rt::put(object, "target", &self.target);
-        rt::put(object, "hierarchy", &self.hierarchy);
-        rt::put(object, "data-type", &self.data_type);
-        rt::put_opt(object, "latency", &self.latency);
-        rt::put_opt(object, "bandwidth", &self.bandwidth);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("initiator", &self.initiator);
+        writer.member("target", &self.target);
+        writer.member("hierarchy", &self.hierarchy);
+        writer.member("data-type", &self.data_type);
+        writer.member_opt("latency", &self.latency);
+        writer.member_opt("bandwidth", &self.bandwidth);
     }
 }
-rt::impl_traits!(NumaHmatLBOptions);
+rt::impl_serde!(NumaHmatLBOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaHmatLBOptions {
     const INFO: rt::Info = rt::Info {
@@ -2468,12 +2824,17 @@ impl HmatCacheAssociativity {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "direct" => Self::Direct,
             "complex" => Self::Complex,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HmatCacheAssociativity {
@@ -2484,14 +2845,15 @@ impl rt::fmt::Display for HmatCacheAssociativity {
 }
 impl rt::Decode for HmatCacheAssociativity {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HmatCacheAssociativity {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HmatCacheAssociativity);
@@ -2533,12 +2895,17 @@ impl HmatCacheWritePolicy {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "write-back" => Self::WriteBack,
             "write-through" => Self::WriteThrough,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HmatCacheWritePolicy {
@@ -2549,14 +2916,15 @@ impl rt::fmt::Display for HmatCacheWritePolicy {
 }
 impl rt::Decode for HmatCacheWritePolicy {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HmatCacheWritePolicy {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HmatCacheWritePolicy);
@@ -2574,7 +2942,7 @@ impl rt::Definition for HmatCacheWritePolicy {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatCacheOptions {
     pub node_id: u32,
@@ -2610,27 +2978,48 @@ impl NumaHmatCacheOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NumaHmatCacheOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_id = rt::None;
+        let mut m_size = rt::None;
+        let mut m_level = rt::None;
+        let mut m_associativity = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_line = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "level" => m_level = rt::Some(members.value("level")?),
+                "associativity" => {
+                    m_associativity = rt::Some(members.value("associativity")?)
+                }
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "line" => m_line = rt::Some(members.value("line")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_id: rt::take(object, "node-id")?,
-            size: rt::take(object, "size")?,
-            level: rt::take(object, "level")?,
-            associativity: rt::take(object, "associativity")?,
-            policy: rt::take(object, "policy")?,
-            line: rt::take(object, "line")?,
+            node_id: members.required(m_node_id, "node-id")?,
+            size: members.required(m_size, "size")?,
+            level: members.required(m_level, "level")?,
+            associativity: members.required(m_associativity, "associativity")?,
+            policy: members.required(m_policy, "policy")?,
+            line: members.required(m_line, "line")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-id", &self.node_id);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "level", &self.level);
-        rt::put(object, "associativity", &self.associativity);
-        rt::put(object, "policy", &self.policy);
-        rt::put(object, "line", &self.line);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-id", &self.node_id);
+        writer.member("size", &self.size);
+        writer.member("level", &self.level);
+        writer.member("associativity", &self.associativity);
+        writer.member("policy", &self.policy);
+        writer.member("line", &self.line);
     }
 }
-rt::impl_traits!(NumaHmatCacheOptions);
+rt::impl_serde!(NumaHmatCacheOptions);
 #[allow(deprecated)]
 impl rt::Definition for NumaHmatCacheOptions {
     const INFO: rt::Info = rt::Info {
@@ -2645,7 +3034,7 @@ impl rt::Definition for NumaHmatCacheOptions {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memsave {
     pub val: u64,
@@ -2677,23 +3066,38 @@ impl Memsave {
 #[allow(deprecated)]
 impl rt::ObjectType for Memsave {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_val = rt::None;
+        let mut m_size = rt::None;
+        let mut m_filename = rt::None;
+        let mut m_cpu_index = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "val" => m_val = rt::Some(members.value("val")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            val: rt::take(object, "val")?,
-            size: rt::take(object, "size")?,
-            filename: rt::take(object, "filename")?,
-            cpu_index: rt::take_opt(object, "cpu-index")?,
+            val: members.required(m_val, "val")?,
+            size: members.required(m_size, "size")?,
+            filename: members.required(m_filename, "filename")?,
+            cpu_index: m_cpu_index,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "val", &self.val);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "cpu-index", &self.cpu_index);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("val", &self.val);
+        writer.member("size", &self.size);
+        writer.member("filename", &self.filename);
+        writer.member_opt("cpu-index", &self.cpu_index);
     }
 }
-rt::impl_traits!(Memsave);
+rt::impl_serde!(Memsave);
 #[allow(deprecated)]
 impl rt::Definition for Memsave {
     const INFO: rt::Info = rt::Info {
@@ -2713,7 +3117,7 @@ impl rt::Command for Memsave {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pmemsave {
     pub val: u64,
@@ -2736,21 +3140,34 @@ impl Pmemsave {
 #[allow(deprecated)]
 impl rt::ObjectType for Pmemsave {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_val = rt::None;
+        let mut m_size = rt::None;
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "val" => m_val = rt::Some(members.value("val")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            val: rt::take(object, "val")?,
-            size: rt::take(object, "size")?,
-            filename: rt::take(object, "filename")?,
+            val: members.required(m_val, "val")?,
+            size: members.required(m_size, "size")?,
+            filename: members.required(m_filename, "filename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "val", &self.val);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("val", &self.val);
+        writer.member("size", &self.size);
+        writer.member("filename", &self.filename);
     }
 }
-rt::impl_traits!(Pmemsave);
+rt::impl_serde!(Pmemsave);
 #[allow(deprecated)]
 impl rt::Definition for Pmemsave {
     const INFO: rt::Info = rt::Info {
@@ -2770,7 +3187,7 @@ impl rt::Command for Pmemsave {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memdev {
     pub id: rt::Option<rt::String>,
@@ -2827,33 +3244,58 @@ impl Memdev {
 #[allow(deprecated)]
 impl rt::ObjectType for Memdev {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_size = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_dump = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_policy = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            size: rt::take(object, "size")?,
-            merge: rt::take(object, "merge")?,
-            dump: rt::take(object, "dump")?,
-            prealloc: rt::take(object, "prealloc")?,
-            share: rt::take(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            host_nodes: rt::take(object, "host-nodes")?,
-            policy: rt::take(object, "policy")?,
+            id: m_id,
+            size: members.required(m_size, "size")?,
+            merge: members.required(m_merge, "merge")?,
+            dump: members.required(m_dump, "dump")?,
+            prealloc: members.required(m_prealloc, "prealloc")?,
+            share: members.required(m_share, "share")?,
+            reserve: m_reserve,
+            host_nodes: members.required(m_host_nodes, "host-nodes")?,
+            policy: members.required(m_policy, "policy")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "merge", &self.merge);
-        rt::put(object, "dump", &self.dump);
-        rt::put(object, "prealloc", &self.prealloc);
-        rt::put(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "host-nodes", &self.host_nodes);
-        rt::put(object, "policy", &self.policy);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("size", &self.size);
+        writer.member("merge", &self.merge);
+        writer.member("dump", &self.dump);
+        writer.member("prealloc", &self.prealloc);
+        writer.member("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("host-nodes", &self.host_nodes);
+        writer.member("policy", &self.policy);
     }
 }
-rt::impl_traits!(Memdev);
+rt::impl_serde!(Memdev);
 #[allow(deprecated)]
 impl rt::Definition for Memdev {
     const INFO: rt::Info = rt::Info {
@@ -2868,7 +3310,7 @@ impl rt::Definition for Memdev {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemdev {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2883,13 +3325,15 @@ impl QueryMemdev {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMemdev {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMemdev);
+rt::impl_serde!(QueryMemdev);
 #[allow(deprecated)]
 impl rt::Definition for QueryMemdev {
     const INFO: rt::Info = rt::Info {
@@ -2910,7 +3354,7 @@ impl rt::Command for QueryMemdev {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
     pub node_id: rt::Option<i64>,
@@ -3008,33 +3452,58 @@ impl CpuInstanceProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuInstanceProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_id = rt::None;
+        let mut m_drawer_id = rt::None;
+        let mut m_book_id = rt::None;
+        let mut m_socket_id = rt::None;
+        let mut m_die_id = rt::None;
+        let mut m_cluster_id = rt::None;
+        let mut m_module_id = rt::None;
+        let mut m_core_id = rt::None;
+        let mut m_thread_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
+                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
+                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
+                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
+                "die-id" => m_die_id = rt::Some(members.value("die-id")?),
+                "cluster-id" => m_cluster_id = rt::Some(members.value("cluster-id")?),
+                "module-id" => m_module_id = rt::Some(members.value("module-id")?),
+                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
+                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_id: rt::take_opt(object, "node-id")?,
-            drawer_id: rt::take_opt(object, "drawer-id")?,
-            book_id: rt::take_opt(object, "book-id")?,
-            socket_id: rt::take_opt(object, "socket-id")?,
-            die_id: rt::take_opt(object, "die-id")?,
-            cluster_id: rt::take_opt(object, "cluster-id")?,
-            module_id: rt::take_opt(object, "module-id")?,
-            core_id: rt::take_opt(object, "core-id")?,
-            thread_id: rt::take_opt(object, "thread-id")?,
+            node_id: m_node_id,
+            drawer_id: m_drawer_id,
+            book_id: m_book_id,
+            socket_id: m_socket_id,
+            die_id: m_die_id,
+            cluster_id: m_cluster_id,
+            module_id: m_module_id,
+            core_id: m_core_id,
+            thread_id: m_thread_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "node-id", &self.node_id);
-        rt::put_opt(object, "drawer-id", &self.drawer_id);
-        rt::put_opt(object, "book-id", &self.book_id);
-        rt::put_opt(object, "socket-id", &self.socket_id);
-        rt::put_opt(object, "die-id", &self.die_id);
-        rt::put_opt(object, "cluster-id", &self.cluster_id);
-        rt::put_opt(object, "module-id", &self.module_id);
-        rt::put_opt(object, "core-id", &self.core_id);
-        rt::put_opt(object, "thread-id", &self.thread_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("node-id", &self.node_id);
+        writer.member_opt("drawer-id", &self.drawer_id);
+        writer.member_opt("book-id", &self.book_id);
+        writer.member_opt("socket-id", &self.socket_id);
+        writer.member_opt("die-id", &self.die_id);
+        writer.member_opt("cluster-id", &self.cluster_id);
+        writer.member_opt("module-id", &self.module_id);
+        writer.member_opt("core-id", &self.core_id);
+        writer.member_opt("thread-id", &self.thread_id);
     }
 }
-rt::impl_traits!(CpuInstanceProperties);
+rt::impl_serde!(CpuInstanceProperties);
 #[allow(deprecated)]
 impl rt::Definition for CpuInstanceProperties {
     const INFO: rt::Info = rt::Info {
@@ -3049,7 +3518,7 @@ impl rt::Definition for CpuInstanceProperties {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
     pub r#type: rt::String,
@@ -3085,23 +3554,38 @@ impl HotpluggableCPU {
 #[allow(deprecated)]
 impl rt::ObjectType for HotpluggableCPU {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_vcpus_count = rt::None;
+        let mut m_props = rt::None;
+        let mut m_qom_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "vcpus-count" => m_vcpus_count = rt::Some(members.value("vcpus-count")?),
+                "props" => m_props = rt::Some(members.value("props")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            vcpus_count: rt::take(object, "vcpus-count")?,
-            props: rt::take(object, "props")?,
-            qom_path: rt::take_opt(object, "qom-path")?,
+            r#type: members.required(m_type, "type")?,
+            vcpus_count: members.required(m_vcpus_count, "vcpus-count")?,
+            props: members.required(m_props, "props")?,
+            qom_path: m_qom_path,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "vcpus-count", &self.vcpus_count);
-        rt::put(object, "props", &self.props);
-        rt::put_opt(object, "qom-path", &self.qom_path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("vcpus-count", &self.vcpus_count);
+        writer.member("props", &self.props);
+        writer.member_opt("qom-path", &self.qom_path);
     }
 }
-rt::impl_traits!(HotpluggableCPU);
+rt::impl_serde!(HotpluggableCPU);
 #[allow(deprecated)]
 impl rt::Definition for HotpluggableCPU {
     const INFO: rt::Info = rt::Info {
@@ -3116,7 +3600,7 @@ impl rt::Definition for HotpluggableCPU {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHotpluggableCpus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3131,13 +3615,15 @@ impl QueryHotpluggableCpus {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryHotpluggableCpus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryHotpluggableCpus);
+rt::impl_serde!(QueryHotpluggableCpus);
 #[allow(deprecated)]
 impl rt::Definition for QueryHotpluggableCpus {
     const INFO: rt::Info = rt::Info {
@@ -3178,12 +3664,14 @@ impl rt::Deref for SetNumaNode {
 #[allow(deprecated)]
 impl rt::ObjectType for SetNumaNode {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(SetNumaNode);
@@ -3207,7 +3695,7 @@ impl rt::Command for SetNumaNode {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Balloon {
     pub value: i64,
@@ -3224,17 +3712,26 @@ impl Balloon {
 #[allow(deprecated)]
 impl rt::ObjectType for Balloon {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            value: rt::take(object, "value")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(Balloon);
+rt::impl_serde!(Balloon);
 #[allow(deprecated)]
 impl rt::Definition for Balloon {
     const INFO: rt::Info = rt::Info {
@@ -3254,7 +3751,7 @@ impl rt::Command for Balloon {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BalloonInfo {
     pub actual: i64,
@@ -3271,17 +3768,26 @@ impl BalloonInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BalloonInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_actual = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "actual" => m_actual = rt::Some(members.value("actual")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            actual: rt::take(object, "actual")?,
+            actual: members.required(m_actual, "actual")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "actual", &self.actual);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("actual", &self.actual);
     }
 }
-rt::impl_traits!(BalloonInfo);
+rt::impl_serde!(BalloonInfo);
 #[allow(deprecated)]
 impl rt::Definition for BalloonInfo {
     const INFO: rt::Info = rt::Info {
@@ -3296,7 +3802,7 @@ impl rt::Definition for BalloonInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBalloon {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3311,13 +3817,15 @@ impl QueryBalloon {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryBalloon {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryBalloon);
+rt::impl_serde!(QueryBalloon);
 #[allow(deprecated)]
 impl rt::Definition for QueryBalloon {
     const INFO: rt::Info = rt::Info {
@@ -3337,7 +3845,7 @@ impl rt::Command for QueryBalloon {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BalloonChange {
     pub actual: i64,
@@ -3354,17 +3862,26 @@ impl BalloonChange {
 #[allow(deprecated)]
 impl rt::ObjectType for BalloonChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_actual = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "actual" => m_actual = rt::Some(members.value("actual")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            actual: rt::take(object, "actual")?,
+            actual: members.required(m_actual, "actual")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "actual", &self.actual);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("actual", &self.actual);
     }
 }
-rt::impl_traits!(BalloonChange);
+rt::impl_serde!(BalloonChange);
 #[allow(deprecated)]
 impl rt::Definition for BalloonChange {
     const INFO: rt::Info = rt::Info {
@@ -3383,7 +3900,7 @@ impl rt::Event for BalloonChange {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
     pub committed: u64,
@@ -3401,19 +3918,30 @@ impl HvBalloonInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for HvBalloonInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_committed = rt::None;
+        let mut m_available = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "committed" => m_committed = rt::Some(members.value("committed")?),
+                "available" => m_available = rt::Some(members.value("available")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            committed: rt::take(object, "committed")?,
-            available: rt::take(object, "available")?,
+            committed: members.required(m_committed, "committed")?,
+            available: members.required(m_available, "available")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "committed", &self.committed);
-        rt::put(object, "available", &self.available);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("committed", &self.committed);
+        writer.member("available", &self.available);
     }
 }
-rt::impl_traits!(HvBalloonInfo);
+rt::impl_serde!(HvBalloonInfo);
 #[allow(deprecated)]
 impl rt::Definition for HvBalloonInfo {
     const INFO: rt::Info = rt::Info {
@@ -3428,7 +3956,7 @@ impl rt::Definition for HvBalloonInfo {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHvBalloonStatusReport {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3443,13 +3971,15 @@ impl QueryHvBalloonStatusReport {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryHvBalloonStatusReport {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryHvBalloonStatusReport);
+rt::impl_serde!(QueryHvBalloonStatusReport);
 #[allow(deprecated)]
 impl rt::Definition for QueryHvBalloonStatusReport {
     const INFO: rt::Info = rt::Info {
@@ -3489,12 +4019,14 @@ impl rt::Deref for HvBalloonStatusReport {
 #[allow(deprecated)]
 impl rt::ObjectType for HvBalloonStatusReport {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(HvBalloonStatusReport);
@@ -3516,7 +4048,7 @@ impl rt::Event for HvBalloonStatusReport {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryInfo {
     pub base_memory: u64,
@@ -3544,19 +4076,32 @@ impl MemoryInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_base_memory = rt::None;
+        let mut m_plugged_memory = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "base-memory" => m_base_memory = rt::Some(members.value("base-memory")?),
+                "plugged-memory" => {
+                    m_plugged_memory = rt::Some(members.value("plugged-memory")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            base_memory: rt::take(object, "base-memory")?,
-            plugged_memory: rt::take_opt(object, "plugged-memory")?,
+            base_memory: members.required(m_base_memory, "base-memory")?,
+            plugged_memory: m_plugged_memory,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "base-memory", &self.base_memory);
-        rt::put_opt(object, "plugged-memory", &self.plugged_memory);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("base-memory", &self.base_memory);
+        writer.member_opt("plugged-memory", &self.plugged_memory);
     }
 }
-rt::impl_traits!(MemoryInfo);
+rt::impl_serde!(MemoryInfo);
 #[allow(deprecated)]
 impl rt::Definition for MemoryInfo {
     const INFO: rt::Info = rt::Info {
@@ -3571,7 +4116,7 @@ impl rt::Definition for MemoryInfo {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemorySizeSummary {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3586,13 +4131,15 @@ impl QueryMemorySizeSummary {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMemorySizeSummary {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMemorySizeSummary);
+rt::impl_serde!(QueryMemorySizeSummary);
 #[allow(deprecated)]
 impl rt::Definition for QueryMemorySizeSummary {
     const INFO: rt::Info = rt::Info {
@@ -3612,7 +4159,7 @@ impl rt::Command for QueryMemorySizeSummary {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
     pub id: rt::Option<rt::String>,
@@ -3660,31 +4207,56 @@ impl PCDIMMDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PCDIMMDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_addr = rt::None;
+        let mut m_size = rt::None;
+        let mut m_slot = rt::None;
+        let mut m_node = rt::None;
+        let mut m_memdev = rt::None;
+        let mut m_hotplugged = rt::None;
+        let mut m_hotpluggable = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "slot" => m_slot = rt::Some(members.value("slot")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                "hotplugged" => m_hotplugged = rt::Some(members.value("hotplugged")?),
+                "hotpluggable" => {
+                    m_hotpluggable = rt::Some(members.value("hotpluggable")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            addr: rt::take(object, "addr")?,
-            size: rt::take(object, "size")?,
-            slot: rt::take(object, "slot")?,
-            node: rt::take(object, "node")?,
-            memdev: rt::take(object, "memdev")?,
-            hotplugged: rt::take(object, "hotplugged")?,
-            hotpluggable: rt::take(object, "hotpluggable")?,
+            id: m_id,
+            addr: members.required(m_addr, "addr")?,
+            size: members.required(m_size, "size")?,
+            slot: members.required(m_slot, "slot")?,
+            node: members.required(m_node, "node")?,
+            memdev: members.required(m_memdev, "memdev")?,
+            hotplugged: members.required(m_hotplugged, "hotplugged")?,
+            hotpluggable: members.required(m_hotpluggable, "hotpluggable")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "addr", &self.addr);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "slot", &self.slot);
-        rt::put(object, "node", &self.node);
-        rt::put(object, "memdev", &self.memdev);
-        rt::put(object, "hotplugged", &self.hotplugged);
-        rt::put(object, "hotpluggable", &self.hotpluggable);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("addr", &self.addr);
+        writer.member("size", &self.size);
+        writer.member("slot", &self.slot);
+        writer.member("node", &self.node);
+        writer.member("memdev", &self.memdev);
+        writer.member("hotplugged", &self.hotplugged);
+        writer.member("hotpluggable", &self.hotpluggable);
     }
 }
-rt::impl_traits!(PCDIMMDeviceInfo);
+rt::impl_serde!(PCDIMMDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for PCDIMMDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -3699,7 +4271,7 @@ impl rt::Definition for PCDIMMDeviceInfo {
 /// **Since:** 4.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
     pub id: rt::Option<rt::String>,
@@ -3731,23 +4303,38 @@ impl VirtioPMEMDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioPMEMDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_memaddr = rt::None;
+        let mut m_size = rt::None;
+        let mut m_memdev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            memaddr: rt::take(object, "memaddr")?,
-            size: rt::take(object, "size")?,
-            memdev: rt::take(object, "memdev")?,
+            id: m_id,
+            memaddr: members.required(m_memaddr, "memaddr")?,
+            size: members.required(m_size, "size")?,
+            memdev: members.required(m_memdev, "memdev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "memaddr", &self.memaddr);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "memdev", &self.memdev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("memaddr", &self.memaddr);
+        writer.member("size", &self.size);
+        writer.member("memdev", &self.memdev);
     }
 }
-rt::impl_traits!(VirtioPMEMDeviceInfo);
+rt::impl_serde!(VirtioPMEMDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for VirtioPMEMDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -3762,7 +4349,7 @@ impl rt::Definition for VirtioPMEMDeviceInfo {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
     pub id: rt::Option<rt::String>,
@@ -3810,31 +4397,56 @@ impl VirtioMEMDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioMEMDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_memaddr = rt::None;
+        let mut m_requested_size = rt::None;
+        let mut m_size = rt::None;
+        let mut m_max_size = rt::None;
+        let mut m_block_size = rt::None;
+        let mut m_node = rt::None;
+        let mut m_memdev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
+                "requested-size" => {
+                    m_requested_size = rt::Some(members.value("requested-size")?)
+                }
+                "size" => m_size = rt::Some(members.value("size")?),
+                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
+                "block-size" => m_block_size = rt::Some(members.value("block-size")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            memaddr: rt::take(object, "memaddr")?,
-            requested_size: rt::take(object, "requested-size")?,
-            size: rt::take(object, "size")?,
-            max_size: rt::take(object, "max-size")?,
-            block_size: rt::take(object, "block-size")?,
-            node: rt::take(object, "node")?,
-            memdev: rt::take(object, "memdev")?,
+            id: m_id,
+            memaddr: members.required(m_memaddr, "memaddr")?,
+            requested_size: members.required(m_requested_size, "requested-size")?,
+            size: members.required(m_size, "size")?,
+            max_size: members.required(m_max_size, "max-size")?,
+            block_size: members.required(m_block_size, "block-size")?,
+            node: members.required(m_node, "node")?,
+            memdev: members.required(m_memdev, "memdev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "memaddr", &self.memaddr);
-        rt::put(object, "requested-size", &self.requested_size);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "max-size", &self.max_size);
-        rt::put(object, "block-size", &self.block_size);
-        rt::put(object, "node", &self.node);
-        rt::put(object, "memdev", &self.memdev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("memaddr", &self.memaddr);
+        writer.member("requested-size", &self.requested_size);
+        writer.member("size", &self.size);
+        writer.member("max-size", &self.max_size);
+        writer.member("block-size", &self.block_size);
+        writer.member("node", &self.node);
+        writer.member("memdev", &self.memdev);
     }
 }
-rt::impl_traits!(VirtioMEMDeviceInfo);
+rt::impl_serde!(VirtioMEMDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for VirtioMEMDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -3849,7 +4461,7 @@ impl rt::Definition for VirtioMEMDeviceInfo {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
     pub id: rt::Option<rt::String>,
@@ -3888,25 +4500,42 @@ impl SgxEPCDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SgxEPCDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_memaddr = rt::None;
+        let mut m_size = rt::None;
+        let mut m_node = rt::None;
+        let mut m_memdev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            memaddr: rt::take(object, "memaddr")?,
-            size: rt::take(object, "size")?,
-            node: rt::take(object, "node")?,
-            memdev: rt::take(object, "memdev")?,
+            id: m_id,
+            memaddr: members.required(m_memaddr, "memaddr")?,
+            size: members.required(m_size, "size")?,
+            node: members.required(m_node, "node")?,
+            memdev: members.required(m_memdev, "memdev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "memaddr", &self.memaddr);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "node", &self.node);
-        rt::put(object, "memdev", &self.memdev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("memaddr", &self.memaddr);
+        writer.member("size", &self.size);
+        writer.member("node", &self.node);
+        writer.member("memdev", &self.memdev);
     }
 }
-rt::impl_traits!(SgxEPCDeviceInfo);
+rt::impl_serde!(SgxEPCDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for SgxEPCDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -3921,7 +4550,7 @@ impl rt::Definition for SgxEPCDeviceInfo {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
     pub id: rt::Option<rt::String>,
@@ -3967,23 +4596,38 @@ impl HvBalloonDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for HvBalloonDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_memaddr = rt::None;
+        let mut m_max_size = rt::None;
+        let mut m_memdev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
+                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            memaddr: rt::take_opt(object, "memaddr")?,
-            max_size: rt::take(object, "max-size")?,
-            memdev: rt::take_opt(object, "memdev")?,
+            id: m_id,
+            memaddr: m_memaddr,
+            max_size: members.required(m_max_size, "max-size")?,
+            memdev: m_memdev,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "memaddr", &self.memaddr);
-        rt::put(object, "max-size", &self.max_size);
-        rt::put_opt(object, "memdev", &self.memdev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member_opt("memaddr", &self.memaddr);
+        writer.member("max-size", &self.max_size);
+        writer.member_opt("memdev", &self.memdev);
     }
 }
-rt::impl_traits!(HvBalloonDeviceInfo);
+rt::impl_serde!(HvBalloonDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for HvBalloonDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -4028,15 +4672,20 @@ impl MemoryDeviceInfoKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "dimm" => Self::Dimm,
             "nvdimm" => Self::Nvdimm,
             "virtio-pmem" => Self::VirtioPmem,
             "virtio-mem" => Self::VirtioMem,
             "sgx-epc" => Self::SgxEpc,
             "hv-balloon" => Self::HvBalloon,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MemoryDeviceInfoKind {
@@ -4047,14 +4696,15 @@ impl rt::fmt::Display for MemoryDeviceInfoKind {
 }
 impl rt::Decode for MemoryDeviceInfoKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MemoryDeviceInfoKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MemoryDeviceInfoKind);
@@ -4072,7 +4722,7 @@ impl rt::Definition for MemoryDeviceInfoKind {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
     pub data: super::PCDIMMDeviceInfo,
@@ -4089,17 +4739,26 @@ impl PCDIMMDeviceInfoWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for PCDIMMDeviceInfoWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(PCDIMMDeviceInfoWrapper);
+rt::impl_serde!(PCDIMMDeviceInfoWrapper);
 #[allow(deprecated)]
 impl rt::Definition for PCDIMMDeviceInfoWrapper {
     const INFO: rt::Info = rt::Info {
@@ -4114,7 +4773,7 @@ impl rt::Definition for PCDIMMDeviceInfoWrapper {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
     pub data: super::VirtioPMEMDeviceInfo,
@@ -4131,17 +4790,26 @@ impl VirtioPMEMDeviceInfoWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioPMEMDeviceInfoWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(VirtioPMEMDeviceInfoWrapper);
+rt::impl_serde!(VirtioPMEMDeviceInfoWrapper);
 #[allow(deprecated)]
 impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
     const INFO: rt::Info = rt::Info {
@@ -4156,7 +4824,7 @@ impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
     pub data: super::VirtioMEMDeviceInfo,
@@ -4173,17 +4841,26 @@ impl VirtioMEMDeviceInfoWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioMEMDeviceInfoWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(VirtioMEMDeviceInfoWrapper);
+rt::impl_serde!(VirtioMEMDeviceInfoWrapper);
 #[allow(deprecated)]
 impl rt::Definition for VirtioMEMDeviceInfoWrapper {
     const INFO: rt::Info = rt::Info {
@@ -4198,7 +4875,7 @@ impl rt::Definition for VirtioMEMDeviceInfoWrapper {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
     pub data: super::SgxEPCDeviceInfo,
@@ -4215,17 +4892,26 @@ impl SgxEPCDeviceInfoWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for SgxEPCDeviceInfoWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(SgxEPCDeviceInfoWrapper);
+rt::impl_serde!(SgxEPCDeviceInfoWrapper);
 #[allow(deprecated)]
 impl rt::Definition for SgxEPCDeviceInfoWrapper {
     const INFO: rt::Info = rt::Info {
@@ -4240,7 +4926,7 @@ impl rt::Definition for SgxEPCDeviceInfoWrapper {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
     pub data: super::HvBalloonDeviceInfo,
@@ -4257,17 +4943,26 @@ impl HvBalloonDeviceInfoWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for HvBalloonDeviceInfoWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(HvBalloonDeviceInfoWrapper);
+rt::impl_serde!(HvBalloonDeviceInfoWrapper);
 #[allow(deprecated)]
 impl rt::Definition for HvBalloonDeviceInfoWrapper {
     const INFO: rt::Info = rt::Info {
@@ -4282,7 +4977,7 @@ impl rt::Definition for HvBalloonDeviceInfoWrapper {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryDeviceInfo {
     /// `type` on the wire, and the members of its branch.
@@ -4335,80 +5030,77 @@ impl MemoryDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "dimm" => {
-                        MemoryDeviceInfoBranch::Dimm(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nvdimm" => {
-                        MemoryDeviceInfoBranch::Nvdimm(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "virtio-pmem" => {
-                        MemoryDeviceInfoBranch::VirtioPmem(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "virtio-mem" => {
-                        MemoryDeviceInfoBranch::VirtioMem(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "sgx-epc" => {
-                        MemoryDeviceInfoBranch::SgxEpc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "hv-balloon" => {
-                        MemoryDeviceInfoBranch::HvBalloon(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        MemoryDeviceInfoBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "dimm" => {
+                MemoryDeviceInfoBranch::Dimm(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "nvdimm" => {
+                MemoryDeviceInfoBranch::Nvdimm(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "virtio-pmem" => {
+                MemoryDeviceInfoBranch::VirtioPmem(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "virtio-mem" => {
+                MemoryDeviceInfoBranch::VirtioMem(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "sgx-epc" => {
+                MemoryDeviceInfoBranch::SgxEpc(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "hv-balloon" => {
+                MemoryDeviceInfoBranch::HvBalloon(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                MemoryDeviceInfoBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             MemoryDeviceInfoBranch::Dimm(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MemoryDeviceInfoBranch::Nvdimm(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MemoryDeviceInfoBranch::VirtioPmem(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MemoryDeviceInfoBranch::VirtioMem(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MemoryDeviceInfoBranch::SgxEpc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MemoryDeviceInfoBranch::HvBalloon(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            MemoryDeviceInfoBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            MemoryDeviceInfoBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(MemoryDeviceInfo);
+rt::impl_serde!(MemoryDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for MemoryDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -4423,7 +5115,7 @@ impl rt::Definition for MemoryDeviceInfo {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPC {
     pub memdev: rt::String,
@@ -4444,19 +5136,30 @@ impl SgxEPC {
 #[allow(deprecated)]
 impl rt::ObjectType for SgxEPC {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_memdev = rt::None;
+        let mut m_node = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            memdev: rt::take(object, "memdev")?,
-            node: rt::take(object, "node")?,
+            memdev: members.required(m_memdev, "memdev")?,
+            node: members.required(m_node, "node")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "memdev", &self.memdev);
-        rt::put(object, "node", &self.node);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("memdev", &self.memdev);
+        writer.member("node", &self.node);
     }
 }
-rt::impl_traits!(SgxEPC);
+rt::impl_serde!(SgxEPC);
 #[allow(deprecated)]
 impl rt::Definition for SgxEPC {
     const INFO: rt::Info = rt::Info {
@@ -4471,7 +5174,7 @@ impl rt::Definition for SgxEPC {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCProperties {
     pub sgx_epc: rt::Vec<super::SgxEPC>,
@@ -4488,17 +5191,26 @@ impl SgxEPCProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SgxEPCProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sgx_epc = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sgx-epc" => m_sgx_epc = rt::Some(members.value("sgx-epc")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sgx_epc: rt::take(object, "sgx-epc")?,
+            sgx_epc: members.required(m_sgx_epc, "sgx-epc")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "sgx-epc", &self.sgx_epc);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("sgx-epc", &self.sgx_epc);
     }
 }
-rt::impl_traits!(SgxEPCProperties);
+rt::impl_serde!(SgxEPCProperties);
 #[allow(deprecated)]
 impl rt::Definition for SgxEPCProperties {
     const INFO: rt::Info = rt::Info {
@@ -4513,7 +5225,7 @@ impl rt::Definition for SgxEPCProperties {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemoryDevices {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4528,13 +5240,15 @@ impl QueryMemoryDevices {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMemoryDevices {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMemoryDevices);
+rt::impl_serde!(QueryMemoryDevices);
 #[allow(deprecated)]
 impl rt::Definition for QueryMemoryDevices {
     const INFO: rt::Info = rt::Info {
@@ -4554,7 +5268,7 @@ impl rt::Command for QueryMemoryDevices {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryDeviceSizeChange {
     pub id: rt::Option<rt::String>,
@@ -4584,21 +5298,34 @@ impl MemoryDeviceSizeChange {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryDeviceSizeChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_size = rt::None;
+        let mut m_qom_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            size: rt::take(object, "size")?,
-            qom_path: rt::take(object, "qom-path")?,
+            id: m_id,
+            size: members.required(m_size, "size")?,
+            qom_path: members.required(m_qom_path, "qom-path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "size", &self.size);
-        rt::put(object, "qom-path", &self.qom_path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member("size", &self.size);
+        writer.member("qom-path", &self.qom_path);
     }
 }
-rt::impl_traits!(MemoryDeviceSizeChange);
+rt::impl_serde!(MemoryDeviceSizeChange);
 #[allow(deprecated)]
 impl rt::Definition for MemoryDeviceSizeChange {
     const INFO: rt::Info = rt::Info {
@@ -4617,7 +5344,7 @@ impl rt::Event for MemoryDeviceSizeChange {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BootConfiguration {
     pub order: rt::Option<rt::String>,
@@ -4697,29 +5424,52 @@ impl BootConfiguration {
 #[allow(deprecated)]
 impl rt::ObjectType for BootConfiguration {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_order = rt::None;
+        let mut m_once = rt::None;
+        let mut m_menu = rt::None;
+        let mut m_splash = rt::None;
+        let mut m_splash_time = rt::None;
+        let mut m_reboot_timeout = rt::None;
+        let mut m_strict = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "order" => m_order = rt::Some(members.value("order")?),
+                "once" => m_once = rt::Some(members.value("once")?),
+                "menu" => m_menu = rt::Some(members.value("menu")?),
+                "splash" => m_splash = rt::Some(members.value("splash")?),
+                "splash-time" => m_splash_time = rt::Some(members.value("splash-time")?),
+                "reboot-timeout" => {
+                    m_reboot_timeout = rt::Some(members.value("reboot-timeout")?)
+                }
+                "strict" => m_strict = rt::Some(members.value("strict")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            order: rt::take_opt(object, "order")?,
-            once: rt::take_opt(object, "once")?,
-            menu: rt::take_opt(object, "menu")?,
-            splash: rt::take_opt(object, "splash")?,
-            splash_time: rt::take_opt(object, "splash-time")?,
-            reboot_timeout: rt::take_opt(object, "reboot-timeout")?,
-            strict: rt::take_opt(object, "strict")?,
+            order: m_order,
+            once: m_once,
+            menu: m_menu,
+            splash: m_splash,
+            splash_time: m_splash_time,
+            reboot_timeout: m_reboot_timeout,
+            strict: m_strict,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "order", &self.order);
-        rt::put_opt(object, "once", &self.once);
-        rt::put_opt(object, "menu", &self.menu);
-        rt::put_opt(object, "splash", &self.splash);
-        rt::put_opt(object, "splash-time", &self.splash_time);
-        rt::put_opt(object, "reboot-timeout", &self.reboot_timeout);
-        rt::put_opt(object, "strict", &self.strict);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("order", &self.order);
+        writer.member_opt("once", &self.once);
+        writer.member_opt("menu", &self.menu);
+        writer.member_opt("splash", &self.splash);
+        writer.member_opt("splash-time", &self.splash_time);
+        writer.member_opt("reboot-timeout", &self.reboot_timeout);
+        writer.member_opt("strict", &self.strict);
     }
 }
-rt::impl_traits!(BootConfiguration);
+rt::impl_serde!(BootConfiguration);
 #[allow(deprecated)]
 impl rt::Definition for BootConfiguration {
     const INFO: rt::Info = rt::Info {
@@ -4734,7 +5484,7 @@ impl rt::Definition for BootConfiguration {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SMPConfiguration {
     pub cpus: rt::Option<i64>,
@@ -4841,35 +5591,62 @@ impl SMPConfiguration {
 #[allow(deprecated)]
 impl rt::ObjectType for SMPConfiguration {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpus = rt::None;
+        let mut m_drawers = rt::None;
+        let mut m_books = rt::None;
+        let mut m_sockets = rt::None;
+        let mut m_dies = rt::None;
+        let mut m_clusters = rt::None;
+        let mut m_modules = rt::None;
+        let mut m_cores = rt::None;
+        let mut m_threads = rt::None;
+        let mut m_maxcpus = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpus" => m_cpus = rt::Some(members.value("cpus")?),
+                "drawers" => m_drawers = rt::Some(members.value("drawers")?),
+                "books" => m_books = rt::Some(members.value("books")?),
+                "sockets" => m_sockets = rt::Some(members.value("sockets")?),
+                "dies" => m_dies = rt::Some(members.value("dies")?),
+                "clusters" => m_clusters = rt::Some(members.value("clusters")?),
+                "modules" => m_modules = rt::Some(members.value("modules")?),
+                "cores" => m_cores = rt::Some(members.value("cores")?),
+                "threads" => m_threads = rt::Some(members.value("threads")?),
+                "maxcpus" => m_maxcpus = rt::Some(members.value("maxcpus")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpus: rt::take_opt(object, "cpus")?,
-            drawers: rt::take_opt(object, "drawers")?,
-            books: rt::take_opt(object, "books")?,
-            sockets: rt::take_opt(object, "sockets")?,
-            dies: rt::take_opt(object, "dies")?,
-            clusters: rt::take_opt(object, "clusters")?,
-            modules: rt::take_opt(object, "modules")?,
-            cores: rt::take_opt(object, "cores")?,
-            threads: rt::take_opt(object, "threads")?,
-            maxcpus: rt::take_opt(object, "maxcpus")?,
+            cpus: m_cpus,
+            drawers: m_drawers,
+            books: m_books,
+            sockets: m_sockets,
+            dies: m_dies,
+            clusters: m_clusters,
+            modules: m_modules,
+            cores: m_cores,
+            threads: m_threads,
+            maxcpus: m_maxcpus,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "cpus", &self.cpus);
-        rt::put_opt(object, "drawers", &self.drawers);
-        rt::put_opt(object, "books", &self.books);
-        rt::put_opt(object, "sockets", &self.sockets);
-        rt::put_opt(object, "dies", &self.dies);
-        rt::put_opt(object, "clusters", &self.clusters);
-        rt::put_opt(object, "modules", &self.modules);
-        rt::put_opt(object, "cores", &self.cores);
-        rt::put_opt(object, "threads", &self.threads);
-        rt::put_opt(object, "maxcpus", &self.maxcpus);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("cpus", &self.cpus);
+        writer.member_opt("drawers", &self.drawers);
+        writer.member_opt("books", &self.books);
+        writer.member_opt("sockets", &self.sockets);
+        writer.member_opt("dies", &self.dies);
+        writer.member_opt("clusters", &self.clusters);
+        writer.member_opt("modules", &self.modules);
+        writer.member_opt("cores", &self.cores);
+        writer.member_opt("threads", &self.threads);
+        writer.member_opt("maxcpus", &self.maxcpus);
     }
 }
-rt::impl_traits!(SMPConfiguration);
+rt::impl_serde!(SMPConfiguration);
 #[allow(deprecated)]
 impl rt::Definition for SMPConfiguration {
     const INFO: rt::Info = rt::Info {
@@ -4888,7 +5665,7 @@ impl rt::Definition for SMPConfiguration {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryIrq {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4903,13 +5680,15 @@ impl XQueryIrq {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryIrq {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryIrq);
+rt::impl_serde!(XQueryIrq);
 #[allow(deprecated)]
 impl rt::Definition for XQueryIrq {
     const INFO: rt::Info = rt::Info {
@@ -4936,7 +5715,7 @@ impl rt::Command for XQueryIrq {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryJit {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4951,13 +5730,15 @@ impl XQueryJit {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryJit {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryJit);
+rt::impl_serde!(XQueryJit);
 #[allow(deprecated)]
 impl rt::Definition for XQueryJit {
     const INFO: rt::Info = rt::Info {
@@ -4982,7 +5763,7 @@ impl rt::Command for XQueryJit {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryNuma {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4997,13 +5778,15 @@ impl XQueryNuma {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryNuma {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryNuma);
+rt::impl_serde!(XQueryNuma);
 #[allow(deprecated)]
 impl rt::Definition for XQueryNuma {
     const INFO: rt::Info = rt::Info {
@@ -5030,7 +5813,7 @@ impl rt::Command for XQueryNuma {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-opcount)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryOpcount {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5045,13 +5828,15 @@ impl XQueryOpcount {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryOpcount {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryOpcount);
+rt::impl_serde!(XQueryOpcount);
 #[allow(deprecated)]
 impl rt::Definition for XQueryOpcount {
     const INFO: rt::Info = rt::Info {
@@ -5076,7 +5861,7 @@ impl rt::Command for XQueryOpcount {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryRamblock {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5091,13 +5876,15 @@ impl XQueryRamblock {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryRamblock {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryRamblock);
+rt::impl_serde!(XQueryRamblock);
 #[allow(deprecated)]
 impl rt::Definition for XQueryRamblock {
     const INFO: rt::Info = rt::Info {
@@ -5122,7 +5909,7 @@ impl rt::Command for XQueryRamblock {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryRoms {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5137,13 +5924,15 @@ impl XQueryRoms {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryRoms {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryRoms);
+rt::impl_serde!(XQueryRoms);
 #[allow(deprecated)]
 impl rt::Definition for XQueryRoms {
     const INFO: rt::Info = rt::Info {
@@ -5168,7 +5957,7 @@ impl rt::Command for XQueryRoms {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryUsb {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5183,13 +5972,15 @@ impl XQueryUsb {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryUsb {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryUsb);
+rt::impl_serde!(XQueryUsb);
 #[allow(deprecated)]
 impl rt::Definition for XQueryUsb {
     const INFO: rt::Info = rt::Info {
@@ -5234,12 +6025,17 @@ impl SmbiosEntryPointType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "32" => Self::_32,
             "64" => Self::_64,
             "auto" => Self::Auto,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SmbiosEntryPointType {
@@ -5250,14 +6046,15 @@ impl rt::fmt::Display for SmbiosEntryPointType {
 }
 impl rt::Decode for SmbiosEntryPointType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SmbiosEntryPointType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SmbiosEntryPointType);
@@ -5275,7 +6072,7 @@ impl rt::Definition for SmbiosEntryPointType {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemorySizeConfiguration {
     pub size: rt::Option<u64>,
@@ -5319,21 +6116,34 @@ impl MemorySizeConfiguration {
 #[allow(deprecated)]
 impl rt::ObjectType for MemorySizeConfiguration {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_size = rt::None;
+        let mut m_max_size = rt::None;
+        let mut m_slots = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "size" => m_size = rt::Some(members.value("size")?),
+                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
+                "slots" => m_slots = rt::Some(members.value("slots")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            size: rt::take_opt(object, "size")?,
-            max_size: rt::take_opt(object, "max-size")?,
-            slots: rt::take_opt(object, "slots")?,
+            size: m_size,
+            max_size: m_max_size,
+            slots: m_slots,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "size", &self.size);
-        rt::put_opt(object, "max-size", &self.max_size);
-        rt::put_opt(object, "slots", &self.slots);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("size", &self.size);
+        writer.member_opt("max-size", &self.max_size);
+        writer.member_opt("slots", &self.slots);
     }
 }
-rt::impl_traits!(MemorySizeConfiguration);
+rt::impl_serde!(MemorySizeConfiguration);
 #[allow(deprecated)]
 impl rt::Definition for MemorySizeConfiguration {
     const INFO: rt::Info = rt::Info {
@@ -5350,7 +6160,7 @@ impl rt::Definition for MemorySizeConfiguration {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Dumpdtb {
     pub filename: rt::String,
@@ -5367,17 +6177,26 @@ impl Dumpdtb {
 #[allow(deprecated)]
 impl rt::ObjectType for Dumpdtb {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
+            filename: members.required(m_filename, "filename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
     }
 }
-rt::impl_traits!(Dumpdtb);
+rt::impl_serde!(Dumpdtb);
 #[allow(deprecated)]
 impl rt::Definition for Dumpdtb {
     const INFO: rt::Info = rt::Info {
@@ -5401,7 +6220,7 @@ impl rt::Command for Dumpdtb {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryInterruptControllers {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5416,13 +6235,15 @@ impl XQueryInterruptControllers {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryInterruptControllers {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryInterruptControllers);
+rt::impl_serde!(XQueryInterruptControllers);
 #[allow(deprecated)]
 impl rt::Definition for XQueryInterruptControllers {
     const INFO: rt::Info = rt::Info {

@@ -32,13 +32,18 @@ impl S390CpuEntitlement {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "auto" => Self::Auto,
             "low" => Self::Low,
             "medium" => Self::Medium,
             "high" => Self::High,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for S390CpuEntitlement {
@@ -49,14 +54,15 @@ impl rt::fmt::Display for S390CpuEntitlement {
 }
 impl rt::Decode for S390CpuEntitlement {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for S390CpuEntitlement {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(S390CpuEntitlement);
@@ -110,7 +116,12 @@ impl CpuTopologyLevel {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "thread" => Self::Thread,
             "core" => Self::Core,
             "module" => Self::Module,
@@ -120,8 +131,8 @@ impl CpuTopologyLevel {
             "book" => Self::Book,
             "drawer" => Self::Drawer,
             "default" => Self::Default,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CpuTopologyLevel {
@@ -132,14 +143,15 @@ impl rt::fmt::Display for CpuTopologyLevel {
 }
 impl rt::Decode for CpuTopologyLevel {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CpuTopologyLevel {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CpuTopologyLevel);
@@ -183,13 +195,18 @@ impl CacheLevelAndType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "l1d" => Self::L1d,
             "l1i" => Self::L1i,
             "l2" => Self::L2,
             "l3" => Self::L3,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CacheLevelAndType {
@@ -200,14 +217,15 @@ impl rt::fmt::Display for CacheLevelAndType {
 }
 impl rt::Decode for CacheLevelAndType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CacheLevelAndType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CacheLevelAndType);
@@ -225,7 +243,7 @@ impl rt::Definition for CacheLevelAndType {
 /// **Since:** 9.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCacheProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCacheProperties {
     pub cache: super::CacheLevelAndType,
@@ -246,19 +264,30 @@ impl SmpCacheProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SmpCacheProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cache = rt::None;
+        let mut m_topology = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cache" => m_cache = rt::Some(members.value("cache")?),
+                "topology" => m_topology = rt::Some(members.value("topology")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cache: rt::take(object, "cache")?,
-            topology: rt::take(object, "topology")?,
+            cache: members.required(m_cache, "cache")?,
+            topology: members.required(m_topology, "topology")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cache", &self.cache);
-        rt::put(object, "topology", &self.topology);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cache", &self.cache);
+        writer.member("topology", &self.topology);
     }
 }
-rt::impl_traits!(SmpCacheProperties);
+rt::impl_serde!(SmpCacheProperties);
 #[allow(deprecated)]
 impl rt::Definition for SmpCacheProperties {
     const INFO: rt::Info = rt::Info {
@@ -271,7 +300,7 @@ impl rt::Definition for SmpCacheProperties {
     };
 }
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCachePropertiesWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCachePropertiesWrapper {
     pub caches: rt::Vec<super::SmpCacheProperties>,
@@ -288,17 +317,26 @@ impl SmpCachePropertiesWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for SmpCachePropertiesWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_caches = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "caches" => m_caches = rt::Some(members.value("caches")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            caches: rt::take(object, "caches")?,
+            caches: members.required(m_caches, "caches")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "caches", &self.caches);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("caches", &self.caches);
     }
 }
-rt::impl_traits!(SmpCachePropertiesWrapper);
+rt::impl_serde!(SmpCachePropertiesWrapper);
 #[allow(deprecated)]
 impl rt::Definition for SmpCachePropertiesWrapper {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelInfo {
     pub name: rt::String,
@@ -34,19 +34,30 @@ impl CpuModelInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuModelInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "props" => m_props = rt::Some(members.value("props")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            props: rt::take_opt(object, "props")?,
+            name: members.required(m_name, "name")?,
+            props: m_props,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "props", &self.props);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("props", &self.props);
     }
 }
-rt::impl_traits!(CpuModelInfo);
+rt::impl_serde!(CpuModelInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuModelInfo {
     const INFO: rt::Info = rt::Info {
@@ -83,11 +94,16 @@ impl CpuModelExpansionType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "static" => Self::Static,
             "full" => Self::Full,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CpuModelExpansionType {
@@ -98,14 +114,15 @@ impl rt::fmt::Display for CpuModelExpansionType {
 }
 impl rt::Decode for CpuModelExpansionType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CpuModelExpansionType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CpuModelExpansionType);
@@ -149,13 +166,18 @@ impl CpuModelCompareResult {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "incompatible" => Self::Incompatible,
             "identical" => Self::Identical,
             "superset" => Self::Superset,
             "subset" => Self::Subset,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CpuModelCompareResult {
@@ -166,14 +188,15 @@ impl rt::fmt::Display for CpuModelCompareResult {
 }
 impl rt::Decode for CpuModelCompareResult {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CpuModelCompareResult {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CpuModelCompareResult);
@@ -193,7 +216,7 @@ impl rt::Definition for CpuModelCompareResult {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelBaselineInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelBaselineInfo {
     pub model: super::CpuModelInfo,
@@ -210,17 +233,26 @@ impl CpuModelBaselineInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuModelBaselineInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_model = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "model" => m_model = rt::Some(members.value("model")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            model: rt::take(object, "model")?,
+            model: members.required(m_model, "model")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "model", &self.model);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("model", &self.model);
     }
 }
-rt::impl_traits!(CpuModelBaselineInfo);
+rt::impl_serde!(CpuModelBaselineInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuModelBaselineInfo {
     const INFO: rt::Info = rt::Info {
@@ -237,7 +269,7 @@ impl rt::Definition for CpuModelBaselineInfo {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelCompareInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelCompareInfo {
     pub result: super::CpuModelCompareResult,
@@ -261,19 +293,37 @@ impl CpuModelCompareInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuModelCompareInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_result = rt::None;
+        let mut m_responsible_properties = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "result" => m_result = rt::Some(members.value("result")?),
+                "responsible-properties" => {
+                    m_responsible_properties = rt::Some(
+                        members.value("responsible-properties")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            result: rt::take(object, "result")?,
-            responsible_properties: rt::take(object, "responsible-properties")?,
+            result: members.required(m_result, "result")?,
+            responsible_properties: members.required(
+                m_responsible_properties,
+                "responsible-properties",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "result", &self.result);
-        rt::put(object, "responsible-properties", &self.responsible_properties);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("result", &self.result);
+        writer.member("responsible-properties", &self.responsible_properties);
     }
 }
-rt::impl_traits!(CpuModelCompareInfo);
+rt::impl_serde!(CpuModelCompareInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuModelCompareInfo {
     const INFO: rt::Info = rt::Info {
@@ -290,7 +340,7 @@ impl rt::Definition for CpuModelCompareInfo {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-comparison)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelComparison {
     pub modela: super::CpuModelInfo,
@@ -308,19 +358,30 @@ impl QueryCpuModelComparison {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCpuModelComparison {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_modela = rt::None;
+        let mut m_modelb = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "modela" => m_modela = rt::Some(members.value("modela")?),
+                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            modela: rt::take(object, "modela")?,
-            modelb: rt::take(object, "modelb")?,
+            modela: members.required(m_modela, "modela")?,
+            modelb: members.required(m_modelb, "modelb")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "modela", &self.modela);
-        rt::put(object, "modelb", &self.modelb);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("modela", &self.modela);
+        writer.member("modelb", &self.modelb);
     }
 }
-rt::impl_traits!(QueryCpuModelComparison);
+rt::impl_serde!(QueryCpuModelComparison);
 #[allow(deprecated)]
 impl rt::Definition for QueryCpuModelComparison {
     const INFO: rt::Info = rt::Info {
@@ -342,7 +403,7 @@ impl rt::Command for QueryCpuModelComparison {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-baseline)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelBaseline {
     pub modela: super::CpuModelInfo,
@@ -360,19 +421,30 @@ impl QueryCpuModelBaseline {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCpuModelBaseline {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_modela = rt::None;
+        let mut m_modelb = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "modela" => m_modela = rt::Some(members.value("modela")?),
+                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            modela: rt::take(object, "modela")?,
-            modelb: rt::take(object, "modelb")?,
+            modela: members.required(m_modela, "modela")?,
+            modelb: members.required(m_modelb, "modelb")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "modela", &self.modela);
-        rt::put(object, "modelb", &self.modelb);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("modela", &self.modela);
+        writer.member("modelb", &self.modelb);
     }
 }
-rt::impl_traits!(QueryCpuModelBaseline);
+rt::impl_serde!(QueryCpuModelBaseline);
 #[allow(deprecated)]
 impl rt::Definition for QueryCpuModelBaseline {
     const INFO: rt::Info = rt::Info {
@@ -394,7 +466,7 @@ impl rt::Command for QueryCpuModelBaseline {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelExpansionInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelExpansionInfo {
     pub model: super::CpuModelInfo,
@@ -416,19 +488,32 @@ impl CpuModelExpansionInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuModelExpansionInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_model = rt::None;
+        let mut m_deprecated_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "model" => m_model = rt::Some(members.value("model")?),
+                "deprecated-props" => {
+                    m_deprecated_props = rt::Some(members.value("deprecated-props")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            model: rt::take(object, "model")?,
-            deprecated_props: rt::take(object, "deprecated-props")?,
+            model: members.required(m_model, "model")?,
+            deprecated_props: members.required(m_deprecated_props, "deprecated-props")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "model", &self.model);
-        rt::put(object, "deprecated-props", &self.deprecated_props);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("model", &self.model);
+        writer.member("deprecated-props", &self.deprecated_props);
     }
 }
-rt::impl_traits!(CpuModelExpansionInfo);
+rt::impl_serde!(CpuModelExpansionInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuModelExpansionInfo {
     const INFO: rt::Info = rt::Info {
@@ -447,7 +532,7 @@ impl rt::Definition for CpuModelExpansionInfo {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-expansion)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelExpansion {
     pub r#type: super::CpuModelExpansionType,
@@ -468,19 +553,30 @@ impl QueryCpuModelExpansion {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCpuModelExpansion {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_model = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "model" => m_model = rt::Some(members.value("model")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            model: rt::take(object, "model")?,
+            r#type: members.required(m_type, "type")?,
+            model: members.required(m_model, "model")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "model", &self.model);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("model", &self.model);
     }
 }
-rt::impl_traits!(QueryCpuModelExpansion);
+rt::impl_serde!(QueryCpuModelExpansion);
 #[allow(deprecated)]
 impl rt::Definition for QueryCpuModelExpansion {
     const INFO: rt::Info = rt::Info {
@@ -504,7 +600,7 @@ impl rt::Command for QueryCpuModelExpansion {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuDefinitionInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuDefinitionInfo {
     pub name: rt::String,
@@ -561,29 +657,56 @@ impl CpuDefinitionInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuDefinitionInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_migration_safe = rt::None;
+        let mut m_static = rt::None;
+        let mut m_unavailable_features = rt::None;
+        let mut m_typename = rt::None;
+        let mut m_alias_of = rt::None;
+        let mut m_deprecated = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "migration-safe" => {
+                    m_migration_safe = rt::Some(members.value("migration-safe")?)
+                }
+                "static" => m_static = rt::Some(members.value("static")?),
+                "unavailable-features" => {
+                    m_unavailable_features = rt::Some(
+                        members.value("unavailable-features")?,
+                    )
+                }
+                "typename" => m_typename = rt::Some(members.value("typename")?),
+                "alias-of" => m_alias_of = rt::Some(members.value("alias-of")?),
+                "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            migration_safe: rt::take_opt(object, "migration-safe")?,
-            r#static: rt::take(object, "static")?,
-            unavailable_features: rt::take_opt(object, "unavailable-features")?,
-            typename: rt::take(object, "typename")?,
-            alias_of: rt::take_opt(object, "alias-of")?,
-            deprecated: rt::take(object, "deprecated")?,
+            name: members.required(m_name, "name")?,
+            migration_safe: m_migration_safe,
+            r#static: members.required(m_static, "static")?,
+            unavailable_features: m_unavailable_features,
+            typename: members.required(m_typename, "typename")?,
+            alias_of: m_alias_of,
+            deprecated: members.required(m_deprecated, "deprecated")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "migration-safe", &self.migration_safe);
-        rt::put(object, "static", &self.r#static);
-        rt::put_opt(object, "unavailable-features", &self.unavailable_features);
-        rt::put(object, "typename", &self.typename);
-        rt::put_opt(object, "alias-of", &self.alias_of);
-        rt::put(object, "deprecated", &self.deprecated);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("migration-safe", &self.migration_safe);
+        writer.member("static", &self.r#static);
+        writer.member_opt("unavailable-features", &self.unavailable_features);
+        writer.member("typename", &self.typename);
+        writer.member_opt("alias-of", &self.alias_of);
+        writer.member("deprecated", &self.deprecated);
     }
 }
-rt::impl_traits!(CpuDefinitionInfo);
+rt::impl_serde!(CpuDefinitionInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuDefinitionInfo {
     const INFO: rt::Info = rt::Info {
@@ -602,7 +725,7 @@ impl rt::Definition for CpuDefinitionInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-definitions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuDefinitions {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -617,13 +740,15 @@ impl QueryCpuDefinitions {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCpuDefinitions {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryCpuDefinitions);
+rt::impl_serde!(QueryCpuDefinitions);
 #[allow(deprecated)]
 impl rt::Definition for QueryCpuDefinitions {
     const INFO: rt::Info = rt::Info {
@@ -669,11 +794,16 @@ impl S390CpuPolarization {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "horizontal" => Self::Horizontal,
             "vertical" => Self::Vertical,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for S390CpuPolarization {
@@ -684,14 +814,15 @@ impl rt::fmt::Display for S390CpuPolarization {
 }
 impl rt::Decode for S390CpuPolarization {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for S390CpuPolarization {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(S390CpuPolarization);
@@ -715,7 +846,7 @@ impl rt::Definition for S390CpuPolarization {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.set-cpu-topology)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetCpuTopology {
     pub core_id: u16,
@@ -779,27 +910,46 @@ impl SetCpuTopology {
 #[allow(deprecated)]
 impl rt::ObjectType for SetCpuTopology {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_core_id = rt::None;
+        let mut m_socket_id = rt::None;
+        let mut m_book_id = rt::None;
+        let mut m_drawer_id = rt::None;
+        let mut m_entitlement = rt::None;
+        let mut m_dedicated = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
+                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
+                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
+                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
+                "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
+                "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            core_id: rt::take(object, "core-id")?,
-            socket_id: rt::take_opt(object, "socket-id")?,
-            book_id: rt::take_opt(object, "book-id")?,
-            drawer_id: rt::take_opt(object, "drawer-id")?,
-            entitlement: rt::take_opt(object, "entitlement")?,
-            dedicated: rt::take_opt(object, "dedicated")?,
+            core_id: members.required(m_core_id, "core-id")?,
+            socket_id: m_socket_id,
+            book_id: m_book_id,
+            drawer_id: m_drawer_id,
+            entitlement: m_entitlement,
+            dedicated: m_dedicated,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "core-id", &self.core_id);
-        rt::put_opt(object, "socket-id", &self.socket_id);
-        rt::put_opt(object, "book-id", &self.book_id);
-        rt::put_opt(object, "drawer-id", &self.drawer_id);
-        rt::put_opt(object, "entitlement", &self.entitlement);
-        rt::put_opt(object, "dedicated", &self.dedicated);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("core-id", &self.core_id);
+        writer.member_opt("socket-id", &self.socket_id);
+        writer.member_opt("book-id", &self.book_id);
+        writer.member_opt("drawer-id", &self.drawer_id);
+        writer.member_opt("entitlement", &self.entitlement);
+        writer.member_opt("dedicated", &self.dedicated);
     }
 }
-rt::impl_traits!(SetCpuTopology);
+rt::impl_serde!(SetCpuTopology);
 #[allow(deprecated)]
 impl rt::Definition for SetCpuTopology {
     const INFO: rt::Info = rt::Info {
@@ -826,7 +976,7 @@ impl rt::Command for SetCpuTopology {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine-target.CPU_POLARIZATION_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuPolarizationChange {
     pub polarization: super::S390CpuPolarization,
@@ -843,17 +993,28 @@ impl CpuPolarizationChange {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuPolarizationChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_polarization = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "polarization" => {
+                    m_polarization = rt::Some(members.value("polarization")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            polarization: rt::take(object, "polarization")?,
+            polarization: members.required(m_polarization, "polarization")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "polarization", &self.polarization);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("polarization", &self.polarization);
     }
 }
-rt::impl_traits!(CpuPolarizationChange);
+rt::impl_serde!(CpuPolarizationChange);
 #[allow(deprecated)]
 impl rt::Definition for CpuPolarizationChange {
     const INFO: rt::Info = rt::Info {
@@ -874,7 +1035,7 @@ impl rt::Event for CpuPolarizationChange {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuPolarizationInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuPolarizationInfo {
     pub polarization: super::S390CpuPolarization,
@@ -891,17 +1052,28 @@ impl CpuPolarizationInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CpuPolarizationInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_polarization = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "polarization" => {
+                    m_polarization = rt::Some(members.value("polarization")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            polarization: rt::take(object, "polarization")?,
+            polarization: members.required(m_polarization, "polarization")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "polarization", &self.polarization);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("polarization", &self.polarization);
     }
 }
-rt::impl_traits!(CpuPolarizationInfo);
+rt::impl_serde!(CpuPolarizationInfo);
 #[allow(deprecated)]
 impl rt::Definition for CpuPolarizationInfo {
     const INFO: rt::Info = rt::Info {
@@ -922,7 +1094,7 @@ impl rt::Definition for CpuPolarizationInfo {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-s390x-cpu-polarization)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryS390xCpuPolarization {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -937,13 +1109,15 @@ impl QueryS390xCpuPolarization {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryS390xCpuPolarization {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryS390xCpuPolarization);
+rt::impl_serde!(QueryS390xCpuPolarization);
 #[allow(deprecated)]
 impl rt::Definition for QueryS390xCpuPolarization {
     const INFO: rt::Info = rt::Info {

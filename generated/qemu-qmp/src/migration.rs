@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationStats {
     pub transferred: i64,
@@ -76,53 +76,118 @@ impl MigrationStats {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_transferred = rt::None;
+        let mut m_remaining = rt::None;
+        let mut m_total = rt::None;
+        let mut m_duplicate = rt::None;
+        let mut m_normal = rt::None;
+        let mut m_normal_bytes = rt::None;
+        let mut m_dirty_pages_rate = rt::None;
+        let mut m_mbps = rt::None;
+        let mut m_dirty_sync_count = rt::None;
+        let mut m_postcopy_requests = rt::None;
+        let mut m_page_size = rt::None;
+        let mut m_multifd_bytes = rt::None;
+        let mut m_pages_per_second = rt::None;
+        let mut m_precopy_bytes = rt::None;
+        let mut m_downtime_bytes = rt::None;
+        let mut m_postcopy_bytes = rt::None;
+        let mut m_dirty_sync_missed_zero_copy = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "transferred" => m_transferred = rt::Some(members.value("transferred")?),
+                "remaining" => m_remaining = rt::Some(members.value("remaining")?),
+                "total" => m_total = rt::Some(members.value("total")?),
+                "duplicate" => m_duplicate = rt::Some(members.value("duplicate")?),
+                "normal" => m_normal = rt::Some(members.value("normal")?),
+                "normal-bytes" => {
+                    m_normal_bytes = rt::Some(members.value("normal-bytes")?)
+                }
+                "dirty-pages-rate" => {
+                    m_dirty_pages_rate = rt::Some(members.value("dirty-pages-rate")?)
+                }
+                "mbps" => m_mbps = rt::Some(members.value("mbps")?),
+                "dirty-sync-count" => {
+                    m_dirty_sync_count = rt::Some(members.value("dirty-sync-count")?)
+                }
+                "postcopy-requests" => {
+                    m_postcopy_requests = rt::Some(members.value("postcopy-requests")?)
+                }
+                "page-size" => m_page_size = rt::Some(members.value("page-size")?),
+                "multifd-bytes" => {
+                    m_multifd_bytes = rt::Some(members.value("multifd-bytes")?)
+                }
+                "pages-per-second" => {
+                    m_pages_per_second = rt::Some(members.value("pages-per-second")?)
+                }
+                "precopy-bytes" => {
+                    m_precopy_bytes = rt::Some(members.value("precopy-bytes")?)
+                }
+                "downtime-bytes" => {
+                    m_downtime_bytes = rt::Some(members.value("downtime-bytes")?)
+                }
+                "postcopy-bytes" => {
+                    m_postcopy_bytes = rt::Some(members.value("postcopy-bytes")?)
+                }
+                "dirty-sync-missed-zero-copy" => {
+                    m_dirty_sync_missed_zero_copy = rt::Some(
+                        members.value("dirty-sync-missed-zero-copy")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            transferred: rt::take(object, "transferred")?,
-            remaining: rt::take(object, "remaining")?,
-            total: rt::take(object, "total")?,
-            duplicate: rt::take(object, "duplicate")?,
-            normal: rt::take(object, "normal")?,
-            normal_bytes: rt::take(object, "normal-bytes")?,
-            dirty_pages_rate: rt::take(object, "dirty-pages-rate")?,
-            mbps: rt::take(object, "mbps")?,
-            dirty_sync_count: rt::take(object, "dirty-sync-count")?,
-            postcopy_requests: rt::take(object, "postcopy-requests")?,
-            page_size: rt::take(object, "page-size")?,
-            multifd_bytes: rt::take(object, "multifd-bytes")?,
-            pages_per_second: rt::take(object, "pages-per-second")?,
-            precopy_bytes: rt::take(object, "precopy-bytes")?,
-            downtime_bytes: rt::take(object, "downtime-bytes")?,
-            postcopy_bytes: rt::take(object, "postcopy-bytes")?,
-            dirty_sync_missed_zero_copy: rt::take(object, "dirty-sync-missed-zero-copy")?,
+            transferred: members.required(m_transferred, "transferred")?,
+            remaining: members.required(m_remaining, "remaining")?,
+            total: members.required(m_total, "total")?,
+            duplicate: members.required(m_duplicate, "duplicate")?,
+            normal: members.required(m_normal, "normal")?,
+            normal_bytes: members.required(m_normal_bytes, "normal-bytes")?,
+            dirty_pages_rate: members.required(m_dirty_pages_rate, "dirty-pages-rate")?,
+            mbps: members.required(m_mbps, "mbps")?,
+            dirty_sync_count: members.required(m_dirty_sync_count, "dirty-sync-count")?,
+            postcopy_requests: members.required(
+                m_postcopy_requests,
+                "postcopy-requests",
+            )?,
+            page_size: members.required(m_page_size, "page-size")?,
+            multifd_bytes: members.required(m_multifd_bytes, "multifd-bytes")?,
+            pages_per_second: members.required(m_pages_per_second, "pages-per-second")?,
+            precopy_bytes: members.required(m_precopy_bytes, "precopy-bytes")?,
+            downtime_bytes: members.required(m_downtime_bytes, "downtime-bytes")?,
+            postcopy_bytes: members.required(m_postcopy_bytes, "postcopy-bytes")?,
+            dirty_sync_missed_zero_copy: members.required(
+                m_dirty_sync_missed_zero_copy,
+                "dirty-sync-missed-zero-copy",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "transferred", &self.transferred);
-        rt::put(object, "remaining", &self.remaining);
-        rt::put(object, "total", &self.total);
-        rt::put(object, "duplicate", &self.duplicate);
-        rt::put(object, "normal", &self.normal);
-        rt::put(object, "normal-bytes", &self.normal_bytes);
-        rt::put(object, "dirty-pages-rate", &self.dirty_pages_rate);
-        rt::put(object, "mbps", &self.mbps);
-        rt::put(object, "dirty-sync-count", &self.dirty_sync_count);
-        rt::put(object, "postcopy-requests", &self.postcopy_requests);
-        rt::put(object, "page-size", &self.page_size);
-        rt::put(object, "multifd-bytes", &self.multifd_bytes);
-        rt::put(object, "pages-per-second", &self.pages_per_second);
-        rt::put(object, "precopy-bytes", &self.precopy_bytes);
-        rt::put(object, "downtime-bytes", &self.downtime_bytes);
-        rt::put(object, "postcopy-bytes", &self.postcopy_bytes);
-        rt::put(
-            object,
-            "dirty-sync-missed-zero-copy",
-            &self.dirty_sync_missed_zero_copy,
-        );
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("transferred", &self.transferred);
+        writer.member("remaining", &self.remaining);
+        writer.member("total", &self.total);
+        writer.member("duplicate", &self.duplicate);
+        writer.member("normal", &self.normal);
+        writer.member("normal-bytes", &self.normal_bytes);
+        writer.member("dirty-pages-rate", &self.dirty_pages_rate);
+        writer.member("mbps", &self.mbps);
+        writer.member("dirty-sync-count", &self.dirty_sync_count);
+        writer.member("postcopy-requests", &self.postcopy_requests);
+        writer.member("page-size", &self.page_size);
+        writer.member("multifd-bytes", &self.multifd_bytes);
+        writer.member("pages-per-second", &self.pages_per_second);
+        writer.member("precopy-bytes", &self.precopy_bytes);
+        writer.member("downtime-bytes", &self.downtime_bytes);
+        writer.member("postcopy-bytes", &self.postcopy_bytes);
+        writer.member("dirty-sync-missed-zero-copy", &self.dirty_sync_missed_zero_copy);
     }
 }
-rt::impl_traits!(MigrationStats);
+rt::impl_serde!(MigrationStats);
 #[allow(deprecated)]
 impl rt::Definition for MigrationStats {
     const INFO: rt::Info = rt::Info {
@@ -137,7 +202,7 @@ impl rt::Definition for MigrationStats {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
     pub cache_size: u64,
@@ -176,29 +241,54 @@ impl XBZRLECacheStats {
 #[allow(deprecated)]
 impl rt::ObjectType for XBZRLECacheStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cache_size = rt::None;
+        let mut m_bytes = rt::None;
+        let mut m_pages = rt::None;
+        let mut m_cache_miss = rt::None;
+        let mut m_cache_miss_rate = rt::None;
+        let mut m_encoding_rate = rt::None;
+        let mut m_overflow = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cache-size" => m_cache_size = rt::Some(members.value("cache-size")?),
+                "bytes" => m_bytes = rt::Some(members.value("bytes")?),
+                "pages" => m_pages = rt::Some(members.value("pages")?),
+                "cache-miss" => m_cache_miss = rt::Some(members.value("cache-miss")?),
+                "cache-miss-rate" => {
+                    m_cache_miss_rate = rt::Some(members.value("cache-miss-rate")?)
+                }
+                "encoding-rate" => {
+                    m_encoding_rate = rt::Some(members.value("encoding-rate")?)
+                }
+                "overflow" => m_overflow = rt::Some(members.value("overflow")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cache_size: rt::take(object, "cache-size")?,
-            bytes: rt::take(object, "bytes")?,
-            pages: rt::take(object, "pages")?,
-            cache_miss: rt::take(object, "cache-miss")?,
-            cache_miss_rate: rt::take(object, "cache-miss-rate")?,
-            encoding_rate: rt::take(object, "encoding-rate")?,
-            overflow: rt::take(object, "overflow")?,
+            cache_size: members.required(m_cache_size, "cache-size")?,
+            bytes: members.required(m_bytes, "bytes")?,
+            pages: members.required(m_pages, "pages")?,
+            cache_miss: members.required(m_cache_miss, "cache-miss")?,
+            cache_miss_rate: members.required(m_cache_miss_rate, "cache-miss-rate")?,
+            encoding_rate: members.required(m_encoding_rate, "encoding-rate")?,
+            overflow: members.required(m_overflow, "overflow")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cache-size", &self.cache_size);
-        rt::put(object, "bytes", &self.bytes);
-        rt::put(object, "pages", &self.pages);
-        rt::put(object, "cache-miss", &self.cache_miss);
-        rt::put(object, "cache-miss-rate", &self.cache_miss_rate);
-        rt::put(object, "encoding-rate", &self.encoding_rate);
-        rt::put(object, "overflow", &self.overflow);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cache-size", &self.cache_size);
+        writer.member("bytes", &self.bytes);
+        writer.member("pages", &self.pages);
+        writer.member("cache-miss", &self.cache_miss);
+        writer.member("cache-miss-rate", &self.cache_miss_rate);
+        writer.member("encoding-rate", &self.encoding_rate);
+        writer.member("overflow", &self.overflow);
     }
 }
-rt::impl_traits!(XBZRLECacheStats);
+rt::impl_serde!(XBZRLECacheStats);
 #[allow(deprecated)]
 impl rt::Definition for XBZRLECacheStats {
     const INFO: rt::Info = rt::Info {
@@ -213,7 +303,7 @@ impl rt::Definition for XBZRLECacheStats {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompressionStats {
     pub pages: i64,
@@ -246,25 +336,46 @@ impl CompressionStats {
 #[allow(deprecated)]
 impl rt::ObjectType for CompressionStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pages = rt::None;
+        let mut m_busy = rt::None;
+        let mut m_busy_rate = rt::None;
+        let mut m_compressed_size = rt::None;
+        let mut m_compression_rate = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pages" => m_pages = rt::Some(members.value("pages")?),
+                "busy" => m_busy = rt::Some(members.value("busy")?),
+                "busy-rate" => m_busy_rate = rt::Some(members.value("busy-rate")?),
+                "compressed-size" => {
+                    m_compressed_size = rt::Some(members.value("compressed-size")?)
+                }
+                "compression-rate" => {
+                    m_compression_rate = rt::Some(members.value("compression-rate")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pages: rt::take(object, "pages")?,
-            busy: rt::take(object, "busy")?,
-            busy_rate: rt::take(object, "busy-rate")?,
-            compressed_size: rt::take(object, "compressed-size")?,
-            compression_rate: rt::take(object, "compression-rate")?,
+            pages: members.required(m_pages, "pages")?,
+            busy: members.required(m_busy, "busy")?,
+            busy_rate: members.required(m_busy_rate, "busy-rate")?,
+            compressed_size: members.required(m_compressed_size, "compressed-size")?,
+            compression_rate: members.required(m_compression_rate, "compression-rate")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pages", &self.pages);
-        rt::put(object, "busy", &self.busy);
-        rt::put(object, "busy-rate", &self.busy_rate);
-        rt::put(object, "compressed-size", &self.compressed_size);
-        rt::put(object, "compression-rate", &self.compression_rate);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pages", &self.pages);
+        writer.member("busy", &self.busy);
+        writer.member("busy-rate", &self.busy_rate);
+        writer.member("compressed-size", &self.compressed_size);
+        writer.member("compression-rate", &self.compression_rate);
     }
 }
-rt::impl_traits!(CompressionStats);
+rt::impl_serde!(CompressionStats);
 #[allow(deprecated)]
 impl rt::Definition for CompressionStats {
     const INFO: rt::Info = rt::Info {
@@ -327,7 +438,12 @@ impl MigrationStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "setup" => Self::Setup,
             "cancelling" => Self::Cancelling,
@@ -343,8 +459,8 @@ impl MigrationStatus {
             "pre-switchover" => Self::PreSwitchover,
             "device" => Self::Device,
             "wait-unplug" => Self::WaitUnplug,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigrationStatus {
@@ -355,14 +471,15 @@ impl rt::fmt::Display for MigrationStatus {
 }
 impl rt::Decode for MigrationStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigrationStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigrationStatus);
@@ -380,7 +497,7 @@ impl rt::Definition for MigrationStatus {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioStats {
     pub transferred: i64,
@@ -397,17 +514,26 @@ impl VfioStats {
 #[allow(deprecated)]
 impl rt::ObjectType for VfioStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_transferred = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "transferred" => m_transferred = rt::Some(members.value("transferred")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            transferred: rt::take(object, "transferred")?,
+            transferred: members.required(m_transferred, "transferred")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "transferred", &self.transferred);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("transferred", &self.transferred);
     }
 }
-rt::impl_traits!(VfioStats);
+rt::impl_serde!(VfioStats);
 #[allow(deprecated)]
 impl rt::Definition for VfioStats {
     const INFO: rt::Info = rt::Info {
@@ -422,7 +548,7 @@ impl rt::Definition for VfioStats {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationInfo {
     pub status: rt::Option<super::MigrationStatus>,
@@ -583,61 +709,118 @@ impl MigrationInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_status = rt::None;
+        let mut m_ram = rt::None;
+        let mut m_vfio = rt::None;
+        let mut m_xbzrle_cache = rt::None;
+        let mut m_total_time = rt::None;
+        let mut m_expected_downtime = rt::None;
+        let mut m_downtime = rt::None;
+        let mut m_setup_time = rt::None;
+        let mut m_cpu_throttle_percentage = rt::None;
+        let mut m_error_desc = rt::None;
+        let mut m_blocked_reasons = rt::None;
+        let mut m_postcopy_blocktime = rt::None;
+        let mut m_postcopy_vcpu_blocktime = rt::None;
+        let mut m_socket_address = rt::None;
+        let mut m_dirty_limit_throttle_time_per_round = rt::None;
+        let mut m_dirty_limit_ring_full_time = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "status" => m_status = rt::Some(members.value("status")?),
+                "ram" => m_ram = rt::Some(members.value("ram")?),
+                "vfio" => m_vfio = rt::Some(members.value("vfio")?),
+                "xbzrle-cache" => {
+                    m_xbzrle_cache = rt::Some(members.value("xbzrle-cache")?)
+                }
+                "total-time" => m_total_time = rt::Some(members.value("total-time")?),
+                "expected-downtime" => {
+                    m_expected_downtime = rt::Some(members.value("expected-downtime")?)
+                }
+                "downtime" => m_downtime = rt::Some(members.value("downtime")?),
+                "setup-time" => m_setup_time = rt::Some(members.value("setup-time")?),
+                "cpu-throttle-percentage" => {
+                    m_cpu_throttle_percentage = rt::Some(
+                        members.value("cpu-throttle-percentage")?,
+                    )
+                }
+                "error-desc" => m_error_desc = rt::Some(members.value("error-desc")?),
+                "blocked-reasons" => {
+                    m_blocked_reasons = rt::Some(members.value("blocked-reasons")?)
+                }
+                "postcopy-blocktime" => {
+                    m_postcopy_blocktime = rt::Some(members.value("postcopy-blocktime")?)
+                }
+                "postcopy-vcpu-blocktime" => {
+                    m_postcopy_vcpu_blocktime = rt::Some(
+                        members.value("postcopy-vcpu-blocktime")?,
+                    )
+                }
+                "socket-address" => {
+                    m_socket_address = rt::Some(members.value("socket-address")?)
+                }
+                "dirty-limit-throttle-time-per-round" => {
+                    m_dirty_limit_throttle_time_per_round = rt::Some(
+                        members.value("dirty-limit-throttle-time-per-round")?,
+                    )
+                }
+                "dirty-limit-ring-full-time" => {
+                    m_dirty_limit_ring_full_time = rt::Some(
+                        members.value("dirty-limit-ring-full-time")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            status: rt::take_opt(object, "status")?,
-            ram: rt::take_opt(object, "ram")?,
-            vfio: rt::take_opt(object, "vfio")?,
-            xbzrle_cache: rt::take_opt(object, "xbzrle-cache")?,
-            total_time: rt::take_opt(object, "total-time")?,
-            expected_downtime: rt::take_opt(object, "expected-downtime")?,
-            downtime: rt::take_opt(object, "downtime")?,
-            setup_time: rt::take_opt(object, "setup-time")?,
-            cpu_throttle_percentage: rt::take_opt(object, "cpu-throttle-percentage")?,
-            error_desc: rt::take_opt(object, "error-desc")?,
-            blocked_reasons: rt::take_opt(object, "blocked-reasons")?,
-            postcopy_blocktime: rt::take_opt(object, "postcopy-blocktime")?,
-            postcopy_vcpu_blocktime: rt::take_opt(object, "postcopy-vcpu-blocktime")?,
-            socket_address: rt::take_opt(object, "socket-address")?,
-            dirty_limit_throttle_time_per_round: rt::take_opt(
-                object,
-                "dirty-limit-throttle-time-per-round",
-            )?,
-            dirty_limit_ring_full_time: rt::take_opt(
-                object,
-                "dirty-limit-ring-full-time",
-            )?,
+            status: m_status,
+            ram: m_ram,
+            vfio: m_vfio,
+            xbzrle_cache: m_xbzrle_cache,
+            total_time: m_total_time,
+            expected_downtime: m_expected_downtime,
+            downtime: m_downtime,
+            setup_time: m_setup_time,
+            cpu_throttle_percentage: m_cpu_throttle_percentage,
+            error_desc: m_error_desc,
+            blocked_reasons: m_blocked_reasons,
+            postcopy_blocktime: m_postcopy_blocktime,
+            postcopy_vcpu_blocktime: m_postcopy_vcpu_blocktime,
+            socket_address: m_socket_address,
+            dirty_limit_throttle_time_per_round: m_dirty_limit_throttle_time_per_round,
+            dirty_limit_ring_full_time: m_dirty_limit_ring_full_time,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "ram", &self.ram);
-        rt::put_opt(object, "vfio", &self.vfio);
-        rt::put_opt(object, "xbzrle-cache", &self.xbzrle_cache);
-        rt::put_opt(object, "total-time", &self.total_time);
-        rt::put_opt(object, "expected-downtime", &self.expected_downtime);
-        rt::put_opt(object, "downtime", &self.downtime);
-        rt::put_opt(object, "setup-time", &self.setup_time);
-        rt::put_opt(object, "cpu-throttle-percentage", &self.cpu_throttle_percentage);
-        rt::put_opt(object, "error-desc", &self.error_desc);
-        rt::put_opt(object, "blocked-reasons", &self.blocked_reasons);
-        rt::put_opt(object, "postcopy-blocktime", &self.postcopy_blocktime);
-        rt::put_opt(object, "postcopy-vcpu-blocktime", &self.postcopy_vcpu_blocktime);
-        rt::put_opt(object, "socket-address", &self.socket_address);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("status", &self.status);
+        writer.member_opt("ram", &self.ram);
+        writer.member_opt("vfio", &self.vfio);
+        writer.member_opt("xbzrle-cache", &self.xbzrle_cache);
+        writer.member_opt("total-time", &self.total_time);
+        writer.member_opt("expected-downtime", &self.expected_downtime);
+        writer.member_opt("downtime", &self.downtime);
+        writer.member_opt("setup-time", &self.setup_time);
+        writer.member_opt("cpu-throttle-percentage", &self.cpu_throttle_percentage);
+        writer.member_opt("error-desc", &self.error_desc);
+        writer.member_opt("blocked-reasons", &self.blocked_reasons);
+        writer.member_opt("postcopy-blocktime", &self.postcopy_blocktime);
+        writer.member_opt("postcopy-vcpu-blocktime", &self.postcopy_vcpu_blocktime);
+        writer.member_opt("socket-address", &self.socket_address);
+        writer.member_opt(
             "dirty-limit-throttle-time-per-round",
             &self.dirty_limit_throttle_time_per_round,
         );
-        rt::put_opt(
-            object,
+        writer.member_opt(
             "dirty-limit-ring-full-time",
             &self.dirty_limit_ring_full_time,
         );
     }
 }
-rt::impl_traits!(MigrationInfo);
+rt::impl_serde!(MigrationInfo);
 #[allow(deprecated)]
 impl rt::Definition for MigrationInfo {
     const INFO: rt::Info = rt::Info {
@@ -652,7 +835,7 @@ impl rt::Definition for MigrationInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrate {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -667,13 +850,15 @@ impl QueryMigrate {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMigrate {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMigrate);
+rt::impl_serde!(QueryMigrate);
 #[allow(deprecated)]
 impl rt::Definition for QueryMigrate {
     const INFO: rt::Info = rt::Info {
@@ -759,7 +944,12 @@ impl MigrationCapability {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "xbzrle" => Self::Xbzrle,
             "rdma-pin-all" => Self::RdmaPinAll,
             "auto-converge" => Self::AutoConverge,
@@ -782,8 +972,8 @@ impl MigrationCapability {
             "switchover-ack" => Self::SwitchoverAck,
             "dirty-limit" => Self::DirtyLimit,
             "mapped-ram" => Self::MappedRam,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigrationCapability {
@@ -794,14 +984,15 @@ impl rt::fmt::Display for MigrationCapability {
 }
 impl rt::Decode for MigrationCapability {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigrationCapability {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigrationCapability);
@@ -819,7 +1010,7 @@ impl rt::Definition for MigrationCapability {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationCapabilityStatus {
     pub capability: super::MigrationCapability,
@@ -837,19 +1028,30 @@ impl MigrationCapabilityStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationCapabilityStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_capability = rt::None;
+        let mut m_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "capability" => m_capability = rt::Some(members.value("capability")?),
+                "state" => m_state = rt::Some(members.value("state")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            capability: rt::take(object, "capability")?,
-            state: rt::take(object, "state")?,
+            capability: members.required(m_capability, "capability")?,
+            state: members.required(m_state, "state")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "capability", &self.capability);
-        rt::put(object, "state", &self.state);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("capability", &self.capability);
+        writer.member("state", &self.state);
     }
 }
-rt::impl_traits!(MigrationCapabilityStatus);
+rt::impl_serde!(MigrationCapabilityStatus);
 #[allow(deprecated)]
 impl rt::Definition for MigrationCapabilityStatus {
     const INFO: rt::Info = rt::Info {
@@ -864,7 +1066,7 @@ impl rt::Definition for MigrationCapabilityStatus {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetCapabilities {
     pub capabilities: rt::Vec<super::MigrationCapabilityStatus>,
@@ -881,17 +1083,28 @@ impl MigrateSetCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateSetCapabilities {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_capabilities = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "capabilities" => {
+                    m_capabilities = rt::Some(members.value("capabilities")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            capabilities: rt::take(object, "capabilities")?,
+            capabilities: members.required(m_capabilities, "capabilities")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "capabilities", &self.capabilities);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("capabilities", &self.capabilities);
     }
 }
-rt::impl_traits!(MigrateSetCapabilities);
+rt::impl_serde!(MigrateSetCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for MigrateSetCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -911,7 +1124,7 @@ impl rt::Command for MigrateSetCapabilities {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrateCapabilities {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -926,13 +1139,15 @@ impl QueryMigrateCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMigrateCapabilities {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMigrateCapabilities);
+rt::impl_serde!(QueryMigrateCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for QueryMigrateCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -986,15 +1201,20 @@ impl MultiFDCompression {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "zlib" => Self::Zlib,
             "zstd" => Self::Zstd,
             "qatzip" => Self::Qatzip,
             "qpl" => Self::Qpl,
             "uadk" => Self::Uadk,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MultiFDCompression {
@@ -1005,14 +1225,15 @@ impl rt::fmt::Display for MultiFDCompression {
 }
 impl rt::Decode for MultiFDCompression {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MultiFDCompression {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MultiFDCompression);
@@ -1050,11 +1271,16 @@ impl MigMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "normal" => Self::Normal,
             "cpr-reboot" => Self::CprReboot,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigMode {
@@ -1065,14 +1291,15 @@ impl rt::fmt::Display for MigMode {
 }
 impl rt::Decode for MigMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigMode);
@@ -1114,12 +1341,17 @@ impl ZeroPageDetection {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "legacy" => Self::Legacy,
             "multifd" => Self::Multifd,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ZeroPageDetection {
@@ -1130,14 +1362,15 @@ impl rt::fmt::Display for ZeroPageDetection {
 }
 impl rt::Decode for ZeroPageDetection {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ZeroPageDetection {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ZeroPageDetection);
@@ -1155,7 +1388,7 @@ impl rt::Definition for ZeroPageDetection {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAliasTransform {
     pub persistent: rt::Option<bool>,
@@ -1179,17 +1412,24 @@ impl BitmapMigrationBitmapAliasTransform {
 #[allow(deprecated)]
 impl rt::ObjectType for BitmapMigrationBitmapAliasTransform {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            persistent: rt::take_opt(object, "persistent")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_persistent = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { persistent: m_persistent })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "persistent", &self.persistent);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("persistent", &self.persistent);
     }
 }
-rt::impl_traits!(BitmapMigrationBitmapAliasTransform);
+rt::impl_serde!(BitmapMigrationBitmapAliasTransform);
 #[allow(deprecated)]
 impl rt::Definition for BitmapMigrationBitmapAliasTransform {
     const INFO: rt::Info = rt::Info {
@@ -1204,7 +1444,7 @@ impl rt::Definition for BitmapMigrationBitmapAliasTransform {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAlias {
     pub name: rt::String,
@@ -1240,21 +1480,34 @@ impl BitmapMigrationBitmapAlias {
 #[allow(deprecated)]
 impl rt::ObjectType for BitmapMigrationBitmapAlias {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_alias = rt::None;
+        let mut m_transform = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "alias" => m_alias = rt::Some(members.value("alias")?),
+                "transform" => m_transform = rt::Some(members.value("transform")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            alias: rt::take(object, "alias")?,
-            transform: rt::take_opt(object, "transform")?,
+            name: members.required(m_name, "name")?,
+            alias: members.required(m_alias, "alias")?,
+            transform: m_transform,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "alias", &self.alias);
-        rt::put_opt(object, "transform", &self.transform);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("alias", &self.alias);
+        writer.member_opt("transform", &self.transform);
     }
 }
-rt::impl_traits!(BitmapMigrationBitmapAlias);
+rt::impl_serde!(BitmapMigrationBitmapAlias);
 #[allow(deprecated)]
 impl rt::Definition for BitmapMigrationBitmapAlias {
     const INFO: rt::Info = rt::Info {
@@ -1269,7 +1522,7 @@ impl rt::Definition for BitmapMigrationBitmapAlias {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationNodeAlias {
     pub node_name: rt::String,
@@ -1296,21 +1549,34 @@ impl BitmapMigrationNodeAlias {
 #[allow(deprecated)]
 impl rt::ObjectType for BitmapMigrationNodeAlias {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        let mut m_alias = rt::None;
+        let mut m_bitmaps = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "alias" => m_alias = rt::Some(members.value("alias")?),
+                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
-            alias: rt::take(object, "alias")?,
-            bitmaps: rt::take(object, "bitmaps")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            alias: members.required(m_alias, "alias")?,
+            bitmaps: members.required(m_bitmaps, "bitmaps")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "alias", &self.alias);
-        rt::put(object, "bitmaps", &self.bitmaps);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
+        writer.member("alias", &self.alias);
+        writer.member("bitmaps", &self.bitmaps);
     }
 }
-rt::impl_traits!(BitmapMigrationNodeAlias);
+rt::impl_serde!(BitmapMigrationNodeAlias);
 #[allow(deprecated)]
 impl rt::Definition for BitmapMigrationNodeAlias {
     const INFO: rt::Info = rt::Info {
@@ -1403,7 +1669,12 @@ impl MigrationParameter {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "announce-initial" => Self::AnnounceInitial,
             "announce-max" => Self::AnnounceMax,
             "announce-rounds" => Self::AnnounceRounds,
@@ -1433,8 +1704,8 @@ impl MigrationParameter {
             "mode" => Self::Mode,
             "zero-page-detection" => Self::ZeroPageDetection,
             "direct-io" => Self::DirectIo,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigrationParameter {
@@ -1445,14 +1716,15 @@ impl rt::fmt::Display for MigrationParameter {
 }
 impl rt::Decode for MigrationParameter {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigrationParameter {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigrationParameter);
@@ -1470,7 +1742,7 @@ impl rt::Definition for MigrationParameter {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetParameters {
     pub announce_initial: rt::Option<u64>,
@@ -1753,94 +2025,216 @@ impl MigrateSetParameters {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateSetParameters {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_announce_initial = rt::None;
+        let mut m_announce_max = rt::None;
+        let mut m_announce_rounds = rt::None;
+        let mut m_announce_step = rt::None;
+        let mut m_throttle_trigger_threshold = rt::None;
+        let mut m_cpu_throttle_initial = rt::None;
+        let mut m_cpu_throttle_increment = rt::None;
+        let mut m_cpu_throttle_tailslow = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_hostname = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_max_bandwidth = rt::None;
+        let mut m_avail_switchover_bandwidth = rt::None;
+        let mut m_downtime_limit = rt::None;
+        let mut m_x_checkpoint_delay = rt::None;
+        let mut m_multifd_channels = rt::None;
+        let mut m_xbzrle_cache_size = rt::None;
+        let mut m_max_postcopy_bandwidth = rt::None;
+        let mut m_max_cpu_throttle = rt::None;
+        let mut m_multifd_compression = rt::None;
+        let mut m_multifd_zlib_level = rt::None;
+        let mut m_multifd_qatzip_level = rt::None;
+        let mut m_multifd_zstd_level = rt::None;
+        let mut m_block_bitmap_mapping = rt::None;
+        let mut m_x_vcpu_dirty_limit_period = rt::None;
+        let mut m_vcpu_dirty_limit = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_zero_page_detection = rt::None;
+        let mut m_direct_io = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "announce-initial" => {
+                    m_announce_initial = rt::Some(members.value("announce-initial")?)
+                }
+                "announce-max" => {
+                    m_announce_max = rt::Some(members.value("announce-max")?)
+                }
+                "announce-rounds" => {
+                    m_announce_rounds = rt::Some(members.value("announce-rounds")?)
+                }
+                "announce-step" => {
+                    m_announce_step = rt::Some(members.value("announce-step")?)
+                }
+                "throttle-trigger-threshold" => {
+                    m_throttle_trigger_threshold = rt::Some(
+                        members.value("throttle-trigger-threshold")?,
+                    )
+                }
+                "cpu-throttle-initial" => {
+                    m_cpu_throttle_initial = rt::Some(
+                        members.value("cpu-throttle-initial")?,
+                    )
+                }
+                "cpu-throttle-increment" => {
+                    m_cpu_throttle_increment = rt::Some(
+                        members.value("cpu-throttle-increment")?,
+                    )
+                }
+                "cpu-throttle-tailslow" => {
+                    m_cpu_throttle_tailslow = rt::Some(
+                        members.value("cpu-throttle-tailslow")?,
+                    )
+                }
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-hostname" => {
+                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
+                }
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "max-bandwidth" => {
+                    m_max_bandwidth = rt::Some(members.value("max-bandwidth")?)
+                }
+                "avail-switchover-bandwidth" => {
+                    m_avail_switchover_bandwidth = rt::Some(
+                        members.value("avail-switchover-bandwidth")?,
+                    )
+                }
+                "downtime-limit" => {
+                    m_downtime_limit = rt::Some(members.value("downtime-limit")?)
+                }
+                "x-checkpoint-delay" => {
+                    m_x_checkpoint_delay = rt::Some(members.value("x-checkpoint-delay")?)
+                }
+                "multifd-channels" => {
+                    m_multifd_channels = rt::Some(members.value("multifd-channels")?)
+                }
+                "xbzrle-cache-size" => {
+                    m_xbzrle_cache_size = rt::Some(members.value("xbzrle-cache-size")?)
+                }
+                "max-postcopy-bandwidth" => {
+                    m_max_postcopy_bandwidth = rt::Some(
+                        members.value("max-postcopy-bandwidth")?,
+                    )
+                }
+                "max-cpu-throttle" => {
+                    m_max_cpu_throttle = rt::Some(members.value("max-cpu-throttle")?)
+                }
+                "multifd-compression" => {
+                    m_multifd_compression = rt::Some(
+                        members.value("multifd-compression")?,
+                    )
+                }
+                "multifd-zlib-level" => {
+                    m_multifd_zlib_level = rt::Some(members.value("multifd-zlib-level")?)
+                }
+                "multifd-qatzip-level" => {
+                    m_multifd_qatzip_level = rt::Some(
+                        members.value("multifd-qatzip-level")?,
+                    )
+                }
+                "multifd-zstd-level" => {
+                    m_multifd_zstd_level = rt::Some(members.value("multifd-zstd-level")?)
+                }
+                "block-bitmap-mapping" => {
+                    m_block_bitmap_mapping = rt::Some(
+                        members.value("block-bitmap-mapping")?,
+                    )
+                }
+                "x-vcpu-dirty-limit-period" => {
+                    m_x_vcpu_dirty_limit_period = rt::Some(
+                        members.value("x-vcpu-dirty-limit-period")?,
+                    )
+                }
+                "vcpu-dirty-limit" => {
+                    m_vcpu_dirty_limit = rt::Some(members.value("vcpu-dirty-limit")?)
+                }
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "zero-page-detection" => {
+                    m_zero_page_detection = rt::Some(
+                        members.value("zero-page-detection")?,
+                    )
+                }
+                "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            announce_initial: rt::take_opt(object, "announce-initial")?,
-            announce_max: rt::take_opt(object, "announce-max")?,
-            announce_rounds: rt::take_opt(object, "announce-rounds")?,
-            announce_step: rt::take_opt(object, "announce-step")?,
-            throttle_trigger_threshold: rt::take_opt(
-                object,
-                "throttle-trigger-threshold",
-            )?,
-            cpu_throttle_initial: rt::take_opt(object, "cpu-throttle-initial")?,
-            cpu_throttle_increment: rt::take_opt(object, "cpu-throttle-increment")?,
-            cpu_throttle_tailslow: rt::take_opt(object, "cpu-throttle-tailslow")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_hostname: rt::take_opt(object, "tls-hostname")?,
-            tls_authz: rt::take_opt(object, "tls-authz")?,
-            max_bandwidth: rt::take_opt(object, "max-bandwidth")?,
-            avail_switchover_bandwidth: rt::take_opt(
-                object,
-                "avail-switchover-bandwidth",
-            )?,
-            downtime_limit: rt::take_opt(object, "downtime-limit")?,
-            x_checkpoint_delay: rt::take_opt(object, "x-checkpoint-delay")?,
-            multifd_channels: rt::take_opt(object, "multifd-channels")?,
-            xbzrle_cache_size: rt::take_opt(object, "xbzrle-cache-size")?,
-            max_postcopy_bandwidth: rt::take_opt(object, "max-postcopy-bandwidth")?,
-            max_cpu_throttle: rt::take_opt(object, "max-cpu-throttle")?,
-            multifd_compression: rt::take_opt(object, "multifd-compression")?,
-            multifd_zlib_level: rt::take_opt(object, "multifd-zlib-level")?,
-            multifd_qatzip_level: rt::take_opt(object, "multifd-qatzip-level")?,
-            multifd_zstd_level: rt::take_opt(object, "multifd-zstd-level")?,
-            block_bitmap_mapping: rt::take_opt(object, "block-bitmap-mapping")?,
-            x_vcpu_dirty_limit_period: rt::take_opt(
-                object,
-                "x-vcpu-dirty-limit-period",
-            )?,
-            vcpu_dirty_limit: rt::take_opt(object, "vcpu-dirty-limit")?,
-            mode: rt::take_opt(object, "mode")?,
-            zero_page_detection: rt::take_opt(object, "zero-page-detection")?,
-            direct_io: rt::take_opt(object, "direct-io")?,
+            announce_initial: m_announce_initial,
+            announce_max: m_announce_max,
+            announce_rounds: m_announce_rounds,
+            announce_step: m_announce_step,
+            throttle_trigger_threshold: m_throttle_trigger_threshold,
+            cpu_throttle_initial: m_cpu_throttle_initial,
+            cpu_throttle_increment: m_cpu_throttle_increment,
+            cpu_throttle_tailslow: m_cpu_throttle_tailslow,
+            tls_creds: m_tls_creds,
+            tls_hostname: m_tls_hostname,
+            tls_authz: m_tls_authz,
+            max_bandwidth: m_max_bandwidth,
+            avail_switchover_bandwidth: m_avail_switchover_bandwidth,
+            downtime_limit: m_downtime_limit,
+            x_checkpoint_delay: m_x_checkpoint_delay,
+            multifd_channels: m_multifd_channels,
+            xbzrle_cache_size: m_xbzrle_cache_size,
+            max_postcopy_bandwidth: m_max_postcopy_bandwidth,
+            max_cpu_throttle: m_max_cpu_throttle,
+            multifd_compression: m_multifd_compression,
+            multifd_zlib_level: m_multifd_zlib_level,
+            multifd_qatzip_level: m_multifd_qatzip_level,
+            multifd_zstd_level: m_multifd_zstd_level,
+            block_bitmap_mapping: m_block_bitmap_mapping,
+            x_vcpu_dirty_limit_period: m_x_vcpu_dirty_limit_period,
+            vcpu_dirty_limit: m_vcpu_dirty_limit,
+            mode: m_mode,
+            zero_page_detection: m_zero_page_detection,
+            direct_io: m_direct_io,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "announce-initial", &self.announce_initial);
-        rt::put_opt(object, "announce-max", &self.announce_max);
-        rt::put_opt(object, "announce-rounds", &self.announce_rounds);
-        rt::put_opt(object, "announce-step", &self.announce_step);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("announce-initial", &self.announce_initial);
+        writer.member_opt("announce-max", &self.announce_max);
+        writer.member_opt("announce-rounds", &self.announce_rounds);
+        writer.member_opt("announce-step", &self.announce_step);
+        writer.member_opt(
             "throttle-trigger-threshold",
             &self.throttle_trigger_threshold,
         );
-        rt::put_opt(object, "cpu-throttle-initial", &self.cpu_throttle_initial);
-        rt::put_opt(object, "cpu-throttle-increment", &self.cpu_throttle_increment);
-        rt::put_opt(object, "cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-hostname", &self.tls_hostname);
-        rt::put_opt(object, "tls-authz", &self.tls_authz);
-        rt::put_opt(object, "max-bandwidth", &self.max_bandwidth);
-        rt::put_opt(
-            object,
+        writer.member_opt("cpu-throttle-initial", &self.cpu_throttle_initial);
+        writer.member_opt("cpu-throttle-increment", &self.cpu_throttle_increment);
+        writer.member_opt("cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-hostname", &self.tls_hostname);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("max-bandwidth", &self.max_bandwidth);
+        writer.member_opt(
             "avail-switchover-bandwidth",
             &self.avail_switchover_bandwidth,
         );
-        rt::put_opt(object, "downtime-limit", &self.downtime_limit);
-        rt::put_opt(object, "x-checkpoint-delay", &self.x_checkpoint_delay);
-        rt::put_opt(object, "multifd-channels", &self.multifd_channels);
-        rt::put_opt(object, "xbzrle-cache-size", &self.xbzrle_cache_size);
-        rt::put_opt(object, "max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
-        rt::put_opt(object, "max-cpu-throttle", &self.max_cpu_throttle);
-        rt::put_opt(object, "multifd-compression", &self.multifd_compression);
-        rt::put_opt(object, "multifd-zlib-level", &self.multifd_zlib_level);
-        rt::put_opt(object, "multifd-qatzip-level", &self.multifd_qatzip_level);
-        rt::put_opt(object, "multifd-zstd-level", &self.multifd_zstd_level);
-        rt::put_opt(object, "block-bitmap-mapping", &self.block_bitmap_mapping);
-        rt::put_opt(
-            object,
-            "x-vcpu-dirty-limit-period",
-            &self.x_vcpu_dirty_limit_period,
-        );
-        rt::put_opt(object, "vcpu-dirty-limit", &self.vcpu_dirty_limit);
-        rt::put_opt(object, "mode", &self.mode);
-        rt::put_opt(object, "zero-page-detection", &self.zero_page_detection);
-        rt::put_opt(object, "direct-io", &self.direct_io);
+        writer.member_opt("downtime-limit", &self.downtime_limit);
+        writer.member_opt("x-checkpoint-delay", &self.x_checkpoint_delay);
+        writer.member_opt("multifd-channels", &self.multifd_channels);
+        writer.member_opt("xbzrle-cache-size", &self.xbzrle_cache_size);
+        writer.member_opt("max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
+        writer.member_opt("max-cpu-throttle", &self.max_cpu_throttle);
+        writer.member_opt("multifd-compression", &self.multifd_compression);
+        writer.member_opt("multifd-zlib-level", &self.multifd_zlib_level);
+        writer.member_opt("multifd-qatzip-level", &self.multifd_qatzip_level);
+        writer.member_opt("multifd-zstd-level", &self.multifd_zstd_level);
+        writer.member_opt("block-bitmap-mapping", &self.block_bitmap_mapping);
+        writer.member_opt("x-vcpu-dirty-limit-period", &self.x_vcpu_dirty_limit_period);
+        writer.member_opt("vcpu-dirty-limit", &self.vcpu_dirty_limit);
+        writer.member_opt("mode", &self.mode);
+        writer.member_opt("zero-page-detection", &self.zero_page_detection);
+        writer.member_opt("direct-io", &self.direct_io);
     }
 }
-rt::impl_traits!(MigrateSetParameters);
+rt::impl_serde!(MigrateSetParameters);
 #[allow(deprecated)]
 impl rt::Definition for MigrateSetParameters {
     const INFO: rt::Info = rt::Info {
@@ -1875,12 +2269,14 @@ impl rt::Deref for MigrateSetParametersCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateSetParametersCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(MigrateSetParametersCommand);
@@ -1903,7 +2299,7 @@ impl rt::Command for MigrateSetParametersCommand {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationParameters {
     pub announce_initial: rt::Option<u64>,
@@ -2186,94 +2582,216 @@ impl MigrationParameters {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationParameters {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_announce_initial = rt::None;
+        let mut m_announce_max = rt::None;
+        let mut m_announce_rounds = rt::None;
+        let mut m_announce_step = rt::None;
+        let mut m_throttle_trigger_threshold = rt::None;
+        let mut m_cpu_throttle_initial = rt::None;
+        let mut m_cpu_throttle_increment = rt::None;
+        let mut m_cpu_throttle_tailslow = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_hostname = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_max_bandwidth = rt::None;
+        let mut m_avail_switchover_bandwidth = rt::None;
+        let mut m_downtime_limit = rt::None;
+        let mut m_x_checkpoint_delay = rt::None;
+        let mut m_multifd_channels = rt::None;
+        let mut m_xbzrle_cache_size = rt::None;
+        let mut m_max_postcopy_bandwidth = rt::None;
+        let mut m_max_cpu_throttle = rt::None;
+        let mut m_multifd_compression = rt::None;
+        let mut m_multifd_zlib_level = rt::None;
+        let mut m_multifd_qatzip_level = rt::None;
+        let mut m_multifd_zstd_level = rt::None;
+        let mut m_block_bitmap_mapping = rt::None;
+        let mut m_x_vcpu_dirty_limit_period = rt::None;
+        let mut m_vcpu_dirty_limit = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_zero_page_detection = rt::None;
+        let mut m_direct_io = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "announce-initial" => {
+                    m_announce_initial = rt::Some(members.value("announce-initial")?)
+                }
+                "announce-max" => {
+                    m_announce_max = rt::Some(members.value("announce-max")?)
+                }
+                "announce-rounds" => {
+                    m_announce_rounds = rt::Some(members.value("announce-rounds")?)
+                }
+                "announce-step" => {
+                    m_announce_step = rt::Some(members.value("announce-step")?)
+                }
+                "throttle-trigger-threshold" => {
+                    m_throttle_trigger_threshold = rt::Some(
+                        members.value("throttle-trigger-threshold")?,
+                    )
+                }
+                "cpu-throttle-initial" => {
+                    m_cpu_throttle_initial = rt::Some(
+                        members.value("cpu-throttle-initial")?,
+                    )
+                }
+                "cpu-throttle-increment" => {
+                    m_cpu_throttle_increment = rt::Some(
+                        members.value("cpu-throttle-increment")?,
+                    )
+                }
+                "cpu-throttle-tailslow" => {
+                    m_cpu_throttle_tailslow = rt::Some(
+                        members.value("cpu-throttle-tailslow")?,
+                    )
+                }
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-hostname" => {
+                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
+                }
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "max-bandwidth" => {
+                    m_max_bandwidth = rt::Some(members.value("max-bandwidth")?)
+                }
+                "avail-switchover-bandwidth" => {
+                    m_avail_switchover_bandwidth = rt::Some(
+                        members.value("avail-switchover-bandwidth")?,
+                    )
+                }
+                "downtime-limit" => {
+                    m_downtime_limit = rt::Some(members.value("downtime-limit")?)
+                }
+                "x-checkpoint-delay" => {
+                    m_x_checkpoint_delay = rt::Some(members.value("x-checkpoint-delay")?)
+                }
+                "multifd-channels" => {
+                    m_multifd_channels = rt::Some(members.value("multifd-channels")?)
+                }
+                "xbzrle-cache-size" => {
+                    m_xbzrle_cache_size = rt::Some(members.value("xbzrle-cache-size")?)
+                }
+                "max-postcopy-bandwidth" => {
+                    m_max_postcopy_bandwidth = rt::Some(
+                        members.value("max-postcopy-bandwidth")?,
+                    )
+                }
+                "max-cpu-throttle" => {
+                    m_max_cpu_throttle = rt::Some(members.value("max-cpu-throttle")?)
+                }
+                "multifd-compression" => {
+                    m_multifd_compression = rt::Some(
+                        members.value("multifd-compression")?,
+                    )
+                }
+                "multifd-zlib-level" => {
+                    m_multifd_zlib_level = rt::Some(members.value("multifd-zlib-level")?)
+                }
+                "multifd-qatzip-level" => {
+                    m_multifd_qatzip_level = rt::Some(
+                        members.value("multifd-qatzip-level")?,
+                    )
+                }
+                "multifd-zstd-level" => {
+                    m_multifd_zstd_level = rt::Some(members.value("multifd-zstd-level")?)
+                }
+                "block-bitmap-mapping" => {
+                    m_block_bitmap_mapping = rt::Some(
+                        members.value("block-bitmap-mapping")?,
+                    )
+                }
+                "x-vcpu-dirty-limit-period" => {
+                    m_x_vcpu_dirty_limit_period = rt::Some(
+                        members.value("x-vcpu-dirty-limit-period")?,
+                    )
+                }
+                "vcpu-dirty-limit" => {
+                    m_vcpu_dirty_limit = rt::Some(members.value("vcpu-dirty-limit")?)
+                }
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "zero-page-detection" => {
+                    m_zero_page_detection = rt::Some(
+                        members.value("zero-page-detection")?,
+                    )
+                }
+                "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            announce_initial: rt::take_opt(object, "announce-initial")?,
-            announce_max: rt::take_opt(object, "announce-max")?,
-            announce_rounds: rt::take_opt(object, "announce-rounds")?,
-            announce_step: rt::take_opt(object, "announce-step")?,
-            throttle_trigger_threshold: rt::take_opt(
-                object,
-                "throttle-trigger-threshold",
-            )?,
-            cpu_throttle_initial: rt::take_opt(object, "cpu-throttle-initial")?,
-            cpu_throttle_increment: rt::take_opt(object, "cpu-throttle-increment")?,
-            cpu_throttle_tailslow: rt::take_opt(object, "cpu-throttle-tailslow")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_hostname: rt::take_opt(object, "tls-hostname")?,
-            tls_authz: rt::take_opt(object, "tls-authz")?,
-            max_bandwidth: rt::take_opt(object, "max-bandwidth")?,
-            avail_switchover_bandwidth: rt::take_opt(
-                object,
-                "avail-switchover-bandwidth",
-            )?,
-            downtime_limit: rt::take_opt(object, "downtime-limit")?,
-            x_checkpoint_delay: rt::take_opt(object, "x-checkpoint-delay")?,
-            multifd_channels: rt::take_opt(object, "multifd-channels")?,
-            xbzrle_cache_size: rt::take_opt(object, "xbzrle-cache-size")?,
-            max_postcopy_bandwidth: rt::take_opt(object, "max-postcopy-bandwidth")?,
-            max_cpu_throttle: rt::take_opt(object, "max-cpu-throttle")?,
-            multifd_compression: rt::take_opt(object, "multifd-compression")?,
-            multifd_zlib_level: rt::take_opt(object, "multifd-zlib-level")?,
-            multifd_qatzip_level: rt::take_opt(object, "multifd-qatzip-level")?,
-            multifd_zstd_level: rt::take_opt(object, "multifd-zstd-level")?,
-            block_bitmap_mapping: rt::take_opt(object, "block-bitmap-mapping")?,
-            x_vcpu_dirty_limit_period: rt::take_opt(
-                object,
-                "x-vcpu-dirty-limit-period",
-            )?,
-            vcpu_dirty_limit: rt::take_opt(object, "vcpu-dirty-limit")?,
-            mode: rt::take_opt(object, "mode")?,
-            zero_page_detection: rt::take_opt(object, "zero-page-detection")?,
-            direct_io: rt::take_opt(object, "direct-io")?,
+            announce_initial: m_announce_initial,
+            announce_max: m_announce_max,
+            announce_rounds: m_announce_rounds,
+            announce_step: m_announce_step,
+            throttle_trigger_threshold: m_throttle_trigger_threshold,
+            cpu_throttle_initial: m_cpu_throttle_initial,
+            cpu_throttle_increment: m_cpu_throttle_increment,
+            cpu_throttle_tailslow: m_cpu_throttle_tailslow,
+            tls_creds: m_tls_creds,
+            tls_hostname: m_tls_hostname,
+            tls_authz: m_tls_authz,
+            max_bandwidth: m_max_bandwidth,
+            avail_switchover_bandwidth: m_avail_switchover_bandwidth,
+            downtime_limit: m_downtime_limit,
+            x_checkpoint_delay: m_x_checkpoint_delay,
+            multifd_channels: m_multifd_channels,
+            xbzrle_cache_size: m_xbzrle_cache_size,
+            max_postcopy_bandwidth: m_max_postcopy_bandwidth,
+            max_cpu_throttle: m_max_cpu_throttle,
+            multifd_compression: m_multifd_compression,
+            multifd_zlib_level: m_multifd_zlib_level,
+            multifd_qatzip_level: m_multifd_qatzip_level,
+            multifd_zstd_level: m_multifd_zstd_level,
+            block_bitmap_mapping: m_block_bitmap_mapping,
+            x_vcpu_dirty_limit_period: m_x_vcpu_dirty_limit_period,
+            vcpu_dirty_limit: m_vcpu_dirty_limit,
+            mode: m_mode,
+            zero_page_detection: m_zero_page_detection,
+            direct_io: m_direct_io,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "announce-initial", &self.announce_initial);
-        rt::put_opt(object, "announce-max", &self.announce_max);
-        rt::put_opt(object, "announce-rounds", &self.announce_rounds);
-        rt::put_opt(object, "announce-step", &self.announce_step);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("announce-initial", &self.announce_initial);
+        writer.member_opt("announce-max", &self.announce_max);
+        writer.member_opt("announce-rounds", &self.announce_rounds);
+        writer.member_opt("announce-step", &self.announce_step);
+        writer.member_opt(
             "throttle-trigger-threshold",
             &self.throttle_trigger_threshold,
         );
-        rt::put_opt(object, "cpu-throttle-initial", &self.cpu_throttle_initial);
-        rt::put_opt(object, "cpu-throttle-increment", &self.cpu_throttle_increment);
-        rt::put_opt(object, "cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-hostname", &self.tls_hostname);
-        rt::put_opt(object, "tls-authz", &self.tls_authz);
-        rt::put_opt(object, "max-bandwidth", &self.max_bandwidth);
-        rt::put_opt(
-            object,
+        writer.member_opt("cpu-throttle-initial", &self.cpu_throttle_initial);
+        writer.member_opt("cpu-throttle-increment", &self.cpu_throttle_increment);
+        writer.member_opt("cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-hostname", &self.tls_hostname);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("max-bandwidth", &self.max_bandwidth);
+        writer.member_opt(
             "avail-switchover-bandwidth",
             &self.avail_switchover_bandwidth,
         );
-        rt::put_opt(object, "downtime-limit", &self.downtime_limit);
-        rt::put_opt(object, "x-checkpoint-delay", &self.x_checkpoint_delay);
-        rt::put_opt(object, "multifd-channels", &self.multifd_channels);
-        rt::put_opt(object, "xbzrle-cache-size", &self.xbzrle_cache_size);
-        rt::put_opt(object, "max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
-        rt::put_opt(object, "max-cpu-throttle", &self.max_cpu_throttle);
-        rt::put_opt(object, "multifd-compression", &self.multifd_compression);
-        rt::put_opt(object, "multifd-zlib-level", &self.multifd_zlib_level);
-        rt::put_opt(object, "multifd-qatzip-level", &self.multifd_qatzip_level);
-        rt::put_opt(object, "multifd-zstd-level", &self.multifd_zstd_level);
-        rt::put_opt(object, "block-bitmap-mapping", &self.block_bitmap_mapping);
-        rt::put_opt(
-            object,
-            "x-vcpu-dirty-limit-period",
-            &self.x_vcpu_dirty_limit_period,
-        );
-        rt::put_opt(object, "vcpu-dirty-limit", &self.vcpu_dirty_limit);
-        rt::put_opt(object, "mode", &self.mode);
-        rt::put_opt(object, "zero-page-detection", &self.zero_page_detection);
-        rt::put_opt(object, "direct-io", &self.direct_io);
+        writer.member_opt("downtime-limit", &self.downtime_limit);
+        writer.member_opt("x-checkpoint-delay", &self.x_checkpoint_delay);
+        writer.member_opt("multifd-channels", &self.multifd_channels);
+        writer.member_opt("xbzrle-cache-size", &self.xbzrle_cache_size);
+        writer.member_opt("max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
+        writer.member_opt("max-cpu-throttle", &self.max_cpu_throttle);
+        writer.member_opt("multifd-compression", &self.multifd_compression);
+        writer.member_opt("multifd-zlib-level", &self.multifd_zlib_level);
+        writer.member_opt("multifd-qatzip-level", &self.multifd_qatzip_level);
+        writer.member_opt("multifd-zstd-level", &self.multifd_zstd_level);
+        writer.member_opt("block-bitmap-mapping", &self.block_bitmap_mapping);
+        writer.member_opt("x-vcpu-dirty-limit-period", &self.x_vcpu_dirty_limit_period);
+        writer.member_opt("vcpu-dirty-limit", &self.vcpu_dirty_limit);
+        writer.member_opt("mode", &self.mode);
+        writer.member_opt("zero-page-detection", &self.zero_page_detection);
+        writer.member_opt("direct-io", &self.direct_io);
     }
 }
-rt::impl_traits!(MigrationParameters);
+rt::impl_serde!(MigrationParameters);
 #[allow(deprecated)]
 impl rt::Definition for MigrationParameters {
     const INFO: rt::Info = rt::Info {
@@ -2288,7 +2806,7 @@ impl rt::Definition for MigrationParameters {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrateParameters {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2303,13 +2821,15 @@ impl QueryMigrateParameters {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMigrateParameters {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMigrateParameters);
+rt::impl_serde!(QueryMigrateParameters);
 #[allow(deprecated)]
 impl rt::Definition for QueryMigrateParameters {
     const INFO: rt::Info = rt::Info {
@@ -2329,7 +2849,7 @@ impl rt::Command for QueryMigrateParameters {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateStartPostcopy {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2344,13 +2864,15 @@ impl MigrateStartPostcopy {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateStartPostcopy {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(MigrateStartPostcopy);
+rt::impl_serde!(MigrateStartPostcopy);
 #[allow(deprecated)]
 impl rt::Definition for MigrateStartPostcopy {
     const INFO: rt::Info = rt::Info {
@@ -2370,7 +2892,7 @@ impl rt::Command for MigrateStartPostcopy {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Migration {
     pub status: super::MigrationStatus,
@@ -2387,17 +2909,26 @@ impl Migration {
 #[allow(deprecated)]
 impl rt::ObjectType for Migration {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_status = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "status" => m_status = rt::Some(members.value("status")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            status: rt::take(object, "status")?,
+            status: members.required(m_status, "status")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "status", &self.status);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("status", &self.status);
     }
 }
-rt::impl_traits!(Migration);
+rt::impl_serde!(Migration);
 #[allow(deprecated)]
 impl rt::Definition for Migration {
     const INFO: rt::Info = rt::Info {
@@ -2416,7 +2947,7 @@ impl rt::Event for Migration {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationPass {
     pub pass: i64,
@@ -2433,17 +2964,26 @@ impl MigrationPass {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationPass {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pass = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pass" => m_pass = rt::Some(members.value("pass")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pass: rt::take(object, "pass")?,
+            pass: members.required(m_pass, "pass")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pass", &self.pass);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pass", &self.pass);
     }
 }
-rt::impl_traits!(MigrationPass);
+rt::impl_serde!(MigrationPass);
 #[allow(deprecated)]
 impl rt::Definition for MigrationPass {
     const INFO: rt::Info = rt::Info {
@@ -2494,7 +3034,12 @@ impl COLOMessage {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "checkpoint-ready" => Self::CheckpointReady,
             "checkpoint-request" => Self::CheckpointRequest,
             "checkpoint-reply" => Self::CheckpointReply,
@@ -2502,8 +3047,8 @@ impl COLOMessage {
             "vmstate-size" => Self::VmstateSize,
             "vmstate-received" => Self::VmstateReceived,
             "vmstate-loaded" => Self::VmstateLoaded,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for COLOMessage {
@@ -2514,14 +3059,15 @@ impl rt::fmt::Display for COLOMessage {
 }
 impl rt::Decode for COLOMessage {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for COLOMessage {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(COLOMessage);
@@ -2563,12 +3109,17 @@ impl COLOMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for COLOMode {
@@ -2579,14 +3130,15 @@ impl rt::fmt::Display for COLOMode {
 }
 impl rt::Decode for COLOMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for COLOMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(COLOMode);
@@ -2632,14 +3184,19 @@ impl FailoverStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "require" => Self::Require,
             "active" => Self::Active,
             "completed" => Self::Completed,
             "relaunch" => Self::Relaunch,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for FailoverStatus {
@@ -2650,14 +3207,15 @@ impl rt::fmt::Display for FailoverStatus {
 }
 impl rt::Decode for FailoverStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for FailoverStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(FailoverStatus);
@@ -2675,7 +3233,7 @@ impl rt::Definition for FailoverStatus {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ColoExit {
     pub mode: super::COLOMode,
@@ -2693,19 +3251,30 @@ impl ColoExit {
 #[allow(deprecated)]
 impl rt::ObjectType for ColoExit {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mode = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mode: rt::take(object, "mode")?,
-            reason: rt::take(object, "reason")?,
+            mode: members.required(m_mode, "mode")?,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mode", &self.mode);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mode", &self.mode);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(ColoExit);
+rt::impl_serde!(ColoExit);
 #[allow(deprecated)]
 impl rt::Definition for ColoExit {
     const INFO: rt::Info = rt::Info {
@@ -2750,13 +3319,18 @@ impl COLOExitReason {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "request" => Self::Request,
             "error" => Self::Error,
             "processing" => Self::Processing,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for COLOExitReason {
@@ -2767,14 +3341,15 @@ impl rt::fmt::Display for COLOExitReason {
 }
 impl rt::Decode for COLOExitReason {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for COLOExitReason {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(COLOExitReason);
@@ -2798,7 +3373,7 @@ impl rt::Definition for COLOExitReason {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XColoLostHeartbeat {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2813,13 +3388,15 @@ impl XColoLostHeartbeat {
 #[allow(deprecated)]
 impl rt::ObjectType for XColoLostHeartbeat {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XColoLostHeartbeat);
+rt::impl_serde!(XColoLostHeartbeat);
 #[allow(deprecated)]
 impl rt::Definition for XColoLostHeartbeat {
     const INFO: rt::Info = rt::Info {
@@ -2840,7 +3417,7 @@ impl rt::Command for XColoLostHeartbeat {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateCancel {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2855,13 +3432,15 @@ impl MigrateCancel {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateCancel {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(MigrateCancel);
+rt::impl_serde!(MigrateCancel);
 #[allow(deprecated)]
 impl rt::Definition for MigrateCancel {
     const INFO: rt::Info = rt::Info {
@@ -2881,7 +3460,7 @@ impl rt::Command for MigrateCancel {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateContinue {
     pub state: super::MigrationStatus,
@@ -2898,17 +3477,26 @@ impl MigrateContinue {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateContinue {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "state" => m_state = rt::Some(members.value("state")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            state: rt::take(object, "state")?,
+            state: members.required(m_state, "state")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "state", &self.state);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("state", &self.state);
     }
 }
-rt::impl_traits!(MigrateContinue);
+rt::impl_serde!(MigrateContinue);
 #[allow(deprecated)]
 impl rt::Definition for MigrateContinue {
     const INFO: rt::Info = rt::Info {
@@ -2954,13 +3542,18 @@ impl MigrationAddressType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "socket" => Self::Socket,
             "exec" => Self::Exec,
             "rdma" => Self::Rdma,
             "file" => Self::File,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigrationAddressType {
@@ -2971,14 +3564,15 @@ impl rt::fmt::Display for MigrationAddressType {
 }
 impl rt::Decode for MigrationAddressType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigrationAddressType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigrationAddressType);
@@ -2996,7 +3590,7 @@ impl rt::Definition for MigrationAddressType {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FileMigrationArgs {
     pub filename: rt::String,
@@ -3017,19 +3611,30 @@ impl FileMigrationArgs {
 #[allow(deprecated)]
 impl rt::ObjectType for FileMigrationArgs {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_offset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            offset: rt::take(object, "offset")?,
+            filename: members.required(m_filename, "filename")?,
+            offset: members.required(m_offset, "offset")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "offset", &self.offset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("offset", &self.offset);
     }
 }
-rt::impl_traits!(FileMigrationArgs);
+rt::impl_serde!(FileMigrationArgs);
 #[allow(deprecated)]
 impl rt::Definition for FileMigrationArgs {
     const INFO: rt::Info = rt::Info {
@@ -3044,7 +3649,7 @@ impl rt::Definition for FileMigrationArgs {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationExecCommand {
     pub args: rt::Vec<rt::String>,
@@ -3061,17 +3666,26 @@ impl MigrationExecCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationExecCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_args = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "args" => m_args = rt::Some(members.value("args")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            args: rt::take(object, "args")?,
+            args: members.required(m_args, "args")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "args", &self.args);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("args", &self.args);
     }
 }
-rt::impl_traits!(MigrationExecCommand);
+rt::impl_serde!(MigrationExecCommand);
 #[allow(deprecated)]
 impl rt::Definition for MigrationExecCommand {
     const INFO: rt::Info = rt::Info {
@@ -3086,7 +3700,7 @@ impl rt::Definition for MigrationExecCommand {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationAddress {
     /// `transport` on the wire, and the members of its branch.
@@ -3135,64 +3749,61 @@ impl MigrationAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            transport: {
-                let tag = rt::take_tag(object, "transport")?;
-                match tag.as_str() {
-                    "socket" => {
-                        MigrationAddressBranch::Socket(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "exec" => {
-                        MigrationAddressBranch::Exec(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rdma" => {
-                        MigrationAddressBranch::Rdma(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "file" => {
-                        MigrationAddressBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        MigrationAddressBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("transport")?;
+        let transport = match &*tag {
+            "socket" => {
+                MigrationAddressBranch::Socket(
+                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "exec" => {
+                MigrationAddressBranch::Exec(
+                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rdma" => {
+                MigrationAddressBranch::Rdma(
+                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "file" => {
+                MigrationAddressBranch::File(
+                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                MigrationAddressBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["transport"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { transport })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "transport", self.transport.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("transport", self.transport.tag_name());
         match &self.transport {
             MigrationAddressBranch::Socket(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MigrationAddressBranch::Exec(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MigrationAddressBranch::Rdma(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             MigrationAddressBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            MigrationAddressBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            MigrationAddressBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(MigrationAddress);
+rt::impl_serde!(MigrationAddress);
 #[allow(deprecated)]
 impl rt::Definition for MigrationAddress {
     const INFO: rt::Info = rt::Info {
@@ -3227,10 +3838,15 @@ impl MigrationChannelType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "main" => Self::Main,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MigrationChannelType {
@@ -3241,14 +3857,15 @@ impl rt::fmt::Display for MigrationChannelType {
 }
 impl rt::Decode for MigrationChannelType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MigrationChannelType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MigrationChannelType);
@@ -3266,7 +3883,7 @@ impl rt::Definition for MigrationChannelType {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationChannel {
     pub channel_type: super::MigrationChannelType,
@@ -3287,19 +3904,32 @@ impl MigrationChannel {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationChannel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_channel_type = rt::None;
+        let mut m_addr = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "channel-type" => {
+                    m_channel_type = rt::Some(members.value("channel-type")?)
+                }
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            channel_type: rt::take(object, "channel-type")?,
-            addr: rt::take(object, "addr")?,
+            channel_type: members.required(m_channel_type, "channel-type")?,
+            addr: members.required(m_addr, "addr")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "channel-type", &self.channel_type);
-        rt::put(object, "addr", &self.addr);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("channel-type", &self.channel_type);
+        writer.member("addr", &self.addr);
     }
 }
-rt::impl_traits!(MigrationChannel);
+rt::impl_serde!(MigrationChannel);
 #[allow(deprecated)]
 impl rt::Definition for MigrationChannel {
     const INFO: rt::Info = rt::Info {
@@ -3314,7 +3944,7 @@ impl rt::Definition for MigrationChannel {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Migrate {
     pub uri: rt::Option<rt::String>,
@@ -3367,23 +3997,38 @@ impl Migrate {
 #[allow(deprecated)]
 impl rt::ObjectType for Migrate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_uri = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_detach = rt::None;
+        let mut m_resume = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "uri" => m_uri = rt::Some(members.value("uri")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "detach" => m_detach = rt::Some(members.value("detach")?),
+                "resume" => m_resume = rt::Some(members.value("resume")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            uri: rt::take_opt(object, "uri")?,
-            channels: rt::take_opt(object, "channels")?,
-            detach: rt::take_opt(object, "detach")?,
-            resume: rt::take_opt(object, "resume")?,
+            uri: m_uri,
+            channels: m_channels,
+            detach: m_detach,
+            resume: m_resume,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "uri", &self.uri);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "detach", &self.detach);
-        rt::put_opt(object, "resume", &self.resume);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("uri", &self.uri);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("detach", &self.detach);
+        writer.member_opt("resume", &self.resume);
     }
 }
-rt::impl_traits!(Migrate);
+rt::impl_serde!(Migrate);
 #[allow(deprecated)]
 impl rt::Definition for Migrate {
     const INFO: rt::Info = rt::Info {
@@ -3403,7 +4048,7 @@ impl rt::Command for Migrate {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateIncoming {
     pub uri: rt::Option<rt::String>,
@@ -3447,21 +4092,36 @@ impl MigrateIncoming {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateIncoming {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_uri = rt::None;
+        let mut m_channels = rt::None;
+        let mut m_exit_on_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "uri" => m_uri = rt::Some(members.value("uri")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                "exit-on-error" => {
+                    m_exit_on_error = rt::Some(members.value("exit-on-error")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            uri: rt::take_opt(object, "uri")?,
-            channels: rt::take_opt(object, "channels")?,
-            exit_on_error: rt::take_opt(object, "exit-on-error")?,
+            uri: m_uri,
+            channels: m_channels,
+            exit_on_error: m_exit_on_error,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "uri", &self.uri);
-        rt::put_opt(object, "channels", &self.channels);
-        rt::put_opt(object, "exit-on-error", &self.exit_on_error);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("uri", &self.uri);
+        writer.member_opt("channels", &self.channels);
+        writer.member_opt("exit-on-error", &self.exit_on_error);
     }
 }
-rt::impl_traits!(MigrateIncoming);
+rt::impl_serde!(MigrateIncoming);
 #[allow(deprecated)]
 impl rt::Definition for MigrateIncoming {
     const INFO: rt::Info = rt::Info {
@@ -3481,7 +4141,7 @@ impl rt::Command for MigrateIncoming {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSaveDevicesState {
     pub filename: rt::String,
@@ -3509,19 +4169,30 @@ impl XenSaveDevicesState {
 #[allow(deprecated)]
 impl rt::ObjectType for XenSaveDevicesState {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_live = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "live" => m_live = rt::Some(members.value("live")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            live: rt::take_opt(object, "live")?,
+            filename: members.required(m_filename, "filename")?,
+            live: m_live,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "live", &self.live);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member_opt("live", &self.live);
     }
 }
-rt::impl_traits!(XenSaveDevicesState);
+rt::impl_serde!(XenSaveDevicesState);
 #[allow(deprecated)]
 impl rt::Definition for XenSaveDevicesState {
     const INFO: rt::Info = rt::Info {
@@ -3541,7 +4212,7 @@ impl rt::Command for XenSaveDevicesState {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetGlobalDirtyLog {
     pub enable: bool,
@@ -3558,17 +4229,26 @@ impl XenSetGlobalDirtyLog {
 #[allow(deprecated)]
 impl rt::ObjectType for XenSetGlobalDirtyLog {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enable = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enable" => m_enable = rt::Some(members.value("enable")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            enable: rt::take(object, "enable")?,
+            enable: members.required(m_enable, "enable")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enable", &self.enable);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enable", &self.enable);
     }
 }
-rt::impl_traits!(XenSetGlobalDirtyLog);
+rt::impl_serde!(XenSetGlobalDirtyLog);
 #[allow(deprecated)]
 impl rt::Definition for XenSetGlobalDirtyLog {
     const INFO: rt::Info = rt::Info {
@@ -3588,7 +4268,7 @@ impl rt::Command for XenSetGlobalDirtyLog {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenLoadDevicesState {
     pub filename: rt::String,
@@ -3605,17 +4285,26 @@ impl XenLoadDevicesState {
 #[allow(deprecated)]
 impl rt::ObjectType for XenLoadDevicesState {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
+            filename: members.required(m_filename, "filename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
     }
 }
-rt::impl_traits!(XenLoadDevicesState);
+rt::impl_serde!(XenLoadDevicesState);
 #[allow(deprecated)]
 impl rt::Definition for XenLoadDevicesState {
     const INFO: rt::Info = rt::Info {
@@ -3637,7 +4326,7 @@ impl rt::Command for XenLoadDevicesState {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetReplication {
     pub enable: bool,
@@ -3667,21 +4356,34 @@ impl XenSetReplication {
 #[allow(deprecated)]
 impl rt::ObjectType for XenSetReplication {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enable = rt::None;
+        let mut m_primary = rt::None;
+        let mut m_failover = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enable" => m_enable = rt::Some(members.value("enable")?),
+                "primary" => m_primary = rt::Some(members.value("primary")?),
+                "failover" => m_failover = rt::Some(members.value("failover")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            enable: rt::take(object, "enable")?,
-            primary: rt::take(object, "primary")?,
-            failover: rt::take_opt(object, "failover")?,
+            enable: members.required(m_enable, "enable")?,
+            primary: members.required(m_primary, "primary")?,
+            failover: m_failover,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enable", &self.enable);
-        rt::put(object, "primary", &self.primary);
-        rt::put_opt(object, "failover", &self.failover);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enable", &self.enable);
+        writer.member("primary", &self.primary);
+        writer.member_opt("failover", &self.failover);
     }
 }
-rt::impl_traits!(XenSetReplication);
+rt::impl_serde!(XenSetReplication);
 #[allow(deprecated)]
 impl rt::Definition for XenSetReplication {
     const INFO: rt::Info = rt::Info {
@@ -3703,7 +4405,7 @@ impl rt::Command for XenSetReplication {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
     pub error: bool,
@@ -3728,19 +4430,30 @@ impl ReplicationStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for ReplicationStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_error = rt::None;
+        let mut m_desc = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "error" => m_error = rt::Some(members.value("error")?),
+                "desc" => m_desc = rt::Some(members.value("desc")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            error: rt::take(object, "error")?,
-            desc: rt::take_opt(object, "desc")?,
+            error: members.required(m_error, "error")?,
+            desc: m_desc,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "error", &self.error);
-        rt::put_opt(object, "desc", &self.desc);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("error", &self.error);
+        writer.member_opt("desc", &self.desc);
     }
 }
-rt::impl_traits!(ReplicationStatus);
+rt::impl_serde!(ReplicationStatus);
 #[allow(deprecated)]
 impl rt::Definition for ReplicationStatus {
     const INFO: rt::Info = rt::Info {
@@ -3757,7 +4470,7 @@ impl rt::Definition for ReplicationStatus {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryXenReplicationStatus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3772,13 +4485,15 @@ impl QueryXenReplicationStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryXenReplicationStatus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryXenReplicationStatus);
+rt::impl_serde!(QueryXenReplicationStatus);
 #[allow(deprecated)]
 impl rt::Definition for QueryXenReplicationStatus {
     const INFO: rt::Info = rt::Info {
@@ -3800,7 +4515,7 @@ impl rt::Command for QueryXenReplicationStatus {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XenColoDoCheckpoint {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3815,13 +4530,15 @@ impl XenColoDoCheckpoint {
 #[allow(deprecated)]
 impl rt::ObjectType for XenColoDoCheckpoint {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XenColoDoCheckpoint);
+rt::impl_serde!(XenColoDoCheckpoint);
 #[allow(deprecated)]
 impl rt::Definition for XenColoDoCheckpoint {
     const INFO: rt::Info = rt::Info {
@@ -3843,7 +4560,7 @@ impl rt::Command for XenColoDoCheckpoint {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct COLOStatus {
     pub mode: super::COLOMode,
@@ -3866,21 +4583,34 @@ impl COLOStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for COLOStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mode = rt::None;
+        let mut m_last_mode = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "last-mode" => m_last_mode = rt::Some(members.value("last-mode")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mode: rt::take(object, "mode")?,
-            last_mode: rt::take(object, "last-mode")?,
-            reason: rt::take(object, "reason")?,
+            mode: members.required(m_mode, "mode")?,
+            last_mode: members.required(m_last_mode, "last-mode")?,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mode", &self.mode);
-        rt::put(object, "last-mode", &self.last_mode);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mode", &self.mode);
+        writer.member("last-mode", &self.last_mode);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(COLOStatus);
+rt::impl_serde!(COLOStatus);
 #[allow(deprecated)]
 impl rt::Definition for COLOStatus {
     const INFO: rt::Info = rt::Info {
@@ -3897,7 +4627,7 @@ impl rt::Definition for COLOStatus {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryColoStatus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3912,13 +4642,15 @@ impl QueryColoStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryColoStatus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryColoStatus);
+rt::impl_serde!(QueryColoStatus);
 #[allow(deprecated)]
 impl rt::Definition for QueryColoStatus {
     const INFO: rt::Info = rt::Info {
@@ -3938,7 +4670,7 @@ impl rt::Command for QueryColoStatus {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateRecover {
     pub uri: rt::String,
@@ -3955,17 +4687,26 @@ impl MigrateRecover {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateRecover {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_uri = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "uri" => m_uri = rt::Some(members.value("uri")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            uri: rt::take(object, "uri")?,
+            uri: members.required(m_uri, "uri")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "uri", &self.uri);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("uri", &self.uri);
     }
 }
-rt::impl_traits!(MigrateRecover);
+rt::impl_serde!(MigrateRecover);
 #[allow(deprecated)]
 impl rt::Definition for MigrateRecover {
     const INFO: rt::Info = rt::Info {
@@ -3988,7 +4729,7 @@ impl rt::OobCommand for MigrateRecover {}
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigratePause {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4003,13 +4744,15 @@ impl MigratePause {
 #[allow(deprecated)]
 impl rt::ObjectType for MigratePause {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(MigratePause);
+rt::impl_serde!(MigratePause);
 #[allow(deprecated)]
 impl rt::Definition for MigratePause {
     const INFO: rt::Info = rt::Info {
@@ -4032,7 +4775,7 @@ impl rt::OobCommand for MigratePause {}
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnplugPrimary {
     pub device_id: rt::String,
@@ -4051,17 +4794,26 @@ impl UnplugPrimary {
 #[allow(deprecated)]
 impl rt::ObjectType for UnplugPrimary {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device_id: rt::take(object, "device-id")?,
+            device_id: members.required(m_device_id, "device-id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device-id", &self.device_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device-id", &self.device_id);
     }
 }
-rt::impl_traits!(UnplugPrimary);
+rt::impl_serde!(UnplugPrimary);
 #[allow(deprecated)]
 impl rt::Definition for UnplugPrimary {
     const INFO: rt::Info = rt::Info {
@@ -4080,7 +4832,7 @@ impl rt::Event for UnplugPrimary {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
     pub id: i64,
@@ -4098,19 +4850,30 @@ impl DirtyRateVcpu {
 #[allow(deprecated)]
 impl rt::ObjectType for DirtyRateVcpu {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_dirty_rate = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            dirty_rate: rt::take(object, "dirty-rate")?,
+            id: members.required(m_id, "id")?,
+            dirty_rate: members.required(m_dirty_rate, "dirty-rate")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "dirty-rate", &self.dirty_rate);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("dirty-rate", &self.dirty_rate);
     }
 }
-rt::impl_traits!(DirtyRateVcpu);
+rt::impl_serde!(DirtyRateVcpu);
 #[allow(deprecated)]
 impl rt::Definition for DirtyRateVcpu {
     const INFO: rt::Info = rt::Info {
@@ -4149,12 +4912,17 @@ impl DirtyRateStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "unstarted" => Self::Unstarted,
             "measuring" => Self::Measuring,
             "measured" => Self::Measured,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DirtyRateStatus {
@@ -4165,14 +4933,15 @@ impl rt::fmt::Display for DirtyRateStatus {
 }
 impl rt::Decode for DirtyRateStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DirtyRateStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DirtyRateStatus);
@@ -4214,12 +4983,17 @@ impl DirtyRateMeasureMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "page-sampling" => Self::PageSampling,
             "dirty-ring" => Self::DirtyRing,
             "dirty-bitmap" => Self::DirtyBitmap,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DirtyRateMeasureMode {
@@ -4230,14 +5004,15 @@ impl rt::fmt::Display for DirtyRateMeasureMode {
 }
 impl rt::Decode for DirtyRateMeasureMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DirtyRateMeasureMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DirtyRateMeasureMode);
@@ -4277,11 +5052,16 @@ impl TimeUnit {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "second" => Self::Second,
             "millisecond" => Self::Millisecond,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for TimeUnit {
@@ -4292,14 +5072,15 @@ impl rt::fmt::Display for TimeUnit {
 }
 impl rt::Decode for TimeUnit {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for TimeUnit {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(TimeUnit);
@@ -4317,7 +5098,7 @@ impl rt::Definition for TimeUnit {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
     pub dirty_rate: rt::Option<i64>,
@@ -4371,31 +5152,60 @@ impl DirtyRateInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for DirtyRateInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dirty_rate = rt::None;
+        let mut m_status = rt::None;
+        let mut m_start_time = rt::None;
+        let mut m_calc_time = rt::None;
+        let mut m_calc_time_unit = rt::None;
+        let mut m_sample_pages = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_vcpu_dirty_rate = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "start-time" => m_start_time = rt::Some(members.value("start-time")?),
+                "calc-time" => m_calc_time = rt::Some(members.value("calc-time")?),
+                "calc-time-unit" => {
+                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
+                }
+                "sample-pages" => {
+                    m_sample_pages = rt::Some(members.value("sample-pages")?)
+                }
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "vcpu-dirty-rate" => {
+                    m_vcpu_dirty_rate = rt::Some(members.value("vcpu-dirty-rate")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dirty_rate: rt::take_opt(object, "dirty-rate")?,
-            status: rt::take(object, "status")?,
-            start_time: rt::take(object, "start-time")?,
-            calc_time: rt::take(object, "calc-time")?,
-            calc_time_unit: rt::take(object, "calc-time-unit")?,
-            sample_pages: rt::take(object, "sample-pages")?,
-            mode: rt::take(object, "mode")?,
-            vcpu_dirty_rate: rt::take_opt(object, "vcpu-dirty-rate")?,
+            dirty_rate: m_dirty_rate,
+            status: members.required(m_status, "status")?,
+            start_time: members.required(m_start_time, "start-time")?,
+            calc_time: members.required(m_calc_time, "calc-time")?,
+            calc_time_unit: members.required(m_calc_time_unit, "calc-time-unit")?,
+            sample_pages: members.required(m_sample_pages, "sample-pages")?,
+            mode: members.required(m_mode, "mode")?,
+            vcpu_dirty_rate: m_vcpu_dirty_rate,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dirty-rate", &self.dirty_rate);
-        rt::put(object, "status", &self.status);
-        rt::put(object, "start-time", &self.start_time);
-        rt::put(object, "calc-time", &self.calc_time);
-        rt::put(object, "calc-time-unit", &self.calc_time_unit);
-        rt::put(object, "sample-pages", &self.sample_pages);
-        rt::put(object, "mode", &self.mode);
-        rt::put_opt(object, "vcpu-dirty-rate", &self.vcpu_dirty_rate);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dirty-rate", &self.dirty_rate);
+        writer.member("status", &self.status);
+        writer.member("start-time", &self.start_time);
+        writer.member("calc-time", &self.calc_time);
+        writer.member("calc-time-unit", &self.calc_time_unit);
+        writer.member("sample-pages", &self.sample_pages);
+        writer.member("mode", &self.mode);
+        writer.member_opt("vcpu-dirty-rate", &self.vcpu_dirty_rate);
     }
 }
-rt::impl_traits!(DirtyRateInfo);
+rt::impl_serde!(DirtyRateInfo);
 #[allow(deprecated)]
 impl rt::Definition for DirtyRateInfo {
     const INFO: rt::Info = rt::Info {
@@ -4410,7 +5220,7 @@ impl rt::Definition for DirtyRateInfo {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CalcDirtyRate {
     pub calc_time: i64,
@@ -4456,23 +5266,42 @@ impl CalcDirtyRate {
 #[allow(deprecated)]
 impl rt::ObjectType for CalcDirtyRate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_calc_time = rt::None;
+        let mut m_calc_time_unit = rt::None;
+        let mut m_sample_pages = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "calc-time" => m_calc_time = rt::Some(members.value("calc-time")?),
+                "calc-time-unit" => {
+                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
+                }
+                "sample-pages" => {
+                    m_sample_pages = rt::Some(members.value("sample-pages")?)
+                }
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            calc_time: rt::take(object, "calc-time")?,
-            calc_time_unit: rt::take_opt(object, "calc-time-unit")?,
-            sample_pages: rt::take_opt(object, "sample-pages")?,
-            mode: rt::take_opt(object, "mode")?,
+            calc_time: members.required(m_calc_time, "calc-time")?,
+            calc_time_unit: m_calc_time_unit,
+            sample_pages: m_sample_pages,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "calc-time", &self.calc_time);
-        rt::put_opt(object, "calc-time-unit", &self.calc_time_unit);
-        rt::put_opt(object, "sample-pages", &self.sample_pages);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("calc-time", &self.calc_time);
+        writer.member_opt("calc-time-unit", &self.calc_time_unit);
+        writer.member_opt("sample-pages", &self.sample_pages);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(CalcDirtyRate);
+rt::impl_serde!(CalcDirtyRate);
 #[allow(deprecated)]
 impl rt::Definition for CalcDirtyRate {
     const INFO: rt::Info = rt::Info {
@@ -4492,7 +5321,7 @@ impl rt::Command for CalcDirtyRate {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDirtyRate {
     pub calc_time_unit: rt::Option<super::TimeUnit>,
@@ -4516,17 +5345,28 @@ impl QueryDirtyRate {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryDirtyRate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_calc_time_unit = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "calc-time-unit" => {
+                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            calc_time_unit: rt::take_opt(object, "calc-time-unit")?,
+            calc_time_unit: m_calc_time_unit,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "calc-time-unit", &self.calc_time_unit);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("calc-time-unit", &self.calc_time_unit);
     }
 }
-rt::impl_traits!(QueryDirtyRate);
+rt::impl_serde!(QueryDirtyRate);
 #[allow(deprecated)]
 impl rt::Definition for QueryDirtyRate {
     const INFO: rt::Info = rt::Info {
@@ -4546,7 +5386,7 @@ impl rt::Command for QueryDirtyRate {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
     pub cpu_index: i64,
@@ -4569,21 +5409,36 @@ impl DirtyLimitInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for DirtyLimitInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu_index = rt::None;
+        let mut m_limit_rate = rt::None;
+        let mut m_current_rate = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                "limit-rate" => m_limit_rate = rt::Some(members.value("limit-rate")?),
+                "current-rate" => {
+                    m_current_rate = rt::Some(members.value("current-rate")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpu_index: rt::take(object, "cpu-index")?,
-            limit_rate: rt::take(object, "limit-rate")?,
-            current_rate: rt::take(object, "current-rate")?,
+            cpu_index: members.required(m_cpu_index, "cpu-index")?,
+            limit_rate: members.required(m_limit_rate, "limit-rate")?,
+            current_rate: members.required(m_current_rate, "current-rate")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cpu-index", &self.cpu_index);
-        rt::put(object, "limit-rate", &self.limit_rate);
-        rt::put(object, "current-rate", &self.current_rate);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cpu-index", &self.cpu_index);
+        writer.member("limit-rate", &self.limit_rate);
+        writer.member("current-rate", &self.current_rate);
     }
 }
-rt::impl_traits!(DirtyLimitInfo);
+rt::impl_serde!(DirtyLimitInfo);
 #[allow(deprecated)]
 impl rt::Definition for DirtyLimitInfo {
     const INFO: rt::Info = rt::Info {
@@ -4598,7 +5453,7 @@ impl rt::Definition for DirtyLimitInfo {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetVcpuDirtyLimit {
     pub cpu_index: rt::Option<i64>,
@@ -4626,19 +5481,30 @@ impl SetVcpuDirtyLimit {
 #[allow(deprecated)]
 impl rt::ObjectType for SetVcpuDirtyLimit {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu_index = rt::None;
+        let mut m_dirty_rate = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpu_index: rt::take_opt(object, "cpu-index")?,
-            dirty_rate: rt::take(object, "dirty-rate")?,
+            cpu_index: m_cpu_index,
+            dirty_rate: members.required(m_dirty_rate, "dirty-rate")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "cpu-index", &self.cpu_index);
-        rt::put(object, "dirty-rate", &self.dirty_rate);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("cpu-index", &self.cpu_index);
+        writer.member("dirty-rate", &self.dirty_rate);
     }
 }
-rt::impl_traits!(SetVcpuDirtyLimit);
+rt::impl_serde!(SetVcpuDirtyLimit);
 #[allow(deprecated)]
 impl rt::Definition for SetVcpuDirtyLimit {
     const INFO: rt::Info = rt::Info {
@@ -4658,7 +5524,7 @@ impl rt::Command for SetVcpuDirtyLimit {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelVcpuDirtyLimit {
     pub cpu_index: rt::Option<i64>,
@@ -4682,17 +5548,24 @@ impl CancelVcpuDirtyLimit {
 #[allow(deprecated)]
 impl rt::ObjectType for CancelVcpuDirtyLimit {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            cpu_index: rt::take_opt(object, "cpu-index")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu_index = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { cpu_index: m_cpu_index })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "cpu-index", &self.cpu_index);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("cpu-index", &self.cpu_index);
     }
 }
-rt::impl_traits!(CancelVcpuDirtyLimit);
+rt::impl_serde!(CancelVcpuDirtyLimit);
 #[allow(deprecated)]
 impl rt::Definition for CancelVcpuDirtyLimit {
     const INFO: rt::Info = rt::Info {
@@ -4712,7 +5585,7 @@ impl rt::Command for CancelVcpuDirtyLimit {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVcpuDirtyLimit {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4727,13 +5600,15 @@ impl QueryVcpuDirtyLimit {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryVcpuDirtyLimit {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryVcpuDirtyLimit);
+rt::impl_serde!(QueryVcpuDirtyLimit);
 #[allow(deprecated)]
 impl rt::Definition for QueryVcpuDirtyLimit {
     const INFO: rt::Info = rt::Info {
@@ -4753,7 +5628,7 @@ impl rt::Command for QueryVcpuDirtyLimit {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
     pub name: rt::String,
@@ -4774,19 +5649,30 @@ impl MigrationThreadInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationThreadInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_thread_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            thread_id: rt::take(object, "thread-id")?,
+            name: members.required(m_name, "name")?,
+            thread_id: members.required(m_thread_id, "thread-id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "thread-id", &self.thread_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("thread-id", &self.thread_id);
     }
 }
-rt::impl_traits!(MigrationThreadInfo);
+rt::impl_serde!(MigrationThreadInfo);
 #[allow(deprecated)]
 impl rt::Definition for MigrationThreadInfo {
     const INFO: rt::Info = rt::Info {
@@ -4806,7 +5692,7 @@ impl rt::Definition for MigrationThreadInfo {
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
 #[deprecated]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrationthreads {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4821,13 +5707,15 @@ impl QueryMigrationthreads {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMigrationthreads {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMigrationthreads);
+rt::impl_serde!(QueryMigrationthreads);
 #[allow(deprecated)]
 impl rt::Definition for QueryMigrationthreads {
     const INFO: rt::Info = rt::Info {
@@ -4848,7 +5736,7 @@ impl rt::Command for QueryMigrationthreads {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotSave {
     pub job_id: rt::String,
@@ -4878,23 +5766,38 @@ impl SnapshotSave {
 #[allow(deprecated)]
 impl rt::ObjectType for SnapshotSave {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_vmstate = rt::None;
+        let mut m_devices = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
+                "devices" => m_devices = rt::Some(members.value("devices")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take(object, "job-id")?,
-            tag: rt::take(object, "tag")?,
-            vmstate: rt::take(object, "vmstate")?,
-            devices: rt::take(object, "devices")?,
+            job_id: members.required(m_job_id, "job-id")?,
+            tag: members.required(m_tag, "tag")?,
+            vmstate: members.required(m_vmstate, "vmstate")?,
+            devices: members.required(m_devices, "devices")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "job-id", &self.job_id);
-        rt::put(object, "tag", &self.tag);
-        rt::put(object, "vmstate", &self.vmstate);
-        rt::put(object, "devices", &self.devices);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("job-id", &self.job_id);
+        writer.member("tag", &self.tag);
+        writer.member("vmstate", &self.vmstate);
+        writer.member("devices", &self.devices);
     }
 }
-rt::impl_traits!(SnapshotSave);
+rt::impl_serde!(SnapshotSave);
 #[allow(deprecated)]
 impl rt::Definition for SnapshotSave {
     const INFO: rt::Info = rt::Info {
@@ -4914,7 +5817,7 @@ impl rt::Command for SnapshotSave {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotLoad {
     pub job_id: rt::String,
@@ -4944,23 +5847,38 @@ impl SnapshotLoad {
 #[allow(deprecated)]
 impl rt::ObjectType for SnapshotLoad {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_vmstate = rt::None;
+        let mut m_devices = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
+                "devices" => m_devices = rt::Some(members.value("devices")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take(object, "job-id")?,
-            tag: rt::take(object, "tag")?,
-            vmstate: rt::take(object, "vmstate")?,
-            devices: rt::take(object, "devices")?,
+            job_id: members.required(m_job_id, "job-id")?,
+            tag: members.required(m_tag, "tag")?,
+            vmstate: members.required(m_vmstate, "vmstate")?,
+            devices: members.required(m_devices, "devices")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "job-id", &self.job_id);
-        rt::put(object, "tag", &self.tag);
-        rt::put(object, "vmstate", &self.vmstate);
-        rt::put(object, "devices", &self.devices);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("job-id", &self.job_id);
+        writer.member("tag", &self.tag);
+        writer.member("vmstate", &self.vmstate);
+        writer.member("devices", &self.devices);
     }
 }
-rt::impl_traits!(SnapshotLoad);
+rt::impl_serde!(SnapshotLoad);
 #[allow(deprecated)]
 impl rt::Definition for SnapshotLoad {
     const INFO: rt::Info = rt::Info {
@@ -4980,7 +5898,7 @@ impl rt::Command for SnapshotLoad {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotDelete {
     pub job_id: rt::String,
@@ -5007,21 +5925,34 @@ impl SnapshotDelete {
 #[allow(deprecated)]
 impl rt::ObjectType for SnapshotDelete {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_devices = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "devices" => m_devices = rt::Some(members.value("devices")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take(object, "job-id")?,
-            tag: rt::take(object, "tag")?,
-            devices: rt::take(object, "devices")?,
+            job_id: members.required(m_job_id, "job-id")?,
+            tag: members.required(m_tag, "tag")?,
+            devices: members.required(m_devices, "devices")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "job-id", &self.job_id);
-        rt::put(object, "tag", &self.tag);
-        rt::put(object, "devices", &self.devices);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("job-id", &self.job_id);
+        writer.member("tag", &self.tag);
+        writer.member("devices", &self.devices);
     }
 }
-rt::impl_traits!(SnapshotDelete);
+rt::impl_serde!(SnapshotDelete);
 #[allow(deprecated)]
 impl rt::Definition for SnapshotDelete {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddClient {
     pub protocol: rt::String,
@@ -48,23 +48,38 @@ impl AddClient {
 #[allow(deprecated)]
 impl rt::ObjectType for AddClient {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_protocol = rt::None;
+        let mut m_fdname = rt::None;
+        let mut m_skipauth = rt::None;
+        let mut m_tls = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
+                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
+                "skipauth" => m_skipauth = rt::Some(members.value("skipauth")?),
+                "tls" => m_tls = rt::Some(members.value("tls")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            protocol: rt::take(object, "protocol")?,
-            fdname: rt::take(object, "fdname")?,
-            skipauth: rt::take_opt(object, "skipauth")?,
-            tls: rt::take_opt(object, "tls")?,
+            protocol: members.required(m_protocol, "protocol")?,
+            fdname: members.required(m_fdname, "fdname")?,
+            skipauth: m_skipauth,
+            tls: m_tls,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "protocol", &self.protocol);
-        rt::put(object, "fdname", &self.fdname);
-        rt::put_opt(object, "skipauth", &self.skipauth);
-        rt::put_opt(object, "tls", &self.tls);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("protocol", &self.protocol);
+        writer.member("fdname", &self.fdname);
+        writer.member_opt("skipauth", &self.skipauth);
+        writer.member_opt("tls", &self.tls);
     }
 }
-rt::impl_traits!(AddClient);
+rt::impl_serde!(AddClient);
 #[allow(deprecated)]
 impl rt::Definition for AddClient {
     const INFO: rt::Info = rt::Info {
@@ -84,7 +99,7 @@ impl rt::Command for AddClient {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NameInfo {
     pub name: rt::Option<rt::String>,
@@ -108,17 +123,24 @@ impl NameInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for NameInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
     }
 }
-rt::impl_traits!(NameInfo);
+rt::impl_serde!(NameInfo);
 #[allow(deprecated)]
 impl rt::Definition for NameInfo {
     const INFO: rt::Info = rt::Info {
@@ -133,7 +155,7 @@ impl rt::Definition for NameInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryName {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -148,13 +170,15 @@ impl QueryName {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryName {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryName);
+rt::impl_serde!(QueryName);
 #[allow(deprecated)]
 impl rt::Definition for QueryName {
     const INFO: rt::Info = rt::Info {
@@ -175,7 +199,7 @@ impl rt::Command for QueryName {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
     pub id: rt::String,
@@ -211,27 +235,48 @@ impl IOThreadInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for IOThreadInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_thread_id = rt::None;
+        let mut m_poll_max_ns = rt::None;
+        let mut m_poll_grow = rt::None;
+        let mut m_poll_shrink = rt::None;
+        let mut m_aio_max_batch = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
+                "poll-max-ns" => m_poll_max_ns = rt::Some(members.value("poll-max-ns")?),
+                "poll-grow" => m_poll_grow = rt::Some(members.value("poll-grow")?),
+                "poll-shrink" => m_poll_shrink = rt::Some(members.value("poll-shrink")?),
+                "aio-max-batch" => {
+                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            thread_id: rt::take(object, "thread-id")?,
-            poll_max_ns: rt::take(object, "poll-max-ns")?,
-            poll_grow: rt::take(object, "poll-grow")?,
-            poll_shrink: rt::take(object, "poll-shrink")?,
-            aio_max_batch: rt::take(object, "aio-max-batch")?,
+            id: members.required(m_id, "id")?,
+            thread_id: members.required(m_thread_id, "thread-id")?,
+            poll_max_ns: members.required(m_poll_max_ns, "poll-max-ns")?,
+            poll_grow: members.required(m_poll_grow, "poll-grow")?,
+            poll_shrink: members.required(m_poll_shrink, "poll-shrink")?,
+            aio_max_batch: members.required(m_aio_max_batch, "aio-max-batch")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "thread-id", &self.thread_id);
-        rt::put(object, "poll-max-ns", &self.poll_max_ns);
-        rt::put(object, "poll-grow", &self.poll_grow);
-        rt::put(object, "poll-shrink", &self.poll_shrink);
-        rt::put(object, "aio-max-batch", &self.aio_max_batch);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("thread-id", &self.thread_id);
+        writer.member("poll-max-ns", &self.poll_max_ns);
+        writer.member("poll-grow", &self.poll_grow);
+        writer.member("poll-shrink", &self.poll_shrink);
+        writer.member("aio-max-batch", &self.aio_max_batch);
     }
 }
-rt::impl_traits!(IOThreadInfo);
+rt::impl_serde!(IOThreadInfo);
 #[allow(deprecated)]
 impl rt::Definition for IOThreadInfo {
     const INFO: rt::Info = rt::Info {
@@ -246,7 +291,7 @@ impl rt::Definition for IOThreadInfo {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryIothreads {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -261,13 +306,15 @@ impl QueryIothreads {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryIothreads {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryIothreads);
+rt::impl_serde!(QueryIothreads);
 #[allow(deprecated)]
 impl rt::Definition for QueryIothreads {
     const INFO: rt::Info = rt::Info {
@@ -288,7 +335,7 @@ impl rt::Command for QueryIothreads {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stop {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -303,13 +350,15 @@ impl Stop {
 #[allow(deprecated)]
 impl rt::ObjectType for Stop {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Stop);
+rt::impl_serde!(Stop);
 #[allow(deprecated)]
 impl rt::Definition for Stop {
     const INFO: rt::Info = rt::Info {
@@ -329,7 +378,7 @@ impl rt::Command for Stop {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cont {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -344,13 +393,15 @@ impl Cont {
 #[allow(deprecated)]
 impl rt::ObjectType for Cont {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Cont);
+rt::impl_serde!(Cont);
 #[allow(deprecated)]
 impl rt::Definition for Cont {
     const INFO: rt::Info = rt::Info {
@@ -374,7 +425,7 @@ impl rt::Command for Cont {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XExitPreconfig {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -389,13 +440,15 @@ impl XExitPreconfig {
 #[allow(deprecated)]
 impl rt::ObjectType for XExitPreconfig {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XExitPreconfig);
+rt::impl_serde!(XExitPreconfig);
 #[allow(deprecated)]
 impl rt::Definition for XExitPreconfig {
     const INFO: rt::Info = rt::Info {
@@ -421,7 +474,7 @@ impl rt::Command for XExitPreconfig {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanMonitorCommand {
     pub command_line: rt::String,
@@ -449,19 +502,32 @@ impl HumanMonitorCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for HumanMonitorCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_command_line = rt::None;
+        let mut m_cpu_index = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "command-line" => {
+                    m_command_line = rt::Some(members.value("command-line")?)
+                }
+                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            command_line: rt::take(object, "command-line")?,
-            cpu_index: rt::take_opt(object, "cpu-index")?,
+            command_line: members.required(m_command_line, "command-line")?,
+            cpu_index: m_cpu_index,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "command-line", &self.command_line);
-        rt::put_opt(object, "cpu-index", &self.cpu_index);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("command-line", &self.command_line);
+        writer.member_opt("cpu-index", &self.cpu_index);
     }
 }
-rt::impl_traits!(HumanMonitorCommand);
+rt::impl_serde!(HumanMonitorCommand);
 #[allow(deprecated)]
 impl rt::Definition for HumanMonitorCommand {
     const INFO: rt::Info = rt::Info {
@@ -483,7 +549,7 @@ impl rt::Command for HumanMonitorCommand {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Getfd {
     pub fdname: rt::String,
@@ -500,17 +566,26 @@ impl Getfd {
 #[allow(deprecated)]
 impl rt::ObjectType for Getfd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdname = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdname: rt::take(object, "fdname")?,
+            fdname: members.required(m_fdname, "fdname")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fdname", &self.fdname);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fdname", &self.fdname);
     }
 }
-rt::impl_traits!(Getfd);
+rt::impl_serde!(Getfd);
 #[allow(deprecated)]
 impl rt::Definition for Getfd {
     const INFO: rt::Info = rt::Info {
@@ -532,7 +607,7 @@ impl rt::Command for Getfd {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetWin32Socket {
     pub info: rt::String,
@@ -556,19 +631,30 @@ impl GetWin32Socket {
 #[allow(deprecated)]
 impl rt::ObjectType for GetWin32Socket {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_info = rt::None;
+        let mut m_fdname = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "info" => m_info = rt::Some(members.value("info")?),
+                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            info: rt::take(object, "info")?,
-            fdname: rt::take(object, "fdname")?,
+            info: members.required(m_info, "info")?,
+            fdname: members.required(m_fdname, "fdname")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "info", &self.info);
-        rt::put(object, "fdname", &self.fdname);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("info", &self.info);
+        writer.member("fdname", &self.fdname);
     }
 }
-rt::impl_traits!(GetWin32Socket);
+rt::impl_serde!(GetWin32Socket);
 #[allow(deprecated)]
 impl rt::Definition for GetWin32Socket {
     const INFO: rt::Info = rt::Info {
@@ -588,7 +674,7 @@ impl rt::Command for GetWin32Socket {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Closefd {
     pub fdname: rt::String,
@@ -605,17 +691,26 @@ impl Closefd {
 #[allow(deprecated)]
 impl rt::ObjectType for Closefd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdname = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdname: rt::take(object, "fdname")?,
+            fdname: members.required(m_fdname, "fdname")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fdname", &self.fdname);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fdname", &self.fdname);
     }
 }
-rt::impl_traits!(Closefd);
+rt::impl_serde!(Closefd);
 #[allow(deprecated)]
 impl rt::Definition for Closefd {
     const INFO: rt::Info = rt::Info {
@@ -635,7 +730,7 @@ impl rt::Command for Closefd {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddfdInfo {
     pub fdset_id: i64,
@@ -653,19 +748,30 @@ impl AddfdInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for AddfdInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdset_id = rt::None;
+        let mut m_fd = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdset_id: rt::take(object, "fdset-id")?,
-            fd: rt::take(object, "fd")?,
+            fdset_id: members.required(m_fdset_id, "fdset-id")?,
+            fd: members.required(m_fd, "fd")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fdset-id", &self.fdset_id);
-        rt::put(object, "fd", &self.fd);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fdset-id", &self.fdset_id);
+        writer.member("fd", &self.fd);
     }
 }
-rt::impl_traits!(AddfdInfo);
+rt::impl_serde!(AddfdInfo);
 #[allow(deprecated)]
 impl rt::Definition for AddfdInfo {
     const INFO: rt::Info = rt::Info {
@@ -680,7 +786,7 @@ impl rt::Definition for AddfdInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddFd {
     pub fdset_id: rt::Option<i64>,
@@ -715,19 +821,30 @@ impl AddFd {
 #[allow(deprecated)]
 impl rt::ObjectType for AddFd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdset_id = rt::None;
+        let mut m_opaque = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
+                "opaque" => m_opaque = rt::Some(members.value("opaque")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdset_id: rt::take_opt(object, "fdset-id")?,
-            opaque: rt::take_opt(object, "opaque")?,
+            fdset_id: m_fdset_id,
+            opaque: m_opaque,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "fdset-id", &self.fdset_id);
-        rt::put_opt(object, "opaque", &self.opaque);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("fdset-id", &self.fdset_id);
+        writer.member_opt("opaque", &self.opaque);
     }
 }
-rt::impl_traits!(AddFd);
+rt::impl_serde!(AddFd);
 #[allow(deprecated)]
 impl rt::Definition for AddFd {
     const INFO: rt::Info = rt::Info {
@@ -747,7 +864,7 @@ impl rt::Command for AddFd {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFd {
     pub fdset_id: i64,
@@ -772,19 +889,30 @@ impl RemoveFd {
 #[allow(deprecated)]
 impl rt::ObjectType for RemoveFd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdset_id = rt::None;
+        let mut m_fd = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdset_id: rt::take(object, "fdset-id")?,
-            fd: rt::take_opt(object, "fd")?,
+            fdset_id: members.required(m_fdset_id, "fdset-id")?,
+            fd: m_fd,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fdset-id", &self.fdset_id);
-        rt::put_opt(object, "fd", &self.fd);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fdset-id", &self.fdset_id);
+        writer.member_opt("fd", &self.fd);
     }
 }
-rt::impl_traits!(RemoveFd);
+rt::impl_serde!(RemoveFd);
 #[allow(deprecated)]
 impl rt::Definition for RemoveFd {
     const INFO: rt::Info = rt::Info {
@@ -804,7 +932,7 @@ impl rt::Command for RemoveFd {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
     pub fd: i64,
@@ -829,19 +957,30 @@ impl FdsetFdInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for FdsetFdInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fd = rt::None;
+        let mut m_opaque = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                "opaque" => m_opaque = rt::Some(members.value("opaque")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fd: rt::take(object, "fd")?,
-            opaque: rt::take_opt(object, "opaque")?,
+            fd: members.required(m_fd, "fd")?,
+            opaque: m_opaque,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fd", &self.fd);
-        rt::put_opt(object, "opaque", &self.opaque);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fd", &self.fd);
+        writer.member_opt("opaque", &self.opaque);
     }
 }
-rt::impl_traits!(FdsetFdInfo);
+rt::impl_serde!(FdsetFdInfo);
 #[allow(deprecated)]
 impl rt::Definition for FdsetFdInfo {
     const INFO: rt::Info = rt::Info {
@@ -856,7 +995,7 @@ impl rt::Definition for FdsetFdInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetInfo {
     pub fdset_id: i64,
@@ -874,19 +1013,30 @@ impl FdsetInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for FdsetInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fdset_id = rt::None;
+        let mut m_fds = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
+                "fds" => m_fds = rt::Some(members.value("fds")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fdset_id: rt::take(object, "fdset-id")?,
-            fds: rt::take(object, "fds")?,
+            fdset_id: members.required(m_fdset_id, "fdset-id")?,
+            fds: members.required(m_fds, "fds")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fdset-id", &self.fdset_id);
-        rt::put(object, "fds", &self.fds);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fdset-id", &self.fdset_id);
+        writer.member("fds", &self.fds);
     }
 }
-rt::impl_traits!(FdsetInfo);
+rt::impl_serde!(FdsetInfo);
 #[allow(deprecated)]
 impl rt::Definition for FdsetInfo {
     const INFO: rt::Info = rt::Info {
@@ -901,7 +1051,7 @@ impl rt::Definition for FdsetInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFdsets {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -916,13 +1066,15 @@ impl QueryFdsets {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryFdsets {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryFdsets);
+rt::impl_serde!(QueryFdsets);
 #[allow(deprecated)]
 impl rt::Definition for QueryFdsets {
     const INFO: rt::Info = rt::Info {
@@ -968,13 +1120,18 @@ impl CommandLineParameterType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "string" => Self::String,
             "boolean" => Self::Boolean,
             "number" => Self::Number,
             "size" => Self::Size,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for CommandLineParameterType {
@@ -985,14 +1142,15 @@ impl rt::fmt::Display for CommandLineParameterType {
 }
 impl rt::Decode for CommandLineParameterType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for CommandLineParameterType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(CommandLineParameterType);
@@ -1010,7 +1168,7 @@ impl rt::Definition for CommandLineParameterType {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
     pub name: rt::String,
@@ -1052,23 +1210,38 @@ impl CommandLineParameterInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CommandLineParameterInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        let mut m_help = rt::None;
+        let mut m_default = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "help" => m_help = rt::Some(members.value("help")?),
+                "default" => m_default = rt::Some(members.value("default")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#type: rt::take(object, "type")?,
-            help: rt::take_opt(object, "help")?,
-            default: rt::take_opt(object, "default")?,
+            name: members.required(m_name, "name")?,
+            r#type: members.required(m_type, "type")?,
+            help: m_help,
+            default: m_default,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "help", &self.help);
-        rt::put_opt(object, "default", &self.default);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("type", &self.r#type);
+        writer.member_opt("help", &self.help);
+        writer.member_opt("default", &self.default);
     }
 }
-rt::impl_traits!(CommandLineParameterInfo);
+rt::impl_serde!(CommandLineParameterInfo);
 #[allow(deprecated)]
 impl rt::Definition for CommandLineParameterInfo {
     const INFO: rt::Info = rt::Info {
@@ -1083,7 +1256,7 @@ impl rt::Definition for CommandLineParameterInfo {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
     pub option: rt::String,
@@ -1107,19 +1280,30 @@ impl CommandLineOptionInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CommandLineOptionInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_option = rt::None;
+        let mut m_parameters = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "option" => m_option = rt::Some(members.value("option")?),
+                "parameters" => m_parameters = rt::Some(members.value("parameters")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            option: rt::take(object, "option")?,
-            parameters: rt::take(object, "parameters")?,
+            option: members.required(m_option, "option")?,
+            parameters: members.required(m_parameters, "parameters")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "option", &self.option);
-        rt::put(object, "parameters", &self.parameters);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("option", &self.option);
+        writer.member("parameters", &self.parameters);
     }
 }
-rt::impl_traits!(CommandLineOptionInfo);
+rt::impl_serde!(CommandLineOptionInfo);
 #[allow(deprecated)]
 impl rt::Definition for CommandLineOptionInfo {
     const INFO: rt::Info = rt::Info {
@@ -1134,7 +1318,7 @@ impl rt::Definition for CommandLineOptionInfo {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCommandLineOptions {
     pub option: rt::Option<rt::String>,
@@ -1158,17 +1342,24 @@ impl QueryCommandLineOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCommandLineOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            option: rt::take_opt(object, "option")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_option = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "option" => m_option = rt::Some(members.value("option")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { option: m_option })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "option", &self.option);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("option", &self.option);
     }
 }
-rt::impl_traits!(QueryCommandLineOptions);
+rt::impl_serde!(QueryCommandLineOptions);
 #[allow(deprecated)]
 impl rt::Definition for QueryCommandLineOptions {
     const INFO: rt::Info = rt::Info {
@@ -1189,7 +1380,7 @@ impl rt::Command for QueryCommandLineOptions {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RtcChange {
     pub offset: i64,
@@ -1210,19 +1401,30 @@ impl RtcChange {
 #[allow(deprecated)]
 impl rt::ObjectType for RtcChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_offset = rt::None;
+        let mut m_qom_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            offset: rt::take(object, "offset")?,
-            qom_path: rt::take(object, "qom-path")?,
+            offset: members.required(m_offset, "offset")?,
+            qom_path: members.required(m_qom_path, "qom-path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "qom-path", &self.qom_path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("offset", &self.offset);
+        writer.member("qom-path", &self.qom_path);
     }
 }
-rt::impl_traits!(RtcChange);
+rt::impl_serde!(RtcChange);
 #[allow(deprecated)]
 impl rt::Definition for RtcChange {
     const INFO: rt::Info = rt::Info {
@@ -1241,7 +1443,7 @@ impl rt::Event for RtcChange {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfuClientHangup {
     pub vfu_id: rt::String,
@@ -1271,23 +1473,42 @@ impl VfuClientHangup {
 #[allow(deprecated)]
 impl rt::ObjectType for VfuClientHangup {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_vfu_id = rt::None;
+        let mut m_vfu_qom_path = rt::None;
+        let mut m_dev_id = rt::None;
+        let mut m_dev_qom_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "vfu-id" => m_vfu_id = rt::Some(members.value("vfu-id")?),
+                "vfu-qom-path" => {
+                    m_vfu_qom_path = rt::Some(members.value("vfu-qom-path")?)
+                }
+                "dev-id" => m_dev_id = rt::Some(members.value("dev-id")?),
+                "dev-qom-path" => {
+                    m_dev_qom_path = rt::Some(members.value("dev-qom-path")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            vfu_id: rt::take(object, "vfu-id")?,
-            vfu_qom_path: rt::take(object, "vfu-qom-path")?,
-            dev_id: rt::take(object, "dev-id")?,
-            dev_qom_path: rt::take(object, "dev-qom-path")?,
+            vfu_id: members.required(m_vfu_id, "vfu-id")?,
+            vfu_qom_path: members.required(m_vfu_qom_path, "vfu-qom-path")?,
+            dev_id: members.required(m_dev_id, "dev-id")?,
+            dev_qom_path: members.required(m_dev_qom_path, "dev-qom-path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "vfu-id", &self.vfu_id);
-        rt::put(object, "vfu-qom-path", &self.vfu_qom_path);
-        rt::put(object, "dev-id", &self.dev_id);
-        rt::put(object, "dev-qom-path", &self.dev_qom_path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("vfu-id", &self.vfu_id);
+        writer.member("vfu-qom-path", &self.vfu_qom_path);
+        writer.member("dev-id", &self.dev_id);
+        writer.member("dev-qom-path", &self.dev_qom_path);
     }
 }
-rt::impl_traits!(VfuClientHangup);
+rt::impl_serde!(VfuClientHangup);
 #[allow(deprecated)]
 impl rt::Definition for VfuClientHangup {
     const INFO: rt::Info = rt::Info {

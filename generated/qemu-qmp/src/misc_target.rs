@@ -8,7 +8,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.rtc-reset-reinjection)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RtcResetReinjection {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23,13 +23,15 @@ impl RtcResetReinjection {
 #[allow(deprecated)]
 impl rt::ObjectType for RtcResetReinjection {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(RtcResetReinjection);
+rt::impl_serde!(RtcResetReinjection);
 #[allow(deprecated)]
 impl rt::Definition for RtcResetReinjection {
     const INFO: rt::Info = rt::Info {
@@ -81,15 +83,20 @@ impl SevState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "uninit" => Self::Uninit,
             "launch-update" => Self::LaunchUpdate,
             "launch-secret" => Self::LaunchSecret,
             "running" => Self::Running,
             "send-update" => Self::SendUpdate,
             "receive-update" => Self::ReceiveUpdate,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SevState {
@@ -100,14 +107,15 @@ impl rt::fmt::Display for SevState {
 }
 impl rt::Decode for SevState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SevState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SevState);
@@ -149,11 +157,16 @@ impl SevGuestType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "sev" => Self::Sev,
             "sev-snp" => Self::SevSnp,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SevGuestType {
@@ -164,14 +177,15 @@ impl rt::fmt::Display for SevGuestType {
 }
 impl rt::Decode for SevGuestType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SevGuestType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SevGuestType);
@@ -191,7 +205,7 @@ impl rt::Definition for SevGuestType {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevGuestInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevGuestInfo {
     pub policy: u32,
@@ -209,19 +223,30 @@ impl SevGuestInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SevGuestInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_policy = rt::None;
+        let mut m_handle = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            policy: rt::take(object, "policy")?,
-            handle: rt::take(object, "handle")?,
+            policy: members.required(m_policy, "policy")?,
+            handle: members.required(m_handle, "handle")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "policy", &self.policy);
-        rt::put(object, "handle", &self.handle);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("policy", &self.policy);
+        writer.member("handle", &self.handle);
     }
 }
-rt::impl_traits!(SevGuestInfo);
+rt::impl_serde!(SevGuestInfo);
 #[allow(deprecated)]
 impl rt::Definition for SevGuestInfo {
     const INFO: rt::Info = rt::Info {
@@ -238,7 +263,7 @@ impl rt::Definition for SevGuestInfo {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevSnpGuestInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevSnpGuestInfo {
     pub snp_policy: u64,
@@ -255,17 +280,26 @@ impl SevSnpGuestInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SevSnpGuestInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_snp_policy = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "snp-policy" => m_snp_policy = rt::Some(members.value("snp-policy")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            snp_policy: rt::take(object, "snp-policy")?,
+            snp_policy: members.required(m_snp_policy, "snp-policy")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "snp-policy", &self.snp_policy);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("snp-policy", &self.snp_policy);
     }
 }
-rt::impl_traits!(SevSnpGuestInfo);
+rt::impl_serde!(SevSnpGuestInfo);
 #[allow(deprecated)]
 impl rt::Definition for SevSnpGuestInfo {
     const INFO: rt::Info = rt::Info {
@@ -282,7 +316,7 @@ impl rt::Definition for SevSnpGuestInfo {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevInfo {
     pub enabled: bool,
@@ -346,46 +380,78 @@ impl SevInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SevInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            enabled: rt::take(object, "enabled")?,
-            api_major: rt::take(object, "api-major")?,
-            api_minor: rt::take(object, "api-minor")?,
-            build_id: rt::take(object, "build-id")?,
-            state: rt::take(object, "state")?,
-            sev_type: {
-                let tag = rt::take_tag(object, "sev-type")?;
-                match tag.as_str() {
-                    "sev" => SevInfoBranch::Sev(rt::ObjectType::decode_members(object)?),
-                    "sev-snp" => {
-                        SevInfoBranch::SevSnp(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        SevInfoBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("sev-type")?;
+        let sev_type = match &*tag {
+            "sev" => {
+                SevInfoBranch::Sev(
+                    members.branch(
+                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "sev-snp" => {
+                SevInfoBranch::SevSnp(
+                    members.branch(
+                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                SevInfoBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_enabled = rt::None;
+        let mut m_api_major = rt::None;
+        let mut m_api_minor = rt::None;
+        let mut m_build_id = rt::None;
+        let mut m_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "api-major" => m_api_major = rt::Some(members.value("api-major")?),
+                "api-minor" => m_api_minor = rt::Some(members.value("api-minor")?),
+                "build-id" => m_build_id = rt::Some(members.value("build-id")?),
+                "state" => m_state = rt::Some(members.value("state")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            enabled: members.required(m_enabled, "enabled")?,
+            api_major: members.required(m_api_major, "api-major")?,
+            api_minor: members.required(m_api_minor, "api-minor")?,
+            build_id: members.required(m_build_id, "build-id")?,
+            state: members.required(m_state, "state")?,
+            sev_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enabled", &self.enabled);
-        rt::put(object, "api-major", &self.api_major);
-        rt::put(object, "api-minor", &self.api_minor);
-        rt::put(object, "build-id", &self.build_id);
-        rt::put(object, "state", &self.state);
-        rt::put(object, "sev-type", self.sev_type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enabled", &self.enabled);
+        writer.member("api-major", &self.api_major);
+        writer.member("api-minor", &self.api_minor);
+        writer.member("build-id", &self.build_id);
+        writer.member("state", &self.state);
+        writer.member("sev-type", self.sev_type.tag_name());
         match &self.sev_type {
-            SevInfoBranch::Sev(data) => rt::ObjectType::encode_members(data, object),
-            SevInfoBranch::SevSnp(data) => rt::ObjectType::encode_members(data, object),
-            SevInfoBranch::Other { members, .. } => object.extend(members.clone()),
+            SevInfoBranch::Sev(data) => rt::ObjectType::encode_members(data, writer),
+            SevInfoBranch::SevSnp(data) => rt::ObjectType::encode_members(data, writer),
+            SevInfoBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SevInfo);
+rt::impl_serde!(SevInfo);
 #[allow(deprecated)]
 impl rt::Definition for SevInfo {
     const INFO: rt::Info = rt::Info {
@@ -402,7 +468,7 @@ impl rt::Definition for SevInfo {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySev {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -417,13 +483,15 @@ impl QuerySev {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySev {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySev);
+rt::impl_serde!(QuerySev);
 #[allow(deprecated)]
 impl rt::Definition for QuerySev {
     const INFO: rt::Info = rt::Info {
@@ -445,7 +513,7 @@ impl rt::Command for QuerySev {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevLaunchMeasureInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevLaunchMeasureInfo {
     pub data: rt::String,
@@ -462,17 +530,26 @@ impl SevLaunchMeasureInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SevLaunchMeasureInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(SevLaunchMeasureInfo);
+rt::impl_serde!(SevLaunchMeasureInfo);
 #[allow(deprecated)]
 impl rt::Definition for SevLaunchMeasureInfo {
     const INFO: rt::Info = rt::Info {
@@ -489,7 +566,7 @@ impl rt::Definition for SevLaunchMeasureInfo {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-launch-measure)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySevLaunchMeasure {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -504,13 +581,15 @@ impl QuerySevLaunchMeasure {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySevLaunchMeasure {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySevLaunchMeasure);
+rt::impl_serde!(QuerySevLaunchMeasure);
 #[allow(deprecated)]
 impl rt::Definition for QuerySevLaunchMeasure {
     const INFO: rt::Info = rt::Info {
@@ -532,7 +611,7 @@ impl rt::Command for QuerySevLaunchMeasure {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevCapability)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevCapability {
     pub pdh: rt::String,
@@ -565,25 +644,47 @@ impl SevCapability {
 #[allow(deprecated)]
 impl rt::ObjectType for SevCapability {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pdh = rt::None;
+        let mut m_cert_chain = rt::None;
+        let mut m_cpu0_id = rt::None;
+        let mut m_cbitpos = rt::None;
+        let mut m_reduced_phys_bits = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pdh" => m_pdh = rt::Some(members.value("pdh")?),
+                "cert-chain" => m_cert_chain = rt::Some(members.value("cert-chain")?),
+                "cpu0-id" => m_cpu0_id = rt::Some(members.value("cpu0-id")?),
+                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
+                "reduced-phys-bits" => {
+                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pdh: rt::take(object, "pdh")?,
-            cert_chain: rt::take(object, "cert-chain")?,
-            cpu0_id: rt::take(object, "cpu0-id")?,
-            cbitpos: rt::take(object, "cbitpos")?,
-            reduced_phys_bits: rt::take(object, "reduced-phys-bits")?,
+            pdh: members.required(m_pdh, "pdh")?,
+            cert_chain: members.required(m_cert_chain, "cert-chain")?,
+            cpu0_id: members.required(m_cpu0_id, "cpu0-id")?,
+            cbitpos: members.required(m_cbitpos, "cbitpos")?,
+            reduced_phys_bits: members.required(
+                m_reduced_phys_bits,
+                "reduced-phys-bits",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pdh", &self.pdh);
-        rt::put(object, "cert-chain", &self.cert_chain);
-        rt::put(object, "cpu0-id", &self.cpu0_id);
-        rt::put(object, "cbitpos", &self.cbitpos);
-        rt::put(object, "reduced-phys-bits", &self.reduced_phys_bits);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pdh", &self.pdh);
+        writer.member("cert-chain", &self.cert_chain);
+        writer.member("cpu0-id", &self.cpu0_id);
+        writer.member("cbitpos", &self.cbitpos);
+        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
     }
 }
-rt::impl_traits!(SevCapability);
+rt::impl_serde!(SevCapability);
 #[allow(deprecated)]
 impl rt::Definition for SevCapability {
     const INFO: rt::Info = rt::Info {
@@ -600,7 +701,7 @@ impl rt::Definition for SevCapability {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-capabilities)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySevCapabilities {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -615,13 +716,15 @@ impl QuerySevCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySevCapabilities {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySevCapabilities);
+rt::impl_serde!(QuerySevCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for QuerySevCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -643,7 +746,7 @@ impl rt::Command for QuerySevCapabilities {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.sev-inject-launch-secret)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevInjectLaunchSecret {
     pub packet_header: rt::String,
@@ -676,21 +779,36 @@ impl SevInjectLaunchSecret {
 #[allow(deprecated)]
 impl rt::ObjectType for SevInjectLaunchSecret {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_packet_header = rt::None;
+        let mut m_secret = rt::None;
+        let mut m_gpa = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "packet-header" => {
+                    m_packet_header = rt::Some(members.value("packet-header")?)
+                }
+                "secret" => m_secret = rt::Some(members.value("secret")?),
+                "gpa" => m_gpa = rt::Some(members.value("gpa")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            packet_header: rt::take(object, "packet-header")?,
-            secret: rt::take(object, "secret")?,
-            gpa: rt::take_opt(object, "gpa")?,
+            packet_header: members.required(m_packet_header, "packet-header")?,
+            secret: members.required(m_secret, "secret")?,
+            gpa: m_gpa,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "packet-header", &self.packet_header);
-        rt::put(object, "secret", &self.secret);
-        rt::put_opt(object, "gpa", &self.gpa);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("packet-header", &self.packet_header);
+        writer.member("secret", &self.secret);
+        writer.member_opt("gpa", &self.gpa);
     }
 }
-rt::impl_traits!(SevInjectLaunchSecret);
+rt::impl_serde!(SevInjectLaunchSecret);
 #[allow(deprecated)]
 impl rt::Definition for SevInjectLaunchSecret {
     const INFO: rt::Info = rt::Info {
@@ -712,7 +830,7 @@ impl rt::Command for SevInjectLaunchSecret {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevAttestationReport)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevAttestationReport {
     pub data: rt::String,
@@ -729,17 +847,26 @@ impl SevAttestationReport {
 #[allow(deprecated)]
 impl rt::ObjectType for SevAttestationReport {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(SevAttestationReport);
+rt::impl_serde!(SevAttestationReport);
 #[allow(deprecated)]
 impl rt::Definition for SevAttestationReport {
     const INFO: rt::Info = rt::Info {
@@ -756,7 +883,7 @@ impl rt::Definition for SevAttestationReport {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-attestation-report)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySevAttestationReport {
     pub mnonce: rt::String,
@@ -773,17 +900,26 @@ impl QuerySevAttestationReport {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySevAttestationReport {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mnonce = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mnonce" => m_mnonce = rt::Some(members.value("mnonce")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mnonce: rt::take(object, "mnonce")?,
+            mnonce: members.required(m_mnonce, "mnonce")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mnonce", &self.mnonce);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mnonce", &self.mnonce);
     }
 }
-rt::impl_traits!(QuerySevAttestationReport);
+rt::impl_serde!(QuerySevAttestationReport);
 #[allow(deprecated)]
 impl rt::Definition for QuerySevAttestationReport {
     const INFO: rt::Info = rt::Info {
@@ -805,7 +941,7 @@ impl rt::Command for QuerySevAttestationReport {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.dump-skeys)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpSkeys {
     pub filename: rt::String,
@@ -822,17 +958,26 @@ impl DumpSkeys {
 #[allow(deprecated)]
 impl rt::ObjectType for DumpSkeys {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
+            filename: members.required(m_filename, "filename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
     }
 }
-rt::impl_traits!(DumpSkeys);
+rt::impl_serde!(DumpSkeys);
 #[allow(deprecated)]
 impl rt::Definition for DumpSkeys {
     const INFO: rt::Info = rt::Info {
@@ -854,7 +999,7 @@ impl rt::Command for DumpSkeys {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.GICCapability)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GICCapability {
     pub version: i64,
@@ -873,21 +1018,34 @@ impl GICCapability {
 #[allow(deprecated)]
 impl rt::ObjectType for GICCapability {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_version = rt::None;
+        let mut m_emulated = rt::None;
+        let mut m_kernel = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "version" => m_version = rt::Some(members.value("version")?),
+                "emulated" => m_emulated = rt::Some(members.value("emulated")?),
+                "kernel" => m_kernel = rt::Some(members.value("kernel")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            version: rt::take(object, "version")?,
-            emulated: rt::take(object, "emulated")?,
-            kernel: rt::take(object, "kernel")?,
+            version: members.required(m_version, "version")?,
+            emulated: members.required(m_emulated, "emulated")?,
+            kernel: members.required(m_kernel, "kernel")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "version", &self.version);
-        rt::put(object, "emulated", &self.emulated);
-        rt::put(object, "kernel", &self.kernel);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("version", &self.version);
+        writer.member("emulated", &self.emulated);
+        writer.member("kernel", &self.kernel);
     }
 }
-rt::impl_traits!(GICCapability);
+rt::impl_serde!(GICCapability);
 #[allow(deprecated)]
 impl rt::Definition for GICCapability {
     const INFO: rt::Info = rt::Info {
@@ -904,7 +1062,7 @@ impl rt::Definition for GICCapability {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-gic-capabilities)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryGicCapabilities {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -919,13 +1077,15 @@ impl QueryGicCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryGicCapabilities {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryGicCapabilities);
+rt::impl_serde!(QueryGicCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for QueryGicCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -945,7 +1105,7 @@ impl rt::Command for QueryGicCapabilities {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXEPCSection)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SGXEPCSection {
     pub node: i64,
@@ -963,19 +1123,30 @@ impl SGXEPCSection {
 #[allow(deprecated)]
 impl rt::ObjectType for SGXEPCSection {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node" => m_node = rt::Some(members.value("node")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node: rt::take(object, "node")?,
-            size: rt::take(object, "size")?,
+            node: members.required(m_node, "node")?,
+            size: members.required(m_size, "size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node", &self.node);
-        rt::put(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node", &self.node);
+        writer.member("size", &self.size);
     }
 }
-rt::impl_traits!(SGXEPCSection);
+rt::impl_serde!(SGXEPCSection);
 #[allow(deprecated)]
 impl rt::Definition for SGXEPCSection {
     const INFO: rt::Info = rt::Info {
@@ -992,7 +1163,7 @@ impl rt::Definition for SGXEPCSection {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SGXInfo {
     pub sgx: bool,
@@ -1025,25 +1196,42 @@ impl SGXInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SGXInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sgx = rt::None;
+        let mut m_sgx1 = rt::None;
+        let mut m_sgx2 = rt::None;
+        let mut m_flc = rt::None;
+        let mut m_sections = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sgx" => m_sgx = rt::Some(members.value("sgx")?),
+                "sgx1" => m_sgx1 = rt::Some(members.value("sgx1")?),
+                "sgx2" => m_sgx2 = rt::Some(members.value("sgx2")?),
+                "flc" => m_flc = rt::Some(members.value("flc")?),
+                "sections" => m_sections = rt::Some(members.value("sections")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sgx: rt::take(object, "sgx")?,
-            sgx1: rt::take(object, "sgx1")?,
-            sgx2: rt::take(object, "sgx2")?,
-            flc: rt::take(object, "flc")?,
-            sections: rt::take(object, "sections")?,
+            sgx: members.required(m_sgx, "sgx")?,
+            sgx1: members.required(m_sgx1, "sgx1")?,
+            sgx2: members.required(m_sgx2, "sgx2")?,
+            flc: members.required(m_flc, "flc")?,
+            sections: members.required(m_sections, "sections")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "sgx", &self.sgx);
-        rt::put(object, "sgx1", &self.sgx1);
-        rt::put(object, "sgx2", &self.sgx2);
-        rt::put(object, "flc", &self.flc);
-        rt::put(object, "sections", &self.sections);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("sgx", &self.sgx);
+        writer.member("sgx1", &self.sgx1);
+        writer.member("sgx2", &self.sgx2);
+        writer.member("flc", &self.flc);
+        writer.member("sections", &self.sections);
     }
 }
-rt::impl_traits!(SGXInfo);
+rt::impl_serde!(SGXInfo);
 #[allow(deprecated)]
 impl rt::Definition for SGXInfo {
     const INFO: rt::Info = rt::Info {
@@ -1060,7 +1248,7 @@ impl rt::Definition for SGXInfo {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySgx {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1075,13 +1263,15 @@ impl QuerySgx {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySgx {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySgx);
+rt::impl_serde!(QuerySgx);
 #[allow(deprecated)]
 impl rt::Definition for QuerySgx {
     const INFO: rt::Info = rt::Info {
@@ -1103,7 +1293,7 @@ impl rt::Command for QuerySgx {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx-capabilities)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySgxCapabilities {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1118,13 +1308,15 @@ impl QuerySgxCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySgxCapabilities {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySgxCapabilities);
+rt::impl_serde!(QuerySgxCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for QuerySgxCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -1176,15 +1368,20 @@ impl EvtchnPortType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "closed" => Self::Closed,
             "unbound" => Self::Unbound,
             "interdomain" => Self::Interdomain,
             "pirq" => Self::Pirq,
             "virq" => Self::Virq,
             "ipi" => Self::Ipi,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for EvtchnPortType {
@@ -1195,14 +1392,15 @@ impl rt::fmt::Display for EvtchnPortType {
 }
 impl rt::Decode for EvtchnPortType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for EvtchnPortType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(EvtchnPortType);
@@ -1222,7 +1420,7 @@ impl rt::Definition for EvtchnPortType {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.EvtchnInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EvtchnInfo {
     pub port: u16,
@@ -1261,29 +1459,52 @@ impl EvtchnInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for EvtchnInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_port = rt::None;
+        let mut m_vcpu = rt::None;
+        let mut m_type = rt::None;
+        let mut m_remote_domain = rt::None;
+        let mut m_target = rt::None;
+        let mut m_pending = rt::None;
+        let mut m_masked = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "port" => m_port = rt::Some(members.value("port")?),
+                "vcpu" => m_vcpu = rt::Some(members.value("vcpu")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "remote-domain" => {
+                    m_remote_domain = rt::Some(members.value("remote-domain")?)
+                }
+                "target" => m_target = rt::Some(members.value("target")?),
+                "pending" => m_pending = rt::Some(members.value("pending")?),
+                "masked" => m_masked = rt::Some(members.value("masked")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            port: rt::take(object, "port")?,
-            vcpu: rt::take(object, "vcpu")?,
-            r#type: rt::take(object, "type")?,
-            remote_domain: rt::take(object, "remote-domain")?,
-            target: rt::take(object, "target")?,
-            pending: rt::take(object, "pending")?,
-            masked: rt::take(object, "masked")?,
+            port: members.required(m_port, "port")?,
+            vcpu: members.required(m_vcpu, "vcpu")?,
+            r#type: members.required(m_type, "type")?,
+            remote_domain: members.required(m_remote_domain, "remote-domain")?,
+            target: members.required(m_target, "target")?,
+            pending: members.required(m_pending, "pending")?,
+            masked: members.required(m_masked, "masked")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "port", &self.port);
-        rt::put(object, "vcpu", &self.vcpu);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "remote-domain", &self.remote_domain);
-        rt::put(object, "target", &self.target);
-        rt::put(object, "pending", &self.pending);
-        rt::put(object, "masked", &self.masked);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("port", &self.port);
+        writer.member("vcpu", &self.vcpu);
+        writer.member("type", &self.r#type);
+        writer.member("remote-domain", &self.remote_domain);
+        writer.member("target", &self.target);
+        writer.member("pending", &self.pending);
+        writer.member("masked", &self.masked);
     }
 }
-rt::impl_traits!(EvtchnInfo);
+rt::impl_serde!(EvtchnInfo);
 #[allow(deprecated)]
 impl rt::Definition for EvtchnInfo {
     const INFO: rt::Info = rt::Info {
@@ -1300,7 +1521,7 @@ impl rt::Definition for EvtchnInfo {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-list)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XenEventList {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1315,13 +1536,15 @@ impl XenEventList {
 #[allow(deprecated)]
 impl rt::ObjectType for XenEventList {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XenEventList);
+rt::impl_serde!(XenEventList);
 #[allow(deprecated)]
 impl rt::Definition for XenEventList {
     const INFO: rt::Info = rt::Info {
@@ -1343,7 +1566,7 @@ impl rt::Command for XenEventList {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-inject)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenEventInject {
     pub port: u32,
@@ -1360,17 +1583,26 @@ impl XenEventInject {
 #[allow(deprecated)]
 impl rt::ObjectType for XenEventInject {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_port = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "port" => m_port = rt::Some(members.value("port")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            port: rt::take(object, "port")?,
+            port: members.required(m_port, "port")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "port", &self.port);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("port", &self.port);
     }
 }
-rt::impl_traits!(XenEventInject);
+rt::impl_serde!(XenEventInject);
 #[allow(deprecated)]
 impl rt::Definition for XenEventInject {
     const INFO: rt::Info = rt::Info {

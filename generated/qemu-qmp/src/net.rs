@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetLink {
     pub name: rt::String,
@@ -24,19 +24,30 @@ impl SetLink {
 #[allow(deprecated)]
 impl rt::ObjectType for SetLink {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_up = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "up" => m_up = rt::Some(members.value("up")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            up: rt::take(object, "up")?,
+            name: members.required(m_name, "name")?,
+            up: members.required(m_up, "up")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "up", &self.up);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("up", &self.up);
     }
 }
-rt::impl_traits!(SetLink);
+rt::impl_serde!(SetLink);
 #[allow(deprecated)]
 impl rt::Definition for SetLink {
     const INFO: rt::Info = rt::Info {
@@ -76,12 +87,14 @@ impl rt::Deref for NetdevAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(NetdevAdd);
@@ -105,7 +118,7 @@ impl rt::Command for NetdevAdd {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDel {
     pub id: rt::String,
@@ -122,17 +135,26 @@ impl NetdevDel {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevDel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(NetdevDel);
+rt::impl_serde!(NetdevDel);
 #[allow(deprecated)]
 impl rt::Definition for NetdevDel {
     const INFO: rt::Info = rt::Info {
@@ -153,7 +175,7 @@ impl rt::Command for NetdevDel {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetLegacyNicOptions {
     pub netdev: rt::Option<rt::String>,
@@ -215,25 +237,42 @@ impl NetLegacyNicOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetLegacyNicOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_macaddr = rt::None;
+        let mut m_model = rt::None;
+        let mut m_addr = rt::None;
+        let mut m_vectors = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "macaddr" => m_macaddr = rt::Some(members.value("macaddr")?),
+                "model" => m_model = rt::Some(members.value("model")?),
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "vectors" => m_vectors = rt::Some(members.value("vectors")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take_opt(object, "netdev")?,
-            macaddr: rt::take_opt(object, "macaddr")?,
-            model: rt::take_opt(object, "model")?,
-            addr: rt::take_opt(object, "addr")?,
-            vectors: rt::take_opt(object, "vectors")?,
+            netdev: m_netdev,
+            macaddr: m_macaddr,
+            model: m_model,
+            addr: m_addr,
+            vectors: m_vectors,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "netdev", &self.netdev);
-        rt::put_opt(object, "macaddr", &self.macaddr);
-        rt::put_opt(object, "model", &self.model);
-        rt::put_opt(object, "addr", &self.addr);
-        rt::put_opt(object, "vectors", &self.vectors);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("netdev", &self.netdev);
+        writer.member_opt("macaddr", &self.macaddr);
+        writer.member_opt("model", &self.model);
+        writer.member_opt("addr", &self.addr);
+        writer.member_opt("vectors", &self.vectors);
     }
 }
-rt::impl_traits!(NetLegacyNicOptions);
+rt::impl_serde!(NetLegacyNicOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetLegacyNicOptions {
     const INFO: rt::Info = rt::Info {
@@ -248,7 +287,7 @@ impl rt::Definition for NetLegacyNicOptions {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.String)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct String {
     pub str: rt::String,
@@ -265,17 +304,26 @@ impl String {
 #[allow(deprecated)]
 impl rt::ObjectType for String {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_str = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "str" => m_str = rt::Some(members.value("str")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            str: rt::take(object, "str")?,
+            str: members.required(m_str, "str")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "str", &self.str);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("str", &self.str);
     }
 }
-rt::impl_traits!(String);
+rt::impl_serde!(String);
 #[allow(deprecated)]
 impl rt::Definition for String {
     const INFO: rt::Info = rt::Info {
@@ -290,7 +338,7 @@ impl rt::Definition for String {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevUserOptions {
     pub hostname: rt::Option<rt::String>,
@@ -505,59 +553,114 @@ impl NetdevUserOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevUserOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_hostname = rt::None;
+        let mut m_restrict = rt::None;
+        let mut m_ipv4 = rt::None;
+        let mut m_ipv6 = rt::None;
+        let mut m_ip = rt::None;
+        let mut m_net = rt::None;
+        let mut m_host = rt::None;
+        let mut m_tftp = rt::None;
+        let mut m_bootfile = rt::None;
+        let mut m_dhcpstart = rt::None;
+        let mut m_dns = rt::None;
+        let mut m_dnssearch = rt::None;
+        let mut m_domainname = rt::None;
+        let mut m_ipv6_prefix = rt::None;
+        let mut m_ipv6_prefixlen = rt::None;
+        let mut m_ipv6_host = rt::None;
+        let mut m_ipv6_dns = rt::None;
+        let mut m_smb = rt::None;
+        let mut m_smbserver = rt::None;
+        let mut m_hostfwd = rt::None;
+        let mut m_guestfwd = rt::None;
+        let mut m_tftp_server_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "hostname" => m_hostname = rt::Some(members.value("hostname")?),
+                "restrict" => m_restrict = rt::Some(members.value("restrict")?),
+                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
+                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
+                "ip" => m_ip = rt::Some(members.value("ip")?),
+                "net" => m_net = rt::Some(members.value("net")?),
+                "host" => m_host = rt::Some(members.value("host")?),
+                "tftp" => m_tftp = rt::Some(members.value("tftp")?),
+                "bootfile" => m_bootfile = rt::Some(members.value("bootfile")?),
+                "dhcpstart" => m_dhcpstart = rt::Some(members.value("dhcpstart")?),
+                "dns" => m_dns = rt::Some(members.value("dns")?),
+                "dnssearch" => m_dnssearch = rt::Some(members.value("dnssearch")?),
+                "domainname" => m_domainname = rt::Some(members.value("domainname")?),
+                "ipv6-prefix" => m_ipv6_prefix = rt::Some(members.value("ipv6-prefix")?),
+                "ipv6-prefixlen" => {
+                    m_ipv6_prefixlen = rt::Some(members.value("ipv6-prefixlen")?)
+                }
+                "ipv6-host" => m_ipv6_host = rt::Some(members.value("ipv6-host")?),
+                "ipv6-dns" => m_ipv6_dns = rt::Some(members.value("ipv6-dns")?),
+                "smb" => m_smb = rt::Some(members.value("smb")?),
+                "smbserver" => m_smbserver = rt::Some(members.value("smbserver")?),
+                "hostfwd" => m_hostfwd = rt::Some(members.value("hostfwd")?),
+                "guestfwd" => m_guestfwd = rt::Some(members.value("guestfwd")?),
+                "tftp-server-name" => {
+                    m_tftp_server_name = rt::Some(members.value("tftp-server-name")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            hostname: rt::take_opt(object, "hostname")?,
-            restrict: rt::take_opt(object, "restrict")?,
-            ipv4: rt::take_opt(object, "ipv4")?,
-            ipv6: rt::take_opt(object, "ipv6")?,
-            ip: rt::take_opt(object, "ip")?,
-            net: rt::take_opt(object, "net")?,
-            host: rt::take_opt(object, "host")?,
-            tftp: rt::take_opt(object, "tftp")?,
-            bootfile: rt::take_opt(object, "bootfile")?,
-            dhcpstart: rt::take_opt(object, "dhcpstart")?,
-            dns: rt::take_opt(object, "dns")?,
-            dnssearch: rt::take_opt(object, "dnssearch")?,
-            domainname: rt::take_opt(object, "domainname")?,
-            ipv6_prefix: rt::take_opt(object, "ipv6-prefix")?,
-            ipv6_prefixlen: rt::take_opt(object, "ipv6-prefixlen")?,
-            ipv6_host: rt::take_opt(object, "ipv6-host")?,
-            ipv6_dns: rt::take_opt(object, "ipv6-dns")?,
-            smb: rt::take_opt(object, "smb")?,
-            smbserver: rt::take_opt(object, "smbserver")?,
-            hostfwd: rt::take_opt(object, "hostfwd")?,
-            guestfwd: rt::take_opt(object, "guestfwd")?,
-            tftp_server_name: rt::take_opt(object, "tftp-server-name")?,
+            hostname: m_hostname,
+            restrict: m_restrict,
+            ipv4: m_ipv4,
+            ipv6: m_ipv6,
+            ip: m_ip,
+            net: m_net,
+            host: m_host,
+            tftp: m_tftp,
+            bootfile: m_bootfile,
+            dhcpstart: m_dhcpstart,
+            dns: m_dns,
+            dnssearch: m_dnssearch,
+            domainname: m_domainname,
+            ipv6_prefix: m_ipv6_prefix,
+            ipv6_prefixlen: m_ipv6_prefixlen,
+            ipv6_host: m_ipv6_host,
+            ipv6_dns: m_ipv6_dns,
+            smb: m_smb,
+            smbserver: m_smbserver,
+            hostfwd: m_hostfwd,
+            guestfwd: m_guestfwd,
+            tftp_server_name: m_tftp_server_name,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "hostname", &self.hostname);
-        rt::put_opt(object, "restrict", &self.restrict);
-        rt::put_opt(object, "ipv4", &self.ipv4);
-        rt::put_opt(object, "ipv6", &self.ipv6);
-        rt::put_opt(object, "ip", &self.ip);
-        rt::put_opt(object, "net", &self.net);
-        rt::put_opt(object, "host", &self.host);
-        rt::put_opt(object, "tftp", &self.tftp);
-        rt::put_opt(object, "bootfile", &self.bootfile);
-        rt::put_opt(object, "dhcpstart", &self.dhcpstart);
-        rt::put_opt(object, "dns", &self.dns);
-        rt::put_opt(object, "dnssearch", &self.dnssearch);
-        rt::put_opt(object, "domainname", &self.domainname);
-        rt::put_opt(object, "ipv6-prefix", &self.ipv6_prefix);
-        rt::put_opt(object, "ipv6-prefixlen", &self.ipv6_prefixlen);
-        rt::put_opt(object, "ipv6-host", &self.ipv6_host);
-        rt::put_opt(object, "ipv6-dns", &self.ipv6_dns);
-        rt::put_opt(object, "smb", &self.smb);
-        rt::put_opt(object, "smbserver", &self.smbserver);
-        rt::put_opt(object, "hostfwd", &self.hostfwd);
-        rt::put_opt(object, "guestfwd", &self.guestfwd);
-        rt::put_opt(object, "tftp-server-name", &self.tftp_server_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("hostname", &self.hostname);
+        writer.member_opt("restrict", &self.restrict);
+        writer.member_opt("ipv4", &self.ipv4);
+        writer.member_opt("ipv6", &self.ipv6);
+        writer.member_opt("ip", &self.ip);
+        writer.member_opt("net", &self.net);
+        writer.member_opt("host", &self.host);
+        writer.member_opt("tftp", &self.tftp);
+        writer.member_opt("bootfile", &self.bootfile);
+        writer.member_opt("dhcpstart", &self.dhcpstart);
+        writer.member_opt("dns", &self.dns);
+        writer.member_opt("dnssearch", &self.dnssearch);
+        writer.member_opt("domainname", &self.domainname);
+        writer.member_opt("ipv6-prefix", &self.ipv6_prefix);
+        writer.member_opt("ipv6-prefixlen", &self.ipv6_prefixlen);
+        writer.member_opt("ipv6-host", &self.ipv6_host);
+        writer.member_opt("ipv6-dns", &self.ipv6_dns);
+        writer.member_opt("smb", &self.smb);
+        writer.member_opt("smbserver", &self.smbserver);
+        writer.member_opt("hostfwd", &self.hostfwd);
+        writer.member_opt("guestfwd", &self.guestfwd);
+        writer.member_opt("tftp-server-name", &self.tftp_server_name);
     }
 }
-rt::impl_traits!(NetdevUserOptions);
+rt::impl_serde!(NetdevUserOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevUserOptions {
     const INFO: rt::Info = rt::Info {
@@ -572,7 +675,7 @@ impl rt::Definition for NetdevUserOptions {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevTapOptions {
     pub ifname: rt::Option<rt::String>,
@@ -724,45 +827,82 @@ impl NetdevTapOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevTapOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_ifname = rt::None;
+        let mut m_fd = rt::None;
+        let mut m_fds = rt::None;
+        let mut m_script = rt::None;
+        let mut m_downscript = rt::None;
+        let mut m_br = rt::None;
+        let mut m_helper = rt::None;
+        let mut m_sndbuf = rt::None;
+        let mut m_vnet_hdr = rt::None;
+        let mut m_vhost = rt::None;
+        let mut m_vhostfd = rt::None;
+        let mut m_vhostfds = rt::None;
+        let mut m_vhostforce = rt::None;
+        let mut m_queues = rt::None;
+        let mut m_poll_us = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                "fds" => m_fds = rt::Some(members.value("fds")?),
+                "script" => m_script = rt::Some(members.value("script")?),
+                "downscript" => m_downscript = rt::Some(members.value("downscript")?),
+                "br" => m_br = rt::Some(members.value("br")?),
+                "helper" => m_helper = rt::Some(members.value("helper")?),
+                "sndbuf" => m_sndbuf = rt::Some(members.value("sndbuf")?),
+                "vnet_hdr" => m_vnet_hdr = rt::Some(members.value("vnet_hdr")?),
+                "vhost" => m_vhost = rt::Some(members.value("vhost")?),
+                "vhostfd" => m_vhostfd = rt::Some(members.value("vhostfd")?),
+                "vhostfds" => m_vhostfds = rt::Some(members.value("vhostfds")?),
+                "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                "poll-us" => m_poll_us = rt::Some(members.value("poll-us")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            ifname: rt::take_opt(object, "ifname")?,
-            fd: rt::take_opt(object, "fd")?,
-            fds: rt::take_opt(object, "fds")?,
-            script: rt::take_opt(object, "script")?,
-            downscript: rt::take_opt(object, "downscript")?,
-            br: rt::take_opt(object, "br")?,
-            helper: rt::take_opt(object, "helper")?,
-            sndbuf: rt::take_opt(object, "sndbuf")?,
-            vnet_hdr: rt::take_opt(object, "vnet_hdr")?,
-            vhost: rt::take_opt(object, "vhost")?,
-            vhostfd: rt::take_opt(object, "vhostfd")?,
-            vhostfds: rt::take_opt(object, "vhostfds")?,
-            vhostforce: rt::take_opt(object, "vhostforce")?,
-            queues: rt::take_opt(object, "queues")?,
-            poll_us: rt::take_opt(object, "poll-us")?,
+            ifname: m_ifname,
+            fd: m_fd,
+            fds: m_fds,
+            script: m_script,
+            downscript: m_downscript,
+            br: m_br,
+            helper: m_helper,
+            sndbuf: m_sndbuf,
+            vnet_hdr: m_vnet_hdr,
+            vhost: m_vhost,
+            vhostfd: m_vhostfd,
+            vhostfds: m_vhostfds,
+            vhostforce: m_vhostforce,
+            queues: m_queues,
+            poll_us: m_poll_us,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "ifname", &self.ifname);
-        rt::put_opt(object, "fd", &self.fd);
-        rt::put_opt(object, "fds", &self.fds);
-        rt::put_opt(object, "script", &self.script);
-        rt::put_opt(object, "downscript", &self.downscript);
-        rt::put_opt(object, "br", &self.br);
-        rt::put_opt(object, "helper", &self.helper);
-        rt::put_opt(object, "sndbuf", &self.sndbuf);
-        rt::put_opt(object, "vnet_hdr", &self.vnet_hdr);
-        rt::put_opt(object, "vhost", &self.vhost);
-        rt::put_opt(object, "vhostfd", &self.vhostfd);
-        rt::put_opt(object, "vhostfds", &self.vhostfds);
-        rt::put_opt(object, "vhostforce", &self.vhostforce);
-        rt::put_opt(object, "queues", &self.queues);
-        rt::put_opt(object, "poll-us", &self.poll_us);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("ifname", &self.ifname);
+        writer.member_opt("fd", &self.fd);
+        writer.member_opt("fds", &self.fds);
+        writer.member_opt("script", &self.script);
+        writer.member_opt("downscript", &self.downscript);
+        writer.member_opt("br", &self.br);
+        writer.member_opt("helper", &self.helper);
+        writer.member_opt("sndbuf", &self.sndbuf);
+        writer.member_opt("vnet_hdr", &self.vnet_hdr);
+        writer.member_opt("vhost", &self.vhost);
+        writer.member_opt("vhostfd", &self.vhostfd);
+        writer.member_opt("vhostfds", &self.vhostfds);
+        writer.member_opt("vhostforce", &self.vhostforce);
+        writer.member_opt("queues", &self.queues);
+        writer.member_opt("poll-us", &self.poll_us);
     }
 }
-rt::impl_traits!(NetdevTapOptions);
+rt::impl_serde!(NetdevTapOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevTapOptions {
     const INFO: rt::Info = rt::Info {
@@ -777,7 +917,7 @@ impl rt::Definition for NetdevTapOptions {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevSocketOptions {
     pub fd: rt::Option<rt::String>,
@@ -848,27 +988,46 @@ impl NetdevSocketOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevSocketOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fd = rt::None;
+        let mut m_listen = rt::None;
+        let mut m_connect = rt::None;
+        let mut m_mcast = rt::None;
+        let mut m_localaddr = rt::None;
+        let mut m_udp = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                "listen" => m_listen = rt::Some(members.value("listen")?),
+                "connect" => m_connect = rt::Some(members.value("connect")?),
+                "mcast" => m_mcast = rt::Some(members.value("mcast")?),
+                "localaddr" => m_localaddr = rt::Some(members.value("localaddr")?),
+                "udp" => m_udp = rt::Some(members.value("udp")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fd: rt::take_opt(object, "fd")?,
-            listen: rt::take_opt(object, "listen")?,
-            connect: rt::take_opt(object, "connect")?,
-            mcast: rt::take_opt(object, "mcast")?,
-            localaddr: rt::take_opt(object, "localaddr")?,
-            udp: rt::take_opt(object, "udp")?,
+            fd: m_fd,
+            listen: m_listen,
+            connect: m_connect,
+            mcast: m_mcast,
+            localaddr: m_localaddr,
+            udp: m_udp,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "fd", &self.fd);
-        rt::put_opt(object, "listen", &self.listen);
-        rt::put_opt(object, "connect", &self.connect);
-        rt::put_opt(object, "mcast", &self.mcast);
-        rt::put_opt(object, "localaddr", &self.localaddr);
-        rt::put_opt(object, "udp", &self.udp);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("fd", &self.fd);
+        writer.member_opt("listen", &self.listen);
+        writer.member_opt("connect", &self.connect);
+        writer.member_opt("mcast", &self.mcast);
+        writer.member_opt("localaddr", &self.localaddr);
+        writer.member_opt("udp", &self.udp);
     }
 }
-rt::impl_traits!(NetdevSocketOptions);
+rt::impl_serde!(NetdevSocketOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevSocketOptions {
     const INFO: rt::Info = rt::Info {
@@ -883,7 +1042,7 @@ impl rt::Definition for NetdevSocketOptions {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevL2TPv3Options {
     pub src: rt::String,
@@ -1009,43 +1168,78 @@ impl NetdevL2TPv3Options {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevL2TPv3Options {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_src = rt::None;
+        let mut m_dst = rt::None;
+        let mut m_srcport = rt::None;
+        let mut m_dstport = rt::None;
+        let mut m_ipv6 = rt::None;
+        let mut m_udp = rt::None;
+        let mut m_cookie64 = rt::None;
+        let mut m_counter = rt::None;
+        let mut m_pincounter = rt::None;
+        let mut m_txcookie = rt::None;
+        let mut m_rxcookie = rt::None;
+        let mut m_txsession = rt::None;
+        let mut m_rxsession = rt::None;
+        let mut m_offset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "src" => m_src = rt::Some(members.value("src")?),
+                "dst" => m_dst = rt::Some(members.value("dst")?),
+                "srcport" => m_srcport = rt::Some(members.value("srcport")?),
+                "dstport" => m_dstport = rt::Some(members.value("dstport")?),
+                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
+                "udp" => m_udp = rt::Some(members.value("udp")?),
+                "cookie64" => m_cookie64 = rt::Some(members.value("cookie64")?),
+                "counter" => m_counter = rt::Some(members.value("counter")?),
+                "pincounter" => m_pincounter = rt::Some(members.value("pincounter")?),
+                "txcookie" => m_txcookie = rt::Some(members.value("txcookie")?),
+                "rxcookie" => m_rxcookie = rt::Some(members.value("rxcookie")?),
+                "txsession" => m_txsession = rt::Some(members.value("txsession")?),
+                "rxsession" => m_rxsession = rt::Some(members.value("rxsession")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            src: rt::take(object, "src")?,
-            dst: rt::take(object, "dst")?,
-            srcport: rt::take_opt(object, "srcport")?,
-            dstport: rt::take_opt(object, "dstport")?,
-            ipv6: rt::take_opt(object, "ipv6")?,
-            udp: rt::take_opt(object, "udp")?,
-            cookie64: rt::take_opt(object, "cookie64")?,
-            counter: rt::take_opt(object, "counter")?,
-            pincounter: rt::take_opt(object, "pincounter")?,
-            txcookie: rt::take_opt(object, "txcookie")?,
-            rxcookie: rt::take_opt(object, "rxcookie")?,
-            txsession: rt::take(object, "txsession")?,
-            rxsession: rt::take_opt(object, "rxsession")?,
-            offset: rt::take_opt(object, "offset")?,
+            src: members.required(m_src, "src")?,
+            dst: members.required(m_dst, "dst")?,
+            srcport: m_srcport,
+            dstport: m_dstport,
+            ipv6: m_ipv6,
+            udp: m_udp,
+            cookie64: m_cookie64,
+            counter: m_counter,
+            pincounter: m_pincounter,
+            txcookie: m_txcookie,
+            rxcookie: m_rxcookie,
+            txsession: members.required(m_txsession, "txsession")?,
+            rxsession: m_rxsession,
+            offset: m_offset,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "src", &self.src);
-        rt::put(object, "dst", &self.dst);
-        rt::put_opt(object, "srcport", &self.srcport);
-        rt::put_opt(object, "dstport", &self.dstport);
-        rt::put_opt(object, "ipv6", &self.ipv6);
-        rt::put_opt(object, "udp", &self.udp);
-        rt::put_opt(object, "cookie64", &self.cookie64);
-        rt::put_opt(object, "counter", &self.counter);
-        rt::put_opt(object, "pincounter", &self.pincounter);
-        rt::put_opt(object, "txcookie", &self.txcookie);
-        rt::put_opt(object, "rxcookie", &self.rxcookie);
-        rt::put(object, "txsession", &self.txsession);
-        rt::put_opt(object, "rxsession", &self.rxsession);
-        rt::put_opt(object, "offset", &self.offset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("src", &self.src);
+        writer.member("dst", &self.dst);
+        writer.member_opt("srcport", &self.srcport);
+        writer.member_opt("dstport", &self.dstport);
+        writer.member_opt("ipv6", &self.ipv6);
+        writer.member_opt("udp", &self.udp);
+        writer.member_opt("cookie64", &self.cookie64);
+        writer.member_opt("counter", &self.counter);
+        writer.member_opt("pincounter", &self.pincounter);
+        writer.member_opt("txcookie", &self.txcookie);
+        writer.member_opt("rxcookie", &self.rxcookie);
+        writer.member("txsession", &self.txsession);
+        writer.member_opt("rxsession", &self.rxsession);
+        writer.member_opt("offset", &self.offset);
     }
 }
-rt::impl_traits!(NetdevL2TPv3Options);
+rt::impl_serde!(NetdevL2TPv3Options);
 #[allow(deprecated)]
 impl rt::Definition for NetdevL2TPv3Options {
     const INFO: rt::Info = rt::Info {
@@ -1060,7 +1254,7 @@ impl rt::Definition for NetdevL2TPv3Options {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVdeOptions {
     pub sock: rt::Option<rt::String>,
@@ -1113,23 +1307,38 @@ impl NetdevVdeOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVdeOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sock = rt::None;
+        let mut m_port = rt::None;
+        let mut m_group = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sock" => m_sock = rt::Some(members.value("sock")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "group" => m_group = rt::Some(members.value("group")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sock: rt::take_opt(object, "sock")?,
-            port: rt::take_opt(object, "port")?,
-            group: rt::take_opt(object, "group")?,
-            mode: rt::take_opt(object, "mode")?,
+            sock: m_sock,
+            port: m_port,
+            group: m_group,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "sock", &self.sock);
-        rt::put_opt(object, "port", &self.port);
-        rt::put_opt(object, "group", &self.group);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("sock", &self.sock);
+        writer.member_opt("port", &self.port);
+        writer.member_opt("group", &self.group);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(NetdevVdeOptions);
+rt::impl_serde!(NetdevVdeOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVdeOptions {
     const INFO: rt::Info = rt::Info {
@@ -1144,7 +1353,7 @@ impl rt::Definition for NetdevVdeOptions {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevBridgeOptions {
     pub br: rt::Option<rt::String>,
@@ -1179,19 +1388,27 @@ impl NetdevBridgeOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevBridgeOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            br: rt::take_opt(object, "br")?,
-            helper: rt::take_opt(object, "helper")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_br = rt::None;
+        let mut m_helper = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "br" => m_br = rt::Some(members.value("br")?),
+                "helper" => m_helper = rt::Some(members.value("helper")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { br: m_br, helper: m_helper })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "br", &self.br);
-        rt::put_opt(object, "helper", &self.helper);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("br", &self.br);
+        writer.member_opt("helper", &self.helper);
     }
 }
-rt::impl_traits!(NetdevBridgeOptions);
+rt::impl_serde!(NetdevBridgeOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevBridgeOptions {
     const INFO: rt::Info = rt::Info {
@@ -1206,7 +1423,7 @@ impl rt::Definition for NetdevBridgeOptions {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevHubPortOptions {
     pub hubid: i32,
@@ -1231,19 +1448,30 @@ impl NetdevHubPortOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevHubPortOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_hubid = rt::None;
+        let mut m_netdev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "hubid" => m_hubid = rt::Some(members.value("hubid")?),
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            hubid: rt::take(object, "hubid")?,
-            netdev: rt::take_opt(object, "netdev")?,
+            hubid: members.required(m_hubid, "hubid")?,
+            netdev: m_netdev,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "hubid", &self.hubid);
-        rt::put_opt(object, "netdev", &self.netdev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("hubid", &self.hubid);
+        writer.member_opt("netdev", &self.netdev);
     }
 }
-rt::impl_traits!(NetdevHubPortOptions);
+rt::impl_serde!(NetdevHubPortOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevHubPortOptions {
     const INFO: rt::Info = rt::Info {
@@ -1258,7 +1486,7 @@ impl rt::Definition for NetdevHubPortOptions {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevNetmapOptions {
     pub ifname: rt::String,
@@ -1286,19 +1514,30 @@ impl NetdevNetmapOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevNetmapOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_ifname = rt::None;
+        let mut m_devname = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
+                "devname" => m_devname = rt::Some(members.value("devname")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            ifname: rt::take(object, "ifname")?,
-            devname: rt::take_opt(object, "devname")?,
+            ifname: members.required(m_ifname, "ifname")?,
+            devname: m_devname,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "ifname", &self.ifname);
-        rt::put_opt(object, "devname", &self.devname);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("ifname", &self.ifname);
+        writer.member_opt("devname", &self.devname);
     }
 }
-rt::impl_traits!(NetdevNetmapOptions);
+rt::impl_serde!(NetdevNetmapOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevNetmapOptions {
     const INFO: rt::Info = rt::Info {
@@ -1337,11 +1576,16 @@ impl AFXDPMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "native" => Self::Native,
             "skb" => Self::Skb,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for AFXDPMode {
@@ -1352,14 +1596,15 @@ impl rt::fmt::Display for AFXDPMode {
 }
 impl rt::Decode for AFXDPMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for AFXDPMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(AFXDPMode);
@@ -1379,7 +1624,7 @@ impl rt::Definition for AFXDPMode {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevAFXDPOptions {
     pub ifname: rt::String,
@@ -1452,29 +1697,50 @@ impl NetdevAFXDPOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevAFXDPOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_ifname = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_force_copy = rt::None;
+        let mut m_queues = rt::None;
+        let mut m_start_queue = rt::None;
+        let mut m_inhibit = rt::None;
+        let mut m_sock_fds = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "force-copy" => m_force_copy = rt::Some(members.value("force-copy")?),
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                "start-queue" => m_start_queue = rt::Some(members.value("start-queue")?),
+                "inhibit" => m_inhibit = rt::Some(members.value("inhibit")?),
+                "sock-fds" => m_sock_fds = rt::Some(members.value("sock-fds")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            ifname: rt::take(object, "ifname")?,
-            mode: rt::take_opt(object, "mode")?,
-            force_copy: rt::take_opt(object, "force-copy")?,
-            queues: rt::take_opt(object, "queues")?,
-            start_queue: rt::take_opt(object, "start-queue")?,
-            inhibit: rt::take_opt(object, "inhibit")?,
-            sock_fds: rt::take_opt(object, "sock-fds")?,
+            ifname: members.required(m_ifname, "ifname")?,
+            mode: m_mode,
+            force_copy: m_force_copy,
+            queues: m_queues,
+            start_queue: m_start_queue,
+            inhibit: m_inhibit,
+            sock_fds: m_sock_fds,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "ifname", &self.ifname);
-        rt::put_opt(object, "mode", &self.mode);
-        rt::put_opt(object, "force-copy", &self.force_copy);
-        rt::put_opt(object, "queues", &self.queues);
-        rt::put_opt(object, "start-queue", &self.start_queue);
-        rt::put_opt(object, "inhibit", &self.inhibit);
-        rt::put_opt(object, "sock-fds", &self.sock_fds);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("ifname", &self.ifname);
+        writer.member_opt("mode", &self.mode);
+        writer.member_opt("force-copy", &self.force_copy);
+        writer.member_opt("queues", &self.queues);
+        writer.member_opt("start-queue", &self.start_queue);
+        writer.member_opt("inhibit", &self.inhibit);
+        writer.member_opt("sock-fds", &self.sock_fds);
     }
 }
-rt::impl_traits!(NetdevAFXDPOptions);
+rt::impl_serde!(NetdevAFXDPOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevAFXDPOptions {
     const INFO: rt::Info = rt::Info {
@@ -1489,7 +1755,7 @@ impl rt::Definition for NetdevAFXDPOptions {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostUserOptions {
     pub chardev: rt::String,
@@ -1526,21 +1792,34 @@ impl NetdevVhostUserOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVhostUserOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_chardev = rt::None;
+        let mut m_vhostforce = rt::None;
+        let mut m_queues = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            chardev: rt::take(object, "chardev")?,
-            vhostforce: rt::take_opt(object, "vhostforce")?,
-            queues: rt::take_opt(object, "queues")?,
+            chardev: members.required(m_chardev, "chardev")?,
+            vhostforce: m_vhostforce,
+            queues: m_queues,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "chardev", &self.chardev);
-        rt::put_opt(object, "vhostforce", &self.vhostforce);
-        rt::put_opt(object, "queues", &self.queues);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("chardev", &self.chardev);
+        writer.member_opt("vhostforce", &self.vhostforce);
+        writer.member_opt("queues", &self.queues);
     }
 }
-rt::impl_traits!(NetdevVhostUserOptions);
+rt::impl_serde!(NetdevVhostUserOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVhostUserOptions {
     const INFO: rt::Info = rt::Info {
@@ -1555,7 +1834,7 @@ impl rt::Definition for NetdevVhostUserOptions {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostVDPAOptions {
     pub vhostdev: rt::Option<rt::String>,
@@ -1609,23 +1888,38 @@ impl NetdevVhostVDPAOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVhostVDPAOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_vhostdev = rt::None;
+        let mut m_vhostfd = rt::None;
+        let mut m_queues = rt::None;
+        let mut m_x_svq = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "vhostdev" => m_vhostdev = rt::Some(members.value("vhostdev")?),
+                "vhostfd" => m_vhostfd = rt::Some(members.value("vhostfd")?),
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                "x-svq" => m_x_svq = rt::Some(members.value("x-svq")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            vhostdev: rt::take_opt(object, "vhostdev")?,
-            vhostfd: rt::take_opt(object, "vhostfd")?,
-            queues: rt::take_opt(object, "queues")?,
-            x_svq: rt::take_opt(object, "x-svq")?,
+            vhostdev: m_vhostdev,
+            vhostfd: m_vhostfd,
+            queues: m_queues,
+            x_svq: m_x_svq,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "vhostdev", &self.vhostdev);
-        rt::put_opt(object, "vhostfd", &self.vhostfd);
-        rt::put_opt(object, "queues", &self.queues);
-        rt::put_opt(object, "x-svq", &self.x_svq);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("vhostdev", &self.vhostdev);
+        writer.member_opt("vhostfd", &self.vhostfd);
+        writer.member_opt("queues", &self.queues);
+        writer.member_opt("x-svq", &self.x_svq);
     }
 }
-rt::impl_traits!(NetdevVhostVDPAOptions);
+rt::impl_serde!(NetdevVhostVDPAOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVhostVDPAOptions {
     const INFO: rt::Info = rt::Info {
@@ -1642,7 +1936,7 @@ impl rt::Definition for NetdevVhostVDPAOptions {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetHostOptions {
     pub start_address: rt::Option<rt::String>,
@@ -1704,25 +1998,44 @@ impl NetdevVmnetHostOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVmnetHostOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_start_address = rt::None;
+        let mut m_end_address = rt::None;
+        let mut m_subnet_mask = rt::None;
+        let mut m_isolated = rt::None;
+        let mut m_net_uuid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "start-address" => {
+                    m_start_address = rt::Some(members.value("start-address")?)
+                }
+                "end-address" => m_end_address = rt::Some(members.value("end-address")?),
+                "subnet-mask" => m_subnet_mask = rt::Some(members.value("subnet-mask")?),
+                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
+                "net-uuid" => m_net_uuid = rt::Some(members.value("net-uuid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            start_address: rt::take_opt(object, "start-address")?,
-            end_address: rt::take_opt(object, "end-address")?,
-            subnet_mask: rt::take_opt(object, "subnet-mask")?,
-            isolated: rt::take_opt(object, "isolated")?,
-            net_uuid: rt::take_opt(object, "net-uuid")?,
+            start_address: m_start_address,
+            end_address: m_end_address,
+            subnet_mask: m_subnet_mask,
+            isolated: m_isolated,
+            net_uuid: m_net_uuid,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "start-address", &self.start_address);
-        rt::put_opt(object, "end-address", &self.end_address);
-        rt::put_opt(object, "subnet-mask", &self.subnet_mask);
-        rt::put_opt(object, "isolated", &self.isolated);
-        rt::put_opt(object, "net-uuid", &self.net_uuid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("start-address", &self.start_address);
+        writer.member_opt("end-address", &self.end_address);
+        writer.member_opt("subnet-mask", &self.subnet_mask);
+        writer.member_opt("isolated", &self.isolated);
+        writer.member_opt("net-uuid", &self.net_uuid);
     }
 }
-rt::impl_traits!(NetdevVmnetHostOptions);
+rt::impl_serde!(NetdevVmnetHostOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVmnetHostOptions {
     const INFO: rt::Info = rt::Info {
@@ -1739,7 +2052,7 @@ impl rt::Definition for NetdevVmnetHostOptions {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetSharedOptions {
     pub start_address: rt::Option<rt::String>,
@@ -1801,25 +2114,46 @@ impl NetdevVmnetSharedOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVmnetSharedOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_start_address = rt::None;
+        let mut m_end_address = rt::None;
+        let mut m_subnet_mask = rt::None;
+        let mut m_isolated = rt::None;
+        let mut m_nat66_prefix = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "start-address" => {
+                    m_start_address = rt::Some(members.value("start-address")?)
+                }
+                "end-address" => m_end_address = rt::Some(members.value("end-address")?),
+                "subnet-mask" => m_subnet_mask = rt::Some(members.value("subnet-mask")?),
+                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
+                "nat66-prefix" => {
+                    m_nat66_prefix = rt::Some(members.value("nat66-prefix")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            start_address: rt::take_opt(object, "start-address")?,
-            end_address: rt::take_opt(object, "end-address")?,
-            subnet_mask: rt::take_opt(object, "subnet-mask")?,
-            isolated: rt::take_opt(object, "isolated")?,
-            nat66_prefix: rt::take_opt(object, "nat66-prefix")?,
+            start_address: m_start_address,
+            end_address: m_end_address,
+            subnet_mask: m_subnet_mask,
+            isolated: m_isolated,
+            nat66_prefix: m_nat66_prefix,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "start-address", &self.start_address);
-        rt::put_opt(object, "end-address", &self.end_address);
-        rt::put_opt(object, "subnet-mask", &self.subnet_mask);
-        rt::put_opt(object, "isolated", &self.isolated);
-        rt::put_opt(object, "nat66-prefix", &self.nat66_prefix);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("start-address", &self.start_address);
+        writer.member_opt("end-address", &self.end_address);
+        writer.member_opt("subnet-mask", &self.subnet_mask);
+        writer.member_opt("isolated", &self.isolated);
+        writer.member_opt("nat66-prefix", &self.nat66_prefix);
     }
 }
-rt::impl_traits!(NetdevVmnetSharedOptions);
+rt::impl_serde!(NetdevVmnetSharedOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVmnetSharedOptions {
     const INFO: rt::Info = rt::Info {
@@ -1836,7 +2170,7 @@ impl rt::Definition for NetdevVmnetSharedOptions {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetBridgedOptions {
     pub ifname: rt::String,
@@ -1864,19 +2198,30 @@ impl NetdevVmnetBridgedOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevVmnetBridgedOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_ifname = rt::None;
+        let mut m_isolated = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
+                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            ifname: rt::take(object, "ifname")?,
-            isolated: rt::take_opt(object, "isolated")?,
+            ifname: members.required(m_ifname, "ifname")?,
+            isolated: m_isolated,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "ifname", &self.ifname);
-        rt::put_opt(object, "isolated", &self.isolated);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("ifname", &self.ifname);
+        writer.member_opt("isolated", &self.isolated);
     }
 }
-rt::impl_traits!(NetdevVmnetBridgedOptions);
+rt::impl_serde!(NetdevVmnetBridgedOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevVmnetBridgedOptions {
     const INFO: rt::Info = rt::Info {
@@ -1891,7 +2236,7 @@ impl rt::Definition for NetdevVmnetBridgedOptions {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamOptions {
     pub addr: super::SocketAddress,
@@ -1939,23 +2284,40 @@ impl NetdevStreamOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevStreamOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_server = rt::None;
+        let mut m_reconnect = rt::None;
+        let mut m_reconnect_ms = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                "reconnect" => m_reconnect = rt::Some(members.value("reconnect")?),
+                "reconnect-ms" => {
+                    m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            server: rt::take_opt(object, "server")?,
-            reconnect: rt::take_opt(object, "reconnect")?,
-            reconnect_ms: rt::take_opt(object, "reconnect-ms")?,
+            addr: members.required(m_addr, "addr")?,
+            server: m_server,
+            reconnect: m_reconnect,
+            reconnect_ms: m_reconnect_ms,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "server", &self.server);
-        rt::put_opt(object, "reconnect", &self.reconnect);
-        rt::put_opt(object, "reconnect-ms", &self.reconnect_ms);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member_opt("server", &self.server);
+        writer.member_opt("reconnect", &self.reconnect);
+        writer.member_opt("reconnect-ms", &self.reconnect_ms);
     }
 }
-rt::impl_traits!(NetdevStreamOptions);
+rt::impl_serde!(NetdevStreamOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevStreamOptions {
     const INFO: rt::Info = rt::Info {
@@ -1970,7 +2332,7 @@ impl rt::Definition for NetdevStreamOptions {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDgramOptions {
     pub local: rt::Option<super::SocketAddress>,
@@ -2005,19 +2367,30 @@ impl NetdevDgramOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevDgramOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_local = rt::None;
+        let mut m_remote = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "local" => m_local = rt::Some(members.value("local")?),
+                "remote" => m_remote = rt::Some(members.value("remote")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            local: rt::take_opt(object, "local")?,
-            remote: rt::take_opt(object, "remote")?,
+            local: m_local,
+            remote: m_remote,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "local", &self.local);
-        rt::put_opt(object, "remote", &self.remote);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("local", &self.local);
+        writer.member_opt("remote", &self.remote);
     }
 }
-rt::impl_traits!(NetdevDgramOptions);
+rt::impl_serde!(NetdevDgramOptions);
 #[allow(deprecated)]
 impl rt::Definition for NetdevDgramOptions {
     const INFO: rt::Info = rt::Info {
@@ -2090,7 +2463,12 @@ impl NetClientDriver {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "nic" => Self::Nic,
             "user" => Self::User,
@@ -2109,8 +2487,8 @@ impl NetClientDriver {
             "vmnet-host" => Self::VmnetHost,
             "vmnet-shared" => Self::VmnetShared,
             "vmnet-bridged" => Self::VmnetBridged,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NetClientDriver {
@@ -2121,14 +2499,15 @@ impl rt::fmt::Display for NetClientDriver {
 }
 impl rt::Decode for NetClientDriver {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NetClientDriver {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NetClientDriver);
@@ -2146,7 +2525,7 @@ impl rt::Definition for NetClientDriver {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Netdev {
     pub id: rt::String,
@@ -2228,102 +2607,149 @@ impl Netdev {
 #[allow(deprecated)]
 impl rt::ObjectType for Netdev {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "nic" => NetdevBranch::Nic(rt::ObjectType::decode_members(object)?),
-                    "user" => NetdevBranch::User(rt::ObjectType::decode_members(object)?),
-                    "tap" => NetdevBranch::Tap(rt::ObjectType::decode_members(object)?),
-                    "l2tpv3" => {
-                        NetdevBranch::L2tpv3(rt::ObjectType::decode_members(object)?)
-                    }
-                    "socket" => {
-                        NetdevBranch::Socket(rt::ObjectType::decode_members(object)?)
-                    }
-                    "stream" => {
-                        NetdevBranch::Stream(rt::ObjectType::decode_members(object)?)
-                    }
-                    "dgram" => {
-                        NetdevBranch::Dgram(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vde" => NetdevBranch::Vde(rt::ObjectType::decode_members(object)?),
-                    "bridge" => {
-                        NetdevBranch::Bridge(rt::ObjectType::decode_members(object)?)
-                    }
-                    "hubport" => {
-                        NetdevBranch::Hubport(rt::ObjectType::decode_members(object)?)
-                    }
-                    "netmap" => {
-                        NetdevBranch::Netmap(rt::ObjectType::decode_members(object)?)
-                    }
-                    "af-xdp" => {
-                        NetdevBranch::AfXdp(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vhost-user" => {
-                        NetdevBranch::VhostUser(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vhost-vdpa" => {
-                        NetdevBranch::VhostVdpa(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vmnet-host" => {
-                        NetdevBranch::VmnetHost(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vmnet-shared" => {
-                        NetdevBranch::VmnetShared(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vmnet-bridged" => {
-                        NetdevBranch::VmnetBridged(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "none" => NetdevBranch::None,
-                    _ => {
-                        NetdevBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "nic" => {
+                NetdevBranch::Nic(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "user" => {
+                NetdevBranch::User(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tap" => {
+                NetdevBranch::Tap(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "l2tpv3" => {
+                NetdevBranch::L2tpv3(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "socket" => {
+                NetdevBranch::Socket(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "stream" => {
+                NetdevBranch::Stream(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "dgram" => {
+                NetdevBranch::Dgram(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vde" => {
+                NetdevBranch::Vde(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "bridge" => {
+                NetdevBranch::Bridge(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "hubport" => {
+                NetdevBranch::Hubport(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "netmap" => {
+                NetdevBranch::Netmap(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "af-xdp" => {
+                NetdevBranch::AfXdp(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vhost-user" => {
+                NetdevBranch::VhostUser(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vhost-vdpa" => {
+                NetdevBranch::VhostVdpa(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vmnet-host" => {
+                NetdevBranch::VmnetHost(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vmnet-shared" => {
+                NetdevBranch::VmnetShared(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vmnet-bridged" => {
+                NetdevBranch::VmnetBridged(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "none" => NetdevBranch::None,
+            _ => {
+                NetdevBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["id", "type"], |m| m.rest())?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            id: members.required(m_id, "id")?,
+            r#type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
-            NetdevBranch::Nic(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::User(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Tap(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::L2tpv3(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Socket(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Stream(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Dgram(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Vde(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Bridge(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Hubport(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::Netmap(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::AfXdp(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::VhostUser(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::VhostVdpa(data) => rt::ObjectType::encode_members(data, object),
-            NetdevBranch::VmnetHost(data) => rt::ObjectType::encode_members(data, object),
+            NetdevBranch::Nic(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::User(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Tap(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::L2tpv3(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Socket(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Stream(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Dgram(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Vde(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Bridge(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Hubport(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Netmap(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::AfXdp(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::VhostUser(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::VhostVdpa(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::VmnetHost(data) => rt::ObjectType::encode_members(data, writer),
             NetdevBranch::VmnetShared(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             NetdevBranch::VmnetBridged(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             NetdevBranch::None => {}
-            NetdevBranch::Other { members, .. } => object.extend(members.clone()),
+            NetdevBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(Netdev);
+rt::impl_serde!(Netdev);
 #[allow(deprecated)]
 impl rt::Definition for Netdev {
     const INFO: rt::Info = rt::Info {
@@ -2362,12 +2788,17 @@ impl RxState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "normal" => Self::Normal,
             "none" => Self::None,
             "all" => Self::All,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RxState {
@@ -2378,14 +2809,15 @@ impl rt::fmt::Display for RxState {
 }
 impl rt::Decode for RxState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RxState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RxState);
@@ -2403,7 +2835,7 @@ impl rt::Definition for RxState {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
     pub name: rt::String,
@@ -2458,39 +2890,86 @@ impl RxFilterInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for RxFilterInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_promiscuous = rt::None;
+        let mut m_multicast = rt::None;
+        let mut m_unicast = rt::None;
+        let mut m_vlan = rt::None;
+        let mut m_broadcast_allowed = rt::None;
+        let mut m_multicast_overflow = rt::None;
+        let mut m_unicast_overflow = rt::None;
+        let mut m_main_mac = rt::None;
+        let mut m_vlan_table = rt::None;
+        let mut m_unicast_table = rt::None;
+        let mut m_multicast_table = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "promiscuous" => m_promiscuous = rt::Some(members.value("promiscuous")?),
+                "multicast" => m_multicast = rt::Some(members.value("multicast")?),
+                "unicast" => m_unicast = rt::Some(members.value("unicast")?),
+                "vlan" => m_vlan = rt::Some(members.value("vlan")?),
+                "broadcast-allowed" => {
+                    m_broadcast_allowed = rt::Some(members.value("broadcast-allowed")?)
+                }
+                "multicast-overflow" => {
+                    m_multicast_overflow = rt::Some(members.value("multicast-overflow")?)
+                }
+                "unicast-overflow" => {
+                    m_unicast_overflow = rt::Some(members.value("unicast-overflow")?)
+                }
+                "main-mac" => m_main_mac = rt::Some(members.value("main-mac")?),
+                "vlan-table" => m_vlan_table = rt::Some(members.value("vlan-table")?),
+                "unicast-table" => {
+                    m_unicast_table = rt::Some(members.value("unicast-table")?)
+                }
+                "multicast-table" => {
+                    m_multicast_table = rt::Some(members.value("multicast-table")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            promiscuous: rt::take(object, "promiscuous")?,
-            multicast: rt::take(object, "multicast")?,
-            unicast: rt::take(object, "unicast")?,
-            vlan: rt::take(object, "vlan")?,
-            broadcast_allowed: rt::take(object, "broadcast-allowed")?,
-            multicast_overflow: rt::take(object, "multicast-overflow")?,
-            unicast_overflow: rt::take(object, "unicast-overflow")?,
-            main_mac: rt::take(object, "main-mac")?,
-            vlan_table: rt::take(object, "vlan-table")?,
-            unicast_table: rt::take(object, "unicast-table")?,
-            multicast_table: rt::take(object, "multicast-table")?,
+            name: members.required(m_name, "name")?,
+            promiscuous: members.required(m_promiscuous, "promiscuous")?,
+            multicast: members.required(m_multicast, "multicast")?,
+            unicast: members.required(m_unicast, "unicast")?,
+            vlan: members.required(m_vlan, "vlan")?,
+            broadcast_allowed: members.required(
+                m_broadcast_allowed,
+                "broadcast-allowed",
+            )?,
+            multicast_overflow: members.required(
+                m_multicast_overflow,
+                "multicast-overflow",
+            )?,
+            unicast_overflow: members.required(m_unicast_overflow, "unicast-overflow")?,
+            main_mac: members.required(m_main_mac, "main-mac")?,
+            vlan_table: members.required(m_vlan_table, "vlan-table")?,
+            unicast_table: members.required(m_unicast_table, "unicast-table")?,
+            multicast_table: members.required(m_multicast_table, "multicast-table")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "promiscuous", &self.promiscuous);
-        rt::put(object, "multicast", &self.multicast);
-        rt::put(object, "unicast", &self.unicast);
-        rt::put(object, "vlan", &self.vlan);
-        rt::put(object, "broadcast-allowed", &self.broadcast_allowed);
-        rt::put(object, "multicast-overflow", &self.multicast_overflow);
-        rt::put(object, "unicast-overflow", &self.unicast_overflow);
-        rt::put(object, "main-mac", &self.main_mac);
-        rt::put(object, "vlan-table", &self.vlan_table);
-        rt::put(object, "unicast-table", &self.unicast_table);
-        rt::put(object, "multicast-table", &self.multicast_table);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("promiscuous", &self.promiscuous);
+        writer.member("multicast", &self.multicast);
+        writer.member("unicast", &self.unicast);
+        writer.member("vlan", &self.vlan);
+        writer.member("broadcast-allowed", &self.broadcast_allowed);
+        writer.member("multicast-overflow", &self.multicast_overflow);
+        writer.member("unicast-overflow", &self.unicast_overflow);
+        writer.member("main-mac", &self.main_mac);
+        writer.member("vlan-table", &self.vlan_table);
+        writer.member("unicast-table", &self.unicast_table);
+        writer.member("multicast-table", &self.multicast_table);
     }
 }
-rt::impl_traits!(RxFilterInfo);
+rt::impl_serde!(RxFilterInfo);
 #[allow(deprecated)]
 impl rt::Definition for RxFilterInfo {
     const INFO: rt::Info = rt::Info {
@@ -2505,7 +2984,7 @@ impl rt::Definition for RxFilterInfo {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRxFilter {
     pub name: rt::Option<rt::String>,
@@ -2529,17 +3008,24 @@ impl QueryRxFilter {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryRxFilter {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
     }
 }
-rt::impl_traits!(QueryRxFilter);
+rt::impl_serde!(QueryRxFilter);
 #[allow(deprecated)]
 impl rt::Definition for QueryRxFilter {
     const INFO: rt::Info = rt::Info {
@@ -2559,7 +3045,7 @@ impl rt::Command for QueryRxFilter {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NicRxFilterChanged {
     pub name: rt::Option<rt::String>,
@@ -2587,19 +3073,30 @@ impl NicRxFilterChanged {
 #[allow(deprecated)]
 impl rt::ObjectType for NicRxFilterChanged {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-            path: rt::take(object, "path")?,
+            name: m_name,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(NicRxFilterChanged);
+rt::impl_serde!(NicRxFilterChanged);
 #[allow(deprecated)]
 impl rt::Definition for NicRxFilterChanged {
     const INFO: rt::Info = rt::Info {
@@ -2618,7 +3115,7 @@ impl rt::Event for NicRxFilterChanged {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AnnounceParameters {
     pub initial: i64,
@@ -2661,27 +3158,46 @@ impl AnnounceParameters {
 #[allow(deprecated)]
 impl rt::ObjectType for AnnounceParameters {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_initial = rt::None;
+        let mut m_max = rt::None;
+        let mut m_rounds = rt::None;
+        let mut m_step = rt::None;
+        let mut m_interfaces = rt::None;
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "initial" => m_initial = rt::Some(members.value("initial")?),
+                "max" => m_max = rt::Some(members.value("max")?),
+                "rounds" => m_rounds = rt::Some(members.value("rounds")?),
+                "step" => m_step = rt::Some(members.value("step")?),
+                "interfaces" => m_interfaces = rt::Some(members.value("interfaces")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            initial: rt::take(object, "initial")?,
-            max: rt::take(object, "max")?,
-            rounds: rt::take(object, "rounds")?,
-            step: rt::take(object, "step")?,
-            interfaces: rt::take_opt(object, "interfaces")?,
-            id: rt::take_opt(object, "id")?,
+            initial: members.required(m_initial, "initial")?,
+            max: members.required(m_max, "max")?,
+            rounds: members.required(m_rounds, "rounds")?,
+            step: members.required(m_step, "step")?,
+            interfaces: m_interfaces,
+            id: m_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "initial", &self.initial);
-        rt::put(object, "max", &self.max);
-        rt::put(object, "rounds", &self.rounds);
-        rt::put(object, "step", &self.step);
-        rt::put_opt(object, "interfaces", &self.interfaces);
-        rt::put_opt(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("initial", &self.initial);
+        writer.member("max", &self.max);
+        writer.member("rounds", &self.rounds);
+        writer.member("step", &self.step);
+        writer.member_opt("interfaces", &self.interfaces);
+        writer.member_opt("id", &self.id);
     }
 }
-rt::impl_traits!(AnnounceParameters);
+rt::impl_serde!(AnnounceParameters);
 #[allow(deprecated)]
 impl rt::Definition for AnnounceParameters {
     const INFO: rt::Info = rt::Info {
@@ -2716,12 +3232,14 @@ impl rt::Deref for AnnounceSelf {
 #[allow(deprecated)]
 impl rt::ObjectType for AnnounceSelf {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(AnnounceSelf);
@@ -2744,7 +3262,7 @@ impl rt::Command for AnnounceSelf {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverNegotiated {
     pub device_id: rt::String,
@@ -2763,17 +3281,26 @@ impl FailoverNegotiated {
 #[allow(deprecated)]
 impl rt::ObjectType for FailoverNegotiated {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device_id: rt::take(object, "device-id")?,
+            device_id: members.required(m_device_id, "device-id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device-id", &self.device_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device-id", &self.device_id);
     }
 }
-rt::impl_traits!(FailoverNegotiated);
+rt::impl_serde!(FailoverNegotiated);
 #[allow(deprecated)]
 impl rt::Definition for FailoverNegotiated {
     const INFO: rt::Info = rt::Info {
@@ -2792,7 +3319,7 @@ impl rt::Event for FailoverNegotiated {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamConnected {
     pub netdev_id: rt::String,
@@ -2816,19 +3343,30 @@ impl NetdevStreamConnected {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevStreamConnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev_id = rt::None;
+        let mut m_addr = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev_id: rt::take(object, "netdev-id")?,
-            addr: rt::take(object, "addr")?,
+            netdev_id: members.required(m_netdev_id, "netdev-id")?,
+            addr: members.required(m_addr, "addr")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev-id", &self.netdev_id);
-        rt::put(object, "addr", &self.addr);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev-id", &self.netdev_id);
+        writer.member("addr", &self.addr);
     }
 }
-rt::impl_traits!(NetdevStreamConnected);
+rt::impl_serde!(NetdevStreamConnected);
 #[allow(deprecated)]
 impl rt::Definition for NetdevStreamConnected {
     const INFO: rt::Info = rt::Info {
@@ -2847,7 +3385,7 @@ impl rt::Event for NetdevStreamConnected {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamDisconnected {
     pub netdev_id: rt::String,
@@ -2866,17 +3404,26 @@ impl NetdevStreamDisconnected {
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevStreamDisconnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev_id: rt::take(object, "netdev-id")?,
+            netdev_id: members.required(m_netdev_id, "netdev-id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev-id", &self.netdev_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev-id", &self.netdev_id);
     }
 }
-rt::impl_traits!(NetdevStreamDisconnected);
+rt::impl_serde!(NetdevStreamDisconnected);
 #[allow(deprecated)]
 impl rt::Definition for NetdevStreamDisconnected {
     const INFO: rt::Info = rt::Info {

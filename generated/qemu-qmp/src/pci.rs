@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRange)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRange {
     pub base: i64,
@@ -24,19 +24,30 @@ impl PciMemoryRange {
 #[allow(deprecated)]
 impl rt::ObjectType for PciMemoryRange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_base = rt::None;
+        let mut m_limit = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "base" => m_base = rt::Some(members.value("base")?),
+                "limit" => m_limit = rt::Some(members.value("limit")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            base: rt::take(object, "base")?,
-            limit: rt::take(object, "limit")?,
+            base: members.required(m_base, "base")?,
+            limit: members.required(m_limit, "limit")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "base", &self.base);
-        rt::put(object, "limit", &self.limit);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("base", &self.base);
+        writer.member("limit", &self.limit);
     }
 }
-rt::impl_traits!(PciMemoryRange);
+rt::impl_serde!(PciMemoryRange);
 #[allow(deprecated)]
 impl rt::Definition for PciMemoryRange {
     const INFO: rt::Info = rt::Info {
@@ -51,7 +62,7 @@ impl rt::Definition for PciMemoryRange {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRegion)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRegion {
     pub bar: i64,
@@ -99,27 +110,46 @@ impl PciMemoryRegion {
 #[allow(deprecated)]
 impl rt::ObjectType for PciMemoryRegion {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_bar = rt::None;
+        let mut m_type = rt::None;
+        let mut m_address = rt::None;
+        let mut m_size = rt::None;
+        let mut m_prefetch = rt::None;
+        let mut m_mem_type_64 = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "bar" => m_bar = rt::Some(members.value("bar")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "address" => m_address = rt::Some(members.value("address")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "prefetch" => m_prefetch = rt::Some(members.value("prefetch")?),
+                "mem_type_64" => m_mem_type_64 = rt::Some(members.value("mem_type_64")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            bar: rt::take(object, "bar")?,
-            r#type: rt::take(object, "type")?,
-            address: rt::take(object, "address")?,
-            size: rt::take(object, "size")?,
-            prefetch: rt::take_opt(object, "prefetch")?,
-            mem_type_64: rt::take_opt(object, "mem_type_64")?,
+            bar: members.required(m_bar, "bar")?,
+            r#type: members.required(m_type, "type")?,
+            address: members.required(m_address, "address")?,
+            size: members.required(m_size, "size")?,
+            prefetch: m_prefetch,
+            mem_type_64: m_mem_type_64,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "bar", &self.bar);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "address", &self.address);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "prefetch", &self.prefetch);
-        rt::put_opt(object, "mem_type_64", &self.mem_type_64);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("bar", &self.bar);
+        writer.member("type", &self.r#type);
+        writer.member("address", &self.address);
+        writer.member("size", &self.size);
+        writer.member_opt("prefetch", &self.prefetch);
+        writer.member_opt("mem_type_64", &self.mem_type_64);
     }
 }
-rt::impl_traits!(PciMemoryRegion);
+rt::impl_serde!(PciMemoryRegion);
 #[allow(deprecated)]
 impl rt::Definition for PciMemoryRegion {
     const INFO: rt::Info = rt::Info {
@@ -134,7 +164,7 @@ impl rt::Definition for PciMemoryRegion {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBusInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBusInfo {
     pub number: i64,
@@ -170,27 +200,53 @@ impl PciBusInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PciBusInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_number = rt::None;
+        let mut m_secondary = rt::None;
+        let mut m_subordinate = rt::None;
+        let mut m_io_range = rt::None;
+        let mut m_memory_range = rt::None;
+        let mut m_prefetchable_range = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "number" => m_number = rt::Some(members.value("number")?),
+                "secondary" => m_secondary = rt::Some(members.value("secondary")?),
+                "subordinate" => m_subordinate = rt::Some(members.value("subordinate")?),
+                "io_range" => m_io_range = rt::Some(members.value("io_range")?),
+                "memory_range" => {
+                    m_memory_range = rt::Some(members.value("memory_range")?)
+                }
+                "prefetchable_range" => {
+                    m_prefetchable_range = rt::Some(members.value("prefetchable_range")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            number: rt::take(object, "number")?,
-            secondary: rt::take(object, "secondary")?,
-            subordinate: rt::take(object, "subordinate")?,
-            io_range: rt::take(object, "io_range")?,
-            memory_range: rt::take(object, "memory_range")?,
-            prefetchable_range: rt::take(object, "prefetchable_range")?,
+            number: members.required(m_number, "number")?,
+            secondary: members.required(m_secondary, "secondary")?,
+            subordinate: members.required(m_subordinate, "subordinate")?,
+            io_range: members.required(m_io_range, "io_range")?,
+            memory_range: members.required(m_memory_range, "memory_range")?,
+            prefetchable_range: members.required(
+                m_prefetchable_range,
+                "prefetchable_range",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "number", &self.number);
-        rt::put(object, "secondary", &self.secondary);
-        rt::put(object, "subordinate", &self.subordinate);
-        rt::put(object, "io_range", &self.io_range);
-        rt::put(object, "memory_range", &self.memory_range);
-        rt::put(object, "prefetchable_range", &self.prefetchable_range);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("number", &self.number);
+        writer.member("secondary", &self.secondary);
+        writer.member("subordinate", &self.subordinate);
+        writer.member("io_range", &self.io_range);
+        writer.member("memory_range", &self.memory_range);
+        writer.member("prefetchable_range", &self.prefetchable_range);
     }
 }
-rt::impl_traits!(PciBusInfo);
+rt::impl_serde!(PciBusInfo);
 #[allow(deprecated)]
 impl rt::Definition for PciBusInfo {
     const INFO: rt::Info = rt::Info {
@@ -205,7 +261,7 @@ impl rt::Definition for PciBusInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBridgeInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBridgeInfo {
     pub bus: super::PciBusInfo,
@@ -230,19 +286,30 @@ impl PciBridgeInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PciBridgeInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_bus = rt::None;
+        let mut m_devices = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "devices" => m_devices = rt::Some(members.value("devices")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            bus: rt::take(object, "bus")?,
-            devices: rt::take_opt(object, "devices")?,
+            bus: members.required(m_bus, "bus")?,
+            devices: m_devices,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "bus", &self.bus);
-        rt::put_opt(object, "devices", &self.devices);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("bus", &self.bus);
+        writer.member_opt("devices", &self.devices);
     }
 }
-rt::impl_traits!(PciBridgeInfo);
+rt::impl_serde!(PciBridgeInfo);
 #[allow(deprecated)]
 impl rt::Definition for PciBridgeInfo {
     const INFO: rt::Info = rt::Info {
@@ -257,7 +324,7 @@ impl rt::Definition for PciBridgeInfo {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceClass)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceClass {
     pub desc: rt::Option<rt::String>,
@@ -282,19 +349,30 @@ impl PciDeviceClass {
 #[allow(deprecated)]
 impl rt::ObjectType for PciDeviceClass {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_desc = rt::None;
+        let mut m_class = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "desc" => m_desc = rt::Some(members.value("desc")?),
+                "class" => m_class = rt::Some(members.value("class")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            desc: rt::take_opt(object, "desc")?,
-            class: rt::take(object, "class")?,
+            desc: m_desc,
+            class: members.required(m_class, "class")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "desc", &self.desc);
-        rt::put(object, "class", &self.class);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("desc", &self.desc);
+        writer.member("class", &self.class);
     }
 }
-rt::impl_traits!(PciDeviceClass);
+rt::impl_serde!(PciDeviceClass);
 #[allow(deprecated)]
 impl rt::Definition for PciDeviceClass {
     const INFO: rt::Info = rt::Info {
@@ -309,7 +387,7 @@ impl rt::Definition for PciDeviceClass {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceId)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceId {
     pub device: i64,
@@ -348,23 +426,40 @@ impl PciDeviceId {
 #[allow(deprecated)]
 impl rt::ObjectType for PciDeviceId {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_vendor = rt::None;
+        let mut m_subsystem = rt::None;
+        let mut m_subsystem_vendor = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "vendor" => m_vendor = rt::Some(members.value("vendor")?),
+                "subsystem" => m_subsystem = rt::Some(members.value("subsystem")?),
+                "subsystem-vendor" => {
+                    m_subsystem_vendor = rt::Some(members.value("subsystem-vendor")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            vendor: rt::take(object, "vendor")?,
-            subsystem: rt::take_opt(object, "subsystem")?,
-            subsystem_vendor: rt::take_opt(object, "subsystem-vendor")?,
+            device: members.required(m_device, "device")?,
+            vendor: members.required(m_vendor, "vendor")?,
+            subsystem: m_subsystem,
+            subsystem_vendor: m_subsystem_vendor,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "vendor", &self.vendor);
-        rt::put_opt(object, "subsystem", &self.subsystem);
-        rt::put_opt(object, "subsystem-vendor", &self.subsystem_vendor);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("vendor", &self.vendor);
+        writer.member_opt("subsystem", &self.subsystem);
+        writer.member_opt("subsystem-vendor", &self.subsystem_vendor);
     }
 }
-rt::impl_traits!(PciDeviceId);
+rt::impl_serde!(PciDeviceId);
 #[allow(deprecated)]
 impl rt::Definition for PciDeviceId {
     const INFO: rt::Info = rt::Info {
@@ -379,7 +474,7 @@ impl rt::Definition for PciDeviceId {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceInfo {
     pub bus: i64,
@@ -440,35 +535,62 @@ impl PciDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PciDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_bus = rt::None;
+        let mut m_slot = rt::None;
+        let mut m_function = rt::None;
+        let mut m_class_info = rt::None;
+        let mut m_id = rt::None;
+        let mut m_irq = rt::None;
+        let mut m_irq_pin = rt::None;
+        let mut m_qdev_id = rt::None;
+        let mut m_pci_bridge = rt::None;
+        let mut m_regions = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "slot" => m_slot = rt::Some(members.value("slot")?),
+                "function" => m_function = rt::Some(members.value("function")?),
+                "class_info" => m_class_info = rt::Some(members.value("class_info")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "irq" => m_irq = rt::Some(members.value("irq")?),
+                "irq_pin" => m_irq_pin = rt::Some(members.value("irq_pin")?),
+                "qdev_id" => m_qdev_id = rt::Some(members.value("qdev_id")?),
+                "pci_bridge" => m_pci_bridge = rt::Some(members.value("pci_bridge")?),
+                "regions" => m_regions = rt::Some(members.value("regions")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            bus: rt::take(object, "bus")?,
-            slot: rt::take(object, "slot")?,
-            function: rt::take(object, "function")?,
-            class_info: rt::take(object, "class_info")?,
-            id: rt::take(object, "id")?,
-            irq: rt::take_opt(object, "irq")?,
-            irq_pin: rt::take(object, "irq_pin")?,
-            qdev_id: rt::take(object, "qdev_id")?,
-            pci_bridge: rt::take_opt(object, "pci_bridge")?,
-            regions: rt::take(object, "regions")?,
+            bus: members.required(m_bus, "bus")?,
+            slot: members.required(m_slot, "slot")?,
+            function: members.required(m_function, "function")?,
+            class_info: members.required(m_class_info, "class_info")?,
+            id: members.required(m_id, "id")?,
+            irq: m_irq,
+            irq_pin: members.required(m_irq_pin, "irq_pin")?,
+            qdev_id: members.required(m_qdev_id, "qdev_id")?,
+            pci_bridge: m_pci_bridge,
+            regions: members.required(m_regions, "regions")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "bus", &self.bus);
-        rt::put(object, "slot", &self.slot);
-        rt::put(object, "function", &self.function);
-        rt::put(object, "class_info", &self.class_info);
-        rt::put(object, "id", &self.id);
-        rt::put_opt(object, "irq", &self.irq);
-        rt::put(object, "irq_pin", &self.irq_pin);
-        rt::put(object, "qdev_id", &self.qdev_id);
-        rt::put_opt(object, "pci_bridge", &self.pci_bridge);
-        rt::put(object, "regions", &self.regions);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("bus", &self.bus);
+        writer.member("slot", &self.slot);
+        writer.member("function", &self.function);
+        writer.member("class_info", &self.class_info);
+        writer.member("id", &self.id);
+        writer.member_opt("irq", &self.irq);
+        writer.member("irq_pin", &self.irq_pin);
+        writer.member("qdev_id", &self.qdev_id);
+        writer.member_opt("pci_bridge", &self.pci_bridge);
+        writer.member("regions", &self.regions);
     }
 }
-rt::impl_traits!(PciDeviceInfo);
+rt::impl_serde!(PciDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for PciDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -483,7 +605,7 @@ impl rt::Definition for PciDeviceInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciInfo {
     pub bus: i64,
@@ -501,19 +623,30 @@ impl PciInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for PciInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_bus = rt::None;
+        let mut m_devices = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "devices" => m_devices = rt::Some(members.value("devices")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            bus: rt::take(object, "bus")?,
-            devices: rt::take(object, "devices")?,
+            bus: members.required(m_bus, "bus")?,
+            devices: members.required(m_devices, "devices")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "bus", &self.bus);
-        rt::put(object, "devices", &self.devices);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("bus", &self.bus);
+        writer.member("devices", &self.devices);
     }
 }
-rt::impl_traits!(PciInfo);
+rt::impl_serde!(PciInfo);
 #[allow(deprecated)]
 impl rt::Definition for PciInfo {
     const INFO: rt::Info = rt::Info {
@@ -528,7 +661,7 @@ impl rt::Definition for PciInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPci {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -543,13 +676,15 @@ impl QueryPci {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryPci {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryPci);
+rt::impl_serde!(QueryPci);
 #[allow(deprecated)]
 impl rt::Definition for QueryPci {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceListProperties {
     pub typename: rt::String,
@@ -23,17 +23,26 @@ impl DeviceListProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceListProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_typename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "typename" => m_typename = rt::Some(members.value("typename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            typename: rt::take(object, "typename")?,
+            typename: members.required(m_typename, "typename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "typename", &self.typename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("typename", &self.typename);
     }
 }
-rt::impl_traits!(DeviceListProperties);
+rt::impl_serde!(DeviceListProperties);
 #[allow(deprecated)]
 impl rt::Definition for DeviceListProperties {
     const INFO: rt::Info = rt::Info {
@@ -58,7 +67,7 @@ impl rt::Command for DeviceListProperties {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceAdd {
     pub driver: rt::String,
@@ -109,23 +118,37 @@ impl DeviceAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_driver = rt::None;
+        let mut m_bus = rt::None;
+        let mut m_id = rt::None;
+        let mut m_extra = rt::Object::new();
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "driver" => m_driver = rt::Some(members.value("driver")?),
+                "bus" => m_bus = rt::Some(members.value("bus")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.keep(&key, &mut m_extra)?,
+            }
+        }
         rt::Ok(Self {
-            driver: rt::take(object, "driver")?,
-            bus: rt::take_opt(object, "bus")?,
-            id: rt::take_opt(object, "id")?,
-            extra: rt::mem::take(object),
+            driver: members.required(m_driver, "driver")?,
+            bus: m_bus,
+            id: m_id,
+            extra: m_extra,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "driver", &self.driver);
-        rt::put_opt(object, "bus", &self.bus);
-        rt::put_opt(object, "id", &self.id);
-        object.extend(self.extra.clone());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("driver", &self.driver);
+        writer.member_opt("bus", &self.bus);
+        writer.member_opt("id", &self.id);
+        writer.members(&self.extra);
     }
 }
-rt::impl_traits!(DeviceAdd);
+rt::impl_serde!(DeviceAdd);
 #[allow(deprecated)]
 impl rt::Definition for DeviceAdd {
     const INFO: rt::Info = rt::Info {
@@ -145,7 +168,7 @@ impl rt::Command for DeviceAdd {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDel {
     pub id: rt::String,
@@ -162,17 +185,26 @@ impl DeviceDel {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceDel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(DeviceDel);
+rt::impl_serde!(DeviceDel);
 #[allow(deprecated)]
 impl rt::Definition for DeviceDel {
     const INFO: rt::Info = rt::Info {
@@ -192,7 +224,7 @@ impl rt::Command for DeviceDel {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDeleted {
     pub device: rt::Option<rt::String>,
@@ -220,19 +252,30 @@ impl DeviceDeleted {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceDeleted {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            path: rt::take(object, "path")?,
+            device: m_device,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(DeviceDeleted);
+rt::impl_serde!(DeviceDeleted);
 #[allow(deprecated)]
 impl rt::Definition for DeviceDeleted {
     const INFO: rt::Info = rt::Info {
@@ -251,7 +294,7 @@ impl rt::Event for DeviceDeleted {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceUnplugGuestError {
     pub device: rt::Option<rt::String>,
@@ -279,19 +322,30 @@ impl DeviceUnplugGuestError {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceUnplugGuestError {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            path: rt::take(object, "path")?,
+            device: m_device,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(DeviceUnplugGuestError);
+rt::impl_serde!(DeviceUnplugGuestError);
 #[allow(deprecated)]
 impl rt::Definition for DeviceUnplugGuestError {
     const INFO: rt::Info = rt::Info {
@@ -314,7 +368,7 @@ impl rt::Event for DeviceUnplugGuestError {
 /// **Since:** 9.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceSyncConfig {
     pub id: rt::String,
@@ -331,17 +385,26 @@ impl DeviceSyncConfig {
 #[allow(deprecated)]
 impl rt::ObjectType for DeviceSyncConfig {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(DeviceSyncConfig);
+rt::impl_serde!(DeviceSyncConfig);
 #[allow(deprecated)]
 impl rt::Definition for DeviceSyncConfig {
     const INFO: rt::Info = rt::Info {

@@ -30,12 +30,17 @@ impl ReplayMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "record" => Self::Record,
             "play" => Self::Play,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ReplayMode {
@@ -46,14 +51,15 @@ impl rt::fmt::Display for ReplayMode {
 }
 impl rt::Decode for ReplayMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ReplayMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ReplayMode);
@@ -71,7 +77,7 @@ impl rt::Definition for ReplayMode {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-replay.ReplayInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayInfo {
     pub mode: super::ReplayMode,
@@ -101,21 +107,34 @@ impl ReplayInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ReplayInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_mode = rt::None;
+        let mut m_filename = rt::None;
+        let mut m_icount = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "icount" => m_icount = rt::Some(members.value("icount")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            mode: rt::take(object, "mode")?,
-            filename: rt::take_opt(object, "filename")?,
-            icount: rt::take(object, "icount")?,
+            mode: members.required(m_mode, "mode")?,
+            filename: m_filename,
+            icount: members.required(m_icount, "icount")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mode", &self.mode);
-        rt::put_opt(object, "filename", &self.filename);
-        rt::put(object, "icount", &self.icount);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mode", &self.mode);
+        writer.member_opt("filename", &self.filename);
+        writer.member("icount", &self.icount);
     }
 }
-rt::impl_traits!(ReplayInfo);
+rt::impl_serde!(ReplayInfo);
 #[allow(deprecated)]
 impl rt::Definition for ReplayInfo {
     const INFO: rt::Info = rt::Info {
@@ -130,7 +149,7 @@ impl rt::Definition for ReplayInfo {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReplay {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -145,13 +164,15 @@ impl QueryReplay {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryReplay {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryReplay);
+rt::impl_serde!(QueryReplay);
 #[allow(deprecated)]
 impl rt::Definition for QueryReplay {
     const INFO: rt::Info = rt::Info {
@@ -171,7 +192,7 @@ impl rt::Command for QueryReplay {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayBreak {
     pub icount: i64,
@@ -188,17 +209,26 @@ impl ReplayBreak {
 #[allow(deprecated)]
 impl rt::ObjectType for ReplayBreak {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_icount = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "icount" => m_icount = rt::Some(members.value("icount")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            icount: rt::take(object, "icount")?,
+            icount: members.required(m_icount, "icount")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "icount", &self.icount);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("icount", &self.icount);
     }
 }
-rt::impl_traits!(ReplayBreak);
+rt::impl_serde!(ReplayBreak);
 #[allow(deprecated)]
 impl rt::Definition for ReplayBreak {
     const INFO: rt::Info = rt::Info {
@@ -218,7 +248,7 @@ impl rt::Command for ReplayBreak {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayDeleteBreak {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -233,13 +263,15 @@ impl ReplayDeleteBreak {
 #[allow(deprecated)]
 impl rt::ObjectType for ReplayDeleteBreak {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(ReplayDeleteBreak);
+rt::impl_serde!(ReplayDeleteBreak);
 #[allow(deprecated)]
 impl rt::Definition for ReplayDeleteBreak {
     const INFO: rt::Info = rt::Info {
@@ -259,7 +291,7 @@ impl rt::Command for ReplayDeleteBreak {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaySeek {
     pub icount: i64,
@@ -276,17 +308,26 @@ impl ReplaySeek {
 #[allow(deprecated)]
 impl rt::ObjectType for ReplaySeek {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_icount = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "icount" => m_icount = rt::Some(members.value("icount")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            icount: rt::take(object, "icount")?,
+            icount: members.required(m_icount, "icount")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "icount", &self.icount);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("icount", &self.icount);
     }
 }
-rt::impl_traits!(ReplaySeek);
+rt::impl_serde!(ReplaySeek);
 #[allow(deprecated)]
 impl rt::Definition for ReplaySeek {
     const INFO: rt::Info = rt::Info {

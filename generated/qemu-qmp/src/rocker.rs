@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerSwitch)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerSwitch {
     pub name: rt::String,
@@ -29,21 +29,34 @@ impl RockerSwitch {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerSwitch {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_id = rt::None;
+        let mut m_ports = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "ports" => m_ports = rt::Some(members.value("ports")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            id: rt::take(object, "id")?,
-            ports: rt::take(object, "ports")?,
+            name: members.required(m_name, "name")?,
+            id: members.required(m_id, "id")?,
+            ports: members.required(m_ports, "ports")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "id", &self.id);
-        rt::put(object, "ports", &self.ports);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("id", &self.id);
+        writer.member("ports", &self.ports);
     }
 }
-rt::impl_traits!(RockerSwitch);
+rt::impl_serde!(RockerSwitch);
 #[allow(deprecated)]
 impl rt::Definition for RockerSwitch {
     const INFO: rt::Info = rt::Info {
@@ -58,7 +71,7 @@ impl rt::Definition for RockerSwitch {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRocker {
     pub name: rt::String,
@@ -75,17 +88,26 @@ impl QueryRocker {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryRocker {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(QueryRocker);
+rt::impl_serde!(QueryRocker);
 #[allow(deprecated)]
 impl rt::Definition for QueryRocker {
     const INFO: rt::Info = rt::Info {
@@ -127,11 +149,16 @@ impl RockerPortDuplex {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "half" => Self::Half,
             "full" => Self::Full,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RockerPortDuplex {
@@ -142,14 +169,15 @@ impl rt::fmt::Display for RockerPortDuplex {
 }
 impl rt::Decode for RockerPortDuplex {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RockerPortDuplex {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RockerPortDuplex);
@@ -189,11 +217,16 @@ impl RockerPortAutoneg {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "on" => Self::On,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RockerPortAutoneg {
@@ -204,14 +237,15 @@ impl rt::fmt::Display for RockerPortAutoneg {
 }
 impl rt::Decode for RockerPortAutoneg {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RockerPortAutoneg {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RockerPortAutoneg);
@@ -229,7 +263,7 @@ impl rt::Definition for RockerPortAutoneg {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerPort)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerPort {
     pub name: rt::String,
@@ -265,27 +299,46 @@ impl RockerPort {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerPort {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_enabled = rt::None;
+        let mut m_link_up = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_duplex = rt::None;
+        let mut m_autoneg = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "link-up" => m_link_up = rt::Some(members.value("link-up")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "duplex" => m_duplex = rt::Some(members.value("duplex")?),
+                "autoneg" => m_autoneg = rt::Some(members.value("autoneg")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            enabled: rt::take(object, "enabled")?,
-            link_up: rt::take(object, "link-up")?,
-            speed: rt::take(object, "speed")?,
-            duplex: rt::take(object, "duplex")?,
-            autoneg: rt::take(object, "autoneg")?,
+            name: members.required(m_name, "name")?,
+            enabled: members.required(m_enabled, "enabled")?,
+            link_up: members.required(m_link_up, "link-up")?,
+            speed: members.required(m_speed, "speed")?,
+            duplex: members.required(m_duplex, "duplex")?,
+            autoneg: members.required(m_autoneg, "autoneg")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "enabled", &self.enabled);
-        rt::put(object, "link-up", &self.link_up);
-        rt::put(object, "speed", &self.speed);
-        rt::put(object, "duplex", &self.duplex);
-        rt::put(object, "autoneg", &self.autoneg);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("enabled", &self.enabled);
+        writer.member("link-up", &self.link_up);
+        writer.member("speed", &self.speed);
+        writer.member("duplex", &self.duplex);
+        writer.member("autoneg", &self.autoneg);
     }
 }
-rt::impl_traits!(RockerPort);
+rt::impl_serde!(RockerPort);
 #[allow(deprecated)]
 impl rt::Definition for RockerPort {
     const INFO: rt::Info = rt::Info {
@@ -300,7 +353,7 @@ impl rt::Definition for RockerPort {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerPorts {
     pub name: rt::String,
@@ -317,17 +370,26 @@ impl QueryRockerPorts {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryRockerPorts {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(QueryRockerPorts);
+rt::impl_serde!(QueryRockerPorts);
 #[allow(deprecated)]
 impl rt::Definition for QueryRockerPorts {
     const INFO: rt::Info = rt::Info {
@@ -347,7 +409,7 @@ impl rt::Command for QueryRockerPorts {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowKey)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowKey {
     pub priority: u32,
@@ -449,37 +511,66 @@ impl RockerOfDpaFlowKey {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerOfDpaFlowKey {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_priority = rt::None;
+        let mut m_tbl_id = rt::None;
+        let mut m_in_pport = rt::None;
+        let mut m_tunnel_id = rt::None;
+        let mut m_vlan_id = rt::None;
+        let mut m_eth_type = rt::None;
+        let mut m_eth_src = rt::None;
+        let mut m_eth_dst = rt::None;
+        let mut m_ip_proto = rt::None;
+        let mut m_ip_tos = rt::None;
+        let mut m_ip_dst = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "priority" => m_priority = rt::Some(members.value("priority")?),
+                "tbl-id" => m_tbl_id = rt::Some(members.value("tbl-id")?),
+                "in-pport" => m_in_pport = rt::Some(members.value("in-pport")?),
+                "tunnel-id" => m_tunnel_id = rt::Some(members.value("tunnel-id")?),
+                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
+                "eth-type" => m_eth_type = rt::Some(members.value("eth-type")?),
+                "eth-src" => m_eth_src = rt::Some(members.value("eth-src")?),
+                "eth-dst" => m_eth_dst = rt::Some(members.value("eth-dst")?),
+                "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
+                "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
+                "ip-dst" => m_ip_dst = rt::Some(members.value("ip-dst")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            priority: rt::take(object, "priority")?,
-            tbl_id: rt::take(object, "tbl-id")?,
-            in_pport: rt::take_opt(object, "in-pport")?,
-            tunnel_id: rt::take_opt(object, "tunnel-id")?,
-            vlan_id: rt::take_opt(object, "vlan-id")?,
-            eth_type: rt::take_opt(object, "eth-type")?,
-            eth_src: rt::take_opt(object, "eth-src")?,
-            eth_dst: rt::take_opt(object, "eth-dst")?,
-            ip_proto: rt::take_opt(object, "ip-proto")?,
-            ip_tos: rt::take_opt(object, "ip-tos")?,
-            ip_dst: rt::take_opt(object, "ip-dst")?,
+            priority: members.required(m_priority, "priority")?,
+            tbl_id: members.required(m_tbl_id, "tbl-id")?,
+            in_pport: m_in_pport,
+            tunnel_id: m_tunnel_id,
+            vlan_id: m_vlan_id,
+            eth_type: m_eth_type,
+            eth_src: m_eth_src,
+            eth_dst: m_eth_dst,
+            ip_proto: m_ip_proto,
+            ip_tos: m_ip_tos,
+            ip_dst: m_ip_dst,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "priority", &self.priority);
-        rt::put(object, "tbl-id", &self.tbl_id);
-        rt::put_opt(object, "in-pport", &self.in_pport);
-        rt::put_opt(object, "tunnel-id", &self.tunnel_id);
-        rt::put_opt(object, "vlan-id", &self.vlan_id);
-        rt::put_opt(object, "eth-type", &self.eth_type);
-        rt::put_opt(object, "eth-src", &self.eth_src);
-        rt::put_opt(object, "eth-dst", &self.eth_dst);
-        rt::put_opt(object, "ip-proto", &self.ip_proto);
-        rt::put_opt(object, "ip-tos", &self.ip_tos);
-        rt::put_opt(object, "ip-dst", &self.ip_dst);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("priority", &self.priority);
+        writer.member("tbl-id", &self.tbl_id);
+        writer.member_opt("in-pport", &self.in_pport);
+        writer.member_opt("tunnel-id", &self.tunnel_id);
+        writer.member_opt("vlan-id", &self.vlan_id);
+        writer.member_opt("eth-type", &self.eth_type);
+        writer.member_opt("eth-src", &self.eth_src);
+        writer.member_opt("eth-dst", &self.eth_dst);
+        writer.member_opt("ip-proto", &self.ip_proto);
+        writer.member_opt("ip-tos", &self.ip_tos);
+        writer.member_opt("ip-dst", &self.ip_dst);
     }
 }
-rt::impl_traits!(RockerOfDpaFlowKey);
+rt::impl_serde!(RockerOfDpaFlowKey);
 #[allow(deprecated)]
 impl rt::Definition for RockerOfDpaFlowKey {
     const INFO: rt::Info = rt::Info {
@@ -494,7 +585,7 @@ impl rt::Definition for RockerOfDpaFlowKey {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowMask)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowMask {
     pub in_pport: rt::Option<u32>,
@@ -574,29 +665,50 @@ impl RockerOfDpaFlowMask {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerOfDpaFlowMask {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in_pport = rt::None;
+        let mut m_tunnel_id = rt::None;
+        let mut m_vlan_id = rt::None;
+        let mut m_eth_src = rt::None;
+        let mut m_eth_dst = rt::None;
+        let mut m_ip_proto = rt::None;
+        let mut m_ip_tos = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in-pport" => m_in_pport = rt::Some(members.value("in-pport")?),
+                "tunnel-id" => m_tunnel_id = rt::Some(members.value("tunnel-id")?),
+                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
+                "eth-src" => m_eth_src = rt::Some(members.value("eth-src")?),
+                "eth-dst" => m_eth_dst = rt::Some(members.value("eth-dst")?),
+                "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
+                "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            in_pport: rt::take_opt(object, "in-pport")?,
-            tunnel_id: rt::take_opt(object, "tunnel-id")?,
-            vlan_id: rt::take_opt(object, "vlan-id")?,
-            eth_src: rt::take_opt(object, "eth-src")?,
-            eth_dst: rt::take_opt(object, "eth-dst")?,
-            ip_proto: rt::take_opt(object, "ip-proto")?,
-            ip_tos: rt::take_opt(object, "ip-tos")?,
+            in_pport: m_in_pport,
+            tunnel_id: m_tunnel_id,
+            vlan_id: m_vlan_id,
+            eth_src: m_eth_src,
+            eth_dst: m_eth_dst,
+            ip_proto: m_ip_proto,
+            ip_tos: m_ip_tos,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "in-pport", &self.in_pport);
-        rt::put_opt(object, "tunnel-id", &self.tunnel_id);
-        rt::put_opt(object, "vlan-id", &self.vlan_id);
-        rt::put_opt(object, "eth-src", &self.eth_src);
-        rt::put_opt(object, "eth-dst", &self.eth_dst);
-        rt::put_opt(object, "ip-proto", &self.ip_proto);
-        rt::put_opt(object, "ip-tos", &self.ip_tos);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in-pport", &self.in_pport);
+        writer.member_opt("tunnel-id", &self.tunnel_id);
+        writer.member_opt("vlan-id", &self.vlan_id);
+        writer.member_opt("eth-src", &self.eth_src);
+        writer.member_opt("eth-dst", &self.eth_dst);
+        writer.member_opt("ip-proto", &self.ip_proto);
+        writer.member_opt("ip-tos", &self.ip_tos);
     }
 }
-rt::impl_traits!(RockerOfDpaFlowMask);
+rt::impl_serde!(RockerOfDpaFlowMask);
 #[allow(deprecated)]
 impl rt::Definition for RockerOfDpaFlowMask {
     const INFO: rt::Info = rt::Info {
@@ -611,7 +723,7 @@ impl rt::Definition for RockerOfDpaFlowMask {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowAction)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowAction {
     pub goto_tbl: rt::Option<u32>,
@@ -682,27 +794,48 @@ impl RockerOfDpaFlowAction {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerOfDpaFlowAction {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_goto_tbl = rt::None;
+        let mut m_group_id = rt::None;
+        let mut m_tunnel_lport = rt::None;
+        let mut m_vlan_id = rt::None;
+        let mut m_new_vlan_id = rt::None;
+        let mut m_out_pport = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "goto-tbl" => m_goto_tbl = rt::Some(members.value("goto-tbl")?),
+                "group-id" => m_group_id = rt::Some(members.value("group-id")?),
+                "tunnel-lport" => {
+                    m_tunnel_lport = rt::Some(members.value("tunnel-lport")?)
+                }
+                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
+                "new-vlan-id" => m_new_vlan_id = rt::Some(members.value("new-vlan-id")?),
+                "out-pport" => m_out_pport = rt::Some(members.value("out-pport")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            goto_tbl: rt::take_opt(object, "goto-tbl")?,
-            group_id: rt::take_opt(object, "group-id")?,
-            tunnel_lport: rt::take_opt(object, "tunnel-lport")?,
-            vlan_id: rt::take_opt(object, "vlan-id")?,
-            new_vlan_id: rt::take_opt(object, "new-vlan-id")?,
-            out_pport: rt::take_opt(object, "out-pport")?,
+            goto_tbl: m_goto_tbl,
+            group_id: m_group_id,
+            tunnel_lport: m_tunnel_lport,
+            vlan_id: m_vlan_id,
+            new_vlan_id: m_new_vlan_id,
+            out_pport: m_out_pport,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "goto-tbl", &self.goto_tbl);
-        rt::put_opt(object, "group-id", &self.group_id);
-        rt::put_opt(object, "tunnel-lport", &self.tunnel_lport);
-        rt::put_opt(object, "vlan-id", &self.vlan_id);
-        rt::put_opt(object, "new-vlan-id", &self.new_vlan_id);
-        rt::put_opt(object, "out-pport", &self.out_pport);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("goto-tbl", &self.goto_tbl);
+        writer.member_opt("group-id", &self.group_id);
+        writer.member_opt("tunnel-lport", &self.tunnel_lport);
+        writer.member_opt("vlan-id", &self.vlan_id);
+        writer.member_opt("new-vlan-id", &self.new_vlan_id);
+        writer.member_opt("out-pport", &self.out_pport);
     }
 }
-rt::impl_traits!(RockerOfDpaFlowAction);
+rt::impl_serde!(RockerOfDpaFlowAction);
 #[allow(deprecated)]
 impl rt::Definition for RockerOfDpaFlowAction {
     const INFO: rt::Info = rt::Info {
@@ -717,7 +850,7 @@ impl rt::Definition for RockerOfDpaFlowAction {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlow)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlow {
     pub cookie: u64,
@@ -750,25 +883,42 @@ impl RockerOfDpaFlow {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerOfDpaFlow {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cookie = rt::None;
+        let mut m_hits = rt::None;
+        let mut m_key = rt::None;
+        let mut m_mask = rt::None;
+        let mut m_action = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
+                "hits" => m_hits = rt::Some(members.value("hits")?),
+                "key" => m_key = rt::Some(members.value("key")?),
+                "mask" => m_mask = rt::Some(members.value("mask")?),
+                "action" => m_action = rt::Some(members.value("action")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cookie: rt::take(object, "cookie")?,
-            hits: rt::take(object, "hits")?,
-            key: rt::take(object, "key")?,
-            mask: rt::take(object, "mask")?,
-            action: rt::take(object, "action")?,
+            cookie: members.required(m_cookie, "cookie")?,
+            hits: members.required(m_hits, "hits")?,
+            key: members.required(m_key, "key")?,
+            mask: members.required(m_mask, "mask")?,
+            action: members.required(m_action, "action")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cookie", &self.cookie);
-        rt::put(object, "hits", &self.hits);
-        rt::put(object, "key", &self.key);
-        rt::put(object, "mask", &self.mask);
-        rt::put(object, "action", &self.action);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cookie", &self.cookie);
+        writer.member("hits", &self.hits);
+        writer.member("key", &self.key);
+        writer.member("mask", &self.mask);
+        writer.member("action", &self.action);
     }
 }
-rt::impl_traits!(RockerOfDpaFlow);
+rt::impl_serde!(RockerOfDpaFlow);
 #[allow(deprecated)]
 impl rt::Definition for RockerOfDpaFlow {
     const INFO: rt::Info = rt::Info {
@@ -783,7 +933,7 @@ impl rt::Definition for RockerOfDpaFlow {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaFlows {
     pub name: rt::String,
@@ -811,19 +961,30 @@ impl QueryRockerOfDpaFlows {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryRockerOfDpaFlows {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_tbl_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "tbl-id" => m_tbl_id = rt::Some(members.value("tbl-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            tbl_id: rt::take_opt(object, "tbl-id")?,
+            name: members.required(m_name, "name")?,
+            tbl_id: m_tbl_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "tbl-id", &self.tbl_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("tbl-id", &self.tbl_id);
     }
 }
-rt::impl_traits!(QueryRockerOfDpaFlows);
+rt::impl_serde!(QueryRockerOfDpaFlows);
 #[allow(deprecated)]
 impl rt::Definition for QueryRockerOfDpaFlows {
     const INFO: rt::Info = rt::Info {
@@ -843,7 +1004,7 @@ impl rt::Command for QueryRockerOfDpaFlows {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaGroup)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaGroup {
     pub id: u32,
@@ -963,41 +1124,74 @@ impl RockerOfDpaGroup {
 #[allow(deprecated)]
 impl rt::ObjectType for RockerOfDpaGroup {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_type = rt::None;
+        let mut m_vlan_id = rt::None;
+        let mut m_pport = rt::None;
+        let mut m_index = rt::None;
+        let mut m_out_pport = rt::None;
+        let mut m_group_id = rt::None;
+        let mut m_set_vlan_id = rt::None;
+        let mut m_pop_vlan = rt::None;
+        let mut m_group_ids = rt::None;
+        let mut m_set_eth_src = rt::None;
+        let mut m_set_eth_dst = rt::None;
+        let mut m_ttl_check = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
+                "pport" => m_pport = rt::Some(members.value("pport")?),
+                "index" => m_index = rt::Some(members.value("index")?),
+                "out-pport" => m_out_pport = rt::Some(members.value("out-pport")?),
+                "group-id" => m_group_id = rt::Some(members.value("group-id")?),
+                "set-vlan-id" => m_set_vlan_id = rt::Some(members.value("set-vlan-id")?),
+                "pop-vlan" => m_pop_vlan = rt::Some(members.value("pop-vlan")?),
+                "group-ids" => m_group_ids = rt::Some(members.value("group-ids")?),
+                "set-eth-src" => m_set_eth_src = rt::Some(members.value("set-eth-src")?),
+                "set-eth-dst" => m_set_eth_dst = rt::Some(members.value("set-eth-dst")?),
+                "ttl-check" => m_ttl_check = rt::Some(members.value("ttl-check")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: rt::take(object, "type")?,
-            vlan_id: rt::take_opt(object, "vlan-id")?,
-            pport: rt::take_opt(object, "pport")?,
-            index: rt::take_opt(object, "index")?,
-            out_pport: rt::take_opt(object, "out-pport")?,
-            group_id: rt::take_opt(object, "group-id")?,
-            set_vlan_id: rt::take_opt(object, "set-vlan-id")?,
-            pop_vlan: rt::take_opt(object, "pop-vlan")?,
-            group_ids: rt::take_opt(object, "group-ids")?,
-            set_eth_src: rt::take_opt(object, "set-eth-src")?,
-            set_eth_dst: rt::take_opt(object, "set-eth-dst")?,
-            ttl_check: rt::take_opt(object, "ttl-check")?,
+            id: members.required(m_id, "id")?,
+            r#type: members.required(m_type, "type")?,
+            vlan_id: m_vlan_id,
+            pport: m_pport,
+            index: m_index,
+            out_pport: m_out_pport,
+            group_id: m_group_id,
+            set_vlan_id: m_set_vlan_id,
+            pop_vlan: m_pop_vlan,
+            group_ids: m_group_ids,
+            set_eth_src: m_set_eth_src,
+            set_eth_dst: m_set_eth_dst,
+            ttl_check: m_ttl_check,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "vlan-id", &self.vlan_id);
-        rt::put_opt(object, "pport", &self.pport);
-        rt::put_opt(object, "index", &self.index);
-        rt::put_opt(object, "out-pport", &self.out_pport);
-        rt::put_opt(object, "group-id", &self.group_id);
-        rt::put_opt(object, "set-vlan-id", &self.set_vlan_id);
-        rt::put_opt(object, "pop-vlan", &self.pop_vlan);
-        rt::put_opt(object, "group-ids", &self.group_ids);
-        rt::put_opt(object, "set-eth-src", &self.set_eth_src);
-        rt::put_opt(object, "set-eth-dst", &self.set_eth_dst);
-        rt::put_opt(object, "ttl-check", &self.ttl_check);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", &self.r#type);
+        writer.member_opt("vlan-id", &self.vlan_id);
+        writer.member_opt("pport", &self.pport);
+        writer.member_opt("index", &self.index);
+        writer.member_opt("out-pport", &self.out_pport);
+        writer.member_opt("group-id", &self.group_id);
+        writer.member_opt("set-vlan-id", &self.set_vlan_id);
+        writer.member_opt("pop-vlan", &self.pop_vlan);
+        writer.member_opt("group-ids", &self.group_ids);
+        writer.member_opt("set-eth-src", &self.set_eth_src);
+        writer.member_opt("set-eth-dst", &self.set_eth_dst);
+        writer.member_opt("ttl-check", &self.ttl_check);
     }
 }
-rt::impl_traits!(RockerOfDpaGroup);
+rt::impl_serde!(RockerOfDpaGroup);
 #[allow(deprecated)]
 impl rt::Definition for RockerOfDpaGroup {
     const INFO: rt::Info = rt::Info {
@@ -1012,7 +1206,7 @@ impl rt::Definition for RockerOfDpaGroup {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaGroups {
     pub name: rt::String,
@@ -1040,19 +1234,30 @@ impl QueryRockerOfDpaGroups {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryRockerOfDpaGroups {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#type: rt::take_opt(object, "type")?,
+            name: members.required(m_name, "name")?,
+            r#type: m_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("type", &self.r#type);
     }
 }
-rt::impl_traits!(QueryRockerOfDpaGroups);
+rt::impl_serde!(QueryRockerOfDpaGroups);
 #[allow(deprecated)]
 impl rt::Definition for QueryRockerOfDpaGroups {
     const INFO: rt::Info = rt::Info {

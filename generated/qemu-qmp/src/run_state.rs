@@ -54,7 +54,12 @@ impl RunState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "debug" => Self::Debug,
             "inmigrate" => Self::Inmigrate,
             "internal-error" => Self::InternalError,
@@ -71,8 +76,8 @@ impl RunState {
             "watchdog" => Self::Watchdog,
             "guest-panicked" => Self::GuestPanicked,
             "colo" => Self::Colo,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RunState {
@@ -83,14 +88,15 @@ impl rt::fmt::Display for RunState {
 }
 impl rt::Decode for RunState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RunState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RunState);
@@ -146,7 +152,12 @@ impl ShutdownCause {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "host-error" => Self::HostError,
             "host-qmp-quit" => Self::HostQmpQuit,
@@ -158,8 +169,8 @@ impl ShutdownCause {
             "guest-panic" => Self::GuestPanic,
             "subsystem-reset" => Self::SubsystemReset,
             "snapshot-load" => Self::SnapshotLoad,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ShutdownCause {
@@ -170,14 +181,15 @@ impl rt::fmt::Display for ShutdownCause {
 }
 impl rt::Decode for ShutdownCause {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ShutdownCause {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ShutdownCause);
@@ -195,7 +207,7 @@ impl rt::Definition for ShutdownCause {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
     pub running: bool,
@@ -213,19 +225,30 @@ impl StatusInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for StatusInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_running = rt::None;
+        let mut m_status = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "running" => m_running = rt::Some(members.value("running")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            running: rt::take(object, "running")?,
-            status: rt::take(object, "status")?,
+            running: members.required(m_running, "running")?,
+            status: members.required(m_status, "status")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "running", &self.running);
-        rt::put(object, "status", &self.status);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("running", &self.running);
+        writer.member("status", &self.status);
     }
 }
-rt::impl_traits!(StatusInfo);
+rt::impl_serde!(StatusInfo);
 #[allow(deprecated)]
 impl rt::Definition for StatusInfo {
     const INFO: rt::Info = rt::Info {
@@ -240,7 +263,7 @@ impl rt::Definition for StatusInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStatus {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -255,13 +278,15 @@ impl QueryStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryStatus {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryStatus);
+rt::impl_serde!(QueryStatus);
 #[allow(deprecated)]
 impl rt::Definition for QueryStatus {
     const INFO: rt::Info = rt::Info {
@@ -282,7 +307,7 @@ impl rt::Command for QueryStatus {
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Shutdown {
     pub guest: bool,
@@ -300,19 +325,30 @@ impl Shutdown {
 #[allow(deprecated)]
 impl rt::ObjectType for Shutdown {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_guest = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "guest" => m_guest = rt::Some(members.value("guest")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            guest: rt::take(object, "guest")?,
-            reason: rt::take(object, "reason")?,
+            guest: members.required(m_guest, "guest")?,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "guest", &self.guest);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("guest", &self.guest);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(Shutdown);
+rt::impl_serde!(Shutdown);
 #[allow(deprecated)]
 impl rt::Definition for Shutdown {
     const INFO: rt::Info = rt::Info {
@@ -331,7 +367,7 @@ impl rt::Event for Shutdown {
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Powerdown {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -346,13 +382,15 @@ impl Powerdown {
 #[allow(deprecated)]
 impl rt::ObjectType for Powerdown {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Powerdown);
+rt::impl_serde!(Powerdown);
 #[allow(deprecated)]
 impl rt::Definition for Powerdown {
     const INFO: rt::Info = rt::Info {
@@ -371,7 +409,7 @@ impl rt::Event for Powerdown {
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Reset {
     pub guest: bool,
@@ -389,19 +427,30 @@ impl Reset {
 #[allow(deprecated)]
 impl rt::ObjectType for Reset {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_guest = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "guest" => m_guest = rt::Some(members.value("guest")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            guest: rt::take(object, "guest")?,
-            reason: rt::take(object, "reason")?,
+            guest: members.required(m_guest, "guest")?,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "guest", &self.guest);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("guest", &self.guest);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(Reset);
+rt::impl_serde!(Reset);
 #[allow(deprecated)]
 impl rt::Definition for Reset {
     const INFO: rt::Info = rt::Info {
@@ -420,7 +469,7 @@ impl rt::Event for Reset {
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -435,13 +484,15 @@ impl StopEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for StopEvent {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(StopEvent);
+rt::impl_serde!(StopEvent);
 #[allow(deprecated)]
 impl rt::Definition for StopEvent {
     const INFO: rt::Info = rt::Info {
@@ -460,7 +511,7 @@ impl rt::Event for StopEvent {
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resume {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -475,13 +526,15 @@ impl Resume {
 #[allow(deprecated)]
 impl rt::ObjectType for Resume {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Resume);
+rt::impl_serde!(Resume);
 #[allow(deprecated)]
 impl rt::Definition for Resume {
     const INFO: rt::Info = rt::Info {
@@ -500,7 +553,7 @@ impl rt::Event for Resume {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Suspend {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -515,13 +568,15 @@ impl Suspend {
 #[allow(deprecated)]
 impl rt::ObjectType for Suspend {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Suspend);
+rt::impl_serde!(Suspend);
 #[allow(deprecated)]
 impl rt::Definition for Suspend {
     const INFO: rt::Info = rt::Info {
@@ -540,7 +595,7 @@ impl rt::Event for Suspend {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuspendDisk {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -555,13 +610,15 @@ impl SuspendDisk {
 #[allow(deprecated)]
 impl rt::ObjectType for SuspendDisk {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(SuspendDisk);
+rt::impl_serde!(SuspendDisk);
 #[allow(deprecated)]
 impl rt::Definition for SuspendDisk {
     const INFO: rt::Info = rt::Info {
@@ -580,7 +637,7 @@ impl rt::Event for SuspendDisk {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Wakeup {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -595,13 +652,15 @@ impl Wakeup {
 #[allow(deprecated)]
 impl rt::ObjectType for Wakeup {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Wakeup);
+rt::impl_serde!(Wakeup);
 #[allow(deprecated)]
 impl rt::Definition for Wakeup {
     const INFO: rt::Info = rt::Info {
@@ -620,7 +679,7 @@ impl rt::Event for Wakeup {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Watchdog {
     pub action: super::WatchdogAction,
@@ -637,17 +696,26 @@ impl Watchdog {
 #[allow(deprecated)]
 impl rt::ObjectType for Watchdog {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_action = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "action" => m_action = rt::Some(members.value("action")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            action: rt::take(object, "action")?,
+            action: members.required(m_action, "action")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "action", &self.action);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("action", &self.action);
     }
 }
-rt::impl_traits!(Watchdog);
+rt::impl_serde!(Watchdog);
 #[allow(deprecated)]
 impl rt::Definition for Watchdog {
     const INFO: rt::Info = rt::Info {
@@ -698,7 +766,12 @@ impl WatchdogAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "reset" => Self::Reset,
             "shutdown" => Self::Shutdown,
             "poweroff" => Self::Poweroff,
@@ -706,8 +779,8 @@ impl WatchdogAction {
             "debug" => Self::Debug,
             "none" => Self::None,
             "inject-nmi" => Self::InjectNmi,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for WatchdogAction {
@@ -718,14 +791,15 @@ impl rt::fmt::Display for WatchdogAction {
 }
 impl rt::Decode for WatchdogAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for WatchdogAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(WatchdogAction);
@@ -765,11 +839,16 @@ impl RebootAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "reset" => Self::Reset,
             "shutdown" => Self::Shutdown,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RebootAction {
@@ -780,14 +859,15 @@ impl rt::fmt::Display for RebootAction {
 }
 impl rt::Decode for RebootAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RebootAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RebootAction);
@@ -827,11 +907,16 @@ impl ShutdownAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "poweroff" => Self::Poweroff,
             "pause" => Self::Pause,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ShutdownAction {
@@ -842,14 +927,15 @@ impl rt::fmt::Display for ShutdownAction {
 }
 impl rt::Decode for ShutdownAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ShutdownAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ShutdownAction);
@@ -893,13 +979,18 @@ impl PanicAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "pause" => Self::Pause,
             "shutdown" => Self::Shutdown,
             "exit-failure" => Self::ExitFailure,
             "none" => Self::None,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for PanicAction {
@@ -910,14 +1001,15 @@ impl rt::fmt::Display for PanicAction {
 }
 impl rt::Decode for PanicAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for PanicAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(PanicAction);
@@ -935,7 +1027,7 @@ impl rt::Definition for PanicAction {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WatchdogSetAction {
     pub action: super::WatchdogAction,
@@ -952,17 +1044,26 @@ impl WatchdogSetAction {
 #[allow(deprecated)]
 impl rt::ObjectType for WatchdogSetAction {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_action = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "action" => m_action = rt::Some(members.value("action")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            action: rt::take(object, "action")?,
+            action: members.required(m_action, "action")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "action", &self.action);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("action", &self.action);
     }
 }
-rt::impl_traits!(WatchdogSetAction);
+rt::impl_serde!(WatchdogSetAction);
 #[allow(deprecated)]
 impl rt::Definition for WatchdogSetAction {
     const INFO: rt::Info = rt::Info {
@@ -982,7 +1083,7 @@ impl rt::Command for WatchdogSetAction {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetAction {
     pub reboot: rt::Option<super::RebootAction>,
@@ -1035,23 +1136,38 @@ impl SetAction {
 #[allow(deprecated)]
 impl rt::ObjectType for SetAction {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_reboot = rt::None;
+        let mut m_shutdown = rt::None;
+        let mut m_panic = rt::None;
+        let mut m_watchdog = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "reboot" => m_reboot = rt::Some(members.value("reboot")?),
+                "shutdown" => m_shutdown = rt::Some(members.value("shutdown")?),
+                "panic" => m_panic = rt::Some(members.value("panic")?),
+                "watchdog" => m_watchdog = rt::Some(members.value("watchdog")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            reboot: rt::take_opt(object, "reboot")?,
-            shutdown: rt::take_opt(object, "shutdown")?,
-            panic: rt::take_opt(object, "panic")?,
-            watchdog: rt::take_opt(object, "watchdog")?,
+            reboot: m_reboot,
+            shutdown: m_shutdown,
+            panic: m_panic,
+            watchdog: m_watchdog,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "reboot", &self.reboot);
-        rt::put_opt(object, "shutdown", &self.shutdown);
-        rt::put_opt(object, "panic", &self.panic);
-        rt::put_opt(object, "watchdog", &self.watchdog);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("reboot", &self.reboot);
+        writer.member_opt("shutdown", &self.shutdown);
+        writer.member_opt("panic", &self.panic);
+        writer.member_opt("watchdog", &self.watchdog);
     }
 }
-rt::impl_traits!(SetAction);
+rt::impl_serde!(SetAction);
 #[allow(deprecated)]
 impl rt::Definition for SetAction {
     const INFO: rt::Info = rt::Info {
@@ -1072,7 +1188,7 @@ impl rt::Command for SetAction {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicked {
     pub action: super::GuestPanicAction,
@@ -1097,19 +1213,30 @@ impl GuestPanicked {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPanicked {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_action = rt::None;
+        let mut m_info = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "action" => m_action = rt::Some(members.value("action")?),
+                "info" => m_info = rt::Some(members.value("info")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            action: rt::take(object, "action")?,
-            info: rt::take_opt(object, "info")?,
+            action: members.required(m_action, "action")?,
+            info: m_info,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "action", &self.action);
-        rt::put_opt(object, "info", &self.info);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("action", &self.action);
+        writer.member_opt("info", &self.info);
     }
 }
-rt::impl_traits!(GuestPanicked);
+rt::impl_serde!(GuestPanicked);
 #[allow(deprecated)]
 impl rt::Definition for GuestPanicked {
     const INFO: rt::Info = rt::Info {
@@ -1128,7 +1255,7 @@ impl rt::Event for GuestPanicked {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCrashloaded {
     pub action: super::GuestPanicAction,
@@ -1153,19 +1280,30 @@ impl GuestCrashloaded {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestCrashloaded {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_action = rt::None;
+        let mut m_info = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "action" => m_action = rt::Some(members.value("action")?),
+                "info" => m_info = rt::Some(members.value("info")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            action: rt::take(object, "action")?,
-            info: rt::take_opt(object, "info")?,
+            action: members.required(m_action, "action")?,
+            info: m_info,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "action", &self.action);
-        rt::put_opt(object, "info", &self.info);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("action", &self.action);
+        writer.member_opt("info", &self.info);
     }
 }
-rt::impl_traits!(GuestCrashloaded);
+rt::impl_serde!(GuestCrashloaded);
 #[allow(deprecated)]
 impl rt::Definition for GuestCrashloaded {
     const INFO: rt::Info = rt::Info {
@@ -1184,7 +1322,7 @@ impl rt::Event for GuestCrashloaded {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPvshutdown {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1199,13 +1337,15 @@ impl GuestPvshutdown {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPvshutdown {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(GuestPvshutdown);
+rt::impl_serde!(GuestPvshutdown);
 #[allow(deprecated)]
 impl rt::Definition for GuestPvshutdown {
     const INFO: rt::Info = rt::Info {
@@ -1248,12 +1388,17 @@ impl GuestPanicAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "pause" => Self::Pause,
             "poweroff" => Self::Poweroff,
             "run" => Self::Run,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestPanicAction {
@@ -1264,14 +1409,15 @@ impl rt::fmt::Display for GuestPanicAction {
 }
 impl rt::Decode for GuestPanicAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestPanicAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestPanicAction);
@@ -1311,11 +1457,16 @@ impl GuestPanicInformationType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "hyper-v" => Self::HyperV,
             "s390" => Self::S390,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GuestPanicInformationType {
@@ -1326,14 +1477,15 @@ impl rt::fmt::Display for GuestPanicInformationType {
 }
 impl rt::Decode for GuestPanicInformationType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GuestPanicInformationType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GuestPanicInformationType);
@@ -1351,7 +1503,7 @@ impl rt::Definition for GuestPanicInformationType {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformation {
     /// `type` on the wire, and the members of its branch.
@@ -1396,48 +1548,45 @@ impl GuestPanicInformation {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPanicInformation {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "hyper-v" => {
-                        GuestPanicInformationBranch::HyperV(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "s390" => {
-                        GuestPanicInformationBranch::S390(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        GuestPanicInformationBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "hyper-v" => {
+                GuestPanicInformationBranch::HyperV(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "s390" => {
+                GuestPanicInformationBranch::S390(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                GuestPanicInformationBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             GuestPanicInformationBranch::HyperV(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             GuestPanicInformationBranch::S390(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            GuestPanicInformationBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            GuestPanicInformationBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(GuestPanicInformation);
+rt::impl_serde!(GuestPanicInformation);
 #[allow(deprecated)]
 impl rt::Definition for GuestPanicInformation {
     const INFO: rt::Info = rt::Info {
@@ -1452,7 +1601,7 @@ impl rt::Definition for GuestPanicInformation {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
     pub arg1: u64,
@@ -1479,25 +1628,42 @@ impl GuestPanicInformationHyperV {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPanicInformationHyperV {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_arg1 = rt::None;
+        let mut m_arg2 = rt::None;
+        let mut m_arg3 = rt::None;
+        let mut m_arg4 = rt::None;
+        let mut m_arg5 = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "arg1" => m_arg1 = rt::Some(members.value("arg1")?),
+                "arg2" => m_arg2 = rt::Some(members.value("arg2")?),
+                "arg3" => m_arg3 = rt::Some(members.value("arg3")?),
+                "arg4" => m_arg4 = rt::Some(members.value("arg4")?),
+                "arg5" => m_arg5 = rt::Some(members.value("arg5")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            arg1: rt::take(object, "arg1")?,
-            arg2: rt::take(object, "arg2")?,
-            arg3: rt::take(object, "arg3")?,
-            arg4: rt::take(object, "arg4")?,
-            arg5: rt::take(object, "arg5")?,
+            arg1: members.required(m_arg1, "arg1")?,
+            arg2: members.required(m_arg2, "arg2")?,
+            arg3: members.required(m_arg3, "arg3")?,
+            arg4: members.required(m_arg4, "arg4")?,
+            arg5: members.required(m_arg5, "arg5")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "arg1", &self.arg1);
-        rt::put(object, "arg2", &self.arg2);
-        rt::put(object, "arg3", &self.arg3);
-        rt::put(object, "arg4", &self.arg4);
-        rt::put(object, "arg5", &self.arg5);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("arg1", &self.arg1);
+        writer.member("arg2", &self.arg2);
+        writer.member("arg3", &self.arg3);
+        writer.member("arg4", &self.arg4);
+        writer.member("arg5", &self.arg5);
     }
 }
-rt::impl_traits!(GuestPanicInformationHyperV);
+rt::impl_serde!(GuestPanicInformationHyperV);
 #[allow(deprecated)]
 impl rt::Definition for GuestPanicInformationHyperV {
     const INFO: rt::Info = rt::Info {
@@ -1540,14 +1706,19 @@ impl S390CrashReason {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "unknown" => Self::Unknown,
             "disabled-wait" => Self::DisabledWait,
             "extint-loop" => Self::ExtintLoop,
             "pgmint-loop" => Self::PgmintLoop,
             "opint-loop" => Self::OpintLoop,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for S390CrashReason {
@@ -1558,14 +1729,15 @@ impl rt::fmt::Display for S390CrashReason {
 }
 impl rt::Decode for S390CrashReason {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for S390CrashReason {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(S390CrashReason);
@@ -1583,7 +1755,7 @@ impl rt::Definition for S390CrashReason {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
     pub core: u32,
@@ -1613,23 +1785,38 @@ impl GuestPanicInformationS390 {
 #[allow(deprecated)]
 impl rt::ObjectType for GuestPanicInformationS390 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_core = rt::None;
+        let mut m_psw_mask = rt::None;
+        let mut m_psw_addr = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "core" => m_core = rt::Some(members.value("core")?),
+                "psw-mask" => m_psw_mask = rt::Some(members.value("psw-mask")?),
+                "psw-addr" => m_psw_addr = rt::Some(members.value("psw-addr")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            core: rt::take(object, "core")?,
-            psw_mask: rt::take(object, "psw-mask")?,
-            psw_addr: rt::take(object, "psw-addr")?,
-            reason: rt::take(object, "reason")?,
+            core: members.required(m_core, "core")?,
+            psw_mask: members.required(m_psw_mask, "psw-mask")?,
+            psw_addr: members.required(m_psw_addr, "psw-addr")?,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "core", &self.core);
-        rt::put(object, "psw-mask", &self.psw_mask);
-        rt::put(object, "psw-addr", &self.psw_addr);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("core", &self.core);
+        writer.member("psw-mask", &self.psw_mask);
+        writer.member("psw-addr", &self.psw_addr);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(GuestPanicInformationS390);
+rt::impl_serde!(GuestPanicInformationS390);
 #[allow(deprecated)]
 impl rt::Definition for GuestPanicInformationS390 {
     const INFO: rt::Info = rt::Info {
@@ -1644,7 +1831,7 @@ impl rt::Definition for GuestPanicInformationS390 {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryFailure {
     pub recipient: super::MemoryFailureRecipient,
@@ -1667,21 +1854,34 @@ impl MemoryFailure {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryFailure {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_recipient = rt::None;
+        let mut m_action = rt::None;
+        let mut m_flags = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "recipient" => m_recipient = rt::Some(members.value("recipient")?),
+                "action" => m_action = rt::Some(members.value("action")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            recipient: rt::take(object, "recipient")?,
-            action: rt::take(object, "action")?,
-            flags: rt::take(object, "flags")?,
+            recipient: members.required(m_recipient, "recipient")?,
+            action: members.required(m_action, "action")?,
+            flags: members.required(m_flags, "flags")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "recipient", &self.recipient);
-        rt::put(object, "action", &self.action);
-        rt::put(object, "flags", &self.flags);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("recipient", &self.recipient);
+        writer.member("action", &self.action);
+        writer.member("flags", &self.flags);
     }
 }
-rt::impl_traits!(MemoryFailure);
+rt::impl_serde!(MemoryFailure);
 #[allow(deprecated)]
 impl rt::Definition for MemoryFailure {
     const INFO: rt::Info = rt::Info {
@@ -1722,11 +1922,16 @@ impl MemoryFailureRecipient {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "hypervisor" => Self::Hypervisor,
             "guest" => Self::Guest,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MemoryFailureRecipient {
@@ -1737,14 +1942,15 @@ impl rt::fmt::Display for MemoryFailureRecipient {
 }
 impl rt::Decode for MemoryFailureRecipient {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MemoryFailureRecipient {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MemoryFailureRecipient);
@@ -1788,13 +1994,18 @@ impl MemoryFailureAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ignore" => Self::Ignore,
             "inject" => Self::Inject,
             "fatal" => Self::Fatal,
             "reset" => Self::Reset,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MemoryFailureAction {
@@ -1805,14 +2016,15 @@ impl rt::fmt::Display for MemoryFailureAction {
 }
 impl rt::Decode for MemoryFailureAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MemoryFailureAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MemoryFailureAction);
@@ -1830,7 +2042,7 @@ impl rt::Definition for MemoryFailureAction {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
     pub action_required: bool,
@@ -1848,19 +2060,32 @@ impl MemoryFailureFlags {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryFailureFlags {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_action_required = rt::None;
+        let mut m_recursive = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "action-required" => {
+                    m_action_required = rt::Some(members.value("action-required")?)
+                }
+                "recursive" => m_recursive = rt::Some(members.value("recursive")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            action_required: rt::take(object, "action-required")?,
-            recursive: rt::take(object, "recursive")?,
+            action_required: members.required(m_action_required, "action-required")?,
+            recursive: members.required(m_recursive, "recursive")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "action-required", &self.action_required);
-        rt::put(object, "recursive", &self.recursive);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("action-required", &self.action_required);
+        writer.member("recursive", &self.recursive);
     }
 }
-rt::impl_traits!(MemoryFailureFlags);
+rt::impl_serde!(MemoryFailureFlags);
 #[allow(deprecated)]
 impl rt::Definition for MemoryFailureFlags {
     const INFO: rt::Info = rt::Info {
@@ -1899,12 +2124,17 @@ impl NotifyVmexitOption {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "run" => Self::Run,
             "internal-error" => Self::InternalError,
             "disable" => Self::Disable,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NotifyVmexitOption {
@@ -1915,14 +2145,15 @@ impl rt::fmt::Display for NotifyVmexitOption {
 }
 impl rt::Decode for NotifyVmexitOption {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NotifyVmexitOption {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NotifyVmexitOption);

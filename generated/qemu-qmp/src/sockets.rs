@@ -34,14 +34,19 @@ impl NetworkAddressFamily {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ipv4" => Self::Ipv4,
             "ipv6" => Self::Ipv6,
             "unix" => Self::Unix,
             "vsock" => Self::Vsock,
             "unknown" => Self::Unknown,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NetworkAddressFamily {
@@ -52,14 +57,15 @@ impl rt::fmt::Display for NetworkAddressFamily {
 }
 impl rt::Decode for NetworkAddressFamily {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NetworkAddressFamily {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NetworkAddressFamily);
@@ -75,7 +81,7 @@ impl rt::Definition for NetworkAddressFamily {
     };
 }
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddressBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressBase {
     pub host: rt::String,
@@ -99,19 +105,30 @@ impl InetSocketAddressBase {
 #[allow(deprecated)]
 impl rt::ObjectType for InetSocketAddressBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            port: rt::take(object, "port")?,
+            host: members.required(m_host, "host")?,
+            port: members.required(m_port, "port")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "port", &self.port);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("port", &self.port);
     }
 }
-rt::impl_traits!(InetSocketAddressBase);
+rt::impl_serde!(InetSocketAddressBase);
 #[allow(deprecated)]
 impl rt::Definition for InetSocketAddressBase {
     const INFO: rt::Info = rt::Info {
@@ -126,7 +143,7 @@ impl rt::Definition for InetSocketAddressBase {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
     pub host: rt::String,
@@ -205,31 +222,54 @@ impl InetSocketAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for InetSocketAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        let mut m_numeric = rt::None;
+        let mut m_to = rt::None;
+        let mut m_ipv4 = rt::None;
+        let mut m_ipv6 = rt::None;
+        let mut m_keep_alive = rt::None;
+        let mut m_mptcp = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "numeric" => m_numeric = rt::Some(members.value("numeric")?),
+                "to" => m_to = rt::Some(members.value("to")?),
+                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
+                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
+                "keep-alive" => m_keep_alive = rt::Some(members.value("keep-alive")?),
+                "mptcp" => m_mptcp = rt::Some(members.value("mptcp")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            port: rt::take(object, "port")?,
-            numeric: rt::take_opt(object, "numeric")?,
-            to: rt::take_opt(object, "to")?,
-            ipv4: rt::take_opt(object, "ipv4")?,
-            ipv6: rt::take_opt(object, "ipv6")?,
-            keep_alive: rt::take_opt(object, "keep-alive")?,
-            mptcp: rt::take_opt(object, "mptcp")?,
+            host: members.required(m_host, "host")?,
+            port: members.required(m_port, "port")?,
+            numeric: m_numeric,
+            to: m_to,
+            ipv4: m_ipv4,
+            ipv6: m_ipv6,
+            keep_alive: m_keep_alive,
+            mptcp: m_mptcp,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "port", &self.port);
-        rt::put_opt(object, "numeric", &self.numeric);
-        rt::put_opt(object, "to", &self.to);
-        rt::put_opt(object, "ipv4", &self.ipv4);
-        rt::put_opt(object, "ipv6", &self.ipv6);
-        rt::put_opt(object, "keep-alive", &self.keep_alive);
-        rt::put_opt(object, "mptcp", &self.mptcp);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("port", &self.port);
+        writer.member_opt("numeric", &self.numeric);
+        writer.member_opt("to", &self.to);
+        writer.member_opt("ipv4", &self.ipv4);
+        writer.member_opt("ipv6", &self.ipv6);
+        writer.member_opt("keep-alive", &self.keep_alive);
+        writer.member_opt("mptcp", &self.mptcp);
     }
 }
-rt::impl_traits!(InetSocketAddress);
+rt::impl_serde!(InetSocketAddress);
 #[allow(deprecated)]
 impl rt::Definition for InetSocketAddress {
     const INFO: rt::Info = rt::Info {
@@ -254,7 +294,7 @@ impl rt::From<InetSocketAddress> for super::InetSocketAddressBase {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.UnixSocketAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
     pub path: rt::String,
@@ -293,21 +333,34 @@ impl UnixSocketAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for UnixSocketAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_abstract = rt::None;
+        let mut m_tight = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
+                "tight" => m_tight = rt::Some(members.value("tight")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            r#abstract: rt::take_opt(object, "abstract")?,
-            tight: rt::take_opt(object, "tight")?,
+            path: members.required(m_path, "path")?,
+            r#abstract: m_abstract,
+            tight: m_tight,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "abstract", &self.r#abstract);
-        rt::put_opt(object, "tight", &self.tight);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member_opt("abstract", &self.r#abstract);
+        writer.member_opt("tight", &self.tight);
     }
 }
-rt::impl_traits!(UnixSocketAddress);
+rt::impl_serde!(UnixSocketAddress);
 #[allow(deprecated)]
 impl rt::Definition for UnixSocketAddress {
     const INFO: rt::Info = rt::Info {
@@ -322,7 +375,7 @@ impl rt::Definition for UnixSocketAddress {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.VsockSocketAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
     pub cid: rt::String,
@@ -343,19 +396,30 @@ impl VsockSocketAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for VsockSocketAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cid = rt::None;
+        let mut m_port = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cid" => m_cid = rt::Some(members.value("cid")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cid: rt::take(object, "cid")?,
-            port: rt::take(object, "port")?,
+            cid: members.required(m_cid, "cid")?,
+            port: members.required(m_port, "port")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cid", &self.cid);
-        rt::put(object, "port", &self.port);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cid", &self.cid);
+        writer.member("port", &self.port);
     }
 }
-rt::impl_traits!(VsockSocketAddress);
+rt::impl_serde!(VsockSocketAddress);
 #[allow(deprecated)]
 impl rt::Definition for VsockSocketAddress {
     const INFO: rt::Info = rt::Info {
@@ -370,7 +434,7 @@ impl rt::Definition for VsockSocketAddress {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.FdSocketAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
     pub str: rt::String,
@@ -387,17 +451,26 @@ impl FdSocketAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for FdSocketAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_str = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "str" => m_str = rt::Some(members.value("str")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            str: rt::take(object, "str")?,
+            str: members.required(m_str, "str")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "str", &self.str);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("str", &self.str);
     }
 }
-rt::impl_traits!(FdSocketAddress);
+rt::impl_serde!(FdSocketAddress);
 #[allow(deprecated)]
 impl rt::Definition for FdSocketAddress {
     const INFO: rt::Info = rt::Info {
@@ -412,7 +485,7 @@ impl rt::Definition for FdSocketAddress {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.InetSocketAddressWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressWrapper {
     pub data: super::InetSocketAddress,
@@ -429,17 +502,26 @@ impl InetSocketAddressWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for InetSocketAddressWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(InetSocketAddressWrapper);
+rt::impl_serde!(InetSocketAddressWrapper);
 #[allow(deprecated)]
 impl rt::Definition for InetSocketAddressWrapper {
     const INFO: rt::Info = rt::Info {
@@ -454,7 +536,7 @@ impl rt::Definition for InetSocketAddressWrapper {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.UnixSocketAddressWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddressWrapper {
     pub data: super::UnixSocketAddress,
@@ -471,17 +553,26 @@ impl UnixSocketAddressWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for UnixSocketAddressWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(UnixSocketAddressWrapper);
+rt::impl_serde!(UnixSocketAddressWrapper);
 #[allow(deprecated)]
 impl rt::Definition for UnixSocketAddressWrapper {
     const INFO: rt::Info = rt::Info {
@@ -496,7 +587,7 @@ impl rt::Definition for UnixSocketAddressWrapper {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.VsockSocketAddressWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddressWrapper {
     pub data: super::VsockSocketAddress,
@@ -513,17 +604,26 @@ impl VsockSocketAddressWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for VsockSocketAddressWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(VsockSocketAddressWrapper);
+rt::impl_serde!(VsockSocketAddressWrapper);
 #[allow(deprecated)]
 impl rt::Definition for VsockSocketAddressWrapper {
     const INFO: rt::Info = rt::Info {
@@ -538,7 +638,7 @@ impl rt::Definition for VsockSocketAddressWrapper {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.FdSocketAddressWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddressWrapper {
     pub data: super::FdSocketAddress,
@@ -555,17 +655,26 @@ impl FdSocketAddressWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for FdSocketAddressWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(FdSocketAddressWrapper);
+rt::impl_serde!(FdSocketAddressWrapper);
 #[allow(deprecated)]
 impl rt::Definition for FdSocketAddressWrapper {
     const INFO: rt::Info = rt::Info {
@@ -580,7 +689,7 @@ impl rt::Definition for FdSocketAddressWrapper {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.SocketAddressLegacy)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SocketAddressLegacy {
     /// `type` on the wire, and the members of its branch.
@@ -629,64 +738,61 @@ impl SocketAddressLegacy {
 #[allow(deprecated)]
 impl rt::ObjectType for SocketAddressLegacy {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "inet" => {
-                        SocketAddressLegacyBranch::Inet(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "unix" => {
-                        SocketAddressLegacyBranch::Unix(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vsock" => {
-                        SocketAddressLegacyBranch::Vsock(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "fd" => {
-                        SocketAddressLegacyBranch::Fd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        SocketAddressLegacyBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "inet" => {
+                SocketAddressLegacyBranch::Inet(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "unix" => {
+                SocketAddressLegacyBranch::Unix(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vsock" => {
+                SocketAddressLegacyBranch::Vsock(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "fd" => {
+                SocketAddressLegacyBranch::Fd(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                SocketAddressLegacyBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             SocketAddressLegacyBranch::Inet(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SocketAddressLegacyBranch::Unix(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SocketAddressLegacyBranch::Vsock(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SocketAddressLegacyBranch::Fd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            SocketAddressLegacyBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            SocketAddressLegacyBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SocketAddressLegacy);
+rt::impl_serde!(SocketAddressLegacy);
 #[allow(deprecated)]
 impl rt::Definition for SocketAddressLegacy {
     const INFO: rt::Info = rt::Info {
@@ -727,13 +833,18 @@ impl SocketAddressType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "inet" => Self::Inet,
             "unix" => Self::Unix,
             "vsock" => Self::Vsock,
             "fd" => Self::Fd,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SocketAddressType {
@@ -744,14 +855,15 @@ impl rt::fmt::Display for SocketAddressType {
 }
 impl rt::Decode for SocketAddressType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SocketAddressType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SocketAddressType);
@@ -769,7 +881,7 @@ impl rt::Definition for SocketAddressType {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-sockets.SocketAddress)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SocketAddress {
     /// `type` on the wire, and the members of its branch.
@@ -818,58 +930,59 @@ impl SocketAddress {
 #[allow(deprecated)]
 impl rt::ObjectType for SocketAddress {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "inet" => {
-                        SocketAddressBranch::Inet(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "unix" => {
-                        SocketAddressBranch::Unix(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vsock" => {
-                        SocketAddressBranch::Vsock(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "fd" => {
-                        SocketAddressBranch::Fd(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        SocketAddressBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "inet" => {
+                SocketAddressBranch::Inet(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "unix" => {
+                SocketAddressBranch::Unix(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vsock" => {
+                SocketAddressBranch::Vsock(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "fd" => {
+                SocketAddressBranch::Fd(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                SocketAddressBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             SocketAddressBranch::Inet(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SocketAddressBranch::Unix(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SocketAddressBranch::Vsock(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            SocketAddressBranch::Fd(data) => rt::ObjectType::encode_members(data, object),
-            SocketAddressBranch::Other { members, .. } => object.extend(members.clone()),
+            SocketAddressBranch::Fd(data) => rt::ObjectType::encode_members(data, writer),
+            SocketAddressBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SocketAddress);
+rt::impl_serde!(SocketAddress);
 #[allow(deprecated)]
 impl rt::Definition for SocketAddress {
     const INFO: rt::Info = rt::Info {

@@ -34,14 +34,19 @@ impl StatsType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cumulative" => Self::Cumulative,
             "instant" => Self::Instant,
             "peak" => Self::Peak,
             "linear-histogram" => Self::LinearHistogram,
             "log2-histogram" => Self::Log2Histogram,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for StatsType {
@@ -52,14 +57,15 @@ impl rt::fmt::Display for StatsType {
 }
 impl rt::Decode for StatsType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for StatsType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(StatsType);
@@ -103,13 +109,18 @@ impl StatsUnit {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "bytes" => Self::Bytes,
             "seconds" => Self::Seconds,
             "cycles" => Self::Cycles,
             "boolean" => Self::Boolean,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for StatsUnit {
@@ -120,14 +131,15 @@ impl rt::fmt::Display for StatsUnit {
 }
 impl rt::Decode for StatsUnit {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for StatsUnit {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(StatsUnit);
@@ -167,11 +179,16 @@ impl StatsProvider {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "kvm" => Self::Kvm,
             "cryptodev" => Self::Cryptodev,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for StatsProvider {
@@ -182,14 +199,15 @@ impl rt::fmt::Display for StatsProvider {
 }
 impl rt::Decode for StatsProvider {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for StatsProvider {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(StatsProvider);
@@ -231,12 +249,17 @@ impl StatsTarget {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "vm" => Self::Vm,
             "vcpu" => Self::Vcpu,
             "cryptodev" => Self::Cryptodev,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for StatsTarget {
@@ -247,14 +270,15 @@ impl rt::fmt::Display for StatsTarget {
 }
 impl rt::Decode for StatsTarget {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for StatsTarget {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(StatsTarget);
@@ -272,7 +296,7 @@ impl rt::Definition for StatsTarget {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsRequest {
     pub provider: super::StatsProvider,
@@ -297,19 +321,30 @@ impl StatsRequest {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsRequest {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_provider = rt::None;
+        let mut m_names = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "provider" => m_provider = rt::Some(members.value("provider")?),
+                "names" => m_names = rt::Some(members.value("names")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            provider: rt::take(object, "provider")?,
-            names: rt::take_opt(object, "names")?,
+            provider: members.required(m_provider, "provider")?,
+            names: m_names,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "provider", &self.provider);
-        rt::put_opt(object, "names", &self.names);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("provider", &self.provider);
+        writer.member_opt("names", &self.names);
     }
 }
-rt::impl_traits!(StatsRequest);
+rt::impl_serde!(StatsRequest);
 #[allow(deprecated)]
 impl rt::Definition for StatsRequest {
     const INFO: rt::Info = rt::Info {
@@ -324,7 +359,7 @@ impl rt::Definition for StatsRequest {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatsVCPUFilter {
     pub vcpus: rt::Option<rt::Vec<rt::String>>,
@@ -348,17 +383,24 @@ impl StatsVCPUFilter {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsVCPUFilter {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            vcpus: rt::take_opt(object, "vcpus")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_vcpus = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { vcpus: m_vcpus })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "vcpus", &self.vcpus);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("vcpus", &self.vcpus);
     }
 }
-rt::impl_traits!(StatsVCPUFilter);
+rt::impl_serde!(StatsVCPUFilter);
 #[allow(deprecated)]
 impl rt::Definition for StatsVCPUFilter {
     const INFO: rt::Info = rt::Info {
@@ -373,7 +415,7 @@ impl rt::Definition for StatsVCPUFilter {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsFilter {
     pub providers: rt::Option<rt::Vec<super::StatsRequest>>,
@@ -431,40 +473,54 @@ impl StatsFilter {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsFilter {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            providers: rt::take_opt(object, "providers")?,
-            target: {
-                let tag = rt::take_tag(object, "target")?;
-                match tag.as_str() {
-                    "vcpu" => {
-                        StatsFilterBranch::Vcpu(rt::ObjectType::decode_members(object)?)
-                    }
-                    "vm" => StatsFilterBranch::Vm,
-                    "cryptodev" => StatsFilterBranch::Cryptodev,
-                    _ => {
-                        StatsFilterBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("target")?;
+        let target = match &*tag {
+            "vcpu" => {
+                StatsFilterBranch::Vcpu(
+                    members.branch(
+                        &["providers", "target"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vm" => StatsFilterBranch::Vm,
+            "cryptodev" => StatsFilterBranch::Cryptodev,
+            _ => {
+                StatsFilterBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["providers", "target"], |m| m.rest())?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_providers = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "providers" => m_providers = rt::Some(members.value("providers")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            providers: m_providers,
+            target,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "providers", &self.providers);
-        rt::put(object, "target", self.target.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("providers", &self.providers);
+        writer.member("target", self.target.tag_name());
         match &self.target {
-            StatsFilterBranch::Vcpu(data) => rt::ObjectType::encode_members(data, object),
+            StatsFilterBranch::Vcpu(data) => rt::ObjectType::encode_members(data, writer),
             StatsFilterBranch::Vm => {}
             StatsFilterBranch::Cryptodev => {}
-            StatsFilterBranch::Other { members, .. } => object.extend(members.clone()),
+            StatsFilterBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(StatsFilter);
+rt::impl_serde!(StatsFilter);
 #[allow(deprecated)]
 impl rt::Definition for StatsFilter {
     const INFO: rt::Info = rt::Info {
@@ -479,7 +535,7 @@ impl rt::Definition for StatsFilter {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StatsValue {
     Scalar(u64),
@@ -488,19 +544,16 @@ pub enum StatsValue {
 }
 impl rt::Decode for StatsValue {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Number(_) => Self::Scalar(rt::Decode::decode(value)?),
-                rt::Value::Bool(_) => Self::Boolean(rt::Decode::decode(value)?),
-                rt::Value::Array(_) => Self::List(rt::Decode::decode(value)?),
-                other => {
+            match reader.peek()? {
+                rt::Token::Number => Self::Scalar(rt::Decode::decode(reader)?),
+                rt::Token::Bool => Self::Boolean(rt::Decode::decode(reader)?),
+                rt::Token::Array => Self::List(rt::Decode::decode(reader)?),
+                _ => {
                     return rt::Err(
-                        rt::DecodeError::invalid_type(
-                            "a number or a boolean or an array",
-                            &other,
-                        ),
-                    );
+                        reader.invalid_type("a number or a boolean or an array"),
+                    )
                 }
             },
         )
@@ -508,15 +561,15 @@ impl rt::Decode for StatsValue {
 }
 impl rt::Encode for StatsValue {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Scalar(data) => rt::Encode::encode(data),
-            Self::Boolean(data) => rt::Encode::encode(data),
-            Self::List(data) => rt::Encode::encode(data),
+            Self::Scalar(data) => rt::Encode::encode(data, writer),
+            Self::Boolean(data) => rt::Encode::encode(data, writer),
+            Self::List(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(StatsValue);
+rt::impl_serde!(StatsValue);
 #[allow(deprecated)]
 impl rt::Definition for StatsValue {
     const INFO: rt::Info = rt::Info {
@@ -531,7 +584,7 @@ impl rt::Definition for StatsValue {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Stats {
     pub name: rt::String,
@@ -549,19 +602,30 @@ impl Stats {
 #[allow(deprecated)]
 impl rt::ObjectType for Stats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            value: rt::take(object, "value")?,
+            name: members.required(m_name, "name")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(Stats);
+rt::impl_serde!(Stats);
 #[allow(deprecated)]
 impl rt::Definition for Stats {
     const INFO: rt::Info = rt::Info {
@@ -576,7 +640,7 @@ impl rt::Definition for Stats {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsResult {
     pub provider: super::StatsProvider,
@@ -606,21 +670,34 @@ impl StatsResult {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsResult {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_provider = rt::None;
+        let mut m_qom_path = rt::None;
+        let mut m_stats = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "provider" => m_provider = rt::Some(members.value("provider")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                "stats" => m_stats = rt::Some(members.value("stats")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            provider: rt::take(object, "provider")?,
-            qom_path: rt::take_opt(object, "qom-path")?,
-            stats: rt::take(object, "stats")?,
+            provider: members.required(m_provider, "provider")?,
+            qom_path: m_qom_path,
+            stats: members.required(m_stats, "stats")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "provider", &self.provider);
-        rt::put_opt(object, "qom-path", &self.qom_path);
-        rt::put(object, "stats", &self.stats);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("provider", &self.provider);
+        writer.member_opt("qom-path", &self.qom_path);
+        writer.member("stats", &self.stats);
     }
 }
-rt::impl_traits!(StatsResult);
+rt::impl_serde!(StatsResult);
 #[allow(deprecated)]
 impl rt::Definition for StatsResult {
     const INFO: rt::Info = rt::Info {
@@ -655,12 +732,14 @@ impl rt::Deref for QueryStats {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(QueryStats);
@@ -683,7 +762,7 @@ impl rt::Command for QueryStats {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
     pub name: rt::String,
@@ -737,27 +816,46 @@ impl StatsSchemaValue {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsSchemaValue {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        let mut m_unit = rt::None;
+        let mut m_base = rt::None;
+        let mut m_exponent = rt::None;
+        let mut m_bucket_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "unit" => m_unit = rt::Some(members.value("unit")?),
+                "base" => m_base = rt::Some(members.value("base")?),
+                "exponent" => m_exponent = rt::Some(members.value("exponent")?),
+                "bucket-size" => m_bucket_size = rt::Some(members.value("bucket-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#type: rt::take(object, "type")?,
-            unit: rt::take_opt(object, "unit")?,
-            base: rt::take_opt(object, "base")?,
-            exponent: rt::take(object, "exponent")?,
-            bucket_size: rt::take_opt(object, "bucket-size")?,
+            name: members.required(m_name, "name")?,
+            r#type: members.required(m_type, "type")?,
+            unit: m_unit,
+            base: m_base,
+            exponent: members.required(m_exponent, "exponent")?,
+            bucket_size: m_bucket_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "unit", &self.unit);
-        rt::put_opt(object, "base", &self.base);
-        rt::put(object, "exponent", &self.exponent);
-        rt::put_opt(object, "bucket-size", &self.bucket_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("type", &self.r#type);
+        writer.member_opt("unit", &self.unit);
+        writer.member_opt("base", &self.base);
+        writer.member("exponent", &self.exponent);
+        writer.member_opt("bucket-size", &self.bucket_size);
     }
 }
-rt::impl_traits!(StatsSchemaValue);
+rt::impl_serde!(StatsSchemaValue);
 #[allow(deprecated)]
 impl rt::Definition for StatsSchemaValue {
     const INFO: rt::Info = rt::Info {
@@ -772,7 +870,7 @@ impl rt::Definition for StatsSchemaValue {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchema {
     pub provider: super::StatsProvider,
@@ -795,21 +893,34 @@ impl StatsSchema {
 #[allow(deprecated)]
 impl rt::ObjectType for StatsSchema {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_provider = rt::None;
+        let mut m_target = rt::None;
+        let mut m_stats = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "provider" => m_provider = rt::Some(members.value("provider")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "stats" => m_stats = rt::Some(members.value("stats")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            provider: rt::take(object, "provider")?,
-            target: rt::take(object, "target")?,
-            stats: rt::take(object, "stats")?,
+            provider: members.required(m_provider, "provider")?,
+            target: members.required(m_target, "target")?,
+            stats: members.required(m_stats, "stats")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "provider", &self.provider);
-        rt::put(object, "target", &self.target);
-        rt::put(object, "stats", &self.stats);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("provider", &self.provider);
+        writer.member("target", &self.target);
+        writer.member("stats", &self.stats);
     }
 }
-rt::impl_traits!(StatsSchema);
+rt::impl_serde!(StatsSchema);
 #[allow(deprecated)]
 impl rt::Definition for StatsSchema {
     const INFO: rt::Info = rt::Info {
@@ -824,7 +935,7 @@ impl rt::Definition for StatsSchema {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStatsSchemas {
     pub provider: rt::Option<super::StatsProvider>,
@@ -848,17 +959,24 @@ impl QueryStatsSchemas {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryStatsSchemas {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            provider: rt::take_opt(object, "provider")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_provider = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "provider" => m_provider = rt::Some(members.value("provider")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { provider: m_provider })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "provider", &self.provider);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("provider", &self.provider);
     }
 }
-rt::impl_traits!(QueryStatsSchemas);
+rt::impl_serde!(QueryStatsSchemas);
 #[allow(deprecated)]
 impl rt::Definition for QueryStatsSchemas {
     const INFO: rt::Info = rt::Info {

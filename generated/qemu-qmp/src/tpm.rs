@@ -32,12 +32,17 @@ impl TpmModel {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "tpm-tis" => Self::TpmTis,
             "tpm-crb" => Self::TpmCrb,
             "tpm-spapr" => Self::TpmSpapr,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for TpmModel {
@@ -48,14 +53,15 @@ impl rt::fmt::Display for TpmModel {
 }
 impl rt::Decode for TpmModel {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for TpmModel {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(TpmModel);
@@ -75,7 +81,7 @@ impl rt::Definition for TpmModel {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpmModels {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -90,13 +96,15 @@ impl QueryTpmModels {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryTpmModels {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryTpmModels);
+rt::impl_serde!(QueryTpmModels);
 #[allow(deprecated)]
 impl rt::Definition for QueryTpmModels {
     const INFO: rt::Info = rt::Info {
@@ -140,11 +148,16 @@ impl TpmType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "passthrough" => Self::Passthrough,
             "emulator" => Self::Emulator,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for TpmType {
@@ -155,14 +168,15 @@ impl rt::fmt::Display for TpmType {
 }
 impl rt::Decode for TpmType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for TpmType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(TpmType);
@@ -182,7 +196,7 @@ impl rt::Definition for TpmType {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpmTypes {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -197,13 +211,15 @@ impl QueryTpmTypes {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryTpmTypes {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryTpmTypes);
+rt::impl_serde!(QueryTpmTypes);
 #[allow(deprecated)]
 impl rt::Definition for QueryTpmTypes {
     const INFO: rt::Info = rt::Info {
@@ -225,7 +241,7 @@ impl rt::Command for QueryTpmTypes {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
     pub path: rt::Option<rt::String>,
@@ -260,19 +276,30 @@ impl TPMPassthroughOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for TPMPassthroughOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_cancel_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "cancel-path" => m_cancel_path = rt::Some(members.value("cancel-path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take_opt(object, "path")?,
-            cancel_path: rt::take_opt(object, "cancel-path")?,
+            path: m_path,
+            cancel_path: m_cancel_path,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "path", &self.path);
-        rt::put_opt(object, "cancel-path", &self.cancel_path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("path", &self.path);
+        writer.member_opt("cancel-path", &self.cancel_path);
     }
 }
-rt::impl_traits!(TPMPassthroughOptions);
+rt::impl_serde!(TPMPassthroughOptions);
 #[allow(deprecated)]
 impl rt::Definition for TPMPassthroughOptions {
     const INFO: rt::Info = rt::Info {
@@ -289,7 +316,7 @@ impl rt::Definition for TPMPassthroughOptions {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
     pub chardev: rt::String,
@@ -306,17 +333,26 @@ impl TPMEmulatorOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for TPMEmulatorOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_chardev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            chardev: rt::take(object, "chardev")?,
+            chardev: members.required(m_chardev, "chardev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "chardev", &self.chardev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("chardev", &self.chardev);
     }
 }
-rt::impl_traits!(TPMEmulatorOptions);
+rt::impl_serde!(TPMEmulatorOptions);
 #[allow(deprecated)]
 impl rt::Definition for TPMEmulatorOptions {
     const INFO: rt::Info = rt::Info {
@@ -333,7 +369,7 @@ impl rt::Definition for TPMEmulatorOptions {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
     pub data: super::TPMPassthroughOptions,
@@ -350,17 +386,26 @@ impl TPMPassthroughOptionsWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for TPMPassthroughOptionsWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(TPMPassthroughOptionsWrapper);
+rt::impl_serde!(TPMPassthroughOptionsWrapper);
 #[allow(deprecated)]
 impl rt::Definition for TPMPassthroughOptionsWrapper {
     const INFO: rt::Info = rt::Info {
@@ -377,7 +422,7 @@ impl rt::Definition for TPMPassthroughOptionsWrapper {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
     pub data: super::TPMEmulatorOptions,
@@ -394,17 +439,26 @@ impl TPMEmulatorOptionsWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for TPMEmulatorOptionsWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(TPMEmulatorOptionsWrapper);
+rt::impl_serde!(TPMEmulatorOptionsWrapper);
 #[allow(deprecated)]
 impl rt::Definition for TPMEmulatorOptionsWrapper {
     const INFO: rt::Info = rt::Info {
@@ -421,7 +475,7 @@ impl rt::Definition for TPMEmulatorOptionsWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TpmTypeOptions {
     /// `type` on the wire, and the members of its branch.
@@ -466,46 +520,45 @@ impl TpmTypeOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for TpmTypeOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "passthrough" => {
-                        TpmTypeOptionsBranch::Passthrough(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "emulator" => {
-                        TpmTypeOptionsBranch::Emulator(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        TpmTypeOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "passthrough" => {
+                TpmTypeOptionsBranch::Passthrough(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "emulator" => {
+                TpmTypeOptionsBranch::Emulator(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                TpmTypeOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             TpmTypeOptionsBranch::Passthrough(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TpmTypeOptionsBranch::Emulator(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            TpmTypeOptionsBranch::Other { members, .. } => object.extend(members.clone()),
+            TpmTypeOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(TpmTypeOptions);
+rt::impl_serde!(TpmTypeOptions);
 #[allow(deprecated)]
 impl rt::Definition for TpmTypeOptions {
     const INFO: rt::Info = rt::Info {
@@ -522,7 +575,7 @@ impl rt::Definition for TpmTypeOptions {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMInfo {
     pub id: rt::String,
@@ -549,21 +602,34 @@ impl TPMInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for TPMInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_model = rt::None;
+        let mut m_options = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "model" => m_model = rt::Some(members.value("model")?),
+                "options" => m_options = rt::Some(members.value("options")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            model: rt::take(object, "model")?,
-            options: rt::take(object, "options")?,
+            id: members.required(m_id, "id")?,
+            model: members.required(m_model, "model")?,
+            options: members.required(m_options, "options")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "model", &self.model);
-        rt::put(object, "options", &self.options);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("model", &self.model);
+        writer.member("options", &self.options);
     }
 }
-rt::impl_traits!(TPMInfo);
+rt::impl_serde!(TPMInfo);
 #[allow(deprecated)]
 impl rt::Definition for TPMInfo {
     const INFO: rt::Info = rt::Info {
@@ -580,7 +646,7 @@ impl rt::Definition for TPMInfo {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpm {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -595,13 +661,15 @@ impl QueryTpm {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryTpm {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryTpm);
+rt::impl_serde!(QueryTpm);
 #[allow(deprecated)]
 impl rt::Definition for QueryTpm {
     const INFO: rt::Info = rt::Info {

@@ -30,12 +30,17 @@ impl TraceEventState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "unavailable" => Self::Unavailable,
             "disabled" => Self::Disabled,
             "enabled" => Self::Enabled,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for TraceEventState {
@@ -46,14 +51,15 @@ impl rt::fmt::Display for TraceEventState {
 }
 impl rt::Decode for TraceEventState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for TraceEventState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(TraceEventState);
@@ -71,7 +77,7 @@ impl rt::Definition for TraceEventState {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-trace.TraceEventInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventInfo {
     pub name: rt::String,
@@ -89,19 +95,30 @@ impl TraceEventInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for TraceEventInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "state" => m_state = rt::Some(members.value("state")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            state: rt::take(object, "state")?,
+            name: members.required(m_name, "name")?,
+            state: members.required(m_state, "state")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "state", &self.state);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("state", &self.state);
     }
 }
-rt::impl_traits!(TraceEventInfo);
+rt::impl_serde!(TraceEventInfo);
 #[allow(deprecated)]
 impl rt::Definition for TraceEventInfo {
     const INFO: rt::Info = rt::Info {
@@ -116,7 +133,7 @@ impl rt::Definition for TraceEventInfo {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventGetState {
     pub name: rt::String,
@@ -133,17 +150,26 @@ impl TraceEventGetState {
 #[allow(deprecated)]
 impl rt::ObjectType for TraceEventGetState {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(TraceEventGetState);
+rt::impl_serde!(TraceEventGetState);
 #[allow(deprecated)]
 impl rt::Definition for TraceEventGetState {
     const INFO: rt::Info = rt::Info {
@@ -163,7 +189,7 @@ impl rt::Command for TraceEventGetState {
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventSetState {
     pub name: rt::String,
@@ -193,21 +219,36 @@ impl TraceEventSetState {
 #[allow(deprecated)]
 impl rt::ObjectType for TraceEventSetState {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_enable = rt::None;
+        let mut m_ignore_unavailable = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "enable" => m_enable = rt::Some(members.value("enable")?),
+                "ignore-unavailable" => {
+                    m_ignore_unavailable = rt::Some(members.value("ignore-unavailable")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            enable: rt::take(object, "enable")?,
-            ignore_unavailable: rt::take_opt(object, "ignore-unavailable")?,
+            name: members.required(m_name, "name")?,
+            enable: members.required(m_enable, "enable")?,
+            ignore_unavailable: m_ignore_unavailable,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "enable", &self.enable);
-        rt::put_opt(object, "ignore-unavailable", &self.ignore_unavailable);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("enable", &self.enable);
+        writer.member_opt("ignore-unavailable", &self.ignore_unavailable);
     }
 }
-rt::impl_traits!(TraceEventSetState);
+rt::impl_serde!(TraceEventSetState);
 #[allow(deprecated)]
 impl rt::Definition for TraceEventSetState {
     const INFO: rt::Info = rt::Info {

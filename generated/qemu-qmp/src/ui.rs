@@ -28,11 +28,16 @@ impl DisplayProtocol {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "vnc" => Self::Vnc,
             "spice" => Self::Spice,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DisplayProtocol {
@@ -43,14 +48,15 @@ impl rt::fmt::Display for DisplayProtocol {
 }
 impl rt::Decode for DisplayProtocol {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DisplayProtocol {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DisplayProtocol);
@@ -92,12 +98,17 @@ impl SetPasswordAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "keep" => Self::Keep,
             "fail" => Self::Fail,
             "disconnect" => Self::Disconnect,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SetPasswordAction {
@@ -108,14 +119,15 @@ impl rt::fmt::Display for SetPasswordAction {
 }
 impl rt::Decode for SetPasswordAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SetPasswordAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SetPasswordAction);
@@ -133,7 +145,7 @@ impl rt::Definition for SetPasswordAction {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptions {
     pub password: rt::String,
@@ -194,46 +206,61 @@ impl SetPasswordOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for SetPasswordOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            password: rt::take(object, "password")?,
-            connected: rt::take_opt(object, "connected")?,
-            protocol: {
-                let tag = rt::take_tag(object, "protocol")?;
-                match tag.as_str() {
-                    "vnc" => {
-                        SetPasswordOptionsBranch::Vnc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "spice" => SetPasswordOptionsBranch::Spice,
-                    _ => {
-                        SetPasswordOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("protocol")?;
+        let protocol = match &*tag {
+            "vnc" => {
+                SetPasswordOptionsBranch::Vnc(
+                    members.branch(
+                        &["password", "connected", "protocol"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "spice" => SetPasswordOptionsBranch::Spice,
+            _ => {
+                SetPasswordOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["password", "connected", "protocol"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_password = rt::None;
+        let mut m_connected = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "password" => m_password = rt::Some(members.value("password")?),
+                "connected" => m_connected = rt::Some(members.value("connected")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            password: members.required(m_password, "password")?,
+            connected: m_connected,
+            protocol,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "password", &self.password);
-        rt::put_opt(object, "connected", &self.connected);
-        rt::put(object, "protocol", self.protocol.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("password", &self.password);
+        writer.member_opt("connected", &self.connected);
+        writer.member("protocol", self.protocol.tag_name());
         match &self.protocol {
             SetPasswordOptionsBranch::Vnc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SetPasswordOptionsBranch::Spice => {}
-            SetPasswordOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            SetPasswordOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SetPasswordOptions);
+rt::impl_serde!(SetPasswordOptions);
 #[allow(deprecated)]
 impl rt::Definition for SetPasswordOptions {
     const INFO: rt::Info = rt::Info {
@@ -248,7 +275,7 @@ impl rt::Definition for SetPasswordOptions {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptionsVnc {
     pub display: rt::Option<rt::String>,
@@ -272,17 +299,24 @@ impl SetPasswordOptionsVnc {
 #[allow(deprecated)]
 impl rt::ObjectType for SetPasswordOptionsVnc {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            display: rt::take_opt(object, "display")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_display = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "display" => m_display = rt::Some(members.value("display")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { display: m_display })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "display", &self.display);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("display", &self.display);
     }
 }
-rt::impl_traits!(SetPasswordOptionsVnc);
+rt::impl_serde!(SetPasswordOptionsVnc);
 #[allow(deprecated)]
 impl rt::Definition for SetPasswordOptionsVnc {
     const INFO: rt::Info = rt::Info {
@@ -317,12 +351,14 @@ impl rt::Deref for SetPassword {
 #[allow(deprecated)]
 impl rt::ObjectType for SetPassword {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(SetPassword);
@@ -345,7 +381,7 @@ impl rt::Command for SetPassword {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptions {
     pub time: rt::String,
@@ -397,44 +433,54 @@ impl ExpirePasswordOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for ExpirePasswordOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            time: rt::take(object, "time")?,
-            protocol: {
-                let tag = rt::take_tag(object, "protocol")?;
-                match tag.as_str() {
-                    "vnc" => {
-                        ExpirePasswordOptionsBranch::Vnc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "spice" => ExpirePasswordOptionsBranch::Spice,
-                    _ => {
-                        ExpirePasswordOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("protocol")?;
+        let protocol = match &*tag {
+            "vnc" => {
+                ExpirePasswordOptionsBranch::Vnc(
+                    members.branch(
+                        &["time", "protocol"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "spice" => ExpirePasswordOptionsBranch::Spice,
+            _ => {
+                ExpirePasswordOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["time", "protocol"], |m| m.rest())?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_time = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "time" => m_time = rt::Some(members.value("time")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            time: members.required(m_time, "time")?,
+            protocol,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "time", &self.time);
-        rt::put(object, "protocol", self.protocol.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("time", &self.time);
+        writer.member("protocol", self.protocol.tag_name());
         match &self.protocol {
             ExpirePasswordOptionsBranch::Vnc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ExpirePasswordOptionsBranch::Spice => {}
-            ExpirePasswordOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            ExpirePasswordOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(ExpirePasswordOptions);
+rt::impl_serde!(ExpirePasswordOptions);
 #[allow(deprecated)]
 impl rt::Definition for ExpirePasswordOptions {
     const INFO: rt::Info = rt::Info {
@@ -449,7 +495,7 @@ impl rt::Definition for ExpirePasswordOptions {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptionsVnc {
     pub display: rt::Option<rt::String>,
@@ -473,17 +519,24 @@ impl ExpirePasswordOptionsVnc {
 #[allow(deprecated)]
 impl rt::ObjectType for ExpirePasswordOptionsVnc {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            display: rt::take_opt(object, "display")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_display = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "display" => m_display = rt::Some(members.value("display")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { display: m_display })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "display", &self.display);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("display", &self.display);
     }
 }
-rt::impl_traits!(ExpirePasswordOptionsVnc);
+rt::impl_serde!(ExpirePasswordOptionsVnc);
 #[allow(deprecated)]
 impl rt::Definition for ExpirePasswordOptionsVnc {
     const INFO: rt::Info = rt::Info {
@@ -518,12 +571,14 @@ impl rt::Deref for ExpirePassword {
 #[allow(deprecated)]
 impl rt::ObjectType for ExpirePassword {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(ExpirePassword);
@@ -568,11 +623,16 @@ impl ImageFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ppm" => Self::Ppm,
             "png" => Self::Png,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ImageFormat {
@@ -583,14 +643,15 @@ impl rt::fmt::Display for ImageFormat {
 }
 impl rt::Decode for ImageFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ImageFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ImageFormat);
@@ -610,7 +671,7 @@ impl rt::Definition for ImageFormat {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Screendump {
     pub filename: rt::String,
@@ -656,23 +717,38 @@ impl Screendump {
 #[allow(deprecated)]
 impl rt::ObjectType for Screendump {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_device = rt::None;
+        let mut m_head = rt::None;
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "head" => m_head = rt::Some(members.value("head")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            device: rt::take_opt(object, "device")?,
-            head: rt::take_opt(object, "head")?,
-            format: rt::take_opt(object, "format")?,
+            filename: members.required(m_filename, "filename")?,
+            device: m_device,
+            head: m_head,
+            format: m_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "head", &self.head);
-        rt::put_opt(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member_opt("device", &self.device);
+        writer.member_opt("head", &self.head);
+        writer.member_opt("format", &self.format);
     }
 }
-rt::impl_traits!(Screendump);
+rt::impl_serde!(Screendump);
 #[allow(deprecated)]
 impl rt::Definition for Screendump {
     const INFO: rt::Info = rt::Info {
@@ -694,7 +770,7 @@ impl rt::Command for Screendump {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
     pub host: rt::String,
@@ -721,21 +797,34 @@ impl SpiceBasicInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceBasicInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        let mut m_family = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            port: rt::take(object, "port")?,
-            family: rt::take(object, "family")?,
+            host: members.required(m_host, "host")?,
+            port: members.required(m_port, "port")?,
+            family: members.required(m_family, "family")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "port", &self.port);
-        rt::put(object, "family", &self.family);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("port", &self.port);
+        writer.member("family", &self.family);
     }
 }
-rt::impl_traits!(SpiceBasicInfo);
+rt::impl_serde!(SpiceBasicInfo);
 #[allow(deprecated)]
 impl rt::Definition for SpiceBasicInfo {
     const INFO: rt::Info = rt::Info {
@@ -752,7 +841,7 @@ impl rt::Definition for SpiceBasicInfo {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
     pub host: rt::String,
@@ -788,23 +877,38 @@ impl SpiceServerInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceServerInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        let mut m_family = rt::None;
+        let mut m_auth = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            port: rt::take(object, "port")?,
-            family: rt::take(object, "family")?,
-            auth: rt::take_opt(object, "auth")?,
+            host: members.required(m_host, "host")?,
+            port: members.required(m_port, "port")?,
+            family: members.required(m_family, "family")?,
+            auth: m_auth,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "port", &self.port);
-        rt::put(object, "family", &self.family);
-        rt::put_opt(object, "auth", &self.auth);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("port", &self.port);
+        writer.member("family", &self.family);
+        writer.member_opt("auth", &self.auth);
     }
 }
-rt::impl_traits!(SpiceServerInfo);
+rt::impl_serde!(SpiceServerInfo);
 #[allow(deprecated)]
 impl rt::Definition for SpiceServerInfo {
     const INFO: rt::Info = rt::Info {
@@ -832,7 +936,7 @@ impl rt::From<SpiceServerInfo> for super::SpiceBasicInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceChannel {
     pub host: rt::String,
@@ -871,29 +975,54 @@ impl SpiceChannel {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceChannel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        let mut m_family = rt::None;
+        let mut m_connection_id = rt::None;
+        let mut m_channel_type = rt::None;
+        let mut m_channel_id = rt::None;
+        let mut m_tls = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "connection-id" => {
+                    m_connection_id = rt::Some(members.value("connection-id")?)
+                }
+                "channel-type" => {
+                    m_channel_type = rt::Some(members.value("channel-type")?)
+                }
+                "channel-id" => m_channel_id = rt::Some(members.value("channel-id")?),
+                "tls" => m_tls = rt::Some(members.value("tls")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            port: rt::take(object, "port")?,
-            family: rt::take(object, "family")?,
-            connection_id: rt::take(object, "connection-id")?,
-            channel_type: rt::take(object, "channel-type")?,
-            channel_id: rt::take(object, "channel-id")?,
-            tls: rt::take(object, "tls")?,
+            host: members.required(m_host, "host")?,
+            port: members.required(m_port, "port")?,
+            family: members.required(m_family, "family")?,
+            connection_id: members.required(m_connection_id, "connection-id")?,
+            channel_type: members.required(m_channel_type, "channel-type")?,
+            channel_id: members.required(m_channel_id, "channel-id")?,
+            tls: members.required(m_tls, "tls")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "port", &self.port);
-        rt::put(object, "family", &self.family);
-        rt::put(object, "connection-id", &self.connection_id);
-        rt::put(object, "channel-type", &self.channel_type);
-        rt::put(object, "channel-id", &self.channel_id);
-        rt::put(object, "tls", &self.tls);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("port", &self.port);
+        writer.member("family", &self.family);
+        writer.member("connection-id", &self.connection_id);
+        writer.member("channel-type", &self.channel_type);
+        writer.member("channel-id", &self.channel_id);
+        writer.member("tls", &self.tls);
     }
 }
-rt::impl_traits!(SpiceChannel);
+rt::impl_serde!(SpiceChannel);
 #[allow(deprecated)]
 impl rt::Definition for SpiceChannel {
     const INFO: rt::Info = rt::Info {
@@ -945,12 +1074,17 @@ impl SpiceQueryMouseMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "client" => Self::Client,
             "server" => Self::Server,
             "unknown" => Self::Unknown,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SpiceQueryMouseMode {
@@ -961,14 +1095,15 @@ impl rt::fmt::Display for SpiceQueryMouseMode {
 }
 impl rt::Decode for SpiceQueryMouseMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SpiceQueryMouseMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SpiceQueryMouseMode);
@@ -988,7 +1123,7 @@ impl rt::Definition for SpiceQueryMouseMode {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceInfo {
     pub enabled: bool,
@@ -1069,33 +1204,60 @@ impl SpiceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enabled = rt::None;
+        let mut m_migrated = rt::None;
+        let mut m_host = rt::None;
+        let mut m_port = rt::None;
+        let mut m_tls_port = rt::None;
+        let mut m_auth = rt::None;
+        let mut m_compiled_version = rt::None;
+        let mut m_mouse_mode = rt::None;
+        let mut m_channels = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "migrated" => m_migrated = rt::Some(members.value("migrated")?),
+                "host" => m_host = rt::Some(members.value("host")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "tls-port" => m_tls_port = rt::Some(members.value("tls-port")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                "compiled-version" => {
+                    m_compiled_version = rt::Some(members.value("compiled-version")?)
+                }
+                "mouse-mode" => m_mouse_mode = rt::Some(members.value("mouse-mode")?),
+                "channels" => m_channels = rt::Some(members.value("channels")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            enabled: rt::take(object, "enabled")?,
-            migrated: rt::take(object, "migrated")?,
-            host: rt::take_opt(object, "host")?,
-            port: rt::take_opt(object, "port")?,
-            tls_port: rt::take_opt(object, "tls-port")?,
-            auth: rt::take_opt(object, "auth")?,
-            compiled_version: rt::take_opt(object, "compiled-version")?,
-            mouse_mode: rt::take(object, "mouse-mode")?,
-            channels: rt::take_opt(object, "channels")?,
+            enabled: members.required(m_enabled, "enabled")?,
+            migrated: members.required(m_migrated, "migrated")?,
+            host: m_host,
+            port: m_port,
+            tls_port: m_tls_port,
+            auth: m_auth,
+            compiled_version: m_compiled_version,
+            mouse_mode: members.required(m_mouse_mode, "mouse-mode")?,
+            channels: m_channels,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enabled", &self.enabled);
-        rt::put(object, "migrated", &self.migrated);
-        rt::put_opt(object, "host", &self.host);
-        rt::put_opt(object, "port", &self.port);
-        rt::put_opt(object, "tls-port", &self.tls_port);
-        rt::put_opt(object, "auth", &self.auth);
-        rt::put_opt(object, "compiled-version", &self.compiled_version);
-        rt::put(object, "mouse-mode", &self.mouse_mode);
-        rt::put_opt(object, "channels", &self.channels);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enabled", &self.enabled);
+        writer.member("migrated", &self.migrated);
+        writer.member_opt("host", &self.host);
+        writer.member_opt("port", &self.port);
+        writer.member_opt("tls-port", &self.tls_port);
+        writer.member_opt("auth", &self.auth);
+        writer.member_opt("compiled-version", &self.compiled_version);
+        writer.member("mouse-mode", &self.mouse_mode);
+        writer.member_opt("channels", &self.channels);
     }
 }
-rt::impl_traits!(SpiceInfo);
+rt::impl_serde!(SpiceInfo);
 #[allow(deprecated)]
 impl rt::Definition for SpiceInfo {
     const INFO: rt::Info = rt::Info {
@@ -1112,7 +1274,7 @@ impl rt::Definition for SpiceInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySpice {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1127,13 +1289,15 @@ impl QuerySpice {
 #[allow(deprecated)]
 impl rt::ObjectType for QuerySpice {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QuerySpice);
+rt::impl_serde!(QuerySpice);
 #[allow(deprecated)]
 impl rt::Definition for QuerySpice {
     const INFO: rt::Info = rt::Info {
@@ -1155,7 +1319,7 @@ impl rt::Command for QuerySpice {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceConnected {
     pub server: super::SpiceBasicInfo,
@@ -1173,19 +1337,30 @@ impl SpiceConnected {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceConnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(SpiceConnected);
+rt::impl_serde!(SpiceConnected);
 #[allow(deprecated)]
 impl rt::Definition for SpiceConnected {
     const INFO: rt::Info = rt::Info {
@@ -1206,7 +1381,7 @@ impl rt::Event for SpiceConnected {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceInitialized {
     pub server: super::SpiceServerInfo,
@@ -1224,19 +1399,30 @@ impl SpiceInitialized {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceInitialized {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(SpiceInitialized);
+rt::impl_serde!(SpiceInitialized);
 #[allow(deprecated)]
 impl rt::Definition for SpiceInitialized {
     const INFO: rt::Info = rt::Info {
@@ -1257,7 +1443,7 @@ impl rt::Event for SpiceInitialized {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceDisconnected {
     pub server: super::SpiceBasicInfo,
@@ -1275,19 +1461,30 @@ impl SpiceDisconnected {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceDisconnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(SpiceDisconnected);
+rt::impl_serde!(SpiceDisconnected);
 #[allow(deprecated)]
 impl rt::Definition for SpiceDisconnected {
     const INFO: rt::Info = rt::Info {
@@ -1308,7 +1505,7 @@ impl rt::Event for SpiceDisconnected {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceMigrateCompleted {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1323,13 +1520,15 @@ impl SpiceMigrateCompleted {
 #[allow(deprecated)]
 impl rt::ObjectType for SpiceMigrateCompleted {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(SpiceMigrateCompleted);
+rt::impl_serde!(SpiceMigrateCompleted);
 #[allow(deprecated)]
 impl rt::Definition for SpiceMigrateCompleted {
     const INFO: rt::Info = rt::Info {
@@ -1350,7 +1549,7 @@ impl rt::Event for SpiceMigrateCompleted {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
     pub host: rt::String,
@@ -1380,23 +1579,38 @@ impl VncBasicInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VncBasicInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_service = rt::None;
+        let mut m_family = rt::None;
+        let mut m_websocket = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            service: rt::take(object, "service")?,
-            family: rt::take(object, "family")?,
-            websocket: rt::take(object, "websocket")?,
+            host: members.required(m_host, "host")?,
+            service: members.required(m_service, "service")?,
+            family: members.required(m_family, "family")?,
+            websocket: members.required(m_websocket, "websocket")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "service", &self.service);
-        rt::put(object, "family", &self.family);
-        rt::put(object, "websocket", &self.websocket);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("service", &self.service);
+        writer.member("family", &self.family);
+        writer.member("websocket", &self.websocket);
     }
 }
-rt::impl_traits!(VncBasicInfo);
+rt::impl_serde!(VncBasicInfo);
 #[allow(deprecated)]
 impl rt::Definition for VncBasicInfo {
     const INFO: rt::Info = rt::Info {
@@ -1413,7 +1627,7 @@ impl rt::Definition for VncBasicInfo {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo {
     pub host: rt::String,
@@ -1452,25 +1666,42 @@ impl VncServerInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VncServerInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_service = rt::None;
+        let mut m_family = rt::None;
+        let mut m_websocket = rt::None;
+        let mut m_auth = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            service: rt::take(object, "service")?,
-            family: rt::take(object, "family")?,
-            websocket: rt::take(object, "websocket")?,
-            auth: rt::take_opt(object, "auth")?,
+            host: members.required(m_host, "host")?,
+            service: members.required(m_service, "service")?,
+            family: members.required(m_family, "family")?,
+            websocket: members.required(m_websocket, "websocket")?,
+            auth: m_auth,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "service", &self.service);
-        rt::put(object, "family", &self.family);
-        rt::put(object, "websocket", &self.websocket);
-        rt::put_opt(object, "auth", &self.auth);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("service", &self.service);
+        writer.member("family", &self.family);
+        writer.member("websocket", &self.websocket);
+        writer.member_opt("auth", &self.auth);
     }
 }
-rt::impl_traits!(VncServerInfo);
+rt::impl_serde!(VncServerInfo);
 #[allow(deprecated)]
 impl rt::Definition for VncServerInfo {
     const INFO: rt::Info = rt::Info {
@@ -1499,7 +1730,7 @@ impl rt::From<VncServerInfo> for super::VncBasicInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncClientInfo {
     pub host: rt::String,
@@ -1547,27 +1778,48 @@ impl VncClientInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VncClientInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_service = rt::None;
+        let mut m_family = rt::None;
+        let mut m_websocket = rt::None;
+        let mut m_x509_dname = rt::None;
+        let mut m_sasl_username = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
+                "x509_dname" => m_x509_dname = rt::Some(members.value("x509_dname")?),
+                "sasl_username" => {
+                    m_sasl_username = rt::Some(members.value("sasl_username")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            service: rt::take(object, "service")?,
-            family: rt::take(object, "family")?,
-            websocket: rt::take(object, "websocket")?,
-            x509_dname: rt::take_opt(object, "x509_dname")?,
-            sasl_username: rt::take_opt(object, "sasl_username")?,
+            host: members.required(m_host, "host")?,
+            service: members.required(m_service, "service")?,
+            family: members.required(m_family, "family")?,
+            websocket: members.required(m_websocket, "websocket")?,
+            x509_dname: m_x509_dname,
+            sasl_username: m_sasl_username,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "service", &self.service);
-        rt::put(object, "family", &self.family);
-        rt::put(object, "websocket", &self.websocket);
-        rt::put_opt(object, "x509_dname", &self.x509_dname);
-        rt::put_opt(object, "sasl_username", &self.sasl_username);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("service", &self.service);
+        writer.member("family", &self.family);
+        writer.member("websocket", &self.websocket);
+        writer.member_opt("x509_dname", &self.x509_dname);
+        writer.member_opt("sasl_username", &self.sasl_username);
     }
 }
-rt::impl_traits!(VncClientInfo);
+rt::impl_serde!(VncClientInfo);
 #[allow(deprecated)]
 impl rt::Definition for VncClientInfo {
     const INFO: rt::Info = rt::Info {
@@ -1596,7 +1848,7 @@ impl rt::From<VncClientInfo> for super::VncBasicInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo {
     pub enabled: bool,
@@ -1660,27 +1912,46 @@ impl VncInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VncInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enabled = rt::None;
+        let mut m_host = rt::None;
+        let mut m_family = rt::None;
+        let mut m_service = rt::None;
+        let mut m_auth = rt::None;
+        let mut m_clients = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
+                "host" => m_host = rt::Some(members.value("host")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                "clients" => m_clients = rt::Some(members.value("clients")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            enabled: rt::take(object, "enabled")?,
-            host: rt::take_opt(object, "host")?,
-            family: rt::take_opt(object, "family")?,
-            service: rt::take_opt(object, "service")?,
-            auth: rt::take_opt(object, "auth")?,
-            clients: rt::take_opt(object, "clients")?,
+            enabled: members.required(m_enabled, "enabled")?,
+            host: m_host,
+            family: m_family,
+            service: m_service,
+            auth: m_auth,
+            clients: m_clients,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "enabled", &self.enabled);
-        rt::put_opt(object, "host", &self.host);
-        rt::put_opt(object, "family", &self.family);
-        rt::put_opt(object, "service", &self.service);
-        rt::put_opt(object, "auth", &self.auth);
-        rt::put_opt(object, "clients", &self.clients);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("enabled", &self.enabled);
+        writer.member_opt("host", &self.host);
+        writer.member_opt("family", &self.family);
+        writer.member_opt("service", &self.service);
+        writer.member_opt("auth", &self.auth);
+        writer.member_opt("clients", &self.clients);
     }
 }
-rt::impl_traits!(VncInfo);
+rt::impl_serde!(VncInfo);
 #[allow(deprecated)]
 impl rt::Definition for VncInfo {
     const INFO: rt::Info = rt::Info {
@@ -1733,7 +2004,12 @@ impl VncPrimaryAuth {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "vnc" => Self::Vnc,
             "ra2" => Self::Ra2,
@@ -1743,8 +2019,8 @@ impl VncPrimaryAuth {
             "tls" => Self::Tls,
             "vencrypt" => Self::Vencrypt,
             "sasl" => Self::Sasl,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for VncPrimaryAuth {
@@ -1755,14 +2031,15 @@ impl rt::fmt::Display for VncPrimaryAuth {
 }
 impl rt::Decode for VncPrimaryAuth {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for VncPrimaryAuth {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(VncPrimaryAuth);
@@ -1818,7 +2095,12 @@ impl VncVencryptSubAuth {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "plain" => Self::Plain,
             "tls-none" => Self::TlsNone,
             "x509-none" => Self::X509None,
@@ -1828,8 +2110,8 @@ impl VncVencryptSubAuth {
             "x509-plain" => Self::X509Plain,
             "tls-sasl" => Self::TlsSasl,
             "x509-sasl" => Self::X509Sasl,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for VncVencryptSubAuth {
@@ -1840,14 +2122,15 @@ impl rt::fmt::Display for VncVencryptSubAuth {
 }
 impl rt::Decode for VncVencryptSubAuth {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for VncVencryptSubAuth {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(VncVencryptSubAuth);
@@ -1867,7 +2150,7 @@ impl rt::Definition for VncVencryptSubAuth {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
     pub host: rt::String,
@@ -1909,27 +2192,46 @@ impl VncServerInfo2 {
 #[allow(deprecated)]
 impl rt::ObjectType for VncServerInfo2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_host = rt::None;
+        let mut m_service = rt::None;
+        let mut m_family = rt::None;
+        let mut m_websocket = rt::None;
+        let mut m_auth = rt::None;
+        let mut m_vencrypt = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "host" => m_host = rt::Some(members.value("host")?),
+                "service" => m_service = rt::Some(members.value("service")?),
+                "family" => m_family = rt::Some(members.value("family")?),
+                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            host: rt::take(object, "host")?,
-            service: rt::take(object, "service")?,
-            family: rt::take(object, "family")?,
-            websocket: rt::take(object, "websocket")?,
-            auth: rt::take(object, "auth")?,
-            vencrypt: rt::take_opt(object, "vencrypt")?,
+            host: members.required(m_host, "host")?,
+            service: members.required(m_service, "service")?,
+            family: members.required(m_family, "family")?,
+            websocket: members.required(m_websocket, "websocket")?,
+            auth: members.required(m_auth, "auth")?,
+            vencrypt: m_vencrypt,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "host", &self.host);
-        rt::put(object, "service", &self.service);
-        rt::put(object, "family", &self.family);
-        rt::put(object, "websocket", &self.websocket);
-        rt::put(object, "auth", &self.auth);
-        rt::put_opt(object, "vencrypt", &self.vencrypt);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("host", &self.host);
+        writer.member("service", &self.service);
+        writer.member("family", &self.family);
+        writer.member("websocket", &self.websocket);
+        writer.member("auth", &self.auth);
+        writer.member_opt("vencrypt", &self.vencrypt);
     }
 }
-rt::impl_traits!(VncServerInfo2);
+rt::impl_serde!(VncServerInfo2);
 #[allow(deprecated)]
 impl rt::Definition for VncServerInfo2 {
     const INFO: rt::Info = rt::Info {
@@ -1958,7 +2260,7 @@ impl rt::From<VncServerInfo2> for super::VncBasicInfo {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo2 {
     pub id: rt::String,
@@ -2006,27 +2308,46 @@ impl VncInfo2 {
 #[allow(deprecated)]
 impl rt::ObjectType for VncInfo2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_server = rt::None;
+        let mut m_clients = rt::None;
+        let mut m_auth = rt::None;
+        let mut m_vencrypt = rt::None;
+        let mut m_display = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                "clients" => m_clients = rt::Some(members.value("clients")?),
+                "auth" => m_auth = rt::Some(members.value("auth")?),
+                "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
+                "display" => m_display = rt::Some(members.value("display")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            server: rt::take(object, "server")?,
-            clients: rt::take(object, "clients")?,
-            auth: rt::take(object, "auth")?,
-            vencrypt: rt::take_opt(object, "vencrypt")?,
-            display: rt::take_opt(object, "display")?,
+            id: members.required(m_id, "id")?,
+            server: members.required(m_server, "server")?,
+            clients: members.required(m_clients, "clients")?,
+            auth: members.required(m_auth, "auth")?,
+            vencrypt: m_vencrypt,
+            display: m_display,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "server", &self.server);
-        rt::put(object, "clients", &self.clients);
-        rt::put(object, "auth", &self.auth);
-        rt::put_opt(object, "vencrypt", &self.vencrypt);
-        rt::put_opt(object, "display", &self.display);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("server", &self.server);
+        writer.member("clients", &self.clients);
+        writer.member("auth", &self.auth);
+        writer.member_opt("vencrypt", &self.vencrypt);
+        writer.member_opt("display", &self.display);
     }
 }
-rt::impl_traits!(VncInfo2);
+rt::impl_serde!(VncInfo2);
 #[allow(deprecated)]
 impl rt::Definition for VncInfo2 {
     const INFO: rt::Info = rt::Info {
@@ -2043,7 +2364,7 @@ impl rt::Definition for VncInfo2 {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVnc {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2058,13 +2379,15 @@ impl QueryVnc {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryVnc {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryVnc);
+rt::impl_serde!(QueryVnc);
 #[allow(deprecated)]
 impl rt::Definition for QueryVnc {
     const INFO: rt::Info = rt::Info {
@@ -2086,7 +2409,7 @@ impl rt::Command for QueryVnc {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVncServers {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2101,13 +2424,15 @@ impl QueryVncServers {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryVncServers {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryVncServers);
+rt::impl_serde!(QueryVncServers);
 #[allow(deprecated)]
 impl rt::Definition for QueryVncServers {
     const INFO: rt::Info = rt::Info {
@@ -2129,7 +2454,7 @@ impl rt::Command for QueryVncServers {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeVncPassword {
     pub password: rt::String,
@@ -2146,17 +2471,26 @@ impl ChangeVncPassword {
 #[allow(deprecated)]
 impl rt::ObjectType for ChangeVncPassword {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_password = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "password" => m_password = rt::Some(members.value("password")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            password: rt::take(object, "password")?,
+            password: members.required(m_password, "password")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "password", &self.password);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("password", &self.password);
     }
 }
-rt::impl_traits!(ChangeVncPassword);
+rt::impl_serde!(ChangeVncPassword);
 #[allow(deprecated)]
 impl rt::Definition for ChangeVncPassword {
     const INFO: rt::Info = rt::Info {
@@ -2178,7 +2512,7 @@ impl rt::Command for ChangeVncPassword {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncConnected {
     pub server: super::VncServerInfo,
@@ -2196,19 +2530,30 @@ impl VncConnected {
 #[allow(deprecated)]
 impl rt::ObjectType for VncConnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(VncConnected);
+rt::impl_serde!(VncConnected);
 #[allow(deprecated)]
 impl rt::Definition for VncConnected {
     const INFO: rt::Info = rt::Info {
@@ -2229,7 +2574,7 @@ impl rt::Event for VncConnected {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInitialized {
     pub server: super::VncServerInfo,
@@ -2247,19 +2592,30 @@ impl VncInitialized {
 #[allow(deprecated)]
 impl rt::ObjectType for VncInitialized {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(VncInitialized);
+rt::impl_serde!(VncInitialized);
 #[allow(deprecated)]
 impl rt::Definition for VncInitialized {
     const INFO: rt::Info = rt::Info {
@@ -2280,7 +2636,7 @@ impl rt::Event for VncInitialized {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncDisconnected {
     pub server: super::VncServerInfo,
@@ -2298,19 +2654,30 @@ impl VncDisconnected {
 #[allow(deprecated)]
 impl rt::ObjectType for VncDisconnected {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_client = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "client" => m_client = rt::Some(members.value("client")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            client: rt::take(object, "client")?,
+            server: members.required(m_server, "server")?,
+            client: members.required(m_client, "client")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "client", &self.client);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("client", &self.client);
     }
 }
-rt::impl_traits!(VncDisconnected);
+rt::impl_serde!(VncDisconnected);
 #[allow(deprecated)]
 impl rt::Definition for VncDisconnected {
     const INFO: rt::Info = rt::Info {
@@ -2329,7 +2696,7 @@ impl rt::Event for VncDisconnected {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MouseInfo {
     pub name: rt::String,
@@ -2359,23 +2726,38 @@ impl MouseInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for MouseInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_index = rt::None;
+        let mut m_current = rt::None;
+        let mut m_absolute = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "index" => m_index = rt::Some(members.value("index")?),
+                "current" => m_current = rt::Some(members.value("current")?),
+                "absolute" => m_absolute = rt::Some(members.value("absolute")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            index: rt::take(object, "index")?,
-            current: rt::take(object, "current")?,
-            absolute: rt::take(object, "absolute")?,
+            name: members.required(m_name, "name")?,
+            index: members.required(m_index, "index")?,
+            current: members.required(m_current, "current")?,
+            absolute: members.required(m_absolute, "absolute")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "index", &self.index);
-        rt::put(object, "current", &self.current);
-        rt::put(object, "absolute", &self.absolute);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("index", &self.index);
+        writer.member("current", &self.current);
+        writer.member("absolute", &self.absolute);
     }
 }
-rt::impl_traits!(MouseInfo);
+rt::impl_serde!(MouseInfo);
 #[allow(deprecated)]
 impl rt::Definition for MouseInfo {
     const INFO: rt::Info = rt::Info {
@@ -2390,7 +2772,7 @@ impl rt::Definition for MouseInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMice {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2405,13 +2787,15 @@ impl QueryMice {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryMice {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryMice);
+rt::impl_serde!(QueryMice);
 #[allow(deprecated)]
 impl rt::Definition for QueryMice {
     const INFO: rt::Info = rt::Info {
@@ -2773,7 +3157,12 @@ impl QKeyCode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "unmapped" => Self::Unmapped,
             "shift" => Self::Shift,
             "shift_r" => Self::ShiftR,
@@ -2936,8 +3325,8 @@ impl QKeyCode {
             "f22" => Self::F22,
             "f23" => Self::F23,
             "f24" => Self::F24,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QKeyCode {
@@ -2948,14 +3337,15 @@ impl rt::fmt::Display for QKeyCode {
 }
 impl rt::Decode for QKeyCode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QKeyCode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QKeyCode);
@@ -2995,11 +3385,16 @@ impl KeyValueKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "number" => Self::Number,
             "qcode" => Self::Qcode,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for KeyValueKind {
@@ -3010,14 +3405,15 @@ impl rt::fmt::Display for KeyValueKind {
 }
 impl rt::Decode for KeyValueKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for KeyValueKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(KeyValueKind);
@@ -3035,7 +3431,7 @@ impl rt::Definition for KeyValueKind {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IntWrapper {
     pub data: i64,
@@ -3052,17 +3448,26 @@ impl IntWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for IntWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(IntWrapper);
+rt::impl_serde!(IntWrapper);
 #[allow(deprecated)]
 impl rt::Definition for IntWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3077,7 +3482,7 @@ impl rt::Definition for IntWrapper {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QKeyCodeWrapper {
     pub data: super::QKeyCode,
@@ -3094,17 +3499,26 @@ impl QKeyCodeWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for QKeyCodeWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(QKeyCodeWrapper);
+rt::impl_serde!(QKeyCodeWrapper);
 #[allow(deprecated)]
 impl rt::Definition for QKeyCodeWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3119,7 +3533,7 @@ impl rt::Definition for QKeyCodeWrapper {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct KeyValue {
     /// `type` on the wire, and the members of its branch.
@@ -3164,38 +3578,41 @@ impl KeyValue {
 #[allow(deprecated)]
 impl rt::ObjectType for KeyValue {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "number" => {
-                        KeyValueBranch::Number(rt::ObjectType::decode_members(object)?)
-                    }
-                    "qcode" => {
-                        KeyValueBranch::Qcode(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        KeyValueBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "number" => {
+                KeyValueBranch::Number(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcode" => {
+                KeyValueBranch::Qcode(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                KeyValueBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
-            KeyValueBranch::Number(data) => rt::ObjectType::encode_members(data, object),
-            KeyValueBranch::Qcode(data) => rt::ObjectType::encode_members(data, object),
-            KeyValueBranch::Other { members, .. } => object.extend(members.clone()),
+            KeyValueBranch::Number(data) => rt::ObjectType::encode_members(data, writer),
+            KeyValueBranch::Qcode(data) => rt::ObjectType::encode_members(data, writer),
+            KeyValueBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(KeyValue);
+rt::impl_serde!(KeyValue);
 #[allow(deprecated)]
 impl rt::Definition for KeyValue {
     const INFO: rt::Info = rt::Info {
@@ -3210,7 +3627,7 @@ impl rt::Definition for KeyValue {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SendKey {
     pub keys: rt::Vec<super::KeyValue>,
@@ -3235,19 +3652,30 @@ impl SendKey {
 #[allow(deprecated)]
 impl rt::ObjectType for SendKey {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_keys = rt::None;
+        let mut m_hold_time = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "keys" => m_keys = rt::Some(members.value("keys")?),
+                "hold-time" => m_hold_time = rt::Some(members.value("hold-time")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            keys: rt::take(object, "keys")?,
-            hold_time: rt::take_opt(object, "hold-time")?,
+            keys: members.required(m_keys, "keys")?,
+            hold_time: m_hold_time,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "keys", &self.keys);
-        rt::put_opt(object, "hold-time", &self.hold_time);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("keys", &self.keys);
+        writer.member_opt("hold-time", &self.hold_time);
     }
 }
-rt::impl_traits!(SendKey);
+rt::impl_serde!(SendKey);
 #[allow(deprecated)]
 impl rt::Definition for SendKey {
     const INFO: rt::Info = rt::Info {
@@ -3305,7 +3733,12 @@ impl InputButton {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "left" => Self::Left,
             "middle" => Self::Middle,
             "right" => Self::Right,
@@ -3316,8 +3749,8 @@ impl InputButton {
             "wheel-left" => Self::WheelLeft,
             "wheel-right" => Self::WheelRight,
             "touch" => Self::Touch,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for InputButton {
@@ -3328,14 +3761,15 @@ impl rt::fmt::Display for InputButton {
 }
 impl rt::Decode for InputButton {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for InputButton {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(InputButton);
@@ -3375,11 +3809,16 @@ impl InputAxis {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "x" => Self::X,
             "y" => Self::Y,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for InputAxis {
@@ -3390,14 +3829,15 @@ impl rt::fmt::Display for InputAxis {
 }
 impl rt::Decode for InputAxis {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for InputAxis {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(InputAxis);
@@ -3443,14 +3883,19 @@ impl InputMultiTouchType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "begin" => Self::Begin,
             "update" => Self::Update,
             "end" => Self::End,
             "cancel" => Self::Cancel,
             "data" => Self::Data,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for InputMultiTouchType {
@@ -3461,14 +3906,15 @@ impl rt::fmt::Display for InputMultiTouchType {
 }
 impl rt::Decode for InputMultiTouchType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for InputMultiTouchType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(InputMultiTouchType);
@@ -3486,7 +3932,7 @@ impl rt::Definition for InputMultiTouchType {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEvent {
     pub key: super::KeyValue,
@@ -3504,19 +3950,30 @@ impl InputKeyEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputKeyEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key = rt::None;
+        let mut m_down = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key" => m_key = rt::Some(members.value("key")?),
+                "down" => m_down = rt::Some(members.value("down")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key: rt::take(object, "key")?,
-            down: rt::take(object, "down")?,
+            key: members.required(m_key, "key")?,
+            down: members.required(m_down, "down")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key", &self.key);
-        rt::put(object, "down", &self.down);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key", &self.key);
+        writer.member("down", &self.down);
     }
 }
-rt::impl_traits!(InputKeyEvent);
+rt::impl_serde!(InputKeyEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputKeyEvent {
     const INFO: rt::Info = rt::Info {
@@ -3531,7 +3988,7 @@ impl rt::Definition for InputKeyEvent {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEvent {
     pub button: super::InputButton,
@@ -3549,19 +4006,30 @@ impl InputBtnEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputBtnEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_button = rt::None;
+        let mut m_down = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "button" => m_button = rt::Some(members.value("button")?),
+                "down" => m_down = rt::Some(members.value("down")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            button: rt::take(object, "button")?,
-            down: rt::take(object, "down")?,
+            button: members.required(m_button, "button")?,
+            down: members.required(m_down, "down")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "button", &self.button);
-        rt::put(object, "down", &self.down);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("button", &self.button);
+        writer.member("down", &self.down);
     }
 }
-rt::impl_traits!(InputBtnEvent);
+rt::impl_serde!(InputBtnEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputBtnEvent {
     const INFO: rt::Info = rt::Info {
@@ -3576,7 +4044,7 @@ impl rt::Definition for InputBtnEvent {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEvent {
     pub axis: super::InputAxis,
@@ -3594,19 +4062,30 @@ impl InputMoveEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputMoveEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_axis = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "axis" => m_axis = rt::Some(members.value("axis")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            axis: rt::take(object, "axis")?,
-            value: rt::take(object, "value")?,
+            axis: members.required(m_axis, "axis")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "axis", &self.axis);
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("axis", &self.axis);
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(InputMoveEvent);
+rt::impl_serde!(InputMoveEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputMoveEvent {
     const INFO: rt::Info = rt::Info {
@@ -3621,7 +4100,7 @@ impl rt::Definition for InputMoveEvent {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEvent {
     pub r#type: super::InputMultiTouchType,
@@ -3654,25 +4133,42 @@ impl InputMultiTouchEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputMultiTouchEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_slot = rt::None;
+        let mut m_tracking_id = rt::None;
+        let mut m_axis = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "slot" => m_slot = rt::Some(members.value("slot")?),
+                "tracking-id" => m_tracking_id = rt::Some(members.value("tracking-id")?),
+                "axis" => m_axis = rt::Some(members.value("axis")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            slot: rt::take(object, "slot")?,
-            tracking_id: rt::take(object, "tracking-id")?,
-            axis: rt::take(object, "axis")?,
-            value: rt::take(object, "value")?,
+            r#type: members.required(m_type, "type")?,
+            slot: members.required(m_slot, "slot")?,
+            tracking_id: members.required(m_tracking_id, "tracking-id")?,
+            axis: members.required(m_axis, "axis")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "slot", &self.slot);
-        rt::put(object, "tracking-id", &self.tracking_id);
-        rt::put(object, "axis", &self.axis);
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("slot", &self.slot);
+        writer.member("tracking-id", &self.tracking_id);
+        writer.member("axis", &self.axis);
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(InputMultiTouchEvent);
+rt::impl_serde!(InputMultiTouchEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputMultiTouchEvent {
     const INFO: rt::Info = rt::Info {
@@ -3715,14 +4211,19 @@ impl InputEventKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "key" => Self::Key,
             "btn" => Self::Btn,
             "rel" => Self::Rel,
             "abs" => Self::Abs,
             "mtt" => Self::Mtt,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for InputEventKind {
@@ -3733,14 +4234,15 @@ impl rt::fmt::Display for InputEventKind {
 }
 impl rt::Decode for InputEventKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for InputEventKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(InputEventKind);
@@ -3758,7 +4260,7 @@ impl rt::Definition for InputEventKind {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEventWrapper {
     pub data: super::InputKeyEvent,
@@ -3775,17 +4277,26 @@ impl InputKeyEventWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for InputKeyEventWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(InputKeyEventWrapper);
+rt::impl_serde!(InputKeyEventWrapper);
 #[allow(deprecated)]
 impl rt::Definition for InputKeyEventWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3800,7 +4311,7 @@ impl rt::Definition for InputKeyEventWrapper {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEventWrapper {
     pub data: super::InputBtnEvent,
@@ -3817,17 +4328,26 @@ impl InputBtnEventWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for InputBtnEventWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(InputBtnEventWrapper);
+rt::impl_serde!(InputBtnEventWrapper);
 #[allow(deprecated)]
 impl rt::Definition for InputBtnEventWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3842,7 +4362,7 @@ impl rt::Definition for InputBtnEventWrapper {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEventWrapper {
     pub data: super::InputMoveEvent,
@@ -3859,17 +4379,26 @@ impl InputMoveEventWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for InputMoveEventWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(InputMoveEventWrapper);
+rt::impl_serde!(InputMoveEventWrapper);
 #[allow(deprecated)]
 impl rt::Definition for InputMoveEventWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3884,7 +4413,7 @@ impl rt::Definition for InputMoveEventWrapper {
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEventWrapper {
     pub data: super::InputMultiTouchEvent,
@@ -3901,17 +4430,26 @@ impl InputMultiTouchEventWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for InputMultiTouchEventWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(InputMultiTouchEventWrapper);
+rt::impl_serde!(InputMultiTouchEventWrapper);
 #[allow(deprecated)]
 impl rt::Definition for InputMultiTouchEventWrapper {
     const INFO: rt::Info = rt::Info {
@@ -3926,7 +4464,7 @@ impl rt::Definition for InputMultiTouchEventWrapper {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputEvent {
     /// `type` on the wire, and the members of its branch.
@@ -3977,50 +4515,59 @@ impl InputEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "key" => {
-                        InputEventBranch::Key(rt::ObjectType::decode_members(object)?)
-                    }
-                    "btn" => {
-                        InputEventBranch::Btn(rt::ObjectType::decode_members(object)?)
-                    }
-                    "rel" => {
-                        InputEventBranch::Rel(rt::ObjectType::decode_members(object)?)
-                    }
-                    "abs" => {
-                        InputEventBranch::Abs(rt::ObjectType::decode_members(object)?)
-                    }
-                    "mtt" => {
-                        InputEventBranch::Mtt(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        InputEventBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "key" => {
+                InputEventBranch::Key(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "btn" => {
+                InputEventBranch::Btn(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rel" => {
+                InputEventBranch::Rel(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "abs" => {
+                InputEventBranch::Abs(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "mtt" => {
+                InputEventBranch::Mtt(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                InputEventBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
-            InputEventBranch::Key(data) => rt::ObjectType::encode_members(data, object),
-            InputEventBranch::Btn(data) => rt::ObjectType::encode_members(data, object),
-            InputEventBranch::Rel(data) => rt::ObjectType::encode_members(data, object),
-            InputEventBranch::Abs(data) => rt::ObjectType::encode_members(data, object),
-            InputEventBranch::Mtt(data) => rt::ObjectType::encode_members(data, object),
-            InputEventBranch::Other { members, .. } => object.extend(members.clone()),
+            InputEventBranch::Key(data) => rt::ObjectType::encode_members(data, writer),
+            InputEventBranch::Btn(data) => rt::ObjectType::encode_members(data, writer),
+            InputEventBranch::Rel(data) => rt::ObjectType::encode_members(data, writer),
+            InputEventBranch::Abs(data) => rt::ObjectType::encode_members(data, writer),
+            InputEventBranch::Mtt(data) => rt::ObjectType::encode_members(data, writer),
+            InputEventBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(InputEvent);
+rt::impl_serde!(InputEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputEvent {
     const INFO: rt::Info = rt::Info {
@@ -4035,7 +4582,7 @@ impl rt::Definition for InputEvent {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputSendEvent {
     pub device: rt::Option<rt::String>,
@@ -4072,21 +4619,34 @@ impl InputSendEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for InputSendEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_head = rt::None;
+        let mut m_events = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "head" => m_head = rt::Some(members.value("head")?),
+                "events" => m_events = rt::Some(members.value("events")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            head: rt::take_opt(object, "head")?,
-            events: rt::take(object, "events")?,
+            device: m_device,
+            head: m_head,
+            events: members.required(m_events, "events")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "head", &self.head);
-        rt::put(object, "events", &self.events);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("head", &self.head);
+        writer.member("events", &self.events);
     }
 }
-rt::impl_traits!(InputSendEvent);
+rt::impl_serde!(InputSendEvent);
 #[allow(deprecated)]
 impl rt::Definition for InputSendEvent {
     const INFO: rt::Info = rt::Info {
@@ -4106,7 +4666,7 @@ impl rt::Command for InputSendEvent {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayGTK {
     pub grab_on_hover: rt::Option<bool>,
@@ -4159,23 +4719,42 @@ impl DisplayGTK {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayGTK {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_grab_on_hover = rt::None;
+        let mut m_zoom_to_fit = rt::None;
+        let mut m_show_tabs = rt::None;
+        let mut m_show_menubar = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "grab-on-hover" => {
+                    m_grab_on_hover = rt::Some(members.value("grab-on-hover")?)
+                }
+                "zoom-to-fit" => m_zoom_to_fit = rt::Some(members.value("zoom-to-fit")?),
+                "show-tabs" => m_show_tabs = rt::Some(members.value("show-tabs")?),
+                "show-menubar" => {
+                    m_show_menubar = rt::Some(members.value("show-menubar")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            grab_on_hover: rt::take_opt(object, "grab-on-hover")?,
-            zoom_to_fit: rt::take_opt(object, "zoom-to-fit")?,
-            show_tabs: rt::take_opt(object, "show-tabs")?,
-            show_menubar: rt::take_opt(object, "show-menubar")?,
+            grab_on_hover: m_grab_on_hover,
+            zoom_to_fit: m_zoom_to_fit,
+            show_tabs: m_show_tabs,
+            show_menubar: m_show_menubar,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "grab-on-hover", &self.grab_on_hover);
-        rt::put_opt(object, "zoom-to-fit", &self.zoom_to_fit);
-        rt::put_opt(object, "show-tabs", &self.show_tabs);
-        rt::put_opt(object, "show-menubar", &self.show_menubar);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("grab-on-hover", &self.grab_on_hover);
+        writer.member_opt("zoom-to-fit", &self.zoom_to_fit);
+        writer.member_opt("show-tabs", &self.show_tabs);
+        writer.member_opt("show-menubar", &self.show_menubar);
     }
 }
-rt::impl_traits!(DisplayGTK);
+rt::impl_serde!(DisplayGTK);
 #[allow(deprecated)]
 impl rt::Definition for DisplayGTK {
     const INFO: rt::Info = rt::Info {
@@ -4190,7 +4769,7 @@ impl rt::Definition for DisplayGTK {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayEGLHeadless {
     pub rendernode: rt::Option<rt::String>,
@@ -4214,17 +4793,24 @@ impl DisplayEGLHeadless {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayEGLHeadless {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            rendernode: rt::take_opt(object, "rendernode")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_rendernode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "rendernode" => m_rendernode = rt::Some(members.value("rendernode")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { rendernode: m_rendernode })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "rendernode", &self.rendernode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("rendernode", &self.rendernode);
     }
 }
-rt::impl_traits!(DisplayEGLHeadless);
+rt::impl_serde!(DisplayEGLHeadless);
 #[allow(deprecated)]
 impl rt::Definition for DisplayEGLHeadless {
     const INFO: rt::Info = rt::Info {
@@ -4239,7 +4825,7 @@ impl rt::Definition for DisplayEGLHeadless {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayDBus {
     pub rendernode: rt::Option<rt::String>,
@@ -4292,23 +4878,38 @@ impl DisplayDBus {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayDBus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_rendernode = rt::None;
+        let mut m_addr = rt::None;
+        let mut m_p2p = rt::None;
+        let mut m_audiodev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "rendernode" => m_rendernode = rt::Some(members.value("rendernode")?),
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "p2p" => m_p2p = rt::Some(members.value("p2p")?),
+                "audiodev" => m_audiodev = rt::Some(members.value("audiodev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            rendernode: rt::take_opt(object, "rendernode")?,
-            addr: rt::take_opt(object, "addr")?,
-            p2p: rt::take_opt(object, "p2p")?,
-            audiodev: rt::take_opt(object, "audiodev")?,
+            rendernode: m_rendernode,
+            addr: m_addr,
+            p2p: m_p2p,
+            audiodev: m_audiodev,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "rendernode", &self.rendernode);
-        rt::put_opt(object, "addr", &self.addr);
-        rt::put_opt(object, "p2p", &self.p2p);
-        rt::put_opt(object, "audiodev", &self.audiodev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("rendernode", &self.rendernode);
+        writer.member_opt("addr", &self.addr);
+        writer.member_opt("p2p", &self.p2p);
+        writer.member_opt("audiodev", &self.audiodev);
     }
 }
-rt::impl_traits!(DisplayDBus);
+rt::impl_serde!(DisplayDBus);
 #[allow(deprecated)]
 impl rt::Definition for DisplayDBus {
     const INFO: rt::Info = rt::Info {
@@ -4349,13 +4950,18 @@ impl DisplayGLMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "on" => Self::On,
             "core" => Self::Core,
             "es" => Self::Es,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DisplayGLMode {
@@ -4366,14 +4972,15 @@ impl rt::fmt::Display for DisplayGLMode {
 }
 impl rt::Decode for DisplayGLMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DisplayGLMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DisplayGLMode);
@@ -4391,7 +4998,7 @@ impl rt::Definition for DisplayGLMode {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCurses {
     pub charset: rt::Option<rt::String>,
@@ -4415,17 +5022,24 @@ impl DisplayCurses {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayCurses {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            charset: rt::take_opt(object, "charset")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_charset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "charset" => m_charset = rt::Some(members.value("charset")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { charset: m_charset })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "charset", &self.charset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("charset", &self.charset);
     }
 }
-rt::impl_traits!(DisplayCurses);
+rt::impl_serde!(DisplayCurses);
 #[allow(deprecated)]
 impl rt::Definition for DisplayCurses {
     const INFO: rt::Info = rt::Info {
@@ -4440,7 +5054,7 @@ impl rt::Definition for DisplayCurses {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCocoa {
     pub left_command_key: rt::Option<bool>,
@@ -4502,25 +5116,48 @@ impl DisplayCocoa {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayCocoa {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_left_command_key = rt::None;
+        let mut m_full_grab = rt::None;
+        let mut m_swap_opt_cmd = rt::None;
+        let mut m_zoom_to_fit = rt::None;
+        let mut m_zoom_interpolation = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "left-command-key" => {
+                    m_left_command_key = rt::Some(members.value("left-command-key")?)
+                }
+                "full-grab" => m_full_grab = rt::Some(members.value("full-grab")?),
+                "swap-opt-cmd" => {
+                    m_swap_opt_cmd = rt::Some(members.value("swap-opt-cmd")?)
+                }
+                "zoom-to-fit" => m_zoom_to_fit = rt::Some(members.value("zoom-to-fit")?),
+                "zoom-interpolation" => {
+                    m_zoom_interpolation = rt::Some(members.value("zoom-interpolation")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            left_command_key: rt::take_opt(object, "left-command-key")?,
-            full_grab: rt::take_opt(object, "full-grab")?,
-            swap_opt_cmd: rt::take_opt(object, "swap-opt-cmd")?,
-            zoom_to_fit: rt::take_opt(object, "zoom-to-fit")?,
-            zoom_interpolation: rt::take_opt(object, "zoom-interpolation")?,
+            left_command_key: m_left_command_key,
+            full_grab: m_full_grab,
+            swap_opt_cmd: m_swap_opt_cmd,
+            zoom_to_fit: m_zoom_to_fit,
+            zoom_interpolation: m_zoom_interpolation,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "left-command-key", &self.left_command_key);
-        rt::put_opt(object, "full-grab", &self.full_grab);
-        rt::put_opt(object, "swap-opt-cmd", &self.swap_opt_cmd);
-        rt::put_opt(object, "zoom-to-fit", &self.zoom_to_fit);
-        rt::put_opt(object, "zoom-interpolation", &self.zoom_interpolation);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("left-command-key", &self.left_command_key);
+        writer.member_opt("full-grab", &self.full_grab);
+        writer.member_opt("swap-opt-cmd", &self.swap_opt_cmd);
+        writer.member_opt("zoom-to-fit", &self.zoom_to_fit);
+        writer.member_opt("zoom-interpolation", &self.zoom_interpolation);
     }
 }
-rt::impl_traits!(DisplayCocoa);
+rt::impl_serde!(DisplayCocoa);
 #[allow(deprecated)]
 impl rt::Definition for DisplayCocoa {
     const INFO: rt::Info = rt::Info {
@@ -4559,12 +5196,17 @@ impl HotKeyMod {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "lctrl-lalt" => Self::LctrlLalt,
             "lshift-lctrl-lalt" => Self::LshiftLctrlLalt,
             "rctrl" => Self::Rctrl,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for HotKeyMod {
@@ -4575,14 +5217,15 @@ impl rt::fmt::Display for HotKeyMod {
 }
 impl rt::Decode for HotKeyMod {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for HotKeyMod {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(HotKeyMod);
@@ -4600,7 +5243,7 @@ impl rt::Definition for HotKeyMod {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplaySDL {
     pub grab_mod: rt::Option<super::HotKeyMod>,
@@ -4624,17 +5267,24 @@ impl DisplaySDL {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplaySDL {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            grab_mod: rt::take_opt(object, "grab-mod")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_grab_mod = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "grab-mod" => m_grab_mod = rt::Some(members.value("grab-mod")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { grab_mod: m_grab_mod })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "grab-mod", &self.grab_mod);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("grab-mod", &self.grab_mod);
     }
 }
-rt::impl_traits!(DisplaySDL);
+rt::impl_serde!(DisplaySDL);
 #[allow(deprecated)]
 impl rt::Definition for DisplaySDL {
     const INFO: rt::Info = rt::Info {
@@ -4692,7 +5342,12 @@ impl DisplayType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "default" => Self::Default,
             "none" => Self::None,
             "gtk" => Self::Gtk,
@@ -4702,8 +5357,8 @@ impl DisplayType {
             "cocoa" => Self::Cocoa,
             "spice-app" => Self::SpiceApp,
             "dbus" => Self::Dbus,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DisplayType {
@@ -4714,14 +5369,15 @@ impl rt::fmt::Display for DisplayType {
 }
 impl rt::Decode for DisplayType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DisplayType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DisplayType);
@@ -4739,7 +5395,7 @@ impl rt::Definition for DisplayType {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayOptions {
     pub full_screen: rt::Option<bool>,
@@ -4843,92 +5499,130 @@ impl DisplayOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            full_screen: rt::take_opt(object, "full-screen")?,
-            window_close: rt::take_opt(object, "window-close")?,
-            show_cursor: rt::take_opt(object, "show-cursor")?,
-            gl: rt::take_opt(object, "gl")?,
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "gtk" => {
-                        DisplayOptionsBranch::Gtk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cocoa" => {
-                        DisplayOptionsBranch::Cocoa(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "curses" => {
-                        DisplayOptionsBranch::Curses(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "egl-headless" => {
-                        DisplayOptionsBranch::EglHeadless(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "dbus" => {
-                        DisplayOptionsBranch::Dbus(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "sdl" => {
-                        DisplayOptionsBranch::Sdl(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "default" => DisplayOptionsBranch::Default,
-                    "none" => DisplayOptionsBranch::None,
-                    "spice-app" => DisplayOptionsBranch::SpiceApp,
-                    _ => {
-                        DisplayOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "gtk" => {
+                DisplayOptionsBranch::Gtk(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "cocoa" => {
+                DisplayOptionsBranch::Cocoa(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "curses" => {
+                DisplayOptionsBranch::Curses(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "egl-headless" => {
+                DisplayOptionsBranch::EglHeadless(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "dbus" => {
+                DisplayOptionsBranch::Dbus(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "sdl" => {
+                DisplayOptionsBranch::Sdl(
+                    members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "default" => DisplayOptionsBranch::Default,
+            "none" => DisplayOptionsBranch::None,
+            "spice-app" => DisplayOptionsBranch::SpiceApp,
+            _ => {
+                DisplayOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_full_screen = rt::None;
+        let mut m_window_close = rt::None;
+        let mut m_show_cursor = rt::None;
+        let mut m_gl = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "full-screen" => m_full_screen = rt::Some(members.value("full-screen")?),
+                "window-close" => {
+                    m_window_close = rt::Some(members.value("window-close")?)
+                }
+                "show-cursor" => m_show_cursor = rt::Some(members.value("show-cursor")?),
+                "gl" => m_gl = rt::Some(members.value("gl")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            full_screen: m_full_screen,
+            window_close: m_window_close,
+            show_cursor: m_show_cursor,
+            gl: m_gl,
+            r#type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "full-screen", &self.full_screen);
-        rt::put_opt(object, "window-close", &self.window_close);
-        rt::put_opt(object, "show-cursor", &self.show_cursor);
-        rt::put_opt(object, "gl", &self.gl);
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("full-screen", &self.full_screen);
+        writer.member_opt("window-close", &self.window_close);
+        writer.member_opt("show-cursor", &self.show_cursor);
+        writer.member_opt("gl", &self.gl);
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             DisplayOptionsBranch::Gtk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::Cocoa(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::Curses(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::EglHeadless(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::Dbus(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::Sdl(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             DisplayOptionsBranch::Default => {}
             DisplayOptionsBranch::None => {}
             DisplayOptionsBranch::SpiceApp => {}
-            DisplayOptionsBranch::Other { members, .. } => object.extend(members.clone()),
+            DisplayOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(DisplayOptions);
+rt::impl_serde!(DisplayOptions);
 #[allow(deprecated)]
 impl rt::Definition for DisplayOptions {
     const INFO: rt::Info = rt::Info {
@@ -4943,7 +5637,7 @@ impl rt::Definition for DisplayOptions {
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptions {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4958,13 +5652,15 @@ impl QueryDisplayOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryDisplayOptions {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryDisplayOptions);
+rt::impl_serde!(QueryDisplayOptions);
 #[allow(deprecated)]
 impl rt::Definition for QueryDisplayOptions {
     const INFO: rt::Info = rt::Info {
@@ -5004,10 +5700,15 @@ impl DisplayReloadType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "vnc" => Self::Vnc,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DisplayReloadType {
@@ -5018,14 +5719,15 @@ impl rt::fmt::Display for DisplayReloadType {
 }
 impl rt::Decode for DisplayReloadType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DisplayReloadType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DisplayReloadType);
@@ -5043,7 +5745,7 @@ impl rt::Definition for DisplayReloadType {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayReloadOptionsVNC {
     pub tls_certs: rt::Option<bool>,
@@ -5067,17 +5769,24 @@ impl DisplayReloadOptionsVNC {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayReloadOptionsVNC {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            tls_certs: rt::take_opt(object, "tls-certs")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_tls_certs = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "tls-certs" => m_tls_certs = rt::Some(members.value("tls-certs")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { tls_certs: m_tls_certs })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "tls-certs", &self.tls_certs);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("tls-certs", &self.tls_certs);
     }
 }
-rt::impl_traits!(DisplayReloadOptionsVNC);
+rt::impl_serde!(DisplayReloadOptionsVNC);
 #[allow(deprecated)]
 impl rt::Definition for DisplayReloadOptionsVNC {
     const INFO: rt::Info = rt::Info {
@@ -5092,7 +5801,7 @@ impl rt::Definition for DisplayReloadOptionsVNC {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayReloadOptions {
     /// `type` on the wire, and the members of its branch.
@@ -5135,40 +5844,37 @@ impl DisplayReloadOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayReloadOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "vnc" => {
-                        DisplayReloadOptionsBranch::Vnc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        DisplayReloadOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "vnc" => {
+                DisplayReloadOptionsBranch::Vnc(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                DisplayReloadOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             DisplayReloadOptionsBranch::Vnc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            DisplayReloadOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            DisplayReloadOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(DisplayReloadOptions);
+rt::impl_serde!(DisplayReloadOptions);
 #[allow(deprecated)]
 impl rt::Definition for DisplayReloadOptions {
     const INFO: rt::Info = rt::Info {
@@ -5203,12 +5909,14 @@ impl rt::Deref for DisplayReload {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayReload {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(DisplayReload);
@@ -5251,10 +5959,15 @@ impl DisplayUpdateType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "vnc" => Self::Vnc,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DisplayUpdateType {
@@ -5265,14 +5978,15 @@ impl rt::fmt::Display for DisplayUpdateType {
 }
 impl rt::Decode for DisplayUpdateType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DisplayUpdateType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DisplayUpdateType);
@@ -5290,7 +6004,7 @@ impl rt::Definition for DisplayUpdateType {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptionsVNC {
     pub addresses: rt::Option<rt::Vec<super::SocketAddress>>,
@@ -5314,17 +6028,24 @@ impl DisplayUpdateOptionsVNC {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayUpdateOptionsVNC {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            addresses: rt::take_opt(object, "addresses")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addresses = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addresses" => m_addresses = rt::Some(members.value("addresses")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { addresses: m_addresses })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "addresses", &self.addresses);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("addresses", &self.addresses);
     }
 }
-rt::impl_traits!(DisplayUpdateOptionsVNC);
+rt::impl_serde!(DisplayUpdateOptionsVNC);
 #[allow(deprecated)]
 impl rt::Definition for DisplayUpdateOptionsVNC {
     const INFO: rt::Info = rt::Info {
@@ -5339,7 +6060,7 @@ impl rt::Definition for DisplayUpdateOptionsVNC {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptions {
     /// `type` on the wire, and the members of its branch.
@@ -5382,40 +6103,37 @@ impl DisplayUpdateOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayUpdateOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "vnc" => {
-                        DisplayUpdateOptionsBranch::Vnc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        DisplayUpdateOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "vnc" => {
+                DisplayUpdateOptionsBranch::Vnc(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                DisplayUpdateOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             DisplayUpdateOptionsBranch::Vnc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            DisplayUpdateOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            DisplayUpdateOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(DisplayUpdateOptions);
+rt::impl_serde!(DisplayUpdateOptions);
 #[allow(deprecated)]
 impl rt::Definition for DisplayUpdateOptions {
     const INFO: rt::Info = rt::Info {
@@ -5450,12 +6168,14 @@ impl rt::Deref for DisplayUpdate {
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayUpdate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(DisplayUpdate);
@@ -5478,7 +6198,7 @@ impl rt::Command for DisplayUpdate {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClientMigrateInfo {
     pub protocol: rt::String,
@@ -5529,25 +6249,44 @@ impl ClientMigrateInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ClientMigrateInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_protocol = rt::None;
+        let mut m_hostname = rt::None;
+        let mut m_port = rt::None;
+        let mut m_tls_port = rt::None;
+        let mut m_cert_subject = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
+                "hostname" => m_hostname = rt::Some(members.value("hostname")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "tls-port" => m_tls_port = rt::Some(members.value("tls-port")?),
+                "cert-subject" => {
+                    m_cert_subject = rt::Some(members.value("cert-subject")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            protocol: rt::take(object, "protocol")?,
-            hostname: rt::take(object, "hostname")?,
-            port: rt::take_opt(object, "port")?,
-            tls_port: rt::take_opt(object, "tls-port")?,
-            cert_subject: rt::take_opt(object, "cert-subject")?,
+            protocol: members.required(m_protocol, "protocol")?,
+            hostname: members.required(m_hostname, "hostname")?,
+            port: m_port,
+            tls_port: m_tls_port,
+            cert_subject: m_cert_subject,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "protocol", &self.protocol);
-        rt::put(object, "hostname", &self.hostname);
-        rt::put_opt(object, "port", &self.port);
-        rt::put_opt(object, "tls-port", &self.tls_port);
-        rt::put_opt(object, "cert-subject", &self.cert_subject);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("protocol", &self.protocol);
+        writer.member("hostname", &self.hostname);
+        writer.member_opt("port", &self.port);
+        writer.member_opt("tls-port", &self.tls_port);
+        writer.member_opt("cert-subject", &self.cert_subject);
     }
 }
-rt::impl_traits!(ClientMigrateInfo);
+rt::impl_serde!(ClientMigrateInfo);
 #[allow(deprecated)]
 impl rt::Definition for ClientMigrateInfo {
     const INFO: rt::Info = rt::Info {

@@ -38,7 +38,12 @@ impl QapiVfioMigrationState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "stop" => Self::Stop,
             "running" => Self::Running,
             "stop-copy" => Self::StopCopy,
@@ -46,8 +51,8 @@ impl QapiVfioMigrationState {
             "running-p2p" => Self::RunningP2p,
             "pre-copy" => Self::PreCopy,
             "pre-copy-p2p" => Self::PreCopyP2p,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QapiVfioMigrationState {
@@ -58,14 +63,15 @@ impl rt::fmt::Display for QapiVfioMigrationState {
 }
 impl rt::Decode for QapiVfioMigrationState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QapiVfioMigrationState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QapiVfioMigrationState);
@@ -83,7 +89,7 @@ impl rt::Definition for QapiVfioMigrationState {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioMigration {
     pub device_id: rt::String,
@@ -110,21 +116,36 @@ impl VfioMigration {
 #[allow(deprecated)]
 impl rt::ObjectType for VfioMigration {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device_id = rt::None;
+        let mut m_qom_path = rt::None;
+        let mut m_device_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                "device-state" => {
+                    m_device_state = rt::Some(members.value("device-state")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device_id: rt::take(object, "device-id")?,
-            qom_path: rt::take(object, "qom-path")?,
-            device_state: rt::take(object, "device-state")?,
+            device_id: members.required(m_device_id, "device-id")?,
+            qom_path: members.required(m_qom_path, "qom-path")?,
+            device_state: members.required(m_device_state, "device-state")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device-id", &self.device_id);
-        rt::put(object, "qom-path", &self.qom_path);
-        rt::put(object, "device-state", &self.device_state);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device-id", &self.device_id);
+        writer.member("qom-path", &self.qom_path);
+        writer.member("device-state", &self.device_state);
     }
 }
-rt::impl_traits!(VfioMigration);
+rt::impl_serde!(VfioMigration);
 #[allow(deprecated)]
 impl rt::Definition for VfioMigration {
     const INFO: rt::Info = rt::Info {

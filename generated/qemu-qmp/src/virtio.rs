@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioInfo {
     pub path: rt::String,
@@ -30,19 +30,30 @@ impl VirtioInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            name: rt::take(object, "name")?,
+            path: members.required(m_path, "path")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(VirtioInfo);
+rt::impl_serde!(VirtioInfo);
 #[allow(deprecated)]
 impl rt::Definition for VirtioInfo {
     const INFO: rt::Info = rt::Info {
@@ -61,7 +72,7 @@ impl rt::Definition for VirtioInfo {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtio {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -76,13 +87,15 @@ impl XQueryVirtio {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryVirtio {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XQueryVirtio);
+rt::impl_serde!(XQueryVirtio);
 #[allow(deprecated)]
 impl rt::Definition for XQueryVirtio {
     const INFO: rt::Info = rt::Info {
@@ -103,7 +116,7 @@ impl rt::Command for XQueryVirtio {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostStatus {
     pub n_mem_sections: i64,
@@ -158,39 +171,83 @@ impl VhostStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for VhostStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_n_mem_sections = rt::None;
+        let mut m_n_tmp_sections = rt::None;
+        let mut m_nvqs = rt::None;
+        let mut m_vq_index = rt::None;
+        let mut m_features = rt::None;
+        let mut m_acked_features = rt::None;
+        let mut m_backend_features = rt::None;
+        let mut m_protocol_features = rt::None;
+        let mut m_max_queues = rt::None;
+        let mut m_backend_cap = rt::None;
+        let mut m_log_enabled = rt::None;
+        let mut m_log_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "n-mem-sections" => {
+                    m_n_mem_sections = rt::Some(members.value("n-mem-sections")?)
+                }
+                "n-tmp-sections" => {
+                    m_n_tmp_sections = rt::Some(members.value("n-tmp-sections")?)
+                }
+                "nvqs" => m_nvqs = rt::Some(members.value("nvqs")?),
+                "vq-index" => m_vq_index = rt::Some(members.value("vq-index")?),
+                "features" => m_features = rt::Some(members.value("features")?),
+                "acked-features" => {
+                    m_acked_features = rt::Some(members.value("acked-features")?)
+                }
+                "backend-features" => {
+                    m_backend_features = rt::Some(members.value("backend-features")?)
+                }
+                "protocol-features" => {
+                    m_protocol_features = rt::Some(members.value("protocol-features")?)
+                }
+                "max-queues" => m_max_queues = rt::Some(members.value("max-queues")?),
+                "backend-cap" => m_backend_cap = rt::Some(members.value("backend-cap")?),
+                "log-enabled" => m_log_enabled = rt::Some(members.value("log-enabled")?),
+                "log-size" => m_log_size = rt::Some(members.value("log-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            n_mem_sections: rt::take(object, "n-mem-sections")?,
-            n_tmp_sections: rt::take(object, "n-tmp-sections")?,
-            nvqs: rt::take(object, "nvqs")?,
-            vq_index: rt::take(object, "vq-index")?,
-            features: rt::take(object, "features")?,
-            acked_features: rt::take(object, "acked-features")?,
-            backend_features: rt::take(object, "backend-features")?,
-            protocol_features: rt::take(object, "protocol-features")?,
-            max_queues: rt::take(object, "max-queues")?,
-            backend_cap: rt::take(object, "backend-cap")?,
-            log_enabled: rt::take(object, "log-enabled")?,
-            log_size: rt::take(object, "log-size")?,
+            n_mem_sections: members.required(m_n_mem_sections, "n-mem-sections")?,
+            n_tmp_sections: members.required(m_n_tmp_sections, "n-tmp-sections")?,
+            nvqs: members.required(m_nvqs, "nvqs")?,
+            vq_index: members.required(m_vq_index, "vq-index")?,
+            features: members.required(m_features, "features")?,
+            acked_features: members.required(m_acked_features, "acked-features")?,
+            backend_features: members.required(m_backend_features, "backend-features")?,
+            protocol_features: members.required(
+                m_protocol_features,
+                "protocol-features",
+            )?,
+            max_queues: members.required(m_max_queues, "max-queues")?,
+            backend_cap: members.required(m_backend_cap, "backend-cap")?,
+            log_enabled: members.required(m_log_enabled, "log-enabled")?,
+            log_size: members.required(m_log_size, "log-size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "n-mem-sections", &self.n_mem_sections);
-        rt::put(object, "n-tmp-sections", &self.n_tmp_sections);
-        rt::put(object, "nvqs", &self.nvqs);
-        rt::put(object, "vq-index", &self.vq_index);
-        rt::put(object, "features", &self.features);
-        rt::put(object, "acked-features", &self.acked_features);
-        rt::put(object, "backend-features", &self.backend_features);
-        rt::put(object, "protocol-features", &self.protocol_features);
-        rt::put(object, "max-queues", &self.max_queues);
-        rt::put(object, "backend-cap", &self.backend_cap);
-        rt::put(object, "log-enabled", &self.log_enabled);
-        rt::put(object, "log-size", &self.log_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("n-mem-sections", &self.n_mem_sections);
+        writer.member("n-tmp-sections", &self.n_tmp_sections);
+        writer.member("nvqs", &self.nvqs);
+        writer.member("vq-index", &self.vq_index);
+        writer.member("features", &self.features);
+        writer.member("acked-features", &self.acked_features);
+        writer.member("backend-features", &self.backend_features);
+        writer.member("protocol-features", &self.protocol_features);
+        writer.member("max-queues", &self.max_queues);
+        writer.member("backend-cap", &self.backend_cap);
+        writer.member("log-enabled", &self.log_enabled);
+        writer.member("log-size", &self.log_size);
     }
 }
-rt::impl_traits!(VhostStatus);
+rt::impl_serde!(VhostStatus);
 #[allow(deprecated)]
 impl rt::Definition for VhostStatus {
     const INFO: rt::Info = rt::Info {
@@ -205,7 +262,7 @@ impl rt::Definition for VhostStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioStatus {
     pub name: rt::String,
@@ -293,57 +350,132 @@ impl VirtioStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_device_id = rt::None;
+        let mut m_vhost_started = rt::None;
+        let mut m_device_endian = rt::None;
+        let mut m_guest_features = rt::None;
+        let mut m_host_features = rt::None;
+        let mut m_backend_features = rt::None;
+        let mut m_num_vqs = rt::None;
+        let mut m_status = rt::None;
+        let mut m_isr = rt::None;
+        let mut m_queue_sel = rt::None;
+        let mut m_vm_running = rt::None;
+        let mut m_broken = rt::None;
+        let mut m_disabled = rt::None;
+        let mut m_use_started = rt::None;
+        let mut m_started = rt::None;
+        let mut m_start_on_kick = rt::None;
+        let mut m_disable_legacy_check = rt::None;
+        let mut m_bus_name = rt::None;
+        let mut m_use_guest_notifier_mask = rt::None;
+        let mut m_vhost_dev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
+                "vhost-started" => {
+                    m_vhost_started = rt::Some(members.value("vhost-started")?)
+                }
+                "device-endian" => {
+                    m_device_endian = rt::Some(members.value("device-endian")?)
+                }
+                "guest-features" => {
+                    m_guest_features = rt::Some(members.value("guest-features")?)
+                }
+                "host-features" => {
+                    m_host_features = rt::Some(members.value("host-features")?)
+                }
+                "backend-features" => {
+                    m_backend_features = rt::Some(members.value("backend-features")?)
+                }
+                "num-vqs" => m_num_vqs = rt::Some(members.value("num-vqs")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "isr" => m_isr = rt::Some(members.value("isr")?),
+                "queue-sel" => m_queue_sel = rt::Some(members.value("queue-sel")?),
+                "vm-running" => m_vm_running = rt::Some(members.value("vm-running")?),
+                "broken" => m_broken = rt::Some(members.value("broken")?),
+                "disabled" => m_disabled = rt::Some(members.value("disabled")?),
+                "use-started" => m_use_started = rt::Some(members.value("use-started")?),
+                "started" => m_started = rt::Some(members.value("started")?),
+                "start-on-kick" => {
+                    m_start_on_kick = rt::Some(members.value("start-on-kick")?)
+                }
+                "disable-legacy-check" => {
+                    m_disable_legacy_check = rt::Some(
+                        members.value("disable-legacy-check")?,
+                    )
+                }
+                "bus-name" => m_bus_name = rt::Some(members.value("bus-name")?),
+                "use-guest-notifier-mask" => {
+                    m_use_guest_notifier_mask = rt::Some(
+                        members.value("use-guest-notifier-mask")?,
+                    )
+                }
+                "vhost-dev" => m_vhost_dev = rt::Some(members.value("vhost-dev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            device_id: rt::take(object, "device-id")?,
-            vhost_started: rt::take(object, "vhost-started")?,
-            device_endian: rt::take(object, "device-endian")?,
-            guest_features: rt::take(object, "guest-features")?,
-            host_features: rt::take(object, "host-features")?,
-            backend_features: rt::take(object, "backend-features")?,
-            num_vqs: rt::take(object, "num-vqs")?,
-            status: rt::take(object, "status")?,
-            isr: rt::take(object, "isr")?,
-            queue_sel: rt::take(object, "queue-sel")?,
-            vm_running: rt::take(object, "vm-running")?,
-            broken: rt::take(object, "broken")?,
-            disabled: rt::take(object, "disabled")?,
-            use_started: rt::take(object, "use-started")?,
-            started: rt::take(object, "started")?,
-            start_on_kick: rt::take(object, "start-on-kick")?,
-            disable_legacy_check: rt::take(object, "disable-legacy-check")?,
-            bus_name: rt::take(object, "bus-name")?,
-            use_guest_notifier_mask: rt::take(object, "use-guest-notifier-mask")?,
-            vhost_dev: rt::take_opt(object, "vhost-dev")?,
+            name: members.required(m_name, "name")?,
+            device_id: members.required(m_device_id, "device-id")?,
+            vhost_started: members.required(m_vhost_started, "vhost-started")?,
+            device_endian: members.required(m_device_endian, "device-endian")?,
+            guest_features: members.required(m_guest_features, "guest-features")?,
+            host_features: members.required(m_host_features, "host-features")?,
+            backend_features: members.required(m_backend_features, "backend-features")?,
+            num_vqs: members.required(m_num_vqs, "num-vqs")?,
+            status: members.required(m_status, "status")?,
+            isr: members.required(m_isr, "isr")?,
+            queue_sel: members.required(m_queue_sel, "queue-sel")?,
+            vm_running: members.required(m_vm_running, "vm-running")?,
+            broken: members.required(m_broken, "broken")?,
+            disabled: members.required(m_disabled, "disabled")?,
+            use_started: members.required(m_use_started, "use-started")?,
+            started: members.required(m_started, "started")?,
+            start_on_kick: members.required(m_start_on_kick, "start-on-kick")?,
+            disable_legacy_check: members.required(
+                m_disable_legacy_check,
+                "disable-legacy-check",
+            )?,
+            bus_name: members.required(m_bus_name, "bus-name")?,
+            use_guest_notifier_mask: members.required(
+                m_use_guest_notifier_mask,
+                "use-guest-notifier-mask",
+            )?,
+            vhost_dev: m_vhost_dev,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "device-id", &self.device_id);
-        rt::put(object, "vhost-started", &self.vhost_started);
-        rt::put(object, "device-endian", &self.device_endian);
-        rt::put(object, "guest-features", &self.guest_features);
-        rt::put(object, "host-features", &self.host_features);
-        rt::put(object, "backend-features", &self.backend_features);
-        rt::put(object, "num-vqs", &self.num_vqs);
-        rt::put(object, "status", &self.status);
-        rt::put(object, "isr", &self.isr);
-        rt::put(object, "queue-sel", &self.queue_sel);
-        rt::put(object, "vm-running", &self.vm_running);
-        rt::put(object, "broken", &self.broken);
-        rt::put(object, "disabled", &self.disabled);
-        rt::put(object, "use-started", &self.use_started);
-        rt::put(object, "started", &self.started);
-        rt::put(object, "start-on-kick", &self.start_on_kick);
-        rt::put(object, "disable-legacy-check", &self.disable_legacy_check);
-        rt::put(object, "bus-name", &self.bus_name);
-        rt::put(object, "use-guest-notifier-mask", &self.use_guest_notifier_mask);
-        rt::put_opt(object, "vhost-dev", &self.vhost_dev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("device-id", &self.device_id);
+        writer.member("vhost-started", &self.vhost_started);
+        writer.member("device-endian", &self.device_endian);
+        writer.member("guest-features", &self.guest_features);
+        writer.member("host-features", &self.host_features);
+        writer.member("backend-features", &self.backend_features);
+        writer.member("num-vqs", &self.num_vqs);
+        writer.member("status", &self.status);
+        writer.member("isr", &self.isr);
+        writer.member("queue-sel", &self.queue_sel);
+        writer.member("vm-running", &self.vm_running);
+        writer.member("broken", &self.broken);
+        writer.member("disabled", &self.disabled);
+        writer.member("use-started", &self.use_started);
+        writer.member("started", &self.started);
+        writer.member("start-on-kick", &self.start_on_kick);
+        writer.member("disable-legacy-check", &self.disable_legacy_check);
+        writer.member("bus-name", &self.bus_name);
+        writer.member("use-guest-notifier-mask", &self.use_guest_notifier_mask);
+        writer.member_opt("vhost-dev", &self.vhost_dev);
     }
 }
-rt::impl_traits!(VirtioStatus);
+rt::impl_serde!(VirtioStatus);
 #[allow(deprecated)]
 impl rt::Definition for VirtioStatus {
     const INFO: rt::Info = rt::Info {
@@ -362,7 +494,7 @@ impl rt::Definition for VirtioStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-status)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioStatus {
     pub path: rt::String,
@@ -379,17 +511,26 @@ impl XQueryVirtioStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryVirtioStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(XQueryVirtioStatus);
+rt::impl_serde!(XQueryVirtioStatus);
 #[allow(deprecated)]
 impl rt::Definition for XQueryVirtioStatus {
     const INFO: rt::Info = rt::Info {
@@ -410,7 +551,7 @@ impl rt::Command for XQueryVirtioStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceStatus {
     pub statuses: rt::Vec<rt::String>,
@@ -438,19 +579,32 @@ impl VirtioDeviceStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioDeviceStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_statuses = rt::None;
+        let mut m_unknown_statuses = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "statuses" => m_statuses = rt::Some(members.value("statuses")?),
+                "unknown-statuses" => {
+                    m_unknown_statuses = rt::Some(members.value("unknown-statuses")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            statuses: rt::take(object, "statuses")?,
-            unknown_statuses: rt::take_opt(object, "unknown-statuses")?,
+            statuses: members.required(m_statuses, "statuses")?,
+            unknown_statuses: m_unknown_statuses,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "statuses", &self.statuses);
-        rt::put_opt(object, "unknown-statuses", &self.unknown_statuses);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("statuses", &self.statuses);
+        writer.member_opt("unknown-statuses", &self.unknown_statuses);
     }
 }
-rt::impl_traits!(VirtioDeviceStatus);
+rt::impl_serde!(VirtioDeviceStatus);
 #[allow(deprecated)]
 impl rt::Definition for VirtioDeviceStatus {
     const INFO: rt::Info = rt::Info {
@@ -465,7 +619,7 @@ impl rt::Definition for VirtioDeviceStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostDeviceProtocols)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostDeviceProtocols {
     pub protocols: rt::Vec<rt::String>,
@@ -493,19 +647,32 @@ impl VhostDeviceProtocols {
 #[allow(deprecated)]
 impl rt::ObjectType for VhostDeviceProtocols {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_protocols = rt::None;
+        let mut m_unknown_protocols = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "protocols" => m_protocols = rt::Some(members.value("protocols")?),
+                "unknown-protocols" => {
+                    m_unknown_protocols = rt::Some(members.value("unknown-protocols")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            protocols: rt::take(object, "protocols")?,
-            unknown_protocols: rt::take_opt(object, "unknown-protocols")?,
+            protocols: members.required(m_protocols, "protocols")?,
+            unknown_protocols: m_unknown_protocols,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "protocols", &self.protocols);
-        rt::put_opt(object, "unknown-protocols", &self.unknown_protocols);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("protocols", &self.protocols);
+        writer.member_opt("unknown-protocols", &self.unknown_protocols);
     }
 }
-rt::impl_traits!(VhostDeviceProtocols);
+rt::impl_serde!(VhostDeviceProtocols);
 #[allow(deprecated)]
 impl rt::Definition for VhostDeviceProtocols {
     const INFO: rt::Info = rt::Info {
@@ -520,7 +687,7 @@ impl rt::Definition for VhostDeviceProtocols {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceFeatures)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceFeatures {
     pub transports: rt::Vec<rt::String>,
@@ -557,21 +724,40 @@ impl VirtioDeviceFeatures {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioDeviceFeatures {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_transports = rt::None;
+        let mut m_dev_features = rt::None;
+        let mut m_unknown_dev_features = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "transports" => m_transports = rt::Some(members.value("transports")?),
+                "dev-features" => {
+                    m_dev_features = rt::Some(members.value("dev-features")?)
+                }
+                "unknown-dev-features" => {
+                    m_unknown_dev_features = rt::Some(
+                        members.value("unknown-dev-features")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            transports: rt::take(object, "transports")?,
-            dev_features: rt::take_opt(object, "dev-features")?,
-            unknown_dev_features: rt::take_opt(object, "unknown-dev-features")?,
+            transports: members.required(m_transports, "transports")?,
+            dev_features: m_dev_features,
+            unknown_dev_features: m_unknown_dev_features,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "transports", &self.transports);
-        rt::put_opt(object, "dev-features", &self.dev_features);
-        rt::put_opt(object, "unknown-dev-features", &self.unknown_dev_features);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("transports", &self.transports);
+        writer.member_opt("dev-features", &self.dev_features);
+        writer.member_opt("unknown-dev-features", &self.unknown_dev_features);
     }
 }
-rt::impl_traits!(VirtioDeviceFeatures);
+rt::impl_serde!(VirtioDeviceFeatures);
 #[allow(deprecated)]
 impl rt::Definition for VirtioDeviceFeatures {
     const INFO: rt::Info = rt::Info {
@@ -586,7 +772,7 @@ impl rt::Definition for VirtioDeviceFeatures {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtQueueStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtQueueStatus {
     pub name: rt::String,
@@ -659,43 +845,96 @@ impl VirtQueueStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtQueueStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_queue_index = rt::None;
+        let mut m_inuse = rt::None;
+        let mut m_vring_num = rt::None;
+        let mut m_vring_num_default = rt::None;
+        let mut m_vring_align = rt::None;
+        let mut m_vring_desc = rt::None;
+        let mut m_vring_avail = rt::None;
+        let mut m_vring_used = rt::None;
+        let mut m_last_avail_idx = rt::None;
+        let mut m_shadow_avail_idx = rt::None;
+        let mut m_used_idx = rt::None;
+        let mut m_signalled_used = rt::None;
+        let mut m_signalled_used_valid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "queue-index" => m_queue_index = rt::Some(members.value("queue-index")?),
+                "inuse" => m_inuse = rt::Some(members.value("inuse")?),
+                "vring-num" => m_vring_num = rt::Some(members.value("vring-num")?),
+                "vring-num-default" => {
+                    m_vring_num_default = rt::Some(members.value("vring-num-default")?)
+                }
+                "vring-align" => m_vring_align = rt::Some(members.value("vring-align")?),
+                "vring-desc" => m_vring_desc = rt::Some(members.value("vring-desc")?),
+                "vring-avail" => m_vring_avail = rt::Some(members.value("vring-avail")?),
+                "vring-used" => m_vring_used = rt::Some(members.value("vring-used")?),
+                "last-avail-idx" => {
+                    m_last_avail_idx = rt::Some(members.value("last-avail-idx")?)
+                }
+                "shadow-avail-idx" => {
+                    m_shadow_avail_idx = rt::Some(members.value("shadow-avail-idx")?)
+                }
+                "used-idx" => m_used_idx = rt::Some(members.value("used-idx")?),
+                "signalled-used" => {
+                    m_signalled_used = rt::Some(members.value("signalled-used")?)
+                }
+                "signalled-used-valid" => {
+                    m_signalled_used_valid = rt::Some(
+                        members.value("signalled-used-valid")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            queue_index: rt::take(object, "queue-index")?,
-            inuse: rt::take(object, "inuse")?,
-            vring_num: rt::take(object, "vring-num")?,
-            vring_num_default: rt::take(object, "vring-num-default")?,
-            vring_align: rt::take(object, "vring-align")?,
-            vring_desc: rt::take(object, "vring-desc")?,
-            vring_avail: rt::take(object, "vring-avail")?,
-            vring_used: rt::take(object, "vring-used")?,
-            last_avail_idx: rt::take_opt(object, "last-avail-idx")?,
-            shadow_avail_idx: rt::take_opt(object, "shadow-avail-idx")?,
-            used_idx: rt::take(object, "used-idx")?,
-            signalled_used: rt::take(object, "signalled-used")?,
-            signalled_used_valid: rt::take(object, "signalled-used-valid")?,
+            name: members.required(m_name, "name")?,
+            queue_index: members.required(m_queue_index, "queue-index")?,
+            inuse: members.required(m_inuse, "inuse")?,
+            vring_num: members.required(m_vring_num, "vring-num")?,
+            vring_num_default: members.required(
+                m_vring_num_default,
+                "vring-num-default",
+            )?,
+            vring_align: members.required(m_vring_align, "vring-align")?,
+            vring_desc: members.required(m_vring_desc, "vring-desc")?,
+            vring_avail: members.required(m_vring_avail, "vring-avail")?,
+            vring_used: members.required(m_vring_used, "vring-used")?,
+            last_avail_idx: m_last_avail_idx,
+            shadow_avail_idx: m_shadow_avail_idx,
+            used_idx: members.required(m_used_idx, "used-idx")?,
+            signalled_used: members.required(m_signalled_used, "signalled-used")?,
+            signalled_used_valid: members.required(
+                m_signalled_used_valid,
+                "signalled-used-valid",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "queue-index", &self.queue_index);
-        rt::put(object, "inuse", &self.inuse);
-        rt::put(object, "vring-num", &self.vring_num);
-        rt::put(object, "vring-num-default", &self.vring_num_default);
-        rt::put(object, "vring-align", &self.vring_align);
-        rt::put(object, "vring-desc", &self.vring_desc);
-        rt::put(object, "vring-avail", &self.vring_avail);
-        rt::put(object, "vring-used", &self.vring_used);
-        rt::put_opt(object, "last-avail-idx", &self.last_avail_idx);
-        rt::put_opt(object, "shadow-avail-idx", &self.shadow_avail_idx);
-        rt::put(object, "used-idx", &self.used_idx);
-        rt::put(object, "signalled-used", &self.signalled_used);
-        rt::put(object, "signalled-used-valid", &self.signalled_used_valid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("queue-index", &self.queue_index);
+        writer.member("inuse", &self.inuse);
+        writer.member("vring-num", &self.vring_num);
+        writer.member("vring-num-default", &self.vring_num_default);
+        writer.member("vring-align", &self.vring_align);
+        writer.member("vring-desc", &self.vring_desc);
+        writer.member("vring-avail", &self.vring_avail);
+        writer.member("vring-used", &self.vring_used);
+        writer.member_opt("last-avail-idx", &self.last_avail_idx);
+        writer.member_opt("shadow-avail-idx", &self.shadow_avail_idx);
+        writer.member("used-idx", &self.used_idx);
+        writer.member("signalled-used", &self.signalled_used);
+        writer.member("signalled-used-valid", &self.signalled_used_valid);
     }
 }
-rt::impl_traits!(VirtQueueStatus);
+rt::impl_serde!(VirtQueueStatus);
 #[allow(deprecated)]
 impl rt::Definition for VirtQueueStatus {
     const INFO: rt::Info = rt::Info {
@@ -714,7 +953,7 @@ impl rt::Definition for VirtQueueStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-status)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueStatus {
     pub path: rt::String,
@@ -732,19 +971,30 @@ impl XQueryVirtioQueueStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryVirtioQueueStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_queue = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            queue: rt::take(object, "queue")?,
+            path: members.required(m_path, "path")?,
+            queue: members.required(m_queue, "queue")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "queue", &self.queue);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("queue", &self.queue);
     }
 }
-rt::impl_traits!(XQueryVirtioQueueStatus);
+rt::impl_serde!(XQueryVirtioQueueStatus);
 #[allow(deprecated)]
 impl rt::Definition for XQueryVirtioQueueStatus {
     const INFO: rt::Info = rt::Info {
@@ -765,7 +1015,7 @@ impl rt::Command for XQueryVirtioQueueStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtVhostQueueStatus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtVhostQueueStatus {
     pub name: rt::String,
@@ -823,41 +1073,74 @@ impl VirtVhostQueueStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtVhostQueueStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_kick = rt::None;
+        let mut m_call = rt::None;
+        let mut m_desc = rt::None;
+        let mut m_avail = rt::None;
+        let mut m_used = rt::None;
+        let mut m_num = rt::None;
+        let mut m_desc_phys = rt::None;
+        let mut m_desc_size = rt::None;
+        let mut m_avail_phys = rt::None;
+        let mut m_avail_size = rt::None;
+        let mut m_used_phys = rt::None;
+        let mut m_used_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "kick" => m_kick = rt::Some(members.value("kick")?),
+                "call" => m_call = rt::Some(members.value("call")?),
+                "desc" => m_desc = rt::Some(members.value("desc")?),
+                "avail" => m_avail = rt::Some(members.value("avail")?),
+                "used" => m_used = rt::Some(members.value("used")?),
+                "num" => m_num = rt::Some(members.value("num")?),
+                "desc-phys" => m_desc_phys = rt::Some(members.value("desc-phys")?),
+                "desc-size" => m_desc_size = rt::Some(members.value("desc-size")?),
+                "avail-phys" => m_avail_phys = rt::Some(members.value("avail-phys")?),
+                "avail-size" => m_avail_size = rt::Some(members.value("avail-size")?),
+                "used-phys" => m_used_phys = rt::Some(members.value("used-phys")?),
+                "used-size" => m_used_size = rt::Some(members.value("used-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            kick: rt::take(object, "kick")?,
-            call: rt::take(object, "call")?,
-            desc: rt::take(object, "desc")?,
-            avail: rt::take(object, "avail")?,
-            used: rt::take(object, "used")?,
-            num: rt::take(object, "num")?,
-            desc_phys: rt::take(object, "desc-phys")?,
-            desc_size: rt::take(object, "desc-size")?,
-            avail_phys: rt::take(object, "avail-phys")?,
-            avail_size: rt::take(object, "avail-size")?,
-            used_phys: rt::take(object, "used-phys")?,
-            used_size: rt::take(object, "used-size")?,
+            name: members.required(m_name, "name")?,
+            kick: members.required(m_kick, "kick")?,
+            call: members.required(m_call, "call")?,
+            desc: members.required(m_desc, "desc")?,
+            avail: members.required(m_avail, "avail")?,
+            used: members.required(m_used, "used")?,
+            num: members.required(m_num, "num")?,
+            desc_phys: members.required(m_desc_phys, "desc-phys")?,
+            desc_size: members.required(m_desc_size, "desc-size")?,
+            avail_phys: members.required(m_avail_phys, "avail-phys")?,
+            avail_size: members.required(m_avail_size, "avail-size")?,
+            used_phys: members.required(m_used_phys, "used-phys")?,
+            used_size: members.required(m_used_size, "used-size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "kick", &self.kick);
-        rt::put(object, "call", &self.call);
-        rt::put(object, "desc", &self.desc);
-        rt::put(object, "avail", &self.avail);
-        rt::put(object, "used", &self.used);
-        rt::put(object, "num", &self.num);
-        rt::put(object, "desc-phys", &self.desc_phys);
-        rt::put(object, "desc-size", &self.desc_size);
-        rt::put(object, "avail-phys", &self.avail_phys);
-        rt::put(object, "avail-size", &self.avail_size);
-        rt::put(object, "used-phys", &self.used_phys);
-        rt::put(object, "used-size", &self.used_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("kick", &self.kick);
+        writer.member("call", &self.call);
+        writer.member("desc", &self.desc);
+        writer.member("avail", &self.avail);
+        writer.member("used", &self.used);
+        writer.member("num", &self.num);
+        writer.member("desc-phys", &self.desc_phys);
+        writer.member("desc-size", &self.desc_size);
+        writer.member("avail-phys", &self.avail_phys);
+        writer.member("avail-size", &self.avail_size);
+        writer.member("used-phys", &self.used_phys);
+        writer.member("used-size", &self.used_size);
     }
 }
-rt::impl_traits!(VirtVhostQueueStatus);
+rt::impl_serde!(VirtVhostQueueStatus);
 #[allow(deprecated)]
 impl rt::Definition for VirtVhostQueueStatus {
     const INFO: rt::Info = rt::Info {
@@ -876,7 +1159,7 @@ impl rt::Definition for VirtVhostQueueStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-vhost-queue-status)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioVhostQueueStatus {
     pub path: rt::String,
@@ -894,19 +1177,30 @@ impl XQueryVirtioVhostQueueStatus {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryVirtioVhostQueueStatus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_queue = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            queue: rt::take(object, "queue")?,
+            path: members.required(m_path, "path")?,
+            queue: members.required(m_queue, "queue")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "queue", &self.queue);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("queue", &self.queue);
     }
 }
-rt::impl_traits!(XQueryVirtioVhostQueueStatus);
+rt::impl_serde!(XQueryVirtioVhostQueueStatus);
 #[allow(deprecated)]
 impl rt::Definition for XQueryVirtioVhostQueueStatus {
     const INFO: rt::Info = rt::Info {
@@ -927,7 +1221,7 @@ impl rt::Command for XQueryVirtioVhostQueueStatus {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingDesc)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingDesc {
     pub addr: u64,
@@ -946,21 +1240,34 @@ impl VirtioRingDesc {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioRingDesc {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_len = rt::None;
+        let mut m_flags = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            len: rt::take(object, "len")?,
-            flags: rt::take(object, "flags")?,
+            addr: members.required(m_addr, "addr")?,
+            len: members.required(m_len, "len")?,
+            flags: members.required(m_flags, "flags")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put(object, "len", &self.len);
-        rt::put(object, "flags", &self.flags);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member("len", &self.len);
+        writer.member("flags", &self.flags);
     }
 }
-rt::impl_traits!(VirtioRingDesc);
+rt::impl_serde!(VirtioRingDesc);
 #[allow(deprecated)]
 impl rt::Definition for VirtioRingDesc {
     const INFO: rt::Info = rt::Info {
@@ -975,7 +1282,7 @@ impl rt::Definition for VirtioRingDesc {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingAvail)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingAvail {
     pub flags: u16,
@@ -994,21 +1301,34 @@ impl VirtioRingAvail {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioRingAvail {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_flags = rt::None;
+        let mut m_idx = rt::None;
+        let mut m_ring = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "idx" => m_idx = rt::Some(members.value("idx")?),
+                "ring" => m_ring = rt::Some(members.value("ring")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            flags: rt::take(object, "flags")?,
-            idx: rt::take(object, "idx")?,
-            ring: rt::take(object, "ring")?,
+            flags: members.required(m_flags, "flags")?,
+            idx: members.required(m_idx, "idx")?,
+            ring: members.required(m_ring, "ring")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "flags", &self.flags);
-        rt::put(object, "idx", &self.idx);
-        rt::put(object, "ring", &self.ring);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("flags", &self.flags);
+        writer.member("idx", &self.idx);
+        writer.member("ring", &self.ring);
     }
 }
-rt::impl_traits!(VirtioRingAvail);
+rt::impl_serde!(VirtioRingAvail);
 #[allow(deprecated)]
 impl rt::Definition for VirtioRingAvail {
     const INFO: rt::Info = rt::Info {
@@ -1023,7 +1343,7 @@ impl rt::Definition for VirtioRingAvail {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingUsed)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingUsed {
     pub flags: u16,
@@ -1041,19 +1361,30 @@ impl VirtioRingUsed {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioRingUsed {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_flags = rt::None;
+        let mut m_idx = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                "idx" => m_idx = rt::Some(members.value("idx")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            flags: rt::take(object, "flags")?,
-            idx: rt::take(object, "idx")?,
+            flags: members.required(m_flags, "flags")?,
+            idx: members.required(m_idx, "idx")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "flags", &self.flags);
-        rt::put(object, "idx", &self.idx);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("flags", &self.flags);
+        writer.member("idx", &self.idx);
     }
 }
-rt::impl_traits!(VirtioRingUsed);
+rt::impl_serde!(VirtioRingUsed);
 #[allow(deprecated)]
 impl rt::Definition for VirtioRingUsed {
     const INFO: rt::Info = rt::Info {
@@ -1068,7 +1399,7 @@ impl rt::Definition for VirtioRingUsed {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioQueueElement)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioQueueElement {
     pub name: rt::String,
@@ -1101,25 +1432,42 @@ impl VirtioQueueElement {
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioQueueElement {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_index = rt::None;
+        let mut m_descs = rt::None;
+        let mut m_avail = rt::None;
+        let mut m_used = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "index" => m_index = rt::Some(members.value("index")?),
+                "descs" => m_descs = rt::Some(members.value("descs")?),
+                "avail" => m_avail = rt::Some(members.value("avail")?),
+                "used" => m_used = rt::Some(members.value("used")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            index: rt::take(object, "index")?,
-            descs: rt::take(object, "descs")?,
-            avail: rt::take(object, "avail")?,
-            used: rt::take(object, "used")?,
+            name: members.required(m_name, "name")?,
+            index: members.required(m_index, "index")?,
+            descs: members.required(m_descs, "descs")?,
+            avail: members.required(m_avail, "avail")?,
+            used: members.required(m_used, "used")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "index", &self.index);
-        rt::put(object, "descs", &self.descs);
-        rt::put(object, "avail", &self.avail);
-        rt::put(object, "used", &self.used);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("index", &self.index);
+        writer.member("descs", &self.descs);
+        writer.member("avail", &self.avail);
+        writer.member("used", &self.used);
     }
 }
-rt::impl_traits!(VirtioQueueElement);
+rt::impl_serde!(VirtioQueueElement);
 #[allow(deprecated)]
 impl rt::Definition for VirtioQueueElement {
     const INFO: rt::Info = rt::Info {
@@ -1138,7 +1486,7 @@ impl rt::Definition for VirtioQueueElement {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-element)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueElement {
     pub path: rt::String,
@@ -1168,21 +1516,34 @@ impl XQueryVirtioQueueElement {
 #[allow(deprecated)]
 impl rt::ObjectType for XQueryVirtioQueueElement {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_index = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "index" => m_index = rt::Some(members.value("index")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            queue: rt::take(object, "queue")?,
-            index: rt::take_opt(object, "index")?,
+            path: members.required(m_path, "path")?,
+            queue: members.required(m_queue, "queue")?,
+            index: m_index,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "queue", &self.queue);
-        rt::put_opt(object, "index", &self.index);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("queue", &self.queue);
+        writer.member_opt("index", &self.index);
     }
 }
-rt::impl_traits!(XQueryVirtioQueueElement);
+rt::impl_serde!(XQueryVirtioQueueElement);
 #[allow(deprecated)]
 impl rt::Definition for XQueryVirtioQueueElement {
     const INFO: rt::Info = rt::Info {
@@ -1203,7 +1564,7 @@ impl rt::Command for XQueryVirtioQueueElement {
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.IOThreadVirtQueueMapping)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadVirtQueueMapping {
     pub iothread: rt::String,
@@ -1231,19 +1592,30 @@ impl IOThreadVirtQueueMapping {
 #[allow(deprecated)]
 impl rt::ObjectType for IOThreadVirtQueueMapping {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_iothread = rt::None;
+        let mut m_vqs = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
+                "vqs" => m_vqs = rt::Some(members.value("vqs")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            iothread: rt::take(object, "iothread")?,
-            vqs: rt::take_opt(object, "vqs")?,
+            iothread: members.required(m_iothread, "iothread")?,
+            vqs: m_vqs,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "iothread", &self.iothread);
-        rt::put_opt(object, "vqs", &self.vqs);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("iothread", &self.iothread);
+        writer.member_opt("vqs", &self.vqs);
     }
 }
-rt::impl_traits!(IOThreadVirtQueueMapping);
+rt::impl_serde!(IOThreadVirtQueueMapping);
 #[allow(deprecated)]
 impl rt::Definition for IOThreadVirtQueueMapping {
     const INFO: rt::Info = rt::Info {
@@ -1258,7 +1630,7 @@ impl rt::Definition for IOThreadVirtQueueMapping {
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.DummyVirtioForceArrays)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyVirtioForceArrays {
     pub unused_iothread_vq_mapping: rt::Vec<super::IOThreadVirtQueueMapping>,
@@ -1277,17 +1649,33 @@ impl DummyVirtioForceArrays {
 #[allow(deprecated)]
 impl rt::ObjectType for DummyVirtioForceArrays {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_unused_iothread_vq_mapping = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "unused-iothread-vq-mapping" => {
+                    m_unused_iothread_vq_mapping = rt::Some(
+                        members.value("unused-iothread-vq-mapping")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            unused_iothread_vq_mapping: rt::take(object, "unused-iothread-vq-mapping")?,
+            unused_iothread_vq_mapping: members.required(
+                m_unused_iothread_vq_mapping,
+                "unused-iothread-vq-mapping",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "unused-iothread-vq-mapping", &self.unused_iothread_vq_mapping);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("unused-iothread-vq-mapping", &self.unused_iothread_vq_mapping);
     }
 }
-rt::impl_traits!(DummyVirtioForceArrays);
+rt::impl_serde!(DummyVirtioForceArrays);
 #[allow(deprecated)]
 impl rt::Definition for DummyVirtioForceArrays {
     const INFO: rt::Info = rt::Info {
@@ -1330,14 +1718,19 @@ impl GranuleMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "4k" => Self::_4k,
             "8k" => Self::_8k,
             "16k" => Self::_16k,
             "64k" => Self::_64k,
             "host" => Self::Host,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for GranuleMode {
@@ -1348,14 +1741,15 @@ impl rt::fmt::Display for GranuleMode {
 }
 impl rt::Decode for GranuleMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for GranuleMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(GranuleMode);

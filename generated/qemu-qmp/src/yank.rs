@@ -30,12 +30,17 @@ impl YankInstanceType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "block-node" => Self::BlockNode,
             "chardev" => Self::Chardev,
             "migration" => Self::Migration,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for YankInstanceType {
@@ -46,14 +51,15 @@ impl rt::fmt::Display for YankInstanceType {
 }
 impl rt::Decode for YankInstanceType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for YankInstanceType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(YankInstanceType);
@@ -71,7 +77,7 @@ impl rt::Definition for YankInstanceType {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceBlockNode)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceBlockNode {
     pub node_name: rt::String,
@@ -90,17 +96,26 @@ impl YankInstanceBlockNode {
 #[allow(deprecated)]
 impl rt::ObjectType for YankInstanceBlockNode {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
+            node_name: members.required(m_node_name, "node-name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
     }
 }
-rt::impl_traits!(YankInstanceBlockNode);
+rt::impl_serde!(YankInstanceBlockNode);
 #[allow(deprecated)]
 impl rt::Definition for YankInstanceBlockNode {
     const INFO: rt::Info = rt::Info {
@@ -115,7 +130,7 @@ impl rt::Definition for YankInstanceBlockNode {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceChardev)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceChardev {
     pub id: rt::String,
@@ -132,17 +147,26 @@ impl YankInstanceChardev {
 #[allow(deprecated)]
 impl rt::ObjectType for YankInstanceChardev {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(YankInstanceChardev);
+rt::impl_serde!(YankInstanceChardev);
 #[allow(deprecated)]
 impl rt::Definition for YankInstanceChardev {
     const INFO: rt::Info = rt::Info {
@@ -157,7 +181,7 @@ impl rt::Definition for YankInstanceChardev {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstance)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstance {
     /// `type` on the wire, and the members of its branch.
@@ -204,48 +228,47 @@ impl YankInstance {
 #[allow(deprecated)]
 impl rt::ObjectType for YankInstance {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "block-node" => {
-                        YankInstanceBranch::BlockNode(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "chardev" => {
-                        YankInstanceBranch::Chardev(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "migration" => YankInstanceBranch::Migration,
-                    _ => {
-                        YankInstanceBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "block-node" => {
+                YankInstanceBranch::BlockNode(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "chardev" => {
+                YankInstanceBranch::Chardev(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "migration" => YankInstanceBranch::Migration,
+            _ => {
+                YankInstanceBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             YankInstanceBranch::BlockNode(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             YankInstanceBranch::Chardev(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             YankInstanceBranch::Migration => {}
-            YankInstanceBranch::Other { members, .. } => object.extend(members.clone()),
+            YankInstanceBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(YankInstance);
+rt::impl_serde!(YankInstance);
 #[allow(deprecated)]
 impl rt::Definition for YankInstance {
     const INFO: rt::Info = rt::Info {
@@ -260,7 +283,7 @@ impl rt::Definition for YankInstance {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Yank {
     pub instances: rt::Vec<super::YankInstance>,
@@ -277,17 +300,26 @@ impl Yank {
 #[allow(deprecated)]
 impl rt::ObjectType for Yank {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_instances = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "instances" => m_instances = rt::Some(members.value("instances")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            instances: rt::take(object, "instances")?,
+            instances: members.required(m_instances, "instances")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "instances", &self.instances);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("instances", &self.instances);
     }
 }
-rt::impl_traits!(Yank);
+rt::impl_serde!(Yank);
 #[allow(deprecated)]
 impl rt::Definition for Yank {
     const INFO: rt::Info = rt::Info {
@@ -310,7 +342,7 @@ impl rt::OobCommand for Yank {}
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryYank {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -325,13 +357,15 @@ impl QueryYank {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryYank {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryYank);
+rt::impl_serde!(QueryYank);
 #[allow(deprecated)]
 impl rt::Definition for QueryYank {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
     pub id: rt::String,
@@ -54,31 +54,60 @@ impl SnapshotInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SnapshotInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_name = rt::None;
+        let mut m_vm_state_size = rt::None;
+        let mut m_date_sec = rt::None;
+        let mut m_date_nsec = rt::None;
+        let mut m_vm_clock_sec = rt::None;
+        let mut m_vm_clock_nsec = rt::None;
+        let mut m_icount = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                "vm-state-size" => {
+                    m_vm_state_size = rt::Some(members.value("vm-state-size")?)
+                }
+                "date-sec" => m_date_sec = rt::Some(members.value("date-sec")?),
+                "date-nsec" => m_date_nsec = rt::Some(members.value("date-nsec")?),
+                "vm-clock-sec" => {
+                    m_vm_clock_sec = rt::Some(members.value("vm-clock-sec")?)
+                }
+                "vm-clock-nsec" => {
+                    m_vm_clock_nsec = rt::Some(members.value("vm-clock-nsec")?)
+                }
+                "icount" => m_icount = rt::Some(members.value("icount")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            name: rt::take(object, "name")?,
-            vm_state_size: rt::take(object, "vm-state-size")?,
-            date_sec: rt::take(object, "date-sec")?,
-            date_nsec: rt::take(object, "date-nsec")?,
-            vm_clock_sec: rt::take(object, "vm-clock-sec")?,
-            vm_clock_nsec: rt::take(object, "vm-clock-nsec")?,
-            icount: rt::take_opt(object, "icount")?,
+            id: members.required(m_id, "id")?,
+            name: members.required(m_name, "name")?,
+            vm_state_size: members.required(m_vm_state_size, "vm-state-size")?,
+            date_sec: members.required(m_date_sec, "date-sec")?,
+            date_nsec: members.required(m_date_nsec, "date-nsec")?,
+            vm_clock_sec: members.required(m_vm_clock_sec, "vm-clock-sec")?,
+            vm_clock_nsec: members.required(m_vm_clock_nsec, "vm-clock-nsec")?,
+            icount: m_icount,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "name", &self.name);
-        rt::put(object, "vm-state-size", &self.vm_state_size);
-        rt::put(object, "date-sec", &self.date_sec);
-        rt::put(object, "date-nsec", &self.date_nsec);
-        rt::put(object, "vm-clock-sec", &self.vm_clock_sec);
-        rt::put(object, "vm-clock-nsec", &self.vm_clock_nsec);
-        rt::put_opt(object, "icount", &self.icount);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("name", &self.name);
+        writer.member("vm-state-size", &self.vm_state_size);
+        writer.member("date-sec", &self.date_sec);
+        writer.member("date-nsec", &self.date_nsec);
+        writer.member("vm-clock-sec", &self.vm_clock_sec);
+        writer.member("vm-clock-nsec", &self.vm_clock_nsec);
+        writer.member_opt("icount", &self.icount);
     }
 }
-rt::impl_traits!(SnapshotInfo);
+rt::impl_serde!(SnapshotInfo);
 #[allow(deprecated)]
 impl rt::Definition for SnapshotInfo {
     const INFO: rt::Info = rt::Info {
@@ -93,7 +122,7 @@ impl rt::Definition for SnapshotInfo {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2EncryptionBase {
     pub format: super::BlockdevQcow2EncryptionFormat,
@@ -110,17 +139,26 @@ impl ImageInfoSpecificQCow2EncryptionBase {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificQCow2EncryptionBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take(object, "format")?,
+            format: members.required(m_format, "format")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", &self.format);
     }
 }
-rt::impl_traits!(ImageInfoSpecificQCow2EncryptionBase);
+rt::impl_serde!(ImageInfoSpecificQCow2EncryptionBase);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificQCow2EncryptionBase {
     const INFO: rt::Info = rt::Info {
@@ -135,7 +173,7 @@ impl rt::Definition for ImageInfoSpecificQCow2EncryptionBase {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Encryption {
     /// `format` on the wire, and the members of its branch.
@@ -180,42 +218,41 @@ impl ImageInfoSpecificQCow2Encryption {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificQCow2Encryption {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "luks" => {
-                        ImageInfoSpecificQCow2EncryptionBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "aes" => ImageInfoSpecificQCow2EncryptionBranch::Aes,
-                    _ => {
-                        ImageInfoSpecificQCow2EncryptionBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "luks" => {
+                ImageInfoSpecificQCow2EncryptionBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "aes" => ImageInfoSpecificQCow2EncryptionBranch::Aes,
+            _ => {
+                ImageInfoSpecificQCow2EncryptionBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             ImageInfoSpecificQCow2EncryptionBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ImageInfoSpecificQCow2EncryptionBranch::Aes => {}
             ImageInfoSpecificQCow2EncryptionBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(ImageInfoSpecificQCow2Encryption);
+rt::impl_serde!(ImageInfoSpecificQCow2Encryption);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificQCow2Encryption {
     const INFO: rt::Info = rt::Info {
@@ -238,7 +275,7 @@ for super::ImageInfoSpecificQCow2EncryptionBase {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
     pub compat: rt::String,
@@ -331,35 +368,70 @@ impl ImageInfoSpecificQCow2 {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificQCow2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_compat = rt::None;
+        let mut m_data_file = rt::None;
+        let mut m_data_file_raw = rt::None;
+        let mut m_extended_l2 = rt::None;
+        let mut m_lazy_refcounts = rt::None;
+        let mut m_corrupt = rt::None;
+        let mut m_refcount_bits = rt::None;
+        let mut m_encrypt = rt::None;
+        let mut m_bitmaps = rt::None;
+        let mut m_compression_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "compat" => m_compat = rt::Some(members.value("compat")?),
+                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
+                "data-file-raw" => {
+                    m_data_file_raw = rt::Some(members.value("data-file-raw")?)
+                }
+                "extended-l2" => m_extended_l2 = rt::Some(members.value("extended-l2")?),
+                "lazy-refcounts" => {
+                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
+                }
+                "corrupt" => m_corrupt = rt::Some(members.value("corrupt")?),
+                "refcount-bits" => {
+                    m_refcount_bits = rt::Some(members.value("refcount-bits")?)
+                }
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
+                "compression-type" => {
+                    m_compression_type = rt::Some(members.value("compression-type")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            compat: rt::take(object, "compat")?,
-            data_file: rt::take_opt(object, "data-file")?,
-            data_file_raw: rt::take_opt(object, "data-file-raw")?,
-            extended_l2: rt::take_opt(object, "extended-l2")?,
-            lazy_refcounts: rt::take_opt(object, "lazy-refcounts")?,
-            corrupt: rt::take_opt(object, "corrupt")?,
-            refcount_bits: rt::take(object, "refcount-bits")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
-            bitmaps: rt::take_opt(object, "bitmaps")?,
-            compression_type: rt::take(object, "compression-type")?,
+            compat: members.required(m_compat, "compat")?,
+            data_file: m_data_file,
+            data_file_raw: m_data_file_raw,
+            extended_l2: m_extended_l2,
+            lazy_refcounts: m_lazy_refcounts,
+            corrupt: m_corrupt,
+            refcount_bits: members.required(m_refcount_bits, "refcount-bits")?,
+            encrypt: m_encrypt,
+            bitmaps: m_bitmaps,
+            compression_type: members.required(m_compression_type, "compression-type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "compat", &self.compat);
-        rt::put_opt(object, "data-file", &self.data_file);
-        rt::put_opt(object, "data-file-raw", &self.data_file_raw);
-        rt::put_opt(object, "extended-l2", &self.extended_l2);
-        rt::put_opt(object, "lazy-refcounts", &self.lazy_refcounts);
-        rt::put_opt(object, "corrupt", &self.corrupt);
-        rt::put(object, "refcount-bits", &self.refcount_bits);
-        rt::put_opt(object, "encrypt", &self.encrypt);
-        rt::put_opt(object, "bitmaps", &self.bitmaps);
-        rt::put(object, "compression-type", &self.compression_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("compat", &self.compat);
+        writer.member_opt("data-file", &self.data_file);
+        writer.member_opt("data-file-raw", &self.data_file_raw);
+        writer.member_opt("extended-l2", &self.extended_l2);
+        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
+        writer.member_opt("corrupt", &self.corrupt);
+        writer.member("refcount-bits", &self.refcount_bits);
+        writer.member_opt("encrypt", &self.encrypt);
+        writer.member_opt("bitmaps", &self.bitmaps);
+        writer.member("compression-type", &self.compression_type);
     }
 }
-rt::impl_traits!(ImageInfoSpecificQCow2);
+rt::impl_serde!(ImageInfoSpecificQCow2);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificQCow2 {
     const INFO: rt::Info = rt::Info {
@@ -374,7 +446,7 @@ impl rt::Definition for ImageInfoSpecificQCow2 {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
     pub create_type: rt::String,
@@ -404,23 +476,38 @@ impl ImageInfoSpecificVmdk {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificVmdk {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_create_type = rt::None;
+        let mut m_cid = rt::None;
+        let mut m_parent_cid = rt::None;
+        let mut m_extents = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "create-type" => m_create_type = rt::Some(members.value("create-type")?),
+                "cid" => m_cid = rt::Some(members.value("cid")?),
+                "parent-cid" => m_parent_cid = rt::Some(members.value("parent-cid")?),
+                "extents" => m_extents = rt::Some(members.value("extents")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            create_type: rt::take(object, "create-type")?,
-            cid: rt::take(object, "cid")?,
-            parent_cid: rt::take(object, "parent-cid")?,
-            extents: rt::take(object, "extents")?,
+            create_type: members.required(m_create_type, "create-type")?,
+            cid: members.required(m_cid, "cid")?,
+            parent_cid: members.required(m_parent_cid, "parent-cid")?,
+            extents: members.required(m_extents, "extents")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "create-type", &self.create_type);
-        rt::put(object, "cid", &self.cid);
-        rt::put(object, "parent-cid", &self.parent_cid);
-        rt::put(object, "extents", &self.extents);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("create-type", &self.create_type);
+        writer.member("cid", &self.cid);
+        writer.member("parent-cid", &self.parent_cid);
+        writer.member("extents", &self.extents);
     }
 }
-rt::impl_traits!(ImageInfoSpecificVmdk);
+rt::impl_serde!(ImageInfoSpecificVmdk);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificVmdk {
     const INFO: rt::Info = rt::Info {
@@ -435,7 +522,7 @@ impl rt::Definition for ImageInfoSpecificVmdk {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
     pub filename: rt::String,
@@ -480,25 +567,46 @@ impl VmdkExtentInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VmdkExtentInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_virtual_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_compressed = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "virtual-size" => {
+                    m_virtual_size = rt::Some(members.value("virtual-size")?)
+                }
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            format: rt::take(object, "format")?,
-            virtual_size: rt::take(object, "virtual-size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            compressed: rt::take_opt(object, "compressed")?,
+            filename: members.required(m_filename, "filename")?,
+            format: members.required(m_format, "format")?,
+            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            cluster_size: m_cluster_size,
+            compressed: m_compressed,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "format", &self.format);
-        rt::put(object, "virtual-size", &self.virtual_size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "compressed", &self.compressed);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("format", &self.format);
+        writer.member("virtual-size", &self.virtual_size);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("compressed", &self.compressed);
     }
 }
-rt::impl_traits!(VmdkExtentInfo);
+rt::impl_serde!(VmdkExtentInfo);
 #[allow(deprecated)]
 impl rt::Definition for VmdkExtentInfo {
     const INFO: rt::Info = rt::Info {
@@ -513,7 +621,7 @@ impl rt::Definition for VmdkExtentInfo {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
     pub encryption_format: rt::Option<super::RbdImageEncryptionFormat>,
@@ -542,17 +650,28 @@ impl ImageInfoSpecificRbd {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificRbd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_encryption_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "encryption-format" => {
+                    m_encryption_format = rt::Some(members.value("encryption-format")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            encryption_format: rt::take_opt(object, "encryption-format")?,
+            encryption_format: m_encryption_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "encryption-format", &self.encryption_format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("encryption-format", &self.encryption_format);
     }
 }
-rt::impl_traits!(ImageInfoSpecificRbd);
+rt::impl_serde!(ImageInfoSpecificRbd);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificRbd {
     const INFO: rt::Info = rt::Info {
@@ -567,7 +686,7 @@ impl rt::Definition for ImageInfoSpecificRbd {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
     pub extent_size_hint: rt::Option<u64>,
@@ -591,17 +710,28 @@ impl ImageInfoSpecificFile {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_extent_size_hint = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "extent-size-hint" => {
+                    m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            extent_size_hint: rt::take_opt(object, "extent-size-hint")?,
+            extent_size_hint: m_extent_size_hint,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "extent-size-hint", &self.extent_size_hint);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("extent-size-hint", &self.extent_size_hint);
     }
 }
-rt::impl_traits!(ImageInfoSpecificFile);
+rt::impl_serde!(ImageInfoSpecificFile);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificFile {
     const INFO: rt::Info = rt::Info {
@@ -644,14 +774,19 @@ impl ImageInfoSpecificKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "qcow2" => Self::Qcow2,
             "vmdk" => Self::Vmdk,
             "luks" => Self::Luks,
             "rbd" => Self::Rbd,
             "file" => Self::File,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ImageInfoSpecificKind {
@@ -662,14 +797,15 @@ impl rt::fmt::Display for ImageInfoSpecificKind {
 }
 impl rt::Decode for ImageInfoSpecificKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ImageInfoSpecificKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ImageInfoSpecificKind);
@@ -687,7 +823,7 @@ impl rt::Definition for ImageInfoSpecificKind {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
     pub data: super::ImageInfoSpecificQCow2,
@@ -704,17 +840,26 @@ impl ImageInfoSpecificQCow2Wrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificQCow2Wrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ImageInfoSpecificQCow2Wrapper);
+rt::impl_serde!(ImageInfoSpecificQCow2Wrapper);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
     const INFO: rt::Info = rt::Info {
@@ -729,7 +874,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
     pub data: super::ImageInfoSpecificVmdk,
@@ -746,17 +891,26 @@ impl ImageInfoSpecificVmdkWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificVmdkWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ImageInfoSpecificVmdkWrapper);
+rt::impl_serde!(ImageInfoSpecificVmdkWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificVmdkWrapper {
     const INFO: rt::Info = rt::Info {
@@ -771,7 +925,7 @@ impl rt::Definition for ImageInfoSpecificVmdkWrapper {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
     pub data: super::QCryptoBlockInfoLUKS,
@@ -788,17 +942,26 @@ impl ImageInfoSpecificLUKSWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificLUKSWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ImageInfoSpecificLUKSWrapper);
+rt::impl_serde!(ImageInfoSpecificLUKSWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificLUKSWrapper {
     const INFO: rt::Info = rt::Info {
@@ -813,7 +976,7 @@ impl rt::Definition for ImageInfoSpecificLUKSWrapper {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
     pub data: super::ImageInfoSpecificRbd,
@@ -830,17 +993,26 @@ impl ImageInfoSpecificRbdWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificRbdWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ImageInfoSpecificRbdWrapper);
+rt::impl_serde!(ImageInfoSpecificRbdWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificRbdWrapper {
     const INFO: rt::Info = rt::Info {
@@ -855,7 +1027,7 @@ impl rt::Definition for ImageInfoSpecificRbdWrapper {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
     pub data: super::ImageInfoSpecificFile,
@@ -872,17 +1044,26 @@ impl ImageInfoSpecificFileWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecificFileWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ImageInfoSpecificFileWrapper);
+rt::impl_serde!(ImageInfoSpecificFileWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecificFileWrapper {
     const INFO: rt::Info = rt::Info {
@@ -897,7 +1078,7 @@ impl rt::Definition for ImageInfoSpecificFileWrapper {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecific {
     /// `type` on the wire, and the members of its branch.
@@ -948,72 +1129,69 @@ impl ImageInfoSpecific {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfoSpecific {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "qcow2" => {
-                        ImageInfoSpecificBranch::Qcow2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vmdk" => {
-                        ImageInfoSpecificBranch::Vmdk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        ImageInfoSpecificBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rbd" => {
-                        ImageInfoSpecificBranch::Rbd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "file" => {
-                        ImageInfoSpecificBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        ImageInfoSpecificBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "qcow2" => {
+                ImageInfoSpecificBranch::Qcow2(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vmdk" => {
+                ImageInfoSpecificBranch::Vmdk(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks" => {
+                ImageInfoSpecificBranch::Luks(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rbd" => {
+                ImageInfoSpecificBranch::Rbd(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "file" => {
+                ImageInfoSpecificBranch::File(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                ImageInfoSpecificBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             ImageInfoSpecificBranch::Qcow2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ImageInfoSpecificBranch::Vmdk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ImageInfoSpecificBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ImageInfoSpecificBranch::Rbd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ImageInfoSpecificBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            ImageInfoSpecificBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            ImageInfoSpecificBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(ImageInfoSpecific);
+rt::impl_serde!(ImageInfoSpecific);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfoSpecific {
     const INFO: rt::Info = rt::Info {
@@ -1028,7 +1206,7 @@ impl rt::Definition for ImageInfoSpecific {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockNodeInfo {
     pub filename: rt::String,
@@ -1151,41 +1329,90 @@ impl BlockNodeInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockNodeInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_dirty_flag = rt::None;
+        let mut m_actual_size = rt::None;
+        let mut m_virtual_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_encrypted = rt::None;
+        let mut m_compressed = rt::None;
+        let mut m_backing_filename = rt::None;
+        let mut m_full_backing_filename = rt::None;
+        let mut m_backing_filename_format = rt::None;
+        let mut m_snapshots = rt::None;
+        let mut m_format_specific = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
+                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
+                "virtual-size" => {
+                    m_virtual_size = rt::Some(members.value("virtual-size")?)
+                }
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
+                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
+                "backing-filename" => {
+                    m_backing_filename = rt::Some(members.value("backing-filename")?)
+                }
+                "full-backing-filename" => {
+                    m_full_backing_filename = rt::Some(
+                        members.value("full-backing-filename")?,
+                    )
+                }
+                "backing-filename-format" => {
+                    m_backing_filename_format = rt::Some(
+                        members.value("backing-filename-format")?,
+                    )
+                }
+                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "format-specific" => {
+                    m_format_specific = rt::Some(members.value("format-specific")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            format: rt::take(object, "format")?,
-            dirty_flag: rt::take_opt(object, "dirty-flag")?,
-            actual_size: rt::take_opt(object, "actual-size")?,
-            virtual_size: rt::take(object, "virtual-size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            encrypted: rt::take_opt(object, "encrypted")?,
-            compressed: rt::take_opt(object, "compressed")?,
-            backing_filename: rt::take_opt(object, "backing-filename")?,
-            full_backing_filename: rt::take_opt(object, "full-backing-filename")?,
-            backing_filename_format: rt::take_opt(object, "backing-filename-format")?,
-            snapshots: rt::take_opt(object, "snapshots")?,
-            format_specific: rt::take_opt(object, "format-specific")?,
+            filename: members.required(m_filename, "filename")?,
+            format: members.required(m_format, "format")?,
+            dirty_flag: m_dirty_flag,
+            actual_size: m_actual_size,
+            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            cluster_size: m_cluster_size,
+            encrypted: m_encrypted,
+            compressed: m_compressed,
+            backing_filename: m_backing_filename,
+            full_backing_filename: m_full_backing_filename,
+            backing_filename_format: m_backing_filename_format,
+            snapshots: m_snapshots,
+            format_specific: m_format_specific,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "format", &self.format);
-        rt::put_opt(object, "dirty-flag", &self.dirty_flag);
-        rt::put_opt(object, "actual-size", &self.actual_size);
-        rt::put(object, "virtual-size", &self.virtual_size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "encrypted", &self.encrypted);
-        rt::put_opt(object, "compressed", &self.compressed);
-        rt::put_opt(object, "backing-filename", &self.backing_filename);
-        rt::put_opt(object, "full-backing-filename", &self.full_backing_filename);
-        rt::put_opt(object, "backing-filename-format", &self.backing_filename_format);
-        rt::put_opt(object, "snapshots", &self.snapshots);
-        rt::put_opt(object, "format-specific", &self.format_specific);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("format", &self.format);
+        writer.member_opt("dirty-flag", &self.dirty_flag);
+        writer.member_opt("actual-size", &self.actual_size);
+        writer.member("virtual-size", &self.virtual_size);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("encrypted", &self.encrypted);
+        writer.member_opt("compressed", &self.compressed);
+        writer.member_opt("backing-filename", &self.backing_filename);
+        writer.member_opt("full-backing-filename", &self.full_backing_filename);
+        writer.member_opt("backing-filename-format", &self.backing_filename_format);
+        writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("format-specific", &self.format_specific);
     }
 }
-rt::impl_traits!(BlockNodeInfo);
+rt::impl_serde!(BlockNodeInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockNodeInfo {
     const INFO: rt::Info = rt::Info {
@@ -1200,7 +1427,7 @@ impl rt::Definition for BlockNodeInfo {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfo {
     pub filename: rt::String,
@@ -1332,43 +1559,98 @@ impl ImageInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_dirty_flag = rt::None;
+        let mut m_actual_size = rt::None;
+        let mut m_virtual_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_encrypted = rt::None;
+        let mut m_compressed = rt::None;
+        let mut m_backing_filename = rt::None;
+        let mut m_full_backing_filename = rt::None;
+        let mut m_backing_filename_format = rt::None;
+        let mut m_snapshots = rt::None;
+        let mut m_format_specific = rt::None;
+        let mut m_backing_image = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
+                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
+                "virtual-size" => {
+                    m_virtual_size = rt::Some(members.value("virtual-size")?)
+                }
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
+                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
+                "backing-filename" => {
+                    m_backing_filename = rt::Some(members.value("backing-filename")?)
+                }
+                "full-backing-filename" => {
+                    m_full_backing_filename = rt::Some(
+                        members.value("full-backing-filename")?,
+                    )
+                }
+                "backing-filename-format" => {
+                    m_backing_filename_format = rt::Some(
+                        members.value("backing-filename-format")?,
+                    )
+                }
+                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "format-specific" => {
+                    m_format_specific = rt::Some(members.value("format-specific")?)
+                }
+                "backing-image" => {
+                    m_backing_image = rt::Some(
+                        rt::Box::new(members.value("backing-image")?),
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            format: rt::take(object, "format")?,
-            dirty_flag: rt::take_opt(object, "dirty-flag")?,
-            actual_size: rt::take_opt(object, "actual-size")?,
-            virtual_size: rt::take(object, "virtual-size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            encrypted: rt::take_opt(object, "encrypted")?,
-            compressed: rt::take_opt(object, "compressed")?,
-            backing_filename: rt::take_opt(object, "backing-filename")?,
-            full_backing_filename: rt::take_opt(object, "full-backing-filename")?,
-            backing_filename_format: rt::take_opt(object, "backing-filename-format")?,
-            snapshots: rt::take_opt(object, "snapshots")?,
-            format_specific: rt::take_opt(object, "format-specific")?,
-            backing_image: rt::take_opt_box(object, "backing-image")?,
+            filename: members.required(m_filename, "filename")?,
+            format: members.required(m_format, "format")?,
+            dirty_flag: m_dirty_flag,
+            actual_size: m_actual_size,
+            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            cluster_size: m_cluster_size,
+            encrypted: m_encrypted,
+            compressed: m_compressed,
+            backing_filename: m_backing_filename,
+            full_backing_filename: m_full_backing_filename,
+            backing_filename_format: m_backing_filename_format,
+            snapshots: m_snapshots,
+            format_specific: m_format_specific,
+            backing_image: m_backing_image,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "format", &self.format);
-        rt::put_opt(object, "dirty-flag", &self.dirty_flag);
-        rt::put_opt(object, "actual-size", &self.actual_size);
-        rt::put(object, "virtual-size", &self.virtual_size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "encrypted", &self.encrypted);
-        rt::put_opt(object, "compressed", &self.compressed);
-        rt::put_opt(object, "backing-filename", &self.backing_filename);
-        rt::put_opt(object, "full-backing-filename", &self.full_backing_filename);
-        rt::put_opt(object, "backing-filename-format", &self.backing_filename_format);
-        rt::put_opt(object, "snapshots", &self.snapshots);
-        rt::put_opt(object, "format-specific", &self.format_specific);
-        rt::put_opt_box(object, "backing-image", &self.backing_image);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("format", &self.format);
+        writer.member_opt("dirty-flag", &self.dirty_flag);
+        writer.member_opt("actual-size", &self.actual_size);
+        writer.member("virtual-size", &self.virtual_size);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("encrypted", &self.encrypted);
+        writer.member_opt("compressed", &self.compressed);
+        writer.member_opt("backing-filename", &self.backing_filename);
+        writer.member_opt("full-backing-filename", &self.full_backing_filename);
+        writer.member_opt("backing-filename-format", &self.backing_filename_format);
+        writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("format-specific", &self.format_specific);
+        writer.member_opt_box("backing-image", &self.backing_image);
     }
 }
-rt::impl_traits!(ImageInfo);
+rt::impl_serde!(ImageInfo);
 #[allow(deprecated)]
 impl rt::Definition for ImageInfo {
     const INFO: rt::Info = rt::Info {
@@ -1404,7 +1686,7 @@ impl rt::From<ImageInfo> for super::BlockNodeInfo {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockChildInfo {
     pub name: rt::String,
@@ -1422,19 +1704,30 @@ impl BlockChildInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockChildInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_info = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "info" => m_info = rt::Some(members.value("info")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            info: rt::take(object, "info")?,
+            name: members.required(m_name, "name")?,
+            info: members.required(m_info, "info")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "info", &self.info);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("info", &self.info);
     }
 }
-rt::impl_traits!(BlockChildInfo);
+rt::impl_serde!(BlockChildInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockChildInfo {
     const INFO: rt::Info = rt::Info {
@@ -1449,7 +1742,7 @@ impl rt::Definition for BlockChildInfo {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockGraphInfo {
     pub filename: rt::String,
@@ -1575,43 +1868,94 @@ impl BlockGraphInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockGraphInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_dirty_flag = rt::None;
+        let mut m_actual_size = rt::None;
+        let mut m_virtual_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_encrypted = rt::None;
+        let mut m_compressed = rt::None;
+        let mut m_backing_filename = rt::None;
+        let mut m_full_backing_filename = rt::None;
+        let mut m_backing_filename_format = rt::None;
+        let mut m_snapshots = rt::None;
+        let mut m_format_specific = rt::None;
+        let mut m_children = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
+                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
+                "virtual-size" => {
+                    m_virtual_size = rt::Some(members.value("virtual-size")?)
+                }
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
+                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
+                "backing-filename" => {
+                    m_backing_filename = rt::Some(members.value("backing-filename")?)
+                }
+                "full-backing-filename" => {
+                    m_full_backing_filename = rt::Some(
+                        members.value("full-backing-filename")?,
+                    )
+                }
+                "backing-filename-format" => {
+                    m_backing_filename_format = rt::Some(
+                        members.value("backing-filename-format")?,
+                    )
+                }
+                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "format-specific" => {
+                    m_format_specific = rt::Some(members.value("format-specific")?)
+                }
+                "children" => m_children = rt::Some(members.value("children")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            format: rt::take(object, "format")?,
-            dirty_flag: rt::take_opt(object, "dirty-flag")?,
-            actual_size: rt::take_opt(object, "actual-size")?,
-            virtual_size: rt::take(object, "virtual-size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            encrypted: rt::take_opt(object, "encrypted")?,
-            compressed: rt::take_opt(object, "compressed")?,
-            backing_filename: rt::take_opt(object, "backing-filename")?,
-            full_backing_filename: rt::take_opt(object, "full-backing-filename")?,
-            backing_filename_format: rt::take_opt(object, "backing-filename-format")?,
-            snapshots: rt::take_opt(object, "snapshots")?,
-            format_specific: rt::take_opt(object, "format-specific")?,
-            children: rt::take(object, "children")?,
+            filename: members.required(m_filename, "filename")?,
+            format: members.required(m_format, "format")?,
+            dirty_flag: m_dirty_flag,
+            actual_size: m_actual_size,
+            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            cluster_size: m_cluster_size,
+            encrypted: m_encrypted,
+            compressed: m_compressed,
+            backing_filename: m_backing_filename,
+            full_backing_filename: m_full_backing_filename,
+            backing_filename_format: m_backing_filename_format,
+            snapshots: m_snapshots,
+            format_specific: m_format_specific,
+            children: members.required(m_children, "children")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "format", &self.format);
-        rt::put_opt(object, "dirty-flag", &self.dirty_flag);
-        rt::put_opt(object, "actual-size", &self.actual_size);
-        rt::put(object, "virtual-size", &self.virtual_size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "encrypted", &self.encrypted);
-        rt::put_opt(object, "compressed", &self.compressed);
-        rt::put_opt(object, "backing-filename", &self.backing_filename);
-        rt::put_opt(object, "full-backing-filename", &self.full_backing_filename);
-        rt::put_opt(object, "backing-filename-format", &self.backing_filename_format);
-        rt::put_opt(object, "snapshots", &self.snapshots);
-        rt::put_opt(object, "format-specific", &self.format_specific);
-        rt::put(object, "children", &self.children);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("format", &self.format);
+        writer.member_opt("dirty-flag", &self.dirty_flag);
+        writer.member_opt("actual-size", &self.actual_size);
+        writer.member("virtual-size", &self.virtual_size);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("encrypted", &self.encrypted);
+        writer.member_opt("compressed", &self.compressed);
+        writer.member_opt("backing-filename", &self.backing_filename);
+        writer.member_opt("full-backing-filename", &self.full_backing_filename);
+        writer.member_opt("backing-filename-format", &self.backing_filename_format);
+        writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("format-specific", &self.format_specific);
+        writer.member("children", &self.children);
     }
 }
-rt::impl_traits!(BlockGraphInfo);
+rt::impl_serde!(BlockGraphInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockGraphInfo {
     const INFO: rt::Info = rt::Info {
@@ -1647,7 +1991,7 @@ impl rt::From<BlockGraphInfo> for super::BlockNodeInfo {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageCheck {
     pub filename: rt::String,
@@ -1755,39 +2099,88 @@ impl ImageCheck {
 #[allow(deprecated)]
 impl rt::ObjectType for ImageCheck {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_format = rt::None;
+        let mut m_check_errors = rt::None;
+        let mut m_image_end_offset = rt::None;
+        let mut m_corruptions = rt::None;
+        let mut m_leaks = rt::None;
+        let mut m_corruptions_fixed = rt::None;
+        let mut m_leaks_fixed = rt::None;
+        let mut m_total_clusters = rt::None;
+        let mut m_allocated_clusters = rt::None;
+        let mut m_fragmented_clusters = rt::None;
+        let mut m_compressed_clusters = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "check-errors" => {
+                    m_check_errors = rt::Some(members.value("check-errors")?)
+                }
+                "image-end-offset" => {
+                    m_image_end_offset = rt::Some(members.value("image-end-offset")?)
+                }
+                "corruptions" => m_corruptions = rt::Some(members.value("corruptions")?),
+                "leaks" => m_leaks = rt::Some(members.value("leaks")?),
+                "corruptions-fixed" => {
+                    m_corruptions_fixed = rt::Some(members.value("corruptions-fixed")?)
+                }
+                "leaks-fixed" => m_leaks_fixed = rt::Some(members.value("leaks-fixed")?),
+                "total-clusters" => {
+                    m_total_clusters = rt::Some(members.value("total-clusters")?)
+                }
+                "allocated-clusters" => {
+                    m_allocated_clusters = rt::Some(members.value("allocated-clusters")?)
+                }
+                "fragmented-clusters" => {
+                    m_fragmented_clusters = rt::Some(
+                        members.value("fragmented-clusters")?,
+                    )
+                }
+                "compressed-clusters" => {
+                    m_compressed_clusters = rt::Some(
+                        members.value("compressed-clusters")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            format: rt::take(object, "format")?,
-            check_errors: rt::take(object, "check-errors")?,
-            image_end_offset: rt::take_opt(object, "image-end-offset")?,
-            corruptions: rt::take_opt(object, "corruptions")?,
-            leaks: rt::take_opt(object, "leaks")?,
-            corruptions_fixed: rt::take_opt(object, "corruptions-fixed")?,
-            leaks_fixed: rt::take_opt(object, "leaks-fixed")?,
-            total_clusters: rt::take_opt(object, "total-clusters")?,
-            allocated_clusters: rt::take_opt(object, "allocated-clusters")?,
-            fragmented_clusters: rt::take_opt(object, "fragmented-clusters")?,
-            compressed_clusters: rt::take_opt(object, "compressed-clusters")?,
+            filename: members.required(m_filename, "filename")?,
+            format: members.required(m_format, "format")?,
+            check_errors: members.required(m_check_errors, "check-errors")?,
+            image_end_offset: m_image_end_offset,
+            corruptions: m_corruptions,
+            leaks: m_leaks,
+            corruptions_fixed: m_corruptions_fixed,
+            leaks_fixed: m_leaks_fixed,
+            total_clusters: m_total_clusters,
+            allocated_clusters: m_allocated_clusters,
+            fragmented_clusters: m_fragmented_clusters,
+            compressed_clusters: m_compressed_clusters,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "format", &self.format);
-        rt::put(object, "check-errors", &self.check_errors);
-        rt::put_opt(object, "image-end-offset", &self.image_end_offset);
-        rt::put_opt(object, "corruptions", &self.corruptions);
-        rt::put_opt(object, "leaks", &self.leaks);
-        rt::put_opt(object, "corruptions-fixed", &self.corruptions_fixed);
-        rt::put_opt(object, "leaks-fixed", &self.leaks_fixed);
-        rt::put_opt(object, "total-clusters", &self.total_clusters);
-        rt::put_opt(object, "allocated-clusters", &self.allocated_clusters);
-        rt::put_opt(object, "fragmented-clusters", &self.fragmented_clusters);
-        rt::put_opt(object, "compressed-clusters", &self.compressed_clusters);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("format", &self.format);
+        writer.member("check-errors", &self.check_errors);
+        writer.member_opt("image-end-offset", &self.image_end_offset);
+        writer.member_opt("corruptions", &self.corruptions);
+        writer.member_opt("leaks", &self.leaks);
+        writer.member_opt("corruptions-fixed", &self.corruptions_fixed);
+        writer.member_opt("leaks-fixed", &self.leaks_fixed);
+        writer.member_opt("total-clusters", &self.total_clusters);
+        writer.member_opt("allocated-clusters", &self.allocated_clusters);
+        writer.member_opt("fragmented-clusters", &self.fragmented_clusters);
+        writer.member_opt("compressed-clusters", &self.compressed_clusters);
     }
 }
-rt::impl_traits!(ImageCheck);
+rt::impl_serde!(ImageCheck);
 #[allow(deprecated)]
 impl rt::Definition for ImageCheck {
     const INFO: rt::Info = rt::Info {
@@ -1802,7 +2195,7 @@ impl rt::Definition for ImageCheck {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MapEntry {
     pub start: i64,
@@ -1859,33 +2252,58 @@ impl MapEntry {
 #[allow(deprecated)]
 impl rt::ObjectType for MapEntry {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_start = rt::None;
+        let mut m_length = rt::None;
+        let mut m_data = rt::None;
+        let mut m_zero = rt::None;
+        let mut m_compressed = rt::None;
+        let mut m_depth = rt::None;
+        let mut m_present = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "start" => m_start = rt::Some(members.value("start")?),
+                "length" => m_length = rt::Some(members.value("length")?),
+                "data" => m_data = rt::Some(members.value("data")?),
+                "zero" => m_zero = rt::Some(members.value("zero")?),
+                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
+                "depth" => m_depth = rt::Some(members.value("depth")?),
+                "present" => m_present = rt::Some(members.value("present")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            start: rt::take(object, "start")?,
-            length: rt::take(object, "length")?,
-            data: rt::take(object, "data")?,
-            zero: rt::take(object, "zero")?,
-            compressed: rt::take(object, "compressed")?,
-            depth: rt::take(object, "depth")?,
-            present: rt::take(object, "present")?,
-            offset: rt::take_opt(object, "offset")?,
-            filename: rt::take_opt(object, "filename")?,
+            start: members.required(m_start, "start")?,
+            length: members.required(m_length, "length")?,
+            data: members.required(m_data, "data")?,
+            zero: members.required(m_zero, "zero")?,
+            compressed: members.required(m_compressed, "compressed")?,
+            depth: members.required(m_depth, "depth")?,
+            present: members.required(m_present, "present")?,
+            offset: m_offset,
+            filename: m_filename,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "start", &self.start);
-        rt::put(object, "length", &self.length);
-        rt::put(object, "data", &self.data);
-        rt::put(object, "zero", &self.zero);
-        rt::put(object, "compressed", &self.compressed);
-        rt::put(object, "depth", &self.depth);
-        rt::put(object, "present", &self.present);
-        rt::put_opt(object, "offset", &self.offset);
-        rt::put_opt(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("start", &self.start);
+        writer.member("length", &self.length);
+        writer.member("data", &self.data);
+        writer.member("zero", &self.zero);
+        writer.member("compressed", &self.compressed);
+        writer.member("depth", &self.depth);
+        writer.member("present", &self.present);
+        writer.member_opt("offset", &self.offset);
+        writer.member_opt("filename", &self.filename);
     }
 }
-rt::impl_traits!(MapEntry);
+rt::impl_serde!(MapEntry);
 #[allow(deprecated)]
 impl rt::Definition for MapEntry {
     const INFO: rt::Info = rt::Info {
@@ -1900,7 +2318,7 @@ impl rt::Definition for MapEntry {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
     pub writeback: bool,
@@ -1923,21 +2341,34 @@ impl BlockdevCacheInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCacheInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_writeback = rt::None;
+        let mut m_direct = rt::None;
+        let mut m_no_flush = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "writeback" => m_writeback = rt::Some(members.value("writeback")?),
+                "direct" => m_direct = rt::Some(members.value("direct")?),
+                "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            writeback: rt::take(object, "writeback")?,
-            direct: rt::take(object, "direct")?,
-            no_flush: rt::take(object, "no-flush")?,
+            writeback: members.required(m_writeback, "writeback")?,
+            direct: members.required(m_direct, "direct")?,
+            no_flush: members.required(m_no_flush, "no-flush")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "writeback", &self.writeback);
-        rt::put(object, "direct", &self.direct);
-        rt::put(object, "no-flush", &self.no_flush);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("writeback", &self.writeback);
+        writer.member("direct", &self.direct);
+        writer.member("no-flush", &self.no_flush);
     }
 }
-rt::impl_traits!(BlockdevCacheInfo);
+rt::impl_serde!(BlockdevCacheInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCacheInfo {
     const INFO: rt::Info = rt::Info {
@@ -1952,7 +2383,7 @@ impl rt::Definition for BlockdevCacheInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
     pub file: rt::String,
@@ -2169,79 +2600,175 @@ impl BlockDeviceInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDeviceInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_ro = rt::None;
+        let mut m_drv = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_backing_file_depth = rt::None;
+        let mut m_encrypted = rt::None;
+        let mut m_detect_zeroes = rt::None;
+        let mut m_bps = rt::None;
+        let mut m_bps_rd = rt::None;
+        let mut m_bps_wr = rt::None;
+        let mut m_iops = rt::None;
+        let mut m_iops_rd = rt::None;
+        let mut m_iops_wr = rt::None;
+        let mut m_image = rt::None;
+        let mut m_bps_max = rt::None;
+        let mut m_bps_rd_max = rt::None;
+        let mut m_bps_wr_max = rt::None;
+        let mut m_iops_max = rt::None;
+        let mut m_iops_rd_max = rt::None;
+        let mut m_iops_wr_max = rt::None;
+        let mut m_bps_max_length = rt::None;
+        let mut m_bps_rd_max_length = rt::None;
+        let mut m_bps_wr_max_length = rt::None;
+        let mut m_iops_max_length = rt::None;
+        let mut m_iops_rd_max_length = rt::None;
+        let mut m_iops_wr_max_length = rt::None;
+        let mut m_iops_size = rt::None;
+        let mut m_group = rt::None;
+        let mut m_cache = rt::None;
+        let mut m_write_threshold = rt::None;
+        let mut m_dirty_bitmaps = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "ro" => m_ro = rt::Some(members.value("ro")?),
+                "drv" => m_drv = rt::Some(members.value("drv")?),
+                "backing_file" => {
+                    m_backing_file = rt::Some(members.value("backing_file")?)
+                }
+                "backing_file_depth" => {
+                    m_backing_file_depth = rt::Some(members.value("backing_file_depth")?)
+                }
+                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
+                "detect_zeroes" => {
+                    m_detect_zeroes = rt::Some(members.value("detect_zeroes")?)
+                }
+                "bps" => m_bps = rt::Some(members.value("bps")?),
+                "bps_rd" => m_bps_rd = rt::Some(members.value("bps_rd")?),
+                "bps_wr" => m_bps_wr = rt::Some(members.value("bps_wr")?),
+                "iops" => m_iops = rt::Some(members.value("iops")?),
+                "iops_rd" => m_iops_rd = rt::Some(members.value("iops_rd")?),
+                "iops_wr" => m_iops_wr = rt::Some(members.value("iops_wr")?),
+                "image" => m_image = rt::Some(members.value("image")?),
+                "bps_max" => m_bps_max = rt::Some(members.value("bps_max")?),
+                "bps_rd_max" => m_bps_rd_max = rt::Some(members.value("bps_rd_max")?),
+                "bps_wr_max" => m_bps_wr_max = rt::Some(members.value("bps_wr_max")?),
+                "iops_max" => m_iops_max = rt::Some(members.value("iops_max")?),
+                "iops_rd_max" => m_iops_rd_max = rt::Some(members.value("iops_rd_max")?),
+                "iops_wr_max" => m_iops_wr_max = rt::Some(members.value("iops_wr_max")?),
+                "bps_max_length" => {
+                    m_bps_max_length = rt::Some(members.value("bps_max_length")?)
+                }
+                "bps_rd_max_length" => {
+                    m_bps_rd_max_length = rt::Some(members.value("bps_rd_max_length")?)
+                }
+                "bps_wr_max_length" => {
+                    m_bps_wr_max_length = rt::Some(members.value("bps_wr_max_length")?)
+                }
+                "iops_max_length" => {
+                    m_iops_max_length = rt::Some(members.value("iops_max_length")?)
+                }
+                "iops_rd_max_length" => {
+                    m_iops_rd_max_length = rt::Some(members.value("iops_rd_max_length")?)
+                }
+                "iops_wr_max_length" => {
+                    m_iops_wr_max_length = rt::Some(members.value("iops_wr_max_length")?)
+                }
+                "iops_size" => m_iops_size = rt::Some(members.value("iops_size")?),
+                "group" => m_group = rt::Some(members.value("group")?),
+                "cache" => m_cache = rt::Some(members.value("cache")?),
+                "write_threshold" => {
+                    m_write_threshold = rt::Some(members.value("write_threshold")?)
+                }
+                "dirty-bitmaps" => {
+                    m_dirty_bitmaps = rt::Some(members.value("dirty-bitmaps")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            ro: rt::take(object, "ro")?,
-            drv: rt::take(object, "drv")?,
-            backing_file: rt::take_opt(object, "backing_file")?,
-            backing_file_depth: rt::take(object, "backing_file_depth")?,
-            encrypted: rt::take(object, "encrypted")?,
-            detect_zeroes: rt::take(object, "detect_zeroes")?,
-            bps: rt::take(object, "bps")?,
-            bps_rd: rt::take(object, "bps_rd")?,
-            bps_wr: rt::take(object, "bps_wr")?,
-            iops: rt::take(object, "iops")?,
-            iops_rd: rt::take(object, "iops_rd")?,
-            iops_wr: rt::take(object, "iops_wr")?,
-            image: rt::take(object, "image")?,
-            bps_max: rt::take_opt(object, "bps_max")?,
-            bps_rd_max: rt::take_opt(object, "bps_rd_max")?,
-            bps_wr_max: rt::take_opt(object, "bps_wr_max")?,
-            iops_max: rt::take_opt(object, "iops_max")?,
-            iops_rd_max: rt::take_opt(object, "iops_rd_max")?,
-            iops_wr_max: rt::take_opt(object, "iops_wr_max")?,
-            bps_max_length: rt::take_opt(object, "bps_max_length")?,
-            bps_rd_max_length: rt::take_opt(object, "bps_rd_max_length")?,
-            bps_wr_max_length: rt::take_opt(object, "bps_wr_max_length")?,
-            iops_max_length: rt::take_opt(object, "iops_max_length")?,
-            iops_rd_max_length: rt::take_opt(object, "iops_rd_max_length")?,
-            iops_wr_max_length: rt::take_opt(object, "iops_wr_max_length")?,
-            iops_size: rt::take_opt(object, "iops_size")?,
-            group: rt::take_opt(object, "group")?,
-            cache: rt::take(object, "cache")?,
-            write_threshold: rt::take(object, "write_threshold")?,
-            dirty_bitmaps: rt::take_opt(object, "dirty-bitmaps")?,
+            file: members.required(m_file, "file")?,
+            node_name: m_node_name,
+            ro: members.required(m_ro, "ro")?,
+            drv: members.required(m_drv, "drv")?,
+            backing_file: m_backing_file,
+            backing_file_depth: members.required(
+                m_backing_file_depth,
+                "backing_file_depth",
+            )?,
+            encrypted: members.required(m_encrypted, "encrypted")?,
+            detect_zeroes: members.required(m_detect_zeroes, "detect_zeroes")?,
+            bps: members.required(m_bps, "bps")?,
+            bps_rd: members.required(m_bps_rd, "bps_rd")?,
+            bps_wr: members.required(m_bps_wr, "bps_wr")?,
+            iops: members.required(m_iops, "iops")?,
+            iops_rd: members.required(m_iops_rd, "iops_rd")?,
+            iops_wr: members.required(m_iops_wr, "iops_wr")?,
+            image: members.required(m_image, "image")?,
+            bps_max: m_bps_max,
+            bps_rd_max: m_bps_rd_max,
+            bps_wr_max: m_bps_wr_max,
+            iops_max: m_iops_max,
+            iops_rd_max: m_iops_rd_max,
+            iops_wr_max: m_iops_wr_max,
+            bps_max_length: m_bps_max_length,
+            bps_rd_max_length: m_bps_rd_max_length,
+            bps_wr_max_length: m_bps_wr_max_length,
+            iops_max_length: m_iops_max_length,
+            iops_rd_max_length: m_iops_rd_max_length,
+            iops_wr_max_length: m_iops_wr_max_length,
+            iops_size: m_iops_size,
+            group: m_group,
+            cache: members.required(m_cache, "cache")?,
+            write_threshold: members.required(m_write_threshold, "write_threshold")?,
+            dirty_bitmaps: m_dirty_bitmaps,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "ro", &self.ro);
-        rt::put(object, "drv", &self.drv);
-        rt::put_opt(object, "backing_file", &self.backing_file);
-        rt::put(object, "backing_file_depth", &self.backing_file_depth);
-        rt::put(object, "encrypted", &self.encrypted);
-        rt::put(object, "detect_zeroes", &self.detect_zeroes);
-        rt::put(object, "bps", &self.bps);
-        rt::put(object, "bps_rd", &self.bps_rd);
-        rt::put(object, "bps_wr", &self.bps_wr);
-        rt::put(object, "iops", &self.iops);
-        rt::put(object, "iops_rd", &self.iops_rd);
-        rt::put(object, "iops_wr", &self.iops_wr);
-        rt::put(object, "image", &self.image);
-        rt::put_opt(object, "bps_max", &self.bps_max);
-        rt::put_opt(object, "bps_rd_max", &self.bps_rd_max);
-        rt::put_opt(object, "bps_wr_max", &self.bps_wr_max);
-        rt::put_opt(object, "iops_max", &self.iops_max);
-        rt::put_opt(object, "iops_rd_max", &self.iops_rd_max);
-        rt::put_opt(object, "iops_wr_max", &self.iops_wr_max);
-        rt::put_opt(object, "bps_max_length", &self.bps_max_length);
-        rt::put_opt(object, "bps_rd_max_length", &self.bps_rd_max_length);
-        rt::put_opt(object, "bps_wr_max_length", &self.bps_wr_max_length);
-        rt::put_opt(object, "iops_max_length", &self.iops_max_length);
-        rt::put_opt(object, "iops_rd_max_length", &self.iops_rd_max_length);
-        rt::put_opt(object, "iops_wr_max_length", &self.iops_wr_max_length);
-        rt::put_opt(object, "iops_size", &self.iops_size);
-        rt::put_opt(object, "group", &self.group);
-        rt::put(object, "cache", &self.cache);
-        rt::put(object, "write_threshold", &self.write_threshold);
-        rt::put_opt(object, "dirty-bitmaps", &self.dirty_bitmaps);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("ro", &self.ro);
+        writer.member("drv", &self.drv);
+        writer.member_opt("backing_file", &self.backing_file);
+        writer.member("backing_file_depth", &self.backing_file_depth);
+        writer.member("encrypted", &self.encrypted);
+        writer.member("detect_zeroes", &self.detect_zeroes);
+        writer.member("bps", &self.bps);
+        writer.member("bps_rd", &self.bps_rd);
+        writer.member("bps_wr", &self.bps_wr);
+        writer.member("iops", &self.iops);
+        writer.member("iops_rd", &self.iops_rd);
+        writer.member("iops_wr", &self.iops_wr);
+        writer.member("image", &self.image);
+        writer.member_opt("bps_max", &self.bps_max);
+        writer.member_opt("bps_rd_max", &self.bps_rd_max);
+        writer.member_opt("bps_wr_max", &self.bps_wr_max);
+        writer.member_opt("iops_max", &self.iops_max);
+        writer.member_opt("iops_rd_max", &self.iops_rd_max);
+        writer.member_opt("iops_wr_max", &self.iops_wr_max);
+        writer.member_opt("bps_max_length", &self.bps_max_length);
+        writer.member_opt("bps_rd_max_length", &self.bps_rd_max_length);
+        writer.member_opt("bps_wr_max_length", &self.bps_wr_max_length);
+        writer.member_opt("iops_max_length", &self.iops_max_length);
+        writer.member_opt("iops_rd_max_length", &self.iops_rd_max_length);
+        writer.member_opt("iops_wr_max_length", &self.iops_wr_max_length);
+        writer.member_opt("iops_size", &self.iops_size);
+        writer.member_opt("group", &self.group);
+        writer.member("cache", &self.cache);
+        writer.member("write_threshold", &self.write_threshold);
+        writer.member_opt("dirty-bitmaps", &self.dirty_bitmaps);
     }
 }
-rt::impl_traits!(BlockDeviceInfo);
+rt::impl_serde!(BlockDeviceInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockDeviceInfo {
     const INFO: rt::Info = rt::Info {
@@ -2280,12 +2807,17 @@ impl BlockDeviceIoStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ok" => Self::Ok,
             "failed" => Self::Failed,
             "nospace" => Self::Nospace,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockDeviceIoStatus {
@@ -2296,14 +2828,15 @@ impl rt::fmt::Display for BlockDeviceIoStatus {
 }
 impl rt::Decode for BlockDeviceIoStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockDeviceIoStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockDeviceIoStatus);
@@ -2321,7 +2854,7 @@ impl rt::Definition for BlockDeviceIoStatus {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
     pub name: rt::Option<rt::String>,
@@ -2372,29 +2905,52 @@ impl BlockDirtyInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_count = rt::None;
+        let mut m_granularity = rt::None;
+        let mut m_recording = rt::None;
+        let mut m_busy = rt::None;
+        let mut m_persistent = rt::None;
+        let mut m_inconsistent = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "count" => m_count = rt::Some(members.value("count")?),
+                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
+                "recording" => m_recording = rt::Some(members.value("recording")?),
+                "busy" => m_busy = rt::Some(members.value("busy")?),
+                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
+                "inconsistent" => {
+                    m_inconsistent = rt::Some(members.value("inconsistent")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take_opt(object, "name")?,
-            count: rt::take(object, "count")?,
-            granularity: rt::take(object, "granularity")?,
-            recording: rt::take(object, "recording")?,
-            busy: rt::take(object, "busy")?,
-            persistent: rt::take(object, "persistent")?,
-            inconsistent: rt::take_opt(object, "inconsistent")?,
+            name: m_name,
+            count: members.required(m_count, "count")?,
+            granularity: members.required(m_granularity, "granularity")?,
+            recording: members.required(m_recording, "recording")?,
+            busy: members.required(m_busy, "busy")?,
+            persistent: members.required(m_persistent, "persistent")?,
+            inconsistent: m_inconsistent,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "name", &self.name);
-        rt::put(object, "count", &self.count);
-        rt::put(object, "granularity", &self.granularity);
-        rt::put(object, "recording", &self.recording);
-        rt::put(object, "busy", &self.busy);
-        rt::put(object, "persistent", &self.persistent);
-        rt::put_opt(object, "inconsistent", &self.inconsistent);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("name", &self.name);
+        writer.member("count", &self.count);
+        writer.member("granularity", &self.granularity);
+        writer.member("recording", &self.recording);
+        writer.member("busy", &self.busy);
+        writer.member("persistent", &self.persistent);
+        writer.member_opt("inconsistent", &self.inconsistent);
     }
 }
-rt::impl_traits!(BlockDirtyInfo);
+rt::impl_serde!(BlockDirtyInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyInfo {
     const INFO: rt::Info = rt::Info {
@@ -2431,11 +2987,16 @@ impl Qcow2BitmapInfoFlags {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "in-use" => Self::InUse,
             "auto" => Self::Auto,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for Qcow2BitmapInfoFlags {
@@ -2446,14 +3007,15 @@ impl rt::fmt::Display for Qcow2BitmapInfoFlags {
 }
 impl rt::Decode for Qcow2BitmapInfoFlags {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for Qcow2BitmapInfoFlags {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(Qcow2BitmapInfoFlags);
@@ -2471,7 +3033,7 @@ impl rt::Definition for Qcow2BitmapInfoFlags {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
     pub name: rt::String,
@@ -2498,21 +3060,34 @@ impl Qcow2BitmapInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for Qcow2BitmapInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_granularity = rt::None;
+        let mut m_flags = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
+                "flags" => m_flags = rt::Some(members.value("flags")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            granularity: rt::take(object, "granularity")?,
-            flags: rt::take(object, "flags")?,
+            name: members.required(m_name, "name")?,
+            granularity: members.required(m_granularity, "granularity")?,
+            flags: members.required(m_flags, "flags")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "granularity", &self.granularity);
-        rt::put(object, "flags", &self.flags);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("granularity", &self.granularity);
+        writer.member("flags", &self.flags);
     }
 }
-rt::impl_traits!(Qcow2BitmapInfo);
+rt::impl_serde!(Qcow2BitmapInfo);
 #[allow(deprecated)]
 impl rt::Definition for Qcow2BitmapInfo {
     const INFO: rt::Info = rt::Info {
@@ -2527,7 +3102,7 @@ impl rt::Definition for Qcow2BitmapInfo {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
     pub boundaries: rt::Vec<u64>,
@@ -2545,19 +3120,30 @@ impl BlockLatencyHistogramInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockLatencyHistogramInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_boundaries = rt::None;
+        let mut m_bins = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "boundaries" => m_boundaries = rt::Some(members.value("boundaries")?),
+                "bins" => m_bins = rt::Some(members.value("bins")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            boundaries: rt::take(object, "boundaries")?,
-            bins: rt::take(object, "bins")?,
+            boundaries: members.required(m_boundaries, "boundaries")?,
+            bins: members.required(m_bins, "bins")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "boundaries", &self.boundaries);
-        rt::put(object, "bins", &self.bins);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("boundaries", &self.boundaries);
+        writer.member("bins", &self.bins);
     }
 }
-rt::impl_traits!(BlockLatencyHistogramInfo);
+rt::impl_serde!(BlockLatencyHistogramInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockLatencyHistogramInfo {
     const INFO: rt::Info = rt::Info {
@@ -2572,7 +3158,7 @@ impl rt::Definition for BlockLatencyHistogramInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockInfo {
     pub device: rt::String,
@@ -2638,31 +3224,54 @@ impl BlockInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_qdev = rt::None;
+        let mut m_type = rt::None;
+        let mut m_removable = rt::None;
+        let mut m_locked = rt::None;
+        let mut m_inserted = rt::None;
+        let mut m_tray_open = rt::None;
+        let mut m_io_status = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "qdev" => m_qdev = rt::Some(members.value("qdev")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "removable" => m_removable = rt::Some(members.value("removable")?),
+                "locked" => m_locked = rt::Some(members.value("locked")?),
+                "inserted" => m_inserted = rt::Some(members.value("inserted")?),
+                "tray_open" => m_tray_open = rt::Some(members.value("tray_open")?),
+                "io-status" => m_io_status = rt::Some(members.value("io-status")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            qdev: rt::take_opt(object, "qdev")?,
-            r#type: rt::take(object, "type")?,
-            removable: rt::take(object, "removable")?,
-            locked: rt::take(object, "locked")?,
-            inserted: rt::take_opt(object, "inserted")?,
-            tray_open: rt::take_opt(object, "tray_open")?,
-            io_status: rt::take_opt(object, "io-status")?,
+            device: members.required(m_device, "device")?,
+            qdev: m_qdev,
+            r#type: members.required(m_type, "type")?,
+            removable: members.required(m_removable, "removable")?,
+            locked: members.required(m_locked, "locked")?,
+            inserted: m_inserted,
+            tray_open: m_tray_open,
+            io_status: m_io_status,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "qdev", &self.qdev);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "removable", &self.removable);
-        rt::put(object, "locked", &self.locked);
-        rt::put_opt(object, "inserted", &self.inserted);
-        rt::put_opt(object, "tray_open", &self.tray_open);
-        rt::put_opt(object, "io-status", &self.io_status);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member_opt("qdev", &self.qdev);
+        writer.member("type", &self.r#type);
+        writer.member("removable", &self.removable);
+        writer.member("locked", &self.locked);
+        writer.member_opt("inserted", &self.inserted);
+        writer.member_opt("tray_open", &self.tray_open);
+        writer.member_opt("io-status", &self.io_status);
     }
 }
-rt::impl_traits!(BlockInfo);
+rt::impl_serde!(BlockInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockInfo {
     const INFO: rt::Info = rt::Info {
@@ -2677,7 +3286,7 @@ impl rt::Definition for BlockInfo {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockMeasureInfo {
     pub required: i64,
@@ -2707,21 +3316,36 @@ impl BlockMeasureInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockMeasureInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_required = rt::None;
+        let mut m_fully_allocated = rt::None;
+        let mut m_bitmaps = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "required" => m_required = rt::Some(members.value("required")?),
+                "fully-allocated" => {
+                    m_fully_allocated = rt::Some(members.value("fully-allocated")?)
+                }
+                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            required: rt::take(object, "required")?,
-            fully_allocated: rt::take(object, "fully-allocated")?,
-            bitmaps: rt::take_opt(object, "bitmaps")?,
+            required: members.required(m_required, "required")?,
+            fully_allocated: members.required(m_fully_allocated, "fully-allocated")?,
+            bitmaps: m_bitmaps,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "required", &self.required);
-        rt::put(object, "fully-allocated", &self.fully_allocated);
-        rt::put_opt(object, "bitmaps", &self.bitmaps);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("required", &self.required);
+        writer.member("fully-allocated", &self.fully_allocated);
+        writer.member_opt("bitmaps", &self.bitmaps);
     }
 }
-rt::impl_traits!(BlockMeasureInfo);
+rt::impl_serde!(BlockMeasureInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockMeasureInfo {
     const INFO: rt::Info = rt::Info {
@@ -2736,7 +3360,7 @@ impl rt::Definition for BlockMeasureInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlock {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2751,13 +3375,15 @@ impl QueryBlock {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryBlock {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryBlock);
+rt::impl_serde!(QueryBlock);
 #[allow(deprecated)]
 impl rt::Definition for QueryBlock {
     const INFO: rt::Info = rt::Info {
@@ -2778,7 +3404,7 @@ impl rt::Command for QueryBlock {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
     pub interval_length: i64,
@@ -2845,51 +3471,177 @@ impl BlockDeviceTimedStats {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDeviceTimedStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_interval_length = rt::None;
+        let mut m_min_rd_latency_ns = rt::None;
+        let mut m_max_rd_latency_ns = rt::None;
+        let mut m_avg_rd_latency_ns = rt::None;
+        let mut m_min_wr_latency_ns = rt::None;
+        let mut m_max_wr_latency_ns = rt::None;
+        let mut m_avg_wr_latency_ns = rt::None;
+        let mut m_min_zone_append_latency_ns = rt::None;
+        let mut m_max_zone_append_latency_ns = rt::None;
+        let mut m_avg_zone_append_latency_ns = rt::None;
+        let mut m_min_flush_latency_ns = rt::None;
+        let mut m_max_flush_latency_ns = rt::None;
+        let mut m_avg_flush_latency_ns = rt::None;
+        let mut m_avg_rd_queue_depth = rt::None;
+        let mut m_avg_wr_queue_depth = rt::None;
+        let mut m_avg_zone_append_queue_depth = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "interval_length" => {
+                    m_interval_length = rt::Some(members.value("interval_length")?)
+                }
+                "min_rd_latency_ns" => {
+                    m_min_rd_latency_ns = rt::Some(members.value("min_rd_latency_ns")?)
+                }
+                "max_rd_latency_ns" => {
+                    m_max_rd_latency_ns = rt::Some(members.value("max_rd_latency_ns")?)
+                }
+                "avg_rd_latency_ns" => {
+                    m_avg_rd_latency_ns = rt::Some(members.value("avg_rd_latency_ns")?)
+                }
+                "min_wr_latency_ns" => {
+                    m_min_wr_latency_ns = rt::Some(members.value("min_wr_latency_ns")?)
+                }
+                "max_wr_latency_ns" => {
+                    m_max_wr_latency_ns = rt::Some(members.value("max_wr_latency_ns")?)
+                }
+                "avg_wr_latency_ns" => {
+                    m_avg_wr_latency_ns = rt::Some(members.value("avg_wr_latency_ns")?)
+                }
+                "min_zone_append_latency_ns" => {
+                    m_min_zone_append_latency_ns = rt::Some(
+                        members.value("min_zone_append_latency_ns")?,
+                    )
+                }
+                "max_zone_append_latency_ns" => {
+                    m_max_zone_append_latency_ns = rt::Some(
+                        members.value("max_zone_append_latency_ns")?,
+                    )
+                }
+                "avg_zone_append_latency_ns" => {
+                    m_avg_zone_append_latency_ns = rt::Some(
+                        members.value("avg_zone_append_latency_ns")?,
+                    )
+                }
+                "min_flush_latency_ns" => {
+                    m_min_flush_latency_ns = rt::Some(
+                        members.value("min_flush_latency_ns")?,
+                    )
+                }
+                "max_flush_latency_ns" => {
+                    m_max_flush_latency_ns = rt::Some(
+                        members.value("max_flush_latency_ns")?,
+                    )
+                }
+                "avg_flush_latency_ns" => {
+                    m_avg_flush_latency_ns = rt::Some(
+                        members.value("avg_flush_latency_ns")?,
+                    )
+                }
+                "avg_rd_queue_depth" => {
+                    m_avg_rd_queue_depth = rt::Some(members.value("avg_rd_queue_depth")?)
+                }
+                "avg_wr_queue_depth" => {
+                    m_avg_wr_queue_depth = rt::Some(members.value("avg_wr_queue_depth")?)
+                }
+                "avg_zone_append_queue_depth" => {
+                    m_avg_zone_append_queue_depth = rt::Some(
+                        members.value("avg_zone_append_queue_depth")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            interval_length: rt::take(object, "interval_length")?,
-            min_rd_latency_ns: rt::take(object, "min_rd_latency_ns")?,
-            max_rd_latency_ns: rt::take(object, "max_rd_latency_ns")?,
-            avg_rd_latency_ns: rt::take(object, "avg_rd_latency_ns")?,
-            min_wr_latency_ns: rt::take(object, "min_wr_latency_ns")?,
-            max_wr_latency_ns: rt::take(object, "max_wr_latency_ns")?,
-            avg_wr_latency_ns: rt::take(object, "avg_wr_latency_ns")?,
-            min_zone_append_latency_ns: rt::take(object, "min_zone_append_latency_ns")?,
-            max_zone_append_latency_ns: rt::take(object, "max_zone_append_latency_ns")?,
-            avg_zone_append_latency_ns: rt::take(object, "avg_zone_append_latency_ns")?,
-            min_flush_latency_ns: rt::take(object, "min_flush_latency_ns")?,
-            max_flush_latency_ns: rt::take(object, "max_flush_latency_ns")?,
-            avg_flush_latency_ns: rt::take(object, "avg_flush_latency_ns")?,
-            avg_rd_queue_depth: rt::take(object, "avg_rd_queue_depth")?,
-            avg_wr_queue_depth: rt::take(object, "avg_wr_queue_depth")?,
-            avg_zone_append_queue_depth: rt::take(object, "avg_zone_append_queue_depth")?,
+            interval_length: members.required(m_interval_length, "interval_length")?,
+            min_rd_latency_ns: members.required(
+                m_min_rd_latency_ns,
+                "min_rd_latency_ns",
+            )?,
+            max_rd_latency_ns: members.required(
+                m_max_rd_latency_ns,
+                "max_rd_latency_ns",
+            )?,
+            avg_rd_latency_ns: members.required(
+                m_avg_rd_latency_ns,
+                "avg_rd_latency_ns",
+            )?,
+            min_wr_latency_ns: members.required(
+                m_min_wr_latency_ns,
+                "min_wr_latency_ns",
+            )?,
+            max_wr_latency_ns: members.required(
+                m_max_wr_latency_ns,
+                "max_wr_latency_ns",
+            )?,
+            avg_wr_latency_ns: members.required(
+                m_avg_wr_latency_ns,
+                "avg_wr_latency_ns",
+            )?,
+            min_zone_append_latency_ns: members.required(
+                m_min_zone_append_latency_ns,
+                "min_zone_append_latency_ns",
+            )?,
+            max_zone_append_latency_ns: members.required(
+                m_max_zone_append_latency_ns,
+                "max_zone_append_latency_ns",
+            )?,
+            avg_zone_append_latency_ns: members.required(
+                m_avg_zone_append_latency_ns,
+                "avg_zone_append_latency_ns",
+            )?,
+            min_flush_latency_ns: members.required(
+                m_min_flush_latency_ns,
+                "min_flush_latency_ns",
+            )?,
+            max_flush_latency_ns: members.required(
+                m_max_flush_latency_ns,
+                "max_flush_latency_ns",
+            )?,
+            avg_flush_latency_ns: members.required(
+                m_avg_flush_latency_ns,
+                "avg_flush_latency_ns",
+            )?,
+            avg_rd_queue_depth: members.required(
+                m_avg_rd_queue_depth,
+                "avg_rd_queue_depth",
+            )?,
+            avg_wr_queue_depth: members.required(
+                m_avg_wr_queue_depth,
+                "avg_wr_queue_depth",
+            )?,
+            avg_zone_append_queue_depth: members.required(
+                m_avg_zone_append_queue_depth,
+                "avg_zone_append_queue_depth",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "interval_length", &self.interval_length);
-        rt::put(object, "min_rd_latency_ns", &self.min_rd_latency_ns);
-        rt::put(object, "max_rd_latency_ns", &self.max_rd_latency_ns);
-        rt::put(object, "avg_rd_latency_ns", &self.avg_rd_latency_ns);
-        rt::put(object, "min_wr_latency_ns", &self.min_wr_latency_ns);
-        rt::put(object, "max_wr_latency_ns", &self.max_wr_latency_ns);
-        rt::put(object, "avg_wr_latency_ns", &self.avg_wr_latency_ns);
-        rt::put(object, "min_zone_append_latency_ns", &self.min_zone_append_latency_ns);
-        rt::put(object, "max_zone_append_latency_ns", &self.max_zone_append_latency_ns);
-        rt::put(object, "avg_zone_append_latency_ns", &self.avg_zone_append_latency_ns);
-        rt::put(object, "min_flush_latency_ns", &self.min_flush_latency_ns);
-        rt::put(object, "max_flush_latency_ns", &self.max_flush_latency_ns);
-        rt::put(object, "avg_flush_latency_ns", &self.avg_flush_latency_ns);
-        rt::put(object, "avg_rd_queue_depth", &self.avg_rd_queue_depth);
-        rt::put(object, "avg_wr_queue_depth", &self.avg_wr_queue_depth);
-        rt::put(
-            object,
-            "avg_zone_append_queue_depth",
-            &self.avg_zone_append_queue_depth,
-        );
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("interval_length", &self.interval_length);
+        writer.member("min_rd_latency_ns", &self.min_rd_latency_ns);
+        writer.member("max_rd_latency_ns", &self.max_rd_latency_ns);
+        writer.member("avg_rd_latency_ns", &self.avg_rd_latency_ns);
+        writer.member("min_wr_latency_ns", &self.min_wr_latency_ns);
+        writer.member("max_wr_latency_ns", &self.max_wr_latency_ns);
+        writer.member("avg_wr_latency_ns", &self.avg_wr_latency_ns);
+        writer.member("min_zone_append_latency_ns", &self.min_zone_append_latency_ns);
+        writer.member("max_zone_append_latency_ns", &self.max_zone_append_latency_ns);
+        writer.member("avg_zone_append_latency_ns", &self.avg_zone_append_latency_ns);
+        writer.member("min_flush_latency_ns", &self.min_flush_latency_ns);
+        writer.member("max_flush_latency_ns", &self.max_flush_latency_ns);
+        writer.member("avg_flush_latency_ns", &self.avg_flush_latency_ns);
+        writer.member("avg_rd_queue_depth", &self.avg_rd_queue_depth);
+        writer.member("avg_wr_queue_depth", &self.avg_wr_queue_depth);
+        writer.member("avg_zone_append_queue_depth", &self.avg_zone_append_queue_depth);
     }
 }
-rt::impl_traits!(BlockDeviceTimedStats);
+rt::impl_serde!(BlockDeviceTimedStats);
 #[allow(deprecated)]
 impl rt::Definition for BlockDeviceTimedStats {
     const INFO: rt::Info = rt::Info {
@@ -2904,7 +3656,7 @@ impl rt::Definition for BlockDeviceTimedStats {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
     pub rd_bytes: i64,
@@ -3076,110 +3828,328 @@ impl BlockDeviceStats {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDeviceStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_rd_bytes = rt::None;
+        let mut m_wr_bytes = rt::None;
+        let mut m_zone_append_bytes = rt::None;
+        let mut m_unmap_bytes = rt::None;
+        let mut m_rd_operations = rt::None;
+        let mut m_wr_operations = rt::None;
+        let mut m_zone_append_operations = rt::None;
+        let mut m_flush_operations = rt::None;
+        let mut m_unmap_operations = rt::None;
+        let mut m_rd_total_time_ns = rt::None;
+        let mut m_wr_total_time_ns = rt::None;
+        let mut m_zone_append_total_time_ns = rt::None;
+        let mut m_flush_total_time_ns = rt::None;
+        let mut m_unmap_total_time_ns = rt::None;
+        let mut m_wr_highest_offset = rt::None;
+        let mut m_rd_merged = rt::None;
+        let mut m_wr_merged = rt::None;
+        let mut m_zone_append_merged = rt::None;
+        let mut m_unmap_merged = rt::None;
+        let mut m_idle_time_ns = rt::None;
+        let mut m_failed_rd_operations = rt::None;
+        let mut m_failed_wr_operations = rt::None;
+        let mut m_failed_zone_append_operations = rt::None;
+        let mut m_failed_flush_operations = rt::None;
+        let mut m_failed_unmap_operations = rt::None;
+        let mut m_invalid_rd_operations = rt::None;
+        let mut m_invalid_wr_operations = rt::None;
+        let mut m_invalid_zone_append_operations = rt::None;
+        let mut m_invalid_flush_operations = rt::None;
+        let mut m_invalid_unmap_operations = rt::None;
+        let mut m_account_invalid = rt::None;
+        let mut m_account_failed = rt::None;
+        let mut m_timed_stats = rt::None;
+        let mut m_rd_latency_histogram = rt::None;
+        let mut m_wr_latency_histogram = rt::None;
+        let mut m_zone_append_latency_histogram = rt::None;
+        let mut m_flush_latency_histogram = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "rd_bytes" => m_rd_bytes = rt::Some(members.value("rd_bytes")?),
+                "wr_bytes" => m_wr_bytes = rt::Some(members.value("wr_bytes")?),
+                "zone_append_bytes" => {
+                    m_zone_append_bytes = rt::Some(members.value("zone_append_bytes")?)
+                }
+                "unmap_bytes" => m_unmap_bytes = rt::Some(members.value("unmap_bytes")?),
+                "rd_operations" => {
+                    m_rd_operations = rt::Some(members.value("rd_operations")?)
+                }
+                "wr_operations" => {
+                    m_wr_operations = rt::Some(members.value("wr_operations")?)
+                }
+                "zone_append_operations" => {
+                    m_zone_append_operations = rt::Some(
+                        members.value("zone_append_operations")?,
+                    )
+                }
+                "flush_operations" => {
+                    m_flush_operations = rt::Some(members.value("flush_operations")?)
+                }
+                "unmap_operations" => {
+                    m_unmap_operations = rt::Some(members.value("unmap_operations")?)
+                }
+                "rd_total_time_ns" => {
+                    m_rd_total_time_ns = rt::Some(members.value("rd_total_time_ns")?)
+                }
+                "wr_total_time_ns" => {
+                    m_wr_total_time_ns = rt::Some(members.value("wr_total_time_ns")?)
+                }
+                "zone_append_total_time_ns" => {
+                    m_zone_append_total_time_ns = rt::Some(
+                        members.value("zone_append_total_time_ns")?,
+                    )
+                }
+                "flush_total_time_ns" => {
+                    m_flush_total_time_ns = rt::Some(
+                        members.value("flush_total_time_ns")?,
+                    )
+                }
+                "unmap_total_time_ns" => {
+                    m_unmap_total_time_ns = rt::Some(
+                        members.value("unmap_total_time_ns")?,
+                    )
+                }
+                "wr_highest_offset" => {
+                    m_wr_highest_offset = rt::Some(members.value("wr_highest_offset")?)
+                }
+                "rd_merged" => m_rd_merged = rt::Some(members.value("rd_merged")?),
+                "wr_merged" => m_wr_merged = rt::Some(members.value("wr_merged")?),
+                "zone_append_merged" => {
+                    m_zone_append_merged = rt::Some(members.value("zone_append_merged")?)
+                }
+                "unmap_merged" => {
+                    m_unmap_merged = rt::Some(members.value("unmap_merged")?)
+                }
+                "idle_time_ns" => {
+                    m_idle_time_ns = rt::Some(members.value("idle_time_ns")?)
+                }
+                "failed_rd_operations" => {
+                    m_failed_rd_operations = rt::Some(
+                        members.value("failed_rd_operations")?,
+                    )
+                }
+                "failed_wr_operations" => {
+                    m_failed_wr_operations = rt::Some(
+                        members.value("failed_wr_operations")?,
+                    )
+                }
+                "failed_zone_append_operations" => {
+                    m_failed_zone_append_operations = rt::Some(
+                        members.value("failed_zone_append_operations")?,
+                    )
+                }
+                "failed_flush_operations" => {
+                    m_failed_flush_operations = rt::Some(
+                        members.value("failed_flush_operations")?,
+                    )
+                }
+                "failed_unmap_operations" => {
+                    m_failed_unmap_operations = rt::Some(
+                        members.value("failed_unmap_operations")?,
+                    )
+                }
+                "invalid_rd_operations" => {
+                    m_invalid_rd_operations = rt::Some(
+                        members.value("invalid_rd_operations")?,
+                    )
+                }
+                "invalid_wr_operations" => {
+                    m_invalid_wr_operations = rt::Some(
+                        members.value("invalid_wr_operations")?,
+                    )
+                }
+                "invalid_zone_append_operations" => {
+                    m_invalid_zone_append_operations = rt::Some(
+                        members.value("invalid_zone_append_operations")?,
+                    )
+                }
+                "invalid_flush_operations" => {
+                    m_invalid_flush_operations = rt::Some(
+                        members.value("invalid_flush_operations")?,
+                    )
+                }
+                "invalid_unmap_operations" => {
+                    m_invalid_unmap_operations = rt::Some(
+                        members.value("invalid_unmap_operations")?,
+                    )
+                }
+                "account_invalid" => {
+                    m_account_invalid = rt::Some(members.value("account_invalid")?)
+                }
+                "account_failed" => {
+                    m_account_failed = rt::Some(members.value("account_failed")?)
+                }
+                "timed_stats" => m_timed_stats = rt::Some(members.value("timed_stats")?),
+                "rd_latency_histogram" => {
+                    m_rd_latency_histogram = rt::Some(
+                        members.value("rd_latency_histogram")?,
+                    )
+                }
+                "wr_latency_histogram" => {
+                    m_wr_latency_histogram = rt::Some(
+                        members.value("wr_latency_histogram")?,
+                    )
+                }
+                "zone_append_latency_histogram" => {
+                    m_zone_append_latency_histogram = rt::Some(
+                        members.value("zone_append_latency_histogram")?,
+                    )
+                }
+                "flush_latency_histogram" => {
+                    m_flush_latency_histogram = rt::Some(
+                        members.value("flush_latency_histogram")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            rd_bytes: rt::take(object, "rd_bytes")?,
-            wr_bytes: rt::take(object, "wr_bytes")?,
-            zone_append_bytes: rt::take(object, "zone_append_bytes")?,
-            unmap_bytes: rt::take(object, "unmap_bytes")?,
-            rd_operations: rt::take(object, "rd_operations")?,
-            wr_operations: rt::take(object, "wr_operations")?,
-            zone_append_operations: rt::take(object, "zone_append_operations")?,
-            flush_operations: rt::take(object, "flush_operations")?,
-            unmap_operations: rt::take(object, "unmap_operations")?,
-            rd_total_time_ns: rt::take(object, "rd_total_time_ns")?,
-            wr_total_time_ns: rt::take(object, "wr_total_time_ns")?,
-            zone_append_total_time_ns: rt::take(object, "zone_append_total_time_ns")?,
-            flush_total_time_ns: rt::take(object, "flush_total_time_ns")?,
-            unmap_total_time_ns: rt::take(object, "unmap_total_time_ns")?,
-            wr_highest_offset: rt::take(object, "wr_highest_offset")?,
-            rd_merged: rt::take(object, "rd_merged")?,
-            wr_merged: rt::take(object, "wr_merged")?,
-            zone_append_merged: rt::take(object, "zone_append_merged")?,
-            unmap_merged: rt::take(object, "unmap_merged")?,
-            idle_time_ns: rt::take_opt(object, "idle_time_ns")?,
-            failed_rd_operations: rt::take(object, "failed_rd_operations")?,
-            failed_wr_operations: rt::take(object, "failed_wr_operations")?,
-            failed_zone_append_operations: rt::take(
-                object,
+            rd_bytes: members.required(m_rd_bytes, "rd_bytes")?,
+            wr_bytes: members.required(m_wr_bytes, "wr_bytes")?,
+            zone_append_bytes: members.required(
+                m_zone_append_bytes,
+                "zone_append_bytes",
+            )?,
+            unmap_bytes: members.required(m_unmap_bytes, "unmap_bytes")?,
+            rd_operations: members.required(m_rd_operations, "rd_operations")?,
+            wr_operations: members.required(m_wr_operations, "wr_operations")?,
+            zone_append_operations: members.required(
+                m_zone_append_operations,
+                "zone_append_operations",
+            )?,
+            flush_operations: members.required(m_flush_operations, "flush_operations")?,
+            unmap_operations: members.required(m_unmap_operations, "unmap_operations")?,
+            rd_total_time_ns: members.required(m_rd_total_time_ns, "rd_total_time_ns")?,
+            wr_total_time_ns: members.required(m_wr_total_time_ns, "wr_total_time_ns")?,
+            zone_append_total_time_ns: members.required(
+                m_zone_append_total_time_ns,
+                "zone_append_total_time_ns",
+            )?,
+            flush_total_time_ns: members.required(
+                m_flush_total_time_ns,
+                "flush_total_time_ns",
+            )?,
+            unmap_total_time_ns: members.required(
+                m_unmap_total_time_ns,
+                "unmap_total_time_ns",
+            )?,
+            wr_highest_offset: members.required(
+                m_wr_highest_offset,
+                "wr_highest_offset",
+            )?,
+            rd_merged: members.required(m_rd_merged, "rd_merged")?,
+            wr_merged: members.required(m_wr_merged, "wr_merged")?,
+            zone_append_merged: members.required(
+                m_zone_append_merged,
+                "zone_append_merged",
+            )?,
+            unmap_merged: members.required(m_unmap_merged, "unmap_merged")?,
+            idle_time_ns: m_idle_time_ns,
+            failed_rd_operations: members.required(
+                m_failed_rd_operations,
+                "failed_rd_operations",
+            )?,
+            failed_wr_operations: members.required(
+                m_failed_wr_operations,
+                "failed_wr_operations",
+            )?,
+            failed_zone_append_operations: members.required(
+                m_failed_zone_append_operations,
                 "failed_zone_append_operations",
             )?,
-            failed_flush_operations: rt::take(object, "failed_flush_operations")?,
-            failed_unmap_operations: rt::take(object, "failed_unmap_operations")?,
-            invalid_rd_operations: rt::take(object, "invalid_rd_operations")?,
-            invalid_wr_operations: rt::take(object, "invalid_wr_operations")?,
-            invalid_zone_append_operations: rt::take(
-                object,
+            failed_flush_operations: members.required(
+                m_failed_flush_operations,
+                "failed_flush_operations",
+            )?,
+            failed_unmap_operations: members.required(
+                m_failed_unmap_operations,
+                "failed_unmap_operations",
+            )?,
+            invalid_rd_operations: members.required(
+                m_invalid_rd_operations,
+                "invalid_rd_operations",
+            )?,
+            invalid_wr_operations: members.required(
+                m_invalid_wr_operations,
+                "invalid_wr_operations",
+            )?,
+            invalid_zone_append_operations: members.required(
+                m_invalid_zone_append_operations,
                 "invalid_zone_append_operations",
             )?,
-            invalid_flush_operations: rt::take(object, "invalid_flush_operations")?,
-            invalid_unmap_operations: rt::take(object, "invalid_unmap_operations")?,
-            account_invalid: rt::take(object, "account_invalid")?,
-            account_failed: rt::take(object, "account_failed")?,
-            timed_stats: rt::take(object, "timed_stats")?,
-            rd_latency_histogram: rt::take_opt(object, "rd_latency_histogram")?,
-            wr_latency_histogram: rt::take_opt(object, "wr_latency_histogram")?,
-            zone_append_latency_histogram: rt::take_opt(
-                object,
-                "zone_append_latency_histogram",
+            invalid_flush_operations: members.required(
+                m_invalid_flush_operations,
+                "invalid_flush_operations",
             )?,
-            flush_latency_histogram: rt::take_opt(object, "flush_latency_histogram")?,
+            invalid_unmap_operations: members.required(
+                m_invalid_unmap_operations,
+                "invalid_unmap_operations",
+            )?,
+            account_invalid: members.required(m_account_invalid, "account_invalid")?,
+            account_failed: members.required(m_account_failed, "account_failed")?,
+            timed_stats: members.required(m_timed_stats, "timed_stats")?,
+            rd_latency_histogram: m_rd_latency_histogram,
+            wr_latency_histogram: m_wr_latency_histogram,
+            zone_append_latency_histogram: m_zone_append_latency_histogram,
+            flush_latency_histogram: m_flush_latency_histogram,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "rd_bytes", &self.rd_bytes);
-        rt::put(object, "wr_bytes", &self.wr_bytes);
-        rt::put(object, "zone_append_bytes", &self.zone_append_bytes);
-        rt::put(object, "unmap_bytes", &self.unmap_bytes);
-        rt::put(object, "rd_operations", &self.rd_operations);
-        rt::put(object, "wr_operations", &self.wr_operations);
-        rt::put(object, "zone_append_operations", &self.zone_append_operations);
-        rt::put(object, "flush_operations", &self.flush_operations);
-        rt::put(object, "unmap_operations", &self.unmap_operations);
-        rt::put(object, "rd_total_time_ns", &self.rd_total_time_ns);
-        rt::put(object, "wr_total_time_ns", &self.wr_total_time_ns);
-        rt::put(object, "zone_append_total_time_ns", &self.zone_append_total_time_ns);
-        rt::put(object, "flush_total_time_ns", &self.flush_total_time_ns);
-        rt::put(object, "unmap_total_time_ns", &self.unmap_total_time_ns);
-        rt::put(object, "wr_highest_offset", &self.wr_highest_offset);
-        rt::put(object, "rd_merged", &self.rd_merged);
-        rt::put(object, "wr_merged", &self.wr_merged);
-        rt::put(object, "zone_append_merged", &self.zone_append_merged);
-        rt::put(object, "unmap_merged", &self.unmap_merged);
-        rt::put_opt(object, "idle_time_ns", &self.idle_time_ns);
-        rt::put(object, "failed_rd_operations", &self.failed_rd_operations);
-        rt::put(object, "failed_wr_operations", &self.failed_wr_operations);
-        rt::put(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("rd_bytes", &self.rd_bytes);
+        writer.member("wr_bytes", &self.wr_bytes);
+        writer.member("zone_append_bytes", &self.zone_append_bytes);
+        writer.member("unmap_bytes", &self.unmap_bytes);
+        writer.member("rd_operations", &self.rd_operations);
+        writer.member("wr_operations", &self.wr_operations);
+        writer.member("zone_append_operations", &self.zone_append_operations);
+        writer.member("flush_operations", &self.flush_operations);
+        writer.member("unmap_operations", &self.unmap_operations);
+        writer.member("rd_total_time_ns", &self.rd_total_time_ns);
+        writer.member("wr_total_time_ns", &self.wr_total_time_ns);
+        writer.member("zone_append_total_time_ns", &self.zone_append_total_time_ns);
+        writer.member("flush_total_time_ns", &self.flush_total_time_ns);
+        writer.member("unmap_total_time_ns", &self.unmap_total_time_ns);
+        writer.member("wr_highest_offset", &self.wr_highest_offset);
+        writer.member("rd_merged", &self.rd_merged);
+        writer.member("wr_merged", &self.wr_merged);
+        writer.member("zone_append_merged", &self.zone_append_merged);
+        writer.member("unmap_merged", &self.unmap_merged);
+        writer.member_opt("idle_time_ns", &self.idle_time_ns);
+        writer.member("failed_rd_operations", &self.failed_rd_operations);
+        writer.member("failed_wr_operations", &self.failed_wr_operations);
+        writer.member(
             "failed_zone_append_operations",
             &self.failed_zone_append_operations,
         );
-        rt::put(object, "failed_flush_operations", &self.failed_flush_operations);
-        rt::put(object, "failed_unmap_operations", &self.failed_unmap_operations);
-        rt::put(object, "invalid_rd_operations", &self.invalid_rd_operations);
-        rt::put(object, "invalid_wr_operations", &self.invalid_wr_operations);
-        rt::put(
-            object,
+        writer.member("failed_flush_operations", &self.failed_flush_operations);
+        writer.member("failed_unmap_operations", &self.failed_unmap_operations);
+        writer.member("invalid_rd_operations", &self.invalid_rd_operations);
+        writer.member("invalid_wr_operations", &self.invalid_wr_operations);
+        writer.member(
             "invalid_zone_append_operations",
             &self.invalid_zone_append_operations,
         );
-        rt::put(object, "invalid_flush_operations", &self.invalid_flush_operations);
-        rt::put(object, "invalid_unmap_operations", &self.invalid_unmap_operations);
-        rt::put(object, "account_invalid", &self.account_invalid);
-        rt::put(object, "account_failed", &self.account_failed);
-        rt::put(object, "timed_stats", &self.timed_stats);
-        rt::put_opt(object, "rd_latency_histogram", &self.rd_latency_histogram);
-        rt::put_opt(object, "wr_latency_histogram", &self.wr_latency_histogram);
-        rt::put_opt(
-            object,
+        writer.member("invalid_flush_operations", &self.invalid_flush_operations);
+        writer.member("invalid_unmap_operations", &self.invalid_unmap_operations);
+        writer.member("account_invalid", &self.account_invalid);
+        writer.member("account_failed", &self.account_failed);
+        writer.member("timed_stats", &self.timed_stats);
+        writer.member_opt("rd_latency_histogram", &self.rd_latency_histogram);
+        writer.member_opt("wr_latency_histogram", &self.wr_latency_histogram);
+        writer.member_opt(
             "zone_append_latency_histogram",
             &self.zone_append_latency_histogram,
         );
-        rt::put_opt(object, "flush_latency_histogram", &self.flush_latency_histogram);
+        writer.member_opt("flush_latency_histogram", &self.flush_latency_histogram);
     }
 }
-rt::impl_traits!(BlockDeviceStats);
+rt::impl_serde!(BlockDeviceStats);
 #[allow(deprecated)]
 impl rt::Definition for BlockDeviceStats {
     const INFO: rt::Info = rt::Info {
@@ -3194,7 +4164,7 @@ impl rt::Definition for BlockDeviceStats {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
     pub discard_nb_ok: u64,
@@ -3221,21 +4191,43 @@ impl BlockStatsSpecificFile {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockStatsSpecificFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_discard_nb_ok = rt::None;
+        let mut m_discard_nb_failed = rt::None;
+        let mut m_discard_bytes_ok = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "discard-nb-ok" => {
+                    m_discard_nb_ok = rt::Some(members.value("discard-nb-ok")?)
+                }
+                "discard-nb-failed" => {
+                    m_discard_nb_failed = rt::Some(members.value("discard-nb-failed")?)
+                }
+                "discard-bytes-ok" => {
+                    m_discard_bytes_ok = rt::Some(members.value("discard-bytes-ok")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            discard_nb_ok: rt::take(object, "discard-nb-ok")?,
-            discard_nb_failed: rt::take(object, "discard-nb-failed")?,
-            discard_bytes_ok: rt::take(object, "discard-bytes-ok")?,
+            discard_nb_ok: members.required(m_discard_nb_ok, "discard-nb-ok")?,
+            discard_nb_failed: members.required(
+                m_discard_nb_failed,
+                "discard-nb-failed",
+            )?,
+            discard_bytes_ok: members.required(m_discard_bytes_ok, "discard-bytes-ok")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "discard-nb-ok", &self.discard_nb_ok);
-        rt::put(object, "discard-nb-failed", &self.discard_nb_failed);
-        rt::put(object, "discard-bytes-ok", &self.discard_bytes_ok);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("discard-nb-ok", &self.discard_nb_ok);
+        writer.member("discard-nb-failed", &self.discard_nb_failed);
+        writer.member("discard-bytes-ok", &self.discard_bytes_ok);
     }
 }
-rt::impl_traits!(BlockStatsSpecificFile);
+rt::impl_serde!(BlockStatsSpecificFile);
 #[allow(deprecated)]
 impl rt::Definition for BlockStatsSpecificFile {
     const INFO: rt::Info = rt::Info {
@@ -3250,7 +4242,7 @@ impl rt::Definition for BlockStatsSpecificFile {
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
     pub completion_errors: u64,
@@ -3277,21 +4269,46 @@ impl BlockStatsSpecificNvme {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockStatsSpecificNvme {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_completion_errors = rt::None;
+        let mut m_aligned_accesses = rt::None;
+        let mut m_unaligned_accesses = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "completion-errors" => {
+                    m_completion_errors = rt::Some(members.value("completion-errors")?)
+                }
+                "aligned-accesses" => {
+                    m_aligned_accesses = rt::Some(members.value("aligned-accesses")?)
+                }
+                "unaligned-accesses" => {
+                    m_unaligned_accesses = rt::Some(members.value("unaligned-accesses")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            completion_errors: rt::take(object, "completion-errors")?,
-            aligned_accesses: rt::take(object, "aligned-accesses")?,
-            unaligned_accesses: rt::take(object, "unaligned-accesses")?,
+            completion_errors: members.required(
+                m_completion_errors,
+                "completion-errors",
+            )?,
+            aligned_accesses: members.required(m_aligned_accesses, "aligned-accesses")?,
+            unaligned_accesses: members.required(
+                m_unaligned_accesses,
+                "unaligned-accesses",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "completion-errors", &self.completion_errors);
-        rt::put(object, "aligned-accesses", &self.aligned_accesses);
-        rt::put(object, "unaligned-accesses", &self.unaligned_accesses);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("completion-errors", &self.completion_errors);
+        writer.member("aligned-accesses", &self.aligned_accesses);
+        writer.member("unaligned-accesses", &self.unaligned_accesses);
     }
 }
-rt::impl_traits!(BlockStatsSpecificNvme);
+rt::impl_serde!(BlockStatsSpecificNvme);
 #[allow(deprecated)]
 impl rt::Definition for BlockStatsSpecificNvme {
     const INFO: rt::Info = rt::Info {
@@ -3306,7 +4323,7 @@ impl rt::Definition for BlockStatsSpecificNvme {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecific {
     /// `driver` on the wire, and the members of its branch.
@@ -3450,96 +4467,91 @@ impl BlockStatsSpecific {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockStatsSpecific {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            driver: {
-                let tag = rt::take_tag(object, "driver")?;
-                match tag.as_str() {
-                    "file" => {
-                        BlockStatsSpecificBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "host_device" => {
-                        BlockStatsSpecificBranch::HostDevice(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nvme" => {
-                        BlockStatsSpecificBranch::Nvme(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blkdebug" => BlockStatsSpecificBranch::Blkdebug,
-                    "blklogwrites" => BlockStatsSpecificBranch::Blklogwrites,
-                    "blkreplay" => BlockStatsSpecificBranch::Blkreplay,
-                    "blkverify" => BlockStatsSpecificBranch::Blkverify,
-                    "bochs" => BlockStatsSpecificBranch::Bochs,
-                    "cloop" => BlockStatsSpecificBranch::Cloop,
-                    "compress" => BlockStatsSpecificBranch::Compress,
-                    "copy-before-write" => BlockStatsSpecificBranch::CopyBeforeWrite,
-                    "copy-on-read" => BlockStatsSpecificBranch::CopyOnRead,
-                    "dmg" => BlockStatsSpecificBranch::Dmg,
-                    "snapshot-access" => BlockStatsSpecificBranch::SnapshotAccess,
-                    "ftp" => BlockStatsSpecificBranch::Ftp,
-                    "ftps" => BlockStatsSpecificBranch::Ftps,
-                    "gluster" => BlockStatsSpecificBranch::Gluster,
-                    "host_cdrom" => BlockStatsSpecificBranch::HostCdrom,
-                    "http" => BlockStatsSpecificBranch::Http,
-                    "https" => BlockStatsSpecificBranch::Https,
-                    "io_uring" => BlockStatsSpecificBranch::IoUring,
-                    "iscsi" => BlockStatsSpecificBranch::Iscsi,
-                    "luks" => BlockStatsSpecificBranch::Luks,
-                    "nbd" => BlockStatsSpecificBranch::Nbd,
-                    "nfs" => BlockStatsSpecificBranch::Nfs,
-                    "null-aio" => BlockStatsSpecificBranch::NullAio,
-                    "null-co" => BlockStatsSpecificBranch::NullCo,
-                    "nvme-io_uring" => BlockStatsSpecificBranch::NvmeIoUring,
-                    "parallels" => BlockStatsSpecificBranch::Parallels,
-                    "preallocate" => BlockStatsSpecificBranch::Preallocate,
-                    "qcow" => BlockStatsSpecificBranch::Qcow,
-                    "qcow2" => BlockStatsSpecificBranch::Qcow2,
-                    "qed" => BlockStatsSpecificBranch::Qed,
-                    "quorum" => BlockStatsSpecificBranch::Quorum,
-                    "raw" => BlockStatsSpecificBranch::Raw,
-                    "rbd" => BlockStatsSpecificBranch::Rbd,
-                    "replication" => BlockStatsSpecificBranch::Replication,
-                    "ssh" => BlockStatsSpecificBranch::Ssh,
-                    "throttle" => BlockStatsSpecificBranch::Throttle,
-                    "vdi" => BlockStatsSpecificBranch::Vdi,
-                    "vhdx" => BlockStatsSpecificBranch::Vhdx,
-                    "virtio-blk-vfio-pci" => BlockStatsSpecificBranch::VirtioBlkVfioPci,
-                    "virtio-blk-vhost-user" => {
-                        BlockStatsSpecificBranch::VirtioBlkVhostUser
-                    }
-                    "virtio-blk-vhost-vdpa" => {
-                        BlockStatsSpecificBranch::VirtioBlkVhostVdpa
-                    }
-                    "vmdk" => BlockStatsSpecificBranch::Vmdk,
-                    "vpc" => BlockStatsSpecificBranch::Vpc,
-                    "vvfat" => BlockStatsSpecificBranch::Vvfat,
-                    _ => {
-                        BlockStatsSpecificBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("driver")?;
+        let driver = match &*tag {
+            "file" => {
+                BlockStatsSpecificBranch::File(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "host_device" => {
+                BlockStatsSpecificBranch::HostDevice(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "nvme" => {
+                BlockStatsSpecificBranch::Nvme(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blkdebug" => BlockStatsSpecificBranch::Blkdebug,
+            "blklogwrites" => BlockStatsSpecificBranch::Blklogwrites,
+            "blkreplay" => BlockStatsSpecificBranch::Blkreplay,
+            "blkverify" => BlockStatsSpecificBranch::Blkverify,
+            "bochs" => BlockStatsSpecificBranch::Bochs,
+            "cloop" => BlockStatsSpecificBranch::Cloop,
+            "compress" => BlockStatsSpecificBranch::Compress,
+            "copy-before-write" => BlockStatsSpecificBranch::CopyBeforeWrite,
+            "copy-on-read" => BlockStatsSpecificBranch::CopyOnRead,
+            "dmg" => BlockStatsSpecificBranch::Dmg,
+            "snapshot-access" => BlockStatsSpecificBranch::SnapshotAccess,
+            "ftp" => BlockStatsSpecificBranch::Ftp,
+            "ftps" => BlockStatsSpecificBranch::Ftps,
+            "gluster" => BlockStatsSpecificBranch::Gluster,
+            "host_cdrom" => BlockStatsSpecificBranch::HostCdrom,
+            "http" => BlockStatsSpecificBranch::Http,
+            "https" => BlockStatsSpecificBranch::Https,
+            "io_uring" => BlockStatsSpecificBranch::IoUring,
+            "iscsi" => BlockStatsSpecificBranch::Iscsi,
+            "luks" => BlockStatsSpecificBranch::Luks,
+            "nbd" => BlockStatsSpecificBranch::Nbd,
+            "nfs" => BlockStatsSpecificBranch::Nfs,
+            "null-aio" => BlockStatsSpecificBranch::NullAio,
+            "null-co" => BlockStatsSpecificBranch::NullCo,
+            "nvme-io_uring" => BlockStatsSpecificBranch::NvmeIoUring,
+            "parallels" => BlockStatsSpecificBranch::Parallels,
+            "preallocate" => BlockStatsSpecificBranch::Preallocate,
+            "qcow" => BlockStatsSpecificBranch::Qcow,
+            "qcow2" => BlockStatsSpecificBranch::Qcow2,
+            "qed" => BlockStatsSpecificBranch::Qed,
+            "quorum" => BlockStatsSpecificBranch::Quorum,
+            "raw" => BlockStatsSpecificBranch::Raw,
+            "rbd" => BlockStatsSpecificBranch::Rbd,
+            "replication" => BlockStatsSpecificBranch::Replication,
+            "ssh" => BlockStatsSpecificBranch::Ssh,
+            "throttle" => BlockStatsSpecificBranch::Throttle,
+            "vdi" => BlockStatsSpecificBranch::Vdi,
+            "vhdx" => BlockStatsSpecificBranch::Vhdx,
+            "virtio-blk-vfio-pci" => BlockStatsSpecificBranch::VirtioBlkVfioPci,
+            "virtio-blk-vhost-user" => BlockStatsSpecificBranch::VirtioBlkVhostUser,
+            "virtio-blk-vhost-vdpa" => BlockStatsSpecificBranch::VirtioBlkVhostVdpa,
+            "vmdk" => BlockStatsSpecificBranch::Vmdk,
+            "vpc" => BlockStatsSpecificBranch::Vpc,
+            "vvfat" => BlockStatsSpecificBranch::Vvfat,
+            _ => {
+                BlockStatsSpecificBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["driver"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { driver })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "driver", self.driver.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("driver", self.driver.tag_name());
         match &self.driver {
             BlockStatsSpecificBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockStatsSpecificBranch::HostDevice(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockStatsSpecificBranch::Nvme(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockStatsSpecificBranch::Blkdebug => {}
             BlockStatsSpecificBranch::Blklogwrites => {}
@@ -3585,13 +4597,11 @@ impl rt::ObjectType for BlockStatsSpecific {
             BlockStatsSpecificBranch::Vmdk => {}
             BlockStatsSpecificBranch::Vpc => {}
             BlockStatsSpecificBranch::Vvfat => {}
-            BlockStatsSpecificBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockStatsSpecificBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockStatsSpecific);
+rt::impl_serde!(BlockStatsSpecific);
 #[allow(deprecated)]
 impl rt::Definition for BlockStatsSpecific {
     const INFO: rt::Info = rt::Info {
@@ -3606,7 +4616,7 @@ impl rt::Definition for BlockStatsSpecific {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStats {
     pub device: rt::Option<rt::String>,
@@ -3679,29 +4689,54 @@ impl BlockStats {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockStats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_qdev = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_stats = rt::None;
+        let mut m_driver_specific = rt::None;
+        let mut m_parent = rt::None;
+        let mut m_backing = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "qdev" => m_qdev = rt::Some(members.value("qdev")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "stats" => m_stats = rt::Some(members.value("stats")?),
+                "driver-specific" => {
+                    m_driver_specific = rt::Some(members.value("driver-specific")?)
+                }
+                "parent" => m_parent = rt::Some(rt::Box::new(members.value("parent")?)),
+                "backing" => {
+                    m_backing = rt::Some(rt::Box::new(members.value("backing")?))
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            qdev: rt::take_opt(object, "qdev")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            stats: rt::take(object, "stats")?,
-            driver_specific: rt::take_opt(object, "driver-specific")?,
-            parent: rt::take_opt_box(object, "parent")?,
-            backing: rt::take_opt_box(object, "backing")?,
+            device: m_device,
+            qdev: m_qdev,
+            node_name: m_node_name,
+            stats: members.required(m_stats, "stats")?,
+            driver_specific: m_driver_specific,
+            parent: m_parent,
+            backing: m_backing,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "qdev", &self.qdev);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "stats", &self.stats);
-        rt::put_opt(object, "driver-specific", &self.driver_specific);
-        rt::put_opt_box(object, "parent", &self.parent);
-        rt::put_opt_box(object, "backing", &self.backing);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("qdev", &self.qdev);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("stats", &self.stats);
+        writer.member_opt("driver-specific", &self.driver_specific);
+        writer.member_opt_box("parent", &self.parent);
+        writer.member_opt_box("backing", &self.backing);
     }
 }
-rt::impl_traits!(BlockStats);
+rt::impl_serde!(BlockStats);
 #[allow(deprecated)]
 impl rt::Definition for BlockStats {
     const INFO: rt::Info = rt::Info {
@@ -3716,7 +4751,7 @@ impl rt::Definition for BlockStats {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockstats {
     pub query_nodes: rt::Option<bool>,
@@ -3740,17 +4775,24 @@ impl QueryBlockstats {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryBlockstats {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            query_nodes: rt::take_opt(object, "query-nodes")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_query_nodes = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "query-nodes" => m_query_nodes = rt::Some(members.value("query-nodes")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { query_nodes: m_query_nodes })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "query-nodes", &self.query_nodes);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("query-nodes", &self.query_nodes);
     }
 }
-rt::impl_traits!(QueryBlockstats);
+rt::impl_serde!(QueryBlockstats);
 #[allow(deprecated)]
 impl rt::Definition for QueryBlockstats {
     const INFO: rt::Info = rt::Info {
@@ -3799,14 +4841,19 @@ impl BlockdevOnError {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "report" => Self::Report,
             "ignore" => Self::Ignore,
             "enospc" => Self::Enospc,
             "stop" => Self::Stop,
             "auto" => Self::Auto,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevOnError {
@@ -3817,14 +4864,15 @@ impl rt::fmt::Display for BlockdevOnError {
 }
 impl rt::Decode for BlockdevOnError {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevOnError {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevOnError);
@@ -3870,14 +4918,19 @@ impl MirrorSyncMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "top" => Self::Top,
             "full" => Self::Full,
             "none" => Self::None,
             "incremental" => Self::Incremental,
             "bitmap" => Self::Bitmap,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MirrorSyncMode {
@@ -3888,14 +4941,15 @@ impl rt::fmt::Display for MirrorSyncMode {
 }
 impl rt::Decode for MirrorSyncMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MirrorSyncMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MirrorSyncMode);
@@ -3937,12 +4991,17 @@ impl BitmapSyncMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "on-success" => Self::OnSuccess,
             "never" => Self::Never,
             "always" => Self::Always,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BitmapSyncMode {
@@ -3953,14 +5012,15 @@ impl rt::fmt::Display for BitmapSyncMode {
 }
 impl rt::Decode for BitmapSyncMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BitmapSyncMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BitmapSyncMode);
@@ -4000,11 +5060,16 @@ impl MirrorCopyMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "background" => Self::Background,
             "write-blocking" => Self::WriteBlocking,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MirrorCopyMode {
@@ -4015,14 +5080,15 @@ impl rt::fmt::Display for MirrorCopyMode {
 }
 impl rt::Decode for MirrorCopyMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MirrorCopyMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MirrorCopyMode);
@@ -4040,7 +5106,7 @@ impl rt::Definition for MirrorCopyMode {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfoMirror {
     pub actively_synced: bool,
@@ -4057,17 +5123,28 @@ impl BlockJobInfoMirror {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobInfoMirror {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_actively_synced = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "actively-synced" => {
+                    m_actively_synced = rt::Some(members.value("actively-synced")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            actively_synced: rt::take(object, "actively-synced")?,
+            actively_synced: members.required(m_actively_synced, "actively-synced")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "actively-synced", &self.actively_synced);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("actively-synced", &self.actively_synced);
     }
 }
-rt::impl_traits!(BlockJobInfoMirror);
+rt::impl_serde!(BlockJobInfoMirror);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobInfoMirror {
     const INFO: rt::Info = rt::Info {
@@ -4082,7 +5159,7 @@ impl rt::Definition for BlockJobInfoMirror {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfo {
     pub device: rt::String,
@@ -4188,64 +5265,105 @@ impl BlockJobInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            len: rt::take(object, "len")?,
-            offset: rt::take(object, "offset")?,
-            busy: rt::take(object, "busy")?,
-            paused: rt::take(object, "paused")?,
-            speed: rt::take(object, "speed")?,
-            io_status: rt::take(object, "io-status")?,
-            ready: rt::take(object, "ready")?,
-            status: rt::take(object, "status")?,
-            auto_finalize: rt::take(object, "auto-finalize")?,
-            auto_dismiss: rt::take(object, "auto-dismiss")?,
-            error: rt::take_opt(object, "error")?,
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "mirror" => {
-                        BlockJobInfoBranch::Mirror(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "commit" => BlockJobInfoBranch::Commit,
-                    "stream" => BlockJobInfoBranch::Stream,
-                    "backup" => BlockJobInfoBranch::Backup,
-                    "create" => BlockJobInfoBranch::Create,
-                    "amend" => BlockJobInfoBranch::Amend,
-                    "snapshot-load" => BlockJobInfoBranch::SnapshotLoad,
-                    "snapshot-save" => BlockJobInfoBranch::SnapshotSave,
-                    "snapshot-delete" => BlockJobInfoBranch::SnapshotDelete,
-                    _ => {
-                        BlockJobInfoBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "mirror" => {
+                BlockJobInfoBranch::Mirror(
+                    members.branch(
+                        &["device", "len", "offset", "busy", "paused", "speed", "io-status", "ready", "status", "auto-finalize", "auto-dismiss", "error", "type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "commit" => BlockJobInfoBranch::Commit,
+            "stream" => BlockJobInfoBranch::Stream,
+            "backup" => BlockJobInfoBranch::Backup,
+            "create" => BlockJobInfoBranch::Create,
+            "amend" => BlockJobInfoBranch::Amend,
+            "snapshot-load" => BlockJobInfoBranch::SnapshotLoad,
+            "snapshot-save" => BlockJobInfoBranch::SnapshotSave,
+            "snapshot-delete" => BlockJobInfoBranch::SnapshotDelete,
+            _ => {
+                BlockJobInfoBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["device", "len", "offset", "busy", "paused", "speed", "io-status", "ready", "status", "auto-finalize", "auto-dismiss", "error", "type"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_device = rt::None;
+        let mut m_len = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_busy = rt::None;
+        let mut m_paused = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_io_status = rt::None;
+        let mut m_ready = rt::None;
+        let mut m_status = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        let mut m_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "busy" => m_busy = rt::Some(members.value("busy")?),
+                "paused" => m_paused = rt::Some(members.value("paused")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "io-status" => m_io_status = rt::Some(members.value("io-status")?),
+                "ready" => m_ready = rt::Some(members.value("ready")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                "error" => m_error = rt::Some(members.value("error")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            device: members.required(m_device, "device")?,
+            len: members.required(m_len, "len")?,
+            offset: members.required(m_offset, "offset")?,
+            busy: members.required(m_busy, "busy")?,
+            paused: members.required(m_paused, "paused")?,
+            speed: members.required(m_speed, "speed")?,
+            io_status: members.required(m_io_status, "io-status")?,
+            ready: members.required(m_ready, "ready")?,
+            status: members.required(m_status, "status")?,
+            auto_finalize: members.required(m_auto_finalize, "auto-finalize")?,
+            auto_dismiss: members.required(m_auto_dismiss, "auto-dismiss")?,
+            error: m_error,
+            r#type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "len", &self.len);
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "busy", &self.busy);
-        rt::put(object, "paused", &self.paused);
-        rt::put(object, "speed", &self.speed);
-        rt::put(object, "io-status", &self.io_status);
-        rt::put(object, "ready", &self.ready);
-        rt::put(object, "status", &self.status);
-        rt::put(object, "auto-finalize", &self.auto_finalize);
-        rt::put(object, "auto-dismiss", &self.auto_dismiss);
-        rt::put_opt(object, "error", &self.error);
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("len", &self.len);
+        writer.member("offset", &self.offset);
+        writer.member("busy", &self.busy);
+        writer.member("paused", &self.paused);
+        writer.member("speed", &self.speed);
+        writer.member("io-status", &self.io_status);
+        writer.member("ready", &self.ready);
+        writer.member("status", &self.status);
+        writer.member("auto-finalize", &self.auto_finalize);
+        writer.member("auto-dismiss", &self.auto_dismiss);
+        writer.member_opt("error", &self.error);
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             BlockJobInfoBranch::Mirror(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockJobInfoBranch::Commit => {}
             BlockJobInfoBranch::Stream => {}
@@ -4255,11 +5373,11 @@ impl rt::ObjectType for BlockJobInfo {
             BlockJobInfoBranch::SnapshotLoad => {}
             BlockJobInfoBranch::SnapshotSave => {}
             BlockJobInfoBranch::SnapshotDelete => {}
-            BlockJobInfoBranch::Other { members, .. } => object.extend(members.clone()),
+            BlockJobInfoBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockJobInfo);
+rt::impl_serde!(BlockJobInfo);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobInfo {
     const INFO: rt::Info = rt::Info {
@@ -4274,7 +5392,7 @@ impl rt::Definition for BlockJobInfo {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockJobs {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4289,13 +5407,15 @@ impl QueryBlockJobs {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryBlockJobs {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryBlockJobs);
+rt::impl_serde!(QueryBlockJobs);
 #[allow(deprecated)]
 impl rt::Definition for QueryBlockJobs {
     const INFO: rt::Info = rt::Info {
@@ -4316,7 +5436,7 @@ impl rt::Command for QueryBlockJobs {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockResize {
     pub device: rt::Option<rt::String>,
@@ -4353,21 +5473,34 @@ impl BlockResize {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockResize {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            size: rt::take(object, "size")?,
+            device: m_device,
+            node_name: m_node_name,
+            size: members.required(m_size, "size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("size", &self.size);
     }
 }
-rt::impl_traits!(BlockResize);
+rt::impl_serde!(BlockResize);
 #[allow(deprecated)]
 impl rt::Definition for BlockResize {
     const INFO: rt::Info = rt::Info {
@@ -4410,11 +5543,16 @@ impl NewImageMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "existing" => Self::Existing,
             "absolute-paths" => Self::AbsolutePaths,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NewImageMode {
@@ -4425,14 +5563,15 @@ impl rt::fmt::Display for NewImageMode {
 }
 impl rt::Decode for NewImageMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NewImageMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NewImageMode);
@@ -4448,7 +5587,7 @@ impl rt::Definition for NewImageMode {
     };
 }
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSync {
     pub device: rt::Option<rt::String>,
@@ -4512,27 +5651,50 @@ impl BlockdevSnapshotSync {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotSync {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_snapshot_file = rt::None;
+        let mut m_snapshot_node_name = rt::None;
+        let mut m_format = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "snapshot-file" => {
+                    m_snapshot_file = rt::Some(members.value("snapshot-file")?)
+                }
+                "snapshot-node-name" => {
+                    m_snapshot_node_name = rt::Some(members.value("snapshot-node-name")?)
+                }
+                "format" => m_format = rt::Some(members.value("format")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            snapshot_file: rt::take(object, "snapshot-file")?,
-            snapshot_node_name: rt::take_opt(object, "snapshot-node-name")?,
-            format: rt::take_opt(object, "format")?,
-            mode: rt::take_opt(object, "mode")?,
+            device: m_device,
+            node_name: m_node_name,
+            snapshot_file: members.required(m_snapshot_file, "snapshot-file")?,
+            snapshot_node_name: m_snapshot_node_name,
+            format: m_format,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "snapshot-file", &self.snapshot_file);
-        rt::put_opt(object, "snapshot-node-name", &self.snapshot_node_name);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("snapshot-file", &self.snapshot_file);
+        writer.member_opt("snapshot-node-name", &self.snapshot_node_name);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(BlockdevSnapshotSync);
+rt::impl_serde!(BlockdevSnapshotSync);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotSync {
     const INFO: rt::Info = rt::Info {
@@ -4547,7 +5709,7 @@ impl rt::Definition for BlockdevSnapshotSync {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshot {
     pub node: rt::String,
@@ -4571,19 +5733,30 @@ impl BlockdevSnapshot {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshot {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node = rt::None;
+        let mut m_overlay = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node" => m_node = rt::Some(members.value("node")?),
+                "overlay" => m_overlay = rt::Some(members.value("overlay")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node: rt::take(object, "node")?,
-            overlay: rt::take(object, "overlay")?,
+            node: members.required(m_node, "node")?,
+            overlay: members.required(m_overlay, "overlay")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node", &self.node);
-        rt::put(object, "overlay", &self.overlay);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node", &self.node);
+        writer.member("overlay", &self.overlay);
     }
 }
-rt::impl_traits!(BlockdevSnapshot);
+rt::impl_serde!(BlockdevSnapshot);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshot {
     const INFO: rt::Info = rt::Info {
@@ -4598,7 +5771,7 @@ impl rt::Definition for BlockdevSnapshot {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupPerf {
     pub use_copy_range: rt::Option<bool>,
@@ -4651,23 +5824,42 @@ impl BackupPerf {
 #[allow(deprecated)]
 impl rt::ObjectType for BackupPerf {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_use_copy_range = rt::None;
+        let mut m_max_workers = rt::None;
+        let mut m_max_chunk = rt::None;
+        let mut m_min_cluster_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "use-copy-range" => {
+                    m_use_copy_range = rt::Some(members.value("use-copy-range")?)
+                }
+                "max-workers" => m_max_workers = rt::Some(members.value("max-workers")?),
+                "max-chunk" => m_max_chunk = rt::Some(members.value("max-chunk")?),
+                "min-cluster-size" => {
+                    m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            use_copy_range: rt::take_opt(object, "use-copy-range")?,
-            max_workers: rt::take_opt(object, "max-workers")?,
-            max_chunk: rt::take_opt(object, "max-chunk")?,
-            min_cluster_size: rt::take_opt(object, "min-cluster-size")?,
+            use_copy_range: m_use_copy_range,
+            max_workers: m_max_workers,
+            max_chunk: m_max_chunk,
+            min_cluster_size: m_min_cluster_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "use-copy-range", &self.use_copy_range);
-        rt::put_opt(object, "max-workers", &self.max_workers);
-        rt::put_opt(object, "max-chunk", &self.max_chunk);
-        rt::put_opt(object, "min-cluster-size", &self.min_cluster_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("use-copy-range", &self.use_copy_range);
+        writer.member_opt("max-workers", &self.max_workers);
+        writer.member_opt("max-chunk", &self.max_chunk);
+        writer.member_opt("min-cluster-size", &self.min_cluster_size);
     }
 }
-rt::impl_traits!(BackupPerf);
+rt::impl_serde!(BackupPerf);
 #[allow(deprecated)]
 impl rt::Definition for BackupPerf {
     const INFO: rt::Info = rt::Info {
@@ -4682,7 +5874,7 @@ impl rt::Definition for BackupPerf {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackupCommon {
     pub job_id: rt::Option<rt::String>,
@@ -4812,43 +6004,90 @@ impl BackupCommon {
 #[allow(deprecated)]
 impl rt::ObjectType for BackupCommon {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_sync = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_bitmap = rt::None;
+        let mut m_bitmap_mode = rt::None;
+        let mut m_compress = rt::None;
+        let mut m_on_source_error = rt::None;
+        let mut m_on_target_error = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_discard_source = rt::None;
+        let mut m_x_perf = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "sync" => m_sync = rt::Some(members.value("sync")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
+                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
+                "compress" => m_compress = rt::Some(members.value("compress")?),
+                "on-source-error" => {
+                    m_on_source_error = rt::Some(members.value("on-source-error")?)
+                }
+                "on-target-error" => {
+                    m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "discard-source" => {
+                    m_discard_source = rt::Some(members.value("discard-source")?)
+                }
+                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            sync: rt::take(object, "sync")?,
-            speed: rt::take_opt(object, "speed")?,
-            bitmap: rt::take_opt(object, "bitmap")?,
-            bitmap_mode: rt::take_opt(object, "bitmap-mode")?,
-            compress: rt::take_opt(object, "compress")?,
-            on_source_error: rt::take_opt(object, "on-source-error")?,
-            on_target_error: rt::take_opt(object, "on-target-error")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            discard_source: rt::take_opt(object, "discard-source")?,
-            x_perf: rt::take_opt(object, "x-perf")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            sync: members.required(m_sync, "sync")?,
+            speed: m_speed,
+            bitmap: m_bitmap,
+            bitmap_mode: m_bitmap_mode,
+            compress: m_compress,
+            on_source_error: m_on_source_error,
+            on_target_error: m_on_target_error,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
+            filter_node_name: m_filter_node_name,
+            discard_source: m_discard_source,
+            x_perf: m_x_perf,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "sync", &self.sync);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "bitmap", &self.bitmap);
-        rt::put_opt(object, "bitmap-mode", &self.bitmap_mode);
-        rt::put_opt(object, "compress", &self.compress);
-        rt::put_opt(object, "on-source-error", &self.on_source_error);
-        rt::put_opt(object, "on-target-error", &self.on_target_error);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "discard-source", &self.discard_source);
-        rt::put_opt(object, "x-perf", &self.x_perf);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member("sync", &self.sync);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("bitmap", &self.bitmap);
+        writer.member_opt("bitmap-mode", &self.bitmap_mode);
+        writer.member_opt("compress", &self.compress);
+        writer.member_opt("on-source-error", &self.on_source_error);
+        writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("discard-source", &self.discard_source);
+        writer.member_opt("x-perf", &self.x_perf);
     }
 }
-rt::impl_traits!(BackupCommon);
+rt::impl_serde!(BackupCommon);
 #[allow(deprecated)]
 impl rt::Definition for BackupCommon {
     const INFO: rt::Info = rt::Info {
@@ -4863,7 +6102,7 @@ impl rt::Definition for BackupCommon {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackup {
     pub job_id: rt::Option<rt::String>,
@@ -5017,49 +6256,102 @@ impl DriveBackup {
 #[allow(deprecated)]
 impl rt::ObjectType for DriveBackup {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_sync = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_bitmap = rt::None;
+        let mut m_bitmap_mode = rt::None;
+        let mut m_compress = rt::None;
+        let mut m_on_source_error = rt::None;
+        let mut m_on_target_error = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_discard_source = rt::None;
+        let mut m_x_perf = rt::None;
+        let mut m_target = rt::None;
+        let mut m_format = rt::None;
+        let mut m_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "sync" => m_sync = rt::Some(members.value("sync")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
+                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
+                "compress" => m_compress = rt::Some(members.value("compress")?),
+                "on-source-error" => {
+                    m_on_source_error = rt::Some(members.value("on-source-error")?)
+                }
+                "on-target-error" => {
+                    m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "discard-source" => {
+                    m_discard_source = rt::Some(members.value("discard-source")?)
+                }
+                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            sync: rt::take(object, "sync")?,
-            speed: rt::take_opt(object, "speed")?,
-            bitmap: rt::take_opt(object, "bitmap")?,
-            bitmap_mode: rt::take_opt(object, "bitmap-mode")?,
-            compress: rt::take_opt(object, "compress")?,
-            on_source_error: rt::take_opt(object, "on-source-error")?,
-            on_target_error: rt::take_opt(object, "on-target-error")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            discard_source: rt::take_opt(object, "discard-source")?,
-            x_perf: rt::take_opt(object, "x-perf")?,
-            target: rt::take(object, "target")?,
-            format: rt::take_opt(object, "format")?,
-            mode: rt::take_opt(object, "mode")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            sync: members.required(m_sync, "sync")?,
+            speed: m_speed,
+            bitmap: m_bitmap,
+            bitmap_mode: m_bitmap_mode,
+            compress: m_compress,
+            on_source_error: m_on_source_error,
+            on_target_error: m_on_target_error,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
+            filter_node_name: m_filter_node_name,
+            discard_source: m_discard_source,
+            x_perf: m_x_perf,
+            target: members.required(m_target, "target")?,
+            format: m_format,
+            mode: m_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "sync", &self.sync);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "bitmap", &self.bitmap);
-        rt::put_opt(object, "bitmap-mode", &self.bitmap_mode);
-        rt::put_opt(object, "compress", &self.compress);
-        rt::put_opt(object, "on-source-error", &self.on_source_error);
-        rt::put_opt(object, "on-target-error", &self.on_target_error);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "discard-source", &self.discard_source);
-        rt::put_opt(object, "x-perf", &self.x_perf);
-        rt::put(object, "target", &self.target);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "mode", &self.mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member("sync", &self.sync);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("bitmap", &self.bitmap);
+        writer.member_opt("bitmap-mode", &self.bitmap_mode);
+        writer.member_opt("compress", &self.compress);
+        writer.member_opt("on-source-error", &self.on_source_error);
+        writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("discard-source", &self.discard_source);
+        writer.member_opt("x-perf", &self.x_perf);
+        writer.member("target", &self.target);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("mode", &self.mode);
     }
 }
-rt::impl_traits!(DriveBackup);
+rt::impl_serde!(DriveBackup);
 #[allow(deprecated)]
 impl rt::Definition for DriveBackup {
     const INFO: rt::Info = rt::Info {
@@ -5096,7 +6388,7 @@ impl rt::From<DriveBackup> for super::BackupCommon {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackup {
     pub job_id: rt::Option<rt::String>,
@@ -5232,45 +6524,94 @@ impl BlockdevBackup {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevBackup {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_sync = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_bitmap = rt::None;
+        let mut m_bitmap_mode = rt::None;
+        let mut m_compress = rt::None;
+        let mut m_on_source_error = rt::None;
+        let mut m_on_target_error = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_discard_source = rt::None;
+        let mut m_x_perf = rt::None;
+        let mut m_target = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "sync" => m_sync = rt::Some(members.value("sync")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
+                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
+                "compress" => m_compress = rt::Some(members.value("compress")?),
+                "on-source-error" => {
+                    m_on_source_error = rt::Some(members.value("on-source-error")?)
+                }
+                "on-target-error" => {
+                    m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "discard-source" => {
+                    m_discard_source = rt::Some(members.value("discard-source")?)
+                }
+                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            sync: rt::take(object, "sync")?,
-            speed: rt::take_opt(object, "speed")?,
-            bitmap: rt::take_opt(object, "bitmap")?,
-            bitmap_mode: rt::take_opt(object, "bitmap-mode")?,
-            compress: rt::take_opt(object, "compress")?,
-            on_source_error: rt::take_opt(object, "on-source-error")?,
-            on_target_error: rt::take_opt(object, "on-target-error")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            discard_source: rt::take_opt(object, "discard-source")?,
-            x_perf: rt::take_opt(object, "x-perf")?,
-            target: rt::take(object, "target")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            sync: members.required(m_sync, "sync")?,
+            speed: m_speed,
+            bitmap: m_bitmap,
+            bitmap_mode: m_bitmap_mode,
+            compress: m_compress,
+            on_source_error: m_on_source_error,
+            on_target_error: m_on_target_error,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
+            filter_node_name: m_filter_node_name,
+            discard_source: m_discard_source,
+            x_perf: m_x_perf,
+            target: members.required(m_target, "target")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "sync", &self.sync);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "bitmap", &self.bitmap);
-        rt::put_opt(object, "bitmap-mode", &self.bitmap_mode);
-        rt::put_opt(object, "compress", &self.compress);
-        rt::put_opt(object, "on-source-error", &self.on_source_error);
-        rt::put_opt(object, "on-target-error", &self.on_target_error);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "discard-source", &self.discard_source);
-        rt::put_opt(object, "x-perf", &self.x_perf);
-        rt::put(object, "target", &self.target);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member("sync", &self.sync);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("bitmap", &self.bitmap);
+        writer.member_opt("bitmap-mode", &self.bitmap_mode);
+        writer.member_opt("compress", &self.compress);
+        writer.member_opt("on-source-error", &self.on_source_error);
+        writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("discard-source", &self.discard_source);
+        writer.member_opt("x-perf", &self.x_perf);
+        writer.member("target", &self.target);
     }
 }
-rt::impl_traits!(BlockdevBackup);
+rt::impl_serde!(BlockdevBackup);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevBackup {
     const INFO: rt::Info = rt::Info {
@@ -5327,12 +6668,14 @@ impl rt::Deref for BlockdevSnapshotSyncCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotSyncCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockdevSnapshotSyncCommand);
@@ -5380,12 +6723,14 @@ impl rt::Deref for BlockdevSnapshotCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockdevSnapshotCommand);
@@ -5409,7 +6754,7 @@ impl rt::Command for BlockdevSnapshotCommand {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeBackingFile {
     pub device: rt::String,
@@ -5436,21 +6781,38 @@ impl ChangeBackingFile {
 #[allow(deprecated)]
 impl rt::ObjectType for ChangeBackingFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_image_node_name = rt::None;
+        let mut m_backing_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "image-node-name" => {
+                    m_image_node_name = rt::Some(members.value("image-node-name")?)
+                }
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            image_node_name: rt::take(object, "image-node-name")?,
-            backing_file: rt::take(object, "backing-file")?,
+            device: members.required(m_device, "device")?,
+            image_node_name: members.required(m_image_node_name, "image-node-name")?,
+            backing_file: members.required(m_backing_file, "backing-file")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "image-node-name", &self.image_node_name);
-        rt::put(object, "backing-file", &self.backing_file);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("image-node-name", &self.image_node_name);
+        writer.member("backing-file", &self.backing_file);
     }
 }
-rt::impl_traits!(ChangeBackingFile);
+rt::impl_serde!(ChangeBackingFile);
 #[allow(deprecated)]
 impl rt::Definition for ChangeBackingFile {
     const INFO: rt::Info = rt::Info {
@@ -5471,7 +6833,7 @@ impl rt::Command for ChangeBackingFile {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockCommit {
     pub job_id: rt::Option<rt::String>,
@@ -5602,41 +6964,86 @@ impl BlockCommit {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockCommit {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_base_node = rt::None;
+        let mut m_base = rt::None;
+        let mut m_top_node = rt::None;
+        let mut m_top = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_backing_mask_protocol = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_on_error = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "base-node" => m_base_node = rt::Some(members.value("base-node")?),
+                "base" => m_base = rt::Some(members.value("base")?),
+                "top-node" => m_top_node = rt::Some(members.value("top-node")?),
+                "top" => m_top = rt::Some(members.value("top")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "backing-mask-protocol" => {
+                    m_backing_mask_protocol = rt::Some(
+                        members.value("backing-mask-protocol")?,
+                    )
+                }
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "on-error" => m_on_error = rt::Some(members.value("on-error")?),
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            base_node: rt::take_opt(object, "base-node")?,
-            base: rt::take_opt(object, "base")?,
-            top_node: rt::take_opt(object, "top-node")?,
-            top: rt::take_opt(object, "top")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            backing_mask_protocol: rt::take_opt(object, "backing-mask-protocol")?,
-            speed: rt::take_opt(object, "speed")?,
-            on_error: rt::take_opt(object, "on-error")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            base_node: m_base_node,
+            base: m_base,
+            top_node: m_top_node,
+            top: m_top,
+            backing_file: m_backing_file,
+            backing_mask_protocol: m_backing_mask_protocol,
+            speed: m_speed,
+            on_error: m_on_error,
+            filter_node_name: m_filter_node_name,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "base-node", &self.base_node);
-        rt::put_opt(object, "base", &self.base);
-        rt::put_opt(object, "top-node", &self.top_node);
-        rt::put_opt(object, "top", &self.top);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "backing-mask-protocol", &self.backing_mask_protocol);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "on-error", &self.on_error);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member_opt("base-node", &self.base_node);
+        writer.member_opt("base", &self.base);
+        writer.member_opt("top-node", &self.top_node);
+        writer.member_opt("top", &self.top);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("backing-mask-protocol", &self.backing_mask_protocol);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("on-error", &self.on_error);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
     }
 }
-rt::impl_traits!(BlockCommit);
+rt::impl_serde!(BlockCommit);
 #[allow(deprecated)]
 impl rt::Definition for BlockCommit {
     const INFO: rt::Info = rt::Info {
@@ -5682,12 +7089,14 @@ impl rt::Deref for DriveBackupCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for DriveBackupCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(DriveBackupCommand);
@@ -5732,12 +7141,14 @@ impl rt::Deref for BlockdevBackupCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevBackupCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockdevBackupCommand);
@@ -5761,7 +7172,7 @@ impl rt::Command for BlockdevBackupCommand {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryNamedBlockNodes {
     pub flat: rt::Option<bool>,
@@ -5785,17 +7196,24 @@ impl QueryNamedBlockNodes {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryNamedBlockNodes {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            flat: rt::take_opt(object, "flat")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_flat = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "flat" => m_flat = rt::Some(members.value("flat")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { flat: m_flat })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "flat", &self.flat);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("flat", &self.flat);
     }
 }
-rt::impl_traits!(QueryNamedBlockNodes);
+rt::impl_serde!(QueryNamedBlockNodes);
 #[allow(deprecated)]
 impl rt::Definition for QueryNamedBlockNodes {
     const INFO: rt::Info = rt::Info {
@@ -5840,12 +7258,17 @@ impl XDbgBlockGraphNodeType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "block-backend" => Self::BlockBackend,
             "block-job" => Self::BlockJob,
             "block-driver" => Self::BlockDriver,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for XDbgBlockGraphNodeType {
@@ -5856,14 +7279,15 @@ impl rt::fmt::Display for XDbgBlockGraphNodeType {
 }
 impl rt::Decode for XDbgBlockGraphNodeType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for XDbgBlockGraphNodeType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(XDbgBlockGraphNodeType);
@@ -5881,7 +7305,7 @@ impl rt::Definition for XDbgBlockGraphNodeType {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
     pub id: u64,
@@ -5908,21 +7332,34 @@ impl XDbgBlockGraphNode {
 #[allow(deprecated)]
 impl rt::ObjectType for XDbgBlockGraphNode {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_type = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: rt::take(object, "type")?,
-            name: rt::take(object, "name")?,
+            id: members.required(m_id, "id")?,
+            r#type: members.required(m_type, "type")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", &self.r#type);
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(XDbgBlockGraphNode);
+rt::impl_serde!(XDbgBlockGraphNode);
 #[allow(deprecated)]
 impl rt::Definition for XDbgBlockGraphNode {
     const INFO: rt::Info = rt::Info {
@@ -5963,13 +7400,18 @@ impl BlockPermission {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "consistent-read" => Self::ConsistentRead,
             "write" => Self::Write,
             "write-unchanged" => Self::WriteUnchanged,
             "resize" => Self::Resize,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockPermission {
@@ -5980,14 +7422,15 @@ impl rt::fmt::Display for BlockPermission {
 }
 impl rt::Decode for BlockPermission {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockPermission {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockPermission);
@@ -6005,7 +7448,7 @@ impl rt::Definition for BlockPermission {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
     pub parent: u64,
@@ -6038,25 +7481,42 @@ impl XDbgBlockGraphEdge {
 #[allow(deprecated)]
 impl rt::ObjectType for XDbgBlockGraphEdge {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_parent = rt::None;
+        let mut m_child = rt::None;
+        let mut m_name = rt::None;
+        let mut m_perm = rt::None;
+        let mut m_shared_perm = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "parent" => m_parent = rt::Some(members.value("parent")?),
+                "child" => m_child = rt::Some(members.value("child")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                "perm" => m_perm = rt::Some(members.value("perm")?),
+                "shared-perm" => m_shared_perm = rt::Some(members.value("shared-perm")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            parent: rt::take(object, "parent")?,
-            child: rt::take(object, "child")?,
-            name: rt::take(object, "name")?,
-            perm: rt::take(object, "perm")?,
-            shared_perm: rt::take(object, "shared-perm")?,
+            parent: members.required(m_parent, "parent")?,
+            child: members.required(m_child, "child")?,
+            name: members.required(m_name, "name")?,
+            perm: members.required(m_perm, "perm")?,
+            shared_perm: members.required(m_shared_perm, "shared-perm")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "parent", &self.parent);
-        rt::put(object, "child", &self.child);
-        rt::put(object, "name", &self.name);
-        rt::put(object, "perm", &self.perm);
-        rt::put(object, "shared-perm", &self.shared_perm);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("parent", &self.parent);
+        writer.member("child", &self.child);
+        writer.member("name", &self.name);
+        writer.member("perm", &self.perm);
+        writer.member("shared-perm", &self.shared_perm);
     }
 }
-rt::impl_traits!(XDbgBlockGraphEdge);
+rt::impl_serde!(XDbgBlockGraphEdge);
 #[allow(deprecated)]
 impl rt::Definition for XDbgBlockGraphEdge {
     const INFO: rt::Info = rt::Info {
@@ -6071,7 +7531,7 @@ impl rt::Definition for XDbgBlockGraphEdge {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
     pub nodes: rt::Vec<super::XDbgBlockGraphNode>,
@@ -6092,19 +7552,30 @@ impl XDbgBlockGraph {
 #[allow(deprecated)]
 impl rt::ObjectType for XDbgBlockGraph {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_nodes = rt::None;
+        let mut m_edges = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "nodes" => m_nodes = rt::Some(members.value("nodes")?),
+                "edges" => m_edges = rt::Some(members.value("edges")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            nodes: rt::take(object, "nodes")?,
-            edges: rt::take(object, "edges")?,
+            nodes: members.required(m_nodes, "nodes")?,
+            edges: members.required(m_edges, "edges")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "nodes", &self.nodes);
-        rt::put(object, "edges", &self.edges);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("nodes", &self.nodes);
+        writer.member("edges", &self.edges);
     }
 }
-rt::impl_traits!(XDbgBlockGraph);
+rt::impl_serde!(XDbgBlockGraph);
 #[allow(deprecated)]
 impl rt::Definition for XDbgBlockGraph {
     const INFO: rt::Info = rt::Info {
@@ -6123,7 +7594,7 @@ impl rt::Definition for XDbgBlockGraph {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XDebugQueryBlockGraph {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6138,13 +7609,15 @@ impl XDebugQueryBlockGraph {
 #[allow(deprecated)]
 impl rt::ObjectType for XDebugQueryBlockGraph {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(XDebugQueryBlockGraph);
+rt::impl_serde!(XDebugQueryBlockGraph);
 #[allow(deprecated)]
 impl rt::Definition for XDebugQueryBlockGraph {
     const INFO: rt::Info = rt::Info {
@@ -6186,12 +7659,14 @@ impl rt::Deref for DriveMirrorCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for DriveMirrorCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(DriveMirrorCommand);
@@ -6215,7 +7690,7 @@ impl rt::Command for DriveMirrorCommand {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveMirror {
     pub job_id: rt::Option<rt::String>,
@@ -6368,49 +7843,98 @@ impl DriveMirror {
 #[allow(deprecated)]
 impl rt::ObjectType for DriveMirror {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_target = rt::None;
+        let mut m_format = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_replaces = rt::None;
+        let mut m_sync = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_granularity = rt::None;
+        let mut m_buf_size = rt::None;
+        let mut m_on_source_error = rt::None;
+        let mut m_on_target_error = rt::None;
+        let mut m_unmap = rt::None;
+        let mut m_copy_mode = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "replaces" => m_replaces = rt::Some(members.value("replaces")?),
+                "sync" => m_sync = rt::Some(members.value("sync")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
+                "buf-size" => m_buf_size = rt::Some(members.value("buf-size")?),
+                "on-source-error" => {
+                    m_on_source_error = rt::Some(members.value("on-source-error")?)
+                }
+                "on-target-error" => {
+                    m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "unmap" => m_unmap = rt::Some(members.value("unmap")?),
+                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            target: rt::take(object, "target")?,
-            format: rt::take_opt(object, "format")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            replaces: rt::take_opt(object, "replaces")?,
-            sync: rt::take(object, "sync")?,
-            mode: rt::take_opt(object, "mode")?,
-            speed: rt::take_opt(object, "speed")?,
-            granularity: rt::take_opt(object, "granularity")?,
-            buf_size: rt::take_opt(object, "buf-size")?,
-            on_source_error: rt::take_opt(object, "on-source-error")?,
-            on_target_error: rt::take_opt(object, "on-target-error")?,
-            unmap: rt::take_opt(object, "unmap")?,
-            copy_mode: rt::take_opt(object, "copy-mode")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            target: members.required(m_target, "target")?,
+            format: m_format,
+            node_name: m_node_name,
+            replaces: m_replaces,
+            sync: members.required(m_sync, "sync")?,
+            mode: m_mode,
+            speed: m_speed,
+            granularity: m_granularity,
+            buf_size: m_buf_size,
+            on_source_error: m_on_source_error,
+            on_target_error: m_on_target_error,
+            unmap: m_unmap,
+            copy_mode: m_copy_mode,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "target", &self.target);
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put_opt(object, "replaces", &self.replaces);
-        rt::put(object, "sync", &self.sync);
-        rt::put_opt(object, "mode", &self.mode);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "granularity", &self.granularity);
-        rt::put_opt(object, "buf-size", &self.buf_size);
-        rt::put_opt(object, "on-source-error", &self.on_source_error);
-        rt::put_opt(object, "on-target-error", &self.on_target_error);
-        rt::put_opt(object, "unmap", &self.unmap);
-        rt::put_opt(object, "copy-mode", &self.copy_mode);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member("target", &self.target);
+        writer.member_opt("format", &self.format);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member_opt("replaces", &self.replaces);
+        writer.member("sync", &self.sync);
+        writer.member_opt("mode", &self.mode);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("granularity", &self.granularity);
+        writer.member_opt("buf-size", &self.buf_size);
+        writer.member_opt("on-source-error", &self.on_source_error);
+        writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("unmap", &self.unmap);
+        writer.member_opt("copy-mode", &self.copy_mode);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
     }
 }
-rt::impl_traits!(DriveMirror);
+rt::impl_serde!(DriveMirror);
 #[allow(deprecated)]
 impl rt::Definition for DriveMirror {
     const INFO: rt::Info = rt::Info {
@@ -6425,7 +7949,7 @@ impl rt::Definition for DriveMirror {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmap {
     pub node: rt::String,
@@ -6449,19 +7973,30 @@ impl BlockDirtyBitmap {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmap {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node" => m_node = rt::Some(members.value("node")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node: rt::take(object, "node")?,
-            name: rt::take(object, "name")?,
+            node: members.required(m_node, "node")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node", &self.node);
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node", &self.node);
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(BlockDirtyBitmap);
+rt::impl_serde!(BlockDirtyBitmap);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmap {
     const INFO: rt::Info = rt::Info {
@@ -6476,7 +8011,7 @@ impl rt::Definition for BlockDirtyBitmap {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAdd {
     pub node: rt::String,
@@ -6527,25 +8062,42 @@ impl BlockDirtyBitmapAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node = rt::None;
+        let mut m_name = rt::None;
+        let mut m_granularity = rt::None;
+        let mut m_persistent = rt::None;
+        let mut m_disabled = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node" => m_node = rt::Some(members.value("node")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
+                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
+                "disabled" => m_disabled = rt::Some(members.value("disabled")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node: rt::take(object, "node")?,
-            name: rt::take(object, "name")?,
-            granularity: rt::take_opt(object, "granularity")?,
-            persistent: rt::take_opt(object, "persistent")?,
-            disabled: rt::take_opt(object, "disabled")?,
+            node: members.required(m_node, "node")?,
+            name: members.required(m_name, "name")?,
+            granularity: m_granularity,
+            persistent: m_persistent,
+            disabled: m_disabled,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node", &self.node);
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "granularity", &self.granularity);
-        rt::put_opt(object, "persistent", &self.persistent);
-        rt::put_opt(object, "disabled", &self.disabled);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node", &self.node);
+        writer.member("name", &self.name);
+        writer.member_opt("granularity", &self.granularity);
+        writer.member_opt("persistent", &self.persistent);
+        writer.member_opt("disabled", &self.disabled);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapAdd);
+rt::impl_serde!(BlockDirtyBitmapAdd);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapAdd {
     const INFO: rt::Info = rt::Info {
@@ -6560,7 +8112,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 /// **Since:** 4.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockDirtyBitmapOrStr {
     Local(rt::String),
@@ -6568,30 +8120,26 @@ pub enum BlockDirtyBitmapOrStr {
 }
 impl rt::Decode for BlockDirtyBitmapOrStr {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::String(_) => Self::Local(rt::Decode::decode(value)?),
-                rt::Value::Object(_) => Self::External(rt::Decode::decode(value)?),
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("a string or an object", &other),
-                    );
-                }
+            match reader.peek()? {
+                rt::Token::String => Self::Local(rt::Decode::decode(reader)?),
+                rt::Token::Object => Self::External(rt::Decode::decode(reader)?),
+                _ => return rt::Err(reader.invalid_type("a string or an object")),
             },
         )
     }
 }
 impl rt::Encode for BlockDirtyBitmapOrStr {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Local(data) => rt::Encode::encode(data),
-            Self::External(data) => rt::Encode::encode(data),
+            Self::Local(data) => rt::Encode::encode(data, writer),
+            Self::External(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(BlockDirtyBitmapOrStr);
+rt::impl_serde!(BlockDirtyBitmapOrStr);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapOrStr {
     const INFO: rt::Info = rt::Info {
@@ -6606,7 +8154,7 @@ impl rt::Definition for BlockDirtyBitmapOrStr {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMerge {
     pub node: rt::String,
@@ -6633,21 +8181,34 @@ impl BlockDirtyBitmapMerge {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapMerge {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node = rt::None;
+        let mut m_target = rt::None;
+        let mut m_bitmaps = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node" => m_node = rt::Some(members.value("node")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node: rt::take(object, "node")?,
-            target: rt::take(object, "target")?,
-            bitmaps: rt::take(object, "bitmaps")?,
+            node: members.required(m_node, "node")?,
+            target: members.required(m_target, "target")?,
+            bitmaps: members.required(m_bitmaps, "bitmaps")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node", &self.node);
-        rt::put(object, "target", &self.target);
-        rt::put(object, "bitmaps", &self.bitmaps);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node", &self.node);
+        writer.member("target", &self.target);
+        writer.member("bitmaps", &self.bitmaps);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapMerge);
+rt::impl_serde!(BlockDirtyBitmapMerge);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapMerge {
     const INFO: rt::Info = rt::Info {
@@ -6682,12 +8243,14 @@ impl rt::Deref for BlockDirtyBitmapAddCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapAddCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapAddCommand);
@@ -6731,12 +8294,14 @@ impl rt::Deref for BlockDirtyBitmapRemove {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapRemove {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapRemove);
@@ -6780,12 +8345,14 @@ impl rt::Deref for BlockDirtyBitmapClear {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapClear {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapClear);
@@ -6829,12 +8396,14 @@ impl rt::Deref for BlockDirtyBitmapEnable {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapEnable {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapEnable);
@@ -6878,12 +8447,14 @@ impl rt::Deref for BlockDirtyBitmapDisable {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapDisable {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapDisable);
@@ -6927,12 +8498,14 @@ impl rt::Deref for BlockDirtyBitmapMergeCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapMergeCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapMergeCommand);
@@ -6956,7 +8529,7 @@ impl rt::Command for BlockDirtyBitmapMergeCommand {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
     pub sha256: rt::String,
@@ -6973,17 +8546,26 @@ impl BlockDirtyBitmapSha256 {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapSha256 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sha256 = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sha256" => m_sha256 = rt::Some(members.value("sha256")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sha256: rt::take(object, "sha256")?,
+            sha256: members.required(m_sha256, "sha256")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "sha256", &self.sha256);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("sha256", &self.sha256);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapSha256);
+rt::impl_serde!(BlockDirtyBitmapSha256);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapSha256 {
     const INFO: rt::Info = rt::Info {
@@ -7022,12 +8604,14 @@ impl rt::Deref for XDebugBlockDirtyBitmapSha256 {
 #[allow(deprecated)]
 impl rt::ObjectType for XDebugBlockDirtyBitmapSha256 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(XDebugBlockDirtyBitmapSha256);
@@ -7052,7 +8636,7 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevMirror {
     pub job_id: rt::Option<rt::String>,
@@ -7178,43 +8762,88 @@ impl BlockdevMirror {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevMirror {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_target = rt::None;
+        let mut m_replaces = rt::None;
+        let mut m_sync = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_granularity = rt::None;
+        let mut m_buf_size = rt::None;
+        let mut m_on_source_error = rt::None;
+        let mut m_on_target_error = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_copy_mode = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "replaces" => m_replaces = rt::Some(members.value("replaces")?),
+                "sync" => m_sync = rt::Some(members.value("sync")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
+                "buf-size" => m_buf_size = rt::Some(members.value("buf-size")?),
+                "on-source-error" => {
+                    m_on_source_error = rt::Some(members.value("on-source-error")?)
+                }
+                "on-target-error" => {
+                    m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            target: rt::take(object, "target")?,
-            replaces: rt::take_opt(object, "replaces")?,
-            sync: rt::take(object, "sync")?,
-            speed: rt::take_opt(object, "speed")?,
-            granularity: rt::take_opt(object, "granularity")?,
-            buf_size: rt::take_opt(object, "buf-size")?,
-            on_source_error: rt::take_opt(object, "on-source-error")?,
-            on_target_error: rt::take_opt(object, "on-target-error")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            copy_mode: rt::take_opt(object, "copy-mode")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            target: members.required(m_target, "target")?,
+            replaces: m_replaces,
+            sync: members.required(m_sync, "sync")?,
+            speed: m_speed,
+            granularity: m_granularity,
+            buf_size: m_buf_size,
+            on_source_error: m_on_source_error,
+            on_target_error: m_on_target_error,
+            filter_node_name: m_filter_node_name,
+            copy_mode: m_copy_mode,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "target", &self.target);
-        rt::put_opt(object, "replaces", &self.replaces);
-        rt::put(object, "sync", &self.sync);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "granularity", &self.granularity);
-        rt::put_opt(object, "buf-size", &self.buf_size);
-        rt::put_opt(object, "on-source-error", &self.on_source_error);
-        rt::put_opt(object, "on-target-error", &self.on_target_error);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "copy-mode", &self.copy_mode);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member("target", &self.target);
+        writer.member_opt("replaces", &self.replaces);
+        writer.member("sync", &self.sync);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("granularity", &self.granularity);
+        writer.member_opt("buf-size", &self.buf_size);
+        writer.member_opt("on-source-error", &self.on_source_error);
+        writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("copy-mode", &self.copy_mode);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
     }
 }
-rt::impl_traits!(BlockdevMirror);
+rt::impl_serde!(BlockdevMirror);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevMirror {
     const INFO: rt::Info = rt::Info {
@@ -7235,7 +8864,7 @@ impl rt::Command for BlockdevMirror {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockIOThrottle {
     /// **Features:** `deprecated`
@@ -7417,59 +9046,122 @@ impl BlockIOThrottle {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockIOThrottle {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_bps = rt::None;
+        let mut m_bps_rd = rt::None;
+        let mut m_bps_wr = rt::None;
+        let mut m_iops = rt::None;
+        let mut m_iops_rd = rt::None;
+        let mut m_iops_wr = rt::None;
+        let mut m_bps_max = rt::None;
+        let mut m_bps_rd_max = rt::None;
+        let mut m_bps_wr_max = rt::None;
+        let mut m_iops_max = rt::None;
+        let mut m_iops_rd_max = rt::None;
+        let mut m_iops_wr_max = rt::None;
+        let mut m_bps_max_length = rt::None;
+        let mut m_bps_rd_max_length = rt::None;
+        let mut m_bps_wr_max_length = rt::None;
+        let mut m_iops_max_length = rt::None;
+        let mut m_iops_rd_max_length = rt::None;
+        let mut m_iops_wr_max_length = rt::None;
+        let mut m_iops_size = rt::None;
+        let mut m_group = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "bps" => m_bps = rt::Some(members.value("bps")?),
+                "bps_rd" => m_bps_rd = rt::Some(members.value("bps_rd")?),
+                "bps_wr" => m_bps_wr = rt::Some(members.value("bps_wr")?),
+                "iops" => m_iops = rt::Some(members.value("iops")?),
+                "iops_rd" => m_iops_rd = rt::Some(members.value("iops_rd")?),
+                "iops_wr" => m_iops_wr = rt::Some(members.value("iops_wr")?),
+                "bps_max" => m_bps_max = rt::Some(members.value("bps_max")?),
+                "bps_rd_max" => m_bps_rd_max = rt::Some(members.value("bps_rd_max")?),
+                "bps_wr_max" => m_bps_wr_max = rt::Some(members.value("bps_wr_max")?),
+                "iops_max" => m_iops_max = rt::Some(members.value("iops_max")?),
+                "iops_rd_max" => m_iops_rd_max = rt::Some(members.value("iops_rd_max")?),
+                "iops_wr_max" => m_iops_wr_max = rt::Some(members.value("iops_wr_max")?),
+                "bps_max_length" => {
+                    m_bps_max_length = rt::Some(members.value("bps_max_length")?)
+                }
+                "bps_rd_max_length" => {
+                    m_bps_rd_max_length = rt::Some(members.value("bps_rd_max_length")?)
+                }
+                "bps_wr_max_length" => {
+                    m_bps_wr_max_length = rt::Some(members.value("bps_wr_max_length")?)
+                }
+                "iops_max_length" => {
+                    m_iops_max_length = rt::Some(members.value("iops_max_length")?)
+                }
+                "iops_rd_max_length" => {
+                    m_iops_rd_max_length = rt::Some(members.value("iops_rd_max_length")?)
+                }
+                "iops_wr_max_length" => {
+                    m_iops_wr_max_length = rt::Some(members.value("iops_wr_max_length")?)
+                }
+                "iops_size" => m_iops_size = rt::Some(members.value("iops_size")?),
+                "group" => m_group = rt::Some(members.value("group")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take_opt(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-            bps: rt::take(object, "bps")?,
-            bps_rd: rt::take(object, "bps_rd")?,
-            bps_wr: rt::take(object, "bps_wr")?,
-            iops: rt::take(object, "iops")?,
-            iops_rd: rt::take(object, "iops_rd")?,
-            iops_wr: rt::take(object, "iops_wr")?,
-            bps_max: rt::take_opt(object, "bps_max")?,
-            bps_rd_max: rt::take_opt(object, "bps_rd_max")?,
-            bps_wr_max: rt::take_opt(object, "bps_wr_max")?,
-            iops_max: rt::take_opt(object, "iops_max")?,
-            iops_rd_max: rt::take_opt(object, "iops_rd_max")?,
-            iops_wr_max: rt::take_opt(object, "iops_wr_max")?,
-            bps_max_length: rt::take_opt(object, "bps_max_length")?,
-            bps_rd_max_length: rt::take_opt(object, "bps_rd_max_length")?,
-            bps_wr_max_length: rt::take_opt(object, "bps_wr_max_length")?,
-            iops_max_length: rt::take_opt(object, "iops_max_length")?,
-            iops_rd_max_length: rt::take_opt(object, "iops_rd_max_length")?,
-            iops_wr_max_length: rt::take_opt(object, "iops_wr_max_length")?,
-            iops_size: rt::take_opt(object, "iops_size")?,
-            group: rt::take_opt(object, "group")?,
+            device: m_device,
+            id: m_id,
+            bps: members.required(m_bps, "bps")?,
+            bps_rd: members.required(m_bps_rd, "bps_rd")?,
+            bps_wr: members.required(m_bps_wr, "bps_wr")?,
+            iops: members.required(m_iops, "iops")?,
+            iops_rd: members.required(m_iops_rd, "iops_rd")?,
+            iops_wr: members.required(m_iops_wr, "iops_wr")?,
+            bps_max: m_bps_max,
+            bps_rd_max: m_bps_rd_max,
+            bps_wr_max: m_bps_wr_max,
+            iops_max: m_iops_max,
+            iops_rd_max: m_iops_rd_max,
+            iops_wr_max: m_iops_wr_max,
+            bps_max_length: m_bps_max_length,
+            bps_rd_max_length: m_bps_rd_max_length,
+            bps_wr_max_length: m_bps_wr_max_length,
+            iops_max_length: m_iops_max_length,
+            iops_rd_max_length: m_iops_rd_max_length,
+            iops_wr_max_length: m_iops_wr_max_length,
+            iops_size: m_iops_size,
+            group: m_group,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
-        rt::put(object, "bps", &self.bps);
-        rt::put(object, "bps_rd", &self.bps_rd);
-        rt::put(object, "bps_wr", &self.bps_wr);
-        rt::put(object, "iops", &self.iops);
-        rt::put(object, "iops_rd", &self.iops_rd);
-        rt::put(object, "iops_wr", &self.iops_wr);
-        rt::put_opt(object, "bps_max", &self.bps_max);
-        rt::put_opt(object, "bps_rd_max", &self.bps_rd_max);
-        rt::put_opt(object, "bps_wr_max", &self.bps_wr_max);
-        rt::put_opt(object, "iops_max", &self.iops_max);
-        rt::put_opt(object, "iops_rd_max", &self.iops_rd_max);
-        rt::put_opt(object, "iops_wr_max", &self.iops_wr_max);
-        rt::put_opt(object, "bps_max_length", &self.bps_max_length);
-        rt::put_opt(object, "bps_rd_max_length", &self.bps_rd_max_length);
-        rt::put_opt(object, "bps_wr_max_length", &self.bps_wr_max_length);
-        rt::put_opt(object, "iops_max_length", &self.iops_max_length);
-        rt::put_opt(object, "iops_rd_max_length", &self.iops_rd_max_length);
-        rt::put_opt(object, "iops_wr_max_length", &self.iops_wr_max_length);
-        rt::put_opt(object, "iops_size", &self.iops_size);
-        rt::put_opt(object, "group", &self.group);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("device", &self.device);
+        writer.member_opt("id", &self.id);
+        writer.member("bps", &self.bps);
+        writer.member("bps_rd", &self.bps_rd);
+        writer.member("bps_wr", &self.bps_wr);
+        writer.member("iops", &self.iops);
+        writer.member("iops_rd", &self.iops_rd);
+        writer.member("iops_wr", &self.iops_wr);
+        writer.member_opt("bps_max", &self.bps_max);
+        writer.member_opt("bps_rd_max", &self.bps_rd_max);
+        writer.member_opt("bps_wr_max", &self.bps_wr_max);
+        writer.member_opt("iops_max", &self.iops_max);
+        writer.member_opt("iops_rd_max", &self.iops_rd_max);
+        writer.member_opt("iops_wr_max", &self.iops_wr_max);
+        writer.member_opt("bps_max_length", &self.bps_max_length);
+        writer.member_opt("bps_rd_max_length", &self.bps_rd_max_length);
+        writer.member_opt("bps_wr_max_length", &self.bps_wr_max_length);
+        writer.member_opt("iops_max_length", &self.iops_max_length);
+        writer.member_opt("iops_rd_max_length", &self.iops_rd_max_length);
+        writer.member_opt("iops_wr_max_length", &self.iops_wr_max_length);
+        writer.member_opt("iops_size", &self.iops_size);
+        writer.member_opt("group", &self.group);
     }
 }
-rt::impl_traits!(BlockIOThrottle);
+rt::impl_serde!(BlockIOThrottle);
 #[allow(deprecated)]
 impl rt::Definition for BlockIOThrottle {
     const INFO: rt::Info = rt::Info {
@@ -7484,7 +9176,7 @@ impl rt::Definition for BlockIOThrottle {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleLimits {
     pub iops_total: rt::Option<i64>,
@@ -7672,53 +9364,134 @@ impl ThrottleLimits {
 #[allow(deprecated)]
 impl rt::ObjectType for ThrottleLimits {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_iops_total = rt::None;
+        let mut m_iops_total_max = rt::None;
+        let mut m_iops_total_max_length = rt::None;
+        let mut m_iops_read = rt::None;
+        let mut m_iops_read_max = rt::None;
+        let mut m_iops_read_max_length = rt::None;
+        let mut m_iops_write = rt::None;
+        let mut m_iops_write_max = rt::None;
+        let mut m_iops_write_max_length = rt::None;
+        let mut m_bps_total = rt::None;
+        let mut m_bps_total_max = rt::None;
+        let mut m_bps_total_max_length = rt::None;
+        let mut m_bps_read = rt::None;
+        let mut m_bps_read_max = rt::None;
+        let mut m_bps_read_max_length = rt::None;
+        let mut m_bps_write = rt::None;
+        let mut m_bps_write_max = rt::None;
+        let mut m_bps_write_max_length = rt::None;
+        let mut m_iops_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "iops-total" => m_iops_total = rt::Some(members.value("iops-total")?),
+                "iops-total-max" => {
+                    m_iops_total_max = rt::Some(members.value("iops-total-max")?)
+                }
+                "iops-total-max-length" => {
+                    m_iops_total_max_length = rt::Some(
+                        members.value("iops-total-max-length")?,
+                    )
+                }
+                "iops-read" => m_iops_read = rt::Some(members.value("iops-read")?),
+                "iops-read-max" => {
+                    m_iops_read_max = rt::Some(members.value("iops-read-max")?)
+                }
+                "iops-read-max-length" => {
+                    m_iops_read_max_length = rt::Some(
+                        members.value("iops-read-max-length")?,
+                    )
+                }
+                "iops-write" => m_iops_write = rt::Some(members.value("iops-write")?),
+                "iops-write-max" => {
+                    m_iops_write_max = rt::Some(members.value("iops-write-max")?)
+                }
+                "iops-write-max-length" => {
+                    m_iops_write_max_length = rt::Some(
+                        members.value("iops-write-max-length")?,
+                    )
+                }
+                "bps-total" => m_bps_total = rt::Some(members.value("bps-total")?),
+                "bps-total-max" => {
+                    m_bps_total_max = rt::Some(members.value("bps-total-max")?)
+                }
+                "bps-total-max-length" => {
+                    m_bps_total_max_length = rt::Some(
+                        members.value("bps-total-max-length")?,
+                    )
+                }
+                "bps-read" => m_bps_read = rt::Some(members.value("bps-read")?),
+                "bps-read-max" => {
+                    m_bps_read_max = rt::Some(members.value("bps-read-max")?)
+                }
+                "bps-read-max-length" => {
+                    m_bps_read_max_length = rt::Some(
+                        members.value("bps-read-max-length")?,
+                    )
+                }
+                "bps-write" => m_bps_write = rt::Some(members.value("bps-write")?),
+                "bps-write-max" => {
+                    m_bps_write_max = rt::Some(members.value("bps-write-max")?)
+                }
+                "bps-write-max-length" => {
+                    m_bps_write_max_length = rt::Some(
+                        members.value("bps-write-max-length")?,
+                    )
+                }
+                "iops-size" => m_iops_size = rt::Some(members.value("iops-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            iops_total: rt::take_opt(object, "iops-total")?,
-            iops_total_max: rt::take_opt(object, "iops-total-max")?,
-            iops_total_max_length: rt::take_opt(object, "iops-total-max-length")?,
-            iops_read: rt::take_opt(object, "iops-read")?,
-            iops_read_max: rt::take_opt(object, "iops-read-max")?,
-            iops_read_max_length: rt::take_opt(object, "iops-read-max-length")?,
-            iops_write: rt::take_opt(object, "iops-write")?,
-            iops_write_max: rt::take_opt(object, "iops-write-max")?,
-            iops_write_max_length: rt::take_opt(object, "iops-write-max-length")?,
-            bps_total: rt::take_opt(object, "bps-total")?,
-            bps_total_max: rt::take_opt(object, "bps-total-max")?,
-            bps_total_max_length: rt::take_opt(object, "bps-total-max-length")?,
-            bps_read: rt::take_opt(object, "bps-read")?,
-            bps_read_max: rt::take_opt(object, "bps-read-max")?,
-            bps_read_max_length: rt::take_opt(object, "bps-read-max-length")?,
-            bps_write: rt::take_opt(object, "bps-write")?,
-            bps_write_max: rt::take_opt(object, "bps-write-max")?,
-            bps_write_max_length: rt::take_opt(object, "bps-write-max-length")?,
-            iops_size: rt::take_opt(object, "iops-size")?,
+            iops_total: m_iops_total,
+            iops_total_max: m_iops_total_max,
+            iops_total_max_length: m_iops_total_max_length,
+            iops_read: m_iops_read,
+            iops_read_max: m_iops_read_max,
+            iops_read_max_length: m_iops_read_max_length,
+            iops_write: m_iops_write,
+            iops_write_max: m_iops_write_max,
+            iops_write_max_length: m_iops_write_max_length,
+            bps_total: m_bps_total,
+            bps_total_max: m_bps_total_max,
+            bps_total_max_length: m_bps_total_max_length,
+            bps_read: m_bps_read,
+            bps_read_max: m_bps_read_max,
+            bps_read_max_length: m_bps_read_max_length,
+            bps_write: m_bps_write,
+            bps_write_max: m_bps_write_max,
+            bps_write_max_length: m_bps_write_max_length,
+            iops_size: m_iops_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "iops-total", &self.iops_total);
-        rt::put_opt(object, "iops-total-max", &self.iops_total_max);
-        rt::put_opt(object, "iops-total-max-length", &self.iops_total_max_length);
-        rt::put_opt(object, "iops-read", &self.iops_read);
-        rt::put_opt(object, "iops-read-max", &self.iops_read_max);
-        rt::put_opt(object, "iops-read-max-length", &self.iops_read_max_length);
-        rt::put_opt(object, "iops-write", &self.iops_write);
-        rt::put_opt(object, "iops-write-max", &self.iops_write_max);
-        rt::put_opt(object, "iops-write-max-length", &self.iops_write_max_length);
-        rt::put_opt(object, "bps-total", &self.bps_total);
-        rt::put_opt(object, "bps-total-max", &self.bps_total_max);
-        rt::put_opt(object, "bps-total-max-length", &self.bps_total_max_length);
-        rt::put_opt(object, "bps-read", &self.bps_read);
-        rt::put_opt(object, "bps-read-max", &self.bps_read_max);
-        rt::put_opt(object, "bps-read-max-length", &self.bps_read_max_length);
-        rt::put_opt(object, "bps-write", &self.bps_write);
-        rt::put_opt(object, "bps-write-max", &self.bps_write_max);
-        rt::put_opt(object, "bps-write-max-length", &self.bps_write_max_length);
-        rt::put_opt(object, "iops-size", &self.iops_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("iops-total", &self.iops_total);
+        writer.member_opt("iops-total-max", &self.iops_total_max);
+        writer.member_opt("iops-total-max-length", &self.iops_total_max_length);
+        writer.member_opt("iops-read", &self.iops_read);
+        writer.member_opt("iops-read-max", &self.iops_read_max);
+        writer.member_opt("iops-read-max-length", &self.iops_read_max_length);
+        writer.member_opt("iops-write", &self.iops_write);
+        writer.member_opt("iops-write-max", &self.iops_write_max);
+        writer.member_opt("iops-write-max-length", &self.iops_write_max_length);
+        writer.member_opt("bps-total", &self.bps_total);
+        writer.member_opt("bps-total-max", &self.bps_total_max);
+        writer.member_opt("bps-total-max-length", &self.bps_total_max_length);
+        writer.member_opt("bps-read", &self.bps_read);
+        writer.member_opt("bps-read-max", &self.bps_read_max);
+        writer.member_opt("bps-read-max-length", &self.bps_read_max_length);
+        writer.member_opt("bps-write", &self.bps_write);
+        writer.member_opt("bps-write-max", &self.bps_write_max);
+        writer.member_opt("bps-write-max-length", &self.bps_write_max_length);
+        writer.member_opt("iops-size", &self.iops_size);
     }
 }
-rt::impl_traits!(ThrottleLimits);
+rt::impl_serde!(ThrottleLimits);
 #[allow(deprecated)]
 impl rt::Definition for ThrottleLimits {
     const INFO: rt::Info = rt::Info {
@@ -7733,7 +9506,7 @@ impl rt::Definition for ThrottleLimits {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleGroupProperties {
     pub limits: rt::Option<super::ThrottleLimits>,
@@ -7949,55 +9722,142 @@ impl ThrottleGroupProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for ThrottleGroupProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_limits = rt::None;
+        let mut m_x_iops_total = rt::None;
+        let mut m_x_iops_total_max = rt::None;
+        let mut m_x_iops_total_max_length = rt::None;
+        let mut m_x_iops_read = rt::None;
+        let mut m_x_iops_read_max = rt::None;
+        let mut m_x_iops_read_max_length = rt::None;
+        let mut m_x_iops_write = rt::None;
+        let mut m_x_iops_write_max = rt::None;
+        let mut m_x_iops_write_max_length = rt::None;
+        let mut m_x_bps_total = rt::None;
+        let mut m_x_bps_total_max = rt::None;
+        let mut m_x_bps_total_max_length = rt::None;
+        let mut m_x_bps_read = rt::None;
+        let mut m_x_bps_read_max = rt::None;
+        let mut m_x_bps_read_max_length = rt::None;
+        let mut m_x_bps_write = rt::None;
+        let mut m_x_bps_write_max = rt::None;
+        let mut m_x_bps_write_max_length = rt::None;
+        let mut m_x_iops_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "limits" => m_limits = rt::Some(members.value("limits")?),
+                "x-iops-total" => {
+                    m_x_iops_total = rt::Some(members.value("x-iops-total")?)
+                }
+                "x-iops-total-max" => {
+                    m_x_iops_total_max = rt::Some(members.value("x-iops-total-max")?)
+                }
+                "x-iops-total-max-length" => {
+                    m_x_iops_total_max_length = rt::Some(
+                        members.value("x-iops-total-max-length")?,
+                    )
+                }
+                "x-iops-read" => m_x_iops_read = rt::Some(members.value("x-iops-read")?),
+                "x-iops-read-max" => {
+                    m_x_iops_read_max = rt::Some(members.value("x-iops-read-max")?)
+                }
+                "x-iops-read-max-length" => {
+                    m_x_iops_read_max_length = rt::Some(
+                        members.value("x-iops-read-max-length")?,
+                    )
+                }
+                "x-iops-write" => {
+                    m_x_iops_write = rt::Some(members.value("x-iops-write")?)
+                }
+                "x-iops-write-max" => {
+                    m_x_iops_write_max = rt::Some(members.value("x-iops-write-max")?)
+                }
+                "x-iops-write-max-length" => {
+                    m_x_iops_write_max_length = rt::Some(
+                        members.value("x-iops-write-max-length")?,
+                    )
+                }
+                "x-bps-total" => m_x_bps_total = rt::Some(members.value("x-bps-total")?),
+                "x-bps-total-max" => {
+                    m_x_bps_total_max = rt::Some(members.value("x-bps-total-max")?)
+                }
+                "x-bps-total-max-length" => {
+                    m_x_bps_total_max_length = rt::Some(
+                        members.value("x-bps-total-max-length")?,
+                    )
+                }
+                "x-bps-read" => m_x_bps_read = rt::Some(members.value("x-bps-read")?),
+                "x-bps-read-max" => {
+                    m_x_bps_read_max = rt::Some(members.value("x-bps-read-max")?)
+                }
+                "x-bps-read-max-length" => {
+                    m_x_bps_read_max_length = rt::Some(
+                        members.value("x-bps-read-max-length")?,
+                    )
+                }
+                "x-bps-write" => m_x_bps_write = rt::Some(members.value("x-bps-write")?),
+                "x-bps-write-max" => {
+                    m_x_bps_write_max = rt::Some(members.value("x-bps-write-max")?)
+                }
+                "x-bps-write-max-length" => {
+                    m_x_bps_write_max_length = rt::Some(
+                        members.value("x-bps-write-max-length")?,
+                    )
+                }
+                "x-iops-size" => m_x_iops_size = rt::Some(members.value("x-iops-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            limits: rt::take_opt(object, "limits")?,
-            x_iops_total: rt::take_opt(object, "x-iops-total")?,
-            x_iops_total_max: rt::take_opt(object, "x-iops-total-max")?,
-            x_iops_total_max_length: rt::take_opt(object, "x-iops-total-max-length")?,
-            x_iops_read: rt::take_opt(object, "x-iops-read")?,
-            x_iops_read_max: rt::take_opt(object, "x-iops-read-max")?,
-            x_iops_read_max_length: rt::take_opt(object, "x-iops-read-max-length")?,
-            x_iops_write: rt::take_opt(object, "x-iops-write")?,
-            x_iops_write_max: rt::take_opt(object, "x-iops-write-max")?,
-            x_iops_write_max_length: rt::take_opt(object, "x-iops-write-max-length")?,
-            x_bps_total: rt::take_opt(object, "x-bps-total")?,
-            x_bps_total_max: rt::take_opt(object, "x-bps-total-max")?,
-            x_bps_total_max_length: rt::take_opt(object, "x-bps-total-max-length")?,
-            x_bps_read: rt::take_opt(object, "x-bps-read")?,
-            x_bps_read_max: rt::take_opt(object, "x-bps-read-max")?,
-            x_bps_read_max_length: rt::take_opt(object, "x-bps-read-max-length")?,
-            x_bps_write: rt::take_opt(object, "x-bps-write")?,
-            x_bps_write_max: rt::take_opt(object, "x-bps-write-max")?,
-            x_bps_write_max_length: rt::take_opt(object, "x-bps-write-max-length")?,
-            x_iops_size: rt::take_opt(object, "x-iops-size")?,
+            limits: m_limits,
+            x_iops_total: m_x_iops_total,
+            x_iops_total_max: m_x_iops_total_max,
+            x_iops_total_max_length: m_x_iops_total_max_length,
+            x_iops_read: m_x_iops_read,
+            x_iops_read_max: m_x_iops_read_max,
+            x_iops_read_max_length: m_x_iops_read_max_length,
+            x_iops_write: m_x_iops_write,
+            x_iops_write_max: m_x_iops_write_max,
+            x_iops_write_max_length: m_x_iops_write_max_length,
+            x_bps_total: m_x_bps_total,
+            x_bps_total_max: m_x_bps_total_max,
+            x_bps_total_max_length: m_x_bps_total_max_length,
+            x_bps_read: m_x_bps_read,
+            x_bps_read_max: m_x_bps_read_max,
+            x_bps_read_max_length: m_x_bps_read_max_length,
+            x_bps_write: m_x_bps_write,
+            x_bps_write_max: m_x_bps_write_max,
+            x_bps_write_max_length: m_x_bps_write_max_length,
+            x_iops_size: m_x_iops_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "limits", &self.limits);
-        rt::put_opt(object, "x-iops-total", &self.x_iops_total);
-        rt::put_opt(object, "x-iops-total-max", &self.x_iops_total_max);
-        rt::put_opt(object, "x-iops-total-max-length", &self.x_iops_total_max_length);
-        rt::put_opt(object, "x-iops-read", &self.x_iops_read);
-        rt::put_opt(object, "x-iops-read-max", &self.x_iops_read_max);
-        rt::put_opt(object, "x-iops-read-max-length", &self.x_iops_read_max_length);
-        rt::put_opt(object, "x-iops-write", &self.x_iops_write);
-        rt::put_opt(object, "x-iops-write-max", &self.x_iops_write_max);
-        rt::put_opt(object, "x-iops-write-max-length", &self.x_iops_write_max_length);
-        rt::put_opt(object, "x-bps-total", &self.x_bps_total);
-        rt::put_opt(object, "x-bps-total-max", &self.x_bps_total_max);
-        rt::put_opt(object, "x-bps-total-max-length", &self.x_bps_total_max_length);
-        rt::put_opt(object, "x-bps-read", &self.x_bps_read);
-        rt::put_opt(object, "x-bps-read-max", &self.x_bps_read_max);
-        rt::put_opt(object, "x-bps-read-max-length", &self.x_bps_read_max_length);
-        rt::put_opt(object, "x-bps-write", &self.x_bps_write);
-        rt::put_opt(object, "x-bps-write-max", &self.x_bps_write_max);
-        rt::put_opt(object, "x-bps-write-max-length", &self.x_bps_write_max_length);
-        rt::put_opt(object, "x-iops-size", &self.x_iops_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("limits", &self.limits);
+        writer.member_opt("x-iops-total", &self.x_iops_total);
+        writer.member_opt("x-iops-total-max", &self.x_iops_total_max);
+        writer.member_opt("x-iops-total-max-length", &self.x_iops_total_max_length);
+        writer.member_opt("x-iops-read", &self.x_iops_read);
+        writer.member_opt("x-iops-read-max", &self.x_iops_read_max);
+        writer.member_opt("x-iops-read-max-length", &self.x_iops_read_max_length);
+        writer.member_opt("x-iops-write", &self.x_iops_write);
+        writer.member_opt("x-iops-write-max", &self.x_iops_write_max);
+        writer.member_opt("x-iops-write-max-length", &self.x_iops_write_max_length);
+        writer.member_opt("x-bps-total", &self.x_bps_total);
+        writer.member_opt("x-bps-total-max", &self.x_bps_total_max);
+        writer.member_opt("x-bps-total-max-length", &self.x_bps_total_max_length);
+        writer.member_opt("x-bps-read", &self.x_bps_read);
+        writer.member_opt("x-bps-read-max", &self.x_bps_read_max);
+        writer.member_opt("x-bps-read-max-length", &self.x_bps_read_max_length);
+        writer.member_opt("x-bps-write", &self.x_bps_write);
+        writer.member_opt("x-bps-write-max", &self.x_bps_write_max);
+        writer.member_opt("x-bps-write-max-length", &self.x_bps_write_max_length);
+        writer.member_opt("x-iops-size", &self.x_iops_size);
     }
 }
-rt::impl_traits!(ThrottleGroupProperties);
+rt::impl_serde!(ThrottleGroupProperties);
 #[allow(deprecated)]
 impl rt::Definition for ThrottleGroupProperties {
     const INFO: rt::Info = rt::Info {
@@ -8012,7 +9872,7 @@ impl rt::Definition for ThrottleGroupProperties {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStream {
     pub job_id: rt::Option<rt::String>,
@@ -8130,39 +9990,82 @@ impl BlockStream {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockStream {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_device = rt::None;
+        let mut m_base = rt::None;
+        let mut m_base_node = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_backing_mask_protocol = rt::None;
+        let mut m_bottom = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_on_error = rt::None;
+        let mut m_filter_node_name = rt::None;
+        let mut m_auto_finalize = rt::None;
+        let mut m_auto_dismiss = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "base" => m_base = rt::Some(members.value("base")?),
+                "base-node" => m_base_node = rt::Some(members.value("base-node")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "backing-mask-protocol" => {
+                    m_backing_mask_protocol = rt::Some(
+                        members.value("backing-mask-protocol")?,
+                    )
+                }
+                "bottom" => m_bottom = rt::Some(members.value("bottom")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "on-error" => m_on_error = rt::Some(members.value("on-error")?),
+                "filter-node-name" => {
+                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
+                }
+                "auto-finalize" => {
+                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+                }
+                "auto-dismiss" => {
+                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take_opt(object, "job-id")?,
-            device: rt::take(object, "device")?,
-            base: rt::take_opt(object, "base")?,
-            base_node: rt::take_opt(object, "base-node")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            backing_mask_protocol: rt::take_opt(object, "backing-mask-protocol")?,
-            bottom: rt::take_opt(object, "bottom")?,
-            speed: rt::take_opt(object, "speed")?,
-            on_error: rt::take_opt(object, "on-error")?,
-            filter_node_name: rt::take_opt(object, "filter-node-name")?,
-            auto_finalize: rt::take_opt(object, "auto-finalize")?,
-            auto_dismiss: rt::take_opt(object, "auto-dismiss")?,
+            job_id: m_job_id,
+            device: members.required(m_device, "device")?,
+            base: m_base,
+            base_node: m_base_node,
+            backing_file: m_backing_file,
+            backing_mask_protocol: m_backing_mask_protocol,
+            bottom: m_bottom,
+            speed: m_speed,
+            on_error: m_on_error,
+            filter_node_name: m_filter_node_name,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "job-id", &self.job_id);
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "base", &self.base);
-        rt::put_opt(object, "base-node", &self.base_node);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "backing-mask-protocol", &self.backing_mask_protocol);
-        rt::put_opt(object, "bottom", &self.bottom);
-        rt::put_opt(object, "speed", &self.speed);
-        rt::put_opt(object, "on-error", &self.on_error);
-        rt::put_opt(object, "filter-node-name", &self.filter_node_name);
-        rt::put_opt(object, "auto-finalize", &self.auto_finalize);
-        rt::put_opt(object, "auto-dismiss", &self.auto_dismiss);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("job-id", &self.job_id);
+        writer.member("device", &self.device);
+        writer.member_opt("base", &self.base);
+        writer.member_opt("base-node", &self.base_node);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("backing-mask-protocol", &self.backing_mask_protocol);
+        writer.member_opt("bottom", &self.bottom);
+        writer.member_opt("speed", &self.speed);
+        writer.member_opt("on-error", &self.on_error);
+        writer.member_opt("filter-node-name", &self.filter_node_name);
+        writer.member_opt("auto-finalize", &self.auto_finalize);
+        writer.member_opt("auto-dismiss", &self.auto_dismiss);
     }
 }
-rt::impl_traits!(BlockStream);
+rt::impl_serde!(BlockStream);
 #[allow(deprecated)]
 impl rt::Definition for BlockStream {
     const INFO: rt::Info = rt::Info {
@@ -8183,7 +10086,7 @@ impl rt::Command for BlockStream {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobSetSpeed {
     pub device: rt::String,
@@ -8204,19 +10107,30 @@ impl BlockJobSetSpeed {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobSetSpeed {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_speed = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            speed: rt::take(object, "speed")?,
+            device: members.required(m_device, "device")?,
+            speed: members.required(m_speed, "speed")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "speed", &self.speed);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("speed", &self.speed);
     }
 }
-rt::impl_traits!(BlockJobSetSpeed);
+rt::impl_serde!(BlockJobSetSpeed);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobSetSpeed {
     const INFO: rt::Info = rt::Info {
@@ -8237,7 +10151,7 @@ impl rt::Command for BlockJobSetSpeed {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCancel {
     pub device: rt::String,
@@ -8265,19 +10179,30 @@ impl BlockJobCancel {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobCancel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_force = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            force: rt::take_opt(object, "force")?,
+            device: members.required(m_device, "device")?,
+            force: m_force,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "force", &self.force);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member_opt("force", &self.force);
     }
 }
-rt::impl_traits!(BlockJobCancel);
+rt::impl_serde!(BlockJobCancel);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobCancel {
     const INFO: rt::Info = rt::Info {
@@ -8298,7 +10223,7 @@ impl rt::Command for BlockJobCancel {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobPause {
     pub device: rt::String,
@@ -8315,17 +10240,26 @@ impl BlockJobPause {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobPause {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
+            device: members.required(m_device, "device")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
     }
 }
-rt::impl_traits!(BlockJobPause);
+rt::impl_serde!(BlockJobPause);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobPause {
     const INFO: rt::Info = rt::Info {
@@ -8346,7 +10280,7 @@ impl rt::Command for BlockJobPause {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobResume {
     pub device: rt::String,
@@ -8363,17 +10297,26 @@ impl BlockJobResume {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobResume {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
+            device: members.required(m_device, "device")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
     }
 }
-rt::impl_traits!(BlockJobResume);
+rt::impl_serde!(BlockJobResume);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobResume {
     const INFO: rt::Info = rt::Info {
@@ -8394,7 +10337,7 @@ impl rt::Command for BlockJobResume {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobComplete {
     pub device: rt::String,
@@ -8411,17 +10354,26 @@ impl BlockJobComplete {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobComplete {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
+            device: members.required(m_device, "device")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
     }
 }
-rt::impl_traits!(BlockJobComplete);
+rt::impl_serde!(BlockJobComplete);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobComplete {
     const INFO: rt::Info = rt::Info {
@@ -8442,7 +10394,7 @@ impl rt::Command for BlockJobComplete {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobDismiss {
     pub id: rt::String,
@@ -8459,17 +10411,26 @@ impl BlockJobDismiss {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobDismiss {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(BlockJobDismiss);
+rt::impl_serde!(BlockJobDismiss);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobDismiss {
     const INFO: rt::Info = rt::Info {
@@ -8490,7 +10451,7 @@ impl rt::Command for BlockJobDismiss {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobFinalize {
     pub id: rt::String,
@@ -8507,17 +10468,26 @@ impl BlockJobFinalize {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobFinalize {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(BlockJobFinalize);
+rt::impl_serde!(BlockJobFinalize);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobFinalize {
     const INFO: rt::Info = rt::Info {
@@ -8538,7 +10508,7 @@ impl rt::Command for BlockJobFinalize {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptionsMirror {
     pub copy_mode: super::MirrorCopyMode,
@@ -8555,17 +10525,26 @@ impl BlockJobChangeOptionsMirror {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobChangeOptionsMirror {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_copy_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            copy_mode: rt::take(object, "copy-mode")?,
+            copy_mode: members.required(m_copy_mode, "copy-mode")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "copy-mode", &self.copy_mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("copy-mode", &self.copy_mode);
     }
 }
-rt::impl_traits!(BlockJobChangeOptionsMirror);
+rt::impl_serde!(BlockJobChangeOptionsMirror);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobChangeOptionsMirror {
     const INFO: rt::Info = rt::Info {
@@ -8580,7 +10559,7 @@ impl rt::Definition for BlockJobChangeOptionsMirror {
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptions {
     pub id: rt::String,
@@ -8643,42 +10622,51 @@ impl BlockJobChangeOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobChangeOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "mirror" => {
-                        BlockJobChangeOptionsBranch::Mirror(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "commit" => BlockJobChangeOptionsBranch::Commit,
-                    "stream" => BlockJobChangeOptionsBranch::Stream,
-                    "backup" => BlockJobChangeOptionsBranch::Backup,
-                    "create" => BlockJobChangeOptionsBranch::Create,
-                    "amend" => BlockJobChangeOptionsBranch::Amend,
-                    "snapshot-load" => BlockJobChangeOptionsBranch::SnapshotLoad,
-                    "snapshot-save" => BlockJobChangeOptionsBranch::SnapshotSave,
-                    "snapshot-delete" => BlockJobChangeOptionsBranch::SnapshotDelete,
-                    _ => {
-                        BlockJobChangeOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "mirror" => {
+                BlockJobChangeOptionsBranch::Mirror(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "commit" => BlockJobChangeOptionsBranch::Commit,
+            "stream" => BlockJobChangeOptionsBranch::Stream,
+            "backup" => BlockJobChangeOptionsBranch::Backup,
+            "create" => BlockJobChangeOptionsBranch::Create,
+            "amend" => BlockJobChangeOptionsBranch::Amend,
+            "snapshot-load" => BlockJobChangeOptionsBranch::SnapshotLoad,
+            "snapshot-save" => BlockJobChangeOptionsBranch::SnapshotSave,
+            "snapshot-delete" => BlockJobChangeOptionsBranch::SnapshotDelete,
+            _ => {
+                BlockJobChangeOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["id", "type"], |m| m.rest())?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            id: members.required(m_id, "id")?,
+            r#type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             BlockJobChangeOptionsBranch::Mirror(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockJobChangeOptionsBranch::Commit => {}
             BlockJobChangeOptionsBranch::Stream => {}
@@ -8688,13 +10676,11 @@ impl rt::ObjectType for BlockJobChangeOptions {
             BlockJobChangeOptionsBranch::SnapshotLoad => {}
             BlockJobChangeOptionsBranch::SnapshotSave => {}
             BlockJobChangeOptionsBranch::SnapshotDelete => {}
-            BlockJobChangeOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockJobChangeOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockJobChangeOptions);
+rt::impl_serde!(BlockJobChangeOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobChangeOptions {
     const INFO: rt::Info = rt::Info {
@@ -8729,12 +10715,14 @@ impl rt::Deref for BlockJobChange {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockJobChange);
@@ -8779,11 +10767,16 @@ impl BlockdevDiscardOptions {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ignore" => Self::Ignore,
             "unmap" => Self::Unmap,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevDiscardOptions {
@@ -8794,14 +10787,15 @@ impl rt::fmt::Display for BlockdevDiscardOptions {
 }
 impl rt::Decode for BlockdevDiscardOptions {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevDiscardOptions {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevDiscardOptions);
@@ -8843,12 +10837,17 @@ impl BlockdevDetectZeroesOptions {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "on" => Self::On,
             "unmap" => Self::Unmap,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevDetectZeroesOptions {
@@ -8859,14 +10858,15 @@ impl rt::fmt::Display for BlockdevDetectZeroesOptions {
 }
 impl rt::Decode for BlockdevDetectZeroesOptions {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevDetectZeroesOptions {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevDetectZeroesOptions);
@@ -8909,12 +10909,17 @@ impl BlockdevAioOptions {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "threads" => Self::Threads,
             "native" => Self::Native,
             "io_uring" => Self::IoUring,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevAioOptions {
@@ -8925,14 +10930,15 @@ impl rt::fmt::Display for BlockdevAioOptions {
 }
 impl rt::Decode for BlockdevAioOptions {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevAioOptions {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevAioOptions);
@@ -8950,7 +10956,7 @@ impl rt::Definition for BlockdevAioOptions {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheOptions {
     pub direct: rt::Option<bool>,
@@ -8985,19 +10991,30 @@ impl BlockdevCacheOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCacheOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_direct = rt::None;
+        let mut m_no_flush = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "direct" => m_direct = rt::Some(members.value("direct")?),
+                "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            direct: rt::take_opt(object, "direct")?,
-            no_flush: rt::take_opt(object, "no-flush")?,
+            direct: m_direct,
+            no_flush: m_no_flush,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "direct", &self.direct);
-        rt::put_opt(object, "no-flush", &self.no_flush);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("direct", &self.direct);
+        writer.member_opt("no-flush", &self.no_flush);
     }
 }
-rt::impl_traits!(BlockdevCacheOptions);
+rt::impl_serde!(BlockdevCacheOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCacheOptions {
     const INFO: rt::Info = rt::Info {
@@ -9134,7 +11151,12 @@ impl BlockdevDriver {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "blkdebug" => Self::Blkdebug,
             "blklogwrites" => Self::Blklogwrites,
             "blkreplay" => Self::Blkreplay,
@@ -9182,8 +11204,8 @@ impl BlockdevDriver {
             "vmdk" => Self::Vmdk,
             "vpc" => Self::Vpc,
             "vvfat" => Self::Vvfat,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevDriver {
@@ -9194,14 +11216,15 @@ impl rt::fmt::Display for BlockdevDriver {
 }
 impl rt::Decode for BlockdevDriver {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevDriver {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevDriver);
@@ -9223,7 +11246,7 @@ impl rt::Definition for BlockdevDriver {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsFile {
     pub filename: rt::String,
@@ -9298,29 +11321,56 @@ impl BlockdevOptionsFile {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_pr_manager = rt::None;
+        let mut m_locking = rt::None;
+        let mut m_aio = rt::None;
+        let mut m_aio_max_batch = rt::None;
+        let mut m_drop_cache = rt::None;
+        let mut m_x_check_cache_dropped = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "pr-manager" => m_pr_manager = rt::Some(members.value("pr-manager")?),
+                "locking" => m_locking = rt::Some(members.value("locking")?),
+                "aio" => m_aio = rt::Some(members.value("aio")?),
+                "aio-max-batch" => {
+                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
+                }
+                "drop-cache" => m_drop_cache = rt::Some(members.value("drop-cache")?),
+                "x-check-cache-dropped" => {
+                    m_x_check_cache_dropped = rt::Some(
+                        members.value("x-check-cache-dropped")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            pr_manager: rt::take_opt(object, "pr-manager")?,
-            locking: rt::take_opt(object, "locking")?,
-            aio: rt::take_opt(object, "aio")?,
-            aio_max_batch: rt::take_opt(object, "aio-max-batch")?,
-            drop_cache: rt::take_opt(object, "drop-cache")?,
-            x_check_cache_dropped: rt::take_opt(object, "x-check-cache-dropped")?,
+            filename: members.required(m_filename, "filename")?,
+            pr_manager: m_pr_manager,
+            locking: m_locking,
+            aio: m_aio,
+            aio_max_batch: m_aio_max_batch,
+            drop_cache: m_drop_cache,
+            x_check_cache_dropped: m_x_check_cache_dropped,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put_opt(object, "pr-manager", &self.pr_manager);
-        rt::put_opt(object, "locking", &self.locking);
-        rt::put_opt(object, "aio", &self.aio);
-        rt::put_opt(object, "aio-max-batch", &self.aio_max_batch);
-        rt::put_opt(object, "drop-cache", &self.drop_cache);
-        rt::put_opt(object, "x-check-cache-dropped", &self.x_check_cache_dropped);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member_opt("pr-manager", &self.pr_manager);
+        writer.member_opt("locking", &self.locking);
+        writer.member_opt("aio", &self.aio);
+        writer.member_opt("aio-max-batch", &self.aio_max_batch);
+        writer.member_opt("drop-cache", &self.drop_cache);
+        writer.member_opt("x-check-cache-dropped", &self.x_check_cache_dropped);
     }
 }
-rt::impl_traits!(BlockdevOptionsFile);
+rt::impl_serde!(BlockdevOptionsFile);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsFile {
     const INFO: rt::Info = rt::Info {
@@ -9335,7 +11385,7 @@ impl rt::Definition for BlockdevOptionsFile {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNull {
     pub size: rt::Option<i64>,
@@ -9379,21 +11429,34 @@ impl BlockdevOptionsNull {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsNull {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_size = rt::None;
+        let mut m_latency_ns = rt::None;
+        let mut m_read_zeroes = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "size" => m_size = rt::Some(members.value("size")?),
+                "latency-ns" => m_latency_ns = rt::Some(members.value("latency-ns")?),
+                "read-zeroes" => m_read_zeroes = rt::Some(members.value("read-zeroes")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            size: rt::take_opt(object, "size")?,
-            latency_ns: rt::take_opt(object, "latency-ns")?,
-            read_zeroes: rt::take_opt(object, "read-zeroes")?,
+            size: m_size,
+            latency_ns: m_latency_ns,
+            read_zeroes: m_read_zeroes,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "size", &self.size);
-        rt::put_opt(object, "latency-ns", &self.latency_ns);
-        rt::put_opt(object, "read-zeroes", &self.read_zeroes);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("size", &self.size);
+        writer.member_opt("latency-ns", &self.latency_ns);
+        writer.member_opt("read-zeroes", &self.read_zeroes);
     }
 }
-rt::impl_traits!(BlockdevOptionsNull);
+rt::impl_serde!(BlockdevOptionsNull);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsNull {
     const INFO: rt::Info = rt::Info {
@@ -9408,7 +11471,7 @@ impl rt::Definition for BlockdevOptionsNull {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNVMe {
     pub device: rt::String,
@@ -9429,19 +11492,30 @@ impl BlockdevOptionsNVMe {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsNVMe {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_namespace = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "namespace" => m_namespace = rt::Some(members.value("namespace")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            namespace: rt::take(object, "namespace")?,
+            device: members.required(m_device, "device")?,
+            namespace: members.required(m_namespace, "namespace")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "namespace", &self.namespace);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("namespace", &self.namespace);
     }
 }
-rt::impl_traits!(BlockdevOptionsNVMe);
+rt::impl_serde!(BlockdevOptionsNVMe);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsNVMe {
     const INFO: rt::Info = rt::Info {
@@ -9456,7 +11530,7 @@ impl rt::Definition for BlockdevOptionsNVMe {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVVFAT {
     pub dir: rt::String,
@@ -9511,25 +11585,42 @@ impl BlockdevOptionsVVFAT {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsVVFAT {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dir = rt::None;
+        let mut m_fat_type = rt::None;
+        let mut m_floppy = rt::None;
+        let mut m_label = rt::None;
+        let mut m_rw = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dir" => m_dir = rt::Some(members.value("dir")?),
+                "fat-type" => m_fat_type = rt::Some(members.value("fat-type")?),
+                "floppy" => m_floppy = rt::Some(members.value("floppy")?),
+                "label" => m_label = rt::Some(members.value("label")?),
+                "rw" => m_rw = rt::Some(members.value("rw")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dir: rt::take(object, "dir")?,
-            fat_type: rt::take_opt(object, "fat-type")?,
-            floppy: rt::take_opt(object, "floppy")?,
-            label: rt::take_opt(object, "label")?,
-            rw: rt::take_opt(object, "rw")?,
+            dir: members.required(m_dir, "dir")?,
+            fat_type: m_fat_type,
+            floppy: m_floppy,
+            label: m_label,
+            rw: m_rw,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "dir", &self.dir);
-        rt::put_opt(object, "fat-type", &self.fat_type);
-        rt::put_opt(object, "floppy", &self.floppy);
-        rt::put_opt(object, "label", &self.label);
-        rt::put_opt(object, "rw", &self.rw);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("dir", &self.dir);
+        writer.member_opt("fat-type", &self.fat_type);
+        writer.member_opt("floppy", &self.floppy);
+        writer.member_opt("label", &self.label);
+        writer.member_opt("rw", &self.rw);
     }
 }
-rt::impl_traits!(BlockdevOptionsVVFAT);
+rt::impl_serde!(BlockdevOptionsVVFAT);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsVVFAT {
     const INFO: rt::Info = rt::Info {
@@ -9544,7 +11635,7 @@ impl rt::Definition for BlockdevOptionsVVFAT {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericFormat {
     pub file: super::BlockdevRef,
@@ -9561,17 +11652,26 @@ impl BlockdevOptionsGenericFormat {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsGenericFormat {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
+            file: members.required(m_file, "file")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
     }
 }
-rt::impl_traits!(BlockdevOptionsGenericFormat);
+rt::impl_serde!(BlockdevOptionsGenericFormat);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsGenericFormat {
     const INFO: rt::Info = rt::Info {
@@ -9586,7 +11686,7 @@ impl rt::Definition for BlockdevOptionsGenericFormat {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsLUKS {
     pub file: super::BlockdevRef,
@@ -9623,21 +11723,34 @@ impl BlockdevOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_key_secret = rt::None;
+        let mut m_header = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "header" => m_header = rt::Some(members.value("header")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            key_secret: rt::take_opt(object, "key-secret")?,
-            header: rt::take_opt(object, "header")?,
+            file: members.required(m_file, "file")?,
+            key_secret: m_key_secret,
+            header: m_header,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "header", &self.header);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("key-secret", &self.key_secret);
+        writer.member_opt("header", &self.header);
     }
 }
-rt::impl_traits!(BlockdevOptionsLUKS);
+rt::impl_serde!(BlockdevOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -9659,7 +11772,7 @@ impl rt::From<BlockdevOptionsLUKS> for super::BlockdevOptionsGenericFormat {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericCOWFormat {
     pub file: super::BlockdevRef,
@@ -9684,19 +11797,30 @@ impl BlockdevOptionsGenericCOWFormat {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsGenericCOWFormat {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_backing = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "backing" => m_backing = rt::Some(members.value("backing")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            backing: rt::take_opt(object, "backing")?,
+            file: members.required(m_file, "file")?,
+            backing: m_backing,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "backing", &self.backing);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("backing", &self.backing);
     }
 }
-rt::impl_traits!(BlockdevOptionsGenericCOWFormat);
+rt::impl_serde!(BlockdevOptionsGenericCOWFormat);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsGenericCOWFormat {
     const INFO: rt::Info = rt::Info {
@@ -9744,13 +11868,18 @@ impl Qcow2OverlapCheckMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "constant" => Self::Constant,
             "cached" => Self::Cached,
             "all" => Self::All,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for Qcow2OverlapCheckMode {
@@ -9761,14 +11890,15 @@ impl rt::fmt::Display for Qcow2OverlapCheckMode {
 }
 impl rt::Decode for Qcow2OverlapCheckMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for Qcow2OverlapCheckMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(Qcow2OverlapCheckMode);
@@ -9786,7 +11916,7 @@ impl rt::Definition for Qcow2OverlapCheckMode {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2OverlapCheckFlags {
     pub template: rt::Option<super::Qcow2OverlapCheckMode>,
@@ -9893,35 +12023,70 @@ impl Qcow2OverlapCheckFlags {
 #[allow(deprecated)]
 impl rt::ObjectType for Qcow2OverlapCheckFlags {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_template = rt::None;
+        let mut m_main_header = rt::None;
+        let mut m_active_l1 = rt::None;
+        let mut m_active_l2 = rt::None;
+        let mut m_refcount_table = rt::None;
+        let mut m_refcount_block = rt::None;
+        let mut m_snapshot_table = rt::None;
+        let mut m_inactive_l1 = rt::None;
+        let mut m_inactive_l2 = rt::None;
+        let mut m_bitmap_directory = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "template" => m_template = rt::Some(members.value("template")?),
+                "main-header" => m_main_header = rt::Some(members.value("main-header")?),
+                "active-l1" => m_active_l1 = rt::Some(members.value("active-l1")?),
+                "active-l2" => m_active_l2 = rt::Some(members.value("active-l2")?),
+                "refcount-table" => {
+                    m_refcount_table = rt::Some(members.value("refcount-table")?)
+                }
+                "refcount-block" => {
+                    m_refcount_block = rt::Some(members.value("refcount-block")?)
+                }
+                "snapshot-table" => {
+                    m_snapshot_table = rt::Some(members.value("snapshot-table")?)
+                }
+                "inactive-l1" => m_inactive_l1 = rt::Some(members.value("inactive-l1")?),
+                "inactive-l2" => m_inactive_l2 = rt::Some(members.value("inactive-l2")?),
+                "bitmap-directory" => {
+                    m_bitmap_directory = rt::Some(members.value("bitmap-directory")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            template: rt::take_opt(object, "template")?,
-            main_header: rt::take_opt(object, "main-header")?,
-            active_l1: rt::take_opt(object, "active-l1")?,
-            active_l2: rt::take_opt(object, "active-l2")?,
-            refcount_table: rt::take_opt(object, "refcount-table")?,
-            refcount_block: rt::take_opt(object, "refcount-block")?,
-            snapshot_table: rt::take_opt(object, "snapshot-table")?,
-            inactive_l1: rt::take_opt(object, "inactive-l1")?,
-            inactive_l2: rt::take_opt(object, "inactive-l2")?,
-            bitmap_directory: rt::take_opt(object, "bitmap-directory")?,
+            template: m_template,
+            main_header: m_main_header,
+            active_l1: m_active_l1,
+            active_l2: m_active_l2,
+            refcount_table: m_refcount_table,
+            refcount_block: m_refcount_block,
+            snapshot_table: m_snapshot_table,
+            inactive_l1: m_inactive_l1,
+            inactive_l2: m_inactive_l2,
+            bitmap_directory: m_bitmap_directory,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "template", &self.template);
-        rt::put_opt(object, "main-header", &self.main_header);
-        rt::put_opt(object, "active-l1", &self.active_l1);
-        rt::put_opt(object, "active-l2", &self.active_l2);
-        rt::put_opt(object, "refcount-table", &self.refcount_table);
-        rt::put_opt(object, "refcount-block", &self.refcount_block);
-        rt::put_opt(object, "snapshot-table", &self.snapshot_table);
-        rt::put_opt(object, "inactive-l1", &self.inactive_l1);
-        rt::put_opt(object, "inactive-l2", &self.inactive_l2);
-        rt::put_opt(object, "bitmap-directory", &self.bitmap_directory);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("template", &self.template);
+        writer.member_opt("main-header", &self.main_header);
+        writer.member_opt("active-l1", &self.active_l1);
+        writer.member_opt("active-l2", &self.active_l2);
+        writer.member_opt("refcount-table", &self.refcount_table);
+        writer.member_opt("refcount-block", &self.refcount_block);
+        writer.member_opt("snapshot-table", &self.snapshot_table);
+        writer.member_opt("inactive-l1", &self.inactive_l1);
+        writer.member_opt("inactive-l2", &self.inactive_l2);
+        writer.member_opt("bitmap-directory", &self.bitmap_directory);
     }
 }
-rt::impl_traits!(Qcow2OverlapCheckFlags);
+rt::impl_serde!(Qcow2OverlapCheckFlags);
 #[allow(deprecated)]
 impl rt::Definition for Qcow2OverlapCheckFlags {
     const INFO: rt::Info = rt::Info {
@@ -9936,7 +12101,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Qcow2OverlapChecks {
     Flags(super::Qcow2OverlapCheckFlags),
@@ -9944,30 +12109,26 @@ pub enum Qcow2OverlapChecks {
 }
 impl rt::Decode for Qcow2OverlapChecks {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Object(_) => Self::Flags(rt::Decode::decode(value)?),
-                rt::Value::String(_) => Self::Mode(rt::Decode::decode(value)?),
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("an object or a string", &other),
-                    );
-                }
+            match reader.peek()? {
+                rt::Token::Object => Self::Flags(rt::Decode::decode(reader)?),
+                rt::Token::String => Self::Mode(rt::Decode::decode(reader)?),
+                _ => return rt::Err(reader.invalid_type("an object or a string")),
             },
         )
     }
 }
 impl rt::Encode for Qcow2OverlapChecks {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Flags(data) => rt::Encode::encode(data),
-            Self::Mode(data) => rt::Encode::encode(data),
+            Self::Flags(data) => rt::Encode::encode(data, writer),
+            Self::Mode(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(Qcow2OverlapChecks);
+rt::impl_serde!(Qcow2OverlapChecks);
 #[allow(deprecated)]
 impl rt::Definition for Qcow2OverlapChecks {
     const INFO: rt::Info = rt::Info {
@@ -10002,10 +12163,15 @@ impl BlockdevQcowEncryptionFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "aes" => Self::Aes,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevQcowEncryptionFormat {
@@ -10016,14 +12182,15 @@ impl rt::fmt::Display for BlockdevQcowEncryptionFormat {
 }
 impl rt::Decode for BlockdevQcowEncryptionFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevQcowEncryptionFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevQcowEncryptionFormat);
@@ -10041,7 +12208,7 @@ impl rt::Definition for BlockdevQcowEncryptionFormat {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevQcowEncryption {
     /// `format` on the wire, and the members of its branch.
@@ -10084,40 +12251,39 @@ impl BlockdevQcowEncryption {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevQcowEncryption {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "aes" => {
-                        BlockdevQcowEncryptionBranch::Aes(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        BlockdevQcowEncryptionBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "aes" => {
+                BlockdevQcowEncryptionBranch::Aes(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                BlockdevQcowEncryptionBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             BlockdevQcowEncryptionBranch::Aes(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevQcowEncryptionBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(BlockdevQcowEncryption);
+rt::impl_serde!(BlockdevQcowEncryption);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevQcowEncryption {
     const INFO: rt::Info = rt::Info {
@@ -10132,7 +12298,7 @@ impl rt::Definition for BlockdevQcowEncryption {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow {
     pub file: super::BlockdevRef,
@@ -10169,21 +12335,34 @@ impl BlockdevOptionsQcow {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsQcow {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_backing = rt::None;
+        let mut m_encrypt = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "backing" => m_backing = rt::Some(members.value("backing")?),
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            backing: rt::take_opt(object, "backing")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
+            file: members.required(m_file, "file")?,
+            backing: m_backing,
+            encrypt: m_encrypt,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "backing", &self.backing);
-        rt::put_opt(object, "encrypt", &self.encrypt);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("backing", &self.backing);
+        writer.member_opt("encrypt", &self.encrypt);
     }
 }
-rt::impl_traits!(BlockdevOptionsQcow);
+rt::impl_serde!(BlockdevOptionsQcow);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsQcow {
     const INFO: rt::Info = rt::Info {
@@ -10230,11 +12409,16 @@ impl BlockdevQcow2EncryptionFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "aes" => Self::Aes,
             "luks" => Self::Luks,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevQcow2EncryptionFormat {
@@ -10245,14 +12429,15 @@ impl rt::fmt::Display for BlockdevQcow2EncryptionFormat {
 }
 impl rt::Decode for BlockdevQcow2EncryptionFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevQcow2EncryptionFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevQcow2EncryptionFormat);
@@ -10270,7 +12455,7 @@ impl rt::Definition for BlockdevQcow2EncryptionFormat {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevQcow2Encryption {
     /// `format` on the wire, and the members of its branch.
@@ -10315,48 +12500,47 @@ impl BlockdevQcow2Encryption {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevQcow2Encryption {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "aes" => {
-                        BlockdevQcow2EncryptionBranch::Aes(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        BlockdevQcow2EncryptionBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        BlockdevQcow2EncryptionBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "aes" => {
+                BlockdevQcow2EncryptionBranch::Aes(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks" => {
+                BlockdevQcow2EncryptionBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                BlockdevQcow2EncryptionBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             BlockdevQcow2EncryptionBranch::Aes(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevQcow2EncryptionBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevQcow2EncryptionBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(BlockdevQcow2Encryption);
+rt::impl_serde!(BlockdevQcow2Encryption);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevQcow2Encryption {
     const INFO: rt::Info = rt::Info {
@@ -10371,7 +12555,7 @@ impl rt::Definition for BlockdevQcow2Encryption {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsPreallocate {
     pub file: super::BlockdevRef,
@@ -10408,21 +12592,38 @@ impl BlockdevOptionsPreallocate {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsPreallocate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_prealloc_align = rt::None;
+        let mut m_prealloc_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "prealloc-align" => {
+                    m_prealloc_align = rt::Some(members.value("prealloc-align")?)
+                }
+                "prealloc-size" => {
+                    m_prealloc_size = rt::Some(members.value("prealloc-size")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            prealloc_align: rt::take_opt(object, "prealloc-align")?,
-            prealloc_size: rt::take_opt(object, "prealloc-size")?,
+            file: members.required(m_file, "file")?,
+            prealloc_align: m_prealloc_align,
+            prealloc_size: m_prealloc_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "prealloc-align", &self.prealloc_align);
-        rt::put_opt(object, "prealloc-size", &self.prealloc_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("prealloc-align", &self.prealloc_align);
+        writer.member_opt("prealloc-size", &self.prealloc_size);
     }
 }
-rt::impl_traits!(BlockdevOptionsPreallocate);
+rt::impl_serde!(BlockdevOptionsPreallocate);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsPreallocate {
     const INFO: rt::Info = rt::Info {
@@ -10444,7 +12645,7 @@ impl rt::From<BlockdevOptionsPreallocate> for super::BlockdevOptionsGenericForma
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow2 {
     pub file: super::BlockdevRef,
@@ -10589,45 +12790,112 @@ impl BlockdevOptionsQcow2 {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsQcow2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_backing = rt::None;
+        let mut m_lazy_refcounts = rt::None;
+        let mut m_pass_discard_request = rt::None;
+        let mut m_pass_discard_snapshot = rt::None;
+        let mut m_pass_discard_other = rt::None;
+        let mut m_discard_no_unref = rt::None;
+        let mut m_overlap_check = rt::None;
+        let mut m_cache_size = rt::None;
+        let mut m_l2_cache_size = rt::None;
+        let mut m_l2_cache_entry_size = rt::None;
+        let mut m_refcount_cache_size = rt::None;
+        let mut m_cache_clean_interval = rt::None;
+        let mut m_encrypt = rt::None;
+        let mut m_data_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "backing" => m_backing = rt::Some(members.value("backing")?),
+                "lazy-refcounts" => {
+                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
+                }
+                "pass-discard-request" => {
+                    m_pass_discard_request = rt::Some(
+                        members.value("pass-discard-request")?,
+                    )
+                }
+                "pass-discard-snapshot" => {
+                    m_pass_discard_snapshot = rt::Some(
+                        members.value("pass-discard-snapshot")?,
+                    )
+                }
+                "pass-discard-other" => {
+                    m_pass_discard_other = rt::Some(members.value("pass-discard-other")?)
+                }
+                "discard-no-unref" => {
+                    m_discard_no_unref = rt::Some(members.value("discard-no-unref")?)
+                }
+                "overlap-check" => {
+                    m_overlap_check = rt::Some(members.value("overlap-check")?)
+                }
+                "cache-size" => m_cache_size = rt::Some(members.value("cache-size")?),
+                "l2-cache-size" => {
+                    m_l2_cache_size = rt::Some(members.value("l2-cache-size")?)
+                }
+                "l2-cache-entry-size" => {
+                    m_l2_cache_entry_size = rt::Some(
+                        members.value("l2-cache-entry-size")?,
+                    )
+                }
+                "refcount-cache-size" => {
+                    m_refcount_cache_size = rt::Some(
+                        members.value("refcount-cache-size")?,
+                    )
+                }
+                "cache-clean-interval" => {
+                    m_cache_clean_interval = rt::Some(
+                        members.value("cache-clean-interval")?,
+                    )
+                }
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            backing: rt::take_opt(object, "backing")?,
-            lazy_refcounts: rt::take_opt(object, "lazy-refcounts")?,
-            pass_discard_request: rt::take_opt(object, "pass-discard-request")?,
-            pass_discard_snapshot: rt::take_opt(object, "pass-discard-snapshot")?,
-            pass_discard_other: rt::take_opt(object, "pass-discard-other")?,
-            discard_no_unref: rt::take_opt(object, "discard-no-unref")?,
-            overlap_check: rt::take_opt(object, "overlap-check")?,
-            cache_size: rt::take_opt(object, "cache-size")?,
-            l2_cache_size: rt::take_opt(object, "l2-cache-size")?,
-            l2_cache_entry_size: rt::take_opt(object, "l2-cache-entry-size")?,
-            refcount_cache_size: rt::take_opt(object, "refcount-cache-size")?,
-            cache_clean_interval: rt::take_opt(object, "cache-clean-interval")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
-            data_file: rt::take_opt(object, "data-file")?,
+            file: members.required(m_file, "file")?,
+            backing: m_backing,
+            lazy_refcounts: m_lazy_refcounts,
+            pass_discard_request: m_pass_discard_request,
+            pass_discard_snapshot: m_pass_discard_snapshot,
+            pass_discard_other: m_pass_discard_other,
+            discard_no_unref: m_discard_no_unref,
+            overlap_check: m_overlap_check,
+            cache_size: m_cache_size,
+            l2_cache_size: m_l2_cache_size,
+            l2_cache_entry_size: m_l2_cache_entry_size,
+            refcount_cache_size: m_refcount_cache_size,
+            cache_clean_interval: m_cache_clean_interval,
+            encrypt: m_encrypt,
+            data_file: m_data_file,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "backing", &self.backing);
-        rt::put_opt(object, "lazy-refcounts", &self.lazy_refcounts);
-        rt::put_opt(object, "pass-discard-request", &self.pass_discard_request);
-        rt::put_opt(object, "pass-discard-snapshot", &self.pass_discard_snapshot);
-        rt::put_opt(object, "pass-discard-other", &self.pass_discard_other);
-        rt::put_opt(object, "discard-no-unref", &self.discard_no_unref);
-        rt::put_opt(object, "overlap-check", &self.overlap_check);
-        rt::put_opt(object, "cache-size", &self.cache_size);
-        rt::put_opt(object, "l2-cache-size", &self.l2_cache_size);
-        rt::put_opt(object, "l2-cache-entry-size", &self.l2_cache_entry_size);
-        rt::put_opt(object, "refcount-cache-size", &self.refcount_cache_size);
-        rt::put_opt(object, "cache-clean-interval", &self.cache_clean_interval);
-        rt::put_opt(object, "encrypt", &self.encrypt);
-        rt::put_opt(object, "data-file", &self.data_file);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("backing", &self.backing);
+        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
+        writer.member_opt("pass-discard-request", &self.pass_discard_request);
+        writer.member_opt("pass-discard-snapshot", &self.pass_discard_snapshot);
+        writer.member_opt("pass-discard-other", &self.pass_discard_other);
+        writer.member_opt("discard-no-unref", &self.discard_no_unref);
+        writer.member_opt("overlap-check", &self.overlap_check);
+        writer.member_opt("cache-size", &self.cache_size);
+        writer.member_opt("l2-cache-size", &self.l2_cache_size);
+        writer.member_opt("l2-cache-entry-size", &self.l2_cache_entry_size);
+        writer.member_opt("refcount-cache-size", &self.refcount_cache_size);
+        writer.member_opt("cache-clean-interval", &self.cache_clean_interval);
+        writer.member_opt("encrypt", &self.encrypt);
+        writer.member_opt("data-file", &self.data_file);
     }
 }
-rt::impl_traits!(BlockdevOptionsQcow2);
+rt::impl_serde!(BlockdevOptionsQcow2);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsQcow2 {
     const INFO: rt::Info = rt::Info {
@@ -10676,12 +12944,17 @@ impl SshHostKeyCheckMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "none" => Self::None,
             "hash" => Self::Hash,
             "known_hosts" => Self::KnownHosts,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SshHostKeyCheckMode {
@@ -10692,14 +12965,15 @@ impl rt::fmt::Display for SshHostKeyCheckMode {
 }
 impl rt::Decode for SshHostKeyCheckMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SshHostKeyCheckMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SshHostKeyCheckMode);
@@ -10741,12 +13015,17 @@ impl SshHostKeyCheckHashType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "md5" => Self::Md5,
             "sha1" => Self::Sha1,
             "sha256" => Self::Sha256,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SshHostKeyCheckHashType {
@@ -10757,14 +13036,15 @@ impl rt::fmt::Display for SshHostKeyCheckHashType {
 }
 impl rt::Decode for SshHostKeyCheckHashType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SshHostKeyCheckHashType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SshHostKeyCheckHashType);
@@ -10782,7 +13062,7 @@ impl rt::Definition for SshHostKeyCheckHashType {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SshHostKeyHash {
     pub r#type: super::SshHostKeyCheckHashType,
@@ -10803,19 +13083,30 @@ impl SshHostKeyHash {
 #[allow(deprecated)]
 impl rt::ObjectType for SshHostKeyHash {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_hash = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "hash" => m_hash = rt::Some(members.value("hash")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            hash: rt::take(object, "hash")?,
+            r#type: members.required(m_type, "type")?,
+            hash: members.required(m_hash, "hash")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "hash", &self.hash);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("hash", &self.hash);
     }
 }
-rt::impl_traits!(SshHostKeyHash);
+rt::impl_serde!(SshHostKeyHash);
 #[allow(deprecated)]
 impl rt::Definition for SshHostKeyHash {
     const INFO: rt::Info = rt::Info {
@@ -10830,7 +13121,7 @@ impl rt::Definition for SshHostKeyHash {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SshHostKeyCheck {
     /// `mode` on the wire, and the members of its branch.
@@ -10877,44 +13168,41 @@ impl SshHostKeyCheck {
 #[allow(deprecated)]
 impl rt::ObjectType for SshHostKeyCheck {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            mode: {
-                let tag = rt::take_tag(object, "mode")?;
-                match tag.as_str() {
-                    "hash" => {
-                        SshHostKeyCheckBranch::Hash(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "none" => SshHostKeyCheckBranch::None,
-                    "known_hosts" => SshHostKeyCheckBranch::KnownHosts,
-                    _ => {
-                        SshHostKeyCheckBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("mode")?;
+        let mode = match &*tag {
+            "hash" => {
+                SshHostKeyCheckBranch::Hash(
+                    members.branch(&["mode"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "none" => SshHostKeyCheckBranch::None,
+            "known_hosts" => SshHostKeyCheckBranch::KnownHosts,
+            _ => {
+                SshHostKeyCheckBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["mode"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { mode })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "mode", self.mode.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("mode", self.mode.tag_name());
         match &self.mode {
             SshHostKeyCheckBranch::Hash(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SshHostKeyCheckBranch::None => {}
             SshHostKeyCheckBranch::KnownHosts => {}
-            SshHostKeyCheckBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            SshHostKeyCheckBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SshHostKeyCheck);
+rt::impl_serde!(SshHostKeyCheck);
 #[allow(deprecated)]
 impl rt::Definition for SshHostKeyCheck {
     const INFO: rt::Info = rt::Info {
@@ -10929,7 +13217,7 @@ impl rt::Definition for SshHostKeyCheck {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsSsh {
     pub server: super::InetSocketAddress,
@@ -10971,23 +13259,40 @@ impl BlockdevOptionsSsh {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsSsh {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_path = rt::None;
+        let mut m_user = rt::None;
+        let mut m_host_key_check = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                "user" => m_user = rt::Some(members.value("user")?),
+                "host-key-check" => {
+                    m_host_key_check = rt::Some(members.value("host-key-check")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            path: rt::take(object, "path")?,
-            user: rt::take_opt(object, "user")?,
-            host_key_check: rt::take_opt(object, "host-key-check")?,
+            server: members.required(m_server, "server")?,
+            path: members.required(m_path, "path")?,
+            user: m_user,
+            host_key_check: m_host_key_check,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "user", &self.user);
-        rt::put_opt(object, "host-key-check", &self.host_key_check);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("path", &self.path);
+        writer.member_opt("user", &self.user);
+        writer.member_opt("host-key-check", &self.host_key_check);
     }
 }
-rt::impl_traits!(BlockdevOptionsSsh);
+rt::impl_serde!(BlockdevOptionsSsh);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsSsh {
     const INFO: rt::Info = rt::Info {
@@ -11116,7 +13421,12 @@ impl BlkdebugEvent {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "l1_update" => Self::L1Update,
             "l1_grow_alloc_table" => Self::L1GrowAllocTable,
             "l1_grow_write_table" => Self::L1GrowWriteTable,
@@ -11165,8 +13475,8 @@ impl BlkdebugEvent {
             "cor_write" => Self::CorWrite,
             "cluster_alloc_space" => Self::ClusterAllocSpace,
             "none" => Self::None,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlkdebugEvent {
@@ -11177,14 +13487,15 @@ impl rt::fmt::Display for BlkdebugEvent {
 }
 impl rt::Decode for BlkdebugEvent {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlkdebugEvent {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlkdebugEvent);
@@ -11232,15 +13543,20 @@ impl BlkdebugIOType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "read" => Self::Read,
             "write" => Self::Write,
             "write-zeroes" => Self::WriteZeroes,
             "discard" => Self::Discard,
             "flush" => Self::Flush,
             "block-status" => Self::BlockStatus,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlkdebugIOType {
@@ -11251,14 +13567,15 @@ impl rt::fmt::Display for BlkdebugIOType {
 }
 impl rt::Decode for BlkdebugIOType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlkdebugIOType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlkdebugIOType);
@@ -11276,7 +13593,7 @@ impl rt::Definition for BlkdebugIOType {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugInjectErrorOptions {
     pub event: super::BlkdebugEvent,
@@ -11349,29 +13666,50 @@ impl BlkdebugInjectErrorOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlkdebugInjectErrorOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_event = rt::None;
+        let mut m_state = rt::None;
+        let mut m_iotype = rt::None;
+        let mut m_errno = rt::None;
+        let mut m_sector = rt::None;
+        let mut m_once = rt::None;
+        let mut m_immediately = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "event" => m_event = rt::Some(members.value("event")?),
+                "state" => m_state = rt::Some(members.value("state")?),
+                "iotype" => m_iotype = rt::Some(members.value("iotype")?),
+                "errno" => m_errno = rt::Some(members.value("errno")?),
+                "sector" => m_sector = rt::Some(members.value("sector")?),
+                "once" => m_once = rt::Some(members.value("once")?),
+                "immediately" => m_immediately = rt::Some(members.value("immediately")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            event: rt::take(object, "event")?,
-            state: rt::take_opt(object, "state")?,
-            iotype: rt::take_opt(object, "iotype")?,
-            errno: rt::take_opt(object, "errno")?,
-            sector: rt::take_opt(object, "sector")?,
-            once: rt::take_opt(object, "once")?,
-            immediately: rt::take_opt(object, "immediately")?,
+            event: members.required(m_event, "event")?,
+            state: m_state,
+            iotype: m_iotype,
+            errno: m_errno,
+            sector: m_sector,
+            once: m_once,
+            immediately: m_immediately,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "event", &self.event);
-        rt::put_opt(object, "state", &self.state);
-        rt::put_opt(object, "iotype", &self.iotype);
-        rt::put_opt(object, "errno", &self.errno);
-        rt::put_opt(object, "sector", &self.sector);
-        rt::put_opt(object, "once", &self.once);
-        rt::put_opt(object, "immediately", &self.immediately);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("event", &self.event);
+        writer.member_opt("state", &self.state);
+        writer.member_opt("iotype", &self.iotype);
+        writer.member_opt("errno", &self.errno);
+        writer.member_opt("sector", &self.sector);
+        writer.member_opt("once", &self.once);
+        writer.member_opt("immediately", &self.immediately);
     }
 }
-rt::impl_traits!(BlkdebugInjectErrorOptions);
+rt::impl_serde!(BlkdebugInjectErrorOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlkdebugInjectErrorOptions {
     const INFO: rt::Info = rt::Info {
@@ -11386,7 +13724,7 @@ impl rt::Definition for BlkdebugInjectErrorOptions {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugSetStateOptions {
     pub event: super::BlkdebugEvent,
@@ -11416,21 +13754,34 @@ impl BlkdebugSetStateOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlkdebugSetStateOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_event = rt::None;
+        let mut m_state = rt::None;
+        let mut m_new_state = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "event" => m_event = rt::Some(members.value("event")?),
+                "state" => m_state = rt::Some(members.value("state")?),
+                "new_state" => m_new_state = rt::Some(members.value("new_state")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            event: rt::take(object, "event")?,
-            state: rt::take_opt(object, "state")?,
-            new_state: rt::take(object, "new_state")?,
+            event: members.required(m_event, "event")?,
+            state: m_state,
+            new_state: members.required(m_new_state, "new_state")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "event", &self.event);
-        rt::put_opt(object, "state", &self.state);
-        rt::put(object, "new_state", &self.new_state);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("event", &self.event);
+        writer.member_opt("state", &self.state);
+        writer.member("new_state", &self.new_state);
     }
 }
-rt::impl_traits!(BlkdebugSetStateOptions);
+rt::impl_serde!(BlkdebugSetStateOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlkdebugSetStateOptions {
     const INFO: rt::Info = rt::Info {
@@ -11445,7 +13796,7 @@ impl rt::Definition for BlkdebugSetStateOptions {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkdebug {
     pub image: super::BlockdevRef,
@@ -11575,39 +13926,84 @@ impl BlockdevOptionsBlkdebug {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsBlkdebug {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_image = rt::None;
+        let mut m_config = rt::None;
+        let mut m_align = rt::None;
+        let mut m_max_transfer = rt::None;
+        let mut m_opt_write_zero = rt::None;
+        let mut m_max_write_zero = rt::None;
+        let mut m_opt_discard = rt::None;
+        let mut m_max_discard = rt::None;
+        let mut m_inject_error = rt::None;
+        let mut m_set_state = rt::None;
+        let mut m_take_child_perms = rt::None;
+        let mut m_unshare_child_perms = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "image" => m_image = rt::Some(members.value("image")?),
+                "config" => m_config = rt::Some(members.value("config")?),
+                "align" => m_align = rt::Some(members.value("align")?),
+                "max-transfer" => {
+                    m_max_transfer = rt::Some(members.value("max-transfer")?)
+                }
+                "opt-write-zero" => {
+                    m_opt_write_zero = rt::Some(members.value("opt-write-zero")?)
+                }
+                "max-write-zero" => {
+                    m_max_write_zero = rt::Some(members.value("max-write-zero")?)
+                }
+                "opt-discard" => m_opt_discard = rt::Some(members.value("opt-discard")?),
+                "max-discard" => m_max_discard = rt::Some(members.value("max-discard")?),
+                "inject-error" => {
+                    m_inject_error = rt::Some(members.value("inject-error")?)
+                }
+                "set-state" => m_set_state = rt::Some(members.value("set-state")?),
+                "take-child-perms" => {
+                    m_take_child_perms = rt::Some(members.value("take-child-perms")?)
+                }
+                "unshare-child-perms" => {
+                    m_unshare_child_perms = rt::Some(
+                        members.value("unshare-child-perms")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            image: rt::take(object, "image")?,
-            config: rt::take_opt(object, "config")?,
-            align: rt::take_opt(object, "align")?,
-            max_transfer: rt::take_opt(object, "max-transfer")?,
-            opt_write_zero: rt::take_opt(object, "opt-write-zero")?,
-            max_write_zero: rt::take_opt(object, "max-write-zero")?,
-            opt_discard: rt::take_opt(object, "opt-discard")?,
-            max_discard: rt::take_opt(object, "max-discard")?,
-            inject_error: rt::take_opt(object, "inject-error")?,
-            set_state: rt::take_opt(object, "set-state")?,
-            take_child_perms: rt::take_opt(object, "take-child-perms")?,
-            unshare_child_perms: rt::take_opt(object, "unshare-child-perms")?,
+            image: members.required(m_image, "image")?,
+            config: m_config,
+            align: m_align,
+            max_transfer: m_max_transfer,
+            opt_write_zero: m_opt_write_zero,
+            max_write_zero: m_max_write_zero,
+            opt_discard: m_opt_discard,
+            max_discard: m_max_discard,
+            inject_error: m_inject_error,
+            set_state: m_set_state,
+            take_child_perms: m_take_child_perms,
+            unshare_child_perms: m_unshare_child_perms,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "image", &self.image);
-        rt::put_opt(object, "config", &self.config);
-        rt::put_opt(object, "align", &self.align);
-        rt::put_opt(object, "max-transfer", &self.max_transfer);
-        rt::put_opt(object, "opt-write-zero", &self.opt_write_zero);
-        rt::put_opt(object, "max-write-zero", &self.max_write_zero);
-        rt::put_opt(object, "opt-discard", &self.opt_discard);
-        rt::put_opt(object, "max-discard", &self.max_discard);
-        rt::put_opt(object, "inject-error", &self.inject_error);
-        rt::put_opt(object, "set-state", &self.set_state);
-        rt::put_opt(object, "take-child-perms", &self.take_child_perms);
-        rt::put_opt(object, "unshare-child-perms", &self.unshare_child_perms);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("image", &self.image);
+        writer.member_opt("config", &self.config);
+        writer.member_opt("align", &self.align);
+        writer.member_opt("max-transfer", &self.max_transfer);
+        writer.member_opt("opt-write-zero", &self.opt_write_zero);
+        writer.member_opt("max-write-zero", &self.max_write_zero);
+        writer.member_opt("opt-discard", &self.opt_discard);
+        writer.member_opt("max-discard", &self.max_discard);
+        writer.member_opt("inject-error", &self.inject_error);
+        writer.member_opt("set-state", &self.set_state);
+        writer.member_opt("take-child-perms", &self.take_child_perms);
+        writer.member_opt("unshare-child-perms", &self.unshare_child_perms);
     }
 }
-rt::impl_traits!(BlockdevOptionsBlkdebug);
+rt::impl_serde!(BlockdevOptionsBlkdebug);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsBlkdebug {
     const INFO: rt::Info = rt::Info {
@@ -11622,7 +14018,7 @@ impl rt::Definition for BlockdevOptionsBlkdebug {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlklogwrites {
     pub file: super::BlockdevRef,
@@ -11670,29 +14066,48 @@ impl BlockdevOptionsBlklogwrites {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsBlklogwrites {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_log = rt::None;
+        let mut m_log_sector_size = rt::None;
+        let mut m_log_append = rt::None;
+        let mut m_log_super_update_interval = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                "log-sector-size" => {
+                    m_log_sector_size = rt::Some(members.value("log-sector-size")?)
+                }
+                "log-append" => m_log_append = rt::Some(members.value("log-append")?),
+                "log-super-update-interval" => {
+                    m_log_super_update_interval = rt::Some(
+                        members.value("log-super-update-interval")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            log: rt::take(object, "log")?,
-            log_sector_size: rt::take_opt(object, "log-sector-size")?,
-            log_append: rt::take_opt(object, "log-append")?,
-            log_super_update_interval: rt::take_opt(object, "log-super-update-interval")?,
+            file: members.required(m_file, "file")?,
+            log: members.required(m_log, "log")?,
+            log_sector_size: m_log_sector_size,
+            log_append: m_log_append,
+            log_super_update_interval: m_log_super_update_interval,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "log", &self.log);
-        rt::put_opt(object, "log-sector-size", &self.log_sector_size);
-        rt::put_opt(object, "log-append", &self.log_append);
-        rt::put_opt(
-            object,
-            "log-super-update-interval",
-            &self.log_super_update_interval,
-        );
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("log", &self.log);
+        writer.member_opt("log-sector-size", &self.log_sector_size);
+        writer.member_opt("log-append", &self.log_append);
+        writer.member_opt("log-super-update-interval", &self.log_super_update_interval);
     }
 }
-rt::impl_traits!(BlockdevOptionsBlklogwrites);
+rt::impl_serde!(BlockdevOptionsBlklogwrites);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsBlklogwrites {
     const INFO: rt::Info = rt::Info {
@@ -11707,7 +14122,7 @@ impl rt::Definition for BlockdevOptionsBlklogwrites {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkverify {
     pub test: super::BlockdevRef,
@@ -11725,19 +14140,30 @@ impl BlockdevOptionsBlkverify {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsBlkverify {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_test = rt::None;
+        let mut m_raw = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "test" => m_test = rt::Some(members.value("test")?),
+                "raw" => m_raw = rt::Some(members.value("raw")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            test: rt::take(object, "test")?,
-            raw: rt::take(object, "raw")?,
+            test: members.required(m_test, "test")?,
+            raw: members.required(m_raw, "raw")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "test", &self.test);
-        rt::put(object, "raw", &self.raw);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("test", &self.test);
+        writer.member("raw", &self.raw);
     }
 }
-rt::impl_traits!(BlockdevOptionsBlkverify);
+rt::impl_serde!(BlockdevOptionsBlkverify);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsBlkverify {
     const INFO: rt::Info = rt::Info {
@@ -11752,7 +14178,7 @@ impl rt::Definition for BlockdevOptionsBlkverify {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkreplay {
     pub image: super::BlockdevRef,
@@ -11769,17 +14195,26 @@ impl BlockdevOptionsBlkreplay {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsBlkreplay {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_image = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "image" => m_image = rt::Some(members.value("image")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            image: rt::take(object, "image")?,
+            image: members.required(m_image, "image")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "image", &self.image);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("image", &self.image);
     }
 }
-rt::impl_traits!(BlockdevOptionsBlkreplay);
+rt::impl_serde!(BlockdevOptionsBlkreplay);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsBlkreplay {
     const INFO: rt::Info = rt::Info {
@@ -11816,11 +14251,16 @@ impl QuorumReadPattern {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "quorum" => Self::Quorum,
             "fifo" => Self::Fifo,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QuorumReadPattern {
@@ -11831,14 +14271,15 @@ impl rt::fmt::Display for QuorumReadPattern {
 }
 impl rt::Decode for QuorumReadPattern {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QuorumReadPattern {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QuorumReadPattern);
@@ -11856,7 +14297,7 @@ impl rt::Definition for QuorumReadPattern {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQuorum {
     pub blkverify: rt::Option<bool>,
@@ -11904,25 +14345,48 @@ impl BlockdevOptionsQuorum {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsQuorum {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_blkverify = rt::None;
+        let mut m_children = rt::None;
+        let mut m_vote_threshold = rt::None;
+        let mut m_rewrite_corrupted = rt::None;
+        let mut m_read_pattern = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "blkverify" => m_blkverify = rt::Some(members.value("blkverify")?),
+                "children" => m_children = rt::Some(members.value("children")?),
+                "vote-threshold" => {
+                    m_vote_threshold = rt::Some(members.value("vote-threshold")?)
+                }
+                "rewrite-corrupted" => {
+                    m_rewrite_corrupted = rt::Some(members.value("rewrite-corrupted")?)
+                }
+                "read-pattern" => {
+                    m_read_pattern = rt::Some(members.value("read-pattern")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            blkverify: rt::take_opt(object, "blkverify")?,
-            children: rt::take(object, "children")?,
-            vote_threshold: rt::take(object, "vote-threshold")?,
-            rewrite_corrupted: rt::take_opt(object, "rewrite-corrupted")?,
-            read_pattern: rt::take_opt(object, "read-pattern")?,
+            blkverify: m_blkverify,
+            children: members.required(m_children, "children")?,
+            vote_threshold: members.required(m_vote_threshold, "vote-threshold")?,
+            rewrite_corrupted: m_rewrite_corrupted,
+            read_pattern: m_read_pattern,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "blkverify", &self.blkverify);
-        rt::put(object, "children", &self.children);
-        rt::put(object, "vote-threshold", &self.vote_threshold);
-        rt::put_opt(object, "rewrite-corrupted", &self.rewrite_corrupted);
-        rt::put_opt(object, "read-pattern", &self.read_pattern);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("blkverify", &self.blkverify);
+        writer.member("children", &self.children);
+        writer.member("vote-threshold", &self.vote_threshold);
+        writer.member_opt("rewrite-corrupted", &self.rewrite_corrupted);
+        writer.member_opt("read-pattern", &self.read_pattern);
     }
 }
-rt::impl_traits!(BlockdevOptionsQuorum);
+rt::impl_serde!(BlockdevOptionsQuorum);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsQuorum {
     const INFO: rt::Info = rt::Info {
@@ -11937,7 +14401,7 @@ impl rt::Definition for BlockdevOptionsQuorum {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGluster {
     pub volume: rt::String,
@@ -11982,25 +14446,42 @@ impl BlockdevOptionsGluster {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsGluster {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_volume = rt::None;
+        let mut m_path = rt::None;
+        let mut m_server = rt::None;
+        let mut m_debug = rt::None;
+        let mut m_logfile = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "volume" => m_volume = rt::Some(members.value("volume")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                "debug" => m_debug = rt::Some(members.value("debug")?),
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            volume: rt::take(object, "volume")?,
-            path: rt::take(object, "path")?,
-            server: rt::take(object, "server")?,
-            debug: rt::take_opt(object, "debug")?,
-            logfile: rt::take_opt(object, "logfile")?,
+            volume: members.required(m_volume, "volume")?,
+            path: members.required(m_path, "path")?,
+            server: members.required(m_server, "server")?,
+            debug: m_debug,
+            logfile: m_logfile,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "volume", &self.volume);
-        rt::put(object, "path", &self.path);
-        rt::put(object, "server", &self.server);
-        rt::put_opt(object, "debug", &self.debug);
-        rt::put_opt(object, "logfile", &self.logfile);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("volume", &self.volume);
+        writer.member("path", &self.path);
+        writer.member("server", &self.server);
+        writer.member_opt("debug", &self.debug);
+        writer.member_opt("logfile", &self.logfile);
     }
 }
-rt::impl_traits!(BlockdevOptionsGluster);
+rt::impl_serde!(BlockdevOptionsGluster);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsGluster {
     const INFO: rt::Info = rt::Info {
@@ -12017,7 +14498,7 @@ impl rt::Definition for BlockdevOptionsGluster {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIoUring {
     pub filename: rt::String,
@@ -12034,17 +14515,26 @@ impl BlockdevOptionsIoUring {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsIoUring {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
+            filename: members.required(m_filename, "filename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
     }
 }
-rt::impl_traits!(BlockdevOptionsIoUring);
+rt::impl_serde!(BlockdevOptionsIoUring);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsIoUring {
     const INFO: rt::Info = rt::Info {
@@ -12061,7 +14551,7 @@ impl rt::Definition for BlockdevOptionsIoUring {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNvmeIoUring {
     pub path: rt::String,
@@ -12078,17 +14568,26 @@ impl BlockdevOptionsNvmeIoUring {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsNvmeIoUring {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(BlockdevOptionsNvmeIoUring);
+rt::impl_serde!(BlockdevOptionsNvmeIoUring);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsNvmeIoUring {
     const INFO: rt::Info = rt::Info {
@@ -12105,7 +14604,7 @@ impl rt::Definition for BlockdevOptionsNvmeIoUring {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVfioPci {
     pub path: rt::String,
@@ -12122,17 +14621,26 @@ impl BlockdevOptionsVirtioBlkVfioPci {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsVirtioBlkVfioPci {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(BlockdevOptionsVirtioBlkVfioPci);
+rt::impl_serde!(BlockdevOptionsVirtioBlkVfioPci);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
     const INFO: rt::Info = rt::Info {
@@ -12149,7 +14657,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostUser {
     pub path: rt::String,
@@ -12166,17 +14674,26 @@ impl BlockdevOptionsVirtioBlkVhostUser {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostUser {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(BlockdevOptionsVirtioBlkVhostUser);
+rt::impl_serde!(BlockdevOptionsVirtioBlkVhostUser);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
     const INFO: rt::Info = rt::Info {
@@ -12197,7 +14714,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostVdpa {
     pub path: rt::String,
@@ -12214,17 +14731,26 @@ impl BlockdevOptionsVirtioBlkVhostVdpa {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostVdpa {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(BlockdevOptionsVirtioBlkVhostVdpa);
+rt::impl_serde!(BlockdevOptionsVirtioBlkVhostVdpa);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsVirtioBlkVhostVdpa {
     const INFO: rt::Info = rt::Info {
@@ -12261,11 +14787,16 @@ impl IscsiTransport {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "tcp" => Self::Tcp,
             "iser" => Self::Iser,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for IscsiTransport {
@@ -12276,14 +14807,15 @@ impl rt::fmt::Display for IscsiTransport {
 }
 impl rt::Decode for IscsiTransport {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for IscsiTransport {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(IscsiTransport);
@@ -12327,13 +14859,18 @@ impl IscsiHeaderDigest {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "crc32c" => Self::Crc32c,
             "none" => Self::None,
             "crc32c-none" => Self::Crc32cNone,
             "none-crc32c" => Self::NoneCrc32c,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for IscsiHeaderDigest {
@@ -12344,14 +14881,15 @@ impl rt::fmt::Display for IscsiHeaderDigest {
 }
 impl rt::Decode for IscsiHeaderDigest {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for IscsiHeaderDigest {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(IscsiHeaderDigest);
@@ -12369,7 +14907,7 @@ impl rt::Definition for IscsiHeaderDigest {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIscsi {
     pub transport: super::IscsiTransport,
@@ -12450,33 +14988,64 @@ impl BlockdevOptionsIscsi {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsIscsi {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_transport = rt::None;
+        let mut m_portal = rt::None;
+        let mut m_target = rt::None;
+        let mut m_lun = rt::None;
+        let mut m_user = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_initiator_name = rt::None;
+        let mut m_header_digest = rt::None;
+        let mut m_timeout = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "transport" => m_transport = rt::Some(members.value("transport")?),
+                "portal" => m_portal = rt::Some(members.value("portal")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "lun" => m_lun = rt::Some(members.value("lun")?),
+                "user" => m_user = rt::Some(members.value("user")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "initiator-name" => {
+                    m_initiator_name = rt::Some(members.value("initiator-name")?)
+                }
+                "header-digest" => {
+                    m_header_digest = rt::Some(members.value("header-digest")?)
+                }
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            transport: rt::take(object, "transport")?,
-            portal: rt::take(object, "portal")?,
-            target: rt::take(object, "target")?,
-            lun: rt::take_opt(object, "lun")?,
-            user: rt::take_opt(object, "user")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            initiator_name: rt::take_opt(object, "initiator-name")?,
-            header_digest: rt::take_opt(object, "header-digest")?,
-            timeout: rt::take_opt(object, "timeout")?,
+            transport: members.required(m_transport, "transport")?,
+            portal: members.required(m_portal, "portal")?,
+            target: members.required(m_target, "target")?,
+            lun: m_lun,
+            user: m_user,
+            password_secret: m_password_secret,
+            initiator_name: m_initiator_name,
+            header_digest: m_header_digest,
+            timeout: m_timeout,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "transport", &self.transport);
-        rt::put(object, "portal", &self.portal);
-        rt::put(object, "target", &self.target);
-        rt::put_opt(object, "lun", &self.lun);
-        rt::put_opt(object, "user", &self.user);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "initiator-name", &self.initiator_name);
-        rt::put_opt(object, "header-digest", &self.header_digest);
-        rt::put_opt(object, "timeout", &self.timeout);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("transport", &self.transport);
+        writer.member("portal", &self.portal);
+        writer.member("target", &self.target);
+        writer.member_opt("lun", &self.lun);
+        writer.member_opt("user", &self.user);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("initiator-name", &self.initiator_name);
+        writer.member_opt("header-digest", &self.header_digest);
+        writer.member_opt("timeout", &self.timeout);
     }
 }
-rt::impl_traits!(BlockdevOptionsIscsi);
+rt::impl_serde!(BlockdevOptionsIscsi);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsIscsi {
     const INFO: rt::Info = rt::Info {
@@ -12513,11 +15082,16 @@ impl RbdAuthMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cephx" => Self::Cephx,
             "none" => Self::None,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RbdAuthMode {
@@ -12528,14 +15102,15 @@ impl rt::fmt::Display for RbdAuthMode {
 }
 impl rt::Decode for RbdAuthMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RbdAuthMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RbdAuthMode);
@@ -12577,12 +15152,17 @@ impl RbdImageEncryptionFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "luks" => Self::Luks,
             "luks2" => Self::Luks2,
             "luks-any" => Self::LuksAny,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for RbdImageEncryptionFormat {
@@ -12593,14 +15173,15 @@ impl rt::fmt::Display for RbdImageEncryptionFormat {
 }
 impl rt::Decode for RbdImageEncryptionFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for RbdImageEncryptionFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(RbdImageEncryptionFormat);
@@ -12618,7 +15199,7 @@ impl rt::Definition for RbdImageEncryptionFormat {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSBase {
     pub key_secret: rt::String,
@@ -12637,17 +15218,26 @@ impl RbdEncryptionOptionsLUKSBase {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionOptionsLUKSBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(RbdEncryptionOptionsLUKSBase);
+rt::impl_serde!(RbdEncryptionOptionsLUKSBase);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionOptionsLUKSBase {
     const INFO: rt::Info = rt::Info {
@@ -12662,7 +15252,7 @@ impl rt::Definition for RbdEncryptionOptionsLUKSBase {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKSBase {
     pub key_secret: rt::String,
@@ -12690,19 +15280,30 @@ impl RbdEncryptionCreateOptionsLUKSBase {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionCreateOptionsLUKSBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        let mut m_cipher_alg = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
-            cipher_alg: rt::take_opt(object, "cipher-alg")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
+            cipher_alg: m_cipher_alg,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "cipher-alg", &self.cipher_alg);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
+        writer.member_opt("cipher-alg", &self.cipher_alg);
     }
 }
-rt::impl_traits!(RbdEncryptionCreateOptionsLUKSBase);
+rt::impl_serde!(RbdEncryptionCreateOptionsLUKSBase);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionCreateOptionsLUKSBase {
     const INFO: rt::Info = rt::Info {
@@ -12727,7 +15328,7 @@ for super::RbdEncryptionOptionsLUKSBase {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS {
     pub key_secret: rt::String,
@@ -12746,17 +15347,26 @@ impl RbdEncryptionOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(RbdEncryptionOptionsLUKS);
+rt::impl_serde!(RbdEncryptionOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -12780,7 +15390,7 @@ impl rt::From<RbdEncryptionOptionsLUKS> for super::RbdEncryptionOptionsLUKSBase 
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS2 {
     pub key_secret: rt::String,
@@ -12799,17 +15409,26 @@ impl RbdEncryptionOptionsLUKS2 {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionOptionsLUKS2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(RbdEncryptionOptionsLUKS2);
+rt::impl_serde!(RbdEncryptionOptionsLUKS2);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionOptionsLUKS2 {
     const INFO: rt::Info = rt::Info {
@@ -12833,7 +15452,7 @@ impl rt::From<RbdEncryptionOptionsLUKS2> for super::RbdEncryptionOptionsLUKSBase
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSAny {
     pub key_secret: rt::String,
@@ -12852,17 +15471,26 @@ impl RbdEncryptionOptionsLUKSAny {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionOptionsLUKSAny {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(RbdEncryptionOptionsLUKSAny);
+rt::impl_serde!(RbdEncryptionOptionsLUKSAny);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionOptionsLUKSAny {
     const INFO: rt::Info = rt::Info {
@@ -12886,7 +15514,7 @@ impl rt::From<RbdEncryptionOptionsLUKSAny> for super::RbdEncryptionOptionsLUKSBa
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS {
     pub key_secret: rt::String,
@@ -12914,19 +15542,30 @@ impl RbdEncryptionCreateOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        let mut m_cipher_alg = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
-            cipher_alg: rt::take_opt(object, "cipher-alg")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
+            cipher_alg: m_cipher_alg,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "cipher-alg", &self.cipher_alg);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
+        writer.member_opt("cipher-alg", &self.cipher_alg);
     }
 }
-rt::impl_traits!(RbdEncryptionCreateOptionsLUKS);
+rt::impl_serde!(RbdEncryptionCreateOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionCreateOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -12952,7 +15591,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS2 {
     pub key_secret: rt::String,
@@ -12980,19 +15619,30 @@ impl RbdEncryptionCreateOptionsLUKS2 {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        let mut m_cipher_alg = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take(object, "key-secret")?,
-            cipher_alg: rt::take_opt(object, "cipher-alg")?,
+            key_secret: members.required(m_key_secret, "key-secret")?,
+            cipher_alg: m_cipher_alg,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "cipher-alg", &self.cipher_alg);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("key-secret", &self.key_secret);
+        writer.member_opt("cipher-alg", &self.cipher_alg);
     }
 }
-rt::impl_traits!(RbdEncryptionCreateOptionsLUKS2);
+rt::impl_serde!(RbdEncryptionCreateOptionsLUKS2);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionCreateOptionsLUKS2 {
     const INFO: rt::Info = rt::Info {
@@ -13018,7 +15668,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptions {
     pub parent: rt::Option<rt::Box<super::RbdEncryptionOptions>>,
@@ -13073,58 +15723,71 @@ impl RbdEncryptionOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            parent: rt::take_opt_box(object, "parent")?,
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "luks" => {
-                        RbdEncryptionOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks2" => {
-                        RbdEncryptionOptionsBranch::Luks2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks-any" => {
-                        RbdEncryptionOptionsBranch::LuksAny(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        RbdEncryptionOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "luks" => {
+                RbdEncryptionOptionsBranch::Luks(
+                    members.branch(
+                        &["parent", "format"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "luks2" => {
+                RbdEncryptionOptionsBranch::Luks2(
+                    members.branch(
+                        &["parent", "format"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "luks-any" => {
+                RbdEncryptionOptionsBranch::LuksAny(
+                    members.branch(
+                        &["parent", "format"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                RbdEncryptionOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["parent", "format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        members.rewind();
+        let mut m_parent = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "parent" => m_parent = rt::Some(rt::Box::new(members.value("parent")?)),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { parent: m_parent, format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt_box(object, "parent", &self.parent);
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt_box("parent", &self.parent);
+        writer.member("format", self.format.tag_name());
         match &self.format {
             RbdEncryptionOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             RbdEncryptionOptionsBranch::Luks2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             RbdEncryptionOptionsBranch::LuksAny(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            RbdEncryptionOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            RbdEncryptionOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(RbdEncryptionOptions);
+rt::impl_serde!(RbdEncryptionOptions);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionOptions {
     const INFO: rt::Info = rt::Info {
@@ -13139,7 +15802,7 @@ impl rt::Definition for RbdEncryptionOptions {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptions {
     /// `format` on the wire, and the members of its branch.
@@ -13186,50 +15849,49 @@ impl RbdEncryptionCreateOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for RbdEncryptionCreateOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "luks" => {
-                        RbdEncryptionCreateOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks2" => {
-                        RbdEncryptionCreateOptionsBranch::Luks2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks-any" => RbdEncryptionCreateOptionsBranch::LuksAny,
-                    _ => {
-                        RbdEncryptionCreateOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "luks" => {
+                RbdEncryptionCreateOptionsBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks2" => {
+                RbdEncryptionCreateOptionsBranch::Luks2(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks-any" => RbdEncryptionCreateOptionsBranch::LuksAny,
+            _ => {
+                RbdEncryptionCreateOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             RbdEncryptionCreateOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             RbdEncryptionCreateOptionsBranch::Luks2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             RbdEncryptionCreateOptionsBranch::LuksAny => {}
             RbdEncryptionCreateOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(RbdEncryptionCreateOptions);
+rt::impl_serde!(RbdEncryptionCreateOptions);
 #[allow(deprecated)]
 impl rt::Definition for RbdEncryptionCreateOptions {
     const INFO: rt::Info = rt::Info {
@@ -13244,7 +15906,7 @@ impl rt::Definition for RbdEncryptionCreateOptions {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRbd {
     pub pool: rt::String,
@@ -13343,35 +16005,66 @@ impl BlockdevOptionsRbd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsRbd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pool = rt::None;
+        let mut m_namespace = rt::None;
+        let mut m_image = rt::None;
+        let mut m_conf = rt::None;
+        let mut m_snapshot = rt::None;
+        let mut m_encrypt = rt::None;
+        let mut m_user = rt::None;
+        let mut m_auth_client_required = rt::None;
+        let mut m_key_secret = rt::None;
+        let mut m_server = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pool" => m_pool = rt::Some(members.value("pool")?),
+                "namespace" => m_namespace = rt::Some(members.value("namespace")?),
+                "image" => m_image = rt::Some(members.value("image")?),
+                "conf" => m_conf = rt::Some(members.value("conf")?),
+                "snapshot" => m_snapshot = rt::Some(members.value("snapshot")?),
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                "user" => m_user = rt::Some(members.value("user")?),
+                "auth-client-required" => {
+                    m_auth_client_required = rt::Some(
+                        members.value("auth-client-required")?,
+                    )
+                }
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pool: rt::take(object, "pool")?,
-            namespace: rt::take_opt(object, "namespace")?,
-            image: rt::take(object, "image")?,
-            conf: rt::take_opt(object, "conf")?,
-            snapshot: rt::take_opt(object, "snapshot")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
-            user: rt::take_opt(object, "user")?,
-            auth_client_required: rt::take_opt(object, "auth-client-required")?,
-            key_secret: rt::take_opt(object, "key-secret")?,
-            server: rt::take_opt(object, "server")?,
+            pool: members.required(m_pool, "pool")?,
+            namespace: m_namespace,
+            image: members.required(m_image, "image")?,
+            conf: m_conf,
+            snapshot: m_snapshot,
+            encrypt: m_encrypt,
+            user: m_user,
+            auth_client_required: m_auth_client_required,
+            key_secret: m_key_secret,
+            server: m_server,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pool", &self.pool);
-        rt::put_opt(object, "namespace", &self.namespace);
-        rt::put(object, "image", &self.image);
-        rt::put_opt(object, "conf", &self.conf);
-        rt::put_opt(object, "snapshot", &self.snapshot);
-        rt::put_opt(object, "encrypt", &self.encrypt);
-        rt::put_opt(object, "user", &self.user);
-        rt::put_opt(object, "auth-client-required", &self.auth_client_required);
-        rt::put_opt(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "server", &self.server);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pool", &self.pool);
+        writer.member_opt("namespace", &self.namespace);
+        writer.member("image", &self.image);
+        writer.member_opt("conf", &self.conf);
+        writer.member_opt("snapshot", &self.snapshot);
+        writer.member_opt("encrypt", &self.encrypt);
+        writer.member_opt("user", &self.user);
+        writer.member_opt("auth-client-required", &self.auth_client_required);
+        writer.member_opt("key-secret", &self.key_secret);
+        writer.member_opt("server", &self.server);
     }
 }
-rt::impl_traits!(BlockdevOptionsRbd);
+rt::impl_serde!(BlockdevOptionsRbd);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsRbd {
     const INFO: rt::Info = rt::Info {
@@ -13410,11 +16103,16 @@ impl ReplicationMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ReplicationMode {
@@ -13425,14 +16123,15 @@ impl rt::fmt::Display for ReplicationMode {
 }
 impl rt::Decode for ReplicationMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ReplicationMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ReplicationMode);
@@ -13452,7 +16151,7 @@ impl rt::Definition for ReplicationMode {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsReplication {
     pub file: super::BlockdevRef,
@@ -13482,21 +16181,34 @@ impl BlockdevOptionsReplication {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsReplication {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_top_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "top-id" => m_top_id = rt::Some(members.value("top-id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            mode: rt::take(object, "mode")?,
-            top_id: rt::take_opt(object, "top-id")?,
+            file: members.required(m_file, "file")?,
+            mode: members.required(m_mode, "mode")?,
+            top_id: m_top_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "mode", &self.mode);
-        rt::put_opt(object, "top-id", &self.top_id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("mode", &self.mode);
+        writer.member_opt("top-id", &self.top_id);
     }
 }
-rt::impl_traits!(BlockdevOptionsReplication);
+rt::impl_serde!(BlockdevOptionsReplication);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsReplication {
     const INFO: rt::Info = rt::Info {
@@ -13538,10 +16250,15 @@ impl NFSTransport {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "inet" => Self::Inet,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NFSTransport {
@@ -13552,14 +16269,15 @@ impl rt::fmt::Display for NFSTransport {
 }
 impl rt::Decode for NFSTransport {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NFSTransport {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NFSTransport);
@@ -13577,7 +16295,7 @@ impl rt::Definition for NFSTransport {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NFSServer {
     pub r#type: super::NFSTransport,
@@ -13595,19 +16313,30 @@ impl NFSServer {
 #[allow(deprecated)]
 impl rt::ObjectType for NFSServer {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_host = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "host" => m_host = rt::Some(members.value("host")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            host: rt::take(object, "host")?,
+            r#type: members.required(m_type, "type")?,
+            host: members.required(m_host, "host")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "host", &self.host);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("host", &self.host);
     }
 }
-rt::impl_traits!(NFSServer);
+rt::impl_serde!(NFSServer);
 #[allow(deprecated)]
 impl rt::Definition for NFSServer {
     const INFO: rt::Info = rt::Info {
@@ -13622,7 +16351,7 @@ impl rt::Definition for NFSServer {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNfs {
     pub server: super::NFSServer,
@@ -13697,31 +16426,60 @@ impl BlockdevOptionsNfs {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsNfs {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_path = rt::None;
+        let mut m_user = rt::None;
+        let mut m_group = rt::None;
+        let mut m_tcp_syn_count = rt::None;
+        let mut m_readahead_size = rt::None;
+        let mut m_page_cache_size = rt::None;
+        let mut m_debug = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                "user" => m_user = rt::Some(members.value("user")?),
+                "group" => m_group = rt::Some(members.value("group")?),
+                "tcp-syn-count" => {
+                    m_tcp_syn_count = rt::Some(members.value("tcp-syn-count")?)
+                }
+                "readahead-size" => {
+                    m_readahead_size = rt::Some(members.value("readahead-size")?)
+                }
+                "page-cache-size" => {
+                    m_page_cache_size = rt::Some(members.value("page-cache-size")?)
+                }
+                "debug" => m_debug = rt::Some(members.value("debug")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            path: rt::take(object, "path")?,
-            user: rt::take_opt(object, "user")?,
-            group: rt::take_opt(object, "group")?,
-            tcp_syn_count: rt::take_opt(object, "tcp-syn-count")?,
-            readahead_size: rt::take_opt(object, "readahead-size")?,
-            page_cache_size: rt::take_opt(object, "page-cache-size")?,
-            debug: rt::take_opt(object, "debug")?,
+            server: members.required(m_server, "server")?,
+            path: members.required(m_path, "path")?,
+            user: m_user,
+            group: m_group,
+            tcp_syn_count: m_tcp_syn_count,
+            readahead_size: m_readahead_size,
+            page_cache_size: m_page_cache_size,
+            debug: m_debug,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put(object, "path", &self.path);
-        rt::put_opt(object, "user", &self.user);
-        rt::put_opt(object, "group", &self.group);
-        rt::put_opt(object, "tcp-syn-count", &self.tcp_syn_count);
-        rt::put_opt(object, "readahead-size", &self.readahead_size);
-        rt::put_opt(object, "page-cache-size", &self.page_cache_size);
-        rt::put_opt(object, "debug", &self.debug);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member("path", &self.path);
+        writer.member_opt("user", &self.user);
+        writer.member_opt("group", &self.group);
+        writer.member_opt("tcp-syn-count", &self.tcp_syn_count);
+        writer.member_opt("readahead-size", &self.readahead_size);
+        writer.member_opt("page-cache-size", &self.page_cache_size);
+        writer.member_opt("debug", &self.debug);
     }
 }
-rt::impl_traits!(BlockdevOptionsNfs);
+rt::impl_serde!(BlockdevOptionsNfs);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsNfs {
     const INFO: rt::Info = rt::Info {
@@ -13736,7 +16494,7 @@ impl rt::Definition for BlockdevOptionsNfs {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlBase {
     pub url: rt::String,
@@ -13812,29 +16570,58 @@ impl BlockdevOptionsCurlBase {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCurlBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_url = rt::None;
+        let mut m_readahead = rt::None;
+        let mut m_timeout = rt::None;
+        let mut m_username = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_proxy_username = rt::None;
+        let mut m_proxy_password_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "url" => m_url = rt::Some(members.value("url")?),
+                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "proxy-username" => {
+                    m_proxy_username = rt::Some(members.value("proxy-username")?)
+                }
+                "proxy-password-secret" => {
+                    m_proxy_password_secret = rt::Some(
+                        members.value("proxy-password-secret")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            url: rt::take(object, "url")?,
-            readahead: rt::take_opt(object, "readahead")?,
-            timeout: rt::take_opt(object, "timeout")?,
-            username: rt::take_opt(object, "username")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            proxy_username: rt::take_opt(object, "proxy-username")?,
-            proxy_password_secret: rt::take_opt(object, "proxy-password-secret")?,
+            url: members.required(m_url, "url")?,
+            readahead: m_readahead,
+            timeout: m_timeout,
+            username: m_username,
+            password_secret: m_password_secret,
+            proxy_username: m_proxy_username,
+            proxy_password_secret: m_proxy_password_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "url", &self.url);
-        rt::put_opt(object, "readahead", &self.readahead);
-        rt::put_opt(object, "timeout", &self.timeout);
-        rt::put_opt(object, "username", &self.username);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "proxy-username", &self.proxy_username);
-        rt::put_opt(object, "proxy-password-secret", &self.proxy_password_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("url", &self.url);
+        writer.member_opt("readahead", &self.readahead);
+        writer.member_opt("timeout", &self.timeout);
+        writer.member_opt("username", &self.username);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("proxy-username", &self.proxy_username);
+        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
     }
 }
-rt::impl_traits!(BlockdevOptionsCurlBase);
+rt::impl_serde!(BlockdevOptionsCurlBase);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCurlBase {
     const INFO: rt::Info = rt::Info {
@@ -13849,7 +16636,7 @@ impl rt::Definition for BlockdevOptionsCurlBase {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttp {
     pub url: rt::String,
@@ -13943,33 +16730,68 @@ impl BlockdevOptionsCurlHttp {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCurlHttp {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_url = rt::None;
+        let mut m_readahead = rt::None;
+        let mut m_timeout = rt::None;
+        let mut m_username = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_proxy_username = rt::None;
+        let mut m_proxy_password_secret = rt::None;
+        let mut m_cookie = rt::None;
+        let mut m_cookie_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "url" => m_url = rt::Some(members.value("url")?),
+                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "proxy-username" => {
+                    m_proxy_username = rt::Some(members.value("proxy-username")?)
+                }
+                "proxy-password-secret" => {
+                    m_proxy_password_secret = rt::Some(
+                        members.value("proxy-password-secret")?,
+                    )
+                }
+                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
+                "cookie-secret" => {
+                    m_cookie_secret = rt::Some(members.value("cookie-secret")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            url: rt::take(object, "url")?,
-            readahead: rt::take_opt(object, "readahead")?,
-            timeout: rt::take_opt(object, "timeout")?,
-            username: rt::take_opt(object, "username")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            proxy_username: rt::take_opt(object, "proxy-username")?,
-            proxy_password_secret: rt::take_opt(object, "proxy-password-secret")?,
-            cookie: rt::take_opt(object, "cookie")?,
-            cookie_secret: rt::take_opt(object, "cookie-secret")?,
+            url: members.required(m_url, "url")?,
+            readahead: m_readahead,
+            timeout: m_timeout,
+            username: m_username,
+            password_secret: m_password_secret,
+            proxy_username: m_proxy_username,
+            proxy_password_secret: m_proxy_password_secret,
+            cookie: m_cookie,
+            cookie_secret: m_cookie_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "url", &self.url);
-        rt::put_opt(object, "readahead", &self.readahead);
-        rt::put_opt(object, "timeout", &self.timeout);
-        rt::put_opt(object, "username", &self.username);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "proxy-username", &self.proxy_username);
-        rt::put_opt(object, "proxy-password-secret", &self.proxy_password_secret);
-        rt::put_opt(object, "cookie", &self.cookie);
-        rt::put_opt(object, "cookie-secret", &self.cookie_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("url", &self.url);
+        writer.member_opt("readahead", &self.readahead);
+        writer.member_opt("timeout", &self.timeout);
+        writer.member_opt("username", &self.username);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("proxy-username", &self.proxy_username);
+        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
+        writer.member_opt("cookie", &self.cookie);
+        writer.member_opt("cookie-secret", &self.cookie_secret);
     }
 }
-rt::impl_traits!(BlockdevOptionsCurlHttp);
+rt::impl_serde!(BlockdevOptionsCurlHttp);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCurlHttp {
     const INFO: rt::Info = rt::Info {
@@ -13999,7 +16821,7 @@ impl rt::From<BlockdevOptionsCurlHttp> for super::BlockdevOptionsCurlBase {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttps {
     pub url: rt::String,
@@ -14102,35 +16924,72 @@ impl BlockdevOptionsCurlHttps {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCurlHttps {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_url = rt::None;
+        let mut m_readahead = rt::None;
+        let mut m_timeout = rt::None;
+        let mut m_username = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_proxy_username = rt::None;
+        let mut m_proxy_password_secret = rt::None;
+        let mut m_cookie = rt::None;
+        let mut m_sslverify = rt::None;
+        let mut m_cookie_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "url" => m_url = rt::Some(members.value("url")?),
+                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "proxy-username" => {
+                    m_proxy_username = rt::Some(members.value("proxy-username")?)
+                }
+                "proxy-password-secret" => {
+                    m_proxy_password_secret = rt::Some(
+                        members.value("proxy-password-secret")?,
+                    )
+                }
+                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
+                "sslverify" => m_sslverify = rt::Some(members.value("sslverify")?),
+                "cookie-secret" => {
+                    m_cookie_secret = rt::Some(members.value("cookie-secret")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            url: rt::take(object, "url")?,
-            readahead: rt::take_opt(object, "readahead")?,
-            timeout: rt::take_opt(object, "timeout")?,
-            username: rt::take_opt(object, "username")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            proxy_username: rt::take_opt(object, "proxy-username")?,
-            proxy_password_secret: rt::take_opt(object, "proxy-password-secret")?,
-            cookie: rt::take_opt(object, "cookie")?,
-            sslverify: rt::take_opt(object, "sslverify")?,
-            cookie_secret: rt::take_opt(object, "cookie-secret")?,
+            url: members.required(m_url, "url")?,
+            readahead: m_readahead,
+            timeout: m_timeout,
+            username: m_username,
+            password_secret: m_password_secret,
+            proxy_username: m_proxy_username,
+            proxy_password_secret: m_proxy_password_secret,
+            cookie: m_cookie,
+            sslverify: m_sslverify,
+            cookie_secret: m_cookie_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "url", &self.url);
-        rt::put_opt(object, "readahead", &self.readahead);
-        rt::put_opt(object, "timeout", &self.timeout);
-        rt::put_opt(object, "username", &self.username);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "proxy-username", &self.proxy_username);
-        rt::put_opt(object, "proxy-password-secret", &self.proxy_password_secret);
-        rt::put_opt(object, "cookie", &self.cookie);
-        rt::put_opt(object, "sslverify", &self.sslverify);
-        rt::put_opt(object, "cookie-secret", &self.cookie_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("url", &self.url);
+        writer.member_opt("readahead", &self.readahead);
+        writer.member_opt("timeout", &self.timeout);
+        writer.member_opt("username", &self.username);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("proxy-username", &self.proxy_username);
+        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
+        writer.member_opt("cookie", &self.cookie);
+        writer.member_opt("sslverify", &self.sslverify);
+        writer.member_opt("cookie-secret", &self.cookie_secret);
     }
 }
-rt::impl_traits!(BlockdevOptionsCurlHttps);
+rt::impl_serde!(BlockdevOptionsCurlHttps);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCurlHttps {
     const INFO: rt::Info = rt::Info {
@@ -14160,7 +17019,7 @@ impl rt::From<BlockdevOptionsCurlHttps> for super::BlockdevOptionsCurlBase {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtp {
     pub url: rt::String,
@@ -14236,29 +17095,58 @@ impl BlockdevOptionsCurlFtp {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCurlFtp {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_url = rt::None;
+        let mut m_readahead = rt::None;
+        let mut m_timeout = rt::None;
+        let mut m_username = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_proxy_username = rt::None;
+        let mut m_proxy_password_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "url" => m_url = rt::Some(members.value("url")?),
+                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "proxy-username" => {
+                    m_proxy_username = rt::Some(members.value("proxy-username")?)
+                }
+                "proxy-password-secret" => {
+                    m_proxy_password_secret = rt::Some(
+                        members.value("proxy-password-secret")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            url: rt::take(object, "url")?,
-            readahead: rt::take_opt(object, "readahead")?,
-            timeout: rt::take_opt(object, "timeout")?,
-            username: rt::take_opt(object, "username")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            proxy_username: rt::take_opt(object, "proxy-username")?,
-            proxy_password_secret: rt::take_opt(object, "proxy-password-secret")?,
+            url: members.required(m_url, "url")?,
+            readahead: m_readahead,
+            timeout: m_timeout,
+            username: m_username,
+            password_secret: m_password_secret,
+            proxy_username: m_proxy_username,
+            proxy_password_secret: m_proxy_password_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "url", &self.url);
-        rt::put_opt(object, "readahead", &self.readahead);
-        rt::put_opt(object, "timeout", &self.timeout);
-        rt::put_opt(object, "username", &self.username);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "proxy-username", &self.proxy_username);
-        rt::put_opt(object, "proxy-password-secret", &self.proxy_password_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("url", &self.url);
+        writer.member_opt("readahead", &self.readahead);
+        writer.member_opt("timeout", &self.timeout);
+        writer.member_opt("username", &self.username);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("proxy-username", &self.proxy_username);
+        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
     }
 }
-rt::impl_traits!(BlockdevOptionsCurlFtp);
+rt::impl_serde!(BlockdevOptionsCurlFtp);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCurlFtp {
     const INFO: rt::Info = rt::Info {
@@ -14288,7 +17176,7 @@ impl rt::From<BlockdevOptionsCurlFtp> for super::BlockdevOptionsCurlBase {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtps {
     pub url: rt::String,
@@ -14373,31 +17261,62 @@ impl BlockdevOptionsCurlFtps {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCurlFtps {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_url = rt::None;
+        let mut m_readahead = rt::None;
+        let mut m_timeout = rt::None;
+        let mut m_username = rt::None;
+        let mut m_password_secret = rt::None;
+        let mut m_proxy_username = rt::None;
+        let mut m_proxy_password_secret = rt::None;
+        let mut m_sslverify = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "url" => m_url = rt::Some(members.value("url")?),
+                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
+                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                "password-secret" => {
+                    m_password_secret = rt::Some(members.value("password-secret")?)
+                }
+                "proxy-username" => {
+                    m_proxy_username = rt::Some(members.value("proxy-username")?)
+                }
+                "proxy-password-secret" => {
+                    m_proxy_password_secret = rt::Some(
+                        members.value("proxy-password-secret")?,
+                    )
+                }
+                "sslverify" => m_sslverify = rt::Some(members.value("sslverify")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            url: rt::take(object, "url")?,
-            readahead: rt::take_opt(object, "readahead")?,
-            timeout: rt::take_opt(object, "timeout")?,
-            username: rt::take_opt(object, "username")?,
-            password_secret: rt::take_opt(object, "password-secret")?,
-            proxy_username: rt::take_opt(object, "proxy-username")?,
-            proxy_password_secret: rt::take_opt(object, "proxy-password-secret")?,
-            sslverify: rt::take_opt(object, "sslverify")?,
+            url: members.required(m_url, "url")?,
+            readahead: m_readahead,
+            timeout: m_timeout,
+            username: m_username,
+            password_secret: m_password_secret,
+            proxy_username: m_proxy_username,
+            proxy_password_secret: m_proxy_password_secret,
+            sslverify: m_sslverify,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "url", &self.url);
-        rt::put_opt(object, "readahead", &self.readahead);
-        rt::put_opt(object, "timeout", &self.timeout);
-        rt::put_opt(object, "username", &self.username);
-        rt::put_opt(object, "password-secret", &self.password_secret);
-        rt::put_opt(object, "proxy-username", &self.proxy_username);
-        rt::put_opt(object, "proxy-password-secret", &self.proxy_password_secret);
-        rt::put_opt(object, "sslverify", &self.sslverify);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("url", &self.url);
+        writer.member_opt("readahead", &self.readahead);
+        writer.member_opt("timeout", &self.timeout);
+        writer.member_opt("username", &self.username);
+        writer.member_opt("password-secret", &self.password_secret);
+        writer.member_opt("proxy-username", &self.proxy_username);
+        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
+        writer.member_opt("sslverify", &self.sslverify);
     }
 }
-rt::impl_traits!(BlockdevOptionsCurlFtps);
+rt::impl_serde!(BlockdevOptionsCurlFtps);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCurlFtps {
     const INFO: rt::Info = rt::Info {
@@ -14427,7 +17346,7 @@ impl rt::From<BlockdevOptionsCurlFtps> for super::BlockdevOptionsCurlBase {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNbd {
     pub server: super::SocketAddress,
@@ -14501,29 +17420,58 @@ impl BlockdevOptionsNbd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsNbd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_server = rt::None;
+        let mut m_export = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_hostname = rt::None;
+        let mut m_x_dirty_bitmap = rt::None;
+        let mut m_reconnect_delay = rt::None;
+        let mut m_open_timeout = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "server" => m_server = rt::Some(members.value("server")?),
+                "export" => m_export = rt::Some(members.value("export")?),
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-hostname" => {
+                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
+                }
+                "x-dirty-bitmap" => {
+                    m_x_dirty_bitmap = rt::Some(members.value("x-dirty-bitmap")?)
+                }
+                "reconnect-delay" => {
+                    m_reconnect_delay = rt::Some(members.value("reconnect-delay")?)
+                }
+                "open-timeout" => {
+                    m_open_timeout = rt::Some(members.value("open-timeout")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            server: rt::take(object, "server")?,
-            export: rt::take_opt(object, "export")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_hostname: rt::take_opt(object, "tls-hostname")?,
-            x_dirty_bitmap: rt::take_opt(object, "x-dirty-bitmap")?,
-            reconnect_delay: rt::take_opt(object, "reconnect-delay")?,
-            open_timeout: rt::take_opt(object, "open-timeout")?,
+            server: members.required(m_server, "server")?,
+            export: m_export,
+            tls_creds: m_tls_creds,
+            tls_hostname: m_tls_hostname,
+            x_dirty_bitmap: m_x_dirty_bitmap,
+            reconnect_delay: m_reconnect_delay,
+            open_timeout: m_open_timeout,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "server", &self.server);
-        rt::put_opt(object, "export", &self.export);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-hostname", &self.tls_hostname);
-        rt::put_opt(object, "x-dirty-bitmap", &self.x_dirty_bitmap);
-        rt::put_opt(object, "reconnect-delay", &self.reconnect_delay);
-        rt::put_opt(object, "open-timeout", &self.open_timeout);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("server", &self.server);
+        writer.member_opt("export", &self.export);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-hostname", &self.tls_hostname);
+        writer.member_opt("x-dirty-bitmap", &self.x_dirty_bitmap);
+        writer.member_opt("reconnect-delay", &self.reconnect_delay);
+        writer.member_opt("open-timeout", &self.open_timeout);
     }
 }
-rt::impl_traits!(BlockdevOptionsNbd);
+rt::impl_serde!(BlockdevOptionsNbd);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsNbd {
     const INFO: rt::Info = rt::Info {
@@ -14538,7 +17486,7 @@ impl rt::Definition for BlockdevOptionsNbd {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRaw {
     pub file: super::BlockdevRef,
@@ -14575,21 +17523,34 @@ impl BlockdevOptionsRaw {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsRaw {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            offset: rt::take_opt(object, "offset")?,
-            size: rt::take_opt(object, "size")?,
+            file: members.required(m_file, "file")?,
+            offset: m_offset,
+            size: m_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "offset", &self.offset);
-        rt::put_opt(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("offset", &self.offset);
+        writer.member_opt("size", &self.size);
     }
 }
-rt::impl_traits!(BlockdevOptionsRaw);
+rt::impl_serde!(BlockdevOptionsRaw);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsRaw {
     const INFO: rt::Info = rt::Info {
@@ -14611,7 +17572,7 @@ impl rt::From<BlockdevOptionsRaw> for super::BlockdevOptionsGenericFormat {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsThrottle {
     pub throttle_group: rt::String,
@@ -14635,19 +17596,32 @@ impl BlockdevOptionsThrottle {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsThrottle {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_throttle_group = rt::None;
+        let mut m_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "throttle-group" => {
+                    m_throttle_group = rt::Some(members.value("throttle-group")?)
+                }
+                "file" => m_file = rt::Some(members.value("file")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            throttle_group: rt::take(object, "throttle-group")?,
-            file: rt::take(object, "file")?,
+            throttle_group: members.required(m_throttle_group, "throttle-group")?,
+            file: members.required(m_file, "file")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "throttle-group", &self.throttle_group);
-        rt::put(object, "file", &self.file);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("throttle-group", &self.throttle_group);
+        writer.member("file", &self.file);
     }
 }
-rt::impl_traits!(BlockdevOptionsThrottle);
+rt::impl_serde!(BlockdevOptionsThrottle);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsThrottle {
     const INFO: rt::Info = rt::Info {
@@ -14662,7 +17636,7 @@ impl rt::Definition for BlockdevOptionsThrottle {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCor {
     pub file: super::BlockdevRef,
@@ -14687,19 +17661,30 @@ impl BlockdevOptionsCor {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCor {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_bottom = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "bottom" => m_bottom = rt::Some(members.value("bottom")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            bottom: rt::take_opt(object, "bottom")?,
+            file: members.required(m_file, "file")?,
+            bottom: m_bottom,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "bottom", &self.bottom);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("bottom", &self.bottom);
     }
 }
-rt::impl_traits!(BlockdevOptionsCor);
+rt::impl_serde!(BlockdevOptionsCor);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCor {
     const INFO: rt::Info = rt::Info {
@@ -14743,11 +17728,16 @@ impl OnCbwError {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "break-guest-write" => Self::BreakGuestWrite,
             "break-snapshot" => Self::BreakSnapshot,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for OnCbwError {
@@ -14758,14 +17748,15 @@ impl rt::fmt::Display for OnCbwError {
 }
 impl rt::Decode for OnCbwError {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for OnCbwError {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(OnCbwError);
@@ -14783,7 +17774,7 @@ impl rt::Definition for OnCbwError {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCbw {
     pub file: super::BlockdevRef,
@@ -14840,27 +17831,50 @@ impl BlockdevOptionsCbw {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptionsCbw {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_target = rt::None;
+        let mut m_bitmap = rt::None;
+        let mut m_on_cbw_error = rt::None;
+        let mut m_cbw_timeout = rt::None;
+        let mut m_min_cluster_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "target" => m_target = rt::Some(members.value("target")?),
+                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
+                "on-cbw-error" => {
+                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
+                }
+                "cbw-timeout" => m_cbw_timeout = rt::Some(members.value("cbw-timeout")?),
+                "min-cluster-size" => {
+                    m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            target: rt::take(object, "target")?,
-            bitmap: rt::take_opt(object, "bitmap")?,
-            on_cbw_error: rt::take_opt(object, "on-cbw-error")?,
-            cbw_timeout: rt::take_opt(object, "cbw-timeout")?,
-            min_cluster_size: rt::take_opt(object, "min-cluster-size")?,
+            file: members.required(m_file, "file")?,
+            target: members.required(m_target, "target")?,
+            bitmap: m_bitmap,
+            on_cbw_error: m_on_cbw_error,
+            cbw_timeout: m_cbw_timeout,
+            min_cluster_size: m_min_cluster_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "target", &self.target);
-        rt::put_opt(object, "bitmap", &self.bitmap);
-        rt::put_opt(object, "on-cbw-error", &self.on_cbw_error);
-        rt::put_opt(object, "cbw-timeout", &self.cbw_timeout);
-        rt::put_opt(object, "min-cluster-size", &self.min_cluster_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("target", &self.target);
+        writer.member_opt("bitmap", &self.bitmap);
+        writer.member_opt("on-cbw-error", &self.on_cbw_error);
+        writer.member_opt("cbw-timeout", &self.cbw_timeout);
+        writer.member_opt("min-cluster-size", &self.min_cluster_size);
     }
 }
-rt::impl_traits!(BlockdevOptionsCbw);
+rt::impl_serde!(BlockdevOptionsCbw);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptionsCbw {
     const INFO: rt::Info = rt::Info {
@@ -14882,7 +17896,7 @@ impl rt::From<BlockdevOptionsCbw> for super::BlockdevOptionsGenericFormat {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptions {
     pub node_name: rt::Option<rt::String>,
@@ -15094,422 +18108,589 @@ impl BlockdevOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            node_name: rt::take_opt(object, "node-name")?,
-            discard: rt::take_opt(object, "discard")?,
-            cache: rt::take_opt(object, "cache")?,
-            read_only: rt::take_opt(object, "read-only")?,
-            auto_read_only: rt::take_opt(object, "auto-read-only")?,
-            force_share: rt::take_opt(object, "force-share")?,
-            detect_zeroes: rt::take_opt(object, "detect-zeroes")?,
-            driver: {
-                let tag = rt::take_tag(object, "driver")?;
-                match tag.as_str() {
-                    "blkdebug" => {
-                        BlockdevOptionsBranch::Blkdebug(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blklogwrites" => {
-                        BlockdevOptionsBranch::Blklogwrites(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blkverify" => {
-                        BlockdevOptionsBranch::Blkverify(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blkreplay" => {
-                        BlockdevOptionsBranch::Blkreplay(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "bochs" => {
-                        BlockdevOptionsBranch::Bochs(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cloop" => {
-                        BlockdevOptionsBranch::Cloop(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "compress" => {
-                        BlockdevOptionsBranch::Compress(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "copy-before-write" => {
-                        BlockdevOptionsBranch::CopyBeforeWrite(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "copy-on-read" => {
-                        BlockdevOptionsBranch::CopyOnRead(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "dmg" => {
-                        BlockdevOptionsBranch::Dmg(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "file" => {
-                        BlockdevOptionsBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "ftp" => {
-                        BlockdevOptionsBranch::Ftp(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "ftps" => {
-                        BlockdevOptionsBranch::Ftps(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "gluster" => {
-                        BlockdevOptionsBranch::Gluster(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "host_cdrom" => {
-                        BlockdevOptionsBranch::HostCdrom(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "host_device" => {
-                        BlockdevOptionsBranch::HostDevice(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "http" => {
-                        BlockdevOptionsBranch::Http(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "https" => {
-                        BlockdevOptionsBranch::Https(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "io_uring" => {
-                        BlockdevOptionsBranch::IoUring(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "iscsi" => {
-                        BlockdevOptionsBranch::Iscsi(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        BlockdevOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nbd" => {
-                        BlockdevOptionsBranch::Nbd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nfs" => {
-                        BlockdevOptionsBranch::Nfs(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "null-aio" => {
-                        BlockdevOptionsBranch::NullAio(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "null-co" => {
-                        BlockdevOptionsBranch::NullCo(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nvme" => {
-                        BlockdevOptionsBranch::Nvme(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nvme-io_uring" => {
-                        BlockdevOptionsBranch::NvmeIoUring(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "parallels" => {
-                        BlockdevOptionsBranch::Parallels(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "preallocate" => {
-                        BlockdevOptionsBranch::Preallocate(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow2" => {
-                        BlockdevOptionsBranch::Qcow2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow" => {
-                        BlockdevOptionsBranch::Qcow(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qed" => {
-                        BlockdevOptionsBranch::Qed(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "quorum" => {
-                        BlockdevOptionsBranch::Quorum(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "raw" => {
-                        BlockdevOptionsBranch::Raw(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rbd" => {
-                        BlockdevOptionsBranch::Rbd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "replication" => {
-                        BlockdevOptionsBranch::Replication(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "snapshot-access" => {
-                        BlockdevOptionsBranch::SnapshotAccess(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "ssh" => {
-                        BlockdevOptionsBranch::Ssh(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "throttle" => {
-                        BlockdevOptionsBranch::Throttle(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vdi" => {
-                        BlockdevOptionsBranch::Vdi(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vhdx" => {
-                        BlockdevOptionsBranch::Vhdx(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "virtio-blk-vfio-pci" => {
-                        BlockdevOptionsBranch::VirtioBlkVfioPci(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "virtio-blk-vhost-user" => {
-                        BlockdevOptionsBranch::VirtioBlkVhostUser(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "virtio-blk-vhost-vdpa" => {
-                        BlockdevOptionsBranch::VirtioBlkVhostVdpa(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vmdk" => {
-                        BlockdevOptionsBranch::Vmdk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vpc" => {
-                        BlockdevOptionsBranch::Vpc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vvfat" => {
-                        BlockdevOptionsBranch::Vvfat(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        BlockdevOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("driver")?;
+        let driver = match &*tag {
+            "blkdebug" => {
+                BlockdevOptionsBranch::Blkdebug(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "blklogwrites" => {
+                BlockdevOptionsBranch::Blklogwrites(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "blkverify" => {
+                BlockdevOptionsBranch::Blkverify(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "blkreplay" => {
+                BlockdevOptionsBranch::Blkreplay(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "bochs" => {
+                BlockdevOptionsBranch::Bochs(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "cloop" => {
+                BlockdevOptionsBranch::Cloop(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "compress" => {
+                BlockdevOptionsBranch::Compress(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "copy-before-write" => {
+                BlockdevOptionsBranch::CopyBeforeWrite(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "copy-on-read" => {
+                BlockdevOptionsBranch::CopyOnRead(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "dmg" => {
+                BlockdevOptionsBranch::Dmg(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "file" => {
+                BlockdevOptionsBranch::File(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "ftp" => {
+                BlockdevOptionsBranch::Ftp(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "ftps" => {
+                BlockdevOptionsBranch::Ftps(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "gluster" => {
+                BlockdevOptionsBranch::Gluster(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "host_cdrom" => {
+                BlockdevOptionsBranch::HostCdrom(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "host_device" => {
+                BlockdevOptionsBranch::HostDevice(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "http" => {
+                BlockdevOptionsBranch::Http(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "https" => {
+                BlockdevOptionsBranch::Https(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "io_uring" => {
+                BlockdevOptionsBranch::IoUring(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "iscsi" => {
+                BlockdevOptionsBranch::Iscsi(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "luks" => {
+                BlockdevOptionsBranch::Luks(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "nbd" => {
+                BlockdevOptionsBranch::Nbd(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "nfs" => {
+                BlockdevOptionsBranch::Nfs(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "null-aio" => {
+                BlockdevOptionsBranch::NullAio(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "null-co" => {
+                BlockdevOptionsBranch::NullCo(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "nvme" => {
+                BlockdevOptionsBranch::Nvme(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "nvme-io_uring" => {
+                BlockdevOptionsBranch::NvmeIoUring(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "parallels" => {
+                BlockdevOptionsBranch::Parallels(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "preallocate" => {
+                BlockdevOptionsBranch::Preallocate(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "qcow2" => {
+                BlockdevOptionsBranch::Qcow2(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "qcow" => {
+                BlockdevOptionsBranch::Qcow(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "qed" => {
+                BlockdevOptionsBranch::Qed(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "quorum" => {
+                BlockdevOptionsBranch::Quorum(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "raw" => {
+                BlockdevOptionsBranch::Raw(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "rbd" => {
+                BlockdevOptionsBranch::Rbd(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "replication" => {
+                BlockdevOptionsBranch::Replication(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "snapshot-access" => {
+                BlockdevOptionsBranch::SnapshotAccess(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "ssh" => {
+                BlockdevOptionsBranch::Ssh(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "throttle" => {
+                BlockdevOptionsBranch::Throttle(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vdi" => {
+                BlockdevOptionsBranch::Vdi(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vhdx" => {
+                BlockdevOptionsBranch::Vhdx(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "virtio-blk-vfio-pci" => {
+                BlockdevOptionsBranch::VirtioBlkVfioPci(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "virtio-blk-vhost-user" => {
+                BlockdevOptionsBranch::VirtioBlkVhostUser(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "virtio-blk-vhost-vdpa" => {
+                BlockdevOptionsBranch::VirtioBlkVhostVdpa(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vmdk" => {
+                BlockdevOptionsBranch::Vmdk(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vpc" => {
+                BlockdevOptionsBranch::Vpc(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "vvfat" => {
+                BlockdevOptionsBranch::Vvfat(
+                    members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                BlockdevOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_node_name = rt::None;
+        let mut m_discard = rt::None;
+        let mut m_cache = rt::None;
+        let mut m_read_only = rt::None;
+        let mut m_auto_read_only = rt::None;
+        let mut m_force_share = rt::None;
+        let mut m_detect_zeroes = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "discard" => m_discard = rt::Some(members.value("discard")?),
+                "cache" => m_cache = rt::Some(members.value("cache")?),
+                "read-only" => m_read_only = rt::Some(members.value("read-only")?),
+                "auto-read-only" => {
+                    m_auto_read_only = rt::Some(members.value("auto-read-only")?)
+                }
+                "force-share" => m_force_share = rt::Some(members.value("force-share")?),
+                "detect-zeroes" => {
+                    m_detect_zeroes = rt::Some(members.value("detect-zeroes")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            node_name: m_node_name,
+            discard: m_discard,
+            cache: m_cache,
+            read_only: m_read_only,
+            auto_read_only: m_auto_read_only,
+            force_share: m_force_share,
+            detect_zeroes: m_detect_zeroes,
+            driver,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put_opt(object, "discard", &self.discard);
-        rt::put_opt(object, "cache", &self.cache);
-        rt::put_opt(object, "read-only", &self.read_only);
-        rt::put_opt(object, "auto-read-only", &self.auto_read_only);
-        rt::put_opt(object, "force-share", &self.force_share);
-        rt::put_opt(object, "detect-zeroes", &self.detect_zeroes);
-        rt::put(object, "driver", self.driver.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("node-name", &self.node_name);
+        writer.member_opt("discard", &self.discard);
+        writer.member_opt("cache", &self.cache);
+        writer.member_opt("read-only", &self.read_only);
+        writer.member_opt("auto-read-only", &self.auto_read_only);
+        writer.member_opt("force-share", &self.force_share);
+        writer.member_opt("detect-zeroes", &self.detect_zeroes);
+        writer.member("driver", self.driver.tag_name());
         match &self.driver {
             BlockdevOptionsBranch::Blkdebug(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Blklogwrites(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Blkverify(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Blkreplay(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Bochs(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Cloop(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Compress(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::CopyBeforeWrite(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::CopyOnRead(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Dmg(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Ftp(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Ftps(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Gluster(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::HostCdrom(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::HostDevice(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Http(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Https(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::IoUring(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Iscsi(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Nbd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Nfs(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::NullAio(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::NullCo(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Nvme(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::NvmeIoUring(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Parallels(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Preallocate(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Qcow2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Qcow(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Qed(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Quorum(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Raw(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Rbd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Replication(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::SnapshotAccess(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Ssh(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Throttle(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Vdi(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Vhdx(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::VirtioBlkVfioPci(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::VirtioBlkVhostUser(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::VirtioBlkVhostVdpa(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Vmdk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Vpc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevOptionsBranch::Vvfat(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            BlockdevOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockdevOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockdevOptions);
+rt::impl_serde!(BlockdevOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevOptions {
     const INFO: rt::Info = rt::Info {
@@ -15524,7 +18705,7 @@ impl rt::Definition for BlockdevOptions {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockdevRef {
     Definition(rt::Box<super::BlockdevOptions>),
@@ -15532,32 +18713,28 @@ pub enum BlockdevRef {
 }
 impl rt::Decode for BlockdevRef {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Object(_) => {
-                    Self::Definition(rt::Box::new(rt::Decode::decode(value)?))
+            match reader.peek()? {
+                rt::Token::Object => {
+                    Self::Definition(rt::Box::new(rt::Decode::decode(reader)?))
                 }
-                rt::Value::String(_) => Self::Reference(rt::Decode::decode(value)?),
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type("an object or a string", &other),
-                    );
-                }
+                rt::Token::String => Self::Reference(rt::Decode::decode(reader)?),
+                _ => return rt::Err(reader.invalid_type("an object or a string")),
             },
         )
     }
 }
 impl rt::Encode for BlockdevRef {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Definition(data) => rt::Encode::encode(&**data),
-            Self::Reference(data) => rt::Encode::encode(data),
+            Self::Definition(data) => rt::Encode::encode(&**data, writer),
+            Self::Reference(data) => rt::Encode::encode(data, writer),
         }
     }
 }
-rt::impl_traits!(BlockdevRef);
+rt::impl_serde!(BlockdevRef);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevRef {
     const INFO: rt::Info = rt::Info {
@@ -15572,7 +18749,7 @@ impl rt::Definition for BlockdevRef {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockdevRefOrNull {
     Definition(rt::Box<super::BlockdevOptions>),
@@ -15581,37 +18758,30 @@ pub enum BlockdevRefOrNull {
 }
 impl rt::Decode for BlockdevRefOrNull {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(
-            match value {
-                rt::Value::Object(_) => {
-                    Self::Definition(rt::Box::new(rt::Decode::decode(value)?))
+            match reader.peek()? {
+                rt::Token::Object => {
+                    Self::Definition(rt::Box::new(rt::Decode::decode(reader)?))
                 }
-                rt::Value::String(_) => Self::Reference(rt::Decode::decode(value)?),
-                rt::Value::Null => Self::Null,
-                other => {
-                    return rt::Err(
-                        rt::DecodeError::invalid_type(
-                            "an object or a string or null",
-                            &other,
-                        ),
-                    );
-                }
+                rt::Token::String => Self::Reference(rt::Decode::decode(reader)?),
+                rt::Token::Null => reader.null().map(|()| Self::Null)?,
+                _ => return rt::Err(reader.invalid_type("an object or a string or null")),
             },
         )
     }
 }
 impl rt::Encode for BlockdevRefOrNull {
     #[inline]
-    fn encode(&self) -> rt::Value {
+    fn encode(&self, writer: &mut rt::Writer) {
         match self {
-            Self::Definition(data) => rt::Encode::encode(&**data),
-            Self::Reference(data) => rt::Encode::encode(data),
-            Self::Null => rt::Value::Null,
+            Self::Definition(data) => rt::Encode::encode(&**data, writer),
+            Self::Reference(data) => rt::Encode::encode(data, writer),
+            Self::Null => writer.null(),
         }
     }
 }
-rt::impl_traits!(BlockdevRefOrNull);
+rt::impl_serde!(BlockdevRefOrNull);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevRefOrNull {
     const INFO: rt::Info = rt::Info {
@@ -15646,12 +18816,14 @@ impl rt::Deref for BlockdevAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockdevAdd);
@@ -15675,7 +18847,7 @@ impl rt::Command for BlockdevAdd {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevReopen {
     pub options: rt::Vec<super::BlockdevOptions>,
@@ -15692,17 +18864,26 @@ impl BlockdevReopen {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevReopen {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_options = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "options" => m_options = rt::Some(members.value("options")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            options: rt::take(object, "options")?,
+            options: members.required(m_options, "options")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "options", &self.options);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("options", &self.options);
     }
 }
-rt::impl_traits!(BlockdevReopen);
+rt::impl_serde!(BlockdevReopen);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevReopen {
     const INFO: rt::Info = rt::Info {
@@ -15723,7 +18904,7 @@ impl rt::Command for BlockdevReopen {
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevDel {
     pub node_name: rt::String,
@@ -15742,17 +18923,26 @@ impl BlockdevDel {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevDel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
+            node_name: members.required(m_node_name, "node-name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
     }
 }
-rt::impl_traits!(BlockdevDel);
+rt::impl_serde!(BlockdevDel);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevDel {
     const INFO: rt::Info = rt::Info {
@@ -15773,7 +18963,7 @@ impl rt::Command for BlockdevDel {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsFile {
     pub filename: rt::String,
@@ -15821,25 +19011,46 @@ impl BlockdevCreateOptionsFile {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        let mut m_size = rt::None;
+        let mut m_preallocation = rt::None;
+        let mut m_nocow = rt::None;
+        let mut m_extent_size_hint = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "preallocation" => {
+                    m_preallocation = rt::Some(members.value("preallocation")?)
+                }
+                "nocow" => m_nocow = rt::Some(members.value("nocow")?),
+                "extent-size-hint" => {
+                    m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            filename: rt::take(object, "filename")?,
-            size: rt::take(object, "size")?,
-            preallocation: rt::take_opt(object, "preallocation")?,
-            nocow: rt::take_opt(object, "nocow")?,
-            extent_size_hint: rt::take_opt(object, "extent-size-hint")?,
+            filename: members.required(m_filename, "filename")?,
+            size: members.required(m_size, "size")?,
+            preallocation: m_preallocation,
+            nocow: m_nocow,
+            extent_size_hint: m_extent_size_hint,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "preallocation", &self.preallocation);
-        rt::put_opt(object, "nocow", &self.nocow);
-        rt::put_opt(object, "extent-size-hint", &self.extent_size_hint);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+        writer.member("size", &self.size);
+        writer.member_opt("preallocation", &self.preallocation);
+        writer.member_opt("nocow", &self.nocow);
+        writer.member_opt("extent-size-hint", &self.extent_size_hint);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsFile);
+rt::impl_serde!(BlockdevCreateOptionsFile);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsFile {
     const INFO: rt::Info = rt::Info {
@@ -15854,7 +19065,7 @@ impl rt::Definition for BlockdevCreateOptionsFile {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsGluster {
     pub location: super::BlockdevOptionsGluster,
@@ -15884,21 +19095,36 @@ impl BlockdevCreateOptionsGluster {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsGluster {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_location = rt::None;
+        let mut m_size = rt::None;
+        let mut m_preallocation = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "location" => m_location = rt::Some(members.value("location")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "preallocation" => {
+                    m_preallocation = rt::Some(members.value("preallocation")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            location: rt::take(object, "location")?,
-            size: rt::take(object, "size")?,
-            preallocation: rt::take_opt(object, "preallocation")?,
+            location: members.required(m_location, "location")?,
+            size: members.required(m_size, "size")?,
+            preallocation: m_preallocation,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "location", &self.location);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "preallocation", &self.preallocation);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("location", &self.location);
+        writer.member("size", &self.size);
+        writer.member_opt("preallocation", &self.preallocation);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsGluster);
+rt::impl_serde!(BlockdevCreateOptionsGluster);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsGluster {
     const INFO: rt::Info = rt::Info {
@@ -15913,7 +19139,7 @@ impl rt::Definition for BlockdevCreateOptionsGluster {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsLUKS {
     pub key_secret: rt::Option<rt::String>,
@@ -16022,37 +19248,70 @@ impl BlockdevCreateOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        let mut m_cipher_alg = rt::None;
+        let mut m_cipher_mode = rt::None;
+        let mut m_ivgen_alg = rt::None;
+        let mut m_ivgen_hash_alg = rt::None;
+        let mut m_hash_alg = rt::None;
+        let mut m_iter_time = rt::None;
+        let mut m_file = rt::None;
+        let mut m_header = rt::None;
+        let mut m_size = rt::None;
+        let mut m_preallocation = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
+                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
+                "ivgen-hash-alg" => {
+                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
+                }
+                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
+                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
+                "file" => m_file = rt::Some(members.value("file")?),
+                "header" => m_header = rt::Some(members.value("header")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "preallocation" => {
+                    m_preallocation = rt::Some(members.value("preallocation")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take_opt(object, "key-secret")?,
-            cipher_alg: rt::take_opt(object, "cipher-alg")?,
-            cipher_mode: rt::take_opt(object, "cipher-mode")?,
-            ivgen_alg: rt::take_opt(object, "ivgen-alg")?,
-            ivgen_hash_alg: rt::take_opt(object, "ivgen-hash-alg")?,
-            hash_alg: rt::take_opt(object, "hash-alg")?,
-            iter_time: rt::take_opt(object, "iter-time")?,
-            file: rt::take_opt(object, "file")?,
-            header: rt::take_opt(object, "header")?,
-            size: rt::take(object, "size")?,
-            preallocation: rt::take_opt(object, "preallocation")?,
+            key_secret: m_key_secret,
+            cipher_alg: m_cipher_alg,
+            cipher_mode: m_cipher_mode,
+            ivgen_alg: m_ivgen_alg,
+            ivgen_hash_alg: m_ivgen_hash_alg,
+            hash_alg: m_hash_alg,
+            iter_time: m_iter_time,
+            file: m_file,
+            header: m_header,
+            size: members.required(m_size, "size")?,
+            preallocation: m_preallocation,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "cipher-alg", &self.cipher_alg);
-        rt::put_opt(object, "cipher-mode", &self.cipher_mode);
-        rt::put_opt(object, "ivgen-alg", &self.ivgen_alg);
-        rt::put_opt(object, "ivgen-hash-alg", &self.ivgen_hash_alg);
-        rt::put_opt(object, "hash-alg", &self.hash_alg);
-        rt::put_opt(object, "iter-time", &self.iter_time);
-        rt::put_opt(object, "file", &self.file);
-        rt::put_opt(object, "header", &self.header);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "preallocation", &self.preallocation);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("key-secret", &self.key_secret);
+        writer.member_opt("cipher-alg", &self.cipher_alg);
+        writer.member_opt("cipher-mode", &self.cipher_mode);
+        writer.member_opt("ivgen-alg", &self.ivgen_alg);
+        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
+        writer.member_opt("hash-alg", &self.hash_alg);
+        writer.member_opt("iter-time", &self.iter_time);
+        writer.member_opt("file", &self.file);
+        writer.member_opt("header", &self.header);
+        writer.member("size", &self.size);
+        writer.member_opt("preallocation", &self.preallocation);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsLUKS);
+rt::impl_serde!(BlockdevCreateOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -16082,7 +19341,7 @@ impl rt::From<BlockdevCreateOptionsLUKS> for super::QCryptoBlockCreateOptionsLUK
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsNfs {
     pub location: super::BlockdevOptionsNfs,
@@ -16100,19 +19359,30 @@ impl BlockdevCreateOptionsNfs {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsNfs {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_location = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "location" => m_location = rt::Some(members.value("location")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            location: rt::take(object, "location")?,
-            size: rt::take(object, "size")?,
+            location: members.required(m_location, "location")?,
+            size: members.required(m_size, "size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "location", &self.location);
-        rt::put(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("location", &self.location);
+        writer.member("size", &self.size);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsNfs);
+rt::impl_serde!(BlockdevCreateOptionsNfs);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsNfs {
     const INFO: rt::Info = rt::Info {
@@ -16127,7 +19397,7 @@ impl rt::Definition for BlockdevCreateOptionsNfs {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsParallels {
     pub file: super::BlockdevRef,
@@ -16157,21 +19427,36 @@ impl BlockdevCreateOptionsParallels {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsParallels {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            cluster_size: m_cluster_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("cluster-size", &self.cluster_size);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsParallels);
+rt::impl_serde!(BlockdevCreateOptionsParallels);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsParallels {
     const INFO: rt::Info = rt::Info {
@@ -16186,7 +19471,7 @@ impl rt::Definition for BlockdevCreateOptionsParallels {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow {
     pub file: super::BlockdevRef,
@@ -16225,23 +19510,40 @@ impl BlockdevCreateOptionsQcow {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsQcow {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_encrypt = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            backing_file: m_backing_file,
+            encrypt: m_encrypt,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "encrypt", &self.encrypt);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("encrypt", &self.encrypt);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsQcow);
+rt::impl_serde!(BlockdevCreateOptionsQcow);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsQcow {
     const INFO: rt::Info = rt::Info {
@@ -16278,11 +19580,16 @@ impl BlockdevQcow2Version {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "v2" => Self::V2,
             "v3" => Self::V3,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevQcow2Version {
@@ -16293,14 +19600,15 @@ impl rt::fmt::Display for BlockdevQcow2Version {
 }
 impl rt::Decode for BlockdevQcow2Version {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevQcow2Version {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevQcow2Version);
@@ -16341,11 +19649,16 @@ impl Qcow2CompressionType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "zlib" => Self::Zlib,
             "zstd" => Self::Zstd,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for Qcow2CompressionType {
@@ -16356,14 +19669,15 @@ impl rt::fmt::Display for Qcow2CompressionType {
 }
 impl rt::Decode for Qcow2CompressionType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for Qcow2CompressionType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(Qcow2CompressionType);
@@ -16381,7 +19695,7 @@ impl rt::Definition for Qcow2CompressionType {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow2 {
     pub file: super::BlockdevRef,
@@ -16510,43 +19824,92 @@ impl BlockdevCreateOptionsQcow2 {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsQcow2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_data_file = rt::None;
+        let mut m_data_file_raw = rt::None;
+        let mut m_extended_l2 = rt::None;
+        let mut m_size = rt::None;
+        let mut m_version = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_backing_fmt = rt::None;
+        let mut m_encrypt = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_preallocation = rt::None;
+        let mut m_lazy_refcounts = rt::None;
+        let mut m_refcount_bits = rt::None;
+        let mut m_compression_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
+                "data-file-raw" => {
+                    m_data_file_raw = rt::Some(members.value("data-file-raw")?)
+                }
+                "extended-l2" => m_extended_l2 = rt::Some(members.value("extended-l2")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "version" => m_version = rt::Some(members.value("version")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "backing-fmt" => m_backing_fmt = rt::Some(members.value("backing-fmt")?),
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "preallocation" => {
+                    m_preallocation = rt::Some(members.value("preallocation")?)
+                }
+                "lazy-refcounts" => {
+                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
+                }
+                "refcount-bits" => {
+                    m_refcount_bits = rt::Some(members.value("refcount-bits")?)
+                }
+                "compression-type" => {
+                    m_compression_type = rt::Some(members.value("compression-type")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            data_file: rt::take_opt(object, "data-file")?,
-            data_file_raw: rt::take_opt(object, "data-file-raw")?,
-            extended_l2: rt::take_opt(object, "extended-l2")?,
-            size: rt::take(object, "size")?,
-            version: rt::take_opt(object, "version")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            backing_fmt: rt::take_opt(object, "backing-fmt")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            preallocation: rt::take_opt(object, "preallocation")?,
-            lazy_refcounts: rt::take_opt(object, "lazy-refcounts")?,
-            refcount_bits: rt::take_opt(object, "refcount-bits")?,
-            compression_type: rt::take_opt(object, "compression-type")?,
+            file: members.required(m_file, "file")?,
+            data_file: m_data_file,
+            data_file_raw: m_data_file_raw,
+            extended_l2: m_extended_l2,
+            size: members.required(m_size, "size")?,
+            version: m_version,
+            backing_file: m_backing_file,
+            backing_fmt: m_backing_fmt,
+            encrypt: m_encrypt,
+            cluster_size: m_cluster_size,
+            preallocation: m_preallocation,
+            lazy_refcounts: m_lazy_refcounts,
+            refcount_bits: m_refcount_bits,
+            compression_type: m_compression_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "data-file", &self.data_file);
-        rt::put_opt(object, "data-file-raw", &self.data_file_raw);
-        rt::put_opt(object, "extended-l2", &self.extended_l2);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "version", &self.version);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "backing-fmt", &self.backing_fmt);
-        rt::put_opt(object, "encrypt", &self.encrypt);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "preallocation", &self.preallocation);
-        rt::put_opt(object, "lazy-refcounts", &self.lazy_refcounts);
-        rt::put_opt(object, "refcount-bits", &self.refcount_bits);
-        rt::put_opt(object, "compression-type", &self.compression_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member_opt("data-file", &self.data_file);
+        writer.member_opt("data-file-raw", &self.data_file_raw);
+        writer.member_opt("extended-l2", &self.extended_l2);
+        writer.member("size", &self.size);
+        writer.member_opt("version", &self.version);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("backing-fmt", &self.backing_fmt);
+        writer.member_opt("encrypt", &self.encrypt);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("preallocation", &self.preallocation);
+        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
+        writer.member_opt("refcount-bits", &self.refcount_bits);
+        writer.member_opt("compression-type", &self.compression_type);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsQcow2);
+rt::impl_serde!(BlockdevCreateOptionsQcow2);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsQcow2 {
     const INFO: rt::Info = rt::Info {
@@ -16561,7 +19924,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow2 {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQed {
     pub file: super::BlockdevRef,
@@ -16618,27 +19981,50 @@ impl BlockdevCreateOptionsQed {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsQed {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_backing_fmt = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_table_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "backing-fmt" => m_backing_fmt = rt::Some(members.value("backing-fmt")?),
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "table-size" => m_table_size = rt::Some(members.value("table-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            backing_fmt: rt::take_opt(object, "backing-fmt")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            table_size: rt::take_opt(object, "table-size")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            backing_file: m_backing_file,
+            backing_fmt: m_backing_fmt,
+            cluster_size: m_cluster_size,
+            table_size: m_table_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "backing-fmt", &self.backing_fmt);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "table-size", &self.table_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("backing-fmt", &self.backing_fmt);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("table-size", &self.table_size);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsQed);
+rt::impl_serde!(BlockdevCreateOptionsQed);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsQed {
     const INFO: rt::Info = rt::Info {
@@ -16653,7 +20039,7 @@ impl rt::Definition for BlockdevCreateOptionsQed {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsRbd {
     pub location: super::BlockdevOptionsRbd,
@@ -16692,23 +20078,40 @@ impl BlockdevCreateOptionsRbd {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsRbd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_location = rt::None;
+        let mut m_size = rt::None;
+        let mut m_cluster_size = rt::None;
+        let mut m_encrypt = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "location" => m_location = rt::Some(members.value("location")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "cluster-size" => {
+                    m_cluster_size = rt::Some(members.value("cluster-size")?)
+                }
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            location: rt::take(object, "location")?,
-            size: rt::take(object, "size")?,
-            cluster_size: rt::take_opt(object, "cluster-size")?,
-            encrypt: rt::take_opt(object, "encrypt")?,
+            location: members.required(m_location, "location")?,
+            size: members.required(m_size, "size")?,
+            cluster_size: m_cluster_size,
+            encrypt: m_encrypt,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "location", &self.location);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "cluster-size", &self.cluster_size);
-        rt::put_opt(object, "encrypt", &self.encrypt);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("location", &self.location);
+        writer.member("size", &self.size);
+        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.member_opt("encrypt", &self.encrypt);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsRbd);
+rt::impl_serde!(BlockdevCreateOptionsRbd);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsRbd {
     const INFO: rt::Info = rt::Info {
@@ -16751,14 +20154,19 @@ impl BlockdevVmdkSubformat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "monolithicSparse" => Self::MonolithicSparse,
             "monolithicFlat" => Self::MonolithicFlat,
             "twoGbMaxExtentSparse" => Self::TwoGbMaxExtentSparse,
             "twoGbMaxExtentFlat" => Self::TwoGbMaxExtentFlat,
             "streamOptimized" => Self::StreamOptimized,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevVmdkSubformat {
@@ -16769,14 +20177,15 @@ impl rt::fmt::Display for BlockdevVmdkSubformat {
 }
 impl rt::Decode for BlockdevVmdkSubformat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevVmdkSubformat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevVmdkSubformat);
@@ -16820,13 +20229,18 @@ impl BlockdevVmdkAdapterType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ide" => Self::Ide,
             "buslogic" => Self::Buslogic,
             "lsilogic" => Self::Lsilogic,
             "legacyESX" => Self::LegacyEsx,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevVmdkAdapterType {
@@ -16837,14 +20251,15 @@ impl rt::fmt::Display for BlockdevVmdkAdapterType {
 }
 impl rt::Decode for BlockdevVmdkAdapterType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevVmdkAdapterType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevVmdkAdapterType);
@@ -16862,7 +20277,7 @@ impl rt::Definition for BlockdevVmdkAdapterType {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVmdk {
     pub file: super::BlockdevRef,
@@ -16946,33 +20361,66 @@ impl BlockdevCreateOptionsVmdk {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsVmdk {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_extents = rt::None;
+        let mut m_subformat = rt::None;
+        let mut m_backing_file = rt::None;
+        let mut m_adapter_type = rt::None;
+        let mut m_hwversion = rt::None;
+        let mut m_toolsversion = rt::None;
+        let mut m_zeroed_grain = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "extents" => m_extents = rt::Some(members.value("extents")?),
+                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
+                "backing-file" => {
+                    m_backing_file = rt::Some(members.value("backing-file")?)
+                }
+                "adapter-type" => {
+                    m_adapter_type = rt::Some(members.value("adapter-type")?)
+                }
+                "hwversion" => m_hwversion = rt::Some(members.value("hwversion")?),
+                "toolsversion" => {
+                    m_toolsversion = rt::Some(members.value("toolsversion")?)
+                }
+                "zeroed-grain" => {
+                    m_zeroed_grain = rt::Some(members.value("zeroed-grain")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            extents: rt::take_opt(object, "extents")?,
-            subformat: rt::take_opt(object, "subformat")?,
-            backing_file: rt::take_opt(object, "backing-file")?,
-            adapter_type: rt::take_opt(object, "adapter-type")?,
-            hwversion: rt::take_opt(object, "hwversion")?,
-            toolsversion: rt::take_opt(object, "toolsversion")?,
-            zeroed_grain: rt::take_opt(object, "zeroed-grain")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            extents: m_extents,
+            subformat: m_subformat,
+            backing_file: m_backing_file,
+            adapter_type: m_adapter_type,
+            hwversion: m_hwversion,
+            toolsversion: m_toolsversion,
+            zeroed_grain: m_zeroed_grain,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "extents", &self.extents);
-        rt::put_opt(object, "subformat", &self.subformat);
-        rt::put_opt(object, "backing-file", &self.backing_file);
-        rt::put_opt(object, "adapter-type", &self.adapter_type);
-        rt::put_opt(object, "hwversion", &self.hwversion);
-        rt::put_opt(object, "toolsversion", &self.toolsversion);
-        rt::put_opt(object, "zeroed-grain", &self.zeroed_grain);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("extents", &self.extents);
+        writer.member_opt("subformat", &self.subformat);
+        writer.member_opt("backing-file", &self.backing_file);
+        writer.member_opt("adapter-type", &self.adapter_type);
+        writer.member_opt("hwversion", &self.hwversion);
+        writer.member_opt("toolsversion", &self.toolsversion);
+        writer.member_opt("zeroed-grain", &self.zeroed_grain);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsVmdk);
+rt::impl_serde!(BlockdevCreateOptionsVmdk);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsVmdk {
     const INFO: rt::Info = rt::Info {
@@ -16987,7 +20435,7 @@ impl rt::Definition for BlockdevCreateOptionsVmdk {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsSsh {
     pub location: super::BlockdevOptionsSsh,
@@ -17005,19 +20453,30 @@ impl BlockdevCreateOptionsSsh {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsSsh {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_location = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "location" => m_location = rt::Some(members.value("location")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            location: rt::take(object, "location")?,
-            size: rt::take(object, "size")?,
+            location: members.required(m_location, "location")?,
+            size: members.required(m_size, "size")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "location", &self.location);
-        rt::put(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("location", &self.location);
+        writer.member("size", &self.size);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsSsh);
+rt::impl_serde!(BlockdevCreateOptionsSsh);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsSsh {
     const INFO: rt::Info = rt::Info {
@@ -17032,7 +20491,7 @@ impl rt::Definition for BlockdevCreateOptionsSsh {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVdi {
     pub file: super::BlockdevRef,
@@ -17062,21 +20521,36 @@ impl BlockdevCreateOptionsVdi {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsVdi {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_preallocation = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "preallocation" => {
+                    m_preallocation = rt::Some(members.value("preallocation")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            preallocation: rt::take_opt(object, "preallocation")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            preallocation: m_preallocation,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "preallocation", &self.preallocation);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("preallocation", &self.preallocation);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsVdi);
+rt::impl_serde!(BlockdevCreateOptionsVdi);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsVdi {
     const INFO: rt::Info = rt::Info {
@@ -17113,11 +20587,16 @@ impl BlockdevVhdxSubformat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "dynamic" => Self::Dynamic,
             "fixed" => Self::Fixed,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevVhdxSubformat {
@@ -17128,14 +20607,15 @@ impl rt::fmt::Display for BlockdevVhdxSubformat {
 }
 impl rt::Decode for BlockdevVhdxSubformat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevVhdxSubformat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevVhdxSubformat);
@@ -17153,7 +20633,7 @@ impl rt::Definition for BlockdevVhdxSubformat {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVhdx {
     pub file: super::BlockdevRef,
@@ -17210,27 +20690,48 @@ impl BlockdevCreateOptionsVhdx {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsVhdx {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_log_size = rt::None;
+        let mut m_block_size = rt::None;
+        let mut m_subformat = rt::None;
+        let mut m_block_state_zero = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "log-size" => m_log_size = rt::Some(members.value("log-size")?),
+                "block-size" => m_block_size = rt::Some(members.value("block-size")?),
+                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
+                "block-state-zero" => {
+                    m_block_state_zero = rt::Some(members.value("block-state-zero")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            log_size: rt::take_opt(object, "log-size")?,
-            block_size: rt::take_opt(object, "block-size")?,
-            subformat: rt::take_opt(object, "subformat")?,
-            block_state_zero: rt::take_opt(object, "block-state-zero")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            log_size: m_log_size,
+            block_size: m_block_size,
+            subformat: m_subformat,
+            block_state_zero: m_block_state_zero,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "log-size", &self.log_size);
-        rt::put_opt(object, "block-size", &self.block_size);
-        rt::put_opt(object, "subformat", &self.subformat);
-        rt::put_opt(object, "block-state-zero", &self.block_state_zero);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("log-size", &self.log_size);
+        writer.member_opt("block-size", &self.block_size);
+        writer.member_opt("subformat", &self.subformat);
+        writer.member_opt("block-state-zero", &self.block_state_zero);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsVhdx);
+rt::impl_serde!(BlockdevCreateOptionsVhdx);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsVhdx {
     const INFO: rt::Info = rt::Info {
@@ -17267,11 +20768,16 @@ impl BlockdevVpcSubformat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "dynamic" => Self::Dynamic,
             "fixed" => Self::Fixed,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockdevVpcSubformat {
@@ -17282,14 +20788,15 @@ impl rt::fmt::Display for BlockdevVpcSubformat {
 }
 impl rt::Decode for BlockdevVpcSubformat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockdevVpcSubformat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockdevVpcSubformat);
@@ -17307,7 +20814,7 @@ impl rt::Definition for BlockdevVpcSubformat {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVpc {
     pub file: super::BlockdevRef,
@@ -17346,23 +20853,38 @@ impl BlockdevCreateOptionsVpc {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptionsVpc {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        let mut m_size = rt::None;
+        let mut m_subformat = rt::None;
+        let mut m_force_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
+                "force-size" => m_force_size = rt::Some(members.value("force-size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            file: rt::take(object, "file")?,
-            size: rt::take(object, "size")?,
-            subformat: rt::take_opt(object, "subformat")?,
-            force_size: rt::take_opt(object, "force-size")?,
+            file: members.required(m_file, "file")?,
+            size: members.required(m_size, "size")?,
+            subformat: m_subformat,
+            force_size: m_force_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "file", &self.file);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "subformat", &self.subformat);
-        rt::put_opt(object, "force-size", &self.force_size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+        writer.member("size", &self.size);
+        writer.member_opt("subformat", &self.subformat);
+        writer.member_opt("force-size", &self.force_size);
     }
 }
-rt::impl_traits!(BlockdevCreateOptionsVpc);
+rt::impl_serde!(BlockdevCreateOptionsVpc);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptionsVpc {
     const INFO: rt::Info = rt::Info {
@@ -17377,7 +20899,7 @@ impl rt::Definition for BlockdevCreateOptionsVpc {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptions {
     /// `driver` on the wire, and the members of its branch.
@@ -17521,175 +21043,168 @@ impl BlockdevCreateOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreateOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            driver: {
-                let tag = rt::take_tag(object, "driver")?;
-                match tag.as_str() {
-                    "file" => {
-                        BlockdevCreateOptionsBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "gluster" => {
-                        BlockdevCreateOptionsBranch::Gluster(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        BlockdevCreateOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "nfs" => {
-                        BlockdevCreateOptionsBranch::Nfs(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "parallels" => {
-                        BlockdevCreateOptionsBranch::Parallels(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow" => {
-                        BlockdevCreateOptionsBranch::Qcow(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow2" => {
-                        BlockdevCreateOptionsBranch::Qcow2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qed" => {
-                        BlockdevCreateOptionsBranch::Qed(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rbd" => {
-                        BlockdevCreateOptionsBranch::Rbd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "ssh" => {
-                        BlockdevCreateOptionsBranch::Ssh(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vdi" => {
-                        BlockdevCreateOptionsBranch::Vdi(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vhdx" => {
-                        BlockdevCreateOptionsBranch::Vhdx(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vmdk" => {
-                        BlockdevCreateOptionsBranch::Vmdk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vpc" => {
-                        BlockdevCreateOptionsBranch::Vpc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blkdebug" => BlockdevCreateOptionsBranch::Blkdebug,
-                    "blklogwrites" => BlockdevCreateOptionsBranch::Blklogwrites,
-                    "blkreplay" => BlockdevCreateOptionsBranch::Blkreplay,
-                    "blkverify" => BlockdevCreateOptionsBranch::Blkverify,
-                    "bochs" => BlockdevCreateOptionsBranch::Bochs,
-                    "cloop" => BlockdevCreateOptionsBranch::Cloop,
-                    "compress" => BlockdevCreateOptionsBranch::Compress,
-                    "copy-before-write" => BlockdevCreateOptionsBranch::CopyBeforeWrite,
-                    "copy-on-read" => BlockdevCreateOptionsBranch::CopyOnRead,
-                    "dmg" => BlockdevCreateOptionsBranch::Dmg,
-                    "snapshot-access" => BlockdevCreateOptionsBranch::SnapshotAccess,
-                    "ftp" => BlockdevCreateOptionsBranch::Ftp,
-                    "ftps" => BlockdevCreateOptionsBranch::Ftps,
-                    "host_cdrom" => BlockdevCreateOptionsBranch::HostCdrom,
-                    "host_device" => BlockdevCreateOptionsBranch::HostDevice,
-                    "http" => BlockdevCreateOptionsBranch::Http,
-                    "https" => BlockdevCreateOptionsBranch::Https,
-                    "io_uring" => BlockdevCreateOptionsBranch::IoUring,
-                    "iscsi" => BlockdevCreateOptionsBranch::Iscsi,
-                    "nbd" => BlockdevCreateOptionsBranch::Nbd,
-                    "null-aio" => BlockdevCreateOptionsBranch::NullAio,
-                    "null-co" => BlockdevCreateOptionsBranch::NullCo,
-                    "nvme" => BlockdevCreateOptionsBranch::Nvme,
-                    "nvme-io_uring" => BlockdevCreateOptionsBranch::NvmeIoUring,
-                    "preallocate" => BlockdevCreateOptionsBranch::Preallocate,
-                    "quorum" => BlockdevCreateOptionsBranch::Quorum,
-                    "raw" => BlockdevCreateOptionsBranch::Raw,
-                    "replication" => BlockdevCreateOptionsBranch::Replication,
-                    "throttle" => BlockdevCreateOptionsBranch::Throttle,
-                    "virtio-blk-vfio-pci" => {
-                        BlockdevCreateOptionsBranch::VirtioBlkVfioPci
-                    }
-                    "virtio-blk-vhost-user" => {
-                        BlockdevCreateOptionsBranch::VirtioBlkVhostUser
-                    }
-                    "virtio-blk-vhost-vdpa" => {
-                        BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa
-                    }
-                    "vvfat" => BlockdevCreateOptionsBranch::Vvfat,
-                    _ => {
-                        BlockdevCreateOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("driver")?;
+        let driver = match &*tag {
+            "file" => {
+                BlockdevCreateOptionsBranch::File(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "gluster" => {
+                BlockdevCreateOptionsBranch::Gluster(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks" => {
+                BlockdevCreateOptionsBranch::Luks(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "nfs" => {
+                BlockdevCreateOptionsBranch::Nfs(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "parallels" => {
+                BlockdevCreateOptionsBranch::Parallels(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcow" => {
+                BlockdevCreateOptionsBranch::Qcow(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcow2" => {
+                BlockdevCreateOptionsBranch::Qcow2(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qed" => {
+                BlockdevCreateOptionsBranch::Qed(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rbd" => {
+                BlockdevCreateOptionsBranch::Rbd(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "ssh" => {
+                BlockdevCreateOptionsBranch::Ssh(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vdi" => {
+                BlockdevCreateOptionsBranch::Vdi(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vhdx" => {
+                BlockdevCreateOptionsBranch::Vhdx(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vmdk" => {
+                BlockdevCreateOptionsBranch::Vmdk(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vpc" => {
+                BlockdevCreateOptionsBranch::Vpc(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blkdebug" => BlockdevCreateOptionsBranch::Blkdebug,
+            "blklogwrites" => BlockdevCreateOptionsBranch::Blklogwrites,
+            "blkreplay" => BlockdevCreateOptionsBranch::Blkreplay,
+            "blkverify" => BlockdevCreateOptionsBranch::Blkverify,
+            "bochs" => BlockdevCreateOptionsBranch::Bochs,
+            "cloop" => BlockdevCreateOptionsBranch::Cloop,
+            "compress" => BlockdevCreateOptionsBranch::Compress,
+            "copy-before-write" => BlockdevCreateOptionsBranch::CopyBeforeWrite,
+            "copy-on-read" => BlockdevCreateOptionsBranch::CopyOnRead,
+            "dmg" => BlockdevCreateOptionsBranch::Dmg,
+            "snapshot-access" => BlockdevCreateOptionsBranch::SnapshotAccess,
+            "ftp" => BlockdevCreateOptionsBranch::Ftp,
+            "ftps" => BlockdevCreateOptionsBranch::Ftps,
+            "host_cdrom" => BlockdevCreateOptionsBranch::HostCdrom,
+            "host_device" => BlockdevCreateOptionsBranch::HostDevice,
+            "http" => BlockdevCreateOptionsBranch::Http,
+            "https" => BlockdevCreateOptionsBranch::Https,
+            "io_uring" => BlockdevCreateOptionsBranch::IoUring,
+            "iscsi" => BlockdevCreateOptionsBranch::Iscsi,
+            "nbd" => BlockdevCreateOptionsBranch::Nbd,
+            "null-aio" => BlockdevCreateOptionsBranch::NullAio,
+            "null-co" => BlockdevCreateOptionsBranch::NullCo,
+            "nvme" => BlockdevCreateOptionsBranch::Nvme,
+            "nvme-io_uring" => BlockdevCreateOptionsBranch::NvmeIoUring,
+            "preallocate" => BlockdevCreateOptionsBranch::Preallocate,
+            "quorum" => BlockdevCreateOptionsBranch::Quorum,
+            "raw" => BlockdevCreateOptionsBranch::Raw,
+            "replication" => BlockdevCreateOptionsBranch::Replication,
+            "throttle" => BlockdevCreateOptionsBranch::Throttle,
+            "virtio-blk-vfio-pci" => BlockdevCreateOptionsBranch::VirtioBlkVfioPci,
+            "virtio-blk-vhost-user" => BlockdevCreateOptionsBranch::VirtioBlkVhostUser,
+            "virtio-blk-vhost-vdpa" => BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa,
+            "vvfat" => BlockdevCreateOptionsBranch::Vvfat,
+            _ => {
+                BlockdevCreateOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["driver"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { driver })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "driver", self.driver.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("driver", self.driver.tag_name());
         match &self.driver {
             BlockdevCreateOptionsBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Gluster(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Nfs(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Parallels(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Qcow(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Qcow2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Qed(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Rbd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Ssh(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Vdi(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Vhdx(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Vmdk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Vpc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevCreateOptionsBranch::Blkdebug => {}
             BlockdevCreateOptionsBranch::Blklogwrites => {}
@@ -17724,13 +21239,11 @@ impl rt::ObjectType for BlockdevCreateOptions {
             BlockdevCreateOptionsBranch::VirtioBlkVhostUser => {}
             BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa => {}
             BlockdevCreateOptionsBranch::Vvfat => {}
-            BlockdevCreateOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockdevCreateOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockdevCreateOptions);
+rt::impl_serde!(BlockdevCreateOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreateOptions {
     const INFO: rt::Info = rt::Info {
@@ -17745,7 +21258,7 @@ impl rt::Definition for BlockdevCreateOptions {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreate {
     pub job_id: rt::String,
@@ -17769,19 +21282,30 @@ impl BlockdevCreate {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevCreate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_options = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "options" => m_options = rt::Some(members.value("options")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take(object, "job-id")?,
-            options: rt::take(object, "options")?,
+            job_id: members.required(m_job_id, "job-id")?,
+            options: members.required(m_options, "options")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "job-id", &self.job_id);
-        rt::put(object, "options", &self.options);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("job-id", &self.job_id);
+        writer.member("options", &self.options);
     }
 }
-rt::impl_traits!(BlockdevCreate);
+rt::impl_serde!(BlockdevCreate);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevCreate {
     const INFO: rt::Info = rt::Info {
@@ -17802,7 +21326,7 @@ impl rt::Command for BlockdevCreate {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsLUKS {
     pub state: super::QCryptoBlockLUKSKeyslotState,
@@ -17866,27 +21390,46 @@ impl BlockdevAmendOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevAmendOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_state = rt::None;
+        let mut m_new_secret = rt::None;
+        let mut m_old_secret = rt::None;
+        let mut m_keyslot = rt::None;
+        let mut m_iter_time = rt::None;
+        let mut m_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "state" => m_state = rt::Some(members.value("state")?),
+                "new-secret" => m_new_secret = rt::Some(members.value("new-secret")?),
+                "old-secret" => m_old_secret = rt::Some(members.value("old-secret")?),
+                "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
+                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
+                "secret" => m_secret = rt::Some(members.value("secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            state: rt::take(object, "state")?,
-            new_secret: rt::take_opt(object, "new-secret")?,
-            old_secret: rt::take_opt(object, "old-secret")?,
-            keyslot: rt::take_opt(object, "keyslot")?,
-            iter_time: rt::take_opt(object, "iter-time")?,
-            secret: rt::take_opt(object, "secret")?,
+            state: members.required(m_state, "state")?,
+            new_secret: m_new_secret,
+            old_secret: m_old_secret,
+            keyslot: m_keyslot,
+            iter_time: m_iter_time,
+            secret: m_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "state", &self.state);
-        rt::put_opt(object, "new-secret", &self.new_secret);
-        rt::put_opt(object, "old-secret", &self.old_secret);
-        rt::put_opt(object, "keyslot", &self.keyslot);
-        rt::put_opt(object, "iter-time", &self.iter_time);
-        rt::put_opt(object, "secret", &self.secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("state", &self.state);
+        writer.member_opt("new-secret", &self.new_secret);
+        writer.member_opt("old-secret", &self.old_secret);
+        writer.member_opt("keyslot", &self.keyslot);
+        writer.member_opt("iter-time", &self.iter_time);
+        writer.member_opt("secret", &self.secret);
     }
 }
-rt::impl_traits!(BlockdevAmendOptionsLUKS);
+rt::impl_serde!(BlockdevAmendOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevAmendOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -17915,7 +21458,7 @@ impl rt::From<BlockdevAmendOptionsLUKS> for super::QCryptoBlockAmendOptionsLUKS 
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsQcow2 {
     pub encrypt: rt::Option<super::QCryptoBlockAmendOptions>,
@@ -17939,17 +21482,24 @@ impl BlockdevAmendOptionsQcow2 {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevAmendOptionsQcow2 {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            encrypt: rt::take_opt(object, "encrypt")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_encrypt = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { encrypt: m_encrypt })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "encrypt", &self.encrypt);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("encrypt", &self.encrypt);
     }
 }
-rt::impl_traits!(BlockdevAmendOptionsQcow2);
+rt::impl_serde!(BlockdevAmendOptionsQcow2);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevAmendOptionsQcow2 {
     const INFO: rt::Info = rt::Info {
@@ -17964,7 +21514,7 @@ impl rt::Definition for BlockdevAmendOptionsQcow2 {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptions {
     /// `driver` on the wire, and the members of its branch.
@@ -18108,89 +21658,84 @@ impl BlockdevAmendOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevAmendOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            driver: {
-                let tag = rt::take_tag(object, "driver")?;
-                match tag.as_str() {
-                    "luks" => {
-                        BlockdevAmendOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow2" => {
-                        BlockdevAmendOptionsBranch::Qcow2(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blkdebug" => BlockdevAmendOptionsBranch::Blkdebug,
-                    "blklogwrites" => BlockdevAmendOptionsBranch::Blklogwrites,
-                    "blkreplay" => BlockdevAmendOptionsBranch::Blkreplay,
-                    "blkverify" => BlockdevAmendOptionsBranch::Blkverify,
-                    "bochs" => BlockdevAmendOptionsBranch::Bochs,
-                    "cloop" => BlockdevAmendOptionsBranch::Cloop,
-                    "compress" => BlockdevAmendOptionsBranch::Compress,
-                    "copy-before-write" => BlockdevAmendOptionsBranch::CopyBeforeWrite,
-                    "copy-on-read" => BlockdevAmendOptionsBranch::CopyOnRead,
-                    "dmg" => BlockdevAmendOptionsBranch::Dmg,
-                    "file" => BlockdevAmendOptionsBranch::File,
-                    "snapshot-access" => BlockdevAmendOptionsBranch::SnapshotAccess,
-                    "ftp" => BlockdevAmendOptionsBranch::Ftp,
-                    "ftps" => BlockdevAmendOptionsBranch::Ftps,
-                    "gluster" => BlockdevAmendOptionsBranch::Gluster,
-                    "host_cdrom" => BlockdevAmendOptionsBranch::HostCdrom,
-                    "host_device" => BlockdevAmendOptionsBranch::HostDevice,
-                    "http" => BlockdevAmendOptionsBranch::Http,
-                    "https" => BlockdevAmendOptionsBranch::Https,
-                    "io_uring" => BlockdevAmendOptionsBranch::IoUring,
-                    "iscsi" => BlockdevAmendOptionsBranch::Iscsi,
-                    "nbd" => BlockdevAmendOptionsBranch::Nbd,
-                    "nfs" => BlockdevAmendOptionsBranch::Nfs,
-                    "null-aio" => BlockdevAmendOptionsBranch::NullAio,
-                    "null-co" => BlockdevAmendOptionsBranch::NullCo,
-                    "nvme" => BlockdevAmendOptionsBranch::Nvme,
-                    "nvme-io_uring" => BlockdevAmendOptionsBranch::NvmeIoUring,
-                    "parallels" => BlockdevAmendOptionsBranch::Parallels,
-                    "preallocate" => BlockdevAmendOptionsBranch::Preallocate,
-                    "qcow" => BlockdevAmendOptionsBranch::Qcow,
-                    "qed" => BlockdevAmendOptionsBranch::Qed,
-                    "quorum" => BlockdevAmendOptionsBranch::Quorum,
-                    "raw" => BlockdevAmendOptionsBranch::Raw,
-                    "rbd" => BlockdevAmendOptionsBranch::Rbd,
-                    "replication" => BlockdevAmendOptionsBranch::Replication,
-                    "ssh" => BlockdevAmendOptionsBranch::Ssh,
-                    "throttle" => BlockdevAmendOptionsBranch::Throttle,
-                    "vdi" => BlockdevAmendOptionsBranch::Vdi,
-                    "vhdx" => BlockdevAmendOptionsBranch::Vhdx,
-                    "virtio-blk-vfio-pci" => BlockdevAmendOptionsBranch::VirtioBlkVfioPci,
-                    "virtio-blk-vhost-user" => {
-                        BlockdevAmendOptionsBranch::VirtioBlkVhostUser
-                    }
-                    "virtio-blk-vhost-vdpa" => {
-                        BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa
-                    }
-                    "vmdk" => BlockdevAmendOptionsBranch::Vmdk,
-                    "vpc" => BlockdevAmendOptionsBranch::Vpc,
-                    "vvfat" => BlockdevAmendOptionsBranch::Vvfat,
-                    _ => {
-                        BlockdevAmendOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("driver")?;
+        let driver = match &*tag {
+            "luks" => {
+                BlockdevAmendOptionsBranch::Luks(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcow2" => {
+                BlockdevAmendOptionsBranch::Qcow2(
+                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blkdebug" => BlockdevAmendOptionsBranch::Blkdebug,
+            "blklogwrites" => BlockdevAmendOptionsBranch::Blklogwrites,
+            "blkreplay" => BlockdevAmendOptionsBranch::Blkreplay,
+            "blkverify" => BlockdevAmendOptionsBranch::Blkverify,
+            "bochs" => BlockdevAmendOptionsBranch::Bochs,
+            "cloop" => BlockdevAmendOptionsBranch::Cloop,
+            "compress" => BlockdevAmendOptionsBranch::Compress,
+            "copy-before-write" => BlockdevAmendOptionsBranch::CopyBeforeWrite,
+            "copy-on-read" => BlockdevAmendOptionsBranch::CopyOnRead,
+            "dmg" => BlockdevAmendOptionsBranch::Dmg,
+            "file" => BlockdevAmendOptionsBranch::File,
+            "snapshot-access" => BlockdevAmendOptionsBranch::SnapshotAccess,
+            "ftp" => BlockdevAmendOptionsBranch::Ftp,
+            "ftps" => BlockdevAmendOptionsBranch::Ftps,
+            "gluster" => BlockdevAmendOptionsBranch::Gluster,
+            "host_cdrom" => BlockdevAmendOptionsBranch::HostCdrom,
+            "host_device" => BlockdevAmendOptionsBranch::HostDevice,
+            "http" => BlockdevAmendOptionsBranch::Http,
+            "https" => BlockdevAmendOptionsBranch::Https,
+            "io_uring" => BlockdevAmendOptionsBranch::IoUring,
+            "iscsi" => BlockdevAmendOptionsBranch::Iscsi,
+            "nbd" => BlockdevAmendOptionsBranch::Nbd,
+            "nfs" => BlockdevAmendOptionsBranch::Nfs,
+            "null-aio" => BlockdevAmendOptionsBranch::NullAio,
+            "null-co" => BlockdevAmendOptionsBranch::NullCo,
+            "nvme" => BlockdevAmendOptionsBranch::Nvme,
+            "nvme-io_uring" => BlockdevAmendOptionsBranch::NvmeIoUring,
+            "parallels" => BlockdevAmendOptionsBranch::Parallels,
+            "preallocate" => BlockdevAmendOptionsBranch::Preallocate,
+            "qcow" => BlockdevAmendOptionsBranch::Qcow,
+            "qed" => BlockdevAmendOptionsBranch::Qed,
+            "quorum" => BlockdevAmendOptionsBranch::Quorum,
+            "raw" => BlockdevAmendOptionsBranch::Raw,
+            "rbd" => BlockdevAmendOptionsBranch::Rbd,
+            "replication" => BlockdevAmendOptionsBranch::Replication,
+            "ssh" => BlockdevAmendOptionsBranch::Ssh,
+            "throttle" => BlockdevAmendOptionsBranch::Throttle,
+            "vdi" => BlockdevAmendOptionsBranch::Vdi,
+            "vhdx" => BlockdevAmendOptionsBranch::Vhdx,
+            "virtio-blk-vfio-pci" => BlockdevAmendOptionsBranch::VirtioBlkVfioPci,
+            "virtio-blk-vhost-user" => BlockdevAmendOptionsBranch::VirtioBlkVhostUser,
+            "virtio-blk-vhost-vdpa" => BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa,
+            "vmdk" => BlockdevAmendOptionsBranch::Vmdk,
+            "vpc" => BlockdevAmendOptionsBranch::Vpc,
+            "vvfat" => BlockdevAmendOptionsBranch::Vvfat,
+            _ => {
+                BlockdevAmendOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["driver"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { driver })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "driver", self.driver.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("driver", self.driver.tag_name());
         match &self.driver {
             BlockdevAmendOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevAmendOptionsBranch::Qcow2(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             BlockdevAmendOptionsBranch::Blkdebug => {}
             BlockdevAmendOptionsBranch::Blklogwrites => {}
@@ -18237,13 +21782,11 @@ impl rt::ObjectType for BlockdevAmendOptions {
             BlockdevAmendOptionsBranch::Vmdk => {}
             BlockdevAmendOptionsBranch::Vpc => {}
             BlockdevAmendOptionsBranch::Vvfat => {}
-            BlockdevAmendOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            BlockdevAmendOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(BlockdevAmendOptions);
+rt::impl_serde!(BlockdevAmendOptions);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevAmendOptions {
     const INFO: rt::Info = rt::Info {
@@ -18262,7 +21805,7 @@ impl rt::Definition for BlockdevAmendOptions {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevAmend {
     pub job_id: rt::String,
@@ -18298,23 +21841,38 @@ impl XBlockdevAmend {
 #[allow(deprecated)]
 impl rt::ObjectType for XBlockdevAmend {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_job_id = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_options = rt::None;
+        let mut m_force = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "options" => m_options = rt::Some(members.value("options")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            job_id: rt::take(object, "job-id")?,
-            node_name: rt::take(object, "node-name")?,
-            options: rt::take(object, "options")?,
-            force: rt::take_opt(object, "force")?,
+            job_id: members.required(m_job_id, "job-id")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            options: members.required(m_options, "options")?,
+            force: m_force,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "job-id", &self.job_id);
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "options", &self.options);
-        rt::put_opt(object, "force", &self.force);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("job-id", &self.job_id);
+        writer.member("node-name", &self.node_name);
+        writer.member("options", &self.options);
+        writer.member_opt("force", &self.force);
     }
 }
-rt::impl_traits!(XBlockdevAmend);
+rt::impl_serde!(XBlockdevAmend);
 #[allow(deprecated)]
 impl rt::Definition for XBlockdevAmend {
     const INFO: rt::Info = rt::Info {
@@ -18360,12 +21918,17 @@ impl BlockErrorAction {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ignore" => Self::Ignore,
             "report" => Self::Report,
             "stop" => Self::Stop,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for BlockErrorAction {
@@ -18376,14 +21939,15 @@ impl rt::fmt::Display for BlockErrorAction {
 }
 impl rt::Decode for BlockErrorAction {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for BlockErrorAction {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(BlockErrorAction);
@@ -18401,7 +21965,7 @@ impl rt::Definition for BlockErrorAction {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockImageCorrupted {
     pub device: rt::String,
@@ -18455,27 +22019,46 @@ impl BlockImageCorrupted {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockImageCorrupted {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_msg = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_size = rt::None;
+        let mut m_fatal = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "msg" => m_msg = rt::Some(members.value("msg")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "fatal" => m_fatal = rt::Some(members.value("fatal")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            msg: rt::take(object, "msg")?,
-            offset: rt::take_opt(object, "offset")?,
-            size: rt::take_opt(object, "size")?,
-            fatal: rt::take(object, "fatal")?,
+            device: members.required(m_device, "device")?,
+            node_name: m_node_name,
+            msg: members.required(m_msg, "msg")?,
+            offset: m_offset,
+            size: m_size,
+            fatal: members.required(m_fatal, "fatal")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "msg", &self.msg);
-        rt::put_opt(object, "offset", &self.offset);
-        rt::put_opt(object, "size", &self.size);
-        rt::put(object, "fatal", &self.fatal);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("msg", &self.msg);
+        writer.member_opt("offset", &self.offset);
+        writer.member_opt("size", &self.size);
+        writer.member("fatal", &self.fatal);
     }
 }
-rt::impl_traits!(BlockImageCorrupted);
+rt::impl_serde!(BlockImageCorrupted);
 #[allow(deprecated)]
 impl rt::Definition for BlockImageCorrupted {
     const INFO: rt::Info = rt::Info {
@@ -18494,7 +22077,7 @@ impl rt::Event for BlockImageCorrupted {
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockIoError {
     pub qom_path: rt::String,
@@ -18545,29 +22128,50 @@ impl BlockIoError {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockIoError {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_qom_path = rt::None;
+        let mut m_device = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_operation = rt::None;
+        let mut m_action = rt::None;
+        let mut m_nospace = rt::None;
+        let mut m_reason = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "operation" => m_operation = rt::Some(members.value("operation")?),
+                "action" => m_action = rt::Some(members.value("action")?),
+                "nospace" => m_nospace = rt::Some(members.value("nospace")?),
+                "reason" => m_reason = rt::Some(members.value("reason")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            qom_path: rt::take(object, "qom-path")?,
-            device: rt::take(object, "device")?,
-            node_name: rt::take_opt(object, "node-name")?,
-            operation: rt::take(object, "operation")?,
-            action: rt::take(object, "action")?,
-            nospace: rt::take_opt(object, "nospace")?,
-            reason: rt::take(object, "reason")?,
+            qom_path: members.required(m_qom_path, "qom-path")?,
+            device: members.required(m_device, "device")?,
+            node_name: m_node_name,
+            operation: members.required(m_operation, "operation")?,
+            action: members.required(m_action, "action")?,
+            nospace: m_nospace,
+            reason: members.required(m_reason, "reason")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "qom-path", &self.qom_path);
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "node-name", &self.node_name);
-        rt::put(object, "operation", &self.operation);
-        rt::put(object, "action", &self.action);
-        rt::put_opt(object, "nospace", &self.nospace);
-        rt::put(object, "reason", &self.reason);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("qom-path", &self.qom_path);
+        writer.member("device", &self.device);
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("operation", &self.operation);
+        writer.member("action", &self.action);
+        writer.member_opt("nospace", &self.nospace);
+        writer.member("reason", &self.reason);
     }
 }
-rt::impl_traits!(BlockIoError);
+rt::impl_serde!(BlockIoError);
 #[allow(deprecated)]
 impl rt::Definition for BlockIoError {
     const INFO: rt::Info = rt::Info {
@@ -18586,7 +22190,7 @@ impl rt::Event for BlockIoError {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCompleted {
     pub r#type: super::JobType,
@@ -18628,27 +22232,46 @@ impl BlockJobCompleted {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobCompleted {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_device = rt::None;
+        let mut m_len = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_speed = rt::None;
+        let mut m_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                "error" => m_error = rt::Some(members.value("error")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            device: rt::take(object, "device")?,
-            len: rt::take(object, "len")?,
-            offset: rt::take(object, "offset")?,
-            speed: rt::take(object, "speed")?,
-            error: rt::take_opt(object, "error")?,
+            r#type: members.required(m_type, "type")?,
+            device: members.required(m_device, "device")?,
+            len: members.required(m_len, "len")?,
+            offset: members.required(m_offset, "offset")?,
+            speed: members.required(m_speed, "speed")?,
+            error: m_error,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "len", &self.len);
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "speed", &self.speed);
-        rt::put_opt(object, "error", &self.error);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("device", &self.device);
+        writer.member("len", &self.len);
+        writer.member("offset", &self.offset);
+        writer.member("speed", &self.speed);
+        writer.member_opt("error", &self.error);
     }
 }
-rt::impl_traits!(BlockJobCompleted);
+rt::impl_serde!(BlockJobCompleted);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobCompleted {
     const INFO: rt::Info = rt::Info {
@@ -18667,7 +22290,7 @@ impl rt::Event for BlockJobCompleted {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCancelled {
     pub r#type: super::JobType,
@@ -18700,25 +22323,42 @@ impl BlockJobCancelled {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobCancelled {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_device = rt::None;
+        let mut m_len = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_speed = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            device: rt::take(object, "device")?,
-            len: rt::take(object, "len")?,
-            offset: rt::take(object, "offset")?,
-            speed: rt::take(object, "speed")?,
+            r#type: members.required(m_type, "type")?,
+            device: members.required(m_device, "device")?,
+            len: members.required(m_len, "len")?,
+            offset: members.required(m_offset, "offset")?,
+            speed: members.required(m_speed, "speed")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "len", &self.len);
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "speed", &self.speed);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("device", &self.device);
+        writer.member("len", &self.len);
+        writer.member("offset", &self.offset);
+        writer.member("speed", &self.speed);
     }
 }
-rt::impl_traits!(BlockJobCancelled);
+rt::impl_serde!(BlockJobCancelled);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobCancelled {
     const INFO: rt::Info = rt::Info {
@@ -18737,7 +22377,7 @@ impl rt::Event for BlockJobCancelled {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobError {
     pub device: rt::String,
@@ -18764,21 +22404,34 @@ impl BlockJobError {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobError {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_operation = rt::None;
+        let mut m_action = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "operation" => m_operation = rt::Some(members.value("operation")?),
+                "action" => m_action = rt::Some(members.value("action")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            operation: rt::take(object, "operation")?,
-            action: rt::take(object, "action")?,
+            device: members.required(m_device, "device")?,
+            operation: members.required(m_operation, "operation")?,
+            action: members.required(m_action, "action")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "operation", &self.operation);
-        rt::put(object, "action", &self.action);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("operation", &self.operation);
+        writer.member("action", &self.action);
     }
 }
-rt::impl_traits!(BlockJobError);
+rt::impl_serde!(BlockJobError);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobError {
     const INFO: rt::Info = rt::Info {
@@ -18797,7 +22450,7 @@ impl rt::Event for BlockJobError {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobReady {
     pub r#type: super::JobType,
@@ -18830,25 +22483,42 @@ impl BlockJobReady {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobReady {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_device = rt::None;
+        let mut m_len = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_speed = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                "len" => m_len = rt::Some(members.value("len")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "speed" => m_speed = rt::Some(members.value("speed")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            device: rt::take(object, "device")?,
-            len: rt::take(object, "len")?,
-            offset: rt::take(object, "offset")?,
-            speed: rt::take(object, "speed")?,
+            r#type: members.required(m_type, "type")?,
+            device: members.required(m_device, "device")?,
+            len: members.required(m_len, "len")?,
+            offset: members.required(m_offset, "offset")?,
+            speed: members.required(m_speed, "speed")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "device", &self.device);
-        rt::put(object, "len", &self.len);
-        rt::put(object, "offset", &self.offset);
-        rt::put(object, "speed", &self.speed);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("device", &self.device);
+        writer.member("len", &self.len);
+        writer.member("offset", &self.offset);
+        writer.member("speed", &self.speed);
     }
 }
-rt::impl_traits!(BlockJobReady);
+rt::impl_serde!(BlockJobReady);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobReady {
     const INFO: rt::Info = rt::Info {
@@ -18867,7 +22537,7 @@ impl rt::Event for BlockJobReady {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobPending {
     pub r#type: super::JobType,
@@ -18885,19 +22555,30 @@ impl BlockJobPending {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockJobPending {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            id: rt::take(object, "id")?,
+            r#type: members.required(m_type, "type")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(BlockJobPending);
+rt::impl_serde!(BlockJobPending);
 #[allow(deprecated)]
 impl rt::Definition for BlockJobPending {
     const INFO: rt::Info = rt::Info {
@@ -18942,13 +22623,18 @@ impl PreallocMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "off" => Self::Off,
             "metadata" => Self::Metadata,
             "falloc" => Self::Falloc,
             "full" => Self::Full,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for PreallocMode {
@@ -18959,14 +22645,15 @@ impl rt::fmt::Display for PreallocMode {
 }
 impl rt::Decode for PreallocMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for PreallocMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(PreallocMode);
@@ -18984,7 +22671,7 @@ impl rt::Definition for PreallocMode {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockWriteThreshold {
     pub node_name: rt::String,
@@ -19011,21 +22698,38 @@ impl BlockWriteThreshold {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockWriteThreshold {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        let mut m_amount_exceeded = rt::None;
+        let mut m_write_threshold = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "amount-exceeded" => {
+                    m_amount_exceeded = rt::Some(members.value("amount-exceeded")?)
+                }
+                "write-threshold" => {
+                    m_write_threshold = rt::Some(members.value("write-threshold")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
-            amount_exceeded: rt::take(object, "amount-exceeded")?,
-            write_threshold: rt::take(object, "write-threshold")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            amount_exceeded: members.required(m_amount_exceeded, "amount-exceeded")?,
+            write_threshold: members.required(m_write_threshold, "write-threshold")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "amount-exceeded", &self.amount_exceeded);
-        rt::put(object, "write-threshold", &self.write_threshold);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
+        writer.member("amount-exceeded", &self.amount_exceeded);
+        writer.member("write-threshold", &self.write_threshold);
     }
 }
-rt::impl_traits!(BlockWriteThreshold);
+rt::impl_serde!(BlockWriteThreshold);
 #[allow(deprecated)]
 impl rt::Definition for BlockWriteThreshold {
     const INFO: rt::Info = rt::Info {
@@ -19044,7 +22748,7 @@ impl rt::Event for BlockWriteThreshold {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockSetWriteThreshold {
     pub node_name: rt::String,
@@ -19065,19 +22769,32 @@ impl BlockSetWriteThreshold {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockSetWriteThreshold {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        let mut m_write_threshold = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "write-threshold" => {
+                    m_write_threshold = rt::Some(members.value("write-threshold")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
-            write_threshold: rt::take(object, "write-threshold")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            write_threshold: members.required(m_write_threshold, "write-threshold")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "write-threshold", &self.write_threshold);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
+        writer.member("write-threshold", &self.write_threshold);
     }
 }
-rt::impl_traits!(BlockSetWriteThreshold);
+rt::impl_serde!(BlockSetWriteThreshold);
 #[allow(deprecated)]
 impl rt::Definition for BlockSetWriteThreshold {
     const INFO: rt::Info = rt::Info {
@@ -19102,7 +22819,7 @@ impl rt::Command for BlockSetWriteThreshold {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevChange {
     pub parent: rt::String,
@@ -19139,21 +22856,34 @@ impl XBlockdevChange {
 #[allow(deprecated)]
 impl rt::ObjectType for XBlockdevChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_parent = rt::None;
+        let mut m_child = rt::None;
+        let mut m_node = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "parent" => m_parent = rt::Some(members.value("parent")?),
+                "child" => m_child = rt::Some(members.value("child")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            parent: rt::take(object, "parent")?,
-            child: rt::take_opt(object, "child")?,
-            node: rt::take_opt(object, "node")?,
+            parent: members.required(m_parent, "parent")?,
+            child: m_child,
+            node: m_node,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "parent", &self.parent);
-        rt::put_opt(object, "child", &self.child);
-        rt::put_opt(object, "node", &self.node);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("parent", &self.parent);
+        writer.member_opt("child", &self.child);
+        writer.member_opt("node", &self.node);
     }
 }
-rt::impl_traits!(XBlockdevChange);
+rt::impl_serde!(XBlockdevChange);
 #[allow(deprecated)]
 impl rt::Definition for XBlockdevChange {
     const INFO: rt::Info = rt::Info {
@@ -19179,7 +22909,7 @@ impl rt::Command for XBlockdevChange {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevSetIothread {
     pub node_name: rt::String,
@@ -19212,21 +22942,34 @@ impl XBlockdevSetIothread {
 #[allow(deprecated)]
 impl rt::ObjectType for XBlockdevSetIothread {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        let mut m_iothread = rt::None;
+        let mut m_force = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
+                "force" => m_force = rt::Some(members.value("force")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            node_name: rt::take(object, "node-name")?,
-            iothread: rt::take(object, "iothread")?,
-            force: rt::take_opt(object, "force")?,
+            node_name: members.required(m_node_name, "node-name")?,
+            iothread: members.required(m_iothread, "iothread")?,
+            force: m_force,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "iothread", &self.iothread);
-        rt::put_opt(object, "force", &self.force);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("node-name", &self.node_name);
+        writer.member("iothread", &self.iothread);
+        writer.member_opt("force", &self.force);
     }
 }
-rt::impl_traits!(XBlockdevSetIothread);
+rt::impl_serde!(XBlockdevSetIothread);
 #[allow(deprecated)]
 impl rt::Definition for XBlockdevSetIothread {
     const INFO: rt::Info = rt::Info {
@@ -19272,12 +23015,17 @@ impl QuorumOpType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "read" => Self::Read,
             "write" => Self::Write,
             "flush" => Self::Flush,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QuorumOpType {
@@ -19288,14 +23036,15 @@ impl rt::fmt::Display for QuorumOpType {
 }
 impl rt::Decode for QuorumOpType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QuorumOpType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QuorumOpType);
@@ -19313,7 +23062,7 @@ impl rt::Definition for QuorumOpType {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuorumFailure {
     pub reference: rt::String,
@@ -19340,21 +23089,36 @@ impl QuorumFailure {
 #[allow(deprecated)]
 impl rt::ObjectType for QuorumFailure {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_reference = rt::None;
+        let mut m_sector_num = rt::None;
+        let mut m_sectors_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "reference" => m_reference = rt::Some(members.value("reference")?),
+                "sector-num" => m_sector_num = rt::Some(members.value("sector-num")?),
+                "sectors-count" => {
+                    m_sectors_count = rt::Some(members.value("sectors-count")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            reference: rt::take(object, "reference")?,
-            sector_num: rt::take(object, "sector-num")?,
-            sectors_count: rt::take(object, "sectors-count")?,
+            reference: members.required(m_reference, "reference")?,
+            sector_num: members.required(m_sector_num, "sector-num")?,
+            sectors_count: members.required(m_sectors_count, "sectors-count")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "reference", &self.reference);
-        rt::put(object, "sector-num", &self.sector_num);
-        rt::put(object, "sectors-count", &self.sectors_count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("reference", &self.reference);
+        writer.member("sector-num", &self.sector_num);
+        writer.member("sectors-count", &self.sectors_count);
     }
 }
-rt::impl_traits!(QuorumFailure);
+rt::impl_serde!(QuorumFailure);
 #[allow(deprecated)]
 impl rt::Definition for QuorumFailure {
     const INFO: rt::Info = rt::Info {
@@ -19373,7 +23137,7 @@ impl rt::Event for QuorumFailure {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuorumReportBad {
     pub r#type: super::QuorumOpType,
@@ -19412,25 +23176,44 @@ impl QuorumReportBad {
 #[allow(deprecated)]
 impl rt::ObjectType for QuorumReportBad {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_error = rt::None;
+        let mut m_node_name = rt::None;
+        let mut m_sector_num = rt::None;
+        let mut m_sectors_count = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "error" => m_error = rt::Some(members.value("error")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "sector-num" => m_sector_num = rt::Some(members.value("sector-num")?),
+                "sectors-count" => {
+                    m_sectors_count = rt::Some(members.value("sectors-count")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
-            error: rt::take_opt(object, "error")?,
-            node_name: rt::take(object, "node-name")?,
-            sector_num: rt::take(object, "sector-num")?,
-            sectors_count: rt::take(object, "sectors-count")?,
+            r#type: members.required(m_type, "type")?,
+            error: m_error,
+            node_name: members.required(m_node_name, "node-name")?,
+            sector_num: members.required(m_sector_num, "sector-num")?,
+            sectors_count: members.required(m_sectors_count, "sectors-count")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "error", &self.error);
-        rt::put(object, "node-name", &self.node_name);
-        rt::put(object, "sector-num", &self.sector_num);
-        rt::put(object, "sectors-count", &self.sectors_count);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member_opt("error", &self.error);
+        writer.member("node-name", &self.node_name);
+        writer.member("sector-num", &self.sector_num);
+        writer.member("sectors-count", &self.sectors_count);
     }
 }
-rt::impl_traits!(QuorumReportBad);
+rt::impl_serde!(QuorumReportBad);
 #[allow(deprecated)]
 impl rt::Definition for QuorumReportBad {
     const INFO: rt::Info = rt::Info {
@@ -19449,7 +23232,7 @@ impl rt::Event for QuorumReportBad {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternal {
     pub device: rt::String,
@@ -19473,19 +23256,30 @@ impl BlockdevSnapshotInternal {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotInternal {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            name: rt::take(object, "name")?,
+            device: members.required(m_device, "device")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(BlockdevSnapshotInternal);
+rt::impl_serde!(BlockdevSnapshotInternal);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotInternal {
     const INFO: rt::Info = rt::Info {
@@ -19520,12 +23314,14 @@ impl rt::Deref for BlockdevSnapshotInternalSync {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotInternalSync {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(BlockdevSnapshotInternalSync);
@@ -19549,7 +23345,7 @@ impl rt::Command for BlockdevSnapshotInternalSync {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotDeleteInternalSync {
     pub device: rt::String,
@@ -19586,21 +23382,34 @@ impl BlockdevSnapshotDeleteInternalSync {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotDeleteInternalSync {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_id = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "id" => m_id = rt::Some(members.value("id")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            id: rt::take_opt(object, "id")?,
-            name: rt::take_opt(object, "name")?,
+            device: members.required(m_device, "device")?,
+            id: m_id,
+            name: m_name,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member_opt("id", &self.id);
+        writer.member_opt("name", &self.name);
     }
 }
-rt::impl_traits!(BlockdevSnapshotDeleteInternalSync);
+rt::impl_serde!(BlockdevSnapshotDeleteInternalSync);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotDeleteInternalSync {
     const INFO: rt::Info = rt::Info {
@@ -19621,7 +23430,7 @@ impl rt::Command for BlockdevSnapshotDeleteInternalSync {
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyBlockCoreForceArrays {
     pub unused_block_graph_info: rt::Vec<super::BlockGraphInfo>,
@@ -19638,17 +23447,33 @@ impl DummyBlockCoreForceArrays {
 #[allow(deprecated)]
 impl rt::ObjectType for DummyBlockCoreForceArrays {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_unused_block_graph_info = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "unused-block-graph-info" => {
+                    m_unused_block_graph_info = rt::Some(
+                        members.value("unused-block-graph-info")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            unused_block_graph_info: rt::take(object, "unused-block-graph-info")?,
+            unused_block_graph_info: members.required(
+                m_unused_block_graph_info,
+                "unused-block-graph-info",
+            )?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "unused-block-graph-info", &self.unused_block_graph_info);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("unused-block-graph-info", &self.unused_block_graph_info);
     }
 }
-rt::impl_traits!(DummyBlockCoreForceArrays);
+rt::impl_serde!(DummyBlockCoreForceArrays);
 #[allow(deprecated)]
 impl rt::Definition for DummyBlockCoreForceArrays {
     const INFO: rt::Info = rt::Info {

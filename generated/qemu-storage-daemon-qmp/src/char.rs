@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevInfo {
     pub label: rt::String,
@@ -33,21 +33,36 @@ impl ChardevInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_label = rt::None;
+        let mut m_filename = rt::None;
+        let mut m_frontend_open = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "label" => m_label = rt::Some(members.value("label")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                "frontend-open" => {
+                    m_frontend_open = rt::Some(members.value("frontend-open")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            label: rt::take(object, "label")?,
-            filename: rt::take(object, "filename")?,
-            frontend_open: rt::take(object, "frontend-open")?,
+            label: members.required(m_label, "label")?,
+            filename: members.required(m_filename, "filename")?,
+            frontend_open: members.required(m_frontend_open, "frontend-open")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "label", &self.label);
-        rt::put(object, "filename", &self.filename);
-        rt::put(object, "frontend-open", &self.frontend_open);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("label", &self.label);
+        writer.member("filename", &self.filename);
+        writer.member("frontend-open", &self.frontend_open);
     }
 }
-rt::impl_traits!(ChardevInfo);
+rt::impl_serde!(ChardevInfo);
 #[allow(deprecated)]
 impl rt::Definition for ChardevInfo {
     const INFO: rt::Info = rt::Info {
@@ -62,7 +77,7 @@ impl rt::Definition for ChardevInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryChardev {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -77,13 +92,15 @@ impl QueryChardev {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryChardev {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryChardev);
+rt::impl_serde!(QueryChardev);
 #[allow(deprecated)]
 impl rt::Definition for QueryChardev {
     const INFO: rt::Info = rt::Info {
@@ -104,7 +121,7 @@ impl rt::Command for QueryChardev {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackendInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
     pub name: rt::String,
@@ -121,17 +138,26 @@ impl ChardevBackendInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevBackendInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(ChardevBackendInfo);
+rt::impl_serde!(ChardevBackendInfo);
 #[allow(deprecated)]
 impl rt::Definition for ChardevBackendInfo {
     const INFO: rt::Info = rt::Info {
@@ -146,7 +172,7 @@ impl rt::Definition for ChardevBackendInfo {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev-backends)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryChardevBackends {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -161,13 +187,15 @@ impl QueryChardevBackends {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryChardevBackends {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryChardevBackends);
+rt::impl_serde!(QueryChardevBackends);
 #[allow(deprecated)]
 impl rt::Definition for QueryChardevBackends {
     const INFO: rt::Info = rt::Info {
@@ -209,11 +237,16 @@ impl DataFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "utf8" => Self::Utf8,
             "base64" => Self::Base64,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for DataFormat {
@@ -224,14 +257,15 @@ impl rt::fmt::Display for DataFormat {
 }
 impl rt::Decode for DataFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for DataFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(DataFormat);
@@ -249,7 +283,7 @@ impl rt::Definition for DataFormat {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-write)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufWrite {
     pub device: rt::String,
@@ -282,21 +316,34 @@ impl RingbufWrite {
 #[allow(deprecated)]
 impl rt::ObjectType for RingbufWrite {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_data = rt::None;
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "data" => m_data = rt::Some(members.value("data")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            data: rt::take(object, "data")?,
-            format: rt::take_opt(object, "format")?,
+            device: members.required(m_device, "device")?,
+            data: members.required(m_data, "data")?,
+            format: m_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "data", &self.data);
-        rt::put_opt(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("data", &self.data);
+        writer.member_opt("format", &self.format);
     }
 }
-rt::impl_traits!(RingbufWrite);
+rt::impl_serde!(RingbufWrite);
 #[allow(deprecated)]
 impl rt::Definition for RingbufWrite {
     const INFO: rt::Info = rt::Info {
@@ -316,7 +363,7 @@ impl rt::Command for RingbufWrite {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-read)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufRead {
     pub device: rt::String,
@@ -346,21 +393,34 @@ impl RingbufRead {
 #[allow(deprecated)]
 impl rt::ObjectType for RingbufRead {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_device = rt::None;
+        let mut m_size = rt::None;
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "device" => m_device = rt::Some(members.value("device")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            device: rt::take(object, "device")?,
-            size: rt::take(object, "size")?,
-            format: rt::take_opt(object, "format")?,
+            device: members.required(m_device, "device")?,
+            size: members.required(m_size, "size")?,
+            format: m_format,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "device", &self.device);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("device", &self.device);
+        writer.member("size", &self.size);
+        writer.member_opt("format", &self.format);
     }
 }
-rt::impl_traits!(RingbufRead);
+rt::impl_serde!(RingbufRead);
 #[allow(deprecated)]
 impl rt::Definition for RingbufRead {
     const INFO: rt::Info = rt::Info {
@@ -380,7 +440,7 @@ impl rt::Command for RingbufRead {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommon)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommon {
     pub logfile: rt::Option<rt::String>,
@@ -415,19 +475,30 @@ impl ChardevCommon {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevCommon {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
     }
 }
-rt::impl_traits!(ChardevCommon);
+rt::impl_serde!(ChardevCommon);
 #[allow(deprecated)]
 impl rt::Definition for ChardevCommon {
     const INFO: rt::Info = rt::Info {
@@ -442,7 +513,7 @@ impl rt::Definition for ChardevCommon {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFile)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFile {
     pub logfile: rt::Option<rt::String>,
@@ -497,25 +568,42 @@ impl ChardevFile {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevFile {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_append = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "append" => m_append = rt::Some(members.value("append")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            r#in: rt::take_opt(object, "in")?,
-            out: rt::take(object, "out")?,
-            append: rt::take_opt(object, "append")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            r#in: m_in,
+            out: members.required(m_out, "out")?,
+            append: m_append,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "in", &self.r#in);
-        rt::put(object, "out", &self.out);
-        rt::put_opt(object, "append", &self.append);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("in", &self.r#in);
+        writer.member("out", &self.out);
+        writer.member_opt("append", &self.append);
     }
 }
-rt::impl_traits!(ChardevFile);
+rt::impl_serde!(ChardevFile);
 #[allow(deprecated)]
 impl rt::Definition for ChardevFile {
     const INFO: rt::Info = rt::Info {
@@ -540,7 +628,7 @@ impl rt::From<ChardevFile> for super::ChardevCommon {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdev)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdev {
     pub logfile: rt::Option<rt::String>,
@@ -577,21 +665,34 @@ impl ChardevHostdev {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevHostdev {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_device = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            device: rt::take(object, "device")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            device: members.required(m_device, "device")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "device", &self.device);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("device", &self.device);
     }
 }
-rt::impl_traits!(ChardevHostdev);
+rt::impl_serde!(ChardevHostdev);
 #[allow(deprecated)]
 impl rt::Definition for ChardevHostdev {
     const INFO: rt::Info = rt::Info {
@@ -616,7 +717,7 @@ impl rt::From<ChardevHostdev> for super::ChardevCommon {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocket)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocket {
     pub logfile: rt::Option<rt::String>,
@@ -745,41 +846,76 @@ impl ChardevSocket {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSocket {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_addr = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_server = rt::None;
+        let mut m_wait = rt::None;
+        let mut m_nodelay = rt::None;
+        let mut m_telnet = rt::None;
+        let mut m_tn3270 = rt::None;
+        let mut m_websocket = rt::None;
+        let mut m_reconnect = rt::None;
+        let mut m_reconnect_ms = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                "wait" => m_wait = rt::Some(members.value("wait")?),
+                "nodelay" => m_nodelay = rt::Some(members.value("nodelay")?),
+                "telnet" => m_telnet = rt::Some(members.value("telnet")?),
+                "tn3270" => m_tn3270 = rt::Some(members.value("tn3270")?),
+                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
+                "reconnect" => m_reconnect = rt::Some(members.value("reconnect")?),
+                "reconnect-ms" => {
+                    m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            addr: rt::take(object, "addr")?,
-            tls_creds: rt::take_opt(object, "tls-creds")?,
-            tls_authz: rt::take_opt(object, "tls-authz")?,
-            server: rt::take_opt(object, "server")?,
-            wait: rt::take_opt(object, "wait")?,
-            nodelay: rt::take_opt(object, "nodelay")?,
-            telnet: rt::take_opt(object, "telnet")?,
-            tn3270: rt::take_opt(object, "tn3270")?,
-            websocket: rt::take_opt(object, "websocket")?,
-            reconnect: rt::take_opt(object, "reconnect")?,
-            reconnect_ms: rt::take_opt(object, "reconnect-ms")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            addr: members.required(m_addr, "addr")?,
+            tls_creds: m_tls_creds,
+            tls_authz: m_tls_authz,
+            server: m_server,
+            wait: m_wait,
+            nodelay: m_nodelay,
+            telnet: m_telnet,
+            tn3270: m_tn3270,
+            websocket: m_websocket,
+            reconnect: m_reconnect,
+            reconnect_ms: m_reconnect_ms,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "tls-creds", &self.tls_creds);
-        rt::put_opt(object, "tls-authz", &self.tls_authz);
-        rt::put_opt(object, "server", &self.server);
-        rt::put_opt(object, "wait", &self.wait);
-        rt::put_opt(object, "nodelay", &self.nodelay);
-        rt::put_opt(object, "telnet", &self.telnet);
-        rt::put_opt(object, "tn3270", &self.tn3270);
-        rt::put_opt(object, "websocket", &self.websocket);
-        rt::put_opt(object, "reconnect", &self.reconnect);
-        rt::put_opt(object, "reconnect-ms", &self.reconnect_ms);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("addr", &self.addr);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("server", &self.server);
+        writer.member_opt("wait", &self.wait);
+        writer.member_opt("nodelay", &self.nodelay);
+        writer.member_opt("telnet", &self.telnet);
+        writer.member_opt("tn3270", &self.tn3270);
+        writer.member_opt("websocket", &self.websocket);
+        writer.member_opt("reconnect", &self.reconnect);
+        writer.member_opt("reconnect-ms", &self.reconnect_ms);
     }
 }
-rt::impl_traits!(ChardevSocket);
+rt::impl_serde!(ChardevSocket);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSocket {
     const INFO: rt::Info = rt::Info {
@@ -804,7 +940,7 @@ impl rt::From<ChardevSocket> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdp)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdp {
     pub logfile: rt::Option<rt::String>,
@@ -850,23 +986,38 @@ impl ChardevUdp {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevUdp {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_remote = rt::None;
+        let mut m_local = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "remote" => m_remote = rt::Some(members.value("remote")?),
+                "local" => m_local = rt::Some(members.value("local")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            remote: rt::take(object, "remote")?,
-            local: rt::take_opt(object, "local")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            remote: members.required(m_remote, "remote")?,
+            local: m_local,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "remote", &self.remote);
-        rt::put_opt(object, "local", &self.local);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("remote", &self.remote);
+        writer.member_opt("local", &self.local);
     }
 }
-rt::impl_traits!(ChardevUdp);
+rt::impl_serde!(ChardevUdp);
 #[allow(deprecated)]
 impl rt::Definition for ChardevUdp {
     const INFO: rt::Info = rt::Info {
@@ -891,7 +1042,7 @@ impl rt::From<ChardevUdp> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMux)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMux {
     pub logfile: rt::Option<rt::String>,
@@ -928,21 +1079,34 @@ impl ChardevMux {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevMux {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_chardev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            chardev: rt::take(object, "chardev")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            chardev: members.required(m_chardev, "chardev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "chardev", &self.chardev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("chardev", &self.chardev);
     }
 }
-rt::impl_traits!(ChardevMux);
+rt::impl_serde!(ChardevMux);
 #[allow(deprecated)]
 impl rt::Definition for ChardevMux {
     const INFO: rt::Info = rt::Info {
@@ -967,7 +1131,7 @@ impl rt::From<ChardevMux> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdio)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdio {
     pub logfile: rt::Option<rt::String>,
@@ -1011,21 +1175,34 @@ impl ChardevStdio {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevStdio {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_signal = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "signal" => m_signal = rt::Some(members.value("signal")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            signal: rt::take_opt(object, "signal")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            signal: m_signal,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "signal", &self.signal);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("signal", &self.signal);
     }
 }
-rt::impl_traits!(ChardevStdio);
+rt::impl_serde!(ChardevStdio);
 #[allow(deprecated)]
 impl rt::Definition for ChardevStdio {
     const INFO: rt::Info = rt::Info {
@@ -1052,7 +1229,7 @@ impl rt::From<ChardevStdio> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannel)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannel {
     pub logfile: rt::Option<rt::String>,
@@ -1089,21 +1266,34 @@ impl ChardevSpiceChannel {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSpiceChannel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            r#type: rt::take(object, "type")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            r#type: members.required(m_type, "type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("type", &self.r#type);
     }
 }
-rt::impl_traits!(ChardevSpiceChannel);
+rt::impl_serde!(ChardevSpiceChannel);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSpiceChannel {
     const INFO: rt::Info = rt::Info {
@@ -1130,7 +1320,7 @@ impl rt::From<ChardevSpiceChannel> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePort)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePort {
     pub logfile: rt::Option<rt::String>,
@@ -1167,21 +1357,34 @@ impl ChardevSpicePort {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSpicePort {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_fqdn = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "fqdn" => m_fqdn = rt::Some(members.value("fqdn")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            fqdn: rt::take(object, "fqdn")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            fqdn: members.required(m_fqdn, "fqdn")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "fqdn", &self.fqdn);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("fqdn", &self.fqdn);
     }
 }
-rt::impl_traits!(ChardevSpicePort);
+rt::impl_serde!(ChardevSpicePort);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSpicePort {
     const INFO: rt::Info = rt::Info {
@@ -1208,7 +1411,7 @@ impl rt::From<ChardevSpicePort> for super::ChardevCommon {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBus)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBus {
     pub logfile: rt::Option<rt::String>,
@@ -1245,21 +1448,34 @@ impl ChardevDBus {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevDBus {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            name: rt::take(object, "name")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(ChardevDBus);
+rt::impl_serde!(ChardevDBus);
 #[allow(deprecated)]
 impl rt::Definition for ChardevDBus {
     const INFO: rt::Info = rt::Info {
@@ -1284,7 +1500,7 @@ impl rt::From<ChardevDBus> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVC)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVC {
     pub logfile: rt::Option<rt::String>,
@@ -1355,27 +1571,46 @@ impl ChardevVC {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevVC {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_width = rt::None;
+        let mut m_height = rt::None;
+        let mut m_cols = rt::None;
+        let mut m_rows = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "width" => m_width = rt::Some(members.value("width")?),
+                "height" => m_height = rt::Some(members.value("height")?),
+                "cols" => m_cols = rt::Some(members.value("cols")?),
+                "rows" => m_rows = rt::Some(members.value("rows")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            width: rt::take_opt(object, "width")?,
-            height: rt::take_opt(object, "height")?,
-            cols: rt::take_opt(object, "cols")?,
-            rows: rt::take_opt(object, "rows")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            width: m_width,
+            height: m_height,
+            cols: m_cols,
+            rows: m_rows,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "width", &self.width);
-        rt::put_opt(object, "height", &self.height);
-        rt::put_opt(object, "cols", &self.cols);
-        rt::put_opt(object, "rows", &self.rows);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("width", &self.width);
+        writer.member_opt("height", &self.height);
+        writer.member_opt("cols", &self.cols);
+        writer.member_opt("rows", &self.rows);
     }
 }
-rt::impl_traits!(ChardevVC);
+rt::impl_serde!(ChardevVC);
 #[allow(deprecated)]
 impl rt::Definition for ChardevVC {
     const INFO: rt::Info = rt::Info {
@@ -1400,7 +1635,7 @@ impl rt::From<ChardevVC> for super::ChardevCommon {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbuf)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbuf {
     pub logfile: rt::Option<rt::String>,
@@ -1444,21 +1679,34 @@ impl ChardevRingbuf {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevRingbuf {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            size: rt::take_opt(object, "size")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            size: m_size,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "size", &self.size);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("size", &self.size);
     }
 }
-rt::impl_traits!(ChardevRingbuf);
+rt::impl_serde!(ChardevRingbuf);
 #[allow(deprecated)]
 impl rt::Definition for ChardevRingbuf {
     const INFO: rt::Info = rt::Info {
@@ -1485,7 +1733,7 @@ impl rt::From<ChardevRingbuf> for super::ChardevCommon {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgent)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgent {
     pub logfile: rt::Option<rt::String>,
@@ -1538,23 +1786,38 @@ impl ChardevQemuVDAgent {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevQemuVDAgent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_mouse = rt::None;
+        let mut m_clipboard = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "mouse" => m_mouse = rt::Some(members.value("mouse")?),
+                "clipboard" => m_clipboard = rt::Some(members.value("clipboard")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            mouse: rt::take_opt(object, "mouse")?,
-            clipboard: rt::take_opt(object, "clipboard")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            mouse: m_mouse,
+            clipboard: m_clipboard,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "mouse", &self.mouse);
-        rt::put_opt(object, "clipboard", &self.clipboard);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("mouse", &self.mouse);
+        writer.member_opt("clipboard", &self.clipboard);
     }
 }
-rt::impl_traits!(ChardevQemuVDAgent);
+rt::impl_serde!(ChardevQemuVDAgent);
 #[allow(deprecated)]
 impl rt::Definition for ChardevQemuVDAgent {
     const INFO: rt::Info = rt::Info {
@@ -1579,7 +1842,7 @@ impl rt::From<ChardevQemuVDAgent> for super::ChardevCommon {
 /// **Since:** 9.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPty)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPty {
     pub logfile: rt::Option<rt::String>,
@@ -1623,21 +1886,34 @@ impl ChardevPty {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevPty {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            logfile: rt::take_opt(object, "logfile")?,
-            logappend: rt::take_opt(object, "logappend")?,
-            path: rt::take_opt(object, "path")?,
+            logfile: m_logfile,
+            logappend: m_logappend,
+            path: m_path,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "logfile", &self.logfile);
-        rt::put_opt(object, "logappend", &self.logappend);
-        rt::put_opt(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member_opt("path", &self.path);
     }
 }
-rt::impl_traits!(ChardevPty);
+rt::impl_serde!(ChardevPty);
 #[allow(deprecated)]
 impl rt::Definition for ChardevPty {
     const INFO: rt::Info = rt::Info {
@@ -1734,7 +2010,12 @@ impl ChardevBackendKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "file" => Self::File,
             "serial" => Self::Serial,
             "parallel" => Self::Parallel,
@@ -1757,8 +2038,8 @@ impl ChardevBackendKind {
             "vc" => Self::Vc,
             "ringbuf" => Self::Ringbuf,
             "memory" => Self::Memory,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ChardevBackendKind {
@@ -1769,14 +2050,15 @@ impl rt::fmt::Display for ChardevBackendKind {
 }
 impl rt::Decode for ChardevBackendKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ChardevBackendKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ChardevBackendKind);
@@ -1794,7 +2076,7 @@ impl rt::Definition for ChardevBackendKind {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFileWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFileWrapper {
     pub data: super::ChardevFile,
@@ -1811,17 +2093,26 @@ impl ChardevFileWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevFileWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevFileWrapper);
+rt::impl_serde!(ChardevFileWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevFileWrapper {
     const INFO: rt::Info = rt::Info {
@@ -1836,7 +2127,7 @@ impl rt::Definition for ChardevFileWrapper {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdevWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdevWrapper {
     pub data: super::ChardevHostdev,
@@ -1853,17 +2144,26 @@ impl ChardevHostdevWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevHostdevWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevHostdevWrapper);
+rt::impl_serde!(ChardevHostdevWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevHostdevWrapper {
     const INFO: rt::Info = rt::Info {
@@ -1878,7 +2178,7 @@ impl rt::Definition for ChardevHostdevWrapper {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocketWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocketWrapper {
     pub data: super::ChardevSocket,
@@ -1895,17 +2195,26 @@ impl ChardevSocketWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSocketWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevSocketWrapper);
+rt::impl_serde!(ChardevSocketWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSocketWrapper {
     const INFO: rt::Info = rt::Info {
@@ -1920,7 +2229,7 @@ impl rt::Definition for ChardevSocketWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdpWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdpWrapper {
     pub data: super::ChardevUdp,
@@ -1937,17 +2246,26 @@ impl ChardevUdpWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevUdpWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevUdpWrapper);
+rt::impl_serde!(ChardevUdpWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevUdpWrapper {
     const INFO: rt::Info = rt::Info {
@@ -1962,7 +2280,7 @@ impl rt::Definition for ChardevUdpWrapper {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommonWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommonWrapper {
     pub data: super::ChardevCommon,
@@ -1979,17 +2297,26 @@ impl ChardevCommonWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevCommonWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevCommonWrapper);
+rt::impl_serde!(ChardevCommonWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevCommonWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2004,7 +2331,7 @@ impl rt::Definition for ChardevCommonWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMuxWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMuxWrapper {
     pub data: super::ChardevMux,
@@ -2021,17 +2348,26 @@ impl ChardevMuxWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevMuxWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevMuxWrapper);
+rt::impl_serde!(ChardevMuxWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevMuxWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2046,7 +2382,7 @@ impl rt::Definition for ChardevMuxWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdioWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdioWrapper {
     pub data: super::ChardevStdio,
@@ -2063,17 +2399,26 @@ impl ChardevStdioWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevStdioWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevStdioWrapper);
+rt::impl_serde!(ChardevStdioWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevStdioWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2090,7 +2435,7 @@ impl rt::Definition for ChardevStdioWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannelWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannelWrapper {
     pub data: super::ChardevSpiceChannel,
@@ -2107,17 +2452,26 @@ impl ChardevSpiceChannelWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSpiceChannelWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevSpiceChannelWrapper);
+rt::impl_serde!(ChardevSpiceChannelWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSpiceChannelWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2134,7 +2488,7 @@ impl rt::Definition for ChardevSpiceChannelWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePortWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePortWrapper {
     pub data: super::ChardevSpicePort,
@@ -2151,17 +2505,26 @@ impl ChardevSpicePortWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSpicePortWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevSpicePortWrapper);
+rt::impl_serde!(ChardevSpicePortWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSpicePortWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2178,7 +2541,7 @@ impl rt::Definition for ChardevSpicePortWrapper {
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgentWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgentWrapper {
     pub data: super::ChardevQemuVDAgent,
@@ -2195,17 +2558,26 @@ impl ChardevQemuVDAgentWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevQemuVDAgentWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevQemuVDAgentWrapper);
+rt::impl_serde!(ChardevQemuVDAgentWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevQemuVDAgentWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2222,7 +2594,7 @@ impl rt::Definition for ChardevQemuVDAgentWrapper {
 /// **Since:** 7.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBusWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBusWrapper {
     pub data: super::ChardevDBus,
@@ -2239,17 +2611,26 @@ impl ChardevDBusWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevDBusWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevDBusWrapper);
+rt::impl_serde!(ChardevDBusWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevDBusWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2264,7 +2645,7 @@ impl rt::Definition for ChardevDBusWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVCWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVCWrapper {
     pub data: super::ChardevVC,
@@ -2281,17 +2662,26 @@ impl ChardevVCWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevVCWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevVCWrapper);
+rt::impl_serde!(ChardevVCWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevVCWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2306,7 +2696,7 @@ impl rt::Definition for ChardevVCWrapper {
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbufWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbufWrapper {
     pub data: super::ChardevRingbuf,
@@ -2323,17 +2713,26 @@ impl ChardevRingbufWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevRingbufWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevRingbufWrapper);
+rt::impl_serde!(ChardevRingbufWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevRingbufWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2348,7 +2747,7 @@ impl rt::Definition for ChardevRingbufWrapper {
 /// **Since:** 9.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPtyWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPtyWrapper {
     pub data: super::ChardevPty,
@@ -2365,17 +2764,26 @@ impl ChardevPtyWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevPtyWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(ChardevPtyWrapper);
+rt::impl_serde!(ChardevPtyWrapper);
 #[allow(deprecated)]
 impl rt::Definition for ChardevPtyWrapper {
     const INFO: rt::Info = rt::Info {
@@ -2390,7 +2798,7 @@ impl rt::Definition for ChardevPtyWrapper {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackend)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevBackend {
     /// `type` on the wire, and the members of its branch.
@@ -2484,204 +2892,205 @@ impl ChardevBackend {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevBackend {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "file" => {
-                        ChardevBackendBranch::File(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "serial" => {
-                        ChardevBackendBranch::Serial(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "parallel" => {
-                        ChardevBackendBranch::Parallel(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "pipe" => {
-                        ChardevBackendBranch::Pipe(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "socket" => {
-                        ChardevBackendBranch::Socket(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "udp" => {
-                        ChardevBackendBranch::Udp(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "pty" => {
-                        ChardevBackendBranch::Pty(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "null" => {
-                        ChardevBackendBranch::Null(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "mux" => {
-                        ChardevBackendBranch::Mux(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "msmouse" => {
-                        ChardevBackendBranch::Msmouse(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "wctablet" => {
-                        ChardevBackendBranch::Wctablet(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "braille" => {
-                        ChardevBackendBranch::Braille(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "testdev" => {
-                        ChardevBackendBranch::Testdev(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "stdio" => {
-                        ChardevBackendBranch::Stdio(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "console" => {
-                        ChardevBackendBranch::Console(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "spicevmc" => {
-                        ChardevBackendBranch::Spicevmc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "spiceport" => {
-                        ChardevBackendBranch::Spiceport(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qemu-vdagent" => {
-                        ChardevBackendBranch::QemuVdagent(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "dbus" => {
-                        ChardevBackendBranch::Dbus(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "vc" => {
-                        ChardevBackendBranch::Vc(rt::ObjectType::decode_members(object)?)
-                    }
-                    "ringbuf" => {
-                        ChardevBackendBranch::Ringbuf(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory" => {
-                        ChardevBackendBranch::Memory(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        ChardevBackendBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "file" => {
+                ChardevBackendBranch::File(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "serial" => {
+                ChardevBackendBranch::Serial(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "parallel" => {
+                ChardevBackendBranch::Parallel(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "pipe" => {
+                ChardevBackendBranch::Pipe(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "socket" => {
+                ChardevBackendBranch::Socket(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "udp" => {
+                ChardevBackendBranch::Udp(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "pty" => {
+                ChardevBackendBranch::Pty(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "null" => {
+                ChardevBackendBranch::Null(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "mux" => {
+                ChardevBackendBranch::Mux(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "msmouse" => {
+                ChardevBackendBranch::Msmouse(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "wctablet" => {
+                ChardevBackendBranch::Wctablet(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "braille" => {
+                ChardevBackendBranch::Braille(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "testdev" => {
+                ChardevBackendBranch::Testdev(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "stdio" => {
+                ChardevBackendBranch::Stdio(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "console" => {
+                ChardevBackendBranch::Console(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "spicevmc" => {
+                ChardevBackendBranch::Spicevmc(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "spiceport" => {
+                ChardevBackendBranch::Spiceport(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qemu-vdagent" => {
+                ChardevBackendBranch::QemuVdagent(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "dbus" => {
+                ChardevBackendBranch::Dbus(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "vc" => {
+                ChardevBackendBranch::Vc(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "ringbuf" => {
+                ChardevBackendBranch::Ringbuf(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory" => {
+                ChardevBackendBranch::Memory(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                ChardevBackendBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             ChardevBackendBranch::File(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Serial(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Parallel(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Pipe(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Socket(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Udp(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Pty(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Null(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Mux(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Msmouse(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Wctablet(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Braille(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Testdev(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Stdio(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Console(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Spicevmc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Spiceport(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::QemuVdagent(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Dbus(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Vc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Ringbuf(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ChardevBackendBranch::Memory(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            ChardevBackendBranch::Other { members, .. } => object.extend(members.clone()),
+            ChardevBackendBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(ChardevBackend);
+rt::impl_serde!(ChardevBackend);
 #[allow(deprecated)]
 impl rt::Definition for ChardevBackend {
     const INFO: rt::Info = rt::Info {
@@ -2696,7 +3105,7 @@ impl rt::Definition for ChardevBackend {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevReturn)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevReturn {
     pub pty: rt::Option<rt::String>,
@@ -2720,17 +3129,24 @@ impl ChardevReturn {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevReturn {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            pty: rt::take_opt(object, "pty")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pty = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pty" => m_pty = rt::Some(members.value("pty")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { pty: m_pty })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "pty", &self.pty);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("pty", &self.pty);
     }
 }
-rt::impl_traits!(ChardevReturn);
+rt::impl_serde!(ChardevReturn);
 #[allow(deprecated)]
 impl rt::Definition for ChardevReturn {
     const INFO: rt::Info = rt::Info {
@@ -2745,7 +3161,7 @@ impl rt::Definition for ChardevReturn {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-add)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevAdd {
     pub id: rt::String,
@@ -2763,19 +3179,30 @@ impl ChardevAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_backend = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "backend" => m_backend = rt::Some(members.value("backend")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            backend: rt::take(object, "backend")?,
+            id: members.required(m_id, "id")?,
+            backend: members.required(m_backend, "backend")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "backend", &self.backend);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("backend", &self.backend);
     }
 }
-rt::impl_traits!(ChardevAdd);
+rt::impl_serde!(ChardevAdd);
 #[allow(deprecated)]
 impl rt::Definition for ChardevAdd {
     const INFO: rt::Info = rt::Info {
@@ -2795,7 +3222,7 @@ impl rt::Command for ChardevAdd {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-change)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevChange {
     pub id: rt::String,
@@ -2813,19 +3240,30 @@ impl ChardevChange {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_backend = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "backend" => m_backend = rt::Some(members.value("backend")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            backend: rt::take(object, "backend")?,
+            id: members.required(m_id, "id")?,
+            backend: members.required(m_backend, "backend")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "backend", &self.backend);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("backend", &self.backend);
     }
 }
-rt::impl_traits!(ChardevChange);
+rt::impl_serde!(ChardevChange);
 #[allow(deprecated)]
 impl rt::Definition for ChardevChange {
     const INFO: rt::Info = rt::Info {
@@ -2845,7 +3283,7 @@ impl rt::Command for ChardevChange {
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-remove)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRemove {
     pub id: rt::String,
@@ -2862,17 +3300,26 @@ impl ChardevRemove {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevRemove {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(ChardevRemove);
+rt::impl_serde!(ChardevRemove);
 #[allow(deprecated)]
 impl rt::Definition for ChardevRemove {
     const INFO: rt::Info = rt::Info {
@@ -2892,7 +3339,7 @@ impl rt::Command for ChardevRemove {
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-send-break)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSendBreak {
     pub id: rt::String,
@@ -2909,17 +3356,26 @@ impl ChardevSendBreak {
 #[allow(deprecated)]
 impl rt::ObjectType for ChardevSendBreak {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(ChardevSendBreak);
+rt::impl_serde!(ChardevSendBreak);
 #[allow(deprecated)]
 impl rt::Definition for ChardevSendBreak {
     const INFO: rt::Info = rt::Info {
@@ -2939,7 +3395,7 @@ impl rt::Command for ChardevSendBreak {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-char.VSERPORT_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VserportChange {
     pub id: rt::String,
@@ -2957,19 +3413,30 @@ impl VserportChange {
 #[allow(deprecated)]
 impl rt::ObjectType for VserportChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_open = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "open" => m_open = rt::Some(members.value("open")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            open: rt::take(object, "open")?,
+            id: members.required(m_id, "id")?,
+            open: members.required(m_open, "open")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "open", &self.open);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("open", &self.open);
     }
 }
-rt::impl_traits!(VserportChange);
+rt::impl_serde!(VserportChange);
 #[allow(deprecated)]
 impl rt::Definition for VserportChange {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-control.qmp_capabilities)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QmpCapabilities {
     pub enable: rt::Option<rt::Vec<super::QMPCapability>>,
@@ -30,17 +30,24 @@ impl QmpCapabilities {
 #[allow(deprecated)]
 impl rt::ObjectType for QmpCapabilities {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            enable: rt::take_opt(object, "enable")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_enable = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "enable" => m_enable = rt::Some(members.value("enable")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { enable: m_enable })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "enable", &self.enable);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("enable", &self.enable);
     }
 }
-rt::impl_traits!(QmpCapabilities);
+rt::impl_serde!(QmpCapabilities);
 #[allow(deprecated)]
 impl rt::Definition for QmpCapabilities {
     const INFO: rt::Info = rt::Info {
@@ -81,10 +88,15 @@ impl QMPCapability {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "oob" => Self::Oob,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QMPCapability {
@@ -95,14 +107,15 @@ impl rt::fmt::Display for QMPCapability {
 }
 impl rt::Decode for QMPCapability {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QMPCapability {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QMPCapability);
@@ -120,7 +133,7 @@ impl rt::Definition for QMPCapability {
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-control.VersionTriple)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionTriple {
     pub major: i64,
@@ -139,21 +152,34 @@ impl VersionTriple {
 #[allow(deprecated)]
 impl rt::ObjectType for VersionTriple {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_major = rt::None;
+        let mut m_minor = rt::None;
+        let mut m_micro = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "major" => m_major = rt::Some(members.value("major")?),
+                "minor" => m_minor = rt::Some(members.value("minor")?),
+                "micro" => m_micro = rt::Some(members.value("micro")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            major: rt::take(object, "major")?,
-            minor: rt::take(object, "minor")?,
-            micro: rt::take(object, "micro")?,
+            major: members.required(m_major, "major")?,
+            minor: members.required(m_minor, "minor")?,
+            micro: members.required(m_micro, "micro")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "major", &self.major);
-        rt::put(object, "minor", &self.minor);
-        rt::put(object, "micro", &self.micro);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("major", &self.major);
+        writer.member("minor", &self.minor);
+        writer.member("micro", &self.micro);
     }
 }
-rt::impl_traits!(VersionTriple);
+rt::impl_serde!(VersionTriple);
 #[allow(deprecated)]
 impl rt::Definition for VersionTriple {
     const INFO: rt::Info = rt::Info {
@@ -168,7 +194,7 @@ impl rt::Definition for VersionTriple {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-control.VersionInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionInfo {
     pub qemu: super::VersionTriple,
@@ -189,19 +215,30 @@ impl VersionInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for VersionInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_qemu = rt::None;
+        let mut m_package = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "qemu" => m_qemu = rt::Some(members.value("qemu")?),
+                "package" => m_package = rt::Some(members.value("package")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            qemu: rt::take(object, "qemu")?,
-            package: rt::take(object, "package")?,
+            qemu: members.required(m_qemu, "qemu")?,
+            package: members.required(m_package, "package")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "qemu", &self.qemu);
-        rt::put(object, "package", &self.package);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("qemu", &self.qemu);
+        writer.member("package", &self.package);
     }
 }
-rt::impl_traits!(VersionInfo);
+rt::impl_serde!(VersionInfo);
 #[allow(deprecated)]
 impl rt::Definition for VersionInfo {
     const INFO: rt::Info = rt::Info {
@@ -216,7 +253,7 @@ impl rt::Definition for VersionInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-control.query-version)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVersion {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -231,13 +268,15 @@ impl QueryVersion {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryVersion {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryVersion);
+rt::impl_serde!(QueryVersion);
 #[allow(deprecated)]
 impl rt::Definition for QueryVersion {
     const INFO: rt::Info = rt::Info {
@@ -258,7 +297,7 @@ impl rt::Command for QueryVersion {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-control.CommandInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandInfo {
     pub name: rt::String,
@@ -275,17 +314,26 @@ impl CommandInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for CommandInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
+            name: members.required(m_name, "name")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
     }
 }
-rt::impl_traits!(CommandInfo);
+rt::impl_serde!(CommandInfo);
 #[allow(deprecated)]
 impl rt::Definition for CommandInfo {
     const INFO: rt::Info = rt::Info {
@@ -300,7 +348,7 @@ impl rt::Definition for CommandInfo {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-control.query-commands)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCommands {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -315,13 +363,15 @@ impl QueryCommands {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryCommands {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryCommands);
+rt::impl_serde!(QueryCommands);
 #[allow(deprecated)]
 impl rt::Definition for QueryCommands {
     const INFO: rt::Info = rt::Info {
@@ -342,7 +392,7 @@ impl rt::Command for QueryCommands {
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-control.quit)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quit {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -357,13 +407,15 @@ impl Quit {
 #[allow(deprecated)]
 impl rt::ObjectType for Quit {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Quit);
+rt::impl_serde!(Quit);
 #[allow(deprecated)]
 impl rt::Definition for Quit {
     const INFO: rt::Info = rt::Info {
@@ -406,11 +458,16 @@ impl MonitorMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "readline" => Self::Readline,
             "control" => Self::Control,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for MonitorMode {
@@ -421,14 +478,15 @@ impl rt::fmt::Display for MonitorMode {
 }
 impl rt::Decode for MonitorMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for MonitorMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(MonitorMode);
@@ -446,7 +504,7 @@ impl rt::Definition for MonitorMode {
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-control.MonitorOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorOptions {
     pub id: rt::Option<rt::String>,
@@ -492,23 +550,38 @@ impl MonitorOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for MonitorOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_mode = rt::None;
+        let mut m_pretty = rt::None;
+        let mut m_chardev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "mode" => m_mode = rt::Some(members.value("mode")?),
+                "pretty" => m_pretty = rt::Some(members.value("pretty")?),
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take_opt(object, "id")?,
-            mode: rt::take_opt(object, "mode")?,
-            pretty: rt::take_opt(object, "pretty")?,
-            chardev: rt::take(object, "chardev")?,
+            id: m_id,
+            mode: m_mode,
+            pretty: m_pretty,
+            chardev: members.required(m_chardev, "chardev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "id", &self.id);
-        rt::put_opt(object, "mode", &self.mode);
-        rt::put_opt(object, "pretty", &self.pretty);
-        rt::put(object, "chardev", &self.chardev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("id", &self.id);
+        writer.member_opt("mode", &self.mode);
+        writer.member_opt("pretty", &self.pretty);
+        writer.member("chardev", &self.chardev);
     }
 }
-rt::impl_traits!(MonitorOptions);
+rt::impl_serde!(MonitorOptions);
 #[allow(deprecated)]
 impl rt::Definition for MonitorOptions {
     const INFO: rt::Info = rt::Info {

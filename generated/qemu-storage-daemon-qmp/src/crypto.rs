@@ -28,11 +28,16 @@ impl QCryptoTLSCredsEndpoint {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "client" => Self::Client,
             "server" => Self::Server,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoTLSCredsEndpoint {
@@ -43,14 +48,15 @@ impl rt::fmt::Display for QCryptoTLSCredsEndpoint {
 }
 impl rt::Decode for QCryptoTLSCredsEndpoint {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoTLSCredsEndpoint {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoTLSCredsEndpoint);
@@ -90,11 +96,16 @@ impl QCryptoSecretFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "raw" => Self::Raw,
             "base64" => Self::Base64,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoSecretFormat {
@@ -105,14 +116,15 @@ impl rt::fmt::Display for QCryptoSecretFormat {
 }
 impl rt::Decode for QCryptoSecretFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoSecretFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoSecretFormat);
@@ -164,7 +176,12 @@ impl QCryptoHashAlgo {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "md5" => Self::Md5,
             "sha1" => Self::Sha1,
             "sha224" => Self::Sha224,
@@ -173,8 +190,8 @@ impl QCryptoHashAlgo {
             "sha512" => Self::Sha512,
             "ripemd160" => Self::Ripemd160,
             "sm3" => Self::Sm3,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoHashAlgo {
@@ -185,14 +202,15 @@ impl rt::fmt::Display for QCryptoHashAlgo {
 }
 impl rt::Decode for QCryptoHashAlgo {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoHashAlgo {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoHashAlgo);
@@ -254,7 +272,12 @@ impl QCryptoCipherAlgo {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "aes-128" => Self::Aes128,
             "aes-192" => Self::Aes192,
             "aes-256" => Self::Aes256,
@@ -268,8 +291,8 @@ impl QCryptoCipherAlgo {
             "twofish-192" => Self::Twofish192,
             "twofish-256" => Self::Twofish256,
             "sm4" => Self::Sm4,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoCipherAlgo {
@@ -280,14 +303,15 @@ impl rt::fmt::Display for QCryptoCipherAlgo {
 }
 impl rt::Decode for QCryptoCipherAlgo {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoCipherAlgo {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoCipherAlgo);
@@ -331,13 +355,18 @@ impl QCryptoCipherMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "ecb" => Self::Ecb,
             "cbc" => Self::Cbc,
             "xts" => Self::Xts,
             "ctr" => Self::Ctr,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoCipherMode {
@@ -348,14 +377,15 @@ impl rt::fmt::Display for QCryptoCipherMode {
 }
 impl rt::Decode for QCryptoCipherMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoCipherMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoCipherMode);
@@ -397,12 +427,17 @@ impl QCryptoIVGenAlgo {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "plain" => Self::Plain,
             "plain64" => Self::Plain64,
             "essiv" => Self::Essiv,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoIVGenAlgo {
@@ -413,14 +448,15 @@ impl rt::fmt::Display for QCryptoIVGenAlgo {
 }
 impl rt::Decode for QCryptoIVGenAlgo {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoIVGenAlgo {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoIVGenAlgo);
@@ -460,11 +496,16 @@ impl QCryptoBlockFormat {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "qcow" => Self::Qcow,
             "luks" => Self::Luks,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoBlockFormat {
@@ -475,14 +516,15 @@ impl rt::fmt::Display for QCryptoBlockFormat {
 }
 impl rt::Decode for QCryptoBlockFormat {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoBlockFormat {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoBlockFormat);
@@ -500,7 +542,7 @@ impl rt::Definition for QCryptoBlockFormat {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsBase {
     pub format: super::QCryptoBlockFormat,
@@ -517,17 +559,26 @@ impl QCryptoBlockOptionsBase {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockOptionsBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take(object, "format")?,
+            format: members.required(m_format, "format")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", &self.format);
     }
 }
-rt::impl_traits!(QCryptoBlockOptionsBase);
+rt::impl_serde!(QCryptoBlockOptionsBase);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockOptionsBase {
     const INFO: rt::Info = rt::Info {
@@ -542,7 +593,7 @@ impl rt::Definition for QCryptoBlockOptionsBase {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsQCow)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsQCow {
     pub key_secret: rt::Option<rt::String>,
@@ -566,17 +617,24 @@ impl QCryptoBlockOptionsQCow {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockOptionsQCow {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            key_secret: rt::take_opt(object, "key-secret")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(QCryptoBlockOptionsQCow);
+rt::impl_serde!(QCryptoBlockOptionsQCow);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockOptionsQCow {
     const INFO: rt::Info = rt::Info {
@@ -591,7 +649,7 @@ impl rt::Definition for QCryptoBlockOptionsQCow {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsLUKS)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsLUKS {
     pub key_secret: rt::Option<rt::String>,
@@ -615,17 +673,24 @@ impl QCryptoBlockOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            key_secret: rt::take_opt(object, "key-secret")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "key-secret", &self.key_secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("key-secret", &self.key_secret);
     }
 }
-rt::impl_traits!(QCryptoBlockOptionsLUKS);
+rt::impl_serde!(QCryptoBlockOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -640,7 +705,7 @@ impl rt::Definition for QCryptoBlockOptionsLUKS {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptionsLUKS)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptionsLUKS {
     pub key_secret: rt::Option<rt::String>,
@@ -720,29 +785,52 @@ impl QCryptoBlockCreateOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockCreateOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_key_secret = rt::None;
+        let mut m_cipher_alg = rt::None;
+        let mut m_cipher_mode = rt::None;
+        let mut m_ivgen_alg = rt::None;
+        let mut m_ivgen_hash_alg = rt::None;
+        let mut m_hash_alg = rt::None;
+        let mut m_iter_time = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
+                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
+                "ivgen-hash-alg" => {
+                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
+                }
+                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
+                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            key_secret: rt::take_opt(object, "key-secret")?,
-            cipher_alg: rt::take_opt(object, "cipher-alg")?,
-            cipher_mode: rt::take_opt(object, "cipher-mode")?,
-            ivgen_alg: rt::take_opt(object, "ivgen-alg")?,
-            ivgen_hash_alg: rt::take_opt(object, "ivgen-hash-alg")?,
-            hash_alg: rt::take_opt(object, "hash-alg")?,
-            iter_time: rt::take_opt(object, "iter-time")?,
+            key_secret: m_key_secret,
+            cipher_alg: m_cipher_alg,
+            cipher_mode: m_cipher_mode,
+            ivgen_alg: m_ivgen_alg,
+            ivgen_hash_alg: m_ivgen_hash_alg,
+            hash_alg: m_hash_alg,
+            iter_time: m_iter_time,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "key-secret", &self.key_secret);
-        rt::put_opt(object, "cipher-alg", &self.cipher_alg);
-        rt::put_opt(object, "cipher-mode", &self.cipher_mode);
-        rt::put_opt(object, "ivgen-alg", &self.ivgen_alg);
-        rt::put_opt(object, "ivgen-hash-alg", &self.ivgen_hash_alg);
-        rt::put_opt(object, "hash-alg", &self.hash_alg);
-        rt::put_opt(object, "iter-time", &self.iter_time);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("key-secret", &self.key_secret);
+        writer.member_opt("cipher-alg", &self.cipher_alg);
+        writer.member_opt("cipher-mode", &self.cipher_mode);
+        writer.member_opt("ivgen-alg", &self.ivgen_alg);
+        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
+        writer.member_opt("hash-alg", &self.hash_alg);
+        writer.member_opt("iter-time", &self.iter_time);
     }
 }
-rt::impl_traits!(QCryptoBlockCreateOptionsLUKS);
+rt::impl_serde!(QCryptoBlockCreateOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockCreateOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -766,7 +854,7 @@ impl rt::From<QCryptoBlockCreateOptionsLUKS> for super::QCryptoBlockOptionsLUKS 
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOpenOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOpenOptions {
     /// `format` on the wire, and the members of its branch.
@@ -811,48 +899,47 @@ impl QCryptoBlockOpenOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockOpenOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "qcow" => {
-                        QCryptoBlockOpenOptionsBranch::Qcow(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        QCryptoBlockOpenOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        QCryptoBlockOpenOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "qcow" => {
+                QCryptoBlockOpenOptionsBranch::Qcow(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks" => {
+                QCryptoBlockOpenOptionsBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                QCryptoBlockOpenOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             QCryptoBlockOpenOptionsBranch::Qcow(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockOpenOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockOpenOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(QCryptoBlockOpenOptions);
+rt::impl_serde!(QCryptoBlockOpenOptions);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockOpenOptions {
     const INFO: rt::Info = rt::Info {
@@ -874,7 +961,7 @@ impl rt::From<QCryptoBlockOpenOptions> for super::QCryptoBlockOptionsBase {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptions {
     /// `format` on the wire, and the members of its branch.
@@ -919,48 +1006,47 @@ impl QCryptoBlockCreateOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockCreateOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "qcow" => {
-                        QCryptoBlockCreateOptionsBranch::Qcow(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "luks" => {
-                        QCryptoBlockCreateOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        QCryptoBlockCreateOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "qcow" => {
+                QCryptoBlockCreateOptionsBranch::Qcow(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "luks" => {
+                QCryptoBlockCreateOptionsBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                QCryptoBlockCreateOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             QCryptoBlockCreateOptionsBranch::Qcow(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockCreateOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockCreateOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(QCryptoBlockCreateOptions);
+rt::impl_serde!(QCryptoBlockCreateOptions);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockCreateOptions {
     const INFO: rt::Info = rt::Info {
@@ -982,7 +1068,7 @@ impl rt::From<QCryptoBlockCreateOptions> for super::QCryptoBlockOptionsBase {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoBase)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoBase {
     pub format: super::QCryptoBlockFormat,
@@ -999,17 +1085,26 @@ impl QCryptoBlockInfoBase {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockInfoBase {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take(object, "format")?,
+            format: members.required(m_format, "format")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", &self.format);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", &self.format);
     }
 }
-rt::impl_traits!(QCryptoBlockInfoBase);
+rt::impl_serde!(QCryptoBlockInfoBase);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockInfoBase {
     const INFO: rt::Info = rt::Info {
@@ -1024,7 +1119,7 @@ impl rt::Definition for QCryptoBlockInfoBase {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKSSlot)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
     pub active: bool,
@@ -1063,23 +1158,38 @@ impl QCryptoBlockInfoLUKSSlot {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockInfoLUKSSlot {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_active = rt::None;
+        let mut m_iters = rt::None;
+        let mut m_stripes = rt::None;
+        let mut m_key_offset = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "active" => m_active = rt::Some(members.value("active")?),
+                "iters" => m_iters = rt::Some(members.value("iters")?),
+                "stripes" => m_stripes = rt::Some(members.value("stripes")?),
+                "key-offset" => m_key_offset = rt::Some(members.value("key-offset")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            active: rt::take(object, "active")?,
-            iters: rt::take_opt(object, "iters")?,
-            stripes: rt::take_opt(object, "stripes")?,
-            key_offset: rt::take(object, "key-offset")?,
+            active: members.required(m_active, "active")?,
+            iters: m_iters,
+            stripes: m_stripes,
+            key_offset: members.required(m_key_offset, "key-offset")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "active", &self.active);
-        rt::put_opt(object, "iters", &self.iters);
-        rt::put_opt(object, "stripes", &self.stripes);
-        rt::put(object, "key-offset", &self.key_offset);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("active", &self.active);
+        writer.member_opt("iters", &self.iters);
+        writer.member_opt("stripes", &self.stripes);
+        writer.member("key-offset", &self.key_offset);
     }
 }
-rt::impl_traits!(QCryptoBlockInfoLUKSSlot);
+rt::impl_serde!(QCryptoBlockInfoLUKSSlot);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockInfoLUKSSlot {
     const INFO: rt::Info = rt::Info {
@@ -1094,7 +1204,7 @@ impl rt::Definition for QCryptoBlockInfoLUKSSlot {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
     pub cipher_alg: super::QCryptoCipherAlgo,
@@ -1149,35 +1259,70 @@ impl QCryptoBlockInfoLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockInfoLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cipher_alg = rt::None;
+        let mut m_cipher_mode = rt::None;
+        let mut m_ivgen_alg = rt::None;
+        let mut m_ivgen_hash_alg = rt::None;
+        let mut m_hash_alg = rt::None;
+        let mut m_detached_header = rt::None;
+        let mut m_payload_offset = rt::None;
+        let mut m_master_key_iters = rt::None;
+        let mut m_uuid = rt::None;
+        let mut m_slots = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
+                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
+                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
+                "ivgen-hash-alg" => {
+                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
+                }
+                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
+                "detached-header" => {
+                    m_detached_header = rt::Some(members.value("detached-header")?)
+                }
+                "payload-offset" => {
+                    m_payload_offset = rt::Some(members.value("payload-offset")?)
+                }
+                "master-key-iters" => {
+                    m_master_key_iters = rt::Some(members.value("master-key-iters")?)
+                }
+                "uuid" => m_uuid = rt::Some(members.value("uuid")?),
+                "slots" => m_slots = rt::Some(members.value("slots")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cipher_alg: rt::take(object, "cipher-alg")?,
-            cipher_mode: rt::take(object, "cipher-mode")?,
-            ivgen_alg: rt::take(object, "ivgen-alg")?,
-            ivgen_hash_alg: rt::take_opt(object, "ivgen-hash-alg")?,
-            hash_alg: rt::take(object, "hash-alg")?,
-            detached_header: rt::take(object, "detached-header")?,
-            payload_offset: rt::take(object, "payload-offset")?,
-            master_key_iters: rt::take(object, "master-key-iters")?,
-            uuid: rt::take(object, "uuid")?,
-            slots: rt::take(object, "slots")?,
+            cipher_alg: members.required(m_cipher_alg, "cipher-alg")?,
+            cipher_mode: members.required(m_cipher_mode, "cipher-mode")?,
+            ivgen_alg: members.required(m_ivgen_alg, "ivgen-alg")?,
+            ivgen_hash_alg: m_ivgen_hash_alg,
+            hash_alg: members.required(m_hash_alg, "hash-alg")?,
+            detached_header: members.required(m_detached_header, "detached-header")?,
+            payload_offset: members.required(m_payload_offset, "payload-offset")?,
+            master_key_iters: members.required(m_master_key_iters, "master-key-iters")?,
+            uuid: members.required(m_uuid, "uuid")?,
+            slots: members.required(m_slots, "slots")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "cipher-alg", &self.cipher_alg);
-        rt::put(object, "cipher-mode", &self.cipher_mode);
-        rt::put(object, "ivgen-alg", &self.ivgen_alg);
-        rt::put_opt(object, "ivgen-hash-alg", &self.ivgen_hash_alg);
-        rt::put(object, "hash-alg", &self.hash_alg);
-        rt::put(object, "detached-header", &self.detached_header);
-        rt::put(object, "payload-offset", &self.payload_offset);
-        rt::put(object, "master-key-iters", &self.master_key_iters);
-        rt::put(object, "uuid", &self.uuid);
-        rt::put(object, "slots", &self.slots);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("cipher-alg", &self.cipher_alg);
+        writer.member("cipher-mode", &self.cipher_mode);
+        writer.member("ivgen-alg", &self.ivgen_alg);
+        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
+        writer.member("hash-alg", &self.hash_alg);
+        writer.member("detached-header", &self.detached_header);
+        writer.member("payload-offset", &self.payload_offset);
+        writer.member("master-key-iters", &self.master_key_iters);
+        writer.member("uuid", &self.uuid);
+        writer.member("slots", &self.slots);
     }
 }
-rt::impl_traits!(QCryptoBlockInfoLUKS);
+rt::impl_serde!(QCryptoBlockInfoLUKS);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockInfoLUKS {
     const INFO: rt::Info = rt::Info {
@@ -1192,7 +1337,7 @@ impl rt::Definition for QCryptoBlockInfoLUKS {
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfo {
     /// `format` on the wire, and the members of its branch.
@@ -1237,42 +1382,39 @@ impl QCryptoBlockInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "luks" => {
-                        QCryptoBlockInfoBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow" => QCryptoBlockInfoBranch::Qcow,
-                    _ => {
-                        QCryptoBlockInfoBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "luks" => {
+                QCryptoBlockInfoBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcow" => QCryptoBlockInfoBranch::Qcow,
+            _ => {
+                QCryptoBlockInfoBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             QCryptoBlockInfoBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockInfoBranch::Qcow => {}
-            QCryptoBlockInfoBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            QCryptoBlockInfoBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(QCryptoBlockInfo);
+rt::impl_serde!(QCryptoBlockInfo);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockInfo {
     const INFO: rt::Info = rt::Info {
@@ -1316,11 +1458,16 @@ impl QCryptoBlockLUKSKeyslotState {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoBlockLUKSKeyslotState {
@@ -1331,14 +1478,15 @@ impl rt::fmt::Display for QCryptoBlockLUKSKeyslotState {
 }
 impl rt::Decode for QCryptoBlockLUKSKeyslotState {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoBlockLUKSKeyslotState {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoBlockLUKSKeyslotState);
@@ -1356,7 +1504,7 @@ impl rt::Definition for QCryptoBlockLUKSKeyslotState {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptionsLUKS)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptionsLUKS {
     pub state: super::QCryptoBlockLUKSKeyslotState,
@@ -1420,27 +1568,46 @@ impl QCryptoBlockAmendOptionsLUKS {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockAmendOptionsLUKS {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_state = rt::None;
+        let mut m_new_secret = rt::None;
+        let mut m_old_secret = rt::None;
+        let mut m_keyslot = rt::None;
+        let mut m_iter_time = rt::None;
+        let mut m_secret = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "state" => m_state = rt::Some(members.value("state")?),
+                "new-secret" => m_new_secret = rt::Some(members.value("new-secret")?),
+                "old-secret" => m_old_secret = rt::Some(members.value("old-secret")?),
+                "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
+                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
+                "secret" => m_secret = rt::Some(members.value("secret")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            state: rt::take(object, "state")?,
-            new_secret: rt::take_opt(object, "new-secret")?,
-            old_secret: rt::take_opt(object, "old-secret")?,
-            keyslot: rt::take_opt(object, "keyslot")?,
-            iter_time: rt::take_opt(object, "iter-time")?,
-            secret: rt::take_opt(object, "secret")?,
+            state: members.required(m_state, "state")?,
+            new_secret: m_new_secret,
+            old_secret: m_old_secret,
+            keyslot: m_keyslot,
+            iter_time: m_iter_time,
+            secret: m_secret,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "state", &self.state);
-        rt::put_opt(object, "new-secret", &self.new_secret);
-        rt::put_opt(object, "old-secret", &self.old_secret);
-        rt::put_opt(object, "keyslot", &self.keyslot);
-        rt::put_opt(object, "iter-time", &self.iter_time);
-        rt::put_opt(object, "secret", &self.secret);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("state", &self.state);
+        writer.member_opt("new-secret", &self.new_secret);
+        writer.member_opt("old-secret", &self.old_secret);
+        writer.member_opt("keyslot", &self.keyslot);
+        writer.member_opt("iter-time", &self.iter_time);
+        writer.member_opt("secret", &self.secret);
     }
 }
-rt::impl_traits!(QCryptoBlockAmendOptionsLUKS);
+rt::impl_serde!(QCryptoBlockAmendOptionsLUKS);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockAmendOptionsLUKS {
     const INFO: rt::Info = rt::Info {
@@ -1455,7 +1622,7 @@ impl rt::Definition for QCryptoBlockAmendOptionsLUKS {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptions {
     /// `format` on the wire, and the members of its branch.
@@ -1500,42 +1667,41 @@ impl QCryptoBlockAmendOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoBlockAmendOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            format: {
-                let tag = rt::take_tag(object, "format")?;
-                match tag.as_str() {
-                    "luks" => {
-                        QCryptoBlockAmendOptionsBranch::Luks(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
-                    _ => {
-                        QCryptoBlockAmendOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("format")?;
+        let format = match &*tag {
+            "luks" => {
+                QCryptoBlockAmendOptionsBranch::Luks(
+                    members.branch(&["format"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
+            _ => {
+                QCryptoBlockAmendOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["format"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { format })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "format", self.format.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("format", self.format.tag_name());
         match &self.format {
             QCryptoBlockAmendOptionsBranch::Luks(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoBlockAmendOptionsBranch::Qcow => {}
             QCryptoBlockAmendOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(QCryptoBlockAmendOptions);
+rt::impl_serde!(QCryptoBlockAmendOptions);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoBlockAmendOptions {
     const INFO: rt::Info = rt::Info {
@@ -1557,7 +1723,7 @@ impl rt::From<QCryptoBlockAmendOptions> for super::QCryptoBlockOptionsBase {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretCommonProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretCommonProperties {
     pub format: rt::Option<super::QCryptoSecretFormat>,
@@ -1601,21 +1767,34 @@ impl SecretCommonProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SecretCommonProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        let mut m_keyid = rt::None;
+        let mut m_iv = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
+                "iv" => m_iv = rt::Some(members.value("iv")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take_opt(object, "format")?,
-            keyid: rt::take_opt(object, "keyid")?,
-            iv: rt::take_opt(object, "iv")?,
+            format: m_format,
+            keyid: m_keyid,
+            iv: m_iv,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "keyid", &self.keyid);
-        rt::put_opt(object, "iv", &self.iv);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("format", &self.format);
+        writer.member_opt("keyid", &self.keyid);
+        writer.member_opt("iv", &self.iv);
     }
 }
-rt::impl_traits!(SecretCommonProperties);
+rt::impl_serde!(SecretCommonProperties);
 #[allow(deprecated)]
 impl rt::Definition for SecretCommonProperties {
     const INFO: rt::Info = rt::Info {
@@ -1630,7 +1809,7 @@ impl rt::Definition for SecretCommonProperties {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretProperties {
     pub format: rt::Option<super::QCryptoSecretFormat>,
@@ -1692,25 +1871,42 @@ impl SecretProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SecretProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        let mut m_keyid = rt::None;
+        let mut m_iv = rt::None;
+        let mut m_data = rt::None;
+        let mut m_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
+                "iv" => m_iv = rt::Some(members.value("iv")?),
+                "data" => m_data = rt::Some(members.value("data")?),
+                "file" => m_file = rt::Some(members.value("file")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take_opt(object, "format")?,
-            keyid: rt::take_opt(object, "keyid")?,
-            iv: rt::take_opt(object, "iv")?,
-            data: rt::take_opt(object, "data")?,
-            file: rt::take_opt(object, "file")?,
+            format: m_format,
+            keyid: m_keyid,
+            iv: m_iv,
+            data: m_data,
+            file: m_file,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "keyid", &self.keyid);
-        rt::put_opt(object, "iv", &self.iv);
-        rt::put_opt(object, "data", &self.data);
-        rt::put_opt(object, "file", &self.file);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("format", &self.format);
+        writer.member_opt("keyid", &self.keyid);
+        writer.member_opt("iv", &self.iv);
+        writer.member_opt("data", &self.data);
+        writer.member_opt("file", &self.file);
     }
 }
-rt::impl_traits!(SecretProperties);
+rt::impl_serde!(SecretProperties);
 #[allow(deprecated)]
 impl rt::Definition for SecretProperties {
     const INFO: rt::Info = rt::Info {
@@ -1738,7 +1934,7 @@ impl rt::From<SecretProperties> for super::SecretCommonProperties {
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretKeyringProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SecretKeyringProperties {
     pub format: rt::Option<super::QCryptoSecretFormat>,
@@ -1784,23 +1980,38 @@ impl SecretKeyringProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SecretKeyringProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_format = rt::None;
+        let mut m_keyid = rt::None;
+        let mut m_iv = rt::None;
+        let mut m_serial = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "format" => m_format = rt::Some(members.value("format")?),
+                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
+                "iv" => m_iv = rt::Some(members.value("iv")?),
+                "serial" => m_serial = rt::Some(members.value("serial")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            format: rt::take_opt(object, "format")?,
-            keyid: rt::take_opt(object, "keyid")?,
-            iv: rt::take_opt(object, "iv")?,
-            serial: rt::take(object, "serial")?,
+            format: m_format,
+            keyid: m_keyid,
+            iv: m_iv,
+            serial: members.required(m_serial, "serial")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "format", &self.format);
-        rt::put_opt(object, "keyid", &self.keyid);
-        rt::put_opt(object, "iv", &self.iv);
-        rt::put(object, "serial", &self.serial);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("format", &self.format);
+        writer.member_opt("keyid", &self.keyid);
+        writer.member_opt("iv", &self.iv);
+        writer.member("serial", &self.serial);
     }
 }
-rt::impl_traits!(SecretKeyringProperties);
+rt::impl_serde!(SecretKeyringProperties);
 #[allow(deprecated)]
 impl rt::Definition for SecretKeyringProperties {
     const INFO: rt::Info = rt::Info {
@@ -1826,7 +2037,7 @@ impl rt::From<SecretKeyringProperties> for super::SecretCommonProperties {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsProperties {
     pub verify_peer: rt::Option<bool>,
@@ -1879,23 +2090,38 @@ impl TlsCredsProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for TlsCredsProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_verify_peer = rt::None;
+        let mut m_dir = rt::None;
+        let mut m_endpoint = rt::None;
+        let mut m_priority = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
+                "dir" => m_dir = rt::Some(members.value("dir")?),
+                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
+                "priority" => m_priority = rt::Some(members.value("priority")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            verify_peer: rt::take_opt(object, "verify-peer")?,
-            dir: rt::take_opt(object, "dir")?,
-            endpoint: rt::take_opt(object, "endpoint")?,
-            priority: rt::take_opt(object, "priority")?,
+            verify_peer: m_verify_peer,
+            dir: m_dir,
+            endpoint: m_endpoint,
+            priority: m_priority,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "verify-peer", &self.verify_peer);
-        rt::put_opt(object, "dir", &self.dir);
-        rt::put_opt(object, "endpoint", &self.endpoint);
-        rt::put_opt(object, "priority", &self.priority);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("verify-peer", &self.verify_peer);
+        writer.member_opt("dir", &self.dir);
+        writer.member_opt("endpoint", &self.endpoint);
+        writer.member_opt("priority", &self.priority);
     }
 }
-rt::impl_traits!(TlsCredsProperties);
+rt::impl_serde!(TlsCredsProperties);
 #[allow(deprecated)]
 impl rt::Definition for TlsCredsProperties {
     const INFO: rt::Info = rt::Info {
@@ -1910,7 +2136,7 @@ impl rt::Definition for TlsCredsProperties {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsAnonProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsAnonProperties {
     pub verify_peer: rt::Option<bool>,
@@ -1963,23 +2189,38 @@ impl TlsCredsAnonProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for TlsCredsAnonProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_verify_peer = rt::None;
+        let mut m_dir = rt::None;
+        let mut m_endpoint = rt::None;
+        let mut m_priority = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
+                "dir" => m_dir = rt::Some(members.value("dir")?),
+                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
+                "priority" => m_priority = rt::Some(members.value("priority")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            verify_peer: rt::take_opt(object, "verify-peer")?,
-            dir: rt::take_opt(object, "dir")?,
-            endpoint: rt::take_opt(object, "endpoint")?,
-            priority: rt::take_opt(object, "priority")?,
+            verify_peer: m_verify_peer,
+            dir: m_dir,
+            endpoint: m_endpoint,
+            priority: m_priority,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "verify-peer", &self.verify_peer);
-        rt::put_opt(object, "dir", &self.dir);
-        rt::put_opt(object, "endpoint", &self.endpoint);
-        rt::put_opt(object, "priority", &self.priority);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("verify-peer", &self.verify_peer);
+        writer.member_opt("dir", &self.dir);
+        writer.member_opt("endpoint", &self.endpoint);
+        writer.member_opt("priority", &self.priority);
     }
 }
-rt::impl_traits!(TlsCredsAnonProperties);
+rt::impl_serde!(TlsCredsAnonProperties);
 #[allow(deprecated)]
 impl rt::Definition for TlsCredsAnonProperties {
     const INFO: rt::Info = rt::Info {
@@ -2006,7 +2247,7 @@ impl rt::From<TlsCredsAnonProperties> for super::TlsCredsProperties {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsPskProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsPskProperties {
     pub verify_peer: rt::Option<bool>,
@@ -2068,25 +2309,42 @@ impl TlsCredsPskProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for TlsCredsPskProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_verify_peer = rt::None;
+        let mut m_dir = rt::None;
+        let mut m_endpoint = rt::None;
+        let mut m_priority = rt::None;
+        let mut m_username = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
+                "dir" => m_dir = rt::Some(members.value("dir")?),
+                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
+                "priority" => m_priority = rt::Some(members.value("priority")?),
+                "username" => m_username = rt::Some(members.value("username")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            verify_peer: rt::take_opt(object, "verify-peer")?,
-            dir: rt::take_opt(object, "dir")?,
-            endpoint: rt::take_opt(object, "endpoint")?,
-            priority: rt::take_opt(object, "priority")?,
-            username: rt::take_opt(object, "username")?,
+            verify_peer: m_verify_peer,
+            dir: m_dir,
+            endpoint: m_endpoint,
+            priority: m_priority,
+            username: m_username,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "verify-peer", &self.verify_peer);
-        rt::put_opt(object, "dir", &self.dir);
-        rt::put_opt(object, "endpoint", &self.endpoint);
-        rt::put_opt(object, "priority", &self.priority);
-        rt::put_opt(object, "username", &self.username);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("verify-peer", &self.verify_peer);
+        writer.member_opt("dir", &self.dir);
+        writer.member_opt("endpoint", &self.endpoint);
+        writer.member_opt("priority", &self.priority);
+        writer.member_opt("username", &self.username);
     }
 }
-rt::impl_traits!(TlsCredsPskProperties);
+rt::impl_serde!(TlsCredsPskProperties);
 #[allow(deprecated)]
 impl rt::Definition for TlsCredsPskProperties {
     const INFO: rt::Info = rt::Info {
@@ -2113,7 +2371,7 @@ impl rt::From<TlsCredsPskProperties> for super::TlsCredsProperties {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsX509Properties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsX509Properties {
     pub verify_peer: rt::Option<bool>,
@@ -2184,27 +2442,48 @@ impl TlsCredsX509Properties {
 #[allow(deprecated)]
 impl rt::ObjectType for TlsCredsX509Properties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_verify_peer = rt::None;
+        let mut m_dir = rt::None;
+        let mut m_endpoint = rt::None;
+        let mut m_priority = rt::None;
+        let mut m_sanity_check = rt::None;
+        let mut m_passwordid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
+                "dir" => m_dir = rt::Some(members.value("dir")?),
+                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
+                "priority" => m_priority = rt::Some(members.value("priority")?),
+                "sanity-check" => {
+                    m_sanity_check = rt::Some(members.value("sanity-check")?)
+                }
+                "passwordid" => m_passwordid = rt::Some(members.value("passwordid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            verify_peer: rt::take_opt(object, "verify-peer")?,
-            dir: rt::take_opt(object, "dir")?,
-            endpoint: rt::take_opt(object, "endpoint")?,
-            priority: rt::take_opt(object, "priority")?,
-            sanity_check: rt::take_opt(object, "sanity-check")?,
-            passwordid: rt::take_opt(object, "passwordid")?,
+            verify_peer: m_verify_peer,
+            dir: m_dir,
+            endpoint: m_endpoint,
+            priority: m_priority,
+            sanity_check: m_sanity_check,
+            passwordid: m_passwordid,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "verify-peer", &self.verify_peer);
-        rt::put_opt(object, "dir", &self.dir);
-        rt::put_opt(object, "endpoint", &self.endpoint);
-        rt::put_opt(object, "priority", &self.priority);
-        rt::put_opt(object, "sanity-check", &self.sanity_check);
-        rt::put_opt(object, "passwordid", &self.passwordid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("verify-peer", &self.verify_peer);
+        writer.member_opt("dir", &self.dir);
+        writer.member_opt("endpoint", &self.endpoint);
+        writer.member_opt("priority", &self.priority);
+        writer.member_opt("sanity-check", &self.sanity_check);
+        writer.member_opt("passwordid", &self.passwordid);
     }
 }
-rt::impl_traits!(TlsCredsX509Properties);
+rt::impl_serde!(TlsCredsX509Properties);
 #[allow(deprecated)]
 impl rt::Definition for TlsCredsX509Properties {
     const INFO: rt::Info = rt::Info {
@@ -2251,10 +2530,15 @@ impl QCryptoAkCipherAlgo {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "rsa" => Self::Rsa,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoAkCipherAlgo {
@@ -2265,14 +2549,15 @@ impl rt::fmt::Display for QCryptoAkCipherAlgo {
 }
 impl rt::Decode for QCryptoAkCipherAlgo {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoAkCipherAlgo {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoAkCipherAlgo);
@@ -2312,11 +2597,16 @@ impl QCryptoAkCipherKeyType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "public" => Self::Public,
             "private" => Self::Private,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoAkCipherKeyType {
@@ -2327,14 +2617,15 @@ impl rt::fmt::Display for QCryptoAkCipherKeyType {
 }
 impl rt::Decode for QCryptoAkCipherKeyType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoAkCipherKeyType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoAkCipherKeyType);
@@ -2374,11 +2665,16 @@ impl QCryptoRSAPaddingAlgo {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "raw" => Self::Raw,
             "pkcs1" => Self::Pkcs1,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for QCryptoRSAPaddingAlgo {
@@ -2389,14 +2685,15 @@ impl rt::fmt::Display for QCryptoRSAPaddingAlgo {
 }
 impl rt::Decode for QCryptoRSAPaddingAlgo {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for QCryptoRSAPaddingAlgo {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(QCryptoRSAPaddingAlgo);
@@ -2414,7 +2711,7 @@ impl rt::Definition for QCryptoRSAPaddingAlgo {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptionsRSA)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptionsRSA {
     pub hash_alg: super::QCryptoHashAlgo,
@@ -2435,19 +2732,30 @@ impl QCryptoAkCipherOptionsRSA {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoAkCipherOptionsRSA {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_hash_alg = rt::None;
+        let mut m_padding_alg = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
+                "padding-alg" => m_padding_alg = rt::Some(members.value("padding-alg")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            hash_alg: rt::take(object, "hash-alg")?,
-            padding_alg: rt::take(object, "padding-alg")?,
+            hash_alg: members.required(m_hash_alg, "hash-alg")?,
+            padding_alg: members.required(m_padding_alg, "padding-alg")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "hash-alg", &self.hash_alg);
-        rt::put(object, "padding-alg", &self.padding_alg);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("hash-alg", &self.hash_alg);
+        writer.member("padding-alg", &self.padding_alg);
     }
 }
-rt::impl_traits!(QCryptoAkCipherOptionsRSA);
+rt::impl_serde!(QCryptoAkCipherOptionsRSA);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoAkCipherOptionsRSA {
     const INFO: rt::Info = rt::Info {
@@ -2462,7 +2770,7 @@ impl rt::Definition for QCryptoAkCipherOptionsRSA {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptions {
     /// `alg` on the wire, and the members of its branch.
@@ -2505,40 +2813,39 @@ impl QCryptoAkCipherOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for QCryptoAkCipherOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            alg: {
-                let tag = rt::take_tag(object, "alg")?;
-                match tag.as_str() {
-                    "rsa" => {
-                        QCryptoAkCipherOptionsBranch::Rsa(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        QCryptoAkCipherOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("alg")?;
+        let alg = match &*tag {
+            "rsa" => {
+                QCryptoAkCipherOptionsBranch::Rsa(
+                    members.branch(&["alg"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                QCryptoAkCipherOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["alg"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { alg })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "alg", self.alg.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("alg", self.alg.tag_name());
         match &self.alg {
             QCryptoAkCipherOptionsBranch::Rsa(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             QCryptoAkCipherOptionsBranch::Other { members, .. } => {
-                object.extend(members.clone())
+                writer.members(members)
             }
         }
     }
 }
-rt::impl_traits!(QCryptoAkCipherOptions);
+rt::impl_serde!(QCryptoAkCipherOptions);
 #[allow(deprecated)]
 impl rt::Definition for QCryptoAkCipherOptions {
     const INFO: rt::Info = rt::Info {

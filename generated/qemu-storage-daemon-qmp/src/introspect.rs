@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-introspect.query-qmp-schema)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryQmpSchema {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21,13 +21,15 @@ impl QueryQmpSchema {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryQmpSchema {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryQmpSchema);
+rt::impl_serde!(QueryQmpSchema);
 #[allow(deprecated)]
 impl rt::Definition for QueryQmpSchema {
     const INFO: rt::Info = rt::Info {
@@ -80,7 +82,12 @@ impl SchemaMetaType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "builtin" => Self::Builtin,
             "enum" => Self::Enum,
             "array" => Self::Array,
@@ -88,8 +95,8 @@ impl SchemaMetaType {
             "alternate" => Self::Alternate,
             "command" => Self::Command,
             "event" => Self::Event,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for SchemaMetaType {
@@ -100,14 +107,15 @@ impl rt::fmt::Display for SchemaMetaType {
 }
 impl rt::Decode for SchemaMetaType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for SchemaMetaType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(SchemaMetaType);
@@ -125,7 +133,7 @@ impl rt::Definition for SchemaMetaType {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfo {
     pub name: rt::String,
@@ -193,76 +201,119 @@ impl SchemaInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            features: rt::take_opt(object, "features")?,
-            meta_type: {
-                let tag = rt::take_tag(object, "meta-type")?;
-                match tag.as_str() {
-                    "builtin" => {
-                        SchemaInfoBranch::Builtin(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "enum" => {
-                        SchemaInfoBranch::Enum(rt::ObjectType::decode_members(object)?)
-                    }
-                    "array" => {
-                        SchemaInfoBranch::Array(rt::ObjectType::decode_members(object)?)
-                    }
-                    "object" => {
-                        SchemaInfoBranch::Object(rt::ObjectType::decode_members(object)?)
-                    }
-                    "alternate" => {
-                        SchemaInfoBranch::Alternate(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "command" => {
-                        SchemaInfoBranch::Command(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "event" => {
-                        SchemaInfoBranch::Event(rt::ObjectType::decode_members(object)?)
-                    }
-                    _ => {
-                        SchemaInfoBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("meta-type")?;
+        let meta_type = match &*tag {
+            "builtin" => {
+                SchemaInfoBranch::Builtin(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "enum" => {
+                SchemaInfoBranch::Enum(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "array" => {
+                SchemaInfoBranch::Array(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "object" => {
+                SchemaInfoBranch::Object(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "alternate" => {
+                SchemaInfoBranch::Alternate(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "command" => {
+                SchemaInfoBranch::Command(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            "event" => {
+                SchemaInfoBranch::Event(
+                    members.branch(
+                        &["name", "features", "meta-type"],
+                        rt::ObjectType::decode_members,
+                    )?,
+                )
+            }
+            _ => {
+                SchemaInfoBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(
+                        &["name", "features", "meta-type"],
+                        |m| m.rest(),
+                    )?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_name = rt::None;
+        let mut m_features = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "features" => m_features = rt::Some(members.value("features")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            name: members.required(m_name, "name")?,
+            features: m_features,
+            meta_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "features", &self.features);
-        rt::put(object, "meta-type", self.meta_type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("features", &self.features);
+        writer.member("meta-type", self.meta_type.tag_name());
         match &self.meta_type {
             SchemaInfoBranch::Builtin(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            SchemaInfoBranch::Enum(data) => rt::ObjectType::encode_members(data, object),
-            SchemaInfoBranch::Array(data) => rt::ObjectType::encode_members(data, object),
+            SchemaInfoBranch::Enum(data) => rt::ObjectType::encode_members(data, writer),
+            SchemaInfoBranch::Array(data) => rt::ObjectType::encode_members(data, writer),
             SchemaInfoBranch::Object(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SchemaInfoBranch::Alternate(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             SchemaInfoBranch::Command(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            SchemaInfoBranch::Event(data) => rt::ObjectType::encode_members(data, object),
-            SchemaInfoBranch::Other { members, .. } => object.extend(members.clone()),
+            SchemaInfoBranch::Event(data) => rt::ObjectType::encode_members(data, writer),
+            SchemaInfoBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(SchemaInfo);
+rt::impl_serde!(SchemaInfo);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfo {
     const INFO: rt::Info = rt::Info {
@@ -277,7 +328,7 @@ impl rt::Definition for SchemaInfo {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoBuiltin)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoBuiltin {
     pub json_type: super::JSONType,
@@ -294,17 +345,26 @@ impl SchemaInfoBuiltin {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoBuiltin {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_json_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "json-type" => m_json_type = rt::Some(members.value("json-type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            json_type: rt::take(object, "json-type")?,
+            json_type: members.required(m_json_type, "json-type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "json-type", &self.json_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("json-type", &self.json_type);
     }
 }
-rt::impl_traits!(SchemaInfoBuiltin);
+rt::impl_serde!(SchemaInfoBuiltin);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoBuiltin {
     const INFO: rt::Info = rt::Info {
@@ -353,7 +413,12 @@ impl JSONType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "string" => Self::String,
             "number" => Self::Number,
             "int" => Self::Int,
@@ -362,8 +427,8 @@ impl JSONType {
             "object" => Self::Object,
             "array" => Self::Array,
             "value" => Self::Value,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for JSONType {
@@ -374,14 +439,15 @@ impl rt::fmt::Display for JSONType {
 }
 impl rt::Decode for JSONType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for JSONType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(JSONType);
@@ -399,7 +465,7 @@ impl rt::Definition for JSONType {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnum)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnum {
     pub members: rt::Vec<super::SchemaInfoEnumMember>,
@@ -422,19 +488,30 @@ impl SchemaInfoEnum {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoEnum {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_members = rt::None;
+        let mut m_values = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "members" => m_members = rt::Some(members.value("members")?),
+                "values" => m_values = rt::Some(members.value("values")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            members: rt::take(object, "members")?,
-            values: rt::take(object, "values")?,
+            members: members.required(m_members, "members")?,
+            values: members.required(m_values, "values")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "members", &self.members);
-        rt::put(object, "values", &self.values);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("members", &self.members);
+        writer.member("values", &self.values);
     }
 }
-rt::impl_traits!(SchemaInfoEnum);
+rt::impl_serde!(SchemaInfoEnum);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoEnum {
     const INFO: rt::Info = rt::Info {
@@ -449,7 +526,7 @@ impl rt::Definition for SchemaInfoEnum {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnumMember)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
     pub name: rt::String,
@@ -477,19 +554,30 @@ impl SchemaInfoEnumMember {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoEnumMember {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_features = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "features" => m_features = rt::Some(members.value("features")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            features: rt::take_opt(object, "features")?,
+            name: members.required(m_name, "name")?,
+            features: m_features,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "features", &self.features);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("features", &self.features);
     }
 }
-rt::impl_traits!(SchemaInfoEnumMember);
+rt::impl_serde!(SchemaInfoEnumMember);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoEnumMember {
     const INFO: rt::Info = rt::Info {
@@ -504,7 +592,7 @@ impl rt::Definition for SchemaInfoEnumMember {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoArray)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoArray {
     pub element_type: rt::String,
@@ -523,17 +611,28 @@ impl SchemaInfoArray {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoArray {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_element_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "element-type" => {
+                    m_element_type = rt::Some(members.value("element-type")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            element_type: rt::take(object, "element-type")?,
+            element_type: members.required(m_element_type, "element-type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "element-type", &self.element_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("element-type", &self.element_type);
     }
 }
-rt::impl_traits!(SchemaInfoArray);
+rt::impl_serde!(SchemaInfoArray);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoArray {
     const INFO: rt::Info = rt::Info {
@@ -548,7 +647,7 @@ impl rt::Definition for SchemaInfoArray {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObject)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObject {
     pub members: rt::Vec<super::SchemaInfoObjectMember>,
@@ -588,21 +687,34 @@ impl SchemaInfoObject {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoObject {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_members = rt::None;
+        let mut m_tag = rt::None;
+        let mut m_variants = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "members" => m_members = rt::Some(members.value("members")?),
+                "tag" => m_tag = rt::Some(members.value("tag")?),
+                "variants" => m_variants = rt::Some(members.value("variants")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            members: rt::take(object, "members")?,
-            tag: rt::take_opt(object, "tag")?,
-            variants: rt::take_opt(object, "variants")?,
+            members: members.required(m_members, "members")?,
+            tag: m_tag,
+            variants: m_variants,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "members", &self.members);
-        rt::put_opt(object, "tag", &self.tag);
-        rt::put_opt(object, "variants", &self.variants);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("members", &self.members);
+        writer.member_opt("tag", &self.tag);
+        writer.member_opt("variants", &self.variants);
     }
 }
-rt::impl_traits!(SchemaInfoObject);
+rt::impl_serde!(SchemaInfoObject);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoObject {
     const INFO: rt::Info = rt::Info {
@@ -617,7 +729,7 @@ impl rt::Definition for SchemaInfoObject {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectMember)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
     pub name: rt::String,
@@ -659,23 +771,38 @@ impl SchemaInfoObjectMember {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoObjectMember {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        let mut m_default = rt::None;
+        let mut m_features = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "default" => m_default = rt::Some(members.value("default")?),
+                "features" => m_features = rt::Some(members.value("features")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#type: rt::take(object, "type")?,
-            default: rt::take_opt(object, "default")?,
-            features: rt::take_opt(object, "features")?,
+            name: members.required(m_name, "name")?,
+            r#type: members.required(m_type, "type")?,
+            default: m_default,
+            features: m_features,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "default", &self.default);
-        rt::put_opt(object, "features", &self.features);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("type", &self.r#type);
+        writer.member_opt("default", &self.default);
+        writer.member_opt("features", &self.features);
     }
 }
-rt::impl_traits!(SchemaInfoObjectMember);
+rt::impl_serde!(SchemaInfoObjectMember);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoObjectMember {
     const INFO: rt::Info = rt::Info {
@@ -690,7 +817,7 @@ impl rt::Definition for SchemaInfoObjectMember {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectVariant)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
     pub case: rt::String,
@@ -714,19 +841,30 @@ impl SchemaInfoObjectVariant {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoObjectVariant {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_case = rt::None;
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "case" => m_case = rt::Some(members.value("case")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            case: rt::take(object, "case")?,
-            r#type: rt::take(object, "type")?,
+            case: members.required(m_case, "case")?,
+            r#type: members.required(m_type, "type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "case", &self.case);
-        rt::put(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("case", &self.case);
+        writer.member("type", &self.r#type);
     }
 }
-rt::impl_traits!(SchemaInfoObjectVariant);
+rt::impl_serde!(SchemaInfoObjectVariant);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoObjectVariant {
     const INFO: rt::Info = rt::Info {
@@ -741,7 +879,7 @@ impl rt::Definition for SchemaInfoObjectVariant {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternate)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternate {
     pub members: rt::Vec<super::SchemaInfoAlternateMember>,
@@ -758,17 +896,26 @@ impl SchemaInfoAlternate {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoAlternate {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_members = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "members" => m_members = rt::Some(members.value("members")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            members: rt::take(object, "members")?,
+            members: members.required(m_members, "members")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "members", &self.members);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("members", &self.members);
     }
 }
-rt::impl_traits!(SchemaInfoAlternate);
+rt::impl_serde!(SchemaInfoAlternate);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoAlternate {
     const INFO: rt::Info = rt::Info {
@@ -783,7 +930,7 @@ impl rt::Definition for SchemaInfoAlternate {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternateMember)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
     pub r#type: rt::String,
@@ -800,17 +947,26 @@ impl SchemaInfoAlternateMember {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoAlternateMember {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#type: rt::take(object, "type")?,
+            r#type: members.required(m_type, "type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", &self.r#type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
     }
 }
-rt::impl_traits!(SchemaInfoAlternateMember);
+rt::impl_serde!(SchemaInfoAlternateMember);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoAlternateMember {
     const INFO: rt::Info = rt::Info {
@@ -825,7 +981,7 @@ impl rt::Definition for SchemaInfoAlternateMember {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoCommand)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoCommand {
     pub arg_type: rt::String,
@@ -858,21 +1014,34 @@ impl SchemaInfoCommand {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoCommand {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_arg_type = rt::None;
+        let mut m_ret_type = rt::None;
+        let mut m_allow_oob = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
+                "ret-type" => m_ret_type = rt::Some(members.value("ret-type")?),
+                "allow-oob" => m_allow_oob = rt::Some(members.value("allow-oob")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            arg_type: rt::take(object, "arg-type")?,
-            ret_type: rt::take(object, "ret-type")?,
-            allow_oob: rt::take_opt(object, "allow-oob")?,
+            arg_type: members.required(m_arg_type, "arg-type")?,
+            ret_type: members.required(m_ret_type, "ret-type")?,
+            allow_oob: m_allow_oob,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "arg-type", &self.arg_type);
-        rt::put(object, "ret-type", &self.ret_type);
-        rt::put_opt(object, "allow-oob", &self.allow_oob);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("arg-type", &self.arg_type);
+        writer.member("ret-type", &self.ret_type);
+        writer.member_opt("allow-oob", &self.allow_oob);
     }
 }
-rt::impl_traits!(SchemaInfoCommand);
+rt::impl_serde!(SchemaInfoCommand);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoCommand {
     const INFO: rt::Info = rt::Info {
@@ -887,7 +1056,7 @@ impl rt::Definition for SchemaInfoCommand {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEvent)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEvent {
     pub arg_type: rt::String,
@@ -904,17 +1073,26 @@ impl SchemaInfoEvent {
 #[allow(deprecated)]
 impl rt::ObjectType for SchemaInfoEvent {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_arg_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            arg_type: rt::take(object, "arg-type")?,
+            arg_type: members.required(m_arg_type, "arg-type")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "arg-type", &self.arg_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("arg-type", &self.arg_type);
     }
 }
-rt::impl_traits!(SchemaInfoEvent);
+rt::impl_serde!(SchemaInfoEvent);
 #[allow(deprecated)]
 impl rt::Definition for SchemaInfoEvent {
     const INFO: rt::Info = rt::Info {

@@ -42,7 +42,12 @@ impl JobType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "commit" => Self::Commit,
             "stream" => Self::Stream,
             "mirror" => Self::Mirror,
@@ -52,8 +57,8 @@ impl JobType {
             "snapshot-load" => Self::SnapshotLoad,
             "snapshot-save" => Self::SnapshotSave,
             "snapshot-delete" => Self::SnapshotDelete,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for JobType {
@@ -64,14 +69,15 @@ impl rt::fmt::Display for JobType {
 }
 impl rt::Decode for JobType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for JobType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(JobType);
@@ -129,7 +135,12 @@ impl JobStatus {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "undefined" => Self::Undefined,
             "created" => Self::Created,
             "running" => Self::Running,
@@ -141,8 +152,8 @@ impl JobStatus {
             "aborting" => Self::Aborting,
             "concluded" => Self::Concluded,
             "null" => Self::Null,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for JobStatus {
@@ -153,14 +164,15 @@ impl rt::fmt::Display for JobStatus {
 }
 impl rt::Decode for JobStatus {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for JobStatus {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(JobStatus);
@@ -212,7 +224,12 @@ impl JobVerb {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "cancel" => Self::Cancel,
             "pause" => Self::Pause,
             "resume" => Self::Resume,
@@ -221,8 +238,8 @@ impl JobVerb {
             "dismiss" => Self::Dismiss,
             "finalize" => Self::Finalize,
             "change" => Self::Change,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for JobVerb {
@@ -233,14 +250,15 @@ impl rt::fmt::Display for JobVerb {
 }
 impl rt::Decode for JobVerb {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for JobVerb {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(JobVerb);
@@ -258,7 +276,7 @@ impl rt::Definition for JobVerb {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-job.JOB_STATUS_CHANGE)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobStatusChange {
     pub id: rt::String,
@@ -276,19 +294,30 @@ impl JobStatusChange {
 #[allow(deprecated)]
 impl rt::ObjectType for JobStatusChange {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_status = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            status: rt::take(object, "status")?,
+            id: members.required(m_id, "id")?,
+            status: members.required(m_status, "status")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "status", &self.status);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("status", &self.status);
     }
 }
-rt::impl_traits!(JobStatusChange);
+rt::impl_serde!(JobStatusChange);
 #[allow(deprecated)]
 impl rt::Definition for JobStatusChange {
     const INFO: rt::Info = rt::Info {
@@ -307,7 +336,7 @@ impl rt::Event for JobStatusChange {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-pause)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobPause {
     pub id: rt::String,
@@ -324,17 +353,26 @@ impl JobPause {
 #[allow(deprecated)]
 impl rt::ObjectType for JobPause {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobPause);
+rt::impl_serde!(JobPause);
 #[allow(deprecated)]
 impl rt::Definition for JobPause {
     const INFO: rt::Info = rt::Info {
@@ -354,7 +392,7 @@ impl rt::Command for JobPause {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-resume)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobResume {
     pub id: rt::String,
@@ -371,17 +409,26 @@ impl JobResume {
 #[allow(deprecated)]
 impl rt::ObjectType for JobResume {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobResume);
+rt::impl_serde!(JobResume);
 #[allow(deprecated)]
 impl rt::Definition for JobResume {
     const INFO: rt::Info = rt::Info {
@@ -401,7 +448,7 @@ impl rt::Command for JobResume {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-cancel)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobCancel {
     pub id: rt::String,
@@ -418,17 +465,26 @@ impl JobCancel {
 #[allow(deprecated)]
 impl rt::ObjectType for JobCancel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobCancel);
+rt::impl_serde!(JobCancel);
 #[allow(deprecated)]
 impl rt::Definition for JobCancel {
     const INFO: rt::Info = rt::Info {
@@ -448,7 +504,7 @@ impl rt::Command for JobCancel {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-complete)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobComplete {
     pub id: rt::String,
@@ -465,17 +521,26 @@ impl JobComplete {
 #[allow(deprecated)]
 impl rt::ObjectType for JobComplete {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobComplete);
+rt::impl_serde!(JobComplete);
 #[allow(deprecated)]
 impl rt::Definition for JobComplete {
     const INFO: rt::Info = rt::Info {
@@ -495,7 +560,7 @@ impl rt::Command for JobComplete {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-dismiss)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobDismiss {
     pub id: rt::String,
@@ -512,17 +577,26 @@ impl JobDismiss {
 #[allow(deprecated)]
 impl rt::ObjectType for JobDismiss {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobDismiss);
+rt::impl_serde!(JobDismiss);
 #[allow(deprecated)]
 impl rt::Definition for JobDismiss {
     const INFO: rt::Info = rt::Info {
@@ -542,7 +616,7 @@ impl rt::Command for JobDismiss {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-finalize)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobFinalize {
     pub id: rt::String,
@@ -559,17 +633,26 @@ impl JobFinalize {
 #[allow(deprecated)]
 impl rt::ObjectType for JobFinalize {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(JobFinalize);
+rt::impl_serde!(JobFinalize);
 #[allow(deprecated)]
 impl rt::Definition for JobFinalize {
     const INFO: rt::Info = rt::Info {
@@ -589,7 +672,7 @@ impl rt::Command for JobFinalize {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-job.JobInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfo {
     pub id: rt::String,
@@ -631,27 +714,50 @@ impl JobInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for JobInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        let mut m_type = rt::None;
+        let mut m_status = rt::None;
+        let mut m_current_progress = rt::None;
+        let mut m_total_progress = rt::None;
+        let mut m_error = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "current-progress" => {
+                    m_current_progress = rt::Some(members.value("current-progress")?)
+                }
+                "total-progress" => {
+                    m_total_progress = rt::Some(members.value("total-progress")?)
+                }
+                "error" => m_error = rt::Some(members.value("error")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            r#type: rt::take(object, "type")?,
-            status: rt::take(object, "status")?,
-            current_progress: rt::take(object, "current-progress")?,
-            total_progress: rt::take(object, "total-progress")?,
-            error: rt::take_opt(object, "error")?,
+            id: members.required(m_id, "id")?,
+            r#type: members.required(m_type, "type")?,
+            status: members.required(m_status, "status")?,
+            current_progress: members.required(m_current_progress, "current-progress")?,
+            total_progress: members.required(m_total_progress, "total-progress")?,
+            error: m_error,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "type", &self.r#type);
-        rt::put(object, "status", &self.status);
-        rt::put(object, "current-progress", &self.current_progress);
-        rt::put(object, "total-progress", &self.total_progress);
-        rt::put_opt(object, "error", &self.error);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("type", &self.r#type);
+        writer.member("status", &self.status);
+        writer.member("current-progress", &self.current_progress);
+        writer.member("total-progress", &self.total_progress);
+        writer.member_opt("error", &self.error);
     }
 }
-rt::impl_traits!(JobInfo);
+rt::impl_serde!(JobInfo);
 #[allow(deprecated)]
 impl rt::Definition for JobInfo {
     const INFO: rt::Info = rt::Info {
@@ -666,7 +772,7 @@ impl rt::Definition for JobInfo {
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.query-jobs)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryJobs {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -681,13 +787,15 @@ impl QueryJobs {
 #[allow(deprecated)]
 impl rt::ObjectType for QueryJobs {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(QueryJobs);
+rt::impl_serde!(QueryJobs);
 #[allow(deprecated)]
 impl rt::Definition for QueryJobs {
     const INFO: rt::Info = rt::Info {

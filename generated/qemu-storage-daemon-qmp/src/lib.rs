@@ -131,6 +131,8 @@ pub use self::control::*;
 pub use self::introspect::*;
 #[cfg(feature = "qom")]
 pub use self::qom::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `job-pause`: see [`JobPause`].
@@ -1203,8 +1205,8 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(
             match name {
                 #[cfg(
@@ -1340,7 +1342,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 _ => {
                     Self::Unknown {
                         name: name.into(),
-                        data,
+                        data: ::qapi_runtime::rt::event_data(data)?,
                     }
                 }
             },

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.ObjectPropertyInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectPropertyInfo {
     pub name: rt::String,
@@ -48,23 +48,40 @@ impl ObjectPropertyInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ObjectPropertyInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        let mut m_description = rt::None;
+        let mut m_default_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "description" => m_description = rt::Some(members.value("description")?),
+                "default-value" => {
+                    m_default_value = rt::Some(members.value("default-value")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#type: rt::take(object, "type")?,
-            description: rt::take_opt(object, "description")?,
-            default_value: rt::take_opt(object, "default-value")?,
+            name: members.required(m_name, "name")?,
+            r#type: members.required(m_type, "type")?,
+            description: m_description,
+            default_value: m_default_value,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put(object, "type", &self.r#type);
-        rt::put_opt(object, "description", &self.description);
-        rt::put_opt(object, "default-value", &self.default_value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("type", &self.r#type);
+        writer.member_opt("description", &self.description);
+        writer.member_opt("default-value", &self.default_value);
     }
 }
-rt::impl_traits!(ObjectPropertyInfo);
+rt::impl_serde!(ObjectPropertyInfo);
 #[allow(deprecated)]
 impl rt::Definition for ObjectPropertyInfo {
     const INFO: rt::Info = rt::Info {
@@ -79,7 +96,7 @@ impl rt::Definition for ObjectPropertyInfo {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomList {
     pub path: rt::String,
@@ -96,17 +113,26 @@ impl QomList {
 #[allow(deprecated)]
 impl rt::ObjectType for QomList {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(QomList);
+rt::impl_serde!(QomList);
 #[allow(deprecated)]
 impl rt::Definition for QomList {
     const INFO: rt::Info = rt::Info {
@@ -127,7 +153,7 @@ impl rt::Command for QomList {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-get)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomGet {
     pub path: rt::String,
@@ -151,19 +177,30 @@ impl QomGet {
 #[allow(deprecated)]
 impl rt::ObjectType for QomGet {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_property = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "property" => m_property = rt::Some(members.value("property")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            property: rt::take(object, "property")?,
+            path: members.required(m_path, "path")?,
+            property: members.required(m_property, "property")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "property", &self.property);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("property", &self.property);
     }
 }
-rt::impl_traits!(QomGet);
+rt::impl_serde!(QomGet);
 #[allow(deprecated)]
 impl rt::Definition for QomGet {
     const INFO: rt::Info = rt::Info {
@@ -184,7 +221,7 @@ impl rt::Command for QomGet {
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-set)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomSet {
     pub path: rt::String,
@@ -211,21 +248,34 @@ impl QomSet {
 #[allow(deprecated)]
 impl rt::ObjectType for QomSet {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_property = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "property" => m_property = rt::Some(members.value("property")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
-            property: rt::take(object, "property")?,
-            value: rt::take(object, "value")?,
+            path: members.required(m_path, "path")?,
+            property: members.required(m_property, "property")?,
+            value: members.required(m_value, "value")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
-        rt::put(object, "property", &self.property);
-        rt::put(object, "value", &self.value);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
+        writer.member("property", &self.property);
+        writer.member("value", &self.value);
     }
 }
-rt::impl_traits!(QomSet);
+rt::impl_serde!(QomSet);
 #[allow(deprecated)]
 impl rt::Definition for QomSet {
     const INFO: rt::Info = rt::Info {
@@ -246,7 +296,7 @@ impl rt::Command for QomSet {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.ObjectTypeInfo)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
     pub name: rt::String,
@@ -283,21 +333,34 @@ impl ObjectTypeInfo {
 #[allow(deprecated)]
 impl rt::ObjectType for ObjectTypeInfo {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_abstract = rt::None;
+        let mut m_parent = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
+                "parent" => m_parent = rt::Some(members.value("parent")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            r#abstract: rt::take_opt(object, "abstract")?,
-            parent: rt::take_opt(object, "parent")?,
+            name: members.required(m_name, "name")?,
+            r#abstract: m_abstract,
+            parent: m_parent,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "abstract", &self.r#abstract);
-        rt::put_opt(object, "parent", &self.parent);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("abstract", &self.r#abstract);
+        writer.member_opt("parent", &self.parent);
     }
 }
-rt::impl_traits!(ObjectTypeInfo);
+rt::impl_serde!(ObjectTypeInfo);
 #[allow(deprecated)]
 impl rt::Definition for ObjectTypeInfo {
     const INFO: rt::Info = rt::Info {
@@ -312,7 +375,7 @@ impl rt::Definition for ObjectTypeInfo {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list-types)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QomListTypes {
     pub implements: rt::Option<rt::String>,
@@ -347,19 +410,30 @@ impl QomListTypes {
 #[allow(deprecated)]
 impl rt::ObjectType for QomListTypes {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_implements = rt::None;
+        let mut m_abstract = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "implements" => m_implements = rt::Some(members.value("implements")?),
+                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            implements: rt::take_opt(object, "implements")?,
-            r#abstract: rt::take_opt(object, "abstract")?,
+            implements: m_implements,
+            r#abstract: m_abstract,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "implements", &self.implements);
-        rt::put_opt(object, "abstract", &self.r#abstract);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("implements", &self.implements);
+        writer.member_opt("abstract", &self.r#abstract);
     }
 }
-rt::impl_traits!(QomListTypes);
+rt::impl_serde!(QomListTypes);
 #[allow(deprecated)]
 impl rt::Definition for QomListTypes {
     const INFO: rt::Info = rt::Info {
@@ -380,7 +454,7 @@ impl rt::Command for QomListTypes {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list-properties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomListProperties {
     pub typename: rt::String,
@@ -397,17 +471,26 @@ impl QomListProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for QomListProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_typename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "typename" => m_typename = rt::Some(members.value("typename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            typename: rt::take(object, "typename")?,
+            typename: members.required(m_typename, "typename")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "typename", &self.typename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("typename", &self.typename);
     }
 }
-rt::impl_traits!(QomListProperties);
+rt::impl_serde!(QomListProperties);
 #[allow(deprecated)]
 impl rt::Definition for QomListProperties {
     const INFO: rt::Info = rt::Info {
@@ -430,7 +513,7 @@ impl rt::Command for QomListProperties {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.CanHostSocketcanProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CanHostSocketcanProperties {
     pub r#if: rt::String,
@@ -454,19 +537,30 @@ impl CanHostSocketcanProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for CanHostSocketcanProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_if = rt::None;
+        let mut m_canbus = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "if" => m_if = rt::Some(members.value("if")?),
+                "canbus" => m_canbus = rt::Some(members.value("canbus")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            r#if: rt::take(object, "if")?,
-            canbus: rt::take(object, "canbus")?,
+            r#if: members.required(m_if, "if")?,
+            canbus: members.required(m_canbus, "canbus")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "if", &self.r#if);
-        rt::put(object, "canbus", &self.canbus);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("if", &self.r#if);
+        writer.member("canbus", &self.canbus);
     }
 }
-rt::impl_traits!(CanHostSocketcanProperties);
+rt::impl_serde!(CanHostSocketcanProperties);
 #[allow(deprecated)]
 impl rt::Definition for CanHostSocketcanProperties {
     const INFO: rt::Info = rt::Info {
@@ -481,7 +575,7 @@ impl rt::Definition for CanHostSocketcanProperties {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.ColoCompareProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ColoCompareProperties {
     pub primary_in: rt::String,
@@ -556,33 +650,68 @@ impl ColoCompareProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for ColoCompareProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_primary_in = rt::None;
+        let mut m_secondary_in = rt::None;
+        let mut m_outdev = rt::None;
+        let mut m_iothread = rt::None;
+        let mut m_notify_dev = rt::None;
+        let mut m_compare_timeout = rt::None;
+        let mut m_expired_scan_cycle = rt::None;
+        let mut m_max_queue_size = rt::None;
+        let mut m_vnet_hdr_support = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "primary_in" => m_primary_in = rt::Some(members.value("primary_in")?),
+                "secondary_in" => {
+                    m_secondary_in = rt::Some(members.value("secondary_in")?)
+                }
+                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
+                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
+                "notify_dev" => m_notify_dev = rt::Some(members.value("notify_dev")?),
+                "compare_timeout" => {
+                    m_compare_timeout = rt::Some(members.value("compare_timeout")?)
+                }
+                "expired_scan_cycle" => {
+                    m_expired_scan_cycle = rt::Some(members.value("expired_scan_cycle")?)
+                }
+                "max_queue_size" => {
+                    m_max_queue_size = rt::Some(members.value("max_queue_size")?)
+                }
+                "vnet_hdr_support" => {
+                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            primary_in: rt::take(object, "primary_in")?,
-            secondary_in: rt::take(object, "secondary_in")?,
-            outdev: rt::take(object, "outdev")?,
-            iothread: rt::take(object, "iothread")?,
-            notify_dev: rt::take_opt(object, "notify_dev")?,
-            compare_timeout: rt::take_opt(object, "compare_timeout")?,
-            expired_scan_cycle: rt::take_opt(object, "expired_scan_cycle")?,
-            max_queue_size: rt::take_opt(object, "max_queue_size")?,
-            vnet_hdr_support: rt::take_opt(object, "vnet_hdr_support")?,
+            primary_in: members.required(m_primary_in, "primary_in")?,
+            secondary_in: members.required(m_secondary_in, "secondary_in")?,
+            outdev: members.required(m_outdev, "outdev")?,
+            iothread: members.required(m_iothread, "iothread")?,
+            notify_dev: m_notify_dev,
+            compare_timeout: m_compare_timeout,
+            expired_scan_cycle: m_expired_scan_cycle,
+            max_queue_size: m_max_queue_size,
+            vnet_hdr_support: m_vnet_hdr_support,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "primary_in", &self.primary_in);
-        rt::put(object, "secondary_in", &self.secondary_in);
-        rt::put(object, "outdev", &self.outdev);
-        rt::put(object, "iothread", &self.iothread);
-        rt::put_opt(object, "notify_dev", &self.notify_dev);
-        rt::put_opt(object, "compare_timeout", &self.compare_timeout);
-        rt::put_opt(object, "expired_scan_cycle", &self.expired_scan_cycle);
-        rt::put_opt(object, "max_queue_size", &self.max_queue_size);
-        rt::put_opt(object, "vnet_hdr_support", &self.vnet_hdr_support);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("primary_in", &self.primary_in);
+        writer.member("secondary_in", &self.secondary_in);
+        writer.member("outdev", &self.outdev);
+        writer.member("iothread", &self.iothread);
+        writer.member_opt("notify_dev", &self.notify_dev);
+        writer.member_opt("compare_timeout", &self.compare_timeout);
+        writer.member_opt("expired_scan_cycle", &self.expired_scan_cycle);
+        writer.member_opt("max_queue_size", &self.max_queue_size);
+        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
     }
 }
-rt::impl_traits!(ColoCompareProperties);
+rt::impl_serde!(ColoCompareProperties);
 #[allow(deprecated)]
 impl rt::Definition for ColoCompareProperties {
     const INFO: rt::Info = rt::Info {
@@ -597,7 +726,7 @@ impl rt::Definition for ColoCompareProperties {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.CryptodevBackendProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevBackendProperties {
     pub queues: rt::Option<u32>,
@@ -641,21 +770,38 @@ impl CryptodevBackendProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for CryptodevBackendProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_queues = rt::None;
+        let mut m_throttle_bps = rt::None;
+        let mut m_throttle_ops = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                "throttle-bps" => {
+                    m_throttle_bps = rt::Some(members.value("throttle-bps")?)
+                }
+                "throttle-ops" => {
+                    m_throttle_ops = rt::Some(members.value("throttle-ops")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            queues: rt::take_opt(object, "queues")?,
-            throttle_bps: rt::take_opt(object, "throttle-bps")?,
-            throttle_ops: rt::take_opt(object, "throttle-ops")?,
+            queues: m_queues,
+            throttle_bps: m_throttle_bps,
+            throttle_ops: m_throttle_ops,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "queues", &self.queues);
-        rt::put_opt(object, "throttle-bps", &self.throttle_bps);
-        rt::put_opt(object, "throttle-ops", &self.throttle_ops);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("queues", &self.queues);
+        writer.member_opt("throttle-bps", &self.throttle_bps);
+        writer.member_opt("throttle-ops", &self.throttle_ops);
     }
 }
-rt::impl_traits!(CryptodevBackendProperties);
+rt::impl_serde!(CryptodevBackendProperties);
 #[allow(deprecated)]
 impl rt::Definition for CryptodevBackendProperties {
     const INFO: rt::Info = rt::Info {
@@ -672,7 +818,7 @@ impl rt::Definition for CryptodevBackendProperties {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.CryptodevVhostUserProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevVhostUserProperties {
     pub queues: rt::Option<u32>,
@@ -718,23 +864,42 @@ impl CryptodevVhostUserProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for CryptodevVhostUserProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_queues = rt::None;
+        let mut m_throttle_bps = rt::None;
+        let mut m_throttle_ops = rt::None;
+        let mut m_chardev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "queues" => m_queues = rt::Some(members.value("queues")?),
+                "throttle-bps" => {
+                    m_throttle_bps = rt::Some(members.value("throttle-bps")?)
+                }
+                "throttle-ops" => {
+                    m_throttle_ops = rt::Some(members.value("throttle-ops")?)
+                }
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            queues: rt::take_opt(object, "queues")?,
-            throttle_bps: rt::take_opt(object, "throttle-bps")?,
-            throttle_ops: rt::take_opt(object, "throttle-ops")?,
-            chardev: rt::take(object, "chardev")?,
+            queues: m_queues,
+            throttle_bps: m_throttle_bps,
+            throttle_ops: m_throttle_ops,
+            chardev: members.required(m_chardev, "chardev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "queues", &self.queues);
-        rt::put_opt(object, "throttle-bps", &self.throttle_bps);
-        rt::put_opt(object, "throttle-ops", &self.throttle_ops);
-        rt::put(object, "chardev", &self.chardev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("queues", &self.queues);
+        writer.member_opt("throttle-bps", &self.throttle_bps);
+        writer.member_opt("throttle-ops", &self.throttle_ops);
+        writer.member("chardev", &self.chardev);
     }
 }
-rt::impl_traits!(CryptodevVhostUserProperties);
+rt::impl_serde!(CryptodevVhostUserProperties);
 #[allow(deprecated)]
 impl rt::Definition for CryptodevVhostUserProperties {
     const INFO: rt::Info = rt::Info {
@@ -760,7 +925,7 @@ impl rt::From<CryptodevVhostUserProperties> for super::CryptodevBackendPropertie
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.DBusVMStateProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DBusVMStateProperties {
     pub addr: rt::String,
@@ -788,19 +953,30 @@ impl DBusVMStateProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for DBusVMStateProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_addr = rt::None;
+        let mut m_id_list = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "id-list" => m_id_list = rt::Some(members.value("id-list")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            addr: rt::take(object, "addr")?,
-            id_list: rt::take_opt(object, "id-list")?,
+            addr: members.required(m_addr, "addr")?,
+            id_list: m_id_list,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "addr", &self.addr);
-        rt::put_opt(object, "id-list", &self.id_list);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("addr", &self.addr);
+        writer.member_opt("id-list", &self.id_list);
     }
 }
-rt::impl_traits!(DBusVMStateProperties);
+rt::impl_serde!(DBusVMStateProperties);
 #[allow(deprecated)]
 impl rt::Definition for DBusVMStateProperties {
     const INFO: rt::Info = rt::Info {
@@ -837,11 +1013,16 @@ impl NetfilterInsert {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "before" => Self::Before,
             "behind" => Self::Behind,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for NetfilterInsert {
@@ -852,14 +1033,15 @@ impl rt::fmt::Display for NetfilterInsert {
 }
 impl rt::Decode for NetfilterInsert {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for NetfilterInsert {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(NetfilterInsert);
@@ -877,7 +1059,7 @@ impl rt::Definition for NetfilterInsert {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.NetfilterProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetfilterProperties {
     pub netdev: rt::String,
@@ -932,25 +1114,42 @@ impl NetfilterProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for NetfilterProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
     }
 }
-rt::impl_traits!(NetfilterProperties);
+rt::impl_serde!(NetfilterProperties);
 #[allow(deprecated)]
 impl rt::Definition for NetfilterProperties {
     const INFO: rt::Info = rt::Info {
@@ -965,7 +1164,7 @@ impl rt::Definition for NetfilterProperties {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.FilterBufferProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterBufferProperties {
     pub netdev: rt::String,
@@ -1022,27 +1221,46 @@ impl FilterBufferProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for FilterBufferProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        let mut m_interval = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                "interval" => m_interval = rt::Some(members.value("interval")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
-            interval: rt::take(object, "interval")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
+            interval: members.required(m_interval, "interval")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
-        rt::put(object, "interval", &self.interval);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
+        writer.member("interval", &self.interval);
     }
 }
-rt::impl_traits!(FilterBufferProperties);
+rt::impl_serde!(FilterBufferProperties);
 #[allow(deprecated)]
 impl rt::Definition for FilterBufferProperties {
     const INFO: rt::Info = rt::Info {
@@ -1070,7 +1288,7 @@ impl rt::From<FilterBufferProperties> for super::NetfilterProperties {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.FilterDumpProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterDumpProperties {
     pub netdev: rt::String,
@@ -1139,29 +1357,50 @@ impl FilterDumpProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for FilterDumpProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        let mut m_file = rt::None;
+        let mut m_maxlen = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                "file" => m_file = rt::Some(members.value("file")?),
+                "maxlen" => m_maxlen = rt::Some(members.value("maxlen")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
-            file: rt::take(object, "file")?,
-            maxlen: rt::take_opt(object, "maxlen")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
+            file: members.required(m_file, "file")?,
+            maxlen: m_maxlen,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
-        rt::put(object, "file", &self.file);
-        rt::put_opt(object, "maxlen", &self.maxlen);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
+        writer.member("file", &self.file);
+        writer.member_opt("maxlen", &self.maxlen);
     }
 }
-rt::impl_traits!(FilterDumpProperties);
+rt::impl_serde!(FilterDumpProperties);
 #[allow(deprecated)]
 impl rt::Definition for FilterDumpProperties {
     const INFO: rt::Info = rt::Info {
@@ -1189,7 +1428,7 @@ impl rt::From<FilterDumpProperties> for super::NetfilterProperties {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.FilterMirrorProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterMirrorProperties {
     pub netdev: rt::String,
@@ -1258,29 +1497,52 @@ impl FilterMirrorProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for FilterMirrorProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        let mut m_outdev = rt::None;
+        let mut m_vnet_hdr_support = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
+                "vnet_hdr_support" => {
+                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
-            outdev: rt::take(object, "outdev")?,
-            vnet_hdr_support: rt::take_opt(object, "vnet_hdr_support")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
+            outdev: members.required(m_outdev, "outdev")?,
+            vnet_hdr_support: m_vnet_hdr_support,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
-        rt::put(object, "outdev", &self.outdev);
-        rt::put_opt(object, "vnet_hdr_support", &self.vnet_hdr_support);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
+        writer.member("outdev", &self.outdev);
+        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
     }
 }
-rt::impl_traits!(FilterMirrorProperties);
+rt::impl_serde!(FilterMirrorProperties);
 #[allow(deprecated)]
 impl rt::Definition for FilterMirrorProperties {
     const INFO: rt::Info = rt::Info {
@@ -1308,7 +1570,7 @@ impl rt::From<FilterMirrorProperties> for super::NetfilterProperties {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.FilterRedirectorProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRedirectorProperties {
     pub netdev: rt::String,
@@ -1390,31 +1652,56 @@ impl FilterRedirectorProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for FilterRedirectorProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        let mut m_indev = rt::None;
+        let mut m_outdev = rt::None;
+        let mut m_vnet_hdr_support = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                "indev" => m_indev = rt::Some(members.value("indev")?),
+                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
+                "vnet_hdr_support" => {
+                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
-            indev: rt::take_opt(object, "indev")?,
-            outdev: rt::take_opt(object, "outdev")?,
-            vnet_hdr_support: rt::take_opt(object, "vnet_hdr_support")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
+            indev: m_indev,
+            outdev: m_outdev,
+            vnet_hdr_support: m_vnet_hdr_support,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
-        rt::put_opt(object, "indev", &self.indev);
-        rt::put_opt(object, "outdev", &self.outdev);
-        rt::put_opt(object, "vnet_hdr_support", &self.vnet_hdr_support);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
+        writer.member_opt("indev", &self.indev);
+        writer.member_opt("outdev", &self.outdev);
+        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
     }
 }
-rt::impl_traits!(FilterRedirectorProperties);
+rt::impl_serde!(FilterRedirectorProperties);
 #[allow(deprecated)]
 impl rt::Definition for FilterRedirectorProperties {
     const INFO: rt::Info = rt::Info {
@@ -1442,7 +1729,7 @@ impl rt::From<FilterRedirectorProperties> for super::NetfilterProperties {
 /// **Since:** 2.8
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.FilterRewriterProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRewriterProperties {
     pub netdev: rt::String,
@@ -1506,27 +1793,48 @@ impl FilterRewriterProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for FilterRewriterProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev = rt::None;
+        let mut m_queue = rt::None;
+        let mut m_status = rt::None;
+        let mut m_position = rt::None;
+        let mut m_insert = rt::None;
+        let mut m_vnet_hdr_support = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
+                "queue" => m_queue = rt::Some(members.value("queue")?),
+                "status" => m_status = rt::Some(members.value("status")?),
+                "position" => m_position = rt::Some(members.value("position")?),
+                "insert" => m_insert = rt::Some(members.value("insert")?),
+                "vnet_hdr_support" => {
+                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            netdev: rt::take(object, "netdev")?,
-            queue: rt::take_opt(object, "queue")?,
-            status: rt::take_opt(object, "status")?,
-            position: rt::take_opt(object, "position")?,
-            insert: rt::take_opt(object, "insert")?,
-            vnet_hdr_support: rt::take_opt(object, "vnet_hdr_support")?,
+            netdev: members.required(m_netdev, "netdev")?,
+            queue: m_queue,
+            status: m_status,
+            position: m_position,
+            insert: m_insert,
+            vnet_hdr_support: m_vnet_hdr_support,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "netdev", &self.netdev);
-        rt::put_opt(object, "queue", &self.queue);
-        rt::put_opt(object, "status", &self.status);
-        rt::put_opt(object, "position", &self.position);
-        rt::put_opt(object, "insert", &self.insert);
-        rt::put_opt(object, "vnet_hdr_support", &self.vnet_hdr_support);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev", &self.netdev);
+        writer.member_opt("queue", &self.queue);
+        writer.member_opt("status", &self.status);
+        writer.member_opt("position", &self.position);
+        writer.member_opt("insert", &self.insert);
+        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
     }
 }
-rt::impl_traits!(FilterRewriterProperties);
+rt::impl_serde!(FilterRewriterProperties);
 #[allow(deprecated)]
 impl rt::Definition for FilterRewriterProperties {
     const INFO: rt::Info = rt::Info {
@@ -1554,7 +1862,7 @@ impl rt::From<FilterRewriterProperties> for super::NetfilterProperties {
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.InputBarrierProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBarrierProperties {
     pub name: rt::String,
@@ -1627,29 +1935,50 @@ impl InputBarrierProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for InputBarrierProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_server = rt::None;
+        let mut m_port = rt::None;
+        let mut m_x_origin = rt::None;
+        let mut m_y_origin = rt::None;
+        let mut m_width = rt::None;
+        let mut m_height = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "server" => m_server = rt::Some(members.value("server")?),
+                "port" => m_port = rt::Some(members.value("port")?),
+                "x-origin" => m_x_origin = rt::Some(members.value("x-origin")?),
+                "y-origin" => m_y_origin = rt::Some(members.value("y-origin")?),
+                "width" => m_width = rt::Some(members.value("width")?),
+                "height" => m_height = rt::Some(members.value("height")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            name: rt::take(object, "name")?,
-            server: rt::take_opt(object, "server")?,
-            port: rt::take_opt(object, "port")?,
-            x_origin: rt::take_opt(object, "x-origin")?,
-            y_origin: rt::take_opt(object, "y-origin")?,
-            width: rt::take_opt(object, "width")?,
-            height: rt::take_opt(object, "height")?,
+            name: members.required(m_name, "name")?,
+            server: m_server,
+            port: m_port,
+            x_origin: m_x_origin,
+            y_origin: m_y_origin,
+            width: m_width,
+            height: m_height,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "name", &self.name);
-        rt::put_opt(object, "server", &self.server);
-        rt::put_opt(object, "port", &self.port);
-        rt::put_opt(object, "x-origin", &self.x_origin);
-        rt::put_opt(object, "y-origin", &self.y_origin);
-        rt::put_opt(object, "width", &self.width);
-        rt::put_opt(object, "height", &self.height);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("server", &self.server);
+        writer.member_opt("port", &self.port);
+        writer.member_opt("x-origin", &self.x_origin);
+        writer.member_opt("y-origin", &self.y_origin);
+        writer.member_opt("width", &self.width);
+        writer.member_opt("height", &self.height);
     }
 }
-rt::impl_traits!(InputBarrierProperties);
+rt::impl_serde!(InputBarrierProperties);
 #[allow(deprecated)]
 impl rt::Definition for InputBarrierProperties {
     const INFO: rt::Info = rt::Info {
@@ -1666,7 +1995,7 @@ impl rt::Definition for InputBarrierProperties {
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.InputLinuxProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputLinuxProperties {
     pub evdev: rt::String,
@@ -1712,23 +2041,38 @@ impl InputLinuxProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for InputLinuxProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_evdev = rt::None;
+        let mut m_grab_all = rt::None;
+        let mut m_repeat = rt::None;
+        let mut m_grab_toggle = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "evdev" => m_evdev = rt::Some(members.value("evdev")?),
+                "grab_all" => m_grab_all = rt::Some(members.value("grab_all")?),
+                "repeat" => m_repeat = rt::Some(members.value("repeat")?),
+                "grab-toggle" => m_grab_toggle = rt::Some(members.value("grab-toggle")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            evdev: rt::take(object, "evdev")?,
-            grab_all: rt::take_opt(object, "grab_all")?,
-            repeat: rt::take_opt(object, "repeat")?,
-            grab_toggle: rt::take_opt(object, "grab-toggle")?,
+            evdev: members.required(m_evdev, "evdev")?,
+            grab_all: m_grab_all,
+            repeat: m_repeat,
+            grab_toggle: m_grab_toggle,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "evdev", &self.evdev);
-        rt::put_opt(object, "grab_all", &self.grab_all);
-        rt::put_opt(object, "repeat", &self.repeat);
-        rt::put_opt(object, "grab-toggle", &self.grab_toggle);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("evdev", &self.evdev);
+        writer.member_opt("grab_all", &self.grab_all);
+        writer.member_opt("repeat", &self.repeat);
+        writer.member_opt("grab-toggle", &self.grab_toggle);
     }
 }
-rt::impl_traits!(InputLinuxProperties);
+rt::impl_serde!(InputLinuxProperties);
 #[allow(deprecated)]
 impl rt::Definition for InputLinuxProperties {
     const INFO: rt::Info = rt::Info {
@@ -1743,7 +2087,7 @@ impl rt::Definition for InputLinuxProperties {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.EventLoopBaseProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventLoopBaseProperties {
     pub aio_max_batch: rt::Option<i64>,
@@ -1787,21 +2131,40 @@ impl EventLoopBaseProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for EventLoopBaseProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_aio_max_batch = rt::None;
+        let mut m_thread_pool_min = rt::None;
+        let mut m_thread_pool_max = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "aio-max-batch" => {
+                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
+                }
+                "thread-pool-min" => {
+                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
+                }
+                "thread-pool-max" => {
+                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            aio_max_batch: rt::take_opt(object, "aio-max-batch")?,
-            thread_pool_min: rt::take_opt(object, "thread-pool-min")?,
-            thread_pool_max: rt::take_opt(object, "thread-pool-max")?,
+            aio_max_batch: m_aio_max_batch,
+            thread_pool_min: m_thread_pool_min,
+            thread_pool_max: m_thread_pool_max,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "aio-max-batch", &self.aio_max_batch);
-        rt::put_opt(object, "thread-pool-min", &self.thread_pool_min);
-        rt::put_opt(object, "thread-pool-max", &self.thread_pool_max);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("aio-max-batch", &self.aio_max_batch);
+        writer.member_opt("thread-pool-min", &self.thread_pool_min);
+        writer.member_opt("thread-pool-max", &self.thread_pool_max);
     }
 }
-rt::impl_traits!(EventLoopBaseProperties);
+rt::impl_serde!(EventLoopBaseProperties);
 #[allow(deprecated)]
 impl rt::Definition for EventLoopBaseProperties {
     const INFO: rt::Info = rt::Info {
@@ -1816,7 +2179,7 @@ impl rt::Definition for EventLoopBaseProperties {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.IothreadProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IothreadProperties {
     pub aio_max_batch: rt::Option<i64>,
@@ -1887,27 +2250,52 @@ impl IothreadProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for IothreadProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_aio_max_batch = rt::None;
+        let mut m_thread_pool_min = rt::None;
+        let mut m_thread_pool_max = rt::None;
+        let mut m_poll_max_ns = rt::None;
+        let mut m_poll_grow = rt::None;
+        let mut m_poll_shrink = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "aio-max-batch" => {
+                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
+                }
+                "thread-pool-min" => {
+                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
+                }
+                "thread-pool-max" => {
+                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
+                }
+                "poll-max-ns" => m_poll_max_ns = rt::Some(members.value("poll-max-ns")?),
+                "poll-grow" => m_poll_grow = rt::Some(members.value("poll-grow")?),
+                "poll-shrink" => m_poll_shrink = rt::Some(members.value("poll-shrink")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            aio_max_batch: rt::take_opt(object, "aio-max-batch")?,
-            thread_pool_min: rt::take_opt(object, "thread-pool-min")?,
-            thread_pool_max: rt::take_opt(object, "thread-pool-max")?,
-            poll_max_ns: rt::take_opt(object, "poll-max-ns")?,
-            poll_grow: rt::take_opt(object, "poll-grow")?,
-            poll_shrink: rt::take_opt(object, "poll-shrink")?,
+            aio_max_batch: m_aio_max_batch,
+            thread_pool_min: m_thread_pool_min,
+            thread_pool_max: m_thread_pool_max,
+            poll_max_ns: m_poll_max_ns,
+            poll_grow: m_poll_grow,
+            poll_shrink: m_poll_shrink,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "aio-max-batch", &self.aio_max_batch);
-        rt::put_opt(object, "thread-pool-min", &self.thread_pool_min);
-        rt::put_opt(object, "thread-pool-max", &self.thread_pool_max);
-        rt::put_opt(object, "poll-max-ns", &self.poll_max_ns);
-        rt::put_opt(object, "poll-grow", &self.poll_grow);
-        rt::put_opt(object, "poll-shrink", &self.poll_shrink);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("aio-max-batch", &self.aio_max_batch);
+        writer.member_opt("thread-pool-min", &self.thread_pool_min);
+        writer.member_opt("thread-pool-max", &self.thread_pool_max);
+        writer.member_opt("poll-max-ns", &self.poll_max_ns);
+        writer.member_opt("poll-grow", &self.poll_grow);
+        writer.member_opt("poll-shrink", &self.poll_shrink);
     }
 }
-rt::impl_traits!(IothreadProperties);
+rt::impl_serde!(IothreadProperties);
 #[allow(deprecated)]
 impl rt::Definition for IothreadProperties {
     const INFO: rt::Info = rt::Info {
@@ -1933,7 +2321,7 @@ impl rt::From<IothreadProperties> for super::EventLoopBaseProperties {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MainLoopProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MainLoopProperties {
     pub aio_max_batch: rt::Option<i64>,
@@ -1977,21 +2365,40 @@ impl MainLoopProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MainLoopProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_aio_max_batch = rt::None;
+        let mut m_thread_pool_min = rt::None;
+        let mut m_thread_pool_max = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "aio-max-batch" => {
+                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
+                }
+                "thread-pool-min" => {
+                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
+                }
+                "thread-pool-max" => {
+                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            aio_max_batch: rt::take_opt(object, "aio-max-batch")?,
-            thread_pool_min: rt::take_opt(object, "thread-pool-min")?,
-            thread_pool_max: rt::take_opt(object, "thread-pool-max")?,
+            aio_max_batch: m_aio_max_batch,
+            thread_pool_min: m_thread_pool_min,
+            thread_pool_max: m_thread_pool_max,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "aio-max-batch", &self.aio_max_batch);
-        rt::put_opt(object, "thread-pool-min", &self.thread_pool_min);
-        rt::put_opt(object, "thread-pool-max", &self.thread_pool_max);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("aio-max-batch", &self.aio_max_batch);
+        writer.member_opt("thread-pool-min", &self.thread_pool_min);
+        writer.member_opt("thread-pool-max", &self.thread_pool_max);
     }
 }
-rt::impl_traits!(MainLoopProperties);
+rt::impl_serde!(MainLoopProperties);
 #[allow(deprecated)]
 impl rt::Definition for MainLoopProperties {
     const INFO: rt::Info = rt::Info {
@@ -2017,7 +2424,7 @@ impl rt::From<MainLoopProperties> for super::EventLoopBaseProperties {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MemoryBackendProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendProperties {
     pub dump: rt::Option<bool>,
@@ -2126,44 +2533,77 @@ impl MemoryBackendProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryBackendProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dump = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_prealloc_threads = rt::None;
+        let mut m_prealloc_context = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_size = rt::None;
+        let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "prealloc-threads" => {
+                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
+                }
+                "prealloc-context" => {
+                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
+                }
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "x-use-canonical-path-for-ramblock-id" => {
+                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
+                        members.value("x-use-canonical-path-for-ramblock-id")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dump: rt::take_opt(object, "dump")?,
-            host_nodes: rt::take_opt(object, "host-nodes")?,
-            merge: rt::take_opt(object, "merge")?,
-            policy: rt::take_opt(object, "policy")?,
-            prealloc: rt::take_opt(object, "prealloc")?,
-            prealloc_threads: rt::take_opt(object, "prealloc-threads")?,
-            prealloc_context: rt::take_opt(object, "prealloc-context")?,
-            share: rt::take_opt(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            size: rt::take(object, "size")?,
-            x_use_canonical_path_for_ramblock_id: rt::take_opt(
-                object,
-                "x-use-canonical-path-for-ramblock-id",
-            )?,
+            dump: m_dump,
+            host_nodes: m_host_nodes,
+            merge: m_merge,
+            policy: m_policy,
+            prealloc: m_prealloc,
+            prealloc_threads: m_prealloc_threads,
+            prealloc_context: m_prealloc_context,
+            share: m_share,
+            reserve: m_reserve,
+            size: members.required(m_size, "size")?,
+            x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dump", &self.dump);
-        rt::put_opt(object, "host-nodes", &self.host_nodes);
-        rt::put_opt(object, "merge", &self.merge);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "prealloc", &self.prealloc);
-        rt::put_opt(object, "prealloc-threads", &self.prealloc_threads);
-        rt::put_opt(object, "prealloc-context", &self.prealloc_context);
-        rt::put_opt(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dump", &self.dump);
+        writer.member_opt("host-nodes", &self.host_nodes);
+        writer.member_opt("merge", &self.merge);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("prealloc", &self.prealloc);
+        writer.member_opt("prealloc-threads", &self.prealloc_threads);
+        writer.member_opt("prealloc-context", &self.prealloc_context);
+        writer.member_opt("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("size", &self.size);
+        writer.member_opt(
             "x-use-canonical-path-for-ramblock-id",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
 }
-rt::impl_traits!(MemoryBackendProperties);
+rt::impl_serde!(MemoryBackendProperties);
 #[allow(deprecated)]
 impl rt::Definition for MemoryBackendProperties {
     const INFO: rt::Info = rt::Info {
@@ -2178,7 +2618,7 @@ impl rt::Definition for MemoryBackendProperties {
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MemoryBackendFileProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendFileProperties {
     pub dump: rt::Option<bool>,
@@ -2344,58 +2784,107 @@ impl MemoryBackendFileProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryBackendFileProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dump = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_prealloc_threads = rt::None;
+        let mut m_prealloc_context = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_size = rt::None;
+        let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
+        let mut m_align = rt::None;
+        let mut m_offset = rt::None;
+        let mut m_discard_data = rt::None;
+        let mut m_mem_path = rt::None;
+        let mut m_pmem = rt::None;
+        let mut m_readonly = rt::None;
+        let mut m_rom = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "prealloc-threads" => {
+                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
+                }
+                "prealloc-context" => {
+                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
+                }
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "x-use-canonical-path-for-ramblock-id" => {
+                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
+                        members.value("x-use-canonical-path-for-ramblock-id")?,
+                    )
+                }
+                "align" => m_align = rt::Some(members.value("align")?),
+                "offset" => m_offset = rt::Some(members.value("offset")?),
+                "discard-data" => {
+                    m_discard_data = rt::Some(members.value("discard-data")?)
+                }
+                "mem-path" => m_mem_path = rt::Some(members.value("mem-path")?),
+                "pmem" => m_pmem = rt::Some(members.value("pmem")?),
+                "readonly" => m_readonly = rt::Some(members.value("readonly")?),
+                "rom" => m_rom = rt::Some(members.value("rom")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dump: rt::take_opt(object, "dump")?,
-            host_nodes: rt::take_opt(object, "host-nodes")?,
-            merge: rt::take_opt(object, "merge")?,
-            policy: rt::take_opt(object, "policy")?,
-            prealloc: rt::take_opt(object, "prealloc")?,
-            prealloc_threads: rt::take_opt(object, "prealloc-threads")?,
-            prealloc_context: rt::take_opt(object, "prealloc-context")?,
-            share: rt::take_opt(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            size: rt::take(object, "size")?,
-            x_use_canonical_path_for_ramblock_id: rt::take_opt(
-                object,
-                "x-use-canonical-path-for-ramblock-id",
-            )?,
-            align: rt::take_opt(object, "align")?,
-            offset: rt::take_opt(object, "offset")?,
-            discard_data: rt::take_opt(object, "discard-data")?,
-            mem_path: rt::take(object, "mem-path")?,
-            pmem: rt::take_opt(object, "pmem")?,
-            readonly: rt::take_opt(object, "readonly")?,
-            rom: rt::take_opt(object, "rom")?,
+            dump: m_dump,
+            host_nodes: m_host_nodes,
+            merge: m_merge,
+            policy: m_policy,
+            prealloc: m_prealloc,
+            prealloc_threads: m_prealloc_threads,
+            prealloc_context: m_prealloc_context,
+            share: m_share,
+            reserve: m_reserve,
+            size: members.required(m_size, "size")?,
+            x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
+            align: m_align,
+            offset: m_offset,
+            discard_data: m_discard_data,
+            mem_path: members.required(m_mem_path, "mem-path")?,
+            pmem: m_pmem,
+            readonly: m_readonly,
+            rom: m_rom,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dump", &self.dump);
-        rt::put_opt(object, "host-nodes", &self.host_nodes);
-        rt::put_opt(object, "merge", &self.merge);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "prealloc", &self.prealloc);
-        rt::put_opt(object, "prealloc-threads", &self.prealloc_threads);
-        rt::put_opt(object, "prealloc-context", &self.prealloc_context);
-        rt::put_opt(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dump", &self.dump);
+        writer.member_opt("host-nodes", &self.host_nodes);
+        writer.member_opt("merge", &self.merge);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("prealloc", &self.prealloc);
+        writer.member_opt("prealloc-threads", &self.prealloc_threads);
+        writer.member_opt("prealloc-context", &self.prealloc_context);
+        writer.member_opt("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("size", &self.size);
+        writer.member_opt(
             "x-use-canonical-path-for-ramblock-id",
             &self.x_use_canonical_path_for_ramblock_id,
         );
-        rt::put_opt(object, "align", &self.align);
-        rt::put_opt(object, "offset", &self.offset);
-        rt::put_opt(object, "discard-data", &self.discard_data);
-        rt::put(object, "mem-path", &self.mem_path);
-        rt::put_opt(object, "pmem", &self.pmem);
-        rt::put_opt(object, "readonly", &self.readonly);
-        rt::put_opt(object, "rom", &self.rom);
+        writer.member_opt("align", &self.align);
+        writer.member_opt("offset", &self.offset);
+        writer.member_opt("discard-data", &self.discard_data);
+        writer.member("mem-path", &self.mem_path);
+        writer.member_opt("pmem", &self.pmem);
+        writer.member_opt("readonly", &self.readonly);
+        writer.member_opt("rom", &self.rom);
     }
 }
-rt::impl_traits!(MemoryBackendFileProperties);
+rt::impl_serde!(MemoryBackendFileProperties);
 #[allow(deprecated)]
 impl rt::Definition for MemoryBackendFileProperties {
     const INFO: rt::Info = rt::Info {
@@ -2432,7 +2921,7 @@ impl rt::From<MemoryBackendFileProperties> for super::MemoryBackendProperties {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MemoryBackendMemfdProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendMemfdProperties {
     pub dump: rt::Option<bool>,
@@ -2568,50 +3057,89 @@ impl MemoryBackendMemfdProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryBackendMemfdProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dump = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_prealloc_threads = rt::None;
+        let mut m_prealloc_context = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_size = rt::None;
+        let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
+        let mut m_hugetlb = rt::None;
+        let mut m_hugetlbsize = rt::None;
+        let mut m_seal = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "prealloc-threads" => {
+                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
+                }
+                "prealloc-context" => {
+                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
+                }
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "x-use-canonical-path-for-ramblock-id" => {
+                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
+                        members.value("x-use-canonical-path-for-ramblock-id")?,
+                    )
+                }
+                "hugetlb" => m_hugetlb = rt::Some(members.value("hugetlb")?),
+                "hugetlbsize" => m_hugetlbsize = rt::Some(members.value("hugetlbsize")?),
+                "seal" => m_seal = rt::Some(members.value("seal")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dump: rt::take_opt(object, "dump")?,
-            host_nodes: rt::take_opt(object, "host-nodes")?,
-            merge: rt::take_opt(object, "merge")?,
-            policy: rt::take_opt(object, "policy")?,
-            prealloc: rt::take_opt(object, "prealloc")?,
-            prealloc_threads: rt::take_opt(object, "prealloc-threads")?,
-            prealloc_context: rt::take_opt(object, "prealloc-context")?,
-            share: rt::take_opt(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            size: rt::take(object, "size")?,
-            x_use_canonical_path_for_ramblock_id: rt::take_opt(
-                object,
-                "x-use-canonical-path-for-ramblock-id",
-            )?,
-            hugetlb: rt::take_opt(object, "hugetlb")?,
-            hugetlbsize: rt::take_opt(object, "hugetlbsize")?,
-            seal: rt::take_opt(object, "seal")?,
+            dump: m_dump,
+            host_nodes: m_host_nodes,
+            merge: m_merge,
+            policy: m_policy,
+            prealloc: m_prealloc,
+            prealloc_threads: m_prealloc_threads,
+            prealloc_context: m_prealloc_context,
+            share: m_share,
+            reserve: m_reserve,
+            size: members.required(m_size, "size")?,
+            x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
+            hugetlb: m_hugetlb,
+            hugetlbsize: m_hugetlbsize,
+            seal: m_seal,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dump", &self.dump);
-        rt::put_opt(object, "host-nodes", &self.host_nodes);
-        rt::put_opt(object, "merge", &self.merge);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "prealloc", &self.prealloc);
-        rt::put_opt(object, "prealloc-threads", &self.prealloc_threads);
-        rt::put_opt(object, "prealloc-context", &self.prealloc_context);
-        rt::put_opt(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dump", &self.dump);
+        writer.member_opt("host-nodes", &self.host_nodes);
+        writer.member_opt("merge", &self.merge);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("prealloc", &self.prealloc);
+        writer.member_opt("prealloc-threads", &self.prealloc_threads);
+        writer.member_opt("prealloc-context", &self.prealloc_context);
+        writer.member_opt("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("size", &self.size);
+        writer.member_opt(
             "x-use-canonical-path-for-ramblock-id",
             &self.x_use_canonical_path_for_ramblock_id,
         );
-        rt::put_opt(object, "hugetlb", &self.hugetlb);
-        rt::put_opt(object, "hugetlbsize", &self.hugetlbsize);
-        rt::put_opt(object, "seal", &self.seal);
+        writer.member_opt("hugetlb", &self.hugetlb);
+        writer.member_opt("hugetlbsize", &self.hugetlbsize);
+        writer.member_opt("seal", &self.seal);
     }
 }
-rt::impl_traits!(MemoryBackendMemfdProperties);
+rt::impl_serde!(MemoryBackendMemfdProperties);
 #[allow(deprecated)]
 impl rt::Definition for MemoryBackendMemfdProperties {
     const INFO: rt::Info = rt::Info {
@@ -2648,7 +3176,7 @@ impl rt::From<MemoryBackendMemfdProperties> for super::MemoryBackendProperties {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MemoryBackendShmProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendShmProperties {
     pub dump: rt::Option<bool>,
@@ -2757,44 +3285,77 @@ impl MemoryBackendShmProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryBackendShmProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dump = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_prealloc_threads = rt::None;
+        let mut m_prealloc_context = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_size = rt::None;
+        let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "prealloc-threads" => {
+                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
+                }
+                "prealloc-context" => {
+                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
+                }
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "x-use-canonical-path-for-ramblock-id" => {
+                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
+                        members.value("x-use-canonical-path-for-ramblock-id")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dump: rt::take_opt(object, "dump")?,
-            host_nodes: rt::take_opt(object, "host-nodes")?,
-            merge: rt::take_opt(object, "merge")?,
-            policy: rt::take_opt(object, "policy")?,
-            prealloc: rt::take_opt(object, "prealloc")?,
-            prealloc_threads: rt::take_opt(object, "prealloc-threads")?,
-            prealloc_context: rt::take_opt(object, "prealloc-context")?,
-            share: rt::take_opt(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            size: rt::take(object, "size")?,
-            x_use_canonical_path_for_ramblock_id: rt::take_opt(
-                object,
-                "x-use-canonical-path-for-ramblock-id",
-            )?,
+            dump: m_dump,
+            host_nodes: m_host_nodes,
+            merge: m_merge,
+            policy: m_policy,
+            prealloc: m_prealloc,
+            prealloc_threads: m_prealloc_threads,
+            prealloc_context: m_prealloc_context,
+            share: m_share,
+            reserve: m_reserve,
+            size: members.required(m_size, "size")?,
+            x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dump", &self.dump);
-        rt::put_opt(object, "host-nodes", &self.host_nodes);
-        rt::put_opt(object, "merge", &self.merge);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "prealloc", &self.prealloc);
-        rt::put_opt(object, "prealloc-threads", &self.prealloc_threads);
-        rt::put_opt(object, "prealloc-context", &self.prealloc_context);
-        rt::put_opt(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dump", &self.dump);
+        writer.member_opt("host-nodes", &self.host_nodes);
+        writer.member_opt("merge", &self.merge);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("prealloc", &self.prealloc);
+        writer.member_opt("prealloc-threads", &self.prealloc_threads);
+        writer.member_opt("prealloc-context", &self.prealloc_context);
+        writer.member_opt("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("size", &self.size);
+        writer.member_opt(
             "x-use-canonical-path-for-ramblock-id",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
 }
-rt::impl_traits!(MemoryBackendShmProperties);
+rt::impl_serde!(MemoryBackendShmProperties);
 #[allow(deprecated)]
 impl rt::Definition for MemoryBackendShmProperties {
     const INFO: rt::Info = rt::Info {
@@ -2831,7 +3392,7 @@ impl rt::From<MemoryBackendShmProperties> for super::MemoryBackendProperties {
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.MemoryBackendEpcProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendEpcProperties {
     pub dump: rt::Option<bool>,
@@ -2940,44 +3501,77 @@ impl MemoryBackendEpcProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for MemoryBackendEpcProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_dump = rt::None;
+        let mut m_host_nodes = rt::None;
+        let mut m_merge = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_prealloc = rt::None;
+        let mut m_prealloc_threads = rt::None;
+        let mut m_prealloc_context = rt::None;
+        let mut m_share = rt::None;
+        let mut m_reserve = rt::None;
+        let mut m_size = rt::None;
+        let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "dump" => m_dump = rt::Some(members.value("dump")?),
+                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
+                "merge" => m_merge = rt::Some(members.value("merge")?),
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
+                "prealloc-threads" => {
+                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
+                }
+                "prealloc-context" => {
+                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
+                }
+                "share" => m_share = rt::Some(members.value("share")?),
+                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
+                "size" => m_size = rt::Some(members.value("size")?),
+                "x-use-canonical-path-for-ramblock-id" => {
+                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
+                        members.value("x-use-canonical-path-for-ramblock-id")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            dump: rt::take_opt(object, "dump")?,
-            host_nodes: rt::take_opt(object, "host-nodes")?,
-            merge: rt::take_opt(object, "merge")?,
-            policy: rt::take_opt(object, "policy")?,
-            prealloc: rt::take_opt(object, "prealloc")?,
-            prealloc_threads: rt::take_opt(object, "prealloc-threads")?,
-            prealloc_context: rt::take_opt(object, "prealloc-context")?,
-            share: rt::take_opt(object, "share")?,
-            reserve: rt::take_opt(object, "reserve")?,
-            size: rt::take(object, "size")?,
-            x_use_canonical_path_for_ramblock_id: rt::take_opt(
-                object,
-                "x-use-canonical-path-for-ramblock-id",
-            )?,
+            dump: m_dump,
+            host_nodes: m_host_nodes,
+            merge: m_merge,
+            policy: m_policy,
+            prealloc: m_prealloc,
+            prealloc_threads: m_prealloc_threads,
+            prealloc_context: m_prealloc_context,
+            share: m_share,
+            reserve: m_reserve,
+            size: members.required(m_size, "size")?,
+            x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "dump", &self.dump);
-        rt::put_opt(object, "host-nodes", &self.host_nodes);
-        rt::put_opt(object, "merge", &self.merge);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "prealloc", &self.prealloc);
-        rt::put_opt(object, "prealloc-threads", &self.prealloc_threads);
-        rt::put_opt(object, "prealloc-context", &self.prealloc_context);
-        rt::put_opt(object, "share", &self.share);
-        rt::put_opt(object, "reserve", &self.reserve);
-        rt::put(object, "size", &self.size);
-        rt::put_opt(
-            object,
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("dump", &self.dump);
+        writer.member_opt("host-nodes", &self.host_nodes);
+        writer.member_opt("merge", &self.merge);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("prealloc", &self.prealloc);
+        writer.member_opt("prealloc-threads", &self.prealloc_threads);
+        writer.member_opt("prealloc-context", &self.prealloc_context);
+        writer.member_opt("share", &self.share);
+        writer.member_opt("reserve", &self.reserve);
+        writer.member("size", &self.size);
+        writer.member_opt(
             "x-use-canonical-path-for-ramblock-id",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
 }
-rt::impl_traits!(MemoryBackendEpcProperties);
+rt::impl_serde!(MemoryBackendEpcProperties);
 #[allow(deprecated)]
 impl rt::Definition for MemoryBackendEpcProperties {
     const INFO: rt::Info = rt::Info {
@@ -3014,7 +3608,7 @@ impl rt::From<MemoryBackendEpcProperties> for super::MemoryBackendProperties {
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.PrManagerHelperProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrManagerHelperProperties {
     pub path: rt::String,
@@ -3031,17 +3625,26 @@ impl PrManagerHelperProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for PrManagerHelperProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            path: rt::take(object, "path")?,
+            path: members.required(m_path, "path")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "path", &self.path);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("path", &self.path);
     }
 }
-rt::impl_traits!(PrManagerHelperProperties);
+rt::impl_serde!(PrManagerHelperProperties);
 #[allow(deprecated)]
 impl rt::Definition for PrManagerHelperProperties {
     const INFO: rt::Info = rt::Info {
@@ -3056,7 +3659,7 @@ impl rt::Definition for PrManagerHelperProperties {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.QtestProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QtestProperties {
     pub chardev: rt::String,
@@ -3084,19 +3687,30 @@ impl QtestProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for QtestProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_chardev = rt::None;
+        let mut m_log = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            chardev: rt::take(object, "chardev")?,
-            log: rt::take_opt(object, "log")?,
+            chardev: members.required(m_chardev, "chardev")?,
+            log: m_log,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "chardev", &self.chardev);
-        rt::put_opt(object, "log", &self.log);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("chardev", &self.chardev);
+        writer.member_opt("log", &self.log);
     }
 }
-rt::impl_traits!(QtestProperties);
+rt::impl_serde!(QtestProperties);
 #[allow(deprecated)]
 impl rt::Definition for QtestProperties {
     const INFO: rt::Info = rt::Info {
@@ -3111,7 +3725,7 @@ impl rt::Definition for QtestProperties {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.RemoteObjectProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteObjectProperties {
     pub fd: rt::String,
@@ -3132,19 +3746,30 @@ impl RemoteObjectProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for RemoteObjectProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fd = rt::None;
+        let mut m_devid = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                "devid" => m_devid = rt::Some(members.value("devid")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            fd: rt::take(object, "fd")?,
-            devid: rt::take(object, "devid")?,
+            fd: members.required(m_fd, "fd")?,
+            devid: members.required(m_devid, "devid")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "fd", &self.fd);
-        rt::put(object, "devid", &self.devid);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("fd", &self.fd);
+        writer.member("devid", &self.devid);
     }
 }
-rt::impl_traits!(RemoteObjectProperties);
+rt::impl_serde!(RemoteObjectProperties);
 #[allow(deprecated)]
 impl rt::Definition for RemoteObjectProperties {
     const INFO: rt::Info = rt::Info {
@@ -3159,7 +3784,7 @@ impl rt::Definition for RemoteObjectProperties {
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.VfioUserServerProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioUserServerProperties {
     pub socket: super::SocketAddress,
@@ -3180,19 +3805,30 @@ impl VfioUserServerProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for VfioUserServerProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_socket = rt::None;
+        let mut m_device = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "socket" => m_socket = rt::Some(members.value("socket")?),
+                "device" => m_device = rt::Some(members.value("device")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            socket: rt::take(object, "socket")?,
-            device: rt::take(object, "device")?,
+            socket: members.required(m_socket, "socket")?,
+            device: members.required(m_device, "device")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "socket", &self.socket);
-        rt::put(object, "device", &self.device);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("socket", &self.socket);
+        writer.member("device", &self.device);
     }
 }
-rt::impl_traits!(VfioUserServerProperties);
+rt::impl_serde!(VfioUserServerProperties);
 #[allow(deprecated)]
 impl rt::Definition for VfioUserServerProperties {
     const INFO: rt::Info = rt::Info {
@@ -3207,7 +3843,7 @@ impl rt::Definition for VfioUserServerProperties {
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.IOMMUFDProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IOMMUFDProperties {
     pub fd: rt::Option<rt::String>,
@@ -3231,17 +3867,24 @@ impl IOMMUFDProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for IOMMUFDProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            fd: rt::take_opt(object, "fd")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_fd = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "fd" => m_fd = rt::Some(members.value("fd")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { fd: m_fd })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "fd", &self.fd);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("fd", &self.fd);
     }
 }
-rt::impl_traits!(IOMMUFDProperties);
+rt::impl_serde!(IOMMUFDProperties);
 #[allow(deprecated)]
 impl rt::Definition for IOMMUFDProperties {
     const INFO: rt::Info = rt::Info {
@@ -3256,7 +3899,7 @@ impl rt::Definition for IOMMUFDProperties {
 /// **Since:** 9.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.AcpiGenericInitiatorProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericInitiatorProperties {
     pub pci_dev: rt::String,
@@ -3277,19 +3920,30 @@ impl AcpiGenericInitiatorProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AcpiGenericInitiatorProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pci_dev = rt::None;
+        let mut m_node = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pci-dev" => m_pci_dev = rt::Some(members.value("pci-dev")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pci_dev: rt::take(object, "pci-dev")?,
-            node: rt::take(object, "node")?,
+            pci_dev: members.required(m_pci_dev, "pci-dev")?,
+            node: members.required(m_node, "node")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pci-dev", &self.pci_dev);
-        rt::put(object, "node", &self.node);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pci-dev", &self.pci_dev);
+        writer.member("node", &self.node);
     }
 }
-rt::impl_traits!(AcpiGenericInitiatorProperties);
+rt::impl_serde!(AcpiGenericInitiatorProperties);
 #[allow(deprecated)]
 impl rt::Definition for AcpiGenericInitiatorProperties {
     const INFO: rt::Info = rt::Info {
@@ -3304,7 +3958,7 @@ impl rt::Definition for AcpiGenericInitiatorProperties {
 /// **Since:** 9.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.AcpiGenericPortProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericPortProperties {
     pub pci_bus: rt::String,
@@ -3325,19 +3979,30 @@ impl AcpiGenericPortProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for AcpiGenericPortProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_pci_bus = rt::None;
+        let mut m_node = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "pci-bus" => m_pci_bus = rt::Some(members.value("pci-bus")?),
+                "node" => m_node = rt::Some(members.value("node")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            pci_bus: rt::take(object, "pci-bus")?,
-            node: rt::take(object, "node")?,
+            pci_bus: members.required(m_pci_bus, "pci-bus")?,
+            node: members.required(m_node, "node")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "pci-bus", &self.pci_bus);
-        rt::put(object, "node", &self.node);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("pci-bus", &self.pci_bus);
+        writer.member("node", &self.node);
     }
 }
-rt::impl_traits!(AcpiGenericPortProperties);
+rt::impl_serde!(AcpiGenericPortProperties);
 #[allow(deprecated)]
 impl rt::Definition for AcpiGenericPortProperties {
     const INFO: rt::Info = rt::Info {
@@ -3352,7 +4017,7 @@ impl rt::Definition for AcpiGenericPortProperties {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.RngProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RngProperties {
     /// **Features:** `deprecated`
@@ -3378,17 +4043,24 @@ impl RngProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for RngProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            opened: rt::take_opt(object, "opened")?,
-        })
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_opened = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "opened" => m_opened = rt::Some(members.value("opened")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { opened: m_opened })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "opened", &self.opened);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("opened", &self.opened);
     }
 }
-rt::impl_traits!(RngProperties);
+rt::impl_serde!(RngProperties);
 #[allow(deprecated)]
 impl rt::Definition for RngProperties {
     const INFO: rt::Info = rt::Info {
@@ -3403,7 +4075,7 @@ impl rt::Definition for RngProperties {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.RngEgdProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RngEgdProperties {
     /// **Features:** `deprecated`
@@ -3433,19 +4105,30 @@ impl RngEgdProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for RngEgdProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_opened = rt::None;
+        let mut m_chardev = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "opened" => m_opened = rt::Some(members.value("opened")?),
+                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            opened: rt::take_opt(object, "opened")?,
-            chardev: rt::take(object, "chardev")?,
+            opened: m_opened,
+            chardev: members.required(m_chardev, "chardev")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "opened", &self.opened);
-        rt::put(object, "chardev", &self.chardev);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("opened", &self.opened);
+        writer.member("chardev", &self.chardev);
     }
 }
-rt::impl_traits!(RngEgdProperties);
+rt::impl_serde!(RngEgdProperties);
 #[allow(deprecated)]
 impl rt::Definition for RngEgdProperties {
     const INFO: rt::Info = rt::Info {
@@ -3469,7 +4152,7 @@ impl rt::From<RngEgdProperties> for super::RngProperties {
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.RngRandomProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RngRandomProperties {
     /// **Features:** `deprecated`
@@ -3506,19 +4189,30 @@ impl RngRandomProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for RngRandomProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_opened = rt::None;
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "opened" => m_opened = rt::Some(members.value("opened")?),
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            opened: rt::take_opt(object, "opened")?,
-            filename: rt::take_opt(object, "filename")?,
+            opened: m_opened,
+            filename: m_filename,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "opened", &self.opened);
-        rt::put_opt(object, "filename", &self.filename);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("opened", &self.opened);
+        writer.member_opt("filename", &self.filename);
     }
 }
-rt::impl_traits!(RngRandomProperties);
+rt::impl_serde!(RngRandomProperties);
 #[allow(deprecated)]
 impl rt::Definition for RngRandomProperties {
     const INFO: rt::Info = rt::Info {
@@ -3540,7 +4234,7 @@ impl rt::From<RngRandomProperties> for super::RngProperties {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.SevCommonProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevCommonProperties {
     pub sev_device: rt::Option<rt::String>,
@@ -3586,23 +4280,45 @@ impl SevCommonProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SevCommonProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sev_device = rt::None;
+        let mut m_cbitpos = rt::None;
+        let mut m_reduced_phys_bits = rt::None;
+        let mut m_kernel_hashes = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
+                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
+                "reduced-phys-bits" => {
+                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
+                }
+                "kernel-hashes" => {
+                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sev_device: rt::take_opt(object, "sev-device")?,
-            cbitpos: rt::take_opt(object, "cbitpos")?,
-            reduced_phys_bits: rt::take(object, "reduced-phys-bits")?,
-            kernel_hashes: rt::take_opt(object, "kernel-hashes")?,
+            sev_device: m_sev_device,
+            cbitpos: m_cbitpos,
+            reduced_phys_bits: members.required(
+                m_reduced_phys_bits,
+                "reduced-phys-bits",
+            )?,
+            kernel_hashes: m_kernel_hashes,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "sev-device", &self.sev_device);
-        rt::put_opt(object, "cbitpos", &self.cbitpos);
-        rt::put(object, "reduced-phys-bits", &self.reduced_phys_bits);
-        rt::put_opt(object, "kernel-hashes", &self.kernel_hashes);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("sev-device", &self.sev_device);
+        writer.member_opt("cbitpos", &self.cbitpos);
+        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
+        writer.member_opt("kernel-hashes", &self.kernel_hashes);
     }
 }
-rt::impl_traits!(SevCommonProperties);
+rt::impl_serde!(SevCommonProperties);
 #[allow(deprecated)]
 impl rt::Definition for SevCommonProperties {
     const INFO: rt::Info = rt::Info {
@@ -3617,7 +4333,7 @@ impl rt::Definition for SevCommonProperties {
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.SevGuestProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevGuestProperties {
     pub sev_device: rt::Option<rt::String>,
@@ -3708,33 +4424,71 @@ impl SevGuestProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SevGuestProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sev_device = rt::None;
+        let mut m_cbitpos = rt::None;
+        let mut m_reduced_phys_bits = rt::None;
+        let mut m_kernel_hashes = rt::None;
+        let mut m_dh_cert_file = rt::None;
+        let mut m_session_file = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_handle = rt::None;
+        let mut m_legacy_vm_type = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
+                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
+                "reduced-phys-bits" => {
+                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
+                }
+                "kernel-hashes" => {
+                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
+                }
+                "dh-cert-file" => {
+                    m_dh_cert_file = rt::Some(members.value("dh-cert-file")?)
+                }
+                "session-file" => {
+                    m_session_file = rt::Some(members.value("session-file")?)
+                }
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "handle" => m_handle = rt::Some(members.value("handle")?),
+                "legacy-vm-type" => {
+                    m_legacy_vm_type = rt::Some(members.value("legacy-vm-type")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sev_device: rt::take_opt(object, "sev-device")?,
-            cbitpos: rt::take_opt(object, "cbitpos")?,
-            reduced_phys_bits: rt::take(object, "reduced-phys-bits")?,
-            kernel_hashes: rt::take_opt(object, "kernel-hashes")?,
-            dh_cert_file: rt::take_opt(object, "dh-cert-file")?,
-            session_file: rt::take_opt(object, "session-file")?,
-            policy: rt::take_opt(object, "policy")?,
-            handle: rt::take_opt(object, "handle")?,
-            legacy_vm_type: rt::take_opt(object, "legacy-vm-type")?,
+            sev_device: m_sev_device,
+            cbitpos: m_cbitpos,
+            reduced_phys_bits: members.required(
+                m_reduced_phys_bits,
+                "reduced-phys-bits",
+            )?,
+            kernel_hashes: m_kernel_hashes,
+            dh_cert_file: m_dh_cert_file,
+            session_file: m_session_file,
+            policy: m_policy,
+            handle: m_handle,
+            legacy_vm_type: m_legacy_vm_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "sev-device", &self.sev_device);
-        rt::put_opt(object, "cbitpos", &self.cbitpos);
-        rt::put(object, "reduced-phys-bits", &self.reduced_phys_bits);
-        rt::put_opt(object, "kernel-hashes", &self.kernel_hashes);
-        rt::put_opt(object, "dh-cert-file", &self.dh_cert_file);
-        rt::put_opt(object, "session-file", &self.session_file);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(object, "handle", &self.handle);
-        rt::put_opt(object, "legacy-vm-type", &self.legacy_vm_type);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("sev-device", &self.sev_device);
+        writer.member_opt("cbitpos", &self.cbitpos);
+        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
+        writer.member_opt("kernel-hashes", &self.kernel_hashes);
+        writer.member_opt("dh-cert-file", &self.dh_cert_file);
+        writer.member_opt("session-file", &self.session_file);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("handle", &self.handle);
+        writer.member_opt("legacy-vm-type", &self.legacy_vm_type);
     }
 }
-rt::impl_traits!(SevGuestProperties);
+rt::impl_serde!(SevGuestProperties);
 #[allow(deprecated)]
 impl rt::Definition for SevGuestProperties {
     const INFO: rt::Info = rt::Info {
@@ -3761,7 +4515,7 @@ impl rt::From<SevGuestProperties> for super::SevCommonProperties {
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.SevSnpGuestProperties)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevSnpGuestProperties {
     pub sev_device: rt::Option<rt::String>,
@@ -3873,44 +4627,81 @@ impl SevSnpGuestProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for SevSnpGuestProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_sev_device = rt::None;
+        let mut m_cbitpos = rt::None;
+        let mut m_reduced_phys_bits = rt::None;
+        let mut m_kernel_hashes = rt::None;
+        let mut m_policy = rt::None;
+        let mut m_guest_visible_workarounds = rt::None;
+        let mut m_id_block = rt::None;
+        let mut m_id_auth = rt::None;
+        let mut m_author_key_enabled = rt::None;
+        let mut m_host_data = rt::None;
+        let mut m_vcek_disabled = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
+                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
+                "reduced-phys-bits" => {
+                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
+                }
+                "kernel-hashes" => {
+                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
+                }
+                "policy" => m_policy = rt::Some(members.value("policy")?),
+                "guest-visible-workarounds" => {
+                    m_guest_visible_workarounds = rt::Some(
+                        members.value("guest-visible-workarounds")?,
+                    )
+                }
+                "id-block" => m_id_block = rt::Some(members.value("id-block")?),
+                "id-auth" => m_id_auth = rt::Some(members.value("id-auth")?),
+                "author-key-enabled" => {
+                    m_author_key_enabled = rt::Some(members.value("author-key-enabled")?)
+                }
+                "host-data" => m_host_data = rt::Some(members.value("host-data")?),
+                "vcek-disabled" => {
+                    m_vcek_disabled = rt::Some(members.value("vcek-disabled")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            sev_device: rt::take_opt(object, "sev-device")?,
-            cbitpos: rt::take_opt(object, "cbitpos")?,
-            reduced_phys_bits: rt::take(object, "reduced-phys-bits")?,
-            kernel_hashes: rt::take_opt(object, "kernel-hashes")?,
-            policy: rt::take_opt(object, "policy")?,
-            guest_visible_workarounds: rt::take_opt(
-                object,
-                "guest-visible-workarounds",
+            sev_device: m_sev_device,
+            cbitpos: m_cbitpos,
+            reduced_phys_bits: members.required(
+                m_reduced_phys_bits,
+                "reduced-phys-bits",
             )?,
-            id_block: rt::take_opt(object, "id-block")?,
-            id_auth: rt::take_opt(object, "id-auth")?,
-            author_key_enabled: rt::take_opt(object, "author-key-enabled")?,
-            host_data: rt::take_opt(object, "host-data")?,
-            vcek_disabled: rt::take_opt(object, "vcek-disabled")?,
+            kernel_hashes: m_kernel_hashes,
+            policy: m_policy,
+            guest_visible_workarounds: m_guest_visible_workarounds,
+            id_block: m_id_block,
+            id_auth: m_id_auth,
+            author_key_enabled: m_author_key_enabled,
+            host_data: m_host_data,
+            vcek_disabled: m_vcek_disabled,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "sev-device", &self.sev_device);
-        rt::put_opt(object, "cbitpos", &self.cbitpos);
-        rt::put(object, "reduced-phys-bits", &self.reduced_phys_bits);
-        rt::put_opt(object, "kernel-hashes", &self.kernel_hashes);
-        rt::put_opt(object, "policy", &self.policy);
-        rt::put_opt(
-            object,
-            "guest-visible-workarounds",
-            &self.guest_visible_workarounds,
-        );
-        rt::put_opt(object, "id-block", &self.id_block);
-        rt::put_opt(object, "id-auth", &self.id_auth);
-        rt::put_opt(object, "author-key-enabled", &self.author_key_enabled);
-        rt::put_opt(object, "host-data", &self.host_data);
-        rt::put_opt(object, "vcek-disabled", &self.vcek_disabled);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("sev-device", &self.sev_device);
+        writer.member_opt("cbitpos", &self.cbitpos);
+        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
+        writer.member_opt("kernel-hashes", &self.kernel_hashes);
+        writer.member_opt("policy", &self.policy);
+        writer.member_opt("guest-visible-workarounds", &self.guest_visible_workarounds);
+        writer.member_opt("id-block", &self.id_block);
+        writer.member_opt("id-auth", &self.id_auth);
+        writer.member_opt("author-key-enabled", &self.author_key_enabled);
+        writer.member_opt("host-data", &self.host_data);
+        writer.member_opt("vcek-disabled", &self.vcek_disabled);
     }
 }
-rt::impl_traits!(SevSnpGuestProperties);
+rt::impl_serde!(SevSnpGuestProperties);
 #[allow(deprecated)]
 impl rt::Definition for SevSnpGuestProperties {
     const INFO: rt::Info = rt::Info {
@@ -3937,7 +4728,7 @@ impl rt::From<SevSnpGuestProperties> for super::SevCommonProperties {
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.ThreadContextProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadContextProperties {
     pub cpu_affinity: rt::Option<rt::Vec<u16>>,
@@ -3972,19 +4763,34 @@ impl ThreadContextProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for ThreadContextProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_cpu_affinity = rt::None;
+        let mut m_node_affinity = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "cpu-affinity" => {
+                    m_cpu_affinity = rt::Some(members.value("cpu-affinity")?)
+                }
+                "node-affinity" => {
+                    m_node_affinity = rt::Some(members.value("node-affinity")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            cpu_affinity: rt::take_opt(object, "cpu-affinity")?,
-            node_affinity: rt::take_opt(object, "node-affinity")?,
+            cpu_affinity: m_cpu_affinity,
+            node_affinity: m_node_affinity,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "cpu-affinity", &self.cpu_affinity);
-        rt::put_opt(object, "node-affinity", &self.node_affinity);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("cpu-affinity", &self.cpu_affinity);
+        writer.member_opt("node-affinity", &self.node_affinity);
     }
 }
-rt::impl_traits!(ThreadContextProperties);
+rt::impl_serde!(ThreadContextProperties);
 #[allow(deprecated)]
 impl rt::Definition for ThreadContextProperties {
     const INFO: rt::Info = rt::Info {
@@ -4126,7 +4932,12 @@ impl ObjectType {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "acpi-generic-initiator" => Self::AcpiGenericInitiator,
             "acpi-generic-port" => Self::AcpiGenericPort,
             "authz-list" => Self::AuthzList,
@@ -4176,8 +4987,8 @@ impl ObjectType {
             "tls-cipher-suites" => Self::TlsCipherSuites,
             "x-remote-object" => Self::XRemoteObject,
             "x-vfio-user-server" => Self::XVfioUserServer,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ObjectType {
@@ -4188,14 +4999,15 @@ impl rt::fmt::Display for ObjectType {
 }
 impl rt::Decode for ObjectType {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ObjectType {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ObjectType);
@@ -4213,7 +5025,7 @@ impl rt::Definition for ObjectType {
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-qom.ObjectOptions)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectOptions {
     pub id: rt::String,
@@ -4362,406 +5174,415 @@ impl ObjectOptions {
 #[allow(deprecated)]
 impl rt::ObjectType for ObjectOptions {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            id: rt::take(object, "id")?,
-            qom_type: {
-                let tag = rt::take_tag(object, "qom-type")?;
-                match tag.as_str() {
-                    "acpi-generic-initiator" => {
-                        ObjectOptionsBranch::AcpiGenericInitiator(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "acpi-generic-port" => {
-                        ObjectOptionsBranch::AcpiGenericPort(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "authz-list" => {
-                        ObjectOptionsBranch::AuthzList(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "authz-listfile" => {
-                        ObjectOptionsBranch::AuthzListfile(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "authz-pam" => {
-                        ObjectOptionsBranch::AuthzPam(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "authz-simple" => {
-                        ObjectOptionsBranch::AuthzSimple(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "can-host-socketcan" => {
-                        ObjectOptionsBranch::CanHostSocketcan(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "colo-compare" => {
-                        ObjectOptionsBranch::ColoCompare(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cryptodev-backend" => {
-                        ObjectOptionsBranch::CryptodevBackend(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cryptodev-backend-builtin" => {
-                        ObjectOptionsBranch::CryptodevBackendBuiltin(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cryptodev-backend-lkcf" => {
-                        ObjectOptionsBranch::CryptodevBackendLkcf(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "cryptodev-vhost-user" => {
-                        ObjectOptionsBranch::CryptodevVhostUser(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "dbus-vmstate" => {
-                        ObjectOptionsBranch::DbusVmstate(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-buffer" => {
-                        ObjectOptionsBranch::FilterBuffer(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-dump" => {
-                        ObjectOptionsBranch::FilterDump(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-mirror" => {
-                        ObjectOptionsBranch::FilterMirror(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-redirector" => {
-                        ObjectOptionsBranch::FilterRedirector(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-replay" => {
-                        ObjectOptionsBranch::FilterReplay(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "filter-rewriter" => {
-                        ObjectOptionsBranch::FilterRewriter(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "input-barrier" => {
-                        ObjectOptionsBranch::InputBarrier(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "input-linux" => {
-                        ObjectOptionsBranch::InputLinux(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "iommufd" => {
-                        ObjectOptionsBranch::Iommufd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "iothread" => {
-                        ObjectOptionsBranch::Iothread(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "main-loop" => {
-                        ObjectOptionsBranch::MainLoop(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory-backend-epc" => {
-                        ObjectOptionsBranch::MemoryBackendEpc(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory-backend-file" => {
-                        ObjectOptionsBranch::MemoryBackendFile(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory-backend-memfd" => {
-                        ObjectOptionsBranch::MemoryBackendMemfd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory-backend-ram" => {
-                        ObjectOptionsBranch::MemoryBackendRam(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "memory-backend-shm" => {
-                        ObjectOptionsBranch::MemoryBackendShm(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "pr-manager-helper" => {
-                        ObjectOptionsBranch::PrManagerHelper(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "qtest" => {
-                        ObjectOptionsBranch::Qtest(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rng-builtin" => {
-                        ObjectOptionsBranch::RngBuiltin(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rng-egd" => {
-                        ObjectOptionsBranch::RngEgd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "rng-random" => {
-                        ObjectOptionsBranch::RngRandom(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "secret" => {
-                        ObjectOptionsBranch::Secret(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "secret_keyring" => {
-                        ObjectOptionsBranch::SecretKeyring(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "sev-guest" => {
-                        ObjectOptionsBranch::SevGuest(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "sev-snp-guest" => {
-                        ObjectOptionsBranch::SevSnpGuest(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "thread-context" => {
-                        ObjectOptionsBranch::ThreadContext(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "throttle-group" => {
-                        ObjectOptionsBranch::ThrottleGroup(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "tls-creds-anon" => {
-                        ObjectOptionsBranch::TlsCredsAnon(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "tls-creds-psk" => {
-                        ObjectOptionsBranch::TlsCredsPsk(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "tls-creds-x509" => {
-                        ObjectOptionsBranch::TlsCredsX509(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "tls-cipher-suites" => {
-                        ObjectOptionsBranch::TlsCipherSuites(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "x-remote-object" => {
-                        ObjectOptionsBranch::XRemoteObject(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "x-vfio-user-server" => {
-                        ObjectOptionsBranch::XVfioUserServer(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "can-bus" => ObjectOptionsBranch::CanBus,
-                    "pef-guest" => ObjectOptionsBranch::PefGuest,
-                    "s390-pv-guest" => ObjectOptionsBranch::S390PvGuest,
-                    _ => {
-                        ObjectOptionsBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("qom-type")?;
+        let qom_type = match &*tag {
+            "acpi-generic-initiator" => {
+                ObjectOptionsBranch::AcpiGenericInitiator(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "acpi-generic-port" => {
+                ObjectOptionsBranch::AcpiGenericPort(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "authz-list" => {
+                ObjectOptionsBranch::AuthzList(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "authz-listfile" => {
+                ObjectOptionsBranch::AuthzListfile(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "authz-pam" => {
+                ObjectOptionsBranch::AuthzPam(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "authz-simple" => {
+                ObjectOptionsBranch::AuthzSimple(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "can-host-socketcan" => {
+                ObjectOptionsBranch::CanHostSocketcan(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "colo-compare" => {
+                ObjectOptionsBranch::ColoCompare(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "cryptodev-backend" => {
+                ObjectOptionsBranch::CryptodevBackend(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "cryptodev-backend-builtin" => {
+                ObjectOptionsBranch::CryptodevBackendBuiltin(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "cryptodev-backend-lkcf" => {
+                ObjectOptionsBranch::CryptodevBackendLkcf(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "cryptodev-vhost-user" => {
+                ObjectOptionsBranch::CryptodevVhostUser(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "dbus-vmstate" => {
+                ObjectOptionsBranch::DbusVmstate(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-buffer" => {
+                ObjectOptionsBranch::FilterBuffer(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-dump" => {
+                ObjectOptionsBranch::FilterDump(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-mirror" => {
+                ObjectOptionsBranch::FilterMirror(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-redirector" => {
+                ObjectOptionsBranch::FilterRedirector(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-replay" => {
+                ObjectOptionsBranch::FilterReplay(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "filter-rewriter" => {
+                ObjectOptionsBranch::FilterRewriter(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "input-barrier" => {
+                ObjectOptionsBranch::InputBarrier(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "input-linux" => {
+                ObjectOptionsBranch::InputLinux(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "iommufd" => {
+                ObjectOptionsBranch::Iommufd(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "iothread" => {
+                ObjectOptionsBranch::Iothread(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "main-loop" => {
+                ObjectOptionsBranch::MainLoop(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory-backend-epc" => {
+                ObjectOptionsBranch::MemoryBackendEpc(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory-backend-file" => {
+                ObjectOptionsBranch::MemoryBackendFile(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory-backend-memfd" => {
+                ObjectOptionsBranch::MemoryBackendMemfd(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory-backend-ram" => {
+                ObjectOptionsBranch::MemoryBackendRam(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "memory-backend-shm" => {
+                ObjectOptionsBranch::MemoryBackendShm(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "pr-manager-helper" => {
+                ObjectOptionsBranch::PrManagerHelper(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "qtest" => {
+                ObjectOptionsBranch::Qtest(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rng-builtin" => {
+                ObjectOptionsBranch::RngBuiltin(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rng-egd" => {
+                ObjectOptionsBranch::RngEgd(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "rng-random" => {
+                ObjectOptionsBranch::RngRandom(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "secret" => {
+                ObjectOptionsBranch::Secret(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "secret_keyring" => {
+                ObjectOptionsBranch::SecretKeyring(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "sev-guest" => {
+                ObjectOptionsBranch::SevGuest(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "sev-snp-guest" => {
+                ObjectOptionsBranch::SevSnpGuest(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "thread-context" => {
+                ObjectOptionsBranch::ThreadContext(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "throttle-group" => {
+                ObjectOptionsBranch::ThrottleGroup(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tls-creds-anon" => {
+                ObjectOptionsBranch::TlsCredsAnon(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tls-creds-psk" => {
+                ObjectOptionsBranch::TlsCredsPsk(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tls-creds-x509" => {
+                ObjectOptionsBranch::TlsCredsX509(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tls-cipher-suites" => {
+                ObjectOptionsBranch::TlsCipherSuites(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "x-remote-object" => {
+                ObjectOptionsBranch::XRemoteObject(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "x-vfio-user-server" => {
+                ObjectOptionsBranch::XVfioUserServer(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "can-bus" => ObjectOptionsBranch::CanBus,
+            "pef-guest" => ObjectOptionsBranch::PefGuest,
+            "s390-pv-guest" => ObjectOptionsBranch::S390PvGuest,
+            _ => {
+                ObjectOptionsBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["id", "qom-type"], |m| m.rest())?,
                 }
-            },
+            }
+        };
+        members.rewind();
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            id: members.required(m_id, "id")?,
+            qom_type,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
-        rt::put(object, "qom-type", self.qom_type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
+        writer.member("qom-type", self.qom_type.tag_name());
         match &self.qom_type {
             ObjectOptionsBranch::AcpiGenericInitiator(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::AcpiGenericPort(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::AuthzList(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::AuthzListfile(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::AuthzPam(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::AuthzSimple(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CanHostSocketcan(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::ColoCompare(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CryptodevBackend(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CryptodevBackendBuiltin(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CryptodevBackendLkcf(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CryptodevVhostUser(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::DbusVmstate(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterBuffer(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterDump(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterMirror(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterRedirector(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterReplay(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::FilterRewriter(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::InputBarrier(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::InputLinux(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::Iommufd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::Iothread(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MainLoop(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MemoryBackendEpc(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MemoryBackendFile(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MemoryBackendMemfd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MemoryBackendRam(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::MemoryBackendShm(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::PrManagerHelper(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::Qtest(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::RngBuiltin(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::RngEgd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::RngRandom(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::Secret(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::SecretKeyring(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::SevGuest(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::SevSnpGuest(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::ThreadContext(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::ThrottleGroup(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::TlsCredsAnon(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::TlsCredsPsk(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::TlsCredsX509(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::TlsCipherSuites(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::XRemoteObject(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::XVfioUserServer(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             ObjectOptionsBranch::CanBus => {}
             ObjectOptionsBranch::PefGuest => {}
             ObjectOptionsBranch::S390PvGuest => {}
-            ObjectOptionsBranch::Other { members, .. } => object.extend(members.clone()),
+            ObjectOptionsBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(ObjectOptions);
+rt::impl_serde!(ObjectOptions);
 #[allow(deprecated)]
 impl rt::Definition for ObjectOptions {
     const INFO: rt::Info = rt::Info {
@@ -4796,12 +5617,14 @@ impl rt::Deref for ObjectAdd {
 #[allow(deprecated)]
 impl rt::ObjectType for ObjectAdd {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::ObjectType::decode_members(object).map(Self)
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::ObjectType::encode_members(&self.0, object);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(ObjectAdd);
@@ -4825,7 +5648,7 @@ impl rt::Command for ObjectAdd {
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.object-del)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectDel {
     pub id: rt::String,
@@ -4842,17 +5665,26 @@ impl ObjectDel {
 #[allow(deprecated)]
 impl rt::ObjectType for ObjectDel {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "id" => m_id = rt::Some(members.value("id")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            id: rt::take(object, "id")?,
+            id: members.required(m_id, "id")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "id", &self.id);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("id", &self.id);
     }
 }
-rt::impl_traits!(ObjectDel);
+rt::impl_serde!(ObjectDel);
 #[allow(deprecated)]
 impl rt::Definition for ObjectDel {
     const INFO: rt::Info = rt::Info {

@@ -6,7 +6,7 @@ use ::qapi_runtime::rt;
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.Abort)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Abort {}
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21,13 +21,15 @@ impl Abort {
 #[allow(deprecated)]
 impl rt::ObjectType for Abort {
     #[inline]
-    fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
     }
     #[inline]
-    fn encode_members(&self, _object: &mut rt::Object) {}
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_traits!(Abort);
+rt::impl_serde!(Abort);
 #[allow(deprecated)]
 impl rt::Definition for Abort {
     const INFO: rt::Info = rt::Info {
@@ -64,11 +66,16 @@ impl ActionCompletionMode {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "individual" => Self::Individual,
             "grouped" => Self::Grouped,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for ActionCompletionMode {
@@ -79,14 +86,15 @@ impl rt::fmt::Display for ActionCompletionMode {
 }
 impl rt::Decode for ActionCompletionMode {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for ActionCompletionMode {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(ActionCompletionMode);
@@ -148,7 +156,12 @@ impl TransactionActionKind {
     /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
     #[inline]
     pub fn from_name(name: rt::String) -> Self {
-        match name.as_str() {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
             "abort" => Self::Abort,
             "block-dirty-bitmap-add" => Self::BlockDirtyBitmapAdd,
             "block-dirty-bitmap-remove" => Self::BlockDirtyBitmapRemove,
@@ -161,8 +174,8 @@ impl TransactionActionKind {
             "blockdev-snapshot-internal-sync" => Self::BlockdevSnapshotInternalSync,
             "blockdev-snapshot-sync" => Self::BlockdevSnapshotSync,
             "drive-backup" => Self::DriveBackup,
-            _ => Self::Other(name),
-        }
+            _ => return rt::None,
+        })
     }
 }
 impl rt::fmt::Display for TransactionActionKind {
@@ -173,14 +186,15 @@ impl rt::fmt::Display for TransactionActionKind {
 }
 impl rt::Decode for TransactionActionKind {
     #[inline]
-    fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-        rt::expect_str(value).map(Self::from_name)
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
     }
 }
 impl rt::Encode for TransactionActionKind {
     #[inline]
-    fn encode(&self) -> rt::Value {
-        rt::Value::String(self.as_str().into())
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
     }
 }
 rt::impl_serde!(TransactionActionKind);
@@ -198,7 +212,7 @@ impl rt::Definition for TransactionActionKind {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.AbortWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AbortWrapper {
     pub data: super::Abort,
@@ -215,17 +229,26 @@ impl AbortWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for AbortWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(AbortWrapper);
+rt::impl_serde!(AbortWrapper);
 #[allow(deprecated)]
 impl rt::Definition for AbortWrapper {
     const INFO: rt::Info = rt::Info {
@@ -240,7 +263,7 @@ impl rt::Definition for AbortWrapper {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapAddWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAddWrapper {
     pub data: super::BlockDirtyBitmapAdd,
@@ -257,17 +280,26 @@ impl BlockDirtyBitmapAddWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapAddWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapAddWrapper);
+rt::impl_serde!(BlockDirtyBitmapAddWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapAddWrapper {
     const INFO: rt::Info = rt::Info {
@@ -282,7 +314,7 @@ impl rt::Definition for BlockDirtyBitmapAddWrapper {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapWrapper {
     pub data: super::BlockDirtyBitmap,
@@ -299,17 +331,26 @@ impl BlockDirtyBitmapWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapWrapper);
+rt::impl_serde!(BlockDirtyBitmapWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapWrapper {
     const INFO: rt::Info = rt::Info {
@@ -324,7 +365,7 @@ impl rt::Definition for BlockDirtyBitmapWrapper {
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapMergeWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMergeWrapper {
     pub data: super::BlockDirtyBitmapMerge,
@@ -341,17 +382,26 @@ impl BlockDirtyBitmapMergeWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockDirtyBitmapMergeWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockDirtyBitmapMergeWrapper);
+rt::impl_serde!(BlockDirtyBitmapMergeWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockDirtyBitmapMergeWrapper {
     const INFO: rt::Info = rt::Info {
@@ -366,7 +416,7 @@ impl rt::Definition for BlockDirtyBitmapMergeWrapper {
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevBackupWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackupWrapper {
     pub data: super::BlockdevBackup,
@@ -383,17 +433,26 @@ impl BlockdevBackupWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevBackupWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockdevBackupWrapper);
+rt::impl_serde!(BlockdevBackupWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevBackupWrapper {
     const INFO: rt::Info = rt::Info {
@@ -408,7 +467,7 @@ impl rt::Definition for BlockdevBackupWrapper {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotWrapper {
     pub data: super::BlockdevSnapshot,
@@ -425,17 +484,26 @@ impl BlockdevSnapshotWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockdevSnapshotWrapper);
+rt::impl_serde!(BlockdevSnapshotWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotWrapper {
     const INFO: rt::Info = rt::Info {
@@ -450,7 +518,7 @@ impl rt::Definition for BlockdevSnapshotWrapper {
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotInternalWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternalWrapper {
     pub data: super::BlockdevSnapshotInternal,
@@ -467,17 +535,26 @@ impl BlockdevSnapshotInternalWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotInternalWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockdevSnapshotInternalWrapper);
+rt::impl_serde!(BlockdevSnapshotInternalWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotInternalWrapper {
     const INFO: rt::Info = rt::Info {
@@ -492,7 +569,7 @@ impl rt::Definition for BlockdevSnapshotInternalWrapper {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotSyncWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSyncWrapper {
     pub data: super::BlockdevSnapshotSync,
@@ -509,17 +586,26 @@ impl BlockdevSnapshotSyncWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevSnapshotSyncWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(BlockdevSnapshotSyncWrapper);
+rt::impl_serde!(BlockdevSnapshotSyncWrapper);
 #[allow(deprecated)]
 impl rt::Definition for BlockdevSnapshotSyncWrapper {
     const INFO: rt::Info = rt::Info {
@@ -534,7 +620,7 @@ impl rt::Definition for BlockdevSnapshotSyncWrapper {
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.DriveBackupWrapper)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackupWrapper {
     pub data: super::DriveBackup,
@@ -551,17 +637,26 @@ impl DriveBackupWrapper {
 #[allow(deprecated)]
 impl rt::ObjectType for DriveBackupWrapper {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            data: rt::take(object, "data")?,
+            data: members.required(m_data, "data")?,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "data", &self.data);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
     }
 }
-rt::impl_traits!(DriveBackupWrapper);
+rt::impl_serde!(DriveBackupWrapper);
 #[allow(deprecated)]
 impl rt::Definition for DriveBackupWrapper {
     const INFO: rt::Info = rt::Info {
@@ -576,7 +671,7 @@ impl rt::Definition for DriveBackupWrapper {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionAction)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionAction {
     /// `type` on the wire, and the members of its branch.
@@ -642,128 +737,125 @@ impl TransactionAction {
 #[allow(deprecated)]
 impl rt::ObjectType for TransactionAction {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {
-            r#type: {
-                let tag = rt::take_tag(object, "type")?;
-                match tag.as_str() {
-                    "abort" => {
-                        TransactionActionBranch::Abort(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-add" => {
-                        TransactionActionBranch::BlockDirtyBitmapAdd(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-remove" => {
-                        TransactionActionBranch::BlockDirtyBitmapRemove(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-clear" => {
-                        TransactionActionBranch::BlockDirtyBitmapClear(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-enable" => {
-                        TransactionActionBranch::BlockDirtyBitmapEnable(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-disable" => {
-                        TransactionActionBranch::BlockDirtyBitmapDisable(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "block-dirty-bitmap-merge" => {
-                        TransactionActionBranch::BlockDirtyBitmapMerge(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blockdev-backup" => {
-                        TransactionActionBranch::BlockdevBackup(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blockdev-snapshot" => {
-                        TransactionActionBranch::BlockdevSnapshot(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blockdev-snapshot-internal-sync" => {
-                        TransactionActionBranch::BlockdevSnapshotInternalSync(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "blockdev-snapshot-sync" => {
-                        TransactionActionBranch::BlockdevSnapshotSync(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    "drive-backup" => {
-                        TransactionActionBranch::DriveBackup(
-                            rt::ObjectType::decode_members(object)?,
-                        )
-                    }
-                    _ => {
-                        TransactionActionBranch::Other {
-                            tag,
-                            members: rt::mem::take(object),
-                        }
-                    }
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let tag = members.tag("type")?;
+        let r#type = match &*tag {
+            "abort" => {
+                TransactionActionBranch::Abort(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-add" => {
+                TransactionActionBranch::BlockDirtyBitmapAdd(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-remove" => {
+                TransactionActionBranch::BlockDirtyBitmapRemove(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-clear" => {
+                TransactionActionBranch::BlockDirtyBitmapClear(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-enable" => {
+                TransactionActionBranch::BlockDirtyBitmapEnable(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-disable" => {
+                TransactionActionBranch::BlockDirtyBitmapDisable(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "block-dirty-bitmap-merge" => {
+                TransactionActionBranch::BlockDirtyBitmapMerge(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blockdev-backup" => {
+                TransactionActionBranch::BlockdevBackup(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blockdev-snapshot" => {
+                TransactionActionBranch::BlockdevSnapshot(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blockdev-snapshot-internal-sync" => {
+                TransactionActionBranch::BlockdevSnapshotInternalSync(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "blockdev-snapshot-sync" => {
+                TransactionActionBranch::BlockdevSnapshotSync(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "drive-backup" => {
+                TransactionActionBranch::DriveBackup(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            _ => {
+                TransactionActionBranch::Other {
+                    tag: tag.into_owned(),
+                    members: members.branch(&["type"], |m| m.rest())?,
                 }
-            },
-        })
+            }
+        };
+        rt::Ok(Self { r#type })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "type", self.r#type.tag_name());
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             TransactionActionBranch::Abort(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapAdd(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapRemove(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapClear(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapEnable(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapDisable(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockDirtyBitmapMerge(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockdevBackup(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockdevSnapshot(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockdevSnapshotInternalSync(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::BlockdevSnapshotSync(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
             TransactionActionBranch::DriveBackup(data) => {
-                rt::ObjectType::encode_members(data, object)
+                rt::ObjectType::encode_members(data, writer)
             }
-            TransactionActionBranch::Other { members, .. } => {
-                object.extend(members.clone())
-            }
+            TransactionActionBranch::Other { members, .. } => writer.members(members),
         }
     }
 }
-rt::impl_traits!(TransactionAction);
+rt::impl_serde!(TransactionAction);
 #[allow(deprecated)]
 impl rt::Definition for TransactionAction {
     const INFO: rt::Info = rt::Info {
@@ -778,7 +870,7 @@ impl rt::Definition for TransactionAction {
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionProperties)
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionProperties {
     pub completion_mode: rt::Option<super::ActionCompletionMode>,
@@ -802,17 +894,28 @@ impl TransactionProperties {
 #[allow(deprecated)]
 impl rt::ObjectType for TransactionProperties {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_completion_mode = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "completion-mode" => {
+                    m_completion_mode = rt::Some(members.value("completion-mode")?)
+                }
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            completion_mode: rt::take_opt(object, "completion-mode")?,
+            completion_mode: m_completion_mode,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put_opt(object, "completion-mode", &self.completion_mode);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("completion-mode", &self.completion_mode);
     }
 }
-rt::impl_traits!(TransactionProperties);
+rt::impl_serde!(TransactionProperties);
 #[allow(deprecated)]
 impl rt::Definition for TransactionProperties {
     const INFO: rt::Info = rt::Info {
@@ -827,7 +930,7 @@ impl rt::Definition for TransactionProperties {
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-transaction.transaction)
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {
     pub actions: rt::Vec<super::TransactionAction>,
@@ -855,19 +958,30 @@ impl Transaction {
 #[allow(deprecated)]
 impl rt::ObjectType for Transaction {
     #[inline]
-    fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_actions = rt::None;
+        let mut m_properties = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "actions" => m_actions = rt::Some(members.value("actions")?),
+                "properties" => m_properties = rt::Some(members.value("properties")?),
+                _ => members.skip()?,
+            }
+        }
         rt::Ok(Self {
-            actions: rt::take(object, "actions")?,
-            properties: rt::take_opt(object, "properties")?,
+            actions: members.required(m_actions, "actions")?,
+            properties: m_properties,
         })
     }
     #[inline]
-    fn encode_members(&self, object: &mut rt::Object) {
-        rt::put(object, "actions", &self.actions);
-        rt::put_opt(object, "properties", &self.properties);
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("actions", &self.actions);
+        writer.member_opt("properties", &self.properties);
     }
 }
-rt::impl_traits!(Transaction);
+rt::impl_serde!(Transaction);
 #[allow(deprecated)]
 impl rt::Definition for Transaction {
     const INFO: rt::Info = rt::Info {

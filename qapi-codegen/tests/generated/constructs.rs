@@ -36,7 +36,12 @@ pub mod builtin {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "none" => Self::None,
                 "qnull" => Self::Qnull,
                 "qnum" => Self::Qnum,
@@ -44,8 +49,8 @@ pub mod builtin {
                 "qdict" => Self::Qdict,
                 "qlist" => Self::Qlist,
                 "qbool" => Self::Qbool,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for QType {
@@ -56,14 +61,15 @@ pub mod builtin {
     }
     impl rt::Decode for QType {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for QType {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(QType);
@@ -130,7 +136,12 @@ pub mod constructs {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "red" => Self::Red,
                 "1st" => Self::_1st,
                 "x86_64" => Self::X86_64,
@@ -138,8 +149,8 @@ pub mod constructs {
                 "other" => Self::Other2,
                 "old" => Self::Old,
                 "blue" => Self::Blue,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for Color {
@@ -150,14 +161,15 @@ pub mod constructs {
     }
     impl rt::Decode for Color {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for Color {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(Color);
@@ -197,12 +209,17 @@ pub mod constructs {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "fooBar" => Self::FooBar,
                 "foo-bar" => Self::FooBar2,
                 "FOO" => Self::Foo,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for CaseValues {
@@ -213,14 +230,15 @@ pub mod constructs {
     }
     impl rt::Decode for CaseValues {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for CaseValues {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(CaseValues);
@@ -253,7 +271,12 @@ pub mod constructs {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            Self::Other(name)
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(_name: &str) -> rt::Option<Self> {
+            rt::None
         }
     }
     impl rt::fmt::Display for Empty {
@@ -264,14 +287,15 @@ pub mod constructs {
     }
     impl rt::Decode for Empty {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for Empty {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(Empty);
@@ -287,7 +311,7 @@ pub mod constructs {
         };
     }
     /// A struct used as a base.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Base {
         /// identifier
@@ -317,19 +341,30 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Base {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_id = rt::None;
+            let mut m_type = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "id" => m_id = rt::Some(members.value("id")?),
+                    "type" => m_type = rt::Some(members.value("type")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                id: rt::take(object, "id")?,
-                r#type: rt::take_opt(object, "type")?,
+                id: members.required(m_id, "id")?,
+                r#type: m_type,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "id", &self.id);
-            rt::put_opt(object, "type", &self.r#type);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("id", &self.id);
+            writer.member_opt("type", &self.r#type);
         }
     }
-    rt::impl_traits!(Base);
+    rt::impl_serde!(Base);
     #[allow(deprecated)]
     impl rt::Definition for Base {
         const INFO: rt::Info = rt::Info {
@@ -342,7 +377,7 @@ pub mod constructs {
         };
     }
     /// A struct with a base, optional members, keywords and features.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Derived {
         pub id: rt::String,
@@ -470,39 +505,70 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Derived {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_id = rt::None;
+            let mut m_type = rt::None;
+            let mut m_size = rt::None;
+            let mut m_count = rt::None;
+            let mut m_self_ = rt::None;
+            let mut m_match = rt::None;
+            let mut m_ratio = rt::None;
+            let mut m_raw = rt::None;
+            let mut m_x_debug = rt::None;
+            let mut m_old_name = rt::None;
+            let mut m_tls = rt::None;
+            let mut m_tags = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "id" => m_id = rt::Some(members.value("id")?),
+                    "type" => m_type = rt::Some(members.value("type")?),
+                    "size" => m_size = rt::Some(members.value("size")?),
+                    "count" => m_count = rt::Some(members.value("count")?),
+                    "self" => m_self_ = rt::Some(members.value("self")?),
+                    "match" => m_match = rt::Some(members.value("match")?),
+                    "ratio" => m_ratio = rt::Some(members.value("ratio")?),
+                    "raw" => m_raw = rt::Some(members.value("raw")?),
+                    "x-debug" => m_x_debug = rt::Some(members.value("x-debug")?),
+                    "old-name" => m_old_name = rt::Some(members.value("old-name")?),
+                    "tls" => m_tls = rt::Some(members.value("tls")?),
+                    "tags" => m_tags = rt::Some(members.value("tags")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                id: rt::take(object, "id")?,
-                r#type: rt::take_opt(object, "type")?,
-                size: rt::take(object, "size")?,
-                count: rt::take_opt(object, "count")?,
-                self_: rt::take_opt(object, "self")?,
-                r#match: rt::take_opt(object, "match")?,
-                ratio: rt::take_opt(object, "ratio")?,
-                raw: rt::take_opt(object, "raw")?,
-                x_debug: rt::take_opt(object, "x-debug")?,
-                old_name: rt::take_opt(object, "old-name")?,
-                tls: rt::take_opt(object, "tls")?,
-                tags: rt::take_opt(object, "tags")?,
+                id: members.required(m_id, "id")?,
+                r#type: m_type,
+                size: members.required(m_size, "size")?,
+                count: m_count,
+                self_: m_self_,
+                r#match: m_match,
+                ratio: m_ratio,
+                raw: m_raw,
+                x_debug: m_x_debug,
+                old_name: m_old_name,
+                tls: m_tls,
+                tags: m_tags,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "id", &self.id);
-            rt::put_opt(object, "type", &self.r#type);
-            rt::put(object, "size", &self.size);
-            rt::put_opt(object, "count", &self.count);
-            rt::put_opt(object, "self", &self.self_);
-            rt::put_opt(object, "match", &self.r#match);
-            rt::put_opt(object, "ratio", &self.ratio);
-            rt::put_opt(object, "raw", &self.raw);
-            rt::put_opt(object, "x-debug", &self.x_debug);
-            rt::put_opt(object, "old-name", &self.old_name);
-            rt::put_opt(object, "tls", &self.tls);
-            rt::put_opt(object, "tags", &self.tags);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("id", &self.id);
+            writer.member_opt("type", &self.r#type);
+            writer.member("size", &self.size);
+            writer.member_opt("count", &self.count);
+            writer.member_opt("self", &self.self_);
+            writer.member_opt("match", &self.r#match);
+            writer.member_opt("ratio", &self.ratio);
+            writer.member_opt("raw", &self.raw);
+            writer.member_opt("x-debug", &self.x_debug);
+            writer.member_opt("old-name", &self.old_name);
+            writer.member_opt("tls", &self.tls);
+            writer.member_opt("tags", &self.tags);
         }
     }
-    rt::impl_traits!(Derived);
+    rt::impl_serde!(Derived);
     #[allow(deprecated)]
     impl rt::Definition for Derived {
         const INFO: rt::Info = rt::Info {
@@ -525,7 +591,7 @@ pub mod constructs {
         }
     }
     /// Members whose Rust names collide.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Collide {
         pub foo_bar: i64,
@@ -555,21 +621,34 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Collide {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_foo_bar = rt::None;
+            let mut m_foo_bar_2 = rt::None;
+            let mut m_foo = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "fooBar" => m_foo_bar = rt::Some(members.value("fooBar")?),
+                    "foo-bar" => m_foo_bar_2 = rt::Some(members.value("foo-bar")?),
+                    "FOO" => m_foo = rt::Some(members.value("FOO")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                foo_bar: rt::take(object, "fooBar")?,
-                foo_bar_2: rt::take(object, "foo-bar")?,
-                foo: rt::take_opt(object, "FOO")?,
+                foo_bar: members.required(m_foo_bar, "fooBar")?,
+                foo_bar_2: members.required(m_foo_bar_2, "foo-bar")?,
+                foo: m_foo,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "fooBar", &self.foo_bar);
-            rt::put(object, "foo-bar", &self.foo_bar_2);
-            rt::put_opt(object, "FOO", &self.foo);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("fooBar", &self.foo_bar);
+            writer.member("foo-bar", &self.foo_bar_2);
+            writer.member_opt("FOO", &self.foo);
         }
     }
-    rt::impl_traits!(Collide);
+    rt::impl_serde!(Collide);
     #[allow(deprecated)]
     impl rt::Definition for Collide {
         const INFO: rt::Info = rt::Info {
@@ -582,7 +661,7 @@ pub mod constructs {
         };
     }
     /// A recursive struct: children hold nodes.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Node {
         pub name: rt::String,
@@ -619,21 +698,34 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Node {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_name = rt::None;
+            let mut m_children = rt::None;
+            let mut m_next = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "name" => m_name = rt::Some(members.value("name")?),
+                    "children" => m_children = rt::Some(members.value("children")?),
+                    "next" => m_next = rt::Some(members.value("next")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                name: rt::take(object, "name")?,
-                children: rt::take_opt(object, "children")?,
-                next: rt::take_opt(object, "next")?,
+                name: members.required(m_name, "name")?,
+                children: m_children,
+                next: m_next,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "name", &self.name);
-            rt::put_opt(object, "children", &self.children);
-            rt::put_opt(object, "next", &self.next);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("name", &self.name);
+            writer.member_opt("children", &self.children);
+            writer.member_opt("next", &self.next);
         }
     }
-    rt::impl_traits!(Node);
+    rt::impl_serde!(Node);
     #[allow(deprecated)]
     impl rt::Definition for Node {
         const INFO: rt::Info = rt::Info {
@@ -646,7 +738,7 @@ pub mod constructs {
         };
     }
     /// A node, or the name of one (recursion through an alternate).
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum NodeRef {
         Node(rt::Box<super::Node>),
@@ -654,35 +746,28 @@ pub mod constructs {
     }
     impl rt::Decode for NodeRef {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(
-                match value {
-                    rt::Value::Object(_) => {
-                        Self::Node(rt::Box::new(rt::Decode::decode(value)?))
+                match reader.peek()? {
+                    rt::Token::Object => {
+                        Self::Node(rt::Box::new(rt::Decode::decode(reader)?))
                     }
-                    rt::Value::String(_) => Self::Name(rt::Decode::decode(value)?),
-                    other => {
-                        return rt::Err(
-                            rt::DecodeError::invalid_type(
-                                "an object or a string",
-                                &other,
-                            ),
-                        );
-                    }
+                    rt::Token::String => Self::Name(rt::Decode::decode(reader)?),
+                    _ => return rt::Err(reader.invalid_type("an object or a string")),
                 },
             )
         }
     }
     impl rt::Encode for NodeRef {
         #[inline]
-        fn encode(&self) -> rt::Value {
+        fn encode(&self, writer: &mut rt::Writer) {
             match self {
-                Self::Node(data) => rt::Encode::encode(&**data),
-                Self::Name(data) => rt::Encode::encode(data),
+                Self::Node(data) => rt::Encode::encode(&**data, writer),
+                Self::Name(data) => rt::Encode::encode(data, writer),
             }
         }
     }
-    rt::impl_traits!(NodeRef);
+    rt::impl_serde!(NodeRef);
     #[allow(deprecated)]
     impl rt::Definition for NodeRef {
         const INFO: rt::Info = rt::Info {
@@ -695,7 +780,7 @@ pub mod constructs {
         };
     }
     /// An alternate chosen by JSON type.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum Scalar {
         N(f64),
@@ -706,21 +791,20 @@ pub mod constructs {
     }
     impl rt::Decode for Scalar {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(
-                match value {
-                    rt::Value::Number(_) => Self::N(rt::Decode::decode(value)?),
-                    rt::Value::Bool(_) => Self::B(rt::Decode::decode(value)?),
-                    rt::Value::Null => Self::Z,
-                    rt::Value::Array(_) => Self::L(rt::Decode::decode(value)?),
-                    rt::Value::Object(_) => Self::O(rt::Decode::decode(value)?),
-                    other => {
+                match reader.peek()? {
+                    rt::Token::Number => Self::N(rt::Decode::decode(reader)?),
+                    rt::Token::Bool => Self::B(rt::Decode::decode(reader)?),
+                    rt::Token::Null => reader.null().map(|()| Self::Z)?,
+                    rt::Token::Array => Self::L(rt::Decode::decode(reader)?),
+                    rt::Token::Object => Self::O(rt::Decode::decode(reader)?),
+                    _ => {
                         return rt::Err(
-                            rt::DecodeError::invalid_type(
+                            reader.invalid_type(
                                 "a number or a boolean or null or an array or an object",
-                                &other,
                             ),
-                        );
+                        )
                     }
                 },
             )
@@ -728,17 +812,17 @@ pub mod constructs {
     }
     impl rt::Encode for Scalar {
         #[inline]
-        fn encode(&self) -> rt::Value {
+        fn encode(&self, writer: &mut rt::Writer) {
             match self {
-                Self::N(data) => rt::Encode::encode(data),
-                Self::B(data) => rt::Encode::encode(data),
-                Self::Z => rt::Value::Null,
-                Self::L(data) => rt::Encode::encode(data),
-                Self::O(data) => rt::Encode::encode(data),
+                Self::N(data) => rt::Encode::encode(data, writer),
+                Self::B(data) => rt::Encode::encode(data, writer),
+                Self::Z => writer.null(),
+                Self::L(data) => rt::Encode::encode(data, writer),
+                Self::O(data) => rt::Encode::encode(data, writer),
             }
         }
     }
-    rt::impl_traits!(Scalar);
+    rt::impl_serde!(Scalar);
     #[allow(deprecated)]
     impl rt::Definition for Scalar {
         const INFO: rt::Info = rt::Info {
@@ -751,7 +835,7 @@ pub mod constructs {
         };
     }
     /// An alternate with an enum branch.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum ColorOrColors {
         Color(super::Color),
@@ -759,30 +843,26 @@ pub mod constructs {
     }
     impl rt::Decode for ColorOrColors {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(
-                match value {
-                    rt::Value::String(_) => Self::Color(rt::Decode::decode(value)?),
-                    rt::Value::Array(_) => Self::List(rt::Decode::decode(value)?),
-                    other => {
-                        return rt::Err(
-                            rt::DecodeError::invalid_type("a string or an array", &other),
-                        );
-                    }
+                match reader.peek()? {
+                    rt::Token::String => Self::Color(rt::Decode::decode(reader)?),
+                    rt::Token::Array => Self::List(rt::Decode::decode(reader)?),
+                    _ => return rt::Err(reader.invalid_type("a string or an array")),
                 },
             )
         }
     }
     impl rt::Encode for ColorOrColors {
         #[inline]
-        fn encode(&self) -> rt::Value {
+        fn encode(&self, writer: &mut rt::Writer) {
             match self {
-                Self::Color(data) => rt::Encode::encode(data),
-                Self::List(data) => rt::Encode::encode(data),
+                Self::Color(data) => rt::Encode::encode(data, writer),
+                Self::List(data) => rt::Encode::encode(data, writer),
             }
         }
     }
-    rt::impl_traits!(ColorOrColors);
+    rt::impl_serde!(ColorOrColors);
     #[allow(deprecated)]
     impl rt::Definition for ColorOrColors {
         const INFO: rt::Info = rt::Info {
@@ -825,13 +905,18 @@ pub mod constructs {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "circle" => Self::Circle,
                 "square" => Self::Square,
                 "point" => Self::Point,
                 "group" => Self::Group,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for ShapeKind {
@@ -842,14 +927,15 @@ pub mod constructs {
     }
     impl rt::Decode for ShapeKind {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for ShapeKind {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(ShapeKind);
@@ -864,7 +950,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ShapeBase {
         /// which shape
@@ -891,19 +977,30 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for ShapeBase {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_kind = rt::None;
+            let mut m_label = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "kind" => m_kind = rt::Some(members.value("kind")?),
+                    "label" => m_label = rt::Some(members.value("label")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                kind: rt::take(object, "kind")?,
-                label: rt::take_opt(object, "label")?,
+                kind: members.required(m_kind, "kind")?,
+                label: m_label,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "kind", &self.kind);
-            rt::put_opt(object, "label", &self.label);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("kind", &self.kind);
+            writer.member_opt("label", &self.label);
         }
     }
-    rt::impl_traits!(ShapeBase);
+    rt::impl_serde!(ShapeBase);
     #[allow(deprecated)]
     impl rt::Definition for ShapeBase {
         const INFO: rt::Info = rt::Info {
@@ -915,7 +1012,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Circle {
         /// the radius
@@ -933,17 +1030,26 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Circle {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_radius = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "radius" => m_radius = rt::Some(members.value("radius")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                radius: rt::take(object, "radius")?,
+                radius: members.required(m_radius, "radius")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "radius", &self.radius);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("radius", &self.radius);
         }
     }
-    rt::impl_traits!(Circle);
+    rt::impl_serde!(Circle);
     #[allow(deprecated)]
     impl rt::Definition for Circle {
         const INFO: rt::Info = rt::Info {
@@ -955,7 +1061,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Square {
         /// the side
@@ -973,17 +1079,26 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Square {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_side = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "side" => m_side = rt::Some(members.value("side")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                side: rt::take(object, "side")?,
+                side: members.required(m_side, "side")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "side", &self.side);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("side", &self.side);
         }
     }
-    rt::impl_traits!(Square);
+    rt::impl_serde!(Square);
     #[allow(deprecated)]
     impl rt::Definition for Square {
         const INFO: rt::Info = rt::Info {
@@ -996,7 +1111,7 @@ pub mod constructs {
         };
     }
     /// A flat union with a named base and a value without branch.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Shape {
         pub label: rt::Option<rt::String>,
@@ -1057,46 +1172,67 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Shape {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            rt::Ok(Self {
-                label: rt::take_opt(object, "label")?,
-                kind: {
-                    let tag = rt::take_tag(object, "kind")?;
-                    match tag.as_str() {
-                        "circle" => {
-                            ShapeBranch::Circle(rt::ObjectType::decode_members(object)?)
-                        }
-                        "square" => {
-                            ShapeBranch::Square(rt::ObjectType::decode_members(object)?)
-                        }
-                        "group" => {
-                            ShapeBranch::Group(rt::ObjectType::decode_members(object)?)
-                        }
-                        "point" => ShapeBranch::Point,
-                        _ => {
-                            ShapeBranch::Other {
-                                tag,
-                                members: rt::mem::take(object),
-                            }
-                        }
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let tag = members.tag("kind")?;
+            let kind = match &*tag {
+                "circle" => {
+                    ShapeBranch::Circle(
+                        members.branch(
+                            &["label", "kind"],
+                            rt::ObjectType::decode_members,
+                        )?,
+                    )
+                }
+                "square" => {
+                    ShapeBranch::Square(
+                        members.branch(
+                            &["label", "kind"],
+                            rt::ObjectType::decode_members,
+                        )?,
+                    )
+                }
+                "group" => {
+                    ShapeBranch::Group(
+                        members.branch(
+                            &["label", "kind"],
+                            rt::ObjectType::decode_members,
+                        )?,
+                    )
+                }
+                "point" => ShapeBranch::Point,
+                _ => {
+                    ShapeBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.branch(&["label", "kind"], |m| m.rest())?,
                     }
-                },
-            })
+                }
+            };
+            members.rewind();
+            let mut m_label = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "label" => m_label = rt::Some(members.value("label")?),
+                    _ => members.skip()?,
+                }
+            }
+            rt::Ok(Self { label: m_label, kind })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put_opt(object, "label", &self.label);
-            rt::put(object, "kind", self.kind.tag_name());
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member_opt("label", &self.label);
+            writer.member("kind", self.kind.tag_name());
             match &self.kind {
-                ShapeBranch::Circle(data) => rt::ObjectType::encode_members(data, object),
-                ShapeBranch::Square(data) => rt::ObjectType::encode_members(data, object),
-                ShapeBranch::Group(data) => rt::ObjectType::encode_members(data, object),
+                ShapeBranch::Circle(data) => rt::ObjectType::encode_members(data, writer),
+                ShapeBranch::Square(data) => rt::ObjectType::encode_members(data, writer),
+                ShapeBranch::Group(data) => rt::ObjectType::encode_members(data, writer),
                 ShapeBranch::Point => {}
-                ShapeBranch::Other { members, .. } => object.extend(members.clone()),
+                ShapeBranch::Other { members, .. } => writer.members(members),
             }
         }
     }
-    rt::impl_traits!(Shape);
+    rt::impl_serde!(Shape);
     #[allow(deprecated)]
     impl rt::Definition for Shape {
         const INFO: rt::Info = rt::Info {
@@ -1142,11 +1278,16 @@ pub mod constructs {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "all" => Self::All,
                 "any" => Self::Any,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for GroupMode {
@@ -1157,14 +1298,15 @@ pub mod constructs {
     }
     impl rt::Decode for GroupMode {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for GroupMode {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(GroupMode);
@@ -1179,7 +1321,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct GroupAll {
         /// the shapes
@@ -1197,17 +1339,26 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for GroupAll {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_shapes = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "shapes" => m_shapes = rt::Some(members.value("shapes")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                shapes: rt::take(object, "shapes")?,
+                shapes: members.required(m_shapes, "shapes")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "shapes", &self.shapes);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("shapes", &self.shapes);
         }
     }
-    rt::impl_traits!(GroupAll);
+    rt::impl_serde!(GroupAll);
     #[allow(deprecated)]
     impl rt::Definition for GroupAll {
         const INFO: rt::Info = rt::Info {
@@ -1219,7 +1370,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct GroupAny {
         /// the first shape
@@ -1237,17 +1388,26 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for GroupAny {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_first = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "first" => m_first = rt::Some(rt::Box::new(members.value("first")?)),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                first: rt::take_box(object, "first")?,
+                first: members.required(m_first, "first")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "first", &*self.first);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("first", &*self.first);
         }
     }
-    rt::impl_traits!(GroupAny);
+    rt::impl_serde!(GroupAny);
     #[allow(deprecated)]
     impl rt::Definition for GroupAny {
         const INFO: rt::Info = rt::Info {
@@ -1260,7 +1420,7 @@ pub mod constructs {
         };
     }
     /// A union used as a branch, with an inline base.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Group {
         /// `mode` on the wire, and the members of its branch.
@@ -1307,38 +1467,41 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Group {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            rt::Ok(Self {
-                mode: {
-                    let tag = rt::take_tag(object, "mode")?;
-                    match tag.as_str() {
-                        "all" => {
-                            GroupBranch::All(rt::ObjectType::decode_members(object)?)
-                        }
-                        "any" => {
-                            GroupBranch::Any(rt::ObjectType::decode_members(object)?)
-                        }
-                        _ => {
-                            GroupBranch::Other {
-                                tag,
-                                members: rt::mem::take(object),
-                            }
-                        }
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let tag = members.tag("mode")?;
+            let mode = match &*tag {
+                "all" => {
+                    GroupBranch::All(
+                        members.branch(&["mode"], rt::ObjectType::decode_members)?,
+                    )
+                }
+                "any" => {
+                    GroupBranch::Any(
+                        members.branch(&["mode"], rt::ObjectType::decode_members)?,
+                    )
+                }
+                _ => {
+                    GroupBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.branch(&["mode"], |m| m.rest())?,
                     }
-                },
-            })
+                }
+            };
+            rt::Ok(Self { mode })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "mode", self.mode.tag_name());
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("mode", self.mode.tag_name());
             match &self.mode {
-                GroupBranch::All(data) => rt::ObjectType::encode_members(data, object),
-                GroupBranch::Any(data) => rt::ObjectType::encode_members(data, object),
-                GroupBranch::Other { members, .. } => object.extend(members.clone()),
+                GroupBranch::All(data) => rt::ObjectType::encode_members(data, writer),
+                GroupBranch::Any(data) => rt::ObjectType::encode_members(data, writer),
+                GroupBranch::Other { members, .. } => writer.members(members),
             }
         }
     }
-    rt::impl_traits!(Group);
+    rt::impl_serde!(Group);
     #[allow(deprecated)]
     impl rt::Definition for Group {
         const INFO: rt::Info = rt::Info {
@@ -1360,7 +1523,7 @@ pub mod constructs {
     /// -> { "execute": "draw", "arguments": { "shape": { "kind": "point" } } }
     /// <- { "return": { "id": "d0" } }
     /// ```
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Draw {
         /// what to draw
@@ -1387,19 +1550,30 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Draw {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_shape = rt::None;
+            let mut m_color = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "shape" => m_shape = rt::Some(members.value("shape")?),
+                    "color" => m_color = rt::Some(members.value("color")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                shape: rt::take(object, "shape")?,
-                color: rt::take_opt(object, "color")?,
+                shape: members.required(m_shape, "shape")?,
+                color: m_color,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "shape", &self.shape);
-            rt::put_opt(object, "color", &self.color);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("shape", &self.shape);
+            writer.member_opt("color", &self.color);
         }
     }
-    rt::impl_traits!(Draw);
+    rt::impl_serde!(Draw);
     #[allow(deprecated)]
     impl rt::Definition for Draw {
         const INFO: rt::Info = rt::Info {
@@ -1418,7 +1592,7 @@ pub mod constructs {
         const ALLOW_PRECONFIG: bool = true;
     }
     /// A command without arguments returning a list.
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct QueryShapes {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1434,14 +1608,14 @@ pub mod constructs {
     impl rt::ObjectType for QueryShapes {
         #[inline]
         fn decode_members(
-            _object: &mut rt::Object,
+            _members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {})
         }
         #[inline]
-        fn encode_members(&self, _object: &mut rt::Object) {}
+        fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_traits!(QueryShapes);
+    rt::impl_serde!(QueryShapes);
     #[allow(deprecated)]
     impl rt::Definition for QueryShapes {
         const INFO: rt::Info = rt::Info {
@@ -1482,12 +1656,14 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for AddShape {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            rt::ObjectType::decode_members(object).map(Self)
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            rt::ObjectType::decode_members(members).map(Self)
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::ObjectType::encode_members(&self.0, object);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            rt::ObjectType::encode_members(&self.0, writer);
         }
     }
     rt::impl_serde!(AddShape);
@@ -1513,7 +1689,7 @@ pub mod constructs {
     ///
     /// - `deprecated`: use something else
     #[deprecated(note = "use something else")]
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Clear {
         /// even if busy
@@ -1538,17 +1714,24 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Clear {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            rt::Ok(Self {
-                force: rt::take_opt(object, "force")?,
-            })
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_force = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "force" => m_force = rt::Some(members.value("force")?),
+                    _ => members.skip()?,
+                }
+            }
+            rt::Ok(Self { force: m_force })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put_opt(object, "force", &self.force);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member_opt("force", &self.force);
         }
     }
-    rt::impl_traits!(Clear);
+    rt::impl_serde!(Clear);
     #[allow(deprecated)]
     impl rt::Definition for Clear {
         const INFO: rt::Info = rt::Info {
@@ -1569,7 +1752,7 @@ pub mod constructs {
     /// A command without reply on success.
     ///
     /// **Condition:** `CONFIG_SHUTDOWN` (QEMU built with it)
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ShutdownNow {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1585,14 +1768,14 @@ pub mod constructs {
     impl rt::ObjectType for ShutdownNow {
         #[inline]
         fn decode_members(
-            _object: &mut rt::Object,
+            _members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {})
         }
         #[inline]
-        fn encode_members(&self, _object: &mut rt::Object) {}
+        fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_traits!(ShutdownNow);
+    rt::impl_serde!(ShutdownNow);
     #[allow(deprecated)]
     impl rt::Definition for ShutdownNow {
         const INFO: rt::Info = rt::Info {
@@ -1611,7 +1794,7 @@ pub mod constructs {
         const SUCCESS_RESPONSE: bool = false;
     }
     /// A downstream command.
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ComExampleFrob {
         /// a downstream member
@@ -1638,17 +1821,30 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for ComExampleFrob {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_com_example_level = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "__com.example_level" => {
+                        m_com_example_level = rt::Some(
+                            members.value("__com.example_level")?,
+                        )
+                    }
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                com_example_level: rt::take_opt(object, "__com.example_level")?,
+                com_example_level: m_com_example_level,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put_opt(object, "__com.example_level", &self.com_example_level);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member_opt("__com.example_level", &self.com_example_level);
         }
     }
-    rt::impl_traits!(ComExampleFrob);
+    rt::impl_serde!(ComExampleFrob);
     #[allow(deprecated)]
     impl rt::Definition for ComExampleFrob {
         const INFO: rt::Info = rt::Info {
@@ -1666,7 +1862,7 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// An event with data.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ShapeDrawn {
         /// the drawing
@@ -1686,19 +1882,30 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for ShapeDrawn {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_id = rt::None;
+            let mut m_shape = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "id" => m_id = rt::Some(members.value("id")?),
+                    "shape" => m_shape = rt::Some(members.value("shape")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                id: rt::take(object, "id")?,
-                shape: rt::take(object, "shape")?,
+                id: members.required(m_id, "id")?,
+                shape: members.required(m_shape, "shape")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "id", &self.id);
-            rt::put(object, "shape", &self.shape);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("id", &self.id);
+            writer.member("shape", &self.shape);
         }
     }
-    rt::impl_traits!(ShapeDrawn);
+    rt::impl_serde!(ShapeDrawn);
     #[allow(deprecated)]
     impl rt::Definition for ShapeDrawn {
         const INFO: rt::Info = rt::Info {
@@ -1720,7 +1927,7 @@ pub mod constructs {
     ///
     /// - `deprecated`: gone soon
     #[deprecated(note = "gone soon")]
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct Cleared {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1736,14 +1943,14 @@ pub mod constructs {
     impl rt::ObjectType for Cleared {
         #[inline]
         fn decode_members(
-            _object: &mut rt::Object,
+            _members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {})
         }
         #[inline]
-        fn encode_members(&self, _object: &mut rt::Object) {}
+        fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_traits!(Cleared);
+    rt::impl_serde!(Cleared);
     #[allow(deprecated)]
     impl rt::Definition for Cleared {
         const INFO: rt::Info = rt::Info {
@@ -1780,12 +1987,14 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for NodeAdded {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            rt::ObjectType::decode_members(object).map(Self)
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            rt::ObjectType::decode_members(members).map(Self)
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::ObjectType::encode_members(&self.0, object);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            rt::ObjectType::encode_members(&self.0, writer);
         }
     }
     rt::impl_serde!(NodeAdded);
@@ -1805,7 +2014,7 @@ pub mod constructs {
         const NAME: &'static str = "NODE_ADDED";
     }
     /// An event named like a type once case-mapped.
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct BaseEvent {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -1821,14 +2030,14 @@ pub mod constructs {
     impl rt::ObjectType for BaseEvent {
         #[inline]
         fn decode_members(
-            _object: &mut rt::Object,
+            _members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {})
         }
         #[inline]
-        fn encode_members(&self, _object: &mut rt::Object) {}
+        fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_traits!(BaseEvent);
+    rt::impl_serde!(BaseEvent);
     #[allow(deprecated)]
     impl rt::Definition for BaseEvent {
         const INFO: rt::Info = rt::Info {
@@ -1845,7 +2054,7 @@ pub mod constructs {
         const NAME: &'static str = "BASE";
     }
     /// A command whose handler is written by hand and takes arguments beyond those listed.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Plug {
         /// what to plug
@@ -1889,21 +2098,33 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::ObjectType for Plug {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_driver = rt::None;
+            let mut m_id = rt::None;
+            let mut m_extra = rt::Object::new();
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "driver" => m_driver = rt::Some(members.value("driver")?),
+                    "id" => m_id = rt::Some(members.value("id")?),
+                    _ => members.keep(&key, &mut m_extra)?,
+                }
+            }
             rt::Ok(Self {
-                driver: rt::take(object, "driver")?,
-                id: rt::take_opt(object, "id")?,
-                extra: rt::mem::take(object),
+                driver: members.required(m_driver, "driver")?,
+                id: m_id,
+                extra: m_extra,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "driver", &self.driver);
-            rt::put_opt(object, "id", &self.id);
-            object.extend(self.extra.clone());
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("driver", &self.driver);
+            writer.member_opt("id", &self.id);
+            writer.members(&self.extra);
         }
     }
-    rt::impl_traits!(Plug);
+    rt::impl_serde!(Plug);
     #[allow(deprecated)]
     impl rt::Definition for Plug {
         const INFO: rt::Info = rt::Info {
@@ -1926,7 +2147,7 @@ pub mod constructs_sub {
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
     /// A downstream type in an included module.
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ComExampleWidget {
         /// the widget's name
@@ -1956,19 +2177,32 @@ pub mod constructs_sub {
     #[allow(deprecated)]
     impl rt::ObjectType for ComExampleWidget {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_name = rt::None;
+            let mut m_x_experimental = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "name" => m_name = rt::Some(members.value("name")?),
+                    "x-experimental" => {
+                        m_x_experimental = rt::Some(members.value("x-experimental")?)
+                    }
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                name: rt::take(object, "name")?,
-                x_experimental: rt::take_opt(object, "x-experimental")?,
+                name: members.required(m_name, "name")?,
+                x_experimental: m_x_experimental,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "name", &self.name);
-            rt::put_opt(object, "x-experimental", &self.x_experimental);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("name", &self.name);
+            writer.member_opt("x-experimental", &self.x_experimental);
         }
     }
-    rt::impl_traits!(ComExampleWidget);
+    rt::impl_serde!(ComExampleWidget);
     #[allow(deprecated)]
     impl rt::Definition for ComExampleWidget {
         const INFO: rt::Info = rt::Info {
@@ -1984,6 +2218,8 @@ pub mod constructs_sub {
 pub use self::builtin::*;
 pub use self::constructs::*;
 pub use self::constructs_sub::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `draw`: see [`Draw`].
@@ -2046,8 +2282,8 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(
             match name {
                 "SHAPE_DRAWN" => Self::ShapeDrawn(::qapi_runtime::rt::event_data(data)?),
@@ -2057,7 +2293,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 _ => {
                     Self::Unknown {
                         name: name.into(),
-                        data,
+                        data: ::qapi_runtime::rt::event_data(data)?,
                     }
                 }
             },

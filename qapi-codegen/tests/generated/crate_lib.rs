@@ -11,6 +11,8 @@ pub use self::builtin::*;
 pub use self::constructs::*;
 #[cfg(feature = "constructs-sub")]
 pub use self::constructs_sub::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `draw`: see [`Draw`].
@@ -84,8 +86,8 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(
             match name {
                 #[cfg(feature = "constructs")]
@@ -99,7 +101,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 _ => {
                     Self::Unknown {
                         name: name.into(),
-                        data,
+                        data: ::qapi_runtime::rt::event_data(data)?,
                     }
                 }
             },

@@ -36,7 +36,12 @@ pub mod builtin {
         /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
         #[inline]
         pub fn from_name(name: rt::String) -> Self {
-            match name.as_str() {
+            Self::from_wire(&name).unwrap_or(Self::Other(name))
+        }
+        /// The value called `name` on the wire, if these bindings know it.
+        #[inline]
+        pub fn from_wire(name: &str) -> rt::Option<Self> {
+            rt::Some(match name {
                 "none" => Self::None,
                 "qnull" => Self::Qnull,
                 "qnum" => Self::Qnum,
@@ -44,8 +49,8 @@ pub mod builtin {
                 "qdict" => Self::Qdict,
                 "qlist" => Self::Qlist,
                 "qbool" => Self::Qbool,
-                _ => Self::Other(name),
-            }
+                _ => return rt::None,
+            })
         }
     }
     impl rt::fmt::Display for QType {
@@ -56,14 +61,15 @@ pub mod builtin {
     }
     impl rt::Decode for QType {
         #[inline]
-        fn decode(value: rt::Value) -> rt::Result<Self, rt::DecodeError> {
-            rt::expect_str(value).map(Self::from_name)
+        fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+            let name = reader.str()?;
+            rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
         }
     }
     impl rt::Encode for QType {
         #[inline]
-        fn encode(&self) -> rt::Value {
-            rt::Value::String(self.as_str().into())
+        fn encode(&self, writer: &mut rt::Writer) {
+            writer.str(self.as_str());
         }
     }
     rt::impl_serde!(QType);
@@ -83,7 +89,7 @@ pub mod legacy {
     //! Schema module `legacy.json`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Point {
         pub x: i64,
@@ -101,19 +107,30 @@ pub mod legacy {
     #[allow(deprecated)]
     impl rt::ObjectType for Point {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_x = rt::None;
+            let mut m_y = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "x" => m_x = rt::Some(members.value("x")?),
+                    "y" => m_y = rt::Some(members.value("y")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                x: rt::take(object, "x")?,
-                y: rt::take(object, "y")?,
+                x: members.required(m_x, "x")?,
+                y: members.required(m_y, "y")?,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "x", &self.x);
-            rt::put(object, "y", &self.y);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("x", &self.x);
+            writer.member("y", &self.y);
         }
     }
-    rt::impl_traits!(Point);
+    rt::impl_serde!(Point);
     #[allow(deprecated)]
     impl rt::Definition for Point {
         const INFO: rt::Info = rt::Info {
@@ -125,7 +142,7 @@ pub mod legacy {
             condition: rt::None,
         };
     }
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[allow(clippy::large_enum_variant)]
     pub enum Value {
@@ -137,35 +154,53 @@ pub mod legacy {
     }
     impl rt::ObjectType for Value {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
-            let tag = rt::take_tag(object, "type")?;
-            rt::Ok(
-                match tag.as_str() {
-                    "point" => Self::Point(rt::take(object, "data")?),
-                    "text" => Self::Text(rt::take(object, "data")?),
-                    "number" => Self::Number(rt::take(object, "data")?),
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let tag = members.tag("type")?;
+            let mut value = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                if key != "data" {
+                    members.skip()?;
+                    continue;
+                }
+                value = rt::Some(match &*tag {
+                    "point" => Self::Point(members.value("data")?),
+                    "text" => Self::Text(members.value("data")?),
+                    "number" => Self::Number(members.value("data")?),
                     _ => {
                         Self::Other {
-                            data: object.remove("data").unwrap_or_default(),
-                            tag,
+                            tag: tag.to_string(),
+                            data: members.value("data")?,
                         }
                     }
-                },
-            )
+                });
+            }
+            members.required(value, "data")
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            let (tag, data) = match self {
-                Self::Point(data) => ("point", rt::Encode::encode(data)),
-                Self::Text(data) => ("text", rt::Encode::encode(data)),
-                Self::Number(data) => ("number", rt::Encode::encode(data)),
-                Self::Other { tag, data } => (tag.as_str(), data.clone()),
-            };
-            rt::put(object, "type", tag);
-            object.insert("data".into(), data);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            match self {
+                Self::Point(data) => {
+                    writer.member("type", "point");
+                    writer.member("data", data);
+                }
+                Self::Text(data) => {
+                    writer.member("type", "text");
+                    writer.member("data", data);
+                }
+                Self::Number(data) => {
+                    writer.member("type", "number");
+                    writer.member("data", data);
+                }
+                Self::Other { tag, data } => {
+                    writer.member("type", tag);
+                    writer.member("data", data);
+                }
+            }
         }
     }
-    rt::impl_traits!(Value);
+    rt::impl_serde!(Value);
     #[allow(deprecated)]
     impl rt::Definition for Value {
         const INFO: rt::Info = rt::Info {
@@ -178,7 +213,7 @@ pub mod legacy {
         };
     }
     /// **Condition:** `all(CONFIG_LEGACY, not(CONFIG_NEW))` (QEMU built with it)
-    #[derive(Clone)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Holder {
         pub value: super::Value,
@@ -203,19 +238,30 @@ pub mod legacy {
     #[allow(deprecated)]
     impl rt::ObjectType for Holder {
         #[inline]
-        fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
+        fn decode_members(
+            members: &mut rt::Members<'_, '_>,
+        ) -> rt::Result<Self, rt::DecodeError> {
+            let mut m_value = rt::None;
+            let mut m_other = rt::None;
+            while let rt::Some(key) = members.next_key()? {
+                match &*key {
+                    "value" => m_value = rt::Some(members.value("value")?),
+                    "other" => m_other = rt::Some(members.value("other")?),
+                    _ => members.skip()?,
+                }
+            }
             rt::Ok(Self {
-                value: rt::take(object, "value")?,
-                other: rt::take_opt(object, "other")?,
+                value: members.required(m_value, "value")?,
+                other: m_other,
             })
         }
         #[inline]
-        fn encode_members(&self, object: &mut rt::Object) {
-            rt::put(object, "value", &self.value);
-            rt::put_opt(object, "other", &self.other);
+        fn encode_members(&self, writer: &mut rt::Writer) {
+            writer.member("value", &self.value);
+            writer.member_opt("other", &self.other);
         }
     }
-    rt::impl_traits!(Holder);
+    rt::impl_serde!(Holder);
     #[allow(deprecated)]
     impl rt::Definition for Holder {
         const INFO: rt::Info = rt::Info {
@@ -227,7 +273,7 @@ pub mod legacy {
             condition: rt::Some("all(CONFIG_LEGACY, not(CONFIG_NEW))"),
         };
     }
-    #[derive(Clone, Default)]
+    #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct GetValue {}
     #[allow(deprecated, clippy::disallowed_names)]
@@ -243,14 +289,14 @@ pub mod legacy {
     impl rt::ObjectType for GetValue {
         #[inline]
         fn decode_members(
-            _object: &mut rt::Object,
+            _members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {})
         }
         #[inline]
-        fn encode_members(&self, _object: &mut rt::Object) {}
+        fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_traits!(GetValue);
+    rt::impl_serde!(GetValue);
     #[allow(deprecated)]
     impl rt::Definition for GetValue {
         const INFO: rt::Info = rt::Info {
@@ -270,6 +316,8 @@ pub mod legacy {
 }
 pub use self::builtin::*;
 pub use self::legacy::*;
+/// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`qapi_runtime::Executor`].
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `get-value`: see [`GetValue`].
@@ -292,11 +340,11 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
     #[inline]
     fn from_parts(
         name: &str,
-        data: ::qapi_runtime::rt::Value,
-    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::JsonError> {
+        data: &[u8],
+    ) -> ::qapi_runtime::rt::Result<Self, ::qapi_runtime::rt::DecodeError> {
         ::qapi_runtime::rt::Ok(Self::Unknown {
             name: name.into(),
-            data,
+            data: ::qapi_runtime::rt::event_data(data)?,
         })
     }
     #[inline]

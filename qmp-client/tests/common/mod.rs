@@ -359,3 +359,36 @@ pub fn real() -> ClientBuilder {
 /// What these tests add to `qapi_tests::Server::system_emulator`: a small guest, and a VNC server on loopback
 /// for the `VNC_CONNECTED` event.
 pub const VM_WITH_VNC: &[&str] = &["-m", "64", "-vnc", "127.0.0.1:0,to=99"];
+
+// Hand-written with serde's derives: they join the codec through serde_json.
+qapi_runtime::encode_via_serde!(
+    QueryVersion,
+    QueryStatus,
+    Stop,
+    Cont,
+    BlockdevCreate,
+    BlockdevAdd,
+    JobDismiss,
+    QueryJobs,
+    QomList,
+    Getfd,
+    Closefd,
+    AddFd,
+    QueryYank,
+    GuestPing,
+    GuestInfo,
+    NoReply,
+);
+qapi_runtime::decode_via_serde!(
+    Empty,
+    VersionInfo,
+    StatusInfo,
+    JobInfo,
+    ObjectPropertyInfo,
+    AddfdInfo,
+    GuestAgentInfo,
+    JobStatusChange,
+    StopEvent,
+    ResumeEvent,
+    VncConnected,
+);

@@ -1,0 +1,144 @@
+use super::*;
+use crate::read::MAX_DEPTH;
+
+fn decode<T: Decode>(text: &str) -> Result<T, DecodeError> {
+    from_str(text)
+}
+
+#[test]
+fn uint64_takes_negative_int64_like_qemu() {
+    assert_eq!(decode::<u64>("-1"), Ok(u64::MAX));
+    assert_eq!(decode::<u64>(&u64::MAX.to_string()), Ok(u64::MAX));
+    assert_eq!(decode::<i64>("-9223372036854775808"), Ok(i64::MIN));
+    assert!(decode::<u64>("1.5").is_err());
+    assert!(decode::<u64>("-9223372036854775809").is_err());
+    assert!(decode::<u32>("-1").is_err());
+    assert!(decode::<u8>("256").is_err());
+    assert_eq!(decode::<i8>("-128"), Ok(-128));
+    let err = decode::<u8>("  256").unwrap_err();
+    assert_eq!(err.to_string(), "integer 256 out of range for u8 (byte 2)");
+}
+
+#[test]
+fn number_takes_integers() {
+    assert_eq!(decode::<f64>("3"), Ok(3.0));
+    assert_eq!(decode::<f64>("-2.5e3"), Ok(-2500.0));
+    assert_eq!(
+        decode::<f64>("18446744073709551616"),
+        Ok(18446744073709551616.0)
+    );
+    assert!(decode::<i64>("3.0").is_err());
+    assert!(decode::<f64>("1e999").is_err());
+    assert_eq!(to_string(&3.0), "3.0");
+    assert_eq!(to_string(&1e300), "1e300");
+    assert_eq!(to_string(&f64::NAN), "null");
+}
+
+#[test]
+fn errors_name_the_path_and_the_offset() {
+    let err = decode::<Vec<Vec<u8>>>(r#"[[1], [2, "x"]]"#).unwrap_err();
+    assert_eq!(err.path(), "[1][1]");
+    assert_eq!(err.offset(), Some(10));
+    assert_eq!(
+        err.to_string(),
+        r#"at `[1][1]`: expected an integer, found string "x" (byte 10)"#
+    );
+    let err = decode::<Vec<bool>>("[true, 3]").unwrap_err();
+    assert_eq!(err.message(), "expected a boolean, found number `3`");
+}
+
+#[test]
+fn strings_unescape_and_escape() {
+    let s: String = decode(r#""a\"b\\c\/\n\u00e9\ud83d\ude00""#).unwrap();
+    assert_eq!(s, "a\"b\\c/\n\u{e9}\u{1f600}");
+    assert_eq!(to_string(&s), "\"a\\\"b\\\\c/\\n\u{e9}\u{1f600}\"");
+    assert_eq!(to_string("\u{1}"), r#""\u0001""#);
+    assert!(decode::<String>(r#""\ud800""#).is_err());
+    assert!(decode::<String>("\"a\nb\"").is_err());
+    assert!(decode::<String>("\"abc").is_err());
+    assert!(from_slice::<String>(b"\"\xff\"").is_err());
+}
+
+#[test]
+fn any_keeps_everything() {
+    let text = r#"{"a":[1,-2,2.5,"x",null,true,{}],"b":{"c":false}}"#;
+    let v: Value = decode(text).unwrap();
+    assert_eq!(v, serde_json::from_str::<Value>(text).unwrap());
+    assert_eq!(to_string(&v), text);
+}
+
+#[test]
+fn trailing_text_and_bad_json_are_errors() {
+    assert!(decode::<Value>("1 2").is_err());
+    assert!(decode::<Value>("[1,]").is_err());
+    assert!(decode::<Value>(r#"{"a" 1}"#).is_err());
+    assert!(decode::<Value>("").is_err());
+    assert!(decode::<Value>("nul").is_err());
+    assert!(decode::<Value>("-").is_err());
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_an_overflow() {
+    let deep = "[".repeat(100_000);
+    let err = decode::<Value>(&deep).unwrap_err();
+    assert!(err.message().contains("levels deep"), "{err}");
+    let nested = format!(
+        "{}{}",
+        "[".repeat(MAX_DEPTH as usize),
+        "]".repeat(MAX_DEPTH as usize)
+    );
+    assert!(decode::<Value>(&nested).is_ok());
+    // Skipped members nest no deeper.
+    let skipped = format!(r#"{{"x": {}}}"#, "[".repeat(100_000));
+    assert!(decode::<Empty>(&skipped).is_err());
+}
+
+#[test]
+fn skipping_checks_the_syntax() {
+    assert_eq!(
+        decode::<Empty>(r#"{"a": [1, {"b": "}"}], "c": {}}"#),
+        Ok(Empty)
+    );
+    assert!(decode::<Empty>(r#"{"a": [1, {"b" 2}]}"#).is_err());
+    assert!(decode::<Empty>(r#"{"a": ["x": 1]}"#).is_err());
+    assert!(decode::<Empty>(r#"{"a": [1}"#).is_err());
+    assert!(decode::<Empty>("[]").is_err());
+}
+
+#[test]
+fn empty_takes_any_object() {
+    let e: Empty = serde_json::from_str(r#"{"x": 1}"#).unwrap();
+    assert_eq!(serde_json::to_string(&e).unwrap(), "{}");
+    assert!(serde_json::from_str::<Empty>("[]").is_err());
+}
+
+#[test]
+fn event_data_null_is_an_empty_object() {
+    assert_eq!(event_data::<Empty>(b"null"), Ok(Empty));
+    let err = event_data::<Empty>(b"3").unwrap_err();
+    assert_eq!(err.path(), "data");
+}
+
+#[test]
+fn serde_json_hands_the_codec_text_or_a_value() {
+    // From text (the raw value path) and from a `Value` (serde_json's Value deserializer, same path).
+    assert_eq!(
+        serde_json::from_slice::<Empty>(br#" {"a": [1]} "#).unwrap(),
+        Empty
+    );
+    assert_eq!(
+        serde_json::from_value::<Empty>(serde_json::json!({"a": 1})).unwrap(),
+        Empty
+    );
+    let err = serde_json::from_str::<Empty>("[1]").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected an object, found an array"),
+        "{err}"
+    );
+    let t: crate::Timestamp = serde_json::from_str(r#"{"seconds": 1, "microseconds": 2}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&t).unwrap(),
+        r#"{"microseconds":2,"seconds":1}"#
+    );
+}

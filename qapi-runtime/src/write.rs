@@ -1,0 +1,180 @@
+//! The JSON writer that generated encoders drive: appends compact JSON text to a byte buffer.
+
+use std::io::Write as _;
+
+use serde_json::Value;
+
+use crate::wire::{Encode, Object};
+
+/// Appends JSON to a `Vec<u8>`. Commas between members and elements are its business: callers open a
+/// container, name each member with [`Writer::key`] (or start each element with [`Writer::element`]), write
+/// its value, and close the container.
+#[derive(Default)]
+pub struct Writer {
+    out: Vec<u8>,
+    /// No member or element written yet in the innermost open container.
+    first: bool,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer::default()
+    }
+
+    /// A writer appending to `out`.
+    pub fn from_vec(out: Vec<u8>) -> Writer {
+        Writer { out, first: true }
+    }
+
+    /// The text written.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.out
+    }
+
+    pub fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+
+    pub fn bool(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
+    }
+
+    pub fn i64(&mut self, n: i64) {
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    pub fn u64(&mut self, n: u64) {
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
+
+    /// A `number`; NaN and the infinities, which JSON cannot carry, are written as `null`.
+    pub fn f64(&mut self, n: f64) {
+        if n.is_finite() {
+            // `Debug` is the shortest text that reads back to the same `f64`, with an exponent for very large
+            // or small magnitudes, and `.0` for integral values.
+            let _ = write!(self.out, "{n:?}");
+        } else {
+            self.null();
+        }
+    }
+
+    /// A string, escaped as JSON requires.
+    pub fn str(&mut self, s: &str) {
+        self.out.push(b'"');
+        let bytes = s.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            self.out.extend_from_slice(&bytes[start..i]);
+            if escape.is_empty() {
+                let _ = write!(self.out, "\\u{b:04x}");
+            } else {
+                self.out.extend_from_slice(escape);
+            }
+            start = i + 1;
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
+    }
+
+    pub fn begin_object(&mut self) {
+        self.out.push(b'{');
+        self.first = true;
+    }
+
+    pub fn end_object(&mut self) {
+        self.out.push(b'}');
+        self.first = false;
+    }
+
+    pub fn begin_array(&mut self) {
+        self.out.push(b'[');
+        self.first = true;
+    }
+
+    pub fn end_array(&mut self) {
+        self.out.push(b']');
+        self.first = false;
+    }
+
+    /// Names the next member of the open object.
+    pub fn key(&mut self, name: &str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        self.str(name);
+        self.out.push(b':');
+    }
+
+    /// Starts the next element of the open array.
+    pub fn element(&mut self) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+    }
+
+    /// Member `name` with its value.
+    #[inline]
+    pub fn member<T: Encode + ?Sized>(&mut self, name: &str, value: &T) {
+        self.key(name);
+        value.encode(self);
+    }
+
+    /// Member `name` when it is present.
+    #[inline]
+    pub fn member_opt<T: Encode>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.member(name, value);
+        }
+    }
+
+    /// [`Writer::member_opt`] for a member boxed to break a recursion.
+    #[inline]
+    pub fn member_opt_box<T: Encode>(&mut self, name: &str, value: &Option<Box<T>>) {
+        if let Some(value) = value {
+            self.member(name, &**value);
+        }
+    }
+
+    /// Every member of `object` (members kept as sent, or arguments the schema does not list).
+    pub fn members(&mut self, object: &Object) {
+        for (name, value) in object {
+            self.key(name);
+            self.value(value);
+        }
+    }
+
+    /// Any JSON value.
+    pub fn value(&mut self, value: &Value) {
+        // Writing into a Vec cannot fail, and a Value holds no NaN.
+        let _ = serde_json::to_writer(&mut self.out, value);
+    }
+
+    /// A value through serde_json's serializer.
+    pub fn serde<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        // Writing into a Vec fails only for what JSON cannot hold (a map with non-string keys): `null` then.
+        let at = self.out.len();
+        if serde_json::to_writer(&mut self.out, value).is_err() {
+            self.out.truncate(at);
+            self.null();
+        }
+    }
+
+    /// JSON text written as it is (the caller vouches that it is one JSON value).
+    pub fn raw(&mut self, json: &[u8]) {
+        self.out.extend_from_slice(json);
+    }
+}
