@@ -2,8 +2,12 @@
 //! with one method per command for every `qapi_runtime::Executor`.
 //!
 //! A command without arguments is an empty struct built with `new()` (not a unit struct), so that a newer schema
-//! adding an optional argument keeps user code compiling. Its method takes no parameter, and so does the method
-//! of a command whose arguments are all optional (they start absent; `execute(X::new().with_y(..))` sets them).
+//! adding an optional argument keeps user code compiling; its method takes no parameter (`qmp.query_version()`).
+//! Every other method takes the arguments, even when all of them are optional (`qmp.migrate(Migrate::new()
+//! .with_uri(..))`): nothing sends a command with arguments unless the caller wrote them. The parameter is the
+//! command's argument struct, or for a command whose arguments are a named type (`'boxed': true`), that type
+//! (`qmp.blockdev_add(options)`); a concrete type rather than `impl Into<..>`, so that `Default::default()` and
+//! `.into()` infer.
 
 use crate::code::{self, cat, Code};
 use crate::ir::{Args, Kind};
@@ -122,22 +126,14 @@ pub fn args_type(
     }
 }
 
-/// Whether the command can be run with `X::new()`: no required argument.
-fn takes_no_required_args(ctx: &Context, args: &Args) -> bool {
-    match args {
-        Args::None => true,
-        Args::Inline(members) => members.iter().all(|m| m.optional),
-        Args::Named(name) => match ctx.def(name).map(|d| &d.kind) {
-            Some(Kind::Struct(s)) => s.members.iter().all(|m| m.optional),
-            _ => false,
-        },
-    }
-}
-
 /// The `Commands` trait at the crate root. `module_cfg(def)` gives the module's cargo-feature gate.
-pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> Option<String>) {
+pub fn trait_items(
+    ctx: &Context,
+    code: &mut Code,
+    module_cfg: &dyn Fn(usize) -> Option<crate::output::Gate>,
+) {
     code.line(
-        "/// One method per command, for any client that implements [`qapi_runtime::Executor`].",
+        "/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).",
     );
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
@@ -149,18 +145,31 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
         let Some(gate) = module_cfg(i) else { continue };
         let code = &mut methods;
         code.line_of(&["/// Runs `", &d.name, "`: see [`", ident, "`]."]);
-        code.attrs(&gate);
+        if let Some(feature) = &gate.feature {
+            code.line("///");
+            code.line_of(&["/// Needs the cargo feature `", feature, "`."]);
+        }
+        code.attrs(&gate.cfg);
+        code.attrs(&gate.doc);
         code.attrs(&ctx.cfg(d.cond.as_ref()));
         code.attrs(&ctx.deprecated(&d.features, None));
         code.line("#[allow(deprecated)]");
         let output = cat!(" -> Self::Output<'_, self::", ident, ">");
         let head = cat!("fn ", method);
-        if takes_no_required_args(ctx, &c.args) && !matches!(c.args, Args::Named(_)) {
-            code.open_fn(&head, &["&self"], &output);
-            code.entry(&cat!("self.execute(self::", ident, "::new())"), "");
-        } else {
-            code.open_fn(&head, &["&self", &cat!("args: self::", ident)], &output);
-            code.line("self.execute(args)");
+        match &c.args {
+            Args::None => {
+                code.open_fn(&head, &["&self"], &output);
+                code.entry(&cat!("self.execute(self::", ident, "::new())"), "");
+            }
+            Args::Inline(_) => {
+                code.open_fn(&head, &["&self", &cat!("args: self::", ident)], &output);
+                code.line("self.execute(args)");
+            }
+            Args::Named(name) => {
+                let inner = ctx.names.of(name).unwrap_or(ident);
+                code.open_fn(&head, &["&self", &cat!("args: self::", inner)], &output);
+                code.line_of(&["self.execute(self::", ident, "(args))"]);
+            }
         }
         code.close("");
     }

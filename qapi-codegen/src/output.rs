@@ -11,7 +11,7 @@ use crate::code::{self, cat, Code};
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
 use crate::rust_types::Context;
-use crate::{alternates, commands, enums, events, structs, unions};
+use crate::{alternates, commands, conversions, enums, events, structs, unions};
 
 /// The generated code, split by schema module.
 pub struct Output {
@@ -49,6 +49,16 @@ impl ModuleOutput {
     }
 }
 
+/// How a root item for a definition (a `Commands` method, an `AnyEvent` variant) is gated by its module.
+pub struct Gate {
+    /// `#[cfg(...)]`, empty without module features.
+    pub cfg: String,
+    /// `#[cfg_attr(docsrs, doc(cfg(...)))]`, for items only (not match arms).
+    pub doc: String,
+    /// The cargo feature that turns the item on.
+    pub feature: Option<String>,
+}
+
 /// Emits one definition.
 fn definition(ctx: &Context, i: usize, code: &mut Code) {
     match ctx.api.definitions[i].kind {
@@ -60,6 +70,7 @@ fn definition(ctx: &Context, i: usize, code: &mut Code) {
         Kind::Command(_) => commands::emit(ctx, i, code),
         Kind::Event(_) => events::emit(ctx, i, code),
     }
+    conversions::emit(ctx, i, code);
 }
 
 /// The names of the types definition `i` refers to.
@@ -131,6 +142,11 @@ fn module_closure(ctx: &Context) -> Vec<BTreeSet<usize>> {
             seen
         })
         .collect()
+}
+
+/// Two attribute lines, either possibly empty.
+fn join_lines(a: &str, b: &str) -> String {
+    crate::unions::join_attrs(&[a, b])
 }
 
 fn is_builtin(path: &str) -> bool {
@@ -208,6 +224,25 @@ impl Plan {
         }
     }
 
+    /// `#[cfg_attr(docsrs, doc(cfg(feature = "x")))]` for the items of module `m`: the module's own feature,
+    /// which is what a user turns on to get them (the other features of [`Plan::gate`] only pull it in).
+    fn doc_cfg(&self, ctx: &Context, m: usize) -> String {
+        match self.feature(ctx, m) {
+            Some(f) => cat!(
+                "#[cfg_attr(docsrs, doc(cfg(feature = ",
+                code::string(&f),
+                ")))]"
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// The cargo feature of module `m`, when modules are gated.
+    fn feature(&self, ctx: &Context, m: usize) -> Option<String> {
+        (ctx.options.module_features && !is_builtin(&ctx.api.modules[m].path))
+            .then(|| names::feature_name(&ctx.names.modules[m]))
+    }
+
     /// Module `m` with its items, written `depth` blocks deep.
     fn module(&self, ctx: &Context, m: usize, depth: usize) -> ModuleOutput {
         let module = &ctx.api.modules[m];
@@ -227,7 +262,7 @@ impl Plan {
             feature: (!is_builtin(&module.path)).then(|| names::feature_name(&name)),
             name,
             body: code.into_string(),
-            gate: self.gate(ctx, m),
+            gate: join_lines(&self.gate(ctx, m), &self.doc_cfg(ctx, m)),
         }
     }
 
@@ -238,10 +273,18 @@ impl Plan {
         let mut code = Code::new();
         for m in (0..api.modules.len()).filter(|&m| self.has_items[m]) {
             code.attrs(&gates[m]);
+            code.attrs(&self.doc_cfg(ctx, m));
             code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
         }
         let module_of = |i: usize| api.definitions[i].module;
-        let def_gate = |i: usize| self.keep[module_of(i)].then(|| gates[module_of(i)].clone());
+        let def_gate = |i: usize| {
+            let m = module_of(i);
+            self.keep[m].then(|| Gate {
+                cfg: gates[m].clone(),
+                doc: self.doc_cfg(ctx, m),
+                feature: self.feature(ctx, m),
+            })
+        };
         commands::trait_items(ctx, &mut code, &def_gate);
         events::any_event(ctx, &mut code, &def_gate);
         code.into_string()
@@ -316,7 +359,7 @@ pub fn assemble_map<T: Send>(
         .into_iter()
         .map(|(m, value)| Mapped {
             name: ctx.names.modules[m].clone(),
-            gate: plan.gate(ctx, m),
+            gate: join_lines(&plan.gate(ctx, m), &plan.doc_cfg(ctx, m)),
             value,
         })
         .collect();

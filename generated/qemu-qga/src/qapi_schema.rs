@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSyncDelimited {
@@ -52,7 +52,7 @@ impl rt::Command for GuestSyncDelimited {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSync {
@@ -99,7 +99,7 @@ impl rt::Command for GuestSync {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestPing {}
@@ -140,7 +140,7 @@ impl rt::Command for GuestPing {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetTime {}
@@ -181,7 +181,7 @@ impl rt::Command for GuestGetTime {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestSetTime {
@@ -235,7 +235,7 @@ impl rt::Command for GuestSetTime {
 }
 /// **Since:** 1.1.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentCommandInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentCommandInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestAgentCommandInfo {
@@ -291,7 +291,7 @@ impl rt::Definition for GuestAgentCommandInfo {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestAgentInfo {
@@ -342,7 +342,7 @@ impl rt::Definition for GuestAgentInfo {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestInfo {}
@@ -383,7 +383,7 @@ impl rt::Command for GuestInfo {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestShutdown {
@@ -438,7 +438,7 @@ impl rt::Command for GuestShutdown {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileOpen {
@@ -498,7 +498,7 @@ impl rt::Command for GuestFileOpen {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileClose {
@@ -545,7 +545,7 @@ impl rt::Command for GuestFileClose {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileRead)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileRead)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileRead {
@@ -597,7 +597,7 @@ impl rt::Definition for GuestFileRead {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileReadCommand {
@@ -654,7 +654,7 @@ impl rt::Command for GuestFileReadCommand {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileWrite)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileWrite)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileWrite {
@@ -699,7 +699,7 @@ impl rt::Definition for GuestFileWrite {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileWriteCommand {
@@ -763,7 +763,7 @@ impl rt::Command for GuestFileWriteCommand {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileSeek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileSeek)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileSeek {
@@ -808,7 +808,7 @@ impl rt::Definition for GuestFileSeek {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.QGASeek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.QGASeek)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QGASeek {
@@ -873,7 +873,7 @@ impl rt::Definition for QGASeek {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestFileWhence)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestFileWhence)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum GuestFileWhence {
@@ -917,9 +917,23 @@ impl rt::Definition for GuestFileWhence {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<i64> for GuestFileWhence {
+    #[inline]
+    fn from(value: i64) -> Self {
+        Self::Value(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QGASeek> for GuestFileWhence {
+    #[inline]
+    fn from(value: super::QGASeek) -> Self {
+        Self::Name(value)
+    }
+}
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileSeekCommand {
@@ -972,7 +986,7 @@ impl rt::Command for GuestFileSeekCommand {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFileFlush {
@@ -1021,7 +1035,7 @@ impl rt::Command for GuestFileFlush {
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestFsfreezeStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestFsfreezeStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestFsfreezeStatus {
@@ -1085,7 +1099,7 @@ impl rt::Definition for GuestFsfreezeStatus {
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestFsfreezeStatusCommand {}
@@ -1128,7 +1142,7 @@ impl rt::Command for GuestFsfreezeStatusCommand {
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreeze {}
@@ -1171,7 +1185,7 @@ impl rt::Command for GuestFsfreezeFreeze {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze-list)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze-list)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreezeList {
@@ -1227,7 +1241,7 @@ impl rt::Command for GuestFsfreezeFreezeList {
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-thaw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-thaw)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestFsfreezeThaw {}
@@ -1270,7 +1284,7 @@ impl rt::Command for GuestFsfreezeThaw {
 ///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResult)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResult {
@@ -1349,7 +1363,7 @@ impl rt::Definition for GuestFilesystemTrimResult {
 ///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResponse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResponse)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResponse {
@@ -1393,7 +1407,7 @@ impl rt::Definition for GuestFilesystemTrimResponse {
 ///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fstrim)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fstrim)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestFstrim {
@@ -1449,7 +1463,7 @@ impl rt::Command for GuestFstrim {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-disk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-disk)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestSuspendDisk {}
@@ -1493,7 +1507,7 @@ impl rt::Command for GuestSuspendDisk {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-ram)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-ram)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestSuspendRam {}
@@ -1537,7 +1551,7 @@ impl rt::Command for GuestSuspendRam {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-hybrid)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-hybrid)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestSuspendHybrid {}
@@ -1581,7 +1595,7 @@ impl rt::Command for GuestSuspendHybrid {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestIpAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestIpAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestIpAddressType {
@@ -1645,7 +1659,7 @@ impl rt::Definition for GuestIpAddressType {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestIpAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestIpAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestIpAddress {
@@ -1703,7 +1717,7 @@ impl rt::Definition for GuestIpAddress {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterfaceStat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterfaceStat)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestNetworkInterfaceStat {
@@ -1787,7 +1801,7 @@ impl rt::Definition for GuestNetworkInterfaceStat {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterface)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterface)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestNetworkInterface {
@@ -1866,7 +1880,7 @@ impl rt::Definition for GuestNetworkInterface {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-interfaces)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-interfaces)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestNetworkGetInterfaces {}
@@ -1909,7 +1923,7 @@ impl rt::Command for GuestNetworkGetInterfaces {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLogicalProcessor)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLogicalProcessor)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestLogicalProcessor {
@@ -1970,7 +1984,7 @@ impl rt::Definition for GuestLogicalProcessor {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-vcpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-vcpus)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetVcpus {}
@@ -2013,7 +2027,7 @@ impl rt::Command for GuestGetVcpus {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-vcpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-vcpus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSetVcpus {
@@ -2062,7 +2076,7 @@ impl rt::Command for GuestSetVcpus {
 ///
 /// **Since:** 2.2; 'Unknown' and all entries below since 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDiskBusType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDiskBusType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDiskBusType {
@@ -2180,7 +2194,7 @@ impl rt::Definition for GuestDiskBusType {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestPCIAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestPCIAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPCIAddress {
@@ -2238,7 +2252,7 @@ impl rt::Definition for GuestPCIAddress {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCCWAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCCWAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestCCWAddress {
@@ -2296,7 +2310,7 @@ impl rt::Definition for GuestCCWAddress {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDiskAddress {
@@ -2397,7 +2411,7 @@ impl rt::Definition for GuestDiskAddress {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNVMeSmart)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNVMeSmart)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestNVMeSmart {
@@ -2580,7 +2594,7 @@ impl rt::Definition for GuestNVMeSmart {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskSmart)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskSmart)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDiskSmart {
@@ -2743,11 +2757,25 @@ impl rt::Definition for GuestDiskSmart {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LIBUDEV)"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestNVMeSmart> for GuestDiskSmartBranch {
+    #[inline]
+    fn from(value: super::GuestNVMeSmart) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestNVMeSmart> for GuestDiskSmart {
+    #[inline]
+    fn from(value: super::GuestNVMeSmart) -> Self {
+        Self::new(GuestDiskSmartBranch::from(value))
+    }
+}
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LIBUDEV)` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDiskInfo {
@@ -2841,7 +2869,7 @@ impl rt::Definition for GuestDiskInfo {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-disks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-disks)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetDisks {}
@@ -2884,7 +2912,7 @@ impl rt::Command for GuestGetDisks {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestFilesystemInfo {
@@ -2980,7 +3008,7 @@ impl rt::Definition for GuestFilesystemInfo {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-fsinfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-fsinfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetFsinfo {}
@@ -3023,7 +3051,7 @@ impl rt::Command for GuestGetFsinfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-user-password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-user-password)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSetUserPassword {
@@ -3086,7 +3114,7 @@ impl rt::Command for GuestSetUserPassword {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlock)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlock)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestMemoryBlock {
@@ -3147,7 +3175,7 @@ impl rt::Definition for GuestMemoryBlock {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-blocks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-blocks)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlocks {}
@@ -3190,7 +3218,7 @@ impl rt::Command for GuestGetMemoryBlocks {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestMemoryBlockResponseType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestMemoryBlockResponseType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestMemoryBlockResponseType {
@@ -3260,7 +3288,7 @@ impl rt::Definition for GuestMemoryBlockResponseType {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockResponse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockResponse)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockResponse {
@@ -3321,7 +3349,7 @@ impl rt::Definition for GuestMemoryBlockResponse {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-memory-blocks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-memory-blocks)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSetMemoryBlocks {
@@ -3370,7 +3398,7 @@ impl rt::Command for GuestSetMemoryBlocks {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockInfo {
@@ -3414,7 +3442,7 @@ impl rt::Definition for GuestMemoryBlockInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-block-info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-block-info)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlockInfo {}
@@ -3455,7 +3483,7 @@ impl rt::Command for GuestGetMemoryBlockInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExecStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExecStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestExecStatus {
@@ -3565,7 +3593,7 @@ impl rt::Definition for GuestExecStatus {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestExecStatusCommand {
@@ -3612,7 +3640,7 @@ impl rt::Command for GuestExecStatusCommand {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExec)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExec)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestExec {
@@ -3654,7 +3682,7 @@ impl rt::Definition for GuestExec {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestExecCaptureOutputMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestExecCaptureOutputMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutputMode {
@@ -3726,7 +3754,7 @@ impl rt::Definition for GuestExecCaptureOutputMode {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestExecCaptureOutput)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestExecCaptureOutput)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutput {
@@ -3770,9 +3798,23 @@ impl rt::Definition for GuestExecCaptureOutput {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<bool> for GuestExecCaptureOutput {
+    #[inline]
+    fn from(value: bool) -> Self {
+        Self::Flag(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestExecCaptureOutputMode> for GuestExecCaptureOutput {
+    #[inline]
+    fn from(value: super::GuestExecCaptureOutputMode) -> Self {
+        Self::Mode(value)
+    }
+}
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestExecCommand {
@@ -3865,7 +3907,7 @@ impl rt::Command for GuestExecCommand {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestHostName)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestHostName)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestHostName {
@@ -3909,7 +3951,7 @@ impl rt::Definition for GuestHostName {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetHostName {}
@@ -3952,7 +3994,7 @@ impl rt::Command for GuestGetHostName {
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestUser)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestUser)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestUser {
@@ -4013,7 +4055,7 @@ impl rt::Definition for GuestUser {
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-users)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-users)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetUsers {}
@@ -4054,7 +4096,7 @@ impl rt::Command for GuestGetUsers {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestTimezone)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestTimezone)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestTimezone {
@@ -4106,7 +4148,7 @@ impl rt::Definition for GuestTimezone {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetTimezone {}
@@ -4147,7 +4189,7 @@ impl rt::Command for GuestGetTimezone {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestOSInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestOSInfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestOSInfo {
@@ -4297,7 +4339,7 @@ impl rt::Definition for GuestOSInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetOsinfo {}
@@ -4338,7 +4380,7 @@ impl rt::Command for GuestGetOsinfo {
 }
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDeviceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDeviceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDeviceType {
@@ -4399,7 +4441,7 @@ impl rt::Definition for GuestDeviceType {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceIdPCI)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceIdPCI)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDeviceIdPCI {
@@ -4446,7 +4488,7 @@ impl rt::Definition for GuestDeviceIdPCI {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceId)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceId)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDeviceId {
@@ -4531,11 +4573,25 @@ impl rt::Definition for GuestDeviceId {
         condition: rt::Some("CONFIG_WIN32"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestDeviceIdPCI> for GuestDeviceIdBranch {
+    #[inline]
+    fn from(value: super::GuestDeviceIdPCI) -> Self {
+        Self::Pci(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestDeviceIdPCI> for GuestDeviceId {
+    #[inline]
+    fn from(value: super::GuestDeviceIdPCI) -> Self {
+        Self::new(GuestDeviceIdBranch::from(value))
+    }
+}
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDeviceInfo {
@@ -4614,7 +4670,7 @@ impl rt::Definition for GuestDeviceInfo {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-devices)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-devices)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetDevices {}
@@ -4655,7 +4711,7 @@ impl rt::Command for GuestGetDevices {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAuthorizedKeys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAuthorizedKeys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestAuthorizedKeys {
@@ -4697,7 +4753,7 @@ impl rt::Definition for GuestAuthorizedKeys {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSshGetAuthorizedKeys {
@@ -4744,7 +4800,7 @@ impl rt::Command for GuestSshGetAuthorizedKeys {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSshAddAuthorizedKeys {
@@ -4808,7 +4864,7 @@ impl rt::Command for GuestSshAddAuthorizedKeys {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestSshRemoveAuthorizedKeys {
@@ -4863,7 +4919,7 @@ impl rt::Command for GuestSshRemoveAuthorizedKeys {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStats)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestDiskStats {
@@ -5090,7 +5146,7 @@ impl rt::Definition for GuestDiskStats {
 }
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStatsInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStatsInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestDiskStatsInfo {
@@ -5153,7 +5209,7 @@ impl rt::Definition for GuestDiskStatsInfo {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-diskstats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-diskstats)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetDiskstats {}
@@ -5196,7 +5252,7 @@ impl rt::Command for GuestGetDiskstats {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestCpuStatsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestCpuStatsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestCpuStatsType {
@@ -5257,7 +5313,7 @@ impl rt::Definition for GuestCpuStatsType {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLinuxCpuStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLinuxCpuStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestLinuxCpuStats {
@@ -5385,7 +5441,7 @@ impl rt::Definition for GuestLinuxCpuStats {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCpuStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCpuStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestCpuStats {
@@ -5472,11 +5528,25 @@ impl rt::Definition for GuestCpuStats {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestLinuxCpuStats> for GuestCpuStatsBranch {
+    #[inline]
+    fn from(value: super::GuestLinuxCpuStats) -> Self {
+        Self::Linux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestLinuxCpuStats> for GuestCpuStats {
+    #[inline]
+    fn from(value: super::GuestLinuxCpuStats) -> Self {
+        Self::new(GuestCpuStatsBranch::from(value))
+    }
+}
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-cpustats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-cpustats)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestGetCpustats {}
@@ -5519,7 +5589,7 @@ impl rt::Command for GuestGetCpustats {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkRoute)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkRoute)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestNetworkRoute {
@@ -5714,7 +5784,7 @@ impl rt::Definition for GuestNetworkRoute {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-route)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-route)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct GuestNetworkGetRoute {}

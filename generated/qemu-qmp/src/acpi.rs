@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AcpiTableOptions {
@@ -142,7 +142,7 @@ impl rt::Definition for AcpiTableOptions {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-acpi.ACPISlotType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-acpi.ACPISlotType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ACPISlotType {
@@ -204,7 +204,7 @@ impl rt::Definition for ACPISlotType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
@@ -276,7 +276,7 @@ impl rt::Definition for ACPIOSTInfo {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryAcpiOspmStatus {}
@@ -317,15 +317,15 @@ impl rt::Command for QueryAcpiOspmStatus {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct AcpiDeviceOst {
+pub struct AcpiDeviceOstEvent {
     pub info: super::ACPIOSTInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl AcpiDeviceOst {
-    /// Builds `AcpiDeviceOst` from its required members; optional ones start absent.
+impl AcpiDeviceOstEvent {
+    /// Builds `AcpiDeviceOstEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(info: super::ACPIOSTInfo) -> Self {
@@ -333,7 +333,7 @@ impl AcpiDeviceOst {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for AcpiDeviceOst {
+impl rt::ObjectType for AcpiDeviceOstEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -345,9 +345,9 @@ impl rt::ObjectType for AcpiDeviceOst {
         rt::put(object, "info", &self.info);
     }
 }
-rt::impl_traits!(AcpiDeviceOst);
+rt::impl_traits!(AcpiDeviceOstEvent);
 #[allow(deprecated)]
-impl rt::Definition for AcpiDeviceOst {
+impl rt::Definition for AcpiDeviceOstEvent {
     const INFO: rt::Info = rt::Info {
         name: "ACPI_DEVICE_OST",
         meta: rt::Meta::Event,
@@ -358,6 +358,6 @@ impl rt::Definition for AcpiDeviceOst {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for AcpiDeviceOst {
+impl rt::Event for AcpiDeviceOstEvent {
     const NAME: &'static str = "ACPI_DEVICE_OST";
 }

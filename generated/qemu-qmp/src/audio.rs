@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevPerDirectionOptions {
@@ -122,7 +122,7 @@ impl rt::Definition for AudiodevPerDirectionOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevGenericOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevGenericOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevGenericOptions {
@@ -184,7 +184,7 @@ impl rt::Definition for AudiodevGenericOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevAlsaPerDirectionOptions {
@@ -349,7 +349,7 @@ impl rt::From<AudiodevAlsaPerDirectionOptions> for super::AudiodevPerDirectionOp
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevAlsaOptions {
@@ -422,7 +422,7 @@ impl rt::Definition for AudiodevAlsaOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSndioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSndioOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevSndioOptions {
@@ -506,7 +506,7 @@ impl rt::Definition for AudiodevSndioOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioPerDirectionOptions {
@@ -650,7 +650,7 @@ for super::AudiodevPerDirectionOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioOptions {
@@ -718,7 +718,7 @@ impl rt::Definition for AudiodevCoreaudioOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDsoundOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDsoundOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevDsoundOptions {
@@ -791,7 +791,7 @@ impl rt::Definition for AudiodevDsoundOptions {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevJackPerDirectionOptions {
@@ -978,7 +978,7 @@ impl rt::From<AudiodevJackPerDirectionOptions> for super::AudiodevPerDirectionOp
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevJackOptions {
@@ -1040,7 +1040,7 @@ impl rt::Definition for AudiodevJackOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevOssPerDirectionOptions {
@@ -1205,7 +1205,7 @@ impl rt::From<AudiodevOssPerDirectionOptions> for super::AudiodevPerDirectionOpt
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevOssOptions {
@@ -1300,7 +1300,7 @@ impl rt::Definition for AudiodevOssOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevPaPerDirectionOptions {
@@ -1465,7 +1465,7 @@ impl rt::From<AudiodevPaPerDirectionOptions> for super::AudiodevPerDirectionOpti
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevPaOptions {
@@ -1538,7 +1538,7 @@ impl rt::Definition for AudiodevPaOptions {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewirePerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewirePerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevPipewirePerDirectionOptions {
@@ -1704,7 +1704,7 @@ for super::AudiodevPerDirectionOptions {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewireOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewireOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevPipewireOptions {
@@ -1769,7 +1769,7 @@ impl rt::Definition for AudiodevPipewireOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlPerDirectionOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevSdlPerDirectionOptions {
@@ -1912,7 +1912,7 @@ impl rt::From<AudiodevSdlPerDirectionOptions> for super::AudiodevPerDirectionOpt
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevSdlOptions {
@@ -1974,7 +1974,7 @@ impl rt::Definition for AudiodevSdlOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevWavOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevWavOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AudiodevWavOptions {
@@ -2047,7 +2047,7 @@ impl rt::Definition for AudiodevWavOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-audio.AudioFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-audio.AudioFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudioFormat {
@@ -2124,7 +2124,7 @@ impl rt::Definition for AudioFormat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-audio.AudiodevDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-audio.AudiodevDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudiodevDriver {
@@ -2230,7 +2230,7 @@ impl rt::Definition for AudiodevDriver {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.Audiodev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-audio.Audiodev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Audiodev {
@@ -2411,9 +2411,79 @@ impl rt::Definition for Audiodev {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AudiodevAlsaOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevAlsaOptions) -> Self {
+        Self::Alsa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevCoreaudioOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevCoreaudioOptions) -> Self {
+        Self::Coreaudio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevDsoundOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevDsoundOptions) -> Self {
+        Self::Dsound(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevJackOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevJackOptions) -> Self {
+        Self::Jack(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevOssOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevOssOptions) -> Self {
+        Self::Oss(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevPaOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevPaOptions) -> Self {
+        Self::Pa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevPipewireOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevPipewireOptions) -> Self {
+        Self::Pipewire(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevSdlOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevSdlOptions) -> Self {
+        Self::Sdl(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevSndioOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevSndioOptions) -> Self {
+        Self::Sndio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevWavOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevWavOptions) -> Self {
+        Self::Wav(value)
+    }
+}
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryAudiodevs {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BiosAtaTranslation)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-block.BiosAtaTranslation)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BiosAtaTranslation {
@@ -76,7 +76,7 @@ impl rt::Definition for BiosAtaTranslation {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.FloppyDriveType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-block.FloppyDriveType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloppyDriveType {
@@ -147,7 +147,7 @@ impl rt::Definition for FloppyDriveType {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
@@ -192,7 +192,7 @@ impl rt::Definition for PRManagerInfo {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryPrManagers {}
@@ -234,7 +234,7 @@ impl rt::Command for QueryPrManagers {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.eject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.eject)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Eject {
@@ -314,7 +314,7 @@ impl rt::Command for Eject {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevOpenTray {
@@ -394,7 +394,7 @@ impl rt::Command for BlockdevOpenTray {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevCloseTray {
@@ -463,7 +463,7 @@ impl rt::Command for BlockdevCloseTray {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevRemoveMedium {
@@ -510,7 +510,7 @@ impl rt::Command for BlockdevRemoveMedium {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevInsertMedium {
@@ -566,7 +566,7 @@ impl rt::Command for BlockdevInsertMedium {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BlockdevChangeReadOnlyMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-block.BlockdevChangeReadOnlyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevChangeReadOnlyMode {
@@ -631,7 +631,7 @@ impl rt::Definition for BlockdevChangeReadOnlyMode {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevChangeMedium {
@@ -740,17 +740,17 @@ impl rt::Command for BlockdevChangeMedium {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct DeviceTrayMoved {
+pub struct DeviceTrayMovedEvent {
     pub device: rt::String,
     pub id: rt::String,
     pub tray_open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceTrayMoved {
-    /// Builds `DeviceTrayMoved` from its required members; optional ones start absent.
+impl DeviceTrayMovedEvent {
+    /// Builds `DeviceTrayMovedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -766,7 +766,7 @@ impl DeviceTrayMoved {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceTrayMoved {
+impl rt::ObjectType for DeviceTrayMovedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -782,9 +782,9 @@ impl rt::ObjectType for DeviceTrayMoved {
         rt::put(object, "tray-open", &self.tray_open);
     }
 }
-rt::impl_traits!(DeviceTrayMoved);
+rt::impl_traits!(DeviceTrayMovedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceTrayMoved {
+impl rt::Definition for DeviceTrayMovedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_TRAY_MOVED",
         meta: rt::Meta::Event,
@@ -795,21 +795,21 @@ impl rt::Definition for DeviceTrayMoved {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceTrayMoved {
+impl rt::Event for DeviceTrayMovedEvent {
     const NAME: &'static str = "DEVICE_TRAY_MOVED";
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct PrManagerStatusChanged {
+pub struct PrManagerStatusChangedEvent {
     pub id: rt::String,
     pub connected: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl PrManagerStatusChanged {
-    /// Builds `PrManagerStatusChanged` from its required members; optional ones start absent.
+impl PrManagerStatusChangedEvent {
+    /// Builds `PrManagerStatusChangedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, connected: bool) -> Self {
@@ -817,7 +817,7 @@ impl PrManagerStatusChanged {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for PrManagerStatusChanged {
+impl rt::ObjectType for PrManagerStatusChangedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -831,9 +831,9 @@ impl rt::ObjectType for PrManagerStatusChanged {
         rt::put(object, "connected", &self.connected);
     }
 }
-rt::impl_traits!(PrManagerStatusChanged);
+rt::impl_traits!(PrManagerStatusChangedEvent);
 #[allow(deprecated)]
-impl rt::Definition for PrManagerStatusChanged {
+impl rt::Definition for PrManagerStatusChangedEvent {
     const INFO: rt::Info = rt::Info {
         name: "PR_MANAGER_STATUS_CHANGED",
         meta: rt::Meta::Event,
@@ -844,12 +844,12 @@ impl rt::Definition for PrManagerStatusChanged {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for PrManagerStatusChanged {
+impl rt::Event for PrManagerStatusChangedEvent {
     const NAME: &'static str = "PR_MANAGER_STATUS_CHANGED";
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockSetIoThrottle(pub super::BlockIOThrottle);
 #[allow(deprecated)]
@@ -898,7 +898,7 @@ impl rt::Command for BlockSetIoThrottle {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramSet {

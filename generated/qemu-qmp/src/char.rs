@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevInfo {
@@ -61,7 +61,7 @@ impl rt::Definition for ChardevInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryChardev {}
@@ -103,7 +103,7 @@ impl rt::Command for QueryChardev {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevBackendInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevBackendInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
@@ -145,7 +145,7 @@ impl rt::Definition for ChardevBackendInfo {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev-backends)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev-backends)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryChardevBackends {}
@@ -186,7 +186,7 @@ impl rt::Command for QueryChardevBackends {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-char.DataFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-char.DataFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataFormat {
@@ -248,7 +248,7 @@ impl rt::Definition for DataFormat {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-write)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-write)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RingbufWrite {
@@ -315,7 +315,7 @@ impl rt::Command for RingbufWrite {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-read)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-read)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RingbufRead {
@@ -379,7 +379,7 @@ impl rt::Command for RingbufRead {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevCommon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevCommon)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevCommon {
@@ -441,7 +441,7 @@ impl rt::Definition for ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevFile {
@@ -539,7 +539,7 @@ impl rt::From<ChardevFile> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevHostdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevHostdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevHostdev {
@@ -615,7 +615,7 @@ impl rt::From<ChardevHostdev> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSocket)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSocket)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSocket {
@@ -803,7 +803,7 @@ impl rt::From<ChardevSocket> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevUdp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevUdp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevUdp {
@@ -890,7 +890,7 @@ impl rt::From<ChardevUdp> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevMux)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevMux)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevMux {
@@ -966,7 +966,7 @@ impl rt::From<ChardevMux> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevStdio)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevStdio)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevStdio {
@@ -1051,7 +1051,7 @@ impl rt::From<ChardevStdio> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpiceChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpiceChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannel {
@@ -1129,7 +1129,7 @@ impl rt::From<ChardevSpiceChannel> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpicePort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpicePort)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpicePort {
@@ -1207,7 +1207,7 @@ impl rt::From<ChardevSpicePort> for super::ChardevCommon {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevDBus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevDBus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevDBus {
@@ -1283,7 +1283,7 @@ impl rt::From<ChardevDBus> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevVC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevVC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevVC {
@@ -1399,7 +1399,7 @@ impl rt::From<ChardevVC> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevRingbuf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevRingbuf)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevRingbuf {
@@ -1484,7 +1484,7 @@ impl rt::From<ChardevRingbuf> for super::ChardevCommon {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevQemuVDAgent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevQemuVDAgent)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgent {
@@ -1578,7 +1578,7 @@ impl rt::From<ChardevQemuVDAgent> for super::ChardevCommon {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevPty)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevPty)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevPty {
@@ -1661,7 +1661,7 @@ impl rt::From<ChardevPty> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-char.ChardevBackendKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-char.ChardevBackendKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardevBackendKind {
@@ -1793,7 +1793,7 @@ impl rt::Definition for ChardevBackendKind {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevFileWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevFileWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevFileWrapper {
@@ -1835,7 +1835,7 @@ impl rt::Definition for ChardevFileWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevHostdevWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevHostdevWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevHostdevWrapper {
@@ -1877,7 +1877,7 @@ impl rt::Definition for ChardevHostdevWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSocketWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSocketWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSocketWrapper {
@@ -1919,7 +1919,7 @@ impl rt::Definition for ChardevSocketWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevUdpWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevUdpWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevUdpWrapper {
@@ -1961,7 +1961,7 @@ impl rt::Definition for ChardevUdpWrapper {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevCommonWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevCommonWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevCommonWrapper {
@@ -2003,7 +2003,7 @@ impl rt::Definition for ChardevCommonWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevMuxWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevMuxWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevMuxWrapper {
@@ -2045,7 +2045,7 @@ impl rt::Definition for ChardevMuxWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevStdioWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevStdioWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevStdioWrapper {
@@ -2089,7 +2089,7 @@ impl rt::Definition for ChardevStdioWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpiceChannelWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpiceChannelWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannelWrapper {
@@ -2133,7 +2133,7 @@ impl rt::Definition for ChardevSpiceChannelWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpicePortWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevSpicePortWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSpicePortWrapper {
@@ -2177,7 +2177,7 @@ impl rt::Definition for ChardevSpicePortWrapper {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevQemuVDAgentWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevQemuVDAgentWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgentWrapper {
@@ -2221,7 +2221,7 @@ impl rt::Definition for ChardevQemuVDAgentWrapper {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevDBusWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevDBusWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevDBusWrapper {
@@ -2263,7 +2263,7 @@ impl rt::Definition for ChardevDBusWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevVCWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevVCWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevVCWrapper {
@@ -2305,7 +2305,7 @@ impl rt::Definition for ChardevVCWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevRingbufWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevRingbufWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevRingbufWrapper {
@@ -2347,7 +2347,7 @@ impl rt::Definition for ChardevRingbufWrapper {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevPtyWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevPtyWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevPtyWrapper {
@@ -2389,7 +2389,7 @@ impl rt::Definition for ChardevPtyWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevBackend)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevBackend)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevBackend {
@@ -2693,9 +2693,163 @@ impl rt::Definition for ChardevBackend {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ChardevFileWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevFileWrapper) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSocketWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSocketWrapper) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevUdpWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevUdpWrapper) -> Self {
+        Self::Udp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevPtyWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevPtyWrapper) -> Self {
+        Self::Pty(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevMuxWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevMuxWrapper) -> Self {
+        Self::Mux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevStdioWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevStdioWrapper) -> Self {
+        Self::Stdio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpiceChannelWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSpiceChannelWrapper) -> Self {
+        Self::Spicevmc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpicePortWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSpicePortWrapper) -> Self {
+        Self::Spiceport(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevQemuVDAgentWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevQemuVDAgentWrapper) -> Self {
+        Self::QemuVdagent(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevDBusWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevDBusWrapper) -> Self {
+        Self::Dbus(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevVCWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevVCWrapper) -> Self {
+        Self::Vc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevFileWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevFileWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSocketWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSocketWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevUdpWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevUdpWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevPtyWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevPtyWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevMuxWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevMuxWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevStdioWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevStdioWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpiceChannelWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSpiceChannelWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpicePortWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSpicePortWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevQemuVDAgentWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevQemuVDAgentWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevDBusWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevDBusWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevVCWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevVCWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-char.ChardevReturn)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-char.ChardevReturn)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ChardevReturn {
@@ -2744,7 +2898,7 @@ impl rt::Definition for ChardevReturn {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.chardev-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-add)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevAdd {
@@ -2794,7 +2948,7 @@ impl rt::Command for ChardevAdd {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.chardev-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-change)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevChange {
@@ -2844,7 +2998,7 @@ impl rt::Command for ChardevChange {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.chardev-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-remove)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevRemove {
@@ -2891,7 +3045,7 @@ impl rt::Command for ChardevRemove {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-char.chardev-send-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-send-break)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChardevSendBreak {
@@ -2938,16 +3092,16 @@ impl rt::Command for ChardevSendBreak {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-char.VSERPORT_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-char.VSERPORT_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VserportChange {
+pub struct VserportChangeEvent {
     pub id: rt::String,
     pub open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VserportChange {
-    /// Builds `VserportChange` from its required members; optional ones start absent.
+impl VserportChangeEvent {
+    /// Builds `VserportChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, open: bool) -> Self {
@@ -2955,7 +3109,7 @@ impl VserportChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VserportChange {
+impl rt::ObjectType for VserportChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2969,9 +3123,9 @@ impl rt::ObjectType for VserportChange {
         rt::put(object, "open", &self.open);
     }
 }
-rt::impl_traits!(VserportChange);
+rt::impl_traits!(VserportChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for VserportChange {
+impl rt::Definition for VserportChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "VSERPORT_CHANGE",
         meta: rt::Meta::Event,
@@ -2982,6 +3136,6 @@ impl rt::Definition for VserportChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VserportChange {
+impl rt::Event for VserportChangeEvent {
     const NAME: &'static str = "VSERPORT_CHANGE";
 }

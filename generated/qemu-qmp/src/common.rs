@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.IoOperationType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.IoOperationType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IoOperationType {
@@ -67,7 +67,7 @@ impl rt::Definition for IoOperationType {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffAuto)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffAuto)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffAuto {
@@ -132,7 +132,7 @@ impl rt::Definition for OnOffAuto {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffSplit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffSplit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffSplit {
@@ -197,7 +197,7 @@ impl rt::Definition for OnOffSplit {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-common.StrOrNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#alternate-QMP-common.StrOrNull)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum StrOrNull {
@@ -241,9 +241,23 @@ impl rt::Definition for StrOrNull {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<rt::String> for StrOrNull {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::S(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for StrOrNull {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::S(value.into())
+    }
+}
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OffAutoPCIBAR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.OffAutoPCIBAR)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OffAutoPCIBAR {
@@ -323,7 +337,7 @@ impl rt::Definition for OffAutoPCIBAR {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkSpeed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkSpeed)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkSpeed {
@@ -397,7 +411,7 @@ impl rt::Definition for PCIELinkSpeed {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkWidth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkWidth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkWidth {
@@ -474,7 +488,7 @@ impl rt::Definition for PCIELinkWidth {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.HostMemPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.HostMemPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostMemPolicy {
@@ -542,7 +556,7 @@ impl rt::Definition for HostMemPolicy {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.NetFilterDirection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.NetFilterDirection)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetFilterDirection {
@@ -607,7 +621,7 @@ impl rt::Definition for NetFilterDirection {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.GrabToggleKeys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-common.GrabToggleKeys)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GrabToggleKeys {
@@ -681,7 +695,7 @@ impl rt::Definition for GrabToggleKeys {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-common.HumanReadableText)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-common.HumanReadableText)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HumanReadableText {

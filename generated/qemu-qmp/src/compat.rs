@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-compat.CompatPolicyInput)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-compat.CompatPolicyInput)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompatPolicyInput {
@@ -70,7 +70,7 @@ impl rt::Definition for CompatPolicyInput {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-compat.CompatPolicyOutput)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-compat.CompatPolicyOutput)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompatPolicyOutput {
@@ -132,7 +132,7 @@ impl rt::Definition for CompatPolicyOutput {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-compat.CompatPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-compat.CompatPolicy)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CompatPolicy {

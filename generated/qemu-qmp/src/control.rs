@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.qmp_capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.qmp_capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QmpCapabilities {
@@ -60,7 +60,7 @@ impl rt::Command for QmpCapabilities {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-control.QMPCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-control.QMPCapability)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QMPCapability {
@@ -119,7 +119,7 @@ impl rt::Definition for QMPCapability {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.VersionTriple)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-control.VersionTriple)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VersionTriple {
@@ -167,7 +167,7 @@ impl rt::Definition for VersionTriple {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.VersionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-control.VersionInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VersionInfo {
@@ -215,7 +215,7 @@ impl rt::Definition for VersionInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.query-version)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.query-version)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVersion {}
@@ -257,7 +257,7 @@ impl rt::Command for QueryVersion {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.CommandInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-control.CommandInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CommandInfo {
@@ -299,7 +299,7 @@ impl rt::Definition for CommandInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.query-commands)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.query-commands)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCommands {}
@@ -341,7 +341,7 @@ impl rt::Command for QueryCommands {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.quit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.quit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Quit {}
@@ -383,7 +383,7 @@ impl rt::Command for Quit {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-control.MonitorMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-control.MonitorMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MonitorMode {
@@ -445,7 +445,7 @@ impl rt::Definition for MonitorMode {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.MonitorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-control.MonitorOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MonitorOptions {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendAlgoType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendAlgoType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendAlgoType {
@@ -67,7 +67,7 @@ impl rt::Definition for QCryptodevBackendAlgoType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendServiceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendServiceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendServiceType {
@@ -138,7 +138,7 @@ impl rt::Definition for QCryptodevBackendServiceType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendType {
@@ -203,7 +203,7 @@ impl rt::Definition for QCryptodevBackendType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevBackendClient)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevBackendClient)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptodevBackendClient {
@@ -248,7 +248,7 @@ impl rt::Definition for QCryptodevBackendClient {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptodevInfo {
@@ -304,7 +304,7 @@ impl rt::Definition for QCryptodevInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCryptodev {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlEventLog)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlEventLog)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlEventLog {
@@ -73,7 +73,7 @@ impl rt::Definition for CxlEventLog {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectGeneralMediaEvent {
@@ -198,7 +198,7 @@ impl rt::Command for CxlInjectGeneralMediaEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectDramEvent {
@@ -367,7 +367,7 @@ impl rt::Command for CxlInjectDramEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectMemoryModuleEvent {
@@ -488,7 +488,7 @@ impl rt::Command for CxlInjectMemoryModuleEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectPoison {
@@ -545,7 +545,7 @@ impl rt::Command for CxlInjectPoison {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlUncorErrorType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlUncorErrorType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlUncorErrorType {
@@ -646,7 +646,7 @@ impl rt::Definition for CxlUncorErrorType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CXLUncorErrorRecord)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-cxl.CXLUncorErrorRecord)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CXLUncorErrorRecord {
@@ -691,7 +691,7 @@ impl rt::Definition for CXLUncorErrorRecord {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectUncorrectableErrors {
@@ -744,7 +744,7 @@ impl rt::Command for CxlInjectUncorrectableErrors {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlCorErrorType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlCorErrorType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlCorErrorType {
@@ -821,7 +821,7 @@ impl rt::Definition for CxlCorErrorType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlInjectCorrectableError {
@@ -871,7 +871,7 @@ impl rt::Command for CxlInjectCorrectableError {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CxlDynamicCapacityExtent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-cxl.CxlDynamicCapacityExtent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlDynamicCapacityExtent {
@@ -916,7 +916,7 @@ impl rt::Definition for CxlDynamicCapacityExtent {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentSelectionPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentSelectionPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentSelectionPolicy {
@@ -986,7 +986,7 @@ impl rt::Definition for CxlExtentSelectionPolicy {
 ///
 /// - `unstable`
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-add-dynamic-capacity)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-add-dynamic-capacity)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlAddDynamicCapacity {
@@ -1069,7 +1069,7 @@ impl rt::Command for CxlAddDynamicCapacity {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentRemovalPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentRemovalPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentRemovalPolicy {
@@ -1133,7 +1133,7 @@ impl rt::Definition for CxlExtentRemovalPolicy {
 ///
 /// - `unstable`
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-release-dynamic-capacity)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-release-dynamic-capacity)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CxlReleaseDynamicCapacity {

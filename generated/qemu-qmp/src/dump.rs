@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpGuestMemoryFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpGuestMemoryFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpGuestMemoryFormat {
@@ -85,7 +85,7 @@ impl rt::Definition for DumpGuestMemoryFormat {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpGuestMemory {
@@ -182,7 +182,7 @@ impl rt::Command for DumpGuestMemory {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpStatus {
@@ -250,7 +250,7 @@ impl rt::Definition for DumpStatus {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
@@ -298,7 +298,7 @@ impl rt::Definition for DumpQueryResult {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDump {}
@@ -339,16 +339,16 @@ impl rt::Command for QueryDump {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct DumpCompleted {
+pub struct DumpCompletedEvent {
     pub result: super::DumpQueryResult,
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DumpCompleted {
-    /// Builds `DumpCompleted` from its required members; optional ones start absent.
+impl DumpCompletedEvent {
+    /// Builds `DumpCompletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(result: super::DumpQueryResult) -> Self {
@@ -363,7 +363,7 @@ impl DumpCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DumpCompleted {
+impl rt::ObjectType for DumpCompletedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -377,9 +377,9 @@ impl rt::ObjectType for DumpCompleted {
         rt::put_opt(object, "error", &self.error);
     }
 }
-rt::impl_traits!(DumpCompleted);
+rt::impl_traits!(DumpCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DumpCompleted {
+impl rt::Definition for DumpCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DUMP_COMPLETED",
         meta: rt::Meta::Event,
@@ -390,12 +390,12 @@ impl rt::Definition for DumpCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DumpCompleted {
+impl rt::Event for DumpCompletedEvent {
     const NAME: &'static str = "DUMP_COMPLETED";
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
@@ -437,7 +437,7 @@ impl rt::Definition for DumpGuestMemoryCapability {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDumpGuestMemoryCapability {}

@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ebpf.EbpfObject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ebpf.EbpfObject)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct EbpfObject {
@@ -51,7 +51,7 @@ impl rt::Definition for EbpfObject {
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ebpf.EbpfProgramID)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ebpf.EbpfProgramID)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EbpfProgramID {
@@ -112,7 +112,7 @@ impl rt::Definition for EbpfProgramID {
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ebpf.request-ebpf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ebpf.request-ebpf)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RequestEbpf {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-introspect.query-qmp-schema)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-introspect.query-qmp-schema)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryQmpSchema {}
@@ -47,7 +47,7 @@ impl rt::Command for QueryQmpSchema {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-introspect.SchemaMetaType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-introspect.SchemaMetaType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchemaMetaType {
@@ -124,7 +124,7 @@ impl rt::Definition for SchemaMetaType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfo {
@@ -274,9 +274,58 @@ impl rt::Definition for SchemaInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoBuiltin> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoBuiltin) -> Self {
+        Self::Builtin(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoEnum> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoEnum) -> Self {
+        Self::Enum(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoArray> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoArray) -> Self {
+        Self::Array(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoObject> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoObject) -> Self {
+        Self::Object(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoAlternate> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoAlternate) -> Self {
+        Self::Alternate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoCommand> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoCommand) -> Self {
+        Self::Command(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoEvent> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoEvent) -> Self {
+        Self::Event(value)
+    }
+}
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoBuiltin)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoBuiltin)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoBuiltin {
@@ -318,7 +367,7 @@ impl rt::Definition for SchemaInfoBuiltin {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-introspect.JSONType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-introspect.JSONType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JSONType {
@@ -398,7 +447,7 @@ impl rt::Definition for JSONType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEnum)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEnum)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEnum {
@@ -448,7 +497,7 @@ impl rt::Definition for SchemaInfoEnum {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEnumMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEnumMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
@@ -503,7 +552,7 @@ impl rt::Definition for SchemaInfoEnumMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoArray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoArray)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoArray {
@@ -547,7 +596,7 @@ impl rt::Definition for SchemaInfoArray {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObject)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObject {
@@ -616,7 +665,7 @@ impl rt::Definition for SchemaInfoObject {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObjectMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObjectMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
@@ -689,7 +738,7 @@ impl rt::Definition for SchemaInfoObjectMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObjectVariant)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoObjectVariant)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
@@ -740,7 +789,7 @@ impl rt::Definition for SchemaInfoObjectVariant {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoAlternate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoAlternate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternate {
@@ -782,7 +831,7 @@ impl rt::Definition for SchemaInfoAlternate {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoAlternateMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoAlternateMember)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
@@ -824,7 +873,7 @@ impl rt::Definition for SchemaInfoAlternateMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoCommand)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoCommand)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoCommand {
@@ -886,7 +935,7 @@ impl rt::Definition for SchemaInfoCommand {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-introspect.SchemaInfoEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SchemaInfoEvent {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-job.JobType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
@@ -88,7 +88,7 @@ impl rt::Definition for JobType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-job.JobStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -177,7 +177,7 @@ impl rt::Definition for JobStatus {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobVerb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-job.JobVerb)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobVerb {
@@ -257,16 +257,16 @@ impl rt::Definition for JobVerb {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-job.JOB_STATUS_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-job.JOB_STATUS_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct JobStatusChange {
+pub struct JobStatusChangeEvent {
     pub id: rt::String,
     pub status: super::JobStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl JobStatusChange {
-    /// Builds `JobStatusChange` from its required members; optional ones start absent.
+impl JobStatusChangeEvent {
+    /// Builds `JobStatusChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, status: super::JobStatus) -> Self {
@@ -274,7 +274,7 @@ impl JobStatusChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for JobStatusChange {
+impl rt::ObjectType for JobStatusChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -288,9 +288,9 @@ impl rt::ObjectType for JobStatusChange {
         rt::put(object, "status", &self.status);
     }
 }
-rt::impl_traits!(JobStatusChange);
+rt::impl_traits!(JobStatusChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for JobStatusChange {
+impl rt::Definition for JobStatusChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "JOB_STATUS_CHANGE",
         meta: rt::Meta::Event,
@@ -301,12 +301,12 @@ impl rt::Definition for JobStatusChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for JobStatusChange {
+impl rt::Event for JobStatusChangeEvent {
     const NAME: &'static str = "JOB_STATUS_CHANGE";
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-pause)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobPause {
@@ -353,7 +353,7 @@ impl rt::Command for JobPause {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-resume)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-resume)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobResume {
@@ -400,7 +400,7 @@ impl rt::Command for JobResume {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-cancel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobCancel {
@@ -447,7 +447,7 @@ impl rt::Command for JobCancel {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-complete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-complete)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobComplete {
@@ -494,7 +494,7 @@ impl rt::Command for JobComplete {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-dismiss)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-dismiss)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobDismiss {
@@ -541,7 +541,7 @@ impl rt::Command for JobDismiss {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-finalize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.job-finalize)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobFinalize {
@@ -588,7 +588,7 @@ impl rt::Command for JobFinalize {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-job.JobInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-job.JobInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct JobInfo {
@@ -665,7 +665,7 @@ impl rt::Definition for JobInfo {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.query-jobs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-job.query-jobs)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryJobs {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SysEmuTarget)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.SysEmuTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SysEmuTarget {
@@ -148,7 +148,7 @@ impl rt::Definition for SysEmuTarget {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.S390CpuState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.S390CpuState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuState {
@@ -219,7 +219,7 @@ impl rt::Definition for S390CpuState {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuInfoS390 {
@@ -285,7 +285,7 @@ impl rt::Definition for CpuInfoS390 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuInfoFast {
@@ -512,9 +512,16 @@ impl rt::Definition for CpuInfoFast {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::CpuInfoS390> for CpuInfoFastBranch {
+    #[inline]
+    fn from(value: super::CpuInfoS390) -> Self {
+        Self::S390x(value)
+    }
+}
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCpusFast {}
@@ -555,7 +562,7 @@ impl rt::Command for QueryCpusFast {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CompatProperty {
@@ -611,7 +618,7 @@ impl rt::Definition for CompatProperty {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MachineInfo {
@@ -738,7 +745,7 @@ impl rt::Definition for MachineInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMachines {
@@ -793,7 +800,7 @@ impl rt::Command for QueryMachines {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
@@ -835,7 +842,7 @@ impl rt::Definition for CurrentMachineParams {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCurrentMachine {}
@@ -876,7 +883,7 @@ impl rt::Command for QueryCurrentMachine {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.TargetInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.TargetInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TargetInfo {
@@ -918,7 +925,7 @@ impl rt::Definition for TargetInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTarget {}
@@ -959,7 +966,7 @@ impl rt::Command for QueryTarget {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UuidInfo {
@@ -1001,7 +1008,7 @@ impl rt::Definition for UuidInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryUuid {}
@@ -1043,7 +1050,7 @@ impl rt::Command for QueryUuid {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuidInfo {
@@ -1085,7 +1092,7 @@ impl rt::Definition for GuidInfo {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVmGenerationId {}
@@ -1126,7 +1133,7 @@ impl rt::Command for QueryVmGenerationId {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemReset {}
@@ -1167,7 +1174,7 @@ impl rt::Command for SystemReset {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemPowerdown {}
@@ -1208,7 +1215,7 @@ impl rt::Command for SystemPowerdown {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SystemWakeup {}
@@ -1249,7 +1256,7 @@ impl rt::Command for SystemWakeup {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.LostTickPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.LostTickPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LostTickPolicy {
@@ -1314,7 +1321,7 @@ impl rt::Definition for LostTickPolicy {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct InjectNmi {}
@@ -1355,7 +1362,7 @@ impl rt::Command for InjectNmi {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.KvmInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.KvmInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct KvmInfo {
@@ -1400,7 +1407,7 @@ impl rt::Definition for KvmInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryKvm {}
@@ -1441,7 +1448,7 @@ impl rt::Command for QueryKvm {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.NumaOptionsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.NumaOptionsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumaOptionsType {
@@ -1512,7 +1519,7 @@ impl rt::Definition for NumaOptionsType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaOptions {
@@ -1627,9 +1634,79 @@ impl rt::Definition for NumaOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::NumaNodeOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaNodeOptions) -> Self {
+        Self::Node(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaDistOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaDistOptions) -> Self {
+        Self::Dist(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaCpuOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaCpuOptions) -> Self {
+        Self::Cpu(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatLBOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaHmatLBOptions) -> Self {
+        Self::HmatLb(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatCacheOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaHmatCacheOptions) -> Self {
+        Self::HmatCache(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaNodeOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaNodeOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaDistOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaDistOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaCpuOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaCpuOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatLBOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaHmatLBOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatCacheOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaHmatCacheOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NumaNodeOptions {
@@ -1724,7 +1801,7 @@ impl rt::Definition for NumaNodeOptions {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaDistOptions {
@@ -1772,7 +1849,7 @@ impl rt::Definition for NumaDistOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CXLFixedMemoryWindowOptions {
@@ -1831,7 +1908,7 @@ impl rt::Definition for CXLFixedMemoryWindowOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CXLFMWProperties {
@@ -1873,7 +1950,7 @@ impl rt::Definition for CXLFMWProperties {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.X86CPURegister32)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.X86CPURegister32)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X86CPURegister32 {
@@ -1953,7 +2030,7 @@ impl rt::Definition for X86CPURegister32 {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct X86CPUFeatureWordInfo {
@@ -2020,7 +2097,7 @@ impl rt::Definition for X86CPUFeatureWordInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DummyForceArrays {
@@ -2062,7 +2139,7 @@ impl rt::Definition for DummyForceArrays {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NumaCpuOptions {
@@ -2218,7 +2295,7 @@ impl rt::From<NumaCpuOptions> for super::CpuInstanceProperties {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBMemoryHierarchy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBMemoryHierarchy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBMemoryHierarchy {
@@ -2286,7 +2363,7 @@ impl rt::Definition for HmatLBMemoryHierarchy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBDataType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBDataType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBDataType {
@@ -2360,7 +2437,7 @@ impl rt::Definition for HmatLBDataType {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaHmatLBOptions {
@@ -2443,7 +2520,7 @@ impl rt::Definition for NumaHmatLBOptions {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheAssociativity)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheAssociativity)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheAssociativity {
@@ -2508,7 +2585,7 @@ impl rt::Definition for HmatCacheAssociativity {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheWritePolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheWritePolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheWritePolicy {
@@ -2573,7 +2650,7 @@ impl rt::Definition for HmatCacheWritePolicy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NumaHmatCacheOptions {
@@ -2644,7 +2721,7 @@ impl rt::Definition for NumaHmatCacheOptions {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Memsave {
@@ -2712,7 +2789,7 @@ impl rt::Command for Memsave {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Pmemsave {
@@ -2769,7 +2846,7 @@ impl rt::Command for Pmemsave {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Memdev {
@@ -2867,7 +2944,7 @@ impl rt::Definition for Memdev {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemdev {}
@@ -2909,7 +2986,7 @@ impl rt::Command for QueryMemdev {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
@@ -3048,7 +3125,7 @@ impl rt::Definition for CpuInstanceProperties {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
@@ -3115,7 +3192,7 @@ impl rt::Definition for HotpluggableCPU {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHotpluggableCpus {}
@@ -3157,7 +3234,7 @@ impl rt::Command for QueryHotpluggableCpus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetNumaNode(pub super::NumaOptions);
 #[allow(deprecated)]
@@ -3206,7 +3283,7 @@ impl rt::Command for SetNumaNode {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Balloon {
@@ -3253,7 +3330,7 @@ impl rt::Command for Balloon {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BalloonInfo {
@@ -3295,7 +3372,7 @@ impl rt::Definition for BalloonInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBalloon {}
@@ -3336,15 +3413,15 @@ impl rt::Command for QueryBalloon {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BalloonChange {
+pub struct BalloonChangeEvent {
     pub actual: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BalloonChange {
-    /// Builds `BalloonChange` from its required members; optional ones start absent.
+impl BalloonChangeEvent {
+    /// Builds `BalloonChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(actual: i64) -> Self {
@@ -3352,7 +3429,7 @@ impl BalloonChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BalloonChange {
+impl rt::ObjectType for BalloonChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -3364,9 +3441,9 @@ impl rt::ObjectType for BalloonChange {
         rt::put(object, "actual", &self.actual);
     }
 }
-rt::impl_traits!(BalloonChange);
+rt::impl_traits!(BalloonChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for BalloonChange {
+impl rt::Definition for BalloonChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "BALLOON_CHANGE",
         meta: rt::Meta::Event,
@@ -3377,12 +3454,12 @@ impl rt::Definition for BalloonChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BalloonChange {
+impl rt::Event for BalloonChangeEvent {
     const NAME: &'static str = "BALLOON_CHANGE";
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
@@ -3427,7 +3504,7 @@ impl rt::Definition for HvBalloonInfo {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryHvBalloonStatusReport {}
@@ -3468,18 +3545,18 @@ impl rt::Command for QueryHvBalloonStatusReport {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
 #[derive(Clone, Debug, PartialEq)]
-pub struct HvBalloonStatusReport(pub super::HvBalloonInfo);
+pub struct HvBalloonStatusReportEvent(pub super::HvBalloonInfo);
 #[allow(deprecated)]
-impl rt::From<super::HvBalloonInfo> for HvBalloonStatusReport {
+impl rt::From<super::HvBalloonInfo> for HvBalloonStatusReportEvent {
     #[inline]
     fn from(value: super::HvBalloonInfo) -> Self {
         Self(value)
     }
 }
 #[allow(deprecated)]
-impl rt::Deref for HvBalloonStatusReport {
+impl rt::Deref for HvBalloonStatusReportEvent {
     type Target = super::HvBalloonInfo;
     #[inline]
     fn deref(&self) -> &super::HvBalloonInfo {
@@ -3487,7 +3564,7 @@ impl rt::Deref for HvBalloonStatusReport {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for HvBalloonStatusReport {
+impl rt::ObjectType for HvBalloonStatusReportEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::ObjectType::decode_members(object).map(Self)
@@ -3497,9 +3574,9 @@ impl rt::ObjectType for HvBalloonStatusReport {
         rt::ObjectType::encode_members(&self.0, object);
     }
 }
-rt::impl_serde!(HvBalloonStatusReport);
+rt::impl_serde!(HvBalloonStatusReportEvent);
 #[allow(deprecated)]
-impl rt::Definition for HvBalloonStatusReport {
+impl rt::Definition for HvBalloonStatusReportEvent {
     const INFO: rt::Info = rt::Info {
         name: "HV_BALLOON_STATUS_REPORT",
         meta: rt::Meta::Event,
@@ -3510,12 +3587,12 @@ impl rt::Definition for HvBalloonStatusReport {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for HvBalloonStatusReport {
+impl rt::Event for HvBalloonStatusReportEvent {
     const NAME: &'static str = "HV_BALLOON_STATUS_REPORT";
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryInfo {
@@ -3570,7 +3647,7 @@ impl rt::Definition for MemoryInfo {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemorySizeSummary {}
@@ -3611,7 +3688,7 @@ impl rt::Command for QueryMemorySizeSummary {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
@@ -3698,7 +3775,7 @@ impl rt::Definition for PCDIMMDeviceInfo {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
@@ -3761,7 +3838,7 @@ impl rt::Definition for VirtioPMEMDeviceInfo {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
@@ -3848,7 +3925,7 @@ impl rt::Definition for VirtioMEMDeviceInfo {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
@@ -3920,7 +3997,7 @@ impl rt::Definition for SgxEPCDeviceInfo {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
@@ -3997,7 +4074,7 @@ impl rt::Definition for HvBalloonDeviceInfo {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.MemoryDeviceInfoKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.MemoryDeviceInfoKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryDeviceInfoKind {
@@ -4071,7 +4148,7 @@ impl rt::Definition for MemoryDeviceInfoKind {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
@@ -4113,7 +4190,7 @@ impl rt::Definition for PCDIMMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
@@ -4155,7 +4232,7 @@ impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
@@ -4197,7 +4274,7 @@ impl rt::Definition for VirtioMEMDeviceInfoWrapper {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
@@ -4239,7 +4316,7 @@ impl rt::Definition for SgxEPCDeviceInfoWrapper {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
@@ -4281,7 +4358,7 @@ impl rt::Definition for HvBalloonDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryDeviceInfo {
@@ -4420,9 +4497,65 @@ impl rt::Definition for MemoryDeviceInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::VirtioPMEMDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::VirtioPMEMDeviceInfoWrapper) -> Self {
+        Self::VirtioPmem(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioMEMDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::VirtioMEMDeviceInfoWrapper) -> Self {
+        Self::VirtioMem(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SgxEPCDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::SgxEPCDeviceInfoWrapper) -> Self {
+        Self::SgxEpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::HvBalloonDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::HvBalloonDeviceInfoWrapper) -> Self {
+        Self::HvBalloon(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioPMEMDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::VirtioPMEMDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioMEMDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::VirtioMEMDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SgxEPCDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::SgxEPCDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::HvBalloonDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::HvBalloonDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPC {
@@ -4470,7 +4603,7 @@ impl rt::Definition for SgxEPC {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SgxEPCProperties {
@@ -4512,7 +4645,7 @@ impl rt::Definition for SgxEPCProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMemoryDevices {}
@@ -4553,17 +4686,17 @@ impl rt::Command for QueryMemoryDevices {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct MemoryDeviceSizeChange {
+pub struct MemoryDeviceSizeChangeEvent {
     pub id: rt::Option<rt::String>,
     pub size: u64,
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MemoryDeviceSizeChange {
-    /// Builds `MemoryDeviceSizeChange` from its required members; optional ones start absent.
+impl MemoryDeviceSizeChangeEvent {
+    /// Builds `MemoryDeviceSizeChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(size: u64, qom_path: impl rt::Into<rt::String>) -> Self {
@@ -4582,7 +4715,7 @@ impl MemoryDeviceSizeChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MemoryDeviceSizeChange {
+impl rt::ObjectType for MemoryDeviceSizeChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -4598,9 +4731,9 @@ impl rt::ObjectType for MemoryDeviceSizeChange {
         rt::put(object, "qom-path", &self.qom_path);
     }
 }
-rt::impl_traits!(MemoryDeviceSizeChange);
+rt::impl_traits!(MemoryDeviceSizeChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for MemoryDeviceSizeChange {
+impl rt::Definition for MemoryDeviceSizeChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "MEMORY_DEVICE_SIZE_CHANGE",
         meta: rt::Meta::Event,
@@ -4611,12 +4744,12 @@ impl rt::Definition for MemoryDeviceSizeChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MemoryDeviceSizeChange {
+impl rt::Event for MemoryDeviceSizeChangeEvent {
     const NAME: &'static str = "MEMORY_DEVICE_SIZE_CHANGE";
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BootConfiguration {
@@ -4733,7 +4866,7 @@ impl rt::Definition for BootConfiguration {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SMPConfiguration {
@@ -4887,7 +5020,7 @@ impl rt::Definition for SMPConfiguration {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryIrq {}
@@ -4935,7 +5068,7 @@ impl rt::Command for XQueryIrq {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryJit {}
@@ -4981,7 +5114,7 @@ impl rt::Command for XQueryJit {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryNuma {}
@@ -5029,7 +5162,7 @@ impl rt::Command for XQueryNuma {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-opcount)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-opcount)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryOpcount {}
@@ -5075,7 +5208,7 @@ impl rt::Command for XQueryOpcount {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryRamblock {}
@@ -5121,7 +5254,7 @@ impl rt::Command for XQueryRamblock {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryRoms {}
@@ -5167,7 +5300,7 @@ impl rt::Command for XQueryRoms {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryUsb {}
@@ -5209,7 +5342,7 @@ impl rt::Command for XQueryUsb {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SmbiosEntryPointType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine.SmbiosEntryPointType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmbiosEntryPointType {
@@ -5274,7 +5407,7 @@ impl rt::Definition for SmbiosEntryPointType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MemorySizeConfiguration {
@@ -5349,7 +5482,7 @@ impl rt::Definition for MemorySizeConfiguration {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Dumpdtb {
@@ -5400,7 +5533,7 @@ impl rt::Command for Dumpdtb {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryInterruptControllers {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuModelInfo {
@@ -60,7 +60,7 @@ impl rt::Definition for CpuModelInfo {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-target.CpuModelExpansionType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine-target.CpuModelExpansionType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuModelExpansionType {
@@ -122,7 +122,7 @@ impl rt::Definition for CpuModelExpansionType {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-target.CpuModelCompareResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine-target.CpuModelCompareResult)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuModelCompareResult {
@@ -192,7 +192,7 @@ impl rt::Definition for CpuModelCompareResult {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelBaselineInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelBaselineInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuModelBaselineInfo {
@@ -236,7 +236,7 @@ impl rt::Definition for CpuModelBaselineInfo {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelCompareInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelCompareInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuModelCompareInfo {
@@ -289,7 +289,7 @@ impl rt::Definition for CpuModelCompareInfo {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-comparison)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-comparison)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryCpuModelComparison {
@@ -341,7 +341,7 @@ impl rt::Command for QueryCpuModelComparison {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-baseline)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-baseline)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryCpuModelBaseline {
@@ -393,7 +393,7 @@ impl rt::Command for QueryCpuModelBaseline {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelExpansionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuModelExpansionInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuModelExpansionInfo {
@@ -446,7 +446,7 @@ impl rt::Definition for CpuModelExpansionInfo {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-expansion)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-model-expansion)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryCpuModelExpansion {
@@ -503,7 +503,7 @@ impl rt::Command for QueryCpuModelExpansion {
 ///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuDefinitionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuDefinitionInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuDefinitionInfo {
@@ -601,7 +601,7 @@ impl rt::Definition for CpuDefinitionInfo {
 ///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-definitions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-cpu-definitions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCpuDefinitions {}
@@ -646,7 +646,7 @@ impl rt::Command for QueryCpuDefinitions {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-target.S390CpuPolarization)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-machine-target.S390CpuPolarization)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuPolarization {
@@ -714,7 +714,7 @@ impl rt::Definition for S390CpuPolarization {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.set-cpu-topology)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.set-cpu-topology)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetCpuTopology {
@@ -825,15 +825,15 @@ impl rt::Command for SetCpuTopology {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine-target.CPU_POLARIZATION_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine-target.CPU_POLARIZATION_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct CpuPolarizationChange {
+pub struct CpuPolarizationChangeEvent {
     pub polarization: super::S390CpuPolarization,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl CpuPolarizationChange {
-    /// Builds `CpuPolarizationChange` from its required members; optional ones start absent.
+impl CpuPolarizationChangeEvent {
+    /// Builds `CpuPolarizationChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(polarization: super::S390CpuPolarization) -> Self {
@@ -841,7 +841,7 @@ impl CpuPolarizationChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for CpuPolarizationChange {
+impl rt::ObjectType for CpuPolarizationChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -853,9 +853,9 @@ impl rt::ObjectType for CpuPolarizationChange {
         rt::put(object, "polarization", &self.polarization);
     }
 }
-rt::impl_traits!(CpuPolarizationChange);
+rt::impl_traits!(CpuPolarizationChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for CpuPolarizationChange {
+impl rt::Definition for CpuPolarizationChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "CPU_POLARIZATION_CHANGE",
         meta: rt::Meta::Event,
@@ -866,14 +866,14 @@ impl rt::Definition for CpuPolarizationChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for CpuPolarizationChange {
+impl rt::Event for CpuPolarizationChangeEvent {
     const NAME: &'static str = "CPU_POLARIZATION_CHANGE";
 }
 /// **Condition:** `all(TARGET_S390X, CONFIG_KVM)` (QEMU built with it)
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuPolarizationInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-machine-target.CpuPolarizationInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CpuPolarizationInfo {
@@ -921,7 +921,7 @@ impl rt::Definition for CpuPolarizationInfo {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-s390x-cpu-polarization)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine-target.query-s390x-cpu-polarization)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryS390xCpuPolarization {}

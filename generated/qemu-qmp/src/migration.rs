@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationStats {
@@ -136,7 +136,7 @@ impl rt::Definition for MigrationStats {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
@@ -212,7 +212,7 @@ impl rt::Definition for XBZRLECacheStats {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CompressionStats {
@@ -278,7 +278,7 @@ impl rt::Definition for CompressionStats {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationStatus {
@@ -379,7 +379,7 @@ impl rt::Definition for MigrationStatus {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VfioStats {
@@ -421,7 +421,7 @@ impl rt::Definition for VfioStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrationInfo {
@@ -651,7 +651,7 @@ impl rt::Definition for MigrationInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrate {}
@@ -692,7 +692,7 @@ impl rt::Command for QueryMigrate {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationCapability)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationCapability {
@@ -818,7 +818,7 @@ impl rt::Definition for MigrationCapability {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationCapabilityStatus {
@@ -863,7 +863,7 @@ impl rt::Definition for MigrationCapabilityStatus {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateSetCapabilities {
@@ -910,7 +910,7 @@ impl rt::Command for MigrateSetCapabilities {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrateCapabilities {}
@@ -951,7 +951,7 @@ impl rt::Command for QueryMigrateCapabilities {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MultiFDCompression)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MultiFDCompression)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MultiFDCompression {
@@ -1027,7 +1027,7 @@ impl rt::Definition for MultiFDCompression {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigMode {
@@ -1089,7 +1089,7 @@ impl rt::Definition for MigMode {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.ZeroPageDetection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.ZeroPageDetection)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZeroPageDetection {
@@ -1154,7 +1154,7 @@ impl rt::Definition for ZeroPageDetection {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAliasTransform {
@@ -1203,7 +1203,7 @@ impl rt::Definition for BitmapMigrationBitmapAliasTransform {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAlias {
@@ -1268,7 +1268,7 @@ impl rt::Definition for BitmapMigrationBitmapAlias {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BitmapMigrationNodeAlias {
@@ -1324,7 +1324,7 @@ impl rt::Definition for BitmapMigrationNodeAlias {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationParameter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationParameter)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationParameter {
@@ -1469,7 +1469,7 @@ impl rt::Definition for MigrationParameter {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateSetParameters {
@@ -1854,7 +1854,7 @@ impl rt::Definition for MigrateSetParameters {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
 #[derive(Clone, Debug, PartialEq)]
 pub struct MigrateSetParametersCommand(pub super::MigrateSetParameters);
 #[allow(deprecated)]
@@ -1902,7 +1902,7 @@ impl rt::Command for MigrateSetParametersCommand {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrationParameters {
@@ -2287,7 +2287,7 @@ impl rt::Definition for MigrationParameters {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMigrateParameters {}
@@ -2328,7 +2328,7 @@ impl rt::Command for QueryMigrateParameters {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateStartPostcopy {}
@@ -2369,15 +2369,15 @@ impl rt::Command for MigrateStartPostcopy {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Migration {
+pub struct MigrationEvent {
     pub status: super::MigrationStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Migration {
-    /// Builds `Migration` from its required members; optional ones start absent.
+impl MigrationEvent {
+    /// Builds `MigrationEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(status: super::MigrationStatus) -> Self {
@@ -2385,7 +2385,7 @@ impl Migration {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Migration {
+impl rt::ObjectType for MigrationEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2397,9 +2397,9 @@ impl rt::ObjectType for Migration {
         rt::put(object, "status", &self.status);
     }
 }
-rt::impl_traits!(Migration);
+rt::impl_traits!(MigrationEvent);
 #[allow(deprecated)]
-impl rt::Definition for Migration {
+impl rt::Definition for MigrationEvent {
     const INFO: rt::Info = rt::Info {
         name: "MIGRATION",
         meta: rt::Meta::Event,
@@ -2410,20 +2410,20 @@ impl rt::Definition for Migration {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Migration {
+impl rt::Event for MigrationEvent {
     const NAME: &'static str = "MIGRATION";
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct MigrationPass {
+pub struct MigrationPassEvent {
     pub pass: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MigrationPass {
-    /// Builds `MigrationPass` from its required members; optional ones start absent.
+impl MigrationPassEvent {
+    /// Builds `MigrationPassEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(pass: i64) -> Self {
@@ -2431,7 +2431,7 @@ impl MigrationPass {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MigrationPass {
+impl rt::ObjectType for MigrationPassEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2443,9 +2443,9 @@ impl rt::ObjectType for MigrationPass {
         rt::put(object, "pass", &self.pass);
     }
 }
-rt::impl_traits!(MigrationPass);
+rt::impl_traits!(MigrationPassEvent);
 #[allow(deprecated)]
-impl rt::Definition for MigrationPass {
+impl rt::Definition for MigrationPassEvent {
     const INFO: rt::Info = rt::Info {
         name: "MIGRATION_PASS",
         meta: rt::Meta::Event,
@@ -2456,12 +2456,12 @@ impl rt::Definition for MigrationPass {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MigrationPass {
+impl rt::Event for MigrationPassEvent {
     const NAME: &'static str = "MIGRATION_PASS";
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMessage)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMessage)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMessage {
@@ -2538,7 +2538,7 @@ impl rt::Definition for COLOMessage {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMode {
@@ -2603,7 +2603,7 @@ impl rt::Definition for COLOMode {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.FailoverStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.FailoverStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailoverStatus {
@@ -2674,16 +2674,16 @@ impl rt::Definition for FailoverStatus {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct ColoExit {
+pub struct ColoExitEvent {
     pub mode: super::COLOMode,
     pub reason: super::COLOExitReason,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl ColoExit {
-    /// Builds `ColoExit` from its required members; optional ones start absent.
+impl ColoExitEvent {
+    /// Builds `ColoExitEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(mode: super::COLOMode, reason: super::COLOExitReason) -> Self {
@@ -2691,7 +2691,7 @@ impl ColoExit {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for ColoExit {
+impl rt::ObjectType for ColoExitEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2705,9 +2705,9 @@ impl rt::ObjectType for ColoExit {
         rt::put(object, "reason", &self.reason);
     }
 }
-rt::impl_traits!(ColoExit);
+rt::impl_traits!(ColoExitEvent);
 #[allow(deprecated)]
-impl rt::Definition for ColoExit {
+impl rt::Definition for ColoExitEvent {
     const INFO: rt::Info = rt::Info {
         name: "COLO_EXIT",
         meta: rt::Meta::Event,
@@ -2718,12 +2718,12 @@ impl rt::Definition for ColoExit {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for ColoExit {
+impl rt::Event for ColoExitEvent {
     const NAME: &'static str = "COLO_EXIT";
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOExitReason)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOExitReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOExitReason {
@@ -2797,7 +2797,7 @@ impl rt::Definition for COLOExitReason {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XColoLostHeartbeat {}
@@ -2839,7 +2839,7 @@ impl rt::Command for XColoLostHeartbeat {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateCancel {}
@@ -2880,7 +2880,7 @@ impl rt::Command for MigrateCancel {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateContinue {
@@ -2927,7 +2927,7 @@ impl rt::Command for MigrateContinue {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationAddressType {
@@ -2995,7 +2995,7 @@ impl rt::Definition for MigrationAddressType {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FileMigrationArgs {
@@ -3043,7 +3043,7 @@ impl rt::Definition for FileMigrationArgs {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationExecCommand {
@@ -3085,7 +3085,7 @@ impl rt::Definition for MigrationExecCommand {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationAddress {
@@ -3204,9 +3204,65 @@ impl rt::Definition for MigrationAddress {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SocketAddress> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::SocketAddress) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MigrationExecCommand> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::MigrationExecCommand) -> Self {
+        Self::Exec(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::Rdma(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FileMigrationArgs> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::FileMigrationArgs) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SocketAddress> for MigrationAddress {
+    #[inline]
+    fn from(value: super::SocketAddress) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MigrationExecCommand> for MigrationAddress {
+    #[inline]
+    fn from(value: super::MigrationExecCommand) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for MigrationAddress {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FileMigrationArgs> for MigrationAddress {
+    #[inline]
+    fn from(value: super::FileMigrationArgs) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationChannelType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationChannelType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationChannelType {
@@ -3265,7 +3321,7 @@ impl rt::Definition for MigrationChannelType {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationChannel {
@@ -3313,7 +3369,7 @@ impl rt::Definition for MigrationChannel {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Migrate {
@@ -3402,7 +3458,7 @@ impl rt::Command for Migrate {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigrateIncoming {
@@ -3480,7 +3536,7 @@ impl rt::Command for MigrateIncoming {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSaveDevicesState {
@@ -3540,7 +3596,7 @@ impl rt::Command for XenSaveDevicesState {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSetGlobalDirtyLog {
@@ -3587,7 +3643,7 @@ impl rt::Command for XenSetGlobalDirtyLog {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenLoadDevicesState {
@@ -3636,7 +3692,7 @@ impl rt::Command for XenLoadDevicesState {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenSetReplication {
@@ -3702,7 +3758,7 @@ impl rt::Command for XenSetReplication {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
@@ -3756,7 +3812,7 @@ impl rt::Definition for ReplicationStatus {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryXenReplicationStatus {}
@@ -3799,7 +3855,7 @@ impl rt::Command for QueryXenReplicationStatus {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XenColoDoCheckpoint {}
@@ -3842,7 +3898,7 @@ impl rt::Command for XenColoDoCheckpoint {
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct COLOStatus {
@@ -3896,7 +3952,7 @@ impl rt::Definition for COLOStatus {
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryColoStatus {}
@@ -3937,7 +3993,7 @@ impl rt::Command for QueryColoStatus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrateRecover {
@@ -3987,7 +4043,7 @@ impl rt::Command for MigrateRecover {
 impl rt::OobCommand for MigrateRecover {}
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MigratePause {}
@@ -4031,15 +4087,15 @@ impl rt::Command for MigratePause {
 impl rt::OobCommand for MigratePause {}
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct UnplugPrimary {
+pub struct UnplugPrimaryEvent {
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl UnplugPrimary {
-    /// Builds `UnplugPrimary` from its required members; optional ones start absent.
+impl UnplugPrimaryEvent {
+    /// Builds `UnplugPrimaryEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(device_id: impl rt::Into<rt::String>) -> Self {
@@ -4049,7 +4105,7 @@ impl UnplugPrimary {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for UnplugPrimary {
+impl rt::ObjectType for UnplugPrimaryEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -4061,9 +4117,9 @@ impl rt::ObjectType for UnplugPrimary {
         rt::put(object, "device-id", &self.device_id);
     }
 }
-rt::impl_traits!(UnplugPrimary);
+rt::impl_traits!(UnplugPrimaryEvent);
 #[allow(deprecated)]
-impl rt::Definition for UnplugPrimary {
+impl rt::Definition for UnplugPrimaryEvent {
     const INFO: rt::Info = rt::Info {
         name: "UNPLUG_PRIMARY",
         meta: rt::Meta::Event,
@@ -4074,12 +4130,12 @@ impl rt::Definition for UnplugPrimary {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for UnplugPrimary {
+impl rt::Event for UnplugPrimaryEvent {
     const NAME: &'static str = "UNPLUG_PRIMARY";
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
@@ -4124,7 +4180,7 @@ impl rt::Definition for DirtyRateVcpu {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateStatus {
@@ -4189,7 +4245,7 @@ impl rt::Definition for DirtyRateStatus {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateMeasureMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateMeasureMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateMeasureMode {
@@ -4254,7 +4310,7 @@ impl rt::Definition for DirtyRateMeasureMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.TimeUnit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-migration.TimeUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeUnit {
@@ -4316,7 +4372,7 @@ impl rt::Definition for TimeUnit {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
@@ -4409,7 +4465,7 @@ impl rt::Definition for DirtyRateInfo {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CalcDirtyRate {
@@ -4491,7 +4547,7 @@ impl rt::Command for CalcDirtyRate {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDirtyRate {
@@ -4545,7 +4601,7 @@ impl rt::Command for QueryDirtyRate {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
@@ -4597,7 +4653,7 @@ impl rt::Definition for DirtyLimitInfo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetVcpuDirtyLimit {
@@ -4657,7 +4713,7 @@ impl rt::Command for SetVcpuDirtyLimit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CancelVcpuDirtyLimit {
@@ -4711,7 +4767,7 @@ impl rt::Command for CancelVcpuDirtyLimit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVcpuDirtyLimit {}
@@ -4752,7 +4808,7 @@ impl rt::Command for QueryVcpuDirtyLimit {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
@@ -4804,7 +4860,7 @@ impl rt::Definition for MigrationThreadInfo {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
 #[deprecated]
 #[derive(Clone, Default)]
 #[non_exhaustive]
@@ -4847,7 +4903,7 @@ impl rt::Command for QueryMigrationthreads {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotSave {
@@ -4913,7 +4969,7 @@ impl rt::Command for SnapshotSave {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotLoad {
@@ -4979,7 +5035,7 @@ impl rt::Command for SnapshotLoad {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotDelete {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AddClient {
@@ -83,7 +83,7 @@ impl rt::Command for AddClient {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NameInfo {
@@ -132,7 +132,7 @@ impl rt::Definition for NameInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryName {}
@@ -174,7 +174,7 @@ impl rt::Command for QueryName {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
@@ -245,7 +245,7 @@ impl rt::Definition for IOThreadInfo {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryIothreads {}
@@ -287,7 +287,7 @@ impl rt::Command for QueryIothreads {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Stop {}
@@ -328,7 +328,7 @@ impl rt::Command for Stop {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Cont {}
@@ -373,7 +373,7 @@ impl rt::Command for Cont {
 ///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XExitPreconfig {}
@@ -420,7 +420,7 @@ impl rt::Command for XExitPreconfig {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct HumanMonitorCommand {
@@ -482,7 +482,7 @@ impl rt::Command for HumanMonitorCommand {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Getfd {
@@ -531,7 +531,7 @@ impl rt::Command for Getfd {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GetWin32Socket {
@@ -587,7 +587,7 @@ impl rt::Command for GetWin32Socket {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Closefd {
@@ -634,7 +634,7 @@ impl rt::Command for Closefd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AddfdInfo {
@@ -679,7 +679,7 @@ impl rt::Definition for AddfdInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AddFd {
@@ -746,7 +746,7 @@ impl rt::Command for AddFd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RemoveFd {
@@ -803,7 +803,7 @@ impl rt::Command for RemoveFd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
@@ -855,7 +855,7 @@ impl rt::Definition for FdsetFdInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdsetInfo {
@@ -900,7 +900,7 @@ impl rt::Definition for FdsetInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryFdsets {}
@@ -941,7 +941,7 @@ impl rt::Command for QueryFdsets {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc.CommandLineParameterType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-misc.CommandLineParameterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandLineParameterType {
@@ -1009,7 +1009,7 @@ impl rt::Definition for CommandLineParameterType {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
@@ -1082,7 +1082,7 @@ impl rt::Definition for CommandLineParameterInfo {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
@@ -1133,7 +1133,7 @@ impl rt::Definition for CommandLineOptionInfo {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryCommandLineOptions {
@@ -1188,16 +1188,16 @@ impl rt::Command for QueryCommandLineOptions {
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct RtcChange {
+pub struct RtcChangeEvent {
     pub offset: i64,
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl RtcChange {
-    /// Builds `RtcChange` from its required members; optional ones start absent.
+impl RtcChangeEvent {
+    /// Builds `RtcChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(offset: i64, qom_path: impl rt::Into<rt::String>) -> Self {
@@ -1208,7 +1208,7 @@ impl RtcChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for RtcChange {
+impl rt::ObjectType for RtcChangeEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1222,9 +1222,9 @@ impl rt::ObjectType for RtcChange {
         rt::put(object, "qom-path", &self.qom_path);
     }
 }
-rt::impl_traits!(RtcChange);
+rt::impl_traits!(RtcChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for RtcChange {
+impl rt::Definition for RtcChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "RTC_CHANGE",
         meta: rt::Meta::Event,
@@ -1235,23 +1235,23 @@ impl rt::Definition for RtcChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for RtcChange {
+impl rt::Event for RtcChangeEvent {
     const NAME: &'static str = "RTC_CHANGE";
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VfuClientHangup {
+pub struct VfuClientHangupEvent {
     pub vfu_id: rt::String,
     pub vfu_qom_path: rt::String,
     pub dev_id: rt::String,
     pub dev_qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VfuClientHangup {
-    /// Builds `VfuClientHangup` from its required members; optional ones start absent.
+impl VfuClientHangupEvent {
+    /// Builds `VfuClientHangupEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -1269,7 +1269,7 @@ impl VfuClientHangup {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VfuClientHangup {
+impl rt::ObjectType for VfuClientHangupEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1287,9 +1287,9 @@ impl rt::ObjectType for VfuClientHangup {
         rt::put(object, "dev-qom-path", &self.dev_qom_path);
     }
 }
-rt::impl_traits!(VfuClientHangup);
+rt::impl_traits!(VfuClientHangupEvent);
 #[allow(deprecated)]
-impl rt::Definition for VfuClientHangup {
+impl rt::Definition for VfuClientHangupEvent {
     const INFO: rt::Info = rt::Info {
         name: "VFU_CLIENT_HANGUP",
         meta: rt::Meta::Event,
@@ -1300,6 +1300,6 @@ impl rt::Definition for VfuClientHangup {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VfuClientHangup {
+impl rt::Event for VfuClientHangupEvent {
     const NAME: &'static str = "VFU_CLIENT_HANGUP";
 }

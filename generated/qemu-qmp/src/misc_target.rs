@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.rtc-reset-reinjection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.rtc-reset-reinjection)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RtcResetReinjection {}
@@ -50,7 +50,7 @@ impl rt::Command for RtcResetReinjection {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevState {
@@ -126,7 +126,7 @@ impl rt::Definition for SevState {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevGuestType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-misc-target.SevGuestType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevGuestType {
@@ -190,7 +190,7 @@ impl rt::Definition for SevGuestType {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevGuestInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevGuestInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevGuestInfo {
@@ -237,7 +237,7 @@ impl rt::Definition for SevGuestInfo {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevSnpGuestInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevSnpGuestInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevSnpGuestInfo {
@@ -281,7 +281,7 @@ impl rt::Definition for SevSnpGuestInfo {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevInfo {
@@ -397,11 +397,25 @@ impl rt::Definition for SevInfo {
         condition: rt::Some("TARGET_I386"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SevGuestInfo> for SevInfoBranch {
+    #[inline]
+    fn from(value: super::SevGuestInfo) -> Self {
+        Self::Sev(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SevSnpGuestInfo> for SevInfoBranch {
+    #[inline]
+    fn from(value: super::SevSnpGuestInfo) -> Self {
+        Self::SevSnp(value)
+    }
+}
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySev {}
@@ -444,7 +458,7 @@ impl rt::Command for QuerySev {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevLaunchMeasureInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevLaunchMeasureInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevLaunchMeasureInfo {
@@ -488,7 +502,7 @@ impl rt::Definition for SevLaunchMeasureInfo {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-launch-measure)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-launch-measure)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySevLaunchMeasure {}
@@ -531,7 +545,7 @@ impl rt::Command for QuerySevLaunchMeasure {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevCapability {
@@ -599,7 +613,7 @@ impl rt::Definition for SevCapability {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySevCapabilities {}
@@ -642,7 +656,7 @@ impl rt::Command for QuerySevCapabilities {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.sev-inject-launch-secret)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.sev-inject-launch-secret)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevInjectLaunchSecret {
@@ -711,7 +725,7 @@ impl rt::Command for SevInjectLaunchSecret {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevAttestationReport)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SevAttestationReport)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevAttestationReport {
@@ -755,7 +769,7 @@ impl rt::Definition for SevAttestationReport {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-attestation-report)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sev-attestation-report)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QuerySevAttestationReport {
@@ -804,7 +818,7 @@ impl rt::Command for QuerySevAttestationReport {
 ///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.dump-skeys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.dump-skeys)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DumpSkeys {
@@ -853,7 +867,7 @@ impl rt::Command for DumpSkeys {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.GICCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.GICCapability)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GICCapability {
@@ -903,7 +917,7 @@ impl rt::Definition for GICCapability {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-gic-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-gic-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryGicCapabilities {}
@@ -944,7 +958,7 @@ impl rt::Command for QueryGicCapabilities {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXEPCSection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXEPCSection)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SGXEPCSection {
@@ -991,7 +1005,7 @@ impl rt::Definition for SGXEPCSection {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.SGXInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SGXInfo {
@@ -1059,7 +1073,7 @@ impl rt::Definition for SGXInfo {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySgx {}
@@ -1102,7 +1116,7 @@ impl rt::Command for QuerySgx {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.query-sgx-capabilities)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySgxCapabilities {}
@@ -1145,7 +1159,7 @@ impl rt::Command for QuerySgxCapabilities {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc-target.EvtchnPortType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-misc-target.EvtchnPortType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvtchnPortType {
@@ -1221,7 +1235,7 @@ impl rt::Definition for EvtchnPortType {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc-target.EvtchnInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-misc-target.EvtchnInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct EvtchnInfo {
@@ -1299,7 +1313,7 @@ impl rt::Definition for EvtchnInfo {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-list)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-list)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XenEventList {}
@@ -1342,7 +1356,7 @@ impl rt::Command for XenEventList {
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-inject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc-target.xen-event-inject)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XenEventInject {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetLink {
@@ -55,7 +55,7 @@ impl rt::Command for SetLink {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetdevAdd(pub super::Netdev);
 #[allow(deprecated)]
@@ -104,7 +104,7 @@ impl rt::Command for NetdevAdd {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevDel {
@@ -152,7 +152,7 @@ impl rt::Command for NetdevDel {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetLegacyNicOptions {
@@ -247,7 +247,7 @@ impl rt::Definition for NetLegacyNicOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.String)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.String)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct String {
@@ -289,7 +289,7 @@ impl rt::Definition for String {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevUserOptions {
@@ -571,7 +571,7 @@ impl rt::Definition for NetdevUserOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevTapOptions {
@@ -776,7 +776,7 @@ impl rt::Definition for NetdevTapOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevSocketOptions {
@@ -882,7 +882,7 @@ impl rt::Definition for NetdevSocketOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevL2TPv3Options {
@@ -1059,7 +1059,7 @@ impl rt::Definition for NetdevL2TPv3Options {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVdeOptions {
@@ -1143,7 +1143,7 @@ impl rt::Definition for NetdevVdeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevBridgeOptions {
@@ -1205,7 +1205,7 @@ impl rt::Definition for NetdevBridgeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevHubPortOptions {
@@ -1257,7 +1257,7 @@ impl rt::Definition for NetdevHubPortOptions {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevNetmapOptions {
@@ -1314,7 +1314,7 @@ impl rt::Definition for NetdevNetmapOptions {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.AFXDPMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-net.AFXDPMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AFXDPMode {
@@ -1378,7 +1378,7 @@ impl rt::Definition for AFXDPMode {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevAFXDPOptions {
@@ -1488,7 +1488,7 @@ impl rt::Definition for NetdevAFXDPOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevVhostUserOptions {
@@ -1554,7 +1554,7 @@ impl rt::Definition for NetdevVhostUserOptions {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVhostVDPAOptions {
@@ -1641,7 +1641,7 @@ impl rt::Definition for NetdevVhostVDPAOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVmnetHostOptions {
@@ -1738,7 +1738,7 @@ impl rt::Definition for NetdevVmnetHostOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevVmnetSharedOptions {
@@ -1835,7 +1835,7 @@ impl rt::Definition for NetdevVmnetSharedOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevVmnetBridgedOptions {
@@ -1890,7 +1890,7 @@ impl rt::Definition for NetdevVmnetBridgedOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetdevStreamOptions {
@@ -1969,7 +1969,7 @@ impl rt::Definition for NetdevStreamOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NetdevDgramOptions {
@@ -2031,7 +2031,7 @@ impl rt::Definition for NetdevDgramOptions {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.NetClientDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-net.NetClientDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetClientDriver {
@@ -2145,7 +2145,7 @@ impl rt::Definition for NetClientDriver {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Netdev {
@@ -2335,9 +2335,128 @@ impl rt::Definition for Netdev {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::NetLegacyNicOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetLegacyNicOptions) -> Self {
+        Self::Nic(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevUserOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevUserOptions) -> Self {
+        Self::User(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevTapOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevTapOptions) -> Self {
+        Self::Tap(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevL2TPv3Options> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevL2TPv3Options) -> Self {
+        Self::L2tpv3(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevSocketOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevSocketOptions) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevStreamOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevStreamOptions) -> Self {
+        Self::Stream(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevDgramOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevDgramOptions) -> Self {
+        Self::Dgram(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVdeOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVdeOptions) -> Self {
+        Self::Vde(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevBridgeOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevBridgeOptions) -> Self {
+        Self::Bridge(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevHubPortOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevHubPortOptions) -> Self {
+        Self::Hubport(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevNetmapOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevNetmapOptions) -> Self {
+        Self::Netmap(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevAFXDPOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevAFXDPOptions) -> Self {
+        Self::AfXdp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVhostUserOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVhostUserOptions) -> Self {
+        Self::VhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVhostVDPAOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVhostVDPAOptions) -> Self {
+        Self::VhostVdpa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetHostOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetHostOptions) -> Self {
+        Self::VmnetHost(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetSharedOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetSharedOptions) -> Self {
+        Self::VmnetShared(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetBridgedOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetBridgedOptions) -> Self {
+        Self::VmnetBridged(value)
+    }
+}
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.RxState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-net.RxState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RxState {
@@ -2402,7 +2521,7 @@ impl rt::Definition for RxState {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
@@ -2504,7 +2623,7 @@ impl rt::Definition for RxFilterInfo {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryRxFilter {
@@ -2558,16 +2677,16 @@ impl rt::Command for QueryRxFilter {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct NicRxFilterChanged {
+pub struct NicRxFilterChangedEvent {
     pub name: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NicRxFilterChanged {
-    /// Builds `NicRxFilterChanged` from its required members; optional ones start absent.
+impl NicRxFilterChangedEvent {
+    /// Builds `NicRxFilterChangedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -2585,7 +2704,7 @@ impl NicRxFilterChanged {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NicRxFilterChanged {
+impl rt::ObjectType for NicRxFilterChangedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2599,9 +2718,9 @@ impl rt::ObjectType for NicRxFilterChanged {
         rt::put(object, "path", &self.path);
     }
 }
-rt::impl_traits!(NicRxFilterChanged);
+rt::impl_traits!(NicRxFilterChangedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NicRxFilterChanged {
+impl rt::Definition for NicRxFilterChangedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NIC_RX_FILTER_CHANGED",
         meta: rt::Meta::Event,
@@ -2612,12 +2731,12 @@ impl rt::Definition for NicRxFilterChanged {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NicRxFilterChanged {
+impl rt::Event for NicRxFilterChangedEvent {
     const NAME: &'static str = "NIC_RX_FILTER_CHANGED";
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AnnounceParameters {
@@ -2695,7 +2814,7 @@ impl rt::Definition for AnnounceParameters {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnnounceSelf(pub super::AnnounceParameters);
 #[allow(deprecated)]
@@ -2743,15 +2862,15 @@ impl rt::Command for AnnounceSelf {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct FailoverNegotiated {
+pub struct FailoverNegotiatedEvent {
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl FailoverNegotiated {
-    /// Builds `FailoverNegotiated` from its required members; optional ones start absent.
+impl FailoverNegotiatedEvent {
+    /// Builds `FailoverNegotiatedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(device_id: impl rt::Into<rt::String>) -> Self {
@@ -2761,7 +2880,7 @@ impl FailoverNegotiated {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for FailoverNegotiated {
+impl rt::ObjectType for FailoverNegotiatedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2773,9 +2892,9 @@ impl rt::ObjectType for FailoverNegotiated {
         rt::put(object, "device-id", &self.device_id);
     }
 }
-rt::impl_traits!(FailoverNegotiated);
+rt::impl_traits!(FailoverNegotiatedEvent);
 #[allow(deprecated)]
-impl rt::Definition for FailoverNegotiated {
+impl rt::Definition for FailoverNegotiatedEvent {
     const INFO: rt::Info = rt::Info {
         name: "FAILOVER_NEGOTIATED",
         meta: rt::Meta::Event,
@@ -2786,21 +2905,21 @@ impl rt::Definition for FailoverNegotiated {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for FailoverNegotiated {
+impl rt::Event for FailoverNegotiatedEvent {
     const NAME: &'static str = "FAILOVER_NEGOTIATED";
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct NetdevStreamConnected {
+pub struct NetdevStreamConnectedEvent {
     pub netdev_id: rt::String,
     pub addr: super::SocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NetdevStreamConnected {
-    /// Builds `NetdevStreamConnected` from its required members; optional ones start absent.
+impl NetdevStreamConnectedEvent {
+    /// Builds `NetdevStreamConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -2814,7 +2933,7 @@ impl NetdevStreamConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NetdevStreamConnected {
+impl rt::ObjectType for NetdevStreamConnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2828,9 +2947,9 @@ impl rt::ObjectType for NetdevStreamConnected {
         rt::put(object, "addr", &self.addr);
     }
 }
-rt::impl_traits!(NetdevStreamConnected);
+rt::impl_traits!(NetdevStreamConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NetdevStreamConnected {
+impl rt::Definition for NetdevStreamConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NETDEV_STREAM_CONNECTED",
         meta: rt::Meta::Event,
@@ -2841,20 +2960,20 @@ impl rt::Definition for NetdevStreamConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NetdevStreamConnected {
+impl rt::Event for NetdevStreamConnectedEvent {
     const NAME: &'static str = "NETDEV_STREAM_CONNECTED";
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct NetdevStreamDisconnected {
+pub struct NetdevStreamDisconnectedEvent {
     pub netdev_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NetdevStreamDisconnected {
-    /// Builds `NetdevStreamDisconnected` from its required members; optional ones start absent.
+impl NetdevStreamDisconnectedEvent {
+    /// Builds `NetdevStreamDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(netdev_id: impl rt::Into<rt::String>) -> Self {
@@ -2864,7 +2983,7 @@ impl NetdevStreamDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NetdevStreamDisconnected {
+impl rt::ObjectType for NetdevStreamDisconnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2876,9 +2995,9 @@ impl rt::ObjectType for NetdevStreamDisconnected {
         rt::put(object, "netdev-id", &self.netdev_id);
     }
 }
-rt::impl_traits!(NetdevStreamDisconnected);
+rt::impl_traits!(NetdevStreamDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NetdevStreamDisconnected {
+impl rt::Definition for NetdevStreamDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NETDEV_STREAM_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -2889,6 +3008,6 @@ impl rt::Definition for NetdevStreamDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NetdevStreamDisconnected {
+impl rt::Event for NetdevStreamDisconnectedEvent {
     const NAME: &'static str = "NETDEV_STREAM_DISCONNECTED";
 }

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRange)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRange)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciMemoryRange {
@@ -50,7 +50,7 @@ impl rt::Definition for PciMemoryRange {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRegion)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRegion)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciMemoryRegion {
@@ -133,7 +133,7 @@ impl rt::Definition for PciMemoryRegion {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBusInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciBusInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciBusInfo {
@@ -204,7 +204,7 @@ impl rt::Definition for PciBusInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBridgeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciBridgeInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciBridgeInfo {
@@ -256,7 +256,7 @@ impl rt::Definition for PciBridgeInfo {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceClass)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceClass)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciDeviceClass {
@@ -308,7 +308,7 @@ impl rt::Definition for PciDeviceClass {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceId)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceId)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciDeviceId {
@@ -378,7 +378,7 @@ impl rt::Definition for PciDeviceId {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciDeviceInfo {
@@ -482,7 +482,7 @@ impl rt::Definition for PciDeviceInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-pci.PciInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PciInfo {
@@ -527,7 +527,7 @@ impl rt::Definition for PciInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryPci {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceListProperties {
@@ -57,7 +57,7 @@ impl rt::Command for DeviceListProperties {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceAdd {
@@ -144,7 +144,7 @@ impl rt::Command for DeviceAdd {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceDel {
@@ -191,16 +191,16 @@ impl rt::Command for DeviceDel {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct DeviceDeleted {
+pub struct DeviceDeletedEvent {
     pub device: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceDeleted {
-    /// Builds `DeviceDeleted` from its required members; optional ones start absent.
+impl DeviceDeletedEvent {
+    /// Builds `DeviceDeletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -218,7 +218,7 @@ impl DeviceDeleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceDeleted {
+impl rt::ObjectType for DeviceDeletedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -232,9 +232,9 @@ impl rt::ObjectType for DeviceDeleted {
         rt::put(object, "path", &self.path);
     }
 }
-rt::impl_traits!(DeviceDeleted);
+rt::impl_traits!(DeviceDeletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceDeleted {
+impl rt::Definition for DeviceDeletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_DELETED",
         meta: rt::Meta::Event,
@@ -245,21 +245,21 @@ impl rt::Definition for DeviceDeleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceDeleted {
+impl rt::Event for DeviceDeletedEvent {
     const NAME: &'static str = "DEVICE_DELETED";
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct DeviceUnplugGuestError {
+pub struct DeviceUnplugGuestErrorEvent {
     pub device: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceUnplugGuestError {
-    /// Builds `DeviceUnplugGuestError` from its required members; optional ones start absent.
+impl DeviceUnplugGuestErrorEvent {
+    /// Builds `DeviceUnplugGuestErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -277,7 +277,7 @@ impl DeviceUnplugGuestError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceUnplugGuestError {
+impl rt::ObjectType for DeviceUnplugGuestErrorEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -291,9 +291,9 @@ impl rt::ObjectType for DeviceUnplugGuestError {
         rt::put(object, "path", &self.path);
     }
 }
-rt::impl_traits!(DeviceUnplugGuestError);
+rt::impl_traits!(DeviceUnplugGuestErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceUnplugGuestError {
+impl rt::Definition for DeviceUnplugGuestErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_UNPLUG_GUEST_ERROR",
         meta: rt::Meta::Event,
@@ -304,7 +304,7 @@ impl rt::Definition for DeviceUnplugGuestError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceUnplugGuestError {
+impl rt::Event for DeviceUnplugGuestErrorEvent {
     const NAME: &'static str = "DEVICE_UNPLUG_GUEST_ERROR";
 }
 /// **Features:**
@@ -313,7 +313,7 @@ impl rt::Event for DeviceUnplugGuestError {
 ///
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DeviceSyncConfig {

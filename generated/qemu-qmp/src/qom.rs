@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertyInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertyInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ObjectPropertyInfo {
@@ -78,7 +78,7 @@ impl rt::Definition for ObjectPropertyInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QomList {
@@ -126,7 +126,7 @@ impl rt::Command for QomList {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-get)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.qom-get)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QomGet {
@@ -183,7 +183,7 @@ impl rt::Command for QomGet {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-set)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.qom-set)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QomSet {
@@ -245,7 +245,7 @@ impl rt::Command for QomSet {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectTypeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectTypeInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
@@ -311,7 +311,7 @@ impl rt::Definition for ObjectTypeInfo {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-types)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-types)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QomListTypes {
@@ -379,7 +379,7 @@ impl rt::Command for QomListTypes {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-properties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QomListProperties {
@@ -429,7 +429,7 @@ impl rt::Command for QomListProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CanHostSocketcanProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.CanHostSocketcanProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CanHostSocketcanProperties {
@@ -480,7 +480,7 @@ impl rt::Definition for CanHostSocketcanProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ColoCompareProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.ColoCompareProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ColoCompareProperties {
@@ -596,7 +596,7 @@ impl rt::Definition for ColoCompareProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevBackendProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevBackendProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CryptodevBackendProperties {
@@ -671,7 +671,7 @@ impl rt::Definition for CryptodevBackendProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevVhostUserProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevVhostUserProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct CryptodevVhostUserProperties {
@@ -759,7 +759,7 @@ impl rt::From<CryptodevVhostUserProperties> for super::CryptodevBackendPropertie
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.DBusVMStateProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.DBusVMStateProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DBusVMStateProperties {
@@ -814,7 +814,7 @@ impl rt::Definition for DBusVMStateProperties {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-qom.NetfilterInsert)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-qom.NetfilterInsert)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetfilterInsert {
@@ -876,7 +876,7 @@ impl rt::Definition for NetfilterInsert {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.NetfilterProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.NetfilterProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NetfilterProperties {
@@ -964,7 +964,7 @@ impl rt::Definition for NetfilterProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterBufferProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.FilterBufferProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterBufferProperties {
@@ -1069,7 +1069,7 @@ impl rt::From<FilterBufferProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterDumpProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.FilterDumpProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterDumpProperties {
@@ -1188,7 +1188,7 @@ impl rt::From<FilterDumpProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterMirrorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.FilterMirrorProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterMirrorProperties {
@@ -1307,7 +1307,7 @@ impl rt::From<FilterMirrorProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRedirectorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRedirectorProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterRedirectorProperties {
@@ -1441,7 +1441,7 @@ impl rt::From<FilterRedirectorProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRewriterProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRewriterProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FilterRewriterProperties {
@@ -1553,7 +1553,7 @@ impl rt::From<FilterRewriterProperties> for super::NetfilterProperties {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.InputBarrierProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.InputBarrierProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputBarrierProperties {
@@ -1665,7 +1665,7 @@ impl rt::Definition for InputBarrierProperties {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.InputLinuxProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.InputLinuxProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputLinuxProperties {
@@ -1742,7 +1742,7 @@ impl rt::Definition for InputLinuxProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.EventLoopBaseProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.EventLoopBaseProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct EventLoopBaseProperties {
@@ -1815,7 +1815,7 @@ impl rt::Definition for EventLoopBaseProperties {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.IothreadProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.IothreadProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IothreadProperties {
@@ -1932,7 +1932,7 @@ impl rt::From<IothreadProperties> for super::EventLoopBaseProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MainLoopProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MainLoopProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct MainLoopProperties {
@@ -2016,7 +2016,7 @@ impl rt::From<MainLoopProperties> for super::EventLoopBaseProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryBackendProperties {
@@ -2177,7 +2177,7 @@ impl rt::Definition for MemoryBackendProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendFileProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendFileProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryBackendFileProperties {
@@ -2431,7 +2431,7 @@ impl rt::From<MemoryBackendFileProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendMemfdProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendMemfdProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryBackendMemfdProperties {
@@ -2647,7 +2647,7 @@ impl rt::From<MemoryBackendMemfdProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendShmProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendShmProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryBackendShmProperties {
@@ -2830,7 +2830,7 @@ impl rt::From<MemoryBackendShmProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendEpcProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendEpcProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryBackendEpcProperties {
@@ -3013,7 +3013,7 @@ impl rt::From<MemoryBackendEpcProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.PrManagerHelperProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.PrManagerHelperProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct PrManagerHelperProperties {
@@ -3055,7 +3055,7 @@ impl rt::Definition for PrManagerHelperProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.QtestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.QtestProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QtestProperties {
@@ -3110,7 +3110,7 @@ impl rt::Definition for QtestProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RemoteObjectProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.RemoteObjectProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RemoteObjectProperties {
@@ -3158,7 +3158,7 @@ impl rt::Definition for RemoteObjectProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.VfioUserServerProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.VfioUserServerProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VfioUserServerProperties {
@@ -3206,7 +3206,7 @@ impl rt::Definition for VfioUserServerProperties {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.IOMMUFDProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.IOMMUFDProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct IOMMUFDProperties {
@@ -3255,7 +3255,7 @@ impl rt::Definition for IOMMUFDProperties {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericInitiatorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericInitiatorProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AcpiGenericInitiatorProperties {
@@ -3303,7 +3303,7 @@ impl rt::Definition for AcpiGenericInitiatorProperties {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericPortProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericPortProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AcpiGenericPortProperties {
@@ -3351,7 +3351,7 @@ impl rt::Definition for AcpiGenericPortProperties {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.RngProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RngProperties {
@@ -3402,7 +3402,7 @@ impl rt::Definition for RngProperties {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngEgdProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.RngEgdProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RngEgdProperties {
@@ -3468,7 +3468,7 @@ impl rt::From<RngEgdProperties> for super::RngProperties {
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngRandomProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.RngRandomProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RngRandomProperties {
@@ -3539,7 +3539,7 @@ impl rt::From<RngRandomProperties> for super::RngProperties {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevCommonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.SevCommonProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevCommonProperties {
@@ -3616,7 +3616,7 @@ impl rt::Definition for SevCommonProperties {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevGuestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.SevGuestProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevGuestProperties {
@@ -3760,7 +3760,7 @@ impl rt::From<SevGuestProperties> for super::SevCommonProperties {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevSnpGuestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.SevSnpGuestProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SevSnpGuestProperties {
@@ -3936,7 +3936,7 @@ impl rt::From<SevSnpGuestProperties> for super::SevCommonProperties {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ThreadContextProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.ThreadContextProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThreadContextProperties {
@@ -3998,7 +3998,7 @@ impl rt::Definition for ThreadContextProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-qom.ObjectType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-qom.ObjectType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectType {
@@ -4212,7 +4212,7 @@ impl rt::Definition for ObjectType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ObjectOptions {
@@ -4773,9 +4773,310 @@ impl rt::Definition for ObjectOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AcpiGenericInitiatorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AcpiGenericInitiatorProperties) -> Self {
+        Self::AcpiGenericInitiator(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AcpiGenericPortProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AcpiGenericPortProperties) -> Self {
+        Self::AcpiGenericPort(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZListProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZListProperties) -> Self {
+        Self::AuthzList(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZListFileProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZListFileProperties) -> Self {
+        Self::AuthzListfile(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZPAMProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZPAMProperties) -> Self {
+        Self::AuthzPam(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZSimpleProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZSimpleProperties) -> Self {
+        Self::AuthzSimple(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::CanHostSocketcanProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::CanHostSocketcanProperties) -> Self {
+        Self::CanHostSocketcan(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ColoCompareProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ColoCompareProperties) -> Self {
+        Self::ColoCompare(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::CryptodevVhostUserProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::CryptodevVhostUserProperties) -> Self {
+        Self::CryptodevVhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DBusVMStateProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::DBusVMStateProperties) -> Self {
+        Self::DbusVmstate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterBufferProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterBufferProperties) -> Self {
+        Self::FilterBuffer(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterDumpProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterDumpProperties) -> Self {
+        Self::FilterDump(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterMirrorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterMirrorProperties) -> Self {
+        Self::FilterMirror(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterRedirectorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterRedirectorProperties) -> Self {
+        Self::FilterRedirector(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetfilterProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::NetfilterProperties) -> Self {
+        Self::FilterReplay(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterRewriterProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterRewriterProperties) -> Self {
+        Self::FilterRewriter(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBarrierProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::InputBarrierProperties) -> Self {
+        Self::InputBarrier(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputLinuxProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::InputLinuxProperties) -> Self {
+        Self::InputLinux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IOMMUFDProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::IOMMUFDProperties) -> Self {
+        Self::Iommufd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IothreadProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::IothreadProperties) -> Self {
+        Self::Iothread(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MainLoopProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MainLoopProperties) -> Self {
+        Self::MainLoop(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendEpcProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendEpcProperties) -> Self {
+        Self::MemoryBackendEpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendFileProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendFileProperties) -> Self {
+        Self::MemoryBackendFile(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendMemfdProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendMemfdProperties) -> Self {
+        Self::MemoryBackendMemfd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendProperties) -> Self {
+        Self::MemoryBackendRam(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendShmProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendShmProperties) -> Self {
+        Self::MemoryBackendShm(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::PrManagerHelperProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::PrManagerHelperProperties) -> Self {
+        Self::PrManagerHelper(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QtestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::QtestProperties) -> Self {
+        Self::Qtest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngProperties) -> Self {
+        Self::RngBuiltin(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngEgdProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngEgdProperties) -> Self {
+        Self::RngEgd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngRandomProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngRandomProperties) -> Self {
+        Self::RngRandom(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SecretProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SecretProperties) -> Self {
+        Self::Secret(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SecretKeyringProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SecretKeyringProperties) -> Self {
+        Self::SecretKeyring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SevGuestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SevGuestProperties) -> Self {
+        Self::SevGuest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SevSnpGuestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SevSnpGuestProperties) -> Self {
+        Self::SevSnpGuest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ThreadContextProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ThreadContextProperties) -> Self {
+        Self::ThreadContext(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ThrottleGroupProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ThrottleGroupProperties) -> Self {
+        Self::ThrottleGroup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsAnonProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsAnonProperties) -> Self {
+        Self::TlsCredsAnon(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsPskProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsPskProperties) -> Self {
+        Self::TlsCredsPsk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsX509Properties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsX509Properties) -> Self {
+        Self::TlsCredsX509(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsProperties) -> Self {
+        Self::TlsCipherSuites(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RemoteObjectProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RemoteObjectProperties) -> Self {
+        Self::XRemoteObject(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VfioUserServerProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::VfioUserServerProperties) -> Self {
+        Self::XVfioUserServer(value)
+    }
+}
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.object-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.object-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectAdd(pub super::ObjectOptions);
 #[allow(deprecated)]
@@ -4824,7 +5125,7 @@ impl rt::Command for ObjectAdd {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.object-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qom.object-del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ObjectDel {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-replay.ReplayMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-replay.ReplayMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplayMode {
@@ -70,7 +70,7 @@ impl rt::Definition for ReplayMode {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-replay.ReplayInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-replay.ReplayInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplayInfo {
@@ -129,7 +129,7 @@ impl rt::Definition for ReplayInfo {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryReplay {}
@@ -170,7 +170,7 @@ impl rt::Command for QueryReplay {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplayBreak {
@@ -217,7 +217,7 @@ impl rt::Command for ReplayBreak {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ReplayDeleteBreak {}
@@ -258,7 +258,7 @@ impl rt::Command for ReplayDeleteBreak {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ReplaySeek {

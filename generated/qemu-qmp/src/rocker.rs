@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerSwitch)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerSwitch)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RockerSwitch {
@@ -57,7 +57,7 @@ impl rt::Definition for RockerSwitch {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryRocker {
@@ -104,7 +104,7 @@ impl rt::Command for QueryRocker {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortDuplex)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortDuplex)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortDuplex {
@@ -166,7 +166,7 @@ impl rt::Definition for RockerPortDuplex {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortAutoneg)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortAutoneg)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortAutoneg {
@@ -228,7 +228,7 @@ impl rt::Definition for RockerPortAutoneg {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerPort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerPort)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RockerPort {
@@ -299,7 +299,7 @@ impl rt::Definition for RockerPort {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryRockerPorts {
@@ -346,7 +346,7 @@ impl rt::Command for QueryRockerPorts {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowKey)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowKey)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowKey {
@@ -493,7 +493,7 @@ impl rt::Definition for RockerOfDpaFlowKey {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowMask)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowMask)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowMask {
@@ -610,7 +610,7 @@ impl rt::Definition for RockerOfDpaFlowMask {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowAction)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowAction {
@@ -716,7 +716,7 @@ impl rt::Definition for RockerOfDpaFlowAction {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlow)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlow {
@@ -782,7 +782,7 @@ impl rt::Definition for RockerOfDpaFlow {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaFlows {
@@ -842,7 +842,7 @@ impl rt::Command for QueryRockerOfDpaFlows {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaGroup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaGroup)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RockerOfDpaGroup {
@@ -1011,7 +1011,7 @@ impl rt::Definition for RockerOfDpaGroup {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaGroups {

@@ -3,7 +3,7 @@
 //! Schema module `run-state.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RunState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.RunState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
@@ -105,7 +105,7 @@ impl rt::Definition for RunState {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownCause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownCause)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownCause {
@@ -194,7 +194,7 @@ impl rt::Definition for ShutdownCause {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatusInfo {
@@ -239,7 +239,7 @@ impl rt::Definition for StatusInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryStatus {}
@@ -281,16 +281,16 @@ impl rt::Command for QueryStatus {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Shutdown {
+pub struct ShutdownEvent {
     pub guest: bool,
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Shutdown {
-    /// Builds `Shutdown` from its required members; optional ones start absent.
+impl ShutdownEvent {
+    /// Builds `ShutdownEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(guest: bool, reason: super::ShutdownCause) -> Self {
@@ -298,7 +298,7 @@ impl Shutdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Shutdown {
+impl rt::ObjectType for ShutdownEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -312,9 +312,9 @@ impl rt::ObjectType for Shutdown {
         rt::put(object, "reason", &self.reason);
     }
 }
-rt::impl_traits!(Shutdown);
+rt::impl_traits!(ShutdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for Shutdown {
+impl rt::Definition for ShutdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "SHUTDOWN",
         meta: rt::Meta::Event,
@@ -325,17 +325,17 @@ impl rt::Definition for Shutdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Shutdown {
+impl rt::Event for ShutdownEvent {
     const NAME: &'static str = "SHUTDOWN";
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct Powerdown {}
+pub struct PowerdownEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Powerdown {
+impl PowerdownEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -344,7 +344,7 @@ impl Powerdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Powerdown {
+impl rt::ObjectType for PowerdownEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -352,9 +352,9 @@ impl rt::ObjectType for Powerdown {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(Powerdown);
+rt::impl_traits!(PowerdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for Powerdown {
+impl rt::Definition for PowerdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "POWERDOWN",
         meta: rt::Meta::Event,
@@ -365,21 +365,21 @@ impl rt::Definition for Powerdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Powerdown {
+impl rt::Event for PowerdownEvent {
     const NAME: &'static str = "POWERDOWN";
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Reset {
+pub struct ResetEvent {
     pub guest: bool,
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Reset {
-    /// Builds `Reset` from its required members; optional ones start absent.
+impl ResetEvent {
+    /// Builds `ResetEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(guest: bool, reason: super::ShutdownCause) -> Self {
@@ -387,7 +387,7 @@ impl Reset {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Reset {
+impl rt::ObjectType for ResetEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -401,9 +401,9 @@ impl rt::ObjectType for Reset {
         rt::put(object, "reason", &self.reason);
     }
 }
-rt::impl_traits!(Reset);
+rt::impl_traits!(ResetEvent);
 #[allow(deprecated)]
-impl rt::Definition for Reset {
+impl rt::Definition for ResetEvent {
     const INFO: rt::Info = rt::Info {
         name: "RESET",
         meta: rt::Meta::Event,
@@ -414,12 +414,12 @@ impl rt::Definition for Reset {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Reset {
+impl rt::Event for ResetEvent {
     const NAME: &'static str = "RESET";
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StopEvent {}
@@ -459,12 +459,12 @@ impl rt::Event for StopEvent {
 }
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct Resume {}
+pub struct ResumeEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Resume {
+impl ResumeEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -473,7 +473,7 @@ impl Resume {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Resume {
+impl rt::ObjectType for ResumeEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -481,9 +481,9 @@ impl rt::ObjectType for Resume {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(Resume);
+rt::impl_traits!(ResumeEvent);
 #[allow(deprecated)]
-impl rt::Definition for Resume {
+impl rt::Definition for ResumeEvent {
     const INFO: rt::Info = rt::Info {
         name: "RESUME",
         meta: rt::Meta::Event,
@@ -494,17 +494,17 @@ impl rt::Definition for Resume {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Resume {
+impl rt::Event for ResumeEvent {
     const NAME: &'static str = "RESUME";
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct Suspend {}
+pub struct SuspendEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Suspend {
+impl SuspendEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -513,7 +513,7 @@ impl Suspend {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Suspend {
+impl rt::ObjectType for SuspendEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -521,9 +521,9 @@ impl rt::ObjectType for Suspend {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(Suspend);
+rt::impl_traits!(SuspendEvent);
 #[allow(deprecated)]
-impl rt::Definition for Suspend {
+impl rt::Definition for SuspendEvent {
     const INFO: rt::Info = rt::Info {
         name: "SUSPEND",
         meta: rt::Meta::Event,
@@ -534,17 +534,17 @@ impl rt::Definition for Suspend {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Suspend {
+impl rt::Event for SuspendEvent {
     const NAME: &'static str = "SUSPEND";
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct SuspendDisk {}
+pub struct SuspendDiskEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl SuspendDisk {
+impl SuspendDiskEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -553,7 +553,7 @@ impl SuspendDisk {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SuspendDisk {
+impl rt::ObjectType for SuspendDiskEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -561,9 +561,9 @@ impl rt::ObjectType for SuspendDisk {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(SuspendDisk);
+rt::impl_traits!(SuspendDiskEvent);
 #[allow(deprecated)]
-impl rt::Definition for SuspendDisk {
+impl rt::Definition for SuspendDiskEvent {
     const INFO: rt::Info = rt::Info {
         name: "SUSPEND_DISK",
         meta: rt::Meta::Event,
@@ -574,17 +574,17 @@ impl rt::Definition for SuspendDisk {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SuspendDisk {
+impl rt::Event for SuspendDiskEvent {
     const NAME: &'static str = "SUSPEND_DISK";
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct Wakeup {}
+pub struct WakeupEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Wakeup {
+impl WakeupEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -593,7 +593,7 @@ impl Wakeup {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Wakeup {
+impl rt::ObjectType for WakeupEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -601,9 +601,9 @@ impl rt::ObjectType for Wakeup {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(Wakeup);
+rt::impl_traits!(WakeupEvent);
 #[allow(deprecated)]
-impl rt::Definition for Wakeup {
+impl rt::Definition for WakeupEvent {
     const INFO: rt::Info = rt::Info {
         name: "WAKEUP",
         meta: rt::Meta::Event,
@@ -614,20 +614,20 @@ impl rt::Definition for Wakeup {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Wakeup {
+impl rt::Event for WakeupEvent {
     const NAME: &'static str = "WAKEUP";
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Watchdog {
+pub struct WatchdogEvent {
     pub action: super::WatchdogAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Watchdog {
-    /// Builds `Watchdog` from its required members; optional ones start absent.
+impl WatchdogEvent {
+    /// Builds `WatchdogEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::WatchdogAction) -> Self {
@@ -635,7 +635,7 @@ impl Watchdog {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Watchdog {
+impl rt::ObjectType for WatchdogEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -647,9 +647,9 @@ impl rt::ObjectType for Watchdog {
         rt::put(object, "action", &self.action);
     }
 }
-rt::impl_traits!(Watchdog);
+rt::impl_traits!(WatchdogEvent);
 #[allow(deprecated)]
-impl rt::Definition for Watchdog {
+impl rt::Definition for WatchdogEvent {
     const INFO: rt::Info = rt::Info {
         name: "WATCHDOG",
         meta: rt::Meta::Event,
@@ -660,12 +660,12 @@ impl rt::Definition for Watchdog {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Watchdog {
+impl rt::Event for WatchdogEvent {
     const NAME: &'static str = "WATCHDOG";
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.WatchdogAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.WatchdogAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WatchdogAction {
@@ -742,7 +742,7 @@ impl rt::Definition for WatchdogAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RebootAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.RebootAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RebootAction {
@@ -804,7 +804,7 @@ impl rt::Definition for RebootAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownAction {
@@ -866,7 +866,7 @@ impl rt::Definition for ShutdownAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.PanicAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.PanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PanicAction {
@@ -934,7 +934,7 @@ impl rt::Definition for PanicAction {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct WatchdogSetAction {
@@ -981,7 +981,7 @@ impl rt::Command for WatchdogSetAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetAction {
@@ -1071,16 +1071,16 @@ impl rt::Command for SetAction {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct GuestPanicked {
+pub struct GuestPanickedEvent {
     pub action: super::GuestPanicAction,
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestPanicked {
-    /// Builds `GuestPanicked` from its required members; optional ones start absent.
+impl GuestPanickedEvent {
+    /// Builds `GuestPanickedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::GuestPanicAction) -> Self {
@@ -1095,7 +1095,7 @@ impl GuestPanicked {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestPanicked {
+impl rt::ObjectType for GuestPanickedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1109,9 +1109,9 @@ impl rt::ObjectType for GuestPanicked {
         rt::put_opt(object, "info", &self.info);
     }
 }
-rt::impl_traits!(GuestPanicked);
+rt::impl_traits!(GuestPanickedEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestPanicked {
+impl rt::Definition for GuestPanickedEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_PANICKED",
         meta: rt::Meta::Event,
@@ -1122,21 +1122,21 @@ impl rt::Definition for GuestPanicked {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestPanicked {
+impl rt::Event for GuestPanickedEvent {
     const NAME: &'static str = "GUEST_PANICKED";
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct GuestCrashloaded {
+pub struct GuestCrashloadedEvent {
     pub action: super::GuestPanicAction,
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestCrashloaded {
-    /// Builds `GuestCrashloaded` from its required members; optional ones start absent.
+impl GuestCrashloadedEvent {
+    /// Builds `GuestCrashloadedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::GuestPanicAction) -> Self {
@@ -1151,7 +1151,7 @@ impl GuestCrashloaded {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestCrashloaded {
+impl rt::ObjectType for GuestCrashloadedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1165,9 +1165,9 @@ impl rt::ObjectType for GuestCrashloaded {
         rt::put_opt(object, "info", &self.info);
     }
 }
-rt::impl_traits!(GuestCrashloaded);
+rt::impl_traits!(GuestCrashloadedEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestCrashloaded {
+impl rt::Definition for GuestCrashloadedEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_CRASHLOADED",
         meta: rt::Meta::Event,
@@ -1178,17 +1178,17 @@ impl rt::Definition for GuestCrashloaded {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestCrashloaded {
+impl rt::Event for GuestCrashloadedEvent {
     const NAME: &'static str = "GUEST_CRASHLOADED";
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct GuestPvshutdown {}
+pub struct GuestPvshutdownEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestPvshutdown {
+impl GuestPvshutdownEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -1197,7 +1197,7 @@ impl GuestPvshutdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestPvshutdown {
+impl rt::ObjectType for GuestPvshutdownEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -1205,9 +1205,9 @@ impl rt::ObjectType for GuestPvshutdown {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(GuestPvshutdown);
+rt::impl_traits!(GuestPvshutdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestPvshutdown {
+impl rt::Definition for GuestPvshutdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_PVSHUTDOWN",
         meta: rt::Meta::Event,
@@ -1218,12 +1218,12 @@ impl rt::Definition for GuestPvshutdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestPvshutdown {
+impl rt::Event for GuestPvshutdownEvent {
     const NAME: &'static str = "GUEST_PVSHUTDOWN";
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicAction {
@@ -1288,7 +1288,7 @@ impl rt::Definition for GuestPanicAction {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicInformationType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicInformationType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicInformationType {
@@ -1350,7 +1350,7 @@ impl rt::Definition for GuestPanicInformationType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformation {
@@ -1449,9 +1449,37 @@ impl rt::Definition for GuestPanicInformation {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationHyperV> for GuestPanicInformationBranch {
+    #[inline]
+    fn from(value: super::GuestPanicInformationHyperV) -> Self {
+        Self::HyperV(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationS390> for GuestPanicInformationBranch {
+    #[inline]
+    fn from(value: super::GuestPanicInformationS390) -> Self {
+        Self::S390(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationHyperV> for GuestPanicInformation {
+    #[inline]
+    fn from(value: super::GuestPanicInformationHyperV) -> Self {
+        Self::new(GuestPanicInformationBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationS390> for GuestPanicInformation {
+    #[inline]
+    fn from(value: super::GuestPanicInformationS390) -> Self {
+        Self::new(GuestPanicInformationBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
@@ -1511,7 +1539,7 @@ impl rt::Definition for GuestPanicInformationHyperV {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.S390CrashReason)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.S390CrashReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CrashReason {
@@ -1582,7 +1610,7 @@ impl rt::Definition for S390CrashReason {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
@@ -1643,17 +1671,17 @@ impl rt::Definition for GuestPanicInformationS390 {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct MemoryFailure {
+pub struct MemoryFailureEvent {
     pub recipient: super::MemoryFailureRecipient,
     pub action: super::MemoryFailureAction,
     pub flags: super::MemoryFailureFlags,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MemoryFailure {
-    /// Builds `MemoryFailure` from its required members; optional ones start absent.
+impl MemoryFailureEvent {
+    /// Builds `MemoryFailureEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -1665,7 +1693,7 @@ impl MemoryFailure {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MemoryFailure {
+impl rt::ObjectType for MemoryFailureEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1681,9 +1709,9 @@ impl rt::ObjectType for MemoryFailure {
         rt::put(object, "flags", &self.flags);
     }
 }
-rt::impl_traits!(MemoryFailure);
+rt::impl_traits!(MemoryFailureEvent);
 #[allow(deprecated)]
-impl rt::Definition for MemoryFailure {
+impl rt::Definition for MemoryFailureEvent {
     const INFO: rt::Info = rt::Info {
         name: "MEMORY_FAILURE",
         meta: rt::Meta::Event,
@@ -1694,12 +1722,12 @@ impl rt::Definition for MemoryFailure {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MemoryFailure {
+impl rt::Event for MemoryFailureEvent {
     const NAME: &'static str = "MEMORY_FAILURE";
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureRecipient)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureRecipient)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureRecipient {
@@ -1761,7 +1789,7 @@ impl rt::Definition for MemoryFailureRecipient {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureAction {
@@ -1829,7 +1857,7 @@ impl rt::Definition for MemoryFailureAction {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
@@ -1874,7 +1902,7 @@ impl rt::Definition for MemoryFailureFlags {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.NotifyVmexitOption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-run-state.NotifyVmexitOption)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVmexitOption {

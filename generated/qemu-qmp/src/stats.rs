@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsType {
@@ -76,7 +76,7 @@ impl rt::Definition for StatsType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsUnit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsUnit {
@@ -144,7 +144,7 @@ impl rt::Definition for StatsUnit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsProvider)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsProvider)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsProvider {
@@ -206,7 +206,7 @@ impl rt::Definition for StatsProvider {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsTarget)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsTarget {
@@ -271,7 +271,7 @@ impl rt::Definition for StatsTarget {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsRequest {
@@ -323,7 +323,7 @@ impl rt::Definition for StatsRequest {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct StatsVCPUFilter {
@@ -372,7 +372,7 @@ impl rt::Definition for StatsVCPUFilter {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsFilter {
@@ -476,9 +476,23 @@ impl rt::Definition for StatsFilter {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::StatsVCPUFilter> for StatsFilterBranch {
+    #[inline]
+    fn from(value: super::StatsVCPUFilter) -> Self {
+        Self::Vcpu(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::StatsVCPUFilter> for StatsFilter {
+    #[inline]
+    fn from(value: super::StatsVCPUFilter) -> Self {
+        Self::new(StatsFilterBranch::from(value))
+    }
+}
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum StatsValue {
@@ -528,9 +542,30 @@ impl rt::Definition for StatsValue {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<u64> for StatsValue {
+    #[inline]
+    fn from(value: u64) -> Self {
+        Self::Scalar(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<bool> for StatsValue {
+    #[inline]
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::Vec<u64>> for StatsValue {
+    #[inline]
+    fn from(value: rt::Vec<u64>) -> Self {
+        Self::List(value)
+    }
+}
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Stats {
@@ -575,7 +610,7 @@ impl rt::Definition for Stats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsResult {
@@ -634,7 +669,7 @@ impl rt::Definition for StatsResult {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueryStats(pub super::StatsFilter);
 #[allow(deprecated)]
@@ -682,7 +717,7 @@ impl rt::Command for QueryStats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
@@ -771,7 +806,7 @@ impl rt::Definition for StatsSchemaValue {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct StatsSchema {
@@ -823,7 +858,7 @@ impl rt::Definition for StatsSchema {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryStatsSchemas {

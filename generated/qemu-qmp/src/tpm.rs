@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmModel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmModel)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmModel {
@@ -74,7 +74,7 @@ impl rt::Definition for TpmModel {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpmModels {}
@@ -117,7 +117,7 @@ impl rt::Command for QueryTpmModels {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmType {
@@ -181,7 +181,7 @@ impl rt::Definition for TpmType {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpmTypes {}
@@ -224,7 +224,7 @@ impl rt::Command for QueryTpmTypes {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
@@ -288,7 +288,7 @@ impl rt::Definition for TPMPassthroughOptions {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
@@ -332,7 +332,7 @@ impl rt::Definition for TPMEmulatorOptions {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
@@ -376,7 +376,7 @@ impl rt::Definition for TPMPassthroughOptionsWrapper {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
@@ -420,7 +420,7 @@ impl rt::Definition for TPMEmulatorOptionsWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TpmTypeOptions {
@@ -517,11 +517,39 @@ impl rt::Definition for TpmTypeOptions {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::TPMPassthroughOptionsWrapper> for TpmTypeOptionsBranch {
+    #[inline]
+    fn from(value: super::TPMPassthroughOptionsWrapper) -> Self {
+        Self::Passthrough(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMEmulatorOptionsWrapper> for TpmTypeOptionsBranch {
+    #[inline]
+    fn from(value: super::TPMEmulatorOptionsWrapper) -> Self {
+        Self::Emulator(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMPassthroughOptionsWrapper> for TpmTypeOptions {
+    #[inline]
+    fn from(value: super::TPMPassthroughOptionsWrapper) -> Self {
+        Self::new(TpmTypeOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMEmulatorOptionsWrapper> for TpmTypeOptions {
+    #[inline]
+    fn from(value: super::TPMEmulatorOptionsWrapper) -> Self {
+        Self::new(TpmTypeOptionsBranch::from(value))
+    }
+}
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TPMInfo {
@@ -579,7 +607,7 @@ impl rt::Definition for TPMInfo {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryTpm {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-trace.TraceEventState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-trace.TraceEventState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TraceEventState {
@@ -70,7 +70,7 @@ impl rt::Definition for TraceEventState {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-trace.TraceEventInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-trace.TraceEventInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TraceEventInfo {
@@ -115,7 +115,7 @@ impl rt::Definition for TraceEventInfo {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TraceEventGetState {
@@ -162,7 +162,7 @@ impl rt::Command for TraceEventGetState {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TraceEventSetState {

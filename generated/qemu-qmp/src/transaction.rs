@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.Abort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.Abort)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Abort {}
@@ -41,7 +41,7 @@ impl rt::Definition for Abort {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-transaction.ActionCompletionMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-transaction.ActionCompletionMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionCompletionMode {
@@ -103,7 +103,7 @@ impl rt::Definition for ActionCompletionMode {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-transaction.TransactionActionKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-transaction.TransactionActionKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionActionKind {
@@ -197,7 +197,7 @@ impl rt::Definition for TransactionActionKind {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.AbortWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.AbortWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AbortWrapper {
@@ -239,7 +239,7 @@ impl rt::Definition for AbortWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapAddWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapAddWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAddWrapper {
@@ -281,7 +281,7 @@ impl rt::Definition for BlockDirtyBitmapAddWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapWrapper {
@@ -323,7 +323,7 @@ impl rt::Definition for BlockDirtyBitmapWrapper {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapMergeWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockDirtyBitmapMergeWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMergeWrapper {
@@ -365,7 +365,7 @@ impl rt::Definition for BlockDirtyBitmapMergeWrapper {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevBackupWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevBackupWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevBackupWrapper {
@@ -407,7 +407,7 @@ impl rt::Definition for BlockdevBackupWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotWrapper {
@@ -449,7 +449,7 @@ impl rt::Definition for BlockdevSnapshotWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotInternalWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotInternalWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternalWrapper {
@@ -491,7 +491,7 @@ impl rt::Definition for BlockdevSnapshotInternalWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotSyncWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.BlockdevSnapshotSyncWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSyncWrapper {
@@ -533,7 +533,7 @@ impl rt::Definition for BlockdevSnapshotSyncWrapper {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.DriveBackupWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.DriveBackupWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveBackupWrapper {
@@ -575,7 +575,7 @@ impl rt::Definition for DriveBackupWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionAction)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct TransactionAction {
@@ -775,9 +775,121 @@ impl rt::Definition for TransactionAction {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AbortWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::AbortWrapper) -> Self {
+        Self::Abort(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapAddWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapAddWrapper) -> Self {
+        Self::BlockDirtyBitmapAdd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapMergeWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapMergeWrapper) -> Self {
+        Self::BlockDirtyBitmapMerge(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevBackupWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevBackupWrapper) -> Self {
+        Self::BlockdevBackup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotWrapper) -> Self {
+        Self::BlockdevSnapshot(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotInternalWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotInternalWrapper) -> Self {
+        Self::BlockdevSnapshotInternalSync(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotSyncWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotSyncWrapper) -> Self {
+        Self::BlockdevSnapshotSync(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DriveBackupWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::DriveBackupWrapper) -> Self {
+        Self::DriveBackup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AbortWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::AbortWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapAddWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapAddWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapMergeWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapMergeWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevBackupWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevBackupWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotInternalWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotInternalWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotSyncWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotSyncWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DriveBackupWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::DriveBackupWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-transaction.TransactionProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TransactionProperties {
@@ -826,7 +938,7 @@ impl rt::Definition for TransactionProperties {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-transaction.transaction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-transaction.transaction)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Transaction {

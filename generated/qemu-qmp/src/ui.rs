@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayProtocol)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayProtocol)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayProtocol {
@@ -67,7 +67,7 @@ impl rt::Definition for DisplayProtocol {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SetPasswordAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.SetPasswordAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPasswordAction {
@@ -132,7 +132,7 @@ impl rt::Definition for SetPasswordAction {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SetPasswordOptions {
@@ -245,9 +245,16 @@ impl rt::Definition for SetPasswordOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SetPasswordOptionsVnc> for SetPasswordOptionsBranch {
+    #[inline]
+    fn from(value: super::SetPasswordOptionsVnc) -> Self {
+        Self::Vnc(value)
+    }
+}
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SetPasswordOptionsVnc {
@@ -296,7 +303,7 @@ impl rt::Definition for SetPasswordOptionsVnc {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPassword(pub super::SetPasswordOptions);
 #[allow(deprecated)]
@@ -344,7 +351,7 @@ impl rt::Command for SetPassword {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptions {
@@ -446,9 +453,16 @@ impl rt::Definition for ExpirePasswordOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ExpirePasswordOptionsVnc> for ExpirePasswordOptionsBranch {
+    #[inline]
+    fn from(value: super::ExpirePasswordOptionsVnc) -> Self {
+        Self::Vnc(value)
+    }
+}
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptionsVnc {
@@ -497,7 +511,7 @@ impl rt::Definition for ExpirePasswordOptionsVnc {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpirePassword(pub super::ExpirePasswordOptions);
 #[allow(deprecated)]
@@ -545,7 +559,7 @@ impl rt::Command for ExpirePassword {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.ImageFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.ImageFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFormat {
@@ -609,7 +623,7 @@ impl rt::Definition for ImageFormat {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Screendump {
@@ -693,7 +707,7 @@ impl rt::Command for Screendump {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
@@ -751,7 +765,7 @@ impl rt::Definition for SpiceBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
@@ -831,7 +845,7 @@ impl rt::From<SpiceServerInfo> for super::SpiceBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceChannel {
@@ -920,7 +934,7 @@ impl rt::From<SpiceChannel> for super::SpiceBasicInfo {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SpiceQueryMouseMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.SpiceQueryMouseMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpiceQueryMouseMode {
@@ -987,7 +1001,7 @@ impl rt::Definition for SpiceQueryMouseMode {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SpiceInfo {
@@ -1111,7 +1125,7 @@ impl rt::Definition for SpiceInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QuerySpice {}
@@ -1154,16 +1168,16 @@ impl rt::Command for QuerySpice {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct SpiceConnected {
+pub struct SpiceConnectedEvent {
     pub server: super::SpiceBasicInfo,
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceConnected {
-    /// Builds `SpiceConnected` from its required members; optional ones start absent.
+impl SpiceConnectedEvent {
+    /// Builds `SpiceConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceBasicInfo, client: super::SpiceBasicInfo) -> Self {
@@ -1171,7 +1185,7 @@ impl SpiceConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceConnected {
+impl rt::ObjectType for SpiceConnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1185,9 +1199,9 @@ impl rt::ObjectType for SpiceConnected {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(SpiceConnected);
+rt::impl_traits!(SpiceConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceConnected {
+impl rt::Definition for SpiceConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_CONNECTED",
         meta: rt::Meta::Event,
@@ -1198,23 +1212,23 @@ impl rt::Definition for SpiceConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceConnected {
+impl rt::Event for SpiceConnectedEvent {
     const NAME: &'static str = "SPICE_CONNECTED";
 }
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct SpiceInitialized {
+pub struct SpiceInitializedEvent {
     pub server: super::SpiceServerInfo,
     pub client: super::SpiceChannel,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceInitialized {
-    /// Builds `SpiceInitialized` from its required members; optional ones start absent.
+impl SpiceInitializedEvent {
+    /// Builds `SpiceInitializedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceServerInfo, client: super::SpiceChannel) -> Self {
@@ -1222,7 +1236,7 @@ impl SpiceInitialized {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceInitialized {
+impl rt::ObjectType for SpiceInitializedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1236,9 +1250,9 @@ impl rt::ObjectType for SpiceInitialized {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(SpiceInitialized);
+rt::impl_traits!(SpiceInitializedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceInitialized {
+impl rt::Definition for SpiceInitializedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_INITIALIZED",
         meta: rt::Meta::Event,
@@ -1249,23 +1263,23 @@ impl rt::Definition for SpiceInitialized {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceInitialized {
+impl rt::Event for SpiceInitializedEvent {
     const NAME: &'static str = "SPICE_INITIALIZED";
 }
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct SpiceDisconnected {
+pub struct SpiceDisconnectedEvent {
     pub server: super::SpiceBasicInfo,
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceDisconnected {
-    /// Builds `SpiceDisconnected` from its required members; optional ones start absent.
+impl SpiceDisconnectedEvent {
+    /// Builds `SpiceDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceBasicInfo, client: super::SpiceBasicInfo) -> Self {
@@ -1273,7 +1287,7 @@ impl SpiceDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceDisconnected {
+impl rt::ObjectType for SpiceDisconnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1287,9 +1301,9 @@ impl rt::ObjectType for SpiceDisconnected {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(SpiceDisconnected);
+rt::impl_traits!(SpiceDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceDisconnected {
+impl rt::Definition for SpiceDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -1300,19 +1314,19 @@ impl rt::Definition for SpiceDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceDisconnected {
+impl rt::Event for SpiceDisconnectedEvent {
     const NAME: &'static str = "SPICE_DISCONNECTED";
 }
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
 #[derive(Clone, Default)]
 #[non_exhaustive]
-pub struct SpiceMigrateCompleted {}
+pub struct SpiceMigrateCompletedEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceMigrateCompleted {
+impl SpiceMigrateCompletedEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -1321,7 +1335,7 @@ impl SpiceMigrateCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceMigrateCompleted {
+impl rt::ObjectType for SpiceMigrateCompletedEvent {
     #[inline]
     fn decode_members(_object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {})
@@ -1329,9 +1343,9 @@ impl rt::ObjectType for SpiceMigrateCompleted {
     #[inline]
     fn encode_members(&self, _object: &mut rt::Object) {}
 }
-rt::impl_traits!(SpiceMigrateCompleted);
+rt::impl_traits!(SpiceMigrateCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceMigrateCompleted {
+impl rt::Definition for SpiceMigrateCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_MIGRATE_COMPLETED",
         meta: rt::Meta::Event,
@@ -1342,14 +1356,14 @@ impl rt::Definition for SpiceMigrateCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceMigrateCompleted {
+impl rt::Event for SpiceMigrateCompletedEvent {
     const NAME: &'static str = "SPICE_MIGRATE_COMPLETED";
 }
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
@@ -1412,7 +1426,7 @@ impl rt::Definition for VncBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncServerInfo {
@@ -1498,7 +1512,7 @@ impl rt::From<VncServerInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncClientInfo {
@@ -1595,7 +1609,7 @@ impl rt::From<VncClientInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncInfo {
@@ -1696,7 +1710,7 @@ impl rt::Definition for VncInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncPrimaryAuth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.VncPrimaryAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncPrimaryAuth {
@@ -1781,7 +1795,7 @@ impl rt::Definition for VncPrimaryAuth {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncVencryptSubAuth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.VncVencryptSubAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncVencryptSubAuth {
@@ -1866,7 +1880,7 @@ impl rt::Definition for VncVencryptSubAuth {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
@@ -1957,7 +1971,7 @@ impl rt::From<VncServerInfo2> for super::VncBasicInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VncInfo2 {
@@ -2042,7 +2056,7 @@ impl rt::Definition for VncInfo2 {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVnc {}
@@ -2085,7 +2099,7 @@ impl rt::Command for QueryVnc {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryVncServers {}
@@ -2128,7 +2142,7 @@ impl rt::Command for QueryVncServers {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChangeVncPassword {
@@ -2177,16 +2191,16 @@ impl rt::Command for ChangeVncPassword {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VncConnected {
+pub struct VncConnectedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncConnected {
-    /// Builds `VncConnected` from its required members; optional ones start absent.
+impl VncConnectedEvent {
+    /// Builds `VncConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncBasicInfo) -> Self {
@@ -2194,7 +2208,7 @@ impl VncConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncConnected {
+impl rt::ObjectType for VncConnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2208,9 +2222,9 @@ impl rt::ObjectType for VncConnected {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(VncConnected);
+rt::impl_traits!(VncConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncConnected {
+impl rt::Definition for VncConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_CONNECTED",
         meta: rt::Meta::Event,
@@ -2221,23 +2235,23 @@ impl rt::Definition for VncConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncConnected {
+impl rt::Event for VncConnectedEvent {
     const NAME: &'static str = "VNC_CONNECTED";
 }
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VncInitialized {
+pub struct VncInitializedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncInitialized {
-    /// Builds `VncInitialized` from its required members; optional ones start absent.
+impl VncInitializedEvent {
+    /// Builds `VncInitializedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncClientInfo) -> Self {
@@ -2245,7 +2259,7 @@ impl VncInitialized {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncInitialized {
+impl rt::ObjectType for VncInitializedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2259,9 +2273,9 @@ impl rt::ObjectType for VncInitialized {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(VncInitialized);
+rt::impl_traits!(VncInitializedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncInitialized {
+impl rt::Definition for VncInitializedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_INITIALIZED",
         meta: rt::Meta::Event,
@@ -2272,23 +2286,23 @@ impl rt::Definition for VncInitialized {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncInitialized {
+impl rt::Event for VncInitializedEvent {
     const NAME: &'static str = "VNC_INITIALIZED";
 }
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VncDisconnected {
+pub struct VncDisconnectedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncDisconnected {
-    /// Builds `VncDisconnected` from its required members; optional ones start absent.
+impl VncDisconnectedEvent {
+    /// Builds `VncDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncClientInfo) -> Self {
@@ -2296,7 +2310,7 @@ impl VncDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncDisconnected {
+impl rt::ObjectType for VncDisconnectedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -2310,9 +2324,9 @@ impl rt::ObjectType for VncDisconnected {
         rt::put(object, "client", &self.client);
     }
 }
-rt::impl_traits!(VncDisconnected);
+rt::impl_traits!(VncDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncDisconnected {
+impl rt::Definition for VncDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -2323,12 +2337,12 @@ impl rt::Definition for VncDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncDisconnected {
+impl rt::Event for VncDisconnectedEvent {
     const NAME: &'static str = "VNC_DISCONNECTED";
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MouseInfo {
@@ -2389,7 +2403,7 @@ impl rt::Definition for MouseInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryMice {}
@@ -2430,7 +2444,7 @@ impl rt::Command for QueryMice {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.QKeyCode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.QKeyCode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QKeyCode {
@@ -2972,7 +2986,7 @@ impl rt::Definition for QKeyCode {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.KeyValueKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.KeyValueKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyValueKind {
@@ -3034,7 +3048,7 @@ impl rt::Definition for KeyValueKind {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct IntWrapper {
@@ -3076,7 +3090,7 @@ impl rt::Definition for IntWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QKeyCodeWrapper {
@@ -3118,7 +3132,7 @@ impl rt::Definition for QKeyCodeWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct KeyValue {
@@ -3207,9 +3221,37 @@ impl rt::Definition for KeyValue {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::IntWrapper> for KeyValueBranch {
+    #[inline]
+    fn from(value: super::IntWrapper) -> Self {
+        Self::Number(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QKeyCodeWrapper> for KeyValueBranch {
+    #[inline]
+    fn from(value: super::QKeyCodeWrapper) -> Self {
+        Self::Qcode(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IntWrapper> for KeyValue {
+    #[inline]
+    fn from(value: super::IntWrapper) -> Self {
+        Self::new(KeyValueBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QKeyCodeWrapper> for KeyValue {
+    #[inline]
+    fn from(value: super::QKeyCodeWrapper) -> Self {
+        Self::new(KeyValueBranch::from(value))
+    }
+}
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SendKey {
@@ -3266,7 +3308,7 @@ impl rt::Command for SendKey {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputButton)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.InputButton)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputButton {
@@ -3352,7 +3394,7 @@ impl rt::Definition for InputButton {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputAxis)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.InputAxis)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputAxis {
@@ -3414,7 +3456,7 @@ impl rt::Definition for InputAxis {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputMultiTouchType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.InputMultiTouchType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputMultiTouchType {
@@ -3485,7 +3527,7 @@ impl rt::Definition for InputMultiTouchType {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputKeyEvent {
@@ -3530,7 +3572,7 @@ impl rt::Definition for InputKeyEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputBtnEvent {
@@ -3575,7 +3617,7 @@ impl rt::Definition for InputBtnEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMoveEvent {
@@ -3620,7 +3662,7 @@ impl rt::Definition for InputMoveEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMultiTouchEvent {
@@ -3686,7 +3728,7 @@ impl rt::Definition for InputMultiTouchEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputEventKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.InputEventKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputEventKind {
@@ -3757,7 +3799,7 @@ impl rt::Definition for InputEventKind {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputKeyEventWrapper {
@@ -3799,7 +3841,7 @@ impl rt::Definition for InputKeyEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputBtnEventWrapper {
@@ -3841,7 +3883,7 @@ impl rt::Definition for InputBtnEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMoveEventWrapper {
@@ -3883,7 +3925,7 @@ impl rt::Definition for InputMoveEventWrapper {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputMultiTouchEventWrapper {
@@ -3925,7 +3967,7 @@ impl rt::Definition for InputMultiTouchEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputEvent {
@@ -4032,9 +4074,51 @@ impl rt::Definition for InputEvent {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::InputKeyEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputKeyEventWrapper) -> Self {
+        Self::Key(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBtnEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputBtnEventWrapper) -> Self {
+        Self::Btn(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputMultiTouchEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputMultiTouchEventWrapper) -> Self {
+        Self::Mtt(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputKeyEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputKeyEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBtnEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputBtnEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputMultiTouchEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputMultiTouchEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InputSendEvent {
@@ -4105,7 +4189,7 @@ impl rt::Command for InputSendEvent {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayGTK {
@@ -4189,7 +4273,7 @@ impl rt::Definition for DisplayGTK {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayEGLHeadless {
@@ -4238,7 +4322,7 @@ impl rt::Definition for DisplayEGLHeadless {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayDBus {
@@ -4322,7 +4406,7 @@ impl rt::Definition for DisplayDBus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayGLMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayGLMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayGLMode {
@@ -4390,7 +4474,7 @@ impl rt::Definition for DisplayGLMode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayCurses {
@@ -4439,7 +4523,7 @@ impl rt::Definition for DisplayCurses {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayCocoa {
@@ -4534,7 +4618,7 @@ impl rt::Definition for DisplayCocoa {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.HotKeyMod)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.HotKeyMod)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotKeyMod {
@@ -4599,7 +4683,7 @@ impl rt::Definition for HotKeyMod {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplaySDL {
@@ -4648,7 +4732,7 @@ impl rt::Definition for DisplaySDL {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayType {
@@ -4738,7 +4822,7 @@ impl rt::Definition for DisplayType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayOptions {
@@ -4940,9 +5024,93 @@ impl rt::Definition for DisplayOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayGTK> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayGTK) -> Self {
+        Self::Gtk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCocoa> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayCocoa) -> Self {
+        Self::Cocoa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCurses> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayCurses) -> Self {
+        Self::Curses(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayEGLHeadless> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayEGLHeadless) -> Self {
+        Self::EglHeadless(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayDBus> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayDBus) -> Self {
+        Self::Dbus(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplaySDL> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplaySDL) -> Self {
+        Self::Sdl(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayGTK> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayGTK) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCocoa> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayCocoa) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCurses> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayCurses) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayEGLHeadless> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayEGLHeadless) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayDBus> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayDBus) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplaySDL> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplaySDL) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryDisplayOptions {}
@@ -4983,7 +5151,7 @@ impl rt::Command for QueryDisplayOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayReloadType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayReloadType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayReloadType {
@@ -5042,7 +5210,7 @@ impl rt::Definition for DisplayReloadType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayReloadOptionsVNC {
@@ -5091,7 +5259,7 @@ impl rt::Definition for DisplayReloadOptionsVNC {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayReloadOptions {
@@ -5180,9 +5348,23 @@ impl rt::Definition for DisplayReloadOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayReloadOptionsVNC> for DisplayReloadOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayReloadOptionsVNC) -> Self {
+        Self::Vnc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayReloadOptionsVNC> for DisplayReloadOptions {
+    #[inline]
+    fn from(value: super::DisplayReloadOptionsVNC) -> Self {
+        Self::new(DisplayReloadOptionsBranch::from(value))
+    }
+}
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayReload(pub super::DisplayReloadOptions);
 #[allow(deprecated)]
@@ -5230,7 +5412,7 @@ impl rt::Command for DisplayReload {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayUpdateType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayUpdateType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayUpdateType {
@@ -5289,7 +5471,7 @@ impl rt::Definition for DisplayUpdateType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptionsVNC {
@@ -5338,7 +5520,7 @@ impl rt::Definition for DisplayUpdateOptionsVNC {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptions {
@@ -5427,9 +5609,23 @@ impl rt::Definition for DisplayUpdateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayUpdateOptionsVNC> for DisplayUpdateOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayUpdateOptionsVNC) -> Self {
+        Self::Vnc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayUpdateOptionsVNC> for DisplayUpdateOptions {
+    #[inline]
+    fn from(value: super::DisplayUpdateOptionsVNC) -> Self {
+        Self::new(DisplayUpdateOptionsBranch::from(value))
+    }
+}
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayUpdate(pub super::DisplayUpdateOptions);
 #[allow(deprecated)]
@@ -5477,7 +5673,7 @@ impl rt::Command for DisplayUpdate {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ClientMigrateInfo {

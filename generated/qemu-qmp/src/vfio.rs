@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-vfio.QapiVfioMigrationState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-vfio.QapiVfioMigrationState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiVfioMigrationState {
@@ -82,17 +82,17 @@ impl rt::Definition for QapiVfioMigrationState {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct VfioMigration {
+pub struct VfioMigrationEvent {
     pub device_id: rt::String,
     pub qom_path: rt::String,
     pub device_state: super::QapiVfioMigrationState,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VfioMigration {
-    /// Builds `VfioMigration` from its required members; optional ones start absent.
+impl VfioMigrationEvent {
+    /// Builds `VfioMigrationEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -108,7 +108,7 @@ impl VfioMigration {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VfioMigration {
+impl rt::ObjectType for VfioMigrationEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -124,9 +124,9 @@ impl rt::ObjectType for VfioMigration {
         rt::put(object, "device-state", &self.device_state);
     }
 }
-rt::impl_traits!(VfioMigration);
+rt::impl_traits!(VfioMigrationEvent);
 #[allow(deprecated)]
-impl rt::Definition for VfioMigration {
+impl rt::Definition for VfioMigrationEvent {
     const INFO: rt::Info = rt::Info {
         name: "VFIO_MIGRATION",
         meta: rt::Meta::Event,
@@ -137,6 +137,6 @@ impl rt::Definition for VfioMigration {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VfioMigration {
+impl rt::Event for VfioMigrationEvent {
     const NAME: &'static str = "VFIO_MIGRATION";
 }

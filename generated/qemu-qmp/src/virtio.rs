@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioInfo {
@@ -60,7 +60,7 @@ impl rt::Definition for VirtioInfo {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XQueryVirtio {}
@@ -102,7 +102,7 @@ impl rt::Command for XQueryVirtio {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VhostStatus {
@@ -204,7 +204,7 @@ impl rt::Definition for VhostStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioStatus {
@@ -361,7 +361,7 @@ impl rt::Definition for VirtioStatus {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-status)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XQueryVirtioStatus {
@@ -409,7 +409,7 @@ impl rt::Command for XQueryVirtioStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioDeviceStatus {
@@ -464,7 +464,7 @@ impl rt::Definition for VirtioDeviceStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostDeviceProtocols)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostDeviceProtocols)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VhostDeviceProtocols {
@@ -519,7 +519,7 @@ impl rt::Definition for VhostDeviceProtocols {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceFeatures)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceFeatures)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioDeviceFeatures {
@@ -585,7 +585,7 @@ impl rt::Definition for VirtioDeviceFeatures {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtQueueStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtQueueStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtQueueStatus {
@@ -713,7 +713,7 @@ impl rt::Definition for VirtQueueStatus {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-status)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueStatus {
@@ -764,7 +764,7 @@ impl rt::Command for XQueryVirtioQueueStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtVhostQueueStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtVhostQueueStatus)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtVhostQueueStatus {
@@ -875,7 +875,7 @@ impl rt::Definition for VirtVhostQueueStatus {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-vhost-queue-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-vhost-queue-status)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XQueryVirtioVhostQueueStatus {
@@ -926,7 +926,7 @@ impl rt::Command for XQueryVirtioVhostQueueStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingDesc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingDesc)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioRingDesc {
@@ -974,7 +974,7 @@ impl rt::Definition for VirtioRingDesc {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingAvail)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingAvail)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioRingAvail {
@@ -1022,7 +1022,7 @@ impl rt::Definition for VirtioRingAvail {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingUsed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingUsed)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioRingUsed {
@@ -1067,7 +1067,7 @@ impl rt::Definition for VirtioRingUsed {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioQueueElement)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioQueueElement)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VirtioQueueElement {
@@ -1137,7 +1137,7 @@ impl rt::Definition for VirtioQueueElement {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-element)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-element)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueElement {
@@ -1202,7 +1202,7 @@ impl rt::Command for XQueryVirtioQueueElement {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.IOThreadVirtQueueMapping)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.IOThreadVirtQueueMapping)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct IOThreadVirtQueueMapping {
@@ -1257,7 +1257,7 @@ impl rt::Definition for IOThreadVirtQueueMapping {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.DummyVirtioForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-virtio.DummyVirtioForceArrays)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DummyVirtioForceArrays {
@@ -1301,7 +1301,7 @@ impl rt::Definition for DummyVirtioForceArrays {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-virtio.GranuleMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-virtio.GranuleMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GranuleMode {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-yank.YankInstanceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-yank.YankInstanceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum YankInstanceType {
@@ -70,7 +70,7 @@ impl rt::Definition for YankInstanceType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceBlockNode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceBlockNode)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct YankInstanceBlockNode {
@@ -114,7 +114,7 @@ impl rt::Definition for YankInstanceBlockNode {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceChardev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceChardev)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct YankInstanceChardev {
@@ -156,7 +156,7 @@ impl rt::Definition for YankInstanceChardev {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstance)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstance)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct YankInstance {
@@ -257,9 +257,37 @@ impl rt::Definition for YankInstance {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceBlockNode> for YankInstanceBranch {
+    #[inline]
+    fn from(value: super::YankInstanceBlockNode) -> Self {
+        Self::BlockNode(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceChardev> for YankInstanceBranch {
+    #[inline]
+    fn from(value: super::YankInstanceChardev) -> Self {
+        Self::Chardev(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceBlockNode> for YankInstance {
+    #[inline]
+    fn from(value: super::YankInstanceBlockNode) -> Self {
+        Self::new(YankInstanceBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceChardev> for YankInstance {
+    #[inline]
+    fn from(value: super::YankInstanceChardev) -> Self {
+        Self::new(YankInstanceBranch::from(value))
+    }
+}
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Yank {
@@ -309,7 +337,7 @@ impl rt::Command for Yank {
 impl rt::OobCommand for Yank {}
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryYank {}

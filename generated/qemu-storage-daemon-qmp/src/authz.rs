@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListPolicy {
@@ -67,7 +67,7 @@ impl rt::Definition for QAuthZListPolicy {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListFormat {
@@ -129,7 +129,7 @@ impl rt::Definition for QAuthZListFormat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.QAuthZListRule)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.QAuthZListRule)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QAuthZListRule {
@@ -191,7 +191,7 @@ impl rt::Definition for QAuthZListRule {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthZListProperties {
@@ -253,7 +253,7 @@ impl rt::Definition for AuthZListProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListFileProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListFileProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthZListFileProperties {
@@ -308,7 +308,7 @@ impl rt::Definition for AuthZListFileProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZPAMProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZPAMProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthZPAMProperties {
@@ -350,7 +350,7 @@ impl rt::Definition for AuthZPAMProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZSimpleProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZSimpleProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct AuthZSimpleProperties {

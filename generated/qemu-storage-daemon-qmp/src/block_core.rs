@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
@@ -92,7 +92,7 @@ impl rt::Definition for SnapshotInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2EncryptionBase {
@@ -134,7 +134,7 @@ impl rt::Definition for ImageInfoSpecificQCow2EncryptionBase {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Encryption {
@@ -235,9 +235,23 @@ for super::ImageInfoSpecificQCow2EncryptionBase {
         Self { format: value.format.tag() }
     }
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for ImageInfoSpecificQCow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for ImageInfoSpecificQCow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::new(ImageInfoSpecificQCow2EncryptionBranch::from(value))
+    }
+}
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
@@ -373,7 +387,7 @@ impl rt::Definition for ImageInfoSpecificQCow2 {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
@@ -434,7 +448,7 @@ impl rt::Definition for ImageInfoSpecificVmdk {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
@@ -512,7 +526,7 @@ impl rt::Definition for VmdkExtentInfo {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
@@ -566,7 +580,7 @@ impl rt::Definition for ImageInfoSpecificRbd {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
@@ -615,7 +629,7 @@ impl rt::Definition for ImageInfoSpecificFile {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ImageInfoSpecificKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ImageInfoSpecificKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageInfoSpecificKind {
@@ -686,7 +700,7 @@ impl rt::Definition for ImageInfoSpecificKind {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
@@ -728,7 +742,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
@@ -770,7 +784,7 @@ impl rt::Definition for ImageInfoSpecificVmdkWrapper {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
@@ -812,7 +826,7 @@ impl rt::Definition for ImageInfoSpecificLUKSWrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
@@ -854,7 +868,7 @@ impl rt::Definition for ImageInfoSpecificRbdWrapper {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
@@ -896,7 +910,7 @@ impl rt::Definition for ImageInfoSpecificFileWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfoSpecific {
@@ -1025,9 +1039,79 @@ impl rt::Definition for ImageInfoSpecific {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificQCow2Wrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificQCow2Wrapper) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificVmdkWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificVmdkWrapper) -> Self {
+        Self::Vmdk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificLUKSWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificLUKSWrapper) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificRbdWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificRbdWrapper) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificFileWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificFileWrapper) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificQCow2Wrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificQCow2Wrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificVmdkWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificVmdkWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificLUKSWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificLUKSWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificRbdWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificRbdWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificFileWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificFileWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockNodeInfo {
@@ -1199,7 +1283,7 @@ impl rt::Definition for BlockNodeInfo {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageInfo {
@@ -1403,7 +1487,7 @@ impl rt::From<ImageInfo> for super::BlockNodeInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockChildInfo {
@@ -1448,7 +1532,7 @@ impl rt::Definition for BlockChildInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockGraphInfo {
@@ -1646,7 +1730,7 @@ impl rt::From<BlockGraphInfo> for super::BlockNodeInfo {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ImageCheck {
@@ -1801,7 +1885,7 @@ impl rt::Definition for ImageCheck {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct MapEntry {
@@ -1899,7 +1983,7 @@ impl rt::Definition for MapEntry {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
@@ -1951,7 +2035,7 @@ impl rt::Definition for BlockdevCacheInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
@@ -2255,7 +2339,7 @@ impl rt::Definition for BlockDeviceInfo {
 }
 /// **Since:** 1.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockDeviceIoStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockDeviceIoStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockDeviceIoStatus {
@@ -2320,7 +2404,7 @@ impl rt::Definition for BlockDeviceIoStatus {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
@@ -2408,7 +2492,7 @@ impl rt::Definition for BlockDirtyInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2BitmapInfoFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2BitmapInfoFlags)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2BitmapInfoFlags {
@@ -2470,7 +2554,7 @@ impl rt::Definition for Qcow2BitmapInfoFlags {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
@@ -2526,7 +2610,7 @@ impl rt::Definition for Qcow2BitmapInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
@@ -2571,7 +2655,7 @@ impl rt::Definition for BlockLatencyHistogramInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockInfo {
@@ -2676,7 +2760,7 @@ impl rt::Definition for BlockInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockMeasureInfo {
@@ -2735,7 +2819,7 @@ impl rt::Definition for BlockMeasureInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlock {}
@@ -2777,7 +2861,7 @@ impl rt::Command for QueryBlock {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
@@ -2903,7 +2987,7 @@ impl rt::Definition for BlockDeviceTimedStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
@@ -3193,7 +3277,7 @@ impl rt::Definition for BlockDeviceStats {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
@@ -3249,7 +3333,7 @@ impl rt::Definition for BlockStatsSpecificFile {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
@@ -3305,7 +3389,7 @@ impl rt::Definition for BlockStatsSpecificNvme {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStatsSpecific {
@@ -3603,9 +3687,23 @@ impl rt::Definition for BlockStatsSpecific {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockStatsSpecificNvme> for BlockStatsSpecificBranch {
+    #[inline]
+    fn from(value: super::BlockStatsSpecificNvme) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockStatsSpecificNvme> for BlockStatsSpecific {
+    #[inline]
+    fn from(value: super::BlockStatsSpecificNvme) -> Self {
+        Self::new(BlockStatsSpecificBranch::from(value))
+    }
+}
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStats {
@@ -3715,7 +3813,7 @@ impl rt::Definition for BlockStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockstats {
@@ -3770,7 +3868,7 @@ impl rt::Command for QueryBlockstats {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevOnError)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevOnError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevOnError {
@@ -3841,7 +3939,7 @@ impl rt::Definition for BlockdevOnError {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorSyncMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorSyncMode {
@@ -3912,7 +4010,7 @@ impl rt::Definition for MirrorSyncMode {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BitmapSyncMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BitmapSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BitmapSyncMode {
@@ -3977,7 +4075,7 @@ impl rt::Definition for BitmapSyncMode {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorCopyMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorCopyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorCopyMode {
@@ -4039,7 +4137,7 @@ impl rt::Definition for MirrorCopyMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobInfoMirror {
@@ -4081,7 +4179,7 @@ impl rt::Definition for BlockJobInfoMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobInfo {
@@ -4271,9 +4369,16 @@ impl rt::Definition for BlockJobInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockJobInfoMirror> for BlockJobInfoBranch {
+    #[inline]
+    fn from(value: super::BlockJobInfoMirror) -> Self {
+        Self::Mirror(value)
+    }
+}
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockJobs {}
@@ -4315,7 +4420,7 @@ impl rt::Command for QueryBlockJobs {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockResize {
@@ -4387,7 +4492,7 @@ impl rt::Command for BlockResize {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NewImageMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NewImageMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NewImageMode {
@@ -4447,7 +4552,7 @@ impl rt::Definition for NewImageMode {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSync {
@@ -4546,7 +4651,7 @@ impl rt::Definition for BlockdevSnapshotSync {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshot {
@@ -4597,7 +4702,7 @@ impl rt::Definition for BlockdevSnapshot {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BackupPerf {
@@ -4681,7 +4786,7 @@ impl rt::Definition for BackupPerf {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BackupCommon {
@@ -4862,7 +4967,7 @@ impl rt::Definition for BackupCommon {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveBackup {
@@ -5095,7 +5200,7 @@ impl rt::From<DriveBackup> for super::BackupCommon {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevBackup {
@@ -5306,7 +5411,7 @@ impl rt::From<BlockdevBackup> for super::BackupCommon {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotSyncCommand(pub super::BlockdevSnapshotSync);
 #[allow(deprecated)]
@@ -5359,7 +5464,7 @@ impl rt::Command for BlockdevSnapshotSyncCommand {
 ///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotCommand(pub super::BlockdevSnapshot);
 #[allow(deprecated)]
@@ -5408,7 +5513,7 @@ impl rt::Command for BlockdevSnapshotCommand {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ChangeBackingFile {
@@ -5470,7 +5575,7 @@ impl rt::Command for ChangeBackingFile {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockCommit {
@@ -5660,7 +5765,7 @@ impl rt::Command for BlockCommit {
 ///
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-backup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-backup)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveBackupCommand(pub super::DriveBackup);
@@ -5711,7 +5816,7 @@ impl rt::Command for DriveBackupCommand {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevBackupCommand(pub super::BlockdevBackup);
 #[allow(deprecated)]
@@ -5760,7 +5865,7 @@ impl rt::Command for BlockdevBackupCommand {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryNamedBlockNodes {
@@ -5815,7 +5920,7 @@ impl rt::Command for QueryNamedBlockNodes {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.XDbgBlockGraphNodeType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.XDbgBlockGraphNodeType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum XDbgBlockGraphNodeType {
@@ -5880,7 +5985,7 @@ impl rt::Definition for XDbgBlockGraphNodeType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
@@ -5936,7 +6041,7 @@ impl rt::Definition for XDbgBlockGraphNode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockPermission)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockPermission)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockPermission {
@@ -6004,7 +6109,7 @@ impl rt::Definition for BlockPermission {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
@@ -6070,7 +6175,7 @@ impl rt::Definition for XDbgBlockGraphEdge {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
@@ -6122,7 +6227,7 @@ impl rt::Definition for XDbgBlockGraph {
 ///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct XDebugQueryBlockGraph {}
@@ -6165,7 +6270,7 @@ impl rt::Command for XDebugQueryBlockGraph {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveMirrorCommand(pub super::DriveMirror);
 #[allow(deprecated)]
@@ -6214,7 +6319,7 @@ impl rt::Command for DriveMirrorCommand {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DriveMirror {
@@ -6424,7 +6529,7 @@ impl rt::Definition for DriveMirror {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmap {
@@ -6475,7 +6580,7 @@ impl rt::Definition for BlockDirtyBitmap {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAdd {
@@ -6559,7 +6664,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockDirtyBitmapOrStr {
@@ -6603,9 +6708,30 @@ impl rt::Definition for BlockDirtyBitmapOrStr {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Local(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Local(value.into())
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmap> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmap) -> Self {
+        Self::External(value)
+    }
+}
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMerge {
@@ -6661,7 +6787,7 @@ impl rt::Definition for BlockDirtyBitmapMerge {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapAddCommand(pub super::BlockDirtyBitmapAdd);
 #[allow(deprecated)]
@@ -6710,7 +6836,7 @@ impl rt::Command for BlockDirtyBitmapAddCommand {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapRemove(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6759,7 +6885,7 @@ impl rt::Command for BlockDirtyBitmapRemove {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapClear(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6808,7 +6934,7 @@ impl rt::Command for BlockDirtyBitmapClear {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapEnable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6857,7 +6983,7 @@ impl rt::Command for BlockDirtyBitmapEnable {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapDisable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -6906,7 +7032,7 @@ impl rt::Command for BlockDirtyBitmapDisable {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapMergeCommand(pub super::BlockDirtyBitmapMerge);
 #[allow(deprecated)]
@@ -6955,7 +7081,7 @@ impl rt::Command for BlockDirtyBitmapMergeCommand {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
@@ -7001,7 +7127,7 @@ impl rt::Definition for BlockDirtyBitmapSha256 {
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-block-dirty-bitmap-sha256)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-block-dirty-bitmap-sha256)
 #[derive(Clone, Debug, PartialEq)]
 pub struct XDebugBlockDirtyBitmapSha256(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -7051,7 +7177,7 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevMirror {
@@ -7234,7 +7360,7 @@ impl rt::Command for BlockdevMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockIOThrottle {
@@ -7483,7 +7609,7 @@ impl rt::Definition for BlockIOThrottle {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThrottleLimits {
@@ -7732,7 +7858,7 @@ impl rt::Definition for ThrottleLimits {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct ThrottleGroupProperties {
@@ -8011,7 +8137,7 @@ impl rt::Definition for ThrottleGroupProperties {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockStream {
@@ -8182,7 +8308,7 @@ impl rt::Command for BlockStream {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobSetSpeed {
@@ -8236,7 +8362,7 @@ impl rt::Command for BlockJobSetSpeed {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobCancel {
@@ -8297,7 +8423,7 @@ impl rt::Command for BlockJobCancel {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobPause {
@@ -8345,7 +8471,7 @@ impl rt::Command for BlockJobPause {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobResume {
@@ -8393,7 +8519,7 @@ impl rt::Command for BlockJobResume {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobComplete {
@@ -8441,7 +8567,7 @@ impl rt::Command for BlockJobComplete {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobDismiss {
@@ -8489,7 +8615,7 @@ impl rt::Command for BlockJobDismiss {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobFinalize {
@@ -8537,7 +8663,7 @@ impl rt::Command for BlockJobFinalize {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptionsMirror {
@@ -8579,7 +8705,7 @@ impl rt::Definition for BlockJobChangeOptionsMirror {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptions {
@@ -8706,9 +8832,16 @@ impl rt::Definition for BlockJobChangeOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockJobChangeOptionsMirror> for BlockJobChangeOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockJobChangeOptionsMirror) -> Self {
+        Self::Mirror(value)
+    }
+}
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockJobChange(pub super::BlockJobChangeOptions);
 #[allow(deprecated)]
@@ -8756,7 +8889,7 @@ impl rt::Command for BlockJobChange {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDiscardOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDiscardOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDiscardOptions {
@@ -8818,7 +8951,7 @@ impl rt::Definition for BlockdevDiscardOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDetectZeroesOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDetectZeroesOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDetectZeroesOptions {
@@ -8883,7 +9016,7 @@ impl rt::Definition for BlockdevDetectZeroesOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevAioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevAioOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevAioOptions {
@@ -8949,7 +9082,7 @@ impl rt::Definition for BlockdevAioOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevCacheOptions {
@@ -9011,7 +9144,7 @@ impl rt::Definition for BlockdevCacheOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDriver {
@@ -9222,7 +9355,7 @@ impl rt::Definition for BlockdevDriver {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsFile {
@@ -9334,7 +9467,7 @@ impl rt::Definition for BlockdevOptionsFile {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNull {
@@ -9407,7 +9540,7 @@ impl rt::Definition for BlockdevOptionsNull {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNVMe {
@@ -9455,7 +9588,7 @@ impl rt::Definition for BlockdevOptionsNVMe {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVVFAT {
@@ -9543,7 +9676,7 @@ impl rt::Definition for BlockdevOptionsVVFAT {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericFormat {
@@ -9585,7 +9718,7 @@ impl rt::Definition for BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsLUKS {
@@ -9658,7 +9791,7 @@ impl rt::From<BlockdevOptionsLUKS> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericCOWFormat {
@@ -9717,7 +9850,7 @@ impl rt::From<BlockdevOptionsGenericCOWFormat> for super::BlockdevOptionsGeneric
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2OverlapCheckMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2OverlapCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2OverlapCheckMode {
@@ -9785,7 +9918,7 @@ impl rt::Definition for Qcow2OverlapCheckMode {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Qcow2OverlapCheckFlags {
@@ -9935,7 +10068,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Qcow2OverlapChecks {
@@ -9979,9 +10112,23 @@ impl rt::Definition for Qcow2OverlapChecks {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::Qcow2OverlapCheckFlags> for Qcow2OverlapChecks {
+    #[inline]
+    fn from(value: super::Qcow2OverlapCheckFlags) -> Self {
+        Self::Flags(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::Qcow2OverlapCheckMode> for Qcow2OverlapChecks {
+    #[inline]
+    fn from(value: super::Qcow2OverlapCheckMode) -> Self {
+        Self::Mode(value)
+    }
+}
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcowEncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcowEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcowEncryptionFormat {
@@ -10040,7 +10187,7 @@ impl rt::Definition for BlockdevQcowEncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevQcowEncryption {
@@ -10129,9 +10276,23 @@ impl rt::Definition for BlockdevQcowEncryption {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcowEncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Aes(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcowEncryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(BlockdevQcowEncryptionBranch::from(value))
+    }
+}
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow {
@@ -10207,7 +10368,7 @@ impl rt::From<BlockdevOptionsQcow> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2EncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2EncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2EncryptionFormat {
@@ -10269,7 +10430,7 @@ impl rt::Definition for BlockdevQcow2EncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevQcow2Encryption {
@@ -10368,9 +10529,37 @@ impl rt::Definition for BlockdevQcow2Encryption {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Aes(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for BlockdevQcow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(BlockdevQcow2EncryptionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for BlockdevQcow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::new(BlockdevQcow2EncryptionBranch::from(value))
+    }
+}
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsPreallocate {
@@ -10443,7 +10632,7 @@ impl rt::From<BlockdevOptionsPreallocate> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow2 {
@@ -10651,7 +10840,7 @@ impl rt::From<BlockdevOptionsQcow2> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckMode {
@@ -10716,7 +10905,7 @@ impl rt::Definition for SshHostKeyCheckMode {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckHashType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckHashType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckHashType {
@@ -10781,7 +10970,7 @@ impl rt::Definition for SshHostKeyCheckHashType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SshHostKeyHash {
@@ -10829,7 +11018,7 @@ impl rt::Definition for SshHostKeyHash {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SshHostKeyCheck {
@@ -10926,9 +11115,23 @@ impl rt::Definition for SshHostKeyCheck {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SshHostKeyHash> for SshHostKeyCheckBranch {
+    #[inline]
+    fn from(value: super::SshHostKeyHash) -> Self {
+        Self::Hash(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SshHostKeyHash> for SshHostKeyCheck {
+    #[inline]
+    fn from(value: super::SshHostKeyHash) -> Self {
+        Self::new(SshHostKeyCheckBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsSsh {
@@ -11001,7 +11204,7 @@ impl rt::Definition for BlockdevOptionsSsh {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugEvent)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugEvent {
@@ -11201,7 +11404,7 @@ impl rt::Definition for BlkdebugEvent {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugIOType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugIOType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugIOType {
@@ -11275,7 +11478,7 @@ impl rt::Definition for BlkdebugIOType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlkdebugInjectErrorOptions {
@@ -11385,7 +11588,7 @@ impl rt::Definition for BlkdebugInjectErrorOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlkdebugSetStateOptions {
@@ -11444,7 +11647,7 @@ impl rt::Definition for BlkdebugSetStateOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkdebug {
@@ -11621,7 +11824,7 @@ impl rt::Definition for BlockdevOptionsBlkdebug {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlklogwrites {
@@ -11706,7 +11909,7 @@ impl rt::Definition for BlockdevOptionsBlklogwrites {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkverify {
@@ -11751,7 +11954,7 @@ impl rt::Definition for BlockdevOptionsBlkverify {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkreplay {
@@ -11793,7 +11996,7 @@ impl rt::Definition for BlockdevOptionsBlkreplay {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumReadPattern)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumReadPattern)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumReadPattern {
@@ -11855,7 +12058,7 @@ impl rt::Definition for QuorumReadPattern {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQuorum {
@@ -11936,7 +12139,7 @@ impl rt::Definition for BlockdevOptionsQuorum {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGluster {
@@ -12016,7 +12219,7 @@ impl rt::Definition for BlockdevOptionsGluster {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIoUring {
@@ -12060,7 +12263,7 @@ impl rt::Definition for BlockdevOptionsIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNvmeIoUring {
@@ -12104,7 +12307,7 @@ impl rt::Definition for BlockdevOptionsNvmeIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVfioPci {
@@ -12148,7 +12351,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostUser {
@@ -12196,7 +12399,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostVdpa {
@@ -12238,7 +12441,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostVdpa {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiTransport)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiTransport {
@@ -12300,7 +12503,7 @@ impl rt::Definition for IscsiTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiHeaderDigest)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiHeaderDigest)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiHeaderDigest {
@@ -12368,7 +12571,7 @@ impl rt::Definition for IscsiHeaderDigest {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIscsi {
@@ -12490,7 +12693,7 @@ impl rt::Definition for BlockdevOptionsIscsi {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdAuthMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdAuthMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdAuthMode {
@@ -12552,7 +12755,7 @@ impl rt::Definition for RbdAuthMode {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdImageEncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdImageEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdImageEncryptionFormat {
@@ -12617,7 +12820,7 @@ impl rt::Definition for RbdImageEncryptionFormat {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSBase {
@@ -12661,7 +12864,7 @@ impl rt::Definition for RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKSBase {
@@ -12726,7 +12929,7 @@ for super::RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS {
@@ -12779,7 +12982,7 @@ impl rt::From<RbdEncryptionOptionsLUKS> for super::RbdEncryptionOptionsLUKSBase 
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS2 {
@@ -12832,7 +13035,7 @@ impl rt::From<RbdEncryptionOptionsLUKS2> for super::RbdEncryptionOptionsLUKSBase
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSAny {
@@ -12885,7 +13088,7 @@ impl rt::From<RbdEncryptionOptionsLUKSAny> for super::RbdEncryptionOptionsLUKSBa
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS {
@@ -12951,7 +13154,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS2 {
@@ -13017,7 +13220,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptions {
@@ -13136,9 +13339,51 @@ impl rt::Definition for RbdEncryptionOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS2> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS2) -> Self {
+        Self::Luks2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKSAny> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKSAny) -> Self {
+        Self::LuksAny(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS2> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS2) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKSAny> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKSAny) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptions {
@@ -13241,9 +13486,39 @@ impl rt::Definition for RbdEncryptionCreateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS>
+for RbdEncryptionCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS2>
+for RbdEncryptionCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS2) -> Self {
+        Self::Luks2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS> for RbdEncryptionCreateOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS) -> Self {
+        Self::new(RbdEncryptionCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS2> for RbdEncryptionCreateOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS2) -> Self {
+        Self::new(RbdEncryptionCreateOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRbd {
@@ -13387,7 +13662,7 @@ impl rt::Definition for BlockdevOptionsRbd {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ReplicationMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ReplicationMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplicationMode {
@@ -13451,7 +13726,7 @@ impl rt::Definition for ReplicationMode {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsReplication {
@@ -13517,7 +13792,7 @@ impl rt::From<BlockdevOptionsReplication> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NFSTransport)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NFSTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NFSTransport {
@@ -13576,7 +13851,7 @@ impl rt::Definition for NFSTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NFSServer {
@@ -13621,7 +13896,7 @@ impl rt::Definition for NFSServer {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNfs {
@@ -13735,7 +14010,7 @@ impl rt::Definition for BlockdevOptionsNfs {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlBase {
@@ -13848,7 +14123,7 @@ impl rt::Definition for BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttp {
@@ -13998,7 +14273,7 @@ impl rt::From<BlockdevOptionsCurlHttp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttps {
@@ -14159,7 +14434,7 @@ impl rt::From<BlockdevOptionsCurlHttps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtp {
@@ -14287,7 +14562,7 @@ impl rt::From<BlockdevOptionsCurlFtp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtps {
@@ -14426,7 +14701,7 @@ impl rt::From<BlockdevOptionsCurlFtps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNbd {
@@ -14537,7 +14812,7 @@ impl rt::Definition for BlockdevOptionsNbd {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRaw {
@@ -14610,7 +14885,7 @@ impl rt::From<BlockdevOptionsRaw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsThrottle {
@@ -14661,7 +14936,7 @@ impl rt::Definition for BlockdevOptionsThrottle {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCor {
@@ -14720,7 +14995,7 @@ impl rt::From<BlockdevOptionsCor> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.OnCbwError)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.OnCbwError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnCbwError {
@@ -14782,7 +15057,7 @@ impl rt::Definition for OnCbwError {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCbw {
@@ -14881,7 +15156,7 @@ impl rt::From<BlockdevOptionsCbw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevOptions {
@@ -15521,9 +15796,443 @@ impl rt::Definition for BlockdevOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkdebug> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkdebug) -> Self {
+        Self::Blkdebug(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlklogwrites> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlklogwrites) -> Self {
+        Self::Blklogwrites(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkverify> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkverify) -> Self {
+        Self::Blkverify(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkreplay> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkreplay) -> Self {
+        Self::Blkreplay(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCbw> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCbw) -> Self {
+        Self::CopyBeforeWrite(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCor> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCor) -> Self {
+        Self::CopyOnRead(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtp> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtp) -> Self {
+        Self::Ftp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtps> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtps) -> Self {
+        Self::Ftps(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsGluster> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsGluster) -> Self {
+        Self::Gluster(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttp> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttp) -> Self {
+        Self::Http(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttps> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttps) -> Self {
+        Self::Https(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIoUring> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIoUring) -> Self {
+        Self::IoUring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIscsi> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIscsi) -> Self {
+        Self::Iscsi(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsLUKS> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNbd> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNbd) -> Self {
+        Self::Nbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNfs> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNfs) -> Self {
+        Self::Nfs(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNVMe> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNVMe) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNvmeIoUring> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNvmeIoUring) -> Self {
+        Self::NvmeIoUring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsPreallocate> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsPreallocate) -> Self {
+        Self::Preallocate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow2> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQuorum> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQuorum) -> Self {
+        Self::Quorum(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRaw> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRaw) -> Self {
+        Self::Raw(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRbd> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRbd) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsReplication> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsReplication) -> Self {
+        Self::Replication(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsSsh> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsSsh) -> Self {
+        Self::Ssh(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsThrottle> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsThrottle) -> Self {
+        Self::Throttle(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVfioPci> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVfioPci) -> Self {
+        Self::VirtioBlkVfioPci(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostUser> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostUser) -> Self {
+        Self::VirtioBlkVhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostVdpa> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostVdpa) -> Self {
+        Self::VirtioBlkVhostVdpa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVVFAT) -> Self {
+        Self::Vvfat(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkdebug> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkdebug) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlklogwrites> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlklogwrites) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkverify> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkverify) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkreplay> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkreplay) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCbw> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCbw) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCor> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCor) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtp> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtp) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtps> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtps) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsGluster> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsGluster) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttp> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttp) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttps> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttps) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIoUring> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIoUring) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIscsi> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIscsi) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsLUKS> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsLUKS) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNbd> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNbd) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNfs> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNfs) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNVMe> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNVMe) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNvmeIoUring> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNvmeIoUring) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsPreallocate> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsPreallocate) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow2> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow2) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQuorum> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQuorum) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRaw> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRaw) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRbd> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRbd) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsReplication> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsReplication) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsSsh> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsSsh) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsThrottle> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsThrottle) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVfioPci> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVfioPci) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostUser> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostUser) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostVdpa> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostVdpa) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVVFAT) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockdevRef {
@@ -15569,9 +16278,30 @@ impl rt::Definition for BlockdevRef {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptions> for BlockdevRef {
+    #[inline]
+    fn from(value: super::BlockdevOptions) -> Self {
+        Self::Definition(rt::Box::new(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockdevRef {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Reference(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockdevRef {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Reference(value.into())
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum BlockdevRefOrNull {
@@ -15623,9 +16353,30 @@ impl rt::Definition for BlockdevRefOrNull {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptions> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: super::BlockdevOptions) -> Self {
+        Self::Definition(rt::Box::new(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Reference(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Reference(value.into())
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevAdd(pub super::BlockdevOptions);
 #[allow(deprecated)]
@@ -15674,7 +16425,7 @@ impl rt::Command for BlockdevAdd {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevReopen {
@@ -15722,7 +16473,7 @@ impl rt::Command for BlockdevReopen {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevDel {
@@ -15772,7 +16523,7 @@ impl rt::Command for BlockdevDel {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsFile {
@@ -15853,7 +16604,7 @@ impl rt::Definition for BlockdevCreateOptionsFile {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsGluster {
@@ -15912,7 +16663,7 @@ impl rt::Definition for BlockdevCreateOptionsGluster {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsLUKS {
@@ -16081,7 +16832,7 @@ impl rt::From<BlockdevCreateOptionsLUKS> for super::QCryptoBlockCreateOptionsLUK
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsNfs {
@@ -16126,7 +16877,7 @@ impl rt::Definition for BlockdevCreateOptionsNfs {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsParallels {
@@ -16185,7 +16936,7 @@ impl rt::Definition for BlockdevCreateOptionsParallels {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow {
@@ -16255,7 +17006,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2Version)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2Version)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2Version {
@@ -16317,7 +17068,7 @@ impl rt::Definition for BlockdevQcow2Version {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2CompressionType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2CompressionType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2CompressionType {
@@ -16380,7 +17131,7 @@ impl rt::Definition for Qcow2CompressionType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow2 {
@@ -16560,7 +17311,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow2 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQed {
@@ -16652,7 +17403,7 @@ impl rt::Definition for BlockdevCreateOptionsQed {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsRbd {
@@ -16722,7 +17473,7 @@ impl rt::Definition for BlockdevCreateOptionsRbd {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkSubformat {
@@ -16793,7 +17544,7 @@ impl rt::Definition for BlockdevVmdkSubformat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkAdapterType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkAdapterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkAdapterType {
@@ -16861,7 +17612,7 @@ impl rt::Definition for BlockdevVmdkAdapterType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVmdk {
@@ -16986,7 +17737,7 @@ impl rt::Definition for BlockdevCreateOptionsVmdk {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsSsh {
@@ -17031,7 +17782,7 @@ impl rt::Definition for BlockdevCreateOptionsSsh {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVdi {
@@ -17090,7 +17841,7 @@ impl rt::Definition for BlockdevCreateOptionsVdi {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVhdxSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVhdxSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVhdxSubformat {
@@ -17152,7 +17903,7 @@ impl rt::Definition for BlockdevVhdxSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVhdx {
@@ -17244,7 +17995,7 @@ impl rt::Definition for BlockdevCreateOptionsVhdx {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVpcSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVpcSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVpcSubformat {
@@ -17306,7 +18057,7 @@ impl rt::Definition for BlockdevVpcSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVpc {
@@ -17376,7 +18127,7 @@ impl rt::Definition for BlockdevCreateOptionsVpc {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptions {
@@ -17742,9 +18493,205 @@ impl rt::Definition for BlockdevCreateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsFile> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsFile) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsGluster> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsGluster) -> Self {
+        Self::Gluster(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsLUKS> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsNfs> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsNfs) -> Self {
+        Self::Nfs(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsParallels> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsParallels) -> Self {
+        Self::Parallels(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow2> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQed> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQed) -> Self {
+        Self::Qed(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsRbd> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsRbd) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsSsh> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsSsh) -> Self {
+        Self::Ssh(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVdi> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVdi) -> Self {
+        Self::Vdi(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVhdx> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVhdx) -> Self {
+        Self::Vhdx(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVmdk> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVmdk) -> Self {
+        Self::Vmdk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVpc) -> Self {
+        Self::Vpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsFile> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsFile) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsGluster> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsGluster) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsLUKS> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsLUKS) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsNfs> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsNfs) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsParallels> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsParallels) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow2> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow2) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQed> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQed) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsRbd> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsRbd) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsSsh> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsSsh) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVdi> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVdi) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVhdx> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVhdx) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVmdk> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVmdk) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVpc) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevCreate {
@@ -17801,7 +18748,7 @@ impl rt::Command for BlockdevCreate {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsLUKS {
@@ -17914,7 +18861,7 @@ impl rt::From<BlockdevAmendOptionsLUKS> for super::QCryptoBlockAmendOptionsLUKS 
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsQcow2 {
@@ -17963,7 +18910,7 @@ impl rt::Definition for BlockdevAmendOptionsQcow2 {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptions {
@@ -18255,13 +19202,41 @@ impl rt::Definition for BlockdevAmendOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsLUKS> for BlockdevAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsLUKS> for BlockdevAmendOptions {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsLUKS) -> Self {
+        Self::new(BlockdevAmendOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptions {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsQcow2) -> Self {
+        Self::new(BlockdevAmendOptionsBranch::from(value))
+    }
+}
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevAmend {
@@ -18335,7 +19310,7 @@ impl rt::Command for XBlockdevAmend {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockErrorAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockErrorAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockErrorAction {
@@ -18400,10 +19375,10 @@ impl rt::Definition for BlockErrorAction {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockImageCorrupted {
+pub struct BlockImageCorruptedEvent {
     pub device: rt::String,
     pub node_name: rt::Option<rt::String>,
     pub msg: rt::String,
@@ -18412,8 +19387,8 @@ pub struct BlockImageCorrupted {
     pub fatal: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockImageCorrupted {
-    /// Builds `BlockImageCorrupted` from its required members; optional ones start absent.
+impl BlockImageCorruptedEvent {
+    /// Builds `BlockImageCorruptedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18453,7 +19428,7 @@ impl BlockImageCorrupted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockImageCorrupted {
+impl rt::ObjectType for BlockImageCorruptedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18475,9 +19450,9 @@ impl rt::ObjectType for BlockImageCorrupted {
         rt::put(object, "fatal", &self.fatal);
     }
 }
-rt::impl_traits!(BlockImageCorrupted);
+rt::impl_traits!(BlockImageCorruptedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockImageCorrupted {
+impl rt::Definition for BlockImageCorruptedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_IMAGE_CORRUPTED",
         meta: rt::Meta::Event,
@@ -18488,15 +19463,15 @@ impl rt::Definition for BlockImageCorrupted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockImageCorrupted {
+impl rt::Event for BlockImageCorruptedEvent {
     const NAME: &'static str = "BLOCK_IMAGE_CORRUPTED";
 }
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockIoError {
+pub struct BlockIoErrorEvent {
     pub qom_path: rt::String,
     pub device: rt::String,
     pub node_name: rt::Option<rt::String>,
@@ -18506,8 +19481,8 @@ pub struct BlockIoError {
     pub reason: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockIoError {
-    /// Builds `BlockIoError` from its required members; optional ones start absent.
+impl BlockIoErrorEvent {
+    /// Builds `BlockIoErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18543,7 +19518,7 @@ impl BlockIoError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockIoError {
+impl rt::ObjectType for BlockIoErrorEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18567,9 +19542,9 @@ impl rt::ObjectType for BlockIoError {
         rt::put(object, "reason", &self.reason);
     }
 }
-rt::impl_traits!(BlockIoError);
+rt::impl_traits!(BlockIoErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockIoError {
+impl rt::Definition for BlockIoErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_IO_ERROR",
         meta: rt::Meta::Event,
@@ -18580,15 +19555,15 @@ impl rt::Definition for BlockIoError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockIoError {
+impl rt::Event for BlockIoErrorEvent {
     const NAME: &'static str = "BLOCK_IO_ERROR";
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockJobCompleted {
+pub struct BlockJobCompletedEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -18597,8 +19572,8 @@ pub struct BlockJobCompleted {
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobCompleted {
-    /// Builds `BlockJobCompleted` from its required members; optional ones start absent.
+impl BlockJobCompletedEvent {
+    /// Builds `BlockJobCompletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18626,7 +19601,7 @@ impl BlockJobCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobCompleted {
+impl rt::ObjectType for BlockJobCompletedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18648,9 +19623,9 @@ impl rt::ObjectType for BlockJobCompleted {
         rt::put_opt(object, "error", &self.error);
     }
 }
-rt::impl_traits!(BlockJobCompleted);
+rt::impl_traits!(BlockJobCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobCompleted {
+impl rt::Definition for BlockJobCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_COMPLETED",
         meta: rt::Meta::Event,
@@ -18661,15 +19636,15 @@ impl rt::Definition for BlockJobCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobCompleted {
+impl rt::Event for BlockJobCompletedEvent {
     const NAME: &'static str = "BLOCK_JOB_COMPLETED";
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockJobCancelled {
+pub struct BlockJobCancelledEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -18677,8 +19652,8 @@ pub struct BlockJobCancelled {
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobCancelled {
-    /// Builds `BlockJobCancelled` from its required members; optional ones start absent.
+impl BlockJobCancelledEvent {
+    /// Builds `BlockJobCancelledEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18698,7 +19673,7 @@ impl BlockJobCancelled {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobCancelled {
+impl rt::ObjectType for BlockJobCancelledEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18718,9 +19693,9 @@ impl rt::ObjectType for BlockJobCancelled {
         rt::put(object, "speed", &self.speed);
     }
 }
-rt::impl_traits!(BlockJobCancelled);
+rt::impl_traits!(BlockJobCancelledEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobCancelled {
+impl rt::Definition for BlockJobCancelledEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_CANCELLED",
         meta: rt::Meta::Event,
@@ -18731,22 +19706,22 @@ impl rt::Definition for BlockJobCancelled {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobCancelled {
+impl rt::Event for BlockJobCancelledEvent {
     const NAME: &'static str = "BLOCK_JOB_CANCELLED";
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockJobError {
+pub struct BlockJobErrorEvent {
     pub device: rt::String,
     pub operation: super::IoOperationType,
     pub action: super::BlockErrorAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobError {
-    /// Builds `BlockJobError` from its required members; optional ones start absent.
+impl BlockJobErrorEvent {
+    /// Builds `BlockJobErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18762,7 +19737,7 @@ impl BlockJobError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobError {
+impl rt::ObjectType for BlockJobErrorEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18778,9 +19753,9 @@ impl rt::ObjectType for BlockJobError {
         rt::put(object, "action", &self.action);
     }
 }
-rt::impl_traits!(BlockJobError);
+rt::impl_traits!(BlockJobErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobError {
+impl rt::Definition for BlockJobErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_ERROR",
         meta: rt::Meta::Event,
@@ -18791,15 +19766,15 @@ impl rt::Definition for BlockJobError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobError {
+impl rt::Event for BlockJobErrorEvent {
     const NAME: &'static str = "BLOCK_JOB_ERROR";
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockJobReady {
+pub struct BlockJobReadyEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -18807,8 +19782,8 @@ pub struct BlockJobReady {
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobReady {
-    /// Builds `BlockJobReady` from its required members; optional ones start absent.
+impl BlockJobReadyEvent {
+    /// Builds `BlockJobReadyEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -18828,7 +19803,7 @@ impl BlockJobReady {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobReady {
+impl rt::ObjectType for BlockJobReadyEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18848,9 +19823,9 @@ impl rt::ObjectType for BlockJobReady {
         rt::put(object, "speed", &self.speed);
     }
 }
-rt::impl_traits!(BlockJobReady);
+rt::impl_traits!(BlockJobReadyEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobReady {
+impl rt::Definition for BlockJobReadyEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_READY",
         meta: rt::Meta::Event,
@@ -18861,21 +19836,21 @@ impl rt::Definition for BlockJobReady {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobReady {
+impl rt::Event for BlockJobReadyEvent {
     const NAME: &'static str = "BLOCK_JOB_READY";
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockJobPending {
+pub struct BlockJobPendingEvent {
     pub r#type: super::JobType,
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobPending {
-    /// Builds `BlockJobPending` from its required members; optional ones start absent.
+impl BlockJobPendingEvent {
+    /// Builds `BlockJobPendingEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(r#type: super::JobType, id: impl rt::Into<rt::String>) -> Self {
@@ -18883,7 +19858,7 @@ impl BlockJobPending {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobPending {
+impl rt::ObjectType for BlockJobPendingEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -18897,9 +19872,9 @@ impl rt::ObjectType for BlockJobPending {
         rt::put(object, "id", &self.id);
     }
 }
-rt::impl_traits!(BlockJobPending);
+rt::impl_traits!(BlockJobPendingEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobPending {
+impl rt::Definition for BlockJobPendingEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_PENDING",
         meta: rt::Meta::Event,
@@ -18910,12 +19885,12 @@ impl rt::Definition for BlockJobPending {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobPending {
+impl rt::Event for BlockJobPendingEvent {
     const NAME: &'static str = "BLOCK_JOB_PENDING";
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.PreallocMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.PreallocMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PreallocMode {
@@ -18983,17 +19958,17 @@ impl rt::Definition for PreallocMode {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockWriteThreshold {
+pub struct BlockWriteThresholdEvent {
     pub node_name: rt::String,
     pub amount_exceeded: u64,
     pub write_threshold: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockWriteThreshold {
-    /// Builds `BlockWriteThreshold` from its required members; optional ones start absent.
+impl BlockWriteThresholdEvent {
+    /// Builds `BlockWriteThresholdEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -19009,7 +19984,7 @@ impl BlockWriteThreshold {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockWriteThreshold {
+impl rt::ObjectType for BlockWriteThresholdEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -19025,9 +20000,9 @@ impl rt::ObjectType for BlockWriteThreshold {
         rt::put(object, "write-threshold", &self.write_threshold);
     }
 }
-rt::impl_traits!(BlockWriteThreshold);
+rt::impl_traits!(BlockWriteThresholdEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockWriteThreshold {
+impl rt::Definition for BlockWriteThresholdEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_WRITE_THRESHOLD",
         meta: rt::Meta::Event,
@@ -19038,12 +20013,12 @@ impl rt::Definition for BlockWriteThreshold {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockWriteThreshold {
+impl rt::Event for BlockWriteThresholdEvent {
     const NAME: &'static str = "BLOCK_WRITE_THRESHOLD";
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockSetWriteThreshold {
@@ -19101,7 +20076,7 @@ impl rt::Command for BlockSetWriteThreshold {
 ///
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevChange {
@@ -19178,7 +20153,7 @@ impl rt::Command for XBlockdevChange {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct XBlockdevSetIothread {
@@ -19247,7 +20222,7 @@ impl rt::Command for XBlockdevSetIothread {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumOpType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumOpType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumOpType {
@@ -19312,17 +20287,17 @@ impl rt::Definition for QuorumOpType {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct QuorumFailure {
+pub struct QuorumFailureEvent {
     pub reference: rt::String,
     pub sector_num: i64,
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl QuorumFailure {
-    /// Builds `QuorumFailure` from its required members; optional ones start absent.
+impl QuorumFailureEvent {
+    /// Builds `QuorumFailureEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -19338,7 +20313,7 @@ impl QuorumFailure {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for QuorumFailure {
+impl rt::ObjectType for QuorumFailureEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -19354,9 +20329,9 @@ impl rt::ObjectType for QuorumFailure {
         rt::put(object, "sectors-count", &self.sectors_count);
     }
 }
-rt::impl_traits!(QuorumFailure);
+rt::impl_traits!(QuorumFailureEvent);
 #[allow(deprecated)]
-impl rt::Definition for QuorumFailure {
+impl rt::Definition for QuorumFailureEvent {
     const INFO: rt::Info = rt::Info {
         name: "QUORUM_FAILURE",
         meta: rt::Meta::Event,
@@ -19367,15 +20342,15 @@ impl rt::Definition for QuorumFailure {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for QuorumFailure {
+impl rt::Event for QuorumFailureEvent {
     const NAME: &'static str = "QUORUM_FAILURE";
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct QuorumReportBad {
+pub struct QuorumReportBadEvent {
     pub r#type: super::QuorumOpType,
     pub error: rt::Option<rt::String>,
     pub node_name: rt::String,
@@ -19383,8 +20358,8 @@ pub struct QuorumReportBad {
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl QuorumReportBad {
-    /// Builds `QuorumReportBad` from its required members; optional ones start absent.
+impl QuorumReportBadEvent {
+    /// Builds `QuorumReportBadEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -19410,7 +20385,7 @@ impl QuorumReportBad {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for QuorumReportBad {
+impl rt::ObjectType for QuorumReportBadEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -19430,9 +20405,9 @@ impl rt::ObjectType for QuorumReportBad {
         rt::put(object, "sectors-count", &self.sectors_count);
     }
 }
-rt::impl_traits!(QuorumReportBad);
+rt::impl_traits!(QuorumReportBadEvent);
 #[allow(deprecated)]
-impl rt::Definition for QuorumReportBad {
+impl rt::Definition for QuorumReportBadEvent {
     const INFO: rt::Info = rt::Info {
         name: "QUORUM_REPORT_BAD",
         meta: rt::Meta::Event,
@@ -19443,12 +20418,12 @@ impl rt::Definition for QuorumReportBad {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for QuorumReportBad {
+impl rt::Event for QuorumReportBadEvent {
     const NAME: &'static str = "QUORUM_REPORT_BAD";
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternal {
@@ -19499,7 +20474,7 @@ impl rt::Definition for BlockdevSnapshotInternal {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotInternalSync(pub super::BlockdevSnapshotInternal);
 #[allow(deprecated)]
@@ -19548,7 +20523,7 @@ impl rt::Command for BlockdevSnapshotInternalSync {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotDeleteInternalSync {
@@ -19620,7 +20595,7 @@ impl rt::Command for BlockdevSnapshotDeleteInternalSync {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DummyBlockCoreForceArrays {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.NbdServerOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.NbdServerOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerOptions {
@@ -82,7 +82,7 @@ impl rt::Definition for NbdServerOptions {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-start)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-start)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerStart {
@@ -165,7 +165,7 @@ impl rt::Command for NbdServerStart {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsNbdBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsNbdBase)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbdBase {
@@ -227,7 +227,7 @@ impl rt::Definition for BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsNbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsNbd)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbd {
@@ -321,7 +321,7 @@ impl rt::From<BlockExportOptionsNbd> for super::BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsVhostUserBlk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsVhostUserBlk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVhostUserBlk {
@@ -387,7 +387,7 @@ impl rt::Definition for BlockExportOptionsVhostUserBlk {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.FuseExportAllowOther)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.FuseExportAllowOther)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FuseExportAllowOther {
@@ -454,7 +454,7 @@ impl rt::Definition for FuseExportAllowOther {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsFuse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsFuse)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsFuse {
@@ -520,7 +520,7 @@ impl rt::Definition for BlockExportOptionsFuse {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsVduseBlk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptionsVduseBlk)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVduseBlk {
@@ -608,7 +608,7 @@ impl rt::Definition for BlockExportOptionsVduseBlk {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.NbdServerAddOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.NbdServerAddOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct NbdServerAddOptions {
@@ -710,7 +710,7 @@ impl rt::From<NbdServerAddOptions> for super::BlockExportOptionsNbdBase {
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-add)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct NbdServerAdd(pub super::NbdServerAddOptions);
@@ -761,7 +761,7 @@ impl rt::Command for NbdServerAdd {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.BlockExportRemoveMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.BlockExportRemoveMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportRemoveMode {
@@ -827,7 +827,7 @@ impl rt::Definition for BlockExportRemoveMode {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-remove)
 #[deprecated]
 #[derive(Clone)]
 #[non_exhaustive]
@@ -890,7 +890,7 @@ impl rt::Command for NbdServerRemove {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-stop)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.nbd-server-stop)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct NbdServerStop {}
@@ -932,7 +932,7 @@ impl rt::Command for NbdServerStop {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.BlockExportType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-export.BlockExportType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportType {
@@ -1003,7 +1003,7 @@ impl rt::Definition for BlockExportType {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportOptions {
@@ -1183,9 +1183,37 @@ impl rt::Definition for BlockExportOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsNbd> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsNbd) -> Self {
+        Self::Nbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsVhostUserBlk> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsVhostUserBlk) -> Self {
+        Self::VhostUserBlk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsFuse> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsFuse) -> Self {
+        Self::Fuse(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsVduseBlk> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsVduseBlk) -> Self {
+        Self::VduseBlk(value)
+    }
+}
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.block-export-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.block-export-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockExportAdd(pub super::BlockExportOptions);
 #[allow(deprecated)]
@@ -1234,7 +1262,7 @@ impl rt::Command for BlockExportAdd {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.block-export-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.block-export-del)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportDel {
@@ -1295,15 +1323,15 @@ impl rt::Command for BlockExportDel {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-export.BLOCK_EXPORT_DELETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-export.BLOCK_EXPORT_DELETED)
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BlockExportDeleted {
+pub struct BlockExportDeletedEvent {
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockExportDeleted {
-    /// Builds `BlockExportDeleted` from its required members; optional ones start absent.
+impl BlockExportDeletedEvent {
+    /// Builds `BlockExportDeletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>) -> Self {
@@ -1311,7 +1339,7 @@ impl BlockExportDeleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockExportDeleted {
+impl rt::ObjectType for BlockExportDeletedEvent {
     #[inline]
     fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
         rt::Ok(Self {
@@ -1323,9 +1351,9 @@ impl rt::ObjectType for BlockExportDeleted {
         rt::put(object, "id", &self.id);
     }
 }
-rt::impl_traits!(BlockExportDeleted);
+rt::impl_traits!(BlockExportDeletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockExportDeleted {
+impl rt::Definition for BlockExportDeletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_EXPORT_DELETED",
         meta: rt::Meta::Event,
@@ -1336,12 +1364,12 @@ impl rt::Definition for BlockExportDeleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockExportDeleted {
+impl rt::Event for BlockExportDeletedEvent {
     const NAME: &'static str = "BLOCK_EXPORT_DELETED";
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-export.BlockExportInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
@@ -1402,7 +1430,7 @@ impl rt::Definition for BlockExportInfo {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.query-block-exports)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-export.query-block-exports)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QueryBlockExports {}

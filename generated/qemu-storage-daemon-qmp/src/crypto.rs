@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoTLSCredsEndpoint)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoTLSCredsEndpoint)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoTLSCredsEndpoint {
@@ -67,7 +67,7 @@ impl rt::Definition for QCryptoTLSCredsEndpoint {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoSecretFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoSecretFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoSecretFormat {
@@ -129,7 +129,7 @@ impl rt::Definition for QCryptoSecretFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoHashAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoHashAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoHashAlgo {
@@ -209,7 +209,7 @@ impl rt::Definition for QCryptoHashAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoCipherAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherAlgo {
@@ -304,7 +304,7 @@ impl rt::Definition for QCryptoCipherAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoCipherMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoCipherMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherMode {
@@ -372,7 +372,7 @@ impl rt::Definition for QCryptoCipherMode {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoIVGenAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoIVGenAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoIVGenAlgo {
@@ -437,7 +437,7 @@ impl rt::Definition for QCryptoIVGenAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoBlockFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoBlockFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockFormat {
@@ -499,7 +499,7 @@ impl rt::Definition for QCryptoBlockFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsBase {
@@ -541,7 +541,7 @@ impl rt::Definition for QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsQCow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsQCow)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsQCow {
@@ -590,7 +590,7 @@ impl rt::Definition for QCryptoBlockOptionsQCow {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOptionsLUKS)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsLUKS {
@@ -639,7 +639,7 @@ impl rt::Definition for QCryptoBlockOptionsLUKS {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptionsLUKS)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptionsLUKS {
@@ -765,7 +765,7 @@ impl rt::From<QCryptoBlockCreateOptionsLUKS> for super::QCryptoBlockOptionsLUKS 
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOpenOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockOpenOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockOpenOptions {
@@ -871,9 +871,37 @@ impl rt::From<QCryptoBlockOpenOptions> for super::QCryptoBlockOptionsBase {
         Self { format: value.format.tag() }
     }
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockOpenOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for QCryptoBlockOpenOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockOpenOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(QCryptoBlockOpenOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for QCryptoBlockOpenOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockOpenOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockCreateOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptions {
@@ -979,9 +1007,37 @@ impl rt::From<QCryptoBlockCreateOptions> for super::QCryptoBlockOptionsBase {
         Self { format: value.format.tag() }
     }
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockCreateOptionsLUKS> for QCryptoBlockCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockCreateOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(QCryptoBlockCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockCreateOptionsLUKS> for QCryptoBlockCreateOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockCreateOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockCreateOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoBase {
@@ -1023,7 +1079,7 @@ impl rt::Definition for QCryptoBlockInfoBase {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKSSlot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKSSlot)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
@@ -1093,7 +1149,7 @@ impl rt::Definition for QCryptoBlockInfoLUKSSlot {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfoLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
@@ -1191,7 +1247,7 @@ impl rt::Definition for QCryptoBlockInfoLUKS {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockInfo)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfo {
@@ -1291,9 +1347,23 @@ impl rt::From<QCryptoBlockInfo> for super::QCryptoBlockInfoBase {
         Self { format: value.format.tag() }
     }
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for QCryptoBlockInfoBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for QCryptoBlockInfo {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::new(QCryptoBlockInfoBranch::from(value))
+    }
+}
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoBlockLUKSKeyslotState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoBlockLUKSKeyslotState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockLUKSKeyslotState {
@@ -1355,7 +1425,7 @@ impl rt::Definition for QCryptoBlockLUKSKeyslotState {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptionsLUKS)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptionsLUKS {
@@ -1454,7 +1524,7 @@ impl rt::Definition for QCryptoBlockAmendOptionsLUKS {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoBlockAmendOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptions {
@@ -1554,9 +1624,23 @@ impl rt::From<QCryptoBlockAmendOptions> for super::QCryptoBlockOptionsBase {
         Self { format: value.format.tag() }
     }
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockAmendOptionsLUKS> for QCryptoBlockAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockAmendOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockAmendOptionsLUKS> for QCryptoBlockAmendOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockAmendOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockAmendOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretCommonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretCommonProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecretCommonProperties {
@@ -1629,7 +1713,7 @@ impl rt::Definition for SecretCommonProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct SecretProperties {
@@ -1737,7 +1821,7 @@ impl rt::From<SecretProperties> for super::SecretCommonProperties {
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretKeyringProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.SecretKeyringProperties)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SecretKeyringProperties {
@@ -1825,7 +1909,7 @@ impl rt::From<SecretKeyringProperties> for super::SecretCommonProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsProperties {
@@ -1909,7 +1993,7 @@ impl rt::Definition for TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsAnonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsAnonProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsAnonProperties {
@@ -2005,7 +2089,7 @@ impl rt::From<TlsCredsAnonProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsPskProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsPskProperties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsPskProperties {
@@ -2112,7 +2196,7 @@ impl rt::From<TlsCredsPskProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsX509Properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.TlsCredsX509Properties)
 #[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsCredsX509Properties {
@@ -2230,7 +2314,7 @@ impl rt::From<TlsCredsX509Properties> for super::TlsCredsProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoAkCipherAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoAkCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherAlgo {
@@ -2289,7 +2373,7 @@ impl rt::Definition for QCryptoAkCipherAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoAkCipherKeyType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoAkCipherKeyType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherKeyType {
@@ -2351,7 +2435,7 @@ impl rt::Definition for QCryptoAkCipherKeyType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoRSAPaddingAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-crypto.QCryptoRSAPaddingAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoRSAPaddingAlgo {
@@ -2413,7 +2497,7 @@ impl rt::Definition for QCryptoRSAPaddingAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptionsRSA)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptionsRSA)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptionsRSA {
@@ -2461,7 +2545,7 @@ impl rt::Definition for QCryptoAkCipherOptionsRSA {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-crypto.QCryptoAkCipherOptions)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptions {
@@ -2549,4 +2633,18 @@ impl rt::Definition for QCryptoAkCipherOptions {
         features: &[],
         condition: rt::None,
     };
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoAkCipherOptionsRSA> for QCryptoAkCipherOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoAkCipherOptionsRSA) -> Self {
+        Self::Rsa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoAkCipherOptionsRSA> for QCryptoAkCipherOptions {
+    #[inline]
+    fn from(value: super::QCryptoAkCipherOptionsRSA) -> Self {
+        Self::new(QCryptoAkCipherOptionsBranch::from(value))
+    }
 }

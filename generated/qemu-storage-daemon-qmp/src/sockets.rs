@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.NetworkAddressFamily)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.NetworkAddressFamily)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkAddressFamily {
@@ -74,7 +74,7 @@ impl rt::Definition for NetworkAddressFamily {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressBase)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddressBase {
@@ -125,7 +125,7 @@ impl rt::Definition for InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
@@ -253,7 +253,7 @@ impl rt::From<InetSocketAddress> for super::InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
@@ -321,7 +321,7 @@ impl rt::Definition for UnixSocketAddress {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
@@ -369,7 +369,7 @@ impl rt::Definition for VsockSocketAddress {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
@@ -411,7 +411,7 @@ impl rt::Definition for FdSocketAddress {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct InetSocketAddressWrapper {
@@ -453,7 +453,7 @@ impl rt::Definition for InetSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct UnixSocketAddressWrapper {
@@ -495,7 +495,7 @@ impl rt::Definition for UnixSocketAddressWrapper {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct VsockSocketAddressWrapper {
@@ -537,7 +537,7 @@ impl rt::Definition for VsockSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddressWrapper)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct FdSocketAddressWrapper {
@@ -579,7 +579,7 @@ impl rt::Definition for FdSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddressLegacy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddressLegacy)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SocketAddressLegacy {
@@ -698,9 +698,65 @@ impl rt::Definition for SocketAddressLegacy {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddressWrapper) -> Self {
+        Self::Inet(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::UnixSocketAddressWrapper) -> Self {
+        Self::Unix(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::VsockSocketAddressWrapper) -> Self {
+        Self::Vsock(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::FdSocketAddressWrapper) -> Self {
+        Self::Fd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::InetSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::UnixSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::VsockSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::FdSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.SocketAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.SocketAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocketAddressType {
@@ -768,7 +824,7 @@ impl rt::Definition for SocketAddressType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddress)
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct SocketAddress {
@@ -880,4 +936,60 @@ impl rt::Definition for SocketAddress {
         features: &[],
         condition: rt::None,
     };
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::Inet(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::UnixSocketAddress) -> Self {
+        Self::Unix(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::VsockSocketAddress) -> Self {
+        Self::Vsock(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::FdSocketAddress) -> Self {
+        Self::Fd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::UnixSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::VsockSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::FdSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
 }

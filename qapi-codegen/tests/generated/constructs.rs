@@ -694,6 +694,27 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Node> for NodeRef {
+        #[inline]
+        fn from(value: super::Node) -> Self {
+            Self::Node(rt::Box::new(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::String> for NodeRef {
+        #[inline]
+        fn from(value: rt::String) -> Self {
+            Self::Name(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<&str> for NodeRef {
+        #[inline]
+        fn from(value: &str) -> Self {
+            Self::Name(value.into())
+        }
+    }
     /// An alternate chosen by JSON type.
     #[derive(Clone)]
     #[non_exhaustive]
@@ -750,6 +771,34 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<f64> for Scalar {
+        #[inline]
+        fn from(value: f64) -> Self {
+            Self::N(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<bool> for Scalar {
+        #[inline]
+        fn from(value: bool) -> Self {
+            Self::B(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::Vec<i64>> for Scalar {
+        #[inline]
+        fn from(value: rt::Vec<i64>) -> Self {
+            Self::L(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Base> for Scalar {
+        #[inline]
+        fn from(value: super::Base) -> Self {
+            Self::O(value)
+        }
+    }
     /// An alternate with an enum branch.
     #[derive(Clone)]
     #[non_exhaustive]
@@ -793,6 +842,20 @@ pub mod constructs {
             features: &[],
             condition: rt::None,
         };
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Color> for ColorOrColors {
+        #[inline]
+        fn from(value: super::Color) -> Self {
+            Self::Color(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::Vec<super::Color>> for ColorOrColors {
+        #[inline]
+        fn from(value: rt::Vec<super::Color>) -> Self {
+            Self::List(value)
+        }
     }
     /// The kinds of shape.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1118,6 +1181,48 @@ pub mod constructs {
             }
         }
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Circle> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Circle) -> Self {
+            Self::Circle(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Square> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Square) -> Self {
+            Self::Square(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Group> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Group) -> Self {
+            Self::Group(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Circle> for Shape {
+        #[inline]
+        fn from(value: super::Circle) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Square> for Shape {
+        #[inline]
+        fn from(value: super::Square) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Group> for Shape {
+        #[inline]
+        fn from(value: super::Group) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum GroupMode {
@@ -1349,6 +1454,34 @@ pub mod constructs {
             features: &[],
             condition: rt::None,
         };
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAll> for GroupBranch {
+        #[inline]
+        fn from(value: super::GroupAll) -> Self {
+            Self::All(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAny> for GroupBranch {
+        #[inline]
+        fn from(value: super::GroupAny) -> Self {
+            Self::Any(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAll> for Group {
+        #[inline]
+        fn from(value: super::GroupAll) -> Self {
+            Self::new(GroupBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAny> for Group {
+        #[inline]
+        fn from(value: super::GroupAny) -> Self {
+            Self::new(GroupBranch::from(value))
+        }
     }
     /// A command with inline arguments.
     ///
@@ -1668,15 +1801,15 @@ pub mod constructs {
     /// An event with data.
     #[derive(Clone)]
     #[non_exhaustive]
-    pub struct ShapeDrawn {
+    pub struct ShapeDrawnEvent {
         /// the drawing
         pub id: rt::String,
         /// what was drawn
         pub shape: super::Shape,
     }
     #[allow(deprecated, clippy::disallowed_names)]
-    impl ShapeDrawn {
-        /// Builds `ShapeDrawn` from its required members; optional ones start absent.
+    impl ShapeDrawnEvent {
+        /// Builds `ShapeDrawnEvent` from its required members; optional ones start absent.
         #[inline]
         #[must_use]
         pub fn new(id: impl rt::Into<rt::String>, shape: super::Shape) -> Self {
@@ -1684,7 +1817,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for ShapeDrawn {
+    impl rt::ObjectType for ShapeDrawnEvent {
         #[inline]
         fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
             rt::Ok(Self {
@@ -1698,9 +1831,9 @@ pub mod constructs {
             rt::put(object, "shape", &self.shape);
         }
     }
-    rt::impl_traits!(ShapeDrawn);
+    rt::impl_traits!(ShapeDrawnEvent);
     #[allow(deprecated)]
-    impl rt::Definition for ShapeDrawn {
+    impl rt::Definition for ShapeDrawnEvent {
         const INFO: rt::Info = rt::Info {
             name: "SHAPE_DRAWN",
             meta: rt::Meta::Event,
@@ -1711,7 +1844,7 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for ShapeDrawn {
+    impl rt::Event for ShapeDrawnEvent {
         const NAME: &'static str = "SHAPE_DRAWN";
     }
     /// An event without data.
@@ -1722,9 +1855,9 @@ pub mod constructs {
     #[deprecated(note = "gone soon")]
     #[derive(Clone, Default)]
     #[non_exhaustive]
-    pub struct Cleared {}
+    pub struct ClearedEvent {}
     #[allow(deprecated, clippy::disallowed_names)]
-    impl Cleared {
+    impl ClearedEvent {
         /// Builds the value with every (optional) member absent.
         #[inline]
         #[must_use]
@@ -1733,7 +1866,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for Cleared {
+    impl rt::ObjectType for ClearedEvent {
         #[inline]
         fn decode_members(
             _object: &mut rt::Object,
@@ -1743,9 +1876,9 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _object: &mut rt::Object) {}
     }
-    rt::impl_traits!(Cleared);
+    rt::impl_traits!(ClearedEvent);
     #[allow(deprecated)]
-    impl rt::Definition for Cleared {
+    impl rt::Definition for ClearedEvent {
         const INFO: rt::Info = rt::Info {
             name: "CLEARED",
             meta: rt::Meta::Event,
@@ -1756,21 +1889,21 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for Cleared {
+    impl rt::Event for ClearedEvent {
         const NAME: &'static str = "CLEARED";
     }
     /// An event whose data is a named struct.
     #[derive(Clone, Debug, PartialEq)]
-    pub struct NodeAdded(pub super::Node);
+    pub struct NodeAddedEvent(pub super::Node);
     #[allow(deprecated)]
-    impl rt::From<super::Node> for NodeAdded {
+    impl rt::From<super::Node> for NodeAddedEvent {
         #[inline]
         fn from(value: super::Node) -> Self {
             Self(value)
         }
     }
     #[allow(deprecated)]
-    impl rt::Deref for NodeAdded {
+    impl rt::Deref for NodeAddedEvent {
         type Target = super::Node;
         #[inline]
         fn deref(&self) -> &super::Node {
@@ -1778,7 +1911,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for NodeAdded {
+    impl rt::ObjectType for NodeAddedEvent {
         #[inline]
         fn decode_members(object: &mut rt::Object) -> rt::Result<Self, rt::DecodeError> {
             rt::ObjectType::decode_members(object).map(Self)
@@ -1788,9 +1921,9 @@ pub mod constructs {
             rt::ObjectType::encode_members(&self.0, object);
         }
     }
-    rt::impl_serde!(NodeAdded);
+    rt::impl_serde!(NodeAddedEvent);
     #[allow(deprecated)]
-    impl rt::Definition for NodeAdded {
+    impl rt::Definition for NodeAddedEvent {
         const INFO: rt::Info = rt::Info {
             name: "NODE_ADDED",
             meta: rt::Meta::Event,
@@ -1801,7 +1934,7 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for NodeAdded {
+    impl rt::Event for NodeAddedEvent {
         const NAME: &'static str = "NODE_ADDED";
     }
     /// An event named like a type once case-mapped.
@@ -1984,7 +2117,7 @@ pub mod constructs_sub {
 pub use self::builtin::*;
 pub use self::constructs::*;
 pub use self::constructs_sub::*;
-/// One method per command, for any client that implements [`qapi_runtime::Executor`].
+/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `draw`: see [`Draw`].
     #[allow(deprecated)]
@@ -1998,14 +2131,14 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     }
     /// Runs `add-shape`: see [`AddShape`].
     #[allow(deprecated)]
-    fn add_shape(&self, args: self::AddShape) -> Self::Output<'_, self::AddShape> {
-        self.execute(args)
+    fn add_shape(&self, args: self::Shape) -> Self::Output<'_, self::AddShape> {
+        self.execute(self::AddShape(args))
     }
     /// Runs `clear`: see [`Clear`].
     #[deprecated]
     #[allow(deprecated)]
-    fn clear(&self) -> Self::Output<'_, self::Clear> {
-        self.execute(self::Clear::new())
+    fn clear(&self, args: self::Clear) -> Self::Output<'_, self::Clear> {
+        self.execute(args)
     }
     /// Runs `shutdown-now`: see [`ShutdownNow`].
     #[allow(deprecated)]
@@ -2014,8 +2147,11 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     }
     /// Runs `__com.example_frob`: see [`ComExampleFrob`].
     #[allow(deprecated)]
-    fn com_example_frob(&self) -> Self::Output<'_, self::ComExampleFrob> {
-        self.execute(self::ComExampleFrob::new())
+    fn com_example_frob(
+        &self,
+        args: self::ComExampleFrob,
+    ) -> Self::Output<'_, self::ComExampleFrob> {
+        self.execute(args)
     }
     /// Runs `plug`: see [`Plug`].
     #[allow(deprecated)]
@@ -2029,15 +2165,15 @@ impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
 #[non_exhaustive]
 #[allow(deprecated, clippy::large_enum_variant)]
 pub enum AnyEvent {
-    /// `SHAPE_DRAWN`
-    ShapeDrawn(self::ShapeDrawn),
-    /// `CLEARED`
+    /// `SHAPE_DRAWN`: [`ShapeDrawnEvent`].
+    ShapeDrawn(self::ShapeDrawnEvent),
+    /// `CLEARED`: [`ClearedEvent`].
     #[deprecated]
-    Cleared(self::Cleared),
-    /// `NODE_ADDED`
-    NodeAdded(self::NodeAdded),
-    /// `BASE`
-    BaseEvent(self::BaseEvent),
+    Cleared(self::ClearedEvent),
+    /// `NODE_ADDED`: [`NodeAddedEvent`].
+    NodeAdded(self::NodeAddedEvent),
+    /// `BASE`: [`BaseEvent`].
+    Base(self::BaseEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
     Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
 }
@@ -2053,7 +2189,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 "SHAPE_DRAWN" => Self::ShapeDrawn(::qapi_runtime::rt::event_data(data)?),
                 "CLEARED" => Self::Cleared(::qapi_runtime::rt::event_data(data)?),
                 "NODE_ADDED" => Self::NodeAdded(::qapi_runtime::rt::event_data(data)?),
-                "BASE" => Self::BaseEvent(::qapi_runtime::rt::event_data(data)?),
+                "BASE" => Self::Base(::qapi_runtime::rt::event_data(data)?),
                 _ => {
                     Self::Unknown {
                         name: name.into(),
@@ -2069,7 +2205,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
             Self::ShapeDrawn(_) => "SHAPE_DRAWN",
             Self::Cleared(_) => "CLEARED",
             Self::NodeAdded(_) => "NODE_ADDED",
-            Self::BaseEvent(_) => "BASE",
+            Self::Base(_) => "BASE",
             Self::Unknown { name, .. } => name,
         }
     }

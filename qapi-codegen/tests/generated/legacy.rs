@@ -177,6 +177,27 @@ pub mod legacy {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Point> for Value {
+        #[inline]
+        fn from(value: super::Point) -> Self {
+            Self::Point(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::String> for Value {
+        #[inline]
+        fn from(value: rt::String) -> Self {
+            Self::Text(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<i64> for Value {
+        #[inline]
+        fn from(value: i64) -> Self {
+            Self::Number(value)
+        }
+    }
     /// **Condition:** `all(CONFIG_LEGACY, not(CONFIG_NEW))` (QEMU built with it)
     #[derive(Clone)]
     #[non_exhaustive]
@@ -270,7 +291,7 @@ pub mod legacy {
 }
 pub use self::builtin::*;
 pub use self::legacy::*;
-/// One method per command, for any client that implements [`qapi_runtime::Executor`].
+/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `get-value`: see [`GetValue`].
     #[allow(deprecated)]
