@@ -54,3 +54,12 @@ pub fn generated_dir() -> PathBuf {
 pub fn qemu_9_2_4() -> PathBuf {
     qapi_tests::shared_dir().join("qemu/9.2.4")
 }
+
+/// The snippets of the READMEs that show the bindings in use, compiled as doctests (`no_run`: they need a QEMU).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct GeneratedReadme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct RootReadme;
