@@ -137,6 +137,7 @@ pub fn trait_items(
     );
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
+    let mut features: Vec<String> = Vec::new();
     for (i, d) in ctx.api.definitions.iter().enumerate() {
         let Kind::Command(c) = &d.kind else { continue };
         let ident = ctx.ident(i);
@@ -172,6 +173,18 @@ pub fn trait_items(
             }
         }
         code.close("");
+        if let (Some(feature), false) = (&gate.feature, gate.pred.is_empty()) {
+            feature_needed(
+                code,
+                &gate.pred,
+                feature,
+                &head,
+                !matches!(c.args, Args::None),
+            );
+            if !features.contains(feature) {
+                features.push(feature.clone());
+            }
+        }
     }
     if methods.as_str().is_empty() {
         code.line_of(&[head, " {}"]);
@@ -181,4 +194,57 @@ pub fn trait_items(
         code.close("");
     }
     code.line("impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}");
+    if !features.is_empty() {
+        feature_traits(code, &features);
+    }
+}
+
+/// Where a command's feature is off, a hidden method of the same name whose bound cannot hold, so that calling
+/// it says which feature to turn on (rather than "no method named `stop`").
+fn feature_needed(code: &mut Code, pred: &str, feature: &str, head: &str, takes_args: bool) {
+    code.line_of(&["#[cfg(not(", pred, "))]"]);
+    code.line("#[doc(hidden)]");
+    let bound = cat!(
+        "Self: __feature_needed::",
+        crate::names::upper_camel(feature)
+    );
+    if takes_args {
+        code.line_of(&[head, "<A>(&self, _args: A)"]);
+    } else {
+        code.line_of(&[head, "(&self)"]);
+    }
+    code.line("where");
+    code.line_of(&["    ", &bound, ","]);
+    code.line("{}");
+}
+
+/// The marker traits behind [`feature_needed`], one per feature, never implemented.
+fn feature_traits(code: &mut Code, features: &[String]) {
+    code.line("/// What a command whose cargo feature is off needs: rustc names the feature.");
+    code.line("#[doc(hidden)]");
+    code.open("pub mod __feature_needed");
+    for f in features {
+        let message = cat!(
+            "this command needs the cargo feature `",
+            f,
+            "` of the bindings crate"
+        );
+        code.line("#[diagnostic::on_unimplemented(");
+        code.line_of(&["    message = ", &crate::code::string(&message), ","]);
+        code.line_of(&[
+            "    label = ",
+            &crate::code::string(&cat!("needs `features = [\"", f, "\"]`")),
+            ",",
+        ]);
+        code.line_of(&[
+            "    note = ",
+            &crate::code::string(&cat!(
+                "the bindings crate's docs list the commands and events of each feature"
+            )),
+            "",
+        ]);
+        code.line(")]");
+        code.line_of(&["pub trait ", &crate::names::upper_camel(f), " {}"]);
+    }
+    code.close("");
 }

@@ -57,6 +57,8 @@ pub struct Gate {
     pub doc: String,
     /// The cargo feature that turns the item on.
     pub feature: Option<String>,
+    /// The predicate of `cfg`, empty without module features.
+    pub pred: String,
 }
 
 /// Emits one definition.
@@ -283,6 +285,11 @@ impl Plan {
                 cfg: gates[m].clone(),
                 doc: self.doc_cfg(ctx, m),
                 feature: self.feature(ctx, m),
+                pred: gates[m]
+                    .strip_prefix("#[cfg(")
+                    .and_then(|g| g.strip_suffix(")]"))
+                    .unwrap_or("")
+                    .to_string(),
             })
         };
         commands::trait_items(ctx, &mut code, &def_gate);

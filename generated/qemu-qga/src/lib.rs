@@ -57,6 +57,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSyncDelimited> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_sync_delimited<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-sync`: see [`GuestSync`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -66,6 +72,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_sync(&self, args: self::GuestSync) -> Self::Output<'_, self::GuestSync> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-ping`: see [`GuestPing`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -75,6 +87,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_ping(&self) -> Self::Output<'_, self::GuestPing> {
         self.execute(self::GuestPing::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_ping(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-time`: see [`GuestGetTime`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -84,6 +102,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_time(&self) -> Self::Output<'_, self::GuestGetTime> {
         self.execute(self::GuestGetTime::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_time(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-set-time`: see [`GuestSetTime`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -96,6 +120,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSetTime> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_set_time<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-info`: see [`GuestInfo`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -105,6 +135,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_info(&self) -> Self::Output<'_, self::GuestInfo> {
         self.execute(self::GuestInfo::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_info(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-shutdown`: see [`GuestShutdown`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -117,6 +153,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestShutdown> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_shutdown<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-open`: see [`GuestFileOpen`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -129,6 +171,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileOpen> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_open<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-close`: see [`GuestFileClose`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -141,6 +189,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileClose> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_close<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-read`: see [`GuestFileReadCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -153,6 +207,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileReadCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_read<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-write`: see [`GuestFileWriteCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -165,6 +225,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileWriteCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_write<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-seek`: see [`GuestFileSeekCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -177,6 +243,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileSeekCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_seek<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-file-flush`: see [`GuestFileFlush`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -189,6 +261,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFileFlush> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_file_flush<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-fsfreeze-status`: see [`GuestFsfreezeStatusCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -200,6 +278,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFsfreezeStatusCommand> {
         self.execute(self::GuestFsfreezeStatusCommand::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_fsfreeze_status(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-fsfreeze-freeze`: see [`GuestFsfreezeFreeze`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -209,6 +293,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_fsfreeze_freeze(&self) -> Self::Output<'_, self::GuestFsfreezeFreeze> {
         self.execute(self::GuestFsfreezeFreeze::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_fsfreeze_freeze(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-fsfreeze-freeze-list`: see [`GuestFsfreezeFreezeList`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -221,6 +311,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFsfreezeFreezeList> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_fsfreeze_freeze_list<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-fsfreeze-thaw`: see [`GuestFsfreezeThaw`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -230,6 +326,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_fsfreeze_thaw(&self) -> Self::Output<'_, self::GuestFsfreezeThaw> {
         self.execute(self::GuestFsfreezeThaw::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_fsfreeze_thaw(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-fstrim`: see [`GuestFstrim`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -242,6 +344,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestFstrim> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_fstrim<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-suspend-disk`: see [`GuestSuspendDisk`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -251,6 +359,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_suspend_disk(&self) -> Self::Output<'_, self::GuestSuspendDisk> {
         self.execute(self::GuestSuspendDisk::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_suspend_disk(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-suspend-ram`: see [`GuestSuspendRam`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -260,6 +374,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_suspend_ram(&self) -> Self::Output<'_, self::GuestSuspendRam> {
         self.execute(self::GuestSuspendRam::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_suspend_ram(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-suspend-hybrid`: see [`GuestSuspendHybrid`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -269,6 +389,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_suspend_hybrid(&self) -> Self::Output<'_, self::GuestSuspendHybrid> {
         self.execute(self::GuestSuspendHybrid::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_suspend_hybrid(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-network-get-interfaces`: see [`GuestNetworkGetInterfaces`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -280,6 +406,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestNetworkGetInterfaces> {
         self.execute(self::GuestNetworkGetInterfaces::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_network_get_interfaces(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-vcpus`: see [`GuestGetVcpus`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -289,6 +421,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_vcpus(&self) -> Self::Output<'_, self::GuestGetVcpus> {
         self.execute(self::GuestGetVcpus::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_vcpus(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-set-vcpus`: see [`GuestSetVcpus`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -301,6 +439,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSetVcpus> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_set_vcpus<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-disks`: see [`GuestGetDisks`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -310,6 +454,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_disks(&self) -> Self::Output<'_, self::GuestGetDisks> {
         self.execute(self::GuestGetDisks::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_disks(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-fsinfo`: see [`GuestGetFsinfo`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -319,6 +469,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_fsinfo(&self) -> Self::Output<'_, self::GuestGetFsinfo> {
         self.execute(self::GuestGetFsinfo::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_fsinfo(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-set-user-password`: see [`GuestSetUserPassword`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -331,6 +487,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSetUserPassword> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_set_user_password<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-memory-blocks`: see [`GuestGetMemoryBlocks`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -340,6 +502,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_memory_blocks(&self) -> Self::Output<'_, self::GuestGetMemoryBlocks> {
         self.execute(self::GuestGetMemoryBlocks::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_memory_blocks(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-set-memory-blocks`: see [`GuestSetMemoryBlocks`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -352,6 +520,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSetMemoryBlocks> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_set_memory_blocks<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-memory-block-info`: see [`GuestGetMemoryBlockInfo`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -363,6 +537,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestGetMemoryBlockInfo> {
         self.execute(self::GuestGetMemoryBlockInfo::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_memory_block_info(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-exec-status`: see [`GuestExecStatusCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -375,6 +555,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestExecStatusCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_exec_status<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-exec`: see [`GuestExecCommand`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -387,6 +573,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestExecCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_exec<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-host-name`: see [`GuestGetHostName`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -396,6 +588,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_host_name(&self) -> Self::Output<'_, self::GuestGetHostName> {
         self.execute(self::GuestGetHostName::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_host_name(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-users`: see [`GuestGetUsers`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -405,6 +603,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_users(&self) -> Self::Output<'_, self::GuestGetUsers> {
         self.execute(self::GuestGetUsers::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_users(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-timezone`: see [`GuestGetTimezone`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -414,6 +618,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_timezone(&self) -> Self::Output<'_, self::GuestGetTimezone> {
         self.execute(self::GuestGetTimezone::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_timezone(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-osinfo`: see [`GuestGetOsinfo`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -423,6 +633,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_osinfo(&self) -> Self::Output<'_, self::GuestGetOsinfo> {
         self.execute(self::GuestGetOsinfo::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_osinfo(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-devices`: see [`GuestGetDevices`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -432,6 +648,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_devices(&self) -> Self::Output<'_, self::GuestGetDevices> {
         self.execute(self::GuestGetDevices::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_devices(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-ssh-get-authorized-keys`: see [`GuestSshGetAuthorizedKeys`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -444,6 +666,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSshGetAuthorizedKeys> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_ssh_get_authorized_keys<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-ssh-add-authorized-keys`: see [`GuestSshAddAuthorizedKeys`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -456,6 +684,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSshAddAuthorizedKeys> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_ssh_add_authorized_keys<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-ssh-remove-authorized-keys`: see [`GuestSshRemoveAuthorizedKeys`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -468,6 +702,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GuestSshRemoveAuthorizedKeys> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_ssh_remove_authorized_keys<A>(&self, _args: A)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-diskstats`: see [`GuestGetDiskstats`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -477,6 +717,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_diskstats(&self) -> Self::Output<'_, self::GuestGetDiskstats> {
         self.execute(self::GuestGetDiskstats::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_diskstats(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-get-cpustats`: see [`GuestGetCpustats`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -486,6 +732,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_get_cpustats(&self) -> Self::Output<'_, self::GuestGetCpustats> {
         self.execute(self::GuestGetCpustats::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_get_cpustats(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
     /// Runs `guest-network-get-route`: see [`GuestNetworkGetRoute`].
     ///
     /// Needs the cargo feature `qapi-schema`.
@@ -495,8 +747,24 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn guest_network_get_route(&self) -> Self::Output<'_, self::GuestNetworkGetRoute> {
         self.execute(self::GuestNetworkGetRoute::new())
     }
+    #[cfg(not(feature = "qapi-schema"))]
+    #[doc(hidden)]
+    fn guest_network_get_route(&self)
+    where
+        Self: __feature_needed::QapiSchema,
+    {}
 }
 impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
+/// What a command whose cargo feature is off needs: rustc names the feature.
+#[doc(hidden)]
+pub mod __feature_needed {
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `qapi-schema` of the bindings crate",
+        label = "needs `features = [\"qapi-schema\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait QapiSchema {}
+}
 /// Any event of this schema, decoded by name.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

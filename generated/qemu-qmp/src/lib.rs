@@ -437,6 +437,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_status(&self) -> Self::Output<'_, self::QueryStatus> {
         self.execute(self::QueryStatus::new())
     }
+    #[cfg(not(feature = "run-state"))]
+    #[doc(hidden)]
+    fn query_status(&self)
+    where
+        Self: __feature_needed::RunState,
+    {}
     /// Runs `watchdog-set-action`: see [`WatchdogSetAction`].
     ///
     /// Needs the cargo feature `run-state`.
@@ -449,6 +455,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::WatchdogSetAction> {
         self.execute(args)
     }
+    #[cfg(not(feature = "run-state"))]
+    #[doc(hidden)]
+    fn watchdog_set_action<A>(&self, _args: A)
+    where
+        Self: __feature_needed::RunState,
+    {}
     /// Runs `set-action`: see [`SetAction`].
     ///
     /// Needs the cargo feature `run-state`.
@@ -458,6 +470,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn set_action(&self, args: self::SetAction) -> Self::Output<'_, self::SetAction> {
         self.execute(args)
     }
+    #[cfg(not(feature = "run-state"))]
+    #[doc(hidden)]
+    fn set_action<A>(&self, _args: A)
+    where
+        Self: __feature_needed::RunState,
+    {}
     /// Runs `job-pause`: see [`JobPause`].
     ///
     /// Needs the cargo feature `job`.
@@ -477,6 +495,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_pause(&self, args: self::JobPause) -> Self::Output<'_, self::JobPause> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_pause<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-resume`: see [`JobResume`].
     ///
     /// Needs the cargo feature `job`.
@@ -496,6 +520,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_resume(&self, args: self::JobResume) -> Self::Output<'_, self::JobResume> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_resume<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-cancel`: see [`JobCancel`].
     ///
     /// Needs the cargo feature `job`.
@@ -515,6 +545,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_cancel(&self, args: self::JobCancel) -> Self::Output<'_, self::JobCancel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_cancel<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-complete`: see [`JobComplete`].
     ///
     /// Needs the cargo feature `job`.
@@ -537,6 +573,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::JobComplete> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_complete<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-dismiss`: see [`JobDismiss`].
     ///
     /// Needs the cargo feature `job`.
@@ -556,6 +598,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_dismiss(&self, args: self::JobDismiss) -> Self::Output<'_, self::JobDismiss> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_dismiss<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-finalize`: see [`JobFinalize`].
     ///
     /// Needs the cargo feature `job`.
@@ -578,6 +626,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::JobFinalize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn job_finalize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `query-jobs`: see [`QueryJobs`].
     ///
     /// Needs the cargo feature `job`.
@@ -597,6 +651,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_jobs(&self) -> Self::Output<'_, self::QueryJobs> {
         self.execute(self::QueryJobs::new())
     }
+    #[cfg(not(any(feature = "job", feature = "block", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn query_jobs(&self)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `query-block`: see [`QueryBlock`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -615,6 +675,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block(&self) -> Self::Output<'_, self::QueryBlock> {
         self.execute(self::QueryBlock::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn query_block(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-blockstats`: see [`QueryBlockstats`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -636,6 +702,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryBlockstats> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn query_blockstats<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-block-jobs`: see [`QueryBlockJobs`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -654,6 +726,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block_jobs(&self) -> Self::Output<'_, self::QueryBlockJobs> {
         self.execute(self::QueryBlockJobs::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn query_block_jobs(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block_resize`: see [`BlockResize`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -675,6 +753,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockResize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_resize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-sync`: see [`BlockdevSnapshotSyncCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -696,6 +780,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotSyncCommand> {
         self.execute(self::BlockdevSnapshotSyncCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot`: see [`BlockdevSnapshotCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -717,6 +807,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotCommand> {
         self.execute(self::BlockdevSnapshotCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `change-backing-file`: see [`ChangeBackingFile`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -738,6 +834,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChangeBackingFile> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn change_backing_file<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-commit`: see [`BlockCommit`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -759,6 +861,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockCommit> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_commit<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `drive-backup`: see [`DriveBackupCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -781,6 +889,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DriveBackupCommand> {
         self.execute(self::DriveBackupCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn drive_backup<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-backup`: see [`BlockdevBackupCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -802,6 +916,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevBackupCommand> {
         self.execute(self::BlockdevBackupCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_backup<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-named-block-nodes`: see [`QueryNamedBlockNodes`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -823,6 +943,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryNamedBlockNodes> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn query_named_block_nodes<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-debug-query-block-graph`: see [`XDebugQueryBlockGraph`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -843,6 +969,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XDebugQueryBlockGraph> {
         self.execute(self::XDebugQueryBlockGraph::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn x_debug_query_block_graph(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `drive-mirror`: see [`DriveMirrorCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -864,6 +996,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DriveMirrorCommand> {
         self.execute(self::DriveMirrorCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn drive_mirror<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-add`: see [`BlockDirtyBitmapAddCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -885,6 +1023,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapAddCommand> {
         self.execute(self::BlockDirtyBitmapAddCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-remove`: see [`BlockDirtyBitmapRemove`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -906,6 +1050,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapRemove> {
         self.execute(self::BlockDirtyBitmapRemove(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-clear`: see [`BlockDirtyBitmapClear`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -927,6 +1077,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapClear> {
         self.execute(self::BlockDirtyBitmapClear(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_clear<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-enable`: see [`BlockDirtyBitmapEnable`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -948,6 +1104,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapEnable> {
         self.execute(self::BlockDirtyBitmapEnable(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_enable<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-disable`: see [`BlockDirtyBitmapDisable`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -969,6 +1131,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapDisable> {
         self.execute(self::BlockDirtyBitmapDisable(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_disable<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-merge`: see [`BlockDirtyBitmapMergeCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -990,6 +1158,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapMergeCommand> {
         self.execute(self::BlockDirtyBitmapMergeCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_merge<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-debug-block-dirty-bitmap-sha256`: see [`XDebugBlockDirtyBitmapSha256`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1011,6 +1185,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XDebugBlockDirtyBitmapSha256> {
         self.execute(self::XDebugBlockDirtyBitmapSha256(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn x_debug_block_dirty_bitmap_sha256<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-mirror`: see [`BlockdevMirror`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1032,6 +1212,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevMirror> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_mirror<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-stream`: see [`BlockStream`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1053,6 +1239,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockStream> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_stream<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-set-speed`: see [`BlockJobSetSpeed`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1074,6 +1266,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobSetSpeed> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_set_speed<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-cancel`: see [`BlockJobCancel`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1095,6 +1293,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobCancel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_cancel<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-pause`: see [`BlockJobPause`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1116,6 +1320,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobPause> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_pause<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-resume`: see [`BlockJobResume`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1137,6 +1347,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobResume> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_resume<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-complete`: see [`BlockJobComplete`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1158,6 +1374,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobComplete> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_complete<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-dismiss`: see [`BlockJobDismiss`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1179,6 +1401,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobDismiss> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_dismiss<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-finalize`: see [`BlockJobFinalize`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1200,6 +1428,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobFinalize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_finalize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-change`: see [`BlockJobChange`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1221,6 +1455,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobChange> {
         self.execute(self::BlockJobChange(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_job_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-add`: see [`BlockdevAdd`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1242,6 +1482,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevAdd> {
         self.execute(self::BlockdevAdd(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-reopen`: see [`BlockdevReopen`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1263,6 +1509,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevReopen> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_reopen<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-del`: see [`BlockdevDel`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1284,6 +1536,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevDel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-create`: see [`BlockdevCreate`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1305,6 +1563,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevCreate> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_create<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-amend`: see [`XBlockdevAmend`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1326,6 +1590,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevAmend> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn x_blockdev_amend<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-set-write-threshold`: see [`BlockSetWriteThreshold`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1347,6 +1617,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockSetWriteThreshold> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn block_set_write_threshold<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-change`: see [`XBlockdevChange`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1368,6 +1644,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevChange> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn x_blockdev_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-set-iothread`: see [`XBlockdevSetIothread`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1389,6 +1671,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevSetIothread> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn x_blockdev_set_iothread<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-internal-sync`: see [`BlockdevSnapshotInternalSync`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1410,6 +1698,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotInternalSync> {
         self.execute(self::BlockdevSnapshotInternalSync(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_internal_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-delete-internal-sync`: see [`BlockdevSnapshotDeleteInternalSync`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1431,6 +1725,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotDeleteInternalSync> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block", feature = "block-export", feature = "transaction", feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_delete_internal_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-pr-managers`: see [`QueryPrManagers`].
     ///
     /// Needs the cargo feature `block`.
@@ -1440,6 +1740,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_pr_managers(&self) -> Self::Output<'_, self::QueryPrManagers> {
         self.execute(self::QueryPrManagers::new())
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn query_pr_managers(&self)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `eject`: see [`Eject`].
     ///
     /// Needs the cargo feature `block`.
@@ -1449,6 +1755,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn eject(&self, args: self::Eject) -> Self::Output<'_, self::Eject> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn eject<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `blockdev-open-tray`: see [`BlockdevOpenTray`].
     ///
     /// Needs the cargo feature `block`.
@@ -1461,6 +1773,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevOpenTray> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn blockdev_open_tray<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `blockdev-close-tray`: see [`BlockdevCloseTray`].
     ///
     /// Needs the cargo feature `block`.
@@ -1473,6 +1791,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevCloseTray> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn blockdev_close_tray<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `blockdev-remove-medium`: see [`BlockdevRemoveMedium`].
     ///
     /// Needs the cargo feature `block`.
@@ -1485,6 +1809,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevRemoveMedium> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn blockdev_remove_medium<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `blockdev-insert-medium`: see [`BlockdevInsertMedium`].
     ///
     /// Needs the cargo feature `block`.
@@ -1497,6 +1827,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevInsertMedium> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn blockdev_insert_medium<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `blockdev-change-medium`: see [`BlockdevChangeMedium`].
     ///
     /// Needs the cargo feature `block`.
@@ -1509,6 +1845,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevChangeMedium> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn blockdev_change_medium<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `block_set_io_throttle`: see [`BlockSetIoThrottle`].
     ///
     /// Needs the cargo feature `block`.
@@ -1521,6 +1863,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockSetIoThrottle> {
         self.execute(self::BlockSetIoThrottle(args))
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn block_set_io_throttle<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `block-latency-histogram-set`: see [`BlockLatencyHistogramSet`].
     ///
     /// Needs the cargo feature `block`.
@@ -1533,6 +1881,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockLatencyHistogramSet> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block"))]
+    #[doc(hidden)]
+    fn block_latency_histogram_set<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Block,
+    {}
     /// Runs `nbd-server-start`: see [`NbdServerStart`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1545,6 +1899,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerStart> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_start<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-add`: see [`NbdServerAdd`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1558,6 +1918,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerAdd> {
         self.execute(self::NbdServerAdd(args))
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-remove`: see [`NbdServerRemove`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1571,6 +1937,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerRemove> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-stop`: see [`NbdServerStop`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1580,6 +1952,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn nbd_server_stop(&self) -> Self::Output<'_, self::NbdServerStop> {
         self.execute(self::NbdServerStop::new())
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_stop(&self)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `block-export-add`: see [`BlockExportAdd`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1592,6 +1970,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockExportAdd> {
         self.execute(self::BlockExportAdd(args))
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn block_export_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `block-export-del`: see [`BlockExportDel`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1604,6 +1988,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockExportDel> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn block_export_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `query-block-exports`: see [`QueryBlockExports`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1613,6 +2003,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block_exports(&self) -> Self::Output<'_, self::QueryBlockExports> {
         self.execute(self::QueryBlockExports::new())
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn query_block_exports(&self)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `query-chardev`: see [`QueryChardev`].
     ///
     /// Needs the cargo feature `char`.
@@ -1622,6 +2018,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_chardev(&self) -> Self::Output<'_, self::QueryChardev> {
         self.execute(self::QueryChardev::new())
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn query_chardev(&self)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `query-chardev-backends`: see [`QueryChardevBackends`].
     ///
     /// Needs the cargo feature `char`.
@@ -1631,6 +2033,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_chardev_backends(&self) -> Self::Output<'_, self::QueryChardevBackends> {
         self.execute(self::QueryChardevBackends::new())
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn query_chardev_backends(&self)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `ringbuf-write`: see [`RingbufWrite`].
     ///
     /// Needs the cargo feature `char`.
@@ -1643,6 +2051,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::RingbufWrite> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn ringbuf_write<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `ringbuf-read`: see [`RingbufRead`].
     ///
     /// Needs the cargo feature `char`.
@@ -1655,6 +2069,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::RingbufRead> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn ringbuf_read<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-add`: see [`ChardevAdd`].
     ///
     /// Needs the cargo feature `char`.
@@ -1664,6 +2084,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn chardev_add(&self, args: self::ChardevAdd) -> Self::Output<'_, self::ChardevAdd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-change`: see [`ChardevChange`].
     ///
     /// Needs the cargo feature `char`.
@@ -1676,6 +2102,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevChange> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-remove`: see [`ChardevRemove`].
     ///
     /// Needs the cargo feature `char`.
@@ -1688,6 +2120,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevRemove> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-send-break`: see [`ChardevSendBreak`].
     ///
     /// Needs the cargo feature `char`.
@@ -1700,6 +2138,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevSendBreak> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_send_break<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `dump-guest-memory`: see [`DumpGuestMemory`].
     ///
     /// Needs the cargo feature `dump`.
@@ -1712,6 +2156,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DumpGuestMemory> {
         self.execute(args)
     }
+    #[cfg(not(feature = "dump"))]
+    #[doc(hidden)]
+    fn dump_guest_memory<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Dump,
+    {}
     /// Runs `query-dump`: see [`QueryDump`].
     ///
     /// Needs the cargo feature `dump`.
@@ -1721,6 +2171,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_dump(&self) -> Self::Output<'_, self::QueryDump> {
         self.execute(self::QueryDump::new())
     }
+    #[cfg(not(feature = "dump"))]
+    #[doc(hidden)]
+    fn query_dump(&self)
+    where
+        Self: __feature_needed::Dump,
+    {}
     /// Runs `query-dump-guest-memory-capability`: see [`QueryDumpGuestMemoryCapability`].
     ///
     /// Needs the cargo feature `dump`.
@@ -1732,6 +2188,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryDumpGuestMemoryCapability> {
         self.execute(self::QueryDumpGuestMemoryCapability::new())
     }
+    #[cfg(not(feature = "dump"))]
+    #[doc(hidden)]
+    fn query_dump_guest_memory_capability(&self)
+    where
+        Self: __feature_needed::Dump,
+    {}
     /// Runs `set_link`: see [`SetLink`].
     ///
     /// Needs the cargo feature `net`.
@@ -1741,6 +2203,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn set_link(&self, args: self::SetLink) -> Self::Output<'_, self::SetLink> {
         self.execute(args)
     }
+    #[cfg(not(feature = "net"))]
+    #[doc(hidden)]
+    fn set_link<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Net,
+    {}
     /// Runs `netdev_add`: see [`NetdevAdd`].
     ///
     /// Needs the cargo feature `net`.
@@ -1750,6 +2218,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn netdev_add(&self, args: self::Netdev) -> Self::Output<'_, self::NetdevAdd> {
         self.execute(self::NetdevAdd(args))
     }
+    #[cfg(not(feature = "net"))]
+    #[doc(hidden)]
+    fn netdev_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Net,
+    {}
     /// Runs `netdev_del`: see [`NetdevDel`].
     ///
     /// Needs the cargo feature `net`.
@@ -1759,6 +2233,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn netdev_del(&self, args: self::NetdevDel) -> Self::Output<'_, self::NetdevDel> {
         self.execute(args)
     }
+    #[cfg(not(feature = "net"))]
+    #[doc(hidden)]
+    fn netdev_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Net,
+    {}
     /// Runs `query-rx-filter`: see [`QueryRxFilter`].
     ///
     /// Needs the cargo feature `net`.
@@ -1771,6 +2251,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryRxFilter> {
         self.execute(args)
     }
+    #[cfg(not(feature = "net"))]
+    #[doc(hidden)]
+    fn query_rx_filter<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Net,
+    {}
     /// Runs `announce-self`: see [`AnnounceSelf`].
     ///
     /// Needs the cargo feature `net`.
@@ -1783,6 +2269,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::AnnounceSelf> {
         self.execute(self::AnnounceSelf(args))
     }
+    #[cfg(not(feature = "net"))]
+    #[doc(hidden)]
+    fn announce_self<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Net,
+    {}
     /// Runs `request-ebpf`: see [`RequestEbpf`].
     ///
     /// Needs the cargo feature `ebpf`.
@@ -1795,6 +2287,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::RequestEbpf> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ebpf"))]
+    #[doc(hidden)]
+    fn request_ebpf<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ebpf,
+    {}
     /// Runs `query-rocker`: see [`QueryRocker`].
     ///
     /// Needs the cargo feature `rocker`.
@@ -1807,6 +2305,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryRocker> {
         self.execute(args)
     }
+    #[cfg(not(feature = "rocker"))]
+    #[doc(hidden)]
+    fn query_rocker<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Rocker,
+    {}
     /// Runs `query-rocker-ports`: see [`QueryRockerPorts`].
     ///
     /// Needs the cargo feature `rocker`.
@@ -1819,6 +2323,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryRockerPorts> {
         self.execute(args)
     }
+    #[cfg(not(feature = "rocker"))]
+    #[doc(hidden)]
+    fn query_rocker_ports<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Rocker,
+    {}
     /// Runs `query-rocker-of-dpa-flows`: see [`QueryRockerOfDpaFlows`].
     ///
     /// Needs the cargo feature `rocker`.
@@ -1831,6 +2341,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryRockerOfDpaFlows> {
         self.execute(args)
     }
+    #[cfg(not(feature = "rocker"))]
+    #[doc(hidden)]
+    fn query_rocker_of_dpa_flows<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Rocker,
+    {}
     /// Runs `query-rocker-of-dpa-groups`: see [`QueryRockerOfDpaGroups`].
     ///
     /// Needs the cargo feature `rocker`.
@@ -1843,6 +2359,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryRockerOfDpaGroups> {
         self.execute(args)
     }
+    #[cfg(not(feature = "rocker"))]
+    #[doc(hidden)]
+    fn query_rocker_of_dpa_groups<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Rocker,
+    {}
     /// Runs `query-tpm-models`: see [`QueryTpmModels`].
     ///
     /// Needs the cargo feature `tpm`.
@@ -1852,6 +2374,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_tpm_models(&self) -> Self::Output<'_, self::QueryTpmModels> {
         self.execute(self::QueryTpmModels::new())
     }
+    #[cfg(not(feature = "tpm"))]
+    #[doc(hidden)]
+    fn query_tpm_models(&self)
+    where
+        Self: __feature_needed::Tpm,
+    {}
     /// Runs `query-tpm-types`: see [`QueryTpmTypes`].
     ///
     /// Needs the cargo feature `tpm`.
@@ -1861,6 +2389,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_tpm_types(&self) -> Self::Output<'_, self::QueryTpmTypes> {
         self.execute(self::QueryTpmTypes::new())
     }
+    #[cfg(not(feature = "tpm"))]
+    #[doc(hidden)]
+    fn query_tpm_types(&self)
+    where
+        Self: __feature_needed::Tpm,
+    {}
     /// Runs `query-tpm`: see [`QueryTpm`].
     ///
     /// Needs the cargo feature `tpm`.
@@ -1870,6 +2404,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_tpm(&self) -> Self::Output<'_, self::QueryTpm> {
         self.execute(self::QueryTpm::new())
     }
+    #[cfg(not(feature = "tpm"))]
+    #[doc(hidden)]
+    fn query_tpm(&self)
+    where
+        Self: __feature_needed::Tpm,
+    {}
     /// Runs `set_password`: see [`SetPassword`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1882,6 +2422,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SetPassword> {
         self.execute(self::SetPassword(args))
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn set_password<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `expire_password`: see [`ExpirePassword`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1894,6 +2440,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ExpirePassword> {
         self.execute(self::ExpirePassword(args))
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn expire_password<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `screendump`: see [`Screendump`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1903,6 +2455,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn screendump(&self, args: self::Screendump) -> Self::Output<'_, self::Screendump> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn screendump<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-spice`: see [`QuerySpice`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1912,6 +2470,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_spice(&self) -> Self::Output<'_, self::QuerySpice> {
         self.execute(self::QuerySpice::new())
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn query_spice(&self)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-vnc`: see [`QueryVnc`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1921,6 +2485,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_vnc(&self) -> Self::Output<'_, self::QueryVnc> {
         self.execute(self::QueryVnc::new())
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn query_vnc(&self)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-vnc-servers`: see [`QueryVncServers`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1930,6 +2500,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_vnc_servers(&self) -> Self::Output<'_, self::QueryVncServers> {
         self.execute(self::QueryVncServers::new())
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn query_vnc_servers(&self)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `change-vnc-password`: see [`ChangeVncPassword`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1942,6 +2518,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChangeVncPassword> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn change_vnc_password<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-mice`: see [`QueryMice`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1951,6 +2533,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_mice(&self) -> Self::Output<'_, self::QueryMice> {
         self.execute(self::QueryMice::new())
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn query_mice(&self)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `send-key`: see [`SendKey`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1960,6 +2548,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn send_key(&self, args: self::SendKey) -> Self::Output<'_, self::SendKey> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn send_key<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `input-send-event`: see [`InputSendEvent`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1972,6 +2566,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::InputSendEvent> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn input_send_event<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-display-options`: see [`QueryDisplayOptions`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1981,6 +2581,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_display_options(&self) -> Self::Output<'_, self::QueryDisplayOptions> {
         self.execute(self::QueryDisplayOptions::new())
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn query_display_options(&self)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `display-reload`: see [`DisplayReload`].
     ///
     /// Needs the cargo feature `ui`.
@@ -1993,6 +2599,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DisplayReload> {
         self.execute(self::DisplayReload(args))
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn display_reload<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `display-update`: see [`DisplayUpdate`].
     ///
     /// Needs the cargo feature `ui`.
@@ -2005,6 +2617,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DisplayUpdate> {
         self.execute(self::DisplayUpdate(args))
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn display_update<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `client_migrate_info`: see [`ClientMigrateInfo`].
     ///
     /// Needs the cargo feature `ui`.
@@ -2017,6 +2635,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ClientMigrateInfo> {
         self.execute(args)
     }
+    #[cfg(not(feature = "ui"))]
+    #[doc(hidden)]
+    fn client_migrate_info<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Ui,
+    {}
     /// Runs `query-migrate`: see [`QueryMigrate`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2026,6 +2650,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_migrate(&self) -> Self::Output<'_, self::QueryMigrate> {
         self.execute(self::QueryMigrate::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_migrate(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-set-capabilities`: see [`MigrateSetCapabilities`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2038,6 +2668,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::MigrateSetCapabilities> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_set_capabilities<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-migrate-capabilities`: see [`QueryMigrateCapabilities`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2049,6 +2685,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryMigrateCapabilities> {
         self.execute(self::QueryMigrateCapabilities::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_migrate_capabilities(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-set-parameters`: see [`MigrateSetParametersCommand`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2061,6 +2703,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::MigrateSetParametersCommand> {
         self.execute(self::MigrateSetParametersCommand(args))
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_set_parameters<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-migrate-parameters`: see [`QueryMigrateParameters`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2072,6 +2720,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryMigrateParameters> {
         self.execute(self::QueryMigrateParameters::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_migrate_parameters(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-start-postcopy`: see [`MigrateStartPostcopy`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2081,6 +2735,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn migrate_start_postcopy(&self) -> Self::Output<'_, self::MigrateStartPostcopy> {
         self.execute(self::MigrateStartPostcopy::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_start_postcopy(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `x-colo-lost-heartbeat`: see [`XColoLostHeartbeat`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2090,6 +2750,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_colo_lost_heartbeat(&self) -> Self::Output<'_, self::XColoLostHeartbeat> {
         self.execute(self::XColoLostHeartbeat::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn x_colo_lost_heartbeat(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate_cancel`: see [`MigrateCancel`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2099,6 +2765,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn migrate_cancel(&self) -> Self::Output<'_, self::MigrateCancel> {
         self.execute(self::MigrateCancel::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_cancel(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-continue`: see [`MigrateContinue`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2111,6 +2783,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::MigrateContinue> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_continue<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate`: see [`Migrate`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2120,6 +2798,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn migrate(&self, args: self::Migrate) -> Self::Output<'_, self::Migrate> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-incoming`: see [`MigrateIncoming`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2132,6 +2816,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::MigrateIncoming> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_incoming<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `xen-save-devices-state`: see [`XenSaveDevicesState`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2144,6 +2834,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XenSaveDevicesState> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn xen_save_devices_state<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `xen-set-global-dirty-log`: see [`XenSetGlobalDirtyLog`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2156,6 +2852,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XenSetGlobalDirtyLog> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn xen_set_global_dirty_log<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `xen-load-devices-state`: see [`XenLoadDevicesState`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2168,6 +2870,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XenLoadDevicesState> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn xen_load_devices_state<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `xen-set-replication`: see [`XenSetReplication`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2180,6 +2888,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XenSetReplication> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn xen_set_replication<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-xen-replication-status`: see [`QueryXenReplicationStatus`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2191,6 +2905,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryXenReplicationStatus> {
         self.execute(self::QueryXenReplicationStatus::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_xen_replication_status(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `xen-colo-do-checkpoint`: see [`XenColoDoCheckpoint`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2200,6 +2920,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn xen_colo_do_checkpoint(&self) -> Self::Output<'_, self::XenColoDoCheckpoint> {
         self.execute(self::XenColoDoCheckpoint::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn xen_colo_do_checkpoint(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-colo-status`: see [`QueryColoStatus`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2209,6 +2935,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_colo_status(&self) -> Self::Output<'_, self::QueryColoStatus> {
         self.execute(self::QueryColoStatus::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_colo_status(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-recover`: see [`MigrateRecover`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2221,6 +2953,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::MigrateRecover> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_recover<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `migrate-pause`: see [`MigratePause`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2230,6 +2968,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn migrate_pause(&self) -> Self::Output<'_, self::MigratePause> {
         self.execute(self::MigratePause::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn migrate_pause(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `calc-dirty-rate`: see [`CalcDirtyRate`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2242,6 +2986,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CalcDirtyRate> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn calc_dirty_rate<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-dirty-rate`: see [`QueryDirtyRate`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2254,6 +3004,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryDirtyRate> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_dirty_rate<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `set-vcpu-dirty-limit`: see [`SetVcpuDirtyLimit`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2266,6 +3022,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SetVcpuDirtyLimit> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn set_vcpu_dirty_limit<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `cancel-vcpu-dirty-limit`: see [`CancelVcpuDirtyLimit`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2278,6 +3040,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CancelVcpuDirtyLimit> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn cancel_vcpu_dirty_limit<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-vcpu-dirty-limit`: see [`QueryVcpuDirtyLimit`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2287,6 +3055,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_vcpu_dirty_limit(&self) -> Self::Output<'_, self::QueryVcpuDirtyLimit> {
         self.execute(self::QueryVcpuDirtyLimit::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_vcpu_dirty_limit(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `query-migrationthreads`: see [`QueryMigrationthreads`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2297,6 +3071,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_migrationthreads(&self) -> Self::Output<'_, self::QueryMigrationthreads> {
         self.execute(self::QueryMigrationthreads::new())
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn query_migrationthreads(&self)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `snapshot-save`: see [`SnapshotSave`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2309,6 +3089,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SnapshotSave> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn snapshot_save<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `snapshot-load`: see [`SnapshotLoad`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2321,6 +3107,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SnapshotLoad> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn snapshot_load<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `snapshot-delete`: see [`SnapshotDelete`].
     ///
     /// Needs the cargo feature `migration`.
@@ -2333,6 +3125,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SnapshotDelete> {
         self.execute(args)
     }
+    #[cfg(not(feature = "migration"))]
+    #[doc(hidden)]
+    fn snapshot_delete<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Migration,
+    {}
     /// Runs `transaction`: see [`Transaction`].
     ///
     /// Needs the cargo feature `transaction`.
@@ -2345,6 +3143,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::Transaction> {
         self.execute(args)
     }
+    #[cfg(not(feature = "transaction"))]
+    #[doc(hidden)]
+    fn transaction<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Transaction,
+    {}
     /// Runs `trace-event-get-state`: see [`TraceEventGetState`].
     ///
     /// Needs the cargo feature `trace`.
@@ -2357,6 +3161,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::TraceEventGetState> {
         self.execute(args)
     }
+    #[cfg(not(feature = "trace"))]
+    #[doc(hidden)]
+    fn trace_event_get_state<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Trace,
+    {}
     /// Runs `trace-event-set-state`: see [`TraceEventSetState`].
     ///
     /// Needs the cargo feature `trace`.
@@ -2369,6 +3179,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::TraceEventSetState> {
         self.execute(args)
     }
+    #[cfg(not(feature = "trace"))]
+    #[doc(hidden)]
+    fn trace_event_set_state<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Trace,
+    {}
     /// Runs `qmp_capabilities`: see [`QmpCapabilities`].
     ///
     /// Needs the cargo feature `control`.
@@ -2381,6 +3197,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QmpCapabilities> {
         self.execute(args)
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn qmp_capabilities<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-version`: see [`QueryVersion`].
     ///
     /// Needs the cargo feature `control`.
@@ -2390,6 +3212,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_version(&self) -> Self::Output<'_, self::QueryVersion> {
         self.execute(self::QueryVersion::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn query_version(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-commands`: see [`QueryCommands`].
     ///
     /// Needs the cargo feature `control`.
@@ -2399,6 +3227,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_commands(&self) -> Self::Output<'_, self::QueryCommands> {
         self.execute(self::QueryCommands::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn query_commands(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `quit`: see [`Quit`].
     ///
     /// Needs the cargo feature `control`.
@@ -2408,6 +3242,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn quit(&self) -> Self::Output<'_, self::Quit> {
         self.execute(self::Quit::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn quit(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-qmp-schema`: see [`QueryQmpSchema`].
     ///
     /// Needs the cargo feature `introspect`.
@@ -2417,6 +3257,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_qmp_schema(&self) -> Self::Output<'_, self::QueryQmpSchema> {
         self.execute(self::QueryQmpSchema::new())
     }
+    #[cfg(not(feature = "introspect"))]
+    #[doc(hidden)]
+    fn query_qmp_schema(&self)
+    where
+        Self: __feature_needed::Introspect,
+    {}
     /// Runs `qom-list`: see [`QomList`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2426,6 +3272,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_list(&self, args: self::QomList) -> Self::Output<'_, self::QomList> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn qom_list<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-get`: see [`QomGet`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2435,6 +3287,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_get(&self, args: self::QomGet) -> Self::Output<'_, self::QomGet> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn qom_get<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-set`: see [`QomSet`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2444,6 +3302,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_set(&self, args: self::QomSet) -> Self::Output<'_, self::QomSet> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn qom_set<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-list-types`: see [`QomListTypes`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2456,6 +3320,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QomListTypes> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn qom_list_types<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-list-properties`: see [`QomListProperties`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2468,6 +3338,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QomListProperties> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn qom_list_properties<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `object-add`: see [`ObjectAdd`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2480,6 +3356,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ObjectAdd> {
         self.execute(self::ObjectAdd(args))
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn object_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `object-del`: see [`ObjectDel`].
     ///
     /// Needs the cargo feature `qom`.
@@ -2489,6 +3371,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn object_del(&self, args: self::ObjectDel) -> Self::Output<'_, self::ObjectDel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "qom", feature = "qdev")))]
+    #[doc(hidden)]
+    fn object_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `device-list-properties`: see [`DeviceListProperties`].
     ///
     /// Needs the cargo feature `qdev`.
@@ -2501,6 +3389,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DeviceListProperties> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qdev"))]
+    #[doc(hidden)]
+    fn device_list_properties<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qdev,
+    {}
     /// Runs `device_add`: see [`DeviceAdd`].
     ///
     /// Needs the cargo feature `qdev`.
@@ -2510,6 +3404,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn device_add(&self, args: self::DeviceAdd) -> Self::Output<'_, self::DeviceAdd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qdev"))]
+    #[doc(hidden)]
+    fn device_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qdev,
+    {}
     /// Runs `device_del`: see [`DeviceDel`].
     ///
     /// Needs the cargo feature `qdev`.
@@ -2519,6 +3419,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn device_del(&self, args: self::DeviceDel) -> Self::Output<'_, self::DeviceDel> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qdev"))]
+    #[doc(hidden)]
+    fn device_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qdev,
+    {}
     /// Runs `device-sync-config`: see [`DeviceSyncConfig`].
     ///
     /// Needs the cargo feature `qdev`.
@@ -2531,6 +3437,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DeviceSyncConfig> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qdev"))]
+    #[doc(hidden)]
+    fn device_sync_config<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qdev,
+    {}
     /// Runs `query-cpus-fast`: see [`QueryCpusFast`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2540,6 +3452,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_cpus_fast(&self) -> Self::Output<'_, self::QueryCpusFast> {
         self.execute(self::QueryCpusFast::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_cpus_fast(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-machines`: see [`QueryMachines`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2552,6 +3470,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryMachines> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_machines<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-current-machine`: see [`QueryCurrentMachine`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2561,6 +3485,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_current_machine(&self) -> Self::Output<'_, self::QueryCurrentMachine> {
         self.execute(self::QueryCurrentMachine::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_current_machine(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-target`: see [`QueryTarget`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2570,6 +3500,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_target(&self) -> Self::Output<'_, self::QueryTarget> {
         self.execute(self::QueryTarget::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_target(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-uuid`: see [`QueryUuid`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2579,6 +3515,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_uuid(&self) -> Self::Output<'_, self::QueryUuid> {
         self.execute(self::QueryUuid::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_uuid(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-vm-generation-id`: see [`QueryVmGenerationId`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2588,6 +3530,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_vm_generation_id(&self) -> Self::Output<'_, self::QueryVmGenerationId> {
         self.execute(self::QueryVmGenerationId::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_vm_generation_id(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `system_reset`: see [`SystemReset`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2597,6 +3545,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn system_reset(&self) -> Self::Output<'_, self::SystemReset> {
         self.execute(self::SystemReset::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn system_reset(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `system_powerdown`: see [`SystemPowerdown`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2606,6 +3560,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn system_powerdown(&self) -> Self::Output<'_, self::SystemPowerdown> {
         self.execute(self::SystemPowerdown::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn system_powerdown(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `system_wakeup`: see [`SystemWakeup`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2615,6 +3575,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn system_wakeup(&self) -> Self::Output<'_, self::SystemWakeup> {
         self.execute(self::SystemWakeup::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn system_wakeup(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `inject-nmi`: see [`InjectNmi`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2624,6 +3590,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn inject_nmi(&self) -> Self::Output<'_, self::InjectNmi> {
         self.execute(self::InjectNmi::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn inject_nmi(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-kvm`: see [`QueryKvm`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2633,6 +3605,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_kvm(&self) -> Self::Output<'_, self::QueryKvm> {
         self.execute(self::QueryKvm::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_kvm(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `memsave`: see [`Memsave`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2642,6 +3620,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn memsave(&self, args: self::Memsave) -> Self::Output<'_, self::Memsave> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn memsave<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `pmemsave`: see [`Pmemsave`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2651,6 +3635,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn pmemsave(&self, args: self::Pmemsave) -> Self::Output<'_, self::Pmemsave> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn pmemsave<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-memdev`: see [`QueryMemdev`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2660,6 +3650,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_memdev(&self) -> Self::Output<'_, self::QueryMemdev> {
         self.execute(self::QueryMemdev::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_memdev(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-hotpluggable-cpus`: see [`QueryHotpluggableCpus`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2669,6 +3665,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_hotpluggable_cpus(&self) -> Self::Output<'_, self::QueryHotpluggableCpus> {
         self.execute(self::QueryHotpluggableCpus::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_hotpluggable_cpus(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `set-numa-node`: see [`SetNumaNode`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2681,6 +3683,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SetNumaNode> {
         self.execute(self::SetNumaNode(args))
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn set_numa_node<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `balloon`: see [`Balloon`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2690,6 +3698,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn balloon(&self, args: self::Balloon) -> Self::Output<'_, self::Balloon> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn balloon<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-balloon`: see [`QueryBalloon`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2699,6 +3713,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_balloon(&self) -> Self::Output<'_, self::QueryBalloon> {
         self.execute(self::QueryBalloon::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_balloon(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-hv-balloon-status-report`: see [`QueryHvBalloonStatusReport`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2710,6 +3730,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryHvBalloonStatusReport> {
         self.execute(self::QueryHvBalloonStatusReport::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_hv_balloon_status_report(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-memory-size-summary`: see [`QueryMemorySizeSummary`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2721,6 +3747,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryMemorySizeSummary> {
         self.execute(self::QueryMemorySizeSummary::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_memory_size_summary(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-memory-devices`: see [`QueryMemoryDevices`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2730,6 +3762,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_memory_devices(&self) -> Self::Output<'_, self::QueryMemoryDevices> {
         self.execute(self::QueryMemoryDevices::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn query_memory_devices(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-irq`: see [`XQueryIrq`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2739,6 +3777,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_irq(&self) -> Self::Output<'_, self::XQueryIrq> {
         self.execute(self::XQueryIrq::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_irq(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-jit`: see [`XQueryJit`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2748,6 +3792,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_jit(&self) -> Self::Output<'_, self::XQueryJit> {
         self.execute(self::XQueryJit::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_jit(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-numa`: see [`XQueryNuma`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2757,6 +3807,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_numa(&self) -> Self::Output<'_, self::XQueryNuma> {
         self.execute(self::XQueryNuma::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_numa(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-opcount`: see [`XQueryOpcount`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2766,6 +3822,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_opcount(&self) -> Self::Output<'_, self::XQueryOpcount> {
         self.execute(self::XQueryOpcount::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_opcount(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-ramblock`: see [`XQueryRamblock`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2775,6 +3837,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_ramblock(&self) -> Self::Output<'_, self::XQueryRamblock> {
         self.execute(self::XQueryRamblock::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_ramblock(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-roms`: see [`XQueryRoms`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2784,6 +3852,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_roms(&self) -> Self::Output<'_, self::XQueryRoms> {
         self.execute(self::XQueryRoms::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_roms(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-usb`: see [`XQueryUsb`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2793,6 +3867,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_usb(&self) -> Self::Output<'_, self::XQueryUsb> {
         self.execute(self::XQueryUsb::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_usb(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `dumpdtb`: see [`Dumpdtb`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2802,6 +3882,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn dumpdtb(&self, args: self::Dumpdtb) -> Self::Output<'_, self::Dumpdtb> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn dumpdtb<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `x-query-interrupt-controllers`: see [`XQueryInterruptControllers`].
     ///
     /// Needs the cargo feature `machine`.
@@ -2813,6 +3899,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XQueryInterruptControllers> {
         self.execute(self::XQueryInterruptControllers::new())
     }
+    #[cfg(not(feature = "machine"))]
+    #[doc(hidden)]
+    fn x_query_interrupt_controllers(&self)
+    where
+        Self: __feature_needed::Machine,
+    {}
     /// Runs `query-cpu-model-comparison`: see [`QueryCpuModelComparison`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2825,6 +3917,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryCpuModelComparison> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn query_cpu_model_comparison<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `query-cpu-model-baseline`: see [`QueryCpuModelBaseline`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2837,6 +3935,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryCpuModelBaseline> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn query_cpu_model_baseline<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `query-cpu-model-expansion`: see [`QueryCpuModelExpansion`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2849,6 +3953,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryCpuModelExpansion> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn query_cpu_model_expansion<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `query-cpu-definitions`: see [`QueryCpuDefinitions`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2858,6 +3968,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_cpu_definitions(&self) -> Self::Output<'_, self::QueryCpuDefinitions> {
         self.execute(self::QueryCpuDefinitions::new())
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn query_cpu_definitions(&self)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `set-cpu-topology`: see [`SetCpuTopology`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2870,6 +3986,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SetCpuTopology> {
         self.execute(args)
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn set_cpu_topology<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `query-s390x-cpu-polarization`: see [`QueryS390xCpuPolarization`].
     ///
     /// Needs the cargo feature `machine-target`.
@@ -2881,6 +4003,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryS390xCpuPolarization> {
         self.execute(self::QueryS390xCpuPolarization::new())
     }
+    #[cfg(not(feature = "machine-target"))]
+    #[doc(hidden)]
+    fn query_s390x_cpu_polarization(&self)
+    where
+        Self: __feature_needed::MachineTarget,
+    {}
     /// Runs `query-replay`: see [`QueryReplay`].
     ///
     /// Needs the cargo feature `replay`.
@@ -2890,6 +4018,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_replay(&self) -> Self::Output<'_, self::QueryReplay> {
         self.execute(self::QueryReplay::new())
     }
+    #[cfg(not(feature = "replay"))]
+    #[doc(hidden)]
+    fn query_replay(&self)
+    where
+        Self: __feature_needed::Replay,
+    {}
     /// Runs `replay-break`: see [`ReplayBreak`].
     ///
     /// Needs the cargo feature `replay`.
@@ -2902,6 +4036,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ReplayBreak> {
         self.execute(args)
     }
+    #[cfg(not(feature = "replay"))]
+    #[doc(hidden)]
+    fn replay_break<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Replay,
+    {}
     /// Runs `replay-delete-break`: see [`ReplayDeleteBreak`].
     ///
     /// Needs the cargo feature `replay`.
@@ -2911,6 +4051,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn replay_delete_break(&self) -> Self::Output<'_, self::ReplayDeleteBreak> {
         self.execute(self::ReplayDeleteBreak::new())
     }
+    #[cfg(not(feature = "replay"))]
+    #[doc(hidden)]
+    fn replay_delete_break(&self)
+    where
+        Self: __feature_needed::Replay,
+    {}
     /// Runs `replay-seek`: see [`ReplaySeek`].
     ///
     /// Needs the cargo feature `replay`.
@@ -2920,6 +4066,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn replay_seek(&self, args: self::ReplaySeek) -> Self::Output<'_, self::ReplaySeek> {
         self.execute(args)
     }
+    #[cfg(not(feature = "replay"))]
+    #[doc(hidden)]
+    fn replay_seek<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Replay,
+    {}
     /// Runs `yank`: see [`Yank`].
     ///
     /// Needs the cargo feature `yank`.
@@ -2929,6 +4081,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn yank(&self, args: self::Yank) -> Self::Output<'_, self::Yank> {
         self.execute(args)
     }
+    #[cfg(not(feature = "yank"))]
+    #[doc(hidden)]
+    fn yank<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Yank,
+    {}
     /// Runs `query-yank`: see [`QueryYank`].
     ///
     /// Needs the cargo feature `yank`.
@@ -2938,6 +4096,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_yank(&self) -> Self::Output<'_, self::QueryYank> {
         self.execute(self::QueryYank::new())
     }
+    #[cfg(not(feature = "yank"))]
+    #[doc(hidden)]
+    fn query_yank(&self)
+    where
+        Self: __feature_needed::Yank,
+    {}
     /// Runs `add_client`: see [`AddClient`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2947,6 +4111,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn add_client(&self, args: self::AddClient) -> Self::Output<'_, self::AddClient> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn add_client<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `query-name`: see [`QueryName`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2956,6 +4126,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_name(&self) -> Self::Output<'_, self::QueryName> {
         self.execute(self::QueryName::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn query_name(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `query-iothreads`: see [`QueryIothreads`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2965,6 +4141,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_iothreads(&self) -> Self::Output<'_, self::QueryIothreads> {
         self.execute(self::QueryIothreads::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn query_iothreads(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `stop`: see [`Stop`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2974,6 +4156,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn stop(&self) -> Self::Output<'_, self::Stop> {
         self.execute(self::Stop::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn stop(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `cont`: see [`Cont`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2983,6 +4171,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn cont(&self) -> Self::Output<'_, self::Cont> {
         self.execute(self::Cont::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn cont(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `x-exit-preconfig`: see [`XExitPreconfig`].
     ///
     /// Needs the cargo feature `misc`.
@@ -2992,6 +4186,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_exit_preconfig(&self) -> Self::Output<'_, self::XExitPreconfig> {
         self.execute(self::XExitPreconfig::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn x_exit_preconfig(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `human-monitor-command`: see [`HumanMonitorCommand`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3004,6 +4204,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::HumanMonitorCommand> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn human_monitor_command<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `getfd`: see [`Getfd`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3013,6 +4219,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn getfd(&self, args: self::Getfd) -> Self::Output<'_, self::Getfd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn getfd<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `get-win32-socket`: see [`GetWin32Socket`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3025,6 +4237,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::GetWin32Socket> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn get_win32_socket<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `closefd`: see [`Closefd`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3034,6 +4252,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn closefd(&self, args: self::Closefd) -> Self::Output<'_, self::Closefd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn closefd<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `add-fd`: see [`AddFd`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3043,6 +4267,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn add_fd(&self, args: self::AddFd) -> Self::Output<'_, self::AddFd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn add_fd<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `remove-fd`: see [`RemoveFd`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3052,6 +4282,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn remove_fd(&self, args: self::RemoveFd) -> Self::Output<'_, self::RemoveFd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn remove_fd<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `query-fdsets`: see [`QueryFdsets`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3061,6 +4297,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_fdsets(&self) -> Self::Output<'_, self::QueryFdsets> {
         self.execute(self::QueryFdsets::new())
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn query_fdsets(&self)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `query-command-line-options`: see [`QueryCommandLineOptions`].
     ///
     /// Needs the cargo feature `misc`.
@@ -3073,6 +4315,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryCommandLineOptions> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc"))]
+    #[doc(hidden)]
+    fn query_command_line_options<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Misc,
+    {}
     /// Runs `rtc-reset-reinjection`: see [`RtcResetReinjection`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3082,6 +4330,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn rtc_reset_reinjection(&self) -> Self::Output<'_, self::RtcResetReinjection> {
         self.execute(self::RtcResetReinjection::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn rtc_reset_reinjection(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sev`: see [`QuerySev`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3091,6 +4345,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_sev(&self) -> Self::Output<'_, self::QuerySev> {
         self.execute(self::QuerySev::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sev(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sev-launch-measure`: see [`QuerySevLaunchMeasure`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3100,6 +4360,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_sev_launch_measure(&self) -> Self::Output<'_, self::QuerySevLaunchMeasure> {
         self.execute(self::QuerySevLaunchMeasure::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sev_launch_measure(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sev-capabilities`: see [`QuerySevCapabilities`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3109,6 +4375,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_sev_capabilities(&self) -> Self::Output<'_, self::QuerySevCapabilities> {
         self.execute(self::QuerySevCapabilities::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sev_capabilities(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `sev-inject-launch-secret`: see [`SevInjectLaunchSecret`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3121,6 +4393,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::SevInjectLaunchSecret> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn sev_inject_launch_secret<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sev-attestation-report`: see [`QuerySevAttestationReport`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3133,6 +4411,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QuerySevAttestationReport> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sev_attestation_report<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `dump-skeys`: see [`DumpSkeys`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3142,6 +4426,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn dump_skeys(&self, args: self::DumpSkeys) -> Self::Output<'_, self::DumpSkeys> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn dump_skeys<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-gic-capabilities`: see [`QueryGicCapabilities`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3151,6 +4441,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_gic_capabilities(&self) -> Self::Output<'_, self::QueryGicCapabilities> {
         self.execute(self::QueryGicCapabilities::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_gic_capabilities(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sgx`: see [`QuerySgx`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3160,6 +4456,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_sgx(&self) -> Self::Output<'_, self::QuerySgx> {
         self.execute(self::QuerySgx::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sgx(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-sgx-capabilities`: see [`QuerySgxCapabilities`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3169,6 +4471,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_sgx_capabilities(&self) -> Self::Output<'_, self::QuerySgxCapabilities> {
         self.execute(self::QuerySgxCapabilities::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn query_sgx_capabilities(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `xen-event-list`: see [`XenEventList`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3178,6 +4486,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn xen_event_list(&self) -> Self::Output<'_, self::XenEventList> {
         self.execute(self::XenEventList::new())
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn xen_event_list(&self)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `xen-event-inject`: see [`XenEventInject`].
     ///
     /// Needs the cargo feature `misc-target`.
@@ -3190,6 +4504,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XenEventInject> {
         self.execute(args)
     }
+    #[cfg(not(feature = "misc-target"))]
+    #[doc(hidden)]
+    fn xen_event_inject<A>(&self, _args: A)
+    where
+        Self: __feature_needed::MiscTarget,
+    {}
     /// Runs `query-audiodevs`: see [`QueryAudiodevs`].
     ///
     /// Needs the cargo feature `audio`.
@@ -3199,6 +4519,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_audiodevs(&self) -> Self::Output<'_, self::QueryAudiodevs> {
         self.execute(self::QueryAudiodevs::new())
     }
+    #[cfg(not(feature = "audio"))]
+    #[doc(hidden)]
+    fn query_audiodevs(&self)
+    where
+        Self: __feature_needed::Audio,
+    {}
     /// Runs `query-acpi-ospm-status`: see [`QueryAcpiOspmStatus`].
     ///
     /// Needs the cargo feature `acpi`.
@@ -3208,6 +4534,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_acpi_ospm_status(&self) -> Self::Output<'_, self::QueryAcpiOspmStatus> {
         self.execute(self::QueryAcpiOspmStatus::new())
     }
+    #[cfg(not(feature = "acpi"))]
+    #[doc(hidden)]
+    fn query_acpi_ospm_status(&self)
+    where
+        Self: __feature_needed::Acpi,
+    {}
     /// Runs `query-pci`: see [`QueryPci`].
     ///
     /// Needs the cargo feature `pci`.
@@ -3217,6 +4549,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_pci(&self) -> Self::Output<'_, self::QueryPci> {
         self.execute(self::QueryPci::new())
     }
+    #[cfg(not(feature = "pci"))]
+    #[doc(hidden)]
+    fn query_pci(&self)
+    where
+        Self: __feature_needed::Pci,
+    {}
     /// Runs `query-stats`: see [`QueryStats`].
     ///
     /// Needs the cargo feature `stats`.
@@ -3229,6 +4567,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryStats> {
         self.execute(self::QueryStats(args))
     }
+    #[cfg(not(feature = "stats"))]
+    #[doc(hidden)]
+    fn query_stats<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Stats,
+    {}
     /// Runs `query-stats-schemas`: see [`QueryStatsSchemas`].
     ///
     /// Needs the cargo feature `stats`.
@@ -3241,6 +4585,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryStatsSchemas> {
         self.execute(args)
     }
+    #[cfg(not(feature = "stats"))]
+    #[doc(hidden)]
+    fn query_stats_schemas<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Stats,
+    {}
     /// Runs `x-query-virtio`: see [`XQueryVirtio`].
     ///
     /// Needs the cargo feature `virtio`.
@@ -3250,6 +4600,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn x_query_virtio(&self) -> Self::Output<'_, self::XQueryVirtio> {
         self.execute(self::XQueryVirtio::new())
     }
+    #[cfg(not(feature = "virtio"))]
+    #[doc(hidden)]
+    fn x_query_virtio(&self)
+    where
+        Self: __feature_needed::Virtio,
+    {}
     /// Runs `x-query-virtio-status`: see [`XQueryVirtioStatus`].
     ///
     /// Needs the cargo feature `virtio`.
@@ -3262,6 +4618,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XQueryVirtioStatus> {
         self.execute(args)
     }
+    #[cfg(not(feature = "virtio"))]
+    #[doc(hidden)]
+    fn x_query_virtio_status<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Virtio,
+    {}
     /// Runs `x-query-virtio-queue-status`: see [`XQueryVirtioQueueStatus`].
     ///
     /// Needs the cargo feature `virtio`.
@@ -3274,6 +4636,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XQueryVirtioQueueStatus> {
         self.execute(args)
     }
+    #[cfg(not(feature = "virtio"))]
+    #[doc(hidden)]
+    fn x_query_virtio_queue_status<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Virtio,
+    {}
     /// Runs `x-query-virtio-vhost-queue-status`: see [`XQueryVirtioVhostQueueStatus`].
     ///
     /// Needs the cargo feature `virtio`.
@@ -3286,6 +4654,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XQueryVirtioVhostQueueStatus> {
         self.execute(args)
     }
+    #[cfg(not(feature = "virtio"))]
+    #[doc(hidden)]
+    fn x_query_virtio_vhost_queue_status<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Virtio,
+    {}
     /// Runs `x-query-virtio-queue-element`: see [`XQueryVirtioQueueElement`].
     ///
     /// Needs the cargo feature `virtio`.
@@ -3298,6 +4672,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XQueryVirtioQueueElement> {
         self.execute(args)
     }
+    #[cfg(not(feature = "virtio"))]
+    #[doc(hidden)]
+    fn x_query_virtio_queue_element<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Virtio,
+    {}
     /// Runs `query-cryptodev`: see [`QueryCryptodev`].
     ///
     /// Needs the cargo feature `cryptodev`.
@@ -3307,6 +4687,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_cryptodev(&self) -> Self::Output<'_, self::QueryCryptodev> {
         self.execute(self::QueryCryptodev::new())
     }
+    #[cfg(not(feature = "cryptodev"))]
+    #[doc(hidden)]
+    fn query_cryptodev(&self)
+    where
+        Self: __feature_needed::Cryptodev,
+    {}
     /// Runs `cxl-inject-general-media-event`: see [`CxlInjectGeneralMediaEvent`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3319,6 +4705,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectGeneralMediaEvent> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_general_media_event<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-inject-dram-event`: see [`CxlInjectDramEvent`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3331,6 +4723,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectDramEvent> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_dram_event<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-inject-memory-module-event`: see [`CxlInjectMemoryModuleEvent`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3343,6 +4741,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectMemoryModuleEvent> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_memory_module_event<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-inject-poison`: see [`CxlInjectPoison`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3355,6 +4759,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectPoison> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_poison<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-inject-uncorrectable-errors`: see [`CxlInjectUncorrectableErrors`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3367,6 +4777,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectUncorrectableErrors> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_uncorrectable_errors<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-inject-correctable-error`: see [`CxlInjectCorrectableError`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3379,6 +4795,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlInjectCorrectableError> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_inject_correctable_error<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-add-dynamic-capacity`: see [`CxlAddDynamicCapacity`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3391,6 +4813,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlAddDynamicCapacity> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_add_dynamic_capacity<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
     /// Runs `cxl-release-dynamic-capacity`: see [`CxlReleaseDynamicCapacity`].
     ///
     /// Needs the cargo feature `cxl`.
@@ -3403,8 +4831,210 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::CxlReleaseDynamicCapacity> {
         self.execute(args)
     }
+    #[cfg(not(feature = "cxl"))]
+    #[doc(hidden)]
+    fn cxl_release_dynamic_capacity<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Cxl,
+    {}
 }
 impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
+/// What a command whose cargo feature is off needs: rustc names the feature.
+#[doc(hidden)]
+pub mod __feature_needed {
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `run-state` of the bindings crate",
+        label = "needs `features = [\"run-state\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait RunState {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `job` of the bindings crate",
+        label = "needs `features = [\"job\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Job {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `block-core` of the bindings crate",
+        label = "needs `features = [\"block-core\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait BlockCore {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `block` of the bindings crate",
+        label = "needs `features = [\"block\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Block {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `block-export` of the bindings crate",
+        label = "needs `features = [\"block-export\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait BlockExport {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `char` of the bindings crate",
+        label = "needs `features = [\"char\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Char {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `dump` of the bindings crate",
+        label = "needs `features = [\"dump\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Dump {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `net` of the bindings crate",
+        label = "needs `features = [\"net\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Net {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `ebpf` of the bindings crate",
+        label = "needs `features = [\"ebpf\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Ebpf {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `rocker` of the bindings crate",
+        label = "needs `features = [\"rocker\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Rocker {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `tpm` of the bindings crate",
+        label = "needs `features = [\"tpm\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Tpm {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `ui` of the bindings crate",
+        label = "needs `features = [\"ui\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Ui {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `migration` of the bindings crate",
+        label = "needs `features = [\"migration\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Migration {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `transaction` of the bindings crate",
+        label = "needs `features = [\"transaction\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Transaction {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `trace` of the bindings crate",
+        label = "needs `features = [\"trace\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Trace {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `control` of the bindings crate",
+        label = "needs `features = [\"control\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Control {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `introspect` of the bindings crate",
+        label = "needs `features = [\"introspect\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Introspect {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `qom` of the bindings crate",
+        label = "needs `features = [\"qom\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Qom {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `qdev` of the bindings crate",
+        label = "needs `features = [\"qdev\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Qdev {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `machine` of the bindings crate",
+        label = "needs `features = [\"machine\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Machine {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `machine-target` of the bindings crate",
+        label = "needs `features = [\"machine-target\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait MachineTarget {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `replay` of the bindings crate",
+        label = "needs `features = [\"replay\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Replay {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `yank` of the bindings crate",
+        label = "needs `features = [\"yank\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Yank {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `misc` of the bindings crate",
+        label = "needs `features = [\"misc\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Misc {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `misc-target` of the bindings crate",
+        label = "needs `features = [\"misc-target\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait MiscTarget {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `audio` of the bindings crate",
+        label = "needs `features = [\"audio\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Audio {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `acpi` of the bindings crate",
+        label = "needs `features = [\"acpi\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Acpi {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `pci` of the bindings crate",
+        label = "needs `features = [\"pci\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Pci {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `stats` of the bindings crate",
+        label = "needs `features = [\"stats\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Stats {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `virtio` of the bindings crate",
+        label = "needs `features = [\"virtio\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Virtio {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `cryptodev` of the bindings crate",
+        label = "needs `features = [\"cryptodev\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Cryptodev {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `cxl` of the bindings crate",
+        label = "needs `features = [\"cxl\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Cxl {}
+}
 /// Any event of this schema, decoded by name.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -219,6 +219,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_pause(&self, args: self::JobPause) -> Self::Output<'_, self::JobPause> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_pause<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-resume`: see [`JobResume`].
     ///
     /// Needs the cargo feature `job`.
@@ -236,6 +242,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_resume(&self, args: self::JobResume) -> Self::Output<'_, self::JobResume> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_resume<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-cancel`: see [`JobCancel`].
     ///
     /// Needs the cargo feature `job`.
@@ -253,6 +265,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_cancel(&self, args: self::JobCancel) -> Self::Output<'_, self::JobCancel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_cancel<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-complete`: see [`JobComplete`].
     ///
     /// Needs the cargo feature `job`.
@@ -273,6 +291,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::JobComplete> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_complete<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-dismiss`: see [`JobDismiss`].
     ///
     /// Needs the cargo feature `job`.
@@ -290,6 +314,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn job_dismiss(&self, args: self::JobDismiss) -> Self::Output<'_, self::JobDismiss> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_dismiss<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `job-finalize`: see [`JobFinalize`].
     ///
     /// Needs the cargo feature `job`.
@@ -310,6 +340,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::JobFinalize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn job_finalize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `query-jobs`: see [`QueryJobs`].
     ///
     /// Needs the cargo feature `job`.
@@ -327,6 +363,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_jobs(&self) -> Self::Output<'_, self::QueryJobs> {
         self.execute(self::QueryJobs::new())
     }
+    #[cfg(not(any(feature = "job", feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn query_jobs(&self)
+    where
+        Self: __feature_needed::Job,
+    {}
     /// Runs `query-block`: see [`QueryBlock`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -343,6 +385,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block(&self) -> Self::Output<'_, self::QueryBlock> {
         self.execute(self::QueryBlock::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn query_block(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-blockstats`: see [`QueryBlockstats`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -362,6 +410,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryBlockstats> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn query_blockstats<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-block-jobs`: see [`QueryBlockJobs`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -378,6 +432,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block_jobs(&self) -> Self::Output<'_, self::QueryBlockJobs> {
         self.execute(self::QueryBlockJobs::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn query_block_jobs(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block_resize`: see [`BlockResize`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -397,6 +457,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockResize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_resize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-sync`: see [`BlockdevSnapshotSyncCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -416,6 +482,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotSyncCommand> {
         self.execute(self::BlockdevSnapshotSyncCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot`: see [`BlockdevSnapshotCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -435,6 +507,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotCommand> {
         self.execute(self::BlockdevSnapshotCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `change-backing-file`: see [`ChangeBackingFile`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -454,6 +532,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChangeBackingFile> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn change_backing_file<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-commit`: see [`BlockCommit`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -473,6 +557,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockCommit> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_commit<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `drive-backup`: see [`DriveBackupCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -493,6 +583,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DriveBackupCommand> {
         self.execute(self::DriveBackupCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn drive_backup<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-backup`: see [`BlockdevBackupCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -512,6 +608,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevBackupCommand> {
         self.execute(self::BlockdevBackupCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_backup<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `query-named-block-nodes`: see [`QueryNamedBlockNodes`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -531,6 +633,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QueryNamedBlockNodes> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn query_named_block_nodes<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-debug-query-block-graph`: see [`XDebugQueryBlockGraph`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -549,6 +657,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XDebugQueryBlockGraph> {
         self.execute(self::XDebugQueryBlockGraph::new())
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn x_debug_query_block_graph(&self)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `drive-mirror`: see [`DriveMirrorCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -568,6 +682,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::DriveMirrorCommand> {
         self.execute(self::DriveMirrorCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn drive_mirror<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-add`: see [`BlockDirtyBitmapAddCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -587,6 +707,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapAddCommand> {
         self.execute(self::BlockDirtyBitmapAddCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-remove`: see [`BlockDirtyBitmapRemove`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -606,6 +732,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapRemove> {
         self.execute(self::BlockDirtyBitmapRemove(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-clear`: see [`BlockDirtyBitmapClear`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -625,6 +757,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapClear> {
         self.execute(self::BlockDirtyBitmapClear(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_clear<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-enable`: see [`BlockDirtyBitmapEnable`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -644,6 +782,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapEnable> {
         self.execute(self::BlockDirtyBitmapEnable(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_enable<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-disable`: see [`BlockDirtyBitmapDisable`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -663,6 +807,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapDisable> {
         self.execute(self::BlockDirtyBitmapDisable(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_disable<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-dirty-bitmap-merge`: see [`BlockDirtyBitmapMergeCommand`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -682,6 +832,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockDirtyBitmapMergeCommand> {
         self.execute(self::BlockDirtyBitmapMergeCommand(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_dirty_bitmap_merge<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-debug-block-dirty-bitmap-sha256`: see [`XDebugBlockDirtyBitmapSha256`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -701,6 +857,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XDebugBlockDirtyBitmapSha256> {
         self.execute(self::XDebugBlockDirtyBitmapSha256(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn x_debug_block_dirty_bitmap_sha256<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-mirror`: see [`BlockdevMirror`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -720,6 +882,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevMirror> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_mirror<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-stream`: see [`BlockStream`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -739,6 +907,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockStream> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_stream<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-set-speed`: see [`BlockJobSetSpeed`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -758,6 +932,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobSetSpeed> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_set_speed<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-cancel`: see [`BlockJobCancel`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -777,6 +957,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobCancel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_cancel<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-pause`: see [`BlockJobPause`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -796,6 +982,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobPause> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_pause<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-resume`: see [`BlockJobResume`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -815,6 +1007,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobResume> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_resume<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-complete`: see [`BlockJobComplete`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -834,6 +1032,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobComplete> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_complete<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-dismiss`: see [`BlockJobDismiss`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -853,6 +1057,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobDismiss> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_dismiss<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-finalize`: see [`BlockJobFinalize`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -872,6 +1082,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobFinalize> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_finalize<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-job-change`: see [`BlockJobChange`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -891,6 +1107,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockJobChange> {
         self.execute(self::BlockJobChange(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_job_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-add`: see [`BlockdevAdd`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -910,6 +1132,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevAdd> {
         self.execute(self::BlockdevAdd(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-reopen`: see [`BlockdevReopen`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -929,6 +1157,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevReopen> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_reopen<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-del`: see [`BlockdevDel`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -948,6 +1182,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevDel> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-create`: see [`BlockdevCreate`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -967,6 +1207,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevCreate> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_create<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-amend`: see [`XBlockdevAmend`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -986,6 +1232,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevAmend> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn x_blockdev_amend<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `block-set-write-threshold`: see [`BlockSetWriteThreshold`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1005,6 +1257,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockSetWriteThreshold> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn block_set_write_threshold<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-change`: see [`XBlockdevChange`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1024,6 +1282,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevChange> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn x_blockdev_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `x-blockdev-set-iothread`: see [`XBlockdevSetIothread`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1043,6 +1307,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::XBlockdevSetIothread> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn x_blockdev_set_iothread<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-internal-sync`: see [`BlockdevSnapshotInternalSync`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1062,6 +1332,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotInternalSync> {
         self.execute(self::BlockdevSnapshotInternalSync(args))
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_internal_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `blockdev-snapshot-delete-internal-sync`: see [`BlockdevSnapshotDeleteInternalSync`].
     ///
     /// Needs the cargo feature `block-core`.
@@ -1081,6 +1357,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockdevSnapshotDeleteInternalSync> {
         self.execute(args)
     }
+    #[cfg(not(any(feature = "block-core", feature = "block-export", feature = "transaction", feature = "qom")))]
+    #[doc(hidden)]
+    fn blockdev_snapshot_delete_internal_sync<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockCore,
+    {}
     /// Runs `nbd-server-start`: see [`NbdServerStart`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1093,6 +1375,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerStart> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_start<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-add`: see [`NbdServerAdd`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1106,6 +1394,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerAdd> {
         self.execute(self::NbdServerAdd(args))
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-remove`: see [`NbdServerRemove`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1119,6 +1413,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::NbdServerRemove> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `nbd-server-stop`: see [`NbdServerStop`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1128,6 +1428,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn nbd_server_stop(&self) -> Self::Output<'_, self::NbdServerStop> {
         self.execute(self::NbdServerStop::new())
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn nbd_server_stop(&self)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `block-export-add`: see [`BlockExportAdd`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1140,6 +1446,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockExportAdd> {
         self.execute(self::BlockExportAdd(args))
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn block_export_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `block-export-del`: see [`BlockExportDel`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1152,6 +1464,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::BlockExportDel> {
         self.execute(args)
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn block_export_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `query-block-exports`: see [`QueryBlockExports`].
     ///
     /// Needs the cargo feature `block-export`.
@@ -1161,6 +1479,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_block_exports(&self) -> Self::Output<'_, self::QueryBlockExports> {
         self.execute(self::QueryBlockExports::new())
     }
+    #[cfg(not(feature = "block-export"))]
+    #[doc(hidden)]
+    fn query_block_exports(&self)
+    where
+        Self: __feature_needed::BlockExport,
+    {}
     /// Runs `query-chardev`: see [`QueryChardev`].
     ///
     /// Needs the cargo feature `char`.
@@ -1170,6 +1494,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_chardev(&self) -> Self::Output<'_, self::QueryChardev> {
         self.execute(self::QueryChardev::new())
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn query_chardev(&self)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `query-chardev-backends`: see [`QueryChardevBackends`].
     ///
     /// Needs the cargo feature `char`.
@@ -1179,6 +1509,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_chardev_backends(&self) -> Self::Output<'_, self::QueryChardevBackends> {
         self.execute(self::QueryChardevBackends::new())
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn query_chardev_backends(&self)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `ringbuf-write`: see [`RingbufWrite`].
     ///
     /// Needs the cargo feature `char`.
@@ -1191,6 +1527,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::RingbufWrite> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn ringbuf_write<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `ringbuf-read`: see [`RingbufRead`].
     ///
     /// Needs the cargo feature `char`.
@@ -1203,6 +1545,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::RingbufRead> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn ringbuf_read<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-add`: see [`ChardevAdd`].
     ///
     /// Needs the cargo feature `char`.
@@ -1212,6 +1560,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn chardev_add(&self, args: self::ChardevAdd) -> Self::Output<'_, self::ChardevAdd> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-change`: see [`ChardevChange`].
     ///
     /// Needs the cargo feature `char`.
@@ -1224,6 +1578,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevChange> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_change<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-remove`: see [`ChardevRemove`].
     ///
     /// Needs the cargo feature `char`.
@@ -1236,6 +1596,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevRemove> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_remove<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `chardev-send-break`: see [`ChardevSendBreak`].
     ///
     /// Needs the cargo feature `char`.
@@ -1248,6 +1614,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ChardevSendBreak> {
         self.execute(args)
     }
+    #[cfg(not(feature = "char"))]
+    #[doc(hidden)]
+    fn chardev_send_break<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Char,
+    {}
     /// Runs `transaction`: see [`Transaction`].
     ///
     /// Needs the cargo feature `transaction`.
@@ -1260,6 +1632,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::Transaction> {
         self.execute(args)
     }
+    #[cfg(not(feature = "transaction"))]
+    #[doc(hidden)]
+    fn transaction<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Transaction,
+    {}
     /// Runs `qmp_capabilities`: see [`QmpCapabilities`].
     ///
     /// Needs the cargo feature `control`.
@@ -1272,6 +1650,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QmpCapabilities> {
         self.execute(args)
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn qmp_capabilities<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-version`: see [`QueryVersion`].
     ///
     /// Needs the cargo feature `control`.
@@ -1281,6 +1665,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_version(&self) -> Self::Output<'_, self::QueryVersion> {
         self.execute(self::QueryVersion::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn query_version(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-commands`: see [`QueryCommands`].
     ///
     /// Needs the cargo feature `control`.
@@ -1290,6 +1680,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_commands(&self) -> Self::Output<'_, self::QueryCommands> {
         self.execute(self::QueryCommands::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn query_commands(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `quit`: see [`Quit`].
     ///
     /// Needs the cargo feature `control`.
@@ -1299,6 +1695,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn quit(&self) -> Self::Output<'_, self::Quit> {
         self.execute(self::Quit::new())
     }
+    #[cfg(not(feature = "control"))]
+    #[doc(hidden)]
+    fn quit(&self)
+    where
+        Self: __feature_needed::Control,
+    {}
     /// Runs `query-qmp-schema`: see [`QueryQmpSchema`].
     ///
     /// Needs the cargo feature `introspect`.
@@ -1308,6 +1710,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn query_qmp_schema(&self) -> Self::Output<'_, self::QueryQmpSchema> {
         self.execute(self::QueryQmpSchema::new())
     }
+    #[cfg(not(feature = "introspect"))]
+    #[doc(hidden)]
+    fn query_qmp_schema(&self)
+    where
+        Self: __feature_needed::Introspect,
+    {}
     /// Runs `qom-list`: see [`QomList`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1317,6 +1725,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_list(&self, args: self::QomList) -> Self::Output<'_, self::QomList> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn qom_list<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-get`: see [`QomGet`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1326,6 +1740,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_get(&self, args: self::QomGet) -> Self::Output<'_, self::QomGet> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn qom_get<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-set`: see [`QomSet`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1335,6 +1755,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn qom_set(&self, args: self::QomSet) -> Self::Output<'_, self::QomSet> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn qom_set<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-list-types`: see [`QomListTypes`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1347,6 +1773,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QomListTypes> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn qom_list_types<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `qom-list-properties`: see [`QomListProperties`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1359,6 +1791,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::QomListProperties> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn qom_list_properties<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `object-add`: see [`ObjectAdd`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1371,6 +1809,12 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     ) -> Self::Output<'_, self::ObjectAdd> {
         self.execute(self::ObjectAdd(args))
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn object_add<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
     /// Runs `object-del`: see [`ObjectDel`].
     ///
     /// Needs the cargo feature `qom`.
@@ -1380,8 +1824,66 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     fn object_del(&self, args: self::ObjectDel) -> Self::Output<'_, self::ObjectDel> {
         self.execute(args)
     }
+    #[cfg(not(feature = "qom"))]
+    #[doc(hidden)]
+    fn object_del<A>(&self, _args: A)
+    where
+        Self: __feature_needed::Qom,
+    {}
 }
 impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
+/// What a command whose cargo feature is off needs: rustc names the feature.
+#[doc(hidden)]
+pub mod __feature_needed {
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `job` of the bindings crate",
+        label = "needs `features = [\"job\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Job {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `block-core` of the bindings crate",
+        label = "needs `features = [\"block-core\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait BlockCore {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `block-export` of the bindings crate",
+        label = "needs `features = [\"block-export\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait BlockExport {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `char` of the bindings crate",
+        label = "needs `features = [\"char\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Char {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `transaction` of the bindings crate",
+        label = "needs `features = [\"transaction\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Transaction {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `control` of the bindings crate",
+        label = "needs `features = [\"control\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Control {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `introspect` of the bindings crate",
+        label = "needs `features = [\"introspect\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Introspect {}
+    #[diagnostic::on_unimplemented(
+        message = "this command needs the cargo feature `qom` of the bindings crate",
+        label = "needs `features = [\"qom\"]`",
+        note = "the bindings crate's docs list the commands and events of each feature"
+    )]
+    pub trait Qom {}
+}
 /// Any event of this schema, decoded by name.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
