@@ -21,7 +21,21 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         return;
     };
     let ident = ctx.ident(def);
-    let docs = ctx.def_docs(def, Vec::new());
+    let method = ctx.names.methods.get(&def).map_or("", String::as_str);
+    let what = if method.is_empty() || crate::names::ident(method) != method {
+        cat!("The arguments of the command `", d.name, "`.")
+    } else {
+        cat!(
+            "The arguments of the command `",
+            d.name,
+            "`, run with [`Commands::",
+            method,
+            "`](super::Commands::",
+            method,
+            ")."
+        )
+    };
+    let docs = ctx.def_docs(def, vec![what]);
     args_type(ctx, code, def, ident, &c.args, &docs, !c.gen);
     let returns = match &c.returns {
         Some(ty) => ctx.ty(ty),

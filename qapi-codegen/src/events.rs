@@ -12,7 +12,8 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         return;
     };
     let ident = ctx.ident(def);
-    let docs = ctx.def_docs(def, Vec::new());
+    let what = cat!("The data of the event `", d.name, "`.");
+    let docs = ctx.def_docs(def, vec![what]);
     commands::args_type(ctx, code, def, ident, &e.data, &docs, false);
     code.attrs(&ctx.cfg(d.cond.as_ref()));
     code.line("#[allow(deprecated)]");

@@ -3,6 +3,8 @@
 //! Schema module `qapi-schema.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `guest-sync-delimited`, run with [`Commands::guest_sync_delimited`](super::Commands::guest_sync_delimited).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
@@ -50,6 +52,8 @@ impl rt::Command for GuestSyncDelimited {
     const NAME: &'static str = "guest-sync-delimited";
     type Returns = i64;
 }
+/// The arguments of the command `guest-sync`, run with [`Commands::guest_sync`](super::Commands::guest_sync).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
@@ -97,6 +101,8 @@ impl rt::Command for GuestSync {
     const NAME: &'static str = "guest-sync";
     type Returns = i64;
 }
+/// The arguments of the command `guest-ping`, run with [`Commands::guest_ping`](super::Commands::guest_ping).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
@@ -138,6 +144,8 @@ impl rt::Command for GuestPing {
     const NAME: &'static str = "guest-ping";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `guest-get-time`, run with [`Commands::guest_get_time`](super::Commands::guest_get_time).
+///
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
@@ -179,6 +187,8 @@ impl rt::Command for GuestGetTime {
     const NAME: &'static str = "guest-get-time";
     type Returns = i64;
 }
+/// The arguments of the command `guest-set-time`, run with [`Commands::guest_set_time`](super::Commands::guest_set_time).
+///
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
@@ -340,6 +350,8 @@ impl rt::Definition for GuestAgentInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-info`, run with [`Commands::guest_info`](super::Commands::guest_info).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
@@ -381,6 +393,8 @@ impl rt::Command for GuestInfo {
     const NAME: &'static str = "guest-info";
     type Returns = super::GuestAgentInfo;
 }
+/// The arguments of the command `guest-shutdown`, run with [`Commands::guest_shutdown`](super::Commands::guest_shutdown).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
@@ -436,6 +450,8 @@ impl rt::Command for GuestShutdown {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-file-open`, run with [`Commands::guest_file_open`](super::Commands::guest_file_open).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
@@ -496,6 +512,8 @@ impl rt::Command for GuestFileOpen {
     const NAME: &'static str = "guest-file-open";
     type Returns = i64;
 }
+/// The arguments of the command `guest-file-close`, run with [`Commands::guest_file_close`](super::Commands::guest_file_close).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
@@ -595,6 +613,8 @@ impl rt::Definition for GuestFileRead {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-file-read`, run with [`Commands::guest_file_read`](super::Commands::guest_file_read).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
@@ -697,6 +717,8 @@ impl rt::Definition for GuestFileWrite {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-file-write`, run with [`Commands::guest_file_write`](super::Commands::guest_file_write).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
@@ -931,6 +953,8 @@ impl rt::From<super::QGASeek> for GuestFileWhence {
         Self::Name(value)
     }
 }
+/// The arguments of the command `guest-file-seek`, run with [`Commands::guest_file_seek`](super::Commands::guest_file_seek).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
@@ -984,6 +1008,8 @@ impl rt::Command for GuestFileSeekCommand {
     const NAME: &'static str = "guest-file-seek";
     type Returns = super::GuestFileSeek;
 }
+/// The arguments of the command `guest-file-flush`, run with [`Commands::guest_file_flush`](super::Commands::guest_file_flush).
+///
 /// **Since:** 0.15.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
@@ -1095,6 +1121,8 @@ impl rt::Definition for GuestFsfreezeStatus {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_FSFREEZE)"),
     };
 }
+/// The arguments of the command `guest-fsfreeze-status`, run with [`Commands::guest_fsfreeze_status`](super::Commands::guest_fsfreeze_status).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
@@ -1138,6 +1166,8 @@ impl rt::Command for GuestFsfreezeStatusCommand {
     const NAME: &'static str = "guest-fsfreeze-status";
     type Returns = super::GuestFsfreezeStatus;
 }
+/// The arguments of the command `guest-fsfreeze-freeze`, run with [`Commands::guest_fsfreeze_freeze`](super::Commands::guest_fsfreeze_freeze).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
@@ -1181,6 +1211,8 @@ impl rt::Command for GuestFsfreezeFreeze {
     const NAME: &'static str = "guest-fsfreeze-freeze";
     type Returns = i64;
 }
+/// The arguments of the command `guest-fsfreeze-freeze-list`, run with [`Commands::guest_fsfreeze_freeze_list`](super::Commands::guest_fsfreeze_freeze_list).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 2.2
@@ -1237,6 +1269,8 @@ impl rt::Command for GuestFsfreezeFreezeList {
     const NAME: &'static str = "guest-fsfreeze-freeze-list";
     type Returns = i64;
 }
+/// The arguments of the command `guest-fsfreeze-thaw`, run with [`Commands::guest_fsfreeze_thaw`](super::Commands::guest_fsfreeze_thaw).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
@@ -1403,6 +1437,8 @@ impl rt::Definition for GuestFilesystemTrimResponse {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_FSTRIM)"),
     };
 }
+/// The arguments of the command `guest-fstrim`, run with [`Commands::guest_fstrim`](super::Commands::guest_fstrim).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSTRIM)` (QEMU built with it)
 ///
 /// **Since:** 1.2
@@ -1459,6 +1495,8 @@ impl rt::Command for GuestFstrim {
     const NAME: &'static str = "guest-fstrim";
     type Returns = super::GuestFilesystemTrimResponse;
 }
+/// The arguments of the command `guest-suspend-disk`, run with [`Commands::guest_suspend_disk`](super::Commands::guest_suspend_disk).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.1
@@ -1503,6 +1541,8 @@ impl rt::Command for GuestSuspendDisk {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-suspend-ram`, run with [`Commands::guest_suspend_ram`](super::Commands::guest_suspend_ram).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.1
@@ -1547,6 +1587,8 @@ impl rt::Command for GuestSuspendRam {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-suspend-hybrid`, run with [`Commands::guest_suspend_hybrid`](super::Commands::guest_suspend_hybrid).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 1.1
@@ -1876,6 +1918,8 @@ impl rt::Definition for GuestNetworkInterface {
         condition: rt::Some("any(CONFIG_WIN32, HAVE_GETIFADDRS)"),
     };
 }
+/// The arguments of the command `guest-network-get-interfaces`, run with [`Commands::guest_network_get_interfaces`](super::Commands::guest_network_get_interfaces).
+///
 /// **Condition:** `any(CONFIG_WIN32, HAVE_GETIFADDRS)` (QEMU built with it)
 ///
 /// **Since:** 1.1
@@ -1980,6 +2024,8 @@ impl rt::Definition for GuestLogicalProcessor {
         condition: rt::Some("any(CONFIG_LINUX, CONFIG_WIN32)"),
     };
 }
+/// The arguments of the command `guest-get-vcpus`, run with [`Commands::guest_get_vcpus`](super::Commands::guest_get_vcpus).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.5
@@ -2023,6 +2069,8 @@ impl rt::Command for GuestGetVcpus {
     const NAME: &'static str = "guest-get-vcpus";
     type Returns = rt::Vec<super::GuestLogicalProcessor>;
 }
+/// The arguments of the command `guest-set-vcpus`, run with [`Commands::guest_set_vcpus`](super::Commands::guest_set_vcpus).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 1.5
@@ -2865,6 +2913,8 @@ impl rt::Definition for GuestDiskInfo {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LIBUDEV)"),
     };
 }
+/// The arguments of the command `guest-get-disks`, run with [`Commands::guest_get_disks`](super::Commands::guest_get_disks).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LIBUDEV)` (QEMU built with it)
 ///
 /// **Since:** 5.2
@@ -3004,6 +3054,8 @@ impl rt::Definition for GuestFilesystemInfo {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LINUX)"),
     };
 }
+/// The arguments of the command `guest-get-fsinfo`, run with [`Commands::guest_get_fsinfo`](super::Commands::guest_get_fsinfo).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LINUX)` (QEMU built with it)
 ///
 /// **Since:** 2.2
@@ -3047,6 +3099,8 @@ impl rt::Command for GuestGetFsinfo {
     const NAME: &'static str = "guest-get-fsinfo";
     type Returns = rt::Vec<super::GuestFilesystemInfo>;
 }
+/// The arguments of the command `guest-set-user-password`, run with [`Commands::guest_set_user_password`](super::Commands::guest_set_user_password).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LINUX, CONFIG_FREEBSD)` (QEMU built with it)
 ///
 /// **Since:** 2.3
@@ -3171,6 +3225,8 @@ impl rt::Definition for GuestMemoryBlock {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-memory-blocks`, run with [`Commands::guest_get_memory_blocks`](super::Commands::guest_get_memory_blocks).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
@@ -3345,6 +3401,8 @@ impl rt::Definition for GuestMemoryBlockResponse {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-set-memory-blocks`, run with [`Commands::guest_set_memory_blocks`](super::Commands::guest_set_memory_blocks).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
@@ -3438,6 +3496,8 @@ impl rt::Definition for GuestMemoryBlockInfo {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-memory-block-info`, run with [`Commands::guest_get_memory_block_info`](super::Commands::guest_get_memory_block_info).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
@@ -3591,6 +3651,8 @@ impl rt::Definition for GuestExecStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-exec-status`, run with [`Commands::guest_exec_status`](super::Commands::guest_exec_status).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
@@ -3812,6 +3874,8 @@ impl rt::From<super::GuestExecCaptureOutputMode> for GuestExecCaptureOutput {
         Self::Mode(value)
     }
 }
+/// The arguments of the command `guest-exec`, run with [`Commands::guest_exec`](super::Commands::guest_exec).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
@@ -3949,6 +4013,8 @@ impl rt::Definition for GuestHostName {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-host-name`, run with [`Commands::guest_get_host_name`](super::Commands::guest_get_host_name).
+///
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
@@ -4051,6 +4117,8 @@ impl rt::Definition for GuestUser {
         condition: rt::Some("any(CONFIG_WIN32, HAVE_UTMPX)"),
     };
 }
+/// The arguments of the command `guest-get-users`, run with [`Commands::guest_get_users`](super::Commands::guest_get_users).
+///
 /// **Condition:** `any(CONFIG_WIN32, HAVE_UTMPX)` (QEMU built with it)
 ///
 /// **Since:** 2.10
@@ -4146,6 +4214,8 @@ impl rt::Definition for GuestTimezone {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-timezone`, run with [`Commands::guest_get_timezone`](super::Commands::guest_get_timezone).
+///
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
@@ -4337,6 +4407,8 @@ impl rt::Definition for GuestOSInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-osinfo`, run with [`Commands::guest_get_osinfo`](super::Commands::guest_get_osinfo).
+///
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
@@ -4666,6 +4738,8 @@ impl rt::Definition for GuestDeviceInfo {
         condition: rt::Some("CONFIG_WIN32"),
     };
 }
+/// The arguments of the command `guest-get-devices`, run with [`Commands::guest_get_devices`](super::Commands::guest_get_devices).
+///
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 5.2
@@ -4751,6 +4825,8 @@ impl rt::Definition for GuestAuthorizedKeys {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-ssh-get-authorized-keys`, run with [`Commands::guest_ssh_get_authorized_keys`](super::Commands::guest_ssh_get_authorized_keys).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
@@ -4798,6 +4874,8 @@ impl rt::Command for GuestSshGetAuthorizedKeys {
     const NAME: &'static str = "guest-ssh-get-authorized-keys";
     type Returns = super::GuestAuthorizedKeys;
 }
+/// The arguments of the command `guest-ssh-add-authorized-keys`, run with [`Commands::guest_ssh_add_authorized_keys`](super::Commands::guest_ssh_add_authorized_keys).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
@@ -4862,6 +4940,8 @@ impl rt::Command for GuestSshAddAuthorizedKeys {
     const NAME: &'static str = "guest-ssh-add-authorized-keys";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `guest-ssh-remove-authorized-keys`, run with [`Commands::guest_ssh_remove_authorized_keys`](super::Commands::guest_ssh_remove_authorized_keys).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
@@ -5205,6 +5285,8 @@ impl rt::Definition for GuestDiskStatsInfo {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-diskstats`, run with [`Commands::guest_get_diskstats`](super::Commands::guest_get_diskstats).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 7.1
@@ -5542,6 +5624,8 @@ impl rt::From<super::GuestLinuxCpuStats> for GuestCpuStats {
         Self::new(GuestCpuStatsBranch::from(value))
     }
 }
+/// The arguments of the command `guest-get-cpustats`, run with [`Commands::guest_get_cpustats`](super::Commands::guest_get_cpustats).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 7.1
@@ -5780,6 +5864,8 @@ impl rt::Definition for GuestNetworkRoute {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-network-get-route`, run with [`Commands::guest_network_get_route`](super::Commands::guest_network_get_route).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 9.1

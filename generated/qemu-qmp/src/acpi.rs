@@ -274,6 +274,8 @@ impl rt::Definition for ACPIOSTInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-acpi-ospm-status`, run with [`Commands::query_acpi_ospm_status`](super::Commands::query_acpi_ospm_status).
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
@@ -315,6 +317,8 @@ impl rt::Command for QueryAcpiOspmStatus {
     const NAME: &'static str = "query-acpi-ospm-status";
     type Returns = rt::Vec<super::ACPIOSTInfo>;
 }
+/// The data of the event `ACPI_DEVICE_OST`.
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)

@@ -2481,6 +2481,8 @@ impl rt::From<super::AudiodevWavOptions> for AudiodevBranch {
         Self::Wav(value)
     }
 }
+/// The arguments of the command `query-audiodevs`, run with [`Commands::query_audiodevs`](super::Commands::query_audiodevs).
+///
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)

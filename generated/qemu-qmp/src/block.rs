@@ -190,6 +190,8 @@ impl rt::Definition for PRManagerInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-pr-managers`, run with [`Commands::query_pr_managers`](super::Commands::query_pr_managers).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
@@ -232,6 +234,8 @@ impl rt::Command for QueryPrManagers {
     type Returns = rt::Vec<super::PRManagerInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `eject`, run with [`Commands::eject`](super::Commands::eject).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.eject)
@@ -312,6 +316,8 @@ impl rt::Command for Eject {
     const NAME: &'static str = "eject";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-open-tray`, run with [`Commands::blockdev_open_tray`](super::Commands::blockdev_open_tray).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
@@ -392,6 +398,8 @@ impl rt::Command for BlockdevOpenTray {
     const NAME: &'static str = "blockdev-open-tray";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-close-tray`, run with [`Commands::blockdev_close_tray`](super::Commands::blockdev_close_tray).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
@@ -461,6 +469,8 @@ impl rt::Command for BlockdevCloseTray {
     const NAME: &'static str = "blockdev-close-tray";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-remove-medium`, run with [`Commands::blockdev_remove_medium`](super::Commands::blockdev_remove_medium).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
@@ -508,6 +518,8 @@ impl rt::Command for BlockdevRemoveMedium {
     const NAME: &'static str = "blockdev-remove-medium";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-insert-medium`, run with [`Commands::blockdev_insert_medium`](super::Commands::blockdev_insert_medium).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
@@ -629,6 +641,8 @@ impl rt::Definition for BlockdevChangeReadOnlyMode {
         condition: rt::None,
     };
 }
+/// The arguments of the command `blockdev-change-medium`, run with [`Commands::blockdev_change_medium`](super::Commands::blockdev_change_medium).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
@@ -738,6 +752,8 @@ impl rt::Command for BlockdevChangeMedium {
     const NAME: &'static str = "blockdev-change-medium";
     type Returns = rt::Empty;
 }
+/// The data of the event `DEVICE_TRAY_MOVED`.
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
@@ -798,6 +814,8 @@ impl rt::Definition for DeviceTrayMovedEvent {
 impl rt::Event for DeviceTrayMovedEvent {
     const NAME: &'static str = "DEVICE_TRAY_MOVED";
 }
+/// The data of the event `PR_MANAGER_STATUS_CHANGED`.
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
@@ -847,6 +865,8 @@ impl rt::Definition for PrManagerStatusChangedEvent {
 impl rt::Event for PrManagerStatusChangedEvent {
     const NAME: &'static str = "PR_MANAGER_STATUS_CHANGED";
 }
+/// The arguments of the command `block_set_io_throttle`, run with [`Commands::block_set_io_throttle`](super::Commands::block_set_io_throttle).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
@@ -896,6 +916,8 @@ impl rt::Command for BlockSetIoThrottle {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-latency-histogram-set`, run with [`Commands::block_latency_histogram_set`](super::Commands::block_latency_histogram_set).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)

@@ -80,6 +80,8 @@ impl rt::Definition for NbdServerOptions {
         condition: rt::None,
     };
 }
+/// The arguments of the command `nbd-server-start`, run with [`Commands::nbd_server_start`](super::Commands::nbd_server_start).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-start)
@@ -704,6 +706,8 @@ impl rt::From<NbdServerAddOptions> for super::BlockExportOptionsNbdBase {
         }
     }
 }
+/// The arguments of the command `nbd-server-add`, run with [`Commands::nbd_server_add`](super::Commands::nbd_server_add).
+///
 /// **Features:**
 ///
 /// - `deprecated`
@@ -821,6 +825,8 @@ impl rt::Definition for BlockExportRemoveMode {
         condition: rt::None,
     };
 }
+/// The arguments of the command `nbd-server-remove`, run with [`Commands::nbd_server_remove`](super::Commands::nbd_server_remove).
+///
 /// **Features:**
 ///
 /// - `deprecated`
@@ -888,6 +894,8 @@ impl rt::Command for NbdServerRemove {
     const ALLOW_PRECONFIG: bool = true;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `nbd-server-stop`, run with [`Commands::nbd_server_stop`](super::Commands::nbd_server_stop).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-stop)
@@ -1211,6 +1219,8 @@ impl rt::From<super::BlockExportOptionsVduseBlk> for BlockExportOptionsBranch {
         Self::VduseBlk(value)
     }
 }
+/// The arguments of the command `block-export-add`, run with [`Commands::block_export_add`](super::Commands::block_export_add).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-add)
@@ -1260,6 +1270,8 @@ impl rt::Command for BlockExportAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-export-del`, run with [`Commands::block_export_del`](super::Commands::block_export_del).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-del)
@@ -1321,6 +1333,8 @@ impl rt::Command for BlockExportDel {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `BLOCK_EXPORT_DELETED`.
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-block-export.BLOCK_EXPORT_DELETED)
@@ -1428,6 +1442,8 @@ impl rt::Definition for BlockExportInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-block-exports`, run with [`Commands::query_block_exports`](super::Commands::query_block_exports).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-block-export.query-block-exports)

@@ -59,6 +59,8 @@ impl rt::Definition for ChardevInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-chardev`, run with [`Commands::query_chardev`](super::Commands::query_chardev).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev)
@@ -143,6 +145,8 @@ impl rt::Definition for ChardevBackendInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-chardev-backends`, run with [`Commands::query_chardev_backends`](super::Commands::query_chardev_backends).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.query-chardev-backends)
@@ -246,6 +250,8 @@ impl rt::Definition for DataFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `ringbuf-write`, run with [`Commands::ringbuf_write`](super::Commands::ringbuf_write).
+///
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-write)
@@ -313,6 +319,8 @@ impl rt::Command for RingbufWrite {
     const NAME: &'static str = "ringbuf-write";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `ringbuf-read`, run with [`Commands::ringbuf_read`](super::Commands::ringbuf_read).
+///
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.ringbuf-read)
@@ -2896,6 +2904,8 @@ impl rt::Definition for ChardevReturn {
         condition: rt::None,
     };
 }
+/// The arguments of the command `chardev-add`, run with [`Commands::chardev_add`](super::Commands::chardev_add).
+///
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-add)
@@ -2946,6 +2956,8 @@ impl rt::Command for ChardevAdd {
     const NAME: &'static str = "chardev-add";
     type Returns = super::ChardevReturn;
 }
+/// The arguments of the command `chardev-change`, run with [`Commands::chardev_change`](super::Commands::chardev_change).
+///
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-change)
@@ -2996,6 +3008,8 @@ impl rt::Command for ChardevChange {
     const NAME: &'static str = "chardev-change";
     type Returns = super::ChardevReturn;
 }
+/// The arguments of the command `chardev-remove`, run with [`Commands::chardev_remove`](super::Commands::chardev_remove).
+///
 /// **Since:** 1.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-remove)
@@ -3043,6 +3057,8 @@ impl rt::Command for ChardevRemove {
     const NAME: &'static str = "chardev-remove";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `chardev-send-break`, run with [`Commands::chardev_send_break`](super::Commands::chardev_send_break).
+///
 /// **Since:** 2.10
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-char.chardev-send-break)
@@ -3090,6 +3106,8 @@ impl rt::Command for ChardevSendBreak {
     const NAME: &'static str = "chardev-send-break";
     type Returns = rt::Empty;
 }
+/// The data of the event `VSERPORT_CHANGE`.
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-char.VSERPORT_CHANGE)

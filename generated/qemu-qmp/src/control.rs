@@ -3,6 +3,8 @@
 //! Schema module `control.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `qmp_capabilities`, run with [`Commands::qmp_capabilities`](super::Commands::qmp_capabilities).
+///
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.qmp_capabilities)
@@ -213,6 +215,8 @@ impl rt::Definition for VersionInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-version`, run with [`Commands::query_version`](super::Commands::query_version).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.query-version)
@@ -297,6 +301,8 @@ impl rt::Definition for CommandInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-commands`, run with [`Commands::query_commands`](super::Commands::query_commands).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.query-commands)
@@ -339,6 +345,8 @@ impl rt::Command for QueryCommands {
     type Returns = rt::Vec<super::CommandInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `quit`, run with [`Commands::quit`](super::Commands::quit).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-control.quit)

@@ -302,6 +302,8 @@ impl rt::Definition for QCryptodevInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-cryptodev`, run with [`Commands::query_cryptodev`](super::Commands::query_cryptodev).
+///
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)

@@ -71,6 +71,8 @@ impl rt::Definition for CxlEventLog {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-general-media-event`, run with [`Commands::cxl_inject_general_media_event`](super::Commands::cxl_inject_general_media_event).
+///
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
@@ -196,6 +198,8 @@ impl rt::Command for CxlInjectGeneralMediaEvent {
     const NAME: &'static str = "cxl-inject-general-media-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-dram-event`, run with [`Commands::cxl_inject_dram_event`](super::Commands::cxl_inject_dram_event).
+///
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
@@ -365,6 +369,8 @@ impl rt::Command for CxlInjectDramEvent {
     const NAME: &'static str = "cxl-inject-dram-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-memory-module-event`, run with [`Commands::cxl_inject_memory_module_event`](super::Commands::cxl_inject_memory_module_event).
+///
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
@@ -486,6 +492,8 @@ impl rt::Command for CxlInjectMemoryModuleEvent {
     const NAME: &'static str = "cxl-inject-memory-module-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-poison`, run with [`Commands::cxl_inject_poison`](super::Commands::cxl_inject_poison).
+///
 /// **Since:** 8.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
@@ -689,6 +697,8 @@ impl rt::Definition for CXLUncorErrorRecord {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-uncorrectable-errors`, run with [`Commands::cxl_inject_uncorrectable_errors`](super::Commands::cxl_inject_uncorrectable_errors).
+///
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
@@ -819,6 +829,8 @@ impl rt::Definition for CxlCorErrorType {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-correctable-error`, run with [`Commands::cxl_inject_correctable_error`](super::Commands::cxl_inject_correctable_error).
+///
 /// **Since:** 8.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
@@ -982,6 +994,8 @@ impl rt::Definition for CxlExtentSelectionPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-add-dynamic-capacity`, run with [`Commands::cxl_add_dynamic_capacity`](super::Commands::cxl_add_dynamic_capacity).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -1129,6 +1143,8 @@ impl rt::Definition for CxlExtentRemovalPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-release-dynamic-capacity`, run with [`Commands::cxl_release_dynamic_capacity`](super::Commands::cxl_release_dynamic_capacity).
+///
 /// **Features:**
 ///
 /// - `unstable`

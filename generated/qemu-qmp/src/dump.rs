@@ -83,6 +83,8 @@ impl rt::Definition for DumpGuestMemoryFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `dump-guest-memory`, run with [`Commands::dump_guest_memory`](super::Commands::dump_guest_memory).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
@@ -296,6 +298,8 @@ impl rt::Definition for DumpQueryResult {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-dump`, run with [`Commands::query_dump`](super::Commands::query_dump).
+///
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
@@ -337,6 +341,8 @@ impl rt::Command for QueryDump {
     const NAME: &'static str = "query-dump";
     type Returns = super::DumpQueryResult;
 }
+/// The data of the event `DUMP_COMPLETED`.
+///
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
@@ -435,6 +441,8 @@ impl rt::Definition for DumpGuestMemoryCapability {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-dump-guest-memory-capability`, run with [`Commands::query_dump_guest_memory_capability`](super::Commands::query_dump_guest_memory_capability).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)

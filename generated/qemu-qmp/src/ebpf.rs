@@ -108,6 +108,8 @@ impl rt::Definition for EbpfProgramID {
         condition: rt::Some("CONFIG_EBPF"),
     };
 }
+/// The arguments of the command `request-ebpf`, run with [`Commands::request_ebpf`](super::Commands::request_ebpf).
+///
 /// **Condition:** `CONFIG_EBPF` (QEMU built with it)
 ///
 /// **Since:** 9.0

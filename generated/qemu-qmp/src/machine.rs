@@ -519,6 +519,8 @@ impl rt::From<super::CpuInfoS390> for CpuInfoFastBranch {
         Self::S390x(value)
     }
 }
+/// The arguments of the command `query-cpus-fast`, run with [`Commands::query_cpus_fast`](super::Commands::query_cpus_fast).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
@@ -743,6 +745,8 @@ impl rt::Definition for MachineInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-machines`, run with [`Commands::query_machines`](super::Commands::query_machines).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
@@ -840,6 +844,8 @@ impl rt::Definition for CurrentMachineParams {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-current-machine`, run with [`Commands::query_current_machine`](super::Commands::query_current_machine).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
@@ -923,6 +929,8 @@ impl rt::Definition for TargetInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-target`, run with [`Commands::query_target`](super::Commands::query_target).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
@@ -1006,6 +1014,8 @@ impl rt::Definition for UuidInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-uuid`, run with [`Commands::query_uuid`](super::Commands::query_uuid).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
@@ -1090,6 +1100,8 @@ impl rt::Definition for GuidInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-vm-generation-id`, run with [`Commands::query_vm_generation_id`](super::Commands::query_vm_generation_id).
+///
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
@@ -1131,6 +1143,8 @@ impl rt::Command for QueryVmGenerationId {
     const NAME: &'static str = "query-vm-generation-id";
     type Returns = super::GuidInfo;
 }
+/// The arguments of the command `system_reset`, run with [`Commands::system_reset`](super::Commands::system_reset).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
@@ -1172,6 +1186,8 @@ impl rt::Command for SystemReset {
     const NAME: &'static str = "system_reset";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `system_powerdown`, run with [`Commands::system_powerdown`](super::Commands::system_powerdown).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
@@ -1213,6 +1229,8 @@ impl rt::Command for SystemPowerdown {
     const NAME: &'static str = "system_powerdown";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `system_wakeup`, run with [`Commands::system_wakeup`](super::Commands::system_wakeup).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
@@ -1319,6 +1337,8 @@ impl rt::Definition for LostTickPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `inject-nmi`, run with [`Commands::inject_nmi`](super::Commands::inject_nmi).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
@@ -1405,6 +1425,8 @@ impl rt::Definition for KvmInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-kvm`, run with [`Commands::query_kvm`](super::Commands::query_kvm).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
@@ -2719,6 +2741,8 @@ impl rt::Definition for NumaHmatCacheOptions {
         condition: rt::None,
     };
 }
+/// The arguments of the command `memsave`, run with [`Commands::memsave`](super::Commands::memsave).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
@@ -2787,6 +2811,8 @@ impl rt::Command for Memsave {
     const NAME: &'static str = "memsave";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `pmemsave`, run with [`Commands::pmemsave`](super::Commands::pmemsave).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
@@ -2942,6 +2968,8 @@ impl rt::Definition for Memdev {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memdev`, run with [`Commands::query_memdev`](super::Commands::query_memdev).
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
@@ -3190,6 +3218,8 @@ impl rt::Definition for HotpluggableCPU {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-hotpluggable-cpus`, run with [`Commands::query_hotpluggable_cpus`](super::Commands::query_hotpluggable_cpus).
+///
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
@@ -3232,6 +3262,8 @@ impl rt::Command for QueryHotpluggableCpus {
     type Returns = rt::Vec<super::HotpluggableCPU>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `set-numa-node`, run with [`Commands::set_numa_node`](super::Commands::set_numa_node).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
@@ -3281,6 +3313,8 @@ impl rt::Command for SetNumaNode {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `balloon`, run with [`Commands::balloon`](super::Commands::balloon).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
@@ -3370,6 +3404,8 @@ impl rt::Definition for BalloonInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-balloon`, run with [`Commands::query_balloon`](super::Commands::query_balloon).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
@@ -3411,6 +3447,8 @@ impl rt::Command for QueryBalloon {
     const NAME: &'static str = "query-balloon";
     type Returns = super::BalloonInfo;
 }
+/// The data of the event `BALLOON_CHANGE`.
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
@@ -3502,6 +3540,8 @@ impl rt::Definition for HvBalloonInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-hv-balloon-status-report`, run with [`Commands::query_hv_balloon_status_report`](super::Commands::query_hv_balloon_status_report).
+///
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
@@ -3543,6 +3583,8 @@ impl rt::Command for QueryHvBalloonStatusReport {
     const NAME: &'static str = "query-hv-balloon-status-report";
     type Returns = super::HvBalloonInfo;
 }
+/// The data of the event `HV_BALLOON_STATUS_REPORT`.
+///
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
@@ -3645,6 +3687,8 @@ impl rt::Definition for MemoryInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memory-size-summary`, run with [`Commands::query_memory_size_summary`](super::Commands::query_memory_size_summary).
+///
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
@@ -4643,6 +4687,8 @@ impl rt::Definition for SgxEPCProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memory-devices`, run with [`Commands::query_memory_devices`](super::Commands::query_memory_devices).
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
@@ -4684,6 +4730,8 @@ impl rt::Command for QueryMemoryDevices {
     const NAME: &'static str = "query-memory-devices";
     type Returns = rt::Vec<super::MemoryDeviceInfo>;
 }
+/// The data of the event `MEMORY_DEVICE_SIZE_CHANGE`.
+///
 /// **Since:** 5.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
@@ -5014,6 +5062,8 @@ impl rt::Definition for SMPConfiguration {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-irq`, run with [`Commands::x_query_irq`](super::Commands::x_query_irq).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5060,6 +5110,8 @@ impl rt::Command for XQueryIrq {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-jit`, run with [`Commands::x_query_jit`](super::Commands::x_query_jit).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5108,6 +5160,8 @@ impl rt::Command for XQueryJit {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-numa`, run with [`Commands::x_query_numa`](super::Commands::x_query_numa).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5154,6 +5208,8 @@ impl rt::Command for XQueryNuma {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-opcount`, run with [`Commands::x_query_opcount`](super::Commands::x_query_opcount).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5202,6 +5258,8 @@ impl rt::Command for XQueryOpcount {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-ramblock`, run with [`Commands::x_query_ramblock`](super::Commands::x_query_ramblock).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5248,6 +5306,8 @@ impl rt::Command for XQueryRamblock {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-roms`, run with [`Commands::x_query_roms`](super::Commands::x_query_roms).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5294,6 +5354,8 @@ impl rt::Command for XQueryRoms {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-usb`, run with [`Commands::x_query_usb`](super::Commands::x_query_usb).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5478,6 +5540,8 @@ impl rt::Definition for MemorySizeConfiguration {
         condition: rt::None,
     };
 }
+/// The arguments of the command `dumpdtb`, run with [`Commands::dumpdtb`](super::Commands::dumpdtb).
+///
 /// **Condition:** `CONFIG_FDT` (QEMU built with it)
 ///
 /// **Since:** 7.2
@@ -5527,6 +5591,8 @@ impl rt::Command for Dumpdtb {
     const NAME: &'static str = "dumpdtb";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `x-query-interrupt-controllers`, run with [`Commands::x_query_interrupt_controllers`](super::Commands::x_query_interrupt_controllers).
+///
 /// **Features:**
 ///
 /// - `unstable`

@@ -285,6 +285,8 @@ impl rt::Definition for CpuModelCompareInfo {
         condition: rt::Some("TARGET_S390X"),
     };
 }
+/// The arguments of the command `query-cpu-model-comparison`, run with [`Commands::query_cpu_model_comparison`](super::Commands::query_cpu_model_comparison).
+///
 /// **Condition:** `TARGET_S390X` (QEMU built with it)
 ///
 /// **Since:** 2.8
@@ -337,6 +339,8 @@ impl rt::Command for QueryCpuModelComparison {
     const NAME: &'static str = "query-cpu-model-comparison";
     type Returns = super::CpuModelCompareInfo;
 }
+/// The arguments of the command `query-cpu-model-baseline`, run with [`Commands::query_cpu_model_baseline`](super::Commands::query_cpu_model_baseline).
+///
 /// **Condition:** `TARGET_S390X` (QEMU built with it)
 ///
 /// **Since:** 2.8
@@ -442,6 +446,8 @@ impl rt::Definition for CpuModelExpansionInfo {
         ),
     };
 }
+/// The arguments of the command `query-cpu-model-expansion`, run with [`Commands::query_cpu_model_expansion`](super::Commands::query_cpu_model_expansion).
+///
 /// **Condition:** `any(TARGET_S390X, TARGET_I386, TARGET_ARM, TARGET_LOONGARCH64, TARGET_RISCV)` (QEMU built with it)
 ///
 /// **Since:** 2.8
@@ -597,6 +603,8 @@ impl rt::Definition for CpuDefinitionInfo {
         ),
     };
 }
+/// The arguments of the command `query-cpu-definitions`, run with [`Commands::query_cpu_definitions`](super::Commands::query_cpu_definitions).
+///
 /// **Condition:** `any(TARGET_PPC, TARGET_ARM, TARGET_I386, TARGET_S390X, TARGET_MIPS, TARGET_LOONGARCH64, TARGET_RISCV)` (QEMU built with it)
 ///
 /// **Since:** 1.2
@@ -706,6 +714,8 @@ impl rt::Definition for S390CpuPolarization {
         condition: rt::Some("TARGET_S390X"),
     };
 }
+/// The arguments of the command `set-cpu-topology`, run with [`Commands::set_cpu_topology`](super::Commands::set_cpu_topology).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -817,6 +827,8 @@ impl rt::Command for SetCpuTopology {
     type Returns = rt::Empty;
     const UNSTABLE: bool = true;
 }
+/// The data of the event `CPU_POLARIZATION_CHANGE`.
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -913,6 +925,8 @@ impl rt::Definition for CpuPolarizationInfo {
         condition: rt::Some("all(TARGET_S390X, CONFIG_KVM)"),
     };
 }
+/// The arguments of the command `query-s390x-cpu-polarization`, run with [`Commands::query_s390x_cpu_polarization`](super::Commands::query_s390x_cpu_polarization).
+///
 /// **Features:**
 ///
 /// - `unstable`

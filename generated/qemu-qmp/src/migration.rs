@@ -649,6 +649,8 @@ impl rt::Definition for MigrationInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrate`, run with [`Commands::query_migrate`](super::Commands::query_migrate).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
@@ -861,6 +863,8 @@ impl rt::Definition for MigrationCapabilityStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate-set-capabilities`, run with [`Commands::migrate_set_capabilities`](super::Commands::migrate_set_capabilities).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
@@ -908,6 +912,8 @@ impl rt::Command for MigrateSetCapabilities {
     const NAME: &'static str = "migrate-set-capabilities";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-migrate-capabilities`, run with [`Commands::query_migrate_capabilities`](super::Commands::query_migrate_capabilities).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
@@ -1852,6 +1858,8 @@ impl rt::Definition for MigrateSetParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate-set-parameters`, run with [`Commands::migrate_set_parameters`](super::Commands::migrate_set_parameters).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
@@ -2285,6 +2293,8 @@ impl rt::Definition for MigrationParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrate-parameters`, run with [`Commands::query_migrate_parameters`](super::Commands::query_migrate_parameters).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
@@ -2326,6 +2336,8 @@ impl rt::Command for QueryMigrateParameters {
     const NAME: &'static str = "query-migrate-parameters";
     type Returns = super::MigrationParameters;
 }
+/// The arguments of the command `migrate-start-postcopy`, run with [`Commands::migrate_start_postcopy`](super::Commands::migrate_start_postcopy).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
@@ -2367,6 +2379,8 @@ impl rt::Command for MigrateStartPostcopy {
     const NAME: &'static str = "migrate-start-postcopy";
     type Returns = rt::Empty;
 }
+/// The data of the event `MIGRATION`.
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
@@ -2413,6 +2427,8 @@ impl rt::Definition for MigrationEvent {
 impl rt::Event for MigrationEvent {
     const NAME: &'static str = "MIGRATION";
 }
+/// The data of the event `MIGRATION_PASS`.
+///
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
@@ -2672,6 +2688,8 @@ impl rt::Definition for FailoverStatus {
         condition: rt::None,
     };
 }
+/// The data of the event `COLO_EXIT`.
+///
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
@@ -2789,6 +2807,8 @@ impl rt::Definition for COLOExitReason {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-colo-lost-heartbeat`, run with [`Commands::x_colo_lost_heartbeat`](super::Commands::x_colo_lost_heartbeat).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -2837,6 +2857,8 @@ impl rt::Command for XColoLostHeartbeat {
     type Returns = rt::Empty;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `migrate_cancel`, run with [`Commands::migrate_cancel`](super::Commands::migrate_cancel).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
@@ -2878,6 +2900,8 @@ impl rt::Command for MigrateCancel {
     const NAME: &'static str = "migrate_cancel";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `migrate-continue`, run with [`Commands::migrate_continue`](super::Commands::migrate_continue).
+///
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
@@ -3367,6 +3391,8 @@ impl rt::Definition for MigrationChannel {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate`, run with [`Commands::migrate`](super::Commands::migrate).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
@@ -3456,6 +3482,8 @@ impl rt::Command for Migrate {
     const NAME: &'static str = "migrate";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `migrate-incoming`, run with [`Commands::migrate_incoming`](super::Commands::migrate_incoming).
+///
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
@@ -3534,6 +3562,8 @@ impl rt::Command for MigrateIncoming {
     const NAME: &'static str = "migrate-incoming";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-save-devices-state`, run with [`Commands::xen_save_devices_state`](super::Commands::xen_save_devices_state).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
@@ -3594,6 +3624,8 @@ impl rt::Command for XenSaveDevicesState {
     const NAME: &'static str = "xen-save-devices-state";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-set-global-dirty-log`, run with [`Commands::xen_set_global_dirty_log`](super::Commands::xen_set_global_dirty_log).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
@@ -3641,6 +3673,8 @@ impl rt::Command for XenSetGlobalDirtyLog {
     const NAME: &'static str = "xen-set-global-dirty-log";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-load-devices-state`, run with [`Commands::xen_load_devices_state`](super::Commands::xen_load_devices_state).
+///
 /// **Since:** 2.7
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
@@ -3688,6 +3722,8 @@ impl rt::Command for XenLoadDevicesState {
     const NAME: &'static str = "xen-load-devices-state";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-set-replication`, run with [`Commands::xen_set_replication`](super::Commands::xen_set_replication).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
@@ -3808,6 +3844,8 @@ impl rt::Definition for ReplicationStatus {
         condition: rt::Some("CONFIG_REPLICATION"),
     };
 }
+/// The arguments of the command `query-xen-replication-status`, run with [`Commands::query_xen_replication_status`](super::Commands::query_xen_replication_status).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
@@ -3851,6 +3889,8 @@ impl rt::Command for QueryXenReplicationStatus {
     const NAME: &'static str = "query-xen-replication-status";
     type Returns = super::ReplicationStatus;
 }
+/// The arguments of the command `xen-colo-do-checkpoint`, run with [`Commands::xen_colo_do_checkpoint`](super::Commands::xen_colo_do_checkpoint).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
@@ -3948,6 +3988,8 @@ impl rt::Definition for COLOStatus {
         condition: rt::Some("CONFIG_REPLICATION"),
     };
 }
+/// The arguments of the command `query-colo-status`, run with [`Commands::query_colo_status`](super::Commands::query_colo_status).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 3.1
@@ -3991,6 +4033,8 @@ impl rt::Command for QueryColoStatus {
     const NAME: &'static str = "query-colo-status";
     type Returns = super::COLOStatus;
 }
+/// The arguments of the command `migrate-recover`, run with [`Commands::migrate_recover`](super::Commands::migrate_recover).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
@@ -4041,6 +4085,8 @@ impl rt::Command for MigrateRecover {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for MigrateRecover {}
+/// The arguments of the command `migrate-pause`, run with [`Commands::migrate_pause`](super::Commands::migrate_pause).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
@@ -4085,6 +4131,8 @@ impl rt::Command for MigratePause {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for MigratePause {}
+/// The data of the event `UNPLUG_PRIMARY`.
+///
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
@@ -4463,6 +4511,8 @@ impl rt::Definition for DirtyRateInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `calc-dirty-rate`, run with [`Commands::calc_dirty_rate`](super::Commands::calc_dirty_rate).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
@@ -4545,6 +4595,8 @@ impl rt::Command for CalcDirtyRate {
     const NAME: &'static str = "calc-dirty-rate";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-dirty-rate`, run with [`Commands::query_dirty_rate`](super::Commands::query_dirty_rate).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
@@ -4651,6 +4703,8 @@ impl rt::Definition for DirtyLimitInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `set-vcpu-dirty-limit`, run with [`Commands::set_vcpu_dirty_limit`](super::Commands::set_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
@@ -4711,6 +4765,8 @@ impl rt::Command for SetVcpuDirtyLimit {
     const NAME: &'static str = "set-vcpu-dirty-limit";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cancel-vcpu-dirty-limit`, run with [`Commands::cancel_vcpu_dirty_limit`](super::Commands::cancel_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
@@ -4765,6 +4821,8 @@ impl rt::Command for CancelVcpuDirtyLimit {
     const NAME: &'static str = "cancel-vcpu-dirty-limit";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-vcpu-dirty-limit`, run with [`Commands::query_vcpu_dirty_limit`](super::Commands::query_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
@@ -4854,6 +4912,8 @@ impl rt::Definition for MigrationThreadInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrationthreads`, run with [`Commands::query_migrationthreads`](super::Commands::query_migrationthreads).
+///
 /// **Features:**
 ///
 /// - `deprecated`
@@ -4901,6 +4961,8 @@ impl rt::Command for QueryMigrationthreads {
     type Returns = rt::Vec<super::MigrationThreadInfo>;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `snapshot-save`, run with [`Commands::snapshot_save`](super::Commands::snapshot_save).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
@@ -4967,6 +5029,8 @@ impl rt::Command for SnapshotSave {
     const NAME: &'static str = "snapshot-save";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `snapshot-load`, run with [`Commands::snapshot_load`](super::Commands::snapshot_load).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
@@ -5033,6 +5097,8 @@ impl rt::Command for SnapshotLoad {
     const NAME: &'static str = "snapshot-load";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `snapshot-delete`, run with [`Commands::snapshot_delete`](super::Commands::snapshot_delete).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)

@@ -3,6 +3,8 @@
 //! Schema module `misc.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `add_client`, run with [`Commands::add_client`](super::Commands::add_client).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
@@ -130,6 +132,8 @@ impl rt::Definition for NameInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-name`, run with [`Commands::query_name`](super::Commands::query_name).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
@@ -243,6 +247,8 @@ impl rt::Definition for IOThreadInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-iothreads`, run with [`Commands::query_iothreads`](super::Commands::query_iothreads).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
@@ -285,6 +291,8 @@ impl rt::Command for QueryIothreads {
     type Returns = rt::Vec<super::IOThreadInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `stop`, run with [`Commands::stop`](super::Commands::stop).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
@@ -326,6 +334,8 @@ impl rt::Command for Stop {
     const NAME: &'static str = "stop";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cont`, run with [`Commands::cont`](super::Commands::cont).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
@@ -367,6 +377,8 @@ impl rt::Command for Cont {
     const NAME: &'static str = "cont";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `x-exit-preconfig`, run with [`Commands::x_exit_preconfig`](super::Commands::x_exit_preconfig).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -414,6 +426,8 @@ impl rt::Command for XExitPreconfig {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `human-monitor-command`, run with [`Commands::human_monitor_command`](super::Commands::human_monitor_command).
+///
 /// **Features:**
 ///
 /// - `savevm-monitor-nodes`
@@ -478,6 +492,8 @@ impl rt::Command for HumanMonitorCommand {
     const NAME: &'static str = "human-monitor-command";
     type Returns = rt::String;
 }
+/// The arguments of the command `getfd`, run with [`Commands::getfd`](super::Commands::getfd).
+///
 /// **Condition:** `CONFIG_POSIX` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -527,6 +543,8 @@ impl rt::Command for Getfd {
     const NAME: &'static str = "getfd";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `get-win32-socket`, run with [`Commands::get_win32_socket`](super::Commands::get_win32_socket).
+///
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 8.0
@@ -585,6 +603,8 @@ impl rt::Command for GetWin32Socket {
     const NAME: &'static str = "get-win32-socket";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `closefd`, run with [`Commands::closefd`](super::Commands::closefd).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
@@ -677,6 +697,8 @@ impl rt::Definition for AddfdInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `add-fd`, run with [`Commands::add_fd`](super::Commands::add_fd).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
@@ -744,6 +766,8 @@ impl rt::Command for AddFd {
     const NAME: &'static str = "add-fd";
     type Returns = super::AddfdInfo;
 }
+/// The arguments of the command `remove-fd`, run with [`Commands::remove_fd`](super::Commands::remove_fd).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
@@ -898,6 +922,8 @@ impl rt::Definition for FdsetInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-fdsets`, run with [`Commands::query_fdsets`](super::Commands::query_fdsets).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
@@ -1131,6 +1157,8 @@ impl rt::Definition for CommandLineOptionInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-command-line-options`, run with [`Commands::query_command_line_options`](super::Commands::query_command_line_options).
+///
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
@@ -1186,6 +1214,8 @@ impl rt::Command for QueryCommandLineOptions {
     type Returns = rt::Vec<super::CommandLineOptionInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `RTC_CHANGE`.
+///
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
@@ -1238,6 +1268,8 @@ impl rt::Definition for RtcChangeEvent {
 impl rt::Event for RtcChangeEvent {
     const NAME: &'static str = "RTC_CHANGE";
 }
+/// The data of the event `VFU_CLIENT_HANGUP`.
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)

@@ -3,6 +3,8 @@
 //! Schema module `misc-target.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `rtc-reset-reinjection`, run with [`Commands::rtc_reset_reinjection`](super::Commands::rtc_reset_reinjection).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 2.1
@@ -411,6 +413,8 @@ impl rt::From<super::SevSnpGuestInfo> for SevInfoBranch {
         Self::SevSnp(value)
     }
 }
+/// The arguments of the command `query-sev`, run with [`Commands::query_sev`](super::Commands::query_sev).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 2.12
@@ -498,6 +502,8 @@ impl rt::Definition for SevLaunchMeasureInfo {
         condition: rt::Some("TARGET_I386"),
     };
 }
+/// The arguments of the command `query-sev-launch-measure`, run with [`Commands::query_sev_launch_measure`](super::Commands::query_sev_launch_measure).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 2.12
@@ -609,6 +615,8 @@ impl rt::Definition for SevCapability {
         condition: rt::Some("TARGET_I386"),
     };
 }
+/// The arguments of the command `query-sev-capabilities`, run with [`Commands::query_sev_capabilities`](super::Commands::query_sev_capabilities).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 2.12
@@ -652,6 +660,8 @@ impl rt::Command for QuerySevCapabilities {
     const NAME: &'static str = "query-sev-capabilities";
     type Returns = super::SevCapability;
 }
+/// The arguments of the command `sev-inject-launch-secret`, run with [`Commands::sev_inject_launch_secret`](super::Commands::sev_inject_launch_secret).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 6.0
@@ -765,6 +775,8 @@ impl rt::Definition for SevAttestationReport {
         condition: rt::Some("TARGET_I386"),
     };
 }
+/// The arguments of the command `query-sev-attestation-report`, run with [`Commands::query_sev_attestation_report`](super::Commands::query_sev_attestation_report).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 6.1
@@ -814,6 +826,8 @@ impl rt::Command for QuerySevAttestationReport {
     const NAME: &'static str = "query-sev-attestation-report";
     type Returns = super::SevAttestationReport;
 }
+/// The arguments of the command `dump-skeys`, run with [`Commands::dump_skeys`](super::Commands::dump_skeys).
+///
 /// **Condition:** `TARGET_S390X` (QEMU built with it)
 ///
 /// **Since:** 2.5
@@ -913,6 +927,8 @@ impl rt::Definition for GICCapability {
         condition: rt::Some("TARGET_ARM"),
     };
 }
+/// The arguments of the command `query-gic-capabilities`, run with [`Commands::query_gic_capabilities`](super::Commands::query_gic_capabilities).
+///
 /// **Condition:** `TARGET_ARM` (QEMU built with it)
 ///
 /// **Since:** 2.6
@@ -1069,6 +1085,8 @@ impl rt::Definition for SGXInfo {
         condition: rt::Some("TARGET_I386"),
     };
 }
+/// The arguments of the command `query-sgx`, run with [`Commands::query_sgx`](super::Commands::query_sgx).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 6.2
@@ -1112,6 +1130,8 @@ impl rt::Command for QuerySgx {
     const NAME: &'static str = "query-sgx";
     type Returns = super::SGXInfo;
 }
+/// The arguments of the command `query-sgx-capabilities`, run with [`Commands::query_sgx_capabilities`](super::Commands::query_sgx_capabilities).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 6.2
@@ -1309,6 +1329,8 @@ impl rt::Definition for EvtchnInfo {
         condition: rt::Some("TARGET_I386"),
     };
 }
+/// The arguments of the command `xen-event-list`, run with [`Commands::xen_event_list`](super::Commands::xen_event_list).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 8.0
@@ -1352,6 +1374,8 @@ impl rt::Command for XenEventList {
     const NAME: &'static str = "xen-event-list";
     type Returns = rt::Vec<super::EvtchnInfo>;
 }
+/// The arguments of the command `xen-event-inject`, run with [`Commands::xen_event_inject`](super::Commands::xen_event_inject).
+///
 /// **Condition:** `TARGET_I386` (QEMU built with it)
 ///
 /// **Since:** 8.0

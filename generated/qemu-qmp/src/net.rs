@@ -3,6 +3,8 @@
 //! Schema module `net.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `set_link`, run with [`Commands::set_link`](super::Commands::set_link).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
@@ -53,6 +55,8 @@ impl rt::Command for SetLink {
     const NAME: &'static str = "set_link";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `netdev_add`, run with [`Commands::netdev_add`](super::Commands::netdev_add).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
@@ -102,6 +106,8 @@ impl rt::Command for NetdevAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `netdev_del`, run with [`Commands::netdev_del`](super::Commands::netdev_del).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
@@ -2621,6 +2627,8 @@ impl rt::Definition for RxFilterInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rx-filter`, run with [`Commands::query_rx_filter`](super::Commands::query_rx_filter).
+///
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
@@ -2675,6 +2683,8 @@ impl rt::Command for QueryRxFilter {
     const NAME: &'static str = "query-rx-filter";
     type Returns = rt::Vec<super::RxFilterInfo>;
 }
+/// The data of the event `NIC_RX_FILTER_CHANGED`.
+///
 /// **Since:** 1.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
@@ -2812,6 +2822,8 @@ impl rt::Definition for AnnounceParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `announce-self`, run with [`Commands::announce_self`](super::Commands::announce_self).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
@@ -2860,6 +2872,8 @@ impl rt::Command for AnnounceSelf {
     const NAME: &'static str = "announce-self";
     type Returns = rt::Empty;
 }
+/// The data of the event `FAILOVER_NEGOTIATED`.
+///
 /// **Since:** 4.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
@@ -2908,6 +2922,8 @@ impl rt::Definition for FailoverNegotiatedEvent {
 impl rt::Event for FailoverNegotiatedEvent {
     const NAME: &'static str = "FAILOVER_NEGOTIATED";
 }
+/// The data of the event `NETDEV_STREAM_CONNECTED`.
+///
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
@@ -2963,6 +2979,8 @@ impl rt::Definition for NetdevStreamConnectedEvent {
 impl rt::Event for NetdevStreamConnectedEvent {
     const NAME: &'static str = "NETDEV_STREAM_CONNECTED";
 }
+/// The data of the event `NETDEV_STREAM_DISCONNECTED`.
+///
 /// **Since:** 7.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)

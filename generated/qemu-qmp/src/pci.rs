@@ -525,6 +525,8 @@ impl rt::Definition for PciInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-pci`, run with [`Commands::query_pci`](super::Commands::query_pci).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)

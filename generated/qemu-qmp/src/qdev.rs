@@ -3,6 +3,8 @@
 //! Schema module `qdev.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `device-list-properties`, run with [`Commands::device_list_properties`](super::Commands::device_list_properties).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
@@ -50,6 +52,8 @@ impl rt::Command for DeviceListProperties {
     const NAME: &'static str = "device-list-properties";
     type Returns = rt::Vec<super::ObjectPropertyInfo>;
 }
+/// The arguments of the command `device_add`, run with [`Commands::device_add`](super::Commands::device_add).
+///
 /// **Features:**
 ///
 /// - `json-cli`
@@ -142,6 +146,8 @@ impl rt::Command for DeviceAdd {
     const NAME: &'static str = "device_add";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `device_del`, run with [`Commands::device_del`](super::Commands::device_del).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
@@ -189,6 +195,8 @@ impl rt::Command for DeviceDel {
     const NAME: &'static str = "device_del";
     type Returns = rt::Empty;
 }
+/// The data of the event `DEVICE_DELETED`.
+///
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
@@ -248,6 +256,8 @@ impl rt::Definition for DeviceDeletedEvent {
 impl rt::Event for DeviceDeletedEvent {
     const NAME: &'static str = "DEVICE_DELETED";
 }
+/// The data of the event `DEVICE_UNPLUG_GUEST_ERROR`.
+///
 /// **Since:** 6.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
@@ -307,6 +317,8 @@ impl rt::Definition for DeviceUnplugGuestErrorEvent {
 impl rt::Event for DeviceUnplugGuestErrorEvent {
     const NAME: &'static str = "DEVICE_UNPLUG_GUEST_ERROR";
 }
+/// The arguments of the command `device-sync-config`, run with [`Commands::device_sync_config`](super::Commands::device_sync_config).
+///
 /// **Features:**
 ///
 /// - `unstable`

@@ -127,6 +127,8 @@ impl rt::Definition for ReplayInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-replay`, run with [`Commands::query_replay`](super::Commands::query_replay).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
@@ -168,6 +170,8 @@ impl rt::Command for QueryReplay {
     const NAME: &'static str = "query-replay";
     type Returns = super::ReplayInfo;
 }
+/// The arguments of the command `replay-break`, run with [`Commands::replay_break`](super::Commands::replay_break).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
@@ -215,6 +219,8 @@ impl rt::Command for ReplayBreak {
     const NAME: &'static str = "replay-break";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `replay-delete-break`, run with [`Commands::replay_delete_break`](super::Commands::replay_delete_break).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
@@ -256,6 +262,8 @@ impl rt::Command for ReplayDeleteBreak {
     const NAME: &'static str = "replay-delete-break";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `replay-seek`, run with [`Commands::replay_seek`](super::Commands::replay_seek).
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)

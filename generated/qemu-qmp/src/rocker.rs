@@ -55,6 +55,8 @@ impl rt::Definition for RockerSwitch {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker`, run with [`Commands::query_rocker`](super::Commands::query_rocker).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
@@ -297,6 +299,8 @@ impl rt::Definition for RockerPort {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-ports`, run with [`Commands::query_rocker_ports`](super::Commands::query_rocker_ports).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
@@ -780,6 +784,8 @@ impl rt::Definition for RockerOfDpaFlow {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-of-dpa-flows`, run with [`Commands::query_rocker_of_dpa_flows`](super::Commands::query_rocker_of_dpa_flows).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
@@ -1009,6 +1015,8 @@ impl rt::Definition for RockerOfDpaGroup {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-of-dpa-groups`, run with [`Commands::query_rocker_of_dpa_groups`](super::Commands::query_rocker_of_dpa_groups).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)

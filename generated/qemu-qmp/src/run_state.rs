@@ -237,6 +237,8 @@ impl rt::Definition for StatusInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-status`, run with [`Commands::query_status`](super::Commands::query_status).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
@@ -279,6 +281,8 @@ impl rt::Command for QueryStatus {
     type Returns = super::StatusInfo;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `SHUTDOWN`.
+///
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
@@ -328,6 +332,8 @@ impl rt::Definition for ShutdownEvent {
 impl rt::Event for ShutdownEvent {
     const NAME: &'static str = "SHUTDOWN";
 }
+/// The data of the event `POWERDOWN`.
+///
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
@@ -368,6 +374,8 @@ impl rt::Definition for PowerdownEvent {
 impl rt::Event for PowerdownEvent {
     const NAME: &'static str = "POWERDOWN";
 }
+/// The data of the event `RESET`.
+///
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
@@ -417,6 +425,8 @@ impl rt::Definition for ResetEvent {
 impl rt::Event for ResetEvent {
     const NAME: &'static str = "RESET";
 }
+/// The data of the event `STOP`.
+///
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
@@ -457,6 +467,8 @@ impl rt::Definition for StopEvent {
 impl rt::Event for StopEvent {
     const NAME: &'static str = "STOP";
 }
+/// The data of the event `RESUME`.
+///
 /// **Since:** 0.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
@@ -497,6 +509,8 @@ impl rt::Definition for ResumeEvent {
 impl rt::Event for ResumeEvent {
     const NAME: &'static str = "RESUME";
 }
+/// The data of the event `SUSPEND`.
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
@@ -537,6 +551,8 @@ impl rt::Definition for SuspendEvent {
 impl rt::Event for SuspendEvent {
     const NAME: &'static str = "SUSPEND";
 }
+/// The data of the event `SUSPEND_DISK`.
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
@@ -577,6 +593,8 @@ impl rt::Definition for SuspendDiskEvent {
 impl rt::Event for SuspendDiskEvent {
     const NAME: &'static str = "SUSPEND_DISK";
 }
+/// The data of the event `WAKEUP`.
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
@@ -617,6 +635,8 @@ impl rt::Definition for WakeupEvent {
 impl rt::Event for WakeupEvent {
     const NAME: &'static str = "WAKEUP";
 }
+/// The data of the event `WATCHDOG`.
+///
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
@@ -932,6 +952,8 @@ impl rt::Definition for PanicAction {
         condition: rt::None,
     };
 }
+/// The arguments of the command `watchdog-set-action`, run with [`Commands::watchdog_set_action`](super::Commands::watchdog_set_action).
+///
 /// **Since:** 2.11
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
@@ -979,6 +1001,8 @@ impl rt::Command for WatchdogSetAction {
     const NAME: &'static str = "watchdog-set-action";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `set-action`, run with [`Commands::set_action`](super::Commands::set_action).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
@@ -1069,6 +1093,8 @@ impl rt::Command for SetAction {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `GUEST_PANICKED`.
+///
 /// **Since:** 1.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
@@ -1125,6 +1151,8 @@ impl rt::Definition for GuestPanickedEvent {
 impl rt::Event for GuestPanickedEvent {
     const NAME: &'static str = "GUEST_PANICKED";
 }
+/// The data of the event `GUEST_CRASHLOADED`.
+///
 /// **Since:** 5.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
@@ -1181,6 +1209,8 @@ impl rt::Definition for GuestCrashloadedEvent {
 impl rt::Event for GuestCrashloadedEvent {
     const NAME: &'static str = "GUEST_CRASHLOADED";
 }
+/// The data of the event `GUEST_PVSHUTDOWN`.
+///
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
@@ -1669,6 +1699,8 @@ impl rt::Definition for GuestPanicInformationS390 {
         condition: rt::None,
     };
 }
+/// The data of the event `MEMORY_FAILURE`.
+///
 /// **Since:** 5.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)

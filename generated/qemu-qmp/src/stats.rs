@@ -667,6 +667,8 @@ impl rt::Definition for StatsResult {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-stats`, run with [`Commands::query_stats`](super::Commands::query_stats).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
@@ -856,6 +858,8 @@ impl rt::Definition for StatsSchema {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-stats-schemas`, run with [`Commands::query_stats_schemas`](super::Commands::query_stats_schemas).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)

@@ -70,6 +70,8 @@ impl rt::Definition for TpmModel {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm-models`, run with [`Commands::query_tpm_models`](super::Commands::query_tpm_models).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
@@ -177,6 +179,8 @@ impl rt::Definition for TpmType {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm-types`, run with [`Commands::query_tpm_types`](super::Commands::query_tpm_types).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
@@ -603,6 +607,8 @@ impl rt::Definition for TPMInfo {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm`, run with [`Commands::query_tpm`](super::Commands::query_tpm).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5

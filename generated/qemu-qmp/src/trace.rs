@@ -113,6 +113,8 @@ impl rt::Definition for TraceEventInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `trace-event-get-state`, run with [`Commands::trace_event_get_state`](super::Commands::trace_event_get_state).
+///
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
@@ -160,6 +162,8 @@ impl rt::Command for TraceEventGetState {
     const NAME: &'static str = "trace-event-get-state";
     type Returns = rt::Vec<super::TraceEventInfo>;
 }
+/// The arguments of the command `trace-event-set-state`, run with [`Commands::trace_event_set_state`](super::Commands::trace_event_set_state).
+///
 /// **Since:** 2.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)

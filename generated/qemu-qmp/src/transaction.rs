@@ -936,6 +936,8 @@ impl rt::Definition for TransactionProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `transaction`, run with [`Commands::transaction`](super::Commands::transaction).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-transaction.transaction)

@@ -301,6 +301,8 @@ impl rt::Definition for SetPasswordOptionsVnc {
         condition: rt::None,
     };
 }
+/// The arguments of the command `set_password`, run with [`Commands::set_password`](super::Commands::set_password).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
@@ -509,6 +511,8 @@ impl rt::Definition for ExpirePasswordOptionsVnc {
         condition: rt::None,
     };
 }
+/// The arguments of the command `expire_password`, run with [`Commands::expire_password`](super::Commands::expire_password).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
@@ -619,6 +623,8 @@ impl rt::Definition for ImageFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `screendump`, run with [`Commands::screendump`](super::Commands::screendump).
+///
 /// **Condition:** `CONFIG_PIXMAN` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -1121,6 +1127,8 @@ impl rt::Definition for SpiceInfo {
         condition: rt::Some("CONFIG_SPICE"),
     };
 }
+/// The arguments of the command `query-spice`, run with [`Commands::query_spice`](super::Commands::query_spice).
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -1164,6 +1172,8 @@ impl rt::Command for QuerySpice {
     const NAME: &'static str = "query-spice";
     type Returns = super::SpiceInfo;
 }
+/// The data of the event `SPICE_CONNECTED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -1215,6 +1225,8 @@ impl rt::Definition for SpiceConnectedEvent {
 impl rt::Event for SpiceConnectedEvent {
     const NAME: &'static str = "SPICE_CONNECTED";
 }
+/// The data of the event `SPICE_INITIALIZED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -1266,6 +1278,8 @@ impl rt::Definition for SpiceInitializedEvent {
 impl rt::Event for SpiceInitializedEvent {
     const NAME: &'static str = "SPICE_INITIALIZED";
 }
+/// The data of the event `SPICE_DISCONNECTED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -1317,6 +1331,8 @@ impl rt::Definition for SpiceDisconnectedEvent {
 impl rt::Event for SpiceDisconnectedEvent {
     const NAME: &'static str = "SPICE_DISCONNECTED";
 }
+/// The data of the event `SPICE_MIGRATE_COMPLETED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 1.3
@@ -2052,6 +2068,8 @@ impl rt::Definition for VncInfo2 {
         condition: rt::Some("CONFIG_VNC"),
     };
 }
+/// The arguments of the command `query-vnc`, run with [`Commands::query_vnc`](super::Commands::query_vnc).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.14
@@ -2095,6 +2113,8 @@ impl rt::Command for QueryVnc {
     const NAME: &'static str = "query-vnc";
     type Returns = super::VncInfo;
 }
+/// The arguments of the command `query-vnc-servers`, run with [`Commands::query_vnc_servers`](super::Commands::query_vnc_servers).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 2.3
@@ -2138,6 +2158,8 @@ impl rt::Command for QueryVncServers {
     const NAME: &'static str = "query-vnc-servers";
     type Returns = rt::Vec<super::VncInfo2>;
 }
+/// The arguments of the command `change-vnc-password`, run with [`Commands::change_vnc_password`](super::Commands::change_vnc_password).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 1.1
@@ -2187,6 +2209,8 @@ impl rt::Command for ChangeVncPassword {
     const NAME: &'static str = "change-vnc-password";
     type Returns = rt::Empty;
 }
+/// The data of the event `VNC_CONNECTED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
@@ -2238,6 +2262,8 @@ impl rt::Definition for VncConnectedEvent {
 impl rt::Event for VncConnectedEvent {
     const NAME: &'static str = "VNC_CONNECTED";
 }
+/// The data of the event `VNC_INITIALIZED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
@@ -2289,6 +2315,8 @@ impl rt::Definition for VncInitializedEvent {
 impl rt::Event for VncInitializedEvent {
     const NAME: &'static str = "VNC_INITIALIZED";
 }
+/// The data of the event `VNC_DISCONNECTED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
@@ -2401,6 +2429,8 @@ impl rt::Definition for MouseInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-mice`, run with [`Commands::query_mice`](super::Commands::query_mice).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
@@ -3249,6 +3279,8 @@ impl rt::From<super::QKeyCodeWrapper> for KeyValue {
         Self::new(KeyValueBranch::from(value))
     }
 }
+/// The arguments of the command `send-key`, run with [`Commands::send_key`](super::Commands::send_key).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
@@ -4116,6 +4148,8 @@ impl rt::From<super::InputMultiTouchEventWrapper> for InputEvent {
         Self::new(InputEventBranch::from(value))
     }
 }
+/// The arguments of the command `input-send-event`, run with [`Commands::input_send_event`](super::Commands::input_send_event).
+///
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
@@ -5108,6 +5142,8 @@ impl rt::From<super::DisplaySDL> for DisplayOptions {
         Self::new(DisplayOptionsBranch::from(value))
     }
 }
+/// The arguments of the command `query-display-options`, run with [`Commands::query_display_options`](super::Commands::query_display_options).
+///
 /// **Since:** 3.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
@@ -5362,6 +5398,8 @@ impl rt::From<super::DisplayReloadOptionsVNC> for DisplayReloadOptions {
         Self::new(DisplayReloadOptionsBranch::from(value))
     }
 }
+/// The arguments of the command `display-reload`, run with [`Commands::display_reload`](super::Commands::display_reload).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
@@ -5623,6 +5661,8 @@ impl rt::From<super::DisplayUpdateOptionsVNC> for DisplayUpdateOptions {
         Self::new(DisplayUpdateOptionsBranch::from(value))
     }
 }
+/// The arguments of the command `display-update`, run with [`Commands::display_update`](super::Commands::display_update).
+///
 /// **Since:** 7.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
@@ -5671,6 +5711,8 @@ impl rt::Command for DisplayUpdate {
     const NAME: &'static str = "display-update";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `client_migrate_info`, run with [`Commands::client_migrate_info`](super::Commands::client_migrate_info).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)

@@ -80,6 +80,8 @@ impl rt::Definition for QapiVfioMigrationState {
         condition: rt::None,
     };
 }
+/// The data of the event `VFIO_MIGRATION`.
+///
 /// **Since:** 9.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)

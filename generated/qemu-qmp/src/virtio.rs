@@ -54,6 +54,8 @@ impl rt::Definition for VirtioInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio`, run with [`Commands::x_query_virtio`](super::Commands::x_query_virtio).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -355,6 +357,8 @@ impl rt::Definition for VirtioStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-status`, run with [`Commands::x_query_virtio_status`](super::Commands::x_query_virtio_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -707,6 +711,8 @@ impl rt::Definition for VirtQueueStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-queue-status`, run with [`Commands::x_query_virtio_queue_status`](super::Commands::x_query_virtio_queue_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -869,6 +875,8 @@ impl rt::Definition for VirtVhostQueueStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-vhost-queue-status`, run with [`Commands::x_query_virtio_vhost_queue_status`](super::Commands::x_query_virtio_vhost_queue_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -1131,6 +1139,8 @@ impl rt::Definition for VirtioQueueElement {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-queue-element`, run with [`Commands::x_query_virtio_queue_element`](super::Commands::x_query_virtio_queue_element).
+///
 /// **Features:**
 ///
 /// - `unstable`

@@ -285,6 +285,8 @@ impl rt::From<super::YankInstanceChardev> for YankInstance {
         Self::new(YankInstanceBranch::from(value))
     }
 }
+/// The arguments of the command `yank`, run with [`Commands::yank`](super::Commands::yank).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
@@ -335,6 +337,8 @@ impl rt::Command for Yank {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for Yank {}
+/// The arguments of the command `query-yank`, run with [`Commands::query_yank`](super::Commands::query_yank).
+///
 /// **Since:** 6.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)

@@ -2817,6 +2817,8 @@ impl rt::Definition for BlockMeasureInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-block`, run with [`Commands::query_block`](super::Commands::query_block).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
@@ -3811,6 +3813,8 @@ impl rt::Definition for BlockStats {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-blockstats`, run with [`Commands::query_blockstats`](super::Commands::query_blockstats).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
@@ -4376,6 +4380,8 @@ impl rt::From<super::BlockJobInfoMirror> for BlockJobInfoBranch {
         Self::Mirror(value)
     }
 }
+/// The arguments of the command `query-block-jobs`, run with [`Commands::query_block_jobs`](super::Commands::query_block_jobs).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
@@ -4418,6 +4424,8 @@ impl rt::Command for QueryBlockJobs {
     type Returns = rt::Vec<super::BlockJobInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block_resize`, run with [`Commands::block_resize`](super::Commands::block_resize).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
@@ -5409,6 +5417,8 @@ impl rt::From<BlockdevBackup> for super::BackupCommon {
         }
     }
 }
+/// The arguments of the command `blockdev-snapshot-sync`, run with [`Commands::blockdev_snapshot_sync`](super::Commands::blockdev_snapshot_sync).
+///
 /// **Since:** 0.14
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
@@ -5458,6 +5468,8 @@ impl rt::Command for BlockdevSnapshotSyncCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-snapshot`, run with [`Commands::blockdev_snapshot`](super::Commands::blockdev_snapshot).
+///
 /// **Features:**
 ///
 /// - `allow-write-only-overlay`
@@ -5511,6 +5523,8 @@ impl rt::Command for BlockdevSnapshotCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `change-backing-file`, run with [`Commands::change_backing_file`](super::Commands::change_backing_file).
+///
 /// **Since:** 2.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
@@ -5573,6 +5587,8 @@ impl rt::Command for ChangeBackingFile {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-commit`, run with [`Commands::block_commit`](super::Commands::block_commit).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
@@ -5759,6 +5775,8 @@ impl rt::Command for BlockCommit {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `drive-backup`, run with [`Commands::drive_backup`](super::Commands::drive_backup).
+///
 /// **Features:**
 ///
 /// - `deprecated`
@@ -5814,6 +5832,8 @@ impl rt::Command for DriveBackupCommand {
     const ALLOW_PRECONFIG: bool = true;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `blockdev-backup`, run with [`Commands::blockdev_backup`](super::Commands::blockdev_backup).
+///
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
@@ -5863,6 +5883,8 @@ impl rt::Command for BlockdevBackupCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `query-named-block-nodes`, run with [`Commands::query_named_block_nodes`](super::Commands::query_named_block_nodes).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
@@ -6221,6 +6243,8 @@ impl rt::Definition for XDbgBlockGraph {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-debug-query-block-graph`, run with [`Commands::x_debug_query_block_graph`](super::Commands::x_debug_query_block_graph).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -6268,6 +6292,8 @@ impl rt::Command for XDebugQueryBlockGraph {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `drive-mirror`, run with [`Commands::drive_mirror`](super::Commands::drive_mirror).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
@@ -6785,6 +6811,8 @@ impl rt::Definition for BlockDirtyBitmapMerge {
         condition: rt::None,
     };
 }
+/// The arguments of the command `block-dirty-bitmap-add`, run with [`Commands::block_dirty_bitmap_add`](super::Commands::block_dirty_bitmap_add).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
@@ -6834,6 +6862,8 @@ impl rt::Command for BlockDirtyBitmapAddCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-remove`, run with [`Commands::block_dirty_bitmap_remove`](super::Commands::block_dirty_bitmap_remove).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
@@ -6883,6 +6913,8 @@ impl rt::Command for BlockDirtyBitmapRemove {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-clear`, run with [`Commands::block_dirty_bitmap_clear`](super::Commands::block_dirty_bitmap_clear).
+///
 /// **Since:** 2.4
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
@@ -6932,6 +6964,8 @@ impl rt::Command for BlockDirtyBitmapClear {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-enable`, run with [`Commands::block_dirty_bitmap_enable`](super::Commands::block_dirty_bitmap_enable).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
@@ -6981,6 +7015,8 @@ impl rt::Command for BlockDirtyBitmapEnable {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-disable`, run with [`Commands::block_dirty_bitmap_disable`](super::Commands::block_dirty_bitmap_disable).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
@@ -7030,6 +7066,8 @@ impl rt::Command for BlockDirtyBitmapDisable {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-merge`, run with [`Commands::block_dirty_bitmap_merge`](super::Commands::block_dirty_bitmap_merge).
+///
 /// **Since:** 4.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
@@ -7121,6 +7159,8 @@ impl rt::Definition for BlockDirtyBitmapSha256 {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-debug-block-dirty-bitmap-sha256`, run with [`Commands::x_debug_block_dirty_bitmap_sha256`](super::Commands::x_debug_block_dirty_bitmap_sha256).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -7175,6 +7215,8 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `blockdev-mirror`, run with [`Commands::blockdev_mirror`](super::Commands::blockdev_mirror).
+///
 /// **Since:** 2.6
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
@@ -8135,6 +8177,8 @@ impl rt::Definition for ThrottleGroupProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `block-stream`, run with [`Commands::block_stream`](super::Commands::block_stream).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
@@ -8306,6 +8350,8 @@ impl rt::Command for BlockStream {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-set-speed`, run with [`Commands::block_job_set_speed`](super::Commands::block_job_set_speed).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
@@ -8360,6 +8406,8 @@ impl rt::Command for BlockJobSetSpeed {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-cancel`, run with [`Commands::block_job_cancel`](super::Commands::block_job_cancel).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
@@ -8421,6 +8469,8 @@ impl rt::Command for BlockJobCancel {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-pause`, run with [`Commands::block_job_pause`](super::Commands::block_job_pause).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
@@ -8469,6 +8519,8 @@ impl rt::Command for BlockJobPause {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-resume`, run with [`Commands::block_job_resume`](super::Commands::block_job_resume).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
@@ -8517,6 +8569,8 @@ impl rt::Command for BlockJobResume {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-complete`, run with [`Commands::block_job_complete`](super::Commands::block_job_complete).
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
@@ -8565,6 +8619,8 @@ impl rt::Command for BlockJobComplete {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-dismiss`, run with [`Commands::block_job_dismiss`](super::Commands::block_job_dismiss).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
@@ -8613,6 +8669,8 @@ impl rt::Command for BlockJobDismiss {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-finalize`, run with [`Commands::block_job_finalize`](super::Commands::block_job_finalize).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
@@ -8839,6 +8897,8 @@ impl rt::From<super::BlockJobChangeOptionsMirror> for BlockJobChangeOptionsBranc
         Self::Mirror(value)
     }
 }
+/// The arguments of the command `block-job-change`, run with [`Commands::block_job_change`](super::Commands::block_job_change).
+///
 /// **Since:** 8.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
@@ -16374,6 +16434,8 @@ impl rt::From<&str> for BlockdevRefOrNull {
         Self::Reference(value.into())
     }
 }
+/// The arguments of the command `blockdev-add`, run with [`Commands::blockdev_add`](super::Commands::blockdev_add).
+///
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
@@ -16423,6 +16485,8 @@ impl rt::Command for BlockdevAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-reopen`, run with [`Commands::blockdev_reopen`](super::Commands::blockdev_reopen).
+///
 /// **Since:** 6.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
@@ -16471,6 +16535,8 @@ impl rt::Command for BlockdevReopen {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-del`, run with [`Commands::blockdev_del`](super::Commands::blockdev_del).
+///
 /// **Since:** 2.9
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
@@ -18689,6 +18755,8 @@ impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptions {
         Self::new(BlockdevCreateOptionsBranch::from(value))
     }
 }
+/// The arguments of the command `blockdev-create`, run with [`Commands::blockdev_create`](super::Commands::blockdev_create).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
@@ -19230,6 +19298,8 @@ impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptions {
         Self::new(BlockdevAmendOptionsBranch::from(value))
     }
 }
+/// The arguments of the command `x-blockdev-amend`, run with [`Commands::x_blockdev_amend`](super::Commands::x_blockdev_amend).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -19373,6 +19443,8 @@ impl rt::Definition for BlockErrorAction {
         condition: rt::None,
     };
 }
+/// The data of the event `BLOCK_IMAGE_CORRUPTED`.
+///
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
@@ -19466,6 +19538,8 @@ impl rt::Definition for BlockImageCorruptedEvent {
 impl rt::Event for BlockImageCorruptedEvent {
     const NAME: &'static str = "BLOCK_IMAGE_CORRUPTED";
 }
+/// The data of the event `BLOCK_IO_ERROR`.
+///
 /// **Since:** 0.13
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
@@ -19558,6 +19632,8 @@ impl rt::Definition for BlockIoErrorEvent {
 impl rt::Event for BlockIoErrorEvent {
     const NAME: &'static str = "BLOCK_IO_ERROR";
 }
+/// The data of the event `BLOCK_JOB_COMPLETED`.
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
@@ -19639,6 +19715,8 @@ impl rt::Definition for BlockJobCompletedEvent {
 impl rt::Event for BlockJobCompletedEvent {
     const NAME: &'static str = "BLOCK_JOB_COMPLETED";
 }
+/// The data of the event `BLOCK_JOB_CANCELLED`.
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
@@ -19709,6 +19787,8 @@ impl rt::Definition for BlockJobCancelledEvent {
 impl rt::Event for BlockJobCancelledEvent {
     const NAME: &'static str = "BLOCK_JOB_CANCELLED";
 }
+/// The data of the event `BLOCK_JOB_ERROR`.
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
@@ -19769,6 +19849,8 @@ impl rt::Definition for BlockJobErrorEvent {
 impl rt::Event for BlockJobErrorEvent {
     const NAME: &'static str = "BLOCK_JOB_ERROR";
 }
+/// The data of the event `BLOCK_JOB_READY`.
+///
 /// **Since:** 1.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
@@ -19839,6 +19921,8 @@ impl rt::Definition for BlockJobReadyEvent {
 impl rt::Event for BlockJobReadyEvent {
     const NAME: &'static str = "BLOCK_JOB_READY";
 }
+/// The data of the event `BLOCK_JOB_PENDING`.
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
@@ -19956,6 +20040,8 @@ impl rt::Definition for PreallocMode {
         condition: rt::None,
     };
 }
+/// The data of the event `BLOCK_WRITE_THRESHOLD`.
+///
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
@@ -20016,6 +20102,8 @@ impl rt::Definition for BlockWriteThresholdEvent {
 impl rt::Event for BlockWriteThresholdEvent {
     const NAME: &'static str = "BLOCK_WRITE_THRESHOLD";
 }
+/// The arguments of the command `block-set-write-threshold`, run with [`Commands::block_set_write_threshold`](super::Commands::block_set_write_threshold).
+///
 /// **Since:** 2.3
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
@@ -20070,6 +20158,8 @@ impl rt::Command for BlockSetWriteThreshold {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `x-blockdev-change`, run with [`Commands::x_blockdev_change`](super::Commands::x_blockdev_change).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -20147,6 +20237,8 @@ impl rt::Command for XBlockdevChange {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-blockdev-set-iothread`, run with [`Commands::x_blockdev_set_iothread`](super::Commands::x_blockdev_set_iothread).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -20285,6 +20377,8 @@ impl rt::Definition for QuorumOpType {
         condition: rt::None,
     };
 }
+/// The data of the event `QUORUM_FAILURE`.
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
@@ -20345,6 +20439,8 @@ impl rt::Definition for QuorumFailureEvent {
 impl rt::Event for QuorumFailureEvent {
     const NAME: &'static str = "QUORUM_FAILURE";
 }
+/// The data of the event `QUORUM_REPORT_BAD`.
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
@@ -20472,6 +20568,8 @@ impl rt::Definition for BlockdevSnapshotInternal {
         condition: rt::None,
     };
 }
+/// The arguments of the command `blockdev-snapshot-internal-sync`, run with [`Commands::blockdev_snapshot_internal_sync`](super::Commands::blockdev_snapshot_internal_sync).
+///
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
@@ -20521,6 +20619,8 @@ impl rt::Command for BlockdevSnapshotInternalSync {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-snapshot-delete-internal-sync`, run with [`Commands::blockdev_snapshot_delete_internal_sync`](super::Commands::blockdev_snapshot_delete_internal_sync).
+///
 /// **Since:** 1.7
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)

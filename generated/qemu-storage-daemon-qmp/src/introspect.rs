@@ -3,6 +3,8 @@
 //! Schema module `../../qapi/introspect.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `query-qmp-schema`, run with [`Commands::query_qmp_schema`](super::Commands::query_qmp_schema).
+///
 /// **Since:** 2.5
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-introspect.query-qmp-schema)

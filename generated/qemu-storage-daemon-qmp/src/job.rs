@@ -255,6 +255,8 @@ impl rt::Definition for JobVerb {
         condition: rt::None,
     };
 }
+/// The data of the event `JOB_STATUS_CHANGE`.
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-job.JOB_STATUS_CHANGE)
@@ -304,6 +306,8 @@ impl rt::Definition for JobStatusChangeEvent {
 impl rt::Event for JobStatusChangeEvent {
     const NAME: &'static str = "JOB_STATUS_CHANGE";
 }
+/// The arguments of the command `job-pause`, run with [`Commands::job_pause`](super::Commands::job_pause).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-pause)
@@ -351,6 +355,8 @@ impl rt::Command for JobPause {
     const NAME: &'static str = "job-pause";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-resume`, run with [`Commands::job_resume`](super::Commands::job_resume).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-resume)
@@ -398,6 +404,8 @@ impl rt::Command for JobResume {
     const NAME: &'static str = "job-resume";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-cancel`, run with [`Commands::job_cancel`](super::Commands::job_cancel).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-cancel)
@@ -445,6 +453,8 @@ impl rt::Command for JobCancel {
     const NAME: &'static str = "job-cancel";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-complete`, run with [`Commands::job_complete`](super::Commands::job_complete).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-complete)
@@ -492,6 +502,8 @@ impl rt::Command for JobComplete {
     const NAME: &'static str = "job-complete";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-dismiss`, run with [`Commands::job_dismiss`](super::Commands::job_dismiss).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-dismiss)
@@ -539,6 +551,8 @@ impl rt::Command for JobDismiss {
     const NAME: &'static str = "job-dismiss";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-finalize`, run with [`Commands::job_finalize`](super::Commands::job_finalize).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.job-finalize)
@@ -663,6 +677,8 @@ impl rt::Definition for JobInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-jobs`, run with [`Commands::query_jobs`](super::Commands::query_jobs).
+///
 /// **Since:** 3.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-job.query-jobs)

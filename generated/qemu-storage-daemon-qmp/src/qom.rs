@@ -76,6 +76,8 @@ impl rt::Definition for ObjectPropertyInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `qom-list`, run with [`Commands::qom_list`](super::Commands::qom_list).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list)
@@ -124,6 +126,8 @@ impl rt::Command for QomList {
     type Returns = rt::Vec<super::ObjectPropertyInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-get`, run with [`Commands::qom_get`](super::Commands::qom_get).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-get)
@@ -181,6 +185,8 @@ impl rt::Command for QomGet {
     type Returns = rt::Value;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-set`, run with [`Commands::qom_set`](super::Commands::qom_set).
+///
 /// **Since:** 1.2
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-set)
@@ -309,6 +315,8 @@ impl rt::Definition for ObjectTypeInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `qom-list-types`, run with [`Commands::qom_list_types`](super::Commands::qom_list_types).
+///
 /// **Since:** 1.1
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list-types)
@@ -377,6 +385,8 @@ impl rt::Command for QomListTypes {
     type Returns = rt::Vec<super::ObjectTypeInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-list-properties`, run with [`Commands::qom_list_properties`](super::Commands::qom_list_properties).
+///
 /// **Since:** 2.12
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.qom-list-properties)
@@ -5074,6 +5084,8 @@ impl rt::From<super::VfioUserServerProperties> for ObjectOptionsBranch {
         Self::XVfioUserServer(value)
     }
 }
+/// The arguments of the command `object-add`, run with [`Commands::object_add`](super::Commands::object_add).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.object-add)
@@ -5123,6 +5135,8 @@ impl rt::Command for ObjectAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `object-del`, run with [`Commands::object_del`](super::Commands::object_del).
+///
 /// **Since:** 2.0
 ///
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-qom.object-del)

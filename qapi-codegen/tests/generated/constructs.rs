@@ -1485,6 +1485,8 @@ pub mod constructs {
     }
     /// A command with inline arguments.
     ///
+    /// The arguments of the command `draw`, run with [`Commands::draw`](super::Commands::draw).
+    ///
     /// # Returns
     ///
     /// the drawing's id
@@ -1551,6 +1553,8 @@ pub mod constructs {
         const ALLOW_PRECONFIG: bool = true;
     }
     /// A command without arguments returning a list.
+    ///
+    /// The arguments of the command `query-shapes`, run with [`Commands::query_shapes`](super::Commands::query_shapes).
     #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct QueryShapes {}
@@ -1595,6 +1599,8 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::OobCommand for QueryShapes {}
     /// A command taking a union, boxed.
+    ///
+    /// The arguments of the command `add-shape`, run with [`Commands::add_shape`](super::Commands::add_shape).
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddShape(pub super::Shape);
     #[allow(deprecated)]
@@ -1641,6 +1647,8 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// A deprecated command with only optional arguments.
+    ///
+    /// The arguments of the command `clear`, run with [`Commands::clear`](super::Commands::clear).
     ///
     /// **Features:**
     ///
@@ -1701,6 +1709,8 @@ pub mod constructs {
     }
     /// A command without reply on success.
     ///
+    /// The arguments of the command `shutdown-now`, run with [`Commands::shutdown_now`](super::Commands::shutdown_now).
+    ///
     /// **Condition:** `CONFIG_SHUTDOWN` (QEMU built with it)
     #[derive(Clone, Default)]
     #[non_exhaustive]
@@ -1744,6 +1754,8 @@ pub mod constructs {
         const SUCCESS_RESPONSE: bool = false;
     }
     /// A downstream command.
+    ///
+    /// The arguments of the command `__com.example_frob`, run with [`Commands::com_example_frob`](super::Commands::com_example_frob).
     #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct ComExampleFrob {
@@ -1799,6 +1811,8 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// An event with data.
+    ///
+    /// The data of the event `SHAPE_DRAWN`.
     #[derive(Clone)]
     #[non_exhaustive]
     pub struct ShapeDrawnEvent {
@@ -1849,6 +1863,8 @@ pub mod constructs {
     }
     /// An event without data.
     ///
+    /// The data of the event `CLEARED`.
+    ///
     /// **Features:**
     ///
     /// - `deprecated`: gone soon
@@ -1893,6 +1909,8 @@ pub mod constructs {
         const NAME: &'static str = "CLEARED";
     }
     /// An event whose data is a named struct.
+    ///
+    /// The data of the event `NODE_ADDED`.
     #[derive(Clone, Debug, PartialEq)]
     pub struct NodeAddedEvent(pub super::Node);
     #[allow(deprecated)]
@@ -1938,6 +1956,8 @@ pub mod constructs {
         const NAME: &'static str = "NODE_ADDED";
     }
     /// An event named like a type once case-mapped.
+    ///
+    /// The data of the event `BASE`.
     #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct BaseEvent {}
@@ -1978,6 +1998,8 @@ pub mod constructs {
         const NAME: &'static str = "BASE";
     }
     /// A command whose handler is written by hand and takes arguments beyond those listed.
+    ///
+    /// The arguments of the command `plug`, run with [`Commands::plug`](super::Commands::plug).
     #[derive(Clone)]
     #[non_exhaustive]
     pub struct Plug {

@@ -248,6 +248,7 @@ pub mod legacy {
             condition: rt::Some("all(CONFIG_LEGACY, not(CONFIG_NEW))"),
         };
     }
+    /// The arguments of the command `get-value`, run with [`Commands::get_value`](super::Commands::get_value).
     #[derive(Clone, Default)]
     #[non_exhaustive]
     pub struct GetValue {}
