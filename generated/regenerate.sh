@@ -18,12 +18,12 @@ cargo build -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen
 qapi_gen() { cargo run -q --release --manifest-path "$here/../Cargo.toml" --bin qapi-gen -- "$@"; }
 
 status=0
-# NAME SCHEMA DOC-URL: each item links to its anchor in QEMU's manual for that protocol (kind, namespace, schema
-# module, name).
+# NAME SCHEMA DOC-URL: each item links to its anchor in the manual of QEMU 9.2.4 for that protocol (qapi-gen's
+# shorthand for https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}).
 for spec in \
-  "qemu-qmp qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}" \
-  "qemu-storage-daemon-qmp storage-daemon/qapi/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}" \
-  "qemu-qga qga/qapi-schema.json https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#{kind}-QGA-{module}.{name}"; do
+  "qemu-qmp qapi/qapi-schema.json qmp@9.2.4" \
+  "qemu-storage-daemon-qmp storage-daemon/qapi/qapi-schema.json qsd@9.2.4" \
+  "qemu-qga qga/qapi-schema.json qga@9.2.4"; do
   read -r name schema doc_url <<<"$spec"
   out=$here/$name
   qapi_gen "$qemu/$schema" --crate "$name" -o "$out" --no-docs --doc-url "$doc_url" --runtime "$runtime" \

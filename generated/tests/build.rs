@@ -55,7 +55,13 @@ fn known(krate: &str, schema_path: &Path) -> String {
                 let _ = write!(commands, "({:?}, {rust}), ", def.name);
                 if no_required_args(&c.args) && reads_state(&def.name) {
                     let method = &names.methods[&i];
-                    let _ = write!(queries, "({:?}, {method}), ", def.name);
+                    // A method takes arguments unless the command has none: all absent is `Default`.
+                    let args = if matches!(c.args, Args::None) {
+                        ""
+                    } else {
+                        "default"
+                    };
+                    let _ = write!(queries, "({:?}, {method}, [{args}]), ", def.name);
                 }
             }
             Kind::Event(_) => {
@@ -70,7 +76,7 @@ fn known(krate: &str, schema_path: &Path) -> String {
     )
 }
 
-/// As the generated `Commands` trait decides: a method without arguments.
+/// A command that can be sent with every argument absent.
 fn no_required_args(args: &Args) -> bool {
     match args {
         Args::None => true,

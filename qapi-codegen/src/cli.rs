@@ -42,7 +42,9 @@ pub struct GenerateArgs {
     pub no_docs: bool,
     /// Link every item's docs to this URL; `{name}`, `{kind}` (command, event, enum, alternate, object) and `{module}`
     /// (the schema file's stem) are filled in, as in `https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}`.
-    #[arg(long, value_name = "URL")]
+    /// Or QEMU's own manuals by name: `qmp`, `qsd` (storage daemon), `qga` (guest agent) for the master manual,
+    /// `qmp@10.2.0` for a release's (on Read the Docs).
+    #[arg(long, value_name = "URL|qmp|qsd|qga[@RELEASE]")]
     pub doc_url: Option<String>,
     /// What `'if'` conditions become: `docs` (every item generated, the condition documented), `cfg`
     /// (`#[cfg(CONFIG_X)]`) or `feature` (`#[cfg(feature = "CONFIG_X")]`).

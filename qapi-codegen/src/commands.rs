@@ -2,8 +2,12 @@
 //! with one method per command for every `qapi_runtime::Executor`.
 //!
 //! A command without arguments is an empty struct built with `new()` (not a unit struct), so that a newer schema
-//! adding an optional argument keeps user code compiling. Its method takes no parameter, and so does the method
-//! of a command whose arguments are all optional (they start absent; `execute(X::new().with_y(..))` sets them).
+//! adding an optional argument keeps user code compiling; its method takes no parameter (`qmp.query_version()`).
+//! Every other method takes the arguments, even when all of them are optional (`qmp.migrate(Migrate::new()
+//! .with_uri(..))`): nothing sends a command with arguments unless the caller wrote them. The parameter is the
+//! command's argument struct, or for a command whose arguments are a named type (`'boxed': true`), that type
+//! (`qmp.blockdev_add(options)`); a concrete type rather than `impl Into<..>`, so that `Default::default()` and
+//! `.into()` infer.
 
 use crate::code::{self, cat, Code};
 use crate::context::Context;
@@ -17,7 +21,21 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         return;
     };
     let ident = ctx.ident(def);
-    let docs = ctx.def_docs(def, Vec::new());
+    let method = ctx.names.methods.get(&def).map_or("", String::as_str);
+    let what = if method.is_empty() || crate::names::ident(method) != method {
+        cat!("The arguments of the command `", d.name, "`.")
+    } else {
+        cat!(
+            "The arguments of the command `",
+            d.name,
+            "`, run with [`Commands::",
+            method,
+            "`](super::Commands::",
+            method,
+            ")."
+        )
+    };
+    let docs = ctx.def_docs(def, vec![what]);
     args_type(ctx, code, def, ident, &c.args, &docs, !c.gen);
     let returns = match &c.returns {
         Some(ty) => ctx.ty(ty),
@@ -114,25 +132,18 @@ pub fn args_type(
     }
 }
 
-/// Whether the command can be run with `X::new()`: no required argument.
-fn takes_no_required_args(ctx: &Context, args: &Args) -> bool {
-    match args {
-        Args::None => true,
-        Args::Inline(members) => members.iter().all(|m| m.optional),
-        Args::Named(name) => match ctx.def(name).map(|d| &d.kind) {
-            Some(Kind::Struct(s)) => s.members.iter().all(|m| m.optional),
-            _ => false,
-        },
-    }
-}
-
 /// The `Commands` trait at the crate root. `module_cfg(def)` gives the module's cargo-feature gate.
-pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> Option<String>) {
+pub fn trait_items(
+    ctx: &Context,
+    code: &mut Code,
+    module_cfg: &dyn Fn(usize) -> Option<crate::output::Gate>,
+) {
     code.line(
-        "/// One method per command, for any client that implements [`qapi_runtime::Executor`].",
+        "/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).",
     );
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
+    let mut features: Vec<String> = Vec::new();
     for (i, d) in ctx.api.definitions.iter().enumerate() {
         let Kind::Command(c) = &d.kind else { continue };
         let ident = ctx.ident(i);
@@ -141,20 +152,45 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
         let Some(gate) = module_cfg(i) else { continue };
         let code = &mut methods;
         code.line_of(&["/// Runs `", &d.name, "`: see [`", ident, "`]."]);
-        code.attrs(&gate);
+        if let Some(feature) = &gate.feature {
+            code.line("///");
+            code.line_of(&["/// Needs the cargo feature `", feature, "`."]);
+        }
+        code.attrs(&gate.cfg);
+        code.attrs(&gate.doc);
         code.attrs(&ctx.cfg(d.cond.as_ref()));
         code.attrs(&ctx.deprecated(&d.features, None));
         code.line("#[allow(deprecated)]");
         let output = cat!(" -> Self::Output<'_, self::", ident, ">");
         let head = cat!("fn ", method);
-        if takes_no_required_args(ctx, &c.args) && !matches!(c.args, Args::Named(_)) {
-            code.open_fn(&head, &["&self"], &output);
-            code.entry(&cat!("self.execute(self::", ident, "::new())"), "");
-        } else {
-            code.open_fn(&head, &["&self", &cat!("args: self::", ident)], &output);
-            code.line("self.execute(args)");
+        match &c.args {
+            Args::None => {
+                code.open_fn(&head, &["&self"], &output);
+                code.entry(&cat!("self.execute(self::", ident, "::new())"), "");
+            }
+            Args::Inline(_) => {
+                code.open_fn(&head, &["&self", &cat!("args: self::", ident)], &output);
+                code.line("self.execute(args)");
+            }
+            Args::Named(name) => {
+                let inner = ctx.names.of(name).unwrap_or(ident);
+                code.open_fn(&head, &["&self", &cat!("args: self::", inner)], &output);
+                code.line_of(&["self.execute(self::", ident, "(args))"]);
+            }
         }
         code.close("");
+        if let (Some(feature), false) = (&gate.feature, gate.pred.is_empty()) {
+            feature_needed(
+                code,
+                &gate.pred,
+                feature,
+                &head,
+                !matches!(c.args, Args::None),
+            );
+            if !features.contains(feature) {
+                features.push(feature.clone());
+            }
+        }
     }
     if methods.as_str().is_empty() {
         code.line_of(&[head, " {}"]);
@@ -164,4 +200,57 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
         code.close("");
     }
     code.line("impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}");
+    if !features.is_empty() {
+        feature_traits(code, &features);
+    }
+}
+
+/// Where a command's feature is off, a hidden method of the same name whose bound cannot hold, so that calling
+/// it says which feature to turn on (rather than "no method named `stop`").
+fn feature_needed(code: &mut Code, pred: &str, feature: &str, head: &str, takes_args: bool) {
+    code.line_of(&["#[cfg(not(", pred, "))]"]);
+    code.line("#[doc(hidden)]");
+    let bound = cat!(
+        "Self: __feature_needed::",
+        crate::names::upper_camel(feature)
+    );
+    if takes_args {
+        code.line_of(&[head, "<A>(&self, _args: A)"]);
+    } else {
+        code.line_of(&[head, "(&self)"]);
+    }
+    code.line("where");
+    code.line_of(&["    ", &bound, ","]);
+    code.line("{}");
+}
+
+/// The marker traits behind [`feature_needed`], one per feature, never implemented.
+fn feature_traits(code: &mut Code, features: &[String]) {
+    code.line("/// What a command whose cargo feature is off needs: rustc names the feature.");
+    code.line("#[doc(hidden)]");
+    code.open("pub mod __feature_needed");
+    for f in features {
+        let message = cat!(
+            "this command needs the cargo feature `",
+            f,
+            "` of the bindings crate"
+        );
+        code.line("#[diagnostic::on_unimplemented(");
+        code.line_of(&["    message = ", &crate::code::string(&message), ","]);
+        code.line_of(&[
+            "    label = ",
+            &crate::code::string(&cat!("needs `features = [\"", f, "\"]`")),
+            ",",
+        ]);
+        code.line_of(&[
+            "    note = ",
+            &crate::code::string(&cat!(
+                "the bindings crate's docs list the commands and events of each feature"
+            )),
+            "",
+        ]);
+        code.line(")]");
+        code.line_of(&["pub trait ", &crate::names::upper_camel(f), " {}"]);
+    }
+    code.close("");
 }

@@ -294,6 +294,42 @@ impl Footer<'_> {
     }
 }
 
+/// The `doc_url` of one of QEMU's reference manuals, by name: `qmp` (QEMU's QMP), `qsd` (the storage daemon's),
+/// `qga` (the guest agent's), each for the master manual (`https://www.qemu.org/docs/master/...`), or with
+/// `@RELEASE` for the manual of that release as Read the Docs builds it per tag
+/// (`qmp@10.2.0` → `https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#...`). The anchors are
+/// those of QEMU's QAPI domain (`command-QMP-block-core.blockdev-add`), in the manuals since 10.0; an older
+/// release's manual opens at the top of the page. `None` for anything else (a URL is taken as it is).
+pub fn manual_url(spec: &str) -> Option<String> {
+    let (manual, release) = match spec.split_once('@') {
+        Some((m, r)) => (m, Some(r)),
+        None => (spec, None),
+    };
+    let (page, namespace) = match manual {
+        "qmp" => ("qemu-qmp-ref", "QMP"),
+        "qsd" => ("qemu-storage-daemon-qmp-ref", "QSD"),
+        "qga" => ("qemu-ga-ref", "QGA"),
+        _ => return None,
+    };
+    let base = match release {
+        None => "https://www.qemu.org/docs/master".to_string(),
+        Some(r)
+            if !r.is_empty()
+                && r.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') =>
+        {
+            format!(
+                "https://qemu.readthedocs.io/en/v{}",
+                r.trim_start_matches('v')
+            )
+        }
+        Some(_) => return None,
+    };
+    Some(format!(
+        "{base}/interop/{page}.html#{{kind}}-{namespace}-{{module}}.{{name}}"
+    ))
+}
+
 /// Joins non-empty Markdown parts with blank lines.
 pub fn join(parts: impl IntoIterator<Item = String>) -> String {
     parts
@@ -321,6 +357,22 @@ mod tests {
             md,
             "Example:\n\n```text\n-> { \"execute\": \"x\" }\n<- { \"return\": {} }\n```\n\nAfter."
         );
+    }
+
+    #[test]
+    fn manuals_by_name() {
+        assert_eq!(
+            manual_url("qmp@10.2.0").as_deref(),
+            Some("https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}")
+        );
+        assert_eq!(
+            manual_url("qga").as_deref(),
+            Some("https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#{kind}-QGA-{module}.{name}")
+        );
+        assert_eq!(manual_url("qsd@v9.2.4").as_deref(), Some("https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}"));
+        assert_eq!(manual_url("https://example.invalid/{name}"), None);
+        assert_eq!(manual_url("qmp@"), None);
+        assert_eq!(manual_url("qmp@1/../x"), None);
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
         return;
     };
     let ident = ctx.ident(def);
-    let docs = ctx.def_docs(def, Vec::new());
+    let what = cat!("The data of the event `", d.name, "`.");
+    let docs = ctx.def_docs(def, vec![what]);
     commands::args_type(ctx, code, def, ident, &e.data, &docs, false);
     code.attrs(&ctx.cfg(d.cond.as_ref()));
     code.line("#[allow(deprecated)]");
@@ -23,7 +24,11 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
 
 /// `AnyEvent` at the crate root. `module_cfg(def)` gives the module's cargo-feature gate: an event whose module
 /// is left out decodes as `Unknown`.
-pub fn any_event(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> Option<String>) {
+pub fn any_event(
+    ctx: &Context,
+    code: &mut Code,
+    module_cfg: &dyn Fn(usize) -> Option<crate::output::Gate>,
+) {
     code.line("/// Any event of this schema, decoded by name.");
     code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
@@ -31,20 +36,24 @@ pub fn any_event(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) -> O
     code.open("pub enum AnyEvent");
     // (attributes, variant, wire name) of each event.
     let mut events = Vec::new();
-    for (i, d) in ctx.api.definitions.iter().enumerate() {
-        if !matches!(d.kind, Kind::Event(_)) {
-            continue;
-        }
+    let all: Vec<usize> = (0..ctx.api.definitions.len())
+        .filter(|&i| matches!(ctx.api.definitions[i].kind, Kind::Event(_)))
+        .collect();
+    let variants =
+        crate::naming::any_event_variants(all.iter().map(|&i| &*ctx.api.definitions[i].name));
+    for (&i, variant) in all.iter().zip(&variants) {
+        let d = &ctx.api.definitions[i];
         let ident = ctx.ident(i);
         let Some(gate) = module_cfg(i) else { continue };
         let cfg = ctx.cfg(d.cond.as_ref());
-        code.line_of(&["/// `", &d.name, "`"]);
-        code.attrs(&gate);
+        code.line_of(&["/// `", &d.name, "`: [`", ident, "`]."]);
+        code.attrs(&gate.cfg);
+        code.attrs(&gate.doc);
         code.attrs(&cfg);
         code.attrs(&ctx.deprecated(&d.features, None));
-        code.line_of(&[ident, "(self::", ident, "),"]);
-        let attrs = crate::unions::join_attrs(&[&gate, &cfg]);
-        events.push((attrs, ident, code::string(&d.name)));
+        code.line_of(&[variant, "(self::", ident, "),"]);
+        let attrs = crate::unions::join_attrs(&[&gate.cfg, &cfg]);
+        events.push((attrs, variant, code::string(&d.name)));
     }
     code.line(
         "/// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.",

@@ -20,8 +20,11 @@
 //! - legacy simple union: an enum over `{"type", "data"}`;
 //! - alternate: an enum whose branch is chosen by the value's JSON type;
 //! - command: its argument struct implementing `qapi_runtime::Command`, plus the `Commands` trait with one
-//!   method per command for any `qapi_runtime::Executor`;
-//! - event: its data struct implementing `qapi_runtime::Event`, plus `AnyEvent` over all events;
+//!   method per command for any `qapi_runtime::Executor`, which takes the arguments whenever the command has any
+//!   ([`commands`]);
+//! - event: its data struct (`StopEvent`: always the `Event` suffix, [`naming`]) implementing
+//!   `qapi_runtime::Event`, plus `AnyEvent` over all events;
+//! - `From` for unions and alternates from their branches where unambiguous ([`conversions`]);
 //! - every definition implements `qapi_runtime::Definition` (name, module, since, features, condition).
 
 mod alternates;
@@ -32,6 +35,8 @@ pub mod cli;
 mod code;
 mod commands;
 mod context;
+mod conversions;
+mod crate_docs;
 mod docs;
 mod enums;
 mod events;
@@ -40,6 +45,7 @@ mod from_introspection;
 mod from_model;
 pub mod ir;
 pub mod names;
+mod naming;
 mod options;
 mod output;
 mod package;

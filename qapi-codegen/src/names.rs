@@ -252,8 +252,8 @@ impl Names {
     pub fn new(api: &Api) -> Names {
         let mut ns = Namespace::with_reserved(ROOT_ITEMS);
         let mut definitions = vec![String::new(); api.definitions.len()];
-        // Types first, so that their names never depend on commands or events; then commands, then events,
-        // which take a suffix naming what they are on a clash.
+        // Types first, so that their names never depend on commands or events; then commands, which take a
+        // suffix naming what they are on a clash, then events.
         let mut branch_enums = HashMap::new();
         for pass in 0..3 {
             if pass == 1 {
@@ -267,7 +267,8 @@ impl Names {
             for (i, def) in api.definitions.iter().enumerate() {
                 let (wanted, suffix) = match (&def.kind, pass) {
                     (Kind::Command(_), 1) => (upper_camel(&def.name), "Command"),
-                    (Kind::Event(_), 2) => (upper_camel(&def.name), "Event"),
+                    // Events always end in `Event` (`StopEvent`, `ResumeEvent`): see `crate::naming`.
+                    (Kind::Event(_), 2) => (crate::naming::event(&def.name), ""),
                     (Kind::Command(_) | Kind::Event(_), _) | (_, 1 | 2) => continue,
                     _ => (type_name(&def.name), ""),
                 };

@@ -12,7 +12,7 @@ use crate::code::{self, cat, Code};
 use crate::context::Context;
 use crate::ir::{Args, Kind, TypeExpr};
 use crate::names;
-use crate::{alternates, commands, enums, events, structs, unions};
+use crate::{alternates, commands, conversions, enums, events, structs, unions};
 
 /// The generated code, split by schema module.
 #[cfg(test)]
@@ -49,6 +49,18 @@ impl ModuleOutput {
     }
 }
 
+/// How a root item for a definition (a `Commands` method, an `AnyEvent` variant) is gated by its module.
+pub struct Gate {
+    /// `#[cfg(...)]`, empty without module features.
+    pub cfg: String,
+    /// `#[cfg_attr(docsrs, doc(cfg(...)))]`, for items only (not match arms).
+    pub doc: String,
+    /// The cargo feature that turns the item on.
+    pub feature: Option<String>,
+    /// The predicate of `cfg`, empty without module features.
+    pub pred: String,
+}
+
 /// Emits one definition.
 fn definition(ctx: &Context, i: usize, code: &mut Code) {
     match ctx.api.definitions[i].kind {
@@ -60,6 +72,7 @@ fn definition(ctx: &Context, i: usize, code: &mut Code) {
         Kind::Command(_) => commands::emit(ctx, i, code),
         Kind::Event(_) => events::emit(ctx, i, code),
     }
+    conversions::emit(ctx, i, code);
 }
 
 /// The names of the types definition `i` refers to.
@@ -133,6 +146,11 @@ fn closure(needs: &[BTreeSet<usize>], start: usize) -> BTreeSet<usize> {
     seen
 }
 
+/// Two attribute lines, either possibly empty.
+fn join_lines(a: &str, b: &str) -> String {
+    crate::unions::join_attrs(&[a, b])
+}
+
 fn is_builtin(path: &str) -> bool {
     path == "./builtin"
 }
@@ -204,6 +222,25 @@ impl Plan {
         self.keep[m] && self.has_items[m] && !is_builtin(&ctx.api.modules[m].path)
     }
 
+    /// `#[cfg_attr(docsrs, doc(cfg(feature = "x")))]` for the items of module `m`: the module's own feature,
+    /// which is what a user turns on to get them (the other features of [`Plan::gate`] only pull it in).
+    fn doc_cfg(&self, ctx: &Context, m: usize) -> String {
+        match self.feature(ctx, m) {
+            Some(f) => cat!(
+                "#[cfg_attr(docsrs, doc(cfg(feature = ",
+                code::string(&f),
+                ")))]"
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// The cargo feature of module `m`, when modules are gated.
+    fn feature(&self, ctx: &Context, m: usize) -> Option<String> {
+        (ctx.options.module_features && !is_builtin(&ctx.api.modules[m].path))
+            .then(|| names::feature_name(&ctx.names.modules[m]))
+    }
+
     /// Module `m` with its items, written `depth` blocks deep.
     fn module(&self, ctx: &Context, m: usize, depth: usize) -> ModuleOutput {
         let module = &ctx.api.modules[m];
@@ -222,7 +259,7 @@ impl Plan {
         ModuleOutput {
             name,
             body: code.into_string(),
-            gate: self.gate(ctx, m),
+            gate: join_lines(&self.gate(ctx, m), &self.doc_cfg(ctx, m)),
         }
     }
 
@@ -233,6 +270,7 @@ impl Plan {
         let mut code = Code::new();
         for m in (0..api.modules.len()).filter(|&m| self.has_items[m]) {
             code.attrs(&gates[m]);
+            code.attrs(&self.doc_cfg(ctx, m));
             code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
         }
         code.line(
@@ -242,7 +280,19 @@ impl Plan {
             "pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};",
         );
         let module_of = |i: usize| api.definitions[i].module;
-        let def_gate = |i: usize| self.keep[module_of(i)].then(|| gates[module_of(i)].clone());
+        let def_gate = |i: usize| {
+            let m = module_of(i);
+            self.keep[m].then(|| Gate {
+                cfg: gates[m].clone(),
+                doc: self.doc_cfg(ctx, m),
+                feature: self.feature(ctx, m),
+                pred: gates[m]
+                    .strip_prefix("#[cfg(")
+                    .and_then(|g| g.strip_suffix(")]"))
+                    .unwrap_or("")
+                    .to_string(),
+            })
+        };
         commands::trait_items(ctx, &mut code, &def_gate);
         events::any_event(ctx, &mut code, &def_gate);
         code.into_string()
@@ -318,7 +368,7 @@ pub(crate) fn assemble_map<T: Send>(
         .into_iter()
         .map(|(m, value)| Mapped {
             name: ctx.names.modules[m].clone(),
-            gate: plan.gate(ctx, m),
+            gate: join_lines(&plan.gate(ctx, m), &plan.doc_cfg(ctx, m)),
             value,
         })
         .collect();

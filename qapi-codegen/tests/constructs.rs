@@ -331,10 +331,45 @@ fn every_executor_gets_one_method_per_command() {
             json!({"execute": "__com.example_frob", "arguments": {}}),
             json!({}),
         ),
+        (
+            json!({"execute": "__com.example_frob", "arguments": {"__com.example_level": 3}}),
+            json!({}),
+        ),
+        (
+            json!({"execute": "draw", "arguments": {"shape": {"kind": "square", "side": 1}}}),
+            json!({"id": "b"}),
+        ),
     ]));
     let shapes = script.query_shapes().unwrap();
     assert_eq!(shapes[0].kind, ShapeBranch::Circle(Circle::new(2.0)));
-    script.com_example_frob().unwrap();
+    // A command whose arguments are all optional takes them: absent, or set.
+    script.com_example_frob(Default::default()).unwrap();
+    script
+        .com_example_frob(ComExampleFrob::new().with_com_example_level(3))
+        .unwrap();
+    // A union built from its branch's struct.
+    let drawn = script.draw(Draw::new(Square::new(1).into())).unwrap();
+    assert_eq!(drawn.id, "b");
+}
+
+/// `From` where the schema makes it unambiguous: an alternate from each branch type (and `&str` for its `str`
+/// branch), a union's branch enum from each branch struct, the union too when its other members are optional.
+#[test]
+fn unions_and_alternates_convert_from_their_branches() {
+    assert_eq!(NodeRef::from("n1"), NodeRef::Name("n1".into()));
+    let node = Node::new("n2");
+    assert_eq!(
+        NodeRef::from(node.clone()),
+        round_trip(json!({"name": "n2"}))
+    );
+    assert_eq!(
+        Shape::from(Circle::new(1.5)),
+        round_trip(json!({"kind": "circle", "radius": 1.5}))
+    );
+    assert_eq!(
+        ShapeBranch::from(Square::new(4)),
+        ShapeBranch::Square(Square::new(4))
+    );
 }
 
 #[test]
@@ -346,13 +381,15 @@ fn events_decode_by_name_and_unknown_ones_are_kept() {
     };
     assert_eq!(drawn.id, "d");
     assert_eq!(e.name(), "SHAPE_DRAWN");
-    assert_eq!(ShapeDrawn::NAME, "SHAPE_DRAWN");
+    // Every event's struct ends in `Event`; its `AnyEvent` variant does not.
+    assert_eq!(ShapeDrawnEvent::NAME, "SHAPE_DRAWN");
     // An event without data, sent without `data`.
     #[allow(deprecated)]
     let cleared = AnyEvent::from_parts("CLEARED", b"null").unwrap();
     assert_eq!(cleared.name(), "CLEARED");
-    // An event named like a type got a suffix.
+    // An event named like a type: the suffix keeps them apart.
     assert_eq!(BaseEvent::NAME, "BASE");
+    assert_eq!(Base::INFO.name, "Base");
     let node = AnyEvent::from_parts("NODE_ADDED", br#"{"name": "n"}"#).unwrap();
     assert!(matches!(&node, AnyEvent::NodeAdded(n) if n.name == "n"));
     let new = AnyEvent::from_parts("BRAND_NEW", br#"{"x": 1}"#).unwrap();

@@ -194,12 +194,16 @@ fn module_features_depend_on_the_modules_they_use() {
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(!lib.contains("any("), "{lib}");
     assert!(
-        lib.contains("#[cfg(feature = \"beta\")]\npub mod beta;"),
+        lib.contains(
+            "#[cfg(feature = \"beta\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"beta\")))]\npub mod beta;"
+        ),
         "{lib}"
     );
     // The command's method in `Commands` is gated by its own module's feature only.
     assert!(
-        lib.contains("#[cfg(feature = \"beta\")]\n    #[allow(deprecated)]\n    fn get_b("),
+        lib.contains(
+            "#[cfg(feature = \"beta\")]\n    #[cfg_attr(docsrs, doc(cfg(feature = \"beta\")))]\n    #[allow(deprecated)]\n    fn get_b("
+        ),
         "{lib}"
     );
 }

@@ -12,7 +12,7 @@ mod bindings;
 
 use std::path::Path;
 
-use qapi_codegen::ir::{Api, Args, Builtin, Kind, Member, TypeExpr};
+use qapi_codegen::ir::{Api, Args, Builtin, IntType, Kind, Member, TypeExpr};
 use qapi_runtime::{Decode, Encode};
 use serde_json::{json, Map, Value};
 
@@ -65,20 +65,18 @@ impl Gen<'_> {
                 1 => json!((r as i32) as f64 / 8.0),
                 _ => json!(f64::from_bits(r & 0x3fef_ffff_ffff_ffff)),
             },
-            Builtin::Int | Builtin::Int64 => json!(r as i64),
-            Builtin::Int8 => json!(r as i8),
-            Builtin::Int16 => json!(r as i16),
-            Builtin::Int32 => json!(r as i32),
-            Builtin::Uint8 => json!(r as u8),
-            Builtin::Uint16 => json!(r as u16),
-            Builtin::Uint32 => json!(r as u32),
             // QEMU's rule: a negative int64 is a uint64 too.
-            Builtin::Uint64 | Builtin::Size if self.rng.chance(4) => json!(r as i64),
-            Builtin::Uint64 | Builtin::Size => json!(r),
+            Builtin::Int(IntType::UINT64) if self.rng.chance(4) => json!(r as i64),
+            Builtin::Int(IntType::UINT64) => json!(r),
+            Builtin::Int(int) => {
+                // Any value of the type's range, from the random bits.
+                let (low, high) = int.range();
+                let span = (high - low) as u128 + 1;
+                json!((low + (u128::from(r) % span) as i128) as i64)
+            }
             Builtin::Bool => json!(r & 1 == 0),
             Builtin::Null => Value::Null,
             Builtin::Any => self.any(),
-            Builtin::Empty => json!({}),
         }
     }
 
@@ -105,6 +103,7 @@ impl Gen<'_> {
     fn value(&mut self, ty: &TypeExpr) -> Value {
         match ty {
             TypeExpr::Builtin(b) => self.builtin(*b),
+            TypeExpr::Empty => json!({}),
             TypeExpr::Array(item) => {
                 let n = if self.depth > DEEP {
                     0
@@ -252,9 +251,9 @@ fn checks() -> Vec<(&'static str, Check)> {
         ("shutdown-now", round_trip::<ShutdownNow>),
         ("__com.example_frob", round_trip::<ComExampleFrob>),
         ("plug", round_trip::<Plug>),
-        ("SHAPE_DRAWN", round_trip::<ShapeDrawn>),
-        ("CLEARED", round_trip::<Cleared>),
-        ("NODE_ADDED", round_trip::<NodeAdded>),
+        ("SHAPE_DRAWN", round_trip::<ShapeDrawnEvent>),
+        ("CLEARED", round_trip::<ClearedEvent>),
+        ("NODE_ADDED", round_trip::<NodeAddedEvent>),
         ("BASE", round_trip::<BaseEvent>),
         ("__com.example_Widget", round_trip::<ComExampleWidget>),
     ]

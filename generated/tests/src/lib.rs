@@ -20,13 +20,11 @@ pub struct Bindings {
 /// `--runtime` of every crate: the workspace's `qapi-runtime`, seen from `generated/NAME/`.
 pub const RUNTIME: &str = r#"{ path = "../../qapi-runtime" }"#;
 
-/// QEMU's reference manuals, each item at its anchor (`#command-QMP-block-core.blockdev-add`).
-pub const QMP_DOC: &str =
-    "https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}";
-pub const QSD_DOC: &str =
-    "https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#{kind}-QSD-{module}.{name}";
-pub const QGA_DOC: &str =
-    "https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#{kind}-QGA-{module}.{name}";
+/// QEMU's reference manuals of the release the bindings come from (qapi-gen's shorthand for
+/// `https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}`).
+pub const QMP_DOC: &str = "qmp@9.2.4";
+pub const QSD_DOC: &str = "qsd@9.2.4";
+pub const QGA_DOC: &str = "qga@9.2.4";
 
 /// The three crates, as `regenerate.sh` writes them.
 pub const BINDINGS: [Bindings; 3] = [
@@ -56,3 +54,12 @@ pub fn generated_dir() -> PathBuf {
 pub fn qemu_9_2_4() -> PathBuf {
     qapi_tests::shared_dir().join("qemu/9.2.4")
 }
+
+/// The snippets of the READMEs that show the bindings in use, compiled as doctests (`no_run`: they need a QEMU).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct GeneratedReadme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct RootReadme;

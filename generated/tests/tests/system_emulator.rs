@@ -7,10 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{connect, known, newer_in_replies, run_queries};
 use qapi_tests::{missing, Server};
-use qemu_qmp::{
-    Commands as _, MigMode, MigrateSetParameters, MigrateSetParametersCommand, RunState,
-    SchemaInfoBranch,
-};
+use qemu_qmp::{Commands as _, MigMode, MigrateSetParameters, RunState, SchemaInfoBranch};
 
 include!(concat!(env!("OUT_DIR"), "/known_qemu_qmp.rs"));
 
@@ -101,7 +98,7 @@ fn an_enum_value_newer_than_the_bindings_round_trips() {
     let newer = MigMode::Other("cpr-transfer".to_owned());
     let set = MigrateSetParameters::new().with_mode(newer.clone());
     client
-        .migrate_set_parameters(MigrateSetParametersCommand(set))
+        .migrate_set_parameters(set)
         .expect("migrate-set-parameters with a 10.0 mode");
     let parameters = client.query_migrate_parameters().unwrap();
     assert_eq!(parameters.mode, Some(newer));

@@ -779,6 +779,27 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Node> for NodeRef {
+        #[inline]
+        fn from(value: super::Node) -> Self {
+            Self::Node(rt::Box::new(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::String> for NodeRef {
+        #[inline]
+        fn from(value: rt::String) -> Self {
+            Self::Name(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<&str> for NodeRef {
+        #[inline]
+        fn from(value: &str) -> Self {
+            Self::Name(value.into())
+        }
+    }
     /// An alternate chosen by JSON type.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -834,6 +855,34 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<f64> for Scalar {
+        #[inline]
+        fn from(value: f64) -> Self {
+            Self::N(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<bool> for Scalar {
+        #[inline]
+        fn from(value: bool) -> Self {
+            Self::B(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::Vec<i64>> for Scalar {
+        #[inline]
+        fn from(value: rt::Vec<i64>) -> Self {
+            Self::L(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Base> for Scalar {
+        #[inline]
+        fn from(value: super::Base) -> Self {
+            Self::O(value)
+        }
+    }
     /// An alternate with an enum branch.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -873,6 +922,20 @@ pub mod constructs {
             features: &[],
             condition: rt::None,
         };
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Color> for ColorOrColors {
+        #[inline]
+        fn from(value: super::Color) -> Self {
+            Self::Color(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::Vec<super::Color>> for ColorOrColors {
+        #[inline]
+        fn from(value: rt::Vec<super::Color>) -> Self {
+            Self::List(value)
+        }
     }
     /// The kinds of shape.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1254,6 +1317,48 @@ pub mod constructs {
             }
         }
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Circle> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Circle) -> Self {
+            Self::Circle(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Square> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Square) -> Self {
+            Self::Square(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Group> for ShapeBranch {
+        #[inline]
+        fn from(value: super::Group) -> Self {
+            Self::Group(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Circle> for Shape {
+        #[inline]
+        fn from(value: super::Circle) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Square> for Shape {
+        #[inline]
+        fn from(value: super::Square) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::Group> for Shape {
+        #[inline]
+        fn from(value: super::Group) -> Self {
+            Self::new(ShapeBranch::from(value))
+        }
+    }
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum GroupMode {
@@ -1513,7 +1618,37 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAll> for GroupBranch {
+        #[inline]
+        fn from(value: super::GroupAll) -> Self {
+            Self::All(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAny> for GroupBranch {
+        #[inline]
+        fn from(value: super::GroupAny) -> Self {
+            Self::Any(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAll> for Group {
+        #[inline]
+        fn from(value: super::GroupAll) -> Self {
+            Self::new(GroupBranch::from(value))
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<super::GroupAny> for Group {
+        #[inline]
+        fn from(value: super::GroupAny) -> Self {
+            Self::new(GroupBranch::from(value))
+        }
+    }
     /// A command with inline arguments.
+    ///
+    /// The arguments of the command `draw`, run with [`Commands::draw`](super::Commands::draw).
     ///
     /// # Returns
     ///
@@ -1592,6 +1727,8 @@ pub mod constructs {
         const ALLOW_PRECONFIG: bool = true;
     }
     /// A command without arguments returning a list.
+    ///
+    /// The arguments of the command `query-shapes`, run with [`Commands::query_shapes`](super::Commands::query_shapes).
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct QueryShapes {}
@@ -1636,6 +1773,8 @@ pub mod constructs {
     #[allow(deprecated)]
     impl rt::OobCommand for QueryShapes {}
     /// A command taking a union, boxed.
+    ///
+    /// The arguments of the command `add-shape`, run with [`Commands::add_shape`](super::Commands::add_shape).
     #[derive(Clone, Debug, PartialEq)]
     pub struct AddShape(pub super::Shape);
     #[allow(deprecated)]
@@ -1684,6 +1823,8 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// A deprecated command with only optional arguments.
+    ///
+    /// The arguments of the command `clear`, run with [`Commands::clear`](super::Commands::clear).
     ///
     /// **Features:**
     ///
@@ -1751,6 +1892,8 @@ pub mod constructs {
     }
     /// A command without reply on success.
     ///
+    /// The arguments of the command `shutdown-now`, run with [`Commands::shutdown_now`](super::Commands::shutdown_now).
+    ///
     /// **Condition:** `CONFIG_SHUTDOWN` (QEMU built with it)
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -1794,6 +1937,8 @@ pub mod constructs {
         const SUCCESS_RESPONSE: bool = false;
     }
     /// A downstream command.
+    ///
+    /// The arguments of the command `__com.example_frob`, run with [`Commands::com_example_frob`](super::Commands::com_example_frob).
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ComExampleFrob {
@@ -1862,17 +2007,19 @@ pub mod constructs {
         type Returns = rt::Empty;
     }
     /// An event with data.
+    ///
+    /// The data of the event `SHAPE_DRAWN`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    pub struct ShapeDrawn {
+    pub struct ShapeDrawnEvent {
         /// the drawing
         pub id: rt::String,
         /// what was drawn
         pub shape: super::Shape,
     }
     #[allow(deprecated, clippy::disallowed_names)]
-    impl ShapeDrawn {
-        /// Builds `ShapeDrawn` from its required members; optional ones start absent.
+    impl ShapeDrawnEvent {
+        /// Builds `ShapeDrawnEvent` from its required members; optional ones start absent.
         #[inline]
         #[must_use]
         pub fn new(id: impl rt::Into<rt::String>, shape: super::Shape) -> Self {
@@ -1880,7 +2027,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for ShapeDrawn {
+    impl rt::ObjectType for ShapeDrawnEvent {
         #[inline]
         fn decode_members(
             members: &mut rt::Members<'_, '_>,
@@ -1905,9 +2052,9 @@ pub mod constructs {
             writer.member("shape", &self.shape);
         }
     }
-    rt::impl_serde!(ShapeDrawn);
+    rt::impl_serde!(ShapeDrawnEvent);
     #[allow(deprecated)]
-    impl rt::Definition for ShapeDrawn {
+    impl rt::Definition for ShapeDrawnEvent {
         const INFO: rt::Info = rt::Info {
             name: "SHAPE_DRAWN",
             meta: rt::Meta::Event,
@@ -1918,10 +2065,12 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for ShapeDrawn {
+    impl rt::Event for ShapeDrawnEvent {
         const NAME: &'static str = "SHAPE_DRAWN";
     }
     /// An event without data.
+    ///
+    /// The data of the event `CLEARED`.
     ///
     /// **Features:**
     ///
@@ -1929,9 +2078,9 @@ pub mod constructs {
     #[deprecated(note = "gone soon")]
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
-    pub struct Cleared {}
+    pub struct ClearedEvent {}
     #[allow(deprecated, clippy::disallowed_names)]
-    impl Cleared {
+    impl ClearedEvent {
         /// Builds the value with every (optional) member absent.
         #[inline]
         #[must_use]
@@ -1940,7 +2089,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for Cleared {
+    impl rt::ObjectType for ClearedEvent {
         #[inline]
         fn decode_members(
             _members: &mut rt::Members<'_, '_>,
@@ -1950,9 +2099,9 @@ pub mod constructs {
         #[inline]
         fn encode_members(&self, _writer: &mut rt::Writer) {}
     }
-    rt::impl_serde!(Cleared);
+    rt::impl_serde!(ClearedEvent);
     #[allow(deprecated)]
-    impl rt::Definition for Cleared {
+    impl rt::Definition for ClearedEvent {
         const INFO: rt::Info = rt::Info {
             name: "CLEARED",
             meta: rt::Meta::Event,
@@ -1963,21 +2112,23 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for Cleared {
+    impl rt::Event for ClearedEvent {
         const NAME: &'static str = "CLEARED";
     }
     /// An event whose data is a named struct.
+    ///
+    /// The data of the event `NODE_ADDED`.
     #[derive(Clone, Debug, PartialEq)]
-    pub struct NodeAdded(pub super::Node);
+    pub struct NodeAddedEvent(pub super::Node);
     #[allow(deprecated)]
-    impl rt::From<super::Node> for NodeAdded {
+    impl rt::From<super::Node> for NodeAddedEvent {
         #[inline]
         fn from(value: super::Node) -> Self {
             Self(value)
         }
     }
     #[allow(deprecated)]
-    impl rt::Deref for NodeAdded {
+    impl rt::Deref for NodeAddedEvent {
         type Target = super::Node;
         #[inline]
         fn deref(&self) -> &super::Node {
@@ -1985,7 +2136,7 @@ pub mod constructs {
         }
     }
     #[allow(deprecated)]
-    impl rt::ObjectType for NodeAdded {
+    impl rt::ObjectType for NodeAddedEvent {
         #[inline]
         fn decode_members(
             members: &mut rt::Members<'_, '_>,
@@ -1997,9 +2148,9 @@ pub mod constructs {
             rt::ObjectType::encode_members(&self.0, writer);
         }
     }
-    rt::impl_serde!(NodeAdded);
+    rt::impl_serde!(NodeAddedEvent);
     #[allow(deprecated)]
-    impl rt::Definition for NodeAdded {
+    impl rt::Definition for NodeAddedEvent {
         const INFO: rt::Info = rt::Info {
             name: "NODE_ADDED",
             meta: rt::Meta::Event,
@@ -2010,10 +2161,12 @@ pub mod constructs {
         };
     }
     #[allow(deprecated)]
-    impl rt::Event for NodeAdded {
+    impl rt::Event for NodeAddedEvent {
         const NAME: &'static str = "NODE_ADDED";
     }
     /// An event named like a type once case-mapped.
+    ///
+    /// The data of the event `BASE`.
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct BaseEvent {}
@@ -2054,6 +2207,8 @@ pub mod constructs {
         const NAME: &'static str = "BASE";
     }
     /// A command whose handler is written by hand and takes arguments beyond those listed.
+    ///
+    /// The arguments of the command `plug`, run with [`Commands::plug`](super::Commands::plug).
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Plug {
@@ -2220,7 +2375,7 @@ pub use self::constructs::*;
 pub use self::constructs_sub::*;
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
-/// One method per command, for any client that implements [`qapi_runtime::Executor`].
+/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `draw`: see [`Draw`].
     #[allow(deprecated)]
@@ -2234,14 +2389,14 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     }
     /// Runs `add-shape`: see [`AddShape`].
     #[allow(deprecated)]
-    fn add_shape(&self, args: self::AddShape) -> Self::Output<'_, self::AddShape> {
-        self.execute(args)
+    fn add_shape(&self, args: self::Shape) -> Self::Output<'_, self::AddShape> {
+        self.execute(self::AddShape(args))
     }
     /// Runs `clear`: see [`Clear`].
     #[deprecated]
     #[allow(deprecated)]
-    fn clear(&self) -> Self::Output<'_, self::Clear> {
-        self.execute(self::Clear::new())
+    fn clear(&self, args: self::Clear) -> Self::Output<'_, self::Clear> {
+        self.execute(args)
     }
     /// Runs `shutdown-now`: see [`ShutdownNow`].
     #[allow(deprecated)]
@@ -2250,8 +2405,11 @@ pub trait Commands: ::qapi_runtime::rt::Executor {
     }
     /// Runs `__com.example_frob`: see [`ComExampleFrob`].
     #[allow(deprecated)]
-    fn com_example_frob(&self) -> Self::Output<'_, self::ComExampleFrob> {
-        self.execute(self::ComExampleFrob::new())
+    fn com_example_frob(
+        &self,
+        args: self::ComExampleFrob,
+    ) -> Self::Output<'_, self::ComExampleFrob> {
+        self.execute(args)
     }
     /// Runs `plug`: see [`Plug`].
     #[allow(deprecated)]
@@ -2265,15 +2423,15 @@ impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
 #[non_exhaustive]
 #[allow(deprecated, clippy::large_enum_variant)]
 pub enum AnyEvent {
-    /// `SHAPE_DRAWN`
-    ShapeDrawn(self::ShapeDrawn),
-    /// `CLEARED`
+    /// `SHAPE_DRAWN`: [`ShapeDrawnEvent`].
+    ShapeDrawn(self::ShapeDrawnEvent),
+    /// `CLEARED`: [`ClearedEvent`].
     #[deprecated]
-    Cleared(self::Cleared),
-    /// `NODE_ADDED`
-    NodeAdded(self::NodeAdded),
-    /// `BASE`
-    BaseEvent(self::BaseEvent),
+    Cleared(self::ClearedEvent),
+    /// `NODE_ADDED`: [`NodeAddedEvent`].
+    NodeAdded(self::NodeAddedEvent),
+    /// `BASE`: [`BaseEvent`].
+    Base(self::BaseEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
     Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
 }
@@ -2289,7 +2447,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
                 "SHAPE_DRAWN" => Self::ShapeDrawn(::qapi_runtime::rt::event_data(data)?),
                 "CLEARED" => Self::Cleared(::qapi_runtime::rt::event_data(data)?),
                 "NODE_ADDED" => Self::NodeAdded(::qapi_runtime::rt::event_data(data)?),
-                "BASE" => Self::BaseEvent(::qapi_runtime::rt::event_data(data)?),
+                "BASE" => Self::Base(::qapi_runtime::rt::event_data(data)?),
                 _ => {
                     Self::Unknown {
                         name: name.into(),
@@ -2305,7 +2463,7 @@ impl ::qapi_runtime::rt::EventSet for AnyEvent {
             Self::ShapeDrawn(_) => "SHAPE_DRAWN",
             Self::Cleared(_) => "CLEARED",
             Self::NodeAdded(_) => "NODE_ADDED",
-            Self::BaseEvent(_) => "BASE",
+            Self::Base(_) => "BASE",
             Self::Unknown { name, .. } => name,
         }
     }

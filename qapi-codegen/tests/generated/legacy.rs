@@ -212,6 +212,27 @@ pub mod legacy {
             condition: rt::None,
         };
     }
+    #[allow(deprecated)]
+    impl rt::From<super::Point> for Value {
+        #[inline]
+        fn from(value: super::Point) -> Self {
+            Self::Point(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<rt::String> for Value {
+        #[inline]
+        fn from(value: rt::String) -> Self {
+            Self::Text(value)
+        }
+    }
+    #[allow(deprecated)]
+    impl rt::From<i64> for Value {
+        #[inline]
+        fn from(value: i64) -> Self {
+            Self::Number(value)
+        }
+    }
     /// **Condition:** `all(CONFIG_LEGACY, not(CONFIG_NEW))` (QEMU built with it)
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -273,6 +294,7 @@ pub mod legacy {
             condition: rt::Some("all(CONFIG_LEGACY, not(CONFIG_NEW))"),
         };
     }
+    /// The arguments of the command `get-value`, run with [`Commands::get_value`](super::Commands::get_value).
     #[derive(Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct GetValue {}
@@ -318,7 +340,7 @@ pub use self::builtin::*;
 pub use self::legacy::*;
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
-/// One method per command, for any client that implements [`qapi_runtime::Executor`].
+/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {
     /// Runs `get-value`: see [`GetValue`].
     #[allow(deprecated)]

@@ -12,14 +12,15 @@ use serde_json::Value;
 
 /// Expands the build script's tables for one crate into `AVAILABLE`, `COMMANDS` and `EVENTS` ((schema name,
 /// the bindings' `NAME`) pairs, each naming the bindings' type, so a missing one fails to compile) and
-/// `call_queries`, which runs every query through the crate's `Commands` trait.
+/// `call_queries`, which runs every query through the crate's `Commands` trait (all its arguments absent:
+/// `Default`).
 macro_rules! known {
     (
         krate: $k:ident,
         available: $available:expr,
         commands: [$(($command:literal, $command_type:ident)),* $(,)?],
         events: [$(($event:literal, $event_type:ident)),* $(,)?],
-        queries: [$(($query:literal, $method:ident)),* $(,)?] $(,)?
+        queries: [$(($query:literal, $method:ident, [$($default:ident)?])),* $(,)?] $(,)?
     ) => {
         const AVAILABLE: bool = $available;
         #[allow(deprecated)]
@@ -33,7 +34,10 @@ macro_rules! known {
         #[allow(deprecated)]
         fn call_queries(client: &qmp_client::blocking::Client) -> Vec<common::Outcome> {
             use $k::Commands as _;
-            vec![$(common::Outcome::of($query, client.$method())),*]
+            vec![$(common::Outcome::of(
+                $query,
+                client.$method($(::core::default::Default::$default())?),
+            )),*]
         }
     };
 }
