@@ -50,6 +50,14 @@ impl Client {
         Self::connect_unix_with(ClientBuilder::new().guest_agent(), path)
     }
 
+    /// Listen mode (see [`crate::listen`]): binds `path`, waits for QEMU to connect and negotiates.
+    pub fn accept_unix_with(builder: ClientBuilder, path: impl AsRef<Path>) -> Result<Client> {
+        let listener = builder.listen_unix(path)?;
+        let rt = runtime()?;
+        let client = rt.block_on(listener.accept())?;
+        Ok(Client { rt, client })
+    }
+
     pub fn connect_tcp(addr: &str) -> Result<Client> {
         let rt = runtime()?;
         let client = rt.block_on(ClientBuilder::new().connect_tcp(addr))?;
@@ -95,6 +103,21 @@ impl Client {
         pred: impl FnMut(&TypedEvent<E>) -> bool,
     ) -> Result<(C::Returns, TypedEvent<E>)> {
         self.rt.block_on(self.client.execute_and_wait(cmd, pred))
+    }
+
+    pub fn execute_and_wait_timeout<C: Command, E: Event>(
+        &self,
+        cmd: C,
+        limit: Duration,
+        pred: impl FnMut(&TypedEvent<E>) -> bool,
+    ) -> Result<(C::Returns, TypedEvent<E>)> {
+        self.rt
+            .block_on(self.client.execute_and_wait_timeout(cmd, limit, pred))
+    }
+
+    /// See [`crate::Client::add_policy`].
+    pub fn add_policy(&self, policy: impl crate::CommandPolicy) {
+        self.client.add_policy(policy)
     }
 
     pub fn guest_sync(&self) -> Result<()> {

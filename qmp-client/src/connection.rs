@@ -15,9 +15,10 @@ use tokio::io::AsyncReadExt;
 use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
 
 use crate::error::{Error, Result};
-use crate::events::{EventStream, Filter, Subscribers};
+use crate::events::Hub;
 use crate::framing::{Framer, Item};
 use crate::transport::{BoxReader, Writer};
+use crate::wire::RawEvent;
 use crate::wire::{parse_incoming, Greeting, Incoming};
 
 pub(crate) type ReplyResult = Result<Box<RawValue>>;
@@ -46,7 +47,8 @@ struct State {
     pending: HashMap<u64, Pending>,
     /// Ids of in-band commands awaiting replies, oldest first: an error without an id belongs to the oldest.
     in_band: VecDeque<u64>,
-    subscribers: Subscribers,
+    /// Events held back until [`Shared::release_events`] (a reconnection's handshake), in arrival order.
+    held: Option<Vec<RawEvent>>,
     writer: Option<mpsc::UnboundedSender<Frame>>,
     /// Set once the connection is gone: the error every later call gets.
     closed: Option<Error>,
@@ -57,6 +59,9 @@ struct State {
 
 pub(crate) struct Shared {
     state: Mutex<State>,
+    hub: Arc<Hub>,
+    /// Closing this connection ends the subscriptions (no reconnection will follow).
+    closes_hub: bool,
     next_id: AtomicU64,
     unknown_replies: AtomicU64,
     closed_tx: watch::Sender<bool>,
@@ -70,15 +75,21 @@ enum Action {
 }
 
 impl Shared {
+    /// A connection delivering events to `hub`; with `hold_events`, only from [`Shared::release_events`] on.
     pub(crate) fn new(
         writer: mpsc::UnboundedSender<Frame>,
         greeting: Option<oneshot::Sender<Greeting>>,
+        hub: Arc<Hub>,
+        closes_hub: bool,
+        hold_events: bool,
     ) -> Self {
         Shared {
+            hub,
+            closes_hub,
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 in_band: VecDeque::new(),
-                subscribers: Subscribers::default(),
+                held: hold_events.then(Vec::new),
                 writer: Some(writer),
                 closed: None,
                 greeting,
@@ -103,8 +114,13 @@ impl Shared {
         self.unknown_replies.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn subscribe(&self, filter: Filter, limit: Option<usize>) -> EventStream {
-        self.lock().subscribers.add(filter, limit)
+    /// Publishes `first`, then the events held so far, then every later one as it comes.
+    pub(crate) fn release_events(&self, first: RawEvent) {
+        let mut s = self.lock();
+        self.hub.publish(first);
+        for e in s.held.take().unwrap_or_default() {
+            self.hub.publish(e);
+        }
     }
 
     /// The error the connection closed with, if it did.
@@ -178,7 +194,9 @@ impl Shared {
         s.closed = Some(err);
         s.writer = None;
         s.greeting = None;
-        s.subscribers.close();
+        if self.closes_hub {
+            self.hub.close();
+        }
         drop(s);
         self.closed_tx.send_replace(true);
     }
@@ -194,7 +212,10 @@ impl Shared {
             return Action::Discard;
         }
         match msg {
-            Incoming::Event(e) => s.subscribers.publish(e),
+            Incoming::Event(e) => match s.held.as_mut() {
+                Some(held) => held.push(e),
+                None => self.hub.publish(e),
+            },
             Incoming::Greeting(g) => {
                 if let Some(tx) = s.greeting.take() {
                     let _ = tx.send(g);
