@@ -153,6 +153,8 @@ struct Call {
     fds: Vec<OwnedFd>,
     /// Guest-agent resynchronisation: a 0xFF goes first, and output up to the agent's 0xFF is dropped.
     resync: bool,
+    /// The call's span, given its id (see [`traced`]).
+    span: tracing::Span,
 }
 
 impl Call {
@@ -162,6 +164,7 @@ impl Call {
             expect_reply,
             fds: Vec::new(),
             resync: false,
+            span: tracing::Span::none(),
         }
     }
 }
@@ -213,9 +216,7 @@ impl Core {
             _ => None,
         };
         let id = shared.next_id();
-        if tracing::enabled!(tracing::Level::DEBUG) {
-            tracing::Span::current().record("id", id);
-        }
+        call.span.record("id", id);
         let mut bytes = encode_request(name, args.as_deref(), id, call.how);
         if call.resync {
             bytes.insert(0, 0xFF);
@@ -276,8 +277,9 @@ impl Core {
         call: Call,
         limit: Option<Duration>,
     ) -> Result<Option<Box<RawValue>>> {
-        traced(name, async {
+        traced(name, |span| async {
             self.admit(name)?;
+            let call = Call { span, ..call };
             self.timed(limit, self.call(name, args, call)).await
         })
         .await
@@ -367,7 +369,10 @@ impl Core {
 
 /// Runs `f` in a `qmp` span (at DEBUG level) recording the command, its id, its duration and its outcome; no
 /// cost beyond a level check when no subscriber wants it.
-async fn traced<T>(name: &str, f: impl Future<Output = Result<T>>) -> Result<T> {
+async fn traced<T, F: Future<Output = Result<T>>>(
+    name: &str,
+    f: impl FnOnce(tracing::Span) -> F,
+) -> Result<T> {
     use tracing::field::Empty;
     use tracing::Instrument;
     let span = tracing::debug_span!(
@@ -379,7 +384,7 @@ async fn traced<T>(name: &str, f: impl Future<Output = Result<T>>) -> Result<T> 
         error = Empty
     );
     if span.is_disabled() {
-        return f.await;
+        return f(span).await;
     }
     /// Records the outcome when the call ends, or `abandoned` when its future is dropped first.
     struct Finish<'a> {
@@ -399,7 +404,7 @@ async fn traced<T>(name: &str, f: impl Future<Output = Result<T>>) -> Result<T> 
         started: Instant::now(),
         outcome: "abandoned",
     };
-    let result = f.instrument(span.clone()).await;
+    let result = f(span.clone()).instrument(span.clone()).await;
     finish.outcome = match &result {
         Ok(_) => "ok",
         Err(e) => {
@@ -708,9 +713,12 @@ impl Client {
         let core = &self.inner.core;
         let work = async {
             let args = encode_arguments(C::NAME, &cmd)?;
-            let call = Call::in_band(C::SUCCESS_RESPONSE);
-            let ret = traced(C::NAME, async {
+            let ret = traced(C::NAME, |span| async {
                 core.admit(C::NAME)?;
+                let call = Call {
+                    span,
+                    ..Call::in_band(C::SUCCESS_RESPONSE)
+                };
                 core.call(C::NAME, args, call).await
             })
             .await;
