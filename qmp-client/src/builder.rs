@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::policy::{CommandPolicy, Policies, ReadOnly};
 use crate::reconnect::{Connector, Reconnect};
-use crate::transport::{BoxReader, Writer};
+use crate::transport::{unix_halves, BoxReader, Writer};
 
 /// Which protocol the server speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,16 +193,9 @@ impl ClientBuilder {
                     Err(e) => return Err(connect_error(e, &path.display())),
                 }
             };
-            let (r, w) = stream.into_split();
+            let (r, w) = unix_halves(stream)?;
             let connector = Connector::Unix(path.clone());
-            Client::start(
-                self.clone(),
-                Box::pin(r),
-                Writer::Unix(w),
-                None,
-                Some(connector),
-            )
-            .await
+            Client::start(self.clone(), r, w, None, Some(connector)).await
         })
         .await
     }
@@ -214,8 +207,8 @@ impl ClientBuilder {
     }
 
     async fn start_unix(self, stream: UnixStream) -> Result<Client> {
-        let (r, w) = stream.into_split();
-        Client::start(self, Box::pin(r), Writer::Unix(w), None, None).await
+        let (r, w) = unix_halves(stream)?;
+        Client::start(self, r, w, None, None).await
     }
 
     /// Connects over TCP.

@@ -134,6 +134,7 @@ fn open(
         hub,
         !reconnecting,
         hold_events,
+        writer.direct(),
     ));
     let tasks = vec![
         tokio::spawn(read_loop(shared.clone(), reader, opts.max_message)),

@@ -3,7 +3,9 @@
 //! One reader task takes every message in arrival order: events go to every subscriber's queue and replies to the
 //! call waiting for their id, all under one lock, so a subscriber registered before a command was sent sees every
 //! event that arrived before that command's reply. One writer task sends requests in the order they were submitted
-//! (the order the in-band queue below records), coalescing those that queue up into one write.
+//! (the order the in-band queue below records), coalescing those that queue up into one write. On a unix socket,
+//! a request submitted while the writer task has nothing queued is written by the caller itself, without a hop
+//! through the writer task; whatever part the socket does not take at once goes to the writer.
 
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::OwnedFd;
@@ -17,7 +19,7 @@ use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
 use crate::error::{Error, Result};
 use crate::events::Hub;
 use crate::framing::{Framer, Item};
-use crate::transport::{BoxReader, Writer};
+use crate::transport::{BoxReader, UnixSocket, Writer};
 use crate::wire::RawEvent;
 use crate::wire::{parse_incoming, Greeting, Incoming};
 
@@ -50,6 +52,8 @@ struct State {
     /// Events held back until [`Shared::release_events`] (a reconnection's handshake), in arrival order.
     held: Option<Vec<RawEvent>>,
     writer: Option<mpsc::UnboundedSender<Frame>>,
+    /// The writer task has frames queued or is writing: a caller must not write directly.
+    writer_busy: bool,
     /// Set once the connection is gone: the error every later call gets.
     closed: Option<Error>,
     greeting: Option<oneshot::Sender<Greeting>>,
@@ -60,6 +64,8 @@ struct State {
 pub(crate) struct Shared {
     state: Mutex<State>,
     hub: Arc<Hub>,
+    /// The socket callers write to directly while the writer task is idle.
+    direct: Option<Arc<UnixSocket>>,
     /// Closing this connection ends the subscriptions (no reconnection will follow).
     closes_hub: bool,
     next_id: AtomicU64,
@@ -82,15 +88,18 @@ impl Shared {
         hub: Arc<Hub>,
         closes_hub: bool,
         hold_events: bool,
+        direct: Option<Arc<UnixSocket>>,
     ) -> Self {
         Shared {
             hub,
+            direct,
             closes_hub,
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 in_band: VecDeque::new(),
                 held: hold_events.then(Vec::new),
                 writer: Some(writer),
+                writer_busy: false,
                 closed: None,
                 greeting,
                 resync: false,
@@ -167,6 +176,10 @@ impl Shared {
             );
             rx
         });
+        let Some(frame) = self.write_directly(&mut s, frame) else {
+            return Ok(rx);
+        };
+        s.writer_busy = true;
         let sent = s.writer.as_ref().is_some_and(|w| w.send(frame).is_ok());
         if !sent {
             // The writer stopped; `close` is about to run or ran with the reason.
@@ -175,6 +188,37 @@ impl Shared {
             return Err(s.closed.clone().unwrap_or(Error::Shutdown));
         }
         Ok(rx)
+    }
+
+    /// Writes `frame` to the socket at once when the writer task is idle; what is left for the writer task (the
+    /// whole frame when the socket takes none of it, or on an error, which the writer meets again and reports).
+    fn write_directly(&self, s: &mut State, mut frame: Frame) -> Option<Frame> {
+        let socket = match &self.direct {
+            Some(socket) if !s.writer_busy && s.writer.is_some() && frame.fds.is_empty() => socket,
+            _ => return Some(frame),
+        };
+        match socket.try_send(&frame.bytes) {
+            Ok(n) if n == frame.bytes.len() => {
+                if let Some(ack) = frame.written.take() {
+                    let _ = ack.send(Ok(()));
+                }
+                None
+            }
+            Ok(n) => {
+                frame.bytes.drain(..n);
+                Some(frame)
+            }
+            Err(_) => Some(frame),
+        }
+    }
+
+    /// The writer task found its queue empty: callers may write directly again. Checked under the lock that
+    /// `submit` queues under, so no frame can slip in between.
+    fn writer_idle(&self, queue: &mpsc::UnboundedReceiver<Frame>) {
+        let mut s = self.lock();
+        if queue.is_empty() {
+            s.writer_busy = false;
+        }
     }
 
     /// Ends the connection: every pending call and every later one gets the error, subscriptions end.
@@ -304,6 +348,9 @@ pub(crate) async fn write_loop(
     let mut acks = Vec::new();
     let mut held: Option<Frame> = None;
     loop {
+        if held.is_none() {
+            shared.writer_idle(&rx);
+        }
         let frame = match held.take() {
             Some(f) => f,
             None => match rx.recv().await {

@@ -31,6 +31,7 @@ pub mod blocking;
 mod builder;
 mod client;
 mod connection;
+mod driver;
 mod error;
 mod events;
 mod framing;

@@ -21,7 +21,7 @@ use crate::builder::ClientBuilder;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::reconnect::Connector;
-use crate::transport::Writer;
+use crate::transport::unix_halves;
 
 /// A bound socket waiting for QEMU; [`Listener::accept`] makes the client. The socket file is removed when the
 /// listener and the client made from it are gone.
@@ -111,16 +111,10 @@ impl Listener {
                 }),
             None => socket.accept().await,
         };
-        let (r, w) = accepted?.into_split();
+        let (r, w) = unix_halves(accepted?)?;
         let connector = Connector::Listen(socket);
         builder
-            .within_connect_timeout(Client::start(
-                builder.clone(),
-                Box::pin(r),
-                Writer::Unix(w),
-                None,
-                Some(connector),
-            ))
+            .within_connect_timeout(Client::start(builder.clone(), r, w, None, Some(connector)))
             .await
     }
 }

@@ -44,7 +44,7 @@ use crate::client::{Client, Inner};
 use crate::error::{Error, Result};
 use crate::events::marker;
 use crate::listen::ListenSocket;
-use crate::transport::{BoxReader, Writer};
+use crate::transport::{unix_halves, BoxReader, Writer};
 
 /// How a client reconnects (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,20 +77,14 @@ pub(crate) enum Connector {
 impl Connector {
     async fn open(&self) -> Result<(BoxReader, Writer)> {
         match self {
-            Connector::Unix(path) => {
-                let (r, w) = UnixStream::connect(path).await?.into_split();
-                Ok((Box::pin(r), Writer::Unix(w)))
-            }
+            Connector::Unix(path) => Ok(unix_halves(UnixStream::connect(path).await?)?),
             Connector::Tcp(addrs) => {
                 let stream = TcpStream::connect(&addrs[..]).await?;
                 let _ = stream.set_nodelay(true);
                 let (r, w) = stream.into_split();
                 Ok((Box::pin(r), Writer::Other(Box::pin(w))))
             }
-            Connector::Listen(socket) => {
-                let (r, w) = socket.accept().await?.into_split();
-                Ok((Box::pin(r), Writer::Unix(w)))
-            }
+            Connector::Listen(socket) => Ok(unix_halves(socket.accept().await?)?),
         }
     }
 }

@@ -112,11 +112,14 @@ async fn a_policy_added_after_connecting_refuses_with_its_reason() {
     assert!(peer.quiet_for(Duration::from_millis(100)).await);
 }
 
-/// Spans as a subscriber sees them: name and fields (values as text), in creation order.
-#[derive(Clone, Default)]
-struct Spans(Arc<Mutex<Vec<(String, HashMap<String, String>)>>>);
+/// A span's fields, values as text.
+type SpanFields = HashMap<String, String>;
 
-struct Fields<'a>(&'a mut HashMap<String, String>);
+/// Spans as a subscriber sees them: name and fields, in creation order.
+#[derive(Clone, Default)]
+struct Spans(Arc<Mutex<Vec<(String, SpanFields)>>>);
+
+struct Fields<'a>(&'a mut SpanFields);
 
 impl tracing::field::Visit for Fields<'_> {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
