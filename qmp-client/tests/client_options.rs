@@ -326,3 +326,47 @@ async fn listen_mode_says_when_no_server_came() {
     let err = ClientBuilder::new().listen_unix(&path).unwrap_err();
     assert!(err.to_string().contains("listening on"), "{err}");
 }
+
+#[test]
+fn the_blocking_client_reads_events_between_calls() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qmp.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let mut reader = BufReader::new(stream);
+        writeln!(writer, "{GREETING}").unwrap();
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let req: Value = serde_json::from_str(&line).unwrap();
+        writeln!(writer, "{}", json!({"return": {}, "id": req["id"]})).unwrap();
+        go_rx.recv().unwrap();
+        let event =
+            json!({"event": "STOP", "data": {}, "timestamp": {"seconds": 1, "microseconds": 2}});
+        writeln!(writer, "{event}").unwrap();
+        // Holds the connection until the client is done.
+        let _ = go_rx.recv();
+    });
+    let client = qmp_client::blocking::Client::connect_unix(&path).unwrap();
+    let mut events = client.subscribe_all();
+    go_tx.send(()).unwrap();
+    // No call runs the runtime now: the background thread reads the event into the queue.
+    let deadline = std::time::Instant::now() + LIMIT;
+    let event = loop {
+        if let Some(event) = events.try_next() {
+            break event;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event was not read between calls"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(event.name, "STOP");
+    drop(go_tx);
+    client.close();
+    server.join().unwrap();
+}
