@@ -54,6 +54,9 @@ struct State {
     writer: Option<mpsc::UnboundedSender<Frame>>,
     /// The writer task has frames queued or is writing: a caller must not write directly.
     writer_busy: bool,
+    /// The socket callers write to directly while the writer task is idle; dropped on closing, so that the socket
+    /// closes with the reader and writer tasks.
+    direct: Option<Arc<UnixSocket>>,
     /// Set once the connection is gone: the error every later call gets.
     closed: Option<Error>,
     greeting: Option<oneshot::Sender<Greeting>>,
@@ -64,8 +67,6 @@ struct State {
 pub(crate) struct Shared {
     state: Mutex<State>,
     hub: Arc<Hub>,
-    /// The socket callers write to directly while the writer task is idle.
-    direct: Option<Arc<UnixSocket>>,
     /// Closing this connection ends the subscriptions (no reconnection will follow).
     closes_hub: bool,
     next_id: AtomicU64,
@@ -92,7 +93,6 @@ impl Shared {
     ) -> Self {
         Shared {
             hub,
-            direct,
             closes_hub,
             state: Mutex::new(State {
                 pending: HashMap::new(),
@@ -100,6 +100,7 @@ impl Shared {
                 held: hold_events.then(Vec::new),
                 writer: Some(writer),
                 writer_busy: false,
+                direct,
                 closed: None,
                 greeting,
                 resync: false,
@@ -193,7 +194,7 @@ impl Shared {
     /// Writes `frame` to the socket at once when the writer task is idle; what is left for the writer task (the
     /// whole frame when the socket takes none of it, or on an error, which the writer meets again and reports).
     fn write_directly(&self, s: &mut State, mut frame: Frame) -> Option<Frame> {
-        let socket = match &self.direct {
+        let socket = match &s.direct {
             Some(socket) if !s.writer_busy && s.writer.is_some() && frame.fds.is_empty() => socket,
             _ => return Some(frame),
         };
@@ -237,6 +238,7 @@ impl Shared {
         s.in_band.clear();
         s.closed = Some(err);
         s.writer = None;
+        s.direct = None;
         s.greeting = None;
         if self.closes_hub {
             self.hub.close();
