@@ -587,7 +587,7 @@ impl Client {
         self.inner.ended.send_replace(true);
     }
 
-    /// The server's greeting (`None` for a guest agent).
+    /// The server's greeting (`None` for a guest agent); for a reconnecting client, the first connection's.
     pub fn greeting(&self) -> Option<&Greeting> {
         self.inner.greeting.as_ref()
     }
