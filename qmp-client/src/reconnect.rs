@@ -147,18 +147,16 @@ async fn restore(
             }
             Err(e) => Err(e),
         };
-        match done {
-            Ok(()) => return true,
-            Err(e)
-                if plan
-                    .give_up_after
-                    .is_some_and(|limit| lost.elapsed() >= limit) =>
-            {
-                let _ = e;
-                c.end();
-                return false;
-            }
-            Err(_) => {}
+        if done.is_ok() {
+            return true;
+        }
+        // Calls keep getting the lost connection's error; this attempt's is only a reason to try again.
+        if plan
+            .give_up_after
+            .is_some_and(|limit| lost.elapsed() >= limit)
+        {
+            c.end();
+            return false;
         }
         delay = (delay * 2)
             .min(plan.max_delay)
