@@ -10,90 +10,20 @@ use std::time::Duration;
 use common::{real, QueryVersion};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use qapi_tests::Server;
-use qmp_client::{Client, Command};
-use serde::{Deserialize, Serialize};
+use qmp_client::Client;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 
-/// `query-qmp-schema`'s `SchemaInfo`, written as the generator writes a flat union: one variant per meta-type.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "meta-type", rename_all = "kebab-case")]
-#[allow(dead_code)]
-enum SchemaInfo {
-    Builtin {
-        name: String,
-        #[serde(rename = "json-type")]
-        json_type: String,
-    },
-    Enum {
-        name: String,
-        values: Vec<String>,
-        #[serde(default)]
-        members: Vec<Member>,
-    },
-    Array {
-        name: String,
-        #[serde(rename = "element-type")]
-        element_type: String,
-    },
-    Object {
-        name: String,
-        members: Vec<Member>,
-        tag: Option<String>,
-        #[serde(default)]
-        variants: Vec<Variant>,
-        #[serde(default)]
-        features: Vec<String>,
-    },
-    Alternate {
-        name: String,
-        members: Vec<Member>,
-    },
-    Command {
-        name: String,
-        #[serde(rename = "arg-type")]
-        arg_type: String,
-        #[serde(rename = "ret-type")]
-        ret_type: String,
-        #[serde(rename = "allow-oob", default)]
-        allow_oob: bool,
-        #[serde(default)]
-        features: Vec<String>,
-    },
-    Event {
-        name: String,
-        #[serde(rename = "arg-type")]
-        arg_type: String,
-        #[serde(default)]
-        features: Vec<String>,
-    },
+/// The introspection module of QEMU's schema, for the typed `query-qmp-schema` round trip (its decoding alone is
+/// measured against qapi-qmp and serde in generated/tests/benches/codec.rs).
+mod introspect {
+    qapi_macros::include_qapi!(
+        "../../shared/qemu/10.2.0/storage-daemon/qapi/qapi-schema.json",
+        docs = false,
+        modules = ["introspect"]
+    );
 }
-
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Member {
-    name: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    default: Option<serde_json::Value>,
-    #[serde(default)]
-    features: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)]
-struct Variant {
-    case: String,
-    #[serde(rename = "type")]
-    kind: String,
-}
-
-#[derive(Serialize)]
-struct QueryQmpSchema {}
-impl Command for QueryQmpSchema {
-    const NAME: &'static str = "query-qmp-schema";
-    type Returns = Vec<SchemaInfo>;
-}
+use introspect::QueryQmpSchema;
 
 fn runtime() -> Runtime {
     if std::env::var("QMP_BENCH_RUNTIME").as_deref() == Ok("multi") {
@@ -234,7 +164,7 @@ fn schema(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(5));
     group.bench_function("typed", |b| {
         b.to_async(&rt)
-            .iter(|| async { qmp.execute(QueryQmpSchema {}).await.unwrap() })
+            .iter(|| async { qmp.execute(QueryQmpSchema::new()).await.unwrap() })
     });
     group.bench_function("untyped JSON", |b| {
         b.to_async(&rt).iter(|| async {
@@ -306,49 +236,11 @@ fn client_alone(c: &mut Criterion) {
     server.join().unwrap();
 }
 
-/// Decoding alone, from the reply captured in ../shared (no server needed).
-fn schema_decoding(c: &mut Criterion) {
-    let shared = std::env::var_os("QAPI_SHARED_DIR").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
-        std::path::PathBuf::from,
-    );
-    let path = shared.join("qemu/introspection/qemu-system-x86_64-10.0.2.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "SKIPPED: {} not found (set QAPI_SHARED_DIR)",
-            path.display()
-        );
-        return;
-    };
-    let mut group = c.benchmark_group(format!(
-        "decode query-qmp-schema of qemu-system-x86_64 ({} bytes)",
-        text.len()
-    ));
-    group.bench_function(
-        "typed, with serde_path_to_error tracking (the client adds it only to retry a failure)",
-        |b| {
-            b.iter(|| {
-                let mut de = serde_json::Deserializer::from_str(&text);
-                let v: Vec<SchemaInfo> = serde_path_to_error::deserialize(&mut de).unwrap();
-                v
-            })
-        },
-    );
-    group.bench_function("typed, plain serde_json", |b| {
-        b.iter(|| serde_json::from_str::<Vec<SchemaInfo>>(&text).unwrap())
-    });
-    group.bench_function("untyped serde_json::Value", |b| {
-        b.iter(|| serde_json::from_str::<serde_json::Value>(&text).unwrap())
-    });
-    group.finish();
-}
-
 criterion_group!(
     benches,
     sequential,
     pipelined,
     schema,
-    schema_decoding,
     client_alone
 );
 criterion_main!(benches);

@@ -1,7 +1,9 @@
 //! A blocking client for scripts: the async client driven by a runtime of its own.
 //!
-//! The runtime has one worker thread, so events are read while the script does something else. Do not call
-//! these methods from inside an async task (tokio refuses to block there); use the async [`crate::Client`].
+//! Each call runs the runtime on the calling thread (a round trip costs what a bare blocking socket costs), and a
+//! background thread runs it between calls, so events are read while the script does something else (see
+//! `driver.rs`). Do not call these methods from inside an async task (tokio refuses to block there); use the
+//! async [`crate::Client`].
 
 use std::os::fd::BorrowedFd;
 use std::path::Path;
@@ -10,20 +12,15 @@ use std::time::Duration;
 
 use qapi_runtime::{Command, Event, OobCommand};
 use serde_json::Value;
-use tokio::runtime::Runtime;
 
+use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::events::{TypedEvent, TypedEvents as AsyncTypedEvents};
 use crate::wire::{Greeting, RawEvent};
 use crate::ClientBuilder;
 
-fn runtime() -> Result<Arc<Runtime>> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("qmp-client")
-        .enable_all()
-        .build()?;
-    Ok(Arc::new(rt))
+fn runtime() -> Result<Arc<Driver>> {
+    Ok(Arc::new(Driver::start()?))
 }
 
 /// A blocking connection; see the async [`crate::Client`] for what each method does.
@@ -31,7 +28,7 @@ fn runtime() -> Result<Arc<Runtime>> {
 pub struct Client {
     // Dropped before the runtime, so the connection closes while its tasks can still run.
     client: crate::Client,
-    rt: Arc<Runtime>,
+    rt: Arc<Driver>,
 }
 
 impl Client {
@@ -48,6 +45,14 @@ impl Client {
 
     pub fn connect_agent_unix(path: impl AsRef<Path>) -> Result<Client> {
         Self::connect_unix_with(ClientBuilder::new().guest_agent(), path)
+    }
+
+    /// Listen mode (see [`crate::listen`]): binds `path`, waits for QEMU to connect and negotiates.
+    pub fn accept_unix_with(builder: ClientBuilder, path: impl AsRef<Path>) -> Result<Client> {
+        let listener = builder.listen_unix(path)?;
+        let rt = runtime()?;
+        let client = rt.block_on(listener.accept())?;
+        Ok(Client { rt, client })
     }
 
     pub fn connect_tcp(addr: &str) -> Result<Client> {
@@ -95,6 +100,21 @@ impl Client {
         pred: impl FnMut(&TypedEvent<E>) -> bool,
     ) -> Result<(C::Returns, TypedEvent<E>)> {
         self.rt.block_on(self.client.execute_and_wait(cmd, pred))
+    }
+
+    pub fn execute_and_wait_timeout<C: Command, E: Event>(
+        &self,
+        cmd: C,
+        limit: Duration,
+        pred: impl FnMut(&TypedEvent<E>) -> bool,
+    ) -> Result<(C::Returns, TypedEvent<E>)> {
+        self.rt
+            .block_on(self.client.execute_and_wait_timeout(cmd, limit, pred))
+    }
+
+    /// See [`crate::Client::add_policy`].
+    pub fn add_policy(&self, policy: impl crate::CommandPolicy) {
+        self.client.add_policy(policy)
     }
 
     pub fn guest_sync(&self) -> Result<()> {
@@ -145,7 +165,7 @@ impl qapi_runtime::Executor for Client {
 /// Events of one type, blocking.
 pub struct TypedEvents<E> {
     events: AsyncTypedEvents<E>,
-    rt: Arc<Runtime>,
+    rt: Arc<Driver>,
 }
 
 impl<E: Event> TypedEvents<E> {
@@ -178,7 +198,7 @@ impl<E: Event> Iterator for TypedEvents<E> {
 /// Every event, blocking.
 pub struct EventStream {
     events: crate::EventStream,
-    rt: Arc<Runtime>,
+    rt: Arc<Driver>,
 }
 
 impl EventStream {

@@ -9,9 +9,13 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpStream, ToSocketAddrs, UnixStream};
 use tokio::process::Command as ProcessCommand;
 
+use std::sync::Arc;
+
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::transport::{BoxReader, Writer};
+use crate::policy::{CommandPolicy, Policies, ReadOnly};
+use crate::reconnect::{Connector, Reconnect};
+use crate::transport::{unix_halves, BoxReader, Writer};
 
 /// Which protocol the server speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +38,9 @@ pub struct ClientBuilder {
     pub(crate) event_backlog: Option<usize>,
     pub(crate) sync_on_connect: bool,
     pub(crate) wait_for_server: bool,
+    pub(crate) policies: Policies,
+    pub(crate) read_only: bool,
+    pub(crate) reconnect: Option<Reconnect>,
 }
 
 impl Default for ClientBuilder {
@@ -41,13 +48,16 @@ impl Default for ClientBuilder {
         ClientBuilder {
             protocol: Protocol::Qmp,
             connect_timeout: Some(Duration::from_secs(10)),
-            call_timeout: None,
+            call_timeout: Some(DEFAULT_CALL_TIMEOUT),
             oob: true,
             max_in_flight: Some(QEMU_IN_BAND_QUEUE),
             max_message: 256 << 20,
             event_backlog: Some(16 * 1024),
             sync_on_connect: true,
             wait_for_server: false,
+            policies: Policies::default(),
+            read_only: false,
+            reconnect: None,
         }
     }
 }
@@ -56,6 +66,13 @@ impl Default for ClientBuilder {
 /// queued, and an out-of-band command sent after them would wait too. The QMP spec asks clients to keep at most
 /// eight in flight.
 pub const QEMU_IN_BAND_QUEUE: usize = 8;
+
+/// How long a call waits for its reply unless the builder or the call says otherwise: long enough for any command
+/// QEMU answers at once (the slowest, `query-qmp-schema` on a loaded host, takes well under a second) and for the
+/// usual `execute_and_wait` of a job, short enough that a wedged monitor is reported rather than waited on
+/// forever. Commands that run long in the foreground (`dump-guest-memory` without `detach`, `human-monitor-command
+/// savevm`, `guest-fsfreeze-freeze` on a busy guest) take [`crate::Client::execute_timeout`] with their own limit.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl ClientBuilder {
     pub fn new() -> Self {
@@ -74,7 +91,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit on every call unless the call gives its own (default: none).
+    /// Limit on every call (for [`Client::execute_and_wait`], on the reply and the event together) unless the call
+    /// gives its own (default [`DEFAULT_CALL_TIMEOUT`], 60 s; `None`: wait forever).
     pub fn call_timeout(mut self, limit: Option<Duration>) -> Self {
         self.call_timeout = limit;
         self
@@ -119,7 +137,41 @@ impl ClientBuilder {
         self
     }
 
-    async fn within_connect_timeout<T>(&self, f: impl Future<Output = Result<T>>) -> Result<T> {
+    /// Adds a policy every command must pass before it is sent (see [`crate::policy`]); policies add up.
+    pub fn policy(mut self, policy: impl CommandPolicy) -> Self {
+        self.policies.push(Arc::new(policy));
+        self
+    }
+
+    /// Refuses every command that is not on the ready list of read-only commands of the protocol ([`ReadOnly`]:
+    /// QEMU's `query-*` and a few getters such as `qom-get`; the guest agent's `guest-get-*`, `guest-info`...),
+    /// before sending, with [`Error::Refused`] naming the command.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// After the connection drops (QEMU restarted, the socket closed), connect again with backoff and negotiate
+    /// again, for `connect_unix`, `connect_tcp` and listen mode (see [`crate::reconnect`]). Default: off, a lost
+    /// connection ends the client.
+    pub fn reconnect(mut self, plan: Reconnect) -> Self {
+        self.reconnect = Some(plan);
+        self
+    }
+
+    /// The policies a new connection starts with.
+    pub(crate) fn initial_policies(&self) -> Policies {
+        let mut all = self.policies.clone();
+        if self.read_only {
+            all.push(Arc::new(ReadOnly::for_protocol(self.protocol)));
+        }
+        all
+    }
+
+    pub(crate) async fn within_connect_timeout<T>(
+        &self,
+        f: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
         match self.connect_timeout {
             Some(limit) => tokio::time::timeout(limit, f)
                 .await
@@ -141,7 +193,9 @@ impl ClientBuilder {
                     Err(e) => return Err(connect_error(e, &path.display())),
                 }
             };
-            self.clone().start_unix(stream).await
+            let (r, w) = unix_halves(stream)?;
+            let connector = Connector::Unix(path.clone());
+            Client::start(self.clone(), r, w, None, Some(connector)).await
         })
         .await
     }
@@ -153,8 +207,8 @@ impl ClientBuilder {
     }
 
     async fn start_unix(self, stream: UnixStream) -> Result<Client> {
-        let (r, w) = stream.into_split();
-        Client::start(self, Box::pin(r), Writer::Unix(w), None).await
+        let (r, w) = unix_halves(stream)?;
+        Client::start(self, r, w, None, None).await
     }
 
     /// Connects over TCP.
@@ -172,9 +226,15 @@ impl ClientBuilder {
             };
             let _ = stream.set_nodelay(true);
             let (r, w) = stream.into_split();
-            self.clone()
-                .start(Box::pin(r), Writer::Other(Box::pin(w)), None)
-                .await
+            let connector = Connector::Tcp(addrs.clone());
+            Client::start(
+                self.clone(),
+                Box::pin(r),
+                Writer::Other(Box::pin(w)),
+                None,
+                Some(connector),
+            )
+            .await
         })
         .await
     }
@@ -222,7 +282,7 @@ impl ClientBuilder {
         w: Writer,
         child: Option<tokio::process::Child>,
     ) -> Result<Client> {
-        Client::start(self, r, w, child).await
+        Client::start(self, r, w, child, None).await
     }
 }
 

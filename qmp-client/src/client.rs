@@ -2,8 +2,9 @@
 
 use std::future::Future;
 use std::os::fd::{BorrowedFd, OwnedFd};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, Instant};
 
 use qapi_runtime::Decode;
 use qapi_runtime::{Command, Event, EventSet, OobCommand};
@@ -14,8 +15,11 @@ use tokio::task::JoinHandle;
 use crate::builder::{ClientBuilder, Protocol};
 use crate::connection::{read_loop, write_loop, Expect, Frame, Shared};
 use crate::error::{Error, Result};
-use crate::events::{EventSetStream, EventStream, Filter, TypedEvent, TypedEvents};
+use crate::events::{EventSetStream, EventStream, Filter, Hub, TypedEvent, TypedEvents};
+use crate::policy::{CommandPolicy, Policies};
+use crate::reconnect::Connector;
 use crate::transport::{BoxReader, Writer};
+use crate::wire::RawEvent;
 use crate::wire::{decode_text, encode_arguments, encode_request, Execution, Greeting};
 
 /// A connection to QEMU's monitor or to a guest agent. Cheap to clone; clones share the connection, which closes
@@ -46,23 +50,39 @@ impl std::fmt::Debug for Client {
             .field("protocol", &self.inner.core.protocol)
             .field("greeting", &self.inner.greeting)
             .field("oob", &self.inner.oob)
-            .field("closed", &self.inner.core.shared.closed_error())
+            .field("closed", &self.inner.core.shared().closed_error())
             .finish_non_exhaustive()
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     core: Core,
     greeting: Option<Greeting>,
-    oob: bool,
+    oob: AtomicBool,
     backlog: Mutex<Option<EventStream>>,
+    /// The current connection's reader and writer.
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// A reconnecting client's supervisor (see [`crate::reconnect`]).
+    supervisor: Mutex<Option<JoinHandle<()>>>,
     child: Mutex<Option<tokio::process::Child>>,
+    /// Connections may come after the current one ends (see [`ClientBuilder::reconnect`]).
+    reconnecting: bool,
+    /// A reconnecting client gave up or was closed: no connection will come any more.
+    ended: tokio::sync::watch::Sender<bool>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.core.shared.close(Error::Shutdown);
+        self.core.shared().close(Error::Shutdown);
+        self.core.hub.close();
+        if let Some(t) = self
+            .supervisor
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            t.abort();
+        }
         for t in self
             .tasks
             .get_mut()
@@ -76,11 +96,54 @@ impl Drop for Inner {
 
 /// What making calls needs; exists before the handshake finishes, so the handshake can make calls too.
 struct Core {
-    shared: Arc<Shared>,
+    /// The current connection; a reconnecting client replaces it.
+    link: RwLock<Arc<Shared>>,
+    /// The subscribers, kept across connections.
+    hub: Arc<Hub>,
     in_flight: Option<Arc<Semaphore>>,
     call_timeout: Option<Duration>,
     can_pass_fds: bool,
     protocol: Protocol,
+    policies: RwLock<Policies>,
+}
+
+/// A connection's shared state and tasks, before its handshake.
+struct Opened {
+    shared: Arc<Shared>,
+    greeting: Option<oneshot::Receiver<Greeting>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Starts the reader and writer of a new connection delivering events to `hub` (held back until
+/// [`Shared::release_events`] when `hold_events`).
+fn open(
+    opts: &ClientBuilder,
+    hub: Arc<Hub>,
+    reader: BoxReader,
+    writer: Writer,
+    reconnecting: bool,
+    hold_events: bool,
+) -> Opened {
+    let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (greeting_tx, greeting_rx) = oneshot::channel();
+    let qmp = opts.protocol == Protocol::Qmp;
+    let shared = Arc::new(Shared::new(
+        frames_tx,
+        qmp.then_some(greeting_tx),
+        hub,
+        !reconnecting,
+        hold_events,
+        writer.direct(),
+    ));
+    let tasks = vec![
+        tokio::spawn(read_loop(shared.clone(), reader, opts.max_message)),
+        tokio::spawn(write_loop(shared.clone(), writer, frames_rx)),
+    ];
+    Opened {
+        shared,
+        greeting: qmp.then_some(greeting_rx),
+        tasks,
+    }
 }
 
 /// How one request is sent.
@@ -90,6 +153,8 @@ struct Call {
     fds: Vec<OwnedFd>,
     /// Guest-agent resynchronisation: a 0xFF goes first, and output up to the agent's 0xFF is dropped.
     resync: bool,
+    /// The call's span, given its id (see [`traced`]).
+    span: tracing::Span,
 }
 
 impl Call {
@@ -99,11 +164,37 @@ impl Call {
             expect_reply,
             fds: Vec::new(),
             resync: false,
+            span: tracing::Span::none(),
         }
     }
 }
 
 impl Core {
+    fn new(opts: &ClientBuilder, shared: Arc<Shared>, hub: Arc<Hub>, can_pass_fds: bool) -> Core {
+        Core {
+            link: RwLock::new(shared),
+            hub,
+            in_flight: opts.max_in_flight.map(|n| Arc::new(Semaphore::new(n))),
+            call_timeout: opts.call_timeout,
+            can_pass_fds,
+            protocol: opts.protocol,
+            policies: RwLock::new(opts.initial_policies()),
+        }
+    }
+
+    /// The current connection.
+    fn shared(&self) -> Arc<Shared> {
+        self.link.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every policy lets `name` through.
+    fn admit(&self, name: &str) -> Result<()> {
+        self.policies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .check(name)
+    }
+
     /// Sends one request; the reply's `return` text, or `None` when no reply is expected.
     async fn call(
         &self,
@@ -111,6 +202,7 @@ impl Core {
         args: Option<Vec<u8>>,
         call: Call,
     ) -> Result<Option<Box<[u8]>>> {
+        let shared = self.shared();
         let permit = match (
             &self.in_flight,
             call.expect_reply && call.how == Execution::InBand,
@@ -123,7 +215,8 @@ impl Core {
             ),
             _ => None,
         };
-        let id = self.shared.next_id();
+        let id = shared.next_id();
+        call.span.record("id", id);
         let mut bytes = encode_request(name, args.as_deref(), id, call.how);
         if call.resync {
             bytes.insert(0, 0xFF);
@@ -144,22 +237,23 @@ impl Core {
             in_band: call.how == Execution::InBand,
             permit,
         });
-        let reply = self.shared.submit(id, frame, expect, call.resync)?;
+        let reply = shared.submit(id, frame, expect, call.resync)?;
+        let gone = || shared.closed_error().unwrap_or(Error::Shutdown);
         match (reply, written_rx) {
             (Some(reply), _) => match reply.await {
                 Ok(result) => result.map(Some),
-                Err(_) => Err(self.gone()),
+                Err(_) => Err(gone()),
             },
             (None, Some(written)) => match written.await {
                 Ok(result) => result.map(|()| None),
-                Err(_) => Err(self.gone()),
+                Err(_) => Err(gone()),
             },
             (None, None) => Ok(None),
         }
     }
 
     fn gone(&self) -> Error {
-        self.shared.closed_error().unwrap_or(Error::Shutdown)
+        self.shared().closed_error().unwrap_or(Error::Shutdown)
     }
 
     async fn timed<T>(
@@ -175,6 +269,22 @@ impl Core {
         }
     }
 
+    /// A user's call of `name`: checked against the policies, then run within its time limit, in a span.
+    async fn run(
+        &self,
+        name: &str,
+        args: Option<Vec<u8>>,
+        call: Call,
+        limit: Option<Duration>,
+    ) -> Result<Option<Box<[u8]>>> {
+        traced(name, |span| async {
+            self.admit(name)?;
+            let call = Call { span, ..call };
+            self.timed(limit, self.call(name, args, call)).await
+        })
+        .await
+    }
+
     /// Encodes `cmd` at once, so that the future holds its JSON text rather than a borrow of it (and stays `Send`
     /// whatever `C` is).
     fn execute<C: Command>(
@@ -185,27 +295,37 @@ impl Core {
     ) -> impl Future<Output = Result<C::Returns>> + Send + '_ {
         let args = encode_arguments(C::NAME, cmd);
         async move {
-            let ret = self.timed(limit, self.call(C::NAME, args?, call)).await?;
+            let ret = self.run(C::NAME, args?, call, limit).await?;
             decode_return(C::NAME, ret)
         }
     }
 
     async fn execute_raw(&self, name: &str, args: &Value, how: Execution) -> Result<Value> {
         let args = encode_arguments(name, args)?;
-        let ret = self
-            .timed(
-                None,
-                self.call(
-                    name,
-                    args,
-                    Call {
-                        how,
-                        ..Call::in_band(true)
-                    },
-                ),
-            )
-            .await?;
+        let call = Call {
+            how,
+            ..Call::in_band(true)
+        };
+        let ret = self.run(name, args, call, None).await?;
         decode_return(name, ret)
+    }
+
+    /// Reads the greeting and negotiates (QMP), or resynchronises (guest agent, when asked to); whether `oob`
+    /// was enabled.
+    async fn handshake(
+        &self,
+        greeting: Option<oneshot::Receiver<Greeting>>,
+        opts: &ClientBuilder,
+    ) -> Result<(Option<Greeting>, bool)> {
+        match greeting {
+            Some(greeting) => {
+                let greeting = greeting.await.map_err(|_| self.gone())?;
+                let oob = self.negotiate(&greeting, opts.oob).await?;
+                Ok((Some(greeting), oob))
+            }
+            None if opts.sync_on_connect => self.guest_sync().await.map(|()| (None, false)),
+            None => Ok((None, false)),
+        }
     }
 
     async fn negotiate(&self, greeting: &Greeting, want_oob: bool) -> Result<bool> {
@@ -216,8 +336,14 @@ impl Core {
         } else {
             Value::Null
         };
-        self.execute_raw("qmp_capabilities", &args, Execution::InBand)
+        let args = encode_arguments("qmp_capabilities", &args)?;
+        let ret = self
+            .timed(
+                None,
+                self.call("qmp_capabilities", args, Call::in_band(true)),
+            )
             .await?;
+        decode_return::<Value>("qmp_capabilities", ret)?;
         Ok(oob)
     }
 
@@ -239,6 +365,60 @@ impl Core {
         }
         Ok(())
     }
+}
+
+/// Runs `f` in a `qmp` span (at DEBUG level) recording the command, its id, its duration and its outcome; no
+/// cost beyond a level check when no subscriber wants it.
+async fn traced<T, F: Future<Output = Result<T>>>(
+    name: &str,
+    f: impl FnOnce(tracing::Span) -> F,
+) -> Result<T> {
+    use tracing::field::Empty;
+    use tracing::Instrument;
+    let span = tracing::debug_span!(
+        "qmp",
+        command = name,
+        id = Empty,
+        duration_us = Empty,
+        outcome = Empty,
+        error = Empty
+    );
+    if span.is_disabled() {
+        return f(span).await;
+    }
+    /// Records the outcome when the call ends, or `abandoned` when its future is dropped first.
+    struct Finish<'a> {
+        span: &'a tracing::Span,
+        started: Instant,
+        outcome: &'static str,
+    }
+    impl Drop for Finish<'_> {
+        fn drop(&mut self) {
+            let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.span.record("duration_us", micros);
+            self.span.record("outcome", self.outcome);
+        }
+    }
+    let mut finish = Finish {
+        span: &span,
+        started: Instant::now(),
+        outcome: "abandoned",
+    };
+    let result = f(span.clone()).instrument(span.clone()).await;
+    finish.outcome = match &result {
+        Ok(_) => "ok",
+        Err(e) => {
+            span.record("error", tracing::field::display(e));
+            match e {
+                Error::Qmp { .. } => "qmp error",
+                Error::Timeout(_) => "timeout",
+                Error::Refused { .. } => "refused",
+                e if e.is_disconnect() => "disconnected",
+                _ => "failed",
+            }
+        }
+    };
+    result
 }
 
 /// A fresh value for each resynchronisation, so a stale reply to an earlier one is not mistaken for ours.
@@ -290,57 +470,141 @@ impl Client {
         reader: BoxReader,
         writer: Writer,
         child: Option<tokio::process::Child>,
+        connector: Option<Connector>,
     ) -> Result<Client> {
-        let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
-        let (greeting_tx, greeting_rx) = oneshot::channel();
-        let greeting_tx = (opts.protocol == Protocol::Qmp).then_some(greeting_tx);
-        let shared = Arc::new(Shared::new(frames_tx, greeting_tx));
+        let hub = Arc::new(Hub::default());
         // Registered before the first byte is read, so not even events ahead of the greeting are missed.
         let backlog = opts
             .event_backlog
-            .map(|limit| shared.subscribe(Filter::All, Some(limit)));
-        let core = Core {
-            shared: shared.clone(),
-            in_flight: opts.max_in_flight.map(|n| Arc::new(Semaphore::new(n))),
-            call_timeout: opts.call_timeout,
-            can_pass_fds: writer.can_pass_fds(),
-            protocol: opts.protocol,
-        };
-        let tasks = vec![
-            tokio::spawn(read_loop(shared.clone(), reader, opts.max_message)),
-            tokio::spawn(write_loop(shared.clone(), writer, frames_rx)),
-        ];
+            .map(|limit| hub.add(Filter::All, Some(limit)));
+        let reconnect = opts.reconnect.clone().zip(connector);
+        let can_pass_fds = writer.can_pass_fds();
+        let opened = open(
+            &opts,
+            hub.clone(),
+            reader,
+            writer,
+            reconnect.is_some(),
+            false,
+        );
         let mut inner = Inner {
-            core,
+            core: Core::new(&opts, opened.shared, hub, can_pass_fds),
             greeting: None,
-            oob: false,
+            oob: AtomicBool::new(false),
             backlog: Mutex::new(backlog),
-            tasks: Mutex::new(tasks),
+            tasks: Mutex::new(opened.tasks),
+            supervisor: Mutex::new(None),
             child: Mutex::new(child),
+            reconnecting: reconnect.is_some(),
+            ended: tokio::sync::watch::channel(false).0,
         };
         // On any failure below, dropping `inner` closes the connection and stops its tasks.
-        match opts.protocol {
-            Protocol::Qmp => {
-                let greeting = greeting_rx.await.map_err(|_| inner.core.gone())?;
-                inner.oob = inner.core.negotiate(&greeting, opts.oob).await?;
-                inner.greeting = Some(greeting);
-            }
-            Protocol::GuestAgent if opts.sync_on_connect => inner.core.guest_sync().await?,
-            Protocol::GuestAgent => {}
-        }
-        Ok(Client {
+        let (greeting, oob) = inner.core.handshake(opened.greeting, &opts).await?;
+        inner.greeting = greeting;
+        inner.oob = AtomicBool::new(oob);
+        let client = Client {
             inner: Arc::new(inner),
-        })
+        };
+        if let Some((plan, connector)) = reconnect {
+            let supervisor = crate::reconnect::supervise(client.downgrade(), opts, connector, plan);
+            *client
+                .inner
+                .supervisor
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(tokio::spawn(supervisor));
+        }
+        Ok(client)
     }
 
-    /// The server's greeting (`None` for a guest agent).
+    fn tasks(&self) -> std::sync::MutexGuard<'_, Vec<JoinHandle<()>>> {
+        self.inner.tasks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn downgrade(&self) -> Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    pub(crate) fn upgrade(weak: &Weak<Inner>) -> Option<Client> {
+        weak.upgrade().map(|inner| Client { inner })
+    }
+
+    /// The current connection (for the reconnection supervisor).
+    pub(crate) fn link(&self) -> Arc<Shared> {
+        self.inner.core.shared()
+    }
+
+    /// Puts a reconnection marker in every event stream.
+    pub(crate) fn publish(&self, marker: RawEvent) {
+        self.inner.core.hub.publish(marker)
+    }
+
+    /// Opens a new connection over `reader` and `writer`, negotiates and makes it the current one; its events
+    /// reach the subscribers after `marker`.
+    pub(crate) async fn relink(
+        &self,
+        opts: &ClientBuilder,
+        reader: BoxReader,
+        writer: Writer,
+        marker: impl FnOnce() -> RawEvent,
+    ) -> Result<()> {
+        let core = &self.inner.core;
+        let opened = open(opts, core.hub.clone(), reader, writer, true, true);
+        let tasks = opened.tasks;
+        // The handshake runs on a core of its own, not yet the client's, with no policies and no shared limits.
+        let fresh = Core::new(
+            opts,
+            opened.shared.clone(),
+            core.hub.clone(),
+            core.can_pass_fds,
+        );
+        let handshake = opts
+            .within_connect_timeout(fresh.handshake(opened.greeting, opts))
+            .await;
+        let oob = match handshake {
+            Ok((_, oob)) => oob,
+            Err(e) => {
+                opened.shared.close(Error::Shutdown);
+                tasks.iter().for_each(JoinHandle::abort);
+                return Err(e);
+            }
+        };
+        self.inner.oob.store(oob, Ordering::Relaxed);
+        let old = std::mem::replace(
+            &mut *core.link.write().unwrap_or_else(|p| p.into_inner()),
+            opened.shared.clone(),
+        );
+        old.close(Error::Shutdown);
+        // The old connection's reader and writer have finished or are about to.
+        *self.tasks() = tasks;
+        opened.shared.release_events(marker());
+        Ok(())
+    }
+
+    /// A reconnecting client gives up: subscriptions end, and calls keep failing with the last connection's error.
+    pub(crate) fn end(&self) {
+        self.inner.core.hub.close();
+        self.inner.ended.send_replace(true);
+    }
+
+    /// The server's greeting (`None` for a guest agent); for a reconnecting client, the first connection's.
     pub fn greeting(&self) -> Option<&Greeting> {
         self.inner.greeting.as_ref()
     }
 
     /// Out-of-band execution was negotiated.
     pub fn oob_enabled(&self) -> bool {
-        self.inner.oob
+        self.inner.oob.load(Ordering::Relaxed)
+    }
+
+    /// Adds a policy every later command must pass before it is sent (see [`crate::policy`]), e.g. one built from
+    /// this QEMU's `query-qmp-schema`.
+    pub fn add_policy(&self, policy: impl CommandPolicy) {
+        self.inner
+            .core
+            .policies
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Arc::new(policy));
     }
 
     /// Runs a command and decodes its reply. Commands with `success-response: false` return once sent.
@@ -364,7 +628,7 @@ impl Client {
     /// Runs a command out-of-band (`exec-oob`): it may overtake in-band commands still queued. Only commands
     /// that allow it have [`OobCommand`]; the connection must have negotiated `oob`.
     pub async fn execute_oob<C: OobCommand>(&self, cmd: C) -> Result<C::Returns> {
-        if !self.inner.oob {
+        if !self.oob_enabled() {
             return Err(Error::OobNotEnabled);
         }
         let call = Call {
@@ -407,7 +671,7 @@ impl Client {
 
     /// [`Client::execute_raw`] out-of-band; the server refuses commands that do not allow it.
     pub async fn execute_raw_oob(&self, name: &str, args: Value) -> Result<Value> {
-        if !self.inner.oob {
+        if !self.oob_enabled() {
             return Err(Error::OobNotEnabled);
         }
         self.inner
@@ -417,47 +681,69 @@ impl Client {
     }
 
     /// Runs a command and waits for the first event of type `E` that satisfies `pred`. The subscription exists
-    /// before the command is sent, so an event that comes before the reply is not missed.
+    /// before the command is sent, so an event that comes before the reply is not missed. The client's call
+    /// timeout (default [`crate::DEFAULT_CALL_TIMEOUT`]) limits the reply and the event together: a `stop` on a
+    /// paused VM, whose `STOP` never comes, fails with [`Error::Timeout`]. A reconnecting client that loses its
+    /// connection meanwhile fails it with [`Error::EventGap`] or the connection's error.
     pub async fn execute_and_wait<C: Command, E: Event>(
         &self,
         cmd: C,
+        pred: impl FnMut(&TypedEvent<E>) -> bool,
+    ) -> Result<(C::Returns, TypedEvent<E>)> {
+        self.wait_after(cmd, None, pred).await
+    }
+
+    /// [`Client::execute_and_wait`] with its own time limit (on the reply and the event together).
+    pub async fn execute_and_wait_timeout<C: Command, E: Event>(
+        &self,
+        cmd: C,
+        limit: Duration,
+        pred: impl FnMut(&TypedEvent<E>) -> bool,
+    ) -> Result<(C::Returns, TypedEvent<E>)> {
+        self.wait_after(cmd, Some(limit), pred).await
+    }
+
+    async fn wait_after<C: Command, E: Event>(
+        &self,
+        cmd: C,
+        limit: Option<Duration>,
         pred: impl FnMut(&TypedEvent<E>) -> bool,
     ) -> Result<(C::Returns, TypedEvent<E>)> {
         let mut events = self.subscribe::<E>();
         let core = &self.inner.core;
         let work = async {
             let args = encode_arguments(C::NAME, &cmd)?;
-            let ret = decode_return(
-                C::NAME,
-                core.call(C::NAME, args, Call::in_band(C::SUCCESS_RESPONSE))
-                    .await?,
-            )?;
+            let ret = traced(C::NAME, |span| async {
+                core.admit(C::NAME)?;
+                let call = Call {
+                    span,
+                    ..Call::in_band(C::SUCCESS_RESPONSE)
+                };
+                core.call(C::NAME, args, call).await
+            })
+            .await;
+            let ret = decode_return(C::NAME, ret?)?;
             match events.wait_for(pred).await {
                 Some(event) => Ok((ret, event?)),
                 None => Err(core.gone()),
             }
         };
-        core.timed(None, work).await
+        core.timed(limit, work).await
     }
 
     /// Every event from now on, as received.
     pub fn subscribe_all(&self) -> EventStream {
-        self.inner.core.shared.subscribe(Filter::All, None)
+        self.inner.core.hub.add(Filter::All, None)
     }
 
     /// Every event from now on, keeping at most `limit` unread (the oldest are dropped and counted).
     pub fn subscribe_all_bounded(&self, limit: usize) -> EventStream {
-        self.inner.core.shared.subscribe(Filter::All, Some(limit))
+        self.inner.core.hub.add(Filter::All, Some(limit))
     }
 
     /// Events of type `E` from now on, decoded.
     pub fn subscribe<E: Event>(&self) -> TypedEvents<E> {
-        TypedEvents::new(
-            self.inner
-                .core
-                .shared
-                .subscribe(Filter::Name(E::NAME), None),
-        )
+        TypedEvents::new(self.inner.core.hub.add(Filter::Name(E::NAME), None))
     }
 
     /// Every event from now on, decoded into a schema's event enum.
@@ -488,18 +774,36 @@ impl Client {
 
     /// Replies that matched no pending call (dropped, as the QMP spec says), counted.
     pub fn unknown_replies(&self) -> u64 {
-        self.inner.core.shared.unknown_replies()
+        self.inner.core.shared().unknown_replies()
     }
 
-    /// The connection is gone.
+    /// The connection is gone (for a reconnecting client: it gave up or was closed).
     pub fn is_closed(&self) -> bool {
-        self.inner.core.shared.closed_error().is_some()
+        match self.inner.reconnecting {
+            true => *self.inner.ended.borrow(),
+            false => self.inner.core.shared().closed_error().is_some(),
+        }
     }
 
-    /// Waits until the connection is gone; the reason.
+    /// The current connection is up; false from the moment it is lost until a reconnection has negotiated.
+    pub fn is_connected(&self) -> bool {
+        self.inner.core.shared().closed_error().is_none()
+    }
+
+    /// Waits until the connection is gone (for a reconnecting client: until it gives up or is closed); the
+    /// reason.
     pub async fn closed(&self) -> Error {
-        let mut watch = self.inner.core.shared.closed_watch();
-        let _ = watch.wait_for(|c| *c).await;
+        if self.inner.reconnecting {
+            let _ = self.inner.ended.subscribe().wait_for(|c| *c).await;
+        } else {
+            let _ = self
+                .inner
+                .core
+                .shared()
+                .closed_watch()
+                .wait_for(|c| *c)
+                .await;
+        }
         self.inner.core.gone()
     }
 
@@ -516,14 +820,19 @@ impl Client {
     /// Closes the connection: pending calls fail with [`Error::Shutdown`], queued requests are flushed first when
     /// the server takes them within a second. A child process is killed.
     pub async fn close(&self) {
-        self.inner.core.shared.close(Error::Shutdown);
-        let tasks: Vec<_> = self
+        // The supervisor stops first, so that no new connection replaces the closed one.
+        let supervisor = self
             .inner
-            .tasks
+            .supervisor
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-            .collect();
+            .take();
+        if let Some(t) = supervisor {
+            t.abort();
+        }
+        self.inner.core.shared().close(Error::Shutdown);
+        let tasks: Vec<_> = self.tasks().drain(..).collect();
+        self.end();
         for mut task in tasks {
             if tokio::time::timeout(Duration::from_secs(1), &mut task)
                 .await

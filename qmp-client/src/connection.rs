@@ -3,7 +3,9 @@
 //! One reader task takes every message in arrival order: events go to every subscriber's queue and replies to the
 //! call waiting for their id, all under one lock, so a subscriber registered before a command was sent sees every
 //! event that arrived before that command's reply. One writer task sends requests in the order they were submitted
-//! (the order the in-band queue below records), coalescing those that queue up into one write.
+//! (the order the in-band queue below records), coalescing those that queue up into one write. On a unix socket,
+//! a request submitted while the writer task has nothing queued is written by the caller itself, without a hop
+//! through the writer task; whatever part the socket does not take at once goes to the writer.
 
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::OwnedFd;
@@ -14,9 +16,10 @@ use tokio::io::AsyncReadExt;
 use tokio::sync::{mpsc, oneshot, watch, OwnedSemaphorePermit};
 
 use crate::error::{Error, Result};
-use crate::events::{EventStream, Filter, Subscribers};
+use crate::events::Hub;
 use crate::framing::{Framer, Item};
-use crate::transport::{BoxReader, Writer};
+use crate::transport::{BoxReader, UnixSocket, Writer};
+use crate::wire::RawEvent;
 use crate::wire::{parse_incoming, Greeting, Incoming};
 
 /// A reply's `return`, as text.
@@ -46,8 +49,14 @@ struct State {
     pending: HashMap<u64, Pending>,
     /// Ids of in-band commands awaiting replies, oldest first: an error without an id belongs to the oldest.
     in_band: VecDeque<u64>,
-    subscribers: Subscribers,
+    /// Events held back until [`Shared::release_events`] (a reconnection's handshake), in arrival order.
+    held: Option<Vec<RawEvent>>,
     writer: Option<mpsc::UnboundedSender<Frame>>,
+    /// The writer task has frames queued or is writing: a caller must not write directly.
+    writer_busy: bool,
+    /// The socket callers write to directly while the writer task is idle; dropped on closing, so that the socket
+    /// closes with the reader and writer tasks.
+    direct: Option<Arc<UnixSocket>>,
     /// Set once the connection is gone: the error every later call gets.
     closed: Option<Error>,
     greeting: Option<oneshot::Sender<Greeting>>,
@@ -57,6 +66,9 @@ struct State {
 
 pub(crate) struct Shared {
     state: Mutex<State>,
+    hub: Arc<Hub>,
+    /// Closing this connection ends the subscriptions (no reconnection will follow).
+    closes_hub: bool,
     next_id: AtomicU64,
     unknown_replies: AtomicU64,
     closed_tx: watch::Sender<bool>,
@@ -70,16 +82,25 @@ enum Action {
 }
 
 impl Shared {
+    /// A connection delivering events to `hub`; with `hold_events`, only from [`Shared::release_events`] on.
     pub(crate) fn new(
         writer: mpsc::UnboundedSender<Frame>,
         greeting: Option<oneshot::Sender<Greeting>>,
+        hub: Arc<Hub>,
+        closes_hub: bool,
+        hold_events: bool,
+        direct: Option<Arc<UnixSocket>>,
     ) -> Self {
         Shared {
+            hub,
+            closes_hub,
             state: Mutex::new(State {
                 pending: HashMap::new(),
                 in_band: VecDeque::new(),
-                subscribers: Subscribers::default(),
+                held: hold_events.then(Vec::new),
                 writer: Some(writer),
+                writer_busy: false,
+                direct,
                 closed: None,
                 greeting,
                 resync: false,
@@ -103,8 +124,13 @@ impl Shared {
         self.unknown_replies.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn subscribe(&self, filter: Filter, limit: Option<usize>) -> EventStream {
-        self.lock().subscribers.add(filter, limit)
+    /// Publishes `first`, then the events held so far, then every later one as it comes.
+    pub(crate) fn release_events(&self, first: RawEvent) {
+        let mut s = self.lock();
+        self.hub.publish(first);
+        for e in s.held.take().unwrap_or_default() {
+            self.hub.publish(e);
+        }
     }
 
     /// The error the connection closed with, if it did.
@@ -151,6 +177,10 @@ impl Shared {
             );
             rx
         });
+        let Some(frame) = self.write_directly(&mut s, frame) else {
+            return Ok(rx);
+        };
+        s.writer_busy = true;
         let sent = s.writer.as_ref().is_some_and(|w| w.send(frame).is_ok());
         if !sent {
             // The writer stopped; `close` is about to run or ran with the reason.
@@ -159,6 +189,37 @@ impl Shared {
             return Err(s.closed.clone().unwrap_or(Error::Shutdown));
         }
         Ok(rx)
+    }
+
+    /// Writes `frame` to the socket at once when the writer task is idle; what is left for the writer task (the
+    /// whole frame when the socket takes none of it, or on an error, which the writer meets again and reports).
+    fn write_directly(&self, s: &mut State, mut frame: Frame) -> Option<Frame> {
+        let socket = match &s.direct {
+            Some(socket) if !s.writer_busy && s.writer.is_some() && frame.fds.is_empty() => socket,
+            _ => return Some(frame),
+        };
+        match socket.try_send(&frame.bytes) {
+            Ok(n) if n == frame.bytes.len() => {
+                if let Some(ack) = frame.written.take() {
+                    let _ = ack.send(Ok(()));
+                }
+                None
+            }
+            Ok(n) => {
+                frame.bytes.drain(..n);
+                Some(frame)
+            }
+            Err(_) => Some(frame),
+        }
+    }
+
+    /// The writer task found its queue empty: callers may write directly again. Checked under the lock that
+    /// `submit` queues under, so no frame can slip in between.
+    fn writer_idle(&self, queue: &mpsc::UnboundedReceiver<Frame>) {
+        let mut s = self.lock();
+        if queue.is_empty() {
+            s.writer_busy = false;
+        }
     }
 
     /// Ends the connection: every pending call and every later one gets the error, subscriptions end.
@@ -177,8 +238,11 @@ impl Shared {
         s.in_band.clear();
         s.closed = Some(err);
         s.writer = None;
+        s.direct = None;
         s.greeting = None;
-        s.subscribers.close();
+        if self.closes_hub {
+            self.hub.close();
+        }
         drop(s);
         self.closed_tx.send_replace(true);
     }
@@ -194,7 +258,10 @@ impl Shared {
             return Action::Discard;
         }
         match msg {
-            Incoming::Event(e) => s.subscribers.publish(e),
+            Incoming::Event(e) => match s.held.as_mut() {
+                Some(held) => held.push(e),
+                None => self.hub.publish(e),
+            },
             Incoming::Greeting(g) => {
                 if let Some(tx) = s.greeting.take() {
                     let _ = tx.send(g);
@@ -283,6 +350,9 @@ pub(crate) async fn write_loop(
     let mut acks = Vec::new();
     let mut held: Option<Frame> = None;
     loop {
+        if held.is_none() {
+            shared.writer_idle(&rx);
+        }
         let frame = match held.take() {
             Some(f) => f,
             None => match rx.recv().await {

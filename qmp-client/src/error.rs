@@ -135,6 +135,13 @@ pub enum Error {
     /// The operation needs something this transport lacks (file descriptors need a unix socket).
     #[error("not supported on this connection: {0}")]
     Unsupported(&'static str),
+    /// A [`crate::CommandPolicy`] of this client refused the command; nothing was sent.
+    #[error("{command} refused before sending: {reason}")]
+    Refused { command: String, reason: String },
+    /// Not a failed call but a place in an event stream of a reconnecting client (see
+    /// [`crate::ClientBuilder::reconnect`]) where the connection was lost or came back: events may be missing here.
+    #[error("events may be missing here: {what}")]
+    EventGap { what: String },
 }
 
 fn partial_note(partial_bytes: usize) -> String {

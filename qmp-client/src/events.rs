@@ -23,7 +23,9 @@ pub struct TypedEvent<E> {
 }
 
 impl<E: Event> TypedEvent<E> {
+    /// Decodes `raw`; a reconnection marker (see [`crate::CONNECTION_LOST`]) gives [`Error::EventGap`].
     pub fn from_raw(raw: &RawEvent) -> Result<Self> {
+        gap_error(raw)?;
         let data = decode_text(&raw.json, || format!("the data of event {}", raw.name))?;
         Ok(TypedEvent {
             data,
@@ -40,10 +42,11 @@ pub(crate) enum Filter {
 }
 
 impl Filter {
+    /// Every subscriber wants the reconnection markers, so that none mistakes a gap for silence.
     fn wants(&self, name: &str) -> bool {
         match self {
             Filter::All => true,
-            Filter::Name(n) => *n == name,
+            Filter::Name(n) => *n == name || is_marker(name),
         }
     }
 }
@@ -153,6 +156,71 @@ impl Subscribers {
     }
 }
 
+/// The subscribers of a client, kept across the connections of a reconnecting client.
+#[derive(Default)]
+pub(crate) struct Hub(Mutex<Subscribers>);
+
+impl Hub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Subscribers> {
+        // Every critical section leaves the list consistent before anything that could panic.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn add(&self, filter: Filter, limit: Option<usize>) -> EventStream {
+        self.lock().add(filter, limit)
+    }
+
+    pub(crate) fn publish(&self, event: RawEvent) {
+        self.lock().publish(event)
+    }
+
+    /// Ends every subscription (after its queue drains) and every later one.
+    pub(crate) fn close(&self) {
+        self.lock().close()
+    }
+}
+
+/// The marker a reconnecting client puts in every event stream when its connection is lost; `data` has `cause`.
+pub const CONNECTION_LOST: &str = "qmp-client:connection-lost";
+/// The marker a reconnecting client puts in every event stream once connected and negotiated again, ahead of the
+/// new connection's events; `data` has `attempts` and `gap_ms`.
+pub const RECONNECTED: &str = "qmp-client:reconnected";
+
+/// Reconnection markers are named so that no QEMU event name (upper case, digits, `_`) can be one.
+pub fn is_marker(name: &str) -> bool {
+    name == CONNECTION_LOST || name == RECONNECTED
+}
+
+pub(crate) fn marker(name: &'static str, data: serde_json::Value) -> RawEvent {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    RawEvent {
+        name: name.to_owned(),
+        json: serde_json::to_vec(&data).unwrap_or_default().into_boxed_slice(),
+        data,
+        timestamp: Timestamp {
+            seconds: now.as_secs() as i64,
+            microseconds: i64::from(now.subsec_micros()),
+        },
+    }
+}
+
+/// A marker, as a typed stream's item.
+fn gap_error(raw: &RawEvent) -> Result<()> {
+    if !is_marker(&raw.name) {
+        return Ok(());
+    }
+    let what = match raw.name.as_str() {
+        CONNECTION_LOST => format!(
+            "the connection was lost ({})",
+            raw.data["cause"].as_str().unwrap_or("")
+        ),
+        _ => format!("reconnected after {} ms", raw.data["gap_ms"]),
+    };
+    Err(Error::EventGap { what })
+}
+
 /// Every event (or every event of one name), as received.
 pub struct EventStream {
     queue: Arc<EventQueue>,
@@ -260,6 +328,7 @@ impl<S: EventSet> EventSetStream<S> {
 }
 
 fn decode_set<S: EventSet>(raw: &RawEvent) -> Result<(S, Timestamp)> {
+    gap_error(raw)?;
     S::from_parts(&raw.name, &raw.json)
         .map(|s| (s, raw.timestamp))
         .map_err(|e| {

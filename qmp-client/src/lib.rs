@@ -18,22 +18,35 @@
 //!
 //! - Many calls may be in flight at once (clone the client into tasks); replies are matched by id.
 //! - Events are never lost or reordered: each subscriber has its own queue, filled in arrival order.
-//! - A dead server fails every pending call at once; calls take timeouts and are safe to cancel.
+//! - A dead server fails every pending call at once; every call has a time limit (default
+//!   [`DEFAULT_CALL_TIMEOUT`]) and is safe to cancel.
+//! - Options: [`ClientBuilder::reconnect`] survives QEMU restarts ([`reconnect`]), [`ClientBuilder::listen_unix`]
+//!   lets QEMU connect to the client ([`listen`]), [`ClientBuilder::read_only`] and [`ClientBuilder::policy`]
+//!   refuse commands before sending ([`policy`]).
+//! - Each call is a `qmp` span of the `tracing` crate (command, id, duration, outcome) at DEBUG level, for
+//!   whoever installs a subscriber.
 //! - [`blocking::Client`] offers the same for scripts without async code.
 
 pub mod blocking;
 mod builder;
 mod client;
 mod connection;
+mod driver;
 mod error;
 mod events;
 mod framing;
+pub mod listen;
+pub mod policy;
+pub mod reconnect;
 mod transport;
 mod wire;
 
-pub use builder::{ClientBuilder, Protocol, QEMU_IN_BAND_QUEUE};
+pub use builder::{ClientBuilder, Protocol, DEFAULT_CALL_TIMEOUT, QEMU_IN_BAND_QUEUE};
 pub use client::Client;
 pub use error::{DecodeError, Error, ErrorClass, Result};
 pub use events::{EventSetStream, EventStream, TypedEvent, TypedEvents};
+pub use listen::Listener;
+pub use policy::{CommandPolicy, ReadOnly};
 pub use qapi_runtime::{Command, Event, EventSet, OobCommand, Timestamp};
+pub use reconnect::{Reconnect, CONNECTION_LOST, RECONNECTED};
 pub use wire::{Greeting, RawEvent, VersionInfo, VersionTriple};

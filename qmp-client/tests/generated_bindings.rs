@@ -33,7 +33,7 @@ async fn storage_daemon_with_generated_bindings() {
     let v = within(qmp.query_version()).await.unwrap();
     assert_eq!(v.qemu.major, qmp.greeting().unwrap().version.qemu.major);
 
-    let mut jobs = qmp.subscribe::<qsd::JobStatusChange>();
+    let mut jobs = qmp.subscribe::<qsd::JobStatusChangeEvent>();
     let mut all = qmp.subscribe_set::<qsd::AnyEvent>();
     let file = server.path("gen.raw").display().to_string();
     let options = qsd::BlockdevCreateOptions::new(qsd::BlockdevCreateOptionsBranch::File(
