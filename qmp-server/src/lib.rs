@@ -28,16 +28,20 @@
 mod builtin;
 mod error;
 mod listen;
+mod mock;
 pub mod output;
 pub mod request;
 mod server;
 mod session;
 pub mod stream;
+mod typed;
 
 pub use error::CommandError;
 pub use listen::{Address, Listening};
+pub use mock::{Call, Mock};
 pub use server::{
-    version_info, BoxReply, Entry, Flags, Handler, Limits, Protocol, Reply, Resolver, Server,
-    ServerBuilder,
+    version_info, BoxReply, Emitter, Entry, Flags, Handler, Limits, Protocol, Reply, Resolver,
+    Server, ServerBuilder,
 };
 pub use session::IN_BAND_QUEUE;
+pub use typed::{decode_arguments, flags_of};

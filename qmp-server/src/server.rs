@@ -247,13 +247,34 @@ impl Server {
 
     /// Sends an event with a given timestamp (seconds, microseconds), e.g. a recorded one.
     pub fn emit_at(&self, name: &str, data: Value, timestamp: (i64, i64)) {
-        let message: Arc<[u8]> = output::event(name, &data, timestamp).into();
-        // No receiver (no client connected): the event goes nowhere, as in QEMU.
-        let _ = self.inner.events.send(message);
+        self.emitter().emit_at(name, data, timestamp);
+    }
+
+    /// A handle that sends this server's events without keeping the server alive.
+    pub fn emitter(&self) -> Emitter {
+        Emitter(self.inner.events.clone())
     }
 
     /// How many clients currently receive events.
     pub fn subscribers(&self) -> usize {
         self.inner.events.receiver_count()
+    }
+}
+
+/// Sends a server's events; see [`Server::emitter`].
+#[derive(Clone)]
+pub struct Emitter(broadcast::Sender<Arc<[u8]>>);
+
+impl Emitter {
+    /// Sends event `name` with `data` (`null` for none) to every negotiated client, stamped with the time now.
+    pub fn emit_raw(&self, name: &str, data: Value) {
+        self.emit_at(name, data, output::now());
+    }
+
+    /// Sends an event with a given timestamp (seconds, microseconds).
+    pub fn emit_at(&self, name: &str, data: Value, timestamp: (i64, i64)) {
+        let message: Arc<[u8]> = output::event(name, &data, timestamp).into();
+        // No receiver (no client negotiated): the event goes nowhere, as in QEMU.
+        let _ = self.0.send(message);
     }
 }

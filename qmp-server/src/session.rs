@@ -288,6 +288,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                 Some(Out::Message(m)) => m,
                 Some(Out::Subscribe) => {
                     events = Some(server.inner.events.subscribe());
+                    if out.is_empty() && w.flush().await.is_err() {
+                        return;
+                    }
                     continue;
                 }
                 None => break,
