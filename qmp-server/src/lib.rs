@@ -29,6 +29,7 @@ mod builtin;
 mod error;
 mod listen;
 mod mock;
+mod outbox;
 pub mod output;
 pub mod request;
 mod server;

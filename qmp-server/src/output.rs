@@ -114,10 +114,15 @@ pub fn event(name: &str, data: &Value, timestamp: (i64, i64)) -> Vec<u8> {
     close(out)
 }
 
-/// `{"QMP": {"version": VERSION, "capabilities": [...]}}`.
+/// `{"QMP": {"version": VERSION, "capabilities": [...]}}`. Objects inside messages have their members in sorted
+/// order (QEMU's own order is that of its hash tables).
 pub fn greeting(version: &Value, capabilities: &[&str]) -> Vec<u8> {
-    let body = serde_json::json!({ "version": version, "capabilities": capabilities });
-    close(open("QMP", &body))
+    let mut out = b"{\"QMP\": ".to_vec();
+    let mut body = open("version", version);
+    member(&mut body, "capabilities", &serde_json::json!(capabilities));
+    out.extend_from_slice(&body);
+    out.push(b'}');
+    close(out)
 }
 
 /// Now as QEMU stamps events: seconds and microseconds since the Unix epoch, or -1 and -1 without a clock.

@@ -7,7 +7,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
-use tokio::sync::{broadcast, Mutex};
+use tokio::sync::Mutex;
+
+use crate::outbox::Subscribers;
 
 use crate::error::CommandError;
 use crate::output;
@@ -102,6 +104,7 @@ pub struct ServerBuilder {
     pub(crate) schema: Option<Value>,
     pub(crate) resolver: Option<Resolver>,
     pub(crate) limits: Limits,
+    pub(crate) subscribers: Arc<Subscribers>,
 }
 
 impl Default for ServerBuilder {
@@ -115,6 +118,7 @@ impl Default for ServerBuilder {
             schema: None,
             resolver: None,
             limits: Limits::default(),
+            subscribers: Arc::new(Subscribers::new(Limits::default().event_backlog)),
         }
     }
 }
@@ -150,9 +154,16 @@ impl ServerBuilder {
         self
     }
 
+    /// Limits on requests, clients and event backlog.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self.subscribers.set_backlog(limits.event_backlog);
         self
+    }
+
+    /// A handle that sends the server's events, for handlers registered before the server is built.
+    pub fn emitter(&self) -> Emitter {
+        Emitter(self.subscribers.clone())
     }
 
     /// Answers `name` with `handler`, over plain JSON.
@@ -189,7 +200,7 @@ impl ServerBuilder {
         for (name, entry) in crate::builtin::entries(&self) {
             self.commands.entry(name).or_insert(entry);
         }
-        let (events, _) = broadcast::channel(self.limits.event_backlog.max(1));
+        let events = self.subscribers.clone();
         Server {
             inner: Arc::new(Inner {
                 builder: self,
@@ -202,7 +213,7 @@ impl ServerBuilder {
 
 pub(crate) struct Inner {
     pub(crate) builder: ServerBuilder,
-    pub(crate) events: broadcast::Sender<Arc<[u8]>>,
+    pub(crate) events: Arc<Subscribers>,
     /// Held while an in-band command runs: QEMU runs them one at a time, across all its monitors.
     pub(crate) in_band: Mutex<()>,
 }
@@ -257,13 +268,13 @@ impl Server {
 
     /// How many clients currently receive events.
     pub fn subscribers(&self) -> usize {
-        self.inner.events.receiver_count()
+        self.inner.events.count()
     }
 }
 
 /// Sends a server's events; see [`Server::emitter`].
 #[derive(Clone)]
-pub struct Emitter(broadcast::Sender<Arc<[u8]>>);
+pub struct Emitter(Arc<Subscribers>);
 
 impl Emitter {
     /// Sends event `name` with `data` (`null` for none) to every negotiated client, stamped with the time now.
@@ -274,7 +285,7 @@ impl Emitter {
     /// Sends an event with a given timestamp (seconds, microseconds).
     pub fn emit_at(&self, name: &str, data: Value, timestamp: (i64, i64)) {
         let message: Arc<[u8]> = output::event(name, &data, timestamp).into();
-        // No receiver (no client negotiated): the event goes nowhere, as in QEMU.
-        let _ = self.0.send(message);
+        // With no client negotiated, the event goes nowhere, as in QEMU.
+        self.0.send(message);
     }
 }

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 
 use crate::error::CommandError;
+use crate::outbox::{Out, Outbox};
 use crate::output;
 use crate::request::{parse_request, Request};
 use crate::server::{Entry, Protocol, Server};
@@ -20,16 +21,8 @@ use crate::stream::{Cutter, Item, DELIMITER};
 
 /// QEMU's `QMP_REQ_QUEUE_LEN_MAX`: in-band requests queued before the monitor stops reading.
 pub const IN_BAND_QUEUE: usize = 8;
-/// Messages waiting for the writer.
-const OUT_QUEUE: usize = 64;
 /// How long queued commands may take to finish and be answered after the client stops sending.
 const LINGER: Duration = Duration::from_secs(5);
-
-enum Out {
-    Message(Vec<u8>),
-    /// The client negotiated: events go to it from now on.
-    Subscribe,
-}
 
 struct State {
     negotiated: bool,
@@ -42,8 +35,8 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (out_tx, out_rx) = mpsc::channel(OUT_QUEUE);
-    let mut writer_task = tokio::spawn(write_loop(server.clone(), writer, out_rx));
+    let (out_tx, out_rx) = Outbox::new();
+    let mut writer_task = tokio::spawn(write_loop(writer, out_rx, out_tx.clone()));
     let (in_band_tx, in_band_rx) = mpsc::channel(IN_BAND_QUEUE);
     let mut executor = tokio::spawn(in_band_loop(server.clone(), in_band_rx, out_tx.clone()));
     let agent = server.protocol() == Protocol::GuestAgent;
@@ -54,9 +47,7 @@ where
     if !agent {
         let b = &server.inner.builder;
         let caps: &[&str] = if b.oob { &["oob"] } else { &[] };
-        let _ = out_tx
-            .send(Out::Message(output::greeting(&b.version, caps)))
-            .await;
+        out_tx.reply(output::greeting(&b.version, caps)).await;
     }
     let mut cutter = Cutter::new(server.limits().max_request);
     let mut buf = vec![0u8; 64 * 1024];
@@ -78,11 +69,11 @@ where
         handle(&server, &mut state, item, &out_tx, &in_band_tx).await;
     }
     drop(in_band_tx);
-    drop(out_tx);
     // Commands already received are answered (a client may half-close after sending), within a limit.
     if tokio::time::timeout(LINGER, &mut executor).await.is_err() {
         executor.abort();
     }
+    out_tx.close();
     if tokio::time::timeout(LINGER, &mut writer_task)
         .await
         .is_err()
@@ -96,7 +87,7 @@ async fn handle(
     server: &Server,
     state: &mut State,
     item: Item,
-    out: &mpsc::Sender<Out>,
+    out: &Outbox,
     in_band: &mpsc::Sender<Request>,
 ) -> bool {
     let reply = match item {
@@ -118,38 +109,29 @@ async fn handle(
         ),
         Item::Delimiter => return true,
     };
-    out.send(Out::Message(reply)).await.is_ok()
+    out.reply(reply).await
 }
 
 /// Before negotiation, QEMU's monitor knows only `qmp_capabilities`, and answers any other command with a
 /// `CommandNotFound` that says so.
-async fn negotiate(
-    server: &Server,
-    state: &mut State,
-    request: Request,
-    out: &mpsc::Sender<Out>,
-) -> bool {
+async fn negotiate(server: &Server, state: &mut State, request: Request, out: &Outbox) -> bool {
     let id = request.id.as_ref();
     if request.name != "qmp_capabilities" {
         let error = CommandError::new(
             "CommandNotFound",
             "Expecting capabilities negotiation with 'qmp_capabilities'",
         );
-        return out
-            .send(Out::Message(output::failure(&error, id)))
-            .await
-            .is_ok();
+        return out.reply(output::failure(&error, id)).await;
     }
     match capabilities(server.inner.builder.oob, &request.arguments) {
-        Err(error) => out
-            .send(Out::Message(output::failure(&error, id)))
-            .await
-            .is_ok(),
+        Err(error) => out.reply(output::failure(&error, id)).await,
         Ok(oob) => {
             state.negotiated = true;
             state.oob = oob;
             let reply = output::success(&Value::Object(Map::new()), id);
-            out.send(Out::Message(reply)).await.is_ok() && out.send(Out::Subscribe).await.is_ok()
+            let sent = out.reply(reply).await;
+            server.inner.events.add(out.clone());
+            sent
         }
     }
 }
@@ -209,11 +191,7 @@ async fn out_of_band(server: &Server, request: Request) -> Option<Vec<u8>> {
 }
 
 /// Runs in-band requests one at a time, in the order received.
-async fn in_band_loop(
-    server: Server,
-    mut requests: mpsc::Receiver<Request>,
-    out: mpsc::Sender<Out>,
-) {
+async fn in_band_loop(server: Server, mut requests: mpsc::Receiver<Request>, out: Outbox) {
     while let Some(request) = requests.recv().await {
         let reply = match server.lookup(&request.name) {
             None => Some(output::failure(
@@ -226,7 +204,7 @@ async fn in_band_loop(
             }
         };
         if let Some(reply) = reply {
-            if out.send(Out::Message(reply)).await.is_err() {
+            if !out.reply(reply).await {
                 return;
             }
         }
@@ -259,51 +237,25 @@ async fn dispatch(server: &Server, entry: Entry, request: Request) -> Option<Vec
     Some(reply)
 }
 
-async fn next_event(
-    events: &mut Option<broadcast::Receiver<std::sync::Arc<[u8]>>>,
-) -> Option<std::sync::Arc<[u8]>> {
-    match events {
-        Some(rx) => rx.recv().await.ok(),
-        None => std::future::pending().await,
-    }
-}
-
-/// Writes replies and events, flushing whenever nothing more is waiting. Events a client fell too far behind
-/// on end its connection rather than vanish silently.
+/// Writes replies and events in the order they were queued, flushing whenever nothing more is waiting.
 async fn write_loop<W: AsyncWrite + Unpin>(
-    server: Server,
     writer: W,
-    mut out: mpsc::Receiver<Out>,
+    mut queue: mpsc::UnboundedReceiver<Out>,
+    outbox: Outbox,
 ) {
     let mut w = BufWriter::with_capacity(64 * 1024, writer);
-    let mut events = None;
-    loop {
-        let message: Vec<u8> = tokio::select! {
-            biased;
-            event = next_event(&mut events) => match event {
-                Some(event) => event.to_vec(),
-                None => break,
-            },
-            message = out.recv() => match message {
-                Some(Out::Message(m)) => m,
-                Some(Out::Subscribe) => {
-                    events = Some(server.inner.events.subscribe());
-                    if out.is_empty() && w.flush().await.is_err() {
-                        return;
-                    }
-                    continue;
-                }
-                None => break,
-            },
+    while let Some(out) = queue.recv().await {
+        let written = match out {
+            Out::Reply(message, _permit) => w.write_all(&message).await,
+            Out::Event(message) => {
+                outbox
+                    .pending_events
+                    .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                w.write_all(&message).await
+            }
+            Out::Close => break,
         };
-        if w.write_all(&message).await.is_err() {
-            return;
-        }
-        let idle = out.is_empty()
-            && events
-                .as_ref()
-                .map_or(true, |e: &broadcast::Receiver<_>| e.is_empty());
-        if idle && w.flush().await.is_err() {
+        if written.is_err() || (queue.is_empty() && w.flush().await.is_err()) {
             return;
         }
     }

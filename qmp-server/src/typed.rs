@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::error::CommandError;
 use crate::mock::Mock;
-use crate::server::{Flags, Server, ServerBuilder};
+use crate::server::{Emitter, Flags, Server, ServerBuilder};
 
 /// The flags a command's schema definition gives it.
 pub fn flags_of<C: Command>() -> Flags {
@@ -119,15 +119,26 @@ impl ServerBuilder {
     }
 }
 
+/// An event's `data`: `null` (left out on the wire) when it has no members, as QEMU sends `STOP`.
+fn event_data<E: Serialize>(event: &E) -> Value {
+    match serde_json::to_value(event) {
+        Ok(Value::Object(o)) if o.is_empty() => Value::Null,
+        Ok(data) => data,
+        Err(_) => Value::Null,
+    }
+}
+
 impl Server {
     /// Sends event `E` to every negotiated client, stamped with the time now.
     pub fn emit<E: Event + Serialize>(&self, event: &E) {
-        let data = serde_json::to_value(event).unwrap_or(Value::Null);
-        let data = match data {
-            Value::Object(ref o) if o.is_empty() => Value::Null,
-            other => other,
-        };
-        self.emit_raw(E::NAME, data);
+        self.emit_raw(E::NAME, event_data(event));
+    }
+}
+
+impl Emitter {
+    /// Sends event `E` to every negotiated client, stamped with the time now.
+    pub fn emit<E: Event + Serialize>(&self, event: &E) {
+        self.emit_raw(E::NAME, event_data(event));
     }
 }
 

@@ -105,9 +105,8 @@ fn storage_daemon_like() -> Server {
     let server = Server::builder()
         .version(10, 0, 2, "qmp-server test")
         .event::<BlockExportDeleted>();
-    let emitter: Arc<Mutex<Option<qmp_server::Emitter>>> = Arc::default();
-    let on_delete = emitter.clone();
-    let server = server
+    let emitter = server.emitter();
+    server
         .command(move |add: BlockdevAdd| {
             let name = add.0.node_name.clone().unwrap_or_default();
             added.lock().unwrap().insert(name);
@@ -125,14 +124,8 @@ fn storage_daemon_like() -> Server {
             }
         })
         .command(move |del: BlockExportDel| {
-            let emitter = on_delete.lock().unwrap().clone();
-            async move {
-                if let Some(e) = emitter {
-                    let data = serde_json::to_value(BlockExportDeleted::new(del.id)).unwrap();
-                    e.emit_raw("BLOCK_EXPORT_DELETED", data);
-                }
-                Ok(Empty {})
-            }
+            emitter.emit(&BlockExportDeleted::new(del.id));
+            async { Ok(Empty {}) }
         })
         .command(|cancel: BlockJobCancel| async move {
             Err(CommandError::new(
@@ -140,9 +133,7 @@ fn storage_daemon_like() -> Server {
                 format!("Block job '{}' not found", cancel.device),
             ))
         })
-        .build();
-    *emitter.lock().unwrap() = Some(server.emitter());
-    server
+        .build()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

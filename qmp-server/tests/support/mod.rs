@@ -99,3 +99,36 @@ pub fn resident_bytes() -> u64 {
         .expect("a number of kB");
     kb * 1024
 }
+
+/// A small QMP server over the committed 9.2.4 bindings: `stop` and `cont` send `STOP` and `RESUME` before
+/// their replies, `query-yank` is allow-oob, and `x-wait` (plain JSON) holds the in-band queue until `release`
+/// is notified.
+pub fn toy_server(release: std::sync::Arc<tokio::sync::Notify>) -> qmp_server::Server {
+    use qapi_runtime::Empty;
+    use qemu_qmp::{Cont, QueryYank, Resume, Stop, StopEvent};
+    use qmp_server::{Flags, Server};
+
+    let builder = Server::builder()
+        .version(9, 2, 4, "toy")
+        .event::<StopEvent>()
+        .event::<Resume>();
+    let (on_stop, on_cont) = (builder.emitter(), builder.emitter());
+    builder
+        .command(move |_: Stop| {
+            on_stop.emit(&StopEvent::new());
+            async { Ok(Empty {}) }
+        })
+        .command(move |_: Cont| {
+            on_cont.emit(&Resume::new());
+            async { Ok(Empty {}) }
+        })
+        .command(|_: QueryYank| async { Ok(Vec::new()) })
+        .command_raw("x-wait", Flags::default(), move |_| {
+            let release = release.clone();
+            async move {
+                release.notified().await;
+                Ok(serde_json::json!({}))
+            }
+        })
+        .build()
+}
