@@ -13,7 +13,7 @@ pub const REPLY_LIMIT: Duration = Duration::from_secs(20);
 
 pub struct RawClient {
     reader: BufReader<OwnedReadHalf>,
-    pub writer: OwnedWriteHalf,
+    writer: Option<OwnedWriteHalf>,
 }
 
 impl RawClient {
@@ -25,12 +25,18 @@ impl RawClient {
         let (r, w) = stream.into_split();
         RawClient {
             reader: BufReader::new(r),
-            writer: w,
+            writer: Some(w),
         }
     }
 
     pub async fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).await.expect("sending");
+        let writer = self.writer.as_mut().expect("the writing half");
+        writer.write_all(bytes).await.expect("sending");
+    }
+
+    /// The writing half, for a task that sends while this one reads.
+    pub fn take_writer(&mut self) -> OwnedWriteHalf {
+        self.writer.take().expect("the writing half")
     }
 
     /// The next message as text (without its line end); `None` at end of stream.
