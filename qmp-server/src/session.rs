@@ -107,7 +107,14 @@ async fn handle(
             &CommandError::generic("JSON parse error, expecting value"),
             None,
         ),
-        Item::Delimiter => return true,
+        Item::Delimiter(mut token) => {
+            token.push(DELIMITER);
+            let desc = format!(
+                "JSON parse error, stray '{}'",
+                String::from_utf8_lossy(&token)
+            );
+            output::failure(&CommandError::generic(desc), None)
+        }
     };
     out.reply(reply).await
 }

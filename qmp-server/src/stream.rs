@@ -4,7 +4,8 @@
 //! The cutter keeps at most `max_request` bytes of one text. A longer text, or one nested deeper than QEMU's
 //! limit, is reported once and then skipped to its end (QEMU instead resumes lexing in mid-text, which answers
 //! its rest with a stream of parse errors). A 0xFF byte ends any partial text: the guest agent's
-//! resynchronisation, which QEMU's lexer honours on both protocols.
+//! resynchronisation. QEMU's lexer treats it as a stray byte on both protocols: it answers a parse error naming
+//! the token it interrupted, and starts afresh.
 
 /// QEMU's `MAX_NESTING` of JSON arrays and objects in one text.
 pub const MAX_NESTING: usize = 1024;
@@ -21,8 +22,8 @@ pub enum Item {
     TooLarge(&'static str),
     /// A closing bracket with nothing open: QEMU answers it as a parse error.
     Stray(u8),
-    /// A 0xFF byte: any partial text before it was dropped.
-    Delimiter,
+    /// A 0xFF byte: any partial text before it was dropped; the bytes of the token it interrupted.
+    Delimiter(Vec<u8>),
 }
 
 /// The cutter's state between reads.
@@ -37,6 +38,8 @@ pub struct Cutter {
     in_scalar: bool,
     /// Skipping the rest of a text that broke a limit.
     skipping: bool,
+    /// Where the current string or scalar token starts in `text`.
+    token_start: Option<usize>,
     max_request: usize,
 }
 
@@ -49,6 +52,7 @@ impl Cutter {
             escaped: false,
             in_scalar: false,
             skipping: false,
+            token_start: None,
             max_request,
         }
     }
@@ -80,6 +84,7 @@ impl Cutter {
         self.escaped = false;
         self.in_scalar = false;
         self.skipping = false;
+        self.token_start = None;
     }
 
     fn emit(&mut self, out: &mut Vec<Item>) {
@@ -109,8 +114,12 @@ impl Cutter {
 
     fn byte(&mut self, b: u8, out: &mut Vec<Item>) {
         if b == DELIMITER {
+            let token = match self.token_start {
+                Some(start) if !self.skipping => self.text[start..].to_vec(),
+                _ => Vec::new(),
+            };
             self.reset();
-            out.push(Item::Delimiter);
+            out.push(Item::Delimiter(token));
             return;
         }
         if let Some(q) = self.quote {
@@ -121,6 +130,7 @@ impl Cutter {
                 self.escaped = true;
             } else if b == q {
                 self.quote = None;
+                self.token_start = None;
                 if self.depth == 0 {
                     self.emit(out);
                 }
@@ -129,6 +139,11 @@ impl Cutter {
         }
         if self.in_scalar && !is_scalar_byte(b) {
             self.emit(out);
+        }
+        if !is_scalar_byte(b) {
+            self.token_start = None;
+        } else if self.token_start.is_none() {
+            self.token_start = Some(self.text.len());
         }
         match b {
             b' ' | b'\t' | b'\r' | b'\n' if self.depth == 0 => {}
@@ -148,6 +163,7 @@ impl Cutter {
                 }
             }
             b'"' | b'\'' => {
+                self.token_start = Some(self.text.len());
                 self.keep(b, out);
                 self.quote = Some(b);
             }
@@ -233,8 +249,15 @@ mod tests {
 
     #[test]
     fn a_delimiter_drops_the_partial_text() {
-        let out = cut(b"{\"execute\":\xff{}", 1 << 20);
-        assert_eq!(out, vec![Item::Delimiter, text("{}")]);
+        let out = cut(b"\xff{\"execute\":\"query\xff{}", 1 << 20);
+        assert_eq!(
+            out,
+            vec![
+                Item::Delimiter(Vec::new()),
+                Item::Delimiter(b"\"query".to_vec()),
+                text("{}")
+            ]
+        );
     }
 
     #[test]

@@ -52,6 +52,16 @@ impl RawClient {
         Some(String::from_utf8_lossy(&line).trim_end().to_owned())
     }
 
+    /// The next message as raw bytes, line end included; empty at end of stream.
+    pub async fn next_bytes(&mut self) -> Vec<u8> {
+        let mut line = Vec::new();
+        tokio::time::timeout(REPLY_LIMIT, self.reader.read_until(b'\n', &mut line))
+            .await
+            .expect("a message in time")
+            .expect("reading");
+        line
+    }
+
     pub async fn next(&mut self) -> Value {
         let text = self
             .next_text()
