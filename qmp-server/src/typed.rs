@@ -144,11 +144,12 @@ impl Emitter {
 
 impl Mock {
     /// Answers command `C` with a closure over its typed arguments.
-    pub fn on<C, F>(&self, handler: F)
-    where
+    pub fn on<C>(
+        &self,
+        handler: impl Fn(C) -> Result<C::Returns, CommandError> + Send + Sync + 'static,
+    ) where
         C: Command + DeserializeOwned + Send + 'static,
         C::Returns: Serialize,
-        F: Fn(C) -> Result<C::Returns, CommandError> + Send + Sync + 'static,
     {
         self.stub_with(C::NAME, flags_of::<C>(), move |arguments| {
             let command = decode_arguments::<C>(arguments)?;
