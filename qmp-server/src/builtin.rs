@@ -32,7 +32,7 @@ fn qmp(builder: &ServerBuilder) -> Vec<(String, Entry)> {
         .schema
         .clone()
         .unwrap_or_else(|| minimal_schema(builder, &names));
-    vec![
+    let mut entries = vec![
         // Only reached after negotiation: before it, the session answers `qmp_capabilities` itself.
         entry("qmp_capabilities", move |_| {
             Err(CommandError::new(
@@ -40,10 +40,13 @@ fn qmp(builder: &ServerBuilder) -> Vec<(String, Entry)> {
                 "Capabilities negotiation is already complete, command ignored",
             ))
         }),
-        entry("query-commands", move |_| Ok(commands.clone())),
-        entry("query-version", move |_| Ok(version.clone())),
-        entry("query-qmp-schema", move |_| Ok(schema.clone())),
-    ]
+    ];
+    if builder.answer_queries {
+        entries.push(entry("query-commands", move |_| Ok(commands.clone())));
+        entries.push(entry("query-version", move |_| Ok(version.clone())));
+        entries.push(entry("query-qmp-schema", move |_| Ok(schema.clone())));
+    }
+    entries
 }
 
 fn guest_agent() -> Vec<(String, Entry)> {

@@ -35,6 +35,7 @@ pub mod request;
 mod server;
 mod session;
 pub mod stream;
+pub mod transcript;
 mod typed;
 
 pub use error::CommandError;

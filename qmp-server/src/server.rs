@@ -104,6 +104,7 @@ pub struct ServerBuilder {
     pub(crate) schema: Option<Value>,
     pub(crate) resolver: Option<Resolver>,
     pub(crate) limits: Limits,
+    pub(crate) answer_queries: bool,
     pub(crate) subscribers: Arc<Subscribers>,
 }
 
@@ -118,6 +119,7 @@ impl Default for ServerBuilder {
             schema: None,
             resolver: None,
             limits: Limits::default(),
+            answer_queries: true,
             subscribers: Arc::new(Subscribers::new(Limits::default().event_backlog)),
         }
     }
@@ -187,6 +189,13 @@ impl ServerBuilder {
     /// and events it knows, with arguments and returns of type `any`.
     pub fn schema(mut self, introspection: Value) -> Self {
         self.schema = Some(introspection);
+        self
+    }
+
+    /// Whether the server answers `query-commands`, `query-version` and `query-qmp-schema` itself (default:
+    /// yes); a replayed transcript answers them as recorded instead.
+    pub fn answer_queries(mut self, answer: bool) -> Self {
+        self.answer_queries = answer;
         self
     }
 
