@@ -231,3 +231,31 @@ async fn qmp_shell_in_batch_mode() {
         "{out}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_on_loopback_and_any_byte_stream() {
+    let server = toy_server(Arc::new(Notify::new()));
+    let listening = server.listen_tcp("127.0.0.1:0").await.unwrap();
+    let address = listening.tcp_address().unwrap();
+    assert!(address.ip().is_loopback());
+    let qmp = qmp_client::Client::connect_tcp(address).await.unwrap();
+    assert_eq!(
+        qmp.execute(QueryVersion::new()).await.unwrap().package,
+        "toy"
+    );
+
+    // What serve_stdio does, over an in-memory pipe.
+    let (ours, theirs) = tokio::io::duplex(64 * 1024);
+    let (r, w) = tokio::io::split(ours);
+    let serving = tokio::spawn(async move { server.serve_stream(r, w).await });
+    let qmp = qmp_client::Client::builder().stream(theirs).await.unwrap();
+    assert_eq!(
+        qmp.execute(QueryVersion::new()).await.unwrap().package,
+        "toy"
+    );
+    qmp.close().await;
+    tokio::time::timeout(Duration::from_secs(20), serving)
+        .await
+        .expect("the session ends when the client leaves")
+        .unwrap();
+}
