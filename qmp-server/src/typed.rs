@@ -95,15 +95,14 @@ impl ServerBuilder {
     /// # #[derive(serde::Serialize, serde::Deserialize)] struct Stop {}
     /// # impl qapi_runtime::Command for Stop { const NAME: &'static str = "stop"; type Returns = qapi_runtime::Empty; }
     /// let server = Server::builder()
-    ///     .command(|_: Stop| async { Ok(qapi_runtime::Empty {}) })
+    ///     .command::<Stop, _>(|_| async { Ok(qapi_runtime::Empty {}) })
     ///     .build();
     /// assert!(server.command_names().any(|n| n == "stop"));
     /// ```
-    pub fn command<C, F, Fut>(self, handler: F) -> Self
+    pub fn command<C, Fut>(self, handler: impl Fn(C) -> Fut + Send + Sync + 'static) -> Self
     where
         C: Command + DeserializeOwned + Send + 'static,
         C::Returns: Serialize,
-        F: Fn(C) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<C::Returns, CommandError>> + Send + 'static,
     {
         let handler = std::sync::Arc::new(handler);
