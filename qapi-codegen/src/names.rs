@@ -22,8 +22,8 @@ const KEYWORDS: &[&str] = &[
 
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// Names the generated code defines next to the schema's own at the crate root.
-pub const ROOT_ITEMS: &[&str] = &["Commands", "AnyEvent"];
+/// Names the generated code defines or re-exports next to the schema's own at the crate root.
+pub const ROOT_ITEMS: &[&str] = &["Commands", "AnyEvent", "DecodeError"];
 
 /// The variant that keeps a value or branch this version of the bindings does not know.
 pub const OTHER: &str = "Other";

@@ -28,7 +28,11 @@ const VALUES: u64 = 12;
 
 fn env_u64(name: &str) -> Option<u64> {
     let text = std::env::var(name).ok()?;
-    Some(text.trim().parse().unwrap_or_else(|_| panic!("{name}={text}: not a number")))
+    Some(
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={text}: not a number")),
+    )
 }
 
 /// The regression seeds, then this run's.
@@ -39,7 +43,10 @@ fn seeds() -> Vec<u64> {
         .lines()
         .map(|l| l.split('#').next().unwrap().trim())
         .filter(|l| !l.is_empty())
-        .map(|l| l.parse().unwrap_or_else(|_| panic!("{}: bad seed {l:?}", file.display())))
+        .map(|l| {
+            l.parse()
+                .unwrap_or_else(|_| panic!("{}: bad seed {l:?}", file.display()))
+        })
         .collect();
     let count = env_u64("QAPI_RANDOM_SCHEMAS").unwrap_or(200);
     let base = env_u64("QAPI_RANDOM_SEED").unwrap_or_else(|| {
@@ -199,7 +206,10 @@ fn random_schemas_generate_compile_and_round_trip() {
         &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
         "a random schema's bindings do not pass clippy (see above; the module sSEED.rs names the seed)",
     );
-    scratch.run(&["build", "--quiet"], "the random schemas' crate does not build");
+    scratch.run(
+        &["build", "--quiet"],
+        "the random schemas' crate does not build",
+    );
     let output = std::process::Command::new(scratch.binary("random-schemas"))
         .arg(&values_file)
         .output()

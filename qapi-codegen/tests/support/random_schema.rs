@@ -16,33 +16,152 @@ use super::json_values::Rng;
 
 /// Type names that mean something in Rust or in the generated code.
 const TYPE_NAMES: &[&str] = &[
-    "Self", "Option", "String", "Box", "Vec", "Result", "Some", "None", "Ok", "Err", "Default", "Sized",
-    "Send", "From", "Into", "Value", "Decode", "Encode", "Commands", "AnyEvent", "Rt", "Core", "Std", "Type",
-    "Crate", "Super", "Other", "Unknown", "Fn", "Map", "Definition", "Command", "Event", "Executor", "Error",
-    "DecodeError", "Branch", "Arc", "Rc", "Cow", "HashMap", "Debug", "Clone", "Copy", "Eq", "Hash", "Iterator",
+    "Self",
+    "Option",
+    "String",
+    "Box",
+    "Vec",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Sized",
+    "Send",
+    "From",
+    "Into",
+    "Value",
+    "Decode",
+    "Encode",
+    "Commands",
+    "AnyEvent",
+    "Rt",
+    "Core",
+    "Std",
+    "Type",
+    "Crate",
+    "Super",
+    "Other",
+    "Unknown",
+    "Fn",
+    "Map",
+    "Definition",
+    "Command",
+    "Event",
+    "Executor",
+    "Error",
+    "DecodeError",
+    "Branch",
+    "Arc",
+    "Rc",
+    "Cow",
+    "HashMap",
+    "Debug",
+    "Clone",
+    "Copy",
+    "Eq",
+    "Hash",
+    "Iterator",
 ];
 
 /// Member, branch, enum value and feature names that are keywords or common method names.
 const LOWER_NAMES: &[&str] = &[
-    "type", "self", "crate", "super", "match", "fn", "r", "ref", "box", "async", "await", "dyn", "try",
-    "yield", "union", "loop", "mod", "use", "impl", "struct", "enum", "where", "in", "as", "move", "mut",
-    "static", "const", "unsafe", "extern", "trait", "macro", "abstract", "become", "final", "override",
-    "priv", "typeof", "unsized", "virtual", "do", "other", "data", "value", "new", "default", "clone", "name",
-    "kind", "gen", "raw", "string", "option", "result", "vec", "some", "none", "ok", "err", "into", "from",
-    "as-str", "from-name", "from-wire", "with", "size", "len", "deprecated", "unstable", "x-debug",
-    "__org.qemu_extra", "base", "tag", "branch", "execute", "info", "features", "condition", "module", "since",
+    "type",
+    "self",
+    "crate",
+    "super",
+    "match",
+    "fn",
+    "r",
+    "ref",
+    "box",
+    "async",
+    "await",
+    "dyn",
+    "try",
+    "yield",
+    "union",
+    "loop",
+    "mod",
+    "use",
+    "impl",
+    "struct",
+    "enum",
+    "where",
+    "in",
+    "as",
+    "move",
+    "mut",
+    "static",
+    "const",
+    "unsafe",
+    "extern",
+    "trait",
+    "macro",
+    "abstract",
+    "become",
+    "final",
+    "override",
+    "priv",
+    "typeof",
+    "unsized",
+    "virtual",
+    "do",
+    "other",
+    "data",
+    "value",
+    "new",
+    "default",
+    "clone",
+    "name",
+    "kind",
+    "gen",
+    "raw",
+    "string",
+    "option",
+    "result",
+    "vec",
+    "some",
+    "none",
+    "ok",
+    "err",
+    "into",
+    "from",
+    "as-str",
+    "from-name",
+    "from-wire",
+    "with",
+    "size",
+    "len",
+    "deprecated",
+    "unstable",
+    "x-debug",
+    "__org.qemu_extra",
+    "base",
+    "tag",
+    "branch",
+    "execute",
+    "info",
+    "features",
+    "condition",
+    "module",
+    "since",
 ];
 
 /// Enum values may start with a digit.
-const VALUE_NAMES: &[&str] = &["1st", "9p", "x86-64", "x-9p", "0", "2-0", "unknown", "other", "self", "none"];
+const VALUE_NAMES: &[&str] = &[
+    "1st", "9p", "x86-64", "x-9p", "0", "2-0", "unknown", "other", "self", "none",
+];
 
 const BUILTINS: &[&str] = &[
-    "str", "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size", "number",
-    "bool", "any", "null",
+    "str", "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size",
+    "number", "bool", "any", "null",
 ];
 
 const WORDS: &[&str] = &[
-    "foo", "bar", "baz", "qux", "node", "block", "dirty", "bitmap", "vnc", "cpu", "x86", "ab", "io", "http",
+    "foo", "bar", "baz", "qux", "node", "block", "dirty", "bitmap", "vnc", "cpu", "x86", "ab",
+    "io", "http",
 ];
 
 /// Types nest at most this deep through required members.
@@ -202,7 +321,11 @@ impl SchemaGen {
                     let w = g.pick(WORDS);
                     let upper = g.rng.chance(4);
                     s.push_str(&w[..1].to_ascii_uppercase());
-                    s.push_str(&if upper { w[1..].to_ascii_uppercase() } else { w[1..].to_string() });
+                    s.push_str(&if upper {
+                        w[1..].to_ascii_uppercase()
+                    } else {
+                        w[1..].to_string()
+                    });
                 }
                 if !s[1..].chars().any(|c| c.is_ascii_lowercase()) {
                     s.push('x');
@@ -304,7 +427,11 @@ impl SchemaGen {
     }
 
     fn some_features(&mut self, special: bool) -> Vec<(String, Option<String>)> {
-        let n = if self.rng.chance(3) { 1 + self.rng.below(3) } else { 0 };
+        let n = if self.rng.chance(3) {
+            1 + self.rng.below(3)
+        } else {
+            0
+        };
         let names = self.names(n, false, &HashSet::new(), |g, _| match g.rng.below(4) {
             0 if special => "deprecated".into(),
             1 if special => "unstable".into(),
@@ -338,7 +465,12 @@ impl SchemaGen {
     }
 
     /// The doc comment of a definition (empty without docs).
-    fn doc(&mut self, name: &str, items: &[String], features: &[(String, Option<String>)]) -> String {
+    fn doc(
+        &mut self,
+        name: &str,
+        items: &[String],
+        features: &[(String, Option<String>)],
+    ) -> String {
         if !self.docs {
             return String::new();
         }
@@ -360,7 +492,12 @@ impl SchemaGen {
                 let _ = writeln!(s, "# @{f}: a feature\n#");
             }
         }
-        let _ = writeln!(s, "# Since: {}.{}\n##", 1 + self.rng.below(10), self.rng.below(3));
+        let _ = writeln!(
+            s,
+            "# Since: {}.{}\n##",
+            1 + self.rng.below(10),
+            self.rng.below(3)
+        );
         s
     }
 
@@ -370,7 +507,14 @@ impl SchemaGen {
         let array = self.rng.chance(4);
         if self.rng.chance(3) {
             let b = self.pick(BUILTINS);
-            return (if array { format!("['{b}']") } else { format!("'{b}'") }, 0);
+            return (
+                if array {
+                    format!("['{b}']")
+                } else {
+                    format!("'{b}'")
+                },
+                0,
+            );
         }
         let mut j = self.rng.below(n);
         let forward_ok = array || !required;
@@ -437,7 +581,11 @@ impl SchemaGen {
     }
 
     fn enumeration(&mut self, i: usize) -> String {
-        let n = if i == 0 { 1 + self.rng.below(5) } else { self.rng.below(6) };
+        let n = if i == 0 {
+            1 + self.rng.below(5)
+        } else {
+            self.rng.below(6)
+        };
         let values = self.names(n, false, &HashSet::new(), |g, _| {
             if g.rng.chance(3) {
                 g.pick(VALUE_NAMES).to_string()
@@ -463,7 +611,10 @@ impl SchemaGen {
         let cond = self.cond();
         let doc = self.doc(&name, &values, &features);
         let flags = self.flags(&features, &cond);
-        format!("{doc}{{ 'enum': '{name}',\n  'data': [ {} ]{flags} }}\n\n", items.join(", "))
+        format!(
+            "{doc}{{ 'enum': '{name}',\n  'data': [ {} ]{flags} }}\n\n",
+            items.join(", ")
+        )
     }
 
     /// An earlier struct, for a base.
@@ -476,7 +627,11 @@ impl SchemaGen {
 
     fn structure(&mut self, i: usize) -> String {
         let name = self.types[i].name.clone();
-        let base = if self.rng.chance(3) { self.earlier_struct(i) } else { None };
+        let base = if self.rng.chance(3) {
+            self.earlier_struct(i)
+        } else {
+            None
+        };
         let mut avoid = self.union_keys.clone();
         let mut inherited = Vec::new();
         let mut level = 0;
@@ -489,7 +644,8 @@ impl SchemaGen {
         let n = self.rng.below(5);
         let (data, own, l) = self.members(i, n, upper, &avoid);
         self.struct_keys.extend(own.iter().map(|m| key(m)));
-        self.types[i].conditional = self.conditional || base.is_some_and(|b| self.types[b].conditional);
+        self.types[i].conditional =
+            self.conditional || base.is_some_and(|b| self.types[b].conditional);
         inherited.extend(own.iter().cloned());
         self.types[i].members = inherited;
         self.types[i].level = level.max(l) + 1;
@@ -516,10 +672,16 @@ impl SchemaGen {
         let n = self.rng.below(3);
         let (data, mut names, level) = self.members(i, n, false, &avoid);
         avoid.extend(names.iter().map(|m| key(m)));
-        let tag = self.names(1, false, &avoid, |g, _| g.lower_name(false)).remove(0);
+        let tag = self
+            .names(1, false, &avoid, |g, _| g.lower_name(false))
+            .remove(0);
         names.push(tag.clone());
         self.union_keys.extend(names.iter().map(|m| key(m)));
-        let data = data.strip_suffix(" }").unwrap_or(&data).trim_end().to_string();
+        let data = data
+            .strip_suffix(" }")
+            .unwrap_or(&data)
+            .trim_end()
+            .to_string();
         let sep = if data.ends_with('{') { " " } else { ",\n    " };
         let base = format!("{data}{sep}'{tag}': '{}' }}", self.types[tag_enum].name);
         // Branches: a struct for some values; a value without a branch when a branch may recurse.
@@ -566,7 +728,9 @@ impl SchemaGen {
     fn alternate(&mut self, i: usize) -> String {
         let name = self.types[i].name.clone();
         // One branch per JSON type: a built-in scalar always, then maybe a string, a bool, null, an object.
-        let scalars = ["int", "number", "int8", "uint64", "size", "bool", "str", "null"];
+        let scalars = [
+            "int", "number", "int8", "uint64", "size", "bool", "str", "null",
+        ];
         let first = self.pick(&scalars);
         // 0 number, 1 bool, 2 enum, 3 null, 4 object, 5 str.
         let json_type = |t: &str| match t {
@@ -577,7 +741,8 @@ impl SchemaGen {
         };
         // QEMU: a string branch can't be told from a number or a bool (keyval reads all as strings), nor
         // from an enum.
-        let conflicts = |a: usize, b: usize| a == b || matches!((a.min(b), a.max(b)), (0 | 1 | 2, 5));
+        let conflicts =
+            |a: usize, b: usize| a == b || matches!((a.min(b), a.max(b)), (0 | 1 | 2, 5));
         let mut used = vec![json_type(first)];
         let mut tys = vec![format!("'{first}'")];
         for _ in 0..1 + self.rng.below(3) {
@@ -589,7 +754,10 @@ impl SchemaGen {
                     let enums: Vec<usize> = (0..i)
                         .filter(|&k| {
                             self.types[k].shape == Shape::Enum
-                                && self.types[k].members.iter().all(|v| !v.starts_with(|c: char| c.is_ascii_digit()))
+                                && self.types[k]
+                                    .members
+                                    .iter()
+                                    .all(|v| !v.starts_with(|c: char| c.is_ascii_digit()))
                         })
                         .collect();
                     if enums.is_empty() {
@@ -605,7 +773,12 @@ impl SchemaGen {
                     if objects.is_empty() {
                         continue;
                     }
-                    (4, self.types[objects[self.rng.below(objects.len())]].name.clone())
+                    (
+                        4,
+                        self.types[objects[self.rng.below(objects.len())]]
+                            .name
+                            .clone(),
+                    )
                 }
                 _ => {
                     let s = self.pick(&scalars);
@@ -619,10 +792,16 @@ impl SchemaGen {
         }
         if tys.len() < 2 {
             let ty = if used.contains(&3) { "bool" } else { "null" };
-            let ty = if used.contains(&1) || used.contains(&5) { "null" } else { ty };
+            let ty = if used.contains(&1) || used.contains(&5) {
+                "null"
+            } else {
+                ty
+            };
             tys.push(format!("'{ty}'"));
         }
-        let names = self.names(tys.len(), false, &HashSet::new(), |g, _| g.lower_name(false));
+        let names = self.names(tys.len(), false, &HashSet::new(), |g, _| {
+            g.lower_name(false)
+        });
         let mut items = Vec::new();
         for (n, ty) in names.iter().zip(&tys) {
             match self.cond() {
@@ -635,7 +814,10 @@ impl SchemaGen {
         let cond = self.cond();
         let doc = self.doc(&name, &names[..items.len()], &features);
         let flags = self.flags(&features, &cond);
-        format!("{doc}{{ 'alternate': '{name}',\n  'data': {{ {} }}{flags} }}\n\n", items.join(",\n    "))
+        format!(
+            "{doc}{{ 'alternate': '{name}',\n  'data': {{ {} }}{flags} }}\n\n",
+            items.join(",\n    ")
+        )
     }
 
     /// `'data'` of a command or an event: `(text, documented member names, boxed)`.
@@ -664,7 +846,11 @@ impl SchemaGen {
                     || self.types[k].conditional
                     || self.rng.chance(2);
                 let b = if boxed { ", 'boxed': true" } else { "" };
-                (format!(",\n  'data': '{}'{b}", self.types[k].name), Vec::new(), boxed)
+                (
+                    format!(",\n  'data': '{}'{b}", self.types[k].name),
+                    Vec::new(),
+                    boxed,
+                )
             }
         }
     }
@@ -675,7 +861,9 @@ impl SchemaGen {
                 // Named like a type of the schema, or a keyword.
                 let t = g.types[g.rng.below(g.types.len())].name.clone();
                 if t.starts_with("__") || g.rng.chance(2) {
-                    g.pick(LOWER_NAMES).trim_start_matches("__org.qemu_").to_string()
+                    g.pick(LOWER_NAMES)
+                        .trim_start_matches("__org.qemu_")
+                        .to_string()
                 } else {
                     t.to_ascii_lowercase()
                 }
@@ -719,7 +907,9 @@ impl SchemaGen {
         let name = self.fresh(2, |g| {
             let base = if g.rng.chance(2) {
                 let t = g.types[g.rng.below(g.types.len())].name.clone();
-                t.trim_start_matches("__org.qemu_").trim_start_matches("__com.example-x_").to_string()
+                t.trim_start_matches("__org.qemu_")
+                    .trim_start_matches("__com.example-x_")
+                    .to_string()
             } else {
                 g.pick(TYPE_NAMES).to_string()
             };
