@@ -122,7 +122,15 @@ pub fn upper_camel(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
-    out
+    not_self(out)
+}
+
+/// `Self` can be neither a type nor a variant, nor raw: it becomes `Self_`.
+fn not_self(mut name: String) -> String {
+    if name == "Self" {
+        name.push('_');
+    }
+    name
 }
 
 /// A type name: schema type names are already CamelCase, and kept as spelled (`IOThreadInfo` stays, so that the
@@ -150,7 +158,7 @@ pub fn type_name(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
-    out
+    not_self(out)
 }
 
 /// `snake_case` for members and command methods.
@@ -355,6 +363,11 @@ mod tests {
         assert_eq!(type_name("IOThreadInfo"), "IOThreadInfo");
         assert_eq!(type_name("__org.qemu_x-Foo"), "OrgQemuXFoo");
         assert_eq!(type_name("SEV"), "Sev");
+        // `Self` is a keyword that cannot be raw.
+        assert_eq!(upper_camel("self"), "Self_");
+        assert_eq!(upper_camel("SELF"), "Self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("__org.qemu_Self"), "OrgQemuSelf");
         assert_eq!(snake("node-name"), "node_name");
         assert_eq!(snake("__com.redhat_foo"), "com_redhat_foo");
         assert_eq!(snake("fooBar"), "foo_bar");
