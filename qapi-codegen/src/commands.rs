@@ -131,6 +131,15 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
     code.line(
         "/// One method per command, for any client that implements [`qapi_runtime::Executor`].",
     );
+    // A command named `new`, `from-*` or `into-*` gives a method clippy expects to take no `self` or `self`.
+    let conventional = ctx
+        .names
+        .methods
+        .values()
+        .any(|m| m == "new" || m.starts_with("from_") || m.starts_with("into_"));
+    if conventional {
+        code.line("#[allow(clippy::wrong_self_convention)]");
+    }
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
     for (i, d) in ctx.api.definitions.iter().enumerate() {
