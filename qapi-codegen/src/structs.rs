@@ -185,7 +185,14 @@ pub fn constructors(
         argument_setter(&mut setters, name);
     }
     // Parameters are named after members, which may be any word (clippy dislikes `foo`).
-    code.line("#[allow(deprecated, clippy::disallowed_names)]");
+    if ident == "New" {
+        // A type named `New` gets `New::new`.
+        code.line(
+            "#[allow(deprecated, clippy::disallowed_names, clippy::self_named_constructors)]",
+        );
+    } else {
+        code.line("#[allow(deprecated, clippy::disallowed_names)]");
+    }
     code.open(&cat!("impl ", ident));
     if params.is_empty() {
         code.line("/// Builds the value with every (optional) member absent.");
