@@ -131,14 +131,18 @@ pub fn trait_items(ctx: &Context, code: &mut Code, module_cfg: &dyn Fn(usize) ->
     code.line(
         "/// One method per command, for any client that implements [`qapi_runtime::Executor`].",
     );
-    // A command named `new`, `from-*` or `into-*` gives a method clippy expects to take no `self` or `self`.
-    let conventional = ctx
-        .names
-        .methods
-        .values()
-        .any(|m| m == "new" || m.starts_with("from_") || m.starts_with("into_"));
-    if conventional {
-        code.line("#[allow(clippy::wrong_self_convention)]");
+    // Commands named like methods clippy has conventions for: `new`, `from-*` or `into-*` (which it expects to
+    // take no `self` or `self`), `len` (which it expects with `is_empty`).
+    let methods = || ctx.names.methods.values();
+    let mut allow = Vec::new();
+    if methods().any(|m| m == "new" || m.starts_with("from_") || m.starts_with("into_")) {
+        allow.push("clippy::wrong_self_convention");
+    }
+    if methods().any(|m| m == "len") {
+        allow.push("clippy::len_without_is_empty");
+    }
+    if !allow.is_empty() {
+        code.line_of(&["#[allow(", &allow.join(", "), ")]"]);
     }
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
