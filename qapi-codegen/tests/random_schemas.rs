@@ -209,9 +209,17 @@ fn random_schemas_generate_compile_and_round_trip() {
         &["clippy", "--quiet", "--", "-D", "warnings"],
         "a random schema's bindings do not pass clippy (see above; the module sSEED.rs names the seed)",
     );
+    let linted = started.elapsed();
     scratch.run(
         &["build", "--quiet"],
         "the random schemas' crate does not build",
+    );
+    eprintln!(
+        "{} schemas, {} KB of Rust: clippy {:.1} s, build {:.1} s",
+        seeds.len(),
+        code_bytes / 1024,
+        linted.as_secs_f64(),
+        (started.elapsed() - linted).as_secs_f64()
     );
     let output = std::process::Command::new(scratch.binary("random-schemas"))
         .arg(&values_file)
