@@ -68,7 +68,7 @@ impl Gen<'_> {
             // QEMU's rule: a negative int64 is a uint64 too.
             Builtin::Uint64 | Builtin::Size if self.rng.chance(4) => json!(r as i64),
             Builtin::Uint64 | Builtin::Size => json!(r),
-            Builtin::Bool => json!(r % 2 == 0),
+            Builtin::Bool => json!(r.is_multiple_of(2)),
             Builtin::Null => Value::Null,
             Builtin::Any => self.any(),
             Builtin::Empty => json!({}),

@@ -741,8 +741,7 @@ impl SchemaGen {
         };
         // QEMU: a string branch can't be told from a number or a bool (keyval reads all as strings), nor
         // from an enum.
-        let conflicts =
-            |a: usize, b: usize| a == b || matches!((a.min(b), a.max(b)), (0 | 1 | 2, 5));
+        let conflicts = |a: usize, b: usize| a == b || matches!((a.min(b), a.max(b)), (0..=2, 5));
         let mut used = vec![json_type(first)];
         let mut tys = vec![format!("'{first}'")];
         for _ in 0..1 + self.rng.below(3) {
