@@ -141,6 +141,19 @@ pub fn trait_items(
     code.line(
         "/// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).",
     );
+    // Commands named like methods clippy has conventions for: `new`, `from-*` or `into-*` (which it expects to
+    // take no `self` or `self`), `len` (which it expects with `is_empty`).
+    let methods = || ctx.names.methods.values();
+    let mut allow = Vec::new();
+    if methods().any(|m| m == "new" || m.starts_with("from_") || m.starts_with("into_")) {
+        allow.push("clippy::wrong_self_convention");
+    }
+    if methods().any(|m| m == "len") {
+        allow.push("clippy::len_without_is_empty");
+    }
+    if !allow.is_empty() {
+        code.line_of(&["#[allow(", &allow.join(", "), ")]"]);
+    }
     let head = "pub trait Commands: ::qapi_runtime::rt::Executor";
     let mut methods = Code::at_depth(code.depth() + 1);
     let mut features: Vec<String> = Vec::new();

@@ -22,8 +22,11 @@ const KEYWORDS: &[&str] = &[
 
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// Names the generated code defines next to the schema's own at the crate root.
-pub const ROOT_ITEMS: &[&str] = &["Commands", "AnyEvent"];
+/// Names the generated code defines or re-exports next to the schema's own at the crate root.
+pub const ROOT_ITEMS: &[&str] = &["Commands", "AnyEvent", "DecodeError"];
+
+/// `AnyEvent`'s variant for an event these bindings do not know.
+pub const UNKNOWN_EVENT: &str = "Unknown";
 
 /// The variant that keeps a value or branch this version of the bindings does not know.
 pub const OTHER: &str = "Other";
@@ -122,7 +125,15 @@ pub fn upper_camel(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
-    out
+    not_self(out)
+}
+
+/// `Self` can be neither a type nor a variant, nor raw: it becomes `Self_`.
+fn not_self(mut name: String) -> String {
+    if name == "Self" {
+        name.push('_');
+    }
+    name
 }
 
 /// A type name: schema type names are already CamelCase, and kept as spelled (`IOThreadInfo` stays, so that the
@@ -150,7 +161,7 @@ pub fn type_name(name: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, '_');
     }
-    out
+    not_self(out)
 }
 
 /// `snake_case` for members and command methods.
@@ -260,7 +271,8 @@ impl Names {
                 // A flat union's branch enum is named after the union, before commands and events take theirs.
                 for (i, def) in api.definitions.iter().enumerate() {
                     if let Kind::Union(_) = def.kind {
-                        branch_enums.insert(i, ns.claim(format!("{}Branch", definitions[i]), ""));
+                        let union = definitions[i].trim_end_matches('_');
+                        branch_enums.insert(i, ns.claim(format!("{union}Branch"), ""));
                     }
                 }
             }
@@ -272,16 +284,20 @@ impl Names {
                     (Kind::Command(_) | Kind::Event(_), _) | (_, 1 | 2) => continue,
                     _ => (type_name(&def.name), ""),
                 };
-                let name = if suffix.is_empty() || !ns.taken.contains(&wanted) {
+                // An event named like `AnyEvent`'s catch-all variant takes the suffix too.
+                let clash = ns.taken.contains(&wanted) || (pass == 2 && wanted == UNKNOWN_EVENT);
+                let name = if suffix.is_empty() || !clash {
                     ns.claim(wanted, "")
                 } else {
-                    ns.claim(format!("{wanted}{suffix}"), "")
+                    // `Self_` + `Command` → `SelfCommand`.
+                    ns.claim(format!("{}{suffix}", wanted.trim_end_matches('_')), "")
                 };
                 definitions[i] = name;
             }
         }
         let mut methods = HashMap::new();
-        let mut method_ns = Namespace::default();
+        // `Commands` extends `qapi_runtime::Executor`, whose method is `execute`.
+        let mut method_ns = Namespace::with_reserved(&["execute"]);
         for (i, def) in api.definitions.iter().enumerate() {
             if let Kind::Command(_) = def.kind {
                 methods.insert(i, method_ns.claim(snake(&def.name), "_"));
@@ -356,6 +372,11 @@ mod tests {
         assert_eq!(type_name("IOThreadInfo"), "IOThreadInfo");
         assert_eq!(type_name("__org.qemu_x-Foo"), "OrgQemuXFoo");
         assert_eq!(type_name("SEV"), "Sev");
+        // `Self` is a keyword that cannot be raw.
+        assert_eq!(upper_camel("self"), "Self_");
+        assert_eq!(upper_camel("SELF"), "Self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("__org.qemu_Self"), "OrgQemuSelf");
         assert_eq!(snake("node-name"), "node_name");
         assert_eq!(snake("__com.redhat_foo"), "com_redhat_foo");
         assert_eq!(snake("fooBar"), "foo_bar");
@@ -411,6 +432,27 @@ mod tests {
         assert_eq!(ident("type"), "r#type");
         assert_eq!(ident("self"), "self_");
         assert_eq!(ident("node_name"), "node_name");
+    }
+
+    /// Names Rust or the generated code itself takes: `Self`, `AnyEvent::Unknown`, `Executor::execute`.
+    #[test]
+    fn names_taken_by_rust_or_the_generated_code() {
+        let text = "{ 'struct': 'Self', 'data': {} }\n{ 'command': 'self' }\n{ 'event': 'SELF' }\n\
+                    { 'event': 'UNKNOWN' }\n{ 'command': 'execute' }\n\
+                    { 'union': 'U', 'base': { 'k': 'E' }, 'discriminator': 'k', 'data': {} }\n\
+                    { 'enum': 'E', 'data': [ 'a' ] }\n";
+        let schema =
+            qapi_parser::load_str("t.json", text, &qapi_parser::Options::default()).unwrap();
+        let api = Api::from_schema(&schema);
+        let names = Names::new(&api);
+        let of = |n: &str| names.of(n).unwrap().to_string();
+        assert_eq!(of("Self"), "Self_");
+        assert_eq!(of("self"), "SelfCommand");
+        assert_eq!(of("SELF"), "SelfEvent");
+        assert_eq!(of("UNKNOWN"), "UnknownEvent");
+        assert_eq!(of("execute"), "Execute");
+        let execute = names.index("execute").unwrap();
+        assert_eq!(names.methods[&execute], "execute_2");
     }
 
     #[test]

@@ -185,7 +185,14 @@ pub fn constructors(
         argument_setter(&mut setters, name);
     }
     // Parameters are named after members, which may be any word (clippy dislikes `foo`).
-    code.line("#[allow(deprecated, clippy::disallowed_names)]");
+    if ident == "New" {
+        // A type named `New` gets `New::new`.
+        code.line(
+            "#[allow(deprecated, clippy::disallowed_names, clippy::self_named_constructors)]",
+        );
+    } else {
+        code.line("#[allow(deprecated, clippy::disallowed_names)]");
+    }
     code.open(&cat!("impl ", ident));
     if params.is_empty() {
         code.line("/// Builds the value with every (optional) member absent.");
@@ -373,6 +380,8 @@ pub fn base_conversion(
     let ours = fields(ctx, def, members);
     let theirs = fields(ctx, base_index, &base_struct.members);
     let mut inits = Vec::new();
+    // Whether a field is taken from the value: always, only under some condition, or never (an empty base).
+    let (mut uses, mut always_uses) = (false, false);
     for b in &theirs {
         let name = &b.ident;
         let cfg = ctx.cfg(b.member.cond.as_ref());
@@ -393,13 +402,19 @@ pub fn base_conversion(
             (false, true) => cat!("rt::Box::new(value.", src, ")"),
             _ => cat!("value.", src),
         };
+        uses = true;
+        always_uses |= cfg.is_empty();
         inits.push(Item::new(cfg, cat!(name, ": ", value)));
     }
     code.attrs(&ctx.cfg(ctx.api.definitions[def].cond.as_ref()));
     code.line("#[allow(deprecated)]");
     code.open_impl(&cat!("impl rt::From<", ident, ">"), &ctx.path(base));
     code.line("#[inline]");
-    code.open_fn("fn from", &[&cat!("value: ", ident)], " -> Self");
+    if uses && !always_uses {
+        code.line("#[allow(unused_variables)]");
+    }
+    let param = if uses { "value: " } else { "_value: " };
+    code.open_fn("fn from", &[&cat!(param, ident)], " -> Self");
     code.struct_literal("Self", "Self", &inits, "");
     code.close("");
     code.close("");

@@ -224,7 +224,13 @@ fn decode_members(
     claimed.push(disc_wire.clone());
     let claimed = cat!("&[", claimed.join(", "), "]");
     code.line_of(&["let tag = members.tag(", disc_wire, ")?;"]);
-    code.open(&cat!("let ", disc_ident, " = match &*tag"));
+    // The branch, in a local named after the discriminator unless the name is this function's parameter
+    // (`members`, used after) or one of clippy's disallowed names.
+    let local = match *disc_ident {
+        "members" | "foo" | "baz" | "quux" => "branch",
+        name => name,
+    };
+    code.open(&cat!("let ", local, " = match &*tag"));
     for b in branches {
         let body = match (&b.ty, b.boxed) {
             (Some(_), boxed) => {
@@ -266,7 +272,11 @@ fn decode_members(
         structs::decode_pass(ctx, code, rest, None);
     }
     let mut fields = structs::decoded_fields(ctx, rest);
-    fields.push(Item::plain(*disc_ident));
+    fields.push(Item::plain(if local == *disc_ident {
+        local.to_string()
+    } else {
+        cat!(disc_ident, ": ", local)
+    }));
     code.struct_literal("rt::Ok(Self", "Self", &fields, ")");
     code.close("");
 }
