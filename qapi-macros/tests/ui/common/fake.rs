@@ -23,10 +23,10 @@ impl Fake {
 }
 
 impl Executor for Fake {
-    type Output<'a, C: Command + Send + 'a> = Result<C::Returns, serde_json::Error>;
+    type Output<'a, C: Command + Send + 'a> = Result<C::Returns, qapi_runtime::DecodeError>;
 
     fn execute<'a, C: Command + Send + 'a>(&'a self, command: C) -> Self::Output<'a, C> {
-        let arguments = serde_json::to_value(&command)?;
+        let arguments = qapi_runtime::to_value(&command);
         self.sent
             .borrow_mut()
             .push(serde_json::json!({ "execute": C::NAME, "arguments": arguments }));
@@ -35,6 +35,6 @@ impl Executor for Fake {
             .iter()
             .find(|(name, _)| *name == C::NAME)
             .map_or_else(|| serde_json::json!({}), |(_, reply)| reply.clone());
-        serde_json::from_value(reply)
+        qapi_runtime::from_value(&reply)
     }
 }

@@ -83,11 +83,11 @@ fn main() {
     }
 
     // Events, known and unknown.
-    let event = api::AnyEvent::from_parts("MACHINE_ADDED", json!({ "name": "m2" })).unwrap();
+    let event = api::AnyEvent::from_parts("MACHINE_ADDED", br#"{"name": "m2"}"#).unwrap();
     assert_eq!(
         event,
         api::AnyEvent::MachineAdded(api::MachineAdded::new("m2"))
     );
-    let unknown = api::AnyEvent::from_parts("NEW_EVENT", json!({ "x": 1 })).unwrap();
+    let unknown = api::AnyEvent::from_parts("NEW_EVENT", br#"{"x": 1}"#).unwrap();
     assert_eq!(unknown.name(), "NEW_EVENT");
 }
