@@ -43,10 +43,8 @@ fn main() {
     assert_eq!(machines[0].memory, Some(1024));
     const _: () = assert!(api::QueryMachines::ALLOW_OOB);
 
-    // Named arguments, a recursive return type.
-    let tree = qemu
-        .describe(api::Describe(api::DiskFile::new("a.img")))
-        .unwrap();
+    // Named arguments (the method takes the named type), a recursive return type.
+    let tree = qemu.describe(api::DiskFile::new("a.img")).unwrap();
     assert_eq!(tree.children.as_ref().map(Vec::len), Some(1));
     assert_eq!(tree.left.as_ref().map(|t| t.value), Some(3));
 
@@ -55,7 +53,7 @@ fn main() {
         "srv",
     ))))
     .with_size(512);
-    qemu.set_disk(api::SetDisk(disk)).unwrap();
+    qemu.set_disk(disk).unwrap();
 
     // A legacy simple union.
     let value = qemu.get_value(api::GetValue::new("k")).unwrap();
@@ -86,7 +84,7 @@ fn main() {
     let event = api::AnyEvent::from_parts("MACHINE_ADDED", br#"{"name": "m2"}"#).unwrap();
     assert_eq!(
         event,
-        api::AnyEvent::MachineAdded(api::MachineAdded::new("m2"))
+        api::AnyEvent::MachineAdded(api::MachineAddedEvent::new("m2"))
     );
     let unknown = api::AnyEvent::from_parts("NEW_EVENT", br#"{"x": 1}"#).unwrap();
     assert_eq!(unknown.name(), "NEW_EVENT");

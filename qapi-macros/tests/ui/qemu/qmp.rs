@@ -19,7 +19,8 @@ fn main() {
         ),
         ("human-monitor-command", json!("VM status: running")),
     ]);
-    qemu.qmp_capabilities().unwrap();
+    // All of its arguments are optional: it still takes them.
+    qemu.qmp_capabilities(Default::default()).unwrap();
     let version = qemu.query_version().unwrap();
     assert_eq!((version.qemu.major, version.qemu.minor), (9, 2));
     let args = qmp::HumanMonitorCommand::new("info status").with_cpu_index(0);
