@@ -1,6 +1,6 @@
 //! Writes, for each crate in `generated/`, the schema's commands and events and the queries to call, as a
 //! `known!` invocation that the tests expand: every name is a path into the crate (so a missing item fails to
-//! compile) beside the wire name the 9.2.4 schema gives it. The names come from the schema in `../shared`, read
+//! compile) beside the wire name the 10.2.0 schema gives it. The names come from the schema in `../shared`, read
 //! by the front end; the Rust names from the generator's naming rules.
 
 use std::fmt::Write as _;
@@ -26,7 +26,7 @@ fn main() {
         Some(dir) => PathBuf::from(dir),
         None => manifest.join("../../../shared"),
     };
-    let root = shared.join("qemu/9.2.4");
+    let root = shared.join("qemu/10.2.0");
     for dir in ["qapi", "qga", "storage-daemon"] {
         println!("cargo::rerun-if-changed={}", root.join(dir).display());
     }

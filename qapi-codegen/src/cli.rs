@@ -33,10 +33,14 @@ pub struct GenerateArgs {
     /// Write a complete crate of this name (Cargo.toml, src/lib.rs, a module and a cargo feature per schema module).
     #[arg(long = "crate", value_name = "NAME")]
     pub crate_name: Option<String>,
-    /// The `qapi-runtime` dependency of a crate written with --crate, as a TOML value (`"0.1"`,
-    /// `{ path = "../qapi-runtime" }`). Default: this workspace's qapi-runtime by path.
-    #[arg(long, value_name = "TOML", requires = "crate_name")]
+    /// Where a crate written with --crate finds `qapi-runtime`: a directory (a checkout of this project: written
+    /// as a path, with the version), or a TOML value (`{ git = "..." }`). Default: the published qapi-runtime of
+    /// this qapi-gen's version.
+    #[arg(long, value_name = "DIR|TOML", requires = "crate_name")]
     pub runtime: Option<String>,
+    /// The version of a crate written with --crate, e.g. `0.1.0+qemu-10.2.0` to name the QEMU release.
+    #[arg(long, value_name = "VERSION", requires = "crate_name")]
+    pub crate_version: Option<String>,
     /// Leave the schema's doc comments out of the generated code.
     #[arg(long)]
     pub no_docs: bool,
@@ -193,7 +197,12 @@ fn generate(args: &GenerateArgs) -> ExitCode {
     let layout = match &args.crate_name {
         Some(name) => {
             let mut krate = crate::CrateOptions::new(name.clone());
-            krate.runtime = args.runtime.clone();
+            if let Some(runtime) = &args.runtime {
+                krate.runtime = crate::Runtime::parse(runtime);
+            }
+            if let Some(version) = &args.crate_version {
+                krate.version = version.clone();
+            }
             crate::Layout::Crate {
                 krate,
                 out_dir: out_dir.clone(),

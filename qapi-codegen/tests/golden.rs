@@ -109,7 +109,7 @@ fn docs_can_be_left_out() {
 fn crate_layout_snapshot() {
     let out = tempdir("crate_layout");
     let krate = CrateOptions {
-        runtime: Some("{ path = \"../qapi-runtime\" }".into()),
+        runtime: qapi_codegen::Runtime::Toml("{ path = \"../qapi-runtime\" }".into()),
         ..CrateOptions::new("constructs")
     };
     let schema = load("constructs.json");

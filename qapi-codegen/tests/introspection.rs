@@ -117,7 +117,7 @@ fn replies_generate_crates_that_compile_and_decode() {
         let api = Api::from_introspection(&reply).unwrap();
         let crate_name = format!("live-{}", name.trim_end_matches(".json").replace('.', "-"));
         let krate = CrateOptions {
-            runtime: Some(Scratch::runtime_dependency()),
+            runtime: qapi_codegen::Runtime::Toml(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(crate_name.clone())
         };

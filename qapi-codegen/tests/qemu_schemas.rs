@@ -55,7 +55,7 @@ fn every_qemu_schema_compiles_clippy_clean() {
         let schema = qapi_parser::load(schema_path, &qapi_parser::Options::default())
             .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display()));
         let krate = CrateOptions {
-            runtime: Some(Scratch::runtime_dependency()),
+            runtime: qapi_codegen::Runtime::Toml(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(name.clone())
         };

@@ -22,6 +22,21 @@ pub mod read;
 #[doc(hidden)]
 pub mod rt;
 pub mod via_serde;
+
+/// What generated code checks about the runtime it is compiled with.
+#[doc(hidden)]
+pub mod __private {
+    /// Generated code calls this, named for the runtime versions it was generated for (`qapi-gen` of version 0.1.x
+    /// writes a call of `requires_qapi_runtime_0_1`): with another runtime the name is not found, and the compile
+    /// error names the version the code needs.
+    pub const fn requires_qapi_runtime_0_1() {}
+
+    #[test]
+    fn the_check_is_named_for_this_version() {
+        let mut v = env!("CARGO_PKG_VERSION").split('.');
+        assert_eq!((v.next(), v.next()), (Some("0"), Some("1")));
+    }
+}
 pub mod wire;
 pub mod write;
 

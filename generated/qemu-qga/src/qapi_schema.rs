@@ -3,9 +3,11 @@
 //! Schema module `qapi-schema.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `guest-sync-delimited`, run with [`Commands::guest_sync_delimited`](super::Commands::guest_sync_delimited).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync-delimited)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSyncDelimited {
@@ -59,9 +61,11 @@ impl rt::Command for GuestSyncDelimited {
     const NAME: &'static str = "guest-sync-delimited";
     type Returns = i64;
 }
+/// The arguments of the command `guest-sync`, run with [`Commands::guest_sync`](super::Commands::guest_sync).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-sync)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSync {
@@ -115,9 +119,11 @@ impl rt::Command for GuestSync {
     const NAME: &'static str = "guest-sync";
     type Returns = i64;
 }
+/// The arguments of the command `guest-ping`, run with [`Commands::guest_ping`](super::Commands::guest_ping).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ping)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPing {}
@@ -158,9 +164,11 @@ impl rt::Command for GuestPing {
     const NAME: &'static str = "guest-ping";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `guest-get-time`, run with [`Commands::guest_get_time`](super::Commands::guest_get_time).
+///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-time)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetTime {}
@@ -201,9 +209,11 @@ impl rt::Command for GuestGetTime {
     const NAME: &'static str = "guest-get-time";
     type Returns = i64;
 }
+/// The arguments of the command `guest-set-time`, run with [`Commands::guest_set_time`](super::Commands::guest_set_time).
+///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-time)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetTime {
@@ -264,7 +274,7 @@ impl rt::Command for GuestSetTime {
 }
 /// **Since:** 1.1.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentCommandInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentCommandInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentCommandInfo {
@@ -335,7 +345,7 @@ impl rt::Definition for GuestAgentCommandInfo {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAgentInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentInfo {
@@ -400,9 +410,11 @@ impl rt::Definition for GuestAgentInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-info`, run with [`Commands::guest_info`](super::Commands::guest_info).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-info)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestInfo {}
@@ -443,9 +455,11 @@ impl rt::Command for GuestInfo {
     const NAME: &'static str = "guest-info";
     type Returns = super::GuestAgentInfo;
 }
+/// The arguments of the command `guest-shutdown`, run with [`Commands::guest_shutdown`](super::Commands::guest_shutdown).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-shutdown)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestShutdown {
@@ -505,9 +519,11 @@ impl rt::Command for GuestShutdown {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-file-open`, run with [`Commands::guest_file_open`](super::Commands::guest_file_open).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-open)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileOpen {
@@ -576,9 +592,11 @@ impl rt::Command for GuestFileOpen {
     const NAME: &'static str = "guest-file-open";
     type Returns = i64;
 }
+/// The arguments of the command `guest-file-close`, run with [`Commands::guest_file_close`](super::Commands::guest_file_close).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-close)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileClose {
@@ -634,7 +652,7 @@ impl rt::Command for GuestFileClose {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileRead)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileRead)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileRead {
@@ -697,9 +715,11 @@ impl rt::Definition for GuestFileRead {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-file-read`, run with [`Commands::guest_file_read`](super::Commands::guest_file_read).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-read)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileReadCommand {
@@ -767,7 +787,7 @@ impl rt::Command for GuestFileReadCommand {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileWrite)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileWrite)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWrite {
@@ -821,9 +841,11 @@ impl rt::Definition for GuestFileWrite {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-file-write`, run with [`Commands::guest_file_write`](super::Commands::guest_file_write).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-write)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWriteCommand {
@@ -900,7 +922,7 @@ impl rt::Command for GuestFileWriteCommand {
 }
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileSeek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFileSeek)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeek {
@@ -956,7 +978,7 @@ impl rt::Definition for GuestFileSeek {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.QGASeek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.QGASeek)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QGASeek {
@@ -1027,7 +1049,7 @@ impl rt::Definition for QGASeek {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestFileWhence)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestFileWhence)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestFileWhence {
@@ -1067,9 +1089,25 @@ impl rt::Definition for GuestFileWhence {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<i64> for GuestFileWhence {
+    #[inline]
+    fn from(value: i64) -> Self {
+        Self::Value(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QGASeek> for GuestFileWhence {
+    #[inline]
+    fn from(value: super::QGASeek) -> Self {
+        Self::Name(value)
+    }
+}
+/// The arguments of the command `guest-file-seek`, run with [`Commands::guest_file_seek`](super::Commands::guest_file_seek).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-seek)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeekCommand {
@@ -1133,9 +1171,11 @@ impl rt::Command for GuestFileSeekCommand {
     const NAME: &'static str = "guest-file-seek";
     type Returns = super::GuestFileSeek;
 }
+/// The arguments of the command `guest-file-flush`, run with [`Commands::guest_file_flush`](super::Commands::guest_file_flush).
+///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-file-flush)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileFlush {
@@ -1193,7 +1233,7 @@ impl rt::Command for GuestFileFlush {
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestFsfreezeStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestFsfreezeStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestFsfreezeStatus {
@@ -1259,11 +1299,13 @@ impl rt::Definition for GuestFsfreezeStatus {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_FSFREEZE)"),
     };
 }
+/// The arguments of the command `guest-fsfreeze-status`, run with [`Commands::guest_fsfreeze_status`](super::Commands::guest_fsfreeze_status).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-status)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeStatusCommand {}
@@ -1304,11 +1346,13 @@ impl rt::Command for GuestFsfreezeStatusCommand {
     const NAME: &'static str = "guest-fsfreeze-status";
     type Returns = super::GuestFsfreezeStatus;
 }
+/// The arguments of the command `guest-fsfreeze-freeze`, run with [`Commands::guest_fsfreeze_freeze`](super::Commands::guest_fsfreeze_freeze).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreeze {}
@@ -1349,11 +1393,13 @@ impl rt::Command for GuestFsfreezeFreeze {
     const NAME: &'static str = "guest-fsfreeze-freeze";
     type Returns = i64;
 }
+/// The arguments of the command `guest-fsfreeze-freeze-list`, run with [`Commands::guest_fsfreeze_freeze_list`](super::Commands::guest_fsfreeze_freeze_list).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze-list)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-freeze-list)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreezeList {
@@ -1412,11 +1458,13 @@ impl rt::Command for GuestFsfreezeFreezeList {
     const NAME: &'static str = "guest-fsfreeze-freeze-list";
     type Returns = i64;
 }
+/// The arguments of the command `guest-fsfreeze-thaw`, run with [`Commands::guest_fsfreeze_thaw`](super::Commands::guest_fsfreeze_thaw).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSFREEZE)` (QEMU built with it)
 ///
 /// **Since:** 0.15.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-thaw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fsfreeze-thaw)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeThaw {}
@@ -1461,7 +1509,7 @@ impl rt::Command for GuestFsfreezeThaw {
 ///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResult)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResult {
@@ -1555,7 +1603,7 @@ impl rt::Definition for GuestFilesystemTrimResult {
 ///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResponse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemTrimResponse)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResponse {
@@ -1604,11 +1652,13 @@ impl rt::Definition for GuestFilesystemTrimResponse {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_FSTRIM)"),
     };
 }
+/// The arguments of the command `guest-fstrim`, run with [`Commands::guest_fstrim`](super::Commands::guest_fstrim).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_FSTRIM)` (QEMU built with it)
 ///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fstrim)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-fstrim)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFstrim {
@@ -1667,11 +1717,13 @@ impl rt::Command for GuestFstrim {
     const NAME: &'static str = "guest-fstrim";
     type Returns = super::GuestFilesystemTrimResponse;
 }
+/// The arguments of the command `guest-suspend-disk`, run with [`Commands::guest_suspend_disk`](super::Commands::guest_suspend_disk).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-disk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-disk)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendDisk {}
@@ -1713,11 +1765,13 @@ impl rt::Command for GuestSuspendDisk {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-suspend-ram`, run with [`Commands::guest_suspend_ram`](super::Commands::guest_suspend_ram).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-ram)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-ram)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendRam {}
@@ -1759,11 +1813,13 @@ impl rt::Command for GuestSuspendRam {
     type Returns = rt::Empty;
     const SUCCESS_RESPONSE: bool = false;
 }
+/// The arguments of the command `guest-suspend-hybrid`, run with [`Commands::guest_suspend_hybrid`](super::Commands::guest_suspend_hybrid).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-hybrid)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-suspend-hybrid)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSuspendHybrid {}
@@ -1809,7 +1865,7 @@ impl rt::Command for GuestSuspendHybrid {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestIpAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestIpAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestIpAddressType {
@@ -1879,7 +1935,7 @@ impl rt::Definition for GuestIpAddressType {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestIpAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestIpAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestIpAddress {
@@ -1952,7 +2008,7 @@ impl rt::Definition for GuestIpAddress {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterfaceStat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterfaceStat)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterfaceStat {
@@ -2059,7 +2115,7 @@ impl rt::Definition for GuestNetworkInterfaceStat {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterface)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkInterface)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterface {
@@ -2153,11 +2209,13 @@ impl rt::Definition for GuestNetworkInterface {
         condition: rt::Some("any(CONFIG_WIN32, HAVE_GETIFADDRS)"),
     };
 }
+/// The arguments of the command `guest-network-get-interfaces`, run with [`Commands::guest_network_get_interfaces`](super::Commands::guest_network_get_interfaces).
+///
 /// **Condition:** `any(CONFIG_WIN32, HAVE_GETIFADDRS)` (QEMU built with it)
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-interfaces)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-interfaces)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkGetInterfaces {}
@@ -2202,7 +2260,7 @@ impl rt::Command for GuestNetworkGetInterfaces {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLogicalProcessor)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLogicalProcessor)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLogicalProcessor {
@@ -2272,11 +2330,13 @@ impl rt::Definition for GuestLogicalProcessor {
         condition: rt::Some("any(CONFIG_LINUX, CONFIG_WIN32)"),
     };
 }
+/// The arguments of the command `guest-get-vcpus`, run with [`Commands::guest_get_vcpus`](super::Commands::guest_get_vcpus).
+///
 /// **Condition:** `any(CONFIG_LINUX, CONFIG_WIN32)` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-vcpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-vcpus)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetVcpus {}
@@ -2317,11 +2377,13 @@ impl rt::Command for GuestGetVcpus {
     const NAME: &'static str = "guest-get-vcpus";
     type Returns = rt::Vec<super::GuestLogicalProcessor>;
 }
+/// The arguments of the command `guest-set-vcpus`, run with [`Commands::guest_set_vcpus`](super::Commands::guest_set_vcpus).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-vcpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-vcpus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetVcpus {
@@ -2379,7 +2441,7 @@ impl rt::Command for GuestSetVcpus {
 ///
 /// **Since:** 2.2; 'Unknown' and all entries below since 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDiskBusType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDiskBusType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDiskBusType {
@@ -2503,7 +2565,7 @@ impl rt::Definition for GuestDiskBusType {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestPCIAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestPCIAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPCIAddress {
@@ -2576,7 +2638,7 @@ impl rt::Definition for GuestPCIAddress {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCCWAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCCWAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCCWAddress {
@@ -2649,7 +2711,7 @@ impl rt::Definition for GuestCCWAddress {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskAddress {
@@ -2775,7 +2837,7 @@ impl rt::Definition for GuestDiskAddress {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNVMeSmart)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNVMeSmart)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNVMeSmart {
@@ -3132,7 +3194,7 @@ impl rt::Definition for GuestNVMeSmart {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskSmart)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskSmart)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskSmart {
@@ -3294,11 +3356,25 @@ impl rt::Definition for GuestDiskSmart {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LIBUDEV)"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestNVMeSmart> for GuestDiskSmartBranch {
+    #[inline]
+    fn from(value: super::GuestNVMeSmart) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestNVMeSmart> for GuestDiskSmart {
+    #[inline]
+    fn from(value: super::GuestNVMeSmart) -> Self {
+        Self::new(GuestDiskSmartBranch::from(value))
+    }
+}
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LIBUDEV)` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskInfo {
@@ -3409,11 +3485,13 @@ impl rt::Definition for GuestDiskInfo {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LIBUDEV)"),
     };
 }
+/// The arguments of the command `guest-get-disks`, run with [`Commands::guest_get_disks`](super::Commands::guest_get_disks).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LIBUDEV)` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-disks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-disks)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDisks {}
@@ -3458,7 +3536,7 @@ impl rt::Command for GuestGetDisks {
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestFilesystemInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemInfo {
@@ -3575,11 +3653,13 @@ impl rt::Definition for GuestFilesystemInfo {
         condition: rt::Some("any(CONFIG_WIN32, CONFIG_LINUX)"),
     };
 }
+/// The arguments of the command `guest-get-fsinfo`, run with [`Commands::guest_get_fsinfo`](super::Commands::guest_get_fsinfo).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LINUX)` (QEMU built with it)
 ///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-fsinfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-fsinfo)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetFsinfo {}
@@ -3620,11 +3700,13 @@ impl rt::Command for GuestGetFsinfo {
     const NAME: &'static str = "guest-get-fsinfo";
     type Returns = rt::Vec<super::GuestFilesystemInfo>;
 }
+/// The arguments of the command `guest-set-user-password`, run with [`Commands::guest_set_user_password`](super::Commands::guest_set_user_password).
+///
 /// **Condition:** `any(CONFIG_WIN32, CONFIG_LINUX, CONFIG_FREEBSD)` (QEMU built with it)
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-user-password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-user-password)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetUserPassword {
@@ -3700,7 +3782,7 @@ impl rt::Command for GuestSetUserPassword {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlock)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlock)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlock {
@@ -3770,11 +3852,13 @@ impl rt::Definition for GuestMemoryBlock {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-memory-blocks`, run with [`Commands::guest_get_memory_blocks`](super::Commands::guest_get_memory_blocks).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-blocks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-blocks)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlocks {}
@@ -3819,7 +3903,7 @@ impl rt::Command for GuestGetMemoryBlocks {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestMemoryBlockResponseType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestMemoryBlockResponseType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestMemoryBlockResponseType {
@@ -3895,7 +3979,7 @@ impl rt::Definition for GuestMemoryBlockResponseType {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockResponse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockResponse)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockResponse {
@@ -3965,11 +4049,13 @@ impl rt::Definition for GuestMemoryBlockResponse {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-set-memory-blocks`, run with [`Commands::guest_set_memory_blocks`](super::Commands::guest_set_memory_blocks).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-memory-blocks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-set-memory-blocks)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetMemoryBlocks {
@@ -4027,7 +4113,7 @@ impl rt::Command for GuestSetMemoryBlocks {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestMemoryBlockInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockInfo {
@@ -4076,11 +4162,13 @@ impl rt::Definition for GuestMemoryBlockInfo {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-memory-block-info`, run with [`Commands::guest_get_memory_block_info`](super::Commands::guest_get_memory_block_info).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-block-info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-memory-block-info)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetMemoryBlockInfo {}
@@ -4123,7 +4211,7 @@ impl rt::Command for GuestGetMemoryBlockInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExecStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExecStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatus {
@@ -4256,9 +4344,11 @@ impl rt::Definition for GuestExecStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-exec-status`, run with [`Commands::guest_exec_status`](super::Commands::guest_exec_status).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec-status)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatusCommand {
@@ -4314,7 +4404,7 @@ impl rt::Command for GuestExecStatusCommand {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExec)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestExec)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExec {
@@ -4365,7 +4455,7 @@ impl rt::Definition for GuestExec {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestExecCaptureOutputMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestExecCaptureOutputMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutputMode {
@@ -4443,7 +4533,7 @@ impl rt::Definition for GuestExecCaptureOutputMode {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestExecCaptureOutput)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#alternate-QGA-qapi-schema.GuestExecCaptureOutput)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutput {
@@ -4483,9 +4573,25 @@ impl rt::Definition for GuestExecCaptureOutput {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<bool> for GuestExecCaptureOutput {
+    #[inline]
+    fn from(value: bool) -> Self {
+        Self::Flag(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestExecCaptureOutputMode> for GuestExecCaptureOutput {
+    #[inline]
+    fn from(value: super::GuestExecCaptureOutputMode) -> Self {
+        Self::Mode(value)
+    }
+}
+/// The arguments of the command `guest-exec`, run with [`Commands::guest_exec`](super::Commands::guest_exec).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-exec)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecCommand {
@@ -4597,7 +4703,7 @@ impl rt::Command for GuestExecCommand {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestHostName)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestHostName)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestHostName {
@@ -4648,9 +4754,11 @@ impl rt::Definition for GuestHostName {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-host-name`, run with [`Commands::guest_get_host_name`](super::Commands::guest_get_host_name).
+///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-host-name)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetHostName {}
@@ -4695,7 +4803,7 @@ impl rt::Command for GuestGetHostName {
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestUser)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestUser)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestUser {
@@ -4765,11 +4873,13 @@ impl rt::Definition for GuestUser {
         condition: rt::Some("any(CONFIG_WIN32, HAVE_UTMPX)"),
     };
 }
+/// The arguments of the command `guest-get-users`, run with [`Commands::guest_get_users`](super::Commands::guest_get_users).
+///
 /// **Condition:** `any(CONFIG_WIN32, HAVE_UTMPX)` (QEMU built with it)
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-users)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-users)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetUsers {}
@@ -4812,7 +4922,7 @@ impl rt::Command for GuestGetUsers {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestTimezone)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestTimezone)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestTimezone {
@@ -4873,9 +4983,11 @@ impl rt::Definition for GuestTimezone {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-timezone`, run with [`Commands::guest_get_timezone`](super::Commands::guest_get_timezone).
+///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-timezone)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetTimezone {}
@@ -4918,7 +5030,7 @@ impl rt::Command for GuestGetTimezone {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestOSInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestOSInfo)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestOSInfo {
@@ -5097,9 +5209,11 @@ impl rt::Definition for GuestOSInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-get-osinfo`, run with [`Commands::guest_get_osinfo`](super::Commands::guest_get_osinfo).
+///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-osinfo)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetOsinfo {}
@@ -5142,7 +5256,7 @@ impl rt::Command for GuestGetOsinfo {
 }
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDeviceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestDeviceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDeviceType {
@@ -5209,7 +5323,7 @@ impl rt::Definition for GuestDeviceType {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceIdPCI)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceIdPCI)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceIdPCI {
@@ -5267,7 +5381,7 @@ impl rt::Definition for GuestDeviceIdPCI {
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceId)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceId)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceId {
@@ -5353,11 +5467,25 @@ impl rt::Definition for GuestDeviceId {
         condition: rt::Some("CONFIG_WIN32"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestDeviceIdPCI> for GuestDeviceIdBranch {
+    #[inline]
+    fn from(value: super::GuestDeviceIdPCI) -> Self {
+        Self::Pci(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestDeviceIdPCI> for GuestDeviceId {
+    #[inline]
+    fn from(value: super::GuestDeviceIdPCI) -> Self {
+        Self::new(GuestDeviceIdBranch::from(value))
+    }
+}
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceInfo {
@@ -5449,11 +5577,13 @@ impl rt::Definition for GuestDeviceInfo {
         condition: rt::Some("CONFIG_WIN32"),
     };
 }
+/// The arguments of the command `guest-get-devices`, run with [`Commands::guest_get_devices`](super::Commands::guest_get_devices).
+///
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-devices)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-devices)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDevices {}
@@ -5496,7 +5626,7 @@ impl rt::Command for GuestGetDevices {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAuthorizedKeys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestAuthorizedKeys)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAuthorizedKeys {
@@ -5545,9 +5675,11 @@ impl rt::Definition for GuestAuthorizedKeys {
         condition: rt::None,
     };
 }
+/// The arguments of the command `guest-ssh-get-authorized-keys`, run with [`Commands::guest_ssh_get_authorized_keys`](super::Commands::guest_ssh_get_authorized_keys).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-get-authorized-keys)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshGetAuthorizedKeys {
@@ -5601,9 +5733,11 @@ impl rt::Command for GuestSshGetAuthorizedKeys {
     const NAME: &'static str = "guest-ssh-get-authorized-keys";
     type Returns = super::GuestAuthorizedKeys;
 }
+/// The arguments of the command `guest-ssh-add-authorized-keys`, run with [`Commands::guest_ssh_add_authorized_keys`](super::Commands::guest_ssh_add_authorized_keys).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-add-authorized-keys)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshAddAuthorizedKeys {
@@ -5678,9 +5812,11 @@ impl rt::Command for GuestSshAddAuthorizedKeys {
     const NAME: &'static str = "guest-ssh-add-authorized-keys";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `guest-ssh-remove-authorized-keys`, run with [`Commands::guest_ssh_remove_authorized_keys`](super::Commands::guest_ssh_remove_authorized_keys).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-ssh-remove-authorized-keys)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshRemoveAuthorizedKeys {
@@ -5746,7 +5882,7 @@ impl rt::Command for GuestSshRemoveAuthorizedKeys {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStats)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStats {
@@ -6028,7 +6164,7 @@ impl rt::Definition for GuestDiskStats {
 }
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStatsInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestDiskStatsInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStatsInfo {
@@ -6102,11 +6238,13 @@ impl rt::Definition for GuestDiskStatsInfo {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-get-diskstats`, run with [`Commands::guest_get_diskstats`](super::Commands::guest_get_diskstats).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-diskstats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-diskstats)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetDiskstats {}
@@ -6151,7 +6289,7 @@ impl rt::Command for GuestGetDiskstats {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestCpuStatsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#enum-QGA-qapi-schema.GuestCpuStatsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestCpuStatsType {
@@ -6218,7 +6356,7 @@ impl rt::Definition for GuestCpuStatsType {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLinuxCpuStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLinuxCpuStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLinuxCpuStats {
@@ -6375,7 +6513,7 @@ impl rt::Definition for GuestLinuxCpuStats {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCpuStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestCpuStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCpuStats {
@@ -6461,11 +6599,27 @@ impl rt::Definition for GuestCpuStats {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestLinuxCpuStats> for GuestCpuStatsBranch {
+    #[inline]
+    fn from(value: super::GuestLinuxCpuStats) -> Self {
+        Self::Linux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestLinuxCpuStats> for GuestCpuStats {
+    #[inline]
+    fn from(value: super::GuestLinuxCpuStats) -> Self {
+        Self::new(GuestCpuStatsBranch::from(value))
+    }
+}
+/// The arguments of the command `guest-get-cpustats`, run with [`Commands::guest_get_cpustats`](super::Commands::guest_get_cpustats).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-cpustats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-cpustats)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestGetCpustats {}
@@ -6506,11 +6660,121 @@ impl rt::Command for GuestGetCpustats {
     const NAME: &'static str = "guest-get-cpustats";
     type Returns = rt::Vec<super::GuestCpuStats>;
 }
+/// **Condition:** `any(CONFIG_WIN32, CONFIG_GETLOADAVG)` (QEMU built with it)
+///
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestLoadAverage)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GuestLoadAverage {
+    pub load1m: f64,
+    pub load5m: f64,
+    pub load15m: f64,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl GuestLoadAverage {
+    /// Builds `GuestLoadAverage` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(load1m: f64, load5m: f64, load15m: f64) -> Self {
+        Self { load1m, load5m, load15m }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for GuestLoadAverage {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_load1m = rt::None;
+        let mut m_load5m = rt::None;
+        let mut m_load15m = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "load1m" => m_load1m = rt::Some(members.value("load1m")?),
+                "load5m" => m_load5m = rt::Some(members.value("load5m")?),
+                "load15m" => m_load15m = rt::Some(members.value("load15m")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            load1m: members.required(m_load1m, "load1m")?,
+            load5m: members.required(m_load5m, "load5m")?,
+            load15m: members.required(m_load15m, "load15m")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("load1m", &self.load1m);
+        writer.member("load5m", &self.load5m);
+        writer.member("load15m", &self.load15m);
+    }
+}
+rt::impl_serde!(GuestLoadAverage);
+#[allow(deprecated)]
+impl rt::Definition for GuestLoadAverage {
+    const INFO: rt::Info = rt::Info {
+        name: "GuestLoadAverage",
+        meta: rt::Meta::Struct,
+        module: "qapi-schema",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::Some("any(CONFIG_WIN32, CONFIG_GETLOADAVG)"),
+    };
+}
+/// The arguments of the command `guest-get-load`, run with [`Commands::guest_get_load`](super::Commands::guest_get_load).
+///
+/// **Condition:** `any(CONFIG_WIN32, CONFIG_GETLOADAVG)` (QEMU built with it)
+///
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-get-load)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GuestGetLoad {}
+#[allow(deprecated, clippy::disallowed_names)]
+impl GuestGetLoad {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for GuestGetLoad {
+    #[inline]
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::Ok(Self {})
+    }
+    #[inline]
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
+}
+rt::impl_serde!(GuestGetLoad);
+#[allow(deprecated)]
+impl rt::Definition for GuestGetLoad {
+    const INFO: rt::Info = rt::Info {
+        name: "guest-get-load",
+        meta: rt::Meta::Command,
+        module: "qapi-schema",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::Some("any(CONFIG_WIN32, CONFIG_GETLOADAVG)"),
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for GuestGetLoad {
+    const NAME: &'static str = "guest-get-load";
+    type Returns = super::GuestLoadAverage;
+}
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkRoute)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#object-QGA-qapi-schema.GuestNetworkRoute)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkRoute {
@@ -6744,11 +7008,13 @@ impl rt::Definition for GuestNetworkRoute {
         condition: rt::Some("CONFIG_LINUX"),
     };
 }
+/// The arguments of the command `guest-network-get-route`, run with [`Commands::guest_network_get_route`](super::Commands::guest_network_get_route).
+///
 /// **Condition:** `CONFIG_LINUX` (QEMU built with it)
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-route)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-ga-ref.html#command-QGA-qapi-schema.guest-network-get-route)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkGetRoute {}

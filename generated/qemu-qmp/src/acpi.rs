@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-acpi.AcpiTableOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiTableOptions {
@@ -173,7 +173,7 @@ impl rt::Definition for AcpiTableOptions {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-acpi.ACPISlotType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-acpi.ACPISlotType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ACPISlotType {
@@ -241,7 +241,7 @@ impl rt::Definition for ACPISlotType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-acpi.ACPIOSTInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
@@ -328,9 +328,11 @@ impl rt::Definition for ACPIOSTInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-acpi-ospm-status`, run with [`Commands::query_acpi_ospm_status`](super::Commands::query_acpi_ospm_status).
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-acpi.query-acpi-ospm-status)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAcpiOspmStatus {}
@@ -371,17 +373,19 @@ impl rt::Command for QueryAcpiOspmStatus {
     const NAME: &'static str = "query-acpi-ospm-status";
     type Returns = rt::Vec<super::ACPIOSTInfo>;
 }
+/// The data of the event `ACPI_DEVICE_OST`.
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-acpi.ACPI_DEVICE_OST)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct AcpiDeviceOst {
+pub struct AcpiDeviceOstEvent {
     pub info: super::ACPIOSTInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl AcpiDeviceOst {
-    /// Builds `AcpiDeviceOst` from its required members; optional ones start absent.
+impl AcpiDeviceOstEvent {
+    /// Builds `AcpiDeviceOstEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(info: super::ACPIOSTInfo) -> Self {
@@ -389,7 +393,7 @@ impl AcpiDeviceOst {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for AcpiDeviceOst {
+impl rt::ObjectType for AcpiDeviceOstEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -410,9 +414,9 @@ impl rt::ObjectType for AcpiDeviceOst {
         writer.member("info", &self.info);
     }
 }
-rt::impl_serde!(AcpiDeviceOst);
+rt::impl_serde!(AcpiDeviceOstEvent);
 #[allow(deprecated)]
-impl rt::Definition for AcpiDeviceOst {
+impl rt::Definition for AcpiDeviceOstEvent {
     const INFO: rt::Info = rt::Info {
         name: "ACPI_DEVICE_OST",
         meta: rt::Meta::Event,
@@ -423,6 +427,6 @@ impl rt::Definition for AcpiDeviceOst {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for AcpiDeviceOst {
+impl rt::Event for AcpiDeviceOstEvent {
     const NAME: &'static str = "ACPI_DEVICE_OST";
 }

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPerDirectionOptions {
@@ -149,7 +149,7 @@ impl rt::Definition for AudiodevPerDirectionOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevGenericOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevGenericOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevGenericOptions {
@@ -217,9 +217,95 @@ impl rt::Definition for AudiodevGenericOptions {
         condition: rt::None,
     };
 }
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDBusOptions)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct AudiodevDBusOptions {
+    pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    pub out: rt::Option<super::AudiodevPerDirectionOptions>,
+    pub nsamples: rt::Option<u32>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl AudiodevDBusOptions {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            r#in: rt::None,
+            out: rt::None,
+            nsamples: rt::None,
+        }
+    }
+    /// Sets `in`.
+    #[inline]
+    #[must_use]
+    pub fn with_in(mut self, value: super::AudiodevPerDirectionOptions) -> Self {
+        self.r#in = rt::Some(value);
+        self
+    }
+    /// Sets `out`.
+    #[inline]
+    #[must_use]
+    pub fn with_out(mut self, value: super::AudiodevPerDirectionOptions) -> Self {
+        self.out = rt::Some(value);
+        self
+    }
+    /// Sets `nsamples`.
+    #[inline]
+    #[must_use]
+    pub fn with_nsamples(mut self, value: u32) -> Self {
+        self.nsamples = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for AudiodevDBusOptions {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_in = rt::None;
+        let mut m_out = rt::None;
+        let mut m_nsamples = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "in" => m_in = rt::Some(members.value("in")?),
+                "out" => m_out = rt::Some(members.value("out")?),
+                "nsamples" => m_nsamples = rt::Some(members.value("nsamples")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            r#in: m_in,
+            out: m_out,
+            nsamples: m_nsamples,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("in", &self.r#in);
+        writer.member_opt("out", &self.out);
+        writer.member_opt("nsamples", &self.nsamples);
+    }
+}
+rt::impl_serde!(AudiodevDBusOptions);
+#[allow(deprecated)]
+impl rt::Definition for AudiodevDBusOptions {
+    const INFO: rt::Info = rt::Info {
+        name: "AudiodevDBusOptions",
+        meta: rt::Meta::Struct,
+        module: "audio",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaPerDirectionOptions {
@@ -419,7 +505,7 @@ impl rt::From<AudiodevAlsaPerDirectionOptions> for super::AudiodevPerDirectionOp
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevAlsaOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaOptions {
@@ -505,7 +591,7 @@ impl rt::Definition for AudiodevAlsaOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSndioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSndioOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSndioOptions {
@@ -604,7 +690,7 @@ impl rt::Definition for AudiodevSndioOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioPerDirectionOptions {
@@ -779,7 +865,7 @@ for super::AudiodevPerDirectionOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevCoreaudioOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioOptions {
@@ -855,7 +941,7 @@ impl rt::Definition for AudiodevCoreaudioOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDsoundOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevDsoundOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevDsoundOptions {
@@ -941,7 +1027,7 @@ impl rt::Definition for AudiodevDsoundOptions {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackPerDirectionOptions {
@@ -1169,7 +1255,7 @@ impl rt::From<AudiodevJackPerDirectionOptions> for super::AudiodevPerDirectionOp
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevJackOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackOptions {
@@ -1239,7 +1325,7 @@ impl rt::Definition for AudiodevJackOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssPerDirectionOptions {
@@ -1439,7 +1525,7 @@ impl rt::From<AudiodevOssPerDirectionOptions> for super::AudiodevPerDirectionOpt
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevOssOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssOptions {
@@ -1551,7 +1637,7 @@ impl rt::Definition for AudiodevOssOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaPerDirectionOptions {
@@ -1749,7 +1835,7 @@ impl rt::From<AudiodevPaPerDirectionOptions> for super::AudiodevPerDirectionOpti
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPaOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaOptions {
@@ -1835,7 +1921,7 @@ impl rt::Definition for AudiodevPaOptions {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewirePerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewirePerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewirePerDirectionOptions {
@@ -2034,7 +2120,7 @@ for super::AudiodevPerDirectionOptions {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewireOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevPipewireOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewireOptions {
@@ -2107,7 +2193,7 @@ impl rt::Definition for AudiodevPipewireOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlPerDirectionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlPerDirectionOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlPerDirectionOptions {
@@ -2281,7 +2367,7 @@ impl rt::From<AudiodevSdlPerDirectionOptions> for super::AudiodevPerDirectionOpt
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevSdlOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlOptions {
@@ -2351,7 +2437,7 @@ impl rt::Definition for AudiodevSdlOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevWavOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.AudiodevWavOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevWavOptions {
@@ -2437,7 +2523,7 @@ impl rt::Definition for AudiodevWavOptions {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-audio.AudioFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-audio.AudioFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudioFormat {
@@ -2520,7 +2606,7 @@ impl rt::Definition for AudioFormat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-audio.AudiodevDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-audio.AudiodevDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudiodevDriver {
@@ -2632,7 +2718,7 @@ impl rt::Definition for AudiodevDriver {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-audio.Audiodev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-audio.Audiodev)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Audiodev {
@@ -2652,7 +2738,7 @@ pub enum AudiodevBranch {
     /// **Condition:** `CONFIG_AUDIO_COREAUDIO`
     Coreaudio(super::AudiodevCoreaudioOptions),
     /// **Condition:** `CONFIG_DBUS_DISPLAY`
-    Dbus(super::AudiodevGenericOptions),
+    Dbus(super::AudiodevDBusOptions),
     /// **Condition:** `CONFIG_AUDIO_DSOUND`
     Dsound(super::AudiodevDsoundOptions),
     /// **Condition:** `CONFIG_AUDIO_JACK`
@@ -2900,9 +2986,88 @@ impl rt::Definition for Audiodev {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AudiodevAlsaOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevAlsaOptions) -> Self {
+        Self::Alsa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevCoreaudioOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevCoreaudioOptions) -> Self {
+        Self::Coreaudio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevDBusOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevDBusOptions) -> Self {
+        Self::Dbus(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevDsoundOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevDsoundOptions) -> Self {
+        Self::Dsound(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevJackOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevJackOptions) -> Self {
+        Self::Jack(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevOssOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevOssOptions) -> Self {
+        Self::Oss(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevPaOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevPaOptions) -> Self {
+        Self::Pa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevPipewireOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevPipewireOptions) -> Self {
+        Self::Pipewire(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevSdlOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevSdlOptions) -> Self {
+        Self::Sdl(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevSndioOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevSndioOptions) -> Self {
+        Self::Sndio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AudiodevWavOptions> for AudiodevBranch {
+    #[inline]
+    fn from(value: super::AudiodevWavOptions) -> Self {
+        Self::Wav(value)
+    }
+}
+/// The arguments of the command `query-audiodevs`, run with [`Commands::query_audiodevs`](super::Commands::query_audiodevs).
+///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-audio.query-audiodevs)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAudiodevs {}

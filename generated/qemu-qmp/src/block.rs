@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BiosAtaTranslation)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block.BiosAtaTranslation)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BiosAtaTranslation {
@@ -82,7 +82,7 @@ impl rt::Definition for BiosAtaTranslation {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.FloppyDriveType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block.FloppyDriveType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloppyDriveType {
@@ -159,7 +159,7 @@ impl rt::Definition for FloppyDriveType {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block.PRManagerInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
@@ -213,9 +213,11 @@ impl rt::Definition for PRManagerInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-pr-managers`, run with [`Commands::query_pr_managers`](super::Commands::query_pr_managers).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.query-pr-managers)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPrManagers {}
@@ -257,9 +259,11 @@ impl rt::Command for QueryPrManagers {
     type Returns = rt::Vec<super::PRManagerInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `eject`, run with [`Commands::eject`](super::Commands::eject).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.eject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.eject)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Eject {
@@ -350,9 +354,11 @@ impl rt::Command for Eject {
     const NAME: &'static str = "eject";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-open-tray`, run with [`Commands::blockdev_open_tray`](super::Commands::blockdev_open_tray).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-open-tray)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOpenTray {
@@ -443,9 +449,11 @@ impl rt::Command for BlockdevOpenTray {
     const NAME: &'static str = "blockdev-open-tray";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-close-tray`, run with [`Commands::blockdev_close_tray`](super::Commands::blockdev_close_tray).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-close-tray)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCloseTray {
@@ -520,9 +528,11 @@ impl rt::Command for BlockdevCloseTray {
     const NAME: &'static str = "blockdev-close-tray";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-remove-medium`, run with [`Commands::blockdev_remove_medium`](super::Commands::blockdev_remove_medium).
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-remove-medium)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevRemoveMedium {
@@ -576,9 +586,11 @@ impl rt::Command for BlockdevRemoveMedium {
     const NAME: &'static str = "blockdev-remove-medium";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `blockdev-insert-medium`, run with [`Commands::blockdev_insert_medium`](super::Commands::blockdev_insert_medium).
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-insert-medium)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevInsertMedium {
@@ -645,7 +657,7 @@ impl rt::Command for BlockdevInsertMedium {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block.BlockdevChangeReadOnlyMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block.BlockdevChangeReadOnlyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevChangeReadOnlyMode {
@@ -714,9 +726,11 @@ impl rt::Definition for BlockdevChangeReadOnlyMode {
         condition: rt::None,
     };
 }
+/// The arguments of the command `blockdev-change-medium`, run with [`Commands::blockdev_change_medium`](super::Commands::blockdev_change_medium).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.blockdev-change-medium)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevChangeMedium {
@@ -844,19 +858,21 @@ impl rt::Command for BlockdevChangeMedium {
     const NAME: &'static str = "blockdev-change-medium";
     type Returns = rt::Empty;
 }
+/// The data of the event `DEVICE_TRAY_MOVED`.
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-block.DEVICE_TRAY_MOVED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DeviceTrayMoved {
+pub struct DeviceTrayMovedEvent {
     pub device: rt::String,
     pub id: rt::String,
     pub tray_open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceTrayMoved {
-    /// Builds `DeviceTrayMoved` from its required members; optional ones start absent.
+impl DeviceTrayMovedEvent {
+    /// Builds `DeviceTrayMovedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -872,7 +888,7 @@ impl DeviceTrayMoved {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceTrayMoved {
+impl rt::ObjectType for DeviceTrayMovedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -901,9 +917,9 @@ impl rt::ObjectType for DeviceTrayMoved {
         writer.member("tray-open", &self.tray_open);
     }
 }
-rt::impl_serde!(DeviceTrayMoved);
+rt::impl_serde!(DeviceTrayMovedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceTrayMoved {
+impl rt::Definition for DeviceTrayMovedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_TRAY_MOVED",
         meta: rt::Meta::Event,
@@ -914,21 +930,23 @@ impl rt::Definition for DeviceTrayMoved {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceTrayMoved {
+impl rt::Event for DeviceTrayMovedEvent {
     const NAME: &'static str = "DEVICE_TRAY_MOVED";
 }
+/// The data of the event `PR_MANAGER_STATUS_CHANGED`.
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-block.PR_MANAGER_STATUS_CHANGED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct PrManagerStatusChanged {
+pub struct PrManagerStatusChangedEvent {
     pub id: rt::String,
     pub connected: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl PrManagerStatusChanged {
-    /// Builds `PrManagerStatusChanged` from its required members; optional ones start absent.
+impl PrManagerStatusChangedEvent {
+    /// Builds `PrManagerStatusChangedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, connected: bool) -> Self {
@@ -936,7 +954,7 @@ impl PrManagerStatusChanged {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for PrManagerStatusChanged {
+impl rt::ObjectType for PrManagerStatusChangedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -961,9 +979,9 @@ impl rt::ObjectType for PrManagerStatusChanged {
         writer.member("connected", &self.connected);
     }
 }
-rt::impl_serde!(PrManagerStatusChanged);
+rt::impl_serde!(PrManagerStatusChangedEvent);
 #[allow(deprecated)]
-impl rt::Definition for PrManagerStatusChanged {
+impl rt::Definition for PrManagerStatusChangedEvent {
     const INFO: rt::Info = rt::Info {
         name: "PR_MANAGER_STATUS_CHANGED",
         meta: rt::Meta::Event,
@@ -974,12 +992,14 @@ impl rt::Definition for PrManagerStatusChanged {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for PrManagerStatusChanged {
+impl rt::Event for PrManagerStatusChangedEvent {
     const NAME: &'static str = "PR_MANAGER_STATUS_CHANGED";
 }
+/// The arguments of the command `block_set_io_throttle`, run with [`Commands::block_set_io_throttle`](super::Commands::block_set_io_throttle).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.block_set_io_throttle)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockSetIoThrottle(pub super::BlockIOThrottle);
 #[allow(deprecated)]
@@ -1028,9 +1048,11 @@ impl rt::Command for BlockSetIoThrottle {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-latency-histogram-set`, run with [`Commands::block_latency_histogram_set`](super::Commands::block_latency_histogram_set).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block.block-latency-histogram-set)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramSet {

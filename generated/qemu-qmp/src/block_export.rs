@@ -3,16 +3,118 @@
 //! Schema module `block-export.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
-/// **Since:** 4.2
-///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptions)
-#[derive(Clone, Debug, PartialEq)]
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptionsBase)
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct NbdServerOptions {
-    pub addr: super::SocketAddress,
+pub struct NbdServerOptionsBase {
+    pub handshake_max_seconds: rt::Option<u32>,
     pub tls_creds: rt::Option<rt::String>,
     pub tls_authz: rt::Option<rt::String>,
     pub max_connections: rt::Option<u32>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl NbdServerOptionsBase {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            handshake_max_seconds: rt::None,
+            tls_creds: rt::None,
+            tls_authz: rt::None,
+            max_connections: rt::None,
+        }
+    }
+    /// Sets `handshake-max-seconds`.
+    #[inline]
+    #[must_use]
+    pub fn with_handshake_max_seconds(mut self, value: u32) -> Self {
+        self.handshake_max_seconds = rt::Some(value);
+        self
+    }
+    /// Sets `tls-creds`.
+    #[inline]
+    #[must_use]
+    pub fn with_tls_creds(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.tls_creds = rt::Some(value.into());
+        self
+    }
+    /// Sets `tls-authz`.
+    #[inline]
+    #[must_use]
+    pub fn with_tls_authz(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.tls_authz = rt::Some(value.into());
+        self
+    }
+    /// Sets `max-connections`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_connections(mut self, value: u32) -> Self {
+        self.max_connections = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for NbdServerOptionsBase {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_handshake_max_seconds = rt::None;
+        let mut m_tls_creds = rt::None;
+        let mut m_tls_authz = rt::None;
+        let mut m_max_connections = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "handshake-max-seconds" => {
+                    m_handshake_max_seconds = rt::Some(
+                        members.value("handshake-max-seconds")?,
+                    )
+                }
+                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
+                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
+                "max-connections" => {
+                    m_max_connections = rt::Some(members.value("max-connections")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            handshake_max_seconds: m_handshake_max_seconds,
+            tls_creds: m_tls_creds,
+            tls_authz: m_tls_authz,
+            max_connections: m_max_connections,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
+        writer.member_opt("tls-creds", &self.tls_creds);
+        writer.member_opt("tls-authz", &self.tls_authz);
+        writer.member_opt("max-connections", &self.max_connections);
+    }
+}
+rt::impl_serde!(NbdServerOptionsBase);
+#[allow(deprecated)]
+impl rt::Definition for NbdServerOptionsBase {
+    const INFO: rt::Info = rt::Info {
+        name: "NbdServerOptionsBase",
+        meta: rt::Meta::Struct,
+        module: "block-export",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptions)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct NbdServerOptions {
+    pub handshake_max_seconds: rt::Option<u32>,
+    pub tls_creds: rt::Option<rt::String>,
+    pub tls_authz: rt::Option<rt::String>,
+    pub max_connections: rt::Option<u32>,
+    pub addr: super::SocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl NbdServerOptions {
@@ -21,11 +123,19 @@ impl NbdServerOptions {
     #[must_use]
     pub fn new(addr: super::SocketAddress) -> Self {
         Self {
-            addr,
+            handshake_max_seconds: rt::None,
             tls_creds: rt::None,
             tls_authz: rt::None,
             max_connections: rt::None,
+            addr,
         }
+    }
+    /// Sets `handshake-max-seconds`.
+    #[inline]
+    #[must_use]
+    pub fn with_handshake_max_seconds(mut self, value: u32) -> Self {
+        self.handshake_max_seconds = rt::Some(value);
+        self
     }
     /// Sets `tls-creds`.
     #[inline]
@@ -55,34 +165,42 @@ impl rt::ObjectType for NbdServerOptions {
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
-        let mut m_addr = rt::None;
+        let mut m_handshake_max_seconds = rt::None;
         let mut m_tls_creds = rt::None;
         let mut m_tls_authz = rt::None;
         let mut m_max_connections = rt::None;
+        let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "handshake-max-seconds" => {
+                    m_handshake_max_seconds = rt::Some(
+                        members.value("handshake-max-seconds")?,
+                    )
+                }
                 "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
                 "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
                 "max-connections" => {
                     m_max_connections = rt::Some(members.value("max-connections")?)
                 }
+                "addr" => m_addr = rt::Some(members.value("addr")?),
                 _ => members.skip()?,
             }
         }
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
+            handshake_max_seconds: m_handshake_max_seconds,
             tls_creds: m_tls_creds,
             tls_authz: m_tls_authz,
             max_connections: m_max_connections,
+            addr: members.required(m_addr, "addr")?,
         })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
+        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
         writer.member_opt("tls-creds", &self.tls_creds);
         writer.member_opt("tls-authz", &self.tls_authz);
         writer.member_opt("max-connections", &self.max_connections);
+        writer.member("addr", &self.addr);
     }
 }
 rt::impl_serde!(NbdServerOptions);
@@ -92,34 +210,53 @@ impl rt::Definition for NbdServerOptions {
         name: "NbdServerOptions",
         meta: rt::Meta::Struct,
         module: "block-export",
-        since: rt::Some("4.2"),
+        since: rt::None,
         features: &[],
         condition: rt::None,
     };
 }
-/// **Since:** 1.3
-///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-start)
+#[allow(deprecated)]
+impl rt::From<NbdServerOptions> for super::NbdServerOptionsBase {
+    #[inline]
+    fn from(value: NbdServerOptions) -> Self {
+        Self {
+            handshake_max_seconds: value.handshake_max_seconds,
+            tls_creds: value.tls_creds,
+            tls_authz: value.tls_authz,
+            max_connections: value.max_connections,
+        }
+    }
+}
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerOptionsLegacy)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct NbdServerStart {
-    pub addr: super::SocketAddressLegacy,
+pub struct NbdServerOptionsLegacy {
+    pub handshake_max_seconds: rt::Option<u32>,
     pub tls_creds: rt::Option<rt::String>,
     pub tls_authz: rt::Option<rt::String>,
     pub max_connections: rt::Option<u32>,
+    pub addr: super::SocketAddressLegacy,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NbdServerStart {
-    /// Builds `NbdServerStart` from its required members; optional ones start absent.
+impl NbdServerOptionsLegacy {
+    /// Builds `NbdServerOptionsLegacy` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(addr: super::SocketAddressLegacy) -> Self {
         Self {
-            addr,
+            handshake_max_seconds: rt::None,
             tls_creds: rt::None,
             tls_authz: rt::None,
             max_connections: rt::None,
+            addr,
         }
+    }
+    /// Sets `handshake-max-seconds`.
+    #[inline]
+    #[must_use]
+    pub fn with_handshake_max_seconds(mut self, value: u32) -> Self {
+        self.handshake_max_seconds = rt::Some(value);
+        self
     }
     /// Sets `tls-creds`.
     #[inline]
@@ -144,39 +281,106 @@ impl NbdServerStart {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NbdServerStart {
+impl rt::ObjectType for NbdServerOptionsLegacy {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
-        let mut m_addr = rt::None;
+        let mut m_handshake_max_seconds = rt::None;
         let mut m_tls_creds = rt::None;
         let mut m_tls_authz = rt::None;
         let mut m_max_connections = rt::None;
+        let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
+                "handshake-max-seconds" => {
+                    m_handshake_max_seconds = rt::Some(
+                        members.value("handshake-max-seconds")?,
+                    )
+                }
                 "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
                 "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
                 "max-connections" => {
                     m_max_connections = rt::Some(members.value("max-connections")?)
                 }
+                "addr" => m_addr = rt::Some(members.value("addr")?),
                 _ => members.skip()?,
             }
         }
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
+            handshake_max_seconds: m_handshake_max_seconds,
             tls_creds: m_tls_creds,
             tls_authz: m_tls_authz,
             max_connections: m_max_connections,
+            addr: members.required(m_addr, "addr")?,
         })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
+        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
         writer.member_opt("tls-creds", &self.tls_creds);
         writer.member_opt("tls-authz", &self.tls_authz);
         writer.member_opt("max-connections", &self.max_connections);
+        writer.member("addr", &self.addr);
+    }
+}
+rt::impl_serde!(NbdServerOptionsLegacy);
+#[allow(deprecated)]
+impl rt::Definition for NbdServerOptionsLegacy {
+    const INFO: rt::Info = rt::Info {
+        name: "NbdServerOptionsLegacy",
+        meta: rt::Meta::Struct,
+        module: "block-export",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::From<NbdServerOptionsLegacy> for super::NbdServerOptionsBase {
+    #[inline]
+    fn from(value: NbdServerOptionsLegacy) -> Self {
+        Self {
+            handshake_max_seconds: value.handshake_max_seconds,
+            tls_creds: value.tls_creds,
+            tls_authz: value.tls_authz,
+            max_connections: value.max_connections,
+        }
+    }
+}
+/// The arguments of the command `nbd-server-start`, run with [`Commands::nbd_server_start`](super::Commands::nbd_server_start).
+///
+/// **Since:** 1.3
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-start)
+#[derive(Clone, Debug, PartialEq)]
+pub struct NbdServerStart(pub super::NbdServerOptionsLegacy);
+#[allow(deprecated)]
+impl rt::From<super::NbdServerOptionsLegacy> for NbdServerStart {
+    #[inline]
+    fn from(value: super::NbdServerOptionsLegacy) -> Self {
+        Self(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::Deref for NbdServerStart {
+    type Target = super::NbdServerOptionsLegacy;
+    #[inline]
+    fn deref(&self) -> &super::NbdServerOptionsLegacy {
+        &self.0
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for NbdServerStart {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::ObjectType::decode_members(members).map(Self)
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        rt::ObjectType::encode_members(&self.0, writer);
     }
 }
 rt::impl_serde!(NbdServerStart);
@@ -199,7 +403,7 @@ impl rt::Command for NbdServerStart {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbdBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbdBase)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbdBase {
@@ -272,7 +476,7 @@ impl rt::Definition for BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsNbd)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbd {
@@ -383,7 +587,7 @@ impl rt::From<BlockExportOptionsNbd> for super::BlockExportOptionsNbdBase {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVhostUserBlk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVhostUserBlk)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVhostUserBlk {
@@ -464,7 +668,7 @@ impl rt::Definition for BlockExportOptionsVhostUserBlk {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.FuseExportAllowOther)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block-export.FuseExportAllowOther)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FuseExportAllowOther {
@@ -537,7 +741,7 @@ impl rt::Definition for FuseExportAllowOther {
 ///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsFuse)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsFuse)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsFuse {
@@ -616,7 +820,7 @@ impl rt::Definition for BlockExportOptionsFuse {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVduseBlk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptionsVduseBlk)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVduseBlk {
@@ -723,7 +927,7 @@ impl rt::Definition for BlockExportOptionsVduseBlk {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerAddOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.NbdServerAddOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerAddOptions {
@@ -836,13 +1040,15 @@ impl rt::From<NbdServerAddOptions> for super::BlockExportOptionsNbdBase {
         }
     }
 }
+/// The arguments of the command `nbd-server-add`, run with [`Commands::nbd_server_add`](super::Commands::nbd_server_add).
+///
 /// **Features:**
 ///
 /// - `deprecated`
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-add)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct NbdServerAdd(pub super::NbdServerAddOptions);
@@ -895,7 +1101,7 @@ impl rt::Command for NbdServerAdd {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportRemoveMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportRemoveMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportRemoveMode {
@@ -961,13 +1167,15 @@ impl rt::Definition for BlockExportRemoveMode {
         condition: rt::None,
     };
 }
+/// The arguments of the command `nbd-server-remove`, run with [`Commands::nbd_server_remove`](super::Commands::nbd_server_remove).
+///
 /// **Features:**
 ///
 /// - `deprecated`
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-remove)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1039,9 +1247,11 @@ impl rt::Command for NbdServerRemove {
     const ALLOW_PRECONFIG: bool = true;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `nbd-server-stop`, run with [`Commands::nbd_server_stop`](super::Commands::nbd_server_stop).
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-stop)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.nbd-server-stop)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerStop {}
@@ -1085,7 +1295,7 @@ impl rt::Command for NbdServerStop {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-block-export.BlockExportType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportType {
@@ -1162,7 +1372,7 @@ impl rt::Definition for BlockExportType {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptions {
@@ -1172,6 +1382,7 @@ pub struct BlockExportOptions {
     pub node_name: rt::String,
     pub writable: rt::Option<bool>,
     pub writethrough: rt::Option<bool>,
+    pub allow_inactive: rt::Option<bool>,
     /// `type` on the wire, and the members of its branch.
     pub r#type: BlockExportOptionsBranch,
 }
@@ -1226,6 +1437,7 @@ impl BlockExportOptions {
             node_name: node_name.into(),
             writable: rt::None,
             writethrough: rt::None,
+            allow_inactive: rt::None,
             r#type,
         }
     }
@@ -1257,6 +1469,13 @@ impl BlockExportOptions {
         self.writethrough = rt::Some(value);
         self
     }
+    /// Sets `allow-inactive`.
+    #[inline]
+    #[must_use]
+    pub fn with_allow_inactive(mut self, value: bool) -> Self {
+        self.allow_inactive = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for BlockExportOptions {
@@ -1269,7 +1488,7 @@ impl rt::ObjectType for BlockExportOptions {
             "nbd" => {
                 BlockExportOptionsBranch::Nbd(
                     members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -1277,7 +1496,7 @@ impl rt::ObjectType for BlockExportOptions {
             "vhost-user-blk" => {
                 BlockExportOptionsBranch::VhostUserBlk(
                     members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -1285,7 +1504,7 @@ impl rt::ObjectType for BlockExportOptions {
             "fuse" => {
                 BlockExportOptionsBranch::Fuse(
                     members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -1293,7 +1512,7 @@ impl rt::ObjectType for BlockExportOptions {
             "vduse-blk" => {
                 BlockExportOptionsBranch::VduseBlk(
                     members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -1302,7 +1521,7 @@ impl rt::ObjectType for BlockExportOptions {
                 BlockExportOptionsBranch::Other {
                     tag: tag.into_owned(),
                     members: members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "type"],
+                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
                         |m| m.rest(),
                     )?,
                 }
@@ -1315,6 +1534,7 @@ impl rt::ObjectType for BlockExportOptions {
         let mut m_node_name = rt::None;
         let mut m_writable = rt::None;
         let mut m_writethrough = rt::None;
+        let mut m_allow_inactive = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
@@ -1327,6 +1547,9 @@ impl rt::ObjectType for BlockExportOptions {
                 "writethrough" => {
                     m_writethrough = rt::Some(members.value("writethrough")?)
                 }
+                "allow-inactive" => {
+                    m_allow_inactive = rt::Some(members.value("allow-inactive")?)
+                }
                 _ => members.skip()?,
             }
         }
@@ -1337,6 +1560,7 @@ impl rt::ObjectType for BlockExportOptions {
             node_name: members.required(m_node_name, "node-name")?,
             writable: m_writable,
             writethrough: m_writethrough,
+            allow_inactive: m_allow_inactive,
             r#type,
         })
     }
@@ -1348,6 +1572,7 @@ impl rt::ObjectType for BlockExportOptions {
         writer.member("node-name", &self.node_name);
         writer.member_opt("writable", &self.writable);
         writer.member_opt("writethrough", &self.writethrough);
+        writer.member_opt("allow-inactive", &self.allow_inactive);
         writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             BlockExportOptionsBranch::Nbd(data) => {
@@ -1378,9 +1603,39 @@ impl rt::Definition for BlockExportOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsNbd> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsNbd) -> Self {
+        Self::Nbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsVhostUserBlk> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsVhostUserBlk) -> Self {
+        Self::VhostUserBlk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsFuse> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsFuse) -> Self {
+        Self::Fuse(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockExportOptionsVduseBlk> for BlockExportOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockExportOptionsVduseBlk) -> Self {
+        Self::VduseBlk(value)
+    }
+}
+/// The arguments of the command `block-export-add`, run with [`Commands::block_export_add`](super::Commands::block_export_add).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockExportAdd(pub super::BlockExportOptions);
 #[allow(deprecated)]
@@ -1429,9 +1684,11 @@ impl rt::Command for BlockExportAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-export-del`, run with [`Commands::block_export_del`](super::Commands::block_export_del).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.block-export-del)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportDel {
@@ -1501,17 +1758,19 @@ impl rt::Command for BlockExportDel {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `BLOCK_EXPORT_DELETED`.
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-block-export.BLOCK_EXPORT_DELETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-block-export.BLOCK_EXPORT_DELETED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockExportDeleted {
+pub struct BlockExportDeletedEvent {
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockExportDeleted {
-    /// Builds `BlockExportDeleted` from its required members; optional ones start absent.
+impl BlockExportDeletedEvent {
+    /// Builds `BlockExportDeletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>) -> Self {
@@ -1519,7 +1778,7 @@ impl BlockExportDeleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockExportDeleted {
+impl rt::ObjectType for BlockExportDeletedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1540,9 +1799,9 @@ impl rt::ObjectType for BlockExportDeleted {
         writer.member("id", &self.id);
     }
 }
-rt::impl_serde!(BlockExportDeleted);
+rt::impl_serde!(BlockExportDeletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockExportDeleted {
+impl rt::Definition for BlockExportDeletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_EXPORT_DELETED",
         meta: rt::Meta::Event,
@@ -1553,12 +1812,12 @@ impl rt::Definition for BlockExportDeleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockExportDeleted {
+impl rt::Event for BlockExportDeletedEvent {
     const NAME: &'static str = "BLOCK_EXPORT_DELETED";
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-block-export.BlockExportInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
@@ -1634,9 +1893,11 @@ impl rt::Definition for BlockExportInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-block-exports`, run with [`Commands::query_block_exports`](super::Commands::query_block_exports).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-block-export.query-block-exports)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-block-export.query-block-exports)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockExports {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.IoOperationType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.IoOperationType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IoOperationType {
@@ -73,7 +73,7 @@ impl rt::Definition for IoOperationType {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffAuto)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffAuto)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffAuto {
@@ -144,7 +144,7 @@ impl rt::Definition for OnOffAuto {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffSplit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.OnOffSplit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffSplit {
@@ -215,7 +215,7 @@ impl rt::Definition for OnOffSplit {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-common.StrOrNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-common.StrOrNull)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StrOrNull {
@@ -255,9 +255,23 @@ impl rt::Definition for StrOrNull {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<rt::String> for StrOrNull {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::S(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for StrOrNull {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::S(value.into())
+    }
+}
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.OffAutoPCIBAR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.OffAutoPCIBAR)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OffAutoPCIBAR {
@@ -343,7 +357,7 @@ impl rt::Definition for OffAutoPCIBAR {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkSpeed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkSpeed)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkSpeed {
@@ -423,7 +437,7 @@ impl rt::Definition for PCIELinkSpeed {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkWidth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.PCIELinkWidth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkWidth {
@@ -506,7 +520,7 @@ impl rt::Definition for PCIELinkWidth {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.HostMemPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.HostMemPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostMemPolicy {
@@ -580,7 +594,7 @@ impl rt::Definition for HostMemPolicy {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.NetFilterDirection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.NetFilterDirection)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetFilterDirection {
@@ -651,7 +665,7 @@ impl rt::Definition for NetFilterDirection {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-common.GrabToggleKeys)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.GrabToggleKeys)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GrabToggleKeys {
@@ -731,7 +745,7 @@ impl rt::Definition for GrabToggleKeys {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-common.HumanReadableText)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-common.HumanReadableText)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanReadableText {
@@ -785,6 +799,77 @@ impl rt::Definition for HumanReadableText {
         meta: rt::Meta::Struct,
         module: "common",
         since: rt::Some("6.2"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-common.EndianMode)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EndianMode {
+    Unspecified,
+    Little,
+    Big,
+    /// A value these bindings do not know (from a newer QEMU), kept as sent.
+    Other(rt::String),
+}
+#[allow(deprecated)]
+impl EndianMode {
+    /// The value's name on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::Little => "little",
+            Self::Big => "big",
+            Self::Other(name) => name,
+        }
+    }
+    /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
+    #[inline]
+    pub fn from_name(name: rt::String) -> Self {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
+            "unspecified" => Self::Unspecified,
+            "little" => Self::Little,
+            "big" => Self::Big,
+            _ => return rt::None,
+        })
+    }
+}
+impl rt::fmt::Display for EndianMode {
+    #[inline]
+    fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::Decode for EndianMode {
+    #[inline]
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
+    }
+}
+impl rt::Encode for EndianMode {
+    #[inline]
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
+    }
+}
+rt::impl_serde!(EndianMode);
+#[allow(deprecated)]
+impl rt::Definition for EndianMode {
+    const INFO: rt::Info = rt::Info {
+        name: "EndianMode",
+        meta: rt::Meta::Enum,
+        module: "common",
+        since: rt::Some("10.0"),
         features: &[],
         condition: rt::None,
     };

@@ -3,9 +3,11 @@
 //! Schema module `control.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `qmp_capabilities`, run with [`Commands::qmp_capabilities`](super::Commands::qmp_capabilities).
+///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.qmp_capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-control.qmp_capabilities)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QmpCapabilities {
@@ -67,7 +69,7 @@ impl rt::Command for QmpCapabilities {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-control.QMPCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-control.QMPCapability)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QMPCapability {
@@ -132,7 +134,7 @@ impl rt::Definition for QMPCapability {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.VersionTriple)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-control.VersionTriple)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionTriple {
@@ -193,7 +195,7 @@ impl rt::Definition for VersionTriple {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.VersionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-control.VersionInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionInfo {
@@ -250,9 +252,11 @@ impl rt::Definition for VersionInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-version`, run with [`Commands::query_version`](super::Commands::query_version).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.query-version)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-control.query-version)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVersion {}
@@ -296,7 +300,7 @@ impl rt::Command for QueryVersion {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.CommandInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-control.CommandInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandInfo {
@@ -345,9 +349,11 @@ impl rt::Definition for CommandInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-commands`, run with [`Commands::query_commands`](super::Commands::query_commands).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.query-commands)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-control.query-commands)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCommands {}
@@ -389,9 +395,11 @@ impl rt::Command for QueryCommands {
     type Returns = rt::Vec<super::CommandInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `quit`, run with [`Commands::quit`](super::Commands::quit).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-control.quit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-control.quit)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quit {}
@@ -435,7 +443,7 @@ impl rt::Command for Quit {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-control.MonitorMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-control.MonitorMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MonitorMode {
@@ -503,7 +511,7 @@ impl rt::Definition for MonitorMode {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-control.MonitorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-control.MonitorOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorOptions {

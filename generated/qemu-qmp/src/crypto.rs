@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoTLSCredsEndpoint)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoTLSCredsEndpoint)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoTLSCredsEndpoint {
@@ -73,7 +73,7 @@ impl rt::Definition for QCryptoTLSCredsEndpoint {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoSecretFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoSecretFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoSecretFormat {
@@ -141,7 +141,7 @@ impl rt::Definition for QCryptoSecretFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoHashAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoHashAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoHashAlgo {
@@ -227,7 +227,7 @@ impl rt::Definition for QCryptoHashAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherAlgo {
@@ -328,7 +328,7 @@ impl rt::Definition for QCryptoCipherAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoCipherMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherMode {
@@ -402,7 +402,7 @@ impl rt::Definition for QCryptoCipherMode {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoIVGenAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoIVGenAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoIVGenAlgo {
@@ -473,7 +473,7 @@ impl rt::Definition for QCryptoIVGenAlgo {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockFormat {
@@ -541,7 +541,7 @@ impl rt::Definition for QCryptoBlockFormat {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsBase {
@@ -592,7 +592,7 @@ impl rt::Definition for QCryptoBlockOptionsBase {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsQCow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsQCow)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsQCow {
@@ -648,7 +648,7 @@ impl rt::Definition for QCryptoBlockOptionsQCow {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOptionsLUKS)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsLUKS {
@@ -704,7 +704,7 @@ impl rt::Definition for QCryptoBlockOptionsLUKS {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptionsLUKS)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptionsLUKS {
@@ -853,7 +853,7 @@ impl rt::From<QCryptoBlockCreateOptionsLUKS> for super::QCryptoBlockOptionsLUKS 
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOpenOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockOpenOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOpenOptions {
@@ -954,13 +954,41 @@ impl rt::Definition for QCryptoBlockOpenOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockOpenOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(value: QCryptoBlockOpenOptions) -> Self {
+    fn from(_value: QCryptoBlockOpenOptions) -> Self {
         Self { format: value.format.tag() }
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockOpenOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for QCryptoBlockOpenOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockOpenOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(QCryptoBlockOpenOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for QCryptoBlockOpenOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockOpenOptionsBranch::from(value))
     }
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockCreateOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptions {
@@ -1061,13 +1089,41 @@ impl rt::Definition for QCryptoBlockCreateOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockCreateOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(value: QCryptoBlockCreateOptions) -> Self {
+    fn from(_value: QCryptoBlockCreateOptions) -> Self {
         Self { format: value.format.tag() }
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockCreateOptionsLUKS> for QCryptoBlockCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for QCryptoBlockCreateOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(QCryptoBlockCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockCreateOptionsLUKS> for QCryptoBlockCreateOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockCreateOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockCreateOptionsBranch::from(value))
     }
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoBase {
@@ -1118,7 +1174,7 @@ impl rt::Definition for QCryptoBlockInfoBase {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKSSlot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKSSlot)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
@@ -1203,7 +1259,7 @@ impl rt::Definition for QCryptoBlockInfoLUKSSlot {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfoLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
@@ -1336,7 +1392,7 @@ impl rt::Definition for QCryptoBlockInfoLUKS {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfo {
@@ -1429,13 +1485,27 @@ impl rt::Definition for QCryptoBlockInfo {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockInfo> for super::QCryptoBlockInfoBase {
     #[inline]
-    fn from(value: QCryptoBlockInfo) -> Self {
+    fn from(_value: QCryptoBlockInfo) -> Self {
         Self { format: value.format.tag() }
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for QCryptoBlockInfoBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for QCryptoBlockInfo {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::new(QCryptoBlockInfoBranch::from(value))
     }
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockLUKSKeyslotState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoBlockLUKSKeyslotState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockLUKSKeyslotState {
@@ -1503,7 +1573,7 @@ impl rt::Definition for QCryptoBlockLUKSKeyslotState {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptionsLUKS {
@@ -1621,7 +1691,7 @@ impl rt::Definition for QCryptoBlockAmendOptionsLUKS {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoBlockAmendOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptions {
@@ -1716,13 +1786,27 @@ impl rt::Definition for QCryptoBlockAmendOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockAmendOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(value: QCryptoBlockAmendOptions) -> Self {
+    fn from(_value: QCryptoBlockAmendOptions) -> Self {
         Self { format: value.format.tag() }
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockAmendOptionsLUKS> for QCryptoBlockAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockAmendOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockAmendOptionsLUKS> for QCryptoBlockAmendOptions {
+    #[inline]
+    fn from(value: super::QCryptoBlockAmendOptionsLUKS) -> Self {
+        Self::new(QCryptoBlockAmendOptionsBranch::from(value))
     }
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretCommonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretCommonProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretCommonProperties {
@@ -1808,7 +1892,7 @@ impl rt::Definition for SecretCommonProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretProperties {
@@ -1933,7 +2017,7 @@ impl rt::From<SecretProperties> for super::SecretCommonProperties {
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretKeyringProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.SecretKeyringProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SecretKeyringProperties {
@@ -2036,7 +2120,7 @@ impl rt::From<SecretKeyringProperties> for super::SecretCommonProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsProperties {
@@ -2135,7 +2219,7 @@ impl rt::Definition for TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsAnonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsAnonProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsAnonProperties {
@@ -2246,7 +2330,7 @@ impl rt::From<TlsCredsAnonProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsPskProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsPskProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsPskProperties {
@@ -2370,7 +2454,7 @@ impl rt::From<TlsCredsPskProperties> for super::TlsCredsProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsX509Properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.TlsCredsX509Properties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsX509Properties {
@@ -2509,7 +2593,7 @@ impl rt::From<TlsCredsX509Properties> for super::TlsCredsProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherAlgo {
@@ -2574,7 +2658,7 @@ impl rt::Definition for QCryptoAkCipherAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherKeyType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoAkCipherKeyType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherKeyType {
@@ -2642,7 +2726,7 @@ impl rt::Definition for QCryptoAkCipherKeyType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoRSAPaddingAlgo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-crypto.QCryptoRSAPaddingAlgo)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoRSAPaddingAlgo {
@@ -2710,7 +2794,7 @@ impl rt::Definition for QCryptoRSAPaddingAlgo {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptionsRSA)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptionsRSA)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptionsRSA {
@@ -2769,7 +2853,7 @@ impl rt::Definition for QCryptoAkCipherOptionsRSA {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-crypto.QCryptoAkCipherOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptions {
@@ -2856,4 +2940,18 @@ impl rt::Definition for QCryptoAkCipherOptions {
         features: &[],
         condition: rt::None,
     };
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoAkCipherOptionsRSA> for QCryptoAkCipherOptionsBranch {
+    #[inline]
+    fn from(value: super::QCryptoAkCipherOptionsRSA) -> Self {
+        Self::Rsa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoAkCipherOptionsRSA> for QCryptoAkCipherOptions {
+    #[inline]
+    fn from(value: super::QCryptoAkCipherOptionsRSA) -> Self {
+        Self::new(QCryptoAkCipherOptionsBranch::from(value))
+    }
 }

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendAlgoType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendAlgoType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendAlgoType {
@@ -73,7 +73,7 @@ impl rt::Definition for QCryptodevBackendAlgoType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendServiceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendServiceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendServiceType {
@@ -150,7 +150,7 @@ impl rt::Definition for QCryptodevBackendServiceType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cryptodev.QCryptodevBackendType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendType {
@@ -221,7 +221,7 @@ impl rt::Definition for QCryptodevBackendType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevBackendClient)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevBackendClient)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevBackendClient {
@@ -277,7 +277,7 @@ impl rt::Definition for QCryptodevBackendClient {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-cryptodev.QCryptodevInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevInfo {
@@ -344,9 +344,11 @@ impl rt::Definition for QCryptodevInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-cryptodev`, run with [`Commands::query_cryptodev`](super::Commands::query_cryptodev).
+///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cryptodev.query-cryptodev)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCryptodev {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlEventLog)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlEventLog)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlEventLog {
@@ -77,9 +77,11 @@ impl rt::Definition for CxlEventLog {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-general-media-event`, run with [`Commands::cxl_inject_general_media_event`](super::Commands::cxl_inject_general_media_event).
+///
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-general-media-event)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectGeneralMediaEvent {
@@ -235,9 +237,11 @@ impl rt::Command for CxlInjectGeneralMediaEvent {
     const NAME: &'static str = "cxl-inject-general-media-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-dram-event`, run with [`Commands::cxl_inject_dram_event`](super::Commands::cxl_inject_dram_event).
+///
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-dram-event)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectDramEvent {
@@ -445,9 +449,11 @@ impl rt::Command for CxlInjectDramEvent {
     const NAME: &'static str = "cxl-inject-dram-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-memory-module-event`, run with [`Commands::cxl_inject_memory_module_event`](super::Commands::cxl_inject_memory_module_event).
+///
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-memory-module-event)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectMemoryModuleEvent {
@@ -619,9 +625,11 @@ impl rt::Command for CxlInjectMemoryModuleEvent {
     const NAME: &'static str = "cxl-inject-memory-module-event";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cxl-inject-poison`, run with [`Commands::cxl_inject_poison`](super::Commands::cxl_inject_poison).
+///
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-poison)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectPoison {
@@ -691,7 +699,7 @@ impl rt::Command for CxlInjectPoison {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlUncorErrorType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlUncorErrorType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlUncorErrorType {
@@ -798,7 +806,7 @@ impl rt::Definition for CxlUncorErrorType {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CXLUncorErrorRecord)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-cxl.CXLUncorErrorRecord)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLUncorErrorRecord {
@@ -852,9 +860,11 @@ impl rt::Definition for CXLUncorErrorRecord {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-uncorrectable-errors`, run with [`Commands::cxl_inject_uncorrectable_errors`](super::Commands::cxl_inject_uncorrectable_errors).
+///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-uncorrectable-errors)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectUncorrectableErrors {
@@ -918,7 +928,7 @@ impl rt::Command for CxlInjectUncorrectableErrors {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlCorErrorType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlCorErrorType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlCorErrorType {
@@ -999,9 +1009,11 @@ impl rt::Definition for CxlCorErrorType {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-inject-correctable-error`, run with [`Commands::cxl_inject_correctable_error`](super::Commands::cxl_inject_correctable_error).
+///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-inject-correctable-error)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectCorrectableError {
@@ -1062,7 +1074,7 @@ impl rt::Command for CxlInjectCorrectableError {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-cxl.CxlDynamicCapacityExtent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-cxl.CxlDynamicCapacityExtent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlDynamicCapacityExtent {
@@ -1118,7 +1130,7 @@ impl rt::Definition for CxlDynamicCapacityExtent {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentSelectionPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentSelectionPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentSelectionPolicy {
@@ -1190,11 +1202,15 @@ impl rt::Definition for CxlExtentSelectionPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-add-dynamic-capacity`, run with [`Commands::cxl_add_dynamic_capacity`](super::Commands::cxl_add_dynamic_capacity).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-add-dynamic-capacity)
+/// **Since:** 9.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-add-dynamic-capacity)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlAddDynamicCapacity {
@@ -1285,7 +1301,7 @@ impl rt::Definition for CxlAddDynamicCapacity {
         name: "cxl-add-dynamic-capacity",
         meta: rt::Meta::Command,
         module: "cxl",
-        since: rt::None,
+        since: rt::Some("9.1"),
         features: &["unstable"],
         condition: rt::None,
     };
@@ -1298,7 +1314,7 @@ impl rt::Command for CxlAddDynamicCapacity {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentRemovalPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-cxl.CxlExtentRemovalPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentRemovalPolicy {
@@ -1364,11 +1380,15 @@ impl rt::Definition for CxlExtentRemovalPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `cxl-release-dynamic-capacity`, run with [`Commands::cxl_release_dynamic_capacity`](super::Commands::cxl_release_dynamic_capacity).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-release-dynamic-capacity)
+/// **Since:** 9.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-cxl.cxl-release-dynamic-capacity)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlReleaseDynamicCapacity {
@@ -1491,7 +1511,7 @@ impl rt::Definition for CxlReleaseDynamicCapacity {
         name: "cxl-release-dynamic-capacity",
         meta: rt::Meta::Command,
         module: "cxl",
-        since: rt::None,
+        since: rt::Some("9.1"),
         features: &["unstable"],
         condition: rt::None,
     };

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpGuestMemoryFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpGuestMemoryFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpGuestMemoryFormat {
@@ -89,9 +89,11 @@ impl rt::Definition for DumpGuestMemoryFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `dump-guest-memory`, run with [`Commands::dump_guest_memory`](super::Commands::dump_guest_memory).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-dump.dump-guest-memory)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemory {
@@ -207,7 +209,7 @@ impl rt::Command for DumpGuestMemory {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-dump.DumpStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpStatus {
@@ -281,7 +283,7 @@ impl rt::Definition for DumpStatus {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-dump.DumpQueryResult)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
@@ -340,9 +342,11 @@ impl rt::Definition for DumpQueryResult {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-dump`, run with [`Commands::query_dump`](super::Commands::query_dump).
+///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDump {}
@@ -383,18 +387,20 @@ impl rt::Command for QueryDump {
     const NAME: &'static str = "query-dump";
     type Returns = super::DumpQueryResult;
 }
+/// The data of the event `DUMP_COMPLETED`.
+///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-dump.DUMP_COMPLETED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DumpCompleted {
+pub struct DumpCompletedEvent {
     pub result: super::DumpQueryResult,
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DumpCompleted {
-    /// Builds `DumpCompleted` from its required members; optional ones start absent.
+impl DumpCompletedEvent {
+    /// Builds `DumpCompletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(result: super::DumpQueryResult) -> Self {
@@ -409,7 +415,7 @@ impl DumpCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DumpCompleted {
+impl rt::ObjectType for DumpCompletedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -434,9 +440,9 @@ impl rt::ObjectType for DumpCompleted {
         writer.member_opt("error", &self.error);
     }
 }
-rt::impl_serde!(DumpCompleted);
+rt::impl_serde!(DumpCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DumpCompleted {
+impl rt::Definition for DumpCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DUMP_COMPLETED",
         meta: rt::Meta::Event,
@@ -447,12 +453,12 @@ impl rt::Definition for DumpCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DumpCompleted {
+impl rt::Event for DumpCompletedEvent {
     const NAME: &'static str = "DUMP_COMPLETED";
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-dump.DumpGuestMemoryCapability)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
@@ -501,9 +507,11 @@ impl rt::Definition for DumpGuestMemoryCapability {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-dump-guest-memory-capability`, run with [`Commands::query_dump_guest_memory_capability`](super::Commands::query_dump_guest_memory_capability).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-dump.query-dump-guest-memory-capability)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDumpGuestMemoryCapability {}

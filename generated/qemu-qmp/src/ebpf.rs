@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ebpf.EbpfObject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ebpf.EbpfObject)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EbpfObject {
@@ -60,7 +60,7 @@ impl rt::Definition for EbpfObject {
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ebpf.EbpfProgramID)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ebpf.EbpfProgramID)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EbpfProgramID {
@@ -123,11 +123,13 @@ impl rt::Definition for EbpfProgramID {
         condition: rt::Some("CONFIG_EBPF"),
     };
 }
+/// The arguments of the command `request-ebpf`, run with [`Commands::request_ebpf`](super::Commands::request_ebpf).
+///
 /// **Condition:** `CONFIG_EBPF` (QEMU built with it)
 ///
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ebpf.request-ebpf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ebpf.request-ebpf)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RequestEbpf {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#enum-QMP-error.QapiErrorClass)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-error.QapiErrorClass)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiErrorClass {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-job.JobType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
@@ -94,7 +94,7 @@ impl rt::Definition for JobType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-job.JobStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
@@ -189,7 +189,7 @@ impl rt::Definition for JobStatus {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-job.JobVerb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-job.JobVerb)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobVerb {
@@ -273,18 +273,20 @@ impl rt::Definition for JobVerb {
         condition: rt::None,
     };
 }
+/// The data of the event `JOB_STATUS_CHANGE`.
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-job.JOB_STATUS_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-job.JOB_STATUS_CHANGE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct JobStatusChange {
+pub struct JobStatusChangeEvent {
     pub id: rt::String,
     pub status: super::JobStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl JobStatusChange {
-    /// Builds `JobStatusChange` from its required members; optional ones start absent.
+impl JobStatusChangeEvent {
+    /// Builds `JobStatusChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, status: super::JobStatus) -> Self {
@@ -292,7 +294,7 @@ impl JobStatusChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for JobStatusChange {
+impl rt::ObjectType for JobStatusChangeEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -317,9 +319,9 @@ impl rt::ObjectType for JobStatusChange {
         writer.member("status", &self.status);
     }
 }
-rt::impl_serde!(JobStatusChange);
+rt::impl_serde!(JobStatusChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for JobStatusChange {
+impl rt::Definition for JobStatusChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "JOB_STATUS_CHANGE",
         meta: rt::Meta::Event,
@@ -330,12 +332,14 @@ impl rt::Definition for JobStatusChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for JobStatusChange {
+impl rt::Event for JobStatusChangeEvent {
     const NAME: &'static str = "JOB_STATUS_CHANGE";
 }
+/// The arguments of the command `job-pause`, run with [`Commands::job_pause`](super::Commands::job_pause).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-pause)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobPause {
@@ -389,9 +393,11 @@ impl rt::Command for JobPause {
     const NAME: &'static str = "job-pause";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-resume`, run with [`Commands::job_resume`](super::Commands::job_resume).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-resume)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-resume)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobResume {
@@ -445,9 +451,11 @@ impl rt::Command for JobResume {
     const NAME: &'static str = "job-resume";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-cancel`, run with [`Commands::job_cancel`](super::Commands::job_cancel).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-cancel)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobCancel {
@@ -501,9 +509,11 @@ impl rt::Command for JobCancel {
     const NAME: &'static str = "job-cancel";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-complete`, run with [`Commands::job_complete`](super::Commands::job_complete).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-complete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-complete)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobComplete {
@@ -557,9 +567,11 @@ impl rt::Command for JobComplete {
     const NAME: &'static str = "job-complete";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-dismiss`, run with [`Commands::job_dismiss`](super::Commands::job_dismiss).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-dismiss)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-dismiss)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobDismiss {
@@ -613,9 +625,11 @@ impl rt::Command for JobDismiss {
     const NAME: &'static str = "job-dismiss";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `job-finalize`, run with [`Commands::job_finalize`](super::Commands::job_finalize).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.job-finalize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.job-finalize)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobFinalize {
@@ -671,7 +685,7 @@ impl rt::Command for JobFinalize {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-job.JobInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-job.JobInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfo {
@@ -769,9 +783,11 @@ impl rt::Definition for JobInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-jobs`, run with [`Commands::query_jobs`](super::Commands::query_jobs).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-job.query-jobs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-job.query-jobs)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryJobs {}

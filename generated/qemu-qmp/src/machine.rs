@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SysEmuTarget)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.SysEmuTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SysEmuTarget {
@@ -154,7 +154,7 @@ impl rt::Definition for SysEmuTarget {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.S390CpuState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.S390CpuState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuState {
@@ -231,7 +231,7 @@ impl rt::Definition for S390CpuState {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoS390)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoS390 {
@@ -310,11 +310,12 @@ impl rt::Definition for CpuInfoS390 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInfoFast)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoFast {
     pub cpu_index: i64,
+    pub qom_type: rt::String,
     pub qom_path: rt::String,
     pub thread_id: i64,
     pub props: rt::Option<super::CpuInstanceProperties>,
@@ -409,12 +410,14 @@ impl CpuInfoFast {
     #[must_use]
     pub fn new(
         cpu_index: i64,
+        qom_type: impl rt::Into<rt::String>,
         qom_path: impl rt::Into<rt::String>,
         thread_id: i64,
         target: CpuInfoFastBranch,
     ) -> Self {
         Self {
             cpu_index,
+            qom_type: qom_type.into(),
             qom_path: qom_path.into(),
             thread_id,
             props: rt::None,
@@ -440,7 +443,7 @@ impl rt::ObjectType for CpuInfoFast {
             "s390x" => {
                 CpuInfoFastBranch::S390x(
                     members.branch(
-                        &["cpu-index", "qom-path", "thread-id", "props", "target"],
+                        &["cpu-index", "qom-type", "qom-path", "thread-id", "props", "target"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -477,7 +480,7 @@ impl rt::ObjectType for CpuInfoFast {
                 CpuInfoFastBranch::Other {
                     tag: tag.into_owned(),
                     members: members.branch(
-                        &["cpu-index", "qom-path", "thread-id", "props", "target"],
+                        &["cpu-index", "qom-type", "qom-path", "thread-id", "props", "target"],
                         |m| m.rest(),
                     )?,
                 }
@@ -485,12 +488,14 @@ impl rt::ObjectType for CpuInfoFast {
         };
         members.rewind();
         let mut m_cpu_index = rt::None;
+        let mut m_qom_type = rt::None;
         let mut m_qom_path = rt::None;
         let mut m_thread_id = rt::None;
         let mut m_props = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
+                "qom-type" => m_qom_type = rt::Some(members.value("qom-type")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
                 "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
                 "props" => m_props = rt::Some(members.value("props")?),
@@ -499,6 +504,7 @@ impl rt::ObjectType for CpuInfoFast {
         }
         rt::Ok(Self {
             cpu_index: members.required(m_cpu_index, "cpu-index")?,
+            qom_type: members.required(m_qom_type, "qom-type")?,
             qom_path: members.required(m_qom_path, "qom-path")?,
             thread_id: members.required(m_thread_id, "thread-id")?,
             props: m_props,
@@ -508,6 +514,7 @@ impl rt::ObjectType for CpuInfoFast {
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("cpu-index", &self.cpu_index);
+        writer.member("qom-type", &self.qom_type);
         writer.member("qom-path", &self.qom_path);
         writer.member("thread-id", &self.thread_id);
         writer.member_opt("props", &self.props);
@@ -560,9 +567,18 @@ impl rt::Definition for CpuInfoFast {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::CpuInfoS390> for CpuInfoFastBranch {
+    #[inline]
+    fn from(value: super::CpuInfoS390) -> Self {
+        Self::S390x(value)
+    }
+}
+/// The arguments of the command `query-cpus-fast`, run with [`Commands::query_cpus_fast`](super::Commands::query_cpus_fast).
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpus-fast)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpusFast {}
@@ -605,7 +621,7 @@ impl rt::Command for QueryCpusFast {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CompatProperty)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompatProperty {
@@ -674,7 +690,7 @@ impl rt::Definition for CompatProperty {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.MachineInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MachineInfo {
@@ -844,9 +860,11 @@ impl rt::Definition for MachineInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-machines`, run with [`Commands::query_machines`](super::Commands::query_machines).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-machines)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMachines {
@@ -912,7 +930,7 @@ impl rt::Command for QueryMachines {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CurrentMachineParams)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
@@ -968,9 +986,11 @@ impl rt::Definition for CurrentMachineParams {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-current-machine`, run with [`Commands::query_current_machine`](super::Commands::query_current_machine).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-current-machine)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCurrentMachine {}
@@ -1013,15 +1033,15 @@ impl rt::Command for QueryCurrentMachine {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.TargetInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.QemuTargetInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct TargetInfo {
+pub struct QemuTargetInfo {
     pub arch: super::SysEmuTarget,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl TargetInfo {
-    /// Builds `TargetInfo` from its required members; optional ones start absent.
+impl QemuTargetInfo {
+    /// Builds `QemuTargetInfo` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(arch: super::SysEmuTarget) -> Self {
@@ -1029,7 +1049,7 @@ impl TargetInfo {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for TargetInfo {
+impl rt::ObjectType for QemuTargetInfo {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1050,11 +1070,11 @@ impl rt::ObjectType for TargetInfo {
         writer.member("arch", &self.arch);
     }
 }
-rt::impl_serde!(TargetInfo);
+rt::impl_serde!(QemuTargetInfo);
 #[allow(deprecated)]
-impl rt::Definition for TargetInfo {
+impl rt::Definition for QemuTargetInfo {
     const INFO: rt::Info = rt::Info {
-        name: "TargetInfo",
+        name: "QemuTargetInfo",
         meta: rt::Meta::Struct,
         module: "machine",
         since: rt::Some("1.2"),
@@ -1062,9 +1082,11 @@ impl rt::Definition for TargetInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-target`, run with [`Commands::query_target`](super::Commands::query_target).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-target)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTarget {}
@@ -1103,11 +1125,11 @@ impl rt::Definition for QueryTarget {
 #[allow(deprecated)]
 impl rt::Command for QueryTarget {
     const NAME: &'static str = "query-target";
-    type Returns = super::TargetInfo;
+    type Returns = super::QemuTargetInfo;
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.UuidInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UuidInfo {
@@ -1156,9 +1178,11 @@ impl rt::Definition for UuidInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-uuid`, run with [`Commands::query_uuid`](super::Commands::query_uuid).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-uuid)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUuid {}
@@ -1202,7 +1226,7 @@ impl rt::Command for QueryUuid {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.GuidInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuidInfo {
@@ -1251,9 +1275,11 @@ impl rt::Definition for GuidInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-vm-generation-id`, run with [`Commands::query_vm_generation_id`](super::Commands::query_vm_generation_id).
+///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-vm-generation-id)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVmGenerationId {}
@@ -1294,9 +1320,11 @@ impl rt::Command for QueryVmGenerationId {
     const NAME: &'static str = "query-vm-generation-id";
     type Returns = super::GuidInfo;
 }
+/// The arguments of the command `system_reset`, run with [`Commands::system_reset`](super::Commands::system_reset).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.system_reset)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemReset {}
@@ -1337,9 +1365,11 @@ impl rt::Command for SystemReset {
     const NAME: &'static str = "system_reset";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `system_powerdown`, run with [`Commands::system_powerdown`](super::Commands::system_powerdown).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.system_powerdown)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPowerdown {}
@@ -1380,9 +1410,11 @@ impl rt::Command for SystemPowerdown {
     const NAME: &'static str = "system_powerdown";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `system_wakeup`, run with [`Commands::system_wakeup`](super::Commands::system_wakeup).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.system_wakeup)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemWakeup {}
@@ -1425,7 +1457,7 @@ impl rt::Command for SystemWakeup {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.LostTickPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.LostTickPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LostTickPolicy {
@@ -1494,9 +1526,11 @@ impl rt::Definition for LostTickPolicy {
         condition: rt::None,
     };
 }
+/// The arguments of the command `inject-nmi`, run with [`Commands::inject_nmi`](super::Commands::inject_nmi).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.inject-nmi)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InjectNmi {}
@@ -1537,108 +1571,9 @@ impl rt::Command for InjectNmi {
     const NAME: &'static str = "inject-nmi";
     type Returns = rt::Empty;
 }
-/// **Since:** 0.14
-///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.KvmInfo)
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct KvmInfo {
-    pub enabled: bool,
-    pub present: bool,
-}
-#[allow(deprecated, clippy::disallowed_names)]
-impl KvmInfo {
-    /// Builds `KvmInfo` from its required members; optional ones start absent.
-    #[inline]
-    #[must_use]
-    pub fn new(enabled: bool, present: bool) -> Self {
-        Self { enabled, present }
-    }
-}
-#[allow(deprecated)]
-impl rt::ObjectType for KvmInfo {
-    #[inline]
-    fn decode_members(
-        members: &mut rt::Members<'_, '_>,
-    ) -> rt::Result<Self, rt::DecodeError> {
-        let mut m_enabled = rt::None;
-        let mut m_present = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.skip()?,
-            }
-        }
-        rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
-            present: members.required(m_present, "present")?,
-        })
-    }
-    #[inline]
-    fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member("present", &self.present);
-    }
-}
-rt::impl_serde!(KvmInfo);
-#[allow(deprecated)]
-impl rt::Definition for KvmInfo {
-    const INFO: rt::Info = rt::Info {
-        name: "KvmInfo",
-        meta: rt::Meta::Struct,
-        module: "machine",
-        since: rt::Some("0.14"),
-        features: &[],
-        condition: rt::None,
-    };
-}
-/// **Since:** 0.14
-///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-kvm)
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct QueryKvm {}
-#[allow(deprecated, clippy::disallowed_names)]
-impl QueryKvm {
-    /// Builds the value with every (optional) member absent.
-    #[inline]
-    #[must_use]
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-#[allow(deprecated)]
-impl rt::ObjectType for QueryKvm {
-    #[inline]
-    fn decode_members(
-        _members: &mut rt::Members<'_, '_>,
-    ) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {})
-    }
-    #[inline]
-    fn encode_members(&self, _writer: &mut rt::Writer) {}
-}
-rt::impl_serde!(QueryKvm);
-#[allow(deprecated)]
-impl rt::Definition for QueryKvm {
-    const INFO: rt::Info = rt::Info {
-        name: "query-kvm",
-        meta: rt::Meta::Command,
-        module: "machine",
-        since: rt::Some("0.14"),
-        features: &[],
-        condition: rt::None,
-    };
-}
-#[allow(deprecated)]
-impl rt::Command for QueryKvm {
-    const NAME: &'static str = "query-kvm";
-    type Returns = super::KvmInfo;
-}
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.NumaOptionsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.NumaOptionsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumaOptionsType {
@@ -1715,7 +1650,7 @@ impl rt::Definition for NumaOptionsType {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaOptions {
@@ -1835,9 +1770,79 @@ impl rt::Definition for NumaOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::NumaNodeOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaNodeOptions) -> Self {
+        Self::Node(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaDistOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaDistOptions) -> Self {
+        Self::Dist(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaCpuOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaCpuOptions) -> Self {
+        Self::Cpu(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatLBOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaHmatLBOptions) -> Self {
+        Self::HmatLb(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatCacheOptions> for NumaOptionsBranch {
+    #[inline]
+    fn from(value: super::NumaHmatCacheOptions) -> Self {
+        Self::HmatCache(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaNodeOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaNodeOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaDistOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaDistOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaCpuOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaCpuOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatLBOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaHmatLBOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NumaHmatCacheOptions> for NumaOptions {
+    #[inline]
+    fn from(value: super::NumaHmatCacheOptions) -> Self {
+        Self::new(NumaOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaNodeOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaNodeOptions {
@@ -1949,7 +1954,7 @@ impl rt::Definition for NumaNodeOptions {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaDistOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaDistOptions {
@@ -2010,7 +2015,7 @@ impl rt::Definition for NumaDistOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFixedMemoryWindowOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFixedMemoryWindowOptions {
@@ -2086,7 +2091,7 @@ impl rt::Definition for CXLFixedMemoryWindowOptions {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CXLFMWProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFMWProperties {
@@ -2137,7 +2142,7 @@ impl rt::Definition for CXLFMWProperties {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.X86CPURegister32)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.X86CPURegister32)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X86CPURegister32 {
@@ -2223,7 +2228,7 @@ impl rt::Definition for X86CPURegister32 {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.X86CPUFeatureWordInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct X86CPUFeatureWordInfo {
@@ -2311,7 +2316,7 @@ impl rt::Definition for X86CPUFeatureWordInfo {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.DummyForceArrays)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyForceArrays {
@@ -2362,7 +2367,7 @@ impl rt::Definition for DummyForceArrays {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaCpuOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaCpuOptions {
@@ -2543,7 +2548,7 @@ impl rt::From<NumaCpuOptions> for super::CpuInstanceProperties {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBMemoryHierarchy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBMemoryHierarchy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBMemoryHierarchy {
@@ -2617,7 +2622,7 @@ impl rt::Definition for HmatLBMemoryHierarchy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBDataType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatLBDataType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBDataType {
@@ -2697,7 +2702,7 @@ impl rt::Definition for HmatLBDataType {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatLBOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatLBOptions {
@@ -2799,7 +2804,7 @@ impl rt::Definition for NumaHmatLBOptions {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheAssociativity)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheAssociativity)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheAssociativity {
@@ -2870,7 +2875,7 @@ impl rt::Definition for HmatCacheAssociativity {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheWritePolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.HmatCacheWritePolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheWritePolicy {
@@ -2941,7 +2946,7 @@ impl rt::Definition for HmatCacheWritePolicy {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.NumaHmatCacheOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatCacheOptions {
@@ -3031,9 +3036,11 @@ impl rt::Definition for NumaHmatCacheOptions {
         condition: rt::None,
     };
 }
+/// The arguments of the command `memsave`, run with [`Commands::memsave`](super::Commands::memsave).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.memsave)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memsave {
@@ -3114,9 +3121,11 @@ impl rt::Command for Memsave {
     const NAME: &'static str = "memsave";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `pmemsave`, run with [`Commands::pmemsave`](super::Commands::pmemsave).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.pmemsave)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pmemsave {
@@ -3186,7 +3195,7 @@ impl rt::Command for Pmemsave {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.Memdev)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memdev {
@@ -3307,9 +3316,11 @@ impl rt::Definition for Memdev {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memdev`, run with [`Commands::query_memdev`](super::Commands::query_memdev).
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-memdev)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemdev {}
@@ -3353,7 +3364,7 @@ impl rt::Command for QueryMemdev {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuInstanceProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
@@ -3517,7 +3528,7 @@ impl rt::Definition for CpuInstanceProperties {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.HotpluggableCPU)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
@@ -3597,9 +3608,11 @@ impl rt::Definition for HotpluggableCPU {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-hotpluggable-cpus`, run with [`Commands::query_hotpluggable_cpus`](super::Commands::query_hotpluggable_cpus).
+///
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-hotpluggable-cpus)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHotpluggableCpus {}
@@ -3641,9 +3654,11 @@ impl rt::Command for QueryHotpluggableCpus {
     type Returns = rt::Vec<super::HotpluggableCPU>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `set-numa-node`, run with [`Commands::set_numa_node`](super::Commands::set_numa_node).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.set-numa-node)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetNumaNode(pub super::NumaOptions);
 #[allow(deprecated)]
@@ -3692,9 +3707,11 @@ impl rt::Command for SetNumaNode {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `balloon`, run with [`Commands::balloon`](super::Commands::balloon).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.balloon)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Balloon {
@@ -3750,7 +3767,7 @@ impl rt::Command for Balloon {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.BalloonInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BalloonInfo {
@@ -3799,9 +3816,11 @@ impl rt::Definition for BalloonInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-balloon`, run with [`Commands::query_balloon`](super::Commands::query_balloon).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-balloon)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBalloon {}
@@ -3842,17 +3861,19 @@ impl rt::Command for QueryBalloon {
     const NAME: &'static str = "query-balloon";
     type Returns = super::BalloonInfo;
 }
+/// The data of the event `BALLOON_CHANGE`.
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-machine.BALLOON_CHANGE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BalloonChange {
+pub struct BalloonChangeEvent {
     pub actual: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BalloonChange {
-    /// Builds `BalloonChange` from its required members; optional ones start absent.
+impl BalloonChangeEvent {
+    /// Builds `BalloonChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(actual: i64) -> Self {
@@ -3860,7 +3881,7 @@ impl BalloonChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BalloonChange {
+impl rt::ObjectType for BalloonChangeEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3881,9 +3902,9 @@ impl rt::ObjectType for BalloonChange {
         writer.member("actual", &self.actual);
     }
 }
-rt::impl_serde!(BalloonChange);
+rt::impl_serde!(BalloonChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for BalloonChange {
+impl rt::Definition for BalloonChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "BALLOON_CHANGE",
         meta: rt::Meta::Event,
@@ -3894,12 +3915,12 @@ impl rt::Definition for BalloonChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BalloonChange {
+impl rt::Event for BalloonChangeEvent {
     const NAME: &'static str = "BALLOON_CHANGE";
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
@@ -3953,9 +3974,11 @@ impl rt::Definition for HvBalloonInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-hv-balloon-status-report`, run with [`Commands::query_hv_balloon_status_report`](super::Commands::query_hv_balloon_status_report).
+///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-hv-balloon-status-report)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHvBalloonStatusReport {}
@@ -3996,20 +4019,22 @@ impl rt::Command for QueryHvBalloonStatusReport {
     const NAME: &'static str = "query-hv-balloon-status-report";
     type Returns = super::HvBalloonInfo;
 }
+/// The data of the event `HV_BALLOON_STATUS_REPORT`.
+///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-machine.HV_BALLOON_STATUS_REPORT)
 #[derive(Clone, Debug, PartialEq)]
-pub struct HvBalloonStatusReport(pub super::HvBalloonInfo);
+pub struct HvBalloonStatusReportEvent(pub super::HvBalloonInfo);
 #[allow(deprecated)]
-impl rt::From<super::HvBalloonInfo> for HvBalloonStatusReport {
+impl rt::From<super::HvBalloonInfo> for HvBalloonStatusReportEvent {
     #[inline]
     fn from(value: super::HvBalloonInfo) -> Self {
         Self(value)
     }
 }
 #[allow(deprecated)]
-impl rt::Deref for HvBalloonStatusReport {
+impl rt::Deref for HvBalloonStatusReportEvent {
     type Target = super::HvBalloonInfo;
     #[inline]
     fn deref(&self) -> &super::HvBalloonInfo {
@@ -4017,7 +4042,7 @@ impl rt::Deref for HvBalloonStatusReport {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for HvBalloonStatusReport {
+impl rt::ObjectType for HvBalloonStatusReportEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -4029,9 +4054,9 @@ impl rt::ObjectType for HvBalloonStatusReport {
         rt::ObjectType::encode_members(&self.0, writer);
     }
 }
-rt::impl_serde!(HvBalloonStatusReport);
+rt::impl_serde!(HvBalloonStatusReportEvent);
 #[allow(deprecated)]
-impl rt::Definition for HvBalloonStatusReport {
+impl rt::Definition for HvBalloonStatusReportEvent {
     const INFO: rt::Info = rt::Info {
         name: "HV_BALLOON_STATUS_REPORT",
         meta: rt::Meta::Event,
@@ -4042,12 +4067,12 @@ impl rt::Definition for HvBalloonStatusReport {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for HvBalloonStatusReport {
+impl rt::Event for HvBalloonStatusReportEvent {
     const NAME: &'static str = "HV_BALLOON_STATUS_REPORT";
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryInfo {
@@ -4113,9 +4138,11 @@ impl rt::Definition for MemoryInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memory-size-summary`, run with [`Commands::query_memory_size_summary`](super::Commands::query_memory_size_summary).
+///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-size-summary)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemorySizeSummary {}
@@ -4158,7 +4185,7 @@ impl rt::Command for QueryMemorySizeSummary {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
@@ -4270,7 +4297,7 @@ impl rt::Definition for PCDIMMDeviceInfo {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
@@ -4348,7 +4375,7 @@ impl rt::Definition for VirtioPMEMDeviceInfo {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
@@ -4460,7 +4487,7 @@ impl rt::Definition for VirtioMEMDeviceInfo {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
@@ -4549,7 +4576,7 @@ impl rt::Definition for SgxEPCDeviceInfo {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
@@ -4641,7 +4668,7 @@ impl rt::Definition for HvBalloonDeviceInfo {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.MemoryDeviceInfoKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.MemoryDeviceInfoKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryDeviceInfoKind {
@@ -4721,7 +4748,7 @@ impl rt::Definition for MemoryDeviceInfoKind {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.PCDIMMDeviceInfoWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
@@ -4772,7 +4799,7 @@ impl rt::Definition for PCDIMMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioPMEMDeviceInfoWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
@@ -4823,7 +4850,7 @@ impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.VirtioMEMDeviceInfoWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
@@ -4874,7 +4901,7 @@ impl rt::Definition for VirtioMEMDeviceInfoWrapper {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCDeviceInfoWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
@@ -4925,7 +4952,7 @@ impl rt::Definition for SgxEPCDeviceInfoWrapper {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.HvBalloonDeviceInfoWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
@@ -4976,7 +5003,7 @@ impl rt::Definition for HvBalloonDeviceInfoWrapper {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.MemoryDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryDeviceInfo {
@@ -5112,9 +5139,65 @@ impl rt::Definition for MemoryDeviceInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::VirtioPMEMDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::VirtioPMEMDeviceInfoWrapper) -> Self {
+        Self::VirtioPmem(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioMEMDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::VirtioMEMDeviceInfoWrapper) -> Self {
+        Self::VirtioMem(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SgxEPCDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::SgxEPCDeviceInfoWrapper) -> Self {
+        Self::SgxEpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::HvBalloonDeviceInfoWrapper> for MemoryDeviceInfoBranch {
+    #[inline]
+    fn from(value: super::HvBalloonDeviceInfoWrapper) -> Self {
+        Self::HvBalloon(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioPMEMDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::VirtioPMEMDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VirtioMEMDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::VirtioMEMDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SgxEPCDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::SgxEPCDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::HvBalloonDeviceInfoWrapper> for MemoryDeviceInfo {
+    #[inline]
+    fn from(value: super::HvBalloonDeviceInfoWrapper) -> Self {
+        Self::new(MemoryDeviceInfoBranch::from(value))
+    }
+}
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPC)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPC {
@@ -5173,7 +5256,7 @@ impl rt::Definition for SgxEPC {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.SgxEPCProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCProperties {
@@ -5222,9 +5305,11 @@ impl rt::Definition for SgxEPCProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-memory-devices`, run with [`Commands::query_memory_devices`](super::Commands::query_memory_devices).
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-memory-devices)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMemoryDevices {}
@@ -5265,19 +5350,21 @@ impl rt::Command for QueryMemoryDevices {
     const NAME: &'static str = "query-memory-devices";
     type Returns = rt::Vec<super::MemoryDeviceInfo>;
 }
+/// The data of the event `MEMORY_DEVICE_SIZE_CHANGE`.
+///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-machine.MEMORY_DEVICE_SIZE_CHANGE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct MemoryDeviceSizeChange {
+pub struct MemoryDeviceSizeChangeEvent {
     pub id: rt::Option<rt::String>,
     pub size: u64,
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MemoryDeviceSizeChange {
-    /// Builds `MemoryDeviceSizeChange` from its required members; optional ones start absent.
+impl MemoryDeviceSizeChangeEvent {
+    /// Builds `MemoryDeviceSizeChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(size: u64, qom_path: impl rt::Into<rt::String>) -> Self {
@@ -5296,7 +5383,7 @@ impl MemoryDeviceSizeChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MemoryDeviceSizeChange {
+impl rt::ObjectType for MemoryDeviceSizeChangeEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -5325,9 +5412,9 @@ impl rt::ObjectType for MemoryDeviceSizeChange {
         writer.member("qom-path", &self.qom_path);
     }
 }
-rt::impl_serde!(MemoryDeviceSizeChange);
+rt::impl_serde!(MemoryDeviceSizeChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for MemoryDeviceSizeChange {
+impl rt::Definition for MemoryDeviceSizeChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "MEMORY_DEVICE_SIZE_CHANGE",
         meta: rt::Meta::Event,
@@ -5338,12 +5425,12 @@ impl rt::Definition for MemoryDeviceSizeChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MemoryDeviceSizeChange {
+impl rt::Event for MemoryDeviceSizeChangeEvent {
     const NAME: &'static str = "MEMORY_DEVICE_SIZE_CHANGE";
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.BootConfiguration)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BootConfiguration {
@@ -5483,7 +5570,7 @@ impl rt::Definition for BootConfiguration {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.SMPConfiguration)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SMPConfiguration {
@@ -5658,13 +5745,15 @@ impl rt::Definition for SMPConfiguration {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-irq`, run with [`Commands::x_query_irq`](super::Commands::x_query_irq).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-irq)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryIrq {}
@@ -5706,6 +5795,8 @@ impl rt::Command for XQueryIrq {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-jit`, run with [`Commands::x_query_jit`](super::Commands::x_query_jit).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -5714,7 +5805,7 @@ impl rt::Command for XQueryIrq {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-jit)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryJit {}
@@ -5756,13 +5847,15 @@ impl rt::Command for XQueryJit {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-numa`, run with [`Commands::x_query_numa`](super::Commands::x_query_numa).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-numa)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryNuma {}
@@ -5804,63 +5897,15 @@ impl rt::Command for XQueryNuma {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
-/// **Features:**
+/// The arguments of the command `x-query-ramblock`, run with [`Commands::x_query_ramblock`](super::Commands::x_query_ramblock).
 ///
-/// - `unstable`
-///
-/// **Condition:** `CONFIG_TCG` (QEMU built with it)
-///
-/// **Since:** 6.2
-///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-opcount)
-#[derive(Clone, Debug, Default, PartialEq)]
-#[non_exhaustive]
-pub struct XQueryOpcount {}
-#[allow(deprecated, clippy::disallowed_names)]
-impl XQueryOpcount {
-    /// Builds the value with every (optional) member absent.
-    #[inline]
-    #[must_use]
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-#[allow(deprecated)]
-impl rt::ObjectType for XQueryOpcount {
-    #[inline]
-    fn decode_members(
-        _members: &mut rt::Members<'_, '_>,
-    ) -> rt::Result<Self, rt::DecodeError> {
-        rt::Ok(Self {})
-    }
-    #[inline]
-    fn encode_members(&self, _writer: &mut rt::Writer) {}
-}
-rt::impl_serde!(XQueryOpcount);
-#[allow(deprecated)]
-impl rt::Definition for XQueryOpcount {
-    const INFO: rt::Info = rt::Info {
-        name: "x-query-opcount",
-        meta: rt::Meta::Command,
-        module: "machine",
-        since: rt::Some("6.2"),
-        features: &["unstable"],
-        condition: rt::Some("CONFIG_TCG"),
-    };
-}
-#[allow(deprecated)]
-impl rt::Command for XQueryOpcount {
-    const NAME: &'static str = "x-query-opcount";
-    type Returns = super::HumanReadableText;
-    const UNSTABLE: bool = true;
-}
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-ramblock)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryRamblock {}
@@ -5902,13 +5947,15 @@ impl rt::Command for XQueryRamblock {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-roms`, run with [`Commands::x_query_roms`](super::Commands::x_query_roms).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-roms)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryRoms {}
@@ -5950,13 +5997,15 @@ impl rt::Command for XQueryRoms {
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-query-usb`, run with [`Commands::x_query_usb`](super::Commands::x_query_usb).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-usb)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryUsb {}
@@ -6000,7 +6049,7 @@ impl rt::Command for XQueryUsb {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine.SmbiosEntryPointType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.SmbiosEntryPointType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmbiosEntryPointType {
@@ -6071,7 +6120,7 @@ impl rt::Definition for SmbiosEntryPointType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.MemorySizeConfiguration)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemorySizeConfiguration {
@@ -6155,11 +6204,13 @@ impl rt::Definition for MemorySizeConfiguration {
         condition: rt::None,
     };
 }
+/// The arguments of the command `dumpdtb`, run with [`Commands::dumpdtb`](super::Commands::dumpdtb).
+///
 /// **Condition:** `CONFIG_FDT` (QEMU built with it)
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.dumpdtb)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Dumpdtb {
@@ -6213,13 +6264,15 @@ impl rt::Command for Dumpdtb {
     const NAME: &'static str = "dumpdtb";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `x-query-interrupt-controllers`, run with [`Commands::x_query_interrupt_controllers`](super::Commands::x_query_interrupt_controllers).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.x-query-interrupt-controllers)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryInterruptControllers {}
@@ -6260,4 +6313,945 @@ impl rt::Command for XQueryInterruptControllers {
     const NAME: &'static str = "x-query-interrupt-controllers";
     type Returns = super::HumanReadableText;
     const UNSTABLE: bool = true;
+}
+/// **Since:** 10.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.FirmwareLog)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FirmwareLog {
+    pub version: rt::Option<rt::String>,
+    pub log: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl FirmwareLog {
+    /// Builds `FirmwareLog` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(log: impl rt::Into<rt::String>) -> Self {
+        Self {
+            version: rt::None,
+            log: log.into(),
+        }
+    }
+    /// Sets `version`.
+    #[inline]
+    #[must_use]
+    pub fn with_version(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.version = rt::Some(value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for FirmwareLog {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_version = rt::None;
+        let mut m_log = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "version" => m_version = rt::Some(members.value("version")?),
+                "log" => m_log = rt::Some(members.value("log")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            version: m_version,
+            log: members.required(m_log, "log")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("version", &self.version);
+        writer.member("log", &self.log);
+    }
+}
+rt::impl_serde!(FirmwareLog);
+#[allow(deprecated)]
+impl rt::Definition for FirmwareLog {
+    const INFO: rt::Info = rt::Info {
+        name: "FirmwareLog",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("10.2"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The arguments of the command `query-firmware-log`, run with [`Commands::query_firmware_log`](super::Commands::query_firmware_log).
+///
+/// **Since:** 10.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-firmware-log)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct QueryFirmwareLog {
+    pub max_size: rt::Option<u64>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QueryFirmwareLog {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self { max_size: rt::None }
+    }
+    /// Sets `max-size`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_size(mut self, value: u64) -> Self {
+        self.max_size = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QueryFirmwareLog {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_max_size = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self { max_size: m_max_size })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("max-size", &self.max_size);
+    }
+}
+rt::impl_serde!(QueryFirmwareLog);
+#[allow(deprecated)]
+impl rt::Definition for QueryFirmwareLog {
+    const INFO: rt::Info = rt::Info {
+        name: "query-firmware-log",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("10.2"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QueryFirmwareLog {
+    const NAME: &'static str = "query-firmware-log";
+    type Returns = super::FirmwareLog;
+}
+/// The arguments of the command `dump-skeys`, run with [`Commands::dump_skeys`](super::Commands::dump_skeys).
+///
+/// **Since:** 2.5
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.dump-skeys)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DumpSkeys {
+    pub filename: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl DumpSkeys {
+    /// Builds `DumpSkeys` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(filename: impl rt::Into<rt::String>) -> Self {
+        Self { filename: filename.into() }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for DumpSkeys {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_filename = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "filename" => m_filename = rt::Some(members.value("filename")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            filename: members.required(m_filename, "filename")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("filename", &self.filename);
+    }
+}
+rt::impl_serde!(DumpSkeys);
+#[allow(deprecated)]
+impl rt::Definition for DumpSkeys {
+    const INFO: rt::Info = rt::Info {
+        name: "dump-skeys",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("2.5"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for DumpSkeys {
+    const NAME: &'static str = "dump-skeys";
+    type Returns = rt::Empty;
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuModelInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CpuModelInfo {
+    pub name: rt::String,
+    pub props: rt::Option<rt::Value>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl CpuModelInfo {
+    /// Builds `CpuModelInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(name: impl rt::Into<rt::String>) -> Self {
+        Self {
+            name: name.into(),
+            props: rt::None,
+        }
+    }
+    /// Sets `props`.
+    #[inline]
+    #[must_use]
+    pub fn with_props(mut self, value: rt::Value) -> Self {
+        self.props = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for CpuModelInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "props" => m_props = rt::Some(members.value("props")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            name: members.required(m_name, "name")?,
+            props: m_props,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("props", &self.props);
+    }
+}
+rt::impl_serde!(CpuModelInfo);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelInfo",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.CpuModelExpansionType)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CpuModelExpansionType {
+    Static,
+    Full,
+    /// A value these bindings do not know (from a newer QEMU), kept as sent.
+    Other(rt::String),
+}
+#[allow(deprecated)]
+impl CpuModelExpansionType {
+    /// The value's name on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Static => "static",
+            Self::Full => "full",
+            Self::Other(name) => name,
+        }
+    }
+    /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
+    #[inline]
+    pub fn from_name(name: rt::String) -> Self {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
+            "static" => Self::Static,
+            "full" => Self::Full,
+            _ => return rt::None,
+        })
+    }
+}
+impl rt::fmt::Display for CpuModelExpansionType {
+    #[inline]
+    fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::Decode for CpuModelExpansionType {
+    #[inline]
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
+    }
+}
+impl rt::Encode for CpuModelExpansionType {
+    #[inline]
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
+    }
+}
+rt::impl_serde!(CpuModelExpansionType);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelExpansionType {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelExpansionType",
+        meta: rt::Meta::Enum,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine.CpuModelCompareResult)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CpuModelCompareResult {
+    Incompatible,
+    Identical,
+    Superset,
+    Subset,
+    /// A value these bindings do not know (from a newer QEMU), kept as sent.
+    Other(rt::String),
+}
+#[allow(deprecated)]
+impl CpuModelCompareResult {
+    /// The value's name on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incompatible => "incompatible",
+            Self::Identical => "identical",
+            Self::Superset => "superset",
+            Self::Subset => "subset",
+            Self::Other(name) => name,
+        }
+    }
+    /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
+    #[inline]
+    pub fn from_name(name: rt::String) -> Self {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
+            "incompatible" => Self::Incompatible,
+            "identical" => Self::Identical,
+            "superset" => Self::Superset,
+            "subset" => Self::Subset,
+            _ => return rt::None,
+        })
+    }
+}
+impl rt::fmt::Display for CpuModelCompareResult {
+    #[inline]
+    fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::Decode for CpuModelCompareResult {
+    #[inline]
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
+    }
+}
+impl rt::Encode for CpuModelCompareResult {
+    #[inline]
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
+    }
+}
+rt::impl_serde!(CpuModelCompareResult);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelCompareResult {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelCompareResult",
+        meta: rt::Meta::Enum,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuModelBaselineInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CpuModelBaselineInfo {
+    pub model: super::CpuModelInfo,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl CpuModelBaselineInfo {
+    /// Builds `CpuModelBaselineInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(model: super::CpuModelInfo) -> Self {
+        Self { model }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for CpuModelBaselineInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_model = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "model" => m_model = rt::Some(members.value("model")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            model: members.required(m_model, "model")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("model", &self.model);
+    }
+}
+rt::impl_serde!(CpuModelBaselineInfo);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelBaselineInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelBaselineInfo",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuModelCompareInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CpuModelCompareInfo {
+    pub result: super::CpuModelCompareResult,
+    pub responsible_properties: rt::Vec<rt::String>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl CpuModelCompareInfo {
+    /// Builds `CpuModelCompareInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        result: super::CpuModelCompareResult,
+        responsible_properties: rt::Vec<rt::String>,
+    ) -> Self {
+        Self {
+            result,
+            responsible_properties,
+        }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for CpuModelCompareInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_result = rt::None;
+        let mut m_responsible_properties = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "result" => m_result = rt::Some(members.value("result")?),
+                "responsible-properties" => {
+                    m_responsible_properties = rt::Some(
+                        members.value("responsible-properties")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            result: members.required(m_result, "result")?,
+            responsible_properties: members.required(
+                m_responsible_properties,
+                "responsible-properties",
+            )?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("result", &self.result);
+        writer.member("responsible-properties", &self.responsible_properties);
+    }
+}
+rt::impl_serde!(CpuModelCompareInfo);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelCompareInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelCompareInfo",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The arguments of the command `query-cpu-model-comparison`, run with [`Commands::query_cpu_model_comparison`](super::Commands::query_cpu_model_comparison).
+///
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpu-model-comparison)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct QueryCpuModelComparison {
+    pub modela: super::CpuModelInfo,
+    pub modelb: super::CpuModelInfo,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QueryCpuModelComparison {
+    /// Builds `QueryCpuModelComparison` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(modela: super::CpuModelInfo, modelb: super::CpuModelInfo) -> Self {
+        Self { modela, modelb }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QueryCpuModelComparison {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_modela = rt::None;
+        let mut m_modelb = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "modela" => m_modela = rt::Some(members.value("modela")?),
+                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            modela: members.required(m_modela, "modela")?,
+            modelb: members.required(m_modelb, "modelb")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("modela", &self.modela);
+        writer.member("modelb", &self.modelb);
+    }
+}
+rt::impl_serde!(QueryCpuModelComparison);
+#[allow(deprecated)]
+impl rt::Definition for QueryCpuModelComparison {
+    const INFO: rt::Info = rt::Info {
+        name: "query-cpu-model-comparison",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QueryCpuModelComparison {
+    const NAME: &'static str = "query-cpu-model-comparison";
+    type Returns = super::CpuModelCompareInfo;
+}
+/// The arguments of the command `query-cpu-model-baseline`, run with [`Commands::query_cpu_model_baseline`](super::Commands::query_cpu_model_baseline).
+///
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpu-model-baseline)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct QueryCpuModelBaseline {
+    pub modela: super::CpuModelInfo,
+    pub modelb: super::CpuModelInfo,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QueryCpuModelBaseline {
+    /// Builds `QueryCpuModelBaseline` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(modela: super::CpuModelInfo, modelb: super::CpuModelInfo) -> Self {
+        Self { modela, modelb }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QueryCpuModelBaseline {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_modela = rt::None;
+        let mut m_modelb = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "modela" => m_modela = rt::Some(members.value("modela")?),
+                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            modela: members.required(m_modela, "modela")?,
+            modelb: members.required(m_modelb, "modelb")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("modela", &self.modela);
+        writer.member("modelb", &self.modelb);
+    }
+}
+rt::impl_serde!(QueryCpuModelBaseline);
+#[allow(deprecated)]
+impl rt::Definition for QueryCpuModelBaseline {
+    const INFO: rt::Info = rt::Info {
+        name: "query-cpu-model-baseline",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QueryCpuModelBaseline {
+    const NAME: &'static str = "query-cpu-model-baseline";
+    type Returns = super::CpuModelBaselineInfo;
+}
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuModelExpansionInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CpuModelExpansionInfo {
+    pub model: super::CpuModelInfo,
+    pub deprecated_props: rt::Option<rt::Vec<rt::String>>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl CpuModelExpansionInfo {
+    /// Builds `CpuModelExpansionInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(model: super::CpuModelInfo) -> Self {
+        Self {
+            model,
+            deprecated_props: rt::None,
+        }
+    }
+    /// Sets `deprecated-props`.
+    #[inline]
+    #[must_use]
+    pub fn with_deprecated_props(mut self, value: rt::Vec<rt::String>) -> Self {
+        self.deprecated_props = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for CpuModelExpansionInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_model = rt::None;
+        let mut m_deprecated_props = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "model" => m_model = rt::Some(members.value("model")?),
+                "deprecated-props" => {
+                    m_deprecated_props = rt::Some(members.value("deprecated-props")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            model: members.required(m_model, "model")?,
+            deprecated_props: m_deprecated_props,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("model", &self.model);
+        writer.member_opt("deprecated-props", &self.deprecated_props);
+    }
+}
+rt::impl_serde!(CpuModelExpansionInfo);
+#[allow(deprecated)]
+impl rt::Definition for CpuModelExpansionInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuModelExpansionInfo",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The arguments of the command `query-cpu-model-expansion`, run with [`Commands::query_cpu_model_expansion`](super::Commands::query_cpu_model_expansion).
+///
+/// **Since:** 2.8
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpu-model-expansion)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct QueryCpuModelExpansion {
+    pub r#type: super::CpuModelExpansionType,
+    pub model: super::CpuModelInfo,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QueryCpuModelExpansion {
+    /// Builds `QueryCpuModelExpansion` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        r#type: super::CpuModelExpansionType,
+        model: super::CpuModelInfo,
+    ) -> Self {
+        Self { r#type, model }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QueryCpuModelExpansion {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_type = rt::None;
+        let mut m_model = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "type" => m_type = rt::Some(members.value("type")?),
+                "model" => m_model = rt::Some(members.value("model")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            r#type: members.required(m_type, "type")?,
+            model: members.required(m_model, "model")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("type", &self.r#type);
+        writer.member("model", &self.model);
+    }
+}
+rt::impl_serde!(QueryCpuModelExpansion);
+#[allow(deprecated)]
+impl rt::Definition for QueryCpuModelExpansion {
+    const INFO: rt::Info = rt::Info {
+        name: "query-cpu-model-expansion",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("2.8"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QueryCpuModelExpansion {
+    const NAME: &'static str = "query-cpu-model-expansion";
+    type Returns = super::CpuModelExpansionInfo;
+}
+/// **Since:** 1.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine.CpuDefinitionInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct CpuDefinitionInfo {
+    pub name: rt::String,
+    pub migration_safe: rt::Option<bool>,
+    pub r#static: bool,
+    pub unavailable_features: rt::Option<rt::Vec<rt::String>>,
+    pub typename: rt::String,
+    pub alias_of: rt::Option<rt::String>,
+    pub deprecated: bool,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl CpuDefinitionInfo {
+    /// Builds `CpuDefinitionInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        name: impl rt::Into<rt::String>,
+        r#static: bool,
+        typename: impl rt::Into<rt::String>,
+        deprecated: bool,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            migration_safe: rt::None,
+            r#static,
+            unavailable_features: rt::None,
+            typename: typename.into(),
+            alias_of: rt::None,
+            deprecated,
+        }
+    }
+    /// Sets `migration-safe`.
+    #[inline]
+    #[must_use]
+    pub fn with_migration_safe(mut self, value: bool) -> Self {
+        self.migration_safe = rt::Some(value);
+        self
+    }
+    /// Sets `unavailable-features`.
+    #[inline]
+    #[must_use]
+    pub fn with_unavailable_features(mut self, value: rt::Vec<rt::String>) -> Self {
+        self.unavailable_features = rt::Some(value);
+        self
+    }
+    /// Sets `alias-of`.
+    #[inline]
+    #[must_use]
+    pub fn with_alias_of(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.alias_of = rt::Some(value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for CpuDefinitionInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_migration_safe = rt::None;
+        let mut m_static = rt::None;
+        let mut m_unavailable_features = rt::None;
+        let mut m_typename = rt::None;
+        let mut m_alias_of = rt::None;
+        let mut m_deprecated = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "migration-safe" => {
+                    m_migration_safe = rt::Some(members.value("migration-safe")?)
+                }
+                "static" => m_static = rt::Some(members.value("static")?),
+                "unavailable-features" => {
+                    m_unavailable_features = rt::Some(
+                        members.value("unavailable-features")?,
+                    )
+                }
+                "typename" => m_typename = rt::Some(members.value("typename")?),
+                "alias-of" => m_alias_of = rt::Some(members.value("alias-of")?),
+                "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            name: members.required(m_name, "name")?,
+            migration_safe: m_migration_safe,
+            r#static: members.required(m_static, "static")?,
+            unavailable_features: m_unavailable_features,
+            typename: members.required(m_typename, "typename")?,
+            alias_of: m_alias_of,
+            deprecated: members.required(m_deprecated, "deprecated")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member_opt("migration-safe", &self.migration_safe);
+        writer.member("static", &self.r#static);
+        writer.member_opt("unavailable-features", &self.unavailable_features);
+        writer.member("typename", &self.typename);
+        writer.member_opt("alias-of", &self.alias_of);
+        writer.member("deprecated", &self.deprecated);
+    }
+}
+rt::impl_serde!(CpuDefinitionInfo);
+#[allow(deprecated)]
+impl rt::Definition for CpuDefinitionInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "CpuDefinitionInfo",
+        meta: rt::Meta::Struct,
+        module: "machine",
+        since: rt::Some("1.2"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The arguments of the command `query-cpu-definitions`, run with [`Commands::query_cpu_definitions`](super::Commands::query_cpu_definitions).
+///
+/// **Since:** 1.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-machine.query-cpu-definitions)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct QueryCpuDefinitions {}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QueryCpuDefinitions {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QueryCpuDefinitions {
+    #[inline]
+    fn decode_members(
+        _members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        rt::Ok(Self {})
+    }
+    #[inline]
+    fn encode_members(&self, _writer: &mut rt::Writer) {}
+}
+rt::impl_serde!(QueryCpuDefinitions);
+#[allow(deprecated)]
+impl rt::Definition for QueryCpuDefinitions {
+    const INFO: rt::Info = rt::Info {
+        name: "query-cpu-definitions",
+        meta: rt::Meta::Command,
+        module: "machine",
+        since: rt::Some("1.2"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QueryCpuDefinitions {
+    const NAME: &'static str = "query-cpu-definitions";
+    type Returns = rt::Vec<super::CpuDefinitionInfo>;
 }

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-common.S390CpuEntitlement)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine-common.S390CpuEntitlement)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuEntitlement {
@@ -79,7 +79,7 @@ impl rt::Definition for S390CpuEntitlement {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-common.CpuTopologyLevel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine-common.CpuTopologyLevel)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuTopologyLevel {
@@ -168,7 +168,7 @@ impl rt::Definition for CpuTopologyLevel {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-machine-common.CacheLevelAndType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-machine-common.CacheLevelAndType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheLevelAndType {
@@ -242,7 +242,7 @@ impl rt::Definition for CacheLevelAndType {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCacheProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCacheProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCacheProperties {
@@ -299,7 +299,7 @@ impl rt::Definition for SmpCacheProperties {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCachePropertiesWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-machine-common.SmpCachePropertiesWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCachePropertiesWrapper {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationStats {
@@ -201,7 +201,7 @@ impl rt::Definition for MigrationStats {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.XBZRLECacheStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
@@ -302,7 +302,7 @@ impl rt::Definition for XBZRLECacheStats {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.CompressionStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompressionStats {
@@ -389,7 +389,7 @@ impl rt::Definition for CompressionStats {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationStatus {
@@ -398,6 +398,7 @@ pub enum MigrationStatus {
     Cancelling,
     Cancelled,
     Active,
+    PostcopyDevice,
     PostcopyActive,
     PostcopyPaused,
     PostcopyRecoverSetup,
@@ -422,6 +423,7 @@ impl MigrationStatus {
             Self::Cancelling => "cancelling",
             Self::Cancelled => "cancelled",
             Self::Active => "active",
+            Self::PostcopyDevice => "postcopy-device",
             Self::PostcopyActive => "postcopy-active",
             Self::PostcopyPaused => "postcopy-paused",
             Self::PostcopyRecoverSetup => "postcopy-recover-setup",
@@ -449,6 +451,7 @@ impl MigrationStatus {
             "cancelling" => Self::Cancelling,
             "cancelled" => Self::Cancelled,
             "active" => Self::Active,
+            "postcopy-device" => Self::PostcopyDevice,
             "postcopy-active" => Self::PostcopyActive,
             "postcopy-paused" => Self::PostcopyPaused,
             "postcopy-recover-setup" => Self::PostcopyRecoverSetup,
@@ -496,7 +499,7 @@ impl rt::Definition for MigrationStatus {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.VfioStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioStats {
@@ -547,7 +550,7 @@ impl rt::Definition for VfioStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationInfo)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationInfo {
@@ -564,6 +567,14 @@ pub struct MigrationInfo {
     pub blocked_reasons: rt::Option<rt::Vec<rt::String>>,
     pub postcopy_blocktime: rt::Option<u32>,
     pub postcopy_vcpu_blocktime: rt::Option<rt::Vec<u32>>,
+    /// **Features:** `unstable`
+    pub postcopy_latency: rt::Option<u64>,
+    /// **Features:** `unstable`
+    pub postcopy_latency_dist: rt::Option<rt::Vec<u64>>,
+    /// **Features:** `unstable`
+    pub postcopy_vcpu_latency: rt::Option<rt::Vec<u64>>,
+    /// **Features:** `unstable`
+    pub postcopy_non_vcpu_latency: rt::Option<u64>,
     pub socket_address: rt::Option<rt::Vec<super::SocketAddress>>,
     pub dirty_limit_throttle_time_per_round: rt::Option<u64>,
     pub dirty_limit_ring_full_time: rt::Option<u64>,
@@ -588,6 +599,10 @@ impl MigrationInfo {
             blocked_reasons: rt::None,
             postcopy_blocktime: rt::None,
             postcopy_vcpu_blocktime: rt::None,
+            postcopy_latency: rt::None,
+            postcopy_latency_dist: rt::None,
+            postcopy_vcpu_latency: rt::None,
+            postcopy_non_vcpu_latency: rt::None,
             socket_address: rt::None,
             dirty_limit_throttle_time_per_round: rt::None,
             dirty_limit_ring_full_time: rt::None,
@@ -684,6 +699,34 @@ impl MigrationInfo {
         self.postcopy_vcpu_blocktime = rt::Some(value);
         self
     }
+    /// Sets `postcopy-latency`.
+    #[inline]
+    #[must_use]
+    pub fn with_postcopy_latency(mut self, value: u64) -> Self {
+        self.postcopy_latency = rt::Some(value);
+        self
+    }
+    /// Sets `postcopy-latency-dist`.
+    #[inline]
+    #[must_use]
+    pub fn with_postcopy_latency_dist(mut self, value: rt::Vec<u64>) -> Self {
+        self.postcopy_latency_dist = rt::Some(value);
+        self
+    }
+    /// Sets `postcopy-vcpu-latency`.
+    #[inline]
+    #[must_use]
+    pub fn with_postcopy_vcpu_latency(mut self, value: rt::Vec<u64>) -> Self {
+        self.postcopy_vcpu_latency = rt::Some(value);
+        self
+    }
+    /// Sets `postcopy-non-vcpu-latency`.
+    #[inline]
+    #[must_use]
+    pub fn with_postcopy_non_vcpu_latency(mut self, value: u64) -> Self {
+        self.postcopy_non_vcpu_latency = rt::Some(value);
+        self
+    }
     /// Sets `socket-address`.
     #[inline]
     #[must_use]
@@ -725,6 +768,10 @@ impl rt::ObjectType for MigrationInfo {
         let mut m_blocked_reasons = rt::None;
         let mut m_postcopy_blocktime = rt::None;
         let mut m_postcopy_vcpu_blocktime = rt::None;
+        let mut m_postcopy_latency = rt::None;
+        let mut m_postcopy_latency_dist = rt::None;
+        let mut m_postcopy_vcpu_latency = rt::None;
+        let mut m_postcopy_non_vcpu_latency = rt::None;
         let mut m_socket_address = rt::None;
         let mut m_dirty_limit_throttle_time_per_round = rt::None;
         let mut m_dirty_limit_ring_full_time = rt::None;
@@ -759,6 +806,24 @@ impl rt::ObjectType for MigrationInfo {
                         members.value("postcopy-vcpu-blocktime")?,
                     )
                 }
+                "postcopy-latency" => {
+                    m_postcopy_latency = rt::Some(members.value("postcopy-latency")?)
+                }
+                "postcopy-latency-dist" => {
+                    m_postcopy_latency_dist = rt::Some(
+                        members.value("postcopy-latency-dist")?,
+                    )
+                }
+                "postcopy-vcpu-latency" => {
+                    m_postcopy_vcpu_latency = rt::Some(
+                        members.value("postcopy-vcpu-latency")?,
+                    )
+                }
+                "postcopy-non-vcpu-latency" => {
+                    m_postcopy_non_vcpu_latency = rt::Some(
+                        members.value("postcopy-non-vcpu-latency")?,
+                    )
+                }
                 "socket-address" => {
                     m_socket_address = rt::Some(members.value("socket-address")?)
                 }
@@ -789,6 +854,10 @@ impl rt::ObjectType for MigrationInfo {
             blocked_reasons: m_blocked_reasons,
             postcopy_blocktime: m_postcopy_blocktime,
             postcopy_vcpu_blocktime: m_postcopy_vcpu_blocktime,
+            postcopy_latency: m_postcopy_latency,
+            postcopy_latency_dist: m_postcopy_latency_dist,
+            postcopy_vcpu_latency: m_postcopy_vcpu_latency,
+            postcopy_non_vcpu_latency: m_postcopy_non_vcpu_latency,
             socket_address: m_socket_address,
             dirty_limit_throttle_time_per_round: m_dirty_limit_throttle_time_per_round,
             dirty_limit_ring_full_time: m_dirty_limit_ring_full_time,
@@ -809,6 +878,10 @@ impl rt::ObjectType for MigrationInfo {
         writer.member_opt("blocked-reasons", &self.blocked_reasons);
         writer.member_opt("postcopy-blocktime", &self.postcopy_blocktime);
         writer.member_opt("postcopy-vcpu-blocktime", &self.postcopy_vcpu_blocktime);
+        writer.member_opt("postcopy-latency", &self.postcopy_latency);
+        writer.member_opt("postcopy-latency-dist", &self.postcopy_latency_dist);
+        writer.member_opt("postcopy-vcpu-latency", &self.postcopy_vcpu_latency);
+        writer.member_opt("postcopy-non-vcpu-latency", &self.postcopy_non_vcpu_latency);
         writer.member_opt("socket-address", &self.socket_address);
         writer.member_opt(
             "dirty-limit-throttle-time-per-round",
@@ -832,9 +905,11 @@ impl rt::Definition for MigrationInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrate`, run with [`Commands::query_migrate`](super::Commands::query_migrate).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrate {}
@@ -877,7 +952,7 @@ impl rt::Command for QueryMigrate {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationCapability)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationCapability)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationCapability {
@@ -1009,7 +1084,7 @@ impl rt::Definition for MigrationCapability {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationCapabilityStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationCapabilityStatus {
@@ -1063,9 +1138,11 @@ impl rt::Definition for MigrationCapabilityStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate-set-capabilities`, run with [`Commands::migrate_set_capabilities`](super::Commands::migrate_set_capabilities).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-capabilities)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetCapabilities {
@@ -1121,9 +1198,11 @@ impl rt::Command for MigrateSetCapabilities {
     const NAME: &'static str = "migrate-set-capabilities";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-migrate-capabilities`, run with [`Commands::query_migrate_capabilities`](super::Commands::query_migrate_capabilities).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-capabilities)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrateCapabilities {}
@@ -1166,7 +1245,7 @@ impl rt::Command for QueryMigrateCapabilities {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MultiFDCompression)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MultiFDCompression)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MultiFDCompression {
@@ -1248,12 +1327,14 @@ impl rt::Definition for MultiFDCompression {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigMode {
     Normal,
     CprReboot,
+    CprTransfer,
+    CprExec,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
 }
@@ -1265,6 +1346,8 @@ impl MigMode {
         match self {
             Self::Normal => "normal",
             Self::CprReboot => "cpr-reboot",
+            Self::CprTransfer => "cpr-transfer",
+            Self::CprExec => "cpr-exec",
             Self::Other(name) => name,
         }
     }
@@ -1279,6 +1362,8 @@ impl MigMode {
         rt::Some(match name {
             "normal" => Self::Normal,
             "cpr-reboot" => Self::CprReboot,
+            "cpr-transfer" => Self::CprTransfer,
+            "cpr-exec" => Self::CprExec,
             _ => return rt::None,
         })
     }
@@ -1316,7 +1401,7 @@ impl rt::Definition for MigMode {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.ZeroPageDetection)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.ZeroPageDetection)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZeroPageDetection {
@@ -1387,7 +1472,7 @@ impl rt::Definition for ZeroPageDetection {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAliasTransform)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAliasTransform {
@@ -1443,7 +1528,7 @@ impl rt::Definition for BitmapMigrationBitmapAliasTransform {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationBitmapAlias)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAlias {
@@ -1521,7 +1606,7 @@ impl rt::Definition for BitmapMigrationBitmapAlias {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.BitmapMigrationNodeAlias)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationNodeAlias {
@@ -1590,7 +1675,7 @@ impl rt::Definition for BitmapMigrationNodeAlias {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationParameter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationParameter)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationParameter {
@@ -1625,6 +1710,7 @@ pub enum MigrationParameter {
     Mode,
     ZeroPageDetection,
     DirectIo,
+    CprExecCommand,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
 }
@@ -1663,6 +1749,7 @@ impl MigrationParameter {
             Self::Mode => "mode",
             Self::ZeroPageDetection => "zero-page-detection",
             Self::DirectIo => "direct-io",
+            Self::CprExecCommand => "cpr-exec-command",
             Self::Other(name) => name,
         }
     }
@@ -1704,6 +1791,7 @@ impl MigrationParameter {
             "mode" => Self::Mode,
             "zero-page-detection" => Self::ZeroPageDetection,
             "direct-io" => Self::DirectIo,
+            "cpr-exec-command" => Self::CprExecCommand,
             _ => return rt::None,
         })
     }
@@ -1741,7 +1829,7 @@ impl rt::Definition for MigrationParameter {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrateSetParameters)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetParameters {
@@ -1776,6 +1864,7 @@ pub struct MigrateSetParameters {
     pub mode: rt::Option<super::MigMode>,
     pub zero_page_detection: rt::Option<super::ZeroPageDetection>,
     pub direct_io: rt::Option<bool>,
+    pub cpr_exec_command: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl MigrateSetParameters {
@@ -1813,6 +1902,7 @@ impl MigrateSetParameters {
             mode: rt::None,
             zero_page_detection: rt::None,
             direct_io: rt::None,
+            cpr_exec_command: rt::None,
         }
     }
     /// Sets `announce-initial`.
@@ -2021,6 +2111,13 @@ impl MigrateSetParameters {
         self.direct_io = rt::Some(value);
         self
     }
+    /// Sets `cpr-exec-command`.
+    #[inline]
+    #[must_use]
+    pub fn with_cpr_exec_command(mut self, value: rt::Vec<rt::String>) -> Self {
+        self.cpr_exec_command = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for MigrateSetParameters {
@@ -2057,6 +2154,7 @@ impl rt::ObjectType for MigrateSetParameters {
         let mut m_mode = rt::None;
         let mut m_zero_page_detection = rt::None;
         let mut m_direct_io = rt::None;
+        let mut m_cpr_exec_command = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "announce-initial" => {
@@ -2160,6 +2258,9 @@ impl rt::ObjectType for MigrateSetParameters {
                     )
                 }
                 "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
+                "cpr-exec-command" => {
+                    m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
+                }
                 _ => members.skip()?,
             }
         }
@@ -2193,6 +2294,7 @@ impl rt::ObjectType for MigrateSetParameters {
             mode: m_mode,
             zero_page_detection: m_zero_page_detection,
             direct_io: m_direct_io,
+            cpr_exec_command: m_cpr_exec_command,
         })
     }
     #[inline]
@@ -2232,6 +2334,7 @@ impl rt::ObjectType for MigrateSetParameters {
         writer.member_opt("mode", &self.mode);
         writer.member_opt("zero-page-detection", &self.zero_page_detection);
         writer.member_opt("direct-io", &self.direct_io);
+        writer.member_opt("cpr-exec-command", &self.cpr_exec_command);
     }
 }
 rt::impl_serde!(MigrateSetParameters);
@@ -2246,9 +2349,11 @@ impl rt::Definition for MigrateSetParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate-set-parameters`, run with [`Commands::migrate_set_parameters`](super::Commands::migrate_set_parameters).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-set-parameters)
 #[derive(Clone, Debug, PartialEq)]
 pub struct MigrateSetParametersCommand(pub super::MigrateSetParameters);
 #[allow(deprecated)]
@@ -2298,7 +2403,7 @@ impl rt::Command for MigrateSetParametersCommand {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationParameters)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationParameters {
@@ -2333,6 +2438,7 @@ pub struct MigrationParameters {
     pub mode: rt::Option<super::MigMode>,
     pub zero_page_detection: rt::Option<super::ZeroPageDetection>,
     pub direct_io: rt::Option<bool>,
+    pub cpr_exec_command: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl MigrationParameters {
@@ -2370,6 +2476,7 @@ impl MigrationParameters {
             mode: rt::None,
             zero_page_detection: rt::None,
             direct_io: rt::None,
+            cpr_exec_command: rt::None,
         }
     }
     /// Sets `announce-initial`.
@@ -2578,6 +2685,13 @@ impl MigrationParameters {
         self.direct_io = rt::Some(value);
         self
     }
+    /// Sets `cpr-exec-command`.
+    #[inline]
+    #[must_use]
+    pub fn with_cpr_exec_command(mut self, value: rt::Vec<rt::String>) -> Self {
+        self.cpr_exec_command = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for MigrationParameters {
@@ -2614,6 +2728,7 @@ impl rt::ObjectType for MigrationParameters {
         let mut m_mode = rt::None;
         let mut m_zero_page_detection = rt::None;
         let mut m_direct_io = rt::None;
+        let mut m_cpr_exec_command = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "announce-initial" => {
@@ -2717,6 +2832,9 @@ impl rt::ObjectType for MigrationParameters {
                     )
                 }
                 "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
+                "cpr-exec-command" => {
+                    m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
+                }
                 _ => members.skip()?,
             }
         }
@@ -2750,6 +2868,7 @@ impl rt::ObjectType for MigrationParameters {
             mode: m_mode,
             zero_page_detection: m_zero_page_detection,
             direct_io: m_direct_io,
+            cpr_exec_command: m_cpr_exec_command,
         })
     }
     #[inline]
@@ -2789,6 +2908,7 @@ impl rt::ObjectType for MigrationParameters {
         writer.member_opt("mode", &self.mode);
         writer.member_opt("zero-page-detection", &self.zero_page_detection);
         writer.member_opt("direct-io", &self.direct_io);
+        writer.member_opt("cpr-exec-command", &self.cpr_exec_command);
     }
 }
 rt::impl_serde!(MigrationParameters);
@@ -2803,9 +2923,11 @@ impl rt::Definition for MigrationParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrate-parameters`, run with [`Commands::query_migrate_parameters`](super::Commands::query_migrate_parameters).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrate-parameters)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMigrateParameters {}
@@ -2846,9 +2968,11 @@ impl rt::Command for QueryMigrateParameters {
     const NAME: &'static str = "query-migrate-parameters";
     type Returns = super::MigrationParameters;
 }
+/// The arguments of the command `migrate-start-postcopy`, run with [`Commands::migrate_start_postcopy`](super::Commands::migrate_start_postcopy).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-start-postcopy)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateStartPostcopy {}
@@ -2889,17 +3013,19 @@ impl rt::Command for MigrateStartPostcopy {
     const NAME: &'static str = "migrate-start-postcopy";
     type Returns = rt::Empty;
 }
+/// The data of the event `MIGRATION`.
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Migration {
+pub struct MigrationEvent {
     pub status: super::MigrationStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Migration {
-    /// Builds `Migration` from its required members; optional ones start absent.
+impl MigrationEvent {
+    /// Builds `MigrationEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(status: super::MigrationStatus) -> Self {
@@ -2907,7 +3033,7 @@ impl Migration {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Migration {
+impl rt::ObjectType for MigrationEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -2928,9 +3054,9 @@ impl rt::ObjectType for Migration {
         writer.member("status", &self.status);
     }
 }
-rt::impl_serde!(Migration);
+rt::impl_serde!(MigrationEvent);
 #[allow(deprecated)]
-impl rt::Definition for Migration {
+impl rt::Definition for MigrationEvent {
     const INFO: rt::Info = rt::Info {
         name: "MIGRATION",
         meta: rt::Meta::Event,
@@ -2941,20 +3067,22 @@ impl rt::Definition for Migration {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Migration {
+impl rt::Event for MigrationEvent {
     const NAME: &'static str = "MIGRATION";
 }
+/// The data of the event `MIGRATION_PASS`.
+///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-migration.MIGRATION_PASS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct MigrationPass {
+pub struct MigrationPassEvent {
     pub pass: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MigrationPass {
-    /// Builds `MigrationPass` from its required members; optional ones start absent.
+impl MigrationPassEvent {
+    /// Builds `MigrationPassEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(pass: i64) -> Self {
@@ -2962,7 +3090,7 @@ impl MigrationPass {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MigrationPass {
+impl rt::ObjectType for MigrationPassEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -2983,9 +3111,9 @@ impl rt::ObjectType for MigrationPass {
         writer.member("pass", &self.pass);
     }
 }
-rt::impl_serde!(MigrationPass);
+rt::impl_serde!(MigrationPassEvent);
 #[allow(deprecated)]
-impl rt::Definition for MigrationPass {
+impl rt::Definition for MigrationPassEvent {
     const INFO: rt::Info = rt::Info {
         name: "MIGRATION_PASS",
         meta: rt::Meta::Event,
@@ -2996,12 +3124,12 @@ impl rt::Definition for MigrationPass {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MigrationPass {
+impl rt::Event for MigrationPassEvent {
     const NAME: &'static str = "MIGRATION_PASS";
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMessage)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMessage)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMessage {
@@ -3084,7 +3212,7 @@ impl rt::Definition for COLOMessage {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMode {
@@ -3155,7 +3283,7 @@ impl rt::Definition for COLOMode {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.FailoverStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.FailoverStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailoverStatus {
@@ -3230,18 +3358,20 @@ impl rt::Definition for FailoverStatus {
         condition: rt::None,
     };
 }
+/// The data of the event `COLO_EXIT`.
+///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-migration.COLO_EXIT)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ColoExit {
+pub struct ColoExitEvent {
     pub mode: super::COLOMode,
     pub reason: super::COLOExitReason,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl ColoExit {
-    /// Builds `ColoExit` from its required members; optional ones start absent.
+impl ColoExitEvent {
+    /// Builds `ColoExitEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(mode: super::COLOMode, reason: super::COLOExitReason) -> Self {
@@ -3249,7 +3379,7 @@ impl ColoExit {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for ColoExit {
+impl rt::ObjectType for ColoExitEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3274,9 +3404,9 @@ impl rt::ObjectType for ColoExit {
         writer.member("reason", &self.reason);
     }
 }
-rt::impl_serde!(ColoExit);
+rt::impl_serde!(ColoExitEvent);
 #[allow(deprecated)]
-impl rt::Definition for ColoExit {
+impl rt::Definition for ColoExitEvent {
     const INFO: rt::Info = rt::Info {
         name: "COLO_EXIT",
         meta: rt::Meta::Event,
@@ -3287,12 +3417,12 @@ impl rt::Definition for ColoExit {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for ColoExit {
+impl rt::Event for ColoExitEvent {
     const NAME: &'static str = "COLO_EXIT";
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOExitReason)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.COLOExitReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOExitReason {
@@ -3364,6 +3494,8 @@ impl rt::Definition for COLOExitReason {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-colo-lost-heartbeat`, run with [`Commands::x_colo_lost_heartbeat`](super::Commands::x_colo_lost_heartbeat).
+///
 /// **Features:**
 ///
 /// - `unstable`
@@ -3372,7 +3504,7 @@ impl rt::Definition for COLOExitReason {
 ///
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.x-colo-lost-heartbeat)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XColoLostHeartbeat {}
@@ -3414,9 +3546,11 @@ impl rt::Command for XColoLostHeartbeat {
     type Returns = rt::Empty;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `migrate_cancel`, run with [`Commands::migrate_cancel`](super::Commands::migrate_cancel).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate_cancel)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateCancel {}
@@ -3457,9 +3591,11 @@ impl rt::Command for MigrateCancel {
     const NAME: &'static str = "migrate_cancel";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `migrate-continue`, run with [`Commands::migrate_continue`](super::Commands::migrate_continue).
+///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-continue)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateContinue {
@@ -3515,7 +3651,7 @@ impl rt::Command for MigrateContinue {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationAddressType {
@@ -3589,7 +3725,7 @@ impl rt::Definition for MigrationAddressType {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.FileMigrationArgs)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FileMigrationArgs {
@@ -3648,7 +3784,7 @@ impl rt::Definition for FileMigrationArgs {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationExecCommand)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationExecCommand {
@@ -3699,7 +3835,7 @@ impl rt::Definition for MigrationExecCommand {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationAddress {
@@ -3815,13 +3951,70 @@ impl rt::Definition for MigrationAddress {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SocketAddress> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::SocketAddress) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MigrationExecCommand> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::MigrationExecCommand) -> Self {
+        Self::Exec(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::Rdma(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FileMigrationArgs> for MigrationAddressBranch {
+    #[inline]
+    fn from(value: super::FileMigrationArgs) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SocketAddress> for MigrationAddress {
+    #[inline]
+    fn from(value: super::SocketAddress) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MigrationExecCommand> for MigrationAddress {
+    #[inline]
+    fn from(value: super::MigrationExecCommand) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for MigrationAddress {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FileMigrationArgs> for MigrationAddress {
+    #[inline]
+    fn from(value: super::FileMigrationArgs) -> Self {
+        Self::new(MigrationAddressBranch::from(value))
+    }
+}
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationChannelType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.MigrationChannelType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationChannelType {
     Main,
+    Cpr,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
 }
@@ -3832,6 +4025,7 @@ impl MigrationChannelType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Main => "main",
+            Self::Cpr => "cpr",
             Self::Other(name) => name,
         }
     }
@@ -3845,6 +4039,7 @@ impl MigrationChannelType {
     pub fn from_wire(name: &str) -> rt::Option<Self> {
         rt::Some(match name {
             "main" => Self::Main,
+            "cpr" => Self::Cpr,
             _ => return rt::None,
         })
     }
@@ -3882,7 +4077,7 @@ impl rt::Definition for MigrationChannelType {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationChannel)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationChannel {
@@ -3941,14 +4136,18 @@ impl rt::Definition for MigrationChannel {
         condition: rt::None,
     };
 }
+/// The arguments of the command `migrate`, run with [`Commands::migrate`](super::Commands::migrate).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Migrate {
     pub uri: rt::Option<rt::String>,
     pub channels: rt::Option<rt::Vec<super::MigrationChannel>>,
+    /// **Features:** `deprecated`
+    #[deprecated]
     pub detach: rt::Option<bool>,
     pub resume: rt::Option<bool>,
 }
@@ -4045,9 +4244,11 @@ impl rt::Command for Migrate {
     const NAME: &'static str = "migrate";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `migrate-incoming`, run with [`Commands::migrate_incoming`](super::Commands::migrate_incoming).
+///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-incoming)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateIncoming {
@@ -4138,9 +4339,11 @@ impl rt::Command for MigrateIncoming {
     const NAME: &'static str = "migrate-incoming";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-save-devices-state`, run with [`Commands::xen_save_devices_state`](super::Commands::xen_save_devices_state).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.xen-save-devices-state)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSaveDevicesState {
@@ -4209,9 +4412,11 @@ impl rt::Command for XenSaveDevicesState {
     const NAME: &'static str = "xen-save-devices-state";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-set-global-dirty-log`, run with [`Commands::xen_set_global_dirty_log`](super::Commands::xen_set_global_dirty_log).
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-global-dirty-log)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetGlobalDirtyLog {
@@ -4265,9 +4470,11 @@ impl rt::Command for XenSetGlobalDirtyLog {
     const NAME: &'static str = "xen-set-global-dirty-log";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-load-devices-state`, run with [`Commands::xen_load_devices_state`](super::Commands::xen_load_devices_state).
+///
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.xen-load-devices-state)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenLoadDevicesState {
@@ -4321,11 +4528,13 @@ impl rt::Command for XenLoadDevicesState {
     const NAME: &'static str = "xen-load-devices-state";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `xen-set-replication`, run with [`Commands::xen_set_replication`](super::Commands::xen_set_replication).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.xen-set-replication)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetReplication {
@@ -4404,7 +4613,7 @@ impl rt::Command for XenSetReplication {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.ReplicationStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
@@ -4465,11 +4674,13 @@ impl rt::Definition for ReplicationStatus {
         condition: rt::Some("CONFIG_REPLICATION"),
     };
 }
+/// The arguments of the command `query-xen-replication-status`, run with [`Commands::query_xen_replication_status`](super::Commands::query_xen_replication_status).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-xen-replication-status)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryXenReplicationStatus {}
@@ -4510,11 +4721,13 @@ impl rt::Command for QueryXenReplicationStatus {
     const NAME: &'static str = "query-xen-replication-status";
     type Returns = super::ReplicationStatus;
 }
+/// The arguments of the command `xen-colo-do-checkpoint`, run with [`Commands::xen_colo_do_checkpoint`](super::Commands::xen_colo_do_checkpoint).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.xen-colo-do-checkpoint)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XenColoDoCheckpoint {}
@@ -4559,7 +4772,7 @@ impl rt::Command for XenColoDoCheckpoint {
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.COLOStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct COLOStatus {
@@ -4622,11 +4835,13 @@ impl rt::Definition for COLOStatus {
         condition: rt::Some("CONFIG_REPLICATION"),
     };
 }
+/// The arguments of the command `query-colo-status`, run with [`Commands::query_colo_status`](super::Commands::query_colo_status).
+///
 /// **Condition:** `CONFIG_REPLICATION` (QEMU built with it)
 ///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-colo-status)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryColoStatus {}
@@ -4667,9 +4882,11 @@ impl rt::Command for QueryColoStatus {
     const NAME: &'static str = "query-colo-status";
     type Returns = super::COLOStatus;
 }
+/// The arguments of the command `migrate-recover`, run with [`Commands::migrate_recover`](super::Commands::migrate_recover).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-recover)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateRecover {
@@ -4726,9 +4943,11 @@ impl rt::Command for MigrateRecover {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for MigrateRecover {}
+/// The arguments of the command `migrate-pause`, run with [`Commands::migrate_pause`](super::Commands::migrate_pause).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.migrate-pause)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigratePause {}
@@ -4772,17 +4991,19 @@ impl rt::Command for MigratePause {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for MigratePause {}
+/// The data of the event `UNPLUG_PRIMARY`.
+///
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-migration.UNPLUG_PRIMARY)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct UnplugPrimary {
+pub struct UnplugPrimaryEvent {
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl UnplugPrimary {
-    /// Builds `UnplugPrimary` from its required members; optional ones start absent.
+impl UnplugPrimaryEvent {
+    /// Builds `UnplugPrimaryEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(device_id: impl rt::Into<rt::String>) -> Self {
@@ -4792,7 +5013,7 @@ impl UnplugPrimary {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for UnplugPrimary {
+impl rt::ObjectType for UnplugPrimaryEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -4813,9 +5034,9 @@ impl rt::ObjectType for UnplugPrimary {
         writer.member("device-id", &self.device_id);
     }
 }
-rt::impl_serde!(UnplugPrimary);
+rt::impl_serde!(UnplugPrimaryEvent);
 #[allow(deprecated)]
-impl rt::Definition for UnplugPrimary {
+impl rt::Definition for UnplugPrimaryEvent {
     const INFO: rt::Info = rt::Info {
         name: "UNPLUG_PRIMARY",
         meta: rt::Meta::Event,
@@ -4826,12 +5047,12 @@ impl rt::Definition for UnplugPrimary {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for UnplugPrimary {
+impl rt::Event for UnplugPrimaryEvent {
     const NAME: &'static str = "UNPLUG_PRIMARY";
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateVcpu)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
@@ -4887,7 +5108,7 @@ impl rt::Definition for DirtyRateVcpu {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateStatus {
@@ -4958,7 +5179,7 @@ impl rt::Definition for DirtyRateStatus {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateMeasureMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.DirtyRateMeasureMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateMeasureMode {
@@ -5029,7 +5250,7 @@ impl rt::Definition for DirtyRateMeasureMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-migration.TimeUnit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-migration.TimeUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeUnit {
@@ -5097,7 +5318,7 @@ impl rt::Definition for TimeUnit {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyRateInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
@@ -5217,9 +5438,11 @@ impl rt::Definition for DirtyRateInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `calc-dirty-rate`, run with [`Commands::calc_dirty_rate`](super::Commands::calc_dirty_rate).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.calc-dirty-rate)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CalcDirtyRate {
@@ -5318,9 +5541,11 @@ impl rt::Command for CalcDirtyRate {
     const NAME: &'static str = "calc-dirty-rate";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-dirty-rate`, run with [`Commands::query_dirty_rate`](super::Commands::query_dirty_rate).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-dirty-rate)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDirtyRate {
@@ -5385,7 +5610,7 @@ impl rt::Command for QueryDirtyRate {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.DirtyLimitInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
@@ -5450,9 +5675,11 @@ impl rt::Definition for DirtyLimitInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `set-vcpu-dirty-limit`, run with [`Commands::set_vcpu_dirty_limit`](super::Commands::set_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.set-vcpu-dirty-limit)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetVcpuDirtyLimit {
@@ -5521,9 +5748,11 @@ impl rt::Command for SetVcpuDirtyLimit {
     const NAME: &'static str = "set-vcpu-dirty-limit";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cancel-vcpu-dirty-limit`, run with [`Commands::cancel_vcpu_dirty_limit`](super::Commands::cancel_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.cancel-vcpu-dirty-limit)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelVcpuDirtyLimit {
@@ -5582,9 +5811,11 @@ impl rt::Command for CancelVcpuDirtyLimit {
     const NAME: &'static str = "cancel-vcpu-dirty-limit";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `query-vcpu-dirty-limit`, run with [`Commands::query_vcpu_dirty_limit`](super::Commands::query_vcpu_dirty_limit).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-vcpu-dirty-limit)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVcpuDirtyLimit {}
@@ -5627,7 +5858,7 @@ impl rt::Command for QueryVcpuDirtyLimit {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-migration.MigrationThreadInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
@@ -5684,13 +5915,15 @@ impl rt::Definition for MigrationThreadInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-migrationthreads`, run with [`Commands::query_migrationthreads`](super::Commands::query_migrationthreads).
+///
 /// **Features:**
 ///
 /// - `deprecated`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.query-migrationthreads)
 #[deprecated]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -5733,9 +5966,11 @@ impl rt::Command for QueryMigrationthreads {
     type Returns = rt::Vec<super::MigrationThreadInfo>;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `snapshot-save`, run with [`Commands::snapshot_save`](super::Commands::snapshot_save).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-save)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotSave {
@@ -5814,9 +6049,11 @@ impl rt::Command for SnapshotSave {
     const NAME: &'static str = "snapshot-save";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `snapshot-load`, run with [`Commands::snapshot_load`](super::Commands::snapshot_load).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-load)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotLoad {
@@ -5895,9 +6132,11 @@ impl rt::Command for SnapshotLoad {
     const NAME: &'static str = "snapshot-load";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `snapshot-delete`, run with [`Commands::snapshot_delete`](super::Commands::snapshot_delete).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-migration.snapshot-delete)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotDelete {

@@ -3,9 +3,11 @@
 //! Schema module `misc.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `add_client`, run with [`Commands::add_client`](super::Commands::add_client).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.add_client)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddClient {
@@ -98,7 +100,7 @@ impl rt::Command for AddClient {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.NameInfo)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NameInfo {
@@ -152,9 +154,11 @@ impl rt::Definition for NameInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-name`, run with [`Commands::query_name`](super::Commands::query_name).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.query-name)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryName {}
@@ -198,7 +202,7 @@ impl rt::Command for QueryName {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.IOThreadInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
@@ -288,9 +292,11 @@ impl rt::Definition for IOThreadInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-iothreads`, run with [`Commands::query_iothreads`](super::Commands::query_iothreads).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.query-iothreads)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryIothreads {}
@@ -332,9 +338,11 @@ impl rt::Command for QueryIothreads {
     type Returns = rt::Vec<super::IOThreadInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `stop`, run with [`Commands::stop`](super::Commands::stop).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.stop)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stop {}
@@ -375,9 +383,11 @@ impl rt::Command for Stop {
     const NAME: &'static str = "stop";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `cont`, run with [`Commands::cont`](super::Commands::cont).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.cont)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cont {}
@@ -418,13 +428,15 @@ impl rt::Command for Cont {
     const NAME: &'static str = "cont";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `x-exit-preconfig`, run with [`Commands::x_exit_preconfig`](super::Commands::x_exit_preconfig).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.x-exit-preconfig)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XExitPreconfig {}
@@ -467,13 +479,15 @@ impl rt::Command for XExitPreconfig {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `human-monitor-command`, run with [`Commands::human_monitor_command`](super::Commands::human_monitor_command).
+///
 /// **Features:**
 ///
 /// - `savevm-monitor-nodes`
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.human-monitor-command)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanMonitorCommand {
@@ -544,11 +558,13 @@ impl rt::Command for HumanMonitorCommand {
     const NAME: &'static str = "human-monitor-command";
     type Returns = rt::String;
 }
+/// The arguments of the command `getfd`, run with [`Commands::getfd`](super::Commands::getfd).
+///
 /// **Condition:** `CONFIG_POSIX` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.getfd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Getfd {
@@ -602,11 +618,13 @@ impl rt::Command for Getfd {
     const NAME: &'static str = "getfd";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `get-win32-socket`, run with [`Commands::get_win32_socket`](super::Commands::get_win32_socket).
+///
 /// **Condition:** `CONFIG_WIN32` (QEMU built with it)
 ///
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.get-win32-socket)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetWin32Socket {
@@ -671,9 +689,11 @@ impl rt::Command for GetWin32Socket {
     const NAME: &'static str = "get-win32-socket";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `closefd`, run with [`Commands::closefd`](super::Commands::closefd).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.closefd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Closefd {
@@ -729,7 +749,7 @@ impl rt::Command for Closefd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.AddfdInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddfdInfo {
@@ -783,9 +803,11 @@ impl rt::Definition for AddfdInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `add-fd`, run with [`Commands::add_fd`](super::Commands::add_fd).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.add-fd)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddFd {
@@ -861,9 +883,11 @@ impl rt::Command for AddFd {
     const NAME: &'static str = "add-fd";
     type Returns = super::AddfdInfo;
 }
+/// The arguments of the command `remove-fd`, run with [`Commands::remove_fd`](super::Commands::remove_fd).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.remove-fd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFd {
@@ -931,7 +955,7 @@ impl rt::Command for RemoveFd {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetFdInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
@@ -994,7 +1018,7 @@ impl rt::Definition for FdsetFdInfo {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.FdsetInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetInfo {
@@ -1048,9 +1072,11 @@ impl rt::Definition for FdsetInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-fdsets`, run with [`Commands::query_fdsets`](super::Commands::query_fdsets).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.query-fdsets)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFdsets {}
@@ -1093,7 +1119,7 @@ impl rt::Command for QueryFdsets {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-misc.CommandLineParameterType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-misc.CommandLineParameterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandLineParameterType {
@@ -1167,7 +1193,7 @@ impl rt::Definition for CommandLineParameterType {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineParameterInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
@@ -1255,7 +1281,7 @@ impl rt::Definition for CommandLineParameterInfo {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-misc.CommandLineOptionInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
@@ -1315,9 +1341,11 @@ impl rt::Definition for CommandLineOptionInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-command-line-options`, run with [`Commands::query_command_line_options`](super::Commands::query_command_line_options).
+///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-misc.query-command-line-options)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCommandLineOptions {
@@ -1377,18 +1405,20 @@ impl rt::Command for QueryCommandLineOptions {
     type Returns = rt::Vec<super::CommandLineOptionInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `RTC_CHANGE`.
+///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-misc.RTC_CHANGE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct RtcChange {
+pub struct RtcChangeEvent {
     pub offset: i64,
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl RtcChange {
-    /// Builds `RtcChange` from its required members; optional ones start absent.
+impl RtcChangeEvent {
+    /// Builds `RtcChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(offset: i64, qom_path: impl rt::Into<rt::String>) -> Self {
@@ -1399,7 +1429,7 @@ impl RtcChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for RtcChange {
+impl rt::ObjectType for RtcChangeEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1424,9 +1454,9 @@ impl rt::ObjectType for RtcChange {
         writer.member("qom-path", &self.qom_path);
     }
 }
-rt::impl_serde!(RtcChange);
+rt::impl_serde!(RtcChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for RtcChange {
+impl rt::Definition for RtcChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "RTC_CHANGE",
         meta: rt::Meta::Event,
@@ -1437,23 +1467,25 @@ impl rt::Definition for RtcChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for RtcChange {
+impl rt::Event for RtcChangeEvent {
     const NAME: &'static str = "RTC_CHANGE";
 }
+/// The data of the event `VFU_CLIENT_HANGUP`.
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-misc.VFU_CLIENT_HANGUP)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VfuClientHangup {
+pub struct VfuClientHangupEvent {
     pub vfu_id: rt::String,
     pub vfu_qom_path: rt::String,
     pub dev_id: rt::String,
     pub dev_qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VfuClientHangup {
-    /// Builds `VfuClientHangup` from its required members; optional ones start absent.
+impl VfuClientHangupEvent {
+    /// Builds `VfuClientHangupEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -1471,7 +1503,7 @@ impl VfuClientHangup {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VfuClientHangup {
+impl rt::ObjectType for VfuClientHangupEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1508,9 +1540,9 @@ impl rt::ObjectType for VfuClientHangup {
         writer.member("dev-qom-path", &self.dev_qom_path);
     }
 }
-rt::impl_serde!(VfuClientHangup);
+rt::impl_serde!(VfuClientHangupEvent);
 #[allow(deprecated)]
-impl rt::Definition for VfuClientHangup {
+impl rt::Definition for VfuClientHangupEvent {
     const INFO: rt::Info = rt::Info {
         name: "VFU_CLIENT_HANGUP",
         meta: rt::Meta::Event,
@@ -1521,6 +1553,6 @@ impl rt::Definition for VfuClientHangup {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VfuClientHangup {
+impl rt::Event for VfuClientHangupEvent {
     const NAME: &'static str = "VFU_CLIENT_HANGUP";
 }

@@ -3,9 +3,11 @@
 //! Schema module `net.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `set_link`, run with [`Commands::set_link`](super::Commands::set_link).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-net.set_link)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetLink {
@@ -64,9 +66,11 @@ impl rt::Command for SetLink {
     const NAME: &'static str = "set_link";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `netdev_add`, run with [`Commands::netdev_add`](super::Commands::netdev_add).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-net.netdev_add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct NetdevAdd(pub super::Netdev);
 #[allow(deprecated)]
@@ -115,9 +119,11 @@ impl rt::Command for NetdevAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `netdev_del`, run with [`Commands::netdev_del`](super::Commands::netdev_del).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-net.netdev_del)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDel {
@@ -174,7 +180,7 @@ impl rt::Command for NetdevDel {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetLegacyNicOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetLegacyNicOptions {
@@ -286,7 +292,7 @@ impl rt::Definition for NetLegacyNicOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.String)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.String)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct String {
@@ -335,9 +341,508 @@ impl rt::Definition for String {
         condition: rt::None,
     };
 }
+/// **Condition:** `CONFIG_PASST` (QEMU built with it)
+///
+/// **Since:** 10.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetDevPasstOptions)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct NetDevPasstOptions {
+    pub path: rt::Option<rt::String>,
+    pub quiet: rt::Option<bool>,
+    pub vhost_user: rt::Option<bool>,
+    pub mtu: rt::Option<i64>,
+    pub address: rt::Option<rt::String>,
+    pub netmask: rt::Option<rt::String>,
+    pub mac: rt::Option<rt::String>,
+    pub gateway: rt::Option<rt::String>,
+    pub interface: rt::Option<rt::String>,
+    pub outbound: rt::Option<rt::String>,
+    pub outbound_if4: rt::Option<rt::String>,
+    pub outbound_if6: rt::Option<rt::String>,
+    pub dns: rt::Option<rt::String>,
+    pub search: rt::Option<rt::Vec<super::String>>,
+    pub fqdn: rt::Option<rt::String>,
+    pub dhcp_dns: rt::Option<bool>,
+    pub dhcp_search: rt::Option<bool>,
+    pub map_host_loopback: rt::Option<rt::String>,
+    pub map_guest_addr: rt::Option<rt::String>,
+    pub dns_forward: rt::Option<rt::String>,
+    pub dns_host: rt::Option<rt::String>,
+    pub tcp: rt::Option<bool>,
+    pub udp: rt::Option<bool>,
+    pub icmp: rt::Option<bool>,
+    pub dhcp: rt::Option<bool>,
+    pub ndp: rt::Option<bool>,
+    pub dhcpv6: rt::Option<bool>,
+    pub ra: rt::Option<bool>,
+    pub freebind: rt::Option<bool>,
+    pub ipv4: rt::Option<bool>,
+    pub ipv6: rt::Option<bool>,
+    pub tcp_ports: rt::Option<rt::Vec<super::String>>,
+    pub udp_ports: rt::Option<rt::Vec<super::String>>,
+    pub param: rt::Option<rt::Vec<super::String>>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl NetDevPasstOptions {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            path: rt::None,
+            quiet: rt::None,
+            vhost_user: rt::None,
+            mtu: rt::None,
+            address: rt::None,
+            netmask: rt::None,
+            mac: rt::None,
+            gateway: rt::None,
+            interface: rt::None,
+            outbound: rt::None,
+            outbound_if4: rt::None,
+            outbound_if6: rt::None,
+            dns: rt::None,
+            search: rt::None,
+            fqdn: rt::None,
+            dhcp_dns: rt::None,
+            dhcp_search: rt::None,
+            map_host_loopback: rt::None,
+            map_guest_addr: rt::None,
+            dns_forward: rt::None,
+            dns_host: rt::None,
+            tcp: rt::None,
+            udp: rt::None,
+            icmp: rt::None,
+            dhcp: rt::None,
+            ndp: rt::None,
+            dhcpv6: rt::None,
+            ra: rt::None,
+            freebind: rt::None,
+            ipv4: rt::None,
+            ipv6: rt::None,
+            tcp_ports: rt::None,
+            udp_ports: rt::None,
+            param: rt::None,
+        }
+    }
+    /// Sets `path`.
+    #[inline]
+    #[must_use]
+    pub fn with_path(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.path = rt::Some(value.into());
+        self
+    }
+    /// Sets `quiet`.
+    #[inline]
+    #[must_use]
+    pub fn with_quiet(mut self, value: bool) -> Self {
+        self.quiet = rt::Some(value);
+        self
+    }
+    /// Sets `vhost-user`.
+    #[inline]
+    #[must_use]
+    pub fn with_vhost_user(mut self, value: bool) -> Self {
+        self.vhost_user = rt::Some(value);
+        self
+    }
+    /// Sets `mtu`.
+    #[inline]
+    #[must_use]
+    pub fn with_mtu(mut self, value: i64) -> Self {
+        self.mtu = rt::Some(value);
+        self
+    }
+    /// Sets `address`.
+    #[inline]
+    #[must_use]
+    pub fn with_address(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.address = rt::Some(value.into());
+        self
+    }
+    /// Sets `netmask`.
+    #[inline]
+    #[must_use]
+    pub fn with_netmask(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.netmask = rt::Some(value.into());
+        self
+    }
+    /// Sets `mac`.
+    #[inline]
+    #[must_use]
+    pub fn with_mac(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.mac = rt::Some(value.into());
+        self
+    }
+    /// Sets `gateway`.
+    #[inline]
+    #[must_use]
+    pub fn with_gateway(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.gateway = rt::Some(value.into());
+        self
+    }
+    /// Sets `interface`.
+    #[inline]
+    #[must_use]
+    pub fn with_interface(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.interface = rt::Some(value.into());
+        self
+    }
+    /// Sets `outbound`.
+    #[inline]
+    #[must_use]
+    pub fn with_outbound(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.outbound = rt::Some(value.into());
+        self
+    }
+    /// Sets `outbound-if4`.
+    #[inline]
+    #[must_use]
+    pub fn with_outbound_if4(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.outbound_if4 = rt::Some(value.into());
+        self
+    }
+    /// Sets `outbound-if6`.
+    #[inline]
+    #[must_use]
+    pub fn with_outbound_if6(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.outbound_if6 = rt::Some(value.into());
+        self
+    }
+    /// Sets `dns`.
+    #[inline]
+    #[must_use]
+    pub fn with_dns(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.dns = rt::Some(value.into());
+        self
+    }
+    /// Sets `search`.
+    #[inline]
+    #[must_use]
+    pub fn with_search(mut self, value: rt::Vec<super::String>) -> Self {
+        self.search = rt::Some(value);
+        self
+    }
+    /// Sets `fqdn`.
+    #[inline]
+    #[must_use]
+    pub fn with_fqdn(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.fqdn = rt::Some(value.into());
+        self
+    }
+    /// Sets `dhcp-dns`.
+    #[inline]
+    #[must_use]
+    pub fn with_dhcp_dns(mut self, value: bool) -> Self {
+        self.dhcp_dns = rt::Some(value);
+        self
+    }
+    /// Sets `dhcp-search`.
+    #[inline]
+    #[must_use]
+    pub fn with_dhcp_search(mut self, value: bool) -> Self {
+        self.dhcp_search = rt::Some(value);
+        self
+    }
+    /// Sets `map-host-loopback`.
+    #[inline]
+    #[must_use]
+    pub fn with_map_host_loopback(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.map_host_loopback = rt::Some(value.into());
+        self
+    }
+    /// Sets `map-guest-addr`.
+    #[inline]
+    #[must_use]
+    pub fn with_map_guest_addr(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.map_guest_addr = rt::Some(value.into());
+        self
+    }
+    /// Sets `dns-forward`.
+    #[inline]
+    #[must_use]
+    pub fn with_dns_forward(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.dns_forward = rt::Some(value.into());
+        self
+    }
+    /// Sets `dns-host`.
+    #[inline]
+    #[must_use]
+    pub fn with_dns_host(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.dns_host = rt::Some(value.into());
+        self
+    }
+    /// Sets `tcp`.
+    #[inline]
+    #[must_use]
+    pub fn with_tcp(mut self, value: bool) -> Self {
+        self.tcp = rt::Some(value);
+        self
+    }
+    /// Sets `udp`.
+    #[inline]
+    #[must_use]
+    pub fn with_udp(mut self, value: bool) -> Self {
+        self.udp = rt::Some(value);
+        self
+    }
+    /// Sets `icmp`.
+    #[inline]
+    #[must_use]
+    pub fn with_icmp(mut self, value: bool) -> Self {
+        self.icmp = rt::Some(value);
+        self
+    }
+    /// Sets `dhcp`.
+    #[inline]
+    #[must_use]
+    pub fn with_dhcp(mut self, value: bool) -> Self {
+        self.dhcp = rt::Some(value);
+        self
+    }
+    /// Sets `ndp`.
+    #[inline]
+    #[must_use]
+    pub fn with_ndp(mut self, value: bool) -> Self {
+        self.ndp = rt::Some(value);
+        self
+    }
+    /// Sets `dhcpv6`.
+    #[inline]
+    #[must_use]
+    pub fn with_dhcpv6(mut self, value: bool) -> Self {
+        self.dhcpv6 = rt::Some(value);
+        self
+    }
+    /// Sets `ra`.
+    #[inline]
+    #[must_use]
+    pub fn with_ra(mut self, value: bool) -> Self {
+        self.ra = rt::Some(value);
+        self
+    }
+    /// Sets `freebind`.
+    #[inline]
+    #[must_use]
+    pub fn with_freebind(mut self, value: bool) -> Self {
+        self.freebind = rt::Some(value);
+        self
+    }
+    /// Sets `ipv4`.
+    #[inline]
+    #[must_use]
+    pub fn with_ipv4(mut self, value: bool) -> Self {
+        self.ipv4 = rt::Some(value);
+        self
+    }
+    /// Sets `ipv6`.
+    #[inline]
+    #[must_use]
+    pub fn with_ipv6(mut self, value: bool) -> Self {
+        self.ipv6 = rt::Some(value);
+        self
+    }
+    /// Sets `tcp-ports`.
+    #[inline]
+    #[must_use]
+    pub fn with_tcp_ports(mut self, value: rt::Vec<super::String>) -> Self {
+        self.tcp_ports = rt::Some(value);
+        self
+    }
+    /// Sets `udp-ports`.
+    #[inline]
+    #[must_use]
+    pub fn with_udp_ports(mut self, value: rt::Vec<super::String>) -> Self {
+        self.udp_ports = rt::Some(value);
+        self
+    }
+    /// Sets `param`.
+    #[inline]
+    #[must_use]
+    pub fn with_param(mut self, value: rt::Vec<super::String>) -> Self {
+        self.param = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for NetDevPasstOptions {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_path = rt::None;
+        let mut m_quiet = rt::None;
+        let mut m_vhost_user = rt::None;
+        let mut m_mtu = rt::None;
+        let mut m_address = rt::None;
+        let mut m_netmask = rt::None;
+        let mut m_mac = rt::None;
+        let mut m_gateway = rt::None;
+        let mut m_interface = rt::None;
+        let mut m_outbound = rt::None;
+        let mut m_outbound_if4 = rt::None;
+        let mut m_outbound_if6 = rt::None;
+        let mut m_dns = rt::None;
+        let mut m_search = rt::None;
+        let mut m_fqdn = rt::None;
+        let mut m_dhcp_dns = rt::None;
+        let mut m_dhcp_search = rt::None;
+        let mut m_map_host_loopback = rt::None;
+        let mut m_map_guest_addr = rt::None;
+        let mut m_dns_forward = rt::None;
+        let mut m_dns_host = rt::None;
+        let mut m_tcp = rt::None;
+        let mut m_udp = rt::None;
+        let mut m_icmp = rt::None;
+        let mut m_dhcp = rt::None;
+        let mut m_ndp = rt::None;
+        let mut m_dhcpv6 = rt::None;
+        let mut m_ra = rt::None;
+        let mut m_freebind = rt::None;
+        let mut m_ipv4 = rt::None;
+        let mut m_ipv6 = rt::None;
+        let mut m_tcp_ports = rt::None;
+        let mut m_udp_ports = rt::None;
+        let mut m_param = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "path" => m_path = rt::Some(members.value("path")?),
+                "quiet" => m_quiet = rt::Some(members.value("quiet")?),
+                "vhost-user" => m_vhost_user = rt::Some(members.value("vhost-user")?),
+                "mtu" => m_mtu = rt::Some(members.value("mtu")?),
+                "address" => m_address = rt::Some(members.value("address")?),
+                "netmask" => m_netmask = rt::Some(members.value("netmask")?),
+                "mac" => m_mac = rt::Some(members.value("mac")?),
+                "gateway" => m_gateway = rt::Some(members.value("gateway")?),
+                "interface" => m_interface = rt::Some(members.value("interface")?),
+                "outbound" => m_outbound = rt::Some(members.value("outbound")?),
+                "outbound-if4" => {
+                    m_outbound_if4 = rt::Some(members.value("outbound-if4")?)
+                }
+                "outbound-if6" => {
+                    m_outbound_if6 = rt::Some(members.value("outbound-if6")?)
+                }
+                "dns" => m_dns = rt::Some(members.value("dns")?),
+                "search" => m_search = rt::Some(members.value("search")?),
+                "fqdn" => m_fqdn = rt::Some(members.value("fqdn")?),
+                "dhcp-dns" => m_dhcp_dns = rt::Some(members.value("dhcp-dns")?),
+                "dhcp-search" => m_dhcp_search = rt::Some(members.value("dhcp-search")?),
+                "map-host-loopback" => {
+                    m_map_host_loopback = rt::Some(members.value("map-host-loopback")?)
+                }
+                "map-guest-addr" => {
+                    m_map_guest_addr = rt::Some(members.value("map-guest-addr")?)
+                }
+                "dns-forward" => m_dns_forward = rt::Some(members.value("dns-forward")?),
+                "dns-host" => m_dns_host = rt::Some(members.value("dns-host")?),
+                "tcp" => m_tcp = rt::Some(members.value("tcp")?),
+                "udp" => m_udp = rt::Some(members.value("udp")?),
+                "icmp" => m_icmp = rt::Some(members.value("icmp")?),
+                "dhcp" => m_dhcp = rt::Some(members.value("dhcp")?),
+                "ndp" => m_ndp = rt::Some(members.value("ndp")?),
+                "dhcpv6" => m_dhcpv6 = rt::Some(members.value("dhcpv6")?),
+                "ra" => m_ra = rt::Some(members.value("ra")?),
+                "freebind" => m_freebind = rt::Some(members.value("freebind")?),
+                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
+                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
+                "tcp-ports" => m_tcp_ports = rt::Some(members.value("tcp-ports")?),
+                "udp-ports" => m_udp_ports = rt::Some(members.value("udp-ports")?),
+                "param" => m_param = rt::Some(members.value("param")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            path: m_path,
+            quiet: m_quiet,
+            vhost_user: m_vhost_user,
+            mtu: m_mtu,
+            address: m_address,
+            netmask: m_netmask,
+            mac: m_mac,
+            gateway: m_gateway,
+            interface: m_interface,
+            outbound: m_outbound,
+            outbound_if4: m_outbound_if4,
+            outbound_if6: m_outbound_if6,
+            dns: m_dns,
+            search: m_search,
+            fqdn: m_fqdn,
+            dhcp_dns: m_dhcp_dns,
+            dhcp_search: m_dhcp_search,
+            map_host_loopback: m_map_host_loopback,
+            map_guest_addr: m_map_guest_addr,
+            dns_forward: m_dns_forward,
+            dns_host: m_dns_host,
+            tcp: m_tcp,
+            udp: m_udp,
+            icmp: m_icmp,
+            dhcp: m_dhcp,
+            ndp: m_ndp,
+            dhcpv6: m_dhcpv6,
+            ra: m_ra,
+            freebind: m_freebind,
+            ipv4: m_ipv4,
+            ipv6: m_ipv6,
+            tcp_ports: m_tcp_ports,
+            udp_ports: m_udp_ports,
+            param: m_param,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("path", &self.path);
+        writer.member_opt("quiet", &self.quiet);
+        writer.member_opt("vhost-user", &self.vhost_user);
+        writer.member_opt("mtu", &self.mtu);
+        writer.member_opt("address", &self.address);
+        writer.member_opt("netmask", &self.netmask);
+        writer.member_opt("mac", &self.mac);
+        writer.member_opt("gateway", &self.gateway);
+        writer.member_opt("interface", &self.interface);
+        writer.member_opt("outbound", &self.outbound);
+        writer.member_opt("outbound-if4", &self.outbound_if4);
+        writer.member_opt("outbound-if6", &self.outbound_if6);
+        writer.member_opt("dns", &self.dns);
+        writer.member_opt("search", &self.search);
+        writer.member_opt("fqdn", &self.fqdn);
+        writer.member_opt("dhcp-dns", &self.dhcp_dns);
+        writer.member_opt("dhcp-search", &self.dhcp_search);
+        writer.member_opt("map-host-loopback", &self.map_host_loopback);
+        writer.member_opt("map-guest-addr", &self.map_guest_addr);
+        writer.member_opt("dns-forward", &self.dns_forward);
+        writer.member_opt("dns-host", &self.dns_host);
+        writer.member_opt("tcp", &self.tcp);
+        writer.member_opt("udp", &self.udp);
+        writer.member_opt("icmp", &self.icmp);
+        writer.member_opt("dhcp", &self.dhcp);
+        writer.member_opt("ndp", &self.ndp);
+        writer.member_opt("dhcpv6", &self.dhcpv6);
+        writer.member_opt("ra", &self.ra);
+        writer.member_opt("freebind", &self.freebind);
+        writer.member_opt("ipv4", &self.ipv4);
+        writer.member_opt("ipv6", &self.ipv6);
+        writer.member_opt("tcp-ports", &self.tcp_ports);
+        writer.member_opt("udp-ports", &self.udp_ports);
+        writer.member_opt("param", &self.param);
+    }
+}
+rt::impl_serde!(NetDevPasstOptions);
+#[allow(deprecated)]
+impl rt::Definition for NetDevPasstOptions {
+    const INFO: rt::Info = rt::Info {
+        name: "NetDevPasstOptions",
+        meta: rt::Meta::Struct,
+        module: "net",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::Some("CONFIG_PASST"),
+    };
+}
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevUserOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevUserOptions {
@@ -674,7 +1179,7 @@ impl rt::Definition for NetdevUserOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevTapOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevTapOptions {
@@ -916,7 +1421,7 @@ impl rt::Definition for NetdevTapOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevSocketOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevSocketOptions {
@@ -1041,7 +1546,7 @@ impl rt::Definition for NetdevSocketOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevL2TPv3Options)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevL2TPv3Options {
@@ -1253,7 +1758,7 @@ impl rt::Definition for NetdevL2TPv3Options {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVdeOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVdeOptions {
@@ -1352,7 +1857,7 @@ impl rt::Definition for NetdevVdeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevBridgeOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevBridgeOptions {
@@ -1422,7 +1927,7 @@ impl rt::Definition for NetdevBridgeOptions {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevHubPortOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevHubPortOptions {
@@ -1485,7 +1990,7 @@ impl rt::Definition for NetdevHubPortOptions {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevNetmapOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevNetmapOptions {
@@ -1553,7 +2058,7 @@ impl rt::Definition for NetdevNetmapOptions {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.AFXDPMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-net.AFXDPMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AFXDPMode {
@@ -1623,7 +2128,7 @@ impl rt::Definition for AFXDPMode {
 ///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevAFXDPOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevAFXDPOptions {
@@ -1634,6 +2139,8 @@ pub struct NetdevAFXDPOptions {
     pub start_queue: rt::Option<i64>,
     pub inhibit: rt::Option<bool>,
     pub sock_fds: rt::Option<rt::String>,
+    pub map_path: rt::Option<rt::String>,
+    pub map_start_index: rt::Option<i32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl NetdevAFXDPOptions {
@@ -1649,6 +2156,8 @@ impl NetdevAFXDPOptions {
             start_queue: rt::None,
             inhibit: rt::None,
             sock_fds: rt::None,
+            map_path: rt::None,
+            map_start_index: rt::None,
         }
     }
     /// Sets `mode`.
@@ -1693,6 +2202,20 @@ impl NetdevAFXDPOptions {
         self.sock_fds = rt::Some(value.into());
         self
     }
+    /// Sets `map-path`.
+    #[inline]
+    #[must_use]
+    pub fn with_map_path(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.map_path = rt::Some(value.into());
+        self
+    }
+    /// Sets `map-start-index`.
+    #[inline]
+    #[must_use]
+    pub fn with_map_start_index(mut self, value: i32) -> Self {
+        self.map_start_index = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for NetdevAFXDPOptions {
@@ -1707,6 +2230,8 @@ impl rt::ObjectType for NetdevAFXDPOptions {
         let mut m_start_queue = rt::None;
         let mut m_inhibit = rt::None;
         let mut m_sock_fds = rt::None;
+        let mut m_map_path = rt::None;
+        let mut m_map_start_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "ifname" => m_ifname = rt::Some(members.value("ifname")?),
@@ -1716,6 +2241,10 @@ impl rt::ObjectType for NetdevAFXDPOptions {
                 "start-queue" => m_start_queue = rt::Some(members.value("start-queue")?),
                 "inhibit" => m_inhibit = rt::Some(members.value("inhibit")?),
                 "sock-fds" => m_sock_fds = rt::Some(members.value("sock-fds")?),
+                "map-path" => m_map_path = rt::Some(members.value("map-path")?),
+                "map-start-index" => {
+                    m_map_start_index = rt::Some(members.value("map-start-index")?)
+                }
                 _ => members.skip()?,
             }
         }
@@ -1727,6 +2256,8 @@ impl rt::ObjectType for NetdevAFXDPOptions {
             start_queue: m_start_queue,
             inhibit: m_inhibit,
             sock_fds: m_sock_fds,
+            map_path: m_map_path,
+            map_start_index: m_map_start_index,
         })
     }
     #[inline]
@@ -1738,6 +2269,8 @@ impl rt::ObjectType for NetdevAFXDPOptions {
         writer.member_opt("start-queue", &self.start_queue);
         writer.member_opt("inhibit", &self.inhibit);
         writer.member_opt("sock-fds", &self.sock_fds);
+        writer.member_opt("map-path", &self.map_path);
+        writer.member_opt("map-start-index", &self.map_start_index);
     }
 }
 rt::impl_serde!(NetdevAFXDPOptions);
@@ -1754,7 +2287,7 @@ impl rt::Definition for NetdevAFXDPOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostUserOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostUserOptions {
@@ -1833,7 +2366,7 @@ impl rt::Definition for NetdevVhostUserOptions {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVhostVDPAOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostVDPAOptions {
@@ -1935,7 +2468,7 @@ impl rt::Definition for NetdevVhostVDPAOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetHostOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetHostOptions {
@@ -2051,7 +2584,7 @@ impl rt::Definition for NetdevVmnetHostOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetSharedOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetSharedOptions {
@@ -2169,7 +2702,7 @@ impl rt::Definition for NetdevVmnetSharedOptions {
 ///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevVmnetBridgedOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetBridgedOptions {
@@ -2235,15 +2768,12 @@ impl rt::Definition for NetdevVmnetBridgedOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevStreamOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamOptions {
     pub addr: super::SocketAddress,
     pub server: rt::Option<bool>,
-    /// **Features:** `deprecated`
-    #[deprecated]
-    pub reconnect: rt::Option<i64>,
     pub reconnect_ms: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2255,7 +2785,6 @@ impl NetdevStreamOptions {
         Self {
             addr,
             server: rt::None,
-            reconnect: rt::None,
             reconnect_ms: rt::None,
         }
     }
@@ -2264,13 +2793,6 @@ impl NetdevStreamOptions {
     #[must_use]
     pub fn with_server(mut self, value: bool) -> Self {
         self.server = rt::Some(value);
-        self
-    }
-    /// Sets `reconnect`.
-    #[inline]
-    #[must_use]
-    pub fn with_reconnect(mut self, value: i64) -> Self {
-        self.reconnect = rt::Some(value);
         self
     }
     /// Sets `reconnect-ms`.
@@ -2289,13 +2811,11 @@ impl rt::ObjectType for NetdevStreamOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_addr = rt::None;
         let mut m_server = rt::None;
-        let mut m_reconnect = rt::None;
         let mut m_reconnect_ms = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "addr" => m_addr = rt::Some(members.value("addr")?),
                 "server" => m_server = rt::Some(members.value("server")?),
-                "reconnect" => m_reconnect = rt::Some(members.value("reconnect")?),
                 "reconnect-ms" => {
                     m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
                 }
@@ -2305,7 +2825,6 @@ impl rt::ObjectType for NetdevStreamOptions {
         rt::Ok(Self {
             addr: members.required(m_addr, "addr")?,
             server: m_server,
-            reconnect: m_reconnect,
             reconnect_ms: m_reconnect_ms,
         })
     }
@@ -2313,7 +2832,6 @@ impl rt::ObjectType for NetdevStreamOptions {
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("addr", &self.addr);
         writer.member_opt("server", &self.server);
-        writer.member_opt("reconnect", &self.reconnect);
         writer.member_opt("reconnect-ms", &self.reconnect_ms);
     }
 }
@@ -2331,7 +2849,7 @@ impl rt::Definition for NetdevStreamOptions {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.NetdevDgramOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDgramOptions {
@@ -2404,7 +2922,7 @@ impl rt::Definition for NetdevDgramOptions {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.NetClientDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-net.NetClientDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetClientDriver {
@@ -2422,6 +2940,8 @@ pub enum NetClientDriver {
     Netmap,
     VhostUser,
     VhostVdpa,
+    /// **Condition:** `CONFIG_PASST`
+    Passt,
     /// **Condition:** `CONFIG_AF_XDP`
     AfXdp,
     /// **Condition:** `CONFIG_VMNET`
@@ -2453,6 +2973,7 @@ impl NetClientDriver {
             Self::Netmap => "netmap",
             Self::VhostUser => "vhost-user",
             Self::VhostVdpa => "vhost-vdpa",
+            Self::Passt => "passt",
             Self::AfXdp => "af-xdp",
             Self::VmnetHost => "vmnet-host",
             Self::VmnetShared => "vmnet-shared",
@@ -2483,6 +3004,7 @@ impl NetClientDriver {
             "netmap" => Self::Netmap,
             "vhost-user" => Self::VhostUser,
             "vhost-vdpa" => Self::VhostVdpa,
+            "passt" => Self::Passt,
             "af-xdp" => Self::AfXdp,
             "vmnet-host" => Self::VmnetHost,
             "vmnet-shared" => Self::VmnetShared,
@@ -2524,7 +3046,7 @@ impl rt::Definition for NetClientDriver {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.Netdev)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Netdev {
@@ -2538,6 +3060,8 @@ pub struct Netdev {
 #[allow(clippy::large_enum_variant)]
 pub enum NetdevBranch {
     Nic(super::NetLegacyNicOptions),
+    /// **Condition:** `CONFIG_PASST`
+    Passt(super::NetDevPasstOptions),
     User(super::NetdevUserOptions),
     Tap(super::NetdevTapOptions),
     L2tpv3(super::NetdevL2TPv3Options),
@@ -2569,6 +3093,7 @@ impl NetdevBranch {
     pub fn tag_name(&self) -> &str {
         match self {
             Self::Nic(_) => "nic",
+            Self::Passt(_) => "passt",
             Self::User(_) => "user",
             Self::Tap(_) => "tap",
             Self::L2tpv3(_) => "l2tpv3",
@@ -2614,6 +3139,11 @@ impl rt::ObjectType for Netdev {
         let r#type = match &*tag {
             "nic" => {
                 NetdevBranch::Nic(
+                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "passt" => {
+                NetdevBranch::Passt(
                     members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
                 )
             }
@@ -2724,6 +3254,7 @@ impl rt::ObjectType for Netdev {
         writer.member("type", self.r#type.tag_name());
         match &self.r#type {
             NetdevBranch::Nic(data) => rt::ObjectType::encode_members(data, writer),
+            NetdevBranch::Passt(data) => rt::ObjectType::encode_members(data, writer),
             NetdevBranch::User(data) => rt::ObjectType::encode_members(data, writer),
             NetdevBranch::Tap(data) => rt::ObjectType::encode_members(data, writer),
             NetdevBranch::L2tpv3(data) => rt::ObjectType::encode_members(data, writer),
@@ -2761,9 +3292,135 @@ impl rt::Definition for Netdev {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::NetLegacyNicOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetLegacyNicOptions) -> Self {
+        Self::Nic(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetDevPasstOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetDevPasstOptions) -> Self {
+        Self::Passt(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevUserOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevUserOptions) -> Self {
+        Self::User(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevTapOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevTapOptions) -> Self {
+        Self::Tap(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevL2TPv3Options> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevL2TPv3Options) -> Self {
+        Self::L2tpv3(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevSocketOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevSocketOptions) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevStreamOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevStreamOptions) -> Self {
+        Self::Stream(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevDgramOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevDgramOptions) -> Self {
+        Self::Dgram(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVdeOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVdeOptions) -> Self {
+        Self::Vde(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevBridgeOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevBridgeOptions) -> Self {
+        Self::Bridge(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevHubPortOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevHubPortOptions) -> Self {
+        Self::Hubport(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevNetmapOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevNetmapOptions) -> Self {
+        Self::Netmap(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevAFXDPOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevAFXDPOptions) -> Self {
+        Self::AfXdp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVhostUserOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVhostUserOptions) -> Self {
+        Self::VhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVhostVDPAOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVhostVDPAOptions) -> Self {
+        Self::VhostVdpa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetHostOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetHostOptions) -> Self {
+        Self::VmnetHost(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetSharedOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetSharedOptions) -> Self {
+        Self::VmnetShared(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetdevVmnetBridgedOptions> for NetdevBranch {
+    #[inline]
+    fn from(value: super::NetdevVmnetBridgedOptions) -> Self {
+        Self::VmnetBridged(value)
+    }
+}
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-net.RxState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-net.RxState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RxState {
@@ -2834,7 +3491,7 @@ impl rt::Definition for RxState {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.RxFilterInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
@@ -2981,9 +3638,11 @@ impl rt::Definition for RxFilterInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rx-filter`, run with [`Commands::query_rx_filter`](super::Commands::query_rx_filter).
+///
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-net.query-rx-filter)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRxFilter {
@@ -3042,18 +3701,20 @@ impl rt::Command for QueryRxFilter {
     const NAME: &'static str = "query-rx-filter";
     type Returns = rt::Vec<super::RxFilterInfo>;
 }
+/// The data of the event `NIC_RX_FILTER_CHANGED`.
+///
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.NIC_RX_FILTER_CHANGED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct NicRxFilterChanged {
+pub struct NicRxFilterChangedEvent {
     pub name: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NicRxFilterChanged {
-    /// Builds `NicRxFilterChanged` from its required members; optional ones start absent.
+impl NicRxFilterChangedEvent {
+    /// Builds `NicRxFilterChangedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -3071,7 +3732,7 @@ impl NicRxFilterChanged {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NicRxFilterChanged {
+impl rt::ObjectType for NicRxFilterChangedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3096,9 +3757,9 @@ impl rt::ObjectType for NicRxFilterChanged {
         writer.member("path", &self.path);
     }
 }
-rt::impl_serde!(NicRxFilterChanged);
+rt::impl_serde!(NicRxFilterChangedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NicRxFilterChanged {
+impl rt::Definition for NicRxFilterChangedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NIC_RX_FILTER_CHANGED",
         meta: rt::Meta::Event,
@@ -3109,12 +3770,12 @@ impl rt::Definition for NicRxFilterChanged {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NicRxFilterChanged {
+impl rt::Event for NicRxFilterChangedEvent {
     const NAME: &'static str = "NIC_RX_FILTER_CHANGED";
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-net.AnnounceParameters)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AnnounceParameters {
@@ -3209,9 +3870,11 @@ impl rt::Definition for AnnounceParameters {
         condition: rt::None,
     };
 }
+/// The arguments of the command `announce-self`, run with [`Commands::announce_self`](super::Commands::announce_self).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-net.announce-self)
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnnounceSelf(pub super::AnnounceParameters);
 #[allow(deprecated)]
@@ -3259,17 +3922,19 @@ impl rt::Command for AnnounceSelf {
     const NAME: &'static str = "announce-self";
     type Returns = rt::Empty;
 }
+/// The data of the event `FAILOVER_NEGOTIATED`.
+///
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.FAILOVER_NEGOTIATED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct FailoverNegotiated {
+pub struct FailoverNegotiatedEvent {
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl FailoverNegotiated {
-    /// Builds `FailoverNegotiated` from its required members; optional ones start absent.
+impl FailoverNegotiatedEvent {
+    /// Builds `FailoverNegotiatedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(device_id: impl rt::Into<rt::String>) -> Self {
@@ -3279,7 +3944,7 @@ impl FailoverNegotiated {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for FailoverNegotiated {
+impl rt::ObjectType for FailoverNegotiatedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3300,9 +3965,9 @@ impl rt::ObjectType for FailoverNegotiated {
         writer.member("device-id", &self.device_id);
     }
 }
-rt::impl_serde!(FailoverNegotiated);
+rt::impl_serde!(FailoverNegotiatedEvent);
 #[allow(deprecated)]
-impl rt::Definition for FailoverNegotiated {
+impl rt::Definition for FailoverNegotiatedEvent {
     const INFO: rt::Info = rt::Info {
         name: "FAILOVER_NEGOTIATED",
         meta: rt::Meta::Event,
@@ -3313,21 +3978,23 @@ impl rt::Definition for FailoverNegotiated {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for FailoverNegotiated {
+impl rt::Event for FailoverNegotiatedEvent {
     const NAME: &'static str = "FAILOVER_NEGOTIATED";
 }
+/// The data of the event `NETDEV_STREAM_CONNECTED`.
+///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_CONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct NetdevStreamConnected {
+pub struct NetdevStreamConnectedEvent {
     pub netdev_id: rt::String,
     pub addr: super::SocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NetdevStreamConnected {
-    /// Builds `NetdevStreamConnected` from its required members; optional ones start absent.
+impl NetdevStreamConnectedEvent {
+    /// Builds `NetdevStreamConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -3341,7 +4008,7 @@ impl NetdevStreamConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NetdevStreamConnected {
+impl rt::ObjectType for NetdevStreamConnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3366,9 +4033,9 @@ impl rt::ObjectType for NetdevStreamConnected {
         writer.member("addr", &self.addr);
     }
 }
-rt::impl_serde!(NetdevStreamConnected);
+rt::impl_serde!(NetdevStreamConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NetdevStreamConnected {
+impl rt::Definition for NetdevStreamConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NETDEV_STREAM_CONNECTED",
         meta: rt::Meta::Event,
@@ -3379,20 +4046,22 @@ impl rt::Definition for NetdevStreamConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NetdevStreamConnected {
+impl rt::Event for NetdevStreamConnectedEvent {
     const NAME: &'static str = "NETDEV_STREAM_CONNECTED";
 }
+/// The data of the event `NETDEV_STREAM_DISCONNECTED`.
+///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_STREAM_DISCONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct NetdevStreamDisconnected {
+pub struct NetdevStreamDisconnectedEvent {
     pub netdev_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl NetdevStreamDisconnected {
-    /// Builds `NetdevStreamDisconnected` from its required members; optional ones start absent.
+impl NetdevStreamDisconnectedEvent {
+    /// Builds `NetdevStreamDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(netdev_id: impl rt::Into<rt::String>) -> Self {
@@ -3402,7 +4071,7 @@ impl NetdevStreamDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for NetdevStreamDisconnected {
+impl rt::ObjectType for NetdevStreamDisconnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3423,9 +4092,9 @@ impl rt::ObjectType for NetdevStreamDisconnected {
         writer.member("netdev-id", &self.netdev_id);
     }
 }
-rt::impl_serde!(NetdevStreamDisconnected);
+rt::impl_serde!(NetdevStreamDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for NetdevStreamDisconnected {
+impl rt::Definition for NetdevStreamDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "NETDEV_STREAM_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -3436,6 +4105,133 @@ impl rt::Definition for NetdevStreamDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for NetdevStreamDisconnected {
+impl rt::Event for NetdevStreamDisconnectedEvent {
     const NAME: &'static str = "NETDEV_STREAM_DISCONNECTED";
+}
+/// The data of the event `NETDEV_VHOST_USER_CONNECTED`.
+///
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_VHOST_USER_CONNECTED)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct NetdevVhostUserConnectedEvent {
+    pub netdev_id: rt::String,
+    pub chardev_id: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl NetdevVhostUserConnectedEvent {
+    /// Builds `NetdevVhostUserConnectedEvent` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        netdev_id: impl rt::Into<rt::String>,
+        chardev_id: impl rt::Into<rt::String>,
+    ) -> Self {
+        Self {
+            netdev_id: netdev_id.into(),
+            chardev_id: chardev_id.into(),
+        }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for NetdevVhostUserConnectedEvent {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev_id = rt::None;
+        let mut m_chardev_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
+                "chardev-id" => m_chardev_id = rt::Some(members.value("chardev-id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            netdev_id: members.required(m_netdev_id, "netdev-id")?,
+            chardev_id: members.required(m_chardev_id, "chardev-id")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev-id", &self.netdev_id);
+        writer.member("chardev-id", &self.chardev_id);
+    }
+}
+rt::impl_serde!(NetdevVhostUserConnectedEvent);
+#[allow(deprecated)]
+impl rt::Definition for NetdevVhostUserConnectedEvent {
+    const INFO: rt::Info = rt::Info {
+        name: "NETDEV_VHOST_USER_CONNECTED",
+        meta: rt::Meta::Event,
+        module: "net",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Event for NetdevVhostUserConnectedEvent {
+    const NAME: &'static str = "NETDEV_VHOST_USER_CONNECTED";
+}
+/// The data of the event `NETDEV_VHOST_USER_DISCONNECTED`.
+///
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-net.NETDEV_VHOST_USER_DISCONNECTED)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct NetdevVhostUserDisconnectedEvent {
+    pub netdev_id: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl NetdevVhostUserDisconnectedEvent {
+    /// Builds `NetdevVhostUserDisconnectedEvent` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(netdev_id: impl rt::Into<rt::String>) -> Self {
+        Self {
+            netdev_id: netdev_id.into(),
+        }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for NetdevVhostUserDisconnectedEvent {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_netdev_id = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            netdev_id: members.required(m_netdev_id, "netdev-id")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("netdev-id", &self.netdev_id);
+    }
+}
+rt::impl_serde!(NetdevVhostUserDisconnectedEvent);
+#[allow(deprecated)]
+impl rt::Definition for NetdevVhostUserDisconnectedEvent {
+    const INFO: rt::Info = rt::Info {
+        name: "NETDEV_VHOST_USER_DISCONNECTED",
+        meta: rt::Meta::Event,
+        module: "net",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Event for NetdevVhostUserDisconnectedEvent {
+    const NAME: &'static str = "NETDEV_VHOST_USER_DISCONNECTED";
 }

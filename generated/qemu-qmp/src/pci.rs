@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRange)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRange)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRange {
@@ -61,7 +61,7 @@ impl rt::Definition for PciMemoryRange {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRegion)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciMemoryRegion)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRegion {
@@ -163,7 +163,7 @@ impl rt::Definition for PciMemoryRegion {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBusInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciBusInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBusInfo {
@@ -260,7 +260,7 @@ impl rt::Definition for PciBusInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciBridgeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciBridgeInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBridgeInfo {
@@ -323,7 +323,7 @@ impl rt::Definition for PciBridgeInfo {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceClass)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceClass)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceClass {
@@ -386,7 +386,7 @@ impl rt::Definition for PciDeviceClass {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceId)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceId)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceId {
@@ -473,7 +473,7 @@ impl rt::Definition for PciDeviceId {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceInfo {
@@ -604,7 +604,7 @@ impl rt::Definition for PciDeviceInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-pci.PciInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-pci.PciInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciInfo {
@@ -658,9 +658,11 @@ impl rt::Definition for PciInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-pci`, run with [`Commands::query_pci`](super::Commands::query_pci).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-pci.query-pci)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPci {}

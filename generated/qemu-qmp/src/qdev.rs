@@ -3,9 +3,11 @@
 //! Schema module `qdev.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `device-list-properties`, run with [`Commands::device_list_properties`](super::Commands::device_list_properties).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qdev.device-list-properties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceListProperties {
@@ -59,6 +61,8 @@ impl rt::Command for DeviceListProperties {
     const NAME: &'static str = "device-list-properties";
     type Returns = rt::Vec<super::ObjectPropertyInfo>;
 }
+/// The arguments of the command `device_add`, run with [`Commands::device_add`](super::Commands::device_add).
+///
 /// **Features:**
 ///
 /// - `json-cli`
@@ -66,7 +70,7 @@ impl rt::Command for DeviceListProperties {
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qdev.device_add)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceAdd {
@@ -165,9 +169,11 @@ impl rt::Command for DeviceAdd {
     const NAME: &'static str = "device_add";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `device_del`, run with [`Commands::device_del`](super::Commands::device_del).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qdev.device_del)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDel {
@@ -221,18 +227,20 @@ impl rt::Command for DeviceDel {
     const NAME: &'static str = "device_del";
     type Returns = rt::Empty;
 }
+/// The data of the event `DEVICE_DELETED`.
+///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_DELETED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DeviceDeleted {
+pub struct DeviceDeletedEvent {
     pub device: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceDeleted {
-    /// Builds `DeviceDeleted` from its required members; optional ones start absent.
+impl DeviceDeletedEvent {
+    /// Builds `DeviceDeletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -250,7 +258,7 @@ impl DeviceDeleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceDeleted {
+impl rt::ObjectType for DeviceDeletedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -275,9 +283,9 @@ impl rt::ObjectType for DeviceDeleted {
         writer.member("path", &self.path);
     }
 }
-rt::impl_serde!(DeviceDeleted);
+rt::impl_serde!(DeviceDeletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceDeleted {
+impl rt::Definition for DeviceDeletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_DELETED",
         meta: rt::Meta::Event,
@@ -288,21 +296,23 @@ impl rt::Definition for DeviceDeleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceDeleted {
+impl rt::Event for DeviceDeletedEvent {
     const NAME: &'static str = "DEVICE_DELETED";
 }
+/// The data of the event `DEVICE_UNPLUG_GUEST_ERROR`.
+///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-qdev.DEVICE_UNPLUG_GUEST_ERROR)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct DeviceUnplugGuestError {
+pub struct DeviceUnplugGuestErrorEvent {
     pub device: rt::Option<rt::String>,
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl DeviceUnplugGuestError {
-    /// Builds `DeviceUnplugGuestError` from its required members; optional ones start absent.
+impl DeviceUnplugGuestErrorEvent {
+    /// Builds `DeviceUnplugGuestErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(path: impl rt::Into<rt::String>) -> Self {
@@ -320,7 +330,7 @@ impl DeviceUnplugGuestError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for DeviceUnplugGuestError {
+impl rt::ObjectType for DeviceUnplugGuestErrorEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -345,9 +355,9 @@ impl rt::ObjectType for DeviceUnplugGuestError {
         writer.member("path", &self.path);
     }
 }
-rt::impl_serde!(DeviceUnplugGuestError);
+rt::impl_serde!(DeviceUnplugGuestErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for DeviceUnplugGuestError {
+impl rt::Definition for DeviceUnplugGuestErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "DEVICE_UNPLUG_GUEST_ERROR",
         meta: rt::Meta::Event,
@@ -358,16 +368,18 @@ impl rt::Definition for DeviceUnplugGuestError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for DeviceUnplugGuestError {
+impl rt::Event for DeviceUnplugGuestErrorEvent {
     const NAME: &'static str = "DEVICE_UNPLUG_GUEST_ERROR";
 }
+/// The arguments of the command `device-sync-config`, run with [`Commands::device_sync_config`](super::Commands::device_sync_config).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qdev.device-sync-config)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceSyncConfig {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertyInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertyInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectPropertyInfo {
@@ -93,9 +93,133 @@ impl rt::Definition for ObjectPropertyInfo {
         condition: rt::None,
     };
 }
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertyValue)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ObjectPropertyValue {
+    pub name: rt::String,
+    pub r#type: rt::String,
+    pub value: rt::Option<rt::Value>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl ObjectPropertyValue {
+    /// Builds `ObjectPropertyValue` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        name: impl rt::Into<rt::String>,
+        r#type: impl rt::Into<rt::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            r#type: r#type.into(),
+            value: rt::None,
+        }
+    }
+    /// Sets `value`.
+    #[inline]
+    #[must_use]
+    pub fn with_value(mut self, value: rt::Value) -> Self {
+        self.value = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for ObjectPropertyValue {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        let mut m_type = rt::None;
+        let mut m_value = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                "type" => m_type = rt::Some(members.value("type")?),
+                "value" => m_value = rt::Some(members.value("value")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            name: members.required(m_name, "name")?,
+            r#type: members.required(m_type, "type")?,
+            value: m_value,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+        writer.member("type", &self.r#type);
+        writer.member_opt("value", &self.value);
+    }
+}
+rt::impl_serde!(ObjectPropertyValue);
+#[allow(deprecated)]
+impl rt::Definition for ObjectPropertyValue {
+    const INFO: rt::Info = rt::Info {
+        name: "ObjectPropertyValue",
+        meta: rt::Meta::Struct,
+        module: "qom",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectPropertiesValues)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ObjectPropertiesValues {
+    pub properties: rt::Vec<super::ObjectPropertyValue>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl ObjectPropertiesValues {
+    /// Builds `ObjectPropertiesValues` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(properties: rt::Vec<super::ObjectPropertyValue>) -> Self {
+        Self { properties }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for ObjectPropertiesValues {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_properties = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "properties" => m_properties = rt::Some(members.value("properties")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            properties: members.required(m_properties, "properties")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("properties", &self.properties);
+    }
+}
+rt::impl_serde!(ObjectPropertiesValues);
+#[allow(deprecated)]
+impl rt::Definition for ObjectPropertiesValues {
+    const INFO: rt::Info = rt::Info {
+        name: "ObjectPropertiesValues",
+        meta: rt::Meta::Struct,
+        module: "qom",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The arguments of the command `qom-list`, run with [`Commands::qom_list`](super::Commands::qom_list).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomList {
@@ -150,9 +274,11 @@ impl rt::Command for QomList {
     type Returns = rt::Vec<super::ObjectPropertyInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-get`, run with [`Commands::qom_get`](super::Commands::qom_get).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-get)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-get)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomGet {
@@ -218,9 +344,68 @@ impl rt::Command for QomGet {
     type Returns = rt::Value;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-list-get`, run with [`Commands::qom_list_get`](super::Commands::qom_list_get).
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-get)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct QomListGet {
+    pub paths: rt::Vec<rt::String>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl QomListGet {
+    /// Builds `QomListGet` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(paths: rt::Vec<rt::String>) -> Self {
+        Self { paths }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for QomListGet {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_paths = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "paths" => m_paths = rt::Some(members.value("paths")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            paths: members.required(m_paths, "paths")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("paths", &self.paths);
+    }
+}
+rt::impl_serde!(QomListGet);
+#[allow(deprecated)]
+impl rt::Definition for QomListGet {
+    const INFO: rt::Info = rt::Info {
+        name: "qom-list-get",
+        meta: rt::Meta::Command,
+        module: "qom",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for QomListGet {
+    const NAME: &'static str = "qom-list-get";
+    type Returns = rt::Vec<super::ObjectPropertiesValues>;
+    const ALLOW_PRECONFIG: bool = true;
+}
+/// The arguments of the command `qom-set`, run with [`Commands::qom_set`](super::Commands::qom_set).
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-set)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-set)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomSet {
@@ -295,7 +480,7 @@ impl rt::Command for QomSet {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectTypeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectTypeInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
@@ -372,9 +557,11 @@ impl rt::Definition for ObjectTypeInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `qom-list-types`, run with [`Commands::qom_list_types`](super::Commands::qom_list_types).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-types)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-types)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QomListTypes {
@@ -451,9 +638,11 @@ impl rt::Command for QomListTypes {
     type Returns = rt::Vec<super::ObjectTypeInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `qom-list-properties`, run with [`Commands::qom_list_properties`](super::Commands::qom_list_properties).
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-properties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.qom-list-properties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomListProperties {
@@ -512,7 +701,7 @@ impl rt::Command for QomListProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CanHostSocketcanProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.CanHostSocketcanProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CanHostSocketcanProperties {
@@ -574,7 +763,7 @@ impl rt::Definition for CanHostSocketcanProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ColoCompareProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ColoCompareProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ColoCompareProperties {
@@ -725,7 +914,7 @@ impl rt::Definition for ColoCompareProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevBackendProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevBackendProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevBackendProperties {
@@ -817,7 +1006,7 @@ impl rt::Definition for CryptodevBackendProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevVhostUserProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.CryptodevVhostUserProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevVhostUserProperties {
@@ -924,7 +1113,7 @@ impl rt::From<CryptodevVhostUserProperties> for super::CryptodevBackendPropertie
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.DBusVMStateProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.DBusVMStateProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DBusVMStateProperties {
@@ -990,7 +1179,7 @@ impl rt::Definition for DBusVMStateProperties {
 }
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-qom.NetfilterInsert)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-qom.NetfilterInsert)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetfilterInsert {
@@ -1058,7 +1247,7 @@ impl rt::Definition for NetfilterInsert {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.NetfilterProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.NetfilterProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetfilterProperties {
@@ -1163,7 +1352,7 @@ impl rt::Definition for NetfilterProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterBufferProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.FilterBufferProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterBufferProperties {
@@ -1287,7 +1476,7 @@ impl rt::From<FilterBufferProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterDumpProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.FilterDumpProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterDumpProperties {
@@ -1427,7 +1616,7 @@ impl rt::From<FilterDumpProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterMirrorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.FilterMirrorProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterMirrorProperties {
@@ -1569,7 +1758,7 @@ impl rt::From<FilterMirrorProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRedirectorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRedirectorProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRedirectorProperties {
@@ -1728,7 +1917,7 @@ impl rt::From<FilterRedirectorProperties> for super::NetfilterProperties {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRewriterProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.FilterRewriterProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRewriterProperties {
@@ -1861,7 +2050,7 @@ impl rt::From<FilterRewriterProperties> for super::NetfilterProperties {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.InputBarrierProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.InputBarrierProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBarrierProperties {
@@ -1994,7 +2183,7 @@ impl rt::Definition for InputBarrierProperties {
 ///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.InputLinuxProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.InputLinuxProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputLinuxProperties {
@@ -2086,7 +2275,7 @@ impl rt::Definition for InputLinuxProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.EventLoopBaseProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.EventLoopBaseProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventLoopBaseProperties {
@@ -2178,7 +2367,7 @@ impl rt::Definition for EventLoopBaseProperties {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.IothreadProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.IothreadProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IothreadProperties {
@@ -2320,7 +2509,7 @@ impl rt::From<IothreadProperties> for super::EventLoopBaseProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MainLoopProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MainLoopProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MainLoopProperties {
@@ -2423,7 +2612,7 @@ impl rt::From<MainLoopProperties> for super::EventLoopBaseProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendProperties {
@@ -2617,7 +2806,7 @@ impl rt::Definition for MemoryBackendProperties {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendFileProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendFileProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendFileProperties {
@@ -2920,7 +3109,7 @@ impl rt::From<MemoryBackendFileProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendMemfdProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendMemfdProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendMemfdProperties {
@@ -3175,7 +3364,7 @@ impl rt::From<MemoryBackendMemfdProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendShmProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendShmProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendShmProperties {
@@ -3391,7 +3580,7 @@ impl rt::From<MemoryBackendShmProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendEpcProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.MemoryBackendEpcProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendEpcProperties {
@@ -3607,7 +3796,7 @@ impl rt::From<MemoryBackendEpcProperties> for super::MemoryBackendProperties {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.PrManagerHelperProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.PrManagerHelperProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrManagerHelperProperties {
@@ -3658,7 +3847,7 @@ impl rt::Definition for PrManagerHelperProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.QtestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.QtestProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QtestProperties {
@@ -3724,7 +3913,7 @@ impl rt::Definition for QtestProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RemoteObjectProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.RemoteObjectProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteObjectProperties {
@@ -3783,7 +3972,7 @@ impl rt::Definition for RemoteObjectProperties {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.VfioUserServerProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.VfioUserServerProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioUserServerProperties {
@@ -3842,7 +4031,7 @@ impl rt::Definition for VfioUserServerProperties {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.IOMMUFDProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.IOMMUFDProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IOMMUFDProperties {
@@ -3898,7 +4087,7 @@ impl rt::Definition for IOMMUFDProperties {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericInitiatorProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericInitiatorProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericInitiatorProperties {
@@ -3957,7 +4146,7 @@ impl rt::Definition for AcpiGenericInitiatorProperties {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericPortProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.AcpiGenericPortProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericPortProperties {
@@ -4016,7 +4205,7 @@ impl rt::Definition for AcpiGenericPortProperties {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.RngProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RngProperties {
@@ -4074,7 +4263,7 @@ impl rt::Definition for RngProperties {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngEgdProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.RngEgdProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RngEgdProperties {
@@ -4151,7 +4340,7 @@ impl rt::From<RngEgdProperties> for super::RngProperties {
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.RngRandomProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.RngRandomProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RngRandomProperties {
@@ -4231,9 +4420,62 @@ impl rt::From<RngRandomProperties> for super::RngProperties {
         Self { opened: value.opened }
     }
 }
+/// **Condition:** `CONFIG_IGVM` (QEMU built with it)
+///
+/// **Since:** 10.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.IgvmCfgProperties)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct IgvmCfgProperties {
+    pub file: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl IgvmCfgProperties {
+    /// Builds `IgvmCfgProperties` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(file: impl rt::Into<rt::String>) -> Self {
+        Self { file: file.into() }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for IgvmCfgProperties {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_file = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "file" => m_file = rt::Some(members.value("file")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            file: members.required(m_file, "file")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("file", &self.file);
+    }
+}
+rt::impl_serde!(IgvmCfgProperties);
+#[allow(deprecated)]
+impl rt::Definition for IgvmCfgProperties {
+    const INFO: rt::Info = rt::Info {
+        name: "IgvmCfgProperties",
+        meta: rt::Meta::Struct,
+        module: "qom",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::Some("CONFIG_IGVM"),
+    };
+}
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevCommonProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.SevCommonProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevCommonProperties {
@@ -4332,7 +4574,7 @@ impl rt::Definition for SevCommonProperties {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevGuestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.SevGuestProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevGuestProperties {
@@ -4514,7 +4756,7 @@ impl rt::From<SevGuestProperties> for super::SevCommonProperties {
 }
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.SevSnpGuestProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.SevSnpGuestProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevSnpGuestProperties {
@@ -4725,9 +4967,142 @@ impl rt::From<SevSnpGuestProperties> for super::SevCommonProperties {
         }
     }
 }
+/// **Since:** 10.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.TdxGuestProperties)
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TdxGuestProperties {
+    pub attributes: rt::Option<u64>,
+    pub sept_ve_disable: rt::Option<bool>,
+    pub mrconfigid: rt::Option<rt::String>,
+    pub mrowner: rt::Option<rt::String>,
+    pub mrownerconfig: rt::Option<rt::String>,
+    pub quote_generation_socket: rt::Option<super::SocketAddress>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl TdxGuestProperties {
+    /// Builds the value with every (optional) member absent.
+    #[inline]
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            attributes: rt::None,
+            sept_ve_disable: rt::None,
+            mrconfigid: rt::None,
+            mrowner: rt::None,
+            mrownerconfig: rt::None,
+            quote_generation_socket: rt::None,
+        }
+    }
+    /// Sets `attributes`.
+    #[inline]
+    #[must_use]
+    pub fn with_attributes(mut self, value: u64) -> Self {
+        self.attributes = rt::Some(value);
+        self
+    }
+    /// Sets `sept-ve-disable`.
+    #[inline]
+    #[must_use]
+    pub fn with_sept_ve_disable(mut self, value: bool) -> Self {
+        self.sept_ve_disable = rt::Some(value);
+        self
+    }
+    /// Sets `mrconfigid`.
+    #[inline]
+    #[must_use]
+    pub fn with_mrconfigid(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.mrconfigid = rt::Some(value.into());
+        self
+    }
+    /// Sets `mrowner`.
+    #[inline]
+    #[must_use]
+    pub fn with_mrowner(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.mrowner = rt::Some(value.into());
+        self
+    }
+    /// Sets `mrownerconfig`.
+    #[inline]
+    #[must_use]
+    pub fn with_mrownerconfig(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.mrownerconfig = rt::Some(value.into());
+        self
+    }
+    /// Sets `quote-generation-socket`.
+    #[inline]
+    #[must_use]
+    pub fn with_quote_generation_socket(mut self, value: super::SocketAddress) -> Self {
+        self.quote_generation_socket = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for TdxGuestProperties {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_attributes = rt::None;
+        let mut m_sept_ve_disable = rt::None;
+        let mut m_mrconfigid = rt::None;
+        let mut m_mrowner = rt::None;
+        let mut m_mrownerconfig = rt::None;
+        let mut m_quote_generation_socket = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "attributes" => m_attributes = rt::Some(members.value("attributes")?),
+                "sept-ve-disable" => {
+                    m_sept_ve_disable = rt::Some(members.value("sept-ve-disable")?)
+                }
+                "mrconfigid" => m_mrconfigid = rt::Some(members.value("mrconfigid")?),
+                "mrowner" => m_mrowner = rt::Some(members.value("mrowner")?),
+                "mrownerconfig" => {
+                    m_mrownerconfig = rt::Some(members.value("mrownerconfig")?)
+                }
+                "quote-generation-socket" => {
+                    m_quote_generation_socket = rt::Some(
+                        members.value("quote-generation-socket")?,
+                    )
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            attributes: m_attributes,
+            sept_ve_disable: m_sept_ve_disable,
+            mrconfigid: m_mrconfigid,
+            mrowner: m_mrowner,
+            mrownerconfig: m_mrownerconfig,
+            quote_generation_socket: m_quote_generation_socket,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("attributes", &self.attributes);
+        writer.member_opt("sept-ve-disable", &self.sept_ve_disable);
+        writer.member_opt("mrconfigid", &self.mrconfigid);
+        writer.member_opt("mrowner", &self.mrowner);
+        writer.member_opt("mrownerconfig", &self.mrownerconfig);
+        writer.member_opt("quote-generation-socket", &self.quote_generation_socket);
+    }
+}
+rt::impl_serde!(TdxGuestProperties);
+#[allow(deprecated)]
+impl rt::Definition for TdxGuestProperties {
+    const INFO: rt::Info = rt::Info {
+        name: "TdxGuestProperties",
+        meta: rt::Meta::Struct,
+        module: "qom",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ThreadContextProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ThreadContextProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadContextProperties {
@@ -4804,7 +5179,7 @@ impl rt::Definition for ThreadContextProperties {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-qom.ObjectType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-qom.ObjectType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectType {
@@ -4830,6 +5205,8 @@ pub enum ObjectType {
     FilterRedirector,
     FilterReplay,
     FilterRewriter,
+    /// **Condition:** `CONFIG_IGVM`
+    IgvmCfg,
     InputBarrier,
     /// **Condition:** `CONFIG_LINUX`
     InputLinux,
@@ -4859,6 +5236,7 @@ pub enum ObjectType {
     SevSnpGuest,
     ThreadContext,
     S390PvGuest,
+    TdxGuest,
     ThrottleGroup,
     TlsCredsAnon,
     TlsCredsPsk,
@@ -4897,6 +5275,7 @@ impl ObjectType {
             Self::FilterRedirector => "filter-redirector",
             Self::FilterReplay => "filter-replay",
             Self::FilterRewriter => "filter-rewriter",
+            Self::IgvmCfg => "igvm-cfg",
             Self::InputBarrier => "input-barrier",
             Self::InputLinux => "input-linux",
             Self::Iommufd => "iommufd",
@@ -4919,6 +5298,7 @@ impl ObjectType {
             Self::SevSnpGuest => "sev-snp-guest",
             Self::ThreadContext => "thread-context",
             Self::S390PvGuest => "s390-pv-guest",
+            Self::TdxGuest => "tdx-guest",
             Self::ThrottleGroup => "throttle-group",
             Self::TlsCredsAnon => "tls-creds-anon",
             Self::TlsCredsPsk => "tls-creds-psk",
@@ -4958,6 +5338,7 @@ impl ObjectType {
             "filter-redirector" => Self::FilterRedirector,
             "filter-replay" => Self::FilterReplay,
             "filter-rewriter" => Self::FilterRewriter,
+            "igvm-cfg" => Self::IgvmCfg,
             "input-barrier" => Self::InputBarrier,
             "input-linux" => Self::InputLinux,
             "iommufd" => Self::Iommufd,
@@ -4980,6 +5361,7 @@ impl ObjectType {
             "sev-snp-guest" => Self::SevSnpGuest,
             "thread-context" => Self::ThreadContext,
             "s390-pv-guest" => Self::S390PvGuest,
+            "tdx-guest" => Self::TdxGuest,
             "throttle-group" => Self::ThrottleGroup,
             "tls-creds-anon" => Self::TlsCredsAnon,
             "tls-creds-psk" => Self::TlsCredsPsk,
@@ -5024,7 +5406,7 @@ impl rt::Definition for ObjectType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-qom.ObjectOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectOptions {
@@ -5058,6 +5440,8 @@ pub enum ObjectOptionsBranch {
     FilterRedirector(super::FilterRedirectorProperties),
     FilterReplay(super::NetfilterProperties),
     FilterRewriter(super::FilterRewriterProperties),
+    /// **Condition:** `CONFIG_IGVM`
+    IgvmCfg(super::IgvmCfgProperties),
     InputBarrier(super::InputBarrierProperties),
     /// **Condition:** `CONFIG_LINUX`
     InputLinux(super::InputLinuxProperties),
@@ -5084,6 +5468,7 @@ pub enum ObjectOptionsBranch {
     SecretKeyring(super::SecretKeyringProperties),
     SevGuest(super::SevGuestProperties),
     SevSnpGuest(super::SevSnpGuestProperties),
+    TdxGuest(super::TdxGuestProperties),
     ThreadContext(super::ThreadContextProperties),
     ThrottleGroup(super::ThrottleGroupProperties),
     TlsCredsAnon(super::TlsCredsAnonProperties),
@@ -5123,6 +5508,7 @@ impl ObjectOptionsBranch {
             Self::FilterRedirector(_) => "filter-redirector",
             Self::FilterReplay(_) => "filter-replay",
             Self::FilterRewriter(_) => "filter-rewriter",
+            Self::IgvmCfg(_) => "igvm-cfg",
             Self::InputBarrier(_) => "input-barrier",
             Self::InputLinux(_) => "input-linux",
             Self::Iommufd(_) => "iommufd",
@@ -5142,6 +5528,7 @@ impl ObjectOptionsBranch {
             Self::SecretKeyring(_) => "secret_keyring",
             Self::SevGuest(_) => "sev-guest",
             Self::SevSnpGuest(_) => "sev-snp-guest",
+            Self::TdxGuest(_) => "tdx-guest",
             Self::ThreadContext(_) => "thread-context",
             Self::ThrottleGroup(_) => "throttle-group",
             Self::TlsCredsAnon(_) => "tls-creds-anon",
@@ -5274,6 +5661,11 @@ impl rt::ObjectType for ObjectOptions {
                     members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
                 )
             }
+            "igvm-cfg" => {
+                ObjectOptionsBranch::IgvmCfg(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
             "input-barrier" => {
                 ObjectOptionsBranch::InputBarrier(
                     members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
@@ -5366,6 +5758,11 @@ impl rt::ObjectType for ObjectOptions {
             }
             "sev-snp-guest" => {
                 ObjectOptionsBranch::SevSnpGuest(
+                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "tdx-guest" => {
+                ObjectOptionsBranch::TdxGuest(
                     members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
                 )
             }
@@ -5494,6 +5891,9 @@ impl rt::ObjectType for ObjectOptions {
             ObjectOptionsBranch::FilterRewriter(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
+            ObjectOptionsBranch::IgvmCfg(data) => {
+                rt::ObjectType::encode_members(data, writer)
+            }
             ObjectOptionsBranch::InputBarrier(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
@@ -5551,6 +5951,9 @@ impl rt::ObjectType for ObjectOptions {
             ObjectOptionsBranch::SevSnpGuest(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
+            ObjectOptionsBranch::TdxGuest(data) => {
+                rt::ObjectType::encode_members(data, writer)
+            }
             ObjectOptionsBranch::ThreadContext(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
@@ -5594,9 +5997,326 @@ impl rt::Definition for ObjectOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AcpiGenericInitiatorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AcpiGenericInitiatorProperties) -> Self {
+        Self::AcpiGenericInitiator(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AcpiGenericPortProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AcpiGenericPortProperties) -> Self {
+        Self::AcpiGenericPort(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZListProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZListProperties) -> Self {
+        Self::AuthzList(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZListFileProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZListFileProperties) -> Self {
+        Self::AuthzListfile(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZPAMProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZPAMProperties) -> Self {
+        Self::AuthzPam(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AuthZSimpleProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::AuthZSimpleProperties) -> Self {
+        Self::AuthzSimple(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::CanHostSocketcanProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::CanHostSocketcanProperties) -> Self {
+        Self::CanHostSocketcan(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ColoCompareProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ColoCompareProperties) -> Self {
+        Self::ColoCompare(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::CryptodevVhostUserProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::CryptodevVhostUserProperties) -> Self {
+        Self::CryptodevVhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DBusVMStateProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::DBusVMStateProperties) -> Self {
+        Self::DbusVmstate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterBufferProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterBufferProperties) -> Self {
+        Self::FilterBuffer(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterDumpProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterDumpProperties) -> Self {
+        Self::FilterDump(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterMirrorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterMirrorProperties) -> Self {
+        Self::FilterMirror(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterRedirectorProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterRedirectorProperties) -> Self {
+        Self::FilterRedirector(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::NetfilterProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::NetfilterProperties) -> Self {
+        Self::FilterReplay(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FilterRewriterProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::FilterRewriterProperties) -> Self {
+        Self::FilterRewriter(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IgvmCfgProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::IgvmCfgProperties) -> Self {
+        Self::IgvmCfg(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBarrierProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::InputBarrierProperties) -> Self {
+        Self::InputBarrier(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputLinuxProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::InputLinuxProperties) -> Self {
+        Self::InputLinux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IOMMUFDProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::IOMMUFDProperties) -> Self {
+        Self::Iommufd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IothreadProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::IothreadProperties) -> Self {
+        Self::Iothread(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MainLoopProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MainLoopProperties) -> Self {
+        Self::MainLoop(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendEpcProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendEpcProperties) -> Self {
+        Self::MemoryBackendEpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendFileProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendFileProperties) -> Self {
+        Self::MemoryBackendFile(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendMemfdProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendMemfdProperties) -> Self {
+        Self::MemoryBackendMemfd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendProperties) -> Self {
+        Self::MemoryBackendRam(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::MemoryBackendShmProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::MemoryBackendShmProperties) -> Self {
+        Self::MemoryBackendShm(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::PrManagerHelperProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::PrManagerHelperProperties) -> Self {
+        Self::PrManagerHelper(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QtestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::QtestProperties) -> Self {
+        Self::Qtest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngProperties) -> Self {
+        Self::RngBuiltin(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngEgdProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngEgdProperties) -> Self {
+        Self::RngEgd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RngRandomProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RngRandomProperties) -> Self {
+        Self::RngRandom(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SecretProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SecretProperties) -> Self {
+        Self::Secret(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SecretKeyringProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SecretKeyringProperties) -> Self {
+        Self::SecretKeyring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SevGuestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SevGuestProperties) -> Self {
+        Self::SevGuest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SevSnpGuestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::SevSnpGuestProperties) -> Self {
+        Self::SevSnpGuest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TdxGuestProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TdxGuestProperties) -> Self {
+        Self::TdxGuest(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ThreadContextProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ThreadContextProperties) -> Self {
+        Self::ThreadContext(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ThrottleGroupProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::ThrottleGroupProperties) -> Self {
+        Self::ThrottleGroup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsAnonProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsAnonProperties) -> Self {
+        Self::TlsCredsAnon(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsPskProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsPskProperties) -> Self {
+        Self::TlsCredsPsk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsX509Properties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsX509Properties) -> Self {
+        Self::TlsCredsX509(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TlsCredsProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::TlsCredsProperties) -> Self {
+        Self::TlsCipherSuites(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RemoteObjectProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::RemoteObjectProperties) -> Self {
+        Self::XRemoteObject(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VfioUserServerProperties> for ObjectOptionsBranch {
+    #[inline]
+    fn from(value: super::VfioUserServerProperties) -> Self {
+        Self::XVfioUserServer(value)
+    }
+}
+/// The arguments of the command `object-add`, run with [`Commands::object_add`](super::Commands::object_add).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.object-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.object-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectAdd(pub super::ObjectOptions);
 #[allow(deprecated)]
@@ -5645,9 +6365,11 @@ impl rt::Command for ObjectAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `object-del`, run with [`Commands::object_del`](super::Commands::object_del).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-qom.object-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-qom.object-del)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectDel {

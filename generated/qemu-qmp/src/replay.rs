@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-replay.ReplayMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-replay.ReplayMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplayMode {
@@ -76,7 +76,7 @@ impl rt::Definition for ReplayMode {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-replay.ReplayInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-replay.ReplayInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayInfo {
@@ -146,9 +146,11 @@ impl rt::Definition for ReplayInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-replay`, run with [`Commands::query_replay`](super::Commands::query_replay).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-replay.query-replay)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryReplay {}
@@ -189,9 +191,11 @@ impl rt::Command for QueryReplay {
     const NAME: &'static str = "query-replay";
     type Returns = super::ReplayInfo;
 }
+/// The arguments of the command `replay-break`, run with [`Commands::replay_break`](super::Commands::replay_break).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-replay.replay-break)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayBreak {
@@ -245,9 +249,11 @@ impl rt::Command for ReplayBreak {
     const NAME: &'static str = "replay-break";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `replay-delete-break`, run with [`Commands::replay_delete_break`](super::Commands::replay_delete_break).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-replay.replay-delete-break)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayDeleteBreak {}
@@ -288,9 +294,11 @@ impl rt::Command for ReplayDeleteBreak {
     const NAME: &'static str = "replay-delete-break";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `replay-seek`, run with [`Commands::replay_seek`](super::Commands::replay_seek).
+///
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-replay.replay-seek)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaySeek {

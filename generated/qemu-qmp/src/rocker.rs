@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerSwitch)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerSwitch)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerSwitch {
@@ -68,9 +68,11 @@ impl rt::Definition for RockerSwitch {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker`, run with [`Commands::query_rocker`](super::Commands::query_rocker).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRocker {
@@ -126,7 +128,7 @@ impl rt::Command for QueryRocker {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortDuplex)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortDuplex)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortDuplex {
@@ -194,7 +196,7 @@ impl rt::Definition for RockerPortDuplex {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortAutoneg)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-rocker.RockerPortAutoneg)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortAutoneg {
@@ -262,7 +264,7 @@ impl rt::Definition for RockerPortAutoneg {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerPort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerPort)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerPort {
@@ -350,9 +352,11 @@ impl rt::Definition for RockerPort {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-ports`, run with [`Commands::query_rocker_ports`](super::Commands::query_rocker_ports).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-ports)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerPorts {
@@ -408,7 +412,7 @@ impl rt::Command for QueryRockerPorts {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowKey)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowKey)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowKey {
@@ -584,7 +588,7 @@ impl rt::Definition for RockerOfDpaFlowKey {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowMask)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowMask)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowMask {
@@ -722,7 +726,7 @@ impl rt::Definition for RockerOfDpaFlowMask {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlowAction)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowAction {
@@ -849,7 +853,7 @@ impl rt::Definition for RockerOfDpaFlowAction {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaFlow)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlow {
@@ -930,9 +934,11 @@ impl rt::Definition for RockerOfDpaFlow {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-of-dpa-flows`, run with [`Commands::query_rocker_of_dpa_flows`](super::Commands::query_rocker_of_dpa_flows).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-flows)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaFlows {
@@ -1003,7 +1009,7 @@ impl rt::Command for QueryRockerOfDpaFlows {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaGroup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-rocker.RockerOfDpaGroup)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaGroup {
@@ -1203,9 +1209,11 @@ impl rt::Definition for RockerOfDpaGroup {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-rocker-of-dpa-groups`, run with [`Commands::query_rocker_of_dpa_groups`](super::Commands::query_rocker_of_dpa_groups).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-rocker.query-rocker-of-dpa-groups)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaGroups {

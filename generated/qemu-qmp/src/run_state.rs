@@ -3,7 +3,7 @@
 //! Schema module `run-state.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RunState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.RunState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
@@ -111,7 +111,7 @@ impl rt::Definition for RunState {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownCause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownCause)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownCause {
@@ -206,7 +206,7 @@ impl rt::Definition for ShutdownCause {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.StatusInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
@@ -260,9 +260,11 @@ impl rt::Definition for StatusInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-status`, run with [`Commands::query_status`](super::Commands::query_status).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-run-state.query-status)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStatus {}
@@ -304,18 +306,20 @@ impl rt::Command for QueryStatus {
     type Returns = super::StatusInfo;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `SHUTDOWN`.
+///
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.SHUTDOWN)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Shutdown {
+pub struct ShutdownEvent {
     pub guest: bool,
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Shutdown {
-    /// Builds `Shutdown` from its required members; optional ones start absent.
+impl ShutdownEvent {
+    /// Builds `ShutdownEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(guest: bool, reason: super::ShutdownCause) -> Self {
@@ -323,7 +327,7 @@ impl Shutdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Shutdown {
+impl rt::ObjectType for ShutdownEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -348,9 +352,9 @@ impl rt::ObjectType for Shutdown {
         writer.member("reason", &self.reason);
     }
 }
-rt::impl_serde!(Shutdown);
+rt::impl_serde!(ShutdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for Shutdown {
+impl rt::Definition for ShutdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "SHUTDOWN",
         meta: rt::Meta::Event,
@@ -361,17 +365,19 @@ impl rt::Definition for Shutdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Shutdown {
+impl rt::Event for ShutdownEvent {
     const NAME: &'static str = "SHUTDOWN";
 }
+/// The data of the event `POWERDOWN`.
+///
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.POWERDOWN)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct Powerdown {}
+pub struct PowerdownEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Powerdown {
+impl PowerdownEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -380,7 +386,7 @@ impl Powerdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Powerdown {
+impl rt::ObjectType for PowerdownEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -390,9 +396,9 @@ impl rt::ObjectType for Powerdown {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(Powerdown);
+rt::impl_serde!(PowerdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for Powerdown {
+impl rt::Definition for PowerdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "POWERDOWN",
         meta: rt::Meta::Event,
@@ -403,21 +409,23 @@ impl rt::Definition for Powerdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Powerdown {
+impl rt::Event for PowerdownEvent {
     const NAME: &'static str = "POWERDOWN";
 }
+/// The data of the event `RESET`.
+///
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.RESET)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Reset {
+pub struct ResetEvent {
     pub guest: bool,
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Reset {
-    /// Builds `Reset` from its required members; optional ones start absent.
+impl ResetEvent {
+    /// Builds `ResetEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(guest: bool, reason: super::ShutdownCause) -> Self {
@@ -425,7 +433,7 @@ impl Reset {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Reset {
+impl rt::ObjectType for ResetEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -450,9 +458,9 @@ impl rt::ObjectType for Reset {
         writer.member("reason", &self.reason);
     }
 }
-rt::impl_serde!(Reset);
+rt::impl_serde!(ResetEvent);
 #[allow(deprecated)]
-impl rt::Definition for Reset {
+impl rt::Definition for ResetEvent {
     const INFO: rt::Info = rt::Info {
         name: "RESET",
         meta: rt::Meta::Event,
@@ -463,12 +471,14 @@ impl rt::Definition for Reset {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Reset {
+impl rt::Event for ResetEvent {
     const NAME: &'static str = "RESET";
 }
+/// The data of the event `STOP`.
+///
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.STOP)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopEvent {}
@@ -508,14 +518,16 @@ impl rt::Definition for StopEvent {
 impl rt::Event for StopEvent {
     const NAME: &'static str = "STOP";
 }
+/// The data of the event `RESUME`.
+///
 /// **Since:** 0.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.RESUME)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct Resume {}
+pub struct ResumeEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Resume {
+impl ResumeEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -524,7 +536,7 @@ impl Resume {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Resume {
+impl rt::ObjectType for ResumeEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -534,9 +546,9 @@ impl rt::ObjectType for Resume {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(Resume);
+rt::impl_serde!(ResumeEvent);
 #[allow(deprecated)]
-impl rt::Definition for Resume {
+impl rt::Definition for ResumeEvent {
     const INFO: rt::Info = rt::Info {
         name: "RESUME",
         meta: rt::Meta::Event,
@@ -547,17 +559,19 @@ impl rt::Definition for Resume {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Resume {
+impl rt::Event for ResumeEvent {
     const NAME: &'static str = "RESUME";
 }
+/// The data of the event `SUSPEND`.
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct Suspend {}
+pub struct SuspendEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Suspend {
+impl SuspendEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -566,7 +580,7 @@ impl Suspend {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Suspend {
+impl rt::ObjectType for SuspendEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -576,9 +590,9 @@ impl rt::ObjectType for Suspend {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(Suspend);
+rt::impl_serde!(SuspendEvent);
 #[allow(deprecated)]
-impl rt::Definition for Suspend {
+impl rt::Definition for SuspendEvent {
     const INFO: rt::Info = rt::Info {
         name: "SUSPEND",
         meta: rt::Meta::Event,
@@ -589,17 +603,19 @@ impl rt::Definition for Suspend {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Suspend {
+impl rt::Event for SuspendEvent {
     const NAME: &'static str = "SUSPEND";
 }
+/// The data of the event `SUSPEND_DISK`.
+///
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.SUSPEND_DISK)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SuspendDisk {}
+pub struct SuspendDiskEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl SuspendDisk {
+impl SuspendDiskEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -608,7 +624,7 @@ impl SuspendDisk {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SuspendDisk {
+impl rt::ObjectType for SuspendDiskEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -618,9 +634,9 @@ impl rt::ObjectType for SuspendDisk {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(SuspendDisk);
+rt::impl_serde!(SuspendDiskEvent);
 #[allow(deprecated)]
-impl rt::Definition for SuspendDisk {
+impl rt::Definition for SuspendDiskEvent {
     const INFO: rt::Info = rt::Info {
         name: "SUSPEND_DISK",
         meta: rt::Meta::Event,
@@ -631,17 +647,19 @@ impl rt::Definition for SuspendDisk {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SuspendDisk {
+impl rt::Event for SuspendDiskEvent {
     const NAME: &'static str = "SUSPEND_DISK";
 }
+/// The data of the event `WAKEUP`.
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.WAKEUP)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct Wakeup {}
+pub struct WakeupEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl Wakeup {
+impl WakeupEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -650,7 +668,7 @@ impl Wakeup {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Wakeup {
+impl rt::ObjectType for WakeupEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -660,9 +678,9 @@ impl rt::ObjectType for Wakeup {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(Wakeup);
+rt::impl_serde!(WakeupEvent);
 #[allow(deprecated)]
-impl rt::Definition for Wakeup {
+impl rt::Definition for WakeupEvent {
     const INFO: rt::Info = rt::Info {
         name: "WAKEUP",
         meta: rt::Meta::Event,
@@ -673,20 +691,22 @@ impl rt::Definition for Wakeup {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Wakeup {
+impl rt::Event for WakeupEvent {
     const NAME: &'static str = "WAKEUP";
 }
+/// The data of the event `WATCHDOG`.
+///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.WATCHDOG)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct Watchdog {
+pub struct WatchdogEvent {
     pub action: super::WatchdogAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl Watchdog {
-    /// Builds `Watchdog` from its required members; optional ones start absent.
+impl WatchdogEvent {
+    /// Builds `WatchdogEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::WatchdogAction) -> Self {
@@ -694,7 +714,7 @@ impl Watchdog {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for Watchdog {
+impl rt::ObjectType for WatchdogEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -715,9 +735,9 @@ impl rt::ObjectType for Watchdog {
         writer.member("action", &self.action);
     }
 }
-rt::impl_serde!(Watchdog);
+rt::impl_serde!(WatchdogEvent);
 #[allow(deprecated)]
-impl rt::Definition for Watchdog {
+impl rt::Definition for WatchdogEvent {
     const INFO: rt::Info = rt::Info {
         name: "WATCHDOG",
         meta: rt::Meta::Event,
@@ -728,12 +748,12 @@ impl rt::Definition for Watchdog {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for Watchdog {
+impl rt::Event for WatchdogEvent {
     const NAME: &'static str = "WATCHDOG";
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.WatchdogAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.WatchdogAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WatchdogAction {
@@ -816,7 +836,7 @@ impl rt::Definition for WatchdogAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.RebootAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.RebootAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RebootAction {
@@ -884,7 +904,7 @@ impl rt::Definition for RebootAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.ShutdownAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownAction {
@@ -952,7 +972,7 @@ impl rt::Definition for ShutdownAction {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.PanicAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.PanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PanicAction {
@@ -1024,9 +1044,11 @@ impl rt::Definition for PanicAction {
         condition: rt::None,
     };
 }
+/// The arguments of the command `watchdog-set-action`, run with [`Commands::watchdog_set_action`](super::Commands::watchdog_set_action).
+///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-run-state.watchdog-set-action)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WatchdogSetAction {
@@ -1080,9 +1102,11 @@ impl rt::Command for WatchdogSetAction {
     const NAME: &'static str = "watchdog-set-action";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `set-action`, run with [`Commands::set_action`](super::Commands::set_action).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-run-state.set-action)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetAction {
@@ -1185,18 +1209,20 @@ impl rt::Command for SetAction {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The data of the event `GUEST_PANICKED`.
+///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PANICKED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct GuestPanicked {
+pub struct GuestPanickedEvent {
     pub action: super::GuestPanicAction,
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestPanicked {
-    /// Builds `GuestPanicked` from its required members; optional ones start absent.
+impl GuestPanickedEvent {
+    /// Builds `GuestPanickedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::GuestPanicAction) -> Self {
@@ -1211,7 +1237,7 @@ impl GuestPanicked {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestPanicked {
+impl rt::ObjectType for GuestPanickedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1236,9 +1262,9 @@ impl rt::ObjectType for GuestPanicked {
         writer.member_opt("info", &self.info);
     }
 }
-rt::impl_serde!(GuestPanicked);
+rt::impl_serde!(GuestPanickedEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestPanicked {
+impl rt::Definition for GuestPanickedEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_PANICKED",
         meta: rt::Meta::Event,
@@ -1249,21 +1275,23 @@ impl rt::Definition for GuestPanicked {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestPanicked {
+impl rt::Event for GuestPanickedEvent {
     const NAME: &'static str = "GUEST_PANICKED";
 }
+/// The data of the event `GUEST_CRASHLOADED`.
+///
 /// **Since:** 5.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_CRASHLOADED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct GuestCrashloaded {
+pub struct GuestCrashloadedEvent {
     pub action: super::GuestPanicAction,
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestCrashloaded {
-    /// Builds `GuestCrashloaded` from its required members; optional ones start absent.
+impl GuestCrashloadedEvent {
+    /// Builds `GuestCrashloadedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(action: super::GuestPanicAction) -> Self {
@@ -1278,7 +1306,7 @@ impl GuestCrashloaded {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestCrashloaded {
+impl rt::ObjectType for GuestCrashloadedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1303,9 +1331,9 @@ impl rt::ObjectType for GuestCrashloaded {
         writer.member_opt("info", &self.info);
     }
 }
-rt::impl_serde!(GuestCrashloaded);
+rt::impl_serde!(GuestCrashloadedEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestCrashloaded {
+impl rt::Definition for GuestCrashloadedEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_CRASHLOADED",
         meta: rt::Meta::Event,
@@ -1316,17 +1344,19 @@ impl rt::Definition for GuestCrashloaded {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestCrashloaded {
+impl rt::Event for GuestCrashloadedEvent {
     const NAME: &'static str = "GUEST_CRASHLOADED";
 }
+/// The data of the event `GUEST_PVSHUTDOWN`.
+///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.GUEST_PVSHUTDOWN)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GuestPvshutdown {}
+pub struct GuestPvshutdownEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl GuestPvshutdown {
+impl GuestPvshutdownEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -1335,7 +1365,7 @@ impl GuestPvshutdown {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for GuestPvshutdown {
+impl rt::ObjectType for GuestPvshutdownEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -1345,9 +1375,9 @@ impl rt::ObjectType for GuestPvshutdown {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(GuestPvshutdown);
+rt::impl_serde!(GuestPvshutdownEvent);
 #[allow(deprecated)]
-impl rt::Definition for GuestPvshutdown {
+impl rt::Definition for GuestPvshutdownEvent {
     const INFO: rt::Info = rt::Info {
         name: "GUEST_PVSHUTDOWN",
         meta: rt::Meta::Event,
@@ -1358,12 +1388,12 @@ impl rt::Definition for GuestPvshutdown {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for GuestPvshutdown {
+impl rt::Event for GuestPvshutdownEvent {
     const NAME: &'static str = "GUEST_PVSHUTDOWN";
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicAction {
@@ -1434,12 +1464,13 @@ impl rt::Definition for GuestPanicAction {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicInformationType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.GuestPanicInformationType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicInformationType {
     HyperV,
     S390,
+    Tdx,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
 }
@@ -1451,6 +1482,7 @@ impl GuestPanicInformationType {
         match self {
             Self::HyperV => "hyper-v",
             Self::S390 => "s390",
+            Self::Tdx => "tdx",
             Self::Other(name) => name,
         }
     }
@@ -1465,6 +1497,7 @@ impl GuestPanicInformationType {
         rt::Some(match name {
             "hyper-v" => Self::HyperV,
             "s390" => Self::S390,
+            "tdx" => Self::Tdx,
             _ => return rt::None,
         })
     }
@@ -1502,7 +1535,7 @@ impl rt::Definition for GuestPanicInformationType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformation)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformation {
@@ -1516,6 +1549,7 @@ pub struct GuestPanicInformation {
 pub enum GuestPanicInformationBranch {
     HyperV(super::GuestPanicInformationHyperV),
     S390(super::GuestPanicInformationS390),
+    Tdx(super::GuestPanicInformationTdx),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
     Other { tag: rt::String, members: rt::Object },
 }
@@ -1527,6 +1561,7 @@ impl GuestPanicInformationBranch {
         match self {
             Self::HyperV(_) => "hyper-v",
             Self::S390(_) => "s390",
+            Self::Tdx(_) => "tdx",
             Self::Other { tag, .. } => tag,
         }
     }
@@ -1563,6 +1598,11 @@ impl rt::ObjectType for GuestPanicInformation {
                     members.branch(&["type"], rt::ObjectType::decode_members)?,
                 )
             }
+            "tdx" => {
+                GuestPanicInformationBranch::Tdx(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
             _ => {
                 GuestPanicInformationBranch::Other {
                     tag: tag.into_owned(),
@@ -1582,6 +1622,9 @@ impl rt::ObjectType for GuestPanicInformation {
             GuestPanicInformationBranch::S390(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
+            GuestPanicInformationBranch::Tdx(data) => {
+                rt::ObjectType::encode_members(data, writer)
+            }
             GuestPanicInformationBranch::Other { members, .. } => writer.members(members),
         }
     }
@@ -1598,9 +1641,51 @@ impl rt::Definition for GuestPanicInformation {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationHyperV> for GuestPanicInformationBranch {
+    #[inline]
+    fn from(value: super::GuestPanicInformationHyperV) -> Self {
+        Self::HyperV(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationS390> for GuestPanicInformationBranch {
+    #[inline]
+    fn from(value: super::GuestPanicInformationS390) -> Self {
+        Self::S390(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationTdx> for GuestPanicInformationBranch {
+    #[inline]
+    fn from(value: super::GuestPanicInformationTdx) -> Self {
+        Self::Tdx(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationHyperV> for GuestPanicInformation {
+    #[inline]
+    fn from(value: super::GuestPanicInformationHyperV) -> Self {
+        Self::new(GuestPanicInformationBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationS390> for GuestPanicInformation {
+    #[inline]
+    fn from(value: super::GuestPanicInformationS390) -> Self {
+        Self::new(GuestPanicInformationBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::GuestPanicInformationTdx> for GuestPanicInformation {
+    #[inline]
+    fn from(value: super::GuestPanicInformationTdx) -> Self {
+        Self::new(GuestPanicInformationBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationHyperV)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
@@ -1677,7 +1762,7 @@ impl rt::Definition for GuestPanicInformationHyperV {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.S390CrashReason)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.S390CrashReason)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CrashReason {
@@ -1754,7 +1839,7 @@ impl rt::Definition for S390CrashReason {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationS390)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
@@ -1828,19 +1913,93 @@ impl rt::Definition for GuestPanicInformationS390 {
         condition: rt::None,
     };
 }
-/// **Since:** 5.2
+/// **Since:** 10.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.GuestPanicInformationTdx)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct MemoryFailure {
+pub struct GuestPanicInformationTdx {
+    pub error_code: u32,
+    pub message: rt::String,
+    pub gpa: rt::Option<u64>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl GuestPanicInformationTdx {
+    /// Builds `GuestPanicInformationTdx` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(error_code: u32, message: impl rt::Into<rt::String>) -> Self {
+        Self {
+            error_code,
+            message: message.into(),
+            gpa: rt::None,
+        }
+    }
+    /// Sets `gpa`.
+    #[inline]
+    #[must_use]
+    pub fn with_gpa(mut self, value: u64) -> Self {
+        self.gpa = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for GuestPanicInformationTdx {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_error_code = rt::None;
+        let mut m_message = rt::None;
+        let mut m_gpa = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "error-code" => m_error_code = rt::Some(members.value("error-code")?),
+                "message" => m_message = rt::Some(members.value("message")?),
+                "gpa" => m_gpa = rt::Some(members.value("gpa")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            error_code: members.required(m_error_code, "error-code")?,
+            message: members.required(m_message, "message")?,
+            gpa: m_gpa,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("error-code", &self.error_code);
+        writer.member("message", &self.message);
+        writer.member_opt("gpa", &self.gpa);
+    }
+}
+rt::impl_serde!(GuestPanicInformationTdx);
+#[allow(deprecated)]
+impl rt::Definition for GuestPanicInformationTdx {
+    const INFO: rt::Info = rt::Info {
+        name: "GuestPanicInformationTdx",
+        meta: rt::Meta::Struct,
+        module: "run-state",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// The data of the event `MEMORY_FAILURE`.
+///
+/// **Since:** 5.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-run-state.MEMORY_FAILURE)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct MemoryFailureEvent {
     pub recipient: super::MemoryFailureRecipient,
     pub action: super::MemoryFailureAction,
     pub flags: super::MemoryFailureFlags,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl MemoryFailure {
-    /// Builds `MemoryFailure` from its required members; optional ones start absent.
+impl MemoryFailureEvent {
+    /// Builds `MemoryFailureEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -1852,7 +2011,7 @@ impl MemoryFailure {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for MemoryFailure {
+impl rt::ObjectType for MemoryFailureEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1881,9 +2040,9 @@ impl rt::ObjectType for MemoryFailure {
         writer.member("flags", &self.flags);
     }
 }
-rt::impl_serde!(MemoryFailure);
+rt::impl_serde!(MemoryFailureEvent);
 #[allow(deprecated)]
-impl rt::Definition for MemoryFailure {
+impl rt::Definition for MemoryFailureEvent {
     const INFO: rt::Info = rt::Info {
         name: "MEMORY_FAILURE",
         meta: rt::Meta::Event,
@@ -1894,12 +2053,12 @@ impl rt::Definition for MemoryFailure {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for MemoryFailure {
+impl rt::Event for MemoryFailureEvent {
     const NAME: &'static str = "MEMORY_FAILURE";
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureRecipient)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureRecipient)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureRecipient {
@@ -1967,7 +2126,7 @@ impl rt::Definition for MemoryFailureRecipient {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.MemoryFailureAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureAction {
@@ -2041,7 +2200,7 @@ impl rt::Definition for MemoryFailureAction {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-run-state.MemoryFailureFlags)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
@@ -2099,7 +2258,7 @@ impl rt::Definition for MemoryFailureFlags {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-run-state.NotifyVmexitOption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-run-state.NotifyVmexitOption)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVmexitOption {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsType {
@@ -82,7 +82,7 @@ impl rt::Definition for StatsType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsUnit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsUnit)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsUnit {
@@ -156,7 +156,7 @@ impl rt::Definition for StatsUnit {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsProvider)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsProvider)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsProvider {
@@ -224,7 +224,7 @@ impl rt::Definition for StatsProvider {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsTarget)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-stats.StatsTarget)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsTarget {
@@ -295,7 +295,7 @@ impl rt::Definition for StatsTarget {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsRequest)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsRequest {
@@ -358,7 +358,7 @@ impl rt::Definition for StatsRequest {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsVCPUFilter)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatsVCPUFilter {
@@ -414,7 +414,7 @@ impl rt::Definition for StatsVCPUFilter {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsFilter)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsFilter {
@@ -532,9 +532,23 @@ impl rt::Definition for StatsFilter {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::StatsVCPUFilter> for StatsFilterBranch {
+    #[inline]
+    fn from(value: super::StatsVCPUFilter) -> Self {
+        Self::Vcpu(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::StatsVCPUFilter> for StatsFilter {
+    #[inline]
+    fn from(value: super::StatsVCPUFilter) -> Self {
+        Self::new(StatsFilterBranch::from(value))
+    }
+}
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-stats.StatsValue)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StatsValue {
@@ -581,9 +595,30 @@ impl rt::Definition for StatsValue {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<u64> for StatsValue {
+    #[inline]
+    fn from(value: u64) -> Self {
+        Self::Scalar(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<bool> for StatsValue {
+    #[inline]
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::Vec<u64>> for StatsValue {
+    #[inline]
+    fn from(value: rt::Vec<u64>) -> Self {
+        Self::List(value)
+    }
+}
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.Stats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Stats {
@@ -639,7 +674,7 @@ impl rt::Definition for Stats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsResult)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsResult {
@@ -709,9 +744,11 @@ impl rt::Definition for StatsResult {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-stats`, run with [`Commands::query_stats`](super::Commands::query_stats).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats)
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueryStats(pub super::StatsFilter);
 #[allow(deprecated)]
@@ -761,7 +798,7 @@ impl rt::Command for QueryStats {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchemaValue)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
@@ -869,7 +906,7 @@ impl rt::Definition for StatsSchemaValue {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-stats.StatsSchema)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchema {
@@ -932,9 +969,11 @@ impl rt::Definition for StatsSchema {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-stats-schemas`, run with [`Commands::query_stats_schemas`](super::Commands::query_stats_schemas).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-stats.query-stats-schemas)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStatsSchemas {

@@ -7,7 +7,7 @@ use ::qapi_runtime::rt;
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmModel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmModel)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmModel {
@@ -76,11 +76,13 @@ impl rt::Definition for TpmModel {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm-models`, run with [`Commands::query_tpm_models`](super::Commands::query_tpm_models).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-models)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpmModels {}
@@ -125,7 +127,7 @@ impl rt::Command for QueryTpmModels {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-tpm.TpmType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmType {
@@ -191,11 +193,13 @@ impl rt::Definition for TpmType {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm-types`, run with [`Commands::query_tpm_types`](super::Commands::query_tpm_types).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm-types)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpmTypes {}
@@ -240,7 +244,7 @@ impl rt::Command for QueryTpmTypes {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
@@ -315,7 +319,7 @@ impl rt::Definition for TPMPassthroughOptions {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
@@ -368,7 +372,7 @@ impl rt::Definition for TPMEmulatorOptions {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMPassthroughOptionsWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
@@ -421,7 +425,7 @@ impl rt::Definition for TPMPassthroughOptionsWrapper {
 ///
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMEmulatorOptionsWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
@@ -474,7 +478,7 @@ impl rt::Definition for TPMEmulatorOptionsWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TpmTypeOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TpmTypeOptions {
@@ -570,11 +574,39 @@ impl rt::Definition for TpmTypeOptions {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::TPMPassthroughOptionsWrapper> for TpmTypeOptionsBranch {
+    #[inline]
+    fn from(value: super::TPMPassthroughOptionsWrapper) -> Self {
+        Self::Passthrough(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMEmulatorOptionsWrapper> for TpmTypeOptionsBranch {
+    #[inline]
+    fn from(value: super::TPMEmulatorOptionsWrapper) -> Self {
+        Self::Emulator(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMPassthroughOptionsWrapper> for TpmTypeOptions {
+    #[inline]
+    fn from(value: super::TPMPassthroughOptionsWrapper) -> Self {
+        Self::new(TpmTypeOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::TPMEmulatorOptionsWrapper> for TpmTypeOptions {
+    #[inline]
+    fn from(value: super::TPMEmulatorOptionsWrapper) -> Self {
+        Self::new(TpmTypeOptionsBranch::from(value))
+    }
+}
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-tpm.TPMInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMInfo {
@@ -641,11 +673,13 @@ impl rt::Definition for TPMInfo {
         condition: rt::Some("CONFIG_TPM"),
     };
 }
+/// The arguments of the command `query-tpm`, run with [`Commands::query_tpm`](super::Commands::query_tpm).
+///
 /// **Condition:** `CONFIG_TPM` (QEMU built with it)
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-tpm.query-tpm)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTpm {}

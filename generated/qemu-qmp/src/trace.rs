@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-trace.TraceEventState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-trace.TraceEventState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TraceEventState {
@@ -76,7 +76,7 @@ impl rt::Definition for TraceEventState {
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-trace.TraceEventInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-trace.TraceEventInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventInfo {
@@ -130,9 +130,11 @@ impl rt::Definition for TraceEventInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `trace-event-get-state`, run with [`Commands::trace_event_get_state`](super::Commands::trace_event_get_state).
+///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-get-state)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventGetState {
@@ -186,9 +188,11 @@ impl rt::Command for TraceEventGetState {
     const NAME: &'static str = "trace-event-get-state";
     type Returns = rt::Vec<super::TraceEventInfo>;
 }
+/// The arguments of the command `trace-event-set-state`, run with [`Commands::trace_event_set_state`](super::Commands::trace_event_set_state).
+///
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-trace.trace-event-set-state)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventSetState {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayProtocol)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayProtocol)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayProtocol {
@@ -73,7 +73,7 @@ impl rt::Definition for DisplayProtocol {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SetPasswordAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.SetPasswordAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPasswordAction {
@@ -144,7 +144,7 @@ impl rt::Definition for SetPasswordAction {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptions {
@@ -272,9 +272,16 @@ impl rt::Definition for SetPasswordOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SetPasswordOptionsVnc> for SetPasswordOptionsBranch {
+    #[inline]
+    fn from(value: super::SetPasswordOptionsVnc) -> Self {
+        Self::Vnc(value)
+    }
+}
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SetPasswordOptionsVnc)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptionsVnc {
@@ -328,9 +335,11 @@ impl rt::Definition for SetPasswordOptionsVnc {
         condition: rt::None,
     };
 }
+/// The arguments of the command `set_password`, run with [`Commands::set_password`](super::Commands::set_password).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.set_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct SetPassword(pub super::SetPasswordOptions);
 #[allow(deprecated)]
@@ -380,7 +389,7 @@ impl rt::Command for SetPassword {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptions {
@@ -492,9 +501,16 @@ impl rt::Definition for ExpirePasswordOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ExpirePasswordOptionsVnc> for ExpirePasswordOptionsBranch {
+    #[inline]
+    fn from(value: super::ExpirePasswordOptionsVnc) -> Self {
+        Self::Vnc(value)
+    }
+}
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.ExpirePasswordOptionsVnc)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptionsVnc {
@@ -548,9 +564,11 @@ impl rt::Definition for ExpirePasswordOptionsVnc {
         condition: rt::None,
     };
 }
+/// The arguments of the command `expire_password`, run with [`Commands::expire_password`](super::Commands::expire_password).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.expire_password)
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpirePassword(pub super::ExpirePasswordOptions);
 #[allow(deprecated)]
@@ -600,7 +618,7 @@ impl rt::Command for ExpirePassword {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.ImageFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.ImageFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFormat {
@@ -666,11 +684,13 @@ impl rt::Definition for ImageFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `screendump`, run with [`Commands::screendump`](super::Commands::screendump).
+///
 /// **Condition:** `CONFIG_PIXMAN` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.screendump)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Screendump {
@@ -769,7 +789,7 @@ impl rt::Command for Screendump {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceBasicInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
@@ -840,7 +860,7 @@ impl rt::Definition for SpiceBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceServerInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
@@ -935,7 +955,7 @@ impl rt::From<SpiceServerInfo> for super::SpiceBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceChannel)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceChannel {
@@ -1049,7 +1069,7 @@ impl rt::From<SpiceChannel> for super::SpiceBasicInfo {
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.SpiceQueryMouseMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.SpiceQueryMouseMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpiceQueryMouseMode {
@@ -1122,7 +1142,7 @@ impl rt::Definition for SpiceQueryMouseMode {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.SpiceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceInfo {
@@ -1269,11 +1289,13 @@ impl rt::Definition for SpiceInfo {
         condition: rt::Some("CONFIG_SPICE"),
     };
 }
+/// The arguments of the command `query-spice`, run with [`Commands::query_spice`](super::Commands::query_spice).
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.query-spice)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySpice {}
@@ -1314,20 +1336,22 @@ impl rt::Command for QuerySpice {
     const NAME: &'static str = "query-spice";
     type Returns = super::SpiceInfo;
 }
+/// The data of the event `SPICE_CONNECTED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_CONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct SpiceConnected {
+pub struct SpiceConnectedEvent {
     pub server: super::SpiceBasicInfo,
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceConnected {
-    /// Builds `SpiceConnected` from its required members; optional ones start absent.
+impl SpiceConnectedEvent {
+    /// Builds `SpiceConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceBasicInfo, client: super::SpiceBasicInfo) -> Self {
@@ -1335,7 +1359,7 @@ impl SpiceConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceConnected {
+impl rt::ObjectType for SpiceConnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1360,9 +1384,9 @@ impl rt::ObjectType for SpiceConnected {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(SpiceConnected);
+rt::impl_serde!(SpiceConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceConnected {
+impl rt::Definition for SpiceConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_CONNECTED",
         meta: rt::Meta::Event,
@@ -1373,23 +1397,25 @@ impl rt::Definition for SpiceConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceConnected {
+impl rt::Event for SpiceConnectedEvent {
     const NAME: &'static str = "SPICE_CONNECTED";
 }
+/// The data of the event `SPICE_INITIALIZED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_INITIALIZED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct SpiceInitialized {
+pub struct SpiceInitializedEvent {
     pub server: super::SpiceServerInfo,
     pub client: super::SpiceChannel,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceInitialized {
-    /// Builds `SpiceInitialized` from its required members; optional ones start absent.
+impl SpiceInitializedEvent {
+    /// Builds `SpiceInitializedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceServerInfo, client: super::SpiceChannel) -> Self {
@@ -1397,7 +1423,7 @@ impl SpiceInitialized {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceInitialized {
+impl rt::ObjectType for SpiceInitializedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1422,9 +1448,9 @@ impl rt::ObjectType for SpiceInitialized {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(SpiceInitialized);
+rt::impl_serde!(SpiceInitializedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceInitialized {
+impl rt::Definition for SpiceInitializedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_INITIALIZED",
         meta: rt::Meta::Event,
@@ -1435,23 +1461,25 @@ impl rt::Definition for SpiceInitialized {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceInitialized {
+impl rt::Event for SpiceInitializedEvent {
     const NAME: &'static str = "SPICE_INITIALIZED";
 }
+/// The data of the event `SPICE_DISCONNECTED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_DISCONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct SpiceDisconnected {
+pub struct SpiceDisconnectedEvent {
     pub server: super::SpiceBasicInfo,
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceDisconnected {
-    /// Builds `SpiceDisconnected` from its required members; optional ones start absent.
+impl SpiceDisconnectedEvent {
+    /// Builds `SpiceDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::SpiceBasicInfo, client: super::SpiceBasicInfo) -> Self {
@@ -1459,7 +1487,7 @@ impl SpiceDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceDisconnected {
+impl rt::ObjectType for SpiceDisconnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -1484,9 +1512,9 @@ impl rt::ObjectType for SpiceDisconnected {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(SpiceDisconnected);
+rt::impl_serde!(SpiceDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceDisconnected {
+impl rt::Definition for SpiceDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -1497,19 +1525,21 @@ impl rt::Definition for SpiceDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceDisconnected {
+impl rt::Event for SpiceDisconnectedEvent {
     const NAME: &'static str = "SPICE_DISCONNECTED";
 }
+/// The data of the event `SPICE_MIGRATE_COMPLETED`.
+///
 /// **Condition:** `CONFIG_SPICE` (QEMU built with it)
 ///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.SPICE_MIGRATE_COMPLETED)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SpiceMigrateCompleted {}
+pub struct SpiceMigrateCompletedEvent {}
 #[allow(deprecated, clippy::disallowed_names)]
-impl SpiceMigrateCompleted {
+impl SpiceMigrateCompletedEvent {
     /// Builds the value with every (optional) member absent.
     #[inline]
     #[must_use]
@@ -1518,7 +1548,7 @@ impl SpiceMigrateCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for SpiceMigrateCompleted {
+impl rt::ObjectType for SpiceMigrateCompletedEvent {
     #[inline]
     fn decode_members(
         _members: &mut rt::Members<'_, '_>,
@@ -1528,9 +1558,9 @@ impl rt::ObjectType for SpiceMigrateCompleted {
     #[inline]
     fn encode_members(&self, _writer: &mut rt::Writer) {}
 }
-rt::impl_serde!(SpiceMigrateCompleted);
+rt::impl_serde!(SpiceMigrateCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for SpiceMigrateCompleted {
+impl rt::Definition for SpiceMigrateCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "SPICE_MIGRATE_COMPLETED",
         meta: rt::Meta::Event,
@@ -1541,14 +1571,14 @@ impl rt::Definition for SpiceMigrateCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for SpiceMigrateCompleted {
+impl rt::Event for SpiceMigrateCompletedEvent {
     const NAME: &'static str = "SPICE_MIGRATE_COMPLETED";
 }
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncBasicInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
@@ -1626,7 +1656,7 @@ impl rt::Definition for VncBasicInfo {
 ///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo {
@@ -1729,7 +1759,7 @@ impl rt::From<VncServerInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncClientInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncClientInfo {
@@ -1847,7 +1877,7 @@ impl rt::From<VncClientInfo> for super::VncBasicInfo {
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo {
@@ -1967,7 +1997,7 @@ impl rt::Definition for VncInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncPrimaryAuth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.VncPrimaryAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncPrimaryAuth {
@@ -2058,7 +2088,7 @@ impl rt::Definition for VncPrimaryAuth {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.VncVencryptSubAuth)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.VncVencryptSubAuth)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncVencryptSubAuth {
@@ -2149,7 +2179,7 @@ impl rt::Definition for VncVencryptSubAuth {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncServerInfo2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
@@ -2259,7 +2289,7 @@ impl rt::From<VncServerInfo2> for super::VncBasicInfo {
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.VncInfo2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo2 {
@@ -2359,11 +2389,13 @@ impl rt::Definition for VncInfo2 {
         condition: rt::Some("CONFIG_VNC"),
     };
 }
+/// The arguments of the command `query-vnc`, run with [`Commands::query_vnc`](super::Commands::query_vnc).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVnc {}
@@ -2404,11 +2436,13 @@ impl rt::Command for QueryVnc {
     const NAME: &'static str = "query-vnc";
     type Returns = super::VncInfo;
 }
+/// The arguments of the command `query-vnc-servers`, run with [`Commands::query_vnc_servers`](super::Commands::query_vnc_servers).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.query-vnc-servers)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVncServers {}
@@ -2449,11 +2483,13 @@ impl rt::Command for QueryVncServers {
     const NAME: &'static str = "query-vnc-servers";
     type Returns = rt::Vec<super::VncInfo2>;
 }
+/// The arguments of the command `change-vnc-password`, run with [`Commands::change_vnc_password`](super::Commands::change_vnc_password).
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.change-vnc-password)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeVncPassword {
@@ -2507,20 +2543,22 @@ impl rt::Command for ChangeVncPassword {
     const NAME: &'static str = "change-vnc-password";
     type Returns = rt::Empty;
 }
+/// The data of the event `VNC_CONNECTED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_CONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VncConnected {
+pub struct VncConnectedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncConnected {
-    /// Builds `VncConnected` from its required members; optional ones start absent.
+impl VncConnectedEvent {
+    /// Builds `VncConnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncBasicInfo) -> Self {
@@ -2528,7 +2566,7 @@ impl VncConnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncConnected {
+impl rt::ObjectType for VncConnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -2553,9 +2591,9 @@ impl rt::ObjectType for VncConnected {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(VncConnected);
+rt::impl_serde!(VncConnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncConnected {
+impl rt::Definition for VncConnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_CONNECTED",
         meta: rt::Meta::Event,
@@ -2566,23 +2604,25 @@ impl rt::Definition for VncConnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncConnected {
+impl rt::Event for VncConnectedEvent {
     const NAME: &'static str = "VNC_CONNECTED";
 }
+/// The data of the event `VNC_INITIALIZED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_INITIALIZED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VncInitialized {
+pub struct VncInitializedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncInitialized {
-    /// Builds `VncInitialized` from its required members; optional ones start absent.
+impl VncInitializedEvent {
+    /// Builds `VncInitializedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncClientInfo) -> Self {
@@ -2590,7 +2630,7 @@ impl VncInitialized {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncInitialized {
+impl rt::ObjectType for VncInitializedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -2615,9 +2655,9 @@ impl rt::ObjectType for VncInitialized {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(VncInitialized);
+rt::impl_serde!(VncInitializedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncInitialized {
+impl rt::Definition for VncInitializedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_INITIALIZED",
         meta: rt::Meta::Event,
@@ -2628,23 +2668,25 @@ impl rt::Definition for VncInitialized {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncInitialized {
+impl rt::Event for VncInitializedEvent {
     const NAME: &'static str = "VNC_INITIALIZED";
 }
+/// The data of the event `VNC_DISCONNECTED`.
+///
 /// **Condition:** `CONFIG_VNC` (QEMU built with it)
 ///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-ui.VNC_DISCONNECTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VncDisconnected {
+pub struct VncDisconnectedEvent {
     pub server: super::VncServerInfo,
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VncDisconnected {
-    /// Builds `VncDisconnected` from its required members; optional ones start absent.
+impl VncDisconnectedEvent {
+    /// Builds `VncDisconnectedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(server: super::VncServerInfo, client: super::VncClientInfo) -> Self {
@@ -2652,7 +2694,7 @@ impl VncDisconnected {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VncDisconnected {
+impl rt::ObjectType for VncDisconnectedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -2677,9 +2719,9 @@ impl rt::ObjectType for VncDisconnected {
         writer.member("client", &self.client);
     }
 }
-rt::impl_serde!(VncDisconnected);
+rt::impl_serde!(VncDisconnectedEvent);
 #[allow(deprecated)]
-impl rt::Definition for VncDisconnected {
+impl rt::Definition for VncDisconnectedEvent {
     const INFO: rt::Info = rt::Info {
         name: "VNC_DISCONNECTED",
         meta: rt::Meta::Event,
@@ -2690,12 +2732,12 @@ impl rt::Definition for VncDisconnected {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VncDisconnected {
+impl rt::Event for VncDisconnectedEvent {
     const NAME: &'static str = "VNC_DISCONNECTED";
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.MouseInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MouseInfo {
@@ -2769,9 +2811,11 @@ impl rt::Definition for MouseInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-mice`, run with [`Commands::query_mice`](super::Commands::query_mice).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.query-mice)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryMice {}
@@ -2814,7 +2858,7 @@ impl rt::Command for QueryMice {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.QKeyCode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.QKeyCode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QKeyCode {
@@ -3362,7 +3406,7 @@ impl rt::Definition for QKeyCode {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.KeyValueKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.KeyValueKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyValueKind {
@@ -3430,7 +3474,7 @@ impl rt::Definition for KeyValueKind {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.IntWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IntWrapper {
@@ -3481,7 +3525,7 @@ impl rt::Definition for IntWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.QKeyCodeWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QKeyCodeWrapper {
@@ -3532,7 +3576,7 @@ impl rt::Definition for QKeyCodeWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.KeyValue)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct KeyValue {
@@ -3624,9 +3668,39 @@ impl rt::Definition for KeyValue {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::IntWrapper> for KeyValueBranch {
+    #[inline]
+    fn from(value: super::IntWrapper) -> Self {
+        Self::Number(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QKeyCodeWrapper> for KeyValueBranch {
+    #[inline]
+    fn from(value: super::QKeyCodeWrapper) -> Self {
+        Self::Qcode(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::IntWrapper> for KeyValue {
+    #[inline]
+    fn from(value: super::IntWrapper) -> Self {
+        Self::new(KeyValueBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QKeyCodeWrapper> for KeyValue {
+    #[inline]
+    fn from(value: super::QKeyCodeWrapper) -> Self {
+        Self::new(KeyValueBranch::from(value))
+    }
+}
+/// The arguments of the command `send-key`, run with [`Commands::send_key`](super::Commands::send_key).
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.send-key)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SendKey {
@@ -3694,7 +3768,7 @@ impl rt::Command for SendKey {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputButton)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.InputButton)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputButton {
@@ -3786,7 +3860,7 @@ impl rt::Definition for InputButton {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputAxis)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.InputAxis)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputAxis {
@@ -3854,7 +3928,7 @@ impl rt::Definition for InputAxis {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputMultiTouchType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.InputMultiTouchType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputMultiTouchType {
@@ -3931,7 +4005,7 @@ impl rt::Definition for InputMultiTouchType {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEvent {
@@ -3987,7 +4061,7 @@ impl rt::Definition for InputKeyEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEvent {
@@ -4043,7 +4117,7 @@ impl rt::Definition for InputBtnEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEvent {
@@ -4099,7 +4173,7 @@ impl rt::Definition for InputMoveEvent {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEvent {
@@ -4182,7 +4256,7 @@ impl rt::Definition for InputMultiTouchEvent {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.InputEventKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.InputEventKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputEventKind {
@@ -4259,7 +4333,7 @@ impl rt::Definition for InputEventKind {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputKeyEventWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEventWrapper {
@@ -4310,7 +4384,7 @@ impl rt::Definition for InputKeyEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputBtnEventWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEventWrapper {
@@ -4361,7 +4435,7 @@ impl rt::Definition for InputBtnEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputMoveEventWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEventWrapper {
@@ -4412,7 +4486,7 @@ impl rt::Definition for InputMoveEventWrapper {
 }
 /// **Since:** 8.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputMultiTouchEventWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEventWrapper {
@@ -4463,7 +4537,7 @@ impl rt::Definition for InputMultiTouchEventWrapper {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.InputEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputEvent {
@@ -4579,9 +4653,53 @@ impl rt::Definition for InputEvent {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::InputKeyEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputKeyEventWrapper) -> Self {
+        Self::Key(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBtnEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputBtnEventWrapper) -> Self {
+        Self::Btn(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputMultiTouchEventWrapper> for InputEventBranch {
+    #[inline]
+    fn from(value: super::InputMultiTouchEventWrapper) -> Self {
+        Self::Mtt(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputKeyEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputKeyEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputBtnEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputBtnEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InputMultiTouchEventWrapper> for InputEvent {
+    #[inline]
+    fn from(value: super::InputMultiTouchEventWrapper) -> Self {
+        Self::new(InputEventBranch::from(value))
+    }
+}
+/// The arguments of the command `input-send-event`, run with [`Commands::input_send_event`](super::Commands::input_send_event).
+///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.input-send-event)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputSendEvent {
@@ -4665,7 +4783,7 @@ impl rt::Command for InputSendEvent {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayGTK)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayGTK {
@@ -4673,6 +4791,8 @@ pub struct DisplayGTK {
     pub zoom_to_fit: rt::Option<bool>,
     pub show_tabs: rt::Option<bool>,
     pub show_menubar: rt::Option<bool>,
+    pub keep_aspect_ratio: rt::Option<bool>,
+    pub scale: rt::Option<f64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl DisplayGTK {
@@ -4685,6 +4805,8 @@ impl DisplayGTK {
             zoom_to_fit: rt::None,
             show_tabs: rt::None,
             show_menubar: rt::None,
+            keep_aspect_ratio: rt::None,
+            scale: rt::None,
         }
     }
     /// Sets `grab-on-hover`.
@@ -4715,6 +4837,20 @@ impl DisplayGTK {
         self.show_menubar = rt::Some(value);
         self
     }
+    /// Sets `keep-aspect-ratio`.
+    #[inline]
+    #[must_use]
+    pub fn with_keep_aspect_ratio(mut self, value: bool) -> Self {
+        self.keep_aspect_ratio = rt::Some(value);
+        self
+    }
+    /// Sets `scale`.
+    #[inline]
+    #[must_use]
+    pub fn with_scale(mut self, value: f64) -> Self {
+        self.scale = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for DisplayGTK {
@@ -4726,6 +4862,8 @@ impl rt::ObjectType for DisplayGTK {
         let mut m_zoom_to_fit = rt::None;
         let mut m_show_tabs = rt::None;
         let mut m_show_menubar = rt::None;
+        let mut m_keep_aspect_ratio = rt::None;
+        let mut m_scale = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "grab-on-hover" => {
@@ -4736,6 +4874,10 @@ impl rt::ObjectType for DisplayGTK {
                 "show-menubar" => {
                     m_show_menubar = rt::Some(members.value("show-menubar")?)
                 }
+                "keep-aspect-ratio" => {
+                    m_keep_aspect_ratio = rt::Some(members.value("keep-aspect-ratio")?)
+                }
+                "scale" => m_scale = rt::Some(members.value("scale")?),
                 _ => members.skip()?,
             }
         }
@@ -4744,6 +4886,8 @@ impl rt::ObjectType for DisplayGTK {
             zoom_to_fit: m_zoom_to_fit,
             show_tabs: m_show_tabs,
             show_menubar: m_show_menubar,
+            keep_aspect_ratio: m_keep_aspect_ratio,
+            scale: m_scale,
         })
     }
     #[inline]
@@ -4752,6 +4896,8 @@ impl rt::ObjectType for DisplayGTK {
         writer.member_opt("zoom-to-fit", &self.zoom_to_fit);
         writer.member_opt("show-tabs", &self.show_tabs);
         writer.member_opt("show-menubar", &self.show_menubar);
+        writer.member_opt("keep-aspect-ratio", &self.keep_aspect_ratio);
+        writer.member_opt("scale", &self.scale);
     }
 }
 rt::impl_serde!(DisplayGTK);
@@ -4768,7 +4914,7 @@ impl rt::Definition for DisplayGTK {
 }
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayEGLHeadless)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayEGLHeadless {
@@ -4824,7 +4970,7 @@ impl rt::Definition for DisplayEGLHeadless {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayDBus)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayDBus {
@@ -4923,7 +5069,7 @@ impl rt::Definition for DisplayDBus {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayGLMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayGLMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayGLMode {
@@ -4997,7 +5143,7 @@ impl rt::Definition for DisplayGLMode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCurses)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCurses {
@@ -5053,7 +5199,7 @@ impl rt::Definition for DisplayCurses {
 }
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayCocoa)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCocoa {
@@ -5171,7 +5317,7 @@ impl rt::Definition for DisplayCocoa {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.HotKeyMod)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.HotKeyMod)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotKeyMod {
@@ -5242,7 +5388,7 @@ impl rt::Definition for HotKeyMod {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplaySDL)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplaySDL {
@@ -5298,7 +5444,7 @@ impl rt::Definition for DisplaySDL {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayType {
@@ -5394,7 +5540,7 @@ impl rt::Definition for DisplayType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayOptions {
@@ -5634,9 +5780,95 @@ impl rt::Definition for DisplayOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayGTK> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayGTK) -> Self {
+        Self::Gtk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCocoa> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayCocoa) -> Self {
+        Self::Cocoa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCurses> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayCurses) -> Self {
+        Self::Curses(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayEGLHeadless> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayEGLHeadless) -> Self {
+        Self::EglHeadless(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayDBus> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayDBus) -> Self {
+        Self::Dbus(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplaySDL> for DisplayOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplaySDL) -> Self {
+        Self::Sdl(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayGTK> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayGTK) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCocoa> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayCocoa) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayCurses> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayCurses) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayEGLHeadless> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayEGLHeadless) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayDBus> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplayDBus) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplaySDL> for DisplayOptions {
+    #[inline]
+    fn from(value: super::DisplaySDL) -> Self {
+        Self::new(DisplayOptionsBranch::from(value))
+    }
+}
+/// The arguments of the command `query-display-options`, run with [`Commands::query_display_options`](super::Commands::query_display_options).
+///
 /// **Since:** 3.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.query-display-options)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDisplayOptions {}
@@ -5679,7 +5911,7 @@ impl rt::Command for QueryDisplayOptions {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayReloadType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayReloadType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayReloadType {
@@ -5744,7 +5976,7 @@ impl rt::Definition for DisplayReloadType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptionsVNC)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayReloadOptionsVNC {
@@ -5800,7 +6032,7 @@ impl rt::Definition for DisplayReloadOptionsVNC {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayReloadOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayReloadOptions {
@@ -5886,9 +6118,25 @@ impl rt::Definition for DisplayReloadOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayReloadOptionsVNC> for DisplayReloadOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayReloadOptionsVNC) -> Self {
+        Self::Vnc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayReloadOptionsVNC> for DisplayReloadOptions {
+    #[inline]
+    fn from(value: super::DisplayReloadOptionsVNC) -> Self {
+        Self::new(DisplayReloadOptionsBranch::from(value))
+    }
+}
+/// The arguments of the command `display-reload`, run with [`Commands::display_reload`](super::Commands::display_reload).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.display-reload)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayReload(pub super::DisplayReloadOptions);
 #[allow(deprecated)]
@@ -5938,7 +6186,7 @@ impl rt::Command for DisplayReload {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayUpdateType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-ui.DisplayUpdateType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayUpdateType {
@@ -6003,7 +6251,7 @@ impl rt::Definition for DisplayUpdateType {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptionsVNC)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptionsVNC {
@@ -6059,7 +6307,7 @@ impl rt::Definition for DisplayUpdateOptionsVNC {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-ui.DisplayUpdateOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptions {
@@ -6145,9 +6393,25 @@ impl rt::Definition for DisplayUpdateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::DisplayUpdateOptionsVNC> for DisplayUpdateOptionsBranch {
+    #[inline]
+    fn from(value: super::DisplayUpdateOptionsVNC) -> Self {
+        Self::Vnc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DisplayUpdateOptionsVNC> for DisplayUpdateOptions {
+    #[inline]
+    fn from(value: super::DisplayUpdateOptionsVNC) -> Self {
+        Self::new(DisplayUpdateOptionsBranch::from(value))
+    }
+}
+/// The arguments of the command `display-update`, run with [`Commands::display_update`](super::Commands::display_update).
+///
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.display-update)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DisplayUpdate(pub super::DisplayUpdateOptions);
 #[allow(deprecated)]
@@ -6195,9 +6459,11 @@ impl rt::Command for DisplayUpdate {
     const NAME: &'static str = "display-update";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `client_migrate_info`, run with [`Commands::client_migrate_info`](super::Commands::client_migrate_info).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-ui.client_migrate_info)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClientMigrateInfo {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-vfio.QapiVfioMigrationState)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-vfio.QapiVfioMigrationState)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiVfioMigrationState {
@@ -86,19 +86,21 @@ impl rt::Definition for QapiVfioMigrationState {
         condition: rt::None,
     };
 }
+/// The data of the event `VFIO_MIGRATION`.
+///
 /// **Since:** 9.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#event-QMP-vfio.VFIO_MIGRATION)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VfioMigration {
+pub struct VfioMigrationEvent {
     pub device_id: rt::String,
     pub qom_path: rt::String,
     pub device_state: super::QapiVfioMigrationState,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VfioMigration {
-    /// Builds `VfioMigration` from its required members; optional ones start absent.
+impl VfioMigrationEvent {
+    /// Builds `VfioMigrationEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -114,7 +116,7 @@ impl VfioMigration {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VfioMigration {
+impl rt::ObjectType for VfioMigrationEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -145,9 +147,9 @@ impl rt::ObjectType for VfioMigration {
         writer.member("device-state", &self.device_state);
     }
 }
-rt::impl_serde!(VfioMigration);
+rt::impl_serde!(VfioMigrationEvent);
 #[allow(deprecated)]
-impl rt::Definition for VfioMigration {
+impl rt::Definition for VfioMigrationEvent {
     const INFO: rt::Info = rt::Info {
         name: "VFIO_MIGRATION",
         meta: rt::Meta::Event,
@@ -158,6 +160,6 @@ impl rt::Definition for VfioMigration {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VfioMigration {
+impl rt::Event for VfioMigrationEvent {
     const NAME: &'static str = "VFIO_MIGRATION";
 }

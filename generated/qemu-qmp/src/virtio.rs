@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioInfo {
@@ -65,13 +65,15 @@ impl rt::Definition for VirtioInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio`, run with [`Commands::x_query_virtio`](super::Commands::x_query_virtio).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtio {}
@@ -115,7 +117,7 @@ impl rt::Command for XQueryVirtio {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostStatus {
@@ -261,7 +263,7 @@ impl rt::Definition for VhostStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioStatus {
@@ -487,13 +489,15 @@ impl rt::Definition for VirtioStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-status`, run with [`Commands::x_query_virtio_status`](super::Commands::x_query_virtio_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-status)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioStatus {
@@ -550,7 +554,7 @@ impl rt::Command for XQueryVirtioStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceStatus {
@@ -618,7 +622,7 @@ impl rt::Definition for VirtioDeviceStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostDeviceProtocols)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VhostDeviceProtocols)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostDeviceProtocols {
@@ -686,13 +690,14 @@ impl rt::Definition for VhostDeviceProtocols {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceFeatures)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioDeviceFeatures)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceFeatures {
     pub transports: rt::Vec<rt::String>,
     pub dev_features: rt::Option<rt::Vec<rt::String>>,
     pub unknown_dev_features: rt::Option<u64>,
+    pub unknown_dev_features2: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl VirtioDeviceFeatures {
@@ -704,6 +709,7 @@ impl VirtioDeviceFeatures {
             transports,
             dev_features: rt::None,
             unknown_dev_features: rt::None,
+            unknown_dev_features2: rt::None,
         }
     }
     /// Sets `dev-features`.
@@ -720,6 +726,13 @@ impl VirtioDeviceFeatures {
         self.unknown_dev_features = rt::Some(value);
         self
     }
+    /// Sets `unknown-dev-features2`.
+    #[inline]
+    #[must_use]
+    pub fn with_unknown_dev_features2(mut self, value: u64) -> Self {
+        self.unknown_dev_features2 = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for VirtioDeviceFeatures {
@@ -730,6 +743,7 @@ impl rt::ObjectType for VirtioDeviceFeatures {
         let mut m_transports = rt::None;
         let mut m_dev_features = rt::None;
         let mut m_unknown_dev_features = rt::None;
+        let mut m_unknown_dev_features2 = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "transports" => m_transports = rt::Some(members.value("transports")?),
@@ -741,6 +755,11 @@ impl rt::ObjectType for VirtioDeviceFeatures {
                         members.value("unknown-dev-features")?,
                     )
                 }
+                "unknown-dev-features2" => {
+                    m_unknown_dev_features2 = rt::Some(
+                        members.value("unknown-dev-features2")?,
+                    )
+                }
                 _ => members.skip()?,
             }
         }
@@ -748,6 +767,7 @@ impl rt::ObjectType for VirtioDeviceFeatures {
             transports: members.required(m_transports, "transports")?,
             dev_features: m_dev_features,
             unknown_dev_features: m_unknown_dev_features,
+            unknown_dev_features2: m_unknown_dev_features2,
         })
     }
     #[inline]
@@ -755,6 +775,7 @@ impl rt::ObjectType for VirtioDeviceFeatures {
         writer.member("transports", &self.transports);
         writer.member_opt("dev-features", &self.dev_features);
         writer.member_opt("unknown-dev-features", &self.unknown_dev_features);
+        writer.member_opt("unknown-dev-features2", &self.unknown_dev_features2);
     }
 }
 rt::impl_serde!(VirtioDeviceFeatures);
@@ -771,7 +792,7 @@ impl rt::Definition for VirtioDeviceFeatures {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtQueueStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtQueueStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtQueueStatus {
@@ -946,13 +967,15 @@ impl rt::Definition for VirtQueueStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-queue-status`, run with [`Commands::x_query_virtio_queue_status`](super::Commands::x_query_virtio_queue_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-status)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueStatus {
@@ -1014,7 +1037,7 @@ impl rt::Command for XQueryVirtioQueueStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtVhostQueueStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtVhostQueueStatus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtVhostQueueStatus {
@@ -1152,13 +1175,15 @@ impl rt::Definition for VirtVhostQueueStatus {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-vhost-queue-status`, run with [`Commands::x_query_virtio_vhost_queue_status`](super::Commands::x_query_virtio_vhost_queue_status).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-vhost-queue-status)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-vhost-queue-status)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioVhostQueueStatus {
@@ -1220,7 +1245,7 @@ impl rt::Command for XQueryVirtioVhostQueueStatus {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingDesc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingDesc)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingDesc {
@@ -1281,7 +1306,7 @@ impl rt::Definition for VirtioRingDesc {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingAvail)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingAvail)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingAvail {
@@ -1342,7 +1367,7 @@ impl rt::Definition for VirtioRingAvail {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingUsed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioRingUsed)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingUsed {
@@ -1398,7 +1423,7 @@ impl rt::Definition for VirtioRingUsed {
 }
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioQueueElement)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtioQueueElement)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioQueueElement {
@@ -1479,13 +1504,15 @@ impl rt::Definition for VirtioQueueElement {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-query-virtio-queue-element`, run with [`Commands::x_query_virtio_queue_element`](super::Commands::x_query_virtio_queue_element).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-element)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-virtio.x-query-virtio-queue-element)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueElement {
@@ -1563,7 +1590,7 @@ impl rt::Command for XQueryVirtioQueueElement {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.IOThreadVirtQueueMapping)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.IOThreadVirtQueueMapping)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadVirtQueueMapping {
@@ -1627,13 +1654,65 @@ impl rt::Definition for IOThreadVirtQueueMapping {
         condition: rt::None,
     };
 }
+/// **Since:** 10.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.VirtIOGPUOutput)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VirtIOGPUOutput {
+    pub name: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl VirtIOGPUOutput {
+    /// Builds `VirtIOGPUOutput` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(name: impl rt::Into<rt::String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for VirtIOGPUOutput {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "name" => m_name = rt::Some(members.value("name")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            name: members.required(m_name, "name")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("name", &self.name);
+    }
+}
+rt::impl_serde!(VirtIOGPUOutput);
+#[allow(deprecated)]
+impl rt::Definition for VirtIOGPUOutput {
+    const INFO: rt::Info = rt::Info {
+        name: "VirtIOGPUOutput",
+        meta: rt::Meta::Struct,
+        module: "virtio",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-virtio.DummyVirtioForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-virtio.DummyVirtioForceArrays)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyVirtioForceArrays {
     pub unused_iothread_vq_mapping: rt::Vec<super::IOThreadVirtQueueMapping>,
+    pub unused_virtio_gpu_output: rt::Vec<super::VirtIOGPUOutput>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl DummyVirtioForceArrays {
@@ -1642,8 +1721,12 @@ impl DummyVirtioForceArrays {
     #[must_use]
     pub fn new(
         unused_iothread_vq_mapping: rt::Vec<super::IOThreadVirtQueueMapping>,
+        unused_virtio_gpu_output: rt::Vec<super::VirtIOGPUOutput>,
     ) -> Self {
-        Self { unused_iothread_vq_mapping }
+        Self {
+            unused_iothread_vq_mapping,
+            unused_virtio_gpu_output,
+        }
     }
 }
 #[allow(deprecated)]
@@ -1653,11 +1736,17 @@ impl rt::ObjectType for DummyVirtioForceArrays {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_unused_iothread_vq_mapping = rt::None;
+        let mut m_unused_virtio_gpu_output = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "unused-iothread-vq-mapping" => {
                     m_unused_iothread_vq_mapping = rt::Some(
                         members.value("unused-iothread-vq-mapping")?,
+                    )
+                }
+                "unused-virtio-gpu-output" => {
+                    m_unused_virtio_gpu_output = rt::Some(
+                        members.value("unused-virtio-gpu-output")?,
                     )
                 }
                 _ => members.skip()?,
@@ -1668,11 +1757,16 @@ impl rt::ObjectType for DummyVirtioForceArrays {
                 m_unused_iothread_vq_mapping,
                 "unused-iothread-vq-mapping",
             )?,
+            unused_virtio_gpu_output: members.required(
+                m_unused_virtio_gpu_output,
+                "unused-virtio-gpu-output",
+            )?,
         })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("unused-iothread-vq-mapping", &self.unused_iothread_vq_mapping);
+        writer.member("unused-virtio-gpu-output", &self.unused_virtio_gpu_output);
     }
 }
 rt::impl_serde!(DummyVirtioForceArrays);
@@ -1689,7 +1783,7 @@ impl rt::Definition for DummyVirtioForceArrays {
 }
 /// **Since:** 9.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-virtio.GranuleMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-virtio.GranuleMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GranuleMode {
@@ -1760,6 +1854,77 @@ impl rt::Definition for GranuleMode {
         meta: rt::Meta::Enum,
         module: "virtio",
         since: rt::Some("9.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+/// **Since:** 9.2
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-virtio.VMAppleVirtioBlkVariant)
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VMAppleVirtioBlkVariant {
+    Unspecified,
+    Root,
+    Aux,
+    /// A value these bindings do not know (from a newer QEMU), kept as sent.
+    Other(rt::String),
+}
+#[allow(deprecated)]
+impl VMAppleVirtioBlkVariant {
+    /// The value's name on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "unspecified",
+            Self::Root => "root",
+            Self::Aux => "aux",
+            Self::Other(name) => name,
+        }
+    }
+    /// The value called `name` on the wire; a name these bindings do not know gives `Other`.
+    #[inline]
+    pub fn from_name(name: rt::String) -> Self {
+        Self::from_wire(&name).unwrap_or(Self::Other(name))
+    }
+    /// The value called `name` on the wire, if these bindings know it.
+    #[inline]
+    pub fn from_wire(name: &str) -> rt::Option<Self> {
+        rt::Some(match name {
+            "unspecified" => Self::Unspecified,
+            "root" => Self::Root,
+            "aux" => Self::Aux,
+            _ => return rt::None,
+        })
+    }
+}
+impl rt::fmt::Display for VMAppleVirtioBlkVariant {
+    #[inline]
+    fn fmt(&self, f: &mut rt::fmt::Formatter<'_>) -> rt::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl rt::Decode for VMAppleVirtioBlkVariant {
+    #[inline]
+    fn decode(reader: &mut rt::Reader<'_>) -> rt::Result<Self, rt::DecodeError> {
+        let name = reader.str()?;
+        rt::Ok(Self::from_wire(&name).unwrap_or_else(|| Self::Other(name.into_owned())))
+    }
+}
+impl rt::Encode for VMAppleVirtioBlkVariant {
+    #[inline]
+    fn encode(&self, writer: &mut rt::Writer) {
+        writer.str(self.as_str());
+    }
+}
+rt::impl_serde!(VMAppleVirtioBlkVariant);
+#[allow(deprecated)]
+impl rt::Definition for VMAppleVirtioBlkVariant {
+    const INFO: rt::Info = rt::Info {
+        name: "VMAppleVirtioBlkVariant",
+        meta: rt::Meta::Enum,
+        module: "virtio",
+        since: rt::Some("9.2"),
         features: &[],
         condition: rt::None,
     };

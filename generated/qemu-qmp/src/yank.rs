@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#enum-QMP-yank.YankInstanceType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#enum-QMP-yank.YankInstanceType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum YankInstanceType {
@@ -76,7 +76,7 @@ impl rt::Definition for YankInstanceType {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceBlockNode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceBlockNode)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceBlockNode {
@@ -129,7 +129,7 @@ impl rt::Definition for YankInstanceBlockNode {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceChardev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstanceChardev)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceChardev {
@@ -180,7 +180,7 @@ impl rt::Definition for YankInstanceChardev {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstance)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#object-QMP-yank.YankInstance)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstance {
@@ -280,9 +280,39 @@ impl rt::Definition for YankInstance {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceBlockNode> for YankInstanceBranch {
+    #[inline]
+    fn from(value: super::YankInstanceBlockNode) -> Self {
+        Self::BlockNode(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceChardev> for YankInstanceBranch {
+    #[inline]
+    fn from(value: super::YankInstanceChardev) -> Self {
+        Self::Chardev(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceBlockNode> for YankInstance {
+    #[inline]
+    fn from(value: super::YankInstanceBlockNode) -> Self {
+        Self::new(YankInstanceBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::YankInstanceChardev> for YankInstance {
+    #[inline]
+    fn from(value: super::YankInstanceChardev) -> Self {
+        Self::new(YankInstanceBranch::from(value))
+    }
+}
+/// The arguments of the command `yank`, run with [`Commands::yank`](super::Commands::yank).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-yank.yank)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Yank {
@@ -339,9 +369,11 @@ impl rt::Command for Yank {
 }
 #[allow(deprecated)]
 impl rt::OobCommand for Yank {}
+/// The arguments of the command `query-yank`, run with [`Commands::query_yank`](super::Commands::query_yank).
+///
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#command-QMP-yank.query-yank)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryYank {}

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListPolicy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListPolicy)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListPolicy {
@@ -73,7 +73,7 @@ impl rt::Definition for QAuthZListPolicy {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-authz.QAuthZListFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListFormat {
@@ -141,7 +141,7 @@ impl rt::Definition for QAuthZListFormat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.QAuthZListRule)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.QAuthZListRule)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QAuthZListRule {
@@ -216,7 +216,7 @@ impl rt::Definition for QAuthZListRule {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListProperties {
@@ -289,7 +289,7 @@ impl rt::Definition for AuthZListProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListFileProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZListFileProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListFileProperties {
@@ -355,7 +355,7 @@ impl rt::Definition for AuthZListFileProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZPAMProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZPAMProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZPAMProperties {
@@ -406,7 +406,7 @@ impl rt::Definition for AuthZPAMProperties {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZSimpleProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-authz.AuthZSimpleProperties)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZSimpleProperties {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SnapshotInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
@@ -121,7 +121,7 @@ impl rt::Definition for SnapshotInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2EncryptionBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2EncryptionBase {
@@ -172,7 +172,7 @@ impl rt::Definition for ImageInfoSpecificQCow2EncryptionBase {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Encryption)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Encryption {
@@ -268,13 +268,27 @@ impl rt::Definition for ImageInfoSpecificQCow2Encryption {
 impl rt::From<ImageInfoSpecificQCow2Encryption>
 for super::ImageInfoSpecificQCow2EncryptionBase {
     #[inline]
-    fn from(value: ImageInfoSpecificQCow2Encryption) -> Self {
+    fn from(_value: ImageInfoSpecificQCow2Encryption) -> Self {
         Self { format: value.format.tag() }
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for ImageInfoSpecificQCow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockInfoLUKS> for ImageInfoSpecificQCow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockInfoLUKS) -> Self {
+        Self::new(ImageInfoSpecificQCow2EncryptionBranch::from(value))
     }
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
@@ -445,7 +459,7 @@ impl rt::Definition for ImageInfoSpecificQCow2 {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdk)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
@@ -521,7 +535,7 @@ impl rt::Definition for ImageInfoSpecificVmdk {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.VmdkExtentInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
@@ -620,7 +634,7 @@ impl rt::Definition for VmdkExtentInfo {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbd)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
@@ -685,7 +699,7 @@ impl rt::Definition for ImageInfoSpecificRbd {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFile)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
@@ -745,7 +759,7 @@ impl rt::Definition for ImageInfoSpecificFile {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ImageInfoSpecificKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ImageInfoSpecificKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageInfoSpecificKind {
@@ -822,7 +836,7 @@ impl rt::Definition for ImageInfoSpecificKind {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificQCow2Wrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
@@ -873,7 +887,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificVmdkWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
@@ -924,7 +938,7 @@ impl rt::Definition for ImageInfoSpecificVmdkWrapper {
 }
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificLUKSWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
@@ -975,7 +989,7 @@ impl rt::Definition for ImageInfoSpecificLUKSWrapper {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificRbdWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
@@ -1026,7 +1040,7 @@ impl rt::Definition for ImageInfoSpecificRbdWrapper {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecificFileWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
@@ -1077,7 +1091,7 @@ impl rt::Definition for ImageInfoSpecificFileWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfoSpecific)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecific {
@@ -1203,9 +1217,286 @@ impl rt::Definition for ImageInfoSpecific {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificQCow2Wrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificQCow2Wrapper) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificVmdkWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificVmdkWrapper) -> Self {
+        Self::Vmdk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificLUKSWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificLUKSWrapper) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificRbdWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificRbdWrapper) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificFileWrapper> for ImageInfoSpecificBranch {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificFileWrapper) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificQCow2Wrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificQCow2Wrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificVmdkWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificVmdkWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificLUKSWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificLUKSWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificRbdWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificRbdWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ImageInfoSpecificFileWrapper> for ImageInfoSpecific {
+    #[inline]
+    fn from(value: super::ImageInfoSpecificFileWrapper) -> Self {
+        Self::new(ImageInfoSpecificBranch::from(value))
+    }
+}
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLimitsInfo)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BlockLimitsInfo {
+    pub request_alignment: u32,
+    pub max_discard: rt::Option<u64>,
+    pub discard_alignment: rt::Option<u32>,
+    pub max_write_zeroes: rt::Option<u64>,
+    pub write_zeroes_alignment: rt::Option<u32>,
+    pub opt_transfer: rt::Option<u32>,
+    pub max_transfer: rt::Option<u32>,
+    pub max_hw_transfer: rt::Option<u32>,
+    pub max_iov: i64,
+    pub max_hw_iov: rt::Option<i64>,
+    pub min_mem_alignment: u64,
+    pub opt_mem_alignment: u64,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl BlockLimitsInfo {
+    /// Builds `BlockLimitsInfo` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        request_alignment: u32,
+        max_iov: i64,
+        min_mem_alignment: u64,
+        opt_mem_alignment: u64,
+    ) -> Self {
+        Self {
+            request_alignment,
+            max_discard: rt::None,
+            discard_alignment: rt::None,
+            max_write_zeroes: rt::None,
+            write_zeroes_alignment: rt::None,
+            opt_transfer: rt::None,
+            max_transfer: rt::None,
+            max_hw_transfer: rt::None,
+            max_iov,
+            max_hw_iov: rt::None,
+            min_mem_alignment,
+            opt_mem_alignment,
+        }
+    }
+    /// Sets `max-discard`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_discard(mut self, value: u64) -> Self {
+        self.max_discard = rt::Some(value);
+        self
+    }
+    /// Sets `discard-alignment`.
+    #[inline]
+    #[must_use]
+    pub fn with_discard_alignment(mut self, value: u32) -> Self {
+        self.discard_alignment = rt::Some(value);
+        self
+    }
+    /// Sets `max-write-zeroes`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_write_zeroes(mut self, value: u64) -> Self {
+        self.max_write_zeroes = rt::Some(value);
+        self
+    }
+    /// Sets `write-zeroes-alignment`.
+    #[inline]
+    #[must_use]
+    pub fn with_write_zeroes_alignment(mut self, value: u32) -> Self {
+        self.write_zeroes_alignment = rt::Some(value);
+        self
+    }
+    /// Sets `opt-transfer`.
+    #[inline]
+    #[must_use]
+    pub fn with_opt_transfer(mut self, value: u32) -> Self {
+        self.opt_transfer = rt::Some(value);
+        self
+    }
+    /// Sets `max-transfer`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_transfer(mut self, value: u32) -> Self {
+        self.max_transfer = rt::Some(value);
+        self
+    }
+    /// Sets `max-hw-transfer`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_hw_transfer(mut self, value: u32) -> Self {
+        self.max_hw_transfer = rt::Some(value);
+        self
+    }
+    /// Sets `max-hw-iov`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_hw_iov(mut self, value: i64) -> Self {
+        self.max_hw_iov = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for BlockLimitsInfo {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_request_alignment = rt::None;
+        let mut m_max_discard = rt::None;
+        let mut m_discard_alignment = rt::None;
+        let mut m_max_write_zeroes = rt::None;
+        let mut m_write_zeroes_alignment = rt::None;
+        let mut m_opt_transfer = rt::None;
+        let mut m_max_transfer = rt::None;
+        let mut m_max_hw_transfer = rt::None;
+        let mut m_max_iov = rt::None;
+        let mut m_max_hw_iov = rt::None;
+        let mut m_min_mem_alignment = rt::None;
+        let mut m_opt_mem_alignment = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "request-alignment" => {
+                    m_request_alignment = rt::Some(members.value("request-alignment")?)
+                }
+                "max-discard" => m_max_discard = rt::Some(members.value("max-discard")?),
+                "discard-alignment" => {
+                    m_discard_alignment = rt::Some(members.value("discard-alignment")?)
+                }
+                "max-write-zeroes" => {
+                    m_max_write_zeroes = rt::Some(members.value("max-write-zeroes")?)
+                }
+                "write-zeroes-alignment" => {
+                    m_write_zeroes_alignment = rt::Some(
+                        members.value("write-zeroes-alignment")?,
+                    )
+                }
+                "opt-transfer" => {
+                    m_opt_transfer = rt::Some(members.value("opt-transfer")?)
+                }
+                "max-transfer" => {
+                    m_max_transfer = rt::Some(members.value("max-transfer")?)
+                }
+                "max-hw-transfer" => {
+                    m_max_hw_transfer = rt::Some(members.value("max-hw-transfer")?)
+                }
+                "max-iov" => m_max_iov = rt::Some(members.value("max-iov")?),
+                "max-hw-iov" => m_max_hw_iov = rt::Some(members.value("max-hw-iov")?),
+                "min-mem-alignment" => {
+                    m_min_mem_alignment = rt::Some(members.value("min-mem-alignment")?)
+                }
+                "opt-mem-alignment" => {
+                    m_opt_mem_alignment = rt::Some(members.value("opt-mem-alignment")?)
+                }
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            request_alignment: members.required(
+                m_request_alignment,
+                "request-alignment",
+            )?,
+            max_discard: m_max_discard,
+            discard_alignment: m_discard_alignment,
+            max_write_zeroes: m_max_write_zeroes,
+            write_zeroes_alignment: m_write_zeroes_alignment,
+            opt_transfer: m_opt_transfer,
+            max_transfer: m_max_transfer,
+            max_hw_transfer: m_max_hw_transfer,
+            max_iov: members.required(m_max_iov, "max-iov")?,
+            max_hw_iov: m_max_hw_iov,
+            min_mem_alignment: members.required(
+                m_min_mem_alignment,
+                "min-mem-alignment",
+            )?,
+            opt_mem_alignment: members.required(
+                m_opt_mem_alignment,
+                "opt-mem-alignment",
+            )?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("request-alignment", &self.request_alignment);
+        writer.member_opt("max-discard", &self.max_discard);
+        writer.member_opt("discard-alignment", &self.discard_alignment);
+        writer.member_opt("max-write-zeroes", &self.max_write_zeroes);
+        writer.member_opt("write-zeroes-alignment", &self.write_zeroes_alignment);
+        writer.member_opt("opt-transfer", &self.opt_transfer);
+        writer.member_opt("max-transfer", &self.max_transfer);
+        writer.member_opt("max-hw-transfer", &self.max_hw_transfer);
+        writer.member("max-iov", &self.max_iov);
+        writer.member_opt("max-hw-iov", &self.max_hw_iov);
+        writer.member("min-mem-alignment", &self.min_mem_alignment);
+        writer.member("opt-mem-alignment", &self.opt_mem_alignment);
+    }
+}
+rt::impl_serde!(BlockLimitsInfo);
+#[allow(deprecated)]
+impl rt::Definition for BlockLimitsInfo {
+    const INFO: rt::Info = rt::Info {
+        name: "BlockLimitsInfo",
+        meta: rt::Meta::Struct,
+        module: "block-core",
+        since: rt::None,
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockNodeInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockNodeInfo {
@@ -1221,6 +1512,7 @@ pub struct BlockNodeInfo {
     pub full_backing_filename: rt::Option<rt::String>,
     pub backing_filename_format: rt::Option<rt::String>,
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    pub limits: rt::Option<super::BlockLimitsInfo>,
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1246,6 +1538,7 @@ impl BlockNodeInfo {
             full_backing_filename: rt::None,
             backing_filename_format: rt::None,
             snapshots: rt::None,
+            limits: rt::None,
             format_specific: rt::None,
         }
     }
@@ -1318,6 +1611,13 @@ impl BlockNodeInfo {
         self.snapshots = rt::Some(value);
         self
     }
+    /// Sets `limits`.
+    #[inline]
+    #[must_use]
+    pub fn with_limits(mut self, value: super::BlockLimitsInfo) -> Self {
+        self.limits = rt::Some(value);
+        self
+    }
     /// Sets `format-specific`.
     #[inline]
     #[must_use]
@@ -1344,6 +1644,7 @@ impl rt::ObjectType for BlockNodeInfo {
         let mut m_full_backing_filename = rt::None;
         let mut m_backing_filename_format = rt::None;
         let mut m_snapshots = rt::None;
+        let mut m_limits = rt::None;
         let mut m_format_specific = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
@@ -1373,6 +1674,7 @@ impl rt::ObjectType for BlockNodeInfo {
                     )
                 }
                 "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "limits" => m_limits = rt::Some(members.value("limits")?),
                 "format-specific" => {
                     m_format_specific = rt::Some(members.value("format-specific")?)
                 }
@@ -1392,6 +1694,7 @@ impl rt::ObjectType for BlockNodeInfo {
             full_backing_filename: m_full_backing_filename,
             backing_filename_format: m_backing_filename_format,
             snapshots: m_snapshots,
+            limits: m_limits,
             format_specific: m_format_specific,
         })
     }
@@ -1409,6 +1712,7 @@ impl rt::ObjectType for BlockNodeInfo {
         writer.member_opt("full-backing-filename", &self.full_backing_filename);
         writer.member_opt("backing-filename-format", &self.backing_filename_format);
         writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("limits", &self.limits);
         writer.member_opt("format-specific", &self.format_specific);
     }
 }
@@ -1426,7 +1730,7 @@ impl rt::Definition for BlockNodeInfo {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfo {
@@ -1442,6 +1746,7 @@ pub struct ImageInfo {
     pub full_backing_filename: rt::Option<rt::String>,
     pub backing_filename_format: rt::Option<rt::String>,
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    pub limits: rt::Option<super::BlockLimitsInfo>,
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
     pub backing_image: rt::Option<rt::Box<super::ImageInfo>>,
 }
@@ -1468,6 +1773,7 @@ impl ImageInfo {
             full_backing_filename: rt::None,
             backing_filename_format: rt::None,
             snapshots: rt::None,
+            limits: rt::None,
             format_specific: rt::None,
             backing_image: rt::None,
         }
@@ -1541,6 +1847,13 @@ impl ImageInfo {
         self.snapshots = rt::Some(value);
         self
     }
+    /// Sets `limits`.
+    #[inline]
+    #[must_use]
+    pub fn with_limits(mut self, value: super::BlockLimitsInfo) -> Self {
+        self.limits = rt::Some(value);
+        self
+    }
     /// Sets `format-specific`.
     #[inline]
     #[must_use]
@@ -1574,6 +1887,7 @@ impl rt::ObjectType for ImageInfo {
         let mut m_full_backing_filename = rt::None;
         let mut m_backing_filename_format = rt::None;
         let mut m_snapshots = rt::None;
+        let mut m_limits = rt::None;
         let mut m_format_specific = rt::None;
         let mut m_backing_image = rt::None;
         while let rt::Some(key) = members.next_key()? {
@@ -1604,6 +1918,7 @@ impl rt::ObjectType for ImageInfo {
                     )
                 }
                 "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "limits" => m_limits = rt::Some(members.value("limits")?),
                 "format-specific" => {
                     m_format_specific = rt::Some(members.value("format-specific")?)
                 }
@@ -1628,6 +1943,7 @@ impl rt::ObjectType for ImageInfo {
             full_backing_filename: m_full_backing_filename,
             backing_filename_format: m_backing_filename_format,
             snapshots: m_snapshots,
+            limits: m_limits,
             format_specific: m_format_specific,
             backing_image: m_backing_image,
         })
@@ -1646,6 +1962,7 @@ impl rt::ObjectType for ImageInfo {
         writer.member_opt("full-backing-filename", &self.full_backing_filename);
         writer.member_opt("backing-filename-format", &self.backing_filename_format);
         writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("limits", &self.limits);
         writer.member_opt("format-specific", &self.format_specific);
         writer.member_opt_box("backing-image", &self.backing_image);
     }
@@ -1679,13 +1996,14 @@ impl rt::From<ImageInfo> for super::BlockNodeInfo {
             full_backing_filename: value.full_backing_filename,
             backing_filename_format: value.backing_filename_format,
             snapshots: value.snapshots,
+            limits: value.limits,
             format_specific: value.format_specific,
         }
     }
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockChildInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockChildInfo {
@@ -1741,7 +2059,7 @@ impl rt::Definition for BlockChildInfo {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockGraphInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockGraphInfo {
@@ -1757,6 +2075,7 @@ pub struct BlockGraphInfo {
     pub full_backing_filename: rt::Option<rt::String>,
     pub backing_filename_format: rt::Option<rt::String>,
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    pub limits: rt::Option<super::BlockLimitsInfo>,
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
     pub children: rt::Vec<super::BlockChildInfo>,
 }
@@ -1784,6 +2103,7 @@ impl BlockGraphInfo {
             full_backing_filename: rt::None,
             backing_filename_format: rt::None,
             snapshots: rt::None,
+            limits: rt::None,
             format_specific: rt::None,
             children,
         }
@@ -1857,6 +2177,13 @@ impl BlockGraphInfo {
         self.snapshots = rt::Some(value);
         self
     }
+    /// Sets `limits`.
+    #[inline]
+    #[must_use]
+    pub fn with_limits(mut self, value: super::BlockLimitsInfo) -> Self {
+        self.limits = rt::Some(value);
+        self
+    }
     /// Sets `format-specific`.
     #[inline]
     #[must_use]
@@ -1883,6 +2210,7 @@ impl rt::ObjectType for BlockGraphInfo {
         let mut m_full_backing_filename = rt::None;
         let mut m_backing_filename_format = rt::None;
         let mut m_snapshots = rt::None;
+        let mut m_limits = rt::None;
         let mut m_format_specific = rt::None;
         let mut m_children = rt::None;
         while let rt::Some(key) = members.next_key()? {
@@ -1913,6 +2241,7 @@ impl rt::ObjectType for BlockGraphInfo {
                     )
                 }
                 "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
+                "limits" => m_limits = rt::Some(members.value("limits")?),
                 "format-specific" => {
                     m_format_specific = rt::Some(members.value("format-specific")?)
                 }
@@ -1933,6 +2262,7 @@ impl rt::ObjectType for BlockGraphInfo {
             full_backing_filename: m_full_backing_filename,
             backing_filename_format: m_backing_filename_format,
             snapshots: m_snapshots,
+            limits: m_limits,
             format_specific: m_format_specific,
             children: members.required(m_children, "children")?,
         })
@@ -1951,6 +2281,7 @@ impl rt::ObjectType for BlockGraphInfo {
         writer.member_opt("full-backing-filename", &self.full_backing_filename);
         writer.member_opt("backing-filename-format", &self.backing_filename_format);
         writer.member_opt("snapshots", &self.snapshots);
+        writer.member_opt("limits", &self.limits);
         writer.member_opt("format-specific", &self.format_specific);
         writer.member("children", &self.children);
     }
@@ -1984,13 +2315,14 @@ impl rt::From<BlockGraphInfo> for super::BlockNodeInfo {
             full_backing_filename: value.full_backing_filename,
             backing_filename_format: value.backing_filename_format,
             snapshots: value.snapshots,
+            limits: value.limits,
             format_specific: value.format_specific,
         }
     }
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ImageCheck)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageCheck {
@@ -2194,7 +2526,7 @@ impl rt::Definition for ImageCheck {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.MapEntry)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MapEntry {
@@ -2317,7 +2649,7 @@ impl rt::Definition for MapEntry {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
@@ -2380,18 +2712,82 @@ impl rt::Definition for BlockdevCacheInfo {
         condition: rt::None,
     };
 }
+/// **Since:** 10.1
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevChild)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BlockdevChild {
+    pub child: rt::String,
+    pub node_name: rt::String,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl BlockdevChild {
+    /// Builds `BlockdevChild` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(
+        child: impl rt::Into<rt::String>,
+        node_name: impl rt::Into<rt::String>,
+    ) -> Self {
+        Self {
+            child: child.into(),
+            node_name: node_name.into(),
+        }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for BlockdevChild {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_child = rt::None;
+        let mut m_node_name = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "child" => m_child = rt::Some(members.value("child")?),
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            child: members.required(m_child, "child")?,
+            node_name: members.required(m_node_name, "node-name")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("child", &self.child);
+        writer.member("node-name", &self.node_name);
+    }
+}
+rt::impl_serde!(BlockdevChild);
+#[allow(deprecated)]
+impl rt::Definition for BlockdevChild {
+    const INFO: rt::Info = rt::Info {
+        name: "BlockdevChild",
+        meta: rt::Meta::Struct,
+        module: "block-core",
+        since: rt::Some("10.1"),
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
     pub file: rt::String,
-    pub node_name: rt::Option<rt::String>,
+    pub node_name: rt::String,
     pub ro: bool,
     pub drv: rt::String,
     pub backing_file: rt::Option<rt::String>,
     pub backing_file_depth: i64,
+    pub children: rt::Vec<super::BlockdevChild>,
+    pub active: bool,
     pub encrypted: bool,
     pub detect_zeroes: super::BlockdevDetectZeroesOptions,
     pub bps: i64,
@@ -2427,9 +2823,12 @@ impl BlockDeviceInfo {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         file: impl rt::Into<rt::String>,
+        node_name: impl rt::Into<rt::String>,
         ro: bool,
         drv: impl rt::Into<rt::String>,
         backing_file_depth: i64,
+        children: rt::Vec<super::BlockdevChild>,
+        active: bool,
         encrypted: bool,
         detect_zeroes: super::BlockdevDetectZeroesOptions,
         bps: i64,
@@ -2444,11 +2843,13 @@ impl BlockDeviceInfo {
     ) -> Self {
         Self {
             file: file.into(),
-            node_name: rt::None,
+            node_name: node_name.into(),
             ro,
             drv: drv.into(),
             backing_file: rt::None,
             backing_file_depth,
+            children,
+            active,
             encrypted,
             detect_zeroes,
             bps,
@@ -2476,13 +2877,6 @@ impl BlockDeviceInfo {
             write_threshold,
             dirty_bitmaps: rt::None,
         }
-    }
-    /// Sets `node-name`.
-    #[inline]
-    #[must_use]
-    pub fn with_node_name(mut self, value: impl rt::Into<rt::String>) -> Self {
-        self.node_name = rt::Some(value.into());
-        self
     }
     /// Sets `backing_file`.
     #[inline]
@@ -2609,6 +3003,8 @@ impl rt::ObjectType for BlockDeviceInfo {
         let mut m_drv = rt::None;
         let mut m_backing_file = rt::None;
         let mut m_backing_file_depth = rt::None;
+        let mut m_children = rt::None;
+        let mut m_active = rt::None;
         let mut m_encrypted = rt::None;
         let mut m_detect_zeroes = rt::None;
         let mut m_bps = rt::None;
@@ -2647,6 +3043,8 @@ impl rt::ObjectType for BlockDeviceInfo {
                 "backing_file_depth" => {
                     m_backing_file_depth = rt::Some(members.value("backing_file_depth")?)
                 }
+                "children" => m_children = rt::Some(members.value("children")?),
+                "active" => m_active = rt::Some(members.value("active")?),
                 "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
                 "detect_zeroes" => {
                     m_detect_zeroes = rt::Some(members.value("detect_zeroes")?)
@@ -2696,7 +3094,7 @@ impl rt::ObjectType for BlockDeviceInfo {
         }
         rt::Ok(Self {
             file: members.required(m_file, "file")?,
-            node_name: m_node_name,
+            node_name: members.required(m_node_name, "node-name")?,
             ro: members.required(m_ro, "ro")?,
             drv: members.required(m_drv, "drv")?,
             backing_file: m_backing_file,
@@ -2704,6 +3102,8 @@ impl rt::ObjectType for BlockDeviceInfo {
                 m_backing_file_depth,
                 "backing_file_depth",
             )?,
+            children: members.required(m_children, "children")?,
+            active: members.required(m_active, "active")?,
             encrypted: members.required(m_encrypted, "encrypted")?,
             detect_zeroes: members.required(m_detect_zeroes, "detect_zeroes")?,
             bps: members.required(m_bps, "bps")?,
@@ -2735,11 +3135,13 @@ impl rt::ObjectType for BlockDeviceInfo {
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("file", &self.file);
-        writer.member_opt("node-name", &self.node_name);
+        writer.member("node-name", &self.node_name);
         writer.member("ro", &self.ro);
         writer.member("drv", &self.drv);
         writer.member_opt("backing_file", &self.backing_file);
         writer.member("backing_file_depth", &self.backing_file_depth);
+        writer.member("children", &self.children);
+        writer.member("active", &self.active);
         writer.member("encrypted", &self.encrypted);
         writer.member("detect_zeroes", &self.detect_zeroes);
         writer.member("bps", &self.bps);
@@ -2782,7 +3184,7 @@ impl rt::Definition for BlockDeviceInfo {
 }
 /// **Since:** 1.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockDeviceIoStatus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockDeviceIoStatus)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockDeviceIoStatus {
@@ -2853,7 +3255,7 @@ impl rt::Definition for BlockDeviceIoStatus {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
@@ -2964,7 +3366,7 @@ impl rt::Definition for BlockDirtyInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2BitmapInfoFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2BitmapInfoFlags)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2BitmapInfoFlags {
@@ -3032,7 +3434,7 @@ impl rt::Definition for Qcow2BitmapInfoFlags {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2BitmapInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
@@ -3101,7 +3503,7 @@ impl rt::Definition for Qcow2BitmapInfo {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockLatencyHistogramInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
@@ -3157,7 +3559,7 @@ impl rt::Definition for BlockLatencyHistogramInfo {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockInfo {
@@ -3285,7 +3687,7 @@ impl rt::Definition for BlockInfo {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockMeasureInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockMeasureInfo {
@@ -3357,9 +3759,11 @@ impl rt::Definition for BlockMeasureInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-block`, run with [`Commands::query_block`](super::Commands::query_block).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlock {}
@@ -3403,7 +3807,7 @@ impl rt::Command for QueryBlock {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceTimedStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
@@ -3655,7 +4059,7 @@ impl rt::Definition for BlockDeviceTimedStats {
 }
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDeviceStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
@@ -4163,7 +4567,7 @@ impl rt::Definition for BlockDeviceStats {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificFile)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
@@ -4241,7 +4645,7 @@ impl rt::Definition for BlockStatsSpecificFile {
 }
 /// **Since:** 5.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecificNvme)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
@@ -4322,7 +4726,7 @@ impl rt::Definition for BlockStatsSpecificNvme {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStatsSpecific)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecific {
@@ -4613,9 +5017,23 @@ impl rt::Definition for BlockStatsSpecific {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockStatsSpecificNvme> for BlockStatsSpecificBranch {
+    #[inline]
+    fn from(value: super::BlockStatsSpecificNvme) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockStatsSpecificNvme> for BlockStatsSpecific {
+    #[inline]
+    fn from(value: super::BlockStatsSpecificNvme) -> Self {
+        Self::new(BlockStatsSpecificBranch::from(value))
+    }
+}
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockStats)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStats {
@@ -4748,9 +5166,11 @@ impl rt::Definition for BlockStats {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-blockstats`, run with [`Commands::query_blockstats`](super::Commands::query_blockstats).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-blockstats)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockstats {
@@ -4812,7 +5232,7 @@ impl rt::Command for QueryBlockstats {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevOnError)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevOnError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevOnError {
@@ -4889,7 +5309,7 @@ impl rt::Definition for BlockdevOnError {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorSyncMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorSyncMode {
@@ -4966,7 +5386,7 @@ impl rt::Definition for MirrorSyncMode {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BitmapSyncMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BitmapSyncMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BitmapSyncMode {
@@ -5037,7 +5457,7 @@ impl rt::Definition for BitmapSyncMode {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorCopyMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.MirrorCopyMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorCopyMode {
@@ -5105,7 +5525,7 @@ impl rt::Definition for MirrorCopyMode {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfoMirror)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfoMirror {
@@ -5158,7 +5578,7 @@ impl rt::Definition for BlockJobInfoMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfo {
@@ -5389,9 +5809,18 @@ impl rt::Definition for BlockJobInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockJobInfoMirror> for BlockJobInfoBranch {
+    #[inline]
+    fn from(value: super::BlockJobInfoMirror) -> Self {
+        Self::Mirror(value)
+    }
+}
+/// The arguments of the command `query-block-jobs`, run with [`Commands::query_block_jobs`](super::Commands::query_block_jobs).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-block-jobs)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockJobs {}
@@ -5433,9 +5862,11 @@ impl rt::Command for QueryBlockJobs {
     type Returns = rt::Vec<super::BlockJobInfo>;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block_resize`, run with [`Commands::block_resize`](super::Commands::block_resize).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block_resize)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockResize {
@@ -5520,7 +5951,7 @@ impl rt::Command for BlockResize {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NewImageMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NewImageMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NewImageMode {
@@ -5586,7 +6017,7 @@ impl rt::Definition for NewImageMode {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotSync)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSync {
@@ -5708,7 +6139,7 @@ impl rt::Definition for BlockdevSnapshotSync {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshot)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshot {
@@ -5770,7 +6201,7 @@ impl rt::Definition for BlockdevSnapshot {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupPerf)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupPerf {
@@ -5873,7 +6304,7 @@ impl rt::Definition for BackupPerf {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BackupCommon)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackupCommon {
@@ -5886,6 +6317,7 @@ pub struct BackupCommon {
     pub compress: rt::Option<bool>,
     pub on_source_error: rt::Option<super::BlockdevOnError>,
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    pub on_cbw_error: rt::Option<super::OnCbwError>,
     pub auto_finalize: rt::Option<bool>,
     pub auto_dismiss: rt::Option<bool>,
     pub filter_node_name: rt::Option<rt::String>,
@@ -5909,6 +6341,7 @@ impl BackupCommon {
             compress: rt::None,
             on_source_error: rt::None,
             on_target_error: rt::None,
+            on_cbw_error: rt::None,
             auto_finalize: rt::None,
             auto_dismiss: rt::None,
             filter_node_name: rt::None,
@@ -5965,6 +6398,13 @@ impl BackupCommon {
         self.on_target_error = rt::Some(value);
         self
     }
+    /// Sets `on-cbw-error`.
+    #[inline]
+    #[must_use]
+    pub fn with_on_cbw_error(mut self, value: super::OnCbwError) -> Self {
+        self.on_cbw_error = rt::Some(value);
+        self
+    }
     /// Sets `auto-finalize`.
     #[inline]
     #[must_use]
@@ -6016,6 +6456,7 @@ impl rt::ObjectType for BackupCommon {
         let mut m_compress = rt::None;
         let mut m_on_source_error = rt::None;
         let mut m_on_target_error = rt::None;
+        let mut m_on_cbw_error = rt::None;
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         let mut m_filter_node_name = rt::None;
@@ -6035,6 +6476,9 @@ impl rt::ObjectType for BackupCommon {
                 }
                 "on-target-error" => {
                     m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "on-cbw-error" => {
+                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
                 }
                 "auto-finalize" => {
                     m_auto_finalize = rt::Some(members.value("auto-finalize")?)
@@ -6062,6 +6506,7 @@ impl rt::ObjectType for BackupCommon {
             compress: m_compress,
             on_source_error: m_on_source_error,
             on_target_error: m_on_target_error,
+            on_cbw_error: m_on_cbw_error,
             auto_finalize: m_auto_finalize,
             auto_dismiss: m_auto_dismiss,
             filter_node_name: m_filter_node_name,
@@ -6080,6 +6525,7 @@ impl rt::ObjectType for BackupCommon {
         writer.member_opt("compress", &self.compress);
         writer.member_opt("on-source-error", &self.on_source_error);
         writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("on-cbw-error", &self.on_cbw_error);
         writer.member_opt("auto-finalize", &self.auto_finalize);
         writer.member_opt("auto-dismiss", &self.auto_dismiss);
         writer.member_opt("filter-node-name", &self.filter_node_name);
@@ -6101,7 +6547,7 @@ impl rt::Definition for BackupCommon {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveBackup)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackup {
@@ -6114,6 +6560,7 @@ pub struct DriveBackup {
     pub compress: rt::Option<bool>,
     pub on_source_error: rt::Option<super::BlockdevOnError>,
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    pub on_cbw_error: rt::Option<super::OnCbwError>,
     pub auto_finalize: rt::Option<bool>,
     pub auto_dismiss: rt::Option<bool>,
     pub filter_node_name: rt::Option<rt::String>,
@@ -6144,6 +6591,7 @@ impl DriveBackup {
             compress: rt::None,
             on_source_error: rt::None,
             on_target_error: rt::None,
+            on_cbw_error: rt::None,
             auto_finalize: rt::None,
             auto_dismiss: rt::None,
             filter_node_name: rt::None,
@@ -6201,6 +6649,13 @@ impl DriveBackup {
     #[must_use]
     pub fn with_on_target_error(mut self, value: super::BlockdevOnError) -> Self {
         self.on_target_error = rt::Some(value);
+        self
+    }
+    /// Sets `on-cbw-error`.
+    #[inline]
+    #[must_use]
+    pub fn with_on_cbw_error(mut self, value: super::OnCbwError) -> Self {
+        self.on_cbw_error = rt::Some(value);
         self
     }
     /// Sets `auto-finalize`.
@@ -6268,6 +6723,7 @@ impl rt::ObjectType for DriveBackup {
         let mut m_compress = rt::None;
         let mut m_on_source_error = rt::None;
         let mut m_on_target_error = rt::None;
+        let mut m_on_cbw_error = rt::None;
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         let mut m_filter_node_name = rt::None;
@@ -6290,6 +6746,9 @@ impl rt::ObjectType for DriveBackup {
                 }
                 "on-target-error" => {
                     m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "on-cbw-error" => {
+                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
                 }
                 "auto-finalize" => {
                     m_auto_finalize = rt::Some(members.value("auto-finalize")?)
@@ -6320,6 +6779,7 @@ impl rt::ObjectType for DriveBackup {
             compress: m_compress,
             on_source_error: m_on_source_error,
             on_target_error: m_on_target_error,
+            on_cbw_error: m_on_cbw_error,
             auto_finalize: m_auto_finalize,
             auto_dismiss: m_auto_dismiss,
             filter_node_name: m_filter_node_name,
@@ -6341,6 +6801,7 @@ impl rt::ObjectType for DriveBackup {
         writer.member_opt("compress", &self.compress);
         writer.member_opt("on-source-error", &self.on_source_error);
         writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("on-cbw-error", &self.on_cbw_error);
         writer.member_opt("auto-finalize", &self.auto_finalize);
         writer.member_opt("auto-dismiss", &self.auto_dismiss);
         writer.member_opt("filter-node-name", &self.filter_node_name);
@@ -6377,6 +6838,7 @@ impl rt::From<DriveBackup> for super::BackupCommon {
             compress: value.compress,
             on_source_error: value.on_source_error,
             on_target_error: value.on_target_error,
+            on_cbw_error: value.on_cbw_error,
             auto_finalize: value.auto_finalize,
             auto_dismiss: value.auto_dismiss,
             filter_node_name: value.filter_node_name,
@@ -6387,7 +6849,7 @@ impl rt::From<DriveBackup> for super::BackupCommon {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevBackup)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackup {
@@ -6400,6 +6862,7 @@ pub struct BlockdevBackup {
     pub compress: rt::Option<bool>,
     pub on_source_error: rt::Option<super::BlockdevOnError>,
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    pub on_cbw_error: rt::Option<super::OnCbwError>,
     pub auto_finalize: rt::Option<bool>,
     pub auto_dismiss: rt::Option<bool>,
     pub filter_node_name: rt::Option<rt::String>,
@@ -6428,6 +6891,7 @@ impl BlockdevBackup {
             compress: rt::None,
             on_source_error: rt::None,
             on_target_error: rt::None,
+            on_cbw_error: rt::None,
             auto_finalize: rt::None,
             auto_dismiss: rt::None,
             filter_node_name: rt::None,
@@ -6485,6 +6949,13 @@ impl BlockdevBackup {
         self.on_target_error = rt::Some(value);
         self
     }
+    /// Sets `on-cbw-error`.
+    #[inline]
+    #[must_use]
+    pub fn with_on_cbw_error(mut self, value: super::OnCbwError) -> Self {
+        self.on_cbw_error = rt::Some(value);
+        self
+    }
     /// Sets `auto-finalize`.
     #[inline]
     #[must_use]
@@ -6536,6 +7007,7 @@ impl rt::ObjectType for BlockdevBackup {
         let mut m_compress = rt::None;
         let mut m_on_source_error = rt::None;
         let mut m_on_target_error = rt::None;
+        let mut m_on_cbw_error = rt::None;
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         let mut m_filter_node_name = rt::None;
@@ -6556,6 +7028,9 @@ impl rt::ObjectType for BlockdevBackup {
                 }
                 "on-target-error" => {
                     m_on_target_error = rt::Some(members.value("on-target-error")?)
+                }
+                "on-cbw-error" => {
+                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
                 }
                 "auto-finalize" => {
                     m_auto_finalize = rt::Some(members.value("auto-finalize")?)
@@ -6584,6 +7059,7 @@ impl rt::ObjectType for BlockdevBackup {
             compress: m_compress,
             on_source_error: m_on_source_error,
             on_target_error: m_on_target_error,
+            on_cbw_error: m_on_cbw_error,
             auto_finalize: m_auto_finalize,
             auto_dismiss: m_auto_dismiss,
             filter_node_name: m_filter_node_name,
@@ -6603,6 +7079,7 @@ impl rt::ObjectType for BlockdevBackup {
         writer.member_opt("compress", &self.compress);
         writer.member_opt("on-source-error", &self.on_source_error);
         writer.member_opt("on-target-error", &self.on_target_error);
+        writer.member_opt("on-cbw-error", &self.on_cbw_error);
         writer.member_opt("auto-finalize", &self.auto_finalize);
         writer.member_opt("auto-dismiss", &self.auto_dismiss);
         writer.member_opt("filter-node-name", &self.filter_node_name);
@@ -6637,6 +7114,7 @@ impl rt::From<BlockdevBackup> for super::BackupCommon {
             compress: value.compress,
             on_source_error: value.on_source_error,
             on_target_error: value.on_target_error,
+            on_cbw_error: value.on_cbw_error,
             auto_finalize: value.auto_finalize,
             auto_dismiss: value.auto_dismiss,
             filter_node_name: value.filter_node_name,
@@ -6645,9 +7123,11 @@ impl rt::From<BlockdevBackup> for super::BackupCommon {
         }
     }
 }
+/// The arguments of the command `blockdev-snapshot-sync`, run with [`Commands::blockdev_snapshot_sync`](super::Commands::blockdev_snapshot_sync).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotSyncCommand(pub super::BlockdevSnapshotSync);
 #[allow(deprecated)]
@@ -6696,13 +7176,15 @@ impl rt::Command for BlockdevSnapshotSyncCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-snapshot`, run with [`Commands::blockdev_snapshot`](super::Commands::blockdev_snapshot).
+///
 /// **Features:**
 ///
 /// - `allow-write-only-overlay`
 ///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotCommand(pub super::BlockdevSnapshot);
 #[allow(deprecated)]
@@ -6751,9 +7233,11 @@ impl rt::Command for BlockdevSnapshotCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `change-backing-file`, run with [`Commands::change_backing_file`](super::Commands::change_backing_file).
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.change-backing-file)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeBackingFile {
@@ -6830,9 +7314,11 @@ impl rt::Command for ChangeBackingFile {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-commit`, run with [`Commands::block_commit`](super::Commands::block_commit).
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-commit)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockCommit {
@@ -7061,13 +7547,15 @@ impl rt::Command for BlockCommit {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `drive-backup`, run with [`Commands::drive_backup`](super::Commands::drive_backup).
+///
 /// **Features:**
 ///
 /// - `deprecated`
 ///
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-backup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-backup)
 #[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveBackupCommand(pub super::DriveBackup);
@@ -7118,9 +7606,11 @@ impl rt::Command for DriveBackupCommand {
     const ALLOW_PRECONFIG: bool = true;
     const DEPRECATED: bool = true;
 }
+/// The arguments of the command `blockdev-backup`, run with [`Commands::blockdev_backup`](super::Commands::blockdev_backup).
+///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-backup)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevBackupCommand(pub super::BlockdevBackup);
 #[allow(deprecated)]
@@ -7169,9 +7659,11 @@ impl rt::Command for BlockdevBackupCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `query-named-block-nodes`, run with [`Commands::query_named_block_nodes`](super::Commands::query_named_block_nodes).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.query-named-block-nodes)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryNamedBlockNodes {
@@ -7233,7 +7725,7 @@ impl rt::Command for QueryNamedBlockNodes {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.XDbgBlockGraphNodeType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.XDbgBlockGraphNodeType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum XDbgBlockGraphNodeType {
@@ -7304,7 +7796,7 @@ impl rt::Definition for XDbgBlockGraphNodeType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphNode)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
@@ -7373,7 +7865,7 @@ impl rt::Definition for XDbgBlockGraphNode {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockPermission)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockPermission)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockPermission {
@@ -7447,7 +7939,7 @@ impl rt::Definition for BlockPermission {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraphEdge)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
@@ -7530,7 +8022,7 @@ impl rt::Definition for XDbgBlockGraphEdge {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.XDbgBlockGraph)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
@@ -7587,13 +8079,15 @@ impl rt::Definition for XDbgBlockGraph {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-debug-query-block-graph`, run with [`Commands::x_debug_query_block_graph`](super::Commands::x_debug_query_block_graph).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-query-block-graph)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XDebugQueryBlockGraph {}
@@ -7636,9 +8130,11 @@ impl rt::Command for XDebugQueryBlockGraph {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `drive-mirror`, run with [`Commands::drive_mirror`](super::Commands::drive_mirror).
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.drive-mirror)
 #[derive(Clone, Debug, PartialEq)]
 pub struct DriveMirrorCommand(pub super::DriveMirror);
 #[allow(deprecated)]
@@ -7689,7 +8185,7 @@ impl rt::Command for DriveMirrorCommand {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DriveMirror)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveMirror {
@@ -7948,7 +8444,7 @@ impl rt::Definition for DriveMirror {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmap)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmap {
@@ -8010,7 +8506,7 @@ impl rt::Definition for BlockDirtyBitmap {
 }
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapAdd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAdd {
@@ -8111,7 +8607,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockDirtyBitmapOrStr {
@@ -8151,9 +8647,30 @@ impl rt::Definition for BlockDirtyBitmapOrStr {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Local(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Local(value.into())
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmap> for BlockDirtyBitmapOrStr {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmap) -> Self {
+        Self::External(value)
+    }
+}
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapMerge)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMerge {
@@ -8220,9 +8737,11 @@ impl rt::Definition for BlockDirtyBitmapMerge {
         condition: rt::None,
     };
 }
+/// The arguments of the command `block-dirty-bitmap-add`, run with [`Commands::block_dirty_bitmap_add`](super::Commands::block_dirty_bitmap_add).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapAddCommand(pub super::BlockDirtyBitmapAdd);
 #[allow(deprecated)]
@@ -8271,9 +8790,11 @@ impl rt::Command for BlockDirtyBitmapAddCommand {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-remove`, run with [`Commands::block_dirty_bitmap_remove`](super::Commands::block_dirty_bitmap_remove).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-remove)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapRemove(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -8322,9 +8843,11 @@ impl rt::Command for BlockDirtyBitmapRemove {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-clear`, run with [`Commands::block_dirty_bitmap_clear`](super::Commands::block_dirty_bitmap_clear).
+///
 /// **Since:** 2.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-clear)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapClear(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -8373,9 +8896,11 @@ impl rt::Command for BlockDirtyBitmapClear {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-enable`, run with [`Commands::block_dirty_bitmap_enable`](super::Commands::block_dirty_bitmap_enable).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-enable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapEnable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -8424,9 +8949,11 @@ impl rt::Command for BlockDirtyBitmapEnable {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-disable`, run with [`Commands::block_dirty_bitmap_disable`](super::Commands::block_dirty_bitmap_disable).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-disable)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapDisable(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -8475,9 +9002,11 @@ impl rt::Command for BlockDirtyBitmapDisable {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-dirty-bitmap-merge`, run with [`Commands::block_dirty_bitmap_merge`](super::Commands::block_dirty_bitmap_merge).
+///
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-dirty-bitmap-merge)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockDirtyBitmapMergeCommand(pub super::BlockDirtyBitmapMerge);
 #[allow(deprecated)]
@@ -8528,7 +9057,7 @@ impl rt::Command for BlockDirtyBitmapMergeCommand {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockDirtyBitmapSha256)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
@@ -8577,13 +9106,15 @@ impl rt::Definition for BlockDirtyBitmapSha256 {
         condition: rt::None,
     };
 }
+/// The arguments of the command `x-debug-block-dirty-bitmap-sha256`, run with [`Commands::x_debug_block_dirty_bitmap_sha256`](super::Commands::x_debug_block_dirty_bitmap_sha256).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-block-dirty-bitmap-sha256)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-debug-block-dirty-bitmap-sha256)
 #[derive(Clone, Debug, PartialEq)]
 pub struct XDebugBlockDirtyBitmapSha256(pub super::BlockDirtyBitmap);
 #[allow(deprecated)]
@@ -8633,9 +9164,11 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `blockdev-mirror`, run with [`Commands::blockdev_mirror`](super::Commands::blockdev_mirror).
+///
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-mirror)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevMirror {
@@ -8653,6 +9186,7 @@ pub struct BlockdevMirror {
     pub copy_mode: rt::Option<super::MirrorCopyMode>,
     pub auto_finalize: rt::Option<bool>,
     pub auto_dismiss: rt::Option<bool>,
+    pub target_is_zero: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl BlockdevMirror {
@@ -8679,6 +9213,7 @@ impl BlockdevMirror {
             copy_mode: rt::None,
             auto_finalize: rt::None,
             auto_dismiss: rt::None,
+            target_is_zero: rt::None,
         }
     }
     /// Sets `job-id`.
@@ -8758,6 +9293,13 @@ impl BlockdevMirror {
         self.auto_dismiss = rt::Some(value);
         self
     }
+    /// Sets `target-is-zero`.
+    #[inline]
+    #[must_use]
+    pub fn with_target_is_zero(mut self, value: bool) -> Self {
+        self.target_is_zero = rt::Some(value);
+        self
+    }
 }
 #[allow(deprecated)]
 impl rt::ObjectType for BlockdevMirror {
@@ -8779,6 +9321,7 @@ impl rt::ObjectType for BlockdevMirror {
         let mut m_copy_mode = rt::None;
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
+        let mut m_target_is_zero = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "job-id" => m_job_id = rt::Some(members.value("job-id")?),
@@ -8805,6 +9348,9 @@ impl rt::ObjectType for BlockdevMirror {
                 "auto-dismiss" => {
                     m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
                 }
+                "target-is-zero" => {
+                    m_target_is_zero = rt::Some(members.value("target-is-zero")?)
+                }
                 _ => members.skip()?,
             }
         }
@@ -8823,6 +9369,7 @@ impl rt::ObjectType for BlockdevMirror {
             copy_mode: m_copy_mode,
             auto_finalize: m_auto_finalize,
             auto_dismiss: m_auto_dismiss,
+            target_is_zero: m_target_is_zero,
         })
     }
     #[inline]
@@ -8841,6 +9388,7 @@ impl rt::ObjectType for BlockdevMirror {
         writer.member_opt("copy-mode", &self.copy_mode);
         writer.member_opt("auto-finalize", &self.auto_finalize);
         writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.member_opt("target-is-zero", &self.target_is_zero);
     }
 }
 rt::impl_serde!(BlockdevMirror);
@@ -8863,7 +9411,7 @@ impl rt::Command for BlockdevMirror {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockIOThrottle)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockIOThrottle {
@@ -9175,7 +9723,7 @@ impl rt::Definition for BlockIOThrottle {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleLimits)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleLimits {
@@ -9505,7 +10053,7 @@ impl rt::Definition for ThrottleLimits {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.ThrottleGroupProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleGroupProperties {
@@ -9869,9 +10417,11 @@ impl rt::Definition for ThrottleGroupProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `block-stream`, run with [`Commands::block_stream`](super::Commands::block_stream).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-stream)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStream {
@@ -10083,9 +10633,11 @@ impl rt::Command for BlockStream {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-set-speed`, run with [`Commands::block_job_set_speed`](super::Commands::block_job_set_speed).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-set-speed)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobSetSpeed {
@@ -10148,9 +10700,11 @@ impl rt::Command for BlockJobSetSpeed {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-cancel`, run with [`Commands::block_job_cancel`](super::Commands::block_job_cancel).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-cancel)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCancel {
@@ -10220,9 +10774,16 @@ impl rt::Command for BlockJobCancel {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `block-job-pause`, run with [`Commands::block_job_pause`](super::Commands::block_job_pause).
+///
+/// **Features:**
+///
+/// - `deprecated`
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-pause)
+#[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobPause {
@@ -10267,7 +10828,7 @@ impl rt::Definition for BlockJobPause {
         meta: rt::Meta::Command,
         module: "block-core",
         since: rt::Some("1.3"),
-        features: &[],
+        features: &["deprecated"],
         condition: rt::None,
     };
 }
@@ -10276,10 +10837,18 @@ impl rt::Command for BlockJobPause {
     const NAME: &'static str = "block-job-pause";
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
+    const DEPRECATED: bool = true;
 }
+/// The arguments of the command `block-job-resume`, run with [`Commands::block_job_resume`](super::Commands::block_job_resume).
+///
+/// **Features:**
+///
+/// - `deprecated`
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-resume)
+#[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobResume {
@@ -10324,7 +10893,7 @@ impl rt::Definition for BlockJobResume {
         meta: rt::Meta::Command,
         module: "block-core",
         since: rt::Some("1.3"),
-        features: &[],
+        features: &["deprecated"],
         condition: rt::None,
     };
 }
@@ -10333,10 +10902,18 @@ impl rt::Command for BlockJobResume {
     const NAME: &'static str = "block-job-resume";
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
+    const DEPRECATED: bool = true;
 }
+/// The arguments of the command `block-job-complete`, run with [`Commands::block_job_complete`](super::Commands::block_job_complete).
+///
+/// **Features:**
+///
+/// - `deprecated`
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-complete)
+#[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobComplete {
@@ -10381,7 +10958,7 @@ impl rt::Definition for BlockJobComplete {
         meta: rt::Meta::Command,
         module: "block-core",
         since: rt::Some("1.3"),
-        features: &[],
+        features: &["deprecated"],
         condition: rt::None,
     };
 }
@@ -10390,10 +10967,18 @@ impl rt::Command for BlockJobComplete {
     const NAME: &'static str = "block-job-complete";
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
+    const DEPRECATED: bool = true;
 }
+/// The arguments of the command `block-job-dismiss`, run with [`Commands::block_job_dismiss`](super::Commands::block_job_dismiss).
+///
+/// **Features:**
+///
+/// - `deprecated`
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-dismiss)
+#[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobDismiss {
@@ -10438,7 +11023,7 @@ impl rt::Definition for BlockJobDismiss {
         meta: rt::Meta::Command,
         module: "block-core",
         since: rt::Some("2.12"),
-        features: &[],
+        features: &["deprecated"],
         condition: rt::None,
     };
 }
@@ -10447,10 +11032,18 @@ impl rt::Command for BlockJobDismiss {
     const NAME: &'static str = "block-job-dismiss";
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
+    const DEPRECATED: bool = true;
 }
+/// The arguments of the command `block-job-finalize`, run with [`Commands::block_job_finalize`](super::Commands::block_job_finalize).
+///
+/// **Features:**
+///
+/// - `deprecated`
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-finalize)
+#[deprecated]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobFinalize {
@@ -10495,7 +11088,7 @@ impl rt::Definition for BlockJobFinalize {
         meta: rt::Meta::Command,
         module: "block-core",
         since: rt::Some("2.12"),
-        features: &[],
+        features: &["deprecated"],
         condition: rt::None,
     };
 }
@@ -10504,10 +11097,11 @@ impl rt::Command for BlockJobFinalize {
     const NAME: &'static str = "block-job-finalize";
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
+    const DEPRECATED: bool = true;
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptionsMirror)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptionsMirror {
@@ -10558,7 +11152,7 @@ impl rt::Definition for BlockJobChangeOptionsMirror {
 }
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockJobChangeOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptions {
@@ -10692,9 +11286,18 @@ impl rt::Definition for BlockJobChangeOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockJobChangeOptionsMirror> for BlockJobChangeOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockJobChangeOptionsMirror) -> Self {
+        Self::Mirror(value)
+    }
+}
+/// The arguments of the command `block-job-change`, run with [`Commands::block_job_change`](super::Commands::block_job_change).
+///
 /// **Since:** 8.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-job-change)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockJobChange(pub super::BlockJobChangeOptions);
 #[allow(deprecated)]
@@ -10744,7 +11347,7 @@ impl rt::Command for BlockJobChange {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDiscardOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDiscardOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDiscardOptions {
@@ -10812,7 +11415,7 @@ impl rt::Definition for BlockdevDiscardOptions {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDetectZeroesOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDetectZeroesOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDetectZeroesOptions {
@@ -10883,7 +11486,7 @@ impl rt::Definition for BlockdevDetectZeroesOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevAioOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevAioOptions)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevAioOptions {
@@ -10955,7 +11558,7 @@ impl rt::Definition for BlockdevAioOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCacheOptions)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheOptions {
@@ -11028,7 +11631,7 @@ impl rt::Definition for BlockdevCacheOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDriver)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevDriver)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDriver {
@@ -11245,7 +11848,7 @@ impl rt::Definition for BlockdevDriver {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsFile)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsFile {
@@ -11384,7 +11987,7 @@ impl rt::Definition for BlockdevOptionsFile {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNull)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNull {
@@ -11470,7 +12073,7 @@ impl rt::Definition for BlockdevOptionsNull {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNVMe)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNVMe {
@@ -11529,7 +12132,7 @@ impl rt::Definition for BlockdevOptionsNVMe {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVVFAT)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVVFAT {
@@ -11634,7 +12237,7 @@ impl rt::Definition for BlockdevOptionsVVFAT {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericFormat)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericFormat {
@@ -11685,7 +12288,7 @@ impl rt::Definition for BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsLUKS {
@@ -11771,7 +12374,7 @@ impl rt::From<BlockdevOptionsLUKS> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGenericCOWFormat)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericCOWFormat {
@@ -11841,7 +12444,7 @@ impl rt::From<BlockdevOptionsGenericCOWFormat> for super::BlockdevOptionsGeneric
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2OverlapCheckMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2OverlapCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2OverlapCheckMode {
@@ -11915,7 +12518,7 @@ impl rt::Definition for Qcow2OverlapCheckMode {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.Qcow2OverlapCheckFlags)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2OverlapCheckFlags {
@@ -12100,7 +12703,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Qcow2OverlapChecks {
@@ -12140,9 +12743,23 @@ impl rt::Definition for Qcow2OverlapChecks {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::Qcow2OverlapCheckFlags> for Qcow2OverlapChecks {
+    #[inline]
+    fn from(value: super::Qcow2OverlapCheckFlags) -> Self {
+        Self::Flags(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::Qcow2OverlapCheckMode> for Qcow2OverlapChecks {
+    #[inline]
+    fn from(value: super::Qcow2OverlapCheckMode) -> Self {
+        Self::Mode(value)
+    }
+}
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcowEncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcowEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcowEncryptionFormat {
@@ -12207,7 +12824,7 @@ impl rt::Definition for BlockdevQcowEncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcowEncryption)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevQcowEncryption {
@@ -12295,9 +12912,23 @@ impl rt::Definition for BlockdevQcowEncryption {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcowEncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Aes(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcowEncryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(BlockdevQcowEncryptionBranch::from(value))
+    }
+}
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow {
@@ -12386,7 +13017,7 @@ impl rt::From<BlockdevOptionsQcow> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2EncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2EncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2EncryptionFormat {
@@ -12454,7 +13085,7 @@ impl rt::Definition for BlockdevQcow2EncryptionFormat {
 }
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevQcow2Encryption)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevQcow2Encryption {
@@ -12552,9 +13183,37 @@ impl rt::Definition for BlockdevQcow2Encryption {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::Aes(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for BlockdevQcow2EncryptionBranch {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsQCow) -> Self {
+        Self::new(BlockdevQcow2EncryptionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::QCryptoBlockOptionsLUKS> for BlockdevQcow2Encryption {
+    #[inline]
+    fn from(value: super::QCryptoBlockOptionsLUKS) -> Self {
+        Self::new(BlockdevQcow2EncryptionBranch::from(value))
+    }
+}
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsPreallocate)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsPreallocate {
@@ -12644,7 +13303,7 @@ impl rt::From<BlockdevOptionsPreallocate> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQcow2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow2 {
@@ -12919,7 +13578,7 @@ impl rt::From<BlockdevOptionsQcow2> for super::BlockdevOptionsGenericCOWFormat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckMode {
@@ -12990,7 +13649,7 @@ impl rt::Definition for SshHostKeyCheckMode {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckHashType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.SshHostKeyCheckHashType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckHashType {
@@ -13061,7 +13720,7 @@ impl rt::Definition for SshHostKeyCheckHashType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyHash)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SshHostKeyHash {
@@ -13120,7 +13779,7 @@ impl rt::Definition for SshHostKeyHash {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.SshHostKeyCheck)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SshHostKeyCheck {
@@ -13214,9 +13873,23 @@ impl rt::Definition for SshHostKeyCheck {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SshHostKeyHash> for SshHostKeyCheckBranch {
+    #[inline]
+    fn from(value: super::SshHostKeyHash) -> Self {
+        Self::Hash(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SshHostKeyHash> for SshHostKeyCheck {
+    #[inline]
+    fn from(value: super::SshHostKeyHash) -> Self {
+        Self::new(SshHostKeyCheckBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsSsh)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsSsh {
@@ -13306,7 +13979,7 @@ impl rt::Definition for BlockdevOptionsSsh {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugEvent)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugEvent {
@@ -13512,7 +14185,7 @@ impl rt::Definition for BlkdebugEvent {
 }
 /// **Since:** 4.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugIOType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlkdebugIOType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugIOType {
@@ -13592,7 +14265,7 @@ impl rt::Definition for BlkdebugIOType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugInjectErrorOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugInjectErrorOptions {
@@ -13723,7 +14396,7 @@ impl rt::Definition for BlkdebugInjectErrorOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlkdebugSetStateOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugSetStateOptions {
@@ -13795,7 +14468,7 @@ impl rt::Definition for BlkdebugSetStateOptions {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkdebug)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkdebug {
@@ -14017,7 +14690,7 @@ impl rt::Definition for BlockdevOptionsBlkdebug {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlklogwrites)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlklogwrites {
@@ -14121,7 +14794,7 @@ impl rt::Definition for BlockdevOptionsBlklogwrites {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkverify)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkverify {
@@ -14177,7 +14850,7 @@ impl rt::Definition for BlockdevOptionsBlkverify {
 }
 /// **Since:** 4.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsBlkreplay)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkreplay {
@@ -14228,7 +14901,7 @@ impl rt::Definition for BlockdevOptionsBlkreplay {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumReadPattern)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumReadPattern)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumReadPattern {
@@ -14296,7 +14969,7 @@ impl rt::Definition for QuorumReadPattern {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsQuorum)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQuorum {
@@ -14400,7 +15073,7 @@ impl rt::Definition for BlockdevOptionsQuorum {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsGluster)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGluster {
@@ -14497,7 +15170,7 @@ impl rt::Definition for BlockdevOptionsGluster {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIoUring)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIoUring {
@@ -14550,7 +15223,7 @@ impl rt::Definition for BlockdevOptionsIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNvmeIoUring)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNvmeIoUring {
@@ -14603,7 +15276,7 @@ impl rt::Definition for BlockdevOptionsNvmeIoUring {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVfioPci)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVfioPci {
@@ -14656,7 +15329,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostUser)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostUser {
@@ -14713,7 +15386,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
 ///
 /// **Since:** 7.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsVirtioBlkVhostVdpa)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostVdpa {
@@ -14764,7 +15437,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostVdpa {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiTransport)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiTransport {
@@ -14832,7 +15505,7 @@ impl rt::Definition for IscsiTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiHeaderDigest)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.IscsiHeaderDigest)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiHeaderDigest {
@@ -14906,7 +15579,7 @@ impl rt::Definition for IscsiHeaderDigest {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsIscsi)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIscsi {
@@ -15059,7 +15732,7 @@ impl rt::Definition for BlockdevOptionsIscsi {
 }
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdAuthMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdAuthMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdAuthMode {
@@ -15127,7 +15800,7 @@ impl rt::Definition for RbdAuthMode {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdImageEncryptionFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.RbdImageEncryptionFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdImageEncryptionFormat {
@@ -15198,7 +15871,7 @@ impl rt::Definition for RbdImageEncryptionFormat {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSBase {
@@ -15251,7 +15924,7 @@ impl rt::Definition for RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKSBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKSBase {
@@ -15327,7 +16000,7 @@ for super::RbdEncryptionOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS {
@@ -15389,7 +16062,7 @@ impl rt::From<RbdEncryptionOptionsLUKS> for super::RbdEncryptionOptionsLUKSBase 
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKS2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS2 {
@@ -15451,7 +16124,7 @@ impl rt::From<RbdEncryptionOptionsLUKS2> for super::RbdEncryptionOptionsLUKSBase
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptionsLUKSAny)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSAny {
@@ -15513,7 +16186,7 @@ impl rt::From<RbdEncryptionOptionsLUKSAny> for super::RbdEncryptionOptionsLUKSBa
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS {
@@ -15590,7 +16263,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptionsLUKS2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS2 {
@@ -15667,7 +16340,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 }
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptions {
@@ -15799,9 +16472,51 @@ impl rt::Definition for RbdEncryptionOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS2> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS2) -> Self {
+        Self::Luks2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKSAny> for RbdEncryptionOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKSAny) -> Self {
+        Self::LuksAny(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKS2> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKS2) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionOptionsLUKSAny> for RbdEncryptionOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionOptionsLUKSAny) -> Self {
+        Self::new(RbdEncryptionOptionsBranch::from(value))
+    }
+}
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.RbdEncryptionCreateOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptions {
@@ -15903,9 +16618,39 @@ impl rt::Definition for RbdEncryptionCreateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS>
+for RbdEncryptionCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS2>
+for RbdEncryptionCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS2) -> Self {
+        Self::Luks2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS> for RbdEncryptionCreateOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS) -> Self {
+        Self::new(RbdEncryptionCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::RbdEncryptionCreateOptionsLUKS2> for RbdEncryptionCreateOptions {
+    #[inline]
+    fn from(value: super::RbdEncryptionCreateOptionsLUKS2) -> Self {
+        Self::new(RbdEncryptionCreateOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRbd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRbd {
@@ -16080,7 +16825,7 @@ impl rt::Definition for BlockdevOptionsRbd {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ReplicationMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.ReplicationMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplicationMode {
@@ -16150,7 +16895,7 @@ impl rt::Definition for ReplicationMode {
 ///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsReplication)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsReplication {
@@ -16229,7 +16974,7 @@ impl rt::From<BlockdevOptionsReplication> for super::BlockdevOptionsGenericForma
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NFSTransport)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.NFSTransport)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NFSTransport {
@@ -16294,7 +17039,7 @@ impl rt::Definition for NFSTransport {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.NFSServer)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NFSServer {
@@ -16350,7 +17095,7 @@ impl rt::Definition for NFSServer {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNfs)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNfs {
@@ -16493,7 +17238,7 @@ impl rt::Definition for BlockdevOptionsNfs {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlBase {
@@ -16635,7 +17380,7 @@ impl rt::Definition for BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttp)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttp {
@@ -16820,7 +17565,7 @@ impl rt::From<BlockdevOptionsCurlHttp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlHttps)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttps {
@@ -17018,7 +17763,7 @@ impl rt::From<BlockdevOptionsCurlHttps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtp)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtp {
@@ -17175,7 +17920,7 @@ impl rt::From<BlockdevOptionsCurlFtp> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCurlFtps)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtps {
@@ -17345,7 +18090,7 @@ impl rt::From<BlockdevOptionsCurlFtps> for super::BlockdevOptionsCurlBase {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsNbd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNbd {
@@ -17485,7 +18230,7 @@ impl rt::Definition for BlockdevOptionsNbd {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsRaw)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRaw {
@@ -17571,7 +18316,7 @@ impl rt::From<BlockdevOptionsRaw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.11
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsThrottle)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsThrottle {
@@ -17635,7 +18380,7 @@ impl rt::Definition for BlockdevOptionsThrottle {
 }
 /// **Since:** 6.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCor)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCor {
@@ -17705,7 +18450,7 @@ impl rt::From<BlockdevOptionsCor> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 7.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.OnCbwError)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.OnCbwError)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnCbwError {
@@ -17773,7 +18518,7 @@ impl rt::Definition for OnCbwError {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptionsCbw)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCbw {
@@ -17895,13 +18640,14 @@ impl rt::From<BlockdevOptionsCbw> for super::BlockdevOptionsGenericFormat {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptions {
     pub node_name: rt::Option<rt::String>,
     pub discard: rt::Option<super::BlockdevDiscardOptions>,
     pub cache: rt::Option<super::BlockdevCacheOptions>,
+    pub active: rt::Option<bool>,
     pub read_only: rt::Option<bool>,
     pub auto_read_only: rt::Option<bool>,
     pub force_share: rt::Option<bool>,
@@ -18045,6 +18791,7 @@ impl BlockdevOptions {
             node_name: rt::None,
             discard: rt::None,
             cache: rt::None,
+            active: rt::None,
             read_only: rt::None,
             auto_read_only: rt::None,
             force_share: rt::None,
@@ -18071,6 +18818,13 @@ impl BlockdevOptions {
     #[must_use]
     pub fn with_cache(mut self, value: super::BlockdevCacheOptions) -> Self {
         self.cache = rt::Some(value);
+        self
+    }
+    /// Sets `active`.
+    #[inline]
+    #[must_use]
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = rt::Some(value);
         self
     }
     /// Sets `read-only`.
@@ -18116,7 +18870,7 @@ impl rt::ObjectType for BlockdevOptions {
             "blkdebug" => {
                 BlockdevOptionsBranch::Blkdebug(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18124,7 +18878,7 @@ impl rt::ObjectType for BlockdevOptions {
             "blklogwrites" => {
                 BlockdevOptionsBranch::Blklogwrites(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18132,7 +18886,7 @@ impl rt::ObjectType for BlockdevOptions {
             "blkverify" => {
                 BlockdevOptionsBranch::Blkverify(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18140,7 +18894,7 @@ impl rt::ObjectType for BlockdevOptions {
             "blkreplay" => {
                 BlockdevOptionsBranch::Blkreplay(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18148,7 +18902,7 @@ impl rt::ObjectType for BlockdevOptions {
             "bochs" => {
                 BlockdevOptionsBranch::Bochs(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18156,7 +18910,7 @@ impl rt::ObjectType for BlockdevOptions {
             "cloop" => {
                 BlockdevOptionsBranch::Cloop(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18164,7 +18918,7 @@ impl rt::ObjectType for BlockdevOptions {
             "compress" => {
                 BlockdevOptionsBranch::Compress(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18172,7 +18926,7 @@ impl rt::ObjectType for BlockdevOptions {
             "copy-before-write" => {
                 BlockdevOptionsBranch::CopyBeforeWrite(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18180,7 +18934,7 @@ impl rt::ObjectType for BlockdevOptions {
             "copy-on-read" => {
                 BlockdevOptionsBranch::CopyOnRead(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18188,7 +18942,7 @@ impl rt::ObjectType for BlockdevOptions {
             "dmg" => {
                 BlockdevOptionsBranch::Dmg(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18196,7 +18950,7 @@ impl rt::ObjectType for BlockdevOptions {
             "file" => {
                 BlockdevOptionsBranch::File(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18204,7 +18958,7 @@ impl rt::ObjectType for BlockdevOptions {
             "ftp" => {
                 BlockdevOptionsBranch::Ftp(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18212,7 +18966,7 @@ impl rt::ObjectType for BlockdevOptions {
             "ftps" => {
                 BlockdevOptionsBranch::Ftps(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18220,7 +18974,7 @@ impl rt::ObjectType for BlockdevOptions {
             "gluster" => {
                 BlockdevOptionsBranch::Gluster(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18228,7 +18982,7 @@ impl rt::ObjectType for BlockdevOptions {
             "host_cdrom" => {
                 BlockdevOptionsBranch::HostCdrom(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18236,7 +18990,7 @@ impl rt::ObjectType for BlockdevOptions {
             "host_device" => {
                 BlockdevOptionsBranch::HostDevice(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18244,7 +18998,7 @@ impl rt::ObjectType for BlockdevOptions {
             "http" => {
                 BlockdevOptionsBranch::Http(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18252,7 +19006,7 @@ impl rt::ObjectType for BlockdevOptions {
             "https" => {
                 BlockdevOptionsBranch::Https(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18260,7 +19014,7 @@ impl rt::ObjectType for BlockdevOptions {
             "io_uring" => {
                 BlockdevOptionsBranch::IoUring(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18268,7 +19022,7 @@ impl rt::ObjectType for BlockdevOptions {
             "iscsi" => {
                 BlockdevOptionsBranch::Iscsi(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18276,7 +19030,7 @@ impl rt::ObjectType for BlockdevOptions {
             "luks" => {
                 BlockdevOptionsBranch::Luks(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18284,7 +19038,7 @@ impl rt::ObjectType for BlockdevOptions {
             "nbd" => {
                 BlockdevOptionsBranch::Nbd(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18292,7 +19046,7 @@ impl rt::ObjectType for BlockdevOptions {
             "nfs" => {
                 BlockdevOptionsBranch::Nfs(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18300,7 +19054,7 @@ impl rt::ObjectType for BlockdevOptions {
             "null-aio" => {
                 BlockdevOptionsBranch::NullAio(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18308,7 +19062,7 @@ impl rt::ObjectType for BlockdevOptions {
             "null-co" => {
                 BlockdevOptionsBranch::NullCo(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18316,7 +19070,7 @@ impl rt::ObjectType for BlockdevOptions {
             "nvme" => {
                 BlockdevOptionsBranch::Nvme(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18324,7 +19078,7 @@ impl rt::ObjectType for BlockdevOptions {
             "nvme-io_uring" => {
                 BlockdevOptionsBranch::NvmeIoUring(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18332,7 +19086,7 @@ impl rt::ObjectType for BlockdevOptions {
             "parallels" => {
                 BlockdevOptionsBranch::Parallels(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18340,7 +19094,7 @@ impl rt::ObjectType for BlockdevOptions {
             "preallocate" => {
                 BlockdevOptionsBranch::Preallocate(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18348,7 +19102,7 @@ impl rt::ObjectType for BlockdevOptions {
             "qcow2" => {
                 BlockdevOptionsBranch::Qcow2(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18356,7 +19110,7 @@ impl rt::ObjectType for BlockdevOptions {
             "qcow" => {
                 BlockdevOptionsBranch::Qcow(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18364,7 +19118,7 @@ impl rt::ObjectType for BlockdevOptions {
             "qed" => {
                 BlockdevOptionsBranch::Qed(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18372,7 +19126,7 @@ impl rt::ObjectType for BlockdevOptions {
             "quorum" => {
                 BlockdevOptionsBranch::Quorum(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18380,7 +19134,7 @@ impl rt::ObjectType for BlockdevOptions {
             "raw" => {
                 BlockdevOptionsBranch::Raw(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18388,7 +19142,7 @@ impl rt::ObjectType for BlockdevOptions {
             "rbd" => {
                 BlockdevOptionsBranch::Rbd(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18396,7 +19150,7 @@ impl rt::ObjectType for BlockdevOptions {
             "replication" => {
                 BlockdevOptionsBranch::Replication(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18404,7 +19158,7 @@ impl rt::ObjectType for BlockdevOptions {
             "snapshot-access" => {
                 BlockdevOptionsBranch::SnapshotAccess(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18412,7 +19166,7 @@ impl rt::ObjectType for BlockdevOptions {
             "ssh" => {
                 BlockdevOptionsBranch::Ssh(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18420,7 +19174,7 @@ impl rt::ObjectType for BlockdevOptions {
             "throttle" => {
                 BlockdevOptionsBranch::Throttle(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18428,7 +19182,7 @@ impl rt::ObjectType for BlockdevOptions {
             "vdi" => {
                 BlockdevOptionsBranch::Vdi(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18436,7 +19190,7 @@ impl rt::ObjectType for BlockdevOptions {
             "vhdx" => {
                 BlockdevOptionsBranch::Vhdx(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18444,7 +19198,7 @@ impl rt::ObjectType for BlockdevOptions {
             "virtio-blk-vfio-pci" => {
                 BlockdevOptionsBranch::VirtioBlkVfioPci(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18452,7 +19206,7 @@ impl rt::ObjectType for BlockdevOptions {
             "virtio-blk-vhost-user" => {
                 BlockdevOptionsBranch::VirtioBlkVhostUser(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18460,7 +19214,7 @@ impl rt::ObjectType for BlockdevOptions {
             "virtio-blk-vhost-vdpa" => {
                 BlockdevOptionsBranch::VirtioBlkVhostVdpa(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18468,7 +19222,7 @@ impl rt::ObjectType for BlockdevOptions {
             "vmdk" => {
                 BlockdevOptionsBranch::Vmdk(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18476,7 +19230,7 @@ impl rt::ObjectType for BlockdevOptions {
             "vpc" => {
                 BlockdevOptionsBranch::Vpc(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18484,7 +19238,7 @@ impl rt::ObjectType for BlockdevOptions {
             "vvfat" => {
                 BlockdevOptionsBranch::Vvfat(
                     members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         rt::ObjectType::decode_members,
                     )?,
                 )
@@ -18493,7 +19247,7 @@ impl rt::ObjectType for BlockdevOptions {
                 BlockdevOptionsBranch::Other {
                     tag: tag.into_owned(),
                     members: members.branch(
-                        &["node-name", "discard", "cache", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
+                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
                         |m| m.rest(),
                     )?,
                 }
@@ -18503,6 +19257,7 @@ impl rt::ObjectType for BlockdevOptions {
         let mut m_node_name = rt::None;
         let mut m_discard = rt::None;
         let mut m_cache = rt::None;
+        let mut m_active = rt::None;
         let mut m_read_only = rt::None;
         let mut m_auto_read_only = rt::None;
         let mut m_force_share = rt::None;
@@ -18512,6 +19267,7 @@ impl rt::ObjectType for BlockdevOptions {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "discard" => m_discard = rt::Some(members.value("discard")?),
                 "cache" => m_cache = rt::Some(members.value("cache")?),
+                "active" => m_active = rt::Some(members.value("active")?),
                 "read-only" => m_read_only = rt::Some(members.value("read-only")?),
                 "auto-read-only" => {
                     m_auto_read_only = rt::Some(members.value("auto-read-only")?)
@@ -18527,6 +19283,7 @@ impl rt::ObjectType for BlockdevOptions {
             node_name: m_node_name,
             discard: m_discard,
             cache: m_cache,
+            active: m_active,
             read_only: m_read_only,
             auto_read_only: m_auto_read_only,
             force_share: m_force_share,
@@ -18539,6 +19296,7 @@ impl rt::ObjectType for BlockdevOptions {
         writer.member_opt("node-name", &self.node_name);
         writer.member_opt("discard", &self.discard);
         writer.member_opt("cache", &self.cache);
+        writer.member_opt("active", &self.active);
         writer.member_opt("read-only", &self.read_only);
         writer.member_opt("auto-read-only", &self.auto_read_only);
         writer.member_opt("force-share", &self.force_share);
@@ -18702,9 +19460,443 @@ impl rt::Definition for BlockdevOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkdebug> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkdebug) -> Self {
+        Self::Blkdebug(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlklogwrites> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlklogwrites) -> Self {
+        Self::Blklogwrites(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkverify> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkverify) -> Self {
+        Self::Blkverify(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkreplay> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkreplay) -> Self {
+        Self::Blkreplay(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCbw> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCbw) -> Self {
+        Self::CopyBeforeWrite(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCor> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCor) -> Self {
+        Self::CopyOnRead(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtp> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtp) -> Self {
+        Self::Ftp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtps> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtps) -> Self {
+        Self::Ftps(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsGluster> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsGluster) -> Self {
+        Self::Gluster(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttp> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttp) -> Self {
+        Self::Http(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttps> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttps) -> Self {
+        Self::Https(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIoUring> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIoUring) -> Self {
+        Self::IoUring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIscsi> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIscsi) -> Self {
+        Self::Iscsi(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsLUKS> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNbd> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNbd) -> Self {
+        Self::Nbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNfs> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNfs) -> Self {
+        Self::Nfs(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNVMe> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNVMe) -> Self {
+        Self::Nvme(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNvmeIoUring> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNvmeIoUring) -> Self {
+        Self::NvmeIoUring(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsPreallocate> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsPreallocate) -> Self {
+        Self::Preallocate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow2> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQuorum> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQuorum) -> Self {
+        Self::Quorum(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRaw> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRaw) -> Self {
+        Self::Raw(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRbd> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRbd) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsReplication> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsReplication) -> Self {
+        Self::Replication(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsSsh> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsSsh) -> Self {
+        Self::Ssh(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsThrottle> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsThrottle) -> Self {
+        Self::Throttle(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVfioPci> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVfioPci) -> Self {
+        Self::VirtioBlkVfioPci(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostUser> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostUser) -> Self {
+        Self::VirtioBlkVhostUser(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostVdpa> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostVdpa) -> Self {
+        Self::VirtioBlkVhostVdpa(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVVFAT) -> Self {
+        Self::Vvfat(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkdebug> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkdebug) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlklogwrites> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlklogwrites) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkverify> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkverify) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsBlkreplay> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsBlkreplay) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCbw> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCbw) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCor> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCor) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtp> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtp) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlFtps> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlFtps) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsGluster> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsGluster) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttp> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttp) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsCurlHttps> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsCurlHttps) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIoUring> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIoUring) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsIscsi> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsIscsi) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsLUKS> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsLUKS) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNbd> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNbd) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNfs> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNfs) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNVMe> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNVMe) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsNvmeIoUring> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsNvmeIoUring) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsPreallocate> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsPreallocate) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow2> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow2) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQcow> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQcow) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsQuorum> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsQuorum) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRaw> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRaw) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsRbd> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsRbd) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsReplication> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsReplication) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsSsh> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsSsh) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsThrottle> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsThrottle) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVfioPci> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVfioPci) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostUser> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostUser) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVirtioBlkVhostVdpa> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVirtioBlkVhostVdpa) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptions {
+    #[inline]
+    fn from(value: super::BlockdevOptionsVVFAT) -> Self {
+        Self::new(BlockdevOptionsBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockdevRef {
@@ -18746,9 +19938,30 @@ impl rt::Definition for BlockdevRef {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptions> for BlockdevRef {
+    #[inline]
+    fn from(value: super::BlockdevOptions) -> Self {
+        Self::Definition(rt::Box::new(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockdevRef {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Reference(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockdevRef {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Reference(value.into())
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BlockdevRefOrNull {
@@ -18793,9 +20006,32 @@ impl rt::Definition for BlockdevRefOrNull {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevOptions> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: super::BlockdevOptions) -> Self {
+        Self::Definition(rt::Box::new(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<rt::String> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: rt::String) -> Self {
+        Self::Reference(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<&str> for BlockdevRefOrNull {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::Reference(value.into())
+    }
+}
+/// The arguments of the command `blockdev-add`, run with [`Commands::blockdev_add`](super::Commands::blockdev_add).
+///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-add)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevAdd(pub super::BlockdevOptions);
 #[allow(deprecated)]
@@ -18844,9 +20080,11 @@ impl rt::Command for BlockdevAdd {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-reopen`, run with [`Commands::blockdev_reopen`](super::Commands::blockdev_reopen).
+///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-reopen)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevReopen {
@@ -18901,9 +20139,11 @@ impl rt::Command for BlockdevReopen {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-del`, run with [`Commands::blockdev_del`](super::Commands::blockdev_del).
+///
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-del)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevDel {
@@ -18960,9 +20200,83 @@ impl rt::Command for BlockdevDel {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-set-active`, run with [`Commands::blockdev_set_active`](super::Commands::blockdev_set_active).
+///
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-set-active)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct BlockdevSetActive {
+    pub node_name: rt::Option<rt::String>,
+    pub active: bool,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl BlockdevSetActive {
+    /// Builds `BlockdevSetActive` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(active: bool) -> Self {
+        Self {
+            node_name: rt::None,
+            active,
+        }
+    }
+    /// Sets `node-name`.
+    #[inline]
+    #[must_use]
+    pub fn with_node_name(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.node_name = rt::Some(value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for BlockdevSetActive {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_node_name = rt::None;
+        let mut m_active = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
+                "active" => m_active = rt::Some(members.value("active")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            node_name: m_node_name,
+            active: members.required(m_active, "active")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("node-name", &self.node_name);
+        writer.member("active", &self.active);
+    }
+}
+rt::impl_serde!(BlockdevSetActive);
+#[allow(deprecated)]
+impl rt::Definition for BlockdevSetActive {
+    const INFO: rt::Info = rt::Info {
+        name: "blockdev-set-active",
+        meta: rt::Meta::Command,
+        module: "block-core",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::Command for BlockdevSetActive {
+    const NAME: &'static str = "blockdev-set-active";
+    type Returns = rt::Empty;
+    const ALLOW_PRECONFIG: bool = true;
+}
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsFile)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsFile {
@@ -19064,7 +20378,7 @@ impl rt::Definition for BlockdevCreateOptionsFile {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsGluster)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsGluster {
@@ -19138,7 +20452,7 @@ impl rt::Definition for BlockdevCreateOptionsGluster {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsLUKS {
@@ -19340,7 +20654,7 @@ impl rt::From<BlockdevCreateOptionsLUKS> for super::QCryptoBlockCreateOptionsLUK
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsNfs)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsNfs {
@@ -19396,7 +20710,7 @@ impl rt::Definition for BlockdevCreateOptionsNfs {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsParallels)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsParallels {
@@ -19470,7 +20784,7 @@ impl rt::Definition for BlockdevCreateOptionsParallels {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow {
@@ -19557,7 +20871,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2Version)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevQcow2Version)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2Version {
@@ -19625,7 +20939,7 @@ impl rt::Definition for BlockdevQcow2Version {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2CompressionType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.Qcow2CompressionType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2CompressionType {
@@ -19694,7 +21008,7 @@ impl rt::Definition for Qcow2CompressionType {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQcow2)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow2 {
@@ -19923,7 +21237,7 @@ impl rt::Definition for BlockdevCreateOptionsQcow2 {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsQed)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQed {
@@ -20038,7 +21352,7 @@ impl rt::Definition for BlockdevCreateOptionsQed {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsRbd)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsRbd {
@@ -20125,7 +21439,7 @@ impl rt::Definition for BlockdevCreateOptionsRbd {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkSubformat {
@@ -20202,7 +21516,7 @@ impl rt::Definition for BlockdevVmdkSubformat {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkAdapterType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVmdkAdapterType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkAdapterType {
@@ -20276,7 +21590,7 @@ impl rt::Definition for BlockdevVmdkAdapterType {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVmdk)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVmdk {
@@ -20434,7 +21748,7 @@ impl rt::Definition for BlockdevCreateOptionsVmdk {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsSsh)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsSsh {
@@ -20490,7 +21804,7 @@ impl rt::Definition for BlockdevCreateOptionsSsh {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVdi)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVdi {
@@ -20564,7 +21878,7 @@ impl rt::Definition for BlockdevCreateOptionsVdi {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVhdxSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVhdxSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVhdxSubformat {
@@ -20632,7 +21946,7 @@ impl rt::Definition for BlockdevVhdxSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVhdx)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVhdx {
@@ -20745,7 +22059,7 @@ impl rt::Definition for BlockdevCreateOptionsVhdx {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVpcSubformat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockdevVpcSubformat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVpcSubformat {
@@ -20813,7 +22127,7 @@ impl rt::Definition for BlockdevVpcSubformat {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptionsVpc)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVpc {
@@ -20898,7 +22212,7 @@ impl rt::Definition for BlockdevCreateOptionsVpc {
 }
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevCreateOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptions {
@@ -21255,9 +22569,207 @@ impl rt::Definition for BlockdevCreateOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsFile> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsFile) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsGluster> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsGluster) -> Self {
+        Self::Gluster(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsLUKS> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsNfs> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsNfs) -> Self {
+        Self::Nfs(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsParallels> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsParallels) -> Self {
+        Self::Parallels(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow) -> Self {
+        Self::Qcow(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow2> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQed> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQed) -> Self {
+        Self::Qed(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsRbd> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsRbd) -> Self {
+        Self::Rbd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsSsh> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsSsh) -> Self {
+        Self::Ssh(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVdi> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVdi) -> Self {
+        Self::Vdi(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVhdx> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVhdx) -> Self {
+        Self::Vhdx(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVmdk> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVmdk) -> Self {
+        Self::Vmdk(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVpc) -> Self {
+        Self::Vpc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsFile> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsFile) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsGluster> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsGluster) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsLUKS> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsLUKS) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsNfs> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsNfs) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsParallels> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsParallels) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQcow2> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQcow2) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsQed> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsQed) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsRbd> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsRbd) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsSsh> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsSsh) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVdi> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVdi) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVhdx> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVhdx) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVmdk> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVmdk) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptions {
+    #[inline]
+    fn from(value: super::BlockdevCreateOptionsVpc) -> Self {
+        Self::new(BlockdevCreateOptionsBranch::from(value))
+    }
+}
+/// The arguments of the command `blockdev-create`, run with [`Commands::blockdev_create`](super::Commands::blockdev_create).
+///
 /// **Since:** 3.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-create)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreate {
@@ -21325,7 +22837,7 @@ impl rt::Command for BlockdevCreate {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsLUKS)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsLUKS {
@@ -21457,7 +22969,7 @@ impl rt::From<BlockdevAmendOptionsLUKS> for super::QCryptoBlockAmendOptionsLUKS 
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptionsQcow2)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsQcow2 {
@@ -21513,7 +23025,7 @@ impl rt::Definition for BlockdevAmendOptionsQcow2 {
 }
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevAmendOptions)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptions {
@@ -21798,13 +23310,43 @@ impl rt::Definition for BlockdevAmendOptions {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsLUKS> for BlockdevAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsLUKS) -> Self {
+        Self::Luks(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptionsBranch {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsQcow2) -> Self {
+        Self::Qcow2(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsLUKS> for BlockdevAmendOptions {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsLUKS) -> Self {
+        Self::new(BlockdevAmendOptionsBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptions {
+    #[inline]
+    fn from(value: super::BlockdevAmendOptionsQcow2) -> Self {
+        Self::new(BlockdevAmendOptionsBranch::from(value))
+    }
+}
+/// The arguments of the command `x-blockdev-amend`, run with [`Commands::x_blockdev_amend`](super::Commands::x_blockdev_amend).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 5.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-amend)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevAmend {
@@ -21893,7 +23435,7 @@ impl rt::Command for XBlockdevAmend {
 }
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockErrorAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.BlockErrorAction)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockErrorAction {
@@ -21962,12 +23504,14 @@ impl rt::Definition for BlockErrorAction {
         condition: rt::None,
     };
 }
+/// The data of the event `BLOCK_IMAGE_CORRUPTED`.
+///
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IMAGE_CORRUPTED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockImageCorrupted {
+pub struct BlockImageCorruptedEvent {
     pub device: rt::String,
     pub node_name: rt::Option<rt::String>,
     pub msg: rt::String,
@@ -21976,8 +23520,8 @@ pub struct BlockImageCorrupted {
     pub fatal: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockImageCorrupted {
-    /// Builds `BlockImageCorrupted` from its required members; optional ones start absent.
+impl BlockImageCorruptedEvent {
+    /// Builds `BlockImageCorruptedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22017,7 +23561,7 @@ impl BlockImageCorrupted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockImageCorrupted {
+impl rt::ObjectType for BlockImageCorruptedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22058,9 +23602,9 @@ impl rt::ObjectType for BlockImageCorrupted {
         writer.member("fatal", &self.fatal);
     }
 }
-rt::impl_serde!(BlockImageCorrupted);
+rt::impl_serde!(BlockImageCorruptedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockImageCorrupted {
+impl rt::Definition for BlockImageCorruptedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_IMAGE_CORRUPTED",
         meta: rt::Meta::Event,
@@ -22071,15 +23615,17 @@ impl rt::Definition for BlockImageCorrupted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockImageCorrupted {
+impl rt::Event for BlockImageCorruptedEvent {
     const NAME: &'static str = "BLOCK_IMAGE_CORRUPTED";
 }
+/// The data of the event `BLOCK_IO_ERROR`.
+///
 /// **Since:** 0.13
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_IO_ERROR)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockIoError {
+pub struct BlockIoErrorEvent {
     pub qom_path: rt::String,
     pub device: rt::String,
     pub node_name: rt::Option<rt::String>,
@@ -22089,8 +23635,8 @@ pub struct BlockIoError {
     pub reason: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockIoError {
-    /// Builds `BlockIoError` from its required members; optional ones start absent.
+impl BlockIoErrorEvent {
+    /// Builds `BlockIoErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22126,7 +23672,7 @@ impl BlockIoError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockIoError {
+impl rt::ObjectType for BlockIoErrorEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22171,9 +23717,9 @@ impl rt::ObjectType for BlockIoError {
         writer.member("reason", &self.reason);
     }
 }
-rt::impl_serde!(BlockIoError);
+rt::impl_serde!(BlockIoErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockIoError {
+impl rt::Definition for BlockIoErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_IO_ERROR",
         meta: rt::Meta::Event,
@@ -22184,15 +23730,17 @@ impl rt::Definition for BlockIoError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockIoError {
+impl rt::Event for BlockIoErrorEvent {
     const NAME: &'static str = "BLOCK_IO_ERROR";
 }
+/// The data of the event `BLOCK_JOB_COMPLETED`.
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_COMPLETED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockJobCompleted {
+pub struct BlockJobCompletedEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -22201,8 +23749,8 @@ pub struct BlockJobCompleted {
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobCompleted {
-    /// Builds `BlockJobCompleted` from its required members; optional ones start absent.
+impl BlockJobCompletedEvent {
+    /// Builds `BlockJobCompletedEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22230,7 +23778,7 @@ impl BlockJobCompleted {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobCompleted {
+impl rt::ObjectType for BlockJobCompletedEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22271,9 +23819,9 @@ impl rt::ObjectType for BlockJobCompleted {
         writer.member_opt("error", &self.error);
     }
 }
-rt::impl_serde!(BlockJobCompleted);
+rt::impl_serde!(BlockJobCompletedEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobCompleted {
+impl rt::Definition for BlockJobCompletedEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_COMPLETED",
         meta: rt::Meta::Event,
@@ -22284,15 +23832,17 @@ impl rt::Definition for BlockJobCompleted {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobCompleted {
+impl rt::Event for BlockJobCompletedEvent {
     const NAME: &'static str = "BLOCK_JOB_COMPLETED";
 }
+/// The data of the event `BLOCK_JOB_CANCELLED`.
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_CANCELLED)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockJobCancelled {
+pub struct BlockJobCancelledEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -22300,8 +23850,8 @@ pub struct BlockJobCancelled {
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobCancelled {
-    /// Builds `BlockJobCancelled` from its required members; optional ones start absent.
+impl BlockJobCancelledEvent {
+    /// Builds `BlockJobCancelledEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22321,7 +23871,7 @@ impl BlockJobCancelled {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobCancelled {
+impl rt::ObjectType for BlockJobCancelledEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22358,9 +23908,9 @@ impl rt::ObjectType for BlockJobCancelled {
         writer.member("speed", &self.speed);
     }
 }
-rt::impl_serde!(BlockJobCancelled);
+rt::impl_serde!(BlockJobCancelledEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobCancelled {
+impl rt::Definition for BlockJobCancelledEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_CANCELLED",
         meta: rt::Meta::Event,
@@ -22371,22 +23921,24 @@ impl rt::Definition for BlockJobCancelled {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobCancelled {
+impl rt::Event for BlockJobCancelledEvent {
     const NAME: &'static str = "BLOCK_JOB_CANCELLED";
 }
+/// The data of the event `BLOCK_JOB_ERROR`.
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_ERROR)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockJobError {
+pub struct BlockJobErrorEvent {
     pub device: rt::String,
     pub operation: super::IoOperationType,
     pub action: super::BlockErrorAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobError {
-    /// Builds `BlockJobError` from its required members; optional ones start absent.
+impl BlockJobErrorEvent {
+    /// Builds `BlockJobErrorEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22402,7 +23954,7 @@ impl BlockJobError {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobError {
+impl rt::ObjectType for BlockJobErrorEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22431,9 +23983,9 @@ impl rt::ObjectType for BlockJobError {
         writer.member("action", &self.action);
     }
 }
-rt::impl_serde!(BlockJobError);
+rt::impl_serde!(BlockJobErrorEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobError {
+impl rt::Definition for BlockJobErrorEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_ERROR",
         meta: rt::Meta::Event,
@@ -22444,15 +23996,17 @@ impl rt::Definition for BlockJobError {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobError {
+impl rt::Event for BlockJobErrorEvent {
     const NAME: &'static str = "BLOCK_JOB_ERROR";
 }
+/// The data of the event `BLOCK_JOB_READY`.
+///
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_READY)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockJobReady {
+pub struct BlockJobReadyEvent {
     pub r#type: super::JobType,
     pub device: rt::String,
     pub len: i64,
@@ -22460,8 +24014,8 @@ pub struct BlockJobReady {
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobReady {
-    /// Builds `BlockJobReady` from its required members; optional ones start absent.
+impl BlockJobReadyEvent {
+    /// Builds `BlockJobReadyEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22481,7 +24035,7 @@ impl BlockJobReady {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobReady {
+impl rt::ObjectType for BlockJobReadyEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22518,9 +24072,9 @@ impl rt::ObjectType for BlockJobReady {
         writer.member("speed", &self.speed);
     }
 }
-rt::impl_serde!(BlockJobReady);
+rt::impl_serde!(BlockJobReadyEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobReady {
+impl rt::Definition for BlockJobReadyEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_READY",
         meta: rt::Meta::Event,
@@ -22531,21 +24085,23 @@ impl rt::Definition for BlockJobReady {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobReady {
+impl rt::Event for BlockJobReadyEvent {
     const NAME: &'static str = "BLOCK_JOB_READY";
 }
+/// The data of the event `BLOCK_JOB_PENDING`.
+///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_JOB_PENDING)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockJobPending {
+pub struct BlockJobPendingEvent {
     pub r#type: super::JobType,
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockJobPending {
-    /// Builds `BlockJobPending` from its required members; optional ones start absent.
+impl BlockJobPendingEvent {
+    /// Builds `BlockJobPendingEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(r#type: super::JobType, id: impl rt::Into<rt::String>) -> Self {
@@ -22553,7 +24109,7 @@ impl BlockJobPending {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockJobPending {
+impl rt::ObjectType for BlockJobPendingEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22578,9 +24134,9 @@ impl rt::ObjectType for BlockJobPending {
         writer.member("id", &self.id);
     }
 }
-rt::impl_serde!(BlockJobPending);
+rt::impl_serde!(BlockJobPendingEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockJobPending {
+impl rt::Definition for BlockJobPendingEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_JOB_PENDING",
         meta: rt::Meta::Event,
@@ -22591,12 +24147,12 @@ impl rt::Definition for BlockJobPending {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockJobPending {
+impl rt::Event for BlockJobPendingEvent {
     const NAME: &'static str = "BLOCK_JOB_PENDING";
 }
 /// **Since:** 2.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.PreallocMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.PreallocMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PreallocMode {
@@ -22668,19 +24224,21 @@ impl rt::Definition for PreallocMode {
         condition: rt::None,
     };
 }
+/// The data of the event `BLOCK_WRITE_THRESHOLD`.
+///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.BLOCK_WRITE_THRESHOLD)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct BlockWriteThreshold {
+pub struct BlockWriteThresholdEvent {
     pub node_name: rt::String,
     pub amount_exceeded: u64,
     pub write_threshold: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl BlockWriteThreshold {
-    /// Builds `BlockWriteThreshold` from its required members; optional ones start absent.
+impl BlockWriteThresholdEvent {
+    /// Builds `BlockWriteThresholdEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -22696,7 +24254,7 @@ impl BlockWriteThreshold {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for BlockWriteThreshold {
+impl rt::ObjectType for BlockWriteThresholdEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -22729,9 +24287,9 @@ impl rt::ObjectType for BlockWriteThreshold {
         writer.member("write-threshold", &self.write_threshold);
     }
 }
-rt::impl_serde!(BlockWriteThreshold);
+rt::impl_serde!(BlockWriteThresholdEvent);
 #[allow(deprecated)]
-impl rt::Definition for BlockWriteThreshold {
+impl rt::Definition for BlockWriteThresholdEvent {
     const INFO: rt::Info = rt::Info {
         name: "BLOCK_WRITE_THRESHOLD",
         meta: rt::Meta::Event,
@@ -22742,12 +24300,14 @@ impl rt::Definition for BlockWriteThreshold {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for BlockWriteThreshold {
+impl rt::Event for BlockWriteThresholdEvent {
     const NAME: &'static str = "BLOCK_WRITE_THRESHOLD";
 }
+/// The arguments of the command `block-set-write-threshold`, run with [`Commands::block_set_write_threshold`](super::Commands::block_set_write_threshold).
+///
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.block-set-write-threshold)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockSetWriteThreshold {
@@ -22812,13 +24372,15 @@ impl rt::Command for BlockSetWriteThreshold {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `x-blockdev-change`, run with [`Commands::x_blockdev_change`](super::Commands::x_blockdev_change).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 2.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-change)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevChange {
@@ -22902,13 +24464,15 @@ impl rt::Command for XBlockdevChange {
     const ALLOW_PRECONFIG: bool = true;
     const UNSTABLE: bool = true;
 }
+/// The arguments of the command `x-blockdev-set-iothread`, run with [`Commands::x_blockdev_set_iothread`](super::Commands::x_blockdev_set_iothread).
+///
 /// **Features:**
 ///
 /// - `unstable`
 ///
 /// **Since:** 2.12
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.x-blockdev-set-iothread)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevSetIothread {
@@ -22990,7 +24554,7 @@ impl rt::Command for XBlockdevSetIothread {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumOpType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-block-core.QuorumOpType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumOpType {
@@ -23059,19 +24623,21 @@ impl rt::Definition for QuorumOpType {
         condition: rt::None,
     };
 }
+/// The data of the event `QUORUM_FAILURE`.
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_FAILURE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct QuorumFailure {
+pub struct QuorumFailureEvent {
     pub reference: rt::String,
     pub sector_num: i64,
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl QuorumFailure {
-    /// Builds `QuorumFailure` from its required members; optional ones start absent.
+impl QuorumFailureEvent {
+    /// Builds `QuorumFailureEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -23087,7 +24653,7 @@ impl QuorumFailure {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for QuorumFailure {
+impl rt::ObjectType for QuorumFailureEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -23118,9 +24684,9 @@ impl rt::ObjectType for QuorumFailure {
         writer.member("sectors-count", &self.sectors_count);
     }
 }
-rt::impl_serde!(QuorumFailure);
+rt::impl_serde!(QuorumFailureEvent);
 #[allow(deprecated)]
-impl rt::Definition for QuorumFailure {
+impl rt::Definition for QuorumFailureEvent {
     const INFO: rt::Info = rt::Info {
         name: "QUORUM_FAILURE",
         meta: rt::Meta::Event,
@@ -23131,15 +24697,17 @@ impl rt::Definition for QuorumFailure {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for QuorumFailure {
+impl rt::Event for QuorumFailureEvent {
     const NAME: &'static str = "QUORUM_FAILURE";
 }
+/// The data of the event `QUORUM_REPORT_BAD`.
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-block-core.QUORUM_REPORT_BAD)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct QuorumReportBad {
+pub struct QuorumReportBadEvent {
     pub r#type: super::QuorumOpType,
     pub error: rt::Option<rt::String>,
     pub node_name: rt::String,
@@ -23147,8 +24715,8 @@ pub struct QuorumReportBad {
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl QuorumReportBad {
-    /// Builds `QuorumReportBad` from its required members; optional ones start absent.
+impl QuorumReportBadEvent {
+    /// Builds `QuorumReportBadEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(
@@ -23174,7 +24742,7 @@ impl QuorumReportBad {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for QuorumReportBad {
+impl rt::ObjectType for QuorumReportBadEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -23213,9 +24781,9 @@ impl rt::ObjectType for QuorumReportBad {
         writer.member("sectors-count", &self.sectors_count);
     }
 }
-rt::impl_serde!(QuorumReportBad);
+rt::impl_serde!(QuorumReportBadEvent);
 #[allow(deprecated)]
-impl rt::Definition for QuorumReportBad {
+impl rt::Definition for QuorumReportBadEvent {
     const INFO: rt::Info = rt::Info {
         name: "QUORUM_REPORT_BAD",
         meta: rt::Meta::Event,
@@ -23226,12 +24794,12 @@ impl rt::Definition for QuorumReportBad {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for QuorumReportBad {
+impl rt::Event for QuorumReportBadEvent {
     const NAME: &'static str = "QUORUM_REPORT_BAD";
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.BlockdevSnapshotInternal)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternal {
@@ -23291,9 +24859,11 @@ impl rt::Definition for BlockdevSnapshotInternal {
         condition: rt::None,
     };
 }
+/// The arguments of the command `blockdev-snapshot-internal-sync`, run with [`Commands::blockdev_snapshot_internal_sync`](super::Commands::blockdev_snapshot_internal_sync).
+///
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-internal-sync)
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockdevSnapshotInternalSync(pub super::BlockdevSnapshotInternal);
 #[allow(deprecated)]
@@ -23342,9 +24912,11 @@ impl rt::Command for BlockdevSnapshotInternalSync {
     type Returns = rt::Empty;
     const ALLOW_PRECONFIG: bool = true;
 }
+/// The arguments of the command `blockdev-snapshot-delete-internal-sync`, run with [`Commands::blockdev_snapshot_delete_internal_sync`](super::Commands::blockdev_snapshot_delete_internal_sync).
+///
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-block-core.blockdev-snapshot-delete-internal-sync)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotDeleteInternalSync {
@@ -23429,7 +25001,7 @@ impl rt::Command for BlockdevSnapshotDeleteInternalSync {
 }
 /// **Since:** 8.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-block-core.DummyBlockCoreForceArrays)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyBlockCoreForceArrays {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevInfo {
@@ -74,9 +74,11 @@ impl rt::Definition for ChardevInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-chardev`, run with [`Commands::query_chardev`](super::Commands::query_chardev).
+///
 /// **Since:** 0.14
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryChardev {}
@@ -120,7 +122,7 @@ impl rt::Command for QueryChardev {
 }
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackendInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackendInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
@@ -169,9 +171,11 @@ impl rt::Definition for ChardevBackendInfo {
         condition: rt::None,
     };
 }
+/// The arguments of the command `query-chardev-backends`, run with [`Commands::query_chardev_backends`](super::Commands::query_chardev_backends).
+///
 /// **Since:** 2.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev-backends)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.query-chardev-backends)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryChardevBackends {}
@@ -214,7 +218,7 @@ impl rt::Command for QueryChardevBackends {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.DataFormat)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.DataFormat)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataFormat {
@@ -280,9 +284,11 @@ impl rt::Definition for DataFormat {
         condition: rt::None,
     };
 }
+/// The arguments of the command `ringbuf-write`, run with [`Commands::ringbuf_write`](super::Commands::ringbuf_write).
+///
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-write)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-write)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufWrite {
@@ -360,9 +366,11 @@ impl rt::Command for RingbufWrite {
     const NAME: &'static str = "ringbuf-write";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `ringbuf-read`, run with [`Commands::ringbuf_read`](super::Commands::ringbuf_read).
+///
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-read)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.ringbuf-read)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufRead {
@@ -439,7 +447,7 @@ impl rt::Command for RingbufRead {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommon)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommon)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommon {
@@ -512,7 +520,7 @@ impl rt::Definition for ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFile)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFile)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFile {
@@ -627,7 +635,7 @@ impl rt::From<ChardevFile> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdev)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdev)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdev {
@@ -716,7 +724,7 @@ impl rt::From<ChardevHostdev> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocket)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocket)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocket {
@@ -731,9 +739,6 @@ pub struct ChardevSocket {
     pub telnet: rt::Option<bool>,
     pub tn3270: rt::Option<bool>,
     pub websocket: rt::Option<bool>,
-    /// **Features:** `deprecated`
-    #[deprecated]
-    pub reconnect: rt::Option<i64>,
     pub reconnect_ms: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -754,7 +759,6 @@ impl ChardevSocket {
             telnet: rt::None,
             tn3270: rt::None,
             websocket: rt::None,
-            reconnect: rt::None,
             reconnect_ms: rt::None,
         }
     }
@@ -828,13 +832,6 @@ impl ChardevSocket {
         self.websocket = rt::Some(value);
         self
     }
-    /// Sets `reconnect`.
-    #[inline]
-    #[must_use]
-    pub fn with_reconnect(mut self, value: i64) -> Self {
-        self.reconnect = rt::Some(value);
-        self
-    }
     /// Sets `reconnect-ms`.
     #[inline]
     #[must_use]
@@ -860,7 +857,6 @@ impl rt::ObjectType for ChardevSocket {
         let mut m_telnet = rt::None;
         let mut m_tn3270 = rt::None;
         let mut m_websocket = rt::None;
-        let mut m_reconnect = rt::None;
         let mut m_reconnect_ms = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
@@ -875,7 +871,6 @@ impl rt::ObjectType for ChardevSocket {
                 "telnet" => m_telnet = rt::Some(members.value("telnet")?),
                 "tn3270" => m_tn3270 = rt::Some(members.value("tn3270")?),
                 "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                "reconnect" => m_reconnect = rt::Some(members.value("reconnect")?),
                 "reconnect-ms" => {
                     m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
                 }
@@ -894,7 +889,6 @@ impl rt::ObjectType for ChardevSocket {
             telnet: m_telnet,
             tn3270: m_tn3270,
             websocket: m_websocket,
-            reconnect: m_reconnect,
             reconnect_ms: m_reconnect_ms,
         })
     }
@@ -911,7 +905,6 @@ impl rt::ObjectType for ChardevSocket {
         writer.member_opt("telnet", &self.telnet);
         writer.member_opt("tn3270", &self.tn3270);
         writer.member_opt("websocket", &self.websocket);
-        writer.member_opt("reconnect", &self.reconnect);
         writer.member_opt("reconnect-ms", &self.reconnect_ms);
     }
 }
@@ -939,7 +932,7 @@ impl rt::From<ChardevSocket> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdp)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdp)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdp {
@@ -1041,7 +1034,7 @@ impl rt::From<ChardevUdp> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMux)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMux)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMux {
@@ -1128,9 +1121,98 @@ impl rt::From<ChardevMux> for super::ChardevCommon {
         }
     }
 }
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHub)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ChardevHub {
+    pub logfile: rt::Option<rt::String>,
+    pub logappend: rt::Option<bool>,
+    pub chardevs: rt::Vec<rt::String>,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl ChardevHub {
+    /// Builds `ChardevHub` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(chardevs: rt::Vec<rt::String>) -> Self {
+        Self {
+            logfile: rt::None,
+            logappend: rt::None,
+            chardevs,
+        }
+    }
+    /// Sets `logfile`.
+    #[inline]
+    #[must_use]
+    pub fn with_logfile(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.logfile = rt::Some(value.into());
+        self
+    }
+    /// Sets `logappend`.
+    #[inline]
+    #[must_use]
+    pub fn with_logappend(mut self, value: bool) -> Self {
+        self.logappend = rt::Some(value);
+        self
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for ChardevHub {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_logfile = rt::None;
+        let mut m_logappend = rt::None;
+        let mut m_chardevs = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
+                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
+                "chardevs" => m_chardevs = rt::Some(members.value("chardevs")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            logfile: m_logfile,
+            logappend: m_logappend,
+            chardevs: members.required(m_chardevs, "chardevs")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member_opt("logfile", &self.logfile);
+        writer.member_opt("logappend", &self.logappend);
+        writer.member("chardevs", &self.chardevs);
+    }
+}
+rt::impl_serde!(ChardevHub);
+#[allow(deprecated)]
+impl rt::Definition for ChardevHub {
+    const INFO: rt::Info = rt::Info {
+        name: "ChardevHub",
+        meta: rt::Meta::Struct,
+        module: "char",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
+#[allow(deprecated)]
+impl rt::From<ChardevHub> for super::ChardevCommon {
+    #[inline]
+    fn from(value: ChardevHub) -> Self {
+        Self {
+            logfile: value.logfile,
+            logappend: value.logappend,
+        }
+    }
+}
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdio)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdio)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdio {
@@ -1228,7 +1310,7 @@ impl rt::From<ChardevStdio> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannel)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannel)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannel {
@@ -1319,7 +1401,7 @@ impl rt::From<ChardevSpiceChannel> for super::ChardevCommon {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePort)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePort {
@@ -1410,7 +1492,7 @@ impl rt::From<ChardevSpicePort> for super::ChardevCommon {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBus)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBus)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBus {
@@ -1499,7 +1581,7 @@ impl rt::From<ChardevDBus> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVC)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVC)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVC {
@@ -1634,7 +1716,7 @@ impl rt::From<ChardevVC> for super::ChardevCommon {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbuf)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbuf)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbuf {
@@ -1732,7 +1814,7 @@ impl rt::From<ChardevRingbuf> for super::ChardevCommon {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgent)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgent {
@@ -1841,7 +1923,7 @@ impl rt::From<ChardevQemuVDAgent> for super::ChardevCommon {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPty)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPty)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPty {
@@ -1937,7 +2019,7 @@ impl rt::From<ChardevPty> for super::ChardevCommon {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.ChardevBackendKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-char.ChardevBackendKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardevBackendKind {
@@ -1952,6 +2034,7 @@ pub enum ChardevBackendKind {
     Pty,
     Null,
     Mux,
+    Hub,
     Msmouse,
     Wctablet,
     /// **Condition:** `CONFIG_BRLAPI`
@@ -1991,6 +2074,7 @@ impl ChardevBackendKind {
             Self::Pty => "pty",
             Self::Null => "null",
             Self::Mux => "mux",
+            Self::Hub => "hub",
             Self::Msmouse => "msmouse",
             Self::Wctablet => "wctablet",
             Self::Braille => "braille",
@@ -2025,6 +2109,7 @@ impl ChardevBackendKind {
             "pty" => Self::Pty,
             "null" => Self::Null,
             "mux" => Self::Mux,
+            "hub" => Self::Hub,
             "msmouse" => Self::Msmouse,
             "wctablet" => Self::Wctablet,
             "braille" => Self::Braille,
@@ -2075,7 +2160,7 @@ impl rt::Definition for ChardevBackendKind {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFileWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevFileWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFileWrapper {
@@ -2126,7 +2211,7 @@ impl rt::Definition for ChardevFileWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdevWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHostdevWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdevWrapper {
@@ -2177,7 +2262,7 @@ impl rt::Definition for ChardevHostdevWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocketWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSocketWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocketWrapper {
@@ -2228,7 +2313,7 @@ impl rt::Definition for ChardevSocketWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdpWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevUdpWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdpWrapper {
@@ -2279,7 +2364,7 @@ impl rt::Definition for ChardevUdpWrapper {
 }
 /// **Since:** 2.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommonWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevCommonWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommonWrapper {
@@ -2330,7 +2415,7 @@ impl rt::Definition for ChardevCommonWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMuxWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevMuxWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMuxWrapper {
@@ -2379,9 +2464,60 @@ impl rt::Definition for ChardevMuxWrapper {
         condition: rt::None,
     };
 }
+/// **Since:** 10.0
+///
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevHubWrapper)
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ChardevHubWrapper {
+    pub data: super::ChardevHub,
+}
+#[allow(deprecated, clippy::disallowed_names)]
+impl ChardevHubWrapper {
+    /// Builds `ChardevHubWrapper` from its required members; optional ones start absent.
+    #[inline]
+    #[must_use]
+    pub fn new(data: super::ChardevHub) -> Self {
+        Self { data }
+    }
+}
+#[allow(deprecated)]
+impl rt::ObjectType for ChardevHubWrapper {
+    #[inline]
+    fn decode_members(
+        members: &mut rt::Members<'_, '_>,
+    ) -> rt::Result<Self, rt::DecodeError> {
+        let mut m_data = rt::None;
+        while let rt::Some(key) = members.next_key()? {
+            match &*key {
+                "data" => m_data = rt::Some(members.value("data")?),
+                _ => members.skip()?,
+            }
+        }
+        rt::Ok(Self {
+            data: members.required(m_data, "data")?,
+        })
+    }
+    #[inline]
+    fn encode_members(&self, writer: &mut rt::Writer) {
+        writer.member("data", &self.data);
+    }
+}
+rt::impl_serde!(ChardevHubWrapper);
+#[allow(deprecated)]
+impl rt::Definition for ChardevHubWrapper {
+    const INFO: rt::Info = rt::Info {
+        name: "ChardevHubWrapper",
+        meta: rt::Meta::Struct,
+        module: "char",
+        since: rt::Some("10.0"),
+        features: &[],
+        condition: rt::None,
+    };
+}
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdioWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevStdioWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdioWrapper {
@@ -2434,7 +2570,7 @@ impl rt::Definition for ChardevStdioWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannelWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpiceChannelWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannelWrapper {
@@ -2487,7 +2623,7 @@ impl rt::Definition for ChardevSpiceChannelWrapper {
 ///
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePortWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevSpicePortWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePortWrapper {
@@ -2540,7 +2676,7 @@ impl rt::Definition for ChardevSpicePortWrapper {
 ///
 /// **Since:** 6.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgentWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevQemuVDAgentWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgentWrapper {
@@ -2593,7 +2729,7 @@ impl rt::Definition for ChardevQemuVDAgentWrapper {
 ///
 /// **Since:** 7.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBusWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevDBusWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBusWrapper {
@@ -2644,7 +2780,7 @@ impl rt::Definition for ChardevDBusWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVCWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevVCWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVCWrapper {
@@ -2695,7 +2831,7 @@ impl rt::Definition for ChardevVCWrapper {
 }
 /// **Since:** 1.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbufWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevRingbufWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbufWrapper {
@@ -2746,7 +2882,7 @@ impl rt::Definition for ChardevRingbufWrapper {
 }
 /// **Since:** 9.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPtyWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevPtyWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPtyWrapper {
@@ -2797,7 +2933,7 @@ impl rt::Definition for ChardevPtyWrapper {
 }
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackend)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevBackend)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevBackend {
@@ -2820,6 +2956,7 @@ pub enum ChardevBackendBranch {
     Pty(super::ChardevPtyWrapper),
     Null(super::ChardevCommonWrapper),
     Mux(super::ChardevMuxWrapper),
+    Hub(super::ChardevHubWrapper),
     Msmouse(super::ChardevCommonWrapper),
     Wctablet(super::ChardevCommonWrapper),
     /// **Condition:** `CONFIG_BRLAPI`
@@ -2858,6 +2995,7 @@ impl ChardevBackendBranch {
             Self::Pty(_) => "pty",
             Self::Null(_) => "null",
             Self::Mux(_) => "mux",
+            Self::Hub(_) => "hub",
             Self::Msmouse(_) => "msmouse",
             Self::Wctablet(_) => "wctablet",
             Self::Braille(_) => "braille",
@@ -2939,6 +3077,11 @@ impl rt::ObjectType for ChardevBackend {
             }
             "mux" => {
                 ChardevBackendBranch::Mux(
+                    members.branch(&["type"], rt::ObjectType::decode_members)?,
+                )
+            }
+            "hub" => {
+                ChardevBackendBranch::Hub(
                     members.branch(&["type"], rt::ObjectType::decode_members)?,
                 )
             }
@@ -3047,6 +3190,9 @@ impl rt::ObjectType for ChardevBackend {
             ChardevBackendBranch::Mux(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
+            ChardevBackendBranch::Hub(data) => {
+                rt::ObjectType::encode_members(data, writer)
+            }
             ChardevBackendBranch::Msmouse(data) => {
                 rt::ObjectType::encode_members(data, writer)
             }
@@ -3102,9 +3248,177 @@ impl rt::Definition for ChardevBackend {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::ChardevFileWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevFileWrapper) -> Self {
+        Self::File(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSocketWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSocketWrapper) -> Self {
+        Self::Socket(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevUdpWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevUdpWrapper) -> Self {
+        Self::Udp(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevPtyWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevPtyWrapper) -> Self {
+        Self::Pty(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevMuxWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevMuxWrapper) -> Self {
+        Self::Mux(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevHubWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevHubWrapper) -> Self {
+        Self::Hub(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevStdioWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevStdioWrapper) -> Self {
+        Self::Stdio(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpiceChannelWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSpiceChannelWrapper) -> Self {
+        Self::Spicevmc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpicePortWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevSpicePortWrapper) -> Self {
+        Self::Spiceport(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevQemuVDAgentWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevQemuVDAgentWrapper) -> Self {
+        Self::QemuVdagent(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevDBusWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevDBusWrapper) -> Self {
+        Self::Dbus(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevVCWrapper> for ChardevBackendBranch {
+    #[inline]
+    fn from(value: super::ChardevVCWrapper) -> Self {
+        Self::Vc(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevFileWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevFileWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSocketWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSocketWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevUdpWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevUdpWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevPtyWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevPtyWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevMuxWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevMuxWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevHubWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevHubWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevStdioWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevStdioWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpiceChannelWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSpiceChannelWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevSpicePortWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevSpicePortWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevQemuVDAgentWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevQemuVDAgentWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevDBusWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevDBusWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::ChardevVCWrapper> for ChardevBackend {
+    #[inline]
+    fn from(value: super::ChardevVCWrapper) -> Self {
+        Self::new(ChardevBackendBranch::from(value))
+    }
+}
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevReturn)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-char.ChardevReturn)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevReturn {
@@ -3158,9 +3472,11 @@ impl rt::Definition for ChardevReturn {
         condition: rt::None,
     };
 }
+/// The arguments of the command `chardev-add`, run with [`Commands::chardev_add`](super::Commands::chardev_add).
+///
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-add)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-add)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevAdd {
@@ -3219,9 +3535,11 @@ impl rt::Command for ChardevAdd {
     const NAME: &'static str = "chardev-add";
     type Returns = super::ChardevReturn;
 }
+/// The arguments of the command `chardev-change`, run with [`Commands::chardev_change`](super::Commands::chardev_change).
+///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-change)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-change)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevChange {
@@ -3280,9 +3598,11 @@ impl rt::Command for ChardevChange {
     const NAME: &'static str = "chardev-change";
     type Returns = super::ChardevReturn;
 }
+/// The arguments of the command `chardev-remove`, run with [`Commands::chardev_remove`](super::Commands::chardev_remove).
+///
 /// **Since:** 1.4
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-remove)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-remove)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRemove {
@@ -3336,9 +3656,11 @@ impl rt::Command for ChardevRemove {
     const NAME: &'static str = "chardev-remove";
     type Returns = rt::Empty;
 }
+/// The arguments of the command `chardev-send-break`, run with [`Commands::chardev_send_break`](super::Commands::chardev_send_break).
+///
 /// **Since:** 2.10
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-send-break)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-char.chardev-send-break)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSendBreak {
@@ -3392,18 +3714,20 @@ impl rt::Command for ChardevSendBreak {
     const NAME: &'static str = "chardev-send-break";
     type Returns = rt::Empty;
 }
+/// The data of the event `VSERPORT_CHANGE`.
+///
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-char.VSERPORT_CHANGE)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#event-QSD-char.VSERPORT_CHANGE)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct VserportChange {
+pub struct VserportChangeEvent {
     pub id: rt::String,
     pub open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
-impl VserportChange {
-    /// Builds `VserportChange` from its required members; optional ones start absent.
+impl VserportChangeEvent {
+    /// Builds `VserportChangeEvent` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
     pub fn new(id: impl rt::Into<rt::String>, open: bool) -> Self {
@@ -3411,7 +3735,7 @@ impl VserportChange {
     }
 }
 #[allow(deprecated)]
-impl rt::ObjectType for VserportChange {
+impl rt::ObjectType for VserportChangeEvent {
     #[inline]
     fn decode_members(
         members: &mut rt::Members<'_, '_>,
@@ -3436,9 +3760,9 @@ impl rt::ObjectType for VserportChange {
         writer.member("open", &self.open);
     }
 }
-rt::impl_serde!(VserportChange);
+rt::impl_serde!(VserportChangeEvent);
 #[allow(deprecated)]
-impl rt::Definition for VserportChange {
+impl rt::Definition for VserportChangeEvent {
     const INFO: rt::Info = rt::Info {
         name: "VSERPORT_CHANGE",
         meta: rt::Meta::Event,
@@ -3449,6 +3773,6 @@ impl rt::Definition for VserportChange {
     };
 }
 #[allow(deprecated)]
-impl rt::Event for VserportChange {
+impl rt::Event for VserportChangeEvent {
     const NAME: &'static str = "VSERPORT_CHANGE";
 }

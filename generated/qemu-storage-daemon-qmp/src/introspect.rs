@@ -3,9 +3,11 @@
 //! Schema module `../../qapi/introspect.json`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The arguments of the command `query-qmp-schema`, run with [`Commands::query_qmp_schema`](super::Commands::query_qmp_schema).
+///
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-introspect.query-qmp-schema)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-introspect.query-qmp-schema)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryQmpSchema {}
@@ -49,7 +51,7 @@ impl rt::Command for QueryQmpSchema {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.SchemaMetaType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.SchemaMetaType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchemaMetaType {
@@ -132,7 +134,7 @@ impl rt::Definition for SchemaMetaType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfo)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfo)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfo {
@@ -325,9 +327,58 @@ impl rt::Definition for SchemaInfo {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoBuiltin> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoBuiltin) -> Self {
+        Self::Builtin(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoEnum> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoEnum) -> Self {
+        Self::Enum(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoArray> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoArray) -> Self {
+        Self::Array(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoObject> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoObject) -> Self {
+        Self::Object(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoAlternate> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoAlternate) -> Self {
+        Self::Alternate(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoCommand> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoCommand) -> Self {
+        Self::Command(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::SchemaInfoEvent> for SchemaInfoBranch {
+    #[inline]
+    fn from(value: super::SchemaInfoEvent) -> Self {
+        Self::Event(value)
+    }
+}
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoBuiltin)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoBuiltin)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoBuiltin {
@@ -378,7 +429,7 @@ impl rt::Definition for SchemaInfoBuiltin {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.JSONType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-introspect.JSONType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JSONType {
@@ -464,7 +515,7 @@ impl rt::Definition for JSONType {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnum)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnum)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnum {
@@ -525,7 +576,7 @@ impl rt::Definition for SchemaInfoEnum {
 }
 /// **Since:** 6.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnumMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEnumMember)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
@@ -591,7 +642,7 @@ impl rt::Definition for SchemaInfoEnumMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoArray)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoArray)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoArray {
@@ -646,7 +697,7 @@ impl rt::Definition for SchemaInfoArray {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObject)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObject)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObject {
@@ -728,7 +779,7 @@ impl rt::Definition for SchemaInfoObject {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectMember)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
@@ -816,7 +867,7 @@ impl rt::Definition for SchemaInfoObjectMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectVariant)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoObjectVariant)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
@@ -878,7 +929,7 @@ impl rt::Definition for SchemaInfoObjectVariant {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternate)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternate)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternate {
@@ -929,7 +980,7 @@ impl rt::Definition for SchemaInfoAlternate {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternateMember)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoAlternateMember)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
@@ -980,7 +1031,7 @@ impl rt::Definition for SchemaInfoAlternateMember {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoCommand)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoCommand)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoCommand {
@@ -1055,7 +1106,7 @@ impl rt::Definition for SchemaInfoCommand {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEvent)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-introspect.SchemaInfoEvent)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEvent {

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 2.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.NetworkAddressFamily)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.NetworkAddressFamily)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkAddressFamily {
@@ -80,7 +80,7 @@ impl rt::Definition for NetworkAddressFamily {
         condition: rt::None,
     };
 }
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressBase)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressBase)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressBase {
@@ -142,7 +142,7 @@ impl rt::Definition for InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
@@ -153,6 +153,12 @@ pub struct InetSocketAddress {
     pub ipv4: rt::Option<bool>,
     pub ipv6: rt::Option<bool>,
     pub keep_alive: rt::Option<bool>,
+    /// **Condition:** `HAVE_TCP_KEEPCNT`
+    pub keep_alive_count: rt::Option<u32>,
+    /// **Condition:** `HAVE_TCP_KEEPIDLE`
+    pub keep_alive_idle: rt::Option<u32>,
+    /// **Condition:** `HAVE_TCP_KEEPINTVL`
+    pub keep_alive_interval: rt::Option<u32>,
     /// **Condition:** `HAVE_IPPROTO_MPTCP`
     pub mptcp: rt::Option<bool>,
 }
@@ -173,6 +179,9 @@ impl InetSocketAddress {
             ipv4: rt::None,
             ipv6: rt::None,
             keep_alive: rt::None,
+            keep_alive_count: rt::None,
+            keep_alive_idle: rt::None,
+            keep_alive_interval: rt::None,
             mptcp: rt::None,
         }
     }
@@ -211,6 +220,27 @@ impl InetSocketAddress {
         self.keep_alive = rt::Some(value);
         self
     }
+    /// Sets `keep-alive-count`.
+    #[inline]
+    #[must_use]
+    pub fn with_keep_alive_count(mut self, value: u32) -> Self {
+        self.keep_alive_count = rt::Some(value);
+        self
+    }
+    /// Sets `keep-alive-idle`.
+    #[inline]
+    #[must_use]
+    pub fn with_keep_alive_idle(mut self, value: u32) -> Self {
+        self.keep_alive_idle = rt::Some(value);
+        self
+    }
+    /// Sets `keep-alive-interval`.
+    #[inline]
+    #[must_use]
+    pub fn with_keep_alive_interval(mut self, value: u32) -> Self {
+        self.keep_alive_interval = rt::Some(value);
+        self
+    }
     /// Sets `mptcp`.
     #[inline]
     #[must_use]
@@ -232,6 +262,9 @@ impl rt::ObjectType for InetSocketAddress {
         let mut m_ipv4 = rt::None;
         let mut m_ipv6 = rt::None;
         let mut m_keep_alive = rt::None;
+        let mut m_keep_alive_count = rt::None;
+        let mut m_keep_alive_idle = rt::None;
+        let mut m_keep_alive_interval = rt::None;
         let mut m_mptcp = rt::None;
         while let rt::Some(key) = members.next_key()? {
             match &*key {
@@ -242,6 +275,17 @@ impl rt::ObjectType for InetSocketAddress {
                 "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
                 "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
                 "keep-alive" => m_keep_alive = rt::Some(members.value("keep-alive")?),
+                "keep-alive-count" => {
+                    m_keep_alive_count = rt::Some(members.value("keep-alive-count")?)
+                }
+                "keep-alive-idle" => {
+                    m_keep_alive_idle = rt::Some(members.value("keep-alive-idle")?)
+                }
+                "keep-alive-interval" => {
+                    m_keep_alive_interval = rt::Some(
+                        members.value("keep-alive-interval")?,
+                    )
+                }
                 "mptcp" => m_mptcp = rt::Some(members.value("mptcp")?),
                 _ => members.skip()?,
             }
@@ -254,6 +298,9 @@ impl rt::ObjectType for InetSocketAddress {
             ipv4: m_ipv4,
             ipv6: m_ipv6,
             keep_alive: m_keep_alive,
+            keep_alive_count: m_keep_alive_count,
+            keep_alive_idle: m_keep_alive_idle,
+            keep_alive_interval: m_keep_alive_interval,
             mptcp: m_mptcp,
         })
     }
@@ -266,6 +313,9 @@ impl rt::ObjectType for InetSocketAddress {
         writer.member_opt("ipv4", &self.ipv4);
         writer.member_opt("ipv6", &self.ipv6);
         writer.member_opt("keep-alive", &self.keep_alive);
+        writer.member_opt("keep-alive-count", &self.keep_alive_count);
+        writer.member_opt("keep-alive-idle", &self.keep_alive_idle);
+        writer.member_opt("keep-alive-interval", &self.keep_alive_interval);
         writer.member_opt("mptcp", &self.mptcp);
     }
 }
@@ -293,7 +343,7 @@ impl rt::From<InetSocketAddress> for super::InetSocketAddressBase {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
@@ -374,7 +424,7 @@ impl rt::Definition for UnixSocketAddress {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
@@ -433,7 +483,7 @@ impl rt::Definition for VsockSocketAddress {
 }
 /// **Since:** 1.2
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
@@ -484,7 +534,7 @@ impl rt::Definition for FdSocketAddress {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.InetSocketAddressWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressWrapper {
@@ -535,7 +585,7 @@ impl rt::Definition for InetSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.UnixSocketAddressWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddressWrapper {
@@ -586,7 +636,7 @@ impl rt::Definition for UnixSocketAddressWrapper {
 }
 /// **Since:** 2.8
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.VsockSocketAddressWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddressWrapper {
@@ -637,7 +687,7 @@ impl rt::Definition for VsockSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddressWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.FdSocketAddressWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddressWrapper {
@@ -688,7 +738,7 @@ impl rt::Definition for FdSocketAddressWrapper {
 }
 /// **Since:** 1.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddressLegacy)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddressLegacy)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SocketAddressLegacy {
@@ -804,9 +854,65 @@ impl rt::Definition for SocketAddressLegacy {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddressWrapper) -> Self {
+        Self::Inet(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::UnixSocketAddressWrapper) -> Self {
+        Self::Unix(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::VsockSocketAddressWrapper) -> Self {
+        Self::Vsock(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddressWrapper> for SocketAddressLegacyBranch {
+    #[inline]
+    fn from(value: super::FdSocketAddressWrapper) -> Self {
+        Self::Fd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::InetSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::UnixSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::VsockSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddressWrapper> for SocketAddressLegacy {
+    #[inline]
+    fn from(value: super::FdSocketAddressWrapper) -> Self {
+        Self::new(SocketAddressLegacyBranch::from(value))
+    }
+}
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.SocketAddressType)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-sockets.SocketAddressType)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocketAddressType {
@@ -880,7 +986,7 @@ impl rt::Definition for SocketAddressType {
 }
 /// **Since:** 2.9
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddress)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-sockets.SocketAddress)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SocketAddress {
@@ -993,4 +1099,60 @@ impl rt::Definition for SocketAddress {
         features: &[],
         condition: rt::None,
     };
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::Inet(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::UnixSocketAddress) -> Self {
+        Self::Unix(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::VsockSocketAddress) -> Self {
+        Self::Vsock(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddress> for SocketAddressBranch {
+    #[inline]
+    fn from(value: super::FdSocketAddress) -> Self {
+        Self::Fd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::InetSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::InetSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::UnixSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::UnixSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::VsockSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::VsockSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::FdSocketAddress> for SocketAddress {
+    #[inline]
+    fn from(value: super::FdSocketAddress) -> Self {
+        Self::new(SocketAddressBranch::from(value))
+    }
 }

@@ -5,7 +5,7 @@
 use ::qapi_runtime::rt;
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.Abort)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.Abort)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Abort {}
@@ -43,7 +43,7 @@ impl rt::Definition for Abort {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-transaction.ActionCompletionMode)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-transaction.ActionCompletionMode)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionCompletionMode {
@@ -111,7 +111,7 @@ impl rt::Definition for ActionCompletionMode {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-transaction.TransactionActionKind)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#enum-QSD-transaction.TransactionActionKind)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionActionKind {
@@ -211,7 +211,7 @@ impl rt::Definition for TransactionActionKind {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.AbortWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.AbortWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AbortWrapper {
@@ -262,7 +262,7 @@ impl rt::Definition for AbortWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapAddWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapAddWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAddWrapper {
@@ -313,7 +313,7 @@ impl rt::Definition for BlockDirtyBitmapAddWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapWrapper {
@@ -364,7 +364,7 @@ impl rt::Definition for BlockDirtyBitmapWrapper {
 }
 /// **Since:** 4.0
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapMergeWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockDirtyBitmapMergeWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMergeWrapper {
@@ -415,7 +415,7 @@ impl rt::Definition for BlockDirtyBitmapMergeWrapper {
 }
 /// **Since:** 2.3
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevBackupWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevBackupWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackupWrapper {
@@ -466,7 +466,7 @@ impl rt::Definition for BlockdevBackupWrapper {
 }
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotWrapper {
@@ -517,7 +517,7 @@ impl rt::Definition for BlockdevSnapshotWrapper {
 }
 /// **Since:** 1.7
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotInternalWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotInternalWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternalWrapper {
@@ -568,7 +568,7 @@ impl rt::Definition for BlockdevSnapshotInternalWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotSyncWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.BlockdevSnapshotSyncWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSyncWrapper {
@@ -619,7 +619,7 @@ impl rt::Definition for BlockdevSnapshotSyncWrapper {
 }
 /// **Since:** 1.6
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.DriveBackupWrapper)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.DriveBackupWrapper)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackupWrapper {
@@ -670,7 +670,7 @@ impl rt::Definition for DriveBackupWrapper {
 }
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionAction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionAction)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionAction {
@@ -867,9 +867,121 @@ impl rt::Definition for TransactionAction {
         condition: rt::None,
     };
 }
+#[allow(deprecated)]
+impl rt::From<super::AbortWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::AbortWrapper) -> Self {
+        Self::Abort(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapAddWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapAddWrapper) -> Self {
+        Self::BlockDirtyBitmapAdd(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapMergeWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapMergeWrapper) -> Self {
+        Self::BlockDirtyBitmapMerge(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevBackupWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevBackupWrapper) -> Self {
+        Self::BlockdevBackup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotWrapper) -> Self {
+        Self::BlockdevSnapshot(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotInternalWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotInternalWrapper) -> Self {
+        Self::BlockdevSnapshotInternalSync(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotSyncWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotSyncWrapper) -> Self {
+        Self::BlockdevSnapshotSync(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DriveBackupWrapper> for TransactionActionBranch {
+    #[inline]
+    fn from(value: super::DriveBackupWrapper) -> Self {
+        Self::DriveBackup(value)
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::AbortWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::AbortWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapAddWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapAddWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockDirtyBitmapMergeWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockDirtyBitmapMergeWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevBackupWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevBackupWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotInternalWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotInternalWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::BlockdevSnapshotSyncWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::BlockdevSnapshotSyncWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
+#[allow(deprecated)]
+impl rt::From<super::DriveBackupWrapper> for TransactionAction {
+    #[inline]
+    fn from(value: super::DriveBackupWrapper) -> Self {
+        Self::new(TransactionActionBranch::from(value))
+    }
+}
 /// **Since:** 2.5
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionProperties)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#object-QSD-transaction.TransactionProperties)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionProperties {
@@ -927,9 +1039,11 @@ impl rt::Definition for TransactionProperties {
         condition: rt::None,
     };
 }
+/// The arguments of the command `transaction`, run with [`Commands::transaction`](super::Commands::transaction).
+///
 /// **Since:** 1.1
 ///
-/// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-transaction.transaction)
+/// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-storage-daemon-qmp-ref.html#command-QSD-transaction.transaction)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use qapi_codegen::{generate_files, CrateOptions, Layout, Options};
 use qapi_parser::Mode;
 
-use crate::{Bindings, RUNTIME};
+use crate::{Bindings, CRATE_VERSION, RUNTIME};
 
 /// What differs between the committed crate and the generator's output.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -38,7 +38,8 @@ pub fn expected_files(
         .map_err(|e| format!("{}: {}", schema_path.display(), e.diagnostic.message))?;
     let options = Options::new().docs(false).doc_url(bindings.doc_url);
     let mut krate = CrateOptions::new(bindings.name);
-    krate.runtime = Some(RUNTIME.to_owned());
+    krate.runtime = qapi_codegen::Runtime::parse(RUNTIME);
+    krate.version = CRATE_VERSION.to_owned();
     let api = qapi_codegen::ir::Api::from_schema(&schema);
     let layout = Layout::Crate {
         krate,

@@ -11,20 +11,23 @@ pub mod freshness;
 pub struct Bindings {
     /// The package name and directory under `generated/`.
     pub name: &'static str,
-    /// The main schema file, relative to `shared/qemu/9.2.4/`.
+    /// The main schema file, relative to `shared/qemu/10.2.0/`.
     pub schema: &'static str,
     /// `--doc-url`.
     pub doc_url: &'static str,
 }
 
 /// `--runtime` of every crate: the workspace's `qapi-runtime`, seen from `generated/NAME/`.
-pub const RUNTIME: &str = r#"{ path = "../../qapi-runtime" }"#;
+/// The committed crates' version: ours, with the QEMU release they were generated from as build metadata.
+pub const CRATE_VERSION: &str = "0.1.0+qemu-10.2.0";
+
+pub const RUNTIME: &str = r#"{ version = "0.1.0", path = "../../qapi-runtime" }"#;
 
 /// QEMU's reference manuals of the release the bindings come from (qapi-gen's shorthand for
-/// `https://qemu.readthedocs.io/en/v9.2.4/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}`).
-pub const QMP_DOC: &str = "qmp@9.2.4";
-pub const QSD_DOC: &str = "qsd@9.2.4";
-pub const QGA_DOC: &str = "qga@9.2.4";
+/// `https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#{kind}-QMP-{module}.{name}`).
+pub const QMP_DOC: &str = "qmp@10.2.0";
+pub const QSD_DOC: &str = "qsd@10.2.0";
+pub const QGA_DOC: &str = "qga@10.2.0";
 
 /// The three crates, as `regenerate.sh` writes them.
 pub const BINDINGS: [Bindings; 3] = [
@@ -50,9 +53,9 @@ pub fn generated_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// QEMU 9.2.4's tree in the shared directory.
-pub fn qemu_9_2_4() -> PathBuf {
-    qapi_tests::shared_dir().join("qemu/9.2.4")
+/// QEMU 10.2.0's tree in the shared directory.
+pub fn qemu_10_2_0() -> PathBuf {
+    qapi_tests::shared_dir().join("qemu/10.2.0")
 }
 
 /// The snippets of the READMEs that show the bindings in use, compiled as doctests (`no_run`: they need a QEMU).

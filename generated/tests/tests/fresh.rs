@@ -1,15 +1,15 @@
-//! The committed crates are exactly what the current generator writes from QEMU 9.2.4's schemas in `../shared`:
+//! The committed crates are exactly what the current generator writes from QEMU 10.2.0's schemas in `../shared`:
 //! a change to the generator or to the schemas without `generated/regenerate.sh` fails here.
 
 use qapi_tests::missing;
 use qemu_bindings_tests::freshness::staleness;
-use qemu_bindings_tests::{generated_dir, qemu_9_2_4, BINDINGS};
+use qemu_bindings_tests::{generated_dir, qemu_10_2_0, BINDINGS};
 
 #[test]
 fn committed_crates_are_what_the_generator_writes() {
-    let root = qemu_9_2_4();
+    let root = qemu_10_2_0();
     if !root.exists() {
-        missing(&format!("QEMU 9.2.4's schemas at {}", root.display()));
+        missing(&format!("QEMU 10.2.0's schemas at {}", root.display()));
         return;
     }
     let mut stale = Vec::new();
@@ -57,9 +57,9 @@ fn regenerate_script_matches_the_checked_configuration() {
 /// The check sees a change: one byte more in a committed file, or a stray module, makes the crate stale.
 #[test]
 fn a_modified_copy_is_stale() {
-    let root = qemu_9_2_4();
+    let root = qemu_10_2_0();
     if !root.exists() {
-        missing(&format!("QEMU 9.2.4's schemas at {}", root.display()));
+        missing(&format!("QEMU 10.2.0's schemas at {}", root.display()));
         return;
     }
     let b = BINDINGS[2];

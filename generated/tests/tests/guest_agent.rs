@@ -1,4 +1,4 @@
-//! `qemu-qga` (QEMU 9.2.4's guest-agent schema) against a running `qemu-ga` 10.0.2 on this host, allowed only
+//! `qemu-qga` (QEMU 10.2.0's guest-agent schema) against a running `qemu-ga` 10.0.2 on this host, allowed only
 //! the commands that read state.
 
 mod common;
@@ -15,7 +15,7 @@ include!(concat!(env!("OUT_DIR"), "/known_qemu_qga.rs"));
 fn every_getter_decodes_and_every_supported_command_exists() {
     if !AVAILABLE {
         return missing(
-            "QEMU 9.2.4's guest-agent schema in ../shared (the build script found none)",
+            "QEMU 10.2.0's guest-agent schema in ../shared (the build script found none)",
         );
     }
     let mut allowed = vec!["guest-sync-delimited", "guest-sync", "guest-info"];
@@ -42,7 +42,7 @@ fn every_getter_decodes_and_every_supported_command_exists() {
         .filter(|n| !COMMANDS.iter().any(|(c, _)| c == n))
         .collect();
     eprintln!(
-        "{} of qemu-ga's {} commands are in the 9.2.4 bindings; newer: {newer:?}",
+        "{} of qemu-ga's {} commands are in the 10.2.0 bindings; newer: {newer:?}",
         live.len() - newer.len(),
         live.len()
     );

@@ -1,4 +1,4 @@
-//! `qemu-storage-daemon-qmp` (QEMU 9.2.4's storage-daemon schema) against a running `qemu-storage-daemon` 10.0.2
+//! `qemu-storage-daemon-qmp` (QEMU 10.2.0's storage-daemon schema) against a running `qemu-storage-daemon` 10.0.2
 //! with one `null-co` block node.
 
 mod common;
@@ -18,7 +18,7 @@ include!(concat!(
 fn every_query_decodes_and_every_known_command_and_event_exists() {
     if !AVAILABLE {
         return missing(
-            "QEMU 9.2.4's storage-daemon schema in ../shared (the build script found none)",
+            "QEMU 10.2.0's storage-daemon schema in ../shared (the build script found none)",
         );
     }
     let Some(qsd) = Server::storage_daemon(&["--blockdev", "driver=null-co,node-name=null0"])
@@ -47,9 +47,9 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         .filter(|n| !bound.contains(n))
         .collect();
     let known_live = commands.len() + events.len() - newer.len();
-    eprintln!("{known_live} of the server's commands and events are in the 9.2.4 bindings; newer: {newer:?}");
+    eprintln!("{known_live} of the server's commands and events are in the 10.2.0 bindings; newer: {newer:?}");
     assert!(known_live > 80, "{known_live}");
-    // The storage daemon's schema is a subset of QMP's: every command it has, the 9.2.4 bindings have, but for
+    // The storage daemon's schema is a subset of QMP's: every command it has, the 10.2.0 bindings have, but for
     // the ones QEMU added after 9.2.
     assert!(newer.len() < 10, "{newer:?}");
 
@@ -62,7 +62,7 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         outcomes.len()
     );
 
-    // A newer server's replies decode: 10.0 added `active` to BlockDeviceInfo; the 9.2.4 type ignores it.
+    // A newer server's replies decode: 10.0 added `active` to BlockDeviceInfo; the 10.2.0 type ignores it.
     let dropped = newer_in_replies(&client, &outcomes);
     assert!(
         dropped.contains(&"query-named-block-nodes[0].active".to_owned()),

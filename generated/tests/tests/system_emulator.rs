@@ -1,4 +1,4 @@
-//! `qemu-qmp` (QEMU 9.2.4's QMP schema) against a running `qemu-system-x86_64` 10.0.2 (`-machine pc -S`: the
+//! `qemu-qmp` (QEMU 10.2.0's QMP schema) against a running `qemu-system-x86_64` 10.0.2 (`-machine pc -S`: the
 //! guest never runs).
 
 mod common;
@@ -14,7 +14,7 @@ include!(concat!(env!("OUT_DIR"), "/known_qemu_qmp.rs"));
 /// A small guest with one null block node, so that the block queries have something to describe.
 const VM_WITH_A_NULL_NODE: &[&str] = &["-m", "64", "-blockdev", "driver=null-co,node-name=null0"];
 
-/// The server's commands and events, from its `query-qmp-schema` decoded by the 9.2.4 bindings.
+/// The server's commands and events, from its `query-qmp-schema` decoded by the 10.2.0 bindings.
 fn live_names(client: &qmp_client::blocking::Client) -> (Vec<String>, Vec<String>) {
     let schema = client.query_qmp_schema().expect("query-qmp-schema decodes");
     let (mut commands, mut events) = (Vec::new(), Vec::new());
@@ -31,7 +31,7 @@ fn live_names(client: &qmp_client::blocking::Client) -> (Vec<String>, Vec<String
 #[test]
 fn every_query_decodes_and_every_known_command_and_event_exists() {
     if !AVAILABLE {
-        return missing("QEMU 9.2.4's QMP schema in ../shared (the build script found none)");
+        return missing("QEMU 10.2.0's QMP schema in ../shared (the build script found none)");
     }
     let Some(vm) = Server::system_emulator(VM_WITH_A_NULL_NODE) else {
         return;
@@ -45,7 +45,7 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         events.len()
     );
 
-    // Every command and event of the server that 9.2.4 defines is in the bindings, under its wire name.
+    // Every command and event of the server that 10.2.0 defines is in the bindings, under its wire name.
     for (schema_name, binding_name) in COMMANDS.iter().chain(EVENTS) {
         assert_eq!(schema_name, binding_name);
     }
@@ -59,7 +59,7 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         }
     }
     eprintln!(
-        "{} of the server's {} commands and events are in the 9.2.4 bindings; newer: {newer:?}",
+        "{} of the server's {} commands and events are in the 10.2.0 bindings; newer: {newer:?}",
         known_live,
         commands.len() + events.len()
     );
@@ -76,7 +76,7 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         outcomes.len()
     );
 
-    // A newer server's replies decode: 10.0 added `active` to BlockDeviceInfo; the 9.2.4 type ignores it.
+    // A newer server's replies decode: 10.0 added `active` to BlockDeviceInfo; the 10.2.0 type ignores it.
     let dropped = newer_in_replies(&client, &outcomes);
     assert!(
         dropped.contains(&"query-named-block-nodes[0].active".to_owned()),
@@ -84,12 +84,12 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
     );
 }
 
-/// An enum value newer than 9.2.4 (`MigMode` gained `cpr-transfer` in 10.0) goes out and comes back through the
-/// 9.2.4 types unchanged.
+/// An enum value newer than 10.2.0 (`MigMode` gained `cpr-transfer` in 10.0) goes out and comes back through the
+/// 10.2.0 types unchanged.
 #[test]
 fn an_enum_value_newer_than_the_bindings_round_trips() {
     if !AVAILABLE {
-        return missing("QEMU 9.2.4's QMP schema in ../shared (the build script found none)");
+        return missing("QEMU 10.2.0's QMP schema in ../shared (the build script found none)");
     }
     let Some(vm) = Server::system_emulator(VM_WITH_A_NULL_NODE) else {
         return;

@@ -1,4 +1,4 @@
-//! What the live tests share: the `known!` tables the build script writes (every command and event of a 9.2.4
+//! What the live tests share: the `known!` tables the build script writes (every command and event of a 10.2.0
 //! schema as a path into its crate, and the queries to call), a connection helper, and the outcome of a query.
 #![allow(dead_code)]
 
