@@ -8114,6 +8114,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockDirtyBitmapOrStr)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockDirtyBitmapOrStr {
     Local(rt::String),
     External(super::BlockDirtyBitmap),
@@ -12103,6 +12104,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.Qcow2OverlapChecks)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Qcow2OverlapChecks {
     Flags(super::Qcow2OverlapCheckFlags),
     Mode(super::Qcow2OverlapCheckMode),
@@ -18707,6 +18709,7 @@ impl rt::Definition for BlockdevOptions {
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRef)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockdevRef {
     Definition(rt::Box<super::BlockdevOptions>),
     Reference(rt::String),
@@ -18751,6 +18754,7 @@ impl rt::Definition for BlockdevRef {
 /// [QEMU's documentation](https://www.qemu.org/docs/master/interop/qemu-storage-daemon-qmp-ref.html#alternate-QSD-block-core.BlockdevRefOrNull)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockdevRefOrNull {
     Definition(rt::Box<super::BlockdevOptions>),
     Reference(rt::String),
