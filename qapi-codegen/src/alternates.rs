@@ -30,6 +30,13 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.attrs(&cfg);
     code.line("#[derive(Clone, Debug, PartialEq)]");
     code.line("#[non_exhaustive]");
+    // An object branch holds a struct or union inline, possibly much larger than the scalar branches.
+    if branches
+        .iter()
+        .any(|b| ctx.json_type(&b.ty) == JsonType::Object)
+    {
+        code.line("#[allow(clippy::large_enum_variant)]");
+    }
     code.open(&cat!("pub enum ", ident));
     let mut arms = Vec::new();
     let mut expected = Vec::new();

@@ -387,6 +387,8 @@ pub fn base_conversion(
         let cfg = ctx.cfg(b.member.cond.as_ref());
         if let Some((discriminator, expr)) = &tag {
             if b.member.name == *discriminator {
+                uses |= expr.contains("value");
+                always_uses |= expr.contains("value") && cfg.is_empty();
                 inits.push(Item::new(cfg, cat!(name, ": ", expr)));
                 continue;
             }

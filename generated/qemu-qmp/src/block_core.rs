@@ -8610,6 +8610,7 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-block-core.BlockDirtyBitmapOrStr)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockDirtyBitmapOrStr {
     Local(rt::String),
     External(super::BlockDirtyBitmap),
@@ -12706,6 +12707,7 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-block-core.Qcow2OverlapChecks)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Qcow2OverlapChecks {
     Flags(super::Qcow2OverlapCheckFlags),
     Mode(super::Qcow2OverlapCheckMode),
@@ -19899,6 +19901,7 @@ impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptions {
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-block-core.BlockdevRef)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockdevRef {
     Definition(rt::Box<super::BlockdevOptions>),
     Reference(rt::String),
@@ -19964,6 +19967,7 @@ impl rt::From<&str> for BlockdevRef {
 /// [QEMU's documentation](https://qemu.readthedocs.io/en/v10.2.0/interop/qemu-qmp-ref.html#alternate-QMP-block-core.BlockdevRefOrNull)
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum BlockdevRefOrNull {
     Definition(rt::Box<super::BlockdevOptions>),
     Reference(rt::String),

@@ -740,6 +740,7 @@ pub mod constructs {
     /// A node, or the name of one (recursion through an alternate).
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
     pub enum NodeRef {
         Node(rt::Box<super::Node>),
         Name(rt::String),
@@ -803,6 +804,7 @@ pub mod constructs {
     /// An alternate chosen by JSON type.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
+    #[allow(clippy::large_enum_variant)]
     pub enum Scalar {
         N(f64),
         B(bool),
