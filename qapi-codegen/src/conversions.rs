@@ -10,10 +10,10 @@
 //! every member is optional is derived with the struct itself ([`crate::structs::object`]).
 
 use crate::code::{cat, Code};
+use crate::context::{Context, JsonType};
 use crate::ir::{Builtin, Kind, TypeExpr};
 use crate::names;
 use crate::recursion::Slot;
-use crate::context::{Context, JsonType};
 use crate::structs;
 use crate::unions::join_attrs;
 

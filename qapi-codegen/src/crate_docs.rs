@@ -1,9 +1,9 @@
 //! The docs at the root of a generated crate or module tree: what the bindings are, the naming rule
 //! ([`crate::naming::RULE`]), and, with module features, which cargo feature gives which commands and events.
 
+use crate::context::Context;
 use crate::ir::Kind;
 use crate::names;
-use crate::context::Context;
 
 /// The root's Markdown. `features`: the modules are behind cargo features (`--crate`).
 pub fn root(ctx: &Context, features: bool) -> String {

@@ -182,7 +182,8 @@ fn random_schemas_generate_compile_and_round_trip() {
     for &seed in &seeds {
         let api = api(seed);
         eprintln!("seed {seed}: {} definitions", api.definitions.len());
-        let code = qapi_codegen::generate(&api, &Options::default()).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let code = qapi_codegen::generate(&api, &Options::default())
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         code_bytes += code.len();
         std::fs::write(src.join(format!("s{seed}.rs")), code).unwrap();
         let _ = writeln!(lib, "pub mod s{seed};");

@@ -10,7 +10,7 @@ mod typed {
     qapi_macros::include_qapi!("tests/data/commands.json", docs = false);
 }
 
-use typed::{BlockdevSetActive, Cont, JobStatusChange, Reset};
+use typed::{BlockdevSetActive, Cont, JobStatusChangeEvent, ResetEvent};
 
 fn saved(name: &str) -> Option<Capabilities> {
     let path = shared_file(&format!("qemu/introspection/{name}.json"))?;
@@ -29,8 +29,8 @@ fn storage_daemon_10_0_2_reply() {
     };
     assert!(qsd.supports::<BlockdevSetActive>());
     assert!(!qsd.supports::<Cont>());
-    assert!(qsd.emits::<JobStatusChange>());
-    assert!(!qsd.emits::<Reset>());
+    assert!(qsd.emits::<JobStatusChangeEvent>());
+    assert!(!qsd.emits::<ResetEvent>());
     assert!(qsd.has_path(IO_URING).unwrap());
     assert!(qsd.has_path("blockdev-add/arg-type/+file/*aio").unwrap());
     assert!(!qsd.has_path("blockdev-add/arg-type/*driver").unwrap());
@@ -60,7 +60,7 @@ fn older_and_larger_replies() {
     assert!(old.has_path(IO_URING).unwrap());
     assert!(system.supports::<BlockdevSetActive>());
     assert!(system.supports::<Cont>());
-    assert!(system.emits::<Reset>());
+    assert!(system.emits::<ResetEvent>());
     let typed = SchemaPath::command::<BlockdevSetActive>()
         .arg_type()
         .optional_member("node-name")

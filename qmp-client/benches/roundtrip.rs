@@ -236,11 +236,5 @@ fn client_alone(c: &mut Criterion) {
     server.join().unwrap();
 }
 
-criterion_group!(
-    benches,
-    sequential,
-    pipelined,
-    schema,
-    client_alone
-);
+criterion_group!(benches, sequential, pipelined, schema, client_alone);
 criterion_main!(benches);

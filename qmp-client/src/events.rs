@@ -195,15 +195,14 @@ pub(crate) fn marker(name: &'static str, data: serde_json::Value) -> RawEvent {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    RawEvent {
-        name: name.to_owned(),
-        json: serde_json::to_vec(&data).unwrap_or_default().into_boxed_slice(),
+    RawEvent::new(
+        name,
         data,
-        timestamp: Timestamp {
+        Timestamp {
             seconds: now.as_secs() as i64,
             microseconds: i64::from(now.subsec_micros()),
         },
-    }
+    )
 }
 
 /// A marker, as a typed stream's item.

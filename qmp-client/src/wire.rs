@@ -48,6 +48,19 @@ pub struct RawEvent {
 }
 
 impl RawEvent {
+    /// An event with this `data` (an object, or null for none), as a fake server or a test would make it.
+    pub fn new(name: impl Into<String>, data: Value, timestamp: Timestamp) -> RawEvent {
+        let json = serde_json::to_vec(&data)
+            .unwrap_or_default()
+            .into_boxed_slice();
+        RawEvent {
+            name: name.into(),
+            data,
+            timestamp,
+            json,
+        }
+    }
+
     /// The text of the event's `data` as received (`{}` when the server sent none).
     pub fn data_json(&self) -> &[u8] {
         &self.json

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 
 use qapi_runtime::Empty;
-use qemu_qmp::{Cont, QueryStatus, Resume, RunState, StatusInfo, Stop, StopEvent};
+use qemu_qmp::{Cont, QueryStatus, ResumeEvent, RunState, StatusInfo, Stop, StopEvent};
 use qmp_server::Server;
 
 #[tokio::main]
@@ -17,7 +17,7 @@ async fn main() -> std::io::Result<()> {
     let builder = Server::builder()
         .version(9, 2, 4, "toy-vmm")
         .event::<StopEvent>()
-        .event::<Resume>();
+        .event::<ResumeEvent>();
     let events = builder.emitter();
     let (r1, r2, e1, e2) = (running.clone(), running.clone(), events.clone(), events);
     let server = builder
@@ -28,7 +28,7 @@ async fn main() -> std::io::Result<()> {
         })
         .command(move |_: Cont| {
             r2.store(true, SeqCst);
-            e2.emit(&Resume::new());
+            e2.emit(&ResumeEvent::new());
             async { Ok(Empty {}) }
         })
         .command(move |_: QueryStatus| {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use qemu_qmp::{BlockExportDeleted, BlockJobCancel, QueryVersion};
+use qemu_qmp::{BlockExportDeletedEvent, BlockJobCancel, QueryVersion};
 use qmp_client::Client;
 use qmp_server::transcript::{record_unix, Transcript};
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ async fn session(qmp: &Client, nbd: &str) -> (Value, String, Value, String) {
         .await
         .unwrap_err()
         .to_string();
-    let mut deleted = qmp.subscribe::<BlockExportDeleted>();
+    let mut deleted = qmp.subscribe::<BlockExportDeletedEvent>();
     let calls = [
         (
             "blockdev-add",

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use qapi_runtime::Empty;
 use qemu_qmp::{
-    BlockExportAdd, BlockExportDel, BlockExportDeleted, BlockJobCancel, BlockdevAdd,
+    BlockExportAdd, BlockExportDel, BlockExportDeletedEvent, BlockJobCancel, BlockdevAdd,
     NbdServerStart, NbdServerStop,
 };
 use qmp_server::{CommandError, Server};
@@ -104,7 +104,7 @@ fn storage_daemon_like() -> Server {
     let added = nodes.clone();
     let server = Server::builder()
         .version(10, 0, 2, "qmp-server test")
-        .event::<BlockExportDeleted>();
+        .event::<BlockExportDeletedEvent>();
     let emitter = server.emitter();
     server
         .command(move |add: BlockdevAdd| {
@@ -124,7 +124,7 @@ fn storage_daemon_like() -> Server {
             }
         })
         .command(move |del: BlockExportDel| {
-            emitter.emit(&BlockExportDeleted::new(del.id));
+            emitter.emit(&BlockExportDeletedEvent::new(del.id));
             async { Ok(Empty {}) }
         })
         .command(|cancel: BlockJobCancel| async move {

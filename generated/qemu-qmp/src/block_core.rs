@@ -268,7 +268,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Encryption {
 impl rt::From<ImageInfoSpecificQCow2Encryption>
 for super::ImageInfoSpecificQCow2EncryptionBase {
     #[inline]
-    fn from(_value: ImageInfoSpecificQCow2Encryption) -> Self {
+    fn from(value: ImageInfoSpecificQCow2Encryption) -> Self {
         Self { format: value.format.tag() }
     }
 }

@@ -954,7 +954,7 @@ impl rt::Definition for QCryptoBlockOpenOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockOpenOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(_value: QCryptoBlockOpenOptions) -> Self {
+    fn from(value: QCryptoBlockOpenOptions) -> Self {
         Self { format: value.format.tag() }
     }
 }
@@ -1089,7 +1089,7 @@ impl rt::Definition for QCryptoBlockCreateOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockCreateOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(_value: QCryptoBlockCreateOptions) -> Self {
+    fn from(value: QCryptoBlockCreateOptions) -> Self {
         Self { format: value.format.tag() }
     }
 }
@@ -1485,7 +1485,7 @@ impl rt::Definition for QCryptoBlockInfo {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockInfo> for super::QCryptoBlockInfoBase {
     #[inline]
-    fn from(_value: QCryptoBlockInfo) -> Self {
+    fn from(value: QCryptoBlockInfo) -> Self {
         Self { format: value.format.tag() }
     }
 }
@@ -1786,7 +1786,7 @@ impl rt::Definition for QCryptoBlockAmendOptions {
 #[allow(deprecated)]
 impl rt::From<QCryptoBlockAmendOptions> for super::QCryptoBlockOptionsBase {
     #[inline]
-    fn from(_value: QCryptoBlockAmendOptions) -> Self {
+    fn from(value: QCryptoBlockAmendOptions) -> Self {
         Self { format: value.format.tag() }
     }
 }

@@ -39,10 +39,7 @@ fn a_user_drives_qemu_through_the_generated_api() {
     let flat = qmp
         .query_named_block_nodes(QueryNamedBlockNodes::new().with_flat(true))
         .expect("query-named-block-nodes");
-    assert!(
-        flat.iter().any(|n| n.node_name.as_deref() == Some("null0")),
-        "{flat:?}"
-    );
+    assert!(flat.iter().any(|n| n.node_name == "null0"), "{flat:?}");
     let all_absent = qmp
         .query_named_block_nodes(Default::default())
         .expect("query-named-block-nodes without arguments");
@@ -62,7 +59,7 @@ fn a_user_drives_qemu_through_the_generated_api() {
     let nodes = qmp.query_named_block_nodes(Default::default()).unwrap();
     let raw0 = nodes
         .iter()
-        .find(|n| n.node_name.as_deref() == Some("raw0"))
+        .find(|n| n.node_name == "raw0")
         .expect("the raw node is listed");
     assert_eq!(raw0.drv, "raw");
     assert!(raw0.ro);

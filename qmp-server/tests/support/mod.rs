@@ -121,13 +121,13 @@ pub fn resident_bytes() -> u64 {
 /// is notified.
 pub fn toy_server(release: std::sync::Arc<tokio::sync::Notify>) -> qmp_server::Server {
     use qapi_runtime::Empty;
-    use qemu_qmp::{Cont, QueryYank, Resume, Stop, StopEvent};
+    use qemu_qmp::{Cont, QueryYank, ResumeEvent, Stop, StopEvent};
     use qmp_server::{Flags, Server};
 
     let builder = Server::builder()
         .version(9, 2, 4, "toy")
         .event::<StopEvent>()
-        .event::<Resume>();
+        .event::<ResumeEvent>();
     let (on_stop, on_cont) = (builder.emitter(), builder.emitter());
     builder
         .command(move |_: Stop| {
@@ -135,7 +135,7 @@ pub fn toy_server(release: std::sync::Arc<tokio::sync::Notify>) -> qmp_server::S
             async { Ok(Empty {}) }
         })
         .command(move |_: Cont| {
-            on_cont.emit(&Resume::new());
+            on_cont.emit(&ResumeEvent::new());
             async { Ok(Empty {}) }
         })
         .command(|_: QueryYank| async { Ok(Vec::new()) })

@@ -265,14 +265,14 @@ mod tests {
 
     #[test]
     fn events_read_as_qmp_writes_them() {
-        let event = RawEvent {
-            name: "STOP".into(),
-            data: json!({}),
-            timestamp: qmp_client::Timestamp {
+        let event = RawEvent::new(
+            "STOP",
+            json!({}),
+            qmp_client::Timestamp {
                 seconds: 5,
                 microseconds: 7,
             },
-        };
+        );
         assert_eq!(
             format_event(&event, false),
             r#"{"event": "STOP", "data": {}, "timestamp": {"seconds": 5, "microseconds": 7}}"#
