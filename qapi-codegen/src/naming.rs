@@ -14,7 +14,8 @@ use crate::names::{self, upper_camel};
 
 /// The Rust name an event's data struct asks for: `STOP` → `StopEvent`.
 pub fn event(name: &str) -> String {
-    let mut out = upper_camel(name);
+    // `SELF` is `Self_` alone, `SelfEvent` with the suffix.
+    let mut out = upper_camel(name).trim_end_matches('_').to_owned();
     out.push_str("Event");
     out
 }

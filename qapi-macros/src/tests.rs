@@ -32,8 +32,10 @@ fn split(tokens: TokenStream) -> Expansion {
     for item in file.items {
         if let syn::Item::Const(c) = &item {
             if c.ident == "_" {
+                // Generated code's own `const _` (the runtime version check) is generated code.
                 let syn::Expr::Macro(m) = &*c.expr else {
-                    panic!("unexpected constant {}", item.to_token_stream())
+                    item.to_tokens(&mut out.generated);
+                    continue;
                 };
                 let arg: syn::LitStr = m.mac.parse_body().unwrap();
                 let name = m.mac.path.segments.last().unwrap().ident.to_string();

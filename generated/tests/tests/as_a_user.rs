@@ -8,8 +8,8 @@ use std::time::Duration;
 use qapi_tests::Server;
 use qemu_qmp::{
     BlockdevDel, BlockdevOptions, BlockdevOptionsBranch, BlockdevOptionsNull, BlockdevOptionsRaw,
-    BlockdevRef, Commands, QueryNamedBlockNodes, QueryYank, ResumeEvent, RunState, StopEvent,
-    YankInstance, YankInstanceChardev,
+    BlockdevRef, Commands, QomListTypes, QueryYank, ResumeEvent, RunState, StopEvent, YankInstance,
+    YankInstanceChardev,
 };
 use qmp_client::blocking::Client;
 use qmp_client::ClientBuilder;
@@ -35,15 +35,17 @@ fn a_user_drives_qemu_through_the_generated_api() {
     assert_eq!(status.status, RunState::Prelaunch);
     assert!(!status.running);
 
-    // Only optional arguments: the method still takes them, here one of them set.
-    let flat = qmp
-        .query_named_block_nodes(QueryNamedBlockNodes::new().with_flat(true))
-        .expect("query-named-block-nodes");
-    assert!(flat.iter().any(|n| n.node_name == "null0"), "{flat:?}");
+    // Only optional arguments: the method still takes them, here one of them set. (Not
+    // `query-named-block-nodes`: its reply gained a required `children` in QEMU 10.1, which this 10.0.2 does not
+    // send.)
+    let nics = qmp
+        .qom_list_types(QomListTypes::new().with_implements("virtio-pci"))
+        .expect("qom-list-types");
+    assert!(nics.iter().any(|t| t.name == "virtio-net-pci"), "{nics:?}");
     let all_absent = qmp
-        .query_named_block_nodes(Default::default())
-        .expect("query-named-block-nodes without arguments");
-    assert_eq!(all_absent.len(), flat.len());
+        .qom_list_types(Default::default())
+        .expect("qom-list-types without arguments");
+    assert!(all_absent.len() > nics.len());
 
     // Required arguments: a union built from its branch struct with `From`, over an alternate built from a node
     // name with `From`.
@@ -56,13 +58,11 @@ fn a_user_drives_qemu_through_the_generated_api() {
         .with_node_name("null1");
     qmp.blockdev_add(null1)
         .expect("blockdev-add of a second null node");
-    let nodes = qmp.query_named_block_nodes(Default::default()).unwrap();
-    let raw0 = nodes
-        .iter()
-        .find(|n| n.node_name == "raw0")
-        .expect("the raw node is listed");
-    assert_eq!(raw0.drv, "raw");
-    assert!(raw0.ro);
+    let graph = qmp.x_debug_query_block_graph().unwrap();
+    assert!(
+        graph.nodes.iter().any(|n| n.name == "raw0"),
+        "the raw node is in the graph: {graph:?}"
+    );
     qmp.blockdev_del(BlockdevDel::new("raw0"))
         .expect("blockdev-del");
     qmp.blockdev_del(BlockdevDel::new("null1"))

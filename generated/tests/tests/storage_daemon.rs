@@ -62,11 +62,8 @@ fn every_query_decodes_and_every_known_command_and_event_exists() {
         outcomes.len()
     );
 
-    // A newer server's replies decode: 10.0 added `active` to BlockDeviceInfo; the 10.2.0 type ignores it.
+    // The server is older than the bindings: nothing in its replies or its command list is unknown to them.
     let dropped = newer_in_replies(&client, &outcomes);
-    assert!(
-        dropped.contains(&"query-named-block-nodes[0].active".to_owned()),
-        "{dropped:?}"
-    );
-    assert!(newer.contains(&"blockdev-set-active"), "{newer:?}");
+    assert!(dropped.is_empty(), "{dropped:?}");
+    assert!(newer.is_empty(), "{newer:?}");
 }

@@ -180,9 +180,10 @@ use qapi_runtime::Command;
 use serde_json::Value;
 
 /// Decodes and re-encodes; the JSON must not change.
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> Result<(), String> {
-    let decoded: T = serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
-    let again = serde_json::to_value(&decoded).map_err(|e| e.to_string())?;
+fn round_trip<T: qapi_runtime::Decode + qapi_runtime::Encode>(value: Value) -> Result<(), String> {
+    let text = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+    let decoded: T = qapi_runtime::from_slice(&text).map_err(|e| format!("does not decode: {e}"))?;
+    let again: Value = serde_json::from_slice(&qapi_runtime::to_vec(&decoded)).map_err(|e| e.to_string())?;
     if again != value {
         return Err(format!("re-encodes differently: {again}"));
     }
@@ -191,8 +192,8 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -
 
 fn check_command<C>(args: Value, ret: Option<Value>) -> Result<(), String>
 where
-    C: Command + serde::de::DeserializeOwned,
-    C::Returns: serde::Serialize,
+    C: Command + qapi_runtime::Decode,
+    C::Returns: qapi_runtime::Encode,
 {
     let args = if args.is_null() { Value::Object(Default::default()) } else { args };
     round_trip::<C>(args).map_err(|e| format!("arguments: {e}"))?;
@@ -202,7 +203,7 @@ where
     Ok(())
 }
 
-fn check_event<E: qapi_runtime::Event + serde::Serialize>(data: Value) -> Result<(), String> {
+fn check_event<E: qapi_runtime::Event + qapi_runtime::Encode>(data: Value) -> Result<(), String> {
     let data = if data.is_null() { Value::Object(Default::default()) } else { data };
     round_trip::<E>(data)
 }
