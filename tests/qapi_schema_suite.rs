@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use qapi_parser::{dump::dump, load, Options, Rules};
+use qapi_schema::{dump::dump, load, Options, Rules};
 use qapi_tests::{release_suite_dir, require};
 
 /// Cases allowed to miss, each with the reason. Every entry is a defect to fix.

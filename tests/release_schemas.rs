@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use qapi_parser::{load, Options, Rules, Schema};
+use qapi_schema::{load, Options, Rules, Schema};
 use qapi_tests::{release_schemas, require, shared_dir};
 
 /// Each schema's warnings, counted per kind, most frequent first.

@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::ir::{Api, Args, Kind};
-use qapi_codegen::names::Names;
+use qapi_gen::ir::{Api, Args, Kind};
+use qapi_gen::names::Names;
 
 const CRATES: [(&str, &str); 3] = [
     ("qemu_qmp", "qapi/qapi-schema.json"),
@@ -39,8 +39,8 @@ fn main() {
 /// The `known!` invocation for one crate; without the schema, `available: false` and empty lists (the tests
 /// then report the schema missing).
 fn known(krate: &str, schema_path: &Path) -> String {
-    let options = qapi_parser::Options::default();
-    let Ok(schema) = qapi_parser::load(schema_path, &options) else {
+    let options = qapi_schema::Options::default();
+    let Ok(schema) = qapi_schema::load(schema_path, &options) else {
         return format!(
             "known! {{ krate: {krate}, available: false, commands: [], events: [], queries: [] }}\n"
         );

@@ -2,8 +2,8 @@
 //!
 //! ```no_run
 //! // build.rs
-//! qapi_codegen::Config::new().schema("qemu/qapi/qapi-schema.json").generate_to_out_dir()?;
-//! # Ok::<(), qapi_codegen::ConfigError>(())
+//! qapi_gen::Config::new().schema("qemu/qapi/qapi-schema.json").generate_to_out_dir()?;
+//! # Ok::<(), qapi_gen::ConfigError>(())
 //! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/qapi.rs"));
 //! ```
 //!
@@ -22,7 +22,7 @@ use crate::options::{Conditions, Options};
 #[derive(Debug)]
 pub enum ConfigError {
     /// The schema did not load.
-    Load(Box<qapi_parser::LoadError>),
+    Load(Box<qapi_schema::LoadError>),
     /// The options do not fit the schema (an unknown module).
     Generate(crate::Error),
     /// No schema path was given.
@@ -60,7 +60,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     file_name: Option<String>,
     options: Options,
-    parser: qapi_parser::Options,
+    parser: qapi_schema::Options,
     cargo_messages: Option<bool>,
 }
 
@@ -104,7 +104,7 @@ impl Config {
     }
 
     /// Front-end options (strict or tolerant; tolerant by default).
-    pub fn parser_options(&mut self, options: qapi_parser::Options) -> &mut Config {
+    pub fn parser_options(&mut self, options: qapi_schema::Options) -> &mut Config {
         self.parser = options;
         self
     }
@@ -132,7 +132,7 @@ impl Config {
         let cargo = self
             .cargo_messages
             .unwrap_or_else(|| std::env::var_os("OUT_DIR").is_some());
-        let loaded = qapi_parser::load(schema_path, &self.parser);
+        let loaded = qapi_schema::load(schema_path, &self.parser);
         if cargo {
             // Watch the main file even when it failed to load, so that fixing it reruns the build script.
             println!("cargo:rerun-if-changed={}", schema_path.display());

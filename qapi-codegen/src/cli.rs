@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
-use qapi_parser::{Diagnostic, Mode, Options, SourceMap};
+use qapi_schema::{Diagnostic, Mode, Options, SourceMap};
 
 /// Generate Rust from QEMU QAPI schemas, check schemas, dump the checked model.
 ///
@@ -93,7 +93,7 @@ pub struct CheckArgs {
     pub strict: bool,
     /// Apply this QEMU release's exact rules (9.2 or 10.2; implies --strict).
     #[arg(long, value_name = "RELEASE")]
-    pub rules: Option<qapi_parser::Rules>,
+    pub rules: Option<qapi_schema::Rules>,
     /// How to print errors: `human` adds a source snippet; `plain` is `file:line[:col]: message` as QEMU prints.
     /// Default: human on a terminal, plain otherwise.
     #[arg(long, value_enum)]
@@ -115,7 +115,7 @@ pub struct DumpArgs {
     pub schema: PathBuf,
     /// The QEMU release whose exact rules apply (9.2 or 10.2); the newest by default.
     #[arg(long, value_name = "RELEASE")]
-    pub rules: Option<qapi_parser::Rules>,
+    pub rules: Option<qapi_schema::Rules>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -129,7 +129,7 @@ pub enum MessageFormat {
 fn load_api(path: &Path, options: &Options) -> Option<crate::ir::Api> {
     use qapi_introspection::Input;
     match Input::open(path) {
-        Ok(Input::SchemaFile(path)) => match qapi_parser::load(&path, options) {
+        Ok(Input::SchemaFile(path)) => match qapi_schema::load(&path, options) {
             Ok(schema) => Some(crate::ir::Api::from_schema(&schema)),
             Err(err) => {
                 report(
@@ -295,7 +295,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         },
     };
     let format = args.message_format.unwrap_or_else(default_format);
-    match qapi_parser::load(&args.schema, &options) {
+    match qapi_schema::load(&args.schema, &options) {
         Ok(schema) => {
             if !args.quiet {
                 report_warnings(
@@ -324,9 +324,9 @@ fn check(args: &CheckArgs) -> ExitCode {
 
 fn dump(args: &DumpArgs) -> ExitCode {
     let options = args.rules.map_or_else(Options::strict, Options::strict_as);
-    match qapi_parser::load(&args.schema, &options) {
+    match qapi_schema::load(&args.schema, &options) {
         Ok(schema) => {
-            let text = qapi_parser::dump::dump(&schema);
+            let text = qapi_schema::dump::dump(&schema);
             let mut out = std::io::stdout().lock();
             if out
                 .write_all(text.as_bytes())

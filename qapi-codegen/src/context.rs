@@ -12,7 +12,7 @@ use crate::names::{self, Names};
 use crate::options::Options;
 use crate::recursion::Boxing;
 use crate::{cfg, docs};
-pub use qapi_parser::schema::JsonType;
+pub use qapi_schema::schema::JsonType;
 
 /// Everything emitters share: the schema, the options, the names and the boxing decisions.
 pub struct Context<'a> {

@@ -4,7 +4,7 @@
 //! inline base, a legacy union's `q_obj_<Type>-wrapper` the wrapped type, `q_empty` the runtime's `Empty`.
 //! Structs made from pre-2.4 anonymous nested structs (`q_obj_<path>-nested`) are kept as structs.
 
-use qapi_parser::schema::{Entity, EntityKind, Model, ObjectType, TypeId};
+use qapi_schema::schema::{Entity, EntityKind, Model, ObjectType, TypeId};
 
 use crate::ir::{
     Api, Args, Branch, Command, Definition, Doc, EnumValue, Event, Feature, Kind, Member, Module,
@@ -13,7 +13,7 @@ use crate::ir::{
 
 impl Api {
     /// Reduces a loaded schema to what generation reads.
-    pub fn from_schema(schema: &qapi_parser::Schema) -> Api {
+    pub fn from_schema(schema: &qapi_schema::Schema) -> Api {
         from_model(schema.model())
     }
 }
@@ -92,7 +92,7 @@ pub fn from_model(model: &Model) -> Api {
     }
 }
 
-fn features(features: &[qapi_parser::schema::Feature]) -> Vec<Feature> {
+fn features(features: &[qapi_schema::schema::Feature]) -> Vec<Feature> {
     features
         .iter()
         .map(|f| Feature {
@@ -102,7 +102,7 @@ fn features(features: &[qapi_parser::schema::Feature]) -> Vec<Feature> {
         .collect()
 }
 
-fn members(model: &Model, members: &[qapi_parser::schema::Member]) -> Vec<Member> {
+fn members(model: &Model, members: &[qapi_schema::schema::Member]) -> Vec<Member> {
     members
         .iter()
         .map(|m| Member {
@@ -195,8 +195,8 @@ fn type_expr(model: &Model, ty: TypeId) -> TypeExpr {
     }
 }
 
-fn doc(doc: &qapi_parser::doc::Doc) -> Doc {
-    let pairs = |sections: &[qapi_parser::doc::ArgSection]| {
+fn doc(doc: &qapi_schema::doc::Doc) -> Doc {
+    let pairs = |sections: &[qapi_schema::doc::ArgSection]| {
         sections
             .iter()
             .filter(|a| a.documented)

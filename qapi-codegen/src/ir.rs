@@ -5,9 +5,9 @@
 //! every enum value of a union's discriminator has a branch (possibly empty). Names are schema names; Rust names
 //! are chosen by [`crate::names`].
 
-pub use qapi_parser::definition::Cond;
+pub use qapi_schema::definition::Cond;
 /// The model's built-in types: kind, width and signedness.
-pub use qapi_parser::schema::{BuiltinKind as Builtin, IntType};
+pub use qapi_schema::schema::{BuiltinKind as Builtin, IntType};
 
 /// A whole schema, in definition order.
 #[derive(Clone, Debug, Default)]

@@ -1,7 +1,7 @@
 //! Rust code generation from a checked QAPI schema.
 //!
 //! Three fronts share one path: the `qapi-gen` command line, the build.rs [`Config`], and `include_qapi!` (crate
-//! `qapi-macros`). Each loads a schema with `qapi-parser`, reduces it to an [`Api`] ([`Api::from_schema`]), and
+//! `qapi-macros`). Each loads a schema with `qapi-schema`, reduces it to an [`Api`] ([`Api::from_schema`]), and
 //! calls [`generate`] (one text, modules inline: what `include!` and the macro take) or [`generate_files`] (a
 //! source directory, or a complete crate with a cargo feature per schema module). Unknown module names in
 //! [`Options::only_modules`] are an [`Error`] on every front.
@@ -143,7 +143,7 @@ mod tests {
         let Some(path) = qapi_tests::shared_file("qemu/9.2.4/qapi/qapi-schema.json") else {
             return;
         };
-        let schema = qapi_parser::load(&path, &qapi_parser::Options::default()).unwrap();
+        let schema = qapi_schema::load(&path, &qapi_schema::Options::default()).unwrap();
         let api = Api::from_schema(&schema);
         for options in [
             Options::default(),
@@ -164,7 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.json");
         std::fs::write(&path, "{ 'command': 'x' }\n").unwrap();
-        let schema = qapi_parser::load(&path, &qapi_parser::Options::default()).unwrap();
+        let schema = qapi_schema::load(&path, &qapi_schema::Options::default()).unwrap();
         let api = Api::from_schema(&schema);
         let options = Options::default().only_modules(["nope"]);
         let err = generate(&api, &options).unwrap_err();

@@ -442,7 +442,7 @@ mod tests {
                     { 'union': 'U', 'base': { 'k': 'E' }, 'discriminator': 'k', 'data': {} }\n\
                     { 'enum': 'E', 'data': [ 'a' ] }\n";
         let schema =
-            qapi_parser::load_str("t.json", text, &qapi_parser::Options::default()).unwrap();
+            qapi_schema::load_str("t.json", text, &qapi_schema::Options::default()).unwrap();
         let api = Api::from_schema(&schema);
         let names = Names::new(&api);
         let of = |n: &str| names.of(n).unwrap().to_string();

@@ -240,7 +240,7 @@ fn relative(from: &Path, to: &Path) -> Option<PathBuf> {
 
 /// Writes the crate for `schema` into `out_dir` (files rewritten only when changed). Gives the files written.
 pub fn write_crate(
-    schema: &qapi_parser::Schema,
+    schema: &qapi_schema::Schema,
     options: &Options,
     krate: &CrateOptions,
     out_dir: &Path,

@@ -1,22 +1,22 @@
 //! The generator's output for the schemas in `schemas/`, checked against committed files in `tests/generated/`
-//! (the Rust ones `tests/constructs.rs` compiles and exercises). `UPDATE_GOLDEN=1 cargo test -p qapi-codegen
+//! (the Rust ones `tests/constructs.rs` compiles and exercises). `UPDATE_GOLDEN=1 cargo test -p qapi-gen
 //! --test golden` writes them after an intended change; a missing or stale file is a failure otherwise.
 
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::{Api, Conditions, CrateOptions, Options};
+use qapi_gen::{Api, Conditions, CrateOptions, Options};
 
 fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
 }
 
-fn load(name: &str) -> qapi_parser::Schema {
+fn load(name: &str) -> qapi_schema::Schema {
     let path = schemas_dir().join(name);
-    qapi_parser::load(&path, &qapi_parser::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    qapi_schema::load(&path, &qapi_schema::Options::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn generate(name: &str, options: &Options) -> String {
-    qapi_codegen::generate(&Api::from_schema(&load(name)), options).unwrap()
+    qapi_gen::generate(&Api::from_schema(&load(name)), options).unwrap()
 }
 
 fn check_golden(text: &str, golden: &str) {
@@ -29,7 +29,7 @@ fn check_golden(text: &str, golden: &str) {
     }
     let Ok(old) = std::fs::read_to_string(&path) else {
         panic!(
-            "{} is missing: run `UPDATE_GOLDEN=1 cargo test -p qapi-codegen --test golden` and commit it",
+            "{} is missing: run `UPDATE_GOLDEN=1 cargo test -p qapi-gen --test golden` and commit it",
             path.display()
         );
     };
@@ -109,11 +109,11 @@ fn docs_can_be_left_out() {
 fn crate_layout_snapshot() {
     let out = tempdir("crate_layout");
     let krate = CrateOptions {
-        runtime: qapi_codegen::Runtime::Toml("{ path = \"../qapi-runtime\" }".into()),
+        runtime: qapi_gen::Runtime::Toml("{ path = \"../qapi-runtime\" }".into()),
         ..CrateOptions::new("constructs")
     };
     let schema = load("constructs.json");
-    qapi_codegen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
+    qapi_gen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     check_golden(&manifest, "crate_manifest.toml");
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
@@ -121,14 +121,14 @@ fn crate_layout_snapshot() {
     assert!(out.join("src/constructs_sub.rs").exists());
     // Rewriting an unchanged crate touches nothing.
     let written =
-        qapi_codegen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
+        qapi_gen::write_crate(&schema, &Options::default().docs(false), &krate, &out).unwrap();
     assert!(written.is_empty(), "{written:?}");
 }
 
 #[test]
 fn builder_writes_out_dir_and_lists_sources() {
     let out = tempdir("builder");
-    let path = qapi_codegen::Config::new()
+    let path = qapi_gen::Config::new()
         .schema(schemas_dir().join("constructs.json"))
         .out_dir(&out)
         .cargo_messages(false)
@@ -137,7 +137,7 @@ fn builder_writes_out_dir_and_lists_sources() {
     assert_eq!(path, out.join("qapi.rs"));
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(text, generate("constructs.json", &Options::default()));
-    let err = qapi_codegen::Config::new()
+    let err = qapi_gen::Config::new()
         .schema(schemas_dir().join("missing.json"))
         .out_dir(&out)
         .cargo_messages(false)
@@ -169,10 +169,10 @@ fn module_features_depend_on_the_modules_they_use() {
         "{ 'struct': 'B', 'data': { '*a': ['A'] } }\n{ 'command': 'get-b', 'returns': 'B' }\n",
     );
     write("gamma.json", "{ 'struct': 'C', 'data': { 'n': 'int' } }\n");
-    let schema = qapi_parser::load(dir.join("main.json"), &qapi_parser::Options::default())
+    let schema = qapi_schema::load(dir.join("main.json"), &qapi_schema::Options::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("crate");
-    qapi_codegen::write_crate(
+    qapi_gen::write_crate(
         &schema,
         &Options::default().docs(false),
         &CrateOptions::new("cyclic"),

@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use qapi_codegen::ir::{Api, Args, Kind, TypeExpr};
-use qapi_codegen::{CrateOptions, Layout, Options};
+use qapi_gen::ir::{Api, Args, Kind, TypeExpr};
+use qapi_gen::{CrateOptions, Layout, Options};
 use qapi_introspection::Introspection;
 use qapi_tests::{shared_file, Server};
 
@@ -117,7 +117,7 @@ fn replies_generate_crates_that_compile_and_decode() {
         let api = Api::from_introspection(&reply).unwrap();
         let crate_name = format!("live-{}", name.trim_end_matches(".json").replace('.', "-"));
         let krate = CrateOptions {
-            runtime: qapi_codegen::Runtime::Toml(Scratch::runtime_dependency()),
+            runtime: qapi_gen::Runtime::Toml(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(crate_name.clone())
         };
@@ -126,8 +126,8 @@ fn replies_generate_crates_that_compile_and_decode() {
             krate,
             out_dir: dir.clone(),
         };
-        let files = qapi_codegen::generate_files(&api, &Options::default(), &layout).unwrap();
-        qapi_codegen::write_files(&dir, files).unwrap();
+        let files = qapi_gen::generate_files(&api, &Options::default(), &layout).unwrap();
+        qapi_gen::write_files(&dir, files).unwrap();
         Scratch::deny_warnings(&dir);
         members.push(crate_name);
     }

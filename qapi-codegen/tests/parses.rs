@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use qapi_codegen::ir::Api;
-use qapi_codegen::{Conditions, CrateOptions, Layout, Options};
+use qapi_gen::ir::Api;
+use qapi_gen::{Conditions, CrateOptions, Layout, Options};
 
 fn load(path: &Path) -> Api {
-    let schema = qapi_parser::load(path, &qapi_parser::Options::default())
+    let schema = qapi_schema::load(path, &qapi_schema::Options::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Api::from_schema(&schema)
 }
@@ -25,7 +25,7 @@ fn assert_crate_parses(api: &Api, options: &Options, name: &str) {
         krate,
         out_dir: "/nonexistent".into(),
     };
-    let files = qapi_codegen::generate_files(api, options, &layout).unwrap();
+    let files = qapi_gen::generate_files(api, options, &layout).unwrap();
     for (path, text) in files {
         if path.extension().is_some_and(|e| e == "rs") {
             assert_parses(&format!("{name}: {}", path.display()), &text);
@@ -66,7 +66,7 @@ fn schemas_output_parses() {
         for conditions in [Conditions::Docs, Conditions::Cfg, Conditions::Feature] {
             let options = Options::default().conditions(conditions);
             assert_crate_parses(&api, &options, "schemas");
-            let single = qapi_codegen::generate(&api, &options).unwrap();
+            let single = qapi_gen::generate(&api, &options).unwrap();
             assert_parses(&path.display().to_string(), &single);
         }
     }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use qapi_codegen::{CrateOptions, Options};
+use qapi_gen::{CrateOptions, Options};
 use serde_json::Value;
 
 mod support {
@@ -52,22 +52,22 @@ fn every_qemu_schema_compiles_clippy_clean() {
     let mut dispatch_events = String::new();
     for (name, schema_path) in &schemas {
         let start = Instant::now();
-        let schema = qapi_parser::load(schema_path, &qapi_parser::Options::default())
+        let schema = qapi_schema::load(schema_path, &qapi_schema::Options::default())
             .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display()));
         let krate = CrateOptions {
-            runtime: qapi_codegen::Runtime::Toml(Scratch::runtime_dependency()),
+            runtime: qapi_gen::Runtime::Toml(Scratch::runtime_dependency()),
             standalone: false,
             ..CrateOptions::new(name.clone())
         };
         let dir = scratch.root.join(name);
-        qapi_codegen::write_crate(&schema, &Options::default(), &krate, &dir).unwrap();
+        qapi_gen::write_crate(&schema, &Options::default(), &krate, &dir).unwrap();
         Scratch::deny_warnings(&dir);
-        let summary = qapi_codegen::Summary::of(&qapi_codegen::Api::from_schema(&schema));
+        let summary = qapi_gen::Summary::of(&qapi_gen::Api::from_schema(&schema));
         eprintln!("{name}: {summary:?} generated in {:?}", start.elapsed());
         members.push(name.clone());
         if name.ends_with("9-2-4") {
             // The doc examples of the current release, checked against its bindings below.
-            let api = qapi_codegen::ir::Api::from_schema(&schema);
+            let api = qapi_gen::ir::Api::from_schema(&schema);
             let found = examples::extract(&api);
             example_list.extend(examples::to_json(name, &found.examples));
             incomplete.extend(

@@ -11,9 +11,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use qapi_codegen::ir::{Api, Kind};
-use qapi_codegen::names::Names;
-use qapi_codegen::Options;
+use qapi_gen::ir::{Api, Kind};
+use qapi_gen::names::Names;
+use qapi_gen::Options;
 
 mod support {
     pub mod json_values;
@@ -66,7 +66,7 @@ fn seeds() -> Vec<u64> {
 fn api(seed: u64) -> Api {
     let text = support::random_schema::schema(seed);
     let name = format!("random-{seed}.json");
-    match qapi_parser::load_str(&name, &text, &qapi_parser::Options::default()) {
+    match qapi_schema::load_str(&name, &text, &qapi_schema::Options::default()) {
         Ok(schema) => Api::from_schema(&schema),
         Err(e) => panic!("seed {seed}: the random schema does not load: {e}\n{text}"),
     }
@@ -182,7 +182,7 @@ fn random_schemas_generate_compile_and_round_trip() {
     for &seed in &seeds {
         let api = api(seed);
         eprintln!("seed {seed}: {} definitions", api.definitions.len());
-        let code = qapi_codegen::generate(&api, &Options::default())
+        let code = qapi_gen::generate(&api, &Options::default())
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         code_bytes += code.len();
         std::fs::write(src.join(format!("s{seed}.rs")), code).unwrap();

@@ -12,7 +12,7 @@ mod bindings;
 
 use std::path::Path;
 
-use qapi_codegen::ir::Api;
+use qapi_gen::ir::Api;
 use qapi_runtime::{Decode, Encode};
 use serde_json::Value;
 
@@ -85,7 +85,7 @@ fn checks() -> Vec<(&'static str, Check)> {
 #[test]
 fn decode_encode_decode_is_the_identity_for_every_construct() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/constructs.json");
-    let schema = qapi_parser::load(&path, &qapi_parser::Options::default()).unwrap();
+    let schema = qapi_schema::load(&path, &qapi_schema::Options::default()).unwrap();
     let api = Api::from_schema(&schema);
     let checks = checks();
     // Every definition of the schema is checked.

@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use qapi_diff::{diff, render};
 use qapi_introspection::WireSchema;
-use qapi_parser::{load, Options};
+use qapi_schema::{load, Options};
 use qapi_tests::shared_file;
 
 fn bench_diff(c: &mut Criterion) {

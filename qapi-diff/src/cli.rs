@@ -81,11 +81,11 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
 
 /// [`run_diff`] with the streams and colour given: what tests call.
 pub fn run_diff_to(args: &DiffArgs, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let options = qapi_parser::Options {
+    let options = qapi_schema::Options {
         mode: if args.strict {
-            qapi_parser::Mode::Strict
+            qapi_schema::Mode::Strict
         } else {
-            qapi_parser::Mode::Tolerant
+            qapi_schema::Mode::Tolerant
         },
     };
     let load = |path: &PathBuf, err: &mut dyn Write| -> Option<WireSchema> {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use qapi_parser::definition::Cond;
+use qapi_schema::definition::Cond;
 
 use crate::change::{ChangeKind, Relation};
 use qapi_introspection::wire::{

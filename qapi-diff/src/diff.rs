@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use qapi_parser::definition::Cond;
+use qapi_schema::definition::Cond;
 
 use crate::change::{Change, ChangeKind, Class, Direction, Part, Root};
 use crate::classify::rule;

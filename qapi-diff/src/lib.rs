@@ -2,7 +2,7 @@
 //! rules.
 //!
 //! A schema is first reduced to its wire view (`qapi_introspection::WireSchema`): from a schema file (through the
-//! checked model of `qapi-parser`) or from a running QEMU's `query-qmp-schema` reply, which masks type names.
+//! checked model of `qapi-schema`) or from a running QEMU's `query-qmp-schema` reply, which masks type names.
 //! Two wire views are compared from their commands and events down ([`diff()`]): type names play no part, so
 //! renaming types, splitting them into bases or moving members leaves no trace, except that a type renamed one
 //! to one is reported once as a rename when both sides are schema files. Each [`Change`] is
@@ -12,12 +12,12 @@
 //! ```no_run
 //! use qapi_diff::diff;
 //! use qapi_introspection::WireSchema;
-//! let options = qapi_parser::Options::default();
-//! let old = qapi_parser::load("8.2.0/qapi/qapi-schema.json", &options)?;
-//! let new = qapi_parser::load("9.2.4/qapi/qapi-schema.json", &options)?;
+//! let options = qapi_schema::Options::default();
+//! let old = qapi_schema::load("8.2.0/qapi/qapi-schema.json", &options)?;
+//! let new = qapi_schema::load("9.2.4/qapi/qapi-schema.json", &options)?;
 //! let changes = diff(&WireSchema::from_schema(&old), &WireSchema::from_schema(&new));
 //! print!("{}", qapi_diff::render::human(&changes, qapi_diff::render::Style::plain()));
-//! # Ok::<(), qapi_parser::LoadError>(())
+//! # Ok::<(), qapi_schema::LoadError>(())
 //! ```
 
 pub mod change;

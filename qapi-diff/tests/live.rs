@@ -69,6 +69,6 @@ fn a_socket_without_qemu_is_an_error() {
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
     drop(listener);
     // The socket file stays, but nobody listens.
-    let err = qapi_introspection::load(&path, &qapi_parser::Options::default()).unwrap_err();
+    let err = qapi_introspection::load(&path, &qapi_schema::Options::default()).unwrap_err();
     assert!(err.to_string().contains("QMP"), "{err}");
 }

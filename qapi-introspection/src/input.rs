@@ -2,7 +2,7 @@
 //!
 //! A path to a unix socket is asked over QMP. A file whose text is JSON with a list at the top, or an object with a
 //! `return` list, is a reply; anything else is a schema file (QAPI schema files are not JSON: they use single
-//! quotes and `#` comments), left for `qapi-parser` to load so that its diagnostics reach the caller untouched.
+//! quotes and `#` comments), left for `qapi-schema` to load so that its diagnostics reach the caller untouched.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use crate::wire::WireSchema;
 /// What a path holds, told apart but not yet loaded when it is a schema file.
 #[derive(Debug)]
 pub enum Input {
-    /// A schema file: load it with `qapi_parser::load`.
+    /// A schema file: load it with `qapi_schema::load`.
     SchemaFile(PathBuf),
     /// A `query-qmp-schema` reply, from a file or a running QEMU.
     Introspection(Introspection),
@@ -26,7 +26,7 @@ pub enum Input {
 #[derive(Debug)]
 pub enum Loaded {
     /// A schema file, checked.
-    Schema(Box<qapi_parser::Schema>),
+    Schema(Box<qapi_schema::Schema>),
     /// A `query-qmp-schema` reply, from a file or a running QEMU.
     Introspection(Introspection),
 }
@@ -75,7 +75,7 @@ impl std::error::Error for InputError {}
 pub enum LoadError {
     Input(InputError),
     /// The schema file failed to load (its first error, as QEMU reports).
-    Schema(Box<qapi_parser::LoadError>),
+    Schema(Box<qapi_schema::LoadError>),
 }
 
 impl fmt::Display for LoadError {
@@ -123,10 +123,10 @@ impl Input {
 }
 
 /// Loads a schema file, a saved reply or a live QEMU's reply (see the module docs for how they are told apart).
-pub fn load(path: &Path, options: &qapi_parser::Options) -> Result<Loaded, LoadError> {
+pub fn load(path: &Path, options: &qapi_schema::Options) -> Result<Loaded, LoadError> {
     match Input::open(path)? {
         Input::Introspection(reply) => Ok(Loaded::Introspection(reply)),
-        Input::SchemaFile(path) => qapi_parser::load(&path, options)
+        Input::SchemaFile(path) => qapi_schema::load(&path, options)
             .map(|schema| Loaded::Schema(Box::new(schema)))
             .map_err(|err| LoadError::Schema(Box::new(err))),
     }
@@ -168,7 +168,7 @@ mod tests {
         let path = dir.path().join("s.json");
         std::fs::write(&path, "{ 'command': 'x', 'data': { 'a': 'nope' } }\n").unwrap();
         assert!(matches!(Input::open(&path), Ok(Input::SchemaFile(p)) if p == path));
-        let err = load(&path, &qapi_parser::Options::default()).unwrap_err();
+        let err = load(&path, &qapi_schema::Options::default()).unwrap_err();
         assert!(matches!(err, LoadError::Schema(_)), "{err}");
         let reply = dir.path().join("r.json");
         std::fs::write(&reply, "[{\"name\": \"x\", \"meta-type\": \"command\"}]").unwrap();

@@ -3,7 +3,7 @@
 //! - [`reply`]: a `query-qmp-schema` reply read into plain data, strictly ([`Introspection::from_value`]) or
 //!   leniently ([`Introspection::from_value_lenient`], for tools that must keep going).
 //! - [`wire`]: the wire view of a schema ([`WireSchema`]), from a schema file's checked model or from a reply: what
-//!   a client sends and receives, type names aside. `qapi-diff` compares two; `qapi-codegen` makes bindings from
+//!   a client sends and receives, type names aside. `qapi-diff` compares two; `qapi-gen` makes bindings from
 //!   one.
 //! - [`input`]: telling a schema file from a saved reply from a live QMP socket ([`Input::open`], [`load`]).
 //! - [`socket`]: asking a running QEMU, through `qmp-client`'s blocking client.

@@ -22,7 +22,7 @@ optimize="${QAPI_BENCH_OPTIMIZE:-0}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -q --manifest-path "$root/Cargo.toml" -p qapi-codegen --bin qapi-gen
+cargo build --release -q --manifest-path "$root/Cargo.toml" -p qapi-gen --bin qapi-gen
 gen_flags=()
 macro_opts=""
 if [ "$docs" = 0 ]; then
@@ -36,7 +36,7 @@ resolver = "2"
 members = ["via_file", "via_macro"]
 TOML
 if [ "$optimize" = 1 ]; then
-  for p in qapi-macros qapi-codegen qapi-parser proc-macro2 pest; do
+  for p in qapi-macros qapi-gen qapi-schema proc-macro2 pest; do
     printf '\n[profile.dev.package.%s]\nopt-level = 3\n' "$p" >> "$work/Cargo.toml"
   done
 fi

@@ -4,7 +4,7 @@
 //! include_qapi!("qapi/qapi-schema.json", docs = false, conditions = cfg, modules = ["block-core"], strict)
 //! ```
 
-use qapi_codegen::{Conditions, Options};
+use qapi_gen::{Conditions, Options};
 use syn::parse::{Parse, ParseStream};
 use syn::{bracketed, Ident, LitBool, LitStr, Token};
 

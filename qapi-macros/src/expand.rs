@@ -1,12 +1,12 @@
-//! The expansion: load the schema with `qapi-parser`, generate with `qapi-codegen` (the very code `qapi-gen` and
+//! The expansion: load the schema with `qapi-schema`, generate with `qapi-gen` (the very code `qapi-gen` and
 //! the build.rs builder run), and add what makes Cargo rebuild the caller when a schema file changes.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use proc_macro2::TokenStream;
-use qapi_codegen::Api;
-use qapi_parser::{Mode, Schema};
+use qapi_gen::Api;
+use qapi_schema::{Mode, Schema};
 use quote::quote;
 
 use crate::args::Args;
@@ -75,14 +75,14 @@ struct Generated {
 /// Loads and generates: the generator writes text, which reaches the compiler through its lexer in one call
 /// (errors keep the compiler spans of the macro input).
 fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
-    let parser_options = qapi_parser::Options {
+    let parser_options = qapi_schema::Options {
         mode: if args.strict {
             Mode::Strict
         } else {
             Mode::Tolerant
         },
     };
-    let schema = qapi_parser::load(&resolved.path, &parser_options).map_err(|err| {
+    let schema = qapi_schema::load(&resolved.path, &parser_options).map_err(|err| {
         // The plain rendering: what `qapi-gen check` prints when not on a terminal, QEMU's text.
         syn::Error::new(args.path.span(), resolved.display(&err.to_string()))
     })?;
@@ -90,9 +90,9 @@ fn generate(args: &Args, resolved: &Resolved) -> syn::Result<Generated> {
     let mut options = args.options.clone();
     options.only_modules = args.modules.iter().map(|lit| lit.value()).collect();
     // The generator's own entry, as for `qapi-gen` and build.rs: an unknown module is an error at its name.
-    let text = qapi_codegen::generate(&api, &options).map_err(|err| {
+    let text = qapi_gen::generate(&api, &options).map_err(|err| {
         let span = match &err {
-            qapi_codegen::Error::UnknownModule { name, .. } => args
+            qapi_gen::Error::UnknownModule { name, .. } => args
                 .modules
                 .iter()
                 .find(|lit| lit.value() == *name)

@@ -1,8 +1,8 @@
 //! `include_qapi!`: a QAPI schema as a type-checked Rust API, generated in place at compile time.
 //!
-//! The macro is only a front: it loads the schema with `qapi-parser` and generates with `qapi-codegen`, the same
+//! The macro is only a front: it loads the schema with `qapi-schema` and generates with `qapi-gen`, the same
 //! code path as the `qapi-gen` command line and the build.rs builder, so its expansion is token for token what
-//! `qapi_codegen::Config` writes to `OUT_DIR/qapi.rs` for the same options.
+//! `qapi_gen::Config` writes to `OUT_DIR/qapi.rs` for the same options.
 //!
 //! ```ignore
 //! mod qmp {

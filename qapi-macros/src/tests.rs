@@ -69,9 +69,9 @@ fn tokens_of(text: &str) -> String {
 }
 
 /// What the build.rs builder writes for `schema` with `options`.
-fn builder_output(schema: &Path, options: qapi_codegen::Options) -> String {
+fn builder_output(schema: &Path, options: qapi_gen::Options) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let path = qapi_codegen::Config::new()
+    let path = qapi_gen::Config::new()
         .schema(schema)
         .out_dir(dir.path())
         .options(options)
@@ -84,7 +84,7 @@ fn builder_output(schema: &Path, options: qapi_codegen::Options) -> String {
 #[test]
 fn expansion_is_the_builders_output() {
     let e = split(expand(quote!(#EVERY)));
-    let text = builder_output(Path::new(EVERY), qapi_codegen::Options::new());
+    let text = builder_output(Path::new(EVERY), qapi_gen::Options::new());
     assert_eq!(e.generated.to_string(), tokens_of(&text));
     assert!(text.contains("pub trait Commands"));
 }
@@ -94,9 +94,9 @@ fn expansion_with_options_is_the_builders_output() {
     let e = split(expand(quote!(
         #EVERY, docs = false, conditions = cfg, modules = ["common"], doc_url = "https://x/{name}"
     )));
-    let options = qapi_codegen::Options::new()
+    let options = qapi_gen::Options::new()
         .docs(false)
-        .conditions(qapi_codegen::Conditions::Cfg)
+        .conditions(qapi_gen::Conditions::Cfg)
         .only_modules(["common"])
         .doc_url("https://x/{name}");
     let text = builder_output(Path::new(EVERY), options);
@@ -111,7 +111,7 @@ fn expansion_of_the_qmp_schema_is_the_builders_output() {
     };
     let literal = schema.to_str().unwrap();
     let e = split(expand(quote!(#literal, docs = false)));
-    let loaded = qapi_parser::load(&schema, &qapi_parser::Options::default()).unwrap();
+    let loaded = qapi_schema::load(&schema, &qapi_schema::Options::default()).unwrap();
     let read: Vec<String> = loaded
         .sources()
         .files()
@@ -119,7 +119,7 @@ fn expansion_of_the_qmp_schema_is_the_builders_output() {
         .collect();
     assert_eq!(e.files, read, "every file read is tracked");
     assert!(read.len() > 40);
-    let text = builder_output(&schema, qapi_codegen::Options::new().docs(false));
+    let text = builder_output(&schema, qapi_gen::Options::new().docs(false));
     assert_eq!(e.generated.to_string(), tokens_of(&text));
 }
 
@@ -153,7 +153,7 @@ fn environment_variables_in_the_path_are_tracked() {
 /// A broken schema gives one `compile_error!` whose text is what `qapi-gen check` prints from this directory.
 fn assert_same_error_as_check(path: &str, expected_start: &str) {
     let message = compile_error(expand(quote!(#path)));
-    let check = qapi_parser::load(path, &qapi_parser::Options::default())
+    let check = qapi_schema::load(path, &qapi_schema::Options::default())
         .err()
         .unwrap_or_else(|| panic!("{path} loads"))
         .to_string();

@@ -1,10 +1,10 @@
 //! Load + check of QEMU's full QMP schemas (9.2.4: 42 modules, ~730 KB; 10.2.0: 46 modules): the front end's whole
-//! pipeline. QEMU's own Python front end takes about 0.4 s for 9.2.4's here; run with `cargo bench -p qapi-parser`.
+//! pipeline. QEMU's own Python front end takes about 0.4 s for 9.2.4's here; run with `cargo bench -p qapi-schema`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use qapi_parser::parser::parse_file;
-use qapi_parser::schema::Model;
-use qapi_parser::{expr, load, Options, Rules, SourceMap};
+use qapi_schema::parser::parse_file;
+use qapi_schema::schema::Model;
+use qapi_schema::{expr, load, Options, Rules, SourceMap};
 use qapi_tests::shared_file;
 
 fn bench_load(c: &mut Criterion) {

@@ -5,9 +5,9 @@
 //! test suite.
 //!
 //! ```no_run
-//! let schema = qapi_parser::load("qapi/qapi-schema.json", &qapi_parser::Options::default())?;
+//! let schema = qapi_schema::load("qapi/qapi-schema.json", &qapi_schema::Options::default())?;
 //! println!("{} files read", schema.sources().len());
-//! # Ok::<(), qapi_parser::LoadError>(())
+//! # Ok::<(), qapi_schema::LoadError>(())
 //! ```
 //!
 //! Included files are scanned on spare cores while one thread walks them in QEMU's depth-first order

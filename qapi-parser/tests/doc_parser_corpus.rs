@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{Diagnostic, FileId, Options, Rules, SourceFile, SourceMap};
+use qapi_schema::doc_parser::parse_doc_block;
+use qapi_schema::{Diagnostic, FileId, Options, Rules, SourceFile, SourceMap};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {
@@ -172,7 +172,7 @@ fn qemu_9_2_schemas_read_the_same_in_both_modes() {
     }
 }
 
-fn read_docs(file: &SourceFile, options: &Options) -> Vec<qapi_parser::doc::Doc> {
+fn read_docs(file: &SourceFile, options: &Options) -> Vec<qapi_schema::doc::Doc> {
     read_docs_with(file, options, &mut Vec::new())
 }
 
@@ -181,7 +181,7 @@ fn read_docs_with(
     file: &SourceFile,
     options: &Options,
     warnings: &mut Vec<Diagnostic>,
-) -> Vec<qapi_parser::doc::Doc> {
+) -> Vec<qapi_schema::doc::Doc> {
     let mut docs = Vec::new();
     let mut pos = 0;
     while pos < file.text.len() {

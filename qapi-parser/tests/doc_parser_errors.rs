@@ -1,9 +1,9 @@
 //! Each error QEMU 9.2 raises while reading a doc block, on small inline inputs: the exact message, line and
 //! column in strict mode, and the warning plus recovery in tolerant mode.
 
-use qapi_parser::doc::Doc;
-use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{Diagnostic, FileId, Options, Rules, Severity, SourceFile, SourceMap};
+use qapi_schema::doc::Doc;
+use qapi_schema::doc_parser::parse_doc_block;
+use qapi_schema::{Diagnostic, FileId, Options, Rules, Severity, SourceFile, SourceMap};
 
 struct Run {
     map: SourceMap,

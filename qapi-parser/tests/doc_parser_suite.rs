@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::doc::Doc;
-use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{Diagnostic, FileId, Options, Rules, SourceFile, SourceMap};
+use qapi_schema::doc::Doc;
+use qapi_schema::doc_parser::parse_doc_block;
+use qapi_schema::{Diagnostic, FileId, Options, Rules, SourceFile, SourceMap};
 
 /// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {
@@ -167,7 +167,7 @@ fn spans_point_at_the_right_lines() {
     let (map, result, _) = read_case(&dir, "doc-good", &Options::strict_as(Rules::V9_2));
     let docs = result.unwrap_or_else(|diag| panic!("doc-good: {}", diag.display(&map)));
     let file = map.get(FileId(0));
-    let line = |span: qapi_parser::Span| file.line(span.start);
+    let line = |span: qapi_schema::Span| file.line(span.start);
     let cmd = docs
         .iter()
         .find(|d| d.symbol.as_deref() == Some("cmd"))

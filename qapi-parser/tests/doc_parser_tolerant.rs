@@ -1,8 +1,8 @@
 //! Tolerant mode reads the doc markup of releases before 9.2 the way those releases did, with warnings.
 
-use qapi_parser::doc::Doc;
-use qapi_parser::doc_parser::parse_doc_block;
-use qapi_parser::{FileId, Options, Rules, SourceFile, SourceMap};
+use qapi_schema::doc::Doc;
+use qapi_schema::doc_parser::parse_doc_block;
+use qapi_schema::{FileId, Options, Rules, SourceFile, SourceMap};
 
 /// Read the block at the start of `text` in tolerant mode: the doc and its warnings' messages.
 fn tolerant(text: &str) -> (Doc, Vec<String>) {

@@ -6,7 +6,7 @@
 mod expr_support;
 
 use expr_support::{check_file, expr_raised_cases, require_shared};
-use qapi_parser::{Options, Rules};
+use qapi_schema::{Options, Rules};
 
 #[test]
 fn expr_errors_match_qemu_exactly() {

@@ -4,8 +4,8 @@
 mod expr_support;
 
 use expr_support::{check_file, require_shared};
-use qapi_parser::definition::{DefinitionKind, Item};
-use qapi_parser::{Mode, Options, Rules};
+use qapi_schema::definition::{DefinitionKind, Item};
+use qapi_schema::{Mode, Options, Rules};
 use qapi_tests::release_schemas;
 
 #[test]
@@ -108,7 +108,7 @@ fn qemu_4_2_simple_unions_and_c_conditions_are_read() {
     let spice = find("SpiceInfo").expect("SpiceInfo is defined");
     assert_eq!(
         spice.cond,
-        Some(qapi_parser::definition::Cond::Name(
+        Some(qapi_schema::definition::Cond::Name(
             "CONFIG_SPICE".to_string()
         ))
     );

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use qapi_parser::ast::{Expression, ParsedSchema};
-use qapi_parser::parser::{parse_file, parse_str, MAX_NESTING};
-use qapi_parser::{Diagnostic, Options, Rules, SourceMap};
+use qapi_schema::ast::{Expression, ParsedSchema};
+use qapi_schema::parser::{parse_file, parse_str, MAX_NESTING};
+use qapi_schema::{Diagnostic, Options, Rules, SourceMap};
 
 /// A fresh directory holding `files` (name, text); removed when dropped.
 struct Tree(PathBuf);
@@ -434,7 +434,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn include_nesting_is_limited() {
-    use qapi_parser::parser::MAX_INCLUDE_DEPTH;
+    use qapi_schema::parser::MAX_INCLUDE_DEPTH;
     let files: Vec<(String, String)> = (0..=MAX_INCLUDE_DEPTH)
         .map(|i| {
             (

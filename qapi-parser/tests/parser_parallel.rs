@@ -4,9 +4,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use qapi_parser::ast::Expression;
-use qapi_parser::parser::parse_file;
-use qapi_parser::{dump, load, Options, Rules, SourceMap};
+use qapi_schema::ast::Expression;
+use qapi_schema::parser::parse_file;
+use qapi_schema::{dump, load, Options, Rules, SourceMap};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::parser::parse_file;
-use qapi_parser::{Options, Rules, SourceMap};
+use qapi_schema::parser::parse_file;
+use qapi_schema::{Options, Rules, SourceMap};
 
 /// Cases rejected by parser.py while reading (QEMU's `QAPISchemaParser`), not by a later check.
 const PARSER_ERRORS: &[&str] = &[
@@ -111,7 +111,7 @@ fn doc_parser_is_real() -> bool {
     // The stand-in doc parser accepts any well-delimited block; the real one rejects `#text`.
     let mut sources = SourceMap::new();
     let text = "##\n#nospace\n##\n";
-    qapi_parser::parser::parse_str(
+    qapi_schema::parser::parse_str(
         "probe.json",
         text,
         &mut sources,

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use qapi_parser::ast::{Expression, ParsedSchema};
-use qapi_parser::parser::parse_file;
-use qapi_parser::{Diagnostic, Options, Rules, SourceMap};
+use qapi_schema::ast::{Expression, ParsedSchema};
+use qapi_schema::parser::parse_file;
+use qapi_schema::{Diagnostic, Options, Rules, SourceMap};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {

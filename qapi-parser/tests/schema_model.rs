@@ -314,16 +314,16 @@ fn visitor_walks_modules_in_order() {
     #[derive(Default)]
     struct Names(Vec<String>);
     impl<'m> Visitor<'m> for Names {
-        fn visit_module(&mut self, module: &'m qapi_parser::schema::Module) {
+        fn visit_module(&mut self, module: &'m qapi_schema::schema::Module) {
             self.0.push(format!("module {}", module.name));
         }
-        fn visit_needed(&mut self, entity: &'m qapi_parser::schema::Entity) -> bool {
+        fn visit_needed(&mut self, entity: &'m qapi_schema::schema::Entity) -> bool {
             !entity.implicit
         }
         fn visit_object_type_flat(
             &mut self,
-            entity: &'m qapi_parser::schema::Entity,
-            o: &'m qapi_parser::schema::ObjectType,
+            entity: &'m qapi_schema::schema::Entity,
+            o: &'m qapi_schema::schema::ObjectType,
         ) {
             let members: Vec<&str> = o.members.iter().map(|m| m.name.as_str()).collect();
             self.0
@@ -331,8 +331,8 @@ fn visitor_walks_modules_in_order() {
         }
         fn visit_command(
             &mut self,
-            entity: &'m qapi_parser::schema::Entity,
-            _: &'m qapi_parser::schema::Command,
+            entity: &'m qapi_schema::schema::Entity,
+            _: &'m qapi_schema::schema::Command,
         ) {
             self.0.push(entity.name.clone());
         }

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use qapi_parser::schema::{EntityKind, Model, TypeId};
-use qapi_parser::{load, Mode, Options, Rules};
+use qapi_schema::schema::{EntityKind, Model, TypeId};
+use qapi_schema::{load, Mode, Options, Rules};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 fn shared_dir() -> Option<PathBuf> {

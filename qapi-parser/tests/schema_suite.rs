@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::dump::dump;
-use qapi_parser::{load, Options, Rules};
+use qapi_schema::dump::dump;
+use qapi_schema::{load, Options, Rules};
 
 /// QEMU's schema test suite, or `None` after saying it is missing (a failure under `CI=true`).
 fn suite_dir() -> Option<PathBuf> {

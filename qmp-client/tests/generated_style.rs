@@ -1,4 +1,4 @@
-//! Bindings written the way qapi-codegen writes them (`ObjectType` + `impl_serde!`, a per-command trait over
+//! Bindings written the way qapi-gen writes them (`ObjectType` + `impl_serde!`, a per-command trait over
 //! `Executor`), driven through both clients.
 
 mod common;

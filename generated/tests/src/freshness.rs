@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use qapi_codegen::{generate_files, CrateOptions, Layout, Options};
-use qapi_parser::Mode;
+use qapi_gen::{generate_files, CrateOptions, Layout, Options};
+use qapi_schema::Mode;
 
 use crate::{Bindings, CRATE_VERSION, RUNTIME};
 
@@ -31,16 +31,16 @@ pub fn expected_files(
     crate_dir: &Path,
 ) -> Result<Vec<(PathBuf, String)>, String> {
     let schema_path = schema_root.join(bindings.schema);
-    let parser_options = qapi_parser::Options {
+    let parser_options = qapi_schema::Options {
         mode: Mode::Tolerant,
     };
-    let schema = qapi_parser::load(&schema_path, &parser_options)
+    let schema = qapi_schema::load(&schema_path, &parser_options)
         .map_err(|e| format!("{}: {}", schema_path.display(), e.diagnostic.message))?;
     let options = Options::new().docs(false).doc_url(bindings.doc_url);
     let mut krate = CrateOptions::new(bindings.name);
-    krate.runtime = qapi_codegen::Runtime::parse(RUNTIME);
+    krate.runtime = qapi_gen::Runtime::parse(RUNTIME);
     krate.version = CRATE_VERSION.to_owned();
-    let api = qapi_codegen::ir::Api::from_schema(&schema);
+    let api = qapi_gen::ir::Api::from_schema(&schema);
     let layout = Layout::Crate {
         krate,
         out_dir: crate_dir.to_owned(),

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use qapi_codegen::ir::{Api, Kind};
-use qapi_codegen::names::Names;
+use qapi_gen::ir::{Api, Kind};
+use qapi_gen::names::Names;
 use serde_json::{json, Value};
 
 /// One message of an example, with where it came from.

@@ -6,7 +6,7 @@
 // Shared by several test crates, each using part of it.
 #![allow(dead_code)]
 
-use qapi_codegen::ir::{Api, Args, Builtin, IntType, Kind, Member, TypeExpr};
+use qapi_gen::ir::{Api, Args, Builtin, IntType, Kind, Member, TypeExpr};
 use serde_json::{json, Map, Value};
 
 /// xorshift64*: enough randomness for shapes of JSON, and the same sequence for the same seed.

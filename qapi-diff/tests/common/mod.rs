@@ -15,7 +15,7 @@ pub fn data(name: &str) -> PathBuf {
 
 /// The wire view of a schema file, a saved reply or a socket.
 pub fn wire(path: &Path) -> WireSchema {
-    let loaded = qapi_introspection::load(path, &qapi_parser::Options::default())
+    let loaded = qapi_introspection::load(path, &qapi_schema::Options::default())
         .unwrap_or_else(|e| panic!("{} does not load: {e}", path.display()));
     loaded
         .wire()

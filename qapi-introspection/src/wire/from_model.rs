@@ -1,6 +1,6 @@
 //! The checked model → its wire view: every type a command or event reaches, flattened as introspection shows it.
 
-use qapi_parser::schema::{self, EntityKind, Model, TypeId};
+use qapi_schema::schema::{self, EntityKind, Model, TypeId};
 
 use super::{
     Builtin, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent, WireFeature,
@@ -9,7 +9,7 @@ use super::{
 
 impl WireSchema {
     /// The wire view of a loaded schema.
-    pub fn from_schema(schema: &qapi_parser::Schema) -> WireSchema {
+    pub fn from_schema(schema: &qapi_schema::Schema) -> WireSchema {
         WireSchema::from_model(schema.model())
     }
 

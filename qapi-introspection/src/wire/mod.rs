@@ -9,8 +9,8 @@
 mod from_introspection;
 mod from_model;
 
-use qapi_parser::definition::Cond;
-pub use qapi_parser::schema::{BuiltinKind, IntType, JsonType};
+use qapi_schema::definition::Cond;
+pub use qapi_schema::schema::{BuiltinKind, IntType, JsonType};
 
 /// Index of a type in a [`WireSchema`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

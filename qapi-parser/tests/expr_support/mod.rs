@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use qapi_parser::definition::Item;
-use qapi_parser::{expr, parser, Diagnostic, Options, SourceMap};
+use qapi_schema::definition::Item;
+use qapi_schema::{expr, parser, Diagnostic, Options, SourceMap};
 
 /// The shared reference directory, or `None` after saying it is missing (a failure under `CI=true`).
 pub fn require_shared() -> Option<PathBuf> {

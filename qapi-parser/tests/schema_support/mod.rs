@@ -2,15 +2,15 @@
 
 #![allow(dead_code, unused_imports)] // Each test file uses part of it.
 
-pub use qapi_parser::ast::{Include, Pragmas};
-pub use qapi_parser::definition::{
+pub use qapi_schema::ast::{Include, Pragmas};
+pub use qapi_schema::definition::{
     Branch, Command, Cond, Data, Definition, DefinitionKind, EnumValue, Feature, Item, Member,
     Name, TypeRef, Union,
 };
-pub use qapi_parser::doc::{ArgSection, Doc, Section};
-pub use qapi_parser::dump::dump_model;
-pub use qapi_parser::schema::{EntityKind, JsonType, Model, Visitor};
-pub use qapi_parser::{Diagnostic, FileId, Mode, Options, Rules, SourceFile, SourceMap, Span};
+pub use qapi_schema::doc::{ArgSection, Doc, Section};
+pub use qapi_schema::dump::dump_model;
+pub use qapi_schema::schema::{EntityKind, JsonType, Model, Visitor};
+pub use qapi_schema::{Diagnostic, FileId, Mode, Options, Rules, SourceFile, SourceMap, Span};
 
 /// Builds definitions the way the expression checker hands them over. Definition `n` of a test starts on the
 /// line given; spans only need the right line.

@@ -1,4 +1,4 @@
-// The workspace's construct-coverage schemas (schemas/, shared with qapi-codegen's tests) compile in place,
+// The workspace's construct-coverage schemas (schemas/, shared with qapi-gen's tests) compile in place,
 // warning-free.
 #![deny(warnings)]
 
