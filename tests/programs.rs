@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::missing::missing;
 
-/// The path of `program`: `$QEMU_…` (see [`override_var`]) when set, else the first on `PATH`, `/usr/sbin` or
+/// The path of `program`: `$QEMU_…` (see `override_var`) when set, else the first on `PATH`, `/usr/sbin` or
 /// `/usr/bin` (`qemu-ga` lives in `/usr/sbin`, often not on a user's `PATH`). `None` after [`missing`] said so.
 pub fn program(program: &str) -> Option<PathBuf> {
     let chosen = std::env::var_os(override_var(program));

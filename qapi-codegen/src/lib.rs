@@ -21,10 +21,10 @@
 //! - alternate: an enum whose branch is chosen by the value's JSON type;
 //! - command: its argument struct implementing `qapi_runtime::Command`, plus the `Commands` trait with one
 //!   method per command for any `qapi_runtime::Executor`, which takes the arguments whenever the command has any
-//!   ([`commands`]);
-//! - event: its data struct (`StopEvent`: always the `Event` suffix, [`naming`]) implementing
+//!   (`commands.rs`);
+//! - event: its data struct (`StopEvent`: always the `Event` suffix, `naming.rs`) implementing
 //!   `qapi_runtime::Event`, plus `AnyEvent` over all events;
-//! - `From` for unions and alternates from their branches where unambiguous ([`conversions`]);
+//! - `From` for unions and alternates from their branches where unambiguous (`conversions.rs`);
 //! - every definition implements `qapi_runtime::Definition` (name, module, since, features, condition).
 
 mod alternates;

@@ -24,7 +24,7 @@ pub struct Options {
     /// Link each definition's docs to this page (for bindings written without QEMU's doc prose), with `{name}`
     /// replaced by the definition's schema name, `{kind}` by `command`, `event`, `enum`, `alternate` or `object`,
     /// and `{module}` by its schema file's stem: the parts of the anchors in QEMU's manuals. [`Options::doc_url`]
-    /// also takes QEMU's manuals by name ([`crate::docs::manual_url`]).
+    /// also takes QEMU's manuals by name (`docs::manual_url`).
     pub doc_url: Option<String>,
     /// Only these schema modules (by Rust module name, `block_core`) and what they use; empty: all.
     pub only_modules: Vec<String>,
@@ -63,7 +63,7 @@ impl Options {
     }
 
     /// Links to `url` (see [`Options::doc_url`](Options#structfield.doc_url)), or to QEMU's manual named as
-    /// [`crate::docs::manual_url`] reads it: `qmp`, `qsd`, `qga`, for a release `qmp@10.2.0`.
+    /// `docs::manual_url` reads it: `qmp`, `qsd`, `qga`, for a release `qmp@10.2.0`.
     pub fn doc_url(mut self, url: impl Into<String>) -> Options {
         let url = url.into();
         self.doc_url = Some(crate::docs::manual_url(&url).unwrap_or(url));

@@ -253,7 +253,7 @@ pub fn write_crate(
 }
 
 /// Writes the generator's whole output `files` under `out_dir`, each only when its contents changed, and removes
-/// the [`leftover_files`] of an earlier run. Gives the files written or removed.
+/// the leftover files of an earlier run. Gives the files written or removed.
 pub fn write_files(out_dir: &Path, files: Vec<(PathBuf, String)>) -> io::Result<Vec<PathBuf>> {
     let mut changed = leftover_files(out_dir, &files);
     for path in &changed {

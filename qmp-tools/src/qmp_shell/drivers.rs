@@ -140,7 +140,7 @@ impl LiveTypes {
         names
     }
 
-    /// For completion, which runs outside the runtime: asks QEMU, waiting at most [`COMPLETION_WAIT`].
+    /// For completion, which runs outside the runtime: asks QEMU, waiting at most `COMPLETION_WAIT`.
     pub fn properties_now(&self, kind: Kind, type_name: &str) -> Option<Arc<Vec<TypeProperty>>> {
         if tokio::runtime::Handle::try_current().is_ok() {
             let known = lock(&self.properties)
