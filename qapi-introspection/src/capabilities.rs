@@ -121,6 +121,14 @@ impl Capabilities {
     }
 }
 
+/// A pre-send policy of `qmp-client`: `client.add_policy(capabilities)` makes a call of a command this QEMU lacks
+/// fail before it is sent, with [`Refusal`]'s text ("this QEMU lacks command X (QEMU 10.0.2)").
+impl qmp_client::CommandPolicy for Capabilities {
+    fn check(&self, command: &str) -> Result<(), String> {
+        Capabilities::check(self, command).map_err(|refusal| refusal.to_string())
+    }
+}
+
 /// The capability questions as methods of `qmp-client`'s blocking client.
 pub trait ClientCapabilities {
     /// Asks the QEMU for its schema (one `query-qmp-schema`).

@@ -29,6 +29,11 @@ fn storage_daemon_10_0_2_reply() {
     };
     assert!(qsd.supports::<BlockdevSetActive>());
     assert!(!qsd.supports::<Cont>());
+    // As the client's pre-send policy: what the daemon lacks is refused before sending, naming the command.
+    let policy: &dyn qmp_client::CommandPolicy = &qsd;
+    assert_eq!(policy.check("blockdev-set-active"), Ok(()));
+    let refused = policy.check("cont").unwrap_err();
+    assert!(refused.contains("lacks command cont"), "{refused}");
     assert!(qsd.emits::<JobStatusChangeEvent>());
     assert!(!qsd.emits::<ResetEvent>());
     assert!(qsd.has_path(IO_URING).unwrap());
