@@ -75,8 +75,14 @@ impl Capabilities {
         self.version.as_deref()
     }
 
-    fn entry(&self, name: &str) -> Option<&SchemaInfo> {
+    /// The entry named `name`: a command, an event, or a type by its (masked) name.
+    pub fn entry(&self, name: &str) -> Option<&SchemaInfo> {
         self.by_name.get(name).map(|&i| &self.reply.entries[i])
+    }
+
+    /// What the entry named `name` is ([`Meta`]): how a tool walks from a command into its types.
+    pub fn lookup(&self, name: &str) -> Option<&Meta> {
+        self.entry(name).map(|e| &e.meta)
     }
 
     pub fn has_command(&self, name: &str) -> bool {

@@ -179,7 +179,7 @@ impl<'r> Walk<'_, 'r> {
                     [Step::Feature(f)] => x.features.iter().any(|y| y == f),
                     _ => false,
                 }),
-            (Meta::Builtin { json_type }, Step::JsonType(t)) => json_type == t,
+            (Meta::Builtin { json_type }, Step::JsonType(t)) => json_type.as_str() == t,
             (Meta::Array { element }, _) => self.hop(|w| w.named(element, steps)),
             (Meta::Alternate { members }, _) => {
                 self.hop(|w| members.iter().any(|ty| w.named(ty, steps)))

@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use qapi_schema::schema::JsonType;
 use serde_json::{Map, Value};
 
 /// A whole reply, entries in the order QEMU sent them (commands and events in schema order, then types in order
@@ -27,7 +28,7 @@ pub struct SchemaInfo {
 pub enum Meta {
     /// `json-type`: `string`, `number`, `int`, `boolean`, `null`, `object`, `array` or `value`.
     Builtin {
-        json_type: String,
+        json_type: JsonType,
     },
     Enum {
         values: Vec<EnumMember>,
@@ -171,9 +172,13 @@ fn schema_info(value: &Value) -> Result<SchemaInfo, String> {
     let name = string(map, "name")?;
     let meta_type = string(map, "meta-type")?;
     let meta = match meta_type.as_str() {
-        "builtin" => Meta::Builtin {
-            json_type: string(map, "json-type")?,
-        },
+        "builtin" => {
+            let json_type = string(map, "json-type")?;
+            Meta::Builtin {
+                json_type: JsonType::from_name(&json_type)
+                    .ok_or_else(|| format!("'{name}' has unknown json-type '{json_type}'"))?,
+            }
+        }
         "enum" => Meta::Enum {
             values: enum_members(map)?,
         },

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::{
-    Builtin, JsonType, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent,
-    WireFeature, WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
+    Builtin, Origin, TypeIdx, WireBranch, WireCommand, WireEnumValue, WireEvent, WireFeature,
+    WireKind, WireMember, WireObject, WireSchema, WireType, WireVariants,
 };
 use crate::reply::{Introspection, IntrospectionError, Meta, SchemaInfo};
 
@@ -135,10 +135,7 @@ fn kind(
     resolve: &dyn Fn(&str) -> Result<TypeIdx, IntrospectionError>,
 ) -> Result<WireKind, IntrospectionError> {
     Ok(match meta {
-        // A JSON type this crate does not know (a later QEMU's) can only be taken as any value.
-        Meta::Builtin { json_type } => WireKind::Builtin(
-            JsonType::from_name(json_type).map_or(Builtin::Any, Builtin::from_json_type),
-        ),
+        Meta::Builtin { json_type } => WireKind::Builtin(Builtin::from_json_type(*json_type)),
         Meta::Enum { values } => WireKind::Enum(
             values
                 .iter()

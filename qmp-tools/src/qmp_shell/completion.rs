@@ -9,7 +9,9 @@ use crate::qmp_shell::drivers::{open_command, LiveTypes};
 
 use crate::qmp_shell::command_line::{parse_arguments, split_words};
 use crate::qmp_shell::validate::{object_branch, type_at};
-use crate::shared::schema::{JsonType, Schema, Type};
+use qapi_introspection::reply::Meta;
+
+use crate::shared::schema::{JsonType, Schema};
 
 /// What the shell knows about the server's commands.
 #[derive(Clone, Debug, Default)]
@@ -155,7 +157,7 @@ fn complete_qmp(
     let arg_type = if transaction {
         schema.transaction_data_type(command)
     } else {
-        schema.command(command).map(|c| c.arg_type.as_str())
+        schema.command(command).map(|c| c.arg_type)
     };
     let Some(arg_type) = arg_type else {
         return Vec::new();
@@ -266,8 +268,8 @@ fn complete_key(schema: &Schema, arg_type: &str, given: &Value, word: &str) -> V
         .filter(|m| here.and_then(|h| h.get(&m.name)).is_none())
         .map(|m| {
             // Plain objects continue with a dot; everything else (alternates too) takes a value.
-            let suffix = match schema.lookup(&m.type_name) {
-                Some(Type::Object { .. }) => ".",
+            let suffix = match schema.lookup(&m.ty) {
+                Some(Meta::Object { .. }) => ".",
                 _ => "=",
             };
             Candidate {
@@ -304,13 +306,15 @@ fn complete_value(
 /// The values worth offering for a type: enum values, `true`/`false`, `null`, through alternates.
 fn collect_values(schema: &Schema, ty: &str, out: &mut Vec<String>, depth: usize) {
     match schema.lookup(ty) {
-        Some(Type::Enum { values }) => out.extend(values.iter().cloned()),
-        Some(Type::Builtin(JsonType::Boolean)) => {
-            out.extend(["true".to_owned(), "false".to_owned()])
-        }
-        Some(Type::Builtin(JsonType::Null)) => out.push("null".to_owned()),
-        Some(Type::Alternate { branches }) if depth == 0 => {
-            for b in branches {
+        Some(Meta::Enum { values }) => out.extend(values.iter().map(|v| v.name.clone())),
+        Some(Meta::Builtin {
+            json_type: JsonType::Boolean,
+        }) => out.extend(["true".to_owned(), "false".to_owned()]),
+        Some(Meta::Builtin {
+            json_type: JsonType::Null,
+        }) => out.push("null".to_owned()),
+        Some(Meta::Alternate { members }) if depth == 0 => {
+            for b in members {
                 collect_values(schema, b, out, depth + 1);
             }
         }

@@ -1,7 +1,9 @@
 //! What `.help` shows: the shell's syntax, and a command's arguments as the live schema gives them.
 
 use crate::qmp_shell::completion::Vocabulary;
-use crate::shared::schema::{Member, Schema, Type};
+use qapi_introspection::reply::{Meta, ObjectMember};
+
+use crate::shared::schema::Schema;
 
 pub const SHELL_HELP: &str = "\
 Commands:      NAME key=value ...      e.g.  blockdev-add driver=null-co node-name=n0 size=1048576
@@ -38,23 +40,23 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
     };
     let mut out = String::new();
     let flags = feature_note(&cmd.features);
-    let members = schema.members_for(&cmd.arg_type, None);
+    let members = schema.members_for(cmd.arg_type, None);
     if members.is_empty() {
         out.push_str(&format!("{name}{flags}: no arguments\n"));
     } else {
         out.push_str(&format!("{name}{flags}: arguments\n"));
         out.push_str(&member_lines(schema, &members));
     }
-    if let Some(Type::Object {
+    if let Some(Meta::Object {
         tag: Some(tag),
-        branches,
+        variants,
         ..
-    }) = schema.lookup(&cmd.arg_type)
+    }) = schema.lookup(cmd.arg_type)
     {
         out.push_str(&format!("  and by '{tag}':\n"));
-        for b in branches {
+        for (case, branch) in variants {
             let names: Vec<String> = schema
-                .members_for(&b.type_name, None)
+                .members_for(branch, None)
                 .iter()
                 .map(|m| {
                     if m.optional {
@@ -69,7 +71,7 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
             } else {
                 names.join(" ")
             };
-            out.push_str(&format!("    {tag}={}: {names}\n", b.case));
+            out.push_str(&format!("    {tag}={case}: {names}\n"));
         }
         out.push_str("  (* required)\n");
     }
@@ -81,11 +83,11 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
             open.tag, open.tag
         ));
     }
-    out.push_str(&format!("returns: {}", returns(schema, &cmd.ret_type)));
+    out.push_str(&format!("returns: {}", returns(schema, cmd.ret_type)));
     Ok(out)
 }
 
-fn member_lines(schema: &Schema, members: &[&Member]) -> String {
+fn member_lines(schema: &Schema, members: &[&ObjectMember]) -> String {
     let width = members.iter().map(|m| m.name.len()).max().unwrap_or(0);
     let mut out = String::new();
     for m in members {
@@ -93,7 +95,7 @@ fn member_lines(schema: &Schema, members: &[&Member]) -> String {
         out.push_str(&format!(
             "  {:width$}  {need}  {}{}\n",
             m.name,
-            schema.describe(&m.type_name),
+            schema.describe(&m.ty),
             feature_note(&m.features)
         ));
     }
@@ -102,15 +104,15 @@ fn member_lines(schema: &Schema, members: &[&Member]) -> String {
 
 fn returns(schema: &Schema, ret_type: &str) -> String {
     match schema.lookup(ret_type) {
-        Some(Type::Object {
+        Some(Meta::Object {
             members, tag: None, ..
         }) if members.is_empty() => "nothing ({})".to_owned(),
-        Some(Type::Object { members, .. }) => {
+        Some(Meta::Object { members, .. }) => {
             let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
             format!("an object ({})", names.join(", "))
         }
-        Some(Type::Array { element }) => match schema.lookup(element) {
-            Some(Type::Object { members, .. }) => {
+        Some(Meta::Array { element }) => match schema.lookup(element) {
+            Some(Meta::Object { members, .. }) => {
                 let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
                 format!("a list of objects ({})", names.join(", "))
             }

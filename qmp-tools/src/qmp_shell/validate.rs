@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::qmp_shell::command_line::Loose;
 pub use crate::qmp_shell::suggest::did_you_mean;
-use crate::shared::schema::{JsonType, Schema, Type};
+use qapi_introspection::reply::{EnumMember, Meta};
+
+use crate::shared::schema::{JsonType, Schema};
 
 /// What checking found: problems stop the command; warnings (deprecated or unstable parts) do not.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -79,7 +81,7 @@ pub fn check_command(schema: &Schema, command: &str, args: &Map<String, Value>) 
         return report;
     };
     let mut report = check(schema, &info.arg_type, &Value::Object(args.clone()));
-    for feature in &info.features {
+    for feature in info.features {
         if feature == "deprecated" || feature == "unstable" {
             report
                 .warnings
@@ -110,7 +112,7 @@ impl Checker<'_> {
             return; // A type the server did not describe: nothing to check against.
         };
         match ty {
-            Type::Builtin(json) => {
+            Meta::Builtin { json_type: json } => {
                 if !json_type_accepts(*json, value) {
                     let expected = json_type_name(*json);
                     self.problem(
@@ -119,8 +121,8 @@ impl Checker<'_> {
                     );
                 }
             }
-            Type::Enum { values } => self.enumeration(values, value, path),
-            Type::Array { element } => match value {
+            Meta::Enum { values } => self.enumeration(values, value, path),
+            Meta::Array { element } => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
                         self.value(element, item, &path.index(i), depth + 1);
@@ -131,15 +133,15 @@ impl Checker<'_> {
                     format!("expected a list, got {}", describe_value(value)),
                 ),
             },
-            Type::Object { .. } => match value {
+            Meta::Object { .. } => match value {
                 Value::Object(map) => self.object(type_name, map, value, path, depth),
                 _ => self.problem(
                     path,
                     format!("expected an object, got {}", describe_value(value)),
                 ),
             },
-            Type::Alternate { branches } => {
-                match branches.iter().find(|b| self.accepts_kind(b, value)) {
+            Meta::Alternate { members } => {
+                match members.iter().find(|b| self.accepts_kind(b, value)) {
                     Some(branch) => self.value(branch, value, path, depth + 1),
                     None => {
                         let expected = self.schema.describe(type_name);
@@ -150,10 +152,12 @@ impl Checker<'_> {
                     }
                 }
             }
+            // `lookup` gives types only.
+            Meta::Command { .. } | Meta::Event { .. } => {}
         }
     }
 
-    fn enumeration(&mut self, values: &[String], value: &Value, path: &Path) {
+    fn enumeration(&mut self, values: &[EnumMember], value: &Value, path: &Path) {
         let Value::String(text) = value else {
             self.problem(
                 path,
@@ -165,8 +169,8 @@ impl Checker<'_> {
             );
             return;
         };
-        if !values.iter().any(|v| v == text) {
-            let hint = did_you_mean(text, values.iter().map(String::as_str));
+        if !values.iter().any(|v| &v.name == text) {
+            let hint = did_you_mean(text, values.iter().map(|v| v.name.as_str()));
             self.problem(
                 path,
                 format!("'{text}' is not one of {}{hint}", list_values(values)),
@@ -192,7 +196,7 @@ impl Checker<'_> {
                             self.report.warnings.push(format!("'{}' is {f}", here.0));
                         }
                     }
-                    self.value(&member.type_name, value, &here, depth + 1);
+                    self.value(&member.ty, value, &here, depth + 1);
                 }
                 None if members.is_empty() => {
                     let (what, key) = (path.what(), path.member(key).0);
@@ -211,7 +215,7 @@ impl Checker<'_> {
         }
         for member in members.iter().filter(|m| !m.optional) {
             if !map.contains_key(&member.name) {
-                let ty = self.schema.describe(&member.type_name);
+                let ty = self.schema.describe(&member.ty);
                 let (what, name) = (path.what(), path.member(&member.name).0);
                 self.report
                     .problems
@@ -223,11 +227,13 @@ impl Checker<'_> {
     /// Whether an alternate's branch takes values of this JSON kind (QAPI alternates have one branch per kind).
     fn accepts_kind(&self, branch: &str, value: &Value) -> bool {
         match self.schema.lookup(branch) {
-            Some(Type::Builtin(json)) => json_type_accepts(*json, value),
-            Some(Type::Enum { .. }) => value.is_string(),
-            Some(Type::Array { .. }) => value.is_array(),
-            Some(Type::Object { .. }) => value.is_object(),
-            Some(Type::Alternate { .. }) | None => false,
+            Some(Meta::Builtin { json_type }) => json_type_accepts(*json_type, value),
+            Some(Meta::Enum { .. }) => value.is_string(),
+            Some(Meta::Array { .. }) => value.is_array(),
+            Some(Meta::Object { .. }) => value.is_object(),
+            Some(Meta::Alternate { .. } | Meta::Command { .. } | Meta::Event { .. }) | None => {
+                false
+            }
         }
     }
 }
@@ -270,9 +276,9 @@ pub fn describe_value(value: &Value) -> String {
     }
 }
 
-fn list_values(values: &[String]) -> String {
+fn list_values(values: &[EnumMember]) -> String {
     const SHOWN: usize = 12;
-    let shown: Vec<&str> = values.iter().take(SHOWN).map(String::as_str).collect();
+    let shown: Vec<&str> = values.iter().take(SHOWN).map(|v| v.name.as_str()).collect();
     if values.len() > SHOWN {
         format!(
             "{}, … ({} in all; Tab completes them)",
@@ -299,7 +305,7 @@ pub fn type_at<'a>(
             .members_for(object_branch(schema, ty)?, value)
             .into_iter()
             .find(|m| &m.name == part)?;
-        ty = &member.type_name;
+        ty = &member.ty;
         value = value.and_then(|v| v.get(part));
     }
     Some(ty)
@@ -308,10 +314,10 @@ pub fn type_at<'a>(
 /// The object type to look into: the type itself, or an alternate's object branch.
 pub fn object_branch<'a>(schema: &'a Schema, ty: &'a str) -> Option<&'a str> {
     match schema.lookup(ty)? {
-        Type::Object { .. } => Some(ty),
-        Type::Alternate { branches } => branches
+        Meta::Object { .. } => Some(ty),
+        Meta::Alternate { members } => members
             .iter()
-            .find(|b| matches!(schema.lookup(b), Some(Type::Object { .. })))
+            .find(|b| matches!(schema.lookup(b), Some(Meta::Object { .. })))
             .map(String::as_str),
         _ => None,
     }
@@ -341,24 +347,22 @@ pub fn coerce_loose(
 /// A string type, or an alternate that has a string branch but none for numbers, booleans or null.
 fn wants_string_only(schema: &Schema, ty: &str) -> bool {
     let is_string = |t: &str| {
-        matches!(
-            schema.lookup(t),
-            Some(Type::Builtin(JsonType::String)) | Some(Type::Enum { .. })
-        )
+        schema.builtin(t) == Some(JsonType::String)
+            || matches!(schema.lookup(t), Some(Meta::Enum { .. }))
     };
     match schema.lookup(ty) {
-        Some(Type::Alternate { branches }) => {
-            branches.iter().any(|b| is_string(b))
-                && !branches.iter().any(|b| {
+        Some(Meta::Alternate { members }) => {
+            members.iter().any(|b| is_string(b))
+                && !members.iter().any(|b| {
                     matches!(
-                        schema.lookup(b),
-                        Some(Type::Builtin(
+                        schema.builtin(b),
+                        Some(
                             JsonType::Int
                                 | JsonType::Number
                                 | JsonType::Boolean
                                 | JsonType::Null
                                 | JsonType::Value
-                        ))
+                        )
                     )
                 })
         }

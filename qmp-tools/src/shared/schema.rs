@@ -1,215 +1,107 @@
-//! The live server's schema, as `query-qmp-schema` reports it (QEMU's SchemaInfo entries).
+//! The live server's schema as the tools use it: `qapi-introspection`'s reading of `query-qmp-schema`, with the
+//! questions a shell asks of it (the members an object may have given its value, a short description of a type,
+//! the actions of `transaction`).
 //!
-//! Type names other than builtins are masked (`"58"`, `"[448]"`), so everything here is looked up by the names the
-//! server used; nothing assumes a particular QEMU version. Entries of a meta-type this code does not know are kept
-//! out of the way rather than refused, so a newer server still works.
+//! Type names other than built-ins are masked (`"58"`, `"[448]"`), so everything here is looked up by the names
+//! the server used; nothing assumes a particular QEMU version. Entries the reader cannot take (a later QEMU's
+//! meta-type, say) are left out rather than refused, so a newer server still works.
 
-use std::collections::{BTreeMap, HashMap};
-
+use qapi_introspection::reply::{Meta, ObjectMember};
+use qapi_introspection::{Capabilities, Introspection};
 use serde_json::Value;
 
-/// The JSON type a builtin stands for (`json-type`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JsonType {
-    String,
-    Int,
-    Number,
-    Boolean,
-    Null,
-    Object,
-    Array,
-    /// `any`: every JSON value.
-    Value,
-}
-
-impl JsonType {
-    fn parse(text: &str) -> Option<JsonType> {
-        Some(match text {
-            "string" => JsonType::String,
-            "int" => JsonType::Int,
-            "number" => JsonType::Number,
-            "boolean" => JsonType::Boolean,
-            "null" => JsonType::Null,
-            "object" => JsonType::Object,
-            "array" => JsonType::Array,
-            "value" => JsonType::Value,
-            _ => return None,
-        })
-    }
-}
-
-/// One member of a struct or union (its name, type and whether it may be left out).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub name: String,
-    pub type_name: String,
-    pub optional: bool,
-    pub features: Vec<String>,
-}
-
-/// One branch of a union: the tag value and the type whose members the branch adds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Branch {
-    pub case: String,
-    pub type_name: String,
-}
-
-/// A type of the schema, by meta-type.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Type {
-    Builtin(JsonType),
-    Enum {
-        values: Vec<String>,
-    },
-    Array {
-        element: String,
-    },
-    /// A struct, or a union when `tag` is set.
-    Object {
-        members: Vec<Member>,
-        tag: Option<String>,
-        branches: Vec<Branch>,
-    },
-    /// The branch types of an alternate.
-    Alternate {
-        branches: Vec<String>,
-    },
-}
+pub use qapi_introspection::wire::JsonType;
 
 /// A command: the type of its arguments and what it returns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CommandInfo {
-    pub name: String,
-    pub arg_type: String,
-    pub ret_type: String,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CommandInfo<'a> {
+    pub name: &'a str,
+    pub arg_type: &'a str,
+    pub ret_type: &'a str,
     pub allow_oob: bool,
-    pub features: Vec<String>,
+    pub features: &'a [String],
 }
 
-/// The introspected schema of one server.
-#[derive(Clone, Debug, Default)]
+/// The introspected schema of one server, indexed by name.
+#[derive(Clone, Debug)]
 pub struct Schema {
-    types: HashMap<String, Type>,
-    commands: BTreeMap<String, CommandInfo>,
-    events: BTreeMap<String, String>,
-}
-
-fn text(entry: &Value, key: &str) -> Option<String> {
-    entry.get(key)?.as_str().map(str::to_owned)
-}
-
-fn features(entry: &Value) -> Vec<String> {
-    entry
-        .get("features")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|f| f.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn list<'a>(entry: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    entry
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    index: Capabilities,
+    /// Command and event names, sorted (for completion and suggestions).
+    commands: Vec<String>,
+    events: Vec<String>,
 }
 
 impl Schema {
-    /// Reads the reply of `query-qmp-schema`. Entries that are malformed or of unknown meta-type are skipped;
-    /// only a reply that is not a list at all is refused.
+    /// Reads the reply of `query-qmp-schema` leniently: entries that do not read are left out; only a reply that
+    /// is not a list at all is refused.
     pub fn from_introspection(reply: &Value) -> Result<Schema, String> {
-        let entries = reply
-            .as_array()
-            .ok_or("the reply to query-qmp-schema is not a list")?;
-        let mut schema = Schema::default();
-        for entry in entries {
-            schema.add_entry(entry);
+        let (reply, _skipped) =
+            Introspection::from_value_lenient(reply).map_err(|e| e.to_string())?;
+        let sorted = |names: Vec<&str>| {
+            let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        };
+        let commands = sorted(reply.commands().map(|e| e.name.as_str()).collect());
+        let events = sorted(reply.events().map(|e| e.name.as_str()).collect());
+        Ok(Schema {
+            index: Capabilities::new(reply, None),
+            commands,
+            events,
+        })
+    }
+
+    pub fn command(&self, name: &str) -> Option<CommandInfo<'_>> {
+        let entry = self.index.entry(name)?;
+        match &entry.meta {
+            Meta::Command {
+                arg_type,
+                ret_type,
+                allow_oob,
+            } => Some(CommandInfo {
+                name: &entry.name,
+                arg_type,
+                ret_type,
+                allow_oob: *allow_oob,
+                features: &entry.features,
+            }),
+            _ => None,
         }
-        Ok(schema)
-    }
-
-    fn add_entry(&mut self, entry: &Value) {
-        let (Some(name), Some(meta)) = (text(entry, "name"), text(entry, "meta-type")) else {
-            return;
-        };
-        let ty = match meta.as_str() {
-            "builtin" => match text(entry, "json-type")
-                .as_deref()
-                .and_then(JsonType::parse)
-            {
-                Some(json) => Type::Builtin(json),
-                None => return,
-            },
-            "enum" => Type::Enum {
-                values: enum_values(entry),
-            },
-            "array" => match text(entry, "element-type") {
-                Some(element) => Type::Array { element },
-                None => return,
-            },
-            "object" => Type::Object {
-                members: list(entry, "members").filter_map(member).collect(),
-                tag: text(entry, "tag"),
-                branches: list(entry, "variants")
-                    .filter_map(|v| {
-                        Some(Branch {
-                            case: text(v, "case")?,
-                            type_name: text(v, "type")?,
-                        })
-                    })
-                    .collect(),
-            },
-            "alternate" => Type::Alternate {
-                branches: list(entry, "members")
-                    .filter_map(|m| text(m, "type"))
-                    .collect(),
-            },
-            "command" => {
-                let info = CommandInfo {
-                    name: name.clone(),
-                    arg_type: text(entry, "arg-type").unwrap_or_default(),
-                    ret_type: text(entry, "ret-type").unwrap_or_default(),
-                    allow_oob: entry.get("allow-oob").and_then(Value::as_bool) == Some(true),
-                    features: features(entry),
-                };
-                self.commands.insert(name, info);
-                return;
-            }
-            "event" => {
-                self.events
-                    .insert(name, text(entry, "arg-type").unwrap_or_default());
-                return;
-            }
-            _ => return,
-        };
-        self.types.insert(name, ty);
-    }
-
-    pub fn command(&self, name: &str) -> Option<&CommandInfo> {
-        self.commands.get(name)
     }
 
     /// Command names, sorted.
     pub fn command_names(&self) -> impl Iterator<Item = &str> {
-        self.commands.keys().map(String::as_str)
+        self.commands.iter().map(String::as_str)
     }
 
     /// Event names, sorted.
     pub fn event_names(&self) -> impl Iterator<Item = &str> {
-        self.events.keys().map(String::as_str)
+        self.events.iter().map(String::as_str)
     }
 
-    pub fn lookup(&self, type_name: &str) -> Option<&Type> {
-        self.types.get(type_name)
+    /// The type named `type_name` (commands and events are not types).
+    pub fn lookup(&self, type_name: &str) -> Option<&Meta> {
+        self.index
+            .lookup(type_name)
+            .filter(|meta| !matches!(meta, Meta::Command { .. } | Meta::Event { .. }))
+    }
+
+    /// The JSON type of a built-in type.
+    pub fn builtin(&self, type_name: &str) -> Option<JsonType> {
+        match self.lookup(type_name)? {
+            Meta::Builtin { json_type } => Some(*json_type),
+            _ => None,
+        }
     }
 
     /// The members an object of this type may have when its value is `value` (a union's branch is chosen by
     /// the tag's value there): the common members, then the branch's.
-    pub fn members_for<'a>(&'a self, type_name: &str, value: Option<&Value>) -> Vec<&'a Member> {
+    pub fn members_for<'a>(
+        &'a self,
+        type_name: &str,
+        value: Option<&Value>,
+    ) -> Vec<&'a ObjectMember> {
         let mut out = Vec::new();
         self.collect_members(type_name, value, &mut out, 0);
         out
@@ -219,17 +111,17 @@ impl Schema {
         &'a self,
         type_name: &str,
         value: Option<&Value>,
-        out: &mut Vec<&'a Member>,
+        out: &mut Vec<&'a ObjectMember>,
         depth: usize,
     ) {
         // Branch types are objects too and may be unions themselves; a malformed schema must not loop.
         if depth > 16 {
             return;
         }
-        let Some(Type::Object {
+        let Some(Meta::Object {
             members,
             tag,
-            branches,
+            variants,
         }) = self.lookup(type_name)
         else {
             return;
@@ -237,18 +129,19 @@ impl Schema {
         out.extend(members.iter());
         let Some(tag) = tag else { return };
         let chosen = value.and_then(|v| v.get(tag)).and_then(Value::as_str);
-        if let Some(branch) = chosen.and_then(|c| branches.iter().find(|b| b.case == c)) {
-            self.collect_members(&branch.type_name, value, out, depth + 1);
+        if let Some((_, branch)) = chosen.and_then(|c| variants.iter().find(|(case, _)| case == c))
+        {
+            self.collect_members(branch, value, out, depth + 1);
         }
     }
 
     /// The branch type of a union chosen by `case`.
     pub fn branch_type(&self, union: &str, case: &str) -> Option<&str> {
         match self.lookup(union)? {
-            Type::Object { branches, .. } => branches
+            Meta::Object { variants, .. } => variants
                 .iter()
-                .find(|b| b.case == case)
-                .map(|b| b.type_name.as_str()),
+                .find(|(c, _)| c == case)
+                .map(|(_, ty)| ty.as_str()),
             _ => None,
         }
     }
@@ -261,9 +154,9 @@ impl Schema {
     fn describe_at(&self, type_name: &str, depth: usize) -> String {
         match self.lookup(type_name) {
             _ if depth > 8 => "value".to_owned(),
-            Some(Type::Builtin(_)) => type_name.to_owned(),
-            Some(Type::Enum { values }) => {
-                let shown: Vec<&str> = values.iter().take(6).map(String::as_str).collect();
+            Some(Meta::Builtin { .. }) => type_name.to_owned(),
+            Some(Meta::Enum { values }) => {
+                let shown: Vec<&str> = values.iter().take(6).map(|v| v.name.as_str()).collect();
                 let more = if values.len() > shown.len() {
                     ", …"
                 } else {
@@ -271,19 +164,19 @@ impl Schema {
                 };
                 format!("enum ({}{more})", shown.join(", "))
             }
-            Some(Type::Array { element }) => {
+            Some(Meta::Array { element }) => {
                 format!("array of {}", self.describe_at(element, depth + 1))
             }
-            Some(Type::Object { tag: Some(t), .. }) => format!("object (union on '{t}')"),
-            Some(Type::Object { .. }) => "object".to_owned(),
-            Some(Type::Alternate { branches }) => {
-                let kinds: Vec<String> = branches
+            Some(Meta::Object { tag: Some(t), .. }) => format!("object (union on '{t}')"),
+            Some(Meta::Object { .. }) => "object".to_owned(),
+            Some(Meta::Alternate { members }) => {
+                let kinds: Vec<String> = members
                     .iter()
                     .map(|b| self.describe_at(b, depth + 1))
                     .collect();
                 kinds.join(" or ")
             }
-            None => format!("type {type_name}"),
+            Some(Meta::Command { .. } | Meta::Event { .. }) | None => format!("type {type_name}"),
         }
     }
 
@@ -294,8 +187,8 @@ impl Schema {
             .members_for(&cmd.arg_type, None)
             .into_iter()
             .find(|m| m.name == "actions")?;
-        match self.lookup(&actions.type_name)? {
-            Type::Array { element } => Some(element),
+        match self.lookup(&actions.ty)? {
+            Meta::Array { element } => Some(element),
             _ => None,
         }
     }
@@ -306,8 +199,8 @@ impl Schema {
             return Vec::new();
         };
         match self.lookup(union) {
-            Some(Type::Object { branches, .. }) => {
-                branches.iter().map(|b| b.case.as_str()).collect()
+            Some(Meta::Object { variants, .. }) => {
+                variants.iter().map(|(case, _)| case.as_str()).collect()
             }
             _ => Vec::new(),
         }
@@ -319,31 +212,8 @@ impl Schema {
         self.members_for(branch, None)
             .into_iter()
             .find(|m| m.name == "data")
-            .map(|m| m.type_name.as_str())
+            .map(|m| m.ty.as_str())
     }
-}
-
-fn enum_values(entry: &Value) -> Vec<String> {
-    // Newer servers list `members` (with features); all of them still send the plain `values`.
-    let from_members: Vec<String> = list(entry, "members")
-        .filter_map(|m| text(m, "name"))
-        .collect();
-    if !from_members.is_empty() {
-        return from_members;
-    }
-    list(entry, "values")
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-fn member(entry: &Value) -> Option<Member> {
-    Some(Member {
-        name: text(entry, "name")?,
-        type_name: text(entry, "type")?,
-        // Introspection marks an optional member by a `default` key (always null so far).
-        optional: entry.get("default").is_some(),
-        features: features(entry),
-    })
 }
 
 #[cfg(test)]
@@ -428,10 +298,12 @@ pub(crate) mod tests {
         assert_eq!(s.command("set-things").unwrap().features, ["unstable"]);
         assert_eq!(
             s.lookup("[int]"),
-            Some(&Type::Array {
+            Some(&Meta::Array {
                 element: "int".into()
             })
         );
+        assert_eq!(s.builtin("number"), Some(JsonType::Number));
+        assert_eq!(s.lookup("query-status"), None, "commands are not types");
         assert_eq!(s.lookup("x-future"), None);
     }
 
