@@ -27,6 +27,7 @@ for spec in \
   read -r name schema doc_url <<<"$spec"
   out=$here/$name
   qapi_gen "$qemu/$schema" --crate "$name" -o "$out" --no-docs --doc-url "$doc_url" --runtime "$runtime" --crate-version "0.1.0+qemu-10.2.0" \
+    --oldest-qemu 6.2 \
     "${check[@]}" || status=1
 done
 exit $status

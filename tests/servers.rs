@@ -185,7 +185,15 @@ mod tests {
             return;
         };
         assert!(Path::new(qsd.socket()).starts_with(qsd.dir()));
-        let written = std::fs::read_to_string(qsd.path("qsd.pid")).unwrap();
+        // The daemon may write its pidfile after it opens the socket: wait for it (10 s at most).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let written = loop {
+            match std::fs::read_to_string(qsd.path("qsd.pid")) {
+                Ok(text) if text.ends_with('\n') => break text,
+                _ if std::time::Instant::now() > deadline => panic!("no pidfile after 10 s"),
+                _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        };
         assert_eq!(written.trim(), qsd.pid().to_string());
     }
 

@@ -103,6 +103,13 @@ impl Config {
         self
     }
 
+    /// The oldest QEMU release whose replies and events the bindings must decode (see
+    /// [`Options::oldest_qemu`](Options#structfield.oldest_qemu)).
+    pub fn oldest_qemu(&mut self, release: crate::Release) -> &mut Config {
+        self.options.oldest_qemu = Some(release);
+        self
+    }
+
     /// Front-end options (strict or tolerant; tolerant by default).
     pub fn parser_options(&mut self, options: qapi_schema::Options) -> &mut Config {
         self.parser = options;

@@ -50,6 +50,10 @@ pub struct GenerateArgs {
     /// `qmp@10.2.0` for a release's (on Read the Docs).
     #[arg(long, value_name = "URL|qmp|qsd|qga[@RELEASE]")]
     pub doc_url: Option<String>,
+    /// The oldest QEMU release (`10.0`) whose replies and events the bindings must decode: a required member
+    /// of what QEMU sends that the schema's docs say a later release added (`(since 10.1)`) becomes optional.
+    #[arg(long, value_name = "RELEASE")]
+    pub oldest_qemu: Option<crate::Release>,
     /// What `'if'` conditions become: `docs` (every item generated, the condition documented), `cfg`
     /// (`#[cfg(CONFIG_X)]`) or `feature` (`#[cfg(feature = "CONFIG_X")]`).
     #[arg(long, value_enum, default_value = "docs")]
@@ -193,6 +197,9 @@ fn generate(args: &GenerateArgs) -> ExitCode {
         });
     if let Some(url) = &args.doc_url {
         options = options.doc_url(url.clone());
+    }
+    if let Some(release) = args.oldest_qemu {
+        options = options.oldest_qemu(release);
     }
     let layout = match &args.crate_name {
         Some(name) => {

@@ -214,6 +214,29 @@ impl<'a> Context<'a> {
         features: &[Feature],
         cond: Option<&crate::ir::Cond>,
     ) -> String {
+        docs::attrs(&docs::join(self.item_parts(i, name, features, cond)))
+    }
+
+    /// Docs of a member of definition `i`; one that the bindings made optional for an older QEMU says so.
+    pub fn member_docs(&self, i: usize, member: &crate::ir::Member) -> String {
+        let mut parts = self.item_parts(i, &member.name, &member.features, member.cond.as_ref());
+        if let Some(since) = &member.required_since {
+            parts.push(cat!(
+                "**Required since QEMU ",
+                since,
+                "**: optional here, for the older QEMU these bindings also serve."
+            ));
+        }
+        docs::attrs(&docs::join(parts))
+    }
+
+    fn item_parts(
+        &self,
+        i: usize,
+        name: &str,
+        features: &[Feature],
+        cond: Option<&crate::ir::Cond>,
+    ) -> Vec<String> {
         let def = &self.api.definitions[i];
         let mut parts = Vec::new();
         if self.options.docs {
@@ -228,7 +251,7 @@ impl<'a> Context<'a> {
         if let Some(cond) = cond {
             parts.push(cat!("**Condition:** `", cfg::display(cond), "`"));
         }
-        docs::attrs(&docs::join(parts))
+        parts
     }
 
     /// `impl rt::Definition` for definition `i` under the Rust name `ident`.

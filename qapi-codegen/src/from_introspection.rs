@@ -207,6 +207,7 @@ impl Namer<'_> {
                 ty: self.type_expr(m.ty),
                 cond: None,
                 features: features(&m.features),
+                required_since: None,
             })
             .collect()
     }

@@ -111,6 +111,7 @@ fn members(model: &Model, members: &[qapi_schema::schema::Member]) -> Vec<Member
             ty: type_expr(model, m.ty),
             cond: m.cond.clone(),
             features: features(&m.features),
+            required_since: None,
         })
         .collect()
 }

@@ -70,6 +70,9 @@ pub struct Member {
     pub ty: TypeExpr,
     pub cond: Option<Cond>,
     pub features: Vec<Feature>,
+    /// Set when the member is required in the schema but optional here, because an older QEMU the bindings
+    /// serve does not send it: the release that added it (`10.1`). See [`crate::Options::oldest_qemu`].
+    pub required_since: Option<String>,
 }
 
 #[derive(Clone, Debug)]

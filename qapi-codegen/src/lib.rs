@@ -46,6 +46,7 @@ mod from_model;
 pub mod ir;
 pub mod names;
 mod naming;
+mod older_qemu;
 mod options;
 mod output;
 mod package;
@@ -58,6 +59,7 @@ use std::path::PathBuf;
 
 pub use builder::{Config, ConfigError};
 pub use ir::Api;
+pub use older_qemu::Release;
 pub use options::{Conditions, Options};
 pub use package::{write_crate, write_files, CrateOptions, Layout, Runtime};
 
@@ -96,7 +98,8 @@ impl std::error::Error for Error {}
 /// The whole schema as one Rust file, modules inline (what `include!` and `include_qapi!` take), after
 /// [`HEADER`]. Modules are emitted on a few threads.
 pub fn generate(api: &Api, options: &Options) -> Result<String, Error> {
-    let ctx = context::Context::new(api, options);
+    let api = options.prepare(api);
+    let ctx = context::Context::new(&api, options);
     options::check_modules(&ctx)?;
     Ok(output::single_file(&ctx))
 }
@@ -108,7 +111,7 @@ pub fn generate_files(
     options: &Options,
     layout: &Layout,
 ) -> Result<Vec<(PathBuf, String)>, Error> {
-    package::files(api, options, layout)
+    package::files(&options.prepare(api), options, layout)
 }
 
 /// Counts for the CLI's summary line.

@@ -1,5 +1,10 @@
 //! The one set of options shared by the CLI, the build.rs [`Config`](crate::Config) and `include_qapi!`.
 
+use std::borrow::Cow;
+
+use crate::ir::Api;
+use crate::older_qemu::Release;
+
 /// What `'if'` conditions become.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Conditions {
@@ -28,6 +33,10 @@ pub struct Options {
     pub doc_url: Option<String>,
     /// Only these schema modules (by Rust module name, `block_core`) and what they use; empty: all.
     pub only_modules: Vec<String>,
+    /// The oldest QEMU release the bindings must decode: a required member of a type QEMU sends is optional when
+    /// the schema's docs say a later release added it (`(since 10.1)`), so that replies and events of that older
+    /// QEMU decode. `None`: members are as the schema says.
+    pub oldest_qemu: Option<Release>,
 }
 
 impl Default for Options {
@@ -38,6 +47,7 @@ impl Default for Options {
             module_features: false,
             doc_url: None,
             only_modules: Vec::new(),
+            oldest_qemu: None,
         }
     }
 }
@@ -73,6 +83,20 @@ impl Options {
     pub fn only_modules(mut self, modules: impl IntoIterator<Item = impl Into<String>>) -> Options {
         self.only_modules = modules.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// See [`Options::oldest_qemu`](Options#structfield.oldest_qemu).
+    pub fn oldest_qemu(mut self, release: Release) -> Options {
+        self.oldest_qemu = Some(release);
+        self
+    }
+
+    /// The API that generation reads under these options.
+    pub(crate) fn prepare<'a>(&self, api: &'a Api) -> Cow<'a, Api> {
+        match self.oldest_qemu {
+            Some(release) => Cow::Owned(crate::older_qemu::relax(api, release)),
+            None => Cow::Borrowed(api),
+        }
     }
 }
 

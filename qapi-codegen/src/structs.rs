@@ -40,7 +40,7 @@ pub fn fields<'a>(ctx: &Context, def: usize, members: &'a [Member]) -> Vec<Field
 pub fn declarations(ctx: &Context, def: usize, fields: &[Field], code: &mut Code) {
     for f in fields {
         let m = f.member;
-        code.attrs(&ctx.item_docs(def, &m.name, &m.features, m.cond.as_ref()));
+        code.attrs(&ctx.member_docs(def, m));
         code.attrs(&ctx.cfg(m.cond.as_ref()));
         code.attrs(&ctx.deprecated(&m.features, None));
         code.line_of(&["pub ", &f.ident, ": ", &ctx.member_ty(m, f.boxed), ","]);

@@ -11,7 +11,7 @@ use syn::{bracketed, Ident, LitBool, LitStr, Token};
 /// Every option, as the error for an unknown one lists them.
 const OPTIONS: &str =
     "docs = bool, conditions = docs|cfg|feature, modules = [\"name\", ...], doc_url = \"URL\", \
-     module_features, strict";
+     oldest_qemu = \"X.Y\", module_features, strict";
 
 /// The parsed macro input.
 pub struct Args {
@@ -77,6 +77,15 @@ impl Args {
                 input.parse::<Token![=]>()?;
                 let url: LitStr = input.parse()?;
                 self.options = std::mem::take(&mut self.options).doc_url(url.value());
+            }
+            "oldest_qemu" => {
+                input.parse::<Token![=]>()?;
+                let text: LitStr = input.parse()?;
+                let release = text
+                    .value()
+                    .parse()
+                    .map_err(|e: String| syn::Error::new(text.span(), e))?;
+                self.options = std::mem::take(&mut self.options).oldest_qemu(release);
             }
             "module_features" => {
                 let on = flag_value(input)?;
@@ -149,9 +158,11 @@ mod tests {
     fn every_option_reads_naturally() {
         let args = parse(
             r#""qapi/qapi-schema.json", docs = false, conditions = cfg,
-               modules = ["block-core", "control",], doc_url = "https://x/{name}", module_features, strict,"#,
+               modules = ["block-core", "control",], doc_url = "https://x/{name}", module_features, strict,
+               oldest_qemu = "9.2","#,
         )
         .unwrap();
+        assert_eq!(args.options.oldest_qemu, Some("9.2".parse().unwrap()));
         assert_eq!(args.path.value(), "qapi/qapi-schema.json");
         assert!(!args.options.docs);
         assert_eq!(args.options.conditions, Conditions::Cfg);
@@ -181,6 +192,10 @@ mod tests {
         );
         assert!(err(r#""a.json", conditions = maybe"#).starts_with("unknown `conditions = maybe`"));
         assert!(err(r#""a.json", modules = []"#).contains("selects nothing"));
+        assert_eq!(
+            err(r#""a.json", oldest_qemu = "ten""#),
+            "`ten` is not a QEMU release (as in 10.1)"
+        );
         assert!(!err(r#""a.json", docs = 1"#).is_empty());
         assert!(!err("a.json").is_empty());
     }

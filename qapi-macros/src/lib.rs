@@ -43,6 +43,8 @@ mod path;
 /// - `doc_url = "https://.../qemu-qmp-ref.html#{kind}-QMP-{module}.{name}"`: link every item's docs to this page,
 ///   `{name}` being its schema name, `{kind}` `command`, `event`, `enum`, `alternate` or `object`, `{module}` the
 ///   schema file's stem;
+/// - `oldest_qemu = "10.0"`: the oldest QEMU release whose replies and events the bindings must decode: a
+///   required member of what QEMU sends that the schema's docs say a later release added becomes optional;
 /// - `module_features`: gate each schema module behind a cargo feature of the caller of the same name (the
 ///   caller declares each, enabling the features of the modules it uses);
 /// - `strict`: QEMU 9.2.4's exact rules instead of the tolerant default that reads any release's schema.

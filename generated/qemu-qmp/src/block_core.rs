@@ -2786,8 +2786,10 @@ pub struct BlockDeviceInfo {
     pub drv: rt::String,
     pub backing_file: rt::Option<rt::String>,
     pub backing_file_depth: i64,
-    pub children: rt::Vec<super::BlockdevChild>,
-    pub active: bool,
+    /// **Required since QEMU 10.1**: optional here, for the older QEMU these bindings also serve.
+    pub children: rt::Option<rt::Vec<super::BlockdevChild>>,
+    /// **Required since QEMU 10.0**: optional here, for the older QEMU these bindings also serve.
+    pub active: rt::Option<bool>,
     pub encrypted: bool,
     pub detect_zeroes: super::BlockdevDetectZeroesOptions,
     pub bps: i64,
@@ -2827,8 +2829,6 @@ impl BlockDeviceInfo {
         ro: bool,
         drv: impl rt::Into<rt::String>,
         backing_file_depth: i64,
-        children: rt::Vec<super::BlockdevChild>,
-        active: bool,
         encrypted: bool,
         detect_zeroes: super::BlockdevDetectZeroesOptions,
         bps: i64,
@@ -2848,8 +2848,8 @@ impl BlockDeviceInfo {
             drv: drv.into(),
             backing_file: rt::None,
             backing_file_depth,
-            children,
-            active,
+            children: rt::None,
+            active: rt::None,
             encrypted,
             detect_zeroes,
             bps,
@@ -2883,6 +2883,20 @@ impl BlockDeviceInfo {
     #[must_use]
     pub fn with_backing_file(mut self, value: impl rt::Into<rt::String>) -> Self {
         self.backing_file = rt::Some(value.into());
+        self
+    }
+    /// Sets `children`.
+    #[inline]
+    #[must_use]
+    pub fn with_children(mut self, value: rt::Vec<super::BlockdevChild>) -> Self {
+        self.children = rt::Some(value);
+        self
+    }
+    /// Sets `active`.
+    #[inline]
+    #[must_use]
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = rt::Some(value);
         self
     }
     /// Sets `bps_max`.
@@ -3102,8 +3116,8 @@ impl rt::ObjectType for BlockDeviceInfo {
                 m_backing_file_depth,
                 "backing_file_depth",
             )?,
-            children: members.required(m_children, "children")?,
-            active: members.required(m_active, "active")?,
+            children: m_children,
+            active: m_active,
             encrypted: members.required(m_encrypted, "encrypted")?,
             detect_zeroes: members.required(m_detect_zeroes, "detect_zeroes")?,
             bps: members.required(m_bps, "bps")?,
@@ -3140,8 +3154,8 @@ impl rt::ObjectType for BlockDeviceInfo {
         writer.member("drv", &self.drv);
         writer.member_opt("backing_file", &self.backing_file);
         writer.member("backing_file_depth", &self.backing_file_depth);
-        writer.member("children", &self.children);
-        writer.member("active", &self.active);
+        writer.member_opt("children", &self.children);
+        writer.member_opt("active", &self.active);
         writer.member("encrypted", &self.encrypted);
         writer.member("detect_zeroes", &self.detect_zeroes);
         writer.member("bps", &self.bps);
@@ -3818,15 +3832,19 @@ pub struct BlockDeviceTimedStats {
     pub min_wr_latency_ns: i64,
     pub max_wr_latency_ns: i64,
     pub avg_wr_latency_ns: i64,
-    pub min_zone_append_latency_ns: i64,
-    pub max_zone_append_latency_ns: i64,
-    pub avg_zone_append_latency_ns: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub min_zone_append_latency_ns: rt::Option<i64>,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub max_zone_append_latency_ns: rt::Option<i64>,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub avg_zone_append_latency_ns: rt::Option<i64>,
     pub min_flush_latency_ns: i64,
     pub max_flush_latency_ns: i64,
     pub avg_flush_latency_ns: i64,
     pub avg_rd_queue_depth: f64,
     pub avg_wr_queue_depth: f64,
-    pub avg_zone_append_queue_depth: f64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub avg_zone_append_queue_depth: rt::Option<f64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl BlockDeviceTimedStats {
@@ -3842,15 +3860,11 @@ impl BlockDeviceTimedStats {
         min_wr_latency_ns: i64,
         max_wr_latency_ns: i64,
         avg_wr_latency_ns: i64,
-        min_zone_append_latency_ns: i64,
-        max_zone_append_latency_ns: i64,
-        avg_zone_append_latency_ns: i64,
         min_flush_latency_ns: i64,
         max_flush_latency_ns: i64,
         avg_flush_latency_ns: i64,
         avg_rd_queue_depth: f64,
         avg_wr_queue_depth: f64,
-        avg_zone_append_queue_depth: f64,
     ) -> Self {
         Self {
             interval_length,
@@ -3860,16 +3874,44 @@ impl BlockDeviceTimedStats {
             min_wr_latency_ns,
             max_wr_latency_ns,
             avg_wr_latency_ns,
-            min_zone_append_latency_ns,
-            max_zone_append_latency_ns,
-            avg_zone_append_latency_ns,
+            min_zone_append_latency_ns: rt::None,
+            max_zone_append_latency_ns: rt::None,
+            avg_zone_append_latency_ns: rt::None,
             min_flush_latency_ns,
             max_flush_latency_ns,
             avg_flush_latency_ns,
             avg_rd_queue_depth,
             avg_wr_queue_depth,
-            avg_zone_append_queue_depth,
+            avg_zone_append_queue_depth: rt::None,
         }
+    }
+    /// Sets `min_zone_append_latency_ns`.
+    #[inline]
+    #[must_use]
+    pub fn with_min_zone_append_latency_ns(mut self, value: i64) -> Self {
+        self.min_zone_append_latency_ns = rt::Some(value);
+        self
+    }
+    /// Sets `max_zone_append_latency_ns`.
+    #[inline]
+    #[must_use]
+    pub fn with_max_zone_append_latency_ns(mut self, value: i64) -> Self {
+        self.max_zone_append_latency_ns = rt::Some(value);
+        self
+    }
+    /// Sets `avg_zone_append_latency_ns`.
+    #[inline]
+    #[must_use]
+    pub fn with_avg_zone_append_latency_ns(mut self, value: i64) -> Self {
+        self.avg_zone_append_latency_ns = rt::Some(value);
+        self
+    }
+    /// Sets `avg_zone_append_queue_depth`.
+    #[inline]
+    #[must_use]
+    pub fn with_avg_zone_append_queue_depth(mut self, value: f64) -> Self {
+        self.avg_zone_append_queue_depth = rt::Some(value);
+        self
     }
 }
 #[allow(deprecated)]
@@ -3987,18 +4029,9 @@ impl rt::ObjectType for BlockDeviceTimedStats {
                 m_avg_wr_latency_ns,
                 "avg_wr_latency_ns",
             )?,
-            min_zone_append_latency_ns: members.required(
-                m_min_zone_append_latency_ns,
-                "min_zone_append_latency_ns",
-            )?,
-            max_zone_append_latency_ns: members.required(
-                m_max_zone_append_latency_ns,
-                "max_zone_append_latency_ns",
-            )?,
-            avg_zone_append_latency_ns: members.required(
-                m_avg_zone_append_latency_ns,
-                "avg_zone_append_latency_ns",
-            )?,
+            min_zone_append_latency_ns: m_min_zone_append_latency_ns,
+            max_zone_append_latency_ns: m_max_zone_append_latency_ns,
+            avg_zone_append_latency_ns: m_avg_zone_append_latency_ns,
             min_flush_latency_ns: members.required(
                 m_min_flush_latency_ns,
                 "min_flush_latency_ns",
@@ -4019,10 +4052,7 @@ impl rt::ObjectType for BlockDeviceTimedStats {
                 m_avg_wr_queue_depth,
                 "avg_wr_queue_depth",
             )?,
-            avg_zone_append_queue_depth: members.required(
-                m_avg_zone_append_queue_depth,
-                "avg_zone_append_queue_depth",
-            )?,
+            avg_zone_append_queue_depth: m_avg_zone_append_queue_depth,
         })
     }
     #[inline]
@@ -4034,15 +4064,27 @@ impl rt::ObjectType for BlockDeviceTimedStats {
         writer.member("min_wr_latency_ns", &self.min_wr_latency_ns);
         writer.member("max_wr_latency_ns", &self.max_wr_latency_ns);
         writer.member("avg_wr_latency_ns", &self.avg_wr_latency_ns);
-        writer.member("min_zone_append_latency_ns", &self.min_zone_append_latency_ns);
-        writer.member("max_zone_append_latency_ns", &self.max_zone_append_latency_ns);
-        writer.member("avg_zone_append_latency_ns", &self.avg_zone_append_latency_ns);
+        writer.member_opt(
+            "min_zone_append_latency_ns",
+            &self.min_zone_append_latency_ns,
+        );
+        writer.member_opt(
+            "max_zone_append_latency_ns",
+            &self.max_zone_append_latency_ns,
+        );
+        writer.member_opt(
+            "avg_zone_append_latency_ns",
+            &self.avg_zone_append_latency_ns,
+        );
         writer.member("min_flush_latency_ns", &self.min_flush_latency_ns);
         writer.member("max_flush_latency_ns", &self.max_flush_latency_ns);
         writer.member("avg_flush_latency_ns", &self.avg_flush_latency_ns);
         writer.member("avg_rd_queue_depth", &self.avg_rd_queue_depth);
         writer.member("avg_wr_queue_depth", &self.avg_wr_queue_depth);
-        writer.member("avg_zone_append_queue_depth", &self.avg_zone_append_queue_depth);
+        writer.member_opt(
+            "avg_zone_append_queue_depth",
+            &self.avg_zone_append_queue_depth,
+        );
     }
 }
 rt::impl_serde!(BlockDeviceTimedStats);
@@ -4065,32 +4107,38 @@ impl rt::Definition for BlockDeviceTimedStats {
 pub struct BlockDeviceStats {
     pub rd_bytes: i64,
     pub wr_bytes: i64,
-    pub zone_append_bytes: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub zone_append_bytes: rt::Option<i64>,
     pub unmap_bytes: i64,
     pub rd_operations: i64,
     pub wr_operations: i64,
-    pub zone_append_operations: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub zone_append_operations: rt::Option<i64>,
     pub flush_operations: i64,
     pub unmap_operations: i64,
     pub rd_total_time_ns: i64,
     pub wr_total_time_ns: i64,
-    pub zone_append_total_time_ns: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub zone_append_total_time_ns: rt::Option<i64>,
     pub flush_total_time_ns: i64,
     pub unmap_total_time_ns: i64,
     pub wr_highest_offset: i64,
     pub rd_merged: i64,
     pub wr_merged: i64,
-    pub zone_append_merged: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub zone_append_merged: rt::Option<i64>,
     pub unmap_merged: i64,
     pub idle_time_ns: rt::Option<i64>,
     pub failed_rd_operations: i64,
     pub failed_wr_operations: i64,
-    pub failed_zone_append_operations: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub failed_zone_append_operations: rt::Option<i64>,
     pub failed_flush_operations: i64,
     pub failed_unmap_operations: i64,
     pub invalid_rd_operations: i64,
     pub invalid_wr_operations: i64,
-    pub invalid_zone_append_operations: i64,
+    /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
+    pub invalid_zone_append_operations: rt::Option<i64>,
     pub invalid_flush_operations: i64,
     pub invalid_unmap_operations: i64,
     pub account_invalid: bool,
@@ -4110,31 +4158,25 @@ impl BlockDeviceStats {
     pub fn new(
         rd_bytes: i64,
         wr_bytes: i64,
-        zone_append_bytes: i64,
         unmap_bytes: i64,
         rd_operations: i64,
         wr_operations: i64,
-        zone_append_operations: i64,
         flush_operations: i64,
         unmap_operations: i64,
         rd_total_time_ns: i64,
         wr_total_time_ns: i64,
-        zone_append_total_time_ns: i64,
         flush_total_time_ns: i64,
         unmap_total_time_ns: i64,
         wr_highest_offset: i64,
         rd_merged: i64,
         wr_merged: i64,
-        zone_append_merged: i64,
         unmap_merged: i64,
         failed_rd_operations: i64,
         failed_wr_operations: i64,
-        failed_zone_append_operations: i64,
         failed_flush_operations: i64,
         failed_unmap_operations: i64,
         invalid_rd_operations: i64,
         invalid_wr_operations: i64,
-        invalid_zone_append_operations: i64,
         invalid_flush_operations: i64,
         invalid_unmap_operations: i64,
         account_invalid: bool,
@@ -4144,32 +4186,32 @@ impl BlockDeviceStats {
         Self {
             rd_bytes,
             wr_bytes,
-            zone_append_bytes,
+            zone_append_bytes: rt::None,
             unmap_bytes,
             rd_operations,
             wr_operations,
-            zone_append_operations,
+            zone_append_operations: rt::None,
             flush_operations,
             unmap_operations,
             rd_total_time_ns,
             wr_total_time_ns,
-            zone_append_total_time_ns,
+            zone_append_total_time_ns: rt::None,
             flush_total_time_ns,
             unmap_total_time_ns,
             wr_highest_offset,
             rd_merged,
             wr_merged,
-            zone_append_merged,
+            zone_append_merged: rt::None,
             unmap_merged,
             idle_time_ns: rt::None,
             failed_rd_operations,
             failed_wr_operations,
-            failed_zone_append_operations,
+            failed_zone_append_operations: rt::None,
             failed_flush_operations,
             failed_unmap_operations,
             invalid_rd_operations,
             invalid_wr_operations,
-            invalid_zone_append_operations,
+            invalid_zone_append_operations: rt::None,
             invalid_flush_operations,
             invalid_unmap_operations,
             account_invalid,
@@ -4181,11 +4223,53 @@ impl BlockDeviceStats {
             flush_latency_histogram: rt::None,
         }
     }
+    /// Sets `zone_append_bytes`.
+    #[inline]
+    #[must_use]
+    pub fn with_zone_append_bytes(mut self, value: i64) -> Self {
+        self.zone_append_bytes = rt::Some(value);
+        self
+    }
+    /// Sets `zone_append_operations`.
+    #[inline]
+    #[must_use]
+    pub fn with_zone_append_operations(mut self, value: i64) -> Self {
+        self.zone_append_operations = rt::Some(value);
+        self
+    }
+    /// Sets `zone_append_total_time_ns`.
+    #[inline]
+    #[must_use]
+    pub fn with_zone_append_total_time_ns(mut self, value: i64) -> Self {
+        self.zone_append_total_time_ns = rt::Some(value);
+        self
+    }
+    /// Sets `zone_append_merged`.
+    #[inline]
+    #[must_use]
+    pub fn with_zone_append_merged(mut self, value: i64) -> Self {
+        self.zone_append_merged = rt::Some(value);
+        self
+    }
     /// Sets `idle_time_ns`.
     #[inline]
     #[must_use]
     pub fn with_idle_time_ns(mut self, value: i64) -> Self {
         self.idle_time_ns = rt::Some(value);
+        self
+    }
+    /// Sets `failed_zone_append_operations`.
+    #[inline]
+    #[must_use]
+    pub fn with_failed_zone_append_operations(mut self, value: i64) -> Self {
+        self.failed_zone_append_operations = rt::Some(value);
+        self
+    }
+    /// Sets `invalid_zone_append_operations`.
+    #[inline]
+    #[must_use]
+    pub fn with_invalid_zone_append_operations(mut self, value: i64) -> Self {
+        self.invalid_zone_append_operations = rt::Some(value);
         self
     }
     /// Sets `rd_latency_histogram`.
@@ -4415,25 +4499,16 @@ impl rt::ObjectType for BlockDeviceStats {
         rt::Ok(Self {
             rd_bytes: members.required(m_rd_bytes, "rd_bytes")?,
             wr_bytes: members.required(m_wr_bytes, "wr_bytes")?,
-            zone_append_bytes: members.required(
-                m_zone_append_bytes,
-                "zone_append_bytes",
-            )?,
+            zone_append_bytes: m_zone_append_bytes,
             unmap_bytes: members.required(m_unmap_bytes, "unmap_bytes")?,
             rd_operations: members.required(m_rd_operations, "rd_operations")?,
             wr_operations: members.required(m_wr_operations, "wr_operations")?,
-            zone_append_operations: members.required(
-                m_zone_append_operations,
-                "zone_append_operations",
-            )?,
+            zone_append_operations: m_zone_append_operations,
             flush_operations: members.required(m_flush_operations, "flush_operations")?,
             unmap_operations: members.required(m_unmap_operations, "unmap_operations")?,
             rd_total_time_ns: members.required(m_rd_total_time_ns, "rd_total_time_ns")?,
             wr_total_time_ns: members.required(m_wr_total_time_ns, "wr_total_time_ns")?,
-            zone_append_total_time_ns: members.required(
-                m_zone_append_total_time_ns,
-                "zone_append_total_time_ns",
-            )?,
+            zone_append_total_time_ns: m_zone_append_total_time_ns,
             flush_total_time_ns: members.required(
                 m_flush_total_time_ns,
                 "flush_total_time_ns",
@@ -4448,10 +4523,7 @@ impl rt::ObjectType for BlockDeviceStats {
             )?,
             rd_merged: members.required(m_rd_merged, "rd_merged")?,
             wr_merged: members.required(m_wr_merged, "wr_merged")?,
-            zone_append_merged: members.required(
-                m_zone_append_merged,
-                "zone_append_merged",
-            )?,
+            zone_append_merged: m_zone_append_merged,
             unmap_merged: members.required(m_unmap_merged, "unmap_merged")?,
             idle_time_ns: m_idle_time_ns,
             failed_rd_operations: members.required(
@@ -4462,10 +4534,7 @@ impl rt::ObjectType for BlockDeviceStats {
                 m_failed_wr_operations,
                 "failed_wr_operations",
             )?,
-            failed_zone_append_operations: members.required(
-                m_failed_zone_append_operations,
-                "failed_zone_append_operations",
-            )?,
+            failed_zone_append_operations: m_failed_zone_append_operations,
             failed_flush_operations: members.required(
                 m_failed_flush_operations,
                 "failed_flush_operations",
@@ -4482,10 +4551,7 @@ impl rt::ObjectType for BlockDeviceStats {
                 m_invalid_wr_operations,
                 "invalid_wr_operations",
             )?,
-            invalid_zone_append_operations: members.required(
-                m_invalid_zone_append_operations,
-                "invalid_zone_append_operations",
-            )?,
+            invalid_zone_append_operations: m_invalid_zone_append_operations,
             invalid_flush_operations: members.required(
                 m_invalid_flush_operations,
                 "invalid_flush_operations",
@@ -4507,27 +4573,27 @@ impl rt::ObjectType for BlockDeviceStats {
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("rd_bytes", &self.rd_bytes);
         writer.member("wr_bytes", &self.wr_bytes);
-        writer.member("zone_append_bytes", &self.zone_append_bytes);
+        writer.member_opt("zone_append_bytes", &self.zone_append_bytes);
         writer.member("unmap_bytes", &self.unmap_bytes);
         writer.member("rd_operations", &self.rd_operations);
         writer.member("wr_operations", &self.wr_operations);
-        writer.member("zone_append_operations", &self.zone_append_operations);
+        writer.member_opt("zone_append_operations", &self.zone_append_operations);
         writer.member("flush_operations", &self.flush_operations);
         writer.member("unmap_operations", &self.unmap_operations);
         writer.member("rd_total_time_ns", &self.rd_total_time_ns);
         writer.member("wr_total_time_ns", &self.wr_total_time_ns);
-        writer.member("zone_append_total_time_ns", &self.zone_append_total_time_ns);
+        writer.member_opt("zone_append_total_time_ns", &self.zone_append_total_time_ns);
         writer.member("flush_total_time_ns", &self.flush_total_time_ns);
         writer.member("unmap_total_time_ns", &self.unmap_total_time_ns);
         writer.member("wr_highest_offset", &self.wr_highest_offset);
         writer.member("rd_merged", &self.rd_merged);
         writer.member("wr_merged", &self.wr_merged);
-        writer.member("zone_append_merged", &self.zone_append_merged);
+        writer.member_opt("zone_append_merged", &self.zone_append_merged);
         writer.member("unmap_merged", &self.unmap_merged);
         writer.member_opt("idle_time_ns", &self.idle_time_ns);
         writer.member("failed_rd_operations", &self.failed_rd_operations);
         writer.member("failed_wr_operations", &self.failed_wr_operations);
-        writer.member(
+        writer.member_opt(
             "failed_zone_append_operations",
             &self.failed_zone_append_operations,
         );
@@ -4535,7 +4601,7 @@ impl rt::ObjectType for BlockDeviceStats {
         writer.member("failed_unmap_operations", &self.failed_unmap_operations);
         writer.member("invalid_rd_operations", &self.invalid_rd_operations);
         writer.member("invalid_wr_operations", &self.invalid_wr_operations);
-        writer.member(
+        writer.member_opt(
             "invalid_zone_append_operations",
             &self.invalid_zone_append_operations,
         );
@@ -23630,7 +23696,8 @@ impl rt::Event for BlockImageCorruptedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockIoErrorEvent {
-    pub qom_path: rt::String,
+    /// **Required since QEMU 9.2**: optional here, for the older QEMU these bindings also serve.
+    pub qom_path: rt::Option<rt::String>,
     pub device: rt::String,
     pub node_name: rt::Option<rt::String>,
     pub operation: super::IoOperationType,
@@ -23644,14 +23711,13 @@ impl BlockIoErrorEvent {
     #[inline]
     #[must_use]
     pub fn new(
-        qom_path: impl rt::Into<rt::String>,
         device: impl rt::Into<rt::String>,
         operation: super::IoOperationType,
         action: super::BlockErrorAction,
         reason: impl rt::Into<rt::String>,
     ) -> Self {
         Self {
-            qom_path: qom_path.into(),
+            qom_path: rt::None,
             device: device.into(),
             node_name: rt::None,
             operation,
@@ -23659,6 +23725,13 @@ impl BlockIoErrorEvent {
             nospace: rt::None,
             reason: reason.into(),
         }
+    }
+    /// Sets `qom-path`.
+    #[inline]
+    #[must_use]
+    pub fn with_qom_path(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.qom_path = rt::Some(value.into());
+        self
     }
     /// Sets `node-name`.
     #[inline]
@@ -23701,7 +23774,7 @@ impl rt::ObjectType for BlockIoErrorEvent {
             }
         }
         rt::Ok(Self {
-            qom_path: members.required(m_qom_path, "qom-path")?,
+            qom_path: m_qom_path,
             device: members.required(m_device, "device")?,
             node_name: m_node_name,
             operation: members.required(m_operation, "operation")?,
@@ -23712,7 +23785,7 @@ impl rt::ObjectType for BlockIoErrorEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("qom-path", &self.qom_path);
+        writer.member_opt("qom-path", &self.qom_path);
         writer.member("device", &self.device);
         writer.member_opt("node-name", &self.node_name);
         writer.member("operation", &self.operation);

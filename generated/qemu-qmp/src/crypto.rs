@@ -1268,7 +1268,8 @@ pub struct QCryptoBlockInfoLUKS {
     pub ivgen_alg: super::QCryptoIVGenAlgo,
     pub ivgen_hash_alg: rt::Option<super::QCryptoHashAlgo>,
     pub hash_alg: super::QCryptoHashAlgo,
-    pub detached_header: bool,
+    /// **Required since QEMU 9.0**: optional here, for the older QEMU these bindings also serve.
+    pub detached_header: rt::Option<bool>,
     pub payload_offset: i64,
     pub master_key_iters: i64,
     pub uuid: rt::String,
@@ -1285,7 +1286,6 @@ impl QCryptoBlockInfoLUKS {
         cipher_mode: super::QCryptoCipherMode,
         ivgen_alg: super::QCryptoIVGenAlgo,
         hash_alg: super::QCryptoHashAlgo,
-        detached_header: bool,
         payload_offset: i64,
         master_key_iters: i64,
         uuid: impl rt::Into<rt::String>,
@@ -1297,7 +1297,7 @@ impl QCryptoBlockInfoLUKS {
             ivgen_alg,
             ivgen_hash_alg: rt::None,
             hash_alg,
-            detached_header,
+            detached_header: rt::None,
             payload_offset,
             master_key_iters,
             uuid: uuid.into(),
@@ -1309,6 +1309,13 @@ impl QCryptoBlockInfoLUKS {
     #[must_use]
     pub fn with_ivgen_hash_alg(mut self, value: super::QCryptoHashAlgo) -> Self {
         self.ivgen_hash_alg = rt::Some(value);
+        self
+    }
+    /// Sets `detached-header`.
+    #[inline]
+    #[must_use]
+    pub fn with_detached_header(mut self, value: bool) -> Self {
+        self.detached_header = rt::Some(value);
         self
     }
 }
@@ -1357,7 +1364,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
             ivgen_alg: members.required(m_ivgen_alg, "ivgen-alg")?,
             ivgen_hash_alg: m_ivgen_hash_alg,
             hash_alg: members.required(m_hash_alg, "hash-alg")?,
-            detached_header: members.required(m_detached_header, "detached-header")?,
+            detached_header: m_detached_header,
             payload_offset: members.required(m_payload_offset, "payload-offset")?,
             master_key_iters: members.required(m_master_key_iters, "master-key-iters")?,
             uuid: members.required(m_uuid, "uuid")?,
@@ -1371,7 +1378,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
         writer.member("ivgen-alg", &self.ivgen_alg);
         writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
         writer.member("hash-alg", &self.hash_alg);
-        writer.member("detached-header", &self.detached_header);
+        writer.member_opt("detached-header", &self.detached_header);
         writer.member("payload-offset", &self.payload_offset);
         writer.member("master-key-iters", &self.master_key_iters);
         writer.member("uuid", &self.uuid);

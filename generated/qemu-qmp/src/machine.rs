@@ -315,7 +315,8 @@ impl rt::Definition for CpuInfoS390 {
 #[non_exhaustive]
 pub struct CpuInfoFast {
     pub cpu_index: i64,
-    pub qom_type: rt::String,
+    /// **Required since QEMU 10.1**: optional here, for the older QEMU these bindings also serve.
+    pub qom_type: rt::Option<rt::String>,
     pub qom_path: rt::String,
     pub thread_id: i64,
     pub props: rt::Option<super::CpuInstanceProperties>,
@@ -410,19 +411,25 @@ impl CpuInfoFast {
     #[must_use]
     pub fn new(
         cpu_index: i64,
-        qom_type: impl rt::Into<rt::String>,
         qom_path: impl rt::Into<rt::String>,
         thread_id: i64,
         target: CpuInfoFastBranch,
     ) -> Self {
         Self {
             cpu_index,
-            qom_type: qom_type.into(),
+            qom_type: rt::None,
             qom_path: qom_path.into(),
             thread_id,
             props: rt::None,
             target,
         }
+    }
+    /// Sets `qom-type`.
+    #[inline]
+    #[must_use]
+    pub fn with_qom_type(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.qom_type = rt::Some(value.into());
+        self
     }
     /// Sets `props`.
     #[inline]
@@ -504,7 +511,7 @@ impl rt::ObjectType for CpuInfoFast {
         }
         rt::Ok(Self {
             cpu_index: members.required(m_cpu_index, "cpu-index")?,
-            qom_type: members.required(m_qom_type, "qom-type")?,
+            qom_type: m_qom_type,
             qom_path: members.required(m_qom_path, "qom-path")?,
             thread_id: members.required(m_thread_id, "thread-id")?,
             props: m_props,
@@ -514,7 +521,7 @@ impl rt::ObjectType for CpuInfoFast {
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("cpu-index", &self.cpu_index);
-        writer.member("qom-type", &self.qom_type);
+        writer.member_opt("qom-type", &self.qom_type);
         writer.member("qom-path", &self.qom_path);
         writer.member("thread-id", &self.thread_id);
         writer.member_opt("props", &self.props);
@@ -703,7 +710,8 @@ pub struct MachineInfo {
     pub deprecated: bool,
     pub default_cpu_type: rt::Option<rt::String>,
     pub default_ram_id: rt::Option<rt::String>,
-    pub acpi: bool,
+    /// **Required since QEMU 8.0**: optional here, for the older QEMU these bindings also serve.
+    pub acpi: rt::Option<bool>,
     /// **Features:** `unstable`
     pub compat_props: rt::Option<rt::Vec<super::CompatProperty>>,
 }
@@ -718,7 +726,6 @@ impl MachineInfo {
         hotpluggable_cpus: bool,
         numa_mem_supported: bool,
         deprecated: bool,
-        acpi: bool,
     ) -> Self {
         Self {
             name: name.into(),
@@ -730,7 +737,7 @@ impl MachineInfo {
             deprecated,
             default_cpu_type: rt::None,
             default_ram_id: rt::None,
-            acpi,
+            acpi: rt::None,
             compat_props: rt::None,
         }
     }
@@ -760,6 +767,13 @@ impl MachineInfo {
     #[must_use]
     pub fn with_default_ram_id(mut self, value: impl rt::Into<rt::String>) -> Self {
         self.default_ram_id = rt::Some(value.into());
+        self
+    }
+    /// Sets `acpi`.
+    #[inline]
+    #[must_use]
+    pub fn with_acpi(mut self, value: bool) -> Self {
+        self.acpi = rt::Some(value);
         self
     }
     /// Sets `compat-props`.
@@ -829,7 +843,7 @@ impl rt::ObjectType for MachineInfo {
             deprecated: members.required(m_deprecated, "deprecated")?,
             default_cpu_type: m_default_cpu_type,
             default_ram_id: m_default_ram_id,
-            acpi: members.required(m_acpi, "acpi")?,
+            acpi: m_acpi,
             compat_props: m_compat_props,
         })
     }
@@ -844,7 +858,7 @@ impl rt::ObjectType for MachineInfo {
         writer.member("deprecated", &self.deprecated);
         writer.member_opt("default-cpu-type", &self.default_cpu_type);
         writer.member_opt("default-ram-id", &self.default_ram_id);
-        writer.member("acpi", &self.acpi);
+        writer.member_opt("acpi", &self.acpi);
         writer.member_opt("compat-props", &self.compat_props);
     }
 }

@@ -22,10 +22,14 @@ pub struct MigrationStats {
     pub page_size: i64,
     pub multifd_bytes: u64,
     pub pages_per_second: u64,
-    pub precopy_bytes: u64,
-    pub downtime_bytes: u64,
-    pub postcopy_bytes: u64,
-    pub dirty_sync_missed_zero_copy: u64,
+    /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
+    pub precopy_bytes: rt::Option<u64>,
+    /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
+    pub downtime_bytes: rt::Option<u64>,
+    /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
+    pub postcopy_bytes: rt::Option<u64>,
+    /// **Required since QEMU 7.1**: optional here, for the older QEMU these bindings also serve.
+    pub dirty_sync_missed_zero_copy: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl MigrationStats {
@@ -47,10 +51,6 @@ impl MigrationStats {
         page_size: i64,
         multifd_bytes: u64,
         pages_per_second: u64,
-        precopy_bytes: u64,
-        downtime_bytes: u64,
-        postcopy_bytes: u64,
-        dirty_sync_missed_zero_copy: u64,
     ) -> Self {
         Self {
             transferred,
@@ -66,11 +66,39 @@ impl MigrationStats {
             page_size,
             multifd_bytes,
             pages_per_second,
-            precopy_bytes,
-            downtime_bytes,
-            postcopy_bytes,
-            dirty_sync_missed_zero_copy,
+            precopy_bytes: rt::None,
+            downtime_bytes: rt::None,
+            postcopy_bytes: rt::None,
+            dirty_sync_missed_zero_copy: rt::None,
         }
+    }
+    /// Sets `precopy-bytes`.
+    #[inline]
+    #[must_use]
+    pub fn with_precopy_bytes(mut self, value: u64) -> Self {
+        self.precopy_bytes = rt::Some(value);
+        self
+    }
+    /// Sets `downtime-bytes`.
+    #[inline]
+    #[must_use]
+    pub fn with_downtime_bytes(mut self, value: u64) -> Self {
+        self.downtime_bytes = rt::Some(value);
+        self
+    }
+    /// Sets `postcopy-bytes`.
+    #[inline]
+    #[must_use]
+    pub fn with_postcopy_bytes(mut self, value: u64) -> Self {
+        self.postcopy_bytes = rt::Some(value);
+        self
+    }
+    /// Sets `dirty-sync-missed-zero-copy`.
+    #[inline]
+    #[must_use]
+    pub fn with_dirty_sync_missed_zero_copy(mut self, value: u64) -> Self {
+        self.dirty_sync_missed_zero_copy = rt::Some(value);
+        self
     }
 }
 #[allow(deprecated)]
@@ -157,13 +185,10 @@ impl rt::ObjectType for MigrationStats {
             page_size: members.required(m_page_size, "page-size")?,
             multifd_bytes: members.required(m_multifd_bytes, "multifd-bytes")?,
             pages_per_second: members.required(m_pages_per_second, "pages-per-second")?,
-            precopy_bytes: members.required(m_precopy_bytes, "precopy-bytes")?,
-            downtime_bytes: members.required(m_downtime_bytes, "downtime-bytes")?,
-            postcopy_bytes: members.required(m_postcopy_bytes, "postcopy-bytes")?,
-            dirty_sync_missed_zero_copy: members.required(
-                m_dirty_sync_missed_zero_copy,
-                "dirty-sync-missed-zero-copy",
-            )?,
+            precopy_bytes: m_precopy_bytes,
+            downtime_bytes: m_downtime_bytes,
+            postcopy_bytes: m_postcopy_bytes,
+            dirty_sync_missed_zero_copy: m_dirty_sync_missed_zero_copy,
         })
     }
     #[inline]
@@ -181,10 +206,13 @@ impl rt::ObjectType for MigrationStats {
         writer.member("page-size", &self.page_size);
         writer.member("multifd-bytes", &self.multifd_bytes);
         writer.member("pages-per-second", &self.pages_per_second);
-        writer.member("precopy-bytes", &self.precopy_bytes);
-        writer.member("downtime-bytes", &self.downtime_bytes);
-        writer.member("postcopy-bytes", &self.postcopy_bytes);
-        writer.member("dirty-sync-missed-zero-copy", &self.dirty_sync_missed_zero_copy);
+        writer.member_opt("precopy-bytes", &self.precopy_bytes);
+        writer.member_opt("downtime-bytes", &self.downtime_bytes);
+        writer.member_opt("postcopy-bytes", &self.postcopy_bytes);
+        writer.member_opt(
+            "dirty-sync-missed-zero-copy",
+            &self.dirty_sync_missed_zero_copy,
+        );
     }
 }
 rt::impl_serde!(MigrationStats);
@@ -5326,7 +5354,8 @@ pub struct DirtyRateInfo {
     pub status: super::DirtyRateStatus,
     pub start_time: i64,
     pub calc_time: i64,
-    pub calc_time_unit: super::TimeUnit,
+    /// **Required since QEMU 8.2**: optional here, for the older QEMU these bindings also serve.
+    pub calc_time_unit: rt::Option<super::TimeUnit>,
     pub sample_pages: u64,
     pub mode: super::DirtyRateMeasureMode,
     pub vcpu_dirty_rate: rt::Option<rt::Vec<super::DirtyRateVcpu>>,
@@ -5340,7 +5369,6 @@ impl DirtyRateInfo {
         status: super::DirtyRateStatus,
         start_time: i64,
         calc_time: i64,
-        calc_time_unit: super::TimeUnit,
         sample_pages: u64,
         mode: super::DirtyRateMeasureMode,
     ) -> Self {
@@ -5349,7 +5377,7 @@ impl DirtyRateInfo {
             status,
             start_time,
             calc_time,
-            calc_time_unit,
+            calc_time_unit: rt::None,
             sample_pages,
             mode,
             vcpu_dirty_rate: rt::None,
@@ -5360,6 +5388,13 @@ impl DirtyRateInfo {
     #[must_use]
     pub fn with_dirty_rate(mut self, value: i64) -> Self {
         self.dirty_rate = rt::Some(value);
+        self
+    }
+    /// Sets `calc-time-unit`.
+    #[inline]
+    #[must_use]
+    pub fn with_calc_time_unit(mut self, value: super::TimeUnit) -> Self {
+        self.calc_time_unit = rt::Some(value);
         self
     }
     /// Sets `vcpu-dirty-rate`.
@@ -5408,7 +5443,7 @@ impl rt::ObjectType for DirtyRateInfo {
             status: members.required(m_status, "status")?,
             start_time: members.required(m_start_time, "start-time")?,
             calc_time: members.required(m_calc_time, "calc-time")?,
-            calc_time_unit: members.required(m_calc_time_unit, "calc-time-unit")?,
+            calc_time_unit: m_calc_time_unit,
             sample_pages: members.required(m_sample_pages, "sample-pages")?,
             mode: members.required(m_mode, "mode")?,
             vcpu_dirty_rate: m_vcpu_dirty_rate,
@@ -5420,7 +5455,7 @@ impl rt::ObjectType for DirtyRateInfo {
         writer.member("status", &self.status);
         writer.member("start-time", &self.start_time);
         writer.member("calc-time", &self.calc_time);
-        writer.member("calc-time-unit", &self.calc_time_unit);
+        writer.member_opt("calc-time-unit", &self.calc_time_unit);
         writer.member("sample-pages", &self.sample_pages);
         writer.member("mode", &self.mode);
         writer.member_opt("vcpu-dirty-rate", &self.vcpu_dirty_rate);

@@ -616,7 +616,8 @@ impl rt::Command for QuerySevLaunchMeasure {
 pub struct SevCapability {
     pub pdh: rt::String,
     pub cert_chain: rt::String,
-    pub cpu0_id: rt::String,
+    /// **Required since QEMU 7.1**: optional here, for the older QEMU these bindings also serve.
+    pub cpu0_id: rt::Option<rt::String>,
     pub cbitpos: i64,
     pub reduced_phys_bits: i64,
 }
@@ -628,17 +629,23 @@ impl SevCapability {
     pub fn new(
         pdh: impl rt::Into<rt::String>,
         cert_chain: impl rt::Into<rt::String>,
-        cpu0_id: impl rt::Into<rt::String>,
         cbitpos: i64,
         reduced_phys_bits: i64,
     ) -> Self {
         Self {
             pdh: pdh.into(),
             cert_chain: cert_chain.into(),
-            cpu0_id: cpu0_id.into(),
+            cpu0_id: rt::None,
             cbitpos,
             reduced_phys_bits,
         }
+    }
+    /// Sets `cpu0-id`.
+    #[inline]
+    #[must_use]
+    pub fn with_cpu0_id(mut self, value: impl rt::Into<rt::String>) -> Self {
+        self.cpu0_id = rt::Some(value.into());
+        self
     }
 }
 #[allow(deprecated)]
@@ -667,7 +674,7 @@ impl rt::ObjectType for SevCapability {
         rt::Ok(Self {
             pdh: members.required(m_pdh, "pdh")?,
             cert_chain: members.required(m_cert_chain, "cert-chain")?,
-            cpu0_id: members.required(m_cpu0_id, "cpu0-id")?,
+            cpu0_id: m_cpu0_id,
             cbitpos: members.required(m_cbitpos, "cbitpos")?,
             reduced_phys_bits: members.required(
                 m_reduced_phys_bits,
@@ -679,7 +686,7 @@ impl rt::ObjectType for SevCapability {
     fn encode_members(&self, writer: &mut rt::Writer) {
         writer.member("pdh", &self.pdh);
         writer.member("cert-chain", &self.cert_chain);
-        writer.member("cpu0-id", &self.cpu0_id);
+        writer.member_opt("cpu0-id", &self.cpu0_id);
         writer.member("cbitpos", &self.cbitpos);
         writer.member("reduced-phys-bits", &self.reduced_phys_bits);
     }
@@ -1000,27 +1007,29 @@ pub struct SgxInfo {
     pub sgx1: bool,
     pub sgx2: bool,
     pub flc: bool,
-    pub sections: rt::Vec<super::SgxEpcSection>,
+    /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
+    pub sections: rt::Option<rt::Vec<super::SgxEpcSection>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
 impl SgxInfo {
     /// Builds `SgxInfo` from its required members; optional ones start absent.
     #[inline]
     #[must_use]
-    pub fn new(
-        sgx: bool,
-        sgx1: bool,
-        sgx2: bool,
-        flc: bool,
-        sections: rt::Vec<super::SgxEpcSection>,
-    ) -> Self {
+    pub fn new(sgx: bool, sgx1: bool, sgx2: bool, flc: bool) -> Self {
         Self {
             sgx,
             sgx1,
             sgx2,
             flc,
-            sections,
+            sections: rt::None,
         }
+    }
+    /// Sets `sections`.
+    #[inline]
+    #[must_use]
+    pub fn with_sections(mut self, value: rt::Vec<super::SgxEpcSection>) -> Self {
+        self.sections = rt::Some(value);
+        self
     }
 }
 #[allow(deprecated)]
@@ -1049,7 +1058,7 @@ impl rt::ObjectType for SgxInfo {
             sgx1: members.required(m_sgx1, "sgx1")?,
             sgx2: members.required(m_sgx2, "sgx2")?,
             flc: members.required(m_flc, "flc")?,
-            sections: members.required(m_sections, "sections")?,
+            sections: m_sections,
         })
     }
     #[inline]
@@ -1058,7 +1067,7 @@ impl rt::ObjectType for SgxInfo {
         writer.member("sgx1", &self.sgx1);
         writer.member("sgx2", &self.sgx2);
         writer.member("flc", &self.flc);
-        writer.member("sections", &self.sections);
+        writer.member_opt("sections", &self.sections);
     }
 }
 rt::impl_serde!(SgxInfo);

@@ -36,7 +36,10 @@ pub fn expected_files(
     };
     let schema = qapi_schema::load(&schema_path, &parser_options)
         .map_err(|e| format!("{}: {}", schema_path.display(), e.diagnostic.message))?;
-    let options = Options::new().docs(false).doc_url(bindings.doc_url);
+    let options = Options::new()
+        .docs(false)
+        .doc_url(bindings.doc_url)
+        .oldest_qemu(crate::OLDEST_QEMU.parse().expect("a release"));
     let mut krate = CrateOptions::new(bindings.name);
     krate.runtime = qapi_gen::Runtime::parse(RUNTIME);
     krate.version = CRATE_VERSION.to_owned();

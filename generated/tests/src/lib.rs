@@ -21,6 +21,10 @@ pub struct Bindings {
 /// The committed crates' version: ours, with the QEMU release they were generated from as build metadata.
 pub const CRATE_VERSION: &str = "0.1.0+qemu-10.2.0";
 
+/// `--oldest-qemu` of every crate: the bindings decode what QEMU 6.2 (Ubuntu 22.04's) and later send; members a
+/// later release made required are optional (see `qapi_gen::Options::oldest_qemu`).
+pub const OLDEST_QEMU: &str = "6.2";
+
 pub const RUNTIME: &str = r#"{ version = "0.1.0", path = "../../qapi-runtime" }"#;
 
 /// QEMU's reference manuals of the release the bindings come from (qapi-gen's shorthand for

@@ -52,6 +52,10 @@ fn regenerate_script_matches_the_checked_configuration() {
     }
     assert!(script.contains(qemu_bindings_tests::RUNTIME));
     assert!(script.contains("--no-docs"));
+    assert!(script.contains(&format!(
+        "--oldest-qemu {}",
+        qemu_bindings_tests::OLDEST_QEMU
+    )));
 }
 
 /// The check sees a change: one byte more in a committed file, or a stray module, makes the crate stale.
