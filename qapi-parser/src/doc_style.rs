@@ -43,7 +43,7 @@ impl LiteralBlocks {
             self.active = true;
             self.indent = 0;
         } else if self.active && !line.is_empty() {
-            let indent = line.chars().take_while(|c| c.is_whitespace()).count();
+            let indent = indent_of(line);
             if self.indent == 0 {
                 self.indent = indent;
             } else if indent < self.indent {
@@ -57,8 +57,30 @@ impl LiteralBlocks {
     }
 }
 
+/// The number of whitespace characters (Rust's `char::is_whitespace`) that start `line`. Nearly always ASCII: those
+/// are counted by byte, and only a non-ASCII character needs decoding.
+fn indent_of(line: &str) -> usize {
+    let ascii = line
+        .bytes()
+        .take_while(|b| matches!(b, b'\t'..=b'\r' | b' '))
+        .count();
+    if line.as_bytes().get(ascii).is_some_and(|b| !b.is_ascii()) {
+        ascii
+            + line[ascii..]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .count()
+    } else {
+        ascii
+    }
+}
+
 /// `::` alone, or `.. qmp-example::`, spaces allowed before the `::`.
 fn opens_literal_block(line: &str) -> bool {
+    // Every such line ends in `::` (it is right-stripped): most lines are out after one comparison.
+    if !line.ends_with("::") {
+        return false;
+    }
     let rest = match line.strip_prefix("..") {
         Some(after) => {
             let directive = after.trim_start_matches(' ');
@@ -146,7 +168,7 @@ fn ends_e_g(line: &str, end: usize) -> bool {
 
 /// A line starting with spaces, one digit and a full stop (a numbered list's item): the offset past the stop.
 fn numbered_item(line: &str) -> Option<usize> {
-    let spaces = line.len() - line.trim_start_matches(' ').len();
+    let spaces = line.bytes().take_while(|&b| b == b' ').count();
     let mut rest = line[spaces..].chars();
     let digit = rest.next().filter(|c| c.is_numeric())?;
     (rest.next() == Some('.')).then(|| spaces + digit.len_utf8() + 1)
@@ -209,5 +231,17 @@ mod tests {
         assert!(opens_literal_block(".. qmp-example ::"));
         assert!(!opens_literal_block("..qmp-example::"));
         assert!(!opens_literal_block("Examples::"));
+        assert!(!opens_literal_block(".. qmp-example:: x"));
+    }
+
+    #[test]
+    fn indentation_counts_whitespace_characters() {
+        assert_eq!(indent_of(""), 0);
+        assert_eq!(indent_of("x  "), 0);
+        assert_eq!(indent_of(" \t\u{b}x"), 3);
+        assert_eq!(indent_of("  \u{a0}\u{3000} x"), 5);
+        assert_eq!(indent_of("  \u{e9}"), 2);
+        // Unlike Python's isspace(), `char::is_whitespace` does not take U+001C..U+001F.
+        assert_eq!(indent_of("\u{1c}x"), 0);
     }
 }

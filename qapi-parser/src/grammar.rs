@@ -110,29 +110,4 @@ mod tests {
             (2, vec![Rule::value, Rule::rbrack])
         );
     }
-
-    #[test]
-    fn the_lean_rule_takes_plain_objects_only() {
-        let plain = "{ 'a': [ 'x', true, {} ],\n  'b' :{'c':false} , 'd': [] }";
-        assert_eq!(matched(Rule::lean_object, plain), Some(plain));
-        assert_eq!(matched(Rule::lean_object, "{} tail"), Some("{}"));
-        // Comments where schemas put them: before a member or an item, after an item.
-        let commented =
-            "{ # c\n 'a': [ # d\n 'x', # e\n # f\n 'y' # g ## h\n ],\n # i\n 'b': 'c' }";
-        assert_eq!(matched(Rule::lean_object, commented), Some(commented));
-        // A doc comment, a comment elsewhere, or a syntax error inside: the full rule explains or accepts it.
-        for text in [
-            "{ 'a' # c\n : 'b' }",
-            "{ 'a': 'b'# c\n, 'd': 'e' }",
-            "{ 'a': 'b' ## c\n}",
-            "{ 'a': 'b' #\n## c\n}",
-            "{ 'a': 'b'\u{1c}}",
-            "{ 'a' 'b' }",
-            "{ 'a': 'b', }",
-            "['a']",
-            "{'a\n': 'b'}",
-        ] {
-            assert_eq!(matched(Rule::lean_object, text), None, "{text:?}");
-        }
-    }
 }

@@ -1,8 +1,9 @@
 //! Text → AST, as QEMU's `scripts/qapi/parser.py` reads a schema.
 //!
 //! The top-level loop is written by hand, like QEMU's: it skips whitespace and comments, hands each `##` doc
-//! block to the doc-comment parser, and has pest ([`crate::grammar`]) parse each top-level value. It then handles
-//! the `include` and `pragma` directives and attaches each definition doc to the definition that follows it.
+//! block to the doc-comment parser, and reads each top-level value: a plain object by hand (`tree::plain`),
+//! anything else with pest ([`crate::grammar`]), which also explains every syntax error. It then handles the
+//! `include` and `pragma` directives and attaches each definition doc to the definition that follows it.
 //! Files are walked recursively where they are included, so expressions and docs come out in QEMU's order.
 //!
 //! Each file is first scanned on its own (`scan`: doc blocks and values, up to its first syntax error); the walk

@@ -1,12 +1,14 @@
 //! Pest's token stream → spanned AST, with the checks the grammar leaves to us: printable strings, QEMU's
-//! duplicate-key check and our nesting limit.
+//! duplicate-key check and our nesting limit. The fast path for plain objects (`plain`) feeds the same builder
+//! without pest.
 //!
-//! Both entry rules' tokens are read here: `expr`'s (`value` wrappers, `key` rules, visible punctuation, all of
-//! which carry nothing the tree needs) and `lean_object`'s (whose `lean_text` is a key's or string's text without
-//! its quotes, and whose `lean_comments` carry nothing either). The stream is walked flat with a stack of open objects and arrays, which costs far less than
-//! pest's nested `Pair`s. The members and items of all open objects and arrays wait on two shared stacks, kept
-//! from one expression to the next, so that each object's or array's vector is allocated once, at its exact size,
-//! when it closes.
+//! `expr`'s tokens are read here (`value` wrappers, `key` rules and visible punctuation carry nothing the tree
+//! needs). The stream is walked flat with a stack of open objects and arrays, which costs far less than pest's
+//! nested `Pair`s. The members and items of all open objects and arrays wait on two shared stacks, kept from one
+//! expression to the next, so that each object's or array's vector is allocated once, at its exact size, when it
+//! closes.
+
+mod plain;
 
 use pest::iterators::Pairs;
 use pest::Token;
@@ -49,11 +51,7 @@ impl Builder {
         file: FileId,
         base: usize,
     ) -> Result<Value, LexError> {
-        // A failed build may have left things behind.
-        self.open.clear();
-        self.members.clear();
-        self.items.clear();
-        self.done = None;
+        self.reset();
         let input = pairs.get_input();
         let mut scalar_start = 0;
         for token in pairs.tokens() {
@@ -61,9 +59,8 @@ impl Builder {
                 Token::Start { rule, pos } => {
                     let pos = base + pos.pos();
                     match rule {
-                        Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
-                            let object = matches!(rule, Rule::object | Rule::lean_object);
-                            self.open_value(object, pos)?;
+                        Rule::object | Rule::array => {
+                            self.open_value(rule == Rule::object, pos)?;
                         }
                         Rule::string | Rule::boolean => {
                             if !self.expects_key() {
@@ -71,27 +68,16 @@ impl Builder {
                             }
                             scalar_start = pos;
                         }
-                        // Without its quotes, which the string's span includes.
-                        Rule::lean_text => {
-                            scalar_start = pos.saturating_sub(1);
-                            if !self.expects_key() {
-                                self.value_starts(scalar_start)?;
-                            }
-                        }
-                        // A key is a string in key position; the rest wrap or separate values, or are
-                        // comments.
+                        // A key is a string in key position; the rest wrap or separate values.
                         _ => scalar_start = pos,
                     }
                 }
                 Token::End { rule, pos } => {
-                    let mut pos = base + pos.pos();
-                    if rule == Rule::lean_text {
-                        pos += 1;
-                    }
+                    let pos = base + pos.pos();
                     let span = Span::new(file, scalar_start, pos);
                     let token = || &input[scalar_start - base..pos - base];
                     match rule {
-                        Rule::string | Rule::key | Rule::lean_text => {
+                        Rule::string | Rule::key => {
                             let text = string(token(), scalar_start)?;
                             self.add_string(text, span);
                         }
@@ -99,9 +85,7 @@ impl Builder {
                             span,
                             kind: ValueKind::Bool(token() == "true"),
                         }),
-                        Rule::object | Rule::lean_object | Rule::array | Rule::lean_array => {
-                            self.close(file, pos)
-                        }
+                        Rule::object | Rule::array => self.close(file, pos),
                         _ => {}
                     }
                 }
@@ -111,6 +95,14 @@ impl Builder {
             pos: base,
             message: "expected a value".to_owned(),
         })
+    }
+
+    /// Drop what a failed build may have left behind.
+    fn reset(&mut self) {
+        self.open.clear();
+        self.members.clear();
+        self.items.clear();
+        self.done = None;
     }
 
     /// An object (or array) opens at `pos`.
@@ -210,7 +202,7 @@ impl Builder {
 }
 
 /// A string token's value. QEMU accepts printable ASCII only, and `\\` as the only escape: the full grammar checks
-/// escapes and leaves the characters to this check, the lean grammar leaves both.
+/// escapes and leaves the characters to this check, the plain reader leaves both.
 fn string(token: &str, pos: usize) -> Result<Text, LexError> {
     let inner = token
         .get(1..token.len().saturating_sub(1))
@@ -232,7 +224,7 @@ fn string(token: &str, pos: usize) -> Result<Text, LexError> {
         if !(b' '..=b'~').contains(&b) {
             return Err(error("funny character in string"));
         }
-        // Only reachable through the lean grammar: the full path finds the error again and explains it.
+        // Only reachable through the plain reader: the full path finds the error again and explains it.
         if b == b'\\' && bytes.next() != Some(b'\\') {
             return Err(error("unknown escape"));
         }
