@@ -26,6 +26,7 @@
 //!   `qapi_runtime::Event`, plus `AnyEvent` over all events;
 //! - `From` for unions and alternates from their branches where unambiguous (`conversions.rs`);
 //! - every definition implements `qapi_runtime::Definition` (name, module, since, features, condition).
+#![warn(missing_docs)]
 
 mod alternates;
 mod builder;
@@ -75,7 +76,12 @@ pub enum Error {
         known: Vec<String>,
     },
     /// The output could not be written.
-    Io { path: PathBuf, error: String },
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What writing it gave.
+        error: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -114,12 +120,16 @@ pub fn generate_files(
 /// Counts for the CLI's summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Types (enums, structs, unions, alternates).
     pub types: usize,
+    /// Commands.
     pub commands: usize,
+    /// Events.
     pub events: usize,
 }
 
 impl Summary {
+    /// The counts of an API.
     pub fn of(api: &Api) -> Summary {
         let mut s = Summary::default();
         for d in &api.definitions {

@@ -13,6 +13,7 @@
 //!
 //! The caller's `Cargo.toml` needs `qapi-runtime` besides this crate: the generated code names
 //! `::qapi_runtime::...`, and reaches serde and serde_json through it.
+#![warn(missing_docs)]
 
 mod args;
 mod expand;

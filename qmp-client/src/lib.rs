@@ -26,6 +26,7 @@
 //! - Each call is a `qmp` span of the `tracing` crate (command, id, duration, outcome) at DEBUG level, for
 //!   whoever installs a subscriber.
 //! - [`blocking::Client`] offers the same for scripts without async code.
+#![warn(missing_docs)]
 
 pub mod blocking;
 mod builder;

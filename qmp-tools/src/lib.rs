@@ -3,6 +3,7 @@
 //!
 //! They learn what the server offers from the server itself (`query-qmp-schema`, `guest-info`, `qom-list`), so they
 //! are right for whichever QEMU version they talk to. Each tool has its folder; what they share is in [`shared`].
+#![warn(missing_docs)]
 
 pub mod ga_client;
 pub mod qmp_shell;

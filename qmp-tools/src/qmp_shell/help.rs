@@ -3,6 +3,7 @@
 use crate::qmp_shell::completion::Vocabulary;
 use crate::shared::schema::{Member, Schema, Type};
 
+/// The shell's syntax, as `.help` prints it.
 pub const SHELL_HELP: &str = "\
 Commands:      NAME key=value ...      e.g.  blockdev-add driver=null-co node-name=n0 size=1048576
   values       JSON where they read as JSON ({...} [...] \"text\" 12 true null), 'literal text', or plain text;

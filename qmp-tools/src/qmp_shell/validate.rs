@@ -10,11 +10,14 @@ use crate::shared::schema::{JsonType, Schema, Type};
 /// What checking found: problems stop the command; warnings (deprecated or unstable parts) do not.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
+    /// What stops the command, one message each.
     pub problems: Vec<String>,
+    /// What is deprecated or unstable in it, one message each.
     pub warnings: Vec<String>,
 }
 
 impl Report {
+    /// Whether nothing stops the command.
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
     }
