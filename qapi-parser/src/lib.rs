@@ -228,3 +228,8 @@ fn finish(
         }),
     }
 }
+
+/// The README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -11,3 +11,8 @@ pub mod qom_fuse;
 pub mod qom_tools;
 pub mod shared;
 pub mod vm_info;
+
+/// The README's code blocks, so that a Rust snippet added there is compiled (its sessions are `text`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
