@@ -161,6 +161,8 @@ fn source_files(ctx: &Context, root_name: &str, dir: &str) -> Vec<(PathBuf, Stri
     if root_name == "lib.rs" {
         // docs.rs (`--cfg docsrs`, see the manifest) shows the feature each gated item needs.
         lib.line("#![cfg_attr(docsrs, feature(doc_cfg))]");
+        // Every item has docs: the schema's, its link to QEMU's manual, or at least its schema name.
+        lib.line("#![warn(missing_docs)]");
     }
     for m in modules {
         lib.attrs(&m.gate);
