@@ -26,6 +26,20 @@
 //!   `qapi_runtime::Event`, plus `AnyEvent` over all events;
 //! - `From` for unions and alternates from their branches where unambiguous (`conversions.rs`);
 //! - every definition implements `qapi_runtime::Definition` (name, module, since, features, condition).
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("qapi-gen-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! let path = dir.join("schema.json");
+//! std::fs::write(&path, "{ 'struct': 'Point', 'data': { 'x': 'int', '*label': 'str' } }
+//!                        { 'command': 'draw', 'data': 'Point' }")?;
+//! let schema = qapi_schema::load(&path, &qapi_schema::Options::default())?;
+//! let rust = qapi_gen::generate(&qapi_gen::Api::from_schema(&schema), &qapi_gen::Options::new())?;
+//! assert!(rust.contains("pub struct Point {"));
+//! assert!(rust.contains("fn draw(&self, args: self::Point)"));
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
 mod alternates;

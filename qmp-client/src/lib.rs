@@ -16,6 +16,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! With generated bindings (`qapi-gen`, `include_qapi!`, or the ready `qemu-qmp` crate), commands and events are
+//! typed: `qmp.execute(QueryVersion::new()).await?` gives the schema's `VersionInfo`, `qmp.query_status().await?` does the
+//! same through the bindings' `Commands` trait, and [`Client::execute_and_wait`] waits for a typed event such as
+//! `JobStatusChangeEvent` without missing one that beats the reply.
+//!
 //! - Many calls may be in flight at once (clone the client into tasks); replies are matched by id.
 //! - Events are never lost or reordered: each subscriber has its own queue, filled in arrival order.
 //! - A dead server fails every pending call at once; every call has a time limit (default

@@ -3,6 +3,15 @@
 //!
 //! They learn what the server offers from the server itself (`query-qmp-schema`, `guest-info`, `qom-list`), so they
 //! are right for whichever QEMU version they talk to. Each tool has its folder; what they share is in [`shared`].
+//!
+//! The binaries are the product (`cargo install qmp-tools`); the library is what they are made of, for tools of
+//! the same kind. Every tool takes its server the same way, for instance:
+//!
+//! ```
+//! use qmp_tools::shared::target::Target;
+//! assert_eq!(Target::parse("localhost:4444"), Target::Tcp("localhost:4444".into()));
+//! assert_eq!(Target::parse("/run/vm0/qmp.sock"), Target::Unix("/run/vm0/qmp.sock".into()));
+//! ```
 #![warn(missing_docs)]
 
 pub mod ga_client;
