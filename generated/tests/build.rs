@@ -34,6 +34,25 @@ fn main() {
         let text = known(krate, &root.join(schema));
         std::fs::write(out.join(format!("known_{krate}.rs")), text).expect("writing to OUT_DIR");
     }
+    readme_doctests(&root, &out);
+}
+
+/// What the doctests of qapi-macros' README need (`src/lib.rs`): `$QEMU_SRC` for its `include_qapi!` snippet,
+/// and the `OUT_DIR/qapi.rs` that its build.rs snippet has `Config` write (module `control` only, to compile
+/// fast; empty without the schema).
+fn readme_doctests(root: &Path, out: &Path) {
+    println!("cargo::rustc-env=QEMU_SRC={}", root.display());
+    let options = qapi_gen::Options::new()
+        .docs(false)
+        .only_modules(["control"]);
+    let text = qapi_schema::load(
+        root.join("qapi/qapi-schema.json"),
+        &qapi_schema::Options::default(),
+    )
+    .ok()
+    .and_then(|schema| qapi_gen::generate(&Api::from_schema(&schema), &options).ok())
+    .unwrap_or_default();
+    std::fs::write(out.join("qapi.rs"), text).expect("writing to OUT_DIR");
 }
 
 /// The `known!` invocation for one crate; without the schema, `available: false` and empty lists (the tests

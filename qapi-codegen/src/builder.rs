@@ -29,6 +29,7 @@ pub enum ConfigError {
     NoSchema,
     /// Neither an output directory nor `OUT_DIR`.
     NoOutDir,
+    /// Reading the schema or writing the output failed.
     Io(io::Error),
 }
 
@@ -54,6 +55,8 @@ impl From<io::Error> for ConfigError {
     }
 }
 
+/// Generation from a build script, in the style of prost-build: a schema's bindings written to `OUT_DIR/qapi.rs`,
+/// rewritten only when they change, with `cargo:rerun-if-changed` for every schema file read.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     schema: Option<PathBuf>,
@@ -65,6 +68,7 @@ pub struct Config {
 }
 
 impl Config {
+    /// No schema yet; docs on, tolerant front end, output to `OUT_DIR/qapi.rs`.
     pub fn new() -> Config {
         Config::default()
     }
@@ -87,6 +91,7 @@ impl Config {
         self
     }
 
+    /// All generation options at once (replaces those set before).
     pub fn options(&mut self, options: Options) -> &mut Config {
         self.options = options;
         self
@@ -98,6 +103,7 @@ impl Config {
         self
     }
 
+    /// What `'if'` conditions become.
     pub fn conditions(&mut self, conditions: Conditions) -> &mut Config {
         self.options.conditions = conditions;
         self

@@ -16,12 +16,15 @@ use qapi_schema::{Diagnostic, Mode, Options, SourceMap};
 #[derive(Parser, Debug)]
 #[command(name = "qapi-gen", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    /// `check`, `dump` or `diff`; none to generate.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The arguments of generation (no subcommand).
     #[command(flatten)]
     pub generate: GenerateArgs,
 }
 
+/// `qapi-gen SCHEMA ...`: what to generate, and where.
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
     /// The main schema file (e.g. qapi/qapi-schema.json), a saved `query-qmp-schema` reply, or a QMP socket: bindings
@@ -69,6 +72,9 @@ pub struct GenerateArgs {
     pub quiet: bool,
 }
 
+/// `--conditions`: what `'if'` conditions become (`docs`, `cfg` or `feature`).
+// clap would print variant docs in --help beside the option's own, which already says what each value does.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ConditionsArg {
     Docs,
@@ -76,6 +82,7 @@ pub enum ConditionsArg {
     Feature,
 }
 
+/// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Load and check a schema; exit 0 when it is valid. Tolerant of older QEMU releases' forms unless --strict.
@@ -88,6 +95,7 @@ pub enum Command {
     Diff(qapi_diff::cli::DiffArgs),
 }
 
+/// `qapi-gen check SCHEMA`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// The main schema file (e.g. qapi/qapi-schema.json).
@@ -113,6 +121,7 @@ pub struct CheckArgs {
 /// How many warnings `check` prints in full before it only counts them.
 const WARNINGS_SHOWN: usize = 10;
 
+/// `qapi-gen dump SCHEMA`.
 #[derive(Args, Debug)]
 pub struct DumpArgs {
     /// The main schema file.
@@ -122,6 +131,9 @@ pub struct DumpArgs {
     pub rules: Option<qapi_schema::Rules>,
 }
 
+/// `--message-format` of `check`: `human` (with a source snippet) or `plain` (QEMU's `file:line: message`).
+// clap would print variant docs in --help beside the option's own, which already says what each value does.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
     Human,

@@ -179,7 +179,12 @@ impl<'a> Context<'a> {
                 .and_then(|u| self.doc_link(u, i)),
         };
         parts.push(footer.render(&self.names, self.scope(i), prose));
-        docs::attrs(&docs::join(parts))
+        let text = docs::join(parts);
+        if text.is_empty() {
+            // Never undocumented (crates are `warn(missing_docs)`): without prose or a link, what it is.
+            return docs::attrs(&cat!("The schema's ", def.meta(), " `", def.name, "`."));
+        }
+        docs::attrs(&text)
     }
 
     /// `url` with `{name}`, `{kind}` and `{module}` filled in for definition `i`. `{kind}` and `{module}` are the
@@ -250,6 +255,10 @@ impl<'a> Context<'a> {
         }
         if let Some(cond) = cond {
             parts.push(cat!("**Condition:** `", cfg::display(cond), "`"));
+        }
+        if parts.is_empty() {
+            // Never undocumented (crates are `warn(missing_docs)`): the name as the schema spells it.
+            parts.push(cat!("`", name, "` in the schema."));
         }
         parts
     }

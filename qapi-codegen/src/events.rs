@@ -58,7 +58,12 @@ pub fn any_event(
     code.line(
         "/// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.",
     );
-    code.line("Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },");
+    code.open("Unknown");
+    code.line("/// The event's name.");
+    code.line("name: ::qapi_runtime::rt::String,");
+    code.line("/// The event's data.");
+    code.line("data: ::qapi_runtime::rt::Value,");
+    code.close(",");
     code.close("");
     code.line("#[allow(deprecated)]");
     code.open("impl ::qapi_runtime::rt::EventSet for AnyEvent");

@@ -26,6 +26,21 @@
 //!   `qapi_runtime::Event`, plus `AnyEvent` over all events;
 //! - `From` for unions and alternates from their branches where unambiguous (`conversions.rs`);
 //! - every definition implements `qapi_runtime::Definition` (name, module, since, features, condition).
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("qapi-gen-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! let path = dir.join("schema.json");
+//! std::fs::write(&path, "{ 'struct': 'Point', 'data': { 'x': 'int', '*label': 'str' } }
+//!                        { 'command': 'draw', 'data': 'Point' }")?;
+//! let schema = qapi_schema::load(&path, &qapi_schema::Options::default())?;
+//! let rust = qapi_gen::generate(&qapi_gen::Api::from_schema(&schema), &qapi_gen::Options::new())?;
+//! assert!(rust.contains("pub struct Point {"));
+//! assert!(rust.contains("fn draw(&self, args: self::Point)"));
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
 
 mod alternates;
 mod builder;
@@ -77,7 +92,12 @@ pub enum Error {
         known: Vec<String>,
     },
     /// The output could not be written.
-    Io { path: PathBuf, error: String },
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What writing it gave.
+        error: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -117,12 +137,16 @@ pub fn generate_files(
 /// Counts for the CLI's summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Types (enums, structs, unions, alternates).
     pub types: usize,
+    /// Commands.
     pub commands: usize,
+    /// Events.
     pub events: usize,
 }
 
 impl Summary {
+    /// The counts of an API.
     pub fn of(api: &Api) -> Summary {
         let mut s = Summary::default();
         for d in &api.definitions {

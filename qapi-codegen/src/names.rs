@@ -198,6 +198,7 @@ pub struct Namespace {
 }
 
 impl Namespace {
+    /// A namespace in which `reserved` are taken.
     pub fn with_reserved(reserved: &[&str]) -> Namespace {
         Namespace {
             taken: reserved.iter().map(|s| s.to_string()).collect(),
@@ -260,6 +261,7 @@ pub struct Names {
 }
 
 impl Names {
+    /// The Rust name of every module and definition of `api`, collisions resolved.
     pub fn new(api: &Api) -> Names {
         let mut ns = Namespace::with_reserved(ROOT_ITEMS);
         let mut definitions = vec![String::new(); api.definitions.len()];

@@ -16,7 +16,9 @@ use crate::ir::{Api, Args, Branch, Definition, Doc, Kind, TypeExpr};
 /// A QEMU release by major and minor number (`10.1`): what the schema's `(since X.Y)` notes name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Release {
+    /// `10` of `10.1`.
     pub major: u16,
+    /// `1` of `10.1`.
     pub minor: u16,
 }
 

@@ -17,10 +17,12 @@ pub enum Conditions {
     Feature,
 }
 
+/// What to generate: docs, conditions, cargo features, doc links, modules. Built with [`Options::new`] and its setters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Options {
     /// Rustdoc from the schema's doc comments. Off, items still get their metadata and link (see `doc_url`).
     pub docs: bool,
+    /// What `'if'` conditions become (default: documented only).
     pub conditions: Conditions,
     /// Gate each schema module behind a cargo feature of the same name (`block-core`): one `#[cfg(feature = ..)]`
     /// per item. For `--crate`, whose manifest makes each module's feature enable those of the modules it uses;
@@ -53,20 +55,24 @@ impl Default for Options {
 }
 
 impl Options {
+    /// The defaults: docs on, conditions documented, no cargo features, every module.
     pub fn new() -> Options {
         Options::default()
     }
 
+    /// Rustdoc from the schema's doc comments (see [`Options::docs`](Options#structfield.docs)).
     pub fn docs(mut self, docs: bool) -> Options {
         self.docs = docs;
         self
     }
 
+    /// What `'if'` conditions become.
     pub fn conditions(mut self, conditions: Conditions) -> Options {
         self.conditions = conditions;
         self
     }
 
+    /// Gate each schema module behind a cargo feature (see [`Options::module_features`](Options#structfield.module_features)).
     pub fn module_features(mut self, on: bool) -> Options {
         self.module_features = on;
         self
@@ -80,6 +86,7 @@ impl Options {
         self
     }
 
+    /// Only these schema modules (`block-core` or `block_core`) and the modules they use; an unknown name is an [`Error`](crate::Error).
     pub fn only_modules(mut self, modules: impl IntoIterator<Item = impl Into<String>>) -> Options {
         self.only_modules = modules.into_iter().map(Into::into).collect();
         self

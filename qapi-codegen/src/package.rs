@@ -17,16 +17,19 @@ use crate::{builder, Error, HEADER};
 pub struct CrateOptions {
     /// The package name, e.g. `qemu-qmp`.
     pub name: String,
+    /// The package version, e.g. `0.1.0+qemu-10.2.0`; default `0.1.0`.
     pub version: String,
     /// Where the crate finds `qapi-runtime`. Default: [`Runtime::Published`].
     pub runtime: Runtime,
     /// Add an empty `[workspace]` table, so that the crate builds on its own even inside another workspace's
     /// directory.
     pub standalone: bool,
+    /// The package `description`; default: one naming the schema.
     pub description: Option<String>,
 }
 
 impl CrateOptions {
+    /// A crate called `name`, version `0.1.0`, on the published `qapi-runtime`, standalone.
     pub fn new(name: impl Into<String>) -> CrateOptions {
         CrateOptions {
             name: name.into(),
@@ -99,7 +102,9 @@ pub enum Layout {
     /// `qapi-gen SCHEMA --crate NAME -o DIR`: `Cargo.toml`, `src/lib.rs` and one file per schema module, each
     /// behind a cargo feature. `out_dir` is where the crate goes, for the path to `qapi-runtime`.
     Crate {
+        /// The crate's name, version and runtime.
         krate: CrateOptions,
+        /// The directory the crate is written to.
         out_dir: PathBuf,
     },
 }
@@ -156,6 +161,8 @@ fn source_files(ctx: &Context, root_name: &str, dir: &str) -> Vec<(PathBuf, Stri
     if root_name == "lib.rs" {
         // docs.rs (`--cfg docsrs`, see the manifest) shows the feature each gated item needs.
         lib.line("#![cfg_attr(docsrs, feature(doc_cfg))]");
+        // Every item has docs: the schema's, its link to QEMU's manual, or at least its schema name.
+        lib.line("#![warn(missing_docs)]");
     }
     for m in modules {
         lib.attrs(&m.gate);

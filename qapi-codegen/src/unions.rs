@@ -179,7 +179,12 @@ fn branch_enum(
     code.line(
         "/// A branch these bindings do not know (from a newer QEMU), with its members as sent.",
     );
-    code.line_of(&[other, " { tag: rt::String, members: rt::Object },"]);
+    code.open(other);
+    code.line("/// The discriminator's value as sent.");
+    code.line("tag: rt::String,");
+    code.line("/// The branch's members as sent.");
+    code.line("members: rt::Object,");
+    code.close(",");
     code.close("");
     code.attrs(cfg);
     code.line("#[allow(deprecated)]");
@@ -365,7 +370,12 @@ pub fn emit_simple(ctx: &Context, def: usize, code: &mut Code) {
     code.line(
         "/// A branch these bindings do not know (from a newer QEMU), with its data as sent.",
     );
-    code.line_of(&[other, " { tag: rt::String, data: rt::Value },"]);
+    code.open(other);
+    code.line("/// The `type` as sent.");
+    code.line("tag: rt::String,");
+    code.line("/// The `data` as sent.");
+    code.line("data: rt::Value,");
+    code.close(",");
     code.close("");
     code.attrs(&cfg);
     code.open(&cat!("impl rt::ObjectType for ", ident));

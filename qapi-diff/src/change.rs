@@ -17,6 +17,7 @@ pub enum Class {
 }
 
 impl Class {
+    /// The word used in reports: `compatible`, `unstable`, `breaking`.
     pub fn as_str(self) -> &'static str {
         match self {
             Class::Compatible => "compatible",
@@ -29,11 +30,14 @@ impl Class {
 /// Which way the data travels: what a client sends (command arguments) or receives (returns, event data).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
+    /// What a client sends: command arguments.
     Send = 0,
+    /// What a client receives: command returns and event data.
     Receive = 1,
 }
 
 impl Direction {
+    /// The word used in reports: `send` or `receive`.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Send => "send",
@@ -45,13 +49,16 @@ impl Direction {
 /// What a change is listed under.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Root {
+    /// A command, by name.
     Command(String),
+    /// An event, by name.
     Event(String),
     /// A type, by its (new) schema name: renames.
     Type(String),
 }
 
 impl Root {
+    /// `command`, `event` or `type`.
     pub fn meta(&self) -> &'static str {
         match self {
             Root::Command(_) => "command",
@@ -60,6 +67,7 @@ impl Root {
         }
     }
 
+    /// The command's, event's or type's name.
     pub fn name(&self) -> &str {
         match self {
             Root::Command(n) | Root::Event(n) | Root::Type(n) => n,
@@ -76,12 +84,16 @@ impl fmt::Display for Root {
 /// Which part of a command or event a change is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Part {
+    /// A command's arguments (sent).
     Arguments,
+    /// A command's returns (received).
     Returns,
+    /// An event's data (received).
     Data,
 }
 
 impl Part {
+    /// The word used in reports: `arguments`, `returns`, `data`.
     pub fn as_str(self) -> &'static str {
         match self {
             Part::Arguments => "arguments",
@@ -90,6 +102,7 @@ impl Part {
         }
     }
 
+    /// Which way the part travels.
     pub fn direction(self) -> Direction {
         match self {
             Part::Arguments => Direction::Send,
@@ -109,81 +122,129 @@ pub enum Relation {
     Incompatible,
 }
 
+/// What changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
+    /// A command appeared.
     CommandAdded,
     /// `deprecated`: the command was marked deprecated.
     CommandRemoved {
+        /// The command was marked deprecated before it went.
         deprecated: bool,
     },
+    /// An event appeared.
     EventAdded,
+    /// An event went away.
     EventRemoved {
+        /// The event was marked deprecated before it went.
         deprecated: bool,
     },
+    /// A member appeared.
     MemberAdded {
+        /// Whether the new member is optional.
         optional: bool,
     },
+    /// A member went away.
     MemberRemoved {
+        /// Whether the member was optional.
         optional: bool,
+        /// Whether the member was marked deprecated.
         deprecated: bool,
     },
+    /// A mandatory member became optional.
     MemberNowOptional,
+    /// An optional member became mandatory.
     MemberNowMandatory,
+    /// An enum gained a value.
     ValueAdded {
+        /// The new value.
         value: String,
     },
+    /// An enum lost a value.
     ValueRemoved {
+        /// The value that went.
         value: String,
+        /// Whether the value was marked deprecated.
         deprecated: bool,
     },
     /// A union branch with members appeared (for a new tag value, or one whose branch was empty).
     BranchAdded {
+        /// The tag value of the branch.
         case: String,
     },
+    /// A union branch with members went away (or lost all its members).
     BranchRemoved {
+        /// The tag value of the branch.
         case: String,
     },
+    /// An alternate gained a branch.
     AlternateBranchAdded {
+        /// The JSON type that selects the branch.
         class: JsonType,
+        /// The branch's type, described.
         ty: String,
     },
+    /// An alternate lost a branch.
     AlternateBranchRemoved {
+        /// The JSON type that selected the branch.
         class: JsonType,
+        /// The branch's type, described.
         ty: String,
     },
+    /// A member, element or branch has another type.
     TypeChanged {
+        /// The old type, described (`int64`, `enum BlockdevDriver`, `[str]`).
         old: String,
+        /// The new type, described.
         new: String,
+        /// Whether the set of values grew, shrank or neither.
         relation: Relation,
     },
     /// A union's discriminator member changed.
     TagChanged {
+        /// The old discriminator.
         old: String,
+        /// The new discriminator.
         new: String,
     },
     /// `value` names the enum value the feature is on, if it is on one.
     FeatureAdded {
+        /// The feature's name.
         feature: String,
+        /// The enum value the feature is on, if it is on one.
         value: Option<String>,
     },
+    /// A feature went away (`value` as for [`ChangeKind::FeatureAdded`]).
     FeatureRemoved {
+        /// The feature's name.
         feature: String,
+        /// The enum value the feature was on, if it was on one.
         value: Option<String>,
     },
     /// The `'if'` of the item changed (from schema files only: a running QEMU has none).
     ConditionChanged {
+        /// The old condition; `None` when there was none.
         old: Option<String>,
+        /// The new condition; `None` when there is none.
         new: Option<String>,
+        /// The enum value the condition is on, if it is on one.
         value: Option<String>,
     },
+    /// `allow-oob` of a command changed.
     AllowOob {
+        /// Its new value.
         now: bool,
     },
+    /// `allow-preconfig` of a command changed (schema files only).
     AllowPreconfig {
+        /// Its new value.
         now: bool,
     },
+    /// A type was renamed one to one (both sides schema files).
     TypeRenamed {
+        /// The old name.
         old: String,
+        /// The new name.
         new: String,
     },
 }
@@ -326,13 +387,16 @@ impl fmt::Display for ChangeKind {
 /// One difference, where it is and what it means for clients.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
+    /// The command, event or type the change is listed under.
     pub root: Root,
     /// `None` for a change to the command or event itself (added, removed, features, flags) and for renames.
     pub part: Option<Part>,
     /// Where inside the part: `.member`, `[]` (array elements), `{tag=value}` (union branch), `<string>`
     /// (alternate branch); empty for the part's top level.
     pub path: String,
+    /// What changed.
     pub kind: ChangeKind,
+    /// What the change means for existing clients, stability included.
     pub class: Class,
     /// What QEMU's rules say of the change, stability aside: [`Class::Breaking`] or [`Class::Compatible`]. Equal to
     /// `class` unless the change is outside the stable API (an `unstable` command added is compatible in nature).

@@ -37,12 +37,18 @@ pub struct DiffArgs {
     pub color: ColorChoice,
 }
 
+/// `--format`: grouped by command and event for people (`human`), or one JSON document for tools (`json`).
+// clap would print variant docs in --help beside the option's own, which already says what each value does.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
     Human,
     Json,
 }
 
+/// `--fail-on`: which changes make the exit status 1 (`breaking`, `any`, or `never`).
+// clap would print variant docs in --help beside the option's own, which already says what each value does.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Breaking,
@@ -50,6 +56,9 @@ pub enum FailOn {
     Never,
 }
 
+/// `--color`: colour the human format `auto` (on a terminal, unless NO_COLOR is set), `always` or `never`.
+// clap would print variant docs in --help beside the option's own, which already says what each value does.
+#[allow(missing_docs)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,

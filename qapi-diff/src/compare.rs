@@ -18,13 +18,23 @@ use qapi_introspection::wire::{
 /// One step from a node to a pair below it, as printed in a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Segment {
+    /// Into a member (`.name`).
     Member(String),
+    /// Into an array's elements (`[]`).
     Element,
-    Branch { tag: String, case: String },
+    /// Into a union branch (`{tag=case}`).
+    Branch {
+        /// The union's discriminator.
+        tag: String,
+        /// The tag value of the branch.
+        case: String,
+    },
+    /// Into an alternate's branch for a JSON type (`<string>`).
     Alternative(JsonType),
 }
 
 impl Segment {
+    /// Appends the step as printed in a path.
     pub fn write(&self, out: &mut String) {
         match self {
             Segment::Member(name) => {
@@ -51,7 +61,9 @@ impl Segment {
 /// A change found in a node, at the node itself or at one of its members.
 #[derive(Clone, Debug)]
 pub struct Local {
+    /// The member the change is at; `None` for the node itself.
     pub member: Option<String>,
+    /// What changed.
     pub kind: ChangeKind,
     /// The changed item itself is `x-` or `unstable` (on either side).
     pub target_unstable: bool,
@@ -59,28 +71,39 @@ pub struct Local {
     pub condition: Option<String>,
 }
 
+/// A step from one node to a pair below it.
 #[derive(Clone, Debug)]
 pub struct Edge {
+    /// The step as printed in a path.
     pub segment: Segment,
+    /// The node reached, an index into [`Graph::nodes`].
     pub to: usize,
     /// The step goes through an `x-`/`unstable` member or branch.
     pub unstable: bool,
 }
 
+/// A pair of types compared: the old side's and the new side's at the same place.
 #[derive(Clone, Debug)]
 pub struct Node {
+    /// The type in the old schema.
     pub old: TypeIdx,
+    /// The type in the new schema.
     pub new: TypeIdx,
     /// The type is marked `unstable` on either side.
     pub unstable: bool,
+    /// What differs at this node.
     pub changes: Vec<Local>,
+    /// The pairs below this one.
     pub edges: Vec<Edge>,
 }
 
 /// Every pair reached from the roots given to [`Graph::node`], compared.
 pub struct Graph<'a> {
+    /// The old schema.
     pub old: &'a WireSchema,
+    /// The new schema.
     pub new: &'a WireSchema,
+    /// Every pair compared, in the order first reached.
     pub nodes: Vec<Node>,
     /// Pair and place (0 for a pair of named types, met anywhere) → node.
     index: HashMap<(TypeIdx, TypeIdx, usize), usize>,
@@ -92,6 +115,7 @@ pub struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
+    /// An empty graph over two schemas.
     pub fn new(old: &'a WireSchema, new: &'a WireSchema) -> Graph<'a> {
         Graph {
             old,

@@ -20,29 +20,42 @@ use qapi_introspection::wire::{
 /// The changes between two schemas, sorted by command, event, then type; within each by part and path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diff {
+    /// The changes, in that order.
     pub changes: Vec<Change>,
 }
 
 /// Counts for a summary line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Breaking changes.
     pub breaking: usize,
+    /// Compatible changes.
     pub compatible: usize,
+    /// Changes outside the stable API.
     pub unstable: usize,
+    /// Commands that appeared.
     pub commands_added: usize,
+    /// Commands that went away.
     pub commands_removed: usize,
+    /// Commands with changes of their own or in what they take or give.
     pub commands_changed: usize,
+    /// Events that appeared.
     pub events_added: usize,
+    /// Events that went away.
     pub events_removed: usize,
+    /// Events with changes of their own or in their data.
     pub events_changed: usize,
+    /// Types renamed one to one.
     pub types_renamed: usize,
 }
 
 impl Diff {
+    /// Whether the schemas look the same on the wire.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
+    /// How many changes are of `class`.
     pub fn count(&self, class: Class) -> usize {
         self.changes.iter().filter(|c| c.class == class).count()
     }
@@ -53,6 +66,7 @@ impl Diff {
         self.changes.iter().filter(move |c| c.root == root)
     }
 
+    /// The counts for the summary line.
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         let mut changed: HashSet<&Root> = HashSet::new();

@@ -19,6 +19,7 @@
 //! print!("{}", qapi_diff::render::human(&changes, qapi_diff::render::Style::plain()));
 //! # Ok::<(), qapi_schema::LoadError>(())
 //! ```
+#![warn(missing_docs)]
 
 pub mod change;
 pub mod classify;

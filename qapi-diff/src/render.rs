@@ -17,6 +17,7 @@ pub struct Style {
 }
 
 impl Style {
+    /// Without colours, three other names listed.
     pub fn plain() -> Style {
         Style {
             color: false,
@@ -24,6 +25,7 @@ impl Style {
         }
     }
 
+    /// With ANSI colours, three other names listed.
     pub fn colored() -> Style {
         Style {
             color: true,

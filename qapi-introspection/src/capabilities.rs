@@ -26,6 +26,7 @@ pub struct Capabilities {
 /// Why a command is not sent: this QEMU does not have it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
+    /// The command this QEMU lacks.
     pub command: String,
     /// The QEMU's version, when known.
     pub version: Option<String>,
@@ -67,10 +68,12 @@ impl Capabilities {
         Ok(Capabilities::new(reply, version))
     }
 
+    /// The `query-qmp-schema` reply this is built on.
     pub fn reply(&self) -> &Introspection {
         &self.reply
     }
 
+    /// The QEMU version (`major.minor.micro`), when known.
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
@@ -85,11 +88,13 @@ impl Capabilities {
         self.entry(name).map(|e| &e.meta)
     }
 
+    /// Whether this QEMU has the command `name`.
     pub fn has_command(&self, name: &str) -> bool {
         self.entry(name)
             .is_some_and(|e| matches!(e.meta, Meta::Command { .. }))
     }
 
+    /// Whether this QEMU has the event `name`.
     pub fn has_event(&self, name: &str) -> bool {
         self.entry(name)
             .is_some_and(|e| matches!(e.meta, Meta::Event { .. }))
@@ -155,6 +160,7 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// Wraps a connected client; the schema is asked for at the first question.
     pub fn new(client: Client) -> Connection {
         Connection {
             client,

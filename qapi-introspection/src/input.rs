@@ -46,16 +46,25 @@ impl Loaded {
 pub enum InputError {
     /// The file could not be read.
     Io {
+        /// The file.
         path: PathBuf,
+        /// What reading it gave.
         error: std::io::Error,
     },
     /// The reply is not a list of `SchemaInfo`.
     Introspection {
+        /// The file.
         path: PathBuf,
+        /// What is wrong with the reply.
         error: IntrospectionError,
     },
     /// The QMP exchange with a running QEMU failed.
-    Qmp { path: PathBuf, error: SocketError },
+    Qmp {
+        /// The socket.
+        path: PathBuf,
+        /// What went wrong.
+        error: SocketError,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -73,6 +82,7 @@ impl std::error::Error for InputError {}
 /// Why [`load`] failed: the input, or the schema file it named.
 #[derive(Debug)]
 pub enum LoadError {
+    /// The input could not be told apart or read.
     Input(InputError),
     /// The schema file failed to load (its first error, as QEMU reports).
     Schema(Box<qapi_schema::LoadError>),

@@ -22,6 +22,7 @@
 //! assert_eq!(refusal.to_string(), "this QEMU lacks command blockdev-set-active (QEMU 9.2.0)");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![warn(missing_docs)]
 
 pub mod capabilities;
 pub mod input;

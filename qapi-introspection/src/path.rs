@@ -35,13 +35,16 @@ pub enum Step {
 pub struct SchemaPath {
     /// The command or event.
     pub root: String,
+    /// The steps from it, in order.
     pub steps: Vec<Step>,
 }
 
 /// A path that is not well formed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathError {
+    /// The path as written.
     pub path: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
@@ -77,34 +80,42 @@ impl SchemaPath {
         self
     }
 
+    /// Into the command's arguments (`arg-type`) or the event's data.
     pub fn arg_type(self) -> SchemaPath {
         self.step(Step::Member("arg-type".into()))
     }
 
+    /// Into the command's returns (`ret-type`).
     pub fn ret_type(self) -> SchemaPath {
         self.step(Step::Member("ret-type".into()))
     }
 
+    /// The member `name`.
     pub fn member(self, name: impl Into<String>) -> SchemaPath {
         self.step(Step::Member(name.into()))
     }
 
+    /// The member `name`, which must be optional (`*name`).
     pub fn optional_member(self, name: impl Into<String>) -> SchemaPath {
         self.step(Step::OptionalMember(name.into()))
     }
 
+    /// The union branch for tag value `case` (`+case`).
     pub fn branch(self, case: impl Into<String>) -> SchemaPath {
         self.step(Step::Branch(case.into()))
     }
 
+    /// The enum value `value` (`^value`).
     pub fn enum_value(self, value: impl Into<String>) -> SchemaPath {
         self.step(Step::EnumValue(value.into()))
     }
 
+    /// A built-in of JSON type `json_type` (`!string`), for an alternate's branches.
     pub fn json_type(self, json_type: impl Into<String>) -> SchemaPath {
         self.step(Step::JsonType(json_type.into()))
     }
 
+    /// The feature `name` of what the path selects so far (`$feature`).
     pub fn feature(self, name: impl Into<String>) -> SchemaPath {
         self.step(Step::Feature(name.into()))
     }

@@ -14,29 +14,42 @@ use serde_json::{Map, Value};
 /// of first use).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Introspection {
+    /// The entries, in the reply's order.
     pub entries: Vec<SchemaInfo>,
 }
 
+/// One entry of the reply: a command, event or type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SchemaInfo {
+    /// The name: real for commands, events and built-ins, masked (a number) for other types, `[ELEMENT]` for arrays.
     pub name: String,
+    /// The entry's features.
     pub features: Vec<String>,
+    /// The `meta-type` and its keys.
     pub meta: Meta,
 }
 
+/// An entry's `meta-type` and what introspection says about it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Meta {
     /// `json-type`: `string`, `number`, `int`, `boolean`, `null`, `object`, `array` or `value`.
     Builtin {
+        /// `json-type`.
         json_type: JsonType,
     },
+    /// `enum`.
     Enum {
+        /// The values, in schema order.
         values: Vec<EnumMember>,
     },
+    /// `array`.
     Array {
+        /// `element-type`.
         element: String,
     },
+    /// `object`: a struct or a union.
     Object {
+        /// The members, base members first.
         members: Vec<ObjectMember>,
         /// The discriminator of a union.
         tag: Option<String>,
@@ -45,30 +58,44 @@ pub enum Meta {
     },
     /// The branch types.
     Alternate {
+        /// `members`: each branch's type.
         members: Vec<String>,
     },
+    /// `command`.
     Command {
+        /// `arg-type`: an object.
         arg_type: String,
+        /// `ret-type`.
         ret_type: String,
+        /// `allow-oob`.
         allow_oob: bool,
     },
+    /// `event`.
     Event {
+        /// `arg-type`: an object.
         arg_type: String,
     },
 }
 
+/// One value of an enum entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumMember {
+    /// The value.
     pub name: String,
+    /// The value's features.
     pub features: Vec<String>,
 }
 
+/// One member of an object entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectMember {
+    /// The member's name.
     pub name: String,
+    /// The member's `type` (a masked name, an array or a built-in).
     pub ty: String,
     /// Introspection says `"default": null` for an optional member.
     pub optional: bool,
+    /// The member's features.
     pub features: Vec<String>,
 }
 
@@ -77,6 +104,7 @@ pub struct ObjectMember {
 pub struct IntrospectionError {
     /// The index of the entry at fault, if one is.
     pub entry: Option<usize>,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -147,12 +175,14 @@ impl Introspection {
         Introspection::from_value(&value)
     }
 
+    /// The `command` entries, in the reply's order.
     pub fn commands(&self) -> impl Iterator<Item = &SchemaInfo> {
         self.entries
             .iter()
             .filter(|e| matches!(e.meta, Meta::Command { .. }))
     }
 
+    /// The `event` entries, in the reply's order.
     pub fn events(&self) -> impl Iterator<Item = &SchemaInfo> {
         self.entries
             .iter()

@@ -5,14 +5,19 @@
 //! `qapi_gen::Config` writes to `OUT_DIR/qapi.rs` for the same options.
 //!
 //! ```ignore
+//! // $QEMU_SRC: a QEMU source tree, read when the crate compiles (a path relative to the crate works too).
 //! mod qmp {
-//!     qapi_macros::include_qapi!("qapi/qapi-schema.json", docs = false, modules = ["block-core", "control"]);
+//!     qapi_macros::include_qapi!("$QEMU_SRC/qapi/qapi-schema.json", docs = false, modules = ["block-core", "control"]);
 //! }
 //! use qmp::Commands as _; // one method per command, for any qapi_runtime::Executor
 //! ```
 //!
+//! (`ignore` here only because this crate's doctests have no QEMU tree at hand; the README's copy of this snippet
+//! is compiled against QEMU's schema in the repository's tests.)
+//!
 //! The caller's `Cargo.toml` needs `qapi-runtime` besides this crate: the generated code names
 //! `::qapi_runtime::...`, and reaches serde and serde_json through it.
+#![warn(missing_docs)]
 
 mod args;
 mod expand;

@@ -12,31 +12,43 @@ use crate::source::{FileId, Span};
 /// A value of the schema language: QAPI has no numbers and no `null`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
+    /// Where the value is in the source.
     pub span: Span,
+    /// The value itself.
     pub kind: ValueKind,
 }
 
+/// The kinds of value the schema language has.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
+    /// A string (single-quoted in the source).
     Str(Text),
+    /// `true` or `false`.
     Bool(bool),
+    /// An array.
     Array(Vec<Value>),
+    /// An object.
     Object(Object),
 }
 
 /// An object: keys in source order, no duplicates (the parser rejects them).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Object {
+    /// The members, each with its key.
     pub members: Vec<(Key, Value)>,
 }
 
+/// An object's key, with its span.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
+    /// The key's text.
     pub name: Text,
+    /// Where the key is in the source.
     pub span: Span,
 }
 
 impl Object {
+    /// The value under `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members
             .iter()
@@ -44,6 +56,7 @@ impl Object {
             .map(|(_, v)| v)
     }
 
+    /// The value under `key`, to change it.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.members
             .iter_mut()
@@ -51,6 +64,7 @@ impl Object {
             .map(|(_, v)| v)
     }
 
+    /// The key and value under `key`, for errors that point at the key.
     pub fn get_entry(&self, key: &str) -> Option<(&Key, &Value)> {
         self.members
             .iter()
@@ -58,16 +72,19 @@ impl Object {
             .map(|(k, v)| (k, v))
     }
 
+    /// Whether `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
+    /// The keys, in source order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.members.iter().map(|(k, _)| &*k.name)
     }
 }
 
 impl Value {
+    /// The string, if the value is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             ValueKind::Str(s) => Some(s),
@@ -75,6 +92,7 @@ impl Value {
         }
     }
 
+    /// The boolean, if the value is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self.kind {
             ValueKind::Bool(b) => Some(b),
@@ -82,6 +100,7 @@ impl Value {
         }
     }
 
+    /// The elements, if the value is an array.
     pub fn as_array(&self) -> Option<&[Value]> {
         match &self.kind {
             ValueKind::Array(a) => Some(a),
@@ -89,6 +108,7 @@ impl Value {
         }
     }
 
+    /// The object, if the value is one.
     pub fn as_object(&self) -> Option<&Object> {
         match &self.kind {
             ValueKind::Object(o) => Some(o),
@@ -96,6 +116,7 @@ impl Value {
         }
     }
 
+    /// The object, if the value is one, to change it.
     pub fn as_object_mut(&mut self) -> Option<&mut Object> {
         match &mut self.kind {
             ValueKind::Object(o) => Some(o),
@@ -123,6 +144,7 @@ pub enum Expression {
     Definition(DefinitionExpr),
 }
 
+/// An `include` directive.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Include {
     /// The whole directive.
@@ -133,10 +155,12 @@ pub struct Include {
     pub file: FileId,
 }
 
+/// A definition's expression, not yet checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DefinitionExpr {
     /// The whole expression; its start is the line QEMU reports semantic errors at.
     pub span: Span,
+    /// The expression's keys and values.
     pub object: Object,
     /// Index into [`ParsedSchema::docs`] of the doc comment directly before this expression, if any.
     pub doc: Option<usize>,
@@ -146,10 +170,15 @@ pub struct DefinitionExpr {
 /// later pragma with the same name replaces the earlier value.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pragmas {
+    /// `doc-required`: every definition must have a doc comment.
     pub doc_required: bool,
+    /// `command-name-exceptions`: commands allowed names that break the naming rules.
     pub command_name_exceptions: Vec<String>,
+    /// `command-returns-exceptions`: commands allowed to return a type other than an object or a list of them.
     pub command_returns_exceptions: Vec<String>,
+    /// `documentation-exceptions`: definitions allowed to leave members undocumented.
     pub documentation_exceptions: Vec<String>,
+    /// `member-name-exceptions`: types allowed member names that break the naming rules.
     pub member_name_exceptions: Vec<String>,
 }
 
@@ -157,7 +186,10 @@ pub struct Pragmas {
 /// includes expanded where they appear.
 #[derive(Clone, Debug, Default)]
 pub struct ParsedSchema {
+    /// Every expression, includes expanded where they appear.
     pub expressions: Vec<Expression>,
+    /// Every doc comment block, in source order.
     pub docs: Vec<Doc>,
+    /// The pragmas in force at the end.
     pub pragmas: Pragmas,
 }

@@ -14,9 +14,12 @@ use codespan_reporting::term;
 
 use crate::source::{FileId, SourceMap, Span};
 
+/// Whether a diagnostic stops the load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// The schema is rejected.
     Error,
+    /// Accepted in tolerant mode, reported (QEMU's own generator would reject it).
     Warning,
 }
 
@@ -25,11 +28,14 @@ pub enum Severity {
 pub struct DefnContext {
     /// `struct`, `enum`, `union`, `alternate`, `command` or `event`.
     pub meta: String,
+    /// The definition's name.
     pub name: String,
 }
 
+/// An error or warning about a schema, with where QEMU reports it.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// The message. May hold more lines (QEMU's `Valid keys are ...`).
     pub message: String,
@@ -40,6 +46,7 @@ pub struct Diagnostic {
     pub column: bool,
     /// The precise place, when it is narrower than `span` (a member inside the expression): used for snippets.
     pub label: Option<Span>,
+    /// The definition the message is about (QEMU's `In struct 'X':` line).
     pub context: Option<DefnContext>,
     /// Further located notes printed after the error, such as QEMU's `previous definition`.
     pub related: Vec<Diagnostic>,
@@ -76,11 +83,13 @@ impl Diagnostic {
         }
     }
 
+    /// Narrows the place shown in snippets to `label`.
     pub fn with_label(mut self, label: Span) -> Diagnostic {
         self.label = Some(label);
         self
     }
 
+    /// Names the definition the message is about (`meta`: `struct`, `command`, ...).
     pub fn with_context(mut self, meta: impl Into<String>, name: impl Into<String>) -> Diagnostic {
         self.context = Some(DefnContext {
             meta: meta.into(),
@@ -89,17 +98,18 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a located note printed after the message (QEMU's `previous definition`).
     pub fn with_related(mut self, related: Diagnostic) -> Diagnostic {
         self.related.push(related);
         self
     }
 
+    /// The same message as a warning.
     pub fn as_warning(mut self) -> Diagnostic {
         self.severity = Severity::Warning;
         self
     }
 
-    /// The plain, QEMU-compatible rendering.
     /// The kind of message: its first line with the quoted names (`'x'`, no spaces inside) blanked out, so that
     /// diagnostics of one kind group together (`'…' is already defined`).
     pub fn kind(&self) -> String {
@@ -120,6 +130,7 @@ impl Diagnostic {
         out
     }
 
+    /// The plain, QEMU-compatible rendering.
     pub fn display<'a>(&'a self, sources: &'a SourceMap) -> impl fmt::Display + 'a {
         Plain {
             diag: self,

@@ -5,6 +5,7 @@
 
 use crate::source::Span;
 
+/// A doc comment block: a definition's doc (`## @Name:`) or free-form text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Doc {
     /// The block, from its opening `##` to its closing `##`.
@@ -22,6 +23,7 @@ pub struct Doc {
     pub sections: Vec<Section>,
 }
 
+/// A section of a doc block: the body, a tagged section (`Since:`), or an untagged paragraph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
     /// Where the section starts (its first line).
@@ -33,10 +35,14 @@ pub struct Section {
     pub text: String,
 }
 
+/// An `@name:` description of a member or a feature.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArgSection {
+    /// The member's or feature's name.
     pub name: String,
+    /// Where the description starts.
     pub span: Span,
+    /// The description's text, as for [`Section::text`].
     pub text: String,
     /// `false` for a description the schema stage added for an undocumented member.
     pub documented: bool,
@@ -53,10 +59,12 @@ impl Doc {
         self.section("Since").map(|s| s.text.as_str())
     }
 
+    /// The description of member `name`.
     pub fn arg(&self, name: &str) -> Option<&ArgSection> {
         self.args.iter().find(|a| a.name == name)
     }
 
+    /// The description of feature `name`.
     pub fn feature(&self, name: &str) -> Option<&ArgSection> {
         self.features.iter().find(|a| a.name == name)
     }

@@ -11,10 +11,12 @@ use crate::schema::{
 };
 use crate::Rules;
 
+/// The schema's model in the format of QEMU's schema test suite (`tests/qapi-schema/*.out`).
 pub fn dump(schema: &Schema) -> String {
     dump_model(schema.model())
 }
 
+/// A model in the format of QEMU's schema test suite.
 pub fn dump_model(model: &Model) -> String {
     let mut printer = Printer {
         model,

@@ -1,8 +1,12 @@
 //! The pest grammar of QAPI values (`grammar.pest`). The top-level loop, directives and doc blocks are in
 //! [`crate::parser`], which calls [`Rule::expr`] once per top-level expression.
 
+// pest derives `Rule` and its `EOI` variant and `all_rules` without docs.
+#![allow(missing_docs)]
+
 use pest_derive::Parser;
 
+/// The parser pest derives from `grammar.pest`; its rules are [`Rule`].
 #[derive(Parser)]
 #[grammar = "grammar.pest"]
 pub struct QapiGrammar;

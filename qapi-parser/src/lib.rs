@@ -14,7 +14,7 @@
 //! ([`parser`]), so that a large schema loads in the time of its largest files; a schema whose main file has fewer
 //! than four `include` directives stays on one thread. What that buys, and where the time goes, is measured in
 //! `benches/README.md`.
-
+#![warn(missing_docs)]
 // A front end reports one error and stops, as QEMU does: the error path is cold, so a large error type costs
 // nothing worth boxing for.
 #![allow(clippy::result_large_err)]
@@ -68,6 +68,7 @@ pub enum Rules {
 }
 
 impl Rules {
+    /// The rules of the newest release supported: what strict mode applies.
     pub const NEWEST: Rules = Rules::V10_2;
     /// Every rule set, oldest first, with the release it is named for.
     pub const ALL: [(Rules, &'static str); 2] = [(Rules::V9_2, "9.2"), (Rules::V10_2, "10.2")];
@@ -115,8 +116,10 @@ impl fmt::Display for Rules {
     }
 }
 
+/// How a schema is read: see [`Mode`].
 #[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// Tolerant (the default), strict, or strict with one release's rules.
     pub mode: Mode,
 }
 
@@ -133,6 +136,7 @@ impl Options {
         }
     }
 
+    /// Whether the schema is read tolerantly (any release's schema, deviations reported as warnings).
     pub fn is_tolerant(&self) -> bool {
         self.mode == Mode::Tolerant
     }
@@ -154,7 +158,9 @@ impl Options {
 /// A schema that failed to load: the first error, as QEMU reports only the first, with the files read so far.
 #[derive(Debug)]
 pub struct LoadError {
+    /// The error.
     pub diagnostic: Diagnostic,
+    /// The files read up to the error, to print the error against.
     pub sources: SourceMap,
     /// Warnings issued before the error (tolerant mode).
     pub warnings: Vec<Diagnostic>,
@@ -222,3 +228,8 @@ fn finish(
         }),
     }
 }
+
+/// The README's snippets, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

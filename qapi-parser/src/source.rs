@@ -13,12 +13,16 @@ pub struct FileId(pub u32);
 /// A byte range `start..end` in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// The file the range is in.
     pub file: FileId,
+    /// The first byte.
     pub start: u32,
+    /// One past the last byte.
     pub end: u32,
 }
 
 impl Span {
+    /// The range `start..end` of `file`.
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
@@ -53,6 +57,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file as read: `name` as QEMU prints it, the `path` it was read from, its `text` (a final newline added if missing) and the `include` directive that brought it in.
     pub fn new(
         name: String,
         path: PathBuf,
@@ -124,19 +129,23 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// No files.
     pub fn new() -> SourceMap {
         SourceMap::default()
     }
 
+    /// Adds a file read, giving its id.
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(Arc::new(file));
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// The file with id `id` (of this map).
     pub fn get(&self, id: FileId) -> &Arc<SourceFile> {
         &self.files[id.0 as usize]
     }
 
+    /// Every file with its id, in the order they were read.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
         self.files
             .iter()
@@ -144,10 +153,12 @@ impl SourceMap {
             .map(|(i, f)| (FileId(i as u32), f))
     }
 
+    /// How many files were read.
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
+    /// Whether no file was read.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

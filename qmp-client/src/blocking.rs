@@ -39,10 +39,12 @@ impl Client {
         Ok(Client { rt, client })
     }
 
+    /// Connects to a QMP unix socket: greeting read, capabilities negotiated.
     pub fn connect_unix(path: impl AsRef<Path>) -> Result<Client> {
         Self::connect_unix_with(ClientBuilder::new(), path)
     }
 
+    /// Connects to a guest agent's unix socket (no greeting; resynchronised with `guest-sync-delimited`).
     pub fn connect_agent_unix(path: impl AsRef<Path>) -> Result<Client> {
         Self::connect_unix_with(ClientBuilder::new().guest_agent(), path)
     }
@@ -55,6 +57,7 @@ impl Client {
         Ok(Client { rt, client })
     }
 
+    /// Connects to a QMP server at `HOST:PORT`.
     pub fn connect_tcp(addr: &str) -> Result<Client> {
         let rt = runtime()?;
         let client = rt.block_on(ClientBuilder::new().connect_tcp(addr))?;
@@ -66,22 +69,27 @@ impl Client {
         &self.client
     }
 
+    /// The server's greeting (`None` for a guest agent).
     pub fn greeting(&self) -> Option<&Greeting> {
         self.client.greeting()
     }
 
+    /// Runs a command and decodes its reply ([`crate::Client::execute`]).
     pub fn execute<C: Command>(&self, cmd: C) -> Result<C::Returns> {
         self.rt.block_on(self.client.execute(cmd))
     }
 
+    /// Runs a command with its own time limit ([`crate::Client::execute_timeout`]).
     pub fn execute_timeout<C: Command>(&self, cmd: C, limit: Duration) -> Result<C::Returns> {
         self.rt.block_on(self.client.execute_timeout(cmd, limit))
     }
 
+    /// Runs a command out-of-band ([`crate::Client::execute_oob`]).
     pub fn execute_oob<C: OobCommand>(&self, cmd: C) -> Result<C::Returns> {
         self.rt.block_on(self.client.execute_oob(cmd))
     }
 
+    /// Runs a command with file descriptors attached ([`crate::Client::execute_with_fds`]).
     pub fn execute_with_fds<C: Command>(
         &self,
         cmd: C,
@@ -90,10 +98,12 @@ impl Client {
         self.rt.block_on(self.client.execute_with_fds(cmd, fds))
     }
 
+    /// Runs any command by name with JSON arguments ([`crate::Client::execute_raw`]).
     pub fn execute_raw(&self, name: &str, args: Value) -> Result<Value> {
         self.rt.block_on(self.client.execute_raw(name, args))
     }
 
+    /// Runs a command and waits for the first event `E` that satisfies `pred`, listening from before the command goes out ([`crate::Client::execute_and_wait`]).
     pub fn execute_and_wait<C: Command, E: Event>(
         &self,
         cmd: C,
@@ -102,6 +112,7 @@ impl Client {
         self.rt.block_on(self.client.execute_and_wait(cmd, pred))
     }
 
+    /// [`Client::execute_and_wait`] with its own time limit on the reply and the event together.
     pub fn execute_and_wait_timeout<C: Command, E: Event>(
         &self,
         cmd: C,
@@ -117,10 +128,12 @@ impl Client {
         self.client.add_policy(policy)
     }
 
+    /// For a guest agent: resynchronises with `guest-sync-delimited` ([`crate::Client::guest_sync`]).
     pub fn guest_sync(&self) -> Result<()> {
         self.rt.block_on(self.client.guest_sync())
     }
 
+    /// Events of type `E` from now on, decoded.
     pub fn subscribe<E: Event>(&self) -> TypedEvents<E> {
         TypedEvents {
             rt: self.rt.clone(),
@@ -128,6 +141,7 @@ impl Client {
         }
     }
 
+    /// Every event from now on, as received.
     pub fn subscribe_all(&self) -> EventStream {
         EventStream {
             rt: self.rt.clone(),
@@ -135,6 +149,7 @@ impl Client {
         }
     }
 
+    /// The events received since the connection opened, and all later ones; given once ([`crate::Client::take_events`]).
     pub fn take_events(&self) -> Option<EventStream> {
         Some(EventStream {
             rt: self.rt.clone(),
@@ -142,6 +157,7 @@ impl Client {
         })
     }
 
+    /// Closes the connection ([`crate::Client::close`]).
     pub fn close(&self) {
         self.rt.block_on(self.client.close())
     }
@@ -208,6 +224,7 @@ impl EventStream {
         self.rt.block_on(next).map_err(|_| Error::Timeout(limit))
     }
 
+    /// The next event if one is queued, without waiting.
     pub fn try_next(&mut self) -> Option<Arc<RawEvent>> {
         self.events.try_next()
     }

@@ -75,6 +75,7 @@ pub const QEMU_IN_BAND_QUEUE: usize = 8;
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl ClientBuilder {
+    /// The default options (see [`ClientBuilder`]).
     pub fn new() -> Self {
         Self::default()
     }

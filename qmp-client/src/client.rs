@@ -445,6 +445,7 @@ fn decode_return<T: Decode>(name: &str, ret: Option<Box<[u8]>>) -> Result<T> {
 }
 
 impl Client {
+    /// A builder for a client with options other than the defaults.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }

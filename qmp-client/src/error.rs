@@ -11,16 +11,23 @@ use std::time::Duration;
 pub struct ErrorClass(Cow<'static, str>);
 
 impl ErrorClass {
+    /// `GenericError`: what QEMU sends for most failures.
     pub const GENERIC_ERROR: ErrorClass = ErrorClass(Cow::Borrowed("GenericError"));
+    /// `CommandNotFound`: the server has no such command.
     pub const COMMAND_NOT_FOUND: ErrorClass = ErrorClass(Cow::Borrowed("CommandNotFound"));
+    /// `DeviceNotActive`.
     pub const DEVICE_NOT_ACTIVE: ErrorClass = ErrorClass(Cow::Borrowed("DeviceNotActive"));
+    /// `DeviceNotFound`.
     pub const DEVICE_NOT_FOUND: ErrorClass = ErrorClass(Cow::Borrowed("DeviceNotFound"));
+    /// `KVMMissingCap`.
     pub const KVM_MISSING_CAP: ErrorClass = ErrorClass(Cow::Borrowed("KVMMissingCap"));
 
+    /// A class by name, as the server sent it.
     pub fn new(class: impl Into<String>) -> Self {
         ErrorClass(Cow::Owned(class.into()))
     }
 
+    /// The class's name.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -101,7 +108,12 @@ impl std::error::Error for DecodeError {}
 pub enum Error {
     /// The server ran the command and reported an error.
     #[error("QMP error {class}: {desc}")]
-    Qmp { class: ErrorClass, desc: String },
+    Qmp {
+        /// The error's `class`.
+        class: ErrorClass,
+        /// The error's `desc`: QEMU's message.
+        desc: String,
+    },
     /// Reading from or writing to the transport failed, or connecting did.
     #[error("transport error: {0}")]
     Io(Arc<io::Error>),
@@ -110,13 +122,21 @@ pub enum Error {
     Decode(Arc<DecodeError>),
     /// The command's arguments did not serialize into a JSON object.
     #[error("could not encode the arguments of {command}: {message}")]
-    Encode { command: String, message: String },
+    Encode {
+        /// The command's name.
+        command: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The server broke the protocol (no greeting, a message of unknown form, an oversized message...).
     #[error("protocol error: {0}")]
     Protocol(String),
     /// The server closed the connection.
     #[error("the server closed the connection{}", partial_note(*.partial_bytes))]
-    Eof { partial_bytes: usize },
+    Eof {
+        /// The bytes of an unfinished message read before the end.
+        partial_bytes: usize,
+    },
     /// The connection is gone; the inner error says why. Every call pending at that moment gets this.
     #[error("connection lost: {0}")]
     Disconnected(Arc<Error>),
@@ -137,11 +157,19 @@ pub enum Error {
     Unsupported(&'static str),
     /// A [`crate::CommandPolicy`] of this client refused the command; nothing was sent.
     #[error("{command} refused before sending: {reason}")]
-    Refused { command: String, reason: String },
+    Refused {
+        /// The command's name.
+        command: String,
+        /// The policy's reason.
+        reason: String,
+    },
     /// Not a failed call but a place in an event stream of a reconnecting client (see
     /// [`crate::ClientBuilder::reconnect`]) where the connection was lost or came back: events may be missing here.
     #[error("events may be missing here: {what}")]
-    EventGap { what: String },
+    EventGap {
+        /// What happened: `the connection was lost (CAUSE)` or `reconnected after N ms`.
+        what: String,
+    },
 }
 
 fn partial_note(partial_bytes: usize) -> String {
@@ -204,6 +232,7 @@ impl From<io::Error> for Error {
     }
 }
 
+/// A result whose error is this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]

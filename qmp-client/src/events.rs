@@ -18,7 +18,9 @@ use crate::wire::{decode_text, RawEvent};
 /// A typed event: its `data` decoded into the event's type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypedEvent<E> {
+    /// The event's data.
     pub data: E,
+    /// When the server emitted the event.
     pub timestamp: Timestamp,
 }
 
@@ -241,6 +243,7 @@ impl EventStream {
         self.queue.lock().events.len()
     }
 
+    /// Whether no event is queued.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -276,6 +279,7 @@ impl<E: Event> TypedEvents<E> {
         Some(TypedEvent::from_raw(&raw))
     }
 
+    /// The next event if one is queued, without waiting.
     pub fn try_next(&mut self) -> Option<Result<TypedEvent<E>>> {
         let raw = self.stream.try_next()?;
         Some(TypedEvent::from_raw(&raw))
@@ -295,6 +299,7 @@ impl<E: Event> TypedEvents<E> {
         None
     }
 
+    /// The undecoded stream underneath.
     pub fn raw(&mut self) -> &mut EventStream {
         &mut self.stream
     }
@@ -320,6 +325,7 @@ impl<S: EventSet> EventSetStream<S> {
         Some(decode_set(&raw))
     }
 
+    /// The next event if one is queued, without waiting.
     pub fn try_next(&mut self) -> Option<Result<(S, Timestamp)>> {
         let raw = self.stream.try_next()?;
         Some(decode_set(&raw))

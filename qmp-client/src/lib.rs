@@ -16,6 +16,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! With generated bindings (`qapi-gen`, `include_qapi!`, or the ready `qemu-qmp` crate), commands and events are
+//! typed: `qmp.execute(QueryVersion::new()).await?` gives the schema's `VersionInfo`, `qmp.query_status().await?` does the
+//! same through the bindings' `Commands` trait, and [`Client::execute_and_wait`] waits for a typed event such as
+//! `JobStatusChangeEvent` without missing one that beats the reply.
+//!
 //! - Many calls may be in flight at once (clone the client into tasks); replies are matched by id.
 //! - Events are never lost or reordered: each subscriber has its own queue, filled in arrival order.
 //! - A dead server fails every pending call at once; every call has a time limit (default
@@ -26,6 +31,7 @@
 //! - Each call is a `qmp` span of the `tracing` crate (command, id, duration, outcome) at DEBUG level, for
 //!   whoever installs a subscriber.
 //! - [`blocking::Client`] offers the same for scripts without async code.
+#![warn(missing_docs)]
 
 pub mod blocking;
 mod builder;

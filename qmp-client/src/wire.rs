@@ -11,14 +11,18 @@ use crate::error::{Error, ErrorClass, Result};
 /// QEMU's version triple, as in the greeting and `query-version`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionTriple {
+    /// The major version.
     pub major: i64,
+    /// The minor version.
     pub minor: i64,
+    /// The micro (patch) version.
     pub micro: i64,
 }
 
 /// The server's version, as the greeting gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionInfo {
+    /// The version triple.
     pub qemu: VersionTriple,
     /// Distribution package text, e.g. `Debian 1:10.0.2+ds-2`; may be empty.
     #[serde(default)]
@@ -28,6 +32,7 @@ pub struct VersionInfo {
 /// The server's greeting: `{"QMP": {"version": ..., "capabilities": [...]}}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Greeting {
+    /// The server's version.
     pub version: VersionInfo,
     /// Capabilities offered, e.g. `oob`. Names this client does not know are kept.
     pub capabilities: Vec<String>,
@@ -42,6 +47,7 @@ pub struct RawEvent {
     pub name: String,
     /// The event's `data`; an empty object when the server sent none.
     pub data: Value,
+    /// When the server emitted the event.
     pub timestamp: Timestamp,
     /// The text of `data` as received (`{}` when there was none), which typed events decode from.
     pub(crate) json: Box<[u8]>,

@@ -6,11 +6,14 @@ use std::fmt;
 /// `CommandNotFound`, `DeviceNotActive`, `DeviceNotFound` and `KVMMissingCap`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommandError {
+    /// The error class, e.g. `GenericError`.
     pub class: String,
+    /// The message for the client (`desc`).
     pub desc: String,
 }
 
 impl CommandError {
+    /// An error of class `class` saying `desc`.
     pub fn new(class: impl Into<String>, desc: impl Into<String>) -> Self {
         CommandError {
             class: class.into(),

@@ -22,11 +22,14 @@ pub struct Listening {
 /// Where a [`Listening`] server accepts connections.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Address {
+    /// A unix socket, by path.
     Unix(PathBuf),
+    /// A TCP address.
     Tcp(SocketAddr),
 }
 
 impl Listening {
+    /// Where the server listens (the port chosen, for a TCP address with port 0).
     pub fn address(&self) -> &Address {
         &self.address
     }

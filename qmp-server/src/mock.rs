@@ -18,7 +18,9 @@ use crate::server::{Emitter, Entry, Flags, Server, ServerBuilder};
 /// One call the mock received.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// The command's name.
     pub name: String,
+    /// The arguments as received (empty when there were none).
     pub arguments: Map<String, Value>,
 }
 
@@ -92,6 +94,7 @@ impl Mock {
             .expect("the mock listens on a unix socket")
     }
 
+    /// The server the mock runs: to emit events (`emit_raw`), for instance.
     pub fn server(&self) -> &Server {
         &self.server
     }

@@ -20,7 +20,9 @@ pub struct Request {
 /// A request refused before dispatch: the error, and the id to echo when the request had one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
+    /// The request's `id`, to echo in the error reply.
     pub id: Option<Value>,
+    /// The error to reply with.
     pub error: CommandError,
 }
 

@@ -53,7 +53,9 @@ impl Default for Flags {
 /// One command the server answers.
 #[derive(Clone)]
 pub struct Entry {
+    /// The command's flags (`allow-oob`, `success-response`, ...).
     pub flags: Flags,
+    /// What answers the command.
     pub handler: Handler,
 }
 
@@ -205,6 +207,7 @@ impl ServerBuilder {
         self
     }
 
+    /// The server, with the built-in commands (`qmp_capabilities`, the queries) for those not registered.
     pub fn build(mut self) -> Server {
         for (name, entry) in crate::builtin::entries(&self) {
             self.commands.entry(name).or_insert(entry);
@@ -235,14 +238,17 @@ pub struct Server {
 }
 
 impl Server {
+    /// A builder for a server: commands, protocol, limits.
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
     }
 
+    /// The protocol the server speaks (QMP or guest agent).
     pub fn protocol(&self) -> Protocol {
         self.inner.builder.protocol
     }
 
+    /// The limits that apply to each client.
     pub fn limits(&self) -> Limits {
         self.inner.builder.limits
     }

@@ -44,6 +44,7 @@ pub struct Cutter {
 }
 
 impl Cutter {
+    /// A cutter that keeps at most `max_request` bytes of one text.
     pub fn new(max_request: usize) -> Self {
         Cutter {
             text: Vec::new(),

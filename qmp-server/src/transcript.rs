@@ -22,7 +22,9 @@ use crate::stream::{Cutter, Item};
 /// Which side sent a recorded message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
+    /// The client: requests.
     Client,
+    /// The server: the greeting, replies and events.
     Server,
 }
 
@@ -217,6 +219,7 @@ impl Transcript {
         self.exchanges.len()
     }
 
+    /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.exchanges.is_empty()
     }

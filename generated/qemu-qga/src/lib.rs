@@ -35,6 +35,7 @@
 //! | --- | --- | --- | --- |
 //! | `qapi-schema` | `guest-sync-delimited`, `guest-sync`, `guest-ping`, `guest-get-time`, `guest-set-time`, `guest-info`, `guest-shutdown`, `guest-file-open`, `guest-file-close`, `guest-file-read`, `guest-file-write`, `guest-file-seek`, `guest-file-flush`, `guest-fsfreeze-status`, `guest-fsfreeze-freeze`, `guest-fsfreeze-freeze-list`, `guest-fsfreeze-thaw`, `guest-fstrim`, `guest-suspend-disk`, `guest-suspend-ram`, `guest-suspend-hybrid`, `guest-network-get-interfaces`, `guest-get-vcpus`, `guest-set-vcpus`, `guest-get-disks`, `guest-get-fsinfo`, `guest-set-user-password`, `guest-get-memory-blocks`, `guest-set-memory-blocks`, `guest-get-memory-block-info`, `guest-exec-status`, `guest-exec`, `guest-get-host-name`, `guest-get-users`, `guest-get-timezone`, `guest-get-osinfo`, `guest-get-devices`, `guest-ssh-get-authorized-keys`, `guest-ssh-add-authorized-keys`, `guest-ssh-remove-authorized-keys`, `guest-get-diskstats`, `guest-get-cpustats`, `guest-get-load`, `guest-network-get-route` |  | 47 |
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 pub mod builtin;
 #[cfg(feature = "qapi-schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qapi-schema")))]
@@ -791,7 +792,12 @@ pub mod __feature_needed {
 #[allow(deprecated, clippy::large_enum_variant)]
 pub enum AnyEvent {
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

@@ -11,6 +11,7 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSyncDelimited {
+    /// `id` in the schema.
     pub id: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -69,6 +70,7 @@ impl rt::Command for GuestSyncDelimited {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSync {
+    /// `id` in the schema.
     pub id: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -217,6 +219,7 @@ impl rt::Command for GuestGetTime {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetTime {
+    /// `time` in the schema.
     pub time: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -278,8 +281,11 @@ impl rt::Command for GuestSetTime {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentCommandInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `success-response` in the schema.
     pub success_response: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -349,7 +355,9 @@ impl rt::Definition for GuestAgentCommandInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAgentInfo {
+    /// `version` in the schema.
     pub version: rt::String,
+    /// `supported_commands` in the schema.
     pub supported_commands: rt::Vec<super::GuestAgentCommandInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -463,6 +471,7 @@ impl rt::Command for GuestInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestShutdown {
+    /// `mode` in the schema.
     pub mode: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -527,7 +536,9 @@ impl rt::Command for GuestShutdown {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileOpen {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `mode` in the schema.
     pub mode: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -600,6 +611,7 @@ impl rt::Command for GuestFileOpen {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileClose {
+    /// `handle` in the schema.
     pub handle: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -656,8 +668,11 @@ impl rt::Command for GuestFileClose {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileRead {
+    /// `count` in the schema.
     pub count: i64,
+    /// `buf-b64` in the schema.
     pub buf_b64: rt::String,
+    /// `eof` in the schema.
     pub eof: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -723,7 +738,9 @@ impl rt::Definition for GuestFileRead {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileReadCommand {
+    /// `handle` in the schema.
     pub handle: i64,
+    /// `count` in the schema.
     pub count: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -791,7 +808,9 @@ impl rt::Command for GuestFileReadCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWrite {
+    /// `count` in the schema.
     pub count: i64,
+    /// `eof` in the schema.
     pub eof: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -849,8 +868,11 @@ impl rt::Definition for GuestFileWrite {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileWriteCommand {
+    /// `handle` in the schema.
     pub handle: i64,
+    /// `buf-b64` in the schema.
     pub buf_b64: rt::String,
+    /// `count` in the schema.
     pub count: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -926,7 +948,9 @@ impl rt::Command for GuestFileWriteCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeek {
+    /// `position` in the schema.
     pub position: i64,
+    /// `eof` in the schema.
     pub eof: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -982,8 +1006,11 @@ impl rt::Definition for GuestFileSeek {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QGASeek {
+    /// `set` in the schema.
     Set,
+    /// `cur` in the schema.
     Cur,
+    /// `end` in the schema.
     End,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1053,7 +1080,9 @@ impl rt::Definition for QGASeek {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestFileWhence {
+    /// `value` in the schema.
     Value(i64),
+    /// `name` in the schema.
     Name(super::QGASeek),
 }
 impl rt::Decode for GuestFileWhence {
@@ -1111,8 +1140,11 @@ impl rt::From<super::QGASeek> for GuestFileWhence {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileSeekCommand {
+    /// `handle` in the schema.
     pub handle: i64,
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `whence` in the schema.
     pub whence: super::GuestFileWhence,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1179,6 +1211,7 @@ impl rt::Command for GuestFileSeekCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFileFlush {
+    /// `handle` in the schema.
     pub handle: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1237,7 +1270,9 @@ impl rt::Command for GuestFileFlush {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestFsfreezeStatus {
+    /// `thawed` in the schema.
     Thawed,
+    /// `frozen` in the schema.
     Frozen,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1403,6 +1438,7 @@ impl rt::Command for GuestFsfreezeFreeze {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFsfreezeFreezeList {
+    /// `mountpoints` in the schema.
     pub mountpoints: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1513,9 +1549,13 @@ impl rt::Command for GuestFsfreezeThaw {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResult {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `trimmed` in the schema.
     pub trimmed: rt::Option<i64>,
+    /// `minimum` in the schema.
     pub minimum: rt::Option<i64>,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1607,6 +1647,7 @@ impl rt::Definition for GuestFilesystemTrimResult {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemTrimResponse {
+    /// `paths` in the schema.
     pub paths: rt::Vec<super::GuestFilesystemTrimResult>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1662,6 +1703,7 @@ impl rt::Definition for GuestFilesystemTrimResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFstrim {
+    /// `minimum` in the schema.
     pub minimum: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1869,7 +1911,9 @@ impl rt::Command for GuestSuspendHybrid {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestIpAddressType {
+    /// `ipv4` in the schema.
     Ipv4,
+    /// `ipv6` in the schema.
     Ipv6,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1939,8 +1983,11 @@ impl rt::Definition for GuestIpAddressType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestIpAddress {
+    /// `ip-address` in the schema.
     pub ip_address: rt::String,
+    /// `ip-address-type` in the schema.
     pub ip_address_type: super::GuestIpAddressType,
+    /// `prefix` in the schema.
     pub prefix: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2012,13 +2059,21 @@ impl rt::Definition for GuestIpAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterfaceStat {
+    /// `rx-bytes` in the schema.
     pub rx_bytes: u64,
+    /// `rx-packets` in the schema.
     pub rx_packets: u64,
+    /// `rx-errs` in the schema.
     pub rx_errs: u64,
+    /// `rx-dropped` in the schema.
     pub rx_dropped: u64,
+    /// `tx-bytes` in the schema.
     pub tx_bytes: u64,
+    /// `tx-packets` in the schema.
     pub tx_packets: u64,
+    /// `tx-errs` in the schema.
     pub tx_errs: u64,
+    /// `tx-dropped` in the schema.
     pub tx_dropped: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2119,9 +2174,13 @@ impl rt::Definition for GuestNetworkInterfaceStat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkInterface {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `hardware-address` in the schema.
     pub hardware_address: rt::Option<rt::String>,
+    /// `ip-addresses` in the schema.
     pub ip_addresses: rt::Option<rt::Vec<super::GuestIpAddress>>,
+    /// `statistics` in the schema.
     pub statistics: rt::Option<super::GuestNetworkInterfaceStat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2264,8 +2323,11 @@ impl rt::Command for GuestNetworkGetInterfaces {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLogicalProcessor {
+    /// `logical-id` in the schema.
     pub logical_id: i64,
+    /// `online` in the schema.
     pub online: bool,
+    /// `can-offline` in the schema.
     pub can_offline: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2387,6 +2449,7 @@ impl rt::Command for GuestGetVcpus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetVcpus {
+    /// `vcpus` in the schema.
     pub vcpus: rt::Vec<super::GuestLogicalProcessor>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2445,25 +2508,45 @@ impl rt::Command for GuestSetVcpus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDiskBusType {
+    /// `ide` in the schema.
     Ide,
+    /// `fdc` in the schema.
     Fdc,
+    /// `scsi` in the schema.
     Scsi,
+    /// `virtio` in the schema.
     Virtio,
+    /// `xen` in the schema.
     Xen,
+    /// `usb` in the schema.
     Usb,
+    /// `uml` in the schema.
     Uml,
+    /// `sata` in the schema.
     Sata,
+    /// `sd` in the schema.
     Sd,
+    /// `unknown` in the schema.
     Unknown,
+    /// `ieee1394` in the schema.
     Ieee1394,
+    /// `ssa` in the schema.
     Ssa,
+    /// `fibre` in the schema.
     Fibre,
+    /// `raid` in the schema.
     Raid,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `sas` in the schema.
     Sas,
+    /// `mmc` in the schema.
     Mmc,
+    /// `virtual` in the schema.
     Virtual,
+    /// `file-backed-virtual` in the schema.
     FileBackedVirtual,
+    /// `nvme` in the schema.
     Nvme,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2569,9 +2652,13 @@ impl rt::Definition for GuestDiskBusType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPCIAddress {
+    /// `domain` in the schema.
     pub domain: i64,
+    /// `bus` in the schema.
     pub bus: i64,
+    /// `slot` in the schema.
     pub slot: i64,
+    /// `function` in the schema.
     pub function: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2642,9 +2729,13 @@ impl rt::Definition for GuestPCIAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCCWAddress {
+    /// `cssid` in the schema.
     pub cssid: i64,
+    /// `ssid` in the schema.
     pub ssid: i64,
+    /// `subchno` in the schema.
     pub subchno: i64,
+    /// `devno` in the schema.
     pub devno: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2715,13 +2806,21 @@ impl rt::Definition for GuestCCWAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskAddress {
+    /// `pci-controller` in the schema.
     pub pci_controller: super::GuestPCIAddress,
+    /// `bus-type` in the schema.
     pub bus_type: super::GuestDiskBusType,
+    /// `bus` in the schema.
     pub bus: i64,
+    /// `target` in the schema.
     pub target: i64,
+    /// `unit` in the schema.
     pub unit: i64,
+    /// `serial` in the schema.
     pub serial: rt::Option<rt::String>,
+    /// `dev` in the schema.
     pub dev: rt::Option<rt::String>,
+    /// `ccw-address` in the schema.
     pub ccw_address: rt::Option<super::GuestCCWAddress>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2841,30 +2940,55 @@ impl rt::Definition for GuestDiskAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNVMeSmart {
+    /// `critical-warning` in the schema.
     pub critical_warning: i64,
+    /// `temperature` in the schema.
     pub temperature: i64,
+    /// `available-spare` in the schema.
     pub available_spare: i64,
+    /// `available-spare-threshold` in the schema.
     pub available_spare_threshold: i64,
+    /// `percentage-used` in the schema.
     pub percentage_used: i64,
+    /// `data-units-read-lo` in the schema.
     pub data_units_read_lo: u64,
+    /// `data-units-read-hi` in the schema.
     pub data_units_read_hi: u64,
+    /// `data-units-written-lo` in the schema.
     pub data_units_written_lo: u64,
+    /// `data-units-written-hi` in the schema.
     pub data_units_written_hi: u64,
+    /// `host-read-commands-lo` in the schema.
     pub host_read_commands_lo: u64,
+    /// `host-read-commands-hi` in the schema.
     pub host_read_commands_hi: u64,
+    /// `host-write-commands-lo` in the schema.
     pub host_write_commands_lo: u64,
+    /// `host-write-commands-hi` in the schema.
     pub host_write_commands_hi: u64,
+    /// `controller-busy-time-lo` in the schema.
     pub controller_busy_time_lo: u64,
+    /// `controller-busy-time-hi` in the schema.
     pub controller_busy_time_hi: u64,
+    /// `power-cycles-lo` in the schema.
     pub power_cycles_lo: u64,
+    /// `power-cycles-hi` in the schema.
     pub power_cycles_hi: u64,
+    /// `power-on-hours-lo` in the schema.
     pub power_on_hours_lo: u64,
+    /// `power-on-hours-hi` in the schema.
     pub power_on_hours_hi: u64,
+    /// `unsafe-shutdowns-lo` in the schema.
     pub unsafe_shutdowns_lo: u64,
+    /// `unsafe-shutdowns-hi` in the schema.
     pub unsafe_shutdowns_hi: u64,
+    /// `media-errors-lo` in the schema.
     pub media_errors_lo: u64,
+    /// `media-errors-hi` in the schema.
     pub media_errors_hi: u64,
+    /// `number-of-error-log-entries-lo` in the schema.
     pub number_of_error_log_entries_lo: u64,
+    /// `number-of-error-log-entries-hi` in the schema.
     pub number_of_error_log_entries_hi: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3206,28 +3330,53 @@ pub struct GuestDiskSmart {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GuestDiskSmartBranch {
+    /// `nvme` in the schema.
     Nvme(super::GuestNVMeSmart),
+    /// `ide` in the schema.
     Ide,
+    /// `fdc` in the schema.
     Fdc,
+    /// `scsi` in the schema.
     Scsi,
+    /// `virtio` in the schema.
     Virtio,
+    /// `xen` in the schema.
     Xen,
+    /// `usb` in the schema.
     Usb,
+    /// `uml` in the schema.
     Uml,
+    /// `sata` in the schema.
     Sata,
+    /// `sd` in the schema.
     Sd,
+    /// `unknown` in the schema.
     Unknown,
+    /// `ieee1394` in the schema.
     Ieee1394,
+    /// `ssa` in the schema.
     Ssa,
+    /// `fibre` in the schema.
     Fibre,
+    /// `raid` in the schema.
     Raid,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `sas` in the schema.
     Sas,
+    /// `mmc` in the schema.
     Mmc,
+    /// `virtual` in the schema.
     Virtual,
+    /// `file-backed-virtual` in the schema.
     FileBackedVirtual,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl GuestDiskSmartBranch {
@@ -3378,11 +3527,17 @@ impl rt::From<super::GuestNVMeSmart> for GuestDiskSmart {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `partition` in the schema.
     pub partition: bool,
+    /// `dependencies` in the schema.
     pub dependencies: rt::Option<rt::Vec<rt::String>>,
+    /// `address` in the schema.
     pub address: rt::Option<super::GuestDiskAddress>,
+    /// `alias` in the schema.
     pub alias: rt::Option<rt::String>,
+    /// `smart` in the schema.
     pub smart: rt::Option<super::GuestDiskSmart>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3540,12 +3695,19 @@ impl rt::Command for GuestGetDisks {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestFilesystemInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `mountpoint` in the schema.
     pub mountpoint: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `used-bytes` in the schema.
     pub used_bytes: rt::Option<u64>,
+    /// `total-bytes` in the schema.
     pub total_bytes: rt::Option<u64>,
+    /// `total-bytes-privileged` in the schema.
     pub total_bytes_privileged: rt::Option<u64>,
+    /// `disk` in the schema.
     pub disk: rt::Vec<super::GuestDiskAddress>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3710,8 +3872,11 @@ impl rt::Command for GuestGetFsinfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetUserPassword {
+    /// `username` in the schema.
     pub username: rt::String,
+    /// `password` in the schema.
     pub password: rt::String,
+    /// `crypted` in the schema.
     pub crypted: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3786,8 +3951,11 @@ impl rt::Command for GuestSetUserPassword {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlock {
+    /// `phys-index` in the schema.
     pub phys_index: u64,
+    /// `online` in the schema.
     pub online: bool,
+    /// `can-offline` in the schema.
     pub can_offline: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3907,9 +4075,13 @@ impl rt::Command for GuestGetMemoryBlocks {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestMemoryBlockResponseType {
+    /// `success` in the schema.
     Success,
+    /// `not-found` in the schema.
     NotFound,
+    /// `operation-not-supported` in the schema.
     OperationNotSupported,
+    /// `operation-failed` in the schema.
     OperationFailed,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3983,8 +4155,11 @@ impl rt::Definition for GuestMemoryBlockResponseType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockResponse {
+    /// `phys-index` in the schema.
     pub phys_index: u64,
+    /// `response` in the schema.
     pub response: super::GuestMemoryBlockResponseType,
+    /// `error-code` in the schema.
     pub error_code: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4059,6 +4234,7 @@ impl rt::Definition for GuestMemoryBlockResponse {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSetMemoryBlocks {
+    /// `mem-blks` in the schema.
     pub mem_blks: rt::Vec<super::GuestMemoryBlock>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4117,6 +4293,7 @@ impl rt::Command for GuestSetMemoryBlocks {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestMemoryBlockInfo {
+    /// `size` in the schema.
     pub size: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4215,12 +4392,19 @@ impl rt::Command for GuestGetMemoryBlockInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatus {
+    /// `exited` in the schema.
     pub exited: bool,
+    /// `exitcode` in the schema.
     pub exitcode: rt::Option<i64>,
+    /// `signal` in the schema.
     pub signal: rt::Option<i64>,
+    /// `out-data` in the schema.
     pub out_data: rt::Option<rt::String>,
+    /// `err-data` in the schema.
     pub err_data: rt::Option<rt::String>,
+    /// `out-truncated` in the schema.
     pub out_truncated: rt::Option<bool>,
+    /// `err-truncated` in the schema.
     pub err_truncated: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4352,6 +4536,7 @@ impl rt::Definition for GuestExecStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecStatusCommand {
+    /// `pid` in the schema.
     pub pid: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4408,6 +4593,7 @@ impl rt::Command for GuestExecStatusCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExec {
+    /// `pid` in the schema.
     pub pid: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4459,9 +4645,13 @@ impl rt::Definition for GuestExec {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutputMode {
+    /// `none` in the schema.
     None,
+    /// `stdout` in the schema.
     Stdout,
+    /// `stderr` in the schema.
     Stderr,
+    /// `separated` in the schema.
     Separated,
     /// **Condition:** `not(CONFIG_WIN32)`
     Merged,
@@ -4537,7 +4727,9 @@ impl rt::Definition for GuestExecCaptureOutputMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GuestExecCaptureOutput {
+    /// `flag` in the schema.
     Flag(bool),
+    /// `mode` in the schema.
     Mode(super::GuestExecCaptureOutputMode),
 }
 impl rt::Decode for GuestExecCaptureOutput {
@@ -4595,10 +4787,15 @@ impl rt::From<super::GuestExecCaptureOutputMode> for GuestExecCaptureOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestExecCommand {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `arg` in the schema.
     pub arg: rt::Option<rt::Vec<rt::String>>,
+    /// `env` in the schema.
     pub env: rt::Option<rt::Vec<rt::String>>,
+    /// `input-data` in the schema.
     pub input_data: rt::Option<rt::String>,
+    /// `capture-output` in the schema.
     pub capture_output: rt::Option<super::GuestExecCaptureOutput>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4707,6 +4904,7 @@ impl rt::Command for GuestExecCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestHostName {
+    /// `host-name` in the schema.
     pub host_name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4807,8 +5005,11 @@ impl rt::Command for GuestGetHostName {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestUser {
+    /// `user` in the schema.
     pub user: rt::String,
+    /// `login-time` in the schema.
     pub login_time: f64,
+    /// `domain` in the schema.
     pub domain: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4926,7 +5127,9 @@ impl rt::Command for GuestGetUsers {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestTimezone {
+    /// `zone` in the schema.
     pub zone: rt::Option<rt::String>,
+    /// `offset` in the schema.
     pub offset: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5034,15 +5237,25 @@ impl rt::Command for GuestGetTimezone {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestOSInfo {
+    /// `kernel-release` in the schema.
     pub kernel_release: rt::Option<rt::String>,
+    /// `kernel-version` in the schema.
     pub kernel_version: rt::Option<rt::String>,
+    /// `machine` in the schema.
     pub machine: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `pretty-name` in the schema.
     pub pretty_name: rt::Option<rt::String>,
+    /// `version` in the schema.
     pub version: rt::Option<rt::String>,
+    /// `version-id` in the schema.
     pub version_id: rt::Option<rt::String>,
+    /// `variant` in the schema.
     pub variant: rt::Option<rt::String>,
+    /// `variant-id` in the schema.
     pub variant_id: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5260,6 +5473,7 @@ impl rt::Command for GuestGetOsinfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestDeviceType {
+    /// `pci` in the schema.
     Pci,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5327,7 +5541,9 @@ impl rt::Definition for GuestDeviceType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceIdPCI {
+    /// `vendor-id` in the schema.
     pub vendor_id: u16,
+    /// `device-id` in the schema.
     pub device_id: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5393,9 +5609,15 @@ pub struct GuestDeviceId {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GuestDeviceIdBranch {
+    /// `pci` in the schema.
     Pci(super::GuestDeviceIdPCI),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl GuestDeviceIdBranch {
@@ -5489,9 +5711,13 @@ impl rt::From<super::GuestDeviceIdPCI> for GuestDeviceId {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDeviceInfo {
+    /// `driver-name` in the schema.
     pub driver_name: rt::String,
+    /// `driver-date` in the schema.
     pub driver_date: rt::Option<i64>,
+    /// `driver-version` in the schema.
     pub driver_version: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<super::GuestDeviceId>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5630,6 +5856,7 @@ impl rt::Command for GuestGetDevices {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestAuthorizedKeys {
+    /// `keys` in the schema.
     pub keys: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5683,6 +5910,7 @@ impl rt::Definition for GuestAuthorizedKeys {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshGetAuthorizedKeys {
+    /// `username` in the schema.
     pub username: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5741,8 +5969,11 @@ impl rt::Command for GuestSshGetAuthorizedKeys {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshAddAuthorizedKeys {
+    /// `username` in the schema.
     pub username: rt::String,
+    /// `keys` in the schema.
     pub keys: rt::Vec<rt::String>,
+    /// `reset` in the schema.
     pub reset: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5820,7 +6051,9 @@ impl rt::Command for GuestSshAddAuthorizedKeys {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestSshRemoveAuthorizedKeys {
+    /// `username` in the schema.
     pub username: rt::String,
+    /// `keys` in the schema.
     pub keys: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5886,22 +6119,39 @@ impl rt::Command for GuestSshRemoveAuthorizedKeys {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStats {
+    /// `read-sectors` in the schema.
     pub read_sectors: rt::Option<u64>,
+    /// `read-ios` in the schema.
     pub read_ios: rt::Option<u64>,
+    /// `read-merges` in the schema.
     pub read_merges: rt::Option<u64>,
+    /// `write-sectors` in the schema.
     pub write_sectors: rt::Option<u64>,
+    /// `write-ios` in the schema.
     pub write_ios: rt::Option<u64>,
+    /// `write-merges` in the schema.
     pub write_merges: rt::Option<u64>,
+    /// `discard-sectors` in the schema.
     pub discard_sectors: rt::Option<u64>,
+    /// `discard-ios` in the schema.
     pub discard_ios: rt::Option<u64>,
+    /// `discard-merges` in the schema.
     pub discard_merges: rt::Option<u64>,
+    /// `flush-ios` in the schema.
     pub flush_ios: rt::Option<u64>,
+    /// `read-ticks` in the schema.
     pub read_ticks: rt::Option<u64>,
+    /// `write-ticks` in the schema.
     pub write_ticks: rt::Option<u64>,
+    /// `discard-ticks` in the schema.
     pub discard_ticks: rt::Option<u64>,
+    /// `flush-ticks` in the schema.
     pub flush_ticks: rt::Option<u64>,
+    /// `ios-pgr` in the schema.
     pub ios_pgr: rt::Option<u64>,
+    /// `total-ticks` in the schema.
     pub total_ticks: rt::Option<u64>,
+    /// `weight-ticks` in the schema.
     pub weight_ticks: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6168,9 +6418,13 @@ impl rt::Definition for GuestDiskStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestDiskStatsInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `major` in the schema.
     pub major: u64,
+    /// `minor` in the schema.
     pub minor: u64,
+    /// `stats` in the schema.
     pub stats: super::GuestDiskStats,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6293,6 +6547,7 @@ impl rt::Command for GuestGetDiskstats {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestCpuStatsType {
+    /// `linux` in the schema.
     Linux,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6360,16 +6615,27 @@ impl rt::Definition for GuestCpuStatsType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLinuxCpuStats {
+    /// `cpu` in the schema.
     pub cpu: i64,
+    /// `user` in the schema.
     pub user: u64,
+    /// `nice` in the schema.
     pub nice: u64,
+    /// `system` in the schema.
     pub system: u64,
+    /// `idle` in the schema.
     pub idle: u64,
+    /// `iowait` in the schema.
     pub iowait: rt::Option<u64>,
+    /// `irq` in the schema.
     pub irq: rt::Option<u64>,
+    /// `softirq` in the schema.
     pub softirq: rt::Option<u64>,
+    /// `steal` in the schema.
     pub steal: rt::Option<u64>,
+    /// `guest` in the schema.
     pub guest: rt::Option<u64>,
+    /// `guestnice` in the schema.
     pub guestnice: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6525,9 +6791,15 @@ pub struct GuestCpuStats {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GuestCpuStatsBranch {
+    /// `linux` in the schema.
     Linux(super::GuestLinuxCpuStats),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl GuestCpuStatsBranch {
@@ -6668,8 +6940,11 @@ impl rt::Command for GuestGetCpustats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestLoadAverage {
+    /// `load1m` in the schema.
     pub load1m: f64,
+    /// `load5m` in the schema.
     pub load5m: f64,
+    /// `load15m` in the schema.
     pub load15m: f64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6778,21 +7053,37 @@ impl rt::Command for GuestGetLoad {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestNetworkRoute {
+    /// `iface` in the schema.
     pub iface: rt::String,
+    /// `destination` in the schema.
     pub destination: rt::String,
+    /// `metric` in the schema.
     pub metric: i64,
+    /// `gateway` in the schema.
     pub gateway: rt::Option<rt::String>,
+    /// `mask` in the schema.
     pub mask: rt::Option<rt::String>,
+    /// `irtt` in the schema.
     pub irtt: rt::Option<i64>,
+    /// `flags` in the schema.
     pub flags: rt::Option<u64>,
+    /// `refcnt` in the schema.
     pub refcnt: rt::Option<i64>,
+    /// `use` in the schema.
     pub r#use: rt::Option<i64>,
+    /// `window` in the schema.
     pub window: rt::Option<i64>,
+    /// `mtu` in the schema.
     pub mtu: rt::Option<i64>,
+    /// `desprefixlen` in the schema.
     pub desprefixlen: rt::Option<rt::String>,
+    /// `source` in the schema.
     pub source: rt::Option<rt::String>,
+    /// `srcprefixlen` in the schema.
     pub srcprefixlen: rt::Option<rt::String>,
+    /// `nexthop` in the schema.
     pub nexthop: rt::Option<rt::String>,
+    /// `version` in the schema.
     pub version: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]

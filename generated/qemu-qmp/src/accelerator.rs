@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct KvmInfo {
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `present` in the schema.
     pub present: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -160,13 +162,21 @@ impl rt::Command for XAccelStats {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Accelerator {
+    /// `hvf` in the schema.
     Hvf,
+    /// `kvm` in the schema.
     Kvm,
+    /// `mshv` in the schema.
     Mshv,
+    /// `nvmm` in the schema.
     Nvmm,
+    /// `qtest` in the schema.
     Qtest,
+    /// `tcg` in the schema.
     Tcg,
+    /// `whpx` in the schema.
     Whpx,
+    /// `xen` in the schema.
     Xen,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -246,7 +256,9 @@ impl rt::Definition for Accelerator {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorInfo {
+    /// `enabled` in the schema.
     pub enabled: super::Accelerator,
+    /// `present` in the schema.
     pub present: rt::Vec<super::Accelerator>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

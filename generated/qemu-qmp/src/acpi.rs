@@ -9,14 +9,23 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiTableOptions {
+    /// `sig` in the schema.
     pub sig: rt::Option<rt::String>,
+    /// `rev` in the schema.
     pub rev: rt::Option<u8>,
+    /// `oem_id` in the schema.
     pub oem_id: rt::Option<rt::String>,
+    /// `oem_table_id` in the schema.
     pub oem_table_id: rt::Option<rt::String>,
+    /// `oem_rev` in the schema.
     pub oem_rev: rt::Option<u32>,
+    /// `asl_compiler_id` in the schema.
     pub asl_compiler_id: rt::Option<rt::String>,
+    /// `asl_compiler_rev` in the schema.
     pub asl_compiler_rev: rt::Option<u32>,
+    /// `file` in the schema.
     pub file: rt::Option<rt::String>,
+    /// `data` in the schema.
     pub data: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -177,7 +186,9 @@ impl rt::Definition for AcpiTableOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ACPISlotType {
+    /// `DIMM` in the schema.
     Dimm,
+    /// `CPU` in the schema.
     Cpu,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -245,10 +256,15 @@ impl rt::Definition for ACPISlotType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ACPIOSTInfo {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `slot` in the schema.
     pub slot: rt::String,
+    /// `slot-type` in the schema.
     pub slot_type: super::ACPISlotType,
+    /// `source` in the schema.
     pub source: i64,
+    /// `status` in the schema.
     pub status: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -381,6 +397,7 @@ impl rt::Command for QueryAcpiOspmStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiDeviceOstEvent {
+    /// `info` in the schema.
     pub info: super::ACPIOSTInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]

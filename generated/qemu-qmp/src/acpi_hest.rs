@@ -15,6 +15,7 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InjectGhesV2Error {
+    /// `cper` in the schema.
     pub cper: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,12 +9,19 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -153,7 +160,9 @@ impl rt::Definition for AudiodevPerDirectionOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevGenericOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPerDirectionOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -223,8 +232,11 @@ impl rt::Definition for AudiodevGenericOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevDBusOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `nsamples` in the schema.
     pub nsamples: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -309,15 +321,25 @@ impl rt::Definition for AudiodevDBusOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `dev` in the schema.
     pub dev: rt::Option<rt::String>,
+    /// `period-length` in the schema.
     pub period_length: rt::Option<u32>,
+    /// `try-poll` in the schema.
     pub try_poll: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -509,8 +531,11 @@ impl rt::From<AudiodevAlsaPerDirectionOptions> for super::AudiodevPerDirectionOp
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevAlsaOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevAlsaPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevAlsaPerDirectionOptions>,
+    /// `threshold` in the schema.
     pub threshold: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -595,9 +620,13 @@ impl rt::Definition for AudiodevAlsaOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSndioOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `dev` in the schema.
     pub dev: rt::Option<rt::String>,
+    /// `latency` in the schema.
     pub latency: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -694,13 +723,21 @@ impl rt::Definition for AudiodevSndioOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `buffer-count` in the schema.
     pub buffer_count: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -869,7 +906,9 @@ for super::AudiodevPerDirectionOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevCoreaudioOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevCoreaudioPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevCoreaudioPerDirectionOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -945,8 +984,11 @@ impl rt::Definition for AudiodevCoreaudioOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevDsoundOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `latency` in the schema.
     pub latency: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1031,17 +1073,29 @@ impl rt::Definition for AudiodevDsoundOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `server-name` in the schema.
     pub server_name: rt::Option<rt::String>,
+    /// `client-name` in the schema.
     pub client_name: rt::Option<rt::String>,
+    /// `connect-ports` in the schema.
     pub connect_ports: rt::Option<rt::String>,
+    /// `start-server` in the schema.
     pub start_server: rt::Option<bool>,
+    /// `exact-name` in the schema.
     pub exact_name: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1259,7 +1313,9 @@ impl rt::From<AudiodevJackPerDirectionOptions> for super::AudiodevPerDirectionOp
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevJackOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevJackPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevJackPerDirectionOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1329,15 +1385,25 @@ impl rt::Definition for AudiodevJackOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `dev` in the schema.
     pub dev: rt::Option<rt::String>,
+    /// `buffer-count` in the schema.
     pub buffer_count: rt::Option<u32>,
+    /// `try-poll` in the schema.
     pub try_poll: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1529,10 +1595,15 @@ impl rt::From<AudiodevOssPerDirectionOptions> for super::AudiodevPerDirectionOpt
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevOssOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevOssPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevOssPerDirectionOptions>,
+    /// `try-mmap` in the schema.
     pub try_mmap: rt::Option<bool>,
+    /// `exclusive` in the schema.
     pub exclusive: rt::Option<bool>,
+    /// `dsp-policy` in the schema.
     pub dsp_policy: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1641,15 +1712,25 @@ impl rt::Definition for AudiodevOssOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `stream-name` in the schema.
     pub stream_name: rt::Option<rt::String>,
+    /// `latency` in the schema.
     pub latency: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1839,8 +1920,11 @@ impl rt::From<AudiodevPaPerDirectionOptions> for super::AudiodevPerDirectionOpti
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPaOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPaPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPaPerDirectionOptions>,
+    /// `server` in the schema.
     pub server: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1925,15 +2009,25 @@ impl rt::Definition for AudiodevPaOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewirePerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `stream-name` in the schema.
     pub stream_name: rt::Option<rt::String>,
+    /// `latency` in the schema.
     pub latency: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2124,7 +2218,9 @@ for super::AudiodevPerDirectionOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevPipewireOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPipewirePerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPipewirePerDirectionOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2197,13 +2293,21 @@ impl rt::Definition for AudiodevPipewireOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlPerDirectionOptions {
+    /// `mixing-engine` in the schema.
     pub mixing_engine: rt::Option<bool>,
+    /// `fixed-settings` in the schema.
     pub fixed_settings: rt::Option<bool>,
+    /// `frequency` in the schema.
     pub frequency: rt::Option<u32>,
+    /// `channels` in the schema.
     pub channels: rt::Option<u32>,
+    /// `voices` in the schema.
     pub voices: rt::Option<u32>,
+    /// `format` in the schema.
     pub format: rt::Option<super::AudioFormat>,
+    /// `buffer-length` in the schema.
     pub buffer_length: rt::Option<u32>,
+    /// `buffer-count` in the schema.
     pub buffer_count: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2371,7 +2475,9 @@ impl rt::From<AudiodevSdlPerDirectionOptions> for super::AudiodevPerDirectionOpt
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevSdlOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevSdlPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevSdlPerDirectionOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2441,8 +2547,11 @@ impl rt::Definition for AudiodevSdlOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudiodevWavOptions {
+    /// `in` in the schema.
     pub r#in: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `out` in the schema.
     pub out: rt::Option<super::AudiodevPerDirectionOptions>,
+    /// `path` in the schema.
     pub path: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2527,12 +2636,19 @@ impl rt::Definition for AudiodevWavOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudioFormat {
+    /// `u8` in the schema.
     U8,
+    /// `s8` in the schema.
     S8,
+    /// `u16` in the schema.
     U16,
+    /// `s16` in the schema.
     S16,
+    /// `u32` in the schema.
     U32,
+    /// `s32` in the schema.
     S32,
+    /// `f32` in the schema.
     F32,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2610,6 +2726,7 @@ impl rt::Definition for AudioFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AudiodevDriver {
+    /// `none` in the schema.
     None,
     /// **Condition:** `CONFIG_AUDIO_ALSA`
     Alsa,
@@ -2633,6 +2750,7 @@ pub enum AudiodevDriver {
     Sndio,
     /// **Condition:** `CONFIG_SPICE`
     Spice,
+    /// `wav` in the schema.
     Wav,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2722,7 +2840,9 @@ impl rt::Definition for AudiodevDriver {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Audiodev {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `timer-period` in the schema.
     pub timer_period: rt::Option<u32>,
     /// `driver` on the wire, and the members of its branch.
     pub driver: AudiodevBranch,
@@ -2732,6 +2852,7 @@ pub struct Audiodev {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum AudiodevBranch {
+    /// `none` in the schema.
     None(super::AudiodevGenericOptions),
     /// **Condition:** `CONFIG_AUDIO_ALSA`
     Alsa(super::AudiodevAlsaOptions),
@@ -2755,9 +2876,15 @@ pub enum AudiodevBranch {
     Sndio(super::AudiodevSndioOptions),
     /// **Condition:** `CONFIG_SPICE`
     Spice(super::AudiodevGenericOptions),
+    /// `wav` in the schema.
     Wav(super::AudiodevWavOptions),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl AudiodevBranch {

@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListPolicy {
+    /// `deny` in the schema.
     Deny,
+    /// `allow` in the schema.
     Allow,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -77,7 +79,9 @@ impl rt::Definition for QAuthZListPolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QAuthZListFormat {
+    /// `exact` in the schema.
     Exact,
+    /// `glob` in the schema.
     Glob,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -145,8 +149,11 @@ impl rt::Definition for QAuthZListFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QAuthZListRule {
+    /// `match` in the schema.
     pub r#match: rt::String,
+    /// `policy` in the schema.
     pub policy: super::QAuthZListPolicy,
+    /// `format` in the schema.
     pub format: rt::Option<super::QAuthZListFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -220,7 +227,9 @@ impl rt::Definition for QAuthZListRule {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListProperties {
+    /// `policy` in the schema.
     pub policy: rt::Option<super::QAuthZListPolicy>,
+    /// `rules` in the schema.
     pub rules: rt::Option<rt::Vec<super::QAuthZListRule>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -293,7 +302,9 @@ impl rt::Definition for AuthZListProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZListFileProperties {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `refresh` in the schema.
     pub refresh: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -359,6 +370,7 @@ impl rt::Definition for AuthZListFileProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZPAMProperties {
+    /// `service` in the schema.
     pub service: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -410,6 +422,7 @@ impl rt::Definition for AuthZPAMProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AuthZSimpleProperties {
+    /// `identity` in the schema.
     pub identity: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

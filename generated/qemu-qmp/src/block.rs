@@ -9,10 +9,15 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BiosAtaTranslation {
+    /// `auto` in the schema.
     Auto,
+    /// `none` in the schema.
     None,
+    /// `lba` in the schema.
     Lba,
+    /// `large` in the schema.
     Large,
+    /// `rechs` in the schema.
     Rechs,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -86,10 +91,15 @@ impl rt::Definition for BiosAtaTranslation {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FloppyDriveType {
+    /// `144` in the schema.
     _144,
+    /// `288` in the schema.
     _288,
+    /// `120` in the schema.
     _120,
+    /// `none` in the schema.
     None,
+    /// `auto` in the schema.
     Auto,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -163,7 +173,9 @@ impl rt::Definition for FloppyDriveType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PRManagerInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `connected` in the schema.
     pub connected: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -270,7 +282,9 @@ pub struct Eject {
     /// **Features:** `deprecated`
     #[deprecated]
     pub device: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -365,7 +379,9 @@ pub struct BlockdevOpenTray {
     /// **Features:** `deprecated`
     #[deprecated]
     pub device: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -460,6 +476,7 @@ pub struct BlockdevCloseTray {
     /// **Features:** `deprecated`
     #[deprecated]
     pub device: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -536,6 +553,7 @@ impl rt::Command for BlockdevCloseTray {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevRemoveMedium {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -594,7 +612,9 @@ impl rt::Command for BlockdevRemoveMedium {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevInsertMedium {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -661,8 +681,11 @@ impl rt::Command for BlockdevInsertMedium {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevChangeReadOnlyMode {
+    /// `retain` in the schema.
     Retain,
+    /// `read-only` in the schema.
     ReadOnly,
+    /// `read-write` in the schema.
     ReadWrite,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -737,10 +760,15 @@ pub struct BlockdevChangeMedium {
     /// **Features:** `deprecated`
     #[deprecated]
     pub device: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::Option<rt::String>,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
+    /// `read-only-mode` in the schema.
     pub read_only_mode: rt::Option<super::BlockdevChangeReadOnlyMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -866,8 +894,11 @@ impl rt::Command for BlockdevChangeMedium {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceTrayMovedEvent {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `tray-open` in the schema.
     pub tray_open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -941,7 +972,9 @@ impl rt::Event for DeviceTrayMovedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrManagerStatusChangedEvent {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `connected` in the schema.
     pub connected: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1056,11 +1089,17 @@ impl rt::Command for BlockSetIoThrottle {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramSet {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `boundaries` in the schema.
     pub boundaries: rt::Option<rt::Vec<u64>>,
+    /// `boundaries-read` in the schema.
     pub boundaries_read: rt::Option<rt::Vec<u64>>,
+    /// `boundaries-write` in the schema.
     pub boundaries_write: rt::Option<rt::Vec<u64>>,
+    /// `boundaries-zap` in the schema.
     pub boundaries_zap: rt::Option<rt::Vec<u64>>,
+    /// `boundaries-flush` in the schema.
     pub boundaries_flush: rt::Option<rt::Vec<u64>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -3,15 +3,23 @@
 //! Schema module `./builtin`.
 #![allow(deprecated)]
 use ::qapi_runtime::rt;
+/// The schema's enum `QType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QType {
+    /// `none` in the schema.
     None,
+    /// `qnull` in the schema.
     Qnull,
+    /// `qnum` in the schema.
     Qnum,
+    /// `qstring` in the schema.
     Qstring,
+    /// `qdict` in the schema.
     Qdict,
+    /// `qlist` in the schema.
     Qlist,
+    /// `qbool` in the schema.
     Qbool,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),

@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompatPolicyInput {
+    /// `accept` in the schema.
     Accept,
+    /// `reject` in the schema.
     Reject,
+    /// `crash` in the schema.
     Crash,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -80,7 +83,9 @@ impl rt::Definition for CompatPolicyInput {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompatPolicyOutput {
+    /// `accept` in the schema.
     Accept,
+    /// `hide` in the schema.
     Hide,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -148,9 +153,13 @@ impl rt::Definition for CompatPolicyOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompatPolicy {
+    /// `deprecated-input` in the schema.
     pub deprecated_input: rt::Option<super::CompatPolicyInput>,
+    /// `deprecated-output` in the schema.
     pub deprecated_output: rt::Option<super::CompatPolicyOutput>,
+    /// `unstable-input` in the schema.
     pub unstable_input: rt::Option<super::CompatPolicyInput>,
+    /// `unstable-output` in the schema.
     pub unstable_output: rt::Option<super::CompatPolicyOutput>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendAlgoType {
+    /// `sym` in the schema.
     Sym,
+    /// `asym` in the schema.
     Asym,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -77,10 +79,15 @@ impl rt::Definition for QCryptodevBackendAlgoType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendServiceType {
+    /// `cipher` in the schema.
     Cipher,
+    /// `hash` in the schema.
     Hash,
+    /// `mac` in the schema.
     Mac,
+    /// `aead` in the schema.
     Aead,
+    /// `akcipher` in the schema.
     Akcipher,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -154,8 +161,11 @@ impl rt::Definition for QCryptodevBackendServiceType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptodevBackendType {
+    /// `builtin` in the schema.
     Builtin,
+    /// `vhost-user` in the schema.
     VhostUser,
+    /// `lkcf` in the schema.
     Lkcf,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -225,7 +235,9 @@ impl rt::Definition for QCryptodevBackendType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevBackendClient {
+    /// `queue` in the schema.
     pub queue: u32,
+    /// `type` in the schema.
     pub r#type: super::QCryptodevBackendType,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -281,8 +293,11 @@ impl rt::Definition for QCryptodevBackendClient {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptodevInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `service` in the schema.
     pub service: rt::Vec<super::QCryptodevBackendServiceType>,
+    /// `client` in the schema.
     pub client: rt::Vec<super::QCryptodevBackendClient>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,9 +9,13 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlEventLog {
+    /// `informational` in the schema.
     Informational,
+    /// `warning` in the schema.
     Warning,
+    /// `failure` in the schema.
     Failure,
+    /// `fatal` in the schema.
     Fatal,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -85,16 +89,27 @@ impl rt::Definition for CxlEventLog {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectGeneralMediaEvent {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `log` in the schema.
     pub log: super::CxlEventLog,
+    /// `flags` in the schema.
     pub flags: u8,
+    /// `dpa` in the schema.
     pub dpa: u64,
+    /// `descriptor` in the schema.
     pub descriptor: u8,
+    /// `type` in the schema.
     pub r#type: u8,
+    /// `transaction-type` in the schema.
     pub transaction_type: u8,
+    /// `channel` in the schema.
     pub channel: rt::Option<u8>,
+    /// `rank` in the schema.
     pub rank: rt::Option<u8>,
+    /// `device` in the schema.
     pub device: rt::Option<u32>,
+    /// `component-id` in the schema.
     pub component_id: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -245,20 +260,35 @@ impl rt::Command for CxlInjectGeneralMediaEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectDramEvent {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `log` in the schema.
     pub log: super::CxlEventLog,
+    /// `flags` in the schema.
     pub flags: u8,
+    /// `dpa` in the schema.
     pub dpa: u64,
+    /// `descriptor` in the schema.
     pub descriptor: u8,
+    /// `type` in the schema.
     pub r#type: u8,
+    /// `transaction-type` in the schema.
     pub transaction_type: u8,
+    /// `channel` in the schema.
     pub channel: rt::Option<u8>,
+    /// `rank` in the schema.
     pub rank: rt::Option<u8>,
+    /// `nibble-mask` in the schema.
     pub nibble_mask: rt::Option<u32>,
+    /// `bank-group` in the schema.
     pub bank_group: rt::Option<u8>,
+    /// `bank` in the schema.
     pub bank: rt::Option<u8>,
+    /// `row` in the schema.
     pub row: rt::Option<u32>,
+    /// `column` in the schema.
     pub column: rt::Option<u16>,
+    /// `correction-mask` in the schema.
     pub correction_mask: rt::Option<rt::Vec<u64>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -457,17 +487,29 @@ impl rt::Command for CxlInjectDramEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectMemoryModuleEvent {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `log` in the schema.
     pub log: super::CxlEventLog,
+    /// `flags` in the schema.
     pub flags: u8,
+    /// `type` in the schema.
     pub r#type: u8,
+    /// `health-status` in the schema.
     pub health_status: u8,
+    /// `media-status` in the schema.
     pub media_status: u8,
+    /// `additional-status` in the schema.
     pub additional_status: u8,
+    /// `life-used` in the schema.
     pub life_used: u8,
+    /// `temperature` in the schema.
     pub temperature: i16,
+    /// `dirty-shutdown-count` in the schema.
     pub dirty_shutdown_count: u32,
+    /// `corrected-volatile-error-count` in the schema.
     pub corrected_volatile_error_count: u32,
+    /// `corrected-persistent-error-count` in the schema.
     pub corrected_persistent_error_count: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -633,8 +675,11 @@ impl rt::Command for CxlInjectMemoryModuleEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectPoison {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `start` in the schema.
     pub start: u64,
+    /// `length` in the schema.
     pub length: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -703,20 +748,35 @@ impl rt::Command for CxlInjectPoison {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlUncorErrorType {
+    /// `cache-data-parity` in the schema.
     CacheDataParity,
+    /// `cache-address-parity` in the schema.
     CacheAddressParity,
+    /// `cache-be-parity` in the schema.
     CacheBeParity,
+    /// `cache-data-ecc` in the schema.
     CacheDataEcc,
+    /// `mem-data-parity` in the schema.
     MemDataParity,
+    /// `mem-address-parity` in the schema.
     MemAddressParity,
+    /// `mem-be-parity` in the schema.
     MemBeParity,
+    /// `mem-data-ecc` in the schema.
     MemDataEcc,
+    /// `reinit-threshold` in the schema.
     ReinitThreshold,
+    /// `rsvd-encoding` in the schema.
     RsvdEncoding,
+    /// `poison-received` in the schema.
     PoisonReceived,
+    /// `receiver-overflow` in the schema.
     ReceiverOverflow,
+    /// `internal` in the schema.
     Internal,
+    /// `cxl-ide-tx` in the schema.
     CxlIdeTx,
+    /// `cxl-ide-rx` in the schema.
     CxlIdeRx,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -810,7 +870,9 @@ impl rt::Definition for CxlUncorErrorType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLUncorErrorRecord {
+    /// `type` in the schema.
     pub r#type: super::CxlUncorErrorType,
+    /// `header` in the schema.
     pub header: rt::Vec<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -868,7 +930,9 @@ impl rt::Definition for CXLUncorErrorRecord {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectUncorrectableErrors {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `errors` in the schema.
     pub errors: rt::Vec<super::CXLUncorErrorRecord>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -932,12 +996,19 @@ impl rt::Command for CxlInjectUncorrectableErrors {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlCorErrorType {
+    /// `cache-data-ecc` in the schema.
     CacheDataEcc,
+    /// `mem-data-ecc` in the schema.
     MemDataEcc,
+    /// `crc-threshold` in the schema.
     CrcThreshold,
+    /// `retry-threshold` in the schema.
     RetryThreshold,
+    /// `cache-poison-received` in the schema.
     CachePoisonReceived,
+    /// `mem-poison-received` in the schema.
     MemPoisonReceived,
+    /// `physical` in the schema.
     Physical,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1017,7 +1088,9 @@ impl rt::Definition for CxlCorErrorType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlInjectCorrectableError {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `type` in the schema.
     pub r#type: super::CxlCorErrorType,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1078,7 +1151,9 @@ impl rt::Command for CxlInjectCorrectableError {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlDynamicCapacityExtent {
+    /// `offset` in the schema.
     pub offset: u64,
+    /// `len` in the schema.
     pub len: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1134,9 +1209,13 @@ impl rt::Definition for CxlDynamicCapacityExtent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentSelectionPolicy {
+    /// `free` in the schema.
     Free,
+    /// `contiguous` in the schema.
     Contiguous,
+    /// `prescriptive` in the schema.
     Prescriptive,
+    /// `enable-shared-access` in the schema.
     EnableSharedAccess,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1214,11 +1293,17 @@ impl rt::Definition for CxlExtentSelectionPolicy {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlAddDynamicCapacity {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `host-id` in the schema.
     pub host_id: u16,
+    /// `selection-policy` in the schema.
     pub selection_policy: super::CxlExtentSelectionPolicy,
+    /// `region` in the schema.
     pub region: u8,
+    /// `tag` in the schema.
     pub tag: rt::Option<rt::String>,
+    /// `extents` in the schema.
     pub extents: rt::Vec<super::CxlDynamicCapacityExtent>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1318,7 +1403,9 @@ impl rt::Command for CxlAddDynamicCapacity {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CxlExtentRemovalPolicy {
+    /// `tag-based` in the schema.
     TagBased,
+    /// `prescriptive` in the schema.
     Prescriptive,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1392,13 +1479,21 @@ impl rt::Definition for CxlExtentRemovalPolicy {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CxlReleaseDynamicCapacity {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `host-id` in the schema.
     pub host_id: u16,
+    /// `removal-policy` in the schema.
     pub removal_policy: super::CxlExtentRemovalPolicy,
+    /// `forced-removal` in the schema.
     pub forced_removal: rt::Option<bool>,
+    /// `sanitize-on-release` in the schema.
     pub sanitize_on_release: rt::Option<bool>,
+    /// `region` in the schema.
     pub region: u8,
+    /// `tag` in the schema.
     pub tag: rt::Option<rt::String>,
+    /// `extents` in the schema.
     pub extents: rt::Vec<super::CxlDynamicCapacityExtent>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

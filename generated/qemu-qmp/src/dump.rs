@@ -9,13 +9,21 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpGuestMemoryFormat {
+    /// `elf` in the schema.
     Elf,
+    /// `kdump-zlib` in the schema.
     KdumpZlib,
+    /// `kdump-lzo` in the schema.
     KdumpLzo,
+    /// `kdump-snappy` in the schema.
     KdumpSnappy,
+    /// `kdump-raw-zlib` in the schema.
     KdumpRawZlib,
+    /// `kdump-raw-lzo` in the schema.
     KdumpRawLzo,
+    /// `kdump-raw-snappy` in the schema.
     KdumpRawSnappy,
+    /// `win-dmp` in the schema.
     WinDmp,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -97,11 +105,17 @@ impl rt::Definition for DumpGuestMemoryFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemory {
+    /// `paging` in the schema.
     pub paging: bool,
+    /// `protocol` in the schema.
     pub protocol: rt::String,
+    /// `detach` in the schema.
     pub detach: rt::Option<bool>,
+    /// `begin` in the schema.
     pub begin: rt::Option<i64>,
+    /// `length` in the schema.
     pub length: rt::Option<i64>,
+    /// `format` in the schema.
     pub format: rt::Option<super::DumpGuestMemoryFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -213,9 +227,13 @@ impl rt::Command for DumpGuestMemory {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DumpStatus {
+    /// `none` in the schema.
     None,
+    /// `active` in the schema.
     Active,
+    /// `completed` in the schema.
     Completed,
+    /// `failed` in the schema.
     Failed,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -287,8 +305,11 @@ impl rt::Definition for DumpStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpQueryResult {
+    /// `status` in the schema.
     pub status: super::DumpStatus,
+    /// `completed` in the schema.
     pub completed: i64,
+    /// `total` in the schema.
     pub total: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -395,7 +416,9 @@ impl rt::Command for QueryDump {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpCompletedEvent {
+    /// `result` in the schema.
     pub result: super::DumpQueryResult,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -462,6 +485,7 @@ impl rt::Event for DumpCompletedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpGuestMemoryCapability {
+    /// `formats` in the schema.
     pub formats: rt::Vec<super::DumpGuestMemoryFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -11,6 +11,7 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EbpfObject {
+    /// `object` in the schema.
     pub object: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -64,6 +65,7 @@ impl rt::Definition for EbpfObject {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EbpfProgramID {
+    /// `rss` in the schema.
     Rss,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -133,6 +135,7 @@ impl rt::Definition for EbpfProgramID {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RequestEbpf {
+    /// `id` in the schema.
     pub id: super::EbpfProgramID,
 }
 #[allow(deprecated, clippy::disallowed_names)]

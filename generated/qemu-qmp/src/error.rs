@@ -9,10 +9,15 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiErrorClass {
+    /// `GenericError` in the schema.
     GenericError,
+    /// `CommandNotFound` in the schema.
     CommandNotFound,
+    /// `DeviceNotActive` in the schema.
     DeviceNotActive,
+    /// `DeviceNotFound` in the schema.
     DeviceNotFound,
+    /// `KVMMissingCap` in the schema.
     KvmMissingCap,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),

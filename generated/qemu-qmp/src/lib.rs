@@ -78,6 +78,7 @@
 //! | `cxl` | `cxl-inject-general-media-event`, `cxl-inject-dram-event`, `cxl-inject-memory-module-event`, `cxl-inject-poison`, `cxl-inject-uncorrectable-errors`, `cxl-inject-correctable-error`, `cxl-add-dynamic-capacity`, `cxl-release-dynamic-capacity` |  | 7 |
 //! | `uefi` |  |  | 2 |
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 pub mod builtin;
 #[cfg(feature = "error")]
 #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
@@ -4872,7 +4873,12 @@ pub enum AnyEvent {
     #[cfg_attr(docsrs, doc(cfg(feature = "vfio")))]
     VfioMigration(self::VfioMigrationEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

@@ -9,34 +9,63 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SysEmuTarget {
+    /// `aarch64` in the schema.
     Aarch64,
+    /// `alpha` in the schema.
     Alpha,
+    /// `arm` in the schema.
     Arm,
+    /// `avr` in the schema.
     Avr,
+    /// `hppa` in the schema.
     Hppa,
+    /// `i386` in the schema.
     I386,
+    /// `loongarch64` in the schema.
     Loongarch64,
+    /// `m68k` in the schema.
     M68k,
+    /// `microblaze` in the schema.
     Microblaze,
+    /// `microblazeel` in the schema.
     Microblazeel,
+    /// `mips` in the schema.
     Mips,
+    /// `mips64` in the schema.
     Mips64,
+    /// `mips64el` in the schema.
     Mips64el,
+    /// `mipsel` in the schema.
     Mipsel,
+    /// `or1k` in the schema.
     Or1k,
+    /// `ppc` in the schema.
     Ppc,
+    /// `ppc64` in the schema.
     Ppc64,
+    /// `riscv32` in the schema.
     Riscv32,
+    /// `riscv64` in the schema.
     Riscv64,
+    /// `rx` in the schema.
     Rx,
+    /// `s390x` in the schema.
     S390x,
+    /// `sh4` in the schema.
     Sh4,
+    /// `sh4eb` in the schema.
     Sh4eb,
+    /// `sparc` in the schema.
     Sparc,
+    /// `sparc64` in the schema.
     Sparc64,
+    /// `tricore` in the schema.
     Tricore,
+    /// `x86_64` in the schema.
     X86_64,
+    /// `xtensa` in the schema.
     Xtensa,
+    /// `xtensaeb` in the schema.
     Xtensaeb,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -158,10 +187,15 @@ impl rt::Definition for SysEmuTarget {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuState {
+    /// `uninitialized` in the schema.
     Uninitialized,
+    /// `stopped` in the schema.
     Stopped,
+    /// `check-stop` in the schema.
     CheckStop,
+    /// `operating` in the schema.
     Operating,
+    /// `load` in the schema.
     Load,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -235,8 +269,11 @@ impl rt::Definition for S390CpuState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoS390 {
+    /// `cpu-state` in the schema.
     pub cpu_state: super::S390CpuState,
+    /// `dedicated` in the schema.
     pub dedicated: rt::Option<bool>,
+    /// `entitlement` in the schema.
     pub entitlement: rt::Option<super::S390CpuEntitlement>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -314,11 +351,17 @@ impl rt::Definition for CpuInfoS390 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInfoFast {
+    /// `cpu-index` in the schema.
     pub cpu_index: i64,
+    /// `qom-type` in the schema.
+    ///
     /// **Required since QEMU 10.1**: optional here, for the older QEMU these bindings also serve.
     pub qom_type: rt::Option<rt::String>,
+    /// `qom-path` in the schema.
     pub qom_path: rt::String,
+    /// `thread-id` in the schema.
     pub thread_id: i64,
+    /// `props` in the schema.
     pub props: rt::Option<super::CpuInstanceProperties>,
     /// `target` on the wire, and the members of its branch.
     pub target: CpuInfoFastBranch,
@@ -328,37 +371,71 @@ pub struct CpuInfoFast {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CpuInfoFastBranch {
+    /// `s390x` in the schema.
     S390x(super::CpuInfoS390),
+    /// `aarch64` in the schema.
     Aarch64,
+    /// `alpha` in the schema.
     Alpha,
+    /// `arm` in the schema.
     Arm,
+    /// `avr` in the schema.
     Avr,
+    /// `hppa` in the schema.
     Hppa,
+    /// `i386` in the schema.
     I386,
+    /// `loongarch64` in the schema.
     Loongarch64,
+    /// `m68k` in the schema.
     M68k,
+    /// `microblaze` in the schema.
     Microblaze,
+    /// `microblazeel` in the schema.
     Microblazeel,
+    /// `mips` in the schema.
     Mips,
+    /// `mips64` in the schema.
     Mips64,
+    /// `mips64el` in the schema.
     Mips64el,
+    /// `mipsel` in the schema.
     Mipsel,
+    /// `or1k` in the schema.
     Or1k,
+    /// `ppc` in the schema.
     Ppc,
+    /// `ppc64` in the schema.
     Ppc64,
+    /// `riscv32` in the schema.
     Riscv32,
+    /// `riscv64` in the schema.
     Riscv64,
+    /// `rx` in the schema.
     Rx,
+    /// `sh4` in the schema.
     Sh4,
+    /// `sh4eb` in the schema.
     Sh4eb,
+    /// `sparc` in the schema.
     Sparc,
+    /// `sparc64` in the schema.
     Sparc64,
+    /// `tricore` in the schema.
     Tricore,
+    /// `x86_64` in the schema.
     X86_64,
+    /// `xtensa` in the schema.
     Xtensa,
+    /// `xtensaeb` in the schema.
     Xtensaeb,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl CpuInfoFastBranch {
@@ -632,8 +709,11 @@ impl rt::Command for QueryCpusFast {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompatProperty {
+    /// `qom-type` in the schema.
     pub qom_type: rt::String,
+    /// `property` in the schema.
     pub property: rt::String,
+    /// `value` in the schema.
     pub value: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -701,15 +781,26 @@ impl rt::Definition for CompatProperty {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MachineInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `alias` in the schema.
     pub alias: rt::Option<rt::String>,
+    /// `is-default` in the schema.
     pub is_default: rt::Option<bool>,
+    /// `cpu-max` in the schema.
     pub cpu_max: i64,
+    /// `hotpluggable-cpus` in the schema.
     pub hotpluggable_cpus: bool,
+    /// `numa-mem-supported` in the schema.
     pub numa_mem_supported: bool,
+    /// `deprecated` in the schema.
     pub deprecated: bool,
+    /// `default-cpu-type` in the schema.
     pub default_cpu_type: rt::Option<rt::String>,
+    /// `default-ram-id` in the schema.
     pub default_ram_id: rt::Option<rt::String>,
+    /// `acpi` in the schema.
+    ///
     /// **Required since QEMU 8.0**: optional here, for the older QEMU these bindings also serve.
     pub acpi: rt::Option<bool>,
     /// **Features:** `unstable`
@@ -948,6 +1039,7 @@ impl rt::Command for QueryMachines {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentMachineParams {
+    /// `wakeup-suspend-support` in the schema.
     pub wakeup_suspend_support: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1051,6 +1143,7 @@ impl rt::Command for QueryCurrentMachine {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QemuTargetInfo {
+    /// `arch` in the schema.
     pub arch: super::SysEmuTarget,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1147,6 +1240,7 @@ impl rt::Command for QueryTarget {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UuidInfo {
+    /// `UUID` in the schema.
     pub uuid: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1244,6 +1338,7 @@ impl rt::Command for QueryUuid {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuidInfo {
+    /// `guid` in the schema.
     pub guid: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1475,8 +1570,11 @@ impl rt::Command for SystemWakeup {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LostTickPolicy {
+    /// `discard` in the schema.
     Discard,
+    /// `delay` in the schema.
     Delay,
+    /// `slew` in the schema.
     Slew,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1591,10 +1689,15 @@ impl rt::Command for InjectNmi {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumaOptionsType {
+    /// `node` in the schema.
     Node,
+    /// `dist` in the schema.
     Dist,
+    /// `cpu` in the schema.
     Cpu,
+    /// `hmat-lb` in the schema.
     HmatLb,
+    /// `hmat-cache` in the schema.
     HmatCache,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1676,13 +1779,23 @@ pub struct NumaOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum NumaOptionsBranch {
+    /// `node` in the schema.
     Node(super::NumaNodeOptions),
+    /// `dist` in the schema.
     Dist(super::NumaDistOptions),
+    /// `cpu` in the schema.
     Cpu(super::NumaCpuOptions),
+    /// `hmat-lb` in the schema.
     HmatLb(super::NumaHmatLBOptions),
+    /// `hmat-cache` in the schema.
     HmatCache(super::NumaHmatCacheOptions),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl NumaOptionsBranch {
@@ -1860,10 +1973,15 @@ impl rt::From<super::NumaHmatCacheOptions> for NumaOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaNodeOptions {
+    /// `nodeid` in the schema.
     pub nodeid: rt::Option<u16>,
+    /// `cpus` in the schema.
     pub cpus: rt::Option<rt::Vec<u16>>,
+    /// `mem` in the schema.
     pub mem: rt::Option<u64>,
+    /// `memdev` in the schema.
     pub memdev: rt::Option<rt::String>,
+    /// `initiator` in the schema.
     pub initiator: rt::Option<u16>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1972,8 +2090,11 @@ impl rt::Definition for NumaNodeOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaDistOptions {
+    /// `src` in the schema.
     pub src: u16,
+    /// `dst` in the schema.
     pub dst: u16,
+    /// `val` in the schema.
     pub val: u8,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2033,8 +2154,11 @@ impl rt::Definition for NumaDistOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFixedMemoryWindowOptions {
+    /// `size` in the schema.
     pub size: u64,
+    /// `interleave-granularity` in the schema.
     pub interleave_granularity: rt::Option<u64>,
+    /// `targets` in the schema.
     pub targets: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2109,6 +2233,7 @@ impl rt::Definition for CXLFixedMemoryWindowOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CXLFMWProperties {
+    /// `cxl-fmw` in the schema.
     pub cxl_fmw: rt::Vec<super::CXLFixedMemoryWindowOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2160,13 +2285,21 @@ impl rt::Definition for CXLFMWProperties {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum X86CPURegister32 {
+    /// `EAX` in the schema.
     Eax,
+    /// `EBX` in the schema.
     Ebx,
+    /// `ECX` in the schema.
     Ecx,
+    /// `EDX` in the schema.
     Edx,
+    /// `ESP` in the schema.
     Esp,
+    /// `EBP` in the schema.
     Ebp,
+    /// `ESI` in the schema.
     Esi,
+    /// `EDI` in the schema.
     Edi,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2246,9 +2379,13 @@ impl rt::Definition for X86CPURegister32 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct X86CPUFeatureWordInfo {
+    /// `cpuid-input-eax` in the schema.
     pub cpuid_input_eax: i64,
+    /// `cpuid-input-ecx` in the schema.
     pub cpuid_input_ecx: rt::Option<i64>,
+    /// `cpuid-register` in the schema.
     pub cpuid_register: super::X86CPURegister32,
+    /// `features` in the schema.
     pub features: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2334,6 +2471,7 @@ impl rt::Definition for X86CPUFeatureWordInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyForceArrays {
+    /// `unused` in the schema.
     pub unused: rt::Vec<super::X86CPUFeatureWordInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2385,14 +2523,23 @@ impl rt::Definition for DummyForceArrays {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumaCpuOptions {
+    /// `node-id` in the schema.
     pub node_id: rt::Option<i64>,
+    /// `drawer-id` in the schema.
     pub drawer_id: rt::Option<i64>,
+    /// `book-id` in the schema.
     pub book_id: rt::Option<i64>,
+    /// `socket-id` in the schema.
     pub socket_id: rt::Option<i64>,
+    /// `die-id` in the schema.
     pub die_id: rt::Option<i64>,
+    /// `cluster-id` in the schema.
     pub cluster_id: rt::Option<i64>,
+    /// `module-id` in the schema.
     pub module_id: rt::Option<i64>,
+    /// `core-id` in the schema.
     pub core_id: rt::Option<i64>,
+    /// `thread-id` in the schema.
     pub thread_id: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2566,9 +2713,13 @@ impl rt::From<NumaCpuOptions> for super::CpuInstanceProperties {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBMemoryHierarchy {
+    /// `memory` in the schema.
     Memory,
+    /// `first-level` in the schema.
     FirstLevel,
+    /// `second-level` in the schema.
     SecondLevel,
+    /// `third-level` in the schema.
     ThirdLevel,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2640,11 +2791,17 @@ impl rt::Definition for HmatLBMemoryHierarchy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatLBDataType {
+    /// `access-latency` in the schema.
     AccessLatency,
+    /// `read-latency` in the schema.
     ReadLatency,
+    /// `write-latency` in the schema.
     WriteLatency,
+    /// `access-bandwidth` in the schema.
     AccessBandwidth,
+    /// `read-bandwidth` in the schema.
     ReadBandwidth,
+    /// `write-bandwidth` in the schema.
     WriteBandwidth,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2720,11 +2877,17 @@ impl rt::Definition for HmatLBDataType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatLBOptions {
+    /// `initiator` in the schema.
     pub initiator: u16,
+    /// `target` in the schema.
     pub target: u16,
+    /// `hierarchy` in the schema.
     pub hierarchy: super::HmatLBMemoryHierarchy,
+    /// `data-type` in the schema.
     pub data_type: super::HmatLBDataType,
+    /// `latency` in the schema.
     pub latency: rt::Option<u64>,
+    /// `bandwidth` in the schema.
     pub bandwidth: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2822,8 +2985,11 @@ impl rt::Definition for NumaHmatLBOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheAssociativity {
+    /// `none` in the schema.
     None,
+    /// `direct` in the schema.
     Direct,
+    /// `complex` in the schema.
     Complex,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2893,8 +3059,11 @@ impl rt::Definition for HmatCacheAssociativity {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HmatCacheWritePolicy {
+    /// `none` in the schema.
     None,
+    /// `write-back` in the schema.
     WriteBack,
+    /// `write-through` in the schema.
     WriteThrough,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2964,11 +3133,17 @@ impl rt::Definition for HmatCacheWritePolicy {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NumaHmatCacheOptions {
+    /// `node-id` in the schema.
     pub node_id: u32,
+    /// `size` in the schema.
     pub size: u64,
+    /// `level` in the schema.
     pub level: u8,
+    /// `associativity` in the schema.
     pub associativity: super::HmatCacheAssociativity,
+    /// `policy` in the schema.
     pub policy: super::HmatCacheWritePolicy,
+    /// `line` in the schema.
     pub line: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3058,9 +3233,13 @@ impl rt::Definition for NumaHmatCacheOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memsave {
+    /// `val` in the schema.
     pub val: u64,
+    /// `size` in the schema.
     pub size: u64,
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `cpu-index` in the schema.
     pub cpu_index: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3143,8 +3322,11 @@ impl rt::Command for Memsave {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pmemsave {
+    /// `val` in the schema.
     pub val: u64,
+    /// `size` in the schema.
     pub size: u64,
+    /// `filename` in the schema.
     pub filename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3213,14 +3395,23 @@ impl rt::Command for Pmemsave {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Memdev {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `merge` in the schema.
     pub merge: bool,
+    /// `dump` in the schema.
     pub dump: bool,
+    /// `prealloc` in the schema.
     pub prealloc: bool,
+    /// `share` in the schema.
     pub share: bool,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Vec<u16>,
+    /// `policy` in the schema.
     pub policy: super::HostMemPolicy,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3382,14 +3573,23 @@ impl rt::Command for QueryMemdev {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CpuInstanceProperties {
+    /// `node-id` in the schema.
     pub node_id: rt::Option<i64>,
+    /// `drawer-id` in the schema.
     pub drawer_id: rt::Option<i64>,
+    /// `book-id` in the schema.
     pub book_id: rt::Option<i64>,
+    /// `socket-id` in the schema.
     pub socket_id: rt::Option<i64>,
+    /// `die-id` in the schema.
     pub die_id: rt::Option<i64>,
+    /// `cluster-id` in the schema.
     pub cluster_id: rt::Option<i64>,
+    /// `module-id` in the schema.
     pub module_id: rt::Option<i64>,
+    /// `core-id` in the schema.
     pub core_id: rt::Option<i64>,
+    /// `thread-id` in the schema.
     pub thread_id: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3546,9 +3746,13 @@ impl rt::Definition for CpuInstanceProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HotpluggableCPU {
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `vcpus-count` in the schema.
     pub vcpus_count: i64,
+    /// `props` in the schema.
     pub props: super::CpuInstanceProperties,
+    /// `qom-path` in the schema.
     pub qom_path: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3729,6 +3933,7 @@ impl rt::Command for SetNumaNode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Balloon {
+    /// `value` in the schema.
     pub value: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3785,6 +3990,7 @@ impl rt::Command for Balloon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BalloonInfo {
+    /// `actual` in the schema.
     pub actual: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3883,6 +4089,7 @@ impl rt::Command for QueryBalloon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BalloonChangeEvent {
+    /// `actual` in the schema.
     pub actual: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3938,7 +4145,9 @@ impl rt::Event for BalloonChangeEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonInfo {
+    /// `committed` in the schema.
     pub committed: u64,
+    /// `available` in the schema.
     pub available: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4090,7 +4299,9 @@ impl rt::Event for HvBalloonStatusReportEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryInfo {
+    /// `base-memory` in the schema.
     pub base_memory: u64,
+    /// `plugged-memory` in the schema.
     pub plugged_memory: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4203,13 +4414,21 @@ impl rt::Command for QueryMemorySizeSummary {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfo {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `addr` in the schema.
     pub addr: i64,
+    /// `size` in the schema.
     pub size: i64,
+    /// `slot` in the schema.
     pub slot: i64,
+    /// `node` in the schema.
     pub node: i64,
+    /// `memdev` in the schema.
     pub memdev: rt::String,
+    /// `hotplugged` in the schema.
     pub hotplugged: bool,
+    /// `hotpluggable` in the schema.
     pub hotpluggable: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4315,9 +4534,13 @@ impl rt::Definition for PCDIMMDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfo {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `memaddr` in the schema.
     pub memaddr: u64,
+    /// `size` in the schema.
     pub size: u64,
+    /// `memdev` in the schema.
     pub memdev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4393,13 +4616,21 @@ impl rt::Definition for VirtioPMEMDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfo {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `memaddr` in the schema.
     pub memaddr: u64,
+    /// `requested-size` in the schema.
     pub requested_size: u64,
+    /// `size` in the schema.
     pub size: u64,
+    /// `max-size` in the schema.
     pub max_size: u64,
+    /// `block-size` in the schema.
     pub block_size: u64,
+    /// `node` in the schema.
     pub node: i64,
+    /// `memdev` in the schema.
     pub memdev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4505,10 +4736,15 @@ impl rt::Definition for VirtioMEMDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfo {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `memaddr` in the schema.
     pub memaddr: u64,
+    /// `size` in the schema.
     pub size: u64,
+    /// `node` in the schema.
     pub node: i64,
+    /// `memdev` in the schema.
     pub memdev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4594,9 +4830,13 @@ impl rt::Definition for SgxEPCDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfo {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `memaddr` in the schema.
     pub memaddr: rt::Option<u64>,
+    /// `max-size` in the schema.
     pub max_size: u64,
+    /// `memdev` in the schema.
     pub memdev: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4686,11 +4926,17 @@ impl rt::Definition for HvBalloonDeviceInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryDeviceInfoKind {
+    /// `dimm` in the schema.
     Dimm,
+    /// `nvdimm` in the schema.
     Nvdimm,
+    /// `virtio-pmem` in the schema.
     VirtioPmem,
+    /// `virtio-mem` in the schema.
     VirtioMem,
+    /// `sgx-epc` in the schema.
     SgxEpc,
+    /// `hv-balloon` in the schema.
     HvBalloon,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -4766,6 +5012,7 @@ impl rt::Definition for MemoryDeviceInfoKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PCDIMMDeviceInfoWrapper {
+    /// `data` in the schema.
     pub data: super::PCDIMMDeviceInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4817,6 +5064,7 @@ impl rt::Definition for PCDIMMDeviceInfoWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioPMEMDeviceInfoWrapper {
+    /// `data` in the schema.
     pub data: super::VirtioPMEMDeviceInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4868,6 +5116,7 @@ impl rt::Definition for VirtioPMEMDeviceInfoWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioMEMDeviceInfoWrapper {
+    /// `data` in the schema.
     pub data: super::VirtioMEMDeviceInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4919,6 +5168,7 @@ impl rt::Definition for VirtioMEMDeviceInfoWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCDeviceInfoWrapper {
+    /// `data` in the schema.
     pub data: super::SgxEPCDeviceInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4970,6 +5220,7 @@ impl rt::Definition for SgxEPCDeviceInfoWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HvBalloonDeviceInfoWrapper {
+    /// `data` in the schema.
     pub data: super::HvBalloonDeviceInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5029,14 +5280,25 @@ pub struct MemoryDeviceInfo {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum MemoryDeviceInfoBranch {
+    /// `dimm` in the schema.
     Dimm(super::PCDIMMDeviceInfoWrapper),
+    /// `nvdimm` in the schema.
     Nvdimm(super::PCDIMMDeviceInfoWrapper),
+    /// `virtio-pmem` in the schema.
     VirtioPmem(super::VirtioPMEMDeviceInfoWrapper),
+    /// `virtio-mem` in the schema.
     VirtioMem(super::VirtioMEMDeviceInfoWrapper),
+    /// `sgx-epc` in the schema.
     SgxEpc(super::SgxEPCDeviceInfoWrapper),
+    /// `hv-balloon` in the schema.
     HvBalloon(super::HvBalloonDeviceInfoWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl MemoryDeviceInfoBranch {
@@ -5215,7 +5477,9 @@ impl rt::From<super::HvBalloonDeviceInfoWrapper> for MemoryDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPC {
+    /// `memdev` in the schema.
     pub memdev: rt::String,
+    /// `node` in the schema.
     pub node: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5274,6 +5538,7 @@ impl rt::Definition for SgxEPC {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEPCProperties {
+    /// `sgx-epc` in the schema.
     pub sgx_epc: rt::Vec<super::SgxEPC>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5372,8 +5637,11 @@ impl rt::Command for QueryMemoryDevices {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryDeviceSizeChangeEvent {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `qom-path` in the schema.
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5448,12 +5716,19 @@ impl rt::Event for MemoryDeviceSizeChangeEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BootConfiguration {
+    /// `order` in the schema.
     pub order: rt::Option<rt::String>,
+    /// `once` in the schema.
     pub once: rt::Option<rt::String>,
+    /// `menu` in the schema.
     pub menu: rt::Option<bool>,
+    /// `splash` in the schema.
     pub splash: rt::Option<rt::String>,
+    /// `splash-time` in the schema.
     pub splash_time: rt::Option<i64>,
+    /// `reboot-timeout` in the schema.
     pub reboot_timeout: rt::Option<i64>,
+    /// `strict` in the schema.
     pub strict: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5588,15 +5863,25 @@ impl rt::Definition for BootConfiguration {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SMPConfiguration {
+    /// `cpus` in the schema.
     pub cpus: rt::Option<i64>,
+    /// `drawers` in the schema.
     pub drawers: rt::Option<i64>,
+    /// `books` in the schema.
     pub books: rt::Option<i64>,
+    /// `sockets` in the schema.
     pub sockets: rt::Option<i64>,
+    /// `dies` in the schema.
     pub dies: rt::Option<i64>,
+    /// `clusters` in the schema.
     pub clusters: rt::Option<i64>,
+    /// `modules` in the schema.
     pub modules: rt::Option<i64>,
+    /// `cores` in the schema.
     pub cores: rt::Option<i64>,
+    /// `threads` in the schema.
     pub threads: rt::Option<i64>,
+    /// `maxcpus` in the schema.
     pub maxcpus: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6067,8 +6352,11 @@ impl rt::Command for XQueryUsb {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmbiosEntryPointType {
+    /// `32` in the schema.
     _32,
+    /// `64` in the schema.
     _64,
+    /// `auto` in the schema.
     Auto,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6138,8 +6426,11 @@ impl rt::Definition for SmbiosEntryPointType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemorySizeConfiguration {
+    /// `size` in the schema.
     pub size: rt::Option<u64>,
+    /// `max-size` in the schema.
     pub max_size: rt::Option<u64>,
+    /// `slots` in the schema.
     pub slots: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6228,6 +6519,7 @@ impl rt::Definition for MemorySizeConfiguration {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Dumpdtb {
+    /// `filename` in the schema.
     pub filename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6334,7 +6626,9 @@ impl rt::Command for XQueryInterruptControllers {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FirmwareLog {
+    /// `version` in the schema.
     pub version: rt::Option<rt::String>,
+    /// `log` in the schema.
     pub log: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6402,6 +6696,7 @@ impl rt::Definition for FirmwareLog {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFirmwareLog {
+    /// `max-size` in the schema.
     pub max_size: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6465,6 +6760,7 @@ impl rt::Command for QueryFirmwareLog {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DumpSkeys {
+    /// `filename` in the schema.
     pub filename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6521,7 +6817,9 @@ impl rt::Command for DumpSkeys {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `props` in the schema.
     pub props: rt::Option<rt::Value>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6587,7 +6885,9 @@ impl rt::Definition for CpuModelInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuModelExpansionType {
+    /// `static` in the schema.
     Static,
+    /// `full` in the schema.
     Full,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6655,9 +6955,13 @@ impl rt::Definition for CpuModelExpansionType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuModelCompareResult {
+    /// `incompatible` in the schema.
     Incompatible,
+    /// `identical` in the schema.
     Identical,
+    /// `superset` in the schema.
     Superset,
+    /// `subset` in the schema.
     Subset,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6729,6 +7033,7 @@ impl rt::Definition for CpuModelCompareResult {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelBaselineInfo {
+    /// `model` in the schema.
     pub model: super::CpuModelInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6780,7 +7085,9 @@ impl rt::Definition for CpuModelBaselineInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelCompareInfo {
+    /// `result` in the schema.
     pub result: super::CpuModelCompareResult,
+    /// `responsible-properties` in the schema.
     pub responsible_properties: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6851,7 +7158,9 @@ impl rt::Definition for CpuModelCompareInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelComparison {
+    /// `modela` in the schema.
     pub modela: super::CpuModelInfo,
+    /// `modelb` in the schema.
     pub modelb: super::CpuModelInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6914,7 +7223,9 @@ impl rt::Command for QueryCpuModelComparison {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelBaseline {
+    /// `modela` in the schema.
     pub modela: super::CpuModelInfo,
+    /// `modelb` in the schema.
     pub modelb: super::CpuModelInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6975,7 +7286,9 @@ impl rt::Command for QueryCpuModelBaseline {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuModelExpansionInfo {
+    /// `model` in the schema.
     pub model: super::CpuModelInfo,
+    /// `deprecated-props` in the schema.
     pub deprecated_props: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7045,7 +7358,9 @@ impl rt::Definition for CpuModelExpansionInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCpuModelExpansion {
+    /// `type` in the schema.
     pub r#type: super::CpuModelExpansionType,
+    /// `model` in the schema.
     pub model: super::CpuModelInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7109,12 +7424,19 @@ impl rt::Command for QueryCpuModelExpansion {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuDefinitionInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `migration-safe` in the schema.
     pub migration_safe: rt::Option<bool>,
+    /// `static` in the schema.
     pub r#static: bool,
+    /// `unavailable-features` in the schema.
     pub unavailable_features: rt::Option<rt::Vec<rt::String>>,
+    /// `typename` in the schema.
     pub typename: rt::String,
+    /// `alias-of` in the schema.
     pub alias_of: rt::Option<rt::String>,
+    /// `deprecated` in the schema.
     pub deprecated: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]

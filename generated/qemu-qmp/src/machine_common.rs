@@ -9,9 +9,13 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuEntitlement {
+    /// `auto` in the schema.
     Auto,
+    /// `low` in the schema.
     Low,
+    /// `medium` in the schema.
     Medium,
+    /// `high` in the schema.
     High,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -83,14 +87,23 @@ impl rt::Definition for S390CpuEntitlement {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CpuTopologyLevel {
+    /// `thread` in the schema.
     Thread,
+    /// `core` in the schema.
     Core,
+    /// `module` in the schema.
     Module,
+    /// `cluster` in the schema.
     Cluster,
+    /// `die` in the schema.
     Die,
+    /// `socket` in the schema.
     Socket,
+    /// `book` in the schema.
     Book,
+    /// `drawer` in the schema.
     Drawer,
+    /// `default` in the schema.
     Default,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -172,9 +185,13 @@ impl rt::Definition for CpuTopologyLevel {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheLevelAndType {
+    /// `l1d` in the schema.
     L1d,
+    /// `l1i` in the schema.
     L1i,
+    /// `l2` in the schema.
     L2,
+    /// `l3` in the schema.
     L3,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -246,7 +263,9 @@ impl rt::Definition for CacheLevelAndType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCacheProperties {
+    /// `cache` in the schema.
     pub cache: super::CacheLevelAndType,
+    /// `topology` in the schema.
     pub topology: super::CpuTopologyLevel,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -303,6 +322,7 @@ impl rt::Definition for SmpCacheProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SmpCachePropertiesWrapper {
+    /// `caches` in the schema.
     pub caches: rt::Vec<super::SmpCacheProperties>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

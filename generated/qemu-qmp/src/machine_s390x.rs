@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CpuPolarization {
+    /// `horizontal` in the schema.
     Horizontal,
+    /// `vertical` in the schema.
     Vertical,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -83,11 +85,17 @@ impl rt::Definition for S390CpuPolarization {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetCpuTopology {
+    /// `core-id` in the schema.
     pub core_id: u16,
+    /// `socket-id` in the schema.
     pub socket_id: rt::Option<u16>,
+    /// `book-id` in the schema.
     pub book_id: rt::Option<u16>,
+    /// `drawer-id` in the schema.
     pub drawer_id: rt::Option<u16>,
+    /// `entitlement` in the schema.
     pub entitlement: rt::Option<super::S390CpuEntitlement>,
+    /// `dedicated` in the schema.
     pub dedicated: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -213,6 +221,7 @@ impl rt::Command for SetCpuTopology {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuPolarizationChangeEvent {
+    /// `polarization` in the schema.
     pub polarization: super::S390CpuPolarization,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -270,6 +279,7 @@ impl rt::Event for CpuPolarizationChangeEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CpuPolarizationInfo {
+    /// `polarization` in the schema.
     pub polarization: super::S390CpuPolarization,
 }
 #[allow(deprecated, clippy::disallowed_names)]

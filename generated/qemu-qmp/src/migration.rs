@@ -9,25 +9,46 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationStats {
+    /// `transferred` in the schema.
     pub transferred: i64,
+    /// `remaining` in the schema.
     pub remaining: i64,
+    /// `total` in the schema.
     pub total: i64,
+    /// `duplicate` in the schema.
     pub duplicate: i64,
+    /// `normal` in the schema.
     pub normal: i64,
+    /// `normal-bytes` in the schema.
     pub normal_bytes: i64,
+    /// `dirty-pages-rate` in the schema.
     pub dirty_pages_rate: i64,
+    /// `mbps` in the schema.
     pub mbps: f64,
+    /// `dirty-sync-count` in the schema.
     pub dirty_sync_count: i64,
+    /// `postcopy-requests` in the schema.
     pub postcopy_requests: i64,
+    /// `page-size` in the schema.
     pub page_size: i64,
+    /// `multifd-bytes` in the schema.
     pub multifd_bytes: u64,
+    /// `pages-per-second` in the schema.
     pub pages_per_second: u64,
+    /// `precopy-bytes` in the schema.
+    ///
     /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
     pub precopy_bytes: rt::Option<u64>,
+    /// `downtime-bytes` in the schema.
+    ///
     /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
     pub downtime_bytes: rt::Option<u64>,
+    /// `postcopy-bytes` in the schema.
+    ///
     /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
     pub postcopy_bytes: rt::Option<u64>,
+    /// `dirty-sync-missed-zero-copy` in the schema.
+    ///
     /// **Required since QEMU 7.1**: optional here, for the older QEMU these bindings also serve.
     pub dirty_sync_missed_zero_copy: rt::Option<u64>,
 }
@@ -233,12 +254,19 @@ impl rt::Definition for MigrationStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBZRLECacheStats {
+    /// `cache-size` in the schema.
     pub cache_size: u64,
+    /// `bytes` in the schema.
     pub bytes: i64,
+    /// `pages` in the schema.
     pub pages: i64,
+    /// `cache-miss` in the schema.
     pub cache_miss: i64,
+    /// `cache-miss-rate` in the schema.
     pub cache_miss_rate: f64,
+    /// `encoding-rate` in the schema.
     pub encoding_rate: f64,
+    /// `overflow` in the schema.
     pub overflow: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -334,10 +362,15 @@ impl rt::Definition for XBZRLECacheStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CompressionStats {
+    /// `pages` in the schema.
     pub pages: i64,
+    /// `busy` in the schema.
     pub busy: i64,
+    /// `busy-rate` in the schema.
     pub busy_rate: f64,
+    /// `compressed-size` in the schema.
     pub compressed_size: i64,
+    /// `compression-rate` in the schema.
     pub compression_rate: f64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -421,21 +454,37 @@ impl rt::Definition for CompressionStats {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationStatus {
+    /// `none` in the schema.
     None,
+    /// `setup` in the schema.
     Setup,
+    /// `cancelling` in the schema.
     Cancelling,
+    /// `cancelled` in the schema.
     Cancelled,
+    /// `active` in the schema.
     Active,
+    /// `postcopy-device` in the schema.
     PostcopyDevice,
+    /// `postcopy-active` in the schema.
     PostcopyActive,
+    /// `postcopy-paused` in the schema.
     PostcopyPaused,
+    /// `postcopy-recover-setup` in the schema.
     PostcopyRecoverSetup,
+    /// `postcopy-recover` in the schema.
     PostcopyRecover,
+    /// `completed` in the schema.
     Completed,
+    /// `failed` in the schema.
     Failed,
+    /// `colo` in the schema.
     Colo,
+    /// `pre-switchover` in the schema.
     PreSwitchover,
+    /// `device` in the schema.
     Device,
+    /// `wait-unplug` in the schema.
     WaitUnplug,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -531,6 +580,7 @@ impl rt::Definition for MigrationStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioStats {
+    /// `transferred` in the schema.
     pub transferred: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -582,18 +632,31 @@ impl rt::Definition for VfioStats {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationInfo {
+    /// `status` in the schema.
     pub status: rt::Option<super::MigrationStatus>,
+    /// `ram` in the schema.
     pub ram: rt::Option<super::MigrationStats>,
+    /// `vfio` in the schema.
     pub vfio: rt::Option<super::VfioStats>,
+    /// `xbzrle-cache` in the schema.
     pub xbzrle_cache: rt::Option<super::XBZRLECacheStats>,
+    /// `total-time` in the schema.
     pub total_time: rt::Option<i64>,
+    /// `expected-downtime` in the schema.
     pub expected_downtime: rt::Option<i64>,
+    /// `downtime` in the schema.
     pub downtime: rt::Option<i64>,
+    /// `setup-time` in the schema.
     pub setup_time: rt::Option<i64>,
+    /// `cpu-throttle-percentage` in the schema.
     pub cpu_throttle_percentage: rt::Option<i64>,
+    /// `error-desc` in the schema.
     pub error_desc: rt::Option<rt::String>,
+    /// `blocked-reasons` in the schema.
     pub blocked_reasons: rt::Option<rt::Vec<rt::String>>,
+    /// `postcopy-blocktime` in the schema.
     pub postcopy_blocktime: rt::Option<u32>,
+    /// `postcopy-vcpu-blocktime` in the schema.
     pub postcopy_vcpu_blocktime: rt::Option<rt::Vec<u32>>,
     /// **Features:** `unstable`
     pub postcopy_latency: rt::Option<u64>,
@@ -603,8 +666,11 @@ pub struct MigrationInfo {
     pub postcopy_vcpu_latency: rt::Option<rt::Vec<u64>>,
     /// **Features:** `unstable`
     pub postcopy_non_vcpu_latency: rt::Option<u64>,
+    /// `socket-address` in the schema.
     pub socket_address: rt::Option<rt::Vec<super::SocketAddress>>,
+    /// `dirty-limit-throttle-time-per-round` in the schema.
     pub dirty_limit_throttle_time_per_round: rt::Option<u64>,
+    /// `dirty-limit-ring-full-time` in the schema.
     pub dirty_limit_ring_full_time: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -984,31 +1050,50 @@ impl rt::Command for QueryMigrate {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationCapability {
+    /// `xbzrle` in the schema.
     Xbzrle,
+    /// `rdma-pin-all` in the schema.
     RdmaPinAll,
+    /// `auto-converge` in the schema.
     AutoConverge,
     /// **Features:** `deprecated`
     #[deprecated]
     ZeroBlocks,
+    /// `events` in the schema.
     Events,
+    /// `postcopy-ram` in the schema.
     PostcopyRam,
     /// **Features:** `unstable`
     XColo,
+    /// `release-ram` in the schema.
     ReleaseRam,
+    /// `return-path` in the schema.
     ReturnPath,
+    /// `pause-before-switchover` in the schema.
     PauseBeforeSwitchover,
+    /// `multifd` in the schema.
     Multifd,
+    /// `dirty-bitmaps` in the schema.
     DirtyBitmaps,
+    /// `postcopy-blocktime` in the schema.
     PostcopyBlocktime,
+    /// `late-block-activate` in the schema.
     LateBlockActivate,
     /// **Features:** `unstable`
     XIgnoreShared,
+    /// `validate-uuid` in the schema.
     ValidateUuid,
+    /// `background-snapshot` in the schema.
     BackgroundSnapshot,
+    /// `zero-copy-send` in the schema.
     ZeroCopySend,
+    /// `postcopy-preempt` in the schema.
     PostcopyPreempt,
+    /// `switchover-ack` in the schema.
     SwitchoverAck,
+    /// `dirty-limit` in the schema.
     DirtyLimit,
+    /// `mapped-ram` in the schema.
     MappedRam,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1116,7 +1201,9 @@ impl rt::Definition for MigrationCapability {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationCapabilityStatus {
+    /// `capability` in the schema.
     pub capability: super::MigrationCapability,
+    /// `state` in the schema.
     pub state: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1174,6 +1261,7 @@ impl rt::Definition for MigrationCapabilityStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetCapabilities {
+    /// `capabilities` in the schema.
     pub capabilities: rt::Vec<super::MigrationCapabilityStatus>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1277,7 +1365,9 @@ impl rt::Command for QueryMigrateCapabilities {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MultiFDCompression {
+    /// `none` in the schema.
     None,
+    /// `zlib` in the schema.
     Zlib,
     /// **Condition:** `CONFIG_ZSTD`
     Zstd,
@@ -1359,9 +1449,13 @@ impl rt::Definition for MultiFDCompression {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigMode {
+    /// `normal` in the schema.
     Normal,
+    /// `cpr-reboot` in the schema.
     CprReboot,
+    /// `cpr-transfer` in the schema.
     CprTransfer,
+    /// `cpr-exec` in the schema.
     CprExec,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1433,8 +1527,11 @@ impl rt::Definition for MigMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZeroPageDetection {
+    /// `none` in the schema.
     None,
+    /// `legacy` in the schema.
     Legacy,
+    /// `multifd` in the schema.
     Multifd,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1504,6 +1601,7 @@ impl rt::Definition for ZeroPageDetection {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAliasTransform {
+    /// `persistent` in the schema.
     pub persistent: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1560,8 +1658,11 @@ impl rt::Definition for BitmapMigrationBitmapAliasTransform {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationBitmapAlias {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `alias` in the schema.
     pub alias: rt::String,
+    /// `transform` in the schema.
     pub transform: rt::Option<super::BitmapMigrationBitmapAliasTransform>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1638,8 +1739,11 @@ impl rt::Definition for BitmapMigrationBitmapAlias {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BitmapMigrationNodeAlias {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `alias` in the schema.
     pub alias: rt::String,
+    /// `bitmaps` in the schema.
     pub bitmaps: rt::Vec<super::BitmapMigrationBitmapAlias>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1707,37 +1811,65 @@ impl rt::Definition for BitmapMigrationNodeAlias {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationParameter {
+    /// `announce-initial` in the schema.
     AnnounceInitial,
+    /// `announce-max` in the schema.
     AnnounceMax,
+    /// `announce-rounds` in the schema.
     AnnounceRounds,
+    /// `announce-step` in the schema.
     AnnounceStep,
+    /// `throttle-trigger-threshold` in the schema.
     ThrottleTriggerThreshold,
+    /// `cpu-throttle-initial` in the schema.
     CpuThrottleInitial,
+    /// `cpu-throttle-increment` in the schema.
     CpuThrottleIncrement,
+    /// `cpu-throttle-tailslow` in the schema.
     CpuThrottleTailslow,
+    /// `tls-creds` in the schema.
     TlsCreds,
+    /// `tls-hostname` in the schema.
     TlsHostname,
+    /// `tls-authz` in the schema.
     TlsAuthz,
+    /// `max-bandwidth` in the schema.
     MaxBandwidth,
+    /// `avail-switchover-bandwidth` in the schema.
     AvailSwitchoverBandwidth,
+    /// `downtime-limit` in the schema.
     DowntimeLimit,
     /// **Features:** `unstable`
     XCheckpointDelay,
+    /// `multifd-channels` in the schema.
     MultifdChannels,
+    /// `xbzrle-cache-size` in the schema.
     XbzrleCacheSize,
+    /// `max-postcopy-bandwidth` in the schema.
     MaxPostcopyBandwidth,
+    /// `max-cpu-throttle` in the schema.
     MaxCpuThrottle,
+    /// `multifd-compression` in the schema.
     MultifdCompression,
+    /// `multifd-zlib-level` in the schema.
     MultifdZlibLevel,
+    /// `multifd-zstd-level` in the schema.
     MultifdZstdLevel,
+    /// `multifd-qatzip-level` in the schema.
     MultifdQatzipLevel,
+    /// `block-bitmap-mapping` in the schema.
     BlockBitmapMapping,
     /// **Features:** `unstable`
     XVcpuDirtyLimitPeriod,
+    /// `vcpu-dirty-limit` in the schema.
     VcpuDirtyLimit,
+    /// `mode` in the schema.
     Mode,
+    /// `zero-page-detection` in the schema.
     ZeroPageDetection,
+    /// `direct-io` in the schema.
     DirectIo,
+    /// `cpr-exec-command` in the schema.
     CprExecCommand,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1861,37 +1993,65 @@ impl rt::Definition for MigrationParameter {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateSetParameters {
+    /// `announce-initial` in the schema.
     pub announce_initial: rt::Option<u64>,
+    /// `announce-max` in the schema.
     pub announce_max: rt::Option<u64>,
+    /// `announce-rounds` in the schema.
     pub announce_rounds: rt::Option<u64>,
+    /// `announce-step` in the schema.
     pub announce_step: rt::Option<u64>,
+    /// `throttle-trigger-threshold` in the schema.
     pub throttle_trigger_threshold: rt::Option<u8>,
+    /// `cpu-throttle-initial` in the schema.
     pub cpu_throttle_initial: rt::Option<u8>,
+    /// `cpu-throttle-increment` in the schema.
     pub cpu_throttle_increment: rt::Option<u8>,
+    /// `cpu-throttle-tailslow` in the schema.
     pub cpu_throttle_tailslow: rt::Option<bool>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<super::StrOrNull>,
+    /// `tls-hostname` in the schema.
     pub tls_hostname: rt::Option<super::StrOrNull>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<super::StrOrNull>,
+    /// `max-bandwidth` in the schema.
     pub max_bandwidth: rt::Option<u64>,
+    /// `avail-switchover-bandwidth` in the schema.
     pub avail_switchover_bandwidth: rt::Option<u64>,
+    /// `downtime-limit` in the schema.
     pub downtime_limit: rt::Option<u64>,
     /// **Features:** `unstable`
     pub x_checkpoint_delay: rt::Option<u32>,
+    /// `multifd-channels` in the schema.
     pub multifd_channels: rt::Option<u8>,
+    /// `xbzrle-cache-size` in the schema.
     pub xbzrle_cache_size: rt::Option<u64>,
+    /// `max-postcopy-bandwidth` in the schema.
     pub max_postcopy_bandwidth: rt::Option<u64>,
+    /// `max-cpu-throttle` in the schema.
     pub max_cpu_throttle: rt::Option<u8>,
+    /// `multifd-compression` in the schema.
     pub multifd_compression: rt::Option<super::MultiFDCompression>,
+    /// `multifd-zlib-level` in the schema.
     pub multifd_zlib_level: rt::Option<u8>,
+    /// `multifd-qatzip-level` in the schema.
     pub multifd_qatzip_level: rt::Option<u8>,
+    /// `multifd-zstd-level` in the schema.
     pub multifd_zstd_level: rt::Option<u8>,
+    /// `block-bitmap-mapping` in the schema.
     pub block_bitmap_mapping: rt::Option<rt::Vec<super::BitmapMigrationNodeAlias>>,
     /// **Features:** `unstable`
     pub x_vcpu_dirty_limit_period: rt::Option<u64>,
+    /// `vcpu-dirty-limit` in the schema.
     pub vcpu_dirty_limit: rt::Option<u64>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::MigMode>,
+    /// `zero-page-detection` in the schema.
     pub zero_page_detection: rt::Option<super::ZeroPageDetection>,
+    /// `direct-io` in the schema.
     pub direct_io: rt::Option<bool>,
+    /// `cpr-exec-command` in the schema.
     pub cpr_exec_command: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2435,37 +2595,65 @@ impl rt::Command for MigrateSetParametersCommand {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationParameters {
+    /// `announce-initial` in the schema.
     pub announce_initial: rt::Option<u64>,
+    /// `announce-max` in the schema.
     pub announce_max: rt::Option<u64>,
+    /// `announce-rounds` in the schema.
     pub announce_rounds: rt::Option<u64>,
+    /// `announce-step` in the schema.
     pub announce_step: rt::Option<u64>,
+    /// `throttle-trigger-threshold` in the schema.
     pub throttle_trigger_threshold: rt::Option<u8>,
+    /// `cpu-throttle-initial` in the schema.
     pub cpu_throttle_initial: rt::Option<u8>,
+    /// `cpu-throttle-increment` in the schema.
     pub cpu_throttle_increment: rt::Option<u8>,
+    /// `cpu-throttle-tailslow` in the schema.
     pub cpu_throttle_tailslow: rt::Option<bool>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-hostname` in the schema.
     pub tls_hostname: rt::Option<rt::String>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<rt::String>,
+    /// `max-bandwidth` in the schema.
     pub max_bandwidth: rt::Option<u64>,
+    /// `avail-switchover-bandwidth` in the schema.
     pub avail_switchover_bandwidth: rt::Option<u64>,
+    /// `downtime-limit` in the schema.
     pub downtime_limit: rt::Option<u64>,
     /// **Features:** `unstable`
     pub x_checkpoint_delay: rt::Option<u32>,
+    /// `multifd-channels` in the schema.
     pub multifd_channels: rt::Option<u8>,
+    /// `xbzrle-cache-size` in the schema.
     pub xbzrle_cache_size: rt::Option<u64>,
+    /// `max-postcopy-bandwidth` in the schema.
     pub max_postcopy_bandwidth: rt::Option<u64>,
+    /// `max-cpu-throttle` in the schema.
     pub max_cpu_throttle: rt::Option<u8>,
+    /// `multifd-compression` in the schema.
     pub multifd_compression: rt::Option<super::MultiFDCompression>,
+    /// `multifd-zlib-level` in the schema.
     pub multifd_zlib_level: rt::Option<u8>,
+    /// `multifd-qatzip-level` in the schema.
     pub multifd_qatzip_level: rt::Option<u8>,
+    /// `multifd-zstd-level` in the schema.
     pub multifd_zstd_level: rt::Option<u8>,
+    /// `block-bitmap-mapping` in the schema.
     pub block_bitmap_mapping: rt::Option<rt::Vec<super::BitmapMigrationNodeAlias>>,
     /// **Features:** `unstable`
     pub x_vcpu_dirty_limit_period: rt::Option<u64>,
+    /// `vcpu-dirty-limit` in the schema.
     pub vcpu_dirty_limit: rt::Option<u64>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::MigMode>,
+    /// `zero-page-detection` in the schema.
     pub zero_page_detection: rt::Option<super::ZeroPageDetection>,
+    /// `direct-io` in the schema.
     pub direct_io: rt::Option<bool>,
+    /// `cpr-exec-command` in the schema.
     pub cpr_exec_command: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3049,6 +3237,7 @@ impl rt::Command for MigrateStartPostcopy {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationEvent {
+    /// `status` in the schema.
     pub status: super::MigrationStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3106,6 +3295,7 @@ impl rt::Event for MigrationEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationPassEvent {
+    /// `pass` in the schema.
     pub pass: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3161,12 +3351,19 @@ impl rt::Event for MigrationPassEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMessage {
+    /// `checkpoint-ready` in the schema.
     CheckpointReady,
+    /// `checkpoint-request` in the schema.
     CheckpointRequest,
+    /// `checkpoint-reply` in the schema.
     CheckpointReply,
+    /// `vmstate-send` in the schema.
     VmstateSend,
+    /// `vmstate-size` in the schema.
     VmstateSize,
+    /// `vmstate-received` in the schema.
     VmstateReceived,
+    /// `vmstate-loaded` in the schema.
     VmstateLoaded,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3244,8 +3441,11 @@ impl rt::Definition for COLOMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOMode {
+    /// `none` in the schema.
     None,
+    /// `primary` in the schema.
     Primary,
+    /// `secondary` in the schema.
     Secondary,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3315,10 +3515,15 @@ impl rt::Definition for COLOMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailoverStatus {
+    /// `none` in the schema.
     None,
+    /// `require` in the schema.
     Require,
+    /// `active` in the schema.
     Active,
+    /// `completed` in the schema.
     Completed,
+    /// `relaunch` in the schema.
     Relaunch,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3394,7 +3599,9 @@ impl rt::Definition for FailoverStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ColoExitEvent {
+    /// `mode` in the schema.
     pub mode: super::COLOMode,
+    /// `reason` in the schema.
     pub reason: super::COLOExitReason,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3454,9 +3661,13 @@ impl rt::Event for ColoExitEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum COLOExitReason {
+    /// `none` in the schema.
     None,
+    /// `request` in the schema.
     Request,
+    /// `error` in the schema.
     Error,
+    /// `processing` in the schema.
     Processing,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3627,6 +3838,7 @@ impl rt::Command for MigrateCancel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateContinue {
+    /// `state` in the schema.
     pub state: super::MigrationStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3683,9 +3895,13 @@ impl rt::Command for MigrateContinue {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationAddressType {
+    /// `socket` in the schema.
     Socket,
+    /// `exec` in the schema.
     Exec,
+    /// `rdma` in the schema.
     Rdma,
+    /// `file` in the schema.
     File,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3757,7 +3973,9 @@ impl rt::Definition for MigrationAddressType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FileMigrationArgs {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `offset` in the schema.
     pub offset: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3816,6 +4034,7 @@ impl rt::Definition for FileMigrationArgs {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationExecCommand {
+    /// `args` in the schema.
     pub args: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3875,12 +4094,21 @@ pub struct MigrationAddress {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum MigrationAddressBranch {
+    /// `socket` in the schema.
     Socket(super::SocketAddress),
+    /// `exec` in the schema.
     Exec(super::MigrationExecCommand),
+    /// `rdma` in the schema.
     Rdma(super::InetSocketAddress),
+    /// `file` in the schema.
     File(super::FileMigrationArgs),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl MigrationAddressBranch {
@@ -4041,7 +4269,9 @@ impl rt::From<super::FileMigrationArgs> for MigrationAddress {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationChannelType {
+    /// `main` in the schema.
     Main,
+    /// `cpr` in the schema.
     Cpr,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -4109,7 +4339,9 @@ impl rt::Definition for MigrationChannelType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationChannel {
+    /// `channel-type` in the schema.
     pub channel_type: super::MigrationChannelType,
+    /// `addr` in the schema.
     pub addr: super::MigrationAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4172,11 +4404,14 @@ impl rt::Definition for MigrationChannel {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Migrate {
+    /// `uri` in the schema.
     pub uri: rt::Option<rt::String>,
+    /// `channels` in the schema.
     pub channels: rt::Option<rt::Vec<super::MigrationChannel>>,
     /// **Features:** `deprecated`
     #[deprecated]
     pub detach: rt::Option<bool>,
+    /// `resume` in the schema.
     pub resume: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4280,8 +4515,11 @@ impl rt::Command for Migrate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateIncoming {
+    /// `uri` in the schema.
     pub uri: rt::Option<rt::String>,
+    /// `channels` in the schema.
     pub channels: rt::Option<rt::Vec<super::MigrationChannel>>,
+    /// `exit-on-error` in the schema.
     pub exit_on_error: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4375,7 +4613,9 @@ impl rt::Command for MigrateIncoming {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSaveDevicesState {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `live` in the schema.
     pub live: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4448,6 +4688,7 @@ impl rt::Command for XenSaveDevicesState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetGlobalDirtyLog {
+    /// `enable` in the schema.
     pub enable: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4506,6 +4747,7 @@ impl rt::Command for XenSetGlobalDirtyLog {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenLoadDevicesState {
+    /// `filename` in the schema.
     pub filename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4566,8 +4808,11 @@ impl rt::Command for XenLoadDevicesState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenSetReplication {
+    /// `enable` in the schema.
     pub enable: bool,
+    /// `primary` in the schema.
     pub primary: bool,
+    /// `failover` in the schema.
     pub failover: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4645,7 +4890,9 @@ impl rt::Command for XenSetReplication {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicationStatus {
+    /// `error` in the schema.
     pub error: bool,
+    /// `desc` in the schema.
     pub desc: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4804,8 +5051,11 @@ impl rt::Command for XenColoDoCheckpoint {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct COLOStatus {
+    /// `mode` in the schema.
     pub mode: super::COLOMode,
+    /// `last-mode` in the schema.
     pub last_mode: super::COLOMode,
+    /// `reason` in the schema.
     pub reason: super::COLOExitReason,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4918,6 +5168,7 @@ impl rt::Command for QueryColoStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrateRecover {
+    /// `uri` in the schema.
     pub uri: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5027,6 +5278,7 @@ impl rt::OobCommand for MigratePause {}
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnplugPrimaryEvent {
+    /// `device-id` in the schema.
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5084,7 +5336,9 @@ impl rt::Event for UnplugPrimaryEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateVcpu {
+    /// `id` in the schema.
     pub id: i64,
+    /// `dirty-rate` in the schema.
     pub dirty_rate: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5140,8 +5394,11 @@ impl rt::Definition for DirtyRateVcpu {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateStatus {
+    /// `unstarted` in the schema.
     Unstarted,
+    /// `measuring` in the schema.
     Measuring,
+    /// `measured` in the schema.
     Measured,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5211,8 +5468,11 @@ impl rt::Definition for DirtyRateStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DirtyRateMeasureMode {
+    /// `page-sampling` in the schema.
     PageSampling,
+    /// `dirty-ring` in the schema.
     DirtyRing,
+    /// `dirty-bitmap` in the schema.
     DirtyBitmap,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5282,7 +5542,9 @@ impl rt::Definition for DirtyRateMeasureMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeUnit {
+    /// `second` in the schema.
     Second,
+    /// `millisecond` in the schema.
     Millisecond,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5350,14 +5612,23 @@ impl rt::Definition for TimeUnit {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyRateInfo {
+    /// `dirty-rate` in the schema.
     pub dirty_rate: rt::Option<i64>,
+    /// `status` in the schema.
     pub status: super::DirtyRateStatus,
+    /// `start-time` in the schema.
     pub start_time: i64,
+    /// `calc-time` in the schema.
     pub calc_time: i64,
+    /// `calc-time-unit` in the schema.
+    ///
     /// **Required since QEMU 8.2**: optional here, for the older QEMU these bindings also serve.
     pub calc_time_unit: rt::Option<super::TimeUnit>,
+    /// `sample-pages` in the schema.
     pub sample_pages: u64,
+    /// `mode` in the schema.
     pub mode: super::DirtyRateMeasureMode,
+    /// `vcpu-dirty-rate` in the schema.
     pub vcpu_dirty_rate: rt::Option<rt::Vec<super::DirtyRateVcpu>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5481,9 +5752,13 @@ impl rt::Definition for DirtyRateInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CalcDirtyRate {
+    /// `calc-time` in the schema.
     pub calc_time: i64,
+    /// `calc-time-unit` in the schema.
     pub calc_time_unit: rt::Option<super::TimeUnit>,
+    /// `sample-pages` in the schema.
     pub sample_pages: rt::Option<i64>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::DirtyRateMeasureMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5584,6 +5859,7 @@ impl rt::Command for CalcDirtyRate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDirtyRate {
+    /// `calc-time-unit` in the schema.
     pub calc_time_unit: rt::Option<super::TimeUnit>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5649,8 +5925,11 @@ impl rt::Command for QueryDirtyRate {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirtyLimitInfo {
+    /// `cpu-index` in the schema.
     pub cpu_index: i64,
+    /// `limit-rate` in the schema.
     pub limit_rate: u64,
+    /// `current-rate` in the schema.
     pub current_rate: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5718,7 +5997,9 @@ impl rt::Definition for DirtyLimitInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetVcpuDirtyLimit {
+    /// `cpu-index` in the schema.
     pub cpu_index: rt::Option<i64>,
+    /// `dirty-rate` in the schema.
     pub dirty_rate: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5791,6 +6072,7 @@ impl rt::Command for SetVcpuDirtyLimit {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelVcpuDirtyLimit {
+    /// `cpu-index` in the schema.
     pub cpu_index: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5897,7 +6179,9 @@ impl rt::Command for QueryVcpuDirtyLimit {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MigrationThreadInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `thread-id` in the schema.
     pub thread_id: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6009,9 +6293,13 @@ impl rt::Command for QueryMigrationthreads {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotSave {
+    /// `job-id` in the schema.
     pub job_id: rt::String,
+    /// `tag` in the schema.
     pub tag: rt::String,
+    /// `vmstate` in the schema.
     pub vmstate: rt::String,
+    /// `devices` in the schema.
     pub devices: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6092,9 +6380,13 @@ impl rt::Command for SnapshotSave {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotLoad {
+    /// `job-id` in the schema.
     pub job_id: rt::String,
+    /// `tag` in the schema.
     pub tag: rt::String,
+    /// `vmstate` in the schema.
     pub vmstate: rt::String,
+    /// `devices` in the schema.
     pub devices: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6175,8 +6467,11 @@ impl rt::Command for SnapshotLoad {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotDelete {
+    /// `job-id` in the schema.
     pub job_id: rt::String,
+    /// `tag` in the schema.
     pub tag: rt::String,
+    /// `devices` in the schema.
     pub devices: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -11,9 +11,13 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddClient {
+    /// `protocol` in the schema.
     pub protocol: rt::String,
+    /// `fdname` in the schema.
     pub fdname: rt::String,
+    /// `skipauth` in the schema.
     pub skipauth: rt::Option<bool>,
+    /// `tls` in the schema.
     pub tls: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -104,6 +108,7 @@ impl rt::Command for AddClient {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NameInfo {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -206,11 +211,17 @@ impl rt::Command for QueryName {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `thread-id` in the schema.
     pub thread_id: i64,
+    /// `poll-max-ns` in the schema.
     pub poll_max_ns: i64,
+    /// `poll-grow` in the schema.
     pub poll_grow: i64,
+    /// `poll-shrink` in the schema.
     pub poll_shrink: i64,
+    /// `aio-max-batch` in the schema.
     pub aio_max_batch: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -491,7 +502,9 @@ impl rt::Command for XExitPreconfig {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanMonitorCommand {
+    /// `command-line` in the schema.
     pub command_line: rt::String,
+    /// `cpu-index` in the schema.
     pub cpu_index: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -568,6 +581,7 @@ impl rt::Command for HumanMonitorCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Getfd {
+    /// `fdname` in the schema.
     pub fdname: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -628,7 +642,9 @@ impl rt::Command for Getfd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetWin32Socket {
+    /// `info` in the schema.
     pub info: rt::String,
+    /// `fdname` in the schema.
     pub fdname: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -697,6 +713,7 @@ impl rt::Command for GetWin32Socket {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Closefd {
+    /// `fdname` in the schema.
     pub fdname: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -753,7 +770,9 @@ impl rt::Command for Closefd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddfdInfo {
+    /// `fdset-id` in the schema.
     pub fdset_id: i64,
+    /// `fd` in the schema.
     pub fd: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -811,7 +830,9 @@ impl rt::Definition for AddfdInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddFd {
+    /// `fdset-id` in the schema.
     pub fdset_id: rt::Option<i64>,
+    /// `opaque` in the schema.
     pub opaque: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -891,7 +912,9 @@ impl rt::Command for AddFd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFd {
+    /// `fdset-id` in the schema.
     pub fdset_id: i64,
+    /// `fd` in the schema.
     pub fd: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -959,7 +982,9 @@ impl rt::Command for RemoveFd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetFdInfo {
+    /// `fd` in the schema.
     pub fd: i64,
+    /// `opaque` in the schema.
     pub opaque: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1022,7 +1047,9 @@ impl rt::Definition for FdsetFdInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdsetInfo {
+    /// `fdset-id` in the schema.
     pub fdset_id: i64,
+    /// `fds` in the schema.
     pub fds: rt::Vec<super::FdsetFdInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1123,9 +1150,13 @@ impl rt::Command for QueryFdsets {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandLineParameterType {
+    /// `string` in the schema.
     String,
+    /// `boolean` in the schema.
     Boolean,
+    /// `number` in the schema.
     Number,
+    /// `size` in the schema.
     Size,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1197,9 +1228,13 @@ impl rt::Definition for CommandLineParameterType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineParameterInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: super::CommandLineParameterType,
+    /// `help` in the schema.
     pub help: rt::Option<rt::String>,
+    /// `default` in the schema.
     pub default: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1285,7 +1320,9 @@ impl rt::Definition for CommandLineParameterInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandLineOptionInfo {
+    /// `option` in the schema.
     pub option: rt::String,
+    /// `parameters` in the schema.
     pub parameters: rt::Vec<super::CommandLineParameterInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1349,6 +1386,7 @@ impl rt::Definition for CommandLineOptionInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCommandLineOptions {
+    /// `option` in the schema.
     pub option: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1413,7 +1451,9 @@ impl rt::Command for QueryCommandLineOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RtcChangeEvent {
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `qom-path` in the schema.
     pub qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1478,9 +1518,13 @@ impl rt::Event for RtcChangeEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfuClientHangupEvent {
+    /// `vfu-id` in the schema.
     pub vfu_id: rt::String,
+    /// `vfu-qom-path` in the schema.
     pub vfu_qom_path: rt::String,
+    /// `dev-id` in the schema.
     pub dev_id: rt::String,
+    /// `dev-qom-path` in the schema.
     pub dev_qom_path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GICCapability {
+    /// `version` in the schema.
     pub version: i64,
+    /// `emulated` in the schema.
     pub emulated: bool,
+    /// `kernel` in the schema.
     pub kernel: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]

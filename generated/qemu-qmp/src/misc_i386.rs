@@ -54,11 +54,17 @@ impl rt::Command for RtcResetReinjection {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevState {
+    /// `uninit` in the schema.
     Uninit,
+    /// `launch-update` in the schema.
     LaunchUpdate,
+    /// `launch-secret` in the schema.
     LaunchSecret,
+    /// `running` in the schema.
     Running,
+    /// `send-update` in the schema.
     SendUpdate,
+    /// `receive-update` in the schema.
     ReceiveUpdate,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -134,7 +140,9 @@ impl rt::Definition for SevState {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SevGuestType {
+    /// `sev` in the schema.
     Sev,
+    /// `sev-snp` in the schema.
     SevSnp,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -202,7 +210,9 @@ impl rt::Definition for SevGuestType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevGuestInfo {
+    /// `policy` in the schema.
     pub policy: u32,
+    /// `handle` in the schema.
     pub handle: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -258,6 +268,7 @@ impl rt::Definition for SevGuestInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevSnpGuestInfo {
+    /// `snp-policy` in the schema.
     pub snp_policy: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -309,10 +320,15 @@ impl rt::Definition for SevSnpGuestInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevInfo {
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `api-major` in the schema.
     pub api_major: u8,
+    /// `api-minor` in the schema.
     pub api_minor: u8,
+    /// `build-id` in the schema.
     pub build_id: u8,
+    /// `state` in the schema.
     pub state: super::SevState,
     /// `sev-type` on the wire, and the members of its branch.
     pub sev_type: SevInfoBranch,
@@ -322,10 +338,17 @@ pub struct SevInfo {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SevInfoBranch {
+    /// `sev` in the schema.
     Sev(super::SevGuestInfo),
+    /// `sev-snp` in the schema.
     SevSnp(super::SevSnpGuestInfo),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SevInfoBranch {
@@ -518,6 +541,7 @@ impl rt::Command for QuerySev {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevLaunchMeasureInfo {
+    /// `data` in the schema.
     pub data: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -614,11 +638,17 @@ impl rt::Command for QuerySevLaunchMeasure {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevCapability {
+    /// `pdh` in the schema.
     pub pdh: rt::String,
+    /// `cert-chain` in the schema.
     pub cert_chain: rt::String,
+    /// `cpu0-id` in the schema.
+    ///
     /// **Required since QEMU 7.1**: optional here, for the older QEMU these bindings also serve.
     pub cpu0_id: rt::Option<rt::String>,
+    /// `cbitpos` in the schema.
     pub cbitpos: i64,
+    /// `reduced-phys-bits` in the schema.
     pub reduced_phys_bits: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -756,8 +786,11 @@ impl rt::Command for QuerySevCapabilities {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevInjectLaunchSecret {
+    /// `packet-header` in the schema.
     pub packet_header: rt::String,
+    /// `secret` in the schema.
     pub secret: rt::String,
+    /// `gpa` in the schema.
     pub gpa: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -838,6 +871,7 @@ impl rt::Command for SevInjectLaunchSecret {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevAttestationReport {
+    /// `data` in the schema.
     pub data: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -891,6 +925,7 @@ impl rt::Definition for SevAttestationReport {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySevAttestationReport {
+    /// `mnonce` in the schema.
     pub mnonce: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -947,7 +982,9 @@ impl rt::Command for QuerySevAttestationReport {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxEpcSection {
+    /// `node` in the schema.
     pub node: i64,
+    /// `size` in the schema.
     pub size: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1003,10 +1040,16 @@ impl rt::Definition for SgxEpcSection {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SgxInfo {
+    /// `sgx` in the schema.
     pub sgx: bool,
+    /// `sgx1` in the schema.
     pub sgx1: bool,
+    /// `sgx2` in the schema.
     pub sgx2: bool,
+    /// `flc` in the schema.
     pub flc: bool,
+    /// `sections` in the schema.
+    ///
     /// **Required since QEMU 7.0**: optional here, for the older QEMU these bindings also serve.
     pub sections: rt::Option<rt::Vec<super::SgxEpcSection>>,
 }
@@ -1178,11 +1221,17 @@ impl rt::Command for QuerySgxCapabilities {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvtchnPortType {
+    /// `closed` in the schema.
     Closed,
+    /// `unbound` in the schema.
     Unbound,
+    /// `interdomain` in the schema.
     Interdomain,
+    /// `pirq` in the schema.
     Pirq,
+    /// `virq` in the schema.
     Virq,
+    /// `ipi` in the schema.
     Ipi,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1258,12 +1307,19 @@ impl rt::Definition for EvtchnPortType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EvtchnInfo {
+    /// `port` in the schema.
     pub port: u16,
+    /// `vcpu` in the schema.
     pub vcpu: u32,
+    /// `type` in the schema.
     pub r#type: super::EvtchnPortType,
+    /// `remote-domain` in the schema.
     pub remote_domain: rt::String,
+    /// `target` in the schema.
     pub target: u16,
+    /// `pending` in the schema.
     pub pending: bool,
+    /// `masked` in the schema.
     pub masked: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1404,6 +1460,7 @@ impl rt::Command for XenEventList {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XenEventInject {
+    /// `port` in the schema.
     pub port: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -11,7 +11,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetLink {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `up` in the schema.
     pub up: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -127,6 +129,7 @@ impl rt::Command for NetdevAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDel {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -184,10 +187,15 @@ impl rt::Command for NetdevDel {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetLegacyNicOptions {
+    /// `netdev` in the schema.
     pub netdev: rt::Option<rt::String>,
+    /// `macaddr` in the schema.
     pub macaddr: rt::Option<rt::String>,
+    /// `model` in the schema.
     pub model: rt::Option<rt::String>,
+    /// `addr` in the schema.
     pub addr: rt::Option<rt::String>,
+    /// `vectors` in the schema.
     pub vectors: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -296,6 +304,7 @@ impl rt::Definition for NetLegacyNicOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct String {
+    /// `str` in the schema.
     pub str: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -349,39 +358,73 @@ impl rt::Definition for String {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetDevPasstOptions {
+    /// `path` in the schema.
     pub path: rt::Option<rt::String>,
+    /// `quiet` in the schema.
     pub quiet: rt::Option<bool>,
+    /// `vhost-user` in the schema.
     pub vhost_user: rt::Option<bool>,
+    /// `mtu` in the schema.
     pub mtu: rt::Option<i64>,
+    /// `address` in the schema.
     pub address: rt::Option<rt::String>,
+    /// `netmask` in the schema.
     pub netmask: rt::Option<rt::String>,
+    /// `mac` in the schema.
     pub mac: rt::Option<rt::String>,
+    /// `gateway` in the schema.
     pub gateway: rt::Option<rt::String>,
+    /// `interface` in the schema.
     pub interface: rt::Option<rt::String>,
+    /// `outbound` in the schema.
     pub outbound: rt::Option<rt::String>,
+    /// `outbound-if4` in the schema.
     pub outbound_if4: rt::Option<rt::String>,
+    /// `outbound-if6` in the schema.
     pub outbound_if6: rt::Option<rt::String>,
+    /// `dns` in the schema.
     pub dns: rt::Option<rt::String>,
+    /// `search` in the schema.
     pub search: rt::Option<rt::Vec<super::String>>,
+    /// `fqdn` in the schema.
     pub fqdn: rt::Option<rt::String>,
+    /// `dhcp-dns` in the schema.
     pub dhcp_dns: rt::Option<bool>,
+    /// `dhcp-search` in the schema.
     pub dhcp_search: rt::Option<bool>,
+    /// `map-host-loopback` in the schema.
     pub map_host_loopback: rt::Option<rt::String>,
+    /// `map-guest-addr` in the schema.
     pub map_guest_addr: rt::Option<rt::String>,
+    /// `dns-forward` in the schema.
     pub dns_forward: rt::Option<rt::String>,
+    /// `dns-host` in the schema.
     pub dns_host: rt::Option<rt::String>,
+    /// `tcp` in the schema.
     pub tcp: rt::Option<bool>,
+    /// `udp` in the schema.
     pub udp: rt::Option<bool>,
+    /// `icmp` in the schema.
     pub icmp: rt::Option<bool>,
+    /// `dhcp` in the schema.
     pub dhcp: rt::Option<bool>,
+    /// `ndp` in the schema.
     pub ndp: rt::Option<bool>,
+    /// `dhcpv6` in the schema.
     pub dhcpv6: rt::Option<bool>,
+    /// `ra` in the schema.
     pub ra: rt::Option<bool>,
+    /// `freebind` in the schema.
     pub freebind: rt::Option<bool>,
+    /// `ipv4` in the schema.
     pub ipv4: rt::Option<bool>,
+    /// `ipv6` in the schema.
     pub ipv6: rt::Option<bool>,
+    /// `tcp-ports` in the schema.
     pub tcp_ports: rt::Option<rt::Vec<super::String>>,
+    /// `udp-ports` in the schema.
     pub udp_ports: rt::Option<rt::Vec<super::String>>,
+    /// `param` in the schema.
     pub param: rt::Option<rt::Vec<super::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -846,27 +889,49 @@ impl rt::Definition for NetDevPasstOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevUserOptions {
+    /// `hostname` in the schema.
     pub hostname: rt::Option<rt::String>,
+    /// `restrict` in the schema.
     pub restrict: rt::Option<bool>,
+    /// `ipv4` in the schema.
     pub ipv4: rt::Option<bool>,
+    /// `ipv6` in the schema.
     pub ipv6: rt::Option<bool>,
+    /// `ip` in the schema.
     pub ip: rt::Option<rt::String>,
+    /// `net` in the schema.
     pub net: rt::Option<rt::String>,
+    /// `host` in the schema.
     pub host: rt::Option<rt::String>,
+    /// `tftp` in the schema.
     pub tftp: rt::Option<rt::String>,
+    /// `bootfile` in the schema.
     pub bootfile: rt::Option<rt::String>,
+    /// `dhcpstart` in the schema.
     pub dhcpstart: rt::Option<rt::String>,
+    /// `dns` in the schema.
     pub dns: rt::Option<rt::String>,
+    /// `dnssearch` in the schema.
     pub dnssearch: rt::Option<rt::Vec<super::String>>,
+    /// `domainname` in the schema.
     pub domainname: rt::Option<rt::String>,
+    /// `ipv6-prefix` in the schema.
     pub ipv6_prefix: rt::Option<rt::String>,
+    /// `ipv6-prefixlen` in the schema.
     pub ipv6_prefixlen: rt::Option<i64>,
+    /// `ipv6-host` in the schema.
     pub ipv6_host: rt::Option<rt::String>,
+    /// `ipv6-dns` in the schema.
     pub ipv6_dns: rt::Option<rt::String>,
+    /// `smb` in the schema.
     pub smb: rt::Option<rt::String>,
+    /// `smbserver` in the schema.
     pub smbserver: rt::Option<rt::String>,
+    /// `hostfwd` in the schema.
     pub hostfwd: rt::Option<rt::Vec<super::String>>,
+    /// `guestfwd` in the schema.
     pub guestfwd: rt::Option<rt::Vec<super::String>>,
+    /// `tftp-server-name` in the schema.
     pub tftp_server_name: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1183,20 +1248,35 @@ impl rt::Definition for NetdevUserOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevTapOptions {
+    /// `ifname` in the schema.
     pub ifname: rt::Option<rt::String>,
+    /// `fd` in the schema.
     pub fd: rt::Option<rt::String>,
+    /// `fds` in the schema.
     pub fds: rt::Option<rt::String>,
+    /// `script` in the schema.
     pub script: rt::Option<rt::String>,
+    /// `downscript` in the schema.
     pub downscript: rt::Option<rt::String>,
+    /// `br` in the schema.
     pub br: rt::Option<rt::String>,
+    /// `helper` in the schema.
     pub helper: rt::Option<rt::String>,
+    /// `sndbuf` in the schema.
     pub sndbuf: rt::Option<u64>,
+    /// `vnet_hdr` in the schema.
     pub vnet_hdr: rt::Option<bool>,
+    /// `vhost` in the schema.
     pub vhost: rt::Option<bool>,
+    /// `vhostfd` in the schema.
     pub vhostfd: rt::Option<rt::String>,
+    /// `vhostfds` in the schema.
     pub vhostfds: rt::Option<rt::String>,
+    /// `vhostforce` in the schema.
     pub vhostforce: rt::Option<bool>,
+    /// `queues` in the schema.
     pub queues: rt::Option<u32>,
+    /// `poll-us` in the schema.
     pub poll_us: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1425,11 +1505,17 @@ impl rt::Definition for NetdevTapOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevSocketOptions {
+    /// `fd` in the schema.
     pub fd: rt::Option<rt::String>,
+    /// `listen` in the schema.
     pub listen: rt::Option<rt::String>,
+    /// `connect` in the schema.
     pub connect: rt::Option<rt::String>,
+    /// `mcast` in the schema.
     pub mcast: rt::Option<rt::String>,
+    /// `localaddr` in the schema.
     pub localaddr: rt::Option<rt::String>,
+    /// `udp` in the schema.
     pub udp: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1550,19 +1636,33 @@ impl rt::Definition for NetdevSocketOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevL2TPv3Options {
+    /// `src` in the schema.
     pub src: rt::String,
+    /// `dst` in the schema.
     pub dst: rt::String,
+    /// `srcport` in the schema.
     pub srcport: rt::Option<rt::String>,
+    /// `dstport` in the schema.
     pub dstport: rt::Option<rt::String>,
+    /// `ipv6` in the schema.
     pub ipv6: rt::Option<bool>,
+    /// `udp` in the schema.
     pub udp: rt::Option<bool>,
+    /// `cookie64` in the schema.
     pub cookie64: rt::Option<bool>,
+    /// `counter` in the schema.
     pub counter: rt::Option<bool>,
+    /// `pincounter` in the schema.
     pub pincounter: rt::Option<bool>,
+    /// `txcookie` in the schema.
     pub txcookie: rt::Option<u64>,
+    /// `rxcookie` in the schema.
     pub rxcookie: rt::Option<u64>,
+    /// `txsession` in the schema.
     pub txsession: u32,
+    /// `rxsession` in the schema.
     pub rxsession: rt::Option<u32>,
+    /// `offset` in the schema.
     pub offset: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1762,9 +1862,13 @@ impl rt::Definition for NetdevL2TPv3Options {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVdeOptions {
+    /// `sock` in the schema.
     pub sock: rt::Option<rt::String>,
+    /// `port` in the schema.
     pub port: rt::Option<u16>,
+    /// `group` in the schema.
     pub group: rt::Option<rt::String>,
+    /// `mode` in the schema.
     pub mode: rt::Option<u16>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1861,7 +1965,9 @@ impl rt::Definition for NetdevVdeOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevBridgeOptions {
+    /// `br` in the schema.
     pub br: rt::Option<rt::String>,
+    /// `helper` in the schema.
     pub helper: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1931,7 +2037,9 @@ impl rt::Definition for NetdevBridgeOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevHubPortOptions {
+    /// `hubid` in the schema.
     pub hubid: i32,
+    /// `netdev` in the schema.
     pub netdev: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1994,7 +2102,9 @@ impl rt::Definition for NetdevHubPortOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevNetmapOptions {
+    /// `ifname` in the schema.
     pub ifname: rt::String,
+    /// `devname` in the schema.
     pub devname: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2062,7 +2172,9 @@ impl rt::Definition for NetdevNetmapOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AFXDPMode {
+    /// `native` in the schema.
     Native,
+    /// `skb` in the schema.
     Skb,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2132,14 +2244,23 @@ impl rt::Definition for AFXDPMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevAFXDPOptions {
+    /// `ifname` in the schema.
     pub ifname: rt::String,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::AFXDPMode>,
+    /// `force-copy` in the schema.
     pub force_copy: rt::Option<bool>,
+    /// `queues` in the schema.
     pub queues: rt::Option<i64>,
+    /// `start-queue` in the schema.
     pub start_queue: rt::Option<i64>,
+    /// `inhibit` in the schema.
     pub inhibit: rt::Option<bool>,
+    /// `sock-fds` in the schema.
     pub sock_fds: rt::Option<rt::String>,
+    /// `map-path` in the schema.
     pub map_path: rt::Option<rt::String>,
+    /// `map-start-index` in the schema.
     pub map_start_index: rt::Option<i32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2291,8 +2412,11 @@ impl rt::Definition for NetdevAFXDPOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostUserOptions {
+    /// `chardev` in the schema.
     pub chardev: rt::String,
+    /// `vhostforce` in the schema.
     pub vhostforce: rt::Option<bool>,
+    /// `queues` in the schema.
     pub queues: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2370,8 +2494,11 @@ impl rt::Definition for NetdevVhostUserOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostVDPAOptions {
+    /// `vhostdev` in the schema.
     pub vhostdev: rt::Option<rt::String>,
+    /// `vhostfd` in the schema.
     pub vhostfd: rt::Option<rt::String>,
+    /// `queues` in the schema.
     pub queues: rt::Option<i64>,
     /// **Features:** `unstable`
     pub x_svq: rt::Option<bool>,
@@ -2472,10 +2599,15 @@ impl rt::Definition for NetdevVhostVDPAOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetHostOptions {
+    /// `start-address` in the schema.
     pub start_address: rt::Option<rt::String>,
+    /// `end-address` in the schema.
     pub end_address: rt::Option<rt::String>,
+    /// `subnet-mask` in the schema.
     pub subnet_mask: rt::Option<rt::String>,
+    /// `isolated` in the schema.
     pub isolated: rt::Option<bool>,
+    /// `net-uuid` in the schema.
     pub net_uuid: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2588,10 +2720,15 @@ impl rt::Definition for NetdevVmnetHostOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetSharedOptions {
+    /// `start-address` in the schema.
     pub start_address: rt::Option<rt::String>,
+    /// `end-address` in the schema.
     pub end_address: rt::Option<rt::String>,
+    /// `subnet-mask` in the schema.
     pub subnet_mask: rt::Option<rt::String>,
+    /// `isolated` in the schema.
     pub isolated: rt::Option<bool>,
+    /// `nat66-prefix` in the schema.
     pub nat66_prefix: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2706,7 +2843,9 @@ impl rt::Definition for NetdevVmnetSharedOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVmnetBridgedOptions {
+    /// `ifname` in the schema.
     pub ifname: rt::String,
+    /// `isolated` in the schema.
     pub isolated: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2772,8 +2911,11 @@ impl rt::Definition for NetdevVmnetBridgedOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamOptions {
+    /// `addr` in the schema.
     pub addr: super::SocketAddress,
+    /// `server` in the schema.
     pub server: rt::Option<bool>,
+    /// `reconnect-ms` in the schema.
     pub reconnect_ms: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2853,7 +2995,9 @@ impl rt::Definition for NetdevStreamOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevDgramOptions {
+    /// `local` in the schema.
     pub local: rt::Option<super::SocketAddress>,
+    /// `remote` in the schema.
     pub remote: rt::Option<super::SocketAddress>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2926,19 +3070,33 @@ impl rt::Definition for NetdevDgramOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetClientDriver {
+    /// `none` in the schema.
     None,
+    /// `nic` in the schema.
     Nic,
+    /// `user` in the schema.
     User,
+    /// `tap` in the schema.
     Tap,
+    /// `l2tpv3` in the schema.
     L2tpv3,
+    /// `socket` in the schema.
     Socket,
+    /// `stream` in the schema.
     Stream,
+    /// `dgram` in the schema.
     Dgram,
+    /// `vde` in the schema.
     Vde,
+    /// `bridge` in the schema.
     Bridge,
+    /// `hubport` in the schema.
     Hubport,
+    /// `netmap` in the schema.
     Netmap,
+    /// `vhost-user` in the schema.
     VhostUser,
+    /// `vhost-vdpa` in the schema.
     VhostVdpa,
     /// **Condition:** `CONFIG_PASST`
     Passt,
@@ -3050,6 +3208,7 @@ impl rt::Definition for NetClientDriver {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Netdev {
+    /// `id` in the schema.
     pub id: rt::String,
     /// `type` on the wire, and the members of its branch.
     pub r#type: NetdevBranch,
@@ -3059,22 +3218,35 @@ pub struct Netdev {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum NetdevBranch {
+    /// `nic` in the schema.
     Nic(super::NetLegacyNicOptions),
     /// **Condition:** `CONFIG_PASST`
     Passt(super::NetDevPasstOptions),
+    /// `user` in the schema.
     User(super::NetdevUserOptions),
+    /// `tap` in the schema.
     Tap(super::NetdevTapOptions),
+    /// `l2tpv3` in the schema.
     L2tpv3(super::NetdevL2TPv3Options),
+    /// `socket` in the schema.
     Socket(super::NetdevSocketOptions),
+    /// `stream` in the schema.
     Stream(super::NetdevStreamOptions),
+    /// `dgram` in the schema.
     Dgram(super::NetdevDgramOptions),
+    /// `vde` in the schema.
     Vde(super::NetdevVdeOptions),
+    /// `bridge` in the schema.
     Bridge(super::NetdevBridgeOptions),
+    /// `hubport` in the schema.
     Hubport(super::NetdevHubPortOptions),
+    /// `netmap` in the schema.
     Netmap(super::NetdevNetmapOptions),
     /// **Condition:** `CONFIG_AF_XDP`
     AfXdp(super::NetdevAFXDPOptions),
+    /// `vhost-user` in the schema.
     VhostUser(super::NetdevVhostUserOptions),
+    /// `vhost-vdpa` in the schema.
     VhostVdpa(super::NetdevVhostVDPAOptions),
     /// **Condition:** `CONFIG_VMNET`
     VmnetHost(super::NetdevVmnetHostOptions),
@@ -3082,9 +3254,15 @@ pub enum NetdevBranch {
     VmnetShared(super::NetdevVmnetSharedOptions),
     /// **Condition:** `CONFIG_VMNET`
     VmnetBridged(super::NetdevVmnetBridgedOptions),
+    /// `none` in the schema.
     None,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl NetdevBranch {
@@ -3424,8 +3602,11 @@ impl rt::From<super::NetdevVmnetBridgedOptions> for NetdevBranch {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RxState {
+    /// `normal` in the schema.
     Normal,
+    /// `none` in the schema.
     None,
+    /// `all` in the schema.
     All,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3495,17 +3676,29 @@ impl rt::Definition for RxState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RxFilterInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `promiscuous` in the schema.
     pub promiscuous: bool,
+    /// `multicast` in the schema.
     pub multicast: super::RxState,
+    /// `unicast` in the schema.
     pub unicast: super::RxState,
+    /// `vlan` in the schema.
     pub vlan: super::RxState,
+    /// `broadcast-allowed` in the schema.
     pub broadcast_allowed: bool,
+    /// `multicast-overflow` in the schema.
     pub multicast_overflow: bool,
+    /// `unicast-overflow` in the schema.
     pub unicast_overflow: bool,
+    /// `main-mac` in the schema.
     pub main_mac: rt::String,
+    /// `vlan-table` in the schema.
     pub vlan_table: rt::Vec<i64>,
+    /// `unicast-table` in the schema.
     pub unicast_table: rt::Vec<rt::String>,
+    /// `multicast-table` in the schema.
     pub multicast_table: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3646,6 +3839,7 @@ impl rt::Definition for RxFilterInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRxFilter {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3709,7 +3903,9 @@ impl rt::Command for QueryRxFilter {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NicRxFilterChangedEvent {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3779,11 +3975,17 @@ impl rt::Event for NicRxFilterChangedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AnnounceParameters {
+    /// `initial` in the schema.
     pub initial: i64,
+    /// `max` in the schema.
     pub max: i64,
+    /// `rounds` in the schema.
     pub rounds: i64,
+    /// `step` in the schema.
     pub step: i64,
+    /// `interfaces` in the schema.
     pub interfaces: rt::Option<rt::Vec<rt::String>>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3930,6 +4132,7 @@ impl rt::Command for AnnounceSelf {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverNegotiatedEvent {
+    /// `device-id` in the schema.
     pub device_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3989,7 +4192,9 @@ impl rt::Event for FailoverNegotiatedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamConnectedEvent {
+    /// `netdev-id` in the schema.
     pub netdev_id: rt::String,
+    /// `addr` in the schema.
     pub addr: super::SocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4057,6 +4262,7 @@ impl rt::Event for NetdevStreamConnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevStreamDisconnectedEvent {
+    /// `netdev-id` in the schema.
     pub netdev_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4116,7 +4322,9 @@ impl rt::Event for NetdevStreamDisconnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostUserConnectedEvent {
+    /// `netdev-id` in the schema.
     pub netdev_id: rt::String,
+    /// `chardev-id` in the schema.
     pub chardev_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4184,6 +4392,7 @@ impl rt::Event for NetdevVhostUserConnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetdevVhostUserDisconnectedEvent {
+    /// `netdev-id` in the schema.
     pub netdev_id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

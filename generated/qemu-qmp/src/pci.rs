@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRange {
+    /// `base` in the schema.
     pub base: i64,
+    /// `limit` in the schema.
     pub limit: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -65,11 +67,17 @@ impl rt::Definition for PciMemoryRange {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciMemoryRegion {
+    /// `bar` in the schema.
     pub bar: i64,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `address` in the schema.
     pub address: i64,
+    /// `size` in the schema.
     pub size: i64,
+    /// `prefetch` in the schema.
     pub prefetch: rt::Option<bool>,
+    /// `mem_type_64` in the schema.
     pub mem_type_64: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -167,11 +175,17 @@ impl rt::Definition for PciMemoryRegion {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBusInfo {
+    /// `number` in the schema.
     pub number: i64,
+    /// `secondary` in the schema.
     pub secondary: i64,
+    /// `subordinate` in the schema.
     pub subordinate: i64,
+    /// `io_range` in the schema.
     pub io_range: super::PciMemoryRange,
+    /// `memory_range` in the schema.
     pub memory_range: super::PciMemoryRange,
+    /// `prefetchable_range` in the schema.
     pub prefetchable_range: super::PciMemoryRange,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -264,7 +278,9 @@ impl rt::Definition for PciBusInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciBridgeInfo {
+    /// `bus` in the schema.
     pub bus: super::PciBusInfo,
+    /// `devices` in the schema.
     pub devices: rt::Option<rt::Vec<super::PciDeviceInfo>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -327,7 +343,9 @@ impl rt::Definition for PciBridgeInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceClass {
+    /// `desc` in the schema.
     pub desc: rt::Option<rt::String>,
+    /// `class` in the schema.
     pub class: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -390,9 +408,13 @@ impl rt::Definition for PciDeviceClass {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceId {
+    /// `device` in the schema.
     pub device: i64,
+    /// `vendor` in the schema.
     pub vendor: i64,
+    /// `subsystem` in the schema.
     pub subsystem: rt::Option<i64>,
+    /// `subsystem-vendor` in the schema.
     pub subsystem_vendor: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -477,15 +499,25 @@ impl rt::Definition for PciDeviceId {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciDeviceInfo {
+    /// `bus` in the schema.
     pub bus: i64,
+    /// `slot` in the schema.
     pub slot: i64,
+    /// `function` in the schema.
     pub function: i64,
+    /// `class_info` in the schema.
     pub class_info: super::PciDeviceClass,
+    /// `id` in the schema.
     pub id: super::PciDeviceId,
+    /// `irq` in the schema.
     pub irq: rt::Option<i64>,
+    /// `irq_pin` in the schema.
     pub irq_pin: i64,
+    /// `qdev_id` in the schema.
     pub qdev_id: rt::String,
+    /// `pci_bridge` in the schema.
     pub pci_bridge: rt::Option<super::PciBridgeInfo>,
+    /// `regions` in the schema.
     pub regions: rt::Vec<super::PciMemoryRegion>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -608,7 +640,9 @@ impl rt::Definition for PciDeviceInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PciInfo {
+    /// `bus` in the schema.
     pub bus: i64,
+    /// `devices` in the schema.
     pub devices: rt::Vec<super::PciDeviceInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

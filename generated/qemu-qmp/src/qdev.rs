@@ -11,6 +11,7 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceListProperties {
+    /// `typename` in the schema.
     pub typename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -74,8 +75,11 @@ impl rt::Command for DeviceListProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceAdd {
+    /// `driver` in the schema.
     pub driver: rt::String,
+    /// `bus` in the schema.
     pub bus: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
     /// Further arguments, which the schema does not list, passed as they are.
     pub extra: rt::Object,
@@ -177,6 +181,7 @@ impl rt::Command for DeviceAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDel {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -235,7 +240,9 @@ impl rt::Command for DeviceDel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDeletedEvent {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -307,7 +314,9 @@ impl rt::Event for DeviceDeletedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceUnplugGuestErrorEvent {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -383,6 +392,7 @@ impl rt::Event for DeviceUnplugGuestErrorEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceSyncConfig {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplayMode {
+    /// `none` in the schema.
     None,
+    /// `record` in the schema.
     Record,
+    /// `play` in the schema.
     Play,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -80,8 +83,11 @@ impl rt::Definition for ReplayMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayInfo {
+    /// `mode` in the schema.
     pub mode: super::ReplayMode,
+    /// `filename` in the schema.
     pub filename: rt::Option<rt::String>,
+    /// `icount` in the schema.
     pub icount: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -199,6 +205,7 @@ impl rt::Command for QueryReplay {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplayBreak {
+    /// `icount` in the schema.
     pub icount: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -302,6 +309,7 @@ impl rt::Command for ReplayDeleteBreak {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaySeek {
+    /// `icount` in the schema.
     pub icount: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]

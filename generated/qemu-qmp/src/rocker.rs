@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerSwitch {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `id` in the schema.
     pub id: u64,
+    /// `ports` in the schema.
     pub ports: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -76,6 +79,7 @@ impl rt::Definition for RockerSwitch {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRocker {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -132,7 +136,9 @@ impl rt::Command for QueryRocker {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortDuplex {
+    /// `half` in the schema.
     Half,
+    /// `full` in the schema.
     Full,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -200,7 +206,9 @@ impl rt::Definition for RockerPortDuplex {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RockerPortAutoneg {
+    /// `off` in the schema.
     Off,
+    /// `on` in the schema.
     On,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -268,11 +276,17 @@ impl rt::Definition for RockerPortAutoneg {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerPort {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `link-up` in the schema.
     pub link_up: bool,
+    /// `speed` in the schema.
     pub speed: u32,
+    /// `duplex` in the schema.
     pub duplex: super::RockerPortDuplex,
+    /// `autoneg` in the schema.
     pub autoneg: super::RockerPortAutoneg,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -360,6 +374,7 @@ impl rt::Definition for RockerPort {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerPorts {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -416,16 +431,27 @@ impl rt::Command for QueryRockerPorts {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowKey {
+    /// `priority` in the schema.
     pub priority: u32,
+    /// `tbl-id` in the schema.
     pub tbl_id: u32,
+    /// `in-pport` in the schema.
     pub in_pport: rt::Option<u32>,
+    /// `tunnel-id` in the schema.
     pub tunnel_id: rt::Option<u32>,
+    /// `vlan-id` in the schema.
     pub vlan_id: rt::Option<u16>,
+    /// `eth-type` in the schema.
     pub eth_type: rt::Option<u16>,
+    /// `eth-src` in the schema.
     pub eth_src: rt::Option<rt::String>,
+    /// `eth-dst` in the schema.
     pub eth_dst: rt::Option<rt::String>,
+    /// `ip-proto` in the schema.
     pub ip_proto: rt::Option<u8>,
+    /// `ip-tos` in the schema.
     pub ip_tos: rt::Option<u8>,
+    /// `ip-dst` in the schema.
     pub ip_dst: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -592,12 +618,19 @@ impl rt::Definition for RockerOfDpaFlowKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowMask {
+    /// `in-pport` in the schema.
     pub in_pport: rt::Option<u32>,
+    /// `tunnel-id` in the schema.
     pub tunnel_id: rt::Option<u32>,
+    /// `vlan-id` in the schema.
     pub vlan_id: rt::Option<u16>,
+    /// `eth-src` in the schema.
     pub eth_src: rt::Option<rt::String>,
+    /// `eth-dst` in the schema.
     pub eth_dst: rt::Option<rt::String>,
+    /// `ip-proto` in the schema.
     pub ip_proto: rt::Option<u8>,
+    /// `ip-tos` in the schema.
     pub ip_tos: rt::Option<u8>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -730,11 +763,17 @@ impl rt::Definition for RockerOfDpaFlowMask {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlowAction {
+    /// `goto-tbl` in the schema.
     pub goto_tbl: rt::Option<u32>,
+    /// `group-id` in the schema.
     pub group_id: rt::Option<u32>,
+    /// `tunnel-lport` in the schema.
     pub tunnel_lport: rt::Option<u32>,
+    /// `vlan-id` in the schema.
     pub vlan_id: rt::Option<u16>,
+    /// `new-vlan-id` in the schema.
     pub new_vlan_id: rt::Option<u16>,
+    /// `out-pport` in the schema.
     pub out_pport: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -857,10 +896,15 @@ impl rt::Definition for RockerOfDpaFlowAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaFlow {
+    /// `cookie` in the schema.
     pub cookie: u64,
+    /// `hits` in the schema.
     pub hits: u64,
+    /// `key` in the schema.
     pub key: super::RockerOfDpaFlowKey,
+    /// `mask` in the schema.
     pub mask: super::RockerOfDpaFlowMask,
+    /// `action` in the schema.
     pub action: super::RockerOfDpaFlowAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -942,7 +986,9 @@ impl rt::Definition for RockerOfDpaFlow {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaFlows {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `tbl-id` in the schema.
     pub tbl_id: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1013,18 +1059,31 @@ impl rt::Command for QueryRockerOfDpaFlows {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RockerOfDpaGroup {
+    /// `id` in the schema.
     pub id: u32,
+    /// `type` in the schema.
     pub r#type: u8,
+    /// `vlan-id` in the schema.
     pub vlan_id: rt::Option<u16>,
+    /// `pport` in the schema.
     pub pport: rt::Option<u32>,
+    /// `index` in the schema.
     pub index: rt::Option<u32>,
+    /// `out-pport` in the schema.
     pub out_pport: rt::Option<u32>,
+    /// `group-id` in the schema.
     pub group_id: rt::Option<u32>,
+    /// `set-vlan-id` in the schema.
     pub set_vlan_id: rt::Option<u16>,
+    /// `pop-vlan` in the schema.
     pub pop_vlan: rt::Option<u8>,
+    /// `group-ids` in the schema.
     pub group_ids: rt::Option<rt::Vec<u32>>,
+    /// `set-eth-src` in the schema.
     pub set_eth_src: rt::Option<rt::String>,
+    /// `set-eth-dst` in the schema.
     pub set_eth_dst: rt::Option<rt::String>,
+    /// `ttl-check` in the schema.
     pub ttl_check: rt::Option<u8>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1217,7 +1276,9 @@ impl rt::Definition for RockerOfDpaGroup {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRockerOfDpaGroups {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::Option<u8>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

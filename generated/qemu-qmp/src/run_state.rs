@@ -7,21 +7,37 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
+    /// `debug` in the schema.
     Debug,
+    /// `inmigrate` in the schema.
     Inmigrate,
+    /// `internal-error` in the schema.
     InternalError,
+    /// `io-error` in the schema.
     IoError,
+    /// `paused` in the schema.
     Paused,
+    /// `postmigrate` in the schema.
     Postmigrate,
+    /// `prelaunch` in the schema.
     Prelaunch,
+    /// `finish-migrate` in the schema.
     FinishMigrate,
+    /// `restore-vm` in the schema.
     RestoreVm,
+    /// `running` in the schema.
     Running,
+    /// `save-vm` in the schema.
     SaveVm,
+    /// `shutdown` in the schema.
     Shutdown,
+    /// `suspended` in the schema.
     Suspended,
+    /// `watchdog` in the schema.
     Watchdog,
+    /// `guest-panicked` in the schema.
     GuestPanicked,
+    /// `colo` in the schema.
     Colo,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -115,16 +131,27 @@ impl rt::Definition for RunState {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownCause {
+    /// `none` in the schema.
     None,
+    /// `host-error` in the schema.
     HostError,
+    /// `host-qmp-quit` in the schema.
     HostQmpQuit,
+    /// `host-qmp-system-reset` in the schema.
     HostQmpSystemReset,
+    /// `host-signal` in the schema.
     HostSignal,
+    /// `host-ui` in the schema.
     HostUi,
+    /// `guest-shutdown` in the schema.
     GuestShutdown,
+    /// `guest-reset` in the schema.
     GuestReset,
+    /// `guest-panic` in the schema.
     GuestPanic,
+    /// `subsystem-reset` in the schema.
     SubsystemReset,
+    /// `snapshot-load` in the schema.
     SnapshotLoad,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -210,7 +237,9 @@ impl rt::Definition for ShutdownCause {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
+    /// `running` in the schema.
     pub running: bool,
+    /// `status` in the schema.
     pub status: super::RunState,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -314,7 +343,9 @@ impl rt::Command for QueryStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ShutdownEvent {
+    /// `guest` in the schema.
     pub guest: bool,
+    /// `reason` in the schema.
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -420,7 +451,9 @@ impl rt::Event for PowerdownEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ResetEvent {
+    /// `guest` in the schema.
     pub guest: bool,
+    /// `reason` in the schema.
     pub reason: super::ShutdownCause,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -702,6 +735,7 @@ impl rt::Event for WakeupEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WatchdogEvent {
+    /// `action` in the schema.
     pub action: super::WatchdogAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -757,12 +791,19 @@ impl rt::Event for WatchdogEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WatchdogAction {
+    /// `reset` in the schema.
     Reset,
+    /// `shutdown` in the schema.
     Shutdown,
+    /// `poweroff` in the schema.
     Poweroff,
+    /// `pause` in the schema.
     Pause,
+    /// `debug` in the schema.
     Debug,
+    /// `none` in the schema.
     None,
+    /// `inject-nmi` in the schema.
     InjectNmi,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -840,7 +881,9 @@ impl rt::Definition for WatchdogAction {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RebootAction {
+    /// `reset` in the schema.
     Reset,
+    /// `shutdown` in the schema.
     Shutdown,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -908,7 +951,9 @@ impl rt::Definition for RebootAction {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShutdownAction {
+    /// `poweroff` in the schema.
     Poweroff,
+    /// `pause` in the schema.
     Pause,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -976,9 +1021,13 @@ impl rt::Definition for ShutdownAction {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PanicAction {
+    /// `pause` in the schema.
     Pause,
+    /// `shutdown` in the schema.
     Shutdown,
+    /// `exit-failure` in the schema.
     ExitFailure,
+    /// `none` in the schema.
     None,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1052,6 +1101,7 @@ impl rt::Definition for PanicAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WatchdogSetAction {
+    /// `action` in the schema.
     pub action: super::WatchdogAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1110,9 +1160,13 @@ impl rt::Command for WatchdogSetAction {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetAction {
+    /// `reboot` in the schema.
     pub reboot: rt::Option<super::RebootAction>,
+    /// `shutdown` in the schema.
     pub shutdown: rt::Option<super::ShutdownAction>,
+    /// `panic` in the schema.
     pub panic: rt::Option<super::PanicAction>,
+    /// `watchdog` in the schema.
     pub watchdog: rt::Option<super::WatchdogAction>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1217,7 +1271,9 @@ impl rt::Command for SetAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanickedEvent {
+    /// `action` in the schema.
     pub action: super::GuestPanicAction,
+    /// `info` in the schema.
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1286,7 +1342,9 @@ impl rt::Event for GuestPanickedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCrashloadedEvent {
+    /// `action` in the schema.
     pub action: super::GuestPanicAction,
+    /// `info` in the schema.
     pub info: rt::Option<super::GuestPanicInformation>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1397,8 +1455,11 @@ impl rt::Event for GuestPvshutdownEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicAction {
+    /// `pause` in the schema.
     Pause,
+    /// `poweroff` in the schema.
     Poweroff,
+    /// `run` in the schema.
     Run,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1468,8 +1529,11 @@ impl rt::Definition for GuestPanicAction {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuestPanicInformationType {
+    /// `hyper-v` in the schema.
     HyperV,
+    /// `s390` in the schema.
     S390,
+    /// `tdx` in the schema.
     Tdx,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1547,11 +1611,19 @@ pub struct GuestPanicInformation {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GuestPanicInformationBranch {
+    /// `hyper-v` in the schema.
     HyperV(super::GuestPanicInformationHyperV),
+    /// `s390` in the schema.
     S390(super::GuestPanicInformationS390),
+    /// `tdx` in the schema.
     Tdx(super::GuestPanicInformationTdx),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl GuestPanicInformationBranch {
@@ -1689,10 +1761,15 @@ impl rt::From<super::GuestPanicInformationTdx> for GuestPanicInformation {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationHyperV {
+    /// `arg1` in the schema.
     pub arg1: u64,
+    /// `arg2` in the schema.
     pub arg2: u64,
+    /// `arg3` in the schema.
     pub arg3: u64,
+    /// `arg4` in the schema.
     pub arg4: u64,
+    /// `arg5` in the schema.
     pub arg5: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1766,10 +1843,15 @@ impl rt::Definition for GuestPanicInformationHyperV {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S390CrashReason {
+    /// `unknown` in the schema.
     Unknown,
+    /// `disabled-wait` in the schema.
     DisabledWait,
+    /// `extint-loop` in the schema.
     ExtintLoop,
+    /// `pgmint-loop` in the schema.
     PgmintLoop,
+    /// `opint-loop` in the schema.
     OpintLoop,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1843,9 +1925,13 @@ impl rt::Definition for S390CrashReason {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationS390 {
+    /// `core` in the schema.
     pub core: u32,
+    /// `psw-mask` in the schema.
     pub psw_mask: u64,
+    /// `psw-addr` in the schema.
     pub psw_addr: u64,
+    /// `reason` in the schema.
     pub reason: super::S390CrashReason,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1919,8 +2005,11 @@ impl rt::Definition for GuestPanicInformationS390 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GuestPanicInformationTdx {
+    /// `error-code` in the schema.
     pub error_code: u32,
+    /// `message` in the schema.
     pub message: rt::String,
+    /// `gpa` in the schema.
     pub gpa: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1993,8 +2082,11 @@ impl rt::Definition for GuestPanicInformationTdx {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryFailureEvent {
+    /// `recipient` in the schema.
     pub recipient: super::MemoryFailureRecipient,
+    /// `action` in the schema.
     pub action: super::MemoryFailureAction,
+    /// `flags` in the schema.
     pub flags: super::MemoryFailureFlags,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2062,7 +2154,9 @@ impl rt::Event for MemoryFailureEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureRecipient {
+    /// `hypervisor` in the schema.
     Hypervisor,
+    /// `guest` in the schema.
     Guest,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2130,9 +2224,13 @@ impl rt::Definition for MemoryFailureRecipient {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MemoryFailureAction {
+    /// `ignore` in the schema.
     Ignore,
+    /// `inject` in the schema.
     Inject,
+    /// `fatal` in the schema.
     Fatal,
+    /// `reset` in the schema.
     Reset,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2204,7 +2302,9 @@ impl rt::Definition for MemoryFailureAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryFailureFlags {
+    /// `action-required` in the schema.
     pub action_required: bool,
+    /// `recursive` in the schema.
     pub recursive: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2262,8 +2362,11 @@ impl rt::Definition for MemoryFailureFlags {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVmexitOption {
+    /// `run` in the schema.
     Run,
+    /// `internal-error` in the schema.
     InternalError,
+    /// `disable` in the schema.
     Disable,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),

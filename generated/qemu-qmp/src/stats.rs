@@ -9,10 +9,15 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsType {
+    /// `cumulative` in the schema.
     Cumulative,
+    /// `instant` in the schema.
     Instant,
+    /// `peak` in the schema.
     Peak,
+    /// `linear-histogram` in the schema.
     LinearHistogram,
+    /// `log2-histogram` in the schema.
     Log2Histogram,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -86,9 +91,13 @@ impl rt::Definition for StatsType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsUnit {
+    /// `bytes` in the schema.
     Bytes,
+    /// `seconds` in the schema.
     Seconds,
+    /// `cycles` in the schema.
     Cycles,
+    /// `boolean` in the schema.
     Boolean,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -160,7 +169,9 @@ impl rt::Definition for StatsUnit {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsProvider {
+    /// `kvm` in the schema.
     Kvm,
+    /// `cryptodev` in the schema.
     Cryptodev,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -228,8 +239,11 @@ impl rt::Definition for StatsProvider {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatsTarget {
+    /// `vm` in the schema.
     Vm,
+    /// `vcpu` in the schema.
     Vcpu,
+    /// `cryptodev` in the schema.
     Cryptodev,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -299,7 +313,9 @@ impl rt::Definition for StatsTarget {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsRequest {
+    /// `provider` in the schema.
     pub provider: super::StatsProvider,
+    /// `names` in the schema.
     pub names: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -362,6 +378,7 @@ impl rt::Definition for StatsRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatsVCPUFilter {
+    /// `vcpus` in the schema.
     pub vcpus: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -418,6 +435,7 @@ impl rt::Definition for StatsVCPUFilter {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsFilter {
+    /// `providers` in the schema.
     pub providers: rt::Option<rt::Vec<super::StatsRequest>>,
     /// `target` on the wire, and the members of its branch.
     pub target: StatsFilterBranch,
@@ -427,11 +445,19 @@ pub struct StatsFilter {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum StatsFilterBranch {
+    /// `vcpu` in the schema.
     Vcpu(super::StatsVCPUFilter),
+    /// `vm` in the schema.
     Vm,
+    /// `cryptodev` in the schema.
     Cryptodev,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl StatsFilterBranch {
@@ -552,8 +578,11 @@ impl rt::From<super::StatsVCPUFilter> for StatsFilter {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StatsValue {
+    /// `scalar` in the schema.
     Scalar(u64),
+    /// `boolean` in the schema.
     Boolean(bool),
+    /// `list` in the schema.
     List(rt::Vec<u64>),
 }
 impl rt::Decode for StatsValue {
@@ -622,7 +651,9 @@ impl rt::From<rt::Vec<u64>> for StatsValue {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Stats {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `value` in the schema.
     pub value: super::StatsValue,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -678,8 +709,11 @@ impl rt::Definition for Stats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsResult {
+    /// `provider` in the schema.
     pub provider: super::StatsProvider,
+    /// `qom-path` in the schema.
     pub qom_path: rt::Option<rt::String>,
+    /// `stats` in the schema.
     pub stats: rt::Vec<super::Stats>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -802,11 +836,17 @@ impl rt::Command for QueryStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchemaValue {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: super::StatsType,
+    /// `unit` in the schema.
     pub unit: rt::Option<super::StatsUnit>,
+    /// `base` in the schema.
     pub base: rt::Option<i8>,
+    /// `exponent` in the schema.
     pub exponent: i16,
+    /// `bucket-size` in the schema.
     pub bucket_size: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -910,8 +950,11 @@ impl rt::Definition for StatsSchemaValue {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatsSchema {
+    /// `provider` in the schema.
     pub provider: super::StatsProvider,
+    /// `target` in the schema.
     pub target: super::StatsTarget,
+    /// `stats` in the schema.
     pub stats: rt::Vec<super::StatsSchemaValue>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -977,6 +1020,7 @@ impl rt::Definition for StatsSchema {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryStatsSchemas {
+    /// `provider` in the schema.
     pub provider: rt::Option<super::StatsProvider>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -11,8 +11,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmModel {
+    /// `tpm-tis` in the schema.
     TpmTis,
+    /// `tpm-crb` in the schema.
     TpmCrb,
+    /// `tpm-spapr` in the schema.
     TpmSpapr,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -131,7 +134,9 @@ impl rt::Command for QueryTpmModels {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TpmType {
+    /// `passthrough` in the schema.
     Passthrough,
+    /// `emulator` in the schema.
     Emulator,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -248,7 +253,9 @@ impl rt::Command for QueryTpmTypes {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptions {
+    /// `path` in the schema.
     pub path: rt::Option<rt::String>,
+    /// `cancel-path` in the schema.
     pub cancel_path: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -323,6 +330,7 @@ impl rt::Definition for TPMPassthroughOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptions {
+    /// `chardev` in the schema.
     pub chardev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -376,6 +384,7 @@ impl rt::Definition for TPMEmulatorOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMPassthroughOptionsWrapper {
+    /// `data` in the schema.
     pub data: super::TPMPassthroughOptions,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -429,6 +438,7 @@ impl rt::Definition for TPMPassthroughOptionsWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMEmulatorOptionsWrapper {
+    /// `data` in the schema.
     pub data: super::TPMEmulatorOptions,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -490,10 +500,17 @@ pub struct TpmTypeOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum TpmTypeOptionsBranch {
+    /// `passthrough` in the schema.
     Passthrough(super::TPMPassthroughOptionsWrapper),
+    /// `emulator` in the schema.
     Emulator(super::TPMEmulatorOptionsWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl TpmTypeOptionsBranch {
@@ -610,8 +627,11 @@ impl rt::From<super::TPMEmulatorOptionsWrapper> for TpmTypeOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TPMInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `model` in the schema.
     pub model: super::TpmModel,
+    /// `options` in the schema.
     pub options: super::TpmTypeOptions,
 }
 #[allow(deprecated, clippy::disallowed_names)]

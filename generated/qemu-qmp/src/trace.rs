@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TraceEventState {
+    /// `unavailable` in the schema.
     Unavailable,
+    /// `disabled` in the schema.
     Disabled,
+    /// `enabled` in the schema.
     Enabled,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -80,7 +83,9 @@ impl rt::Definition for TraceEventState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `state` in the schema.
     pub state: super::TraceEventState,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -138,6 +143,7 @@ impl rt::Definition for TraceEventInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventGetState {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -196,8 +202,11 @@ impl rt::Command for TraceEventGetState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TraceEventSetState {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `enable` in the schema.
     pub enable: bool,
+    /// `ignore-unavailable` in the schema.
     pub ignore_unavailable: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,11 +9,17 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UefiVariable {
+    /// `guid` in the schema.
     pub guid: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `attr` in the schema.
     pub attr: i64,
+    /// `data` in the schema.
     pub data: rt::String,
+    /// `time` in the schema.
     pub time: rt::Option<rt::String>,
+    /// `digest` in the schema.
     pub digest: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -111,7 +117,9 @@ impl rt::Definition for UefiVariable {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UefiVarStore {
+    /// `version` in the schema.
     pub version: i64,
+    /// `variables` in the schema.
     pub variables: rt::Vec<super::UefiVariable>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

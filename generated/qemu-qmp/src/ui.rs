@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayProtocol {
+    /// `vnc` in the schema.
     Vnc,
+    /// `spice` in the schema.
     Spice,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -77,8 +79,11 @@ impl rt::Definition for DisplayProtocol {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPasswordAction {
+    /// `keep` in the schema.
     Keep,
+    /// `fail` in the schema.
     Fail,
+    /// `disconnect` in the schema.
     Disconnect,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -148,7 +153,9 @@ impl rt::Definition for SetPasswordAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptions {
+    /// `password` in the schema.
     pub password: rt::String,
+    /// `connected` in the schema.
     pub connected: rt::Option<super::SetPasswordAction>,
     /// `protocol` on the wire, and the members of its branch.
     pub protocol: SetPasswordOptionsBranch,
@@ -158,10 +165,17 @@ pub struct SetPasswordOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SetPasswordOptionsBranch {
+    /// `vnc` in the schema.
     Vnc(super::SetPasswordOptionsVnc),
+    /// `spice` in the schema.
     Spice,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SetPasswordOptionsBranch {
@@ -285,6 +299,7 @@ impl rt::From<super::SetPasswordOptionsVnc> for SetPasswordOptionsBranch {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetPasswordOptionsVnc {
+    /// `display` in the schema.
     pub display: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -393,6 +408,7 @@ impl rt::Command for SetPassword {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptions {
+    /// `time` in the schema.
     pub time: rt::String,
     /// `protocol` on the wire, and the members of its branch.
     pub protocol: ExpirePasswordOptionsBranch,
@@ -402,10 +418,17 @@ pub struct ExpirePasswordOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ExpirePasswordOptionsBranch {
+    /// `vnc` in the schema.
     Vnc(super::ExpirePasswordOptionsVnc),
+    /// `spice` in the schema.
     Spice,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl ExpirePasswordOptionsBranch {
@@ -514,6 +537,7 @@ impl rt::From<super::ExpirePasswordOptionsVnc> for ExpirePasswordOptionsBranch {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpirePasswordOptionsVnc {
+    /// `display` in the schema.
     pub display: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -622,7 +646,9 @@ impl rt::Command for ExpirePassword {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFormat {
+    /// `ppm` in the schema.
     Ppm,
+    /// `png` in the schema.
     Png,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -694,9 +720,13 @@ impl rt::Definition for ImageFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Screendump {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `head` in the schema.
     pub head: rt::Option<i64>,
+    /// `format` in the schema.
     pub format: rt::Option<super::ImageFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -793,8 +823,11 @@ impl rt::Command for Screendump {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceBasicInfo {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -864,9 +897,13 @@ impl rt::Definition for SpiceBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceServerInfo {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `auth` in the schema.
     pub auth: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -959,12 +996,19 @@ impl rt::From<SpiceServerInfo> for super::SpiceBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceChannel {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `connection-id` in the schema.
     pub connection_id: i64,
+    /// `channel-type` in the schema.
     pub channel_type: i64,
+    /// `channel-id` in the schema.
     pub channel_id: i64,
+    /// `tls` in the schema.
     pub tls: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1073,8 +1117,11 @@ impl rt::From<SpiceChannel> for super::SpiceBasicInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpiceQueryMouseMode {
+    /// `client` in the schema.
     Client,
+    /// `server` in the schema.
     Server,
+    /// `unknown` in the schema.
     Unknown,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1146,14 +1193,23 @@ impl rt::Definition for SpiceQueryMouseMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceInfo {
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `migrated` in the schema.
     pub migrated: bool,
+    /// `host` in the schema.
     pub host: rt::Option<rt::String>,
+    /// `port` in the schema.
     pub port: rt::Option<i64>,
+    /// `tls-port` in the schema.
     pub tls_port: rt::Option<i64>,
+    /// `auth` in the schema.
     pub auth: rt::Option<rt::String>,
+    /// `compiled-version` in the schema.
     pub compiled_version: rt::Option<rt::String>,
+    /// `mouse-mode` in the schema.
     pub mouse_mode: super::SpiceQueryMouseMode,
+    /// `channels` in the schema.
     pub channels: rt::Option<rt::Vec<super::SpiceChannel>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1346,7 +1402,9 @@ impl rt::Command for QuerySpice {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceConnectedEvent {
+    /// `server` in the schema.
     pub server: super::SpiceBasicInfo,
+    /// `client` in the schema.
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1410,7 +1468,9 @@ impl rt::Event for SpiceConnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceInitializedEvent {
+    /// `server` in the schema.
     pub server: super::SpiceServerInfo,
+    /// `client` in the schema.
     pub client: super::SpiceChannel,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1474,7 +1534,9 @@ impl rt::Event for SpiceInitializedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SpiceDisconnectedEvent {
+    /// `server` in the schema.
     pub server: super::SpiceBasicInfo,
+    /// `client` in the schema.
     pub client: super::SpiceBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1582,9 +1644,13 @@ impl rt::Event for SpiceMigrateCompletedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncBasicInfo {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `service` in the schema.
     pub service: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `websocket` in the schema.
     pub websocket: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1660,10 +1726,15 @@ impl rt::Definition for VncBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `service` in the schema.
     pub service: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `websocket` in the schema.
     pub websocket: bool,
+    /// `auth` in the schema.
     pub auth: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1763,11 +1834,17 @@ impl rt::From<VncServerInfo> for super::VncBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncClientInfo {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `service` in the schema.
     pub service: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `websocket` in the schema.
     pub websocket: bool,
+    /// `x509_dname` in the schema.
     pub x509_dname: rt::Option<rt::String>,
+    /// `sasl_username` in the schema.
     pub sasl_username: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1881,11 +1958,17 @@ impl rt::From<VncClientInfo> for super::VncBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo {
+    /// `enabled` in the schema.
     pub enabled: bool,
+    /// `host` in the schema.
     pub host: rt::Option<rt::String>,
+    /// `family` in the schema.
     pub family: rt::Option<super::NetworkAddressFamily>,
+    /// `service` in the schema.
     pub service: rt::Option<rt::String>,
+    /// `auth` in the schema.
     pub auth: rt::Option<rt::String>,
+    /// `clients` in the schema.
     pub clients: rt::Option<rt::Vec<super::VncClientInfo>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2001,14 +2084,23 @@ impl rt::Definition for VncInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncPrimaryAuth {
+    /// `none` in the schema.
     None,
+    /// `vnc` in the schema.
     Vnc,
+    /// `ra2` in the schema.
     Ra2,
+    /// `ra2ne` in the schema.
     Ra2ne,
+    /// `tight` in the schema.
     Tight,
+    /// `ultra` in the schema.
     Ultra,
+    /// `tls` in the schema.
     Tls,
+    /// `vencrypt` in the schema.
     Vencrypt,
+    /// `sasl` in the schema.
     Sasl,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2092,14 +2184,23 @@ impl rt::Definition for VncPrimaryAuth {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VncVencryptSubAuth {
+    /// `plain` in the schema.
     Plain,
+    /// `tls-none` in the schema.
     TlsNone,
+    /// `x509-none` in the schema.
     X509None,
+    /// `tls-vnc` in the schema.
     TlsVnc,
+    /// `x509-vnc` in the schema.
     X509Vnc,
+    /// `tls-plain` in the schema.
     TlsPlain,
+    /// `x509-plain` in the schema.
     X509Plain,
+    /// `tls-sasl` in the schema.
     TlsSasl,
+    /// `x509-sasl` in the schema.
     X509Sasl,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2183,11 +2284,17 @@ impl rt::Definition for VncVencryptSubAuth {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncServerInfo2 {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `service` in the schema.
     pub service: rt::String,
+    /// `family` in the schema.
     pub family: super::NetworkAddressFamily,
+    /// `websocket` in the schema.
     pub websocket: bool,
+    /// `auth` in the schema.
     pub auth: super::VncPrimaryAuth,
+    /// `vencrypt` in the schema.
     pub vencrypt: rt::Option<super::VncVencryptSubAuth>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2293,11 +2400,17 @@ impl rt::From<VncServerInfo2> for super::VncBasicInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInfo2 {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `server` in the schema.
     pub server: rt::Vec<super::VncServerInfo2>,
+    /// `clients` in the schema.
     pub clients: rt::Vec<super::VncClientInfo>,
+    /// `auth` in the schema.
     pub auth: super::VncPrimaryAuth,
+    /// `vencrypt` in the schema.
     pub vencrypt: rt::Option<super::VncVencryptSubAuth>,
+    /// `display` in the schema.
     pub display: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2493,6 +2606,7 @@ impl rt::Command for QueryVncServers {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeVncPassword {
+    /// `password` in the schema.
     pub password: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2553,7 +2667,9 @@ impl rt::Command for ChangeVncPassword {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncConnectedEvent {
+    /// `server` in the schema.
     pub server: super::VncServerInfo,
+    /// `client` in the schema.
     pub client: super::VncBasicInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2617,7 +2733,9 @@ impl rt::Event for VncConnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncInitializedEvent {
+    /// `server` in the schema.
     pub server: super::VncServerInfo,
+    /// `client` in the schema.
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2681,7 +2799,9 @@ impl rt::Event for VncInitializedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VncDisconnectedEvent {
+    /// `server` in the schema.
     pub server: super::VncServerInfo,
+    /// `client` in the schema.
     pub client: super::VncClientInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2741,9 +2861,13 @@ impl rt::Event for VncDisconnectedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MouseInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `index` in the schema.
     pub index: i64,
+    /// `current` in the schema.
     pub current: bool,
+    /// `absolute` in the schema.
     pub absolute: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2862,167 +2986,329 @@ impl rt::Command for QueryMice {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QKeyCode {
+    /// `unmapped` in the schema.
     Unmapped,
+    /// `shift` in the schema.
     Shift,
+    /// `shift_r` in the schema.
     ShiftR,
+    /// `alt` in the schema.
     Alt,
+    /// `alt_r` in the schema.
     AltR,
+    /// `ctrl` in the schema.
     Ctrl,
+    /// `ctrl_r` in the schema.
     CtrlR,
+    /// `menu` in the schema.
     Menu,
+    /// `esc` in the schema.
     Esc,
+    /// `1` in the schema.
     _1,
+    /// `2` in the schema.
     _2,
+    /// `3` in the schema.
     _3,
+    /// `4` in the schema.
     _4,
+    /// `5` in the schema.
     _5,
+    /// `6` in the schema.
     _6,
+    /// `7` in the schema.
     _7,
+    /// `8` in the schema.
     _8,
+    /// `9` in the schema.
     _9,
+    /// `0` in the schema.
     _0,
+    /// `minus` in the schema.
     Minus,
+    /// `equal` in the schema.
     Equal,
+    /// `backspace` in the schema.
     Backspace,
+    /// `tab` in the schema.
     Tab,
+    /// `q` in the schema.
     Q,
+    /// `w` in the schema.
     W,
+    /// `e` in the schema.
     E,
+    /// `r` in the schema.
     R,
+    /// `t` in the schema.
     T,
+    /// `y` in the schema.
     Y,
+    /// `u` in the schema.
     U,
+    /// `i` in the schema.
     I,
+    /// `o` in the schema.
     O,
+    /// `p` in the schema.
     P,
+    /// `bracket_left` in the schema.
     BracketLeft,
+    /// `bracket_right` in the schema.
     BracketRight,
+    /// `ret` in the schema.
     Ret,
+    /// `a` in the schema.
     A,
+    /// `s` in the schema.
     S,
+    /// `d` in the schema.
     D,
+    /// `f` in the schema.
     F,
+    /// `g` in the schema.
     G,
+    /// `h` in the schema.
     H,
+    /// `j` in the schema.
     J,
+    /// `k` in the schema.
     K,
+    /// `l` in the schema.
     L,
+    /// `semicolon` in the schema.
     Semicolon,
+    /// `apostrophe` in the schema.
     Apostrophe,
+    /// `grave_accent` in the schema.
     GraveAccent,
+    /// `backslash` in the schema.
     Backslash,
+    /// `z` in the schema.
     Z,
+    /// `x` in the schema.
     X,
+    /// `c` in the schema.
     C,
+    /// `v` in the schema.
     V,
+    /// `b` in the schema.
     B,
+    /// `n` in the schema.
     N,
+    /// `m` in the schema.
     M,
+    /// `comma` in the schema.
     Comma,
+    /// `dot` in the schema.
     Dot,
+    /// `slash` in the schema.
     Slash,
+    /// `asterisk` in the schema.
     Asterisk,
+    /// `spc` in the schema.
     Spc,
+    /// `caps_lock` in the schema.
     CapsLock,
+    /// `f1` in the schema.
     F1,
+    /// `f2` in the schema.
     F2,
+    /// `f3` in the schema.
     F3,
+    /// `f4` in the schema.
     F4,
+    /// `f5` in the schema.
     F5,
+    /// `f6` in the schema.
     F6,
+    /// `f7` in the schema.
     F7,
+    /// `f8` in the schema.
     F8,
+    /// `f9` in the schema.
     F9,
+    /// `f10` in the schema.
     F10,
+    /// `num_lock` in the schema.
     NumLock,
+    /// `scroll_lock` in the schema.
     ScrollLock,
+    /// `kp_divide` in the schema.
     KpDivide,
+    /// `kp_multiply` in the schema.
     KpMultiply,
+    /// `kp_subtract` in the schema.
     KpSubtract,
+    /// `kp_add` in the schema.
     KpAdd,
+    /// `kp_enter` in the schema.
     KpEnter,
+    /// `kp_decimal` in the schema.
     KpDecimal,
+    /// `sysrq` in the schema.
     Sysrq,
+    /// `kp_0` in the schema.
     Kp0,
+    /// `kp_1` in the schema.
     Kp1,
+    /// `kp_2` in the schema.
     Kp2,
+    /// `kp_3` in the schema.
     Kp3,
+    /// `kp_4` in the schema.
     Kp4,
+    /// `kp_5` in the schema.
     Kp5,
+    /// `kp_6` in the schema.
     Kp6,
+    /// `kp_7` in the schema.
     Kp7,
+    /// `kp_8` in the schema.
     Kp8,
+    /// `kp_9` in the schema.
     Kp9,
+    /// `less` in the schema.
     Less,
+    /// `f11` in the schema.
     F11,
+    /// `f12` in the schema.
     F12,
+    /// `print` in the schema.
     Print,
+    /// `home` in the schema.
     Home,
+    /// `pgup` in the schema.
     Pgup,
+    /// `pgdn` in the schema.
     Pgdn,
+    /// `end` in the schema.
     End,
+    /// `left` in the schema.
     Left,
+    /// `up` in the schema.
     Up,
+    /// `down` in the schema.
     Down,
+    /// `right` in the schema.
     Right,
+    /// `insert` in the schema.
     Insert,
+    /// `delete` in the schema.
     Delete,
+    /// `stop` in the schema.
     Stop,
+    /// `again` in the schema.
     Again,
+    /// `props` in the schema.
     Props,
+    /// `undo` in the schema.
     Undo,
+    /// `front` in the schema.
     Front,
+    /// `copy` in the schema.
     Copy,
+    /// `open` in the schema.
     Open,
+    /// `paste` in the schema.
     Paste,
+    /// `find` in the schema.
     Find,
+    /// `cut` in the schema.
     Cut,
+    /// `lf` in the schema.
     Lf,
+    /// `help` in the schema.
     Help,
+    /// `meta_l` in the schema.
     MetaL,
+    /// `meta_r` in the schema.
     MetaR,
+    /// `compose` in the schema.
     Compose,
+    /// `pause` in the schema.
     Pause,
+    /// `ro` in the schema.
     Ro,
+    /// `hiragana` in the schema.
     Hiragana,
+    /// `henkan` in the schema.
     Henkan,
+    /// `yen` in the schema.
     Yen,
+    /// `muhenkan` in the schema.
     Muhenkan,
+    /// `katakanahiragana` in the schema.
     Katakanahiragana,
+    /// `kp_comma` in the schema.
     KpComma,
+    /// `kp_equals` in the schema.
     KpEquals,
+    /// `power` in the schema.
     Power,
+    /// `sleep` in the schema.
     Sleep,
+    /// `wake` in the schema.
     Wake,
+    /// `audionext` in the schema.
     Audionext,
+    /// `audioprev` in the schema.
     Audioprev,
+    /// `audiostop` in the schema.
     Audiostop,
+    /// `audioplay` in the schema.
     Audioplay,
+    /// `audiomute` in the schema.
     Audiomute,
+    /// `volumeup` in the schema.
     Volumeup,
+    /// `volumedown` in the schema.
     Volumedown,
+    /// `mediaselect` in the schema.
     Mediaselect,
+    /// `mail` in the schema.
     Mail,
+    /// `calculator` in the schema.
     Calculator,
+    /// `computer` in the schema.
     Computer,
+    /// `ac_home` in the schema.
     AcHome,
+    /// `ac_back` in the schema.
     AcBack,
+    /// `ac_forward` in the schema.
     AcForward,
+    /// `ac_refresh` in the schema.
     AcRefresh,
+    /// `ac_bookmarks` in the schema.
     AcBookmarks,
+    /// `lang1` in the schema.
     Lang1,
+    /// `lang2` in the schema.
     Lang2,
+    /// `f13` in the schema.
     F13,
+    /// `f14` in the schema.
     F14,
+    /// `f15` in the schema.
     F15,
+    /// `f16` in the schema.
     F16,
+    /// `f17` in the schema.
     F17,
+    /// `f18` in the schema.
     F18,
+    /// `f19` in the schema.
     F19,
+    /// `f20` in the schema.
     F20,
+    /// `f21` in the schema.
     F21,
+    /// `f22` in the schema.
     F22,
+    /// `f23` in the schema.
     F23,
+    /// `f24` in the schema.
     F24,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3410,7 +3696,9 @@ impl rt::Definition for QKeyCode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyValueKind {
+    /// `number` in the schema.
     Number,
+    /// `qcode` in the schema.
     Qcode,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3478,6 +3766,7 @@ impl rt::Definition for KeyValueKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IntWrapper {
+    /// `data` in the schema.
     pub data: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3529,6 +3818,7 @@ impl rt::Definition for IntWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QKeyCodeWrapper {
+    /// `data` in the schema.
     pub data: super::QKeyCode,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3588,10 +3878,17 @@ pub struct KeyValue {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum KeyValueBranch {
+    /// `number` in the schema.
     Number(super::IntWrapper),
+    /// `qcode` in the schema.
     Qcode(super::QKeyCodeWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl KeyValueBranch {
@@ -3704,7 +4001,9 @@ impl rt::From<super::QKeyCodeWrapper> for KeyValue {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SendKey {
+    /// `keys` in the schema.
     pub keys: rt::Vec<super::KeyValue>,
+    /// `hold-time` in the schema.
     pub hold_time: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3772,15 +4071,25 @@ impl rt::Command for SendKey {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputButton {
+    /// `left` in the schema.
     Left,
+    /// `middle` in the schema.
     Middle,
+    /// `right` in the schema.
     Right,
+    /// `wheel-up` in the schema.
     WheelUp,
+    /// `wheel-down` in the schema.
     WheelDown,
+    /// `side` in the schema.
     Side,
+    /// `extra` in the schema.
     Extra,
+    /// `wheel-left` in the schema.
     WheelLeft,
+    /// `wheel-right` in the schema.
     WheelRight,
+    /// `touch` in the schema.
     Touch,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3864,7 +4173,9 @@ impl rt::Definition for InputButton {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputAxis {
+    /// `x` in the schema.
     X,
+    /// `y` in the schema.
     Y,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3932,10 +4243,15 @@ impl rt::Definition for InputAxis {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputMultiTouchType {
+    /// `begin` in the schema.
     Begin,
+    /// `update` in the schema.
     Update,
+    /// `end` in the schema.
     End,
+    /// `cancel` in the schema.
     Cancel,
+    /// `data` in the schema.
     Data,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -4009,7 +4325,9 @@ impl rt::Definition for InputMultiTouchType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEvent {
+    /// `key` in the schema.
     pub key: super::KeyValue,
+    /// `down` in the schema.
     pub down: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4065,7 +4383,9 @@ impl rt::Definition for InputKeyEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEvent {
+    /// `button` in the schema.
     pub button: super::InputButton,
+    /// `down` in the schema.
     pub down: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4121,7 +4441,9 @@ impl rt::Definition for InputBtnEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEvent {
+    /// `axis` in the schema.
     pub axis: super::InputAxis,
+    /// `value` in the schema.
     pub value: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4177,10 +4499,15 @@ impl rt::Definition for InputMoveEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEvent {
+    /// `type` in the schema.
     pub r#type: super::InputMultiTouchType,
+    /// `slot` in the schema.
     pub slot: i64,
+    /// `tracking-id` in the schema.
     pub tracking_id: i64,
+    /// `axis` in the schema.
     pub axis: super::InputAxis,
+    /// `value` in the schema.
     pub value: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4260,10 +4587,15 @@ impl rt::Definition for InputMultiTouchEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputEventKind {
+    /// `key` in the schema.
     Key,
+    /// `btn` in the schema.
     Btn,
+    /// `rel` in the schema.
     Rel,
+    /// `abs` in the schema.
     Abs,
+    /// `mtt` in the schema.
     Mtt,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -4337,6 +4669,7 @@ impl rt::Definition for InputEventKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputKeyEventWrapper {
+    /// `data` in the schema.
     pub data: super::InputKeyEvent,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4388,6 +4721,7 @@ impl rt::Definition for InputKeyEventWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBtnEventWrapper {
+    /// `data` in the schema.
     pub data: super::InputBtnEvent,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4439,6 +4773,7 @@ impl rt::Definition for InputBtnEventWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMoveEventWrapper {
+    /// `data` in the schema.
     pub data: super::InputMoveEvent,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4490,6 +4825,7 @@ impl rt::Definition for InputMoveEventWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputMultiTouchEventWrapper {
+    /// `data` in the schema.
     pub data: super::InputMultiTouchEvent,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4549,13 +4885,23 @@ pub struct InputEvent {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum InputEventBranch {
+    /// `key` in the schema.
     Key(super::InputKeyEventWrapper),
+    /// `btn` in the schema.
     Btn(super::InputBtnEventWrapper),
+    /// `rel` in the schema.
     Rel(super::InputMoveEventWrapper),
+    /// `abs` in the schema.
     Abs(super::InputMoveEventWrapper),
+    /// `mtt` in the schema.
     Mtt(super::InputMultiTouchEventWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl InputEventBranch {
@@ -4703,8 +5049,11 @@ impl rt::From<super::InputMultiTouchEventWrapper> for InputEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputSendEvent {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `head` in the schema.
     pub head: rt::Option<i64>,
+    /// `events` in the schema.
     pub events: rt::Vec<super::InputEvent>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4787,11 +5136,17 @@ impl rt::Command for InputSendEvent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayGTK {
+    /// `grab-on-hover` in the schema.
     pub grab_on_hover: rt::Option<bool>,
+    /// `zoom-to-fit` in the schema.
     pub zoom_to_fit: rt::Option<bool>,
+    /// `show-tabs` in the schema.
     pub show_tabs: rt::Option<bool>,
+    /// `show-menubar` in the schema.
     pub show_menubar: rt::Option<bool>,
+    /// `keep-aspect-ratio` in the schema.
     pub keep_aspect_ratio: rt::Option<bool>,
+    /// `scale` in the schema.
     pub scale: rt::Option<f64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4918,6 +5273,7 @@ impl rt::Definition for DisplayGTK {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayEGLHeadless {
+    /// `rendernode` in the schema.
     pub rendernode: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4974,9 +5330,13 @@ impl rt::Definition for DisplayEGLHeadless {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayDBus {
+    /// `rendernode` in the schema.
     pub rendernode: rt::Option<rt::String>,
+    /// `addr` in the schema.
     pub addr: rt::Option<rt::String>,
+    /// `p2p` in the schema.
     pub p2p: rt::Option<bool>,
+    /// `audiodev` in the schema.
     pub audiodev: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5073,9 +5433,13 @@ impl rt::Definition for DisplayDBus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayGLMode {
+    /// `off` in the schema.
     Off,
+    /// `on` in the schema.
     On,
+    /// `core` in the schema.
     Core,
+    /// `es` in the schema.
     Es,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5147,6 +5511,7 @@ impl rt::Definition for DisplayGLMode {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCurses {
+    /// `charset` in the schema.
     pub charset: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5203,10 +5568,15 @@ impl rt::Definition for DisplayCurses {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayCocoa {
+    /// `left-command-key` in the schema.
     pub left_command_key: rt::Option<bool>,
+    /// `full-grab` in the schema.
     pub full_grab: rt::Option<bool>,
+    /// `swap-opt-cmd` in the schema.
     pub swap_opt_cmd: rt::Option<bool>,
+    /// `zoom-to-fit` in the schema.
     pub zoom_to_fit: rt::Option<bool>,
+    /// `zoom-interpolation` in the schema.
     pub zoom_interpolation: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5321,8 +5691,11 @@ impl rt::Definition for DisplayCocoa {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotKeyMod {
+    /// `lctrl-lalt` in the schema.
     LctrlLalt,
+    /// `lshift-lctrl-lalt` in the schema.
     LshiftLctrlLalt,
+    /// `rctrl` in the schema.
     Rctrl,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5392,6 +5765,7 @@ impl rt::Definition for HotKeyMod {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplaySDL {
+    /// `grab-mod` in the schema.
     pub grab_mod: rt::Option<super::HotKeyMod>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5448,7 +5822,9 @@ impl rt::Definition for DisplaySDL {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayType {
+    /// `default` in the schema.
     Default,
+    /// `none` in the schema.
     None,
     /// **Condition:** `CONFIG_GTK`
     Gtk,
@@ -5544,9 +5920,13 @@ impl rt::Definition for DisplayType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayOptions {
+    /// `full-screen` in the schema.
     pub full_screen: rt::Option<bool>,
+    /// `window-close` in the schema.
     pub window_close: rt::Option<bool>,
+    /// `show-cursor` in the schema.
     pub show_cursor: rt::Option<bool>,
+    /// `gl` in the schema.
     pub gl: rt::Option<super::DisplayGLMode>,
     /// `type` on the wire, and the members of its branch.
     pub r#type: DisplayOptionsBranch,
@@ -5568,12 +5948,19 @@ pub enum DisplayOptionsBranch {
     Dbus(super::DisplayDBus),
     /// **Condition:** `CONFIG_SDL`
     Sdl(super::DisplaySDL),
+    /// `default` in the schema.
     Default,
+    /// `none` in the schema.
     None,
     /// **Condition:** `CONFIG_SPICE`
     SpiceApp,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl DisplayOptionsBranch {
@@ -5915,6 +6302,7 @@ impl rt::Command for QueryDisplayOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayReloadType {
+    /// `vnc` in the schema.
     Vnc,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5980,6 +6368,7 @@ impl rt::Definition for DisplayReloadType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayReloadOptionsVNC {
+    /// `tls-certs` in the schema.
     pub tls_certs: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6044,9 +6433,15 @@ pub struct DisplayReloadOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum DisplayReloadOptionsBranch {
+    /// `vnc` in the schema.
     Vnc(super::DisplayReloadOptionsVNC),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl DisplayReloadOptionsBranch {
@@ -6190,6 +6585,7 @@ impl rt::Command for DisplayReload {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisplayUpdateType {
+    /// `vnc` in the schema.
     Vnc,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6255,6 +6651,7 @@ impl rt::Definition for DisplayUpdateType {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisplayUpdateOptionsVNC {
+    /// `addresses` in the schema.
     pub addresses: rt::Option<rt::Vec<super::SocketAddress>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6319,9 +6716,15 @@ pub struct DisplayUpdateOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum DisplayUpdateOptionsBranch {
+    /// `vnc` in the schema.
     Vnc(super::DisplayUpdateOptionsVNC),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl DisplayUpdateOptionsBranch {
@@ -6467,10 +6870,15 @@ impl rt::Command for DisplayUpdate {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClientMigrateInfo {
+    /// `protocol` in the schema.
     pub protocol: rt::String,
+    /// `hostname` in the schema.
     pub hostname: rt::String,
+    /// `port` in the schema.
     pub port: rt::Option<i64>,
+    /// `tls-port` in the schema.
     pub tls_port: rt::Option<i64>,
+    /// `cert-subject` in the schema.
     pub cert_subject: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

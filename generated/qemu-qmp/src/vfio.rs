@@ -9,12 +9,19 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QapiVfioMigrationState {
+    /// `stop` in the schema.
     Stop,
+    /// `running` in the schema.
     Running,
+    /// `stop-copy` in the schema.
     StopCopy,
+    /// `resuming` in the schema.
     Resuming,
+    /// `running-p2p` in the schema.
     RunningP2p,
+    /// `pre-copy` in the schema.
     PreCopy,
+    /// `pre-copy-p2p` in the schema.
     PreCopyP2p,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -94,8 +101,11 @@ impl rt::Definition for QapiVfioMigrationState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioMigrationEvent {
+    /// `device-id` in the schema.
     pub device_id: rt::String,
+    /// `qom-path` in the schema.
     pub qom_path: rt::String,
+    /// `device-state` in the schema.
     pub device_state: super::QapiVfioMigrationState,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioInfo {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -121,17 +123,29 @@ impl rt::Command for XQueryVirtio {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostStatus {
+    /// `n-mem-sections` in the schema.
     pub n_mem_sections: i64,
+    /// `n-tmp-sections` in the schema.
     pub n_tmp_sections: i64,
+    /// `nvqs` in the schema.
     pub nvqs: u32,
+    /// `vq-index` in the schema.
     pub vq_index: i64,
+    /// `features` in the schema.
     pub features: super::VirtioDeviceFeatures,
+    /// `acked-features` in the schema.
     pub acked_features: super::VirtioDeviceFeatures,
+    /// `backend-features` in the schema.
     pub backend_features: super::VirtioDeviceFeatures,
+    /// `protocol-features` in the schema.
     pub protocol_features: super::VhostDeviceProtocols,
+    /// `max-queues` in the schema.
     pub max_queues: u64,
+    /// `backend-cap` in the schema.
     pub backend_cap: u64,
+    /// `log-enabled` in the schema.
     pub log_enabled: bool,
+    /// `log-size` in the schema.
     pub log_size: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -267,26 +281,47 @@ impl rt::Definition for VhostStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioStatus {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `device-id` in the schema.
     pub device_id: u16,
+    /// `vhost-started` in the schema.
     pub vhost_started: bool,
+    /// `device-endian` in the schema.
     pub device_endian: rt::String,
+    /// `guest-features` in the schema.
     pub guest_features: super::VirtioDeviceFeatures,
+    /// `host-features` in the schema.
     pub host_features: super::VirtioDeviceFeatures,
+    /// `backend-features` in the schema.
     pub backend_features: super::VirtioDeviceFeatures,
+    /// `num-vqs` in the schema.
     pub num_vqs: i64,
+    /// `status` in the schema.
     pub status: super::VirtioDeviceStatus,
+    /// `isr` in the schema.
     pub isr: u8,
+    /// `queue-sel` in the schema.
     pub queue_sel: u16,
+    /// `vm-running` in the schema.
     pub vm_running: bool,
+    /// `broken` in the schema.
     pub broken: bool,
+    /// `disabled` in the schema.
     pub disabled: bool,
+    /// `use-started` in the schema.
     pub use_started: bool,
+    /// `started` in the schema.
     pub started: bool,
+    /// `start-on-kick` in the schema.
     pub start_on_kick: bool,
+    /// `disable-legacy-check` in the schema.
     pub disable_legacy_check: bool,
+    /// `bus-name` in the schema.
     pub bus_name: rt::String,
+    /// `use-guest-notifier-mask` in the schema.
     pub use_guest_notifier_mask: bool,
+    /// `vhost-dev` in the schema.
     pub vhost_dev: rt::Option<super::VhostStatus>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -501,6 +536,7 @@ impl rt::Definition for VirtioStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioStatus {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -558,7 +594,9 @@ impl rt::Command for XQueryVirtioStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceStatus {
+    /// `statuses` in the schema.
     pub statuses: rt::Vec<rt::String>,
+    /// `unknown-statuses` in the schema.
     pub unknown_statuses: rt::Option<u8>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -626,7 +664,9 @@ impl rt::Definition for VirtioDeviceStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VhostDeviceProtocols {
+    /// `protocols` in the schema.
     pub protocols: rt::Vec<rt::String>,
+    /// `unknown-protocols` in the schema.
     pub unknown_protocols: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -694,9 +734,13 @@ impl rt::Definition for VhostDeviceProtocols {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioDeviceFeatures {
+    /// `transports` in the schema.
     pub transports: rt::Vec<rt::String>,
+    /// `dev-features` in the schema.
     pub dev_features: rt::Option<rt::Vec<rt::String>>,
+    /// `unknown-dev-features` in the schema.
     pub unknown_dev_features: rt::Option<u64>,
+    /// `unknown-dev-features2` in the schema.
     pub unknown_dev_features2: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -796,19 +840,33 @@ impl rt::Definition for VirtioDeviceFeatures {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtQueueStatus {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `queue-index` in the schema.
     pub queue_index: u16,
+    /// `inuse` in the schema.
     pub inuse: u32,
+    /// `vring-num` in the schema.
     pub vring_num: u32,
+    /// `vring-num-default` in the schema.
     pub vring_num_default: u32,
+    /// `vring-align` in the schema.
     pub vring_align: u32,
+    /// `vring-desc` in the schema.
     pub vring_desc: u64,
+    /// `vring-avail` in the schema.
     pub vring_avail: u64,
+    /// `vring-used` in the schema.
     pub vring_used: u64,
+    /// `last-avail-idx` in the schema.
     pub last_avail_idx: rt::Option<u16>,
+    /// `shadow-avail-idx` in the schema.
     pub shadow_avail_idx: rt::Option<u16>,
+    /// `used-idx` in the schema.
     pub used_idx: u16,
+    /// `signalled-used` in the schema.
     pub signalled_used: u16,
+    /// `signalled-used-valid` in the schema.
     pub signalled_used_valid: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -979,7 +1037,9 @@ impl rt::Definition for VirtQueueStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueStatus {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `queue` in the schema.
     pub queue: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1041,18 +1101,31 @@ impl rt::Command for XQueryVirtioQueueStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtVhostQueueStatus {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `kick` in the schema.
     pub kick: i64,
+    /// `call` in the schema.
     pub call: i64,
+    /// `desc` in the schema.
     pub desc: u64,
+    /// `avail` in the schema.
     pub avail: u64,
+    /// `used` in the schema.
     pub used: u64,
+    /// `num` in the schema.
     pub num: i64,
+    /// `desc-phys` in the schema.
     pub desc_phys: u64,
+    /// `desc-size` in the schema.
     pub desc_size: u32,
+    /// `avail-phys` in the schema.
     pub avail_phys: u64,
+    /// `avail-size` in the schema.
     pub avail_size: u32,
+    /// `used-phys` in the schema.
     pub used_phys: u64,
+    /// `used-size` in the schema.
     pub used_size: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1187,7 +1260,9 @@ impl rt::Definition for VirtVhostQueueStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioVhostQueueStatus {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `queue` in the schema.
     pub queue: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1249,8 +1324,11 @@ impl rt::Command for XQueryVirtioVhostQueueStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingDesc {
+    /// `addr` in the schema.
     pub addr: u64,
+    /// `len` in the schema.
     pub len: u32,
+    /// `flags` in the schema.
     pub flags: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1310,8 +1388,11 @@ impl rt::Definition for VirtioRingDesc {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingAvail {
+    /// `flags` in the schema.
     pub flags: u16,
+    /// `idx` in the schema.
     pub idx: u16,
+    /// `ring` in the schema.
     pub ring: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1371,7 +1452,9 @@ impl rt::Definition for VirtioRingAvail {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioRingUsed {
+    /// `flags` in the schema.
     pub flags: u16,
+    /// `idx` in the schema.
     pub idx: u16,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1427,10 +1510,15 @@ impl rt::Definition for VirtioRingUsed {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtioQueueElement {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `index` in the schema.
     pub index: u32,
+    /// `descs` in the schema.
     pub descs: rt::Vec<super::VirtioRingDesc>,
+    /// `avail` in the schema.
     pub avail: super::VirtioRingAvail,
+    /// `used` in the schema.
     pub used: super::VirtioRingUsed,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1516,8 +1604,11 @@ impl rt::Definition for VirtioQueueElement {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XQueryVirtioQueueElement {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `queue` in the schema.
     pub queue: u16,
+    /// `index` in the schema.
     pub index: rt::Option<u16>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1594,7 +1685,9 @@ impl rt::Command for XQueryVirtioQueueElement {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IOThreadVirtQueueMapping {
+    /// `iothread` in the schema.
     pub iothread: rt::String,
+    /// `vqs` in the schema.
     pub vqs: rt::Option<rt::Vec<u16>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1660,6 +1753,7 @@ impl rt::Definition for IOThreadVirtQueueMapping {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VirtIOGPUOutput {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1711,7 +1805,9 @@ impl rt::Definition for VirtIOGPUOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyVirtioForceArrays {
+    /// `unused-iothread-vq-mapping` in the schema.
     pub unused_iothread_vq_mapping: rt::Vec<super::IOThreadVirtQueueMapping>,
+    /// `unused-virtio-gpu-output` in the schema.
     pub unused_virtio_gpu_output: rt::Vec<super::VirtIOGPUOutput>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1787,10 +1883,15 @@ impl rt::Definition for DummyVirtioForceArrays {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GranuleMode {
+    /// `4k` in the schema.
     _4k,
+    /// `8k` in the schema.
     _8k,
+    /// `16k` in the schema.
     _16k,
+    /// `64k` in the schema.
     _64k,
+    /// `host` in the schema.
     Host,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1864,8 +1965,11 @@ impl rt::Definition for GranuleMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VMAppleVirtioBlkVariant {
+    /// `unspecified` in the schema.
     Unspecified,
+    /// `root` in the schema.
     Root,
+    /// `aux` in the schema.
     Aux,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),

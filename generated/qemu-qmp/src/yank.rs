@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum YankInstanceType {
+    /// `block-node` in the schema.
     BlockNode,
+    /// `chardev` in the schema.
     Chardev,
+    /// `migration` in the schema.
     Migration,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -80,6 +83,7 @@ impl rt::Definition for YankInstanceType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceBlockNode {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -133,6 +137,7 @@ impl rt::Definition for YankInstanceBlockNode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct YankInstanceChardev {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -192,11 +197,19 @@ pub struct YankInstance {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum YankInstanceBranch {
+    /// `block-node` in the schema.
     BlockNode(super::YankInstanceBlockNode),
+    /// `chardev` in the schema.
     Chardev(super::YankInstanceChardev),
+    /// `migration` in the schema.
     Migration,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl YankInstanceBranch {
@@ -316,6 +329,7 @@ impl rt::From<super::YankInstanceChardev> for YankInstance {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Yank {
+    /// `instances` in the schema.
     pub instances: rt::Vec<super::YankInstance>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

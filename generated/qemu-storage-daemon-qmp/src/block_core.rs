@@ -9,13 +9,21 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `vm-state-size` in the schema.
     pub vm_state_size: i64,
+    /// `date-sec` in the schema.
     pub date_sec: i64,
+    /// `date-nsec` in the schema.
     pub date_nsec: i64,
+    /// `vm-clock-sec` in the schema.
     pub vm_clock_sec: i64,
+    /// `vm-clock-nsec` in the schema.
     pub vm_clock_nsec: i64,
+    /// `icount` in the schema.
     pub icount: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -125,6 +133,7 @@ impl rt::Definition for SnapshotInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2EncryptionBase {
+    /// `format` in the schema.
     pub format: super::BlockdevQcow2EncryptionFormat,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -184,10 +193,17 @@ pub struct ImageInfoSpecificQCow2Encryption {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ImageInfoSpecificQCow2EncryptionBranch {
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockInfoLUKS),
+    /// `aes` in the schema.
     Aes,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl ImageInfoSpecificQCow2EncryptionBranch {
@@ -292,15 +308,25 @@ impl rt::From<super::QCryptoBlockInfoLUKS> for ImageInfoSpecificQCow2Encryption 
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2 {
+    /// `compat` in the schema.
     pub compat: rt::String,
+    /// `data-file` in the schema.
     pub data_file: rt::Option<rt::String>,
+    /// `data-file-raw` in the schema.
     pub data_file_raw: rt::Option<bool>,
+    /// `extended-l2` in the schema.
     pub extended_l2: rt::Option<bool>,
+    /// `lazy-refcounts` in the schema.
     pub lazy_refcounts: rt::Option<bool>,
+    /// `corrupt` in the schema.
     pub corrupt: rt::Option<bool>,
+    /// `refcount-bits` in the schema.
     pub refcount_bits: i64,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::ImageInfoSpecificQCow2Encryption>,
+    /// `bitmaps` in the schema.
     pub bitmaps: rt::Option<rt::Vec<super::Qcow2BitmapInfo>>,
+    /// `compression-type` in the schema.
     pub compression_type: super::Qcow2CompressionType,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -463,9 +489,13 @@ impl rt::Definition for ImageInfoSpecificQCow2 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdk {
+    /// `create-type` in the schema.
     pub create_type: rt::String,
+    /// `cid` in the schema.
     pub cid: i64,
+    /// `parent-cid` in the schema.
     pub parent_cid: i64,
+    /// `extents` in the schema.
     pub extents: rt::Vec<super::VmdkExtentInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -539,10 +569,15 @@ impl rt::Definition for ImageInfoSpecificVmdk {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VmdkExtentInfo {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::String,
+    /// `virtual-size` in the schema.
     pub virtual_size: i64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<i64>,
+    /// `compressed` in the schema.
     pub compressed: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -638,6 +673,7 @@ impl rt::Definition for VmdkExtentInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbd {
+    /// `encryption-format` in the schema.
     pub encryption_format: rt::Option<super::RbdImageEncryptionFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -703,6 +739,7 @@ impl rt::Definition for ImageInfoSpecificRbd {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFile {
+    /// `extent-size-hint` in the schema.
     pub extent_size_hint: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -763,10 +800,15 @@ impl rt::Definition for ImageInfoSpecificFile {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageInfoSpecificKind {
+    /// `qcow2` in the schema.
     Qcow2,
+    /// `vmdk` in the schema.
     Vmdk,
+    /// `luks` in the schema.
     Luks,
+    /// `rbd` in the schema.
     Rbd,
+    /// `file` in the schema.
     File,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -840,6 +882,7 @@ impl rt::Definition for ImageInfoSpecificKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificQCow2Wrapper {
+    /// `data` in the schema.
     pub data: super::ImageInfoSpecificQCow2,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -891,6 +934,7 @@ impl rt::Definition for ImageInfoSpecificQCow2Wrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificVmdkWrapper {
+    /// `data` in the schema.
     pub data: super::ImageInfoSpecificVmdk,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -942,6 +986,7 @@ impl rt::Definition for ImageInfoSpecificVmdkWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificLUKSWrapper {
+    /// `data` in the schema.
     pub data: super::QCryptoBlockInfoLUKS,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -993,6 +1038,7 @@ impl rt::Definition for ImageInfoSpecificLUKSWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificRbdWrapper {
+    /// `data` in the schema.
     pub data: super::ImageInfoSpecificRbd,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1044,6 +1090,7 @@ impl rt::Definition for ImageInfoSpecificRbdWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfoSpecificFileWrapper {
+    /// `data` in the schema.
     pub data: super::ImageInfoSpecificFile,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1103,13 +1150,23 @@ pub struct ImageInfoSpecific {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ImageInfoSpecificBranch {
+    /// `qcow2` in the schema.
     Qcow2(super::ImageInfoSpecificQCow2Wrapper),
+    /// `vmdk` in the schema.
     Vmdk(super::ImageInfoSpecificVmdkWrapper),
+    /// `luks` in the schema.
     Luks(super::ImageInfoSpecificLUKSWrapper),
+    /// `rbd` in the schema.
     Rbd(super::ImageInfoSpecificRbdWrapper),
+    /// `file` in the schema.
     File(super::ImageInfoSpecificFileWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl ImageInfoSpecificBranch {
@@ -1291,17 +1348,29 @@ impl rt::From<super::ImageInfoSpecificFileWrapper> for ImageInfoSpecific {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLimitsInfo {
+    /// `request-alignment` in the schema.
     pub request_alignment: u32,
+    /// `max-discard` in the schema.
     pub max_discard: rt::Option<u64>,
+    /// `discard-alignment` in the schema.
     pub discard_alignment: rt::Option<u32>,
+    /// `max-write-zeroes` in the schema.
     pub max_write_zeroes: rt::Option<u64>,
+    /// `write-zeroes-alignment` in the schema.
     pub write_zeroes_alignment: rt::Option<u32>,
+    /// `opt-transfer` in the schema.
     pub opt_transfer: rt::Option<u32>,
+    /// `max-transfer` in the schema.
     pub max_transfer: rt::Option<u32>,
+    /// `max-hw-transfer` in the schema.
     pub max_hw_transfer: rt::Option<u32>,
+    /// `max-iov` in the schema.
     pub max_iov: i64,
+    /// `max-hw-iov` in the schema.
     pub max_hw_iov: rt::Option<i64>,
+    /// `min-mem-alignment` in the schema.
     pub min_mem_alignment: u64,
+    /// `opt-mem-alignment` in the schema.
     pub opt_mem_alignment: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1500,19 +1569,33 @@ impl rt::Definition for BlockLimitsInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockNodeInfo {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::String,
+    /// `dirty-flag` in the schema.
     pub dirty_flag: rt::Option<bool>,
+    /// `actual-size` in the schema.
     pub actual_size: rt::Option<i64>,
+    /// `virtual-size` in the schema.
     pub virtual_size: i64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<i64>,
+    /// `encrypted` in the schema.
     pub encrypted: rt::Option<bool>,
+    /// `compressed` in the schema.
     pub compressed: rt::Option<bool>,
+    /// `backing-filename` in the schema.
     pub backing_filename: rt::Option<rt::String>,
+    /// `full-backing-filename` in the schema.
     pub full_backing_filename: rt::Option<rt::String>,
+    /// `backing-filename-format` in the schema.
     pub backing_filename_format: rt::Option<rt::String>,
+    /// `snapshots` in the schema.
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    /// `limits` in the schema.
     pub limits: rt::Option<super::BlockLimitsInfo>,
+    /// `format-specific` in the schema.
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1734,20 +1817,35 @@ impl rt::Definition for BlockNodeInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageInfo {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::String,
+    /// `dirty-flag` in the schema.
     pub dirty_flag: rt::Option<bool>,
+    /// `actual-size` in the schema.
     pub actual_size: rt::Option<i64>,
+    /// `virtual-size` in the schema.
     pub virtual_size: i64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<i64>,
+    /// `encrypted` in the schema.
     pub encrypted: rt::Option<bool>,
+    /// `compressed` in the schema.
     pub compressed: rt::Option<bool>,
+    /// `backing-filename` in the schema.
     pub backing_filename: rt::Option<rt::String>,
+    /// `full-backing-filename` in the schema.
     pub full_backing_filename: rt::Option<rt::String>,
+    /// `backing-filename-format` in the schema.
     pub backing_filename_format: rt::Option<rt::String>,
+    /// `snapshots` in the schema.
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    /// `limits` in the schema.
     pub limits: rt::Option<super::BlockLimitsInfo>,
+    /// `format-specific` in the schema.
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
+    /// `backing-image` in the schema.
     pub backing_image: rt::Option<rt::Box<super::ImageInfo>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2007,7 +2105,9 @@ impl rt::From<ImageInfo> for super::BlockNodeInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockChildInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `info` in the schema.
     pub info: super::BlockGraphInfo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2063,20 +2163,35 @@ impl rt::Definition for BlockChildInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockGraphInfo {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::String,
+    /// `dirty-flag` in the schema.
     pub dirty_flag: rt::Option<bool>,
+    /// `actual-size` in the schema.
     pub actual_size: rt::Option<i64>,
+    /// `virtual-size` in the schema.
     pub virtual_size: i64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<i64>,
+    /// `encrypted` in the schema.
     pub encrypted: rt::Option<bool>,
+    /// `compressed` in the schema.
     pub compressed: rt::Option<bool>,
+    /// `backing-filename` in the schema.
     pub backing_filename: rt::Option<rt::String>,
+    /// `full-backing-filename` in the schema.
     pub full_backing_filename: rt::Option<rt::String>,
+    /// `backing-filename-format` in the schema.
     pub backing_filename_format: rt::Option<rt::String>,
+    /// `snapshots` in the schema.
     pub snapshots: rt::Option<rt::Vec<super::SnapshotInfo>>,
+    /// `limits` in the schema.
     pub limits: rt::Option<super::BlockLimitsInfo>,
+    /// `format-specific` in the schema.
     pub format_specific: rt::Option<super::ImageInfoSpecific>,
+    /// `children` in the schema.
     pub children: rt::Vec<super::BlockChildInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2326,17 +2441,29 @@ impl rt::From<BlockGraphInfo> for super::BlockNodeInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ImageCheck {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `format` in the schema.
     pub format: rt::String,
+    /// `check-errors` in the schema.
     pub check_errors: i64,
+    /// `image-end-offset` in the schema.
     pub image_end_offset: rt::Option<i64>,
+    /// `corruptions` in the schema.
     pub corruptions: rt::Option<i64>,
+    /// `leaks` in the schema.
     pub leaks: rt::Option<i64>,
+    /// `corruptions-fixed` in the schema.
     pub corruptions_fixed: rt::Option<i64>,
+    /// `leaks-fixed` in the schema.
     pub leaks_fixed: rt::Option<i64>,
+    /// `total-clusters` in the schema.
     pub total_clusters: rt::Option<i64>,
+    /// `allocated-clusters` in the schema.
     pub allocated_clusters: rt::Option<i64>,
+    /// `fragmented-clusters` in the schema.
     pub fragmented_clusters: rt::Option<i64>,
+    /// `compressed-clusters` in the schema.
     pub compressed_clusters: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2530,14 +2657,23 @@ impl rt::Definition for ImageCheck {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MapEntry {
+    /// `start` in the schema.
     pub start: i64,
+    /// `length` in the schema.
     pub length: i64,
+    /// `data` in the schema.
     pub data: bool,
+    /// `zero` in the schema.
     pub zero: bool,
+    /// `compressed` in the schema.
     pub compressed: bool,
+    /// `depth` in the schema.
     pub depth: i64,
+    /// `present` in the schema.
     pub present: bool,
+    /// `offset` in the schema.
     pub offset: rt::Option<i64>,
+    /// `filename` in the schema.
     pub filename: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2653,8 +2789,11 @@ impl rt::Definition for MapEntry {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheInfo {
+    /// `writeback` in the schema.
     pub writeback: bool,
+    /// `direct` in the schema.
     pub direct: bool,
+    /// `no-flush` in the schema.
     pub no_flush: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2718,7 +2857,9 @@ impl rt::Definition for BlockdevCacheInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevChild {
+    /// `child` in the schema.
     pub child: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2780,41 +2921,77 @@ impl rt::Definition for BlockdevChild {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceInfo {
+    /// `file` in the schema.
     pub file: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `ro` in the schema.
     pub ro: bool,
+    /// `drv` in the schema.
     pub drv: rt::String,
+    /// `backing_file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `backing_file_depth` in the schema.
     pub backing_file_depth: i64,
+    /// `children` in the schema.
+    ///
     /// **Required since QEMU 10.1**: optional here, for the older QEMU these bindings also serve.
     pub children: rt::Option<rt::Vec<super::BlockdevChild>>,
+    /// `active` in the schema.
+    ///
     /// **Required since QEMU 10.0**: optional here, for the older QEMU these bindings also serve.
     pub active: rt::Option<bool>,
+    /// `encrypted` in the schema.
     pub encrypted: bool,
+    /// `detect_zeroes` in the schema.
     pub detect_zeroes: super::BlockdevDetectZeroesOptions,
+    /// `bps` in the schema.
     pub bps: i64,
+    /// `bps_rd` in the schema.
     pub bps_rd: i64,
+    /// `bps_wr` in the schema.
     pub bps_wr: i64,
+    /// `iops` in the schema.
     pub iops: i64,
+    /// `iops_rd` in the schema.
     pub iops_rd: i64,
+    /// `iops_wr` in the schema.
     pub iops_wr: i64,
+    /// `image` in the schema.
     pub image: super::ImageInfo,
+    /// `bps_max` in the schema.
     pub bps_max: rt::Option<i64>,
+    /// `bps_rd_max` in the schema.
     pub bps_rd_max: rt::Option<i64>,
+    /// `bps_wr_max` in the schema.
     pub bps_wr_max: rt::Option<i64>,
+    /// `iops_max` in the schema.
     pub iops_max: rt::Option<i64>,
+    /// `iops_rd_max` in the schema.
     pub iops_rd_max: rt::Option<i64>,
+    /// `iops_wr_max` in the schema.
     pub iops_wr_max: rt::Option<i64>,
+    /// `bps_max_length` in the schema.
     pub bps_max_length: rt::Option<i64>,
+    /// `bps_rd_max_length` in the schema.
     pub bps_rd_max_length: rt::Option<i64>,
+    /// `bps_wr_max_length` in the schema.
     pub bps_wr_max_length: rt::Option<i64>,
+    /// `iops_max_length` in the schema.
     pub iops_max_length: rt::Option<i64>,
+    /// `iops_rd_max_length` in the schema.
     pub iops_rd_max_length: rt::Option<i64>,
+    /// `iops_wr_max_length` in the schema.
     pub iops_wr_max_length: rt::Option<i64>,
+    /// `iops_size` in the schema.
     pub iops_size: rt::Option<i64>,
+    /// `group` in the schema.
     pub group: rt::Option<rt::String>,
+    /// `cache` in the schema.
     pub cache: super::BlockdevCacheInfo,
+    /// `write_threshold` in the schema.
     pub write_threshold: i64,
+    /// `dirty-bitmaps` in the schema.
     pub dirty_bitmaps: rt::Option<rt::Vec<super::BlockDirtyInfo>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3202,8 +3379,11 @@ impl rt::Definition for BlockDeviceInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockDeviceIoStatus {
+    /// `ok` in the schema.
     Ok,
+    /// `failed` in the schema.
     Failed,
+    /// `nospace` in the schema.
     Nospace,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3273,12 +3453,19 @@ impl rt::Definition for BlockDeviceIoStatus {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyInfo {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `count` in the schema.
     pub count: i64,
+    /// `granularity` in the schema.
     pub granularity: u32,
+    /// `recording` in the schema.
     pub recording: bool,
+    /// `busy` in the schema.
     pub busy: bool,
+    /// `persistent` in the schema.
     pub persistent: bool,
+    /// `inconsistent` in the schema.
     pub inconsistent: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3384,7 +3571,9 @@ impl rt::Definition for BlockDirtyInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2BitmapInfoFlags {
+    /// `in-use` in the schema.
     InUse,
+    /// `auto` in the schema.
     Auto,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -3452,8 +3641,11 @@ impl rt::Definition for Qcow2BitmapInfoFlags {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2BitmapInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `granularity` in the schema.
     pub granularity: u32,
+    /// `flags` in the schema.
     pub flags: rt::Vec<super::Qcow2BitmapInfoFlags>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3521,7 +3713,9 @@ impl rt::Definition for Qcow2BitmapInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockLatencyHistogramInfo {
+    /// `boundaries` in the schema.
     pub boundaries: rt::Vec<u64>,
+    /// `bins` in the schema.
     pub bins: rt::Vec<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3577,13 +3771,21 @@ impl rt::Definition for BlockLatencyHistogramInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockInfo {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `qdev` in the schema.
     pub qdev: rt::Option<rt::String>,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `removable` in the schema.
     pub removable: bool,
+    /// `locked` in the schema.
     pub locked: bool,
+    /// `inserted` in the schema.
     pub inserted: rt::Option<super::BlockDeviceInfo>,
+    /// `tray_open` in the schema.
     pub tray_open: rt::Option<bool>,
+    /// `io-status` in the schema.
     pub io_status: rt::Option<super::BlockDeviceIoStatus>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3705,8 +3907,11 @@ impl rt::Definition for BlockInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockMeasureInfo {
+    /// `required` in the schema.
     pub required: i64,
+    /// `fully-allocated` in the schema.
     pub fully_allocated: i64,
+    /// `bitmaps` in the schema.
     pub bitmaps: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3825,24 +4030,44 @@ impl rt::Command for QueryBlock {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceTimedStats {
+    /// `interval_length` in the schema.
     pub interval_length: i64,
+    /// `min_rd_latency_ns` in the schema.
     pub min_rd_latency_ns: i64,
+    /// `max_rd_latency_ns` in the schema.
     pub max_rd_latency_ns: i64,
+    /// `avg_rd_latency_ns` in the schema.
     pub avg_rd_latency_ns: i64,
+    /// `min_wr_latency_ns` in the schema.
     pub min_wr_latency_ns: i64,
+    /// `max_wr_latency_ns` in the schema.
     pub max_wr_latency_ns: i64,
+    /// `avg_wr_latency_ns` in the schema.
     pub avg_wr_latency_ns: i64,
+    /// `min_zone_append_latency_ns` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub min_zone_append_latency_ns: rt::Option<i64>,
+    /// `max_zone_append_latency_ns` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub max_zone_append_latency_ns: rt::Option<i64>,
+    /// `avg_zone_append_latency_ns` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub avg_zone_append_latency_ns: rt::Option<i64>,
+    /// `min_flush_latency_ns` in the schema.
     pub min_flush_latency_ns: i64,
+    /// `max_flush_latency_ns` in the schema.
     pub max_flush_latency_ns: i64,
+    /// `avg_flush_latency_ns` in the schema.
     pub avg_flush_latency_ns: i64,
+    /// `avg_rd_queue_depth` in the schema.
     pub avg_rd_queue_depth: f64,
+    /// `avg_wr_queue_depth` in the schema.
     pub avg_wr_queue_depth: f64,
+    /// `avg_zone_append_queue_depth` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub avg_zone_append_queue_depth: rt::Option<f64>,
 }
@@ -4105,48 +4330,91 @@ impl rt::Definition for BlockDeviceTimedStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDeviceStats {
+    /// `rd_bytes` in the schema.
     pub rd_bytes: i64,
+    /// `wr_bytes` in the schema.
     pub wr_bytes: i64,
+    /// `zone_append_bytes` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub zone_append_bytes: rt::Option<i64>,
+    /// `unmap_bytes` in the schema.
     pub unmap_bytes: i64,
+    /// `rd_operations` in the schema.
     pub rd_operations: i64,
+    /// `wr_operations` in the schema.
     pub wr_operations: i64,
+    /// `zone_append_operations` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub zone_append_operations: rt::Option<i64>,
+    /// `flush_operations` in the schema.
     pub flush_operations: i64,
+    /// `unmap_operations` in the schema.
     pub unmap_operations: i64,
+    /// `rd_total_time_ns` in the schema.
     pub rd_total_time_ns: i64,
+    /// `wr_total_time_ns` in the schema.
     pub wr_total_time_ns: i64,
+    /// `zone_append_total_time_ns` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub zone_append_total_time_ns: rt::Option<i64>,
+    /// `flush_total_time_ns` in the schema.
     pub flush_total_time_ns: i64,
+    /// `unmap_total_time_ns` in the schema.
     pub unmap_total_time_ns: i64,
+    /// `wr_highest_offset` in the schema.
     pub wr_highest_offset: i64,
+    /// `rd_merged` in the schema.
     pub rd_merged: i64,
+    /// `wr_merged` in the schema.
     pub wr_merged: i64,
+    /// `zone_append_merged` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub zone_append_merged: rt::Option<i64>,
+    /// `unmap_merged` in the schema.
     pub unmap_merged: i64,
+    /// `idle_time_ns` in the schema.
     pub idle_time_ns: rt::Option<i64>,
+    /// `failed_rd_operations` in the schema.
     pub failed_rd_operations: i64,
+    /// `failed_wr_operations` in the schema.
     pub failed_wr_operations: i64,
+    /// `failed_zone_append_operations` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub failed_zone_append_operations: rt::Option<i64>,
+    /// `failed_flush_operations` in the schema.
     pub failed_flush_operations: i64,
+    /// `failed_unmap_operations` in the schema.
     pub failed_unmap_operations: i64,
+    /// `invalid_rd_operations` in the schema.
     pub invalid_rd_operations: i64,
+    /// `invalid_wr_operations` in the schema.
     pub invalid_wr_operations: i64,
+    /// `invalid_zone_append_operations` in the schema.
+    ///
     /// **Required since QEMU 8.1**: optional here, for the older QEMU these bindings also serve.
     pub invalid_zone_append_operations: rt::Option<i64>,
+    /// `invalid_flush_operations` in the schema.
     pub invalid_flush_operations: i64,
+    /// `invalid_unmap_operations` in the schema.
     pub invalid_unmap_operations: i64,
+    /// `account_invalid` in the schema.
     pub account_invalid: bool,
+    /// `account_failed` in the schema.
     pub account_failed: bool,
+    /// `timed_stats` in the schema.
     pub timed_stats: rt::Vec<super::BlockDeviceTimedStats>,
+    /// `rd_latency_histogram` in the schema.
     pub rd_latency_histogram: rt::Option<super::BlockLatencyHistogramInfo>,
+    /// `wr_latency_histogram` in the schema.
     pub wr_latency_histogram: rt::Option<super::BlockLatencyHistogramInfo>,
+    /// `zone_append_latency_histogram` in the schema.
     pub zone_append_latency_histogram: rt::Option<super::BlockLatencyHistogramInfo>,
+    /// `flush_latency_histogram` in the schema.
     pub flush_latency_histogram: rt::Option<super::BlockLatencyHistogramInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4637,8 +4905,11 @@ impl rt::Definition for BlockDeviceStats {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificFile {
+    /// `discard-nb-ok` in the schema.
     pub discard_nb_ok: u64,
+    /// `discard-nb-failed` in the schema.
     pub discard_nb_failed: u64,
+    /// `discard-bytes-ok` in the schema.
     pub discard_bytes_ok: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4715,8 +4986,11 @@ impl rt::Definition for BlockStatsSpecificFile {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStatsSpecificNvme {
+    /// `completion-errors` in the schema.
     pub completion_errors: u64,
+    /// `aligned-accesses` in the schema.
     pub aligned_accesses: u64,
+    /// `unaligned-accesses` in the schema.
     pub unaligned_accesses: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4804,52 +5078,88 @@ pub struct BlockStatsSpecific {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockStatsSpecificBranch {
+    /// `file` in the schema.
     File(super::BlockStatsSpecificFile),
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostDevice(super::BlockStatsSpecificFile),
+    /// `nvme` in the schema.
     Nvme(super::BlockStatsSpecificNvme),
+    /// `blkdebug` in the schema.
     Blkdebug,
+    /// `blklogwrites` in the schema.
     Blklogwrites,
+    /// `blkreplay` in the schema.
     Blkreplay,
+    /// `blkverify` in the schema.
     Blkverify,
+    /// `bochs` in the schema.
     Bochs,
+    /// `cloop` in the schema.
     Cloop,
+    /// `compress` in the schema.
     Compress,
+    /// `copy-before-write` in the schema.
     CopyBeforeWrite,
+    /// `copy-on-read` in the schema.
     CopyOnRead,
+    /// `dmg` in the schema.
     Dmg,
+    /// `snapshot-access` in the schema.
     SnapshotAccess,
+    /// `ftp` in the schema.
     Ftp,
+    /// `ftps` in the schema.
     Ftps,
+    /// `gluster` in the schema.
     #[deprecated]
     Gluster,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostCdrom,
+    /// `http` in the schema.
     Http,
+    /// `https` in the schema.
     Https,
     /// **Condition:** `CONFIG_BLKIO`
     IoUring,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `luks` in the schema.
     Luks,
+    /// `nbd` in the schema.
     Nbd,
+    /// `nfs` in the schema.
     Nfs,
+    /// `null-aio` in the schema.
     NullAio,
+    /// `null-co` in the schema.
     NullCo,
     /// **Condition:** `CONFIG_BLKIO`
     NvmeIoUring,
+    /// `parallels` in the schema.
     Parallels,
+    /// `preallocate` in the schema.
     Preallocate,
+    /// `qcow` in the schema.
     Qcow,
+    /// `qcow2` in the schema.
     Qcow2,
+    /// `qed` in the schema.
     Qed,
+    /// `quorum` in the schema.
     Quorum,
+    /// `raw` in the schema.
     Raw,
+    /// `rbd` in the schema.
     Rbd,
     /// **Condition:** `CONFIG_REPLICATION`
     Replication,
+    /// `ssh` in the schema.
     Ssh,
+    /// `throttle` in the schema.
     Throttle,
+    /// `vdi` in the schema.
     Vdi,
+    /// `vhdx` in the schema.
     Vhdx,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVfioPci,
@@ -4857,11 +5167,19 @@ pub enum BlockStatsSpecificBranch {
     VirtioBlkVhostUser,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVhostVdpa,
+    /// `vmdk` in the schema.
     Vmdk,
+    /// `vpc` in the schema.
     Vpc,
+    /// `vvfat` in the schema.
     Vvfat,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockStatsSpecificBranch {
@@ -5103,12 +5421,19 @@ impl rt::From<super::BlockStatsSpecificNvme> for BlockStatsSpecific {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStats {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `qdev` in the schema.
     pub qdev: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `stats` in the schema.
     pub stats: super::BlockDeviceStats,
+    /// `driver-specific` in the schema.
     pub driver_specific: rt::Option<super::BlockStatsSpecific>,
+    /// `parent` in the schema.
     pub parent: rt::Option<rt::Box<super::BlockStats>>,
+    /// `backing` in the schema.
     pub backing: rt::Option<rt::Box<super::BlockStats>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5240,6 +5565,7 @@ impl rt::Definition for BlockStats {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBlockstats {
+    /// `query-nodes` in the schema.
     pub query_nodes: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5302,10 +5628,15 @@ impl rt::Command for QueryBlockstats {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevOnError {
+    /// `report` in the schema.
     Report,
+    /// `ignore` in the schema.
     Ignore,
+    /// `enospc` in the schema.
     Enospc,
+    /// `stop` in the schema.
     Stop,
+    /// `auto` in the schema.
     Auto,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5379,10 +5710,15 @@ impl rt::Definition for BlockdevOnError {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorSyncMode {
+    /// `top` in the schema.
     Top,
+    /// `full` in the schema.
     Full,
+    /// `none` in the schema.
     None,
+    /// `incremental` in the schema.
     Incremental,
+    /// `bitmap` in the schema.
     Bitmap,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5456,8 +5792,11 @@ impl rt::Definition for MirrorSyncMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BitmapSyncMode {
+    /// `on-success` in the schema.
     OnSuccess,
+    /// `never` in the schema.
     Never,
+    /// `always` in the schema.
     Always,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5527,7 +5866,9 @@ impl rt::Definition for BitmapSyncMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MirrorCopyMode {
+    /// `background` in the schema.
     Background,
+    /// `write-blocking` in the schema.
     WriteBlocking,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -5595,6 +5936,7 @@ impl rt::Definition for MirrorCopyMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfoMirror {
+    /// `actively-synced` in the schema.
     pub actively_synced: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5648,17 +5990,29 @@ impl rt::Definition for BlockJobInfoMirror {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobInfo {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `len` in the schema.
     pub len: i64,
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `busy` in the schema.
     pub busy: bool,
+    /// `paused` in the schema.
     pub paused: bool,
+    /// `speed` in the schema.
     pub speed: i64,
+    /// `io-status` in the schema.
     pub io_status: super::BlockDeviceIoStatus,
+    /// `ready` in the schema.
     pub ready: bool,
+    /// `status` in the schema.
     pub status: super::JobStatus,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: bool,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: bool,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
     /// `type` on the wire, and the members of its branch.
     pub r#type: BlockJobInfoBranch,
@@ -5668,17 +6022,31 @@ pub struct BlockJobInfo {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockJobInfoBranch {
+    /// `mirror` in the schema.
     Mirror(super::BlockJobInfoMirror),
+    /// `commit` in the schema.
     Commit,
+    /// `stream` in the schema.
     Stream,
+    /// `backup` in the schema.
     Backup,
+    /// `create` in the schema.
     Create,
+    /// `amend` in the schema.
     Amend,
+    /// `snapshot-load` in the schema.
     SnapshotLoad,
+    /// `snapshot-save` in the schema.
     SnapshotSave,
+    /// `snapshot-delete` in the schema.
     SnapshotDelete,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockJobInfoBranch {
@@ -5936,8 +6304,11 @@ impl rt::Command for QueryBlockJobs {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockResize {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `size` in the schema.
     pub size: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6021,7 +6392,9 @@ impl rt::Command for BlockResize {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NewImageMode {
+    /// `existing` in the schema.
     Existing,
+    /// `absolute-paths` in the schema.
     AbsolutePaths,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -6087,11 +6460,17 @@ impl rt::Definition for NewImageMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSync {
+    /// `device` in the schema.
     pub device: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `snapshot-file` in the schema.
     pub snapshot_file: rt::String,
+    /// `snapshot-node-name` in the schema.
     pub snapshot_node_name: rt::Option<rt::String>,
+    /// `format` in the schema.
     pub format: rt::Option<rt::String>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::NewImageMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6209,7 +6588,9 @@ impl rt::Definition for BlockdevSnapshotSync {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshot {
+    /// `node` in the schema.
     pub node: rt::String,
+    /// `overlay` in the schema.
     pub overlay: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6271,9 +6652,13 @@ impl rt::Definition for BlockdevSnapshot {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupPerf {
+    /// `use-copy-range` in the schema.
     pub use_copy_range: rt::Option<bool>,
+    /// `max-workers` in the schema.
     pub max_workers: rt::Option<i64>,
+    /// `max-chunk` in the schema.
     pub max_chunk: rt::Option<i64>,
+    /// `min-cluster-size` in the schema.
     pub min_cluster_size: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6374,19 +6759,33 @@ impl rt::Definition for BackupPerf {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BackupCommon {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `sync` in the schema.
     pub sync: super::MirrorSyncMode,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `bitmap` in the schema.
     pub bitmap: rt::Option<rt::String>,
+    /// `bitmap-mode` in the schema.
     pub bitmap_mode: rt::Option<super::BitmapSyncMode>,
+    /// `compress` in the schema.
     pub compress: rt::Option<bool>,
+    /// `on-source-error` in the schema.
     pub on_source_error: rt::Option<super::BlockdevOnError>,
+    /// `on-target-error` in the schema.
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    /// `on-cbw-error` in the schema.
     pub on_cbw_error: rt::Option<super::OnCbwError>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `discard-source` in the schema.
     pub discard_source: rt::Option<bool>,
     /// **Features:** `unstable`
     pub x_perf: rt::Option<super::BackupPerf>,
@@ -6617,24 +7016,41 @@ impl rt::Definition for BackupCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackup {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `sync` in the schema.
     pub sync: super::MirrorSyncMode,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `bitmap` in the schema.
     pub bitmap: rt::Option<rt::String>,
+    /// `bitmap-mode` in the schema.
     pub bitmap_mode: rt::Option<super::BitmapSyncMode>,
+    /// `compress` in the schema.
     pub compress: rt::Option<bool>,
+    /// `on-source-error` in the schema.
     pub on_source_error: rt::Option<super::BlockdevOnError>,
+    /// `on-target-error` in the schema.
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    /// `on-cbw-error` in the schema.
     pub on_cbw_error: rt::Option<super::OnCbwError>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `discard-source` in the schema.
     pub discard_source: rt::Option<bool>,
     /// **Features:** `unstable`
     pub x_perf: rt::Option<super::BackupPerf>,
+    /// `target` in the schema.
     pub target: rt::String,
+    /// `format` in the schema.
     pub format: rt::Option<rt::String>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::NewImageMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -6919,22 +7335,37 @@ impl rt::From<DriveBackup> for super::BackupCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackup {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `sync` in the schema.
     pub sync: super::MirrorSyncMode,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `bitmap` in the schema.
     pub bitmap: rt::Option<rt::String>,
+    /// `bitmap-mode` in the schema.
     pub bitmap_mode: rt::Option<super::BitmapSyncMode>,
+    /// `compress` in the schema.
     pub compress: rt::Option<bool>,
+    /// `on-source-error` in the schema.
     pub on_source_error: rt::Option<super::BlockdevOnError>,
+    /// `on-target-error` in the schema.
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    /// `on-cbw-error` in the schema.
     pub on_cbw_error: rt::Option<super::OnCbwError>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `discard-source` in the schema.
     pub discard_source: rt::Option<bool>,
     /// **Features:** `unstable`
     pub x_perf: rt::Option<super::BackupPerf>,
+    /// `target` in the schema.
     pub target: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7307,8 +7738,11 @@ impl rt::Command for BlockdevSnapshotCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeBackingFile {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `image-node-name` in the schema.
     pub image_node_name: rt::String,
+    /// `backing-file` in the schema.
     pub backing_file: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7388,22 +7822,33 @@ impl rt::Command for ChangeBackingFile {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockCommit {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `base-node` in the schema.
     pub base_node: rt::Option<rt::String>,
     /// **Features:** `deprecated`
     #[deprecated]
     pub base: rt::Option<rt::String>,
+    /// `top-node` in the schema.
     pub top_node: rt::Option<rt::String>,
     /// **Features:** `deprecated`
     #[deprecated]
     pub top: rt::Option<rt::String>,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `backing-mask-protocol` in the schema.
     pub backing_mask_protocol: rt::Option<bool>,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `on-error` in the schema.
     pub on_error: rt::Option<super::BlockdevOnError>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7733,6 +8178,7 @@ impl rt::Command for BlockdevBackupCommand {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryNamedBlockNodes {
+    /// `flat` in the schema.
     pub flat: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7795,8 +8241,11 @@ impl rt::Command for QueryNamedBlockNodes {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum XDbgBlockGraphNodeType {
+    /// `block-backend` in the schema.
     BlockBackend,
+    /// `block-job` in the schema.
     BlockJob,
+    /// `block-driver` in the schema.
     BlockDriver,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -7866,8 +8315,11 @@ impl rt::Definition for XDbgBlockGraphNodeType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphNode {
+    /// `id` in the schema.
     pub id: u64,
+    /// `type` in the schema.
     pub r#type: super::XDbgBlockGraphNodeType,
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -7935,9 +8387,13 @@ impl rt::Definition for XDbgBlockGraphNode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockPermission {
+    /// `consistent-read` in the schema.
     ConsistentRead,
+    /// `write` in the schema.
     Write,
+    /// `write-unchanged` in the schema.
     WriteUnchanged,
+    /// `resize` in the schema.
     Resize,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -8009,10 +8465,15 @@ impl rt::Definition for BlockPermission {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraphEdge {
+    /// `parent` in the schema.
     pub parent: u64,
+    /// `child` in the schema.
     pub child: u64,
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `perm` in the schema.
     pub perm: rt::Vec<super::BlockPermission>,
+    /// `shared-perm` in the schema.
     pub shared_perm: rt::Vec<super::BlockPermission>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -8092,7 +8553,9 @@ impl rt::Definition for XDbgBlockGraphEdge {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XDbgBlockGraph {
+    /// `nodes` in the schema.
     pub nodes: rt::Vec<super::XDbgBlockGraphNode>,
+    /// `edges` in the schema.
     pub edges: rt::Vec<super::XDbgBlockGraphEdge>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -8255,22 +8718,39 @@ impl rt::Command for DriveMirrorCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveMirror {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `target` in the schema.
     pub target: rt::String,
+    /// `format` in the schema.
     pub format: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `replaces` in the schema.
     pub replaces: rt::Option<rt::String>,
+    /// `sync` in the schema.
     pub sync: super::MirrorSyncMode,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::NewImageMode>,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `granularity` in the schema.
     pub granularity: rt::Option<u32>,
+    /// `buf-size` in the schema.
     pub buf_size: rt::Option<i64>,
+    /// `on-source-error` in the schema.
     pub on_source_error: rt::Option<super::BlockdevOnError>,
+    /// `on-target-error` in the schema.
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    /// `unmap` in the schema.
     pub unmap: rt::Option<bool>,
+    /// `copy-mode` in the schema.
     pub copy_mode: rt::Option<super::MirrorCopyMode>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -8514,7 +8994,9 @@ impl rt::Definition for DriveMirror {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmap {
+    /// `node` in the schema.
     pub node: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -8576,10 +9058,15 @@ impl rt::Definition for BlockDirtyBitmap {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAdd {
+    /// `node` in the schema.
     pub node: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `granularity` in the schema.
     pub granularity: rt::Option<u32>,
+    /// `persistent` in the schema.
     pub persistent: rt::Option<bool>,
+    /// `disabled` in the schema.
     pub disabled: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -8678,7 +9165,9 @@ impl rt::Definition for BlockDirtyBitmapAdd {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockDirtyBitmapOrStr {
+    /// `local` in the schema.
     Local(rt::String),
+    /// `external` in the schema.
     External(super::BlockDirtyBitmap),
 }
 impl rt::Decode for BlockDirtyBitmapOrStr {
@@ -8741,8 +9230,11 @@ impl rt::From<super::BlockDirtyBitmap> for BlockDirtyBitmapOrStr {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMerge {
+    /// `node` in the schema.
     pub node: rt::String,
+    /// `target` in the schema.
     pub target: rt::String,
+    /// `bitmaps` in the schema.
     pub bitmaps: rt::Vec<super::BlockDirtyBitmapOrStr>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -9128,6 +9620,7 @@ impl rt::Command for BlockDirtyBitmapMergeCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapSha256 {
+    /// `sha256` in the schema.
     pub sha256: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -9239,20 +9732,35 @@ impl rt::Command for XDebugBlockDirtyBitmapSha256 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevMirror {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `target` in the schema.
     pub target: rt::String,
+    /// `replaces` in the schema.
     pub replaces: rt::Option<rt::String>,
+    /// `sync` in the schema.
     pub sync: super::MirrorSyncMode,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `granularity` in the schema.
     pub granularity: rt::Option<u32>,
+    /// `buf-size` in the schema.
     pub buf_size: rt::Option<i64>,
+    /// `on-source-error` in the schema.
     pub on_source_error: rt::Option<super::BlockdevOnError>,
+    /// `on-target-error` in the schema.
     pub on_target_error: rt::Option<super::BlockdevOnError>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `copy-mode` in the schema.
     pub copy_mode: rt::Option<super::MirrorCopyMode>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
+    /// `target-is-zero` in the schema.
     pub target_is_zero: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -9485,26 +9993,47 @@ pub struct BlockIOThrottle {
     /// **Features:** `deprecated`
     #[deprecated]
     pub device: rt::Option<rt::String>,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `bps` in the schema.
     pub bps: i64,
+    /// `bps_rd` in the schema.
     pub bps_rd: i64,
+    /// `bps_wr` in the schema.
     pub bps_wr: i64,
+    /// `iops` in the schema.
     pub iops: i64,
+    /// `iops_rd` in the schema.
     pub iops_rd: i64,
+    /// `iops_wr` in the schema.
     pub iops_wr: i64,
+    /// `bps_max` in the schema.
     pub bps_max: rt::Option<i64>,
+    /// `bps_rd_max` in the schema.
     pub bps_rd_max: rt::Option<i64>,
+    /// `bps_wr_max` in the schema.
     pub bps_wr_max: rt::Option<i64>,
+    /// `iops_max` in the schema.
     pub iops_max: rt::Option<i64>,
+    /// `iops_rd_max` in the schema.
     pub iops_rd_max: rt::Option<i64>,
+    /// `iops_wr_max` in the schema.
     pub iops_wr_max: rt::Option<i64>,
+    /// `bps_max_length` in the schema.
     pub bps_max_length: rt::Option<i64>,
+    /// `bps_rd_max_length` in the schema.
     pub bps_rd_max_length: rt::Option<i64>,
+    /// `bps_wr_max_length` in the schema.
     pub bps_wr_max_length: rt::Option<i64>,
+    /// `iops_max_length` in the schema.
     pub iops_max_length: rt::Option<i64>,
+    /// `iops_rd_max_length` in the schema.
     pub iops_rd_max_length: rt::Option<i64>,
+    /// `iops_wr_max_length` in the schema.
     pub iops_wr_max_length: rt::Option<i64>,
+    /// `iops_size` in the schema.
     pub iops_size: rt::Option<i64>,
+    /// `group` in the schema.
     pub group: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -9794,24 +10323,43 @@ impl rt::Definition for BlockIOThrottle {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleLimits {
+    /// `iops-total` in the schema.
     pub iops_total: rt::Option<i64>,
+    /// `iops-total-max` in the schema.
     pub iops_total_max: rt::Option<i64>,
+    /// `iops-total-max-length` in the schema.
     pub iops_total_max_length: rt::Option<i64>,
+    /// `iops-read` in the schema.
     pub iops_read: rt::Option<i64>,
+    /// `iops-read-max` in the schema.
     pub iops_read_max: rt::Option<i64>,
+    /// `iops-read-max-length` in the schema.
     pub iops_read_max_length: rt::Option<i64>,
+    /// `iops-write` in the schema.
     pub iops_write: rt::Option<i64>,
+    /// `iops-write-max` in the schema.
     pub iops_write_max: rt::Option<i64>,
+    /// `iops-write-max-length` in the schema.
     pub iops_write_max_length: rt::Option<i64>,
+    /// `bps-total` in the schema.
     pub bps_total: rt::Option<i64>,
+    /// `bps-total-max` in the schema.
     pub bps_total_max: rt::Option<i64>,
+    /// `bps-total-max-length` in the schema.
     pub bps_total_max_length: rt::Option<i64>,
+    /// `bps-read` in the schema.
     pub bps_read: rt::Option<i64>,
+    /// `bps-read-max` in the schema.
     pub bps_read_max: rt::Option<i64>,
+    /// `bps-read-max-length` in the schema.
     pub bps_read_max_length: rt::Option<i64>,
+    /// `bps-write` in the schema.
     pub bps_write: rt::Option<i64>,
+    /// `bps-write-max` in the schema.
     pub bps_write_max: rt::Option<i64>,
+    /// `bps-write-max-length` in the schema.
     pub bps_write_max_length: rt::Option<i64>,
+    /// `iops-size` in the schema.
     pub iops_size: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10124,6 +10672,7 @@ impl rt::Definition for ThrottleLimits {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThrottleGroupProperties {
+    /// `limits` in the schema.
     pub limits: rt::Option<super::ThrottleLimits>,
     /// **Features:** `unstable`
     pub x_iops_total: rt::Option<i64>,
@@ -10492,17 +11041,29 @@ impl rt::Definition for ThrottleGroupProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockStream {
+    /// `job-id` in the schema.
     pub job_id: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `base` in the schema.
     pub base: rt::Option<rt::String>,
+    /// `base-node` in the schema.
     pub base_node: rt::Option<rt::String>,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `backing-mask-protocol` in the schema.
     pub backing_mask_protocol: rt::Option<bool>,
+    /// `bottom` in the schema.
     pub bottom: rt::Option<rt::String>,
+    /// `speed` in the schema.
     pub speed: rt::Option<i64>,
+    /// `on-error` in the schema.
     pub on_error: rt::Option<super::BlockdevOnError>,
+    /// `filter-node-name` in the schema.
     pub filter_node_name: rt::Option<rt::String>,
+    /// `auto-finalize` in the schema.
     pub auto_finalize: rt::Option<bool>,
+    /// `auto-dismiss` in the schema.
     pub auto_dismiss: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10708,7 +11269,9 @@ impl rt::Command for BlockStream {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobSetSpeed {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `speed` in the schema.
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10775,7 +11338,9 @@ impl rt::Command for BlockJobSetSpeed {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCancel {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10854,6 +11419,7 @@ impl rt::Command for BlockJobCancel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobPause {
+    /// `device` in the schema.
     pub device: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10919,6 +11485,7 @@ impl rt::Command for BlockJobPause {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobResume {
+    /// `device` in the schema.
     pub device: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -10984,6 +11551,7 @@ impl rt::Command for BlockJobResume {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobComplete {
+    /// `device` in the schema.
     pub device: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -11049,6 +11617,7 @@ impl rt::Command for BlockJobComplete {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobDismiss {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -11114,6 +11683,7 @@ impl rt::Command for BlockJobDismiss {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobFinalize {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -11172,6 +11742,7 @@ impl rt::Command for BlockJobFinalize {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptionsMirror {
+    /// `copy-mode` in the schema.
     pub copy_mode: super::MirrorCopyMode,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -11223,6 +11794,7 @@ impl rt::Definition for BlockJobChangeOptionsMirror {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobChangeOptions {
+    /// `id` in the schema.
     pub id: rt::String,
     /// `type` on the wire, and the members of its branch.
     pub r#type: BlockJobChangeOptionsBranch,
@@ -11232,17 +11804,31 @@ pub struct BlockJobChangeOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockJobChangeOptionsBranch {
+    /// `mirror` in the schema.
     Mirror(super::BlockJobChangeOptionsMirror),
+    /// `commit` in the schema.
     Commit,
+    /// `stream` in the schema.
     Stream,
+    /// `backup` in the schema.
     Backup,
+    /// `create` in the schema.
     Create,
+    /// `amend` in the schema.
     Amend,
+    /// `snapshot-load` in the schema.
     SnapshotLoad,
+    /// `snapshot-save` in the schema.
     SnapshotSave,
+    /// `snapshot-delete` in the schema.
     SnapshotDelete,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockJobChangeOptionsBranch {
@@ -11418,7 +12004,9 @@ impl rt::Command for BlockJobChange {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDiscardOptions {
+    /// `ignore` in the schema.
     Ignore,
+    /// `unmap` in the schema.
     Unmap,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -11486,8 +12074,11 @@ impl rt::Definition for BlockdevDiscardOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDetectZeroesOptions {
+    /// `off` in the schema.
     Off,
+    /// `on` in the schema.
     On,
+    /// `unmap` in the schema.
     Unmap,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -11557,7 +12148,9 @@ impl rt::Definition for BlockdevDetectZeroesOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevAioOptions {
+    /// `threads` in the schema.
     Threads,
+    /// `native` in the schema.
     Native,
     /// **Condition:** `CONFIG_LINUX_IO_URING`
     IoUring,
@@ -11629,7 +12222,9 @@ impl rt::Definition for BlockdevAioOptions {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCacheOptions {
+    /// `direct` in the schema.
     pub direct: rt::Option<bool>,
+    /// `no-flush` in the schema.
     pub no_flush: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -11702,19 +12297,33 @@ impl rt::Definition for BlockdevCacheOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevDriver {
+    /// `blkdebug` in the schema.
     Blkdebug,
+    /// `blklogwrites` in the schema.
     Blklogwrites,
+    /// `blkreplay` in the schema.
     Blkreplay,
+    /// `blkverify` in the schema.
     Blkverify,
+    /// `bochs` in the schema.
     Bochs,
+    /// `cloop` in the schema.
     Cloop,
+    /// `compress` in the schema.
     Compress,
+    /// `copy-before-write` in the schema.
     CopyBeforeWrite,
+    /// `copy-on-read` in the schema.
     CopyOnRead,
+    /// `dmg` in the schema.
     Dmg,
+    /// `file` in the schema.
     File,
+    /// `snapshot-access` in the schema.
     SnapshotAccess,
+    /// `ftp` in the schema.
     Ftp,
+    /// `ftps` in the schema.
     Ftps,
     /// **Features:** `deprecated`
     #[deprecated]
@@ -11723,32 +12332,53 @@ pub enum BlockdevDriver {
     HostCdrom,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostDevice,
+    /// `http` in the schema.
     Http,
+    /// `https` in the schema.
     Https,
     /// **Condition:** `CONFIG_BLKIO`
     IoUring,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `luks` in the schema.
     Luks,
+    /// `nbd` in the schema.
     Nbd,
+    /// `nfs` in the schema.
     Nfs,
+    /// `null-aio` in the schema.
     NullAio,
+    /// `null-co` in the schema.
     NullCo,
+    /// `nvme` in the schema.
     Nvme,
     /// **Condition:** `CONFIG_BLKIO`
     NvmeIoUring,
+    /// `parallels` in the schema.
     Parallels,
+    /// `preallocate` in the schema.
     Preallocate,
+    /// `qcow` in the schema.
     Qcow,
+    /// `qcow2` in the schema.
     Qcow2,
+    /// `qed` in the schema.
     Qed,
+    /// `quorum` in the schema.
     Quorum,
+    /// `raw` in the schema.
     Raw,
+    /// `rbd` in the schema.
     Rbd,
     /// **Condition:** `CONFIG_REPLICATION`
     Replication,
+    /// `ssh` in the schema.
     Ssh,
+    /// `throttle` in the schema.
     Throttle,
+    /// `vdi` in the schema.
     Vdi,
+    /// `vhdx` in the schema.
     Vhdx,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVfioPci,
@@ -11756,8 +12386,11 @@ pub enum BlockdevDriver {
     VirtioBlkVhostUser,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVhostVdpa,
+    /// `vmdk` in the schema.
     Vmdk,
+    /// `vpc` in the schema.
     Vpc,
+    /// `vvfat` in the schema.
     Vvfat,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -11919,10 +12552,15 @@ impl rt::Definition for BlockdevDriver {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsFile {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `pr-manager` in the schema.
     pub pr_manager: rt::Option<rt::String>,
+    /// `locking` in the schema.
     pub locking: rt::Option<super::OnOffAuto>,
+    /// `aio` in the schema.
     pub aio: rt::Option<super::BlockdevAioOptions>,
+    /// `aio-max-batch` in the schema.
     pub aio_max_batch: rt::Option<i64>,
     /// **Condition:** `CONFIG_LINUX`
     pub drop_cache: rt::Option<bool>,
@@ -12058,8 +12696,11 @@ impl rt::Definition for BlockdevOptionsFile {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNull {
+    /// `size` in the schema.
     pub size: rt::Option<i64>,
+    /// `latency-ns` in the schema.
     pub latency_ns: rt::Option<u64>,
+    /// `read-zeroes` in the schema.
     pub read_zeroes: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12144,7 +12785,9 @@ impl rt::Definition for BlockdevOptionsNull {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNVMe {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `namespace` in the schema.
     pub namespace: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12203,10 +12846,15 @@ impl rt::Definition for BlockdevOptionsNVMe {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVVFAT {
+    /// `dir` in the schema.
     pub dir: rt::String,
+    /// `fat-type` in the schema.
     pub fat_type: rt::Option<i64>,
+    /// `floppy` in the schema.
     pub floppy: rt::Option<bool>,
+    /// `label` in the schema.
     pub label: rt::Option<rt::String>,
+    /// `rw` in the schema.
     pub rw: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12308,6 +12956,7 @@ impl rt::Definition for BlockdevOptionsVVFAT {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericFormat {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12359,8 +13008,11 @@ impl rt::Definition for BlockdevOptionsGenericFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsLUKS {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
+    /// `header` in the schema.
     pub header: rt::Option<super::BlockdevRef>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12445,7 +13097,9 @@ impl rt::From<BlockdevOptionsLUKS> for super::BlockdevOptionsGenericFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGenericCOWFormat {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `backing` in the schema.
     pub backing: rt::Option<super::BlockdevRefOrNull>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12515,9 +13169,13 @@ impl rt::From<BlockdevOptionsGenericCOWFormat> for super::BlockdevOptionsGeneric
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2OverlapCheckMode {
+    /// `none` in the schema.
     None,
+    /// `constant` in the schema.
     Constant,
+    /// `cached` in the schema.
     Cached,
+    /// `all` in the schema.
     All,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -12589,15 +13247,25 @@ impl rt::Definition for Qcow2OverlapCheckMode {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Qcow2OverlapCheckFlags {
+    /// `template` in the schema.
     pub template: rt::Option<super::Qcow2OverlapCheckMode>,
+    /// `main-header` in the schema.
     pub main_header: rt::Option<bool>,
+    /// `active-l1` in the schema.
     pub active_l1: rt::Option<bool>,
+    /// `active-l2` in the schema.
     pub active_l2: rt::Option<bool>,
+    /// `refcount-table` in the schema.
     pub refcount_table: rt::Option<bool>,
+    /// `refcount-block` in the schema.
     pub refcount_block: rt::Option<bool>,
+    /// `snapshot-table` in the schema.
     pub snapshot_table: rt::Option<bool>,
+    /// `inactive-l1` in the schema.
     pub inactive_l1: rt::Option<bool>,
+    /// `inactive-l2` in the schema.
     pub inactive_l2: rt::Option<bool>,
+    /// `bitmap-directory` in the schema.
     pub bitmap_directory: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -12775,7 +13443,9 @@ impl rt::Definition for Qcow2OverlapCheckFlags {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum Qcow2OverlapChecks {
+    /// `flags` in the schema.
     Flags(super::Qcow2OverlapCheckFlags),
+    /// `mode` in the schema.
     Mode(super::Qcow2OverlapCheckMode),
 }
 impl rt::Decode for Qcow2OverlapChecks {
@@ -12831,6 +13501,7 @@ impl rt::From<super::Qcow2OverlapCheckMode> for Qcow2OverlapChecks {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcowEncryptionFormat {
+    /// `aes` in the schema.
     Aes,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -12904,9 +13575,15 @@ pub struct BlockdevQcowEncryption {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevQcowEncryptionBranch {
+    /// `aes` in the schema.
     Aes(super::QCryptoBlockOptionsQCow),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockdevQcowEncryptionBranch {
@@ -13000,8 +13677,11 @@ impl rt::From<super::QCryptoBlockOptionsQCow> for BlockdevQcowEncryption {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `backing` in the schema.
     pub backing: rt::Option<super::BlockdevRefOrNull>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::BlockdevQcowEncryption>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -13089,7 +13769,9 @@ impl rt::From<BlockdevOptionsQcow> for super::BlockdevOptionsGenericCOWFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2EncryptionFormat {
+    /// `aes` in the schema.
     Aes,
+    /// `luks` in the schema.
     Luks,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -13165,10 +13847,17 @@ pub struct BlockdevQcow2Encryption {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevQcow2EncryptionBranch {
+    /// `aes` in the schema.
     Aes(super::QCryptoBlockOptionsQCow),
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockOptionsLUKS),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockdevQcow2EncryptionBranch {
@@ -13285,8 +13974,11 @@ impl rt::From<super::QCryptoBlockOptionsLUKS> for BlockdevQcow2Encryption {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsPreallocate {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `prealloc-align` in the schema.
     pub prealloc_align: rt::Option<i64>,
+    /// `prealloc-size` in the schema.
     pub prealloc_size: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -13375,20 +14067,35 @@ impl rt::From<BlockdevOptionsPreallocate> for super::BlockdevOptionsGenericForma
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQcow2 {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `backing` in the schema.
     pub backing: rt::Option<super::BlockdevRefOrNull>,
+    /// `lazy-refcounts` in the schema.
     pub lazy_refcounts: rt::Option<bool>,
+    /// `pass-discard-request` in the schema.
     pub pass_discard_request: rt::Option<bool>,
+    /// `pass-discard-snapshot` in the schema.
     pub pass_discard_snapshot: rt::Option<bool>,
+    /// `pass-discard-other` in the schema.
     pub pass_discard_other: rt::Option<bool>,
+    /// `discard-no-unref` in the schema.
     pub discard_no_unref: rt::Option<bool>,
+    /// `overlap-check` in the schema.
     pub overlap_check: rt::Option<super::Qcow2OverlapChecks>,
+    /// `cache-size` in the schema.
     pub cache_size: rt::Option<i64>,
+    /// `l2-cache-size` in the schema.
     pub l2_cache_size: rt::Option<i64>,
+    /// `l2-cache-entry-size` in the schema.
     pub l2_cache_entry_size: rt::Option<i64>,
+    /// `refcount-cache-size` in the schema.
     pub refcount_cache_size: rt::Option<i64>,
+    /// `cache-clean-interval` in the schema.
     pub cache_clean_interval: rt::Option<i64>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::BlockdevQcow2Encryption>,
+    /// `data-file` in the schema.
     pub data_file: rt::Option<super::BlockdevRef>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -13650,8 +14357,11 @@ impl rt::From<BlockdevOptionsQcow2> for super::BlockdevOptionsGenericCOWFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckMode {
+    /// `none` in the schema.
     None,
+    /// `hash` in the schema.
     Hash,
+    /// `known_hosts` in the schema.
     KnownHosts,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -13721,8 +14431,11 @@ impl rt::Definition for SshHostKeyCheckMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SshHostKeyCheckHashType {
+    /// `md5` in the schema.
     Md5,
+    /// `sha1` in the schema.
     Sha1,
+    /// `sha256` in the schema.
     Sha256,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -13792,7 +14505,9 @@ impl rt::Definition for SshHostKeyCheckHashType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SshHostKeyHash {
+    /// `type` in the schema.
     pub r#type: super::SshHostKeyCheckHashType,
+    /// `hash` in the schema.
     pub hash: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -13859,11 +14574,19 @@ pub struct SshHostKeyCheck {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SshHostKeyCheckBranch {
+    /// `hash` in the schema.
     Hash(super::SshHostKeyHash),
+    /// `none` in the schema.
     None,
+    /// `known_hosts` in the schema.
     KnownHosts,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SshHostKeyCheckBranch {
@@ -13961,9 +14684,13 @@ impl rt::From<super::SshHostKeyHash> for SshHostKeyCheck {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsSsh {
+    /// `server` in the schema.
     pub server: super::InetSocketAddress,
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `user` in the schema.
     pub user: rt::Option<rt::String>,
+    /// `host-key-check` in the schema.
     pub host_key_check: rt::Option<super::SshHostKeyCheck>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14051,53 +14778,101 @@ impl rt::Definition for BlockdevOptionsSsh {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugEvent {
+    /// `l1_update` in the schema.
     L1Update,
+    /// `l1_grow_alloc_table` in the schema.
     L1GrowAllocTable,
+    /// `l1_grow_write_table` in the schema.
     L1GrowWriteTable,
+    /// `l1_grow_activate_table` in the schema.
     L1GrowActivateTable,
+    /// `l2_load` in the schema.
     L2Load,
+    /// `l2_update` in the schema.
     L2Update,
+    /// `l2_update_compressed` in the schema.
     L2UpdateCompressed,
+    /// `l2_alloc_cow_read` in the schema.
     L2AllocCowRead,
+    /// `l2_alloc_write` in the schema.
     L2AllocWrite,
+    /// `read_aio` in the schema.
     ReadAio,
+    /// `read_backing_aio` in the schema.
     ReadBackingAio,
+    /// `read_compressed` in the schema.
     ReadCompressed,
+    /// `write_aio` in the schema.
     WriteAio,
+    /// `write_compressed` in the schema.
     WriteCompressed,
+    /// `vmstate_load` in the schema.
     VmstateLoad,
+    /// `vmstate_save` in the schema.
     VmstateSave,
+    /// `cow_read` in the schema.
     CowRead,
+    /// `cow_write` in the schema.
     CowWrite,
+    /// `reftable_load` in the schema.
     ReftableLoad,
+    /// `reftable_grow` in the schema.
     ReftableGrow,
+    /// `reftable_update` in the schema.
     ReftableUpdate,
+    /// `refblock_load` in the schema.
     RefblockLoad,
+    /// `refblock_update` in the schema.
     RefblockUpdate,
+    /// `refblock_update_part` in the schema.
     RefblockUpdatePart,
+    /// `refblock_alloc` in the schema.
     RefblockAlloc,
+    /// `refblock_alloc_hookup` in the schema.
     RefblockAllocHookup,
+    /// `refblock_alloc_write` in the schema.
     RefblockAllocWrite,
+    /// `refblock_alloc_write_blocks` in the schema.
     RefblockAllocWriteBlocks,
+    /// `refblock_alloc_write_table` in the schema.
     RefblockAllocWriteTable,
+    /// `refblock_alloc_switch_table` in the schema.
     RefblockAllocSwitchTable,
+    /// `cluster_alloc` in the schema.
     ClusterAlloc,
+    /// `cluster_alloc_bytes` in the schema.
     ClusterAllocBytes,
+    /// `cluster_free` in the schema.
     ClusterFree,
+    /// `flush_to_os` in the schema.
     FlushToOs,
+    /// `flush_to_disk` in the schema.
     FlushToDisk,
+    /// `pwritev_rmw_head` in the schema.
     PwritevRmwHead,
+    /// `pwritev_rmw_after_head` in the schema.
     PwritevRmwAfterHead,
+    /// `pwritev_rmw_tail` in the schema.
     PwritevRmwTail,
+    /// `pwritev_rmw_after_tail` in the schema.
     PwritevRmwAfterTail,
+    /// `pwritev` in the schema.
     Pwritev,
+    /// `pwritev_zero` in the schema.
     PwritevZero,
+    /// `pwritev_done` in the schema.
     PwritevDone,
+    /// `empty_image_prepare` in the schema.
     EmptyImagePrepare,
+    /// `l1_shrink_write_table` in the schema.
     L1ShrinkWriteTable,
+    /// `l1_shrink_free_l2_clusters` in the schema.
     L1ShrinkFreeL2Clusters,
+    /// `cor_write` in the schema.
     CorWrite,
+    /// `cluster_alloc_space` in the schema.
     ClusterAllocSpace,
+    /// `none` in the schema.
     None,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -14257,11 +15032,17 @@ impl rt::Definition for BlkdebugEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlkdebugIOType {
+    /// `read` in the schema.
     Read,
+    /// `write` in the schema.
     Write,
+    /// `write-zeroes` in the schema.
     WriteZeroes,
+    /// `discard` in the schema.
     Discard,
+    /// `flush` in the schema.
     Flush,
+    /// `block-status` in the schema.
     BlockStatus,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -14337,12 +15118,19 @@ impl rt::Definition for BlkdebugIOType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugInjectErrorOptions {
+    /// `event` in the schema.
     pub event: super::BlkdebugEvent,
+    /// `state` in the schema.
     pub state: rt::Option<i64>,
+    /// `iotype` in the schema.
     pub iotype: rt::Option<super::BlkdebugIOType>,
+    /// `errno` in the schema.
     pub errno: rt::Option<i64>,
+    /// `sector` in the schema.
     pub sector: rt::Option<i64>,
+    /// `once` in the schema.
     pub once: rt::Option<bool>,
+    /// `immediately` in the schema.
     pub immediately: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14468,8 +15256,11 @@ impl rt::Definition for BlkdebugInjectErrorOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlkdebugSetStateOptions {
+    /// `event` in the schema.
     pub event: super::BlkdebugEvent,
+    /// `state` in the schema.
     pub state: rt::Option<i64>,
+    /// `new_state` in the schema.
     pub new_state: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14540,17 +15331,29 @@ impl rt::Definition for BlkdebugSetStateOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkdebug {
+    /// `image` in the schema.
     pub image: super::BlockdevRef,
+    /// `config` in the schema.
     pub config: rt::Option<rt::String>,
+    /// `align` in the schema.
     pub align: rt::Option<i64>,
+    /// `max-transfer` in the schema.
     pub max_transfer: rt::Option<i32>,
+    /// `opt-write-zero` in the schema.
     pub opt_write_zero: rt::Option<i32>,
+    /// `max-write-zero` in the schema.
     pub max_write_zero: rt::Option<i32>,
+    /// `opt-discard` in the schema.
     pub opt_discard: rt::Option<i32>,
+    /// `max-discard` in the schema.
     pub max_discard: rt::Option<i32>,
+    /// `inject-error` in the schema.
     pub inject_error: rt::Option<rt::Vec<super::BlkdebugInjectErrorOptions>>,
+    /// `set-state` in the schema.
     pub set_state: rt::Option<rt::Vec<super::BlkdebugSetStateOptions>>,
+    /// `take-child-perms` in the schema.
     pub take_child_perms: rt::Option<rt::Vec<super::BlockPermission>>,
+    /// `unshare-child-perms` in the schema.
     pub unshare_child_perms: rt::Option<rt::Vec<super::BlockPermission>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14762,10 +15565,15 @@ impl rt::Definition for BlockdevOptionsBlkdebug {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlklogwrites {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `log` in the schema.
     pub log: super::BlockdevRef,
+    /// `log-sector-size` in the schema.
     pub log_sector_size: rt::Option<u32>,
+    /// `log-append` in the schema.
     pub log_append: rt::Option<bool>,
+    /// `log-super-update-interval` in the schema.
     pub log_super_update_interval: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14866,7 +15674,9 @@ impl rt::Definition for BlockdevOptionsBlklogwrites {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkverify {
+    /// `test` in the schema.
     pub test: super::BlockdevRef,
+    /// `raw` in the schema.
     pub raw: super::BlockdevRef,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14922,6 +15732,7 @@ impl rt::Definition for BlockdevOptionsBlkverify {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsBlkreplay {
+    /// `image` in the schema.
     pub image: super::BlockdevRef,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -14973,7 +15784,9 @@ impl rt::Definition for BlockdevOptionsBlkreplay {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumReadPattern {
+    /// `quorum` in the schema.
     Quorum,
+    /// `fifo` in the schema.
     Fifo,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -15041,10 +15854,15 @@ impl rt::Definition for QuorumReadPattern {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsQuorum {
+    /// `blkverify` in the schema.
     pub blkverify: rt::Option<bool>,
+    /// `children` in the schema.
     pub children: rt::Vec<super::BlockdevRef>,
+    /// `vote-threshold` in the schema.
     pub vote_threshold: i64,
+    /// `rewrite-corrupted` in the schema.
     pub rewrite_corrupted: rt::Option<bool>,
+    /// `read-pattern` in the schema.
     pub read_pattern: rt::Option<super::QuorumReadPattern>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15145,10 +15963,15 @@ impl rt::Definition for BlockdevOptionsQuorum {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsGluster {
+    /// `volume` in the schema.
     pub volume: rt::String,
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `server` in the schema.
     pub server: rt::Vec<super::SocketAddress>,
+    /// `debug` in the schema.
     pub debug: rt::Option<i64>,
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15242,6 +16065,7 @@ impl rt::Definition for BlockdevOptionsGluster {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIoUring {
+    /// `filename` in the schema.
     pub filename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15295,6 +16119,7 @@ impl rt::Definition for BlockdevOptionsIoUring {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNvmeIoUring {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15348,6 +16173,7 @@ impl rt::Definition for BlockdevOptionsNvmeIoUring {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVfioPci {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15401,6 +16227,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVfioPci {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostUser {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15458,6 +16285,7 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostUser {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsVirtioBlkVhostVdpa {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15509,7 +16337,9 @@ impl rt::Definition for BlockdevOptionsVirtioBlkVhostVdpa {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiTransport {
+    /// `tcp` in the schema.
     Tcp,
+    /// `iser` in the schema.
     Iser,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -15577,9 +16407,13 @@ impl rt::Definition for IscsiTransport {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IscsiHeaderDigest {
+    /// `crc32c` in the schema.
     Crc32c,
+    /// `none` in the schema.
     None,
+    /// `crc32c-none` in the schema.
     Crc32cNone,
+    /// `none-crc32c` in the schema.
     NoneCrc32c,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -15651,14 +16485,23 @@ impl rt::Definition for IscsiHeaderDigest {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsIscsi {
+    /// `transport` in the schema.
     pub transport: super::IscsiTransport,
+    /// `portal` in the schema.
     pub portal: rt::String,
+    /// `target` in the schema.
     pub target: rt::String,
+    /// `lun` in the schema.
     pub lun: rt::Option<i64>,
+    /// `user` in the schema.
     pub user: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `initiator-name` in the schema.
     pub initiator_name: rt::Option<rt::String>,
+    /// `header-digest` in the schema.
     pub header_digest: rt::Option<super::IscsiHeaderDigest>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15804,7 +16647,9 @@ impl rt::Definition for BlockdevOptionsIscsi {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdAuthMode {
+    /// `cephx` in the schema.
     Cephx,
+    /// `none` in the schema.
     None,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -15872,8 +16717,11 @@ impl rt::Definition for RbdAuthMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RbdImageEncryptionFormat {
+    /// `luks` in the schema.
     Luks,
+    /// `luks2` in the schema.
     Luks2,
+    /// `luks-any` in the schema.
     LuksAny,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -15943,6 +16791,7 @@ impl rt::Definition for RbdImageEncryptionFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSBase {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -15996,7 +16845,9 @@ impl rt::Definition for RbdEncryptionOptionsLUKSBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKSBase {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
+    /// `cipher-alg` in the schema.
     pub cipher_alg: rt::Option<super::QCryptoCipherAlgo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16072,6 +16923,7 @@ for super::RbdEncryptionOptionsLUKSBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16134,6 +16986,7 @@ impl rt::From<RbdEncryptionOptionsLUKS> for super::RbdEncryptionOptionsLUKSBase 
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKS2 {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16196,6 +17049,7 @@ impl rt::From<RbdEncryptionOptionsLUKS2> for super::RbdEncryptionOptionsLUKSBase
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptionsLUKSAny {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16258,7 +17112,9 @@ impl rt::From<RbdEncryptionOptionsLUKSAny> for super::RbdEncryptionOptionsLUKSBa
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
+    /// `cipher-alg` in the schema.
     pub cipher_alg: rt::Option<super::QCryptoCipherAlgo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16335,7 +17191,9 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionCreateOptionsLUKS2 {
+    /// `key-secret` in the schema.
     pub key_secret: rt::String,
+    /// `cipher-alg` in the schema.
     pub cipher_alg: rt::Option<super::QCryptoCipherAlgo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16412,6 +17270,7 @@ for super::RbdEncryptionCreateOptionsLUKSBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RbdEncryptionOptions {
+    /// `parent` in the schema.
     pub parent: rt::Option<rt::Box<super::RbdEncryptionOptions>>,
     /// `format` on the wire, and the members of its branch.
     pub format: RbdEncryptionOptionsBranch,
@@ -16421,11 +17280,19 @@ pub struct RbdEncryptionOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum RbdEncryptionOptionsBranch {
+    /// `luks` in the schema.
     Luks(super::RbdEncryptionOptionsLUKS),
+    /// `luks2` in the schema.
     Luks2(super::RbdEncryptionOptionsLUKS2),
+    /// `luks-any` in the schema.
     LuksAny(super::RbdEncryptionOptionsLUKSAny),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl RbdEncryptionOptionsBranch {
@@ -16596,11 +17463,19 @@ pub struct RbdEncryptionCreateOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum RbdEncryptionCreateOptionsBranch {
+    /// `luks` in the schema.
     Luks(super::RbdEncryptionCreateOptionsLUKS),
+    /// `luks2` in the schema.
     Luks2(super::RbdEncryptionCreateOptionsLUKS2),
+    /// `luks-any` in the schema.
     LuksAny,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl RbdEncryptionCreateOptionsBranch {
@@ -16722,15 +17597,25 @@ impl rt::From<super::RbdEncryptionCreateOptionsLUKS2> for RbdEncryptionCreateOpt
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRbd {
+    /// `pool` in the schema.
     pub pool: rt::String,
+    /// `namespace` in the schema.
     pub namespace: rt::Option<rt::String>,
+    /// `image` in the schema.
     pub image: rt::String,
+    /// `conf` in the schema.
     pub conf: rt::Option<rt::String>,
+    /// `snapshot` in the schema.
     pub snapshot: rt::Option<rt::String>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::RbdEncryptionOptions>,
+    /// `user` in the schema.
     pub user: rt::Option<rt::String>,
+    /// `auth-client-required` in the schema.
     pub auth_client_required: rt::Option<rt::Vec<super::RbdAuthMode>>,
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
+    /// `server` in the schema.
     pub server: rt::Option<rt::Vec<super::InetSocketAddressBase>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -16897,7 +17782,9 @@ impl rt::Definition for BlockdevOptionsRbd {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplicationMode {
+    /// `primary` in the schema.
     Primary,
+    /// `secondary` in the schema.
     Secondary,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -16967,8 +17854,11 @@ impl rt::Definition for ReplicationMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsReplication {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `mode` in the schema.
     pub mode: super::ReplicationMode,
+    /// `top-id` in the schema.
     pub top_id: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17046,6 +17936,7 @@ impl rt::From<BlockdevOptionsReplication> for super::BlockdevOptionsGenericForma
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NFSTransport {
+    /// `inet` in the schema.
     Inet,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -17111,7 +18002,9 @@ impl rt::Definition for NFSTransport {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NFSServer {
+    /// `type` in the schema.
     pub r#type: super::NFSTransport,
+    /// `host` in the schema.
     pub host: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17167,13 +18060,21 @@ impl rt::Definition for NFSServer {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNfs {
+    /// `server` in the schema.
     pub server: super::NFSServer,
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `user` in the schema.
     pub user: rt::Option<i64>,
+    /// `group` in the schema.
     pub group: rt::Option<i64>,
+    /// `tcp-syn-count` in the schema.
     pub tcp_syn_count: rt::Option<i64>,
+    /// `readahead-size` in the schema.
     pub readahead_size: rt::Option<i64>,
+    /// `page-cache-size` in the schema.
     pub page_cache_size: rt::Option<i64>,
+    /// `debug` in the schema.
     pub debug: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17310,12 +18211,19 @@ impl rt::Definition for BlockdevOptionsNfs {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlBase {
+    /// `url` in the schema.
     pub url: rt::String,
+    /// `readahead` in the schema.
     pub readahead: rt::Option<i64>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `proxy-username` in the schema.
     pub proxy_username: rt::Option<rt::String>,
+    /// `proxy-password-secret` in the schema.
     pub proxy_password_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17452,14 +18360,23 @@ impl rt::Definition for BlockdevOptionsCurlBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttp {
+    /// `url` in the schema.
     pub url: rt::String,
+    /// `readahead` in the schema.
     pub readahead: rt::Option<i64>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `proxy-username` in the schema.
     pub proxy_username: rt::Option<rt::String>,
+    /// `proxy-password-secret` in the schema.
     pub proxy_password_secret: rt::Option<rt::String>,
+    /// `cookie` in the schema.
     pub cookie: rt::Option<rt::String>,
+    /// `cookie-secret` in the schema.
     pub cookie_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17637,15 +18554,25 @@ impl rt::From<BlockdevOptionsCurlHttp> for super::BlockdevOptionsCurlBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlHttps {
+    /// `url` in the schema.
     pub url: rt::String,
+    /// `readahead` in the schema.
     pub readahead: rt::Option<i64>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `proxy-username` in the schema.
     pub proxy_username: rt::Option<rt::String>,
+    /// `proxy-password-secret` in the schema.
     pub proxy_password_secret: rt::Option<rt::String>,
+    /// `cookie` in the schema.
     pub cookie: rt::Option<rt::String>,
+    /// `sslverify` in the schema.
     pub sslverify: rt::Option<bool>,
+    /// `cookie-secret` in the schema.
     pub cookie_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17835,12 +18762,19 @@ impl rt::From<BlockdevOptionsCurlHttps> for super::BlockdevOptionsCurlBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtp {
+    /// `url` in the schema.
     pub url: rt::String,
+    /// `readahead` in the schema.
     pub readahead: rt::Option<i64>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `proxy-username` in the schema.
     pub proxy_username: rt::Option<rt::String>,
+    /// `proxy-password-secret` in the schema.
     pub proxy_password_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -17992,13 +18926,21 @@ impl rt::From<BlockdevOptionsCurlFtp> for super::BlockdevOptionsCurlBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCurlFtps {
+    /// `url` in the schema.
     pub url: rt::String,
+    /// `readahead` in the schema.
     pub readahead: rt::Option<i64>,
+    /// `timeout` in the schema.
     pub timeout: rt::Option<i64>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
+    /// `password-secret` in the schema.
     pub password_secret: rt::Option<rt::String>,
+    /// `proxy-username` in the schema.
     pub proxy_username: rt::Option<rt::String>,
+    /// `proxy-password-secret` in the schema.
     pub proxy_password_secret: rt::Option<rt::String>,
+    /// `sslverify` in the schema.
     pub sslverify: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18162,13 +19104,19 @@ impl rt::From<BlockdevOptionsCurlFtps> for super::BlockdevOptionsCurlBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsNbd {
+    /// `server` in the schema.
     pub server: super::SocketAddress,
+    /// `export` in the schema.
     pub export: rt::Option<rt::String>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-hostname` in the schema.
     pub tls_hostname: rt::Option<rt::String>,
     /// **Features:** `unstable`
     pub x_dirty_bitmap: rt::Option<rt::String>,
+    /// `reconnect-delay` in the schema.
     pub reconnect_delay: rt::Option<u32>,
+    /// `open-timeout` in the schema.
     pub open_timeout: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18302,8 +19250,11 @@ impl rt::Definition for BlockdevOptionsNbd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsRaw {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `offset` in the schema.
     pub offset: rt::Option<i64>,
+    /// `size` in the schema.
     pub size: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18388,7 +19339,9 @@ impl rt::From<BlockdevOptionsRaw> for super::BlockdevOptionsGenericFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsThrottle {
+    /// `throttle-group` in the schema.
     pub throttle_group: rt::String,
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18452,7 +19405,9 @@ impl rt::Definition for BlockdevOptionsThrottle {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCor {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `bottom` in the schema.
     pub bottom: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18522,7 +19477,9 @@ impl rt::From<BlockdevOptionsCor> for super::BlockdevOptionsGenericFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnCbwError {
+    /// `break-guest-write` in the schema.
     BreakGuestWrite,
+    /// `break-snapshot` in the schema.
     BreakSnapshot,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -18590,11 +19547,17 @@ impl rt::Definition for OnCbwError {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptionsCbw {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `target` in the schema.
     pub target: super::BlockdevRef,
+    /// `bitmap` in the schema.
     pub bitmap: rt::Option<super::BlockDirtyBitmap>,
+    /// `on-cbw-error` in the schema.
     pub on_cbw_error: rt::Option<super::OnCbwError>,
+    /// `cbw-timeout` in the schema.
     pub cbw_timeout: rt::Option<u32>,
+    /// `min-cluster-size` in the schema.
     pub min_cluster_size: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -18712,13 +19675,21 @@ impl rt::From<BlockdevOptionsCbw> for super::BlockdevOptionsGenericFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevOptions {
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `discard` in the schema.
     pub discard: rt::Option<super::BlockdevDiscardOptions>,
+    /// `cache` in the schema.
     pub cache: rt::Option<super::BlockdevCacheOptions>,
+    /// `active` in the schema.
     pub active: rt::Option<bool>,
+    /// `read-only` in the schema.
     pub read_only: rt::Option<bool>,
+    /// `auto-read-only` in the schema.
     pub auto_read_only: rt::Option<bool>,
+    /// `force-share` in the schema.
     pub force_share: rt::Option<bool>,
+    /// `detect-zeroes` in the schema.
     pub detect_zeroes: rt::Option<super::BlockdevDetectZeroesOptions>,
     /// `driver` on the wire, and the members of its branch.
     pub driver: BlockdevOptionsBranch,
@@ -18728,52 +19699,88 @@ pub struct BlockdevOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevOptionsBranch {
+    /// `blkdebug` in the schema.
     Blkdebug(super::BlockdevOptionsBlkdebug),
+    /// `blklogwrites` in the schema.
     Blklogwrites(super::BlockdevOptionsBlklogwrites),
+    /// `blkverify` in the schema.
     Blkverify(super::BlockdevOptionsBlkverify),
+    /// `blkreplay` in the schema.
     Blkreplay(super::BlockdevOptionsBlkreplay),
+    /// `bochs` in the schema.
     Bochs(super::BlockdevOptionsGenericFormat),
+    /// `cloop` in the schema.
     Cloop(super::BlockdevOptionsGenericFormat),
+    /// `compress` in the schema.
     Compress(super::BlockdevOptionsGenericFormat),
+    /// `copy-before-write` in the schema.
     CopyBeforeWrite(super::BlockdevOptionsCbw),
+    /// `copy-on-read` in the schema.
     CopyOnRead(super::BlockdevOptionsCor),
+    /// `dmg` in the schema.
     Dmg(super::BlockdevOptionsGenericFormat),
+    /// `file` in the schema.
     File(super::BlockdevOptionsFile),
+    /// `ftp` in the schema.
     Ftp(super::BlockdevOptionsCurlFtp),
+    /// `ftps` in the schema.
     Ftps(super::BlockdevOptionsCurlFtps),
+    /// `gluster` in the schema.
     #[deprecated]
     Gluster(super::BlockdevOptionsGluster),
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostCdrom(super::BlockdevOptionsFile),
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostDevice(super::BlockdevOptionsFile),
+    /// `http` in the schema.
     Http(super::BlockdevOptionsCurlHttp),
+    /// `https` in the schema.
     Https(super::BlockdevOptionsCurlHttps),
     /// **Condition:** `CONFIG_BLKIO`
     IoUring(super::BlockdevOptionsIoUring),
+    /// `iscsi` in the schema.
     Iscsi(super::BlockdevOptionsIscsi),
+    /// `luks` in the schema.
     Luks(super::BlockdevOptionsLUKS),
+    /// `nbd` in the schema.
     Nbd(super::BlockdevOptionsNbd),
+    /// `nfs` in the schema.
     Nfs(super::BlockdevOptionsNfs),
+    /// `null-aio` in the schema.
     NullAio(super::BlockdevOptionsNull),
+    /// `null-co` in the schema.
     NullCo(super::BlockdevOptionsNull),
+    /// `nvme` in the schema.
     Nvme(super::BlockdevOptionsNVMe),
     /// **Condition:** `CONFIG_BLKIO`
     NvmeIoUring(super::BlockdevOptionsNvmeIoUring),
+    /// `parallels` in the schema.
     Parallels(super::BlockdevOptionsGenericFormat),
+    /// `preallocate` in the schema.
     Preallocate(super::BlockdevOptionsPreallocate),
+    /// `qcow2` in the schema.
     Qcow2(super::BlockdevOptionsQcow2),
+    /// `qcow` in the schema.
     Qcow(super::BlockdevOptionsQcow),
+    /// `qed` in the schema.
     Qed(super::BlockdevOptionsGenericCOWFormat),
+    /// `quorum` in the schema.
     Quorum(super::BlockdevOptionsQuorum),
+    /// `raw` in the schema.
     Raw(super::BlockdevOptionsRaw),
+    /// `rbd` in the schema.
     Rbd(super::BlockdevOptionsRbd),
     /// **Condition:** `CONFIG_REPLICATION`
     Replication(super::BlockdevOptionsReplication),
+    /// `snapshot-access` in the schema.
     SnapshotAccess(super::BlockdevOptionsGenericFormat),
+    /// `ssh` in the schema.
     Ssh(super::BlockdevOptionsSsh),
+    /// `throttle` in the schema.
     Throttle(super::BlockdevOptionsThrottle),
+    /// `vdi` in the schema.
     Vdi(super::BlockdevOptionsGenericFormat),
+    /// `vhdx` in the schema.
     Vhdx(super::BlockdevOptionsGenericFormat),
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVfioPci(super::BlockdevOptionsVirtioBlkVfioPci),
@@ -18781,11 +19788,19 @@ pub enum BlockdevOptionsBranch {
     VirtioBlkVhostUser(super::BlockdevOptionsVirtioBlkVhostUser),
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVhostVdpa(super::BlockdevOptionsVirtioBlkVhostVdpa),
+    /// `vmdk` in the schema.
     Vmdk(super::BlockdevOptionsGenericCOWFormat),
+    /// `vpc` in the schema.
     Vpc(super::BlockdevOptionsGenericFormat),
+    /// `vvfat` in the schema.
     Vvfat(super::BlockdevOptionsVVFAT),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockdevOptionsBranch {
@@ -19969,7 +20984,9 @@ impl rt::From<super::BlockdevOptionsVVFAT> for BlockdevOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevRef {
+    /// `definition` in the schema.
     Definition(rt::Box<super::BlockdevOptions>),
+    /// `reference` in the schema.
     Reference(rt::String),
 }
 impl rt::Decode for BlockdevRef {
@@ -20035,8 +21052,11 @@ impl rt::From<&str> for BlockdevRef {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevRefOrNull {
+    /// `definition` in the schema.
     Definition(rt::Box<super::BlockdevOptions>),
+    /// `reference` in the schema.
     Reference(rt::String),
+    /// `null` in the schema.
     Null,
 }
 impl rt::Decode for BlockdevRefOrNull {
@@ -20158,6 +21178,7 @@ impl rt::Command for BlockdevAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevReopen {
+    /// `options` in the schema.
     pub options: rt::Vec<super::BlockdevOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20217,6 +21238,7 @@ impl rt::Command for BlockdevReopen {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevDel {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20278,7 +21300,9 @@ impl rt::Command for BlockdevDel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSetActive {
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `active` in the schema.
     pub active: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20350,10 +21374,15 @@ impl rt::Command for BlockdevSetActive {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsFile {
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `size` in the schema.
     pub size: u64,
+    /// `preallocation` in the schema.
     pub preallocation: rt::Option<super::PreallocMode>,
+    /// `nocow` in the schema.
     pub nocow: rt::Option<bool>,
+    /// `extent-size-hint` in the schema.
     pub extent_size_hint: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20452,8 +21481,11 @@ impl rt::Definition for BlockdevCreateOptionsFile {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsGluster {
+    /// `location` in the schema.
     pub location: super::BlockdevOptionsGluster,
+    /// `size` in the schema.
     pub size: u64,
+    /// `preallocation` in the schema.
     pub preallocation: rt::Option<super::PreallocMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20526,16 +21558,27 @@ impl rt::Definition for BlockdevCreateOptionsGluster {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsLUKS {
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
+    /// `cipher-alg` in the schema.
     pub cipher_alg: rt::Option<super::QCryptoCipherAlgo>,
+    /// `cipher-mode` in the schema.
     pub cipher_mode: rt::Option<super::QCryptoCipherMode>,
+    /// `ivgen-alg` in the schema.
     pub ivgen_alg: rt::Option<super::QCryptoIVGenAlgo>,
+    /// `ivgen-hash-alg` in the schema.
     pub ivgen_hash_alg: rt::Option<super::QCryptoHashAlgo>,
+    /// `hash-alg` in the schema.
     pub hash_alg: rt::Option<super::QCryptoHashAlgo>,
+    /// `iter-time` in the schema.
     pub iter_time: rt::Option<i64>,
+    /// `file` in the schema.
     pub file: rt::Option<super::BlockdevRef>,
+    /// `header` in the schema.
     pub header: rt::Option<super::BlockdevRef>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `preallocation` in the schema.
     pub preallocation: rt::Option<super::PreallocMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20728,7 +21771,9 @@ impl rt::From<BlockdevCreateOptionsLUKS> for super::QCryptoBlockCreateOptionsLUK
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsNfs {
+    /// `location` in the schema.
     pub location: super::BlockdevOptionsNfs,
+    /// `size` in the schema.
     pub size: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20784,8 +21829,11 @@ impl rt::Definition for BlockdevCreateOptionsNfs {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsParallels {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20858,9 +21906,13 @@ impl rt::Definition for BlockdevCreateOptionsParallels {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::QCryptoBlockCreateOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -20945,7 +21997,9 @@ impl rt::Definition for BlockdevCreateOptionsQcow {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevQcow2Version {
+    /// `v2` in the schema.
     V2,
+    /// `v3` in the schema.
     V3,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -21013,6 +22067,7 @@ impl rt::Definition for BlockdevQcow2Version {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Qcow2CompressionType {
+    /// `zlib` in the schema.
     Zlib,
     /// **Condition:** `CONFIG_ZSTD`
     Zstd,
@@ -21082,19 +22137,33 @@ impl rt::Definition for Qcow2CompressionType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQcow2 {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `data-file` in the schema.
     pub data_file: rt::Option<super::BlockdevRef>,
+    /// `data-file-raw` in the schema.
     pub data_file_raw: rt::Option<bool>,
+    /// `extended-l2` in the schema.
     pub extended_l2: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `version` in the schema.
     pub version: rt::Option<super::BlockdevQcow2Version>,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `backing-fmt` in the schema.
     pub backing_fmt: rt::Option<super::BlockdevDriver>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::QCryptoBlockCreateOptions>,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<u64>,
+    /// `preallocation` in the schema.
     pub preallocation: rt::Option<super::PreallocMode>,
+    /// `lazy-refcounts` in the schema.
     pub lazy_refcounts: rt::Option<bool>,
+    /// `refcount-bits` in the schema.
     pub refcount_bits: rt::Option<i64>,
+    /// `compression-type` in the schema.
     pub compression_type: rt::Option<super::Qcow2CompressionType>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21311,11 +22380,17 @@ impl rt::Definition for BlockdevCreateOptionsQcow2 {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsQed {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `backing-fmt` in the schema.
     pub backing_fmt: rt::Option<super::BlockdevDriver>,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<u64>,
+    /// `table-size` in the schema.
     pub table_size: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21426,9 +22501,13 @@ impl rt::Definition for BlockdevCreateOptionsQed {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsRbd {
+    /// `location` in the schema.
     pub location: super::BlockdevOptionsRbd,
+    /// `size` in the schema.
     pub size: u64,
+    /// `cluster-size` in the schema.
     pub cluster_size: rt::Option<u64>,
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::RbdEncryptionCreateOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21513,10 +22592,15 @@ impl rt::Definition for BlockdevCreateOptionsRbd {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkSubformat {
+    /// `monolithicSparse` in the schema.
     MonolithicSparse,
+    /// `monolithicFlat` in the schema.
     MonolithicFlat,
+    /// `twoGbMaxExtentSparse` in the schema.
     TwoGbMaxExtentSparse,
+    /// `twoGbMaxExtentFlat` in the schema.
     TwoGbMaxExtentFlat,
+    /// `streamOptimized` in the schema.
     StreamOptimized,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -21590,9 +22674,13 @@ impl rt::Definition for BlockdevVmdkSubformat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVmdkAdapterType {
+    /// `ide` in the schema.
     Ide,
+    /// `buslogic` in the schema.
     Buslogic,
+    /// `lsilogic` in the schema.
     Lsilogic,
+    /// `legacyESX` in the schema.
     LegacyEsx,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -21664,14 +22752,23 @@ impl rt::Definition for BlockdevVmdkAdapterType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVmdk {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `extents` in the schema.
     pub extents: rt::Option<rt::Vec<super::BlockdevRef>>,
+    /// `subformat` in the schema.
     pub subformat: rt::Option<super::BlockdevVmdkSubformat>,
+    /// `backing-file` in the schema.
     pub backing_file: rt::Option<rt::String>,
+    /// `adapter-type` in the schema.
     pub adapter_type: rt::Option<super::BlockdevVmdkAdapterType>,
+    /// `hwversion` in the schema.
     pub hwversion: rt::Option<rt::String>,
+    /// `toolsversion` in the schema.
     pub toolsversion: rt::Option<rt::String>,
+    /// `zeroed-grain` in the schema.
     pub zeroed_grain: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21822,7 +22919,9 @@ impl rt::Definition for BlockdevCreateOptionsVmdk {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsSsh {
+    /// `location` in the schema.
     pub location: super::BlockdevOptionsSsh,
+    /// `size` in the schema.
     pub size: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21878,8 +22977,11 @@ impl rt::Definition for BlockdevCreateOptionsSsh {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVdi {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `preallocation` in the schema.
     pub preallocation: rt::Option<super::PreallocMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -21952,7 +23054,9 @@ impl rt::Definition for BlockdevCreateOptionsVdi {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVhdxSubformat {
+    /// `dynamic` in the schema.
     Dynamic,
+    /// `fixed` in the schema.
     Fixed,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -22020,11 +23124,17 @@ impl rt::Definition for BlockdevVhdxSubformat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVhdx {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `log-size` in the schema.
     pub log_size: rt::Option<u64>,
+    /// `block-size` in the schema.
     pub block_size: rt::Option<u64>,
+    /// `subformat` in the schema.
     pub subformat: rt::Option<super::BlockdevVhdxSubformat>,
+    /// `block-state-zero` in the schema.
     pub block_state_zero: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -22133,7 +23243,9 @@ impl rt::Definition for BlockdevCreateOptionsVhdx {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockdevVpcSubformat {
+    /// `dynamic` in the schema.
     Dynamic,
+    /// `fixed` in the schema.
     Fixed,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -22201,9 +23313,13 @@ impl rt::Definition for BlockdevVpcSubformat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreateOptionsVpc {
+    /// `file` in the schema.
     pub file: super::BlockdevRef,
+    /// `size` in the schema.
     pub size: u64,
+    /// `subformat` in the schema.
     pub subformat: rt::Option<super::BlockdevVpcSubformat>,
+    /// `force-size` in the schema.
     pub force_size: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -22294,54 +23410,92 @@ pub struct BlockdevCreateOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevCreateOptionsBranch {
+    /// `file` in the schema.
     File(super::BlockdevCreateOptionsFile),
+    /// `gluster` in the schema.
     #[deprecated]
     Gluster(super::BlockdevCreateOptionsGluster),
+    /// `luks` in the schema.
     Luks(super::BlockdevCreateOptionsLUKS),
+    /// `nfs` in the schema.
     Nfs(super::BlockdevCreateOptionsNfs),
+    /// `parallels` in the schema.
     Parallels(super::BlockdevCreateOptionsParallels),
+    /// `qcow` in the schema.
     Qcow(super::BlockdevCreateOptionsQcow),
+    /// `qcow2` in the schema.
     Qcow2(super::BlockdevCreateOptionsQcow2),
+    /// `qed` in the schema.
     Qed(super::BlockdevCreateOptionsQed),
+    /// `rbd` in the schema.
     Rbd(super::BlockdevCreateOptionsRbd),
+    /// `ssh` in the schema.
     Ssh(super::BlockdevCreateOptionsSsh),
+    /// `vdi` in the schema.
     Vdi(super::BlockdevCreateOptionsVdi),
+    /// `vhdx` in the schema.
     Vhdx(super::BlockdevCreateOptionsVhdx),
+    /// `vmdk` in the schema.
     Vmdk(super::BlockdevCreateOptionsVmdk),
+    /// `vpc` in the schema.
     Vpc(super::BlockdevCreateOptionsVpc),
+    /// `blkdebug` in the schema.
     Blkdebug,
+    /// `blklogwrites` in the schema.
     Blklogwrites,
+    /// `blkreplay` in the schema.
     Blkreplay,
+    /// `blkverify` in the schema.
     Blkverify,
+    /// `bochs` in the schema.
     Bochs,
+    /// `cloop` in the schema.
     Cloop,
+    /// `compress` in the schema.
     Compress,
+    /// `copy-before-write` in the schema.
     CopyBeforeWrite,
+    /// `copy-on-read` in the schema.
     CopyOnRead,
+    /// `dmg` in the schema.
     Dmg,
+    /// `snapshot-access` in the schema.
     SnapshotAccess,
+    /// `ftp` in the schema.
     Ftp,
+    /// `ftps` in the schema.
     Ftps,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostCdrom,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostDevice,
+    /// `http` in the schema.
     Http,
+    /// `https` in the schema.
     Https,
     /// **Condition:** `CONFIG_BLKIO`
     IoUring,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `nbd` in the schema.
     Nbd,
+    /// `null-aio` in the schema.
     NullAio,
+    /// `null-co` in the schema.
     NullCo,
+    /// `nvme` in the schema.
     Nvme,
     /// **Condition:** `CONFIG_BLKIO`
     NvmeIoUring,
+    /// `preallocate` in the schema.
     Preallocate,
+    /// `quorum` in the schema.
     Quorum,
+    /// `raw` in the schema.
     Raw,
     /// **Condition:** `CONFIG_REPLICATION`
     Replication,
+    /// `throttle` in the schema.
     Throttle,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVfioPci,
@@ -22349,9 +23503,15 @@ pub enum BlockdevCreateOptionsBranch {
     VirtioBlkVhostUser,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVhostVdpa,
+    /// `vvfat` in the schema.
     Vvfat,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockdevCreateOptionsBranch {
@@ -22843,7 +24003,9 @@ impl rt::From<super::BlockdevCreateOptionsVpc> for BlockdevCreateOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevCreate {
+    /// `job-id` in the schema.
     pub job_id: rt::String,
+    /// `options` in the schema.
     pub options: super::BlockdevCreateOptions,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -22911,11 +24073,17 @@ impl rt::Command for BlockdevCreate {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsLUKS {
+    /// `state` in the schema.
     pub state: super::QCryptoBlockLUKSKeyslotState,
+    /// `new-secret` in the schema.
     pub new_secret: rt::Option<rt::String>,
+    /// `old-secret` in the schema.
     pub old_secret: rt::Option<rt::String>,
+    /// `keyslot` in the schema.
     pub keyslot: rt::Option<i64>,
+    /// `iter-time` in the schema.
     pub iter_time: rt::Option<i64>,
+    /// `secret` in the schema.
     pub secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23043,6 +24211,7 @@ impl rt::From<BlockdevAmendOptionsLUKS> for super::QCryptoBlockAmendOptionsLUKS 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevAmendOptionsQcow2 {
+    /// `encrypt` in the schema.
     pub encrypt: rt::Option<super::QCryptoBlockAmendOptions>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23107,52 +24276,88 @@ pub struct BlockdevAmendOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockdevAmendOptionsBranch {
+    /// `luks` in the schema.
     Luks(super::BlockdevAmendOptionsLUKS),
+    /// `qcow2` in the schema.
     Qcow2(super::BlockdevAmendOptionsQcow2),
+    /// `blkdebug` in the schema.
     Blkdebug,
+    /// `blklogwrites` in the schema.
     Blklogwrites,
+    /// `blkreplay` in the schema.
     Blkreplay,
+    /// `blkverify` in the schema.
     Blkverify,
+    /// `bochs` in the schema.
     Bochs,
+    /// `cloop` in the schema.
     Cloop,
+    /// `compress` in the schema.
     Compress,
+    /// `copy-before-write` in the schema.
     CopyBeforeWrite,
+    /// `copy-on-read` in the schema.
     CopyOnRead,
+    /// `dmg` in the schema.
     Dmg,
+    /// `file` in the schema.
     File,
+    /// `snapshot-access` in the schema.
     SnapshotAccess,
+    /// `ftp` in the schema.
     Ftp,
+    /// `ftps` in the schema.
     Ftps,
+    /// `gluster` in the schema.
     #[deprecated]
     Gluster,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostCdrom,
     /// **Condition:** `HAVE_HOST_BLOCK_DEVICE`
     HostDevice,
+    /// `http` in the schema.
     Http,
+    /// `https` in the schema.
     Https,
     /// **Condition:** `CONFIG_BLKIO`
     IoUring,
+    /// `iscsi` in the schema.
     Iscsi,
+    /// `nbd` in the schema.
     Nbd,
+    /// `nfs` in the schema.
     Nfs,
+    /// `null-aio` in the schema.
     NullAio,
+    /// `null-co` in the schema.
     NullCo,
+    /// `nvme` in the schema.
     Nvme,
     /// **Condition:** `CONFIG_BLKIO`
     NvmeIoUring,
+    /// `parallels` in the schema.
     Parallels,
+    /// `preallocate` in the schema.
     Preallocate,
+    /// `qcow` in the schema.
     Qcow,
+    /// `qed` in the schema.
     Qed,
+    /// `quorum` in the schema.
     Quorum,
+    /// `raw` in the schema.
     Raw,
+    /// `rbd` in the schema.
     Rbd,
     /// **Condition:** `CONFIG_REPLICATION`
     Replication,
+    /// `ssh` in the schema.
     Ssh,
+    /// `throttle` in the schema.
     Throttle,
+    /// `vdi` in the schema.
     Vdi,
+    /// `vhdx` in the schema.
     Vhdx,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVfioPci,
@@ -23160,11 +24365,19 @@ pub enum BlockdevAmendOptionsBranch {
     VirtioBlkVhostUser,
     /// **Condition:** `CONFIG_BLKIO`
     VirtioBlkVhostVdpa,
+    /// `vmdk` in the schema.
     Vmdk,
+    /// `vpc` in the schema.
     Vpc,
+    /// `vvfat` in the schema.
     Vvfat,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockdevAmendOptionsBranch {
@@ -23420,9 +24633,13 @@ impl rt::From<super::BlockdevAmendOptionsQcow2> for BlockdevAmendOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevAmend {
+    /// `job-id` in the schema.
     pub job_id: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `options` in the schema.
     pub options: super::BlockdevAmendOptions,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23509,8 +24726,11 @@ impl rt::Command for XBlockdevAmend {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockErrorAction {
+    /// `ignore` in the schema.
     Ignore,
+    /// `report` in the schema.
     Report,
+    /// `stop` in the schema.
     Stop,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -23582,11 +24802,17 @@ impl rt::Definition for BlockErrorAction {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockImageCorruptedEvent {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `msg` in the schema.
     pub msg: rt::String,
+    /// `offset` in the schema.
     pub offset: rt::Option<i64>,
+    /// `size` in the schema.
     pub size: rt::Option<i64>,
+    /// `fatal` in the schema.
     pub fatal: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23696,13 +24922,21 @@ impl rt::Event for BlockImageCorruptedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockIoErrorEvent {
+    /// `qom-path` in the schema.
+    ///
     /// **Required since QEMU 9.2**: optional here, for the older QEMU these bindings also serve.
     pub qom_path: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `node-name` in the schema.
     pub node_name: rt::Option<rt::String>,
+    /// `operation` in the schema.
     pub operation: super::IoOperationType,
+    /// `action` in the schema.
     pub action: super::BlockErrorAction,
+    /// `nospace` in the schema.
     pub nospace: rt::Option<bool>,
+    /// `reason` in the schema.
     pub reason: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23818,11 +25052,17 @@ impl rt::Event for BlockIoErrorEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCompletedEvent {
+    /// `type` in the schema.
     pub r#type: super::JobType,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `len` in the schema.
     pub len: i64,
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `speed` in the schema.
     pub speed: i64,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -23920,10 +25160,15 @@ impl rt::Event for BlockJobCompletedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobCancelledEvent {
+    /// `type` in the schema.
     pub r#type: super::JobType,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `len` in the schema.
     pub len: i64,
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `speed` in the schema.
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24009,8 +25254,11 @@ impl rt::Event for BlockJobCancelledEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobErrorEvent {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `operation` in the schema.
     pub operation: super::IoOperationType,
+    /// `action` in the schema.
     pub action: super::BlockErrorAction,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24084,10 +25332,15 @@ impl rt::Event for BlockJobErrorEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobReadyEvent {
+    /// `type` in the schema.
     pub r#type: super::JobType,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `len` in the schema.
     pub len: i64,
+    /// `offset` in the schema.
     pub offset: i64,
+    /// `speed` in the schema.
     pub speed: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24173,7 +25426,9 @@ impl rt::Event for BlockJobReadyEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockJobPendingEvent {
+    /// `type` in the schema.
     pub r#type: super::JobType,
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24233,9 +25488,13 @@ impl rt::Event for BlockJobPendingEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PreallocMode {
+    /// `off` in the schema.
     Off,
+    /// `metadata` in the schema.
     Metadata,
+    /// `falloc` in the schema.
     Falloc,
+    /// `full` in the schema.
     Full,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -24309,8 +25568,11 @@ impl rt::Definition for PreallocMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockWriteThresholdEvent {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `amount-exceeded` in the schema.
     pub amount_exceeded: u64,
+    /// `write-threshold` in the schema.
     pub write_threshold: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24388,7 +25650,9 @@ impl rt::Event for BlockWriteThresholdEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockSetWriteThreshold {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `write-threshold` in the schema.
     pub write_threshold: u64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24461,8 +25725,11 @@ impl rt::Command for BlockSetWriteThreshold {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevChange {
+    /// `parent` in the schema.
     pub parent: rt::String,
+    /// `child` in the schema.
     pub child: rt::Option<rt::String>,
+    /// `node` in the schema.
     pub node: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24553,8 +25820,11 @@ impl rt::Command for XBlockdevChange {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct XBlockdevSetIothread {
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `iothread` in the schema.
     pub iothread: super::StrOrNull,
+    /// `force` in the schema.
     pub force: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24635,8 +25905,11 @@ impl rt::Command for XBlockdevSetIothread {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuorumOpType {
+    /// `read` in the schema.
     Read,
+    /// `write` in the schema.
     Write,
+    /// `flush` in the schema.
     Flush,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -24708,8 +25981,11 @@ impl rt::Definition for QuorumOpType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuorumFailureEvent {
+    /// `reference` in the schema.
     pub reference: rt::String,
+    /// `sector-num` in the schema.
     pub sector_num: i64,
+    /// `sectors-count` in the schema.
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24785,10 +26061,15 @@ impl rt::Event for QuorumFailureEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QuorumReportBadEvent {
+    /// `type` in the schema.
     pub r#type: super::QuorumOpType,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `sector-num` in the schema.
     pub sector_num: i64,
+    /// `sectors-count` in the schema.
     pub sectors_count: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24880,7 +26161,9 @@ impl rt::Event for QuorumReportBadEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternal {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -24997,8 +26280,11 @@ impl rt::Command for BlockdevSnapshotInternalSync {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotDeleteInternalSync {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -25082,6 +26368,7 @@ impl rt::Command for BlockdevSnapshotDeleteInternalSync {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DummyBlockCoreForceArrays {
+    /// `unused-block-graph-info` in the schema.
     pub unused_block_graph_info: rt::Vec<super::BlockGraphInfo>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -7,9 +7,13 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerOptionsBase {
+    /// `handshake-max-seconds` in the schema.
     pub handshake_max_seconds: rt::Option<u32>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<rt::String>,
+    /// `max-connections` in the schema.
     pub max_connections: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -110,10 +114,15 @@ impl rt::Definition for NbdServerOptionsBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerOptions {
+    /// `handshake-max-seconds` in the schema.
     pub handshake_max_seconds: rt::Option<u32>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<rt::String>,
+    /// `max-connections` in the schema.
     pub max_connections: rt::Option<u32>,
+    /// `addr` in the schema.
     pub addr: super::SocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -231,10 +240,15 @@ impl rt::From<NbdServerOptions> for super::NbdServerOptionsBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerOptionsLegacy {
+    /// `handshake-max-seconds` in the schema.
     pub handshake_max_seconds: rt::Option<u32>,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<rt::String>,
+    /// `max-connections` in the schema.
     pub max_connections: rt::Option<u32>,
+    /// `addr` in the schema.
     pub addr: super::SocketAddressLegacy,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -407,7 +421,9 @@ impl rt::Command for NbdServerStart {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbdBase {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `description` in the schema.
     pub description: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -480,9 +496,13 @@ impl rt::Definition for BlockExportOptionsNbdBase {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsNbd {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `description` in the schema.
     pub description: rt::Option<rt::String>,
+    /// `bitmaps` in the schema.
     pub bitmaps: rt::Option<rt::Vec<super::BlockDirtyBitmapOrStr>>,
+    /// `allocation-depth` in the schema.
     pub allocation_depth: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -591,8 +611,11 @@ impl rt::From<BlockExportOptionsNbd> for super::BlockExportOptionsNbdBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVhostUserBlk {
+    /// `addr` in the schema.
     pub addr: super::SocketAddress,
+    /// `logical-block-size` in the schema.
     pub logical_block_size: rt::Option<u64>,
+    /// `num-queues` in the schema.
     pub num_queues: rt::Option<u16>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -672,8 +695,11 @@ impl rt::Definition for BlockExportOptionsVhostUserBlk {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FuseExportAllowOther {
+    /// `off` in the schema.
     Off,
+    /// `on` in the schema.
     On,
+    /// `auto` in the schema.
     Auto,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -745,8 +771,11 @@ impl rt::Definition for FuseExportAllowOther {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsFuse {
+    /// `mountpoint` in the schema.
     pub mountpoint: rt::String,
+    /// `growable` in the schema.
     pub growable: rt::Option<bool>,
+    /// `allow-other` in the schema.
     pub allow_other: rt::Option<super::FuseExportAllowOther>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -824,10 +853,15 @@ impl rt::Definition for BlockExportOptionsFuse {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptionsVduseBlk {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `num-queues` in the schema.
     pub num_queues: rt::Option<u16>,
+    /// `queue-size` in the schema.
     pub queue_size: rt::Option<u16>,
+    /// `logical-block-size` in the schema.
     pub logical_block_size: rt::Option<u64>,
+    /// `serial` in the schema.
     pub serial: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -931,10 +965,15 @@ impl rt::Definition for BlockExportOptionsVduseBlk {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerAddOptions {
+    /// `name` in the schema.
     pub name: rt::Option<rt::String>,
+    /// `description` in the schema.
     pub description: rt::Option<rt::String>,
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `writable` in the schema.
     pub writable: rt::Option<bool>,
+    /// `bitmap` in the schema.
     pub bitmap: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1105,7 +1144,9 @@ impl rt::Command for NbdServerAdd {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportRemoveMode {
+    /// `safe` in the schema.
     Safe,
+    /// `hard` in the schema.
     Hard,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1180,7 +1221,9 @@ impl rt::Definition for BlockExportRemoveMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NbdServerRemove {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::BlockExportRemoveMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1299,6 +1342,7 @@ impl rt::Command for NbdServerStop {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BlockExportType {
+    /// `nbd` in the schema.
     Nbd,
     /// **Condition:** `CONFIG_VHOST_USER_BLK_SERVER`
     VhostUserBlk,
@@ -1376,12 +1420,19 @@ impl rt::Definition for BlockExportType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportOptions {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `fixed-iothread` in the schema.
     pub fixed_iothread: rt::Option<bool>,
+    /// `iothread` in the schema.
     pub iothread: rt::Option<rt::String>,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `writable` in the schema.
     pub writable: rt::Option<bool>,
+    /// `writethrough` in the schema.
     pub writethrough: rt::Option<bool>,
+    /// `allow-inactive` in the schema.
     pub allow_inactive: rt::Option<bool>,
     /// `type` on the wire, and the members of its branch.
     pub r#type: BlockExportOptionsBranch,
@@ -1391,6 +1442,7 @@ pub struct BlockExportOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum BlockExportOptionsBranch {
+    /// `nbd` in the schema.
     Nbd(super::BlockExportOptionsNbd),
     /// **Condition:** `CONFIG_VHOST_USER_BLK_SERVER`
     VhostUserBlk(super::BlockExportOptionsVhostUserBlk),
@@ -1399,7 +1451,12 @@ pub enum BlockExportOptionsBranch {
     /// **Condition:** `CONFIG_VDUSE_BLK_EXPORT`
     VduseBlk(super::BlockExportOptionsVduseBlk),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl BlockExportOptionsBranch {
@@ -1692,7 +1749,9 @@ impl rt::Command for BlockExportAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportDel {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::BlockExportRemoveMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1766,6 +1825,7 @@ impl rt::Command for BlockExportDel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportDeletedEvent {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1821,9 +1881,13 @@ impl rt::Event for BlockExportDeletedEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockExportInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `type` in the schema.
     pub r#type: super::BlockExportType,
+    /// `node-name` in the schema.
     pub node_name: rt::String,
+    /// `shutting-down` in the schema.
     pub shutting_down: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,8 +9,11 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevInfo {
+    /// `label` in the schema.
     pub label: rt::String,
+    /// `filename` in the schema.
     pub filename: rt::String,
+    /// `frontend-open` in the schema.
     pub frontend_open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -126,6 +129,7 @@ impl rt::Command for QueryChardev {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevBackendInfo {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -222,7 +226,9 @@ impl rt::Command for QueryChardevBackends {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataFormat {
+    /// `utf8` in the schema.
     Utf8,
+    /// `base64` in the schema.
     Base64,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -292,8 +298,11 @@ impl rt::Definition for DataFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufWrite {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `data` in the schema.
     pub data: rt::String,
+    /// `format` in the schema.
     pub format: rt::Option<super::DataFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -374,8 +383,11 @@ impl rt::Command for RingbufWrite {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RingbufRead {
+    /// `device` in the schema.
     pub device: rt::String,
+    /// `size` in the schema.
     pub size: i64,
+    /// `format` in the schema.
     pub format: rt::Option<super::DataFormat>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -451,7 +463,9 @@ impl rt::Command for RingbufRead {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommon {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -524,10 +538,15 @@ impl rt::Definition for ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFile {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `in` in the schema.
     pub r#in: rt::Option<rt::String>,
+    /// `out` in the schema.
     pub out: rt::String,
+    /// `append` in the schema.
     pub append: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -639,8 +658,11 @@ impl rt::From<ChardevFile> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdev {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `device` in the schema.
     pub device: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -728,17 +750,29 @@ impl rt::From<ChardevHostdev> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocket {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `addr` in the schema.
     pub addr: super::SocketAddressLegacy,
+    /// `tls-creds` in the schema.
     pub tls_creds: rt::Option<rt::String>,
+    /// `tls-authz` in the schema.
     pub tls_authz: rt::Option<rt::String>,
+    /// `server` in the schema.
     pub server: rt::Option<bool>,
+    /// `wait` in the schema.
     pub wait: rt::Option<bool>,
+    /// `nodelay` in the schema.
     pub nodelay: rt::Option<bool>,
+    /// `telnet` in the schema.
     pub telnet: rt::Option<bool>,
+    /// `tn3270` in the schema.
     pub tn3270: rt::Option<bool>,
+    /// `websocket` in the schema.
     pub websocket: rt::Option<bool>,
+    /// `reconnect-ms` in the schema.
     pub reconnect_ms: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -936,9 +970,13 @@ impl rt::From<ChardevSocket> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdp {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `remote` in the schema.
     pub remote: super::SocketAddressLegacy,
+    /// `local` in the schema.
     pub local: rt::Option<super::SocketAddressLegacy>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1038,8 +1076,11 @@ impl rt::From<ChardevUdp> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMux {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `chardev` in the schema.
     pub chardev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1127,8 +1168,11 @@ impl rt::From<ChardevMux> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHub {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `chardevs` in the schema.
     pub chardevs: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1216,8 +1260,11 @@ impl rt::From<ChardevHub> for super::ChardevCommon {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdio {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `signal` in the schema.
     pub signal: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1314,8 +1361,11 @@ impl rt::From<ChardevStdio> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannel {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `type` in the schema.
     pub r#type: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1405,8 +1455,11 @@ impl rt::From<ChardevSpiceChannel> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePort {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `fqdn` in the schema.
     pub fqdn: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1496,8 +1549,11 @@ impl rt::From<ChardevSpicePort> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBus {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1585,11 +1641,17 @@ impl rt::From<ChardevDBus> for super::ChardevCommon {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVC {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `width` in the schema.
     pub width: rt::Option<i64>,
+    /// `height` in the schema.
     pub height: rt::Option<i64>,
+    /// `cols` in the schema.
     pub cols: rt::Option<i64>,
+    /// `rows` in the schema.
     pub rows: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1720,8 +1782,11 @@ impl rt::From<ChardevVC> for super::ChardevCommon {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbuf {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1818,9 +1883,13 @@ impl rt::From<ChardevRingbuf> for super::ChardevCommon {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgent {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `mouse` in the schema.
     pub mouse: rt::Option<bool>,
+    /// `clipboard` in the schema.
     pub clipboard: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1927,8 +1996,11 @@ impl rt::From<ChardevQemuVDAgent> for super::ChardevCommon {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPty {
+    /// `logfile` in the schema.
     pub logfile: rt::Option<rt::String>,
+    /// `logappend` in the schema.
     pub logappend: rt::Option<bool>,
+    /// `path` in the schema.
     pub path: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2023,23 +2095,35 @@ impl rt::From<ChardevPty> for super::ChardevCommon {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardevBackendKind {
+    /// `file` in the schema.
     File,
     /// **Condition:** `HAVE_CHARDEV_SERIAL`
     Serial,
     /// **Condition:** `HAVE_CHARDEV_PARALLEL`
     Parallel,
+    /// `pipe` in the schema.
     Pipe,
+    /// `socket` in the schema.
     Socket,
+    /// `udp` in the schema.
     Udp,
+    /// `pty` in the schema.
     Pty,
+    /// `null` in the schema.
     Null,
+    /// `mux` in the schema.
     Mux,
+    /// `hub` in the schema.
     Hub,
+    /// `msmouse` in the schema.
     Msmouse,
+    /// `wctablet` in the schema.
     Wctablet,
     /// **Condition:** `CONFIG_BRLAPI`
     Braille,
+    /// `testdev` in the schema.
     Testdev,
+    /// `stdio` in the schema.
     Stdio,
     /// **Condition:** `CONFIG_WIN32`
     Console,
@@ -2051,7 +2135,9 @@ pub enum ChardevBackendKind {
     QemuVdagent,
     /// **Condition:** `CONFIG_DBUS_DISPLAY`
     Dbus,
+    /// `vc` in the schema.
     Vc,
+    /// `ringbuf` in the schema.
     Ringbuf,
     /// **Features:** `deprecated`
     #[deprecated]
@@ -2164,6 +2250,7 @@ impl rt::Definition for ChardevBackendKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevFileWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevFile,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2215,6 +2302,7 @@ impl rt::Definition for ChardevFileWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHostdevWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevHostdev,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2266,6 +2354,7 @@ impl rt::Definition for ChardevHostdevWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSocketWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevSocket,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2317,6 +2406,7 @@ impl rt::Definition for ChardevSocketWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevUdpWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevUdp,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2368,6 +2458,7 @@ impl rt::Definition for ChardevUdpWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevCommonWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevCommon,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2419,6 +2510,7 @@ impl rt::Definition for ChardevCommonWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevMuxWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevMux,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2470,6 +2562,7 @@ impl rt::Definition for ChardevMuxWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevHubWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevHub,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2521,6 +2614,7 @@ impl rt::Definition for ChardevHubWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevStdioWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevStdio,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2574,6 +2668,7 @@ impl rt::Definition for ChardevStdioWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpiceChannelWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevSpiceChannel,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2627,6 +2722,7 @@ impl rt::Definition for ChardevSpiceChannelWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSpicePortWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevSpicePort,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2680,6 +2776,7 @@ impl rt::Definition for ChardevSpicePortWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevQemuVDAgentWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevQemuVDAgent,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2733,6 +2830,7 @@ impl rt::Definition for ChardevQemuVDAgentWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevDBusWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevDBus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2784,6 +2882,7 @@ impl rt::Definition for ChardevDBusWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevVCWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevVC,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2835,6 +2934,7 @@ impl rt::Definition for ChardevVCWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRingbufWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevRingbuf,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2886,6 +2986,7 @@ impl rt::Definition for ChardevRingbufWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevPtyWrapper {
+    /// `data` in the schema.
     pub data: super::ChardevPty,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2945,23 +3046,35 @@ pub struct ChardevBackend {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ChardevBackendBranch {
+    /// `file` in the schema.
     File(super::ChardevFileWrapper),
     /// **Condition:** `HAVE_CHARDEV_SERIAL`
     Serial(super::ChardevHostdevWrapper),
     /// **Condition:** `HAVE_CHARDEV_PARALLEL`
     Parallel(super::ChardevHostdevWrapper),
+    /// `pipe` in the schema.
     Pipe(super::ChardevHostdevWrapper),
+    /// `socket` in the schema.
     Socket(super::ChardevSocketWrapper),
+    /// `udp` in the schema.
     Udp(super::ChardevUdpWrapper),
+    /// `pty` in the schema.
     Pty(super::ChardevPtyWrapper),
+    /// `null` in the schema.
     Null(super::ChardevCommonWrapper),
+    /// `mux` in the schema.
     Mux(super::ChardevMuxWrapper),
+    /// `hub` in the schema.
     Hub(super::ChardevHubWrapper),
+    /// `msmouse` in the schema.
     Msmouse(super::ChardevCommonWrapper),
+    /// `wctablet` in the schema.
     Wctablet(super::ChardevCommonWrapper),
     /// **Condition:** `CONFIG_BRLAPI`
     Braille(super::ChardevCommonWrapper),
+    /// `testdev` in the schema.
     Testdev(super::ChardevCommonWrapper),
+    /// `stdio` in the schema.
     Stdio(super::ChardevStdioWrapper),
     /// **Condition:** `CONFIG_WIN32`
     Console(super::ChardevCommonWrapper),
@@ -2973,12 +3086,20 @@ pub enum ChardevBackendBranch {
     QemuVdagent(super::ChardevQemuVDAgentWrapper),
     /// **Condition:** `CONFIG_DBUS_DISPLAY`
     Dbus(super::ChardevDBusWrapper),
+    /// `vc` in the schema.
     Vc(super::ChardevVCWrapper),
+    /// `ringbuf` in the schema.
     Ringbuf(super::ChardevRingbufWrapper),
+    /// `memory` in the schema.
     #[deprecated]
     Memory(super::ChardevRingbufWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl ChardevBackendBranch {
@@ -3422,6 +3543,7 @@ impl rt::From<super::ChardevVCWrapper> for ChardevBackend {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevReturn {
+    /// `pty` in the schema.
     pub pty: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3480,7 +3602,9 @@ impl rt::Definition for ChardevReturn {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevAdd {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `backend` in the schema.
     pub backend: super::ChardevBackend,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3543,7 +3667,9 @@ impl rt::Command for ChardevAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevChange {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `backend` in the schema.
     pub backend: super::ChardevBackend,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3606,6 +3732,7 @@ impl rt::Command for ChardevChange {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevRemove {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3664,6 +3791,7 @@ impl rt::Command for ChardevRemove {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChardevSendBreak {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3722,7 +3850,9 @@ impl rt::Command for ChardevSendBreak {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VserportChangeEvent {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `open` in the schema.
     pub open: bool,
 }
 #[allow(deprecated, clippy::disallowed_names)]

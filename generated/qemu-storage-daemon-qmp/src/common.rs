@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IoOperationType {
+    /// `read` in the schema.
     Read,
+    /// `write` in the schema.
     Write,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -77,8 +79,11 @@ impl rt::Definition for IoOperationType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffAuto {
+    /// `auto` in the schema.
     Auto,
+    /// `on` in the schema.
     On,
+    /// `off` in the schema.
     Off,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -148,8 +153,11 @@ impl rt::Definition for OnOffAuto {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnOffSplit {
+    /// `on` in the schema.
     On,
+    /// `off` in the schema.
     Off,
+    /// `split` in the schema.
     Split,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -219,7 +227,9 @@ impl rt::Definition for OnOffSplit {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StrOrNull {
+    /// `s` in the schema.
     S(rt::String),
+    /// `n` in the schema.
     N,
 }
 impl rt::Decode for StrOrNull {
@@ -275,13 +285,21 @@ impl rt::From<&str> for StrOrNull {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OffAutoPCIBAR {
+    /// `off` in the schema.
     Off,
+    /// `auto` in the schema.
     Auto,
+    /// `bar0` in the schema.
     Bar0,
+    /// `bar1` in the schema.
     Bar1,
+    /// `bar2` in the schema.
     Bar2,
+    /// `bar3` in the schema.
     Bar3,
+    /// `bar4` in the schema.
     Bar4,
+    /// `bar5` in the schema.
     Bar5,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -361,11 +379,17 @@ impl rt::Definition for OffAutoPCIBAR {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkSpeed {
+    /// `2_5` in the schema.
     _2_5,
+    /// `5` in the schema.
     _5,
+    /// `8` in the schema.
     _8,
+    /// `16` in the schema.
     _16,
+    /// `32` in the schema.
     _32,
+    /// `64` in the schema.
     _64,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -441,12 +465,19 @@ impl rt::Definition for PCIELinkSpeed {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PCIELinkWidth {
+    /// `1` in the schema.
     _1,
+    /// `2` in the schema.
     _2,
+    /// `4` in the schema.
     _4,
+    /// `8` in the schema.
     _8,
+    /// `12` in the schema.
     _12,
+    /// `16` in the schema.
     _16,
+    /// `32` in the schema.
     _32,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -524,9 +555,13 @@ impl rt::Definition for PCIELinkWidth {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HostMemPolicy {
+    /// `default` in the schema.
     Default,
+    /// `preferred` in the schema.
     Preferred,
+    /// `bind` in the schema.
     Bind,
+    /// `interleave` in the schema.
     Interleave,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -598,8 +633,11 @@ impl rt::Definition for HostMemPolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetFilterDirection {
+    /// `all` in the schema.
     All,
+    /// `rx` in the schema.
     Rx,
+    /// `tx` in the schema.
     Tx,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -669,11 +707,17 @@ impl rt::Definition for NetFilterDirection {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GrabToggleKeys {
+    /// `ctrl-ctrl` in the schema.
     CtrlCtrl,
+    /// `alt-alt` in the schema.
     AltAlt,
+    /// `shift-shift` in the schema.
     ShiftShift,
+    /// `meta-meta` in the schema.
     MetaMeta,
+    /// `scrolllock` in the schema.
     Scrolllock,
+    /// `ctrl-scrolllock` in the schema.
     CtrlScrolllock,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -749,6 +793,7 @@ impl rt::Definition for GrabToggleKeys {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct HumanReadableText {
+    /// `human-readable-text` in the schema.
     pub human_readable_text: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -809,8 +854,11 @@ impl rt::Definition for HumanReadableText {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EndianMode {
+    /// `unspecified` in the schema.
     Unspecified,
+    /// `little` in the schema.
     Little,
+    /// `big` in the schema.
     Big,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),

@@ -11,6 +11,7 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QmpCapabilities {
+    /// `enable` in the schema.
     pub enable: rt::Option<rt::Vec<super::QMPCapability>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -73,6 +74,7 @@ impl rt::Command for QmpCapabilities {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QMPCapability {
+    /// `oob` in the schema.
     Oob,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -138,8 +140,11 @@ impl rt::Definition for QMPCapability {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionTriple {
+    /// `major` in the schema.
     pub major: i64,
+    /// `minor` in the schema.
     pub minor: i64,
+    /// `micro` in the schema.
     pub micro: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -199,7 +204,9 @@ impl rt::Definition for VersionTriple {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VersionInfo {
+    /// `qemu` in the schema.
     pub qemu: super::VersionTriple,
+    /// `package` in the schema.
     pub package: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -304,6 +311,7 @@ impl rt::Command for QueryVersion {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommandInfo {
+    /// `name` in the schema.
     pub name: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -447,7 +455,9 @@ impl rt::Command for Quit {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MonitorMode {
+    /// `readline` in the schema.
     Readline,
+    /// `control` in the schema.
     Control,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -515,9 +525,13 @@ impl rt::Definition for MonitorMode {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MonitorOptions {
+    /// `id` in the schema.
     pub id: rt::Option<rt::String>,
+    /// `mode` in the schema.
     pub mode: rt::Option<super::MonitorMode>,
+    /// `pretty` in the schema.
     pub pretty: rt::Option<bool>,
+    /// `chardev` in the schema.
     pub chardev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,7 +9,9 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoTLSCredsEndpoint {
+    /// `client` in the schema.
     Client,
+    /// `server` in the schema.
     Server,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -77,7 +79,9 @@ impl rt::Definition for QCryptoTLSCredsEndpoint {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoSecretFormat {
+    /// `raw` in the schema.
     Raw,
+    /// `base64` in the schema.
     Base64,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -145,13 +149,21 @@ impl rt::Definition for QCryptoSecretFormat {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoHashAlgo {
+    /// `md5` in the schema.
     Md5,
+    /// `sha1` in the schema.
     Sha1,
+    /// `sha224` in the schema.
     Sha224,
+    /// `sha256` in the schema.
     Sha256,
+    /// `sha384` in the schema.
     Sha384,
+    /// `sha512` in the schema.
     Sha512,
+    /// `ripemd160` in the schema.
     Ripemd160,
+    /// `sm3` in the schema.
     Sm3,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -231,18 +243,31 @@ impl rt::Definition for QCryptoHashAlgo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherAlgo {
+    /// `aes-128` in the schema.
     Aes128,
+    /// `aes-192` in the schema.
     Aes192,
+    /// `aes-256` in the schema.
     Aes256,
+    /// `des` in the schema.
     Des,
+    /// `3des` in the schema.
     _3des,
+    /// `cast5-128` in the schema.
     Cast5_128,
+    /// `serpent-128` in the schema.
     Serpent128,
+    /// `serpent-192` in the schema.
     Serpent192,
+    /// `serpent-256` in the schema.
     Serpent256,
+    /// `twofish-128` in the schema.
     Twofish128,
+    /// `twofish-192` in the schema.
     Twofish192,
+    /// `twofish-256` in the schema.
     Twofish256,
+    /// `sm4` in the schema.
     Sm4,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -332,9 +357,13 @@ impl rt::Definition for QCryptoCipherAlgo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoCipherMode {
+    /// `ecb` in the schema.
     Ecb,
+    /// `cbc` in the schema.
     Cbc,
+    /// `xts` in the schema.
     Xts,
+    /// `ctr` in the schema.
     Ctr,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -406,8 +435,11 @@ impl rt::Definition for QCryptoCipherMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoIVGenAlgo {
+    /// `plain` in the schema.
     Plain,
+    /// `plain64` in the schema.
     Plain64,
+    /// `essiv` in the schema.
     Essiv,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -477,7 +509,9 @@ impl rt::Definition for QCryptoIVGenAlgo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockFormat {
+    /// `qcow` in the schema.
     Qcow,
+    /// `luks` in the schema.
     Luks,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -545,6 +579,7 @@ impl rt::Definition for QCryptoBlockFormat {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsBase {
+    /// `format` in the schema.
     pub format: super::QCryptoBlockFormat,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -596,6 +631,7 @@ impl rt::Definition for QCryptoBlockOptionsBase {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsQCow {
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -652,6 +688,7 @@ impl rt::Definition for QCryptoBlockOptionsQCow {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockOptionsLUKS {
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -708,12 +745,19 @@ impl rt::Definition for QCryptoBlockOptionsLUKS {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockCreateOptionsLUKS {
+    /// `key-secret` in the schema.
     pub key_secret: rt::Option<rt::String>,
+    /// `cipher-alg` in the schema.
     pub cipher_alg: rt::Option<super::QCryptoCipherAlgo>,
+    /// `cipher-mode` in the schema.
     pub cipher_mode: rt::Option<super::QCryptoCipherMode>,
+    /// `ivgen-alg` in the schema.
     pub ivgen_alg: rt::Option<super::QCryptoIVGenAlgo>,
+    /// `ivgen-hash-alg` in the schema.
     pub ivgen_hash_alg: rt::Option<super::QCryptoHashAlgo>,
+    /// `hash-alg` in the schema.
     pub hash_alg: rt::Option<super::QCryptoHashAlgo>,
+    /// `iter-time` in the schema.
     pub iter_time: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -865,10 +909,17 @@ pub struct QCryptoBlockOpenOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QCryptoBlockOpenOptionsBranch {
+    /// `qcow` in the schema.
     Qcow(super::QCryptoBlockOptionsQCow),
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockOptionsLUKS),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl QCryptoBlockOpenOptionsBranch {
@@ -1000,10 +1051,17 @@ pub struct QCryptoBlockCreateOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QCryptoBlockCreateOptionsBranch {
+    /// `qcow` in the schema.
     Qcow(super::QCryptoBlockOptionsQCow),
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockCreateOptionsLUKS),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl QCryptoBlockCreateOptionsBranch {
@@ -1127,6 +1185,7 @@ impl rt::From<super::QCryptoBlockCreateOptionsLUKS> for QCryptoBlockCreateOption
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoBase {
+    /// `format` in the schema.
     pub format: super::QCryptoBlockFormat,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1178,9 +1237,13 @@ impl rt::Definition for QCryptoBlockInfoBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKSSlot {
+    /// `active` in the schema.
     pub active: bool,
+    /// `iters` in the schema.
     pub iters: rt::Option<i64>,
+    /// `stripes` in the schema.
     pub stripes: rt::Option<i64>,
+    /// `key-offset` in the schema.
     pub key_offset: i64,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1263,16 +1326,27 @@ impl rt::Definition for QCryptoBlockInfoLUKSSlot {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockInfoLUKS {
+    /// `cipher-alg` in the schema.
     pub cipher_alg: super::QCryptoCipherAlgo,
+    /// `cipher-mode` in the schema.
     pub cipher_mode: super::QCryptoCipherMode,
+    /// `ivgen-alg` in the schema.
     pub ivgen_alg: super::QCryptoIVGenAlgo,
+    /// `ivgen-hash-alg` in the schema.
     pub ivgen_hash_alg: rt::Option<super::QCryptoHashAlgo>,
+    /// `hash-alg` in the schema.
     pub hash_alg: super::QCryptoHashAlgo,
+    /// `detached-header` in the schema.
+    ///
     /// **Required since QEMU 9.0**: optional here, for the older QEMU these bindings also serve.
     pub detached_header: rt::Option<bool>,
+    /// `payload-offset` in the schema.
     pub payload_offset: i64,
+    /// `master-key-iters` in the schema.
     pub master_key_iters: i64,
+    /// `uuid` in the schema.
     pub uuid: rt::String,
+    /// `slots` in the schema.
     pub slots: rt::Vec<super::QCryptoBlockInfoLUKSSlot>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1411,10 +1485,17 @@ pub struct QCryptoBlockInfo {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QCryptoBlockInfoBranch {
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockInfoLUKS),
+    /// `qcow` in the schema.
     Qcow,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl QCryptoBlockInfoBranch {
@@ -1516,7 +1597,9 @@ impl rt::From<super::QCryptoBlockInfoLUKS> for QCryptoBlockInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoBlockLUKSKeyslotState {
+    /// `active` in the schema.
     Active,
+    /// `inactive` in the schema.
     Inactive,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1584,11 +1667,17 @@ impl rt::Definition for QCryptoBlockLUKSKeyslotState {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoBlockAmendOptionsLUKS {
+    /// `state` in the schema.
     pub state: super::QCryptoBlockLUKSKeyslotState,
+    /// `new-secret` in the schema.
     pub new_secret: rt::Option<rt::String>,
+    /// `old-secret` in the schema.
     pub old_secret: rt::Option<rt::String>,
+    /// `keyslot` in the schema.
     pub keyslot: rt::Option<i64>,
+    /// `iter-time` in the schema.
     pub iter_time: rt::Option<i64>,
+    /// `secret` in the schema.
     pub secret: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1710,10 +1799,17 @@ pub struct QCryptoBlockAmendOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QCryptoBlockAmendOptionsBranch {
+    /// `luks` in the schema.
     Luks(super::QCryptoBlockAmendOptionsLUKS),
+    /// `qcow` in the schema.
     Qcow,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl QCryptoBlockAmendOptionsBranch {
@@ -1817,8 +1913,11 @@ impl rt::From<super::QCryptoBlockAmendOptionsLUKS> for QCryptoBlockAmendOptions 
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretCommonProperties {
+    /// `format` in the schema.
     pub format: rt::Option<super::QCryptoSecretFormat>,
+    /// `keyid` in the schema.
     pub keyid: rt::Option<rt::String>,
+    /// `iv` in the schema.
     pub iv: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1903,10 +2002,15 @@ impl rt::Definition for SecretCommonProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecretProperties {
+    /// `format` in the schema.
     pub format: rt::Option<super::QCryptoSecretFormat>,
+    /// `keyid` in the schema.
     pub keyid: rt::Option<rt::String>,
+    /// `iv` in the schema.
     pub iv: rt::Option<rt::String>,
+    /// `data` in the schema.
     pub data: rt::Option<rt::String>,
+    /// `file` in the schema.
     pub file: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2028,9 +2132,13 @@ impl rt::From<SecretProperties> for super::SecretCommonProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SecretKeyringProperties {
+    /// `format` in the schema.
     pub format: rt::Option<super::QCryptoSecretFormat>,
+    /// `keyid` in the schema.
     pub keyid: rt::Option<rt::String>,
+    /// `iv` in the schema.
     pub iv: rt::Option<rt::String>,
+    /// `serial` in the schema.
     pub serial: i32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2131,9 +2239,13 @@ impl rt::From<SecretKeyringProperties> for super::SecretCommonProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsProperties {
+    /// `verify-peer` in the schema.
     pub verify_peer: rt::Option<bool>,
+    /// `dir` in the schema.
     pub dir: rt::Option<rt::String>,
+    /// `endpoint` in the schema.
     pub endpoint: rt::Option<super::QCryptoTLSCredsEndpoint>,
+    /// `priority` in the schema.
     pub priority: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2230,9 +2342,13 @@ impl rt::Definition for TlsCredsProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsAnonProperties {
+    /// `verify-peer` in the schema.
     pub verify_peer: rt::Option<bool>,
+    /// `dir` in the schema.
     pub dir: rt::Option<rt::String>,
+    /// `endpoint` in the schema.
     pub endpoint: rt::Option<super::QCryptoTLSCredsEndpoint>,
+    /// `priority` in the schema.
     pub priority: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2341,10 +2457,15 @@ impl rt::From<TlsCredsAnonProperties> for super::TlsCredsProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsPskProperties {
+    /// `verify-peer` in the schema.
     pub verify_peer: rt::Option<bool>,
+    /// `dir` in the schema.
     pub dir: rt::Option<rt::String>,
+    /// `endpoint` in the schema.
     pub endpoint: rt::Option<super::QCryptoTLSCredsEndpoint>,
+    /// `priority` in the schema.
     pub priority: rt::Option<rt::String>,
+    /// `username` in the schema.
     pub username: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2465,11 +2586,17 @@ impl rt::From<TlsCredsPskProperties> for super::TlsCredsProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCredsX509Properties {
+    /// `verify-peer` in the schema.
     pub verify_peer: rt::Option<bool>,
+    /// `dir` in the schema.
     pub dir: rt::Option<rt::String>,
+    /// `endpoint` in the schema.
     pub endpoint: rt::Option<super::QCryptoTLSCredsEndpoint>,
+    /// `priority` in the schema.
     pub priority: rt::Option<rt::String>,
+    /// `sanity-check` in the schema.
     pub sanity_check: rt::Option<bool>,
+    /// `passwordid` in the schema.
     pub passwordid: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2604,6 +2731,7 @@ impl rt::From<TlsCredsX509Properties> for super::TlsCredsProperties {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherAlgo {
+    /// `rsa` in the schema.
     Rsa,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2669,7 +2797,9 @@ impl rt::Definition for QCryptoAkCipherAlgo {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoAkCipherKeyType {
+    /// `public` in the schema.
     Public,
+    /// `private` in the schema.
     Private,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2737,7 +2867,9 @@ impl rt::Definition for QCryptoAkCipherKeyType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QCryptoRSAPaddingAlgo {
+    /// `raw` in the schema.
     Raw,
+    /// `pkcs1` in the schema.
     Pkcs1,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -2805,7 +2937,9 @@ impl rt::Definition for QCryptoRSAPaddingAlgo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QCryptoAkCipherOptionsRSA {
+    /// `hash-alg` in the schema.
     pub hash_alg: super::QCryptoHashAlgo,
+    /// `padding-alg` in the schema.
     pub padding_alg: super::QCryptoRSAPaddingAlgo,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2872,9 +3006,15 @@ pub struct QCryptoAkCipherOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum QCryptoAkCipherOptionsBranch {
+    /// `rsa` in the schema.
     Rsa(super::QCryptoAkCipherOptionsRSA),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl QCryptoAkCipherOptionsBranch {

@@ -55,12 +55,19 @@ impl rt::Command for QueryQmpSchema {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchemaMetaType {
+    /// `builtin` in the schema.
     Builtin,
+    /// `enum` in the schema.
     Enum,
+    /// `array` in the schema.
     Array,
+    /// `object` in the schema.
     Object,
+    /// `alternate` in the schema.
     Alternate,
+    /// `command` in the schema.
     Command,
+    /// `event` in the schema.
     Event,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -138,7 +145,9 @@ impl rt::Definition for SchemaMetaType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `features` in the schema.
     pub features: rt::Option<rt::Vec<rt::String>>,
     /// `meta-type` on the wire, and the members of its branch.
     pub meta_type: SchemaInfoBranch,
@@ -148,15 +157,27 @@ pub struct SchemaInfo {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SchemaInfoBranch {
+    /// `builtin` in the schema.
     Builtin(super::SchemaInfoBuiltin),
+    /// `enum` in the schema.
     Enum(super::SchemaInfoEnum),
+    /// `array` in the schema.
     Array(super::SchemaInfoArray),
+    /// `object` in the schema.
     Object(super::SchemaInfoObject),
+    /// `alternate` in the schema.
     Alternate(super::SchemaInfoAlternate),
+    /// `command` in the schema.
     Command(super::SchemaInfoCommand),
+    /// `event` in the schema.
     Event(super::SchemaInfoEvent),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SchemaInfoBranch {
@@ -382,6 +403,7 @@ impl rt::From<super::SchemaInfoEvent> for SchemaInfoBranch {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoBuiltin {
+    /// `json-type` in the schema.
     pub json_type: super::JSONType,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -433,13 +455,21 @@ impl rt::Definition for SchemaInfoBuiltin {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JSONType {
+    /// `string` in the schema.
     String,
+    /// `number` in the schema.
     Number,
+    /// `int` in the schema.
     Int,
+    /// `boolean` in the schema.
     Boolean,
+    /// `null` in the schema.
     Null,
+    /// `object` in the schema.
     Object,
+    /// `array` in the schema.
     Array,
+    /// `value` in the schema.
     Value,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -519,6 +549,7 @@ impl rt::Definition for JSONType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnum {
+    /// `members` in the schema.
     pub members: rt::Vec<super::SchemaInfoEnumMember>,
     /// **Features:** `deprecated`
     #[deprecated]
@@ -580,7 +611,9 @@ impl rt::Definition for SchemaInfoEnum {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEnumMember {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `features` in the schema.
     pub features: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -646,6 +679,7 @@ impl rt::Definition for SchemaInfoEnumMember {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoArray {
+    /// `element-type` in the schema.
     pub element_type: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -701,8 +735,11 @@ impl rt::Definition for SchemaInfoArray {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObject {
+    /// `members` in the schema.
     pub members: rt::Vec<super::SchemaInfoObjectMember>,
+    /// `tag` in the schema.
     pub tag: rt::Option<rt::String>,
+    /// `variants` in the schema.
     pub variants: rt::Option<rt::Vec<super::SchemaInfoObjectVariant>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -783,9 +820,13 @@ impl rt::Definition for SchemaInfoObject {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectMember {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `default` in the schema.
     pub default: rt::Option<rt::Value>,
+    /// `features` in the schema.
     pub features: rt::Option<rt::Vec<rt::String>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -871,7 +912,9 @@ impl rt::Definition for SchemaInfoObjectMember {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoObjectVariant {
+    /// `case` in the schema.
     pub case: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -933,6 +976,7 @@ impl rt::Definition for SchemaInfoObjectVariant {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternate {
+    /// `members` in the schema.
     pub members: rt::Vec<super::SchemaInfoAlternateMember>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -984,6 +1028,7 @@ impl rt::Definition for SchemaInfoAlternate {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoAlternateMember {
+    /// `type` in the schema.
     pub r#type: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1035,8 +1080,11 @@ impl rt::Definition for SchemaInfoAlternateMember {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoCommand {
+    /// `arg-type` in the schema.
     pub arg_type: rt::String,
+    /// `ret-type` in the schema.
     pub ret_type: rt::String,
+    /// `allow-oob` in the schema.
     pub allow_oob: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1110,6 +1158,7 @@ impl rt::Definition for SchemaInfoCommand {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SchemaInfoEvent {
+    /// `arg-type` in the schema.
     pub arg_type: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

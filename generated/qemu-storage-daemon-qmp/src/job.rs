@@ -9,14 +9,23 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
+    /// `commit` in the schema.
     Commit,
+    /// `stream` in the schema.
     Stream,
+    /// `mirror` in the schema.
     Mirror,
+    /// `backup` in the schema.
     Backup,
+    /// `create` in the schema.
     Create,
+    /// `amend` in the schema.
     Amend,
+    /// `snapshot-load` in the schema.
     SnapshotLoad,
+    /// `snapshot-save` in the schema.
     SnapshotSave,
+    /// `snapshot-delete` in the schema.
     SnapshotDelete,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -98,16 +107,27 @@ impl rt::Definition for JobType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobStatus {
+    /// `undefined` in the schema.
     Undefined,
+    /// `created` in the schema.
     Created,
+    /// `running` in the schema.
     Running,
+    /// `paused` in the schema.
     Paused,
+    /// `ready` in the schema.
     Ready,
+    /// `standby` in the schema.
     Standby,
+    /// `waiting` in the schema.
     Waiting,
+    /// `pending` in the schema.
     Pending,
+    /// `aborting` in the schema.
     Aborting,
+    /// `concluded` in the schema.
     Concluded,
+    /// `null` in the schema.
     Null,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -193,13 +213,21 @@ impl rt::Definition for JobStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobVerb {
+    /// `cancel` in the schema.
     Cancel,
+    /// `pause` in the schema.
     Pause,
+    /// `resume` in the schema.
     Resume,
+    /// `set-speed` in the schema.
     SetSpeed,
+    /// `complete` in the schema.
     Complete,
+    /// `dismiss` in the schema.
     Dismiss,
+    /// `finalize` in the schema.
     Finalize,
+    /// `change` in the schema.
     Change,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -281,7 +309,9 @@ impl rt::Definition for JobVerb {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobStatusChangeEvent {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `status` in the schema.
     pub status: super::JobStatus,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -343,6 +373,7 @@ impl rt::Event for JobStatusChangeEvent {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobPause {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -401,6 +432,7 @@ impl rt::Command for JobPause {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobResume {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -459,6 +491,7 @@ impl rt::Command for JobResume {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobCancel {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -517,6 +550,7 @@ impl rt::Command for JobCancel {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobComplete {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -575,6 +609,7 @@ impl rt::Command for JobComplete {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobDismiss {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -633,6 +668,7 @@ impl rt::Command for JobDismiss {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobFinalize {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -689,11 +725,17 @@ impl rt::Command for JobFinalize {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JobInfo {
+    /// `id` in the schema.
     pub id: rt::String,
+    /// `type` in the schema.
     pub r#type: super::JobType,
+    /// `status` in the schema.
     pub status: super::JobStatus,
+    /// `current-progress` in the schema.
     pub current_progress: i64,
+    /// `total-progress` in the schema.
     pub total_progress: i64,
+    /// `error` in the schema.
     pub error: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -46,6 +46,7 @@
 //! | `introspect` | `query-qmp-schema` |  | 14 |
 //! | `qom` | `qom-list`, `qom-get`, `qom-list-get`, `qom-set`, `qom-list-types`, `qom-list-properties`, `object-add`, `object-del` |  | 44 |
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 pub mod builtin;
 #[cfg(feature = "common")]
 #[cfg_attr(docsrs, doc(cfg(feature = "common")))]
@@ -1572,7 +1573,12 @@ pub enum AnyEvent {
     #[cfg_attr(docsrs, doc(cfg(feature = "char")))]
     VserportChange(self::VserportChangeEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

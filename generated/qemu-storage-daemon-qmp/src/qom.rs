@@ -9,9 +9,13 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectPropertyInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `description` in the schema.
     pub description: rt::Option<rt::String>,
+    /// `default-value` in the schema.
     pub default_value: rt::Option<rt::Value>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -97,8 +101,11 @@ impl rt::Definition for ObjectPropertyInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectPropertyValue {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `type` in the schema.
     pub r#type: rt::String,
+    /// `value` in the schema.
     pub value: rt::Option<rt::Value>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -170,6 +177,7 @@ impl rt::Definition for ObjectPropertyValue {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectPropertiesValues {
+    /// `properties` in the schema.
     pub properties: rt::Vec<super::ObjectPropertyValue>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -223,6 +231,7 @@ impl rt::Definition for ObjectPropertiesValues {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomList {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -282,7 +291,9 @@ impl rt::Command for QomList {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomGet {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `property` in the schema.
     pub property: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -350,6 +361,7 @@ impl rt::Command for QomGet {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomListGet {
+    /// `paths` in the schema.
     pub paths: rt::Vec<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -409,8 +421,11 @@ impl rt::Command for QomListGet {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomSet {
+    /// `path` in the schema.
     pub path: rt::String,
+    /// `property` in the schema.
     pub property: rt::String,
+    /// `value` in the schema.
     pub value: rt::Value,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -484,8 +499,11 @@ impl rt::Command for QomSet {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `abstract` in the schema.
     pub r#abstract: rt::Option<bool>,
+    /// `parent` in the schema.
     pub parent: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -565,7 +583,9 @@ impl rt::Definition for ObjectTypeInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QomListTypes {
+    /// `implements` in the schema.
     pub implements: rt::Option<rt::String>,
+    /// `abstract` in the schema.
     pub r#abstract: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -646,6 +666,7 @@ impl rt::Command for QomListTypes {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QomListProperties {
+    /// `typename` in the schema.
     pub typename: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -705,7 +726,9 @@ impl rt::Command for QomListProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CanHostSocketcanProperties {
+    /// `if` in the schema.
     pub r#if: rt::String,
+    /// `canbus` in the schema.
     pub canbus: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -767,14 +790,23 @@ impl rt::Definition for CanHostSocketcanProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ColoCompareProperties {
+    /// `primary_in` in the schema.
     pub primary_in: rt::String,
+    /// `secondary_in` in the schema.
     pub secondary_in: rt::String,
+    /// `outdev` in the schema.
     pub outdev: rt::String,
+    /// `iothread` in the schema.
     pub iothread: rt::String,
+    /// `notify_dev` in the schema.
     pub notify_dev: rt::Option<rt::String>,
+    /// `compare_timeout` in the schema.
     pub compare_timeout: rt::Option<u64>,
+    /// `expired_scan_cycle` in the schema.
     pub expired_scan_cycle: rt::Option<u32>,
+    /// `max_queue_size` in the schema.
     pub max_queue_size: rt::Option<u32>,
+    /// `vnet_hdr_support` in the schema.
     pub vnet_hdr_support: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -918,8 +950,11 @@ impl rt::Definition for ColoCompareProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevBackendProperties {
+    /// `queues` in the schema.
     pub queues: rt::Option<u32>,
+    /// `throttle-bps` in the schema.
     pub throttle_bps: rt::Option<u64>,
+    /// `throttle-ops` in the schema.
     pub throttle_ops: rt::Option<u64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1010,9 +1045,13 @@ impl rt::Definition for CryptodevBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CryptodevVhostUserProperties {
+    /// `queues` in the schema.
     pub queues: rt::Option<u32>,
+    /// `throttle-bps` in the schema.
     pub throttle_bps: rt::Option<u64>,
+    /// `throttle-ops` in the schema.
     pub throttle_ops: rt::Option<u64>,
+    /// `chardev` in the schema.
     pub chardev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1117,7 +1156,9 @@ impl rt::From<CryptodevVhostUserProperties> for super::CryptodevBackendPropertie
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DBusVMStateProperties {
+    /// `addr` in the schema.
     pub addr: rt::String,
+    /// `id-list` in the schema.
     pub id_list: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1183,7 +1224,9 @@ impl rt::Definition for DBusVMStateProperties {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetfilterInsert {
+    /// `before` in the schema.
     Before,
+    /// `behind` in the schema.
     Behind,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -1251,10 +1294,15 @@ impl rt::Definition for NetfilterInsert {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NetfilterProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1356,11 +1404,17 @@ impl rt::Definition for NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterBufferProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
+    /// `interval` in the schema.
     pub interval: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1480,12 +1534,19 @@ impl rt::From<FilterBufferProperties> for super::NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterDumpProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
+    /// `file` in the schema.
     pub file: rt::String,
+    /// `maxlen` in the schema.
     pub maxlen: rt::Option<u32>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1620,12 +1681,19 @@ impl rt::From<FilterDumpProperties> for super::NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterMirrorProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
+    /// `outdev` in the schema.
     pub outdev: rt::String,
+    /// `vnet_hdr_support` in the schema.
     pub vnet_hdr_support: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1762,13 +1830,21 @@ impl rt::From<FilterMirrorProperties> for super::NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRedirectorProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
+    /// `indev` in the schema.
     pub indev: rt::Option<rt::String>,
+    /// `outdev` in the schema.
     pub outdev: rt::Option<rt::String>,
+    /// `vnet_hdr_support` in the schema.
     pub vnet_hdr_support: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1921,11 +1997,17 @@ impl rt::From<FilterRedirectorProperties> for super::NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FilterRewriterProperties {
+    /// `netdev` in the schema.
     pub netdev: rt::String,
+    /// `queue` in the schema.
     pub queue: rt::Option<super::NetFilterDirection>,
+    /// `status` in the schema.
     pub status: rt::Option<rt::String>,
+    /// `position` in the schema.
     pub position: rt::Option<rt::String>,
+    /// `insert` in the schema.
     pub insert: rt::Option<super::NetfilterInsert>,
+    /// `vnet_hdr_support` in the schema.
     pub vnet_hdr_support: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2054,12 +2136,19 @@ impl rt::From<FilterRewriterProperties> for super::NetfilterProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputBarrierProperties {
+    /// `name` in the schema.
     pub name: rt::String,
+    /// `server` in the schema.
     pub server: rt::Option<rt::String>,
+    /// `port` in the schema.
     pub port: rt::Option<rt::String>,
+    /// `x-origin` in the schema.
     pub x_origin: rt::Option<rt::String>,
+    /// `y-origin` in the schema.
     pub y_origin: rt::Option<rt::String>,
+    /// `width` in the schema.
     pub width: rt::Option<rt::String>,
+    /// `height` in the schema.
     pub height: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2187,9 +2276,13 @@ impl rt::Definition for InputBarrierProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InputLinuxProperties {
+    /// `evdev` in the schema.
     pub evdev: rt::String,
+    /// `grab_all` in the schema.
     pub grab_all: rt::Option<bool>,
+    /// `repeat` in the schema.
     pub repeat: rt::Option<bool>,
+    /// `grab-toggle` in the schema.
     pub grab_toggle: rt::Option<super::GrabToggleKeys>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2279,8 +2372,11 @@ impl rt::Definition for InputLinuxProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventLoopBaseProperties {
+    /// `aio-max-batch` in the schema.
     pub aio_max_batch: rt::Option<i64>,
+    /// `thread-pool-min` in the schema.
     pub thread_pool_min: rt::Option<i64>,
+    /// `thread-pool-max` in the schema.
     pub thread_pool_max: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2371,11 +2467,17 @@ impl rt::Definition for EventLoopBaseProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IothreadProperties {
+    /// `aio-max-batch` in the schema.
     pub aio_max_batch: rt::Option<i64>,
+    /// `thread-pool-min` in the schema.
     pub thread_pool_min: rt::Option<i64>,
+    /// `thread-pool-max` in the schema.
     pub thread_pool_max: rt::Option<i64>,
+    /// `poll-max-ns` in the schema.
     pub poll_max_ns: rt::Option<i64>,
+    /// `poll-grow` in the schema.
     pub poll_grow: rt::Option<i64>,
+    /// `poll-shrink` in the schema.
     pub poll_shrink: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2513,8 +2615,11 @@ impl rt::From<IothreadProperties> for super::EventLoopBaseProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MainLoopProperties {
+    /// `aio-max-batch` in the schema.
     pub aio_max_batch: rt::Option<i64>,
+    /// `thread-pool-min` in the schema.
     pub thread_pool_min: rt::Option<i64>,
+    /// `thread-pool-max` in the schema.
     pub thread_pool_max: rt::Option<i64>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2616,16 +2721,27 @@ impl rt::From<MainLoopProperties> for super::EventLoopBaseProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendProperties {
+    /// `dump` in the schema.
     pub dump: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Option<rt::Vec<u16>>,
+    /// `merge` in the schema.
     pub merge: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<super::HostMemPolicy>,
+    /// `prealloc` in the schema.
     pub prealloc: rt::Option<bool>,
+    /// `prealloc-threads` in the schema.
     pub prealloc_threads: rt::Option<u32>,
+    /// `prealloc-context` in the schema.
     pub prealloc_context: rt::Option<rt::String>,
+    /// `share` in the schema.
     pub share: rt::Option<bool>,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `x-use-canonical-path-for-ramblock-id` in the schema.
     pub x_use_canonical_path_for_ramblock_id: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -2810,24 +2926,41 @@ impl rt::Definition for MemoryBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendFileProperties {
+    /// `dump` in the schema.
     pub dump: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Option<rt::Vec<u16>>,
+    /// `merge` in the schema.
     pub merge: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<super::HostMemPolicy>,
+    /// `prealloc` in the schema.
     pub prealloc: rt::Option<bool>,
+    /// `prealloc-threads` in the schema.
     pub prealloc_threads: rt::Option<u32>,
+    /// `prealloc-context` in the schema.
     pub prealloc_context: rt::Option<rt::String>,
+    /// `share` in the schema.
     pub share: rt::Option<bool>,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `x-use-canonical-path-for-ramblock-id` in the schema.
     pub x_use_canonical_path_for_ramblock_id: rt::Option<bool>,
+    /// `align` in the schema.
     pub align: rt::Option<u64>,
+    /// `offset` in the schema.
     pub offset: rt::Option<u64>,
+    /// `discard-data` in the schema.
     pub discard_data: rt::Option<bool>,
+    /// `mem-path` in the schema.
     pub mem_path: rt::String,
     /// **Condition:** `CONFIG_LIBPMEM`
     pub pmem: rt::Option<bool>,
+    /// `readonly` in the schema.
     pub readonly: rt::Option<bool>,
+    /// `rom` in the schema.
     pub rom: rt::Option<super::OnOffAuto>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3113,19 +3246,33 @@ impl rt::From<MemoryBackendFileProperties> for super::MemoryBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendMemfdProperties {
+    /// `dump` in the schema.
     pub dump: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Option<rt::Vec<u16>>,
+    /// `merge` in the schema.
     pub merge: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<super::HostMemPolicy>,
+    /// `prealloc` in the schema.
     pub prealloc: rt::Option<bool>,
+    /// `prealloc-threads` in the schema.
     pub prealloc_threads: rt::Option<u32>,
+    /// `prealloc-context` in the schema.
     pub prealloc_context: rt::Option<rt::String>,
+    /// `share` in the schema.
     pub share: rt::Option<bool>,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `x-use-canonical-path-for-ramblock-id` in the schema.
     pub x_use_canonical_path_for_ramblock_id: rt::Option<bool>,
+    /// `hugetlb` in the schema.
     pub hugetlb: rt::Option<bool>,
+    /// `hugetlbsize` in the schema.
     pub hugetlbsize: rt::Option<u64>,
+    /// `seal` in the schema.
     pub seal: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3368,16 +3515,27 @@ impl rt::From<MemoryBackendMemfdProperties> for super::MemoryBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendShmProperties {
+    /// `dump` in the schema.
     pub dump: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Option<rt::Vec<u16>>,
+    /// `merge` in the schema.
     pub merge: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<super::HostMemPolicy>,
+    /// `prealloc` in the schema.
     pub prealloc: rt::Option<bool>,
+    /// `prealloc-threads` in the schema.
     pub prealloc_threads: rt::Option<u32>,
+    /// `prealloc-context` in the schema.
     pub prealloc_context: rt::Option<rt::String>,
+    /// `share` in the schema.
     pub share: rt::Option<bool>,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `x-use-canonical-path-for-ramblock-id` in the schema.
     pub x_use_canonical_path_for_ramblock_id: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3584,16 +3742,27 @@ impl rt::From<MemoryBackendShmProperties> for super::MemoryBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MemoryBackendEpcProperties {
+    /// `dump` in the schema.
     pub dump: rt::Option<bool>,
+    /// `host-nodes` in the schema.
     pub host_nodes: rt::Option<rt::Vec<u16>>,
+    /// `merge` in the schema.
     pub merge: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<super::HostMemPolicy>,
+    /// `prealloc` in the schema.
     pub prealloc: rt::Option<bool>,
+    /// `prealloc-threads` in the schema.
     pub prealloc_threads: rt::Option<u32>,
+    /// `prealloc-context` in the schema.
     pub prealloc_context: rt::Option<rt::String>,
+    /// `share` in the schema.
     pub share: rt::Option<bool>,
+    /// `reserve` in the schema.
     pub reserve: rt::Option<bool>,
+    /// `size` in the schema.
     pub size: u64,
+    /// `x-use-canonical-path-for-ramblock-id` in the schema.
     pub x_use_canonical_path_for_ramblock_id: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3800,6 +3969,7 @@ impl rt::From<MemoryBackendEpcProperties> for super::MemoryBackendProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrManagerHelperProperties {
+    /// `path` in the schema.
     pub path: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3851,7 +4021,9 @@ impl rt::Definition for PrManagerHelperProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct QtestProperties {
+    /// `chardev` in the schema.
     pub chardev: rt::String,
+    /// `log` in the schema.
     pub log: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3917,7 +4089,9 @@ impl rt::Definition for QtestProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoteObjectProperties {
+    /// `fd` in the schema.
     pub fd: rt::String,
+    /// `devid` in the schema.
     pub devid: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -3976,7 +4150,9 @@ impl rt::Definition for RemoteObjectProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VfioUserServerProperties {
+    /// `socket` in the schema.
     pub socket: super::SocketAddress,
+    /// `device` in the schema.
     pub device: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4035,6 +4211,7 @@ impl rt::Definition for VfioUserServerProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IOMMUFDProperties {
+    /// `fd` in the schema.
     pub fd: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4091,7 +4268,9 @@ impl rt::Definition for IOMMUFDProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericInitiatorProperties {
+    /// `pci-dev` in the schema.
     pub pci_dev: rt::String,
+    /// `node` in the schema.
     pub node: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4150,7 +4329,9 @@ impl rt::Definition for AcpiGenericInitiatorProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AcpiGenericPortProperties {
+    /// `pci-bus` in the schema.
     pub pci_bus: rt::String,
+    /// `node` in the schema.
     pub node: u32,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4270,6 +4451,7 @@ pub struct RngEgdProperties {
     /// **Features:** `deprecated`
     #[deprecated]
     pub opened: rt::Option<bool>,
+    /// `chardev` in the schema.
     pub chardev: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4347,6 +4529,7 @@ pub struct RngRandomProperties {
     /// **Features:** `deprecated`
     #[deprecated]
     pub opened: rt::Option<bool>,
+    /// `filename` in the schema.
     pub filename: rt::Option<rt::String>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4428,6 +4611,7 @@ impl rt::From<RngRandomProperties> for super::RngProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IgvmCfgProperties {
+    /// `file` in the schema.
     pub file: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4479,9 +4663,13 @@ impl rt::Definition for IgvmCfgProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevCommonProperties {
+    /// `sev-device` in the schema.
     pub sev_device: rt::Option<rt::String>,
+    /// `cbitpos` in the schema.
     pub cbitpos: rt::Option<u32>,
+    /// `reduced-phys-bits` in the schema.
     pub reduced_phys_bits: u32,
+    /// `kernel-hashes` in the schema.
     pub kernel_hashes: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4578,14 +4766,23 @@ impl rt::Definition for SevCommonProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevGuestProperties {
+    /// `sev-device` in the schema.
     pub sev_device: rt::Option<rt::String>,
+    /// `cbitpos` in the schema.
     pub cbitpos: rt::Option<u32>,
+    /// `reduced-phys-bits` in the schema.
     pub reduced_phys_bits: u32,
+    /// `kernel-hashes` in the schema.
     pub kernel_hashes: rt::Option<bool>,
+    /// `dh-cert-file` in the schema.
     pub dh_cert_file: rt::Option<rt::String>,
+    /// `session-file` in the schema.
     pub session_file: rt::Option<rt::String>,
+    /// `policy` in the schema.
     pub policy: rt::Option<u32>,
+    /// `handle` in the schema.
     pub handle: rt::Option<u32>,
+    /// `legacy-vm-type` in the schema.
     pub legacy_vm_type: rt::Option<super::OnOffAuto>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4760,16 +4957,27 @@ impl rt::From<SevGuestProperties> for super::SevCommonProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SevSnpGuestProperties {
+    /// `sev-device` in the schema.
     pub sev_device: rt::Option<rt::String>,
+    /// `cbitpos` in the schema.
     pub cbitpos: rt::Option<u32>,
+    /// `reduced-phys-bits` in the schema.
     pub reduced_phys_bits: u32,
+    /// `kernel-hashes` in the schema.
     pub kernel_hashes: rt::Option<bool>,
+    /// `policy` in the schema.
     pub policy: rt::Option<u64>,
+    /// `guest-visible-workarounds` in the schema.
     pub guest_visible_workarounds: rt::Option<rt::String>,
+    /// `id-block` in the schema.
     pub id_block: rt::Option<rt::String>,
+    /// `id-auth` in the schema.
     pub id_auth: rt::Option<rt::String>,
+    /// `author-key-enabled` in the schema.
     pub author_key_enabled: rt::Option<bool>,
+    /// `host-data` in the schema.
     pub host_data: rt::Option<rt::String>,
+    /// `vcek-disabled` in the schema.
     pub vcek_disabled: rt::Option<bool>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -4973,11 +5181,17 @@ impl rt::From<SevSnpGuestProperties> for super::SevCommonProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TdxGuestProperties {
+    /// `attributes` in the schema.
     pub attributes: rt::Option<u64>,
+    /// `sept-ve-disable` in the schema.
     pub sept_ve_disable: rt::Option<bool>,
+    /// `mrconfigid` in the schema.
     pub mrconfigid: rt::Option<rt::String>,
+    /// `mrowner` in the schema.
     pub mrowner: rt::Option<rt::String>,
+    /// `mrownerconfig` in the schema.
     pub mrownerconfig: rt::Option<rt::String>,
+    /// `quote-generation-socket` in the schema.
     pub quote_generation_socket: rt::Option<super::SocketAddress>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5106,7 +5320,9 @@ impl rt::Definition for TdxGuestProperties {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThreadContextProperties {
+    /// `cpu-affinity` in the schema.
     pub cpu_affinity: rt::Option<rt::Vec<u16>>,
+    /// `node-affinity` in the schema.
     pub node_affinity: rt::Option<rt::Vec<u16>>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -5183,64 +5399,103 @@ impl rt::Definition for ThreadContextProperties {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectType {
+    /// `acpi-generic-initiator` in the schema.
     AcpiGenericInitiator,
+    /// `acpi-generic-port` in the schema.
     AcpiGenericPort,
+    /// `authz-list` in the schema.
     AuthzList,
+    /// `authz-listfile` in the schema.
     AuthzListfile,
+    /// `authz-pam` in the schema.
     AuthzPam,
+    /// `authz-simple` in the schema.
     AuthzSimple,
+    /// `can-bus` in the schema.
     CanBus,
     /// **Condition:** `CONFIG_LINUX`
     CanHostSocketcan,
+    /// `colo-compare` in the schema.
     ColoCompare,
+    /// `cryptodev-backend` in the schema.
     CryptodevBackend,
+    /// `cryptodev-backend-builtin` in the schema.
     CryptodevBackendBuiltin,
+    /// `cryptodev-backend-lkcf` in the schema.
     CryptodevBackendLkcf,
     /// **Condition:** `CONFIG_VHOST_CRYPTO`
     CryptodevVhostUser,
+    /// `dbus-vmstate` in the schema.
     DbusVmstate,
+    /// `filter-buffer` in the schema.
     FilterBuffer,
+    /// `filter-dump` in the schema.
     FilterDump,
+    /// `filter-mirror` in the schema.
     FilterMirror,
+    /// `filter-redirector` in the schema.
     FilterRedirector,
+    /// `filter-replay` in the schema.
     FilterReplay,
+    /// `filter-rewriter` in the schema.
     FilterRewriter,
     /// **Condition:** `CONFIG_IGVM`
     IgvmCfg,
+    /// `input-barrier` in the schema.
     InputBarrier,
     /// **Condition:** `CONFIG_LINUX`
     InputLinux,
+    /// `iommufd` in the schema.
     Iommufd,
+    /// `iothread` in the schema.
     Iothread,
+    /// `main-loop` in the schema.
     MainLoop,
     /// **Condition:** `CONFIG_LINUX`
     MemoryBackendEpc,
+    /// `memory-backend-file` in the schema.
     MemoryBackendFile,
     /// **Condition:** `CONFIG_LINUX`
     MemoryBackendMemfd,
+    /// `memory-backend-ram` in the schema.
     MemoryBackendRam,
     /// **Condition:** `CONFIG_POSIX`
     MemoryBackendShm,
+    /// `pef-guest` in the schema.
     PefGuest,
     /// **Condition:** `CONFIG_LINUX`
     PrManagerHelper,
+    /// `qtest` in the schema.
     Qtest,
+    /// `rng-builtin` in the schema.
     RngBuiltin,
+    /// `rng-egd` in the schema.
     RngEgd,
     /// **Condition:** `CONFIG_POSIX`
     RngRandom,
+    /// `secret` in the schema.
     Secret,
     /// **Condition:** `CONFIG_SECRET_KEYRING`
     SecretKeyring,
+    /// `sev-guest` in the schema.
     SevGuest,
+    /// `sev-snp-guest` in the schema.
     SevSnpGuest,
+    /// `thread-context` in the schema.
     ThreadContext,
+    /// `s390-pv-guest` in the schema.
     S390PvGuest,
+    /// `tdx-guest` in the schema.
     TdxGuest,
+    /// `throttle-group` in the schema.
     ThrottleGroup,
+    /// `tls-creds-anon` in the schema.
     TlsCredsAnon,
+    /// `tls-creds-psk` in the schema.
     TlsCredsPsk,
+    /// `tls-creds-x509` in the schema.
     TlsCredsX509,
+    /// `tls-cipher-suites` in the schema.
     TlsCipherSuites,
     /// **Features:** `unstable`
     XRemoteObject,
@@ -5410,6 +5665,7 @@ impl rt::Definition for ObjectType {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectOptions {
+    /// `id` in the schema.
     pub id: rt::String,
     /// `qom-type` on the wire, and the members of its branch.
     pub qom_type: ObjectOptionsBranch,
@@ -5419,69 +5675,115 @@ pub struct ObjectOptions {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ObjectOptionsBranch {
+    /// `acpi-generic-initiator` in the schema.
     AcpiGenericInitiator(super::AcpiGenericInitiatorProperties),
+    /// `acpi-generic-port` in the schema.
     AcpiGenericPort(super::AcpiGenericPortProperties),
+    /// `authz-list` in the schema.
     AuthzList(super::AuthZListProperties),
+    /// `authz-listfile` in the schema.
     AuthzListfile(super::AuthZListFileProperties),
+    /// `authz-pam` in the schema.
     AuthzPam(super::AuthZPAMProperties),
+    /// `authz-simple` in the schema.
     AuthzSimple(super::AuthZSimpleProperties),
     /// **Condition:** `CONFIG_LINUX`
     CanHostSocketcan(super::CanHostSocketcanProperties),
+    /// `colo-compare` in the schema.
     ColoCompare(super::ColoCompareProperties),
+    /// `cryptodev-backend` in the schema.
     CryptodevBackend(super::CryptodevBackendProperties),
+    /// `cryptodev-backend-builtin` in the schema.
     CryptodevBackendBuiltin(super::CryptodevBackendProperties),
+    /// `cryptodev-backend-lkcf` in the schema.
     CryptodevBackendLkcf(super::CryptodevBackendProperties),
     /// **Condition:** `CONFIG_VHOST_CRYPTO`
     CryptodevVhostUser(super::CryptodevVhostUserProperties),
+    /// `dbus-vmstate` in the schema.
     DbusVmstate(super::DBusVMStateProperties),
+    /// `filter-buffer` in the schema.
     FilterBuffer(super::FilterBufferProperties),
+    /// `filter-dump` in the schema.
     FilterDump(super::FilterDumpProperties),
+    /// `filter-mirror` in the schema.
     FilterMirror(super::FilterMirrorProperties),
+    /// `filter-redirector` in the schema.
     FilterRedirector(super::FilterRedirectorProperties),
+    /// `filter-replay` in the schema.
     FilterReplay(super::NetfilterProperties),
+    /// `filter-rewriter` in the schema.
     FilterRewriter(super::FilterRewriterProperties),
     /// **Condition:** `CONFIG_IGVM`
     IgvmCfg(super::IgvmCfgProperties),
+    /// `input-barrier` in the schema.
     InputBarrier(super::InputBarrierProperties),
     /// **Condition:** `CONFIG_LINUX`
     InputLinux(super::InputLinuxProperties),
+    /// `iommufd` in the schema.
     Iommufd(super::IOMMUFDProperties),
+    /// `iothread` in the schema.
     Iothread(super::IothreadProperties),
+    /// `main-loop` in the schema.
     MainLoop(super::MainLoopProperties),
     /// **Condition:** `CONFIG_LINUX`
     MemoryBackendEpc(super::MemoryBackendEpcProperties),
+    /// `memory-backend-file` in the schema.
     MemoryBackendFile(super::MemoryBackendFileProperties),
     /// **Condition:** `CONFIG_LINUX`
     MemoryBackendMemfd(super::MemoryBackendMemfdProperties),
+    /// `memory-backend-ram` in the schema.
     MemoryBackendRam(super::MemoryBackendProperties),
     /// **Condition:** `CONFIG_POSIX`
     MemoryBackendShm(super::MemoryBackendShmProperties),
     /// **Condition:** `CONFIG_LINUX`
     PrManagerHelper(super::PrManagerHelperProperties),
+    /// `qtest` in the schema.
     Qtest(super::QtestProperties),
+    /// `rng-builtin` in the schema.
     RngBuiltin(super::RngProperties),
+    /// `rng-egd` in the schema.
     RngEgd(super::RngEgdProperties),
     /// **Condition:** `CONFIG_POSIX`
     RngRandom(super::RngRandomProperties),
+    /// `secret` in the schema.
     Secret(super::SecretProperties),
     /// **Condition:** `CONFIG_SECRET_KEYRING`
     SecretKeyring(super::SecretKeyringProperties),
+    /// `sev-guest` in the schema.
     SevGuest(super::SevGuestProperties),
+    /// `sev-snp-guest` in the schema.
     SevSnpGuest(super::SevSnpGuestProperties),
+    /// `tdx-guest` in the schema.
     TdxGuest(super::TdxGuestProperties),
+    /// `thread-context` in the schema.
     ThreadContext(super::ThreadContextProperties),
+    /// `throttle-group` in the schema.
     ThrottleGroup(super::ThrottleGroupProperties),
+    /// `tls-creds-anon` in the schema.
     TlsCredsAnon(super::TlsCredsAnonProperties),
+    /// `tls-creds-psk` in the schema.
     TlsCredsPsk(super::TlsCredsPskProperties),
+    /// `tls-creds-x509` in the schema.
     TlsCredsX509(super::TlsCredsX509Properties),
+    /// `tls-cipher-suites` in the schema.
     TlsCipherSuites(super::TlsCredsProperties),
+    /// `x-remote-object` in the schema.
     XRemoteObject(super::RemoteObjectProperties),
+    /// `x-vfio-user-server` in the schema.
     XVfioUserServer(super::VfioUserServerProperties),
+    /// `can-bus` in the schema.
     CanBus,
+    /// `pef-guest` in the schema.
     PefGuest,
+    /// `s390-pv-guest` in the schema.
     S390PvGuest,
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl ObjectOptionsBranch {
@@ -6373,6 +6675,7 @@ impl rt::Command for ObjectAdd {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectDel {
+    /// `id` in the schema.
     pub id: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -9,10 +9,15 @@ use ::qapi_runtime::rt;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetworkAddressFamily {
+    /// `ipv4` in the schema.
     Ipv4,
+    /// `ipv6` in the schema.
     Ipv6,
+    /// `unix` in the schema.
     Unix,
+    /// `vsock` in the schema.
     Vsock,
+    /// `unknown` in the schema.
     Unknown,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -84,7 +89,9 @@ impl rt::Definition for NetworkAddressFamily {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressBase {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -146,12 +153,19 @@ impl rt::Definition for InetSocketAddressBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddress {
+    /// `host` in the schema.
     pub host: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
+    /// `numeric` in the schema.
     pub numeric: rt::Option<bool>,
+    /// `to` in the schema.
     pub to: rt::Option<u16>,
+    /// `ipv4` in the schema.
     pub ipv4: rt::Option<bool>,
+    /// `ipv6` in the schema.
     pub ipv6: rt::Option<bool>,
+    /// `keep-alive` in the schema.
     pub keep_alive: rt::Option<bool>,
     /// **Condition:** `HAVE_TCP_KEEPCNT`
     pub keep_alive_count: rt::Option<u32>,
@@ -347,6 +361,7 @@ impl rt::From<InetSocketAddress> for super::InetSocketAddressBase {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddress {
+    /// `path` in the schema.
     pub path: rt::String,
     /// **Condition:** `CONFIG_LINUX`
     pub r#abstract: rt::Option<bool>,
@@ -428,7 +443,9 @@ impl rt::Definition for UnixSocketAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddress {
+    /// `cid` in the schema.
     pub cid: rt::String,
+    /// `port` in the schema.
     pub port: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -487,6 +504,7 @@ impl rt::Definition for VsockSocketAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddress {
+    /// `str` in the schema.
     pub str: rt::String,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -538,6 +556,7 @@ impl rt::Definition for FdSocketAddress {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InetSocketAddressWrapper {
+    /// `data` in the schema.
     pub data: super::InetSocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -589,6 +608,7 @@ impl rt::Definition for InetSocketAddressWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UnixSocketAddressWrapper {
+    /// `data` in the schema.
     pub data: super::UnixSocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -640,6 +660,7 @@ impl rt::Definition for UnixSocketAddressWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VsockSocketAddressWrapper {
+    /// `data` in the schema.
     pub data: super::VsockSocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -691,6 +712,7 @@ impl rt::Definition for VsockSocketAddressWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FdSocketAddressWrapper {
+    /// `data` in the schema.
     pub data: super::FdSocketAddress,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -750,12 +772,21 @@ pub struct SocketAddressLegacy {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SocketAddressLegacyBranch {
+    /// `inet` in the schema.
     Inet(super::InetSocketAddressWrapper),
+    /// `unix` in the schema.
     Unix(super::UnixSocketAddressWrapper),
+    /// `vsock` in the schema.
     Vsock(super::VsockSocketAddressWrapper),
+    /// `fd` in the schema.
     Fd(super::FdSocketAddressWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SocketAddressLegacyBranch {
@@ -916,9 +947,13 @@ impl rt::From<super::FdSocketAddressWrapper> for SocketAddressLegacy {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocketAddressType {
+    /// `inet` in the schema.
     Inet,
+    /// `unix` in the schema.
     Unix,
+    /// `vsock` in the schema.
     Vsock,
+    /// `fd` in the schema.
     Fd,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -998,12 +1033,21 @@ pub struct SocketAddress {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SocketAddressBranch {
+    /// `inet` in the schema.
     Inet(super::InetSocketAddress),
+    /// `unix` in the schema.
     Unix(super::UnixSocketAddress),
+    /// `vsock` in the schema.
     Vsock(super::VsockSocketAddress),
+    /// `fd` in the schema.
     Fd(super::FdSocketAddress),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl SocketAddressBranch {

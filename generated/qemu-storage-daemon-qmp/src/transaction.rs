@@ -47,7 +47,9 @@ impl rt::Definition for Abort {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionCompletionMode {
+    /// `individual` in the schema.
     Individual,
+    /// `grouped` in the schema.
     Grouped,
     /// A value these bindings do not know (from a newer QEMU), kept as sent.
     Other(rt::String),
@@ -115,16 +117,27 @@ impl rt::Definition for ActionCompletionMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransactionActionKind {
+    /// `abort` in the schema.
     Abort,
+    /// `block-dirty-bitmap-add` in the schema.
     BlockDirtyBitmapAdd,
+    /// `block-dirty-bitmap-remove` in the schema.
     BlockDirtyBitmapRemove,
+    /// `block-dirty-bitmap-clear` in the schema.
     BlockDirtyBitmapClear,
+    /// `block-dirty-bitmap-enable` in the schema.
     BlockDirtyBitmapEnable,
+    /// `block-dirty-bitmap-disable` in the schema.
     BlockDirtyBitmapDisable,
+    /// `block-dirty-bitmap-merge` in the schema.
     BlockDirtyBitmapMerge,
+    /// `blockdev-backup` in the schema.
     BlockdevBackup,
+    /// `blockdev-snapshot` in the schema.
     BlockdevSnapshot,
+    /// `blockdev-snapshot-internal-sync` in the schema.
     BlockdevSnapshotInternalSync,
+    /// `blockdev-snapshot-sync` in the schema.
     BlockdevSnapshotSync,
     /// **Features:** `deprecated`
     #[deprecated]
@@ -215,6 +228,7 @@ impl rt::Definition for TransactionActionKind {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AbortWrapper {
+    /// `data` in the schema.
     pub data: super::Abort,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -266,6 +280,7 @@ impl rt::Definition for AbortWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapAddWrapper {
+    /// `data` in the schema.
     pub data: super::BlockDirtyBitmapAdd,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -317,6 +332,7 @@ impl rt::Definition for BlockDirtyBitmapAddWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapWrapper {
+    /// `data` in the schema.
     pub data: super::BlockDirtyBitmap,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -368,6 +384,7 @@ impl rt::Definition for BlockDirtyBitmapWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockDirtyBitmapMergeWrapper {
+    /// `data` in the schema.
     pub data: super::BlockDirtyBitmapMerge,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -419,6 +436,7 @@ impl rt::Definition for BlockDirtyBitmapMergeWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevBackupWrapper {
+    /// `data` in the schema.
     pub data: super::BlockdevBackup,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -470,6 +488,7 @@ impl rt::Definition for BlockdevBackupWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotWrapper {
+    /// `data` in the schema.
     pub data: super::BlockdevSnapshot,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -521,6 +540,7 @@ impl rt::Definition for BlockdevSnapshotWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotInternalWrapper {
+    /// `data` in the schema.
     pub data: super::BlockdevSnapshotInternal,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -572,6 +592,7 @@ impl rt::Definition for BlockdevSnapshotInternalWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlockdevSnapshotSyncWrapper {
+    /// `data` in the schema.
     pub data: super::BlockdevSnapshotSync,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -623,6 +644,7 @@ impl rt::Definition for BlockdevSnapshotSyncWrapper {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DriveBackupWrapper {
+    /// `data` in the schema.
     pub data: super::DriveBackup,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -682,21 +704,38 @@ pub struct TransactionAction {
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum TransactionActionBranch {
+    /// `abort` in the schema.
     Abort(super::AbortWrapper),
+    /// `block-dirty-bitmap-add` in the schema.
     BlockDirtyBitmapAdd(super::BlockDirtyBitmapAddWrapper),
+    /// `block-dirty-bitmap-remove` in the schema.
     BlockDirtyBitmapRemove(super::BlockDirtyBitmapWrapper),
+    /// `block-dirty-bitmap-clear` in the schema.
     BlockDirtyBitmapClear(super::BlockDirtyBitmapWrapper),
+    /// `block-dirty-bitmap-enable` in the schema.
     BlockDirtyBitmapEnable(super::BlockDirtyBitmapWrapper),
+    /// `block-dirty-bitmap-disable` in the schema.
     BlockDirtyBitmapDisable(super::BlockDirtyBitmapWrapper),
+    /// `block-dirty-bitmap-merge` in the schema.
     BlockDirtyBitmapMerge(super::BlockDirtyBitmapMergeWrapper),
+    /// `blockdev-backup` in the schema.
     BlockdevBackup(super::BlockdevBackupWrapper),
+    /// `blockdev-snapshot` in the schema.
     BlockdevSnapshot(super::BlockdevSnapshotWrapper),
+    /// `blockdev-snapshot-internal-sync` in the schema.
     BlockdevSnapshotInternalSync(super::BlockdevSnapshotInternalWrapper),
+    /// `blockdev-snapshot-sync` in the schema.
     BlockdevSnapshotSync(super::BlockdevSnapshotSyncWrapper),
+    /// `drive-backup` in the schema.
     #[deprecated]
     DriveBackup(super::DriveBackupWrapper),
     /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-    Other { tag: rt::String, members: rt::Object },
+    Other {
+        /// The discriminator's value as sent.
+        tag: rt::String,
+        /// The branch's members as sent.
+        members: rt::Object,
+    },
 }
 #[allow(deprecated)]
 impl TransactionActionBranch {
@@ -985,6 +1024,7 @@ impl rt::From<super::DriveBackupWrapper> for TransactionAction {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransactionProperties {
+    /// `completion-mode` in the schema.
     pub completion_mode: rt::Option<super::ActionCompletionMode>,
 }
 #[allow(deprecated, clippy::disallowed_names)]
@@ -1047,7 +1087,9 @@ impl rt::Definition for TransactionProperties {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Transaction {
+    /// `actions` in the schema.
     pub actions: rt::Vec<super::TransactionAction>,
+    /// `properties` in the schema.
     pub properties: rt::Option<super::TransactionProperties>,
 }
 #[allow(deprecated, clippy::disallowed_names)]

@@ -70,3 +70,14 @@ pub struct GeneratedReadme;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct RootReadme;
+
+/// qmp-client's README: typed commands and events come from bindings, so its snippet is compiled here.
+#[cfg(doctest)]
+#[doc = include_str!("../../../qmp-client/README.md")]
+pub struct QmpClientReadme;
+
+/// qapi-macros' README: the macro reads QEMU's schema through `$QEMU_SRC`, and the build.rs snippet includes the
+/// `OUT_DIR/qapi.rs` that this crate's build script writes with `qapi_gen::Config`'s generator (`build.rs`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../qapi-macros/README.md")]
+pub struct QapiMacrosReadme;

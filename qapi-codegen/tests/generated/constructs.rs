@@ -4,15 +4,23 @@ pub mod builtin {
     //! Schema module `./builtin`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
+    /// The schema's enum `QType`.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum QType {
+        /// `none` in the schema.
         None,
+        /// `qnull` in the schema.
         Qnull,
+        /// `qnum` in the schema.
         Qnum,
+        /// `qstring` in the schema.
         Qstring,
+        /// `qdict` in the schema.
         Qdict,
+        /// `qlist` in the schema.
         Qlist,
+        /// `qbool` in the schema.
         Qbool,
         /// A value these bindings do not know (from a newer QEMU), kept as sent.
         Other(rt::String),
@@ -188,8 +196,11 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum CaseValues {
+        /// `fooBar` in the schema.
         FooBar,
+        /// `foo-bar` in the schema.
         FooBar2,
+        /// `FOO` in the schema.
         Foo,
         /// A value these bindings do not know (from a newer QEMU), kept as sent.
         Other(rt::String),
@@ -380,7 +391,9 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Derived {
+        /// `id` in the schema.
         pub id: rt::String,
+        /// `type` in the schema.
         pub r#type: rt::Option<super::Color>,
         /// a size
         pub size: u64,
@@ -594,8 +607,11 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Collide {
+        /// `fooBar` in the schema.
         pub foo_bar: i64,
+        /// `foo-bar` in the schema.
         pub foo_bar_2: i64,
+        /// `FOO` in the schema.
         pub foo: rt::Option<rt::String>,
     }
     #[allow(deprecated, clippy::disallowed_names)]
@@ -664,8 +680,11 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Node {
+        /// `name` in the schema.
         pub name: rt::String,
+        /// `children` in the schema.
         pub children: rt::Option<rt::Vec<super::Node>>,
+        /// `next` in the schema.
         pub next: rt::Option<super::NodeRef>,
     }
     #[allow(deprecated, clippy::disallowed_names)]
@@ -742,7 +761,9 @@ pub mod constructs {
     #[non_exhaustive]
     #[allow(clippy::large_enum_variant)]
     pub enum NodeRef {
+        /// `node` in the schema.
         Node(rt::Box<super::Node>),
+        /// `name` in the schema.
         Name(rt::String),
     }
     impl rt::Decode for NodeRef {
@@ -806,10 +827,15 @@ pub mod constructs {
     #[non_exhaustive]
     #[allow(clippy::large_enum_variant)]
     pub enum Scalar {
+        /// `n` in the schema.
         N(f64),
+        /// `b` in the schema.
         B(bool),
+        /// `z` in the schema.
         Z,
+        /// `l` in the schema.
         L(rt::Vec<i64>),
+        /// `o` in the schema.
         O(super::Base),
     }
     impl rt::Decode for Scalar {
@@ -889,7 +915,9 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub enum ColorOrColors {
+        /// `color` in the schema.
         Color(super::Color),
+        /// `list` in the schema.
         List(rt::Vec<super::Color>),
     }
     impl rt::Decode for ColorOrColors {
@@ -1015,6 +1043,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    /// The schema's struct `ShapeBase`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ShapeBase {
@@ -1077,6 +1106,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    /// The schema's struct `Circle`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Circle {
@@ -1126,6 +1156,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    /// The schema's struct `Square`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Square {
@@ -1179,6 +1210,7 @@ pub mod constructs {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Shape {
+        /// `label` in the schema.
         pub label: rt::Option<rt::String>,
         /// `kind` on the wire, and the members of its branch.
         pub kind: ShapeBranch,
@@ -1197,7 +1229,12 @@ pub mod constructs {
         /// no data
         Point,
         /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-        Other { tag: rt::String, members: rt::Object },
+        Other {
+            /// The discriminator's value as sent.
+            tag: rt::String,
+            /// The branch's members as sent.
+            members: rt::Object,
+        },
     }
     #[allow(deprecated)]
     impl ShapeBranch {
@@ -1361,6 +1398,7 @@ pub mod constructs {
             Self::new(ShapeBranch::from(value))
         }
     }
+    /// The schema's enum `GroupMode`.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum GroupMode {
@@ -1428,6 +1466,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    /// The schema's struct `GroupAll`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct GroupAll {
@@ -1477,6 +1516,7 @@ pub mod constructs {
             condition: rt::None,
         };
     }
+    /// The schema's struct `GroupAny`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct GroupAny {
@@ -1543,7 +1583,12 @@ pub mod constructs {
         /// one member
         Any(super::GroupAny),
         /// A branch these bindings do not know (from a newer QEMU), with its members as sent.
-        Other { tag: rt::String, members: rt::Object },
+        Other {
+            /// The discriminator's value as sent.
+            tag: rt::String,
+            /// The branch's members as sent.
+            members: rt::Object,
+        },
     }
     #[allow(deprecated)]
     impl GroupBranch {
@@ -2438,7 +2483,12 @@ pub enum AnyEvent {
     /// `BASE`: [`BaseEvent`].
     Base(self::BaseEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

@@ -36,6 +36,7 @@
 //! | `constructs` | `draw`, `query-shapes`, `add-shape`, `clear`, `shutdown-now`, `__com.example_frob`, `plug` | `SHAPE_DRAWN`, `CLEARED`, `NODE_ADDED`, `BASE` | 19 |
 //! | `constructs-sub` |  |  | 1 |
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 pub mod builtin;
 #[cfg(feature = "constructs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "constructs")))]
@@ -201,7 +202,12 @@ pub enum AnyEvent {
     #[cfg_attr(docsrs, doc(cfg(feature = "constructs")))]
     Base(self::BaseEvent),
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

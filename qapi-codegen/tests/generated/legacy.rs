@@ -4,15 +4,23 @@ pub mod builtin {
     //! Schema module `./builtin`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
+    /// The schema's enum `QType`.
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     #[non_exhaustive]
     pub enum QType {
+        /// `none` in the schema.
         None,
+        /// `qnull` in the schema.
         Qnull,
+        /// `qnum` in the schema.
         Qnum,
+        /// `qstring` in the schema.
         Qstring,
+        /// `qdict` in the schema.
         Qdict,
+        /// `qlist` in the schema.
         Qlist,
+        /// `qbool` in the schema.
         Qbool,
         /// A value these bindings do not know (from a newer QEMU), kept as sent.
         Other(rt::String),
@@ -89,10 +97,13 @@ pub mod legacy {
     //! Schema module `legacy.json`.
     #![allow(deprecated)]
     use ::qapi_runtime::rt;
+    /// The schema's struct `Point`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Point {
+        /// `x` in the schema.
         pub x: i64,
+        /// `y` in the schema.
         pub y: i64,
     }
     #[allow(deprecated, clippy::disallowed_names)]
@@ -142,15 +153,24 @@ pub mod legacy {
             condition: rt::None,
         };
     }
+    /// The schema's union `Value`.
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     #[allow(clippy::large_enum_variant)]
     pub enum Value {
+        /// `point` in the schema.
         Point(super::Point),
+        /// `text` in the schema.
         Text(rt::String),
+        /// `number` in the schema.
         Number(i64),
         /// A branch these bindings do not know (from a newer QEMU), with its data as sent.
-        Other { tag: rt::String, data: rt::Value },
+        Other {
+            /// The `type` as sent.
+            tag: rt::String,
+            /// The `data` as sent.
+            data: rt::Value,
+        },
     }
     impl rt::ObjectType for Value {
         #[inline]
@@ -237,7 +257,9 @@ pub mod legacy {
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct Holder {
+        /// `value` in the schema.
         pub value: super::Value,
+        /// `other` in the schema.
         pub other: rt::Option<super::Value>,
     }
     #[allow(deprecated, clippy::disallowed_names)]
@@ -358,7 +380,12 @@ impl<T: ::qapi_runtime::rt::Executor + ?::core::marker::Sized> Commands for T {}
 #[allow(deprecated, clippy::large_enum_variant)]
 pub enum AnyEvent {
     /// An event these bindings do not know (from a newer QEMU, or a module left out), with its data as sent.
-    Unknown { name: ::qapi_runtime::rt::String, data: ::qapi_runtime::rt::Value },
+    Unknown {
+        /// The event's name.
+        name: ::qapi_runtime::rt::String,
+        /// The event's data.
+        data: ::qapi_runtime::rt::Value,
+    },
 }
 #[allow(deprecated)]
 impl ::qapi_runtime::rt::EventSet for AnyEvent {

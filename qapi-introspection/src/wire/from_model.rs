@@ -13,6 +13,7 @@ impl WireSchema {
         WireSchema::from_model(schema.model())
     }
 
+    /// The wire view of a checked model.
     pub fn from_model(model: &Model) -> WireSchema {
         let mut b = Builder {
             model,

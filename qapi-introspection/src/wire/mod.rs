@@ -17,6 +17,7 @@ pub use qapi_schema::schema::{BuiltinKind, IntType, JsonType};
 pub struct TypeIdx(pub u32);
 
 impl TypeIdx {
+    /// The position in [`WireSchema::types`].
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -31,9 +32,12 @@ pub enum Origin {
     Introspection,
 }
 
+/// A schema's wire view: its commands and events and every type they reach.
 #[derive(Clone, Debug)]
 pub struct WireSchema {
+    /// A schema file or a `query-qmp-schema` reply.
     pub origin: Origin,
+    /// Every type reachable from a command or an event; [`TypeIdx`] indexes it.
     pub types: Vec<WireType>,
     /// In schema order.
     pub commands: Vec<WireCommand>,
@@ -43,21 +47,29 @@ pub struct WireSchema {
     pub empty: TypeIdx,
 }
 
+/// A type as it travels: its shape, and its name where known.
 #[derive(Clone, Debug)]
 pub struct WireType {
     /// The schema name when known (not from introspection, which masks it).
     pub name: Option<String>,
     /// QEMU made the type up (`q_obj_*`, `q_empty`, arrays, built-ins): its name says nothing.
     pub implicit: bool,
+    /// The type's features.
     pub features: Vec<WireFeature>,
+    /// The type's shape.
     pub kind: WireKind,
 }
 
+/// The shape of a type on the wire.
 #[derive(Clone, Debug)]
 pub enum WireKind {
+    /// A built-in.
     Builtin(Builtin),
+    /// An enum: its values.
     Enum(Vec<WireEnumValue>),
+    /// An array of the element type.
     Array(TypeIdx),
+    /// An object: members flattened, and union branches.
     Object(WireObject),
     /// Branch types; on the wire, the value's JSON type selects one.
     Alternate(Vec<WireBranch>),
@@ -67,11 +79,17 @@ pub enum WireKind {
 /// schema file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Builtin {
+    /// `str`: a JSON string.
     Str,
+    /// An integer: its width and sign from a schema file, `None` from a reply (`int`).
     Int(Option<IntType>),
+    /// `number`: a double.
     Number,
+    /// `bool`.
     Bool,
+    /// `null`.
     Null,
+    /// `any`: whatever JSON value.
     Any,
 }
 
@@ -112,6 +130,7 @@ impl Builtin {
         }
     }
 
+    /// How the built-in's values travel.
     pub fn json_type(self) -> JsonType {
         match self {
             Builtin::Str => JsonType::String,
@@ -124,35 +143,51 @@ impl Builtin {
     }
 }
 
+/// A feature of a type, member, enum value, command or event.
 #[derive(Clone, Debug)]
 pub struct WireFeature {
+    /// The feature's name.
     pub name: String,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
 }
 
+/// One value of an enum.
 #[derive(Clone, Debug)]
 pub struct WireEnumValue {
+    /// The value as it travels.
     pub name: String,
+    /// The value's features.
     pub features: Vec<WireFeature>,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
 }
 
+/// An object's members and, for a union, its branches.
 #[derive(Clone, Debug)]
 pub struct WireObject {
     /// All members, base members first.
     pub members: Vec<WireMember>,
+    /// The branches, for a union.
     pub variants: Option<WireVariants>,
 }
 
+/// A member of an object.
 #[derive(Clone, Debug)]
 pub struct WireMember {
+    /// The member's name on the wire.
     pub name: String,
+    /// The member's type.
     pub ty: TypeIdx,
+    /// Whether the member may be absent.
     pub optional: bool,
+    /// The member's features.
     pub features: Vec<WireFeature>,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
 }
 
+/// A union's branches, by tag value.
 #[derive(Clone, Debug)]
 pub struct WireVariants {
     /// The discriminator member.
@@ -165,40 +200,58 @@ pub struct WireVariants {
 /// schema file, else the JSON type).
 #[derive(Clone, Debug)]
 pub struct WireBranch {
+    /// The tag value or branch name.
     pub name: String,
+    /// The branch's type: for a union an object whose members travel beside the base's.
     pub ty: TypeIdx,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
 }
 
+/// A command: what it takes and gives.
 #[derive(Clone, Debug)]
 pub struct WireCommand {
+    /// The command's name.
     pub name: String,
+    /// The arguments: an object ([`WireSchema::empty`] for none).
     pub args: TypeIdx,
+    /// The return type ([`WireSchema::empty`] for `{}`).
     pub returns: TypeIdx,
+    /// The command's features.
     pub features: Vec<WireFeature>,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
+    /// Whether the command may run out-of-band.
     pub allow_oob: bool,
     /// Known only from a schema file.
     pub allow_preconfig: Option<bool>,
 }
 
+/// An event: what it carries.
 #[derive(Clone, Debug)]
 pub struct WireEvent {
+    /// The event's name.
     pub name: String,
+    /// The data: an object ([`WireSchema::empty`] for none).
     pub data: TypeIdx,
+    /// The event's features.
     pub features: Vec<WireFeature>,
+    /// Its `'if'` condition (schema files only).
     pub cond: Option<Cond>,
 }
 
 impl WireSchema {
+    /// The type at `ty`.
     pub fn get(&self, ty: TypeIdx) -> &WireType {
         &self.types[ty.index()]
     }
 
+    /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<&WireCommand> {
         self.commands.iter().find(|c| c.name == name)
     }
 
+    /// The event called `name`.
     pub fn event(&self, name: &str) -> Option<&WireEvent> {
         self.events.iter().find(|e| e.name == name)
     }
@@ -257,6 +310,7 @@ pub fn is_experimental_name(name: &str) -> bool {
         .is_some_and(|(_, rest)| rest.starts_with("x-"))
 }
 
+/// Whether `features` has one called `name`.
 pub fn has_feature(features: &[WireFeature], name: &str) -> bool {
     features.iter().any(|f| f.name == name)
 }

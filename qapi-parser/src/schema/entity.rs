@@ -22,12 +22,14 @@ pub struct ModuleId(pub u32);
 pub struct DocId(pub u32);
 
 impl TypeId {
+    /// The same index, as an entity.
     pub fn entity(self) -> EntityId {
         EntityId(self.0)
     }
 }
 
 impl EntityId {
+    /// The position in the arena.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -36,12 +38,19 @@ impl EntityId {
 /// How a value of a type travels on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JsonType {
+    /// A JSON string (`str`, enums).
     String,
+    /// A JSON number (`number`).
     Number,
+    /// A JSON number without fraction (`int` and its sized forms, `size`).
     Int,
+    /// `true` or `false` (`bool`).
     Boolean,
+    /// `null` (the built-in `null`).
     Null,
+    /// A JSON object (structs, unions).
     Object,
+    /// A JSON array (`['T']`).
     Array,
     /// Any JSON value (`any`, and alternates).
     Value,
@@ -90,18 +99,28 @@ impl JsonType {
 /// An integer built-in's width and signedness: `int8` … `uint64`; `int` is `int64` and `size` is `uint64`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IntType {
+    /// The width: 8, 16, 32 or 64.
     pub bits: u8,
+    /// Whether negative values are accepted (`intN` rather than `uintN`).
     pub signed: bool,
 }
 
 impl IntType {
+    /// `int8`.
     pub const INT8: IntType = IntType::new(8, true);
+    /// `int16`.
     pub const INT16: IntType = IntType::new(16, true);
+    /// `int32`.
     pub const INT32: IntType = IntType::new(32, true);
+    /// `int64` (and `int`).
     pub const INT64: IntType = IntType::new(64, true);
+    /// `uint8`.
     pub const UINT8: IntType = IntType::new(8, false);
+    /// `uint16`.
     pub const UINT16: IntType = IntType::new(16, false);
+    /// `uint32`.
     pub const UINT32: IntType = IntType::new(32, false);
+    /// `uint64` (and `size`).
     pub const UINT64: IntType = IntType::new(64, false);
 
     const fn new(bits: u8, signed: bool) -> IntType {
@@ -136,11 +155,17 @@ impl IntType {
 /// What a built-in type is. Every stage after the parser reads this instead of the built-in's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BuiltinKind {
+    /// `str`.
     Str,
+    /// `number`: a double.
     Number,
+    /// `int`, `intN`, `uintN` and `size`, with their width.
     Int(IntType),
+    /// `bool`.
     Bool,
+    /// `null`.
     Null,
+    /// `any`: whatever JSON value.
     Any,
 }
 
@@ -188,8 +213,11 @@ impl BuiltinKind {
 /// A feature of a definition, member or enum value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Feature {
+    /// The feature's name (`deprecated`, `unstable`, or one of the schema's own).
     pub name: String,
+    /// Where the feature is named in the source.
     pub span: Span,
+    /// The feature's `'if'` condition.
     pub cond: Option<Cond>,
 }
 
@@ -211,57 +239,81 @@ pub struct Entity {
     /// The defining expression. For an implicit type, the expression that caused it; `None` for built-ins and
     /// their arrays.
     pub span: Option<Span>,
+    /// The module (schema file) that holds the definition.
     pub module: ModuleId,
+    /// The doc comment block of the definition, if any.
     pub doc: Option<DocId>,
     /// The condition. An array's is its element type's; a legacy union wrapper's is its wrapped type's.
     pub cond: Option<Cond>,
+    /// The definition's features, in source order.
     pub features: Vec<Feature>,
     /// Built-ins, arrays, `q_empty`, `QType`, `q_obj_*` objects and legacy `<Union>Kind` enums.
     pub implicit: bool,
+    /// What the definition is, with its kind's data.
     pub kind: EntityKind,
 }
 
+/// What an entity is: one arm per QAPI meta-type, plus `include` directives.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EntityKind {
     /// An `include` directive: where it sits is the entity's module, what it names is this.
     Include(ModuleId),
+    /// A built-in type (`str`, `int`, …).
     Builtin(BuiltinType),
+    /// An enum, explicit or implicit.
     Enum(EnumType),
+    /// An array of another type (`['T']`).
     Array(ArrayType),
+    /// A struct, a union, or an implicit object.
     Object(ObjectType),
+    /// An alternate.
     Alternate(AlternateType),
+    /// A command.
     Command(Command),
+    /// An event.
     Event(Event),
 }
 
+/// A built-in type: which one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuiltinType {
+    /// Which built-in.
     pub kind: BuiltinKind,
 }
 
 impl BuiltinType {
+    /// How its values travel.
     pub fn json_type(&self) -> JsonType {
         self.kind.json_type()
     }
 }
 
+/// An enum: its values and C prefix.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumType {
+    /// The values, in schema order.
     pub values: Vec<EnumValue>,
+    /// The `prefix` the schema gives the C enum constants, if any.
     pub prefix: Option<String>,
 }
 
+/// One value of an enum.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumValue {
+    /// The value as it travels on the wire.
     pub name: String,
     /// `None` for the values of the predefined `QType`.
     pub span: Option<Span>,
+    /// The value's `'if'` condition.
     pub cond: Option<Cond>,
+    /// The value's features.
     pub features: Vec<Feature>,
 }
 
+/// An array type `['T']`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArrayType {
+    /// The element type `T`.
     pub element: TypeId,
 }
 
@@ -269,11 +321,13 @@ pub struct ArrayType {
 /// `q_obj_<Type>-wrapper`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObjectType {
+    /// The `base` type, whose members come first.
     pub base: Option<TypeId>,
     /// The members this object declares itself.
     pub local_members: Vec<Member>,
     /// All members, base members first, as they travel on the wire (branch members excluded).
     pub members: Vec<Member>,
+    /// The branches, for a union.
     pub variants: Option<Variants>,
     /// A union without `discriminator` (QEMU before 6.0): its tag `type` is a local member of the implicit enum
     /// `<Union>Kind`, each branch a `q_obj_<Type>-wrapper` object with the one member `data`.
@@ -281,6 +335,7 @@ pub struct ObjectType {
 }
 
 impl ObjectType {
+    /// Whether this is a union (it has branches).
     pub fn is_union(&self) -> bool {
         self.variants.is_some()
     }
@@ -290,6 +345,7 @@ impl ObjectType {
         self.members.is_empty() && self.variants.is_none()
     }
 
+    /// Whether any member has an `'if'` condition.
     pub fn has_conditional_members(&self) -> bool {
         self.members.iter().any(|m| m.cond.is_some())
     }
@@ -298,13 +354,18 @@ impl ObjectType {
 /// A member of an object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
+    /// The member's name on the wire (without the `*` of an optional member).
     pub name: String,
     /// The member's name in the source; for a member QEMU makes up (a legacy union's `type` and `data`), the
     /// defining expression.
     pub span: Span,
+    /// The member's type.
     pub ty: TypeId,
+    /// Whether the member may be absent (`*name` in the schema).
     pub optional: bool,
+    /// The member's `'if'` condition.
     pub cond: Option<Cond>,
+    /// The member's features.
     pub features: Vec<Feature>,
     /// The object that declares the member (a base, for inherited members).
     pub defined_in: TypeId,
@@ -321,11 +382,16 @@ pub struct Variants {
     pub branches: Vec<Branch>,
 }
 
+/// One branch of a union or an alternate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Branch {
+    /// The tag value that selects the branch (a union's enum value, an alternate's branch name).
     pub name: String,
+    /// Where the branch is written in the source.
     pub span: Span,
+    /// The branch's type: for a union an object whose members are added to the base's.
     pub ty: TypeId,
+    /// The branch's `'if'` condition.
     pub cond: Option<Cond>,
     /// How the branch's type travels on the wire; for an alternate this is what selects the branch.
     pub json_type: JsonType,
@@ -333,28 +399,40 @@ pub struct Branch {
     pub implicit: bool,
 }
 
+/// An alternate: a value of one of several types, told apart by its JSON type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlternateType {
+    /// The branches; the tag is the implicit `type` of `QType`.
     pub variants: Variants,
 }
 
+/// A command: arguments, return type and QEMU's flags.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Command {
     /// `None` without arguments.
     pub arg_type: Option<TypeId>,
     /// `None` when the command returns `{}`.
     pub ret_type: Option<TypeId>,
+    /// `boxed`: the arguments are passed to the C handler as one struct.
     pub boxed: bool,
+    /// `gen`: whether QEMU generates the marshalling code (`false` for hand-written handlers).
     pub gen: bool,
+    /// `success-response`: whether QEMU replies on success (`false` for commands such as `guest-shutdown`).
     pub success_response: bool,
+    /// `allow-oob`: the command can run out-of-band.
     pub allow_oob: bool,
+    /// `allow-preconfig`: the command runs before machine creation (`--preconfig`).
     pub allow_preconfig: bool,
+    /// `coroutine`: QEMU runs the handler in a coroutine.
     pub coroutine: bool,
 }
 
+/// An event and its data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
+    /// The event's data type; `None` for an event without data.
     pub arg_type: Option<TypeId>,
+    /// `boxed`: the data is passed to the C emitter as one struct.
     pub boxed: bool,
 }
 
@@ -365,6 +443,7 @@ impl Entity {
         self.kind.meta()
     }
 
+    /// Whether the entity is a type (not a command, event or include).
     pub fn is_type(&self) -> bool {
         !matches!(
             self.kind,
@@ -372,6 +451,7 @@ impl Entity {
         )
     }
 
+    /// How a value of the type travels; `None` for commands, events and includes.
     pub fn json_type(&self) -> Option<JsonType> {
         match &self.kind {
             EntityKind::Builtin(b) => Some(b.json_type()),
@@ -383,6 +463,7 @@ impl Entity {
         }
     }
 
+    /// The enum, if the entity is one.
     pub fn as_enum(&self) -> Option<&EnumType> {
         match &self.kind {
             EntityKind::Enum(e) => Some(e),
@@ -390,6 +471,7 @@ impl Entity {
         }
     }
 
+    /// The array, if the entity is one.
     pub fn as_array(&self) -> Option<&ArrayType> {
         match &self.kind {
             EntityKind::Array(a) => Some(a),
@@ -397,6 +479,7 @@ impl Entity {
         }
     }
 
+    /// The object (struct, union or implicit object), if the entity is one.
     pub fn as_object(&self) -> Option<&ObjectType> {
         match &self.kind {
             EntityKind::Object(o) => Some(o),
@@ -404,6 +487,7 @@ impl Entity {
         }
     }
 
+    /// The alternate, if the entity is one.
     pub fn as_alternate(&self) -> Option<&AlternateType> {
         match &self.kind {
             EntityKind::Alternate(a) => Some(a),
@@ -411,6 +495,7 @@ impl Entity {
         }
     }
 
+    /// The command, if the entity is one.
     pub fn as_command(&self) -> Option<&Command> {
         match &self.kind {
             EntityKind::Command(c) => Some(c),
@@ -418,6 +503,7 @@ impl Entity {
         }
     }
 
+    /// The event, if the entity is one.
     pub fn as_event(&self) -> Option<&Event> {
         match &self.kind {
             EntityKind::Event(e) => Some(e),
@@ -427,6 +513,7 @@ impl Entity {
 }
 
 impl EntityKind {
+    /// QEMU's meta word for this kind (see [`Entity::meta`]).
     pub fn meta(&self) -> &'static str {
         match self {
             EntityKind::Include(_) => "include",
@@ -452,6 +539,7 @@ pub struct Module {
 }
 
 impl Module {
+    /// The name of the module that holds the built-in types.
     pub const BUILTIN: &'static str = "./builtin";
 
     /// `./builtin` (and any other name QEMU reserves for generated modules).

@@ -101,6 +101,7 @@ impl Model {
             .map(|(i, e)| (EntityId(i as u32), e))
     }
 
+    /// The entity with id `id`.
     pub fn entity(&self, id: EntityId) -> &Entity {
         &self.entities[id.index()]
     }
@@ -110,6 +111,7 @@ impl Model {
         &self.entities[id.0 as usize]
     }
 
+    /// The name of the type `id` names.
     pub fn type_name(&self, id: TypeId) -> &str {
         &self.get_type(id).name
     }
@@ -119,6 +121,7 @@ impl Model {
         self.by_name.get(name).map(|&i| EntityId(i))
     }
 
+    /// A type by name (commands and events are not types).
     pub fn lookup_type(&self, name: &str) -> Option<TypeId> {
         self.lookup(name)
             .filter(|&id| self.entity(id).is_type())
@@ -130,6 +133,7 @@ impl Model {
         &self.modules
     }
 
+    /// The module with id `id`.
     pub fn module(&self, id: ModuleId) -> &Module {
         &self.modules[id.0 as usize]
     }
@@ -139,10 +143,12 @@ impl Model {
         &self.docs
     }
 
+    /// The doc block with id `id`.
     pub fn doc(&self, id: DocId) -> &Doc {
         &self.docs[id.0 as usize]
     }
 
+    /// The pragmas of the schema (QEMU applies the last value of each to the whole schema).
     pub fn pragmas(&self) -> &Pragmas {
         &self.pragmas
     }
@@ -162,12 +168,14 @@ impl Model {
         self.get_type(id).json_type().unwrap_or(JsonType::Value)
     }
 
+    /// Every command, in definition order.
     pub fn commands(&self) -> impl Iterator<Item = (&Entity, &Command)> {
         self.entities
             .iter()
             .filter_map(|e| e.as_command().map(|c| (e, c)))
     }
 
+    /// Every event, in definition order.
     pub fn events(&self) -> impl Iterator<Item = (&Entity, &Event)> {
         self.entities
             .iter()
@@ -184,6 +192,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// A schema from its checked model, the files it was read from and the warnings issued.
     pub fn new(model: Model, sources: SourceMap, warnings: Vec<Diagnostic>) -> Schema {
         Schema {
             model,
@@ -192,6 +201,7 @@ impl Schema {
         }
     }
 
+    /// The checked model (also reached through `Deref`).
     pub fn model(&self) -> &Model {
         &self.model
     }
@@ -201,6 +211,7 @@ impl Schema {
         &self.sources
     }
 
+    /// The warnings issued while loading (tolerant mode accepts what QEMU's generator would reject).
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }

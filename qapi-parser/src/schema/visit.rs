@@ -10,8 +10,11 @@ use super::Model;
 /// A back end. Every method does nothing by default, so a visitor implements only what it needs. The lifetime
 /// lets a visitor keep references into the model (for instance the model itself, from [`Visitor::visit_begin`]).
 pub trait Visitor<'m> {
+    /// Before the first module.
     fn visit_begin(&mut self, _model: &'m Model) {}
+    /// After the last module.
     fn visit_end(&mut self) {}
+    /// Each module, before its entities.
     fn visit_module(&mut self, _module: &'m Module) {}
     /// Whether to visit an entity at all.
     fn visit_needed(&mut self, _entity: &'m Entity) -> bool {
@@ -19,15 +22,21 @@ pub trait Visitor<'m> {
     }
     /// An include directive in the current module, naming the included module.
     fn visit_include(&mut self, _entity: &'m Entity, _included: &'m Module) {}
+    /// A built-in type.
     fn visit_builtin_type(&mut self, _entity: &'m Entity, _builtin: &'m BuiltinType) {}
+    /// An enum, explicit or implicit.
     fn visit_enum_type(&mut self, _entity: &'m Entity, _enum_type: &'m EnumType) {}
+    /// An array type.
     fn visit_array_type(&mut self, _entity: &'m Entity, _array: &'m ArrayType) {}
     /// A struct, union or implicit object, with its base and local members ([`ObjectType::local_members`]).
     fn visit_object_type(&mut self, _entity: &'m Entity, _object: &'m ObjectType) {}
     /// The same object again, for back ends that want the flattened members ([`ObjectType::members`]).
     fn visit_object_type_flat(&mut self, _entity: &'m Entity, _object: &'m ObjectType) {}
+    /// An alternate.
     fn visit_alternate_type(&mut self, _entity: &'m Entity, _alternate: &'m AlternateType) {}
+    /// A command.
     fn visit_command(&mut self, _entity: &'m Entity, _command: &'m Command) {}
+    /// An event.
     fn visit_event(&mut self, _entity: &'m Entity, _event: &'m Event) {}
 }
 

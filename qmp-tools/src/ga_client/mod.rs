@@ -18,14 +18,21 @@ pub enum Verb {
     /// The agent's version and its commands, enabled or not (guest-info).
     Info,
     /// Prints a file of the guest (guest-file-open/read/close; needs --read-write, as opening is not a query).
-    Cat { file: String },
+    Cat {
+        /// The file's path in the guest.
+        file: String,
+    },
     /// The guest's file systems: status, freeze or thaw (guest-fsfreeze-*).
     Fsfreeze {
+        /// `status`, `freeze` or `thaw`.
         #[arg(value_parser = ["status", "freeze", "thaw"])]
         action: String,
     },
     /// Discards unused blocks of the guest's file systems (guest-fstrim).
-    Fstrim { minimum: Option<u64> },
+    Fstrim {
+        /// The smallest range of free blocks to discard, in bytes.
+        minimum: Option<u64>,
+    },
     /// The guest's network interfaces (guest-network-get-interfaces).
     Ifconfig,
     /// Reboots the guest (guest-shutdown mode=reboot).
@@ -34,6 +41,7 @@ pub enum Verb {
     Shutdown,
     /// Suspends the guest (guest-suspend-disk, -ram or -hybrid).
     Suspend {
+        /// `disk`, `ram` or `hybrid`.
         #[arg(value_parser = ["disk", "ram", "hybrid"])]
         mode: String,
     },

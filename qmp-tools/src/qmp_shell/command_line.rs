@@ -13,21 +13,27 @@ use serde_json::{Map, Value};
 /// One word of a line and where it starts (a byte offset).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
+    /// The word, quotes and escapes resolved.
     pub text: String,
+    /// Its byte offset in the line.
     pub start: usize,
 }
 
 /// A value written without quotes that was read as a number, boolean or null, with its text as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loose {
+    /// The keys that lead to the value (`a.b` is `["a", "b"]`).
     pub path: Vec<String>,
+    /// The value as typed.
     pub text: String,
 }
 
 /// Arguments read from `key=value` words.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Arguments {
+    /// The arguments as a JSON object.
     pub object: Map<String, Value>,
+    /// Unquoted values read as numbers, booleans or null: if the schema wants a string there, the text as typed.
     pub loose: Vec<Loose>,
 }
 

@@ -24,6 +24,7 @@ pub struct Vocabulary {
     pub disabled: Vec<String>,
     /// HMP command names (from `help`), and the `info` subcommands.
     pub hmp: Vec<String>,
+    /// The subcommands of HMP's `info`.
     pub hmp_info: Vec<String>,
     /// The live QEMU's device and object types and their properties (`device_add driver=...`).
     pub live: Option<Arc<LiveTypes>>,
@@ -47,7 +48,10 @@ impl Vocabulary {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Context {
     /// QMP commands; inside `transaction(` ... `)` when `in_transaction`.
-    Qmp { in_transaction: bool },
+    Qmp {
+        /// Inside `transaction(` ... `)`: the actions a transaction takes.
+        in_transaction: bool,
+    },
     /// Human monitor command lines.
     Hmp,
 }
@@ -55,7 +59,9 @@ pub enum Context {
 /// One completion: what the list shows, and the text that replaces the word.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
+    /// What the list of candidates shows.
     pub display: String,
+    /// What replaces the word being completed.
     pub replacement: String,
 }
 

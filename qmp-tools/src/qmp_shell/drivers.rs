@@ -28,9 +28,11 @@ pub enum Kind {
 /// A command whose arguments beyond the schema's are the properties of the type its tag names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpenCommand {
+    /// The command's name (`device_add`, `object-add`, `blockdev-add`...).
     pub command: &'static str,
     /// The argument that names the type (`driver=`).
     pub tag: &'static str,
+    /// Whether the tag names a device driver or a QOM object type.
     pub kind: Kind,
 }
 

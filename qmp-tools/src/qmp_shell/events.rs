@@ -14,6 +14,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Where events are shown.
 pub trait EventSink: Send + 'static {
+    /// Shows one event, already formatted.
     fn show(&mut self, text: String);
 
     /// The connection is gone (no more events will come).
@@ -153,6 +154,7 @@ impl Events {
         Events { shared, flush }
     }
 
+    /// Prints events pretty (indented JSON) or on one line.
     pub fn set_pretty(&self, pretty: bool) {
         self.shared.pretty.store(pretty, Ordering::Relaxed);
     }

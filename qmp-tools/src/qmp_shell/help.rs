@@ -5,6 +5,7 @@ use qapi_introspection::reply::{Meta, ObjectMember};
 
 use crate::shared::schema::Schema;
 
+/// The shell's syntax, as `.help` prints it.
 pub const SHELL_HELP: &str = "\
 Commands:      NAME key=value ...      e.g.  blockdev-add driver=null-co node-name=n0 size=1048576
   values       JSON where they read as JSON ({...} [...] \"text\" 12 true null), 'literal text', or plain text;
@@ -39,7 +40,7 @@ pub fn describe_command(vocab: &Vocabulary, name: &str) -> Result<String, String
         return Err(format!("unknown command '{name}'"));
     };
     let mut out = String::new();
-    let flags = feature_note(&cmd.features);
+    let flags = feature_note(cmd.features);
     let members = schema.members_for(cmd.arg_type, None);
     if members.is_empty() {
         out.push_str(&format!("{name}{flags}: no arguments\n"));

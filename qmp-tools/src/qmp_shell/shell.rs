@@ -20,7 +20,9 @@ use crate::shared::schema::Schema;
 
 /// Where the shell writes: replies on `out`, problems on `err`.
 pub trait Console: Send {
+    /// Writes a reply or other output.
     fn out(&mut self, text: &str);
+    /// Writes an error or a warning.
     fn err(&mut self, text: &str);
 }
 
@@ -88,7 +90,9 @@ struct OpenArguments {
 /// What a line left behind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Status {
+    /// The line failed: a batch run (commands on standard input) then exits with status 1.
     pub failed: bool,
+    /// The line asked to quit.
     pub quit: bool,
 }
 
@@ -167,6 +171,7 @@ impl Shell {
         )
     }
 
+    /// The prompt for the next line: `(QEMU) `, `(QGA) `, `(HMP) ` or `TRANS> ` inside a transaction.
     pub fn prompt(&self) -> &'static str {
         match () {
             _ if self.transaction.is_some() => "TRANS> ",
@@ -176,6 +181,7 @@ impl Shell {
         }
     }
 
+    /// What the next line is completed as: QMP (in a transaction or not) or HMP.
     pub fn context(&self) -> Context {
         if self.hmp {
             Context::Hmp
@@ -186,6 +192,7 @@ impl Shell {
         }
     }
 
+    /// What the shell knows of the server, for completion.
     pub fn vocabulary(&self) -> Arc<Vocabulary> {
         self.vocab.clone()
     }
@@ -293,7 +300,7 @@ impl Shell {
                 let mut early = Report::default();
                 let extra = open.map(|open| open_extra(schema, name, &open, &mut args, &mut early));
                 if let Some(cmd) = schema.command(name) {
-                    coerce_loose(schema, &cmd.arg_type, &mut args.object, &args.loose);
+                    coerce_loose(schema, cmd.arg_type, &mut args.object, &args.loose);
                 }
                 let mut report = check_command(schema, name, &args.object);
                 early.problems.append(&mut report.problems);
@@ -567,7 +574,7 @@ impl Shell {
             }
         })?;
         let schema = self.vocab.schema.as_ref()?;
-        if schema.branch_type(&cmd.arg_type, &type_name).is_some() {
+        if schema.branch_type(cmd.arg_type, &type_name).is_some() {
             return None; // The schema describes this type's members itself.
         }
         let properties = live.properties(open.kind, &type_name).await;
@@ -704,7 +711,7 @@ fn open_extra(
         return Map::new();
     };
     let given = Value::Object(args.object.clone());
-    let members = schema.members_for(&cmd.arg_type, Some(&given));
+    let members = schema.members_for(cmd.arg_type, Some(&given));
     let members: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
     let properties = match &open.properties {
         Ok(list) => list.as_slice(),

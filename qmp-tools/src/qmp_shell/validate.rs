@@ -12,11 +12,14 @@ use crate::shared::schema::{JsonType, Schema};
 /// What checking found: problems stop the command; warnings (deprecated or unstable parts) do not.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
+    /// What stops the command, one message each.
     pub problems: Vec<String>,
+    /// What is deprecated or unstable in it, one message each.
     pub warnings: Vec<String>,
 }
 
 impl Report {
+    /// Whether nothing stops the command.
     pub fn is_ok(&self) -> bool {
         self.problems.is_empty()
     }
@@ -80,7 +83,7 @@ pub fn check_command(schema: &Schema, command: &str, args: &Map<String, Value>) 
         ));
         return report;
     };
-    let mut report = check(schema, &info.arg_type, &Value::Object(args.clone()));
+    let mut report = check(schema, info.arg_type, &Value::Object(args.clone()));
     for feature in info.features {
         if feature == "deprecated" || feature == "unstable" {
             report

@@ -81,6 +81,7 @@ pub struct QomFs {
 }
 
 impl QomFs {
+    /// The file system over a connected client.
     pub fn new(client: Blocking) -> QomFs {
         let mut state = State::default();
         state.inode("/");

@@ -28,6 +28,7 @@ pub struct QomArgs {
 }
 
 impl QomArgs {
+    /// The server and timeout as every tool takes them.
     pub fn server(&self) -> ServerArgs {
         ServerArgs {
             server: self.socket.clone(),

@@ -27,6 +27,7 @@ pub struct ServerArgs {
     pub timeout: f64,
 }
 
+/// Reads `--timeout`: seconds, not negative; 0 waits forever.
 pub fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if (0.0..=1e6).contains(&s) => Ok(s),
@@ -37,6 +38,7 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 impl ServerArgs {
+    /// The server as a unix socket or `HOST:PORT`.
     pub fn target(&self) -> Target {
         Target::parse(&self.server)
     }
@@ -61,19 +63,34 @@ pub enum Peer {
 pub enum ConnectError {
     /// The socket could not be opened (missing, refused, no permission...).
     Open {
+        /// The server as given.
         target: String,
+        /// What opening the socket gave.
         error: std::io::Error,
     },
     /// The socket opened, but no greeting (monitor) or sync reply (agent) came in time.
     Silent {
+        /// The server as given.
         target: String,
+        /// A QEMU monitor or a guest agent.
         peer: Peer,
+        /// How long the tool waited.
         limit: Duration,
     },
     /// Connecting did not finish within the limit.
-    Timeout { target: String, limit: Duration },
+    Timeout {
+        /// The server as given.
+        target: String,
+        /// The limit.
+        limit: Duration,
+    },
     /// The handshake failed otherwise.
-    Handshake { target: String, error: Error },
+    Handshake {
+        /// The server as given.
+        target: String,
+        /// What the client said.
+        error: Error,
+    },
 }
 
 impl std::fmt::Display for ConnectError {
@@ -228,6 +245,7 @@ impl std::fmt::Display for CallError {
 }
 
 impl CallError {
+    /// Whether the call failed because the connection is gone.
     pub fn is_disconnect(&self) -> bool {
         matches!(self, CallError::Client(e) if e.is_disconnect())
     }
@@ -251,6 +269,7 @@ impl Blocking {
         })
     }
 
+    /// Runs a command by name, refused before sending in read-only mode unless it is a query.
     pub fn call(&self, name: &str, args: Value) -> Result<Value, CallError> {
         self.read_only.check(name).map_err(CallError::Refused)?;
         self.rt
@@ -258,10 +277,12 @@ impl Blocking {
             .map_err(CallError::Client)
     }
 
+    /// Whether read-only mode is on.
     pub fn read_only(&self) -> ReadOnly {
         self.read_only
     }
 
+    /// The client underneath.
     pub fn client(&self) -> &Client {
         &self.client
     }

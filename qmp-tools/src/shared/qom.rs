@@ -8,7 +8,9 @@ use serde_json::Value;
 /// A property as `qom-list` gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Property {
+    /// The property's name.
     pub name: String,
+    /// Its type: `child<T>`, `link<T>`, `str`, `bool`, ...
     pub type_name: String,
 }
 
@@ -49,13 +51,20 @@ pub enum Node {
     Link(String),
     /// Any other property, and a `link<>` that is not set (writing a path into it sets it); `writable` is false
     /// where QEMU would refuse a `qom-set`.
-    Property { type_name: String, writable: bool },
+    Property {
+        /// The property's type.
+        type_name: String,
+        /// Whether QEMU would take a `qom-set` of it.
+        writable: bool,
+    },
 }
 
+/// Whether a QOM type name is a child property's (`child<T>`).
 pub fn is_child(type_name: &str) -> bool {
     type_name.starts_with("child<")
 }
 
+/// Whether a QOM type name is a link property's (`link<T>`).
 pub fn is_link(type_name: &str) -> bool {
     type_name.starts_with("link<")
 }

@@ -47,6 +47,7 @@ pub enum ReadOnly {
 }
 
 impl ReadOnly {
+    /// On for `--read-only` (`true`), off otherwise.
     pub fn from_flag(on: bool) -> ReadOnly {
         if on {
             ReadOnly::On
@@ -55,6 +56,7 @@ impl ReadOnly {
         }
     }
 
+    /// Whether only queries are sent.
     pub fn is_on(self) -> bool {
         self == ReadOnly::On
     }

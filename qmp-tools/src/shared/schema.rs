@@ -15,10 +15,15 @@ pub use qapi_introspection::wire::JsonType;
 /// A command: the type of its arguments and what it returns.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CommandInfo<'a> {
+    /// The command's name.
     pub name: &'a str,
+    /// The (masked) name of its arguments' object type.
     pub arg_type: &'a str,
+    /// The (masked) name of the type it returns.
     pub ret_type: &'a str,
+    /// Whether it may run out of band (`exec-oob`).
     pub allow_oob: bool,
+    /// Its features (`deprecated`, `unstable`, ...).
     pub features: &'a [String],
 }
 
@@ -52,6 +57,7 @@ impl Schema {
         })
     }
 
+    /// The command called `name`.
     pub fn command(&self, name: &str) -> Option<CommandInfo<'_>> {
         let entry = self.index.entry(name)?;
         match &entry.meta {
@@ -184,7 +190,7 @@ impl Schema {
     pub fn transaction_action_type(&self) -> Option<&str> {
         let cmd = self.command("transaction")?;
         let actions = self
-            .members_for(&cmd.arg_type, None)
+            .members_for(cmd.arg_type, None)
             .into_iter()
             .find(|m| m.name == "actions")?;
         match self.lookup(&actions.ty)? {

@@ -3,12 +3,16 @@
 /// A titled table; a table with no headers prints its rows as `key  value` pairs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
+    /// The title line.
     pub title: String,
+    /// The column headers; none for `key  value` rows.
     pub headers: Vec<String>,
+    /// The rows, one cell per column.
     pub rows: Vec<Vec<String>>,
 }
 
 impl Table {
+    /// An empty table with `title` and `headers`.
     pub fn new(title: impl Into<String>, headers: &[&str]) -> Table {
         Table {
             title: title.into(),
@@ -17,6 +21,7 @@ impl Table {
         }
     }
 
+    /// Adds a row.
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 /// A server address as given on the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
+    /// A unix socket path.
     Unix(PathBuf),
+    /// `HOST:PORT`.
     Tcp(String),
 }
 

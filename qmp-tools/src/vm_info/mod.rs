@@ -63,10 +63,12 @@ const PERIPHERALS: [&str; 2] = ["/machine/peripheral", "/machine/peripheral-anon
 /// query's answer but vm-info's own list (see [`gather`]).
 #[derive(Clone, Debug, Default)]
 pub struct VmInfo {
+    /// Each query's name with its answer or the server's refusal.
     pub results: Vec<(String, Result<Value, String>)>,
 }
 
 impl VmInfo {
+    /// The answer to the query `key`, if it succeeded.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.results
             .iter()
