@@ -72,19 +72,13 @@ fn def_since(def: &Definition) -> Option<Release> {
     text[..end].trim_end_matches('.').parse().ok()
 }
 
-/// `api` with the members described in the module docs made optional for a QEMU as old as `oldest`.
+/// `api` with the members that a QEMU as old as `oldest` does not send made optional.
 pub(crate) fn relax(api: &Api, oldest: Release) -> Api {
-    let index: HashMap<&str, usize> = api
-        .definitions
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.name.as_str(), i))
-        .collect();
-    let received = reachable(api, &index, Direction::Received);
-    let sent = reachable(api, &index, Direction::Sent);
+    let index = index(api);
+    let received = received_only(api, &index);
     let mut out = api.clone();
     for (i, def) in out.definitions.iter_mut().enumerate() {
-        let relaxable = received.contains(&i) && !sent.contains(&i);
+        let relaxable = received.contains(&i);
         let own_since = def_since(&api.definitions[i]);
         let docs = member_docs(api, &index, i);
         let members = match &mut def.kind {
@@ -130,6 +124,22 @@ fn member_docs<'a>(api: &'a Api, index: &HashMap<&str, usize>, i: usize) -> Vec<
         .and_then(|base| index.get(base).copied());
     }
     docs
+}
+
+fn index(api: &Api) -> HashMap<&str, usize> {
+    api.definitions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.as_str(), i))
+        .collect()
+}
+
+/// The definitions whose values QEMU sends and never receives.
+fn received_only(api: &Api, index: &HashMap<&str, usize>) -> HashSet<usize> {
+    let sent = reachable(api, index, Direction::Sent);
+    let mut received = reachable(api, index, Direction::Received);
+    received.retain(|i| !sent.contains(i));
+    received
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -226,21 +236,14 @@ mod tests {
             return Vec::new();
         };
         let relaxed = relax(&new, oldest);
-        let index: HashMap<&str, usize> = new
-            .definitions
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.name.as_str(), i))
-            .collect();
-        let received = reachable(&new, &index, Direction::Received);
-        let sent = reachable(&new, &index, Direction::Sent);
+        let received = received_only(&new, &index(&new));
         let members = |def: &Definition| match &def.kind {
             Kind::Struct(s) => s.members.clone(),
             Kind::Union(u) => u.members.clone(),
             _ => Vec::new(),
         };
         let mut missing = Vec::new();
-        for i in received.difference(&sent) {
+        for i in &received {
             let def = &relaxed.definitions[*i];
             let Some(before) = old.definitions.iter().find(|d| d.name == def.name) else {
                 continue; // A type the old QEMU lacks: so does its command or the member holding it.
