@@ -273,12 +273,12 @@ impl Plan {
             code.attrs(&self.doc_cfg(ctx, m));
             code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
         }
-        code.line("/// Fails to compile, naming the version, when the `qapi-runtime` in use is not one this code was");
-        code.line("/// generated for.");
+        // Fails to compile, naming both versions, when the `qapi-runtime` in use is not one this code was
+        // generated for.
         code.line_of(&[
-            "const _: () = ::qapi_runtime::__private::",
-            &crate::package::runtime_check(),
-            "();",
+            "::qapi_runtime::__private::require_runtime!(\"",
+            &crate::package::runtime_version(),
+            "\");",
         ]);
         code.line(
             "/// The codec's entry points, for every type of these bindings (and `Vec`s of them).",

@@ -79,17 +79,18 @@ impl Runtime {
     }
 }
 
-/// The name of the function that `qapi-runtime` defines for the versions whose generated code it runs: generated
-/// code calls it, so that a mismatch is a compile error naming the version (`requires_qapi_runtime_0_1`).
-pub(crate) fn runtime_check() -> String {
+/// The `qapi-runtime` versions whose generated code this generator writes, as semver groups them (`0.1`, or `1`
+/// from 1.0 on): generated code asks the runtime for it with `require_runtime!`, which fails to compile, naming both
+/// versions, in a runtime that does not run such code.
+pub(crate) fn runtime_version() -> String {
     let mut parts = env!("CARGO_PKG_VERSION").split('.');
     let major = parts.next().unwrap_or("0");
     let minor = parts.next().unwrap_or("0");
     // Semver: below 1.0 the minor version breaks, from 1.0 on the major.
     if major == "0" {
-        format!("requires_qapi_runtime_0_{minor}")
+        format!("0.{minor}")
     } else {
-        format!("requires_qapi_runtime_{major}")
+        major.to_owned()
     }
 }
 

@@ -23,18 +23,34 @@ pub mod read;
 pub mod rt;
 pub mod via_serde;
 
+/// See `__private::require_runtime`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __qapi_require_runtime {
+    ("0.1") => {};
+    ($needed:literal) => {
+        ::core::compile_error!(::core::concat!(
+            "this code was generated for qapi-runtime ",
+            $needed,
+            ", but it is built against qapi-runtime 0.1: depend on qapi-runtime ",
+            $needed,
+            " (or regenerate the code with qapi-gen 0.1)"
+        ));
+    };
+}
+
 /// What generated code checks about the runtime it is compiled with.
 #[doc(hidden)]
 pub mod __private {
-    /// Generated code calls this, named for the runtime versions it was generated for (`qapi-gen` of version 0.1.x
-    /// writes a call of `requires_qapi_runtime_0_1`): with another runtime the name is not found, and the compile
-    /// error names the version the code needs.
-    pub const fn requires_qapi_runtime_0_1() {}
+    /// Generated code expands `require_runtime!("0.1")`, naming the runtime versions it was generated for (`0.1`
+    /// for `qapi-gen` 0.1.x): this runtime accepts those it runs, and for any other the compile error names both.
+    pub use crate::__qapi_require_runtime as require_runtime;
 
     #[test]
-    fn the_check_is_named_for_this_version() {
+    fn the_check_accepts_this_version() {
         let mut v = env!("CARGO_PKG_VERSION").split('.');
         assert_eq!((v.next(), v.next()), (Some("0"), Some("1")));
+        require_runtime!("0.1");
     }
 }
 pub mod wire;

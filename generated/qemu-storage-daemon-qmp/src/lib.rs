@@ -121,9 +121,7 @@ pub use self::introspect::*;
 #[cfg(feature = "qom")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qom")))]
 pub use self::qom::*;
-/// Fails to compile, naming the version, when the `qapi-runtime` in use is not one this code was
-/// generated for.
-const _: () = ::qapi_runtime::__private::requires_qapi_runtime_0_1();
+::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).

@@ -162,13 +162,13 @@ fn bindings_for_another_runtime_version_name_the_version_they_need() {
     let fake = dir.join("qapi-runtime-0.2");
     copy_dir(&runtime.join("src"), &fake.join("src"));
     let lib = std::fs::read_to_string(runtime.join("src/lib.rs")).expect("the runtime's lib.rs");
-    assert!(
-        lib.contains("pub const fn requires_qapi_runtime_0_1()"),
-        "the runtime's check moved"
-    );
+    let accepted = "(\"0.1\") => {};";
+    assert!(lib.contains(accepted), "the runtime's check moved");
     write(
         &fake.join("src/lib.rs"),
-        &lib.replace("requires_qapi_runtime_0_1", "requires_qapi_runtime_0_2"),
+        &lib.replace(accepted, "(\"0.2\") => {};")
+            .replace("qapi-runtime 0.1: depend", "qapi-runtime 0.2: depend")
+            .replace("qapi-gen 0.1)", "qapi-gen 0.2)"),
     );
     // The runtime's dependencies, as its Cargo.toml lists them.
     write(
@@ -194,6 +194,11 @@ fn bindings_for_another_runtime_version_name_the_version_they_need() {
         ),
     );
     let errors = build_errors(&crate_dir);
-    assert!(errors.contains("requires_qapi_runtime_0_1"), "{errors}");
+    assert!(
+        errors.contains(
+            "this code was generated for qapi-runtime 0.1, but it is built against qapi-runtime 0.2"
+        ),
+        "{errors}"
+    );
     check("runtime_mismatch", &errors);
 }
