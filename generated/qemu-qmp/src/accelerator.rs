@@ -33,7 +33,7 @@ impl rt::ObjectType for KvmInfo {
             match &*key {
                 "enabled" => m_enabled = rt::Some(members.value("enabled")?),
                 "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -273,7 +273,7 @@ impl rt::ObjectType for AcceleratorInfo {
             match &*key {
                 "enabled" => m_enabled = rt::Some(members.value("enabled")?),
                 "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -187,7 +187,7 @@ impl rt::ObjectType for PRManagerInfo {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -321,7 +321,7 @@ impl rt::ObjectType for Eject {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -416,7 +416,7 @@ impl rt::ObjectType for BlockdevOpenTray {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -500,7 +500,7 @@ impl rt::ObjectType for BlockdevCloseTray {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { device: m_device, id: m_id })
@@ -557,7 +557,7 @@ impl rt::ObjectType for BlockdevRemoveMedium {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -624,7 +624,7 @@ impl rt::ObjectType for BlockdevInsertMedium {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -819,7 +819,7 @@ impl rt::ObjectType for BlockdevChangeMedium {
                 "read-only-mode" => {
                     m_read_only_mode = rt::Some(members.value("read-only-mode")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -901,7 +901,7 @@ impl rt::ObjectType for DeviceTrayMovedEvent {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "tray-open" => m_tray_open = rt::Some(members.value("tray-open")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -965,7 +965,7 @@ impl rt::ObjectType for PrManagerStatusChangedEvent {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1142,7 +1142,7 @@ impl rt::ObjectType for BlockLatencyHistogramSet {
                 "boundaries-flush" => {
                     m_boundaries_flush = rt::Some(members.value("boundaries-flush")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

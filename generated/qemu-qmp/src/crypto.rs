@@ -566,7 +566,7 @@ impl rt::ObjectType for QCryptoBlockOptionsBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -624,7 +624,7 @@ impl rt::ObjectType for QCryptoBlockOptionsQCow {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { key_secret: m_key_secret })
@@ -680,7 +680,7 @@ impl rt::ObjectType for QCryptoBlockOptionsLUKS {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { key_secret: m_key_secret })
@@ -806,7 +806,7 @@ impl rt::ObjectType for QCryptoBlockCreateOptionsLUKS {
                 }
                 "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
                 "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -903,24 +903,33 @@ impl rt::ObjectType for QCryptoBlockOpenOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "qcow" => {
-                QCryptoBlockOpenOptionsBranch::Qcow(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                QCryptoBlockOpenOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoBlockOpenOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "qcow" => {
+                    QCryptoBlockOpenOptionsBranch::Qcow(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    QCryptoBlockOpenOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoBlockOpenOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1038,24 +1047,33 @@ impl rt::ObjectType for QCryptoBlockCreateOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "qcow" => {
-                QCryptoBlockCreateOptionsBranch::Qcow(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                QCryptoBlockCreateOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoBlockCreateOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "qcow" => {
+                    QCryptoBlockCreateOptionsBranch::Qcow(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    QCryptoBlockCreateOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoBlockCreateOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1148,7 +1166,7 @@ impl rt::ObjectType for QCryptoBlockInfoBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1227,7 +1245,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKSSlot {
                 "iters" => m_iters = rt::Some(members.value("iters")?),
                 "stripes" => m_stripes = rt::Some(members.value("stripes")?),
                 "key-offset" => m_key_offset = rt::Some(members.value("key-offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1348,7 +1366,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
                 }
                 "uuid" => m_uuid = rt::Some(members.value("uuid")?),
                 "slots" => m_slots = rt::Some(members.value("slots")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1442,20 +1460,29 @@ impl rt::ObjectType for QCryptoBlockInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                QCryptoBlockInfoBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow" => QCryptoBlockInfoBranch::Qcow,
-            _ => {
-                QCryptoBlockInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    QCryptoBlockInfoBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => QCryptoBlockInfoBranch::Qcow,
+                _ => {
+                    QCryptoBlockInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1655,7 +1682,7 @@ impl rt::ObjectType for QCryptoBlockAmendOptionsLUKS {
                 "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
                 "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
                 "secret" => m_secret = rt::Some(members.value("secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1741,20 +1768,29 @@ impl rt::ObjectType for QCryptoBlockAmendOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                QCryptoBlockAmendOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
-            _ => {
-                QCryptoBlockAmendOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    QCryptoBlockAmendOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
+                _ => {
+                    QCryptoBlockAmendOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1862,7 +1898,7 @@ impl rt::ObjectType for SecretCommonProperties {
                 "format" => m_format = rt::Some(members.value("format")?),
                 "keyid" => m_keyid = rt::Some(members.value("keyid")?),
                 "iv" => m_iv = rt::Some(members.value("iv")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1970,7 +2006,7 @@ impl rt::ObjectType for SecretProperties {
                 "iv" => m_iv = rt::Some(members.value("iv")?),
                 "data" => m_data = rt::Some(members.value("data")?),
                 "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2077,7 +2113,7 @@ impl rt::ObjectType for SecretKeyringProperties {
                 "keyid" => m_keyid = rt::Some(members.value("keyid")?),
                 "iv" => m_iv = rt::Some(members.value("iv")?),
                 "serial" => m_serial = rt::Some(members.value("serial")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2187,7 +2223,7 @@ impl rt::ObjectType for TlsCredsProperties {
                 "dir" => m_dir = rt::Some(members.value("dir")?),
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2286,7 +2322,7 @@ impl rt::ObjectType for TlsCredsAnonProperties {
                 "dir" => m_dir = rt::Some(members.value("dir")?),
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2408,7 +2444,7 @@ impl rt::ObjectType for TlsCredsPskProperties {
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
                 "username" => m_username = rt::Some(members.value("username")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2545,7 +2581,7 @@ impl rt::ObjectType for TlsCredsX509Properties {
                     m_sanity_check = rt::Some(members.value("sanity-check")?)
                 }
                 "passwordid" => m_passwordid = rt::Some(members.value("passwordid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2825,7 +2861,7 @@ impl rt::ObjectType for QCryptoAkCipherOptionsRSA {
             match &*key {
                 "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
                 "padding-alg" => m_padding_alg = rt::Some(members.value("padding-alg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2901,19 +2937,28 @@ impl rt::ObjectType for QCryptoAkCipherOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("alg")?;
-        let alg = match &*tag {
-            "rsa" => {
-                QCryptoAkCipherOptionsBranch::Rsa(
-                    members.branch(&["alg"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoAkCipherOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["alg"], |m| m.rest())?,
+        let alg = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "alg" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "rsa" => {
+                    QCryptoAkCipherOptionsBranch::Rsa(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoAkCipherOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { alg })
     }
     #[inline]

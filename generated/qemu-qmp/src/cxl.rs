@@ -188,7 +188,7 @@ impl rt::ObjectType for CxlInjectGeneralMediaEvent {
                 "component-id" => {
                     m_component_id = rt::Some(members.value("component-id")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -392,7 +392,7 @@ impl rt::ObjectType for CxlInjectDramEvent {
                 "correction-mask" => {
                     m_correction_mask = rt::Some(members.value("correction-mask")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -556,7 +556,7 @@ impl rt::ObjectType for CxlInjectMemoryModuleEvent {
                         members.value("corrected-persistent-error-count")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -664,7 +664,7 @@ impl rt::ObjectType for CxlInjectPoison {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "start" => m_start = rt::Some(members.value("start")?),
                 "length" => m_length = rt::Some(members.value("length")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -834,7 +834,7 @@ impl rt::ObjectType for CXLUncorErrorRecord {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "header" => m_header = rt::Some(members.value("header")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -895,7 +895,7 @@ impl rt::ObjectType for CxlInjectUncorrectableErrors {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "errors" => m_errors = rt::Some(members.value("errors")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1041,7 +1041,7 @@ impl rt::ObjectType for CxlInjectCorrectableError {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1102,7 +1102,7 @@ impl rt::ObjectType for CxlDynamicCapacityExtent {
             match &*key {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "len" => m_len = rt::Some(members.value("len")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1272,7 +1272,7 @@ impl rt::ObjectType for CxlAddDynamicCapacity {
                 "region" => m_region = rt::Some(members.value("region")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1478,7 +1478,7 @@ impl rt::ObjectType for CxlReleaseDynamicCapacity {
                 "region" => m_region = rt::Some(members.value("region")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -305,7 +305,7 @@ impl rt::ObjectType for JobStatusChangeEvent {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -364,7 +364,7 @@ impl rt::ObjectType for JobPause {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -422,7 +422,7 @@ impl rt::ObjectType for JobResume {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -480,7 +480,7 @@ impl rt::ObjectType for JobCancel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -538,7 +538,7 @@ impl rt::ObjectType for JobComplete {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -596,7 +596,7 @@ impl rt::ObjectType for JobDismiss {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -654,7 +654,7 @@ impl rt::ObjectType for JobFinalize {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -749,7 +749,7 @@ impl rt::ObjectType for JobInfo {
                     m_total_progress = rt::Some(members.value("total-progress")?)
                 }
                 "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -137,7 +137,7 @@ impl rt::ObjectType for MigrationStats {
                         members.value("dirty-sync-missed-zero-copy")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -264,7 +264,7 @@ impl rt::ObjectType for XBZRLECacheStats {
                     m_encoding_rate = rt::Some(members.value("encoding-rate")?)
                 }
                 "overflow" => m_overflow = rt::Some(members.value("overflow")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -355,7 +355,7 @@ impl rt::ObjectType for CompressionStats {
                 "compression-rate" => {
                     m_compression_rate = rt::Some(members.value("compression-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -524,7 +524,7 @@ impl rt::ObjectType for VfioStats {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "transferred" => m_transferred = rt::Some(members.value("transferred")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -837,7 +837,7 @@ impl rt::ObjectType for MigrationInfo {
                         members.value("dirty-limit-ring-full-time")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1112,7 +1112,7 @@ impl rt::ObjectType for MigrationCapabilityStatus {
             match &*key {
                 "capability" => m_capability = rt::Some(members.value("capability")?),
                 "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1169,7 +1169,7 @@ impl rt::ObjectType for MigrateSetCapabilities {
                 "capabilities" => {
                     m_capabilities = rt::Some(members.value("capabilities")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1504,7 +1504,7 @@ impl rt::ObjectType for BitmapMigrationBitmapAliasTransform {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "persistent" => m_persistent = rt::Some(members.value("persistent")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { persistent: m_persistent })
@@ -1576,7 +1576,7 @@ impl rt::ObjectType for BitmapMigrationBitmapAlias {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "alias" => m_alias = rt::Some(members.value("alias")?),
                 "transform" => m_transform = rt::Some(members.value("transform")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1645,7 +1645,7 @@ impl rt::ObjectType for BitmapMigrationNodeAlias {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "alias" => m_alias = rt::Some(members.value("alias")?),
                 "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2261,7 +2261,7 @@ impl rt::ObjectType for MigrateSetParameters {
                 "cpr-exec-command" => {
                     m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2835,7 +2835,7 @@ impl rt::ObjectType for MigrationParameters {
                 "cpr-exec-command" => {
                     m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3042,7 +3042,7 @@ impl rt::ObjectType for MigrationEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3099,7 +3099,7 @@ impl rt::ObjectType for MigrationPassEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "pass" => m_pass = rt::Some(members.value("pass")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3390,7 +3390,7 @@ impl rt::ObjectType for ColoExitEvent {
             match &*key {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3620,7 +3620,7 @@ impl rt::ObjectType for MigrateContinue {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3756,7 +3756,7 @@ impl rt::ObjectType for FileMigrationArgs {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3809,7 +3809,7 @@ impl rt::ObjectType for MigrationExecCommand {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "args" => m_args = rt::Some(members.value("args")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3889,34 +3889,43 @@ impl rt::ObjectType for MigrationAddress {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("transport")?;
-        let transport = match &*tag {
-            "socket" => {
-                MigrationAddressBranch::Socket(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "exec" => {
-                MigrationAddressBranch::Exec(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rdma" => {
-                MigrationAddressBranch::Rdma(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "file" => {
-                MigrationAddressBranch::File(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                MigrationAddressBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["transport"], |m| m.rest())?,
+        let transport = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "transport" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "socket" => {
+                    MigrationAddressBranch::Socket(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "exec" => {
+                    MigrationAddressBranch::Exec(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "rdma" => {
+                    MigrationAddressBranch::Rdma(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "file" => {
+                    MigrationAddressBranch::File(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    MigrationAddressBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { transport })
     }
     #[inline]
@@ -4110,7 +4119,7 @@ impl rt::ObjectType for MigrationChannel {
                     m_channel_type = rt::Some(members.value("channel-type")?)
                 }
                 "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4209,7 +4218,7 @@ impl rt::ObjectType for Migrate {
                 "channels" => m_channels = rt::Some(members.value("channels")?),
                 "detach" => m_detach = rt::Some(members.value("detach")?),
                 "resume" => m_resume = rt::Some(members.value("resume")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4306,7 +4315,7 @@ impl rt::ObjectType for MigrateIncoming {
                 "exit-on-error" => {
                     m_exit_on_error = rt::Some(members.value("exit-on-error")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4381,7 +4390,7 @@ impl rt::ObjectType for XenSaveDevicesState {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "live" => m_live = rt::Some(members.value("live")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4441,7 +4450,7 @@ impl rt::ObjectType for XenSetGlobalDirtyLog {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "enable" => m_enable = rt::Some(members.value("enable")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4499,7 +4508,7 @@ impl rt::ObjectType for XenLoadDevicesState {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4576,7 +4585,7 @@ impl rt::ObjectType for XenSetReplication {
                 "enable" => m_enable = rt::Some(members.value("enable")?),
                 "primary" => m_primary = rt::Some(members.value("primary")?),
                 "failover" => m_failover = rt::Some(members.value("failover")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4648,7 +4657,7 @@ impl rt::ObjectType for ReplicationStatus {
             match &*key {
                 "error" => m_error = rt::Some(members.value("error")?),
                 "desc" => m_desc = rt::Some(members.value("desc")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4807,7 +4816,7 @@ impl rt::ObjectType for COLOStatus {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "last-mode" => m_last_mode = rt::Some(members.value("last-mode")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4911,7 +4920,7 @@ impl rt::ObjectType for MigrateRecover {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "uri" => m_uri = rt::Some(members.value("uri")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5022,7 +5031,7 @@ impl rt::ObjectType for UnplugPrimaryEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5080,7 +5089,7 @@ impl rt::ObjectType for DirtyRateVcpu {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5400,7 +5409,7 @@ impl rt::ObjectType for DirtyRateInfo {
                 "vcpu-dirty-rate" => {
                     m_vcpu_dirty_rate = rt::Some(members.value("vcpu-dirty-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5506,7 +5515,7 @@ impl rt::ObjectType for CalcDirtyRate {
                     m_sample_pages = rt::Some(members.value("sample-pages")?)
                 }
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5579,7 +5588,7 @@ impl rt::ObjectType for QueryDirtyRate {
                 "calc-time-unit" => {
                     m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5647,7 +5656,7 @@ impl rt::ObjectType for DirtyLimitInfo {
                 "current-rate" => {
                     m_current_rate = rt::Some(members.value("current-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5717,7 +5726,7 @@ impl rt::ObjectType for SetVcpuDirtyLimit {
             match &*key {
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
                 "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5784,7 +5793,7 @@ impl rt::ObjectType for CancelVcpuDirtyLimit {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { cpu_index: m_cpu_index })
@@ -5889,7 +5898,7 @@ impl rt::ObjectType for MigrationThreadInfo {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6014,7 +6023,7 @@ impl rt::ObjectType for SnapshotSave {
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6097,7 +6106,7 @@ impl rt::ObjectType for SnapshotLoad {
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6175,7 +6184,7 @@ impl rt::ObjectType for SnapshotDelete {
                 "job-id" => m_job_id = rt::Some(members.value("job-id")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

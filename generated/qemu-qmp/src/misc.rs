@@ -63,7 +63,7 @@ impl rt::ObjectType for AddClient {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
                 "skipauth" => m_skipauth = rt::Some(members.value("skipauth")?),
                 "tls" => m_tls = rt::Some(members.value("tls")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -132,7 +132,7 @@ impl rt::ObjectType for NameInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { name: m_name })
@@ -258,7 +258,7 @@ impl rt::ObjectType for IOThreadInfo {
                 "aio-max-batch" => {
                     m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -527,7 +527,7 @@ impl rt::ObjectType for HumanMonitorCommand {
                     m_command_line = rt::Some(members.value("command-line")?)
                 }
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -589,7 +589,7 @@ impl rt::ObjectType for Getfd {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -658,7 +658,7 @@ impl rt::ObjectType for GetWin32Socket {
             match &*key {
                 "info" => m_info = rt::Some(members.value("info")?),
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -718,7 +718,7 @@ impl rt::ObjectType for Closefd {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -777,7 +777,7 @@ impl rt::ObjectType for AddfdInfo {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -852,7 +852,7 @@ impl rt::ObjectType for AddFd {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -922,7 +922,7 @@ impl rt::ObjectType for RemoveFd {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -990,7 +990,7 @@ impl rt::ObjectType for FdsetFdInfo {
             match &*key {
                 "fd" => m_fd = rt::Some(members.value("fd")?),
                 "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1046,7 +1046,7 @@ impl rt::ObjectType for FdsetInfo {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fds" => m_fds = rt::Some(members.value("fds")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1249,7 +1249,7 @@ impl rt::ObjectType for CommandLineParameterInfo {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "help" => m_help = rt::Some(members.value("help")?),
                 "default" => m_default = rt::Some(members.value("default")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1315,7 +1315,7 @@ impl rt::ObjectType for CommandLineOptionInfo {
             match &*key {
                 "option" => m_option = rt::Some(members.value("option")?),
                 "parameters" => m_parameters = rt::Some(members.value("parameters")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1377,7 +1377,7 @@ impl rt::ObjectType for QueryCommandLineOptions {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "option" => m_option = rt::Some(members.value("option")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { option: m_option })
@@ -1440,7 +1440,7 @@ impl rt::ObjectType for RtcChangeEvent {
             match &*key {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1522,7 +1522,7 @@ impl rt::ObjectType for VfuClientHangupEvent {
                 "dev-qom-path" => {
                     m_dev_qom_path = rt::Some(members.value("dev-qom-path")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

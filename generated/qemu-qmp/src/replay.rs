@@ -118,7 +118,7 @@ impl rt::ObjectType for ReplayInfo {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -220,7 +220,7 @@ impl rt::ObjectType for ReplayBreak {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -323,7 +323,7 @@ impl rt::ObjectType for ReplaySeek {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
