@@ -17,11 +17,17 @@ pub const MAX_DEPTH: u32 = 128;
 /// The JSON type of the next value, which is all an alternate needs to choose its branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Token {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool,
+    /// A number.
     Number,
+    /// A string.
     String,
+    /// An array.
     Array,
+    /// An object.
     Object,
 }
 
@@ -32,6 +38,7 @@ pub enum Num {
     Unsigned(u64),
     /// A negative integer.
     Signed(i64),
+    /// A number with a fraction or an exponent, or an integer too large for 64 bits.
     Float(f64),
 }
 
@@ -45,6 +52,7 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader over the JSON text `bytes`, from its first byte.
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader::with_offset(bytes, 0)
     }

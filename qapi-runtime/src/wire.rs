@@ -39,6 +39,7 @@ enum Segment {
 }
 
 impl DecodeError {
+    /// An error saying `message`, at the top-level value, with no offset yet.
     pub fn new(message: impl Into<String>) -> DecodeError {
         DecodeError {
             path: Vec::new(),
@@ -113,11 +114,13 @@ impl std::error::Error for DecodeError {}
 
 /// A type that can be read from JSON text.
 pub trait Decode: Sized {
+    /// Reads one value at the reader's cursor, leaving the cursor after it.
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 
 /// A type that can be written as JSON text.
 pub trait Encode {
+    /// Appends the value to the writer's text.
     fn encode(&self, writer: &mut Writer);
 }
 

@@ -18,6 +18,7 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// A writer with an empty buffer.
     pub fn new() -> Writer {
         Writer::default()
     }
@@ -32,20 +33,24 @@ impl Writer {
         self.out
     }
 
+    /// `null`.
     pub fn null(&mut self) {
         self.out.extend_from_slice(b"null");
     }
 
+    /// `true` or `false`.
     pub fn bool(&mut self, b: bool) {
         self.out
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
+    /// A signed integer.
     pub fn i64(&mut self, n: i64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
+    /// An unsigned integer.
     pub fn u64(&mut self, n: u64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -97,21 +102,25 @@ impl Writer {
         self.out.push(b'"');
     }
 
+    /// Opens an object.
     pub fn begin_object(&mut self) {
         self.out.push(b'{');
         self.first = true;
     }
 
+    /// Closes the innermost open object.
     pub fn end_object(&mut self) {
         self.out.push(b'}');
         self.first = false;
     }
 
+    /// Opens an array.
     pub fn begin_array(&mut self) {
         self.out.push(b'[');
         self.first = true;
     }
 
+    /// Closes the innermost open array.
     pub fn end_array(&mut self) {
         self.out.push(b']');
         self.first = false;
