@@ -58,23 +58,21 @@ pub fn local(f: &Field) -> String {
 }
 
 /// What `decode_members` starts with: a local `Option` per member and one pass over the object's keys, each
-/// known member decoded into its local, the others skipped (or kept in the local `rest`, for an object that
-/// takes members the schema does not list). Nothing when there is nothing to read.
+/// known member decoded into its local, the others given to the enclosing unions or skipped (or kept in the
+/// local `rest`, for an object that takes members the schema does not list). Nothing when there is nothing to
+/// read.
 pub fn decode_pass(ctx: &Context, code: &mut Code, fields: &[Field], rest: Option<&str>) {
     if fields.is_empty() && rest.is_none() {
         return;
     }
-    for f in fields {
-        let cfg = ctx.cfg(f.member.cond.as_ref());
-        code.statement(&cfg, &cat!("let mut ", local(f), " = rt::None"));
-    }
+    locals(ctx, code, fields);
     if let Some(rest) = rest {
         code.line_of(&["let mut m_", rest, " = rt::Object::new();"]);
     }
     code.open("while let rt::Some(key) = members.next_key()?");
     let other = match rest {
         Some(rest) => cat!("members.keep(&key, &mut m_", rest, ")?"),
-        None => "members.skip()?".to_string(),
+        None => "members.other(&key)?".to_string(),
     };
     if fields.is_empty() {
         code.line_of(&[&other, ";"]);
@@ -94,6 +92,14 @@ pub fn decode_pass(ctx: &Context, code: &mut Code, fields: &[Field], rest: Optio
         code.close("");
     }
     code.close("");
+}
+
+/// `let mut m_name = rt::None;` for each field.
+pub fn locals(ctx: &Context, code: &mut Code, fields: &[Field]) {
+    for f in fields {
+        let cfg = ctx.cfg(f.member.cond.as_ref());
+        code.statement(&cfg, &cat!("let mut ", local(f), " = rt::None"));
+    }
 }
 
 /// The fields of the decoded value, from the locals of [`decode_pass`]: a required member missing is an error.

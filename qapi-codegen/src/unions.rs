@@ -212,8 +212,9 @@ fn branch_enum(
     code.close("");
 }
 
-/// `decode_members`: the discriminator found first (it may come after the branch's members), the branch it
-/// chooses, then the base members.
+/// `decode_members`: the discriminator found first (it may come after the branch's members), then one pass over
+/// the members: the branch it chooses reads its own, and gives the others to a closure that reads the base
+/// members (and skips the discriminator).
 fn decode_members(
     ctx: &Context,
     code: &mut Code,
@@ -224,26 +225,42 @@ fn decode_members(
 ) {
     code.line("#[inline]");
     code.open_fn("fn decode_members", &[MEMBERS], DECODE_RESULT);
-    // The union's own members, which an unknown branch (here or in a union nested as a branch) does not keep.
-    let mut claimed: Vec<String> = rest.iter().map(|f| code::string(&f.member.name)).collect();
-    claimed.push(disc_wire.clone());
-    let claimed = cat!("&[", claimed.join(", "), "]");
     code.line_of(&["let tag = members.tag(", disc_wire, ")?;"]);
+    structs::locals(ctx, code, rest);
     // The branch, in a local named after the discriminator unless the name is this function's parameter
     // (`members`, used after) or one of clippy's disallowed names.
     let local = match *disc_ident {
         "members" | "foo" | "baz" | "quux" => "branch",
         name => name,
     };
-    code.open(&cat!("let ", local, " = match &*tag"));
+    code.line_of(&["let ", local, " = members.branch("]);
+    code.begin();
+    code.open("&mut |key, reader|");
+    code.open("match key");
+    for f in rest {
+        let wire = code::string(&f.member.name);
+        let value = if f.boxed {
+            cat!("rt::Box::new(reader.member(", wire, ")?)")
+        } else {
+            cat!("reader.member(", wire, ")?")
+        };
+        let cfg = ctx.cfg(f.member.cond.as_ref());
+        code.arm(
+            &cfg,
+            &wire,
+            &cat!(structs::local(f), " = rt::Some(", value, ")"),
+        );
+    }
+    code.arm("", disc_wire, "reader.skip()?");
+    code.arm("", "_", "return rt::Ok(false)");
+    code.close("");
+    code.line("rt::Ok(true)");
+    code.close(",");
+    code.open("|members| rt::Ok(match &*tag");
     for b in branches {
         let body = match (&b.ty, b.boxed) {
             (Some(_), boxed) => {
-                let decode = cat!(
-                    "members.branch(",
-                    claimed,
-                    ", rt::ObjectType::decode_members)?"
-                );
+                let decode = "rt::ObjectType::decode_members(members)?".to_string();
                 let data = if boxed {
                     cat!("rt::Box::new(", decode, ")")
                 } else {
@@ -262,20 +279,13 @@ fn decode_members(
         &other,
         &[
             Item::plain("tag: tag.into_owned()"),
-            Item::plain(cat!(
-                "members: members.branch(",
-                claimed,
-                ", |m| m.rest())?"
-            )),
+            Item::plain("members: members.rest()?"),
         ],
         "",
     );
     code.close("");
-    code.close(";");
-    if !rest.is_empty() {
-        code.line("members.rewind();");
-        structs::decode_pass(ctx, code, rest, None);
-    }
+    code.close("),");
+    code.unindent(")?;");
     let mut fields = structs::decoded_fields(ctx, rest);
     fields.push(Item::plain(if local == *disc_ident {
         local.to_string()

@@ -183,6 +183,17 @@ fn nested_unions_and_recursion_through_a_union() {
         panic!("{g:?}")
     };
     assert!(matches!(any.first.kind, ShapeBranch::Group(_)));
+    // One pass over the members, in any order: the outer union's base member and its discriminator read from
+    // within the inner union's branch, the discriminators last.
+    let v = json!({"first": {"shapes": [], "mode": "all", "kind": "group"}, "label": "L", "mode": "any", "kind": "group"});
+    let s = round_trip::<Shape>(v);
+    assert_eq!(s.label.as_deref(), Some("L"));
+    let ShapeBranch::Group(g) = &s.kind else {
+        panic!("{s:?}")
+    };
+    assert!(
+        matches!(&g.mode, GroupBranch::Any(any) if matches!(any.first.kind, ShapeBranch::Group(_)))
+    );
 }
 
 #[test]

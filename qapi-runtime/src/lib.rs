@@ -14,6 +14,8 @@
 //! assert_eq!((e.path().as_str(), e.offset()), ("[0].microseconds", Some(32)));
 //! ```
 
+#![warn(missing_docs)]
+
 mod timestamp;
 
 pub mod execute;

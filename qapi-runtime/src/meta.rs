@@ -4,11 +4,17 @@
 /// The kind of a definition, as the schema spells its meta key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Meta {
+    /// `enum`.
     Enum,
+    /// `struct`.
     Struct,
+    /// `union`.
     Union,
+    /// `alternate`.
     Alternate,
+    /// `command`.
     Command,
+    /// `event`.
     Event,
 }
 
@@ -17,6 +23,7 @@ pub enum Meta {
 pub struct Info {
     /// The name in the schema, e.g. `blockdev-add` or `BlockdevOptions`.
     pub name: &'static str,
+    /// What kind of definition it is.
     pub meta: Meta,
     /// The schema module (file) that defines it, e.g. `block-core`.
     pub module: &'static str,
@@ -29,14 +36,17 @@ pub struct Info {
 }
 
 impl Info {
+    /// Whether it has feature `feature`.
     pub fn has_feature(&self, feature: &str) -> bool {
         self.features.contains(&feature)
     }
 
+    /// Whether it has the `deprecated` feature.
     pub fn is_deprecated(&self) -> bool {
         self.has_feature("deprecated")
     }
 
+    /// Whether it has the `unstable` feature.
     pub fn is_unstable(&self) -> bool {
         self.has_feature("unstable")
     }
@@ -44,5 +54,6 @@ impl Info {
 
 /// Implemented by every generated type, command and event.
 pub trait Definition {
+    /// The definition's metadata.
     const INFO: Info;
 }

@@ -17,11 +17,17 @@ pub const MAX_DEPTH: u32 = 128;
 /// The JSON type of the next value, which is all an alternate needs to choose its branch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Token {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool,
+    /// A number.
     Number,
+    /// A string.
     String,
+    /// An array.
     Array,
+    /// An object.
     Object,
 }
 
@@ -32,6 +38,7 @@ pub enum Num {
     Unsigned(u64),
     /// A negative integer.
     Signed(i64),
+    /// A number with a fraction or an exponent, or an integer too large for 64 bits.
     Float(f64),
 }
 
@@ -45,6 +52,7 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader over the JSON text `bytes`, from its first byte.
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader::with_offset(bytes, 0)
     }
@@ -70,6 +78,7 @@ impl<'a> Reader<'a> {
         DecodeError::new(message).at(self.offset())
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
@@ -79,6 +88,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn next_byte(&mut self) -> Result<u8, DecodeError> {
         self.skip_ws();
         self.bytes
@@ -175,24 +185,28 @@ impl<'a> Reader<'a> {
         if self.next_byte()? != b'"' {
             return Err(self.invalid_type("a string"));
         }
-        self.pos += 1;
-        let start = self.pos;
-        let bytes = self.bytes;
-        loop {
-            match bytes.get(self.pos) {
-                Some(b'"') => {
-                    let text = self.utf8(start, self.pos)?;
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                Some(b'\\') => {
-                    let mut owned = self.utf8(start, self.pos)?.to_owned();
-                    return self.escaped(&mut owned).map(|()| Cow::Owned(owned));
-                }
-                Some(&b) if b < 0x20 => return Err(self.error("control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.error("unterminated string")),
+        let start = self.pos + 1;
+        let (end, ascii) = plain_run(self.bytes, start);
+        self.pos = end;
+        match self.bytes.get(self.pos) {
+            Some(b'"') if ascii => {
+                let bytes: &'a [u8] = self.bytes;
+                let text = ascii_str(&bytes[start..end]);
+                self.pos += 1;
+                Ok(Cow::Borrowed(text))
             }
+            Some(b'"') => {
+                let text = self.utf8(start, self.pos)?;
+                self.pos += 1;
+                Ok(Cow::Borrowed(text))
+            }
+            Some(b'\\') => {
+                let mut owned = String::with_capacity(self.pos - start + 16);
+                owned.push_str(self.utf8(start, self.pos)?);
+                self.escaped(&mut owned).map(|()| Cow::Owned(owned))
+            }
+            Some(_) => Err(self.error("control character in a string")),
+            None => Err(self.error("unterminated string")),
         }
     }
 
@@ -207,12 +221,7 @@ impl<'a> Reader<'a> {
     fn escaped(&mut self, out: &mut String) -> Result<(), DecodeError> {
         loop {
             let start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos = plain_run_end(self.bytes, start);
             out.push_str(self.utf8(start, self.pos)?);
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
@@ -294,8 +303,20 @@ impl<'a> Reader<'a> {
         if negative {
             self.pos += 1;
         }
-        let digits = self.digits();
-        if digits == 0 {
+        let digits_start = self.pos;
+        let mut magnitude: u64 = 0;
+        let mut fits = true;
+        while let Some(&d @ b'0'..=b'9') = bytes.get(self.pos) {
+            match magnitude
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(u64::from(d - b'0')))
+            {
+                Some(m) => magnitude = m,
+                None => fits = false,
+            }
+            self.pos += 1;
+        }
+        if self.pos == digits_start {
             return Err(self.error("invalid number"));
         }
         let mut integer = true;
@@ -318,15 +339,12 @@ impl<'a> Reader<'a> {
         }
         // Only ASCII digits, signs, dots and exponents were accepted above.
         let text = std::str::from_utf8(&bytes[start..self.pos]).unwrap_or_default();
-        if integer {
-            let magnitude = &text[usize::from(negative)..];
-            if let Ok(u) = magnitude.parse::<u64>() {
-                if !negative {
-                    return Ok((Num::Unsigned(u), text));
-                }
-                if u <= 1 << 63 {
-                    return Ok((Num::Signed((u as i64).wrapping_neg()), text));
-                }
+        if integer && fits {
+            if !negative {
+                return Ok((Num::Unsigned(magnitude), text));
+            }
+            if magnitude <= 1 << 63 {
+                return Ok((Num::Signed((magnitude as i64).wrapping_neg()), text));
             }
         }
         match text.parse::<f64>() {
@@ -410,14 +428,14 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         loop {
+            self.pos = plain_run_end(self.bytes, self.pos);
             match self.bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(());
                 }
                 Some(b'\\') => self.pos += 2,
-                Some(&b) if b < 0x20 => return Err(self.error("control character in a string")),
-                Some(_) => self.pos += 1,
+                Some(_) => return Err(self.error("control character in a string")),
                 None => return Err(self.error("unterminated string")),
             }
         }
@@ -466,13 +484,36 @@ impl<'a> Reader<'a> {
             start_depth: self.depth,
             first: true,
             done: false,
-            claimed: [&[]; CLAIMED],
+            outer: Default::default(),
             reader: self,
         };
         let value = decode(&mut members)?;
         members.finish()?;
         self.depth -= 1;
         Ok(value)
+    }
+
+    /// Decodes the value at the cursor as member `name`'s (errors name it).
+    #[inline]
+    pub fn member<T: Decode>(&mut self, name: &str) -> Result<T, DecodeError> {
+        T::decode(self).map_err(|e| e.in_member(name))
+    }
+
+    /// In a container opened by `[` or `{`: whether another element or member follows (after its comma), or
+    /// the container ends with `close` (consumed).
+    fn more(&mut self, close: u8, first: &mut bool) -> Result<bool, DecodeError> {
+        let b = self.next_byte()?;
+        if b == close {
+            self.pos += 1;
+            return Ok(false);
+        }
+        if !std::mem::take(first) {
+            if b != b',' {
+                return Err(self.error(format!("expected `,` or `{}`", close as char)));
+            }
+            self.pos += 1;
+        }
+        Ok(true)
     }
 
     /// Reads an array of `T`.
@@ -516,19 +557,67 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// How many unions, nested as one another's branches, keep their members out of an unknown branch's members.
-const CLAIMED: usize = 4;
+/// The index of the first byte at or after `pos` that ends a run of plain string bytes: a `"`, a backslash or a
+/// control character (`bytes.len()` when there is none).
+#[inline]
+pub(crate) fn plain_run_end(bytes: &[u8], pos: usize) -> usize {
+    plain_run(bytes, pos).0
+}
 
-/// The members of one object, read key by key. A union reads them more than once (its tag first, then its base's
-/// and its branch's members): [`Members::rewind`] goes back to the first.
+/// [`plain_run_end`], and whether the run is all ASCII. Eight bytes at a time.
+#[inline]
+fn plain_run(bytes: &[u8], mut pos: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut seen = 0u64;
+    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        // A byte's high bit is set in `found` when the byte is 0 (in `quote`, `backslash`) or below 0x20 (in
+        // `word`); only the lowest such byte is exact, which is the one wanted.
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        let found = found & HIGH;
+        if found != 0 {
+            let n = found.trailing_zeros() / 8;
+            seen |= word & ((1u64 << (8 * n)) - 1);
+            return (pos + n as usize, seen & HIGH == 0);
+        }
+        seen |= word;
+        pos += 8;
+    }
+    let mut ascii = seen & HIGH == 0;
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        ascii &= b < 0x80;
+        pos += 1;
+    }
+    (pos, ascii)
+}
+
+/// How many unions may be nested as one another's branches.
+const OUTER: usize = 8;
+
+/// What an enclosing union reads while its branch is read: given a member's name (with the reader on its value),
+/// it reads the value and gives `true` when the member is the union's own (a base member or its discriminator),
+/// and gives `false`, reading nothing, otherwise.
+pub type Outer<'r, 'a> =
+    &'r mut (dyn FnMut(&str, &mut Reader<'a>) -> Result<bool, DecodeError> + 'r);
+
+/// The members of one object, read key by key in one pass. A union first looks for its discriminator
+/// ([`Members::tag`]), then reads its branch's members and its own in one pass ([`Members::branch`]).
 pub struct Members<'r, 'a> {
     reader: &'r mut Reader<'a>,
     start: usize,
     start_depth: u32,
     first: bool,
     done: bool,
-    /// Member names of enclosing unions, which an unknown branch does not keep as its own.
-    claimed: [&'static [&'static str]; CLAIMED],
+    /// The enclosing unions' readers of their own members, innermost last.
+    outer: [Option<Outer<'r, 'a>>; OUTER],
 }
 
 impl<'a> Members<'_, 'a> {
@@ -544,23 +633,30 @@ impl<'a> Members<'_, 'a> {
                 self.done = true;
                 return Ok(None);
             }
-            b',' if !self.first => r.pos += 1,
-            _ if self.first => {}
+            b',' if !self.first => {
+                r.pos += 1;
+                if r.next_byte()? != b'"' {
+                    return Err(r.error("expected a member name"));
+                }
+            }
+            b'"' if self.first => {}
+            _ if self.first => return Err(r.error("expected a member name")),
             _ => return Err(r.error("expected `,` or `}`")),
         }
         self.first = false;
-        if r.next_byte()? != b'"' {
-            return Err(r.error("expected a member name"));
-        }
         let key = r.str()?;
-        r.expect(b':')?;
+        if r.bytes.get(r.pos) == Some(&b':') {
+            r.pos += 1;
+        } else {
+            r.expect(b':')?;
+        }
         Ok(Some(key))
     }
 
     /// Decodes the value of member `name` (the key just read).
     #[inline]
     pub fn value<T: Decode>(&mut self, name: &str) -> Result<T, DecodeError> {
-        T::decode(self.reader).map_err(|e| e.in_member(name))
+        self.reader.member(name)
     }
 
     /// Skips the value of the key just read, giving its byte offset and its text.
@@ -573,6 +669,25 @@ impl<'a> Members<'_, 'a> {
     /// Skips the value of the key just read.
     pub fn skip(&mut self) -> Result<(), DecodeError> {
         self.reader.skip()
+    }
+
+    /// The value of `key` (just read), a member the type being read does not have: an enclosing union's own
+    /// member (read by the union), or one unknown to all (skipped: a member a newer QEMU added).
+    pub fn other(&mut self, key: &str) -> Result<(), DecodeError> {
+        if !self.outer_takes(key)? {
+            self.reader.skip()?;
+        }
+        Ok(())
+    }
+
+    /// Offers member `key` to the enclosing unions, innermost first: `true` when one of them read it.
+    fn outer_takes(&mut self, key: &str) -> Result<bool, DecodeError> {
+        for outer in self.outer.iter_mut().rev().flatten() {
+            if outer(key, self.reader)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// A required member's value, or the error that it is missing.
@@ -601,7 +716,7 @@ impl<'a> Members<'_, 'a> {
     /// A union's discriminator, found by scanning the members (it may come after the branch's members); the
     /// cursor stays where it was.
     pub fn tag(&mut self, name: &str) -> Result<Cow<'a, str>, DecodeError> {
-        let (pos, first, done) = (self.reader.pos, self.first, self.done);
+        let (pos, depth, first, done) = (self.reader.pos, self.reader.depth, self.first, self.done);
         self.rewind();
         let mut tag = None;
         while let Some(key) = self.next_key()? {
@@ -612,36 +727,52 @@ impl<'a> Members<'_, 'a> {
             self.skip()?;
         }
         self.reader.pos = pos;
+        self.reader.depth = depth;
         (self.first, self.done) = (first, done);
         tag.ok_or_else(|| self.missing(name))
     }
 
-    /// Decodes a union's branch from the members, the union's own members `claimed` (so that an unknown branch
-    /// deeper down does not keep them as its own).
-    #[inline]
+    /// Reads a union's members in one pass, from the first: `decode` reads its branch's members (the branch's
+    /// type calls [`Members::other`] for those it does not have), `outer` reads the union's own members, and
+    /// what neither takes is skipped.
     pub fn branch<T>(
         &mut self,
-        claimed: &'static [&'static str],
-        decode: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+        outer: &mut dyn FnMut(&str, &mut Reader<'a>) -> Result<bool, DecodeError>,
+        decode: impl FnOnce(&mut Members<'_, 'a>) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
         self.rewind();
-        let saved = self.claimed;
-        if let Some(slot) = self.claimed.iter_mut().find(|c| c.is_empty()) {
-            *slot = claimed;
+        let Some(free) = self.outer.iter().position(Option::is_none) else {
+            return Err(self
+                .reader
+                .error(format!("more than {OUTER} unions nested as branches")));
+        };
+        let mut inner = Members {
+            reader: &mut *self.reader,
+            start: self.start,
+            start_depth: self.start_depth,
+            first: true,
+            done: false,
+            outer: Default::default(),
+        };
+        for (slot, outer) in inner.outer.iter_mut().zip(&mut self.outer) {
+            *slot = match outer {
+                Some(outer) => Some(&mut **outer),
+                None => None,
+            };
         }
-        let value = decode(self);
-        self.claimed = saved;
-        value
+        inner.outer[free] = Some(outer);
+        let value = decode(&mut inner)?;
+        inner.finish()?;
+        self.done = true;
+        self.first = false;
+        Ok(value)
     }
 
-    /// Every member not claimed by an enclosing union, from the first, as sent: an unknown branch's members.
+    /// Every member no enclosing union takes, from the cursor on, as sent: an unknown branch's members.
     pub fn rest(&mut self) -> Result<Object, DecodeError> {
-        self.rewind();
         let mut out = Map::new();
         while let Some(key) = self.next_key()? {
-            if self.claimed.iter().any(|c| c.contains(&&*key)) {
-                self.skip()?;
-            } else {
+            if !self.outer_takes(&key)? {
                 let value = self.value::<Value>(&key)?;
                 out.insert(key.into_owned(), value);
             }
@@ -649,21 +780,95 @@ impl<'a> Members<'_, 'a> {
         Ok(out)
     }
 
-    /// Keeps the member just read in `rest` (an object that takes members the schema does not list).
+    /// Keeps the member just read in `rest` (an object that takes members the schema does not list), unless an
+    /// enclosing union takes it.
     pub fn keep(&mut self, key: &str, rest: &mut Object) -> Result<(), DecodeError> {
-        if self.claimed.iter().any(|c| c.contains(&key)) {
-            return self.skip();
+        if self.outer_takes(key)? {
+            return Ok(());
         }
         let value = self.value::<Value>(key)?;
         rest.insert(key.to_owned(), value);
         Ok(())
     }
 
-    /// Reads to the end of the object, skipping members nobody read.
+    /// Reads to the end of the object; members nobody read are offered to the enclosing unions, or skipped.
     fn finish(&mut self) -> Result<(), DecodeError> {
-        while self.next_key()?.is_some() {
-            self.skip()?;
+        while let Some(key) = self.next_key()? {
+            self.other(&key)?;
         }
         Ok(())
     }
+}
+
+/// Feeds the JSON text `json` (one value) to a serde serializer, value by value: how generated types serialize
+/// into formats other than JSON without a `Value` tree.
+pub fn transcode<S: serde::Serializer>(json: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    let mut reader = Reader::new(json);
+    let ok = transcode_value(&mut reader, serializer)?;
+    reader.end().map_err(serde::ser::Error::custom)?;
+    Ok(ok)
+}
+
+fn transcode_value<S: serde::Serializer>(
+    reader: &mut Reader<'_>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error, SerializeMap, SerializeSeq};
+    let fail = |e: DecodeError| S::Error::custom(e);
+    match reader.peek().map_err(fail)? {
+        Token::Null => {
+            reader.null().map_err(fail)?;
+            serializer.serialize_unit()
+        }
+        Token::Bool => serializer.serialize_bool(reader.bool().map_err(fail)?),
+        Token::Number => match reader.number().map_err(fail)?.0 {
+            Num::Unsigned(u) => serializer.serialize_u64(u),
+            Num::Signed(i) => serializer.serialize_i64(i),
+            Num::Float(f) => serializer.serialize_f64(f),
+        },
+        Token::String => serializer.serialize_str(&reader.str().map_err(fail)?),
+        Token::Array => {
+            reader.enter(b'[').map_err(fail)?;
+            let mut seq = serializer.serialize_seq(None)?;
+            let mut first = true;
+            while reader.more(b']', &mut first).map_err(fail)? {
+                seq.serialize_element(&Next(std::cell::Cell::new(Some(&mut *reader))))?;
+            }
+            reader.depth -= 1;
+            seq.end()
+        }
+        Token::Object => {
+            reader.enter(b'{').map_err(fail)?;
+            let mut map = serializer.serialize_map(None)?;
+            let mut first = true;
+            while reader.more(b'}', &mut first).map_err(fail)? {
+                let key = reader.str().map_err(fail)?;
+                reader.expect(b':').map_err(fail)?;
+                map.serialize_key(&*key)?;
+                map.serialize_value(&Next(std::cell::Cell::new(Some(&mut *reader))))?;
+            }
+            reader.depth -= 1;
+            map.end()
+        }
+    }
+}
+
+/// The next value of a reader, for serde (which serializes it once).
+struct Next<'r, 'a>(std::cell::Cell<Option<&'r mut Reader<'a>>>);
+
+impl serde::Serialize for Next<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(reader) => transcode_value(reader, serializer),
+            None => Err(serde::ser::Error::custom("a value serialized twice")),
+        }
+    }
+}
+
+/// Bytes that [`plain_run`] found all ASCII, as text, without validating them again.
+#[inline]
+fn ascii_str(bytes: &[u8]) -> &str {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: `plain_run` saw no byte with the high bit set in `bytes`, and ASCII is valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
 }

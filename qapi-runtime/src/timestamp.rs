@@ -8,7 +8,9 @@ use crate::write::Writer;
 /// `None` then.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Timestamp {
+    /// Whole seconds since the Unix epoch (`-1` when QEMU could not read the clock).
     pub seconds: i64,
+    /// Microseconds within the second (`-1` when QEMU could not read the clock).
     pub microseconds: i64,
 }
 

@@ -39,6 +39,7 @@ enum Segment {
 }
 
 impl DecodeError {
+    /// An error saying `message`, at the top-level value, with no offset yet.
     pub fn new(message: impl Into<String>) -> DecodeError {
         DecodeError {
             path: Vec::new(),
@@ -113,11 +114,13 @@ impl std::error::Error for DecodeError {}
 
 /// A type that can be read from JSON text.
 pub trait Decode: Sized {
+    /// Reads one value at the reader's cursor, leaving the cursor after it.
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 
 /// A type that can be written as JSON text.
 pub trait Encode {
+    /// Appends the value to the writer's text.
     fn encode(&self, writer: &mut Writer);
 }
 
@@ -384,13 +387,34 @@ pub fn event_data<T: Decode>(data: &[u8]) -> Result<T, DecodeError> {
     from_slice(data).map_err(|e| e.in_member("data"))
 }
 
-/// serde's `Serialize` through [`Encode`] (a `Value` in between): what [`impl_serde!`](crate::impl_serde)
-/// expands to.
+/// serde's `Serialize` through [`Encode`]: what [`impl_serde!`](crate::impl_serde) expands to. The value is
+/// encoded as JSON text, which serde_json's serializers take as it is (as a raw value) and any other serializer
+/// is fed value by value from the text (no `Value` tree in between).
 pub fn serialize<T: Encode + ?Sized, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serde::Serialize::serialize(&to_value(value), serializer)
+    serialize_text(&to_string(value), serializer)
+}
+
+/// JSON text (one value) through serde: as a raw value for serde_json's serializers, else
+/// [`transcode`](crate::read::transcode)d.
+pub fn serialize_text<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if takes_raw_json::<S>() {
+        use serde::ser::SerializeStruct;
+        let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+        raw.serialize_field(RAW_VALUE_TOKEN, text)?;
+        return raw.end();
+    }
+    crate::read::transcode(text.as_bytes(), serializer)
+}
+
+/// Whether `S` is one of serde_json's serializers, which write a raw value's text as it is (serde gives no other
+/// way to ask; any other serializer is fed the value piece by piece).
+fn takes_raw_json<S>() -> bool {
+    let name = std::any::type_name::<S>();
+    let name = name.strip_prefix("&mut ").unwrap_or(name);
+    name.starts_with("serde_json::ser::Serializer<") || name == "serde_json::value::ser::Serializer"
 }
 
 /// serde's `Deserialize` through [`Decode`]: what [`impl_serde!`](crate::impl_serde) expands to. With

@@ -4,6 +4,7 @@ use std::io::Write as _;
 
 use serde_json::Value;
 
+use crate::read::plain_run_end;
 use crate::wire::{Encode, Object};
 
 /// Appends JSON to a `Vec<u8>`. Commas between members and elements are its business: callers open a
@@ -17,6 +18,7 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// A writer with an empty buffer.
     pub fn new() -> Writer {
         Writer::default()
     }
@@ -31,20 +33,24 @@ impl Writer {
         self.out
     }
 
+    /// `null`.
     pub fn null(&mut self) {
         self.out.extend_from_slice(b"null");
     }
 
+    /// `true` or `false`.
     pub fn bool(&mut self, b: bool) {
         self.out
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
+    /// A signed integer.
     pub fn i64(&mut self, n: i64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
+    /// An unsigned integer.
     pub fn u64(&mut self, n: u64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -63,46 +69,58 @@ impl Writer {
 
     /// A string, escaped as JSON requires.
     pub fn str(&mut self, s: &str) {
-        self.out.push(b'"');
         let bytes = s.as_bytes();
+        self.out.reserve(bytes.len() + 2);
+        self.out.push(b'"');
         let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        if plain_run_end(bytes, 0) == bytes.len() {
+            self.out.extend_from_slice(bytes);
+            self.out.push(b'"');
+            return;
+        }
+        loop {
+            let end = plain_run_end(bytes, start);
+            self.out.extend_from_slice(&bytes[start..end]);
+            let Some(&b) = bytes.get(end) else {
+                break;
+            };
             let escape: &[u8] = match b {
                 b'"' => b"\\\"",
                 b'\\' => b"\\\\",
                 b'\n' => b"\\n",
                 b'\r' => b"\\r",
                 b'\t' => b"\\t",
-                0..=0x1f => b"",
-                _ => continue,
+                _ => b"",
             };
-            self.out.extend_from_slice(&bytes[start..i]);
             if escape.is_empty() {
                 let _ = write!(self.out, "\\u{b:04x}");
             } else {
                 self.out.extend_from_slice(escape);
             }
-            start = i + 1;
+            start = end + 1;
         }
-        self.out.extend_from_slice(&bytes[start..]);
         self.out.push(b'"');
     }
 
+    /// Opens an object.
     pub fn begin_object(&mut self) {
         self.out.push(b'{');
         self.first = true;
     }
 
+    /// Closes the innermost open object.
     pub fn end_object(&mut self) {
         self.out.push(b'}');
         self.first = false;
     }
 
+    /// Opens an array.
     pub fn begin_array(&mut self) {
         self.out.push(b'[');
         self.first = true;
     }
 
+    /// Closes the innermost open array.
     pub fn end_array(&mut self) {
         self.out.push(b']');
         self.first = false;
@@ -110,12 +128,20 @@ impl Writer {
 
     /// Names the next member of the open object.
     pub fn key(&mut self, name: &str) {
+        let bytes = name.as_bytes();
+        self.out.reserve(bytes.len() + 4);
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        self.str(name);
-        self.out.push(b':');
+        if plain_run_end(bytes, 0) == bytes.len() {
+            self.out.push(b'"');
+            self.out.extend_from_slice(bytes);
+            self.out.extend_from_slice(b"\":");
+        } else {
+            self.str(name);
+            self.out.push(b':');
+        }
     }
 
     /// Starts the next element of the open array.

@@ -33,7 +33,7 @@ impl rt::ObjectType for GuestSyncDelimited {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -92,7 +92,7 @@ impl rt::ObjectType for GuestSync {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -248,7 +248,7 @@ impl rt::ObjectType for GuestSetTime {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "time" => m_time = rt::Some(members.value("time")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { time: m_time })
@@ -321,7 +321,7 @@ impl rt::ObjectType for GuestAgentCommandInfo {
                 "success-response" => {
                     m_success_response = rt::Some(members.value("success-response")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -389,7 +389,7 @@ impl rt::ObjectType for GuestAgentInfo {
                 "supported_commands" => {
                     m_supported_commands = rt::Some(members.value("supported_commands")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -500,7 +500,7 @@ impl rt::ObjectType for GuestShutdown {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { mode: m_mode })
@@ -572,7 +572,7 @@ impl rt::ObjectType for GuestFileOpen {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -633,7 +633,7 @@ impl rt::ObjectType for GuestFileClose {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -702,7 +702,7 @@ impl rt::ObjectType for GuestFileRead {
                 "count" => m_count = rt::Some(members.value("count")?),
                 "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
                 "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -771,7 +771,7 @@ impl rt::ObjectType for GuestFileReadCommand {
             match &*key {
                 "handle" => m_handle = rt::Some(members.value("handle")?),
                 "count" => m_count = rt::Some(members.value("count")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -834,7 +834,7 @@ impl rt::ObjectType for GuestFileWrite {
             match &*key {
                 "count" => m_count = rt::Some(members.value("count")?),
                 "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -909,7 +909,7 @@ impl rt::ObjectType for GuestFileWriteCommand {
                 "handle" => m_handle = rt::Some(members.value("handle")?),
                 "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
                 "count" => m_count = rt::Some(members.value("count")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -974,7 +974,7 @@ impl rt::ObjectType for GuestFileSeek {
             match &*key {
                 "position" => m_position = rt::Some(members.value("position")?),
                 "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1170,7 +1170,7 @@ impl rt::ObjectType for GuestFileSeekCommand {
                 "handle" => m_handle = rt::Some(members.value("handle")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "whence" => m_whence = rt::Some(members.value("whence")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1233,7 +1233,7 @@ impl rt::ObjectType for GuestFileFlush {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1467,7 +1467,7 @@ impl rt::ObjectType for GuestFsfreezeFreezeList {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "mountpoints" => m_mountpoints = rt::Some(members.value("mountpoints")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { mountpoints: m_mountpoints })
@@ -1609,7 +1609,7 @@ impl rt::ObjectType for GuestFilesystemTrimResult {
                 "trimmed" => m_trimmed = rt::Some(members.value("trimmed")?),
                 "minimum" => m_minimum = rt::Some(members.value("minimum")?),
                 "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1669,7 +1669,7 @@ impl rt::ObjectType for GuestFilesystemTrimResponse {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "paths" => m_paths = rt::Some(members.value("paths")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1732,7 +1732,7 @@ impl rt::ObjectType for GuestFstrim {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "minimum" => m_minimum = rt::Some(members.value("minimum")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { minimum: m_minimum })
@@ -2023,7 +2023,7 @@ impl rt::ObjectType for GuestIpAddress {
                     m_ip_address_type = rt::Some(members.value("ip-address-type")?)
                 }
                 "prefix" => m_prefix = rt::Some(members.value("prefix")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2128,7 +2128,7 @@ impl rt::ObjectType for GuestNetworkInterfaceStat {
                 "tx-packets" => m_tx_packets = rt::Some(members.value("tx-packets")?),
                 "tx-errs" => m_tx_errs = rt::Some(members.value("tx-errs")?),
                 "tx-dropped" => m_tx_dropped = rt::Some(members.value("tx-dropped")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2238,7 +2238,7 @@ impl rt::ObjectType for GuestNetworkInterface {
                     m_ip_addresses = rt::Some(members.value("ip-addresses")?)
                 }
                 "statistics" => m_statistics = rt::Some(members.value("statistics")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2364,7 +2364,7 @@ impl rt::ObjectType for GuestLogicalProcessor {
                 "logical-id" => m_logical_id = rt::Some(members.value("logical-id")?),
                 "online" => m_online = rt::Some(members.value("online")?),
                 "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2471,7 +2471,7 @@ impl rt::ObjectType for GuestSetVcpus {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2691,7 +2691,7 @@ impl rt::ObjectType for GuestPCIAddress {
                 "bus" => m_bus = rt::Some(members.value("bus")?),
                 "slot" => m_slot = rt::Some(members.value("slot")?),
                 "function" => m_function = rt::Some(members.value("function")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2768,7 +2768,7 @@ impl rt::ObjectType for GuestCCWAddress {
                 "ssid" => m_ssid = rt::Some(members.value("ssid")?),
                 "subchno" => m_subchno = rt::Some(members.value("subchno")?),
                 "devno" => m_devno = rt::Some(members.value("devno")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2894,7 +2894,7 @@ impl rt::ObjectType for GuestDiskAddress {
                 "serial" => m_serial = rt::Some(members.value("serial")?),
                 "dev" => m_dev = rt::Some(members.value("dev")?),
                 "ccw-address" => m_ccw_address = rt::Some(members.value("ccw-address")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3185,7 +3185,7 @@ impl rt::ObjectType for GuestNVMeSmart {
                         members.value("number-of-error-log-entries-hi")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3429,38 +3429,45 @@ impl rt::ObjectType for GuestDiskSmart {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "nvme" => {
-                GuestDiskSmartBranch::Nvme(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "ide" => GuestDiskSmartBranch::Ide,
-            "fdc" => GuestDiskSmartBranch::Fdc,
-            "scsi" => GuestDiskSmartBranch::Scsi,
-            "virtio" => GuestDiskSmartBranch::Virtio,
-            "xen" => GuestDiskSmartBranch::Xen,
-            "usb" => GuestDiskSmartBranch::Usb,
-            "uml" => GuestDiskSmartBranch::Uml,
-            "sata" => GuestDiskSmartBranch::Sata,
-            "sd" => GuestDiskSmartBranch::Sd,
-            "unknown" => GuestDiskSmartBranch::Unknown,
-            "ieee1394" => GuestDiskSmartBranch::Ieee1394,
-            "ssa" => GuestDiskSmartBranch::Ssa,
-            "fibre" => GuestDiskSmartBranch::Fibre,
-            "raid" => GuestDiskSmartBranch::Raid,
-            "iscsi" => GuestDiskSmartBranch::Iscsi,
-            "sas" => GuestDiskSmartBranch::Sas,
-            "mmc" => GuestDiskSmartBranch::Mmc,
-            "virtual" => GuestDiskSmartBranch::Virtual,
-            "file-backed-virtual" => GuestDiskSmartBranch::FileBackedVirtual,
-            _ => {
-                GuestDiskSmartBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "nvme" => {
+                    GuestDiskSmartBranch::Nvme(rt::ObjectType::decode_members(members)?)
+                }
+                "ide" => GuestDiskSmartBranch::Ide,
+                "fdc" => GuestDiskSmartBranch::Fdc,
+                "scsi" => GuestDiskSmartBranch::Scsi,
+                "virtio" => GuestDiskSmartBranch::Virtio,
+                "xen" => GuestDiskSmartBranch::Xen,
+                "usb" => GuestDiskSmartBranch::Usb,
+                "uml" => GuestDiskSmartBranch::Uml,
+                "sata" => GuestDiskSmartBranch::Sata,
+                "sd" => GuestDiskSmartBranch::Sd,
+                "unknown" => GuestDiskSmartBranch::Unknown,
+                "ieee1394" => GuestDiskSmartBranch::Ieee1394,
+                "ssa" => GuestDiskSmartBranch::Ssa,
+                "fibre" => GuestDiskSmartBranch::Fibre,
+                "raid" => GuestDiskSmartBranch::Raid,
+                "iscsi" => GuestDiskSmartBranch::Iscsi,
+                "sas" => GuestDiskSmartBranch::Sas,
+                "mmc" => GuestDiskSmartBranch::Mmc,
+                "virtual" => GuestDiskSmartBranch::Virtual,
+                "file-backed-virtual" => GuestDiskSmartBranch::FileBackedVirtual,
+                _ => {
+                    GuestDiskSmartBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -3606,7 +3613,7 @@ impl rt::ObjectType for GuestDiskInfo {
                 "address" => m_address = rt::Some(members.value("address")?),
                 "alias" => m_alias = rt::Some(members.value("alias")?),
                 "smart" => m_smart = rt::Some(members.value("smart")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3779,7 +3786,7 @@ impl rt::ObjectType for GuestFilesystemInfo {
                     )
                 }
                 "disk" => m_disk = rt::Some(members.value("disk")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3910,7 +3917,7 @@ impl rt::ObjectType for GuestSetUserPassword {
                 "username" => m_username = rt::Some(members.value("username")?),
                 "password" => m_password = rt::Some(members.value("password")?),
                 "crypted" => m_crypted = rt::Some(members.value("crypted")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3992,7 +3999,7 @@ impl rt::ObjectType for GuestMemoryBlock {
                 "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
                 "online" => m_online = rt::Some(members.value("online")?),
                 "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4196,7 +4203,7 @@ impl rt::ObjectType for GuestMemoryBlockResponse {
                 "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
                 "response" => m_response = rt::Some(members.value("response")?),
                 "error-code" => m_error_code = rt::Some(members.value("error-code")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4256,7 +4263,7 @@ impl rt::ObjectType for GuestSetMemoryBlocks {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "mem-blks" => m_mem_blks = rt::Some(members.value("mem-blks")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4315,7 +4322,7 @@ impl rt::ObjectType for GuestMemoryBlockInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4492,7 +4499,7 @@ impl rt::ObjectType for GuestExecStatus {
                 "err-truncated" => {
                     m_err_truncated = rt::Some(members.value("err-truncated")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4558,7 +4565,7 @@ impl rt::ObjectType for GuestExecStatusCommand {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "pid" => m_pid = rt::Some(members.value("pid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4615,7 +4622,7 @@ impl rt::ObjectType for GuestExec {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "pid" => m_pid = rt::Some(members.value("pid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4861,7 +4868,7 @@ impl rt::ObjectType for GuestExecCommand {
                 "capture-output" => {
                     m_capture_output = rt::Some(members.value("capture-output")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4928,7 +4935,7 @@ impl rt::ObjectType for GuestHostName {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "host-name" => m_host_name = rt::Some(members.value("host-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5046,7 +5053,7 @@ impl rt::ObjectType for GuestUser {
                 "user" => m_user = rt::Some(members.value("user")?),
                 "login-time" => m_login_time = rt::Some(members.value("login-time")?),
                 "domain" => m_domain = rt::Some(members.value("domain")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5160,7 +5167,7 @@ impl rt::ObjectType for GuestTimezone {
             match &*key {
                 "zone" => m_zone = rt::Some(members.value("zone")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5380,7 +5387,7 @@ impl rt::ObjectType for GuestOSInfo {
                 "version-id" => m_version_id = rt::Some(members.value("version-id")?),
                 "variant" => m_variant = rt::Some(members.value("variant")?),
                 "variant-id" => m_variant_id = rt::Some(members.value("variant-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5567,7 +5574,7 @@ impl rt::ObjectType for GuestDeviceIdPCI {
             match &*key {
                 "vendor-id" => m_vendor_id = rt::Some(members.value("vendor-id")?),
                 "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5651,19 +5658,26 @@ impl rt::ObjectType for GuestDeviceId {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "pci" => {
-                GuestDeviceIdBranch::Pci(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                GuestDeviceIdBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "pci" => {
+                    GuestDeviceIdBranch::Pci(rt::ObjectType::decode_members(members)?)
+                }
+                _ => {
+                    GuestDeviceIdBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -5773,7 +5787,7 @@ impl rt::ObjectType for GuestDeviceInfo {
                     m_driver_version = rt::Some(members.value("driver-version")?)
                 }
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5878,7 +5892,7 @@ impl rt::ObjectType for GuestAuthorizedKeys {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "keys" => m_keys = rt::Some(members.value("keys")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5932,7 +5946,7 @@ impl rt::ObjectType for GuestSshGetAuthorizedKeys {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "username" => m_username = rt::Some(members.value("username")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6010,7 +6024,7 @@ impl rt::ObjectType for GuestSshAddAuthorizedKeys {
                 "username" => m_username = rt::Some(members.value("username")?),
                 "keys" => m_keys = rt::Some(members.value("keys")?),
                 "reset" => m_reset = rt::Some(members.value("reset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6080,7 +6094,7 @@ impl rt::ObjectType for GuestSshRemoveAuthorizedKeys {
             match &*key {
                 "username" => m_username = rt::Some(members.value("username")?),
                 "keys" => m_keys = rt::Some(members.value("keys")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6356,7 +6370,7 @@ impl rt::ObjectType for GuestDiskStats {
                 "weight-ticks" => {
                     m_weight_ticks = rt::Some(members.value("weight-ticks")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6462,7 +6476,7 @@ impl rt::ObjectType for GuestDiskStatsInfo {
                 "major" => m_major = rt::Some(members.value("major")?),
                 "minor" => m_minor = rt::Some(members.value("minor")?),
                 "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6731,7 +6745,7 @@ impl rt::ObjectType for GuestLinuxCpuStats {
                 "steal" => m_steal = rt::Some(members.value("steal")?),
                 "guest" => m_guest = rt::Some(members.value("guest")?),
                 "guestnice" => m_guestnice = rt::Some(members.value("guestnice")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6833,19 +6847,26 @@ impl rt::ObjectType for GuestCpuStats {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "linux" => {
-                GuestCpuStatsBranch::Linux(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                GuestCpuStatsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "linux" => {
+                    GuestCpuStatsBranch::Linux(rt::ObjectType::decode_members(members)?)
+                }
+                _ => {
+                    GuestCpuStatsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -6970,7 +6991,7 @@ impl rt::ObjectType for GuestLoadAverage {
                 "load1m" => m_load1m = rt::Some(members.value("load1m")?),
                 "load5m" => m_load5m = rt::Some(members.value("load5m")?),
                 "load15m" => m_load15m = rt::Some(members.value("load15m")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7245,7 +7266,7 @@ impl rt::ObjectType for GuestNetworkRoute {
                 }
                 "nexthop" => m_nexthop = rt::Some(members.value("nexthop")?),
                 "version" => m_version = rt::Some(members.value("version")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -35,7 +35,7 @@ impl rt::ObjectType for KvmInfo {
             match &*key {
                 "enabled" => m_enabled = rt::Some(members.value("enabled")?),
                 "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -285,7 +285,7 @@ impl rt::ObjectType for AcceleratorInfo {
             match &*key {
                 "enabled" => m_enabled = rt::Some(members.value("enabled")?),
                 "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

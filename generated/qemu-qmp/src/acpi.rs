@@ -142,7 +142,7 @@ impl rt::ObjectType for AcpiTableOptions {
                 }
                 "file" => m_file = rt::Some(members.value("file")?),
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -312,7 +312,7 @@ impl rt::ObjectType for ACPIOSTInfo {
                 "slot-type" => m_slot_type = rt::Some(members.value("slot-type")?),
                 "source" => m_source = rt::Some(members.value("source")?),
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -419,7 +419,7 @@ impl rt::ObjectType for AcpiDeviceOstEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

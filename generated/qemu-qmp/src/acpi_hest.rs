@@ -37,7 +37,7 @@ impl rt::ObjectType for InjectGhesV2Error {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "cper" => m_cper = rt::Some(members.value("cper")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

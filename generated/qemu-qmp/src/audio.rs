@@ -118,7 +118,7 @@ impl rt::ObjectType for AudiodevPerDirectionOptions {
                 "buffer-length" => {
                     m_buffer_length = rt::Some(members.value("buffer-length")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -203,7 +203,7 @@ impl rt::ObjectType for AudiodevGenericOptions {
             match &*key {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
@@ -287,7 +287,7 @@ impl rt::ObjectType for AudiodevDBusOptions {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "nsamples" => m_nsamples = rt::Some(members.value("nsamples")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -468,7 +468,7 @@ impl rt::ObjectType for AudiodevAlsaPerDirectionOptions {
                     m_period_length = rt::Some(members.value("period-length")?)
                 }
                 "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -586,7 +586,7 @@ impl rt::ObjectType for AudiodevAlsaOptions {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "threshold" => m_threshold = rt::Some(members.value("threshold")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -687,7 +687,7 @@ impl rt::ObjectType for AudiodevSndioOptions {
                 "out" => m_out = rt::Some(members.value("out")?),
                 "dev" => m_dev = rt::Some(members.value("dev")?),
                 "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -846,7 +846,7 @@ impl rt::ObjectType for AudiodevCoreaudioPerDirectionOptions {
                 "buffer-count" => {
                     m_buffer_count = rt::Some(members.value("buffer-count")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -955,7 +955,7 @@ impl rt::ObjectType for AudiodevCoreaudioOptions {
             match &*key {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
@@ -1039,7 +1039,7 @@ impl rt::ObjectType for AudiodevDsoundOptions {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1246,7 +1246,7 @@ impl rt::ObjectType for AudiodevJackPerDirectionOptions {
                     m_start_server = rt::Some(members.value("start-server")?)
                 }
                 "exact-name" => m_exact_name = rt::Some(members.value("exact-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1356,7 +1356,7 @@ impl rt::ObjectType for AudiodevJackOptions {
             match &*key {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
@@ -1532,7 +1532,7 @@ impl rt::ObjectType for AudiodevOssPerDirectionOptions {
                     m_buffer_count = rt::Some(members.value("buffer-count")?)
                 }
                 "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1674,7 +1674,7 @@ impl rt::ObjectType for AudiodevOssOptions {
                 "try-mmap" => m_try_mmap = rt::Some(members.value("try-mmap")?),
                 "exclusive" => m_exclusive = rt::Some(members.value("exclusive")?),
                 "dsp-policy" => m_dsp_policy = rt::Some(members.value("dsp-policy")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1857,7 +1857,7 @@ impl rt::ObjectType for AudiodevPaPerDirectionOptions {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
                 "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1975,7 +1975,7 @@ impl rt::ObjectType for AudiodevPaOptions {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "server" => m_server = rt::Some(members.value("server")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2154,7 +2154,7 @@ impl rt::ObjectType for AudiodevPipewirePerDirectionOptions {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
                 "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2264,7 +2264,7 @@ impl rt::ObjectType for AudiodevPipewireOptions {
             match &*key {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
@@ -2416,7 +2416,7 @@ impl rt::ObjectType for AudiodevSdlPerDirectionOptions {
                 "buffer-count" => {
                     m_buffer_count = rt::Some(members.value("buffer-count")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2518,7 +2518,7 @@ impl rt::ObjectType for AudiodevSdlOptions {
             match &*key {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
@@ -2602,7 +2602,7 @@ impl rt::ObjectType for AudiodevWavOptions {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2941,133 +2941,52 @@ impl rt::ObjectType for Audiodev {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
-        let driver = match &*tag {
-            "none" => {
-                AudiodevBranch::None(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "alsa" => {
-                AudiodevBranch::Alsa(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "coreaudio" => {
-                AudiodevBranch::Coreaudio(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "dbus" => {
-                AudiodevBranch::Dbus(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "dsound" => {
-                AudiodevBranch::Dsound(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "jack" => {
-                AudiodevBranch::Jack(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "oss" => {
-                AudiodevBranch::Oss(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "pa" => {
-                AudiodevBranch::Pa(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "pipewire" => {
-                AudiodevBranch::Pipewire(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "sdl" => {
-                AudiodevBranch::Sdl(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "sndio" => {
-                AudiodevBranch::Sndio(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "spice" => {
-                AudiodevBranch::Spice(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "wav" => {
-                AudiodevBranch::Wav(
-                    members.branch(
-                        &["id", "timer-period", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                AudiodevBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["id", "timer-period", "driver"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_id = rt::None;
         let mut m_timer_period = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "timer-period" => {
-                    m_timer_period = rt::Some(members.value("timer-period")?)
+        let driver = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "id" => m_id = rt::Some(reader.member("id")?),
+                    "timer-period" => {
+                        m_timer_period = rt::Some(reader.member("timer-period")?)
+                    }
+                    "driver" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-                _ => members.skip()?,
-            }
-        }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "none" => AudiodevBranch::None(rt::ObjectType::decode_members(members)?),
+                "alsa" => AudiodevBranch::Alsa(rt::ObjectType::decode_members(members)?),
+                "coreaudio" => {
+                    AudiodevBranch::Coreaudio(rt::ObjectType::decode_members(members)?)
+                }
+                "dbus" => AudiodevBranch::Dbus(rt::ObjectType::decode_members(members)?),
+                "dsound" => {
+                    AudiodevBranch::Dsound(rt::ObjectType::decode_members(members)?)
+                }
+                "jack" => AudiodevBranch::Jack(rt::ObjectType::decode_members(members)?),
+                "oss" => AudiodevBranch::Oss(rt::ObjectType::decode_members(members)?),
+                "pa" => AudiodevBranch::Pa(rt::ObjectType::decode_members(members)?),
+                "pipewire" => {
+                    AudiodevBranch::Pipewire(rt::ObjectType::decode_members(members)?)
+                }
+                "sdl" => AudiodevBranch::Sdl(rt::ObjectType::decode_members(members)?),
+                "sndio" => {
+                    AudiodevBranch::Sndio(rt::ObjectType::decode_members(members)?)
+                }
+                "spice" => {
+                    AudiodevBranch::Spice(rt::ObjectType::decode_members(members)?)
+                }
+                "wav" => AudiodevBranch::Wav(rt::ObjectType::decode_members(members)?),
+                _ => {
+                    AudiodevBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             id: members.required(m_id, "id")?,
             timer_period: m_timer_period,

@@ -193,7 +193,7 @@ impl rt::ObjectType for QAuthZListRule {
                 "match" => m_match = rt::Some(members.value("match")?),
                 "policy" => m_policy = rt::Some(members.value("policy")?),
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -270,7 +270,7 @@ impl rt::ObjectType for AuthZListProperties {
             match &*key {
                 "policy" => m_policy = rt::Some(members.value("policy")?),
                 "rules" => m_rules = rt::Some(members.value("rules")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -338,7 +338,7 @@ impl rt::ObjectType for AuthZListFileProperties {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "refresh" => m_refresh = rt::Some(members.value("refresh")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -392,7 +392,7 @@ impl rt::ObjectType for AuthZPAMProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "service" => m_service = rt::Some(members.value("service")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -444,7 +444,7 @@ impl rt::ObjectType for AuthZSimpleProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "identity" => m_identity = rt::Some(members.value("identity")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -199,7 +199,7 @@ impl rt::ObjectType for PRManagerInfo {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -335,7 +335,7 @@ impl rt::ObjectType for Eject {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -432,7 +432,7 @@ impl rt::ObjectType for BlockdevOpenTray {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -517,7 +517,7 @@ impl rt::ObjectType for BlockdevCloseTray {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { device: m_device, id: m_id })
@@ -575,7 +575,7 @@ impl rt::ObjectType for BlockdevRemoveMedium {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -644,7 +644,7 @@ impl rt::ObjectType for BlockdevInsertMedium {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -847,7 +847,7 @@ impl rt::ObjectType for BlockdevChangeMedium {
                 "read-only-mode" => {
                     m_read_only_mode = rt::Some(members.value("read-only-mode")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -932,7 +932,7 @@ impl rt::ObjectType for DeviceTrayMovedEvent {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "tray-open" => m_tray_open = rt::Some(members.value("tray-open")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -998,7 +998,7 @@ impl rt::ObjectType for PrManagerStatusChangedEvent {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1181,7 +1181,7 @@ impl rt::ObjectType for BlockLatencyHistogramSet {
                 "boundaries-flush" => {
                     m_boundaries_flush = rt::Some(members.value("boundaries-flush")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

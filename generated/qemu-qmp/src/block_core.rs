@@ -89,7 +89,7 @@ impl rt::ObjectType for SnapshotInfo {
                     m_vm_clock_nsec = rt::Some(members.value("vm-clock-nsec")?)
                 }
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -155,7 +155,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2EncryptionBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -238,20 +238,29 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Encryption {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                ImageInfoSpecificQCow2EncryptionBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "aes" => ImageInfoSpecificQCow2EncryptionBranch::Aes,
-            _ => {
-                ImageInfoSpecificQCow2EncryptionBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    ImageInfoSpecificQCow2EncryptionBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "aes" => ImageInfoSpecificQCow2EncryptionBranch::Aes,
+                _ => {
+                    ImageInfoSpecificQCow2EncryptionBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -441,7 +450,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2 {
                 "compression-type" => {
                     m_compression_type = rt::Some(members.value("compression-type")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -533,7 +542,7 @@ impl rt::ObjectType for ImageInfoSpecificVmdk {
                 "cid" => m_cid = rt::Some(members.value("cid")?),
                 "parent-cid" => m_parent_cid = rt::Some(members.value("parent-cid")?),
                 "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -635,7 +644,7 @@ impl rt::ObjectType for VmdkExtentInfo {
                     m_cluster_size = rt::Some(members.value("cluster-size")?)
                 }
                 "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -709,7 +718,7 @@ impl rt::ObjectType for ImageInfoSpecificRbd {
                 "encryption-format" => {
                     m_encryption_format = rt::Some(members.value("encryption-format")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -770,7 +779,7 @@ impl rt::ObjectType for ImageInfoSpecificFile {
                 "extent-size-hint" => {
                     m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -904,7 +913,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Wrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -956,7 +965,7 @@ impl rt::ObjectType for ImageInfoSpecificVmdkWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1008,7 +1017,7 @@ impl rt::ObjectType for ImageInfoSpecificLUKSWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1060,7 +1069,7 @@ impl rt::ObjectType for ImageInfoSpecificRbdWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1112,7 +1121,7 @@ impl rt::ObjectType for ImageInfoSpecificFileWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1204,39 +1213,48 @@ impl rt::ObjectType for ImageInfoSpecific {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "qcow2" => {
-                ImageInfoSpecificBranch::Qcow2(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vmdk" => {
-                ImageInfoSpecificBranch::Vmdk(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                ImageInfoSpecificBranch::Luks(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rbd" => {
-                ImageInfoSpecificBranch::Rbd(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "file" => {
-                ImageInfoSpecificBranch::File(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                ImageInfoSpecificBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "qcow2" => {
+                    ImageInfoSpecificBranch::Qcow2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vmdk" => {
+                    ImageInfoSpecificBranch::Vmdk(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    ImageInfoSpecificBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "rbd" => {
+                    ImageInfoSpecificBranch::Rbd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "file" => {
+                    ImageInfoSpecificBranch::File(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    ImageInfoSpecificBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -1508,7 +1526,7 @@ impl rt::ObjectType for BlockLimitsInfo {
                 "opt-mem-alignment" => {
                     m_opt_mem_alignment = rt::Some(members.value("opt-mem-alignment")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1761,7 +1779,7 @@ impl rt::ObjectType for BlockNodeInfo {
                 "format-specific" => {
                     m_format_specific = rt::Some(members.value("format-specific")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2025,7 +2043,7 @@ impl rt::ObjectType for ImageInfo {
                         rt::Box::new(members.value("backing-image")?),
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2131,7 +2149,7 @@ impl rt::ObjectType for BlockChildInfo {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2361,7 +2379,7 @@ impl rt::ObjectType for BlockGraphInfo {
                     m_format_specific = rt::Some(members.value("format-specific")?)
                 }
                 "children" => m_children = rt::Some(members.value("children")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2605,7 +2623,7 @@ impl rt::ObjectType for ImageCheck {
                         members.value("compressed-clusters")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2743,7 +2761,7 @@ impl rt::ObjectType for MapEntry {
                 "present" => m_present = rt::Some(members.value("present")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2823,7 +2841,7 @@ impl rt::ObjectType for BlockdevCacheInfo {
                 "writeback" => m_writeback = rt::Some(members.value("writeback")?),
                 "direct" => m_direct = rt::Some(members.value("direct")?),
                 "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2889,7 +2907,7 @@ impl rt::ObjectType for BlockdevChild {
             match &*key {
                 "child" => m_child = rt::Some(members.value("child")?),
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3280,7 +3298,7 @@ impl rt::ObjectType for BlockDeviceInfo {
                 "dirty-bitmaps" => {
                     m_dirty_bitmaps = rt::Some(members.value("dirty-bitmaps")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3529,7 +3547,7 @@ impl rt::ObjectType for BlockDirtyInfo {
                 "inconsistent" => {
                     m_inconsistent = rt::Some(members.value("inconsistent")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3679,7 +3697,7 @@ impl rt::ObjectType for Qcow2BitmapInfo {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "granularity" => m_granularity = rt::Some(members.value("granularity")?),
                 "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3739,7 +3757,7 @@ impl rt::ObjectType for BlockLatencyHistogramInfo {
             match &*key {
                 "boundaries" => m_boundaries = rt::Some(members.value("boundaries")?),
                 "bins" => m_bins = rt::Some(members.value("bins")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3863,7 +3881,7 @@ impl rt::ObjectType for BlockInfo {
                 "inserted" => m_inserted = rt::Some(members.value("inserted")?),
                 "tray_open" => m_tray_open = rt::Some(members.value("tray_open")?),
                 "io-status" => m_io_status = rt::Some(members.value("io-status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3950,7 +3968,7 @@ impl rt::ObjectType for BlockMeasureInfo {
                     m_fully_allocated = rt::Some(members.value("fully-allocated")?)
                 }
                 "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4225,7 +4243,7 @@ impl rt::ObjectType for BlockDeviceTimedStats {
                         members.value("avg_zone_append_queue_depth")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4761,7 +4779,7 @@ impl rt::ObjectType for BlockDeviceStats {
                         members.value("flush_latency_histogram")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4949,7 +4967,7 @@ impl rt::ObjectType for BlockStatsSpecificFile {
                 "discard-bytes-ok" => {
                     m_discard_bytes_ok = rt::Some(members.value("discard-bytes-ok")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5030,7 +5048,7 @@ impl rt::ObjectType for BlockStatsSpecificNvme {
                 "unaligned-accesses" => {
                     m_unaligned_accesses = rt::Some(members.value("unaligned-accesses")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5259,73 +5277,82 @@ impl rt::ObjectType for BlockStatsSpecific {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
-        let driver = match &*tag {
-            "file" => {
-                BlockStatsSpecificBranch::File(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "host_device" => {
-                BlockStatsSpecificBranch::HostDevice(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "nvme" => {
-                BlockStatsSpecificBranch::Nvme(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blkdebug" => BlockStatsSpecificBranch::Blkdebug,
-            "blklogwrites" => BlockStatsSpecificBranch::Blklogwrites,
-            "blkreplay" => BlockStatsSpecificBranch::Blkreplay,
-            "blkverify" => BlockStatsSpecificBranch::Blkverify,
-            "bochs" => BlockStatsSpecificBranch::Bochs,
-            "cloop" => BlockStatsSpecificBranch::Cloop,
-            "compress" => BlockStatsSpecificBranch::Compress,
-            "copy-before-write" => BlockStatsSpecificBranch::CopyBeforeWrite,
-            "copy-on-read" => BlockStatsSpecificBranch::CopyOnRead,
-            "dmg" => BlockStatsSpecificBranch::Dmg,
-            "snapshot-access" => BlockStatsSpecificBranch::SnapshotAccess,
-            "ftp" => BlockStatsSpecificBranch::Ftp,
-            "ftps" => BlockStatsSpecificBranch::Ftps,
-            "gluster" => BlockStatsSpecificBranch::Gluster,
-            "host_cdrom" => BlockStatsSpecificBranch::HostCdrom,
-            "http" => BlockStatsSpecificBranch::Http,
-            "https" => BlockStatsSpecificBranch::Https,
-            "io_uring" => BlockStatsSpecificBranch::IoUring,
-            "iscsi" => BlockStatsSpecificBranch::Iscsi,
-            "luks" => BlockStatsSpecificBranch::Luks,
-            "nbd" => BlockStatsSpecificBranch::Nbd,
-            "nfs" => BlockStatsSpecificBranch::Nfs,
-            "null-aio" => BlockStatsSpecificBranch::NullAio,
-            "null-co" => BlockStatsSpecificBranch::NullCo,
-            "nvme-io_uring" => BlockStatsSpecificBranch::NvmeIoUring,
-            "parallels" => BlockStatsSpecificBranch::Parallels,
-            "preallocate" => BlockStatsSpecificBranch::Preallocate,
-            "qcow" => BlockStatsSpecificBranch::Qcow,
-            "qcow2" => BlockStatsSpecificBranch::Qcow2,
-            "qed" => BlockStatsSpecificBranch::Qed,
-            "quorum" => BlockStatsSpecificBranch::Quorum,
-            "raw" => BlockStatsSpecificBranch::Raw,
-            "rbd" => BlockStatsSpecificBranch::Rbd,
-            "replication" => BlockStatsSpecificBranch::Replication,
-            "ssh" => BlockStatsSpecificBranch::Ssh,
-            "throttle" => BlockStatsSpecificBranch::Throttle,
-            "vdi" => BlockStatsSpecificBranch::Vdi,
-            "vhdx" => BlockStatsSpecificBranch::Vhdx,
-            "virtio-blk-vfio-pci" => BlockStatsSpecificBranch::VirtioBlkVfioPci,
-            "virtio-blk-vhost-user" => BlockStatsSpecificBranch::VirtioBlkVhostUser,
-            "virtio-blk-vhost-vdpa" => BlockStatsSpecificBranch::VirtioBlkVhostVdpa,
-            "vmdk" => BlockStatsSpecificBranch::Vmdk,
-            "vpc" => BlockStatsSpecificBranch::Vpc,
-            "vvfat" => BlockStatsSpecificBranch::Vvfat,
-            _ => {
-                BlockStatsSpecificBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["driver"], |m| m.rest())?,
+        let driver = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "driver" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "file" => {
+                    BlockStatsSpecificBranch::File(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "host_device" => {
+                    BlockStatsSpecificBranch::HostDevice(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "nvme" => {
+                    BlockStatsSpecificBranch::Nvme(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blkdebug" => BlockStatsSpecificBranch::Blkdebug,
+                "blklogwrites" => BlockStatsSpecificBranch::Blklogwrites,
+                "blkreplay" => BlockStatsSpecificBranch::Blkreplay,
+                "blkverify" => BlockStatsSpecificBranch::Blkverify,
+                "bochs" => BlockStatsSpecificBranch::Bochs,
+                "cloop" => BlockStatsSpecificBranch::Cloop,
+                "compress" => BlockStatsSpecificBranch::Compress,
+                "copy-before-write" => BlockStatsSpecificBranch::CopyBeforeWrite,
+                "copy-on-read" => BlockStatsSpecificBranch::CopyOnRead,
+                "dmg" => BlockStatsSpecificBranch::Dmg,
+                "snapshot-access" => BlockStatsSpecificBranch::SnapshotAccess,
+                "ftp" => BlockStatsSpecificBranch::Ftp,
+                "ftps" => BlockStatsSpecificBranch::Ftps,
+                "gluster" => BlockStatsSpecificBranch::Gluster,
+                "host_cdrom" => BlockStatsSpecificBranch::HostCdrom,
+                "http" => BlockStatsSpecificBranch::Http,
+                "https" => BlockStatsSpecificBranch::Https,
+                "io_uring" => BlockStatsSpecificBranch::IoUring,
+                "iscsi" => BlockStatsSpecificBranch::Iscsi,
+                "luks" => BlockStatsSpecificBranch::Luks,
+                "nbd" => BlockStatsSpecificBranch::Nbd,
+                "nfs" => BlockStatsSpecificBranch::Nfs,
+                "null-aio" => BlockStatsSpecificBranch::NullAio,
+                "null-co" => BlockStatsSpecificBranch::NullCo,
+                "nvme-io_uring" => BlockStatsSpecificBranch::NvmeIoUring,
+                "parallels" => BlockStatsSpecificBranch::Parallels,
+                "preallocate" => BlockStatsSpecificBranch::Preallocate,
+                "qcow" => BlockStatsSpecificBranch::Qcow,
+                "qcow2" => BlockStatsSpecificBranch::Qcow2,
+                "qed" => BlockStatsSpecificBranch::Qed,
+                "quorum" => BlockStatsSpecificBranch::Quorum,
+                "raw" => BlockStatsSpecificBranch::Raw,
+                "rbd" => BlockStatsSpecificBranch::Rbd,
+                "replication" => BlockStatsSpecificBranch::Replication,
+                "ssh" => BlockStatsSpecificBranch::Ssh,
+                "throttle" => BlockStatsSpecificBranch::Throttle,
+                "vdi" => BlockStatsSpecificBranch::Vdi,
+                "vhdx" => BlockStatsSpecificBranch::Vhdx,
+                "virtio-blk-vfio-pci" => BlockStatsSpecificBranch::VirtioBlkVfioPci,
+                "virtio-blk-vhost-user" => BlockStatsSpecificBranch::VirtioBlkVhostUser,
+                "virtio-blk-vhost-vdpa" => BlockStatsSpecificBranch::VirtioBlkVhostVdpa,
+                "vmdk" => BlockStatsSpecificBranch::Vmdk,
+                "vpc" => BlockStatsSpecificBranch::Vpc,
+                "vvfat" => BlockStatsSpecificBranch::Vvfat,
+                _ => {
+                    BlockStatsSpecificBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { driver })
     }
     #[inline]
@@ -5521,7 +5548,7 @@ impl rt::ObjectType for BlockStats {
                 "backing" => {
                     m_backing = rt::Some(rt::Box::new(members.value("backing")?))
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5594,7 +5621,7 @@ impl rt::ObjectType for QueryBlockstats {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "query-nodes" => m_query_nodes = rt::Some(members.value("query-nodes")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { query_nodes: m_query_nodes })
@@ -5960,7 +5987,7 @@ impl rt::ObjectType for BlockJobInfoMirror {
                 "actively-synced" => {
                     m_actively_synced = rt::Some(members.value("actively-synced")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6123,34 +6150,6 @@ impl rt::ObjectType for BlockJobInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "mirror" => {
-                BlockJobInfoBranch::Mirror(
-                    members.branch(
-                        &["device", "len", "offset", "busy", "paused", "speed", "io-status", "ready", "status", "auto-finalize", "auto-dismiss", "error", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "commit" => BlockJobInfoBranch::Commit,
-            "stream" => BlockJobInfoBranch::Stream,
-            "backup" => BlockJobInfoBranch::Backup,
-            "create" => BlockJobInfoBranch::Create,
-            "amend" => BlockJobInfoBranch::Amend,
-            "snapshot-load" => BlockJobInfoBranch::SnapshotLoad,
-            "snapshot-save" => BlockJobInfoBranch::SnapshotSave,
-            "snapshot-delete" => BlockJobInfoBranch::SnapshotDelete,
-            _ => {
-                BlockJobInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["device", "len", "offset", "busy", "paused", "speed", "io-status", "ready", "status", "auto-finalize", "auto-dismiss", "error", "type"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_device = rt::None;
         let mut m_len = rt::None;
         let mut m_offset = rt::None;
@@ -6163,27 +6162,50 @@ impl rt::ObjectType for BlockJobInfo {
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         let mut m_error = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "busy" => m_busy = rt::Some(members.value("busy")?),
-                "paused" => m_paused = rt::Some(members.value("paused")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "io-status" => m_io_status = rt::Some(members.value("io-status")?),
-                "ready" => m_ready = rt::Some(members.value("ready")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "device" => m_device = rt::Some(reader.member("device")?),
+                    "len" => m_len = rt::Some(reader.member("len")?),
+                    "offset" => m_offset = rt::Some(reader.member("offset")?),
+                    "busy" => m_busy = rt::Some(reader.member("busy")?),
+                    "paused" => m_paused = rt::Some(reader.member("paused")?),
+                    "speed" => m_speed = rt::Some(reader.member("speed")?),
+                    "io-status" => m_io_status = rt::Some(reader.member("io-status")?),
+                    "ready" => m_ready = rt::Some(reader.member("ready")?),
+                    "status" => m_status = rt::Some(reader.member("status")?),
+                    "auto-finalize" => {
+                        m_auto_finalize = rt::Some(reader.member("auto-finalize")?)
+                    }
+                    "auto-dismiss" => {
+                        m_auto_dismiss = rt::Some(reader.member("auto-dismiss")?)
+                    }
+                    "error" => m_error = rt::Some(reader.member("error")?),
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "mirror" => {
+                    BlockJobInfoBranch::Mirror(rt::ObjectType::decode_members(members)?)
                 }
-                "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
-            }
-        }
+                "commit" => BlockJobInfoBranch::Commit,
+                "stream" => BlockJobInfoBranch::Stream,
+                "backup" => BlockJobInfoBranch::Backup,
+                "create" => BlockJobInfoBranch::Create,
+                "amend" => BlockJobInfoBranch::Amend,
+                "snapshot-load" => BlockJobInfoBranch::SnapshotLoad,
+                "snapshot-save" => BlockJobInfoBranch::SnapshotSave,
+                "snapshot-delete" => BlockJobInfoBranch::SnapshotDelete,
+                _ => {
+                    BlockJobInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             device: members.required(m_device, "device")?,
             len: members.required(m_len, "len")?,
@@ -6352,7 +6374,7 @@ impl rt::ObjectType for BlockResize {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6548,7 +6570,7 @@ impl rt::ObjectType for BlockdevSnapshotSync {
                 }
                 "format" => m_format = rt::Some(members.value("format")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6620,7 +6642,7 @@ impl rt::ObjectType for BlockdevSnapshot {
             match &*key {
                 "node" => m_node = rt::Some(members.value("node")?),
                 "overlay" => m_overlay = rt::Some(members.value("overlay")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6723,7 +6745,7 @@ impl rt::ObjectType for BackupPerf {
                 "min-cluster-size" => {
                     m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6958,7 +6980,7 @@ impl rt::ObjectType for BackupCommon {
                     m_discard_source = rt::Some(members.value("discard-source")?)
                 }
                 "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7248,7 +7270,7 @@ impl rt::ObjectType for DriveBackup {
                 "target" => m_target = rt::Some(members.value("target")?),
                 "format" => m_format = rt::Some(members.value("format")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7543,7 +7565,7 @@ impl rt::ObjectType for BlockdevBackup {
                 }
                 "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
                 "target" => m_target = rt::Some(members.value("target")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7780,7 +7802,7 @@ impl rt::ObjectType for ChangeBackingFile {
                 "backing-file" => {
                     m_backing_file = rt::Some(members.value("backing-file")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -8004,7 +8026,7 @@ impl rt::ObjectType for BlockCommit {
                 "auto-dismiss" => {
                     m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -8207,7 +8229,7 @@ impl rt::ObjectType for QueryNamedBlockNodes {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "flat" => m_flat = rt::Some(members.value("flat")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { flat: m_flat })
@@ -8353,7 +8375,7 @@ impl rt::ObjectType for XDbgBlockGraphNode {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "type" => m_type = rt::Some(members.value("type")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -8515,7 +8537,7 @@ impl rt::ObjectType for XDbgBlockGraphEdge {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "perm" => m_perm = rt::Some(members.value("perm")?),
                 "shared-perm" => m_shared_perm = rt::Some(members.value("shared-perm")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -8582,7 +8604,7 @@ impl rt::ObjectType for XDbgBlockGraph {
             match &*key {
                 "nodes" => m_nodes = rt::Some(members.value("nodes")?),
                 "edges" => m_edges = rt::Some(members.value("edges")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -8932,7 +8954,7 @@ impl rt::ObjectType for DriveMirror {
                 "auto-dismiss" => {
                     m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -9026,7 +9048,7 @@ impl rt::ObjectType for BlockDirtyBitmap {
             match &*key {
                 "node" => m_node = rt::Some(members.value("node")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -9126,7 +9148,7 @@ impl rt::ObjectType for BlockDirtyBitmapAdd {
                 "granularity" => m_granularity = rt::Some(members.value("granularity")?),
                 "persistent" => m_persistent = rt::Some(members.value("persistent")?),
                 "disabled" => m_disabled = rt::Some(members.value("disabled")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -9268,7 +9290,7 @@ impl rt::ObjectType for BlockDirtyBitmapMerge {
                 "node" => m_node = rt::Some(members.value("node")?),
                 "target" => m_target = rt::Some(members.value("target")?),
                 "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -9642,7 +9664,7 @@ impl rt::ObjectType for BlockDirtyBitmapSha256 {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "sha256" => m_sha256 = rt::Some(members.value("sha256")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -9926,7 +9948,7 @@ impl rt::ObjectType for BlockdevMirror {
                 "target-is-zero" => {
                     m_target_is_zero = rt::Some(members.value("target-is-zero")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -10251,7 +10273,7 @@ impl rt::ObjectType for BlockIOThrottle {
                 }
                 "iops_size" => m_iops_size = rt::Some(members.value("iops_size")?),
                 "group" => m_group = rt::Some(members.value("group")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -10606,7 +10628,7 @@ impl rt::ObjectType for ThrottleLimits {
                     )
                 }
                 "iops-size" => m_iops_size = rt::Some(members.value("iops-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -10971,7 +10993,7 @@ impl rt::ObjectType for ThrottleGroupProperties {
                     )
                 }
                 "x-iops-size" => m_x_iops_size = rt::Some(members.value("x-iops-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11209,7 +11231,7 @@ impl rt::ObjectType for BlockStream {
                 "auto-dismiss" => {
                     m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11298,7 +11320,7 @@ impl rt::ObjectType for BlockJobSetSpeed {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11374,7 +11396,7 @@ impl rt::ObjectType for BlockJobCancel {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11441,7 +11463,7 @@ impl rt::ObjectType for BlockJobPause {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11507,7 +11529,7 @@ impl rt::ObjectType for BlockJobResume {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11573,7 +11595,7 @@ impl rt::ObjectType for BlockJobComplete {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11639,7 +11661,7 @@ impl rt::ObjectType for BlockJobDismiss {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11705,7 +11727,7 @@ impl rt::ObjectType for BlockJobFinalize {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11764,7 +11786,7 @@ impl rt::ObjectType for BlockJobChangeOptionsMirror {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -11873,35 +11895,38 @@ impl rt::ObjectType for BlockJobChangeOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "mirror" => {
-                BlockJobChangeOptionsBranch::Mirror(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "commit" => BlockJobChangeOptionsBranch::Commit,
-            "stream" => BlockJobChangeOptionsBranch::Stream,
-            "backup" => BlockJobChangeOptionsBranch::Backup,
-            "create" => BlockJobChangeOptionsBranch::Create,
-            "amend" => BlockJobChangeOptionsBranch::Amend,
-            "snapshot-load" => BlockJobChangeOptionsBranch::SnapshotLoad,
-            "snapshot-save" => BlockJobChangeOptionsBranch::SnapshotSave,
-            "snapshot-delete" => BlockJobChangeOptionsBranch::SnapshotDelete,
-            _ => {
-                BlockJobChangeOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["id", "type"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_id = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
-            }
-        }
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "id" => m_id = rt::Some(reader.member("id")?),
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "mirror" => {
+                    BlockJobChangeOptionsBranch::Mirror(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "commit" => BlockJobChangeOptionsBranch::Commit,
+                "stream" => BlockJobChangeOptionsBranch::Stream,
+                "backup" => BlockJobChangeOptionsBranch::Backup,
+                "create" => BlockJobChangeOptionsBranch::Create,
+                "amend" => BlockJobChangeOptionsBranch::Amend,
+                "snapshot-load" => BlockJobChangeOptionsBranch::SnapshotLoad,
+                "snapshot-save" => BlockJobChangeOptionsBranch::SnapshotSave,
+                "snapshot-delete" => BlockJobChangeOptionsBranch::SnapshotDelete,
+                _ => {
+                    BlockJobChangeOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             id: members.required(m_id, "id")?,
             r#type,
@@ -12265,7 +12290,7 @@ impl rt::ObjectType for BlockdevCacheOptions {
             match &*key {
                 "direct" => m_direct = rt::Some(members.value("direct")?),
                 "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -12654,7 +12679,7 @@ impl rt::ObjectType for BlockdevOptionsFile {
                         members.value("x-check-cache-dropped")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -12751,7 +12776,7 @@ impl rt::ObjectType for BlockdevOptionsNull {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "latency-ns" => m_latency_ns = rt::Some(members.value("latency-ns")?),
                 "read-zeroes" => m_read_zeroes = rt::Some(members.value("read-zeroes")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -12814,7 +12839,7 @@ impl rt::ObjectType for BlockdevOptionsNVMe {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "namespace" => m_namespace = rt::Some(members.value("namespace")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -12918,7 +12943,7 @@ impl rt::ObjectType for BlockdevOptionsVVFAT {
                 "floppy" => m_floppy = rt::Some(members.value("floppy")?),
                 "label" => m_label = rt::Some(members.value("label")?),
                 "rw" => m_rw = rt::Some(members.value("rw")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -12978,7 +13003,7 @@ impl rt::ObjectType for BlockdevOptionsGenericFormat {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -13056,7 +13081,7 @@ impl rt::ObjectType for BlockdevOptionsLUKS {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
                 "header" => m_header = rt::Some(members.value("header")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -13130,7 +13155,7 @@ impl rt::ObjectType for BlockdevOptionsGenericCOWFormat {
             match &*key {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "backing" => m_backing = rt::Some(members.value("backing")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -13394,7 +13419,7 @@ impl rt::ObjectType for Qcow2OverlapCheckFlags {
                 "bitmap-directory" => {
                     m_bitmap_directory = rt::Some(members.value("bitmap-directory")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -13617,19 +13642,28 @@ impl rt::ObjectType for BlockdevQcowEncryption {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "aes" => {
-                BlockdevQcowEncryptionBranch::Aes(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                BlockdevQcowEncryptionBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "aes" => {
+                    BlockdevQcowEncryptionBranch::Aes(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    BlockdevQcowEncryptionBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -13725,7 +13759,7 @@ impl rt::ObjectType for BlockdevOptionsQcow {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "backing" => m_backing = rt::Some(members.value("backing")?),
                 "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -13892,24 +13926,33 @@ impl rt::ObjectType for BlockdevQcow2Encryption {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "aes" => {
-                BlockdevQcow2EncryptionBranch::Aes(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                BlockdevQcow2EncryptionBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                BlockdevQcow2EncryptionBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "aes" => {
+                    BlockdevQcow2EncryptionBranch::Aes(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    BlockdevQcow2EncryptionBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    BlockdevQcow2EncryptionBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -14026,7 +14069,7 @@ impl rt::ObjectType for BlockdevOptionsPreallocate {
                 "prealloc-size" => {
                     m_prealloc_size = rt::Some(members.value("prealloc-size")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -14289,7 +14332,7 @@ impl rt::ObjectType for BlockdevOptionsQcow2 {
                 }
                 "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
                 "data-file" => m_data_file = rt::Some(members.value("data-file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -14534,7 +14577,7 @@ impl rt::ObjectType for SshHostKeyHash {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "hash" => m_hash = rt::Some(members.value("hash")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -14622,21 +14665,28 @@ impl rt::ObjectType for SshHostKeyCheck {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("mode")?;
-        let mode = match &*tag {
-            "hash" => {
-                SshHostKeyCheckBranch::Hash(
-                    members.branch(&["mode"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "none" => SshHostKeyCheckBranch::None,
-            "known_hosts" => SshHostKeyCheckBranch::KnownHosts,
-            _ => {
-                SshHostKeyCheckBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["mode"], |m| m.rest())?,
+        let mode = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "mode" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "hash" => {
+                    SshHostKeyCheckBranch::Hash(rt::ObjectType::decode_members(members)?)
+                }
+                "none" => SshHostKeyCheckBranch::None,
+                "known_hosts" => SshHostKeyCheckBranch::KnownHosts,
+                _ => {
+                    SshHostKeyCheckBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { mode })
     }
     #[inline]
@@ -14742,7 +14792,7 @@ impl rt::ObjectType for BlockdevOptionsSsh {
                 "host-key-check" => {
                     m_host_key_check = rt::Some(members.value("host-key-check")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15214,7 +15264,7 @@ impl rt::ObjectType for BlkdebugInjectErrorOptions {
                 "sector" => m_sector = rt::Some(members.value("sector")?),
                 "once" => m_once = rt::Some(members.value("once")?),
                 "immediately" => m_immediately = rt::Some(members.value("immediately")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15297,7 +15347,7 @@ impl rt::ObjectType for BlkdebugSetStateOptions {
                 "event" => m_event = rt::Some(members.value("event")?),
                 "state" => m_state = rt::Some(members.value("state")?),
                 "new_state" => m_new_state = rt::Some(members.value("new_state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15513,7 +15563,7 @@ impl rt::ObjectType for BlockdevOptionsBlkdebug {
                         members.value("unshare-child-perms")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15636,7 +15686,7 @@ impl rt::ObjectType for BlockdevOptionsBlklogwrites {
                         members.value("log-super-update-interval")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15700,7 +15750,7 @@ impl rt::ObjectType for BlockdevOptionsBlkverify {
             match &*key {
                 "test" => m_test = rt::Some(members.value("test")?),
                 "raw" => m_raw = rt::Some(members.value("raw")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15754,7 +15804,7 @@ impl rt::ObjectType for BlockdevOptionsBlkreplay {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "image" => m_image = rt::Some(members.value("image")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -15925,7 +15975,7 @@ impl rt::ObjectType for BlockdevOptionsQuorum {
                 "read-pattern" => {
                     m_read_pattern = rt::Some(members.value("read-pattern")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16025,7 +16075,7 @@ impl rt::ObjectType for BlockdevOptionsGluster {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "debug" => m_debug = rt::Some(members.value("debug")?),
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16087,7 +16137,7 @@ impl rt::ObjectType for BlockdevOptionsIoUring {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16141,7 +16191,7 @@ impl rt::ObjectType for BlockdevOptionsNvmeIoUring {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16195,7 +16245,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVfioPci {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16249,7 +16299,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostUser {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16307,7 +16357,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostVdpa {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16601,7 +16651,7 @@ impl rt::ObjectType for BlockdevOptionsIscsi {
                     m_header_digest = rt::Some(members.value("header-digest")?)
                 }
                 "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16815,7 +16865,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16881,7 +16931,7 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKSBase {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
                 "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -16947,7 +16997,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17010,7 +17060,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS2 {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17073,7 +17123,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSAny {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17148,7 +17198,7 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
                 "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17227,7 +17277,7 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS2 {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
                 "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17335,46 +17385,42 @@ impl rt::ObjectType for RbdEncryptionOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                RbdEncryptionOptionsBranch::Luks(
-                    members.branch(
-                        &["parent", "format"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "luks2" => {
-                RbdEncryptionOptionsBranch::Luks2(
-                    members.branch(
-                        &["parent", "format"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "luks-any" => {
-                RbdEncryptionOptionsBranch::LuksAny(
-                    members.branch(
-                        &["parent", "format"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                RbdEncryptionOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["parent", "format"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_parent = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "parent" => m_parent = rt::Some(rt::Box::new(members.value("parent")?)),
-                _ => members.skip()?,
-            }
-        }
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "parent" => {
+                        m_parent = rt::Some(rt::Box::new(reader.member("parent")?))
+                    }
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    RbdEncryptionOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks2" => {
+                    RbdEncryptionOptionsBranch::Luks2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks-any" => {
+                    RbdEncryptionOptionsBranch::LuksAny(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    RbdEncryptionOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { parent: m_parent, format })
     }
     #[inline]
@@ -17511,25 +17557,34 @@ impl rt::ObjectType for RbdEncryptionCreateOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                RbdEncryptionCreateOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks2" => {
-                RbdEncryptionCreateOptionsBranch::Luks2(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks-any" => RbdEncryptionCreateOptionsBranch::LuksAny,
-            _ => {
-                RbdEncryptionCreateOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    RbdEncryptionCreateOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks2" => {
+                    RbdEncryptionCreateOptionsBranch::Luks2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks-any" => RbdEncryptionCreateOptionsBranch::LuksAny,
+                _ => {
+                    RbdEncryptionCreateOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -17732,7 +17787,7 @@ impl rt::ObjectType for BlockdevOptionsRbd {
                 }
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
                 "server" => m_server = rt::Some(members.value("server")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -17895,7 +17950,7 @@ impl rt::ObjectType for BlockdevOptionsReplication {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "top-id" => m_top_id = rt::Some(members.value("top-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18028,7 +18083,7 @@ impl rt::ObjectType for NFSServer {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "host" => m_host = rt::Some(members.value("host")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18167,7 +18222,7 @@ impl rt::ObjectType for BlockdevOptionsNfs {
                     m_page_cache_size = rt::Some(members.value("page-cache-size")?)
                 }
                 "debug" => m_debug = rt::Some(members.value("debug")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18318,7 +18373,7 @@ impl rt::ObjectType for BlockdevOptionsCurlBase {
                         members.value("proxy-password-secret")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18493,7 +18548,7 @@ impl rt::ObjectType for BlockdevOptionsCurlHttp {
                 "cookie-secret" => {
                     m_cookie_secret = rt::Some(members.value("cookie-secret")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18699,7 +18754,7 @@ impl rt::ObjectType for BlockdevOptionsCurlHttps {
                 "cookie-secret" => {
                     m_cookie_secret = rt::Some(members.value("cookie-secret")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -18869,7 +18924,7 @@ impl rt::ObjectType for BlockdevOptionsCurlFtp {
                         members.value("proxy-password-secret")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19045,7 +19100,7 @@ impl rt::ObjectType for BlockdevOptionsCurlFtps {
                     )
                 }
                 "sslverify" => m_sslverify = rt::Some(members.value("sslverify")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19208,7 +19263,7 @@ impl rt::ObjectType for BlockdevOptionsNbd {
                 "open-timeout" => {
                     m_open_timeout = rt::Some(members.value("open-timeout")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19298,7 +19353,7 @@ impl rt::ObjectType for BlockdevOptionsRaw {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19373,7 +19428,7 @@ impl rt::ObjectType for BlockdevOptionsThrottle {
                     m_throttle_group = rt::Some(members.value("throttle-group")?)
                 }
                 "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19438,7 +19493,7 @@ impl rt::ObjectType for BlockdevOptionsCor {
             match &*key {
                 "file" => m_file = rt::Some(members.value("file")?),
                 "bottom" => m_bottom = rt::Some(members.value("bottom")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19628,7 +19683,7 @@ impl rt::ObjectType for BlockdevOptionsCbw {
                 "min-cluster-size" => {
                     m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -19949,394 +20004,6 @@ impl rt::ObjectType for BlockdevOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
-        let driver = match &*tag {
-            "blkdebug" => {
-                BlockdevOptionsBranch::Blkdebug(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "blklogwrites" => {
-                BlockdevOptionsBranch::Blklogwrites(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "blkverify" => {
-                BlockdevOptionsBranch::Blkverify(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "blkreplay" => {
-                BlockdevOptionsBranch::Blkreplay(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "bochs" => {
-                BlockdevOptionsBranch::Bochs(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "cloop" => {
-                BlockdevOptionsBranch::Cloop(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "compress" => {
-                BlockdevOptionsBranch::Compress(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "copy-before-write" => {
-                BlockdevOptionsBranch::CopyBeforeWrite(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "copy-on-read" => {
-                BlockdevOptionsBranch::CopyOnRead(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "dmg" => {
-                BlockdevOptionsBranch::Dmg(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "file" => {
-                BlockdevOptionsBranch::File(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "ftp" => {
-                BlockdevOptionsBranch::Ftp(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "ftps" => {
-                BlockdevOptionsBranch::Ftps(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "gluster" => {
-                BlockdevOptionsBranch::Gluster(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "host_cdrom" => {
-                BlockdevOptionsBranch::HostCdrom(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "host_device" => {
-                BlockdevOptionsBranch::HostDevice(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "http" => {
-                BlockdevOptionsBranch::Http(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "https" => {
-                BlockdevOptionsBranch::Https(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "io_uring" => {
-                BlockdevOptionsBranch::IoUring(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "iscsi" => {
-                BlockdevOptionsBranch::Iscsi(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "luks" => {
-                BlockdevOptionsBranch::Luks(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "nbd" => {
-                BlockdevOptionsBranch::Nbd(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "nfs" => {
-                BlockdevOptionsBranch::Nfs(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "null-aio" => {
-                BlockdevOptionsBranch::NullAio(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "null-co" => {
-                BlockdevOptionsBranch::NullCo(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "nvme" => {
-                BlockdevOptionsBranch::Nvme(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "nvme-io_uring" => {
-                BlockdevOptionsBranch::NvmeIoUring(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "parallels" => {
-                BlockdevOptionsBranch::Parallels(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "preallocate" => {
-                BlockdevOptionsBranch::Preallocate(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "qcow2" => {
-                BlockdevOptionsBranch::Qcow2(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "qcow" => {
-                BlockdevOptionsBranch::Qcow(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "qed" => {
-                BlockdevOptionsBranch::Qed(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "quorum" => {
-                BlockdevOptionsBranch::Quorum(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "raw" => {
-                BlockdevOptionsBranch::Raw(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "rbd" => {
-                BlockdevOptionsBranch::Rbd(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "replication" => {
-                BlockdevOptionsBranch::Replication(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "snapshot-access" => {
-                BlockdevOptionsBranch::SnapshotAccess(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "ssh" => {
-                BlockdevOptionsBranch::Ssh(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "throttle" => {
-                BlockdevOptionsBranch::Throttle(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vdi" => {
-                BlockdevOptionsBranch::Vdi(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vhdx" => {
-                BlockdevOptionsBranch::Vhdx(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "virtio-blk-vfio-pci" => {
-                BlockdevOptionsBranch::VirtioBlkVfioPci(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "virtio-blk-vhost-user" => {
-                BlockdevOptionsBranch::VirtioBlkVhostUser(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "virtio-blk-vhost-vdpa" => {
-                BlockdevOptionsBranch::VirtioBlkVhostVdpa(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vmdk" => {
-                BlockdevOptionsBranch::Vmdk(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vpc" => {
-                BlockdevOptionsBranch::Vpc(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vvfat" => {
-                BlockdevOptionsBranch::Vvfat(
-                    members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                BlockdevOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["node-name", "discard", "cache", "active", "read-only", "auto-read-only", "force-share", "detect-zeroes", "driver"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_node_name = rt::None;
         let mut m_discard = rt::None;
         let mut m_cache = rt::None;
@@ -20345,23 +20012,236 @@ impl rt::ObjectType for BlockdevOptions {
         let mut m_auto_read_only = rt::None;
         let mut m_force_share = rt::None;
         let mut m_detect_zeroes = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "discard" => m_discard = rt::Some(members.value("discard")?),
-                "cache" => m_cache = rt::Some(members.value("cache")?),
-                "active" => m_active = rt::Some(members.value("active")?),
-                "read-only" => m_read_only = rt::Some(members.value("read-only")?),
-                "auto-read-only" => {
-                    m_auto_read_only = rt::Some(members.value("auto-read-only")?)
+        let driver = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "node-name" => m_node_name = rt::Some(reader.member("node-name")?),
+                    "discard" => m_discard = rt::Some(reader.member("discard")?),
+                    "cache" => m_cache = rt::Some(reader.member("cache")?),
+                    "active" => m_active = rt::Some(reader.member("active")?),
+                    "read-only" => m_read_only = rt::Some(reader.member("read-only")?),
+                    "auto-read-only" => {
+                        m_auto_read_only = rt::Some(reader.member("auto-read-only")?)
+                    }
+                    "force-share" => {
+                        m_force_share = rt::Some(reader.member("force-share")?)
+                    }
+                    "detect-zeroes" => {
+                        m_detect_zeroes = rt::Some(reader.member("detect-zeroes")?)
+                    }
+                    "driver" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-                "force-share" => m_force_share = rt::Some(members.value("force-share")?),
-                "detect-zeroes" => {
-                    m_detect_zeroes = rt::Some(members.value("detect-zeroes")?)
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "blkdebug" => {
+                    BlockdevOptionsBranch::Blkdebug(
+                        rt::ObjectType::decode_members(members)?,
+                    )
                 }
-                _ => members.skip()?,
-            }
-        }
+                "blklogwrites" => {
+                    BlockdevOptionsBranch::Blklogwrites(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blkverify" => {
+                    BlockdevOptionsBranch::Blkverify(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blkreplay" => {
+                    BlockdevOptionsBranch::Blkreplay(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "bochs" => {
+                    BlockdevOptionsBranch::Bochs(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "cloop" => {
+                    BlockdevOptionsBranch::Cloop(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "compress" => {
+                    BlockdevOptionsBranch::Compress(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "copy-before-write" => {
+                    BlockdevOptionsBranch::CopyBeforeWrite(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "copy-on-read" => {
+                    BlockdevOptionsBranch::CopyOnRead(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "dmg" => {
+                    BlockdevOptionsBranch::Dmg(rt::ObjectType::decode_members(members)?)
+                }
+                "file" => {
+                    BlockdevOptionsBranch::File(rt::ObjectType::decode_members(members)?)
+                }
+                "ftp" => {
+                    BlockdevOptionsBranch::Ftp(rt::ObjectType::decode_members(members)?)
+                }
+                "ftps" => {
+                    BlockdevOptionsBranch::Ftps(rt::ObjectType::decode_members(members)?)
+                }
+                "gluster" => {
+                    BlockdevOptionsBranch::Gluster(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "host_cdrom" => {
+                    BlockdevOptionsBranch::HostCdrom(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "host_device" => {
+                    BlockdevOptionsBranch::HostDevice(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "http" => {
+                    BlockdevOptionsBranch::Http(rt::ObjectType::decode_members(members)?)
+                }
+                "https" => {
+                    BlockdevOptionsBranch::Https(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "io_uring" => {
+                    BlockdevOptionsBranch::IoUring(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "iscsi" => {
+                    BlockdevOptionsBranch::Iscsi(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    BlockdevOptionsBranch::Luks(rt::ObjectType::decode_members(members)?)
+                }
+                "nbd" => {
+                    BlockdevOptionsBranch::Nbd(rt::ObjectType::decode_members(members)?)
+                }
+                "nfs" => {
+                    BlockdevOptionsBranch::Nfs(rt::ObjectType::decode_members(members)?)
+                }
+                "null-aio" => {
+                    BlockdevOptionsBranch::NullAio(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "null-co" => {
+                    BlockdevOptionsBranch::NullCo(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "nvme" => {
+                    BlockdevOptionsBranch::Nvme(rt::ObjectType::decode_members(members)?)
+                }
+                "nvme-io_uring" => {
+                    BlockdevOptionsBranch::NvmeIoUring(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "parallels" => {
+                    BlockdevOptionsBranch::Parallels(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "preallocate" => {
+                    BlockdevOptionsBranch::Preallocate(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow2" => {
+                    BlockdevOptionsBranch::Qcow2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => {
+                    BlockdevOptionsBranch::Qcow(rt::ObjectType::decode_members(members)?)
+                }
+                "qed" => {
+                    BlockdevOptionsBranch::Qed(rt::ObjectType::decode_members(members)?)
+                }
+                "quorum" => {
+                    BlockdevOptionsBranch::Quorum(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "raw" => {
+                    BlockdevOptionsBranch::Raw(rt::ObjectType::decode_members(members)?)
+                }
+                "rbd" => {
+                    BlockdevOptionsBranch::Rbd(rt::ObjectType::decode_members(members)?)
+                }
+                "replication" => {
+                    BlockdevOptionsBranch::Replication(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "snapshot-access" => {
+                    BlockdevOptionsBranch::SnapshotAccess(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "ssh" => {
+                    BlockdevOptionsBranch::Ssh(rt::ObjectType::decode_members(members)?)
+                }
+                "throttle" => {
+                    BlockdevOptionsBranch::Throttle(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vdi" => {
+                    BlockdevOptionsBranch::Vdi(rt::ObjectType::decode_members(members)?)
+                }
+                "vhdx" => {
+                    BlockdevOptionsBranch::Vhdx(rt::ObjectType::decode_members(members)?)
+                }
+                "virtio-blk-vfio-pci" => {
+                    BlockdevOptionsBranch::VirtioBlkVfioPci(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "virtio-blk-vhost-user" => {
+                    BlockdevOptionsBranch::VirtioBlkVhostUser(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "virtio-blk-vhost-vdpa" => {
+                    BlockdevOptionsBranch::VirtioBlkVhostVdpa(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vmdk" => {
+                    BlockdevOptionsBranch::Vmdk(rt::ObjectType::decode_members(members)?)
+                }
+                "vpc" => {
+                    BlockdevOptionsBranch::Vpc(rt::ObjectType::decode_members(members)?)
+                }
+                "vvfat" => {
+                    BlockdevOptionsBranch::Vvfat(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    BlockdevOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             node_name: m_node_name,
             discard: m_discard,
@@ -21200,7 +21080,7 @@ impl rt::ObjectType for BlockdevReopen {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21262,7 +21142,7 @@ impl rt::ObjectType for BlockdevDel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21336,7 +21216,7 @@ impl rt::ObjectType for BlockdevSetActive {
             match &*key {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "active" => m_active = rt::Some(members.value("active")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21443,7 +21323,7 @@ impl rt::ObjectType for BlockdevCreateOptionsFile {
                 "extent-size-hint" => {
                     m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21524,7 +21404,7 @@ impl rt::ObjectType for BlockdevCreateOptionsGluster {
                 "preallocation" => {
                     m_preallocation = rt::Some(members.value("preallocation")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21706,7 +21586,7 @@ impl rt::ObjectType for BlockdevCreateOptionsLUKS {
                 "preallocation" => {
                     m_preallocation = rt::Some(members.value("preallocation")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21797,7 +21677,7 @@ impl rt::ObjectType for BlockdevCreateOptionsNfs {
             match &*key {
                 "location" => m_location = rt::Some(members.value("location")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21872,7 +21752,7 @@ impl rt::ObjectType for BlockdevCreateOptionsParallels {
                 "cluster-size" => {
                     m_cluster_size = rt::Some(members.value("cluster-size")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -21961,7 +21841,7 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow {
                     m_backing_file = rt::Some(members.value("backing-file")?)
                 }
                 "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -22324,7 +22204,7 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow2 {
                 "compression-type" => {
                     m_compression_type = rt::Some(members.value("compression-type")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -22461,7 +22341,7 @@ impl rt::ObjectType for BlockdevCreateOptionsQed {
                     m_cluster_size = rt::Some(members.value("cluster-size")?)
                 }
                 "table-size" => m_table_size = rt::Some(members.value("table-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -22556,7 +22436,7 @@ impl rt::ObjectType for BlockdevCreateOptionsRbd {
                     m_cluster_size = rt::Some(members.value("cluster-size")?)
                 }
                 "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -22873,7 +22753,7 @@ impl rt::ObjectType for BlockdevCreateOptionsVmdk {
                 "zeroed-grain" => {
                     m_zeroed_grain = rt::Some(members.value("zeroed-grain")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -22945,7 +22825,7 @@ impl rt::ObjectType for BlockdevCreateOptionsSsh {
             match &*key {
                 "location" => m_location = rt::Some(members.value("location")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -23020,7 +22900,7 @@ impl rt::ObjectType for BlockdevCreateOptionsVdi {
                 "preallocation" => {
                     m_preallocation = rt::Some(members.value("preallocation")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -23203,7 +23083,7 @@ impl rt::ObjectType for BlockdevCreateOptionsVhdx {
                 "block-state-zero" => {
                     m_block_state_zero = rt::Some(members.value("block-state-zero")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -23366,7 +23246,7 @@ impl rt::ObjectType for BlockdevCreateOptionsVpc {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "subformat" => m_subformat = rt::Some(members.value("subformat")?),
                 "force-size" => m_force_size = rt::Some(members.value("force-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -23591,117 +23471,130 @@ impl rt::ObjectType for BlockdevCreateOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
-        let driver = match &*tag {
-            "file" => {
-                BlockdevCreateOptionsBranch::File(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "gluster" => {
-                BlockdevCreateOptionsBranch::Gluster(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                BlockdevCreateOptionsBranch::Luks(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "nfs" => {
-                BlockdevCreateOptionsBranch::Nfs(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "parallels" => {
-                BlockdevCreateOptionsBranch::Parallels(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow" => {
-                BlockdevCreateOptionsBranch::Qcow(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow2" => {
-                BlockdevCreateOptionsBranch::Qcow2(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qed" => {
-                BlockdevCreateOptionsBranch::Qed(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rbd" => {
-                BlockdevCreateOptionsBranch::Rbd(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "ssh" => {
-                BlockdevCreateOptionsBranch::Ssh(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vdi" => {
-                BlockdevCreateOptionsBranch::Vdi(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vhdx" => {
-                BlockdevCreateOptionsBranch::Vhdx(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vmdk" => {
-                BlockdevCreateOptionsBranch::Vmdk(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vpc" => {
-                BlockdevCreateOptionsBranch::Vpc(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blkdebug" => BlockdevCreateOptionsBranch::Blkdebug,
-            "blklogwrites" => BlockdevCreateOptionsBranch::Blklogwrites,
-            "blkreplay" => BlockdevCreateOptionsBranch::Blkreplay,
-            "blkverify" => BlockdevCreateOptionsBranch::Blkverify,
-            "bochs" => BlockdevCreateOptionsBranch::Bochs,
-            "cloop" => BlockdevCreateOptionsBranch::Cloop,
-            "compress" => BlockdevCreateOptionsBranch::Compress,
-            "copy-before-write" => BlockdevCreateOptionsBranch::CopyBeforeWrite,
-            "copy-on-read" => BlockdevCreateOptionsBranch::CopyOnRead,
-            "dmg" => BlockdevCreateOptionsBranch::Dmg,
-            "snapshot-access" => BlockdevCreateOptionsBranch::SnapshotAccess,
-            "ftp" => BlockdevCreateOptionsBranch::Ftp,
-            "ftps" => BlockdevCreateOptionsBranch::Ftps,
-            "host_cdrom" => BlockdevCreateOptionsBranch::HostCdrom,
-            "host_device" => BlockdevCreateOptionsBranch::HostDevice,
-            "http" => BlockdevCreateOptionsBranch::Http,
-            "https" => BlockdevCreateOptionsBranch::Https,
-            "io_uring" => BlockdevCreateOptionsBranch::IoUring,
-            "iscsi" => BlockdevCreateOptionsBranch::Iscsi,
-            "nbd" => BlockdevCreateOptionsBranch::Nbd,
-            "null-aio" => BlockdevCreateOptionsBranch::NullAio,
-            "null-co" => BlockdevCreateOptionsBranch::NullCo,
-            "nvme" => BlockdevCreateOptionsBranch::Nvme,
-            "nvme-io_uring" => BlockdevCreateOptionsBranch::NvmeIoUring,
-            "preallocate" => BlockdevCreateOptionsBranch::Preallocate,
-            "quorum" => BlockdevCreateOptionsBranch::Quorum,
-            "raw" => BlockdevCreateOptionsBranch::Raw,
-            "replication" => BlockdevCreateOptionsBranch::Replication,
-            "throttle" => BlockdevCreateOptionsBranch::Throttle,
-            "virtio-blk-vfio-pci" => BlockdevCreateOptionsBranch::VirtioBlkVfioPci,
-            "virtio-blk-vhost-user" => BlockdevCreateOptionsBranch::VirtioBlkVhostUser,
-            "virtio-blk-vhost-vdpa" => BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa,
-            "vvfat" => BlockdevCreateOptionsBranch::Vvfat,
-            _ => {
-                BlockdevCreateOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["driver"], |m| m.rest())?,
+        let driver = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "driver" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "file" => {
+                    BlockdevCreateOptionsBranch::File(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "gluster" => {
+                    BlockdevCreateOptionsBranch::Gluster(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    BlockdevCreateOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "nfs" => {
+                    BlockdevCreateOptionsBranch::Nfs(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "parallels" => {
+                    BlockdevCreateOptionsBranch::Parallels(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => {
+                    BlockdevCreateOptionsBranch::Qcow(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow2" => {
+                    BlockdevCreateOptionsBranch::Qcow2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qed" => {
+                    BlockdevCreateOptionsBranch::Qed(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "rbd" => {
+                    BlockdevCreateOptionsBranch::Rbd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "ssh" => {
+                    BlockdevCreateOptionsBranch::Ssh(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vdi" => {
+                    BlockdevCreateOptionsBranch::Vdi(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vhdx" => {
+                    BlockdevCreateOptionsBranch::Vhdx(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vmdk" => {
+                    BlockdevCreateOptionsBranch::Vmdk(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vpc" => {
+                    BlockdevCreateOptionsBranch::Vpc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blkdebug" => BlockdevCreateOptionsBranch::Blkdebug,
+                "blklogwrites" => BlockdevCreateOptionsBranch::Blklogwrites,
+                "blkreplay" => BlockdevCreateOptionsBranch::Blkreplay,
+                "blkverify" => BlockdevCreateOptionsBranch::Blkverify,
+                "bochs" => BlockdevCreateOptionsBranch::Bochs,
+                "cloop" => BlockdevCreateOptionsBranch::Cloop,
+                "compress" => BlockdevCreateOptionsBranch::Compress,
+                "copy-before-write" => BlockdevCreateOptionsBranch::CopyBeforeWrite,
+                "copy-on-read" => BlockdevCreateOptionsBranch::CopyOnRead,
+                "dmg" => BlockdevCreateOptionsBranch::Dmg,
+                "snapshot-access" => BlockdevCreateOptionsBranch::SnapshotAccess,
+                "ftp" => BlockdevCreateOptionsBranch::Ftp,
+                "ftps" => BlockdevCreateOptionsBranch::Ftps,
+                "host_cdrom" => BlockdevCreateOptionsBranch::HostCdrom,
+                "host_device" => BlockdevCreateOptionsBranch::HostDevice,
+                "http" => BlockdevCreateOptionsBranch::Http,
+                "https" => BlockdevCreateOptionsBranch::Https,
+                "io_uring" => BlockdevCreateOptionsBranch::IoUring,
+                "iscsi" => BlockdevCreateOptionsBranch::Iscsi,
+                "nbd" => BlockdevCreateOptionsBranch::Nbd,
+                "null-aio" => BlockdevCreateOptionsBranch::NullAio,
+                "null-co" => BlockdevCreateOptionsBranch::NullCo,
+                "nvme" => BlockdevCreateOptionsBranch::Nvme,
+                "nvme-io_uring" => BlockdevCreateOptionsBranch::NvmeIoUring,
+                "preallocate" => BlockdevCreateOptionsBranch::Preallocate,
+                "quorum" => BlockdevCreateOptionsBranch::Quorum,
+                "raw" => BlockdevCreateOptionsBranch::Raw,
+                "replication" => BlockdevCreateOptionsBranch::Replication,
+                "throttle" => BlockdevCreateOptionsBranch::Throttle,
+                "virtio-blk-vfio-pci" => BlockdevCreateOptionsBranch::VirtioBlkVfioPci,
+                "virtio-blk-vhost-user" => {
+                    BlockdevCreateOptionsBranch::VirtioBlkVhostUser
+                }
+                "virtio-blk-vhost-vdpa" => {
+                    BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa
+                }
+                "vvfat" => BlockdevCreateOptionsBranch::Vvfat,
+                _ => {
+                    BlockdevCreateOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { driver })
     }
     #[inline]
@@ -24035,7 +23928,7 @@ impl rt::ObjectType for BlockdevCreate {
             match &*key {
                 "job-id" => m_job_id = rt::Some(members.value("job-id")?),
                 "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -24157,7 +24050,7 @@ impl rt::ObjectType for BlockdevAmendOptionsLUKS {
                 "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
                 "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
                 "secret" => m_secret = rt::Some(members.value("secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -24240,7 +24133,7 @@ impl rt::ObjectType for BlockdevAmendOptionsQcow2 {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { encrypt: m_encrypt })
@@ -24457,69 +24350,78 @@ impl rt::ObjectType for BlockdevAmendOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
-        let driver = match &*tag {
-            "luks" => {
-                BlockdevAmendOptionsBranch::Luks(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow2" => {
-                BlockdevAmendOptionsBranch::Qcow2(
-                    members.branch(&["driver"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blkdebug" => BlockdevAmendOptionsBranch::Blkdebug,
-            "blklogwrites" => BlockdevAmendOptionsBranch::Blklogwrites,
-            "blkreplay" => BlockdevAmendOptionsBranch::Blkreplay,
-            "blkverify" => BlockdevAmendOptionsBranch::Blkverify,
-            "bochs" => BlockdevAmendOptionsBranch::Bochs,
-            "cloop" => BlockdevAmendOptionsBranch::Cloop,
-            "compress" => BlockdevAmendOptionsBranch::Compress,
-            "copy-before-write" => BlockdevAmendOptionsBranch::CopyBeforeWrite,
-            "copy-on-read" => BlockdevAmendOptionsBranch::CopyOnRead,
-            "dmg" => BlockdevAmendOptionsBranch::Dmg,
-            "file" => BlockdevAmendOptionsBranch::File,
-            "snapshot-access" => BlockdevAmendOptionsBranch::SnapshotAccess,
-            "ftp" => BlockdevAmendOptionsBranch::Ftp,
-            "ftps" => BlockdevAmendOptionsBranch::Ftps,
-            "gluster" => BlockdevAmendOptionsBranch::Gluster,
-            "host_cdrom" => BlockdevAmendOptionsBranch::HostCdrom,
-            "host_device" => BlockdevAmendOptionsBranch::HostDevice,
-            "http" => BlockdevAmendOptionsBranch::Http,
-            "https" => BlockdevAmendOptionsBranch::Https,
-            "io_uring" => BlockdevAmendOptionsBranch::IoUring,
-            "iscsi" => BlockdevAmendOptionsBranch::Iscsi,
-            "nbd" => BlockdevAmendOptionsBranch::Nbd,
-            "nfs" => BlockdevAmendOptionsBranch::Nfs,
-            "null-aio" => BlockdevAmendOptionsBranch::NullAio,
-            "null-co" => BlockdevAmendOptionsBranch::NullCo,
-            "nvme" => BlockdevAmendOptionsBranch::Nvme,
-            "nvme-io_uring" => BlockdevAmendOptionsBranch::NvmeIoUring,
-            "parallels" => BlockdevAmendOptionsBranch::Parallels,
-            "preallocate" => BlockdevAmendOptionsBranch::Preallocate,
-            "qcow" => BlockdevAmendOptionsBranch::Qcow,
-            "qed" => BlockdevAmendOptionsBranch::Qed,
-            "quorum" => BlockdevAmendOptionsBranch::Quorum,
-            "raw" => BlockdevAmendOptionsBranch::Raw,
-            "rbd" => BlockdevAmendOptionsBranch::Rbd,
-            "replication" => BlockdevAmendOptionsBranch::Replication,
-            "ssh" => BlockdevAmendOptionsBranch::Ssh,
-            "throttle" => BlockdevAmendOptionsBranch::Throttle,
-            "vdi" => BlockdevAmendOptionsBranch::Vdi,
-            "vhdx" => BlockdevAmendOptionsBranch::Vhdx,
-            "virtio-blk-vfio-pci" => BlockdevAmendOptionsBranch::VirtioBlkVfioPci,
-            "virtio-blk-vhost-user" => BlockdevAmendOptionsBranch::VirtioBlkVhostUser,
-            "virtio-blk-vhost-vdpa" => BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa,
-            "vmdk" => BlockdevAmendOptionsBranch::Vmdk,
-            "vpc" => BlockdevAmendOptionsBranch::Vpc,
-            "vvfat" => BlockdevAmendOptionsBranch::Vvfat,
-            _ => {
-                BlockdevAmendOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["driver"], |m| m.rest())?,
+        let driver = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "driver" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    BlockdevAmendOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow2" => {
+                    BlockdevAmendOptionsBranch::Qcow2(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blkdebug" => BlockdevAmendOptionsBranch::Blkdebug,
+                "blklogwrites" => BlockdevAmendOptionsBranch::Blklogwrites,
+                "blkreplay" => BlockdevAmendOptionsBranch::Blkreplay,
+                "blkverify" => BlockdevAmendOptionsBranch::Blkverify,
+                "bochs" => BlockdevAmendOptionsBranch::Bochs,
+                "cloop" => BlockdevAmendOptionsBranch::Cloop,
+                "compress" => BlockdevAmendOptionsBranch::Compress,
+                "copy-before-write" => BlockdevAmendOptionsBranch::CopyBeforeWrite,
+                "copy-on-read" => BlockdevAmendOptionsBranch::CopyOnRead,
+                "dmg" => BlockdevAmendOptionsBranch::Dmg,
+                "file" => BlockdevAmendOptionsBranch::File,
+                "snapshot-access" => BlockdevAmendOptionsBranch::SnapshotAccess,
+                "ftp" => BlockdevAmendOptionsBranch::Ftp,
+                "ftps" => BlockdevAmendOptionsBranch::Ftps,
+                "gluster" => BlockdevAmendOptionsBranch::Gluster,
+                "host_cdrom" => BlockdevAmendOptionsBranch::HostCdrom,
+                "host_device" => BlockdevAmendOptionsBranch::HostDevice,
+                "http" => BlockdevAmendOptionsBranch::Http,
+                "https" => BlockdevAmendOptionsBranch::Https,
+                "io_uring" => BlockdevAmendOptionsBranch::IoUring,
+                "iscsi" => BlockdevAmendOptionsBranch::Iscsi,
+                "nbd" => BlockdevAmendOptionsBranch::Nbd,
+                "nfs" => BlockdevAmendOptionsBranch::Nfs,
+                "null-aio" => BlockdevAmendOptionsBranch::NullAio,
+                "null-co" => BlockdevAmendOptionsBranch::NullCo,
+                "nvme" => BlockdevAmendOptionsBranch::Nvme,
+                "nvme-io_uring" => BlockdevAmendOptionsBranch::NvmeIoUring,
+                "parallels" => BlockdevAmendOptionsBranch::Parallels,
+                "preallocate" => BlockdevAmendOptionsBranch::Preallocate,
+                "qcow" => BlockdevAmendOptionsBranch::Qcow,
+                "qed" => BlockdevAmendOptionsBranch::Qed,
+                "quorum" => BlockdevAmendOptionsBranch::Quorum,
+                "raw" => BlockdevAmendOptionsBranch::Raw,
+                "rbd" => BlockdevAmendOptionsBranch::Rbd,
+                "replication" => BlockdevAmendOptionsBranch::Replication,
+                "ssh" => BlockdevAmendOptionsBranch::Ssh,
+                "throttle" => BlockdevAmendOptionsBranch::Throttle,
+                "vdi" => BlockdevAmendOptionsBranch::Vdi,
+                "vhdx" => BlockdevAmendOptionsBranch::Vhdx,
+                "virtio-blk-vfio-pci" => BlockdevAmendOptionsBranch::VirtioBlkVfioPci,
+                "virtio-blk-vhost-user" => BlockdevAmendOptionsBranch::VirtioBlkVhostUser,
+                "virtio-blk-vhost-vdpa" => BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa,
+                "vmdk" => BlockdevAmendOptionsBranch::Vmdk,
+                "vpc" => BlockdevAmendOptionsBranch::Vpc,
+                "vvfat" => BlockdevAmendOptionsBranch::Vvfat,
+                _ => {
+                    BlockdevAmendOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { driver })
     }
     #[inline]
@@ -24683,7 +24585,7 @@ impl rt::ObjectType for XBlockdevAmend {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "options" => m_options = rt::Some(members.value("options")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -24876,7 +24778,7 @@ impl rt::ObjectType for BlockImageCorruptedEvent {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "size" => m_size = rt::Some(members.value("size")?),
                 "fatal" => m_fatal = rt::Some(members.value("fatal")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25004,7 +24906,7 @@ impl rt::ObjectType for BlockIoErrorEvent {
                 "action" => m_action = rt::Some(members.value("action")?),
                 "nospace" => m_nospace = rt::Some(members.value("nospace")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25114,7 +25016,7 @@ impl rt::ObjectType for BlockJobCompletedEvent {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "speed" => m_speed = rt::Some(members.value("speed")?),
                 "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25210,7 +25112,7 @@ impl rt::ObjectType for BlockJobCancelledEvent {
                 "len" => m_len = rt::Some(members.value("len")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25292,7 +25194,7 @@ impl rt::ObjectType for BlockJobErrorEvent {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "operation" => m_operation = rt::Some(members.value("operation")?),
                 "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25382,7 +25284,7 @@ impl rt::ObjectType for BlockJobReadyEvent {
                 "len" => m_len = rt::Some(members.value("len")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25452,7 +25354,7 @@ impl rt::ObjectType for BlockJobPendingEvent {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25610,7 +25512,7 @@ impl rt::ObjectType for BlockWriteThresholdEvent {
                 "write-threshold" => {
                     m_write_threshold = rt::Some(members.value("write-threshold")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25681,7 +25583,7 @@ impl rt::ObjectType for BlockSetWriteThreshold {
                 "write-threshold" => {
                     m_write_threshold = rt::Some(members.value("write-threshold")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25773,7 +25675,7 @@ impl rt::ObjectType for XBlockdevChange {
                 "parent" => m_parent = rt::Some(members.value("parent")?),
                 "child" => m_child = rt::Some(members.value("child")?),
                 "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -25864,7 +25766,7 @@ impl rt::ObjectType for XBlockdevSetIothread {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "iothread" => m_iothread = rt::Some(members.value("iothread")?),
                 "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -26021,7 +25923,7 @@ impl rt::ObjectType for QuorumFailureEvent {
                 "sectors-count" => {
                     m_sectors_count = rt::Some(members.value("sectors-count")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -26119,7 +26021,7 @@ impl rt::ObjectType for QuorumReportBadEvent {
                 "sectors-count" => {
                     m_sectors_count = rt::Some(members.value("sectors-count")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -26193,7 +26095,7 @@ impl rt::ObjectType for BlockdevSnapshotInternal {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -26328,7 +26230,7 @@ impl rt::ObjectType for BlockdevSnapshotDeleteInternalSync {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -26394,7 +26296,7 @@ impl rt::ObjectType for DummyBlockCoreForceArrays {
                         members.value("unused-block-graph-info")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -49,7 +49,7 @@ impl rt::ObjectType for ChardevInfo {
                 "frontend-open" => {
                     m_frontend_open = rt::Some(members.value("frontend-open")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -151,7 +151,7 @@ impl rt::ObjectType for ChardevBackendInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -342,7 +342,7 @@ impl rt::ObjectType for RingbufWrite {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "data" => m_data = rt::Some(members.value("data")?),
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -424,7 +424,7 @@ impl rt::ObjectType for RingbufRead {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "size" => m_size = rt::Some(members.value("size")?),
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -506,7 +506,7 @@ impl rt::ObjectType for ChardevCommon {
             match &*key {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -610,7 +610,7 @@ impl rt::ObjectType for ChardevFile {
                 "in" => m_in = rt::Some(members.value("in")?),
                 "out" => m_out = rt::Some(members.value("out")?),
                 "append" => m_append = rt::Some(members.value("append")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -706,7 +706,7 @@ impl rt::ObjectType for ChardevHostdev {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -908,7 +908,7 @@ impl rt::ObjectType for ChardevSocket {
                 "reconnect-ms" => {
                     m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1030,7 +1030,7 @@ impl rt::ObjectType for ChardevUdp {
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "remote" => m_remote = rt::Some(members.value("remote")?),
                 "local" => m_local = rt::Some(members.value("local")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1124,7 +1124,7 @@ impl rt::ObjectType for ChardevMux {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1216,7 +1216,7 @@ impl rt::ObjectType for ChardevHub {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "chardevs" => m_chardevs = rt::Some(members.value("chardevs")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1315,7 +1315,7 @@ impl rt::ObjectType for ChardevStdio {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "signal" => m_signal = rt::Some(members.value("signal")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1409,7 +1409,7 @@ impl rt::ObjectType for ChardevSpiceChannel {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1503,7 +1503,7 @@ impl rt::ObjectType for ChardevSpicePort {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "fqdn" => m_fqdn = rt::Some(members.value("fqdn")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1597,7 +1597,7 @@ impl rt::ObjectType for ChardevDBus {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1732,7 +1732,7 @@ impl rt::ObjectType for ChardevVC {
                 "height" => m_height = rt::Some(members.value("height")?),
                 "cols" => m_cols = rt::Some(members.value("cols")?),
                 "rows" => m_rows = rt::Some(members.value("rows")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1837,7 +1837,7 @@ impl rt::ObjectType for ChardevRingbuf {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1950,7 +1950,7 @@ impl rt::ObjectType for ChardevQemuVDAgent {
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "mouse" => m_mouse = rt::Some(members.value("mouse")?),
                 "clipboard" => m_clipboard = rt::Some(members.value("clipboard")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2051,7 +2051,7 @@ impl rt::ObjectType for ChardevPty {
                 "logfile" => m_logfile = rt::Some(members.value("logfile")?),
                 "logappend" => m_logappend = rt::Some(members.value("logappend")?),
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2272,7 +2272,7 @@ impl rt::ObjectType for ChardevFileWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2324,7 +2324,7 @@ impl rt::ObjectType for ChardevHostdevWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2376,7 +2376,7 @@ impl rt::ObjectType for ChardevSocketWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2428,7 +2428,7 @@ impl rt::ObjectType for ChardevUdpWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2480,7 +2480,7 @@ impl rt::ObjectType for ChardevCommonWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2532,7 +2532,7 @@ impl rt::ObjectType for ChardevMuxWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2584,7 +2584,7 @@ impl rt::ObjectType for ChardevHubWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2636,7 +2636,7 @@ impl rt::ObjectType for ChardevStdioWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2690,7 +2690,7 @@ impl rt::ObjectType for ChardevSpiceChannelWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2744,7 +2744,7 @@ impl rt::ObjectType for ChardevSpicePortWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2798,7 +2798,7 @@ impl rt::ObjectType for ChardevQemuVDAgentWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2852,7 +2852,7 @@ impl rt::ObjectType for ChardevDBusWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2904,7 +2904,7 @@ impl rt::ObjectType for ChardevVCWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2956,7 +2956,7 @@ impl rt::ObjectType for ChardevRingbufWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3008,7 +3008,7 @@ impl rt::ObjectType for ChardevPtyWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3155,129 +3155,118 @@ impl rt::ObjectType for ChardevBackend {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "file" => {
-                ChardevBackendBranch::File(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "serial" => {
-                ChardevBackendBranch::Serial(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "parallel" => {
-                ChardevBackendBranch::Parallel(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "pipe" => {
-                ChardevBackendBranch::Pipe(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "socket" => {
-                ChardevBackendBranch::Socket(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "udp" => {
-                ChardevBackendBranch::Udp(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "pty" => {
-                ChardevBackendBranch::Pty(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "null" => {
-                ChardevBackendBranch::Null(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "mux" => {
-                ChardevBackendBranch::Mux(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "hub" => {
-                ChardevBackendBranch::Hub(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "msmouse" => {
-                ChardevBackendBranch::Msmouse(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "wctablet" => {
-                ChardevBackendBranch::Wctablet(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "braille" => {
-                ChardevBackendBranch::Braille(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "testdev" => {
-                ChardevBackendBranch::Testdev(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "stdio" => {
-                ChardevBackendBranch::Stdio(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "console" => {
-                ChardevBackendBranch::Console(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "spicevmc" => {
-                ChardevBackendBranch::Spicevmc(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "spiceport" => {
-                ChardevBackendBranch::Spiceport(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qemu-vdagent" => {
-                ChardevBackendBranch::QemuVdagent(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "dbus" => {
-                ChardevBackendBranch::Dbus(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vc" => {
-                ChardevBackendBranch::Vc(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "ringbuf" => {
-                ChardevBackendBranch::Ringbuf(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory" => {
-                ChardevBackendBranch::Memory(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                ChardevBackendBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "file" => {
+                    ChardevBackendBranch::File(rt::ObjectType::decode_members(members)?)
+                }
+                "serial" => {
+                    ChardevBackendBranch::Serial(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "parallel" => {
+                    ChardevBackendBranch::Parallel(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "pipe" => {
+                    ChardevBackendBranch::Pipe(rt::ObjectType::decode_members(members)?)
+                }
+                "socket" => {
+                    ChardevBackendBranch::Socket(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "udp" => {
+                    ChardevBackendBranch::Udp(rt::ObjectType::decode_members(members)?)
+                }
+                "pty" => {
+                    ChardevBackendBranch::Pty(rt::ObjectType::decode_members(members)?)
+                }
+                "null" => {
+                    ChardevBackendBranch::Null(rt::ObjectType::decode_members(members)?)
+                }
+                "mux" => {
+                    ChardevBackendBranch::Mux(rt::ObjectType::decode_members(members)?)
+                }
+                "hub" => {
+                    ChardevBackendBranch::Hub(rt::ObjectType::decode_members(members)?)
+                }
+                "msmouse" => {
+                    ChardevBackendBranch::Msmouse(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "wctablet" => {
+                    ChardevBackendBranch::Wctablet(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "braille" => {
+                    ChardevBackendBranch::Braille(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "testdev" => {
+                    ChardevBackendBranch::Testdev(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "stdio" => {
+                    ChardevBackendBranch::Stdio(rt::ObjectType::decode_members(members)?)
+                }
+                "console" => {
+                    ChardevBackendBranch::Console(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "spicevmc" => {
+                    ChardevBackendBranch::Spicevmc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "spiceport" => {
+                    ChardevBackendBranch::Spiceport(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qemu-vdagent" => {
+                    ChardevBackendBranch::QemuVdagent(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "dbus" => {
+                    ChardevBackendBranch::Dbus(rt::ObjectType::decode_members(members)?)
+                }
+                "vc" => {
+                    ChardevBackendBranch::Vc(rt::ObjectType::decode_members(members)?)
+                }
+                "ringbuf" => {
+                    ChardevBackendBranch::Ringbuf(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory" => {
+                    ChardevBackendBranch::Memory(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    ChardevBackendBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -3572,7 +3561,7 @@ impl rt::ObjectType for ChardevReturn {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "pty" => m_pty = rt::Some(members.value("pty")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { pty: m_pty })
@@ -3628,7 +3617,7 @@ impl rt::ObjectType for ChardevAdd {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "backend" => m_backend = rt::Some(members.value("backend")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3693,7 +3682,7 @@ impl rt::ObjectType for ChardevChange {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "backend" => m_backend = rt::Some(members.value("backend")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3754,7 +3743,7 @@ impl rt::ObjectType for ChardevRemove {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3813,7 +3802,7 @@ impl rt::ObjectType for ChardevSendBreak {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3876,7 +3865,7 @@ impl rt::ObjectType for VserportChangeEvent {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "open" => m_open = rt::Some(members.value("open")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -228,7 +228,7 @@ impl rt::ObjectType for CompatPolicy {
                 "unstable-output" => {
                     m_unstable_output = rt::Some(members.value("unstable-output")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -40,7 +40,7 @@ impl rt::ObjectType for QmpCapabilities {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "enable" => m_enable = rt::Some(members.value("enable")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { enable: m_enable })
@@ -170,7 +170,7 @@ impl rt::ObjectType for VersionTriple {
                 "major" => m_major = rt::Some(members.value("major")?),
                 "minor" => m_minor = rt::Some(members.value("minor")?),
                 "micro" => m_micro = rt::Some(members.value("micro")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -233,7 +233,7 @@ impl rt::ObjectType for VersionInfo {
             match &*key {
                 "qemu" => m_qemu = rt::Some(members.value("qemu")?),
                 "package" => m_package = rt::Some(members.value("package")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -333,7 +333,7 @@ impl rt::ObjectType for CommandInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -585,7 +585,7 @@ impl rt::ObjectType for MonitorOptions {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "pretty" => m_pretty = rt::Some(members.value("pretty")?),
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -601,7 +601,7 @@ impl rt::ObjectType for QCryptoBlockOptionsBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -660,7 +660,7 @@ impl rt::ObjectType for QCryptoBlockOptionsQCow {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { key_secret: m_key_secret })
@@ -717,7 +717,7 @@ impl rt::ObjectType for QCryptoBlockOptionsLUKS {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { key_secret: m_key_secret })
@@ -850,7 +850,7 @@ impl rt::ObjectType for QCryptoBlockCreateOptionsLUKS {
                 }
                 "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
                 "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -954,24 +954,33 @@ impl rt::ObjectType for QCryptoBlockOpenOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "qcow" => {
-                QCryptoBlockOpenOptionsBranch::Qcow(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                QCryptoBlockOpenOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoBlockOpenOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "qcow" => {
+                    QCryptoBlockOpenOptionsBranch::Qcow(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    QCryptoBlockOpenOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoBlockOpenOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1096,24 +1105,33 @@ impl rt::ObjectType for QCryptoBlockCreateOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "qcow" => {
-                QCryptoBlockCreateOptionsBranch::Qcow(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "luks" => {
-                QCryptoBlockCreateOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoBlockCreateOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "qcow" => {
+                    QCryptoBlockCreateOptionsBranch::Qcow(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "luks" => {
+                    QCryptoBlockCreateOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoBlockCreateOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1207,7 +1225,7 @@ impl rt::ObjectType for QCryptoBlockInfoBase {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1290,7 +1308,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKSSlot {
                 "iters" => m_iters = rt::Some(members.value("iters")?),
                 "stripes" => m_stripes = rt::Some(members.value("stripes")?),
                 "key-offset" => m_key_offset = rt::Some(members.value("key-offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1429,7 +1447,7 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
                 }
                 "uuid" => m_uuid = rt::Some(members.value("uuid")?),
                 "slots" => m_slots = rt::Some(members.value("slots")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1530,20 +1548,29 @@ impl rt::ObjectType for QCryptoBlockInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                QCryptoBlockInfoBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow" => QCryptoBlockInfoBranch::Qcow,
-            _ => {
-                QCryptoBlockInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    QCryptoBlockInfoBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => QCryptoBlockInfoBranch::Qcow,
+                _ => {
+                    QCryptoBlockInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1751,7 +1778,7 @@ impl rt::ObjectType for QCryptoBlockAmendOptionsLUKS {
                 "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
                 "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
                 "secret" => m_secret = rt::Some(members.value("secret")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1844,20 +1871,29 @@ impl rt::ObjectType for QCryptoBlockAmendOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
-        let format = match &*tag {
-            "luks" => {
-                QCryptoBlockAmendOptionsBranch::Luks(
-                    members.branch(&["format"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
-            _ => {
-                QCryptoBlockAmendOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["format"], |m| m.rest())?,
+        let format = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "format" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "luks" => {
+                    QCryptoBlockAmendOptionsBranch::Luks(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
+                _ => {
+                    QCryptoBlockAmendOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { format })
     }
     #[inline]
@@ -1968,7 +2004,7 @@ impl rt::ObjectType for SecretCommonProperties {
                 "format" => m_format = rt::Some(members.value("format")?),
                 "keyid" => m_keyid = rt::Some(members.value("keyid")?),
                 "iv" => m_iv = rt::Some(members.value("iv")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2081,7 +2117,7 @@ impl rt::ObjectType for SecretProperties {
                 "iv" => m_iv = rt::Some(members.value("iv")?),
                 "data" => m_data = rt::Some(members.value("data")?),
                 "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2192,7 +2228,7 @@ impl rt::ObjectType for SecretKeyringProperties {
                 "keyid" => m_keyid = rt::Some(members.value("keyid")?),
                 "iv" => m_iv = rt::Some(members.value("iv")?),
                 "serial" => m_serial = rt::Some(members.value("serial")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2306,7 +2342,7 @@ impl rt::ObjectType for TlsCredsProperties {
                 "dir" => m_dir = rt::Some(members.value("dir")?),
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2409,7 +2445,7 @@ impl rt::ObjectType for TlsCredsAnonProperties {
                 "dir" => m_dir = rt::Some(members.value("dir")?),
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2536,7 +2572,7 @@ impl rt::ObjectType for TlsCredsPskProperties {
                 "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
                 "priority" => m_priority = rt::Some(members.value("priority")?),
                 "username" => m_username = rt::Some(members.value("username")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2679,7 +2715,7 @@ impl rt::ObjectType for TlsCredsX509Properties {
                     m_sanity_check = rt::Some(members.value("sanity-check")?)
                 }
                 "passwordid" => m_passwordid = rt::Some(members.value("passwordid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2966,7 +3002,7 @@ impl rt::ObjectType for QCryptoAkCipherOptionsRSA {
             match &*key {
                 "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
                 "padding-alg" => m_padding_alg = rt::Some(members.value("padding-alg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3048,19 +3084,28 @@ impl rt::ObjectType for QCryptoAkCipherOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("alg")?;
-        let alg = match &*tag {
-            "rsa" => {
-                QCryptoAkCipherOptionsBranch::Rsa(
-                    members.branch(&["alg"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                QCryptoAkCipherOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["alg"], |m| m.rest())?,
+        let alg = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "alg" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "rsa" => {
+                    QCryptoAkCipherOptionsBranch::Rsa(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    QCryptoAkCipherOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { alg })
     }
     #[inline]

@@ -261,7 +261,7 @@ impl rt::ObjectType for QCryptodevBackendClient {
             match &*key {
                 "queue" => m_queue = rt::Some(members.value("queue")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -331,7 +331,7 @@ impl rt::ObjectType for QCryptodevInfo {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "service" => m_service = rt::Some(members.value("service")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -203,7 +203,7 @@ impl rt::ObjectType for CxlInjectGeneralMediaEvent {
                 "component-id" => {
                     m_component_id = rt::Some(members.value("component-id")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -422,7 +422,7 @@ impl rt::ObjectType for CxlInjectDramEvent {
                 "correction-mask" => {
                     m_correction_mask = rt::Some(members.value("correction-mask")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -598,7 +598,7 @@ impl rt::ObjectType for CxlInjectMemoryModuleEvent {
                         members.value("corrected-persistent-error-count")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -709,7 +709,7 @@ impl rt::ObjectType for CxlInjectPoison {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "start" => m_start = rt::Some(members.value("start")?),
                 "length" => m_length = rt::Some(members.value("length")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -896,7 +896,7 @@ impl rt::ObjectType for CXLUncorErrorRecord {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "header" => m_header = rt::Some(members.value("header")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -959,7 +959,7 @@ impl rt::ObjectType for CxlInjectUncorrectableErrors {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "errors" => m_errors = rt::Some(members.value("errors")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1114,7 +1114,7 @@ impl rt::ObjectType for CxlInjectCorrectableError {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1177,7 +1177,7 @@ impl rt::ObjectType for CxlDynamicCapacityExtent {
             match &*key {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "len" => m_len = rt::Some(members.value("len")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1357,7 +1357,7 @@ impl rt::ObjectType for CxlAddDynamicCapacity {
                 "region" => m_region = rt::Some(members.value("region")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1573,7 +1573,7 @@ impl rt::ObjectType for CxlReleaseDynamicCapacity {
                 "region" => m_region = rt::Some(members.value("region")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

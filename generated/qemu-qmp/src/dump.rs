@@ -182,7 +182,7 @@ impl rt::ObjectType for DumpGuestMemory {
                 "begin" => m_begin = rt::Some(members.value("begin")?),
                 "length" => m_length = rt::Some(members.value("length")?),
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -335,7 +335,7 @@ impl rt::ObjectType for DumpQueryResult {
                 "status" => m_status = rt::Some(members.value("status")?),
                 "completed" => m_completed = rt::Some(members.value("completed")?),
                 "total" => m_total = rt::Some(members.value("total")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -449,7 +449,7 @@ impl rt::ObjectType for DumpCompletedEvent {
             match &*key {
                 "result" => m_result = rt::Some(members.value("result")?),
                 "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -507,7 +507,7 @@ impl rt::ObjectType for DumpGuestMemoryCapability {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "formats" => m_formats = rt::Some(members.value("formats")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -33,7 +33,7 @@ impl rt::ObjectType for EbpfObject {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "object" => m_object = rt::Some(members.value("object")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -157,7 +157,7 @@ impl rt::ObjectType for RequestEbpf {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

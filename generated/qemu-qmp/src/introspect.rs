@@ -228,83 +228,48 @@ impl rt::ObjectType for SchemaInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("meta-type")?;
-        let meta_type = match &*tag {
-            "builtin" => {
-                SchemaInfoBranch::Builtin(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "enum" => {
-                SchemaInfoBranch::Enum(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "array" => {
-                SchemaInfoBranch::Array(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "object" => {
-                SchemaInfoBranch::Object(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "alternate" => {
-                SchemaInfoBranch::Alternate(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "command" => {
-                SchemaInfoBranch::Command(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "event" => {
-                SchemaInfoBranch::Event(
-                    members.branch(
-                        &["name", "features", "meta-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                SchemaInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["name", "features", "meta-type"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_name = rt::None;
         let mut m_features = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.skip()?,
-            }
-        }
+        let meta_type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "name" => m_name = rt::Some(reader.member("name")?),
+                    "features" => m_features = rt::Some(reader.member("features")?),
+                    "meta-type" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "builtin" => {
+                    SchemaInfoBranch::Builtin(rt::ObjectType::decode_members(members)?)
+                }
+                "enum" => {
+                    SchemaInfoBranch::Enum(rt::ObjectType::decode_members(members)?)
+                }
+                "array" => {
+                    SchemaInfoBranch::Array(rt::ObjectType::decode_members(members)?)
+                }
+                "object" => {
+                    SchemaInfoBranch::Object(rt::ObjectType::decode_members(members)?)
+                }
+                "alternate" => {
+                    SchemaInfoBranch::Alternate(rt::ObjectType::decode_members(members)?)
+                }
+                "command" => {
+                    SchemaInfoBranch::Command(rt::ObjectType::decode_members(members)?)
+                }
+                "event" => {
+                    SchemaInfoBranch::Event(rt::ObjectType::decode_members(members)?)
+                }
+                _ => {
+                    SchemaInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             name: members.required(m_name, "name")?,
             features: m_features,
@@ -425,7 +390,7 @@ impl rt::ObjectType for SchemaInfoBuiltin {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "json-type" => m_json_type = rt::Some(members.value("json-type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -579,7 +544,7 @@ impl rt::ObjectType for SchemaInfoEnum {
             match &*key {
                 "members" => m_members = rt::Some(members.value("members")?),
                 "values" => m_values = rt::Some(members.value("values")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -647,7 +612,7 @@ impl rt::ObjectType for SchemaInfoEnumMember {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -705,7 +670,7 @@ impl rt::ObjectType for SchemaInfoArray {
                 "element-type" => {
                     m_element_type = rt::Some(members.value("element-type")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -786,7 +751,7 @@ impl rt::ObjectType for SchemaInfoObject {
                 "members" => m_members = rt::Some(members.value("members")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "variants" => m_variants = rt::Some(members.value("variants")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -876,7 +841,7 @@ impl rt::ObjectType for SchemaInfoObjectMember {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "default" => m_default = rt::Some(members.value("default")?),
                 "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -944,7 +909,7 @@ impl rt::ObjectType for SchemaInfoObjectVariant {
             match &*key {
                 "case" => m_case = rt::Some(members.value("case")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -998,7 +963,7 @@ impl rt::ObjectType for SchemaInfoAlternate {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "members" => m_members = rt::Some(members.value("members")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1050,7 +1015,7 @@ impl rt::ObjectType for SchemaInfoAlternateMember {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1124,7 +1089,7 @@ impl rt::ObjectType for SchemaInfoCommand {
                 "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
                 "ret-type" => m_ret_type = rt::Some(members.value("ret-type")?),
                 "allow-oob" => m_allow_oob = rt::Some(members.value("allow-oob")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1180,7 +1145,7 @@ impl rt::ObjectType for SchemaInfoEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

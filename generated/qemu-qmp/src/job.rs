@@ -335,7 +335,7 @@ impl rt::ObjectType for JobStatusChangeEvent {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -395,7 +395,7 @@ impl rt::ObjectType for JobPause {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -454,7 +454,7 @@ impl rt::ObjectType for JobResume {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -513,7 +513,7 @@ impl rt::ObjectType for JobCancel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -572,7 +572,7 @@ impl rt::ObjectType for JobComplete {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -631,7 +631,7 @@ impl rt::ObjectType for JobDismiss {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -690,7 +690,7 @@ impl rt::ObjectType for JobFinalize {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -791,7 +791,7 @@ impl rt::ObjectType for JobInfo {
                     m_total_progress = rt::Some(members.value("total-progress")?)
                 }
                 "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -317,7 +317,7 @@ impl rt::ObjectType for CpuInfoS390 {
                 "cpu-state" => m_cpu_state = rt::Some(members.value("cpu-state")?),
                 "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
                 "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -523,69 +523,64 @@ impl rt::ObjectType for CpuInfoFast {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("target")?;
-        let target = match &*tag {
-            "s390x" => {
-                CpuInfoFastBranch::S390x(
-                    members.branch(
-                        &["cpu-index", "qom-type", "qom-path", "thread-id", "props", "target"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "aarch64" => CpuInfoFastBranch::Aarch64,
-            "alpha" => CpuInfoFastBranch::Alpha,
-            "arm" => CpuInfoFastBranch::Arm,
-            "avr" => CpuInfoFastBranch::Avr,
-            "hppa" => CpuInfoFastBranch::Hppa,
-            "i386" => CpuInfoFastBranch::I386,
-            "loongarch64" => CpuInfoFastBranch::Loongarch64,
-            "m68k" => CpuInfoFastBranch::M68k,
-            "microblaze" => CpuInfoFastBranch::Microblaze,
-            "microblazeel" => CpuInfoFastBranch::Microblazeel,
-            "mips" => CpuInfoFastBranch::Mips,
-            "mips64" => CpuInfoFastBranch::Mips64,
-            "mips64el" => CpuInfoFastBranch::Mips64el,
-            "mipsel" => CpuInfoFastBranch::Mipsel,
-            "or1k" => CpuInfoFastBranch::Or1k,
-            "ppc" => CpuInfoFastBranch::Ppc,
-            "ppc64" => CpuInfoFastBranch::Ppc64,
-            "riscv32" => CpuInfoFastBranch::Riscv32,
-            "riscv64" => CpuInfoFastBranch::Riscv64,
-            "rx" => CpuInfoFastBranch::Rx,
-            "sh4" => CpuInfoFastBranch::Sh4,
-            "sh4eb" => CpuInfoFastBranch::Sh4eb,
-            "sparc" => CpuInfoFastBranch::Sparc,
-            "sparc64" => CpuInfoFastBranch::Sparc64,
-            "tricore" => CpuInfoFastBranch::Tricore,
-            "x86_64" => CpuInfoFastBranch::X86_64,
-            "xtensa" => CpuInfoFastBranch::Xtensa,
-            "xtensaeb" => CpuInfoFastBranch::Xtensaeb,
-            _ => {
-                CpuInfoFastBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["cpu-index", "qom-type", "qom-path", "thread-id", "props", "target"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_cpu_index = rt::None;
         let mut m_qom_type = rt::None;
         let mut m_qom_path = rt::None;
         let mut m_thread_id = rt::None;
         let mut m_props = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                "qom-type" => m_qom_type = rt::Some(members.value("qom-type")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                "props" => m_props = rt::Some(members.value("props")?),
-                _ => members.skip()?,
-            }
-        }
+        let target = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "cpu-index" => m_cpu_index = rt::Some(reader.member("cpu-index")?),
+                    "qom-type" => m_qom_type = rt::Some(reader.member("qom-type")?),
+                    "qom-path" => m_qom_path = rt::Some(reader.member("qom-path")?),
+                    "thread-id" => m_thread_id = rt::Some(reader.member("thread-id")?),
+                    "props" => m_props = rt::Some(reader.member("props")?),
+                    "target" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "s390x" => {
+                    CpuInfoFastBranch::S390x(rt::ObjectType::decode_members(members)?)
+                }
+                "aarch64" => CpuInfoFastBranch::Aarch64,
+                "alpha" => CpuInfoFastBranch::Alpha,
+                "arm" => CpuInfoFastBranch::Arm,
+                "avr" => CpuInfoFastBranch::Avr,
+                "hppa" => CpuInfoFastBranch::Hppa,
+                "i386" => CpuInfoFastBranch::I386,
+                "loongarch64" => CpuInfoFastBranch::Loongarch64,
+                "m68k" => CpuInfoFastBranch::M68k,
+                "microblaze" => CpuInfoFastBranch::Microblaze,
+                "microblazeel" => CpuInfoFastBranch::Microblazeel,
+                "mips" => CpuInfoFastBranch::Mips,
+                "mips64" => CpuInfoFastBranch::Mips64,
+                "mips64el" => CpuInfoFastBranch::Mips64el,
+                "mipsel" => CpuInfoFastBranch::Mipsel,
+                "or1k" => CpuInfoFastBranch::Or1k,
+                "ppc" => CpuInfoFastBranch::Ppc,
+                "ppc64" => CpuInfoFastBranch::Ppc64,
+                "riscv32" => CpuInfoFastBranch::Riscv32,
+                "riscv64" => CpuInfoFastBranch::Riscv64,
+                "rx" => CpuInfoFastBranch::Rx,
+                "sh4" => CpuInfoFastBranch::Sh4,
+                "sh4eb" => CpuInfoFastBranch::Sh4eb,
+                "sparc" => CpuInfoFastBranch::Sparc,
+                "sparc64" => CpuInfoFastBranch::Sparc64,
+                "tricore" => CpuInfoFastBranch::Tricore,
+                "x86_64" => CpuInfoFastBranch::X86_64,
+                "xtensa" => CpuInfoFastBranch::Xtensa,
+                "xtensaeb" => CpuInfoFastBranch::Xtensaeb,
+                _ => {
+                    CpuInfoFastBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             cpu_index: members.required(m_cpu_index, "cpu-index")?,
             qom_type: m_qom_type,
@@ -747,7 +742,7 @@ impl rt::ObjectType for CompatProperty {
                 "qom-type" => m_qom_type = rt::Some(members.value("qom-type")?),
                 "property" => m_property = rt::Some(members.value("property")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -915,7 +910,7 @@ impl rt::ObjectType for MachineInfo {
                 "compat-props" => {
                     m_compat_props = rt::Some(members.value("compat-props")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1004,7 +999,7 @@ impl rt::ObjectType for QueryMachines {
                 "compat-props" => {
                     m_compat_props = rt::Some(members.value("compat-props")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1065,7 +1060,7 @@ impl rt::ObjectType for CurrentMachineParams {
                         members.value("wakeup-suspend-support")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1165,7 +1160,7 @@ impl rt::ObjectType for QemuTargetInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "arch" => m_arch = rt::Some(members.value("arch")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1262,7 +1257,7 @@ impl rt::ObjectType for UuidInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "UUID" => m_uuid = rt::Some(members.value("UUID")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1360,7 +1355,7 @@ impl rt::ObjectType for GuidInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "guid" => m_guid = rt::Some(members.value("guid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1833,39 +1828,38 @@ impl rt::ObjectType for NumaOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "node" => {
-                NumaOptionsBranch::Node(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "dist" => {
-                NumaOptionsBranch::Dist(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "cpu" => {
-                NumaOptionsBranch::Cpu(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "hmat-lb" => {
-                NumaOptionsBranch::HmatLb(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "hmat-cache" => {
-                NumaOptionsBranch::HmatCache(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                NumaOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "node" => {
+                    NumaOptionsBranch::Node(rt::ObjectType::decode_members(members)?)
+                }
+                "dist" => {
+                    NumaOptionsBranch::Dist(rt::ObjectType::decode_members(members)?)
+                }
+                "cpu" => NumaOptionsBranch::Cpu(rt::ObjectType::decode_members(members)?),
+                "hmat-lb" => {
+                    NumaOptionsBranch::HmatLb(rt::ObjectType::decode_members(members)?)
+                }
+                "hmat-cache" => {
+                    NumaOptionsBranch::HmatCache(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    NumaOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -2052,7 +2046,7 @@ impl rt::ObjectType for NumaNodeOptions {
                 "mem" => m_mem = rt::Some(members.value("mem")?),
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
                 "initiator" => m_initiator = rt::Some(members.value("initiator")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2120,7 +2114,7 @@ impl rt::ObjectType for NumaDistOptions {
                 "src" => m_src = rt::Some(members.value("src")?),
                 "dst" => m_dst = rt::Some(members.value("dst")?),
                 "val" => m_val = rt::Some(members.value("val")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2199,7 +2193,7 @@ impl rt::ObjectType for CXLFixedMemoryWindowOptions {
                     )
                 }
                 "targets" => m_targets = rt::Some(members.value("targets")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2255,7 +2249,7 @@ impl rt::ObjectType for CXLFMWProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "cxl-fmw" => m_cxl_fmw = rt::Some(members.value("cxl-fmw")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2435,7 +2429,7 @@ impl rt::ObjectType for X86CPUFeatureWordInfo {
                     m_cpuid_register = rt::Some(members.value("cpuid-register")?)
                 }
                 "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2493,7 +2487,7 @@ impl rt::ObjectType for DummyForceArrays {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "unused" => m_unused = rt::Some(members.value("unused")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2650,7 +2644,7 @@ impl rt::ObjectType for NumaCpuOptions {
                 "module-id" => m_module_id = rt::Some(members.value("module-id")?),
                 "core-id" => m_core_id = rt::Some(members.value("core-id")?),
                 "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2945,7 +2939,7 @@ impl rt::ObjectType for NumaHmatLBOptions {
                 "data-type" => m_data_type = rt::Some(members.value("data-type")?),
                 "latency" => m_latency = rt::Some(members.value("latency")?),
                 "bandwidth" => m_bandwidth = rt::Some(members.value("bandwidth")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3191,7 +3185,7 @@ impl rt::ObjectType for NumaHmatCacheOptions {
                 }
                 "policy" => m_policy = rt::Some(members.value("policy")?),
                 "line" => m_line = rt::Some(members.value("line")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3279,7 +3273,7 @@ impl rt::ObjectType for Memsave {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3356,7 +3350,7 @@ impl rt::ObjectType for Pmemsave {
                 "val" => m_val = rt::Some(members.value("val")?),
                 "size" => m_size = rt::Some(members.value("size")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3481,7 +3475,7 @@ impl rt::ObjectType for Memdev {
                 "reserve" => m_reserve = rt::Some(members.value("reserve")?),
                 "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
                 "policy" => m_policy = rt::Some(members.value("policy")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3700,7 +3694,7 @@ impl rt::ObjectType for CpuInstanceProperties {
                 "module-id" => m_module_id = rt::Some(members.value("module-id")?),
                 "core-id" => m_core_id = rt::Some(members.value("core-id")?),
                 "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3796,7 +3790,7 @@ impl rt::ObjectType for HotpluggableCPU {
                 "vcpus-count" => m_vcpus_count = rt::Some(members.value("vcpus-count")?),
                 "props" => m_props = rt::Some(members.value("props")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3955,7 +3949,7 @@ impl rt::ObjectType for Balloon {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4012,7 +4006,7 @@ impl rt::ObjectType for BalloonInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "actual" => m_actual = rt::Some(members.value("actual")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4111,7 +4105,7 @@ impl rt::ObjectType for BalloonChangeEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "actual" => m_actual = rt::Some(members.value("actual")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4171,7 +4165,7 @@ impl rt::ObjectType for HvBalloonInfo {
             match &*key {
                 "committed" => m_committed = rt::Some(members.value("committed")?),
                 "available" => m_available = rt::Some(members.value("available")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4337,7 +4331,7 @@ impl rt::ObjectType for MemoryInfo {
                 "plugged-memory" => {
                     m_plugged_memory = rt::Some(members.value("plugged-memory")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4490,7 +4484,7 @@ impl rt::ObjectType for PCDIMMDeviceInfo {
                 "hotpluggable" => {
                     m_hotpluggable = rt::Some(members.value("hotpluggable")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4580,7 +4574,7 @@ impl rt::ObjectType for VirtioPMEMDeviceInfo {
                 "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
                 "size" => m_size = rt::Some(members.value("size")?),
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4692,7 +4686,7 @@ impl rt::ObjectType for VirtioMEMDeviceInfo {
                 "block-size" => m_block_size = rt::Some(members.value("block-size")?),
                 "node" => m_node = rt::Some(members.value("node")?),
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4792,7 +4786,7 @@ impl rt::ObjectType for SgxEPCDeviceInfo {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "node" => m_node = rt::Some(members.value("node")?),
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4890,7 +4884,7 @@ impl rt::ObjectType for HvBalloonDeviceInfo {
                 "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
                 "max-size" => m_max_size = rt::Some(members.value("max-size")?),
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5034,7 +5028,7 @@ impl rt::ObjectType for PCDIMMDeviceInfoWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5086,7 +5080,7 @@ impl rt::ObjectType for VirtioPMEMDeviceInfoWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5138,7 +5132,7 @@ impl rt::ObjectType for VirtioMEMDeviceInfoWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5190,7 +5184,7 @@ impl rt::ObjectType for SgxEPCDeviceInfoWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5242,7 +5236,7 @@ impl rt::ObjectType for HvBalloonDeviceInfoWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5337,44 +5331,53 @@ impl rt::ObjectType for MemoryDeviceInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "dimm" => {
-                MemoryDeviceInfoBranch::Dimm(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "nvdimm" => {
-                MemoryDeviceInfoBranch::Nvdimm(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "virtio-pmem" => {
-                MemoryDeviceInfoBranch::VirtioPmem(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "virtio-mem" => {
-                MemoryDeviceInfoBranch::VirtioMem(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "sgx-epc" => {
-                MemoryDeviceInfoBranch::SgxEpc(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "hv-balloon" => {
-                MemoryDeviceInfoBranch::HvBalloon(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                MemoryDeviceInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "dimm" => {
+                    MemoryDeviceInfoBranch::Dimm(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "nvdimm" => {
+                    MemoryDeviceInfoBranch::Nvdimm(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "virtio-pmem" => {
+                    MemoryDeviceInfoBranch::VirtioPmem(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "virtio-mem" => {
+                    MemoryDeviceInfoBranch::VirtioMem(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "sgx-epc" => {
+                    MemoryDeviceInfoBranch::SgxEpc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "hv-balloon" => {
+                    MemoryDeviceInfoBranch::HvBalloon(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    MemoryDeviceInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -5506,7 +5509,7 @@ impl rt::ObjectType for SgxEPC {
             match &*key {
                 "memdev" => m_memdev = rt::Some(members.value("memdev")?),
                 "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5560,7 +5563,7 @@ impl rt::ObjectType for SgxEPCProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "sgx-epc" => m_sgx_epc = rt::Some(members.value("sgx-epc")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5678,7 +5681,7 @@ impl rt::ObjectType for MemoryDeviceSizeChangeEvent {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "size" => m_size = rt::Some(members.value("size")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5821,7 +5824,7 @@ impl rt::ObjectType for BootConfiguration {
                     m_reboot_timeout = rt::Some(members.value("reboot-timeout")?)
                 }
                 "strict" => m_strict = rt::Some(members.value("strict")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6002,7 +6005,7 @@ impl rt::ObjectType for SMPConfiguration {
                 "cores" => m_cores = rt::Some(members.value("cores")?),
                 "threads" => m_threads = rt::Some(members.value("threads")?),
                 "maxcpus" => m_maxcpus = rt::Some(members.value("maxcpus")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6481,7 +6484,7 @@ impl rt::ObjectType for MemorySizeConfiguration {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "max-size" => m_max_size = rt::Some(members.value("max-size")?),
                 "slots" => m_slots = rt::Some(members.value("slots")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6541,7 +6544,7 @@ impl rt::ObjectType for Dumpdtb {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6662,7 +6665,7 @@ impl rt::ObjectType for FirmwareLog {
             match &*key {
                 "version" => m_version = rt::Some(members.value("version")?),
                 "log" => m_log = rt::Some(members.value("log")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6725,7 +6728,7 @@ impl rt::ObjectType for QueryFirmwareLog {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "max-size" => m_max_size = rt::Some(members.value("max-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { max_size: m_max_size })
@@ -6782,7 +6785,7 @@ impl rt::ObjectType for DumpSkeys {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6853,7 +6856,7 @@ impl rt::ObjectType for CpuModelInfo {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "props" => m_props = rt::Some(members.value("props")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7055,7 +7058,7 @@ impl rt::ObjectType for CpuModelBaselineInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "model" => m_model = rt::Some(members.value("model")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7121,7 +7124,7 @@ impl rt::ObjectType for CpuModelCompareInfo {
                         members.value("responsible-properties")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7184,7 +7187,7 @@ impl rt::ObjectType for QueryCpuModelComparison {
             match &*key {
                 "modela" => m_modela = rt::Some(members.value("modela")?),
                 "modelb" => m_modelb = rt::Some(members.value("modelb")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7249,7 +7252,7 @@ impl rt::ObjectType for QueryCpuModelBaseline {
             match &*key {
                 "modela" => m_modela = rt::Some(members.value("modela")?),
                 "modelb" => m_modelb = rt::Some(members.value("modelb")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7324,7 +7327,7 @@ impl rt::ObjectType for CpuModelExpansionInfo {
                 "deprecated-props" => {
                     m_deprecated_props = rt::Some(members.value("deprecated-props")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7387,7 +7390,7 @@ impl rt::ObjectType for QueryCpuModelExpansion {
             match &*key {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "model" => m_model = rt::Some(members.value("model")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -7510,7 +7513,7 @@ impl rt::ObjectType for CpuDefinitionInfo {
                 "typename" => m_typename = rt::Some(members.value("typename")?),
                 "alias-of" => m_alias_of = rt::Some(members.value("alias-of")?),
                 "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

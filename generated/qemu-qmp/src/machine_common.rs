@@ -292,7 +292,7 @@ impl rt::ObjectType for SmpCacheProperties {
             match &*key {
                 "cache" => m_cache = rt::Some(members.value("cache")?),
                 "topology" => m_topology = rt::Some(members.value("topology")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -344,7 +344,7 @@ impl rt::ObjectType for SmpCachePropertiesWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "caches" => m_caches = rt::Some(members.value("caches")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -169,7 +169,7 @@ impl rt::ObjectType for SetCpuTopology {
                 "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
                 "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
                 "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -245,7 +245,7 @@ impl rt::ObjectType for CpuPolarizationChangeEvent {
                 "polarization" => {
                     m_polarization = rt::Some(members.value("polarization")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -303,7 +303,7 @@ impl rt::ObjectType for CpuPolarizationInfo {
                 "polarization" => {
                     m_polarization = rt::Some(members.value("polarization")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -186,7 +186,7 @@ impl rt::ObjectType for MigrationStats {
                         members.value("dirty-sync-missed-zero-copy")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -320,7 +320,7 @@ impl rt::ObjectType for XBZRLECacheStats {
                     m_encoding_rate = rt::Some(members.value("encoding-rate")?)
                 }
                 "overflow" => m_overflow = rt::Some(members.value("overflow")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -416,7 +416,7 @@ impl rt::ObjectType for CompressionStats {
                 "compression-rate" => {
                     m_compression_rate = rt::Some(members.value("compression-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -602,7 +602,7 @@ impl rt::ObjectType for VfioStats {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "transferred" => m_transferred = rt::Some(members.value("transferred")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -931,7 +931,7 @@ impl rt::ObjectType for MigrationInfo {
                         members.value("dirty-limit-ring-full-time")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1227,7 +1227,7 @@ impl rt::ObjectType for MigrationCapabilityStatus {
             match &*key {
                 "capability" => m_capability = rt::Some(members.value("capability")?),
                 "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1285,7 +1285,7 @@ impl rt::ObjectType for MigrateSetCapabilities {
                 "capabilities" => {
                     m_capabilities = rt::Some(members.value("capabilities")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1630,7 +1630,7 @@ impl rt::ObjectType for BitmapMigrationBitmapAliasTransform {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "persistent" => m_persistent = rt::Some(members.value("persistent")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { persistent: m_persistent })
@@ -1705,7 +1705,7 @@ impl rt::ObjectType for BitmapMigrationBitmapAlias {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "alias" => m_alias = rt::Some(members.value("alias")?),
                 "transform" => m_transform = rt::Some(members.value("transform")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1777,7 +1777,7 @@ impl rt::ObjectType for BitmapMigrationNodeAlias {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
                 "alias" => m_alias = rt::Some(members.value("alias")?),
                 "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2449,7 +2449,7 @@ impl rt::ObjectType for MigrateSetParameters {
                 "cpr-exec-command" => {
                     m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3051,7 +3051,7 @@ impl rt::ObjectType for MigrationParameters {
                 "cpr-exec-command" => {
                     m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3259,7 +3259,7 @@ impl rt::ObjectType for MigrationEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3317,7 +3317,7 @@ impl rt::ObjectType for MigrationPassEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "pass" => m_pass = rt::Some(members.value("pass")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3625,7 +3625,7 @@ impl rt::ObjectType for ColoExitEvent {
             match &*key {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3860,7 +3860,7 @@ impl rt::ObjectType for MigrateContinue {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4002,7 +4002,7 @@ impl rt::ObjectType for FileMigrationArgs {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4056,7 +4056,7 @@ impl rt::ObjectType for MigrationExecCommand {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "args" => m_args = rt::Some(members.value("args")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4145,34 +4145,43 @@ impl rt::ObjectType for MigrationAddress {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("transport")?;
-        let transport = match &*tag {
-            "socket" => {
-                MigrationAddressBranch::Socket(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "exec" => {
-                MigrationAddressBranch::Exec(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rdma" => {
-                MigrationAddressBranch::Rdma(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "file" => {
-                MigrationAddressBranch::File(
-                    members.branch(&["transport"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                MigrationAddressBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["transport"], |m| m.rest())?,
+        let transport = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "transport" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "socket" => {
+                    MigrationAddressBranch::Socket(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "exec" => {
+                    MigrationAddressBranch::Exec(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "rdma" => {
+                    MigrationAddressBranch::Rdma(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "file" => {
+                    MigrationAddressBranch::File(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    MigrationAddressBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { transport })
     }
     #[inline]
@@ -4370,7 +4379,7 @@ impl rt::ObjectType for MigrationChannel {
                     m_channel_type = rt::Some(members.value("channel-type")?)
                 }
                 "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4472,7 +4481,7 @@ impl rt::ObjectType for Migrate {
                 "channels" => m_channels = rt::Some(members.value("channels")?),
                 "detach" => m_detach = rt::Some(members.value("detach")?),
                 "resume" => m_resume = rt::Some(members.value("resume")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4572,7 +4581,7 @@ impl rt::ObjectType for MigrateIncoming {
                 "exit-on-error" => {
                     m_exit_on_error = rt::Some(members.value("exit-on-error")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4649,7 +4658,7 @@ impl rt::ObjectType for XenSaveDevicesState {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "live" => m_live = rt::Some(members.value("live")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4710,7 +4719,7 @@ impl rt::ObjectType for XenSetGlobalDirtyLog {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "enable" => m_enable = rt::Some(members.value("enable")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4769,7 +4778,7 @@ impl rt::ObjectType for XenLoadDevicesState {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4849,7 +4858,7 @@ impl rt::ObjectType for XenSetReplication {
                 "enable" => m_enable = rt::Some(members.value("enable")?),
                 "primary" => m_primary = rt::Some(members.value("primary")?),
                 "failover" => m_failover = rt::Some(members.value("failover")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4923,7 +4932,7 @@ impl rt::ObjectType for ReplicationStatus {
             match &*key {
                 "error" => m_error = rt::Some(members.value("error")?),
                 "desc" => m_desc = rt::Some(members.value("desc")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5085,7 +5094,7 @@ impl rt::ObjectType for COLOStatus {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "last-mode" => m_last_mode = rt::Some(members.value("last-mode")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5190,7 +5199,7 @@ impl rt::ObjectType for MigrateRecover {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "uri" => m_uri = rt::Some(members.value("uri")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5302,7 +5311,7 @@ impl rt::ObjectType for UnplugPrimaryEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5362,7 +5371,7 @@ impl rt::ObjectType for DirtyRateVcpu {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5706,7 +5715,7 @@ impl rt::ObjectType for DirtyRateInfo {
                 "vcpu-dirty-rate" => {
                     m_vcpu_dirty_rate = rt::Some(members.value("vcpu-dirty-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5816,7 +5825,7 @@ impl rt::ObjectType for CalcDirtyRate {
                     m_sample_pages = rt::Some(members.value("sample-pages")?)
                 }
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5890,7 +5899,7 @@ impl rt::ObjectType for QueryDirtyRate {
                 "calc-time-unit" => {
                     m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5961,7 +5970,7 @@ impl rt::ObjectType for DirtyLimitInfo {
                 "current-rate" => {
                     m_current_rate = rt::Some(members.value("current-rate")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6033,7 +6042,7 @@ impl rt::ObjectType for SetVcpuDirtyLimit {
             match &*key {
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
                 "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6101,7 +6110,7 @@ impl rt::ObjectType for CancelVcpuDirtyLimit {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { cpu_index: m_cpu_index })
@@ -6208,7 +6217,7 @@ impl rt::ObjectType for MigrationThreadInfo {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6337,7 +6346,7 @@ impl rt::ObjectType for SnapshotSave {
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6424,7 +6433,7 @@ impl rt::ObjectType for SnapshotLoad {
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -6505,7 +6514,7 @@ impl rt::ObjectType for SnapshotDelete {
                 "job-id" => m_job_id = rt::Some(members.value("job-id")?),
                 "tag" => m_tag = rt::Some(members.value("tag")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

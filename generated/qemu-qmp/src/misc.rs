@@ -67,7 +67,7 @@ impl rt::ObjectType for AddClient {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
                 "skipauth" => m_skipauth = rt::Some(members.value("skipauth")?),
                 "tls" => m_tls = rt::Some(members.value("tls")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -137,7 +137,7 @@ impl rt::ObjectType for NameInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { name: m_name })
@@ -269,7 +269,7 @@ impl rt::ObjectType for IOThreadInfo {
                 "aio-max-batch" => {
                     m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -540,7 +540,7 @@ impl rt::ObjectType for HumanMonitorCommand {
                     m_command_line = rt::Some(members.value("command-line")?)
                 }
                 "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -603,7 +603,7 @@ impl rt::ObjectType for Getfd {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -674,7 +674,7 @@ impl rt::ObjectType for GetWin32Socket {
             match &*key {
                 "info" => m_info = rt::Some(members.value("info")?),
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -735,7 +735,7 @@ impl rt::ObjectType for Closefd {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -796,7 +796,7 @@ impl rt::ObjectType for AddfdInfo {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -873,7 +873,7 @@ impl rt::ObjectType for AddFd {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -945,7 +945,7 @@ impl rt::ObjectType for RemoveFd {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1015,7 +1015,7 @@ impl rt::ObjectType for FdsetFdInfo {
             match &*key {
                 "fd" => m_fd = rt::Some(members.value("fd")?),
                 "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1073,7 +1073,7 @@ impl rt::ObjectType for FdsetInfo {
             match &*key {
                 "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
                 "fds" => m_fds = rt::Some(members.value("fds")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1284,7 +1284,7 @@ impl rt::ObjectType for CommandLineParameterInfo {
                 "type" => m_type = rt::Some(members.value("type")?),
                 "help" => m_help = rt::Some(members.value("help")?),
                 "default" => m_default = rt::Some(members.value("default")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1352,7 +1352,7 @@ impl rt::ObjectType for CommandLineOptionInfo {
             match &*key {
                 "option" => m_option = rt::Some(members.value("option")?),
                 "parameters" => m_parameters = rt::Some(members.value("parameters")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1415,7 +1415,7 @@ impl rt::ObjectType for QueryCommandLineOptions {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "option" => m_option = rt::Some(members.value("option")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { option: m_option })
@@ -1480,7 +1480,7 @@ impl rt::ObjectType for RtcChangeEvent {
             match &*key {
                 "offset" => m_offset = rt::Some(members.value("offset")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1566,7 +1566,7 @@ impl rt::ObjectType for VfuClientHangupEvent {
                 "dev-qom-path" => {
                     m_dev_qom_path = rt::Some(members.value("dev-qom-path")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

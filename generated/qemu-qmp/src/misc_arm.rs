@@ -39,7 +39,7 @@ impl rt::ObjectType for GICCapability {
                 "version" => m_version = rt::Some(members.value("version")?),
                 "emulated" => m_emulated = rt::Some(members.value("emulated")?),
                 "kernel" => m_kernel = rt::Some(members.value("kernel")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -236,7 +236,7 @@ impl rt::ObjectType for SevGuestInfo {
             match &*key {
                 "policy" => m_policy = rt::Some(members.value("policy")?),
                 "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -290,7 +290,7 @@ impl rt::ObjectType for SevSnpGuestInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "snp-policy" => m_snp_policy = rt::Some(members.value("snp-policy")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -397,49 +397,37 @@ impl rt::ObjectType for SevInfo {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("sev-type")?;
-        let sev_type = match &*tag {
-            "sev" => {
-                SevInfoBranch::Sev(
-                    members.branch(
-                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "sev-snp" => {
-                SevInfoBranch::SevSnp(
-                    members.branch(
-                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                SevInfoBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["enabled", "api-major", "api-minor", "build-id", "state", "sev-type"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_enabled = rt::None;
         let mut m_api_major = rt::None;
         let mut m_api_minor = rt::None;
         let mut m_build_id = rt::None;
         let mut m_state = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "api-major" => m_api_major = rt::Some(members.value("api-major")?),
-                "api-minor" => m_api_minor = rt::Some(members.value("api-minor")?),
-                "build-id" => m_build_id = rt::Some(members.value("build-id")?),
-                "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
-            }
-        }
+        let sev_type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "enabled" => m_enabled = rt::Some(reader.member("enabled")?),
+                    "api-major" => m_api_major = rt::Some(reader.member("api-major")?),
+                    "api-minor" => m_api_minor = rt::Some(reader.member("api-minor")?),
+                    "build-id" => m_build_id = rt::Some(reader.member("build-id")?),
+                    "state" => m_state = rt::Some(reader.member("state")?),
+                    "sev-type" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "sev" => SevInfoBranch::Sev(rt::ObjectType::decode_members(members)?),
+                "sev-snp" => {
+                    SevInfoBranch::SevSnp(rt::ObjectType::decode_members(members)?)
+                }
+                _ => {
+                    SevInfoBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             enabled: members.required(m_enabled, "enabled")?,
             api_major: members.required(m_api_major, "api-major")?,
@@ -563,7 +551,7 @@ impl rt::ObjectType for SevLaunchMeasureInfo {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -698,7 +686,7 @@ impl rt::ObjectType for SevCapability {
                 "reduced-phys-bits" => {
                     m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -832,7 +820,7 @@ impl rt::ObjectType for SevInjectLaunchSecret {
                 }
                 "secret" => m_secret = rt::Some(members.value("secret")?),
                 "gpa" => m_gpa = rt::Some(members.value("gpa")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -893,7 +881,7 @@ impl rt::ObjectType for SevAttestationReport {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -947,7 +935,7 @@ impl rt::ObjectType for QuerySevAttestationReport {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "mnonce" => m_mnonce = rt::Some(members.value("mnonce")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1008,7 +996,7 @@ impl rt::ObjectType for SgxEpcSection {
             match &*key {
                 "node" => m_node = rt::Some(members.value("node")?),
                 "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1093,7 +1081,7 @@ impl rt::ObjectType for SgxInfo {
                 "sgx2" => m_sgx2 = rt::Some(members.value("sgx2")?),
                 "flc" => m_flc = rt::Some(members.value("flc")?),
                 "sections" => m_sections = rt::Some(members.value("sections")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1371,7 +1359,7 @@ impl rt::ObjectType for EvtchnInfo {
                 "target" => m_target = rt::Some(members.value("target")?),
                 "pending" => m_pending = rt::Some(members.value("pending")?),
                 "masked" => m_masked = rt::Some(members.value("masked")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1482,7 +1470,7 @@ impl rt::ObjectType for XenEventInject {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

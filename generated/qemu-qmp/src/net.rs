@@ -37,7 +37,7 @@ impl rt::ObjectType for SetLink {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "up" => m_up = rt::Some(members.value("up")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -151,7 +151,7 @@ impl rt::ObjectType for NetdevDel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -266,7 +266,7 @@ impl rt::ObjectType for NetLegacyNicOptions {
                 "model" => m_model = rt::Some(members.value("model")?),
                 "addr" => m_addr = rt::Some(members.value("addr")?),
                 "vectors" => m_vectors = rt::Some(members.value("vectors")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -326,7 +326,7 @@ impl rt::ObjectType for String {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "str" => m_str = rt::Some(members.value("str")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -793,7 +793,7 @@ impl rt::ObjectType for NetDevPasstOptions {
                 "tcp-ports" => m_tcp_ports = rt::Some(members.value("tcp-ports")?),
                 "udp-ports" => m_udp_ports = rt::Some(members.value("udp-ports")?),
                 "param" => m_param = rt::Some(members.value("param")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1176,7 +1176,7 @@ impl rt::ObjectType for NetdevUserOptions {
                 "tftp-server-name" => {
                     m_tftp_server_name = rt::Some(members.value("tftp-server-name")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1447,7 +1447,7 @@ impl rt::ObjectType for NetdevTapOptions {
                 "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
                 "queues" => m_queues = rt::Some(members.value("queues")?),
                 "poll-us" => m_poll_us = rt::Some(members.value("poll-us")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1596,7 +1596,7 @@ impl rt::ObjectType for NetdevSocketOptions {
                 "mcast" => m_mcast = rt::Some(members.value("mcast")?),
                 "localaddr" => m_localaddr = rt::Some(members.value("localaddr")?),
                 "udp" => m_udp = rt::Some(members.value("udp")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1806,7 +1806,7 @@ impl rt::ObjectType for NetdevL2TPv3Options {
                 "txsession" => m_txsession = rt::Some(members.value("txsession")?),
                 "rxsession" => m_rxsession = rt::Some(members.value("rxsession")?),
                 "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1929,7 +1929,7 @@ impl rt::ObjectType for NetdevVdeOptions {
                 "port" => m_port = rt::Some(members.value("port")?),
                 "group" => m_group = rt::Some(members.value("group")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2008,7 +2008,7 @@ impl rt::ObjectType for NetdevBridgeOptions {
             match &*key {
                 "br" => m_br = rt::Some(members.value("br")?),
                 "helper" => m_helper = rt::Some(members.value("helper")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { br: m_br, helper: m_helper })
@@ -2070,7 +2070,7 @@ impl rt::ObjectType for NetdevHubPortOptions {
             match &*key {
                 "hubid" => m_hubid = rt::Some(members.value("hubid")?),
                 "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2138,7 +2138,7 @@ impl rt::ObjectType for NetdevNetmapOptions {
             match &*key {
                 "ifname" => m_ifname = rt::Some(members.value("ifname")?),
                 "devname" => m_devname = rt::Some(members.value("devname")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2366,7 +2366,7 @@ impl rt::ObjectType for NetdevAFXDPOptions {
                 "map-start-index" => {
                     m_map_start_index = rt::Some(members.value("map-start-index")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2460,7 +2460,7 @@ impl rt::ObjectType for NetdevVhostUserOptions {
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
                 "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
                 "queues" => m_queues = rt::Some(members.value("queues")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2561,7 +2561,7 @@ impl rt::ObjectType for NetdevVhostVDPAOptions {
                 "vhostfd" => m_vhostfd = rt::Some(members.value("vhostfd")?),
                 "queues" => m_queues = rt::Some(members.value("queues")?),
                 "x-svq" => m_x_svq = rt::Some(members.value("x-svq")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2680,7 +2680,7 @@ impl rt::ObjectType for NetdevVmnetHostOptions {
                 "subnet-mask" => m_subnet_mask = rt::Some(members.value("subnet-mask")?),
                 "isolated" => m_isolated = rt::Some(members.value("isolated")?),
                 "net-uuid" => m_net_uuid = rt::Some(members.value("net-uuid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2803,7 +2803,7 @@ impl rt::ObjectType for NetdevVmnetSharedOptions {
                 "nat66-prefix" => {
                     m_nat66_prefix = rt::Some(members.value("nat66-prefix")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2879,7 +2879,7 @@ impl rt::ObjectType for NetdevVmnetBridgedOptions {
             match &*key {
                 "ifname" => m_ifname = rt::Some(members.value("ifname")?),
                 "isolated" => m_isolated = rt::Some(members.value("isolated")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2961,7 +2961,7 @@ impl rt::ObjectType for NetdevStreamOptions {
                 "reconnect-ms" => {
                     m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3038,7 +3038,7 @@ impl rt::ObjectType for NetdevDgramOptions {
             match &*key {
                 "local" => m_local = rt::Some(members.value("local")?),
                 "remote" => m_remote = rt::Some(members.value("remote")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3314,113 +3314,66 @@ impl rt::ObjectType for Netdev {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "nic" => {
-                NetdevBranch::Nic(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "passt" => {
-                NetdevBranch::Passt(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "user" => {
-                NetdevBranch::User(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tap" => {
-                NetdevBranch::Tap(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "l2tpv3" => {
-                NetdevBranch::L2tpv3(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "socket" => {
-                NetdevBranch::Socket(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "stream" => {
-                NetdevBranch::Stream(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "dgram" => {
-                NetdevBranch::Dgram(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vde" => {
-                NetdevBranch::Vde(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "bridge" => {
-                NetdevBranch::Bridge(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "hubport" => {
-                NetdevBranch::Hubport(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "netmap" => {
-                NetdevBranch::Netmap(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "af-xdp" => {
-                NetdevBranch::AfXdp(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vhost-user" => {
-                NetdevBranch::VhostUser(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vhost-vdpa" => {
-                NetdevBranch::VhostVdpa(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vmnet-host" => {
-                NetdevBranch::VmnetHost(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vmnet-shared" => {
-                NetdevBranch::VmnetShared(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vmnet-bridged" => {
-                NetdevBranch::VmnetBridged(
-                    members.branch(&["id", "type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "none" => NetdevBranch::None,
-            _ => {
-                NetdevBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["id", "type"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_id = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
-            }
-        }
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "id" => m_id = rt::Some(reader.member("id")?),
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "nic" => NetdevBranch::Nic(rt::ObjectType::decode_members(members)?),
+                "passt" => NetdevBranch::Passt(rt::ObjectType::decode_members(members)?),
+                "user" => NetdevBranch::User(rt::ObjectType::decode_members(members)?),
+                "tap" => NetdevBranch::Tap(rt::ObjectType::decode_members(members)?),
+                "l2tpv3" => {
+                    NetdevBranch::L2tpv3(rt::ObjectType::decode_members(members)?)
+                }
+                "socket" => {
+                    NetdevBranch::Socket(rt::ObjectType::decode_members(members)?)
+                }
+                "stream" => {
+                    NetdevBranch::Stream(rt::ObjectType::decode_members(members)?)
+                }
+                "dgram" => NetdevBranch::Dgram(rt::ObjectType::decode_members(members)?),
+                "vde" => NetdevBranch::Vde(rt::ObjectType::decode_members(members)?),
+                "bridge" => {
+                    NetdevBranch::Bridge(rt::ObjectType::decode_members(members)?)
+                }
+                "hubport" => {
+                    NetdevBranch::Hubport(rt::ObjectType::decode_members(members)?)
+                }
+                "netmap" => {
+                    NetdevBranch::Netmap(rt::ObjectType::decode_members(members)?)
+                }
+                "af-xdp" => NetdevBranch::AfXdp(rt::ObjectType::decode_members(members)?),
+                "vhost-user" => {
+                    NetdevBranch::VhostUser(rt::ObjectType::decode_members(members)?)
+                }
+                "vhost-vdpa" => {
+                    NetdevBranch::VhostVdpa(rt::ObjectType::decode_members(members)?)
+                }
+                "vmnet-host" => {
+                    NetdevBranch::VmnetHost(rt::ObjectType::decode_members(members)?)
+                }
+                "vmnet-shared" => {
+                    NetdevBranch::VmnetShared(rt::ObjectType::decode_members(members)?)
+                }
+                "vmnet-bridged" => {
+                    NetdevBranch::VmnetBridged(rt::ObjectType::decode_members(members)?)
+                }
+                "none" => NetdevBranch::None,
+                _ => {
+                    NetdevBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             id: members.required(m_id, "id")?,
             r#type,
@@ -3779,7 +3732,7 @@ impl rt::ObjectType for RxFilterInfo {
                 "multicast-table" => {
                     m_multicast_table = rt::Some(members.value("multicast-table")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3868,7 +3821,7 @@ impl rt::ObjectType for QueryRxFilter {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { name: m_name })
@@ -3939,7 +3892,7 @@ impl rt::ObjectType for NicRxFilterChangedEvent {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4038,7 +3991,7 @@ impl rt::ObjectType for AnnounceParameters {
                 "step" => m_step = rt::Some(members.value("step")?),
                 "interfaces" => m_interfaces = rt::Some(members.value("interfaces")?),
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4156,7 +4109,7 @@ impl rt::ObjectType for FailoverNegotiatedEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4224,7 +4177,7 @@ impl rt::ObjectType for NetdevStreamConnectedEvent {
             match &*key {
                 "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
                 "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4286,7 +4239,7 @@ impl rt::ObjectType for NetdevStreamDisconnectedEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4354,7 +4307,7 @@ impl rt::ObjectType for NetdevVhostUserConnectedEvent {
             match &*key {
                 "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
                 "chardev-id" => m_chardev_id = rt::Some(members.value("chardev-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4416,7 +4369,7 @@ impl rt::ObjectType for NetdevVhostUserDisconnectedEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

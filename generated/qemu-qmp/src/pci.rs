@@ -35,7 +35,7 @@ impl rt::ObjectType for PciMemoryRange {
             match &*key {
                 "base" => m_base = rt::Some(members.value("base")?),
                 "limit" => m_limit = rt::Some(members.value("limit")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -135,7 +135,7 @@ impl rt::ObjectType for PciMemoryRegion {
                 "size" => m_size = rt::Some(members.value("size")?),
                 "prefetch" => m_prefetch = rt::Some(members.value("prefetch")?),
                 "mem_type_64" => m_mem_type_64 = rt::Some(members.value("mem_type_64")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -235,7 +235,7 @@ impl rt::ObjectType for PciBusInfo {
                 "prefetchable_range" => {
                     m_prefetchable_range = rt::Some(members.value("prefetchable_range")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -311,7 +311,7 @@ impl rt::ObjectType for PciBridgeInfo {
             match &*key {
                 "bus" => m_bus = rt::Some(members.value("bus")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -376,7 +376,7 @@ impl rt::ObjectType for PciDeviceClass {
             match &*key {
                 "desc" => m_desc = rt::Some(members.value("desc")?),
                 "class" => m_class = rt::Some(members.value("class")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -463,7 +463,7 @@ impl rt::ObjectType for PciDeviceId {
                 "subsystem-vendor" => {
                     m_subsystem_vendor = rt::Some(members.value("subsystem-vendor")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -592,7 +592,7 @@ impl rt::ObjectType for PciDeviceInfo {
                 "qdev_id" => m_qdev_id = rt::Some(members.value("qdev_id")?),
                 "pci_bridge" => m_pci_bridge = rt::Some(members.value("pci_bridge")?),
                 "regions" => m_regions = rt::Some(members.value("regions")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -666,7 +666,7 @@ impl rt::ObjectType for PciInfo {
             match &*key {
                 "bus" => m_bus = rt::Some(members.value("bus")?),
                 "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

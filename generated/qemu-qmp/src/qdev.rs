@@ -33,7 +33,7 @@ impl rt::ObjectType for DeviceListProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "typename" => m_typename = rt::Some(members.value("typename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -203,7 +203,7 @@ impl rt::ObjectType for DeviceDel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -276,7 +276,7 @@ impl rt::ObjectType for DeviceDeletedEvent {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -350,7 +350,7 @@ impl rt::ObjectType for DeviceUnplugGuestErrorEvent {
             match &*key {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -414,7 +414,7 @@ impl rt::ObjectType for DeviceSyncConfig {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -124,7 +124,7 @@ impl rt::ObjectType for ReplayInfo {
                 "mode" => m_mode = rt::Some(members.value("mode")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -227,7 +227,7 @@ impl rt::ObjectType for ReplayBreak {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -331,7 +331,7 @@ impl rt::ObjectType for ReplaySeek {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

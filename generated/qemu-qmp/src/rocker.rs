@@ -43,7 +43,7 @@ impl rt::ObjectType for RockerSwitch {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "id" => m_id = rt::Some(members.value("id")?),
                 "ports" => m_ports = rt::Some(members.value("ports")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -101,7 +101,7 @@ impl rt::ObjectType for QueryRocker {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -332,7 +332,7 @@ impl rt::ObjectType for RockerPort {
                 "speed" => m_speed = rt::Some(members.value("speed")?),
                 "duplex" => m_duplex = rt::Some(members.value("duplex")?),
                 "autoneg" => m_autoneg = rt::Some(members.value("autoneg")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -396,7 +396,7 @@ impl rt::ObjectType for QueryRockerPorts {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -568,7 +568,7 @@ impl rt::ObjectType for RockerOfDpaFlowKey {
                 "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
                 "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
                 "ip-dst" => m_ip_dst = rt::Some(members.value("ip-dst")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -721,7 +721,7 @@ impl rt::ObjectType for RockerOfDpaFlowMask {
                 "eth-dst" => m_eth_dst = rt::Some(members.value("eth-dst")?),
                 "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
                 "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -856,7 +856,7 @@ impl rt::ObjectType for RockerOfDpaFlowAction {
                 "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
                 "new-vlan-id" => m_new_vlan_id = rt::Some(members.value("new-vlan-id")?),
                 "out-pport" => m_out_pport = rt::Some(members.value("out-pport")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -946,7 +946,7 @@ impl rt::ObjectType for RockerOfDpaFlow {
                 "key" => m_key = rt::Some(members.value("key")?),
                 "mask" => m_mask = rt::Some(members.value("mask")?),
                 "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1022,7 +1022,7 @@ impl rt::ObjectType for QueryRockerOfDpaFlows {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "tbl-id" => m_tbl_id = rt::Some(members.value("tbl-id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1220,7 +1220,7 @@ impl rt::ObjectType for RockerOfDpaGroup {
                 "set-eth-src" => m_set_eth_src = rt::Some(members.value("set-eth-src")?),
                 "set-eth-dst" => m_set_eth_dst = rt::Some(members.value("set-eth-dst")?),
                 "ttl-check" => m_ttl_check = rt::Some(members.value("ttl-check")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1312,7 +1312,7 @@ impl rt::ObjectType for QueryRockerOfDpaGroups {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

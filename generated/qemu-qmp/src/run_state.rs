@@ -263,7 +263,7 @@ impl rt::ObjectType for StatusInfo {
             match &*key {
                 "running" => m_running = rt::Some(members.value("running")?),
                 "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -369,7 +369,7 @@ impl rt::ObjectType for ShutdownEvent {
             match &*key {
                 "guest" => m_guest = rt::Some(members.value("guest")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -477,7 +477,7 @@ impl rt::ObjectType for ResetEvent {
             match &*key {
                 "guest" => m_guest = rt::Some(members.value("guest")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -757,7 +757,7 @@ impl rt::ObjectType for WatchdogEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1123,7 +1123,7 @@ impl rt::ObjectType for WatchdogSetAction {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1227,7 +1227,7 @@ impl rt::ObjectType for SetAction {
                 "shutdown" => m_shutdown = rt::Some(members.value("shutdown")?),
                 "panic" => m_panic = rt::Some(members.value("panic")?),
                 "watchdog" => m_watchdog = rt::Some(members.value("watchdog")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1304,7 +1304,7 @@ impl rt::ObjectType for GuestPanickedEvent {
             match &*key {
                 "action" => m_action = rt::Some(members.value("action")?),
                 "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1375,7 +1375,7 @@ impl rt::ObjectType for GuestCrashloadedEvent {
             match &*key {
                 "action" => m_action = rt::Some(members.value("action")?),
                 "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1659,29 +1659,38 @@ impl rt::ObjectType for GuestPanicInformation {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "hyper-v" => {
-                GuestPanicInformationBranch::HyperV(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "s390" => {
-                GuestPanicInformationBranch::S390(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tdx" => {
-                GuestPanicInformationBranch::Tdx(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                GuestPanicInformationBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "hyper-v" => {
+                    GuestPanicInformationBranch::HyperV(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "s390" => {
+                    GuestPanicInformationBranch::S390(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tdx" => {
+                    GuestPanicInformationBranch::Tdx(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    GuestPanicInformationBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -1805,7 +1814,7 @@ impl rt::ObjectType for GuestPanicInformationHyperV {
                 "arg3" => m_arg3 = rt::Some(members.value("arg3")?),
                 "arg4" => m_arg4 = rt::Some(members.value("arg4")?),
                 "arg5" => m_arg5 = rt::Some(members.value("arg5")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1969,7 +1978,7 @@ impl rt::ObjectType for GuestPanicInformationS390 {
                 "psw-mask" => m_psw_mask = rt::Some(members.value("psw-mask")?),
                 "psw-addr" => m_psw_addr = rt::Some(members.value("psw-addr")?),
                 "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2046,7 +2055,7 @@ impl rt::ObjectType for GuestPanicInformationTdx {
                 "error-code" => m_error_code = rt::Some(members.value("error-code")?),
                 "message" => m_message = rt::Some(members.value("message")?),
                 "gpa" => m_gpa = rt::Some(members.value("gpa")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2116,7 +2125,7 @@ impl rt::ObjectType for MemoryFailureEvent {
                 "recipient" => m_recipient = rt::Some(members.value("recipient")?),
                 "action" => m_action = rt::Some(members.value("action")?),
                 "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2330,7 +2339,7 @@ impl rt::ObjectType for MemoryFailureFlags {
                     m_action_required = rt::Some(members.value("action-required")?)
                 }
                 "recursive" => m_recursive = rt::Some(members.value("recursive")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -346,7 +346,7 @@ impl rt::ObjectType for StatsRequest {
             match &*key {
                 "provider" => m_provider = rt::Some(members.value("provider")?),
                 "names" => m_names = rt::Some(members.value("names")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -407,7 +407,7 @@ impl rt::ObjectType for StatsVCPUFilter {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { vcpus: m_vcpus })
@@ -503,32 +503,30 @@ impl rt::ObjectType for StatsFilter {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("target")?;
-        let target = match &*tag {
-            "vcpu" => {
-                StatsFilterBranch::Vcpu(
-                    members.branch(
-                        &["providers", "target"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vm" => StatsFilterBranch::Vm,
-            "cryptodev" => StatsFilterBranch::Cryptodev,
-            _ => {
-                StatsFilterBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["providers", "target"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_providers = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "providers" => m_providers = rt::Some(members.value("providers")?),
-                _ => members.skip()?,
-            }
-        }
+        let target = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "providers" => m_providers = rt::Some(reader.member("providers")?),
+                    "target" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "vcpu" => {
+                    StatsFilterBranch::Vcpu(rt::ObjectType::decode_members(members)?)
+                }
+                "vm" => StatsFilterBranch::Vm,
+                "cryptodev" => StatsFilterBranch::Cryptodev,
+                _ => {
+                    StatsFilterBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             providers: m_providers,
             target,
@@ -677,7 +675,7 @@ impl rt::ObjectType for Stats {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -750,7 +748,7 @@ impl rt::ObjectType for StatsResult {
                 "provider" => m_provider = rt::Some(members.value("provider")?),
                 "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
                 "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -910,7 +908,7 @@ impl rt::ObjectType for StatsSchemaValue {
                 "base" => m_base = rt::Some(members.value("base")?),
                 "exponent" => m_exponent = rt::Some(members.value("exponent")?),
                 "bucket-size" => m_bucket_size = rt::Some(members.value("bucket-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -984,7 +982,7 @@ impl rt::ObjectType for StatsSchema {
                 "provider" => m_provider = rt::Some(members.value("provider")?),
                 "target" => m_target = rt::Some(members.value("target")?),
                 "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1049,7 +1047,7 @@ impl rt::ObjectType for QueryStatsSchemas {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "provider" => m_provider = rt::Some(members.value("provider")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { provider: m_provider })

@@ -296,7 +296,7 @@ impl rt::ObjectType for TPMPassthroughOptions {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "cancel-path" => m_cancel_path = rt::Some(members.value("cancel-path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -352,7 +352,7 @@ impl rt::ObjectType for TPMEmulatorOptions {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -406,7 +406,7 @@ impl rt::ObjectType for TPMPassthroughOptionsWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -460,7 +460,7 @@ impl rt::ObjectType for TPMEmulatorOptionsWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -545,24 +545,33 @@ impl rt::ObjectType for TpmTypeOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "passthrough" => {
-                TpmTypeOptionsBranch::Passthrough(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "emulator" => {
-                TpmTypeOptionsBranch::Emulator(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                TpmTypeOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "passthrough" => {
+                    TpmTypeOptionsBranch::Passthrough(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "emulator" => {
+                    TpmTypeOptionsBranch::Emulator(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    TpmTypeOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -665,7 +674,7 @@ impl rt::ObjectType for TPMInfo {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "model" => m_model = rt::Some(members.value("model")?),
                 "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -109,7 +109,7 @@ impl rt::ObjectType for TraceEventInfo {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -165,7 +165,7 @@ impl rt::ObjectType for TraceEventGetState {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -245,7 +245,7 @@ impl rt::ObjectType for TraceEventSetState {
                 "ignore-unavailable" => {
                     m_ignore_unavailable = rt::Some(members.value("ignore-unavailable")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -250,7 +250,7 @@ impl rt::ObjectType for AbortWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -302,7 +302,7 @@ impl rt::ObjectType for BlockDirtyBitmapAddWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -354,7 +354,7 @@ impl rt::ObjectType for BlockDirtyBitmapWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -406,7 +406,7 @@ impl rt::ObjectType for BlockDirtyBitmapMergeWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -458,7 +458,7 @@ impl rt::ObjectType for BlockdevBackupWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -510,7 +510,7 @@ impl rt::ObjectType for BlockdevSnapshotWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -562,7 +562,7 @@ impl rt::ObjectType for BlockdevSnapshotInternalWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -614,7 +614,7 @@ impl rt::ObjectType for BlockdevSnapshotSyncWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -666,7 +666,7 @@ impl rt::ObjectType for DriveBackupWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -780,74 +780,83 @@ impl rt::ObjectType for TransactionAction {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "abort" => {
-                TransactionActionBranch::Abort(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-add" => {
-                TransactionActionBranch::BlockDirtyBitmapAdd(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-remove" => {
-                TransactionActionBranch::BlockDirtyBitmapRemove(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-clear" => {
-                TransactionActionBranch::BlockDirtyBitmapClear(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-enable" => {
-                TransactionActionBranch::BlockDirtyBitmapEnable(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-disable" => {
-                TransactionActionBranch::BlockDirtyBitmapDisable(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "block-dirty-bitmap-merge" => {
-                TransactionActionBranch::BlockDirtyBitmapMerge(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blockdev-backup" => {
-                TransactionActionBranch::BlockdevBackup(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blockdev-snapshot" => {
-                TransactionActionBranch::BlockdevSnapshot(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blockdev-snapshot-internal-sync" => {
-                TransactionActionBranch::BlockdevSnapshotInternalSync(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "blockdev-snapshot-sync" => {
-                TransactionActionBranch::BlockdevSnapshotSync(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "drive-backup" => {
-                TransactionActionBranch::DriveBackup(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                TransactionActionBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "abort" => {
+                    TransactionActionBranch::Abort(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-add" => {
+                    TransactionActionBranch::BlockDirtyBitmapAdd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-remove" => {
+                    TransactionActionBranch::BlockDirtyBitmapRemove(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-clear" => {
+                    TransactionActionBranch::BlockDirtyBitmapClear(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-enable" => {
+                    TransactionActionBranch::BlockDirtyBitmapEnable(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-disable" => {
+                    TransactionActionBranch::BlockDirtyBitmapDisable(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "block-dirty-bitmap-merge" => {
+                    TransactionActionBranch::BlockDirtyBitmapMerge(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blockdev-backup" => {
+                    TransactionActionBranch::BlockdevBackup(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blockdev-snapshot" => {
+                    TransactionActionBranch::BlockdevSnapshot(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blockdev-snapshot-internal-sync" => {
+                    TransactionActionBranch::BlockdevSnapshotInternalSync(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "blockdev-snapshot-sync" => {
+                    TransactionActionBranch::BlockdevSnapshotSync(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "drive-backup" => {
+                    TransactionActionBranch::DriveBackup(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    TransactionActionBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -1055,7 +1064,7 @@ impl rt::ObjectType for TransactionProperties {
                 "completion-mode" => {
                     m_completion_mode = rt::Some(members.value("completion-mode")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1123,7 +1132,7 @@ impl rt::ObjectType for Transaction {
             match &*key {
                 "actions" => m_actions = rt::Some(members.value("actions")?),
                 "properties" => m_properties = rt::Some(members.value("properties")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -77,7 +77,7 @@ impl rt::ObjectType for UefiVariable {
                 "data" => m_data = rt::Some(members.value("data")?),
                 "time" => m_time = rt::Some(members.value("time")?),
                 "digest" => m_digest = rt::Some(members.value("digest")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -143,7 +143,7 @@ impl rt::ObjectType for UefiVarStore {
             match &*key {
                 "version" => m_version = rt::Some(members.value("version")?),
                 "variables" => m_variables = rt::Some(members.value("variables")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

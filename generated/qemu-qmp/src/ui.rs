@@ -224,36 +224,33 @@ impl rt::ObjectType for SetPasswordOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("protocol")?;
-        let protocol = match &*tag {
-            "vnc" => {
-                SetPasswordOptionsBranch::Vnc(
-                    members.branch(
-                        &["password", "connected", "protocol"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "spice" => SetPasswordOptionsBranch::Spice,
-            _ => {
-                SetPasswordOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["password", "connected", "protocol"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_password = rt::None;
         let mut m_connected = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "password" => m_password = rt::Some(members.value("password")?),
-                "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.skip()?,
-            }
-        }
+        let protocol = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "password" => m_password = rt::Some(reader.member("password")?),
+                    "connected" => m_connected = rt::Some(reader.member("connected")?),
+                    "protocol" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "vnc" => {
+                    SetPasswordOptionsBranch::Vnc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "spice" => SetPasswordOptionsBranch::Spice,
+                _ => {
+                    SetPasswordOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             password: members.required(m_password, "password")?,
             connected: m_connected,
@@ -328,7 +325,7 @@ impl rt::ObjectType for SetPasswordOptionsVnc {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { display: m_display })
@@ -469,31 +466,31 @@ impl rt::ObjectType for ExpirePasswordOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("protocol")?;
-        let protocol = match &*tag {
-            "vnc" => {
-                ExpirePasswordOptionsBranch::Vnc(
-                    members.branch(
-                        &["time", "protocol"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "spice" => ExpirePasswordOptionsBranch::Spice,
-            _ => {
-                ExpirePasswordOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["time", "protocol"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_time = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "time" => m_time = rt::Some(members.value("time")?),
-                _ => members.skip()?,
-            }
-        }
+        let protocol = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "time" => m_time = rt::Some(reader.member("time")?),
+                    "protocol" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "vnc" => {
+                    ExpirePasswordOptionsBranch::Vnc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "spice" => ExpirePasswordOptionsBranch::Spice,
+                _ => {
+                    ExpirePasswordOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             time: members.required(m_time, "time")?,
             protocol,
@@ -566,7 +563,7 @@ impl rt::ObjectType for ExpirePasswordOptionsVnc {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { display: m_display })
@@ -780,7 +777,7 @@ impl rt::ObjectType for Screendump {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "head" => m_head = rt::Some(members.value("head")?),
                 "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -861,7 +858,7 @@ impl rt::ObjectType for SpiceBasicInfo {
                 "host" => m_host = rt::Some(members.value("host")?),
                 "port" => m_port = rt::Some(members.value("port")?),
                 "family" => m_family = rt::Some(members.value("family")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -947,7 +944,7 @@ impl rt::ObjectType for SpiceServerInfo {
                 "port" => m_port = rt::Some(members.value("port")?),
                 "family" => m_family = rt::Some(members.value("family")?),
                 "auth" => m_auth = rt::Some(members.value("auth")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1062,7 +1059,7 @@ impl rt::ObjectType for SpiceChannel {
                 }
                 "channel-id" => m_channel_id = rt::Some(members.value("channel-id")?),
                 "tls" => m_tls = rt::Some(members.value("tls")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1305,7 +1302,7 @@ impl rt::ObjectType for SpiceInfo {
                 }
                 "mouse-mode" => m_mouse_mode = rt::Some(members.value("mouse-mode")?),
                 "channels" => m_channels = rt::Some(members.value("channels")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1428,7 +1425,7 @@ impl rt::ObjectType for SpiceConnectedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1494,7 +1491,7 @@ impl rt::ObjectType for SpiceInitializedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1560,7 +1557,7 @@ impl rt::ObjectType for SpiceDisconnectedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1688,7 +1685,7 @@ impl rt::ObjectType for VncBasicInfo {
                 "service" => m_service = rt::Some(members.value("service")?),
                 "family" => m_family = rt::Some(members.value("family")?),
                 "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1782,7 +1779,7 @@ impl rt::ObjectType for VncServerInfo {
                 "family" => m_family = rt::Some(members.value("family")?),
                 "websocket" => m_websocket = rt::Some(members.value("websocket")?),
                 "auth" => m_auth = rt::Some(members.value("auth")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1904,7 +1901,7 @@ impl rt::ObjectType for VncClientInfo {
                 "sasl_username" => {
                     m_sasl_username = rt::Some(members.value("sasl_username")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2042,7 +2039,7 @@ impl rt::ObjectType for VncInfo {
                 "service" => m_service = rt::Some(members.value("service")?),
                 "auth" => m_auth = rt::Some(members.value("auth")?),
                 "clients" => m_clients = rt::Some(members.value("clients")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2346,7 +2343,7 @@ impl rt::ObjectType for VncServerInfo2 {
                 "websocket" => m_websocket = rt::Some(members.value("websocket")?),
                 "auth" => m_auth = rt::Some(members.value("auth")?),
                 "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2468,7 +2465,7 @@ impl rt::ObjectType for VncInfo2 {
                 "auth" => m_auth = rt::Some(members.value("auth")?),
                 "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
                 "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2628,7 +2625,7 @@ impl rt::ObjectType for ChangeVncPassword {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "password" => m_password = rt::Some(members.value("password")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2693,7 +2690,7 @@ impl rt::ObjectType for VncConnectedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2759,7 +2756,7 @@ impl rt::ObjectType for VncInitializedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2825,7 +2822,7 @@ impl rt::ObjectType for VncDisconnectedEvent {
             match &*key {
                 "server" => m_server = rt::Some(members.value("server")?),
                 "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2905,7 +2902,7 @@ impl rt::ObjectType for MouseInfo {
                 "index" => m_index = rt::Some(members.value("index")?),
                 "current" => m_current = rt::Some(members.value("current")?),
                 "absolute" => m_absolute = rt::Some(members.value("absolute")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3788,7 +3785,7 @@ impl rt::ObjectType for IntWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3840,7 +3837,7 @@ impl rt::ObjectType for QKeyCodeWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3923,24 +3920,29 @@ impl rt::ObjectType for KeyValue {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "number" => {
-                KeyValueBranch::Number(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qcode" => {
-                KeyValueBranch::Qcode(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                KeyValueBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "number" => {
+                    KeyValueBranch::Number(rt::ObjectType::decode_members(members)?)
+                }
+                "qcode" => {
+                    KeyValueBranch::Qcode(rt::ObjectType::decode_members(members)?)
+                }
+                _ => {
+                    KeyValueBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -4034,7 +4036,7 @@ impl rt::ObjectType for SendKey {
             match &*key {
                 "keys" => m_keys = rt::Some(members.value("keys")?),
                 "hold-time" => m_hold_time = rt::Some(members.value("hold-time")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4351,7 +4353,7 @@ impl rt::ObjectType for InputKeyEvent {
             match &*key {
                 "key" => m_key = rt::Some(members.value("key")?),
                 "down" => m_down = rt::Some(members.value("down")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4409,7 +4411,7 @@ impl rt::ObjectType for InputBtnEvent {
             match &*key {
                 "button" => m_button = rt::Some(members.value("button")?),
                 "down" => m_down = rt::Some(members.value("down")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4467,7 +4469,7 @@ impl rt::ObjectType for InputMoveEvent {
             match &*key {
                 "axis" => m_axis = rt::Some(members.value("axis")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4549,7 +4551,7 @@ impl rt::ObjectType for InputMultiTouchEvent {
                 "tracking-id" => m_tracking_id = rt::Some(members.value("tracking-id")?),
                 "axis" => m_axis = rt::Some(members.value("axis")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4691,7 +4693,7 @@ impl rt::ObjectType for InputKeyEventWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4743,7 +4745,7 @@ impl rt::ObjectType for InputBtnEventWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4795,7 +4797,7 @@ impl rt::ObjectType for InputMoveEventWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4847,7 +4849,7 @@ impl rt::ObjectType for InputMultiTouchEventWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4939,39 +4941,28 @@ impl rt::ObjectType for InputEvent {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "key" => {
-                InputEventBranch::Key(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "btn" => {
-                InputEventBranch::Btn(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rel" => {
-                InputEventBranch::Rel(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "abs" => {
-                InputEventBranch::Abs(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "mtt" => {
-                InputEventBranch::Mtt(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                InputEventBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "key" => InputEventBranch::Key(rt::ObjectType::decode_members(members)?),
+                "btn" => InputEventBranch::Btn(rt::ObjectType::decode_members(members)?),
+                "rel" => InputEventBranch::Rel(rt::ObjectType::decode_members(members)?),
+                "abs" => InputEventBranch::Abs(rt::ObjectType::decode_members(members)?),
+                "mtt" => InputEventBranch::Mtt(rt::ObjectType::decode_members(members)?),
+                _ => {
+                    InputEventBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -5097,7 +5088,7 @@ impl rt::ObjectType for InputSendEvent {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "head" => m_head = rt::Some(members.value("head")?),
                 "events" => m_events = rt::Some(members.value("events")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5233,7 +5224,7 @@ impl rt::ObjectType for DisplayGTK {
                     m_keep_aspect_ratio = rt::Some(members.value("keep-aspect-ratio")?)
                 }
                 "scale" => m_scale = rt::Some(members.value("scale")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5302,7 +5293,7 @@ impl rt::ObjectType for DisplayEGLHeadless {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "rendernode" => m_rendernode = rt::Some(members.value("rendernode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { rendernode: m_rendernode })
@@ -5397,7 +5388,7 @@ impl rt::ObjectType for DisplayDBus {
                 "addr" => m_addr = rt::Some(members.value("addr")?),
                 "p2p" => m_p2p = rt::Some(members.value("p2p")?),
                 "audiodev" => m_audiodev = rt::Some(members.value("audiodev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5540,7 +5531,7 @@ impl rt::ObjectType for DisplayCurses {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "charset" => m_charset = rt::Some(members.value("charset")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { charset: m_charset })
@@ -5653,7 +5644,7 @@ impl rt::ObjectType for DisplayCocoa {
                 "zoom-interpolation" => {
                     m_zoom_interpolation = rt::Some(members.value("zoom-interpolation")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5794,7 +5785,7 @@ impl rt::ObjectType for DisplaySDL {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "grab-mod" => m_grab_mod = rt::Some(members.value("grab-mod")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { grab_mod: m_grab_mod })
@@ -6036,84 +6027,62 @@ impl rt::ObjectType for DisplayOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "gtk" => {
-                DisplayOptionsBranch::Gtk(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "cocoa" => {
-                DisplayOptionsBranch::Cocoa(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "curses" => {
-                DisplayOptionsBranch::Curses(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "egl-headless" => {
-                DisplayOptionsBranch::EglHeadless(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "dbus" => {
-                DisplayOptionsBranch::Dbus(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "sdl" => {
-                DisplayOptionsBranch::Sdl(
-                    members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "default" => DisplayOptionsBranch::Default,
-            "none" => DisplayOptionsBranch::None,
-            "spice-app" => DisplayOptionsBranch::SpiceApp,
-            _ => {
-                DisplayOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["full-screen", "window-close", "show-cursor", "gl", "type"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_full_screen = rt::None;
         let mut m_window_close = rt::None;
         let mut m_show_cursor = rt::None;
         let mut m_gl = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "full-screen" => m_full_screen = rt::Some(members.value("full-screen")?),
-                "window-close" => {
-                    m_window_close = rt::Some(members.value("window-close")?)
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "full-screen" => {
+                        m_full_screen = rt::Some(reader.member("full-screen")?)
+                    }
+                    "window-close" => {
+                        m_window_close = rt::Some(reader.member("window-close")?)
+                    }
+                    "show-cursor" => {
+                        m_show_cursor = rt::Some(reader.member("show-cursor")?)
+                    }
+                    "gl" => m_gl = rt::Some(reader.member("gl")?),
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-                "show-cursor" => m_show_cursor = rt::Some(members.value("show-cursor")?),
-                "gl" => m_gl = rt::Some(members.value("gl")?),
-                _ => members.skip()?,
-            }
-        }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "gtk" => {
+                    DisplayOptionsBranch::Gtk(rt::ObjectType::decode_members(members)?)
+                }
+                "cocoa" => {
+                    DisplayOptionsBranch::Cocoa(rt::ObjectType::decode_members(members)?)
+                }
+                "curses" => {
+                    DisplayOptionsBranch::Curses(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "egl-headless" => {
+                    DisplayOptionsBranch::EglHeadless(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "dbus" => {
+                    DisplayOptionsBranch::Dbus(rt::ObjectType::decode_members(members)?)
+                }
+                "sdl" => {
+                    DisplayOptionsBranch::Sdl(rt::ObjectType::decode_members(members)?)
+                }
+                "default" => DisplayOptionsBranch::Default,
+                "none" => DisplayOptionsBranch::None,
+                "spice-app" => DisplayOptionsBranch::SpiceApp,
+                _ => {
+                    DisplayOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             full_screen: m_full_screen,
             window_close: m_window_close,
@@ -6397,7 +6366,7 @@ impl rt::ObjectType for DisplayReloadOptionsVNC {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "tls-certs" => m_tls_certs = rt::Some(members.value("tls-certs")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { tls_certs: m_tls_certs })
@@ -6475,19 +6444,28 @@ impl rt::ObjectType for DisplayReloadOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "vnc" => {
-                DisplayReloadOptionsBranch::Vnc(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                DisplayReloadOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "vnc" => {
+                    DisplayReloadOptionsBranch::Vnc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    DisplayReloadOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -6680,7 +6658,7 @@ impl rt::ObjectType for DisplayUpdateOptionsVNC {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "addresses" => m_addresses = rt::Some(members.value("addresses")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { addresses: m_addresses })
@@ -6758,19 +6736,28 @@ impl rt::ObjectType for DisplayUpdateOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "vnc" => {
-                DisplayUpdateOptionsBranch::Vnc(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                DisplayUpdateOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "vnc" => {
+                    DisplayUpdateOptionsBranch::Vnc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    DisplayUpdateOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -6940,7 +6927,7 @@ impl rt::ObjectType for ClientMigrateInfo {
                 "cert-subject" => {
                     m_cert_subject = rt::Some(members.value("cert-subject")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -141,7 +141,7 @@ impl rt::ObjectType for VfioMigrationEvent {
                 "device-state" => {
                     m_device_state = rt::Some(members.value("device-state")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

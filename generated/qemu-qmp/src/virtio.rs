@@ -41,7 +41,7 @@ impl rt::ObjectType for VirtioInfo {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -226,7 +226,7 @@ impl rt::ObjectType for VhostStatus {
                 "backend-cap" => m_backend_cap = rt::Some(members.value("backend-cap")?),
                 "log-enabled" => m_log_enabled = rt::Some(members.value("log-enabled")?),
                 "log-size" => m_log_size = rt::Some(members.value("log-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -454,7 +454,7 @@ impl rt::ObjectType for VirtioStatus {
                     )
                 }
                 "vhost-dev" => m_vhost_dev = rt::Some(members.value("vhost-dev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -558,7 +558,7 @@ impl rt::ObjectType for XQueryVirtioStatus {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -632,7 +632,7 @@ impl rt::ObjectType for VirtioDeviceStatus {
                 "unknown-statuses" => {
                     m_unknown_statuses = rt::Some(members.value("unknown-statuses")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -702,7 +702,7 @@ impl rt::ObjectType for VhostDeviceProtocols {
                 "unknown-protocols" => {
                     m_unknown_protocols = rt::Some(members.value("unknown-protocols")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -804,7 +804,7 @@ impl rt::ObjectType for VirtioDeviceFeatures {
                         members.value("unknown-dev-features2")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -969,7 +969,7 @@ impl rt::ObjectType for VirtQueueStatus {
                         members.value("signalled-used-valid")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1063,7 +1063,7 @@ impl rt::ObjectType for XQueryVirtioQueueStatus {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "queue" => m_queue = rt::Some(members.value("queue")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1200,7 +1200,7 @@ impl rt::ObjectType for VirtVhostQueueStatus {
                 "avail-size" => m_avail_size = rt::Some(members.value("avail-size")?),
                 "used-phys" => m_used_phys = rt::Some(members.value("used-phys")?),
                 "used-size" => m_used_size = rt::Some(members.value("used-size")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1286,7 +1286,7 @@ impl rt::ObjectType for XQueryVirtioVhostQueueStatus {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "queue" => m_queue = rt::Some(members.value("queue")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1354,7 +1354,7 @@ impl rt::ObjectType for VirtioRingDesc {
                 "addr" => m_addr = rt::Some(members.value("addr")?),
                 "len" => m_len = rt::Some(members.value("len")?),
                 "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1418,7 +1418,7 @@ impl rt::ObjectType for VirtioRingAvail {
                 "flags" => m_flags = rt::Some(members.value("flags")?),
                 "idx" => m_idx = rt::Some(members.value("idx")?),
                 "ring" => m_ring = rt::Some(members.value("ring")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1478,7 +1478,7 @@ impl rt::ObjectType for VirtioRingUsed {
             match &*key {
                 "flags" => m_flags = rt::Some(members.value("flags")?),
                 "idx" => m_idx = rt::Some(members.value("idx")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1560,7 +1560,7 @@ impl rt::ObjectType for VirtioQueueElement {
                 "descs" => m_descs = rt::Some(members.value("descs")?),
                 "avail" => m_avail = rt::Some(members.value("avail")?),
                 "used" => m_used = rt::Some(members.value("used")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1645,7 +1645,7 @@ impl rt::ObjectType for XQueryVirtioQueueElement {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "queue" => m_queue = rt::Some(members.value("queue")?),
                 "index" => m_index = rt::Some(members.value("index")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1721,7 +1721,7 @@ impl rt::ObjectType for IOThreadVirtQueueMapping {
             match &*key {
                 "iothread" => m_iothread = rt::Some(members.value("iothread")?),
                 "vqs" => m_vqs = rt::Some(members.value("vqs")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1775,7 +1775,7 @@ impl rt::ObjectType for VirtIOGPUOutput {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1845,7 +1845,7 @@ impl rt::ObjectType for DummyVirtioForceArrays {
                         members.value("unused-virtio-gpu-output")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

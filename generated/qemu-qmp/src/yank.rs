@@ -107,7 +107,7 @@ impl rt::ObjectType for YankInstanceBlockNode {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -159,7 +159,7 @@ impl rt::ObjectType for YankInstanceChardev {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -245,25 +245,32 @@ impl rt::ObjectType for YankInstance {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "block-node" => {
-                YankInstanceBranch::BlockNode(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "chardev" => {
-                YankInstanceBranch::Chardev(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "migration" => YankInstanceBranch::Migration,
-            _ => {
-                YankInstanceBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "block-node" => {
+                    YankInstanceBranch::BlockNode(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "chardev" => {
+                    YankInstanceBranch::Chardev(rt::ObjectType::decode_members(members)?)
+                }
+                "migration" => YankInstanceBranch::Migration,
+                _ => {
+                    YankInstanceBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -351,7 +358,7 @@ impl rt::ObjectType for Yank {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "instances" => m_instances = rt::Some(members.value("instances")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

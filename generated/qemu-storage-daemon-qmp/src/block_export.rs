@@ -80,7 +80,7 @@ impl rt::ObjectType for NbdServerOptionsBase {
                 "max-connections" => {
                     m_max_connections = rt::Some(members.value("max-connections")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -192,7 +192,7 @@ impl rt::ObjectType for NbdServerOptions {
                     m_max_connections = rt::Some(members.value("max-connections")?)
                 }
                 "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -318,7 +318,7 @@ impl rt::ObjectType for NbdServerOptionsLegacy {
                     m_max_connections = rt::Some(members.value("max-connections")?)
                 }
                 "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -464,7 +464,7 @@ impl rt::ObjectType for BlockExportOptionsNbdBase {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "description" => m_description = rt::Some(members.value("description")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -565,7 +565,7 @@ impl rt::ObjectType for BlockExportOptionsNbd {
                 "allocation-depth" => {
                     m_allocation_depth = rt::Some(members.value("allocation-depth")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -661,7 +661,7 @@ impl rt::ObjectType for BlockExportOptionsVhostUserBlk {
                     m_logical_block_size = rt::Some(members.value("logical-block-size")?)
                 }
                 "num-queues" => m_num_queues = rt::Some(members.value("num-queues")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -819,7 +819,7 @@ impl rt::ObjectType for BlockExportOptionsFuse {
                 "mountpoint" => m_mountpoint = rt::Some(members.value("mountpoint")?),
                 "growable" => m_growable = rt::Some(members.value("growable")?),
                 "allow-other" => m_allow_other = rt::Some(members.value("allow-other")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -927,7 +927,7 @@ impl rt::ObjectType for BlockExportOptionsVduseBlk {
                     m_logical_block_size = rt::Some(members.value("logical-block-size")?)
                 }
                 "serial" => m_serial = rt::Some(members.value("serial")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1037,7 +1037,7 @@ impl rt::ObjectType for NbdServerAddOptions {
                 "device" => m_device = rt::Some(members.value("device")?),
                 "writable" => m_writable = rt::Some(members.value("writable")?),
                 "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1257,7 +1257,7 @@ impl rt::ObjectType for NbdServerRemove {
             match &*key {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1541,50 +1541,6 @@ impl rt::ObjectType for BlockExportOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "nbd" => {
-                BlockExportOptionsBranch::Nbd(
-                    members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vhost-user-blk" => {
-                BlockExportOptionsBranch::VhostUserBlk(
-                    members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "fuse" => {
-                BlockExportOptionsBranch::Fuse(
-                    members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            "vduse-blk" => {
-                BlockExportOptionsBranch::VduseBlk(
-                    members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
-                        rt::ObjectType::decode_members,
-                    )?,
-                )
-            }
-            _ => {
-                BlockExportOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(
-                        &["id", "fixed-iothread", "iothread", "node-name", "writable", "writethrough", "allow-inactive", "type"],
-                        |m| m.rest(),
-                    )?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_id = rt::None;
         let mut m_fixed_iothread = rt::None;
         let mut m_iothread = rt::None;
@@ -1592,24 +1548,56 @@ impl rt::ObjectType for BlockExportOptions {
         let mut m_writable = rt::None;
         let mut m_writethrough = rt::None;
         let mut m_allow_inactive = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "fixed-iothread" => {
-                    m_fixed_iothread = rt::Some(members.value("fixed-iothread")?)
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "id" => m_id = rt::Some(reader.member("id")?),
+                    "fixed-iothread" => {
+                        m_fixed_iothread = rt::Some(reader.member("fixed-iothread")?)
+                    }
+                    "iothread" => m_iothread = rt::Some(reader.member("iothread")?),
+                    "node-name" => m_node_name = rt::Some(reader.member("node-name")?),
+                    "writable" => m_writable = rt::Some(reader.member("writable")?),
+                    "writethrough" => {
+                        m_writethrough = rt::Some(reader.member("writethrough")?)
+                    }
+                    "allow-inactive" => {
+                        m_allow_inactive = rt::Some(reader.member("allow-inactive")?)
+                    }
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "writable" => m_writable = rt::Some(members.value("writable")?),
-                "writethrough" => {
-                    m_writethrough = rt::Some(members.value("writethrough")?)
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "nbd" => {
+                    BlockExportOptionsBranch::Nbd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
                 }
-                "allow-inactive" => {
-                    m_allow_inactive = rt::Some(members.value("allow-inactive")?)
+                "vhost-user-blk" => {
+                    BlockExportOptionsBranch::VhostUserBlk(
+                        rt::ObjectType::decode_members(members)?,
+                    )
                 }
-                _ => members.skip()?,
-            }
-        }
+                "fuse" => {
+                    BlockExportOptionsBranch::Fuse(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vduse-blk" => {
+                    BlockExportOptionsBranch::VduseBlk(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    BlockExportOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             id: members.required(m_id, "id")?,
             fixed_iothread: m_fixed_iothread,
@@ -1785,7 +1773,7 @@ impl rt::ObjectType for BlockExportDel {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
                 "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1847,7 +1835,7 @@ impl rt::ObjectType for BlockExportDeletedEvent {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1927,7 +1915,7 @@ impl rt::ObjectType for BlockExportInfo {
                 "shutting-down" => {
                     m_shutting_down = rt::Some(members.value("shutting-down")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

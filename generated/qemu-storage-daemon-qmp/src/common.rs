@@ -821,7 +821,7 @@ impl rt::ObjectType for HumanReadableText {
                         members.value("human-readable-text")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

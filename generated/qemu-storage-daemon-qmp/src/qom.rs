@@ -67,7 +67,7 @@ impl rt::ObjectType for ObjectPropertyInfo {
                 "default-value" => {
                     m_default_value = rt::Some(members.value("default-value")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -145,7 +145,7 @@ impl rt::ObjectType for ObjectPropertyValue {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "type" => m_type = rt::Some(members.value("type")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -199,7 +199,7 @@ impl rt::ObjectType for ObjectPropertiesValues {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "properties" => m_properties = rt::Some(members.value("properties")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -253,7 +253,7 @@ impl rt::ObjectType for QomList {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -323,7 +323,7 @@ impl rt::ObjectType for QomGet {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "property" => m_property = rt::Some(members.value("property")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -383,7 +383,7 @@ impl rt::ObjectType for QomListGet {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "paths" => m_paths = rt::Some(members.value("paths")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -459,7 +459,7 @@ impl rt::ObjectType for QomSet {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "property" => m_property = rt::Some(members.value("property")?),
                 "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -547,7 +547,7 @@ impl rt::ObjectType for ObjectTypeInfo {
                 "name" => m_name = rt::Some(members.value("name")?),
                 "abstract" => m_abstract = rt::Some(members.value("abstract")?),
                 "parent" => m_parent = rt::Some(members.value("parent")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -626,7 +626,7 @@ impl rt::ObjectType for QomListTypes {
             match &*key {
                 "implements" => m_implements = rt::Some(members.value("implements")?),
                 "abstract" => m_abstract = rt::Some(members.value("abstract")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -688,7 +688,7 @@ impl rt::ObjectType for QomListProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "typename" => m_typename = rt::Some(members.value("typename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -758,7 +758,7 @@ impl rt::ObjectType for CanHostSocketcanProperties {
             match &*key {
                 "if" => m_if = rt::Some(members.value("if")?),
                 "canbus" => m_canbus = rt::Some(members.value("canbus")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -904,7 +904,7 @@ impl rt::ObjectType for ColoCompareProperties {
                 "vnet_hdr_support" => {
                     m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1009,7 +1009,7 @@ impl rt::ObjectType for CryptodevBackendProperties {
                 "throttle-ops" => {
                     m_throttle_ops = rt::Some(members.value("throttle-ops")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1109,7 +1109,7 @@ impl rt::ObjectType for CryptodevVhostUserProperties {
                     m_throttle_ops = rt::Some(members.value("throttle-ops")?)
                 }
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1192,7 +1192,7 @@ impl rt::ObjectType for DBusVMStateProperties {
             match &*key {
                 "addr" => m_addr = rt::Some(members.value("addr")?),
                 "id-list" => m_id_list = rt::Some(members.value("id-list")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1366,7 +1366,7 @@ impl rt::ObjectType for NetfilterProperties {
                 "status" => m_status = rt::Some(members.value("status")?),
                 "position" => m_position = rt::Some(members.value("position")?),
                 "insert" => m_insert = rt::Some(members.value("insert")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1481,7 +1481,7 @@ impl rt::ObjectType for FilterBufferProperties {
                 "position" => m_position = rt::Some(members.value("position")?),
                 "insert" => m_insert = rt::Some(members.value("insert")?),
                 "interval" => m_interval = rt::Some(members.value("interval")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1626,7 +1626,7 @@ impl rt::ObjectType for FilterDumpProperties {
                 "insert" => m_insert = rt::Some(members.value("insert")?),
                 "file" => m_file = rt::Some(members.value("file")?),
                 "maxlen" => m_maxlen = rt::Some(members.value("maxlen")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1775,7 +1775,7 @@ impl rt::ObjectType for FilterMirrorProperties {
                 "vnet_hdr_support" => {
                     m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -1940,7 +1940,7 @@ impl rt::ObjectType for FilterRedirectorProperties {
                 "vnet_hdr_support" => {
                     m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2083,7 +2083,7 @@ impl rt::ObjectType for FilterRewriterProperties {
                 "vnet_hdr_support" => {
                     m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2232,7 +2232,7 @@ impl rt::ObjectType for InputBarrierProperties {
                 "y-origin" => m_y_origin = rt::Some(members.value("y-origin")?),
                 "width" => m_width = rt::Some(members.value("width")?),
                 "height" => m_height = rt::Some(members.value("height")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2336,7 +2336,7 @@ impl rt::ObjectType for InputLinuxProperties {
                 "grab_all" => m_grab_all = rt::Some(members.value("grab_all")?),
                 "repeat" => m_repeat = rt::Some(members.value("repeat")?),
                 "grab-toggle" => m_grab_toggle = rt::Some(members.value("grab-toggle")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2433,7 +2433,7 @@ impl rt::ObjectType for EventLoopBaseProperties {
                 "thread-pool-max" => {
                     m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2564,7 +2564,7 @@ impl rt::ObjectType for IothreadProperties {
                 "poll-max-ns" => m_poll_max_ns = rt::Some(members.value("poll-max-ns")?),
                 "poll-grow" => m_poll_grow = rt::Some(members.value("poll-grow")?),
                 "poll-shrink" => m_poll_shrink = rt::Some(members.value("poll-shrink")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2676,7 +2676,7 @@ impl rt::ObjectType for MainLoopProperties {
                 "thread-pool-max" => {
                     m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -2873,7 +2873,7 @@ impl rt::ObjectType for MemoryBackendProperties {
                         members.value("x-use-canonical-path-for-ramblock-id")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3157,7 +3157,7 @@ impl rt::ObjectType for MemoryBackendFileProperties {
                 "pmem" => m_pmem = rt::Some(members.value("pmem")?),
                 "readonly" => m_readonly = rt::Some(members.value("readonly")?),
                 "rom" => m_rom = rt::Some(members.value("rom")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3434,7 +3434,7 @@ impl rt::ObjectType for MemoryBackendMemfdProperties {
                 "hugetlb" => m_hugetlb = rt::Some(members.value("hugetlb")?),
                 "hugetlbsize" => m_hugetlbsize = rt::Some(members.value("hugetlbsize")?),
                 "seal" => m_seal = rt::Some(members.value("seal")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3667,7 +3667,7 @@ impl rt::ObjectType for MemoryBackendShmProperties {
                         members.value("x-use-canonical-path-for-ramblock-id")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3894,7 +3894,7 @@ impl rt::ObjectType for MemoryBackendEpcProperties {
                         members.value("x-use-canonical-path-for-ramblock-id")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -3991,7 +3991,7 @@ impl rt::ObjectType for PrManagerHelperProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4057,7 +4057,7 @@ impl rt::ObjectType for QtestProperties {
             match &*key {
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
                 "log" => m_log = rt::Some(members.value("log")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4118,7 +4118,7 @@ impl rt::ObjectType for RemoteObjectProperties {
             match &*key {
                 "fd" => m_fd = rt::Some(members.value("fd")?),
                 "devid" => m_devid = rt::Some(members.value("devid")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4179,7 +4179,7 @@ impl rt::ObjectType for VfioUserServerProperties {
             match &*key {
                 "socket" => m_socket = rt::Some(members.value("socket")?),
                 "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4240,7 +4240,7 @@ impl rt::ObjectType for IOMMUFDProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { fd: m_fd })
@@ -4297,7 +4297,7 @@ impl rt::ObjectType for AcpiGenericInitiatorProperties {
             match &*key {
                 "pci-dev" => m_pci_dev = rt::Some(members.value("pci-dev")?),
                 "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4358,7 +4358,7 @@ impl rt::ObjectType for AcpiGenericPortProperties {
             match &*key {
                 "pci-bus" => m_pci_bus = rt::Some(members.value("pci-bus")?),
                 "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4420,7 +4420,7 @@ impl rt::ObjectType for RngProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "opened" => m_opened = rt::Some(members.value("opened")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self { opened: m_opened })
@@ -4485,7 +4485,7 @@ impl rt::ObjectType for RngEgdProperties {
             match &*key {
                 "opened" => m_opened = rt::Some(members.value("opened")?),
                 "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4570,7 +4570,7 @@ impl rt::ObjectType for RngRandomProperties {
             match &*key {
                 "opened" => m_opened = rt::Some(members.value("opened")?),
                 "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4633,7 +4633,7 @@ impl rt::ObjectType for IgvmCfgProperties {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4727,7 +4727,7 @@ impl rt::ObjectType for SevCommonProperties {
                 "kernel-hashes" => {
                     m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -4896,7 +4896,7 @@ impl rt::ObjectType for SevGuestProperties {
                 "legacy-vm-type" => {
                     m_legacy_vm_type = rt::Some(members.value("legacy-vm-type")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5116,7 +5116,7 @@ impl rt::ObjectType for SevSnpGuestProperties {
                 "vcek-disabled" => {
                     m_vcek_disabled = rt::Some(members.value("vcek-disabled")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5280,7 +5280,7 @@ impl rt::ObjectType for TdxGuestProperties {
                         members.value("quote-generation-socket")?,
                     )
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5367,7 +5367,7 @@ impl rt::ObjectType for ThreadContextProperties {
                 "node-affinity" => {
                     m_node_affinity = rt::Some(members.value("node-affinity")?)
                 }
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -5867,265 +5867,262 @@ impl rt::ObjectType for ObjectOptions {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("qom-type")?;
-        let qom_type = match &*tag {
-            "acpi-generic-initiator" => {
-                ObjectOptionsBranch::AcpiGenericInitiator(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "acpi-generic-port" => {
-                ObjectOptionsBranch::AcpiGenericPort(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "authz-list" => {
-                ObjectOptionsBranch::AuthzList(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "authz-listfile" => {
-                ObjectOptionsBranch::AuthzListfile(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "authz-pam" => {
-                ObjectOptionsBranch::AuthzPam(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "authz-simple" => {
-                ObjectOptionsBranch::AuthzSimple(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "can-host-socketcan" => {
-                ObjectOptionsBranch::CanHostSocketcan(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "colo-compare" => {
-                ObjectOptionsBranch::ColoCompare(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "cryptodev-backend" => {
-                ObjectOptionsBranch::CryptodevBackend(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "cryptodev-backend-builtin" => {
-                ObjectOptionsBranch::CryptodevBackendBuiltin(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "cryptodev-backend-lkcf" => {
-                ObjectOptionsBranch::CryptodevBackendLkcf(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "cryptodev-vhost-user" => {
-                ObjectOptionsBranch::CryptodevVhostUser(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "dbus-vmstate" => {
-                ObjectOptionsBranch::DbusVmstate(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-buffer" => {
-                ObjectOptionsBranch::FilterBuffer(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-dump" => {
-                ObjectOptionsBranch::FilterDump(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-mirror" => {
-                ObjectOptionsBranch::FilterMirror(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-redirector" => {
-                ObjectOptionsBranch::FilterRedirector(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-replay" => {
-                ObjectOptionsBranch::FilterReplay(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "filter-rewriter" => {
-                ObjectOptionsBranch::FilterRewriter(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "igvm-cfg" => {
-                ObjectOptionsBranch::IgvmCfg(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "input-barrier" => {
-                ObjectOptionsBranch::InputBarrier(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "input-linux" => {
-                ObjectOptionsBranch::InputLinux(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "iommufd" => {
-                ObjectOptionsBranch::Iommufd(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "iothread" => {
-                ObjectOptionsBranch::Iothread(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "main-loop" => {
-                ObjectOptionsBranch::MainLoop(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory-backend-epc" => {
-                ObjectOptionsBranch::MemoryBackendEpc(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory-backend-file" => {
-                ObjectOptionsBranch::MemoryBackendFile(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory-backend-memfd" => {
-                ObjectOptionsBranch::MemoryBackendMemfd(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory-backend-ram" => {
-                ObjectOptionsBranch::MemoryBackendRam(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "memory-backend-shm" => {
-                ObjectOptionsBranch::MemoryBackendShm(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "pr-manager-helper" => {
-                ObjectOptionsBranch::PrManagerHelper(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "qtest" => {
-                ObjectOptionsBranch::Qtest(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rng-builtin" => {
-                ObjectOptionsBranch::RngBuiltin(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rng-egd" => {
-                ObjectOptionsBranch::RngEgd(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "rng-random" => {
-                ObjectOptionsBranch::RngRandom(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "secret" => {
-                ObjectOptionsBranch::Secret(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "secret_keyring" => {
-                ObjectOptionsBranch::SecretKeyring(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "sev-guest" => {
-                ObjectOptionsBranch::SevGuest(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "sev-snp-guest" => {
-                ObjectOptionsBranch::SevSnpGuest(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tdx-guest" => {
-                ObjectOptionsBranch::TdxGuest(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "thread-context" => {
-                ObjectOptionsBranch::ThreadContext(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "throttle-group" => {
-                ObjectOptionsBranch::ThrottleGroup(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tls-creds-anon" => {
-                ObjectOptionsBranch::TlsCredsAnon(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tls-creds-psk" => {
-                ObjectOptionsBranch::TlsCredsPsk(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tls-creds-x509" => {
-                ObjectOptionsBranch::TlsCredsX509(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "tls-cipher-suites" => {
-                ObjectOptionsBranch::TlsCipherSuites(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "x-remote-object" => {
-                ObjectOptionsBranch::XRemoteObject(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "x-vfio-user-server" => {
-                ObjectOptionsBranch::XVfioUserServer(
-                    members.branch(&["id", "qom-type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "can-bus" => ObjectOptionsBranch::CanBus,
-            "pef-guest" => ObjectOptionsBranch::PefGuest,
-            "s390-pv-guest" => ObjectOptionsBranch::S390PvGuest,
-            _ => {
-                ObjectOptionsBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["id", "qom-type"], |m| m.rest())?,
-                }
-            }
-        };
-        members.rewind();
         let mut m_id = rt::None;
-        while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
-            }
-        }
+        let qom_type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "id" => m_id = rt::Some(reader.member("id")?),
+                    "qom-type" => reader.skip()?,
+                    _ => return rt::Ok(false),
+                }
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "acpi-generic-initiator" => {
+                    ObjectOptionsBranch::AcpiGenericInitiator(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "acpi-generic-port" => {
+                    ObjectOptionsBranch::AcpiGenericPort(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "authz-list" => {
+                    ObjectOptionsBranch::AuthzList(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "authz-listfile" => {
+                    ObjectOptionsBranch::AuthzListfile(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "authz-pam" => {
+                    ObjectOptionsBranch::AuthzPam(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "authz-simple" => {
+                    ObjectOptionsBranch::AuthzSimple(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "can-host-socketcan" => {
+                    ObjectOptionsBranch::CanHostSocketcan(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "colo-compare" => {
+                    ObjectOptionsBranch::ColoCompare(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "cryptodev-backend" => {
+                    ObjectOptionsBranch::CryptodevBackend(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "cryptodev-backend-builtin" => {
+                    ObjectOptionsBranch::CryptodevBackendBuiltin(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "cryptodev-backend-lkcf" => {
+                    ObjectOptionsBranch::CryptodevBackendLkcf(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "cryptodev-vhost-user" => {
+                    ObjectOptionsBranch::CryptodevVhostUser(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "dbus-vmstate" => {
+                    ObjectOptionsBranch::DbusVmstate(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-buffer" => {
+                    ObjectOptionsBranch::FilterBuffer(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-dump" => {
+                    ObjectOptionsBranch::FilterDump(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-mirror" => {
+                    ObjectOptionsBranch::FilterMirror(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-redirector" => {
+                    ObjectOptionsBranch::FilterRedirector(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-replay" => {
+                    ObjectOptionsBranch::FilterReplay(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "filter-rewriter" => {
+                    ObjectOptionsBranch::FilterRewriter(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "igvm-cfg" => {
+                    ObjectOptionsBranch::IgvmCfg(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "input-barrier" => {
+                    ObjectOptionsBranch::InputBarrier(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "input-linux" => {
+                    ObjectOptionsBranch::InputLinux(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "iommufd" => {
+                    ObjectOptionsBranch::Iommufd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "iothread" => {
+                    ObjectOptionsBranch::Iothread(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "main-loop" => {
+                    ObjectOptionsBranch::MainLoop(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory-backend-epc" => {
+                    ObjectOptionsBranch::MemoryBackendEpc(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory-backend-file" => {
+                    ObjectOptionsBranch::MemoryBackendFile(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory-backend-memfd" => {
+                    ObjectOptionsBranch::MemoryBackendMemfd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory-backend-ram" => {
+                    ObjectOptionsBranch::MemoryBackendRam(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "memory-backend-shm" => {
+                    ObjectOptionsBranch::MemoryBackendShm(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "pr-manager-helper" => {
+                    ObjectOptionsBranch::PrManagerHelper(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "qtest" => {
+                    ObjectOptionsBranch::Qtest(rt::ObjectType::decode_members(members)?)
+                }
+                "rng-builtin" => {
+                    ObjectOptionsBranch::RngBuiltin(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "rng-egd" => {
+                    ObjectOptionsBranch::RngEgd(rt::ObjectType::decode_members(members)?)
+                }
+                "rng-random" => {
+                    ObjectOptionsBranch::RngRandom(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "secret" => {
+                    ObjectOptionsBranch::Secret(rt::ObjectType::decode_members(members)?)
+                }
+                "secret_keyring" => {
+                    ObjectOptionsBranch::SecretKeyring(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "sev-guest" => {
+                    ObjectOptionsBranch::SevGuest(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "sev-snp-guest" => {
+                    ObjectOptionsBranch::SevSnpGuest(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tdx-guest" => {
+                    ObjectOptionsBranch::TdxGuest(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "thread-context" => {
+                    ObjectOptionsBranch::ThreadContext(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "throttle-group" => {
+                    ObjectOptionsBranch::ThrottleGroup(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tls-creds-anon" => {
+                    ObjectOptionsBranch::TlsCredsAnon(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tls-creds-psk" => {
+                    ObjectOptionsBranch::TlsCredsPsk(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tls-creds-x509" => {
+                    ObjectOptionsBranch::TlsCredsX509(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "tls-cipher-suites" => {
+                    ObjectOptionsBranch::TlsCipherSuites(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "x-remote-object" => {
+                    ObjectOptionsBranch::XRemoteObject(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "x-vfio-user-server" => {
+                    ObjectOptionsBranch::XVfioUserServer(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "can-bus" => ObjectOptionsBranch::CanBus,
+                "pef-guest" => ObjectOptionsBranch::PefGuest,
+                "s390-pv-guest" => ObjectOptionsBranch::S390PvGuest,
+                _ => {
+                    ObjectOptionsBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self {
             id: members.required(m_id, "id")?,
             qom_type,
@@ -6697,7 +6694,7 @@ impl rt::ObjectType for ObjectDel {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {

@@ -121,7 +121,7 @@ impl rt::ObjectType for InetSocketAddressBase {
             match &*key {
                 "host" => m_host = rt::Some(members.value("host")?),
                 "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -301,7 +301,7 @@ impl rt::ObjectType for InetSocketAddress {
                     )
                 }
                 "mptcp" => m_mptcp = rt::Some(members.value("mptcp")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -409,7 +409,7 @@ impl rt::ObjectType for UnixSocketAddress {
                 "path" => m_path = rt::Some(members.value("path")?),
                 "abstract" => m_abstract = rt::Some(members.value("abstract")?),
                 "tight" => m_tight = rt::Some(members.value("tight")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -472,7 +472,7 @@ impl rt::ObjectType for VsockSocketAddress {
             match &*key {
                 "cid" => m_cid = rt::Some(members.value("cid")?),
                 "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -526,7 +526,7 @@ impl rt::ObjectType for FdSocketAddress {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "str" => m_str = rt::Some(members.value("str")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -578,7 +578,7 @@ impl rt::ObjectType for InetSocketAddressWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -630,7 +630,7 @@ impl rt::ObjectType for UnixSocketAddressWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -682,7 +682,7 @@ impl rt::ObjectType for VsockSocketAddressWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -734,7 +734,7 @@ impl rt::ObjectType for FdSocketAddressWrapper {
         while let rt::Some(key) = members.next_key()? {
             match &*key {
                 "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.skip()?,
+                _ => members.other(&key)?,
             }
         }
         rt::Ok(Self {
@@ -823,34 +823,43 @@ impl rt::ObjectType for SocketAddressLegacy {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "inet" => {
-                SocketAddressLegacyBranch::Inet(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "unix" => {
-                SocketAddressLegacyBranch::Unix(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vsock" => {
-                SocketAddressLegacyBranch::Vsock(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "fd" => {
-                SocketAddressLegacyBranch::Fd(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                SocketAddressLegacyBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "inet" => {
+                    SocketAddressLegacyBranch::Inet(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "unix" => {
+                    SocketAddressLegacyBranch::Unix(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "vsock" => {
+                    SocketAddressLegacyBranch::Vsock(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                "fd" => {
+                    SocketAddressLegacyBranch::Fd(
+                        rt::ObjectType::decode_members(members)?,
+                    )
+                }
+                _ => {
+                    SocketAddressLegacyBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]
@@ -1084,34 +1093,33 @@ impl rt::ObjectType for SocketAddress {
         members: &mut rt::Members<'_, '_>,
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
-        let r#type = match &*tag {
-            "inet" => {
-                SocketAddressBranch::Inet(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "unix" => {
-                SocketAddressBranch::Unix(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "vsock" => {
-                SocketAddressBranch::Vsock(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            "fd" => {
-                SocketAddressBranch::Fd(
-                    members.branch(&["type"], rt::ObjectType::decode_members)?,
-                )
-            }
-            _ => {
-                SocketAddressBranch::Other {
-                    tag: tag.into_owned(),
-                    members: members.branch(&["type"], |m| m.rest())?,
+        let r#type = members.branch(
+            &mut |key, reader| {
+                match key {
+                    "type" => reader.skip()?,
+                    _ => return rt::Ok(false),
                 }
-            }
-        };
+                rt::Ok(true)
+            },
+            |members| rt::Ok(match &*tag {
+                "inet" => {
+                    SocketAddressBranch::Inet(rt::ObjectType::decode_members(members)?)
+                }
+                "unix" => {
+                    SocketAddressBranch::Unix(rt::ObjectType::decode_members(members)?)
+                }
+                "vsock" => {
+                    SocketAddressBranch::Vsock(rt::ObjectType::decode_members(members)?)
+                }
+                "fd" => SocketAddressBranch::Fd(rt::ObjectType::decode_members(members)?),
+                _ => {
+                    SocketAddressBranch::Other {
+                        tag: tag.into_owned(),
+                        members: members.rest()?,
+                    }
+                }
+            }),
+        )?;
         rt::Ok(Self { r#type })
     }
     #[inline]

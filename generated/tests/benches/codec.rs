@@ -47,7 +47,7 @@ fn query_block(n: usize) -> Vec<u8> {
                     "ro": false, "drv": "qcow2", "backing_file_depth": 2, "encrypted": false,
                     "detect_zeroes": "off", "bps": 0, "bps_rd": 0, "bps_wr": 0, "iops": 0, "iops_rd": 0,
                     "iops_wr": 0, "write_threshold": 0,
-                    "cache": {"writeback": true, "direct": false, "no-flush": false},
+                    "cache": {"writeback": true, "direct": false, "no-flush": false}, "children": [], "active": true,
                     "image": top,
                 },
             })

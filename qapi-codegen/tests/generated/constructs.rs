@@ -361,7 +361,7 @@ pub mod constructs {
                 match &*key {
                     "id" => m_id = rt::Some(members.value("id")?),
                     "type" => m_type = rt::Some(members.value("type")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -547,7 +547,7 @@ pub mod constructs {
                     "old-name" => m_old_name = rt::Some(members.value("old-name")?),
                     "tls" => m_tls = rt::Some(members.value("tls")?),
                     "tags" => m_tags = rt::Some(members.value("tags")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -648,7 +648,7 @@ pub mod constructs {
                     "fooBar" => m_foo_bar = rt::Some(members.value("fooBar")?),
                     "foo-bar" => m_foo_bar_2 = rt::Some(members.value("foo-bar")?),
                     "FOO" => m_foo = rt::Some(members.value("FOO")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -728,7 +728,7 @@ pub mod constructs {
                     "name" => m_name = rt::Some(members.value("name")?),
                     "children" => m_children = rt::Some(members.value("children")?),
                     "next" => m_next = rt::Some(members.value("next")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1080,7 +1080,7 @@ pub mod constructs {
                 match &*key {
                     "kind" => m_kind = rt::Some(members.value("kind")?),
                     "label" => m_label = rt::Some(members.value("label")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1132,7 +1132,7 @@ pub mod constructs {
             while let rt::Some(key) = members.next_key()? {
                 match &*key {
                     "radius" => m_radius = rt::Some(members.value("radius")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1182,7 +1182,7 @@ pub mod constructs {
             while let rt::Some(key) = members.next_key()? {
                 match &*key {
                     "side" => m_side = rt::Some(members.value("side")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1278,47 +1278,35 @@ pub mod constructs {
             members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             let tag = members.tag("kind")?;
-            let kind = match &*tag {
-                "circle" => {
-                    ShapeBranch::Circle(
-                        members.branch(
-                            &["label", "kind"],
-                            rt::ObjectType::decode_members,
-                        )?,
-                    )
-                }
-                "square" => {
-                    ShapeBranch::Square(
-                        members.branch(
-                            &["label", "kind"],
-                            rt::ObjectType::decode_members,
-                        )?,
-                    )
-                }
-                "group" => {
-                    ShapeBranch::Group(
-                        members.branch(
-                            &["label", "kind"],
-                            rt::ObjectType::decode_members,
-                        )?,
-                    )
-                }
-                "point" => ShapeBranch::Point,
-                _ => {
-                    ShapeBranch::Other {
-                        tag: tag.into_owned(),
-                        members: members.branch(&["label", "kind"], |m| m.rest())?,
-                    }
-                }
-            };
-            members.rewind();
             let mut m_label = rt::None;
-            while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "label" => m_label = rt::Some(members.value("label")?),
-                    _ => members.skip()?,
-                }
-            }
+            let kind = members.branch(
+                &mut |key, reader| {
+                    match key {
+                        "label" => m_label = rt::Some(reader.member("label")?),
+                        "kind" => reader.skip()?,
+                        _ => return rt::Ok(false),
+                    }
+                    rt::Ok(true)
+                },
+                |members| rt::Ok(match &*tag {
+                    "circle" => {
+                        ShapeBranch::Circle(rt::ObjectType::decode_members(members)?)
+                    }
+                    "square" => {
+                        ShapeBranch::Square(rt::ObjectType::decode_members(members)?)
+                    }
+                    "group" => {
+                        ShapeBranch::Group(rt::ObjectType::decode_members(members)?)
+                    }
+                    "point" => ShapeBranch::Point,
+                    _ => {
+                        ShapeBranch::Other {
+                            tag: tag.into_owned(),
+                            members: members.rest()?,
+                        }
+                    }
+                }),
+            )?;
             rt::Ok(Self { label: m_label, kind })
         }
         #[inline]
@@ -1492,7 +1480,7 @@ pub mod constructs {
             while let rt::Some(key) = members.next_key()? {
                 match &*key {
                     "shapes" => m_shapes = rt::Some(members.value("shapes")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1542,7 +1530,7 @@ pub mod constructs {
             while let rt::Some(key) = members.next_key()? {
                 match &*key {
                     "first" => m_first = rt::Some(rt::Box::new(members.value("first")?)),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1623,24 +1611,25 @@ pub mod constructs {
             members: &mut rt::Members<'_, '_>,
         ) -> rt::Result<Self, rt::DecodeError> {
             let tag = members.tag("mode")?;
-            let mode = match &*tag {
-                "all" => {
-                    GroupBranch::All(
-                        members.branch(&["mode"], rt::ObjectType::decode_members)?,
-                    )
-                }
-                "any" => {
-                    GroupBranch::Any(
-                        members.branch(&["mode"], rt::ObjectType::decode_members)?,
-                    )
-                }
-                _ => {
-                    GroupBranch::Other {
-                        tag: tag.into_owned(),
-                        members: members.branch(&["mode"], |m| m.rest())?,
+            let mode = members.branch(
+                &mut |key, reader| {
+                    match key {
+                        "mode" => reader.skip()?,
+                        _ => return rt::Ok(false),
                     }
-                }
-            };
+                    rt::Ok(true)
+                },
+                |members| rt::Ok(match &*tag {
+                    "all" => GroupBranch::All(rt::ObjectType::decode_members(members)?),
+                    "any" => GroupBranch::Any(rt::ObjectType::decode_members(members)?),
+                    _ => {
+                        GroupBranch::Other {
+                            tag: tag.into_owned(),
+                            members: members.rest()?,
+                        }
+                    }
+                }),
+            )?;
             rt::Ok(Self { mode })
         }
         #[inline]
@@ -1741,7 +1730,7 @@ pub mod constructs {
                 match &*key {
                     "shape" => m_shape = rt::Some(members.value("shape")?),
                     "color" => m_color = rt::Some(members.value("color")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -1909,7 +1898,7 @@ pub mod constructs {
             while let rt::Some(key) = members.next_key()? {
                 match &*key {
                     "force" => m_force = rt::Some(members.value("force")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self { force: m_force })
@@ -2024,7 +2013,7 @@ pub mod constructs {
                             members.value("__com.example_level")?,
                         )
                     }
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -2085,7 +2074,7 @@ pub mod constructs {
                 match &*key {
                     "id" => m_id = rt::Some(members.value("id")?),
                     "shape" => m_shape = rt::Some(members.value("shape")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -2390,7 +2379,7 @@ pub mod constructs_sub {
                     "x-experimental" => {
                         m_x_experimental = rt::Some(members.value("x-experimental")?)
                     }
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {

@@ -127,7 +127,7 @@ pub mod legacy {
                 match &*key {
                     "x" => m_x = rt::Some(members.value("x")?),
                     "y" => m_y = rt::Some(members.value("y")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {
@@ -290,7 +290,7 @@ pub mod legacy {
                 match &*key {
                     "value" => m_value = rt::Some(members.value("value")?),
                     "other" => m_other = rt::Some(members.value("other")?),
-                    _ => members.skip()?,
+                    _ => members.other(&key)?,
                 }
             }
             rt::Ok(Self {

@@ -139,6 +139,39 @@ fn serde_json_hands_the_codec_text_or_a_value() {
     let t: crate::Timestamp = serde_json::from_str(r#"{"seconds": 1, "microseconds": 2}"#).unwrap();
     assert_eq!(
         serde_json::to_string(&t).unwrap(),
-        r#"{"microseconds":2,"seconds":1}"#
+        r#"{"seconds":1,"microseconds":2}"#
     );
+}
+
+#[test]
+fn serde_json_takes_the_codecs_text_as_a_raw_value() {
+    let t = crate::Timestamp {
+        seconds: 1,
+        microseconds: 2,
+    };
+    assert!(takes_raw_json::<&mut serde_json::Serializer<Vec<u8>>>());
+    assert!(takes_raw_json::<serde_json::value::Serializer>());
+    assert!(!takes_raw_json::<&mut String>());
+    assert_eq!(
+        serde_json::to_string_pretty(&vec![t]).unwrap(),
+        "[\n  {\"seconds\":1,\"microseconds\":2}\n]"
+    );
+    assert_eq!(
+        serde_json::to_value(t).unwrap(),
+        serde_json::json!({"seconds": 1, "microseconds": 2})
+    );
+}
+
+#[test]
+fn other_serializers_are_fed_value_by_value() {
+    let text = r#"{"a":[1,-2,2.5,"x\"y",true,null,{}],"b":{"c":[]}}"#;
+    let mut out = Vec::new();
+    crate::read::transcode(text.as_bytes(), &mut serde_json::Serializer::new(&mut out)).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), text);
+    for bad in ["[1,]", "{\"a\" 1}", "[1] 2", "{\"a\":1,}"] {
+        let mut out = Vec::new();
+        let result =
+            crate::read::transcode(bad.as_bytes(), &mut serde_json::Serializer::new(&mut out));
+        assert!(result.is_err(), "{bad}");
+    }
 }
