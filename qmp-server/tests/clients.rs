@@ -204,10 +204,17 @@ async fn python_qemu_qmp_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn qmp_shell_in_batch_mode() {
-    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/debug/qmp-shell");
-    if built.exists() {
-        std::env::set_var("QMP_SHELL", &built);
+    // Ours, built beside this test (`cargo test --workspace` builds it; not Python's qmp-shell from PATH, which
+    // speaks another command language).
+    let built = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../debug/qmp-shell");
+    if !built.exists() {
+        qapi_tests::missing(&format!(
+            "{} (cargo build -p qmp-tools --bin qmp-shell)",
+            built.display()
+        ));
+        return;
     }
+    std::env::set_var("QMP_SHELL", &built);
     let toy = toy().await;
     let path = toy.socket.display().to_string();
     let script = "query-version\nstop\nno-such-command\n";
