@@ -246,7 +246,9 @@ pub(crate) enum Execution {
     OutOfBand,
 }
 
-/// The request's text: `{"execute": NAME, "arguments": {...}, "id": ID}` and a newline.
+/// The request's text: `{"execute": NAME, "arguments": {...}, "id": ID}` and a newline, as short as QMP allows
+/// (no spaces; no `arguments` when there are none): QEMU's monitor reads a request one byte at a time, so every
+/// byte costs it a few system calls.
 pub(crate) fn encode_request(name: &str, args: Option<&[u8]>, id: u64, how: Execution) -> Vec<u8> {
     let mut out = Vec::with_capacity(48 + name.len() + args.map_or(0, <[u8]>::len));
     out.extend_from_slice(match how {
@@ -255,7 +257,7 @@ pub(crate) fn encode_request(name: &str, args: Option<&[u8]>, id: u64, how: Exec
     });
     // Writing a string into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut out, name);
-    if let Some(args) = args {
+    if let Some(args) = args.filter(|args| *args != b"{}") {
         out.extend_from_slice(b",\"arguments\":");
         out.extend_from_slice(args);
     }
@@ -279,6 +281,9 @@ mod tests {
         );
         let text = encode_request("x-oob", None, 8, Execution::OutOfBand);
         assert_eq!(text, b"{\"exec-oob\":\"x-oob\",\"id\":8}\n");
+        // No arguments, or none given: the member is left out (QEMU reads a request byte by byte).
+        let text = encode_request("query-version", Some(b"{}"), 9, Execution::InBand);
+        assert_eq!(text, b"{\"execute\":\"query-version\",\"id\":9}\n");
     }
 
     #[test]

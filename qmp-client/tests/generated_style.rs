@@ -139,7 +139,10 @@ async fn decode_errors_of_generated_types_keep_their_path() {
     });
     let req = peer.request().await;
     assert_eq!(req["execute"], "query-version");
-    assert_eq!(req["arguments"], json!({}));
+    assert!(
+        req.get("arguments").is_none(),
+        "no arguments are sent as none: {req}"
+    );
     peer.reply(
         &req["id"],
         json!({"qemu": {"major": 10, "minor": 0, "micro": "two"}, "package": ""}),
