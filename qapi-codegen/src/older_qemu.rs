@@ -52,24 +52,24 @@ pub(crate) fn since_note(text: &str) -> Option<Release> {
     let mut rest = lower.as_str();
     while let Some(at) = rest.find("(since") {
         rest = &rest[at + "(since".len()..];
-        let version = rest.trim_start_matches(':').trim_start();
-        let end = version
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(version.len());
-        if let Ok(release) = version[..end].trim_end_matches('.').parse() {
+        if let Some(release) = leading_release(rest.trim_start_matches(':').trim_start()) {
             return Some(release);
         }
     }
     None
 }
 
-/// The first line of a definition's `Since:` section as a release.
-fn def_since(def: &Definition) -> Option<Release> {
-    let text = def.since()?;
+/// The release `text` starts with (`10.1`, `2.12.0`, `10.1.`), ignoring what follows.
+fn leading_release(text: &str) -> Option<Release> {
     let end = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     text[..end].trim_end_matches('.').parse().ok()
+}
+
+/// The first line of a definition's `Since:` section as a release.
+fn def_since(def: &Definition) -> Option<Release> {
+    leading_release(def.since()?)
 }
 
 /// `api` with the members that a QEMU as old as `oldest` does not send made optional.

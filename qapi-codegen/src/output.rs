@@ -271,6 +271,8 @@ impl Plan {
         for m in (0..api.modules.len()).filter(|&m| self.has_items[m]) {
             code.attrs(&gates[m]);
             code.attrs(&self.doc_cfg(ctx, m));
+            // Unused where the bindings sit in a private module of a binary (`mod qmp { include!(..) }`).
+            code.line("#[allow(unused_imports)]");
             code.line_of(&["pub use self::", &ctx.names.modules[m], "::*;"]);
         }
         // Fails to compile, naming both versions, when the `qapi-runtime` in use is not one this code was
@@ -283,6 +285,7 @@ impl Plan {
         code.line(
             "/// The codec's entry points, for every type of these bindings (and `Vec`s of them).",
         );
+        code.line("#[allow(unused_imports)]");
         code.line(
             "pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};",
         );

@@ -15,7 +15,12 @@ use serde_json::{json, Value};
 /// a second one can take the first one's place).
 fn vm_listening_on(path: &std::path::Path) -> Option<Server> {
     let qmp = format!("unix:{},server=on,wait=off", path.display());
-    let args = [
+    vm(&["-qmp", &qmp])
+}
+
+/// qemu-system-x86_64 paused (`-S`), without devices, with `monitor` (its QMP options) added.
+fn vm(monitor: &[&str]) -> Option<Server> {
+    let mut args = vec![
         "-machine",
         "pc,accel=tcg",
         "-S",
@@ -24,9 +29,8 @@ fn vm_listening_on(path: &std::path::Path) -> Option<Server> {
         "-nodefaults",
         "-m",
         "64",
-        "-qmp",
-        &qmp,
     ];
+    args.extend_from_slice(monitor);
     Server::start("qemu-system-x86_64", &args, &[])
 }
 
@@ -98,21 +102,7 @@ async fn listen_mode_qemu_connects_to_the_client() {
         "socket,id=mon0,path={},server=off,reconnect-ms=200",
         path.display()
     );
-    let args = [
-        "-machine",
-        "pc,accel=tcg",
-        "-S",
-        "-display",
-        "none",
-        "-nodefaults",
-        "-m",
-        "64",
-        "-chardev",
-        &chardev,
-        "-mon",
-        "chardev=mon0,mode=control",
-    ];
-    let Some(_vm) = Server::start("qemu-system-x86_64", &args, &[]) else {
+    let Some(_vm) = vm(&["-chardev", &chardev, "-mon", "chardev=mon0,mode=control"]) else {
         return;
     };
     let qmp = within(listener.accept())

@@ -40,12 +40,15 @@ pub mod builtin;
 #[cfg(feature = "qapi-schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qapi-schema")))]
 pub mod qapi_schema;
+#[allow(unused_imports)]
 pub use self::builtin::*;
 #[cfg(feature = "qapi-schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qapi-schema")))]
+#[allow(unused_imports)]
 pub use self::qapi_schema::*;
 ::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+#[allow(unused_imports)]
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {

@@ -212,141 +212,187 @@ pub mod cxl;
 #[cfg(feature = "uefi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "uefi")))]
 pub mod uefi;
+#[allow(unused_imports)]
 pub use self::builtin::*;
 #[cfg(feature = "error")]
 #[cfg_attr(docsrs, doc(cfg(feature = "error")))]
+#[allow(unused_imports)]
 pub use self::error::*;
 #[cfg(feature = "common")]
 #[cfg_attr(docsrs, doc(cfg(feature = "common")))]
+#[allow(unused_imports)]
 pub use self::common::*;
 #[cfg(feature = "sockets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sockets")))]
+#[allow(unused_imports)]
 pub use self::sockets::*;
 #[cfg(feature = "run-state")]
 #[cfg_attr(docsrs, doc(cfg(feature = "run-state")))]
+#[allow(unused_imports)]
 pub use self::run_state::*;
 #[cfg(feature = "crypto")]
 #[cfg_attr(docsrs, doc(cfg(feature = "crypto")))]
+#[allow(unused_imports)]
 pub use self::crypto::*;
 #[cfg(feature = "job")]
 #[cfg_attr(docsrs, doc(cfg(feature = "job")))]
+#[allow(unused_imports)]
 pub use self::job::*;
 #[cfg(feature = "accelerator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "accelerator")))]
+#[allow(unused_imports)]
 pub use self::accelerator::*;
 #[cfg(feature = "block")]
 #[cfg_attr(docsrs, doc(cfg(feature = "block")))]
+#[allow(unused_imports)]
 pub use self::block::*;
 #[cfg(feature = "block-core")]
 #[cfg_attr(docsrs, doc(cfg(feature = "block-core")))]
+#[allow(unused_imports)]
 pub use self::block_core::*;
 #[cfg(feature = "block-export")]
 #[cfg_attr(docsrs, doc(cfg(feature = "block-export")))]
+#[allow(unused_imports)]
 pub use self::block_export::*;
 #[cfg(feature = "char")]
 #[cfg_attr(docsrs, doc(cfg(feature = "char")))]
+#[allow(unused_imports)]
 pub use self::char::*;
 #[cfg(feature = "dump")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dump")))]
+#[allow(unused_imports)]
 pub use self::dump::*;
 #[cfg(feature = "net")]
 #[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[allow(unused_imports)]
 pub use self::net::*;
 #[cfg(feature = "ebpf")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ebpf")))]
+#[allow(unused_imports)]
 pub use self::ebpf::*;
 #[cfg(feature = "rocker")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rocker")))]
+#[allow(unused_imports)]
 pub use self::rocker::*;
 #[cfg(feature = "tpm")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tpm")))]
+#[allow(unused_imports)]
 pub use self::tpm::*;
 #[cfg(feature = "ui")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ui")))]
+#[allow(unused_imports)]
 pub use self::ui::*;
 #[cfg(feature = "authz")]
 #[cfg_attr(docsrs, doc(cfg(feature = "authz")))]
+#[allow(unused_imports)]
 pub use self::authz::*;
 #[cfg(feature = "migration")]
 #[cfg_attr(docsrs, doc(cfg(feature = "migration")))]
+#[allow(unused_imports)]
 pub use self::migration::*;
 #[cfg(feature = "transaction")]
 #[cfg_attr(docsrs, doc(cfg(feature = "transaction")))]
+#[allow(unused_imports)]
 pub use self::transaction::*;
 #[cfg(feature = "trace")]
 #[cfg_attr(docsrs, doc(cfg(feature = "trace")))]
+#[allow(unused_imports)]
 pub use self::trace::*;
 #[cfg(feature = "compat")]
 #[cfg_attr(docsrs, doc(cfg(feature = "compat")))]
+#[allow(unused_imports)]
 pub use self::compat::*;
 #[cfg(feature = "control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "control")))]
+#[allow(unused_imports)]
 pub use self::control::*;
 #[cfg(feature = "introspect")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspect")))]
+#[allow(unused_imports)]
 pub use self::introspect::*;
 #[cfg(feature = "qom")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qom")))]
+#[allow(unused_imports)]
 pub use self::qom::*;
 #[cfg(feature = "qdev")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qdev")))]
+#[allow(unused_imports)]
 pub use self::qdev::*;
 #[cfg(feature = "machine-common")]
 #[cfg_attr(docsrs, doc(cfg(feature = "machine-common")))]
+#[allow(unused_imports)]
 pub use self::machine_common::*;
 #[cfg(feature = "machine")]
 #[cfg_attr(docsrs, doc(cfg(feature = "machine")))]
+#[allow(unused_imports)]
 pub use self::machine::*;
 #[cfg(feature = "machine-s390x")]
 #[cfg_attr(docsrs, doc(cfg(feature = "machine-s390x")))]
+#[allow(unused_imports)]
 pub use self::machine_s390x::*;
 #[cfg(feature = "replay")]
 #[cfg_attr(docsrs, doc(cfg(feature = "replay")))]
+#[allow(unused_imports)]
 pub use self::replay::*;
 #[cfg(feature = "yank")]
 #[cfg_attr(docsrs, doc(cfg(feature = "yank")))]
+#[allow(unused_imports)]
 pub use self::yank::*;
 #[cfg(feature = "misc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "misc")))]
+#[allow(unused_imports)]
 pub use self::misc::*;
 #[cfg(feature = "misc-arm")]
 #[cfg_attr(docsrs, doc(cfg(feature = "misc-arm")))]
+#[allow(unused_imports)]
 pub use self::misc_arm::*;
 #[cfg(feature = "misc-i386")]
 #[cfg_attr(docsrs, doc(cfg(feature = "misc-i386")))]
+#[allow(unused_imports)]
 pub use self::misc_i386::*;
 #[cfg(feature = "audio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "audio")))]
+#[allow(unused_imports)]
 pub use self::audio::*;
 #[cfg(feature = "acpi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "acpi")))]
+#[allow(unused_imports)]
 pub use self::acpi::*;
 #[cfg(feature = "acpi-hest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "acpi-hest")))]
+#[allow(unused_imports)]
 pub use self::acpi_hest::*;
 #[cfg(feature = "pci")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pci")))]
+#[allow(unused_imports)]
 pub use self::pci::*;
 #[cfg(feature = "stats")]
 #[cfg_attr(docsrs, doc(cfg(feature = "stats")))]
+#[allow(unused_imports)]
 pub use self::stats::*;
 #[cfg(feature = "virtio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "virtio")))]
+#[allow(unused_imports)]
 pub use self::virtio::*;
 #[cfg(feature = "vfio")]
 #[cfg_attr(docsrs, doc(cfg(feature = "vfio")))]
+#[allow(unused_imports)]
 pub use self::vfio::*;
 #[cfg(feature = "cryptodev")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cryptodev")))]
+#[allow(unused_imports)]
 pub use self::cryptodev::*;
 #[cfg(feature = "cxl")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cxl")))]
+#[allow(unused_imports)]
 pub use self::cxl::*;
 #[cfg(feature = "uefi")]
 #[cfg_attr(docsrs, doc(cfg(feature = "uefi")))]
+#[allow(unused_imports)]
 pub use self::uefi::*;
 ::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+#[allow(unused_imports)]
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {

@@ -84,45 +84,59 @@ pub mod introspect;
 #[cfg(feature = "qom")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qom")))]
 pub mod qom;
+#[allow(unused_imports)]
 pub use self::builtin::*;
 #[cfg(feature = "common")]
 #[cfg_attr(docsrs, doc(cfg(feature = "common")))]
+#[allow(unused_imports)]
 pub use self::common::*;
 #[cfg(feature = "sockets")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sockets")))]
+#[allow(unused_imports)]
 pub use self::sockets::*;
 #[cfg(feature = "crypto")]
 #[cfg_attr(docsrs, doc(cfg(feature = "crypto")))]
+#[allow(unused_imports)]
 pub use self::crypto::*;
 #[cfg(feature = "job")]
 #[cfg_attr(docsrs, doc(cfg(feature = "job")))]
+#[allow(unused_imports)]
 pub use self::job::*;
 #[cfg(feature = "block-core")]
 #[cfg_attr(docsrs, doc(cfg(feature = "block-core")))]
+#[allow(unused_imports)]
 pub use self::block_core::*;
 #[cfg(feature = "block-export")]
 #[cfg_attr(docsrs, doc(cfg(feature = "block-export")))]
+#[allow(unused_imports)]
 pub use self::block_export::*;
 #[cfg(feature = "char")]
 #[cfg_attr(docsrs, doc(cfg(feature = "char")))]
+#[allow(unused_imports)]
 pub use self::char::*;
 #[cfg(feature = "authz")]
 #[cfg_attr(docsrs, doc(cfg(feature = "authz")))]
+#[allow(unused_imports)]
 pub use self::authz::*;
 #[cfg(feature = "transaction")]
 #[cfg_attr(docsrs, doc(cfg(feature = "transaction")))]
+#[allow(unused_imports)]
 pub use self::transaction::*;
 #[cfg(feature = "control")]
 #[cfg_attr(docsrs, doc(cfg(feature = "control")))]
+#[allow(unused_imports)]
 pub use self::control::*;
 #[cfg(feature = "introspect")]
 #[cfg_attr(docsrs, doc(cfg(feature = "introspect")))]
+#[allow(unused_imports)]
 pub use self::introspect::*;
 #[cfg(feature = "qom")]
 #[cfg_attr(docsrs, doc(cfg(feature = "qom")))]
+#[allow(unused_imports)]
 pub use self::qom::*;
 ::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+#[allow(unused_imports)]
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {

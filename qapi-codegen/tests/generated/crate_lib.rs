@@ -44,15 +44,19 @@ pub mod constructs;
 #[cfg(feature = "constructs-sub")]
 #[cfg_attr(docsrs, doc(cfg(feature = "constructs-sub")))]
 pub mod constructs_sub;
+#[allow(unused_imports)]
 pub use self::builtin::*;
 #[cfg(feature = "constructs")]
 #[cfg_attr(docsrs, doc(cfg(feature = "constructs")))]
+#[allow(unused_imports)]
 pub use self::constructs::*;
 #[cfg(feature = "constructs-sub")]
 #[cfg_attr(docsrs, doc(cfg(feature = "constructs-sub")))]
+#[allow(unused_imports)]
 pub use self::constructs_sub::*;
 ::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+#[allow(unused_imports)]
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {

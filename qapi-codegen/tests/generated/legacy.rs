@@ -358,10 +358,13 @@ pub mod legacy {
         type Returns = super::Holder;
     }
 }
+#[allow(unused_imports)]
 pub use self::builtin::*;
+#[allow(unused_imports)]
 pub use self::legacy::*;
 ::qapi_runtime::__private::require_runtime!("0.1");
 /// The codec's entry points, for every type of these bindings (and `Vec`s of them).
+#[allow(unused_imports)]
 pub use ::qapi_runtime::{from_slice, from_str, to_string, to_vec, DecodeError};
 /// One method per command, for any client that implements [`Executor`](::qapi_runtime::Executor).
 pub trait Commands: ::qapi_runtime::rt::Executor {

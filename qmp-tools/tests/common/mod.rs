@@ -3,21 +3,26 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs a tool to completion with `input` on standard input.
 pub fn run_tool(tool: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(tool)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {tool}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(input.as_bytes()).expect("writing stdin");
-    drop(stdin);
-    let output = child.wait_with_output().expect("waiting for the tool");
+    let child = spawn_with_input(tool, args, input);
+    shown(
+        tool,
+        args,
+        child.wait_with_output().expect("waiting for the tool"),
+    )
+}
+
+/// Starts a tool and writes `input` to its standard input, then closes it.
+fn spawn_with_input(tool: &str, args: &[&str], input: &str) -> Child {
+    let mut child = spawn_with_input(tool, args, input);
+    child
+}
+
+/// `output`, after printing it for the test's log.
+fn shown(tool: &str, args: &[&str], output: Output) -> Output {
     eprintln!(
         "--- {tool} {args:?} exited {}\n--- stdout:\n{}--- stderr:\n{}",
         output.status,
@@ -47,16 +52,7 @@ pub fn run_tool_bounded(
     input: &str,
     limit: std::time::Duration,
 ) -> Output {
-    let mut child = Command::new(tool)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting {tool}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(input.as_bytes()).expect("writing stdin");
-    drop(stdin);
+    let mut child = spawn_with_input(tool, args, input);
     let deadline = std::time::Instant::now() + limit;
     while child.try_wait().expect("polling the tool").is_none() {
         if std::time::Instant::now() > deadline {
@@ -66,12 +62,9 @@ pub fn run_tool_bounded(
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let output = child.wait_with_output().expect("reading the tool's output");
-    eprintln!(
-        "--- {tool} {args:?} exited {}\n--- stdout:\n{}--- stderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    shown(
+        tool,
+        args,
+        child.wait_with_output().expect("reading the tool's output"),
+    )
 }
