@@ -17,7 +17,16 @@ pub fn run_tool(tool: &str, args: &[&str], input: &str) -> Output {
 
 /// Starts a tool and writes `input` to its standard input, then closes it.
 fn spawn_with_input(tool: &str, args: &[&str], input: &str) -> Child {
-    let mut child = spawn_with_input(tool, args, input);
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {tool}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("writing stdin");
+    drop(stdin);
     child
 }
 
