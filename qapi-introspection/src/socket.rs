@@ -81,10 +81,14 @@ mod tests {
             ] {
                 let Some(Ok(line)) = lines.next() else { return };
                 let request: serde_json::Value = serde_json::from_str(&line).unwrap();
-                let id = &request["id"];
+                // The id is echoed when the request has one, as QEMU does.
+                let id = match request.get("id") {
+                    Some(id) => format!(", \"id\": {id}"),
+                    None => String::new(),
+                };
                 out.write_all(b"{\"event\": \"STOP\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\r\n")
                     .unwrap();
-                out.write_all(format!("{{\"return\": {reply}, \"id\": {id}}}\r\n").as_bytes())
+                out.write_all(format!("{{\"return\": {reply}{id}}}\r\n").as_bytes())
                     .unwrap();
             }
             // Hold the connection until the client closes it.

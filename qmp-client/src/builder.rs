@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     pub(crate) policies: Policies,
     pub(crate) read_only: bool,
     pub(crate) reconnect: Option<Reconnect>,
+    pub(crate) always_send_ids: bool,
 }
 
 impl Default for ClientBuilder {
@@ -58,6 +59,7 @@ impl Default for ClientBuilder {
             policies: Policies::default(),
             read_only: false,
             reconnect: None,
+            always_send_ids: false,
         }
     }
 }
@@ -128,6 +130,17 @@ impl ClientBuilder {
     /// For the guest agent: resynchronise with `guest-sync-delimited` while connecting (default: yes).
     pub fn sync_on_connect(mut self, sync: bool) -> Self {
         self.sync_on_connect = sync;
+        self
+    }
+
+    /// Give every request an id (default: no). By default a QMP request goes without an id when it is the only
+    /// in-band command awaiting a reply, as QEMU's own test tools send them: QEMU answers in-band commands in
+    /// order, so its reply is the next one without an id, and QEMU's monitor reads a request one byte at a time,
+    /// so a sequential round trip is measurably shorter without one. Requests sent while another in-band reply is
+    /// awaited, out-of-band requests and every guest-agent request carry an id. With `true`, a reply without an id
+    /// that is not an error is dropped as the QMP spec asks, whatever is pending.
+    pub fn always_send_ids(mut self, always: bool) -> Self {
+        self.always_send_ids = always;
         self
     }
 

@@ -134,6 +134,7 @@ fn open(
         !reconnecting,
         hold_events,
         writer.direct(),
+        qmp && !opts.always_send_ids,
     ));
     let tasks = vec![
         tokio::spawn(read_loop(shared.clone(), reader, opts.max_message)),
@@ -215,12 +216,6 @@ impl Core {
             ),
             _ => None,
         };
-        let id = shared.next_id();
-        call.span.record("id", id);
-        let mut bytes = encode_request(name, args.as_deref(), id, call.how);
-        if call.resync {
-            bytes.insert(0, 0xFF);
-        }
         let (written_tx, written_rx) = match call.expect_reply {
             true => (None, None),
             false => {
@@ -228,16 +223,25 @@ impl Core {
                 (Some(tx), Some(rx))
             }
         };
-        let frame = Frame {
-            bytes,
-            fds: call.fds,
-            written: written_tx,
+        let frame = |id| {
+            let mut bytes = encode_request(name, args.as_deref(), id, call.how);
+            if call.resync {
+                bytes.insert(0, 0xFF);
+            }
+            Frame {
+                bytes,
+                fds: call.fds,
+                written: written_tx,
+            }
         };
         let expect = call.expect_reply.then_some(Expect {
             in_band: call.how == Execution::InBand,
             permit,
         });
-        let reply = shared.submit(id, frame, expect, call.resync)?;
+        let (id, reply) = shared.submit(frame, expect, call.resync)?;
+        if let Some(id) = id {
+            call.span.record("id", id);
+        }
         let gone = || shared.closed_error().unwrap_or(Error::Shutdown);
         match (reply, written_rx) {
             (Some(reply), _) => match reply.await {

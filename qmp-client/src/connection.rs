@@ -70,9 +70,14 @@ pub(crate) struct Shared {
     /// Closing this connection ends the subscriptions (no reconnection will follow).
     closes_hub: bool,
     next_id: AtomicU64,
+    /// Send an in-band request without an id when no other in-band reply is awaited (see [`Shared::submit`]).
+    id_less: bool,
     unknown_replies: AtomicU64,
     closed_tx: watch::Sender<bool>,
 }
+
+/// The key under which the request sent without an id awaits its reply (ids sent start at 1).
+const ID_LESS: u64 = 0;
 
 /// What the reader does with a message.
 enum Action {
@@ -90,6 +95,7 @@ impl Shared {
         closes_hub: bool,
         hold_events: bool,
         direct: Option<Arc<UnixSocket>>,
+        id_less: bool,
     ) -> Self {
         Shared {
             hub,
@@ -106,6 +112,7 @@ impl Shared {
                 resync: false,
             }),
             next_id: AtomicU64::new(1),
+            id_less,
             unknown_replies: AtomicU64::new(0),
             closed_tx: watch::channel(false).0,
         }
@@ -116,7 +123,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn next_id(&self) -> u64 {
+    fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
@@ -142,14 +149,19 @@ impl Shared {
         self.closed_tx.subscribe()
     }
 
-    /// Queues a request for the writer; with `expect`, registers it to receive the reply with id `id`.
+    /// Queues a request for the writer, given its text for the id it gets (`frame`); with `expect`, registers it
+    /// to receive the reply. Returns the id sent, if any, and where the reply will come.
+    ///
+    /// An in-band request that expects a reply goes without an id when no other in-band reply is awaited (and the
+    /// connection allows it): the server answers in-band commands in order, so the next reply without an id is
+    /// its reply, and at most one such request is ever outstanding. QEMU's monitor reads a request one byte at a
+    /// time, a few system calls per byte, so the id's bytes are a measurable part of a round trip.
     pub(crate) fn submit(
         &self,
-        id: u64,
-        frame: Frame,
+        frame: impl FnOnce(Option<u64>) -> Frame,
         expect: Option<Expect>,
         resync: bool,
-    ) -> Result<Option<oneshot::Receiver<ReplyResult>>> {
+    ) -> Result<(Option<u64>, Option<oneshot::Receiver<ReplyResult>>)> {
         let mut s = self.lock();
         if let Some(e) = &s.closed {
             return Err(e.clone());
@@ -162,6 +174,12 @@ impl Shared {
             s.in_band.clear();
             s.resync = true;
         }
+        let id_less = self.id_less
+            && !resync
+            && s.in_band.is_empty()
+            && expect.as_ref().is_some_and(|e| e.in_band);
+        let id = if id_less { ID_LESS } else { self.next_id() };
+        let frame = frame((!id_less).then_some(id));
         let rx = expect.map(|expect| {
             let (tx, rx) = oneshot::channel();
             if expect.in_band {
@@ -177,8 +195,9 @@ impl Shared {
             );
             rx
         });
+        let sent_id = (!id_less).then_some(id);
         let Some(frame) = self.write_directly(&mut s, frame) else {
-            return Ok(rx);
+            return Ok((sent_id, rx));
         };
         s.writer_busy = true;
         let sent = s.writer.as_ref().is_some_and(|w| w.send(frame).is_ok());
@@ -188,7 +207,7 @@ impl Shared {
             s.in_band.retain(|&i| i != id);
             return Err(s.closed.clone().unwrap_or(Error::Shutdown));
         }
-        Ok(rx)
+        Ok((sent_id, rx))
     }
 
     /// Writes `frame` to the socket at once when the writer task is idle; what is left for the writer task (the
@@ -269,7 +288,9 @@ impl Shared {
             }
             Incoming::Reply { id, result } => {
                 let id = match id {
-                    Some(id) => id.as_u64(),
+                    Some(id) => id.as_u64().filter(|&id| id != ID_LESS),
+                    // The reply to the one request sent without an id, which is the oldest in-band one.
+                    None if s.in_band.front() == Some(&ID_LESS) => Some(ID_LESS),
                     // The server could not read the id: in-band errors come in order, so it is the oldest's.
                     None if result.is_err() => s.in_band.front().copied(),
                     None => None,

@@ -249,7 +249,13 @@ pub(crate) enum Execution {
 /// The request's text: `{"execute": NAME, "arguments": {...}, "id": ID}` and a newline, as short as QMP allows
 /// (no spaces; no `arguments` when there are none): QEMU's monitor reads a request one byte at a time, so every
 /// byte costs it a few system calls.
-pub(crate) fn encode_request(name: &str, args: Option<&[u8]>, id: u64, how: Execution) -> Vec<u8> {
+/// A request's text; `id` left out when `None` (see [`crate::connection::Shared::submit`]).
+pub(crate) fn encode_request(
+    name: &str,
+    args: Option<&[u8]>,
+    id: Option<u64>,
+    how: Execution,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(48 + name.len() + args.map_or(0, <[u8]>::len));
     out.extend_from_slice(match how {
         Execution::InBand => b"{\"execute\":",
@@ -261,8 +267,10 @@ pub(crate) fn encode_request(name: &str, args: Option<&[u8]>, id: u64, how: Exec
         out.extend_from_slice(b",\"arguments\":");
         out.extend_from_slice(args);
     }
-    out.extend_from_slice(b",\"id\":");
-    out.extend_from_slice(id.to_string().as_bytes());
+    if let Some(id) = id {
+        out.extend_from_slice(b",\"id\":");
+        out.extend_from_slice(id.to_string().as_bytes());
+    }
     out.extend_from_slice(b"}\n");
     out
 }
@@ -274,16 +282,19 @@ mod tests {
     #[test]
     fn request_text() {
         let args = encode_arguments("x", &serde_json::json!({"a": 1})).unwrap();
-        let text = encode_request("blockdev-add", args.as_deref(), 7, Execution::InBand);
+        let text = encode_request("blockdev-add", args.as_deref(), Some(7), Execution::InBand);
         assert_eq!(
             text,
             b"{\"execute\":\"blockdev-add\",\"arguments\":{\"a\":1},\"id\":7}\n"
         );
-        let text = encode_request("x-oob", None, 8, Execution::OutOfBand);
+        let text = encode_request("x-oob", None, Some(8), Execution::OutOfBand);
         assert_eq!(text, b"{\"exec-oob\":\"x-oob\",\"id\":8}\n");
         // No arguments, or none given: the member is left out (QEMU reads a request byte by byte).
-        let text = encode_request("query-version", Some(b"{}"), 9, Execution::InBand);
+        let text = encode_request("query-version", Some(b"{}"), Some(9), Execution::InBand);
         assert_eq!(text, b"{\"execute\":\"query-version\",\"id\":9}\n");
+        // The one in-band request awaiting a reply goes without an id.
+        let text = encode_request("query-version", None, None, Execution::InBand);
+        assert_eq!(text, b"{\"execute\":\"query-version\"}\n");
     }
 
     #[test]

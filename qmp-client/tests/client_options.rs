@@ -155,7 +155,8 @@ impl tracing::Subscriber for Spans {
 async fn each_command_is_a_span_with_its_id_duration_and_outcome() {
     let spans = Spans::default();
     let _installed = tracing::subscriber::set_default(spans.clone());
-    let (client, mut peer) = fake_qmp(ClientBuilder::new().read_only()).await;
+    // Every request with an id, so that the spans have one to show.
+    let (client, mut peer) = fake_qmp(ClientBuilder::new().read_only().always_send_ids(true)).await;
     let calls = tokio::spawn({
         let client = client.clone();
         async move {
@@ -168,7 +169,10 @@ async fn each_command_is_a_span_with_its_id_duration_and_outcome() {
     let first = peer.request().await;
     peer.reply(&first["id"], json!({"running": false})).await;
     let second = peer.request().await;
-    let err = json!({"error": {"class": "CommandNotFound", "desc": "no"}, "id": second["id"]});
+    let err = echo_id(
+        json!({"error": {"class": "CommandNotFound", "desc": "no"}}),
+        &second,
+    );
     peer.send(&err.to_string()).await;
     let (ok, failed, refused) = within(calls).await.unwrap();
     assert!(ok.is_ok() && failed.is_err() && refused.is_err());
@@ -342,7 +346,11 @@ fn the_blocking_client_reads_events_between_calls() {
         let mut line = String::new();
         reader.read_line(&mut line).unwrap();
         let req: Value = serde_json::from_str(&line).unwrap();
-        writeln!(writer, "{}", json!({"return": {}, "id": req["id"]})).unwrap();
+        assert!(
+            req.get("id").is_none(),
+            "a lone request goes without an id: {req}"
+        );
+        writeln!(writer, "{}", json!({"return": {}})).unwrap();
         go_rx.recv().unwrap();
         let event =
             json!({"event": "STOP", "data": {}, "timestamp": {"seconds": 1, "microseconds": 2}});

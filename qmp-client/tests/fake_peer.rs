@@ -44,7 +44,10 @@ async fn failed_negotiation_is_an_error() {
     let connecting = tokio::spawn(builder().unix_stream(ours));
     peer.send(GREETING).await;
     let req = peer.request().await;
-    let err = json!({"error": {"class": "GenericError", "desc": "no"}, "id": req["id"]});
+    let err = echo_id(
+        json!({"error": {"class": "GenericError", "desc": "no"}}),
+        &req,
+    );
     peer.send(&err.to_string()).await;
     let Err(err) = within(connecting).await.unwrap() else {
         panic!("connected")
@@ -130,8 +133,11 @@ async fn reply_split_across_reads() {
         async move { c.execute(QueryVersion {}).await }
     });
     let req = peer.request().await;
-    let text = json!({"return": {"qemu": {"major": 10, "minor": 0, "micro": 2}, "package": "split"}, "id": req["id"]})
-        .to_string();
+    let text = echo_id(
+        json!({"return": {"qemu": {"major": 10, "minor": 0, "micro": 2}, "package": "split"}}),
+        &req,
+    )
+    .to_string();
     for chunk in text.as_bytes().chunks(3) {
         peer.send_bytes(chunk).await;
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -149,7 +155,7 @@ async fn ten_megabyte_reply() {
     let big: Vec<Value> = (0..200_000)
         .map(|i| json!({"name": format!("item-{i:08}"), "value": "x".repeat(20)}))
         .collect();
-    let text = json!({"return": big, "id": req["id"]}).to_string();
+    let text = echo_id(json!({"return": big}), &req).to_string();
     assert!(text.len() > 10_000_000, "{}", text.len());
     peer.send(&text).await;
     let got = within(call).await.unwrap().unwrap();
@@ -243,7 +249,7 @@ async fn disconnect_in_mid_reply_fails_promptly() {
 
 #[tokio::test]
 async fn unknown_reply_ids_are_dropped() {
-    let (client, mut peer) = fake_qmp(builder()).await;
+    let (client, mut peer) = fake_qmp(builder().always_send_ids(true)).await;
     let call = tokio::spawn({
         let c = client.clone();
         async move { c.execute_raw("x", Value::Null).await }
@@ -255,6 +261,61 @@ async fn unknown_reply_ids_are_dropped() {
     peer.reply(&req["id"], json!("mine")).await;
     assert_eq!(within(call).await.unwrap().unwrap(), "mine");
     assert_eq!(client.unknown_replies(), 3);
+}
+
+#[tokio::test]
+async fn a_lone_in_band_request_goes_without_an_id() {
+    let (client, mut peer) = fake_qmp(builder()).await;
+    let first = tokio::spawn({
+        let c = client.clone();
+        async move { c.execute_raw("first", Value::Null).await }
+    });
+    let r1 = peer.request().await;
+    assert_eq!(
+        r1,
+        json!({"execute": "first"}),
+        "the only call awaiting a reply"
+    );
+    // While its reply is awaited, the next in-band request carries an id, and so does an out-of-band one.
+    let second = tokio::spawn({
+        let c = client.clone();
+        async move { c.execute_raw("second", Value::Null).await }
+    });
+    let r2 = peer.request().await;
+    assert!(r2["id"].is_u64(), "{r2}");
+    // A stranger's reply with an id is dropped; the reply without one is the first call's, and replies come in
+    // order.
+    peer.reply(&json!(999_999), json!("stranger")).await;
+    peer.send(r#"{"return": "for first"}"#).await;
+    peer.reply(&r2["id"], json!("for second")).await;
+    assert_eq!(within(first).await.unwrap().unwrap(), "for first");
+    assert_eq!(within(second).await.unwrap().unwrap(), "for second");
+    assert_eq!(client.unknown_replies(), 1);
+    // With nothing pending, a reply without an id matches nothing.
+    peer.send(r#"{"return": "late"}"#).await;
+    within(async {
+        while client.unknown_replies() == 1 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await;
+    // A call whose caller gave up keeps its place: the next request gets an id, and the late reply without one
+    // goes to the abandoned call, not to it.
+    let gave_up = client
+        .execute_timeout(common::QueryJobs {}, Duration::from_millis(50))
+        .await;
+    assert!(gave_up.is_err());
+    let slow = peer.request().await;
+    assert!(slow.get("id").is_none(), "{slow}");
+    let next = tokio::spawn({
+        let c = client.clone();
+        async move { c.execute_raw("next", Value::Null).await }
+    });
+    let r3 = peer.request().await;
+    assert!(r3["id"].is_u64(), "{r3}");
+    peer.send(r#"{"return": []}"#).await;
+    peer.reply(&r3["id"], json!("for next")).await;
+    assert_eq!(within(next).await.unwrap().unwrap(), "for next");
 }
 
 #[tokio::test]
@@ -305,8 +366,10 @@ async fn error_classes_are_an_open_set() {
     let (client, mut peer) = fake_qmp(builder()).await;
     let call = tokio::spawn(async move { client.execute(Stop {}).await });
     let req = peer.request().await;
-    let e =
-        json!({"error": {"class": "__com.example_Overheated", "desc": "too hot"}, "id": req["id"]});
+    let e = echo_id(
+        json!({"error": {"class": "__com.example_Overheated", "desc": "too hot"}}),
+        &req,
+    );
     peer.send(&e.to_string()).await;
     let Error::Qmp { class, desc } = within(call).await.unwrap().unwrap_err() else {
         panic!()
@@ -383,7 +446,7 @@ async fn events_interleaved_everywhere_reach_every_subscriber_in_order() {
                 peer.event("OTHER", json!({"n": n})).await;
                 n += 1;
             }
-            let text = json!({"return": req["arguments"]["i"], "id": req["id"]}).to_string();
+            let text = echo_id(json!({"return": req["arguments"]["i"]}), &req).to_string();
             // Each reply cut in two, with an event between the writes of the two halves' neighbours.
             let (head, tail) = text.split_at(text.len() / 2);
             peer.send_bytes(head.as_bytes()).await;
@@ -618,7 +681,7 @@ async fn file_descriptors_need_a_unix_socket() {
         .await
         .unwrap();
     let req: Value = serde_json::from_str(&line).unwrap();
-    let reply = format!("{}\r\n", json!({"return": {}, "id": req["id"]}));
+    let reply = format!("{}\r\n", echo_id(json!({"return": {}}), &req));
     tokio::io::AsyncWriteExt::write_all(peer.get_mut(), reply.as_bytes())
         .await
         .unwrap();
@@ -692,7 +755,7 @@ async fn file_descriptors_travel_with_their_command() {
             let req: Value =
                 serde_json::from_slice(&buf[..n]).expect("one whole request per read here");
             theirs
-                .write_all(format!("{}\r\n", json!({"return": {}, "id": req["id"]})).as_bytes())
+                .write_all(format!("{}\r\n", echo_id(json!({"return": {}}), &req)).as_bytes())
                 .unwrap();
         }
         got_fds

@@ -305,9 +305,14 @@ impl Peer {
             .expect("writing to the client");
     }
 
+    /// A reply to the request whose `id` member is `id`: as QEMU does, the id is echoed when the request had one
+    /// (`Value::Null` here: it had none).
     pub async fn reply(&mut self, id: &Value, ret: Value) {
-        self.send(&serde_json::json!({"return": ret, "id": id}).to_string())
-            .await;
+        let reply = match id {
+            Value::Null => serde_json::json!({"return": ret}),
+            id => serde_json::json!({"return": ret, "id": id}),
+        };
+        self.send(&reply.to_string()).await;
     }
 
     pub async fn event(&mut self, name: &str, data: Value) {
@@ -392,3 +397,12 @@ qapi_runtime::decode_via_serde!(
     ResumeEvent,
     VncConnected,
 );
+
+/// `reply` with the id of `request`, when it has one (QEMU echoes the id; a request without one gets a reply without
+/// one).
+pub fn echo_id(mut reply: Value, request: &Value) -> Value {
+    if let Some(id) = request.get("id") {
+        reply["id"] = id.clone();
+    }
+    reply
+}
