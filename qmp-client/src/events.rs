@@ -28,7 +28,9 @@ impl<E: Event> TypedEvent<E> {
     /// Decodes `raw`; a reconnection marker (see [`crate::CONNECTION_LOST`]) gives [`Error::EventGap`].
     pub fn from_raw(raw: &RawEvent) -> Result<Self> {
         gap_error(raw)?;
-        let data = decode_text(&raw.json, || format!("the data of event {}", raw.name))?;
+        let data = decode_text(raw.data_json(), || {
+            format!("the data of event {}", raw.name)
+        })?;
         Ok(TypedEvent {
             data,
             timestamp: raw.timestamp,
@@ -215,9 +217,9 @@ fn gap_error(raw: &RawEvent) -> Result<()> {
     let what = match raw.name.as_str() {
         CONNECTION_LOST => format!(
             "the connection was lost ({})",
-            raw.data["cause"].as_str().unwrap_or("")
+            raw.data()["cause"].as_str().unwrap_or("")
         ),
-        _ => format!("reconnected after {} ms", raw.data["gap_ms"]),
+        _ => format!("reconnected after {} ms", raw.data()["gap_ms"]),
     };
     Err(Error::EventGap { what })
 }
@@ -334,13 +336,13 @@ impl<S: EventSet> EventSetStream<S> {
 
 fn decode_set<S: EventSet>(raw: &RawEvent) -> Result<(S, Timestamp)> {
     gap_error(raw)?;
-    S::from_parts(&raw.name, &raw.json)
+    S::from_parts(&raw.name, raw.data_json())
         .map(|s| (s, raw.timestamp))
         .map_err(|e| {
             Error::decode(
                 format!("the data of event {}", raw.name),
                 e,
-                String::from_utf8_lossy(&raw.json),
+                String::from_utf8_lossy(raw.data_json()),
             )
         })
 }

@@ -1,9 +1,12 @@
 //! The JSON forms on the wire: requests we send, and the greeting, replies and events the server sends.
 
+use qapi_runtime::read::Token;
 use qapi_runtime::{
     Decode, DecodeError as RuntimeError, Encode, Members, ObjectType, Reader, Timestamp, Writer,
 };
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::error::{Error, ErrorClass, Result};
@@ -40,36 +43,88 @@ pub struct Greeting {
     pub raw: Value,
 }
 
-/// An event as received, before any typed decoding.
-#[derive(Clone, Debug, PartialEq)]
+/// An event as received, before any typed decoding. Its `data` is kept as the text received: typed events decode
+/// from it once, and [`RawEvent::data`] reads it into a `Value` only when asked.
+#[derive(Clone, Debug)]
 pub struct RawEvent {
     /// The event's name, e.g. `STOP`.
     pub name: String,
-    /// The event's `data`; an empty object when the server sent none.
-    pub data: Value,
     /// When the server emitted the event.
     pub timestamp: Timestamp,
-    /// The text of `data` as received (`{}` when there was none), which typed events decode from.
-    pub(crate) json: Box<[u8]>,
+    /// The text of `data` as received (`{}` when there was none).
+    json: Box<[u8]>,
+    /// `json` read into a `Value`, the first time [`RawEvent::data`] is called.
+    data: OnceLock<Value>,
+}
+
+impl PartialEq for RawEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.timestamp == other.timestamp && self.data() == other.data()
+    }
 }
 
 impl RawEvent {
     /// An event with this `data` (an object, or null for none), as a fake server or a test would make it.
     pub fn new(name: impl Into<String>, data: Value, timestamp: Timestamp) -> RawEvent {
-        let json = serde_json::to_vec(&data)
-            .unwrap_or_default()
-            .into_boxed_slice();
+        let data = match data {
+            Value::Null => Value::Object(Default::default()),
+            data => data,
+        };
         RawEvent {
             name: name.into(),
-            data,
+            timestamp,
+            json: serde_json::to_vec(&data)
+                .unwrap_or_default()
+                .into_boxed_slice(),
+            data: OnceLock::from(data),
+        }
+    }
+
+    /// An event whose `data` is this text, which the caller has checked to be one JSON value.
+    fn received(name: String, json: Box<[u8]>, timestamp: Timestamp) -> RawEvent {
+        RawEvent {
+            name,
             timestamp,
             json,
+            data: OnceLock::new(),
         }
+    }
+
+    /// The event's `data` (an empty object when the server sent none), read from the received text on first use.
+    pub fn data(&self) -> &Value {
+        self.data.get_or_init(|| {
+            // The text was read as one JSON value when it arrived, strings and escapes included.
+            qapi_runtime::from_slice(&self.json).unwrap_or(Value::Null)
+        })
     }
 
     /// The text of the event's `data` as received (`{}` when the server sent none).
     pub fn data_json(&self) -> &[u8] {
         &self.json
+    }
+}
+
+/// Any JSON value, read in full (strings unescaped and checked as `Value` would read them) and dropped: what an
+/// event's `data` is checked with on arrival, so that [`RawEvent::data`] reads it later without fail.
+struct AnyValue;
+
+impl Decode for AnyValue {
+    fn decode(reader: &mut Reader<'_>) -> std::result::Result<Self, RuntimeError> {
+        match reader.peek()? {
+            Token::Null => reader.null()?,
+            Token::Bool => drop(reader.bool()?),
+            Token::Number => drop(reader.number()?),
+            Token::String => drop(reader.str()?),
+            // A `Vec` of a zero-sized type allocates nothing.
+            Token::Array => drop(reader.array::<AnyValue>()?),
+            Token::Object => reader.object(|m| {
+                while m.next_key()?.is_some() {
+                    m.value::<AnyValue>("")?;
+                }
+                Ok(())
+            })?,
+        }
+        Ok(AnyValue)
     }
 }
 
@@ -163,15 +218,10 @@ pub(crate) fn parse_incoming(bytes: &[u8]) -> Result<Incoming> {
             Some(d) if d != b"null" => d.into(),
             _ => Box::from(&b"{}"[..]),
         };
-        let data = qapi_runtime::from_slice(&json)
+        qapi_runtime::from_slice::<AnyValue>(&json)
             .map_err(|e| Error::decode(WHAT, e.in_member("data"), raw()))?;
         let timestamp = msg.timestamp.unwrap_or(Timestamp::NONE);
-        return Ok(Incoming::Event(RawEvent {
-            name,
-            data,
-            timestamp,
-            json,
-        }));
+        return Ok(Incoming::Event(RawEvent::received(name, json, timestamp)));
     }
     if let Some(ret) = msg.ret {
         return Ok(Incoming::Reply {
@@ -347,7 +397,7 @@ mod tests {
             panic!()
         };
         assert_eq!(e.name, "STOP");
-        assert_eq!(e.data, serde_json::json!({}));
+        assert_eq!(e.data(), &serde_json::json!({}));
         assert_eq!(
             e.timestamp,
             Timestamp {
@@ -355,6 +405,32 @@ mod tests {
                 microseconds: 2
             }
         );
+    }
+
+    #[test]
+    fn event_data_is_checked_on_arrival_and_read_on_demand() {
+        let e = br#"{"event": "X", "data": {"a": ["\u00e9", 1.5, null, {"b": true}]}, "timestamp": {"seconds": 1, "microseconds": 2}}"#;
+        let Ok(Incoming::Event(e)) = parse_incoming(e) else {
+            panic!()
+        };
+        assert_eq!(
+            e.data_json(),
+            br#"{"a": ["\u00e9", 1.5, null, {"b": true}]}"#
+        );
+        assert_eq!(
+            e.data(),
+            &serde_json::json!({"a": ["\u{e9}", 1.5, null, {"b": true}]})
+        );
+        // Text a `Value` could not hold is refused when it arrives, not when `data()` is called.
+        for bad in [r#""\q""#, r#""\ud800x""#, r#"[1,]"#, r#"{"a" 1}"#] {
+            let text = format!(
+                r#"{{"event": "X", "data": {{"v": {bad}}}, "timestamp": {{"seconds": 1, "microseconds": 2}}}}"#
+            );
+            let Err(Error::Decode(d)) = parse_incoming(text.as_bytes()) else {
+                panic!("{bad} was taken")
+            };
+            assert!(d.to_string().contains("data"), "{d}");
+        }
     }
 
     #[test]

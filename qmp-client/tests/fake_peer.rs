@@ -95,7 +95,7 @@ async fn events_before_the_greeting_and_during_negotiation_are_kept_in_order() {
     assert!(client.take_events().is_none(), "given once");
     for n in 1..=4 {
         let e = within(events.next()).await.unwrap();
-        assert_eq!(e.data["n"], n);
+        assert_eq!(e.data()["n"], n);
     }
 }
 
@@ -462,9 +462,9 @@ async fn events_interleaved_everywhere_reach_every_subscriber_in_order() {
         for k in 0..n {
             let e = within(stream.next()).await.unwrap();
             assert_eq!(e.name, "JOB_STATUS_CHANGE");
-            assert_eq!(e.data["id"], format!("{k}"));
+            assert_eq!(e.data()["id"], format!("{k}"));
             let e = within(stream.next()).await.unwrap();
-            assert_eq!((e.name.as_str(), &e.data["n"]), ("OTHER", &json!(k)));
+            assert_eq!((e.name.as_str(), &e.data()["n"]), ("OTHER", &json!(k)));
         }
         assert!(stream.try_next().is_none());
     }

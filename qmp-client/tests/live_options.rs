@@ -68,7 +68,7 @@ async fn reconnects_across_a_qemu_restart_and_subscribers_see_both_sides_of_the_
     let _second = vm_listening_on(&path).expect("qemu-system-x86_64 was there a moment ago");
     let back = within(all.next()).await.unwrap();
     assert_eq!(back.name, RECONNECTED, "{back:?}");
-    assert!(back.data["attempts"].as_u64().unwrap() >= 1);
+    assert!(back.data()["attempts"].as_u64().unwrap() >= 1);
     assert!(qmp.is_connected());
 
     // A new QEMU: paused again by -S, and the same subscriptions see its events.

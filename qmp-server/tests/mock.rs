@@ -112,7 +112,7 @@ async fn scripted_events_after_a_command_on_a_timer_and_on_demand() {
     );
     let reset = next(&mut events).await;
     assert_eq!(reset.name, "RESET");
-    assert_eq!(reset.data["reason"], "host-qmp-system-reset");
+    assert_eq!(reset.data()["reason"], "host-qmp-system-reset");
 
     mock.emit_in(Duration::from_millis(10), "RESUME", Value::Null);
     assert_eq!(next(&mut events).await.name, "RESUME");

@@ -64,7 +64,7 @@ pub fn format_event(event: &RawEvent, pretty: bool) -> String {
             "event",
             format_json(&Value::String(event.name.clone()), pretty),
         ),
-        ("data", format_json(&event.data, pretty)),
+        ("data", format_json(event.data(), pretty)),
         ("timestamp", timestamp),
     ];
     render_ordered(members, pretty)
