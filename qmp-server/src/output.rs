@@ -13,17 +13,21 @@ use crate::error::CommandError;
 /// serde_json's compact form with QEMU's separators.
 struct QemuFormatter;
 
+/// QEMU's separator between elements and between members: `", "`.
+fn separator<W: ?Sized + io::Write>(w: &mut W, first: bool) -> io::Result<()> {
+    match first {
+        true => Ok(()),
+        false => w.write_all(b", "),
+    }
+}
+
 impl Formatter for QemuFormatter {
     fn begin_array_value<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            w.write_all(b", ")
-        }
+        separator(w, first)
     }
 
     fn begin_object_key<W: ?Sized + io::Write>(
@@ -31,11 +35,7 @@ impl Formatter for QemuFormatter {
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            w.write_all(b", ")
-        }
+        separator(w, first)
     }
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
