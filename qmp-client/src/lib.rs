@@ -21,7 +21,8 @@
 //! same through the bindings' `Commands` trait, and [`Client::execute_and_wait`] waits for a typed event such as
 //! `JobStatusChangeEvent` without missing one that beats the reply.
 //!
-//! - Many calls may be in flight at once (clone the client into tasks); replies are matched by id.
+//! - Many calls may be in flight at once (clone the client into tasks); replies are matched by id (a lone in-band
+//!   call goes without one: its reply is the next without an id, as QEMU answers in-band calls in order).
 //! - Events are never lost or reordered: each subscriber has its own queue, filled in arrival order.
 //! - A dead server fails every pending call at once; every call has a time limit (default
 //!   [`DEFAULT_CALL_TIMEOUT`]) and is safe to cancel.
