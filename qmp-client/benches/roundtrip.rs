@@ -79,6 +79,77 @@ fn sequential(c: &mut Criterion) {
         "query-version sequential round trip (baseline: bare socket, no client)",
         |b| b.iter(|| raw.round_trip()),
     );
+    drop(raw);
+    match PythonQmp::connect(&qsd) {
+        Some(mut python) => {
+            c.bench_function(
+                "query-version sequential round trip (Python qemu.qmp)",
+                |b| b.iter_custom(|iters| python.round_trips(iters)),
+            );
+        }
+        None => eprintln!("MISSING: Python's qemu.qmp (.ci/install-tools installs it); its round trip is not measured"),
+    };
+}
+
+/// Python's `qemu.qmp`, the peer users compare with: a Python process (`qemu_qmp_roundtrip.py`) connected once,
+/// which runs as many round trips as asked and says how long they took.
+struct PythonQmp {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl PythonQmp {
+    fn connect(qsd: &Server) -> Option<PythonQmp> {
+        use std::process::{Command, Stdio};
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/qemu_qmp_roundtrip.py");
+        let present = Command::new("python3")
+            .args(["-c", "import qemu.qmp"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !present {
+            return None;
+        }
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(qsd.socket())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .ok()?;
+        let input = child.stdin.take()?;
+        let output = std::io::BufReader::new(child.stdout.take()?);
+        let mut python = PythonQmp {
+            child,
+            input,
+            output,
+        };
+        // One round trip first: the connection is up once it answers.
+        python.round_trips(1);
+        Some(python)
+    }
+
+    fn round_trips(&mut self, n: u64) -> Duration {
+        use std::io::{BufRead, Write};
+        writeln!(self.input, "{n}").expect("writing to the Python client");
+        let mut line = String::new();
+        self.output
+            .read_line(&mut line)
+            .expect("reading from the Python client");
+        let nanos: u64 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("the Python client said {line:?}"));
+        Duration::from_nanos(nanos)
+    }
+}
+
+impl Drop for PythonQmp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The floor: a blocking socket writing one request and reading one line, with no parsing, no matching and no
@@ -185,13 +256,17 @@ fn instant_server(stream: std::os::unix::net::UnixStream) {
     writer.write_all(greeting).unwrap();
     writer.write_all(b"\r\n").unwrap();
     writer.flush().unwrap();
-    let reply = r#"{"return": {"qemu": {"micro": 2, "minor": 0, "major": 10}, "package": "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1"}, "id": "#;
+    let reply = r#"{"return": {"qemu": {"micro": 2, "minor": 0, "major": 10}, "package": "Debian 1:10.0.2+ds-2+deb13u1~bpo12+1"}"#;
     let mut line = String::new();
     while reader.read_line(&mut line).unwrap_or(0) > 0 {
-        let id = line
-            .rsplit_once("\"id\":")
-            .map_or("0", |(_, rest)| rest.trim_end().trim_end_matches('}'));
-        write!(writer, "{reply}{id}}}\r\n").unwrap();
+        // The id echoed when the request has one, as QEMU does.
+        match line.rsplit_once("\"id\":") {
+            Some((_, rest)) => {
+                let id = rest.trim_end().trim_end_matches('}');
+                write!(writer, "{reply}, \"id\": {id}}}\r\n").unwrap();
+            }
+            None => write!(writer, "{reply}}}\r\n").unwrap(),
+        }
         line.clear();
         if reader.buffer().is_empty() {
             writer.flush().unwrap();

@@ -287,6 +287,9 @@ impl Shared {
                 }
             }
             Incoming::Reply { id, result } => {
+                // No id is ever sent as `null`: a peer that writes `"id": null` for a request without one means
+                // none.
+                let id = id.filter(|id| !id.is_null());
                 let id = match id {
                     Some(id) => id.as_u64().filter(|&id| id != ID_LESS),
                     // The reply to the one request sent without an id, which is the oldest in-band one.

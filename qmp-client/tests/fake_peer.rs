@@ -291,6 +291,14 @@ async fn a_lone_in_band_request_goes_without_an_id() {
     assert_eq!(within(first).await.unwrap().unwrap(), "for first");
     assert_eq!(within(second).await.unwrap().unwrap(), "for second");
     assert_eq!(client.unknown_replies(), 1);
+    // A peer that writes `"id": null` for a request without an id means none.
+    let third = tokio::spawn({
+        let c = client.clone();
+        async move { c.execute_raw("third", Value::Null).await }
+    });
+    assert!(peer.request().await.get("id").is_none());
+    peer.send(r#"{"return": "for third", "id": null}"#).await;
+    assert_eq!(within(third).await.unwrap().unwrap(), "for third");
     // With nothing pending, a reply without an id matches nothing.
     peer.send(r#"{"return": "late"}"#).await;
     within(async {
