@@ -159,6 +159,46 @@ impl Writer {
         value.encode(self);
     }
 
+    /// Member with its name given as `key`: the name's JSON text with a comma before it and a colon after it
+    /// (`b",\"name\":"`), which generated encoders hold as literals, so that a member is named with one copy
+    /// of a length known where it is inlined, and no scan for what to escape.
+    #[inline]
+    pub fn field<T: Encode + ?Sized>(&mut self, key: &[u8], value: &T) {
+        self.field_key(key);
+        value.encode(self);
+    }
+
+    /// [`Writer::field`] when the member is present.
+    #[inline]
+    pub fn field_opt<T: Encode>(&mut self, key: &[u8], value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(key, value);
+        }
+    }
+
+    /// [`Writer::field_opt`] for a member boxed to break a recursion.
+    #[inline]
+    pub fn field_opt_box<T: Encode>(&mut self, key: &[u8], value: &Option<Box<T>>) {
+        if let Some(value) = value {
+            self.field(key, &**value);
+        }
+    }
+
+    /// The key of [`Writer::field`]: copied whole; for the object's first member, over the `{` just written,
+    /// which then replaces the comma.
+    #[inline]
+    fn field_key(&mut self, key: &[u8]) {
+        debug_assert!(key.first() == Some(&b',') && key.last() == Some(&b':'));
+        let first = self.first;
+        self.first = false;
+        let start = self.out.len().saturating_sub(usize::from(first));
+        self.out.truncate(start);
+        self.out.extend_from_slice(key);
+        if first {
+            self.out[start] = b'{';
+        }
+    }
+
     /// Member `name` when it is present.
     #[inline]
     pub fn member_opt<T: Encode>(&mut self, name: &str, value: &Option<T>) {
