@@ -175,3 +175,45 @@ fn other_serializers_are_fed_value_by_value() {
         assert!(result.is_err(), "{bad}");
     }
 }
+
+#[test]
+fn pre_quoted_keys_take_the_place_of_the_comma_or_the_brace() {
+    struct Inner(Option<u8>, Vec<Inner>);
+    impl ObjectType for Inner {
+        fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+            Ok(Inner(None, Vec::new()))
+        }
+        fn encode_members(&self, w: &mut Writer) {
+            w.field_opt(b",\"a\":", &self.0);
+            w.field(b",\"list\":", &self.1);
+        }
+    }
+    struct Outer(Inner);
+    impl ObjectType for Outer {
+        fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+            Ok(Outer(Inner(None, Vec::new())))
+        }
+        fn encode_members(&self, w: &mut Writer) {
+            w.member("by name", &1u8);
+            w.field(b",\"in\":", &self.0);
+            w.field(b",\"e\":", &Empty);
+            self.0.encode_members(w);
+        }
+    }
+    let inner = Inner(None, vec![Inner(Some(1), vec![]), Inner(None, vec![])]);
+    assert_eq!(
+        to_string(&inner),
+        r#"{"list":[{"a":1,"list":[]},{"list":[]}]}"#
+    );
+    assert_eq!(
+        to_string(&Outer(inner)),
+        concat!(
+            r#"{"by name":1,"in":{"list":[{"a":1,"list":[]},{"list":[]}]},"e":{},"#,
+            r#""list":[{"a":1,"list":[]},{"list":[]}]}"#
+        )
+    );
+    // Misuse (a member with no object open) does not panic.
+    let mut w = Writer::from_vec(Vec::new());
+    w.field(b",\"top\":", &true);
+    assert_eq!(w.into_vec(), b"{\"top\":true");
+}
