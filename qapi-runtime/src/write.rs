@@ -7,6 +7,34 @@ use serde_json::Value;
 use crate::read::plain_run_end;
 use crate::wire::{Encode, Object};
 
+/// The longest string [`Writer::str`] writes without a loop.
+const SHORT: usize = 16;
+
+/// `N` bytes of `bytes` from `at` (which the caller keeps in bounds), as a little-endian word.
+#[inline]
+fn word<const N: usize>(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    if let Some(chunk) = bytes.get(at..at + N) {
+        word[..N].copy_from_slice(chunk);
+    }
+    u64::from_le_bytes(word)
+}
+
+/// Whether any byte of `word` is one JSON escapes in a string: a quote, a backslash or a control character.
+#[inline]
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    // A byte's high bit is set when the byte is 0 (in `quote`, `backslash`) or below 0x20 (in `word`), or,
+    // through a borrow, above such a byte: never when there is none.
+    let found = (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash)
+        | (word.wrapping_sub(ONES * 0x20) & !word);
+    found & HIGH != 0
+}
+
 /// Appends JSON to a `Vec<u8>`. Commas between members and elements are its business: callers open a
 /// container, name each member with [`Writer::key`] (or start each element with [`Writer::element`]), write
 /// its value, and close the container.
@@ -34,23 +62,27 @@ impl Writer {
     }
 
     /// `null`.
+    #[inline]
     pub fn null(&mut self) {
         self.out.extend_from_slice(b"null");
     }
 
     /// `true` or `false`.
+    #[inline]
     pub fn bool(&mut self, b: bool) {
         self.out
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
     /// A signed integer.
+    #[inline]
     pub fn i64(&mut self, n: i64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
     /// An unsigned integer.
+    #[inline]
     pub fn u64(&mut self, n: u64) {
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -69,15 +101,65 @@ impl Writer {
 
     /// A string, escaped as JSON requires.
     pub fn str(&mut self, s: &str) {
+        self.str_inline(s);
+    }
+
+    /// [`Writer::str`] inlined, for the encoders of `String` and `str` (generated code calls either, or `str`).
+    #[inline]
+    pub(crate) fn str_inline(&mut self, s: &str) {
         let bytes = s.as_bytes();
+        if bytes.len() <= SHORT && self.short_plain_str(bytes) {
+            return;
+        }
+        self.long_str(bytes);
+    }
+
+    /// A string of at most [`SHORT`] bytes with nothing to escape, written with one copy of a fixed size (no
+    /// `memcpy` call) and no loop; `false`, having written nothing, when there is something to escape.
+    #[inline]
+    fn short_plain_str(&mut self, bytes: &[u8]) -> bool {
+        let len = bytes.len();
+        // `"`, the bytes and `"` are put in a buffer that is copied whole and cut back to the string's length.
+        // The bytes are read as two words, which may overlap (the first and the last eight or four bytes; for
+        // fewer, the first, middle and last byte), each written where it belongs.
+        let mut buf = [b'"'; SHORT + 2];
+        let found = match len {
+            8.. => {
+                let (head, tail) = (word::<8>(bytes, 0), word::<8>(bytes, len - 8));
+                buf[1..9].copy_from_slice(&head.to_le_bytes());
+                buf[len - 7..len + 1].copy_from_slice(&tail.to_le_bytes());
+                needs_escape(head) | needs_escape(tail)
+            }
+            4.. => {
+                let (head, tail) = (word::<4>(bytes, 0), word::<4>(bytes, len - 4));
+                buf[1..5].copy_from_slice(&head.to_le_bytes()[..4]);
+                buf[len - 3..len + 1].copy_from_slice(&tail.to_le_bytes()[..4]);
+                needs_escape(head | tail << 32)
+            }
+            1.. => {
+                let (a, b, c) = (bytes[0], bytes[len / 2], bytes[len - 1]);
+                buf[1] = a;
+                buf[1 + len / 2] = b;
+                buf[len] = c;
+                needs_escape(u64::from_le_bytes([a, b, c, a, a, a, a, a]))
+            }
+            0 => false,
+        };
+        if found {
+            return false;
+        }
+        buf[len + 1] = b'"';
+        let at = self.out.len();
+        self.out.extend_from_slice(&buf);
+        self.out.truncate(at + len + 2);
+        true
+    }
+
+    /// A string longer than [`SHORT`], or one with something to escape.
+    fn long_str(&mut self, bytes: &[u8]) {
         self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
         let mut start = 0;
-        if plain_run_end(bytes, 0) == bytes.len() {
-            self.out.extend_from_slice(bytes);
-            self.out.push(b'"');
-            return;
-        }
         loop {
             let end = plain_run_end(bytes, start);
             self.out.extend_from_slice(&bytes[start..end]);
@@ -103,24 +185,28 @@ impl Writer {
     }
 
     /// Opens an object.
+    #[inline]
     pub fn begin_object(&mut self) {
         self.out.push(b'{');
         self.first = true;
     }
 
     /// Closes the innermost open object.
+    #[inline]
     pub fn end_object(&mut self) {
         self.out.push(b'}');
         self.first = false;
     }
 
     /// Opens an array.
+    #[inline]
     pub fn begin_array(&mut self) {
         self.out.push(b'[');
         self.first = true;
     }
 
     /// Closes the innermost open array.
+    #[inline]
     pub fn end_array(&mut self) {
         self.out.push(b']');
         self.first = false;
@@ -145,6 +231,7 @@ impl Writer {
     }
 
     /// Starts the next element of the open array.
+    #[inline]
     pub fn element(&mut self) {
         if !self.first {
             self.out.push(b',');

@@ -217,3 +217,22 @@ fn pre_quoted_keys_take_the_place_of_the_comma_or_the_brace() {
     w.field(b",\"top\":", &true);
     assert_eq!(w.into_vec(), b"{\"top\":true");
 }
+
+#[test]
+fn strings_of_every_short_length_are_written_as_serde_json_writes_them() {
+    // Every length around the short path's cases, with each special byte at each place (the short path reads
+    // overlapping words: a byte to escape must be found wherever it is).
+    for len in 0..=20 {
+        let plain: String = "abcdéfghijklmnopqrstuvwxyz".chars().take(len).collect();
+        assert_eq!(to_string(&plain), serde_json::to_string(&plain).unwrap());
+        for at in 0..len {
+            for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', ' ', '\u{e9}'] {
+                let mut s: Vec<char> = "abcdefghijklmnopqrstuvwxyz".chars().take(len).collect();
+                s[at] = special;
+                let s: String = s.into_iter().collect();
+                assert_eq!(to_string(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+                assert_eq!(decode::<String>(&to_string(&s)), Ok(s));
+            }
+        }
+    }
+}
