@@ -108,51 +108,54 @@ impl Writer {
     #[inline]
     pub(crate) fn str_inline(&mut self, s: &str) {
         let bytes = s.as_bytes();
-        if bytes.len() <= SHORT && self.short_plain_str(bytes) {
-            return;
+        if !self.short_plain_str(bytes) {
+            // A tail call: the short path calls nothing, so it saves no registers.
+            self.long_str(bytes);
         }
-        self.long_str(bytes);
     }
 
-    /// A string of at most [`SHORT`] bytes with nothing to escape, written with one copy of a fixed size (no
-    /// `memcpy` call) and no loop; `false`, having written nothing, when there is something to escape.
+    /// A string of at most [`SHORT`] bytes with nothing to escape, when the buffer has room for it, written with
+    /// stores of fixed sizes (no `memcpy` call) and no loop; `false`, having written nothing, otherwise.
     #[inline]
     fn short_plain_str(&mut self, bytes: &[u8]) -> bool {
         let len = bytes.len();
-        // `"`, the bytes and `"` are put in a buffer that is copied whole and cut back to the string's length.
-        // The bytes are read as two words, which may overlap (the first and the last eight or four bytes; for
-        // fewer, the first, middle and last byte), each written where it belongs.
-        let mut buf = [b'"'; SHORT + 2];
+        if len > SHORT || self.out.capacity() - self.out.len() < SHORT + 2 {
+            return false;
+        }
+        // `"`, the bytes and `"` are written over room for the longest short string, which is then cut back to
+        // the string's length. The bytes are read as two words, which may overlap (the first and the last eight
+        // or four bytes; for fewer, the first, middle and last byte), each written where it belongs.
+        let at = self.out.len();
+        self.out.extend_from_slice(&[b'"'; SHORT + 2]);
+        let Some(out) = self.out.get_mut(at..at + SHORT + 2) else {
+            return false;
+        };
         let found = match len {
             8.. => {
                 let (head, tail) = (word::<8>(bytes, 0), word::<8>(bytes, len - 8));
-                buf[1..9].copy_from_slice(&head.to_le_bytes());
-                buf[len - 7..len + 1].copy_from_slice(&tail.to_le_bytes());
+                out[1..9].copy_from_slice(&head.to_le_bytes());
+                out[len - 7..len + 1].copy_from_slice(&tail.to_le_bytes());
                 needs_escape(head) | needs_escape(tail)
             }
             4.. => {
                 let (head, tail) = (word::<4>(bytes, 0), word::<4>(bytes, len - 4));
-                buf[1..5].copy_from_slice(&head.to_le_bytes()[..4]);
-                buf[len - 3..len + 1].copy_from_slice(&tail.to_le_bytes()[..4]);
+                out[1..5].copy_from_slice(&head.to_le_bytes()[..4]);
+                out[len - 3..len + 1].copy_from_slice(&tail.to_le_bytes()[..4]);
                 needs_escape(head | tail << 32)
             }
             1.. => {
                 let (a, b, c) = (bytes[0], bytes[len / 2], bytes[len - 1]);
-                buf[1] = a;
-                buf[1 + len / 2] = b;
-                buf[len] = c;
-                needs_escape(u64::from_le_bytes([a, b, c, a, a, a, a, a]))
+                out[1] = a;
+                out[1 + len / 2] = b;
+                out[len] = c;
+                // The other bytes spaces, which need no escape.
+                needs_escape(u64::from_le_bytes([a, b, c, b' ', b' ', b' ', b' ', b' ']))
             }
             0 => false,
         };
-        if found {
-            return false;
-        }
-        buf[len + 1] = b'"';
-        let at = self.out.len();
-        self.out.extend_from_slice(&buf);
-        self.out.truncate(at + len + 2);
-        true
+        out[len + 1] = b'"';
+        self.out.truncate(if found { at } else { at + len + 2 });
+        !found
     }
 
     /// A string longer than [`SHORT`], or one with something to escape.
