@@ -8,7 +8,7 @@ use crate::read::plain_run_end;
 use crate::wire::{Encode, Object};
 
 /// The longest string [`Writer::str`] writes without a loop.
-const SHORT: usize = 16;
+const SHORT: usize = 32;
 
 /// `N` bytes of `bytes` from `at` (which the caller keeps in bounds), as a little-endian word.
 #[inline]
@@ -108,29 +108,38 @@ impl Writer {
     #[inline]
     pub(crate) fn str_inline(&mut self, s: &str) {
         let bytes = s.as_bytes();
-        if !self.short_plain_str(bytes) {
+        if !self.short_plain_str::<16>(bytes) {
             // A tail call: the short path calls nothing, so it saves no registers.
             self.long_str(bytes);
         }
     }
 
-    /// A string of at most [`SHORT`] bytes with nothing to escape, when the buffer has room for it, written with
-    /// stores of fixed sizes (no `memcpy` call) and no loop; `false`, having written nothing, otherwise.
-    #[inline]
-    fn short_plain_str(&mut self, bytes: &[u8]) -> bool {
+    /// A string of at most `MAX` bytes (16 or [`SHORT`]) with nothing to escape, when the buffer has room for
+    /// it, written with stores of fixed sizes (no `memcpy` call) and no loop; `false`, having written nothing,
+    /// otherwise.
+    #[inline(always)]
+    fn short_plain_str<const MAX: usize>(&mut self, bytes: &[u8]) -> bool {
         let len = bytes.len();
-        if len > SHORT || self.out.capacity() - self.out.len() < SHORT + 2 {
+        if len > MAX.min(SHORT) || self.out.capacity() - self.out.len() < SHORT + 2 {
             return false;
         }
         // `"`, the bytes and `"` are written over room for the longest short string, which is then cut back to
-        // the string's length. The bytes are read as two words, which may overlap (the first and the last eight
-        // or four bytes; for fewer, the first, middle and last byte), each written where it belongs.
+        // the string's length. The bytes are read as words, which may overlap (the first and the last sixteen,
+        // eight or four bytes; for fewer, the first, middle and last byte), each written where it belongs.
         let at = self.out.len();
         self.out.extend_from_slice(&[b'"'; SHORT + 2]);
         let Some(out) = self.out.get_mut(at..at + SHORT + 2) else {
             return false;
         };
         let found = match len {
+            17.. => {
+                let words = [0, 8, len - 16, len - 8].map(|at| word::<8>(bytes, at));
+                out[1..9].copy_from_slice(&words[0].to_le_bytes());
+                out[9..17].copy_from_slice(&words[1].to_le_bytes());
+                out[len - 15..len - 7].copy_from_slice(&words[2].to_le_bytes());
+                out[len - 7..len + 1].copy_from_slice(&words[3].to_le_bytes());
+                words.into_iter().any(needs_escape)
+            }
             8.. => {
                 let (head, tail) = (word::<8>(bytes, 0), word::<8>(bytes, len - 8));
                 out[1..9].copy_from_slice(&head.to_le_bytes());
@@ -158,8 +167,11 @@ impl Writer {
         !found
     }
 
-    /// A string longer than [`SHORT`], or one with something to escape.
+    /// A string longer than 16 bytes, or one with something to escape, or one the buffer has no room for.
     fn long_str(&mut self, bytes: &[u8]) {
+        if self.short_plain_str::<SHORT>(bytes) {
+            return;
+        }
         self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
         let mut start = 0;

@@ -222,17 +222,34 @@ fn pre_quoted_keys_take_the_place_of_the_comma_or_the_brace() {
 fn strings_of_every_short_length_are_written_as_serde_json_writes_them() {
     // Every length around the short path's cases, with each special byte at each place (the short path reads
     // overlapping words: a byte to escape must be found wherever it is).
-    for len in 0..=20 {
-        let plain: String = "abcdéfghijklmnopqrstuvwxyz".chars().take(len).collect();
+    let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP";
+    for len in 0..=40 {
+        let plain: String = "abcdéfghijklmnopqrstuvwxyz0123456789ABCDEFGH"
+            .chars()
+            .take(len)
+            .collect();
         assert_eq!(to_string(&plain), serde_json::to_string(&plain).unwrap());
         for at in 0..len {
             for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', ' ', '\u{e9}'] {
-                let mut s: Vec<char> = "abcdefghijklmnopqrstuvwxyz".chars().take(len).collect();
+                let mut s: Vec<char> = letters.chars().take(len).collect();
                 s[at] = special;
                 let s: String = s.into_iter().collect();
                 assert_eq!(to_string(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
                 assert_eq!(decode::<String>(&to_string(&s)), Ok(s));
             }
+        }
+    }
+}
+
+#[test]
+fn strings_are_written_whole_whatever_room_the_buffer_has() {
+    for len in [0, 3, 9, 16, 17, 32, 33, 100] {
+        let s = "x".repeat(len);
+        for room in 0..40 {
+            let mut w = Writer::from_vec(Vec::with_capacity(room));
+            w.str(&s);
+            w.str("a\"b");
+            assert_eq!(w.into_vec(), format!("\"{s}\"\"a\\\"b\"").into_bytes());
         }
     }
 }
