@@ -253,3 +253,24 @@ fn strings_are_written_whole_whatever_room_the_buffer_has() {
         }
     }
 }
+
+#[test]
+fn integers_and_booleans_of_every_length() {
+    let mut n = 1u64;
+    for _ in 0..20 {
+        for m in [n - 1, n, n + 1, n.wrapping_mul(9)] {
+            assert_eq!(to_string(&m), m.to_string());
+            assert_eq!(to_string(&(m as i64)), (m as i64).to_string());
+            assert_eq!(
+                to_string(&(m as i64).wrapping_neg()),
+                (m as i64).wrapping_neg().to_string()
+            );
+        }
+        n = n.wrapping_mul(10);
+    }
+    for m in [u64::MAX, 0] {
+        assert_eq!(to_string(&m), m.to_string());
+    }
+    assert_eq!(to_string(&i64::MIN), i64::MIN.to_string());
+    assert_eq!(to_string(&vec![true, false, true]), "[true,false,true]");
+}
