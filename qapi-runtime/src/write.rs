@@ -37,7 +37,8 @@ fn needs_escape(word: u64) -> bool {
 
 /// Appends JSON to a `Vec<u8>`. Commas between members and elements are its business: callers open a
 /// container, name each member with [`Writer::key`] (or start each element with [`Writer::element`]), write
-/// its value, and close the container.
+/// its value, and close the container. [`Writer::field`] names a member and writes its value with a key
+/// prepared beforehand, which is what generated encoders use.
 #[derive(Default)]
 pub struct Writer {
     out: Vec<u8>,
