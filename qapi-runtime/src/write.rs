@@ -206,8 +206,12 @@ impl Writer {
 
     /// A string longer than 16 bytes, or one with something to escape, or one the buffer has no room for.
     fn long_str(&mut self, bytes: &[u8]) {
-        if self.short_plain_str::<SHORT>(bytes) {
-            return;
+        if bytes.len() <= SHORT {
+            // Room for the short path (a small buffer, as serde's path gives each value, often lacks it).
+            self.out.reserve(SHORT + 2);
+            if self.short_plain_str::<SHORT>(bytes) {
+                return;
+            }
         }
         self.out.reserve(bytes.len() + 2);
         self.out.push(b'"');
