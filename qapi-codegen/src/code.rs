@@ -501,9 +501,41 @@ pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The byte string literal of a member's key for `Writer::field`: a comma, the name as a JSON string, a colon
+/// (`b",\"name\":"`).
+pub fn field_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 12);
+    out.push_str("b\",\\\"");
+    for b in name.bytes() {
+        match b {
+            // In JSON `\"` and `\\`, each character of which is escaped in the Rust literal.
+            b'"' => out.push_str("\\\\\\\""),
+            b'\\' => out.push_str("\\\\\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            // JSON's `\u00XX`.
+            0..0x20 => {
+                let _ = write!(out, "\\\\u{b:04x}");
+            }
+            // UTF-8 bytes, which a byte string holds as escapes.
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push_str("\\\":\"");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_keys_are_json_in_byte_strings() {
+        assert_eq!(field_key("node-name"), r#"b",\"node-name\":""#);
+        assert_eq!(field_key("a\"b\\é"), r#"b",\"a\\\"b\\\\\xc3\xa9\":""#);
+        assert_eq!(field_key("\n"), r#"b",\"\\u000a\":""#);
+    }
 
     #[test]
     fn strings_are_escaped() {

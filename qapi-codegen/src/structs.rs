@@ -118,18 +118,18 @@ pub fn decoded_fields(ctx: &Context, fields: &[Field]) -> Vec<Item> {
         .collect()
 }
 
-/// `writer.member("name", &self.name)` for each field, as statements.
+/// `writer.field(b",\"name\":", &self.name)` for each field, as statements.
 pub fn encoders(ctx: &Context, fields: &[Field]) -> Vec<Item> {
     fields
         .iter()
         .map(|f| {
             let ident = &f.ident;
-            let wire = code::string(&f.member.name);
+            let key = code::field_key(&f.member.name);
             let text = match (f.member.optional, f.boxed) {
-                (false, false) => cat!("writer.member(", wire, ", &self.", ident, ")"),
-                (false, true) => cat!("writer.member(", wire, ", &*self.", ident, ")"),
-                (true, false) => cat!("writer.member_opt(", wire, ", &self.", ident, ")"),
-                (true, true) => cat!("writer.member_opt_box(", wire, ", &self.", ident, ")"),
+                (false, false) => cat!("writer.field(", key, ", &self.", ident, ")"),
+                (false, true) => cat!("writer.field(", key, ", &*self.", ident, ")"),
+                (true, false) => cat!("writer.field_opt(", key, ", &self.", ident, ")"),
+                (true, true) => cat!("writer.field_opt_box(", key, ", &self.", ident, ")"),
             };
             Item::new(ctx.cfg(f.member.cond.as_ref()), text)
         })

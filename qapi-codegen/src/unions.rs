@@ -124,7 +124,8 @@ pub fn emit(ctx: &Context, def: usize, code: &mut Code) {
     code.open(&cat!("impl rt::ObjectType for ", ident));
     let disc = (disc_ident.as_str(), code::string(disc_wire));
     decode_members(ctx, code, &rest, branch_ident, &disc, &branches);
-    encode_members(ctx, code, &rest, branch_ident, &disc, &branches);
+    let disc_key = (disc_ident.as_str(), code::field_key(disc_wire));
+    encode_members(ctx, code, &rest, branch_ident, &disc_key, &branches);
     code.close("");
     code.attrs(&cfg);
     code.line_of(&["rt::impl_serde!(", ident, ");"]);
@@ -302,7 +303,7 @@ fn encode_members(
     code: &mut Code,
     rest: &[Field],
     branch_ident: &str,
-    (disc_ident, disc_wire): &(&str, String),
+    (disc_ident, disc_key): &(&str, String),
     branches: &[Branch],
 ) {
     code.line("#[inline]");
@@ -310,8 +311,8 @@ fn encode_members(
     structs::statements(code, &structs::encoders(ctx, rest));
     code.entry(
         &cat!(
-            "writer.member(",
-            disc_wire,
+            "writer.field(",
+            disc_key,
             ", self.",
             disc_ident,
             ".tag_name())"
@@ -441,13 +442,13 @@ fn simple_wire(code: &mut Code, arms: &[(String, &String, String, bool)]) {
         let data = if *boxed { "&**data" } else { "data" };
         code.attrs(cfg);
         code.open(&cat!("Self::", variant, "(data) =>"));
-        code.line_of(&["writer.member(\"type\", ", wire, ");"]);
-        code.line_of(&["writer.member(\"data\", ", data, ");"]);
+        code.line_of(&["writer.field(b\",\\\"type\\\":\", ", wire, ");"]);
+        code.line_of(&["writer.field(b\",\\\"data\\\":\", ", data, ");"]);
         code.close("");
     }
     code.open(&cat!("Self::", other, " { tag, data } =>"));
-    code.line("writer.member(\"type\", tag);");
-    code.line("writer.member(\"data\", data);");
+    code.line("writer.field(b\",\\\"type\\\":\", tag);");
+    code.line("writer.field(b\",\\\"data\\\":\", data);");
     code.close("");
     code.close("");
     code.close("");

@@ -32,8 +32,8 @@ impl ObjectType for Timestamp {
         })
     }
     fn encode_members(&self, w: &mut Writer) {
-        w.member("seconds", &self.seconds);
-        w.member("microseconds", &self.microseconds);
+        w.field(b",\"seconds\":", &self.seconds);
+        w.field(b",\"microseconds\":", &self.microseconds);
     }
 }
 
@@ -65,6 +65,10 @@ mod tests {
         let t: Timestamp = serde_json::from_str(r#"{"seconds": -1, "microseconds": -1}"#).unwrap();
         assert_eq!(t, Timestamp::NONE);
         assert_eq!(t.time(), None);
+        assert_eq!(
+            crate::wire::to_string(&t),
+            r#"{"seconds":-1,"microseconds":-1}"#
+        );
     }
 
     #[test]

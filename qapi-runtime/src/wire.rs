@@ -157,13 +157,13 @@ impl Decode for String {
 
 impl Encode for String {
     fn encode(&self, writer: &mut Writer) {
-        writer.str(self);
+        writer.str_inline(self);
     }
 }
 
 impl Encode for str {
     fn encode(&self, writer: &mut Writer) {
-        writer.str(self);
+        writer.str_inline(self);
     }
 }
 

@@ -42,7 +42,7 @@ impl rt::ObjectType for GuestSyncDelimited {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(GuestSyncDelimited);
@@ -101,7 +101,7 @@ impl rt::ObjectType for GuestSync {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(GuestSync);
@@ -255,7 +255,7 @@ impl rt::ObjectType for GuestSetTime {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("time", &self.time);
+        writer.field_opt(b",\"time\":", &self.time);
     }
 }
 rt::impl_serde!(GuestSetTime);
@@ -332,9 +332,9 @@ impl rt::ObjectType for GuestAgentCommandInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("enabled", &self.enabled);
-        writer.member("success-response", &self.success_response);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"success-response\":", &self.success_response);
     }
 }
 rt::impl_serde!(GuestAgentCommandInfo);
@@ -402,8 +402,8 @@ impl rt::ObjectType for GuestAgentInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("version", &self.version);
-        writer.member("supported_commands", &self.supported_commands);
+        writer.field(b",\"version\":", &self.version);
+        writer.field(b",\"supported_commands\":", &self.supported_commands);
     }
 }
 rt::impl_serde!(GuestAgentInfo);
@@ -507,7 +507,7 @@ impl rt::ObjectType for GuestShutdown {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mode", &self.mode);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(GuestShutdown);
@@ -582,8 +582,8 @@ impl rt::ObjectType for GuestFileOpen {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member_opt("mode", &self.mode);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(GuestFileOpen);
@@ -642,7 +642,7 @@ impl rt::ObjectType for GuestFileClose {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("handle", &self.handle);
+        writer.field(b",\"handle\":", &self.handle);
     }
 }
 rt::impl_serde!(GuestFileClose);
@@ -713,9 +713,9 @@ impl rt::ObjectType for GuestFileRead {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("count", &self.count);
-        writer.member("buf-b64", &self.buf_b64);
-        writer.member("eof", &self.eof);
+        writer.field(b",\"count\":", &self.count);
+        writer.field(b",\"buf-b64\":", &self.buf_b64);
+        writer.field(b",\"eof\":", &self.eof);
     }
 }
 rt::impl_serde!(GuestFileRead);
@@ -781,8 +781,8 @@ impl rt::ObjectType for GuestFileReadCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("handle", &self.handle);
-        writer.member_opt("count", &self.count);
+        writer.field(b",\"handle\":", &self.handle);
+        writer.field_opt(b",\"count\":", &self.count);
     }
 }
 rt::impl_serde!(GuestFileReadCommand);
@@ -844,8 +844,8 @@ impl rt::ObjectType for GuestFileWrite {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("count", &self.count);
-        writer.member("eof", &self.eof);
+        writer.field(b",\"count\":", &self.count);
+        writer.field(b",\"eof\":", &self.eof);
     }
 }
 rt::impl_serde!(GuestFileWrite);
@@ -920,9 +920,9 @@ impl rt::ObjectType for GuestFileWriteCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("handle", &self.handle);
-        writer.member("buf-b64", &self.buf_b64);
-        writer.member_opt("count", &self.count);
+        writer.field(b",\"handle\":", &self.handle);
+        writer.field(b",\"buf-b64\":", &self.buf_b64);
+        writer.field_opt(b",\"count\":", &self.count);
     }
 }
 rt::impl_serde!(GuestFileWriteCommand);
@@ -984,8 +984,8 @@ impl rt::ObjectType for GuestFileSeek {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("position", &self.position);
-        writer.member("eof", &self.eof);
+        writer.field(b",\"position\":", &self.position);
+        writer.field(b",\"eof\":", &self.eof);
     }
 }
 rt::impl_serde!(GuestFileSeek);
@@ -1181,9 +1181,9 @@ impl rt::ObjectType for GuestFileSeekCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("handle", &self.handle);
-        writer.member("offset", &self.offset);
-        writer.member("whence", &self.whence);
+        writer.field(b",\"handle\":", &self.handle);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"whence\":", &self.whence);
     }
 }
 rt::impl_serde!(GuestFileSeekCommand);
@@ -1242,7 +1242,7 @@ impl rt::ObjectType for GuestFileFlush {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("handle", &self.handle);
+        writer.field(b",\"handle\":", &self.handle);
     }
 }
 rt::impl_serde!(GuestFileFlush);
@@ -1474,7 +1474,7 @@ impl rt::ObjectType for GuestFsfreezeFreezeList {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mountpoints", &self.mountpoints);
+        writer.field_opt(b",\"mountpoints\":", &self.mountpoints);
     }
 }
 rt::impl_serde!(GuestFsfreezeFreezeList);
@@ -1621,10 +1621,10 @@ impl rt::ObjectType for GuestFilesystemTrimResult {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member_opt("trimmed", &self.trimmed);
-        writer.member_opt("minimum", &self.minimum);
-        writer.member_opt("error", &self.error);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"trimmed\":", &self.trimmed);
+        writer.field_opt(b",\"minimum\":", &self.minimum);
+        writer.field_opt(b",\"error\":", &self.error);
     }
 }
 rt::impl_serde!(GuestFilesystemTrimResult);
@@ -1678,7 +1678,7 @@ impl rt::ObjectType for GuestFilesystemTrimResponse {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("paths", &self.paths);
+        writer.field(b",\"paths\":", &self.paths);
     }
 }
 rt::impl_serde!(GuestFilesystemTrimResponse);
@@ -1739,7 +1739,7 @@ impl rt::ObjectType for GuestFstrim {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("minimum", &self.minimum);
+        writer.field_opt(b",\"minimum\":", &self.minimum);
     }
 }
 rt::impl_serde!(GuestFstrim);
@@ -2034,9 +2034,9 @@ impl rt::ObjectType for GuestIpAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("ip-address", &self.ip_address);
-        writer.member("ip-address-type", &self.ip_address_type);
-        writer.member("prefix", &self.prefix);
+        writer.field(b",\"ip-address\":", &self.ip_address);
+        writer.field(b",\"ip-address-type\":", &self.ip_address_type);
+        writer.field(b",\"prefix\":", &self.prefix);
     }
 }
 rt::impl_serde!(GuestIpAddress);
@@ -2144,14 +2144,14 @@ impl rt::ObjectType for GuestNetworkInterfaceStat {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("rx-bytes", &self.rx_bytes);
-        writer.member("rx-packets", &self.rx_packets);
-        writer.member("rx-errs", &self.rx_errs);
-        writer.member("rx-dropped", &self.rx_dropped);
-        writer.member("tx-bytes", &self.tx_bytes);
-        writer.member("tx-packets", &self.tx_packets);
-        writer.member("tx-errs", &self.tx_errs);
-        writer.member("tx-dropped", &self.tx_dropped);
+        writer.field(b",\"rx-bytes\":", &self.rx_bytes);
+        writer.field(b",\"rx-packets\":", &self.rx_packets);
+        writer.field(b",\"rx-errs\":", &self.rx_errs);
+        writer.field(b",\"rx-dropped\":", &self.rx_dropped);
+        writer.field(b",\"tx-bytes\":", &self.tx_bytes);
+        writer.field(b",\"tx-packets\":", &self.tx_packets);
+        writer.field(b",\"tx-errs\":", &self.tx_errs);
+        writer.field(b",\"tx-dropped\":", &self.tx_dropped);
     }
 }
 rt::impl_serde!(GuestNetworkInterfaceStat);
@@ -2250,10 +2250,10 @@ impl rt::ObjectType for GuestNetworkInterface {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("hardware-address", &self.hardware_address);
-        writer.member_opt("ip-addresses", &self.ip_addresses);
-        writer.member_opt("statistics", &self.statistics);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"hardware-address\":", &self.hardware_address);
+        writer.field_opt(b",\"ip-addresses\":", &self.ip_addresses);
+        writer.field_opt(b",\"statistics\":", &self.statistics);
     }
 }
 rt::impl_serde!(GuestNetworkInterface);
@@ -2375,9 +2375,9 @@ impl rt::ObjectType for GuestLogicalProcessor {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("logical-id", &self.logical_id);
-        writer.member("online", &self.online);
-        writer.member_opt("can-offline", &self.can_offline);
+        writer.field(b",\"logical-id\":", &self.logical_id);
+        writer.field(b",\"online\":", &self.online);
+        writer.field_opt(b",\"can-offline\":", &self.can_offline);
     }
 }
 rt::impl_serde!(GuestLogicalProcessor);
@@ -2480,7 +2480,7 @@ impl rt::ObjectType for GuestSetVcpus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("vcpus", &self.vcpus);
+        writer.field(b",\"vcpus\":", &self.vcpus);
     }
 }
 rt::impl_serde!(GuestSetVcpus);
@@ -2703,10 +2703,10 @@ impl rt::ObjectType for GuestPCIAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("domain", &self.domain);
-        writer.member("bus", &self.bus);
-        writer.member("slot", &self.slot);
-        writer.member("function", &self.function);
+        writer.field(b",\"domain\":", &self.domain);
+        writer.field(b",\"bus\":", &self.bus);
+        writer.field(b",\"slot\":", &self.slot);
+        writer.field(b",\"function\":", &self.function);
     }
 }
 rt::impl_serde!(GuestPCIAddress);
@@ -2780,10 +2780,10 @@ impl rt::ObjectType for GuestCCWAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cssid", &self.cssid);
-        writer.member("ssid", &self.ssid);
-        writer.member("subchno", &self.subchno);
-        writer.member("devno", &self.devno);
+        writer.field(b",\"cssid\":", &self.cssid);
+        writer.field(b",\"ssid\":", &self.ssid);
+        writer.field(b",\"subchno\":", &self.subchno);
+        writer.field(b",\"devno\":", &self.devno);
     }
 }
 rt::impl_serde!(GuestCCWAddress);
@@ -2910,14 +2910,14 @@ impl rt::ObjectType for GuestDiskAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pci-controller", &self.pci_controller);
-        writer.member("bus-type", &self.bus_type);
-        writer.member("bus", &self.bus);
-        writer.member("target", &self.target);
-        writer.member("unit", &self.unit);
-        writer.member_opt("serial", &self.serial);
-        writer.member_opt("dev", &self.dev);
-        writer.member_opt("ccw-address", &self.ccw_address);
+        writer.field(b",\"pci-controller\":", &self.pci_controller);
+        writer.field(b",\"bus-type\":", &self.bus_type);
+        writer.field(b",\"bus\":", &self.bus);
+        writer.field(b",\"target\":", &self.target);
+        writer.field(b",\"unit\":", &self.unit);
+        writer.field_opt(b",\"serial\":", &self.serial);
+        writer.field_opt(b",\"dev\":", &self.dev);
+        writer.field_opt(b",\"ccw-address\":", &self.ccw_address);
     }
 }
 rt::impl_serde!(GuestDiskAddress);
@@ -3269,35 +3269,38 @@ impl rt::ObjectType for GuestNVMeSmart {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("critical-warning", &self.critical_warning);
-        writer.member("temperature", &self.temperature);
-        writer.member("available-spare", &self.available_spare);
-        writer.member("available-spare-threshold", &self.available_spare_threshold);
-        writer.member("percentage-used", &self.percentage_used);
-        writer.member("data-units-read-lo", &self.data_units_read_lo);
-        writer.member("data-units-read-hi", &self.data_units_read_hi);
-        writer.member("data-units-written-lo", &self.data_units_written_lo);
-        writer.member("data-units-written-hi", &self.data_units_written_hi);
-        writer.member("host-read-commands-lo", &self.host_read_commands_lo);
-        writer.member("host-read-commands-hi", &self.host_read_commands_hi);
-        writer.member("host-write-commands-lo", &self.host_write_commands_lo);
-        writer.member("host-write-commands-hi", &self.host_write_commands_hi);
-        writer.member("controller-busy-time-lo", &self.controller_busy_time_lo);
-        writer.member("controller-busy-time-hi", &self.controller_busy_time_hi);
-        writer.member("power-cycles-lo", &self.power_cycles_lo);
-        writer.member("power-cycles-hi", &self.power_cycles_hi);
-        writer.member("power-on-hours-lo", &self.power_on_hours_lo);
-        writer.member("power-on-hours-hi", &self.power_on_hours_hi);
-        writer.member("unsafe-shutdowns-lo", &self.unsafe_shutdowns_lo);
-        writer.member("unsafe-shutdowns-hi", &self.unsafe_shutdowns_hi);
-        writer.member("media-errors-lo", &self.media_errors_lo);
-        writer.member("media-errors-hi", &self.media_errors_hi);
-        writer.member(
-            "number-of-error-log-entries-lo",
+        writer.field(b",\"critical-warning\":", &self.critical_warning);
+        writer.field(b",\"temperature\":", &self.temperature);
+        writer.field(b",\"available-spare\":", &self.available_spare);
+        writer.field(
+            b",\"available-spare-threshold\":",
+            &self.available_spare_threshold,
+        );
+        writer.field(b",\"percentage-used\":", &self.percentage_used);
+        writer.field(b",\"data-units-read-lo\":", &self.data_units_read_lo);
+        writer.field(b",\"data-units-read-hi\":", &self.data_units_read_hi);
+        writer.field(b",\"data-units-written-lo\":", &self.data_units_written_lo);
+        writer.field(b",\"data-units-written-hi\":", &self.data_units_written_hi);
+        writer.field(b",\"host-read-commands-lo\":", &self.host_read_commands_lo);
+        writer.field(b",\"host-read-commands-hi\":", &self.host_read_commands_hi);
+        writer.field(b",\"host-write-commands-lo\":", &self.host_write_commands_lo);
+        writer.field(b",\"host-write-commands-hi\":", &self.host_write_commands_hi);
+        writer.field(b",\"controller-busy-time-lo\":", &self.controller_busy_time_lo);
+        writer.field(b",\"controller-busy-time-hi\":", &self.controller_busy_time_hi);
+        writer.field(b",\"power-cycles-lo\":", &self.power_cycles_lo);
+        writer.field(b",\"power-cycles-hi\":", &self.power_cycles_hi);
+        writer.field(b",\"power-on-hours-lo\":", &self.power_on_hours_lo);
+        writer.field(b",\"power-on-hours-hi\":", &self.power_on_hours_hi);
+        writer.field(b",\"unsafe-shutdowns-lo\":", &self.unsafe_shutdowns_lo);
+        writer.field(b",\"unsafe-shutdowns-hi\":", &self.unsafe_shutdowns_hi);
+        writer.field(b",\"media-errors-lo\":", &self.media_errors_lo);
+        writer.field(b",\"media-errors-hi\":", &self.media_errors_hi);
+        writer.field(
+            b",\"number-of-error-log-entries-lo\":",
             &self.number_of_error_log_entries_lo,
         );
-        writer.member(
-            "number-of-error-log-entries-hi",
+        writer.field(
+            b",\"number-of-error-log-entries-hi\":",
             &self.number_of_error_log_entries_hi,
         );
     }
@@ -3472,7 +3475,7 @@ impl rt::ObjectType for GuestDiskSmart {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             GuestDiskSmartBranch::Nvme(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -3627,12 +3630,12 @@ impl rt::ObjectType for GuestDiskInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("partition", &self.partition);
-        writer.member_opt("dependencies", &self.dependencies);
-        writer.member_opt("address", &self.address);
-        writer.member_opt("alias", &self.alias);
-        writer.member_opt("smart", &self.smart);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"partition\":", &self.partition);
+        writer.field_opt(b",\"dependencies\":", &self.dependencies);
+        writer.field_opt(b",\"address\":", &self.address);
+        writer.field_opt(b",\"alias\":", &self.alias);
+        writer.field_opt(b",\"smart\":", &self.smart);
     }
 }
 rt::impl_serde!(GuestDiskInfo);
@@ -3801,13 +3804,13 @@ impl rt::ObjectType for GuestFilesystemInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("mountpoint", &self.mountpoint);
-        writer.member("type", &self.r#type);
-        writer.member_opt("used-bytes", &self.used_bytes);
-        writer.member_opt("total-bytes", &self.total_bytes);
-        writer.member_opt("total-bytes-privileged", &self.total_bytes_privileged);
-        writer.member("disk", &self.disk);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"mountpoint\":", &self.mountpoint);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"used-bytes\":", &self.used_bytes);
+        writer.field_opt(b",\"total-bytes\":", &self.total_bytes);
+        writer.field_opt(b",\"total-bytes-privileged\":", &self.total_bytes_privileged);
+        writer.field(b",\"disk\":", &self.disk);
     }
 }
 rt::impl_serde!(GuestFilesystemInfo);
@@ -3928,9 +3931,9 @@ impl rt::ObjectType for GuestSetUserPassword {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("username", &self.username);
-        writer.member("password", &self.password);
-        writer.member("crypted", &self.crypted);
+        writer.field(b",\"username\":", &self.username);
+        writer.field(b",\"password\":", &self.password);
+        writer.field(b",\"crypted\":", &self.crypted);
     }
 }
 rt::impl_serde!(GuestSetUserPassword);
@@ -4010,9 +4013,9 @@ impl rt::ObjectType for GuestMemoryBlock {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("phys-index", &self.phys_index);
-        writer.member("online", &self.online);
-        writer.member_opt("can-offline", &self.can_offline);
+        writer.field(b",\"phys-index\":", &self.phys_index);
+        writer.field(b",\"online\":", &self.online);
+        writer.field_opt(b",\"can-offline\":", &self.can_offline);
     }
 }
 rt::impl_serde!(GuestMemoryBlock);
@@ -4214,9 +4217,9 @@ impl rt::ObjectType for GuestMemoryBlockResponse {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("phys-index", &self.phys_index);
-        writer.member("response", &self.response);
-        writer.member_opt("error-code", &self.error_code);
+        writer.field(b",\"phys-index\":", &self.phys_index);
+        writer.field(b",\"response\":", &self.response);
+        writer.field_opt(b",\"error-code\":", &self.error_code);
     }
 }
 rt::impl_serde!(GuestMemoryBlockResponse);
@@ -4272,7 +4275,7 @@ impl rt::ObjectType for GuestSetMemoryBlocks {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mem-blks", &self.mem_blks);
+        writer.field(b",\"mem-blks\":", &self.mem_blks);
     }
 }
 rt::impl_serde!(GuestSetMemoryBlocks);
@@ -4331,7 +4334,7 @@ impl rt::ObjectType for GuestMemoryBlockInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("size", &self.size);
+        writer.field(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(GuestMemoryBlockInfo);
@@ -4514,13 +4517,13 @@ impl rt::ObjectType for GuestExecStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("exited", &self.exited);
-        writer.member_opt("exitcode", &self.exitcode);
-        writer.member_opt("signal", &self.signal);
-        writer.member_opt("out-data", &self.out_data);
-        writer.member_opt("err-data", &self.err_data);
-        writer.member_opt("out-truncated", &self.out_truncated);
-        writer.member_opt("err-truncated", &self.err_truncated);
+        writer.field(b",\"exited\":", &self.exited);
+        writer.field_opt(b",\"exitcode\":", &self.exitcode);
+        writer.field_opt(b",\"signal\":", &self.signal);
+        writer.field_opt(b",\"out-data\":", &self.out_data);
+        writer.field_opt(b",\"err-data\":", &self.err_data);
+        writer.field_opt(b",\"out-truncated\":", &self.out_truncated);
+        writer.field_opt(b",\"err-truncated\":", &self.err_truncated);
     }
 }
 rt::impl_serde!(GuestExecStatus);
@@ -4574,7 +4577,7 @@ impl rt::ObjectType for GuestExecStatusCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pid", &self.pid);
+        writer.field(b",\"pid\":", &self.pid);
     }
 }
 rt::impl_serde!(GuestExecStatusCommand);
@@ -4631,7 +4634,7 @@ impl rt::ObjectType for GuestExec {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pid", &self.pid);
+        writer.field(b",\"pid\":", &self.pid);
     }
 }
 rt::impl_serde!(GuestExec);
@@ -4881,11 +4884,11 @@ impl rt::ObjectType for GuestExecCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member_opt("arg", &self.arg);
-        writer.member_opt("env", &self.env);
-        writer.member_opt("input-data", &self.input_data);
-        writer.member_opt("capture-output", &self.capture_output);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"arg\":", &self.arg);
+        writer.field_opt(b",\"env\":", &self.env);
+        writer.field_opt(b",\"input-data\":", &self.input_data);
+        writer.field_opt(b",\"capture-output\":", &self.capture_output);
     }
 }
 rt::impl_serde!(GuestExecCommand);
@@ -4944,7 +4947,7 @@ impl rt::ObjectType for GuestHostName {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host-name", &self.host_name);
+        writer.field(b",\"host-name\":", &self.host_name);
     }
 }
 rt::impl_serde!(GuestHostName);
@@ -5064,9 +5067,9 @@ impl rt::ObjectType for GuestUser {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("user", &self.user);
-        writer.member("login-time", &self.login_time);
-        writer.member_opt("domain", &self.domain);
+        writer.field(b",\"user\":", &self.user);
+        writer.field(b",\"login-time\":", &self.login_time);
+        writer.field_opt(b",\"domain\":", &self.domain);
     }
 }
 rt::impl_serde!(GuestUser);
@@ -5177,8 +5180,8 @@ impl rt::ObjectType for GuestTimezone {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("zone", &self.zone);
-        writer.member("offset", &self.offset);
+        writer.field_opt(b",\"zone\":", &self.zone);
+        writer.field(b",\"offset\":", &self.offset);
     }
 }
 rt::impl_serde!(GuestTimezone);
@@ -5405,16 +5408,16 @@ impl rt::ObjectType for GuestOSInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("kernel-release", &self.kernel_release);
-        writer.member_opt("kernel-version", &self.kernel_version);
-        writer.member_opt("machine", &self.machine);
-        writer.member_opt("id", &self.id);
-        writer.member_opt("name", &self.name);
-        writer.member_opt("pretty-name", &self.pretty_name);
-        writer.member_opt("version", &self.version);
-        writer.member_opt("version-id", &self.version_id);
-        writer.member_opt("variant", &self.variant);
-        writer.member_opt("variant-id", &self.variant_id);
+        writer.field_opt(b",\"kernel-release\":", &self.kernel_release);
+        writer.field_opt(b",\"kernel-version\":", &self.kernel_version);
+        writer.field_opt(b",\"machine\":", &self.machine);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"pretty-name\":", &self.pretty_name);
+        writer.field_opt(b",\"version\":", &self.version);
+        writer.field_opt(b",\"version-id\":", &self.version_id);
+        writer.field_opt(b",\"variant\":", &self.variant);
+        writer.field_opt(b",\"variant-id\":", &self.variant_id);
     }
 }
 rt::impl_serde!(GuestOSInfo);
@@ -5584,8 +5587,8 @@ impl rt::ObjectType for GuestDeviceIdPCI {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("vendor-id", &self.vendor_id);
-        writer.member("device-id", &self.device_id);
+        writer.field(b",\"vendor-id\":", &self.vendor_id);
+        writer.field(b",\"device-id\":", &self.device_id);
     }
 }
 rt::impl_serde!(GuestDeviceIdPCI);
@@ -5682,7 +5685,7 @@ impl rt::ObjectType for GuestDeviceId {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             GuestDeviceIdBranch::Pci(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -5799,10 +5802,10 @@ impl rt::ObjectType for GuestDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("driver-name", &self.driver_name);
-        writer.member_opt("driver-date", &self.driver_date);
-        writer.member_opt("driver-version", &self.driver_version);
-        writer.member_opt("id", &self.id);
+        writer.field(b",\"driver-name\":", &self.driver_name);
+        writer.field_opt(b",\"driver-date\":", &self.driver_date);
+        writer.field_opt(b",\"driver-version\":", &self.driver_version);
+        writer.field_opt(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(GuestDeviceInfo);
@@ -5901,7 +5904,7 @@ impl rt::ObjectType for GuestAuthorizedKeys {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("keys", &self.keys);
+        writer.field(b",\"keys\":", &self.keys);
     }
 }
 rt::impl_serde!(GuestAuthorizedKeys);
@@ -5955,7 +5958,7 @@ impl rt::ObjectType for GuestSshGetAuthorizedKeys {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("username", &self.username);
+        writer.field(b",\"username\":", &self.username);
     }
 }
 rt::impl_serde!(GuestSshGetAuthorizedKeys);
@@ -6035,9 +6038,9 @@ impl rt::ObjectType for GuestSshAddAuthorizedKeys {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("username", &self.username);
-        writer.member("keys", &self.keys);
-        writer.member_opt("reset", &self.reset);
+        writer.field(b",\"username\":", &self.username);
+        writer.field(b",\"keys\":", &self.keys);
+        writer.field_opt(b",\"reset\":", &self.reset);
     }
 }
 rt::impl_serde!(GuestSshAddAuthorizedKeys);
@@ -6104,8 +6107,8 @@ impl rt::ObjectType for GuestSshRemoveAuthorizedKeys {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("username", &self.username);
-        writer.member("keys", &self.keys);
+        writer.field(b",\"username\":", &self.username);
+        writer.field(b",\"keys\":", &self.keys);
     }
 }
 rt::impl_serde!(GuestSshRemoveAuthorizedKeys);
@@ -6395,23 +6398,23 @@ impl rt::ObjectType for GuestDiskStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("read-sectors", &self.read_sectors);
-        writer.member_opt("read-ios", &self.read_ios);
-        writer.member_opt("read-merges", &self.read_merges);
-        writer.member_opt("write-sectors", &self.write_sectors);
-        writer.member_opt("write-ios", &self.write_ios);
-        writer.member_opt("write-merges", &self.write_merges);
-        writer.member_opt("discard-sectors", &self.discard_sectors);
-        writer.member_opt("discard-ios", &self.discard_ios);
-        writer.member_opt("discard-merges", &self.discard_merges);
-        writer.member_opt("flush-ios", &self.flush_ios);
-        writer.member_opt("read-ticks", &self.read_ticks);
-        writer.member_opt("write-ticks", &self.write_ticks);
-        writer.member_opt("discard-ticks", &self.discard_ticks);
-        writer.member_opt("flush-ticks", &self.flush_ticks);
-        writer.member_opt("ios-pgr", &self.ios_pgr);
-        writer.member_opt("total-ticks", &self.total_ticks);
-        writer.member_opt("weight-ticks", &self.weight_ticks);
+        writer.field_opt(b",\"read-sectors\":", &self.read_sectors);
+        writer.field_opt(b",\"read-ios\":", &self.read_ios);
+        writer.field_opt(b",\"read-merges\":", &self.read_merges);
+        writer.field_opt(b",\"write-sectors\":", &self.write_sectors);
+        writer.field_opt(b",\"write-ios\":", &self.write_ios);
+        writer.field_opt(b",\"write-merges\":", &self.write_merges);
+        writer.field_opt(b",\"discard-sectors\":", &self.discard_sectors);
+        writer.field_opt(b",\"discard-ios\":", &self.discard_ios);
+        writer.field_opt(b",\"discard-merges\":", &self.discard_merges);
+        writer.field_opt(b",\"flush-ios\":", &self.flush_ios);
+        writer.field_opt(b",\"read-ticks\":", &self.read_ticks);
+        writer.field_opt(b",\"write-ticks\":", &self.write_ticks);
+        writer.field_opt(b",\"discard-ticks\":", &self.discard_ticks);
+        writer.field_opt(b",\"flush-ticks\":", &self.flush_ticks);
+        writer.field_opt(b",\"ios-pgr\":", &self.ios_pgr);
+        writer.field_opt(b",\"total-ticks\":", &self.total_ticks);
+        writer.field_opt(b",\"weight-ticks\":", &self.weight_ticks);
     }
 }
 rt::impl_serde!(GuestDiskStats);
@@ -6488,10 +6491,10 @@ impl rt::ObjectType for GuestDiskStatsInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("major", &self.major);
-        writer.member("minor", &self.minor);
-        writer.member("stats", &self.stats);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"major\":", &self.major);
+        writer.field(b",\"minor\":", &self.minor);
+        writer.field(b",\"stats\":", &self.stats);
     }
 }
 rt::impl_serde!(GuestDiskStatsInfo);
@@ -6764,17 +6767,17 @@ impl rt::ObjectType for GuestLinuxCpuStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cpu", &self.cpu);
-        writer.member("user", &self.user);
-        writer.member("nice", &self.nice);
-        writer.member("system", &self.system);
-        writer.member("idle", &self.idle);
-        writer.member_opt("iowait", &self.iowait);
-        writer.member_opt("irq", &self.irq);
-        writer.member_opt("softirq", &self.softirq);
-        writer.member_opt("steal", &self.steal);
-        writer.member_opt("guest", &self.guest);
-        writer.member_opt("guestnice", &self.guestnice);
+        writer.field(b",\"cpu\":", &self.cpu);
+        writer.field(b",\"user\":", &self.user);
+        writer.field(b",\"nice\":", &self.nice);
+        writer.field(b",\"system\":", &self.system);
+        writer.field(b",\"idle\":", &self.idle);
+        writer.field_opt(b",\"iowait\":", &self.iowait);
+        writer.field_opt(b",\"irq\":", &self.irq);
+        writer.field_opt(b",\"softirq\":", &self.softirq);
+        writer.field_opt(b",\"steal\":", &self.steal);
+        writer.field_opt(b",\"guest\":", &self.guest);
+        writer.field_opt(b",\"guestnice\":", &self.guestnice);
     }
 }
 rt::impl_serde!(GuestLinuxCpuStats);
@@ -6871,7 +6874,7 @@ impl rt::ObjectType for GuestCpuStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             GuestCpuStatsBranch::Linux(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -7002,9 +7005,9 @@ impl rt::ObjectType for GuestLoadAverage {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("load1m", &self.load1m);
-        writer.member("load5m", &self.load5m);
-        writer.member("load15m", &self.load15m);
+        writer.field(b",\"load1m\":", &self.load1m);
+        writer.field(b",\"load5m\":", &self.load5m);
+        writer.field(b",\"load15m\":", &self.load15m);
     }
 }
 rt::impl_serde!(GuestLoadAverage);
@@ -7290,22 +7293,22 @@ impl rt::ObjectType for GuestNetworkRoute {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("iface", &self.iface);
-        writer.member("destination", &self.destination);
-        writer.member("metric", &self.metric);
-        writer.member_opt("gateway", &self.gateway);
-        writer.member_opt("mask", &self.mask);
-        writer.member_opt("irtt", &self.irtt);
-        writer.member_opt("flags", &self.flags);
-        writer.member_opt("refcnt", &self.refcnt);
-        writer.member_opt("use", &self.r#use);
-        writer.member_opt("window", &self.window);
-        writer.member_opt("mtu", &self.mtu);
-        writer.member_opt("desprefixlen", &self.desprefixlen);
-        writer.member_opt("source", &self.source);
-        writer.member_opt("srcprefixlen", &self.srcprefixlen);
-        writer.member_opt("nexthop", &self.nexthop);
-        writer.member("version", &self.version);
+        writer.field(b",\"iface\":", &self.iface);
+        writer.field(b",\"destination\":", &self.destination);
+        writer.field(b",\"metric\":", &self.metric);
+        writer.field_opt(b",\"gateway\":", &self.gateway);
+        writer.field_opt(b",\"mask\":", &self.mask);
+        writer.field_opt(b",\"irtt\":", &self.irtt);
+        writer.field_opt(b",\"flags\":", &self.flags);
+        writer.field_opt(b",\"refcnt\":", &self.refcnt);
+        writer.field_opt(b",\"use\":", &self.r#use);
+        writer.field_opt(b",\"window\":", &self.window);
+        writer.field_opt(b",\"mtu\":", &self.mtu);
+        writer.field_opt(b",\"desprefixlen\":", &self.desprefixlen);
+        writer.field_opt(b",\"source\":", &self.source);
+        writer.field_opt(b",\"srcprefixlen\":", &self.srcprefixlen);
+        writer.field_opt(b",\"nexthop\":", &self.nexthop);
+        writer.field(b",\"version\":", &self.version);
     }
 }
 rt::impl_serde!(GuestNetworkRoute);

@@ -45,8 +45,8 @@ impl rt::ObjectType for KvmInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member("present", &self.present);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"present\":", &self.present);
     }
 }
 rt::impl_serde!(KvmInfo);
@@ -295,8 +295,8 @@ impl rt::ObjectType for AcceleratorInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member("present", &self.present);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"present\":", &self.present);
     }
 }
 rt::impl_serde!(AcceleratorInfo);

@@ -159,15 +159,15 @@ impl rt::ObjectType for AcpiTableOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("sig", &self.sig);
-        writer.member_opt("rev", &self.rev);
-        writer.member_opt("oem_id", &self.oem_id);
-        writer.member_opt("oem_table_id", &self.oem_table_id);
-        writer.member_opt("oem_rev", &self.oem_rev);
-        writer.member_opt("asl_compiler_id", &self.asl_compiler_id);
-        writer.member_opt("asl_compiler_rev", &self.asl_compiler_rev);
-        writer.member_opt("file", &self.file);
-        writer.member_opt("data", &self.data);
+        writer.field_opt(b",\"sig\":", &self.sig);
+        writer.field_opt(b",\"rev\":", &self.rev);
+        writer.field_opt(b",\"oem_id\":", &self.oem_id);
+        writer.field_opt(b",\"oem_table_id\":", &self.oem_table_id);
+        writer.field_opt(b",\"oem_rev\":", &self.oem_rev);
+        writer.field_opt(b",\"asl_compiler_id\":", &self.asl_compiler_id);
+        writer.field_opt(b",\"asl_compiler_rev\":", &self.asl_compiler_rev);
+        writer.field_opt(b",\"file\":", &self.file);
+        writer.field_opt(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(AcpiTableOptions);
@@ -325,11 +325,11 @@ impl rt::ObjectType for ACPIOSTInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member("slot", &self.slot);
-        writer.member("slot-type", &self.slot_type);
-        writer.member("source", &self.source);
-        writer.member("status", &self.status);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field(b",\"slot\":", &self.slot);
+        writer.field(b",\"slot-type\":", &self.slot_type);
+        writer.field(b",\"source\":", &self.source);
+        writer.field(b",\"status\":", &self.status);
     }
 }
 rt::impl_serde!(ACPIOSTInfo);
@@ -428,7 +428,7 @@ impl rt::ObjectType for AcpiDeviceOstEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("info", &self.info);
+        writer.field(b",\"info\":", &self.info);
     }
 }
 rt::impl_serde!(AcpiDeviceOstEvent);

@@ -46,7 +46,7 @@ impl rt::ObjectType for InjectGhesV2Error {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cper", &self.cper);
+        writer.field(b",\"cper\":", &self.cper);
     }
 }
 rt::impl_serde!(InjectGhesV2Error);

@@ -133,13 +133,13 @@ impl rt::ObjectType for AudiodevPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
     }
 }
 rt::impl_serde!(AudiodevPerDirectionOptions);
@@ -210,8 +210,8 @@ impl rt::ObjectType for AudiodevGenericOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
     }
 }
 rt::impl_serde!(AudiodevGenericOptions);
@@ -298,9 +298,9 @@ impl rt::ObjectType for AudiodevDBusOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("nsamples", &self.nsamples);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"nsamples\":", &self.nsamples);
     }
 }
 rt::impl_serde!(AudiodevDBusOptions);
@@ -486,16 +486,16 @@ impl rt::ObjectType for AudiodevAlsaPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("dev", &self.dev);
-        writer.member_opt("period-length", &self.period_length);
-        writer.member_opt("try-poll", &self.try_poll);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"dev\":", &self.dev);
+        writer.field_opt(b",\"period-length\":", &self.period_length);
+        writer.field_opt(b",\"try-poll\":", &self.try_poll);
     }
 }
 rt::impl_serde!(AudiodevAlsaPerDirectionOptions);
@@ -597,9 +597,9 @@ impl rt::ObjectType for AudiodevAlsaOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("threshold", &self.threshold);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"threshold\":", &self.threshold);
     }
 }
 rt::impl_serde!(AudiodevAlsaOptions);
@@ -699,10 +699,10 @@ impl rt::ObjectType for AudiodevSndioOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("dev", &self.dev);
-        writer.member_opt("latency", &self.latency);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"dev\":", &self.dev);
+        writer.field_opt(b",\"latency\":", &self.latency);
     }
 }
 rt::impl_serde!(AudiodevSndioOptions);
@@ -862,14 +862,14 @@ impl rt::ObjectType for AudiodevCoreaudioPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("buffer-count", &self.buffer_count);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"buffer-count\":", &self.buffer_count);
     }
 }
 rt::impl_serde!(AudiodevCoreaudioPerDirectionOptions);
@@ -962,8 +962,8 @@ impl rt::ObjectType for AudiodevCoreaudioOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
     }
 }
 rt::impl_serde!(AudiodevCoreaudioOptions);
@@ -1050,9 +1050,9 @@ impl rt::ObjectType for AudiodevDsoundOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("latency", &self.latency);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"latency\":", &self.latency);
     }
 }
 rt::impl_serde!(AudiodevDsoundOptions);
@@ -1266,18 +1266,18 @@ impl rt::ObjectType for AudiodevJackPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("server-name", &self.server_name);
-        writer.member_opt("client-name", &self.client_name);
-        writer.member_opt("connect-ports", &self.connect_ports);
-        writer.member_opt("start-server", &self.start_server);
-        writer.member_opt("exact-name", &self.exact_name);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"server-name\":", &self.server_name);
+        writer.field_opt(b",\"client-name\":", &self.client_name);
+        writer.field_opt(b",\"connect-ports\":", &self.connect_ports);
+        writer.field_opt(b",\"start-server\":", &self.start_server);
+        writer.field_opt(b",\"exact-name\":", &self.exact_name);
     }
 }
 rt::impl_serde!(AudiodevJackPerDirectionOptions);
@@ -1363,8 +1363,8 @@ impl rt::ObjectType for AudiodevJackOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
     }
 }
 rt::impl_serde!(AudiodevJackOptions);
@@ -1550,16 +1550,16 @@ impl rt::ObjectType for AudiodevOssPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("dev", &self.dev);
-        writer.member_opt("buffer-count", &self.buffer_count);
-        writer.member_opt("try-poll", &self.try_poll);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"dev\":", &self.dev);
+        writer.field_opt(b",\"buffer-count\":", &self.buffer_count);
+        writer.field_opt(b",\"try-poll\":", &self.try_poll);
     }
 }
 rt::impl_serde!(AudiodevOssPerDirectionOptions);
@@ -1687,11 +1687,11 @@ impl rt::ObjectType for AudiodevOssOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("try-mmap", &self.try_mmap);
-        writer.member_opt("exclusive", &self.exclusive);
-        writer.member_opt("dsp-policy", &self.dsp_policy);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"try-mmap\":", &self.try_mmap);
+        writer.field_opt(b",\"exclusive\":", &self.exclusive);
+        writer.field_opt(b",\"dsp-policy\":", &self.dsp_policy);
     }
 }
 rt::impl_serde!(AudiodevOssOptions);
@@ -1875,16 +1875,16 @@ impl rt::ObjectType for AudiodevPaPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("name", &self.name);
-        writer.member_opt("stream-name", &self.stream_name);
-        writer.member_opt("latency", &self.latency);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"stream-name\":", &self.stream_name);
+        writer.field_opt(b",\"latency\":", &self.latency);
     }
 }
 rt::impl_serde!(AudiodevPaPerDirectionOptions);
@@ -1986,9 +1986,9 @@ impl rt::ObjectType for AudiodevPaOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("server", &self.server);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"server\":", &self.server);
     }
 }
 rt::impl_serde!(AudiodevPaOptions);
@@ -2172,16 +2172,16 @@ impl rt::ObjectType for AudiodevPipewirePerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("name", &self.name);
-        writer.member_opt("stream-name", &self.stream_name);
-        writer.member_opt("latency", &self.latency);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"stream-name\":", &self.stream_name);
+        writer.field_opt(b",\"latency\":", &self.latency);
     }
 }
 rt::impl_serde!(AudiodevPipewirePerDirectionOptions);
@@ -2271,8 +2271,8 @@ impl rt::ObjectType for AudiodevPipewireOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
     }
 }
 rt::impl_serde!(AudiodevPipewireOptions);
@@ -2432,14 +2432,14 @@ impl rt::ObjectType for AudiodevSdlPerDirectionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("mixing-engine", &self.mixing_engine);
-        writer.member_opt("fixed-settings", &self.fixed_settings);
-        writer.member_opt("frequency", &self.frequency);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("voices", &self.voices);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("buffer-length", &self.buffer_length);
-        writer.member_opt("buffer-count", &self.buffer_count);
+        writer.field_opt(b",\"mixing-engine\":", &self.mixing_engine);
+        writer.field_opt(b",\"fixed-settings\":", &self.fixed_settings);
+        writer.field_opt(b",\"frequency\":", &self.frequency);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"voices\":", &self.voices);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"buffer-length\":", &self.buffer_length);
+        writer.field_opt(b",\"buffer-count\":", &self.buffer_count);
     }
 }
 rt::impl_serde!(AudiodevSdlPerDirectionOptions);
@@ -2525,8 +2525,8 @@ impl rt::ObjectType for AudiodevSdlOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
     }
 }
 rt::impl_serde!(AudiodevSdlOptions);
@@ -2613,9 +2613,9 @@ impl rt::ObjectType for AudiodevWavOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in", &self.r#in);
-        writer.member_opt("out", &self.out);
-        writer.member_opt("path", &self.path);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field_opt(b",\"out\":", &self.out);
+        writer.field_opt(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(AudiodevWavOptions);
@@ -2995,9 +2995,9 @@ impl rt::ObjectType for Audiodev {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member_opt("timer-period", &self.timer_period);
-        writer.member("driver", self.driver.tag_name());
+        writer.field(b",\"id\":", &self.id);
+        writer.field_opt(b",\"timer-period\":", &self.timer_period);
+        writer.field(b",\"driver\":", self.driver.tag_name());
         match &self.driver {
             AudiodevBranch::None(data) => rt::ObjectType::encode_members(data, writer),
             AudiodevBranch::Alsa(data) => rt::ObjectType::encode_members(data, writer),

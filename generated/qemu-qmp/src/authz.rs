@@ -204,9 +204,9 @@ impl rt::ObjectType for QAuthZListRule {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("match", &self.r#match);
-        writer.member("policy", &self.policy);
-        writer.member_opt("format", &self.format);
+        writer.field(b",\"match\":", &self.r#match);
+        writer.field(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(QAuthZListRule);
@@ -280,8 +280,8 @@ impl rt::ObjectType for AuthZListProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("rules", &self.rules);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"rules\":", &self.rules);
     }
 }
 rt::impl_serde!(AuthZListProperties);
@@ -348,8 +348,8 @@ impl rt::ObjectType for AuthZListFileProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member_opt("refresh", &self.refresh);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"refresh\":", &self.refresh);
     }
 }
 rt::impl_serde!(AuthZListFileProperties);
@@ -401,7 +401,7 @@ impl rt::ObjectType for AuthZPAMProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("service", &self.service);
+        writer.field(b",\"service\":", &self.service);
     }
 }
 rt::impl_serde!(AuthZPAMProperties);
@@ -453,7 +453,7 @@ impl rt::ObjectType for AuthZSimpleProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("identity", &self.identity);
+        writer.field(b",\"identity\":", &self.identity);
     }
 }
 rt::impl_serde!(AuthZSimpleProperties);

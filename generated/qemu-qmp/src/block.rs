@@ -209,8 +209,8 @@ impl rt::ObjectType for PRManagerInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("connected", &self.connected);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"connected\":", &self.connected);
     }
 }
 rt::impl_serde!(PRManagerInfo);
@@ -346,9 +346,9 @@ impl rt::ObjectType for Eject {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("id", &self.id);
-        writer.member_opt("force", &self.force);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"force\":", &self.force);
     }
 }
 rt::impl_serde!(Eject);
@@ -443,9 +443,9 @@ impl rt::ObjectType for BlockdevOpenTray {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("id", &self.id);
-        writer.member_opt("force", &self.force);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"force\":", &self.force);
     }
 }
 rt::impl_serde!(BlockdevOpenTray);
@@ -524,8 +524,8 @@ impl rt::ObjectType for BlockdevCloseTray {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("id", &self.id);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockdevCloseTray);
@@ -584,7 +584,7 @@ impl rt::ObjectType for BlockdevRemoveMedium {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockdevRemoveMedium);
@@ -654,8 +654,8 @@ impl rt::ObjectType for BlockdevInsertMedium {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("node-name", &self.node_name);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"node-name\":", &self.node_name);
     }
 }
 rt::impl_serde!(BlockdevInsertMedium);
@@ -861,12 +861,12 @@ impl rt::ObjectType for BlockdevChangeMedium {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("id", &self.id);
-        writer.member("filename", &self.filename);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("force", &self.force);
-        writer.member_opt("read-only-mode", &self.read_only_mode);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"force\":", &self.force);
+        writer.field_opt(b",\"read-only-mode\":", &self.read_only_mode);
     }
 }
 rt::impl_serde!(BlockdevChangeMedium);
@@ -943,9 +943,9 @@ impl rt::ObjectType for DeviceTrayMovedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("id", &self.id);
-        writer.member("tray-open", &self.tray_open);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"tray-open\":", &self.tray_open);
     }
 }
 rt::impl_serde!(DeviceTrayMovedEvent);
@@ -1008,8 +1008,8 @@ impl rt::ObjectType for PrManagerStatusChangedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("connected", &self.connected);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"connected\":", &self.connected);
     }
 }
 rt::impl_serde!(PrManagerStatusChangedEvent);
@@ -1195,12 +1195,12 @@ impl rt::ObjectType for BlockLatencyHistogramSet {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member_opt("boundaries", &self.boundaries);
-        writer.member_opt("boundaries-read", &self.boundaries_read);
-        writer.member_opt("boundaries-write", &self.boundaries_write);
-        writer.member_opt("boundaries-zap", &self.boundaries_zap);
-        writer.member_opt("boundaries-flush", &self.boundaries_flush);
+        writer.field(b",\"id\":", &self.id);
+        writer.field_opt(b",\"boundaries\":", &self.boundaries);
+        writer.field_opt(b",\"boundaries-read\":", &self.boundaries_read);
+        writer.field_opt(b",\"boundaries-write\":", &self.boundaries_write);
+        writer.field_opt(b",\"boundaries-zap\":", &self.boundaries_zap);
+        writer.field_opt(b",\"boundaries-flush\":", &self.boundaries_flush);
     }
 }
 rt::impl_serde!(BlockLatencyHistogramSet);

@@ -105,14 +105,14 @@ impl rt::ObjectType for SnapshotInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("name", &self.name);
-        writer.member("vm-state-size", &self.vm_state_size);
-        writer.member("date-sec", &self.date_sec);
-        writer.member("date-nsec", &self.date_nsec);
-        writer.member("vm-clock-sec", &self.vm_clock_sec);
-        writer.member("vm-clock-nsec", &self.vm_clock_nsec);
-        writer.member_opt("icount", &self.icount);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"vm-state-size\":", &self.vm_state_size);
+        writer.field(b",\"date-sec\":", &self.date_sec);
+        writer.field(b",\"date-nsec\":", &self.date_nsec);
+        writer.field(b",\"vm-clock-sec\":", &self.vm_clock_sec);
+        writer.field(b",\"vm-clock-nsec\":", &self.vm_clock_nsec);
+        writer.field_opt(b",\"icount\":", &self.icount);
     }
 }
 rt::impl_serde!(SnapshotInfo);
@@ -164,7 +164,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2EncryptionBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", &self.format);
+        writer.field(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(ImageInfoSpecificQCow2EncryptionBase);
@@ -265,7 +265,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Encryption {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             ImageInfoSpecificQCow2EncryptionBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -468,16 +468,16 @@ impl rt::ObjectType for ImageInfoSpecificQCow2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("compat", &self.compat);
-        writer.member_opt("data-file", &self.data_file);
-        writer.member_opt("data-file-raw", &self.data_file_raw);
-        writer.member_opt("extended-l2", &self.extended_l2);
-        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
-        writer.member_opt("corrupt", &self.corrupt);
-        writer.member("refcount-bits", &self.refcount_bits);
-        writer.member_opt("encrypt", &self.encrypt);
-        writer.member_opt("bitmaps", &self.bitmaps);
-        writer.member("compression-type", &self.compression_type);
+        writer.field(b",\"compat\":", &self.compat);
+        writer.field_opt(b",\"data-file\":", &self.data_file);
+        writer.field_opt(b",\"data-file-raw\":", &self.data_file_raw);
+        writer.field_opt(b",\"extended-l2\":", &self.extended_l2);
+        writer.field_opt(b",\"lazy-refcounts\":", &self.lazy_refcounts);
+        writer.field_opt(b",\"corrupt\":", &self.corrupt);
+        writer.field(b",\"refcount-bits\":", &self.refcount_bits);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
+        writer.field_opt(b",\"bitmaps\":", &self.bitmaps);
+        writer.field(b",\"compression-type\":", &self.compression_type);
     }
 }
 rt::impl_serde!(ImageInfoSpecificQCow2);
@@ -554,10 +554,10 @@ impl rt::ObjectType for ImageInfoSpecificVmdk {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("create-type", &self.create_type);
-        writer.member("cid", &self.cid);
-        writer.member("parent-cid", &self.parent_cid);
-        writer.member("extents", &self.extents);
+        writer.field(b",\"create-type\":", &self.create_type);
+        writer.field(b",\"cid\":", &self.cid);
+        writer.field(b",\"parent-cid\":", &self.parent_cid);
+        writer.field(b",\"extents\":", &self.extents);
     }
 }
 rt::impl_serde!(ImageInfoSpecificVmdk);
@@ -657,11 +657,11 @@ impl rt::ObjectType for VmdkExtentInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("format", &self.format);
-        writer.member("virtual-size", &self.virtual_size);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("compressed", &self.compressed);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"format\":", &self.format);
+        writer.field(b",\"virtual-size\":", &self.virtual_size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"compressed\":", &self.compressed);
     }
 }
 rt::impl_serde!(VmdkExtentInfo);
@@ -727,7 +727,7 @@ impl rt::ObjectType for ImageInfoSpecificRbd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("encryption-format", &self.encryption_format);
+        writer.field_opt(b",\"encryption-format\":", &self.encryption_format);
     }
 }
 rt::impl_serde!(ImageInfoSpecificRbd);
@@ -788,7 +788,7 @@ impl rt::ObjectType for ImageInfoSpecificFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("extent-size-hint", &self.extent_size_hint);
+        writer.field_opt(b",\"extent-size-hint\":", &self.extent_size_hint);
     }
 }
 rt::impl_serde!(ImageInfoSpecificFile);
@@ -922,7 +922,7 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Wrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ImageInfoSpecificQCow2Wrapper);
@@ -974,7 +974,7 @@ impl rt::ObjectType for ImageInfoSpecificVmdkWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ImageInfoSpecificVmdkWrapper);
@@ -1026,7 +1026,7 @@ impl rt::ObjectType for ImageInfoSpecificLUKSWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ImageInfoSpecificLUKSWrapper);
@@ -1078,7 +1078,7 @@ impl rt::ObjectType for ImageInfoSpecificRbdWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ImageInfoSpecificRbdWrapper);
@@ -1130,7 +1130,7 @@ impl rt::ObjectType for ImageInfoSpecificFileWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ImageInfoSpecificFileWrapper);
@@ -1259,7 +1259,7 @@ impl rt::ObjectType for ImageInfoSpecific {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             ImageInfoSpecificBranch::Qcow2(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1555,18 +1555,18 @@ impl rt::ObjectType for BlockLimitsInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("request-alignment", &self.request_alignment);
-        writer.member_opt("max-discard", &self.max_discard);
-        writer.member_opt("discard-alignment", &self.discard_alignment);
-        writer.member_opt("max-write-zeroes", &self.max_write_zeroes);
-        writer.member_opt("write-zeroes-alignment", &self.write_zeroes_alignment);
-        writer.member_opt("opt-transfer", &self.opt_transfer);
-        writer.member_opt("max-transfer", &self.max_transfer);
-        writer.member_opt("max-hw-transfer", &self.max_hw_transfer);
-        writer.member("max-iov", &self.max_iov);
-        writer.member_opt("max-hw-iov", &self.max_hw_iov);
-        writer.member("min-mem-alignment", &self.min_mem_alignment);
-        writer.member("opt-mem-alignment", &self.opt_mem_alignment);
+        writer.field(b",\"request-alignment\":", &self.request_alignment);
+        writer.field_opt(b",\"max-discard\":", &self.max_discard);
+        writer.field_opt(b",\"discard-alignment\":", &self.discard_alignment);
+        writer.field_opt(b",\"max-write-zeroes\":", &self.max_write_zeroes);
+        writer.field_opt(b",\"write-zeroes-alignment\":", &self.write_zeroes_alignment);
+        writer.field_opt(b",\"opt-transfer\":", &self.opt_transfer);
+        writer.field_opt(b",\"max-transfer\":", &self.max_transfer);
+        writer.field_opt(b",\"max-hw-transfer\":", &self.max_hw_transfer);
+        writer.field(b",\"max-iov\":", &self.max_iov);
+        writer.field_opt(b",\"max-hw-iov\":", &self.max_hw_iov);
+        writer.field(b",\"min-mem-alignment\":", &self.min_mem_alignment);
+        writer.field(b",\"opt-mem-alignment\":", &self.opt_mem_alignment);
     }
 }
 rt::impl_serde!(BlockLimitsInfo);
@@ -1801,20 +1801,23 @@ impl rt::ObjectType for BlockNodeInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("format", &self.format);
-        writer.member_opt("dirty-flag", &self.dirty_flag);
-        writer.member_opt("actual-size", &self.actual_size);
-        writer.member("virtual-size", &self.virtual_size);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("encrypted", &self.encrypted);
-        writer.member_opt("compressed", &self.compressed);
-        writer.member_opt("backing-filename", &self.backing_filename);
-        writer.member_opt("full-backing-filename", &self.full_backing_filename);
-        writer.member_opt("backing-filename-format", &self.backing_filename_format);
-        writer.member_opt("snapshots", &self.snapshots);
-        writer.member_opt("limits", &self.limits);
-        writer.member_opt("format-specific", &self.format_specific);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"format\":", &self.format);
+        writer.field_opt(b",\"dirty-flag\":", &self.dirty_flag);
+        writer.field_opt(b",\"actual-size\":", &self.actual_size);
+        writer.field(b",\"virtual-size\":", &self.virtual_size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"encrypted\":", &self.encrypted);
+        writer.field_opt(b",\"compressed\":", &self.compressed);
+        writer.field_opt(b",\"backing-filename\":", &self.backing_filename);
+        writer.field_opt(b",\"full-backing-filename\":", &self.full_backing_filename);
+        writer.field_opt(
+            b",\"backing-filename-format\":",
+            &self.backing_filename_format,
+        );
+        writer.field_opt(b",\"snapshots\":", &self.snapshots);
+        writer.field_opt(b",\"limits\":", &self.limits);
+        writer.field_opt(b",\"format-specific\":", &self.format_specific);
     }
 }
 rt::impl_serde!(BlockNodeInfo);
@@ -2066,21 +2069,24 @@ impl rt::ObjectType for ImageInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("format", &self.format);
-        writer.member_opt("dirty-flag", &self.dirty_flag);
-        writer.member_opt("actual-size", &self.actual_size);
-        writer.member("virtual-size", &self.virtual_size);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("encrypted", &self.encrypted);
-        writer.member_opt("compressed", &self.compressed);
-        writer.member_opt("backing-filename", &self.backing_filename);
-        writer.member_opt("full-backing-filename", &self.full_backing_filename);
-        writer.member_opt("backing-filename-format", &self.backing_filename_format);
-        writer.member_opt("snapshots", &self.snapshots);
-        writer.member_opt("limits", &self.limits);
-        writer.member_opt("format-specific", &self.format_specific);
-        writer.member_opt_box("backing-image", &self.backing_image);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"format\":", &self.format);
+        writer.field_opt(b",\"dirty-flag\":", &self.dirty_flag);
+        writer.field_opt(b",\"actual-size\":", &self.actual_size);
+        writer.field(b",\"virtual-size\":", &self.virtual_size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"encrypted\":", &self.encrypted);
+        writer.field_opt(b",\"compressed\":", &self.compressed);
+        writer.field_opt(b",\"backing-filename\":", &self.backing_filename);
+        writer.field_opt(b",\"full-backing-filename\":", &self.full_backing_filename);
+        writer.field_opt(
+            b",\"backing-filename-format\":",
+            &self.backing_filename_format,
+        );
+        writer.field_opt(b",\"snapshots\":", &self.snapshots);
+        writer.field_opt(b",\"limits\":", &self.limits);
+        writer.field_opt(b",\"format-specific\":", &self.format_specific);
+        writer.field_opt_box(b",\"backing-image\":", &self.backing_image);
     }
 }
 rt::impl_serde!(ImageInfo);
@@ -2159,8 +2165,8 @@ impl rt::ObjectType for BlockChildInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("info", &self.info);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"info\":", &self.info);
     }
 }
 rt::impl_serde!(BlockChildInfo);
@@ -2402,21 +2408,24 @@ impl rt::ObjectType for BlockGraphInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("format", &self.format);
-        writer.member_opt("dirty-flag", &self.dirty_flag);
-        writer.member_opt("actual-size", &self.actual_size);
-        writer.member("virtual-size", &self.virtual_size);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("encrypted", &self.encrypted);
-        writer.member_opt("compressed", &self.compressed);
-        writer.member_opt("backing-filename", &self.backing_filename);
-        writer.member_opt("full-backing-filename", &self.full_backing_filename);
-        writer.member_opt("backing-filename-format", &self.backing_filename_format);
-        writer.member_opt("snapshots", &self.snapshots);
-        writer.member_opt("limits", &self.limits);
-        writer.member_opt("format-specific", &self.format_specific);
-        writer.member("children", &self.children);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"format\":", &self.format);
+        writer.field_opt(b",\"dirty-flag\":", &self.dirty_flag);
+        writer.field_opt(b",\"actual-size\":", &self.actual_size);
+        writer.field(b",\"virtual-size\":", &self.virtual_size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"encrypted\":", &self.encrypted);
+        writer.field_opt(b",\"compressed\":", &self.compressed);
+        writer.field_opt(b",\"backing-filename\":", &self.backing_filename);
+        writer.field_opt(b",\"full-backing-filename\":", &self.full_backing_filename);
+        writer.field_opt(
+            b",\"backing-filename-format\":",
+            &self.backing_filename_format,
+        );
+        writer.field_opt(b",\"snapshots\":", &self.snapshots);
+        writer.field_opt(b",\"limits\":", &self.limits);
+        writer.field_opt(b",\"format-specific\":", &self.format_specific);
+        writer.field(b",\"children\":", &self.children);
     }
 }
 rt::impl_serde!(BlockGraphInfo);
@@ -2643,18 +2652,18 @@ impl rt::ObjectType for ImageCheck {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("format", &self.format);
-        writer.member("check-errors", &self.check_errors);
-        writer.member_opt("image-end-offset", &self.image_end_offset);
-        writer.member_opt("corruptions", &self.corruptions);
-        writer.member_opt("leaks", &self.leaks);
-        writer.member_opt("corruptions-fixed", &self.corruptions_fixed);
-        writer.member_opt("leaks-fixed", &self.leaks_fixed);
-        writer.member_opt("total-clusters", &self.total_clusters);
-        writer.member_opt("allocated-clusters", &self.allocated_clusters);
-        writer.member_opt("fragmented-clusters", &self.fragmented_clusters);
-        writer.member_opt("compressed-clusters", &self.compressed_clusters);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"format\":", &self.format);
+        writer.field(b",\"check-errors\":", &self.check_errors);
+        writer.field_opt(b",\"image-end-offset\":", &self.image_end_offset);
+        writer.field_opt(b",\"corruptions\":", &self.corruptions);
+        writer.field_opt(b",\"leaks\":", &self.leaks);
+        writer.field_opt(b",\"corruptions-fixed\":", &self.corruptions_fixed);
+        writer.field_opt(b",\"leaks-fixed\":", &self.leaks_fixed);
+        writer.field_opt(b",\"total-clusters\":", &self.total_clusters);
+        writer.field_opt(b",\"allocated-clusters\":", &self.allocated_clusters);
+        writer.field_opt(b",\"fragmented-clusters\":", &self.fragmented_clusters);
+        writer.field_opt(b",\"compressed-clusters\":", &self.compressed_clusters);
     }
 }
 rt::impl_serde!(ImageCheck);
@@ -2778,15 +2787,15 @@ impl rt::ObjectType for MapEntry {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("start", &self.start);
-        writer.member("length", &self.length);
-        writer.member("data", &self.data);
-        writer.member("zero", &self.zero);
-        writer.member("compressed", &self.compressed);
-        writer.member("depth", &self.depth);
-        writer.member("present", &self.present);
-        writer.member_opt("offset", &self.offset);
-        writer.member_opt("filename", &self.filename);
+        writer.field(b",\"start\":", &self.start);
+        writer.field(b",\"length\":", &self.length);
+        writer.field(b",\"data\":", &self.data);
+        writer.field(b",\"zero\":", &self.zero);
+        writer.field(b",\"compressed\":", &self.compressed);
+        writer.field(b",\"depth\":", &self.depth);
+        writer.field(b",\"present\":", &self.present);
+        writer.field_opt(b",\"offset\":", &self.offset);
+        writer.field_opt(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(MapEntry);
@@ -2852,9 +2861,9 @@ impl rt::ObjectType for BlockdevCacheInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("writeback", &self.writeback);
-        writer.member("direct", &self.direct);
-        writer.member("no-flush", &self.no_flush);
+        writer.field(b",\"writeback\":", &self.writeback);
+        writer.field(b",\"direct\":", &self.direct);
+        writer.field(b",\"no-flush\":", &self.no_flush);
     }
 }
 rt::impl_serde!(BlockdevCacheInfo);
@@ -2917,8 +2926,8 @@ impl rt::ObjectType for BlockdevChild {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("child", &self.child);
-        writer.member("node-name", &self.node_name);
+        writer.field(b",\"child\":", &self.child);
+        writer.field(b",\"node-name\":", &self.node_name);
     }
 }
 rt::impl_serde!(BlockdevChild);
@@ -3343,40 +3352,40 @@ impl rt::ObjectType for BlockDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("node-name", &self.node_name);
-        writer.member("ro", &self.ro);
-        writer.member("drv", &self.drv);
-        writer.member_opt("backing_file", &self.backing_file);
-        writer.member("backing_file_depth", &self.backing_file_depth);
-        writer.member_opt("children", &self.children);
-        writer.member_opt("active", &self.active);
-        writer.member("encrypted", &self.encrypted);
-        writer.member("detect_zeroes", &self.detect_zeroes);
-        writer.member("bps", &self.bps);
-        writer.member("bps_rd", &self.bps_rd);
-        writer.member("bps_wr", &self.bps_wr);
-        writer.member("iops", &self.iops);
-        writer.member("iops_rd", &self.iops_rd);
-        writer.member("iops_wr", &self.iops_wr);
-        writer.member("image", &self.image);
-        writer.member_opt("bps_max", &self.bps_max);
-        writer.member_opt("bps_rd_max", &self.bps_rd_max);
-        writer.member_opt("bps_wr_max", &self.bps_wr_max);
-        writer.member_opt("iops_max", &self.iops_max);
-        writer.member_opt("iops_rd_max", &self.iops_rd_max);
-        writer.member_opt("iops_wr_max", &self.iops_wr_max);
-        writer.member_opt("bps_max_length", &self.bps_max_length);
-        writer.member_opt("bps_rd_max_length", &self.bps_rd_max_length);
-        writer.member_opt("bps_wr_max_length", &self.bps_wr_max_length);
-        writer.member_opt("iops_max_length", &self.iops_max_length);
-        writer.member_opt("iops_rd_max_length", &self.iops_rd_max_length);
-        writer.member_opt("iops_wr_max_length", &self.iops_wr_max_length);
-        writer.member_opt("iops_size", &self.iops_size);
-        writer.member_opt("group", &self.group);
-        writer.member("cache", &self.cache);
-        writer.member("write_threshold", &self.write_threshold);
-        writer.member_opt("dirty-bitmaps", &self.dirty_bitmaps);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"ro\":", &self.ro);
+        writer.field(b",\"drv\":", &self.drv);
+        writer.field_opt(b",\"backing_file\":", &self.backing_file);
+        writer.field(b",\"backing_file_depth\":", &self.backing_file_depth);
+        writer.field_opt(b",\"children\":", &self.children);
+        writer.field_opt(b",\"active\":", &self.active);
+        writer.field(b",\"encrypted\":", &self.encrypted);
+        writer.field(b",\"detect_zeroes\":", &self.detect_zeroes);
+        writer.field(b",\"bps\":", &self.bps);
+        writer.field(b",\"bps_rd\":", &self.bps_rd);
+        writer.field(b",\"bps_wr\":", &self.bps_wr);
+        writer.field(b",\"iops\":", &self.iops);
+        writer.field(b",\"iops_rd\":", &self.iops_rd);
+        writer.field(b",\"iops_wr\":", &self.iops_wr);
+        writer.field(b",\"image\":", &self.image);
+        writer.field_opt(b",\"bps_max\":", &self.bps_max);
+        writer.field_opt(b",\"bps_rd_max\":", &self.bps_rd_max);
+        writer.field_opt(b",\"bps_wr_max\":", &self.bps_wr_max);
+        writer.field_opt(b",\"iops_max\":", &self.iops_max);
+        writer.field_opt(b",\"iops_rd_max\":", &self.iops_rd_max);
+        writer.field_opt(b",\"iops_wr_max\":", &self.iops_wr_max);
+        writer.field_opt(b",\"bps_max_length\":", &self.bps_max_length);
+        writer.field_opt(b",\"bps_rd_max_length\":", &self.bps_rd_max_length);
+        writer.field_opt(b",\"bps_wr_max_length\":", &self.bps_wr_max_length);
+        writer.field_opt(b",\"iops_max_length\":", &self.iops_max_length);
+        writer.field_opt(b",\"iops_rd_max_length\":", &self.iops_rd_max_length);
+        writer.field_opt(b",\"iops_wr_max_length\":", &self.iops_wr_max_length);
+        writer.field_opt(b",\"iops_size\":", &self.iops_size);
+        writer.field_opt(b",\"group\":", &self.group);
+        writer.field(b",\"cache\":", &self.cache);
+        writer.field(b",\"write_threshold\":", &self.write_threshold);
+        writer.field_opt(b",\"dirty-bitmaps\":", &self.dirty_bitmaps);
     }
 }
 rt::impl_serde!(BlockDeviceInfo);
@@ -3562,13 +3571,13 @@ impl rt::ObjectType for BlockDirtyInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
-        writer.member("count", &self.count);
-        writer.member("granularity", &self.granularity);
-        writer.member("recording", &self.recording);
-        writer.member("busy", &self.busy);
-        writer.member("persistent", &self.persistent);
-        writer.member_opt("inconsistent", &self.inconsistent);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field(b",\"count\":", &self.count);
+        writer.field(b",\"granularity\":", &self.granularity);
+        writer.field(b",\"recording\":", &self.recording);
+        writer.field(b",\"busy\":", &self.busy);
+        writer.field(b",\"persistent\":", &self.persistent);
+        writer.field_opt(b",\"inconsistent\":", &self.inconsistent);
     }
 }
 rt::impl_serde!(BlockDirtyInfo);
@@ -3708,9 +3717,9 @@ impl rt::ObjectType for Qcow2BitmapInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("granularity", &self.granularity);
-        writer.member("flags", &self.flags);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"granularity\":", &self.granularity);
+        writer.field(b",\"flags\":", &self.flags);
     }
 }
 rt::impl_serde!(Qcow2BitmapInfo);
@@ -3767,8 +3776,8 @@ impl rt::ObjectType for BlockLatencyHistogramInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("boundaries", &self.boundaries);
-        writer.member("bins", &self.bins);
+        writer.field(b",\"boundaries\":", &self.boundaries);
+        writer.field(b",\"bins\":", &self.bins);
     }
 }
 rt::impl_serde!(BlockLatencyHistogramInfo);
@@ -3897,14 +3906,14 @@ impl rt::ObjectType for BlockInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member_opt("qdev", &self.qdev);
-        writer.member("type", &self.r#type);
-        writer.member("removable", &self.removable);
-        writer.member("locked", &self.locked);
-        writer.member_opt("inserted", &self.inserted);
-        writer.member_opt("tray_open", &self.tray_open);
-        writer.member_opt("io-status", &self.io_status);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"qdev\":", &self.qdev);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"removable\":", &self.removable);
+        writer.field(b",\"locked\":", &self.locked);
+        writer.field_opt(b",\"inserted\":", &self.inserted);
+        writer.field_opt(b",\"tray_open\":", &self.tray_open);
+        writer.field_opt(b",\"io-status\":", &self.io_status);
     }
 }
 rt::impl_serde!(BlockInfo);
@@ -3979,9 +3988,9 @@ impl rt::ObjectType for BlockMeasureInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("required", &self.required);
-        writer.member("fully-allocated", &self.fully_allocated);
-        writer.member_opt("bitmaps", &self.bitmaps);
+        writer.field(b",\"required\":", &self.required);
+        writer.field(b",\"fully-allocated\":", &self.fully_allocated);
+        writer.field_opt(b",\"bitmaps\":", &self.bitmaps);
     }
 }
 rt::impl_serde!(BlockMeasureInfo);
@@ -4300,32 +4309,32 @@ impl rt::ObjectType for BlockDeviceTimedStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("interval_length", &self.interval_length);
-        writer.member("min_rd_latency_ns", &self.min_rd_latency_ns);
-        writer.member("max_rd_latency_ns", &self.max_rd_latency_ns);
-        writer.member("avg_rd_latency_ns", &self.avg_rd_latency_ns);
-        writer.member("min_wr_latency_ns", &self.min_wr_latency_ns);
-        writer.member("max_wr_latency_ns", &self.max_wr_latency_ns);
-        writer.member("avg_wr_latency_ns", &self.avg_wr_latency_ns);
-        writer.member_opt(
-            "min_zone_append_latency_ns",
+        writer.field(b",\"interval_length\":", &self.interval_length);
+        writer.field(b",\"min_rd_latency_ns\":", &self.min_rd_latency_ns);
+        writer.field(b",\"max_rd_latency_ns\":", &self.max_rd_latency_ns);
+        writer.field(b",\"avg_rd_latency_ns\":", &self.avg_rd_latency_ns);
+        writer.field(b",\"min_wr_latency_ns\":", &self.min_wr_latency_ns);
+        writer.field(b",\"max_wr_latency_ns\":", &self.max_wr_latency_ns);
+        writer.field(b",\"avg_wr_latency_ns\":", &self.avg_wr_latency_ns);
+        writer.field_opt(
+            b",\"min_zone_append_latency_ns\":",
             &self.min_zone_append_latency_ns,
         );
-        writer.member_opt(
-            "max_zone_append_latency_ns",
+        writer.field_opt(
+            b",\"max_zone_append_latency_ns\":",
             &self.max_zone_append_latency_ns,
         );
-        writer.member_opt(
-            "avg_zone_append_latency_ns",
+        writer.field_opt(
+            b",\"avg_zone_append_latency_ns\":",
             &self.avg_zone_append_latency_ns,
         );
-        writer.member("min_flush_latency_ns", &self.min_flush_latency_ns);
-        writer.member("max_flush_latency_ns", &self.max_flush_latency_ns);
-        writer.member("avg_flush_latency_ns", &self.avg_flush_latency_ns);
-        writer.member("avg_rd_queue_depth", &self.avg_rd_queue_depth);
-        writer.member("avg_wr_queue_depth", &self.avg_wr_queue_depth);
-        writer.member_opt(
-            "avg_zone_append_queue_depth",
+        writer.field(b",\"min_flush_latency_ns\":", &self.min_flush_latency_ns);
+        writer.field(b",\"max_flush_latency_ns\":", &self.max_flush_latency_ns);
+        writer.field(b",\"avg_flush_latency_ns\":", &self.avg_flush_latency_ns);
+        writer.field(b",\"avg_rd_queue_depth\":", &self.avg_rd_queue_depth);
+        writer.field(b",\"avg_wr_queue_depth\":", &self.avg_wr_queue_depth);
+        writer.field_opt(
+            b",\"avg_zone_append_queue_depth\":",
             &self.avg_zone_append_queue_depth,
         );
     }
@@ -4857,52 +4866,58 @@ impl rt::ObjectType for BlockDeviceStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("rd_bytes", &self.rd_bytes);
-        writer.member("wr_bytes", &self.wr_bytes);
-        writer.member_opt("zone_append_bytes", &self.zone_append_bytes);
-        writer.member("unmap_bytes", &self.unmap_bytes);
-        writer.member("rd_operations", &self.rd_operations);
-        writer.member("wr_operations", &self.wr_operations);
-        writer.member_opt("zone_append_operations", &self.zone_append_operations);
-        writer.member("flush_operations", &self.flush_operations);
-        writer.member("unmap_operations", &self.unmap_operations);
-        writer.member("rd_total_time_ns", &self.rd_total_time_ns);
-        writer.member("wr_total_time_ns", &self.wr_total_time_ns);
-        writer.member_opt("zone_append_total_time_ns", &self.zone_append_total_time_ns);
-        writer.member("flush_total_time_ns", &self.flush_total_time_ns);
-        writer.member("unmap_total_time_ns", &self.unmap_total_time_ns);
-        writer.member("wr_highest_offset", &self.wr_highest_offset);
-        writer.member("rd_merged", &self.rd_merged);
-        writer.member("wr_merged", &self.wr_merged);
-        writer.member_opt("zone_append_merged", &self.zone_append_merged);
-        writer.member("unmap_merged", &self.unmap_merged);
-        writer.member_opt("idle_time_ns", &self.idle_time_ns);
-        writer.member("failed_rd_operations", &self.failed_rd_operations);
-        writer.member("failed_wr_operations", &self.failed_wr_operations);
-        writer.member_opt(
-            "failed_zone_append_operations",
+        writer.field(b",\"rd_bytes\":", &self.rd_bytes);
+        writer.field(b",\"wr_bytes\":", &self.wr_bytes);
+        writer.field_opt(b",\"zone_append_bytes\":", &self.zone_append_bytes);
+        writer.field(b",\"unmap_bytes\":", &self.unmap_bytes);
+        writer.field(b",\"rd_operations\":", &self.rd_operations);
+        writer.field(b",\"wr_operations\":", &self.wr_operations);
+        writer.field_opt(b",\"zone_append_operations\":", &self.zone_append_operations);
+        writer.field(b",\"flush_operations\":", &self.flush_operations);
+        writer.field(b",\"unmap_operations\":", &self.unmap_operations);
+        writer.field(b",\"rd_total_time_ns\":", &self.rd_total_time_ns);
+        writer.field(b",\"wr_total_time_ns\":", &self.wr_total_time_ns);
+        writer.field_opt(
+            b",\"zone_append_total_time_ns\":",
+            &self.zone_append_total_time_ns,
+        );
+        writer.field(b",\"flush_total_time_ns\":", &self.flush_total_time_ns);
+        writer.field(b",\"unmap_total_time_ns\":", &self.unmap_total_time_ns);
+        writer.field(b",\"wr_highest_offset\":", &self.wr_highest_offset);
+        writer.field(b",\"rd_merged\":", &self.rd_merged);
+        writer.field(b",\"wr_merged\":", &self.wr_merged);
+        writer.field_opt(b",\"zone_append_merged\":", &self.zone_append_merged);
+        writer.field(b",\"unmap_merged\":", &self.unmap_merged);
+        writer.field_opt(b",\"idle_time_ns\":", &self.idle_time_ns);
+        writer.field(b",\"failed_rd_operations\":", &self.failed_rd_operations);
+        writer.field(b",\"failed_wr_operations\":", &self.failed_wr_operations);
+        writer.field_opt(
+            b",\"failed_zone_append_operations\":",
             &self.failed_zone_append_operations,
         );
-        writer.member("failed_flush_operations", &self.failed_flush_operations);
-        writer.member("failed_unmap_operations", &self.failed_unmap_operations);
-        writer.member("invalid_rd_operations", &self.invalid_rd_operations);
-        writer.member("invalid_wr_operations", &self.invalid_wr_operations);
-        writer.member_opt(
-            "invalid_zone_append_operations",
+        writer.field(b",\"failed_flush_operations\":", &self.failed_flush_operations);
+        writer.field(b",\"failed_unmap_operations\":", &self.failed_unmap_operations);
+        writer.field(b",\"invalid_rd_operations\":", &self.invalid_rd_operations);
+        writer.field(b",\"invalid_wr_operations\":", &self.invalid_wr_operations);
+        writer.field_opt(
+            b",\"invalid_zone_append_operations\":",
             &self.invalid_zone_append_operations,
         );
-        writer.member("invalid_flush_operations", &self.invalid_flush_operations);
-        writer.member("invalid_unmap_operations", &self.invalid_unmap_operations);
-        writer.member("account_invalid", &self.account_invalid);
-        writer.member("account_failed", &self.account_failed);
-        writer.member("timed_stats", &self.timed_stats);
-        writer.member_opt("rd_latency_histogram", &self.rd_latency_histogram);
-        writer.member_opt("wr_latency_histogram", &self.wr_latency_histogram);
-        writer.member_opt(
-            "zone_append_latency_histogram",
+        writer.field(b",\"invalid_flush_operations\":", &self.invalid_flush_operations);
+        writer.field(b",\"invalid_unmap_operations\":", &self.invalid_unmap_operations);
+        writer.field(b",\"account_invalid\":", &self.account_invalid);
+        writer.field(b",\"account_failed\":", &self.account_failed);
+        writer.field(b",\"timed_stats\":", &self.timed_stats);
+        writer.field_opt(b",\"rd_latency_histogram\":", &self.rd_latency_histogram);
+        writer.field_opt(b",\"wr_latency_histogram\":", &self.wr_latency_histogram);
+        writer.field_opt(
+            b",\"zone_append_latency_histogram\":",
             &self.zone_append_latency_histogram,
         );
-        writer.member_opt("flush_latency_histogram", &self.flush_latency_histogram);
+        writer.field_opt(
+            b",\"flush_latency_histogram\":",
+            &self.flush_latency_histogram,
+        );
     }
 }
 rt::impl_serde!(BlockDeviceStats);
@@ -4981,9 +4996,9 @@ impl rt::ObjectType for BlockStatsSpecificFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("discard-nb-ok", &self.discard_nb_ok);
-        writer.member("discard-nb-failed", &self.discard_nb_failed);
-        writer.member("discard-bytes-ok", &self.discard_bytes_ok);
+        writer.field(b",\"discard-nb-ok\":", &self.discard_nb_ok);
+        writer.field(b",\"discard-nb-failed\":", &self.discard_nb_failed);
+        writer.field(b",\"discard-bytes-ok\":", &self.discard_bytes_ok);
     }
 }
 rt::impl_serde!(BlockStatsSpecificFile);
@@ -5065,9 +5080,9 @@ impl rt::ObjectType for BlockStatsSpecificNvme {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("completion-errors", &self.completion_errors);
-        writer.member("aligned-accesses", &self.aligned_accesses);
-        writer.member("unaligned-accesses", &self.unaligned_accesses);
+        writer.field(b",\"completion-errors\":", &self.completion_errors);
+        writer.field(b",\"aligned-accesses\":", &self.aligned_accesses);
+        writer.field(b",\"unaligned-accesses\":", &self.unaligned_accesses);
     }
 }
 rt::impl_serde!(BlockStatsSpecificNvme);
@@ -5357,7 +5372,7 @@ impl rt::ObjectType for BlockStatsSpecific {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("driver", self.driver.tag_name());
+        writer.field(b",\"driver\":", self.driver.tag_name());
         match &self.driver {
             BlockStatsSpecificBranch::File(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -5563,13 +5578,13 @@ impl rt::ObjectType for BlockStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("qdev", &self.qdev);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("stats", &self.stats);
-        writer.member_opt("driver-specific", &self.driver_specific);
-        writer.member_opt_box("parent", &self.parent);
-        writer.member_opt_box("backing", &self.backing);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"qdev\":", &self.qdev);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"stats\":", &self.stats);
+        writer.field_opt(b",\"driver-specific\":", &self.driver_specific);
+        writer.field_opt_box(b",\"parent\":", &self.parent);
+        writer.field_opt_box(b",\"backing\":", &self.backing);
     }
 }
 rt::impl_serde!(BlockStats);
@@ -5628,7 +5643,7 @@ impl rt::ObjectType for QueryBlockstats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("query-nodes", &self.query_nodes);
+        writer.field_opt(b",\"query-nodes\":", &self.query_nodes);
     }
 }
 rt::impl_serde!(QueryBlockstats);
@@ -5996,7 +6011,7 @@ impl rt::ObjectType for BlockJobInfoMirror {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("actively-synced", &self.actively_synced);
+        writer.field(b",\"actively-synced\":", &self.actively_synced);
     }
 }
 rt::impl_serde!(BlockJobInfoMirror);
@@ -6224,19 +6239,19 @@ impl rt::ObjectType for BlockJobInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("len", &self.len);
-        writer.member("offset", &self.offset);
-        writer.member("busy", &self.busy);
-        writer.member("paused", &self.paused);
-        writer.member("speed", &self.speed);
-        writer.member("io-status", &self.io_status);
-        writer.member("ready", &self.ready);
-        writer.member("status", &self.status);
-        writer.member("auto-finalize", &self.auto_finalize);
-        writer.member("auto-dismiss", &self.auto_dismiss);
-        writer.member_opt("error", &self.error);
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"len\":", &self.len);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"busy\":", &self.busy);
+        writer.field(b",\"paused\":", &self.paused);
+        writer.field(b",\"speed\":", &self.speed);
+        writer.field(b",\"io-status\":", &self.io_status);
+        writer.field(b",\"ready\":", &self.ready);
+        writer.field(b",\"status\":", &self.status);
+        writer.field(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field(b",\"auto-dismiss\":", &self.auto_dismiss);
+        writer.field_opt(b",\"error\":", &self.error);
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             BlockJobInfoBranch::Mirror(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -6385,9 +6400,9 @@ impl rt::ObjectType for BlockResize {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("size", &self.size);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(BlockResize);
@@ -6584,12 +6599,12 @@ impl rt::ObjectType for BlockdevSnapshotSync {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("snapshot-file", &self.snapshot_file);
-        writer.member_opt("snapshot-node-name", &self.snapshot_node_name);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("mode", &self.mode);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"snapshot-file\":", &self.snapshot_file);
+        writer.field_opt(b",\"snapshot-node-name\":", &self.snapshot_node_name);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(BlockdevSnapshotSync);
@@ -6652,8 +6667,8 @@ impl rt::ObjectType for BlockdevSnapshot {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node", &self.node);
-        writer.member("overlay", &self.overlay);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"overlay\":", &self.overlay);
     }
 }
 rt::impl_serde!(BlockdevSnapshot);
@@ -6757,10 +6772,10 @@ impl rt::ObjectType for BackupPerf {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("use-copy-range", &self.use_copy_range);
-        writer.member_opt("max-workers", &self.max_workers);
-        writer.member_opt("max-chunk", &self.max_chunk);
-        writer.member_opt("min-cluster-size", &self.min_cluster_size);
+        writer.field_opt(b",\"use-copy-range\":", &self.use_copy_range);
+        writer.field_opt(b",\"max-workers\":", &self.max_workers);
+        writer.field_opt(b",\"max-chunk\":", &self.max_chunk);
+        writer.field_opt(b",\"min-cluster-size\":", &self.min_cluster_size);
     }
 }
 rt::impl_serde!(BackupPerf);
@@ -7003,21 +7018,21 @@ impl rt::ObjectType for BackupCommon {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member("sync", &self.sync);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("bitmap", &self.bitmap);
-        writer.member_opt("bitmap-mode", &self.bitmap_mode);
-        writer.member_opt("compress", &self.compress);
-        writer.member_opt("on-source-error", &self.on_source_error);
-        writer.member_opt("on-target-error", &self.on_target_error);
-        writer.member_opt("on-cbw-error", &self.on_cbw_error);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("discard-source", &self.discard_source);
-        writer.member_opt("x-perf", &self.x_perf);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"sync\":", &self.sync);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"bitmap\":", &self.bitmap);
+        writer.field_opt(b",\"bitmap-mode\":", &self.bitmap_mode);
+        writer.field_opt(b",\"compress\":", &self.compress);
+        writer.field_opt(b",\"on-source-error\":", &self.on_source_error);
+        writer.field_opt(b",\"on-target-error\":", &self.on_target_error);
+        writer.field_opt(b",\"on-cbw-error\":", &self.on_cbw_error);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"discard-source\":", &self.discard_source);
+        writer.field_opt(b",\"x-perf\":", &self.x_perf);
     }
 }
 rt::impl_serde!(BackupCommon);
@@ -7296,24 +7311,24 @@ impl rt::ObjectType for DriveBackup {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member("sync", &self.sync);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("bitmap", &self.bitmap);
-        writer.member_opt("bitmap-mode", &self.bitmap_mode);
-        writer.member_opt("compress", &self.compress);
-        writer.member_opt("on-source-error", &self.on_source_error);
-        writer.member_opt("on-target-error", &self.on_target_error);
-        writer.member_opt("on-cbw-error", &self.on_cbw_error);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("discard-source", &self.discard_source);
-        writer.member_opt("x-perf", &self.x_perf);
-        writer.member("target", &self.target);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("mode", &self.mode);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"sync\":", &self.sync);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"bitmap\":", &self.bitmap);
+        writer.field_opt(b",\"bitmap-mode\":", &self.bitmap_mode);
+        writer.field_opt(b",\"compress\":", &self.compress);
+        writer.field_opt(b",\"on-source-error\":", &self.on_source_error);
+        writer.field_opt(b",\"on-target-error\":", &self.on_target_error);
+        writer.field_opt(b",\"on-cbw-error\":", &self.on_cbw_error);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"discard-source\":", &self.discard_source);
+        writer.field_opt(b",\"x-perf\":", &self.x_perf);
+        writer.field(b",\"target\":", &self.target);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(DriveBackup);
@@ -7589,22 +7604,22 @@ impl rt::ObjectType for BlockdevBackup {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member("sync", &self.sync);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("bitmap", &self.bitmap);
-        writer.member_opt("bitmap-mode", &self.bitmap_mode);
-        writer.member_opt("compress", &self.compress);
-        writer.member_opt("on-source-error", &self.on_source_error);
-        writer.member_opt("on-target-error", &self.on_target_error);
-        writer.member_opt("on-cbw-error", &self.on_cbw_error);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("discard-source", &self.discard_source);
-        writer.member_opt("x-perf", &self.x_perf);
-        writer.member("target", &self.target);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"sync\":", &self.sync);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"bitmap\":", &self.bitmap);
+        writer.field_opt(b",\"bitmap-mode\":", &self.bitmap_mode);
+        writer.field_opt(b",\"compress\":", &self.compress);
+        writer.field_opt(b",\"on-source-error\":", &self.on_source_error);
+        writer.field_opt(b",\"on-target-error\":", &self.on_target_error);
+        writer.field_opt(b",\"on-cbw-error\":", &self.on_cbw_error);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"discard-source\":", &self.discard_source);
+        writer.field_opt(b",\"x-perf\":", &self.x_perf);
+        writer.field(b",\"target\":", &self.target);
     }
 }
 rt::impl_serde!(BlockdevBackup);
@@ -7813,9 +7828,9 @@ impl rt::ObjectType for ChangeBackingFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("image-node-name", &self.image_node_name);
-        writer.member("backing-file", &self.backing_file);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"image-node-name\":", &self.image_node_name);
+        writer.field(b",\"backing-file\":", &self.backing_file);
     }
 }
 rt::impl_serde!(ChangeBackingFile);
@@ -8047,19 +8062,19 @@ impl rt::ObjectType for BlockCommit {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member_opt("base-node", &self.base_node);
-        writer.member_opt("base", &self.base);
-        writer.member_opt("top-node", &self.top_node);
-        writer.member_opt("top", &self.top);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("backing-mask-protocol", &self.backing_mask_protocol);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("on-error", &self.on_error);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"base-node\":", &self.base_node);
+        writer.field_opt(b",\"base\":", &self.base);
+        writer.field_opt(b",\"top-node\":", &self.top_node);
+        writer.field_opt(b",\"top\":", &self.top);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"backing-mask-protocol\":", &self.backing_mask_protocol);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"on-error\":", &self.on_error);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
     }
 }
 rt::impl_serde!(BlockCommit);
@@ -8236,7 +8251,7 @@ impl rt::ObjectType for QueryNamedBlockNodes {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("flat", &self.flat);
+        writer.field_opt(b",\"flat\":", &self.flat);
     }
 }
 rt::impl_serde!(QueryNamedBlockNodes);
@@ -8386,9 +8401,9 @@ impl rt::ObjectType for XDbgBlockGraphNode {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", &self.r#type);
-        writer.member("name", &self.name);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(XDbgBlockGraphNode);
@@ -8550,11 +8565,11 @@ impl rt::ObjectType for XDbgBlockGraphEdge {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("parent", &self.parent);
-        writer.member("child", &self.child);
-        writer.member("name", &self.name);
-        writer.member("perm", &self.perm);
-        writer.member("shared-perm", &self.shared_perm);
+        writer.field(b",\"parent\":", &self.parent);
+        writer.field(b",\"child\":", &self.child);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"perm\":", &self.perm);
+        writer.field(b",\"shared-perm\":", &self.shared_perm);
     }
 }
 rt::impl_serde!(XDbgBlockGraphEdge);
@@ -8614,8 +8629,8 @@ impl rt::ObjectType for XDbgBlockGraph {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("nodes", &self.nodes);
-        writer.member("edges", &self.edges);
+        writer.field(b",\"nodes\":", &self.nodes);
+        writer.field(b",\"edges\":", &self.edges);
     }
 }
 rt::impl_serde!(XDbgBlockGraph);
@@ -8979,23 +8994,23 @@ impl rt::ObjectType for DriveMirror {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member("target", &self.target);
-        writer.member_opt("format", &self.format);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member_opt("replaces", &self.replaces);
-        writer.member("sync", &self.sync);
-        writer.member_opt("mode", &self.mode);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("granularity", &self.granularity);
-        writer.member_opt("buf-size", &self.buf_size);
-        writer.member_opt("on-source-error", &self.on_source_error);
-        writer.member_opt("on-target-error", &self.on_target_error);
-        writer.member_opt("unmap", &self.unmap);
-        writer.member_opt("copy-mode", &self.copy_mode);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"target\":", &self.target);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field_opt(b",\"replaces\":", &self.replaces);
+        writer.field(b",\"sync\":", &self.sync);
+        writer.field_opt(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"granularity\":", &self.granularity);
+        writer.field_opt(b",\"buf-size\":", &self.buf_size);
+        writer.field_opt(b",\"on-source-error\":", &self.on_source_error);
+        writer.field_opt(b",\"on-target-error\":", &self.on_target_error);
+        writer.field_opt(b",\"unmap\":", &self.unmap);
+        writer.field_opt(b",\"copy-mode\":", &self.copy_mode);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
     }
 }
 rt::impl_serde!(DriveMirror);
@@ -9058,8 +9073,8 @@ impl rt::ObjectType for BlockDirtyBitmap {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node", &self.node);
-        writer.member("name", &self.name);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(BlockDirtyBitmap);
@@ -9161,11 +9176,11 @@ impl rt::ObjectType for BlockDirtyBitmapAdd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node", &self.node);
-        writer.member("name", &self.name);
-        writer.member_opt("granularity", &self.granularity);
-        writer.member_opt("persistent", &self.persistent);
-        writer.member_opt("disabled", &self.disabled);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"granularity\":", &self.granularity);
+        writer.field_opt(b",\"persistent\":", &self.persistent);
+        writer.field_opt(b",\"disabled\":", &self.disabled);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapAdd);
@@ -9301,9 +9316,9 @@ impl rt::ObjectType for BlockDirtyBitmapMerge {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node", &self.node);
-        writer.member("target", &self.target);
-        writer.member("bitmaps", &self.bitmaps);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"target\":", &self.target);
+        writer.field(b",\"bitmaps\":", &self.bitmaps);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapMerge);
@@ -9673,7 +9688,7 @@ impl rt::ObjectType for BlockDirtyBitmapSha256 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("sha256", &self.sha256);
+        writer.field(b",\"sha256\":", &self.sha256);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapSha256);
@@ -9971,21 +9986,21 @@ impl rt::ObjectType for BlockdevMirror {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member("target", &self.target);
-        writer.member_opt("replaces", &self.replaces);
-        writer.member("sync", &self.sync);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("granularity", &self.granularity);
-        writer.member_opt("buf-size", &self.buf_size);
-        writer.member_opt("on-source-error", &self.on_source_error);
-        writer.member_opt("on-target-error", &self.on_target_error);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("copy-mode", &self.copy_mode);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
-        writer.member_opt("target-is-zero", &self.target_is_zero);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"target\":", &self.target);
+        writer.field_opt(b",\"replaces\":", &self.replaces);
+        writer.field(b",\"sync\":", &self.sync);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"granularity\":", &self.granularity);
+        writer.field_opt(b",\"buf-size\":", &self.buf_size);
+        writer.field_opt(b",\"on-source-error\":", &self.on_source_error);
+        writer.field_opt(b",\"on-target-error\":", &self.on_target_error);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"copy-mode\":", &self.copy_mode);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
+        writer.field_opt(b",\"target-is-zero\":", &self.target_is_zero);
     }
 }
 rt::impl_serde!(BlockdevMirror);
@@ -10303,28 +10318,28 @@ impl rt::ObjectType for BlockIOThrottle {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("id", &self.id);
-        writer.member("bps", &self.bps);
-        writer.member("bps_rd", &self.bps_rd);
-        writer.member("bps_wr", &self.bps_wr);
-        writer.member("iops", &self.iops);
-        writer.member("iops_rd", &self.iops_rd);
-        writer.member("iops_wr", &self.iops_wr);
-        writer.member_opt("bps_max", &self.bps_max);
-        writer.member_opt("bps_rd_max", &self.bps_rd_max);
-        writer.member_opt("bps_wr_max", &self.bps_wr_max);
-        writer.member_opt("iops_max", &self.iops_max);
-        writer.member_opt("iops_rd_max", &self.iops_rd_max);
-        writer.member_opt("iops_wr_max", &self.iops_wr_max);
-        writer.member_opt("bps_max_length", &self.bps_max_length);
-        writer.member_opt("bps_rd_max_length", &self.bps_rd_max_length);
-        writer.member_opt("bps_wr_max_length", &self.bps_wr_max_length);
-        writer.member_opt("iops_max_length", &self.iops_max_length);
-        writer.member_opt("iops_rd_max_length", &self.iops_rd_max_length);
-        writer.member_opt("iops_wr_max_length", &self.iops_wr_max_length);
-        writer.member_opt("iops_size", &self.iops_size);
-        writer.member_opt("group", &self.group);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"bps\":", &self.bps);
+        writer.field(b",\"bps_rd\":", &self.bps_rd);
+        writer.field(b",\"bps_wr\":", &self.bps_wr);
+        writer.field(b",\"iops\":", &self.iops);
+        writer.field(b",\"iops_rd\":", &self.iops_rd);
+        writer.field(b",\"iops_wr\":", &self.iops_wr);
+        writer.field_opt(b",\"bps_max\":", &self.bps_max);
+        writer.field_opt(b",\"bps_rd_max\":", &self.bps_rd_max);
+        writer.field_opt(b",\"bps_wr_max\":", &self.bps_wr_max);
+        writer.field_opt(b",\"iops_max\":", &self.iops_max);
+        writer.field_opt(b",\"iops_rd_max\":", &self.iops_rd_max);
+        writer.field_opt(b",\"iops_wr_max\":", &self.iops_wr_max);
+        writer.field_opt(b",\"bps_max_length\":", &self.bps_max_length);
+        writer.field_opt(b",\"bps_rd_max_length\":", &self.bps_rd_max_length);
+        writer.field_opt(b",\"bps_wr_max_length\":", &self.bps_wr_max_length);
+        writer.field_opt(b",\"iops_max_length\":", &self.iops_max_length);
+        writer.field_opt(b",\"iops_rd_max_length\":", &self.iops_rd_max_length);
+        writer.field_opt(b",\"iops_wr_max_length\":", &self.iops_wr_max_length);
+        writer.field_opt(b",\"iops_size\":", &self.iops_size);
+        writer.field_opt(b",\"group\":", &self.group);
     }
 }
 rt::impl_serde!(BlockIOThrottle);
@@ -10655,25 +10670,25 @@ impl rt::ObjectType for ThrottleLimits {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("iops-total", &self.iops_total);
-        writer.member_opt("iops-total-max", &self.iops_total_max);
-        writer.member_opt("iops-total-max-length", &self.iops_total_max_length);
-        writer.member_opt("iops-read", &self.iops_read);
-        writer.member_opt("iops-read-max", &self.iops_read_max);
-        writer.member_opt("iops-read-max-length", &self.iops_read_max_length);
-        writer.member_opt("iops-write", &self.iops_write);
-        writer.member_opt("iops-write-max", &self.iops_write_max);
-        writer.member_opt("iops-write-max-length", &self.iops_write_max_length);
-        writer.member_opt("bps-total", &self.bps_total);
-        writer.member_opt("bps-total-max", &self.bps_total_max);
-        writer.member_opt("bps-total-max-length", &self.bps_total_max_length);
-        writer.member_opt("bps-read", &self.bps_read);
-        writer.member_opt("bps-read-max", &self.bps_read_max);
-        writer.member_opt("bps-read-max-length", &self.bps_read_max_length);
-        writer.member_opt("bps-write", &self.bps_write);
-        writer.member_opt("bps-write-max", &self.bps_write_max);
-        writer.member_opt("bps-write-max-length", &self.bps_write_max_length);
-        writer.member_opt("iops-size", &self.iops_size);
+        writer.field_opt(b",\"iops-total\":", &self.iops_total);
+        writer.field_opt(b",\"iops-total-max\":", &self.iops_total_max);
+        writer.field_opt(b",\"iops-total-max-length\":", &self.iops_total_max_length);
+        writer.field_opt(b",\"iops-read\":", &self.iops_read);
+        writer.field_opt(b",\"iops-read-max\":", &self.iops_read_max);
+        writer.field_opt(b",\"iops-read-max-length\":", &self.iops_read_max_length);
+        writer.field_opt(b",\"iops-write\":", &self.iops_write);
+        writer.field_opt(b",\"iops-write-max\":", &self.iops_write_max);
+        writer.field_opt(b",\"iops-write-max-length\":", &self.iops_write_max_length);
+        writer.field_opt(b",\"bps-total\":", &self.bps_total);
+        writer.field_opt(b",\"bps-total-max\":", &self.bps_total_max);
+        writer.field_opt(b",\"bps-total-max-length\":", &self.bps_total_max_length);
+        writer.field_opt(b",\"bps-read\":", &self.bps_read);
+        writer.field_opt(b",\"bps-read-max\":", &self.bps_read_max);
+        writer.field_opt(b",\"bps-read-max-length\":", &self.bps_read_max_length);
+        writer.field_opt(b",\"bps-write\":", &self.bps_write);
+        writer.field_opt(b",\"bps-write-max\":", &self.bps_write_max);
+        writer.field_opt(b",\"bps-write-max-length\":", &self.bps_write_max_length);
+        writer.field_opt(b",\"iops-size\":", &self.iops_size);
     }
 }
 rt::impl_serde!(ThrottleLimits);
@@ -11021,26 +11036,32 @@ impl rt::ObjectType for ThrottleGroupProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("limits", &self.limits);
-        writer.member_opt("x-iops-total", &self.x_iops_total);
-        writer.member_opt("x-iops-total-max", &self.x_iops_total_max);
-        writer.member_opt("x-iops-total-max-length", &self.x_iops_total_max_length);
-        writer.member_opt("x-iops-read", &self.x_iops_read);
-        writer.member_opt("x-iops-read-max", &self.x_iops_read_max);
-        writer.member_opt("x-iops-read-max-length", &self.x_iops_read_max_length);
-        writer.member_opt("x-iops-write", &self.x_iops_write);
-        writer.member_opt("x-iops-write-max", &self.x_iops_write_max);
-        writer.member_opt("x-iops-write-max-length", &self.x_iops_write_max_length);
-        writer.member_opt("x-bps-total", &self.x_bps_total);
-        writer.member_opt("x-bps-total-max", &self.x_bps_total_max);
-        writer.member_opt("x-bps-total-max-length", &self.x_bps_total_max_length);
-        writer.member_opt("x-bps-read", &self.x_bps_read);
-        writer.member_opt("x-bps-read-max", &self.x_bps_read_max);
-        writer.member_opt("x-bps-read-max-length", &self.x_bps_read_max_length);
-        writer.member_opt("x-bps-write", &self.x_bps_write);
-        writer.member_opt("x-bps-write-max", &self.x_bps_write_max);
-        writer.member_opt("x-bps-write-max-length", &self.x_bps_write_max_length);
-        writer.member_opt("x-iops-size", &self.x_iops_size);
+        writer.field_opt(b",\"limits\":", &self.limits);
+        writer.field_opt(b",\"x-iops-total\":", &self.x_iops_total);
+        writer.field_opt(b",\"x-iops-total-max\":", &self.x_iops_total_max);
+        writer.field_opt(
+            b",\"x-iops-total-max-length\":",
+            &self.x_iops_total_max_length,
+        );
+        writer.field_opt(b",\"x-iops-read\":", &self.x_iops_read);
+        writer.field_opt(b",\"x-iops-read-max\":", &self.x_iops_read_max);
+        writer.field_opt(b",\"x-iops-read-max-length\":", &self.x_iops_read_max_length);
+        writer.field_opt(b",\"x-iops-write\":", &self.x_iops_write);
+        writer.field_opt(b",\"x-iops-write-max\":", &self.x_iops_write_max);
+        writer.field_opt(
+            b",\"x-iops-write-max-length\":",
+            &self.x_iops_write_max_length,
+        );
+        writer.field_opt(b",\"x-bps-total\":", &self.x_bps_total);
+        writer.field_opt(b",\"x-bps-total-max\":", &self.x_bps_total_max);
+        writer.field_opt(b",\"x-bps-total-max-length\":", &self.x_bps_total_max_length);
+        writer.field_opt(b",\"x-bps-read\":", &self.x_bps_read);
+        writer.field_opt(b",\"x-bps-read-max\":", &self.x_bps_read_max);
+        writer.field_opt(b",\"x-bps-read-max-length\":", &self.x_bps_read_max_length);
+        writer.field_opt(b",\"x-bps-write\":", &self.x_bps_write);
+        writer.field_opt(b",\"x-bps-write-max\":", &self.x_bps_write_max);
+        writer.field_opt(b",\"x-bps-write-max-length\":", &self.x_bps_write_max_length);
+        writer.field_opt(b",\"x-iops-size\":", &self.x_iops_size);
     }
 }
 rt::impl_serde!(ThrottleGroupProperties);
@@ -11251,18 +11272,18 @@ impl rt::ObjectType for BlockStream {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("job-id", &self.job_id);
-        writer.member("device", &self.device);
-        writer.member_opt("base", &self.base);
-        writer.member_opt("base-node", &self.base_node);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("backing-mask-protocol", &self.backing_mask_protocol);
-        writer.member_opt("bottom", &self.bottom);
-        writer.member_opt("speed", &self.speed);
-        writer.member_opt("on-error", &self.on_error);
-        writer.member_opt("filter-node-name", &self.filter_node_name);
-        writer.member_opt("auto-finalize", &self.auto_finalize);
-        writer.member_opt("auto-dismiss", &self.auto_dismiss);
+        writer.field_opt(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"base\":", &self.base);
+        writer.field_opt(b",\"base-node\":", &self.base_node);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"backing-mask-protocol\":", &self.backing_mask_protocol);
+        writer.field_opt(b",\"bottom\":", &self.bottom);
+        writer.field_opt(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"on-error\":", &self.on_error);
+        writer.field_opt(b",\"filter-node-name\":", &self.filter_node_name);
+        writer.field_opt(b",\"auto-finalize\":", &self.auto_finalize);
+        writer.field_opt(b",\"auto-dismiss\":", &self.auto_dismiss);
     }
 }
 rt::impl_serde!(BlockStream);
@@ -11330,8 +11351,8 @@ impl rt::ObjectType for BlockJobSetSpeed {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("speed", &self.speed);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"speed\":", &self.speed);
     }
 }
 rt::impl_serde!(BlockJobSetSpeed);
@@ -11406,8 +11427,8 @@ impl rt::ObjectType for BlockJobCancel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member_opt("force", &self.force);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"force\":", &self.force);
     }
 }
 rt::impl_serde!(BlockJobCancel);
@@ -11472,7 +11493,7 @@ impl rt::ObjectType for BlockJobPause {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
+        writer.field(b",\"device\":", &self.device);
     }
 }
 rt::impl_serde!(BlockJobPause);
@@ -11538,7 +11559,7 @@ impl rt::ObjectType for BlockJobResume {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
+        writer.field(b",\"device\":", &self.device);
     }
 }
 rt::impl_serde!(BlockJobResume);
@@ -11604,7 +11625,7 @@ impl rt::ObjectType for BlockJobComplete {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
+        writer.field(b",\"device\":", &self.device);
     }
 }
 rt::impl_serde!(BlockJobComplete);
@@ -11670,7 +11691,7 @@ impl rt::ObjectType for BlockJobDismiss {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockJobDismiss);
@@ -11736,7 +11757,7 @@ impl rt::ObjectType for BlockJobFinalize {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockJobFinalize);
@@ -11795,7 +11816,7 @@ impl rt::ObjectType for BlockJobChangeOptionsMirror {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("copy-mode", &self.copy_mode);
+        writer.field(b",\"copy-mode\":", &self.copy_mode);
     }
 }
 rt::impl_serde!(BlockJobChangeOptionsMirror);
@@ -11934,8 +11955,8 @@ impl rt::ObjectType for BlockJobChangeOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             BlockJobChangeOptionsBranch::Mirror(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -12300,8 +12321,8 @@ impl rt::ObjectType for BlockdevCacheOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("direct", &self.direct);
-        writer.member_opt("no-flush", &self.no_flush);
+        writer.field_opt(b",\"direct\":", &self.direct);
+        writer.field_opt(b",\"no-flush\":", &self.no_flush);
     }
 }
 rt::impl_serde!(BlockdevCacheOptions);
@@ -12694,13 +12715,13 @@ impl rt::ObjectType for BlockdevOptionsFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member_opt("pr-manager", &self.pr_manager);
-        writer.member_opt("locking", &self.locking);
-        writer.member_opt("aio", &self.aio);
-        writer.member_opt("aio-max-batch", &self.aio_max_batch);
-        writer.member_opt("drop-cache", &self.drop_cache);
-        writer.member_opt("x-check-cache-dropped", &self.x_check_cache_dropped);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"pr-manager\":", &self.pr_manager);
+        writer.field_opt(b",\"locking\":", &self.locking);
+        writer.field_opt(b",\"aio\":", &self.aio);
+        writer.field_opt(b",\"aio-max-batch\":", &self.aio_max_batch);
+        writer.field_opt(b",\"drop-cache\":", &self.drop_cache);
+        writer.field_opt(b",\"x-check-cache-dropped\":", &self.x_check_cache_dropped);
     }
 }
 rt::impl_serde!(BlockdevOptionsFile);
@@ -12787,9 +12808,9 @@ impl rt::ObjectType for BlockdevOptionsNull {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("size", &self.size);
-        writer.member_opt("latency-ns", &self.latency_ns);
-        writer.member_opt("read-zeroes", &self.read_zeroes);
+        writer.field_opt(b",\"size\":", &self.size);
+        writer.field_opt(b",\"latency-ns\":", &self.latency_ns);
+        writer.field_opt(b",\"read-zeroes\":", &self.read_zeroes);
     }
 }
 rt::impl_serde!(BlockdevOptionsNull);
@@ -12849,8 +12870,8 @@ impl rt::ObjectType for BlockdevOptionsNVMe {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("namespace", &self.namespace);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"namespace\":", &self.namespace);
     }
 }
 rt::impl_serde!(BlockdevOptionsNVMe);
@@ -12956,11 +12977,11 @@ impl rt::ObjectType for BlockdevOptionsVVFAT {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("dir", &self.dir);
-        writer.member_opt("fat-type", &self.fat_type);
-        writer.member_opt("floppy", &self.floppy);
-        writer.member_opt("label", &self.label);
-        writer.member_opt("rw", &self.rw);
+        writer.field(b",\"dir\":", &self.dir);
+        writer.field_opt(b",\"fat-type\":", &self.fat_type);
+        writer.field_opt(b",\"floppy\":", &self.floppy);
+        writer.field_opt(b",\"label\":", &self.label);
+        writer.field_opt(b",\"rw\":", &self.rw);
     }
 }
 rt::impl_serde!(BlockdevOptionsVVFAT);
@@ -13012,7 +13033,7 @@ impl rt::ObjectType for BlockdevOptionsGenericFormat {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
+        writer.field(b",\"file\":", &self.file);
     }
 }
 rt::impl_serde!(BlockdevOptionsGenericFormat);
@@ -13092,9 +13113,9 @@ impl rt::ObjectType for BlockdevOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("key-secret", &self.key_secret);
-        writer.member_opt("header", &self.header);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"header\":", &self.header);
     }
 }
 rt::impl_serde!(BlockdevOptionsLUKS);
@@ -13165,8 +13186,8 @@ impl rt::ObjectType for BlockdevOptionsGenericCOWFormat {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("backing", &self.backing);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"backing\":", &self.backing);
     }
 }
 rt::impl_serde!(BlockdevOptionsGenericCOWFormat);
@@ -13437,16 +13458,16 @@ impl rt::ObjectType for Qcow2OverlapCheckFlags {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("template", &self.template);
-        writer.member_opt("main-header", &self.main_header);
-        writer.member_opt("active-l1", &self.active_l1);
-        writer.member_opt("active-l2", &self.active_l2);
-        writer.member_opt("refcount-table", &self.refcount_table);
-        writer.member_opt("refcount-block", &self.refcount_block);
-        writer.member_opt("snapshot-table", &self.snapshot_table);
-        writer.member_opt("inactive-l1", &self.inactive_l1);
-        writer.member_opt("inactive-l2", &self.inactive_l2);
-        writer.member_opt("bitmap-directory", &self.bitmap_directory);
+        writer.field_opt(b",\"template\":", &self.template);
+        writer.field_opt(b",\"main-header\":", &self.main_header);
+        writer.field_opt(b",\"active-l1\":", &self.active_l1);
+        writer.field_opt(b",\"active-l2\":", &self.active_l2);
+        writer.field_opt(b",\"refcount-table\":", &self.refcount_table);
+        writer.field_opt(b",\"refcount-block\":", &self.refcount_block);
+        writer.field_opt(b",\"snapshot-table\":", &self.snapshot_table);
+        writer.field_opt(b",\"inactive-l1\":", &self.inactive_l1);
+        writer.field_opt(b",\"inactive-l2\":", &self.inactive_l2);
+        writer.field_opt(b",\"bitmap-directory\":", &self.bitmap_directory);
     }
 }
 rt::impl_serde!(Qcow2OverlapCheckFlags);
@@ -13668,7 +13689,7 @@ impl rt::ObjectType for BlockdevQcowEncryption {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             BlockdevQcowEncryptionBranch::Aes(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -13770,9 +13791,9 @@ impl rt::ObjectType for BlockdevOptionsQcow {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("backing", &self.backing);
-        writer.member_opt("encrypt", &self.encrypt);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"backing\":", &self.backing);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
     }
 }
 rt::impl_serde!(BlockdevOptionsQcow);
@@ -13957,7 +13978,7 @@ impl rt::ObjectType for BlockdevQcow2Encryption {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             BlockdevQcow2EncryptionBranch::Aes(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -14080,9 +14101,9 @@ impl rt::ObjectType for BlockdevOptionsPreallocate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("prealloc-align", &self.prealloc_align);
-        writer.member_opt("prealloc-size", &self.prealloc_size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"prealloc-align\":", &self.prealloc_align);
+        writer.field_opt(b",\"prealloc-size\":", &self.prealloc_size);
     }
 }
 rt::impl_serde!(BlockdevOptionsPreallocate);
@@ -14355,21 +14376,21 @@ impl rt::ObjectType for BlockdevOptionsQcow2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("backing", &self.backing);
-        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
-        writer.member_opt("pass-discard-request", &self.pass_discard_request);
-        writer.member_opt("pass-discard-snapshot", &self.pass_discard_snapshot);
-        writer.member_opt("pass-discard-other", &self.pass_discard_other);
-        writer.member_opt("discard-no-unref", &self.discard_no_unref);
-        writer.member_opt("overlap-check", &self.overlap_check);
-        writer.member_opt("cache-size", &self.cache_size);
-        writer.member_opt("l2-cache-size", &self.l2_cache_size);
-        writer.member_opt("l2-cache-entry-size", &self.l2_cache_entry_size);
-        writer.member_opt("refcount-cache-size", &self.refcount_cache_size);
-        writer.member_opt("cache-clean-interval", &self.cache_clean_interval);
-        writer.member_opt("encrypt", &self.encrypt);
-        writer.member_opt("data-file", &self.data_file);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"backing\":", &self.backing);
+        writer.field_opt(b",\"lazy-refcounts\":", &self.lazy_refcounts);
+        writer.field_opt(b",\"pass-discard-request\":", &self.pass_discard_request);
+        writer.field_opt(b",\"pass-discard-snapshot\":", &self.pass_discard_snapshot);
+        writer.field_opt(b",\"pass-discard-other\":", &self.pass_discard_other);
+        writer.field_opt(b",\"discard-no-unref\":", &self.discard_no_unref);
+        writer.field_opt(b",\"overlap-check\":", &self.overlap_check);
+        writer.field_opt(b",\"cache-size\":", &self.cache_size);
+        writer.field_opt(b",\"l2-cache-size\":", &self.l2_cache_size);
+        writer.field_opt(b",\"l2-cache-entry-size\":", &self.l2_cache_entry_size);
+        writer.field_opt(b",\"refcount-cache-size\":", &self.refcount_cache_size);
+        writer.field_opt(b",\"cache-clean-interval\":", &self.cache_clean_interval);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
+        writer.field_opt(b",\"data-file\":", &self.data_file);
     }
 }
 rt::impl_serde!(BlockdevOptionsQcow2);
@@ -14587,8 +14608,8 @@ impl rt::ObjectType for SshHostKeyHash {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("hash", &self.hash);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"hash\":", &self.hash);
     }
 }
 rt::impl_serde!(SshHostKeyHash);
@@ -14691,7 +14712,7 @@ impl rt::ObjectType for SshHostKeyCheck {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mode", self.mode.tag_name());
+        writer.field(b",\"mode\":", self.mode.tag_name());
         match &self.mode {
             SshHostKeyCheckBranch::Hash(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -14804,10 +14825,10 @@ impl rt::ObjectType for BlockdevOptionsSsh {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("path", &self.path);
-        writer.member_opt("user", &self.user);
-        writer.member_opt("host-key-check", &self.host_key_check);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"user\":", &self.user);
+        writer.field_opt(b",\"host-key-check\":", &self.host_key_check);
     }
 }
 rt::impl_serde!(BlockdevOptionsSsh);
@@ -15279,13 +15300,13 @@ impl rt::ObjectType for BlkdebugInjectErrorOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("event", &self.event);
-        writer.member_opt("state", &self.state);
-        writer.member_opt("iotype", &self.iotype);
-        writer.member_opt("errno", &self.errno);
-        writer.member_opt("sector", &self.sector);
-        writer.member_opt("once", &self.once);
-        writer.member_opt("immediately", &self.immediately);
+        writer.field(b",\"event\":", &self.event);
+        writer.field_opt(b",\"state\":", &self.state);
+        writer.field_opt(b",\"iotype\":", &self.iotype);
+        writer.field_opt(b",\"errno\":", &self.errno);
+        writer.field_opt(b",\"sector\":", &self.sector);
+        writer.field_opt(b",\"once\":", &self.once);
+        writer.field_opt(b",\"immediately\":", &self.immediately);
     }
 }
 rt::impl_serde!(BlkdebugInjectErrorOptions);
@@ -15358,9 +15379,9 @@ impl rt::ObjectType for BlkdebugSetStateOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("event", &self.event);
-        writer.member_opt("state", &self.state);
-        writer.member("new_state", &self.new_state);
+        writer.field(b",\"event\":", &self.event);
+        writer.field_opt(b",\"state\":", &self.state);
+        writer.field(b",\"new_state\":", &self.new_state);
     }
 }
 rt::impl_serde!(BlkdebugSetStateOptions);
@@ -15583,18 +15604,18 @@ impl rt::ObjectType for BlockdevOptionsBlkdebug {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("image", &self.image);
-        writer.member_opt("config", &self.config);
-        writer.member_opt("align", &self.align);
-        writer.member_opt("max-transfer", &self.max_transfer);
-        writer.member_opt("opt-write-zero", &self.opt_write_zero);
-        writer.member_opt("max-write-zero", &self.max_write_zero);
-        writer.member_opt("opt-discard", &self.opt_discard);
-        writer.member_opt("max-discard", &self.max_discard);
-        writer.member_opt("inject-error", &self.inject_error);
-        writer.member_opt("set-state", &self.set_state);
-        writer.member_opt("take-child-perms", &self.take_child_perms);
-        writer.member_opt("unshare-child-perms", &self.unshare_child_perms);
+        writer.field(b",\"image\":", &self.image);
+        writer.field_opt(b",\"config\":", &self.config);
+        writer.field_opt(b",\"align\":", &self.align);
+        writer.field_opt(b",\"max-transfer\":", &self.max_transfer);
+        writer.field_opt(b",\"opt-write-zero\":", &self.opt_write_zero);
+        writer.field_opt(b",\"max-write-zero\":", &self.max_write_zero);
+        writer.field_opt(b",\"opt-discard\":", &self.opt_discard);
+        writer.field_opt(b",\"max-discard\":", &self.max_discard);
+        writer.field_opt(b",\"inject-error\":", &self.inject_error);
+        writer.field_opt(b",\"set-state\":", &self.set_state);
+        writer.field_opt(b",\"take-child-perms\":", &self.take_child_perms);
+        writer.field_opt(b",\"unshare-child-perms\":", &self.unshare_child_perms);
     }
 }
 rt::impl_serde!(BlockdevOptionsBlkdebug);
@@ -15699,11 +15720,14 @@ impl rt::ObjectType for BlockdevOptionsBlklogwrites {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("log", &self.log);
-        writer.member_opt("log-sector-size", &self.log_sector_size);
-        writer.member_opt("log-append", &self.log_append);
-        writer.member_opt("log-super-update-interval", &self.log_super_update_interval);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"log\":", &self.log);
+        writer.field_opt(b",\"log-sector-size\":", &self.log_sector_size);
+        writer.field_opt(b",\"log-append\":", &self.log_append);
+        writer.field_opt(
+            b",\"log-super-update-interval\":",
+            &self.log_super_update_interval,
+        );
     }
 }
 rt::impl_serde!(BlockdevOptionsBlklogwrites);
@@ -15760,8 +15784,8 @@ impl rt::ObjectType for BlockdevOptionsBlkverify {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("test", &self.test);
-        writer.member("raw", &self.raw);
+        writer.field(b",\"test\":", &self.test);
+        writer.field(b",\"raw\":", &self.raw);
     }
 }
 rt::impl_serde!(BlockdevOptionsBlkverify);
@@ -15813,7 +15837,7 @@ impl rt::ObjectType for BlockdevOptionsBlkreplay {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("image", &self.image);
+        writer.field(b",\"image\":", &self.image);
     }
 }
 rt::impl_serde!(BlockdevOptionsBlkreplay);
@@ -15988,11 +16012,11 @@ impl rt::ObjectType for BlockdevOptionsQuorum {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("blkverify", &self.blkverify);
-        writer.member("children", &self.children);
-        writer.member("vote-threshold", &self.vote_threshold);
-        writer.member_opt("rewrite-corrupted", &self.rewrite_corrupted);
-        writer.member_opt("read-pattern", &self.read_pattern);
+        writer.field_opt(b",\"blkverify\":", &self.blkverify);
+        writer.field(b",\"children\":", &self.children);
+        writer.field(b",\"vote-threshold\":", &self.vote_threshold);
+        writer.field_opt(b",\"rewrite-corrupted\":", &self.rewrite_corrupted);
+        writer.field_opt(b",\"read-pattern\":", &self.read_pattern);
     }
 }
 rt::impl_serde!(BlockdevOptionsQuorum);
@@ -16088,11 +16112,11 @@ impl rt::ObjectType for BlockdevOptionsGluster {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("volume", &self.volume);
-        writer.member("path", &self.path);
-        writer.member("server", &self.server);
-        writer.member_opt("debug", &self.debug);
-        writer.member_opt("logfile", &self.logfile);
+        writer.field(b",\"volume\":", &self.volume);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"server\":", &self.server);
+        writer.field_opt(b",\"debug\":", &self.debug);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
     }
 }
 rt::impl_serde!(BlockdevOptionsGluster);
@@ -16146,7 +16170,7 @@ impl rt::ObjectType for BlockdevOptionsIoUring {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
+        writer.field(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(BlockdevOptionsIoUring);
@@ -16200,7 +16224,7 @@ impl rt::ObjectType for BlockdevOptionsNvmeIoUring {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(BlockdevOptionsNvmeIoUring);
@@ -16254,7 +16278,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVfioPci {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(BlockdevOptionsVirtioBlkVfioPci);
@@ -16308,7 +16332,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostUser {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(BlockdevOptionsVirtioBlkVhostUser);
@@ -16366,7 +16390,7 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostVdpa {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(BlockdevOptionsVirtioBlkVhostVdpa);
@@ -16668,15 +16692,15 @@ impl rt::ObjectType for BlockdevOptionsIscsi {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("transport", &self.transport);
-        writer.member("portal", &self.portal);
-        writer.member("target", &self.target);
-        writer.member_opt("lun", &self.lun);
-        writer.member_opt("user", &self.user);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("initiator-name", &self.initiator_name);
-        writer.member_opt("header-digest", &self.header_digest);
-        writer.member_opt("timeout", &self.timeout);
+        writer.field(b",\"transport\":", &self.transport);
+        writer.field(b",\"portal\":", &self.portal);
+        writer.field(b",\"target\":", &self.target);
+        writer.field_opt(b",\"lun\":", &self.lun);
+        writer.field_opt(b",\"user\":", &self.user);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"initiator-name\":", &self.initiator_name);
+        writer.field_opt(b",\"header-digest\":", &self.header_digest);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
     }
 }
 rt::impl_serde!(BlockdevOptionsIscsi);
@@ -16874,7 +16898,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
+        writer.field(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(RbdEncryptionOptionsLUKSBase);
@@ -16941,8 +16965,8 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKSBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
-        writer.member_opt("cipher-alg", &self.cipher_alg);
+        writer.field(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"cipher-alg\":", &self.cipher_alg);
     }
 }
 rt::impl_serde!(RbdEncryptionCreateOptionsLUKSBase);
@@ -17006,7 +17030,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
+        writer.field(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(RbdEncryptionOptionsLUKS);
@@ -17069,7 +17093,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
+        writer.field(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(RbdEncryptionOptionsLUKS2);
@@ -17132,7 +17156,7 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSAny {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
+        writer.field(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(RbdEncryptionOptionsLUKSAny);
@@ -17208,8 +17232,8 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
-        writer.member_opt("cipher-alg", &self.cipher_alg);
+        writer.field(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"cipher-alg\":", &self.cipher_alg);
     }
 }
 rt::impl_serde!(RbdEncryptionCreateOptionsLUKS);
@@ -17287,8 +17311,8 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key-secret", &self.key_secret);
-        writer.member_opt("cipher-alg", &self.cipher_alg);
+        writer.field(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"cipher-alg\":", &self.cipher_alg);
     }
 }
 rt::impl_serde!(RbdEncryptionCreateOptionsLUKS2);
@@ -17425,8 +17449,8 @@ impl rt::ObjectType for RbdEncryptionOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt_box("parent", &self.parent);
-        writer.member("format", self.format.tag_name());
+        writer.field_opt_box(b",\"parent\":", &self.parent);
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             RbdEncryptionOptionsBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -17589,7 +17613,7 @@ impl rt::ObjectType for RbdEncryptionCreateOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             RbdEncryptionCreateOptionsBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -17805,16 +17829,16 @@ impl rt::ObjectType for BlockdevOptionsRbd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pool", &self.pool);
-        writer.member_opt("namespace", &self.namespace);
-        writer.member("image", &self.image);
-        writer.member_opt("conf", &self.conf);
-        writer.member_opt("snapshot", &self.snapshot);
-        writer.member_opt("encrypt", &self.encrypt);
-        writer.member_opt("user", &self.user);
-        writer.member_opt("auth-client-required", &self.auth_client_required);
-        writer.member_opt("key-secret", &self.key_secret);
-        writer.member_opt("server", &self.server);
+        writer.field(b",\"pool\":", &self.pool);
+        writer.field_opt(b",\"namespace\":", &self.namespace);
+        writer.field(b",\"image\":", &self.image);
+        writer.field_opt(b",\"conf\":", &self.conf);
+        writer.field_opt(b",\"snapshot\":", &self.snapshot);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
+        writer.field_opt(b",\"user\":", &self.user);
+        writer.field_opt(b",\"auth-client-required\":", &self.auth_client_required);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"server\":", &self.server);
     }
 }
 rt::impl_serde!(BlockdevOptionsRbd);
@@ -17961,9 +17985,9 @@ impl rt::ObjectType for BlockdevOptionsReplication {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("mode", &self.mode);
-        writer.member_opt("top-id", &self.top_id);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"top-id\":", &self.top_id);
     }
 }
 rt::impl_serde!(BlockdevOptionsReplication);
@@ -18093,8 +18117,8 @@ impl rt::ObjectType for NFSServer {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("host", &self.host);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"host\":", &self.host);
     }
 }
 rt::impl_serde!(NFSServer);
@@ -18238,14 +18262,14 @@ impl rt::ObjectType for BlockdevOptionsNfs {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("path", &self.path);
-        writer.member_opt("user", &self.user);
-        writer.member_opt("group", &self.group);
-        writer.member_opt("tcp-syn-count", &self.tcp_syn_count);
-        writer.member_opt("readahead-size", &self.readahead_size);
-        writer.member_opt("page-cache-size", &self.page_cache_size);
-        writer.member_opt("debug", &self.debug);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"user\":", &self.user);
+        writer.field_opt(b",\"group\":", &self.group);
+        writer.field_opt(b",\"tcp-syn-count\":", &self.tcp_syn_count);
+        writer.field_opt(b",\"readahead-size\":", &self.readahead_size);
+        writer.field_opt(b",\"page-cache-size\":", &self.page_cache_size);
+        writer.field_opt(b",\"debug\":", &self.debug);
     }
 }
 rt::impl_serde!(BlockdevOptionsNfs);
@@ -18388,13 +18412,13 @@ impl rt::ObjectType for BlockdevOptionsCurlBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("url", &self.url);
-        writer.member_opt("readahead", &self.readahead);
-        writer.member_opt("timeout", &self.timeout);
-        writer.member_opt("username", &self.username);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("proxy-username", &self.proxy_username);
-        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
+        writer.field(b",\"url\":", &self.url);
+        writer.field_opt(b",\"readahead\":", &self.readahead);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
+        writer.field_opt(b",\"username\":", &self.username);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"proxy-username\":", &self.proxy_username);
+        writer.field_opt(b",\"proxy-password-secret\":", &self.proxy_password_secret);
     }
 }
 rt::impl_serde!(BlockdevOptionsCurlBase);
@@ -18565,15 +18589,15 @@ impl rt::ObjectType for BlockdevOptionsCurlHttp {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("url", &self.url);
-        writer.member_opt("readahead", &self.readahead);
-        writer.member_opt("timeout", &self.timeout);
-        writer.member_opt("username", &self.username);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("proxy-username", &self.proxy_username);
-        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
-        writer.member_opt("cookie", &self.cookie);
-        writer.member_opt("cookie-secret", &self.cookie_secret);
+        writer.field(b",\"url\":", &self.url);
+        writer.field_opt(b",\"readahead\":", &self.readahead);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
+        writer.field_opt(b",\"username\":", &self.username);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"proxy-username\":", &self.proxy_username);
+        writer.field_opt(b",\"proxy-password-secret\":", &self.proxy_password_secret);
+        writer.field_opt(b",\"cookie\":", &self.cookie);
+        writer.field_opt(b",\"cookie-secret\":", &self.cookie_secret);
     }
 }
 rt::impl_serde!(BlockdevOptionsCurlHttp);
@@ -18772,16 +18796,16 @@ impl rt::ObjectType for BlockdevOptionsCurlHttps {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("url", &self.url);
-        writer.member_opt("readahead", &self.readahead);
-        writer.member_opt("timeout", &self.timeout);
-        writer.member_opt("username", &self.username);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("proxy-username", &self.proxy_username);
-        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
-        writer.member_opt("cookie", &self.cookie);
-        writer.member_opt("sslverify", &self.sslverify);
-        writer.member_opt("cookie-secret", &self.cookie_secret);
+        writer.field(b",\"url\":", &self.url);
+        writer.field_opt(b",\"readahead\":", &self.readahead);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
+        writer.field_opt(b",\"username\":", &self.username);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"proxy-username\":", &self.proxy_username);
+        writer.field_opt(b",\"proxy-password-secret\":", &self.proxy_password_secret);
+        writer.field_opt(b",\"cookie\":", &self.cookie);
+        writer.field_opt(b",\"sslverify\":", &self.sslverify);
+        writer.field_opt(b",\"cookie-secret\":", &self.cookie_secret);
     }
 }
 rt::impl_serde!(BlockdevOptionsCurlHttps);
@@ -18939,13 +18963,13 @@ impl rt::ObjectType for BlockdevOptionsCurlFtp {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("url", &self.url);
-        writer.member_opt("readahead", &self.readahead);
-        writer.member_opt("timeout", &self.timeout);
-        writer.member_opt("username", &self.username);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("proxy-username", &self.proxy_username);
-        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
+        writer.field(b",\"url\":", &self.url);
+        writer.field_opt(b",\"readahead\":", &self.readahead);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
+        writer.field_opt(b",\"username\":", &self.username);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"proxy-username\":", &self.proxy_username);
+        writer.field_opt(b",\"proxy-password-secret\":", &self.proxy_password_secret);
     }
 }
 rt::impl_serde!(BlockdevOptionsCurlFtp);
@@ -19116,14 +19140,14 @@ impl rt::ObjectType for BlockdevOptionsCurlFtps {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("url", &self.url);
-        writer.member_opt("readahead", &self.readahead);
-        writer.member_opt("timeout", &self.timeout);
-        writer.member_opt("username", &self.username);
-        writer.member_opt("password-secret", &self.password_secret);
-        writer.member_opt("proxy-username", &self.proxy_username);
-        writer.member_opt("proxy-password-secret", &self.proxy_password_secret);
-        writer.member_opt("sslverify", &self.sslverify);
+        writer.field(b",\"url\":", &self.url);
+        writer.field_opt(b",\"readahead\":", &self.readahead);
+        writer.field_opt(b",\"timeout\":", &self.timeout);
+        writer.field_opt(b",\"username\":", &self.username);
+        writer.field_opt(b",\"password-secret\":", &self.password_secret);
+        writer.field_opt(b",\"proxy-username\":", &self.proxy_username);
+        writer.field_opt(b",\"proxy-password-secret\":", &self.proxy_password_secret);
+        writer.field_opt(b",\"sslverify\":", &self.sslverify);
     }
 }
 rt::impl_serde!(BlockdevOptionsCurlFtps);
@@ -19278,13 +19302,13 @@ impl rt::ObjectType for BlockdevOptionsNbd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member_opt("export", &self.export);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-hostname", &self.tls_hostname);
-        writer.member_opt("x-dirty-bitmap", &self.x_dirty_bitmap);
-        writer.member_opt("reconnect-delay", &self.reconnect_delay);
-        writer.member_opt("open-timeout", &self.open_timeout);
+        writer.field(b",\"server\":", &self.server);
+        writer.field_opt(b",\"export\":", &self.export);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-hostname\":", &self.tls_hostname);
+        writer.field_opt(b",\"x-dirty-bitmap\":", &self.x_dirty_bitmap);
+        writer.field_opt(b",\"reconnect-delay\":", &self.reconnect_delay);
+        writer.field_opt(b",\"open-timeout\":", &self.open_timeout);
     }
 }
 rt::impl_serde!(BlockdevOptionsNbd);
@@ -19364,9 +19388,9 @@ impl rt::ObjectType for BlockdevOptionsRaw {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("offset", &self.offset);
-        writer.member_opt("size", &self.size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"offset\":", &self.offset);
+        writer.field_opt(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(BlockdevOptionsRaw);
@@ -19438,8 +19462,8 @@ impl rt::ObjectType for BlockdevOptionsThrottle {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("throttle-group", &self.throttle_group);
-        writer.member("file", &self.file);
+        writer.field(b",\"throttle-group\":", &self.throttle_group);
+        writer.field(b",\"file\":", &self.file);
     }
 }
 rt::impl_serde!(BlockdevOptionsThrottle);
@@ -19503,8 +19527,8 @@ impl rt::ObjectType for BlockdevOptionsCor {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("bottom", &self.bottom);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"bottom\":", &self.bottom);
     }
 }
 rt::impl_serde!(BlockdevOptionsCor);
@@ -19697,12 +19721,12 @@ impl rt::ObjectType for BlockdevOptionsCbw {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("target", &self.target);
-        writer.member_opt("bitmap", &self.bitmap);
-        writer.member_opt("on-cbw-error", &self.on_cbw_error);
-        writer.member_opt("cbw-timeout", &self.cbw_timeout);
-        writer.member_opt("min-cluster-size", &self.min_cluster_size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"target\":", &self.target);
+        writer.field_opt(b",\"bitmap\":", &self.bitmap);
+        writer.field_opt(b",\"on-cbw-error\":", &self.on_cbw_error);
+        writer.field_opt(b",\"cbw-timeout\":", &self.cbw_timeout);
+        writer.field_opt(b",\"min-cluster-size\":", &self.min_cluster_size);
     }
 }
 rt::impl_serde!(BlockdevOptionsCbw);
@@ -20256,15 +20280,15 @@ impl rt::ObjectType for BlockdevOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("node-name", &self.node_name);
-        writer.member_opt("discard", &self.discard);
-        writer.member_opt("cache", &self.cache);
-        writer.member_opt("active", &self.active);
-        writer.member_opt("read-only", &self.read_only);
-        writer.member_opt("auto-read-only", &self.auto_read_only);
-        writer.member_opt("force-share", &self.force_share);
-        writer.member_opt("detect-zeroes", &self.detect_zeroes);
-        writer.member("driver", self.driver.tag_name());
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field_opt(b",\"discard\":", &self.discard);
+        writer.field_opt(b",\"cache\":", &self.cache);
+        writer.field_opt(b",\"active\":", &self.active);
+        writer.field_opt(b",\"read-only\":", &self.read_only);
+        writer.field_opt(b",\"auto-read-only\":", &self.auto_read_only);
+        writer.field_opt(b",\"force-share\":", &self.force_share);
+        writer.field_opt(b",\"detect-zeroes\":", &self.detect_zeroes);
+        writer.field(b",\"driver\":", self.driver.tag_name());
         match &self.driver {
             BlockdevOptionsBranch::Blkdebug(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -21089,7 +21113,7 @@ impl rt::ObjectType for BlockdevReopen {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("options", &self.options);
+        writer.field(b",\"options\":", &self.options);
     }
 }
 rt::impl_serde!(BlockdevReopen);
@@ -21151,7 +21175,7 @@ impl rt::ObjectType for BlockdevDel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
+        writer.field(b",\"node-name\":", &self.node_name);
     }
 }
 rt::impl_serde!(BlockdevDel);
@@ -21226,8 +21250,8 @@ impl rt::ObjectType for BlockdevSetActive {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("active", &self.active);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"active\":", &self.active);
     }
 }
 rt::impl_serde!(BlockdevSetActive);
@@ -21336,11 +21360,11 @@ impl rt::ObjectType for BlockdevCreateOptionsFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("size", &self.size);
-        writer.member_opt("preallocation", &self.preallocation);
-        writer.member_opt("nocow", &self.nocow);
-        writer.member_opt("extent-size-hint", &self.extent_size_hint);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"preallocation\":", &self.preallocation);
+        writer.field_opt(b",\"nocow\":", &self.nocow);
+        writer.field_opt(b",\"extent-size-hint\":", &self.extent_size_hint);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsFile);
@@ -21415,9 +21439,9 @@ impl rt::ObjectType for BlockdevCreateOptionsGluster {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("location", &self.location);
-        writer.member("size", &self.size);
-        writer.member_opt("preallocation", &self.preallocation);
+        writer.field(b",\"location\":", &self.location);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"preallocation\":", &self.preallocation);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsGluster);
@@ -21605,17 +21629,17 @@ impl rt::ObjectType for BlockdevCreateOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("key-secret", &self.key_secret);
-        writer.member_opt("cipher-alg", &self.cipher_alg);
-        writer.member_opt("cipher-mode", &self.cipher_mode);
-        writer.member_opt("ivgen-alg", &self.ivgen_alg);
-        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
-        writer.member_opt("hash-alg", &self.hash_alg);
-        writer.member_opt("iter-time", &self.iter_time);
-        writer.member_opt("file", &self.file);
-        writer.member_opt("header", &self.header);
-        writer.member("size", &self.size);
-        writer.member_opt("preallocation", &self.preallocation);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"cipher-alg\":", &self.cipher_alg);
+        writer.field_opt(b",\"cipher-mode\":", &self.cipher_mode);
+        writer.field_opt(b",\"ivgen-alg\":", &self.ivgen_alg);
+        writer.field_opt(b",\"ivgen-hash-alg\":", &self.ivgen_hash_alg);
+        writer.field_opt(b",\"hash-alg\":", &self.hash_alg);
+        writer.field_opt(b",\"iter-time\":", &self.iter_time);
+        writer.field_opt(b",\"file\":", &self.file);
+        writer.field_opt(b",\"header\":", &self.header);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"preallocation\":", &self.preallocation);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsLUKS);
@@ -21687,8 +21711,8 @@ impl rt::ObjectType for BlockdevCreateOptionsNfs {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("location", &self.location);
-        writer.member("size", &self.size);
+        writer.field(b",\"location\":", &self.location);
+        writer.field(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsNfs);
@@ -21763,9 +21787,9 @@ impl rt::ObjectType for BlockdevCreateOptionsParallels {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("cluster-size", &self.cluster_size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsParallels);
@@ -21853,10 +21877,10 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("encrypt", &self.encrypt);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsQcow);
@@ -22226,20 +22250,20 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member_opt("data-file", &self.data_file);
-        writer.member_opt("data-file-raw", &self.data_file_raw);
-        writer.member_opt("extended-l2", &self.extended_l2);
-        writer.member("size", &self.size);
-        writer.member_opt("version", &self.version);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("backing-fmt", &self.backing_fmt);
-        writer.member_opt("encrypt", &self.encrypt);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("preallocation", &self.preallocation);
-        writer.member_opt("lazy-refcounts", &self.lazy_refcounts);
-        writer.member_opt("refcount-bits", &self.refcount_bits);
-        writer.member_opt("compression-type", &self.compression_type);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"data-file\":", &self.data_file);
+        writer.field_opt(b",\"data-file-raw\":", &self.data_file_raw);
+        writer.field_opt(b",\"extended-l2\":", &self.extended_l2);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"version\":", &self.version);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"backing-fmt\":", &self.backing_fmt);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"preallocation\":", &self.preallocation);
+        writer.field_opt(b",\"lazy-refcounts\":", &self.lazy_refcounts);
+        writer.field_opt(b",\"refcount-bits\":", &self.refcount_bits);
+        writer.field_opt(b",\"compression-type\":", &self.compression_type);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsQcow2);
@@ -22355,12 +22379,12 @@ impl rt::ObjectType for BlockdevCreateOptionsQed {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("backing-fmt", &self.backing_fmt);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("table-size", &self.table_size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"backing-fmt\":", &self.backing_fmt);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"table-size\":", &self.table_size);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsQed);
@@ -22448,10 +22472,10 @@ impl rt::ObjectType for BlockdevCreateOptionsRbd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("location", &self.location);
-        writer.member("size", &self.size);
-        writer.member_opt("cluster-size", &self.cluster_size);
-        writer.member_opt("encrypt", &self.encrypt);
+        writer.field(b",\"location\":", &self.location);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"cluster-size\":", &self.cluster_size);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsRbd);
@@ -22770,15 +22794,15 @@ impl rt::ObjectType for BlockdevCreateOptionsVmdk {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("extents", &self.extents);
-        writer.member_opt("subformat", &self.subformat);
-        writer.member_opt("backing-file", &self.backing_file);
-        writer.member_opt("adapter-type", &self.adapter_type);
-        writer.member_opt("hwversion", &self.hwversion);
-        writer.member_opt("toolsversion", &self.toolsversion);
-        writer.member_opt("zeroed-grain", &self.zeroed_grain);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"extents\":", &self.extents);
+        writer.field_opt(b",\"subformat\":", &self.subformat);
+        writer.field_opt(b",\"backing-file\":", &self.backing_file);
+        writer.field_opt(b",\"adapter-type\":", &self.adapter_type);
+        writer.field_opt(b",\"hwversion\":", &self.hwversion);
+        writer.field_opt(b",\"toolsversion\":", &self.toolsversion);
+        writer.field_opt(b",\"zeroed-grain\":", &self.zeroed_grain);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsVmdk);
@@ -22835,8 +22859,8 @@ impl rt::ObjectType for BlockdevCreateOptionsSsh {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("location", &self.location);
-        writer.member("size", &self.size);
+        writer.field(b",\"location\":", &self.location);
+        writer.field(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsSsh);
@@ -22911,9 +22935,9 @@ impl rt::ObjectType for BlockdevCreateOptionsVdi {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("preallocation", &self.preallocation);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"preallocation\":", &self.preallocation);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsVdi);
@@ -23097,12 +23121,12 @@ impl rt::ObjectType for BlockdevCreateOptionsVhdx {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("log-size", &self.log_size);
-        writer.member_opt("block-size", &self.block_size);
-        writer.member_opt("subformat", &self.subformat);
-        writer.member_opt("block-state-zero", &self.block_state_zero);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"log-size\":", &self.log_size);
+        writer.field_opt(b",\"block-size\":", &self.block_size);
+        writer.field_opt(b",\"subformat\":", &self.subformat);
+        writer.field_opt(b",\"block-state-zero\":", &self.block_state_zero);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsVhdx);
@@ -23258,10 +23282,10 @@ impl rt::ObjectType for BlockdevCreateOptionsVpc {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
-        writer.member("size", &self.size);
-        writer.member_opt("subformat", &self.subformat);
-        writer.member_opt("force-size", &self.force_size);
+        writer.field(b",\"file\":", &self.file);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"subformat\":", &self.subformat);
+        writer.field_opt(b",\"force-size\":", &self.force_size);
     }
 }
 rt::impl_serde!(BlockdevCreateOptionsVpc);
@@ -23599,7 +23623,7 @@ impl rt::ObjectType for BlockdevCreateOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("driver", self.driver.tag_name());
+        writer.field(b",\"driver\":", self.driver.tag_name());
         match &self.driver {
             BlockdevCreateOptionsBranch::File(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -23938,8 +23962,8 @@ impl rt::ObjectType for BlockdevCreate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("job-id", &self.job_id);
-        writer.member("options", &self.options);
+        writer.field(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"options\":", &self.options);
     }
 }
 rt::impl_serde!(BlockdevCreate);
@@ -24064,12 +24088,12 @@ impl rt::ObjectType for BlockdevAmendOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("state", &self.state);
-        writer.member_opt("new-secret", &self.new_secret);
-        writer.member_opt("old-secret", &self.old_secret);
-        writer.member_opt("keyslot", &self.keyslot);
-        writer.member_opt("iter-time", &self.iter_time);
-        writer.member_opt("secret", &self.secret);
+        writer.field(b",\"state\":", &self.state);
+        writer.field_opt(b",\"new-secret\":", &self.new_secret);
+        writer.field_opt(b",\"old-secret\":", &self.old_secret);
+        writer.field_opt(b",\"keyslot\":", &self.keyslot);
+        writer.field_opt(b",\"iter-time\":", &self.iter_time);
+        writer.field_opt(b",\"secret\":", &self.secret);
     }
 }
 rt::impl_serde!(BlockdevAmendOptionsLUKS);
@@ -24140,7 +24164,7 @@ impl rt::ObjectType for BlockdevAmendOptionsQcow2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("encrypt", &self.encrypt);
+        writer.field_opt(b",\"encrypt\":", &self.encrypt);
     }
 }
 rt::impl_serde!(BlockdevAmendOptionsQcow2);
@@ -24426,7 +24450,7 @@ impl rt::ObjectType for BlockdevAmendOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("driver", self.driver.tag_name());
+        writer.field(b",\"driver\":", self.driver.tag_name());
         match &self.driver {
             BlockdevAmendOptionsBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -24597,10 +24621,10 @@ impl rt::ObjectType for XBlockdevAmend {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("job-id", &self.job_id);
-        writer.member("node-name", &self.node_name);
-        writer.member("options", &self.options);
-        writer.member_opt("force", &self.force);
+        writer.field(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"options\":", &self.options);
+        writer.field_opt(b",\"force\":", &self.force);
     }
 }
 rt::impl_serde!(XBlockdevAmend);
@@ -24792,12 +24816,12 @@ impl rt::ObjectType for BlockImageCorruptedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("msg", &self.msg);
-        writer.member_opt("offset", &self.offset);
-        writer.member_opt("size", &self.size);
-        writer.member("fatal", &self.fatal);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"msg\":", &self.msg);
+        writer.field_opt(b",\"offset\":", &self.offset);
+        writer.field_opt(b",\"size\":", &self.size);
+        writer.field(b",\"fatal\":", &self.fatal);
     }
 }
 rt::impl_serde!(BlockImageCorruptedEvent);
@@ -24921,13 +24945,13 @@ impl rt::ObjectType for BlockIoErrorEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("qom-path", &self.qom_path);
-        writer.member("device", &self.device);
-        writer.member_opt("node-name", &self.node_name);
-        writer.member("operation", &self.operation);
-        writer.member("action", &self.action);
-        writer.member_opt("nospace", &self.nospace);
-        writer.member("reason", &self.reason);
+        writer.field_opt(b",\"qom-path\":", &self.qom_path);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"operation\":", &self.operation);
+        writer.field(b",\"action\":", &self.action);
+        writer.field_opt(b",\"nospace\":", &self.nospace);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(BlockIoErrorEvent);
@@ -25030,12 +25054,12 @@ impl rt::ObjectType for BlockJobCompletedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("device", &self.device);
-        writer.member("len", &self.len);
-        writer.member("offset", &self.offset);
-        writer.member("speed", &self.speed);
-        writer.member_opt("error", &self.error);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"len\":", &self.len);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"speed\":", &self.speed);
+        writer.field_opt(b",\"error\":", &self.error);
     }
 }
 rt::impl_serde!(BlockJobCompletedEvent);
@@ -25125,11 +25149,11 @@ impl rt::ObjectType for BlockJobCancelledEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("device", &self.device);
-        writer.member("len", &self.len);
-        writer.member("offset", &self.offset);
-        writer.member("speed", &self.speed);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"len\":", &self.len);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"speed\":", &self.speed);
     }
 }
 rt::impl_serde!(BlockJobCancelledEvent);
@@ -25205,9 +25229,9 @@ impl rt::ObjectType for BlockJobErrorEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("operation", &self.operation);
-        writer.member("action", &self.action);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"operation\":", &self.operation);
+        writer.field(b",\"action\":", &self.action);
     }
 }
 rt::impl_serde!(BlockJobErrorEvent);
@@ -25297,11 +25321,11 @@ impl rt::ObjectType for BlockJobReadyEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("device", &self.device);
-        writer.member("len", &self.len);
-        writer.member("offset", &self.offset);
-        writer.member("speed", &self.speed);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"len\":", &self.len);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"speed\":", &self.speed);
     }
 }
 rt::impl_serde!(BlockJobReadyEvent);
@@ -25364,8 +25388,8 @@ impl rt::ObjectType for BlockJobPendingEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("id", &self.id);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockJobPendingEvent);
@@ -25523,9 +25547,9 @@ impl rt::ObjectType for BlockWriteThresholdEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
-        writer.member("amount-exceeded", &self.amount_exceeded);
-        writer.member("write-threshold", &self.write_threshold);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"amount-exceeded\":", &self.amount_exceeded);
+        writer.field(b",\"write-threshold\":", &self.write_threshold);
     }
 }
 rt::impl_serde!(BlockWriteThresholdEvent);
@@ -25593,8 +25617,8 @@ impl rt::ObjectType for BlockSetWriteThreshold {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
-        writer.member("write-threshold", &self.write_threshold);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"write-threshold\":", &self.write_threshold);
     }
 }
 rt::impl_serde!(BlockSetWriteThreshold);
@@ -25686,9 +25710,9 @@ impl rt::ObjectType for XBlockdevChange {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("parent", &self.parent);
-        writer.member_opt("child", &self.child);
-        writer.member_opt("node", &self.node);
+        writer.field(b",\"parent\":", &self.parent);
+        writer.field_opt(b",\"child\":", &self.child);
+        writer.field_opt(b",\"node\":", &self.node);
     }
 }
 rt::impl_serde!(XBlockdevChange);
@@ -25777,9 +25801,9 @@ impl rt::ObjectType for XBlockdevSetIothread {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
-        writer.member("iothread", &self.iothread);
-        writer.member_opt("force", &self.force);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"iothread\":", &self.iothread);
+        writer.field_opt(b",\"force\":", &self.force);
     }
 }
 rt::impl_serde!(XBlockdevSetIothread);
@@ -25934,9 +25958,9 @@ impl rt::ObjectType for QuorumFailureEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("reference", &self.reference);
-        writer.member("sector-num", &self.sector_num);
-        writer.member("sectors-count", &self.sectors_count);
+        writer.field(b",\"reference\":", &self.reference);
+        writer.field(b",\"sector-num\":", &self.sector_num);
+        writer.field(b",\"sectors-count\":", &self.sectors_count);
     }
 }
 rt::impl_serde!(QuorumFailureEvent);
@@ -26034,11 +26058,11 @@ impl rt::ObjectType for QuorumReportBadEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member_opt("error", &self.error);
-        writer.member("node-name", &self.node_name);
-        writer.member("sector-num", &self.sector_num);
-        writer.member("sectors-count", &self.sectors_count);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"error\":", &self.error);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"sector-num\":", &self.sector_num);
+        writer.field(b",\"sectors-count\":", &self.sectors_count);
     }
 }
 rt::impl_serde!(QuorumReportBadEvent);
@@ -26105,8 +26129,8 @@ impl rt::ObjectType for BlockdevSnapshotInternal {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("name", &self.name);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(BlockdevSnapshotInternal);
@@ -26241,9 +26265,9 @@ impl rt::ObjectType for BlockdevSnapshotDeleteInternalSync {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member_opt("id", &self.id);
-        writer.member_opt("name", &self.name);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(BlockdevSnapshotDeleteInternalSync);
@@ -26308,7 +26332,7 @@ impl rt::ObjectType for DummyBlockCoreForceArrays {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("unused-block-graph-info", &self.unused_block_graph_info);
+        writer.field(b",\"unused-block-graph-info\":", &self.unused_block_graph_info);
     }
 }
 rt::impl_serde!(DummyBlockCoreForceArrays);

@@ -60,9 +60,9 @@ impl rt::ObjectType for ChardevInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("label", &self.label);
-        writer.member("filename", &self.filename);
-        writer.member("frontend-open", &self.frontend_open);
+        writer.field(b",\"label\":", &self.label);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"frontend-open\":", &self.frontend_open);
     }
 }
 rt::impl_serde!(ChardevInfo);
@@ -160,7 +160,7 @@ impl rt::ObjectType for ChardevBackendInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(ChardevBackendInfo);
@@ -353,9 +353,9 @@ impl rt::ObjectType for RingbufWrite {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("data", &self.data);
-        writer.member_opt("format", &self.format);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"data\":", &self.data);
+        writer.field_opt(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(RingbufWrite);
@@ -435,9 +435,9 @@ impl rt::ObjectType for RingbufRead {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("size", &self.size);
-        writer.member_opt("format", &self.format);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(RingbufRead);
@@ -516,8 +516,8 @@ impl rt::ObjectType for ChardevCommon {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
     }
 }
 rt::impl_serde!(ChardevCommon);
@@ -623,11 +623,11 @@ impl rt::ObjectType for ChardevFile {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("in", &self.r#in);
-        writer.member("out", &self.out);
-        writer.member_opt("append", &self.append);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"in\":", &self.r#in);
+        writer.field(b",\"out\":", &self.out);
+        writer.field_opt(b",\"append\":", &self.append);
     }
 }
 rt::impl_serde!(ChardevFile);
@@ -717,9 +717,9 @@ impl rt::ObjectType for ChardevHostdev {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("device", &self.device);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"device\":", &self.device);
     }
 }
 rt::impl_serde!(ChardevHostdev);
@@ -928,18 +928,18 @@ impl rt::ObjectType for ChardevSocket {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("addr", &self.addr);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("server", &self.server);
-        writer.member_opt("wait", &self.wait);
-        writer.member_opt("nodelay", &self.nodelay);
-        writer.member_opt("telnet", &self.telnet);
-        writer.member_opt("tn3270", &self.tn3270);
-        writer.member_opt("websocket", &self.websocket);
-        writer.member_opt("reconnect-ms", &self.reconnect_ms);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"server\":", &self.server);
+        writer.field_opt(b",\"wait\":", &self.wait);
+        writer.field_opt(b",\"nodelay\":", &self.nodelay);
+        writer.field_opt(b",\"telnet\":", &self.telnet);
+        writer.field_opt(b",\"tn3270\":", &self.tn3270);
+        writer.field_opt(b",\"websocket\":", &self.websocket);
+        writer.field_opt(b",\"reconnect-ms\":", &self.reconnect_ms);
     }
 }
 rt::impl_serde!(ChardevSocket);
@@ -1042,10 +1042,10 @@ impl rt::ObjectType for ChardevUdp {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("remote", &self.remote);
-        writer.member_opt("local", &self.local);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"remote\":", &self.remote);
+        writer.field_opt(b",\"local\":", &self.local);
     }
 }
 rt::impl_serde!(ChardevUdp);
@@ -1135,9 +1135,9 @@ impl rt::ObjectType for ChardevMux {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("chardev", &self.chardev);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"chardev\":", &self.chardev);
     }
 }
 rt::impl_serde!(ChardevMux);
@@ -1227,9 +1227,9 @@ impl rt::ObjectType for ChardevHub {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("chardevs", &self.chardevs);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"chardevs\":", &self.chardevs);
     }
 }
 rt::impl_serde!(ChardevHub);
@@ -1326,9 +1326,9 @@ impl rt::ObjectType for ChardevStdio {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("signal", &self.signal);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"signal\":", &self.signal);
     }
 }
 rt::impl_serde!(ChardevStdio);
@@ -1420,9 +1420,9 @@ impl rt::ObjectType for ChardevSpiceChannel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("type", &self.r#type);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(ChardevSpiceChannel);
@@ -1514,9 +1514,9 @@ impl rt::ObjectType for ChardevSpicePort {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("fqdn", &self.fqdn);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"fqdn\":", &self.fqdn);
     }
 }
 rt::impl_serde!(ChardevSpicePort);
@@ -1608,9 +1608,9 @@ impl rt::ObjectType for ChardevDBus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member("name", &self.name);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(ChardevDBus);
@@ -1746,12 +1746,12 @@ impl rt::ObjectType for ChardevVC {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("width", &self.width);
-        writer.member_opt("height", &self.height);
-        writer.member_opt("cols", &self.cols);
-        writer.member_opt("rows", &self.rows);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"width\":", &self.width);
+        writer.field_opt(b",\"height\":", &self.height);
+        writer.field_opt(b",\"cols\":", &self.cols);
+        writer.field_opt(b",\"rows\":", &self.rows);
     }
 }
 rt::impl_serde!(ChardevVC);
@@ -1848,9 +1848,9 @@ impl rt::ObjectType for ChardevRingbuf {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("size", &self.size);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(ChardevRingbuf);
@@ -1962,10 +1962,10 @@ impl rt::ObjectType for ChardevQemuVDAgent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("mouse", &self.mouse);
-        writer.member_opt("clipboard", &self.clipboard);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"mouse\":", &self.mouse);
+        writer.field_opt(b",\"clipboard\":", &self.clipboard);
     }
 }
 rt::impl_serde!(ChardevQemuVDAgent);
@@ -2062,9 +2062,9 @@ impl rt::ObjectType for ChardevPty {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("logfile", &self.logfile);
-        writer.member_opt("logappend", &self.logappend);
-        writer.member_opt("path", &self.path);
+        writer.field_opt(b",\"logfile\":", &self.logfile);
+        writer.field_opt(b",\"logappend\":", &self.logappend);
+        writer.field_opt(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(ChardevPty);
@@ -2281,7 +2281,7 @@ impl rt::ObjectType for ChardevFileWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevFileWrapper);
@@ -2333,7 +2333,7 @@ impl rt::ObjectType for ChardevHostdevWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevHostdevWrapper);
@@ -2385,7 +2385,7 @@ impl rt::ObjectType for ChardevSocketWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevSocketWrapper);
@@ -2437,7 +2437,7 @@ impl rt::ObjectType for ChardevUdpWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevUdpWrapper);
@@ -2489,7 +2489,7 @@ impl rt::ObjectType for ChardevCommonWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevCommonWrapper);
@@ -2541,7 +2541,7 @@ impl rt::ObjectType for ChardevMuxWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevMuxWrapper);
@@ -2593,7 +2593,7 @@ impl rt::ObjectType for ChardevHubWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevHubWrapper);
@@ -2645,7 +2645,7 @@ impl rt::ObjectType for ChardevStdioWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevStdioWrapper);
@@ -2699,7 +2699,7 @@ impl rt::ObjectType for ChardevSpiceChannelWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevSpiceChannelWrapper);
@@ -2753,7 +2753,7 @@ impl rt::ObjectType for ChardevSpicePortWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevSpicePortWrapper);
@@ -2807,7 +2807,7 @@ impl rt::ObjectType for ChardevQemuVDAgentWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevQemuVDAgentWrapper);
@@ -2861,7 +2861,7 @@ impl rt::ObjectType for ChardevDBusWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevDBusWrapper);
@@ -2913,7 +2913,7 @@ impl rt::ObjectType for ChardevVCWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevVCWrapper);
@@ -2965,7 +2965,7 @@ impl rt::ObjectType for ChardevRingbufWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevRingbufWrapper);
@@ -3017,7 +3017,7 @@ impl rt::ObjectType for ChardevPtyWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(ChardevPtyWrapper);
@@ -3271,7 +3271,7 @@ impl rt::ObjectType for ChardevBackend {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             ChardevBackendBranch::File(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -3568,7 +3568,7 @@ impl rt::ObjectType for ChardevReturn {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("pty", &self.pty);
+        writer.field_opt(b",\"pty\":", &self.pty);
     }
 }
 rt::impl_serde!(ChardevReturn);
@@ -3627,8 +3627,8 @@ impl rt::ObjectType for ChardevAdd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("backend", &self.backend);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"backend\":", &self.backend);
     }
 }
 rt::impl_serde!(ChardevAdd);
@@ -3692,8 +3692,8 @@ impl rt::ObjectType for ChardevChange {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("backend", &self.backend);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"backend\":", &self.backend);
     }
 }
 rt::impl_serde!(ChardevChange);
@@ -3752,7 +3752,7 @@ impl rt::ObjectType for ChardevRemove {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(ChardevRemove);
@@ -3811,7 +3811,7 @@ impl rt::ObjectType for ChardevSendBreak {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(ChardevSendBreak);
@@ -3875,8 +3875,8 @@ impl rt::ObjectType for VserportChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("open", &self.open);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"open\":", &self.open);
     }
 }
 rt::impl_serde!(VserportChangeEvent);

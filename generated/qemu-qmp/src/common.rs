@@ -833,7 +833,7 @@ impl rt::ObjectType for HumanReadableText {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("human-readable-text", &self.human_readable_text);
+        writer.field(b",\"human-readable-text\":", &self.human_readable_text);
     }
 }
 rt::impl_serde!(HumanReadableText);

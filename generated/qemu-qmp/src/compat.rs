@@ -240,10 +240,10 @@ impl rt::ObjectType for CompatPolicy {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("deprecated-input", &self.deprecated_input);
-        writer.member_opt("deprecated-output", &self.deprecated_output);
-        writer.member_opt("unstable-input", &self.unstable_input);
-        writer.member_opt("unstable-output", &self.unstable_output);
+        writer.field_opt(b",\"deprecated-input\":", &self.deprecated_input);
+        writer.field_opt(b",\"deprecated-output\":", &self.deprecated_output);
+        writer.field_opt(b",\"unstable-input\":", &self.unstable_input);
+        writer.field_opt(b",\"unstable-output\":", &self.unstable_output);
     }
 }
 rt::impl_serde!(CompatPolicy);

@@ -610,7 +610,7 @@ impl rt::ObjectType for QCryptoBlockOptionsBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", &self.format);
+        writer.field(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(QCryptoBlockOptionsBase);
@@ -667,7 +667,7 @@ impl rt::ObjectType for QCryptoBlockOptionsQCow {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("key-secret", &self.key_secret);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(QCryptoBlockOptionsQCow);
@@ -724,7 +724,7 @@ impl rt::ObjectType for QCryptoBlockOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("key-secret", &self.key_secret);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
     }
 }
 rt::impl_serde!(QCryptoBlockOptionsLUKS);
@@ -865,13 +865,13 @@ impl rt::ObjectType for QCryptoBlockCreateOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("key-secret", &self.key_secret);
-        writer.member_opt("cipher-alg", &self.cipher_alg);
-        writer.member_opt("cipher-mode", &self.cipher_mode);
-        writer.member_opt("ivgen-alg", &self.ivgen_alg);
-        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
-        writer.member_opt("hash-alg", &self.hash_alg);
-        writer.member_opt("iter-time", &self.iter_time);
+        writer.field_opt(b",\"key-secret\":", &self.key_secret);
+        writer.field_opt(b",\"cipher-alg\":", &self.cipher_alg);
+        writer.field_opt(b",\"cipher-mode\":", &self.cipher_mode);
+        writer.field_opt(b",\"ivgen-alg\":", &self.ivgen_alg);
+        writer.field_opt(b",\"ivgen-hash-alg\":", &self.ivgen_hash_alg);
+        writer.field_opt(b",\"hash-alg\":", &self.hash_alg);
+        writer.field_opt(b",\"iter-time\":", &self.iter_time);
     }
 }
 rt::impl_serde!(QCryptoBlockCreateOptionsLUKS);
@@ -985,7 +985,7 @@ impl rt::ObjectType for QCryptoBlockOpenOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             QCryptoBlockOpenOptionsBranch::Qcow(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1136,7 +1136,7 @@ impl rt::ObjectType for QCryptoBlockCreateOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             QCryptoBlockCreateOptionsBranch::Qcow(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1234,7 +1234,7 @@ impl rt::ObjectType for QCryptoBlockInfoBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", &self.format);
+        writer.field(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(QCryptoBlockInfoBase);
@@ -1320,10 +1320,10 @@ impl rt::ObjectType for QCryptoBlockInfoLUKSSlot {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("active", &self.active);
-        writer.member_opt("iters", &self.iters);
-        writer.member_opt("stripes", &self.stripes);
-        writer.member("key-offset", &self.key_offset);
+        writer.field(b",\"active\":", &self.active);
+        writer.field_opt(b",\"iters\":", &self.iters);
+        writer.field_opt(b",\"stripes\":", &self.stripes);
+        writer.field(b",\"key-offset\":", &self.key_offset);
     }
 }
 rt::impl_serde!(QCryptoBlockInfoLUKSSlot);
@@ -1465,16 +1465,16 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cipher-alg", &self.cipher_alg);
-        writer.member("cipher-mode", &self.cipher_mode);
-        writer.member("ivgen-alg", &self.ivgen_alg);
-        writer.member_opt("ivgen-hash-alg", &self.ivgen_hash_alg);
-        writer.member("hash-alg", &self.hash_alg);
-        writer.member_opt("detached-header", &self.detached_header);
-        writer.member("payload-offset", &self.payload_offset);
-        writer.member("master-key-iters", &self.master_key_iters);
-        writer.member("uuid", &self.uuid);
-        writer.member("slots", &self.slots);
+        writer.field(b",\"cipher-alg\":", &self.cipher_alg);
+        writer.field(b",\"cipher-mode\":", &self.cipher_mode);
+        writer.field(b",\"ivgen-alg\":", &self.ivgen_alg);
+        writer.field_opt(b",\"ivgen-hash-alg\":", &self.ivgen_hash_alg);
+        writer.field(b",\"hash-alg\":", &self.hash_alg);
+        writer.field_opt(b",\"detached-header\":", &self.detached_header);
+        writer.field(b",\"payload-offset\":", &self.payload_offset);
+        writer.field(b",\"master-key-iters\":", &self.master_key_iters);
+        writer.field(b",\"uuid\":", &self.uuid);
+        writer.field(b",\"slots\":", &self.slots);
     }
 }
 rt::impl_serde!(QCryptoBlockInfoLUKS);
@@ -1575,7 +1575,7 @@ impl rt::ObjectType for QCryptoBlockInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             QCryptoBlockInfoBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1792,12 +1792,12 @@ impl rt::ObjectType for QCryptoBlockAmendOptionsLUKS {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("state", &self.state);
-        writer.member_opt("new-secret", &self.new_secret);
-        writer.member_opt("old-secret", &self.old_secret);
-        writer.member_opt("keyslot", &self.keyslot);
-        writer.member_opt("iter-time", &self.iter_time);
-        writer.member_opt("secret", &self.secret);
+        writer.field(b",\"state\":", &self.state);
+        writer.field_opt(b",\"new-secret\":", &self.new_secret);
+        writer.field_opt(b",\"old-secret\":", &self.old_secret);
+        writer.field_opt(b",\"keyslot\":", &self.keyslot);
+        writer.field_opt(b",\"iter-time\":", &self.iter_time);
+        writer.field_opt(b",\"secret\":", &self.secret);
     }
 }
 rt::impl_serde!(QCryptoBlockAmendOptionsLUKS);
@@ -1898,7 +1898,7 @@ impl rt::ObjectType for QCryptoBlockAmendOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("format", self.format.tag_name());
+        writer.field(b",\"format\":", self.format.tag_name());
         match &self.format {
             QCryptoBlockAmendOptionsBranch::Luks(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -2015,9 +2015,9 @@ impl rt::ObjectType for SecretCommonProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("format", &self.format);
-        writer.member_opt("keyid", &self.keyid);
-        writer.member_opt("iv", &self.iv);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"keyid\":", &self.keyid);
+        writer.field_opt(b",\"iv\":", &self.iv);
     }
 }
 rt::impl_serde!(SecretCommonProperties);
@@ -2130,11 +2130,11 @@ impl rt::ObjectType for SecretProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("format", &self.format);
-        writer.member_opt("keyid", &self.keyid);
-        writer.member_opt("iv", &self.iv);
-        writer.member_opt("data", &self.data);
-        writer.member_opt("file", &self.file);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"keyid\":", &self.keyid);
+        writer.field_opt(b",\"iv\":", &self.iv);
+        writer.field_opt(b",\"data\":", &self.data);
+        writer.field_opt(b",\"file\":", &self.file);
     }
 }
 rt::impl_serde!(SecretProperties);
@@ -2240,10 +2240,10 @@ impl rt::ObjectType for SecretKeyringProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("format", &self.format);
-        writer.member_opt("keyid", &self.keyid);
-        writer.member_opt("iv", &self.iv);
-        writer.member("serial", &self.serial);
+        writer.field_opt(b",\"format\":", &self.format);
+        writer.field_opt(b",\"keyid\":", &self.keyid);
+        writer.field_opt(b",\"iv\":", &self.iv);
+        writer.field(b",\"serial\":", &self.serial);
     }
 }
 rt::impl_serde!(SecretKeyringProperties);
@@ -2354,10 +2354,10 @@ impl rt::ObjectType for TlsCredsProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("verify-peer", &self.verify_peer);
-        writer.member_opt("dir", &self.dir);
-        writer.member_opt("endpoint", &self.endpoint);
-        writer.member_opt("priority", &self.priority);
+        writer.field_opt(b",\"verify-peer\":", &self.verify_peer);
+        writer.field_opt(b",\"dir\":", &self.dir);
+        writer.field_opt(b",\"endpoint\":", &self.endpoint);
+        writer.field_opt(b",\"priority\":", &self.priority);
     }
 }
 rt::impl_serde!(TlsCredsProperties);
@@ -2457,10 +2457,10 @@ impl rt::ObjectType for TlsCredsAnonProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("verify-peer", &self.verify_peer);
-        writer.member_opt("dir", &self.dir);
-        writer.member_opt("endpoint", &self.endpoint);
-        writer.member_opt("priority", &self.priority);
+        writer.field_opt(b",\"verify-peer\":", &self.verify_peer);
+        writer.field_opt(b",\"dir\":", &self.dir);
+        writer.field_opt(b",\"endpoint\":", &self.endpoint);
+        writer.field_opt(b",\"priority\":", &self.priority);
     }
 }
 rt::impl_serde!(TlsCredsAnonProperties);
@@ -2585,11 +2585,11 @@ impl rt::ObjectType for TlsCredsPskProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("verify-peer", &self.verify_peer);
-        writer.member_opt("dir", &self.dir);
-        writer.member_opt("endpoint", &self.endpoint);
-        writer.member_opt("priority", &self.priority);
-        writer.member_opt("username", &self.username);
+        writer.field_opt(b",\"verify-peer\":", &self.verify_peer);
+        writer.field_opt(b",\"dir\":", &self.dir);
+        writer.field_opt(b",\"endpoint\":", &self.endpoint);
+        writer.field_opt(b",\"priority\":", &self.priority);
+        writer.field_opt(b",\"username\":", &self.username);
     }
 }
 rt::impl_serde!(TlsCredsPskProperties);
@@ -2729,12 +2729,12 @@ impl rt::ObjectType for TlsCredsX509Properties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("verify-peer", &self.verify_peer);
-        writer.member_opt("dir", &self.dir);
-        writer.member_opt("endpoint", &self.endpoint);
-        writer.member_opt("priority", &self.priority);
-        writer.member_opt("sanity-check", &self.sanity_check);
-        writer.member_opt("passwordid", &self.passwordid);
+        writer.field_opt(b",\"verify-peer\":", &self.verify_peer);
+        writer.field_opt(b",\"dir\":", &self.dir);
+        writer.field_opt(b",\"endpoint\":", &self.endpoint);
+        writer.field_opt(b",\"priority\":", &self.priority);
+        writer.field_opt(b",\"sanity-check\":", &self.sanity_check);
+        writer.field_opt(b",\"passwordid\":", &self.passwordid);
     }
 }
 rt::impl_serde!(TlsCredsX509Properties);
@@ -3012,8 +3012,8 @@ impl rt::ObjectType for QCryptoAkCipherOptionsRSA {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("hash-alg", &self.hash_alg);
-        writer.member("padding-alg", &self.padding_alg);
+        writer.field(b",\"hash-alg\":", &self.hash_alg);
+        writer.field(b",\"padding-alg\":", &self.padding_alg);
     }
 }
 rt::impl_serde!(QCryptoAkCipherOptionsRSA);
@@ -3110,7 +3110,7 @@ impl rt::ObjectType for QCryptoAkCipherOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("alg", self.alg.tag_name());
+        writer.field(b",\"alg\":", self.alg.tag_name());
         match &self.alg {
             QCryptoAkCipherOptionsBranch::Rsa(data) => {
                 rt::ObjectType::encode_members(data, writer)

@@ -271,8 +271,8 @@ impl rt::ObjectType for QCryptodevBackendClient {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("queue", &self.queue);
-        writer.member("type", &self.r#type);
+        writer.field(b",\"queue\":", &self.queue);
+        writer.field(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(QCryptodevBackendClient);
@@ -342,9 +342,9 @@ impl rt::ObjectType for QCryptodevInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("service", &self.service);
-        writer.member("client", &self.client);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"service\":", &self.service);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(QCryptodevInfo);

@@ -222,17 +222,17 @@ impl rt::ObjectType for CxlInjectGeneralMediaEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("log", &self.log);
-        writer.member("flags", &self.flags);
-        writer.member("dpa", &self.dpa);
-        writer.member("descriptor", &self.descriptor);
-        writer.member("type", &self.r#type);
-        writer.member("transaction-type", &self.transaction_type);
-        writer.member_opt("channel", &self.channel);
-        writer.member_opt("rank", &self.rank);
-        writer.member_opt("device", &self.device);
-        writer.member_opt("component-id", &self.component_id);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"log\":", &self.log);
+        writer.field(b",\"flags\":", &self.flags);
+        writer.field(b",\"dpa\":", &self.dpa);
+        writer.field(b",\"descriptor\":", &self.descriptor);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"transaction-type\":", &self.transaction_type);
+        writer.field_opt(b",\"channel\":", &self.channel);
+        writer.field_opt(b",\"rank\":", &self.rank);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"component-id\":", &self.component_id);
     }
 }
 rt::impl_serde!(CxlInjectGeneralMediaEvent);
@@ -445,21 +445,21 @@ impl rt::ObjectType for CxlInjectDramEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("log", &self.log);
-        writer.member("flags", &self.flags);
-        writer.member("dpa", &self.dpa);
-        writer.member("descriptor", &self.descriptor);
-        writer.member("type", &self.r#type);
-        writer.member("transaction-type", &self.transaction_type);
-        writer.member_opt("channel", &self.channel);
-        writer.member_opt("rank", &self.rank);
-        writer.member_opt("nibble-mask", &self.nibble_mask);
-        writer.member_opt("bank-group", &self.bank_group);
-        writer.member_opt("bank", &self.bank);
-        writer.member_opt("row", &self.row);
-        writer.member_opt("column", &self.column);
-        writer.member_opt("correction-mask", &self.correction_mask);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"log\":", &self.log);
+        writer.field(b",\"flags\":", &self.flags);
+        writer.field(b",\"dpa\":", &self.dpa);
+        writer.field(b",\"descriptor\":", &self.descriptor);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"transaction-type\":", &self.transaction_type);
+        writer.field_opt(b",\"channel\":", &self.channel);
+        writer.field_opt(b",\"rank\":", &self.rank);
+        writer.field_opt(b",\"nibble-mask\":", &self.nibble_mask);
+        writer.field_opt(b",\"bank-group\":", &self.bank_group);
+        writer.field_opt(b",\"bank\":", &self.bank);
+        writer.field_opt(b",\"row\":", &self.row);
+        writer.field_opt(b",\"column\":", &self.column);
+        writer.field_opt(b",\"correction-mask\":", &self.correction_mask);
     }
 }
 rt::impl_serde!(CxlInjectDramEvent);
@@ -630,22 +630,22 @@ impl rt::ObjectType for CxlInjectMemoryModuleEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("log", &self.log);
-        writer.member("flags", &self.flags);
-        writer.member("type", &self.r#type);
-        writer.member("health-status", &self.health_status);
-        writer.member("media-status", &self.media_status);
-        writer.member("additional-status", &self.additional_status);
-        writer.member("life-used", &self.life_used);
-        writer.member("temperature", &self.temperature);
-        writer.member("dirty-shutdown-count", &self.dirty_shutdown_count);
-        writer.member(
-            "corrected-volatile-error-count",
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"log\":", &self.log);
+        writer.field(b",\"flags\":", &self.flags);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"health-status\":", &self.health_status);
+        writer.field(b",\"media-status\":", &self.media_status);
+        writer.field(b",\"additional-status\":", &self.additional_status);
+        writer.field(b",\"life-used\":", &self.life_used);
+        writer.field(b",\"temperature\":", &self.temperature);
+        writer.field(b",\"dirty-shutdown-count\":", &self.dirty_shutdown_count);
+        writer.field(
+            b",\"corrected-volatile-error-count\":",
             &self.corrected_volatile_error_count,
         );
-        writer.member(
-            "corrected-persistent-error-count",
+        writer.field(
+            b",\"corrected-persistent-error-count\":",
             &self.corrected_persistent_error_count,
         );
     }
@@ -720,9 +720,9 @@ impl rt::ObjectType for CxlInjectPoison {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("start", &self.start);
-        writer.member("length", &self.length);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"start\":", &self.start);
+        writer.field(b",\"length\":", &self.length);
     }
 }
 rt::impl_serde!(CxlInjectPoison);
@@ -906,8 +906,8 @@ impl rt::ObjectType for CXLUncorErrorRecord {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("header", &self.header);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"header\":", &self.header);
     }
 }
 rt::impl_serde!(CXLUncorErrorRecord);
@@ -969,8 +969,8 @@ impl rt::ObjectType for CxlInjectUncorrectableErrors {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("errors", &self.errors);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"errors\":", &self.errors);
     }
 }
 rt::impl_serde!(CxlInjectUncorrectableErrors);
@@ -1124,8 +1124,8 @@ impl rt::ObjectType for CxlInjectCorrectableError {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("type", &self.r#type);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(CxlInjectCorrectableError);
@@ -1187,8 +1187,8 @@ impl rt::ObjectType for CxlDynamicCapacityExtent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("offset", &self.offset);
-        writer.member("len", &self.len);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"len\":", &self.len);
     }
 }
 rt::impl_serde!(CxlDynamicCapacityExtent);
@@ -1371,12 +1371,12 @@ impl rt::ObjectType for CxlAddDynamicCapacity {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("host-id", &self.host_id);
-        writer.member("selection-policy", &self.selection_policy);
-        writer.member("region", &self.region);
-        writer.member_opt("tag", &self.tag);
-        writer.member("extents", &self.extents);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"host-id\":", &self.host_id);
+        writer.field(b",\"selection-policy\":", &self.selection_policy);
+        writer.field(b",\"region\":", &self.region);
+        writer.field_opt(b",\"tag\":", &self.tag);
+        writer.field(b",\"extents\":", &self.extents);
     }
 }
 rt::impl_serde!(CxlAddDynamicCapacity);
@@ -1589,14 +1589,14 @@ impl rt::ObjectType for CxlReleaseDynamicCapacity {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("host-id", &self.host_id);
-        writer.member("removal-policy", &self.removal_policy);
-        writer.member_opt("forced-removal", &self.forced_removal);
-        writer.member_opt("sanitize-on-release", &self.sanitize_on_release);
-        writer.member("region", &self.region);
-        writer.member_opt("tag", &self.tag);
-        writer.member("extents", &self.extents);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"host-id\":", &self.host_id);
+        writer.field(b",\"removal-policy\":", &self.removal_policy);
+        writer.field_opt(b",\"forced-removal\":", &self.forced_removal);
+        writer.field_opt(b",\"sanitize-on-release\":", &self.sanitize_on_release);
+        writer.field(b",\"region\":", &self.region);
+        writer.field_opt(b",\"tag\":", &self.tag);
+        writer.field(b",\"extents\":", &self.extents);
     }
 }
 rt::impl_serde!(CxlReleaseDynamicCapacity);

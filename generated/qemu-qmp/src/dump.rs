@@ -196,12 +196,12 @@ impl rt::ObjectType for DumpGuestMemory {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("paging", &self.paging);
-        writer.member("protocol", &self.protocol);
-        writer.member_opt("detach", &self.detach);
-        writer.member_opt("begin", &self.begin);
-        writer.member_opt("length", &self.length);
-        writer.member_opt("format", &self.format);
+        writer.field(b",\"paging\":", &self.paging);
+        writer.field(b",\"protocol\":", &self.protocol);
+        writer.field_opt(b",\"detach\":", &self.detach);
+        writer.field_opt(b",\"begin\":", &self.begin);
+        writer.field_opt(b",\"length\":", &self.length);
+        writer.field_opt(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(DumpGuestMemory);
@@ -346,9 +346,9 @@ impl rt::ObjectType for DumpQueryResult {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("status", &self.status);
-        writer.member("completed", &self.completed);
-        writer.member("total", &self.total);
+        writer.field(b",\"status\":", &self.status);
+        writer.field(b",\"completed\":", &self.completed);
+        writer.field(b",\"total\":", &self.total);
     }
 }
 rt::impl_serde!(DumpQueryResult);
@@ -459,8 +459,8 @@ impl rt::ObjectType for DumpCompletedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("result", &self.result);
-        writer.member_opt("error", &self.error);
+        writer.field(b",\"result\":", &self.result);
+        writer.field_opt(b",\"error\":", &self.error);
     }
 }
 rt::impl_serde!(DumpCompletedEvent);
@@ -516,7 +516,7 @@ impl rt::ObjectType for DumpGuestMemoryCapability {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("formats", &self.formats);
+        writer.field(b",\"formats\":", &self.formats);
     }
 }
 rt::impl_serde!(DumpGuestMemoryCapability);

@@ -42,7 +42,7 @@ impl rt::ObjectType for EbpfObject {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("object", &self.object);
+        writer.field(b",\"object\":", &self.object);
     }
 }
 rt::impl_serde!(EbpfObject);
@@ -166,7 +166,7 @@ impl rt::ObjectType for RequestEbpf {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(RequestEbpf);

@@ -328,9 +328,9 @@ impl rt::ObjectType for CpuInfoS390 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cpu-state", &self.cpu_state);
-        writer.member_opt("dedicated", &self.dedicated);
-        writer.member_opt("entitlement", &self.entitlement);
+        writer.field(b",\"cpu-state\":", &self.cpu_state);
+        writer.field_opt(b",\"dedicated\":", &self.dedicated);
+        writer.field_opt(b",\"entitlement\":", &self.entitlement);
     }
 }
 rt::impl_serde!(CpuInfoS390);
@@ -592,12 +592,12 @@ impl rt::ObjectType for CpuInfoFast {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cpu-index", &self.cpu_index);
-        writer.member_opt("qom-type", &self.qom_type);
-        writer.member("qom-path", &self.qom_path);
-        writer.member("thread-id", &self.thread_id);
-        writer.member_opt("props", &self.props);
-        writer.member("target", self.target.tag_name());
+        writer.field(b",\"cpu-index\":", &self.cpu_index);
+        writer.field_opt(b",\"qom-type\":", &self.qom_type);
+        writer.field(b",\"qom-path\":", &self.qom_path);
+        writer.field(b",\"thread-id\":", &self.thread_id);
+        writer.field_opt(b",\"props\":", &self.props);
+        writer.field(b",\"target\":", self.target.tag_name());
         match &self.target {
             CpuInfoFastBranch::S390x(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -753,9 +753,9 @@ impl rt::ObjectType for CompatProperty {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("qom-type", &self.qom_type);
-        writer.member("property", &self.property);
-        writer.member("value", &self.value);
+        writer.field(b",\"qom-type\":", &self.qom_type);
+        writer.field(b",\"property\":", &self.property);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(CompatProperty);
@@ -935,17 +935,17 @@ impl rt::ObjectType for MachineInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("alias", &self.alias);
-        writer.member_opt("is-default", &self.is_default);
-        writer.member("cpu-max", &self.cpu_max);
-        writer.member("hotpluggable-cpus", &self.hotpluggable_cpus);
-        writer.member("numa-mem-supported", &self.numa_mem_supported);
-        writer.member("deprecated", &self.deprecated);
-        writer.member_opt("default-cpu-type", &self.default_cpu_type);
-        writer.member_opt("default-ram-id", &self.default_ram_id);
-        writer.member_opt("acpi", &self.acpi);
-        writer.member_opt("compat-props", &self.compat_props);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"alias\":", &self.alias);
+        writer.field_opt(b",\"is-default\":", &self.is_default);
+        writer.field(b",\"cpu-max\":", &self.cpu_max);
+        writer.field(b",\"hotpluggable-cpus\":", &self.hotpluggable_cpus);
+        writer.field(b",\"numa-mem-supported\":", &self.numa_mem_supported);
+        writer.field(b",\"deprecated\":", &self.deprecated);
+        writer.field_opt(b",\"default-cpu-type\":", &self.default_cpu_type);
+        writer.field_opt(b",\"default-ram-id\":", &self.default_ram_id);
+        writer.field_opt(b",\"acpi\":", &self.acpi);
+        writer.field_opt(b",\"compat-props\":", &self.compat_props);
     }
 }
 rt::impl_serde!(MachineInfo);
@@ -1008,7 +1008,7 @@ impl rt::ObjectType for QueryMachines {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("compat-props", &self.compat_props);
+        writer.field_opt(b",\"compat-props\":", &self.compat_props);
     }
 }
 rt::impl_serde!(QueryMachines);
@@ -1072,7 +1072,7 @@ impl rt::ObjectType for CurrentMachineParams {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("wakeup-suspend-support", &self.wakeup_suspend_support);
+        writer.field(b",\"wakeup-suspend-support\":", &self.wakeup_suspend_support);
     }
 }
 rt::impl_serde!(CurrentMachineParams);
@@ -1169,7 +1169,7 @@ impl rt::ObjectType for QemuTargetInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("arch", &self.arch);
+        writer.field(b",\"arch\":", &self.arch);
     }
 }
 rt::impl_serde!(QemuTargetInfo);
@@ -1266,7 +1266,7 @@ impl rt::ObjectType for UuidInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("UUID", &self.uuid);
+        writer.field(b",\"UUID\":", &self.uuid);
     }
 }
 rt::impl_serde!(UuidInfo);
@@ -1364,7 +1364,7 @@ impl rt::ObjectType for GuidInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("guid", &self.guid);
+        writer.field(b",\"guid\":", &self.guid);
     }
 }
 rt::impl_serde!(GuidInfo);
@@ -1864,7 +1864,7 @@ impl rt::ObjectType for NumaOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             NumaOptionsBranch::Node(data) => rt::ObjectType::encode_members(data, writer),
             NumaOptionsBranch::Dist(data) => rt::ObjectType::encode_members(data, writer),
@@ -2059,11 +2059,11 @@ impl rt::ObjectType for NumaNodeOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("nodeid", &self.nodeid);
-        writer.member_opt("cpus", &self.cpus);
-        writer.member_opt("mem", &self.mem);
-        writer.member_opt("memdev", &self.memdev);
-        writer.member_opt("initiator", &self.initiator);
+        writer.field_opt(b",\"nodeid\":", &self.nodeid);
+        writer.field_opt(b",\"cpus\":", &self.cpus);
+        writer.field_opt(b",\"mem\":", &self.mem);
+        writer.field_opt(b",\"memdev\":", &self.memdev);
+        writer.field_opt(b",\"initiator\":", &self.initiator);
     }
 }
 rt::impl_serde!(NumaNodeOptions);
@@ -2125,9 +2125,9 @@ impl rt::ObjectType for NumaDistOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("src", &self.src);
-        writer.member("dst", &self.dst);
-        writer.member("val", &self.val);
+        writer.field(b",\"src\":", &self.src);
+        writer.field(b",\"dst\":", &self.dst);
+        writer.field(b",\"val\":", &self.val);
     }
 }
 rt::impl_serde!(NumaDistOptions);
@@ -2204,9 +2204,9 @@ impl rt::ObjectType for CXLFixedMemoryWindowOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("size", &self.size);
-        writer.member_opt("interleave-granularity", &self.interleave_granularity);
-        writer.member("targets", &self.targets);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"interleave-granularity\":", &self.interleave_granularity);
+        writer.field(b",\"targets\":", &self.targets);
     }
 }
 rt::impl_serde!(CXLFixedMemoryWindowOptions);
@@ -2258,7 +2258,7 @@ impl rt::ObjectType for CXLFMWProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cxl-fmw", &self.cxl_fmw);
+        writer.field(b",\"cxl-fmw\":", &self.cxl_fmw);
     }
 }
 rt::impl_serde!(CXLFMWProperties);
@@ -2441,10 +2441,10 @@ impl rt::ObjectType for X86CPUFeatureWordInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cpuid-input-eax", &self.cpuid_input_eax);
-        writer.member_opt("cpuid-input-ecx", &self.cpuid_input_ecx);
-        writer.member("cpuid-register", &self.cpuid_register);
-        writer.member("features", &self.features);
+        writer.field(b",\"cpuid-input-eax\":", &self.cpuid_input_eax);
+        writer.field_opt(b",\"cpuid-input-ecx\":", &self.cpuid_input_ecx);
+        writer.field(b",\"cpuid-register\":", &self.cpuid_register);
+        writer.field(b",\"features\":", &self.features);
     }
 }
 rt::impl_serde!(X86CPUFeatureWordInfo);
@@ -2496,7 +2496,7 @@ impl rt::ObjectType for DummyForceArrays {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("unused", &self.unused);
+        writer.field(b",\"unused\":", &self.unused);
     }
 }
 rt::impl_serde!(DummyForceArrays);
@@ -2661,15 +2661,15 @@ impl rt::ObjectType for NumaCpuOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("node-id", &self.node_id);
-        writer.member_opt("drawer-id", &self.drawer_id);
-        writer.member_opt("book-id", &self.book_id);
-        writer.member_opt("socket-id", &self.socket_id);
-        writer.member_opt("die-id", &self.die_id);
-        writer.member_opt("cluster-id", &self.cluster_id);
-        writer.member_opt("module-id", &self.module_id);
-        writer.member_opt("core-id", &self.core_id);
-        writer.member_opt("thread-id", &self.thread_id);
+        writer.field_opt(b",\"node-id\":", &self.node_id);
+        writer.field_opt(b",\"drawer-id\":", &self.drawer_id);
+        writer.field_opt(b",\"book-id\":", &self.book_id);
+        writer.field_opt(b",\"socket-id\":", &self.socket_id);
+        writer.field_opt(b",\"die-id\":", &self.die_id);
+        writer.field_opt(b",\"cluster-id\":", &self.cluster_id);
+        writer.field_opt(b",\"module-id\":", &self.module_id);
+        writer.field_opt(b",\"core-id\":", &self.core_id);
+        writer.field_opt(b",\"thread-id\":", &self.thread_id);
     }
 }
 rt::impl_serde!(NumaCpuOptions);
@@ -2953,12 +2953,12 @@ impl rt::ObjectType for NumaHmatLBOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("initiator", &self.initiator);
-        writer.member("target", &self.target);
-        writer.member("hierarchy", &self.hierarchy);
-        writer.member("data-type", &self.data_type);
-        writer.member_opt("latency", &self.latency);
-        writer.member_opt("bandwidth", &self.bandwidth);
+        writer.field(b",\"initiator\":", &self.initiator);
+        writer.field(b",\"target\":", &self.target);
+        writer.field(b",\"hierarchy\":", &self.hierarchy);
+        writer.field(b",\"data-type\":", &self.data_type);
+        writer.field_opt(b",\"latency\":", &self.latency);
+        writer.field_opt(b",\"bandwidth\":", &self.bandwidth);
     }
 }
 rt::impl_serde!(NumaHmatLBOptions);
@@ -3199,12 +3199,12 @@ impl rt::ObjectType for NumaHmatCacheOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-id", &self.node_id);
-        writer.member("size", &self.size);
-        writer.member("level", &self.level);
-        writer.member("associativity", &self.associativity);
-        writer.member("policy", &self.policy);
-        writer.member("line", &self.line);
+        writer.field(b",\"node-id\":", &self.node_id);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"level\":", &self.level);
+        writer.field(b",\"associativity\":", &self.associativity);
+        writer.field(b",\"policy\":", &self.policy);
+        writer.field(b",\"line\":", &self.line);
     }
 }
 rt::impl_serde!(NumaHmatCacheOptions);
@@ -3285,10 +3285,10 @@ impl rt::ObjectType for Memsave {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("val", &self.val);
-        writer.member("size", &self.size);
-        writer.member("filename", &self.filename);
-        writer.member_opt("cpu-index", &self.cpu_index);
+        writer.field(b",\"val\":", &self.val);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"cpu-index\":", &self.cpu_index);
     }
 }
 rt::impl_serde!(Memsave);
@@ -3361,9 +3361,9 @@ impl rt::ObjectType for Pmemsave {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("val", &self.val);
-        writer.member("size", &self.size);
-        writer.member("filename", &self.filename);
+        writer.field(b",\"val\":", &self.val);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(Pmemsave);
@@ -3492,15 +3492,15 @@ impl rt::ObjectType for Memdev {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("size", &self.size);
-        writer.member("merge", &self.merge);
-        writer.member("dump", &self.dump);
-        writer.member("prealloc", &self.prealloc);
-        writer.member("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("host-nodes", &self.host_nodes);
-        writer.member("policy", &self.policy);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"merge\":", &self.merge);
+        writer.field(b",\"dump\":", &self.dump);
+        writer.field(b",\"prealloc\":", &self.prealloc);
+        writer.field(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"host-nodes\":", &self.host_nodes);
+        writer.field(b",\"policy\":", &self.policy);
     }
 }
 rt::impl_serde!(Memdev);
@@ -3711,15 +3711,15 @@ impl rt::ObjectType for CpuInstanceProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("node-id", &self.node_id);
-        writer.member_opt("drawer-id", &self.drawer_id);
-        writer.member_opt("book-id", &self.book_id);
-        writer.member_opt("socket-id", &self.socket_id);
-        writer.member_opt("die-id", &self.die_id);
-        writer.member_opt("cluster-id", &self.cluster_id);
-        writer.member_opt("module-id", &self.module_id);
-        writer.member_opt("core-id", &self.core_id);
-        writer.member_opt("thread-id", &self.thread_id);
+        writer.field_opt(b",\"node-id\":", &self.node_id);
+        writer.field_opt(b",\"drawer-id\":", &self.drawer_id);
+        writer.field_opt(b",\"book-id\":", &self.book_id);
+        writer.field_opt(b",\"socket-id\":", &self.socket_id);
+        writer.field_opt(b",\"die-id\":", &self.die_id);
+        writer.field_opt(b",\"cluster-id\":", &self.cluster_id);
+        writer.field_opt(b",\"module-id\":", &self.module_id);
+        writer.field_opt(b",\"core-id\":", &self.core_id);
+        writer.field_opt(b",\"thread-id\":", &self.thread_id);
     }
 }
 rt::impl_serde!(CpuInstanceProperties);
@@ -3802,10 +3802,10 @@ impl rt::ObjectType for HotpluggableCPU {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("vcpus-count", &self.vcpus_count);
-        writer.member("props", &self.props);
-        writer.member_opt("qom-path", &self.qom_path);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"vcpus-count\":", &self.vcpus_count);
+        writer.field(b",\"props\":", &self.props);
+        writer.field_opt(b",\"qom-path\":", &self.qom_path);
     }
 }
 rt::impl_serde!(HotpluggableCPU);
@@ -3958,7 +3958,7 @@ impl rt::ObjectType for Balloon {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("value", &self.value);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(Balloon);
@@ -4015,7 +4015,7 @@ impl rt::ObjectType for BalloonInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("actual", &self.actual);
+        writer.field(b",\"actual\":", &self.actual);
     }
 }
 rt::impl_serde!(BalloonInfo);
@@ -4114,7 +4114,7 @@ impl rt::ObjectType for BalloonChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("actual", &self.actual);
+        writer.field(b",\"actual\":", &self.actual);
     }
 }
 rt::impl_serde!(BalloonChangeEvent);
@@ -4175,8 +4175,8 @@ impl rt::ObjectType for HvBalloonInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("committed", &self.committed);
-        writer.member("available", &self.available);
+        writer.field(b",\"committed\":", &self.committed);
+        writer.field(b",\"available\":", &self.available);
     }
 }
 rt::impl_serde!(HvBalloonInfo);
@@ -4341,8 +4341,8 @@ impl rt::ObjectType for MemoryInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("base-memory", &self.base_memory);
-        writer.member_opt("plugged-memory", &self.plugged_memory);
+        writer.field(b",\"base-memory\":", &self.base_memory);
+        writer.field_opt(b",\"plugged-memory\":", &self.plugged_memory);
     }
 }
 rt::impl_serde!(MemoryInfo);
@@ -4500,14 +4500,14 @@ impl rt::ObjectType for PCDIMMDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("addr", &self.addr);
-        writer.member("size", &self.size);
-        writer.member("slot", &self.slot);
-        writer.member("node", &self.node);
-        writer.member("memdev", &self.memdev);
-        writer.member("hotplugged", &self.hotplugged);
-        writer.member("hotpluggable", &self.hotpluggable);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"slot\":", &self.slot);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"memdev\":", &self.memdev);
+        writer.field(b",\"hotplugged\":", &self.hotplugged);
+        writer.field(b",\"hotpluggable\":", &self.hotpluggable);
     }
 }
 rt::impl_serde!(PCDIMMDeviceInfo);
@@ -4586,10 +4586,10 @@ impl rt::ObjectType for VirtioPMEMDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("memaddr", &self.memaddr);
-        writer.member("size", &self.size);
-        writer.member("memdev", &self.memdev);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"memaddr\":", &self.memaddr);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"memdev\":", &self.memdev);
     }
 }
 rt::impl_serde!(VirtioPMEMDeviceInfo);
@@ -4702,14 +4702,14 @@ impl rt::ObjectType for VirtioMEMDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("memaddr", &self.memaddr);
-        writer.member("requested-size", &self.requested_size);
-        writer.member("size", &self.size);
-        writer.member("max-size", &self.max_size);
-        writer.member("block-size", &self.block_size);
-        writer.member("node", &self.node);
-        writer.member("memdev", &self.memdev);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"memaddr\":", &self.memaddr);
+        writer.field(b",\"requested-size\":", &self.requested_size);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"max-size\":", &self.max_size);
+        writer.field(b",\"block-size\":", &self.block_size);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"memdev\":", &self.memdev);
     }
 }
 rt::impl_serde!(VirtioMEMDeviceInfo);
@@ -4799,11 +4799,11 @@ impl rt::ObjectType for SgxEPCDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("memaddr", &self.memaddr);
-        writer.member("size", &self.size);
-        writer.member("node", &self.node);
-        writer.member("memdev", &self.memdev);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"memaddr\":", &self.memaddr);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"memdev\":", &self.memdev);
     }
 }
 rt::impl_serde!(SgxEPCDeviceInfo);
@@ -4896,10 +4896,10 @@ impl rt::ObjectType for HvBalloonDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member_opt("memaddr", &self.memaddr);
-        writer.member("max-size", &self.max_size);
-        writer.member_opt("memdev", &self.memdev);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"memaddr\":", &self.memaddr);
+        writer.field(b",\"max-size\":", &self.max_size);
+        writer.field_opt(b",\"memdev\":", &self.memdev);
     }
 }
 rt::impl_serde!(HvBalloonDeviceInfo);
@@ -5037,7 +5037,7 @@ impl rt::ObjectType for PCDIMMDeviceInfoWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(PCDIMMDeviceInfoWrapper);
@@ -5089,7 +5089,7 @@ impl rt::ObjectType for VirtioPMEMDeviceInfoWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(VirtioPMEMDeviceInfoWrapper);
@@ -5141,7 +5141,7 @@ impl rt::ObjectType for VirtioMEMDeviceInfoWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(VirtioMEMDeviceInfoWrapper);
@@ -5193,7 +5193,7 @@ impl rt::ObjectType for SgxEPCDeviceInfoWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(SgxEPCDeviceInfoWrapper);
@@ -5245,7 +5245,7 @@ impl rt::ObjectType for HvBalloonDeviceInfoWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(HvBalloonDeviceInfoWrapper);
@@ -5382,7 +5382,7 @@ impl rt::ObjectType for MemoryDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             MemoryDeviceInfoBranch::Dimm(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -5519,8 +5519,8 @@ impl rt::ObjectType for SgxEPC {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("memdev", &self.memdev);
-        writer.member("node", &self.node);
+        writer.field(b",\"memdev\":", &self.memdev);
+        writer.field(b",\"node\":", &self.node);
     }
 }
 rt::impl_serde!(SgxEPC);
@@ -5572,7 +5572,7 @@ impl rt::ObjectType for SgxEPCProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("sgx-epc", &self.sgx_epc);
+        writer.field(b",\"sgx-epc\":", &self.sgx_epc);
     }
 }
 rt::impl_serde!(SgxEPCProperties);
@@ -5692,9 +5692,9 @@ impl rt::ObjectType for MemoryDeviceSizeChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member("size", &self.size);
-        writer.member("qom-path", &self.qom_path);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field(b",\"size\":", &self.size);
+        writer.field(b",\"qom-path\":", &self.qom_path);
     }
 }
 rt::impl_serde!(MemoryDeviceSizeChangeEvent);
@@ -5839,13 +5839,13 @@ impl rt::ObjectType for BootConfiguration {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("order", &self.order);
-        writer.member_opt("once", &self.once);
-        writer.member_opt("menu", &self.menu);
-        writer.member_opt("splash", &self.splash);
-        writer.member_opt("splash-time", &self.splash_time);
-        writer.member_opt("reboot-timeout", &self.reboot_timeout);
-        writer.member_opt("strict", &self.strict);
+        writer.field_opt(b",\"order\":", &self.order);
+        writer.field_opt(b",\"once\":", &self.once);
+        writer.field_opt(b",\"menu\":", &self.menu);
+        writer.field_opt(b",\"splash\":", &self.splash);
+        writer.field_opt(b",\"splash-time\":", &self.splash_time);
+        writer.field_opt(b",\"reboot-timeout\":", &self.reboot_timeout);
+        writer.field_opt(b",\"strict\":", &self.strict);
     }
 }
 rt::impl_serde!(BootConfiguration);
@@ -6023,16 +6023,16 @@ impl rt::ObjectType for SMPConfiguration {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("cpus", &self.cpus);
-        writer.member_opt("drawers", &self.drawers);
-        writer.member_opt("books", &self.books);
-        writer.member_opt("sockets", &self.sockets);
-        writer.member_opt("dies", &self.dies);
-        writer.member_opt("clusters", &self.clusters);
-        writer.member_opt("modules", &self.modules);
-        writer.member_opt("cores", &self.cores);
-        writer.member_opt("threads", &self.threads);
-        writer.member_opt("maxcpus", &self.maxcpus);
+        writer.field_opt(b",\"cpus\":", &self.cpus);
+        writer.field_opt(b",\"drawers\":", &self.drawers);
+        writer.field_opt(b",\"books\":", &self.books);
+        writer.field_opt(b",\"sockets\":", &self.sockets);
+        writer.field_opt(b",\"dies\":", &self.dies);
+        writer.field_opt(b",\"clusters\":", &self.clusters);
+        writer.field_opt(b",\"modules\":", &self.modules);
+        writer.field_opt(b",\"cores\":", &self.cores);
+        writer.field_opt(b",\"threads\":", &self.threads);
+        writer.field_opt(b",\"maxcpus\":", &self.maxcpus);
     }
 }
 rt::impl_serde!(SMPConfiguration);
@@ -6495,9 +6495,9 @@ impl rt::ObjectType for MemorySizeConfiguration {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("size", &self.size);
-        writer.member_opt("max-size", &self.max_size);
-        writer.member_opt("slots", &self.slots);
+        writer.field_opt(b",\"size\":", &self.size);
+        writer.field_opt(b",\"max-size\":", &self.max_size);
+        writer.field_opt(b",\"slots\":", &self.slots);
     }
 }
 rt::impl_serde!(MemorySizeConfiguration);
@@ -6553,7 +6553,7 @@ impl rt::ObjectType for Dumpdtb {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
+        writer.field(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(Dumpdtb);
@@ -6675,8 +6675,8 @@ impl rt::ObjectType for FirmwareLog {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("version", &self.version);
-        writer.member("log", &self.log);
+        writer.field_opt(b",\"version\":", &self.version);
+        writer.field(b",\"log\":", &self.log);
     }
 }
 rt::impl_serde!(FirmwareLog);
@@ -6735,7 +6735,7 @@ impl rt::ObjectType for QueryFirmwareLog {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("max-size", &self.max_size);
+        writer.field_opt(b",\"max-size\":", &self.max_size);
     }
 }
 rt::impl_serde!(QueryFirmwareLog);
@@ -6794,7 +6794,7 @@ impl rt::ObjectType for DumpSkeys {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
+        writer.field(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(DumpSkeys);
@@ -6866,8 +6866,8 @@ impl rt::ObjectType for CpuModelInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("props", &self.props);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"props\":", &self.props);
     }
 }
 rt::impl_serde!(CpuModelInfo);
@@ -7067,7 +7067,7 @@ impl rt::ObjectType for CpuModelBaselineInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("model", &self.model);
+        writer.field(b",\"model\":", &self.model);
     }
 }
 rt::impl_serde!(CpuModelBaselineInfo);
@@ -7137,8 +7137,8 @@ impl rt::ObjectType for CpuModelCompareInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("result", &self.result);
-        writer.member("responsible-properties", &self.responsible_properties);
+        writer.field(b",\"result\":", &self.result);
+        writer.field(b",\"responsible-properties\":", &self.responsible_properties);
     }
 }
 rt::impl_serde!(CpuModelCompareInfo);
@@ -7197,8 +7197,8 @@ impl rt::ObjectType for QueryCpuModelComparison {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("modela", &self.modela);
-        writer.member("modelb", &self.modelb);
+        writer.field(b",\"modela\":", &self.modela);
+        writer.field(b",\"modelb\":", &self.modelb);
     }
 }
 rt::impl_serde!(QueryCpuModelComparison);
@@ -7262,8 +7262,8 @@ impl rt::ObjectType for QueryCpuModelBaseline {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("modela", &self.modela);
-        writer.member("modelb", &self.modelb);
+        writer.field(b",\"modela\":", &self.modela);
+        writer.field(b",\"modelb\":", &self.modelb);
     }
 }
 rt::impl_serde!(QueryCpuModelBaseline);
@@ -7337,8 +7337,8 @@ impl rt::ObjectType for CpuModelExpansionInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("model", &self.model);
-        writer.member_opt("deprecated-props", &self.deprecated_props);
+        writer.field(b",\"model\":", &self.model);
+        writer.field_opt(b",\"deprecated-props\":", &self.deprecated_props);
     }
 }
 rt::impl_serde!(CpuModelExpansionInfo);
@@ -7400,8 +7400,8 @@ impl rt::ObjectType for QueryCpuModelExpansion {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("model", &self.model);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"model\":", &self.model);
     }
 }
 rt::impl_serde!(QueryCpuModelExpansion);
@@ -7528,13 +7528,13 @@ impl rt::ObjectType for CpuDefinitionInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("migration-safe", &self.migration_safe);
-        writer.member("static", &self.r#static);
-        writer.member_opt("unavailable-features", &self.unavailable_features);
-        writer.member("typename", &self.typename);
-        writer.member_opt("alias-of", &self.alias_of);
-        writer.member("deprecated", &self.deprecated);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"migration-safe\":", &self.migration_safe);
+        writer.field(b",\"static\":", &self.r#static);
+        writer.field_opt(b",\"unavailable-features\":", &self.unavailable_features);
+        writer.field(b",\"typename\":", &self.typename);
+        writer.field_opt(b",\"alias-of\":", &self.alias_of);
+        writer.field(b",\"deprecated\":", &self.deprecated);
     }
 }
 rt::impl_serde!(CpuDefinitionInfo);

@@ -302,8 +302,8 @@ impl rt::ObjectType for SmpCacheProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cache", &self.cache);
-        writer.member("topology", &self.topology);
+        writer.field(b",\"cache\":", &self.cache);
+        writer.field(b",\"topology\":", &self.topology);
     }
 }
 rt::impl_serde!(SmpCacheProperties);
@@ -353,7 +353,7 @@ impl rt::ObjectType for SmpCachePropertiesWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("caches", &self.caches);
+        writer.field(b",\"caches\":", &self.caches);
     }
 }
 rt::impl_serde!(SmpCachePropertiesWrapper);

@@ -183,12 +183,12 @@ impl rt::ObjectType for SetCpuTopology {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("core-id", &self.core_id);
-        writer.member_opt("socket-id", &self.socket_id);
-        writer.member_opt("book-id", &self.book_id);
-        writer.member_opt("drawer-id", &self.drawer_id);
-        writer.member_opt("entitlement", &self.entitlement);
-        writer.member_opt("dedicated", &self.dedicated);
+        writer.field(b",\"core-id\":", &self.core_id);
+        writer.field_opt(b",\"socket-id\":", &self.socket_id);
+        writer.field_opt(b",\"book-id\":", &self.book_id);
+        writer.field_opt(b",\"drawer-id\":", &self.drawer_id);
+        writer.field_opt(b",\"entitlement\":", &self.entitlement);
+        writer.field_opt(b",\"dedicated\":", &self.dedicated);
     }
 }
 rt::impl_serde!(SetCpuTopology);
@@ -254,7 +254,7 @@ impl rt::ObjectType for CpuPolarizationChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("polarization", &self.polarization);
+        writer.field(b",\"polarization\":", &self.polarization);
     }
 }
 rt::impl_serde!(CpuPolarizationChangeEvent);
@@ -312,7 +312,7 @@ impl rt::ObjectType for CpuPolarizationInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("polarization", &self.polarization);
+        writer.field(b",\"polarization\":", &self.polarization);
     }
 }
 rt::impl_serde!(CpuPolarizationInfo);

@@ -214,24 +214,24 @@ impl rt::ObjectType for MigrationStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("transferred", &self.transferred);
-        writer.member("remaining", &self.remaining);
-        writer.member("total", &self.total);
-        writer.member("duplicate", &self.duplicate);
-        writer.member("normal", &self.normal);
-        writer.member("normal-bytes", &self.normal_bytes);
-        writer.member("dirty-pages-rate", &self.dirty_pages_rate);
-        writer.member("mbps", &self.mbps);
-        writer.member("dirty-sync-count", &self.dirty_sync_count);
-        writer.member("postcopy-requests", &self.postcopy_requests);
-        writer.member("page-size", &self.page_size);
-        writer.member("multifd-bytes", &self.multifd_bytes);
-        writer.member("pages-per-second", &self.pages_per_second);
-        writer.member_opt("precopy-bytes", &self.precopy_bytes);
-        writer.member_opt("downtime-bytes", &self.downtime_bytes);
-        writer.member_opt("postcopy-bytes", &self.postcopy_bytes);
-        writer.member_opt(
-            "dirty-sync-missed-zero-copy",
+        writer.field(b",\"transferred\":", &self.transferred);
+        writer.field(b",\"remaining\":", &self.remaining);
+        writer.field(b",\"total\":", &self.total);
+        writer.field(b",\"duplicate\":", &self.duplicate);
+        writer.field(b",\"normal\":", &self.normal);
+        writer.field(b",\"normal-bytes\":", &self.normal_bytes);
+        writer.field(b",\"dirty-pages-rate\":", &self.dirty_pages_rate);
+        writer.field(b",\"mbps\":", &self.mbps);
+        writer.field(b",\"dirty-sync-count\":", &self.dirty_sync_count);
+        writer.field(b",\"postcopy-requests\":", &self.postcopy_requests);
+        writer.field(b",\"page-size\":", &self.page_size);
+        writer.field(b",\"multifd-bytes\":", &self.multifd_bytes);
+        writer.field(b",\"pages-per-second\":", &self.pages_per_second);
+        writer.field_opt(b",\"precopy-bytes\":", &self.precopy_bytes);
+        writer.field_opt(b",\"downtime-bytes\":", &self.downtime_bytes);
+        writer.field_opt(b",\"postcopy-bytes\":", &self.postcopy_bytes);
+        writer.field_opt(
+            b",\"dirty-sync-missed-zero-copy\":",
             &self.dirty_sync_missed_zero_copy,
         );
     }
@@ -335,13 +335,13 @@ impl rt::ObjectType for XBZRLECacheStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cache-size", &self.cache_size);
-        writer.member("bytes", &self.bytes);
-        writer.member("pages", &self.pages);
-        writer.member("cache-miss", &self.cache_miss);
-        writer.member("cache-miss-rate", &self.cache_miss_rate);
-        writer.member("encoding-rate", &self.encoding_rate);
-        writer.member("overflow", &self.overflow);
+        writer.field(b",\"cache-size\":", &self.cache_size);
+        writer.field(b",\"bytes\":", &self.bytes);
+        writer.field(b",\"pages\":", &self.pages);
+        writer.field(b",\"cache-miss\":", &self.cache_miss);
+        writer.field(b",\"cache-miss-rate\":", &self.cache_miss_rate);
+        writer.field(b",\"encoding-rate\":", &self.encoding_rate);
+        writer.field(b",\"overflow\":", &self.overflow);
     }
 }
 rt::impl_serde!(XBZRLECacheStats);
@@ -429,11 +429,11 @@ impl rt::ObjectType for CompressionStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pages", &self.pages);
-        writer.member("busy", &self.busy);
-        writer.member("busy-rate", &self.busy_rate);
-        writer.member("compressed-size", &self.compressed_size);
-        writer.member("compression-rate", &self.compression_rate);
+        writer.field(b",\"pages\":", &self.pages);
+        writer.field(b",\"busy\":", &self.busy);
+        writer.field(b",\"busy-rate\":", &self.busy_rate);
+        writer.field(b",\"compressed-size\":", &self.compressed_size);
+        writer.field(b",\"compression-rate\":", &self.compression_rate);
     }
 }
 rt::impl_serde!(CompressionStats);
@@ -611,7 +611,7 @@ impl rt::ObjectType for VfioStats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("transferred", &self.transferred);
+        writer.field(b",\"transferred\":", &self.transferred);
     }
 }
 rt::impl_serde!(VfioStats);
@@ -959,30 +959,39 @@ impl rt::ObjectType for MigrationInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("status", &self.status);
-        writer.member_opt("ram", &self.ram);
-        writer.member_opt("vfio", &self.vfio);
-        writer.member_opt("xbzrle-cache", &self.xbzrle_cache);
-        writer.member_opt("total-time", &self.total_time);
-        writer.member_opt("expected-downtime", &self.expected_downtime);
-        writer.member_opt("downtime", &self.downtime);
-        writer.member_opt("setup-time", &self.setup_time);
-        writer.member_opt("cpu-throttle-percentage", &self.cpu_throttle_percentage);
-        writer.member_opt("error-desc", &self.error_desc);
-        writer.member_opt("blocked-reasons", &self.blocked_reasons);
-        writer.member_opt("postcopy-blocktime", &self.postcopy_blocktime);
-        writer.member_opt("postcopy-vcpu-blocktime", &self.postcopy_vcpu_blocktime);
-        writer.member_opt("postcopy-latency", &self.postcopy_latency);
-        writer.member_opt("postcopy-latency-dist", &self.postcopy_latency_dist);
-        writer.member_opt("postcopy-vcpu-latency", &self.postcopy_vcpu_latency);
-        writer.member_opt("postcopy-non-vcpu-latency", &self.postcopy_non_vcpu_latency);
-        writer.member_opt("socket-address", &self.socket_address);
-        writer.member_opt(
-            "dirty-limit-throttle-time-per-round",
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"ram\":", &self.ram);
+        writer.field_opt(b",\"vfio\":", &self.vfio);
+        writer.field_opt(b",\"xbzrle-cache\":", &self.xbzrle_cache);
+        writer.field_opt(b",\"total-time\":", &self.total_time);
+        writer.field_opt(b",\"expected-downtime\":", &self.expected_downtime);
+        writer.field_opt(b",\"downtime\":", &self.downtime);
+        writer.field_opt(b",\"setup-time\":", &self.setup_time);
+        writer.field_opt(
+            b",\"cpu-throttle-percentage\":",
+            &self.cpu_throttle_percentage,
+        );
+        writer.field_opt(b",\"error-desc\":", &self.error_desc);
+        writer.field_opt(b",\"blocked-reasons\":", &self.blocked_reasons);
+        writer.field_opt(b",\"postcopy-blocktime\":", &self.postcopy_blocktime);
+        writer.field_opt(
+            b",\"postcopy-vcpu-blocktime\":",
+            &self.postcopy_vcpu_blocktime,
+        );
+        writer.field_opt(b",\"postcopy-latency\":", &self.postcopy_latency);
+        writer.field_opt(b",\"postcopy-latency-dist\":", &self.postcopy_latency_dist);
+        writer.field_opt(b",\"postcopy-vcpu-latency\":", &self.postcopy_vcpu_latency);
+        writer.field_opt(
+            b",\"postcopy-non-vcpu-latency\":",
+            &self.postcopy_non_vcpu_latency,
+        );
+        writer.field_opt(b",\"socket-address\":", &self.socket_address);
+        writer.field_opt(
+            b",\"dirty-limit-throttle-time-per-round\":",
             &self.dirty_limit_throttle_time_per_round,
         );
-        writer.member_opt(
-            "dirty-limit-ring-full-time",
+        writer.field_opt(
+            b",\"dirty-limit-ring-full-time\":",
             &self.dirty_limit_ring_full_time,
         );
     }
@@ -1237,8 +1246,8 @@ impl rt::ObjectType for MigrationCapabilityStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("capability", &self.capability);
-        writer.member("state", &self.state);
+        writer.field(b",\"capability\":", &self.capability);
+        writer.field(b",\"state\":", &self.state);
     }
 }
 rt::impl_serde!(MigrationCapabilityStatus);
@@ -1294,7 +1303,7 @@ impl rt::ObjectType for MigrateSetCapabilities {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("capabilities", &self.capabilities);
+        writer.field(b",\"capabilities\":", &self.capabilities);
     }
 }
 rt::impl_serde!(MigrateSetCapabilities);
@@ -1637,7 +1646,7 @@ impl rt::ObjectType for BitmapMigrationBitmapAliasTransform {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("persistent", &self.persistent);
+        writer.field_opt(b",\"persistent\":", &self.persistent);
     }
 }
 rt::impl_serde!(BitmapMigrationBitmapAliasTransform);
@@ -1716,9 +1725,9 @@ impl rt::ObjectType for BitmapMigrationBitmapAlias {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("alias", &self.alias);
-        writer.member_opt("transform", &self.transform);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"alias\":", &self.alias);
+        writer.field_opt(b",\"transform\":", &self.transform);
     }
 }
 rt::impl_serde!(BitmapMigrationBitmapAlias);
@@ -1788,9 +1797,9 @@ impl rt::ObjectType for BitmapMigrationNodeAlias {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
-        writer.member("alias", &self.alias);
-        writer.member("bitmaps", &self.bitmaps);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"alias\":", &self.alias);
+        writer.field(b",\"bitmaps\":", &self.bitmaps);
     }
 }
 rt::impl_serde!(BitmapMigrationNodeAlias);
@@ -2487,42 +2496,45 @@ impl rt::ObjectType for MigrateSetParameters {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("announce-initial", &self.announce_initial);
-        writer.member_opt("announce-max", &self.announce_max);
-        writer.member_opt("announce-rounds", &self.announce_rounds);
-        writer.member_opt("announce-step", &self.announce_step);
-        writer.member_opt(
-            "throttle-trigger-threshold",
+        writer.field_opt(b",\"announce-initial\":", &self.announce_initial);
+        writer.field_opt(b",\"announce-max\":", &self.announce_max);
+        writer.field_opt(b",\"announce-rounds\":", &self.announce_rounds);
+        writer.field_opt(b",\"announce-step\":", &self.announce_step);
+        writer.field_opt(
+            b",\"throttle-trigger-threshold\":",
             &self.throttle_trigger_threshold,
         );
-        writer.member_opt("cpu-throttle-initial", &self.cpu_throttle_initial);
-        writer.member_opt("cpu-throttle-increment", &self.cpu_throttle_increment);
-        writer.member_opt("cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-hostname", &self.tls_hostname);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("max-bandwidth", &self.max_bandwidth);
-        writer.member_opt(
-            "avail-switchover-bandwidth",
+        writer.field_opt(b",\"cpu-throttle-initial\":", &self.cpu_throttle_initial);
+        writer.field_opt(b",\"cpu-throttle-increment\":", &self.cpu_throttle_increment);
+        writer.field_opt(b",\"cpu-throttle-tailslow\":", &self.cpu_throttle_tailslow);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-hostname\":", &self.tls_hostname);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"max-bandwidth\":", &self.max_bandwidth);
+        writer.field_opt(
+            b",\"avail-switchover-bandwidth\":",
             &self.avail_switchover_bandwidth,
         );
-        writer.member_opt("downtime-limit", &self.downtime_limit);
-        writer.member_opt("x-checkpoint-delay", &self.x_checkpoint_delay);
-        writer.member_opt("multifd-channels", &self.multifd_channels);
-        writer.member_opt("xbzrle-cache-size", &self.xbzrle_cache_size);
-        writer.member_opt("max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
-        writer.member_opt("max-cpu-throttle", &self.max_cpu_throttle);
-        writer.member_opt("multifd-compression", &self.multifd_compression);
-        writer.member_opt("multifd-zlib-level", &self.multifd_zlib_level);
-        writer.member_opt("multifd-qatzip-level", &self.multifd_qatzip_level);
-        writer.member_opt("multifd-zstd-level", &self.multifd_zstd_level);
-        writer.member_opt("block-bitmap-mapping", &self.block_bitmap_mapping);
-        writer.member_opt("x-vcpu-dirty-limit-period", &self.x_vcpu_dirty_limit_period);
-        writer.member_opt("vcpu-dirty-limit", &self.vcpu_dirty_limit);
-        writer.member_opt("mode", &self.mode);
-        writer.member_opt("zero-page-detection", &self.zero_page_detection);
-        writer.member_opt("direct-io", &self.direct_io);
-        writer.member_opt("cpr-exec-command", &self.cpr_exec_command);
+        writer.field_opt(b",\"downtime-limit\":", &self.downtime_limit);
+        writer.field_opt(b",\"x-checkpoint-delay\":", &self.x_checkpoint_delay);
+        writer.field_opt(b",\"multifd-channels\":", &self.multifd_channels);
+        writer.field_opt(b",\"xbzrle-cache-size\":", &self.xbzrle_cache_size);
+        writer.field_opt(b",\"max-postcopy-bandwidth\":", &self.max_postcopy_bandwidth);
+        writer.field_opt(b",\"max-cpu-throttle\":", &self.max_cpu_throttle);
+        writer.field_opt(b",\"multifd-compression\":", &self.multifd_compression);
+        writer.field_opt(b",\"multifd-zlib-level\":", &self.multifd_zlib_level);
+        writer.field_opt(b",\"multifd-qatzip-level\":", &self.multifd_qatzip_level);
+        writer.field_opt(b",\"multifd-zstd-level\":", &self.multifd_zstd_level);
+        writer.field_opt(b",\"block-bitmap-mapping\":", &self.block_bitmap_mapping);
+        writer.field_opt(
+            b",\"x-vcpu-dirty-limit-period\":",
+            &self.x_vcpu_dirty_limit_period,
+        );
+        writer.field_opt(b",\"vcpu-dirty-limit\":", &self.vcpu_dirty_limit);
+        writer.field_opt(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"zero-page-detection\":", &self.zero_page_detection);
+        writer.field_opt(b",\"direct-io\":", &self.direct_io);
+        writer.field_opt(b",\"cpr-exec-command\":", &self.cpr_exec_command);
     }
 }
 rt::impl_serde!(MigrateSetParameters);
@@ -3089,42 +3101,45 @@ impl rt::ObjectType for MigrationParameters {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("announce-initial", &self.announce_initial);
-        writer.member_opt("announce-max", &self.announce_max);
-        writer.member_opt("announce-rounds", &self.announce_rounds);
-        writer.member_opt("announce-step", &self.announce_step);
-        writer.member_opt(
-            "throttle-trigger-threshold",
+        writer.field_opt(b",\"announce-initial\":", &self.announce_initial);
+        writer.field_opt(b",\"announce-max\":", &self.announce_max);
+        writer.field_opt(b",\"announce-rounds\":", &self.announce_rounds);
+        writer.field_opt(b",\"announce-step\":", &self.announce_step);
+        writer.field_opt(
+            b",\"throttle-trigger-threshold\":",
             &self.throttle_trigger_threshold,
         );
-        writer.member_opt("cpu-throttle-initial", &self.cpu_throttle_initial);
-        writer.member_opt("cpu-throttle-increment", &self.cpu_throttle_increment);
-        writer.member_opt("cpu-throttle-tailslow", &self.cpu_throttle_tailslow);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-hostname", &self.tls_hostname);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("max-bandwidth", &self.max_bandwidth);
-        writer.member_opt(
-            "avail-switchover-bandwidth",
+        writer.field_opt(b",\"cpu-throttle-initial\":", &self.cpu_throttle_initial);
+        writer.field_opt(b",\"cpu-throttle-increment\":", &self.cpu_throttle_increment);
+        writer.field_opt(b",\"cpu-throttle-tailslow\":", &self.cpu_throttle_tailslow);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-hostname\":", &self.tls_hostname);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"max-bandwidth\":", &self.max_bandwidth);
+        writer.field_opt(
+            b",\"avail-switchover-bandwidth\":",
             &self.avail_switchover_bandwidth,
         );
-        writer.member_opt("downtime-limit", &self.downtime_limit);
-        writer.member_opt("x-checkpoint-delay", &self.x_checkpoint_delay);
-        writer.member_opt("multifd-channels", &self.multifd_channels);
-        writer.member_opt("xbzrle-cache-size", &self.xbzrle_cache_size);
-        writer.member_opt("max-postcopy-bandwidth", &self.max_postcopy_bandwidth);
-        writer.member_opt("max-cpu-throttle", &self.max_cpu_throttle);
-        writer.member_opt("multifd-compression", &self.multifd_compression);
-        writer.member_opt("multifd-zlib-level", &self.multifd_zlib_level);
-        writer.member_opt("multifd-qatzip-level", &self.multifd_qatzip_level);
-        writer.member_opt("multifd-zstd-level", &self.multifd_zstd_level);
-        writer.member_opt("block-bitmap-mapping", &self.block_bitmap_mapping);
-        writer.member_opt("x-vcpu-dirty-limit-period", &self.x_vcpu_dirty_limit_period);
-        writer.member_opt("vcpu-dirty-limit", &self.vcpu_dirty_limit);
-        writer.member_opt("mode", &self.mode);
-        writer.member_opt("zero-page-detection", &self.zero_page_detection);
-        writer.member_opt("direct-io", &self.direct_io);
-        writer.member_opt("cpr-exec-command", &self.cpr_exec_command);
+        writer.field_opt(b",\"downtime-limit\":", &self.downtime_limit);
+        writer.field_opt(b",\"x-checkpoint-delay\":", &self.x_checkpoint_delay);
+        writer.field_opt(b",\"multifd-channels\":", &self.multifd_channels);
+        writer.field_opt(b",\"xbzrle-cache-size\":", &self.xbzrle_cache_size);
+        writer.field_opt(b",\"max-postcopy-bandwidth\":", &self.max_postcopy_bandwidth);
+        writer.field_opt(b",\"max-cpu-throttle\":", &self.max_cpu_throttle);
+        writer.field_opt(b",\"multifd-compression\":", &self.multifd_compression);
+        writer.field_opt(b",\"multifd-zlib-level\":", &self.multifd_zlib_level);
+        writer.field_opt(b",\"multifd-qatzip-level\":", &self.multifd_qatzip_level);
+        writer.field_opt(b",\"multifd-zstd-level\":", &self.multifd_zstd_level);
+        writer.field_opt(b",\"block-bitmap-mapping\":", &self.block_bitmap_mapping);
+        writer.field_opt(
+            b",\"x-vcpu-dirty-limit-period\":",
+            &self.x_vcpu_dirty_limit_period,
+        );
+        writer.field_opt(b",\"vcpu-dirty-limit\":", &self.vcpu_dirty_limit);
+        writer.field_opt(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"zero-page-detection\":", &self.zero_page_detection);
+        writer.field_opt(b",\"direct-io\":", &self.direct_io);
+        writer.field_opt(b",\"cpr-exec-command\":", &self.cpr_exec_command);
     }
 }
 rt::impl_serde!(MigrationParameters);
@@ -3268,7 +3283,7 @@ impl rt::ObjectType for MigrationEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("status", &self.status);
+        writer.field(b",\"status\":", &self.status);
     }
 }
 rt::impl_serde!(MigrationEvent);
@@ -3326,7 +3341,7 @@ impl rt::ObjectType for MigrationPassEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pass", &self.pass);
+        writer.field(b",\"pass\":", &self.pass);
     }
 }
 rt::impl_serde!(MigrationPassEvent);
@@ -3635,8 +3650,8 @@ impl rt::ObjectType for ColoExitEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mode", &self.mode);
-        writer.member("reason", &self.reason);
+        writer.field(b",\"mode\":", &self.mode);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(ColoExitEvent);
@@ -3869,7 +3884,7 @@ impl rt::ObjectType for MigrateContinue {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("state", &self.state);
+        writer.field(b",\"state\":", &self.state);
     }
 }
 rt::impl_serde!(MigrateContinue);
@@ -4012,8 +4027,8 @@ impl rt::ObjectType for FileMigrationArgs {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member("offset", &self.offset);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field(b",\"offset\":", &self.offset);
     }
 }
 rt::impl_serde!(FileMigrationArgs);
@@ -4065,7 +4080,7 @@ impl rt::ObjectType for MigrationExecCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("args", &self.args);
+        writer.field(b",\"args\":", &self.args);
     }
 }
 rt::impl_serde!(MigrationExecCommand);
@@ -4186,7 +4201,7 @@ impl rt::ObjectType for MigrationAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("transport", self.transport.tag_name());
+        writer.field(b",\"transport\":", self.transport.tag_name());
         match &self.transport {
             MigrationAddressBranch::Socket(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -4389,8 +4404,8 @@ impl rt::ObjectType for MigrationChannel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("channel-type", &self.channel_type);
-        writer.member("addr", &self.addr);
+        writer.field(b",\"channel-type\":", &self.channel_type);
+        writer.field(b",\"addr\":", &self.addr);
     }
 }
 rt::impl_serde!(MigrationChannel);
@@ -4493,10 +4508,10 @@ impl rt::ObjectType for Migrate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("uri", &self.uri);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("detach", &self.detach);
-        writer.member_opt("resume", &self.resume);
+        writer.field_opt(b",\"uri\":", &self.uri);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"detach\":", &self.detach);
+        writer.field_opt(b",\"resume\":", &self.resume);
     }
 }
 rt::impl_serde!(Migrate);
@@ -4592,9 +4607,9 @@ impl rt::ObjectType for MigrateIncoming {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("uri", &self.uri);
-        writer.member_opt("channels", &self.channels);
-        writer.member_opt("exit-on-error", &self.exit_on_error);
+        writer.field_opt(b",\"uri\":", &self.uri);
+        writer.field_opt(b",\"channels\":", &self.channels);
+        writer.field_opt(b",\"exit-on-error\":", &self.exit_on_error);
     }
 }
 rt::impl_serde!(MigrateIncoming);
@@ -4668,8 +4683,8 @@ impl rt::ObjectType for XenSaveDevicesState {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member_opt("live", &self.live);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"live\":", &self.live);
     }
 }
 rt::impl_serde!(XenSaveDevicesState);
@@ -4728,7 +4743,7 @@ impl rt::ObjectType for XenSetGlobalDirtyLog {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enable", &self.enable);
+        writer.field(b",\"enable\":", &self.enable);
     }
 }
 rt::impl_serde!(XenSetGlobalDirtyLog);
@@ -4787,7 +4802,7 @@ impl rt::ObjectType for XenLoadDevicesState {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
+        writer.field(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(XenLoadDevicesState);
@@ -4869,9 +4884,9 @@ impl rt::ObjectType for XenSetReplication {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enable", &self.enable);
-        writer.member("primary", &self.primary);
-        writer.member_opt("failover", &self.failover);
+        writer.field(b",\"enable\":", &self.enable);
+        writer.field(b",\"primary\":", &self.primary);
+        writer.field_opt(b",\"failover\":", &self.failover);
     }
 }
 rt::impl_serde!(XenSetReplication);
@@ -4942,8 +4957,8 @@ impl rt::ObjectType for ReplicationStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("error", &self.error);
-        writer.member_opt("desc", &self.desc);
+        writer.field(b",\"error\":", &self.error);
+        writer.field_opt(b",\"desc\":", &self.desc);
     }
 }
 rt::impl_serde!(ReplicationStatus);
@@ -5105,9 +5120,9 @@ impl rt::ObjectType for COLOStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mode", &self.mode);
-        writer.member("last-mode", &self.last_mode);
-        writer.member("reason", &self.reason);
+        writer.field(b",\"mode\":", &self.mode);
+        writer.field(b",\"last-mode\":", &self.last_mode);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(COLOStatus);
@@ -5208,7 +5223,7 @@ impl rt::ObjectType for MigrateRecover {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("uri", &self.uri);
+        writer.field(b",\"uri\":", &self.uri);
     }
 }
 rt::impl_serde!(MigrateRecover);
@@ -5320,7 +5335,7 @@ impl rt::ObjectType for UnplugPrimaryEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device-id", &self.device_id);
+        writer.field(b",\"device-id\":", &self.device_id);
     }
 }
 rt::impl_serde!(UnplugPrimaryEvent);
@@ -5381,8 +5396,8 @@ impl rt::ObjectType for DirtyRateVcpu {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("dirty-rate", &self.dirty_rate);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"dirty-rate\":", &self.dirty_rate);
     }
 }
 rt::impl_serde!(DirtyRateVcpu);
@@ -5731,14 +5746,14 @@ impl rt::ObjectType for DirtyRateInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dirty-rate", &self.dirty_rate);
-        writer.member("status", &self.status);
-        writer.member("start-time", &self.start_time);
-        writer.member("calc-time", &self.calc_time);
-        writer.member_opt("calc-time-unit", &self.calc_time_unit);
-        writer.member("sample-pages", &self.sample_pages);
-        writer.member("mode", &self.mode);
-        writer.member_opt("vcpu-dirty-rate", &self.vcpu_dirty_rate);
+        writer.field_opt(b",\"dirty-rate\":", &self.dirty_rate);
+        writer.field(b",\"status\":", &self.status);
+        writer.field(b",\"start-time\":", &self.start_time);
+        writer.field(b",\"calc-time\":", &self.calc_time);
+        writer.field_opt(b",\"calc-time-unit\":", &self.calc_time_unit);
+        writer.field(b",\"sample-pages\":", &self.sample_pages);
+        writer.field(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"vcpu-dirty-rate\":", &self.vcpu_dirty_rate);
     }
 }
 rt::impl_serde!(DirtyRateInfo);
@@ -5837,10 +5852,10 @@ impl rt::ObjectType for CalcDirtyRate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("calc-time", &self.calc_time);
-        writer.member_opt("calc-time-unit", &self.calc_time_unit);
-        writer.member_opt("sample-pages", &self.sample_pages);
-        writer.member_opt("mode", &self.mode);
+        writer.field(b",\"calc-time\":", &self.calc_time);
+        writer.field_opt(b",\"calc-time-unit\":", &self.calc_time_unit);
+        writer.field_opt(b",\"sample-pages\":", &self.sample_pages);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(CalcDirtyRate);
@@ -5908,7 +5923,7 @@ impl rt::ObjectType for QueryDirtyRate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("calc-time-unit", &self.calc_time_unit);
+        writer.field_opt(b",\"calc-time-unit\":", &self.calc_time_unit);
     }
 }
 rt::impl_serde!(QueryDirtyRate);
@@ -5981,9 +5996,9 @@ impl rt::ObjectType for DirtyLimitInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cpu-index", &self.cpu_index);
-        writer.member("limit-rate", &self.limit_rate);
-        writer.member("current-rate", &self.current_rate);
+        writer.field(b",\"cpu-index\":", &self.cpu_index);
+        writer.field(b",\"limit-rate\":", &self.limit_rate);
+        writer.field(b",\"current-rate\":", &self.current_rate);
     }
 }
 rt::impl_serde!(DirtyLimitInfo);
@@ -6052,8 +6067,8 @@ impl rt::ObjectType for SetVcpuDirtyLimit {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("cpu-index", &self.cpu_index);
-        writer.member("dirty-rate", &self.dirty_rate);
+        writer.field_opt(b",\"cpu-index\":", &self.cpu_index);
+        writer.field(b",\"dirty-rate\":", &self.dirty_rate);
     }
 }
 rt::impl_serde!(SetVcpuDirtyLimit);
@@ -6117,7 +6132,7 @@ impl rt::ObjectType for CancelVcpuDirtyLimit {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("cpu-index", &self.cpu_index);
+        writer.field_opt(b",\"cpu-index\":", &self.cpu_index);
     }
 }
 rt::impl_serde!(CancelVcpuDirtyLimit);
@@ -6227,8 +6242,8 @@ impl rt::ObjectType for MigrationThreadInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("thread-id", &self.thread_id);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"thread-id\":", &self.thread_id);
     }
 }
 rt::impl_serde!(MigrationThreadInfo);
@@ -6358,10 +6373,10 @@ impl rt::ObjectType for SnapshotSave {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("job-id", &self.job_id);
-        writer.member("tag", &self.tag);
-        writer.member("vmstate", &self.vmstate);
-        writer.member("devices", &self.devices);
+        writer.field(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"tag\":", &self.tag);
+        writer.field(b",\"vmstate\":", &self.vmstate);
+        writer.field(b",\"devices\":", &self.devices);
     }
 }
 rt::impl_serde!(SnapshotSave);
@@ -6445,10 +6460,10 @@ impl rt::ObjectType for SnapshotLoad {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("job-id", &self.job_id);
-        writer.member("tag", &self.tag);
-        writer.member("vmstate", &self.vmstate);
-        writer.member("devices", &self.devices);
+        writer.field(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"tag\":", &self.tag);
+        writer.field(b",\"vmstate\":", &self.vmstate);
+        writer.field(b",\"devices\":", &self.devices);
     }
 }
 rt::impl_serde!(SnapshotLoad);
@@ -6525,9 +6540,9 @@ impl rt::ObjectType for SnapshotDelete {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("job-id", &self.job_id);
-        writer.member("tag", &self.tag);
-        writer.member("devices", &self.devices);
+        writer.field(b",\"job-id\":", &self.job_id);
+        writer.field(b",\"tag\":", &self.tag);
+        writer.field(b",\"devices\":", &self.devices);
     }
 }
 rt::impl_serde!(SnapshotDelete);

@@ -79,10 +79,10 @@ impl rt::ObjectType for AddClient {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("protocol", &self.protocol);
-        writer.member("fdname", &self.fdname);
-        writer.member_opt("skipauth", &self.skipauth);
-        writer.member_opt("tls", &self.tls);
+        writer.field(b",\"protocol\":", &self.protocol);
+        writer.field(b",\"fdname\":", &self.fdname);
+        writer.field_opt(b",\"skipauth\":", &self.skipauth);
+        writer.field_opt(b",\"tls\":", &self.tls);
     }
 }
 rt::impl_serde!(AddClient);
@@ -144,7 +144,7 @@ impl rt::ObjectType for NameInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
+        writer.field_opt(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(NameInfo);
@@ -283,12 +283,12 @@ impl rt::ObjectType for IOThreadInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("thread-id", &self.thread_id);
-        writer.member("poll-max-ns", &self.poll_max_ns);
-        writer.member("poll-grow", &self.poll_grow);
-        writer.member("poll-shrink", &self.poll_shrink);
-        writer.member("aio-max-batch", &self.aio_max_batch);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"thread-id\":", &self.thread_id);
+        writer.field(b",\"poll-max-ns\":", &self.poll_max_ns);
+        writer.field(b",\"poll-grow\":", &self.poll_grow);
+        writer.field(b",\"poll-shrink\":", &self.poll_shrink);
+        writer.field(b",\"aio-max-batch\":", &self.aio_max_batch);
     }
 }
 rt::impl_serde!(IOThreadInfo);
@@ -550,8 +550,8 @@ impl rt::ObjectType for HumanMonitorCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("command-line", &self.command_line);
-        writer.member_opt("cpu-index", &self.cpu_index);
+        writer.field(b",\"command-line\":", &self.command_line);
+        writer.field_opt(b",\"cpu-index\":", &self.cpu_index);
     }
 }
 rt::impl_serde!(HumanMonitorCommand);
@@ -612,7 +612,7 @@ impl rt::ObjectType for Getfd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fdname", &self.fdname);
+        writer.field(b",\"fdname\":", &self.fdname);
     }
 }
 rt::impl_serde!(Getfd);
@@ -684,8 +684,8 @@ impl rt::ObjectType for GetWin32Socket {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("info", &self.info);
-        writer.member("fdname", &self.fdname);
+        writer.field(b",\"info\":", &self.info);
+        writer.field(b",\"fdname\":", &self.fdname);
     }
 }
 rt::impl_serde!(GetWin32Socket);
@@ -744,7 +744,7 @@ impl rt::ObjectType for Closefd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fdname", &self.fdname);
+        writer.field(b",\"fdname\":", &self.fdname);
     }
 }
 rt::impl_serde!(Closefd);
@@ -806,8 +806,8 @@ impl rt::ObjectType for AddfdInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fdset-id", &self.fdset_id);
-        writer.member("fd", &self.fd);
+        writer.field(b",\"fdset-id\":", &self.fdset_id);
+        writer.field(b",\"fd\":", &self.fd);
     }
 }
 rt::impl_serde!(AddfdInfo);
@@ -883,8 +883,8 @@ impl rt::ObjectType for AddFd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("fdset-id", &self.fdset_id);
-        writer.member_opt("opaque", &self.opaque);
+        writer.field_opt(b",\"fdset-id\":", &self.fdset_id);
+        writer.field_opt(b",\"opaque\":", &self.opaque);
     }
 }
 rt::impl_serde!(AddFd);
@@ -955,8 +955,8 @@ impl rt::ObjectType for RemoveFd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fdset-id", &self.fdset_id);
-        writer.member_opt("fd", &self.fd);
+        writer.field(b",\"fdset-id\":", &self.fdset_id);
+        writer.field_opt(b",\"fd\":", &self.fd);
     }
 }
 rt::impl_serde!(RemoveFd);
@@ -1025,8 +1025,8 @@ impl rt::ObjectType for FdsetFdInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fd", &self.fd);
-        writer.member_opt("opaque", &self.opaque);
+        writer.field(b",\"fd\":", &self.fd);
+        writer.field_opt(b",\"opaque\":", &self.opaque);
     }
 }
 rt::impl_serde!(FdsetFdInfo);
@@ -1083,8 +1083,8 @@ impl rt::ObjectType for FdsetInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fdset-id", &self.fdset_id);
-        writer.member("fds", &self.fds);
+        writer.field(b",\"fdset-id\":", &self.fdset_id);
+        writer.field(b",\"fds\":", &self.fds);
     }
 }
 rt::impl_serde!(FdsetInfo);
@@ -1296,10 +1296,10 @@ impl rt::ObjectType for CommandLineParameterInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("type", &self.r#type);
-        writer.member_opt("help", &self.help);
-        writer.member_opt("default", &self.default);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"help\":", &self.help);
+        writer.field_opt(b",\"default\":", &self.default);
     }
 }
 rt::impl_serde!(CommandLineParameterInfo);
@@ -1362,8 +1362,8 @@ impl rt::ObjectType for CommandLineOptionInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("option", &self.option);
-        writer.member("parameters", &self.parameters);
+        writer.field(b",\"option\":", &self.option);
+        writer.field(b",\"parameters\":", &self.parameters);
     }
 }
 rt::impl_serde!(CommandLineOptionInfo);
@@ -1422,7 +1422,7 @@ impl rt::ObjectType for QueryCommandLineOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("option", &self.option);
+        writer.field_opt(b",\"option\":", &self.option);
     }
 }
 rt::impl_serde!(QueryCommandLineOptions);
@@ -1490,8 +1490,8 @@ impl rt::ObjectType for RtcChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("offset", &self.offset);
-        writer.member("qom-path", &self.qom_path);
+        writer.field(b",\"offset\":", &self.offset);
+        writer.field(b",\"qom-path\":", &self.qom_path);
     }
 }
 rt::impl_serde!(RtcChangeEvent);
@@ -1578,10 +1578,10 @@ impl rt::ObjectType for VfuClientHangupEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("vfu-id", &self.vfu_id);
-        writer.member("vfu-qom-path", &self.vfu_qom_path);
-        writer.member("dev-id", &self.dev_id);
-        writer.member("dev-qom-path", &self.dev_qom_path);
+        writer.field(b",\"vfu-id\":", &self.vfu_id);
+        writer.field(b",\"vfu-qom-path\":", &self.vfu_qom_path);
+        writer.field(b",\"dev-id\":", &self.dev_id);
+        writer.field(b",\"dev-qom-path\":", &self.dev_qom_path);
     }
 }
 rt::impl_serde!(VfuClientHangupEvent);

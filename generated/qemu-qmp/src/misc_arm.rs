@@ -50,9 +50,9 @@ impl rt::ObjectType for GICCapability {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("version", &self.version);
-        writer.member("emulated", &self.emulated);
-        writer.member("kernel", &self.kernel);
+        writer.field(b",\"version\":", &self.version);
+        writer.field(b",\"emulated\":", &self.emulated);
+        writer.field(b",\"kernel\":", &self.kernel);
     }
 }
 rt::impl_serde!(GICCapability);

@@ -246,8 +246,8 @@ impl rt::ObjectType for SevGuestInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("policy", &self.policy);
-        writer.member("handle", &self.handle);
+        writer.field(b",\"policy\":", &self.policy);
+        writer.field(b",\"handle\":", &self.handle);
     }
 }
 rt::impl_serde!(SevGuestInfo);
@@ -299,7 +299,7 @@ impl rt::ObjectType for SevSnpGuestInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("snp-policy", &self.snp_policy);
+        writer.field(b",\"snp-policy\":", &self.snp_policy);
     }
 }
 rt::impl_serde!(SevSnpGuestInfo);
@@ -439,12 +439,12 @@ impl rt::ObjectType for SevInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member("api-major", &self.api_major);
-        writer.member("api-minor", &self.api_minor);
-        writer.member("build-id", &self.build_id);
-        writer.member("state", &self.state);
-        writer.member("sev-type", self.sev_type.tag_name());
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"api-major\":", &self.api_major);
+        writer.field(b",\"api-minor\":", &self.api_minor);
+        writer.field(b",\"build-id\":", &self.build_id);
+        writer.field(b",\"state\":", &self.state);
+        writer.field(b",\"sev-type\":", self.sev_type.tag_name());
         match &self.sev_type {
             SevInfoBranch::Sev(data) => rt::ObjectType::encode_members(data, writer),
             SevInfoBranch::SevSnp(data) => rt::ObjectType::encode_members(data, writer),
@@ -560,7 +560,7 @@ impl rt::ObjectType for SevLaunchMeasureInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(SevLaunchMeasureInfo);
@@ -702,11 +702,11 @@ impl rt::ObjectType for SevCapability {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pdh", &self.pdh);
-        writer.member("cert-chain", &self.cert_chain);
-        writer.member_opt("cpu0-id", &self.cpu0_id);
-        writer.member("cbitpos", &self.cbitpos);
-        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
+        writer.field(b",\"pdh\":", &self.pdh);
+        writer.field(b",\"cert-chain\":", &self.cert_chain);
+        writer.field_opt(b",\"cpu0-id\":", &self.cpu0_id);
+        writer.field(b",\"cbitpos\":", &self.cbitpos);
+        writer.field(b",\"reduced-phys-bits\":", &self.reduced_phys_bits);
     }
 }
 rt::impl_serde!(SevCapability);
@@ -831,9 +831,9 @@ impl rt::ObjectType for SevInjectLaunchSecret {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("packet-header", &self.packet_header);
-        writer.member("secret", &self.secret);
-        writer.member_opt("gpa", &self.gpa);
+        writer.field(b",\"packet-header\":", &self.packet_header);
+        writer.field(b",\"secret\":", &self.secret);
+        writer.field_opt(b",\"gpa\":", &self.gpa);
     }
 }
 rt::impl_serde!(SevInjectLaunchSecret);
@@ -890,7 +890,7 @@ impl rt::ObjectType for SevAttestationReport {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(SevAttestationReport);
@@ -944,7 +944,7 @@ impl rt::ObjectType for QuerySevAttestationReport {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mnonce", &self.mnonce);
+        writer.field(b",\"mnonce\":", &self.mnonce);
     }
 }
 rt::impl_serde!(QuerySevAttestationReport);
@@ -1006,8 +1006,8 @@ impl rt::ObjectType for SgxEpcSection {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node", &self.node);
-        writer.member("size", &self.size);
+        writer.field(b",\"node\":", &self.node);
+        writer.field(b",\"size\":", &self.size);
     }
 }
 rt::impl_serde!(SgxEpcSection);
@@ -1094,11 +1094,11 @@ impl rt::ObjectType for SgxInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("sgx", &self.sgx);
-        writer.member("sgx1", &self.sgx1);
-        writer.member("sgx2", &self.sgx2);
-        writer.member("flc", &self.flc);
-        writer.member_opt("sections", &self.sections);
+        writer.field(b",\"sgx\":", &self.sgx);
+        writer.field(b",\"sgx1\":", &self.sgx1);
+        writer.field(b",\"sgx2\":", &self.sgx2);
+        writer.field(b",\"flc\":", &self.flc);
+        writer.field_opt(b",\"sections\":", &self.sections);
     }
 }
 rt::impl_serde!(SgxInfo);
@@ -1374,13 +1374,13 @@ impl rt::ObjectType for EvtchnInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("port", &self.port);
-        writer.member("vcpu", &self.vcpu);
-        writer.member("type", &self.r#type);
-        writer.member("remote-domain", &self.remote_domain);
-        writer.member("target", &self.target);
-        writer.member("pending", &self.pending);
-        writer.member("masked", &self.masked);
+        writer.field(b",\"port\":", &self.port);
+        writer.field(b",\"vcpu\":", &self.vcpu);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"remote-domain\":", &self.remote_domain);
+        writer.field(b",\"target\":", &self.target);
+        writer.field(b",\"pending\":", &self.pending);
+        writer.field(b",\"masked\":", &self.masked);
     }
 }
 rt::impl_serde!(EvtchnInfo);
@@ -1479,7 +1479,7 @@ impl rt::ObjectType for XenEventInject {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("port", &self.port);
+        writer.field(b",\"port\":", &self.port);
     }
 }
 rt::impl_serde!(XenEventInject);

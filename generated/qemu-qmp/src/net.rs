@@ -47,8 +47,8 @@ impl rt::ObjectType for SetLink {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("up", &self.up);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"up\":", &self.up);
     }
 }
 rt::impl_serde!(SetLink);
@@ -160,7 +160,7 @@ impl rt::ObjectType for NetdevDel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(NetdevDel);
@@ -279,11 +279,11 @@ impl rt::ObjectType for NetLegacyNicOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("netdev", &self.netdev);
-        writer.member_opt("macaddr", &self.macaddr);
-        writer.member_opt("model", &self.model);
-        writer.member_opt("addr", &self.addr);
-        writer.member_opt("vectors", &self.vectors);
+        writer.field_opt(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"macaddr\":", &self.macaddr);
+        writer.field_opt(b",\"model\":", &self.model);
+        writer.field_opt(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"vectors\":", &self.vectors);
     }
 }
 rt::impl_serde!(NetLegacyNicOptions);
@@ -335,7 +335,7 @@ impl rt::ObjectType for String {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("str", &self.str);
+        writer.field(b",\"str\":", &self.str);
     }
 }
 rt::impl_serde!(String);
@@ -835,40 +835,40 @@ impl rt::ObjectType for NetDevPasstOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("path", &self.path);
-        writer.member_opt("quiet", &self.quiet);
-        writer.member_opt("vhost-user", &self.vhost_user);
-        writer.member_opt("mtu", &self.mtu);
-        writer.member_opt("address", &self.address);
-        writer.member_opt("netmask", &self.netmask);
-        writer.member_opt("mac", &self.mac);
-        writer.member_opt("gateway", &self.gateway);
-        writer.member_opt("interface", &self.interface);
-        writer.member_opt("outbound", &self.outbound);
-        writer.member_opt("outbound-if4", &self.outbound_if4);
-        writer.member_opt("outbound-if6", &self.outbound_if6);
-        writer.member_opt("dns", &self.dns);
-        writer.member_opt("search", &self.search);
-        writer.member_opt("fqdn", &self.fqdn);
-        writer.member_opt("dhcp-dns", &self.dhcp_dns);
-        writer.member_opt("dhcp-search", &self.dhcp_search);
-        writer.member_opt("map-host-loopback", &self.map_host_loopback);
-        writer.member_opt("map-guest-addr", &self.map_guest_addr);
-        writer.member_opt("dns-forward", &self.dns_forward);
-        writer.member_opt("dns-host", &self.dns_host);
-        writer.member_opt("tcp", &self.tcp);
-        writer.member_opt("udp", &self.udp);
-        writer.member_opt("icmp", &self.icmp);
-        writer.member_opt("dhcp", &self.dhcp);
-        writer.member_opt("ndp", &self.ndp);
-        writer.member_opt("dhcpv6", &self.dhcpv6);
-        writer.member_opt("ra", &self.ra);
-        writer.member_opt("freebind", &self.freebind);
-        writer.member_opt("ipv4", &self.ipv4);
-        writer.member_opt("ipv6", &self.ipv6);
-        writer.member_opt("tcp-ports", &self.tcp_ports);
-        writer.member_opt("udp-ports", &self.udp_ports);
-        writer.member_opt("param", &self.param);
+        writer.field_opt(b",\"path\":", &self.path);
+        writer.field_opt(b",\"quiet\":", &self.quiet);
+        writer.field_opt(b",\"vhost-user\":", &self.vhost_user);
+        writer.field_opt(b",\"mtu\":", &self.mtu);
+        writer.field_opt(b",\"address\":", &self.address);
+        writer.field_opt(b",\"netmask\":", &self.netmask);
+        writer.field_opt(b",\"mac\":", &self.mac);
+        writer.field_opt(b",\"gateway\":", &self.gateway);
+        writer.field_opt(b",\"interface\":", &self.interface);
+        writer.field_opt(b",\"outbound\":", &self.outbound);
+        writer.field_opt(b",\"outbound-if4\":", &self.outbound_if4);
+        writer.field_opt(b",\"outbound-if6\":", &self.outbound_if6);
+        writer.field_opt(b",\"dns\":", &self.dns);
+        writer.field_opt(b",\"search\":", &self.search);
+        writer.field_opt(b",\"fqdn\":", &self.fqdn);
+        writer.field_opt(b",\"dhcp-dns\":", &self.dhcp_dns);
+        writer.field_opt(b",\"dhcp-search\":", &self.dhcp_search);
+        writer.field_opt(b",\"map-host-loopback\":", &self.map_host_loopback);
+        writer.field_opt(b",\"map-guest-addr\":", &self.map_guest_addr);
+        writer.field_opt(b",\"dns-forward\":", &self.dns_forward);
+        writer.field_opt(b",\"dns-host\":", &self.dns_host);
+        writer.field_opt(b",\"tcp\":", &self.tcp);
+        writer.field_opt(b",\"udp\":", &self.udp);
+        writer.field_opt(b",\"icmp\":", &self.icmp);
+        writer.field_opt(b",\"dhcp\":", &self.dhcp);
+        writer.field_opt(b",\"ndp\":", &self.ndp);
+        writer.field_opt(b",\"dhcpv6\":", &self.dhcpv6);
+        writer.field_opt(b",\"ra\":", &self.ra);
+        writer.field_opt(b",\"freebind\":", &self.freebind);
+        writer.field_opt(b",\"ipv4\":", &self.ipv4);
+        writer.field_opt(b",\"ipv6\":", &self.ipv6);
+        writer.field_opt(b",\"tcp-ports\":", &self.tcp_ports);
+        writer.field_opt(b",\"udp-ports\":", &self.udp_ports);
+        writer.field_opt(b",\"param\":", &self.param);
     }
 }
 rt::impl_serde!(NetDevPasstOptions);
@@ -1206,28 +1206,28 @@ impl rt::ObjectType for NetdevUserOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("hostname", &self.hostname);
-        writer.member_opt("restrict", &self.restrict);
-        writer.member_opt("ipv4", &self.ipv4);
-        writer.member_opt("ipv6", &self.ipv6);
-        writer.member_opt("ip", &self.ip);
-        writer.member_opt("net", &self.net);
-        writer.member_opt("host", &self.host);
-        writer.member_opt("tftp", &self.tftp);
-        writer.member_opt("bootfile", &self.bootfile);
-        writer.member_opt("dhcpstart", &self.dhcpstart);
-        writer.member_opt("dns", &self.dns);
-        writer.member_opt("dnssearch", &self.dnssearch);
-        writer.member_opt("domainname", &self.domainname);
-        writer.member_opt("ipv6-prefix", &self.ipv6_prefix);
-        writer.member_opt("ipv6-prefixlen", &self.ipv6_prefixlen);
-        writer.member_opt("ipv6-host", &self.ipv6_host);
-        writer.member_opt("ipv6-dns", &self.ipv6_dns);
-        writer.member_opt("smb", &self.smb);
-        writer.member_opt("smbserver", &self.smbserver);
-        writer.member_opt("hostfwd", &self.hostfwd);
-        writer.member_opt("guestfwd", &self.guestfwd);
-        writer.member_opt("tftp-server-name", &self.tftp_server_name);
+        writer.field_opt(b",\"hostname\":", &self.hostname);
+        writer.field_opt(b",\"restrict\":", &self.restrict);
+        writer.field_opt(b",\"ipv4\":", &self.ipv4);
+        writer.field_opt(b",\"ipv6\":", &self.ipv6);
+        writer.field_opt(b",\"ip\":", &self.ip);
+        writer.field_opt(b",\"net\":", &self.net);
+        writer.field_opt(b",\"host\":", &self.host);
+        writer.field_opt(b",\"tftp\":", &self.tftp);
+        writer.field_opt(b",\"bootfile\":", &self.bootfile);
+        writer.field_opt(b",\"dhcpstart\":", &self.dhcpstart);
+        writer.field_opt(b",\"dns\":", &self.dns);
+        writer.field_opt(b",\"dnssearch\":", &self.dnssearch);
+        writer.field_opt(b",\"domainname\":", &self.domainname);
+        writer.field_opt(b",\"ipv6-prefix\":", &self.ipv6_prefix);
+        writer.field_opt(b",\"ipv6-prefixlen\":", &self.ipv6_prefixlen);
+        writer.field_opt(b",\"ipv6-host\":", &self.ipv6_host);
+        writer.field_opt(b",\"ipv6-dns\":", &self.ipv6_dns);
+        writer.field_opt(b",\"smb\":", &self.smb);
+        writer.field_opt(b",\"smbserver\":", &self.smbserver);
+        writer.field_opt(b",\"hostfwd\":", &self.hostfwd);
+        writer.field_opt(b",\"guestfwd\":", &self.guestfwd);
+        writer.field_opt(b",\"tftp-server-name\":", &self.tftp_server_name);
     }
 }
 rt::impl_serde!(NetdevUserOptions);
@@ -1470,21 +1470,21 @@ impl rt::ObjectType for NetdevTapOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("ifname", &self.ifname);
-        writer.member_opt("fd", &self.fd);
-        writer.member_opt("fds", &self.fds);
-        writer.member_opt("script", &self.script);
-        writer.member_opt("downscript", &self.downscript);
-        writer.member_opt("br", &self.br);
-        writer.member_opt("helper", &self.helper);
-        writer.member_opt("sndbuf", &self.sndbuf);
-        writer.member_opt("vnet_hdr", &self.vnet_hdr);
-        writer.member_opt("vhost", &self.vhost);
-        writer.member_opt("vhostfd", &self.vhostfd);
-        writer.member_opt("vhostfds", &self.vhostfds);
-        writer.member_opt("vhostforce", &self.vhostforce);
-        writer.member_opt("queues", &self.queues);
-        writer.member_opt("poll-us", &self.poll_us);
+        writer.field_opt(b",\"ifname\":", &self.ifname);
+        writer.field_opt(b",\"fd\":", &self.fd);
+        writer.field_opt(b",\"fds\":", &self.fds);
+        writer.field_opt(b",\"script\":", &self.script);
+        writer.field_opt(b",\"downscript\":", &self.downscript);
+        writer.field_opt(b",\"br\":", &self.br);
+        writer.field_opt(b",\"helper\":", &self.helper);
+        writer.field_opt(b",\"sndbuf\":", &self.sndbuf);
+        writer.field_opt(b",\"vnet_hdr\":", &self.vnet_hdr);
+        writer.field_opt(b",\"vhost\":", &self.vhost);
+        writer.field_opt(b",\"vhostfd\":", &self.vhostfd);
+        writer.field_opt(b",\"vhostfds\":", &self.vhostfds);
+        writer.field_opt(b",\"vhostforce\":", &self.vhostforce);
+        writer.field_opt(b",\"queues\":", &self.queues);
+        writer.field_opt(b",\"poll-us\":", &self.poll_us);
     }
 }
 rt::impl_serde!(NetdevTapOptions);
@@ -1610,12 +1610,12 @@ impl rt::ObjectType for NetdevSocketOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("fd", &self.fd);
-        writer.member_opt("listen", &self.listen);
-        writer.member_opt("connect", &self.connect);
-        writer.member_opt("mcast", &self.mcast);
-        writer.member_opt("localaddr", &self.localaddr);
-        writer.member_opt("udp", &self.udp);
+        writer.field_opt(b",\"fd\":", &self.fd);
+        writer.field_opt(b",\"listen\":", &self.listen);
+        writer.field_opt(b",\"connect\":", &self.connect);
+        writer.field_opt(b",\"mcast\":", &self.mcast);
+        writer.field_opt(b",\"localaddr\":", &self.localaddr);
+        writer.field_opt(b",\"udp\":", &self.udp);
     }
 }
 rt::impl_serde!(NetdevSocketOptions);
@@ -1828,20 +1828,20 @@ impl rt::ObjectType for NetdevL2TPv3Options {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("src", &self.src);
-        writer.member("dst", &self.dst);
-        writer.member_opt("srcport", &self.srcport);
-        writer.member_opt("dstport", &self.dstport);
-        writer.member_opt("ipv6", &self.ipv6);
-        writer.member_opt("udp", &self.udp);
-        writer.member_opt("cookie64", &self.cookie64);
-        writer.member_opt("counter", &self.counter);
-        writer.member_opt("pincounter", &self.pincounter);
-        writer.member_opt("txcookie", &self.txcookie);
-        writer.member_opt("rxcookie", &self.rxcookie);
-        writer.member("txsession", &self.txsession);
-        writer.member_opt("rxsession", &self.rxsession);
-        writer.member_opt("offset", &self.offset);
+        writer.field(b",\"src\":", &self.src);
+        writer.field(b",\"dst\":", &self.dst);
+        writer.field_opt(b",\"srcport\":", &self.srcport);
+        writer.field_opt(b",\"dstport\":", &self.dstport);
+        writer.field_opt(b",\"ipv6\":", &self.ipv6);
+        writer.field_opt(b",\"udp\":", &self.udp);
+        writer.field_opt(b",\"cookie64\":", &self.cookie64);
+        writer.field_opt(b",\"counter\":", &self.counter);
+        writer.field_opt(b",\"pincounter\":", &self.pincounter);
+        writer.field_opt(b",\"txcookie\":", &self.txcookie);
+        writer.field_opt(b",\"rxcookie\":", &self.rxcookie);
+        writer.field(b",\"txsession\":", &self.txsession);
+        writer.field_opt(b",\"rxsession\":", &self.rxsession);
+        writer.field_opt(b",\"offset\":", &self.offset);
     }
 }
 rt::impl_serde!(NetdevL2TPv3Options);
@@ -1941,10 +1941,10 @@ impl rt::ObjectType for NetdevVdeOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("sock", &self.sock);
-        writer.member_opt("port", &self.port);
-        writer.member_opt("group", &self.group);
-        writer.member_opt("mode", &self.mode);
+        writer.field_opt(b",\"sock\":", &self.sock);
+        writer.field_opt(b",\"port\":", &self.port);
+        writer.field_opt(b",\"group\":", &self.group);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(NetdevVdeOptions);
@@ -2015,8 +2015,8 @@ impl rt::ObjectType for NetdevBridgeOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("br", &self.br);
-        writer.member_opt("helper", &self.helper);
+        writer.field_opt(b",\"br\":", &self.br);
+        writer.field_opt(b",\"helper\":", &self.helper);
     }
 }
 rt::impl_serde!(NetdevBridgeOptions);
@@ -2080,8 +2080,8 @@ impl rt::ObjectType for NetdevHubPortOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("hubid", &self.hubid);
-        writer.member_opt("netdev", &self.netdev);
+        writer.field(b",\"hubid\":", &self.hubid);
+        writer.field_opt(b",\"netdev\":", &self.netdev);
     }
 }
 rt::impl_serde!(NetdevHubPortOptions);
@@ -2148,8 +2148,8 @@ impl rt::ObjectType for NetdevNetmapOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("ifname", &self.ifname);
-        writer.member_opt("devname", &self.devname);
+        writer.field(b",\"ifname\":", &self.ifname);
+        writer.field_opt(b",\"devname\":", &self.devname);
     }
 }
 rt::impl_serde!(NetdevNetmapOptions);
@@ -2383,15 +2383,15 @@ impl rt::ObjectType for NetdevAFXDPOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("ifname", &self.ifname);
-        writer.member_opt("mode", &self.mode);
-        writer.member_opt("force-copy", &self.force_copy);
-        writer.member_opt("queues", &self.queues);
-        writer.member_opt("start-queue", &self.start_queue);
-        writer.member_opt("inhibit", &self.inhibit);
-        writer.member_opt("sock-fds", &self.sock_fds);
-        writer.member_opt("map-path", &self.map_path);
-        writer.member_opt("map-start-index", &self.map_start_index);
+        writer.field(b",\"ifname\":", &self.ifname);
+        writer.field_opt(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"force-copy\":", &self.force_copy);
+        writer.field_opt(b",\"queues\":", &self.queues);
+        writer.field_opt(b",\"start-queue\":", &self.start_queue);
+        writer.field_opt(b",\"inhibit\":", &self.inhibit);
+        writer.field_opt(b",\"sock-fds\":", &self.sock_fds);
+        writer.field_opt(b",\"map-path\":", &self.map_path);
+        writer.field_opt(b",\"map-start-index\":", &self.map_start_index);
     }
 }
 rt::impl_serde!(NetdevAFXDPOptions);
@@ -2471,9 +2471,9 @@ impl rt::ObjectType for NetdevVhostUserOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("chardev", &self.chardev);
-        writer.member_opt("vhostforce", &self.vhostforce);
-        writer.member_opt("queues", &self.queues);
+        writer.field(b",\"chardev\":", &self.chardev);
+        writer.field_opt(b",\"vhostforce\":", &self.vhostforce);
+        writer.field_opt(b",\"queues\":", &self.queues);
     }
 }
 rt::impl_serde!(NetdevVhostUserOptions);
@@ -2573,10 +2573,10 @@ impl rt::ObjectType for NetdevVhostVDPAOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("vhostdev", &self.vhostdev);
-        writer.member_opt("vhostfd", &self.vhostfd);
-        writer.member_opt("queues", &self.queues);
-        writer.member_opt("x-svq", &self.x_svq);
+        writer.field_opt(b",\"vhostdev\":", &self.vhostdev);
+        writer.field_opt(b",\"vhostfd\":", &self.vhostfd);
+        writer.field_opt(b",\"queues\":", &self.queues);
+        writer.field_opt(b",\"x-svq\":", &self.x_svq);
     }
 }
 rt::impl_serde!(NetdevVhostVDPAOptions);
@@ -2693,11 +2693,11 @@ impl rt::ObjectType for NetdevVmnetHostOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("start-address", &self.start_address);
-        writer.member_opt("end-address", &self.end_address);
-        writer.member_opt("subnet-mask", &self.subnet_mask);
-        writer.member_opt("isolated", &self.isolated);
-        writer.member_opt("net-uuid", &self.net_uuid);
+        writer.field_opt(b",\"start-address\":", &self.start_address);
+        writer.field_opt(b",\"end-address\":", &self.end_address);
+        writer.field_opt(b",\"subnet-mask\":", &self.subnet_mask);
+        writer.field_opt(b",\"isolated\":", &self.isolated);
+        writer.field_opt(b",\"net-uuid\":", &self.net_uuid);
     }
 }
 rt::impl_serde!(NetdevVmnetHostOptions);
@@ -2816,11 +2816,11 @@ impl rt::ObjectType for NetdevVmnetSharedOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("start-address", &self.start_address);
-        writer.member_opt("end-address", &self.end_address);
-        writer.member_opt("subnet-mask", &self.subnet_mask);
-        writer.member_opt("isolated", &self.isolated);
-        writer.member_opt("nat66-prefix", &self.nat66_prefix);
+        writer.field_opt(b",\"start-address\":", &self.start_address);
+        writer.field_opt(b",\"end-address\":", &self.end_address);
+        writer.field_opt(b",\"subnet-mask\":", &self.subnet_mask);
+        writer.field_opt(b",\"isolated\":", &self.isolated);
+        writer.field_opt(b",\"nat66-prefix\":", &self.nat66_prefix);
     }
 }
 rt::impl_serde!(NetdevVmnetSharedOptions);
@@ -2889,8 +2889,8 @@ impl rt::ObjectType for NetdevVmnetBridgedOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("ifname", &self.ifname);
-        writer.member_opt("isolated", &self.isolated);
+        writer.field(b",\"ifname\":", &self.ifname);
+        writer.field_opt(b",\"isolated\":", &self.isolated);
     }
 }
 rt::impl_serde!(NetdevVmnetBridgedOptions);
@@ -2972,9 +2972,9 @@ impl rt::ObjectType for NetdevStreamOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
-        writer.member_opt("server", &self.server);
-        writer.member_opt("reconnect-ms", &self.reconnect_ms);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"server\":", &self.server);
+        writer.field_opt(b",\"reconnect-ms\":", &self.reconnect_ms);
     }
 }
 rt::impl_serde!(NetdevStreamOptions);
@@ -3048,8 +3048,8 @@ impl rt::ObjectType for NetdevDgramOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("local", &self.local);
-        writer.member_opt("remote", &self.remote);
+        writer.field_opt(b",\"local\":", &self.local);
+        writer.field_opt(b",\"remote\":", &self.remote);
     }
 }
 rt::impl_serde!(NetdevDgramOptions);
@@ -3381,8 +3381,8 @@ impl rt::ObjectType for Netdev {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             NetdevBranch::Nic(data) => rt::ObjectType::encode_members(data, writer),
             NetdevBranch::Passt(data) => rt::ObjectType::encode_members(data, writer),
@@ -3758,18 +3758,18 @@ impl rt::ObjectType for RxFilterInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("promiscuous", &self.promiscuous);
-        writer.member("multicast", &self.multicast);
-        writer.member("unicast", &self.unicast);
-        writer.member("vlan", &self.vlan);
-        writer.member("broadcast-allowed", &self.broadcast_allowed);
-        writer.member("multicast-overflow", &self.multicast_overflow);
-        writer.member("unicast-overflow", &self.unicast_overflow);
-        writer.member("main-mac", &self.main_mac);
-        writer.member("vlan-table", &self.vlan_table);
-        writer.member("unicast-table", &self.unicast_table);
-        writer.member("multicast-table", &self.multicast_table);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"promiscuous\":", &self.promiscuous);
+        writer.field(b",\"multicast\":", &self.multicast);
+        writer.field(b",\"unicast\":", &self.unicast);
+        writer.field(b",\"vlan\":", &self.vlan);
+        writer.field(b",\"broadcast-allowed\":", &self.broadcast_allowed);
+        writer.field(b",\"multicast-overflow\":", &self.multicast_overflow);
+        writer.field(b",\"unicast-overflow\":", &self.unicast_overflow);
+        writer.field(b",\"main-mac\":", &self.main_mac);
+        writer.field(b",\"vlan-table\":", &self.vlan_table);
+        writer.field(b",\"unicast-table\":", &self.unicast_table);
+        writer.field(b",\"multicast-table\":", &self.multicast_table);
     }
 }
 rt::impl_serde!(RxFilterInfo);
@@ -3828,7 +3828,7 @@ impl rt::ObjectType for QueryRxFilter {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
+        writer.field_opt(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(QueryRxFilter);
@@ -3902,8 +3902,8 @@ impl rt::ObjectType for NicRxFilterChangedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
-        writer.member("path", &self.path);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(NicRxFilterChangedEvent);
@@ -4005,12 +4005,12 @@ impl rt::ObjectType for AnnounceParameters {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("initial", &self.initial);
-        writer.member("max", &self.max);
-        writer.member("rounds", &self.rounds);
-        writer.member("step", &self.step);
-        writer.member_opt("interfaces", &self.interfaces);
-        writer.member_opt("id", &self.id);
+        writer.field(b",\"initial\":", &self.initial);
+        writer.field(b",\"max\":", &self.max);
+        writer.field(b",\"rounds\":", &self.rounds);
+        writer.field(b",\"step\":", &self.step);
+        writer.field_opt(b",\"interfaces\":", &self.interfaces);
+        writer.field_opt(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(AnnounceParameters);
@@ -4118,7 +4118,7 @@ impl rt::ObjectType for FailoverNegotiatedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device-id", &self.device_id);
+        writer.field(b",\"device-id\":", &self.device_id);
     }
 }
 rt::impl_serde!(FailoverNegotiatedEvent);
@@ -4187,8 +4187,8 @@ impl rt::ObjectType for NetdevStreamConnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev-id", &self.netdev_id);
-        writer.member("addr", &self.addr);
+        writer.field(b",\"netdev-id\":", &self.netdev_id);
+        writer.field(b",\"addr\":", &self.addr);
     }
 }
 rt::impl_serde!(NetdevStreamConnectedEvent);
@@ -4248,7 +4248,7 @@ impl rt::ObjectType for NetdevStreamDisconnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev-id", &self.netdev_id);
+        writer.field(b",\"netdev-id\":", &self.netdev_id);
     }
 }
 rt::impl_serde!(NetdevStreamDisconnectedEvent);
@@ -4317,8 +4317,8 @@ impl rt::ObjectType for NetdevVhostUserConnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev-id", &self.netdev_id);
-        writer.member("chardev-id", &self.chardev_id);
+        writer.field(b",\"netdev-id\":", &self.netdev_id);
+        writer.field(b",\"chardev-id\":", &self.chardev_id);
     }
 }
 rt::impl_serde!(NetdevVhostUserConnectedEvent);
@@ -4378,7 +4378,7 @@ impl rt::ObjectType for NetdevVhostUserDisconnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev-id", &self.netdev_id);
+        writer.field(b",\"netdev-id\":", &self.netdev_id);
     }
 }
 rt::impl_serde!(NetdevVhostUserDisconnectedEvent);

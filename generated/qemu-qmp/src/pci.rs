@@ -45,8 +45,8 @@ impl rt::ObjectType for PciMemoryRange {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("base", &self.base);
-        writer.member("limit", &self.limit);
+        writer.field(b",\"base\":", &self.base);
+        writer.field(b",\"limit\":", &self.limit);
     }
 }
 rt::impl_serde!(PciMemoryRange);
@@ -149,12 +149,12 @@ impl rt::ObjectType for PciMemoryRegion {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("bar", &self.bar);
-        writer.member("type", &self.r#type);
-        writer.member("address", &self.address);
-        writer.member("size", &self.size);
-        writer.member_opt("prefetch", &self.prefetch);
-        writer.member_opt("mem_type_64", &self.mem_type_64);
+        writer.field(b",\"bar\":", &self.bar);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"address\":", &self.address);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(b",\"prefetch\":", &self.prefetch);
+        writer.field_opt(b",\"mem_type_64\":", &self.mem_type_64);
     }
 }
 rt::impl_serde!(PciMemoryRegion);
@@ -252,12 +252,12 @@ impl rt::ObjectType for PciBusInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("number", &self.number);
-        writer.member("secondary", &self.secondary);
-        writer.member("subordinate", &self.subordinate);
-        writer.member("io_range", &self.io_range);
-        writer.member("memory_range", &self.memory_range);
-        writer.member("prefetchable_range", &self.prefetchable_range);
+        writer.field(b",\"number\":", &self.number);
+        writer.field(b",\"secondary\":", &self.secondary);
+        writer.field(b",\"subordinate\":", &self.subordinate);
+        writer.field(b",\"io_range\":", &self.io_range);
+        writer.field(b",\"memory_range\":", &self.memory_range);
+        writer.field(b",\"prefetchable_range\":", &self.prefetchable_range);
     }
 }
 rt::impl_serde!(PciBusInfo);
@@ -321,8 +321,8 @@ impl rt::ObjectType for PciBridgeInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("bus", &self.bus);
-        writer.member_opt("devices", &self.devices);
+        writer.field(b",\"bus\":", &self.bus);
+        writer.field_opt(b",\"devices\":", &self.devices);
     }
 }
 rt::impl_serde!(PciBridgeInfo);
@@ -386,8 +386,8 @@ impl rt::ObjectType for PciDeviceClass {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("desc", &self.desc);
-        writer.member("class", &self.class);
+        writer.field_opt(b",\"desc\":", &self.desc);
+        writer.field(b",\"class\":", &self.class);
     }
 }
 rt::impl_serde!(PciDeviceClass);
@@ -475,10 +475,10 @@ impl rt::ObjectType for PciDeviceId {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device", &self.device);
-        writer.member("vendor", &self.vendor);
-        writer.member_opt("subsystem", &self.subsystem);
-        writer.member_opt("subsystem-vendor", &self.subsystem_vendor);
+        writer.field(b",\"device\":", &self.device);
+        writer.field(b",\"vendor\":", &self.vendor);
+        writer.field_opt(b",\"subsystem\":", &self.subsystem);
+        writer.field_opt(b",\"subsystem-vendor\":", &self.subsystem_vendor);
     }
 }
 rt::impl_serde!(PciDeviceId);
@@ -610,16 +610,16 @@ impl rt::ObjectType for PciDeviceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("bus", &self.bus);
-        writer.member("slot", &self.slot);
-        writer.member("function", &self.function);
-        writer.member("class_info", &self.class_info);
-        writer.member("id", &self.id);
-        writer.member_opt("irq", &self.irq);
-        writer.member("irq_pin", &self.irq_pin);
-        writer.member("qdev_id", &self.qdev_id);
-        writer.member_opt("pci_bridge", &self.pci_bridge);
-        writer.member("regions", &self.regions);
+        writer.field(b",\"bus\":", &self.bus);
+        writer.field(b",\"slot\":", &self.slot);
+        writer.field(b",\"function\":", &self.function);
+        writer.field(b",\"class_info\":", &self.class_info);
+        writer.field(b",\"id\":", &self.id);
+        writer.field_opt(b",\"irq\":", &self.irq);
+        writer.field(b",\"irq_pin\":", &self.irq_pin);
+        writer.field(b",\"qdev_id\":", &self.qdev_id);
+        writer.field_opt(b",\"pci_bridge\":", &self.pci_bridge);
+        writer.field(b",\"regions\":", &self.regions);
     }
 }
 rt::impl_serde!(PciDeviceInfo);
@@ -676,8 +676,8 @@ impl rt::ObjectType for PciInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("bus", &self.bus);
-        writer.member("devices", &self.devices);
+        writer.field(b",\"bus\":", &self.bus);
+        writer.field(b",\"devices\":", &self.devices);
     }
 }
 rt::impl_serde!(PciInfo);

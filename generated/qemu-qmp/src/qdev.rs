@@ -42,7 +42,7 @@ impl rt::ObjectType for DeviceListProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("typename", &self.typename);
+        writer.field(b",\"typename\":", &self.typename);
     }
 }
 rt::impl_serde!(DeviceListProperties);
@@ -150,9 +150,9 @@ impl rt::ObjectType for DeviceAdd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("driver", &self.driver);
-        writer.member_opt("bus", &self.bus);
-        writer.member_opt("id", &self.id);
+        writer.field(b",\"driver\":", &self.driver);
+        writer.field_opt(b",\"bus\":", &self.bus);
+        writer.field_opt(b",\"id\":", &self.id);
         writer.members(&self.extra);
     }
 }
@@ -212,7 +212,7 @@ impl rt::ObjectType for DeviceDel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(DeviceDel);
@@ -286,8 +286,8 @@ impl rt::ObjectType for DeviceDeletedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member("path", &self.path);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(DeviceDeletedEvent);
@@ -360,8 +360,8 @@ impl rt::ObjectType for DeviceUnplugGuestErrorEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member("path", &self.path);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(DeviceUnplugGuestErrorEvent);
@@ -423,7 +423,7 @@ impl rt::ObjectType for DeviceSyncConfig {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(DeviceSyncConfig);

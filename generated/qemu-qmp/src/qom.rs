@@ -79,10 +79,10 @@ impl rt::ObjectType for ObjectPropertyInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("type", &self.r#type);
-        writer.member_opt("description", &self.description);
-        writer.member_opt("default-value", &self.default_value);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"description\":", &self.description);
+        writer.field_opt(b",\"default-value\":", &self.default_value);
     }
 }
 rt::impl_serde!(ObjectPropertyInfo);
@@ -156,9 +156,9 @@ impl rt::ObjectType for ObjectPropertyValue {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("type", &self.r#type);
-        writer.member_opt("value", &self.value);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(ObjectPropertyValue);
@@ -208,7 +208,7 @@ impl rt::ObjectType for ObjectPropertiesValues {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("properties", &self.properties);
+        writer.field(b",\"properties\":", &self.properties);
     }
 }
 rt::impl_serde!(ObjectPropertiesValues);
@@ -262,7 +262,7 @@ impl rt::ObjectType for QomList {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(QomList);
@@ -333,8 +333,8 @@ impl rt::ObjectType for QomGet {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("property", &self.property);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"property\":", &self.property);
     }
 }
 rt::impl_serde!(QomGet);
@@ -392,7 +392,7 @@ impl rt::ObjectType for QomListGet {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("paths", &self.paths);
+        writer.field(b",\"paths\":", &self.paths);
     }
 }
 rt::impl_serde!(QomListGet);
@@ -470,9 +470,9 @@ impl rt::ObjectType for QomSet {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("property", &self.property);
-        writer.member("value", &self.value);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"property\":", &self.property);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(QomSet);
@@ -558,9 +558,9 @@ impl rt::ObjectType for ObjectTypeInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("abstract", &self.r#abstract);
-        writer.member_opt("parent", &self.parent);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"abstract\":", &self.r#abstract);
+        writer.field_opt(b",\"parent\":", &self.parent);
     }
 }
 rt::impl_serde!(ObjectTypeInfo);
@@ -636,8 +636,8 @@ impl rt::ObjectType for QomListTypes {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("implements", &self.implements);
-        writer.member_opt("abstract", &self.r#abstract);
+        writer.field_opt(b",\"implements\":", &self.implements);
+        writer.field_opt(b",\"abstract\":", &self.r#abstract);
     }
 }
 rt::impl_serde!(QomListTypes);
@@ -697,7 +697,7 @@ impl rt::ObjectType for QomListProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("typename", &self.typename);
+        writer.field(b",\"typename\":", &self.typename);
     }
 }
 rt::impl_serde!(QomListProperties);
@@ -768,8 +768,8 @@ impl rt::ObjectType for CanHostSocketcanProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("if", &self.r#if);
-        writer.member("canbus", &self.canbus);
+        writer.field(b",\"if\":", &self.r#if);
+        writer.field(b",\"canbus\":", &self.canbus);
     }
 }
 rt::impl_serde!(CanHostSocketcanProperties);
@@ -921,15 +921,15 @@ impl rt::ObjectType for ColoCompareProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("primary_in", &self.primary_in);
-        writer.member("secondary_in", &self.secondary_in);
-        writer.member("outdev", &self.outdev);
-        writer.member("iothread", &self.iothread);
-        writer.member_opt("notify_dev", &self.notify_dev);
-        writer.member_opt("compare_timeout", &self.compare_timeout);
-        writer.member_opt("expired_scan_cycle", &self.expired_scan_cycle);
-        writer.member_opt("max_queue_size", &self.max_queue_size);
-        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
+        writer.field(b",\"primary_in\":", &self.primary_in);
+        writer.field(b",\"secondary_in\":", &self.secondary_in);
+        writer.field(b",\"outdev\":", &self.outdev);
+        writer.field(b",\"iothread\":", &self.iothread);
+        writer.field_opt(b",\"notify_dev\":", &self.notify_dev);
+        writer.field_opt(b",\"compare_timeout\":", &self.compare_timeout);
+        writer.field_opt(b",\"expired_scan_cycle\":", &self.expired_scan_cycle);
+        writer.field_opt(b",\"max_queue_size\":", &self.max_queue_size);
+        writer.field_opt(b",\"vnet_hdr_support\":", &self.vnet_hdr_support);
     }
 }
 rt::impl_serde!(ColoCompareProperties);
@@ -1020,9 +1020,9 @@ impl rt::ObjectType for CryptodevBackendProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("queues", &self.queues);
-        writer.member_opt("throttle-bps", &self.throttle_bps);
-        writer.member_opt("throttle-ops", &self.throttle_ops);
+        writer.field_opt(b",\"queues\":", &self.queues);
+        writer.field_opt(b",\"throttle-bps\":", &self.throttle_bps);
+        writer.field_opt(b",\"throttle-ops\":", &self.throttle_ops);
     }
 }
 rt::impl_serde!(CryptodevBackendProperties);
@@ -1121,10 +1121,10 @@ impl rt::ObjectType for CryptodevVhostUserProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("queues", &self.queues);
-        writer.member_opt("throttle-bps", &self.throttle_bps);
-        writer.member_opt("throttle-ops", &self.throttle_ops);
-        writer.member("chardev", &self.chardev);
+        writer.field_opt(b",\"queues\":", &self.queues);
+        writer.field_opt(b",\"throttle-bps\":", &self.throttle_bps);
+        writer.field_opt(b",\"throttle-ops\":", &self.throttle_ops);
+        writer.field(b",\"chardev\":", &self.chardev);
     }
 }
 rt::impl_serde!(CryptodevVhostUserProperties);
@@ -1202,8 +1202,8 @@ impl rt::ObjectType for DBusVMStateProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
-        writer.member_opt("id-list", &self.id_list);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"id-list\":", &self.id_list);
     }
 }
 rt::impl_serde!(DBusVMStateProperties);
@@ -1379,11 +1379,11 @@ impl rt::ObjectType for NetfilterProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
     }
 }
 rt::impl_serde!(NetfilterProperties);
@@ -1495,12 +1495,12 @@ impl rt::ObjectType for FilterBufferProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
-        writer.member("interval", &self.interval);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
+        writer.field(b",\"interval\":", &self.interval);
     }
 }
 rt::impl_serde!(FilterBufferProperties);
@@ -1641,13 +1641,13 @@ impl rt::ObjectType for FilterDumpProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
-        writer.member("file", &self.file);
-        writer.member_opt("maxlen", &self.maxlen);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
+        writer.field(b",\"file\":", &self.file);
+        writer.field_opt(b",\"maxlen\":", &self.maxlen);
     }
 }
 rt::impl_serde!(FilterDumpProperties);
@@ -1790,13 +1790,13 @@ impl rt::ObjectType for FilterMirrorProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
-        writer.member("outdev", &self.outdev);
-        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
+        writer.field(b",\"outdev\":", &self.outdev);
+        writer.field_opt(b",\"vnet_hdr_support\":", &self.vnet_hdr_support);
     }
 }
 rt::impl_serde!(FilterMirrorProperties);
@@ -1956,14 +1956,14 @@ impl rt::ObjectType for FilterRedirectorProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
-        writer.member_opt("indev", &self.indev);
-        writer.member_opt("outdev", &self.outdev);
-        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
+        writer.field_opt(b",\"indev\":", &self.indev);
+        writer.field_opt(b",\"outdev\":", &self.outdev);
+        writer.field_opt(b",\"vnet_hdr_support\":", &self.vnet_hdr_support);
     }
 }
 rt::impl_serde!(FilterRedirectorProperties);
@@ -2097,12 +2097,12 @@ impl rt::ObjectType for FilterRewriterProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("netdev", &self.netdev);
-        writer.member_opt("queue", &self.queue);
-        writer.member_opt("status", &self.status);
-        writer.member_opt("position", &self.position);
-        writer.member_opt("insert", &self.insert);
-        writer.member_opt("vnet_hdr_support", &self.vnet_hdr_support);
+        writer.field(b",\"netdev\":", &self.netdev);
+        writer.field_opt(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"status\":", &self.status);
+        writer.field_opt(b",\"position\":", &self.position);
+        writer.field_opt(b",\"insert\":", &self.insert);
+        writer.field_opt(b",\"vnet_hdr_support\":", &self.vnet_hdr_support);
     }
 }
 rt::impl_serde!(FilterRewriterProperties);
@@ -2247,13 +2247,13 @@ impl rt::ObjectType for InputBarrierProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("server", &self.server);
-        writer.member_opt("port", &self.port);
-        writer.member_opt("x-origin", &self.x_origin);
-        writer.member_opt("y-origin", &self.y_origin);
-        writer.member_opt("width", &self.width);
-        writer.member_opt("height", &self.height);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"server\":", &self.server);
+        writer.field_opt(b",\"port\":", &self.port);
+        writer.field_opt(b",\"x-origin\":", &self.x_origin);
+        writer.field_opt(b",\"y-origin\":", &self.y_origin);
+        writer.field_opt(b",\"width\":", &self.width);
+        writer.field_opt(b",\"height\":", &self.height);
     }
 }
 rt::impl_serde!(InputBarrierProperties);
@@ -2348,10 +2348,10 @@ impl rt::ObjectType for InputLinuxProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("evdev", &self.evdev);
-        writer.member_opt("grab_all", &self.grab_all);
-        writer.member_opt("repeat", &self.repeat);
-        writer.member_opt("grab-toggle", &self.grab_toggle);
+        writer.field(b",\"evdev\":", &self.evdev);
+        writer.field_opt(b",\"grab_all\":", &self.grab_all);
+        writer.field_opt(b",\"repeat\":", &self.repeat);
+        writer.field_opt(b",\"grab-toggle\":", &self.grab_toggle);
     }
 }
 rt::impl_serde!(InputLinuxProperties);
@@ -2444,9 +2444,9 @@ impl rt::ObjectType for EventLoopBaseProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("aio-max-batch", &self.aio_max_batch);
-        writer.member_opt("thread-pool-min", &self.thread_pool_min);
-        writer.member_opt("thread-pool-max", &self.thread_pool_max);
+        writer.field_opt(b",\"aio-max-batch\":", &self.aio_max_batch);
+        writer.field_opt(b",\"thread-pool-min\":", &self.thread_pool_min);
+        writer.field_opt(b",\"thread-pool-max\":", &self.thread_pool_max);
     }
 }
 rt::impl_serde!(EventLoopBaseProperties);
@@ -2578,12 +2578,12 @@ impl rt::ObjectType for IothreadProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("aio-max-batch", &self.aio_max_batch);
-        writer.member_opt("thread-pool-min", &self.thread_pool_min);
-        writer.member_opt("thread-pool-max", &self.thread_pool_max);
-        writer.member_opt("poll-max-ns", &self.poll_max_ns);
-        writer.member_opt("poll-grow", &self.poll_grow);
-        writer.member_opt("poll-shrink", &self.poll_shrink);
+        writer.field_opt(b",\"aio-max-batch\":", &self.aio_max_batch);
+        writer.field_opt(b",\"thread-pool-min\":", &self.thread_pool_min);
+        writer.field_opt(b",\"thread-pool-max\":", &self.thread_pool_max);
+        writer.field_opt(b",\"poll-max-ns\":", &self.poll_max_ns);
+        writer.field_opt(b",\"poll-grow\":", &self.poll_grow);
+        writer.field_opt(b",\"poll-shrink\":", &self.poll_shrink);
     }
 }
 rt::impl_serde!(IothreadProperties);
@@ -2687,9 +2687,9 @@ impl rt::ObjectType for MainLoopProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("aio-max-batch", &self.aio_max_batch);
-        writer.member_opt("thread-pool-min", &self.thread_pool_min);
-        writer.member_opt("thread-pool-max", &self.thread_pool_max);
+        writer.field_opt(b",\"aio-max-batch\":", &self.aio_max_batch);
+        writer.field_opt(b",\"thread-pool-min\":", &self.thread_pool_min);
+        writer.field_opt(b",\"thread-pool-max\":", &self.thread_pool_max);
     }
 }
 rt::impl_serde!(MainLoopProperties);
@@ -2892,18 +2892,18 @@ impl rt::ObjectType for MemoryBackendProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dump", &self.dump);
-        writer.member_opt("host-nodes", &self.host_nodes);
-        writer.member_opt("merge", &self.merge);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("prealloc", &self.prealloc);
-        writer.member_opt("prealloc-threads", &self.prealloc_threads);
-        writer.member_opt("prealloc-context", &self.prealloc_context);
-        writer.member_opt("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("size", &self.size);
-        writer.member_opt(
-            "x-use-canonical-path-for-ramblock-id",
+        writer.field_opt(b",\"dump\":", &self.dump);
+        writer.field_opt(b",\"host-nodes\":", &self.host_nodes);
+        writer.field_opt(b",\"merge\":", &self.merge);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"prealloc\":", &self.prealloc);
+        writer.field_opt(b",\"prealloc-threads\":", &self.prealloc_threads);
+        writer.field_opt(b",\"prealloc-context\":", &self.prealloc_context);
+        writer.field_opt(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(
+            b",\"x-use-canonical-path-for-ramblock-id\":",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
@@ -3183,27 +3183,27 @@ impl rt::ObjectType for MemoryBackendFileProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dump", &self.dump);
-        writer.member_opt("host-nodes", &self.host_nodes);
-        writer.member_opt("merge", &self.merge);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("prealloc", &self.prealloc);
-        writer.member_opt("prealloc-threads", &self.prealloc_threads);
-        writer.member_opt("prealloc-context", &self.prealloc_context);
-        writer.member_opt("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("size", &self.size);
-        writer.member_opt(
-            "x-use-canonical-path-for-ramblock-id",
+        writer.field_opt(b",\"dump\":", &self.dump);
+        writer.field_opt(b",\"host-nodes\":", &self.host_nodes);
+        writer.field_opt(b",\"merge\":", &self.merge);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"prealloc\":", &self.prealloc);
+        writer.field_opt(b",\"prealloc-threads\":", &self.prealloc_threads);
+        writer.field_opt(b",\"prealloc-context\":", &self.prealloc_context);
+        writer.field_opt(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(
+            b",\"x-use-canonical-path-for-ramblock-id\":",
             &self.x_use_canonical_path_for_ramblock_id,
         );
-        writer.member_opt("align", &self.align);
-        writer.member_opt("offset", &self.offset);
-        writer.member_opt("discard-data", &self.discard_data);
-        writer.member("mem-path", &self.mem_path);
-        writer.member_opt("pmem", &self.pmem);
-        writer.member_opt("readonly", &self.readonly);
-        writer.member_opt("rom", &self.rom);
+        writer.field_opt(b",\"align\":", &self.align);
+        writer.field_opt(b",\"offset\":", &self.offset);
+        writer.field_opt(b",\"discard-data\":", &self.discard_data);
+        writer.field(b",\"mem-path\":", &self.mem_path);
+        writer.field_opt(b",\"pmem\":", &self.pmem);
+        writer.field_opt(b",\"readonly\":", &self.readonly);
+        writer.field_opt(b",\"rom\":", &self.rom);
     }
 }
 rt::impl_serde!(MemoryBackendFileProperties);
@@ -3456,23 +3456,23 @@ impl rt::ObjectType for MemoryBackendMemfdProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dump", &self.dump);
-        writer.member_opt("host-nodes", &self.host_nodes);
-        writer.member_opt("merge", &self.merge);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("prealloc", &self.prealloc);
-        writer.member_opt("prealloc-threads", &self.prealloc_threads);
-        writer.member_opt("prealloc-context", &self.prealloc_context);
-        writer.member_opt("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("size", &self.size);
-        writer.member_opt(
-            "x-use-canonical-path-for-ramblock-id",
+        writer.field_opt(b",\"dump\":", &self.dump);
+        writer.field_opt(b",\"host-nodes\":", &self.host_nodes);
+        writer.field_opt(b",\"merge\":", &self.merge);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"prealloc\":", &self.prealloc);
+        writer.field_opt(b",\"prealloc-threads\":", &self.prealloc_threads);
+        writer.field_opt(b",\"prealloc-context\":", &self.prealloc_context);
+        writer.field_opt(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(
+            b",\"x-use-canonical-path-for-ramblock-id\":",
             &self.x_use_canonical_path_for_ramblock_id,
         );
-        writer.member_opt("hugetlb", &self.hugetlb);
-        writer.member_opt("hugetlbsize", &self.hugetlbsize);
-        writer.member_opt("seal", &self.seal);
+        writer.field_opt(b",\"hugetlb\":", &self.hugetlb);
+        writer.field_opt(b",\"hugetlbsize\":", &self.hugetlbsize);
+        writer.field_opt(b",\"seal\":", &self.seal);
     }
 }
 rt::impl_serde!(MemoryBackendMemfdProperties);
@@ -3686,18 +3686,18 @@ impl rt::ObjectType for MemoryBackendShmProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dump", &self.dump);
-        writer.member_opt("host-nodes", &self.host_nodes);
-        writer.member_opt("merge", &self.merge);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("prealloc", &self.prealloc);
-        writer.member_opt("prealloc-threads", &self.prealloc_threads);
-        writer.member_opt("prealloc-context", &self.prealloc_context);
-        writer.member_opt("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("size", &self.size);
-        writer.member_opt(
-            "x-use-canonical-path-for-ramblock-id",
+        writer.field_opt(b",\"dump\":", &self.dump);
+        writer.field_opt(b",\"host-nodes\":", &self.host_nodes);
+        writer.field_opt(b",\"merge\":", &self.merge);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"prealloc\":", &self.prealloc);
+        writer.field_opt(b",\"prealloc-threads\":", &self.prealloc_threads);
+        writer.field_opt(b",\"prealloc-context\":", &self.prealloc_context);
+        writer.field_opt(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(
+            b",\"x-use-canonical-path-for-ramblock-id\":",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
@@ -3913,18 +3913,18 @@ impl rt::ObjectType for MemoryBackendEpcProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("dump", &self.dump);
-        writer.member_opt("host-nodes", &self.host_nodes);
-        writer.member_opt("merge", &self.merge);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("prealloc", &self.prealloc);
-        writer.member_opt("prealloc-threads", &self.prealloc_threads);
-        writer.member_opt("prealloc-context", &self.prealloc_context);
-        writer.member_opt("share", &self.share);
-        writer.member_opt("reserve", &self.reserve);
-        writer.member("size", &self.size);
-        writer.member_opt(
-            "x-use-canonical-path-for-ramblock-id",
+        writer.field_opt(b",\"dump\":", &self.dump);
+        writer.field_opt(b",\"host-nodes\":", &self.host_nodes);
+        writer.field_opt(b",\"merge\":", &self.merge);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"prealloc\":", &self.prealloc);
+        writer.field_opt(b",\"prealloc-threads\":", &self.prealloc_threads);
+        writer.field_opt(b",\"prealloc-context\":", &self.prealloc_context);
+        writer.field_opt(b",\"share\":", &self.share);
+        writer.field_opt(b",\"reserve\":", &self.reserve);
+        writer.field(b",\"size\":", &self.size);
+        writer.field_opt(
+            b",\"x-use-canonical-path-for-ramblock-id\":",
             &self.x_use_canonical_path_for_ramblock_id,
         );
     }
@@ -4000,7 +4000,7 @@ impl rt::ObjectType for PrManagerHelperProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(PrManagerHelperProperties);
@@ -4067,8 +4067,8 @@ impl rt::ObjectType for QtestProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("chardev", &self.chardev);
-        writer.member_opt("log", &self.log);
+        writer.field(b",\"chardev\":", &self.chardev);
+        writer.field_opt(b",\"log\":", &self.log);
     }
 }
 rt::impl_serde!(QtestProperties);
@@ -4128,8 +4128,8 @@ impl rt::ObjectType for RemoteObjectProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("fd", &self.fd);
-        writer.member("devid", &self.devid);
+        writer.field(b",\"fd\":", &self.fd);
+        writer.field(b",\"devid\":", &self.devid);
     }
 }
 rt::impl_serde!(RemoteObjectProperties);
@@ -4189,8 +4189,8 @@ impl rt::ObjectType for VfioUserServerProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("socket", &self.socket);
-        writer.member("device", &self.device);
+        writer.field(b",\"socket\":", &self.socket);
+        writer.field(b",\"device\":", &self.device);
     }
 }
 rt::impl_serde!(VfioUserServerProperties);
@@ -4247,7 +4247,7 @@ impl rt::ObjectType for IOMMUFDProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("fd", &self.fd);
+        writer.field_opt(b",\"fd\":", &self.fd);
     }
 }
 rt::impl_serde!(IOMMUFDProperties);
@@ -4307,8 +4307,8 @@ impl rt::ObjectType for AcpiGenericInitiatorProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pci-dev", &self.pci_dev);
-        writer.member("node", &self.node);
+        writer.field(b",\"pci-dev\":", &self.pci_dev);
+        writer.field(b",\"node\":", &self.node);
     }
 }
 rt::impl_serde!(AcpiGenericInitiatorProperties);
@@ -4368,8 +4368,8 @@ impl rt::ObjectType for AcpiGenericPortProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("pci-bus", &self.pci_bus);
-        writer.member("node", &self.node);
+        writer.field(b",\"pci-bus\":", &self.pci_bus);
+        writer.field(b",\"node\":", &self.node);
     }
 }
 rt::impl_serde!(AcpiGenericPortProperties);
@@ -4427,7 +4427,7 @@ impl rt::ObjectType for RngProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("opened", &self.opened);
+        writer.field_opt(b",\"opened\":", &self.opened);
     }
 }
 rt::impl_serde!(RngProperties);
@@ -4495,8 +4495,8 @@ impl rt::ObjectType for RngEgdProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("opened", &self.opened);
-        writer.member("chardev", &self.chardev);
+        writer.field_opt(b",\"opened\":", &self.opened);
+        writer.field(b",\"chardev\":", &self.chardev);
     }
 }
 rt::impl_serde!(RngEgdProperties);
@@ -4580,8 +4580,8 @@ impl rt::ObjectType for RngRandomProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("opened", &self.opened);
-        writer.member_opt("filename", &self.filename);
+        writer.field_opt(b",\"opened\":", &self.opened);
+        writer.field_opt(b",\"filename\":", &self.filename);
     }
 }
 rt::impl_serde!(RngRandomProperties);
@@ -4642,7 +4642,7 @@ impl rt::ObjectType for IgvmCfgProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("file", &self.file);
+        writer.field(b",\"file\":", &self.file);
     }
 }
 rt::impl_serde!(IgvmCfgProperties);
@@ -4742,10 +4742,10 @@ impl rt::ObjectType for SevCommonProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("sev-device", &self.sev_device);
-        writer.member_opt("cbitpos", &self.cbitpos);
-        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
-        writer.member_opt("kernel-hashes", &self.kernel_hashes);
+        writer.field_opt(b",\"sev-device\":", &self.sev_device);
+        writer.field_opt(b",\"cbitpos\":", &self.cbitpos);
+        writer.field(b",\"reduced-phys-bits\":", &self.reduced_phys_bits);
+        writer.field_opt(b",\"kernel-hashes\":", &self.kernel_hashes);
     }
 }
 rt::impl_serde!(SevCommonProperties);
@@ -4916,15 +4916,15 @@ impl rt::ObjectType for SevGuestProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("sev-device", &self.sev_device);
-        writer.member_opt("cbitpos", &self.cbitpos);
-        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
-        writer.member_opt("kernel-hashes", &self.kernel_hashes);
-        writer.member_opt("dh-cert-file", &self.dh_cert_file);
-        writer.member_opt("session-file", &self.session_file);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("handle", &self.handle);
-        writer.member_opt("legacy-vm-type", &self.legacy_vm_type);
+        writer.field_opt(b",\"sev-device\":", &self.sev_device);
+        writer.field_opt(b",\"cbitpos\":", &self.cbitpos);
+        writer.field(b",\"reduced-phys-bits\":", &self.reduced_phys_bits);
+        writer.field_opt(b",\"kernel-hashes\":", &self.kernel_hashes);
+        writer.field_opt(b",\"dh-cert-file\":", &self.dh_cert_file);
+        writer.field_opt(b",\"session-file\":", &self.session_file);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(b",\"handle\":", &self.handle);
+        writer.field_opt(b",\"legacy-vm-type\":", &self.legacy_vm_type);
     }
 }
 rt::impl_serde!(SevGuestProperties);
@@ -5138,17 +5138,20 @@ impl rt::ObjectType for SevSnpGuestProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("sev-device", &self.sev_device);
-        writer.member_opt("cbitpos", &self.cbitpos);
-        writer.member("reduced-phys-bits", &self.reduced_phys_bits);
-        writer.member_opt("kernel-hashes", &self.kernel_hashes);
-        writer.member_opt("policy", &self.policy);
-        writer.member_opt("guest-visible-workarounds", &self.guest_visible_workarounds);
-        writer.member_opt("id-block", &self.id_block);
-        writer.member_opt("id-auth", &self.id_auth);
-        writer.member_opt("author-key-enabled", &self.author_key_enabled);
-        writer.member_opt("host-data", &self.host_data);
-        writer.member_opt("vcek-disabled", &self.vcek_disabled);
+        writer.field_opt(b",\"sev-device\":", &self.sev_device);
+        writer.field_opt(b",\"cbitpos\":", &self.cbitpos);
+        writer.field(b",\"reduced-phys-bits\":", &self.reduced_phys_bits);
+        writer.field_opt(b",\"kernel-hashes\":", &self.kernel_hashes);
+        writer.field_opt(b",\"policy\":", &self.policy);
+        writer.field_opt(
+            b",\"guest-visible-workarounds\":",
+            &self.guest_visible_workarounds,
+        );
+        writer.field_opt(b",\"id-block\":", &self.id_block);
+        writer.field_opt(b",\"id-auth\":", &self.id_auth);
+        writer.field_opt(b",\"author-key-enabled\":", &self.author_key_enabled);
+        writer.field_opt(b",\"host-data\":", &self.host_data);
+        writer.field_opt(b",\"vcek-disabled\":", &self.vcek_disabled);
     }
 }
 rt::impl_serde!(SevSnpGuestProperties);
@@ -5294,12 +5297,15 @@ impl rt::ObjectType for TdxGuestProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("attributes", &self.attributes);
-        writer.member_opt("sept-ve-disable", &self.sept_ve_disable);
-        writer.member_opt("mrconfigid", &self.mrconfigid);
-        writer.member_opt("mrowner", &self.mrowner);
-        writer.member_opt("mrownerconfig", &self.mrownerconfig);
-        writer.member_opt("quote-generation-socket", &self.quote_generation_socket);
+        writer.field_opt(b",\"attributes\":", &self.attributes);
+        writer.field_opt(b",\"sept-ve-disable\":", &self.sept_ve_disable);
+        writer.field_opt(b",\"mrconfigid\":", &self.mrconfigid);
+        writer.field_opt(b",\"mrowner\":", &self.mrowner);
+        writer.field_opt(b",\"mrownerconfig\":", &self.mrownerconfig);
+        writer.field_opt(
+            b",\"quote-generation-socket\":",
+            &self.quote_generation_socket,
+        );
     }
 }
 rt::impl_serde!(TdxGuestProperties);
@@ -5377,8 +5383,8 @@ impl rt::ObjectType for ThreadContextProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("cpu-affinity", &self.cpu_affinity);
-        writer.member_opt("node-affinity", &self.node_affinity);
+        writer.field_opt(b",\"cpu-affinity\":", &self.cpu_affinity);
+        writer.field_opt(b",\"node-affinity\":", &self.node_affinity);
     }
 }
 rt::impl_serde!(ThreadContextProperties);
@@ -6130,8 +6136,8 @@ impl rt::ObjectType for ObjectOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("qom-type", self.qom_type.tag_name());
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"qom-type\":", self.qom_type.tag_name());
         match &self.qom_type {
             ObjectOptionsBranch::AcpiGenericInitiator(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -6703,7 +6709,7 @@ impl rt::ObjectType for ObjectDel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(ObjectDel);

@@ -135,9 +135,9 @@ impl rt::ObjectType for ReplayInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mode", &self.mode);
-        writer.member_opt("filename", &self.filename);
-        writer.member("icount", &self.icount);
+        writer.field(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"filename\":", &self.filename);
+        writer.field(b",\"icount\":", &self.icount);
     }
 }
 rt::impl_serde!(ReplayInfo);
@@ -236,7 +236,7 @@ impl rt::ObjectType for ReplayBreak {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("icount", &self.icount);
+        writer.field(b",\"icount\":", &self.icount);
     }
 }
 rt::impl_serde!(ReplayBreak);
@@ -340,7 +340,7 @@ impl rt::ObjectType for ReplaySeek {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("icount", &self.icount);
+        writer.field(b",\"icount\":", &self.icount);
     }
 }
 rt::impl_serde!(ReplaySeek);

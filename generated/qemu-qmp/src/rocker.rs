@@ -54,9 +54,9 @@ impl rt::ObjectType for RockerSwitch {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("id", &self.id);
-        writer.member("ports", &self.ports);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"ports\":", &self.ports);
     }
 }
 rt::impl_serde!(RockerSwitch);
@@ -110,7 +110,7 @@ impl rt::ObjectType for QueryRocker {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(QueryRocker);
@@ -346,12 +346,12 @@ impl rt::ObjectType for RockerPort {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("enabled", &self.enabled);
-        writer.member("link-up", &self.link_up);
-        writer.member("speed", &self.speed);
-        writer.member("duplex", &self.duplex);
-        writer.member("autoneg", &self.autoneg);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"link-up\":", &self.link_up);
+        writer.field(b",\"speed\":", &self.speed);
+        writer.field(b",\"duplex\":", &self.duplex);
+        writer.field(b",\"autoneg\":", &self.autoneg);
     }
 }
 rt::impl_serde!(RockerPort);
@@ -405,7 +405,7 @@ impl rt::ObjectType for QueryRockerPorts {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(QueryRockerPorts);
@@ -587,17 +587,17 @@ impl rt::ObjectType for RockerOfDpaFlowKey {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("priority", &self.priority);
-        writer.member("tbl-id", &self.tbl_id);
-        writer.member_opt("in-pport", &self.in_pport);
-        writer.member_opt("tunnel-id", &self.tunnel_id);
-        writer.member_opt("vlan-id", &self.vlan_id);
-        writer.member_opt("eth-type", &self.eth_type);
-        writer.member_opt("eth-src", &self.eth_src);
-        writer.member_opt("eth-dst", &self.eth_dst);
-        writer.member_opt("ip-proto", &self.ip_proto);
-        writer.member_opt("ip-tos", &self.ip_tos);
-        writer.member_opt("ip-dst", &self.ip_dst);
+        writer.field(b",\"priority\":", &self.priority);
+        writer.field(b",\"tbl-id\":", &self.tbl_id);
+        writer.field_opt(b",\"in-pport\":", &self.in_pport);
+        writer.field_opt(b",\"tunnel-id\":", &self.tunnel_id);
+        writer.field_opt(b",\"vlan-id\":", &self.vlan_id);
+        writer.field_opt(b",\"eth-type\":", &self.eth_type);
+        writer.field_opt(b",\"eth-src\":", &self.eth_src);
+        writer.field_opt(b",\"eth-dst\":", &self.eth_dst);
+        writer.field_opt(b",\"ip-proto\":", &self.ip_proto);
+        writer.field_opt(b",\"ip-tos\":", &self.ip_tos);
+        writer.field_opt(b",\"ip-dst\":", &self.ip_dst);
     }
 }
 rt::impl_serde!(RockerOfDpaFlowKey);
@@ -736,13 +736,13 @@ impl rt::ObjectType for RockerOfDpaFlowMask {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("in-pport", &self.in_pport);
-        writer.member_opt("tunnel-id", &self.tunnel_id);
-        writer.member_opt("vlan-id", &self.vlan_id);
-        writer.member_opt("eth-src", &self.eth_src);
-        writer.member_opt("eth-dst", &self.eth_dst);
-        writer.member_opt("ip-proto", &self.ip_proto);
-        writer.member_opt("ip-tos", &self.ip_tos);
+        writer.field_opt(b",\"in-pport\":", &self.in_pport);
+        writer.field_opt(b",\"tunnel-id\":", &self.tunnel_id);
+        writer.field_opt(b",\"vlan-id\":", &self.vlan_id);
+        writer.field_opt(b",\"eth-src\":", &self.eth_src);
+        writer.field_opt(b",\"eth-dst\":", &self.eth_dst);
+        writer.field_opt(b",\"ip-proto\":", &self.ip_proto);
+        writer.field_opt(b",\"ip-tos\":", &self.ip_tos);
     }
 }
 rt::impl_serde!(RockerOfDpaFlowMask);
@@ -870,12 +870,12 @@ impl rt::ObjectType for RockerOfDpaFlowAction {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("goto-tbl", &self.goto_tbl);
-        writer.member_opt("group-id", &self.group_id);
-        writer.member_opt("tunnel-lport", &self.tunnel_lport);
-        writer.member_opt("vlan-id", &self.vlan_id);
-        writer.member_opt("new-vlan-id", &self.new_vlan_id);
-        writer.member_opt("out-pport", &self.out_pport);
+        writer.field_opt(b",\"goto-tbl\":", &self.goto_tbl);
+        writer.field_opt(b",\"group-id\":", &self.group_id);
+        writer.field_opt(b",\"tunnel-lport\":", &self.tunnel_lport);
+        writer.field_opt(b",\"vlan-id\":", &self.vlan_id);
+        writer.field_opt(b",\"new-vlan-id\":", &self.new_vlan_id);
+        writer.field_opt(b",\"out-pport\":", &self.out_pport);
     }
 }
 rt::impl_serde!(RockerOfDpaFlowAction);
@@ -959,11 +959,11 @@ impl rt::ObjectType for RockerOfDpaFlow {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cookie", &self.cookie);
-        writer.member("hits", &self.hits);
-        writer.member("key", &self.key);
-        writer.member("mask", &self.mask);
-        writer.member("action", &self.action);
+        writer.field(b",\"cookie\":", &self.cookie);
+        writer.field(b",\"hits\":", &self.hits);
+        writer.field(b",\"key\":", &self.key);
+        writer.field(b",\"mask\":", &self.mask);
+        writer.field(b",\"action\":", &self.action);
     }
 }
 rt::impl_serde!(RockerOfDpaFlow);
@@ -1032,8 +1032,8 @@ impl rt::ObjectType for QueryRockerOfDpaFlows {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("tbl-id", &self.tbl_id);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"tbl-id\":", &self.tbl_id);
     }
 }
 rt::impl_serde!(QueryRockerOfDpaFlows);
@@ -1241,19 +1241,19 @@ impl rt::ObjectType for RockerOfDpaGroup {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", &self.r#type);
-        writer.member_opt("vlan-id", &self.vlan_id);
-        writer.member_opt("pport", &self.pport);
-        writer.member_opt("index", &self.index);
-        writer.member_opt("out-pport", &self.out_pport);
-        writer.member_opt("group-id", &self.group_id);
-        writer.member_opt("set-vlan-id", &self.set_vlan_id);
-        writer.member_opt("pop-vlan", &self.pop_vlan);
-        writer.member_opt("group-ids", &self.group_ids);
-        writer.member_opt("set-eth-src", &self.set_eth_src);
-        writer.member_opt("set-eth-dst", &self.set_eth_dst);
-        writer.member_opt("ttl-check", &self.ttl_check);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"vlan-id\":", &self.vlan_id);
+        writer.field_opt(b",\"pport\":", &self.pport);
+        writer.field_opt(b",\"index\":", &self.index);
+        writer.field_opt(b",\"out-pport\":", &self.out_pport);
+        writer.field_opt(b",\"group-id\":", &self.group_id);
+        writer.field_opt(b",\"set-vlan-id\":", &self.set_vlan_id);
+        writer.field_opt(b",\"pop-vlan\":", &self.pop_vlan);
+        writer.field_opt(b",\"group-ids\":", &self.group_ids);
+        writer.field_opt(b",\"set-eth-src\":", &self.set_eth_src);
+        writer.field_opt(b",\"set-eth-dst\":", &self.set_eth_dst);
+        writer.field_opt(b",\"ttl-check\":", &self.ttl_check);
     }
 }
 rt::impl_serde!(RockerOfDpaGroup);
@@ -1322,8 +1322,8 @@ impl rt::ObjectType for QueryRockerOfDpaGroups {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("type", &self.r#type);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(QueryRockerOfDpaGroups);

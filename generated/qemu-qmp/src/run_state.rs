@@ -273,8 +273,8 @@ impl rt::ObjectType for StatusInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("running", &self.running);
-        writer.member("status", &self.status);
+        writer.field(b",\"running\":", &self.running);
+        writer.field(b",\"status\":", &self.status);
     }
 }
 rt::impl_serde!(StatusInfo);
@@ -379,8 +379,8 @@ impl rt::ObjectType for ShutdownEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("guest", &self.guest);
-        writer.member("reason", &self.reason);
+        writer.field(b",\"guest\":", &self.guest);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(ShutdownEvent);
@@ -487,8 +487,8 @@ impl rt::ObjectType for ResetEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("guest", &self.guest);
-        writer.member("reason", &self.reason);
+        writer.field(b",\"guest\":", &self.guest);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(ResetEvent);
@@ -766,7 +766,7 @@ impl rt::ObjectType for WatchdogEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("action", &self.action);
+        writer.field(b",\"action\":", &self.action);
     }
 }
 rt::impl_serde!(WatchdogEvent);
@@ -1132,7 +1132,7 @@ impl rt::ObjectType for WatchdogSetAction {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("action", &self.action);
+        writer.field(b",\"action\":", &self.action);
     }
 }
 rt::impl_serde!(WatchdogSetAction);
@@ -1239,10 +1239,10 @@ impl rt::ObjectType for SetAction {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("reboot", &self.reboot);
-        writer.member_opt("shutdown", &self.shutdown);
-        writer.member_opt("panic", &self.panic);
-        writer.member_opt("watchdog", &self.watchdog);
+        writer.field_opt(b",\"reboot\":", &self.reboot);
+        writer.field_opt(b",\"shutdown\":", &self.shutdown);
+        writer.field_opt(b",\"panic\":", &self.panic);
+        writer.field_opt(b",\"watchdog\":", &self.watchdog);
     }
 }
 rt::impl_serde!(SetAction);
@@ -1314,8 +1314,8 @@ impl rt::ObjectType for GuestPanickedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("action", &self.action);
-        writer.member_opt("info", &self.info);
+        writer.field(b",\"action\":", &self.action);
+        writer.field_opt(b",\"info\":", &self.info);
     }
 }
 rt::impl_serde!(GuestPanickedEvent);
@@ -1385,8 +1385,8 @@ impl rt::ObjectType for GuestCrashloadedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("action", &self.action);
-        writer.member_opt("info", &self.info);
+        writer.field(b",\"action\":", &self.action);
+        writer.field_opt(b",\"info\":", &self.info);
     }
 }
 rt::impl_serde!(GuestCrashloadedEvent);
@@ -1695,7 +1695,7 @@ impl rt::ObjectType for GuestPanicInformation {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             GuestPanicInformationBranch::HyperV(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1827,11 +1827,11 @@ impl rt::ObjectType for GuestPanicInformationHyperV {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("arg1", &self.arg1);
-        writer.member("arg2", &self.arg2);
-        writer.member("arg3", &self.arg3);
-        writer.member("arg4", &self.arg4);
-        writer.member("arg5", &self.arg5);
+        writer.field(b",\"arg1\":", &self.arg1);
+        writer.field(b",\"arg2\":", &self.arg2);
+        writer.field(b",\"arg3\":", &self.arg3);
+        writer.field(b",\"arg4\":", &self.arg4);
+        writer.field(b",\"arg5\":", &self.arg5);
     }
 }
 rt::impl_serde!(GuestPanicInformationHyperV);
@@ -1990,10 +1990,10 @@ impl rt::ObjectType for GuestPanicInformationS390 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("core", &self.core);
-        writer.member("psw-mask", &self.psw_mask);
-        writer.member("psw-addr", &self.psw_addr);
-        writer.member("reason", &self.reason);
+        writer.field(b",\"core\":", &self.core);
+        writer.field(b",\"psw-mask\":", &self.psw_mask);
+        writer.field(b",\"psw-addr\":", &self.psw_addr);
+        writer.field(b",\"reason\":", &self.reason);
     }
 }
 rt::impl_serde!(GuestPanicInformationS390);
@@ -2066,9 +2066,9 @@ impl rt::ObjectType for GuestPanicInformationTdx {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("error-code", &self.error_code);
-        writer.member("message", &self.message);
-        writer.member_opt("gpa", &self.gpa);
+        writer.field(b",\"error-code\":", &self.error_code);
+        writer.field(b",\"message\":", &self.message);
+        writer.field_opt(b",\"gpa\":", &self.gpa);
     }
 }
 rt::impl_serde!(GuestPanicInformationTdx);
@@ -2136,9 +2136,9 @@ impl rt::ObjectType for MemoryFailureEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("recipient", &self.recipient);
-        writer.member("action", &self.action);
-        writer.member("flags", &self.flags);
+        writer.field(b",\"recipient\":", &self.recipient);
+        writer.field(b",\"action\":", &self.action);
+        writer.field(b",\"flags\":", &self.flags);
     }
 }
 rt::impl_serde!(MemoryFailureEvent);
@@ -2349,8 +2349,8 @@ impl rt::ObjectType for MemoryFailureFlags {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("action-required", &self.action_required);
-        writer.member("recursive", &self.recursive);
+        writer.field(b",\"action-required\":", &self.action_required);
+        writer.field(b",\"recursive\":", &self.recursive);
     }
 }
 rt::impl_serde!(MemoryFailureFlags);

@@ -356,8 +356,8 @@ impl rt::ObjectType for StatsRequest {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("provider", &self.provider);
-        writer.member_opt("names", &self.names);
+        writer.field(b",\"provider\":", &self.provider);
+        writer.field_opt(b",\"names\":", &self.names);
     }
 }
 rt::impl_serde!(StatsRequest);
@@ -414,7 +414,7 @@ impl rt::ObjectType for StatsVCPUFilter {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("vcpus", &self.vcpus);
+        writer.field_opt(b",\"vcpus\":", &self.vcpus);
     }
 }
 rt::impl_serde!(StatsVCPUFilter);
@@ -534,8 +534,8 @@ impl rt::ObjectType for StatsFilter {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("providers", &self.providers);
-        writer.member("target", self.target.tag_name());
+        writer.field_opt(b",\"providers\":", &self.providers);
+        writer.field(b",\"target\":", self.target.tag_name());
         match &self.target {
             StatsFilterBranch::Vcpu(data) => rt::ObjectType::encode_members(data, writer),
             StatsFilterBranch::Vm => {}
@@ -685,8 +685,8 @@ impl rt::ObjectType for Stats {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("value", &self.value);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(Stats);
@@ -759,9 +759,9 @@ impl rt::ObjectType for StatsResult {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("provider", &self.provider);
-        writer.member_opt("qom-path", &self.qom_path);
-        writer.member("stats", &self.stats);
+        writer.field(b",\"provider\":", &self.provider);
+        writer.field_opt(b",\"qom-path\":", &self.qom_path);
+        writer.field(b",\"stats\":", &self.stats);
     }
 }
 rt::impl_serde!(StatsResult);
@@ -922,12 +922,12 @@ impl rt::ObjectType for StatsSchemaValue {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("type", &self.r#type);
-        writer.member_opt("unit", &self.unit);
-        writer.member_opt("base", &self.base);
-        writer.member("exponent", &self.exponent);
-        writer.member_opt("bucket-size", &self.bucket_size);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"unit\":", &self.unit);
+        writer.field_opt(b",\"base\":", &self.base);
+        writer.field(b",\"exponent\":", &self.exponent);
+        writer.field_opt(b",\"bucket-size\":", &self.bucket_size);
     }
 }
 rt::impl_serde!(StatsSchemaValue);
@@ -993,9 +993,9 @@ impl rt::ObjectType for StatsSchema {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("provider", &self.provider);
-        writer.member("target", &self.target);
-        writer.member("stats", &self.stats);
+        writer.field(b",\"provider\":", &self.provider);
+        writer.field(b",\"target\":", &self.target);
+        writer.field(b",\"stats\":", &self.stats);
     }
 }
 rt::impl_serde!(StatsSchema);
@@ -1054,7 +1054,7 @@ impl rt::ObjectType for QueryStatsSchemas {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("provider", &self.provider);
+        writer.field_opt(b",\"provider\":", &self.provider);
     }
 }
 rt::impl_serde!(QueryStatsSchemas);

@@ -306,8 +306,8 @@ impl rt::ObjectType for TPMPassthroughOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("path", &self.path);
-        writer.member_opt("cancel-path", &self.cancel_path);
+        writer.field_opt(b",\"path\":", &self.path);
+        writer.field_opt(b",\"cancel-path\":", &self.cancel_path);
     }
 }
 rt::impl_serde!(TPMPassthroughOptions);
@@ -361,7 +361,7 @@ impl rt::ObjectType for TPMEmulatorOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("chardev", &self.chardev);
+        writer.field(b",\"chardev\":", &self.chardev);
     }
 }
 rt::impl_serde!(TPMEmulatorOptions);
@@ -415,7 +415,7 @@ impl rt::ObjectType for TPMPassthroughOptionsWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(TPMPassthroughOptionsWrapper);
@@ -469,7 +469,7 @@ impl rt::ObjectType for TPMEmulatorOptionsWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(TPMEmulatorOptionsWrapper);
@@ -576,7 +576,7 @@ impl rt::ObjectType for TpmTypeOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             TpmTypeOptionsBranch::Passthrough(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -685,9 +685,9 @@ impl rt::ObjectType for TPMInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("model", &self.model);
-        writer.member("options", &self.options);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"model\":", &self.model);
+        writer.field(b",\"options\":", &self.options);
     }
 }
 rt::impl_serde!(TPMInfo);

@@ -119,8 +119,8 @@ impl rt::ObjectType for TraceEventInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("state", &self.state);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"state\":", &self.state);
     }
 }
 rt::impl_serde!(TraceEventInfo);
@@ -174,7 +174,7 @@ impl rt::ObjectType for TraceEventGetState {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(TraceEventGetState);
@@ -256,9 +256,9 @@ impl rt::ObjectType for TraceEventSetState {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("enable", &self.enable);
-        writer.member_opt("ignore-unavailable", &self.ignore_unavailable);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"enable\":", &self.enable);
+        writer.field_opt(b",\"ignore-unavailable\":", &self.ignore_unavailable);
     }
 }
 rt::impl_serde!(TraceEventSetState);

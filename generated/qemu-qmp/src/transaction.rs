@@ -259,7 +259,7 @@ impl rt::ObjectType for AbortWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(AbortWrapper);
@@ -311,7 +311,7 @@ impl rt::ObjectType for BlockDirtyBitmapAddWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapAddWrapper);
@@ -363,7 +363,7 @@ impl rt::ObjectType for BlockDirtyBitmapWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapWrapper);
@@ -415,7 +415,7 @@ impl rt::ObjectType for BlockDirtyBitmapMergeWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockDirtyBitmapMergeWrapper);
@@ -467,7 +467,7 @@ impl rt::ObjectType for BlockdevBackupWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockdevBackupWrapper);
@@ -519,7 +519,7 @@ impl rt::ObjectType for BlockdevSnapshotWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockdevSnapshotWrapper);
@@ -571,7 +571,7 @@ impl rt::ObjectType for BlockdevSnapshotInternalWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockdevSnapshotInternalWrapper);
@@ -623,7 +623,7 @@ impl rt::ObjectType for BlockdevSnapshotSyncWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(BlockdevSnapshotSyncWrapper);
@@ -675,7 +675,7 @@ impl rt::ObjectType for DriveBackupWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(DriveBackupWrapper);
@@ -861,7 +861,7 @@ impl rt::ObjectType for TransactionAction {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             TransactionActionBranch::Abort(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1073,7 +1073,7 @@ impl rt::ObjectType for TransactionProperties {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("completion-mode", &self.completion_mode);
+        writer.field_opt(b",\"completion-mode\":", &self.completion_mode);
     }
 }
 rt::impl_serde!(TransactionProperties);
@@ -1142,8 +1142,8 @@ impl rt::ObjectType for Transaction {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("actions", &self.actions);
-        writer.member_opt("properties", &self.properties);
+        writer.field(b",\"actions\":", &self.actions);
+        writer.field_opt(b",\"properties\":", &self.properties);
     }
 }
 rt::impl_serde!(Transaction);

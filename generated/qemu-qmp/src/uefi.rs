@@ -91,12 +91,12 @@ impl rt::ObjectType for UefiVariable {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("guid", &self.guid);
-        writer.member("name", &self.name);
-        writer.member("attr", &self.attr);
-        writer.member("data", &self.data);
-        writer.member_opt("time", &self.time);
-        writer.member_opt("digest", &self.digest);
+        writer.field(b",\"guid\":", &self.guid);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"attr\":", &self.attr);
+        writer.field(b",\"data\":", &self.data);
+        writer.field_opt(b",\"time\":", &self.time);
+        writer.field_opt(b",\"digest\":", &self.digest);
     }
 }
 rt::impl_serde!(UefiVariable);
@@ -153,8 +153,8 @@ impl rt::ObjectType for UefiVarStore {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("version", &self.version);
-        writer.member("variables", &self.variables);
+        writer.field(b",\"version\":", &self.version);
+        writer.field(b",\"variables\":", &self.variables);
     }
 }
 rt::impl_serde!(UefiVarStore);

@@ -259,9 +259,9 @@ impl rt::ObjectType for SetPasswordOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("password", &self.password);
-        writer.member_opt("connected", &self.connected);
-        writer.member("protocol", self.protocol.tag_name());
+        writer.field(b",\"password\":", &self.password);
+        writer.field_opt(b",\"connected\":", &self.connected);
+        writer.field(b",\"protocol\":", self.protocol.tag_name());
         match &self.protocol {
             SetPasswordOptionsBranch::Vnc(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -332,7 +332,7 @@ impl rt::ObjectType for SetPasswordOptionsVnc {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("display", &self.display);
+        writer.field_opt(b",\"display\":", &self.display);
     }
 }
 rt::impl_serde!(SetPasswordOptionsVnc);
@@ -498,8 +498,8 @@ impl rt::ObjectType for ExpirePasswordOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("time", &self.time);
-        writer.member("protocol", self.protocol.tag_name());
+        writer.field(b",\"time\":", &self.time);
+        writer.field(b",\"protocol\":", self.protocol.tag_name());
         match &self.protocol {
             ExpirePasswordOptionsBranch::Vnc(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -570,7 +570,7 @@ impl rt::ObjectType for ExpirePasswordOptionsVnc {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("display", &self.display);
+        writer.field_opt(b",\"display\":", &self.display);
     }
 }
 rt::impl_serde!(ExpirePasswordOptionsVnc);
@@ -789,10 +789,10 @@ impl rt::ObjectType for Screendump {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("filename", &self.filename);
-        writer.member_opt("device", &self.device);
-        writer.member_opt("head", &self.head);
-        writer.member_opt("format", &self.format);
+        writer.field(b",\"filename\":", &self.filename);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"head\":", &self.head);
+        writer.field_opt(b",\"format\":", &self.format);
     }
 }
 rt::impl_serde!(Screendump);
@@ -869,9 +869,9 @@ impl rt::ObjectType for SpiceBasicInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("port", &self.port);
-        writer.member("family", &self.family);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"port\":", &self.port);
+        writer.field(b",\"family\":", &self.family);
     }
 }
 rt::impl_serde!(SpiceBasicInfo);
@@ -956,10 +956,10 @@ impl rt::ObjectType for SpiceServerInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("port", &self.port);
-        writer.member("family", &self.family);
-        writer.member_opt("auth", &self.auth);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"port\":", &self.port);
+        writer.field(b",\"family\":", &self.family);
+        writer.field_opt(b",\"auth\":", &self.auth);
     }
 }
 rt::impl_serde!(SpiceServerInfo);
@@ -1074,13 +1074,13 @@ impl rt::ObjectType for SpiceChannel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("port", &self.port);
-        writer.member("family", &self.family);
-        writer.member("connection-id", &self.connection_id);
-        writer.member("channel-type", &self.channel_type);
-        writer.member("channel-id", &self.channel_id);
-        writer.member("tls", &self.tls);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"port\":", &self.port);
+        writer.field(b",\"family\":", &self.family);
+        writer.field(b",\"connection-id\":", &self.connection_id);
+        writer.field(b",\"channel-type\":", &self.channel_type);
+        writer.field(b",\"channel-id\":", &self.channel_id);
+        writer.field(b",\"tls\":", &self.tls);
     }
 }
 rt::impl_serde!(SpiceChannel);
@@ -1319,15 +1319,15 @@ impl rt::ObjectType for SpiceInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member("migrated", &self.migrated);
-        writer.member_opt("host", &self.host);
-        writer.member_opt("port", &self.port);
-        writer.member_opt("tls-port", &self.tls_port);
-        writer.member_opt("auth", &self.auth);
-        writer.member_opt("compiled-version", &self.compiled_version);
-        writer.member("mouse-mode", &self.mouse_mode);
-        writer.member_opt("channels", &self.channels);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field(b",\"migrated\":", &self.migrated);
+        writer.field_opt(b",\"host\":", &self.host);
+        writer.field_opt(b",\"port\":", &self.port);
+        writer.field_opt(b",\"tls-port\":", &self.tls_port);
+        writer.field_opt(b",\"auth\":", &self.auth);
+        writer.field_opt(b",\"compiled-version\":", &self.compiled_version);
+        writer.field(b",\"mouse-mode\":", &self.mouse_mode);
+        writer.field_opt(b",\"channels\":", &self.channels);
     }
 }
 rt::impl_serde!(SpiceInfo);
@@ -1435,8 +1435,8 @@ impl rt::ObjectType for SpiceConnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(SpiceConnectedEvent);
@@ -1501,8 +1501,8 @@ impl rt::ObjectType for SpiceInitializedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(SpiceInitializedEvent);
@@ -1567,8 +1567,8 @@ impl rt::ObjectType for SpiceDisconnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(SpiceDisconnectedEvent);
@@ -1697,10 +1697,10 @@ impl rt::ObjectType for VncBasicInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("service", &self.service);
-        writer.member("family", &self.family);
-        writer.member("websocket", &self.websocket);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"service\":", &self.service);
+        writer.field(b",\"family\":", &self.family);
+        writer.field(b",\"websocket\":", &self.websocket);
     }
 }
 rt::impl_serde!(VncBasicInfo);
@@ -1792,11 +1792,11 @@ impl rt::ObjectType for VncServerInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("service", &self.service);
-        writer.member("family", &self.family);
-        writer.member("websocket", &self.websocket);
-        writer.member_opt("auth", &self.auth);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"service\":", &self.service);
+        writer.field(b",\"family\":", &self.family);
+        writer.field(b",\"websocket\":", &self.websocket);
+        writer.field_opt(b",\"auth\":", &self.auth);
     }
 }
 rt::impl_serde!(VncServerInfo);
@@ -1915,12 +1915,12 @@ impl rt::ObjectType for VncClientInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("service", &self.service);
-        writer.member("family", &self.family);
-        writer.member("websocket", &self.websocket);
-        writer.member_opt("x509_dname", &self.x509_dname);
-        writer.member_opt("sasl_username", &self.sasl_username);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"service\":", &self.service);
+        writer.field(b",\"family\":", &self.family);
+        writer.field(b",\"websocket\":", &self.websocket);
+        writer.field_opt(b",\"x509_dname\":", &self.x509_dname);
+        writer.field_opt(b",\"sasl_username\":", &self.sasl_username);
     }
 }
 rt::impl_serde!(VncClientInfo);
@@ -2053,12 +2053,12 @@ impl rt::ObjectType for VncInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("enabled", &self.enabled);
-        writer.member_opt("host", &self.host);
-        writer.member_opt("family", &self.family);
-        writer.member_opt("service", &self.service);
-        writer.member_opt("auth", &self.auth);
-        writer.member_opt("clients", &self.clients);
+        writer.field(b",\"enabled\":", &self.enabled);
+        writer.field_opt(b",\"host\":", &self.host);
+        writer.field_opt(b",\"family\":", &self.family);
+        writer.field_opt(b",\"service\":", &self.service);
+        writer.field_opt(b",\"auth\":", &self.auth);
+        writer.field_opt(b",\"clients\":", &self.clients);
     }
 }
 rt::impl_serde!(VncInfo);
@@ -2357,12 +2357,12 @@ impl rt::ObjectType for VncServerInfo2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("service", &self.service);
-        writer.member("family", &self.family);
-        writer.member("websocket", &self.websocket);
-        writer.member("auth", &self.auth);
-        writer.member_opt("vencrypt", &self.vencrypt);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"service\":", &self.service);
+        writer.field(b",\"family\":", &self.family);
+        writer.field(b",\"websocket\":", &self.websocket);
+        writer.field(b",\"auth\":", &self.auth);
+        writer.field_opt(b",\"vencrypt\":", &self.vencrypt);
     }
 }
 rt::impl_serde!(VncServerInfo2);
@@ -2479,12 +2479,12 @@ impl rt::ObjectType for VncInfo2 {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("server", &self.server);
-        writer.member("clients", &self.clients);
-        writer.member("auth", &self.auth);
-        writer.member_opt("vencrypt", &self.vencrypt);
-        writer.member_opt("display", &self.display);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"clients\":", &self.clients);
+        writer.field(b",\"auth\":", &self.auth);
+        writer.field_opt(b",\"vencrypt\":", &self.vencrypt);
+        writer.field_opt(b",\"display\":", &self.display);
     }
 }
 rt::impl_serde!(VncInfo2);
@@ -2634,7 +2634,7 @@ impl rt::ObjectType for ChangeVncPassword {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("password", &self.password);
+        writer.field(b",\"password\":", &self.password);
     }
 }
 rt::impl_serde!(ChangeVncPassword);
@@ -2700,8 +2700,8 @@ impl rt::ObjectType for VncConnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(VncConnectedEvent);
@@ -2766,8 +2766,8 @@ impl rt::ObjectType for VncInitializedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(VncInitializedEvent);
@@ -2832,8 +2832,8 @@ impl rt::ObjectType for VncDisconnectedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("server", &self.server);
-        writer.member("client", &self.client);
+        writer.field(b",\"server\":", &self.server);
+        writer.field(b",\"client\":", &self.client);
     }
 }
 rt::impl_serde!(VncDisconnectedEvent);
@@ -2914,10 +2914,10 @@ impl rt::ObjectType for MouseInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("index", &self.index);
-        writer.member("current", &self.current);
-        writer.member("absolute", &self.absolute);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"index\":", &self.index);
+        writer.field(b",\"current\":", &self.current);
+        writer.field(b",\"absolute\":", &self.absolute);
     }
 }
 rt::impl_serde!(MouseInfo);
@@ -3794,7 +3794,7 @@ impl rt::ObjectType for IntWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(IntWrapper);
@@ -3846,7 +3846,7 @@ impl rt::ObjectType for QKeyCodeWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(QKeyCodeWrapper);
@@ -3947,7 +3947,7 @@ impl rt::ObjectType for KeyValue {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             KeyValueBranch::Number(data) => rt::ObjectType::encode_members(data, writer),
             KeyValueBranch::Qcode(data) => rt::ObjectType::encode_members(data, writer),
@@ -4046,8 +4046,8 @@ impl rt::ObjectType for SendKey {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("keys", &self.keys);
-        writer.member_opt("hold-time", &self.hold_time);
+        writer.field(b",\"keys\":", &self.keys);
+        writer.field_opt(b",\"hold-time\":", &self.hold_time);
     }
 }
 rt::impl_serde!(SendKey);
@@ -4363,8 +4363,8 @@ impl rt::ObjectType for InputKeyEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("key", &self.key);
-        writer.member("down", &self.down);
+        writer.field(b",\"key\":", &self.key);
+        writer.field(b",\"down\":", &self.down);
     }
 }
 rt::impl_serde!(InputKeyEvent);
@@ -4421,8 +4421,8 @@ impl rt::ObjectType for InputBtnEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("button", &self.button);
-        writer.member("down", &self.down);
+        writer.field(b",\"button\":", &self.button);
+        writer.field(b",\"down\":", &self.down);
     }
 }
 rt::impl_serde!(InputBtnEvent);
@@ -4479,8 +4479,8 @@ impl rt::ObjectType for InputMoveEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("axis", &self.axis);
-        writer.member("value", &self.value);
+        writer.field(b",\"axis\":", &self.axis);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(InputMoveEvent);
@@ -4564,11 +4564,11 @@ impl rt::ObjectType for InputMultiTouchEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
-        writer.member("slot", &self.slot);
-        writer.member("tracking-id", &self.tracking_id);
-        writer.member("axis", &self.axis);
-        writer.member("value", &self.value);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"slot\":", &self.slot);
+        writer.field(b",\"tracking-id\":", &self.tracking_id);
+        writer.field(b",\"axis\":", &self.axis);
+        writer.field(b",\"value\":", &self.value);
     }
 }
 rt::impl_serde!(InputMultiTouchEvent);
@@ -4702,7 +4702,7 @@ impl rt::ObjectType for InputKeyEventWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(InputKeyEventWrapper);
@@ -4754,7 +4754,7 @@ impl rt::ObjectType for InputBtnEventWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(InputBtnEventWrapper);
@@ -4806,7 +4806,7 @@ impl rt::ObjectType for InputMoveEventWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(InputMoveEventWrapper);
@@ -4858,7 +4858,7 @@ impl rt::ObjectType for InputMultiTouchEventWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(InputMultiTouchEventWrapper);
@@ -4967,7 +4967,7 @@ impl rt::ObjectType for InputEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             InputEventBranch::Key(data) => rt::ObjectType::encode_members(data, writer),
             InputEventBranch::Btn(data) => rt::ObjectType::encode_members(data, writer),
@@ -5099,9 +5099,9 @@ impl rt::ObjectType for InputSendEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("device", &self.device);
-        writer.member_opt("head", &self.head);
-        writer.member("events", &self.events);
+        writer.field_opt(b",\"device\":", &self.device);
+        writer.field_opt(b",\"head\":", &self.head);
+        writer.field(b",\"events\":", &self.events);
     }
 }
 rt::impl_serde!(InputSendEvent);
@@ -5238,12 +5238,12 @@ impl rt::ObjectType for DisplayGTK {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("grab-on-hover", &self.grab_on_hover);
-        writer.member_opt("zoom-to-fit", &self.zoom_to_fit);
-        writer.member_opt("show-tabs", &self.show_tabs);
-        writer.member_opt("show-menubar", &self.show_menubar);
-        writer.member_opt("keep-aspect-ratio", &self.keep_aspect_ratio);
-        writer.member_opt("scale", &self.scale);
+        writer.field_opt(b",\"grab-on-hover\":", &self.grab_on_hover);
+        writer.field_opt(b",\"zoom-to-fit\":", &self.zoom_to_fit);
+        writer.field_opt(b",\"show-tabs\":", &self.show_tabs);
+        writer.field_opt(b",\"show-menubar\":", &self.show_menubar);
+        writer.field_opt(b",\"keep-aspect-ratio\":", &self.keep_aspect_ratio);
+        writer.field_opt(b",\"scale\":", &self.scale);
     }
 }
 rt::impl_serde!(DisplayGTK);
@@ -5300,7 +5300,7 @@ impl rt::ObjectType for DisplayEGLHeadless {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("rendernode", &self.rendernode);
+        writer.field_opt(b",\"rendernode\":", &self.rendernode);
     }
 }
 rt::impl_serde!(DisplayEGLHeadless);
@@ -5400,10 +5400,10 @@ impl rt::ObjectType for DisplayDBus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("rendernode", &self.rendernode);
-        writer.member_opt("addr", &self.addr);
-        writer.member_opt("p2p", &self.p2p);
-        writer.member_opt("audiodev", &self.audiodev);
+        writer.field_opt(b",\"rendernode\":", &self.rendernode);
+        writer.field_opt(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"p2p\":", &self.p2p);
+        writer.field_opt(b",\"audiodev\":", &self.audiodev);
     }
 }
 rt::impl_serde!(DisplayDBus);
@@ -5538,7 +5538,7 @@ impl rt::ObjectType for DisplayCurses {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("charset", &self.charset);
+        writer.field_opt(b",\"charset\":", &self.charset);
     }
 }
 rt::impl_serde!(DisplayCurses);
@@ -5657,11 +5657,11 @@ impl rt::ObjectType for DisplayCocoa {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("left-command-key", &self.left_command_key);
-        writer.member_opt("full-grab", &self.full_grab);
-        writer.member_opt("swap-opt-cmd", &self.swap_opt_cmd);
-        writer.member_opt("zoom-to-fit", &self.zoom_to_fit);
-        writer.member_opt("zoom-interpolation", &self.zoom_interpolation);
+        writer.field_opt(b",\"left-command-key\":", &self.left_command_key);
+        writer.field_opt(b",\"full-grab\":", &self.full_grab);
+        writer.field_opt(b",\"swap-opt-cmd\":", &self.swap_opt_cmd);
+        writer.field_opt(b",\"zoom-to-fit\":", &self.zoom_to_fit);
+        writer.field_opt(b",\"zoom-interpolation\":", &self.zoom_interpolation);
     }
 }
 rt::impl_serde!(DisplayCocoa);
@@ -5792,7 +5792,7 @@ impl rt::ObjectType for DisplaySDL {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("grab-mod", &self.grab_mod);
+        writer.field_opt(b",\"grab-mod\":", &self.grab_mod);
     }
 }
 rt::impl_serde!(DisplaySDL);
@@ -6093,11 +6093,11 @@ impl rt::ObjectType for DisplayOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("full-screen", &self.full_screen);
-        writer.member_opt("window-close", &self.window_close);
-        writer.member_opt("show-cursor", &self.show_cursor);
-        writer.member_opt("gl", &self.gl);
-        writer.member("type", self.r#type.tag_name());
+        writer.field_opt(b",\"full-screen\":", &self.full_screen);
+        writer.field_opt(b",\"window-close\":", &self.window_close);
+        writer.field_opt(b",\"show-cursor\":", &self.show_cursor);
+        writer.field_opt(b",\"gl\":", &self.gl);
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             DisplayOptionsBranch::Gtk(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -6373,7 +6373,7 @@ impl rt::ObjectType for DisplayReloadOptionsVNC {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("tls-certs", &self.tls_certs);
+        writer.field_opt(b",\"tls-certs\":", &self.tls_certs);
     }
 }
 rt::impl_serde!(DisplayReloadOptionsVNC);
@@ -6470,7 +6470,7 @@ impl rt::ObjectType for DisplayReloadOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             DisplayReloadOptionsBranch::Vnc(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -6665,7 +6665,7 @@ impl rt::ObjectType for DisplayUpdateOptionsVNC {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("addresses", &self.addresses);
+        writer.field_opt(b",\"addresses\":", &self.addresses);
     }
 }
 rt::impl_serde!(DisplayUpdateOptionsVNC);
@@ -6762,7 +6762,7 @@ impl rt::ObjectType for DisplayUpdateOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             DisplayUpdateOptionsBranch::Vnc(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -6940,11 +6940,11 @@ impl rt::ObjectType for ClientMigrateInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("protocol", &self.protocol);
-        writer.member("hostname", &self.hostname);
-        writer.member_opt("port", &self.port);
-        writer.member_opt("tls-port", &self.tls_port);
-        writer.member_opt("cert-subject", &self.cert_subject);
+        writer.field(b",\"protocol\":", &self.protocol);
+        writer.field(b",\"hostname\":", &self.hostname);
+        writer.field_opt(b",\"port\":", &self.port);
+        writer.field_opt(b",\"tls-port\":", &self.tls_port);
+        writer.field_opt(b",\"cert-subject\":", &self.cert_subject);
     }
 }
 rt::impl_serde!(ClientMigrateInfo);

@@ -152,9 +152,9 @@ impl rt::ObjectType for VfioMigrationEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("device-id", &self.device_id);
-        writer.member("qom-path", &self.qom_path);
-        writer.member("device-state", &self.device_state);
+        writer.field(b",\"device-id\":", &self.device_id);
+        writer.field(b",\"qom-path\":", &self.qom_path);
+        writer.field(b",\"device-state\":", &self.device_state);
     }
 }
 rt::impl_serde!(VfioMigrationEvent);

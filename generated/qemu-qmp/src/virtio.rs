@@ -51,8 +51,8 @@ impl rt::ObjectType for VirtioInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("name", &self.name);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(VirtioInfo);
@@ -249,18 +249,18 @@ impl rt::ObjectType for VhostStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("n-mem-sections", &self.n_mem_sections);
-        writer.member("n-tmp-sections", &self.n_tmp_sections);
-        writer.member("nvqs", &self.nvqs);
-        writer.member("vq-index", &self.vq_index);
-        writer.member("features", &self.features);
-        writer.member("acked-features", &self.acked_features);
-        writer.member("backend-features", &self.backend_features);
-        writer.member("protocol-features", &self.protocol_features);
-        writer.member("max-queues", &self.max_queues);
-        writer.member("backend-cap", &self.backend_cap);
-        writer.member("log-enabled", &self.log_enabled);
-        writer.member("log-size", &self.log_size);
+        writer.field(b",\"n-mem-sections\":", &self.n_mem_sections);
+        writer.field(b",\"n-tmp-sections\":", &self.n_tmp_sections);
+        writer.field(b",\"nvqs\":", &self.nvqs);
+        writer.field(b",\"vq-index\":", &self.vq_index);
+        writer.field(b",\"features\":", &self.features);
+        writer.field(b",\"acked-features\":", &self.acked_features);
+        writer.field(b",\"backend-features\":", &self.backend_features);
+        writer.field(b",\"protocol-features\":", &self.protocol_features);
+        writer.field(b",\"max-queues\":", &self.max_queues);
+        writer.field(b",\"backend-cap\":", &self.backend_cap);
+        writer.field(b",\"log-enabled\":", &self.log_enabled);
+        writer.field(b",\"log-size\":", &self.log_size);
     }
 }
 rt::impl_serde!(VhostStatus);
@@ -489,27 +489,27 @@ impl rt::ObjectType for VirtioStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("device-id", &self.device_id);
-        writer.member("vhost-started", &self.vhost_started);
-        writer.member("device-endian", &self.device_endian);
-        writer.member("guest-features", &self.guest_features);
-        writer.member("host-features", &self.host_features);
-        writer.member("backend-features", &self.backend_features);
-        writer.member("num-vqs", &self.num_vqs);
-        writer.member("status", &self.status);
-        writer.member("isr", &self.isr);
-        writer.member("queue-sel", &self.queue_sel);
-        writer.member("vm-running", &self.vm_running);
-        writer.member("broken", &self.broken);
-        writer.member("disabled", &self.disabled);
-        writer.member("use-started", &self.use_started);
-        writer.member("started", &self.started);
-        writer.member("start-on-kick", &self.start_on_kick);
-        writer.member("disable-legacy-check", &self.disable_legacy_check);
-        writer.member("bus-name", &self.bus_name);
-        writer.member("use-guest-notifier-mask", &self.use_guest_notifier_mask);
-        writer.member_opt("vhost-dev", &self.vhost_dev);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"device-id\":", &self.device_id);
+        writer.field(b",\"vhost-started\":", &self.vhost_started);
+        writer.field(b",\"device-endian\":", &self.device_endian);
+        writer.field(b",\"guest-features\":", &self.guest_features);
+        writer.field(b",\"host-features\":", &self.host_features);
+        writer.field(b",\"backend-features\":", &self.backend_features);
+        writer.field(b",\"num-vqs\":", &self.num_vqs);
+        writer.field(b",\"status\":", &self.status);
+        writer.field(b",\"isr\":", &self.isr);
+        writer.field(b",\"queue-sel\":", &self.queue_sel);
+        writer.field(b",\"vm-running\":", &self.vm_running);
+        writer.field(b",\"broken\":", &self.broken);
+        writer.field(b",\"disabled\":", &self.disabled);
+        writer.field(b",\"use-started\":", &self.use_started);
+        writer.field(b",\"started\":", &self.started);
+        writer.field(b",\"start-on-kick\":", &self.start_on_kick);
+        writer.field(b",\"disable-legacy-check\":", &self.disable_legacy_check);
+        writer.field(b",\"bus-name\":", &self.bus_name);
+        writer.field(b",\"use-guest-notifier-mask\":", &self.use_guest_notifier_mask);
+        writer.field_opt(b",\"vhost-dev\":", &self.vhost_dev);
     }
 }
 rt::impl_serde!(VirtioStatus);
@@ -567,7 +567,7 @@ impl rt::ObjectType for XQueryVirtioStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
+        writer.field(b",\"path\":", &self.path);
     }
 }
 rt::impl_serde!(XQueryVirtioStatus);
@@ -642,8 +642,8 @@ impl rt::ObjectType for VirtioDeviceStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("statuses", &self.statuses);
-        writer.member_opt("unknown-statuses", &self.unknown_statuses);
+        writer.field(b",\"statuses\":", &self.statuses);
+        writer.field_opt(b",\"unknown-statuses\":", &self.unknown_statuses);
     }
 }
 rt::impl_serde!(VirtioDeviceStatus);
@@ -712,8 +712,8 @@ impl rt::ObjectType for VhostDeviceProtocols {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("protocols", &self.protocols);
-        writer.member_opt("unknown-protocols", &self.unknown_protocols);
+        writer.field(b",\"protocols\":", &self.protocols);
+        writer.field_opt(b",\"unknown-protocols\":", &self.unknown_protocols);
     }
 }
 rt::impl_serde!(VhostDeviceProtocols);
@@ -816,10 +816,10 @@ impl rt::ObjectType for VirtioDeviceFeatures {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("transports", &self.transports);
-        writer.member_opt("dev-features", &self.dev_features);
-        writer.member_opt("unknown-dev-features", &self.unknown_dev_features);
-        writer.member_opt("unknown-dev-features2", &self.unknown_dev_features2);
+        writer.field(b",\"transports\":", &self.transports);
+        writer.field_opt(b",\"dev-features\":", &self.dev_features);
+        writer.field_opt(b",\"unknown-dev-features\":", &self.unknown_dev_features);
+        writer.field_opt(b",\"unknown-dev-features2\":", &self.unknown_dev_features2);
     }
 }
 rt::impl_serde!(VirtioDeviceFeatures);
@@ -997,20 +997,20 @@ impl rt::ObjectType for VirtQueueStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("queue-index", &self.queue_index);
-        writer.member("inuse", &self.inuse);
-        writer.member("vring-num", &self.vring_num);
-        writer.member("vring-num-default", &self.vring_num_default);
-        writer.member("vring-align", &self.vring_align);
-        writer.member("vring-desc", &self.vring_desc);
-        writer.member("vring-avail", &self.vring_avail);
-        writer.member("vring-used", &self.vring_used);
-        writer.member_opt("last-avail-idx", &self.last_avail_idx);
-        writer.member_opt("shadow-avail-idx", &self.shadow_avail_idx);
-        writer.member("used-idx", &self.used_idx);
-        writer.member("signalled-used", &self.signalled_used);
-        writer.member("signalled-used-valid", &self.signalled_used_valid);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"queue-index\":", &self.queue_index);
+        writer.field(b",\"inuse\":", &self.inuse);
+        writer.field(b",\"vring-num\":", &self.vring_num);
+        writer.field(b",\"vring-num-default\":", &self.vring_num_default);
+        writer.field(b",\"vring-align\":", &self.vring_align);
+        writer.field(b",\"vring-desc\":", &self.vring_desc);
+        writer.field(b",\"vring-avail\":", &self.vring_avail);
+        writer.field(b",\"vring-used\":", &self.vring_used);
+        writer.field_opt(b",\"last-avail-idx\":", &self.last_avail_idx);
+        writer.field_opt(b",\"shadow-avail-idx\":", &self.shadow_avail_idx);
+        writer.field(b",\"used-idx\":", &self.used_idx);
+        writer.field(b",\"signalled-used\":", &self.signalled_used);
+        writer.field(b",\"signalled-used-valid\":", &self.signalled_used_valid);
     }
 }
 rt::impl_serde!(VirtQueueStatus);
@@ -1073,8 +1073,8 @@ impl rt::ObjectType for XQueryVirtioQueueStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("queue", &self.queue);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"queue\":", &self.queue);
     }
 }
 rt::impl_serde!(XQueryVirtioQueueStatus);
@@ -1221,19 +1221,19 @@ impl rt::ObjectType for VirtVhostQueueStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("kick", &self.kick);
-        writer.member("call", &self.call);
-        writer.member("desc", &self.desc);
-        writer.member("avail", &self.avail);
-        writer.member("used", &self.used);
-        writer.member("num", &self.num);
-        writer.member("desc-phys", &self.desc_phys);
-        writer.member("desc-size", &self.desc_size);
-        writer.member("avail-phys", &self.avail_phys);
-        writer.member("avail-size", &self.avail_size);
-        writer.member("used-phys", &self.used_phys);
-        writer.member("used-size", &self.used_size);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"kick\":", &self.kick);
+        writer.field(b",\"call\":", &self.call);
+        writer.field(b",\"desc\":", &self.desc);
+        writer.field(b",\"avail\":", &self.avail);
+        writer.field(b",\"used\":", &self.used);
+        writer.field(b",\"num\":", &self.num);
+        writer.field(b",\"desc-phys\":", &self.desc_phys);
+        writer.field(b",\"desc-size\":", &self.desc_size);
+        writer.field(b",\"avail-phys\":", &self.avail_phys);
+        writer.field(b",\"avail-size\":", &self.avail_size);
+        writer.field(b",\"used-phys\":", &self.used_phys);
+        writer.field(b",\"used-size\":", &self.used_size);
     }
 }
 rt::impl_serde!(VirtVhostQueueStatus);
@@ -1296,8 +1296,8 @@ impl rt::ObjectType for XQueryVirtioVhostQueueStatus {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("queue", &self.queue);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"queue\":", &self.queue);
     }
 }
 rt::impl_serde!(XQueryVirtioVhostQueueStatus);
@@ -1365,9 +1365,9 @@ impl rt::ObjectType for VirtioRingDesc {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
-        writer.member("len", &self.len);
-        writer.member("flags", &self.flags);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field(b",\"len\":", &self.len);
+        writer.field(b",\"flags\":", &self.flags);
     }
 }
 rt::impl_serde!(VirtioRingDesc);
@@ -1429,9 +1429,9 @@ impl rt::ObjectType for VirtioRingAvail {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("flags", &self.flags);
-        writer.member("idx", &self.idx);
-        writer.member("ring", &self.ring);
+        writer.field(b",\"flags\":", &self.flags);
+        writer.field(b",\"idx\":", &self.idx);
+        writer.field(b",\"ring\":", &self.ring);
     }
 }
 rt::impl_serde!(VirtioRingAvail);
@@ -1488,8 +1488,8 @@ impl rt::ObjectType for VirtioRingUsed {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("flags", &self.flags);
-        writer.member("idx", &self.idx);
+        writer.field(b",\"flags\":", &self.flags);
+        writer.field(b",\"idx\":", &self.idx);
     }
 }
 rt::impl_serde!(VirtioRingUsed);
@@ -1573,11 +1573,11 @@ impl rt::ObjectType for VirtioQueueElement {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("index", &self.index);
-        writer.member("descs", &self.descs);
-        writer.member("avail", &self.avail);
-        writer.member("used", &self.used);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"index\":", &self.index);
+        writer.field(b",\"descs\":", &self.descs);
+        writer.field(b",\"avail\":", &self.avail);
+        writer.field(b",\"used\":", &self.used);
     }
 }
 rt::impl_serde!(VirtioQueueElement);
@@ -1656,9 +1656,9 @@ impl rt::ObjectType for XQueryVirtioQueueElement {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member("queue", &self.queue);
-        writer.member_opt("index", &self.index);
+        writer.field(b",\"path\":", &self.path);
+        writer.field(b",\"queue\":", &self.queue);
+        writer.field_opt(b",\"index\":", &self.index);
     }
 }
 rt::impl_serde!(XQueryVirtioQueueElement);
@@ -1731,8 +1731,8 @@ impl rt::ObjectType for IOThreadVirtQueueMapping {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("iothread", &self.iothread);
-        writer.member_opt("vqs", &self.vqs);
+        writer.field(b",\"iothread\":", &self.iothread);
+        writer.field_opt(b",\"vqs\":", &self.vqs);
     }
 }
 rt::impl_serde!(IOThreadVirtQueueMapping);
@@ -1784,7 +1784,7 @@ impl rt::ObjectType for VirtIOGPUOutput {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(VirtIOGPUOutput);
@@ -1861,8 +1861,11 @@ impl rt::ObjectType for DummyVirtioForceArrays {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("unused-iothread-vq-mapping", &self.unused_iothread_vq_mapping);
-        writer.member("unused-virtio-gpu-output", &self.unused_virtio_gpu_output);
+        writer.field(
+            b",\"unused-iothread-vq-mapping\":",
+            &self.unused_iothread_vq_mapping,
+        );
+        writer.field(b",\"unused-virtio-gpu-output\":", &self.unused_virtio_gpu_output);
     }
 }
 rt::impl_serde!(DummyVirtioForceArrays);

@@ -116,7 +116,7 @@ impl rt::ObjectType for YankInstanceBlockNode {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("node-name", &self.node_name);
+        writer.field(b",\"node-name\":", &self.node_name);
     }
 }
 rt::impl_serde!(YankInstanceBlockNode);
@@ -168,7 +168,7 @@ impl rt::ObjectType for YankInstanceChardev {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(YankInstanceChardev);
@@ -275,7 +275,7 @@ impl rt::ObjectType for YankInstance {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             YankInstanceBranch::BlockNode(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -367,7 +367,7 @@ impl rt::ObjectType for Yank {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("instances", &self.instances);
+        writer.field(b",\"instances\":", &self.instances);
     }
 }
 rt::impl_serde!(Yank);

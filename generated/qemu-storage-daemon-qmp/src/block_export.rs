@@ -92,10 +92,10 @@ impl rt::ObjectType for NbdServerOptionsBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("max-connections", &self.max_connections);
+        writer.field_opt(b",\"handshake-max-seconds\":", &self.handshake_max_seconds);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"max-connections\":", &self.max_connections);
     }
 }
 rt::impl_serde!(NbdServerOptionsBase);
@@ -205,11 +205,11 @@ impl rt::ObjectType for NbdServerOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("max-connections", &self.max_connections);
-        writer.member("addr", &self.addr);
+        writer.field_opt(b",\"handshake-max-seconds\":", &self.handshake_max_seconds);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"max-connections\":", &self.max_connections);
+        writer.field(b",\"addr\":", &self.addr);
     }
 }
 rt::impl_serde!(NbdServerOptions);
@@ -331,11 +331,11 @@ impl rt::ObjectType for NbdServerOptionsLegacy {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("handshake-max-seconds", &self.handshake_max_seconds);
-        writer.member_opt("tls-creds", &self.tls_creds);
-        writer.member_opt("tls-authz", &self.tls_authz);
-        writer.member_opt("max-connections", &self.max_connections);
-        writer.member("addr", &self.addr);
+        writer.field_opt(b",\"handshake-max-seconds\":", &self.handshake_max_seconds);
+        writer.field_opt(b",\"tls-creds\":", &self.tls_creds);
+        writer.field_opt(b",\"tls-authz\":", &self.tls_authz);
+        writer.field_opt(b",\"max-connections\":", &self.max_connections);
+        writer.field(b",\"addr\":", &self.addr);
     }
 }
 rt::impl_serde!(NbdServerOptionsLegacy);
@@ -474,8 +474,8 @@ impl rt::ObjectType for BlockExportOptionsNbdBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
-        writer.member_opt("description", &self.description);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"description\":", &self.description);
     }
 }
 rt::impl_serde!(BlockExportOptionsNbdBase);
@@ -577,10 +577,10 @@ impl rt::ObjectType for BlockExportOptionsNbd {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
-        writer.member_opt("description", &self.description);
-        writer.member_opt("bitmaps", &self.bitmaps);
-        writer.member_opt("allocation-depth", &self.allocation_depth);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"description\":", &self.description);
+        writer.field_opt(b",\"bitmaps\":", &self.bitmaps);
+        writer.field_opt(b",\"allocation-depth\":", &self.allocation_depth);
     }
 }
 rt::impl_serde!(BlockExportOptionsNbd);
@@ -672,9 +672,9 @@ impl rt::ObjectType for BlockExportOptionsVhostUserBlk {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("addr", &self.addr);
-        writer.member_opt("logical-block-size", &self.logical_block_size);
-        writer.member_opt("num-queues", &self.num_queues);
+        writer.field(b",\"addr\":", &self.addr);
+        writer.field_opt(b",\"logical-block-size\":", &self.logical_block_size);
+        writer.field_opt(b",\"num-queues\":", &self.num_queues);
     }
 }
 rt::impl_serde!(BlockExportOptionsVhostUserBlk);
@@ -830,9 +830,9 @@ impl rt::ObjectType for BlockExportOptionsFuse {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("mountpoint", &self.mountpoint);
-        writer.member_opt("growable", &self.growable);
-        writer.member_opt("allow-other", &self.allow_other);
+        writer.field(b",\"mountpoint\":", &self.mountpoint);
+        writer.field_opt(b",\"growable\":", &self.growable);
+        writer.field_opt(b",\"allow-other\":", &self.allow_other);
     }
 }
 rt::impl_serde!(BlockExportOptionsFuse);
@@ -940,11 +940,11 @@ impl rt::ObjectType for BlockExportOptionsVduseBlk {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("num-queues", &self.num_queues);
-        writer.member_opt("queue-size", &self.queue_size);
-        writer.member_opt("logical-block-size", &self.logical_block_size);
-        writer.member_opt("serial", &self.serial);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"num-queues\":", &self.num_queues);
+        writer.field_opt(b",\"queue-size\":", &self.queue_size);
+        writer.field_opt(b",\"logical-block-size\":", &self.logical_block_size);
+        writer.field_opt(b",\"serial\":", &self.serial);
     }
 }
 rt::impl_serde!(BlockExportOptionsVduseBlk);
@@ -1050,11 +1050,11 @@ impl rt::ObjectType for NbdServerAddOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("name", &self.name);
-        writer.member_opt("description", &self.description);
-        writer.member("device", &self.device);
-        writer.member_opt("writable", &self.writable);
-        writer.member_opt("bitmap", &self.bitmap);
+        writer.field_opt(b",\"name\":", &self.name);
+        writer.field_opt(b",\"description\":", &self.description);
+        writer.field(b",\"device\":", &self.device);
+        writer.field_opt(b",\"writable\":", &self.writable);
+        writer.field_opt(b",\"bitmap\":", &self.bitmap);
     }
 }
 rt::impl_serde!(NbdServerAddOptions);
@@ -1267,8 +1267,8 @@ impl rt::ObjectType for NbdServerRemove {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("mode", &self.mode);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(NbdServerRemove);
@@ -1611,14 +1611,14 @@ impl rt::ObjectType for BlockExportOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member_opt("fixed-iothread", &self.fixed_iothread);
-        writer.member_opt("iothread", &self.iothread);
-        writer.member("node-name", &self.node_name);
-        writer.member_opt("writable", &self.writable);
-        writer.member_opt("writethrough", &self.writethrough);
-        writer.member_opt("allow-inactive", &self.allow_inactive);
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"id\":", &self.id);
+        writer.field_opt(b",\"fixed-iothread\":", &self.fixed_iothread);
+        writer.field_opt(b",\"iothread\":", &self.iothread);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field_opt(b",\"writable\":", &self.writable);
+        writer.field_opt(b",\"writethrough\":", &self.writethrough);
+        writer.field_opt(b",\"allow-inactive\":", &self.allow_inactive);
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             BlockExportOptionsBranch::Nbd(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1783,8 +1783,8 @@ impl rt::ObjectType for BlockExportDel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member_opt("mode", &self.mode);
+        writer.field(b",\"id\":", &self.id);
+        writer.field_opt(b",\"mode\":", &self.mode);
     }
 }
 rt::impl_serde!(BlockExportDel);
@@ -1844,7 +1844,7 @@ impl rt::ObjectType for BlockExportDeletedEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(BlockExportDeletedEvent);
@@ -1927,10 +1927,10 @@ impl rt::ObjectType for BlockExportInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", &self.r#type);
-        writer.member("node-name", &self.node_name);
-        writer.member("shutting-down", &self.shutting_down);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"node-name\":", &self.node_name);
+        writer.field(b",\"shutting-down\":", &self.shutting_down);
     }
 }
 rt::impl_serde!(BlockExportInfo);

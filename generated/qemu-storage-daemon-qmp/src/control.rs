@@ -47,7 +47,7 @@ impl rt::ObjectType for QmpCapabilities {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("enable", &self.enable);
+        writer.field_opt(b",\"enable\":", &self.enable);
     }
 }
 rt::impl_serde!(QmpCapabilities);
@@ -181,9 +181,9 @@ impl rt::ObjectType for VersionTriple {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("major", &self.major);
-        writer.member("minor", &self.minor);
-        writer.member("micro", &self.micro);
+        writer.field(b",\"major\":", &self.major);
+        writer.field(b",\"minor\":", &self.minor);
+        writer.field(b",\"micro\":", &self.micro);
     }
 }
 rt::impl_serde!(VersionTriple);
@@ -243,8 +243,8 @@ impl rt::ObjectType for VersionInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("qemu", &self.qemu);
-        writer.member("package", &self.package);
+        writer.field(b",\"qemu\":", &self.qemu);
+        writer.field(b",\"package\":", &self.package);
     }
 }
 rt::impl_serde!(VersionInfo);
@@ -342,7 +342,7 @@ impl rt::ObjectType for CommandInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
+        writer.field(b",\"name\":", &self.name);
     }
 }
 rt::impl_serde!(CommandInfo);
@@ -597,10 +597,10 @@ impl rt::ObjectType for MonitorOptions {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member_opt("id", &self.id);
-        writer.member_opt("mode", &self.mode);
-        writer.member_opt("pretty", &self.pretty);
-        writer.member("chardev", &self.chardev);
+        writer.field_opt(b",\"id\":", &self.id);
+        writer.field_opt(b",\"mode\":", &self.mode);
+        writer.field_opt(b",\"pretty\":", &self.pretty);
+        writer.field(b",\"chardev\":", &self.chardev);
     }
 }
 rt::impl_serde!(MonitorOptions);

@@ -278,9 +278,9 @@ impl rt::ObjectType for SchemaInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("features", &self.features);
-        writer.member("meta-type", self.meta_type.tag_name());
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"features\":", &self.features);
+        writer.field(b",\"meta-type\":", self.meta_type.tag_name());
         match &self.meta_type {
             SchemaInfoBranch::Builtin(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -399,7 +399,7 @@ impl rt::ObjectType for SchemaInfoBuiltin {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("json-type", &self.json_type);
+        writer.field(b",\"json-type\":", &self.json_type);
     }
 }
 rt::impl_serde!(SchemaInfoBuiltin);
@@ -554,8 +554,8 @@ impl rt::ObjectType for SchemaInfoEnum {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("members", &self.members);
-        writer.member("values", &self.values);
+        writer.field(b",\"members\":", &self.members);
+        writer.field(b",\"values\":", &self.values);
     }
 }
 rt::impl_serde!(SchemaInfoEnum);
@@ -622,8 +622,8 @@ impl rt::ObjectType for SchemaInfoEnumMember {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member_opt("features", &self.features);
+        writer.field(b",\"name\":", &self.name);
+        writer.field_opt(b",\"features\":", &self.features);
     }
 }
 rt::impl_serde!(SchemaInfoEnumMember);
@@ -679,7 +679,7 @@ impl rt::ObjectType for SchemaInfoArray {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("element-type", &self.element_type);
+        writer.field(b",\"element-type\":", &self.element_type);
     }
 }
 rt::impl_serde!(SchemaInfoArray);
@@ -762,9 +762,9 @@ impl rt::ObjectType for SchemaInfoObject {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("members", &self.members);
-        writer.member_opt("tag", &self.tag);
-        writer.member_opt("variants", &self.variants);
+        writer.field(b",\"members\":", &self.members);
+        writer.field_opt(b",\"tag\":", &self.tag);
+        writer.field_opt(b",\"variants\":", &self.variants);
     }
 }
 rt::impl_serde!(SchemaInfoObject);
@@ -853,10 +853,10 @@ impl rt::ObjectType for SchemaInfoObjectMember {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("name", &self.name);
-        writer.member("type", &self.r#type);
-        writer.member_opt("default", &self.default);
-        writer.member_opt("features", &self.features);
+        writer.field(b",\"name\":", &self.name);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field_opt(b",\"default\":", &self.default);
+        writer.field_opt(b",\"features\":", &self.features);
     }
 }
 rt::impl_serde!(SchemaInfoObjectMember);
@@ -919,8 +919,8 @@ impl rt::ObjectType for SchemaInfoObjectVariant {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("case", &self.case);
-        writer.member("type", &self.r#type);
+        writer.field(b",\"case\":", &self.case);
+        writer.field(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(SchemaInfoObjectVariant);
@@ -972,7 +972,7 @@ impl rt::ObjectType for SchemaInfoAlternate {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("members", &self.members);
+        writer.field(b",\"members\":", &self.members);
     }
 }
 rt::impl_serde!(SchemaInfoAlternate);
@@ -1024,7 +1024,7 @@ impl rt::ObjectType for SchemaInfoAlternateMember {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", &self.r#type);
+        writer.field(b",\"type\":", &self.r#type);
     }
 }
 rt::impl_serde!(SchemaInfoAlternateMember);
@@ -1100,9 +1100,9 @@ impl rt::ObjectType for SchemaInfoCommand {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("arg-type", &self.arg_type);
-        writer.member("ret-type", &self.ret_type);
-        writer.member_opt("allow-oob", &self.allow_oob);
+        writer.field(b",\"arg-type\":", &self.arg_type);
+        writer.field(b",\"ret-type\":", &self.ret_type);
+        writer.field_opt(b",\"allow-oob\":", &self.allow_oob);
     }
 }
 rt::impl_serde!(SchemaInfoCommand);
@@ -1154,7 +1154,7 @@ impl rt::ObjectType for SchemaInfoEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("arg-type", &self.arg_type);
+        writer.field(b",\"arg-type\":", &self.arg_type);
     }
 }
 rt::impl_serde!(SchemaInfoEvent);

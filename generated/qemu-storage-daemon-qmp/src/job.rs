@@ -345,8 +345,8 @@ impl rt::ObjectType for JobStatusChangeEvent {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("status", &self.status);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"status\":", &self.status);
     }
 }
 rt::impl_serde!(JobStatusChangeEvent);
@@ -404,7 +404,7 @@ impl rt::ObjectType for JobPause {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobPause);
@@ -463,7 +463,7 @@ impl rt::ObjectType for JobResume {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobResume);
@@ -522,7 +522,7 @@ impl rt::ObjectType for JobCancel {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobCancel);
@@ -581,7 +581,7 @@ impl rt::ObjectType for JobComplete {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobComplete);
@@ -640,7 +640,7 @@ impl rt::ObjectType for JobDismiss {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobDismiss);
@@ -699,7 +699,7 @@ impl rt::ObjectType for JobFinalize {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
+        writer.field(b",\"id\":", &self.id);
     }
 }
 rt::impl_serde!(JobFinalize);
@@ -805,12 +805,12 @@ impl rt::ObjectType for JobInfo {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("id", &self.id);
-        writer.member("type", &self.r#type);
-        writer.member("status", &self.status);
-        writer.member("current-progress", &self.current_progress);
-        writer.member("total-progress", &self.total_progress);
-        writer.member_opt("error", &self.error);
+        writer.field(b",\"id\":", &self.id);
+        writer.field(b",\"type\":", &self.r#type);
+        writer.field(b",\"status\":", &self.status);
+        writer.field(b",\"current-progress\":", &self.current_progress);
+        writer.field(b",\"total-progress\":", &self.total_progress);
+        writer.field_opt(b",\"error\":", &self.error);
     }
 }
 rt::impl_serde!(JobInfo);

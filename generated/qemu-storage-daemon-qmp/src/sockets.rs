@@ -131,8 +131,8 @@ impl rt::ObjectType for InetSocketAddressBase {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("port", &self.port);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"port\":", &self.port);
     }
 }
 rt::impl_serde!(InetSocketAddressBase);
@@ -320,17 +320,17 @@ impl rt::ObjectType for InetSocketAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("host", &self.host);
-        writer.member("port", &self.port);
-        writer.member_opt("numeric", &self.numeric);
-        writer.member_opt("to", &self.to);
-        writer.member_opt("ipv4", &self.ipv4);
-        writer.member_opt("ipv6", &self.ipv6);
-        writer.member_opt("keep-alive", &self.keep_alive);
-        writer.member_opt("keep-alive-count", &self.keep_alive_count);
-        writer.member_opt("keep-alive-idle", &self.keep_alive_idle);
-        writer.member_opt("keep-alive-interval", &self.keep_alive_interval);
-        writer.member_opt("mptcp", &self.mptcp);
+        writer.field(b",\"host\":", &self.host);
+        writer.field(b",\"port\":", &self.port);
+        writer.field_opt(b",\"numeric\":", &self.numeric);
+        writer.field_opt(b",\"to\":", &self.to);
+        writer.field_opt(b",\"ipv4\":", &self.ipv4);
+        writer.field_opt(b",\"ipv6\":", &self.ipv6);
+        writer.field_opt(b",\"keep-alive\":", &self.keep_alive);
+        writer.field_opt(b",\"keep-alive-count\":", &self.keep_alive_count);
+        writer.field_opt(b",\"keep-alive-idle\":", &self.keep_alive_idle);
+        writer.field_opt(b",\"keep-alive-interval\":", &self.keep_alive_interval);
+        writer.field_opt(b",\"mptcp\":", &self.mptcp);
     }
 }
 rt::impl_serde!(InetSocketAddress);
@@ -420,9 +420,9 @@ impl rt::ObjectType for UnixSocketAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("path", &self.path);
-        writer.member_opt("abstract", &self.r#abstract);
-        writer.member_opt("tight", &self.tight);
+        writer.field(b",\"path\":", &self.path);
+        writer.field_opt(b",\"abstract\":", &self.r#abstract);
+        writer.field_opt(b",\"tight\":", &self.tight);
     }
 }
 rt::impl_serde!(UnixSocketAddress);
@@ -482,8 +482,8 @@ impl rt::ObjectType for VsockSocketAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("cid", &self.cid);
-        writer.member("port", &self.port);
+        writer.field(b",\"cid\":", &self.cid);
+        writer.field(b",\"port\":", &self.port);
     }
 }
 rt::impl_serde!(VsockSocketAddress);
@@ -535,7 +535,7 @@ impl rt::ObjectType for FdSocketAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("str", &self.str);
+        writer.field(b",\"str\":", &self.str);
     }
 }
 rt::impl_serde!(FdSocketAddress);
@@ -587,7 +587,7 @@ impl rt::ObjectType for InetSocketAddressWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(InetSocketAddressWrapper);
@@ -639,7 +639,7 @@ impl rt::ObjectType for UnixSocketAddressWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(UnixSocketAddressWrapper);
@@ -691,7 +691,7 @@ impl rt::ObjectType for VsockSocketAddressWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(VsockSocketAddressWrapper);
@@ -743,7 +743,7 @@ impl rt::ObjectType for FdSocketAddressWrapper {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("data", &self.data);
+        writer.field(b",\"data\":", &self.data);
     }
 }
 rt::impl_serde!(FdSocketAddressWrapper);
@@ -864,7 +864,7 @@ impl rt::ObjectType for SocketAddressLegacy {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             SocketAddressLegacyBranch::Inet(data) => {
                 rt::ObjectType::encode_members(data, writer)
@@ -1124,7 +1124,7 @@ impl rt::ObjectType for SocketAddress {
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
-        writer.member("type", self.r#type.tag_name());
+        writer.field(b",\"type\":", self.r#type.tag_name());
         match &self.r#type {
             SocketAddressBranch::Inet(data) => {
                 rt::ObjectType::encode_members(data, writer)

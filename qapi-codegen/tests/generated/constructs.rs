@@ -371,8 +371,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("id", &self.id);
-            writer.member_opt("type", &self.r#type);
+            writer.field(b",\"id\":", &self.id);
+            writer.field_opt(b",\"type\":", &self.r#type);
         }
     }
     rt::impl_serde!(Base);
@@ -567,18 +567,18 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("id", &self.id);
-            writer.member_opt("type", &self.r#type);
-            writer.member("size", &self.size);
-            writer.member_opt("count", &self.count);
-            writer.member_opt("self", &self.self_);
-            writer.member_opt("match", &self.r#match);
-            writer.member_opt("ratio", &self.ratio);
-            writer.member_opt("raw", &self.raw);
-            writer.member_opt("x-debug", &self.x_debug);
-            writer.member_opt("old-name", &self.old_name);
-            writer.member_opt("tls", &self.tls);
-            writer.member_opt("tags", &self.tags);
+            writer.field(b",\"id\":", &self.id);
+            writer.field_opt(b",\"type\":", &self.r#type);
+            writer.field(b",\"size\":", &self.size);
+            writer.field_opt(b",\"count\":", &self.count);
+            writer.field_opt(b",\"self\":", &self.self_);
+            writer.field_opt(b",\"match\":", &self.r#match);
+            writer.field_opt(b",\"ratio\":", &self.ratio);
+            writer.field_opt(b",\"raw\":", &self.raw);
+            writer.field_opt(b",\"x-debug\":", &self.x_debug);
+            writer.field_opt(b",\"old-name\":", &self.old_name);
+            writer.field_opt(b",\"tls\":", &self.tls);
+            writer.field_opt(b",\"tags\":", &self.tags);
         }
     }
     rt::impl_serde!(Derived);
@@ -659,9 +659,9 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("fooBar", &self.foo_bar);
-            writer.member("foo-bar", &self.foo_bar_2);
-            writer.member_opt("FOO", &self.foo);
+            writer.field(b",\"fooBar\":", &self.foo_bar);
+            writer.field(b",\"foo-bar\":", &self.foo_bar_2);
+            writer.field_opt(b",\"FOO\":", &self.foo);
         }
     }
     rt::impl_serde!(Collide);
@@ -739,9 +739,9 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("name", &self.name);
-            writer.member_opt("children", &self.children);
-            writer.member_opt("next", &self.next);
+            writer.field(b",\"name\":", &self.name);
+            writer.field_opt(b",\"children\":", &self.children);
+            writer.field_opt(b",\"next\":", &self.next);
         }
     }
     rt::impl_serde!(Node);
@@ -1090,8 +1090,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("kind", &self.kind);
-            writer.member_opt("label", &self.label);
+            writer.field(b",\"kind\":", &self.kind);
+            writer.field_opt(b",\"label\":", &self.label);
         }
     }
     rt::impl_serde!(ShapeBase);
@@ -1141,7 +1141,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("radius", &self.radius);
+            writer.field(b",\"radius\":", &self.radius);
         }
     }
     rt::impl_serde!(Circle);
@@ -1191,7 +1191,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("side", &self.side);
+            writer.field(b",\"side\":", &self.side);
         }
     }
     rt::impl_serde!(Square);
@@ -1311,8 +1311,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member_opt("label", &self.label);
-            writer.member("kind", self.kind.tag_name());
+            writer.field_opt(b",\"label\":", &self.label);
+            writer.field(b",\"kind\":", self.kind.tag_name());
             match &self.kind {
                 ShapeBranch::Circle(data) => rt::ObjectType::encode_members(data, writer),
                 ShapeBranch::Square(data) => rt::ObjectType::encode_members(data, writer),
@@ -1489,7 +1489,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("shapes", &self.shapes);
+            writer.field(b",\"shapes\":", &self.shapes);
         }
     }
     rt::impl_serde!(GroupAll);
@@ -1539,7 +1539,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("first", &*self.first);
+            writer.field(b",\"first\":", &*self.first);
         }
     }
     rt::impl_serde!(GroupAny);
@@ -1634,7 +1634,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("mode", self.mode.tag_name());
+            writer.field(b",\"mode\":", self.mode.tag_name());
             match &self.mode {
                 GroupBranch::All(data) => rt::ObjectType::encode_members(data, writer),
                 GroupBranch::Any(data) => rt::ObjectType::encode_members(data, writer),
@@ -1740,8 +1740,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("shape", &self.shape);
-            writer.member_opt("color", &self.color);
+            writer.field(b",\"shape\":", &self.shape);
+            writer.field_opt(b",\"color\":", &self.color);
         }
     }
     rt::impl_serde!(Draw);
@@ -1905,7 +1905,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member_opt("force", &self.force);
+            writer.field_opt(b",\"force\":", &self.force);
         }
     }
     rt::impl_serde!(Clear);
@@ -2022,7 +2022,7 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member_opt("__com.example_level", &self.com_example_level);
+            writer.field_opt(b",\"__com.example_level\":", &self.com_example_level);
         }
     }
     rt::impl_serde!(ComExampleFrob);
@@ -2084,8 +2084,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("id", &self.id);
-            writer.member("shape", &self.shape);
+            writer.field(b",\"id\":", &self.id);
+            writer.field(b",\"shape\":", &self.shape);
         }
     }
     rt::impl_serde!(ShapeDrawnEvent);
@@ -2310,8 +2310,8 @@ pub mod constructs {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("driver", &self.driver);
-            writer.member_opt("id", &self.id);
+            writer.field(b",\"driver\":", &self.driver);
+            writer.field_opt(b",\"id\":", &self.id);
             writer.members(&self.extra);
         }
     }
@@ -2389,8 +2389,8 @@ pub mod constructs_sub {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("name", &self.name);
-            writer.member_opt("x-experimental", &self.x_experimental);
+            writer.field(b",\"name\":", &self.name);
+            writer.field_opt(b",\"x-experimental\":", &self.x_experimental);
         }
     }
     rt::impl_serde!(ComExampleWidget);

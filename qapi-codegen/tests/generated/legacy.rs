@@ -137,8 +137,8 @@ pub mod legacy {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("x", &self.x);
-            writer.member("y", &self.y);
+            writer.field(b",\"x\":", &self.x);
+            writer.field(b",\"y\":", &self.y);
         }
     }
     rt::impl_serde!(Point);
@@ -202,20 +202,20 @@ pub mod legacy {
         fn encode_members(&self, writer: &mut rt::Writer) {
             match self {
                 Self::Point(data) => {
-                    writer.member("type", "point");
-                    writer.member("data", data);
+                    writer.field(b",\"type\":", "point");
+                    writer.field(b",\"data\":", data);
                 }
                 Self::Text(data) => {
-                    writer.member("type", "text");
-                    writer.member("data", data);
+                    writer.field(b",\"type\":", "text");
+                    writer.field(b",\"data\":", data);
                 }
                 Self::Number(data) => {
-                    writer.member("type", "number");
-                    writer.member("data", data);
+                    writer.field(b",\"type\":", "number");
+                    writer.field(b",\"data\":", data);
                 }
                 Self::Other { tag, data } => {
-                    writer.member("type", tag);
-                    writer.member("data", data);
+                    writer.field(b",\"type\":", tag);
+                    writer.field(b",\"data\":", data);
                 }
             }
         }
@@ -300,8 +300,8 @@ pub mod legacy {
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
-            writer.member("value", &self.value);
-            writer.member_opt("other", &self.other);
+            writer.field(b",\"value\":", &self.value);
+            writer.field_opt(b",\"other\":", &self.other);
         }
     }
     rt::impl_serde!(Holder);

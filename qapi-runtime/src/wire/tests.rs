@@ -175,3 +175,102 @@ fn other_serializers_are_fed_value_by_value() {
         assert!(result.is_err(), "{bad}");
     }
 }
+
+#[test]
+fn pre_quoted_keys_take_the_place_of_the_comma_or_the_brace() {
+    struct Inner(Option<u8>, Vec<Inner>);
+    impl ObjectType for Inner {
+        fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+            Ok(Inner(None, Vec::new()))
+        }
+        fn encode_members(&self, w: &mut Writer) {
+            w.field_opt(b",\"a\":", &self.0);
+            w.field(b",\"list\":", &self.1);
+        }
+    }
+    struct Outer(Inner);
+    impl ObjectType for Outer {
+        fn decode_members(_: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+            Ok(Outer(Inner(None, Vec::new())))
+        }
+        fn encode_members(&self, w: &mut Writer) {
+            w.member("by name", &1u8);
+            w.field(b",\"in\":", &self.0);
+            w.field(b",\"e\":", &Empty);
+            self.0.encode_members(w);
+        }
+    }
+    let inner = Inner(None, vec![Inner(Some(1), vec![]), Inner(None, vec![])]);
+    assert_eq!(
+        to_string(&inner),
+        r#"{"list":[{"a":1,"list":[]},{"list":[]}]}"#
+    );
+    assert_eq!(
+        to_string(&Outer(inner)),
+        concat!(
+            r#"{"by name":1,"in":{"list":[{"a":1,"list":[]},{"list":[]}]},"e":{},"#,
+            r#""list":[{"a":1,"list":[]},{"list":[]}]}"#
+        )
+    );
+    // Misuse (a member with no object open) does not panic.
+    let mut w = Writer::from_vec(Vec::new());
+    w.field(b",\"top\":", &true);
+    assert_eq!(w.into_vec(), b"{\"top\":true");
+}
+
+#[test]
+fn strings_of_every_short_length_are_written_as_serde_json_writes_them() {
+    // Every length around the short path's cases, with each special byte at each place (the short path reads
+    // overlapping words: a byte to escape must be found wherever it is).
+    let letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP";
+    for len in 0..=40 {
+        let plain: String = "abcdéfghijklmnopqrstuvwxyz0123456789ABCDEFGH"
+            .chars()
+            .take(len)
+            .collect();
+        assert_eq!(to_string(&plain), serde_json::to_string(&plain).unwrap());
+        for at in 0..len {
+            for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', '\u{7f}', ' ', '\u{e9}'] {
+                let mut s: Vec<char> = letters.chars().take(len).collect();
+                s[at] = special;
+                let s: String = s.into_iter().collect();
+                assert_eq!(to_string(&s), serde_json::to_string(&s).unwrap(), "{s:?}");
+                assert_eq!(decode::<String>(&to_string(&s)), Ok(s));
+            }
+        }
+    }
+}
+
+#[test]
+fn strings_are_written_whole_whatever_room_the_buffer_has() {
+    for len in [0, 3, 9, 16, 17, 32, 33, 100] {
+        let s = "x".repeat(len);
+        for room in 0..40 {
+            let mut w = Writer::from_vec(Vec::with_capacity(room));
+            w.str(&s);
+            w.str("a\"b");
+            assert_eq!(w.into_vec(), format!("\"{s}\"\"a\\\"b\"").into_bytes());
+        }
+    }
+}
+
+#[test]
+fn integers_and_booleans_of_every_length() {
+    let mut n = 1u64;
+    for _ in 0..20 {
+        for m in [n - 1, n, n + 1, n.wrapping_mul(9)] {
+            assert_eq!(to_string(&m), m.to_string());
+            assert_eq!(to_string(&(m as i64)), (m as i64).to_string());
+            assert_eq!(
+                to_string(&(m as i64).wrapping_neg()),
+                (m as i64).wrapping_neg().to_string()
+            );
+        }
+        n = n.wrapping_mul(10);
+    }
+    for m in [u64::MAX, 0] {
+        assert_eq!(to_string(&m), m.to_string());
+    }
+    assert_eq!(to_string(&i64::MIN), i64::MIN.to_string());
+    assert_eq!(to_string(&vec![true, false, true]), "[true,false,true]");
+}
