@@ -29,6 +29,18 @@ pub struct Server {
     socket: String,
 }
 
+/// Whether a unix socket is bound at `path` and listening, as the kernel's table says (`__SO_ACCEPTCON` among
+/// its flags); where that table cannot be read, whether the file exists.
+fn listening(path: &str) -> bool {
+    let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
+        return Path::new(path).exists();
+    };
+    table.lines().any(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() >= 8 && fields[7] == path && fields[3] == "00010000"
+    })
+}
+
 impl Server {
     /// Starts `program` (see [`program`]) with `args` and `env`, in which `{sock}` stands for the socket's path
     /// and `{dir}` for the temp dir. When an argument names `{sock}`, waits for the program to create it.
@@ -59,11 +71,12 @@ impl Server {
         Some(server)
     }
 
-    /// Polls for the socket; a program that exits first, or takes too long, fails the test (its own stderr,
-    /// which the test inherits, says why).
+    /// Polls for the socket to accept connections: its file appears at `bind`, a moment before `listen`, when a
+    /// connection is still refused. A program that exits first, or takes too long, fails the test (its own
+    /// stderr, which the test inherits, says why).
     fn wait_for_socket(&mut self) {
         let deadline = Instant::now() + SOCKET_DEADLINE;
-        while !Path::new(&self.socket).exists() {
+        while !listening(&self.socket) {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("{} exited early: {status}", self.program);
             }
