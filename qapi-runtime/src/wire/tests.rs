@@ -105,6 +105,66 @@ fn skipping_checks_the_syntax() {
     assert!(decode::<Empty>("[]").is_err());
 }
 
+/// An object with a discriminator `kind` anywhere among its members, as a union reads it.
+#[derive(Debug, PartialEq)]
+struct Tagged {
+    kind: String,
+    a: Option<Value>,
+}
+
+impl ObjectType for Tagged {
+    fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+        let kind = m.tag("kind")?.into_owned();
+        let mut a = None;
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "a" => a = Some(m.value("a")?),
+                _ => m.skip()?,
+            }
+        }
+        Ok(Tagged { kind, a })
+    }
+    fn encode_members(&self, _: &mut Writer) {}
+}
+
+#[test]
+fn the_discriminator_is_found_after_any_members() {
+    let kind = |text: &str| decode::<Tagged>(text).map(|t| t.kind);
+    // Brackets, quotes and escapes inside skipped strings, nested containers, a `kind` nested in a value.
+    let text =
+        r#"{"a": [{"x": "]}\"{[", "y": [[], {}]}, "\\"], "b": {"kind": "inner"}, "kind": "outer"}"#;
+    assert_eq!(kind(text), Ok("outer".to_owned()));
+    assert_eq!(
+        decode::<Tagged>(text).unwrap().a,
+        Some(serde_json::json!([{"x": "]}\"{[", "y": [[], {}]}, "\\"]))
+    );
+    assert_eq!(kind(r#"{"kind": "first", "a": 1}"#), Ok("first".to_owned()));
+    assert_eq!(
+        kind(r#"{"a": "\"kind\": \"no\"", "kind": "yes"}"#),
+        Ok("yes".to_owned())
+    );
+    let missing = kind(r#"{"a": [1, 2], "b": {"kind": "inner"}}"#).unwrap_err();
+    assert_eq!(missing.message(), "missing member `kind`");
+}
+
+#[test]
+fn the_look_for_the_discriminator_lets_no_bad_syntax_through() {
+    // The look for `kind` skips members by their brackets alone; the read that follows checks them.
+    for text in [
+        r#"{"a": [1 2], "kind": "k"}"#,
+        r#"{"a": [1}, "kind": "k"}"#,
+        r#"{"a": {"x" 1}, "kind": "k"}"#,
+        r#"{"a": ["\q"], "kind": "k"}"#,
+        r#"{"a": [1, "kind": "k"}"#,
+        r#"{"a": [1, 2]]], "kind": "k"}"#,
+        r#"{"a": ["x], "kind": "k"}"#,
+        "{\"a\": [\"\u{1}\"], \"kind\": \"k\"}",
+    ] {
+        let err = decode::<Tagged>(text).unwrap_err();
+        assert!(err.offset().is_some(), "{text}: {err}");
+    }
+}
+
 #[test]
 fn empty_takes_any_object() {
     let e: Empty = serde_json::from_str(r#"{"x": 1}"#).unwrap();
