@@ -1,5 +1,5 @@
 use super::*;
-use crate::read::MAX_DEPTH;
+use crate::read::{Num, MAX_DEPTH};
 
 fn decode<T: Decode>(text: &str) -> Result<T, DecodeError> {
     from_str(text)
@@ -17,6 +17,47 @@ fn uint64_takes_negative_int64_like_qemu() {
     assert_eq!(decode::<i8>("-128"), Ok(-128));
     let err = decode::<u8>("  256").unwrap_err();
     assert_eq!(err.to_string(), "integer 256 out of range for u8 (byte 2)");
+}
+
+#[test]
+fn integers_of_every_length_read_exactly() {
+    // Eight digits at a time and one at a time, up to and past 64 bits, with and without a sign.
+    let mut digits = String::new();
+    for n in 1..=21 {
+        digits.push(char::from(b'0' + (n * 7 % 10) as u8));
+        for text in [digits.clone(), format!("-{digits}")] {
+            let wanted = text.parse::<i128>().unwrap();
+            let got = match Reader::new(text.as_bytes()).number().unwrap().0 {
+                Num::Unsigned(u) => Some(i128::from(u)),
+                Num::Signed(i) => Some(i128::from(i)),
+                Num::Float(_) => None,
+            };
+            let fits = u64::try_from(wanted).is_ok() || i64::try_from(wanted).is_ok();
+            assert_eq!(got, fits.then_some(wanted), "{text}");
+        }
+    }
+    for text in [
+        "12345678",
+        "99999999",
+        "10000000",
+        "1234567a",
+        "1234567:",
+        "12345678/",
+        "123456789012345678.",
+    ] {
+        let read = decode::<f64>(text);
+        assert_eq!(
+            read.ok(),
+            text.parse::<f64>().ok().filter(|_| !text.ends_with('.')),
+            "{text}"
+        );
+    }
+    assert_eq!(decode::<u64>("18446744073709551615"), Ok(u64::MAX));
+    assert!(decode::<u64>("18446744073709551616").is_err());
+    assert_eq!(
+        decode::<u64>("9999999999999999999"),
+        Ok(9_999_999_999_999_999_999)
+    );
 }
 
 #[test]
