@@ -109,8 +109,14 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.error(format!("expected `{}`", byte as char)))
+            Err(self.expected(byte))
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn expected(&self, byte: u8) -> DecodeError {
+        self.error(format!("expected `{}`", byte as char))
     }
 
     /// The JSON type of the next value, without reading it.
@@ -202,6 +208,15 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 Ok(Cow::Borrowed(text))
             }
+            _ => self.str_rest(start),
+        }
+    }
+
+    /// [`Reader::str`] of a string that is not plain ASCII, from its first byte at `start` (the cursor on the
+    /// first byte that is neither plain nor ASCII).
+    #[inline(never)]
+    fn str_rest(&mut self, start: usize) -> Result<Cow<'a, str>, DecodeError> {
+        match self.bytes.get(self.pos) {
             Some(b'"') => {
                 let text = self.utf8(start, self.pos)?;
                 self.pos += 1;
