@@ -414,31 +414,34 @@ impl<'a> Reader<'a> {
         let mut kinds: u128 = 0;
         let mut open = 0u32;
         loop {
-            match self.peek()? {
-                Token::Null => self.literal(b"null")?,
-                Token::Bool => {
-                    self.bool()?;
+            // A byte decides the value's type: no `Token` in between.
+            match self.next_byte()? {
+                b'"' => {
+                    self.pos += 1;
+                    self.skip_str_rest()?;
                 }
-                Token::Number => {
+                b'n' => self.literal(b"null")?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'-' | b'0'..=b'9' => {
                     self.number()?;
                 }
-                Token::String => self.skip_str()?,
-                token @ (Token::Array | Token::Object) => {
+                b @ (b'[' | b'{') => {
                     if open >= 128 || self.depth + open >= MAX_DEPTH {
-                        return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
+                        return Err(self.too_deep());
                     }
                     self.pos += 1;
-                    let object = token == Token::Object;
+                    let object = b == b'{';
                     kinds = (kinds << 1) | u128::from(object);
                     open += 1;
                     if !matches!(self.next_byte()?, b']' | b'}') {
                         if object {
-                            self.skip_str()?;
-                            self.expect(b':')?;
+                            self.skip_key()?;
                         }
                         continue;
                     }
                 }
+                other => return Err(self.unexpected(other)),
             }
             // After a value (or an empty container's opening): a comma continues the container, its bracket
             // closes it.
@@ -451,8 +454,7 @@ impl<'a> Reader<'a> {
                     b',' => {
                         self.pos += 1;
                         if object {
-                            self.skip_str()?;
-                            self.expect(b':')?;
+                            self.skip_key()?;
                         }
                         break;
                     }
@@ -514,6 +516,24 @@ impl<'a> Reader<'a> {
             }
             _ => self.skip(),
         }
+    }
+
+    /// Skips a member's name and its colon.
+    #[inline]
+    fn skip_key(&mut self) -> Result<(), DecodeError> {
+        self.skip_str()?;
+        if self.bytes.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.expect(b':')
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unexpected(&self, byte: u8) -> DecodeError {
+        self.error(format!("unexpected character {:?}", byte as char))
     }
 
     fn skip_str(&mut self) -> Result<(), DecodeError> {

@@ -144,6 +144,20 @@ fn skipping_checks_the_syntax() {
     assert!(decode::<Empty>(r#"{"a": ["x": 1]}"#).is_err());
     assert!(decode::<Empty>(r#"{"a": [1}"#).is_err());
     assert!(decode::<Empty>("[]").is_err());
+    assert_eq!(
+        decode::<Empty>(r#"{"a": [true, false, null, -1.5e3, "x", {"k": {}}, []]}"#),
+        Ok(Empty)
+    );
+    for bad in [
+        r#"{"a": tru}"#,
+        r#"{"a": nul}"#,
+        r#"{"a": -}"#,
+        r#"{"a": [1, {"k" 1}]}"#,
+    ] {
+        assert!(decode::<Empty>(bad).is_err(), "{bad}");
+    }
+    let err = decode::<Empty>(r#"{"a": [1, x]}"#).unwrap_err();
+    assert_eq!(err.to_string(), "unexpected character 'x' (byte 10)");
 }
 
 /// An object with a discriminator `kind` anywhere among its members, as a union reads it.
