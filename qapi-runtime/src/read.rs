@@ -74,6 +74,7 @@ impl<'a> Reader<'a> {
 
     /// An error at the cursor.
     #[cold]
+    #[inline(never)]
     pub fn error(&self, message: impl Into<String>) -> DecodeError {
         DecodeError::new(message).at(self.offset())
     }
@@ -91,10 +92,16 @@ impl<'a> Reader<'a> {
     #[inline]
     fn next_byte(&mut self) -> Result<u8, DecodeError> {
         self.skip_ws();
-        self.bytes
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| self.error("unexpected end of input"))
+        match self.bytes.get(self.pos) {
+            Some(&b) => Ok(b),
+            None => Err(self.end_of_input()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn end_of_input(&self) -> DecodeError {
+        self.error("unexpected end of input")
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), DecodeError> {
@@ -102,8 +109,14 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.error(format!("expected `{}`", byte as char)))
+            Err(self.expected(byte))
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn expected(&self, byte: u8) -> DecodeError {
+        self.error(format!("expected `{}`", byte as char))
     }
 
     /// The JSON type of the next value, without reading it.
@@ -195,6 +208,15 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
                 Ok(Cow::Borrowed(text))
             }
+            _ => self.str_rest(start),
+        }
+    }
+
+    /// [`Reader::str`] of a string that is not plain ASCII, from its first byte at `start` (the cursor on the
+    /// first byte that is neither plain nor ASCII).
+    #[inline(never)]
+    fn str_rest(&mut self, start: usize) -> Result<Cow<'a, str>, DecodeError> {
+        match self.bytes.get(self.pos) {
             Some(b'"') => {
                 let text = self.utf8(start, self.pos)?;
                 self.pos += 1;
@@ -294,8 +316,14 @@ impl<'a> Reader<'a> {
 
     /// A number, with its text for messages.
     pub fn number(&mut self) -> Result<(Num, &'a str), DecodeError> {
-        if self.peek()? != Token::Number {
-            return Err(self.invalid_type("a number"));
+        self.number_as("a number")
+    }
+
+    /// [`Reader::number`], whose error when there is none says it expected `expected`.
+    #[inline]
+    pub(crate) fn number_as(&mut self, expected: &str) -> Result<(Num, &'a str), DecodeError> {
+        if !matches!(self.next_byte()?, b'-' | b'0'..=b'9') {
+            return Err(self.invalid_type(expected));
         }
         let bytes: &'a [u8] = self.bytes;
         let start = self.pos;
@@ -305,6 +333,14 @@ impl<'a> Reader<'a> {
         }
         let digits_start = self.pos;
         let mut magnitude: u64 = 0;
+        // Nineteen digits always fit 64 bits; only a longer run is checked for overflow.
+        while let Some(&d @ b'0'..=b'9') = bytes.get(self.pos) {
+            magnitude = magnitude * 10 + u64::from(d - b'0');
+            self.pos += 1;
+            if self.pos - digits_start == 19 {
+                break;
+            }
+        }
         let mut fits = true;
         while let Some(&d @ b'0'..=b'9') = bytes.get(self.pos) {
             match magnitude
@@ -338,7 +374,7 @@ impl<'a> Reader<'a> {
             }
         }
         // Only ASCII digits, signs, dots and exponents were accepted above.
-        let text = std::str::from_utf8(&bytes[start..self.pos]).unwrap_or_default();
+        let text = ascii_str(&bytes[start..self.pos]);
         if integer && fits {
             if !negative {
                 return Ok((Num::Unsigned(magnitude), text));
@@ -365,35 +401,47 @@ impl<'a> Reader<'a> {
 
     /// Skips the next value, whatever it is, without building it.
     pub fn skip(&mut self) -> Result<(), DecodeError> {
+        if self.next_byte()? == b'"' {
+            self.pos += 1;
+            return self.skip_str_rest();
+        }
+        self.skip_nested()
+    }
+
+    /// [`Reader::skip`] of anything but a string.
+    fn skip_nested(&mut self) -> Result<(), DecodeError> {
         // Iterative: the open containers are bits (1 for an object), so that skipping needs no stack.
         let mut kinds: u128 = 0;
         let mut open = 0u32;
         loop {
-            match self.peek()? {
-                Token::Null => self.literal(b"null")?,
-                Token::Bool => {
-                    self.bool()?;
+            // A byte decides the value's type: no `Token` in between.
+            match self.next_byte()? {
+                b'"' => {
+                    self.pos += 1;
+                    self.skip_str_rest()?;
                 }
-                Token::Number => {
+                b'n' => self.literal(b"null")?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'-' | b'0'..=b'9' => {
                     self.number()?;
                 }
-                Token::String => self.skip_str()?,
-                token @ (Token::Array | Token::Object) => {
+                b @ (b'[' | b'{') => {
                     if open >= 128 || self.depth + open >= MAX_DEPTH {
-                        return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
+                        return Err(self.too_deep());
                     }
                     self.pos += 1;
-                    let object = token == Token::Object;
+                    let object = b == b'{';
                     kinds = (kinds << 1) | u128::from(object);
                     open += 1;
                     if !matches!(self.next_byte()?, b']' | b'}') {
                         if object {
-                            self.skip_str()?;
-                            self.expect(b':')?;
+                            self.skip_key()?;
                         }
                         continue;
                     }
                 }
+                other => return Err(self.unexpected(other)),
             }
             // After a value (or an empty container's opening): a comma continues the container, its bracket
             // closes it.
@@ -406,8 +454,7 @@ impl<'a> Reader<'a> {
                     b',' => {
                         self.pos += 1;
                         if object {
-                            self.skip_str()?;
-                            self.expect(b':')?;
+                            self.skip_key()?;
                         }
                         break;
                     }
@@ -422,11 +469,84 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Skips the next value by its brackets and quotes alone, without checking its syntax: for a scan whose
+    /// ground is read again, checked, afterwards (a union's look for its discriminator). On valid JSON it stops
+    /// where [`Reader::skip`] does; on anything else it stops somewhere or fails, and the checked read that
+    /// follows reports the error.
+    fn skip_unchecked(&mut self) -> Result<(), DecodeError> {
+        match self.next_byte()? {
+            b'"' => {
+                self.pos += 1;
+                self.skip_str_rest()
+            }
+            b'[' | b'{' => {
+                // Brackets a byte at a time, through a table of the bytes that matter; strings eight bytes at a
+                // time.
+                let mut open = 0usize;
+                let mut pos = self.pos;
+                let bytes = self.bytes;
+                while let Some(&b) = bytes.get(pos) {
+                    pos += 1;
+                    match SKIP_CLASS[usize::from(b)] {
+                        QUOTE => loop {
+                            pos = plain_run_end(bytes, pos);
+                            match bytes.get(pos) {
+                                Some(b'"') | None => {
+                                    pos += 1;
+                                    break;
+                                }
+                                Some(b'\\') => pos += 2,
+                                // A control character, not checked here.
+                                Some(_) => pos += 1,
+                            }
+                        },
+                        OPEN => open += 1,
+                        CLOSE => {
+                            open -= 1;
+                            if open == 0 {
+                                self.pos = pos;
+                                return Ok(());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                self.pos = bytes.len();
+                Err(self.end_of_input())
+            }
+            _ => self.skip(),
+        }
+    }
+
+    /// Skips a member's name and its colon.
+    #[inline]
+    fn skip_key(&mut self) -> Result<(), DecodeError> {
+        self.skip_str()?;
+        if self.bytes.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.expect(b':')
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unexpected(&self, byte: u8) -> DecodeError {
+        self.error(format!("unexpected character {:?}", byte as char))
+    }
+
     fn skip_str(&mut self) -> Result<(), DecodeError> {
         if self.next_byte()? != b'"' {
             return Err(self.invalid_type("a string"));
         }
         self.pos += 1;
+        self.skip_str_rest()
+    }
+
+    /// Skips the rest of a string, after its opening quote.
+    #[inline]
+    fn skip_str_rest(&mut self) -> Result<(), DecodeError> {
         loop {
             self.pos = plain_run_end(self.bytes, self.pos);
             match self.bytes.get(self.pos) {
@@ -462,11 +582,30 @@ impl<'a> Reader<'a> {
 
     fn enter(&mut self, open: u8) -> Result<(), DecodeError> {
         if self.depth >= MAX_DEPTH {
-            return Err(self.error(format!("nested more than {MAX_DEPTH} levels deep")));
+            return Err(self.too_deep());
         }
         self.expect(open)?;
         self.depth += 1;
         Ok(())
+    }
+
+    /// Enters the container whose opening bracket `open` is next, else gives the "expected `expected`" error.
+    #[inline]
+    fn open(&mut self, open: u8, expected: &str) -> Result<(), DecodeError> {
+        if self.next_byte()? != open {
+            return Err(self.invalid_type(expected));
+        }
+        if self.depth >= MAX_DEPTH {
+            return Err(self.too_deep());
+        }
+        self.pos += 1;
+        self.depth += 1;
+        Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self) -> DecodeError {
+        self.error(format!("nested more than {MAX_DEPTH} levels deep"))
     }
 
     /// Reads an object, giving its members to `decode`.
@@ -475,10 +614,7 @@ impl<'a> Reader<'a> {
         &mut self,
         decode: impl FnOnce(&mut Members<'_, 'a>) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
-        if self.peek()? != Token::Object {
-            return Err(self.invalid_type("an object"));
-        }
-        self.enter(b'{')?;
+        self.open(b'{', "an object")?;
         let mut members = Members {
             start: self.pos,
             start_depth: self.depth,
@@ -518,10 +654,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an array of `T`.
     pub fn array<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
-        if self.peek()? != Token::Array {
-            return Err(self.invalid_type("an array"));
-        }
-        self.enter(b'[')?;
+        self.open(b'[', "an array")?;
         let mut items = Vec::new();
         if self.next_byte()? != b']' {
             loop {
@@ -599,6 +732,20 @@ fn plain_run(bytes: &[u8], mut pos: usize) -> (usize, bool) {
     (pos, ascii)
 }
 
+/// The bytes [`Reader::skip_unchecked`] looks at, by class (0 for the others).
+const SKIP_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'"' as usize] = QUOTE;
+    table[b'[' as usize] = OPEN;
+    table[b'{' as usize] = OPEN;
+    table[b']' as usize] = CLOSE;
+    table[b'}' as usize] = CLOSE;
+    table
+};
+const QUOTE: u8 = 1;
+const OPEN: u8 = 3;
+const CLOSE: u8 = 4;
+
 /// How many unions may be nested as one another's branches.
 const OUTER: usize = 8;
 
@@ -644,7 +791,16 @@ impl<'a> Members<'_, 'a> {
             _ => return Err(r.error("expected `,` or `}`")),
         }
         self.first = false;
-        let key = r.str()?;
+        // The cursor is on the key's opening quote. Keys are short and plain: borrowed from the input when so.
+        let bytes: &'a [u8] = r.bytes;
+        let start = r.pos + 1;
+        let (end, ascii) = plain_run(bytes, start);
+        let key = if ascii && bytes.get(end) == Some(&b'"') {
+            r.pos = end + 1;
+            Cow::Borrowed(ascii_str(&bytes[start..end]))
+        } else {
+            r.str()?
+        };
         if r.bytes.get(r.pos) == Some(&b':') {
             r.pos += 1;
         } else {
@@ -719,12 +875,13 @@ impl<'a> Members<'_, 'a> {
         let (pos, depth, first, done) = (self.reader.pos, self.reader.depth, self.first, self.done);
         self.rewind();
         let mut tag = None;
+        // What is skipped here is read again (checked) by the pass that follows.
         while let Some(key) = self.next_key()? {
             if key == name {
                 tag = Some(self.reader.str().map_err(|e| e.in_member(name))?);
                 break;
             }
-            self.skip()?;
+            self.reader.skip_unchecked()?;
         }
         self.reader.pos = pos;
         self.reader.depth = depth;
@@ -865,10 +1022,12 @@ impl serde::Serialize for Next<'_, '_> {
     }
 }
 
-/// Bytes that [`plain_run`] found all ASCII, as text, without validating them again.
+/// Bytes known to be ASCII (a string [`plain_run`] found so, a number's digits and signs), as text, without
+/// validating them again.
 #[inline]
 fn ascii_str(bytes: &[u8]) -> &str {
     debug_assert!(bytes.is_ascii());
-    // SAFETY: `plain_run` saw no byte with the high bit set in `bytes`, and ASCII is valid UTF-8.
+    // SAFETY: every caller passes bytes it saw to be below 0x80 (`plain_run` saw no byte with the high bit set,
+    // `number` accepted only digits, signs, dots and exponents), and ASCII is valid UTF-8.
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }

@@ -23,8 +23,13 @@ use crate::write::Writer;
 pub type Object = Map<String, Value>;
 
 /// A value that could not be decoded, and where in the JSON it was.
+///
+/// Boxed: one pointer, so that the decoders' `Result`s stay small (most come back in registers).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<ErrorInner>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ErrorInner {
     /// Innermost segment first (segments are added while the error travels outwards).
     path: Vec<Segment>,
     message: String,
@@ -40,41 +45,42 @@ enum Segment {
 
 impl DecodeError {
     /// An error saying `message`, at the top-level value, with no offset yet.
+    #[cold]
     pub fn new(message: impl Into<String>) -> DecodeError {
-        DecodeError {
+        DecodeError(Box::new(ErrorInner {
             path: Vec::new(),
             message: message.into(),
             offset: None,
-        }
+        }))
     }
 
     /// The error happened at byte `offset` of the decoded text.
     pub fn at(mut self, offset: usize) -> DecodeError {
-        self.offset = Some(offset);
+        self.0.offset = Some(offset);
         self
     }
 
     /// The byte offset in the decoded text where decoding stopped.
     pub fn offset(&self) -> Option<usize> {
-        self.offset
+        self.0.offset
     }
 
     /// The error happened inside member `name` of an object.
     pub fn in_member(mut self, name: &str) -> DecodeError {
-        self.path.push(Segment::Member(name.to_owned()));
+        self.0.path.push(Segment::Member(name.to_owned()));
         self
     }
 
     /// The error happened inside element `index` of an array.
     pub fn in_index(mut self, index: usize) -> DecodeError {
-        self.path.push(Segment::Index(index));
+        self.0.path.push(Segment::Index(index));
         self
     }
 
     /// The JSON path of the value that failed, such as `members[3].name`; empty for the top-level value.
     pub fn path(&self) -> String {
         let mut out = String::new();
-        for segment in self.path.iter().rev() {
+        for segment in self.0.path.iter().rev() {
             match segment {
                 Segment::Member(name) if out.is_empty() => out.push_str(name),
                 Segment::Member(name) => {
@@ -93,17 +99,17 @@ impl DecodeError {
 
     /// What went wrong, without the path.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
+        if !self.0.path.is_empty() {
             write!(f, "at `{}`: ", self.path())?;
         }
-        f.write_str(&self.message)?;
-        match self.offset {
+        f.write_str(&self.0.message)?;
+        match self.0.offset {
             Some(offset) => write!(f, " (byte {offset})"),
             None => Ok(()),
         }
@@ -198,15 +204,13 @@ impl Encode for f64 {
 
 /// An integer; `Err` holds the number's text when it is not one.
 fn integer(reader: &mut Reader<'_>) -> Result<(Num, usize), DecodeError> {
-    if reader.peek()? != Token::Number {
-        return Err(reader.invalid_type("an integer"));
-    }
-    let offset = reader.offset();
-    match reader.number()? {
-        (Num::Float(_), text) => {
+    let (n, text) = reader.number_as("an integer")?;
+    let offset = reader.offset() - text.len();
+    match n {
+        Num::Float(_) => {
             Err(DecodeError::new(format!("expected an integer, found number `{text}`")).at(offset))
         }
-        (n, _) => Ok((n, offset)),
+        n => Ok((n, offset)),
     }
 }
 

@@ -1,7 +1,12 @@
 //! A driver for profiling the codec (perf, callgrind): `cargo run --release -p qemu-bindings-tests --example
 //! codec_profile -- WHAT MESSAGE N`, WHAT one of `decode`, `encode`, `serde-decode`, `serde-encode`,
-//! `peer-decode`, `peer-encode`; MESSAGE a file holding a `query-qmp-schema` reply, or `query-block` for the
-//! codec bench's `query-block` reply (16 drives).
+//! `peer-decode`, `peer-encode` (ours through `qemu_qmp::from_slice`/`to_vec`, ours through serde_json, arcnmx's
+//! qapi-qmp 0.15); MESSAGE a `query-qmp-schema` reply's file, or its name in `shared/qemu/introspection/`
+//! (decoded as `Vec<SchemaInfo>`), `query-block` (the
+//! bench's reply of 16 drives, as `Vec<BlockInfo>`) or `events` (the bench's 2000 event messages, envelope and
+//! `AnyEvent`: `decode` and `peer-decode` only). The messages are the bench's (`benches/messages`).
+//!
+//! Instructions per decode: callgrind's total at N=4 minus that at N=0, over 4.
 
 use std::hint::black_box;
 
@@ -14,16 +19,25 @@ fn main() {
         panic!("usage: codec_profile WHAT MESSAGE N");
     };
     let n: usize = n.parse().unwrap();
-    if message == "query-block" {
-        let text = messages::query_block(16);
-        run::<Vec<qemu_qmp::BlockInfo>, Vec<qapi_qmp::BlockInfo>>(what, &text, n);
-    } else {
-        let text = std::fs::read(message).unwrap();
-        run::<Vec<qemu_qmp::SchemaInfo>, Vec<qapi_qmp::SchemaInfo>>(what, &text, n);
+    match message.as_str() {
+        "query-block" => run::<Vec<qemu_qmp::BlockInfo>, Vec<qapi_qmp::BlockInfo>>(
+            what,
+            &messages::query_block(16),
+            n,
+        ),
+        "events" => events(what, &messages::event_stream(), n),
+        file => run::<Vec<qemu_qmp::SchemaInfo>, Vec<qapi_qmp::SchemaInfo>>(
+            what,
+            &match std::fs::read(file) {
+                Ok(text) => text,
+                Err(_) => messages::introspection(file).expect("no such reply"),
+            },
+            n,
+        ),
     }
 }
 
-/// `what`, `n` times, on `text` decoded as `Ours` (the committed bindings) or `Peer` (qapi-qmp).
+/// One reply, `n` times the way `what` says.
 fn run<Ours, Peer>(what: &str, text: &[u8], n: usize)
 where
     Ours: qapi_runtime::Decode
@@ -49,6 +63,27 @@ where
             )),
             "peer-encode" => drop(black_box(serde_json::to_vec(black_box(&peer)).unwrap())),
             _ => panic!("unknown {what}"),
+        }
+    }
+}
+
+/// The event stream, `n` times: each message read as a client does (`decode`) or by qapi-qmp (`peer-decode`).
+fn events(what: &str, stream: &[Vec<u8>], n: usize) {
+    for message in stream {
+        messages::decode_event(message).unwrap();
+        serde_json::from_slice::<qapi_qmp::Event>(message).unwrap();
+    }
+    for _ in 0..n {
+        for message in stream {
+            match what {
+                "decode" => drop(black_box(
+                    messages::decode_event(black_box(message)).unwrap(),
+                )),
+                "peer-decode" => drop(black_box(
+                    serde_json::from_slice::<qapi_qmp::Event>(black_box(message)).unwrap(),
+                )),
+                _ => panic!("events: `decode` or `peer-decode`, not {what}"),
+            }
         }
     }
 }

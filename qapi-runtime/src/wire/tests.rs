@@ -1,5 +1,5 @@
 use super::*;
-use crate::read::MAX_DEPTH;
+use crate::read::{Num, MAX_DEPTH};
 
 fn decode<T: Decode>(text: &str) -> Result<T, DecodeError> {
     from_str(text)
@@ -17,6 +17,47 @@ fn uint64_takes_negative_int64_like_qemu() {
     assert_eq!(decode::<i8>("-128"), Ok(-128));
     let err = decode::<u8>("  256").unwrap_err();
     assert_eq!(err.to_string(), "integer 256 out of range for u8 (byte 2)");
+}
+
+#[test]
+fn integers_of_every_length_read_exactly() {
+    // Eight digits at a time and one at a time, up to and past 64 bits, with and without a sign.
+    let mut digits = String::new();
+    for n in 1..=21 {
+        digits.push(char::from(b'0' + (n * 7 % 10) as u8));
+        for text in [digits.clone(), format!("-{digits}")] {
+            let wanted = text.parse::<i128>().unwrap();
+            let got = match Reader::new(text.as_bytes()).number().unwrap().0 {
+                Num::Unsigned(u) => Some(i128::from(u)),
+                Num::Signed(i) => Some(i128::from(i)),
+                Num::Float(_) => None,
+            };
+            let fits = u64::try_from(wanted).is_ok() || i64::try_from(wanted).is_ok();
+            assert_eq!(got, fits.then_some(wanted), "{text}");
+        }
+    }
+    for text in [
+        "12345678",
+        "99999999",
+        "10000000",
+        "1234567a",
+        "1234567:",
+        "12345678/",
+        "123456789012345678.",
+    ] {
+        let read = decode::<f64>(text);
+        assert_eq!(
+            read.ok(),
+            text.parse::<f64>().ok().filter(|_| !text.ends_with('.')),
+            "{text}"
+        );
+    }
+    assert_eq!(decode::<u64>("18446744073709551615"), Ok(u64::MAX));
+    assert!(decode::<u64>("18446744073709551616").is_err());
+    assert_eq!(
+        decode::<u64>("9999999999999999999"),
+        Ok(9_999_999_999_999_999_999)
+    );
 }
 
 #[test]
@@ -103,6 +144,80 @@ fn skipping_checks_the_syntax() {
     assert!(decode::<Empty>(r#"{"a": ["x": 1]}"#).is_err());
     assert!(decode::<Empty>(r#"{"a": [1}"#).is_err());
     assert!(decode::<Empty>("[]").is_err());
+    assert_eq!(
+        decode::<Empty>(r#"{"a": [true, false, null, -1.5e3, "x", {"k": {}}, []]}"#),
+        Ok(Empty)
+    );
+    for bad in [
+        r#"{"a": tru}"#,
+        r#"{"a": nul}"#,
+        r#"{"a": -}"#,
+        r#"{"a": [1, {"k" 1}]}"#,
+    ] {
+        assert!(decode::<Empty>(bad).is_err(), "{bad}");
+    }
+    let err = decode::<Empty>(r#"{"a": [1, x]}"#).unwrap_err();
+    assert_eq!(err.to_string(), "unexpected character 'x' (byte 10)");
+}
+
+/// An object with a discriminator `kind` anywhere among its members, as a union reads it.
+#[derive(Debug, PartialEq)]
+struct Tagged {
+    kind: String,
+    a: Option<Value>,
+}
+
+impl ObjectType for Tagged {
+    fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
+        let kind = m.tag("kind")?.into_owned();
+        let mut a = None;
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "a" => a = Some(m.value("a")?),
+                _ => m.skip()?,
+            }
+        }
+        Ok(Tagged { kind, a })
+    }
+    fn encode_members(&self, _: &mut Writer) {}
+}
+
+#[test]
+fn the_discriminator_is_found_after_any_members() {
+    let kind = |text: &str| decode::<Tagged>(text).map(|t| t.kind);
+    // Brackets, quotes and escapes inside skipped strings, nested containers, a `kind` nested in a value.
+    let text =
+        r#"{"a": [{"x": "]}\"{[", "y": [[], {}]}, "\\"], "b": {"kind": "inner"}, "kind": "outer"}"#;
+    assert_eq!(kind(text), Ok("outer".to_owned()));
+    assert_eq!(
+        decode::<Tagged>(text).unwrap().a,
+        Some(serde_json::json!([{"x": "]}\"{[", "y": [[], {}]}, "\\"]))
+    );
+    assert_eq!(kind(r#"{"kind": "first", "a": 1}"#), Ok("first".to_owned()));
+    assert_eq!(
+        kind(r#"{"a": "\"kind\": \"no\"", "kind": "yes"}"#),
+        Ok("yes".to_owned())
+    );
+    let missing = kind(r#"{"a": [1, 2], "b": {"kind": "inner"}}"#).unwrap_err();
+    assert_eq!(missing.message(), "missing member `kind`");
+}
+
+#[test]
+fn the_look_for_the_discriminator_lets_no_bad_syntax_through() {
+    // The look for `kind` skips members by their brackets alone; the read that follows checks them.
+    for text in [
+        r#"{"a": [1 2], "kind": "k"}"#,
+        r#"{"a": [1}, "kind": "k"}"#,
+        r#"{"a": {"x" 1}, "kind": "k"}"#,
+        r#"{"a": ["\q"], "kind": "k"}"#,
+        r#"{"a": [1, "kind": "k"}"#,
+        r#"{"a": [1, 2]]], "kind": "k"}"#,
+        r#"{"a": ["x], "kind": "k"}"#,
+        "{\"a\": [\"\u{1}\"], \"kind\": \"k\"}",
+    ] {
+        let err = decode::<Tagged>(text).unwrap_err();
+        assert!(err.offset().is_some(), "{text}: {err}");
+    }
 }
 
 #[test]

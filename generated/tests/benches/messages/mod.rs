@@ -1,6 +1,14 @@
-//! Messages the codec bench and the `codec_profile` example share (the example includes this file by path).
+//! The messages the codec bench decodes and encodes, shared by the bench (`benches/codec.rs`) and the profiling
+//! driver (`examples/codec_profile.rs`), and what a client does with an event message.
 
+use qapi_runtime::{DecodeError, EventSet, Reader, Timestamp};
 use serde_json::Value;
+
+/// An introspection reply from `../shared`; `None` (after the missing-material notice) without it.
+pub fn introspection(file: &str) -> Option<Vec<u8>> {
+    let path = qapi_tests::shared_file(&format!("qemu/introspection/{file}"))?;
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
 
 /// A `query-block` reply: `n` drives, each with an image and a backing chain three deep.
 pub fn query_block(n: usize) -> Vec<u8> {
@@ -39,4 +47,58 @@ pub fn query_block(n: usize) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&drives).unwrap()
+}
+
+/// 2000 event messages, one per line, of a few common kinds.
+pub fn event_stream() -> Vec<Vec<u8>> {
+    (0..2000)
+        .map(|i| {
+            let ts =
+                serde_json::json!({"seconds": 1733580000 + i, "microseconds": (i * 37) % 1000000});
+            let (event, data) = match i % 6 {
+                0 => (
+                    "JOB_STATUS_CHANGE",
+                    serde_json::json!({"id": format!("job{i}"), "status": "running"}),
+                ),
+                1 => (
+                    "BLOCK_JOB_COMPLETED",
+                    serde_json::json!({"type": "mirror", "device": format!("job{i}"),
+                        "len": 10737418240u64, "offset": 10737418240u64, "speed": 0}),
+                ),
+                2 => ("STOP", serde_json::json!({})),
+                3 => ("RESUME", serde_json::json!({})),
+                4 => (
+                    "DEVICE_DELETED",
+                    serde_json::json!({"device": format!("nic{i}"),
+                        "path": format!("/machine/peripheral/nic{i}")}),
+                ),
+                _ => (
+                    "BALLOON_CHANGE",
+                    serde_json::json!({"actual": 1073741824u64 + i}),
+                ),
+            };
+            serde_json::to_vec(&serde_json::json!({"event": event, "data": data, "timestamp": ts}))
+                .unwrap()
+        })
+        .collect()
+}
+
+/// What a client does with an event message: the envelope read, `data` decoded by name.
+pub fn decode_event(message: &[u8]) -> Result<(qemu_qmp::AnyEvent, Timestamp), DecodeError> {
+    let mut reader = Reader::new(message);
+    let (mut name, mut data, mut timestamp) = (None, None, None);
+    reader.object(|m| {
+        while let Some(key) = m.next_key()? {
+            match &*key {
+                "event" => name = Some(m.value::<String>("event")?),
+                "data" => data = Some(m.raw()?.1),
+                "timestamp" => timestamp = Some(m.value::<Timestamp>("timestamp")?),
+                _ => m.skip()?,
+            }
+        }
+        Ok(())
+    })?;
+    let name = name.ok_or_else(|| DecodeError::new("missing member `event`"))?;
+    let event = qemu_qmp::AnyEvent::from_parts(&name, data.unwrap_or(b"{}"))?;
+    Ok((event, timestamp.unwrap_or(Timestamp::NONE)))
 }
