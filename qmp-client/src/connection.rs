@@ -179,7 +179,8 @@ impl Shared {
             && s.in_band.is_empty()
             && expect.as_ref().is_some_and(|e| e.in_band);
         let id = if id_less { ID_LESS } else { self.next_id() };
-        let frame = frame((!id_less).then_some(id));
+        let sent_id = (!id_less).then_some(id);
+        let frame = frame(sent_id);
         let rx = expect.map(|expect| {
             let (tx, rx) = oneshot::channel();
             if expect.in_band {
@@ -195,7 +196,6 @@ impl Shared {
             );
             rx
         });
-        let sent_id = (!id_less).then_some(id);
         let Some(frame) = self.write_directly(&mut s, frame) else {
             return Ok((sent_id, rx));
         };
