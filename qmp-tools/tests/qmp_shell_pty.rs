@@ -203,6 +203,36 @@ fn storage_daemon_nested_completion_refusals_and_server_exit() {
     assert!(!home.path().join(".qmp-shell_history").exists());
 }
 
+/// Lines pasted at once, or typed while a command runs, are all run in order: none is lost between prompts,
+/// whether the terminal sends them as plain keys or wrapped in bracketed-paste marks.
+#[test]
+fn pasted_and_typed_ahead_lines_all_run() {
+    let Some(qsd) = Server::storage_daemon(&[]) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut p = spawn_shell(qsd.socket(), home.path(), &["--no-history"]);
+    // Three lines in one write, as a terminal without bracketed paste sends a paste.
+    keys(
+        &mut p,
+        "query-block-jobs\nquery-version\nquery-block-jobs\n",
+    );
+    p.exp_string("{\"return\": []}").unwrap();
+    p.exp_string("\"qemu\"").unwrap();
+    p.exp_string("{\"return\": []}").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+    // The same as a bracketed paste: the editor gets one line holding newlines, and each runs on its own.
+    keys(
+        &mut p,
+        "\x1b[200~query-version\nquery-block-jobs\x1b[201~\r",
+    );
+    p.exp_string("\"qemu\"").unwrap();
+    p.exp_string("{\"return\": []}").unwrap();
+    p.exp_string("(QEMU) ").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+}
+
 /// The hotplug a newcomer tries first, typed with completion: `device_add` with the driver's own properties
 /// (`netdev=`, `mac=`), which the schema does not list, checked against the live QEMU; then the words a newcomer
 /// tries to get help and to leave.

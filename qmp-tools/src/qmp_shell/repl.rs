@@ -147,8 +147,16 @@ pub fn run_interactive(
         let line = editor.readline(shell.prompt());
         at_prompt.store(false, Ordering::SeqCst);
         match line {
+            // A bracketed paste of several lines arrives as one line holding newlines: each runs on its own.
             Ok(line) => {
-                if rt.block_on(shell.run_line(&line)).quit {
+                let mut quit = false;
+                for one in line.split(['\n', '\r']) {
+                    quit = rt.block_on(shell.run_line(one)).quit;
+                    if quit {
+                        break;
+                    }
+                }
+                if quit {
                     break;
                 }
             }
