@@ -236,57 +236,53 @@ fn decode_members(
     };
     code.line_of(&["let ", local, " = members.branch("]);
     code.begin();
-    code.open("&mut |key, reader|");
-    code.open("match key");
-    for f in rest {
-        let wire = code::string(&f.member.name);
-        let value = if f.boxed {
-            cat!("rt::Box::new(reader.member(", wire, ")?)")
-        } else {
-            cat!("reader.member(", wire, ")?")
-        };
-        let cfg = ctx.cfg(f.member.cond.as_ref());
-        code.arm(
-            &cfg,
-            &wire,
-            &cat!(structs::local(f), " = rt::Some(", value, ")"),
-        );
+    code.line_of(&[disc_wire, ","]);
+    if rest.is_empty() {
+        code.line("&mut |_, _| rt::Ok(false),");
+    } else {
+        code.open("&mut |key, reader| match key");
+        for f in rest {
+            let take = if f.boxed {
+                "reader.take_boxed(&mut "
+            } else {
+                "reader.take(&mut "
+            };
+            let cfg = ctx.cfg(f.member.cond.as_ref());
+            code.arm(
+                &cfg,
+                &code::string(&f.member.name),
+                &cat!(take, structs::local(f), ")"),
+            );
+        }
+        code.arm("", "_", "rt::Ok(false)");
+        code.close(",");
     }
-    code.arm("", disc_wire, "reader.skip()?");
-    code.arm("", "_", "return rt::Ok(false)");
-    code.close("");
-    code.line("rt::Ok(true)");
-    code.close(",");
-    code.open("|members| rt::Ok(match &*tag");
+    // Each branch one call, without `?`: `decode_branch` gets the variant's constructor.
+    code.open("|members| match &*tag");
     for b in branches {
+        let variant = cat!(branch_ident, "::", b.variant);
         let body = match (&b.ty, b.boxed) {
-            (Some(_), boxed) => {
-                let decode = "rt::ObjectType::decode_members(members)?".to_string();
-                let data = if boxed {
-                    cat!("rt::Box::new(", decode, ")")
-                } else {
-                    decode
-                };
-                cat!(branch_ident, "::", b.variant, "(", data, ")")
-            }
-            (None, _) => cat!(branch_ident, "::", b.variant),
+            (Some(_), false) => cat!("members.decode_branch(", variant, ")"),
+            (Some(_), true) => cat!("members.decode_branch_boxed(", variant, ")"),
+            (None, _) => cat!("rt::Ok(", variant, ")"),
         };
         code.arm(&b.cfg, &b.wire, &body);
     }
     code.open("_ =>");
     let other = cat!(branch_ident, "::", names::OTHER);
     code.struct_literal(
-        &other,
+        &cat!("rt::Ok(", other),
         &other,
         &[
             Item::plain("tag: tag.into_owned()"),
             Item::plain("members: members.rest()?"),
         ],
-        "",
+        ")",
     );
     code.close("");
-    code.close("),");
+    code.close(",");
     code.unindent(")?;");
+    structs::require(ctx, code, rest);
     let mut fields = structs::decoded_fields(ctx, rest);
     fields.push(Item::plain(if local == *disc_ident {
         local.to_string()

@@ -7,11 +7,13 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
-use crate::wire::{Decode, DecodeError, Object};
+use crate::wire::{Decode, DecodeError};
 
+mod members;
 mod transcode;
+pub use members::Members;
 pub use transcode::transcode;
 
 /// How deeply objects and arrays may nest in what is decoded (as serde_json's own limit).
@@ -618,14 +620,7 @@ impl<'a> Reader<'a> {
         decode: impl FnOnce(&mut Members<'_, 'a>) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
         self.open(b'{', "an object")?;
-        let mut members = Members {
-            start: self.pos,
-            start_depth: self.depth,
-            first: true,
-            done: false,
-            outer: Default::default(),
-            reader: self,
-        };
+        let mut members = Members::new(self);
         let value = decode(&mut members)?;
         members.finish()?;
         self.depth -= 1;
@@ -636,6 +631,35 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn member<T: Decode>(&mut self, name: &str) -> Result<T, DecodeError> {
         T::decode(self).map_err(|e| e.in_member(name))
+    }
+
+    /// Decodes the value at the cursor into `slot`.
+    #[inline]
+    pub fn read<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        *slot = Some(T::decode(self)?);
+        Ok(())
+    }
+
+    /// [`Reader::read`], then `true`: a union's reader of its own members took the member.
+    #[inline]
+    pub fn take<T: Decode>(&mut self, slot: &mut Option<T>) -> Result<bool, DecodeError> {
+        self.read(slot).map(|()| true)
+    }
+
+    /// [`Reader::take`] for a value held in a `Box` (a recursive type).
+    #[inline]
+    pub fn take_boxed<T: Decode>(
+        &mut self,
+        slot: &mut Option<Box<T>>,
+    ) -> Result<bool, DecodeError> {
+        self.read_boxed(slot).map(|()| true)
+    }
+
+    /// [`Reader::read`] for a value held in a `Box` (a recursive type).
+    #[inline]
+    pub fn read_boxed<T: Decode>(&mut self, slot: &mut Option<Box<T>>) -> Result<(), DecodeError> {
+        *slot = Some(Box::new(T::decode(self)?));
+        Ok(())
     }
 
     /// In a container opened by `[` or `{`: whether another element or member follows (after its comma), or
@@ -748,217 +772,6 @@ const SKIP_CLASS: [u8; 256] = {
 const QUOTE: u8 = 1;
 const OPEN: u8 = 3;
 const CLOSE: u8 = 4;
-
-/// How many unions may be nested as one another's branches.
-const OUTER: usize = 8;
-
-/// What an enclosing union reads while its branch is read: given a member's name (with the reader on its value),
-/// it reads the value and gives `true` when the member is the union's own (a base member or its discriminator),
-/// and gives `false`, reading nothing, otherwise.
-pub type Outer<'r, 'a> =
-    &'r mut (dyn FnMut(&str, &mut Reader<'a>) -> Result<bool, DecodeError> + 'r);
-
-/// The members of one object, read key by key in one pass. A union first looks for its discriminator
-/// ([`Members::tag`]), then reads its branch's members and its own in one pass ([`Members::branch`]).
-pub struct Members<'r, 'a> {
-    reader: &'r mut Reader<'a>,
-    start: usize,
-    start_depth: u32,
-    first: bool,
-    done: bool,
-    /// The enclosing unions' readers of their own members, innermost last.
-    outer: [Option<Outer<'r, 'a>>; OUTER],
-}
-
-impl<'a> Members<'_, 'a> {
-    /// The next member's name, with the cursor on its value; `None` after the last.
-    pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, DecodeError> {
-        if self.done {
-            return Ok(None);
-        }
-        let r = &mut *self.reader;
-        match r.next_byte()? {
-            b'}' => {
-                r.pos += 1;
-                self.done = true;
-                return Ok(None);
-            }
-            b',' if !self.first => {
-                r.pos += 1;
-                if r.next_byte()? != b'"' {
-                    return Err(r.error("expected a member name"));
-                }
-            }
-            b'"' if self.first => {}
-            _ if self.first => return Err(r.error("expected a member name")),
-            _ => return Err(r.error("expected `,` or `}`")),
-        }
-        self.first = false;
-        // The cursor is on the key's opening quote. Keys are short and plain: borrowed from the input when so.
-        let bytes: &'a [u8] = r.bytes;
-        let start = r.pos + 1;
-        let (end, ascii) = plain_run(bytes, start);
-        let key = if ascii && bytes.get(end) == Some(&b'"') {
-            r.pos = end + 1;
-            Cow::Borrowed(ascii_str(&bytes[start..end]))
-        } else {
-            r.str()?
-        };
-        if r.bytes.get(r.pos) == Some(&b':') {
-            r.pos += 1;
-        } else {
-            r.expect(b':')?;
-        }
-        Ok(Some(key))
-    }
-
-    /// Decodes the value of member `name` (the key just read).
-    #[inline]
-    pub fn value<T: Decode>(&mut self, name: &str) -> Result<T, DecodeError> {
-        self.reader.member(name)
-    }
-
-    /// Skips the value of the key just read, giving its byte offset and its text.
-    pub fn raw(&mut self) -> Result<(usize, &'a [u8]), DecodeError> {
-        self.reader.skip_ws();
-        let offset = self.reader.offset();
-        self.reader.raw().map(|text| (offset, text))
-    }
-
-    /// Skips the value of the key just read.
-    pub fn skip(&mut self) -> Result<(), DecodeError> {
-        self.reader.skip()
-    }
-
-    /// The value of `key` (just read), a member the type being read does not have: an enclosing union's own
-    /// member (read by the union), or one unknown to all (skipped: a member a newer QEMU added).
-    pub fn other(&mut self, key: &str) -> Result<(), DecodeError> {
-        if !self.outer_takes(key)? {
-            self.reader.skip()?;
-        }
-        Ok(())
-    }
-
-    /// Offers member `key` to the enclosing unions, innermost first: `true` when one of them read it.
-    fn outer_takes(&mut self, key: &str) -> Result<bool, DecodeError> {
-        for outer in self.outer.iter_mut().rev().flatten() {
-            if outer(key, self.reader)? {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// A required member's value, or the error that it is missing.
-    #[inline]
-    pub fn required<T>(&self, value: Option<T>, name: &str) -> Result<T, DecodeError> {
-        match value {
-            Some(v) => Ok(v),
-            None => Err(self.missing(name)),
-        }
-    }
-
-    #[cold]
-    fn missing(&self, name: &str) -> DecodeError {
-        DecodeError::new(format!("missing member `{name}`"))
-            .at(self.reader.base + self.start.saturating_sub(1))
-    }
-
-    /// Back to the first member.
-    pub fn rewind(&mut self) {
-        self.reader.pos = self.start;
-        self.reader.depth = self.start_depth;
-        self.first = true;
-        self.done = false;
-    }
-
-    /// A union's discriminator, found by scanning the members (it may come after the branch's members); the
-    /// cursor stays where it was.
-    pub fn tag(&mut self, name: &str) -> Result<Cow<'a, str>, DecodeError> {
-        let (pos, depth, first, done) = (self.reader.pos, self.reader.depth, self.first, self.done);
-        self.rewind();
-        let mut tag = None;
-        // What is skipped here is read again (checked) by the pass that follows.
-        while let Some(key) = self.next_key()? {
-            if key == name {
-                tag = Some(self.reader.str().map_err(|e| e.in_member(name))?);
-                break;
-            }
-            self.reader.skip_unchecked()?;
-        }
-        self.reader.pos = pos;
-        self.reader.depth = depth;
-        (self.first, self.done) = (first, done);
-        tag.ok_or_else(|| self.missing(name))
-    }
-
-    /// Reads a union's members in one pass, from the first: `decode` reads its branch's members (the branch's
-    /// type calls [`Members::other`] for those it does not have), `outer` reads the union's own members, and
-    /// what neither takes is skipped.
-    pub fn branch<T>(
-        &mut self,
-        outer: &mut dyn FnMut(&str, &mut Reader<'a>) -> Result<bool, DecodeError>,
-        decode: impl FnOnce(&mut Members<'_, 'a>) -> Result<T, DecodeError>,
-    ) -> Result<T, DecodeError> {
-        self.rewind();
-        let Some(free) = self.outer.iter().position(Option::is_none) else {
-            return Err(self
-                .reader
-                .error(format!("more than {OUTER} unions nested as branches")));
-        };
-        let mut inner = Members {
-            reader: &mut *self.reader,
-            start: self.start,
-            start_depth: self.start_depth,
-            first: true,
-            done: false,
-            outer: Default::default(),
-        };
-        for (slot, outer) in inner.outer.iter_mut().zip(&mut self.outer) {
-            *slot = match outer {
-                Some(outer) => Some(&mut **outer),
-                None => None,
-            };
-        }
-        inner.outer[free] = Some(outer);
-        let value = decode(&mut inner)?;
-        inner.finish()?;
-        self.done = true;
-        self.first = false;
-        Ok(value)
-    }
-
-    /// Every member no enclosing union takes, from the cursor on, as sent: an unknown branch's members.
-    pub fn rest(&mut self) -> Result<Object, DecodeError> {
-        let mut out = Map::new();
-        while let Some(key) = self.next_key()? {
-            if !self.outer_takes(&key)? {
-                let value = self.value::<Value>(&key)?;
-                out.insert(key.into_owned(), value);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Keeps the member just read in `rest` (an object that takes members the schema does not list), unless an
-    /// enclosing union takes it.
-    pub fn keep(&mut self, key: &str, rest: &mut Object) -> Result<(), DecodeError> {
-        if self.outer_takes(key)? {
-            return Ok(());
-        }
-        let value = self.value::<Value>(key)?;
-        rest.insert(key.to_owned(), value);
-        Ok(())
-    }
-
-    /// Reads to the end of the object; members nobody read are offered to the enclosing unions, or skipped.
-    fn finish(&mut self) -> Result<(), DecodeError> {
-        while let Some(key) = self.next_key()? {
-            self.other(&key)?;
-        }
-        Ok(())
-    }
-}
 
 /// Bytes known to be ASCII (a string [`plain_run`] found so, a number's digits and signs), as text, without
 /// validating them again.

@@ -31,14 +31,16 @@ impl rt::ObjectType for GuestSyncDelimited {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -90,14 +92,16 @@ impl rt::ObjectType for GuestSync {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -246,10 +250,11 @@ impl rt::ObjectType for GuestSetTime {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_time = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "time" => m_time = rt::Some(members.value("time")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "time" => members.read(&mut m_time, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { time: m_time })
     }
@@ -315,19 +320,27 @@ impl rt::ObjectType for GuestAgentCommandInfo {
         let mut m_enabled = rt::None;
         let mut m_success_response = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "success-response" => {
-                    m_success_response = rt::Some(members.value("success-response")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "enabled" => members.read(&mut m_enabled, key),
+                "success-response" => members.read(&mut m_success_response, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_success_response) = m_success_response else {
+            return rt::Err(members.missing("success-response"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            enabled: members.required(m_enabled, "enabled")?,
-            success_response: members.required(m_success_response, "success-response")?,
+            name: m_name,
+            enabled: m_enabled,
+            success_response: m_success_response,
         })
     }
     #[inline]
@@ -384,20 +397,22 @@ impl rt::ObjectType for GuestAgentInfo {
         let mut m_version = rt::None;
         let mut m_supported_commands = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "version" => m_version = rt::Some(members.value("version")?),
-                "supported_commands" => {
-                    m_supported_commands = rt::Some(members.value("supported_commands")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "version" => members.read(&mut m_version, key),
+                "supported_commands" => members.read(&mut m_supported_commands, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_version) = m_version else {
+            return rt::Err(members.missing("version"));
+        };
+        let rt::Some(m_supported_commands) = m_supported_commands else {
+            return rt::Err(members.missing("supported_commands"));
+        };
         rt::Ok(Self {
-            version: members.required(m_version, "version")?,
-            supported_commands: members.required(
-                m_supported_commands,
-                "supported_commands",
-            )?,
+            version: m_version,
+            supported_commands: m_supported_commands,
         })
     }
     #[inline]
@@ -498,10 +513,11 @@ impl rt::ObjectType for GuestShutdown {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { mode: m_mode })
     }
@@ -569,16 +585,17 @@ impl rt::ObjectType for GuestFileOpen {
         let mut m_path = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            mode: m_mode,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path, mode: m_mode })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -631,14 +648,16 @@ impl rt::ObjectType for GuestFileClose {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_handle = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "handle" => members.read(&mut m_handle, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            handle: members.required(m_handle, "handle")?,
-        })
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
+        rt::Ok(Self { handle: m_handle })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -698,17 +717,27 @@ impl rt::ObjectType for GuestFileRead {
         let mut m_buf_b64 = rt::None;
         let mut m_eof = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "count" => m_count = rt::Some(members.value("count")?),
-                "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
-                "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "count" => members.read(&mut m_count, key),
+                "buf-b64" => members.read(&mut m_buf_b64, key),
+                "eof" => members.read(&mut m_eof, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_count) = m_count else {
+            return rt::Err(members.missing("count"));
+        };
+        let rt::Some(m_buf_b64) = m_buf_b64 else {
+            return rt::Err(members.missing("buf-b64"));
+        };
+        let rt::Some(m_eof) = m_eof else {
+            return rt::Err(members.missing("eof"));
+        };
         rt::Ok(Self {
-            count: members.required(m_count, "count")?,
-            buf_b64: members.required(m_buf_b64, "buf-b64")?,
-            eof: members.required(m_eof, "eof")?,
+            count: m_count,
+            buf_b64: m_buf_b64,
+            eof: m_eof,
         })
     }
     #[inline]
@@ -768,14 +797,18 @@ impl rt::ObjectType for GuestFileReadCommand {
         let mut m_handle = rt::None;
         let mut m_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                "count" => m_count = rt::Some(members.value("count")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "handle" => members.read(&mut m_handle, key),
+                "count" => members.read(&mut m_count, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
         rt::Ok(Self {
-            handle: members.required(m_handle, "handle")?,
+            handle: m_handle,
             count: m_count,
         })
     }
@@ -831,16 +864,20 @@ impl rt::ObjectType for GuestFileWrite {
         let mut m_count = rt::None;
         let mut m_eof = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "count" => m_count = rt::Some(members.value("count")?),
-                "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "count" => members.read(&mut m_count, key),
+                "eof" => members.read(&mut m_eof, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            count: members.required(m_count, "count")?,
-            eof: members.required(m_eof, "eof")?,
-        })
+        let rt::Some(m_count) = m_count else {
+            return rt::Err(members.missing("count"));
+        };
+        let rt::Some(m_eof) = m_eof else {
+            return rt::Err(members.missing("eof"));
+        };
+        rt::Ok(Self { count: m_count, eof: m_eof })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -905,16 +942,23 @@ impl rt::ObjectType for GuestFileWriteCommand {
         let mut m_buf_b64 = rt::None;
         let mut m_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                "buf-b64" => m_buf_b64 = rt::Some(members.value("buf-b64")?),
-                "count" => m_count = rt::Some(members.value("count")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "handle" => members.read(&mut m_handle, key),
+                "buf-b64" => members.read(&mut m_buf_b64, key),
+                "count" => members.read(&mut m_count, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
+        let rt::Some(m_buf_b64) = m_buf_b64 else {
+            return rt::Err(members.missing("buf-b64"));
+        };
         rt::Ok(Self {
-            handle: members.required(m_handle, "handle")?,
-            buf_b64: members.required(m_buf_b64, "buf-b64")?,
+            handle: m_handle,
+            buf_b64: m_buf_b64,
             count: m_count,
         })
     }
@@ -971,15 +1015,22 @@ impl rt::ObjectType for GuestFileSeek {
         let mut m_position = rt::None;
         let mut m_eof = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "position" => m_position = rt::Some(members.value("position")?),
-                "eof" => m_eof = rt::Some(members.value("eof")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "position" => members.read(&mut m_position, key),
+                "eof" => members.read(&mut m_eof, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_position) = m_position else {
+            return rt::Err(members.missing("position"));
+        };
+        let rt::Some(m_eof) = m_eof else {
+            return rt::Err(members.missing("eof"));
+        };
         rt::Ok(Self {
-            position: members.required(m_position, "position")?,
-            eof: members.required(m_eof, "eof")?,
+            position: m_position,
+            eof: m_eof,
         })
     }
     #[inline]
@@ -1166,17 +1217,27 @@ impl rt::ObjectType for GuestFileSeekCommand {
         let mut m_offset = rt::None;
         let mut m_whence = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "whence" => m_whence = rt::Some(members.value("whence")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "handle" => members.read(&mut m_handle, key),
+                "offset" => members.read(&mut m_offset, key),
+                "whence" => members.read(&mut m_whence, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_whence) = m_whence else {
+            return rt::Err(members.missing("whence"));
+        };
         rt::Ok(Self {
-            handle: members.required(m_handle, "handle")?,
-            offset: members.required(m_offset, "offset")?,
-            whence: members.required(m_whence, "whence")?,
+            handle: m_handle,
+            offset: m_offset,
+            whence: m_whence,
         })
     }
     #[inline]
@@ -1231,14 +1292,16 @@ impl rt::ObjectType for GuestFileFlush {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_handle = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "handle" => members.read(&mut m_handle, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            handle: members.required(m_handle, "handle")?,
-        })
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
+        rt::Ok(Self { handle: m_handle })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1465,10 +1528,11 @@ impl rt::ObjectType for GuestFsfreezeFreezeList {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_mountpoints = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mountpoints" => m_mountpoints = rt::Some(members.value("mountpoints")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mountpoints" => members.read(&mut m_mountpoints, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { mountpoints: m_mountpoints })
     }
@@ -1604,16 +1668,20 @@ impl rt::ObjectType for GuestFilesystemTrimResult {
         let mut m_minimum = rt::None;
         let mut m_error = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "trimmed" => m_trimmed = rt::Some(members.value("trimmed")?),
-                "minimum" => m_minimum = rt::Some(members.value("minimum")?),
-                "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "trimmed" => members.read(&mut m_trimmed, key),
+                "minimum" => members.read(&mut m_minimum, key),
+                "error" => members.read(&mut m_error, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
+            path: m_path,
             trimmed: m_trimmed,
             minimum: m_minimum,
             error: m_error,
@@ -1667,14 +1735,16 @@ impl rt::ObjectType for GuestFilesystemTrimResponse {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_paths = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "paths" => m_paths = rt::Some(members.value("paths")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "paths" => members.read(&mut m_paths, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            paths: members.required(m_paths, "paths")?,
-        })
+        let rt::Some(m_paths) = m_paths else {
+            return rt::Err(members.missing("paths"));
+        };
+        rt::Ok(Self { paths: m_paths })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1730,10 +1800,11 @@ impl rt::ObjectType for GuestFstrim {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_minimum = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "minimum" => m_minimum = rt::Some(members.value("minimum")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "minimum" => members.read(&mut m_minimum, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { minimum: m_minimum })
     }
@@ -2017,19 +2088,27 @@ impl rt::ObjectType for GuestIpAddress {
         let mut m_ip_address_type = rt::None;
         let mut m_prefix = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "ip-address" => m_ip_address = rt::Some(members.value("ip-address")?),
-                "ip-address-type" => {
-                    m_ip_address_type = rt::Some(members.value("ip-address-type")?)
-                }
-                "prefix" => m_prefix = rt::Some(members.value("prefix")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "ip-address" => members.read(&mut m_ip_address, key),
+                "ip-address-type" => members.read(&mut m_ip_address_type, key),
+                "prefix" => members.read(&mut m_prefix, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_ip_address) = m_ip_address else {
+            return rt::Err(members.missing("ip-address"));
+        };
+        let rt::Some(m_ip_address_type) = m_ip_address_type else {
+            return rt::Err(members.missing("ip-address-type"));
+        };
+        let rt::Some(m_prefix) = m_prefix else {
+            return rt::Err(members.missing("prefix"));
+        };
         rt::Ok(Self {
-            ip_address: members.required(m_ip_address, "ip-address")?,
-            ip_address_type: members.required(m_ip_address_type, "ip-address-type")?,
-            prefix: members.required(m_prefix, "prefix")?,
+            ip_address: m_ip_address,
+            ip_address_type: m_ip_address_type,
+            prefix: m_prefix,
         })
     }
     #[inline]
@@ -2119,27 +2198,52 @@ impl rt::ObjectType for GuestNetworkInterfaceStat {
         let mut m_tx_errs = rt::None;
         let mut m_tx_dropped = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "rx-bytes" => m_rx_bytes = rt::Some(members.value("rx-bytes")?),
-                "rx-packets" => m_rx_packets = rt::Some(members.value("rx-packets")?),
-                "rx-errs" => m_rx_errs = rt::Some(members.value("rx-errs")?),
-                "rx-dropped" => m_rx_dropped = rt::Some(members.value("rx-dropped")?),
-                "tx-bytes" => m_tx_bytes = rt::Some(members.value("tx-bytes")?),
-                "tx-packets" => m_tx_packets = rt::Some(members.value("tx-packets")?),
-                "tx-errs" => m_tx_errs = rt::Some(members.value("tx-errs")?),
-                "tx-dropped" => m_tx_dropped = rt::Some(members.value("tx-dropped")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "rx-bytes" => members.read(&mut m_rx_bytes, key),
+                "rx-packets" => members.read(&mut m_rx_packets, key),
+                "rx-errs" => members.read(&mut m_rx_errs, key),
+                "rx-dropped" => members.read(&mut m_rx_dropped, key),
+                "tx-bytes" => members.read(&mut m_tx_bytes, key),
+                "tx-packets" => members.read(&mut m_tx_packets, key),
+                "tx-errs" => members.read(&mut m_tx_errs, key),
+                "tx-dropped" => members.read(&mut m_tx_dropped, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_rx_bytes) = m_rx_bytes else {
+            return rt::Err(members.missing("rx-bytes"));
+        };
+        let rt::Some(m_rx_packets) = m_rx_packets else {
+            return rt::Err(members.missing("rx-packets"));
+        };
+        let rt::Some(m_rx_errs) = m_rx_errs else {
+            return rt::Err(members.missing("rx-errs"));
+        };
+        let rt::Some(m_rx_dropped) = m_rx_dropped else {
+            return rt::Err(members.missing("rx-dropped"));
+        };
+        let rt::Some(m_tx_bytes) = m_tx_bytes else {
+            return rt::Err(members.missing("tx-bytes"));
+        };
+        let rt::Some(m_tx_packets) = m_tx_packets else {
+            return rt::Err(members.missing("tx-packets"));
+        };
+        let rt::Some(m_tx_errs) = m_tx_errs else {
+            return rt::Err(members.missing("tx-errs"));
+        };
+        let rt::Some(m_tx_dropped) = m_tx_dropped else {
+            return rt::Err(members.missing("tx-dropped"));
+        };
         rt::Ok(Self {
-            rx_bytes: members.required(m_rx_bytes, "rx-bytes")?,
-            rx_packets: members.required(m_rx_packets, "rx-packets")?,
-            rx_errs: members.required(m_rx_errs, "rx-errs")?,
-            rx_dropped: members.required(m_rx_dropped, "rx-dropped")?,
-            tx_bytes: members.required(m_tx_bytes, "tx-bytes")?,
-            tx_packets: members.required(m_tx_packets, "tx-packets")?,
-            tx_errs: members.required(m_tx_errs, "tx-errs")?,
-            tx_dropped: members.required(m_tx_dropped, "tx-dropped")?,
+            rx_bytes: m_rx_bytes,
+            rx_packets: m_rx_packets,
+            rx_errs: m_rx_errs,
+            rx_dropped: m_rx_dropped,
+            tx_bytes: m_tx_bytes,
+            tx_packets: m_tx_packets,
+            tx_errs: m_tx_errs,
+            tx_dropped: m_tx_dropped,
         })
     }
     #[inline]
@@ -2229,20 +2333,20 @@ impl rt::ObjectType for GuestNetworkInterface {
         let mut m_ip_addresses = rt::None;
         let mut m_statistics = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "hardware-address" => {
-                    m_hardware_address = rt::Some(members.value("hardware-address")?)
-                }
-                "ip-addresses" => {
-                    m_ip_addresses = rt::Some(members.value("ip-addresses")?)
-                }
-                "statistics" => m_statistics = rt::Some(members.value("statistics")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "hardware-address" => members.read(&mut m_hardware_address, key),
+                "ip-addresses" => members.read(&mut m_ip_addresses, key),
+                "statistics" => members.read(&mut m_statistics, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             hardware_address: m_hardware_address,
             ip_addresses: m_ip_addresses,
             statistics: m_statistics,
@@ -2360,16 +2464,23 @@ impl rt::ObjectType for GuestLogicalProcessor {
         let mut m_online = rt::None;
         let mut m_can_offline = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logical-id" => m_logical_id = rt::Some(members.value("logical-id")?),
-                "online" => m_online = rt::Some(members.value("online")?),
-                "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logical-id" => members.read(&mut m_logical_id, key),
+                "online" => members.read(&mut m_online, key),
+                "can-offline" => members.read(&mut m_can_offline, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_logical_id) = m_logical_id else {
+            return rt::Err(members.missing("logical-id"));
+        };
+        let rt::Some(m_online) = m_online else {
+            return rt::Err(members.missing("online"));
+        };
         rt::Ok(Self {
-            logical_id: members.required(m_logical_id, "logical-id")?,
-            online: members.required(m_online, "online")?,
+            logical_id: m_logical_id,
+            online: m_online,
             can_offline: m_can_offline,
         })
     }
@@ -2469,14 +2580,16 @@ impl rt::ObjectType for GuestSetVcpus {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_vcpus = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "vcpus" => members.read(&mut m_vcpus, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            vcpus: members.required(m_vcpus, "vcpus")?,
-        })
+        let rt::Some(m_vcpus) = m_vcpus else {
+            return rt::Err(members.missing("vcpus"));
+        };
+        rt::Ok(Self { vcpus: m_vcpus })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2686,19 +2799,32 @@ impl rt::ObjectType for GuestPCIAddress {
         let mut m_slot = rt::None;
         let mut m_function = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "domain" => m_domain = rt::Some(members.value("domain")?),
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "slot" => m_slot = rt::Some(members.value("slot")?),
-                "function" => m_function = rt::Some(members.value("function")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "domain" => members.read(&mut m_domain, key),
+                "bus" => members.read(&mut m_bus, key),
+                "slot" => members.read(&mut m_slot, key),
+                "function" => members.read(&mut m_function, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_domain) = m_domain else {
+            return rt::Err(members.missing("domain"));
+        };
+        let rt::Some(m_bus) = m_bus else {
+            return rt::Err(members.missing("bus"));
+        };
+        let rt::Some(m_slot) = m_slot else {
+            return rt::Err(members.missing("slot"));
+        };
+        let rt::Some(m_function) = m_function else {
+            return rt::Err(members.missing("function"));
+        };
         rt::Ok(Self {
-            domain: members.required(m_domain, "domain")?,
-            bus: members.required(m_bus, "bus")?,
-            slot: members.required(m_slot, "slot")?,
-            function: members.required(m_function, "function")?,
+            domain: m_domain,
+            bus: m_bus,
+            slot: m_slot,
+            function: m_function,
         })
     }
     #[inline]
@@ -2763,19 +2889,32 @@ impl rt::ObjectType for GuestCCWAddress {
         let mut m_subchno = rt::None;
         let mut m_devno = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cssid" => m_cssid = rt::Some(members.value("cssid")?),
-                "ssid" => m_ssid = rt::Some(members.value("ssid")?),
-                "subchno" => m_subchno = rt::Some(members.value("subchno")?),
-                "devno" => m_devno = rt::Some(members.value("devno")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cssid" => members.read(&mut m_cssid, key),
+                "ssid" => members.read(&mut m_ssid, key),
+                "subchno" => members.read(&mut m_subchno, key),
+                "devno" => members.read(&mut m_devno, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cssid) = m_cssid else {
+            return rt::Err(members.missing("cssid"));
+        };
+        let rt::Some(m_ssid) = m_ssid else {
+            return rt::Err(members.missing("ssid"));
+        };
+        let rt::Some(m_subchno) = m_subchno else {
+            return rt::Err(members.missing("subchno"));
+        };
+        let rt::Some(m_devno) = m_devno else {
+            return rt::Err(members.missing("devno"));
+        };
         rt::Ok(Self {
-            cssid: members.required(m_cssid, "cssid")?,
-            ssid: members.required(m_ssid, "ssid")?,
-            subchno: members.required(m_subchno, "subchno")?,
-            devno: members.required(m_devno, "devno")?,
+            cssid: m_cssid,
+            ssid: m_ssid,
+            subchno: m_subchno,
+            devno: m_devno,
         })
     }
     #[inline]
@@ -2883,26 +3022,40 @@ impl rt::ObjectType for GuestDiskAddress {
         let mut m_dev = rt::None;
         let mut m_ccw_address = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pci-controller" => {
-                    m_pci_controller = rt::Some(members.value("pci-controller")?)
-                }
-                "bus-type" => m_bus_type = rt::Some(members.value("bus-type")?),
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "unit" => m_unit = rt::Some(members.value("unit")?),
-                "serial" => m_serial = rt::Some(members.value("serial")?),
-                "dev" => m_dev = rt::Some(members.value("dev")?),
-                "ccw-address" => m_ccw_address = rt::Some(members.value("ccw-address")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pci-controller" => members.read(&mut m_pci_controller, key),
+                "bus-type" => members.read(&mut m_bus_type, key),
+                "bus" => members.read(&mut m_bus, key),
+                "target" => members.read(&mut m_target, key),
+                "unit" => members.read(&mut m_unit, key),
+                "serial" => members.read(&mut m_serial, key),
+                "dev" => members.read(&mut m_dev, key),
+                "ccw-address" => members.read(&mut m_ccw_address, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pci_controller) = m_pci_controller else {
+            return rt::Err(members.missing("pci-controller"));
+        };
+        let rt::Some(m_bus_type) = m_bus_type else {
+            return rt::Err(members.missing("bus-type"));
+        };
+        let rt::Some(m_bus) = m_bus else {
+            return rt::Err(members.missing("bus"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_unit) = m_unit else {
+            return rt::Err(members.missing("unit"));
+        };
         rt::Ok(Self {
-            pci_controller: members.required(m_pci_controller, "pci-controller")?,
-            bus_type: members.required(m_bus_type, "bus-type")?,
-            bus: members.required(m_bus, "bus")?,
-            target: members.required(m_target, "target")?,
-            unit: members.required(m_unit, "unit")?,
+            pci_controller: m_pci_controller,
+            bus_type: m_bus_type,
+            bus: m_bus,
+            target: m_target,
+            unit: m_unit,
             serial: m_serial,
             dev: m_dev,
             ccw_address: m_ccw_address,
@@ -3085,186 +3238,159 @@ impl rt::ObjectType for GuestNVMeSmart {
         let mut m_number_of_error_log_entries_lo = rt::None;
         let mut m_number_of_error_log_entries_hi = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "critical-warning" => {
-                    m_critical_warning = rt::Some(members.value("critical-warning")?)
-                }
-                "temperature" => m_temperature = rt::Some(members.value("temperature")?),
-                "available-spare" => {
-                    m_available_spare = rt::Some(members.value("available-spare")?)
-                }
+            let key = &*key;
+            match key {
+                "critical-warning" => members.read(&mut m_critical_warning, key),
+                "temperature" => members.read(&mut m_temperature, key),
+                "available-spare" => members.read(&mut m_available_spare, key),
                 "available-spare-threshold" => {
-                    m_available_spare_threshold = rt::Some(
-                        members.value("available-spare-threshold")?,
-                    )
+                    members.read(&mut m_available_spare_threshold, key)
                 }
-                "percentage-used" => {
-                    m_percentage_used = rt::Some(members.value("percentage-used")?)
-                }
-                "data-units-read-lo" => {
-                    m_data_units_read_lo = rt::Some(members.value("data-units-read-lo")?)
-                }
-                "data-units-read-hi" => {
-                    m_data_units_read_hi = rt::Some(members.value("data-units-read-hi")?)
-                }
+                "percentage-used" => members.read(&mut m_percentage_used, key),
+                "data-units-read-lo" => members.read(&mut m_data_units_read_lo, key),
+                "data-units-read-hi" => members.read(&mut m_data_units_read_hi, key),
                 "data-units-written-lo" => {
-                    m_data_units_written_lo = rt::Some(
-                        members.value("data-units-written-lo")?,
-                    )
+                    members.read(&mut m_data_units_written_lo, key)
                 }
                 "data-units-written-hi" => {
-                    m_data_units_written_hi = rt::Some(
-                        members.value("data-units-written-hi")?,
-                    )
+                    members.read(&mut m_data_units_written_hi, key)
                 }
                 "host-read-commands-lo" => {
-                    m_host_read_commands_lo = rt::Some(
-                        members.value("host-read-commands-lo")?,
-                    )
+                    members.read(&mut m_host_read_commands_lo, key)
                 }
                 "host-read-commands-hi" => {
-                    m_host_read_commands_hi = rt::Some(
-                        members.value("host-read-commands-hi")?,
-                    )
+                    members.read(&mut m_host_read_commands_hi, key)
                 }
                 "host-write-commands-lo" => {
-                    m_host_write_commands_lo = rt::Some(
-                        members.value("host-write-commands-lo")?,
-                    )
+                    members.read(&mut m_host_write_commands_lo, key)
                 }
                 "host-write-commands-hi" => {
-                    m_host_write_commands_hi = rt::Some(
-                        members.value("host-write-commands-hi")?,
-                    )
+                    members.read(&mut m_host_write_commands_hi, key)
                 }
                 "controller-busy-time-lo" => {
-                    m_controller_busy_time_lo = rt::Some(
-                        members.value("controller-busy-time-lo")?,
-                    )
+                    members.read(&mut m_controller_busy_time_lo, key)
                 }
                 "controller-busy-time-hi" => {
-                    m_controller_busy_time_hi = rt::Some(
-                        members.value("controller-busy-time-hi")?,
-                    )
+                    members.read(&mut m_controller_busy_time_hi, key)
                 }
-                "power-cycles-lo" => {
-                    m_power_cycles_lo = rt::Some(members.value("power-cycles-lo")?)
-                }
-                "power-cycles-hi" => {
-                    m_power_cycles_hi = rt::Some(members.value("power-cycles-hi")?)
-                }
-                "power-on-hours-lo" => {
-                    m_power_on_hours_lo = rt::Some(members.value("power-on-hours-lo")?)
-                }
-                "power-on-hours-hi" => {
-                    m_power_on_hours_hi = rt::Some(members.value("power-on-hours-hi")?)
-                }
-                "unsafe-shutdowns-lo" => {
-                    m_unsafe_shutdowns_lo = rt::Some(
-                        members.value("unsafe-shutdowns-lo")?,
-                    )
-                }
-                "unsafe-shutdowns-hi" => {
-                    m_unsafe_shutdowns_hi = rt::Some(
-                        members.value("unsafe-shutdowns-hi")?,
-                    )
-                }
-                "media-errors-lo" => {
-                    m_media_errors_lo = rt::Some(members.value("media-errors-lo")?)
-                }
-                "media-errors-hi" => {
-                    m_media_errors_hi = rt::Some(members.value("media-errors-hi")?)
-                }
+                "power-cycles-lo" => members.read(&mut m_power_cycles_lo, key),
+                "power-cycles-hi" => members.read(&mut m_power_cycles_hi, key),
+                "power-on-hours-lo" => members.read(&mut m_power_on_hours_lo, key),
+                "power-on-hours-hi" => members.read(&mut m_power_on_hours_hi, key),
+                "unsafe-shutdowns-lo" => members.read(&mut m_unsafe_shutdowns_lo, key),
+                "unsafe-shutdowns-hi" => members.read(&mut m_unsafe_shutdowns_hi, key),
+                "media-errors-lo" => members.read(&mut m_media_errors_lo, key),
+                "media-errors-hi" => members.read(&mut m_media_errors_hi, key),
                 "number-of-error-log-entries-lo" => {
-                    m_number_of_error_log_entries_lo = rt::Some(
-                        members.value("number-of-error-log-entries-lo")?,
-                    )
+                    members.read(&mut m_number_of_error_log_entries_lo, key)
                 }
                 "number-of-error-log-entries-hi" => {
-                    m_number_of_error_log_entries_hi = rt::Some(
-                        members.value("number-of-error-log-entries-hi")?,
-                    )
+                    members.read(&mut m_number_of_error_log_entries_hi, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_critical_warning) = m_critical_warning else {
+            return rt::Err(members.missing("critical-warning"));
+        };
+        let rt::Some(m_temperature) = m_temperature else {
+            return rt::Err(members.missing("temperature"));
+        };
+        let rt::Some(m_available_spare) = m_available_spare else {
+            return rt::Err(members.missing("available-spare"));
+        };
+        let rt::Some(m_available_spare_threshold) = m_available_spare_threshold else {
+            return rt::Err(members.missing("available-spare-threshold"));
+        };
+        let rt::Some(m_percentage_used) = m_percentage_used else {
+            return rt::Err(members.missing("percentage-used"));
+        };
+        let rt::Some(m_data_units_read_lo) = m_data_units_read_lo else {
+            return rt::Err(members.missing("data-units-read-lo"));
+        };
+        let rt::Some(m_data_units_read_hi) = m_data_units_read_hi else {
+            return rt::Err(members.missing("data-units-read-hi"));
+        };
+        let rt::Some(m_data_units_written_lo) = m_data_units_written_lo else {
+            return rt::Err(members.missing("data-units-written-lo"));
+        };
+        let rt::Some(m_data_units_written_hi) = m_data_units_written_hi else {
+            return rt::Err(members.missing("data-units-written-hi"));
+        };
+        let rt::Some(m_host_read_commands_lo) = m_host_read_commands_lo else {
+            return rt::Err(members.missing("host-read-commands-lo"));
+        };
+        let rt::Some(m_host_read_commands_hi) = m_host_read_commands_hi else {
+            return rt::Err(members.missing("host-read-commands-hi"));
+        };
+        let rt::Some(m_host_write_commands_lo) = m_host_write_commands_lo else {
+            return rt::Err(members.missing("host-write-commands-lo"));
+        };
+        let rt::Some(m_host_write_commands_hi) = m_host_write_commands_hi else {
+            return rt::Err(members.missing("host-write-commands-hi"));
+        };
+        let rt::Some(m_controller_busy_time_lo) = m_controller_busy_time_lo else {
+            return rt::Err(members.missing("controller-busy-time-lo"));
+        };
+        let rt::Some(m_controller_busy_time_hi) = m_controller_busy_time_hi else {
+            return rt::Err(members.missing("controller-busy-time-hi"));
+        };
+        let rt::Some(m_power_cycles_lo) = m_power_cycles_lo else {
+            return rt::Err(members.missing("power-cycles-lo"));
+        };
+        let rt::Some(m_power_cycles_hi) = m_power_cycles_hi else {
+            return rt::Err(members.missing("power-cycles-hi"));
+        };
+        let rt::Some(m_power_on_hours_lo) = m_power_on_hours_lo else {
+            return rt::Err(members.missing("power-on-hours-lo"));
+        };
+        let rt::Some(m_power_on_hours_hi) = m_power_on_hours_hi else {
+            return rt::Err(members.missing("power-on-hours-hi"));
+        };
+        let rt::Some(m_unsafe_shutdowns_lo) = m_unsafe_shutdowns_lo else {
+            return rt::Err(members.missing("unsafe-shutdowns-lo"));
+        };
+        let rt::Some(m_unsafe_shutdowns_hi) = m_unsafe_shutdowns_hi else {
+            return rt::Err(members.missing("unsafe-shutdowns-hi"));
+        };
+        let rt::Some(m_media_errors_lo) = m_media_errors_lo else {
+            return rt::Err(members.missing("media-errors-lo"));
+        };
+        let rt::Some(m_media_errors_hi) = m_media_errors_hi else {
+            return rt::Err(members.missing("media-errors-hi"));
+        };
+        let rt::Some(m_number_of_error_log_entries_lo) = m_number_of_error_log_entries_lo else {
+            return rt::Err(members.missing("number-of-error-log-entries-lo"));
+        };
+        let rt::Some(m_number_of_error_log_entries_hi) = m_number_of_error_log_entries_hi else {
+            return rt::Err(members.missing("number-of-error-log-entries-hi"));
+        };
         rt::Ok(Self {
-            critical_warning: members.required(m_critical_warning, "critical-warning")?,
-            temperature: members.required(m_temperature, "temperature")?,
-            available_spare: members.required(m_available_spare, "available-spare")?,
-            available_spare_threshold: members.required(
-                m_available_spare_threshold,
-                "available-spare-threshold",
-            )?,
-            percentage_used: members.required(m_percentage_used, "percentage-used")?,
-            data_units_read_lo: members.required(
-                m_data_units_read_lo,
-                "data-units-read-lo",
-            )?,
-            data_units_read_hi: members.required(
-                m_data_units_read_hi,
-                "data-units-read-hi",
-            )?,
-            data_units_written_lo: members.required(
-                m_data_units_written_lo,
-                "data-units-written-lo",
-            )?,
-            data_units_written_hi: members.required(
-                m_data_units_written_hi,
-                "data-units-written-hi",
-            )?,
-            host_read_commands_lo: members.required(
-                m_host_read_commands_lo,
-                "host-read-commands-lo",
-            )?,
-            host_read_commands_hi: members.required(
-                m_host_read_commands_hi,
-                "host-read-commands-hi",
-            )?,
-            host_write_commands_lo: members.required(
-                m_host_write_commands_lo,
-                "host-write-commands-lo",
-            )?,
-            host_write_commands_hi: members.required(
-                m_host_write_commands_hi,
-                "host-write-commands-hi",
-            )?,
-            controller_busy_time_lo: members.required(
-                m_controller_busy_time_lo,
-                "controller-busy-time-lo",
-            )?,
-            controller_busy_time_hi: members.required(
-                m_controller_busy_time_hi,
-                "controller-busy-time-hi",
-            )?,
-            power_cycles_lo: members.required(m_power_cycles_lo, "power-cycles-lo")?,
-            power_cycles_hi: members.required(m_power_cycles_hi, "power-cycles-hi")?,
-            power_on_hours_lo: members.required(
-                m_power_on_hours_lo,
-                "power-on-hours-lo",
-            )?,
-            power_on_hours_hi: members.required(
-                m_power_on_hours_hi,
-                "power-on-hours-hi",
-            )?,
-            unsafe_shutdowns_lo: members.required(
-                m_unsafe_shutdowns_lo,
-                "unsafe-shutdowns-lo",
-            )?,
-            unsafe_shutdowns_hi: members.required(
-                m_unsafe_shutdowns_hi,
-                "unsafe-shutdowns-hi",
-            )?,
-            media_errors_lo: members.required(m_media_errors_lo, "media-errors-lo")?,
-            media_errors_hi: members.required(m_media_errors_hi, "media-errors-hi")?,
-            number_of_error_log_entries_lo: members.required(
-                m_number_of_error_log_entries_lo,
-                "number-of-error-log-entries-lo",
-            )?,
-            number_of_error_log_entries_hi: members.required(
-                m_number_of_error_log_entries_hi,
-                "number-of-error-log-entries-hi",
-            )?,
+            critical_warning: m_critical_warning,
+            temperature: m_temperature,
+            available_spare: m_available_spare,
+            available_spare_threshold: m_available_spare_threshold,
+            percentage_used: m_percentage_used,
+            data_units_read_lo: m_data_units_read_lo,
+            data_units_read_hi: m_data_units_read_hi,
+            data_units_written_lo: m_data_units_written_lo,
+            data_units_written_hi: m_data_units_written_hi,
+            host_read_commands_lo: m_host_read_commands_lo,
+            host_read_commands_hi: m_host_read_commands_hi,
+            host_write_commands_lo: m_host_write_commands_lo,
+            host_write_commands_hi: m_host_write_commands_hi,
+            controller_busy_time_lo: m_controller_busy_time_lo,
+            controller_busy_time_hi: m_controller_busy_time_hi,
+            power_cycles_lo: m_power_cycles_lo,
+            power_cycles_hi: m_power_cycles_hi,
+            power_on_hours_lo: m_power_on_hours_lo,
+            power_on_hours_hi: m_power_on_hours_hi,
+            unsafe_shutdowns_lo: m_unsafe_shutdowns_lo,
+            unsafe_shutdowns_hi: m_unsafe_shutdowns_hi,
+            media_errors_lo: m_media_errors_lo,
+            media_errors_hi: m_media_errors_hi,
+            number_of_error_log_entries_lo: m_number_of_error_log_entries_lo,
+            number_of_error_log_entries_hi: m_number_of_error_log_entries_hi,
         })
     }
     #[inline]
@@ -3433,43 +3559,36 @@ impl rt::ObjectType for GuestDiskSmart {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "nvme" => {
-                    GuestDiskSmartBranch::Nvme(rt::ObjectType::decode_members(members)?)
-                }
-                "ide" => GuestDiskSmartBranch::Ide,
-                "fdc" => GuestDiskSmartBranch::Fdc,
-                "scsi" => GuestDiskSmartBranch::Scsi,
-                "virtio" => GuestDiskSmartBranch::Virtio,
-                "xen" => GuestDiskSmartBranch::Xen,
-                "usb" => GuestDiskSmartBranch::Usb,
-                "uml" => GuestDiskSmartBranch::Uml,
-                "sata" => GuestDiskSmartBranch::Sata,
-                "sd" => GuestDiskSmartBranch::Sd,
-                "unknown" => GuestDiskSmartBranch::Unknown,
-                "ieee1394" => GuestDiskSmartBranch::Ieee1394,
-                "ssa" => GuestDiskSmartBranch::Ssa,
-                "fibre" => GuestDiskSmartBranch::Fibre,
-                "raid" => GuestDiskSmartBranch::Raid,
-                "iscsi" => GuestDiskSmartBranch::Iscsi,
-                "sas" => GuestDiskSmartBranch::Sas,
-                "mmc" => GuestDiskSmartBranch::Mmc,
-                "virtual" => GuestDiskSmartBranch::Virtual,
-                "file-backed-virtual" => GuestDiskSmartBranch::FileBackedVirtual,
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "nvme" => members.decode_branch(GuestDiskSmartBranch::Nvme),
+                "ide" => rt::Ok(GuestDiskSmartBranch::Ide),
+                "fdc" => rt::Ok(GuestDiskSmartBranch::Fdc),
+                "scsi" => rt::Ok(GuestDiskSmartBranch::Scsi),
+                "virtio" => rt::Ok(GuestDiskSmartBranch::Virtio),
+                "xen" => rt::Ok(GuestDiskSmartBranch::Xen),
+                "usb" => rt::Ok(GuestDiskSmartBranch::Usb),
+                "uml" => rt::Ok(GuestDiskSmartBranch::Uml),
+                "sata" => rt::Ok(GuestDiskSmartBranch::Sata),
+                "sd" => rt::Ok(GuestDiskSmartBranch::Sd),
+                "unknown" => rt::Ok(GuestDiskSmartBranch::Unknown),
+                "ieee1394" => rt::Ok(GuestDiskSmartBranch::Ieee1394),
+                "ssa" => rt::Ok(GuestDiskSmartBranch::Ssa),
+                "fibre" => rt::Ok(GuestDiskSmartBranch::Fibre),
+                "raid" => rt::Ok(GuestDiskSmartBranch::Raid),
+                "iscsi" => rt::Ok(GuestDiskSmartBranch::Iscsi),
+                "sas" => rt::Ok(GuestDiskSmartBranch::Sas),
+                "mmc" => rt::Ok(GuestDiskSmartBranch::Mmc),
+                "virtual" => rt::Ok(GuestDiskSmartBranch::Virtual),
+                "file-backed-virtual" => rt::Ok(GuestDiskSmartBranch::FileBackedVirtual),
                 _ => {
-                    GuestDiskSmartBranch::Other {
+                    rt::Ok(GuestDiskSmartBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -3607,21 +3726,26 @@ impl rt::ObjectType for GuestDiskInfo {
         let mut m_alias = rt::None;
         let mut m_smart = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "partition" => m_partition = rt::Some(members.value("partition")?),
-                "dependencies" => {
-                    m_dependencies = rt::Some(members.value("dependencies")?)
-                }
-                "address" => m_address = rt::Some(members.value("address")?),
-                "alias" => m_alias = rt::Some(members.value("alias")?),
-                "smart" => m_smart = rt::Some(members.value("smart")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "partition" => members.read(&mut m_partition, key),
+                "dependencies" => members.read(&mut m_dependencies, key),
+                "address" => members.read(&mut m_address, key),
+                "alias" => members.read(&mut m_alias, key),
+                "smart" => members.read(&mut m_smart, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_partition) = m_partition else {
+            return rt::Err(members.missing("partition"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            partition: members.required(m_partition, "partition")?,
+            name: m_name,
+            partition: m_partition,
             dependencies: m_dependencies,
             address: m_address,
             alias: m_alias,
@@ -3777,29 +3901,40 @@ impl rt::ObjectType for GuestFilesystemInfo {
         let mut m_total_bytes_privileged = rt::None;
         let mut m_disk = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "mountpoint" => m_mountpoint = rt::Some(members.value("mountpoint")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "used-bytes" => m_used_bytes = rt::Some(members.value("used-bytes")?),
-                "total-bytes" => m_total_bytes = rt::Some(members.value("total-bytes")?),
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "mountpoint" => members.read(&mut m_mountpoint, key),
+                "type" => members.read(&mut m_type, key),
+                "used-bytes" => members.read(&mut m_used_bytes, key),
+                "total-bytes" => members.read(&mut m_total_bytes, key),
                 "total-bytes-privileged" => {
-                    m_total_bytes_privileged = rt::Some(
-                        members.value("total-bytes-privileged")?,
-                    )
+                    members.read(&mut m_total_bytes_privileged, key)
                 }
-                "disk" => m_disk = rt::Some(members.value("disk")?),
-                _ => members.other(&key)?,
-            }
+                "disk" => members.read(&mut m_disk, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_mountpoint) = m_mountpoint else {
+            return rt::Err(members.missing("mountpoint"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_disk) = m_disk else {
+            return rt::Err(members.missing("disk"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            mountpoint: members.required(m_mountpoint, "mountpoint")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            mountpoint: m_mountpoint,
+            r#type: m_type,
             used_bytes: m_used_bytes,
             total_bytes: m_total_bytes,
             total_bytes_privileged: m_total_bytes_privileged,
-            disk: members.required(m_disk, "disk")?,
+            disk: m_disk,
         })
     }
     #[inline]
@@ -3916,17 +4051,27 @@ impl rt::ObjectType for GuestSetUserPassword {
         let mut m_password = rt::None;
         let mut m_crypted = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password" => m_password = rt::Some(members.value("password")?),
-                "crypted" => m_crypted = rt::Some(members.value("crypted")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "username" => members.read(&mut m_username, key),
+                "password" => members.read(&mut m_password, key),
+                "crypted" => members.read(&mut m_crypted, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_username) = m_username else {
+            return rt::Err(members.missing("username"));
+        };
+        let rt::Some(m_password) = m_password else {
+            return rt::Err(members.missing("password"));
+        };
+        let rt::Some(m_crypted) = m_crypted else {
+            return rt::Err(members.missing("crypted"));
+        };
         rt::Ok(Self {
-            username: members.required(m_username, "username")?,
-            password: members.required(m_password, "password")?,
-            crypted: members.required(m_crypted, "crypted")?,
+            username: m_username,
+            password: m_password,
+            crypted: m_crypted,
         })
     }
     #[inline]
@@ -3998,16 +4143,23 @@ impl rt::ObjectType for GuestMemoryBlock {
         let mut m_online = rt::None;
         let mut m_can_offline = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
-                "online" => m_online = rt::Some(members.value("online")?),
-                "can-offline" => m_can_offline = rt::Some(members.value("can-offline")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "phys-index" => members.read(&mut m_phys_index, key),
+                "online" => members.read(&mut m_online, key),
+                "can-offline" => members.read(&mut m_can_offline, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_phys_index) = m_phys_index else {
+            return rt::Err(members.missing("phys-index"));
+        };
+        let rt::Some(m_online) = m_online else {
+            return rt::Err(members.missing("online"));
+        };
         rt::Ok(Self {
-            phys_index: members.required(m_phys_index, "phys-index")?,
-            online: members.required(m_online, "online")?,
+            phys_index: m_phys_index,
+            online: m_online,
             can_offline: m_can_offline,
         })
     }
@@ -4202,16 +4354,23 @@ impl rt::ObjectType for GuestMemoryBlockResponse {
         let mut m_response = rt::None;
         let mut m_error_code = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "phys-index" => m_phys_index = rt::Some(members.value("phys-index")?),
-                "response" => m_response = rt::Some(members.value("response")?),
-                "error-code" => m_error_code = rt::Some(members.value("error-code")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "phys-index" => members.read(&mut m_phys_index, key),
+                "response" => members.read(&mut m_response, key),
+                "error-code" => members.read(&mut m_error_code, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_phys_index) = m_phys_index else {
+            return rt::Err(members.missing("phys-index"));
+        };
+        let rt::Some(m_response) = m_response else {
+            return rt::Err(members.missing("response"));
+        };
         rt::Ok(Self {
-            phys_index: members.required(m_phys_index, "phys-index")?,
-            response: members.required(m_response, "response")?,
+            phys_index: m_phys_index,
+            response: m_response,
             error_code: m_error_code,
         })
     }
@@ -4264,14 +4423,16 @@ impl rt::ObjectType for GuestSetMemoryBlocks {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_mem_blks = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mem-blks" => m_mem_blks = rt::Some(members.value("mem-blks")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mem-blks" => members.read(&mut m_mem_blks, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            mem_blks: members.required(m_mem_blks, "mem-blks")?,
-        })
+        let rt::Some(m_mem_blks) = m_mem_blks else {
+            return rt::Err(members.missing("mem-blks"));
+        };
+        rt::Ok(Self { mem_blks: m_mem_blks })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4323,14 +4484,16 @@ impl rt::ObjectType for GuestMemoryBlockInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            size: members.required(m_size, "size")?,
-        })
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        rt::Ok(Self { size: m_size })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4490,23 +4653,23 @@ impl rt::ObjectType for GuestExecStatus {
         let mut m_out_truncated = rt::None;
         let mut m_err_truncated = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "exited" => m_exited = rt::Some(members.value("exited")?),
-                "exitcode" => m_exitcode = rt::Some(members.value("exitcode")?),
-                "signal" => m_signal = rt::Some(members.value("signal")?),
-                "out-data" => m_out_data = rt::Some(members.value("out-data")?),
-                "err-data" => m_err_data = rt::Some(members.value("err-data")?),
-                "out-truncated" => {
-                    m_out_truncated = rt::Some(members.value("out-truncated")?)
-                }
-                "err-truncated" => {
-                    m_err_truncated = rt::Some(members.value("err-truncated")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "exited" => members.read(&mut m_exited, key),
+                "exitcode" => members.read(&mut m_exitcode, key),
+                "signal" => members.read(&mut m_signal, key),
+                "out-data" => members.read(&mut m_out_data, key),
+                "err-data" => members.read(&mut m_err_data, key),
+                "out-truncated" => members.read(&mut m_out_truncated, key),
+                "err-truncated" => members.read(&mut m_err_truncated, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_exited) = m_exited else {
+            return rt::Err(members.missing("exited"));
+        };
         rt::Ok(Self {
-            exited: members.required(m_exited, "exited")?,
+            exited: m_exited,
             exitcode: m_exitcode,
             signal: m_signal,
             out_data: m_out_data,
@@ -4566,14 +4729,16 @@ impl rt::ObjectType for GuestExecStatusCommand {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_pid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pid" => m_pid = rt::Some(members.value("pid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pid" => members.read(&mut m_pid, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            pid: members.required(m_pid, "pid")?,
-        })
+        let rt::Some(m_pid) = m_pid else {
+            return rt::Err(members.missing("pid"));
+        };
+        rt::Ok(Self { pid: m_pid })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4623,14 +4788,16 @@ impl rt::ObjectType for GuestExec {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_pid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pid" => m_pid = rt::Some(members.value("pid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pid" => members.read(&mut m_pid, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            pid: members.required(m_pid, "pid")?,
-        })
+        let rt::Some(m_pid) = m_pid else {
+            return rt::Err(members.missing("pid"));
+        };
+        rt::Ok(Self { pid: m_pid })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4863,19 +5030,21 @@ impl rt::ObjectType for GuestExecCommand {
         let mut m_input_data = rt::None;
         let mut m_capture_output = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "arg" => m_arg = rt::Some(members.value("arg")?),
-                "env" => m_env = rt::Some(members.value("env")?),
-                "input-data" => m_input_data = rt::Some(members.value("input-data")?),
-                "capture-output" => {
-                    m_capture_output = rt::Some(members.value("capture-output")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "arg" => members.read(&mut m_arg, key),
+                "env" => members.read(&mut m_env, key),
+                "input-data" => members.read(&mut m_input_data, key),
+                "capture-output" => members.read(&mut m_capture_output, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
+            path: m_path,
             arg: m_arg,
             env: m_env,
             input_data: m_input_data,
@@ -4936,14 +5105,16 @@ impl rt::ObjectType for GuestHostName {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_host_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host-name" => m_host_name = rt::Some(members.value("host-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host-name" => members.read(&mut m_host_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            host_name: members.required(m_host_name, "host-name")?,
-        })
+        let rt::Some(m_host_name) = m_host_name else {
+            return rt::Err(members.missing("host-name"));
+        };
+        rt::Ok(Self { host_name: m_host_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5052,16 +5223,23 @@ impl rt::ObjectType for GuestUser {
         let mut m_login_time = rt::None;
         let mut m_domain = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "user" => m_user = rt::Some(members.value("user")?),
-                "login-time" => m_login_time = rt::Some(members.value("login-time")?),
-                "domain" => m_domain = rt::Some(members.value("domain")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "user" => members.read(&mut m_user, key),
+                "login-time" => members.read(&mut m_login_time, key),
+                "domain" => members.read(&mut m_domain, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_user) = m_user else {
+            return rt::Err(members.missing("user"));
+        };
+        let rt::Some(m_login_time) = m_login_time else {
+            return rt::Err(members.missing("login-time"));
+        };
         rt::Ok(Self {
-            user: members.required(m_user, "user")?,
-            login_time: members.required(m_login_time, "login-time")?,
+            user: m_user,
+            login_time: m_login_time,
             domain: m_domain,
         })
     }
@@ -5167,15 +5345,19 @@ impl rt::ObjectType for GuestTimezone {
         let mut m_zone = rt::None;
         let mut m_offset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "zone" => m_zone = rt::Some(members.value("zone")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "zone" => members.read(&mut m_zone, key),
+                "offset" => members.read(&mut m_offset, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
         rt::Ok(Self {
             zone: m_zone,
-            offset: members.required(m_offset, "offset")?,
+            offset: m_offset,
         })
     }
     #[inline]
@@ -5375,23 +5557,20 @@ impl rt::ObjectType for GuestOSInfo {
         let mut m_variant = rt::None;
         let mut m_variant_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "kernel-release" => {
-                    m_kernel_release = rt::Some(members.value("kernel-release")?)
-                }
-                "kernel-version" => {
-                    m_kernel_version = rt::Some(members.value("kernel-version")?)
-                }
-                "machine" => m_machine = rt::Some(members.value("machine")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                "pretty-name" => m_pretty_name = rt::Some(members.value("pretty-name")?),
-                "version" => m_version = rt::Some(members.value("version")?),
-                "version-id" => m_version_id = rt::Some(members.value("version-id")?),
-                "variant" => m_variant = rt::Some(members.value("variant")?),
-                "variant-id" => m_variant_id = rt::Some(members.value("variant-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "kernel-release" => members.read(&mut m_kernel_release, key),
+                "kernel-version" => members.read(&mut m_kernel_version, key),
+                "machine" => members.read(&mut m_machine, key),
+                "id" => members.read(&mut m_id, key),
+                "name" => members.read(&mut m_name, key),
+                "pretty-name" => members.read(&mut m_pretty_name, key),
+                "version" => members.read(&mut m_version, key),
+                "version-id" => members.read(&mut m_version_id, key),
+                "variant" => members.read(&mut m_variant, key),
+                "variant-id" => members.read(&mut m_variant_id, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             kernel_release: m_kernel_release,
@@ -5574,15 +5753,22 @@ impl rt::ObjectType for GuestDeviceIdPCI {
         let mut m_vendor_id = rt::None;
         let mut m_device_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "vendor-id" => m_vendor_id = rt::Some(members.value("vendor-id")?),
-                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "vendor-id" => members.read(&mut m_vendor_id, key),
+                "device-id" => members.read(&mut m_device_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_vendor_id) = m_vendor_id else {
+            return rt::Err(members.missing("vendor-id"));
+        };
+        let rt::Some(m_device_id) = m_device_id else {
+            return rt::Err(members.missing("device-id"));
+        };
         rt::Ok(Self {
-            vendor_id: members.required(m_vendor_id, "vendor-id")?,
-            device_id: members.required(m_device_id, "device-id")?,
+            vendor_id: m_vendor_id,
+            device_id: m_device_id,
         })
     }
     #[inline]
@@ -5662,24 +5848,17 @@ impl rt::ObjectType for GuestDeviceId {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "pci" => {
-                    GuestDeviceIdBranch::Pci(rt::ObjectType::decode_members(members)?)
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "pci" => members.decode_branch(GuestDeviceIdBranch::Pci),
                 _ => {
-                    GuestDeviceIdBranch::Other {
+                    rt::Ok(GuestDeviceIdBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -5783,18 +5962,20 @@ impl rt::ObjectType for GuestDeviceInfo {
         let mut m_driver_version = rt::None;
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "driver-name" => m_driver_name = rt::Some(members.value("driver-name")?),
-                "driver-date" => m_driver_date = rt::Some(members.value("driver-date")?),
-                "driver-version" => {
-                    m_driver_version = rt::Some(members.value("driver-version")?)
-                }
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "driver-name" => members.read(&mut m_driver_name, key),
+                "driver-date" => members.read(&mut m_driver_date, key),
+                "driver-version" => members.read(&mut m_driver_version, key),
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_driver_name) = m_driver_name else {
+            return rt::Err(members.missing("driver-name"));
+        };
         rt::Ok(Self {
-            driver_name: members.required(m_driver_name, "driver-name")?,
+            driver_name: m_driver_name,
             driver_date: m_driver_date,
             driver_version: m_driver_version,
             id: m_id,
@@ -5893,14 +6074,16 @@ impl rt::ObjectType for GuestAuthorizedKeys {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_keys = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "keys" => m_keys = rt::Some(members.value("keys")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "keys" => members.read(&mut m_keys, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            keys: members.required(m_keys, "keys")?,
-        })
+        let rt::Some(m_keys) = m_keys else {
+            return rt::Err(members.missing("keys"));
+        };
+        rt::Ok(Self { keys: m_keys })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5947,14 +6130,16 @@ impl rt::ObjectType for GuestSshGetAuthorizedKeys {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_username = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "username" => m_username = rt::Some(members.value("username")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "username" => members.read(&mut m_username, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            username: members.required(m_username, "username")?,
-        })
+        let rt::Some(m_username) = m_username else {
+            return rt::Err(members.missing("username"));
+        };
+        rt::Ok(Self { username: m_username })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -6023,16 +6208,23 @@ impl rt::ObjectType for GuestSshAddAuthorizedKeys {
         let mut m_keys = rt::None;
         let mut m_reset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "username" => m_username = rt::Some(members.value("username")?),
-                "keys" => m_keys = rt::Some(members.value("keys")?),
-                "reset" => m_reset = rt::Some(members.value("reset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "username" => members.read(&mut m_username, key),
+                "keys" => members.read(&mut m_keys, key),
+                "reset" => members.read(&mut m_reset, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_username) = m_username else {
+            return rt::Err(members.missing("username"));
+        };
+        let rt::Some(m_keys) = m_keys else {
+            return rt::Err(members.missing("keys"));
+        };
         rt::Ok(Self {
-            username: members.required(m_username, "username")?,
-            keys: members.required(m_keys, "keys")?,
+            username: m_username,
+            keys: m_keys,
             reset: m_reset,
         })
     }
@@ -6094,15 +6286,22 @@ impl rt::ObjectType for GuestSshRemoveAuthorizedKeys {
         let mut m_username = rt::None;
         let mut m_keys = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "username" => m_username = rt::Some(members.value("username")?),
-                "keys" => m_keys = rt::Some(members.value("keys")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "username" => members.read(&mut m_username, key),
+                "keys" => members.read(&mut m_keys, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_username) = m_username else {
+            return rt::Err(members.missing("username"));
+        };
+        let rt::Some(m_keys) = m_keys else {
+            return rt::Err(members.missing("keys"));
+        };
         rt::Ok(Self {
-            username: members.required(m_username, "username")?,
-            keys: members.required(m_keys, "keys")?,
+            username: m_username,
+            keys: m_keys,
         })
     }
     #[inline]
@@ -6341,40 +6540,27 @@ impl rt::ObjectType for GuestDiskStats {
         let mut m_total_ticks = rt::None;
         let mut m_weight_ticks = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "read-sectors" => {
-                    m_read_sectors = rt::Some(members.value("read-sectors")?)
-                }
-                "read-ios" => m_read_ios = rt::Some(members.value("read-ios")?),
-                "read-merges" => m_read_merges = rt::Some(members.value("read-merges")?),
-                "write-sectors" => {
-                    m_write_sectors = rt::Some(members.value("write-sectors")?)
-                }
-                "write-ios" => m_write_ios = rt::Some(members.value("write-ios")?),
-                "write-merges" => {
-                    m_write_merges = rt::Some(members.value("write-merges")?)
-                }
-                "discard-sectors" => {
-                    m_discard_sectors = rt::Some(members.value("discard-sectors")?)
-                }
-                "discard-ios" => m_discard_ios = rt::Some(members.value("discard-ios")?),
-                "discard-merges" => {
-                    m_discard_merges = rt::Some(members.value("discard-merges")?)
-                }
-                "flush-ios" => m_flush_ios = rt::Some(members.value("flush-ios")?),
-                "read-ticks" => m_read_ticks = rt::Some(members.value("read-ticks")?),
-                "write-ticks" => m_write_ticks = rt::Some(members.value("write-ticks")?),
-                "discard-ticks" => {
-                    m_discard_ticks = rt::Some(members.value("discard-ticks")?)
-                }
-                "flush-ticks" => m_flush_ticks = rt::Some(members.value("flush-ticks")?),
-                "ios-pgr" => m_ios_pgr = rt::Some(members.value("ios-pgr")?),
-                "total-ticks" => m_total_ticks = rt::Some(members.value("total-ticks")?),
-                "weight-ticks" => {
-                    m_weight_ticks = rt::Some(members.value("weight-ticks")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "read-sectors" => members.read(&mut m_read_sectors, key),
+                "read-ios" => members.read(&mut m_read_ios, key),
+                "read-merges" => members.read(&mut m_read_merges, key),
+                "write-sectors" => members.read(&mut m_write_sectors, key),
+                "write-ios" => members.read(&mut m_write_ios, key),
+                "write-merges" => members.read(&mut m_write_merges, key),
+                "discard-sectors" => members.read(&mut m_discard_sectors, key),
+                "discard-ios" => members.read(&mut m_discard_ios, key),
+                "discard-merges" => members.read(&mut m_discard_merges, key),
+                "flush-ios" => members.read(&mut m_flush_ios, key),
+                "read-ticks" => members.read(&mut m_read_ticks, key),
+                "write-ticks" => members.read(&mut m_write_ticks, key),
+                "discard-ticks" => members.read(&mut m_discard_ticks, key),
+                "flush-ticks" => members.read(&mut m_flush_ticks, key),
+                "ios-pgr" => members.read(&mut m_ios_pgr, key),
+                "total-ticks" => members.read(&mut m_total_ticks, key),
+                "weight-ticks" => members.read(&mut m_weight_ticks, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             read_sectors: m_read_sectors,
@@ -6474,19 +6660,32 @@ impl rt::ObjectType for GuestDiskStatsInfo {
         let mut m_minor = rt::None;
         let mut m_stats = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "major" => m_major = rt::Some(members.value("major")?),
-                "minor" => m_minor = rt::Some(members.value("minor")?),
-                "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "major" => members.read(&mut m_major, key),
+                "minor" => members.read(&mut m_minor, key),
+                "stats" => members.read(&mut m_stats, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_major) = m_major else {
+            return rt::Err(members.missing("major"));
+        };
+        let rt::Some(m_minor) = m_minor else {
+            return rt::Err(members.missing("minor"));
+        };
+        let rt::Some(m_stats) = m_stats else {
+            return rt::Err(members.missing("stats"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            major: members.required(m_major, "major")?,
-            minor: members.required(m_minor, "minor")?,
-            stats: members.required(m_stats, "stats")?,
+            name: m_name,
+            major: m_major,
+            minor: m_minor,
+            stats: m_stats,
         })
     }
     #[inline]
@@ -6736,27 +6935,43 @@ impl rt::ObjectType for GuestLinuxCpuStats {
         let mut m_guest = rt::None;
         let mut m_guestnice = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu" => m_cpu = rt::Some(members.value("cpu")?),
-                "user" => m_user = rt::Some(members.value("user")?),
-                "nice" => m_nice = rt::Some(members.value("nice")?),
-                "system" => m_system = rt::Some(members.value("system")?),
-                "idle" => m_idle = rt::Some(members.value("idle")?),
-                "iowait" => m_iowait = rt::Some(members.value("iowait")?),
-                "irq" => m_irq = rt::Some(members.value("irq")?),
-                "softirq" => m_softirq = rt::Some(members.value("softirq")?),
-                "steal" => m_steal = rt::Some(members.value("steal")?),
-                "guest" => m_guest = rt::Some(members.value("guest")?),
-                "guestnice" => m_guestnice = rt::Some(members.value("guestnice")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu" => members.read(&mut m_cpu, key),
+                "user" => members.read(&mut m_user, key),
+                "nice" => members.read(&mut m_nice, key),
+                "system" => members.read(&mut m_system, key),
+                "idle" => members.read(&mut m_idle, key),
+                "iowait" => members.read(&mut m_iowait, key),
+                "irq" => members.read(&mut m_irq, key),
+                "softirq" => members.read(&mut m_softirq, key),
+                "steal" => members.read(&mut m_steal, key),
+                "guest" => members.read(&mut m_guest, key),
+                "guestnice" => members.read(&mut m_guestnice, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cpu) = m_cpu else {
+            return rt::Err(members.missing("cpu"));
+        };
+        let rt::Some(m_user) = m_user else {
+            return rt::Err(members.missing("user"));
+        };
+        let rt::Some(m_nice) = m_nice else {
+            return rt::Err(members.missing("nice"));
+        };
+        let rt::Some(m_system) = m_system else {
+            return rt::Err(members.missing("system"));
+        };
+        let rt::Some(m_idle) = m_idle else {
+            return rt::Err(members.missing("idle"));
+        };
         rt::Ok(Self {
-            cpu: members.required(m_cpu, "cpu")?,
-            user: members.required(m_user, "user")?,
-            nice: members.required(m_nice, "nice")?,
-            system: members.required(m_system, "system")?,
-            idle: members.required(m_idle, "idle")?,
+            cpu: m_cpu,
+            user: m_user,
+            nice: m_nice,
+            system: m_system,
+            idle: m_idle,
             iowait: m_iowait,
             irq: m_irq,
             softirq: m_softirq,
@@ -6851,24 +7066,17 @@ impl rt::ObjectType for GuestCpuStats {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "linux" => {
-                    GuestCpuStatsBranch::Linux(rt::ObjectType::decode_members(members)?)
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "linux" => members.decode_branch(GuestCpuStatsBranch::Linux),
                 _ => {
-                    GuestCpuStatsBranch::Other {
+                    rt::Ok(GuestCpuStatsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -6990,17 +7198,27 @@ impl rt::ObjectType for GuestLoadAverage {
         let mut m_load5m = rt::None;
         let mut m_load15m = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "load1m" => m_load1m = rt::Some(members.value("load1m")?),
-                "load5m" => m_load5m = rt::Some(members.value("load5m")?),
-                "load15m" => m_load15m = rt::Some(members.value("load15m")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "load1m" => members.read(&mut m_load1m, key),
+                "load5m" => members.read(&mut m_load5m, key),
+                "load15m" => members.read(&mut m_load15m, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_load1m) = m_load1m else {
+            return rt::Err(members.missing("load1m"));
+        };
+        let rt::Some(m_load5m) = m_load5m else {
+            return rt::Err(members.missing("load5m"));
+        };
+        let rt::Some(m_load15m) = m_load15m else {
+            return rt::Err(members.missing("load15m"));
+        };
         rt::Ok(Self {
-            load1m: members.required(m_load1m, "load1m")?,
-            load5m: members.required(m_load5m, "load5m")?,
-            load15m: members.required(m_load15m, "load15m")?,
+            load1m: m_load1m,
+            load5m: m_load5m,
+            load15m: m_load15m,
         })
     }
     #[inline]
@@ -7248,34 +7466,43 @@ impl rt::ObjectType for GuestNetworkRoute {
         let mut m_nexthop = rt::None;
         let mut m_version = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "iface" => m_iface = rt::Some(members.value("iface")?),
-                "destination" => m_destination = rt::Some(members.value("destination")?),
-                "metric" => m_metric = rt::Some(members.value("metric")?),
-                "gateway" => m_gateway = rt::Some(members.value("gateway")?),
-                "mask" => m_mask = rt::Some(members.value("mask")?),
-                "irtt" => m_irtt = rt::Some(members.value("irtt")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "refcnt" => m_refcnt = rt::Some(members.value("refcnt")?),
-                "use" => m_use = rt::Some(members.value("use")?),
-                "window" => m_window = rt::Some(members.value("window")?),
-                "mtu" => m_mtu = rt::Some(members.value("mtu")?),
-                "desprefixlen" => {
-                    m_desprefixlen = rt::Some(members.value("desprefixlen")?)
-                }
-                "source" => m_source = rt::Some(members.value("source")?),
-                "srcprefixlen" => {
-                    m_srcprefixlen = rt::Some(members.value("srcprefixlen")?)
-                }
-                "nexthop" => m_nexthop = rt::Some(members.value("nexthop")?),
-                "version" => m_version = rt::Some(members.value("version")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "iface" => members.read(&mut m_iface, key),
+                "destination" => members.read(&mut m_destination, key),
+                "metric" => members.read(&mut m_metric, key),
+                "gateway" => members.read(&mut m_gateway, key),
+                "mask" => members.read(&mut m_mask, key),
+                "irtt" => members.read(&mut m_irtt, key),
+                "flags" => members.read(&mut m_flags, key),
+                "refcnt" => members.read(&mut m_refcnt, key),
+                "use" => members.read(&mut m_use, key),
+                "window" => members.read(&mut m_window, key),
+                "mtu" => members.read(&mut m_mtu, key),
+                "desprefixlen" => members.read(&mut m_desprefixlen, key),
+                "source" => members.read(&mut m_source, key),
+                "srcprefixlen" => members.read(&mut m_srcprefixlen, key),
+                "nexthop" => members.read(&mut m_nexthop, key),
+                "version" => members.read(&mut m_version, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_iface) = m_iface else {
+            return rt::Err(members.missing("iface"));
+        };
+        let rt::Some(m_destination) = m_destination else {
+            return rt::Err(members.missing("destination"));
+        };
+        let rt::Some(m_metric) = m_metric else {
+            return rt::Err(members.missing("metric"));
+        };
+        let rt::Some(m_version) = m_version else {
+            return rt::Err(members.missing("version"));
+        };
         rt::Ok(Self {
-            iface: members.required(m_iface, "iface")?,
-            destination: members.required(m_destination, "destination")?,
-            metric: members.required(m_metric, "metric")?,
+            iface: m_iface,
+            destination: m_destination,
+            metric: m_metric,
             gateway: m_gateway,
             mask: m_mask,
             irtt: m_irtt,
@@ -7288,7 +7515,7 @@ impl rt::ObjectType for GuestNetworkRoute {
             source: m_source,
             srcprefixlen: m_srcprefixlen,
             nexthop: m_nexthop,
-            version: members.required(m_version, "version")?,
+            version: m_version,
         })
     }
     #[inline]

@@ -32,15 +32,22 @@ impl rt::ObjectType for KvmInfo {
         let mut m_enabled = rt::None;
         let mut m_present = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enabled" => members.read(&mut m_enabled, key),
+                "present" => members.read(&mut m_present, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_present) = m_present else {
+            return rt::Err(members.missing("present"));
+        };
         rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
-            present: members.required(m_present, "present")?,
+            enabled: m_enabled,
+            present: m_present,
         })
     }
     #[inline]
@@ -282,15 +289,22 @@ impl rt::ObjectType for AcceleratorInfo {
         let mut m_enabled = rt::None;
         let mut m_present = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "present" => m_present = rt::Some(members.value("present")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enabled" => members.read(&mut m_enabled, key),
+                "present" => members.read(&mut m_present, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_present) = m_present else {
+            return rt::Err(members.missing("present"));
+        };
         rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
-            present: members.required(m_present, "present")?,
+            enabled: m_enabled,
+            present: m_present,
         })
     }
     #[inline]

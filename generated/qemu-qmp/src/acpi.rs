@@ -126,24 +126,19 @@ impl rt::ObjectType for AcpiTableOptions {
         let mut m_file = rt::None;
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sig" => m_sig = rt::Some(members.value("sig")?),
-                "rev" => m_rev = rt::Some(members.value("rev")?),
-                "oem_id" => m_oem_id = rt::Some(members.value("oem_id")?),
-                "oem_table_id" => {
-                    m_oem_table_id = rt::Some(members.value("oem_table_id")?)
-                }
-                "oem_rev" => m_oem_rev = rt::Some(members.value("oem_rev")?),
-                "asl_compiler_id" => {
-                    m_asl_compiler_id = rt::Some(members.value("asl_compiler_id")?)
-                }
-                "asl_compiler_rev" => {
-                    m_asl_compiler_rev = rt::Some(members.value("asl_compiler_rev")?)
-                }
-                "file" => m_file = rt::Some(members.value("file")?),
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sig" => members.read(&mut m_sig, key),
+                "rev" => members.read(&mut m_rev, key),
+                "oem_id" => members.read(&mut m_oem_id, key),
+                "oem_table_id" => members.read(&mut m_oem_table_id, key),
+                "oem_rev" => members.read(&mut m_oem_rev, key),
+                "asl_compiler_id" => members.read(&mut m_asl_compiler_id, key),
+                "asl_compiler_rev" => members.read(&mut m_asl_compiler_rev, key),
+                "file" => members.read(&mut m_file, key),
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             sig: m_sig,
@@ -306,21 +301,34 @@ impl rt::ObjectType for ACPIOSTInfo {
         let mut m_source = rt::None;
         let mut m_status = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "slot" => m_slot = rt::Some(members.value("slot")?),
-                "slot-type" => m_slot_type = rt::Some(members.value("slot-type")?),
-                "source" => m_source = rt::Some(members.value("source")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "slot" => members.read(&mut m_slot, key),
+                "slot-type" => members.read(&mut m_slot_type, key),
+                "source" => members.read(&mut m_source, key),
+                "status" => members.read(&mut m_status, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_slot) = m_slot else {
+            return rt::Err(members.missing("slot"));
+        };
+        let rt::Some(m_slot_type) = m_slot_type else {
+            return rt::Err(members.missing("slot-type"));
+        };
+        let rt::Some(m_source) = m_source else {
+            return rt::Err(members.missing("source"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
         rt::Ok(Self {
             device: m_device,
-            slot: members.required(m_slot, "slot")?,
-            slot_type: members.required(m_slot_type, "slot-type")?,
-            source: members.required(m_source, "source")?,
-            status: members.required(m_status, "status")?,
+            slot: m_slot,
+            slot_type: m_slot_type,
+            source: m_source,
+            status: m_status,
         })
     }
     #[inline]
@@ -417,14 +425,16 @@ impl rt::ObjectType for AcpiDeviceOstEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_info = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "info" => members.read(&mut m_info, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            info: members.required(m_info, "info")?,
-        })
+        let rt::Some(m_info) = m_info else {
+            return rt::Err(members.missing("info"));
+        };
+        rt::Ok(Self { info: m_info })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -35,14 +35,16 @@ impl rt::ObjectType for InjectGhesV2Error {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_cper = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cper" => m_cper = rt::Some(members.value("cper")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cper" => members.read(&mut m_cper, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            cper: members.required(m_cper, "cper")?,
-        })
+        let rt::Some(m_cper) = m_cper else {
+            return rt::Err(members.missing("cper"));
+        };
+        rt::Ok(Self { cper: m_cper })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

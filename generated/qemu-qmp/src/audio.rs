@@ -104,22 +104,17 @@ impl rt::ObjectType for AudiodevPerDirectionOptions {
         let mut m_format = rt::None;
         let mut m_buffer_length = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -200,11 +195,12 @@ impl rt::ObjectType for AudiodevGenericOptions {
         let mut m_in = rt::None;
         let mut m_out = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
     }
@@ -283,12 +279,13 @@ impl rt::ObjectType for AudiodevDBusOptions {
         let mut m_out = rt::None;
         let mut m_nsamples = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "nsamples" => m_nsamples = rt::Some(members.value("nsamples")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "nsamples" => members.read(&mut m_nsamples, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -449,27 +446,20 @@ impl rt::ObjectType for AudiodevAlsaPerDirectionOptions {
         let mut m_period_length = rt::None;
         let mut m_try_poll = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "dev" => m_dev = rt::Some(members.value("dev")?),
-                "period-length" => {
-                    m_period_length = rt::Some(members.value("period-length")?)
-                }
-                "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "dev" => members.read(&mut m_dev, key),
+                "period-length" => members.read(&mut m_period_length, key),
+                "try-poll" => members.read(&mut m_try_poll, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -582,12 +572,13 @@ impl rt::ObjectType for AudiodevAlsaOptions {
         let mut m_out = rt::None;
         let mut m_threshold = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "threshold" => m_threshold = rt::Some(members.value("threshold")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "threshold" => members.read(&mut m_threshold, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -682,13 +673,14 @@ impl rt::ObjectType for AudiodevSndioOptions {
         let mut m_dev = rt::None;
         let mut m_latency = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "dev" => m_dev = rt::Some(members.value("dev")?),
-                "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "dev" => members.read(&mut m_dev, key),
+                "latency" => members.read(&mut m_latency, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -829,25 +821,18 @@ impl rt::ObjectType for AudiodevCoreaudioPerDirectionOptions {
         let mut m_buffer_length = rt::None;
         let mut m_buffer_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "buffer-count" => {
-                    m_buffer_count = rt::Some(members.value("buffer-count")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "buffer-count" => members.read(&mut m_buffer_count, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -952,11 +937,12 @@ impl rt::ObjectType for AudiodevCoreaudioOptions {
         let mut m_in = rt::None;
         let mut m_out = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
     }
@@ -1035,12 +1021,13 @@ impl rt::ObjectType for AudiodevDsoundOptions {
         let mut m_out = rt::None;
         let mut m_latency = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "latency" => members.read(&mut m_latency, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -1223,31 +1210,22 @@ impl rt::ObjectType for AudiodevJackPerDirectionOptions {
         let mut m_start_server = rt::None;
         let mut m_exact_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "server-name" => m_server_name = rt::Some(members.value("server-name")?),
-                "client-name" => m_client_name = rt::Some(members.value("client-name")?),
-                "connect-ports" => {
-                    m_connect_ports = rt::Some(members.value("connect-ports")?)
-                }
-                "start-server" => {
-                    m_start_server = rt::Some(members.value("start-server")?)
-                }
-                "exact-name" => m_exact_name = rt::Some(members.value("exact-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "server-name" => members.read(&mut m_server_name, key),
+                "client-name" => members.read(&mut m_client_name, key),
+                "connect-ports" => members.read(&mut m_connect_ports, key),
+                "start-server" => members.read(&mut m_start_server, key),
+                "exact-name" => members.read(&mut m_exact_name, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -1353,11 +1331,12 @@ impl rt::ObjectType for AudiodevJackOptions {
         let mut m_in = rt::None;
         let mut m_out = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
     }
@@ -1513,27 +1492,20 @@ impl rt::ObjectType for AudiodevOssPerDirectionOptions {
         let mut m_buffer_count = rt::None;
         let mut m_try_poll = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "dev" => m_dev = rt::Some(members.value("dev")?),
-                "buffer-count" => {
-                    m_buffer_count = rt::Some(members.value("buffer-count")?)
-                }
-                "try-poll" => m_try_poll = rt::Some(members.value("try-poll")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "dev" => members.read(&mut m_dev, key),
+                "buffer-count" => members.read(&mut m_buffer_count, key),
+                "try-poll" => members.read(&mut m_try_poll, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -1668,14 +1640,15 @@ impl rt::ObjectType for AudiodevOssOptions {
         let mut m_exclusive = rt::None;
         let mut m_dsp_policy = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "try-mmap" => m_try_mmap = rt::Some(members.value("try-mmap")?),
-                "exclusive" => m_exclusive = rt::Some(members.value("exclusive")?),
-                "dsp-policy" => m_dsp_policy = rt::Some(members.value("dsp-policy")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "try-mmap" => members.read(&mut m_try_mmap, key),
+                "exclusive" => members.read(&mut m_exclusive, key),
+                "dsp-policy" => members.read(&mut m_dsp_policy, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -1840,25 +1813,20 @@ impl rt::ObjectType for AudiodevPaPerDirectionOptions {
         let mut m_stream_name = rt::None;
         let mut m_latency = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "name" => m_name = rt::Some(members.value("name")?),
-                "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
-                "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "name" => members.read(&mut m_name, key),
+                "stream-name" => members.read(&mut m_stream_name, key),
+                "latency" => members.read(&mut m_latency, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -1971,12 +1939,13 @@ impl rt::ObjectType for AudiodevPaOptions {
         let mut m_out = rt::None;
         let mut m_server = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "server" => members.read(&mut m_server, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -2137,25 +2106,20 @@ impl rt::ObjectType for AudiodevPipewirePerDirectionOptions {
         let mut m_stream_name = rt::None;
         let mut m_latency = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "name" => m_name = rt::Some(members.value("name")?),
-                "stream-name" => m_stream_name = rt::Some(members.value("stream-name")?),
-                "latency" => m_latency = rt::Some(members.value("latency")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "name" => members.read(&mut m_name, key),
+                "stream-name" => members.read(&mut m_stream_name, key),
+                "latency" => members.read(&mut m_latency, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -2261,11 +2225,12 @@ impl rt::ObjectType for AudiodevPipewireOptions {
         let mut m_in = rt::None;
         let mut m_out = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
     }
@@ -2399,25 +2364,18 @@ impl rt::ObjectType for AudiodevSdlPerDirectionOptions {
         let mut m_buffer_length = rt::None;
         let mut m_buffer_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mixing-engine" => {
-                    m_mixing_engine = rt::Some(members.value("mixing-engine")?)
-                }
-                "fixed-settings" => {
-                    m_fixed_settings = rt::Some(members.value("fixed-settings")?)
-                }
-                "frequency" => m_frequency = rt::Some(members.value("frequency")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "voices" => m_voices = rt::Some(members.value("voices")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "buffer-length" => {
-                    m_buffer_length = rt::Some(members.value("buffer-length")?)
-                }
-                "buffer-count" => {
-                    m_buffer_count = rt::Some(members.value("buffer-count")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mixing-engine" => members.read(&mut m_mixing_engine, key),
+                "fixed-settings" => members.read(&mut m_fixed_settings, key),
+                "frequency" => members.read(&mut m_frequency, key),
+                "channels" => members.read(&mut m_channels, key),
+                "voices" => members.read(&mut m_voices, key),
+                "format" => members.read(&mut m_format, key),
+                "buffer-length" => members.read(&mut m_buffer_length, key),
+                "buffer-count" => members.read(&mut m_buffer_count, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             mixing_engine: m_mixing_engine,
@@ -2515,11 +2473,12 @@ impl rt::ObjectType for AudiodevSdlOptions {
         let mut m_in = rt::None;
         let mut m_out = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { r#in: m_in, out: m_out })
     }
@@ -2598,12 +2557,13 @@ impl rt::ObjectType for AudiodevWavOptions {
         let mut m_out = rt::None;
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             r#in: m_in,
@@ -2944,51 +2904,39 @@ impl rt::ObjectType for Audiodev {
         let mut m_id = rt::None;
         let mut m_timer_period = rt::None;
         let driver = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "id" => m_id = rt::Some(reader.member("id")?),
-                    "timer-period" => {
-                        m_timer_period = rt::Some(reader.member("timer-period")?)
-                    }
-                    "driver" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "driver",
+            &mut |key, reader| match key {
+                "id" => reader.take(&mut m_id),
+                "timer-period" => reader.take(&mut m_timer_period),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "none" => AudiodevBranch::None(rt::ObjectType::decode_members(members)?),
-                "alsa" => AudiodevBranch::Alsa(rt::ObjectType::decode_members(members)?),
-                "coreaudio" => {
-                    AudiodevBranch::Coreaudio(rt::ObjectType::decode_members(members)?)
-                }
-                "dbus" => AudiodevBranch::Dbus(rt::ObjectType::decode_members(members)?),
-                "dsound" => {
-                    AudiodevBranch::Dsound(rt::ObjectType::decode_members(members)?)
-                }
-                "jack" => AudiodevBranch::Jack(rt::ObjectType::decode_members(members)?),
-                "oss" => AudiodevBranch::Oss(rt::ObjectType::decode_members(members)?),
-                "pa" => AudiodevBranch::Pa(rt::ObjectType::decode_members(members)?),
-                "pipewire" => {
-                    AudiodevBranch::Pipewire(rt::ObjectType::decode_members(members)?)
-                }
-                "sdl" => AudiodevBranch::Sdl(rt::ObjectType::decode_members(members)?),
-                "sndio" => {
-                    AudiodevBranch::Sndio(rt::ObjectType::decode_members(members)?)
-                }
-                "spice" => {
-                    AudiodevBranch::Spice(rt::ObjectType::decode_members(members)?)
-                }
-                "wav" => AudiodevBranch::Wav(rt::ObjectType::decode_members(members)?),
+            |members| match &*tag {
+                "none" => members.decode_branch(AudiodevBranch::None),
+                "alsa" => members.decode_branch(AudiodevBranch::Alsa),
+                "coreaudio" => members.decode_branch(AudiodevBranch::Coreaudio),
+                "dbus" => members.decode_branch(AudiodevBranch::Dbus),
+                "dsound" => members.decode_branch(AudiodevBranch::Dsound),
+                "jack" => members.decode_branch(AudiodevBranch::Jack),
+                "oss" => members.decode_branch(AudiodevBranch::Oss),
+                "pa" => members.decode_branch(AudiodevBranch::Pa),
+                "pipewire" => members.decode_branch(AudiodevBranch::Pipewire),
+                "sdl" => members.decode_branch(AudiodevBranch::Sdl),
+                "sndio" => members.decode_branch(AudiodevBranch::Sndio),
+                "spice" => members.decode_branch(AudiodevBranch::Spice),
+                "wav" => members.decode_branch(AudiodevBranch::Wav),
                 _ => {
-                    AudiodevBranch::Other {
+                    rt::Ok(AudiodevBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
+            id: m_id,
             timer_period: m_timer_period,
             driver,
         })

@@ -189,16 +189,23 @@ impl rt::ObjectType for QAuthZListRule {
         let mut m_policy = rt::None;
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "match" => m_match = rt::Some(members.value("match")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "match" => members.read(&mut m_match, key),
+                "policy" => members.read(&mut m_policy, key),
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_match) = m_match else {
+            return rt::Err(members.missing("match"));
+        };
+        let rt::Some(m_policy) = m_policy else {
+            return rt::Err(members.missing("policy"));
+        };
         rt::Ok(Self {
-            r#match: members.required(m_match, "match")?,
-            policy: members.required(m_policy, "policy")?,
+            r#match: m_match,
+            policy: m_policy,
             format: m_format,
         })
     }
@@ -267,11 +274,12 @@ impl rt::ObjectType for AuthZListProperties {
         let mut m_policy = rt::None;
         let mut m_rules = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "rules" => m_rules = rt::Some(members.value("rules")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "policy" => members.read(&mut m_policy, key),
+                "rules" => members.read(&mut m_rules, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             policy: m_policy,
@@ -335,14 +343,18 @@ impl rt::ObjectType for AuthZListFileProperties {
         let mut m_filename = rt::None;
         let mut m_refresh = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "refresh" => m_refresh = rt::Some(members.value("refresh")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "refresh" => members.read(&mut m_refresh, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
+            filename: m_filename,
             refresh: m_refresh,
         })
     }
@@ -390,14 +402,16 @@ impl rt::ObjectType for AuthZPAMProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_service = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "service" => m_service = rt::Some(members.value("service")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "service" => members.read(&mut m_service, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            service: members.required(m_service, "service")?,
-        })
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        rt::Ok(Self { service: m_service })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -442,14 +456,16 @@ impl rt::ObjectType for AuthZSimpleProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_identity = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "identity" => m_identity = rt::Some(members.value("identity")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "identity" => members.read(&mut m_identity, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            identity: members.required(m_identity, "identity")?,
-        })
+        let rt::Some(m_identity) = m_identity else {
+            return rt::Err(members.missing("identity"));
+        };
+        rt::Ok(Self { identity: m_identity })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -196,15 +196,22 @@ impl rt::ObjectType for PRManagerInfo {
         let mut m_id = rt::None;
         let mut m_connected = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "connected" => members.read(&mut m_connected, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_connected) = m_connected else {
+            return rt::Err(members.missing("connected"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            connected: members.required(m_connected, "connected")?,
+            id: m_id,
+            connected: m_connected,
         })
     }
     #[inline]
@@ -331,12 +338,13 @@ impl rt::ObjectType for Eject {
         let mut m_id = rt::None;
         let mut m_force = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "force" => members.read(&mut m_force, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             device: m_device,
@@ -428,12 +436,13 @@ impl rt::ObjectType for BlockdevOpenTray {
         let mut m_id = rt::None;
         let mut m_force = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "force" => members.read(&mut m_force, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             device: m_device,
@@ -514,11 +523,12 @@ impl rt::ObjectType for BlockdevCloseTray {
         let mut m_device = rt::None;
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { device: m_device, id: m_id })
     }
@@ -573,14 +583,16 @@ impl rt::ObjectType for BlockdevRemoveMedium {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -641,15 +653,22 @@ impl rt::ObjectType for BlockdevInsertMedium {
         let mut m_id = rt::None;
         let mut m_node_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            node_name: members.required(m_node_name, "node-name")?,
+            id: m_id,
+            node_name: m_node_name,
         })
     }
     #[inline]
@@ -838,22 +857,24 @@ impl rt::ObjectType for BlockdevChangeMedium {
         let mut m_force = rt::None;
         let mut m_read_only_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                "read-only-mode" => {
-                    m_read_only_mode = rt::Some(members.value("read-only-mode")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "force" => members.read(&mut m_force, key),
+                "read-only-mode" => members.read(&mut m_read_only_mode, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
             device: m_device,
             id: m_id,
-            filename: members.required(m_filename, "filename")?,
+            filename: m_filename,
             format: m_format,
             force: m_force,
             read_only_mode: m_read_only_mode,
@@ -928,17 +949,27 @@ impl rt::ObjectType for DeviceTrayMovedEvent {
         let mut m_id = rt::None;
         let mut m_tray_open = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "tray-open" => m_tray_open = rt::Some(members.value("tray-open")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "tray-open" => members.read(&mut m_tray_open, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_tray_open) = m_tray_open else {
+            return rt::Err(members.missing("tray-open"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            id: members.required(m_id, "id")?,
-            tray_open: members.required(m_tray_open, "tray-open")?,
+            device: m_device,
+            id: m_id,
+            tray_open: m_tray_open,
         })
     }
     #[inline]
@@ -995,15 +1026,22 @@ impl rt::ObjectType for PrManagerStatusChangedEvent {
         let mut m_id = rt::None;
         let mut m_connected = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "connected" => m_connected = rt::Some(members.value("connected")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "connected" => members.read(&mut m_connected, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_connected) = m_connected else {
+            return rt::Err(members.missing("connected"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            connected: members.required(m_connected, "connected")?,
+            id: m_id,
+            connected: m_connected,
         })
     }
     #[inline]
@@ -1166,26 +1204,22 @@ impl rt::ObjectType for BlockLatencyHistogramSet {
         let mut m_boundaries_zap = rt::None;
         let mut m_boundaries_flush = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "boundaries" => m_boundaries = rt::Some(members.value("boundaries")?),
-                "boundaries-read" => {
-                    m_boundaries_read = rt::Some(members.value("boundaries-read")?)
-                }
-                "boundaries-write" => {
-                    m_boundaries_write = rt::Some(members.value("boundaries-write")?)
-                }
-                "boundaries-zap" => {
-                    m_boundaries_zap = rt::Some(members.value("boundaries-zap")?)
-                }
-                "boundaries-flush" => {
-                    m_boundaries_flush = rt::Some(members.value("boundaries-flush")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "boundaries" => members.read(&mut m_boundaries, key),
+                "boundaries-read" => members.read(&mut m_boundaries_read, key),
+                "boundaries-write" => members.read(&mut m_boundaries_write, key),
+                "boundaries-zap" => members.read(&mut m_boundaries_zap, key),
+                "boundaries-flush" => members.read(&mut m_boundaries_flush, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
+            id: m_id,
             boundaries: m_boundaries,
             boundaries_read: m_boundaries_read,
             boundaries_write: m_boundaries_write,

@@ -74,32 +74,48 @@ impl rt::ObjectType for SnapshotInfo {
         let mut m_vm_clock_nsec = rt::None;
         let mut m_icount = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                "vm-state-size" => {
-                    m_vm_state_size = rt::Some(members.value("vm-state-size")?)
-                }
-                "date-sec" => m_date_sec = rt::Some(members.value("date-sec")?),
-                "date-nsec" => m_date_nsec = rt::Some(members.value("date-nsec")?),
-                "vm-clock-sec" => {
-                    m_vm_clock_sec = rt::Some(members.value("vm-clock-sec")?)
-                }
-                "vm-clock-nsec" => {
-                    m_vm_clock_nsec = rt::Some(members.value("vm-clock-nsec")?)
-                }
-                "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "name" => members.read(&mut m_name, key),
+                "vm-state-size" => members.read(&mut m_vm_state_size, key),
+                "date-sec" => members.read(&mut m_date_sec, key),
+                "date-nsec" => members.read(&mut m_date_nsec, key),
+                "vm-clock-sec" => members.read(&mut m_vm_clock_sec, key),
+                "vm-clock-nsec" => members.read(&mut m_vm_clock_nsec, key),
+                "icount" => members.read(&mut m_icount, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_vm_state_size) = m_vm_state_size else {
+            return rt::Err(members.missing("vm-state-size"));
+        };
+        let rt::Some(m_date_sec) = m_date_sec else {
+            return rt::Err(members.missing("date-sec"));
+        };
+        let rt::Some(m_date_nsec) = m_date_nsec else {
+            return rt::Err(members.missing("date-nsec"));
+        };
+        let rt::Some(m_vm_clock_sec) = m_vm_clock_sec else {
+            return rt::Err(members.missing("vm-clock-sec"));
+        };
+        let rt::Some(m_vm_clock_nsec) = m_vm_clock_nsec else {
+            return rt::Err(members.missing("vm-clock-nsec"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            name: members.required(m_name, "name")?,
-            vm_state_size: members.required(m_vm_state_size, "vm-state-size")?,
-            date_sec: members.required(m_date_sec, "date-sec")?,
-            date_nsec: members.required(m_date_nsec, "date-nsec")?,
-            vm_clock_sec: members.required(m_vm_clock_sec, "vm-clock-sec")?,
-            vm_clock_nsec: members.required(m_vm_clock_nsec, "vm-clock-nsec")?,
+            id: m_id,
+            name: m_name,
+            vm_state_size: m_vm_state_size,
+            date_sec: m_date_sec,
+            date_nsec: m_date_nsec,
+            vm_clock_sec: m_vm_clock_sec,
+            vm_clock_nsec: m_vm_clock_nsec,
             icount: m_icount,
         })
     }
@@ -153,14 +169,16 @@ impl rt::ObjectType for ImageInfoSpecificQCow2EncryptionBase {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            format: members.required(m_format, "format")?,
-        })
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        rt::Ok(Self { format: m_format })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -239,27 +257,20 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Encryption {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
                 "luks" => {
-                    ImageInfoSpecificQCow2EncryptionBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ImageInfoSpecificQCow2EncryptionBranch::Luks)
                 }
-                "aes" => ImageInfoSpecificQCow2EncryptionBranch::Aes,
+                "aes" => rt::Ok(ImageInfoSpecificQCow2EncryptionBranch::Aes),
                 _ => {
-                    ImageInfoSpecificQCow2EncryptionBranch::Other {
+                    rt::Ok(ImageInfoSpecificQCow2EncryptionBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -431,39 +442,41 @@ impl rt::ObjectType for ImageInfoSpecificQCow2 {
         let mut m_bitmaps = rt::None;
         let mut m_compression_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "compat" => m_compat = rt::Some(members.value("compat")?),
-                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
-                "data-file-raw" => {
-                    m_data_file_raw = rt::Some(members.value("data-file-raw")?)
-                }
-                "extended-l2" => m_extended_l2 = rt::Some(members.value("extended-l2")?),
-                "lazy-refcounts" => {
-                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
-                }
-                "corrupt" => m_corrupt = rt::Some(members.value("corrupt")?),
-                "refcount-bits" => {
-                    m_refcount_bits = rt::Some(members.value("refcount-bits")?)
-                }
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                "compression-type" => {
-                    m_compression_type = rt::Some(members.value("compression-type")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "compat" => members.read(&mut m_compat, key),
+                "data-file" => members.read(&mut m_data_file, key),
+                "data-file-raw" => members.read(&mut m_data_file_raw, key),
+                "extended-l2" => members.read(&mut m_extended_l2, key),
+                "lazy-refcounts" => members.read(&mut m_lazy_refcounts, key),
+                "corrupt" => members.read(&mut m_corrupt, key),
+                "refcount-bits" => members.read(&mut m_refcount_bits, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                "bitmaps" => members.read(&mut m_bitmaps, key),
+                "compression-type" => members.read(&mut m_compression_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_compat) = m_compat else {
+            return rt::Err(members.missing("compat"));
+        };
+        let rt::Some(m_refcount_bits) = m_refcount_bits else {
+            return rt::Err(members.missing("refcount-bits"));
+        };
+        let rt::Some(m_compression_type) = m_compression_type else {
+            return rt::Err(members.missing("compression-type"));
+        };
         rt::Ok(Self {
-            compat: members.required(m_compat, "compat")?,
+            compat: m_compat,
             data_file: m_data_file,
             data_file_raw: m_data_file_raw,
             extended_l2: m_extended_l2,
             lazy_refcounts: m_lazy_refcounts,
             corrupt: m_corrupt,
-            refcount_bits: members.required(m_refcount_bits, "refcount-bits")?,
+            refcount_bits: m_refcount_bits,
             encrypt: m_encrypt,
             bitmaps: m_bitmaps,
-            compression_type: members.required(m_compression_type, "compression-type")?,
+            compression_type: m_compression_type,
         })
     }
     #[inline]
@@ -537,19 +550,32 @@ impl rt::ObjectType for ImageInfoSpecificVmdk {
         let mut m_parent_cid = rt::None;
         let mut m_extents = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "create-type" => m_create_type = rt::Some(members.value("create-type")?),
-                "cid" => m_cid = rt::Some(members.value("cid")?),
-                "parent-cid" => m_parent_cid = rt::Some(members.value("parent-cid")?),
-                "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "create-type" => members.read(&mut m_create_type, key),
+                "cid" => members.read(&mut m_cid, key),
+                "parent-cid" => members.read(&mut m_parent_cid, key),
+                "extents" => members.read(&mut m_extents, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_create_type) = m_create_type else {
+            return rt::Err(members.missing("create-type"));
+        };
+        let rt::Some(m_cid) = m_cid else {
+            return rt::Err(members.missing("cid"));
+        };
+        let rt::Some(m_parent_cid) = m_parent_cid else {
+            return rt::Err(members.missing("parent-cid"));
+        };
+        let rt::Some(m_extents) = m_extents else {
+            return rt::Err(members.missing("extents"));
+        };
         rt::Ok(Self {
-            create_type: members.required(m_create_type, "create-type")?,
-            cid: members.required(m_cid, "cid")?,
-            parent_cid: members.required(m_parent_cid, "parent-cid")?,
-            extents: members.required(m_extents, "extents")?,
+            create_type: m_create_type,
+            cid: m_cid,
+            parent_cid: m_parent_cid,
+            extents: m_extents,
         })
     }
     #[inline]
@@ -634,23 +660,29 @@ impl rt::ObjectType for VmdkExtentInfo {
         let mut m_cluster_size = rt::None;
         let mut m_compressed = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "virtual-size" => {
-                    m_virtual_size = rt::Some(members.value("virtual-size")?)
-                }
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "virtual-size" => members.read(&mut m_virtual_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "compressed" => members.read(&mut m_compressed, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        let rt::Some(m_virtual_size) = m_virtual_size else {
+            return rt::Err(members.missing("virtual-size"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            format: members.required(m_format, "format")?,
-            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            filename: m_filename,
+            format: m_format,
+            virtual_size: m_virtual_size,
             cluster_size: m_cluster_size,
             compressed: m_compressed,
         })
@@ -714,12 +746,11 @@ impl rt::ObjectType for ImageInfoSpecificRbd {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_encryption_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "encryption-format" => {
-                    m_encryption_format = rt::Some(members.value("encryption-format")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "encryption-format" => members.read(&mut m_encryption_format, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             encryption_format: m_encryption_format,
@@ -775,12 +806,11 @@ impl rt::ObjectType for ImageInfoSpecificFile {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_extent_size_hint = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "extent-size-hint" => {
-                    m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "extent-size-hint" => members.read(&mut m_extent_size_hint, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             extent_size_hint: m_extent_size_hint,
@@ -911,14 +941,16 @@ impl rt::ObjectType for ImageInfoSpecificQCow2Wrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -963,14 +995,16 @@ impl rt::ObjectType for ImageInfoSpecificVmdkWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1015,14 +1049,16 @@ impl rt::ObjectType for ImageInfoSpecificLUKSWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1067,14 +1103,16 @@ impl rt::ObjectType for ImageInfoSpecificRbdWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1119,14 +1157,16 @@ impl rt::ObjectType for ImageInfoSpecificFileWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1214,46 +1254,21 @@ impl rt::ObjectType for ImageInfoSpecific {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "qcow2" => {
-                    ImageInfoSpecificBranch::Qcow2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vmdk" => {
-                    ImageInfoSpecificBranch::Vmdk(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    ImageInfoSpecificBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "rbd" => {
-                    ImageInfoSpecificBranch::Rbd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "file" => {
-                    ImageInfoSpecificBranch::File(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "qcow2" => members.decode_branch(ImageInfoSpecificBranch::Qcow2),
+                "vmdk" => members.decode_branch(ImageInfoSpecificBranch::Vmdk),
+                "luks" => members.decode_branch(ImageInfoSpecificBranch::Luks),
+                "rbd" => members.decode_branch(ImageInfoSpecificBranch::Rbd),
+                "file" => members.decode_branch(ImageInfoSpecificBranch::File),
                 _ => {
-                    ImageInfoSpecificBranch::Other {
+                    rt::Ok(ImageInfoSpecificBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -1493,47 +1508,39 @@ impl rt::ObjectType for BlockLimitsInfo {
         let mut m_min_mem_alignment = rt::None;
         let mut m_opt_mem_alignment = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "request-alignment" => {
-                    m_request_alignment = rt::Some(members.value("request-alignment")?)
-                }
-                "max-discard" => m_max_discard = rt::Some(members.value("max-discard")?),
-                "discard-alignment" => {
-                    m_discard_alignment = rt::Some(members.value("discard-alignment")?)
-                }
-                "max-write-zeroes" => {
-                    m_max_write_zeroes = rt::Some(members.value("max-write-zeroes")?)
-                }
+            let key = &*key;
+            match key {
+                "request-alignment" => members.read(&mut m_request_alignment, key),
+                "max-discard" => members.read(&mut m_max_discard, key),
+                "discard-alignment" => members.read(&mut m_discard_alignment, key),
+                "max-write-zeroes" => members.read(&mut m_max_write_zeroes, key),
                 "write-zeroes-alignment" => {
-                    m_write_zeroes_alignment = rt::Some(
-                        members.value("write-zeroes-alignment")?,
-                    )
+                    members.read(&mut m_write_zeroes_alignment, key)
                 }
-                "opt-transfer" => {
-                    m_opt_transfer = rt::Some(members.value("opt-transfer")?)
-                }
-                "max-transfer" => {
-                    m_max_transfer = rt::Some(members.value("max-transfer")?)
-                }
-                "max-hw-transfer" => {
-                    m_max_hw_transfer = rt::Some(members.value("max-hw-transfer")?)
-                }
-                "max-iov" => m_max_iov = rt::Some(members.value("max-iov")?),
-                "max-hw-iov" => m_max_hw_iov = rt::Some(members.value("max-hw-iov")?),
-                "min-mem-alignment" => {
-                    m_min_mem_alignment = rt::Some(members.value("min-mem-alignment")?)
-                }
-                "opt-mem-alignment" => {
-                    m_opt_mem_alignment = rt::Some(members.value("opt-mem-alignment")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "opt-transfer" => members.read(&mut m_opt_transfer, key),
+                "max-transfer" => members.read(&mut m_max_transfer, key),
+                "max-hw-transfer" => members.read(&mut m_max_hw_transfer, key),
+                "max-iov" => members.read(&mut m_max_iov, key),
+                "max-hw-iov" => members.read(&mut m_max_hw_iov, key),
+                "min-mem-alignment" => members.read(&mut m_min_mem_alignment, key),
+                "opt-mem-alignment" => members.read(&mut m_opt_mem_alignment, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_request_alignment) = m_request_alignment else {
+            return rt::Err(members.missing("request-alignment"));
+        };
+        let rt::Some(m_max_iov) = m_max_iov else {
+            return rt::Err(members.missing("max-iov"));
+        };
+        let rt::Some(m_min_mem_alignment) = m_min_mem_alignment else {
+            return rt::Err(members.missing("min-mem-alignment"));
+        };
+        let rt::Some(m_opt_mem_alignment) = m_opt_mem_alignment else {
+            return rt::Err(members.missing("opt-mem-alignment"));
+        };
         rt::Ok(Self {
-            request_alignment: members.required(
-                m_request_alignment,
-                "request-alignment",
-            )?,
+            request_alignment: m_request_alignment,
             max_discard: m_max_discard,
             discard_alignment: m_discard_alignment,
             max_write_zeroes: m_max_write_zeroes,
@@ -1541,16 +1548,10 @@ impl rt::ObjectType for BlockLimitsInfo {
             opt_transfer: m_opt_transfer,
             max_transfer: m_max_transfer,
             max_hw_transfer: m_max_hw_transfer,
-            max_iov: members.required(m_max_iov, "max-iov")?,
+            max_iov: m_max_iov,
             max_hw_iov: m_max_hw_iov,
-            min_mem_alignment: members.required(
-                m_min_mem_alignment,
-                "min-mem-alignment",
-            )?,
-            opt_mem_alignment: members.required(
-                m_opt_mem_alignment,
-                "opt-mem-alignment",
-            )?,
+            min_mem_alignment: m_min_mem_alignment,
+            opt_mem_alignment: m_opt_mem_alignment,
         })
     }
     #[inline]
@@ -1748,46 +1749,44 @@ impl rt::ObjectType for BlockNodeInfo {
         let mut m_limits = rt::None;
         let mut m_format_specific = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
-                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
-                "virtual-size" => {
-                    m_virtual_size = rt::Some(members.value("virtual-size")?)
-                }
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
-                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                "backing-filename" => {
-                    m_backing_filename = rt::Some(members.value("backing-filename")?)
-                }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "dirty-flag" => members.read(&mut m_dirty_flag, key),
+                "actual-size" => members.read(&mut m_actual_size, key),
+                "virtual-size" => members.read(&mut m_virtual_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "encrypted" => members.read(&mut m_encrypted, key),
+                "compressed" => members.read(&mut m_compressed, key),
+                "backing-filename" => members.read(&mut m_backing_filename, key),
                 "full-backing-filename" => {
-                    m_full_backing_filename = rt::Some(
-                        members.value("full-backing-filename")?,
-                    )
+                    members.read(&mut m_full_backing_filename, key)
                 }
                 "backing-filename-format" => {
-                    m_backing_filename_format = rt::Some(
-                        members.value("backing-filename-format")?,
-                    )
+                    members.read(&mut m_backing_filename_format, key)
                 }
-                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
-                "limits" => m_limits = rt::Some(members.value("limits")?),
-                "format-specific" => {
-                    m_format_specific = rt::Some(members.value("format-specific")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "snapshots" => members.read(&mut m_snapshots, key),
+                "limits" => members.read(&mut m_limits, key),
+                "format-specific" => members.read(&mut m_format_specific, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        let rt::Some(m_virtual_size) = m_virtual_size else {
+            return rt::Err(members.missing("virtual-size"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            format: members.required(m_format, "format")?,
+            filename: m_filename,
+            format: m_format,
             dirty_flag: m_dirty_flag,
             actual_size: m_actual_size,
-            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            virtual_size: m_virtual_size,
             cluster_size: m_cluster_size,
             encrypted: m_encrypted,
             compressed: m_compressed,
@@ -2010,51 +2009,45 @@ impl rt::ObjectType for ImageInfo {
         let mut m_format_specific = rt::None;
         let mut m_backing_image = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
-                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
-                "virtual-size" => {
-                    m_virtual_size = rt::Some(members.value("virtual-size")?)
-                }
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
-                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                "backing-filename" => {
-                    m_backing_filename = rt::Some(members.value("backing-filename")?)
-                }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "dirty-flag" => members.read(&mut m_dirty_flag, key),
+                "actual-size" => members.read(&mut m_actual_size, key),
+                "virtual-size" => members.read(&mut m_virtual_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "encrypted" => members.read(&mut m_encrypted, key),
+                "compressed" => members.read(&mut m_compressed, key),
+                "backing-filename" => members.read(&mut m_backing_filename, key),
                 "full-backing-filename" => {
-                    m_full_backing_filename = rt::Some(
-                        members.value("full-backing-filename")?,
-                    )
+                    members.read(&mut m_full_backing_filename, key)
                 }
                 "backing-filename-format" => {
-                    m_backing_filename_format = rt::Some(
-                        members.value("backing-filename-format")?,
-                    )
+                    members.read(&mut m_backing_filename_format, key)
                 }
-                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
-                "limits" => m_limits = rt::Some(members.value("limits")?),
-                "format-specific" => {
-                    m_format_specific = rt::Some(members.value("format-specific")?)
-                }
-                "backing-image" => {
-                    m_backing_image = rt::Some(
-                        rt::Box::new(members.value("backing-image")?),
-                    )
-                }
-                _ => members.other(&key)?,
-            }
+                "snapshots" => members.read(&mut m_snapshots, key),
+                "limits" => members.read(&mut m_limits, key),
+                "format-specific" => members.read(&mut m_format_specific, key),
+                "backing-image" => members.read_boxed(&mut m_backing_image, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        let rt::Some(m_virtual_size) = m_virtual_size else {
+            return rt::Err(members.missing("virtual-size"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            format: members.required(m_format, "format")?,
+            filename: m_filename,
+            format: m_format,
             dirty_flag: m_dirty_flag,
             actual_size: m_actual_size,
-            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            virtual_size: m_virtual_size,
             cluster_size: m_cluster_size,
             encrypted: m_encrypted,
             compressed: m_compressed,
@@ -2152,16 +2145,20 @@ impl rt::ObjectType for BlockChildInfo {
         let mut m_name = rt::None;
         let mut m_info = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "info" => members.read(&mut m_info, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            info: members.required(m_info, "info")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_info) = m_info else {
+            return rt::Err(members.missing("info"));
+        };
+        rt::Ok(Self { name: m_name, info: m_info })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2353,47 +2350,48 @@ impl rt::ObjectType for BlockGraphInfo {
         let mut m_format_specific = rt::None;
         let mut m_children = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "dirty-flag" => m_dirty_flag = rt::Some(members.value("dirty-flag")?),
-                "actual-size" => m_actual_size = rt::Some(members.value("actual-size")?),
-                "virtual-size" => {
-                    m_virtual_size = rt::Some(members.value("virtual-size")?)
-                }
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
-                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                "backing-filename" => {
-                    m_backing_filename = rt::Some(members.value("backing-filename")?)
-                }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "dirty-flag" => members.read(&mut m_dirty_flag, key),
+                "actual-size" => members.read(&mut m_actual_size, key),
+                "virtual-size" => members.read(&mut m_virtual_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "encrypted" => members.read(&mut m_encrypted, key),
+                "compressed" => members.read(&mut m_compressed, key),
+                "backing-filename" => members.read(&mut m_backing_filename, key),
                 "full-backing-filename" => {
-                    m_full_backing_filename = rt::Some(
-                        members.value("full-backing-filename")?,
-                    )
+                    members.read(&mut m_full_backing_filename, key)
                 }
                 "backing-filename-format" => {
-                    m_backing_filename_format = rt::Some(
-                        members.value("backing-filename-format")?,
-                    )
+                    members.read(&mut m_backing_filename_format, key)
                 }
-                "snapshots" => m_snapshots = rt::Some(members.value("snapshots")?),
-                "limits" => m_limits = rt::Some(members.value("limits")?),
-                "format-specific" => {
-                    m_format_specific = rt::Some(members.value("format-specific")?)
-                }
-                "children" => m_children = rt::Some(members.value("children")?),
-                _ => members.other(&key)?,
-            }
+                "snapshots" => members.read(&mut m_snapshots, key),
+                "limits" => members.read(&mut m_limits, key),
+                "format-specific" => members.read(&mut m_format_specific, key),
+                "children" => members.read(&mut m_children, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        let rt::Some(m_virtual_size) = m_virtual_size else {
+            return rt::Err(members.missing("virtual-size"));
+        };
+        let rt::Some(m_children) = m_children else {
+            return rt::Err(members.missing("children"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            format: members.required(m_format, "format")?,
+            filename: m_filename,
+            format: m_format,
             dirty_flag: m_dirty_flag,
             actual_size: m_actual_size,
-            virtual_size: members.required(m_virtual_size, "virtual-size")?,
+            virtual_size: m_virtual_size,
             cluster_size: m_cluster_size,
             encrypted: m_encrypted,
             compressed: m_compressed,
@@ -2403,7 +2401,7 @@ impl rt::ObjectType for BlockGraphInfo {
             snapshots: m_snapshots,
             limits: m_limits,
             format_specific: m_format_specific,
-            children: members.required(m_children, "children")?,
+            children: m_children,
         })
     }
     #[inline]
@@ -2601,44 +2599,36 @@ impl rt::ObjectType for ImageCheck {
         let mut m_fragmented_clusters = rt::None;
         let mut m_compressed_clusters = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "check-errors" => {
-                    m_check_errors = rt::Some(members.value("check-errors")?)
-                }
-                "image-end-offset" => {
-                    m_image_end_offset = rt::Some(members.value("image-end-offset")?)
-                }
-                "corruptions" => m_corruptions = rt::Some(members.value("corruptions")?),
-                "leaks" => m_leaks = rt::Some(members.value("leaks")?),
-                "corruptions-fixed" => {
-                    m_corruptions_fixed = rt::Some(members.value("corruptions-fixed")?)
-                }
-                "leaks-fixed" => m_leaks_fixed = rt::Some(members.value("leaks-fixed")?),
-                "total-clusters" => {
-                    m_total_clusters = rt::Some(members.value("total-clusters")?)
-                }
-                "allocated-clusters" => {
-                    m_allocated_clusters = rt::Some(members.value("allocated-clusters")?)
-                }
-                "fragmented-clusters" => {
-                    m_fragmented_clusters = rt::Some(
-                        members.value("fragmented-clusters")?,
-                    )
-                }
-                "compressed-clusters" => {
-                    m_compressed_clusters = rt::Some(
-                        members.value("compressed-clusters")?,
-                    )
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "format" => members.read(&mut m_format, key),
+                "check-errors" => members.read(&mut m_check_errors, key),
+                "image-end-offset" => members.read(&mut m_image_end_offset, key),
+                "corruptions" => members.read(&mut m_corruptions, key),
+                "leaks" => members.read(&mut m_leaks, key),
+                "corruptions-fixed" => members.read(&mut m_corruptions_fixed, key),
+                "leaks-fixed" => members.read(&mut m_leaks_fixed, key),
+                "total-clusters" => members.read(&mut m_total_clusters, key),
+                "allocated-clusters" => members.read(&mut m_allocated_clusters, key),
+                "fragmented-clusters" => members.read(&mut m_fragmented_clusters, key),
+                "compressed-clusters" => members.read(&mut m_compressed_clusters, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        let rt::Some(m_check_errors) = m_check_errors else {
+            return rt::Err(members.missing("check-errors"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            format: members.required(m_format, "format")?,
-            check_errors: members.required(m_check_errors, "check-errors")?,
+            filename: m_filename,
+            format: m_format,
+            check_errors: m_check_errors,
             image_end_offset: m_image_end_offset,
             corruptions: m_corruptions,
             leaks: m_leaks,
@@ -2760,27 +2750,49 @@ impl rt::ObjectType for MapEntry {
         let mut m_offset = rt::None;
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "start" => m_start = rt::Some(members.value("start")?),
-                "length" => m_length = rt::Some(members.value("length")?),
-                "data" => m_data = rt::Some(members.value("data")?),
-                "zero" => m_zero = rt::Some(members.value("zero")?),
-                "compressed" => m_compressed = rt::Some(members.value("compressed")?),
-                "depth" => m_depth = rt::Some(members.value("depth")?),
-                "present" => m_present = rt::Some(members.value("present")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "start" => members.read(&mut m_start, key),
+                "length" => members.read(&mut m_length, key),
+                "data" => members.read(&mut m_data, key),
+                "zero" => members.read(&mut m_zero, key),
+                "compressed" => members.read(&mut m_compressed, key),
+                "depth" => members.read(&mut m_depth, key),
+                "present" => members.read(&mut m_present, key),
+                "offset" => members.read(&mut m_offset, key),
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_start) = m_start else {
+            return rt::Err(members.missing("start"));
+        };
+        let rt::Some(m_length) = m_length else {
+            return rt::Err(members.missing("length"));
+        };
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        let rt::Some(m_zero) = m_zero else {
+            return rt::Err(members.missing("zero"));
+        };
+        let rt::Some(m_compressed) = m_compressed else {
+            return rt::Err(members.missing("compressed"));
+        };
+        let rt::Some(m_depth) = m_depth else {
+            return rt::Err(members.missing("depth"));
+        };
+        let rt::Some(m_present) = m_present else {
+            return rt::Err(members.missing("present"));
+        };
         rt::Ok(Self {
-            start: members.required(m_start, "start")?,
-            length: members.required(m_length, "length")?,
-            data: members.required(m_data, "data")?,
-            zero: members.required(m_zero, "zero")?,
-            compressed: members.required(m_compressed, "compressed")?,
-            depth: members.required(m_depth, "depth")?,
-            present: members.required(m_present, "present")?,
+            start: m_start,
+            length: m_length,
+            data: m_data,
+            zero: m_zero,
+            compressed: m_compressed,
+            depth: m_depth,
+            present: m_present,
             offset: m_offset,
             filename: m_filename,
         })
@@ -2846,17 +2858,27 @@ impl rt::ObjectType for BlockdevCacheInfo {
         let mut m_direct = rt::None;
         let mut m_no_flush = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "writeback" => m_writeback = rt::Some(members.value("writeback")?),
-                "direct" => m_direct = rt::Some(members.value("direct")?),
-                "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "writeback" => members.read(&mut m_writeback, key),
+                "direct" => members.read(&mut m_direct, key),
+                "no-flush" => members.read(&mut m_no_flush, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_writeback) = m_writeback else {
+            return rt::Err(members.missing("writeback"));
+        };
+        let rt::Some(m_direct) = m_direct else {
+            return rt::Err(members.missing("direct"));
+        };
+        let rt::Some(m_no_flush) = m_no_flush else {
+            return rt::Err(members.missing("no-flush"));
+        };
         rt::Ok(Self {
-            writeback: members.required(m_writeback, "writeback")?,
-            direct: members.required(m_direct, "direct")?,
-            no_flush: members.required(m_no_flush, "no-flush")?,
+            writeback: m_writeback,
+            direct: m_direct,
+            no_flush: m_no_flush,
         })
     }
     #[inline]
@@ -2913,15 +2935,22 @@ impl rt::ObjectType for BlockdevChild {
         let mut m_child = rt::None;
         let mut m_node_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "child" => m_child = rt::Some(members.value("child")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "child" => members.read(&mut m_child, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_child) = m_child else {
+            return rt::Err(members.missing("child"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
         rt::Ok(Self {
-            child: members.required(m_child, "child")?,
-            node_name: members.required(m_node_name, "node-name")?,
+            child: m_child,
+            node_name: m_node_name,
         })
     }
     #[inline]
@@ -3250,87 +3279,111 @@ impl rt::ObjectType for BlockDeviceInfo {
         let mut m_write_threshold = rt::None;
         let mut m_dirty_bitmaps = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "ro" => m_ro = rt::Some(members.value("ro")?),
-                "drv" => m_drv = rt::Some(members.value("drv")?),
-                "backing_file" => {
-                    m_backing_file = rt::Some(members.value("backing_file")?)
-                }
-                "backing_file_depth" => {
-                    m_backing_file_depth = rt::Some(members.value("backing_file_depth")?)
-                }
-                "children" => m_children = rt::Some(members.value("children")?),
-                "active" => m_active = rt::Some(members.value("active")?),
-                "encrypted" => m_encrypted = rt::Some(members.value("encrypted")?),
-                "detect_zeroes" => {
-                    m_detect_zeroes = rt::Some(members.value("detect_zeroes")?)
-                }
-                "bps" => m_bps = rt::Some(members.value("bps")?),
-                "bps_rd" => m_bps_rd = rt::Some(members.value("bps_rd")?),
-                "bps_wr" => m_bps_wr = rt::Some(members.value("bps_wr")?),
-                "iops" => m_iops = rt::Some(members.value("iops")?),
-                "iops_rd" => m_iops_rd = rt::Some(members.value("iops_rd")?),
-                "iops_wr" => m_iops_wr = rt::Some(members.value("iops_wr")?),
-                "image" => m_image = rt::Some(members.value("image")?),
-                "bps_max" => m_bps_max = rt::Some(members.value("bps_max")?),
-                "bps_rd_max" => m_bps_rd_max = rt::Some(members.value("bps_rd_max")?),
-                "bps_wr_max" => m_bps_wr_max = rt::Some(members.value("bps_wr_max")?),
-                "iops_max" => m_iops_max = rt::Some(members.value("iops_max")?),
-                "iops_rd_max" => m_iops_rd_max = rt::Some(members.value("iops_rd_max")?),
-                "iops_wr_max" => m_iops_wr_max = rt::Some(members.value("iops_wr_max")?),
-                "bps_max_length" => {
-                    m_bps_max_length = rt::Some(members.value("bps_max_length")?)
-                }
-                "bps_rd_max_length" => {
-                    m_bps_rd_max_length = rt::Some(members.value("bps_rd_max_length")?)
-                }
-                "bps_wr_max_length" => {
-                    m_bps_wr_max_length = rt::Some(members.value("bps_wr_max_length")?)
-                }
-                "iops_max_length" => {
-                    m_iops_max_length = rt::Some(members.value("iops_max_length")?)
-                }
-                "iops_rd_max_length" => {
-                    m_iops_rd_max_length = rt::Some(members.value("iops_rd_max_length")?)
-                }
-                "iops_wr_max_length" => {
-                    m_iops_wr_max_length = rt::Some(members.value("iops_wr_max_length")?)
-                }
-                "iops_size" => m_iops_size = rt::Some(members.value("iops_size")?),
-                "group" => m_group = rt::Some(members.value("group")?),
-                "cache" => m_cache = rt::Some(members.value("cache")?),
-                "write_threshold" => {
-                    m_write_threshold = rt::Some(members.value("write_threshold")?)
-                }
-                "dirty-bitmaps" => {
-                    m_dirty_bitmaps = rt::Some(members.value("dirty-bitmaps")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "ro" => members.read(&mut m_ro, key),
+                "drv" => members.read(&mut m_drv, key),
+                "backing_file" => members.read(&mut m_backing_file, key),
+                "backing_file_depth" => members.read(&mut m_backing_file_depth, key),
+                "children" => members.read(&mut m_children, key),
+                "active" => members.read(&mut m_active, key),
+                "encrypted" => members.read(&mut m_encrypted, key),
+                "detect_zeroes" => members.read(&mut m_detect_zeroes, key),
+                "bps" => members.read(&mut m_bps, key),
+                "bps_rd" => members.read(&mut m_bps_rd, key),
+                "bps_wr" => members.read(&mut m_bps_wr, key),
+                "iops" => members.read(&mut m_iops, key),
+                "iops_rd" => members.read(&mut m_iops_rd, key),
+                "iops_wr" => members.read(&mut m_iops_wr, key),
+                "image" => members.read(&mut m_image, key),
+                "bps_max" => members.read(&mut m_bps_max, key),
+                "bps_rd_max" => members.read(&mut m_bps_rd_max, key),
+                "bps_wr_max" => members.read(&mut m_bps_wr_max, key),
+                "iops_max" => members.read(&mut m_iops_max, key),
+                "iops_rd_max" => members.read(&mut m_iops_rd_max, key),
+                "iops_wr_max" => members.read(&mut m_iops_wr_max, key),
+                "bps_max_length" => members.read(&mut m_bps_max_length, key),
+                "bps_rd_max_length" => members.read(&mut m_bps_rd_max_length, key),
+                "bps_wr_max_length" => members.read(&mut m_bps_wr_max_length, key),
+                "iops_max_length" => members.read(&mut m_iops_max_length, key),
+                "iops_rd_max_length" => members.read(&mut m_iops_rd_max_length, key),
+                "iops_wr_max_length" => members.read(&mut m_iops_wr_max_length, key),
+                "iops_size" => members.read(&mut m_iops_size, key),
+                "group" => members.read(&mut m_group, key),
+                "cache" => members.read(&mut m_cache, key),
+                "write_threshold" => members.read(&mut m_write_threshold, key),
+                "dirty-bitmaps" => members.read(&mut m_dirty_bitmaps, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_ro) = m_ro else {
+            return rt::Err(members.missing("ro"));
+        };
+        let rt::Some(m_drv) = m_drv else {
+            return rt::Err(members.missing("drv"));
+        };
+        let rt::Some(m_backing_file_depth) = m_backing_file_depth else {
+            return rt::Err(members.missing("backing_file_depth"));
+        };
+        let rt::Some(m_encrypted) = m_encrypted else {
+            return rt::Err(members.missing("encrypted"));
+        };
+        let rt::Some(m_detect_zeroes) = m_detect_zeroes else {
+            return rt::Err(members.missing("detect_zeroes"));
+        };
+        let rt::Some(m_bps) = m_bps else {
+            return rt::Err(members.missing("bps"));
+        };
+        let rt::Some(m_bps_rd) = m_bps_rd else {
+            return rt::Err(members.missing("bps_rd"));
+        };
+        let rt::Some(m_bps_wr) = m_bps_wr else {
+            return rt::Err(members.missing("bps_wr"));
+        };
+        let rt::Some(m_iops) = m_iops else {
+            return rt::Err(members.missing("iops"));
+        };
+        let rt::Some(m_iops_rd) = m_iops_rd else {
+            return rt::Err(members.missing("iops_rd"));
+        };
+        let rt::Some(m_iops_wr) = m_iops_wr else {
+            return rt::Err(members.missing("iops_wr"));
+        };
+        let rt::Some(m_image) = m_image else {
+            return rt::Err(members.missing("image"));
+        };
+        let rt::Some(m_cache) = m_cache else {
+            return rt::Err(members.missing("cache"));
+        };
+        let rt::Some(m_write_threshold) = m_write_threshold else {
+            return rt::Err(members.missing("write_threshold"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            node_name: members.required(m_node_name, "node-name")?,
-            ro: members.required(m_ro, "ro")?,
-            drv: members.required(m_drv, "drv")?,
+            file: m_file,
+            node_name: m_node_name,
+            ro: m_ro,
+            drv: m_drv,
             backing_file: m_backing_file,
-            backing_file_depth: members.required(
-                m_backing_file_depth,
-                "backing_file_depth",
-            )?,
+            backing_file_depth: m_backing_file_depth,
             children: m_children,
             active: m_active,
-            encrypted: members.required(m_encrypted, "encrypted")?,
-            detect_zeroes: members.required(m_detect_zeroes, "detect_zeroes")?,
-            bps: members.required(m_bps, "bps")?,
-            bps_rd: members.required(m_bps_rd, "bps_rd")?,
-            bps_wr: members.required(m_bps_wr, "bps_wr")?,
-            iops: members.required(m_iops, "iops")?,
-            iops_rd: members.required(m_iops_rd, "iops_rd")?,
-            iops_wr: members.required(m_iops_wr, "iops_wr")?,
-            image: members.required(m_image, "image")?,
+            encrypted: m_encrypted,
+            detect_zeroes: m_detect_zeroes,
+            bps: m_bps,
+            bps_rd: m_bps_rd,
+            bps_wr: m_bps_wr,
+            iops: m_iops,
+            iops_rd: m_iops_rd,
+            iops_wr: m_iops_wr,
+            image: m_image,
             bps_max: m_bps_max,
             bps_rd_max: m_bps_rd_max,
             bps_wr_max: m_bps_wr_max,
@@ -3345,8 +3398,8 @@ impl rt::ObjectType for BlockDeviceInfo {
             iops_wr_max_length: m_iops_wr_max_length,
             iops_size: m_iops_size,
             group: m_group,
-            cache: members.required(m_cache, "cache")?,
-            write_threshold: members.required(m_write_threshold, "write_threshold")?,
+            cache: m_cache,
+            write_threshold: m_write_threshold,
             dirty_bitmaps: m_dirty_bitmaps,
         })
     }
@@ -3546,26 +3599,40 @@ impl rt::ObjectType for BlockDirtyInfo {
         let mut m_persistent = rt::None;
         let mut m_inconsistent = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "count" => m_count = rt::Some(members.value("count")?),
-                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
-                "recording" => m_recording = rt::Some(members.value("recording")?),
-                "busy" => m_busy = rt::Some(members.value("busy")?),
-                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
-                "inconsistent" => {
-                    m_inconsistent = rt::Some(members.value("inconsistent")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "count" => members.read(&mut m_count, key),
+                "granularity" => members.read(&mut m_granularity, key),
+                "recording" => members.read(&mut m_recording, key),
+                "busy" => members.read(&mut m_busy, key),
+                "persistent" => members.read(&mut m_persistent, key),
+                "inconsistent" => members.read(&mut m_inconsistent, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_count) = m_count else {
+            return rt::Err(members.missing("count"));
+        };
+        let rt::Some(m_granularity) = m_granularity else {
+            return rt::Err(members.missing("granularity"));
+        };
+        let rt::Some(m_recording) = m_recording else {
+            return rt::Err(members.missing("recording"));
+        };
+        let rt::Some(m_busy) = m_busy else {
+            return rt::Err(members.missing("busy"));
+        };
+        let rt::Some(m_persistent) = m_persistent else {
+            return rt::Err(members.missing("persistent"));
+        };
         rt::Ok(Self {
             name: m_name,
-            count: members.required(m_count, "count")?,
-            granularity: members.required(m_granularity, "granularity")?,
-            recording: members.required(m_recording, "recording")?,
-            busy: members.required(m_busy, "busy")?,
-            persistent: members.required(m_persistent, "persistent")?,
+            count: m_count,
+            granularity: m_granularity,
+            recording: m_recording,
+            busy: m_busy,
+            persistent: m_persistent,
             inconsistent: m_inconsistent,
         })
     }
@@ -3702,17 +3769,27 @@ impl rt::ObjectType for Qcow2BitmapInfo {
         let mut m_granularity = rt::None;
         let mut m_flags = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "granularity" => members.read(&mut m_granularity, key),
+                "flags" => members.read(&mut m_flags, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_granularity) = m_granularity else {
+            return rt::Err(members.missing("granularity"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            granularity: members.required(m_granularity, "granularity")?,
-            flags: members.required(m_flags, "flags")?,
+            name: m_name,
+            granularity: m_granularity,
+            flags: m_flags,
         })
     }
     #[inline]
@@ -3763,15 +3840,22 @@ impl rt::ObjectType for BlockLatencyHistogramInfo {
         let mut m_boundaries = rt::None;
         let mut m_bins = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "boundaries" => m_boundaries = rt::Some(members.value("boundaries")?),
-                "bins" => m_bins = rt::Some(members.value("bins")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "boundaries" => members.read(&mut m_boundaries, key),
+                "bins" => members.read(&mut m_bins, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_boundaries) = m_boundaries else {
+            return rt::Err(members.missing("boundaries"));
+        };
+        let rt::Some(m_bins) = m_bins else {
+            return rt::Err(members.missing("bins"));
+        };
         rt::Ok(Self {
-            boundaries: members.required(m_boundaries, "boundaries")?,
-            bins: members.required(m_bins, "bins")?,
+            boundaries: m_boundaries,
+            bins: m_bins,
         })
     }
     #[inline]
@@ -3881,24 +3965,37 @@ impl rt::ObjectType for BlockInfo {
         let mut m_tray_open = rt::None;
         let mut m_io_status = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "qdev" => m_qdev = rt::Some(members.value("qdev")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "removable" => m_removable = rt::Some(members.value("removable")?),
-                "locked" => m_locked = rt::Some(members.value("locked")?),
-                "inserted" => m_inserted = rt::Some(members.value("inserted")?),
-                "tray_open" => m_tray_open = rt::Some(members.value("tray_open")?),
-                "io-status" => m_io_status = rt::Some(members.value("io-status")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "qdev" => members.read(&mut m_qdev, key),
+                "type" => members.read(&mut m_type, key),
+                "removable" => members.read(&mut m_removable, key),
+                "locked" => members.read(&mut m_locked, key),
+                "inserted" => members.read(&mut m_inserted, key),
+                "tray_open" => members.read(&mut m_tray_open, key),
+                "io-status" => members.read(&mut m_io_status, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_removable) = m_removable else {
+            return rt::Err(members.missing("removable"));
+        };
+        let rt::Some(m_locked) = m_locked else {
+            return rt::Err(members.missing("locked"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
+            device: m_device,
             qdev: m_qdev,
-            r#type: members.required(m_type, "type")?,
-            removable: members.required(m_removable, "removable")?,
-            locked: members.required(m_locked, "locked")?,
+            r#type: m_type,
+            removable: m_removable,
+            locked: m_locked,
             inserted: m_inserted,
             tray_open: m_tray_open,
             io_status: m_io_status,
@@ -3971,18 +4068,23 @@ impl rt::ObjectType for BlockMeasureInfo {
         let mut m_fully_allocated = rt::None;
         let mut m_bitmaps = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "required" => m_required = rt::Some(members.value("required")?),
-                "fully-allocated" => {
-                    m_fully_allocated = rt::Some(members.value("fully-allocated")?)
-                }
-                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "required" => members.read(&mut m_required, key),
+                "fully-allocated" => members.read(&mut m_fully_allocated, key),
+                "bitmaps" => members.read(&mut m_bitmaps, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_required) = m_required else {
+            return rt::Err(members.missing("required"));
+        };
+        let rt::Some(m_fully_allocated) = m_fully_allocated else {
+            return rt::Err(members.missing("fully-allocated"));
+        };
         rt::Ok(Self {
-            required: members.required(m_required, "required")?,
-            fully_allocated: members.required(m_fully_allocated, "fully-allocated")?,
+            required: m_required,
+            fully_allocated: m_fully_allocated,
             bitmaps: m_bitmaps,
         })
     }
@@ -4189,121 +4291,87 @@ impl rt::ObjectType for BlockDeviceTimedStats {
         let mut m_avg_wr_queue_depth = rt::None;
         let mut m_avg_zone_append_queue_depth = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "interval_length" => {
-                    m_interval_length = rt::Some(members.value("interval_length")?)
-                }
-                "min_rd_latency_ns" => {
-                    m_min_rd_latency_ns = rt::Some(members.value("min_rd_latency_ns")?)
-                }
-                "max_rd_latency_ns" => {
-                    m_max_rd_latency_ns = rt::Some(members.value("max_rd_latency_ns")?)
-                }
-                "avg_rd_latency_ns" => {
-                    m_avg_rd_latency_ns = rt::Some(members.value("avg_rd_latency_ns")?)
-                }
-                "min_wr_latency_ns" => {
-                    m_min_wr_latency_ns = rt::Some(members.value("min_wr_latency_ns")?)
-                }
-                "max_wr_latency_ns" => {
-                    m_max_wr_latency_ns = rt::Some(members.value("max_wr_latency_ns")?)
-                }
-                "avg_wr_latency_ns" => {
-                    m_avg_wr_latency_ns = rt::Some(members.value("avg_wr_latency_ns")?)
-                }
+            let key = &*key;
+            match key {
+                "interval_length" => members.read(&mut m_interval_length, key),
+                "min_rd_latency_ns" => members.read(&mut m_min_rd_latency_ns, key),
+                "max_rd_latency_ns" => members.read(&mut m_max_rd_latency_ns, key),
+                "avg_rd_latency_ns" => members.read(&mut m_avg_rd_latency_ns, key),
+                "min_wr_latency_ns" => members.read(&mut m_min_wr_latency_ns, key),
+                "max_wr_latency_ns" => members.read(&mut m_max_wr_latency_ns, key),
+                "avg_wr_latency_ns" => members.read(&mut m_avg_wr_latency_ns, key),
                 "min_zone_append_latency_ns" => {
-                    m_min_zone_append_latency_ns = rt::Some(
-                        members.value("min_zone_append_latency_ns")?,
-                    )
+                    members.read(&mut m_min_zone_append_latency_ns, key)
                 }
                 "max_zone_append_latency_ns" => {
-                    m_max_zone_append_latency_ns = rt::Some(
-                        members.value("max_zone_append_latency_ns")?,
-                    )
+                    members.read(&mut m_max_zone_append_latency_ns, key)
                 }
                 "avg_zone_append_latency_ns" => {
-                    m_avg_zone_append_latency_ns = rt::Some(
-                        members.value("avg_zone_append_latency_ns")?,
-                    )
+                    members.read(&mut m_avg_zone_append_latency_ns, key)
                 }
-                "min_flush_latency_ns" => {
-                    m_min_flush_latency_ns = rt::Some(
-                        members.value("min_flush_latency_ns")?,
-                    )
-                }
-                "max_flush_latency_ns" => {
-                    m_max_flush_latency_ns = rt::Some(
-                        members.value("max_flush_latency_ns")?,
-                    )
-                }
-                "avg_flush_latency_ns" => {
-                    m_avg_flush_latency_ns = rt::Some(
-                        members.value("avg_flush_latency_ns")?,
-                    )
-                }
-                "avg_rd_queue_depth" => {
-                    m_avg_rd_queue_depth = rt::Some(members.value("avg_rd_queue_depth")?)
-                }
-                "avg_wr_queue_depth" => {
-                    m_avg_wr_queue_depth = rt::Some(members.value("avg_wr_queue_depth")?)
-                }
+                "min_flush_latency_ns" => members.read(&mut m_min_flush_latency_ns, key),
+                "max_flush_latency_ns" => members.read(&mut m_max_flush_latency_ns, key),
+                "avg_flush_latency_ns" => members.read(&mut m_avg_flush_latency_ns, key),
+                "avg_rd_queue_depth" => members.read(&mut m_avg_rd_queue_depth, key),
+                "avg_wr_queue_depth" => members.read(&mut m_avg_wr_queue_depth, key),
                 "avg_zone_append_queue_depth" => {
-                    m_avg_zone_append_queue_depth = rt::Some(
-                        members.value("avg_zone_append_queue_depth")?,
-                    )
+                    members.read(&mut m_avg_zone_append_queue_depth, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_interval_length) = m_interval_length else {
+            return rt::Err(members.missing("interval_length"));
+        };
+        let rt::Some(m_min_rd_latency_ns) = m_min_rd_latency_ns else {
+            return rt::Err(members.missing("min_rd_latency_ns"));
+        };
+        let rt::Some(m_max_rd_latency_ns) = m_max_rd_latency_ns else {
+            return rt::Err(members.missing("max_rd_latency_ns"));
+        };
+        let rt::Some(m_avg_rd_latency_ns) = m_avg_rd_latency_ns else {
+            return rt::Err(members.missing("avg_rd_latency_ns"));
+        };
+        let rt::Some(m_min_wr_latency_ns) = m_min_wr_latency_ns else {
+            return rt::Err(members.missing("min_wr_latency_ns"));
+        };
+        let rt::Some(m_max_wr_latency_ns) = m_max_wr_latency_ns else {
+            return rt::Err(members.missing("max_wr_latency_ns"));
+        };
+        let rt::Some(m_avg_wr_latency_ns) = m_avg_wr_latency_ns else {
+            return rt::Err(members.missing("avg_wr_latency_ns"));
+        };
+        let rt::Some(m_min_flush_latency_ns) = m_min_flush_latency_ns else {
+            return rt::Err(members.missing("min_flush_latency_ns"));
+        };
+        let rt::Some(m_max_flush_latency_ns) = m_max_flush_latency_ns else {
+            return rt::Err(members.missing("max_flush_latency_ns"));
+        };
+        let rt::Some(m_avg_flush_latency_ns) = m_avg_flush_latency_ns else {
+            return rt::Err(members.missing("avg_flush_latency_ns"));
+        };
+        let rt::Some(m_avg_rd_queue_depth) = m_avg_rd_queue_depth else {
+            return rt::Err(members.missing("avg_rd_queue_depth"));
+        };
+        let rt::Some(m_avg_wr_queue_depth) = m_avg_wr_queue_depth else {
+            return rt::Err(members.missing("avg_wr_queue_depth"));
+        };
         rt::Ok(Self {
-            interval_length: members.required(m_interval_length, "interval_length")?,
-            min_rd_latency_ns: members.required(
-                m_min_rd_latency_ns,
-                "min_rd_latency_ns",
-            )?,
-            max_rd_latency_ns: members.required(
-                m_max_rd_latency_ns,
-                "max_rd_latency_ns",
-            )?,
-            avg_rd_latency_ns: members.required(
-                m_avg_rd_latency_ns,
-                "avg_rd_latency_ns",
-            )?,
-            min_wr_latency_ns: members.required(
-                m_min_wr_latency_ns,
-                "min_wr_latency_ns",
-            )?,
-            max_wr_latency_ns: members.required(
-                m_max_wr_latency_ns,
-                "max_wr_latency_ns",
-            )?,
-            avg_wr_latency_ns: members.required(
-                m_avg_wr_latency_ns,
-                "avg_wr_latency_ns",
-            )?,
+            interval_length: m_interval_length,
+            min_rd_latency_ns: m_min_rd_latency_ns,
+            max_rd_latency_ns: m_max_rd_latency_ns,
+            avg_rd_latency_ns: m_avg_rd_latency_ns,
+            min_wr_latency_ns: m_min_wr_latency_ns,
+            max_wr_latency_ns: m_max_wr_latency_ns,
+            avg_wr_latency_ns: m_avg_wr_latency_ns,
             min_zone_append_latency_ns: m_min_zone_append_latency_ns,
             max_zone_append_latency_ns: m_max_zone_append_latency_ns,
             avg_zone_append_latency_ns: m_avg_zone_append_latency_ns,
-            min_flush_latency_ns: members.required(
-                m_min_flush_latency_ns,
-                "min_flush_latency_ns",
-            )?,
-            max_flush_latency_ns: members.required(
-                m_max_flush_latency_ns,
-                "max_flush_latency_ns",
-            )?,
-            avg_flush_latency_ns: members.required(
-                m_avg_flush_latency_ns,
-                "avg_flush_latency_ns",
-            )?,
-            avg_rd_queue_depth: members.required(
-                m_avg_rd_queue_depth,
-                "avg_rd_queue_depth",
-            )?,
-            avg_wr_queue_depth: members.required(
-                m_avg_wr_queue_depth,
-                "avg_wr_queue_depth",
-            )?,
+            min_flush_latency_ns: m_min_flush_latency_ns,
+            max_flush_latency_ns: m_max_flush_latency_ns,
+            avg_flush_latency_ns: m_avg_flush_latency_ns,
+            avg_rd_queue_depth: m_avg_rd_queue_depth,
+            avg_wr_queue_depth: m_avg_wr_queue_depth,
             avg_zone_append_queue_depth: m_avg_zone_append_queue_depth,
         })
     }
@@ -4652,212 +4720,184 @@ impl rt::ObjectType for BlockDeviceStats {
         let mut m_zone_append_latency_histogram = rt::None;
         let mut m_flush_latency_histogram = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "rd_bytes" => m_rd_bytes = rt::Some(members.value("rd_bytes")?),
-                "wr_bytes" => m_wr_bytes = rt::Some(members.value("wr_bytes")?),
-                "zone_append_bytes" => {
-                    m_zone_append_bytes = rt::Some(members.value("zone_append_bytes")?)
-                }
-                "unmap_bytes" => m_unmap_bytes = rt::Some(members.value("unmap_bytes")?),
-                "rd_operations" => {
-                    m_rd_operations = rt::Some(members.value("rd_operations")?)
-                }
-                "wr_operations" => {
-                    m_wr_operations = rt::Some(members.value("wr_operations")?)
-                }
+            let key = &*key;
+            match key {
+                "rd_bytes" => members.read(&mut m_rd_bytes, key),
+                "wr_bytes" => members.read(&mut m_wr_bytes, key),
+                "zone_append_bytes" => members.read(&mut m_zone_append_bytes, key),
+                "unmap_bytes" => members.read(&mut m_unmap_bytes, key),
+                "rd_operations" => members.read(&mut m_rd_operations, key),
+                "wr_operations" => members.read(&mut m_wr_operations, key),
                 "zone_append_operations" => {
-                    m_zone_append_operations = rt::Some(
-                        members.value("zone_append_operations")?,
-                    )
+                    members.read(&mut m_zone_append_operations, key)
                 }
-                "flush_operations" => {
-                    m_flush_operations = rt::Some(members.value("flush_operations")?)
-                }
-                "unmap_operations" => {
-                    m_unmap_operations = rt::Some(members.value("unmap_operations")?)
-                }
-                "rd_total_time_ns" => {
-                    m_rd_total_time_ns = rt::Some(members.value("rd_total_time_ns")?)
-                }
-                "wr_total_time_ns" => {
-                    m_wr_total_time_ns = rt::Some(members.value("wr_total_time_ns")?)
-                }
+                "flush_operations" => members.read(&mut m_flush_operations, key),
+                "unmap_operations" => members.read(&mut m_unmap_operations, key),
+                "rd_total_time_ns" => members.read(&mut m_rd_total_time_ns, key),
+                "wr_total_time_ns" => members.read(&mut m_wr_total_time_ns, key),
                 "zone_append_total_time_ns" => {
-                    m_zone_append_total_time_ns = rt::Some(
-                        members.value("zone_append_total_time_ns")?,
-                    )
+                    members.read(&mut m_zone_append_total_time_ns, key)
                 }
-                "flush_total_time_ns" => {
-                    m_flush_total_time_ns = rt::Some(
-                        members.value("flush_total_time_ns")?,
-                    )
-                }
-                "unmap_total_time_ns" => {
-                    m_unmap_total_time_ns = rt::Some(
-                        members.value("unmap_total_time_ns")?,
-                    )
-                }
-                "wr_highest_offset" => {
-                    m_wr_highest_offset = rt::Some(members.value("wr_highest_offset")?)
-                }
-                "rd_merged" => m_rd_merged = rt::Some(members.value("rd_merged")?),
-                "wr_merged" => m_wr_merged = rt::Some(members.value("wr_merged")?),
-                "zone_append_merged" => {
-                    m_zone_append_merged = rt::Some(members.value("zone_append_merged")?)
-                }
-                "unmap_merged" => {
-                    m_unmap_merged = rt::Some(members.value("unmap_merged")?)
-                }
-                "idle_time_ns" => {
-                    m_idle_time_ns = rt::Some(members.value("idle_time_ns")?)
-                }
-                "failed_rd_operations" => {
-                    m_failed_rd_operations = rt::Some(
-                        members.value("failed_rd_operations")?,
-                    )
-                }
-                "failed_wr_operations" => {
-                    m_failed_wr_operations = rt::Some(
-                        members.value("failed_wr_operations")?,
-                    )
-                }
+                "flush_total_time_ns" => members.read(&mut m_flush_total_time_ns, key),
+                "unmap_total_time_ns" => members.read(&mut m_unmap_total_time_ns, key),
+                "wr_highest_offset" => members.read(&mut m_wr_highest_offset, key),
+                "rd_merged" => members.read(&mut m_rd_merged, key),
+                "wr_merged" => members.read(&mut m_wr_merged, key),
+                "zone_append_merged" => members.read(&mut m_zone_append_merged, key),
+                "unmap_merged" => members.read(&mut m_unmap_merged, key),
+                "idle_time_ns" => members.read(&mut m_idle_time_ns, key),
+                "failed_rd_operations" => members.read(&mut m_failed_rd_operations, key),
+                "failed_wr_operations" => members.read(&mut m_failed_wr_operations, key),
                 "failed_zone_append_operations" => {
-                    m_failed_zone_append_operations = rt::Some(
-                        members.value("failed_zone_append_operations")?,
-                    )
+                    members.read(&mut m_failed_zone_append_operations, key)
                 }
                 "failed_flush_operations" => {
-                    m_failed_flush_operations = rt::Some(
-                        members.value("failed_flush_operations")?,
-                    )
+                    members.read(&mut m_failed_flush_operations, key)
                 }
                 "failed_unmap_operations" => {
-                    m_failed_unmap_operations = rt::Some(
-                        members.value("failed_unmap_operations")?,
-                    )
+                    members.read(&mut m_failed_unmap_operations, key)
                 }
                 "invalid_rd_operations" => {
-                    m_invalid_rd_operations = rt::Some(
-                        members.value("invalid_rd_operations")?,
-                    )
+                    members.read(&mut m_invalid_rd_operations, key)
                 }
                 "invalid_wr_operations" => {
-                    m_invalid_wr_operations = rt::Some(
-                        members.value("invalid_wr_operations")?,
-                    )
+                    members.read(&mut m_invalid_wr_operations, key)
                 }
                 "invalid_zone_append_operations" => {
-                    m_invalid_zone_append_operations = rt::Some(
-                        members.value("invalid_zone_append_operations")?,
-                    )
+                    members.read(&mut m_invalid_zone_append_operations, key)
                 }
                 "invalid_flush_operations" => {
-                    m_invalid_flush_operations = rt::Some(
-                        members.value("invalid_flush_operations")?,
-                    )
+                    members.read(&mut m_invalid_flush_operations, key)
                 }
                 "invalid_unmap_operations" => {
-                    m_invalid_unmap_operations = rt::Some(
-                        members.value("invalid_unmap_operations")?,
-                    )
+                    members.read(&mut m_invalid_unmap_operations, key)
                 }
-                "account_invalid" => {
-                    m_account_invalid = rt::Some(members.value("account_invalid")?)
-                }
-                "account_failed" => {
-                    m_account_failed = rt::Some(members.value("account_failed")?)
-                }
-                "timed_stats" => m_timed_stats = rt::Some(members.value("timed_stats")?),
-                "rd_latency_histogram" => {
-                    m_rd_latency_histogram = rt::Some(
-                        members.value("rd_latency_histogram")?,
-                    )
-                }
-                "wr_latency_histogram" => {
-                    m_wr_latency_histogram = rt::Some(
-                        members.value("wr_latency_histogram")?,
-                    )
-                }
+                "account_invalid" => members.read(&mut m_account_invalid, key),
+                "account_failed" => members.read(&mut m_account_failed, key),
+                "timed_stats" => members.read(&mut m_timed_stats, key),
+                "rd_latency_histogram" => members.read(&mut m_rd_latency_histogram, key),
+                "wr_latency_histogram" => members.read(&mut m_wr_latency_histogram, key),
                 "zone_append_latency_histogram" => {
-                    m_zone_append_latency_histogram = rt::Some(
-                        members.value("zone_append_latency_histogram")?,
-                    )
+                    members.read(&mut m_zone_append_latency_histogram, key)
                 }
                 "flush_latency_histogram" => {
-                    m_flush_latency_histogram = rt::Some(
-                        members.value("flush_latency_histogram")?,
-                    )
+                    members.read(&mut m_flush_latency_histogram, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_rd_bytes) = m_rd_bytes else {
+            return rt::Err(members.missing("rd_bytes"));
+        };
+        let rt::Some(m_wr_bytes) = m_wr_bytes else {
+            return rt::Err(members.missing("wr_bytes"));
+        };
+        let rt::Some(m_unmap_bytes) = m_unmap_bytes else {
+            return rt::Err(members.missing("unmap_bytes"));
+        };
+        let rt::Some(m_rd_operations) = m_rd_operations else {
+            return rt::Err(members.missing("rd_operations"));
+        };
+        let rt::Some(m_wr_operations) = m_wr_operations else {
+            return rt::Err(members.missing("wr_operations"));
+        };
+        let rt::Some(m_flush_operations) = m_flush_operations else {
+            return rt::Err(members.missing("flush_operations"));
+        };
+        let rt::Some(m_unmap_operations) = m_unmap_operations else {
+            return rt::Err(members.missing("unmap_operations"));
+        };
+        let rt::Some(m_rd_total_time_ns) = m_rd_total_time_ns else {
+            return rt::Err(members.missing("rd_total_time_ns"));
+        };
+        let rt::Some(m_wr_total_time_ns) = m_wr_total_time_ns else {
+            return rt::Err(members.missing("wr_total_time_ns"));
+        };
+        let rt::Some(m_flush_total_time_ns) = m_flush_total_time_ns else {
+            return rt::Err(members.missing("flush_total_time_ns"));
+        };
+        let rt::Some(m_unmap_total_time_ns) = m_unmap_total_time_ns else {
+            return rt::Err(members.missing("unmap_total_time_ns"));
+        };
+        let rt::Some(m_wr_highest_offset) = m_wr_highest_offset else {
+            return rt::Err(members.missing("wr_highest_offset"));
+        };
+        let rt::Some(m_rd_merged) = m_rd_merged else {
+            return rt::Err(members.missing("rd_merged"));
+        };
+        let rt::Some(m_wr_merged) = m_wr_merged else {
+            return rt::Err(members.missing("wr_merged"));
+        };
+        let rt::Some(m_unmap_merged) = m_unmap_merged else {
+            return rt::Err(members.missing("unmap_merged"));
+        };
+        let rt::Some(m_failed_rd_operations) = m_failed_rd_operations else {
+            return rt::Err(members.missing("failed_rd_operations"));
+        };
+        let rt::Some(m_failed_wr_operations) = m_failed_wr_operations else {
+            return rt::Err(members.missing("failed_wr_operations"));
+        };
+        let rt::Some(m_failed_flush_operations) = m_failed_flush_operations else {
+            return rt::Err(members.missing("failed_flush_operations"));
+        };
+        let rt::Some(m_failed_unmap_operations) = m_failed_unmap_operations else {
+            return rt::Err(members.missing("failed_unmap_operations"));
+        };
+        let rt::Some(m_invalid_rd_operations) = m_invalid_rd_operations else {
+            return rt::Err(members.missing("invalid_rd_operations"));
+        };
+        let rt::Some(m_invalid_wr_operations) = m_invalid_wr_operations else {
+            return rt::Err(members.missing("invalid_wr_operations"));
+        };
+        let rt::Some(m_invalid_flush_operations) = m_invalid_flush_operations else {
+            return rt::Err(members.missing("invalid_flush_operations"));
+        };
+        let rt::Some(m_invalid_unmap_operations) = m_invalid_unmap_operations else {
+            return rt::Err(members.missing("invalid_unmap_operations"));
+        };
+        let rt::Some(m_account_invalid) = m_account_invalid else {
+            return rt::Err(members.missing("account_invalid"));
+        };
+        let rt::Some(m_account_failed) = m_account_failed else {
+            return rt::Err(members.missing("account_failed"));
+        };
+        let rt::Some(m_timed_stats) = m_timed_stats else {
+            return rt::Err(members.missing("timed_stats"));
+        };
         rt::Ok(Self {
-            rd_bytes: members.required(m_rd_bytes, "rd_bytes")?,
-            wr_bytes: members.required(m_wr_bytes, "wr_bytes")?,
+            rd_bytes: m_rd_bytes,
+            wr_bytes: m_wr_bytes,
             zone_append_bytes: m_zone_append_bytes,
-            unmap_bytes: members.required(m_unmap_bytes, "unmap_bytes")?,
-            rd_operations: members.required(m_rd_operations, "rd_operations")?,
-            wr_operations: members.required(m_wr_operations, "wr_operations")?,
+            unmap_bytes: m_unmap_bytes,
+            rd_operations: m_rd_operations,
+            wr_operations: m_wr_operations,
             zone_append_operations: m_zone_append_operations,
-            flush_operations: members.required(m_flush_operations, "flush_operations")?,
-            unmap_operations: members.required(m_unmap_operations, "unmap_operations")?,
-            rd_total_time_ns: members.required(m_rd_total_time_ns, "rd_total_time_ns")?,
-            wr_total_time_ns: members.required(m_wr_total_time_ns, "wr_total_time_ns")?,
+            flush_operations: m_flush_operations,
+            unmap_operations: m_unmap_operations,
+            rd_total_time_ns: m_rd_total_time_ns,
+            wr_total_time_ns: m_wr_total_time_ns,
             zone_append_total_time_ns: m_zone_append_total_time_ns,
-            flush_total_time_ns: members.required(
-                m_flush_total_time_ns,
-                "flush_total_time_ns",
-            )?,
-            unmap_total_time_ns: members.required(
-                m_unmap_total_time_ns,
-                "unmap_total_time_ns",
-            )?,
-            wr_highest_offset: members.required(
-                m_wr_highest_offset,
-                "wr_highest_offset",
-            )?,
-            rd_merged: members.required(m_rd_merged, "rd_merged")?,
-            wr_merged: members.required(m_wr_merged, "wr_merged")?,
+            flush_total_time_ns: m_flush_total_time_ns,
+            unmap_total_time_ns: m_unmap_total_time_ns,
+            wr_highest_offset: m_wr_highest_offset,
+            rd_merged: m_rd_merged,
+            wr_merged: m_wr_merged,
             zone_append_merged: m_zone_append_merged,
-            unmap_merged: members.required(m_unmap_merged, "unmap_merged")?,
+            unmap_merged: m_unmap_merged,
             idle_time_ns: m_idle_time_ns,
-            failed_rd_operations: members.required(
-                m_failed_rd_operations,
-                "failed_rd_operations",
-            )?,
-            failed_wr_operations: members.required(
-                m_failed_wr_operations,
-                "failed_wr_operations",
-            )?,
+            failed_rd_operations: m_failed_rd_operations,
+            failed_wr_operations: m_failed_wr_operations,
             failed_zone_append_operations: m_failed_zone_append_operations,
-            failed_flush_operations: members.required(
-                m_failed_flush_operations,
-                "failed_flush_operations",
-            )?,
-            failed_unmap_operations: members.required(
-                m_failed_unmap_operations,
-                "failed_unmap_operations",
-            )?,
-            invalid_rd_operations: members.required(
-                m_invalid_rd_operations,
-                "invalid_rd_operations",
-            )?,
-            invalid_wr_operations: members.required(
-                m_invalid_wr_operations,
-                "invalid_wr_operations",
-            )?,
+            failed_flush_operations: m_failed_flush_operations,
+            failed_unmap_operations: m_failed_unmap_operations,
+            invalid_rd_operations: m_invalid_rd_operations,
+            invalid_wr_operations: m_invalid_wr_operations,
             invalid_zone_append_operations: m_invalid_zone_append_operations,
-            invalid_flush_operations: members.required(
-                m_invalid_flush_operations,
-                "invalid_flush_operations",
-            )?,
-            invalid_unmap_operations: members.required(
-                m_invalid_unmap_operations,
-                "invalid_unmap_operations",
-            )?,
-            account_invalid: members.required(m_account_invalid, "account_invalid")?,
-            account_failed: members.required(m_account_failed, "account_failed")?,
-            timed_stats: members.required(m_timed_stats, "timed_stats")?,
+            invalid_flush_operations: m_invalid_flush_operations,
+            invalid_unmap_operations: m_invalid_unmap_operations,
+            account_invalid: m_account_invalid,
+            account_failed: m_account_failed,
+            timed_stats: m_timed_stats,
             rd_latency_histogram: m_rd_latency_histogram,
             wr_latency_histogram: m_wr_latency_histogram,
             zone_append_latency_histogram: m_zone_append_latency_histogram,
@@ -4972,26 +5012,27 @@ impl rt::ObjectType for BlockStatsSpecificFile {
         let mut m_discard_nb_failed = rt::None;
         let mut m_discard_bytes_ok = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "discard-nb-ok" => {
-                    m_discard_nb_ok = rt::Some(members.value("discard-nb-ok")?)
-                }
-                "discard-nb-failed" => {
-                    m_discard_nb_failed = rt::Some(members.value("discard-nb-failed")?)
-                }
-                "discard-bytes-ok" => {
-                    m_discard_bytes_ok = rt::Some(members.value("discard-bytes-ok")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "discard-nb-ok" => members.read(&mut m_discard_nb_ok, key),
+                "discard-nb-failed" => members.read(&mut m_discard_nb_failed, key),
+                "discard-bytes-ok" => members.read(&mut m_discard_bytes_ok, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_discard_nb_ok) = m_discard_nb_ok else {
+            return rt::Err(members.missing("discard-nb-ok"));
+        };
+        let rt::Some(m_discard_nb_failed) = m_discard_nb_failed else {
+            return rt::Err(members.missing("discard-nb-failed"));
+        };
+        let rt::Some(m_discard_bytes_ok) = m_discard_bytes_ok else {
+            return rt::Err(members.missing("discard-bytes-ok"));
+        };
         rt::Ok(Self {
-            discard_nb_ok: members.required(m_discard_nb_ok, "discard-nb-ok")?,
-            discard_nb_failed: members.required(
-                m_discard_nb_failed,
-                "discard-nb-failed",
-            )?,
-            discard_bytes_ok: members.required(m_discard_bytes_ok, "discard-bytes-ok")?,
+            discard_nb_ok: m_discard_nb_ok,
+            discard_nb_failed: m_discard_nb_failed,
+            discard_bytes_ok: m_discard_bytes_ok,
         })
     }
     #[inline]
@@ -5053,29 +5094,27 @@ impl rt::ObjectType for BlockStatsSpecificNvme {
         let mut m_aligned_accesses = rt::None;
         let mut m_unaligned_accesses = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "completion-errors" => {
-                    m_completion_errors = rt::Some(members.value("completion-errors")?)
-                }
-                "aligned-accesses" => {
-                    m_aligned_accesses = rt::Some(members.value("aligned-accesses")?)
-                }
-                "unaligned-accesses" => {
-                    m_unaligned_accesses = rt::Some(members.value("unaligned-accesses")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "completion-errors" => members.read(&mut m_completion_errors, key),
+                "aligned-accesses" => members.read(&mut m_aligned_accesses, key),
+                "unaligned-accesses" => members.read(&mut m_unaligned_accesses, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_completion_errors) = m_completion_errors else {
+            return rt::Err(members.missing("completion-errors"));
+        };
+        let rt::Some(m_aligned_accesses) = m_aligned_accesses else {
+            return rt::Err(members.missing("aligned-accesses"));
+        };
+        let rt::Some(m_unaligned_accesses) = m_unaligned_accesses else {
+            return rt::Err(members.missing("unaligned-accesses"));
+        };
         rt::Ok(Self {
-            completion_errors: members.required(
-                m_completion_errors,
-                "completion-errors",
-            )?,
-            aligned_accesses: members.required(m_aligned_accesses, "aligned-accesses")?,
-            unaligned_accesses: members.required(
-                m_unaligned_accesses,
-                "unaligned-accesses",
-            )?,
+            completion_errors: m_completion_errors,
+            aligned_accesses: m_aligned_accesses,
+            unaligned_accesses: m_unaligned_accesses,
         })
     }
     #[inline]
@@ -5293,80 +5332,71 @@ impl rt::ObjectType for BlockStatsSpecific {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
         let driver = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "driver" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "file" => {
-                    BlockStatsSpecificBranch::File(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "driver",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "file" => members.decode_branch(BlockStatsSpecificBranch::File),
                 "host_device" => {
-                    BlockStatsSpecificBranch::HostDevice(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockStatsSpecificBranch::HostDevice)
                 }
-                "nvme" => {
-                    BlockStatsSpecificBranch::Nvme(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                "nvme" => members.decode_branch(BlockStatsSpecificBranch::Nvme),
+                "blkdebug" => rt::Ok(BlockStatsSpecificBranch::Blkdebug),
+                "blklogwrites" => rt::Ok(BlockStatsSpecificBranch::Blklogwrites),
+                "blkreplay" => rt::Ok(BlockStatsSpecificBranch::Blkreplay),
+                "blkverify" => rt::Ok(BlockStatsSpecificBranch::Blkverify),
+                "bochs" => rt::Ok(BlockStatsSpecificBranch::Bochs),
+                "cloop" => rt::Ok(BlockStatsSpecificBranch::Cloop),
+                "compress" => rt::Ok(BlockStatsSpecificBranch::Compress),
+                "copy-before-write" => rt::Ok(BlockStatsSpecificBranch::CopyBeforeWrite),
+                "copy-on-read" => rt::Ok(BlockStatsSpecificBranch::CopyOnRead),
+                "dmg" => rt::Ok(BlockStatsSpecificBranch::Dmg),
+                "snapshot-access" => rt::Ok(BlockStatsSpecificBranch::SnapshotAccess),
+                "ftp" => rt::Ok(BlockStatsSpecificBranch::Ftp),
+                "ftps" => rt::Ok(BlockStatsSpecificBranch::Ftps),
+                "gluster" => rt::Ok(BlockStatsSpecificBranch::Gluster),
+                "host_cdrom" => rt::Ok(BlockStatsSpecificBranch::HostCdrom),
+                "http" => rt::Ok(BlockStatsSpecificBranch::Http),
+                "https" => rt::Ok(BlockStatsSpecificBranch::Https),
+                "io_uring" => rt::Ok(BlockStatsSpecificBranch::IoUring),
+                "iscsi" => rt::Ok(BlockStatsSpecificBranch::Iscsi),
+                "luks" => rt::Ok(BlockStatsSpecificBranch::Luks),
+                "nbd" => rt::Ok(BlockStatsSpecificBranch::Nbd),
+                "nfs" => rt::Ok(BlockStatsSpecificBranch::Nfs),
+                "null-aio" => rt::Ok(BlockStatsSpecificBranch::NullAio),
+                "null-co" => rt::Ok(BlockStatsSpecificBranch::NullCo),
+                "nvme-io_uring" => rt::Ok(BlockStatsSpecificBranch::NvmeIoUring),
+                "parallels" => rt::Ok(BlockStatsSpecificBranch::Parallels),
+                "preallocate" => rt::Ok(BlockStatsSpecificBranch::Preallocate),
+                "qcow" => rt::Ok(BlockStatsSpecificBranch::Qcow),
+                "qcow2" => rt::Ok(BlockStatsSpecificBranch::Qcow2),
+                "qed" => rt::Ok(BlockStatsSpecificBranch::Qed),
+                "quorum" => rt::Ok(BlockStatsSpecificBranch::Quorum),
+                "raw" => rt::Ok(BlockStatsSpecificBranch::Raw),
+                "rbd" => rt::Ok(BlockStatsSpecificBranch::Rbd),
+                "replication" => rt::Ok(BlockStatsSpecificBranch::Replication),
+                "ssh" => rt::Ok(BlockStatsSpecificBranch::Ssh),
+                "throttle" => rt::Ok(BlockStatsSpecificBranch::Throttle),
+                "vdi" => rt::Ok(BlockStatsSpecificBranch::Vdi),
+                "vhdx" => rt::Ok(BlockStatsSpecificBranch::Vhdx),
+                "virtio-blk-vfio-pci" => {
+                    rt::Ok(BlockStatsSpecificBranch::VirtioBlkVfioPci)
                 }
-                "blkdebug" => BlockStatsSpecificBranch::Blkdebug,
-                "blklogwrites" => BlockStatsSpecificBranch::Blklogwrites,
-                "blkreplay" => BlockStatsSpecificBranch::Blkreplay,
-                "blkverify" => BlockStatsSpecificBranch::Blkverify,
-                "bochs" => BlockStatsSpecificBranch::Bochs,
-                "cloop" => BlockStatsSpecificBranch::Cloop,
-                "compress" => BlockStatsSpecificBranch::Compress,
-                "copy-before-write" => BlockStatsSpecificBranch::CopyBeforeWrite,
-                "copy-on-read" => BlockStatsSpecificBranch::CopyOnRead,
-                "dmg" => BlockStatsSpecificBranch::Dmg,
-                "snapshot-access" => BlockStatsSpecificBranch::SnapshotAccess,
-                "ftp" => BlockStatsSpecificBranch::Ftp,
-                "ftps" => BlockStatsSpecificBranch::Ftps,
-                "gluster" => BlockStatsSpecificBranch::Gluster,
-                "host_cdrom" => BlockStatsSpecificBranch::HostCdrom,
-                "http" => BlockStatsSpecificBranch::Http,
-                "https" => BlockStatsSpecificBranch::Https,
-                "io_uring" => BlockStatsSpecificBranch::IoUring,
-                "iscsi" => BlockStatsSpecificBranch::Iscsi,
-                "luks" => BlockStatsSpecificBranch::Luks,
-                "nbd" => BlockStatsSpecificBranch::Nbd,
-                "nfs" => BlockStatsSpecificBranch::Nfs,
-                "null-aio" => BlockStatsSpecificBranch::NullAio,
-                "null-co" => BlockStatsSpecificBranch::NullCo,
-                "nvme-io_uring" => BlockStatsSpecificBranch::NvmeIoUring,
-                "parallels" => BlockStatsSpecificBranch::Parallels,
-                "preallocate" => BlockStatsSpecificBranch::Preallocate,
-                "qcow" => BlockStatsSpecificBranch::Qcow,
-                "qcow2" => BlockStatsSpecificBranch::Qcow2,
-                "qed" => BlockStatsSpecificBranch::Qed,
-                "quorum" => BlockStatsSpecificBranch::Quorum,
-                "raw" => BlockStatsSpecificBranch::Raw,
-                "rbd" => BlockStatsSpecificBranch::Rbd,
-                "replication" => BlockStatsSpecificBranch::Replication,
-                "ssh" => BlockStatsSpecificBranch::Ssh,
-                "throttle" => BlockStatsSpecificBranch::Throttle,
-                "vdi" => BlockStatsSpecificBranch::Vdi,
-                "vhdx" => BlockStatsSpecificBranch::Vhdx,
-                "virtio-blk-vfio-pci" => BlockStatsSpecificBranch::VirtioBlkVfioPci,
-                "virtio-blk-vhost-user" => BlockStatsSpecificBranch::VirtioBlkVhostUser,
-                "virtio-blk-vhost-vdpa" => BlockStatsSpecificBranch::VirtioBlkVhostVdpa,
-                "vmdk" => BlockStatsSpecificBranch::Vmdk,
-                "vpc" => BlockStatsSpecificBranch::Vpc,
-                "vvfat" => BlockStatsSpecificBranch::Vvfat,
+                "virtio-blk-vhost-user" => {
+                    rt::Ok(BlockStatsSpecificBranch::VirtioBlkVhostUser)
+                }
+                "virtio-blk-vhost-vdpa" => {
+                    rt::Ok(BlockStatsSpecificBranch::VirtioBlkVhostVdpa)
+                }
+                "vmdk" => rt::Ok(BlockStatsSpecificBranch::Vmdk),
+                "vpc" => rt::Ok(BlockStatsSpecificBranch::Vpc),
+                "vvfat" => rt::Ok(BlockStatsSpecificBranch::Vvfat),
                 _ => {
-                    BlockStatsSpecificBranch::Other {
+                    rt::Ok(BlockStatsSpecificBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { driver })
     }
@@ -5551,26 +5581,26 @@ impl rt::ObjectType for BlockStats {
         let mut m_parent = rt::None;
         let mut m_backing = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "qdev" => m_qdev = rt::Some(members.value("qdev")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "stats" => m_stats = rt::Some(members.value("stats")?),
-                "driver-specific" => {
-                    m_driver_specific = rt::Some(members.value("driver-specific")?)
-                }
-                "parent" => m_parent = rt::Some(rt::Box::new(members.value("parent")?)),
-                "backing" => {
-                    m_backing = rt::Some(rt::Box::new(members.value("backing")?))
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "qdev" => members.read(&mut m_qdev, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "stats" => members.read(&mut m_stats, key),
+                "driver-specific" => members.read(&mut m_driver_specific, key),
+                "parent" => members.read_boxed(&mut m_parent, key),
+                "backing" => members.read_boxed(&mut m_backing, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_stats) = m_stats else {
+            return rt::Err(members.missing("stats"));
+        };
         rt::Ok(Self {
             device: m_device,
             qdev: m_qdev,
             node_name: m_node_name,
-            stats: members.required(m_stats, "stats")?,
+            stats: m_stats,
             driver_specific: m_driver_specific,
             parent: m_parent,
             backing: m_backing,
@@ -5634,10 +5664,11 @@ impl rt::ObjectType for QueryBlockstats {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_query_nodes = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "query-nodes" => m_query_nodes = rt::Some(members.value("query-nodes")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "query-nodes" => members.read(&mut m_query_nodes, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { query_nodes: m_query_nodes })
     }
@@ -5998,15 +6029,17 @@ impl rt::ObjectType for BlockJobInfoMirror {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_actively_synced = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "actively-synced" => {
-                    m_actively_synced = rt::Some(members.value("actively-synced")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "actively-synced" => members.read(&mut m_actively_synced, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_actively_synced) = m_actively_synced else {
+            return rt::Err(members.missing("actively-synced"));
+        };
         rt::Ok(Self {
-            actively_synced: members.required(m_actively_synced, "actively-synced")?,
+            actively_synced: m_actively_synced,
         })
     }
     #[inline]
@@ -6178,61 +6211,85 @@ impl rt::ObjectType for BlockJobInfo {
         let mut m_auto_dismiss = rt::None;
         let mut m_error = rt::None;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "device" => m_device = rt::Some(reader.member("device")?),
-                    "len" => m_len = rt::Some(reader.member("len")?),
-                    "offset" => m_offset = rt::Some(reader.member("offset")?),
-                    "busy" => m_busy = rt::Some(reader.member("busy")?),
-                    "paused" => m_paused = rt::Some(reader.member("paused")?),
-                    "speed" => m_speed = rt::Some(reader.member("speed")?),
-                    "io-status" => m_io_status = rt::Some(reader.member("io-status")?),
-                    "ready" => m_ready = rt::Some(reader.member("ready")?),
-                    "status" => m_status = rt::Some(reader.member("status")?),
-                    "auto-finalize" => {
-                        m_auto_finalize = rt::Some(reader.member("auto-finalize")?)
-                    }
-                    "auto-dismiss" => {
-                        m_auto_dismiss = rt::Some(reader.member("auto-dismiss")?)
-                    }
-                    "error" => m_error = rt::Some(reader.member("error")?),
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "type",
+            &mut |key, reader| match key {
+                "device" => reader.take(&mut m_device),
+                "len" => reader.take(&mut m_len),
+                "offset" => reader.take(&mut m_offset),
+                "busy" => reader.take(&mut m_busy),
+                "paused" => reader.take(&mut m_paused),
+                "speed" => reader.take(&mut m_speed),
+                "io-status" => reader.take(&mut m_io_status),
+                "ready" => reader.take(&mut m_ready),
+                "status" => reader.take(&mut m_status),
+                "auto-finalize" => reader.take(&mut m_auto_finalize),
+                "auto-dismiss" => reader.take(&mut m_auto_dismiss),
+                "error" => reader.take(&mut m_error),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "mirror" => {
-                    BlockJobInfoBranch::Mirror(rt::ObjectType::decode_members(members)?)
-                }
-                "commit" => BlockJobInfoBranch::Commit,
-                "stream" => BlockJobInfoBranch::Stream,
-                "backup" => BlockJobInfoBranch::Backup,
-                "create" => BlockJobInfoBranch::Create,
-                "amend" => BlockJobInfoBranch::Amend,
-                "snapshot-load" => BlockJobInfoBranch::SnapshotLoad,
-                "snapshot-save" => BlockJobInfoBranch::SnapshotSave,
-                "snapshot-delete" => BlockJobInfoBranch::SnapshotDelete,
+            |members| match &*tag {
+                "mirror" => members.decode_branch(BlockJobInfoBranch::Mirror),
+                "commit" => rt::Ok(BlockJobInfoBranch::Commit),
+                "stream" => rt::Ok(BlockJobInfoBranch::Stream),
+                "backup" => rt::Ok(BlockJobInfoBranch::Backup),
+                "create" => rt::Ok(BlockJobInfoBranch::Create),
+                "amend" => rt::Ok(BlockJobInfoBranch::Amend),
+                "snapshot-load" => rt::Ok(BlockJobInfoBranch::SnapshotLoad),
+                "snapshot-save" => rt::Ok(BlockJobInfoBranch::SnapshotSave),
+                "snapshot-delete" => rt::Ok(BlockJobInfoBranch::SnapshotDelete),
                 _ => {
-                    BlockJobInfoBranch::Other {
+                    rt::Ok(BlockJobInfoBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_busy) = m_busy else {
+            return rt::Err(members.missing("busy"));
+        };
+        let rt::Some(m_paused) = m_paused else {
+            return rt::Err(members.missing("paused"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
+        let rt::Some(m_io_status) = m_io_status else {
+            return rt::Err(members.missing("io-status"));
+        };
+        let rt::Some(m_ready) = m_ready else {
+            return rt::Err(members.missing("ready"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        let rt::Some(m_auto_finalize) = m_auto_finalize else {
+            return rt::Err(members.missing("auto-finalize"));
+        };
+        let rt::Some(m_auto_dismiss) = m_auto_dismiss else {
+            return rt::Err(members.missing("auto-dismiss"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            len: members.required(m_len, "len")?,
-            offset: members.required(m_offset, "offset")?,
-            busy: members.required(m_busy, "busy")?,
-            paused: members.required(m_paused, "paused")?,
-            speed: members.required(m_speed, "speed")?,
-            io_status: members.required(m_io_status, "io-status")?,
-            ready: members.required(m_ready, "ready")?,
-            status: members.required(m_status, "status")?,
-            auto_finalize: members.required(m_auto_finalize, "auto-finalize")?,
-            auto_dismiss: members.required(m_auto_dismiss, "auto-dismiss")?,
+            device: m_device,
+            len: m_len,
+            offset: m_offset,
+            busy: m_busy,
+            paused: m_paused,
+            speed: m_speed,
+            io_status: m_io_status,
+            ready: m_ready,
+            status: m_status,
+            auto_finalize: m_auto_finalize,
+            auto_dismiss: m_auto_dismiss,
             error: m_error,
             r#type,
         })
@@ -6385,17 +6442,21 @@ impl rt::ObjectType for BlockResize {
         let mut m_node_name = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             device: m_device,
             node_name: m_node_name,
-            size: members.required(m_size, "size")?,
+            size: m_size,
         })
     }
     #[inline]
@@ -6574,24 +6635,24 @@ impl rt::ObjectType for BlockdevSnapshotSync {
         let mut m_format = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "snapshot-file" => {
-                    m_snapshot_file = rt::Some(members.value("snapshot-file")?)
-                }
-                "snapshot-node-name" => {
-                    m_snapshot_node_name = rt::Some(members.value("snapshot-node-name")?)
-                }
-                "format" => m_format = rt::Some(members.value("format")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "snapshot-file" => members.read(&mut m_snapshot_file, key),
+                "snapshot-node-name" => members.read(&mut m_snapshot_node_name, key),
+                "format" => members.read(&mut m_format, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_snapshot_file) = m_snapshot_file else {
+            return rt::Err(members.missing("snapshot-file"));
+        };
         rt::Ok(Self {
             device: m_device,
             node_name: m_node_name,
-            snapshot_file: members.required(m_snapshot_file, "snapshot-file")?,
+            snapshot_file: m_snapshot_file,
             snapshot_node_name: m_snapshot_node_name,
             format: m_format,
             mode: m_mode,
@@ -6654,15 +6715,22 @@ impl rt::ObjectType for BlockdevSnapshot {
         let mut m_node = rt::None;
         let mut m_overlay = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node" => m_node = rt::Some(members.value("node")?),
-                "overlay" => m_overlay = rt::Some(members.value("overlay")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node" => members.read(&mut m_node, key),
+                "overlay" => members.read(&mut m_overlay, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_overlay) = m_overlay else {
+            return rt::Err(members.missing("overlay"));
+        };
         rt::Ok(Self {
-            node: members.required(m_node, "node")?,
-            overlay: members.required(m_overlay, "overlay")?,
+            node: m_node,
+            overlay: m_overlay,
         })
     }
     #[inline]
@@ -6751,17 +6819,14 @@ impl rt::ObjectType for BackupPerf {
         let mut m_max_chunk = rt::None;
         let mut m_min_cluster_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "use-copy-range" => {
-                    m_use_copy_range = rt::Some(members.value("use-copy-range")?)
-                }
-                "max-workers" => m_max_workers = rt::Some(members.value("max-workers")?),
-                "max-chunk" => m_max_chunk = rt::Some(members.value("max-chunk")?),
-                "min-cluster-size" => {
-                    m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "use-copy-range" => members.read(&mut m_use_copy_range, key),
+                "max-workers" => members.read(&mut m_max_workers, key),
+                "max-chunk" => members.read(&mut m_max_chunk, key),
+                "min-cluster-size" => members.read(&mut m_min_cluster_size, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             use_copy_range: m_use_copy_range,
@@ -6965,43 +7030,36 @@ impl rt::ObjectType for BackupCommon {
         let mut m_discard_source = rt::None;
         let mut m_x_perf = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "sync" => m_sync = rt::Some(members.value("sync")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
-                "compress" => m_compress = rt::Some(members.value("compress")?),
-                "on-source-error" => {
-                    m_on_source_error = rt::Some(members.value("on-source-error")?)
-                }
-                "on-target-error" => {
-                    m_on_target_error = rt::Some(members.value("on-target-error")?)
-                }
-                "on-cbw-error" => {
-                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
-                }
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "discard-source" => {
-                    m_discard_source = rt::Some(members.value("discard-source")?)
-                }
-                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "sync" => members.read(&mut m_sync, key),
+                "speed" => members.read(&mut m_speed, key),
+                "bitmap" => members.read(&mut m_bitmap, key),
+                "bitmap-mode" => members.read(&mut m_bitmap_mode, key),
+                "compress" => members.read(&mut m_compress, key),
+                "on-source-error" => members.read(&mut m_on_source_error, key),
+                "on-target-error" => members.read(&mut m_on_target_error, key),
+                "on-cbw-error" => members.read(&mut m_on_cbw_error, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "discard-source" => members.read(&mut m_discard_source, key),
+                "x-perf" => members.read(&mut m_x_perf, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_sync) = m_sync else {
+            return rt::Err(members.missing("sync"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
-            sync: members.required(m_sync, "sync")?,
+            device: m_device,
+            sync: m_sync,
             speed: m_speed,
             bitmap: m_bitmap,
             bitmap_mode: m_bitmap_mode,
@@ -7252,46 +7310,42 @@ impl rt::ObjectType for DriveBackup {
         let mut m_format = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "sync" => m_sync = rt::Some(members.value("sync")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
-                "compress" => m_compress = rt::Some(members.value("compress")?),
-                "on-source-error" => {
-                    m_on_source_error = rt::Some(members.value("on-source-error")?)
-                }
-                "on-target-error" => {
-                    m_on_target_error = rt::Some(members.value("on-target-error")?)
-                }
-                "on-cbw-error" => {
-                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
-                }
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "discard-source" => {
-                    m_discard_source = rt::Some(members.value("discard-source")?)
-                }
-                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "sync" => members.read(&mut m_sync, key),
+                "speed" => members.read(&mut m_speed, key),
+                "bitmap" => members.read(&mut m_bitmap, key),
+                "bitmap-mode" => members.read(&mut m_bitmap_mode, key),
+                "compress" => members.read(&mut m_compress, key),
+                "on-source-error" => members.read(&mut m_on_source_error, key),
+                "on-target-error" => members.read(&mut m_on_target_error, key),
+                "on-cbw-error" => members.read(&mut m_on_cbw_error, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "discard-source" => members.read(&mut m_discard_source, key),
+                "x-perf" => members.read(&mut m_x_perf, key),
+                "target" => members.read(&mut m_target, key),
+                "format" => members.read(&mut m_format, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_sync) = m_sync else {
+            return rt::Err(members.missing("sync"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
-            sync: members.required(m_sync, "sync")?,
+            device: m_device,
+            sync: m_sync,
             speed: m_speed,
             bitmap: m_bitmap,
             bitmap_mode: m_bitmap_mode,
@@ -7304,7 +7358,7 @@ impl rt::ObjectType for DriveBackup {
             filter_node_name: m_filter_node_name,
             discard_source: m_discard_source,
             x_perf: m_x_perf,
-            target: members.required(m_target, "target")?,
+            target: m_target,
             format: m_format,
             mode: m_mode,
         })
@@ -7549,44 +7603,40 @@ impl rt::ObjectType for BlockdevBackup {
         let mut m_x_perf = rt::None;
         let mut m_target = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "sync" => m_sync = rt::Some(members.value("sync")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                "bitmap-mode" => m_bitmap_mode = rt::Some(members.value("bitmap-mode")?),
-                "compress" => m_compress = rt::Some(members.value("compress")?),
-                "on-source-error" => {
-                    m_on_source_error = rt::Some(members.value("on-source-error")?)
-                }
-                "on-target-error" => {
-                    m_on_target_error = rt::Some(members.value("on-target-error")?)
-                }
-                "on-cbw-error" => {
-                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
-                }
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "discard-source" => {
-                    m_discard_source = rt::Some(members.value("discard-source")?)
-                }
-                "x-perf" => m_x_perf = rt::Some(members.value("x-perf")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "sync" => members.read(&mut m_sync, key),
+                "speed" => members.read(&mut m_speed, key),
+                "bitmap" => members.read(&mut m_bitmap, key),
+                "bitmap-mode" => members.read(&mut m_bitmap_mode, key),
+                "compress" => members.read(&mut m_compress, key),
+                "on-source-error" => members.read(&mut m_on_source_error, key),
+                "on-target-error" => members.read(&mut m_on_target_error, key),
+                "on-cbw-error" => members.read(&mut m_on_cbw_error, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "discard-source" => members.read(&mut m_discard_source, key),
+                "x-perf" => members.read(&mut m_x_perf, key),
+                "target" => members.read(&mut m_target, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_sync) = m_sync else {
+            return rt::Err(members.missing("sync"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
-            sync: members.required(m_sync, "sync")?,
+            device: m_device,
+            sync: m_sync,
             speed: m_speed,
             bitmap: m_bitmap,
             bitmap_mode: m_bitmap_mode,
@@ -7599,7 +7649,7 @@ impl rt::ObjectType for BlockdevBackup {
             filter_node_name: m_filter_node_name,
             discard_source: m_discard_source,
             x_perf: m_x_perf,
-            target: members.required(m_target, "target")?,
+            target: m_target,
         })
     }
     #[inline]
@@ -7809,21 +7859,27 @@ impl rt::ObjectType for ChangeBackingFile {
         let mut m_image_node_name = rt::None;
         let mut m_backing_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "image-node-name" => {
-                    m_image_node_name = rt::Some(members.value("image-node-name")?)
-                }
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "image-node-name" => members.read(&mut m_image_node_name, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_image_node_name) = m_image_node_name else {
+            return rt::Err(members.missing("image-node-name"));
+        };
+        let rt::Some(m_backing_file) = m_backing_file else {
+            return rt::Err(members.missing("backing-file"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            image_node_name: members.required(m_image_node_name, "image-node-name")?,
-            backing_file: members.required(m_backing_file, "backing-file")?,
+            device: m_device,
+            image_node_name: m_image_node_name,
+            backing_file: m_backing_file,
         })
     }
     #[inline]
@@ -8015,38 +8071,32 @@ impl rt::ObjectType for BlockCommit {
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "base-node" => m_base_node = rt::Some(members.value("base-node")?),
-                "base" => m_base = rt::Some(members.value("base")?),
-                "top-node" => m_top_node = rt::Some(members.value("top-node")?),
-                "top" => m_top = rt::Some(members.value("top")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "base-node" => members.read(&mut m_base_node, key),
+                "base" => members.read(&mut m_base, key),
+                "top-node" => members.read(&mut m_top_node, key),
+                "top" => members.read(&mut m_top, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
                 "backing-mask-protocol" => {
-                    m_backing_mask_protocol = rt::Some(
-                        members.value("backing-mask-protocol")?,
-                    )
+                    members.read(&mut m_backing_mask_protocol, key)
                 }
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "on-error" => m_on_error = rt::Some(members.value("on-error")?),
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "speed" => members.read(&mut m_speed, key),
+                "on-error" => members.read(&mut m_on_error, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
+            device: m_device,
             base_node: m_base_node,
             base: m_base,
             top_node: m_top_node,
@@ -8242,10 +8292,11 @@ impl rt::ObjectType for QueryNamedBlockNodes {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_flat = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "flat" => m_flat = rt::Some(members.value("flat")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "flat" => members.read(&mut m_flat, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { flat: m_flat })
     }
@@ -8386,17 +8437,27 @@ impl rt::ObjectType for XDbgBlockGraphNode {
         let mut m_type = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "type" => members.read(&mut m_type, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type: members.required(m_type, "type")?,
-            name: members.required(m_name, "name")?,
+            id: m_id,
+            r#type: m_type,
+            name: m_name,
         })
     }
     #[inline]
@@ -8546,21 +8607,37 @@ impl rt::ObjectType for XDbgBlockGraphEdge {
         let mut m_perm = rt::None;
         let mut m_shared_perm = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "parent" => m_parent = rt::Some(members.value("parent")?),
-                "child" => m_child = rt::Some(members.value("child")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                "perm" => m_perm = rt::Some(members.value("perm")?),
-                "shared-perm" => m_shared_perm = rt::Some(members.value("shared-perm")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "parent" => members.read(&mut m_parent, key),
+                "child" => members.read(&mut m_child, key),
+                "name" => members.read(&mut m_name, key),
+                "perm" => members.read(&mut m_perm, key),
+                "shared-perm" => members.read(&mut m_shared_perm, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_parent) = m_parent else {
+            return rt::Err(members.missing("parent"));
+        };
+        let rt::Some(m_child) = m_child else {
+            return rt::Err(members.missing("child"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_perm) = m_perm else {
+            return rt::Err(members.missing("perm"));
+        };
+        let rt::Some(m_shared_perm) = m_shared_perm else {
+            return rt::Err(members.missing("shared-perm"));
+        };
         rt::Ok(Self {
-            parent: members.required(m_parent, "parent")?,
-            child: members.required(m_child, "child")?,
-            name: members.required(m_name, "name")?,
-            perm: members.required(m_perm, "perm")?,
-            shared_perm: members.required(m_shared_perm, "shared-perm")?,
+            parent: m_parent,
+            child: m_child,
+            name: m_name,
+            perm: m_perm,
+            shared_perm: m_shared_perm,
         })
     }
     #[inline]
@@ -8616,15 +8693,22 @@ impl rt::ObjectType for XDbgBlockGraph {
         let mut m_nodes = rt::None;
         let mut m_edges = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "nodes" => m_nodes = rt::Some(members.value("nodes")?),
-                "edges" => m_edges = rt::Some(members.value("edges")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "nodes" => members.read(&mut m_nodes, key),
+                "edges" => members.read(&mut m_edges, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_nodes) = m_nodes else {
+            return rt::Err(members.missing("nodes"));
+        };
+        let rt::Some(m_edges) = m_edges else {
+            return rt::Err(members.missing("edges"));
+        };
         rt::Ok(Self {
-            nodes: members.required(m_nodes, "nodes")?,
-            edges: members.required(m_edges, "edges")?,
+            nodes: m_nodes,
+            edges: m_edges,
         })
     }
     #[inline]
@@ -8943,43 +9027,45 @@ impl rt::ObjectType for DriveMirror {
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "replaces" => m_replaces = rt::Some(members.value("replaces")?),
-                "sync" => m_sync = rt::Some(members.value("sync")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
-                "buf-size" => m_buf_size = rt::Some(members.value("buf-size")?),
-                "on-source-error" => {
-                    m_on_source_error = rt::Some(members.value("on-source-error")?)
-                }
-                "on-target-error" => {
-                    m_on_target_error = rt::Some(members.value("on-target-error")?)
-                }
-                "unmap" => m_unmap = rt::Some(members.value("unmap")?),
-                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "target" => members.read(&mut m_target, key),
+                "format" => members.read(&mut m_format, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "replaces" => members.read(&mut m_replaces, key),
+                "sync" => members.read(&mut m_sync, key),
+                "mode" => members.read(&mut m_mode, key),
+                "speed" => members.read(&mut m_speed, key),
+                "granularity" => members.read(&mut m_granularity, key),
+                "buf-size" => members.read(&mut m_buf_size, key),
+                "on-source-error" => members.read(&mut m_on_source_error, key),
+                "on-target-error" => members.read(&mut m_on_target_error, key),
+                "unmap" => members.read(&mut m_unmap, key),
+                "copy-mode" => members.read(&mut m_copy_mode, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_sync) = m_sync else {
+            return rt::Err(members.missing("sync"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
-            target: members.required(m_target, "target")?,
+            device: m_device,
+            target: m_target,
             format: m_format,
             node_name: m_node_name,
             replaces: m_replaces,
-            sync: members.required(m_sync, "sync")?,
+            sync: m_sync,
             mode: m_mode,
             speed: m_speed,
             granularity: m_granularity,
@@ -9060,16 +9146,20 @@ impl rt::ObjectType for BlockDirtyBitmap {
         let mut m_node = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node" => m_node = rt::Some(members.value("node")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node" => members.read(&mut m_node, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            node: members.required(m_node, "node")?,
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { node: m_node, name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -9157,18 +9247,25 @@ impl rt::ObjectType for BlockDirtyBitmapAdd {
         let mut m_persistent = rt::None;
         let mut m_disabled = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node" => m_node = rt::Some(members.value("node")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
-                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
-                "disabled" => m_disabled = rt::Some(members.value("disabled")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node" => members.read(&mut m_node, key),
+                "name" => members.read(&mut m_name, key),
+                "granularity" => members.read(&mut m_granularity, key),
+                "persistent" => members.read(&mut m_persistent, key),
+                "disabled" => members.read(&mut m_disabled, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            node: members.required(m_node, "node")?,
-            name: members.required(m_name, "name")?,
+            node: m_node,
+            name: m_name,
             granularity: m_granularity,
             persistent: m_persistent,
             disabled: m_disabled,
@@ -9301,17 +9398,27 @@ impl rt::ObjectType for BlockDirtyBitmapMerge {
         let mut m_target = rt::None;
         let mut m_bitmaps = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node" => m_node = rt::Some(members.value("node")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node" => members.read(&mut m_node, key),
+                "target" => members.read(&mut m_target, key),
+                "bitmaps" => members.read(&mut m_bitmaps, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_bitmaps) = m_bitmaps else {
+            return rt::Err(members.missing("bitmaps"));
+        };
         rt::Ok(Self {
-            node: members.required(m_node, "node")?,
-            target: members.required(m_target, "target")?,
-            bitmaps: members.required(m_bitmaps, "bitmaps")?,
+            node: m_node,
+            target: m_target,
+            bitmaps: m_bitmaps,
         })
     }
     #[inline]
@@ -9677,14 +9784,16 @@ impl rt::ObjectType for BlockDirtyBitmapSha256 {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_sha256 = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sha256" => m_sha256 = rt::Some(members.value("sha256")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sha256" => members.read(&mut m_sha256, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            sha256: members.required(m_sha256, "sha256")?,
-        })
+        let rt::Some(m_sha256) = m_sha256 else {
+            return rt::Err(members.missing("sha256"));
+        };
+        rt::Ok(Self { sha256: m_sha256 })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -9935,43 +10044,41 @@ impl rt::ObjectType for BlockdevMirror {
         let mut m_auto_dismiss = rt::None;
         let mut m_target_is_zero = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "replaces" => m_replaces = rt::Some(members.value("replaces")?),
-                "sync" => m_sync = rt::Some(members.value("sync")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "granularity" => m_granularity = rt::Some(members.value("granularity")?),
-                "buf-size" => m_buf_size = rt::Some(members.value("buf-size")?),
-                "on-source-error" => {
-                    m_on_source_error = rt::Some(members.value("on-source-error")?)
-                }
-                "on-target-error" => {
-                    m_on_target_error = rt::Some(members.value("on-target-error")?)
-                }
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                "target-is-zero" => {
-                    m_target_is_zero = rt::Some(members.value("target-is-zero")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "target" => members.read(&mut m_target, key),
+                "replaces" => members.read(&mut m_replaces, key),
+                "sync" => members.read(&mut m_sync, key),
+                "speed" => members.read(&mut m_speed, key),
+                "granularity" => members.read(&mut m_granularity, key),
+                "buf-size" => members.read(&mut m_buf_size, key),
+                "on-source-error" => members.read(&mut m_on_source_error, key),
+                "on-target-error" => members.read(&mut m_on_target_error, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "copy-mode" => members.read(&mut m_copy_mode, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                "target-is-zero" => members.read(&mut m_target_is_zero, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_sync) = m_sync else {
+            return rt::Err(members.missing("sync"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
-            target: members.required(m_target, "target")?,
+            device: m_device,
+            target: m_target,
             replaces: m_replaces,
-            sync: members.required(m_sync, "sync")?,
+            sync: m_sync,
             speed: m_speed,
             granularity: m_granularity,
             buf_size: m_buf_size,
@@ -10253,53 +10360,60 @@ impl rt::ObjectType for BlockIOThrottle {
         let mut m_iops_size = rt::None;
         let mut m_group = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "bps" => m_bps = rt::Some(members.value("bps")?),
-                "bps_rd" => m_bps_rd = rt::Some(members.value("bps_rd")?),
-                "bps_wr" => m_bps_wr = rt::Some(members.value("bps_wr")?),
-                "iops" => m_iops = rt::Some(members.value("iops")?),
-                "iops_rd" => m_iops_rd = rt::Some(members.value("iops_rd")?),
-                "iops_wr" => m_iops_wr = rt::Some(members.value("iops_wr")?),
-                "bps_max" => m_bps_max = rt::Some(members.value("bps_max")?),
-                "bps_rd_max" => m_bps_rd_max = rt::Some(members.value("bps_rd_max")?),
-                "bps_wr_max" => m_bps_wr_max = rt::Some(members.value("bps_wr_max")?),
-                "iops_max" => m_iops_max = rt::Some(members.value("iops_max")?),
-                "iops_rd_max" => m_iops_rd_max = rt::Some(members.value("iops_rd_max")?),
-                "iops_wr_max" => m_iops_wr_max = rt::Some(members.value("iops_wr_max")?),
-                "bps_max_length" => {
-                    m_bps_max_length = rt::Some(members.value("bps_max_length")?)
-                }
-                "bps_rd_max_length" => {
-                    m_bps_rd_max_length = rt::Some(members.value("bps_rd_max_length")?)
-                }
-                "bps_wr_max_length" => {
-                    m_bps_wr_max_length = rt::Some(members.value("bps_wr_max_length")?)
-                }
-                "iops_max_length" => {
-                    m_iops_max_length = rt::Some(members.value("iops_max_length")?)
-                }
-                "iops_rd_max_length" => {
-                    m_iops_rd_max_length = rt::Some(members.value("iops_rd_max_length")?)
-                }
-                "iops_wr_max_length" => {
-                    m_iops_wr_max_length = rt::Some(members.value("iops_wr_max_length")?)
-                }
-                "iops_size" => m_iops_size = rt::Some(members.value("iops_size")?),
-                "group" => m_group = rt::Some(members.value("group")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "bps" => members.read(&mut m_bps, key),
+                "bps_rd" => members.read(&mut m_bps_rd, key),
+                "bps_wr" => members.read(&mut m_bps_wr, key),
+                "iops" => members.read(&mut m_iops, key),
+                "iops_rd" => members.read(&mut m_iops_rd, key),
+                "iops_wr" => members.read(&mut m_iops_wr, key),
+                "bps_max" => members.read(&mut m_bps_max, key),
+                "bps_rd_max" => members.read(&mut m_bps_rd_max, key),
+                "bps_wr_max" => members.read(&mut m_bps_wr_max, key),
+                "iops_max" => members.read(&mut m_iops_max, key),
+                "iops_rd_max" => members.read(&mut m_iops_rd_max, key),
+                "iops_wr_max" => members.read(&mut m_iops_wr_max, key),
+                "bps_max_length" => members.read(&mut m_bps_max_length, key),
+                "bps_rd_max_length" => members.read(&mut m_bps_rd_max_length, key),
+                "bps_wr_max_length" => members.read(&mut m_bps_wr_max_length, key),
+                "iops_max_length" => members.read(&mut m_iops_max_length, key),
+                "iops_rd_max_length" => members.read(&mut m_iops_rd_max_length, key),
+                "iops_wr_max_length" => members.read(&mut m_iops_wr_max_length, key),
+                "iops_size" => members.read(&mut m_iops_size, key),
+                "group" => members.read(&mut m_group, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_bps) = m_bps else {
+            return rt::Err(members.missing("bps"));
+        };
+        let rt::Some(m_bps_rd) = m_bps_rd else {
+            return rt::Err(members.missing("bps_rd"));
+        };
+        let rt::Some(m_bps_wr) = m_bps_wr else {
+            return rt::Err(members.missing("bps_wr"));
+        };
+        let rt::Some(m_iops) = m_iops else {
+            return rt::Err(members.missing("iops"));
+        };
+        let rt::Some(m_iops_rd) = m_iops_rd else {
+            return rt::Err(members.missing("iops_rd"));
+        };
+        let rt::Some(m_iops_wr) = m_iops_wr else {
+            return rt::Err(members.missing("iops_wr"));
+        };
         rt::Ok(Self {
             device: m_device,
             id: m_id,
-            bps: members.required(m_bps, "bps")?,
-            bps_rd: members.required(m_bps_rd, "bps_rd")?,
-            bps_wr: members.required(m_bps_wr, "bps_wr")?,
-            iops: members.required(m_iops, "iops")?,
-            iops_rd: members.required(m_iops_rd, "iops_rd")?,
-            iops_wr: members.required(m_iops_wr, "iops_wr")?,
+            bps: m_bps,
+            bps_rd: m_bps_rd,
+            bps_wr: m_bps_wr,
+            iops: m_iops,
+            iops_rd: m_iops_rd,
+            iops_wr: m_iops_wr,
             bps_max: m_bps_max,
             bps_rd_max: m_bps_rd_max,
             bps_wr_max: m_bps_wr_max,
@@ -10587,64 +10701,33 @@ impl rt::ObjectType for ThrottleLimits {
         let mut m_bps_write_max_length = rt::None;
         let mut m_iops_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "iops-total" => m_iops_total = rt::Some(members.value("iops-total")?),
-                "iops-total-max" => {
-                    m_iops_total_max = rt::Some(members.value("iops-total-max")?)
-                }
+            let key = &*key;
+            match key {
+                "iops-total" => members.read(&mut m_iops_total, key),
+                "iops-total-max" => members.read(&mut m_iops_total_max, key),
                 "iops-total-max-length" => {
-                    m_iops_total_max_length = rt::Some(
-                        members.value("iops-total-max-length")?,
-                    )
+                    members.read(&mut m_iops_total_max_length, key)
                 }
-                "iops-read" => m_iops_read = rt::Some(members.value("iops-read")?),
-                "iops-read-max" => {
-                    m_iops_read_max = rt::Some(members.value("iops-read-max")?)
-                }
-                "iops-read-max-length" => {
-                    m_iops_read_max_length = rt::Some(
-                        members.value("iops-read-max-length")?,
-                    )
-                }
-                "iops-write" => m_iops_write = rt::Some(members.value("iops-write")?),
-                "iops-write-max" => {
-                    m_iops_write_max = rt::Some(members.value("iops-write-max")?)
-                }
+                "iops-read" => members.read(&mut m_iops_read, key),
+                "iops-read-max" => members.read(&mut m_iops_read_max, key),
+                "iops-read-max-length" => members.read(&mut m_iops_read_max_length, key),
+                "iops-write" => members.read(&mut m_iops_write, key),
+                "iops-write-max" => members.read(&mut m_iops_write_max, key),
                 "iops-write-max-length" => {
-                    m_iops_write_max_length = rt::Some(
-                        members.value("iops-write-max-length")?,
-                    )
+                    members.read(&mut m_iops_write_max_length, key)
                 }
-                "bps-total" => m_bps_total = rt::Some(members.value("bps-total")?),
-                "bps-total-max" => {
-                    m_bps_total_max = rt::Some(members.value("bps-total-max")?)
-                }
-                "bps-total-max-length" => {
-                    m_bps_total_max_length = rt::Some(
-                        members.value("bps-total-max-length")?,
-                    )
-                }
-                "bps-read" => m_bps_read = rt::Some(members.value("bps-read")?),
-                "bps-read-max" => {
-                    m_bps_read_max = rt::Some(members.value("bps-read-max")?)
-                }
-                "bps-read-max-length" => {
-                    m_bps_read_max_length = rt::Some(
-                        members.value("bps-read-max-length")?,
-                    )
-                }
-                "bps-write" => m_bps_write = rt::Some(members.value("bps-write")?),
-                "bps-write-max" => {
-                    m_bps_write_max = rt::Some(members.value("bps-write-max")?)
-                }
-                "bps-write-max-length" => {
-                    m_bps_write_max_length = rt::Some(
-                        members.value("bps-write-max-length")?,
-                    )
-                }
-                "iops-size" => m_iops_size = rt::Some(members.value("iops-size")?),
-                _ => members.other(&key)?,
-            }
+                "bps-total" => members.read(&mut m_bps_total, key),
+                "bps-total-max" => members.read(&mut m_bps_total_max, key),
+                "bps-total-max-length" => members.read(&mut m_bps_total_max_length, key),
+                "bps-read" => members.read(&mut m_bps_read, key),
+                "bps-read-max" => members.read(&mut m_bps_read_max, key),
+                "bps-read-max-length" => members.read(&mut m_bps_read_max_length, key),
+                "bps-write" => members.read(&mut m_bps_write, key),
+                "bps-write-max" => members.read(&mut m_bps_write_max, key),
+                "bps-write-max-length" => members.read(&mut m_bps_write_max_length, key),
+                "iops-size" => members.read(&mut m_iops_size, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             iops_total: m_iops_total,
@@ -10947,69 +11030,42 @@ impl rt::ObjectType for ThrottleGroupProperties {
         let mut m_x_bps_write_max_length = rt::None;
         let mut m_x_iops_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "limits" => m_limits = rt::Some(members.value("limits")?),
-                "x-iops-total" => {
-                    m_x_iops_total = rt::Some(members.value("x-iops-total")?)
-                }
-                "x-iops-total-max" => {
-                    m_x_iops_total_max = rt::Some(members.value("x-iops-total-max")?)
-                }
+            let key = &*key;
+            match key {
+                "limits" => members.read(&mut m_limits, key),
+                "x-iops-total" => members.read(&mut m_x_iops_total, key),
+                "x-iops-total-max" => members.read(&mut m_x_iops_total_max, key),
                 "x-iops-total-max-length" => {
-                    m_x_iops_total_max_length = rt::Some(
-                        members.value("x-iops-total-max-length")?,
-                    )
+                    members.read(&mut m_x_iops_total_max_length, key)
                 }
-                "x-iops-read" => m_x_iops_read = rt::Some(members.value("x-iops-read")?),
-                "x-iops-read-max" => {
-                    m_x_iops_read_max = rt::Some(members.value("x-iops-read-max")?)
-                }
+                "x-iops-read" => members.read(&mut m_x_iops_read, key),
+                "x-iops-read-max" => members.read(&mut m_x_iops_read_max, key),
                 "x-iops-read-max-length" => {
-                    m_x_iops_read_max_length = rt::Some(
-                        members.value("x-iops-read-max-length")?,
-                    )
+                    members.read(&mut m_x_iops_read_max_length, key)
                 }
-                "x-iops-write" => {
-                    m_x_iops_write = rt::Some(members.value("x-iops-write")?)
-                }
-                "x-iops-write-max" => {
-                    m_x_iops_write_max = rt::Some(members.value("x-iops-write-max")?)
-                }
+                "x-iops-write" => members.read(&mut m_x_iops_write, key),
+                "x-iops-write-max" => members.read(&mut m_x_iops_write_max, key),
                 "x-iops-write-max-length" => {
-                    m_x_iops_write_max_length = rt::Some(
-                        members.value("x-iops-write-max-length")?,
-                    )
+                    members.read(&mut m_x_iops_write_max_length, key)
                 }
-                "x-bps-total" => m_x_bps_total = rt::Some(members.value("x-bps-total")?),
-                "x-bps-total-max" => {
-                    m_x_bps_total_max = rt::Some(members.value("x-bps-total-max")?)
-                }
+                "x-bps-total" => members.read(&mut m_x_bps_total, key),
+                "x-bps-total-max" => members.read(&mut m_x_bps_total_max, key),
                 "x-bps-total-max-length" => {
-                    m_x_bps_total_max_length = rt::Some(
-                        members.value("x-bps-total-max-length")?,
-                    )
+                    members.read(&mut m_x_bps_total_max_length, key)
                 }
-                "x-bps-read" => m_x_bps_read = rt::Some(members.value("x-bps-read")?),
-                "x-bps-read-max" => {
-                    m_x_bps_read_max = rt::Some(members.value("x-bps-read-max")?)
-                }
+                "x-bps-read" => members.read(&mut m_x_bps_read, key),
+                "x-bps-read-max" => members.read(&mut m_x_bps_read_max, key),
                 "x-bps-read-max-length" => {
-                    m_x_bps_read_max_length = rt::Some(
-                        members.value("x-bps-read-max-length")?,
-                    )
+                    members.read(&mut m_x_bps_read_max_length, key)
                 }
-                "x-bps-write" => m_x_bps_write = rt::Some(members.value("x-bps-write")?),
-                "x-bps-write-max" => {
-                    m_x_bps_write_max = rt::Some(members.value("x-bps-write-max")?)
-                }
+                "x-bps-write" => members.read(&mut m_x_bps_write, key),
+                "x-bps-write-max" => members.read(&mut m_x_bps_write_max, key),
                 "x-bps-write-max-length" => {
-                    m_x_bps_write_max_length = rt::Some(
-                        members.value("x-bps-write-max-length")?,
-                    )
+                    members.read(&mut m_x_bps_write_max_length, key)
                 }
-                "x-iops-size" => m_x_iops_size = rt::Some(members.value("x-iops-size")?),
-                _ => members.other(&key)?,
-            }
+                "x-iops-size" => members.read(&mut m_x_iops_size, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             limits: m_limits,
@@ -11227,37 +11283,31 @@ impl rt::ObjectType for BlockStream {
         let mut m_auto_finalize = rt::None;
         let mut m_auto_dismiss = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "base" => m_base = rt::Some(members.value("base")?),
-                "base-node" => m_base_node = rt::Some(members.value("base-node")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "device" => members.read(&mut m_device, key),
+                "base" => members.read(&mut m_base, key),
+                "base-node" => members.read(&mut m_base_node, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
                 "backing-mask-protocol" => {
-                    m_backing_mask_protocol = rt::Some(
-                        members.value("backing-mask-protocol")?,
-                    )
+                    members.read(&mut m_backing_mask_protocol, key)
                 }
-                "bottom" => m_bottom = rt::Some(members.value("bottom")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "on-error" => m_on_error = rt::Some(members.value("on-error")?),
-                "filter-node-name" => {
-                    m_filter_node_name = rt::Some(members.value("filter-node-name")?)
-                }
-                "auto-finalize" => {
-                    m_auto_finalize = rt::Some(members.value("auto-finalize")?)
-                }
-                "auto-dismiss" => {
-                    m_auto_dismiss = rt::Some(members.value("auto-dismiss")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "bottom" => members.read(&mut m_bottom, key),
+                "speed" => members.read(&mut m_speed, key),
+                "on-error" => members.read(&mut m_on_error, key),
+                "filter-node-name" => members.read(&mut m_filter_node_name, key),
+                "auto-finalize" => members.read(&mut m_auto_finalize, key),
+                "auto-dismiss" => members.read(&mut m_auto_dismiss, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
             job_id: m_job_id,
-            device: members.required(m_device, "device")?,
+            device: m_device,
             base: m_base,
             base_node: m_base_node,
             backing_file: m_backing_file,
@@ -11338,15 +11388,22 @@ impl rt::ObjectType for BlockJobSetSpeed {
         let mut m_device = rt::None;
         let mut m_speed = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "speed" => members.read(&mut m_speed, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            speed: members.required(m_speed, "speed")?,
+            device: m_device,
+            speed: m_speed,
         })
     }
     #[inline]
@@ -11414,14 +11471,18 @@ impl rt::ObjectType for BlockJobCancel {
         let mut m_device = rt::None;
         let mut m_force = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "force" => members.read(&mut m_force, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
+            device: m_device,
             force: m_force,
         })
     }
@@ -11482,14 +11543,16 @@ impl rt::ObjectType for BlockJobPause {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_device = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-        })
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        rt::Ok(Self { device: m_device })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11548,14 +11611,16 @@ impl rt::ObjectType for BlockJobResume {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_device = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-        })
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        rt::Ok(Self { device: m_device })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11614,14 +11679,16 @@ impl rt::ObjectType for BlockJobComplete {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_device = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-        })
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        rt::Ok(Self { device: m_device })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11680,14 +11747,16 @@ impl rt::ObjectType for BlockJobDismiss {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11746,14 +11815,16 @@ impl rt::ObjectType for BlockJobFinalize {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11805,14 +11876,16 @@ impl rt::ObjectType for BlockJobChangeOptionsMirror {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_copy_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "copy-mode" => m_copy_mode = rt::Some(members.value("copy-mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "copy-mode" => members.read(&mut m_copy_mode, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            copy_mode: members.required(m_copy_mode, "copy-mode")?,
-        })
+        let rt::Some(m_copy_mode) = m_copy_mode else {
+            return rt::Err(members.missing("copy-mode"));
+        };
+        rt::Ok(Self { copy_mode: m_copy_mode })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -11918,40 +11991,33 @@ impl rt::ObjectType for BlockJobChangeOptions {
         let tag = members.tag("type")?;
         let mut m_id = rt::None;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "id" => m_id = rt::Some(reader.member("id")?),
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "type",
+            &mut |key, reader| match key {
+                "id" => reader.take(&mut m_id),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "mirror" => {
-                    BlockJobChangeOptionsBranch::Mirror(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "commit" => BlockJobChangeOptionsBranch::Commit,
-                "stream" => BlockJobChangeOptionsBranch::Stream,
-                "backup" => BlockJobChangeOptionsBranch::Backup,
-                "create" => BlockJobChangeOptionsBranch::Create,
-                "amend" => BlockJobChangeOptionsBranch::Amend,
-                "snapshot-load" => BlockJobChangeOptionsBranch::SnapshotLoad,
-                "snapshot-save" => BlockJobChangeOptionsBranch::SnapshotSave,
-                "snapshot-delete" => BlockJobChangeOptionsBranch::SnapshotDelete,
+            |members| match &*tag {
+                "mirror" => members.decode_branch(BlockJobChangeOptionsBranch::Mirror),
+                "commit" => rt::Ok(BlockJobChangeOptionsBranch::Commit),
+                "stream" => rt::Ok(BlockJobChangeOptionsBranch::Stream),
+                "backup" => rt::Ok(BlockJobChangeOptionsBranch::Backup),
+                "create" => rt::Ok(BlockJobChangeOptionsBranch::Create),
+                "amend" => rt::Ok(BlockJobChangeOptionsBranch::Amend),
+                "snapshot-load" => rt::Ok(BlockJobChangeOptionsBranch::SnapshotLoad),
+                "snapshot-save" => rt::Ok(BlockJobChangeOptionsBranch::SnapshotSave),
+                "snapshot-delete" => rt::Ok(BlockJobChangeOptionsBranch::SnapshotDelete),
                 _ => {
-                    BlockJobChangeOptionsBranch::Other {
+                    rt::Ok(BlockJobChangeOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id, r#type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -12308,11 +12374,12 @@ impl rt::ObjectType for BlockdevCacheOptions {
         let mut m_direct = rt::None;
         let mut m_no_flush = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "direct" => m_direct = rt::Some(members.value("direct")?),
-                "no-flush" => m_no_flush = rt::Some(members.value("no-flush")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "direct" => members.read(&mut m_direct, key),
+                "no-flush" => members.read(&mut m_no_flush, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             direct: m_direct,
@@ -12686,25 +12753,25 @@ impl rt::ObjectType for BlockdevOptionsFile {
         let mut m_drop_cache = rt::None;
         let mut m_x_check_cache_dropped = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "pr-manager" => m_pr_manager = rt::Some(members.value("pr-manager")?),
-                "locking" => m_locking = rt::Some(members.value("locking")?),
-                "aio" => m_aio = rt::Some(members.value("aio")?),
-                "aio-max-batch" => {
-                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
-                }
-                "drop-cache" => m_drop_cache = rt::Some(members.value("drop-cache")?),
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "pr-manager" => members.read(&mut m_pr_manager, key),
+                "locking" => members.read(&mut m_locking, key),
+                "aio" => members.read(&mut m_aio, key),
+                "aio-max-batch" => members.read(&mut m_aio_max_batch, key),
+                "drop-cache" => members.read(&mut m_drop_cache, key),
                 "x-check-cache-dropped" => {
-                    m_x_check_cache_dropped = rt::Some(
-                        members.value("x-check-cache-dropped")?,
-                    )
+                    members.read(&mut m_x_check_cache_dropped, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
+            filename: m_filename,
             pr_manager: m_pr_manager,
             locking: m_locking,
             aio: m_aio,
@@ -12793,12 +12860,13 @@ impl rt::ObjectType for BlockdevOptionsNull {
         let mut m_latency_ns = rt::None;
         let mut m_read_zeroes = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "size" => m_size = rt::Some(members.value("size")?),
-                "latency-ns" => m_latency_ns = rt::Some(members.value("latency-ns")?),
-                "read-zeroes" => m_read_zeroes = rt::Some(members.value("read-zeroes")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "size" => members.read(&mut m_size, key),
+                "latency-ns" => members.read(&mut m_latency_ns, key),
+                "read-zeroes" => members.read(&mut m_read_zeroes, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             size: m_size,
@@ -12857,15 +12925,22 @@ impl rt::ObjectType for BlockdevOptionsNVMe {
         let mut m_device = rt::None;
         let mut m_namespace = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "namespace" => m_namespace = rt::Some(members.value("namespace")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "namespace" => members.read(&mut m_namespace, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_namespace) = m_namespace else {
+            return rt::Err(members.missing("namespace"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            namespace: members.required(m_namespace, "namespace")?,
+            device: m_device,
+            namespace: m_namespace,
         })
     }
     #[inline]
@@ -12958,17 +13033,21 @@ impl rt::ObjectType for BlockdevOptionsVVFAT {
         let mut m_label = rt::None;
         let mut m_rw = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dir" => m_dir = rt::Some(members.value("dir")?),
-                "fat-type" => m_fat_type = rt::Some(members.value("fat-type")?),
-                "floppy" => m_floppy = rt::Some(members.value("floppy")?),
-                "label" => m_label = rt::Some(members.value("label")?),
-                "rw" => m_rw = rt::Some(members.value("rw")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "dir" => members.read(&mut m_dir, key),
+                "fat-type" => members.read(&mut m_fat_type, key),
+                "floppy" => members.read(&mut m_floppy, key),
+                "label" => members.read(&mut m_label, key),
+                "rw" => members.read(&mut m_rw, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_dir) = m_dir else {
+            return rt::Err(members.missing("dir"));
+        };
         rt::Ok(Self {
-            dir: members.required(m_dir, "dir")?,
+            dir: m_dir,
             fat_type: m_fat_type,
             floppy: m_floppy,
             label: m_label,
@@ -13022,14 +13101,16 @@ impl rt::ObjectType for BlockdevOptionsGenericFormat {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-        })
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        rt::Ok(Self { file: m_file })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -13098,15 +13179,19 @@ impl rt::ObjectType for BlockdevOptionsLUKS {
         let mut m_key_secret = rt::None;
         let mut m_header = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "header" => m_header = rt::Some(members.value("header")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "header" => members.read(&mut m_header, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             key_secret: m_key_secret,
             header: m_header,
         })
@@ -13173,14 +13258,18 @@ impl rt::ObjectType for BlockdevOptionsGenericCOWFormat {
         let mut m_file = rt::None;
         let mut m_backing = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "backing" => m_backing = rt::Some(members.value("backing")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "backing" => members.read(&mut m_backing, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             backing: m_backing,
         })
     }
@@ -13421,27 +13510,20 @@ impl rt::ObjectType for Qcow2OverlapCheckFlags {
         let mut m_inactive_l2 = rt::None;
         let mut m_bitmap_directory = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "template" => m_template = rt::Some(members.value("template")?),
-                "main-header" => m_main_header = rt::Some(members.value("main-header")?),
-                "active-l1" => m_active_l1 = rt::Some(members.value("active-l1")?),
-                "active-l2" => m_active_l2 = rt::Some(members.value("active-l2")?),
-                "refcount-table" => {
-                    m_refcount_table = rt::Some(members.value("refcount-table")?)
-                }
-                "refcount-block" => {
-                    m_refcount_block = rt::Some(members.value("refcount-block")?)
-                }
-                "snapshot-table" => {
-                    m_snapshot_table = rt::Some(members.value("snapshot-table")?)
-                }
-                "inactive-l1" => m_inactive_l1 = rt::Some(members.value("inactive-l1")?),
-                "inactive-l2" => m_inactive_l2 = rt::Some(members.value("inactive-l2")?),
-                "bitmap-directory" => {
-                    m_bitmap_directory = rt::Some(members.value("bitmap-directory")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "template" => members.read(&mut m_template, key),
+                "main-header" => members.read(&mut m_main_header, key),
+                "active-l1" => members.read(&mut m_active_l1, key),
+                "active-l2" => members.read(&mut m_active_l2, key),
+                "refcount-table" => members.read(&mut m_refcount_table, key),
+                "refcount-block" => members.read(&mut m_refcount_block, key),
+                "snapshot-table" => members.read(&mut m_snapshot_table, key),
+                "inactive-l1" => members.read(&mut m_inactive_l1, key),
+                "inactive-l2" => members.read(&mut m_inactive_l2, key),
+                "bitmap-directory" => members.read(&mut m_bitmap_directory, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             template: m_template,
@@ -13664,26 +13746,17 @@ impl rt::ObjectType for BlockdevQcowEncryption {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "aes" => {
-                    BlockdevQcowEncryptionBranch::Aes(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "aes" => members.decode_branch(BlockdevQcowEncryptionBranch::Aes),
                 _ => {
-                    BlockdevQcowEncryptionBranch::Other {
+                    rt::Ok(BlockdevQcowEncryptionBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -13776,15 +13849,19 @@ impl rt::ObjectType for BlockdevOptionsQcow {
         let mut m_backing = rt::None;
         let mut m_encrypt = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "backing" => m_backing = rt::Some(members.value("backing")?),
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "backing" => members.read(&mut m_backing, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             backing: m_backing,
             encrypt: m_encrypt,
         })
@@ -13948,31 +14025,18 @@ impl rt::ObjectType for BlockdevQcow2Encryption {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "aes" => {
-                    BlockdevQcow2EncryptionBranch::Aes(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    BlockdevQcow2EncryptionBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "aes" => members.decode_branch(BlockdevQcow2EncryptionBranch::Aes),
+                "luks" => members.decode_branch(BlockdevQcow2EncryptionBranch::Luks),
                 _ => {
-                    BlockdevQcow2EncryptionBranch::Other {
+                    rt::Ok(BlockdevQcow2EncryptionBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -14082,19 +14146,19 @@ impl rt::ObjectType for BlockdevOptionsPreallocate {
         let mut m_prealloc_align = rt::None;
         let mut m_prealloc_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "prealloc-align" => {
-                    m_prealloc_align = rt::Some(members.value("prealloc-align")?)
-                }
-                "prealloc-size" => {
-                    m_prealloc_size = rt::Some(members.value("prealloc-size")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "prealloc-align" => members.read(&mut m_prealloc_align, key),
+                "prealloc-size" => members.read(&mut m_prealloc_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             prealloc_align: m_prealloc_align,
             prealloc_size: m_prealloc_size,
         })
@@ -14307,57 +14371,33 @@ impl rt::ObjectType for BlockdevOptionsQcow2 {
         let mut m_encrypt = rt::None;
         let mut m_data_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "backing" => m_backing = rt::Some(members.value("backing")?),
-                "lazy-refcounts" => {
-                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
-                }
-                "pass-discard-request" => {
-                    m_pass_discard_request = rt::Some(
-                        members.value("pass-discard-request")?,
-                    )
-                }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "backing" => members.read(&mut m_backing, key),
+                "lazy-refcounts" => members.read(&mut m_lazy_refcounts, key),
+                "pass-discard-request" => members.read(&mut m_pass_discard_request, key),
                 "pass-discard-snapshot" => {
-                    m_pass_discard_snapshot = rt::Some(
-                        members.value("pass-discard-snapshot")?,
-                    )
+                    members.read(&mut m_pass_discard_snapshot, key)
                 }
-                "pass-discard-other" => {
-                    m_pass_discard_other = rt::Some(members.value("pass-discard-other")?)
-                }
-                "discard-no-unref" => {
-                    m_discard_no_unref = rt::Some(members.value("discard-no-unref")?)
-                }
-                "overlap-check" => {
-                    m_overlap_check = rt::Some(members.value("overlap-check")?)
-                }
-                "cache-size" => m_cache_size = rt::Some(members.value("cache-size")?),
-                "l2-cache-size" => {
-                    m_l2_cache_size = rt::Some(members.value("l2-cache-size")?)
-                }
-                "l2-cache-entry-size" => {
-                    m_l2_cache_entry_size = rt::Some(
-                        members.value("l2-cache-entry-size")?,
-                    )
-                }
-                "refcount-cache-size" => {
-                    m_refcount_cache_size = rt::Some(
-                        members.value("refcount-cache-size")?,
-                    )
-                }
-                "cache-clean-interval" => {
-                    m_cache_clean_interval = rt::Some(
-                        members.value("cache-clean-interval")?,
-                    )
-                }
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
-                _ => members.other(&key)?,
-            }
+                "pass-discard-other" => members.read(&mut m_pass_discard_other, key),
+                "discard-no-unref" => members.read(&mut m_discard_no_unref, key),
+                "overlap-check" => members.read(&mut m_overlap_check, key),
+                "cache-size" => members.read(&mut m_cache_size, key),
+                "l2-cache-size" => members.read(&mut m_l2_cache_size, key),
+                "l2-cache-entry-size" => members.read(&mut m_l2_cache_entry_size, key),
+                "refcount-cache-size" => members.read(&mut m_refcount_cache_size, key),
+                "cache-clean-interval" => members.read(&mut m_cache_clean_interval, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                "data-file" => members.read(&mut m_data_file, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             backing: m_backing,
             lazy_refcounts: m_lazy_refcounts,
             pass_discard_request: m_pass_discard_request,
@@ -14595,15 +14635,22 @@ impl rt::ObjectType for SshHostKeyHash {
         let mut m_type = rt::None;
         let mut m_hash = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "hash" => m_hash = rt::Some(members.value("hash")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "hash" => members.read(&mut m_hash, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_hash) = m_hash else {
+            return rt::Err(members.missing("hash"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            hash: members.required(m_hash, "hash")?,
+            r#type: m_type,
+            hash: m_hash,
         })
     }
     #[inline]
@@ -14687,26 +14734,19 @@ impl rt::ObjectType for SshHostKeyCheck {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("mode")?;
         let mode = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "mode" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "hash" => {
-                    SshHostKeyCheckBranch::Hash(rt::ObjectType::decode_members(members)?)
-                }
-                "none" => SshHostKeyCheckBranch::None,
-                "known_hosts" => SshHostKeyCheckBranch::KnownHosts,
+            "mode",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "hash" => members.decode_branch(SshHostKeyCheckBranch::Hash),
+                "none" => rt::Ok(SshHostKeyCheckBranch::None),
+                "known_hosts" => rt::Ok(SshHostKeyCheckBranch::KnownHosts),
                 _ => {
-                    SshHostKeyCheckBranch::Other {
+                    rt::Ok(SshHostKeyCheckBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { mode })
     }
@@ -14806,19 +14846,24 @@ impl rt::ObjectType for BlockdevOptionsSsh {
         let mut m_user = rt::None;
         let mut m_host_key_check = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                "user" => m_user = rt::Some(members.value("user")?),
-                "host-key-check" => {
-                    m_host_key_check = rt::Some(members.value("host-key-check")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "path" => members.read(&mut m_path, key),
+                "user" => members.read(&mut m_user, key),
+                "host-key-check" => members.read(&mut m_host_key_check, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            path: members.required(m_path, "path")?,
+            server: m_server,
+            path: m_path,
             user: m_user,
             host_key_check: m_host_key_check,
         })
@@ -15277,19 +15322,23 @@ impl rt::ObjectType for BlkdebugInjectErrorOptions {
         let mut m_once = rt::None;
         let mut m_immediately = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "event" => m_event = rt::Some(members.value("event")?),
-                "state" => m_state = rt::Some(members.value("state")?),
-                "iotype" => m_iotype = rt::Some(members.value("iotype")?),
-                "errno" => m_errno = rt::Some(members.value("errno")?),
-                "sector" => m_sector = rt::Some(members.value("sector")?),
-                "once" => m_once = rt::Some(members.value("once")?),
-                "immediately" => m_immediately = rt::Some(members.value("immediately")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "event" => members.read(&mut m_event, key),
+                "state" => members.read(&mut m_state, key),
+                "iotype" => members.read(&mut m_iotype, key),
+                "errno" => members.read(&mut m_errno, key),
+                "sector" => members.read(&mut m_sector, key),
+                "once" => members.read(&mut m_once, key),
+                "immediately" => members.read(&mut m_immediately, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_event) = m_event else {
+            return rt::Err(members.missing("event"));
+        };
         rt::Ok(Self {
-            event: members.required(m_event, "event")?,
+            event: m_event,
             state: m_state,
             iotype: m_iotype,
             errno: m_errno,
@@ -15364,17 +15413,24 @@ impl rt::ObjectType for BlkdebugSetStateOptions {
         let mut m_state = rt::None;
         let mut m_new_state = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "event" => m_event = rt::Some(members.value("event")?),
-                "state" => m_state = rt::Some(members.value("state")?),
-                "new_state" => m_new_state = rt::Some(members.value("new_state")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "event" => members.read(&mut m_event, key),
+                "state" => members.read(&mut m_state, key),
+                "new_state" => members.read(&mut m_new_state, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_event) = m_event else {
+            return rt::Err(members.missing("event"));
+        };
+        let rt::Some(m_new_state) = m_new_state else {
+            return rt::Err(members.missing("new_state"));
+        };
         rt::Ok(Self {
-            event: members.required(m_event, "event")?,
+            event: m_event,
             state: m_state,
-            new_state: members.required(m_new_state, "new_state")?,
+            new_state: m_new_state,
         })
     }
     #[inline]
@@ -15557,38 +15613,28 @@ impl rt::ObjectType for BlockdevOptionsBlkdebug {
         let mut m_take_child_perms = rt::None;
         let mut m_unshare_child_perms = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "image" => m_image = rt::Some(members.value("image")?),
-                "config" => m_config = rt::Some(members.value("config")?),
-                "align" => m_align = rt::Some(members.value("align")?),
-                "max-transfer" => {
-                    m_max_transfer = rt::Some(members.value("max-transfer")?)
-                }
-                "opt-write-zero" => {
-                    m_opt_write_zero = rt::Some(members.value("opt-write-zero")?)
-                }
-                "max-write-zero" => {
-                    m_max_write_zero = rt::Some(members.value("max-write-zero")?)
-                }
-                "opt-discard" => m_opt_discard = rt::Some(members.value("opt-discard")?),
-                "max-discard" => m_max_discard = rt::Some(members.value("max-discard")?),
-                "inject-error" => {
-                    m_inject_error = rt::Some(members.value("inject-error")?)
-                }
-                "set-state" => m_set_state = rt::Some(members.value("set-state")?),
-                "take-child-perms" => {
-                    m_take_child_perms = rt::Some(members.value("take-child-perms")?)
-                }
-                "unshare-child-perms" => {
-                    m_unshare_child_perms = rt::Some(
-                        members.value("unshare-child-perms")?,
-                    )
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "image" => members.read(&mut m_image, key),
+                "config" => members.read(&mut m_config, key),
+                "align" => members.read(&mut m_align, key),
+                "max-transfer" => members.read(&mut m_max_transfer, key),
+                "opt-write-zero" => members.read(&mut m_opt_write_zero, key),
+                "max-write-zero" => members.read(&mut m_max_write_zero, key),
+                "opt-discard" => members.read(&mut m_opt_discard, key),
+                "max-discard" => members.read(&mut m_max_discard, key),
+                "inject-error" => members.read(&mut m_inject_error, key),
+                "set-state" => members.read(&mut m_set_state, key),
+                "take-child-perms" => members.read(&mut m_take_child_perms, key),
+                "unshare-child-perms" => members.read(&mut m_unshare_child_perms, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_image) = m_image else {
+            return rt::Err(members.missing("image"));
+        };
         rt::Ok(Self {
-            image: members.required(m_image, "image")?,
+            image: m_image,
             config: m_config,
             align: m_align,
             max_transfer: m_max_transfer,
@@ -15695,24 +15741,27 @@ impl rt::ObjectType for BlockdevOptionsBlklogwrites {
         let mut m_log_append = rt::None;
         let mut m_log_super_update_interval = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                "log-sector-size" => {
-                    m_log_sector_size = rt::Some(members.value("log-sector-size")?)
-                }
-                "log-append" => m_log_append = rt::Some(members.value("log-append")?),
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "log" => members.read(&mut m_log, key),
+                "log-sector-size" => members.read(&mut m_log_sector_size, key),
+                "log-append" => members.read(&mut m_log_append, key),
                 "log-super-update-interval" => {
-                    m_log_super_update_interval = rt::Some(
-                        members.value("log-super-update-interval")?,
-                    )
+                    members.read(&mut m_log_super_update_interval, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_log) = m_log else {
+            return rt::Err(members.missing("log"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            log: members.required(m_log, "log")?,
+            file: m_file,
+            log: m_log,
             log_sector_size: m_log_sector_size,
             log_append: m_log_append,
             log_super_update_interval: m_log_super_update_interval,
@@ -15771,16 +15820,20 @@ impl rt::ObjectType for BlockdevOptionsBlkverify {
         let mut m_test = rt::None;
         let mut m_raw = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "test" => m_test = rt::Some(members.value("test")?),
-                "raw" => m_raw = rt::Some(members.value("raw")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "test" => members.read(&mut m_test, key),
+                "raw" => members.read(&mut m_raw, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            test: members.required(m_test, "test")?,
-            raw: members.required(m_raw, "raw")?,
-        })
+        let rt::Some(m_test) = m_test else {
+            return rt::Err(members.missing("test"));
+        };
+        let rt::Some(m_raw) = m_raw else {
+            return rt::Err(members.missing("raw"));
+        };
+        rt::Ok(Self { test: m_test, raw: m_raw })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -15826,14 +15879,16 @@ impl rt::ObjectType for BlockdevOptionsBlkreplay {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_image = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "image" => m_image = rt::Some(members.value("image")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "image" => members.read(&mut m_image, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            image: members.required(m_image, "image")?,
-        })
+        let rt::Some(m_image) = m_image else {
+            return rt::Err(members.missing("image"));
+        };
+        rt::Ok(Self { image: m_image })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -15987,25 +16042,26 @@ impl rt::ObjectType for BlockdevOptionsQuorum {
         let mut m_rewrite_corrupted = rt::None;
         let mut m_read_pattern = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "blkverify" => m_blkverify = rt::Some(members.value("blkverify")?),
-                "children" => m_children = rt::Some(members.value("children")?),
-                "vote-threshold" => {
-                    m_vote_threshold = rt::Some(members.value("vote-threshold")?)
-                }
-                "rewrite-corrupted" => {
-                    m_rewrite_corrupted = rt::Some(members.value("rewrite-corrupted")?)
-                }
-                "read-pattern" => {
-                    m_read_pattern = rt::Some(members.value("read-pattern")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "blkverify" => members.read(&mut m_blkverify, key),
+                "children" => members.read(&mut m_children, key),
+                "vote-threshold" => members.read(&mut m_vote_threshold, key),
+                "rewrite-corrupted" => members.read(&mut m_rewrite_corrupted, key),
+                "read-pattern" => members.read(&mut m_read_pattern, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_children) = m_children else {
+            return rt::Err(members.missing("children"));
+        };
+        let rt::Some(m_vote_threshold) = m_vote_threshold else {
+            return rt::Err(members.missing("vote-threshold"));
+        };
         rt::Ok(Self {
             blkverify: m_blkverify,
-            children: members.required(m_children, "children")?,
-            vote_threshold: members.required(m_vote_threshold, "vote-threshold")?,
+            children: m_children,
+            vote_threshold: m_vote_threshold,
             rewrite_corrupted: m_rewrite_corrupted,
             read_pattern: m_read_pattern,
         })
@@ -16093,19 +16149,29 @@ impl rt::ObjectType for BlockdevOptionsGluster {
         let mut m_debug = rt::None;
         let mut m_logfile = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "volume" => m_volume = rt::Some(members.value("volume")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                "debug" => m_debug = rt::Some(members.value("debug")?),
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "volume" => members.read(&mut m_volume, key),
+                "path" => members.read(&mut m_path, key),
+                "server" => members.read(&mut m_server, key),
+                "debug" => members.read(&mut m_debug, key),
+                "logfile" => members.read(&mut m_logfile, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_volume) = m_volume else {
+            return rt::Err(members.missing("volume"));
+        };
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
         rt::Ok(Self {
-            volume: members.required(m_volume, "volume")?,
-            path: members.required(m_path, "path")?,
-            server: members.required(m_server, "server")?,
+            volume: m_volume,
+            path: m_path,
+            server: m_server,
             debug: m_debug,
             logfile: m_logfile,
         })
@@ -16159,14 +16225,16 @@ impl rt::ObjectType for BlockdevOptionsIoUring {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-        })
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        rt::Ok(Self { filename: m_filename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16213,14 +16281,16 @@ impl rt::ObjectType for BlockdevOptionsNvmeIoUring {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16267,14 +16337,16 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVfioPci {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16321,14 +16393,16 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostUser {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16379,14 +16453,16 @@ impl rt::ObjectType for BlockdevOptionsVirtioBlkVhostVdpa {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16659,29 +16735,33 @@ impl rt::ObjectType for BlockdevOptionsIscsi {
         let mut m_header_digest = rt::None;
         let mut m_timeout = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "transport" => m_transport = rt::Some(members.value("transport")?),
-                "portal" => m_portal = rt::Some(members.value("portal")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "lun" => m_lun = rt::Some(members.value("lun")?),
-                "user" => m_user = rt::Some(members.value("user")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "initiator-name" => {
-                    m_initiator_name = rt::Some(members.value("initiator-name")?)
-                }
-                "header-digest" => {
-                    m_header_digest = rt::Some(members.value("header-digest")?)
-                }
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "transport" => members.read(&mut m_transport, key),
+                "portal" => members.read(&mut m_portal, key),
+                "target" => members.read(&mut m_target, key),
+                "lun" => members.read(&mut m_lun, key),
+                "user" => members.read(&mut m_user, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "initiator-name" => members.read(&mut m_initiator_name, key),
+                "header-digest" => members.read(&mut m_header_digest, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_transport) = m_transport else {
+            return rt::Err(members.missing("transport"));
+        };
+        let rt::Some(m_portal) = m_portal else {
+            return rt::Err(members.missing("portal"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
         rt::Ok(Self {
-            transport: members.required(m_transport, "transport")?,
-            portal: members.required(m_portal, "portal")?,
-            target: members.required(m_target, "target")?,
+            transport: m_transport,
+            portal: m_portal,
+            target: m_target,
             lun: m_lun,
             user: m_user,
             password_secret: m_password_secret,
@@ -16887,14 +16967,16 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSBase {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
-        })
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -16952,14 +17034,18 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKSBase {
         let mut m_key_secret = rt::None;
         let mut m_cipher_alg = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
         rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
+            key_secret: m_key_secret,
             cipher_alg: m_cipher_alg,
         })
     }
@@ -17019,14 +17105,16 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
-        })
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -17082,14 +17170,16 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKS2 {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
-        })
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -17145,14 +17235,16 @@ impl rt::ObjectType for RbdEncryptionOptionsLUKSAny {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
-        })
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
+        rt::Ok(Self { key_secret: m_key_secret })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -17219,14 +17311,18 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS {
         let mut m_key_secret = rt::None;
         let mut m_cipher_alg = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
         rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
+            key_secret: m_key_secret,
             cipher_alg: m_cipher_alg,
         })
     }
@@ -17298,14 +17394,18 @@ impl rt::ObjectType for RbdEncryptionCreateOptionsLUKS2 {
         let mut m_key_secret = rt::None;
         let mut m_cipher_alg = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_key_secret) = m_key_secret else {
+            return rt::Err(members.missing("key-secret"));
+        };
         rt::Ok(Self {
-            key_secret: members.required(m_key_secret, "key-secret")?,
+            key_secret: m_key_secret,
             cipher_alg: m_cipher_alg,
         })
     }
@@ -17411,39 +17511,22 @@ impl rt::ObjectType for RbdEncryptionOptions {
         let tag = members.tag("format")?;
         let mut m_parent = rt::None;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "parent" => {
-                        m_parent = rt::Some(rt::Box::new(reader.member("parent")?))
-                    }
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "format",
+            &mut |key, reader| match key {
+                "parent" => reader.take_boxed(&mut m_parent),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "luks" => {
-                    RbdEncryptionOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks2" => {
-                    RbdEncryptionOptionsBranch::Luks2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks-any" => {
-                    RbdEncryptionOptionsBranch::LuksAny(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            |members| match &*tag {
+                "luks" => members.decode_branch(RbdEncryptionOptionsBranch::Luks),
+                "luks2" => members.decode_branch(RbdEncryptionOptionsBranch::Luks2),
+                "luks-any" => members.decode_branch(RbdEncryptionOptionsBranch::LuksAny),
                 _ => {
-                    RbdEncryptionOptionsBranch::Other {
+                    rt::Ok(RbdEncryptionOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { parent: m_parent, format })
     }
@@ -17582,32 +17665,19 @@ impl rt::ObjectType for RbdEncryptionCreateOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "luks" => {
-                    RbdEncryptionCreateOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks2" => {
-                    RbdEncryptionCreateOptionsBranch::Luks2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks-any" => RbdEncryptionCreateOptionsBranch::LuksAny,
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "luks" => members.decode_branch(RbdEncryptionCreateOptionsBranch::Luks),
+                "luks2" => members.decode_branch(RbdEncryptionCreateOptionsBranch::Luks2),
+                "luks-any" => rt::Ok(RbdEncryptionCreateOptionsBranch::LuksAny),
                 _ => {
-                    RbdEncryptionCreateOptionsBranch::Other {
+                    rt::Ok(RbdEncryptionCreateOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -17796,28 +17866,31 @@ impl rt::ObjectType for BlockdevOptionsRbd {
         let mut m_key_secret = rt::None;
         let mut m_server = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pool" => m_pool = rt::Some(members.value("pool")?),
-                "namespace" => m_namespace = rt::Some(members.value("namespace")?),
-                "image" => m_image = rt::Some(members.value("image")?),
-                "conf" => m_conf = rt::Some(members.value("conf")?),
-                "snapshot" => m_snapshot = rt::Some(members.value("snapshot")?),
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                "user" => m_user = rt::Some(members.value("user")?),
-                "auth-client-required" => {
-                    m_auth_client_required = rt::Some(
-                        members.value("auth-client-required")?,
-                    )
-                }
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pool" => members.read(&mut m_pool, key),
+                "namespace" => members.read(&mut m_namespace, key),
+                "image" => members.read(&mut m_image, key),
+                "conf" => members.read(&mut m_conf, key),
+                "snapshot" => members.read(&mut m_snapshot, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                "user" => members.read(&mut m_user, key),
+                "auth-client-required" => members.read(&mut m_auth_client_required, key),
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "server" => members.read(&mut m_server, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pool) = m_pool else {
+            return rt::Err(members.missing("pool"));
+        };
+        let rt::Some(m_image) = m_image else {
+            return rt::Err(members.missing("image"));
+        };
         rt::Ok(Self {
-            pool: members.required(m_pool, "pool")?,
+            pool: m_pool,
             namespace: m_namespace,
-            image: members.required(m_image, "image")?,
+            image: m_image,
             conf: m_conf,
             snapshot: m_snapshot,
             encrypt: m_encrypt,
@@ -17970,16 +18043,23 @@ impl rt::ObjectType for BlockdevOptionsReplication {
         let mut m_mode = rt::None;
         let mut m_top_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "top-id" => m_top_id = rt::Some(members.value("top-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "mode" => members.read(&mut m_mode, key),
+                "top-id" => members.read(&mut m_top_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_mode) = m_mode else {
+            return rt::Err(members.missing("mode"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            mode: members.required(m_mode, "mode")?,
+            file: m_file,
+            mode: m_mode,
             top_id: m_top_id,
         })
     }
@@ -18104,15 +18184,22 @@ impl rt::ObjectType for NFSServer {
         let mut m_type = rt::None;
         let mut m_host = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "host" => m_host = rt::Some(members.value("host")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "host" => members.read(&mut m_host, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            host: members.required(m_host, "host")?,
+            r#type: m_type,
+            host: m_host,
         })
     }
     #[inline]
@@ -18231,27 +18318,28 @@ impl rt::ObjectType for BlockdevOptionsNfs {
         let mut m_page_cache_size = rt::None;
         let mut m_debug = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                "user" => m_user = rt::Some(members.value("user")?),
-                "group" => m_group = rt::Some(members.value("group")?),
-                "tcp-syn-count" => {
-                    m_tcp_syn_count = rt::Some(members.value("tcp-syn-count")?)
-                }
-                "readahead-size" => {
-                    m_readahead_size = rt::Some(members.value("readahead-size")?)
-                }
-                "page-cache-size" => {
-                    m_page_cache_size = rt::Some(members.value("page-cache-size")?)
-                }
-                "debug" => m_debug = rt::Some(members.value("debug")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "path" => members.read(&mut m_path, key),
+                "user" => members.read(&mut m_user, key),
+                "group" => members.read(&mut m_group, key),
+                "tcp-syn-count" => members.read(&mut m_tcp_syn_count, key),
+                "readahead-size" => members.read(&mut m_readahead_size, key),
+                "page-cache-size" => members.read(&mut m_page_cache_size, key),
+                "debug" => members.read(&mut m_debug, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            path: members.required(m_path, "path")?,
+            server: m_server,
+            path: m_path,
             user: m_user,
             group: m_group,
             tcp_syn_count: m_tcp_syn_count,
@@ -18381,27 +18469,25 @@ impl rt::ObjectType for BlockdevOptionsCurlBase {
         let mut m_proxy_username = rt::None;
         let mut m_proxy_password_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "url" => m_url = rt::Some(members.value("url")?),
-                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "proxy-username" => {
-                    m_proxy_username = rt::Some(members.value("proxy-username")?)
-                }
+            let key = &*key;
+            match key {
+                "url" => members.read(&mut m_url, key),
+                "readahead" => members.read(&mut m_readahead, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                "username" => members.read(&mut m_username, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "proxy-username" => members.read(&mut m_proxy_username, key),
                 "proxy-password-secret" => {
-                    m_proxy_password_secret = rt::Some(
-                        members.value("proxy-password-secret")?,
-                    )
+                    members.read(&mut m_proxy_password_secret, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_url) = m_url else {
+            return rt::Err(members.missing("url"));
+        };
         rt::Ok(Self {
-            url: members.required(m_url, "url")?,
+            url: m_url,
             readahead: m_readahead,
             timeout: m_timeout,
             username: m_username,
@@ -18552,31 +18638,27 @@ impl rt::ObjectType for BlockdevOptionsCurlHttp {
         let mut m_cookie = rt::None;
         let mut m_cookie_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "url" => m_url = rt::Some(members.value("url")?),
-                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "proxy-username" => {
-                    m_proxy_username = rt::Some(members.value("proxy-username")?)
-                }
+            let key = &*key;
+            match key {
+                "url" => members.read(&mut m_url, key),
+                "readahead" => members.read(&mut m_readahead, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                "username" => members.read(&mut m_username, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "proxy-username" => members.read(&mut m_proxy_username, key),
                 "proxy-password-secret" => {
-                    m_proxy_password_secret = rt::Some(
-                        members.value("proxy-password-secret")?,
-                    )
+                    members.read(&mut m_proxy_password_secret, key)
                 }
-                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
-                "cookie-secret" => {
-                    m_cookie_secret = rt::Some(members.value("cookie-secret")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "cookie" => members.read(&mut m_cookie, key),
+                "cookie-secret" => members.read(&mut m_cookie_secret, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_url) = m_url else {
+            return rt::Err(members.missing("url"));
+        };
         rt::Ok(Self {
-            url: members.required(m_url, "url")?,
+            url: m_url,
             readahead: m_readahead,
             timeout: m_timeout,
             username: m_username,
@@ -18757,32 +18839,28 @@ impl rt::ObjectType for BlockdevOptionsCurlHttps {
         let mut m_sslverify = rt::None;
         let mut m_cookie_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "url" => m_url = rt::Some(members.value("url")?),
-                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "proxy-username" => {
-                    m_proxy_username = rt::Some(members.value("proxy-username")?)
-                }
+            let key = &*key;
+            match key {
+                "url" => members.read(&mut m_url, key),
+                "readahead" => members.read(&mut m_readahead, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                "username" => members.read(&mut m_username, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "proxy-username" => members.read(&mut m_proxy_username, key),
                 "proxy-password-secret" => {
-                    m_proxy_password_secret = rt::Some(
-                        members.value("proxy-password-secret")?,
-                    )
+                    members.read(&mut m_proxy_password_secret, key)
                 }
-                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
-                "sslverify" => m_sslverify = rt::Some(members.value("sslverify")?),
-                "cookie-secret" => {
-                    m_cookie_secret = rt::Some(members.value("cookie-secret")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "cookie" => members.read(&mut m_cookie, key),
+                "sslverify" => members.read(&mut m_sslverify, key),
+                "cookie-secret" => members.read(&mut m_cookie_secret, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_url) = m_url else {
+            return rt::Err(members.missing("url"));
+        };
         rt::Ok(Self {
-            url: members.required(m_url, "url")?,
+            url: m_url,
             readahead: m_readahead,
             timeout: m_timeout,
             username: m_username,
@@ -18932,27 +19010,25 @@ impl rt::ObjectType for BlockdevOptionsCurlFtp {
         let mut m_proxy_username = rt::None;
         let mut m_proxy_password_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "url" => m_url = rt::Some(members.value("url")?),
-                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "proxy-username" => {
-                    m_proxy_username = rt::Some(members.value("proxy-username")?)
-                }
+            let key = &*key;
+            match key {
+                "url" => members.read(&mut m_url, key),
+                "readahead" => members.read(&mut m_readahead, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                "username" => members.read(&mut m_username, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "proxy-username" => members.read(&mut m_proxy_username, key),
                 "proxy-password-secret" => {
-                    m_proxy_password_secret = rt::Some(
-                        members.value("proxy-password-secret")?,
-                    )
+                    members.read(&mut m_proxy_password_secret, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_url) = m_url else {
+            return rt::Err(members.missing("url"));
+        };
         rt::Ok(Self {
-            url: members.required(m_url, "url")?,
+            url: m_url,
             readahead: m_readahead,
             timeout: m_timeout,
             username: m_username,
@@ -19107,28 +19183,26 @@ impl rt::ObjectType for BlockdevOptionsCurlFtps {
         let mut m_proxy_password_secret = rt::None;
         let mut m_sslverify = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "url" => m_url = rt::Some(members.value("url")?),
-                "readahead" => m_readahead = rt::Some(members.value("readahead")?),
-                "timeout" => m_timeout = rt::Some(members.value("timeout")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                "password-secret" => {
-                    m_password_secret = rt::Some(members.value("password-secret")?)
-                }
-                "proxy-username" => {
-                    m_proxy_username = rt::Some(members.value("proxy-username")?)
-                }
+            let key = &*key;
+            match key {
+                "url" => members.read(&mut m_url, key),
+                "readahead" => members.read(&mut m_readahead, key),
+                "timeout" => members.read(&mut m_timeout, key),
+                "username" => members.read(&mut m_username, key),
+                "password-secret" => members.read(&mut m_password_secret, key),
+                "proxy-username" => members.read(&mut m_proxy_username, key),
                 "proxy-password-secret" => {
-                    m_proxy_password_secret = rt::Some(
-                        members.value("proxy-password-secret")?,
-                    )
+                    members.read(&mut m_proxy_password_secret, key)
                 }
-                "sslverify" => m_sslverify = rt::Some(members.value("sslverify")?),
-                _ => members.other(&key)?,
-            }
+                "sslverify" => members.read(&mut m_sslverify, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_url) = m_url else {
+            return rt::Err(members.missing("url"));
+        };
         rt::Ok(Self {
-            url: members.required(m_url, "url")?,
+            url: m_url,
             readahead: m_readahead,
             timeout: m_timeout,
             username: m_username,
@@ -19271,27 +19345,23 @@ impl rt::ObjectType for BlockdevOptionsNbd {
         let mut m_reconnect_delay = rt::None;
         let mut m_open_timeout = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "export" => m_export = rt::Some(members.value("export")?),
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-hostname" => {
-                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
-                }
-                "x-dirty-bitmap" => {
-                    m_x_dirty_bitmap = rt::Some(members.value("x-dirty-bitmap")?)
-                }
-                "reconnect-delay" => {
-                    m_reconnect_delay = rt::Some(members.value("reconnect-delay")?)
-                }
-                "open-timeout" => {
-                    m_open_timeout = rt::Some(members.value("open-timeout")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "export" => members.read(&mut m_export, key),
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-hostname" => members.read(&mut m_tls_hostname, key),
+                "x-dirty-bitmap" => members.read(&mut m_x_dirty_bitmap, key),
+                "reconnect-delay" => members.read(&mut m_reconnect_delay, key),
+                "open-timeout" => members.read(&mut m_open_timeout, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
+            server: m_server,
             export: m_export,
             tls_creds: m_tls_creds,
             tls_hostname: m_tls_hostname,
@@ -19373,15 +19443,19 @@ impl rt::ObjectType for BlockdevOptionsRaw {
         let mut m_offset = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "offset" => members.read(&mut m_offset, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             offset: m_offset,
             size: m_size,
         })
@@ -19447,17 +19521,22 @@ impl rt::ObjectType for BlockdevOptionsThrottle {
         let mut m_throttle_group = rt::None;
         let mut m_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "throttle-group" => {
-                    m_throttle_group = rt::Some(members.value("throttle-group")?)
-                }
-                "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "throttle-group" => members.read(&mut m_throttle_group, key),
+                "file" => members.read(&mut m_file, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_throttle_group) = m_throttle_group else {
+            return rt::Err(members.missing("throttle-group"));
+        };
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            throttle_group: members.required(m_throttle_group, "throttle-group")?,
-            file: members.required(m_file, "file")?,
+            throttle_group: m_throttle_group,
+            file: m_file,
         })
     }
     #[inline]
@@ -19514,14 +19593,18 @@ impl rt::ObjectType for BlockdevOptionsCor {
         let mut m_file = rt::None;
         let mut m_bottom = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "bottom" => m_bottom = rt::Some(members.value("bottom")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "bottom" => members.read(&mut m_bottom, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             bottom: m_bottom,
         })
     }
@@ -19696,23 +19779,26 @@ impl rt::ObjectType for BlockdevOptionsCbw {
         let mut m_cbw_timeout = rt::None;
         let mut m_min_cluster_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                "on-cbw-error" => {
-                    m_on_cbw_error = rt::Some(members.value("on-cbw-error")?)
-                }
-                "cbw-timeout" => m_cbw_timeout = rt::Some(members.value("cbw-timeout")?),
-                "min-cluster-size" => {
-                    m_min_cluster_size = rt::Some(members.value("min-cluster-size")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "target" => members.read(&mut m_target, key),
+                "bitmap" => members.read(&mut m_bitmap, key),
+                "on-cbw-error" => members.read(&mut m_on_cbw_error, key),
+                "cbw-timeout" => members.read(&mut m_cbw_timeout, key),
+                "min-cluster-size" => members.read(&mut m_min_cluster_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            target: members.required(m_target, "target")?,
+            file: m_file,
+            target: m_target,
             bitmap: m_bitmap,
             on_cbw_error: m_on_cbw_error,
             cbw_timeout: m_cbw_timeout,
@@ -20037,234 +20123,93 @@ impl rt::ObjectType for BlockdevOptions {
         let mut m_force_share = rt::None;
         let mut m_detect_zeroes = rt::None;
         let driver = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "node-name" => m_node_name = rt::Some(reader.member("node-name")?),
-                    "discard" => m_discard = rt::Some(reader.member("discard")?),
-                    "cache" => m_cache = rt::Some(reader.member("cache")?),
-                    "active" => m_active = rt::Some(reader.member("active")?),
-                    "read-only" => m_read_only = rt::Some(reader.member("read-only")?),
-                    "auto-read-only" => {
-                        m_auto_read_only = rt::Some(reader.member("auto-read-only")?)
-                    }
-                    "force-share" => {
-                        m_force_share = rt::Some(reader.member("force-share")?)
-                    }
-                    "detect-zeroes" => {
-                        m_detect_zeroes = rt::Some(reader.member("detect-zeroes")?)
-                    }
-                    "driver" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "driver",
+            &mut |key, reader| match key {
+                "node-name" => reader.take(&mut m_node_name),
+                "discard" => reader.take(&mut m_discard),
+                "cache" => reader.take(&mut m_cache),
+                "active" => reader.take(&mut m_active),
+                "read-only" => reader.take(&mut m_read_only),
+                "auto-read-only" => reader.take(&mut m_auto_read_only),
+                "force-share" => reader.take(&mut m_force_share),
+                "detect-zeroes" => reader.take(&mut m_detect_zeroes),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "blkdebug" => {
-                    BlockdevOptionsBranch::Blkdebug(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            |members| match &*tag {
+                "blkdebug" => members.decode_branch(BlockdevOptionsBranch::Blkdebug),
                 "blklogwrites" => {
-                    BlockdevOptionsBranch::Blklogwrites(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::Blklogwrites)
                 }
-                "blkverify" => {
-                    BlockdevOptionsBranch::Blkverify(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "blkreplay" => {
-                    BlockdevOptionsBranch::Blkreplay(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "bochs" => {
-                    BlockdevOptionsBranch::Bochs(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "cloop" => {
-                    BlockdevOptionsBranch::Cloop(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "compress" => {
-                    BlockdevOptionsBranch::Compress(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "blkverify" => members.decode_branch(BlockdevOptionsBranch::Blkverify),
+                "blkreplay" => members.decode_branch(BlockdevOptionsBranch::Blkreplay),
+                "bochs" => members.decode_branch(BlockdevOptionsBranch::Bochs),
+                "cloop" => members.decode_branch(BlockdevOptionsBranch::Cloop),
+                "compress" => members.decode_branch(BlockdevOptionsBranch::Compress),
                 "copy-before-write" => {
-                    BlockdevOptionsBranch::CopyBeforeWrite(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::CopyBeforeWrite)
                 }
                 "copy-on-read" => {
-                    BlockdevOptionsBranch::CopyOnRead(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::CopyOnRead)
                 }
-                "dmg" => {
-                    BlockdevOptionsBranch::Dmg(rt::ObjectType::decode_members(members)?)
-                }
-                "file" => {
-                    BlockdevOptionsBranch::File(rt::ObjectType::decode_members(members)?)
-                }
-                "ftp" => {
-                    BlockdevOptionsBranch::Ftp(rt::ObjectType::decode_members(members)?)
-                }
-                "ftps" => {
-                    BlockdevOptionsBranch::Ftps(rt::ObjectType::decode_members(members)?)
-                }
-                "gluster" => {
-                    BlockdevOptionsBranch::Gluster(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "host_cdrom" => {
-                    BlockdevOptionsBranch::HostCdrom(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "host_device" => {
-                    BlockdevOptionsBranch::HostDevice(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "http" => {
-                    BlockdevOptionsBranch::Http(rt::ObjectType::decode_members(members)?)
-                }
-                "https" => {
-                    BlockdevOptionsBranch::Https(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "io_uring" => {
-                    BlockdevOptionsBranch::IoUring(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "iscsi" => {
-                    BlockdevOptionsBranch::Iscsi(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    BlockdevOptionsBranch::Luks(rt::ObjectType::decode_members(members)?)
-                }
-                "nbd" => {
-                    BlockdevOptionsBranch::Nbd(rt::ObjectType::decode_members(members)?)
-                }
-                "nfs" => {
-                    BlockdevOptionsBranch::Nfs(rt::ObjectType::decode_members(members)?)
-                }
-                "null-aio" => {
-                    BlockdevOptionsBranch::NullAio(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "null-co" => {
-                    BlockdevOptionsBranch::NullCo(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "nvme" => {
-                    BlockdevOptionsBranch::Nvme(rt::ObjectType::decode_members(members)?)
-                }
+                "dmg" => members.decode_branch(BlockdevOptionsBranch::Dmg),
+                "file" => members.decode_branch(BlockdevOptionsBranch::File),
+                "ftp" => members.decode_branch(BlockdevOptionsBranch::Ftp),
+                "ftps" => members.decode_branch(BlockdevOptionsBranch::Ftps),
+                "gluster" => members.decode_branch(BlockdevOptionsBranch::Gluster),
+                "host_cdrom" => members.decode_branch(BlockdevOptionsBranch::HostCdrom),
+                "host_device" => members.decode_branch(BlockdevOptionsBranch::HostDevice),
+                "http" => members.decode_branch(BlockdevOptionsBranch::Http),
+                "https" => members.decode_branch(BlockdevOptionsBranch::Https),
+                "io_uring" => members.decode_branch(BlockdevOptionsBranch::IoUring),
+                "iscsi" => members.decode_branch(BlockdevOptionsBranch::Iscsi),
+                "luks" => members.decode_branch(BlockdevOptionsBranch::Luks),
+                "nbd" => members.decode_branch(BlockdevOptionsBranch::Nbd),
+                "nfs" => members.decode_branch(BlockdevOptionsBranch::Nfs),
+                "null-aio" => members.decode_branch(BlockdevOptionsBranch::NullAio),
+                "null-co" => members.decode_branch(BlockdevOptionsBranch::NullCo),
+                "nvme" => members.decode_branch(BlockdevOptionsBranch::Nvme),
                 "nvme-io_uring" => {
-                    BlockdevOptionsBranch::NvmeIoUring(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::NvmeIoUring)
                 }
-                "parallels" => {
-                    BlockdevOptionsBranch::Parallels(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "parallels" => members.decode_branch(BlockdevOptionsBranch::Parallels),
                 "preallocate" => {
-                    BlockdevOptionsBranch::Preallocate(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::Preallocate)
                 }
-                "qcow2" => {
-                    BlockdevOptionsBranch::Qcow2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "qcow" => {
-                    BlockdevOptionsBranch::Qcow(rt::ObjectType::decode_members(members)?)
-                }
-                "qed" => {
-                    BlockdevOptionsBranch::Qed(rt::ObjectType::decode_members(members)?)
-                }
-                "quorum" => {
-                    BlockdevOptionsBranch::Quorum(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "raw" => {
-                    BlockdevOptionsBranch::Raw(rt::ObjectType::decode_members(members)?)
-                }
-                "rbd" => {
-                    BlockdevOptionsBranch::Rbd(rt::ObjectType::decode_members(members)?)
-                }
+                "qcow2" => members.decode_branch(BlockdevOptionsBranch::Qcow2),
+                "qcow" => members.decode_branch(BlockdevOptionsBranch::Qcow),
+                "qed" => members.decode_branch(BlockdevOptionsBranch::Qed),
+                "quorum" => members.decode_branch(BlockdevOptionsBranch::Quorum),
+                "raw" => members.decode_branch(BlockdevOptionsBranch::Raw),
+                "rbd" => members.decode_branch(BlockdevOptionsBranch::Rbd),
                 "replication" => {
-                    BlockdevOptionsBranch::Replication(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::Replication)
                 }
                 "snapshot-access" => {
-                    BlockdevOptionsBranch::SnapshotAccess(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::SnapshotAccess)
                 }
-                "ssh" => {
-                    BlockdevOptionsBranch::Ssh(rt::ObjectType::decode_members(members)?)
-                }
-                "throttle" => {
-                    BlockdevOptionsBranch::Throttle(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vdi" => {
-                    BlockdevOptionsBranch::Vdi(rt::ObjectType::decode_members(members)?)
-                }
-                "vhdx" => {
-                    BlockdevOptionsBranch::Vhdx(rt::ObjectType::decode_members(members)?)
-                }
+                "ssh" => members.decode_branch(BlockdevOptionsBranch::Ssh),
+                "throttle" => members.decode_branch(BlockdevOptionsBranch::Throttle),
+                "vdi" => members.decode_branch(BlockdevOptionsBranch::Vdi),
+                "vhdx" => members.decode_branch(BlockdevOptionsBranch::Vhdx),
                 "virtio-blk-vfio-pci" => {
-                    BlockdevOptionsBranch::VirtioBlkVfioPci(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::VirtioBlkVfioPci)
                 }
                 "virtio-blk-vhost-user" => {
-                    BlockdevOptionsBranch::VirtioBlkVhostUser(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::VirtioBlkVhostUser)
                 }
                 "virtio-blk-vhost-vdpa" => {
-                    BlockdevOptionsBranch::VirtioBlkVhostVdpa(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevOptionsBranch::VirtioBlkVhostVdpa)
                 }
-                "vmdk" => {
-                    BlockdevOptionsBranch::Vmdk(rt::ObjectType::decode_members(members)?)
-                }
-                "vpc" => {
-                    BlockdevOptionsBranch::Vpc(rt::ObjectType::decode_members(members)?)
-                }
-                "vvfat" => {
-                    BlockdevOptionsBranch::Vvfat(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "vmdk" => members.decode_branch(BlockdevOptionsBranch::Vmdk),
+                "vpc" => members.decode_branch(BlockdevOptionsBranch::Vpc),
+                "vvfat" => members.decode_branch(BlockdevOptionsBranch::Vvfat),
                 _ => {
-                    BlockdevOptionsBranch::Other {
+                    rt::Ok(BlockdevOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self {
             node_name: m_node_name,
@@ -21102,14 +21047,16 @@ impl rt::ObjectType for BlockdevReopen {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_options = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "options" => members.read(&mut m_options, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            options: members.required(m_options, "options")?,
-        })
+        let rt::Some(m_options) = m_options else {
+            return rt::Err(members.missing("options"));
+        };
+        rt::Ok(Self { options: m_options })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -21164,14 +21111,16 @@ impl rt::ObjectType for BlockdevDel {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_node_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-        })
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        rt::Ok(Self { node_name: m_node_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -21237,15 +21186,19 @@ impl rt::ObjectType for BlockdevSetActive {
         let mut m_node_name = rt::None;
         let mut m_active = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "active" => m_active = rt::Some(members.value("active")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                "active" => members.read(&mut m_active, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_active) = m_active else {
+            return rt::Err(members.missing("active"));
+        };
         rt::Ok(Self {
             node_name: m_node_name,
-            active: members.required(m_active, "active")?,
+            active: m_active,
         })
     }
     #[inline]
@@ -21337,22 +21290,25 @@ impl rt::ObjectType for BlockdevCreateOptionsFile {
         let mut m_nocow = rt::None;
         let mut m_extent_size_hint = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "preallocation" => {
-                    m_preallocation = rt::Some(members.value("preallocation")?)
-                }
-                "nocow" => m_nocow = rt::Some(members.value("nocow")?),
-                "extent-size-hint" => {
-                    m_extent_size_hint = rt::Some(members.value("extent-size-hint")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "size" => members.read(&mut m_size, key),
+                "preallocation" => members.read(&mut m_preallocation, key),
+                "nocow" => members.read(&mut m_nocow, key),
+                "extent-size-hint" => members.read(&mut m_extent_size_hint, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            size: members.required(m_size, "size")?,
+            filename: m_filename,
+            size: m_size,
             preallocation: m_preallocation,
             nocow: m_nocow,
             extent_size_hint: m_extent_size_hint,
@@ -21422,18 +21378,23 @@ impl rt::ObjectType for BlockdevCreateOptionsGluster {
         let mut m_size = rt::None;
         let mut m_preallocation = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "location" => m_location = rt::Some(members.value("location")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "preallocation" => {
-                    m_preallocation = rt::Some(members.value("preallocation")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "location" => members.read(&mut m_location, key),
+                "size" => members.read(&mut m_size, key),
+                "preallocation" => members.read(&mut m_preallocation, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_location) = m_location else {
+            return rt::Err(members.missing("location"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            location: members.required(m_location, "location")?,
-            size: members.required(m_size, "size")?,
+            location: m_location,
+            size: m_size,
             preallocation: m_preallocation,
         })
     }
@@ -21594,25 +21555,25 @@ impl rt::ObjectType for BlockdevCreateOptionsLUKS {
         let mut m_size = rt::None;
         let mut m_preallocation = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
-                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
-                "ivgen-hash-alg" => {
-                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
-                }
-                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
-                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                "file" => m_file = rt::Some(members.value("file")?),
-                "header" => m_header = rt::Some(members.value("header")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "preallocation" => {
-                    m_preallocation = rt::Some(members.value("preallocation")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                "cipher-mode" => members.read(&mut m_cipher_mode, key),
+                "ivgen-alg" => members.read(&mut m_ivgen_alg, key),
+                "ivgen-hash-alg" => members.read(&mut m_ivgen_hash_alg, key),
+                "hash-alg" => members.read(&mut m_hash_alg, key),
+                "iter-time" => members.read(&mut m_iter_time, key),
+                "file" => members.read(&mut m_file, key),
+                "header" => members.read(&mut m_header, key),
+                "size" => members.read(&mut m_size, key),
+                "preallocation" => members.read(&mut m_preallocation, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             key_secret: m_key_secret,
             cipher_alg: m_cipher_alg,
@@ -21623,7 +21584,7 @@ impl rt::ObjectType for BlockdevCreateOptionsLUKS {
             iter_time: m_iter_time,
             file: m_file,
             header: m_header,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             preallocation: m_preallocation,
         })
     }
@@ -21698,15 +21659,22 @@ impl rt::ObjectType for BlockdevCreateOptionsNfs {
         let mut m_location = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "location" => m_location = rt::Some(members.value("location")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "location" => members.read(&mut m_location, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_location) = m_location else {
+            return rt::Err(members.missing("location"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            location: members.required(m_location, "location")?,
-            size: members.required(m_size, "size")?,
+            location: m_location,
+            size: m_size,
         })
     }
     #[inline]
@@ -21770,18 +21738,23 @@ impl rt::ObjectType for BlockdevCreateOptionsParallels {
         let mut m_size = rt::None;
         let mut m_cluster_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             cluster_size: m_cluster_size,
         })
     }
@@ -21858,19 +21831,24 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow {
         let mut m_backing_file = rt::None;
         let mut m_encrypt = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             backing_file: m_backing_file,
             encrypt: m_encrypt,
         })
@@ -22199,44 +22177,37 @@ impl rt::ObjectType for BlockdevCreateOptionsQcow2 {
         let mut m_refcount_bits = rt::None;
         let mut m_compression_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "data-file" => m_data_file = rt::Some(members.value("data-file")?),
-                "data-file-raw" => {
-                    m_data_file_raw = rt::Some(members.value("data-file-raw")?)
-                }
-                "extended-l2" => m_extended_l2 = rt::Some(members.value("extended-l2")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "version" => m_version = rt::Some(members.value("version")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
-                "backing-fmt" => m_backing_fmt = rt::Some(members.value("backing-fmt")?),
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "preallocation" => {
-                    m_preallocation = rt::Some(members.value("preallocation")?)
-                }
-                "lazy-refcounts" => {
-                    m_lazy_refcounts = rt::Some(members.value("lazy-refcounts")?)
-                }
-                "refcount-bits" => {
-                    m_refcount_bits = rt::Some(members.value("refcount-bits")?)
-                }
-                "compression-type" => {
-                    m_compression_type = rt::Some(members.value("compression-type")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "data-file" => members.read(&mut m_data_file, key),
+                "data-file-raw" => members.read(&mut m_data_file_raw, key),
+                "extended-l2" => members.read(&mut m_extended_l2, key),
+                "size" => members.read(&mut m_size, key),
+                "version" => members.read(&mut m_version, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
+                "backing-fmt" => members.read(&mut m_backing_fmt, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "preallocation" => members.read(&mut m_preallocation, key),
+                "lazy-refcounts" => members.read(&mut m_lazy_refcounts, key),
+                "refcount-bits" => members.read(&mut m_refcount_bits, key),
+                "compression-type" => members.read(&mut m_compression_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
+            file: m_file,
             data_file: m_data_file,
             data_file_raw: m_data_file_raw,
             extended_l2: m_extended_l2,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             version: m_version,
             backing_file: m_backing_file,
             backing_fmt: m_backing_fmt,
@@ -22354,23 +22325,26 @@ impl rt::ObjectType for BlockdevCreateOptionsQed {
         let mut m_cluster_size = rt::None;
         let mut m_table_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
-                "backing-fmt" => m_backing_fmt = rt::Some(members.value("backing-fmt")?),
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "table-size" => m_table_size = rt::Some(members.value("table-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
+                "backing-fmt" => members.read(&mut m_backing_fmt, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "table-size" => members.read(&mut m_table_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             backing_file: m_backing_file,
             backing_fmt: m_backing_fmt,
             cluster_size: m_cluster_size,
@@ -22453,19 +22427,24 @@ impl rt::ObjectType for BlockdevCreateOptionsRbd {
         let mut m_cluster_size = rt::None;
         let mut m_encrypt = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "location" => m_location = rt::Some(members.value("location")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "cluster-size" => {
-                    m_cluster_size = rt::Some(members.value("cluster-size")?)
-                }
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "location" => members.read(&mut m_location, key),
+                "size" => members.read(&mut m_size, key),
+                "cluster-size" => members.read(&mut m_cluster_size, key),
+                "encrypt" => members.read(&mut m_encrypt, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_location) = m_location else {
+            return rt::Err(members.missing("location"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            location: members.required(m_location, "location")?,
-            size: members.required(m_size, "size")?,
+            location: m_location,
+            size: m_size,
             cluster_size: m_cluster_size,
             encrypt: m_encrypt,
         })
@@ -22759,30 +22738,29 @@ impl rt::ObjectType for BlockdevCreateOptionsVmdk {
         let mut m_toolsversion = rt::None;
         let mut m_zeroed_grain = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "extents" => m_extents = rt::Some(members.value("extents")?),
-                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
-                "backing-file" => {
-                    m_backing_file = rt::Some(members.value("backing-file")?)
-                }
-                "adapter-type" => {
-                    m_adapter_type = rt::Some(members.value("adapter-type")?)
-                }
-                "hwversion" => m_hwversion = rt::Some(members.value("hwversion")?),
-                "toolsversion" => {
-                    m_toolsversion = rt::Some(members.value("toolsversion")?)
-                }
-                "zeroed-grain" => {
-                    m_zeroed_grain = rt::Some(members.value("zeroed-grain")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "extents" => members.read(&mut m_extents, key),
+                "subformat" => members.read(&mut m_subformat, key),
+                "backing-file" => members.read(&mut m_backing_file, key),
+                "adapter-type" => members.read(&mut m_adapter_type, key),
+                "hwversion" => members.read(&mut m_hwversion, key),
+                "toolsversion" => members.read(&mut m_toolsversion, key),
+                "zeroed-grain" => members.read(&mut m_zeroed_grain, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             extents: m_extents,
             subformat: m_subformat,
             backing_file: m_backing_file,
@@ -22846,15 +22824,22 @@ impl rt::ObjectType for BlockdevCreateOptionsSsh {
         let mut m_location = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "location" => m_location = rt::Some(members.value("location")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "location" => members.read(&mut m_location, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_location) = m_location else {
+            return rt::Err(members.missing("location"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            location: members.required(m_location, "location")?,
-            size: members.required(m_size, "size")?,
+            location: m_location,
+            size: m_size,
         })
     }
     #[inline]
@@ -22918,18 +22903,23 @@ impl rt::ObjectType for BlockdevCreateOptionsVdi {
         let mut m_size = rt::None;
         let mut m_preallocation = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "preallocation" => {
-                    m_preallocation = rt::Some(members.value("preallocation")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "preallocation" => members.read(&mut m_preallocation, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             preallocation: m_preallocation,
         })
     }
@@ -23098,21 +23088,26 @@ impl rt::ObjectType for BlockdevCreateOptionsVhdx {
         let mut m_subformat = rt::None;
         let mut m_block_state_zero = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "log-size" => m_log_size = rt::Some(members.value("log-size")?),
-                "block-size" => m_block_size = rt::Some(members.value("block-size")?),
-                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
-                "block-state-zero" => {
-                    m_block_state_zero = rt::Some(members.value("block-state-zero")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "log-size" => members.read(&mut m_log_size, key),
+                "block-size" => members.read(&mut m_block_size, key),
+                "subformat" => members.read(&mut m_subformat, key),
+                "block-state-zero" => members.read(&mut m_block_state_zero, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             log_size: m_log_size,
             block_size: m_block_size,
             subformat: m_subformat,
@@ -23265,17 +23260,24 @@ impl rt::ObjectType for BlockdevCreateOptionsVpc {
         let mut m_subformat = rt::None;
         let mut m_force_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "subformat" => m_subformat = rt::Some(members.value("subformat")?),
-                "force-size" => m_force_size = rt::Some(members.value("force-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                "size" => members.read(&mut m_size, key),
+                "subformat" => members.read(&mut m_subformat, key),
+                "force-size" => members.read(&mut m_force_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-            size: members.required(m_size, "size")?,
+            file: m_file,
+            size: m_size,
             subformat: m_subformat,
             force_size: m_force_size,
         })
@@ -23496,128 +23498,73 @@ impl rt::ObjectType for BlockdevCreateOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
         let driver = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "driver" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "file" => {
-                    BlockdevCreateOptionsBranch::File(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "gluster" => {
-                    BlockdevCreateOptionsBranch::Gluster(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    BlockdevCreateOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "nfs" => {
-                    BlockdevCreateOptionsBranch::Nfs(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "driver",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "file" => members.decode_branch(BlockdevCreateOptionsBranch::File),
+                "gluster" => members.decode_branch(BlockdevCreateOptionsBranch::Gluster),
+                "luks" => members.decode_branch(BlockdevCreateOptionsBranch::Luks),
+                "nfs" => members.decode_branch(BlockdevCreateOptionsBranch::Nfs),
                 "parallels" => {
-                    BlockdevCreateOptionsBranch::Parallels(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockdevCreateOptionsBranch::Parallels)
                 }
-                "qcow" => {
-                    BlockdevCreateOptionsBranch::Qcow(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                "qcow" => members.decode_branch(BlockdevCreateOptionsBranch::Qcow),
+                "qcow2" => members.decode_branch(BlockdevCreateOptionsBranch::Qcow2),
+                "qed" => members.decode_branch(BlockdevCreateOptionsBranch::Qed),
+                "rbd" => members.decode_branch(BlockdevCreateOptionsBranch::Rbd),
+                "ssh" => members.decode_branch(BlockdevCreateOptionsBranch::Ssh),
+                "vdi" => members.decode_branch(BlockdevCreateOptionsBranch::Vdi),
+                "vhdx" => members.decode_branch(BlockdevCreateOptionsBranch::Vhdx),
+                "vmdk" => members.decode_branch(BlockdevCreateOptionsBranch::Vmdk),
+                "vpc" => members.decode_branch(BlockdevCreateOptionsBranch::Vpc),
+                "blkdebug" => rt::Ok(BlockdevCreateOptionsBranch::Blkdebug),
+                "blklogwrites" => rt::Ok(BlockdevCreateOptionsBranch::Blklogwrites),
+                "blkreplay" => rt::Ok(BlockdevCreateOptionsBranch::Blkreplay),
+                "blkverify" => rt::Ok(BlockdevCreateOptionsBranch::Blkverify),
+                "bochs" => rt::Ok(BlockdevCreateOptionsBranch::Bochs),
+                "cloop" => rt::Ok(BlockdevCreateOptionsBranch::Cloop),
+                "compress" => rt::Ok(BlockdevCreateOptionsBranch::Compress),
+                "copy-before-write" => {
+                    rt::Ok(BlockdevCreateOptionsBranch::CopyBeforeWrite)
                 }
-                "qcow2" => {
-                    BlockdevCreateOptionsBranch::Qcow2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                "copy-on-read" => rt::Ok(BlockdevCreateOptionsBranch::CopyOnRead),
+                "dmg" => rt::Ok(BlockdevCreateOptionsBranch::Dmg),
+                "snapshot-access" => rt::Ok(BlockdevCreateOptionsBranch::SnapshotAccess),
+                "ftp" => rt::Ok(BlockdevCreateOptionsBranch::Ftp),
+                "ftps" => rt::Ok(BlockdevCreateOptionsBranch::Ftps),
+                "host_cdrom" => rt::Ok(BlockdevCreateOptionsBranch::HostCdrom),
+                "host_device" => rt::Ok(BlockdevCreateOptionsBranch::HostDevice),
+                "http" => rt::Ok(BlockdevCreateOptionsBranch::Http),
+                "https" => rt::Ok(BlockdevCreateOptionsBranch::Https),
+                "io_uring" => rt::Ok(BlockdevCreateOptionsBranch::IoUring),
+                "iscsi" => rt::Ok(BlockdevCreateOptionsBranch::Iscsi),
+                "nbd" => rt::Ok(BlockdevCreateOptionsBranch::Nbd),
+                "null-aio" => rt::Ok(BlockdevCreateOptionsBranch::NullAio),
+                "null-co" => rt::Ok(BlockdevCreateOptionsBranch::NullCo),
+                "nvme" => rt::Ok(BlockdevCreateOptionsBranch::Nvme),
+                "nvme-io_uring" => rt::Ok(BlockdevCreateOptionsBranch::NvmeIoUring),
+                "preallocate" => rt::Ok(BlockdevCreateOptionsBranch::Preallocate),
+                "quorum" => rt::Ok(BlockdevCreateOptionsBranch::Quorum),
+                "raw" => rt::Ok(BlockdevCreateOptionsBranch::Raw),
+                "replication" => rt::Ok(BlockdevCreateOptionsBranch::Replication),
+                "throttle" => rt::Ok(BlockdevCreateOptionsBranch::Throttle),
+                "virtio-blk-vfio-pci" => {
+                    rt::Ok(BlockdevCreateOptionsBranch::VirtioBlkVfioPci)
                 }
-                "qed" => {
-                    BlockdevCreateOptionsBranch::Qed(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "rbd" => {
-                    BlockdevCreateOptionsBranch::Rbd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "ssh" => {
-                    BlockdevCreateOptionsBranch::Ssh(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vdi" => {
-                    BlockdevCreateOptionsBranch::Vdi(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vhdx" => {
-                    BlockdevCreateOptionsBranch::Vhdx(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vmdk" => {
-                    BlockdevCreateOptionsBranch::Vmdk(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vpc" => {
-                    BlockdevCreateOptionsBranch::Vpc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "blkdebug" => BlockdevCreateOptionsBranch::Blkdebug,
-                "blklogwrites" => BlockdevCreateOptionsBranch::Blklogwrites,
-                "blkreplay" => BlockdevCreateOptionsBranch::Blkreplay,
-                "blkverify" => BlockdevCreateOptionsBranch::Blkverify,
-                "bochs" => BlockdevCreateOptionsBranch::Bochs,
-                "cloop" => BlockdevCreateOptionsBranch::Cloop,
-                "compress" => BlockdevCreateOptionsBranch::Compress,
-                "copy-before-write" => BlockdevCreateOptionsBranch::CopyBeforeWrite,
-                "copy-on-read" => BlockdevCreateOptionsBranch::CopyOnRead,
-                "dmg" => BlockdevCreateOptionsBranch::Dmg,
-                "snapshot-access" => BlockdevCreateOptionsBranch::SnapshotAccess,
-                "ftp" => BlockdevCreateOptionsBranch::Ftp,
-                "ftps" => BlockdevCreateOptionsBranch::Ftps,
-                "host_cdrom" => BlockdevCreateOptionsBranch::HostCdrom,
-                "host_device" => BlockdevCreateOptionsBranch::HostDevice,
-                "http" => BlockdevCreateOptionsBranch::Http,
-                "https" => BlockdevCreateOptionsBranch::Https,
-                "io_uring" => BlockdevCreateOptionsBranch::IoUring,
-                "iscsi" => BlockdevCreateOptionsBranch::Iscsi,
-                "nbd" => BlockdevCreateOptionsBranch::Nbd,
-                "null-aio" => BlockdevCreateOptionsBranch::NullAio,
-                "null-co" => BlockdevCreateOptionsBranch::NullCo,
-                "nvme" => BlockdevCreateOptionsBranch::Nvme,
-                "nvme-io_uring" => BlockdevCreateOptionsBranch::NvmeIoUring,
-                "preallocate" => BlockdevCreateOptionsBranch::Preallocate,
-                "quorum" => BlockdevCreateOptionsBranch::Quorum,
-                "raw" => BlockdevCreateOptionsBranch::Raw,
-                "replication" => BlockdevCreateOptionsBranch::Replication,
-                "throttle" => BlockdevCreateOptionsBranch::Throttle,
-                "virtio-blk-vfio-pci" => BlockdevCreateOptionsBranch::VirtioBlkVfioPci,
                 "virtio-blk-vhost-user" => {
-                    BlockdevCreateOptionsBranch::VirtioBlkVhostUser
+                    rt::Ok(BlockdevCreateOptionsBranch::VirtioBlkVhostUser)
                 }
                 "virtio-blk-vhost-vdpa" => {
-                    BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa
+                    rt::Ok(BlockdevCreateOptionsBranch::VirtioBlkVhostVdpa)
                 }
-                "vvfat" => BlockdevCreateOptionsBranch::Vvfat,
+                "vvfat" => rt::Ok(BlockdevCreateOptionsBranch::Vvfat),
                 _ => {
-                    BlockdevCreateOptionsBranch::Other {
+                    rt::Ok(BlockdevCreateOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { driver })
     }
@@ -23949,15 +23896,22 @@ impl rt::ObjectType for BlockdevCreate {
         let mut m_job_id = rt::None;
         let mut m_options = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "options" => members.read(&mut m_options, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_job_id) = m_job_id else {
+            return rt::Err(members.missing("job-id"));
+        };
+        let rt::Some(m_options) = m_options else {
+            return rt::Err(members.missing("options"));
+        };
         rt::Ok(Self {
-            job_id: members.required(m_job_id, "job-id")?,
-            options: members.required(m_options, "options")?,
+            job_id: m_job_id,
+            options: m_options,
         })
     }
     #[inline]
@@ -24067,18 +24021,22 @@ impl rt::ObjectType for BlockdevAmendOptionsLUKS {
         let mut m_iter_time = rt::None;
         let mut m_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "state" => m_state = rt::Some(members.value("state")?),
-                "new-secret" => m_new_secret = rt::Some(members.value("new-secret")?),
-                "old-secret" => m_old_secret = rt::Some(members.value("old-secret")?),
-                "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
-                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                "secret" => m_secret = rt::Some(members.value("secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "state" => members.read(&mut m_state, key),
+                "new-secret" => members.read(&mut m_new_secret, key),
+                "old-secret" => members.read(&mut m_old_secret, key),
+                "keyslot" => members.read(&mut m_keyslot, key),
+                "iter-time" => members.read(&mut m_iter_time, key),
+                "secret" => members.read(&mut m_secret, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
         rt::Ok(Self {
-            state: members.required(m_state, "state")?,
+            state: m_state,
             new_secret: m_new_secret,
             old_secret: m_old_secret,
             keyslot: m_keyslot,
@@ -24155,10 +24113,11 @@ impl rt::ObjectType for BlockdevAmendOptionsQcow2 {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_encrypt = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "encrypt" => m_encrypt = rt::Some(members.value("encrypt")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "encrypt" => members.read(&mut m_encrypt, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { encrypt: m_encrypt })
     }
@@ -24375,76 +24334,71 @@ impl rt::ObjectType for BlockdevAmendOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("driver")?;
         let driver = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "driver" => reader.skip()?,
-                    _ => return rt::Ok(false),
+            "driver",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "luks" => members.decode_branch(BlockdevAmendOptionsBranch::Luks),
+                "qcow2" => members.decode_branch(BlockdevAmendOptionsBranch::Qcow2),
+                "blkdebug" => rt::Ok(BlockdevAmendOptionsBranch::Blkdebug),
+                "blklogwrites" => rt::Ok(BlockdevAmendOptionsBranch::Blklogwrites),
+                "blkreplay" => rt::Ok(BlockdevAmendOptionsBranch::Blkreplay),
+                "blkverify" => rt::Ok(BlockdevAmendOptionsBranch::Blkverify),
+                "bochs" => rt::Ok(BlockdevAmendOptionsBranch::Bochs),
+                "cloop" => rt::Ok(BlockdevAmendOptionsBranch::Cloop),
+                "compress" => rt::Ok(BlockdevAmendOptionsBranch::Compress),
+                "copy-before-write" => {
+                    rt::Ok(BlockdevAmendOptionsBranch::CopyBeforeWrite)
                 }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "luks" => {
-                    BlockdevAmendOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                "copy-on-read" => rt::Ok(BlockdevAmendOptionsBranch::CopyOnRead),
+                "dmg" => rt::Ok(BlockdevAmendOptionsBranch::Dmg),
+                "file" => rt::Ok(BlockdevAmendOptionsBranch::File),
+                "snapshot-access" => rt::Ok(BlockdevAmendOptionsBranch::SnapshotAccess),
+                "ftp" => rt::Ok(BlockdevAmendOptionsBranch::Ftp),
+                "ftps" => rt::Ok(BlockdevAmendOptionsBranch::Ftps),
+                "gluster" => rt::Ok(BlockdevAmendOptionsBranch::Gluster),
+                "host_cdrom" => rt::Ok(BlockdevAmendOptionsBranch::HostCdrom),
+                "host_device" => rt::Ok(BlockdevAmendOptionsBranch::HostDevice),
+                "http" => rt::Ok(BlockdevAmendOptionsBranch::Http),
+                "https" => rt::Ok(BlockdevAmendOptionsBranch::Https),
+                "io_uring" => rt::Ok(BlockdevAmendOptionsBranch::IoUring),
+                "iscsi" => rt::Ok(BlockdevAmendOptionsBranch::Iscsi),
+                "nbd" => rt::Ok(BlockdevAmendOptionsBranch::Nbd),
+                "nfs" => rt::Ok(BlockdevAmendOptionsBranch::Nfs),
+                "null-aio" => rt::Ok(BlockdevAmendOptionsBranch::NullAio),
+                "null-co" => rt::Ok(BlockdevAmendOptionsBranch::NullCo),
+                "nvme" => rt::Ok(BlockdevAmendOptionsBranch::Nvme),
+                "nvme-io_uring" => rt::Ok(BlockdevAmendOptionsBranch::NvmeIoUring),
+                "parallels" => rt::Ok(BlockdevAmendOptionsBranch::Parallels),
+                "preallocate" => rt::Ok(BlockdevAmendOptionsBranch::Preallocate),
+                "qcow" => rt::Ok(BlockdevAmendOptionsBranch::Qcow),
+                "qed" => rt::Ok(BlockdevAmendOptionsBranch::Qed),
+                "quorum" => rt::Ok(BlockdevAmendOptionsBranch::Quorum),
+                "raw" => rt::Ok(BlockdevAmendOptionsBranch::Raw),
+                "rbd" => rt::Ok(BlockdevAmendOptionsBranch::Rbd),
+                "replication" => rt::Ok(BlockdevAmendOptionsBranch::Replication),
+                "ssh" => rt::Ok(BlockdevAmendOptionsBranch::Ssh),
+                "throttle" => rt::Ok(BlockdevAmendOptionsBranch::Throttle),
+                "vdi" => rt::Ok(BlockdevAmendOptionsBranch::Vdi),
+                "vhdx" => rt::Ok(BlockdevAmendOptionsBranch::Vhdx),
+                "virtio-blk-vfio-pci" => {
+                    rt::Ok(BlockdevAmendOptionsBranch::VirtioBlkVfioPci)
                 }
-                "qcow2" => {
-                    BlockdevAmendOptionsBranch::Qcow2(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                "virtio-blk-vhost-user" => {
+                    rt::Ok(BlockdevAmendOptionsBranch::VirtioBlkVhostUser)
                 }
-                "blkdebug" => BlockdevAmendOptionsBranch::Blkdebug,
-                "blklogwrites" => BlockdevAmendOptionsBranch::Blklogwrites,
-                "blkreplay" => BlockdevAmendOptionsBranch::Blkreplay,
-                "blkverify" => BlockdevAmendOptionsBranch::Blkverify,
-                "bochs" => BlockdevAmendOptionsBranch::Bochs,
-                "cloop" => BlockdevAmendOptionsBranch::Cloop,
-                "compress" => BlockdevAmendOptionsBranch::Compress,
-                "copy-before-write" => BlockdevAmendOptionsBranch::CopyBeforeWrite,
-                "copy-on-read" => BlockdevAmendOptionsBranch::CopyOnRead,
-                "dmg" => BlockdevAmendOptionsBranch::Dmg,
-                "file" => BlockdevAmendOptionsBranch::File,
-                "snapshot-access" => BlockdevAmendOptionsBranch::SnapshotAccess,
-                "ftp" => BlockdevAmendOptionsBranch::Ftp,
-                "ftps" => BlockdevAmendOptionsBranch::Ftps,
-                "gluster" => BlockdevAmendOptionsBranch::Gluster,
-                "host_cdrom" => BlockdevAmendOptionsBranch::HostCdrom,
-                "host_device" => BlockdevAmendOptionsBranch::HostDevice,
-                "http" => BlockdevAmendOptionsBranch::Http,
-                "https" => BlockdevAmendOptionsBranch::Https,
-                "io_uring" => BlockdevAmendOptionsBranch::IoUring,
-                "iscsi" => BlockdevAmendOptionsBranch::Iscsi,
-                "nbd" => BlockdevAmendOptionsBranch::Nbd,
-                "nfs" => BlockdevAmendOptionsBranch::Nfs,
-                "null-aio" => BlockdevAmendOptionsBranch::NullAio,
-                "null-co" => BlockdevAmendOptionsBranch::NullCo,
-                "nvme" => BlockdevAmendOptionsBranch::Nvme,
-                "nvme-io_uring" => BlockdevAmendOptionsBranch::NvmeIoUring,
-                "parallels" => BlockdevAmendOptionsBranch::Parallels,
-                "preallocate" => BlockdevAmendOptionsBranch::Preallocate,
-                "qcow" => BlockdevAmendOptionsBranch::Qcow,
-                "qed" => BlockdevAmendOptionsBranch::Qed,
-                "quorum" => BlockdevAmendOptionsBranch::Quorum,
-                "raw" => BlockdevAmendOptionsBranch::Raw,
-                "rbd" => BlockdevAmendOptionsBranch::Rbd,
-                "replication" => BlockdevAmendOptionsBranch::Replication,
-                "ssh" => BlockdevAmendOptionsBranch::Ssh,
-                "throttle" => BlockdevAmendOptionsBranch::Throttle,
-                "vdi" => BlockdevAmendOptionsBranch::Vdi,
-                "vhdx" => BlockdevAmendOptionsBranch::Vhdx,
-                "virtio-blk-vfio-pci" => BlockdevAmendOptionsBranch::VirtioBlkVfioPci,
-                "virtio-blk-vhost-user" => BlockdevAmendOptionsBranch::VirtioBlkVhostUser,
-                "virtio-blk-vhost-vdpa" => BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa,
-                "vmdk" => BlockdevAmendOptionsBranch::Vmdk,
-                "vpc" => BlockdevAmendOptionsBranch::Vpc,
-                "vvfat" => BlockdevAmendOptionsBranch::Vvfat,
+                "virtio-blk-vhost-vdpa" => {
+                    rt::Ok(BlockdevAmendOptionsBranch::VirtioBlkVhostVdpa)
+                }
+                "vmdk" => rt::Ok(BlockdevAmendOptionsBranch::Vmdk),
+                "vpc" => rt::Ok(BlockdevAmendOptionsBranch::Vpc),
+                "vvfat" => rt::Ok(BlockdevAmendOptionsBranch::Vvfat),
                 _ => {
-                    BlockdevAmendOptionsBranch::Other {
+                    rt::Ok(BlockdevAmendOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { driver })
     }
@@ -24604,18 +24558,28 @@ impl rt::ObjectType for XBlockdevAmend {
         let mut m_options = rt::None;
         let mut m_force = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "options" => m_options = rt::Some(members.value("options")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "options" => members.read(&mut m_options, key),
+                "force" => members.read(&mut m_force, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_job_id) = m_job_id else {
+            return rt::Err(members.missing("job-id"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_options) = m_options else {
+            return rt::Err(members.missing("options"));
+        };
         rt::Ok(Self {
-            job_id: members.required(m_job_id, "job-id")?,
-            node_name: members.required(m_node_name, "node-name")?,
-            options: members.required(m_options, "options")?,
+            job_id: m_job_id,
+            node_name: m_node_name,
+            options: m_options,
             force: m_force,
         })
     }
@@ -24795,23 +24759,33 @@ impl rt::ObjectType for BlockImageCorruptedEvent {
         let mut m_size = rt::None;
         let mut m_fatal = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "msg" => m_msg = rt::Some(members.value("msg")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "fatal" => m_fatal = rt::Some(members.value("fatal")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "msg" => members.read(&mut m_msg, key),
+                "offset" => members.read(&mut m_offset, key),
+                "size" => members.read(&mut m_size, key),
+                "fatal" => members.read(&mut m_fatal, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_msg) = m_msg else {
+            return rt::Err(members.missing("msg"));
+        };
+        let rt::Some(m_fatal) = m_fatal else {
+            return rt::Err(members.missing("fatal"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
+            device: m_device,
             node_name: m_node_name,
-            msg: members.required(m_msg, "msg")?,
+            msg: m_msg,
             offset: m_offset,
             size: m_size,
-            fatal: members.required(m_fatal, "fatal")?,
+            fatal: m_fatal,
         })
     }
     #[inline]
@@ -24922,25 +24896,38 @@ impl rt::ObjectType for BlockIoErrorEvent {
         let mut m_nospace = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "operation" => m_operation = rt::Some(members.value("operation")?),
-                "action" => m_action = rt::Some(members.value("action")?),
-                "nospace" => m_nospace = rt::Some(members.value("nospace")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "qom-path" => members.read(&mut m_qom_path, key),
+                "device" => members.read(&mut m_device, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "operation" => members.read(&mut m_operation, key),
+                "action" => members.read(&mut m_action, key),
+                "nospace" => members.read(&mut m_nospace, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_operation) = m_operation else {
+            return rt::Err(members.missing("operation"));
+        };
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
             qom_path: m_qom_path,
-            device: members.required(m_device, "device")?,
+            device: m_device,
             node_name: m_node_name,
-            operation: members.required(m_operation, "operation")?,
-            action: members.required(m_action, "action")?,
+            operation: m_operation,
+            action: m_action,
             nospace: m_nospace,
-            reason: members.required(m_reason, "reason")?,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -25033,22 +25020,38 @@ impl rt::ObjectType for BlockJobCompletedEvent {
         let mut m_speed = rt::None;
         let mut m_error = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "device" => members.read(&mut m_device, key),
+                "len" => members.read(&mut m_len, key),
+                "offset" => members.read(&mut m_offset, key),
+                "speed" => members.read(&mut m_speed, key),
+                "error" => members.read(&mut m_error, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            device: members.required(m_device, "device")?,
-            len: members.required(m_len, "len")?,
-            offset: members.required(m_offset, "offset")?,
-            speed: members.required(m_speed, "speed")?,
+            r#type: m_type,
+            device: m_device,
+            len: m_len,
+            offset: m_offset,
+            speed: m_speed,
             error: m_error,
         })
     }
@@ -25130,21 +25133,37 @@ impl rt::ObjectType for BlockJobCancelledEvent {
         let mut m_offset = rt::None;
         let mut m_speed = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "device" => members.read(&mut m_device, key),
+                "len" => members.read(&mut m_len, key),
+                "offset" => members.read(&mut m_offset, key),
+                "speed" => members.read(&mut m_speed, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            device: members.required(m_device, "device")?,
-            len: members.required(m_len, "len")?,
-            offset: members.required(m_offset, "offset")?,
-            speed: members.required(m_speed, "speed")?,
+            r#type: m_type,
+            device: m_device,
+            len: m_len,
+            offset: m_offset,
+            speed: m_speed,
         })
     }
     #[inline]
@@ -25214,17 +25233,27 @@ impl rt::ObjectType for BlockJobErrorEvent {
         let mut m_operation = rt::None;
         let mut m_action = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "operation" => m_operation = rt::Some(members.value("operation")?),
-                "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "operation" => members.read(&mut m_operation, key),
+                "action" => members.read(&mut m_action, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_operation) = m_operation else {
+            return rt::Err(members.missing("operation"));
+        };
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            operation: members.required(m_operation, "operation")?,
-            action: members.required(m_action, "action")?,
+            device: m_device,
+            operation: m_operation,
+            action: m_action,
         })
     }
     #[inline]
@@ -25302,21 +25331,37 @@ impl rt::ObjectType for BlockJobReadyEvent {
         let mut m_offset = rt::None;
         let mut m_speed = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "device" => members.read(&mut m_device, key),
+                "len" => members.read(&mut m_len, key),
+                "offset" => members.read(&mut m_offset, key),
+                "speed" => members.read(&mut m_speed, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            device: members.required(m_device, "device")?,
-            len: members.required(m_len, "len")?,
-            offset: members.required(m_offset, "offset")?,
-            speed: members.required(m_speed, "speed")?,
+            r#type: m_type,
+            device: m_device,
+            len: m_len,
+            offset: m_offset,
+            speed: m_speed,
         })
     }
     #[inline]
@@ -25375,16 +25420,20 @@ impl rt::ObjectType for BlockJobPendingEvent {
         let mut m_type = rt::None;
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { r#type: m_type, id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -25528,21 +25577,27 @@ impl rt::ObjectType for BlockWriteThresholdEvent {
         let mut m_amount_exceeded = rt::None;
         let mut m_write_threshold = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "amount-exceeded" => {
-                    m_amount_exceeded = rt::Some(members.value("amount-exceeded")?)
-                }
-                "write-threshold" => {
-                    m_write_threshold = rt::Some(members.value("write-threshold")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                "amount-exceeded" => members.read(&mut m_amount_exceeded, key),
+                "write-threshold" => members.read(&mut m_write_threshold, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_amount_exceeded) = m_amount_exceeded else {
+            return rt::Err(members.missing("amount-exceeded"));
+        };
+        let rt::Some(m_write_threshold) = m_write_threshold else {
+            return rt::Err(members.missing("write-threshold"));
+        };
         rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-            amount_exceeded: members.required(m_amount_exceeded, "amount-exceeded")?,
-            write_threshold: members.required(m_write_threshold, "write-threshold")?,
+            node_name: m_node_name,
+            amount_exceeded: m_amount_exceeded,
+            write_threshold: m_write_threshold,
         })
     }
     #[inline]
@@ -25602,17 +25657,22 @@ impl rt::ObjectType for BlockSetWriteThreshold {
         let mut m_node_name = rt::None;
         let mut m_write_threshold = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "write-threshold" => {
-                    m_write_threshold = rt::Some(members.value("write-threshold")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                "write-threshold" => members.read(&mut m_write_threshold, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_write_threshold) = m_write_threshold else {
+            return rt::Err(members.missing("write-threshold"));
+        };
         rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-            write_threshold: members.required(m_write_threshold, "write-threshold")?,
+            node_name: m_node_name,
+            write_threshold: m_write_threshold,
         })
     }
     #[inline]
@@ -25695,15 +25755,19 @@ impl rt::ObjectType for XBlockdevChange {
         let mut m_child = rt::None;
         let mut m_node = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "parent" => m_parent = rt::Some(members.value("parent")?),
-                "child" => m_child = rt::Some(members.value("child")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "parent" => members.read(&mut m_parent, key),
+                "child" => members.read(&mut m_child, key),
+                "node" => members.read(&mut m_node, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_parent) = m_parent else {
+            return rt::Err(members.missing("parent"));
+        };
         rt::Ok(Self {
-            parent: members.required(m_parent, "parent")?,
+            parent: m_parent,
             child: m_child,
             node: m_node,
         })
@@ -25786,16 +25850,23 @@ impl rt::ObjectType for XBlockdevSetIothread {
         let mut m_iothread = rt::None;
         let mut m_force = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
-                "force" => m_force = rt::Some(members.value("force")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                "iothread" => members.read(&mut m_iothread, key),
+                "force" => members.read(&mut m_force, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_iothread) = m_iothread else {
+            return rt::Err(members.missing("iothread"));
+        };
         rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-            iothread: members.required(m_iothread, "iothread")?,
+            node_name: m_node_name,
+            iothread: m_iothread,
             force: m_force,
         })
     }
@@ -25941,19 +26012,27 @@ impl rt::ObjectType for QuorumFailureEvent {
         let mut m_sector_num = rt::None;
         let mut m_sectors_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "reference" => m_reference = rt::Some(members.value("reference")?),
-                "sector-num" => m_sector_num = rt::Some(members.value("sector-num")?),
-                "sectors-count" => {
-                    m_sectors_count = rt::Some(members.value("sectors-count")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "reference" => members.read(&mut m_reference, key),
+                "sector-num" => members.read(&mut m_sector_num, key),
+                "sectors-count" => members.read(&mut m_sectors_count, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_reference) = m_reference else {
+            return rt::Err(members.missing("reference"));
+        };
+        let rt::Some(m_sector_num) = m_sector_num else {
+            return rt::Err(members.missing("sector-num"));
+        };
+        let rt::Some(m_sectors_count) = m_sectors_count else {
+            return rt::Err(members.missing("sectors-count"));
+        };
         rt::Ok(Self {
-            reference: members.required(m_reference, "reference")?,
-            sector_num: members.required(m_sector_num, "sector-num")?,
-            sectors_count: members.required(m_sectors_count, "sectors-count")?,
+            reference: m_reference,
+            sector_num: m_sector_num,
+            sectors_count: m_sectors_count,
         })
     }
     #[inline]
@@ -26037,23 +26116,34 @@ impl rt::ObjectType for QuorumReportBadEvent {
         let mut m_sector_num = rt::None;
         let mut m_sectors_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "error" => m_error = rt::Some(members.value("error")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "sector-num" => m_sector_num = rt::Some(members.value("sector-num")?),
-                "sectors-count" => {
-                    m_sectors_count = rt::Some(members.value("sectors-count")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "error" => members.read(&mut m_error, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "sector-num" => members.read(&mut m_sector_num, key),
+                "sectors-count" => members.read(&mut m_sectors_count, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_sector_num) = m_sector_num else {
+            return rt::Err(members.missing("sector-num"));
+        };
+        let rt::Some(m_sectors_count) = m_sectors_count else {
+            return rt::Err(members.missing("sectors-count"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
+            r#type: m_type,
             error: m_error,
-            node_name: members.required(m_node_name, "node-name")?,
-            sector_num: members.required(m_sector_num, "sector-num")?,
-            sectors_count: members.required(m_sectors_count, "sectors-count")?,
+            node_name: m_node_name,
+            sector_num: m_sector_num,
+            sectors_count: m_sectors_count,
         })
     }
     #[inline]
@@ -26116,15 +26206,22 @@ impl rt::ObjectType for BlockdevSnapshotInternal {
         let mut m_device = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            name: members.required(m_name, "name")?,
+            device: m_device,
+            name: m_name,
         })
     }
     #[inline]
@@ -26250,15 +26347,19 @@ impl rt::ObjectType for BlockdevSnapshotDeleteInternalSync {
         let mut m_id = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "id" => members.read(&mut m_id, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
+            device: m_device,
             id: m_id,
             name: m_name,
         })
@@ -26314,20 +26415,19 @@ impl rt::ObjectType for DummyBlockCoreForceArrays {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_unused_block_graph_info = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "unused-block-graph-info" => {
-                    m_unused_block_graph_info = rt::Some(
-                        members.value("unused-block-graph-info")?,
-                    )
+                    members.read(&mut m_unused_block_graph_info, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_unused_block_graph_info) = m_unused_block_graph_info else {
+            return rt::Err(members.missing("unused-block-graph-info"));
+        };
         rt::Ok(Self {
-            unused_block_graph_info: members.required(
-                m_unused_block_graph_info,
-                "unused-block-graph-info",
-            )?,
+            unused_block_graph_info: m_unused_block_graph_info,
         })
     }
     #[inline]

@@ -815,20 +815,17 @@ impl rt::ObjectType for HumanReadableText {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_human_readable_text = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "human-readable-text" => {
-                    m_human_readable_text = rt::Some(
-                        members.value("human-readable-text")?,
-                    )
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "human-readable-text" => members.read(&mut m_human_readable_text, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_human_readable_text) = m_human_readable_text else {
+            return rt::Err(members.missing("human-readable-text"));
+        };
         rt::Ok(Self {
-            human_readable_text: members.required(
-                m_human_readable_text,
-                "human-readable-text",
-            )?,
+            human_readable_text: m_human_readable_text,
         })
     }
     #[inline]

@@ -215,21 +215,14 @@ impl rt::ObjectType for CompatPolicy {
         let mut m_unstable_input = rt::None;
         let mut m_unstable_output = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "deprecated-input" => {
-                    m_deprecated_input = rt::Some(members.value("deprecated-input")?)
-                }
-                "deprecated-output" => {
-                    m_deprecated_output = rt::Some(members.value("deprecated-output")?)
-                }
-                "unstable-input" => {
-                    m_unstable_input = rt::Some(members.value("unstable-input")?)
-                }
-                "unstable-output" => {
-                    m_unstable_output = rt::Some(members.value("unstable-output")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "deprecated-input" => members.read(&mut m_deprecated_input, key),
+                "deprecated-output" => members.read(&mut m_deprecated_output, key),
+                "unstable-input" => members.read(&mut m_unstable_input, key),
+                "unstable-output" => members.read(&mut m_unstable_output, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             deprecated_input: m_deprecated_input,

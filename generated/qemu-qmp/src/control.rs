@@ -38,10 +38,11 @@ impl rt::ObjectType for QmpCapabilities {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_enable = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enable" => m_enable = rt::Some(members.value("enable")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enable" => members.read(&mut m_enable, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { enable: m_enable })
     }
@@ -166,17 +167,27 @@ impl rt::ObjectType for VersionTriple {
         let mut m_minor = rt::None;
         let mut m_micro = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "major" => m_major = rt::Some(members.value("major")?),
-                "minor" => m_minor = rt::Some(members.value("minor")?),
-                "micro" => m_micro = rt::Some(members.value("micro")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "major" => members.read(&mut m_major, key),
+                "minor" => members.read(&mut m_minor, key),
+                "micro" => members.read(&mut m_micro, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_major) = m_major else {
+            return rt::Err(members.missing("major"));
+        };
+        let rt::Some(m_minor) = m_minor else {
+            return rt::Err(members.missing("minor"));
+        };
+        let rt::Some(m_micro) = m_micro else {
+            return rt::Err(members.missing("micro"));
+        };
         rt::Ok(Self {
-            major: members.required(m_major, "major")?,
-            minor: members.required(m_minor, "minor")?,
-            micro: members.required(m_micro, "micro")?,
+            major: m_major,
+            minor: m_minor,
+            micro: m_micro,
         })
     }
     #[inline]
@@ -230,15 +241,22 @@ impl rt::ObjectType for VersionInfo {
         let mut m_qemu = rt::None;
         let mut m_package = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "qemu" => m_qemu = rt::Some(members.value("qemu")?),
-                "package" => m_package = rt::Some(members.value("package")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "qemu" => members.read(&mut m_qemu, key),
+                "package" => members.read(&mut m_package, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_qemu) = m_qemu else {
+            return rt::Err(members.missing("qemu"));
+        };
+        let rt::Some(m_package) = m_package else {
+            return rt::Err(members.missing("package"));
+        };
         rt::Ok(Self {
-            qemu: members.required(m_qemu, "qemu")?,
-            package: members.required(m_package, "package")?,
+            qemu: m_qemu,
+            package: m_package,
         })
     }
     #[inline]
@@ -331,14 +349,16 @@ impl rt::ObjectType for CommandInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -580,19 +600,23 @@ impl rt::ObjectType for MonitorOptions {
         let mut m_pretty = rt::None;
         let mut m_chardev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "pretty" => m_pretty = rt::Some(members.value("pretty")?),
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "mode" => members.read(&mut m_mode, key),
+                "pretty" => members.read(&mut m_pretty, key),
+                "chardev" => members.read(&mut m_chardev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
             id: m_id,
             mode: m_mode,
             pretty: m_pretty,
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
         })
     }
     #[inline]

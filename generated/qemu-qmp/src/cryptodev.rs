@@ -258,15 +258,22 @@ impl rt::ObjectType for QCryptodevBackendClient {
         let mut m_queue = rt::None;
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "queue" => members.read(&mut m_queue, key),
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_queue) = m_queue else {
+            return rt::Err(members.missing("queue"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            queue: members.required(m_queue, "queue")?,
-            r#type: members.required(m_type, "type")?,
+            queue: m_queue,
+            r#type: m_type,
         })
     }
     #[inline]
@@ -327,17 +334,27 @@ impl rt::ObjectType for QCryptodevInfo {
         let mut m_service = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "service" => members.read(&mut m_service, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            service: members.required(m_service, "service")?,
-            client: members.required(m_client, "client")?,
+            id: m_id,
+            service: m_service,
+            client: m_client,
         })
     }
     #[inline]

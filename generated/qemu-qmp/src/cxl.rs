@@ -187,33 +187,51 @@ impl rt::ObjectType for CxlInjectGeneralMediaEvent {
         let mut m_device = rt::None;
         let mut m_component_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "dpa" => m_dpa = rt::Some(members.value("dpa")?),
-                "descriptor" => m_descriptor = rt::Some(members.value("descriptor")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "transaction-type" => {
-                    m_transaction_type = rt::Some(members.value("transaction-type")?)
-                }
-                "channel" => m_channel = rt::Some(members.value("channel")?),
-                "rank" => m_rank = rt::Some(members.value("rank")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "component-id" => {
-                    m_component_id = rt::Some(members.value("component-id")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "log" => members.read(&mut m_log, key),
+                "flags" => members.read(&mut m_flags, key),
+                "dpa" => members.read(&mut m_dpa, key),
+                "descriptor" => members.read(&mut m_descriptor, key),
+                "type" => members.read(&mut m_type, key),
+                "transaction-type" => members.read(&mut m_transaction_type, key),
+                "channel" => members.read(&mut m_channel, key),
+                "rank" => members.read(&mut m_rank, key),
+                "device" => members.read(&mut m_device, key),
+                "component-id" => members.read(&mut m_component_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_log) = m_log else {
+            return rt::Err(members.missing("log"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
+        let rt::Some(m_dpa) = m_dpa else {
+            return rt::Err(members.missing("dpa"));
+        };
+        let rt::Some(m_descriptor) = m_descriptor else {
+            return rt::Err(members.missing("descriptor"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_transaction_type) = m_transaction_type else {
+            return rt::Err(members.missing("transaction-type"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            log: members.required(m_log, "log")?,
-            flags: members.required(m_flags, "flags")?,
-            dpa: members.required(m_dpa, "dpa")?,
-            descriptor: members.required(m_descriptor, "descriptor")?,
-            r#type: members.required(m_type, "type")?,
-            transaction_type: members.required(m_transaction_type, "transaction-type")?,
+            path: m_path,
+            log: m_log,
+            flags: m_flags,
+            dpa: m_dpa,
+            descriptor: m_descriptor,
+            r#type: m_type,
+            transaction_type: m_transaction_type,
             channel: m_channel,
             rank: m_rank,
             device: m_device,
@@ -402,37 +420,55 @@ impl rt::ObjectType for CxlInjectDramEvent {
         let mut m_column = rt::None;
         let mut m_correction_mask = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "dpa" => m_dpa = rt::Some(members.value("dpa")?),
-                "descriptor" => m_descriptor = rt::Some(members.value("descriptor")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "transaction-type" => {
-                    m_transaction_type = rt::Some(members.value("transaction-type")?)
-                }
-                "channel" => m_channel = rt::Some(members.value("channel")?),
-                "rank" => m_rank = rt::Some(members.value("rank")?),
-                "nibble-mask" => m_nibble_mask = rt::Some(members.value("nibble-mask")?),
-                "bank-group" => m_bank_group = rt::Some(members.value("bank-group")?),
-                "bank" => m_bank = rt::Some(members.value("bank")?),
-                "row" => m_row = rt::Some(members.value("row")?),
-                "column" => m_column = rt::Some(members.value("column")?),
-                "correction-mask" => {
-                    m_correction_mask = rt::Some(members.value("correction-mask")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "log" => members.read(&mut m_log, key),
+                "flags" => members.read(&mut m_flags, key),
+                "dpa" => members.read(&mut m_dpa, key),
+                "descriptor" => members.read(&mut m_descriptor, key),
+                "type" => members.read(&mut m_type, key),
+                "transaction-type" => members.read(&mut m_transaction_type, key),
+                "channel" => members.read(&mut m_channel, key),
+                "rank" => members.read(&mut m_rank, key),
+                "nibble-mask" => members.read(&mut m_nibble_mask, key),
+                "bank-group" => members.read(&mut m_bank_group, key),
+                "bank" => members.read(&mut m_bank, key),
+                "row" => members.read(&mut m_row, key),
+                "column" => members.read(&mut m_column, key),
+                "correction-mask" => members.read(&mut m_correction_mask, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_log) = m_log else {
+            return rt::Err(members.missing("log"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
+        let rt::Some(m_dpa) = m_dpa else {
+            return rt::Err(members.missing("dpa"));
+        };
+        let rt::Some(m_descriptor) = m_descriptor else {
+            return rt::Err(members.missing("descriptor"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_transaction_type) = m_transaction_type else {
+            return rt::Err(members.missing("transaction-type"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            log: members.required(m_log, "log")?,
-            flags: members.required(m_flags, "flags")?,
-            dpa: members.required(m_dpa, "dpa")?,
-            descriptor: members.required(m_descriptor, "descriptor")?,
-            r#type: members.required(m_type, "type")?,
-            transaction_type: members.required(m_transaction_type, "transaction-type")?,
+            path: m_path,
+            log: m_log,
+            flags: m_flags,
+            dpa: m_dpa,
+            descriptor: m_descriptor,
+            r#type: m_type,
+            transaction_type: m_transaction_type,
             channel: m_channel,
             rank: m_rank,
             nibble_mask: m_nibble_mask,
@@ -567,65 +603,76 @@ impl rt::ObjectType for CxlInjectMemoryModuleEvent {
         let mut m_corrected_volatile_error_count = rt::None;
         let mut m_corrected_persistent_error_count = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "health-status" => {
-                    m_health_status = rt::Some(members.value("health-status")?)
-                }
-                "media-status" => {
-                    m_media_status = rt::Some(members.value("media-status")?)
-                }
-                "additional-status" => {
-                    m_additional_status = rt::Some(members.value("additional-status")?)
-                }
-                "life-used" => m_life_used = rt::Some(members.value("life-used")?),
-                "temperature" => m_temperature = rt::Some(members.value("temperature")?),
-                "dirty-shutdown-count" => {
-                    m_dirty_shutdown_count = rt::Some(
-                        members.value("dirty-shutdown-count")?,
-                    )
-                }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "log" => members.read(&mut m_log, key),
+                "flags" => members.read(&mut m_flags, key),
+                "type" => members.read(&mut m_type, key),
+                "health-status" => members.read(&mut m_health_status, key),
+                "media-status" => members.read(&mut m_media_status, key),
+                "additional-status" => members.read(&mut m_additional_status, key),
+                "life-used" => members.read(&mut m_life_used, key),
+                "temperature" => members.read(&mut m_temperature, key),
+                "dirty-shutdown-count" => members.read(&mut m_dirty_shutdown_count, key),
                 "corrected-volatile-error-count" => {
-                    m_corrected_volatile_error_count = rt::Some(
-                        members.value("corrected-volatile-error-count")?,
-                    )
+                    members.read(&mut m_corrected_volatile_error_count, key)
                 }
                 "corrected-persistent-error-count" => {
-                    m_corrected_persistent_error_count = rt::Some(
-                        members.value("corrected-persistent-error-count")?,
-                    )
+                    members.read(&mut m_corrected_persistent_error_count, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_log) = m_log else {
+            return rt::Err(members.missing("log"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_health_status) = m_health_status else {
+            return rt::Err(members.missing("health-status"));
+        };
+        let rt::Some(m_media_status) = m_media_status else {
+            return rt::Err(members.missing("media-status"));
+        };
+        let rt::Some(m_additional_status) = m_additional_status else {
+            return rt::Err(members.missing("additional-status"));
+        };
+        let rt::Some(m_life_used) = m_life_used else {
+            return rt::Err(members.missing("life-used"));
+        };
+        let rt::Some(m_temperature) = m_temperature else {
+            return rt::Err(members.missing("temperature"));
+        };
+        let rt::Some(m_dirty_shutdown_count) = m_dirty_shutdown_count else {
+            return rt::Err(members.missing("dirty-shutdown-count"));
+        };
+        let rt::Some(m_corrected_volatile_error_count) = m_corrected_volatile_error_count else {
+            return rt::Err(members.missing("corrected-volatile-error-count"));
+        };
+        let rt::Some(m_corrected_persistent_error_count) = m_corrected_persistent_error_count else {
+            return rt::Err(members.missing("corrected-persistent-error-count"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            log: members.required(m_log, "log")?,
-            flags: members.required(m_flags, "flags")?,
-            r#type: members.required(m_type, "type")?,
-            health_status: members.required(m_health_status, "health-status")?,
-            media_status: members.required(m_media_status, "media-status")?,
-            additional_status: members.required(
-                m_additional_status,
-                "additional-status",
-            )?,
-            life_used: members.required(m_life_used, "life-used")?,
-            temperature: members.required(m_temperature, "temperature")?,
-            dirty_shutdown_count: members.required(
-                m_dirty_shutdown_count,
-                "dirty-shutdown-count",
-            )?,
-            corrected_volatile_error_count: members.required(
-                m_corrected_volatile_error_count,
-                "corrected-volatile-error-count",
-            )?,
-            corrected_persistent_error_count: members.required(
-                m_corrected_persistent_error_count,
-                "corrected-persistent-error-count",
-            )?,
+            path: m_path,
+            log: m_log,
+            flags: m_flags,
+            r#type: m_type,
+            health_status: m_health_status,
+            media_status: m_media_status,
+            additional_status: m_additional_status,
+            life_used: m_life_used,
+            temperature: m_temperature,
+            dirty_shutdown_count: m_dirty_shutdown_count,
+            corrected_volatile_error_count: m_corrected_volatile_error_count,
+            corrected_persistent_error_count: m_corrected_persistent_error_count,
         })
     }
     #[inline]
@@ -705,17 +752,27 @@ impl rt::ObjectType for CxlInjectPoison {
         let mut m_start = rt::None;
         let mut m_length = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "start" => m_start = rt::Some(members.value("start")?),
-                "length" => m_length = rt::Some(members.value("length")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "start" => members.read(&mut m_start, key),
+                "length" => members.read(&mut m_length, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_start) = m_start else {
+            return rt::Err(members.missing("start"));
+        };
+        let rt::Some(m_length) = m_length else {
+            return rt::Err(members.missing("length"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            start: members.required(m_start, "start")?,
-            length: members.required(m_length, "length")?,
+            path: m_path,
+            start: m_start,
+            length: m_length,
         })
     }
     #[inline]
@@ -893,15 +950,22 @@ impl rt::ObjectType for CXLUncorErrorRecord {
         let mut m_type = rt::None;
         let mut m_header = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "header" => m_header = rt::Some(members.value("header")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "header" => members.read(&mut m_header, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_header) = m_header else {
+            return rt::Err(members.missing("header"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            header: members.required(m_header, "header")?,
+            r#type: m_type,
+            header: m_header,
         })
     }
     #[inline]
@@ -956,15 +1020,22 @@ impl rt::ObjectType for CxlInjectUncorrectableErrors {
         let mut m_path = rt::None;
         let mut m_errors = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "errors" => m_errors = rt::Some(members.value("errors")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "errors" => members.read(&mut m_errors, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_errors) = m_errors else {
+            return rt::Err(members.missing("errors"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            errors: members.required(m_errors, "errors")?,
+            path: m_path,
+            errors: m_errors,
         })
     }
     #[inline]
@@ -1111,15 +1182,22 @@ impl rt::ObjectType for CxlInjectCorrectableError {
         let mut m_path = rt::None;
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            r#type: members.required(m_type, "type")?,
+            path: m_path,
+            r#type: m_type,
         })
     }
     #[inline]
@@ -1174,15 +1252,22 @@ impl rt::ObjectType for CxlDynamicCapacityExtent {
         let mut m_offset = rt::None;
         let mut m_len = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "offset" => members.read(&mut m_offset, key),
+                "len" => members.read(&mut m_len, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
         rt::Ok(Self {
-            offset: members.required(m_offset, "offset")?,
-            len: members.required(m_len, "len")?,
+            offset: m_offset,
+            len: m_len,
         })
     }
     #[inline]
@@ -1348,25 +1433,39 @@ impl rt::ObjectType for CxlAddDynamicCapacity {
         let mut m_tag = rt::None;
         let mut m_extents = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "host-id" => m_host_id = rt::Some(members.value("host-id")?),
-                "selection-policy" => {
-                    m_selection_policy = rt::Some(members.value("selection-policy")?)
-                }
-                "region" => m_region = rt::Some(members.value("region")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "host-id" => members.read(&mut m_host_id, key),
+                "selection-policy" => members.read(&mut m_selection_policy, key),
+                "region" => members.read(&mut m_region, key),
+                "tag" => members.read(&mut m_tag, key),
+                "extents" => members.read(&mut m_extents, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_host_id) = m_host_id else {
+            return rt::Err(members.missing("host-id"));
+        };
+        let rt::Some(m_selection_policy) = m_selection_policy else {
+            return rt::Err(members.missing("selection-policy"));
+        };
+        let rt::Some(m_region) = m_region else {
+            return rt::Err(members.missing("region"));
+        };
+        let rt::Some(m_extents) = m_extents else {
+            return rt::Err(members.missing("extents"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            host_id: members.required(m_host_id, "host-id")?,
-            selection_policy: members.required(m_selection_policy, "selection-policy")?,
-            region: members.required(m_region, "region")?,
+            path: m_path,
+            host_id: m_host_id,
+            selection_policy: m_selection_policy,
+            region: m_region,
             tag: m_tag,
-            extents: members.required(m_extents, "extents")?,
+            extents: m_extents,
         })
     }
     #[inline]
@@ -1556,35 +1655,43 @@ impl rt::ObjectType for CxlReleaseDynamicCapacity {
         let mut m_tag = rt::None;
         let mut m_extents = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "host-id" => m_host_id = rt::Some(members.value("host-id")?),
-                "removal-policy" => {
-                    m_removal_policy = rt::Some(members.value("removal-policy")?)
-                }
-                "forced-removal" => {
-                    m_forced_removal = rt::Some(members.value("forced-removal")?)
-                }
-                "sanitize-on-release" => {
-                    m_sanitize_on_release = rt::Some(
-                        members.value("sanitize-on-release")?,
-                    )
-                }
-                "region" => m_region = rt::Some(members.value("region")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "extents" => m_extents = rt::Some(members.value("extents")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "host-id" => members.read(&mut m_host_id, key),
+                "removal-policy" => members.read(&mut m_removal_policy, key),
+                "forced-removal" => members.read(&mut m_forced_removal, key),
+                "sanitize-on-release" => members.read(&mut m_sanitize_on_release, key),
+                "region" => members.read(&mut m_region, key),
+                "tag" => members.read(&mut m_tag, key),
+                "extents" => members.read(&mut m_extents, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_host_id) = m_host_id else {
+            return rt::Err(members.missing("host-id"));
+        };
+        let rt::Some(m_removal_policy) = m_removal_policy else {
+            return rt::Err(members.missing("removal-policy"));
+        };
+        let rt::Some(m_region) = m_region else {
+            return rt::Err(members.missing("region"));
+        };
+        let rt::Some(m_extents) = m_extents else {
+            return rt::Err(members.missing("extents"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            host_id: members.required(m_host_id, "host-id")?,
-            removal_policy: members.required(m_removal_policy, "removal-policy")?,
+            path: m_path,
+            host_id: m_host_id,
+            removal_policy: m_removal_policy,
             forced_removal: m_forced_removal,
             sanitize_on_release: m_sanitize_on_release,
-            region: members.required(m_region, "region")?,
+            region: m_region,
             tag: m_tag,
-            extents: members.required(m_extents, "extents")?,
+            extents: m_extents,
         })
     }
     #[inline]

@@ -175,19 +175,26 @@ impl rt::ObjectType for DumpGuestMemory {
         let mut m_length = rt::None;
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "paging" => m_paging = rt::Some(members.value("paging")?),
-                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
-                "detach" => m_detach = rt::Some(members.value("detach")?),
-                "begin" => m_begin = rt::Some(members.value("begin")?),
-                "length" => m_length = rt::Some(members.value("length")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "paging" => members.read(&mut m_paging, key),
+                "protocol" => members.read(&mut m_protocol, key),
+                "detach" => members.read(&mut m_detach, key),
+                "begin" => members.read(&mut m_begin, key),
+                "length" => members.read(&mut m_length, key),
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_paging) = m_paging else {
+            return rt::Err(members.missing("paging"));
+        };
+        let rt::Some(m_protocol) = m_protocol else {
+            return rt::Err(members.missing("protocol"));
+        };
         rt::Ok(Self {
-            paging: members.required(m_paging, "paging")?,
-            protocol: members.required(m_protocol, "protocol")?,
+            paging: m_paging,
+            protocol: m_protocol,
             detach: m_detach,
             begin: m_begin,
             length: m_length,
@@ -331,17 +338,27 @@ impl rt::ObjectType for DumpQueryResult {
         let mut m_completed = rt::None;
         let mut m_total = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "status" => m_status = rt::Some(members.value("status")?),
-                "completed" => m_completed = rt::Some(members.value("completed")?),
-                "total" => m_total = rt::Some(members.value("total")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "status" => members.read(&mut m_status, key),
+                "completed" => members.read(&mut m_completed, key),
+                "total" => members.read(&mut m_total, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        let rt::Some(m_completed) = m_completed else {
+            return rt::Err(members.missing("completed"));
+        };
+        let rt::Some(m_total) = m_total else {
+            return rt::Err(members.missing("total"));
+        };
         rt::Ok(Self {
-            status: members.required(m_status, "status")?,
-            completed: members.required(m_completed, "completed")?,
-            total: members.required(m_total, "total")?,
+            status: m_status,
+            completed: m_completed,
+            total: m_total,
         })
     }
     #[inline]
@@ -446,14 +463,18 @@ impl rt::ObjectType for DumpCompletedEvent {
         let mut m_result = rt::None;
         let mut m_error = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "result" => m_result = rt::Some(members.value("result")?),
-                "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "result" => members.read(&mut m_result, key),
+                "error" => members.read(&mut m_error, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_result) = m_result else {
+            return rt::Err(members.missing("result"));
+        };
         rt::Ok(Self {
-            result: members.required(m_result, "result")?,
+            result: m_result,
             error: m_error,
         })
     }
@@ -505,14 +526,16 @@ impl rt::ObjectType for DumpGuestMemoryCapability {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_formats = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "formats" => m_formats = rt::Some(members.value("formats")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "formats" => members.read(&mut m_formats, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            formats: members.required(m_formats, "formats")?,
-        })
+        let rt::Some(m_formats) = m_formats else {
+            return rt::Err(members.missing("formats"));
+        };
+        rt::Ok(Self { formats: m_formats })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -31,14 +31,16 @@ impl rt::ObjectType for EbpfObject {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_object = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "object" => m_object = rt::Some(members.value("object")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "object" => members.read(&mut m_object, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            object: members.required(m_object, "object")?,
-        })
+        let rt::Some(m_object) = m_object else {
+            return rt::Err(members.missing("object"));
+        };
+        rt::Ok(Self { object: m_object })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -155,14 +157,16 @@ impl rt::ObjectType for RequestEbpf {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -313,15 +313,19 @@ impl rt::ObjectType for CpuInfoS390 {
         let mut m_dedicated = rt::None;
         let mut m_entitlement = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-state" => m_cpu_state = rt::Some(members.value("cpu-state")?),
-                "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
-                "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu-state" => members.read(&mut m_cpu_state, key),
+                "dedicated" => members.read(&mut m_dedicated, key),
+                "entitlement" => members.read(&mut m_entitlement, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cpu_state) = m_cpu_state else {
+            return rt::Err(members.missing("cpu-state"));
+        };
         rt::Ok(Self {
-            cpu_state: members.required(m_cpu_state, "cpu-state")?,
+            cpu_state: m_cpu_state,
             dedicated: m_dedicated,
             entitlement: m_entitlement,
         })
@@ -529,63 +533,67 @@ impl rt::ObjectType for CpuInfoFast {
         let mut m_thread_id = rt::None;
         let mut m_props = rt::None;
         let target = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "cpu-index" => m_cpu_index = rt::Some(reader.member("cpu-index")?),
-                    "qom-type" => m_qom_type = rt::Some(reader.member("qom-type")?),
-                    "qom-path" => m_qom_path = rt::Some(reader.member("qom-path")?),
-                    "thread-id" => m_thread_id = rt::Some(reader.member("thread-id")?),
-                    "props" => m_props = rt::Some(reader.member("props")?),
-                    "target" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "target",
+            &mut |key, reader| match key {
+                "cpu-index" => reader.take(&mut m_cpu_index),
+                "qom-type" => reader.take(&mut m_qom_type),
+                "qom-path" => reader.take(&mut m_qom_path),
+                "thread-id" => reader.take(&mut m_thread_id),
+                "props" => reader.take(&mut m_props),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "s390x" => {
-                    CpuInfoFastBranch::S390x(rt::ObjectType::decode_members(members)?)
-                }
-                "aarch64" => CpuInfoFastBranch::Aarch64,
-                "alpha" => CpuInfoFastBranch::Alpha,
-                "arm" => CpuInfoFastBranch::Arm,
-                "avr" => CpuInfoFastBranch::Avr,
-                "hppa" => CpuInfoFastBranch::Hppa,
-                "i386" => CpuInfoFastBranch::I386,
-                "loongarch64" => CpuInfoFastBranch::Loongarch64,
-                "m68k" => CpuInfoFastBranch::M68k,
-                "microblaze" => CpuInfoFastBranch::Microblaze,
-                "microblazeel" => CpuInfoFastBranch::Microblazeel,
-                "mips" => CpuInfoFastBranch::Mips,
-                "mips64" => CpuInfoFastBranch::Mips64,
-                "mips64el" => CpuInfoFastBranch::Mips64el,
-                "mipsel" => CpuInfoFastBranch::Mipsel,
-                "or1k" => CpuInfoFastBranch::Or1k,
-                "ppc" => CpuInfoFastBranch::Ppc,
-                "ppc64" => CpuInfoFastBranch::Ppc64,
-                "riscv32" => CpuInfoFastBranch::Riscv32,
-                "riscv64" => CpuInfoFastBranch::Riscv64,
-                "rx" => CpuInfoFastBranch::Rx,
-                "sh4" => CpuInfoFastBranch::Sh4,
-                "sh4eb" => CpuInfoFastBranch::Sh4eb,
-                "sparc" => CpuInfoFastBranch::Sparc,
-                "sparc64" => CpuInfoFastBranch::Sparc64,
-                "tricore" => CpuInfoFastBranch::Tricore,
-                "x86_64" => CpuInfoFastBranch::X86_64,
-                "xtensa" => CpuInfoFastBranch::Xtensa,
-                "xtensaeb" => CpuInfoFastBranch::Xtensaeb,
+            |members| match &*tag {
+                "s390x" => members.decode_branch(CpuInfoFastBranch::S390x),
+                "aarch64" => rt::Ok(CpuInfoFastBranch::Aarch64),
+                "alpha" => rt::Ok(CpuInfoFastBranch::Alpha),
+                "arm" => rt::Ok(CpuInfoFastBranch::Arm),
+                "avr" => rt::Ok(CpuInfoFastBranch::Avr),
+                "hppa" => rt::Ok(CpuInfoFastBranch::Hppa),
+                "i386" => rt::Ok(CpuInfoFastBranch::I386),
+                "loongarch64" => rt::Ok(CpuInfoFastBranch::Loongarch64),
+                "m68k" => rt::Ok(CpuInfoFastBranch::M68k),
+                "microblaze" => rt::Ok(CpuInfoFastBranch::Microblaze),
+                "microblazeel" => rt::Ok(CpuInfoFastBranch::Microblazeel),
+                "mips" => rt::Ok(CpuInfoFastBranch::Mips),
+                "mips64" => rt::Ok(CpuInfoFastBranch::Mips64),
+                "mips64el" => rt::Ok(CpuInfoFastBranch::Mips64el),
+                "mipsel" => rt::Ok(CpuInfoFastBranch::Mipsel),
+                "or1k" => rt::Ok(CpuInfoFastBranch::Or1k),
+                "ppc" => rt::Ok(CpuInfoFastBranch::Ppc),
+                "ppc64" => rt::Ok(CpuInfoFastBranch::Ppc64),
+                "riscv32" => rt::Ok(CpuInfoFastBranch::Riscv32),
+                "riscv64" => rt::Ok(CpuInfoFastBranch::Riscv64),
+                "rx" => rt::Ok(CpuInfoFastBranch::Rx),
+                "sh4" => rt::Ok(CpuInfoFastBranch::Sh4),
+                "sh4eb" => rt::Ok(CpuInfoFastBranch::Sh4eb),
+                "sparc" => rt::Ok(CpuInfoFastBranch::Sparc),
+                "sparc64" => rt::Ok(CpuInfoFastBranch::Sparc64),
+                "tricore" => rt::Ok(CpuInfoFastBranch::Tricore),
+                "x86_64" => rt::Ok(CpuInfoFastBranch::X86_64),
+                "xtensa" => rt::Ok(CpuInfoFastBranch::Xtensa),
+                "xtensaeb" => rt::Ok(CpuInfoFastBranch::Xtensaeb),
                 _ => {
-                    CpuInfoFastBranch::Other {
+                    rt::Ok(CpuInfoFastBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_cpu_index) = m_cpu_index else {
+            return rt::Err(members.missing("cpu-index"));
+        };
+        let rt::Some(m_qom_path) = m_qom_path else {
+            return rt::Err(members.missing("qom-path"));
+        };
+        let rt::Some(m_thread_id) = m_thread_id else {
+            return rt::Err(members.missing("thread-id"));
+        };
         rt::Ok(Self {
-            cpu_index: members.required(m_cpu_index, "cpu-index")?,
+            cpu_index: m_cpu_index,
             qom_type: m_qom_type,
-            qom_path: members.required(m_qom_path, "qom-path")?,
-            thread_id: members.required(m_thread_id, "thread-id")?,
+            qom_path: m_qom_path,
+            thread_id: m_thread_id,
             props: m_props,
             target,
         })
@@ -738,17 +746,27 @@ impl rt::ObjectType for CompatProperty {
         let mut m_property = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "qom-type" => m_qom_type = rt::Some(members.value("qom-type")?),
-                "property" => m_property = rt::Some(members.value("property")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "qom-type" => members.read(&mut m_qom_type, key),
+                "property" => members.read(&mut m_property, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_qom_type) = m_qom_type else {
+            return rt::Err(members.missing("qom-type"));
+        };
+        let rt::Some(m_property) = m_property else {
+            return rt::Err(members.missing("property"));
+        };
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
         rt::Ok(Self {
-            qom_type: members.required(m_qom_type, "qom-type")?,
-            property: members.required(m_property, "property")?,
-            value: members.required(m_value, "value")?,
+            qom_type: m_qom_type,
+            property: m_property,
+            value: m_value,
         })
     }
     #[inline]
@@ -888,45 +906,45 @@ impl rt::ObjectType for MachineInfo {
         let mut m_acpi = rt::None;
         let mut m_compat_props = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "alias" => m_alias = rt::Some(members.value("alias")?),
-                "is-default" => m_is_default = rt::Some(members.value("is-default")?),
-                "cpu-max" => m_cpu_max = rt::Some(members.value("cpu-max")?),
-                "hotpluggable-cpus" => {
-                    m_hotpluggable_cpus = rt::Some(members.value("hotpluggable-cpus")?)
-                }
-                "numa-mem-supported" => {
-                    m_numa_mem_supported = rt::Some(members.value("numa-mem-supported")?)
-                }
-                "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
-                "default-cpu-type" => {
-                    m_default_cpu_type = rt::Some(members.value("default-cpu-type")?)
-                }
-                "default-ram-id" => {
-                    m_default_ram_id = rt::Some(members.value("default-ram-id")?)
-                }
-                "acpi" => m_acpi = rt::Some(members.value("acpi")?),
-                "compat-props" => {
-                    m_compat_props = rt::Some(members.value("compat-props")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "alias" => members.read(&mut m_alias, key),
+                "is-default" => members.read(&mut m_is_default, key),
+                "cpu-max" => members.read(&mut m_cpu_max, key),
+                "hotpluggable-cpus" => members.read(&mut m_hotpluggable_cpus, key),
+                "numa-mem-supported" => members.read(&mut m_numa_mem_supported, key),
+                "deprecated" => members.read(&mut m_deprecated, key),
+                "default-cpu-type" => members.read(&mut m_default_cpu_type, key),
+                "default-ram-id" => members.read(&mut m_default_ram_id, key),
+                "acpi" => members.read(&mut m_acpi, key),
+                "compat-props" => members.read(&mut m_compat_props, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_cpu_max) = m_cpu_max else {
+            return rt::Err(members.missing("cpu-max"));
+        };
+        let rt::Some(m_hotpluggable_cpus) = m_hotpluggable_cpus else {
+            return rt::Err(members.missing("hotpluggable-cpus"));
+        };
+        let rt::Some(m_numa_mem_supported) = m_numa_mem_supported else {
+            return rt::Err(members.missing("numa-mem-supported"));
+        };
+        let rt::Some(m_deprecated) = m_deprecated else {
+            return rt::Err(members.missing("deprecated"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             alias: m_alias,
             is_default: m_is_default,
-            cpu_max: members.required(m_cpu_max, "cpu-max")?,
-            hotpluggable_cpus: members.required(
-                m_hotpluggable_cpus,
-                "hotpluggable-cpus",
-            )?,
-            numa_mem_supported: members.required(
-                m_numa_mem_supported,
-                "numa-mem-supported",
-            )?,
-            deprecated: members.required(m_deprecated, "deprecated")?,
+            cpu_max: m_cpu_max,
+            hotpluggable_cpus: m_hotpluggable_cpus,
+            numa_mem_supported: m_numa_mem_supported,
+            deprecated: m_deprecated,
             default_cpu_type: m_default_cpu_type,
             default_ram_id: m_default_ram_id,
             acpi: m_acpi,
@@ -995,12 +1013,11 @@ impl rt::ObjectType for QueryMachines {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_compat_props = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "compat-props" => {
-                    m_compat_props = rt::Some(members.value("compat-props")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "compat-props" => members.read(&mut m_compat_props, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             compat_props: m_compat_props,
@@ -1054,20 +1071,19 @@ impl rt::ObjectType for CurrentMachineParams {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_wakeup_suspend_support = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "wakeup-suspend-support" => {
-                    m_wakeup_suspend_support = rt::Some(
-                        members.value("wakeup-suspend-support")?,
-                    )
+                    members.read(&mut m_wakeup_suspend_support, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_wakeup_suspend_support) = m_wakeup_suspend_support else {
+            return rt::Err(members.missing("wakeup-suspend-support"));
+        };
         rt::Ok(Self {
-            wakeup_suspend_support: members.required(
-                m_wakeup_suspend_support,
-                "wakeup-suspend-support",
-            )?,
+            wakeup_suspend_support: m_wakeup_suspend_support,
         })
     }
     #[inline]
@@ -1158,14 +1174,16 @@ impl rt::ObjectType for QemuTargetInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_arch = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "arch" => m_arch = rt::Some(members.value("arch")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "arch" => members.read(&mut m_arch, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            arch: members.required(m_arch, "arch")?,
-        })
+        let rt::Some(m_arch) = m_arch else {
+            return rt::Err(members.missing("arch"));
+        };
+        rt::Ok(Self { arch: m_arch })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1255,14 +1273,16 @@ impl rt::ObjectType for UuidInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_uuid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "UUID" => m_uuid = rt::Some(members.value("UUID")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "UUID" => members.read(&mut m_uuid, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            uuid: members.required(m_uuid, "UUID")?,
-        })
+        let rt::Some(m_uuid) = m_uuid else {
+            return rt::Err(members.missing("UUID"));
+        };
+        rt::Ok(Self { uuid: m_uuid })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1353,14 +1373,16 @@ impl rt::ObjectType for GuidInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_guid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "guid" => m_guid = rt::Some(members.value("guid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "guid" => members.read(&mut m_guid, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            guid: members.required(m_guid, "guid")?,
-        })
+        let rt::Some(m_guid) = m_guid else {
+            return rt::Err(members.missing("guid"));
+        };
+        rt::Ok(Self { guid: m_guid })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1829,36 +1851,21 @@ impl rt::ObjectType for NumaOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "node" => {
-                    NumaOptionsBranch::Node(rt::ObjectType::decode_members(members)?)
-                }
-                "dist" => {
-                    NumaOptionsBranch::Dist(rt::ObjectType::decode_members(members)?)
-                }
-                "cpu" => NumaOptionsBranch::Cpu(rt::ObjectType::decode_members(members)?),
-                "hmat-lb" => {
-                    NumaOptionsBranch::HmatLb(rt::ObjectType::decode_members(members)?)
-                }
-                "hmat-cache" => {
-                    NumaOptionsBranch::HmatCache(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "node" => members.decode_branch(NumaOptionsBranch::Node),
+                "dist" => members.decode_branch(NumaOptionsBranch::Dist),
+                "cpu" => members.decode_branch(NumaOptionsBranch::Cpu),
+                "hmat-lb" => members.decode_branch(NumaOptionsBranch::HmatLb),
+                "hmat-cache" => members.decode_branch(NumaOptionsBranch::HmatCache),
                 _ => {
-                    NumaOptionsBranch::Other {
+                    rt::Ok(NumaOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -2040,14 +2047,15 @@ impl rt::ObjectType for NumaNodeOptions {
         let mut m_memdev = rt::None;
         let mut m_initiator = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "nodeid" => m_nodeid = rt::Some(members.value("nodeid")?),
-                "cpus" => m_cpus = rt::Some(members.value("cpus")?),
-                "mem" => m_mem = rt::Some(members.value("mem")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                "initiator" => m_initiator = rt::Some(members.value("initiator")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "nodeid" => members.read(&mut m_nodeid, key),
+                "cpus" => members.read(&mut m_cpus, key),
+                "mem" => members.read(&mut m_mem, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                "initiator" => members.read(&mut m_initiator, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             nodeid: m_nodeid,
@@ -2110,17 +2118,27 @@ impl rt::ObjectType for NumaDistOptions {
         let mut m_dst = rt::None;
         let mut m_val = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "src" => m_src = rt::Some(members.value("src")?),
-                "dst" => m_dst = rt::Some(members.value("dst")?),
-                "val" => m_val = rt::Some(members.value("val")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "src" => members.read(&mut m_src, key),
+                "dst" => members.read(&mut m_dst, key),
+                "val" => members.read(&mut m_val, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_src) = m_src else {
+            return rt::Err(members.missing("src"));
+        };
+        let rt::Some(m_dst) = m_dst else {
+            return rt::Err(members.missing("dst"));
+        };
+        let rt::Some(m_val) = m_val else {
+            return rt::Err(members.missing("val"));
+        };
         rt::Ok(Self {
-            src: members.required(m_src, "src")?,
-            dst: members.required(m_dst, "dst")?,
-            val: members.required(m_val, "val")?,
+            src: m_src,
+            dst: m_dst,
+            val: m_val,
         })
     }
     #[inline]
@@ -2185,21 +2203,26 @@ impl rt::ObjectType for CXLFixedMemoryWindowOptions {
         let mut m_interleave_granularity = rt::None;
         let mut m_targets = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "size" => members.read(&mut m_size, key),
                 "interleave-granularity" => {
-                    m_interleave_granularity = rt::Some(
-                        members.value("interleave-granularity")?,
-                    )
+                    members.read(&mut m_interleave_granularity, key)
                 }
-                "targets" => m_targets = rt::Some(members.value("targets")?),
-                _ => members.other(&key)?,
-            }
+                "targets" => members.read(&mut m_targets, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_targets) = m_targets else {
+            return rt::Err(members.missing("targets"));
+        };
         rt::Ok(Self {
-            size: members.required(m_size, "size")?,
+            size: m_size,
             interleave_granularity: m_interleave_granularity,
-            targets: members.required(m_targets, "targets")?,
+            targets: m_targets,
         })
     }
     #[inline]
@@ -2247,14 +2270,16 @@ impl rt::ObjectType for CXLFMWProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_cxl_fmw = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cxl-fmw" => m_cxl_fmw = rt::Some(members.value("cxl-fmw")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cxl-fmw" => members.read(&mut m_cxl_fmw, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            cxl_fmw: members.required(m_cxl_fmw, "cxl-fmw")?,
-        })
+        let rt::Some(m_cxl_fmw) = m_cxl_fmw else {
+            return rt::Err(members.missing("cxl-fmw"));
+        };
+        rt::Ok(Self { cxl_fmw: m_cxl_fmw })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2418,25 +2443,29 @@ impl rt::ObjectType for X86CPUFeatureWordInfo {
         let mut m_cpuid_register = rt::None;
         let mut m_features = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpuid-input-eax" => {
-                    m_cpuid_input_eax = rt::Some(members.value("cpuid-input-eax")?)
-                }
-                "cpuid-input-ecx" => {
-                    m_cpuid_input_ecx = rt::Some(members.value("cpuid-input-ecx")?)
-                }
-                "cpuid-register" => {
-                    m_cpuid_register = rt::Some(members.value("cpuid-register")?)
-                }
-                "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpuid-input-eax" => members.read(&mut m_cpuid_input_eax, key),
+                "cpuid-input-ecx" => members.read(&mut m_cpuid_input_ecx, key),
+                "cpuid-register" => members.read(&mut m_cpuid_register, key),
+                "features" => members.read(&mut m_features, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cpuid_input_eax) = m_cpuid_input_eax else {
+            return rt::Err(members.missing("cpuid-input-eax"));
+        };
+        let rt::Some(m_cpuid_register) = m_cpuid_register else {
+            return rt::Err(members.missing("cpuid-register"));
+        };
+        let rt::Some(m_features) = m_features else {
+            return rt::Err(members.missing("features"));
+        };
         rt::Ok(Self {
-            cpuid_input_eax: members.required(m_cpuid_input_eax, "cpuid-input-eax")?,
+            cpuid_input_eax: m_cpuid_input_eax,
             cpuid_input_ecx: m_cpuid_input_ecx,
-            cpuid_register: members.required(m_cpuid_register, "cpuid-register")?,
-            features: members.required(m_features, "features")?,
+            cpuid_register: m_cpuid_register,
+            features: m_features,
         })
     }
     #[inline]
@@ -2485,14 +2514,16 @@ impl rt::ObjectType for DummyForceArrays {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_unused = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "unused" => m_unused = rt::Some(members.value("unused")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "unused" => members.read(&mut m_unused, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            unused: members.required(m_unused, "unused")?,
-        })
+        let rt::Some(m_unused) = m_unused else {
+            return rt::Err(members.missing("unused"));
+        };
+        rt::Ok(Self { unused: m_unused })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2634,18 +2665,19 @@ impl rt::ObjectType for NumaCpuOptions {
         let mut m_core_id = rt::None;
         let mut m_thread_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
-                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
-                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
-                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
-                "die-id" => m_die_id = rt::Some(members.value("die-id")?),
-                "cluster-id" => m_cluster_id = rt::Some(members.value("cluster-id")?),
-                "module-id" => m_module_id = rt::Some(members.value("module-id")?),
-                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
-                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-id" => members.read(&mut m_node_id, key),
+                "drawer-id" => members.read(&mut m_drawer_id, key),
+                "book-id" => members.read(&mut m_book_id, key),
+                "socket-id" => members.read(&mut m_socket_id, key),
+                "die-id" => members.read(&mut m_die_id, key),
+                "cluster-id" => members.read(&mut m_cluster_id, key),
+                "module-id" => members.read(&mut m_module_id, key),
+                "core-id" => members.read(&mut m_core_id, key),
+                "thread-id" => members.read(&mut m_thread_id, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             node_id: m_node_id,
@@ -2932,21 +2964,34 @@ impl rt::ObjectType for NumaHmatLBOptions {
         let mut m_latency = rt::None;
         let mut m_bandwidth = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "initiator" => m_initiator = rt::Some(members.value("initiator")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "hierarchy" => m_hierarchy = rt::Some(members.value("hierarchy")?),
-                "data-type" => m_data_type = rt::Some(members.value("data-type")?),
-                "latency" => m_latency = rt::Some(members.value("latency")?),
-                "bandwidth" => m_bandwidth = rt::Some(members.value("bandwidth")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "initiator" => members.read(&mut m_initiator, key),
+                "target" => members.read(&mut m_target, key),
+                "hierarchy" => members.read(&mut m_hierarchy, key),
+                "data-type" => members.read(&mut m_data_type, key),
+                "latency" => members.read(&mut m_latency, key),
+                "bandwidth" => members.read(&mut m_bandwidth, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_initiator) = m_initiator else {
+            return rt::Err(members.missing("initiator"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_hierarchy) = m_hierarchy else {
+            return rt::Err(members.missing("hierarchy"));
+        };
+        let rt::Some(m_data_type) = m_data_type else {
+            return rt::Err(members.missing("data-type"));
+        };
         rt::Ok(Self {
-            initiator: members.required(m_initiator, "initiator")?,
-            target: members.required(m_target, "target")?,
-            hierarchy: members.required(m_hierarchy, "hierarchy")?,
-            data_type: members.required(m_data_type, "data-type")?,
+            initiator: m_initiator,
+            target: m_target,
+            hierarchy: m_hierarchy,
+            data_type: m_data_type,
             latency: m_latency,
             bandwidth: m_bandwidth,
         })
@@ -3176,25 +3221,42 @@ impl rt::ObjectType for NumaHmatCacheOptions {
         let mut m_policy = rt::None;
         let mut m_line = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "level" => m_level = rt::Some(members.value("level")?),
-                "associativity" => {
-                    m_associativity = rt::Some(members.value("associativity")?)
-                }
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "line" => m_line = rt::Some(members.value("line")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-id" => members.read(&mut m_node_id, key),
+                "size" => members.read(&mut m_size, key),
+                "level" => members.read(&mut m_level, key),
+                "associativity" => members.read(&mut m_associativity, key),
+                "policy" => members.read(&mut m_policy, key),
+                "line" => members.read(&mut m_line, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node_id) = m_node_id else {
+            return rt::Err(members.missing("node-id"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_level) = m_level else {
+            return rt::Err(members.missing("level"));
+        };
+        let rt::Some(m_associativity) = m_associativity else {
+            return rt::Err(members.missing("associativity"));
+        };
+        let rt::Some(m_policy) = m_policy else {
+            return rt::Err(members.missing("policy"));
+        };
+        let rt::Some(m_line) = m_line else {
+            return rt::Err(members.missing("line"));
+        };
         rt::Ok(Self {
-            node_id: members.required(m_node_id, "node-id")?,
-            size: members.required(m_size, "size")?,
-            level: members.required(m_level, "level")?,
-            associativity: members.required(m_associativity, "associativity")?,
-            policy: members.required(m_policy, "policy")?,
-            line: members.required(m_line, "line")?,
+            node_id: m_node_id,
+            size: m_size,
+            level: m_level,
+            associativity: m_associativity,
+            policy: m_policy,
+            line: m_line,
         })
     }
     #[inline]
@@ -3268,18 +3330,28 @@ impl rt::ObjectType for Memsave {
         let mut m_filename = rt::None;
         let mut m_cpu_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "val" => m_val = rt::Some(members.value("val")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "val" => members.read(&mut m_val, key),
+                "size" => members.read(&mut m_size, key),
+                "filename" => members.read(&mut m_filename, key),
+                "cpu-index" => members.read(&mut m_cpu_index, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_val) = m_val else {
+            return rt::Err(members.missing("val"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            val: members.required(m_val, "val")?,
-            size: members.required(m_size, "size")?,
-            filename: members.required(m_filename, "filename")?,
+            val: m_val,
+            size: m_size,
+            filename: m_filename,
             cpu_index: m_cpu_index,
         })
     }
@@ -3346,17 +3418,27 @@ impl rt::ObjectType for Pmemsave {
         let mut m_size = rt::None;
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "val" => m_val = rt::Some(members.value("val")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "val" => members.read(&mut m_val, key),
+                "size" => members.read(&mut m_size, key),
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_val) = m_val else {
+            return rt::Err(members.missing("val"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            val: members.required(m_val, "val")?,
-            size: members.required(m_size, "size")?,
-            filename: members.required(m_filename, "filename")?,
+            val: m_val,
+            size: m_size,
+            filename: m_filename,
         })
     }
     #[inline]
@@ -3465,29 +3547,51 @@ impl rt::ObjectType for Memdev {
         let mut m_host_nodes = rt::None;
         let mut m_policy = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "size" => members.read(&mut m_size, key),
+                "merge" => members.read(&mut m_merge, key),
+                "dump" => members.read(&mut m_dump, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "policy" => members.read(&mut m_policy, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_merge) = m_merge else {
+            return rt::Err(members.missing("merge"));
+        };
+        let rt::Some(m_dump) = m_dump else {
+            return rt::Err(members.missing("dump"));
+        };
+        let rt::Some(m_prealloc) = m_prealloc else {
+            return rt::Err(members.missing("prealloc"));
+        };
+        let rt::Some(m_share) = m_share else {
+            return rt::Err(members.missing("share"));
+        };
+        let rt::Some(m_host_nodes) = m_host_nodes else {
+            return rt::Err(members.missing("host-nodes"));
+        };
+        let rt::Some(m_policy) = m_policy else {
+            return rt::Err(members.missing("policy"));
+        };
         rt::Ok(Self {
             id: m_id,
-            size: members.required(m_size, "size")?,
-            merge: members.required(m_merge, "merge")?,
-            dump: members.required(m_dump, "dump")?,
-            prealloc: members.required(m_prealloc, "prealloc")?,
-            share: members.required(m_share, "share")?,
+            size: m_size,
+            merge: m_merge,
+            dump: m_dump,
+            prealloc: m_prealloc,
+            share: m_share,
             reserve: m_reserve,
-            host_nodes: members.required(m_host_nodes, "host-nodes")?,
-            policy: members.required(m_policy, "policy")?,
+            host_nodes: m_host_nodes,
+            policy: m_policy,
         })
     }
     #[inline]
@@ -3684,18 +3788,19 @@ impl rt::ObjectType for CpuInstanceProperties {
         let mut m_core_id = rt::None;
         let mut m_thread_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-id" => m_node_id = rt::Some(members.value("node-id")?),
-                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
-                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
-                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
-                "die-id" => m_die_id = rt::Some(members.value("die-id")?),
-                "cluster-id" => m_cluster_id = rt::Some(members.value("cluster-id")?),
-                "module-id" => m_module_id = rt::Some(members.value("module-id")?),
-                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
-                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-id" => members.read(&mut m_node_id, key),
+                "drawer-id" => members.read(&mut m_drawer_id, key),
+                "book-id" => members.read(&mut m_book_id, key),
+                "socket-id" => members.read(&mut m_socket_id, key),
+                "die-id" => members.read(&mut m_die_id, key),
+                "cluster-id" => members.read(&mut m_cluster_id, key),
+                "module-id" => members.read(&mut m_module_id, key),
+                "core-id" => members.read(&mut m_core_id, key),
+                "thread-id" => members.read(&mut m_thread_id, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             node_id: m_node_id,
@@ -3785,18 +3890,28 @@ impl rt::ObjectType for HotpluggableCPU {
         let mut m_props = rt::None;
         let mut m_qom_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "vcpus-count" => m_vcpus_count = rt::Some(members.value("vcpus-count")?),
-                "props" => m_props = rt::Some(members.value("props")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "vcpus-count" => members.read(&mut m_vcpus_count, key),
+                "props" => members.read(&mut m_props, key),
+                "qom-path" => members.read(&mut m_qom_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_vcpus_count) = m_vcpus_count else {
+            return rt::Err(members.missing("vcpus-count"));
+        };
+        let rt::Some(m_props) = m_props else {
+            return rt::Err(members.missing("props"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            vcpus_count: members.required(m_vcpus_count, "vcpus-count")?,
-            props: members.required(m_props, "props")?,
+            r#type: m_type,
+            vcpus_count: m_vcpus_count,
+            props: m_props,
             qom_path: m_qom_path,
         })
     }
@@ -3947,14 +4062,16 @@ impl rt::ObjectType for Balloon {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            value: members.required(m_value, "value")?,
-        })
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
+        rt::Ok(Self { value: m_value })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4004,14 +4121,16 @@ impl rt::ObjectType for BalloonInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_actual = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "actual" => m_actual = rt::Some(members.value("actual")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "actual" => members.read(&mut m_actual, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            actual: members.required(m_actual, "actual")?,
-        })
+        let rt::Some(m_actual) = m_actual else {
+            return rt::Err(members.missing("actual"));
+        };
+        rt::Ok(Self { actual: m_actual })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4103,14 +4222,16 @@ impl rt::ObjectType for BalloonChangeEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_actual = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "actual" => m_actual = rt::Some(members.value("actual")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "actual" => members.read(&mut m_actual, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            actual: members.required(m_actual, "actual")?,
-        })
+        let rt::Some(m_actual) = m_actual else {
+            return rt::Err(members.missing("actual"));
+        };
+        rt::Ok(Self { actual: m_actual })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4162,15 +4283,22 @@ impl rt::ObjectType for HvBalloonInfo {
         let mut m_committed = rt::None;
         let mut m_available = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "committed" => m_committed = rt::Some(members.value("committed")?),
-                "available" => m_available = rt::Some(members.value("available")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "committed" => members.read(&mut m_committed, key),
+                "available" => members.read(&mut m_available, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_committed) = m_committed else {
+            return rt::Err(members.missing("committed"));
+        };
+        let rt::Some(m_available) = m_available else {
+            return rt::Err(members.missing("available"));
+        };
         rt::Ok(Self {
-            committed: members.required(m_committed, "committed")?,
-            available: members.required(m_available, "available")?,
+            committed: m_committed,
+            available: m_available,
         })
     }
     #[inline]
@@ -4326,16 +4454,18 @@ impl rt::ObjectType for MemoryInfo {
         let mut m_base_memory = rt::None;
         let mut m_plugged_memory = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "base-memory" => m_base_memory = rt::Some(members.value("base-memory")?),
-                "plugged-memory" => {
-                    m_plugged_memory = rt::Some(members.value("plugged-memory")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "base-memory" => members.read(&mut m_base_memory, key),
+                "plugged-memory" => members.read(&mut m_plugged_memory, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_base_memory) = m_base_memory else {
+            return rt::Err(members.missing("base-memory"));
+        };
         rt::Ok(Self {
-            base_memory: members.required(m_base_memory, "base-memory")?,
+            base_memory: m_base_memory,
             plugged_memory: m_plugged_memory,
         })
     }
@@ -4473,29 +4603,49 @@ impl rt::ObjectType for PCDIMMDeviceInfo {
         let mut m_hotplugged = rt::None;
         let mut m_hotpluggable = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "slot" => m_slot = rt::Some(members.value("slot")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                "hotplugged" => m_hotplugged = rt::Some(members.value("hotplugged")?),
-                "hotpluggable" => {
-                    m_hotpluggable = rt::Some(members.value("hotpluggable")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "addr" => members.read(&mut m_addr, key),
+                "size" => members.read(&mut m_size, key),
+                "slot" => members.read(&mut m_slot, key),
+                "node" => members.read(&mut m_node, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                "hotplugged" => members.read(&mut m_hotplugged, key),
+                "hotpluggable" => members.read(&mut m_hotpluggable, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_slot) = m_slot else {
+            return rt::Err(members.missing("slot"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_memdev) = m_memdev else {
+            return rt::Err(members.missing("memdev"));
+        };
+        let rt::Some(m_hotplugged) = m_hotplugged else {
+            return rt::Err(members.missing("hotplugged"));
+        };
+        let rt::Some(m_hotpluggable) = m_hotpluggable else {
+            return rt::Err(members.missing("hotpluggable"));
+        };
         rt::Ok(Self {
             id: m_id,
-            addr: members.required(m_addr, "addr")?,
-            size: members.required(m_size, "size")?,
-            slot: members.required(m_slot, "slot")?,
-            node: members.required(m_node, "node")?,
-            memdev: members.required(m_memdev, "memdev")?,
-            hotplugged: members.required(m_hotplugged, "hotplugged")?,
-            hotpluggable: members.required(m_hotpluggable, "hotpluggable")?,
+            addr: m_addr,
+            size: m_size,
+            slot: m_slot,
+            node: m_node,
+            memdev: m_memdev,
+            hotplugged: m_hotplugged,
+            hotpluggable: m_hotpluggable,
         })
     }
     #[inline]
@@ -4569,19 +4719,29 @@ impl rt::ObjectType for VirtioPMEMDeviceInfo {
         let mut m_size = rt::None;
         let mut m_memdev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "memaddr" => members.read(&mut m_memaddr, key),
+                "size" => members.read(&mut m_size, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_memaddr) = m_memaddr else {
+            return rt::Err(members.missing("memaddr"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_memdev) = m_memdev else {
+            return rt::Err(members.missing("memdev"));
+        };
         rt::Ok(Self {
             id: m_id,
-            memaddr: members.required(m_memaddr, "memaddr")?,
-            size: members.required(m_size, "size")?,
-            memdev: members.required(m_memdev, "memdev")?,
+            memaddr: m_memaddr,
+            size: m_size,
+            memdev: m_memdev,
         })
     }
     #[inline]
@@ -4675,29 +4835,49 @@ impl rt::ObjectType for VirtioMEMDeviceInfo {
         let mut m_node = rt::None;
         let mut m_memdev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
-                "requested-size" => {
-                    m_requested_size = rt::Some(members.value("requested-size")?)
-                }
-                "size" => m_size = rt::Some(members.value("size")?),
-                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
-                "block-size" => m_block_size = rt::Some(members.value("block-size")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "memaddr" => members.read(&mut m_memaddr, key),
+                "requested-size" => members.read(&mut m_requested_size, key),
+                "size" => members.read(&mut m_size, key),
+                "max-size" => members.read(&mut m_max_size, key),
+                "block-size" => members.read(&mut m_block_size, key),
+                "node" => members.read(&mut m_node, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_memaddr) = m_memaddr else {
+            return rt::Err(members.missing("memaddr"));
+        };
+        let rt::Some(m_requested_size) = m_requested_size else {
+            return rt::Err(members.missing("requested-size"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_max_size) = m_max_size else {
+            return rt::Err(members.missing("max-size"));
+        };
+        let rt::Some(m_block_size) = m_block_size else {
+            return rt::Err(members.missing("block-size"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_memdev) = m_memdev else {
+            return rt::Err(members.missing("memdev"));
+        };
         rt::Ok(Self {
             id: m_id,
-            memaddr: members.required(m_memaddr, "memaddr")?,
-            requested_size: members.required(m_requested_size, "requested-size")?,
-            size: members.required(m_size, "size")?,
-            max_size: members.required(m_max_size, "max-size")?,
-            block_size: members.required(m_block_size, "block-size")?,
-            node: members.required(m_node, "node")?,
-            memdev: members.required(m_memdev, "memdev")?,
+            memaddr: m_memaddr,
+            requested_size: m_requested_size,
+            size: m_size,
+            max_size: m_max_size,
+            block_size: m_block_size,
+            node: m_node,
+            memdev: m_memdev,
         })
     }
     #[inline]
@@ -4780,21 +4960,34 @@ impl rt::ObjectType for SgxEPCDeviceInfo {
         let mut m_node = rt::None;
         let mut m_memdev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "memaddr" => members.read(&mut m_memaddr, key),
+                "size" => members.read(&mut m_size, key),
+                "node" => members.read(&mut m_node, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_memaddr) = m_memaddr else {
+            return rt::Err(members.missing("memaddr"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_memdev) = m_memdev else {
+            return rt::Err(members.missing("memdev"));
+        };
         rt::Ok(Self {
             id: m_id,
-            memaddr: members.required(m_memaddr, "memaddr")?,
-            size: members.required(m_size, "size")?,
-            node: members.required(m_node, "node")?,
-            memdev: members.required(m_memdev, "memdev")?,
+            memaddr: m_memaddr,
+            size: m_size,
+            node: m_node,
+            memdev: m_memdev,
         })
     }
     #[inline]
@@ -4879,18 +5072,22 @@ impl rt::ObjectType for HvBalloonDeviceInfo {
         let mut m_max_size = rt::None;
         let mut m_memdev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "memaddr" => m_memaddr = rt::Some(members.value("memaddr")?),
-                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "memaddr" => members.read(&mut m_memaddr, key),
+                "max-size" => members.read(&mut m_max_size, key),
+                "memdev" => members.read(&mut m_memdev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_max_size) = m_max_size else {
+            return rt::Err(members.missing("max-size"));
+        };
         rt::Ok(Self {
             id: m_id,
             memaddr: m_memaddr,
-            max_size: members.required(m_max_size, "max-size")?,
+            max_size: m_max_size,
             memdev: m_memdev,
         })
     }
@@ -5026,14 +5223,16 @@ impl rt::ObjectType for PCDIMMDeviceInfoWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5078,14 +5277,16 @@ impl rt::ObjectType for VirtioPMEMDeviceInfoWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5130,14 +5331,16 @@ impl rt::ObjectType for VirtioMEMDeviceInfoWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5182,14 +5385,16 @@ impl rt::ObjectType for SgxEPCDeviceInfoWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5234,14 +5439,16 @@ impl rt::ObjectType for HvBalloonDeviceInfoWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5332,51 +5539,24 @@ impl rt::ObjectType for MemoryDeviceInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "dimm" => {
-                    MemoryDeviceInfoBranch::Dimm(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "nvdimm" => {
-                    MemoryDeviceInfoBranch::Nvdimm(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "dimm" => members.decode_branch(MemoryDeviceInfoBranch::Dimm),
+                "nvdimm" => members.decode_branch(MemoryDeviceInfoBranch::Nvdimm),
                 "virtio-pmem" => {
-                    MemoryDeviceInfoBranch::VirtioPmem(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(MemoryDeviceInfoBranch::VirtioPmem)
                 }
-                "virtio-mem" => {
-                    MemoryDeviceInfoBranch::VirtioMem(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "sgx-epc" => {
-                    MemoryDeviceInfoBranch::SgxEpc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "hv-balloon" => {
-                    MemoryDeviceInfoBranch::HvBalloon(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "virtio-mem" => members.decode_branch(MemoryDeviceInfoBranch::VirtioMem),
+                "sgx-epc" => members.decode_branch(MemoryDeviceInfoBranch::SgxEpc),
+                "hv-balloon" => members.decode_branch(MemoryDeviceInfoBranch::HvBalloon),
                 _ => {
-                    MemoryDeviceInfoBranch::Other {
+                    rt::Ok(MemoryDeviceInfoBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -5506,15 +5686,22 @@ impl rt::ObjectType for SgxEPC {
         let mut m_memdev = rt::None;
         let mut m_node = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "memdev" => m_memdev = rt::Some(members.value("memdev")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "memdev" => members.read(&mut m_memdev, key),
+                "node" => members.read(&mut m_node, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_memdev) = m_memdev else {
+            return rt::Err(members.missing("memdev"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
         rt::Ok(Self {
-            memdev: members.required(m_memdev, "memdev")?,
-            node: members.required(m_node, "node")?,
+            memdev: m_memdev,
+            node: m_node,
         })
     }
     #[inline]
@@ -5561,14 +5748,16 @@ impl rt::ObjectType for SgxEPCProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_sgx_epc = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sgx-epc" => m_sgx_epc = rt::Some(members.value("sgx-epc")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sgx-epc" => members.read(&mut m_sgx_epc, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            sgx_epc: members.required(m_sgx_epc, "sgx-epc")?,
-        })
+        let rt::Some(m_sgx_epc) = m_sgx_epc else {
+            return rt::Err(members.missing("sgx-epc"));
+        };
+        rt::Ok(Self { sgx_epc: m_sgx_epc })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5677,17 +5866,24 @@ impl rt::ObjectType for MemoryDeviceSizeChangeEvent {
         let mut m_size = rt::None;
         let mut m_qom_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "size" => members.read(&mut m_size, key),
+                "qom-path" => members.read(&mut m_qom_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_qom_path) = m_qom_path else {
+            return rt::Err(members.missing("qom-path"));
+        };
         rt::Ok(Self {
             id: m_id,
-            size: members.required(m_size, "size")?,
-            qom_path: members.required(m_qom_path, "qom-path")?,
+            size: m_size,
+            qom_path: m_qom_path,
         })
     }
     #[inline]
@@ -5814,18 +6010,17 @@ impl rt::ObjectType for BootConfiguration {
         let mut m_reboot_timeout = rt::None;
         let mut m_strict = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "order" => m_order = rt::Some(members.value("order")?),
-                "once" => m_once = rt::Some(members.value("once")?),
-                "menu" => m_menu = rt::Some(members.value("menu")?),
-                "splash" => m_splash = rt::Some(members.value("splash")?),
-                "splash-time" => m_splash_time = rt::Some(members.value("splash-time")?),
-                "reboot-timeout" => {
-                    m_reboot_timeout = rt::Some(members.value("reboot-timeout")?)
-                }
-                "strict" => m_strict = rt::Some(members.value("strict")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "order" => members.read(&mut m_order, key),
+                "once" => members.read(&mut m_once, key),
+                "menu" => members.read(&mut m_menu, key),
+                "splash" => members.read(&mut m_splash, key),
+                "splash-time" => members.read(&mut m_splash_time, key),
+                "reboot-timeout" => members.read(&mut m_reboot_timeout, key),
+                "strict" => members.read(&mut m_strict, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             order: m_order,
@@ -5994,19 +6189,20 @@ impl rt::ObjectType for SMPConfiguration {
         let mut m_threads = rt::None;
         let mut m_maxcpus = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpus" => m_cpus = rt::Some(members.value("cpus")?),
-                "drawers" => m_drawers = rt::Some(members.value("drawers")?),
-                "books" => m_books = rt::Some(members.value("books")?),
-                "sockets" => m_sockets = rt::Some(members.value("sockets")?),
-                "dies" => m_dies = rt::Some(members.value("dies")?),
-                "clusters" => m_clusters = rt::Some(members.value("clusters")?),
-                "modules" => m_modules = rt::Some(members.value("modules")?),
-                "cores" => m_cores = rt::Some(members.value("cores")?),
-                "threads" => m_threads = rt::Some(members.value("threads")?),
-                "maxcpus" => m_maxcpus = rt::Some(members.value("maxcpus")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpus" => members.read(&mut m_cpus, key),
+                "drawers" => members.read(&mut m_drawers, key),
+                "books" => members.read(&mut m_books, key),
+                "sockets" => members.read(&mut m_sockets, key),
+                "dies" => members.read(&mut m_dies, key),
+                "clusters" => members.read(&mut m_clusters, key),
+                "modules" => members.read(&mut m_modules, key),
+                "cores" => members.read(&mut m_cores, key),
+                "threads" => members.read(&mut m_threads, key),
+                "maxcpus" => members.read(&mut m_maxcpus, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             cpus: m_cpus,
@@ -6480,12 +6676,13 @@ impl rt::ObjectType for MemorySizeConfiguration {
         let mut m_max_size = rt::None;
         let mut m_slots = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "size" => m_size = rt::Some(members.value("size")?),
-                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
-                "slots" => m_slots = rt::Some(members.value("slots")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "size" => members.read(&mut m_size, key),
+                "max-size" => members.read(&mut m_max_size, key),
+                "slots" => members.read(&mut m_slots, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             size: m_size,
@@ -6542,14 +6739,16 @@ impl rt::ObjectType for Dumpdtb {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-        })
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        rt::Ok(Self { filename: m_filename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -6662,15 +6861,19 @@ impl rt::ObjectType for FirmwareLog {
         let mut m_version = rt::None;
         let mut m_log = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "version" => m_version = rt::Some(members.value("version")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "version" => members.read(&mut m_version, key),
+                "log" => members.read(&mut m_log, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_log) = m_log else {
+            return rt::Err(members.missing("log"));
+        };
         rt::Ok(Self {
             version: m_version,
-            log: members.required(m_log, "log")?,
+            log: m_log,
         })
     }
     #[inline]
@@ -6726,10 +6929,11 @@ impl rt::ObjectType for QueryFirmwareLog {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_max_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "max-size" => m_max_size = rt::Some(members.value("max-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "max-size" => members.read(&mut m_max_size, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { max_size: m_max_size })
     }
@@ -6783,14 +6987,16 @@ impl rt::ObjectType for DumpSkeys {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-        })
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        rt::Ok(Self { filename: m_filename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -6853,14 +7059,18 @@ impl rt::ObjectType for CpuModelInfo {
         let mut m_name = rt::None;
         let mut m_props = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "props" => m_props = rt::Some(members.value("props")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "props" => members.read(&mut m_props, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             props: m_props,
         })
     }
@@ -7056,14 +7266,16 @@ impl rt::ObjectType for CpuModelBaselineInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_model = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "model" => m_model = rt::Some(members.value("model")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "model" => members.read(&mut m_model, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            model: members.required(m_model, "model")?,
-        })
+        let rt::Some(m_model) = m_model else {
+            return rt::Err(members.missing("model"));
+        };
+        rt::Ok(Self { model: m_model })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -7117,22 +7329,24 @@ impl rt::ObjectType for CpuModelCompareInfo {
         let mut m_result = rt::None;
         let mut m_responsible_properties = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "result" => m_result = rt::Some(members.value("result")?),
+            let key = &*key;
+            match key {
+                "result" => members.read(&mut m_result, key),
                 "responsible-properties" => {
-                    m_responsible_properties = rt::Some(
-                        members.value("responsible-properties")?,
-                    )
+                    members.read(&mut m_responsible_properties, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_result) = m_result else {
+            return rt::Err(members.missing("result"));
+        };
+        let rt::Some(m_responsible_properties) = m_responsible_properties else {
+            return rt::Err(members.missing("responsible-properties"));
+        };
         rt::Ok(Self {
-            result: members.required(m_result, "result")?,
-            responsible_properties: members.required(
-                m_responsible_properties,
-                "responsible-properties",
-            )?,
+            result: m_result,
+            responsible_properties: m_responsible_properties,
         })
     }
     #[inline]
@@ -7184,15 +7398,22 @@ impl rt::ObjectType for QueryCpuModelComparison {
         let mut m_modela = rt::None;
         let mut m_modelb = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "modela" => m_modela = rt::Some(members.value("modela")?),
-                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "modela" => members.read(&mut m_modela, key),
+                "modelb" => members.read(&mut m_modelb, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_modela) = m_modela else {
+            return rt::Err(members.missing("modela"));
+        };
+        let rt::Some(m_modelb) = m_modelb else {
+            return rt::Err(members.missing("modelb"));
+        };
         rt::Ok(Self {
-            modela: members.required(m_modela, "modela")?,
-            modelb: members.required(m_modelb, "modelb")?,
+            modela: m_modela,
+            modelb: m_modelb,
         })
     }
     #[inline]
@@ -7249,15 +7470,22 @@ impl rt::ObjectType for QueryCpuModelBaseline {
         let mut m_modela = rt::None;
         let mut m_modelb = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "modela" => m_modela = rt::Some(members.value("modela")?),
-                "modelb" => m_modelb = rt::Some(members.value("modelb")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "modela" => members.read(&mut m_modela, key),
+                "modelb" => members.read(&mut m_modelb, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_modela) = m_modela else {
+            return rt::Err(members.missing("modela"));
+        };
+        let rt::Some(m_modelb) = m_modelb else {
+            return rt::Err(members.missing("modelb"));
+        };
         rt::Ok(Self {
-            modela: members.required(m_modela, "modela")?,
-            modelb: members.required(m_modelb, "modelb")?,
+            modela: m_modela,
+            modelb: m_modelb,
         })
     }
     #[inline]
@@ -7322,16 +7550,18 @@ impl rt::ObjectType for CpuModelExpansionInfo {
         let mut m_model = rt::None;
         let mut m_deprecated_props = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "model" => m_model = rt::Some(members.value("model")?),
-                "deprecated-props" => {
-                    m_deprecated_props = rt::Some(members.value("deprecated-props")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "model" => members.read(&mut m_model, key),
+                "deprecated-props" => members.read(&mut m_deprecated_props, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_model) = m_model else {
+            return rt::Err(members.missing("model"));
+        };
         rt::Ok(Self {
-            model: members.required(m_model, "model")?,
+            model: m_model,
             deprecated_props: m_deprecated_props,
         })
     }
@@ -7387,15 +7617,22 @@ impl rt::ObjectType for QueryCpuModelExpansion {
         let mut m_type = rt::None;
         let mut m_model = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "model" => m_model = rt::Some(members.value("model")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "model" => members.read(&mut m_model, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_model) = m_model else {
+            return rt::Err(members.missing("model"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            model: members.required(m_model, "model")?,
+            r#type: m_type,
+            model: m_model,
         })
     }
     #[inline]
@@ -7499,31 +7736,38 @@ impl rt::ObjectType for CpuDefinitionInfo {
         let mut m_alias_of = rt::None;
         let mut m_deprecated = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "migration-safe" => {
-                    m_migration_safe = rt::Some(members.value("migration-safe")?)
-                }
-                "static" => m_static = rt::Some(members.value("static")?),
-                "unavailable-features" => {
-                    m_unavailable_features = rt::Some(
-                        members.value("unavailable-features")?,
-                    )
-                }
-                "typename" => m_typename = rt::Some(members.value("typename")?),
-                "alias-of" => m_alias_of = rt::Some(members.value("alias-of")?),
-                "deprecated" => m_deprecated = rt::Some(members.value("deprecated")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "migration-safe" => members.read(&mut m_migration_safe, key),
+                "static" => members.read(&mut m_static, key),
+                "unavailable-features" => members.read(&mut m_unavailable_features, key),
+                "typename" => members.read(&mut m_typename, key),
+                "alias-of" => members.read(&mut m_alias_of, key),
+                "deprecated" => members.read(&mut m_deprecated, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_static) = m_static else {
+            return rt::Err(members.missing("static"));
+        };
+        let rt::Some(m_typename) = m_typename else {
+            return rt::Err(members.missing("typename"));
+        };
+        let rt::Some(m_deprecated) = m_deprecated else {
+            return rt::Err(members.missing("deprecated"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             migration_safe: m_migration_safe,
-            r#static: members.required(m_static, "static")?,
+            r#static: m_static,
             unavailable_features: m_unavailable_features,
-            typename: members.required(m_typename, "typename")?,
+            typename: m_typename,
             alias_of: m_alias_of,
-            deprecated: members.required(m_deprecated, "deprecated")?,
+            deprecated: m_deprecated,
         })
     }
     #[inline]

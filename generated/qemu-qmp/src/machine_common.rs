@@ -289,15 +289,22 @@ impl rt::ObjectType for SmpCacheProperties {
         let mut m_cache = rt::None;
         let mut m_topology = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cache" => m_cache = rt::Some(members.value("cache")?),
-                "topology" => m_topology = rt::Some(members.value("topology")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cache" => members.read(&mut m_cache, key),
+                "topology" => members.read(&mut m_topology, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cache) = m_cache else {
+            return rt::Err(members.missing("cache"));
+        };
+        let rt::Some(m_topology) = m_topology else {
+            return rt::Err(members.missing("topology"));
+        };
         rt::Ok(Self {
-            cache: members.required(m_cache, "cache")?,
-            topology: members.required(m_topology, "topology")?,
+            cache: m_cache,
+            topology: m_topology,
         })
     }
     #[inline]
@@ -342,14 +349,16 @@ impl rt::ObjectType for SmpCachePropertiesWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_caches = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "caches" => m_caches = rt::Some(members.value("caches")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "caches" => members.read(&mut m_caches, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            caches: members.required(m_caches, "caches")?,
-        })
+        let rt::Some(m_caches) = m_caches else {
+            return rt::Err(members.missing("caches"));
+        };
+        rt::Ok(Self { caches: m_caches })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -162,18 +162,22 @@ impl rt::ObjectType for SetCpuTopology {
         let mut m_entitlement = rt::None;
         let mut m_dedicated = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "core-id" => m_core_id = rt::Some(members.value("core-id")?),
-                "socket-id" => m_socket_id = rt::Some(members.value("socket-id")?),
-                "book-id" => m_book_id = rt::Some(members.value("book-id")?),
-                "drawer-id" => m_drawer_id = rt::Some(members.value("drawer-id")?),
-                "entitlement" => m_entitlement = rt::Some(members.value("entitlement")?),
-                "dedicated" => m_dedicated = rt::Some(members.value("dedicated")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "core-id" => members.read(&mut m_core_id, key),
+                "socket-id" => members.read(&mut m_socket_id, key),
+                "book-id" => members.read(&mut m_book_id, key),
+                "drawer-id" => members.read(&mut m_drawer_id, key),
+                "entitlement" => members.read(&mut m_entitlement, key),
+                "dedicated" => members.read(&mut m_dedicated, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_core_id) = m_core_id else {
+            return rt::Err(members.missing("core-id"));
+        };
         rt::Ok(Self {
-            core_id: members.required(m_core_id, "core-id")?,
+            core_id: m_core_id,
             socket_id: m_socket_id,
             book_id: m_book_id,
             drawer_id: m_drawer_id,
@@ -241,15 +245,17 @@ impl rt::ObjectType for CpuPolarizationChangeEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_polarization = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "polarization" => {
-                    m_polarization = rt::Some(members.value("polarization")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "polarization" => members.read(&mut m_polarization, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_polarization) = m_polarization else {
+            return rt::Err(members.missing("polarization"));
+        };
         rt::Ok(Self {
-            polarization: members.required(m_polarization, "polarization")?,
+            polarization: m_polarization,
         })
     }
     #[inline]
@@ -299,15 +305,17 @@ impl rt::ObjectType for CpuPolarizationInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_polarization = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "polarization" => {
-                    m_polarization = rt::Some(members.value("polarization")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "polarization" => members.read(&mut m_polarization, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_polarization) = m_polarization else {
+            return rt::Err(members.missing("polarization"));
+        };
         rt::Ok(Self {
-            polarization: members.required(m_polarization, "polarization")?,
+            polarization: m_polarization,
         })
     }
     #[inline]

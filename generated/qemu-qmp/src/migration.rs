@@ -146,66 +146,83 @@ impl rt::ObjectType for MigrationStats {
         let mut m_postcopy_bytes = rt::None;
         let mut m_dirty_sync_missed_zero_copy = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "transferred" => m_transferred = rt::Some(members.value("transferred")?),
-                "remaining" => m_remaining = rt::Some(members.value("remaining")?),
-                "total" => m_total = rt::Some(members.value("total")?),
-                "duplicate" => m_duplicate = rt::Some(members.value("duplicate")?),
-                "normal" => m_normal = rt::Some(members.value("normal")?),
-                "normal-bytes" => {
-                    m_normal_bytes = rt::Some(members.value("normal-bytes")?)
-                }
-                "dirty-pages-rate" => {
-                    m_dirty_pages_rate = rt::Some(members.value("dirty-pages-rate")?)
-                }
-                "mbps" => m_mbps = rt::Some(members.value("mbps")?),
-                "dirty-sync-count" => {
-                    m_dirty_sync_count = rt::Some(members.value("dirty-sync-count")?)
-                }
-                "postcopy-requests" => {
-                    m_postcopy_requests = rt::Some(members.value("postcopy-requests")?)
-                }
-                "page-size" => m_page_size = rt::Some(members.value("page-size")?),
-                "multifd-bytes" => {
-                    m_multifd_bytes = rt::Some(members.value("multifd-bytes")?)
-                }
-                "pages-per-second" => {
-                    m_pages_per_second = rt::Some(members.value("pages-per-second")?)
-                }
-                "precopy-bytes" => {
-                    m_precopy_bytes = rt::Some(members.value("precopy-bytes")?)
-                }
-                "downtime-bytes" => {
-                    m_downtime_bytes = rt::Some(members.value("downtime-bytes")?)
-                }
-                "postcopy-bytes" => {
-                    m_postcopy_bytes = rt::Some(members.value("postcopy-bytes")?)
-                }
+            let key = &*key;
+            match key {
+                "transferred" => members.read(&mut m_transferred, key),
+                "remaining" => members.read(&mut m_remaining, key),
+                "total" => members.read(&mut m_total, key),
+                "duplicate" => members.read(&mut m_duplicate, key),
+                "normal" => members.read(&mut m_normal, key),
+                "normal-bytes" => members.read(&mut m_normal_bytes, key),
+                "dirty-pages-rate" => members.read(&mut m_dirty_pages_rate, key),
+                "mbps" => members.read(&mut m_mbps, key),
+                "dirty-sync-count" => members.read(&mut m_dirty_sync_count, key),
+                "postcopy-requests" => members.read(&mut m_postcopy_requests, key),
+                "page-size" => members.read(&mut m_page_size, key),
+                "multifd-bytes" => members.read(&mut m_multifd_bytes, key),
+                "pages-per-second" => members.read(&mut m_pages_per_second, key),
+                "precopy-bytes" => members.read(&mut m_precopy_bytes, key),
+                "downtime-bytes" => members.read(&mut m_downtime_bytes, key),
+                "postcopy-bytes" => members.read(&mut m_postcopy_bytes, key),
                 "dirty-sync-missed-zero-copy" => {
-                    m_dirty_sync_missed_zero_copy = rt::Some(
-                        members.value("dirty-sync-missed-zero-copy")?,
-                    )
+                    members.read(&mut m_dirty_sync_missed_zero_copy, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_transferred) = m_transferred else {
+            return rt::Err(members.missing("transferred"));
+        };
+        let rt::Some(m_remaining) = m_remaining else {
+            return rt::Err(members.missing("remaining"));
+        };
+        let rt::Some(m_total) = m_total else {
+            return rt::Err(members.missing("total"));
+        };
+        let rt::Some(m_duplicate) = m_duplicate else {
+            return rt::Err(members.missing("duplicate"));
+        };
+        let rt::Some(m_normal) = m_normal else {
+            return rt::Err(members.missing("normal"));
+        };
+        let rt::Some(m_normal_bytes) = m_normal_bytes else {
+            return rt::Err(members.missing("normal-bytes"));
+        };
+        let rt::Some(m_dirty_pages_rate) = m_dirty_pages_rate else {
+            return rt::Err(members.missing("dirty-pages-rate"));
+        };
+        let rt::Some(m_mbps) = m_mbps else {
+            return rt::Err(members.missing("mbps"));
+        };
+        let rt::Some(m_dirty_sync_count) = m_dirty_sync_count else {
+            return rt::Err(members.missing("dirty-sync-count"));
+        };
+        let rt::Some(m_postcopy_requests) = m_postcopy_requests else {
+            return rt::Err(members.missing("postcopy-requests"));
+        };
+        let rt::Some(m_page_size) = m_page_size else {
+            return rt::Err(members.missing("page-size"));
+        };
+        let rt::Some(m_multifd_bytes) = m_multifd_bytes else {
+            return rt::Err(members.missing("multifd-bytes"));
+        };
+        let rt::Some(m_pages_per_second) = m_pages_per_second else {
+            return rt::Err(members.missing("pages-per-second"));
+        };
         rt::Ok(Self {
-            transferred: members.required(m_transferred, "transferred")?,
-            remaining: members.required(m_remaining, "remaining")?,
-            total: members.required(m_total, "total")?,
-            duplicate: members.required(m_duplicate, "duplicate")?,
-            normal: members.required(m_normal, "normal")?,
-            normal_bytes: members.required(m_normal_bytes, "normal-bytes")?,
-            dirty_pages_rate: members.required(m_dirty_pages_rate, "dirty-pages-rate")?,
-            mbps: members.required(m_mbps, "mbps")?,
-            dirty_sync_count: members.required(m_dirty_sync_count, "dirty-sync-count")?,
-            postcopy_requests: members.required(
-                m_postcopy_requests,
-                "postcopy-requests",
-            )?,
-            page_size: members.required(m_page_size, "page-size")?,
-            multifd_bytes: members.required(m_multifd_bytes, "multifd-bytes")?,
-            pages_per_second: members.required(m_pages_per_second, "pages-per-second")?,
+            transferred: m_transferred,
+            remaining: m_remaining,
+            total: m_total,
+            duplicate: m_duplicate,
+            normal: m_normal,
+            normal_bytes: m_normal_bytes,
+            dirty_pages_rate: m_dirty_pages_rate,
+            mbps: m_mbps,
+            dirty_sync_count: m_dirty_sync_count,
+            postcopy_requests: m_postcopy_requests,
+            page_size: m_page_size,
+            multifd_bytes: m_multifd_bytes,
+            pages_per_second: m_pages_per_second,
             precopy_bytes: m_precopy_bytes,
             downtime_bytes: m_downtime_bytes,
             postcopy_bytes: m_postcopy_bytes,
@@ -308,29 +325,47 @@ impl rt::ObjectType for XBZRLECacheStats {
         let mut m_encoding_rate = rt::None;
         let mut m_overflow = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cache-size" => m_cache_size = rt::Some(members.value("cache-size")?),
-                "bytes" => m_bytes = rt::Some(members.value("bytes")?),
-                "pages" => m_pages = rt::Some(members.value("pages")?),
-                "cache-miss" => m_cache_miss = rt::Some(members.value("cache-miss")?),
-                "cache-miss-rate" => {
-                    m_cache_miss_rate = rt::Some(members.value("cache-miss-rate")?)
-                }
-                "encoding-rate" => {
-                    m_encoding_rate = rt::Some(members.value("encoding-rate")?)
-                }
-                "overflow" => m_overflow = rt::Some(members.value("overflow")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cache-size" => members.read(&mut m_cache_size, key),
+                "bytes" => members.read(&mut m_bytes, key),
+                "pages" => members.read(&mut m_pages, key),
+                "cache-miss" => members.read(&mut m_cache_miss, key),
+                "cache-miss-rate" => members.read(&mut m_cache_miss_rate, key),
+                "encoding-rate" => members.read(&mut m_encoding_rate, key),
+                "overflow" => members.read(&mut m_overflow, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cache_size) = m_cache_size else {
+            return rt::Err(members.missing("cache-size"));
+        };
+        let rt::Some(m_bytes) = m_bytes else {
+            return rt::Err(members.missing("bytes"));
+        };
+        let rt::Some(m_pages) = m_pages else {
+            return rt::Err(members.missing("pages"));
+        };
+        let rt::Some(m_cache_miss) = m_cache_miss else {
+            return rt::Err(members.missing("cache-miss"));
+        };
+        let rt::Some(m_cache_miss_rate) = m_cache_miss_rate else {
+            return rt::Err(members.missing("cache-miss-rate"));
+        };
+        let rt::Some(m_encoding_rate) = m_encoding_rate else {
+            return rt::Err(members.missing("encoding-rate"));
+        };
+        let rt::Some(m_overflow) = m_overflow else {
+            return rt::Err(members.missing("overflow"));
+        };
         rt::Ok(Self {
-            cache_size: members.required(m_cache_size, "cache-size")?,
-            bytes: members.required(m_bytes, "bytes")?,
-            pages: members.required(m_pages, "pages")?,
-            cache_miss: members.required(m_cache_miss, "cache-miss")?,
-            cache_miss_rate: members.required(m_cache_miss_rate, "cache-miss-rate")?,
-            encoding_rate: members.required(m_encoding_rate, "encoding-rate")?,
-            overflow: members.required(m_overflow, "overflow")?,
+            cache_size: m_cache_size,
+            bytes: m_bytes,
+            pages: m_pages,
+            cache_miss: m_cache_miss,
+            cache_miss_rate: m_cache_miss_rate,
+            encoding_rate: m_encoding_rate,
+            overflow: m_overflow,
         })
     }
     #[inline]
@@ -406,25 +441,37 @@ impl rt::ObjectType for CompressionStats {
         let mut m_compressed_size = rt::None;
         let mut m_compression_rate = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pages" => m_pages = rt::Some(members.value("pages")?),
-                "busy" => m_busy = rt::Some(members.value("busy")?),
-                "busy-rate" => m_busy_rate = rt::Some(members.value("busy-rate")?),
-                "compressed-size" => {
-                    m_compressed_size = rt::Some(members.value("compressed-size")?)
-                }
-                "compression-rate" => {
-                    m_compression_rate = rt::Some(members.value("compression-rate")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pages" => members.read(&mut m_pages, key),
+                "busy" => members.read(&mut m_busy, key),
+                "busy-rate" => members.read(&mut m_busy_rate, key),
+                "compressed-size" => members.read(&mut m_compressed_size, key),
+                "compression-rate" => members.read(&mut m_compression_rate, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pages) = m_pages else {
+            return rt::Err(members.missing("pages"));
+        };
+        let rt::Some(m_busy) = m_busy else {
+            return rt::Err(members.missing("busy"));
+        };
+        let rt::Some(m_busy_rate) = m_busy_rate else {
+            return rt::Err(members.missing("busy-rate"));
+        };
+        let rt::Some(m_compressed_size) = m_compressed_size else {
+            return rt::Err(members.missing("compressed-size"));
+        };
+        let rt::Some(m_compression_rate) = m_compression_rate else {
+            return rt::Err(members.missing("compression-rate"));
+        };
         rt::Ok(Self {
-            pages: members.required(m_pages, "pages")?,
-            busy: members.required(m_busy, "busy")?,
-            busy_rate: members.required(m_busy_rate, "busy-rate")?,
-            compressed_size: members.required(m_compressed_size, "compressed-size")?,
-            compression_rate: members.required(m_compression_rate, "compression-rate")?,
+            pages: m_pages,
+            busy: m_busy,
+            busy_rate: m_busy_rate,
+            compressed_size: m_compressed_size,
+            compression_rate: m_compression_rate,
         })
     }
     #[inline]
@@ -600,14 +647,16 @@ impl rt::ObjectType for VfioStats {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_transferred = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "transferred" => m_transferred = rt::Some(members.value("transferred")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "transferred" => members.read(&mut m_transferred, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            transferred: members.required(m_transferred, "transferred")?,
-        })
+        let rt::Some(m_transferred) = m_transferred else {
+            return rt::Err(members.missing("transferred"));
+        };
+        rt::Ok(Self { transferred: m_transferred })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -870,69 +919,44 @@ impl rt::ObjectType for MigrationInfo {
         let mut m_dirty_limit_throttle_time_per_round = rt::None;
         let mut m_dirty_limit_ring_full_time = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "status" => m_status = rt::Some(members.value("status")?),
-                "ram" => m_ram = rt::Some(members.value("ram")?),
-                "vfio" => m_vfio = rt::Some(members.value("vfio")?),
-                "xbzrle-cache" => {
-                    m_xbzrle_cache = rt::Some(members.value("xbzrle-cache")?)
-                }
-                "total-time" => m_total_time = rt::Some(members.value("total-time")?),
-                "expected-downtime" => {
-                    m_expected_downtime = rt::Some(members.value("expected-downtime")?)
-                }
-                "downtime" => m_downtime = rt::Some(members.value("downtime")?),
-                "setup-time" => m_setup_time = rt::Some(members.value("setup-time")?),
+            let key = &*key;
+            match key {
+                "status" => members.read(&mut m_status, key),
+                "ram" => members.read(&mut m_ram, key),
+                "vfio" => members.read(&mut m_vfio, key),
+                "xbzrle-cache" => members.read(&mut m_xbzrle_cache, key),
+                "total-time" => members.read(&mut m_total_time, key),
+                "expected-downtime" => members.read(&mut m_expected_downtime, key),
+                "downtime" => members.read(&mut m_downtime, key),
+                "setup-time" => members.read(&mut m_setup_time, key),
                 "cpu-throttle-percentage" => {
-                    m_cpu_throttle_percentage = rt::Some(
-                        members.value("cpu-throttle-percentage")?,
-                    )
+                    members.read(&mut m_cpu_throttle_percentage, key)
                 }
-                "error-desc" => m_error_desc = rt::Some(members.value("error-desc")?),
-                "blocked-reasons" => {
-                    m_blocked_reasons = rt::Some(members.value("blocked-reasons")?)
-                }
-                "postcopy-blocktime" => {
-                    m_postcopy_blocktime = rt::Some(members.value("postcopy-blocktime")?)
-                }
+                "error-desc" => members.read(&mut m_error_desc, key),
+                "blocked-reasons" => members.read(&mut m_blocked_reasons, key),
+                "postcopy-blocktime" => members.read(&mut m_postcopy_blocktime, key),
                 "postcopy-vcpu-blocktime" => {
-                    m_postcopy_vcpu_blocktime = rt::Some(
-                        members.value("postcopy-vcpu-blocktime")?,
-                    )
+                    members.read(&mut m_postcopy_vcpu_blocktime, key)
                 }
-                "postcopy-latency" => {
-                    m_postcopy_latency = rt::Some(members.value("postcopy-latency")?)
-                }
+                "postcopy-latency" => members.read(&mut m_postcopy_latency, key),
                 "postcopy-latency-dist" => {
-                    m_postcopy_latency_dist = rt::Some(
-                        members.value("postcopy-latency-dist")?,
-                    )
+                    members.read(&mut m_postcopy_latency_dist, key)
                 }
                 "postcopy-vcpu-latency" => {
-                    m_postcopy_vcpu_latency = rt::Some(
-                        members.value("postcopy-vcpu-latency")?,
-                    )
+                    members.read(&mut m_postcopy_vcpu_latency, key)
                 }
                 "postcopy-non-vcpu-latency" => {
-                    m_postcopy_non_vcpu_latency = rt::Some(
-                        members.value("postcopy-non-vcpu-latency")?,
-                    )
+                    members.read(&mut m_postcopy_non_vcpu_latency, key)
                 }
-                "socket-address" => {
-                    m_socket_address = rt::Some(members.value("socket-address")?)
-                }
+                "socket-address" => members.read(&mut m_socket_address, key),
                 "dirty-limit-throttle-time-per-round" => {
-                    m_dirty_limit_throttle_time_per_round = rt::Some(
-                        members.value("dirty-limit-throttle-time-per-round")?,
-                    )
+                    members.read(&mut m_dirty_limit_throttle_time_per_round, key)
                 }
                 "dirty-limit-ring-full-time" => {
-                    m_dirty_limit_ring_full_time = rt::Some(
-                        members.value("dirty-limit-ring-full-time")?,
-                    )
+                    members.read(&mut m_dirty_limit_ring_full_time, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             status: m_status,
@@ -1233,15 +1257,22 @@ impl rt::ObjectType for MigrationCapabilityStatus {
         let mut m_capability = rt::None;
         let mut m_state = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "capability" => m_capability = rt::Some(members.value("capability")?),
-                "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "capability" => members.read(&mut m_capability, key),
+                "state" => members.read(&mut m_state, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_capability) = m_capability else {
+            return rt::Err(members.missing("capability"));
+        };
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
         rt::Ok(Self {
-            capability: members.required(m_capability, "capability")?,
-            state: members.required(m_state, "state")?,
+            capability: m_capability,
+            state: m_state,
         })
     }
     #[inline]
@@ -1290,15 +1321,17 @@ impl rt::ObjectType for MigrateSetCapabilities {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_capabilities = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "capabilities" => {
-                    m_capabilities = rt::Some(members.value("capabilities")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "capabilities" => members.read(&mut m_capabilities, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_capabilities) = m_capabilities else {
+            return rt::Err(members.missing("capabilities"));
+        };
         rt::Ok(Self {
-            capabilities: members.required(m_capabilities, "capabilities")?,
+            capabilities: m_capabilities,
         })
     }
     #[inline]
@@ -1637,10 +1670,11 @@ impl rt::ObjectType for BitmapMigrationBitmapAliasTransform {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_persistent = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "persistent" => m_persistent = rt::Some(members.value("persistent")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "persistent" => members.read(&mut m_persistent, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { persistent: m_persistent })
     }
@@ -1710,16 +1744,23 @@ impl rt::ObjectType for BitmapMigrationBitmapAlias {
         let mut m_alias = rt::None;
         let mut m_transform = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "alias" => m_alias = rt::Some(members.value("alias")?),
-                "transform" => m_transform = rt::Some(members.value("transform")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "alias" => members.read(&mut m_alias, key),
+                "transform" => members.read(&mut m_transform, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_alias) = m_alias else {
+            return rt::Err(members.missing("alias"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            alias: members.required(m_alias, "alias")?,
+            name: m_name,
+            alias: m_alias,
             transform: m_transform,
         })
     }
@@ -1782,17 +1823,27 @@ impl rt::ObjectType for BitmapMigrationNodeAlias {
         let mut m_alias = rt::None;
         let mut m_bitmaps = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "alias" => m_alias = rt::Some(members.value("alias")?),
-                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                "alias" => members.read(&mut m_alias, key),
+                "bitmaps" => members.read(&mut m_bitmaps, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_alias) = m_alias else {
+            return rt::Err(members.missing("alias"));
+        };
+        let rt::Some(m_bitmaps) = m_bitmaps else {
+            return rt::Err(members.missing("bitmaps"));
+        };
         rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-            alias: members.required(m_alias, "alias")?,
-            bitmaps: members.required(m_bitmaps, "bitmaps")?,
+            node_name: m_node_name,
+            alias: m_alias,
+            bitmaps: m_bitmaps,
         })
     }
     #[inline]
@@ -2353,113 +2404,52 @@ impl rt::ObjectType for MigrateSetParameters {
         let mut m_direct_io = rt::None;
         let mut m_cpr_exec_command = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "announce-initial" => {
-                    m_announce_initial = rt::Some(members.value("announce-initial")?)
-                }
-                "announce-max" => {
-                    m_announce_max = rt::Some(members.value("announce-max")?)
-                }
-                "announce-rounds" => {
-                    m_announce_rounds = rt::Some(members.value("announce-rounds")?)
-                }
-                "announce-step" => {
-                    m_announce_step = rt::Some(members.value("announce-step")?)
-                }
+            let key = &*key;
+            match key {
+                "announce-initial" => members.read(&mut m_announce_initial, key),
+                "announce-max" => members.read(&mut m_announce_max, key),
+                "announce-rounds" => members.read(&mut m_announce_rounds, key),
+                "announce-step" => members.read(&mut m_announce_step, key),
                 "throttle-trigger-threshold" => {
-                    m_throttle_trigger_threshold = rt::Some(
-                        members.value("throttle-trigger-threshold")?,
-                    )
+                    members.read(&mut m_throttle_trigger_threshold, key)
                 }
-                "cpu-throttle-initial" => {
-                    m_cpu_throttle_initial = rt::Some(
-                        members.value("cpu-throttle-initial")?,
-                    )
-                }
+                "cpu-throttle-initial" => members.read(&mut m_cpu_throttle_initial, key),
                 "cpu-throttle-increment" => {
-                    m_cpu_throttle_increment = rt::Some(
-                        members.value("cpu-throttle-increment")?,
-                    )
+                    members.read(&mut m_cpu_throttle_increment, key)
                 }
                 "cpu-throttle-tailslow" => {
-                    m_cpu_throttle_tailslow = rt::Some(
-                        members.value("cpu-throttle-tailslow")?,
-                    )
+                    members.read(&mut m_cpu_throttle_tailslow, key)
                 }
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-hostname" => {
-                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
-                }
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "max-bandwidth" => {
-                    m_max_bandwidth = rt::Some(members.value("max-bandwidth")?)
-                }
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-hostname" => members.read(&mut m_tls_hostname, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "max-bandwidth" => members.read(&mut m_max_bandwidth, key),
                 "avail-switchover-bandwidth" => {
-                    m_avail_switchover_bandwidth = rt::Some(
-                        members.value("avail-switchover-bandwidth")?,
-                    )
+                    members.read(&mut m_avail_switchover_bandwidth, key)
                 }
-                "downtime-limit" => {
-                    m_downtime_limit = rt::Some(members.value("downtime-limit")?)
-                }
-                "x-checkpoint-delay" => {
-                    m_x_checkpoint_delay = rt::Some(members.value("x-checkpoint-delay")?)
-                }
-                "multifd-channels" => {
-                    m_multifd_channels = rt::Some(members.value("multifd-channels")?)
-                }
-                "xbzrle-cache-size" => {
-                    m_xbzrle_cache_size = rt::Some(members.value("xbzrle-cache-size")?)
-                }
+                "downtime-limit" => members.read(&mut m_downtime_limit, key),
+                "x-checkpoint-delay" => members.read(&mut m_x_checkpoint_delay, key),
+                "multifd-channels" => members.read(&mut m_multifd_channels, key),
+                "xbzrle-cache-size" => members.read(&mut m_xbzrle_cache_size, key),
                 "max-postcopy-bandwidth" => {
-                    m_max_postcopy_bandwidth = rt::Some(
-                        members.value("max-postcopy-bandwidth")?,
-                    )
+                    members.read(&mut m_max_postcopy_bandwidth, key)
                 }
-                "max-cpu-throttle" => {
-                    m_max_cpu_throttle = rt::Some(members.value("max-cpu-throttle")?)
-                }
-                "multifd-compression" => {
-                    m_multifd_compression = rt::Some(
-                        members.value("multifd-compression")?,
-                    )
-                }
-                "multifd-zlib-level" => {
-                    m_multifd_zlib_level = rt::Some(members.value("multifd-zlib-level")?)
-                }
-                "multifd-qatzip-level" => {
-                    m_multifd_qatzip_level = rt::Some(
-                        members.value("multifd-qatzip-level")?,
-                    )
-                }
-                "multifd-zstd-level" => {
-                    m_multifd_zstd_level = rt::Some(members.value("multifd-zstd-level")?)
-                }
-                "block-bitmap-mapping" => {
-                    m_block_bitmap_mapping = rt::Some(
-                        members.value("block-bitmap-mapping")?,
-                    )
-                }
+                "max-cpu-throttle" => members.read(&mut m_max_cpu_throttle, key),
+                "multifd-compression" => members.read(&mut m_multifd_compression, key),
+                "multifd-zlib-level" => members.read(&mut m_multifd_zlib_level, key),
+                "multifd-qatzip-level" => members.read(&mut m_multifd_qatzip_level, key),
+                "multifd-zstd-level" => members.read(&mut m_multifd_zstd_level, key),
+                "block-bitmap-mapping" => members.read(&mut m_block_bitmap_mapping, key),
                 "x-vcpu-dirty-limit-period" => {
-                    m_x_vcpu_dirty_limit_period = rt::Some(
-                        members.value("x-vcpu-dirty-limit-period")?,
-                    )
+                    members.read(&mut m_x_vcpu_dirty_limit_period, key)
                 }
-                "vcpu-dirty-limit" => {
-                    m_vcpu_dirty_limit = rt::Some(members.value("vcpu-dirty-limit")?)
-                }
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "zero-page-detection" => {
-                    m_zero_page_detection = rt::Some(
-                        members.value("zero-page-detection")?,
-                    )
-                }
-                "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
-                "cpr-exec-command" => {
-                    m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "vcpu-dirty-limit" => members.read(&mut m_vcpu_dirty_limit, key),
+                "mode" => members.read(&mut m_mode, key),
+                "zero-page-detection" => members.read(&mut m_zero_page_detection, key),
+                "direct-io" => members.read(&mut m_direct_io, key),
+                "cpr-exec-command" => members.read(&mut m_cpr_exec_command, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             announce_initial: m_announce_initial,
@@ -2958,113 +2948,52 @@ impl rt::ObjectType for MigrationParameters {
         let mut m_direct_io = rt::None;
         let mut m_cpr_exec_command = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "announce-initial" => {
-                    m_announce_initial = rt::Some(members.value("announce-initial")?)
-                }
-                "announce-max" => {
-                    m_announce_max = rt::Some(members.value("announce-max")?)
-                }
-                "announce-rounds" => {
-                    m_announce_rounds = rt::Some(members.value("announce-rounds")?)
-                }
-                "announce-step" => {
-                    m_announce_step = rt::Some(members.value("announce-step")?)
-                }
+            let key = &*key;
+            match key {
+                "announce-initial" => members.read(&mut m_announce_initial, key),
+                "announce-max" => members.read(&mut m_announce_max, key),
+                "announce-rounds" => members.read(&mut m_announce_rounds, key),
+                "announce-step" => members.read(&mut m_announce_step, key),
                 "throttle-trigger-threshold" => {
-                    m_throttle_trigger_threshold = rt::Some(
-                        members.value("throttle-trigger-threshold")?,
-                    )
+                    members.read(&mut m_throttle_trigger_threshold, key)
                 }
-                "cpu-throttle-initial" => {
-                    m_cpu_throttle_initial = rt::Some(
-                        members.value("cpu-throttle-initial")?,
-                    )
-                }
+                "cpu-throttle-initial" => members.read(&mut m_cpu_throttle_initial, key),
                 "cpu-throttle-increment" => {
-                    m_cpu_throttle_increment = rt::Some(
-                        members.value("cpu-throttle-increment")?,
-                    )
+                    members.read(&mut m_cpu_throttle_increment, key)
                 }
                 "cpu-throttle-tailslow" => {
-                    m_cpu_throttle_tailslow = rt::Some(
-                        members.value("cpu-throttle-tailslow")?,
-                    )
+                    members.read(&mut m_cpu_throttle_tailslow, key)
                 }
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-hostname" => {
-                    m_tls_hostname = rt::Some(members.value("tls-hostname")?)
-                }
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "max-bandwidth" => {
-                    m_max_bandwidth = rt::Some(members.value("max-bandwidth")?)
-                }
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-hostname" => members.read(&mut m_tls_hostname, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "max-bandwidth" => members.read(&mut m_max_bandwidth, key),
                 "avail-switchover-bandwidth" => {
-                    m_avail_switchover_bandwidth = rt::Some(
-                        members.value("avail-switchover-bandwidth")?,
-                    )
+                    members.read(&mut m_avail_switchover_bandwidth, key)
                 }
-                "downtime-limit" => {
-                    m_downtime_limit = rt::Some(members.value("downtime-limit")?)
-                }
-                "x-checkpoint-delay" => {
-                    m_x_checkpoint_delay = rt::Some(members.value("x-checkpoint-delay")?)
-                }
-                "multifd-channels" => {
-                    m_multifd_channels = rt::Some(members.value("multifd-channels")?)
-                }
-                "xbzrle-cache-size" => {
-                    m_xbzrle_cache_size = rt::Some(members.value("xbzrle-cache-size")?)
-                }
+                "downtime-limit" => members.read(&mut m_downtime_limit, key),
+                "x-checkpoint-delay" => members.read(&mut m_x_checkpoint_delay, key),
+                "multifd-channels" => members.read(&mut m_multifd_channels, key),
+                "xbzrle-cache-size" => members.read(&mut m_xbzrle_cache_size, key),
                 "max-postcopy-bandwidth" => {
-                    m_max_postcopy_bandwidth = rt::Some(
-                        members.value("max-postcopy-bandwidth")?,
-                    )
+                    members.read(&mut m_max_postcopy_bandwidth, key)
                 }
-                "max-cpu-throttle" => {
-                    m_max_cpu_throttle = rt::Some(members.value("max-cpu-throttle")?)
-                }
-                "multifd-compression" => {
-                    m_multifd_compression = rt::Some(
-                        members.value("multifd-compression")?,
-                    )
-                }
-                "multifd-zlib-level" => {
-                    m_multifd_zlib_level = rt::Some(members.value("multifd-zlib-level")?)
-                }
-                "multifd-qatzip-level" => {
-                    m_multifd_qatzip_level = rt::Some(
-                        members.value("multifd-qatzip-level")?,
-                    )
-                }
-                "multifd-zstd-level" => {
-                    m_multifd_zstd_level = rt::Some(members.value("multifd-zstd-level")?)
-                }
-                "block-bitmap-mapping" => {
-                    m_block_bitmap_mapping = rt::Some(
-                        members.value("block-bitmap-mapping")?,
-                    )
-                }
+                "max-cpu-throttle" => members.read(&mut m_max_cpu_throttle, key),
+                "multifd-compression" => members.read(&mut m_multifd_compression, key),
+                "multifd-zlib-level" => members.read(&mut m_multifd_zlib_level, key),
+                "multifd-qatzip-level" => members.read(&mut m_multifd_qatzip_level, key),
+                "multifd-zstd-level" => members.read(&mut m_multifd_zstd_level, key),
+                "block-bitmap-mapping" => members.read(&mut m_block_bitmap_mapping, key),
                 "x-vcpu-dirty-limit-period" => {
-                    m_x_vcpu_dirty_limit_period = rt::Some(
-                        members.value("x-vcpu-dirty-limit-period")?,
-                    )
+                    members.read(&mut m_x_vcpu_dirty_limit_period, key)
                 }
-                "vcpu-dirty-limit" => {
-                    m_vcpu_dirty_limit = rt::Some(members.value("vcpu-dirty-limit")?)
-                }
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "zero-page-detection" => {
-                    m_zero_page_detection = rt::Some(
-                        members.value("zero-page-detection")?,
-                    )
-                }
-                "direct-io" => m_direct_io = rt::Some(members.value("direct-io")?),
-                "cpr-exec-command" => {
-                    m_cpr_exec_command = rt::Some(members.value("cpr-exec-command")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "vcpu-dirty-limit" => members.read(&mut m_vcpu_dirty_limit, key),
+                "mode" => members.read(&mut m_mode, key),
+                "zero-page-detection" => members.read(&mut m_zero_page_detection, key),
+                "direct-io" => members.read(&mut m_direct_io, key),
+                "cpr-exec-command" => members.read(&mut m_cpr_exec_command, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             announce_initial: m_announce_initial,
@@ -3272,14 +3201,16 @@ impl rt::ObjectType for MigrationEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_status = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "status" => members.read(&mut m_status, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            status: members.required(m_status, "status")?,
-        })
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        rt::Ok(Self { status: m_status })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3330,14 +3261,16 @@ impl rt::ObjectType for MigrationPassEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_pass = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pass" => m_pass = rt::Some(members.value("pass")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pass" => members.read(&mut m_pass, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            pass: members.required(m_pass, "pass")?,
-        })
+        let rt::Some(m_pass) = m_pass else {
+            return rt::Err(members.missing("pass"));
+        };
+        rt::Ok(Self { pass: m_pass })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3637,15 +3570,22 @@ impl rt::ObjectType for ColoExitEvent {
         let mut m_mode = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mode" => members.read(&mut m_mode, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_mode) = m_mode else {
+            return rt::Err(members.missing("mode"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
-            mode: members.required(m_mode, "mode")?,
-            reason: members.required(m_reason, "reason")?,
+            mode: m_mode,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -3873,14 +3813,16 @@ impl rt::ObjectType for MigrateContinue {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_state = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "state" => members.read(&mut m_state, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            state: members.required(m_state, "state")?,
-        })
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
+        rt::Ok(Self { state: m_state })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4014,15 +3956,22 @@ impl rt::ObjectType for FileMigrationArgs {
         let mut m_filename = rt::None;
         let mut m_offset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "offset" => members.read(&mut m_offset, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-            offset: members.required(m_offset, "offset")?,
+            filename: m_filename,
+            offset: m_offset,
         })
     }
     #[inline]
@@ -4069,14 +4018,16 @@ impl rt::ObjectType for MigrationExecCommand {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_args = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "args" => m_args = rt::Some(members.value("args")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "args" => members.read(&mut m_args, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            args: members.required(m_args, "args")?,
-        })
+        let rt::Some(m_args) = m_args else {
+            return rt::Err(members.missing("args"));
+        };
+        rt::Ok(Self { args: m_args })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4161,41 +4112,20 @@ impl rt::ObjectType for MigrationAddress {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("transport")?;
         let transport = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "transport" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "socket" => {
-                    MigrationAddressBranch::Socket(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "exec" => {
-                    MigrationAddressBranch::Exec(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "rdma" => {
-                    MigrationAddressBranch::Rdma(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "file" => {
-                    MigrationAddressBranch::File(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "transport",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "socket" => members.decode_branch(MigrationAddressBranch::Socket),
+                "exec" => members.decode_branch(MigrationAddressBranch::Exec),
+                "rdma" => members.decode_branch(MigrationAddressBranch::Rdma),
+                "file" => members.decode_branch(MigrationAddressBranch::File),
                 _ => {
-                    MigrationAddressBranch::Other {
+                    rt::Ok(MigrationAddressBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { transport })
     }
@@ -4389,17 +4319,22 @@ impl rt::ObjectType for MigrationChannel {
         let mut m_channel_type = rt::None;
         let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "channel-type" => {
-                    m_channel_type = rt::Some(members.value("channel-type")?)
-                }
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "channel-type" => members.read(&mut m_channel_type, key),
+                "addr" => members.read(&mut m_addr, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_channel_type) = m_channel_type else {
+            return rt::Err(members.missing("channel-type"));
+        };
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
-            channel_type: members.required(m_channel_type, "channel-type")?,
-            addr: members.required(m_addr, "addr")?,
+            channel_type: m_channel_type,
+            addr: m_addr,
         })
     }
     #[inline]
@@ -4491,13 +4426,14 @@ impl rt::ObjectType for Migrate {
         let mut m_detach = rt::None;
         let mut m_resume = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "uri" => m_uri = rt::Some(members.value("uri")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "detach" => m_detach = rt::Some(members.value("detach")?),
-                "resume" => m_resume = rt::Some(members.value("resume")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "uri" => members.read(&mut m_uri, key),
+                "channels" => members.read(&mut m_channels, key),
+                "detach" => members.read(&mut m_detach, key),
+                "resume" => members.read(&mut m_resume, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             uri: m_uri,
@@ -4590,14 +4526,13 @@ impl rt::ObjectType for MigrateIncoming {
         let mut m_channels = rt::None;
         let mut m_exit_on_error = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "uri" => m_uri = rt::Some(members.value("uri")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                "exit-on-error" => {
-                    m_exit_on_error = rt::Some(members.value("exit-on-error")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "uri" => members.read(&mut m_uri, key),
+                "channels" => members.read(&mut m_channels, key),
+                "exit-on-error" => members.read(&mut m_exit_on_error, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             uri: m_uri,
@@ -4670,14 +4605,18 @@ impl rt::ObjectType for XenSaveDevicesState {
         let mut m_filename = rt::None;
         let mut m_live = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "live" => m_live = rt::Some(members.value("live")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "live" => members.read(&mut m_live, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
+            filename: m_filename,
             live: m_live,
         })
     }
@@ -4732,14 +4671,16 @@ impl rt::ObjectType for XenSetGlobalDirtyLog {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_enable = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enable" => m_enable = rt::Some(members.value("enable")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enable" => members.read(&mut m_enable, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            enable: members.required(m_enable, "enable")?,
-        })
+        let rt::Some(m_enable) = m_enable else {
+            return rt::Err(members.missing("enable"));
+        };
+        rt::Ok(Self { enable: m_enable })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4791,14 +4732,16 @@ impl rt::ObjectType for XenLoadDevicesState {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
-        })
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        rt::Ok(Self { filename: m_filename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4869,16 +4812,23 @@ impl rt::ObjectType for XenSetReplication {
         let mut m_primary = rt::None;
         let mut m_failover = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enable" => m_enable = rt::Some(members.value("enable")?),
-                "primary" => m_primary = rt::Some(members.value("primary")?),
-                "failover" => m_failover = rt::Some(members.value("failover")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enable" => members.read(&mut m_enable, key),
+                "primary" => members.read(&mut m_primary, key),
+                "failover" => members.read(&mut m_failover, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_enable) = m_enable else {
+            return rt::Err(members.missing("enable"));
+        };
+        let rt::Some(m_primary) = m_primary else {
+            return rt::Err(members.missing("primary"));
+        };
         rt::Ok(Self {
-            enable: members.required(m_enable, "enable")?,
-            primary: members.required(m_primary, "primary")?,
+            enable: m_enable,
+            primary: m_primary,
             failover: m_failover,
         })
     }
@@ -4944,14 +4894,18 @@ impl rt::ObjectType for ReplicationStatus {
         let mut m_error = rt::None;
         let mut m_desc = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "error" => m_error = rt::Some(members.value("error")?),
-                "desc" => m_desc = rt::Some(members.value("desc")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "error" => members.read(&mut m_error, key),
+                "desc" => members.read(&mut m_desc, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_error) = m_error else {
+            return rt::Err(members.missing("error"));
+        };
         rt::Ok(Self {
-            error: members.required(m_error, "error")?,
+            error: m_error,
             desc: m_desc,
         })
     }
@@ -5105,17 +5059,27 @@ impl rt::ObjectType for COLOStatus {
         let mut m_last_mode = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "last-mode" => m_last_mode = rt::Some(members.value("last-mode")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mode" => members.read(&mut m_mode, key),
+                "last-mode" => members.read(&mut m_last_mode, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_mode) = m_mode else {
+            return rt::Err(members.missing("mode"));
+        };
+        let rt::Some(m_last_mode) = m_last_mode else {
+            return rt::Err(members.missing("last-mode"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
-            mode: members.required(m_mode, "mode")?,
-            last_mode: members.required(m_last_mode, "last-mode")?,
-            reason: members.required(m_reason, "reason")?,
+            mode: m_mode,
+            last_mode: m_last_mode,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -5212,14 +5176,16 @@ impl rt::ObjectType for MigrateRecover {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_uri = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "uri" => m_uri = rt::Some(members.value("uri")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "uri" => members.read(&mut m_uri, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            uri: members.required(m_uri, "uri")?,
-        })
+        let rt::Some(m_uri) = m_uri else {
+            return rt::Err(members.missing("uri"));
+        };
+        rt::Ok(Self { uri: m_uri })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5324,14 +5290,16 @@ impl rt::ObjectType for UnplugPrimaryEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_device_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device-id" => members.read(&mut m_device_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            device_id: members.required(m_device_id, "device-id")?,
-        })
+        let rt::Some(m_device_id) = m_device_id else {
+            return rt::Err(members.missing("device-id"));
+        };
+        rt::Ok(Self { device_id: m_device_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -5383,15 +5351,22 @@ impl rt::ObjectType for DirtyRateVcpu {
         let mut m_id = rt::None;
         let mut m_dirty_rate = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "dirty-rate" => members.read(&mut m_dirty_rate, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_dirty_rate) = m_dirty_rate else {
+            return rt::Err(members.missing("dirty-rate"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            dirty_rate: members.required(m_dirty_rate, "dirty-rate")?,
+            id: m_id,
+            dirty_rate: m_dirty_rate,
         })
     }
     #[inline]
@@ -5715,32 +5690,42 @@ impl rt::ObjectType for DirtyRateInfo {
         let mut m_mode = rt::None;
         let mut m_vcpu_dirty_rate = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "start-time" => m_start_time = rt::Some(members.value("start-time")?),
-                "calc-time" => m_calc_time = rt::Some(members.value("calc-time")?),
-                "calc-time-unit" => {
-                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
-                }
-                "sample-pages" => {
-                    m_sample_pages = rt::Some(members.value("sample-pages")?)
-                }
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "vcpu-dirty-rate" => {
-                    m_vcpu_dirty_rate = rt::Some(members.value("vcpu-dirty-rate")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "dirty-rate" => members.read(&mut m_dirty_rate, key),
+                "status" => members.read(&mut m_status, key),
+                "start-time" => members.read(&mut m_start_time, key),
+                "calc-time" => members.read(&mut m_calc_time, key),
+                "calc-time-unit" => members.read(&mut m_calc_time_unit, key),
+                "sample-pages" => members.read(&mut m_sample_pages, key),
+                "mode" => members.read(&mut m_mode, key),
+                "vcpu-dirty-rate" => members.read(&mut m_vcpu_dirty_rate, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        let rt::Some(m_start_time) = m_start_time else {
+            return rt::Err(members.missing("start-time"));
+        };
+        let rt::Some(m_calc_time) = m_calc_time else {
+            return rt::Err(members.missing("calc-time"));
+        };
+        let rt::Some(m_sample_pages) = m_sample_pages else {
+            return rt::Err(members.missing("sample-pages"));
+        };
+        let rt::Some(m_mode) = m_mode else {
+            return rt::Err(members.missing("mode"));
+        };
         rt::Ok(Self {
             dirty_rate: m_dirty_rate,
-            status: members.required(m_status, "status")?,
-            start_time: members.required(m_start_time, "start-time")?,
-            calc_time: members.required(m_calc_time, "calc-time")?,
+            status: m_status,
+            start_time: m_start_time,
+            calc_time: m_calc_time,
             calc_time_unit: m_calc_time_unit,
-            sample_pages: members.required(m_sample_pages, "sample-pages")?,
-            mode: members.required(m_mode, "mode")?,
+            sample_pages: m_sample_pages,
+            mode: m_mode,
             vcpu_dirty_rate: m_vcpu_dirty_rate,
         })
     }
@@ -5831,20 +5816,20 @@ impl rt::ObjectType for CalcDirtyRate {
         let mut m_sample_pages = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "calc-time" => m_calc_time = rt::Some(members.value("calc-time")?),
-                "calc-time-unit" => {
-                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
-                }
-                "sample-pages" => {
-                    m_sample_pages = rt::Some(members.value("sample-pages")?)
-                }
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "calc-time" => members.read(&mut m_calc_time, key),
+                "calc-time-unit" => members.read(&mut m_calc_time_unit, key),
+                "sample-pages" => members.read(&mut m_sample_pages, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_calc_time) = m_calc_time else {
+            return rt::Err(members.missing("calc-time"));
+        };
         rt::Ok(Self {
-            calc_time: members.required(m_calc_time, "calc-time")?,
+            calc_time: m_calc_time,
             calc_time_unit: m_calc_time_unit,
             sample_pages: m_sample_pages,
             mode: m_mode,
@@ -5910,12 +5895,11 @@ impl rt::ObjectType for QueryDirtyRate {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_calc_time_unit = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "calc-time-unit" => {
-                    m_calc_time_unit = rt::Some(members.value("calc-time-unit")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "calc-time-unit" => members.read(&mut m_calc_time_unit, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             calc_time_unit: m_calc_time_unit,
@@ -5979,19 +5963,27 @@ impl rt::ObjectType for DirtyLimitInfo {
         let mut m_limit_rate = rt::None;
         let mut m_current_rate = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                "limit-rate" => m_limit_rate = rt::Some(members.value("limit-rate")?),
-                "current-rate" => {
-                    m_current_rate = rt::Some(members.value("current-rate")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu-index" => members.read(&mut m_cpu_index, key),
+                "limit-rate" => members.read(&mut m_limit_rate, key),
+                "current-rate" => members.read(&mut m_current_rate, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cpu_index) = m_cpu_index else {
+            return rt::Err(members.missing("cpu-index"));
+        };
+        let rt::Some(m_limit_rate) = m_limit_rate else {
+            return rt::Err(members.missing("limit-rate"));
+        };
+        let rt::Some(m_current_rate) = m_current_rate else {
+            return rt::Err(members.missing("current-rate"));
+        };
         rt::Ok(Self {
-            cpu_index: members.required(m_cpu_index, "cpu-index")?,
-            limit_rate: members.required(m_limit_rate, "limit-rate")?,
-            current_rate: members.required(m_current_rate, "current-rate")?,
+            cpu_index: m_cpu_index,
+            limit_rate: m_limit_rate,
+            current_rate: m_current_rate,
         })
     }
     #[inline]
@@ -6054,15 +6046,19 @@ impl rt::ObjectType for SetVcpuDirtyLimit {
         let mut m_cpu_index = rt::None;
         let mut m_dirty_rate = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                "dirty-rate" => m_dirty_rate = rt::Some(members.value("dirty-rate")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu-index" => members.read(&mut m_cpu_index, key),
+                "dirty-rate" => members.read(&mut m_dirty_rate, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_dirty_rate) = m_dirty_rate else {
+            return rt::Err(members.missing("dirty-rate"));
+        };
         rt::Ok(Self {
             cpu_index: m_cpu_index,
-            dirty_rate: members.required(m_dirty_rate, "dirty-rate")?,
+            dirty_rate: m_dirty_rate,
         })
     }
     #[inline]
@@ -6123,10 +6119,11 @@ impl rt::ObjectType for CancelVcpuDirtyLimit {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_cpu_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu-index" => members.read(&mut m_cpu_index, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { cpu_index: m_cpu_index })
     }
@@ -6229,15 +6226,22 @@ impl rt::ObjectType for MigrationThreadInfo {
         let mut m_name = rt::None;
         let mut m_thread_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "thread-id" => members.read(&mut m_thread_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_thread_id) = m_thread_id else {
+            return rt::Err(members.missing("thread-id"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            thread_id: members.required(m_thread_id, "thread-id")?,
+            name: m_name,
+            thread_id: m_thread_id,
         })
     }
     #[inline]
@@ -6356,19 +6360,32 @@ impl rt::ObjectType for SnapshotSave {
         let mut m_vmstate = rt::None;
         let mut m_devices = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
-                "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "tag" => members.read(&mut m_tag, key),
+                "vmstate" => members.read(&mut m_vmstate, key),
+                "devices" => members.read(&mut m_devices, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_job_id) = m_job_id else {
+            return rt::Err(members.missing("job-id"));
+        };
+        let rt::Some(m_tag) = m_tag else {
+            return rt::Err(members.missing("tag"));
+        };
+        let rt::Some(m_vmstate) = m_vmstate else {
+            return rt::Err(members.missing("vmstate"));
+        };
+        let rt::Some(m_devices) = m_devices else {
+            return rt::Err(members.missing("devices"));
+        };
         rt::Ok(Self {
-            job_id: members.required(m_job_id, "job-id")?,
-            tag: members.required(m_tag, "tag")?,
-            vmstate: members.required(m_vmstate, "vmstate")?,
-            devices: members.required(m_devices, "devices")?,
+            job_id: m_job_id,
+            tag: m_tag,
+            vmstate: m_vmstate,
+            devices: m_devices,
         })
     }
     #[inline]
@@ -6443,19 +6460,32 @@ impl rt::ObjectType for SnapshotLoad {
         let mut m_vmstate = rt::None;
         let mut m_devices = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "vmstate" => m_vmstate = rt::Some(members.value("vmstate")?),
-                "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "tag" => members.read(&mut m_tag, key),
+                "vmstate" => members.read(&mut m_vmstate, key),
+                "devices" => members.read(&mut m_devices, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_job_id) = m_job_id else {
+            return rt::Err(members.missing("job-id"));
+        };
+        let rt::Some(m_tag) = m_tag else {
+            return rt::Err(members.missing("tag"));
+        };
+        let rt::Some(m_vmstate) = m_vmstate else {
+            return rt::Err(members.missing("vmstate"));
+        };
+        let rt::Some(m_devices) = m_devices else {
+            return rt::Err(members.missing("devices"));
+        };
         rt::Ok(Self {
-            job_id: members.required(m_job_id, "job-id")?,
-            tag: members.required(m_tag, "tag")?,
-            vmstate: members.required(m_vmstate, "vmstate")?,
-            devices: members.required(m_devices, "devices")?,
+            job_id: m_job_id,
+            tag: m_tag,
+            vmstate: m_vmstate,
+            devices: m_devices,
         })
     }
     #[inline]
@@ -6525,17 +6555,27 @@ impl rt::ObjectType for SnapshotDelete {
         let mut m_tag = rt::None;
         let mut m_devices = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "job-id" => m_job_id = rt::Some(members.value("job-id")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "job-id" => members.read(&mut m_job_id, key),
+                "tag" => members.read(&mut m_tag, key),
+                "devices" => members.read(&mut m_devices, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_job_id) = m_job_id else {
+            return rt::Err(members.missing("job-id"));
+        };
+        let rt::Some(m_tag) = m_tag else {
+            return rt::Err(members.missing("tag"));
+        };
+        let rt::Some(m_devices) = m_devices else {
+            return rt::Err(members.missing("devices"));
+        };
         rt::Ok(Self {
-            job_id: members.required(m_job_id, "job-id")?,
-            tag: members.required(m_tag, "tag")?,
-            devices: members.required(m_devices, "devices")?,
+            job_id: m_job_id,
+            tag: m_tag,
+            devices: m_devices,
         })
     }
     #[inline]

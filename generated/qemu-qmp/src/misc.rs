@@ -62,17 +62,24 @@ impl rt::ObjectType for AddClient {
         let mut m_skipauth = rt::None;
         let mut m_tls = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
-                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                "skipauth" => m_skipauth = rt::Some(members.value("skipauth")?),
-                "tls" => m_tls = rt::Some(members.value("tls")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "protocol" => members.read(&mut m_protocol, key),
+                "fdname" => members.read(&mut m_fdname, key),
+                "skipauth" => members.read(&mut m_skipauth, key),
+                "tls" => members.read(&mut m_tls, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_protocol) = m_protocol else {
+            return rt::Err(members.missing("protocol"));
+        };
+        let rt::Some(m_fdname) = m_fdname else {
+            return rt::Err(members.missing("fdname"));
+        };
         rt::Ok(Self {
-            protocol: members.required(m_protocol, "protocol")?,
-            fdname: members.required(m_fdname, "fdname")?,
+            protocol: m_protocol,
+            fdname: m_fdname,
             skipauth: m_skipauth,
             tls: m_tls,
         })
@@ -135,10 +142,11 @@ impl rt::ObjectType for NameInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { name: m_name })
     }
@@ -260,25 +268,42 @@ impl rt::ObjectType for IOThreadInfo {
         let mut m_poll_shrink = rt::None;
         let mut m_aio_max_batch = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "thread-id" => m_thread_id = rt::Some(members.value("thread-id")?),
-                "poll-max-ns" => m_poll_max_ns = rt::Some(members.value("poll-max-ns")?),
-                "poll-grow" => m_poll_grow = rt::Some(members.value("poll-grow")?),
-                "poll-shrink" => m_poll_shrink = rt::Some(members.value("poll-shrink")?),
-                "aio-max-batch" => {
-                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "thread-id" => members.read(&mut m_thread_id, key),
+                "poll-max-ns" => members.read(&mut m_poll_max_ns, key),
+                "poll-grow" => members.read(&mut m_poll_grow, key),
+                "poll-shrink" => members.read(&mut m_poll_shrink, key),
+                "aio-max-batch" => members.read(&mut m_aio_max_batch, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_thread_id) = m_thread_id else {
+            return rt::Err(members.missing("thread-id"));
+        };
+        let rt::Some(m_poll_max_ns) = m_poll_max_ns else {
+            return rt::Err(members.missing("poll-max-ns"));
+        };
+        let rt::Some(m_poll_grow) = m_poll_grow else {
+            return rt::Err(members.missing("poll-grow"));
+        };
+        let rt::Some(m_poll_shrink) = m_poll_shrink else {
+            return rt::Err(members.missing("poll-shrink"));
+        };
+        let rt::Some(m_aio_max_batch) = m_aio_max_batch else {
+            return rt::Err(members.missing("aio-max-batch"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            thread_id: members.required(m_thread_id, "thread-id")?,
-            poll_max_ns: members.required(m_poll_max_ns, "poll-max-ns")?,
-            poll_grow: members.required(m_poll_grow, "poll-grow")?,
-            poll_shrink: members.required(m_poll_shrink, "poll-shrink")?,
-            aio_max_batch: members.required(m_aio_max_batch, "aio-max-batch")?,
+            id: m_id,
+            thread_id: m_thread_id,
+            poll_max_ns: m_poll_max_ns,
+            poll_grow: m_poll_grow,
+            poll_shrink: m_poll_shrink,
+            aio_max_batch: m_aio_max_batch,
         })
     }
     #[inline]
@@ -535,16 +560,18 @@ impl rt::ObjectType for HumanMonitorCommand {
         let mut m_command_line = rt::None;
         let mut m_cpu_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "command-line" => {
-                    m_command_line = rt::Some(members.value("command-line")?)
-                }
-                "cpu-index" => m_cpu_index = rt::Some(members.value("cpu-index")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "command-line" => members.read(&mut m_command_line, key),
+                "cpu-index" => members.read(&mut m_cpu_index, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_command_line) = m_command_line else {
+            return rt::Err(members.missing("command-line"));
+        };
         rt::Ok(Self {
-            command_line: members.required(m_command_line, "command-line")?,
+            command_line: m_command_line,
             cpu_index: m_cpu_index,
         })
     }
@@ -601,14 +628,16 @@ impl rt::ObjectType for Getfd {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_fdname = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdname" => members.read(&mut m_fdname, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            fdname: members.required(m_fdname, "fdname")?,
-        })
+        let rt::Some(m_fdname) = m_fdname else {
+            return rt::Err(members.missing("fdname"));
+        };
+        rt::Ok(Self { fdname: m_fdname })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -671,15 +700,22 @@ impl rt::ObjectType for GetWin32Socket {
         let mut m_info = rt::None;
         let mut m_fdname = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "info" => m_info = rt::Some(members.value("info")?),
-                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "info" => members.read(&mut m_info, key),
+                "fdname" => members.read(&mut m_fdname, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_info) = m_info else {
+            return rt::Err(members.missing("info"));
+        };
+        let rt::Some(m_fdname) = m_fdname else {
+            return rt::Err(members.missing("fdname"));
+        };
         rt::Ok(Self {
-            info: members.required(m_info, "info")?,
-            fdname: members.required(m_fdname, "fdname")?,
+            info: m_info,
+            fdname: m_fdname,
         })
     }
     #[inline]
@@ -733,14 +769,16 @@ impl rt::ObjectType for Closefd {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_fdname = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdname" => m_fdname = rt::Some(members.value("fdname")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdname" => members.read(&mut m_fdname, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            fdname: members.required(m_fdname, "fdname")?,
-        })
+        let rt::Some(m_fdname) = m_fdname else {
+            return rt::Err(members.missing("fdname"));
+        };
+        rt::Ok(Self { fdname: m_fdname })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -793,15 +831,22 @@ impl rt::ObjectType for AddfdInfo {
         let mut m_fdset_id = rt::None;
         let mut m_fd = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdset-id" => members.read(&mut m_fdset_id, key),
+                "fd" => members.read(&mut m_fd, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_fdset_id) = m_fdset_id else {
+            return rt::Err(members.missing("fdset-id"));
+        };
+        let rt::Some(m_fd) = m_fd else {
+            return rt::Err(members.missing("fd"));
+        };
         rt::Ok(Self {
-            fdset_id: members.required(m_fdset_id, "fdset-id")?,
-            fd: members.required(m_fd, "fd")?,
+            fdset_id: m_fdset_id,
+            fd: m_fd,
         })
     }
     #[inline]
@@ -870,11 +915,12 @@ impl rt::ObjectType for AddFd {
         let mut m_fdset_id = rt::None;
         let mut m_opaque = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
-                "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdset-id" => members.read(&mut m_fdset_id, key),
+                "opaque" => members.read(&mut m_opaque, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             fdset_id: m_fdset_id,
@@ -942,14 +988,18 @@ impl rt::ObjectType for RemoveFd {
         let mut m_fdset_id = rt::None;
         let mut m_fd = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdset-id" => members.read(&mut m_fdset_id, key),
+                "fd" => members.read(&mut m_fd, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_fdset_id) = m_fdset_id else {
+            return rt::Err(members.missing("fdset-id"));
+        };
         rt::Ok(Self {
-            fdset_id: members.required(m_fdset_id, "fdset-id")?,
+            fdset_id: m_fdset_id,
             fd: m_fd,
         })
     }
@@ -1012,16 +1062,17 @@ impl rt::ObjectType for FdsetFdInfo {
         let mut m_fd = rt::None;
         let mut m_opaque = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                "opaque" => m_opaque = rt::Some(members.value("opaque")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fd" => members.read(&mut m_fd, key),
+                "opaque" => members.read(&mut m_opaque, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            fd: members.required(m_fd, "fd")?,
-            opaque: m_opaque,
-        })
+        let rt::Some(m_fd) = m_fd else {
+            return rt::Err(members.missing("fd"));
+        };
+        rt::Ok(Self { fd: m_fd, opaque: m_opaque })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1070,15 +1121,22 @@ impl rt::ObjectType for FdsetInfo {
         let mut m_fdset_id = rt::None;
         let mut m_fds = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fdset-id" => m_fdset_id = rt::Some(members.value("fdset-id")?),
-                "fds" => m_fds = rt::Some(members.value("fds")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fdset-id" => members.read(&mut m_fdset_id, key),
+                "fds" => members.read(&mut m_fds, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_fdset_id) = m_fdset_id else {
+            return rt::Err(members.missing("fdset-id"));
+        };
+        let rt::Some(m_fds) = m_fds else {
+            return rt::Err(members.missing("fds"));
+        };
         rt::Ok(Self {
-            fdset_id: members.required(m_fdset_id, "fdset-id")?,
-            fds: members.required(m_fds, "fds")?,
+            fdset_id: m_fdset_id,
+            fds: m_fds,
         })
     }
     #[inline]
@@ -1279,17 +1337,24 @@ impl rt::ObjectType for CommandLineParameterInfo {
         let mut m_help = rt::None;
         let mut m_default = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "help" => m_help = rt::Some(members.value("help")?),
-                "default" => m_default = rt::Some(members.value("default")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                "help" => members.read(&mut m_help, key),
+                "default" => members.read(&mut m_default, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            r#type: m_type,
             help: m_help,
             default: m_default,
         })
@@ -1349,15 +1414,22 @@ impl rt::ObjectType for CommandLineOptionInfo {
         let mut m_option = rt::None;
         let mut m_parameters = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "option" => m_option = rt::Some(members.value("option")?),
-                "parameters" => m_parameters = rt::Some(members.value("parameters")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "option" => members.read(&mut m_option, key),
+                "parameters" => members.read(&mut m_parameters, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_option) = m_option else {
+            return rt::Err(members.missing("option"));
+        };
+        let rt::Some(m_parameters) = m_parameters else {
+            return rt::Err(members.missing("parameters"));
+        };
         rt::Ok(Self {
-            option: members.required(m_option, "option")?,
-            parameters: members.required(m_parameters, "parameters")?,
+            option: m_option,
+            parameters: m_parameters,
         })
     }
     #[inline]
@@ -1413,10 +1485,11 @@ impl rt::ObjectType for QueryCommandLineOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_option = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "option" => m_option = rt::Some(members.value("option")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "option" => members.read(&mut m_option, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { option: m_option })
     }
@@ -1477,15 +1550,22 @@ impl rt::ObjectType for RtcChangeEvent {
         let mut m_offset = rt::None;
         let mut m_qom_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "offset" => members.read(&mut m_offset, key),
+                "qom-path" => members.read(&mut m_qom_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_offset) = m_offset else {
+            return rt::Err(members.missing("offset"));
+        };
+        let rt::Some(m_qom_path) = m_qom_path else {
+            return rt::Err(members.missing("qom-path"));
+        };
         rt::Ok(Self {
-            offset: members.required(m_offset, "offset")?,
-            qom_path: members.required(m_qom_path, "qom-path")?,
+            offset: m_offset,
+            qom_path: m_qom_path,
         })
     }
     #[inline]
@@ -1557,23 +1637,32 @@ impl rt::ObjectType for VfuClientHangupEvent {
         let mut m_dev_id = rt::None;
         let mut m_dev_qom_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "vfu-id" => m_vfu_id = rt::Some(members.value("vfu-id")?),
-                "vfu-qom-path" => {
-                    m_vfu_qom_path = rt::Some(members.value("vfu-qom-path")?)
-                }
-                "dev-id" => m_dev_id = rt::Some(members.value("dev-id")?),
-                "dev-qom-path" => {
-                    m_dev_qom_path = rt::Some(members.value("dev-qom-path")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "vfu-id" => members.read(&mut m_vfu_id, key),
+                "vfu-qom-path" => members.read(&mut m_vfu_qom_path, key),
+                "dev-id" => members.read(&mut m_dev_id, key),
+                "dev-qom-path" => members.read(&mut m_dev_qom_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_vfu_id) = m_vfu_id else {
+            return rt::Err(members.missing("vfu-id"));
+        };
+        let rt::Some(m_vfu_qom_path) = m_vfu_qom_path else {
+            return rt::Err(members.missing("vfu-qom-path"));
+        };
+        let rt::Some(m_dev_id) = m_dev_id else {
+            return rt::Err(members.missing("dev-id"));
+        };
+        let rt::Some(m_dev_qom_path) = m_dev_qom_path else {
+            return rt::Err(members.missing("dev-qom-path"));
+        };
         rt::Ok(Self {
-            vfu_id: members.required(m_vfu_id, "vfu-id")?,
-            vfu_qom_path: members.required(m_vfu_qom_path, "vfu-qom-path")?,
-            dev_id: members.required(m_dev_id, "dev-id")?,
-            dev_qom_path: members.required(m_dev_qom_path, "dev-qom-path")?,
+            vfu_id: m_vfu_id,
+            vfu_qom_path: m_vfu_qom_path,
+            dev_id: m_dev_id,
+            dev_qom_path: m_dev_qom_path,
         })
     }
     #[inline]

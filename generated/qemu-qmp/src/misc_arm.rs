@@ -35,17 +35,27 @@ impl rt::ObjectType for GICCapability {
         let mut m_emulated = rt::None;
         let mut m_kernel = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "version" => m_version = rt::Some(members.value("version")?),
-                "emulated" => m_emulated = rt::Some(members.value("emulated")?),
-                "kernel" => m_kernel = rt::Some(members.value("kernel")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "version" => members.read(&mut m_version, key),
+                "emulated" => members.read(&mut m_emulated, key),
+                "kernel" => members.read(&mut m_kernel, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_version) = m_version else {
+            return rt::Err(members.missing("version"));
+        };
+        let rt::Some(m_emulated) = m_emulated else {
+            return rt::Err(members.missing("emulated"));
+        };
+        let rt::Some(m_kernel) = m_kernel else {
+            return rt::Err(members.missing("kernel"));
+        };
         rt::Ok(Self {
-            version: members.required(m_version, "version")?,
-            emulated: members.required(m_emulated, "emulated")?,
-            kernel: members.required(m_kernel, "kernel")?,
+            version: m_version,
+            emulated: m_emulated,
+            kernel: m_kernel,
         })
     }
     #[inline]

@@ -233,15 +233,22 @@ impl rt::ObjectType for SevGuestInfo {
         let mut m_policy = rt::None;
         let mut m_handle = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "policy" => members.read(&mut m_policy, key),
+                "handle" => members.read(&mut m_handle, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_policy) = m_policy else {
+            return rt::Err(members.missing("policy"));
+        };
+        let rt::Some(m_handle) = m_handle else {
+            return rt::Err(members.missing("handle"));
+        };
         rt::Ok(Self {
-            policy: members.required(m_policy, "policy")?,
-            handle: members.required(m_handle, "handle")?,
+            policy: m_policy,
+            handle: m_handle,
         })
     }
     #[inline]
@@ -288,14 +295,16 @@ impl rt::ObjectType for SevSnpGuestInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_snp_policy = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "snp-policy" => m_snp_policy = rt::Some(members.value("snp-policy")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "snp-policy" => members.read(&mut m_snp_policy, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            snp_policy: members.required(m_snp_policy, "snp-policy")?,
-        })
+        let rt::Some(m_snp_policy) = m_snp_policy else {
+            return rt::Err(members.missing("snp-policy"));
+        };
+        rt::Ok(Self { snp_policy: m_snp_policy })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -403,37 +412,47 @@ impl rt::ObjectType for SevInfo {
         let mut m_build_id = rt::None;
         let mut m_state = rt::None;
         let sev_type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "enabled" => m_enabled = rt::Some(reader.member("enabled")?),
-                    "api-major" => m_api_major = rt::Some(reader.member("api-major")?),
-                    "api-minor" => m_api_minor = rt::Some(reader.member("api-minor")?),
-                    "build-id" => m_build_id = rt::Some(reader.member("build-id")?),
-                    "state" => m_state = rt::Some(reader.member("state")?),
-                    "sev-type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "sev-type",
+            &mut |key, reader| match key {
+                "enabled" => reader.take(&mut m_enabled),
+                "api-major" => reader.take(&mut m_api_major),
+                "api-minor" => reader.take(&mut m_api_minor),
+                "build-id" => reader.take(&mut m_build_id),
+                "state" => reader.take(&mut m_state),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "sev" => SevInfoBranch::Sev(rt::ObjectType::decode_members(members)?),
-                "sev-snp" => {
-                    SevInfoBranch::SevSnp(rt::ObjectType::decode_members(members)?)
-                }
+            |members| match &*tag {
+                "sev" => members.decode_branch(SevInfoBranch::Sev),
+                "sev-snp" => members.decode_branch(SevInfoBranch::SevSnp),
                 _ => {
-                    SevInfoBranch::Other {
+                    rt::Ok(SevInfoBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_api_major) = m_api_major else {
+            return rt::Err(members.missing("api-major"));
+        };
+        let rt::Some(m_api_minor) = m_api_minor else {
+            return rt::Err(members.missing("api-minor"));
+        };
+        let rt::Some(m_build_id) = m_build_id else {
+            return rt::Err(members.missing("build-id"));
+        };
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
         rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
-            api_major: members.required(m_api_major, "api-major")?,
-            api_minor: members.required(m_api_minor, "api-minor")?,
-            build_id: members.required(m_build_id, "build-id")?,
-            state: members.required(m_state, "state")?,
+            enabled: m_enabled,
+            api_major: m_api_major,
+            api_minor: m_api_minor,
+            build_id: m_build_id,
+            state: m_state,
             sev_type,
         })
     }
@@ -549,14 +568,16 @@ impl rt::ObjectType for SevLaunchMeasureInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -678,26 +699,34 @@ impl rt::ObjectType for SevCapability {
         let mut m_cbitpos = rt::None;
         let mut m_reduced_phys_bits = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pdh" => m_pdh = rt::Some(members.value("pdh")?),
-                "cert-chain" => m_cert_chain = rt::Some(members.value("cert-chain")?),
-                "cpu0-id" => m_cpu0_id = rt::Some(members.value("cpu0-id")?),
-                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
-                "reduced-phys-bits" => {
-                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pdh" => members.read(&mut m_pdh, key),
+                "cert-chain" => members.read(&mut m_cert_chain, key),
+                "cpu0-id" => members.read(&mut m_cpu0_id, key),
+                "cbitpos" => members.read(&mut m_cbitpos, key),
+                "reduced-phys-bits" => members.read(&mut m_reduced_phys_bits, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pdh) = m_pdh else {
+            return rt::Err(members.missing("pdh"));
+        };
+        let rt::Some(m_cert_chain) = m_cert_chain else {
+            return rt::Err(members.missing("cert-chain"));
+        };
+        let rt::Some(m_cbitpos) = m_cbitpos else {
+            return rt::Err(members.missing("cbitpos"));
+        };
+        let rt::Some(m_reduced_phys_bits) = m_reduced_phys_bits else {
+            return rt::Err(members.missing("reduced-phys-bits"));
+        };
         rt::Ok(Self {
-            pdh: members.required(m_pdh, "pdh")?,
-            cert_chain: members.required(m_cert_chain, "cert-chain")?,
+            pdh: m_pdh,
+            cert_chain: m_cert_chain,
             cpu0_id: m_cpu0_id,
-            cbitpos: members.required(m_cbitpos, "cbitpos")?,
-            reduced_phys_bits: members.required(
-                m_reduced_phys_bits,
-                "reduced-phys-bits",
-            )?,
+            cbitpos: m_cbitpos,
+            reduced_phys_bits: m_reduced_phys_bits,
         })
     }
     #[inline]
@@ -814,18 +843,23 @@ impl rt::ObjectType for SevInjectLaunchSecret {
         let mut m_secret = rt::None;
         let mut m_gpa = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "packet-header" => {
-                    m_packet_header = rt::Some(members.value("packet-header")?)
-                }
-                "secret" => m_secret = rt::Some(members.value("secret")?),
-                "gpa" => m_gpa = rt::Some(members.value("gpa")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "packet-header" => members.read(&mut m_packet_header, key),
+                "secret" => members.read(&mut m_secret, key),
+                "gpa" => members.read(&mut m_gpa, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_packet_header) = m_packet_header else {
+            return rt::Err(members.missing("packet-header"));
+        };
+        let rt::Some(m_secret) = m_secret else {
+            return rt::Err(members.missing("secret"));
+        };
         rt::Ok(Self {
-            packet_header: members.required(m_packet_header, "packet-header")?,
-            secret: members.required(m_secret, "secret")?,
+            packet_header: m_packet_header,
+            secret: m_secret,
             gpa: m_gpa,
         })
     }
@@ -879,14 +913,16 @@ impl rt::ObjectType for SevAttestationReport {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -933,14 +969,16 @@ impl rt::ObjectType for QuerySevAttestationReport {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_mnonce = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mnonce" => m_mnonce = rt::Some(members.value("mnonce")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mnonce" => members.read(&mut m_mnonce, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            mnonce: members.required(m_mnonce, "mnonce")?,
-        })
+        let rt::Some(m_mnonce) = m_mnonce else {
+            return rt::Err(members.missing("mnonce"));
+        };
+        rt::Ok(Self { mnonce: m_mnonce })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -993,16 +1031,20 @@ impl rt::ObjectType for SgxEpcSection {
         let mut m_node = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node" => m_node = rt::Some(members.value("node")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node" => members.read(&mut m_node, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            node: members.required(m_node, "node")?,
-            size: members.required(m_size, "size")?,
-        })
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        rt::Ok(Self { node: m_node, size: m_size })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1075,20 +1117,33 @@ impl rt::ObjectType for SgxInfo {
         let mut m_flc = rt::None;
         let mut m_sections = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sgx" => m_sgx = rt::Some(members.value("sgx")?),
-                "sgx1" => m_sgx1 = rt::Some(members.value("sgx1")?),
-                "sgx2" => m_sgx2 = rt::Some(members.value("sgx2")?),
-                "flc" => m_flc = rt::Some(members.value("flc")?),
-                "sections" => m_sections = rt::Some(members.value("sections")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sgx" => members.read(&mut m_sgx, key),
+                "sgx1" => members.read(&mut m_sgx1, key),
+                "sgx2" => members.read(&mut m_sgx2, key),
+                "flc" => members.read(&mut m_flc, key),
+                "sections" => members.read(&mut m_sections, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_sgx) = m_sgx else {
+            return rt::Err(members.missing("sgx"));
+        };
+        let rt::Some(m_sgx1) = m_sgx1 else {
+            return rt::Err(members.missing("sgx1"));
+        };
+        let rt::Some(m_sgx2) = m_sgx2 else {
+            return rt::Err(members.missing("sgx2"));
+        };
+        let rt::Some(m_flc) = m_flc else {
+            return rt::Err(members.missing("flc"));
+        };
         rt::Ok(Self {
-            sgx: members.required(m_sgx, "sgx")?,
-            sgx1: members.required(m_sgx1, "sgx1")?,
-            sgx2: members.required(m_sgx2, "sgx2")?,
-            flc: members.required(m_flc, "flc")?,
+            sgx: m_sgx,
+            sgx1: m_sgx1,
+            sgx2: m_sgx2,
+            flc: m_flc,
             sections: m_sections,
         })
     }
@@ -1349,27 +1404,47 @@ impl rt::ObjectType for EvtchnInfo {
         let mut m_pending = rt::None;
         let mut m_masked = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "port" => m_port = rt::Some(members.value("port")?),
-                "vcpu" => m_vcpu = rt::Some(members.value("vcpu")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "remote-domain" => {
-                    m_remote_domain = rt::Some(members.value("remote-domain")?)
-                }
-                "target" => m_target = rt::Some(members.value("target")?),
-                "pending" => m_pending = rt::Some(members.value("pending")?),
-                "masked" => m_masked = rt::Some(members.value("masked")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "port" => members.read(&mut m_port, key),
+                "vcpu" => members.read(&mut m_vcpu, key),
+                "type" => members.read(&mut m_type, key),
+                "remote-domain" => members.read(&mut m_remote_domain, key),
+                "target" => members.read(&mut m_target, key),
+                "pending" => members.read(&mut m_pending, key),
+                "masked" => members.read(&mut m_masked, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        let rt::Some(m_vcpu) = m_vcpu else {
+            return rt::Err(members.missing("vcpu"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_remote_domain) = m_remote_domain else {
+            return rt::Err(members.missing("remote-domain"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_pending) = m_pending else {
+            return rt::Err(members.missing("pending"));
+        };
+        let rt::Some(m_masked) = m_masked else {
+            return rt::Err(members.missing("masked"));
+        };
         rt::Ok(Self {
-            port: members.required(m_port, "port")?,
-            vcpu: members.required(m_vcpu, "vcpu")?,
-            r#type: members.required(m_type, "type")?,
-            remote_domain: members.required(m_remote_domain, "remote-domain")?,
-            target: members.required(m_target, "target")?,
-            pending: members.required(m_pending, "pending")?,
-            masked: members.required(m_masked, "masked")?,
+            port: m_port,
+            vcpu: m_vcpu,
+            r#type: m_type,
+            remote_domain: m_remote_domain,
+            target: m_target,
+            pending: m_pending,
+            masked: m_masked,
         })
     }
     #[inline]
@@ -1468,14 +1543,16 @@ impl rt::ObjectType for XenEventInject {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_port = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "port" => members.read(&mut m_port, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            port: members.required(m_port, "port")?,
-        })
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        rt::Ok(Self { port: m_port })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

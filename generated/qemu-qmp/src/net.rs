@@ -34,16 +34,20 @@ impl rt::ObjectType for SetLink {
         let mut m_name = rt::None;
         let mut m_up = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "up" => m_up = rt::Some(members.value("up")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "up" => members.read(&mut m_up, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            up: members.required(m_up, "up")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_up) = m_up else {
+            return rt::Err(members.missing("up"));
+        };
+        rt::Ok(Self { name: m_name, up: m_up })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -149,14 +153,16 @@ impl rt::ObjectType for NetdevDel {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -260,14 +266,15 @@ impl rt::ObjectType for NetLegacyNicOptions {
         let mut m_addr = rt::None;
         let mut m_vectors = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "macaddr" => m_macaddr = rt::Some(members.value("macaddr")?),
-                "model" => m_model = rt::Some(members.value("model")?),
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "vectors" => m_vectors = rt::Some(members.value("vectors")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "macaddr" => members.read(&mut m_macaddr, key),
+                "model" => members.read(&mut m_model, key),
+                "addr" => members.read(&mut m_addr, key),
+                "vectors" => members.read(&mut m_vectors, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             netdev: m_netdev,
@@ -324,14 +331,16 @@ impl rt::ObjectType for String {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_str = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "str" => m_str = rt::Some(members.value("str")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "str" => members.read(&mut m_str, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            str: members.required(m_str, "str")?,
-        })
+        let rt::Some(m_str) = m_str else {
+            return rt::Err(members.missing("str"));
+        };
+        rt::Ok(Self { str: m_str })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -750,51 +759,44 @@ impl rt::ObjectType for NetDevPasstOptions {
         let mut m_udp_ports = rt::None;
         let mut m_param = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "quiet" => m_quiet = rt::Some(members.value("quiet")?),
-                "vhost-user" => m_vhost_user = rt::Some(members.value("vhost-user")?),
-                "mtu" => m_mtu = rt::Some(members.value("mtu")?),
-                "address" => m_address = rt::Some(members.value("address")?),
-                "netmask" => m_netmask = rt::Some(members.value("netmask")?),
-                "mac" => m_mac = rt::Some(members.value("mac")?),
-                "gateway" => m_gateway = rt::Some(members.value("gateway")?),
-                "interface" => m_interface = rt::Some(members.value("interface")?),
-                "outbound" => m_outbound = rt::Some(members.value("outbound")?),
-                "outbound-if4" => {
-                    m_outbound_if4 = rt::Some(members.value("outbound-if4")?)
-                }
-                "outbound-if6" => {
-                    m_outbound_if6 = rt::Some(members.value("outbound-if6")?)
-                }
-                "dns" => m_dns = rt::Some(members.value("dns")?),
-                "search" => m_search = rt::Some(members.value("search")?),
-                "fqdn" => m_fqdn = rt::Some(members.value("fqdn")?),
-                "dhcp-dns" => m_dhcp_dns = rt::Some(members.value("dhcp-dns")?),
-                "dhcp-search" => m_dhcp_search = rt::Some(members.value("dhcp-search")?),
-                "map-host-loopback" => {
-                    m_map_host_loopback = rt::Some(members.value("map-host-loopback")?)
-                }
-                "map-guest-addr" => {
-                    m_map_guest_addr = rt::Some(members.value("map-guest-addr")?)
-                }
-                "dns-forward" => m_dns_forward = rt::Some(members.value("dns-forward")?),
-                "dns-host" => m_dns_host = rt::Some(members.value("dns-host")?),
-                "tcp" => m_tcp = rt::Some(members.value("tcp")?),
-                "udp" => m_udp = rt::Some(members.value("udp")?),
-                "icmp" => m_icmp = rt::Some(members.value("icmp")?),
-                "dhcp" => m_dhcp = rt::Some(members.value("dhcp")?),
-                "ndp" => m_ndp = rt::Some(members.value("ndp")?),
-                "dhcpv6" => m_dhcpv6 = rt::Some(members.value("dhcpv6")?),
-                "ra" => m_ra = rt::Some(members.value("ra")?),
-                "freebind" => m_freebind = rt::Some(members.value("freebind")?),
-                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
-                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
-                "tcp-ports" => m_tcp_ports = rt::Some(members.value("tcp-ports")?),
-                "udp-ports" => m_udp_ports = rt::Some(members.value("udp-ports")?),
-                "param" => m_param = rt::Some(members.value("param")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "quiet" => members.read(&mut m_quiet, key),
+                "vhost-user" => members.read(&mut m_vhost_user, key),
+                "mtu" => members.read(&mut m_mtu, key),
+                "address" => members.read(&mut m_address, key),
+                "netmask" => members.read(&mut m_netmask, key),
+                "mac" => members.read(&mut m_mac, key),
+                "gateway" => members.read(&mut m_gateway, key),
+                "interface" => members.read(&mut m_interface, key),
+                "outbound" => members.read(&mut m_outbound, key),
+                "outbound-if4" => members.read(&mut m_outbound_if4, key),
+                "outbound-if6" => members.read(&mut m_outbound_if6, key),
+                "dns" => members.read(&mut m_dns, key),
+                "search" => members.read(&mut m_search, key),
+                "fqdn" => members.read(&mut m_fqdn, key),
+                "dhcp-dns" => members.read(&mut m_dhcp_dns, key),
+                "dhcp-search" => members.read(&mut m_dhcp_search, key),
+                "map-host-loopback" => members.read(&mut m_map_host_loopback, key),
+                "map-guest-addr" => members.read(&mut m_map_guest_addr, key),
+                "dns-forward" => members.read(&mut m_dns_forward, key),
+                "dns-host" => members.read(&mut m_dns_host, key),
+                "tcp" => members.read(&mut m_tcp, key),
+                "udp" => members.read(&mut m_udp, key),
+                "icmp" => members.read(&mut m_icmp, key),
+                "dhcp" => members.read(&mut m_dhcp, key),
+                "ndp" => members.read(&mut m_ndp, key),
+                "dhcpv6" => members.read(&mut m_dhcpv6, key),
+                "ra" => members.read(&mut m_ra, key),
+                "freebind" => members.read(&mut m_freebind, key),
+                "ipv4" => members.read(&mut m_ipv4, key),
+                "ipv6" => members.read(&mut m_ipv6, key),
+                "tcp-ports" => members.read(&mut m_tcp_ports, key),
+                "udp-ports" => members.read(&mut m_udp_ports, key),
+                "param" => members.read(&mut m_param, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             path: m_path,
@@ -1149,35 +1151,32 @@ impl rt::ObjectType for NetdevUserOptions {
         let mut m_guestfwd = rt::None;
         let mut m_tftp_server_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "hostname" => m_hostname = rt::Some(members.value("hostname")?),
-                "restrict" => m_restrict = rt::Some(members.value("restrict")?),
-                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
-                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
-                "ip" => m_ip = rt::Some(members.value("ip")?),
-                "net" => m_net = rt::Some(members.value("net")?),
-                "host" => m_host = rt::Some(members.value("host")?),
-                "tftp" => m_tftp = rt::Some(members.value("tftp")?),
-                "bootfile" => m_bootfile = rt::Some(members.value("bootfile")?),
-                "dhcpstart" => m_dhcpstart = rt::Some(members.value("dhcpstart")?),
-                "dns" => m_dns = rt::Some(members.value("dns")?),
-                "dnssearch" => m_dnssearch = rt::Some(members.value("dnssearch")?),
-                "domainname" => m_domainname = rt::Some(members.value("domainname")?),
-                "ipv6-prefix" => m_ipv6_prefix = rt::Some(members.value("ipv6-prefix")?),
-                "ipv6-prefixlen" => {
-                    m_ipv6_prefixlen = rt::Some(members.value("ipv6-prefixlen")?)
-                }
-                "ipv6-host" => m_ipv6_host = rt::Some(members.value("ipv6-host")?),
-                "ipv6-dns" => m_ipv6_dns = rt::Some(members.value("ipv6-dns")?),
-                "smb" => m_smb = rt::Some(members.value("smb")?),
-                "smbserver" => m_smbserver = rt::Some(members.value("smbserver")?),
-                "hostfwd" => m_hostfwd = rt::Some(members.value("hostfwd")?),
-                "guestfwd" => m_guestfwd = rt::Some(members.value("guestfwd")?),
-                "tftp-server-name" => {
-                    m_tftp_server_name = rt::Some(members.value("tftp-server-name")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "hostname" => members.read(&mut m_hostname, key),
+                "restrict" => members.read(&mut m_restrict, key),
+                "ipv4" => members.read(&mut m_ipv4, key),
+                "ipv6" => members.read(&mut m_ipv6, key),
+                "ip" => members.read(&mut m_ip, key),
+                "net" => members.read(&mut m_net, key),
+                "host" => members.read(&mut m_host, key),
+                "tftp" => members.read(&mut m_tftp, key),
+                "bootfile" => members.read(&mut m_bootfile, key),
+                "dhcpstart" => members.read(&mut m_dhcpstart, key),
+                "dns" => members.read(&mut m_dns, key),
+                "dnssearch" => members.read(&mut m_dnssearch, key),
+                "domainname" => members.read(&mut m_domainname, key),
+                "ipv6-prefix" => members.read(&mut m_ipv6_prefix, key),
+                "ipv6-prefixlen" => members.read(&mut m_ipv6_prefixlen, key),
+                "ipv6-host" => members.read(&mut m_ipv6_host, key),
+                "ipv6-dns" => members.read(&mut m_ipv6_dns, key),
+                "smb" => members.read(&mut m_smb, key),
+                "smbserver" => members.read(&mut m_smbserver, key),
+                "hostfwd" => members.read(&mut m_hostfwd, key),
+                "guestfwd" => members.read(&mut m_guestfwd, key),
+                "tftp-server-name" => members.read(&mut m_tftp_server_name, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             hostname: m_hostname,
@@ -1431,24 +1430,25 @@ impl rt::ObjectType for NetdevTapOptions {
         let mut m_queues = rt::None;
         let mut m_poll_us = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                "fds" => m_fds = rt::Some(members.value("fds")?),
-                "script" => m_script = rt::Some(members.value("script")?),
-                "downscript" => m_downscript = rt::Some(members.value("downscript")?),
-                "br" => m_br = rt::Some(members.value("br")?),
-                "helper" => m_helper = rt::Some(members.value("helper")?),
-                "sndbuf" => m_sndbuf = rt::Some(members.value("sndbuf")?),
-                "vnet_hdr" => m_vnet_hdr = rt::Some(members.value("vnet_hdr")?),
-                "vhost" => m_vhost = rt::Some(members.value("vhost")?),
-                "vhostfd" => m_vhostfd = rt::Some(members.value("vhostfd")?),
-                "vhostfds" => m_vhostfds = rt::Some(members.value("vhostfds")?),
-                "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                "poll-us" => m_poll_us = rt::Some(members.value("poll-us")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "ifname" => members.read(&mut m_ifname, key),
+                "fd" => members.read(&mut m_fd, key),
+                "fds" => members.read(&mut m_fds, key),
+                "script" => members.read(&mut m_script, key),
+                "downscript" => members.read(&mut m_downscript, key),
+                "br" => members.read(&mut m_br, key),
+                "helper" => members.read(&mut m_helper, key),
+                "sndbuf" => members.read(&mut m_sndbuf, key),
+                "vnet_hdr" => members.read(&mut m_vnet_hdr, key),
+                "vhost" => members.read(&mut m_vhost, key),
+                "vhostfd" => members.read(&mut m_vhostfd, key),
+                "vhostfds" => members.read(&mut m_vhostfds, key),
+                "vhostforce" => members.read(&mut m_vhostforce, key),
+                "queues" => members.read(&mut m_queues, key),
+                "poll-us" => members.read(&mut m_poll_us, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             ifname: m_ifname,
@@ -1589,15 +1589,16 @@ impl rt::ObjectType for NetdevSocketOptions {
         let mut m_localaddr = rt::None;
         let mut m_udp = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                "listen" => m_listen = rt::Some(members.value("listen")?),
-                "connect" => m_connect = rt::Some(members.value("connect")?),
-                "mcast" => m_mcast = rt::Some(members.value("mcast")?),
-                "localaddr" => m_localaddr = rt::Some(members.value("localaddr")?),
-                "udp" => m_udp = rt::Some(members.value("udp")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fd" => members.read(&mut m_fd, key),
+                "listen" => members.read(&mut m_listen, key),
+                "connect" => members.read(&mut m_connect, key),
+                "mcast" => members.read(&mut m_mcast, key),
+                "localaddr" => members.read(&mut m_localaddr, key),
+                "udp" => members.read(&mut m_udp, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             fd: m_fd,
@@ -1791,27 +1792,37 @@ impl rt::ObjectType for NetdevL2TPv3Options {
         let mut m_rxsession = rt::None;
         let mut m_offset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "src" => m_src = rt::Some(members.value("src")?),
-                "dst" => m_dst = rt::Some(members.value("dst")?),
-                "srcport" => m_srcport = rt::Some(members.value("srcport")?),
-                "dstport" => m_dstport = rt::Some(members.value("dstport")?),
-                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
-                "udp" => m_udp = rt::Some(members.value("udp")?),
-                "cookie64" => m_cookie64 = rt::Some(members.value("cookie64")?),
-                "counter" => m_counter = rt::Some(members.value("counter")?),
-                "pincounter" => m_pincounter = rt::Some(members.value("pincounter")?),
-                "txcookie" => m_txcookie = rt::Some(members.value("txcookie")?),
-                "rxcookie" => m_rxcookie = rt::Some(members.value("rxcookie")?),
-                "txsession" => m_txsession = rt::Some(members.value("txsession")?),
-                "rxsession" => m_rxsession = rt::Some(members.value("rxsession")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "src" => members.read(&mut m_src, key),
+                "dst" => members.read(&mut m_dst, key),
+                "srcport" => members.read(&mut m_srcport, key),
+                "dstport" => members.read(&mut m_dstport, key),
+                "ipv6" => members.read(&mut m_ipv6, key),
+                "udp" => members.read(&mut m_udp, key),
+                "cookie64" => members.read(&mut m_cookie64, key),
+                "counter" => members.read(&mut m_counter, key),
+                "pincounter" => members.read(&mut m_pincounter, key),
+                "txcookie" => members.read(&mut m_txcookie, key),
+                "rxcookie" => members.read(&mut m_rxcookie, key),
+                "txsession" => members.read(&mut m_txsession, key),
+                "rxsession" => members.read(&mut m_rxsession, key),
+                "offset" => members.read(&mut m_offset, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_src) = m_src else {
+            return rt::Err(members.missing("src"));
+        };
+        let rt::Some(m_dst) = m_dst else {
+            return rt::Err(members.missing("dst"));
+        };
+        let rt::Some(m_txsession) = m_txsession else {
+            return rt::Err(members.missing("txsession"));
+        };
         rt::Ok(Self {
-            src: members.required(m_src, "src")?,
-            dst: members.required(m_dst, "dst")?,
+            src: m_src,
+            dst: m_dst,
             srcport: m_srcport,
             dstport: m_dstport,
             ipv6: m_ipv6,
@@ -1821,7 +1832,7 @@ impl rt::ObjectType for NetdevL2TPv3Options {
             pincounter: m_pincounter,
             txcookie: m_txcookie,
             rxcookie: m_rxcookie,
-            txsession: members.required(m_txsession, "txsession")?,
+            txsession: m_txsession,
             rxsession: m_rxsession,
             offset: m_offset,
         })
@@ -1924,13 +1935,14 @@ impl rt::ObjectType for NetdevVdeOptions {
         let mut m_group = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sock" => m_sock = rt::Some(members.value("sock")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "group" => m_group = rt::Some(members.value("group")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sock" => members.read(&mut m_sock, key),
+                "port" => members.read(&mut m_port, key),
+                "group" => members.read(&mut m_group, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             sock: m_sock,
@@ -2005,11 +2017,12 @@ impl rt::ObjectType for NetdevBridgeOptions {
         let mut m_br = rt::None;
         let mut m_helper = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "br" => m_br = rt::Some(members.value("br")?),
-                "helper" => m_helper = rt::Some(members.value("helper")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "br" => members.read(&mut m_br, key),
+                "helper" => members.read(&mut m_helper, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { br: m_br, helper: m_helper })
     }
@@ -2067,14 +2080,18 @@ impl rt::ObjectType for NetdevHubPortOptions {
         let mut m_hubid = rt::None;
         let mut m_netdev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "hubid" => m_hubid = rt::Some(members.value("hubid")?),
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "hubid" => members.read(&mut m_hubid, key),
+                "netdev" => members.read(&mut m_netdev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_hubid) = m_hubid else {
+            return rt::Err(members.missing("hubid"));
+        };
         rt::Ok(Self {
-            hubid: members.required(m_hubid, "hubid")?,
+            hubid: m_hubid,
             netdev: m_netdev,
         })
     }
@@ -2135,14 +2152,18 @@ impl rt::ObjectType for NetdevNetmapOptions {
         let mut m_ifname = rt::None;
         let mut m_devname = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
-                "devname" => m_devname = rt::Some(members.value("devname")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "ifname" => members.read(&mut m_ifname, key),
+                "devname" => members.read(&mut m_devname, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_ifname) = m_ifname else {
+            return rt::Err(members.missing("ifname"));
+        };
         rt::Ok(Self {
-            ifname: members.required(m_ifname, "ifname")?,
+            ifname: m_ifname,
             devname: m_devname,
         })
     }
@@ -2354,23 +2375,25 @@ impl rt::ObjectType for NetdevAFXDPOptions {
         let mut m_map_path = rt::None;
         let mut m_map_start_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "force-copy" => m_force_copy = rt::Some(members.value("force-copy")?),
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                "start-queue" => m_start_queue = rt::Some(members.value("start-queue")?),
-                "inhibit" => m_inhibit = rt::Some(members.value("inhibit")?),
-                "sock-fds" => m_sock_fds = rt::Some(members.value("sock-fds")?),
-                "map-path" => m_map_path = rt::Some(members.value("map-path")?),
-                "map-start-index" => {
-                    m_map_start_index = rt::Some(members.value("map-start-index")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "ifname" => members.read(&mut m_ifname, key),
+                "mode" => members.read(&mut m_mode, key),
+                "force-copy" => members.read(&mut m_force_copy, key),
+                "queues" => members.read(&mut m_queues, key),
+                "start-queue" => members.read(&mut m_start_queue, key),
+                "inhibit" => members.read(&mut m_inhibit, key),
+                "sock-fds" => members.read(&mut m_sock_fds, key),
+                "map-path" => members.read(&mut m_map_path, key),
+                "map-start-index" => members.read(&mut m_map_start_index, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_ifname) = m_ifname else {
+            return rt::Err(members.missing("ifname"));
+        };
         rt::Ok(Self {
-            ifname: members.required(m_ifname, "ifname")?,
+            ifname: m_ifname,
             mode: m_mode,
             force_copy: m_force_copy,
             queues: m_queues,
@@ -2456,15 +2479,19 @@ impl rt::ObjectType for NetdevVhostUserOptions {
         let mut m_vhostforce = rt::None;
         let mut m_queues = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                "vhostforce" => m_vhostforce = rt::Some(members.value("vhostforce")?),
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "chardev" => members.read(&mut m_chardev, key),
+                "vhostforce" => members.read(&mut m_vhostforce, key),
+                "queues" => members.read(&mut m_queues, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
             vhostforce: m_vhostforce,
             queues: m_queues,
         })
@@ -2556,13 +2583,14 @@ impl rt::ObjectType for NetdevVhostVDPAOptions {
         let mut m_queues = rt::None;
         let mut m_x_svq = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "vhostdev" => m_vhostdev = rt::Some(members.value("vhostdev")?),
-                "vhostfd" => m_vhostfd = rt::Some(members.value("vhostfd")?),
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                "x-svq" => m_x_svq = rt::Some(members.value("x-svq")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "vhostdev" => members.read(&mut m_vhostdev, key),
+                "vhostfd" => members.read(&mut m_vhostfd, key),
+                "queues" => members.read(&mut m_queues, key),
+                "x-svq" => members.read(&mut m_x_svq, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             vhostdev: m_vhostdev,
@@ -2672,16 +2700,15 @@ impl rt::ObjectType for NetdevVmnetHostOptions {
         let mut m_isolated = rt::None;
         let mut m_net_uuid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "start-address" => {
-                    m_start_address = rt::Some(members.value("start-address")?)
-                }
-                "end-address" => m_end_address = rt::Some(members.value("end-address")?),
-                "subnet-mask" => m_subnet_mask = rt::Some(members.value("subnet-mask")?),
-                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
-                "net-uuid" => m_net_uuid = rt::Some(members.value("net-uuid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "start-address" => members.read(&mut m_start_address, key),
+                "end-address" => members.read(&mut m_end_address, key),
+                "subnet-mask" => members.read(&mut m_subnet_mask, key),
+                "isolated" => members.read(&mut m_isolated, key),
+                "net-uuid" => members.read(&mut m_net_uuid, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             start_address: m_start_address,
@@ -2793,18 +2820,15 @@ impl rt::ObjectType for NetdevVmnetSharedOptions {
         let mut m_isolated = rt::None;
         let mut m_nat66_prefix = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "start-address" => {
-                    m_start_address = rt::Some(members.value("start-address")?)
-                }
-                "end-address" => m_end_address = rt::Some(members.value("end-address")?),
-                "subnet-mask" => m_subnet_mask = rt::Some(members.value("subnet-mask")?),
-                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
-                "nat66-prefix" => {
-                    m_nat66_prefix = rt::Some(members.value("nat66-prefix")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "start-address" => members.read(&mut m_start_address, key),
+                "end-address" => members.read(&mut m_end_address, key),
+                "subnet-mask" => members.read(&mut m_subnet_mask, key),
+                "isolated" => members.read(&mut m_isolated, key),
+                "nat66-prefix" => members.read(&mut m_nat66_prefix, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             start_address: m_start_address,
@@ -2876,14 +2900,18 @@ impl rt::ObjectType for NetdevVmnetBridgedOptions {
         let mut m_ifname = rt::None;
         let mut m_isolated = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "ifname" => m_ifname = rt::Some(members.value("ifname")?),
-                "isolated" => m_isolated = rt::Some(members.value("isolated")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "ifname" => members.read(&mut m_ifname, key),
+                "isolated" => members.read(&mut m_isolated, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_ifname) = m_ifname else {
+            return rt::Err(members.missing("ifname"));
+        };
         rt::Ok(Self {
-            ifname: members.required(m_ifname, "ifname")?,
+            ifname: m_ifname,
             isolated: m_isolated,
         })
     }
@@ -2955,17 +2983,19 @@ impl rt::ObjectType for NetdevStreamOptions {
         let mut m_server = rt::None;
         let mut m_reconnect_ms = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                "reconnect-ms" => {
-                    m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "addr" => members.read(&mut m_addr, key),
+                "server" => members.read(&mut m_server, key),
+                "reconnect-ms" => members.read(&mut m_reconnect_ms, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
             server: m_server,
             reconnect_ms: m_reconnect_ms,
         })
@@ -3035,11 +3065,12 @@ impl rt::ObjectType for NetdevDgramOptions {
         let mut m_local = rt::None;
         let mut m_remote = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "local" => m_local = rt::Some(members.value("local")?),
-                "remote" => m_remote = rt::Some(members.value("remote")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "local" => members.read(&mut m_local, key),
+                "remote" => members.read(&mut m_remote, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             local: m_local,
@@ -3316,68 +3347,43 @@ impl rt::ObjectType for Netdev {
         let tag = members.tag("type")?;
         let mut m_id = rt::None;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "id" => m_id = rt::Some(reader.member("id")?),
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "type",
+            &mut |key, reader| match key {
+                "id" => reader.take(&mut m_id),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "nic" => NetdevBranch::Nic(rt::ObjectType::decode_members(members)?),
-                "passt" => NetdevBranch::Passt(rt::ObjectType::decode_members(members)?),
-                "user" => NetdevBranch::User(rt::ObjectType::decode_members(members)?),
-                "tap" => NetdevBranch::Tap(rt::ObjectType::decode_members(members)?),
-                "l2tpv3" => {
-                    NetdevBranch::L2tpv3(rt::ObjectType::decode_members(members)?)
-                }
-                "socket" => {
-                    NetdevBranch::Socket(rt::ObjectType::decode_members(members)?)
-                }
-                "stream" => {
-                    NetdevBranch::Stream(rt::ObjectType::decode_members(members)?)
-                }
-                "dgram" => NetdevBranch::Dgram(rt::ObjectType::decode_members(members)?),
-                "vde" => NetdevBranch::Vde(rt::ObjectType::decode_members(members)?),
-                "bridge" => {
-                    NetdevBranch::Bridge(rt::ObjectType::decode_members(members)?)
-                }
-                "hubport" => {
-                    NetdevBranch::Hubport(rt::ObjectType::decode_members(members)?)
-                }
-                "netmap" => {
-                    NetdevBranch::Netmap(rt::ObjectType::decode_members(members)?)
-                }
-                "af-xdp" => NetdevBranch::AfXdp(rt::ObjectType::decode_members(members)?),
-                "vhost-user" => {
-                    NetdevBranch::VhostUser(rt::ObjectType::decode_members(members)?)
-                }
-                "vhost-vdpa" => {
-                    NetdevBranch::VhostVdpa(rt::ObjectType::decode_members(members)?)
-                }
-                "vmnet-host" => {
-                    NetdevBranch::VmnetHost(rt::ObjectType::decode_members(members)?)
-                }
-                "vmnet-shared" => {
-                    NetdevBranch::VmnetShared(rt::ObjectType::decode_members(members)?)
-                }
-                "vmnet-bridged" => {
-                    NetdevBranch::VmnetBridged(rt::ObjectType::decode_members(members)?)
-                }
-                "none" => NetdevBranch::None,
+            |members| match &*tag {
+                "nic" => members.decode_branch(NetdevBranch::Nic),
+                "passt" => members.decode_branch(NetdevBranch::Passt),
+                "user" => members.decode_branch(NetdevBranch::User),
+                "tap" => members.decode_branch(NetdevBranch::Tap),
+                "l2tpv3" => members.decode_branch(NetdevBranch::L2tpv3),
+                "socket" => members.decode_branch(NetdevBranch::Socket),
+                "stream" => members.decode_branch(NetdevBranch::Stream),
+                "dgram" => members.decode_branch(NetdevBranch::Dgram),
+                "vde" => members.decode_branch(NetdevBranch::Vde),
+                "bridge" => members.decode_branch(NetdevBranch::Bridge),
+                "hubport" => members.decode_branch(NetdevBranch::Hubport),
+                "netmap" => members.decode_branch(NetdevBranch::Netmap),
+                "af-xdp" => members.decode_branch(NetdevBranch::AfXdp),
+                "vhost-user" => members.decode_branch(NetdevBranch::VhostUser),
+                "vhost-vdpa" => members.decode_branch(NetdevBranch::VhostVdpa),
+                "vmnet-host" => members.decode_branch(NetdevBranch::VmnetHost),
+                "vmnet-shared" => members.decode_branch(NetdevBranch::VmnetShared),
+                "vmnet-bridged" => members.decode_branch(NetdevBranch::VmnetBridged),
+                "none" => rt::Ok(NetdevBranch::None),
                 _ => {
-                    NetdevBranch::Other {
+                    rt::Ok(NetdevBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id, r#type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3709,51 +3715,72 @@ impl rt::ObjectType for RxFilterInfo {
         let mut m_unicast_table = rt::None;
         let mut m_multicast_table = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "promiscuous" => m_promiscuous = rt::Some(members.value("promiscuous")?),
-                "multicast" => m_multicast = rt::Some(members.value("multicast")?),
-                "unicast" => m_unicast = rt::Some(members.value("unicast")?),
-                "vlan" => m_vlan = rt::Some(members.value("vlan")?),
-                "broadcast-allowed" => {
-                    m_broadcast_allowed = rt::Some(members.value("broadcast-allowed")?)
-                }
-                "multicast-overflow" => {
-                    m_multicast_overflow = rt::Some(members.value("multicast-overflow")?)
-                }
-                "unicast-overflow" => {
-                    m_unicast_overflow = rt::Some(members.value("unicast-overflow")?)
-                }
-                "main-mac" => m_main_mac = rt::Some(members.value("main-mac")?),
-                "vlan-table" => m_vlan_table = rt::Some(members.value("vlan-table")?),
-                "unicast-table" => {
-                    m_unicast_table = rt::Some(members.value("unicast-table")?)
-                }
-                "multicast-table" => {
-                    m_multicast_table = rt::Some(members.value("multicast-table")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "promiscuous" => members.read(&mut m_promiscuous, key),
+                "multicast" => members.read(&mut m_multicast, key),
+                "unicast" => members.read(&mut m_unicast, key),
+                "vlan" => members.read(&mut m_vlan, key),
+                "broadcast-allowed" => members.read(&mut m_broadcast_allowed, key),
+                "multicast-overflow" => members.read(&mut m_multicast_overflow, key),
+                "unicast-overflow" => members.read(&mut m_unicast_overflow, key),
+                "main-mac" => members.read(&mut m_main_mac, key),
+                "vlan-table" => members.read(&mut m_vlan_table, key),
+                "unicast-table" => members.read(&mut m_unicast_table, key),
+                "multicast-table" => members.read(&mut m_multicast_table, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_promiscuous) = m_promiscuous else {
+            return rt::Err(members.missing("promiscuous"));
+        };
+        let rt::Some(m_multicast) = m_multicast else {
+            return rt::Err(members.missing("multicast"));
+        };
+        let rt::Some(m_unicast) = m_unicast else {
+            return rt::Err(members.missing("unicast"));
+        };
+        let rt::Some(m_vlan) = m_vlan else {
+            return rt::Err(members.missing("vlan"));
+        };
+        let rt::Some(m_broadcast_allowed) = m_broadcast_allowed else {
+            return rt::Err(members.missing("broadcast-allowed"));
+        };
+        let rt::Some(m_multicast_overflow) = m_multicast_overflow else {
+            return rt::Err(members.missing("multicast-overflow"));
+        };
+        let rt::Some(m_unicast_overflow) = m_unicast_overflow else {
+            return rt::Err(members.missing("unicast-overflow"));
+        };
+        let rt::Some(m_main_mac) = m_main_mac else {
+            return rt::Err(members.missing("main-mac"));
+        };
+        let rt::Some(m_vlan_table) = m_vlan_table else {
+            return rt::Err(members.missing("vlan-table"));
+        };
+        let rt::Some(m_unicast_table) = m_unicast_table else {
+            return rt::Err(members.missing("unicast-table"));
+        };
+        let rt::Some(m_multicast_table) = m_multicast_table else {
+            return rt::Err(members.missing("multicast-table"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            promiscuous: members.required(m_promiscuous, "promiscuous")?,
-            multicast: members.required(m_multicast, "multicast")?,
-            unicast: members.required(m_unicast, "unicast")?,
-            vlan: members.required(m_vlan, "vlan")?,
-            broadcast_allowed: members.required(
-                m_broadcast_allowed,
-                "broadcast-allowed",
-            )?,
-            multicast_overflow: members.required(
-                m_multicast_overflow,
-                "multicast-overflow",
-            )?,
-            unicast_overflow: members.required(m_unicast_overflow, "unicast-overflow")?,
-            main_mac: members.required(m_main_mac, "main-mac")?,
-            vlan_table: members.required(m_vlan_table, "vlan-table")?,
-            unicast_table: members.required(m_unicast_table, "unicast-table")?,
-            multicast_table: members.required(m_multicast_table, "multicast-table")?,
+            name: m_name,
+            promiscuous: m_promiscuous,
+            multicast: m_multicast,
+            unicast: m_unicast,
+            vlan: m_vlan,
+            broadcast_allowed: m_broadcast_allowed,
+            multicast_overflow: m_multicast_overflow,
+            unicast_overflow: m_unicast_overflow,
+            main_mac: m_main_mac,
+            vlan_table: m_vlan_table,
+            unicast_table: m_unicast_table,
+            multicast_table: m_multicast_table,
         })
     }
     #[inline]
@@ -3819,10 +3846,11 @@ impl rt::ObjectType for QueryRxFilter {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { name: m_name })
     }
@@ -3889,16 +3917,17 @@ impl rt::ObjectType for NicRxFilterChangedEvent {
         let mut m_name = rt::None;
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: m_name,
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { name: m_name, path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3984,21 +4013,34 @@ impl rt::ObjectType for AnnounceParameters {
         let mut m_interfaces = rt::None;
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "initial" => m_initial = rt::Some(members.value("initial")?),
-                "max" => m_max = rt::Some(members.value("max")?),
-                "rounds" => m_rounds = rt::Some(members.value("rounds")?),
-                "step" => m_step = rt::Some(members.value("step")?),
-                "interfaces" => m_interfaces = rt::Some(members.value("interfaces")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "initial" => members.read(&mut m_initial, key),
+                "max" => members.read(&mut m_max, key),
+                "rounds" => members.read(&mut m_rounds, key),
+                "step" => members.read(&mut m_step, key),
+                "interfaces" => members.read(&mut m_interfaces, key),
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_initial) = m_initial else {
+            return rt::Err(members.missing("initial"));
+        };
+        let rt::Some(m_max) = m_max else {
+            return rt::Err(members.missing("max"));
+        };
+        let rt::Some(m_rounds) = m_rounds else {
+            return rt::Err(members.missing("rounds"));
+        };
+        let rt::Some(m_step) = m_step else {
+            return rt::Err(members.missing("step"));
+        };
         rt::Ok(Self {
-            initial: members.required(m_initial, "initial")?,
-            max: members.required(m_max, "max")?,
-            rounds: members.required(m_rounds, "rounds")?,
-            step: members.required(m_step, "step")?,
+            initial: m_initial,
+            max: m_max,
+            rounds: m_rounds,
+            step: m_step,
             interfaces: m_interfaces,
             id: m_id,
         })
@@ -4107,14 +4149,16 @@ impl rt::ObjectType for FailoverNegotiatedEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_device_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device-id" => members.read(&mut m_device_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            device_id: members.required(m_device_id, "device-id")?,
-        })
+        let rt::Some(m_device_id) = m_device_id else {
+            return rt::Err(members.missing("device-id"));
+        };
+        rt::Ok(Self { device_id: m_device_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4174,15 +4218,22 @@ impl rt::ObjectType for NetdevStreamConnectedEvent {
         let mut m_netdev_id = rt::None;
         let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev-id" => members.read(&mut m_netdev_id, key),
+                "addr" => members.read(&mut m_addr, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev_id) = m_netdev_id else {
+            return rt::Err(members.missing("netdev-id"));
+        };
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
-            netdev_id: members.required(m_netdev_id, "netdev-id")?,
-            addr: members.required(m_addr, "addr")?,
+            netdev_id: m_netdev_id,
+            addr: m_addr,
         })
     }
     #[inline]
@@ -4237,14 +4288,16 @@ impl rt::ObjectType for NetdevStreamDisconnectedEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_netdev_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev-id" => members.read(&mut m_netdev_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            netdev_id: members.required(m_netdev_id, "netdev-id")?,
-        })
+        let rt::Some(m_netdev_id) = m_netdev_id else {
+            return rt::Err(members.missing("netdev-id"));
+        };
+        rt::Ok(Self { netdev_id: m_netdev_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4304,15 +4357,22 @@ impl rt::ObjectType for NetdevVhostUserConnectedEvent {
         let mut m_netdev_id = rt::None;
         let mut m_chardev_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                "chardev-id" => m_chardev_id = rt::Some(members.value("chardev-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev-id" => members.read(&mut m_netdev_id, key),
+                "chardev-id" => members.read(&mut m_chardev_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev_id) = m_netdev_id else {
+            return rt::Err(members.missing("netdev-id"));
+        };
+        let rt::Some(m_chardev_id) = m_chardev_id else {
+            return rt::Err(members.missing("chardev-id"));
+        };
         rt::Ok(Self {
-            netdev_id: members.required(m_netdev_id, "netdev-id")?,
-            chardev_id: members.required(m_chardev_id, "chardev-id")?,
+            netdev_id: m_netdev_id,
+            chardev_id: m_chardev_id,
         })
     }
     #[inline]
@@ -4367,14 +4427,16 @@ impl rt::ObjectType for NetdevVhostUserDisconnectedEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_netdev_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev-id" => m_netdev_id = rt::Some(members.value("netdev-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev-id" => members.read(&mut m_netdev_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            netdev_id: members.required(m_netdev_id, "netdev-id")?,
-        })
+        let rt::Some(m_netdev_id) = m_netdev_id else {
+            return rt::Err(members.missing("netdev-id"));
+        };
+        rt::Ok(Self { netdev_id: m_netdev_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -32,15 +32,22 @@ impl rt::ObjectType for PciMemoryRange {
         let mut m_base = rt::None;
         let mut m_limit = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "base" => m_base = rt::Some(members.value("base")?),
-                "limit" => m_limit = rt::Some(members.value("limit")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "base" => members.read(&mut m_base, key),
+                "limit" => members.read(&mut m_limit, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_base) = m_base else {
+            return rt::Err(members.missing("base"));
+        };
+        let rt::Some(m_limit) = m_limit else {
+            return rt::Err(members.missing("limit"));
+        };
         rt::Ok(Self {
-            base: members.required(m_base, "base")?,
-            limit: members.required(m_limit, "limit")?,
+            base: m_base,
+            limit: m_limit,
         })
     }
     #[inline]
@@ -128,21 +135,34 @@ impl rt::ObjectType for PciMemoryRegion {
         let mut m_prefetch = rt::None;
         let mut m_mem_type_64 = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "bar" => m_bar = rt::Some(members.value("bar")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "address" => m_address = rt::Some(members.value("address")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "prefetch" => m_prefetch = rt::Some(members.value("prefetch")?),
-                "mem_type_64" => m_mem_type_64 = rt::Some(members.value("mem_type_64")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "bar" => members.read(&mut m_bar, key),
+                "type" => members.read(&mut m_type, key),
+                "address" => members.read(&mut m_address, key),
+                "size" => members.read(&mut m_size, key),
+                "prefetch" => members.read(&mut m_prefetch, key),
+                "mem_type_64" => members.read(&mut m_mem_type_64, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_bar) = m_bar else {
+            return rt::Err(members.missing("bar"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_address) = m_address else {
+            return rt::Err(members.missing("address"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            bar: members.required(m_bar, "bar")?,
-            r#type: members.required(m_type, "type")?,
-            address: members.required(m_address, "address")?,
-            size: members.required(m_size, "size")?,
+            bar: m_bar,
+            r#type: m_type,
+            address: m_address,
+            size: m_size,
             prefetch: m_prefetch,
             mem_type_64: m_mem_type_64,
         })
@@ -224,30 +244,42 @@ impl rt::ObjectType for PciBusInfo {
         let mut m_memory_range = rt::None;
         let mut m_prefetchable_range = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "number" => m_number = rt::Some(members.value("number")?),
-                "secondary" => m_secondary = rt::Some(members.value("secondary")?),
-                "subordinate" => m_subordinate = rt::Some(members.value("subordinate")?),
-                "io_range" => m_io_range = rt::Some(members.value("io_range")?),
-                "memory_range" => {
-                    m_memory_range = rt::Some(members.value("memory_range")?)
-                }
-                "prefetchable_range" => {
-                    m_prefetchable_range = rt::Some(members.value("prefetchable_range")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "number" => members.read(&mut m_number, key),
+                "secondary" => members.read(&mut m_secondary, key),
+                "subordinate" => members.read(&mut m_subordinate, key),
+                "io_range" => members.read(&mut m_io_range, key),
+                "memory_range" => members.read(&mut m_memory_range, key),
+                "prefetchable_range" => members.read(&mut m_prefetchable_range, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_number) = m_number else {
+            return rt::Err(members.missing("number"));
+        };
+        let rt::Some(m_secondary) = m_secondary else {
+            return rt::Err(members.missing("secondary"));
+        };
+        let rt::Some(m_subordinate) = m_subordinate else {
+            return rt::Err(members.missing("subordinate"));
+        };
+        let rt::Some(m_io_range) = m_io_range else {
+            return rt::Err(members.missing("io_range"));
+        };
+        let rt::Some(m_memory_range) = m_memory_range else {
+            return rt::Err(members.missing("memory_range"));
+        };
+        let rt::Some(m_prefetchable_range) = m_prefetchable_range else {
+            return rt::Err(members.missing("prefetchable_range"));
+        };
         rt::Ok(Self {
-            number: members.required(m_number, "number")?,
-            secondary: members.required(m_secondary, "secondary")?,
-            subordinate: members.required(m_subordinate, "subordinate")?,
-            io_range: members.required(m_io_range, "io_range")?,
-            memory_range: members.required(m_memory_range, "memory_range")?,
-            prefetchable_range: members.required(
-                m_prefetchable_range,
-                "prefetchable_range",
-            )?,
+            number: m_number,
+            secondary: m_secondary,
+            subordinate: m_subordinate,
+            io_range: m_io_range,
+            memory_range: m_memory_range,
+            prefetchable_range: m_prefetchable_range,
         })
     }
     #[inline]
@@ -308,14 +340,18 @@ impl rt::ObjectType for PciBridgeInfo {
         let mut m_bus = rt::None;
         let mut m_devices = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "bus" => members.read(&mut m_bus, key),
+                "devices" => members.read(&mut m_devices, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_bus) = m_bus else {
+            return rt::Err(members.missing("bus"));
+        };
         rt::Ok(Self {
-            bus: members.required(m_bus, "bus")?,
+            bus: m_bus,
             devices: m_devices,
         })
     }
@@ -373,15 +409,19 @@ impl rt::ObjectType for PciDeviceClass {
         let mut m_desc = rt::None;
         let mut m_class = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "desc" => m_desc = rt::Some(members.value("desc")?),
-                "class" => m_class = rt::Some(members.value("class")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "desc" => members.read(&mut m_desc, key),
+                "class" => members.read(&mut m_class, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_class) = m_class else {
+            return rt::Err(members.missing("class"));
+        };
         rt::Ok(Self {
             desc: m_desc,
-            class: members.required(m_class, "class")?,
+            class: m_class,
         })
     }
     #[inline]
@@ -456,19 +496,24 @@ impl rt::ObjectType for PciDeviceId {
         let mut m_subsystem = rt::None;
         let mut m_subsystem_vendor = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "vendor" => m_vendor = rt::Some(members.value("vendor")?),
-                "subsystem" => m_subsystem = rt::Some(members.value("subsystem")?),
-                "subsystem-vendor" => {
-                    m_subsystem_vendor = rt::Some(members.value("subsystem-vendor")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "vendor" => members.read(&mut m_vendor, key),
+                "subsystem" => members.read(&mut m_subsystem, key),
+                "subsystem-vendor" => members.read(&mut m_subsystem_vendor, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_vendor) = m_vendor else {
+            return rt::Err(members.missing("vendor"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            vendor: members.required(m_vendor, "vendor")?,
+            device: m_device,
+            vendor: m_vendor,
             subsystem: m_subsystem,
             subsystem_vendor: m_subsystem_vendor,
         })
@@ -581,31 +626,56 @@ impl rt::ObjectType for PciDeviceInfo {
         let mut m_pci_bridge = rt::None;
         let mut m_regions = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "slot" => m_slot = rt::Some(members.value("slot")?),
-                "function" => m_function = rt::Some(members.value("function")?),
-                "class_info" => m_class_info = rt::Some(members.value("class_info")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "irq" => m_irq = rt::Some(members.value("irq")?),
-                "irq_pin" => m_irq_pin = rt::Some(members.value("irq_pin")?),
-                "qdev_id" => m_qdev_id = rt::Some(members.value("qdev_id")?),
-                "pci_bridge" => m_pci_bridge = rt::Some(members.value("pci_bridge")?),
-                "regions" => m_regions = rt::Some(members.value("regions")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "bus" => members.read(&mut m_bus, key),
+                "slot" => members.read(&mut m_slot, key),
+                "function" => members.read(&mut m_function, key),
+                "class_info" => members.read(&mut m_class_info, key),
+                "id" => members.read(&mut m_id, key),
+                "irq" => members.read(&mut m_irq, key),
+                "irq_pin" => members.read(&mut m_irq_pin, key),
+                "qdev_id" => members.read(&mut m_qdev_id, key),
+                "pci_bridge" => members.read(&mut m_pci_bridge, key),
+                "regions" => members.read(&mut m_regions, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_bus) = m_bus else {
+            return rt::Err(members.missing("bus"));
+        };
+        let rt::Some(m_slot) = m_slot else {
+            return rt::Err(members.missing("slot"));
+        };
+        let rt::Some(m_function) = m_function else {
+            return rt::Err(members.missing("function"));
+        };
+        let rt::Some(m_class_info) = m_class_info else {
+            return rt::Err(members.missing("class_info"));
+        };
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_irq_pin) = m_irq_pin else {
+            return rt::Err(members.missing("irq_pin"));
+        };
+        let rt::Some(m_qdev_id) = m_qdev_id else {
+            return rt::Err(members.missing("qdev_id"));
+        };
+        let rt::Some(m_regions) = m_regions else {
+            return rt::Err(members.missing("regions"));
+        };
         rt::Ok(Self {
-            bus: members.required(m_bus, "bus")?,
-            slot: members.required(m_slot, "slot")?,
-            function: members.required(m_function, "function")?,
-            class_info: members.required(m_class_info, "class_info")?,
-            id: members.required(m_id, "id")?,
+            bus: m_bus,
+            slot: m_slot,
+            function: m_function,
+            class_info: m_class_info,
+            id: m_id,
             irq: m_irq,
-            irq_pin: members.required(m_irq_pin, "irq_pin")?,
-            qdev_id: members.required(m_qdev_id, "qdev_id")?,
+            irq_pin: m_irq_pin,
+            qdev_id: m_qdev_id,
             pci_bridge: m_pci_bridge,
-            regions: members.required(m_regions, "regions")?,
+            regions: m_regions,
         })
     }
     #[inline]
@@ -663,15 +733,22 @@ impl rt::ObjectType for PciInfo {
         let mut m_bus = rt::None;
         let mut m_devices = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "devices" => m_devices = rt::Some(members.value("devices")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "bus" => members.read(&mut m_bus, key),
+                "devices" => members.read(&mut m_devices, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_bus) = m_bus else {
+            return rt::Err(members.missing("bus"));
+        };
+        let rt::Some(m_devices) = m_devices else {
+            return rt::Err(members.missing("devices"));
+        };
         rt::Ok(Self {
-            bus: members.required(m_bus, "bus")?,
-            devices: members.required(m_devices, "devices")?,
+            bus: m_bus,
+            devices: m_devices,
         })
     }
     #[inline]

@@ -31,14 +31,16 @@ impl rt::ObjectType for DeviceListProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_typename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "typename" => m_typename = rt::Some(members.value("typename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "typename" => members.read(&mut m_typename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            typename: members.required(m_typename, "typename")?,
-        })
+        let rt::Some(m_typename) = m_typename else {
+            return rt::Err(members.missing("typename"));
+        };
+        rt::Ok(Self { typename: m_typename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -134,15 +136,19 @@ impl rt::ObjectType for DeviceAdd {
         let mut m_id = rt::None;
         let mut m_extra = rt::Object::new();
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "driver" => m_driver = rt::Some(members.value("driver")?),
-                "bus" => m_bus = rt::Some(members.value("bus")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.keep(&key, &mut m_extra)?,
-            }
+            let key = &*key;
+            match key {
+                "driver" => members.read(&mut m_driver, key),
+                "bus" => members.read(&mut m_bus, key),
+                "id" => members.read(&mut m_id, key),
+                _ => members.keep(key, &mut m_extra),
+            }?;
         }
+        let rt::Some(m_driver) = m_driver else {
+            return rt::Err(members.missing("driver"));
+        };
         rt::Ok(Self {
-            driver: members.required(m_driver, "driver")?,
+            driver: m_driver,
             bus: m_bus,
             id: m_id,
             extra: m_extra,
@@ -201,14 +207,16 @@ impl rt::ObjectType for DeviceDel {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -273,15 +281,19 @@ impl rt::ObjectType for DeviceDeletedEvent {
         let mut m_device = rt::None;
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
             device: m_device,
-            path: members.required(m_path, "path")?,
+            path: m_path,
         })
     }
     #[inline]
@@ -347,15 +359,19 @@ impl rt::ObjectType for DeviceUnplugGuestErrorEvent {
         let mut m_device = rt::None;
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
             device: m_device,
-            path: members.required(m_path, "path")?,
+            path: m_path,
         })
     }
     #[inline]
@@ -412,14 +428,16 @@ impl rt::ObjectType for DeviceSyncConfig {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -120,17 +120,24 @@ impl rt::ObjectType for ReplayInfo {
         let mut m_filename = rt::None;
         let mut m_icount = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mode" => members.read(&mut m_mode, key),
+                "filename" => members.read(&mut m_filename, key),
+                "icount" => members.read(&mut m_icount, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_mode) = m_mode else {
+            return rt::Err(members.missing("mode"));
+        };
+        let rt::Some(m_icount) = m_icount else {
+            return rt::Err(members.missing("icount"));
+        };
         rt::Ok(Self {
-            mode: members.required(m_mode, "mode")?,
+            mode: m_mode,
             filename: m_filename,
-            icount: members.required(m_icount, "icount")?,
+            icount: m_icount,
         })
     }
     #[inline]
@@ -225,14 +232,16 @@ impl rt::ObjectType for ReplayBreak {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_icount = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "icount" => members.read(&mut m_icount, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            icount: members.required(m_icount, "icount")?,
-        })
+        let rt::Some(m_icount) = m_icount else {
+            return rt::Err(members.missing("icount"));
+        };
+        rt::Ok(Self { icount: m_icount })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -329,14 +338,16 @@ impl rt::ObjectType for ReplaySeek {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_icount = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "icount" => m_icount = rt::Some(members.value("icount")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "icount" => members.read(&mut m_icount, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            icount: members.required(m_icount, "icount")?,
-        })
+        let rt::Some(m_icount) = m_icount else {
+            return rt::Err(members.missing("icount"));
+        };
+        rt::Ok(Self { icount: m_icount })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -39,17 +39,27 @@ impl rt::ObjectType for RockerSwitch {
         let mut m_id = rt::None;
         let mut m_ports = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "id" => m_id = rt::Some(members.value("id")?),
-                "ports" => m_ports = rt::Some(members.value("ports")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "id" => members.read(&mut m_id, key),
+                "ports" => members.read(&mut m_ports, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_ports) = m_ports else {
+            return rt::Err(members.missing("ports"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            id: members.required(m_id, "id")?,
-            ports: members.required(m_ports, "ports")?,
+            name: m_name,
+            id: m_id,
+            ports: m_ports,
         })
     }
     #[inline]
@@ -99,14 +109,16 @@ impl rt::ObjectType for QueryRocker {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -325,23 +337,42 @@ impl rt::ObjectType for RockerPort {
         let mut m_duplex = rt::None;
         let mut m_autoneg = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "link-up" => m_link_up = rt::Some(members.value("link-up")?),
-                "speed" => m_speed = rt::Some(members.value("speed")?),
-                "duplex" => m_duplex = rt::Some(members.value("duplex")?),
-                "autoneg" => m_autoneg = rt::Some(members.value("autoneg")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "enabled" => members.read(&mut m_enabled, key),
+                "link-up" => members.read(&mut m_link_up, key),
+                "speed" => members.read(&mut m_speed, key),
+                "duplex" => members.read(&mut m_duplex, key),
+                "autoneg" => members.read(&mut m_autoneg, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_link_up) = m_link_up else {
+            return rt::Err(members.missing("link-up"));
+        };
+        let rt::Some(m_speed) = m_speed else {
+            return rt::Err(members.missing("speed"));
+        };
+        let rt::Some(m_duplex) = m_duplex else {
+            return rt::Err(members.missing("duplex"));
+        };
+        let rt::Some(m_autoneg) = m_autoneg else {
+            return rt::Err(members.missing("autoneg"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            enabled: members.required(m_enabled, "enabled")?,
-            link_up: members.required(m_link_up, "link-up")?,
-            speed: members.required(m_speed, "speed")?,
-            duplex: members.required(m_duplex, "duplex")?,
-            autoneg: members.required(m_autoneg, "autoneg")?,
+            name: m_name,
+            enabled: m_enabled,
+            link_up: m_link_up,
+            speed: m_speed,
+            duplex: m_duplex,
+            autoneg: m_autoneg,
         })
     }
     #[inline]
@@ -394,14 +425,16 @@ impl rt::ObjectType for QueryRockerPorts {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -556,24 +589,31 @@ impl rt::ObjectType for RockerOfDpaFlowKey {
         let mut m_ip_tos = rt::None;
         let mut m_ip_dst = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "priority" => m_priority = rt::Some(members.value("priority")?),
-                "tbl-id" => m_tbl_id = rt::Some(members.value("tbl-id")?),
-                "in-pport" => m_in_pport = rt::Some(members.value("in-pport")?),
-                "tunnel-id" => m_tunnel_id = rt::Some(members.value("tunnel-id")?),
-                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
-                "eth-type" => m_eth_type = rt::Some(members.value("eth-type")?),
-                "eth-src" => m_eth_src = rt::Some(members.value("eth-src")?),
-                "eth-dst" => m_eth_dst = rt::Some(members.value("eth-dst")?),
-                "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
-                "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
-                "ip-dst" => m_ip_dst = rt::Some(members.value("ip-dst")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "priority" => members.read(&mut m_priority, key),
+                "tbl-id" => members.read(&mut m_tbl_id, key),
+                "in-pport" => members.read(&mut m_in_pport, key),
+                "tunnel-id" => members.read(&mut m_tunnel_id, key),
+                "vlan-id" => members.read(&mut m_vlan_id, key),
+                "eth-type" => members.read(&mut m_eth_type, key),
+                "eth-src" => members.read(&mut m_eth_src, key),
+                "eth-dst" => members.read(&mut m_eth_dst, key),
+                "ip-proto" => members.read(&mut m_ip_proto, key),
+                "ip-tos" => members.read(&mut m_ip_tos, key),
+                "ip-dst" => members.read(&mut m_ip_dst, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_priority) = m_priority else {
+            return rt::Err(members.missing("priority"));
+        };
+        let rt::Some(m_tbl_id) = m_tbl_id else {
+            return rt::Err(members.missing("tbl-id"));
+        };
         rt::Ok(Self {
-            priority: members.required(m_priority, "priority")?,
-            tbl_id: members.required(m_tbl_id, "tbl-id")?,
+            priority: m_priority,
+            tbl_id: m_tbl_id,
             in_pport: m_in_pport,
             tunnel_id: m_tunnel_id,
             vlan_id: m_vlan_id,
@@ -713,16 +753,17 @@ impl rt::ObjectType for RockerOfDpaFlowMask {
         let mut m_ip_proto = rt::None;
         let mut m_ip_tos = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "in-pport" => m_in_pport = rt::Some(members.value("in-pport")?),
-                "tunnel-id" => m_tunnel_id = rt::Some(members.value("tunnel-id")?),
-                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
-                "eth-src" => m_eth_src = rt::Some(members.value("eth-src")?),
-                "eth-dst" => m_eth_dst = rt::Some(members.value("eth-dst")?),
-                "ip-proto" => m_ip_proto = rt::Some(members.value("ip-proto")?),
-                "ip-tos" => m_ip_tos = rt::Some(members.value("ip-tos")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "in-pport" => members.read(&mut m_in_pport, key),
+                "tunnel-id" => members.read(&mut m_tunnel_id, key),
+                "vlan-id" => members.read(&mut m_vlan_id, key),
+                "eth-src" => members.read(&mut m_eth_src, key),
+                "eth-dst" => members.read(&mut m_eth_dst, key),
+                "ip-proto" => members.read(&mut m_ip_proto, key),
+                "ip-tos" => members.read(&mut m_ip_tos, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             in_pport: m_in_pport,
@@ -847,17 +888,16 @@ impl rt::ObjectType for RockerOfDpaFlowAction {
         let mut m_new_vlan_id = rt::None;
         let mut m_out_pport = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "goto-tbl" => m_goto_tbl = rt::Some(members.value("goto-tbl")?),
-                "group-id" => m_group_id = rt::Some(members.value("group-id")?),
-                "tunnel-lport" => {
-                    m_tunnel_lport = rt::Some(members.value("tunnel-lport")?)
-                }
-                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
-                "new-vlan-id" => m_new_vlan_id = rt::Some(members.value("new-vlan-id")?),
-                "out-pport" => m_out_pport = rt::Some(members.value("out-pport")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "goto-tbl" => members.read(&mut m_goto_tbl, key),
+                "group-id" => members.read(&mut m_group_id, key),
+                "tunnel-lport" => members.read(&mut m_tunnel_lport, key),
+                "vlan-id" => members.read(&mut m_vlan_id, key),
+                "new-vlan-id" => members.read(&mut m_new_vlan_id, key),
+                "out-pport" => members.read(&mut m_out_pport, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             goto_tbl: m_goto_tbl,
@@ -940,21 +980,37 @@ impl rt::ObjectType for RockerOfDpaFlow {
         let mut m_mask = rt::None;
         let mut m_action = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cookie" => m_cookie = rt::Some(members.value("cookie")?),
-                "hits" => m_hits = rt::Some(members.value("hits")?),
-                "key" => m_key = rt::Some(members.value("key")?),
-                "mask" => m_mask = rt::Some(members.value("mask")?),
-                "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cookie" => members.read(&mut m_cookie, key),
+                "hits" => members.read(&mut m_hits, key),
+                "key" => members.read(&mut m_key, key),
+                "mask" => members.read(&mut m_mask, key),
+                "action" => members.read(&mut m_action, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cookie) = m_cookie else {
+            return rt::Err(members.missing("cookie"));
+        };
+        let rt::Some(m_hits) = m_hits else {
+            return rt::Err(members.missing("hits"));
+        };
+        let rt::Some(m_key) = m_key else {
+            return rt::Err(members.missing("key"));
+        };
+        let rt::Some(m_mask) = m_mask else {
+            return rt::Err(members.missing("mask"));
+        };
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
         rt::Ok(Self {
-            cookie: members.required(m_cookie, "cookie")?,
-            hits: members.required(m_hits, "hits")?,
-            key: members.required(m_key, "key")?,
-            mask: members.required(m_mask, "mask")?,
-            action: members.required(m_action, "action")?,
+            cookie: m_cookie,
+            hits: m_hits,
+            key: m_key,
+            mask: m_mask,
+            action: m_action,
         })
     }
     #[inline]
@@ -1019,14 +1075,18 @@ impl rt::ObjectType for QueryRockerOfDpaFlows {
         let mut m_name = rt::None;
         let mut m_tbl_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "tbl-id" => m_tbl_id = rt::Some(members.value("tbl-id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "tbl-id" => members.read(&mut m_tbl_id, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             tbl_id: m_tbl_id,
         })
     }
@@ -1206,26 +1266,33 @@ impl rt::ObjectType for RockerOfDpaGroup {
         let mut m_set_eth_dst = rt::None;
         let mut m_ttl_check = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "vlan-id" => m_vlan_id = rt::Some(members.value("vlan-id")?),
-                "pport" => m_pport = rt::Some(members.value("pport")?),
-                "index" => m_index = rt::Some(members.value("index")?),
-                "out-pport" => m_out_pport = rt::Some(members.value("out-pport")?),
-                "group-id" => m_group_id = rt::Some(members.value("group-id")?),
-                "set-vlan-id" => m_set_vlan_id = rt::Some(members.value("set-vlan-id")?),
-                "pop-vlan" => m_pop_vlan = rt::Some(members.value("pop-vlan")?),
-                "group-ids" => m_group_ids = rt::Some(members.value("group-ids")?),
-                "set-eth-src" => m_set_eth_src = rt::Some(members.value("set-eth-src")?),
-                "set-eth-dst" => m_set_eth_dst = rt::Some(members.value("set-eth-dst")?),
-                "ttl-check" => m_ttl_check = rt::Some(members.value("ttl-check")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "type" => members.read(&mut m_type, key),
+                "vlan-id" => members.read(&mut m_vlan_id, key),
+                "pport" => members.read(&mut m_pport, key),
+                "index" => members.read(&mut m_index, key),
+                "out-pport" => members.read(&mut m_out_pport, key),
+                "group-id" => members.read(&mut m_group_id, key),
+                "set-vlan-id" => members.read(&mut m_set_vlan_id, key),
+                "pop-vlan" => members.read(&mut m_pop_vlan, key),
+                "group-ids" => members.read(&mut m_group_ids, key),
+                "set-eth-src" => members.read(&mut m_set_eth_src, key),
+                "set-eth-dst" => members.read(&mut m_set_eth_dst, key),
+                "ttl-check" => members.read(&mut m_ttl_check, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type: members.required(m_type, "type")?,
+            id: m_id,
+            r#type: m_type,
             vlan_id: m_vlan_id,
             pport: m_pport,
             index: m_index,
@@ -1309,14 +1376,18 @@ impl rt::ObjectType for QueryRockerOfDpaGroups {
         let mut m_name = rt::None;
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             r#type: m_type,
         })
     }

@@ -260,15 +260,22 @@ impl rt::ObjectType for StatusInfo {
         let mut m_running = rt::None;
         let mut m_status = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "running" => m_running = rt::Some(members.value("running")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "running" => members.read(&mut m_running, key),
+                "status" => members.read(&mut m_status, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_running) = m_running else {
+            return rt::Err(members.missing("running"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
         rt::Ok(Self {
-            running: members.required(m_running, "running")?,
-            status: members.required(m_status, "status")?,
+            running: m_running,
+            status: m_status,
         })
     }
     #[inline]
@@ -366,15 +373,22 @@ impl rt::ObjectType for ShutdownEvent {
         let mut m_guest = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "guest" => m_guest = rt::Some(members.value("guest")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "guest" => members.read(&mut m_guest, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_guest) = m_guest else {
+            return rt::Err(members.missing("guest"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
-            guest: members.required(m_guest, "guest")?,
-            reason: members.required(m_reason, "reason")?,
+            guest: m_guest,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -474,15 +488,22 @@ impl rt::ObjectType for ResetEvent {
         let mut m_guest = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "guest" => m_guest = rt::Some(members.value("guest")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "guest" => members.read(&mut m_guest, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_guest) = m_guest else {
+            return rt::Err(members.missing("guest"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
-            guest: members.required(m_guest, "guest")?,
-            reason: members.required(m_reason, "reason")?,
+            guest: m_guest,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -755,14 +776,16 @@ impl rt::ObjectType for WatchdogEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_action = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "action" => members.read(&mut m_action, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            action: members.required(m_action, "action")?,
-        })
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
+        rt::Ok(Self { action: m_action })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1121,14 +1144,16 @@ impl rt::ObjectType for WatchdogSetAction {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_action = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "action" => m_action = rt::Some(members.value("action")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "action" => members.read(&mut m_action, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            action: members.required(m_action, "action")?,
-        })
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
+        rt::Ok(Self { action: m_action })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1222,13 +1247,14 @@ impl rt::ObjectType for SetAction {
         let mut m_panic = rt::None;
         let mut m_watchdog = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "reboot" => m_reboot = rt::Some(members.value("reboot")?),
-                "shutdown" => m_shutdown = rt::Some(members.value("shutdown")?),
-                "panic" => m_panic = rt::Some(members.value("panic")?),
-                "watchdog" => m_watchdog = rt::Some(members.value("watchdog")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "reboot" => members.read(&mut m_reboot, key),
+                "shutdown" => members.read(&mut m_shutdown, key),
+                "panic" => members.read(&mut m_panic, key),
+                "watchdog" => members.read(&mut m_watchdog, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             reboot: m_reboot,
@@ -1301,14 +1327,18 @@ impl rt::ObjectType for GuestPanickedEvent {
         let mut m_action = rt::None;
         let mut m_info = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "action" => m_action = rt::Some(members.value("action")?),
-                "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "action" => members.read(&mut m_action, key),
+                "info" => members.read(&mut m_info, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
         rt::Ok(Self {
-            action: members.required(m_action, "action")?,
+            action: m_action,
             info: m_info,
         })
     }
@@ -1372,14 +1402,18 @@ impl rt::ObjectType for GuestCrashloadedEvent {
         let mut m_action = rt::None;
         let mut m_info = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "action" => m_action = rt::Some(members.value("action")?),
-                "info" => m_info = rt::Some(members.value("info")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "action" => members.read(&mut m_action, key),
+                "info" => members.read(&mut m_info, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
         rt::Ok(Self {
-            action: members.required(m_action, "action")?,
+            action: m_action,
             info: m_info,
         })
     }
@@ -1660,36 +1694,19 @@ impl rt::ObjectType for GuestPanicInformation {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "hyper-v" => {
-                    GuestPanicInformationBranch::HyperV(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "s390" => {
-                    GuestPanicInformationBranch::S390(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "tdx" => {
-                    GuestPanicInformationBranch::Tdx(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "hyper-v" => members.decode_branch(GuestPanicInformationBranch::HyperV),
+                "s390" => members.decode_branch(GuestPanicInformationBranch::S390),
+                "tdx" => members.decode_branch(GuestPanicInformationBranch::Tdx),
                 _ => {
-                    GuestPanicInformationBranch::Other {
+                    rt::Ok(GuestPanicInformationBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -1808,21 +1825,37 @@ impl rt::ObjectType for GuestPanicInformationHyperV {
         let mut m_arg4 = rt::None;
         let mut m_arg5 = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "arg1" => m_arg1 = rt::Some(members.value("arg1")?),
-                "arg2" => m_arg2 = rt::Some(members.value("arg2")?),
-                "arg3" => m_arg3 = rt::Some(members.value("arg3")?),
-                "arg4" => m_arg4 = rt::Some(members.value("arg4")?),
-                "arg5" => m_arg5 = rt::Some(members.value("arg5")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "arg1" => members.read(&mut m_arg1, key),
+                "arg2" => members.read(&mut m_arg2, key),
+                "arg3" => members.read(&mut m_arg3, key),
+                "arg4" => members.read(&mut m_arg4, key),
+                "arg5" => members.read(&mut m_arg5, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_arg1) = m_arg1 else {
+            return rt::Err(members.missing("arg1"));
+        };
+        let rt::Some(m_arg2) = m_arg2 else {
+            return rt::Err(members.missing("arg2"));
+        };
+        let rt::Some(m_arg3) = m_arg3 else {
+            return rt::Err(members.missing("arg3"));
+        };
+        let rt::Some(m_arg4) = m_arg4 else {
+            return rt::Err(members.missing("arg4"));
+        };
+        let rt::Some(m_arg5) = m_arg5 else {
+            return rt::Err(members.missing("arg5"));
+        };
         rt::Ok(Self {
-            arg1: members.required(m_arg1, "arg1")?,
-            arg2: members.required(m_arg2, "arg2")?,
-            arg3: members.required(m_arg3, "arg3")?,
-            arg4: members.required(m_arg4, "arg4")?,
-            arg5: members.required(m_arg5, "arg5")?,
+            arg1: m_arg1,
+            arg2: m_arg2,
+            arg3: m_arg3,
+            arg4: m_arg4,
+            arg5: m_arg5,
         })
     }
     #[inline]
@@ -1973,19 +2006,32 @@ impl rt::ObjectType for GuestPanicInformationS390 {
         let mut m_psw_addr = rt::None;
         let mut m_reason = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "core" => m_core = rt::Some(members.value("core")?),
-                "psw-mask" => m_psw_mask = rt::Some(members.value("psw-mask")?),
-                "psw-addr" => m_psw_addr = rt::Some(members.value("psw-addr")?),
-                "reason" => m_reason = rt::Some(members.value("reason")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "core" => members.read(&mut m_core, key),
+                "psw-mask" => members.read(&mut m_psw_mask, key),
+                "psw-addr" => members.read(&mut m_psw_addr, key),
+                "reason" => members.read(&mut m_reason, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_core) = m_core else {
+            return rt::Err(members.missing("core"));
+        };
+        let rt::Some(m_psw_mask) = m_psw_mask else {
+            return rt::Err(members.missing("psw-mask"));
+        };
+        let rt::Some(m_psw_addr) = m_psw_addr else {
+            return rt::Err(members.missing("psw-addr"));
+        };
+        let rt::Some(m_reason) = m_reason else {
+            return rt::Err(members.missing("reason"));
+        };
         rt::Ok(Self {
-            core: members.required(m_core, "core")?,
-            psw_mask: members.required(m_psw_mask, "psw-mask")?,
-            psw_addr: members.required(m_psw_addr, "psw-addr")?,
-            reason: members.required(m_reason, "reason")?,
+            core: m_core,
+            psw_mask: m_psw_mask,
+            psw_addr: m_psw_addr,
+            reason: m_reason,
         })
     }
     #[inline]
@@ -2051,16 +2097,23 @@ impl rt::ObjectType for GuestPanicInformationTdx {
         let mut m_message = rt::None;
         let mut m_gpa = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "error-code" => m_error_code = rt::Some(members.value("error-code")?),
-                "message" => m_message = rt::Some(members.value("message")?),
-                "gpa" => m_gpa = rt::Some(members.value("gpa")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "error-code" => members.read(&mut m_error_code, key),
+                "message" => members.read(&mut m_message, key),
+                "gpa" => members.read(&mut m_gpa, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_error_code) = m_error_code else {
+            return rt::Err(members.missing("error-code"));
+        };
+        let rt::Some(m_message) = m_message else {
+            return rt::Err(members.missing("message"));
+        };
         rt::Ok(Self {
-            error_code: members.required(m_error_code, "error-code")?,
-            message: members.required(m_message, "message")?,
+            error_code: m_error_code,
+            message: m_message,
             gpa: m_gpa,
         })
     }
@@ -2121,17 +2174,27 @@ impl rt::ObjectType for MemoryFailureEvent {
         let mut m_action = rt::None;
         let mut m_flags = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "recipient" => m_recipient = rt::Some(members.value("recipient")?),
-                "action" => m_action = rt::Some(members.value("action")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "recipient" => members.read(&mut m_recipient, key),
+                "action" => members.read(&mut m_action, key),
+                "flags" => members.read(&mut m_flags, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_recipient) = m_recipient else {
+            return rt::Err(members.missing("recipient"));
+        };
+        let rt::Some(m_action) = m_action else {
+            return rt::Err(members.missing("action"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
         rt::Ok(Self {
-            recipient: members.required(m_recipient, "recipient")?,
-            action: members.required(m_action, "action")?,
-            flags: members.required(m_flags, "flags")?,
+            recipient: m_recipient,
+            action: m_action,
+            flags: m_flags,
         })
     }
     #[inline]
@@ -2334,17 +2397,22 @@ impl rt::ObjectType for MemoryFailureFlags {
         let mut m_action_required = rt::None;
         let mut m_recursive = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "action-required" => {
-                    m_action_required = rt::Some(members.value("action-required")?)
-                }
-                "recursive" => m_recursive = rt::Some(members.value("recursive")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "action-required" => members.read(&mut m_action_required, key),
+                "recursive" => members.read(&mut m_recursive, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_action_required) = m_action_required else {
+            return rt::Err(members.missing("action-required"));
+        };
+        let rt::Some(m_recursive) = m_recursive else {
+            return rt::Err(members.missing("recursive"));
+        };
         rt::Ok(Self {
-            action_required: members.required(m_action_required, "action-required")?,
-            recursive: members.required(m_recursive, "recursive")?,
+            action_required: m_action_required,
+            recursive: m_recursive,
         })
     }
     #[inline]

@@ -118,16 +118,20 @@ impl rt::ObjectType for InetSocketAddressBase {
         let mut m_host = rt::None;
         let mut m_port = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            port: members.required(m_port, "port")?,
-        })
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        rt::Ok(Self { host: m_host, port: m_port })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -281,32 +285,31 @@ impl rt::ObjectType for InetSocketAddress {
         let mut m_keep_alive_interval = rt::None;
         let mut m_mptcp = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "numeric" => m_numeric = rt::Some(members.value("numeric")?),
-                "to" => m_to = rt::Some(members.value("to")?),
-                "ipv4" => m_ipv4 = rt::Some(members.value("ipv4")?),
-                "ipv6" => m_ipv6 = rt::Some(members.value("ipv6")?),
-                "keep-alive" => m_keep_alive = rt::Some(members.value("keep-alive")?),
-                "keep-alive-count" => {
-                    m_keep_alive_count = rt::Some(members.value("keep-alive-count")?)
-                }
-                "keep-alive-idle" => {
-                    m_keep_alive_idle = rt::Some(members.value("keep-alive-idle")?)
-                }
-                "keep-alive-interval" => {
-                    m_keep_alive_interval = rt::Some(
-                        members.value("keep-alive-interval")?,
-                    )
-                }
-                "mptcp" => m_mptcp = rt::Some(members.value("mptcp")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                "numeric" => members.read(&mut m_numeric, key),
+                "to" => members.read(&mut m_to, key),
+                "ipv4" => members.read(&mut m_ipv4, key),
+                "ipv6" => members.read(&mut m_ipv6, key),
+                "keep-alive" => members.read(&mut m_keep_alive, key),
+                "keep-alive-count" => members.read(&mut m_keep_alive_count, key),
+                "keep-alive-idle" => members.read(&mut m_keep_alive_idle, key),
+                "keep-alive-interval" => members.read(&mut m_keep_alive_interval, key),
+                "mptcp" => members.read(&mut m_mptcp, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            port: members.required(m_port, "port")?,
+            host: m_host,
+            port: m_port,
             numeric: m_numeric,
             to: m_to,
             ipv4: m_ipv4,
@@ -405,15 +408,19 @@ impl rt::ObjectType for UnixSocketAddress {
         let mut m_abstract = rt::None;
         let mut m_tight = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
-                "tight" => m_tight = rt::Some(members.value("tight")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "abstract" => members.read(&mut m_abstract, key),
+                "tight" => members.read(&mut m_tight, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
+            path: m_path,
             r#abstract: m_abstract,
             tight: m_tight,
         })
@@ -469,16 +476,20 @@ impl rt::ObjectType for VsockSocketAddress {
         let mut m_cid = rt::None;
         let mut m_port = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cid" => m_cid = rt::Some(members.value("cid")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cid" => members.read(&mut m_cid, key),
+                "port" => members.read(&mut m_port, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            cid: members.required(m_cid, "cid")?,
-            port: members.required(m_port, "port")?,
-        })
+        let rt::Some(m_cid) = m_cid else {
+            return rt::Err(members.missing("cid"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        rt::Ok(Self { cid: m_cid, port: m_port })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -524,14 +535,16 @@ impl rt::ObjectType for FdSocketAddress {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_str = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "str" => m_str = rt::Some(members.value("str")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "str" => members.read(&mut m_str, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            str: members.required(m_str, "str")?,
-        })
+        let rt::Some(m_str) = m_str else {
+            return rt::Err(members.missing("str"));
+        };
+        rt::Ok(Self { str: m_str })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -576,14 +589,16 @@ impl rt::ObjectType for InetSocketAddressWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -628,14 +643,16 @@ impl rt::ObjectType for UnixSocketAddressWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -680,14 +697,16 @@ impl rt::ObjectType for VsockSocketAddressWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -732,14 +751,16 @@ impl rt::ObjectType for FdSocketAddressWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -824,41 +845,20 @@ impl rt::ObjectType for SocketAddressLegacy {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "inet" => {
-                    SocketAddressLegacyBranch::Inet(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "unix" => {
-                    SocketAddressLegacyBranch::Unix(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vsock" => {
-                    SocketAddressLegacyBranch::Vsock(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "fd" => {
-                    SocketAddressLegacyBranch::Fd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "inet" => members.decode_branch(SocketAddressLegacyBranch::Inet),
+                "unix" => members.decode_branch(SocketAddressLegacyBranch::Unix),
+                "vsock" => members.decode_branch(SocketAddressLegacyBranch::Vsock),
+                "fd" => members.decode_branch(SocketAddressLegacyBranch::Fd),
                 _ => {
-                    SocketAddressLegacyBranch::Other {
+                    rt::Ok(SocketAddressLegacyBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -1094,31 +1094,20 @@ impl rt::ObjectType for SocketAddress {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "inet" => {
-                    SocketAddressBranch::Inet(rt::ObjectType::decode_members(members)?)
-                }
-                "unix" => {
-                    SocketAddressBranch::Unix(rt::ObjectType::decode_members(members)?)
-                }
-                "vsock" => {
-                    SocketAddressBranch::Vsock(rt::ObjectType::decode_members(members)?)
-                }
-                "fd" => SocketAddressBranch::Fd(rt::ObjectType::decode_members(members)?),
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "inet" => members.decode_branch(SocketAddressBranch::Inet),
+                "unix" => members.decode_branch(SocketAddressBranch::Unix),
+                "vsock" => members.decode_branch(SocketAddressBranch::Vsock),
+                "fd" => members.decode_branch(SocketAddressBranch::Fd),
                 _ => {
-                    SocketAddressBranch::Other {
+                    rt::Ok(SocketAddressBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }

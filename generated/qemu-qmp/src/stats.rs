@@ -343,14 +343,18 @@ impl rt::ObjectType for StatsRequest {
         let mut m_provider = rt::None;
         let mut m_names = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "provider" => m_provider = rt::Some(members.value("provider")?),
-                "names" => m_names = rt::Some(members.value("names")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "provider" => members.read(&mut m_provider, key),
+                "names" => members.read(&mut m_names, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_provider) = m_provider else {
+            return rt::Err(members.missing("provider"));
+        };
         rt::Ok(Self {
-            provider: members.required(m_provider, "provider")?,
+            provider: m_provider,
             names: m_names,
         })
     }
@@ -405,10 +409,11 @@ impl rt::ObjectType for StatsVCPUFilter {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_vcpus = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "vcpus" => m_vcpus = rt::Some(members.value("vcpus")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "vcpus" => members.read(&mut m_vcpus, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { vcpus: m_vcpus })
     }
@@ -505,27 +510,22 @@ impl rt::ObjectType for StatsFilter {
         let tag = members.tag("target")?;
         let mut m_providers = rt::None;
         let target = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "providers" => m_providers = rt::Some(reader.member("providers")?),
-                    "target" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "target",
+            &mut |key, reader| match key {
+                "providers" => reader.take(&mut m_providers),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "vcpu" => {
-                    StatsFilterBranch::Vcpu(rt::ObjectType::decode_members(members)?)
-                }
-                "vm" => StatsFilterBranch::Vm,
-                "cryptodev" => StatsFilterBranch::Cryptodev,
+            |members| match &*tag {
+                "vcpu" => members.decode_branch(StatsFilterBranch::Vcpu),
+                "vm" => rt::Ok(StatsFilterBranch::Vm),
+                "cryptodev" => rt::Ok(StatsFilterBranch::Cryptodev),
                 _ => {
-                    StatsFilterBranch::Other {
+                    rt::Ok(StatsFilterBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self {
             providers: m_providers,
@@ -672,15 +672,22 @@ impl rt::ObjectType for Stats {
         let mut m_name = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            value: members.required(m_value, "value")?,
+            name: m_name,
+            value: m_value,
         })
     }
     #[inline]
@@ -744,17 +751,24 @@ impl rt::ObjectType for StatsResult {
         let mut m_qom_path = rt::None;
         let mut m_stats = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "provider" => m_provider = rt::Some(members.value("provider")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "provider" => members.read(&mut m_provider, key),
+                "qom-path" => members.read(&mut m_qom_path, key),
+                "stats" => members.read(&mut m_stats, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_provider) = m_provider else {
+            return rt::Err(members.missing("provider"));
+        };
+        let rt::Some(m_stats) = m_stats else {
+            return rt::Err(members.missing("stats"));
+        };
         rt::Ok(Self {
-            provider: members.required(m_provider, "provider")?,
+            provider: m_provider,
             qom_path: m_qom_path,
-            stats: members.required(m_stats, "stats")?,
+            stats: m_stats,
         })
     }
     #[inline]
@@ -901,22 +915,32 @@ impl rt::ObjectType for StatsSchemaValue {
         let mut m_exponent = rt::None;
         let mut m_bucket_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "unit" => m_unit = rt::Some(members.value("unit")?),
-                "base" => m_base = rt::Some(members.value("base")?),
-                "exponent" => m_exponent = rt::Some(members.value("exponent")?),
-                "bucket-size" => m_bucket_size = rt::Some(members.value("bucket-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                "unit" => members.read(&mut m_unit, key),
+                "base" => members.read(&mut m_base, key),
+                "exponent" => members.read(&mut m_exponent, key),
+                "bucket-size" => members.read(&mut m_bucket_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_exponent) = m_exponent else {
+            return rt::Err(members.missing("exponent"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            r#type: m_type,
             unit: m_unit,
             base: m_base,
-            exponent: members.required(m_exponent, "exponent")?,
+            exponent: m_exponent,
             bucket_size: m_bucket_size,
         })
     }
@@ -978,17 +1002,27 @@ impl rt::ObjectType for StatsSchema {
         let mut m_target = rt::None;
         let mut m_stats = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "provider" => m_provider = rt::Some(members.value("provider")?),
-                "target" => m_target = rt::Some(members.value("target")?),
-                "stats" => m_stats = rt::Some(members.value("stats")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "provider" => members.read(&mut m_provider, key),
+                "target" => members.read(&mut m_target, key),
+                "stats" => members.read(&mut m_stats, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_provider) = m_provider else {
+            return rt::Err(members.missing("provider"));
+        };
+        let rt::Some(m_target) = m_target else {
+            return rt::Err(members.missing("target"));
+        };
+        let rt::Some(m_stats) = m_stats else {
+            return rt::Err(members.missing("stats"));
+        };
         rt::Ok(Self {
-            provider: members.required(m_provider, "provider")?,
-            target: members.required(m_target, "target")?,
-            stats: members.required(m_stats, "stats")?,
+            provider: m_provider,
+            target: m_target,
+            stats: m_stats,
         })
     }
     #[inline]
@@ -1045,10 +1079,11 @@ impl rt::ObjectType for QueryStatsSchemas {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_provider = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "provider" => m_provider = rt::Some(members.value("provider")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "provider" => members.read(&mut m_provider, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { provider: m_provider })
     }

@@ -293,11 +293,12 @@ impl rt::ObjectType for TPMPassthroughOptions {
         let mut m_path = rt::None;
         let mut m_cancel_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "cancel-path" => m_cancel_path = rt::Some(members.value("cancel-path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "cancel-path" => members.read(&mut m_cancel_path, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             path: m_path,
@@ -350,14 +351,16 @@ impl rt::ObjectType for TPMEmulatorOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_chardev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "chardev" => members.read(&mut m_chardev, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            chardev: members.required(m_chardev, "chardev")?,
-        })
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
+        rt::Ok(Self { chardev: m_chardev })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -404,14 +407,16 @@ impl rt::ObjectType for TPMPassthroughOptionsWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -458,14 +463,16 @@ impl rt::ObjectType for TPMEmulatorOptionsWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -546,31 +553,18 @@ impl rt::ObjectType for TpmTypeOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "passthrough" => {
-                    TpmTypeOptionsBranch::Passthrough(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "emulator" => {
-                    TpmTypeOptionsBranch::Emulator(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "passthrough" => members.decode_branch(TpmTypeOptionsBranch::Passthrough),
+                "emulator" => members.decode_branch(TpmTypeOptionsBranch::Emulator),
                 _ => {
-                    TpmTypeOptionsBranch::Other {
+                    rt::Ok(TpmTypeOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -670,17 +664,27 @@ impl rt::ObjectType for TPMInfo {
         let mut m_model = rt::None;
         let mut m_options = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "model" => m_model = rt::Some(members.value("model")?),
-                "options" => m_options = rt::Some(members.value("options")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "model" => members.read(&mut m_model, key),
+                "options" => members.read(&mut m_options, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_model) = m_model else {
+            return rt::Err(members.missing("model"));
+        };
+        let rt::Some(m_options) = m_options else {
+            return rt::Err(members.missing("options"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            model: members.required(m_model, "model")?,
-            options: members.required(m_options, "options")?,
+            id: m_id,
+            model: m_model,
+            options: m_options,
         })
     }
     #[inline]

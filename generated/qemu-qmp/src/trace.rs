@@ -106,15 +106,22 @@ impl rt::ObjectType for TraceEventInfo {
         let mut m_name = rt::None;
         let mut m_state = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "state" => m_state = rt::Some(members.value("state")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "state" => members.read(&mut m_state, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            state: members.required(m_state, "state")?,
+            name: m_name,
+            state: m_state,
         })
     }
     #[inline]
@@ -163,14 +170,16 @@ impl rt::ObjectType for TraceEventGetState {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -239,18 +248,23 @@ impl rt::ObjectType for TraceEventSetState {
         let mut m_enable = rt::None;
         let mut m_ignore_unavailable = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "enable" => m_enable = rt::Some(members.value("enable")?),
-                "ignore-unavailable" => {
-                    m_ignore_unavailable = rt::Some(members.value("ignore-unavailable")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "enable" => members.read(&mut m_enable, key),
+                "ignore-unavailable" => members.read(&mut m_ignore_unavailable, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_enable) = m_enable else {
+            return rt::Err(members.missing("enable"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            enable: members.required(m_enable, "enable")?,
+            name: m_name,
+            enable: m_enable,
             ignore_unavailable: m_ignore_unavailable,
         })
     }

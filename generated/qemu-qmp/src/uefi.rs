@@ -70,21 +70,34 @@ impl rt::ObjectType for UefiVariable {
         let mut m_time = rt::None;
         let mut m_digest = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "guid" => m_guid = rt::Some(members.value("guid")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                "attr" => m_attr = rt::Some(members.value("attr")?),
-                "data" => m_data = rt::Some(members.value("data")?),
-                "time" => m_time = rt::Some(members.value("time")?),
-                "digest" => m_digest = rt::Some(members.value("digest")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "guid" => members.read(&mut m_guid, key),
+                "name" => members.read(&mut m_name, key),
+                "attr" => members.read(&mut m_attr, key),
+                "data" => members.read(&mut m_data, key),
+                "time" => members.read(&mut m_time, key),
+                "digest" => members.read(&mut m_digest, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_guid) = m_guid else {
+            return rt::Err(members.missing("guid"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_attr) = m_attr else {
+            return rt::Err(members.missing("attr"));
+        };
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
         rt::Ok(Self {
-            guid: members.required(m_guid, "guid")?,
-            name: members.required(m_name, "name")?,
-            attr: members.required(m_attr, "attr")?,
-            data: members.required(m_data, "data")?,
+            guid: m_guid,
+            name: m_name,
+            attr: m_attr,
+            data: m_data,
             time: m_time,
             digest: m_digest,
         })
@@ -140,15 +153,22 @@ impl rt::ObjectType for UefiVarStore {
         let mut m_version = rt::None;
         let mut m_variables = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "version" => m_version = rt::Some(members.value("version")?),
-                "variables" => m_variables = rt::Some(members.value("variables")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "version" => members.read(&mut m_version, key),
+                "variables" => members.read(&mut m_variables, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_version) = m_version else {
+            return rt::Err(members.missing("version"));
+        };
+        let rt::Some(m_variables) = m_variables else {
+            return rt::Err(members.missing("variables"));
+        };
         rt::Ok(Self {
-            version: members.required(m_version, "version")?,
-            variables: members.required(m_variables, "variables")?,
+            version: m_version,
+            variables: m_variables,
         })
     }
     #[inline]

@@ -227,32 +227,28 @@ impl rt::ObjectType for SetPasswordOptions {
         let mut m_password = rt::None;
         let mut m_connected = rt::None;
         let protocol = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "password" => m_password = rt::Some(reader.member("password")?),
-                    "connected" => m_connected = rt::Some(reader.member("connected")?),
-                    "protocol" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "protocol",
+            &mut |key, reader| match key {
+                "password" => reader.take(&mut m_password),
+                "connected" => reader.take(&mut m_connected),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "vnc" => {
-                    SetPasswordOptionsBranch::Vnc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "spice" => SetPasswordOptionsBranch::Spice,
+            |members| match &*tag {
+                "vnc" => members.decode_branch(SetPasswordOptionsBranch::Vnc),
+                "spice" => rt::Ok(SetPasswordOptionsBranch::Spice),
                 _ => {
-                    SetPasswordOptionsBranch::Other {
+                    rt::Ok(SetPasswordOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_password) = m_password else {
+            return rt::Err(members.missing("password"));
+        };
         rt::Ok(Self {
-            password: members.required(m_password, "password")?,
+            password: m_password,
             connected: m_connected,
             protocol,
         })
@@ -323,10 +319,11 @@ impl rt::ObjectType for SetPasswordOptionsVnc {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_display = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "display" => members.read(&mut m_display, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { display: m_display })
     }
@@ -468,33 +465,26 @@ impl rt::ObjectType for ExpirePasswordOptions {
         let tag = members.tag("protocol")?;
         let mut m_time = rt::None;
         let protocol = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "time" => m_time = rt::Some(reader.member("time")?),
-                    "protocol" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "protocol",
+            &mut |key, reader| match key {
+                "time" => reader.take(&mut m_time),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "vnc" => {
-                    ExpirePasswordOptionsBranch::Vnc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "spice" => ExpirePasswordOptionsBranch::Spice,
+            |members| match &*tag {
+                "vnc" => members.decode_branch(ExpirePasswordOptionsBranch::Vnc),
+                "spice" => rt::Ok(ExpirePasswordOptionsBranch::Spice),
                 _ => {
-                    ExpirePasswordOptionsBranch::Other {
+                    rt::Ok(ExpirePasswordOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
-        rt::Ok(Self {
-            time: members.required(m_time, "time")?,
-            protocol,
-        })
+        let rt::Some(m_time) = m_time else {
+            return rt::Err(members.missing("time"));
+        };
+        rt::Ok(Self { time: m_time, protocol })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -561,10 +551,11 @@ impl rt::ObjectType for ExpirePasswordOptionsVnc {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_display = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "display" => members.read(&mut m_display, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { display: m_display })
     }
@@ -772,16 +763,20 @@ impl rt::ObjectType for Screendump {
         let mut m_head = rt::None;
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "head" => m_head = rt::Some(members.value("head")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "filename" => members.read(&mut m_filename, key),
+                "device" => members.read(&mut m_device, key),
+                "head" => members.read(&mut m_head, key),
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
         rt::Ok(Self {
-            filename: members.required(m_filename, "filename")?,
+            filename: m_filename,
             device: m_device,
             head: m_head,
             format: m_format,
@@ -854,17 +849,27 @@ impl rt::ObjectType for SpiceBasicInfo {
         let mut m_port = rt::None;
         let mut m_family = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                "family" => members.read(&mut m_family, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            port: members.required(m_port, "port")?,
-            family: members.required(m_family, "family")?,
+            host: m_host,
+            port: m_port,
+            family: m_family,
         })
     }
     #[inline]
@@ -939,18 +944,28 @@ impl rt::ObjectType for SpiceServerInfo {
         let mut m_family = rt::None;
         let mut m_auth = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                "family" => members.read(&mut m_family, key),
+                "auth" => members.read(&mut m_auth, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            port: members.required(m_port, "port")?,
-            family: members.required(m_family, "family")?,
+            host: m_host,
+            port: m_port,
+            family: m_family,
             auth: m_auth,
         })
     }
@@ -1047,29 +1062,47 @@ impl rt::ObjectType for SpiceChannel {
         let mut m_channel_id = rt::None;
         let mut m_tls = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "connection-id" => {
-                    m_connection_id = rt::Some(members.value("connection-id")?)
-                }
-                "channel-type" => {
-                    m_channel_type = rt::Some(members.value("channel-type")?)
-                }
-                "channel-id" => m_channel_id = rt::Some(members.value("channel-id")?),
-                "tls" => m_tls = rt::Some(members.value("tls")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                "family" => members.read(&mut m_family, key),
+                "connection-id" => members.read(&mut m_connection_id, key),
+                "channel-type" => members.read(&mut m_channel_type, key),
+                "channel-id" => members.read(&mut m_channel_id, key),
+                "tls" => members.read(&mut m_tls, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_port) = m_port else {
+            return rt::Err(members.missing("port"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
+        let rt::Some(m_connection_id) = m_connection_id else {
+            return rt::Err(members.missing("connection-id"));
+        };
+        let rt::Some(m_channel_type) = m_channel_type else {
+            return rt::Err(members.missing("channel-type"));
+        };
+        let rt::Some(m_channel_id) = m_channel_id else {
+            return rt::Err(members.missing("channel-id"));
+        };
+        let rt::Some(m_tls) = m_tls else {
+            return rt::Err(members.missing("tls"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            port: members.required(m_port, "port")?,
-            family: members.required(m_family, "family")?,
-            connection_id: members.required(m_connection_id, "connection-id")?,
-            channel_type: members.required(m_channel_type, "channel-type")?,
-            channel_id: members.required(m_channel_id, "channel-id")?,
-            tls: members.required(m_tls, "tls")?,
+            host: m_host,
+            port: m_port,
+            family: m_family,
+            connection_id: m_connection_id,
+            channel_type: m_channel_type,
+            channel_id: m_channel_id,
+            tls: m_tls,
         })
     }
     #[inline]
@@ -1290,30 +1323,38 @@ impl rt::ObjectType for SpiceInfo {
         let mut m_mouse_mode = rt::None;
         let mut m_channels = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "migrated" => m_migrated = rt::Some(members.value("migrated")?),
-                "host" => m_host = rt::Some(members.value("host")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "tls-port" => m_tls_port = rt::Some(members.value("tls-port")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                "compiled-version" => {
-                    m_compiled_version = rt::Some(members.value("compiled-version")?)
-                }
-                "mouse-mode" => m_mouse_mode = rt::Some(members.value("mouse-mode")?),
-                "channels" => m_channels = rt::Some(members.value("channels")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enabled" => members.read(&mut m_enabled, key),
+                "migrated" => members.read(&mut m_migrated, key),
+                "host" => members.read(&mut m_host, key),
+                "port" => members.read(&mut m_port, key),
+                "tls-port" => members.read(&mut m_tls_port, key),
+                "auth" => members.read(&mut m_auth, key),
+                "compiled-version" => members.read(&mut m_compiled_version, key),
+                "mouse-mode" => members.read(&mut m_mouse_mode, key),
+                "channels" => members.read(&mut m_channels, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
+        let rt::Some(m_migrated) = m_migrated else {
+            return rt::Err(members.missing("migrated"));
+        };
+        let rt::Some(m_mouse_mode) = m_mouse_mode else {
+            return rt::Err(members.missing("mouse-mode"));
+        };
         rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
-            migrated: members.required(m_migrated, "migrated")?,
+            enabled: m_enabled,
+            migrated: m_migrated,
             host: m_host,
             port: m_port,
             tls_port: m_tls_port,
             auth: m_auth,
             compiled_version: m_compiled_version,
-            mouse_mode: members.required(m_mouse_mode, "mouse-mode")?,
+            mouse_mode: m_mouse_mode,
             channels: m_channels,
         })
     }
@@ -1422,15 +1463,22 @@ impl rt::ObjectType for SpiceConnectedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -1488,15 +1536,22 @@ impl rt::ObjectType for SpiceInitializedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -1554,15 +1609,22 @@ impl rt::ObjectType for SpiceDisconnectedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -1680,19 +1742,32 @@ impl rt::ObjectType for VncBasicInfo {
         let mut m_family = rt::None;
         let mut m_websocket = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "service" => members.read(&mut m_service, key),
+                "family" => members.read(&mut m_family, key),
+                "websocket" => members.read(&mut m_websocket, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
+        let rt::Some(m_websocket) = m_websocket else {
+            return rt::Err(members.missing("websocket"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            service: members.required(m_service, "service")?,
-            family: members.required(m_family, "family")?,
-            websocket: members.required(m_websocket, "websocket")?,
+            host: m_host,
+            service: m_service,
+            family: m_family,
+            websocket: m_websocket,
         })
     }
     #[inline]
@@ -1773,20 +1848,33 @@ impl rt::ObjectType for VncServerInfo {
         let mut m_websocket = rt::None;
         let mut m_auth = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "service" => members.read(&mut m_service, key),
+                "family" => members.read(&mut m_family, key),
+                "websocket" => members.read(&mut m_websocket, key),
+                "auth" => members.read(&mut m_auth, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
+        let rt::Some(m_websocket) = m_websocket else {
+            return rt::Err(members.missing("websocket"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            service: members.required(m_service, "service")?,
-            family: members.required(m_family, "family")?,
-            websocket: members.required(m_websocket, "websocket")?,
+            host: m_host,
+            service: m_service,
+            family: m_family,
+            websocket: m_websocket,
             auth: m_auth,
         })
     }
@@ -1892,23 +1980,34 @@ impl rt::ObjectType for VncClientInfo {
         let mut m_x509_dname = rt::None;
         let mut m_sasl_username = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                "x509_dname" => m_x509_dname = rt::Some(members.value("x509_dname")?),
-                "sasl_username" => {
-                    m_sasl_username = rt::Some(members.value("sasl_username")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "service" => members.read(&mut m_service, key),
+                "family" => members.read(&mut m_family, key),
+                "websocket" => members.read(&mut m_websocket, key),
+                "x509_dname" => members.read(&mut m_x509_dname, key),
+                "sasl_username" => members.read(&mut m_sasl_username, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
+        let rt::Some(m_websocket) = m_websocket else {
+            return rt::Err(members.missing("websocket"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            service: members.required(m_service, "service")?,
-            family: members.required(m_family, "family")?,
-            websocket: members.required(m_websocket, "websocket")?,
+            host: m_host,
+            service: m_service,
+            family: m_family,
+            websocket: m_websocket,
             x509_dname: m_x509_dname,
             sasl_username: m_sasl_username,
         })
@@ -2032,18 +2131,22 @@ impl rt::ObjectType for VncInfo {
         let mut m_auth = rt::None;
         let mut m_clients = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "enabled" => m_enabled = rt::Some(members.value("enabled")?),
-                "host" => m_host = rt::Some(members.value("host")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                "clients" => m_clients = rt::Some(members.value("clients")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "enabled" => members.read(&mut m_enabled, key),
+                "host" => members.read(&mut m_host, key),
+                "family" => members.read(&mut m_family, key),
+                "service" => members.read(&mut m_service, key),
+                "auth" => members.read(&mut m_auth, key),
+                "clients" => members.read(&mut m_clients, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_enabled) = m_enabled else {
+            return rt::Err(members.missing("enabled"));
+        };
         rt::Ok(Self {
-            enabled: members.required(m_enabled, "enabled")?,
+            enabled: m_enabled,
             host: m_host,
             family: m_family,
             service: m_service,
@@ -2336,22 +2439,38 @@ impl rt::ObjectType for VncServerInfo2 {
         let mut m_auth = rt::None;
         let mut m_vencrypt = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "host" => m_host = rt::Some(members.value("host")?),
-                "service" => m_service = rt::Some(members.value("service")?),
-                "family" => m_family = rt::Some(members.value("family")?),
-                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "host" => members.read(&mut m_host, key),
+                "service" => members.read(&mut m_service, key),
+                "family" => members.read(&mut m_family, key),
+                "websocket" => members.read(&mut m_websocket, key),
+                "auth" => members.read(&mut m_auth, key),
+                "vencrypt" => members.read(&mut m_vencrypt, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_host) = m_host else {
+            return rt::Err(members.missing("host"));
+        };
+        let rt::Some(m_service) = m_service else {
+            return rt::Err(members.missing("service"));
+        };
+        let rt::Some(m_family) = m_family else {
+            return rt::Err(members.missing("family"));
+        };
+        let rt::Some(m_websocket) = m_websocket else {
+            return rt::Err(members.missing("websocket"));
+        };
+        let rt::Some(m_auth) = m_auth else {
+            return rt::Err(members.missing("auth"));
+        };
         rt::Ok(Self {
-            host: members.required(m_host, "host")?,
-            service: members.required(m_service, "service")?,
-            family: members.required(m_family, "family")?,
-            websocket: members.required(m_websocket, "websocket")?,
-            auth: members.required(m_auth, "auth")?,
+            host: m_host,
+            service: m_service,
+            family: m_family,
+            websocket: m_websocket,
+            auth: m_auth,
             vencrypt: m_vencrypt,
         })
     }
@@ -2458,21 +2577,34 @@ impl rt::ObjectType for VncInfo2 {
         let mut m_vencrypt = rt::None;
         let mut m_display = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                "clients" => m_clients = rt::Some(members.value("clients")?),
-                "auth" => m_auth = rt::Some(members.value("auth")?),
-                "vencrypt" => m_vencrypt = rt::Some(members.value("vencrypt")?),
-                "display" => m_display = rt::Some(members.value("display")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "server" => members.read(&mut m_server, key),
+                "clients" => members.read(&mut m_clients, key),
+                "auth" => members.read(&mut m_auth, key),
+                "vencrypt" => members.read(&mut m_vencrypt, key),
+                "display" => members.read(&mut m_display, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_clients) = m_clients else {
+            return rt::Err(members.missing("clients"));
+        };
+        let rt::Some(m_auth) = m_auth else {
+            return rt::Err(members.missing("auth"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            server: members.required(m_server, "server")?,
-            clients: members.required(m_clients, "clients")?,
-            auth: members.required(m_auth, "auth")?,
+            id: m_id,
+            server: m_server,
+            clients: m_clients,
+            auth: m_auth,
             vencrypt: m_vencrypt,
             display: m_display,
         })
@@ -2623,14 +2755,16 @@ impl rt::ObjectType for ChangeVncPassword {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_password = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "password" => m_password = rt::Some(members.value("password")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "password" => members.read(&mut m_password, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            password: members.required(m_password, "password")?,
-        })
+        let rt::Some(m_password) = m_password else {
+            return rt::Err(members.missing("password"));
+        };
+        rt::Ok(Self { password: m_password })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2687,15 +2821,22 @@ impl rt::ObjectType for VncConnectedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -2753,15 +2894,22 @@ impl rt::ObjectType for VncInitializedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -2819,15 +2967,22 @@ impl rt::ObjectType for VncDisconnectedEvent {
         let mut m_server = rt::None;
         let mut m_client = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "server" => m_server = rt::Some(members.value("server")?),
-                "client" => m_client = rt::Some(members.value("client")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "server" => members.read(&mut m_server, key),
+                "client" => members.read(&mut m_client, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_server) = m_server else {
+            return rt::Err(members.missing("server"));
+        };
+        let rt::Some(m_client) = m_client else {
+            return rt::Err(members.missing("client"));
+        };
         rt::Ok(Self {
-            server: members.required(m_server, "server")?,
-            client: members.required(m_client, "client")?,
+            server: m_server,
+            client: m_client,
         })
     }
     #[inline]
@@ -2897,19 +3052,32 @@ impl rt::ObjectType for MouseInfo {
         let mut m_current = rt::None;
         let mut m_absolute = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "index" => m_index = rt::Some(members.value("index")?),
-                "current" => m_current = rt::Some(members.value("current")?),
-                "absolute" => m_absolute = rt::Some(members.value("absolute")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "index" => members.read(&mut m_index, key),
+                "current" => members.read(&mut m_current, key),
+                "absolute" => members.read(&mut m_absolute, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_index) = m_index else {
+            return rt::Err(members.missing("index"));
+        };
+        let rt::Some(m_current) = m_current else {
+            return rt::Err(members.missing("current"));
+        };
+        let rt::Some(m_absolute) = m_absolute else {
+            return rt::Err(members.missing("absolute"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            index: members.required(m_index, "index")?,
-            current: members.required(m_current, "current")?,
-            absolute: members.required(m_absolute, "absolute")?,
+            name: m_name,
+            index: m_index,
+            current: m_current,
+            absolute: m_absolute,
         })
     }
     #[inline]
@@ -3783,14 +3951,16 @@ impl rt::ObjectType for IntWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3835,14 +4005,16 @@ impl rt::ObjectType for QKeyCodeWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3921,27 +4093,18 @@ impl rt::ObjectType for KeyValue {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "number" => {
-                    KeyValueBranch::Number(rt::ObjectType::decode_members(members)?)
-                }
-                "qcode" => {
-                    KeyValueBranch::Qcode(rt::ObjectType::decode_members(members)?)
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "number" => members.decode_branch(KeyValueBranch::Number),
+                "qcode" => members.decode_branch(KeyValueBranch::Qcode),
                 _ => {
-                    KeyValueBranch::Other {
+                    rt::Ok(KeyValueBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -4033,14 +4196,18 @@ impl rt::ObjectType for SendKey {
         let mut m_keys = rt::None;
         let mut m_hold_time = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "keys" => m_keys = rt::Some(members.value("keys")?),
-                "hold-time" => m_hold_time = rt::Some(members.value("hold-time")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "keys" => members.read(&mut m_keys, key),
+                "hold-time" => members.read(&mut m_hold_time, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_keys) = m_keys else {
+            return rt::Err(members.missing("keys"));
+        };
         rt::Ok(Self {
-            keys: members.required(m_keys, "keys")?,
+            keys: m_keys,
             hold_time: m_hold_time,
         })
     }
@@ -4350,16 +4517,20 @@ impl rt::ObjectType for InputKeyEvent {
         let mut m_key = rt::None;
         let mut m_down = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key" => m_key = rt::Some(members.value("key")?),
-                "down" => m_down = rt::Some(members.value("down")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key" => members.read(&mut m_key, key),
+                "down" => members.read(&mut m_down, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            key: members.required(m_key, "key")?,
-            down: members.required(m_down, "down")?,
-        })
+        let rt::Some(m_key) = m_key else {
+            return rt::Err(members.missing("key"));
+        };
+        let rt::Some(m_down) = m_down else {
+            return rt::Err(members.missing("down"));
+        };
+        rt::Ok(Self { key: m_key, down: m_down })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4408,15 +4579,22 @@ impl rt::ObjectType for InputBtnEvent {
         let mut m_button = rt::None;
         let mut m_down = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "button" => m_button = rt::Some(members.value("button")?),
-                "down" => m_down = rt::Some(members.value("down")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "button" => members.read(&mut m_button, key),
+                "down" => members.read(&mut m_down, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_button) = m_button else {
+            return rt::Err(members.missing("button"));
+        };
+        let rt::Some(m_down) = m_down else {
+            return rt::Err(members.missing("down"));
+        };
         rt::Ok(Self {
-            button: members.required(m_button, "button")?,
-            down: members.required(m_down, "down")?,
+            button: m_button,
+            down: m_down,
         })
     }
     #[inline]
@@ -4466,15 +4644,22 @@ impl rt::ObjectType for InputMoveEvent {
         let mut m_axis = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "axis" => m_axis = rt::Some(members.value("axis")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "axis" => members.read(&mut m_axis, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_axis) = m_axis else {
+            return rt::Err(members.missing("axis"));
+        };
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
         rt::Ok(Self {
-            axis: members.required(m_axis, "axis")?,
-            value: members.required(m_value, "value")?,
+            axis: m_axis,
+            value: m_value,
         })
     }
     #[inline]
@@ -4545,21 +4730,37 @@ impl rt::ObjectType for InputMultiTouchEvent {
         let mut m_axis = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                "slot" => m_slot = rt::Some(members.value("slot")?),
-                "tracking-id" => m_tracking_id = rt::Some(members.value("tracking-id")?),
-                "axis" => m_axis = rt::Some(members.value("axis")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                "slot" => members.read(&mut m_slot, key),
+                "tracking-id" => members.read(&mut m_tracking_id, key),
+                "axis" => members.read(&mut m_axis, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_slot) = m_slot else {
+            return rt::Err(members.missing("slot"));
+        };
+        let rt::Some(m_tracking_id) = m_tracking_id else {
+            return rt::Err(members.missing("tracking-id"));
+        };
+        let rt::Some(m_axis) = m_axis else {
+            return rt::Err(members.missing("axis"));
+        };
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
         rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-            slot: members.required(m_slot, "slot")?,
-            tracking_id: members.required(m_tracking_id, "tracking-id")?,
-            axis: members.required(m_axis, "axis")?,
-            value: members.required(m_value, "value")?,
+            r#type: m_type,
+            slot: m_slot,
+            tracking_id: m_tracking_id,
+            axis: m_axis,
+            value: m_value,
         })
     }
     #[inline]
@@ -4691,14 +4892,16 @@ impl rt::ObjectType for InputKeyEventWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4743,14 +4946,16 @@ impl rt::ObjectType for InputBtnEventWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4795,14 +5000,16 @@ impl rt::ObjectType for InputMoveEventWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4847,14 +5054,16 @@ impl rt::ObjectType for InputMultiTouchEventWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4942,26 +5151,21 @@ impl rt::ObjectType for InputEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "key" => InputEventBranch::Key(rt::ObjectType::decode_members(members)?),
-                "btn" => InputEventBranch::Btn(rt::ObjectType::decode_members(members)?),
-                "rel" => InputEventBranch::Rel(rt::ObjectType::decode_members(members)?),
-                "abs" => InputEventBranch::Abs(rt::ObjectType::decode_members(members)?),
-                "mtt" => InputEventBranch::Mtt(rt::ObjectType::decode_members(members)?),
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "key" => members.decode_branch(InputEventBranch::Key),
+                "btn" => members.decode_branch(InputEventBranch::Btn),
+                "rel" => members.decode_branch(InputEventBranch::Rel),
+                "abs" => members.decode_branch(InputEventBranch::Abs),
+                "mtt" => members.decode_branch(InputEventBranch::Mtt),
                 _ => {
-                    InputEventBranch::Other {
+                    rt::Ok(InputEventBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -5084,17 +5288,21 @@ impl rt::ObjectType for InputSendEvent {
         let mut m_head = rt::None;
         let mut m_events = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "head" => m_head = rt::Some(members.value("head")?),
-                "events" => m_events = rt::Some(members.value("events")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "head" => members.read(&mut m_head, key),
+                "events" => members.read(&mut m_events, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_events) = m_events else {
+            return rt::Err(members.missing("events"));
+        };
         rt::Ok(Self {
             device: m_device,
             head: m_head,
-            events: members.required(m_events, "events")?,
+            events: m_events,
         })
     }
     #[inline]
@@ -5211,21 +5419,16 @@ impl rt::ObjectType for DisplayGTK {
         let mut m_keep_aspect_ratio = rt::None;
         let mut m_scale = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "grab-on-hover" => {
-                    m_grab_on_hover = rt::Some(members.value("grab-on-hover")?)
-                }
-                "zoom-to-fit" => m_zoom_to_fit = rt::Some(members.value("zoom-to-fit")?),
-                "show-tabs" => m_show_tabs = rt::Some(members.value("show-tabs")?),
-                "show-menubar" => {
-                    m_show_menubar = rt::Some(members.value("show-menubar")?)
-                }
-                "keep-aspect-ratio" => {
-                    m_keep_aspect_ratio = rt::Some(members.value("keep-aspect-ratio")?)
-                }
-                "scale" => m_scale = rt::Some(members.value("scale")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "grab-on-hover" => members.read(&mut m_grab_on_hover, key),
+                "zoom-to-fit" => members.read(&mut m_zoom_to_fit, key),
+                "show-tabs" => members.read(&mut m_show_tabs, key),
+                "show-menubar" => members.read(&mut m_show_menubar, key),
+                "keep-aspect-ratio" => members.read(&mut m_keep_aspect_ratio, key),
+                "scale" => members.read(&mut m_scale, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             grab_on_hover: m_grab_on_hover,
@@ -5291,10 +5494,11 @@ impl rt::ObjectType for DisplayEGLHeadless {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_rendernode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "rendernode" => m_rendernode = rt::Some(members.value("rendernode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "rendernode" => members.read(&mut m_rendernode, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { rendernode: m_rendernode })
     }
@@ -5383,13 +5587,14 @@ impl rt::ObjectType for DisplayDBus {
         let mut m_p2p = rt::None;
         let mut m_audiodev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "rendernode" => m_rendernode = rt::Some(members.value("rendernode")?),
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "p2p" => m_p2p = rt::Some(members.value("p2p")?),
-                "audiodev" => m_audiodev = rt::Some(members.value("audiodev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "rendernode" => members.read(&mut m_rendernode, key),
+                "addr" => members.read(&mut m_addr, key),
+                "p2p" => members.read(&mut m_p2p, key),
+                "audiodev" => members.read(&mut m_audiodev, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             rendernode: m_rendernode,
@@ -5529,10 +5734,11 @@ impl rt::ObjectType for DisplayCurses {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_charset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "charset" => m_charset = rt::Some(members.value("charset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "charset" => members.read(&mut m_charset, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { charset: m_charset })
     }
@@ -5632,20 +5838,15 @@ impl rt::ObjectType for DisplayCocoa {
         let mut m_zoom_to_fit = rt::None;
         let mut m_zoom_interpolation = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "left-command-key" => {
-                    m_left_command_key = rt::Some(members.value("left-command-key")?)
-                }
-                "full-grab" => m_full_grab = rt::Some(members.value("full-grab")?),
-                "swap-opt-cmd" => {
-                    m_swap_opt_cmd = rt::Some(members.value("swap-opt-cmd")?)
-                }
-                "zoom-to-fit" => m_zoom_to_fit = rt::Some(members.value("zoom-to-fit")?),
-                "zoom-interpolation" => {
-                    m_zoom_interpolation = rt::Some(members.value("zoom-interpolation")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "left-command-key" => members.read(&mut m_left_command_key, key),
+                "full-grab" => members.read(&mut m_full_grab, key),
+                "swap-opt-cmd" => members.read(&mut m_swap_opt_cmd, key),
+                "zoom-to-fit" => members.read(&mut m_zoom_to_fit, key),
+                "zoom-interpolation" => members.read(&mut m_zoom_interpolation, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             left_command_key: m_left_command_key,
@@ -5783,10 +5984,11 @@ impl rt::ObjectType for DisplaySDL {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_grab_mod = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "grab-mod" => m_grab_mod = rt::Some(members.value("grab-mod")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "grab-mod" => members.read(&mut m_grab_mod, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { grab_mod: m_grab_mod })
     }
@@ -6032,56 +6234,33 @@ impl rt::ObjectType for DisplayOptions {
         let mut m_show_cursor = rt::None;
         let mut m_gl = rt::None;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "full-screen" => {
-                        m_full_screen = rt::Some(reader.member("full-screen")?)
-                    }
-                    "window-close" => {
-                        m_window_close = rt::Some(reader.member("window-close")?)
-                    }
-                    "show-cursor" => {
-                        m_show_cursor = rt::Some(reader.member("show-cursor")?)
-                    }
-                    "gl" => m_gl = rt::Some(reader.member("gl")?),
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "type",
+            &mut |key, reader| match key {
+                "full-screen" => reader.take(&mut m_full_screen),
+                "window-close" => reader.take(&mut m_window_close),
+                "show-cursor" => reader.take(&mut m_show_cursor),
+                "gl" => reader.take(&mut m_gl),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "gtk" => {
-                    DisplayOptionsBranch::Gtk(rt::ObjectType::decode_members(members)?)
-                }
-                "cocoa" => {
-                    DisplayOptionsBranch::Cocoa(rt::ObjectType::decode_members(members)?)
-                }
-                "curses" => {
-                    DisplayOptionsBranch::Curses(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            |members| match &*tag {
+                "gtk" => members.decode_branch(DisplayOptionsBranch::Gtk),
+                "cocoa" => members.decode_branch(DisplayOptionsBranch::Cocoa),
+                "curses" => members.decode_branch(DisplayOptionsBranch::Curses),
                 "egl-headless" => {
-                    DisplayOptionsBranch::EglHeadless(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(DisplayOptionsBranch::EglHeadless)
                 }
-                "dbus" => {
-                    DisplayOptionsBranch::Dbus(rt::ObjectType::decode_members(members)?)
-                }
-                "sdl" => {
-                    DisplayOptionsBranch::Sdl(rt::ObjectType::decode_members(members)?)
-                }
-                "default" => DisplayOptionsBranch::Default,
-                "none" => DisplayOptionsBranch::None,
-                "spice-app" => DisplayOptionsBranch::SpiceApp,
+                "dbus" => members.decode_branch(DisplayOptionsBranch::Dbus),
+                "sdl" => members.decode_branch(DisplayOptionsBranch::Sdl),
+                "default" => rt::Ok(DisplayOptionsBranch::Default),
+                "none" => rt::Ok(DisplayOptionsBranch::None),
+                "spice-app" => rt::Ok(DisplayOptionsBranch::SpiceApp),
                 _ => {
-                    DisplayOptionsBranch::Other {
+                    rt::Ok(DisplayOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self {
             full_screen: m_full_screen,
@@ -6364,10 +6543,11 @@ impl rt::ObjectType for DisplayReloadOptionsVNC {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_tls_certs = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "tls-certs" => m_tls_certs = rt::Some(members.value("tls-certs")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "tls-certs" => members.read(&mut m_tls_certs, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { tls_certs: m_tls_certs })
     }
@@ -6445,26 +6625,17 @@ impl rt::ObjectType for DisplayReloadOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "vnc" => {
-                    DisplayReloadOptionsBranch::Vnc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "vnc" => members.decode_branch(DisplayReloadOptionsBranch::Vnc),
                 _ => {
-                    DisplayReloadOptionsBranch::Other {
+                    rt::Ok(DisplayReloadOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -6656,10 +6827,11 @@ impl rt::ObjectType for DisplayUpdateOptionsVNC {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_addresses = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "addresses" => m_addresses = rt::Some(members.value("addresses")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "addresses" => members.read(&mut m_addresses, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { addresses: m_addresses })
     }
@@ -6737,26 +6909,17 @@ impl rt::ObjectType for DisplayUpdateOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "vnc" => {
-                    DisplayUpdateOptionsBranch::Vnc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "vnc" => members.decode_branch(DisplayUpdateOptionsBranch::Vnc),
                 _ => {
-                    DisplayUpdateOptionsBranch::Other {
+                    rt::Ok(DisplayUpdateOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -6919,20 +7082,25 @@ impl rt::ObjectType for ClientMigrateInfo {
         let mut m_tls_port = rt::None;
         let mut m_cert_subject = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "protocol" => m_protocol = rt::Some(members.value("protocol")?),
-                "hostname" => m_hostname = rt::Some(members.value("hostname")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "tls-port" => m_tls_port = rt::Some(members.value("tls-port")?),
-                "cert-subject" => {
-                    m_cert_subject = rt::Some(members.value("cert-subject")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "protocol" => members.read(&mut m_protocol, key),
+                "hostname" => members.read(&mut m_hostname, key),
+                "port" => members.read(&mut m_port, key),
+                "tls-port" => members.read(&mut m_tls_port, key),
+                "cert-subject" => members.read(&mut m_cert_subject, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_protocol) = m_protocol else {
+            return rt::Err(members.missing("protocol"));
+        };
+        let rt::Some(m_hostname) = m_hostname else {
+            return rt::Err(members.missing("hostname"));
+        };
         rt::Ok(Self {
-            protocol: members.required(m_protocol, "protocol")?,
-            hostname: members.required(m_hostname, "hostname")?,
+            protocol: m_protocol,
+            hostname: m_hostname,
             port: m_port,
             tls_port: m_tls_port,
             cert_subject: m_cert_subject,

@@ -135,19 +135,27 @@ impl rt::ObjectType for VfioMigrationEvent {
         let mut m_qom_path = rt::None;
         let mut m_device_state = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                "qom-path" => m_qom_path = rt::Some(members.value("qom-path")?),
-                "device-state" => {
-                    m_device_state = rt::Some(members.value("device-state")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device-id" => members.read(&mut m_device_id, key),
+                "qom-path" => members.read(&mut m_qom_path, key),
+                "device-state" => members.read(&mut m_device_state, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device_id) = m_device_id else {
+            return rt::Err(members.missing("device-id"));
+        };
+        let rt::Some(m_qom_path) = m_qom_path else {
+            return rt::Err(members.missing("qom-path"));
+        };
+        let rt::Some(m_device_state) = m_device_state else {
+            return rt::Err(members.missing("device-state"));
+        };
         rt::Ok(Self {
-            device_id: members.required(m_device_id, "device-id")?,
-            qom_path: members.required(m_qom_path, "qom-path")?,
-            device_state: members.required(m_device_state, "device-state")?,
+            device_id: m_device_id,
+            qom_path: m_qom_path,
+            device_state: m_device_state,
         })
     }
     #[inline]

@@ -38,16 +38,20 @@ impl rt::ObjectType for VirtioInfo {
         let mut m_path = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { path: m_path, name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -203,48 +207,72 @@ impl rt::ObjectType for VhostStatus {
         let mut m_log_enabled = rt::None;
         let mut m_log_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "n-mem-sections" => {
-                    m_n_mem_sections = rt::Some(members.value("n-mem-sections")?)
-                }
-                "n-tmp-sections" => {
-                    m_n_tmp_sections = rt::Some(members.value("n-tmp-sections")?)
-                }
-                "nvqs" => m_nvqs = rt::Some(members.value("nvqs")?),
-                "vq-index" => m_vq_index = rt::Some(members.value("vq-index")?),
-                "features" => m_features = rt::Some(members.value("features")?),
-                "acked-features" => {
-                    m_acked_features = rt::Some(members.value("acked-features")?)
-                }
-                "backend-features" => {
-                    m_backend_features = rt::Some(members.value("backend-features")?)
-                }
-                "protocol-features" => {
-                    m_protocol_features = rt::Some(members.value("protocol-features")?)
-                }
-                "max-queues" => m_max_queues = rt::Some(members.value("max-queues")?),
-                "backend-cap" => m_backend_cap = rt::Some(members.value("backend-cap")?),
-                "log-enabled" => m_log_enabled = rt::Some(members.value("log-enabled")?),
-                "log-size" => m_log_size = rt::Some(members.value("log-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "n-mem-sections" => members.read(&mut m_n_mem_sections, key),
+                "n-tmp-sections" => members.read(&mut m_n_tmp_sections, key),
+                "nvqs" => members.read(&mut m_nvqs, key),
+                "vq-index" => members.read(&mut m_vq_index, key),
+                "features" => members.read(&mut m_features, key),
+                "acked-features" => members.read(&mut m_acked_features, key),
+                "backend-features" => members.read(&mut m_backend_features, key),
+                "protocol-features" => members.read(&mut m_protocol_features, key),
+                "max-queues" => members.read(&mut m_max_queues, key),
+                "backend-cap" => members.read(&mut m_backend_cap, key),
+                "log-enabled" => members.read(&mut m_log_enabled, key),
+                "log-size" => members.read(&mut m_log_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_n_mem_sections) = m_n_mem_sections else {
+            return rt::Err(members.missing("n-mem-sections"));
+        };
+        let rt::Some(m_n_tmp_sections) = m_n_tmp_sections else {
+            return rt::Err(members.missing("n-tmp-sections"));
+        };
+        let rt::Some(m_nvqs) = m_nvqs else {
+            return rt::Err(members.missing("nvqs"));
+        };
+        let rt::Some(m_vq_index) = m_vq_index else {
+            return rt::Err(members.missing("vq-index"));
+        };
+        let rt::Some(m_features) = m_features else {
+            return rt::Err(members.missing("features"));
+        };
+        let rt::Some(m_acked_features) = m_acked_features else {
+            return rt::Err(members.missing("acked-features"));
+        };
+        let rt::Some(m_backend_features) = m_backend_features else {
+            return rt::Err(members.missing("backend-features"));
+        };
+        let rt::Some(m_protocol_features) = m_protocol_features else {
+            return rt::Err(members.missing("protocol-features"));
+        };
+        let rt::Some(m_max_queues) = m_max_queues else {
+            return rt::Err(members.missing("max-queues"));
+        };
+        let rt::Some(m_backend_cap) = m_backend_cap else {
+            return rt::Err(members.missing("backend-cap"));
+        };
+        let rt::Some(m_log_enabled) = m_log_enabled else {
+            return rt::Err(members.missing("log-enabled"));
+        };
+        let rt::Some(m_log_size) = m_log_size else {
+            return rt::Err(members.missing("log-size"));
+        };
         rt::Ok(Self {
-            n_mem_sections: members.required(m_n_mem_sections, "n-mem-sections")?,
-            n_tmp_sections: members.required(m_n_tmp_sections, "n-tmp-sections")?,
-            nvqs: members.required(m_nvqs, "nvqs")?,
-            vq_index: members.required(m_vq_index, "vq-index")?,
-            features: members.required(m_features, "features")?,
-            acked_features: members.required(m_acked_features, "acked-features")?,
-            backend_features: members.required(m_backend_features, "backend-features")?,
-            protocol_features: members.required(
-                m_protocol_features,
-                "protocol-features",
-            )?,
-            max_queues: members.required(m_max_queues, "max-queues")?,
-            backend_cap: members.required(m_backend_cap, "backend-cap")?,
-            log_enabled: members.required(m_log_enabled, "log-enabled")?,
-            log_size: members.required(m_log_size, "log-size")?,
+            n_mem_sections: m_n_mem_sections,
+            n_tmp_sections: m_n_tmp_sections,
+            nvqs: m_nvqs,
+            vq_index: m_vq_index,
+            features: m_features,
+            acked_features: m_acked_features,
+            backend_features: m_backend_features,
+            protocol_features: m_protocol_features,
+            max_queues: m_max_queues,
+            backend_cap: m_backend_cap,
+            log_enabled: m_log_enabled,
+            log_size: m_log_size,
         })
     }
     #[inline]
@@ -412,78 +440,115 @@ impl rt::ObjectType for VirtioStatus {
         let mut m_use_guest_notifier_mask = rt::None;
         let mut m_vhost_dev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "device-id" => m_device_id = rt::Some(members.value("device-id")?),
-                "vhost-started" => {
-                    m_vhost_started = rt::Some(members.value("vhost-started")?)
-                }
-                "device-endian" => {
-                    m_device_endian = rt::Some(members.value("device-endian")?)
-                }
-                "guest-features" => {
-                    m_guest_features = rt::Some(members.value("guest-features")?)
-                }
-                "host-features" => {
-                    m_host_features = rt::Some(members.value("host-features")?)
-                }
-                "backend-features" => {
-                    m_backend_features = rt::Some(members.value("backend-features")?)
-                }
-                "num-vqs" => m_num_vqs = rt::Some(members.value("num-vqs")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "isr" => m_isr = rt::Some(members.value("isr")?),
-                "queue-sel" => m_queue_sel = rt::Some(members.value("queue-sel")?),
-                "vm-running" => m_vm_running = rt::Some(members.value("vm-running")?),
-                "broken" => m_broken = rt::Some(members.value("broken")?),
-                "disabled" => m_disabled = rt::Some(members.value("disabled")?),
-                "use-started" => m_use_started = rt::Some(members.value("use-started")?),
-                "started" => m_started = rt::Some(members.value("started")?),
-                "start-on-kick" => {
-                    m_start_on_kick = rt::Some(members.value("start-on-kick")?)
-                }
-                "disable-legacy-check" => {
-                    m_disable_legacy_check = rt::Some(
-                        members.value("disable-legacy-check")?,
-                    )
-                }
-                "bus-name" => m_bus_name = rt::Some(members.value("bus-name")?),
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "device-id" => members.read(&mut m_device_id, key),
+                "vhost-started" => members.read(&mut m_vhost_started, key),
+                "device-endian" => members.read(&mut m_device_endian, key),
+                "guest-features" => members.read(&mut m_guest_features, key),
+                "host-features" => members.read(&mut m_host_features, key),
+                "backend-features" => members.read(&mut m_backend_features, key),
+                "num-vqs" => members.read(&mut m_num_vqs, key),
+                "status" => members.read(&mut m_status, key),
+                "isr" => members.read(&mut m_isr, key),
+                "queue-sel" => members.read(&mut m_queue_sel, key),
+                "vm-running" => members.read(&mut m_vm_running, key),
+                "broken" => members.read(&mut m_broken, key),
+                "disabled" => members.read(&mut m_disabled, key),
+                "use-started" => members.read(&mut m_use_started, key),
+                "started" => members.read(&mut m_started, key),
+                "start-on-kick" => members.read(&mut m_start_on_kick, key),
+                "disable-legacy-check" => members.read(&mut m_disable_legacy_check, key),
+                "bus-name" => members.read(&mut m_bus_name, key),
                 "use-guest-notifier-mask" => {
-                    m_use_guest_notifier_mask = rt::Some(
-                        members.value("use-guest-notifier-mask")?,
-                    )
+                    members.read(&mut m_use_guest_notifier_mask, key)
                 }
-                "vhost-dev" => m_vhost_dev = rt::Some(members.value("vhost-dev")?),
-                _ => members.other(&key)?,
-            }
+                "vhost-dev" => members.read(&mut m_vhost_dev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_device_id) = m_device_id else {
+            return rt::Err(members.missing("device-id"));
+        };
+        let rt::Some(m_vhost_started) = m_vhost_started else {
+            return rt::Err(members.missing("vhost-started"));
+        };
+        let rt::Some(m_device_endian) = m_device_endian else {
+            return rt::Err(members.missing("device-endian"));
+        };
+        let rt::Some(m_guest_features) = m_guest_features else {
+            return rt::Err(members.missing("guest-features"));
+        };
+        let rt::Some(m_host_features) = m_host_features else {
+            return rt::Err(members.missing("host-features"));
+        };
+        let rt::Some(m_backend_features) = m_backend_features else {
+            return rt::Err(members.missing("backend-features"));
+        };
+        let rt::Some(m_num_vqs) = m_num_vqs else {
+            return rt::Err(members.missing("num-vqs"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        let rt::Some(m_isr) = m_isr else {
+            return rt::Err(members.missing("isr"));
+        };
+        let rt::Some(m_queue_sel) = m_queue_sel else {
+            return rt::Err(members.missing("queue-sel"));
+        };
+        let rt::Some(m_vm_running) = m_vm_running else {
+            return rt::Err(members.missing("vm-running"));
+        };
+        let rt::Some(m_broken) = m_broken else {
+            return rt::Err(members.missing("broken"));
+        };
+        let rt::Some(m_disabled) = m_disabled else {
+            return rt::Err(members.missing("disabled"));
+        };
+        let rt::Some(m_use_started) = m_use_started else {
+            return rt::Err(members.missing("use-started"));
+        };
+        let rt::Some(m_started) = m_started else {
+            return rt::Err(members.missing("started"));
+        };
+        let rt::Some(m_start_on_kick) = m_start_on_kick else {
+            return rt::Err(members.missing("start-on-kick"));
+        };
+        let rt::Some(m_disable_legacy_check) = m_disable_legacy_check else {
+            return rt::Err(members.missing("disable-legacy-check"));
+        };
+        let rt::Some(m_bus_name) = m_bus_name else {
+            return rt::Err(members.missing("bus-name"));
+        };
+        let rt::Some(m_use_guest_notifier_mask) = m_use_guest_notifier_mask else {
+            return rt::Err(members.missing("use-guest-notifier-mask"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            device_id: members.required(m_device_id, "device-id")?,
-            vhost_started: members.required(m_vhost_started, "vhost-started")?,
-            device_endian: members.required(m_device_endian, "device-endian")?,
-            guest_features: members.required(m_guest_features, "guest-features")?,
-            host_features: members.required(m_host_features, "host-features")?,
-            backend_features: members.required(m_backend_features, "backend-features")?,
-            num_vqs: members.required(m_num_vqs, "num-vqs")?,
-            status: members.required(m_status, "status")?,
-            isr: members.required(m_isr, "isr")?,
-            queue_sel: members.required(m_queue_sel, "queue-sel")?,
-            vm_running: members.required(m_vm_running, "vm-running")?,
-            broken: members.required(m_broken, "broken")?,
-            disabled: members.required(m_disabled, "disabled")?,
-            use_started: members.required(m_use_started, "use-started")?,
-            started: members.required(m_started, "started")?,
-            start_on_kick: members.required(m_start_on_kick, "start-on-kick")?,
-            disable_legacy_check: members.required(
-                m_disable_legacy_check,
-                "disable-legacy-check",
-            )?,
-            bus_name: members.required(m_bus_name, "bus-name")?,
-            use_guest_notifier_mask: members.required(
-                m_use_guest_notifier_mask,
-                "use-guest-notifier-mask",
-            )?,
+            name: m_name,
+            device_id: m_device_id,
+            vhost_started: m_vhost_started,
+            device_endian: m_device_endian,
+            guest_features: m_guest_features,
+            host_features: m_host_features,
+            backend_features: m_backend_features,
+            num_vqs: m_num_vqs,
+            status: m_status,
+            isr: m_isr,
+            queue_sel: m_queue_sel,
+            vm_running: m_vm_running,
+            broken: m_broken,
+            disabled: m_disabled,
+            use_started: m_use_started,
+            started: m_started,
+            start_on_kick: m_start_on_kick,
+            disable_legacy_check: m_disable_legacy_check,
+            bus_name: m_bus_name,
+            use_guest_notifier_mask: m_use_guest_notifier_mask,
             vhost_dev: m_vhost_dev,
         })
     }
@@ -556,14 +621,16 @@ impl rt::ObjectType for XQueryVirtioStatus {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -627,16 +694,18 @@ impl rt::ObjectType for VirtioDeviceStatus {
         let mut m_statuses = rt::None;
         let mut m_unknown_statuses = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "statuses" => m_statuses = rt::Some(members.value("statuses")?),
-                "unknown-statuses" => {
-                    m_unknown_statuses = rt::Some(members.value("unknown-statuses")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "statuses" => members.read(&mut m_statuses, key),
+                "unknown-statuses" => members.read(&mut m_unknown_statuses, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_statuses) = m_statuses else {
+            return rt::Err(members.missing("statuses"));
+        };
         rt::Ok(Self {
-            statuses: members.required(m_statuses, "statuses")?,
+            statuses: m_statuses,
             unknown_statuses: m_unknown_statuses,
         })
     }
@@ -697,16 +766,18 @@ impl rt::ObjectType for VhostDeviceProtocols {
         let mut m_protocols = rt::None;
         let mut m_unknown_protocols = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "protocols" => m_protocols = rt::Some(members.value("protocols")?),
-                "unknown-protocols" => {
-                    m_unknown_protocols = rt::Some(members.value("unknown-protocols")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "protocols" => members.read(&mut m_protocols, key),
+                "unknown-protocols" => members.read(&mut m_unknown_protocols, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_protocols) = m_protocols else {
+            return rt::Err(members.missing("protocols"));
+        };
         rt::Ok(Self {
-            protocols: members.required(m_protocols, "protocols")?,
+            protocols: m_protocols,
             unknown_protocols: m_unknown_protocols,
         })
     }
@@ -789,26 +860,22 @@ impl rt::ObjectType for VirtioDeviceFeatures {
         let mut m_unknown_dev_features = rt::None;
         let mut m_unknown_dev_features2 = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "transports" => m_transports = rt::Some(members.value("transports")?),
-                "dev-features" => {
-                    m_dev_features = rt::Some(members.value("dev-features")?)
-                }
-                "unknown-dev-features" => {
-                    m_unknown_dev_features = rt::Some(
-                        members.value("unknown-dev-features")?,
-                    )
-                }
+            let key = &*key;
+            match key {
+                "transports" => members.read(&mut m_transports, key),
+                "dev-features" => members.read(&mut m_dev_features, key),
+                "unknown-dev-features" => members.read(&mut m_unknown_dev_features, key),
                 "unknown-dev-features2" => {
-                    m_unknown_dev_features2 = rt::Some(
-                        members.value("unknown-dev-features2")?,
-                    )
+                    members.read(&mut m_unknown_dev_features2, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_transports) = m_transports else {
+            return rt::Err(members.missing("transports"));
+        };
         rt::Ok(Self {
-            transports: members.required(m_transports, "transports")?,
+            transports: m_transports,
             dev_features: m_dev_features,
             unknown_dev_features: m_unknown_dev_features,
             unknown_dev_features2: m_unknown_dev_features2,
@@ -942,57 +1009,76 @@ impl rt::ObjectType for VirtQueueStatus {
         let mut m_signalled_used = rt::None;
         let mut m_signalled_used_valid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "queue-index" => m_queue_index = rt::Some(members.value("queue-index")?),
-                "inuse" => m_inuse = rt::Some(members.value("inuse")?),
-                "vring-num" => m_vring_num = rt::Some(members.value("vring-num")?),
-                "vring-num-default" => {
-                    m_vring_num_default = rt::Some(members.value("vring-num-default")?)
-                }
-                "vring-align" => m_vring_align = rt::Some(members.value("vring-align")?),
-                "vring-desc" => m_vring_desc = rt::Some(members.value("vring-desc")?),
-                "vring-avail" => m_vring_avail = rt::Some(members.value("vring-avail")?),
-                "vring-used" => m_vring_used = rt::Some(members.value("vring-used")?),
-                "last-avail-idx" => {
-                    m_last_avail_idx = rt::Some(members.value("last-avail-idx")?)
-                }
-                "shadow-avail-idx" => {
-                    m_shadow_avail_idx = rt::Some(members.value("shadow-avail-idx")?)
-                }
-                "used-idx" => m_used_idx = rt::Some(members.value("used-idx")?),
-                "signalled-used" => {
-                    m_signalled_used = rt::Some(members.value("signalled-used")?)
-                }
-                "signalled-used-valid" => {
-                    m_signalled_used_valid = rt::Some(
-                        members.value("signalled-used-valid")?,
-                    )
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "queue-index" => members.read(&mut m_queue_index, key),
+                "inuse" => members.read(&mut m_inuse, key),
+                "vring-num" => members.read(&mut m_vring_num, key),
+                "vring-num-default" => members.read(&mut m_vring_num_default, key),
+                "vring-align" => members.read(&mut m_vring_align, key),
+                "vring-desc" => members.read(&mut m_vring_desc, key),
+                "vring-avail" => members.read(&mut m_vring_avail, key),
+                "vring-used" => members.read(&mut m_vring_used, key),
+                "last-avail-idx" => members.read(&mut m_last_avail_idx, key),
+                "shadow-avail-idx" => members.read(&mut m_shadow_avail_idx, key),
+                "used-idx" => members.read(&mut m_used_idx, key),
+                "signalled-used" => members.read(&mut m_signalled_used, key),
+                "signalled-used-valid" => members.read(&mut m_signalled_used_valid, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_queue_index) = m_queue_index else {
+            return rt::Err(members.missing("queue-index"));
+        };
+        let rt::Some(m_inuse) = m_inuse else {
+            return rt::Err(members.missing("inuse"));
+        };
+        let rt::Some(m_vring_num) = m_vring_num else {
+            return rt::Err(members.missing("vring-num"));
+        };
+        let rt::Some(m_vring_num_default) = m_vring_num_default else {
+            return rt::Err(members.missing("vring-num-default"));
+        };
+        let rt::Some(m_vring_align) = m_vring_align else {
+            return rt::Err(members.missing("vring-align"));
+        };
+        let rt::Some(m_vring_desc) = m_vring_desc else {
+            return rt::Err(members.missing("vring-desc"));
+        };
+        let rt::Some(m_vring_avail) = m_vring_avail else {
+            return rt::Err(members.missing("vring-avail"));
+        };
+        let rt::Some(m_vring_used) = m_vring_used else {
+            return rt::Err(members.missing("vring-used"));
+        };
+        let rt::Some(m_used_idx) = m_used_idx else {
+            return rt::Err(members.missing("used-idx"));
+        };
+        let rt::Some(m_signalled_used) = m_signalled_used else {
+            return rt::Err(members.missing("signalled-used"));
+        };
+        let rt::Some(m_signalled_used_valid) = m_signalled_used_valid else {
+            return rt::Err(members.missing("signalled-used-valid"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            queue_index: members.required(m_queue_index, "queue-index")?,
-            inuse: members.required(m_inuse, "inuse")?,
-            vring_num: members.required(m_vring_num, "vring-num")?,
-            vring_num_default: members.required(
-                m_vring_num_default,
-                "vring-num-default",
-            )?,
-            vring_align: members.required(m_vring_align, "vring-align")?,
-            vring_desc: members.required(m_vring_desc, "vring-desc")?,
-            vring_avail: members.required(m_vring_avail, "vring-avail")?,
-            vring_used: members.required(m_vring_used, "vring-used")?,
+            name: m_name,
+            queue_index: m_queue_index,
+            inuse: m_inuse,
+            vring_num: m_vring_num,
+            vring_num_default: m_vring_num_default,
+            vring_align: m_vring_align,
+            vring_desc: m_vring_desc,
+            vring_avail: m_vring_avail,
+            vring_used: m_vring_used,
             last_avail_idx: m_last_avail_idx,
             shadow_avail_idx: m_shadow_avail_idx,
-            used_idx: members.required(m_used_idx, "used-idx")?,
-            signalled_used: members.required(m_signalled_used, "signalled-used")?,
-            signalled_used_valid: members.required(
-                m_signalled_used_valid,
-                "signalled-used-valid",
-            )?,
+            used_idx: m_used_idx,
+            signalled_used: m_signalled_used,
+            signalled_used_valid: m_signalled_used_valid,
         })
     }
     #[inline]
@@ -1060,15 +1146,22 @@ impl rt::ObjectType for XQueryVirtioQueueStatus {
         let mut m_path = rt::None;
         let mut m_queue = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "queue" => members.read(&mut m_queue, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_queue) = m_queue else {
+            return rt::Err(members.missing("queue"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            queue: members.required(m_queue, "queue")?,
+            path: m_path,
+            queue: m_queue,
         })
     }
     #[inline]
@@ -1186,37 +1279,77 @@ impl rt::ObjectType for VirtVhostQueueStatus {
         let mut m_used_phys = rt::None;
         let mut m_used_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "kick" => m_kick = rt::Some(members.value("kick")?),
-                "call" => m_call = rt::Some(members.value("call")?),
-                "desc" => m_desc = rt::Some(members.value("desc")?),
-                "avail" => m_avail = rt::Some(members.value("avail")?),
-                "used" => m_used = rt::Some(members.value("used")?),
-                "num" => m_num = rt::Some(members.value("num")?),
-                "desc-phys" => m_desc_phys = rt::Some(members.value("desc-phys")?),
-                "desc-size" => m_desc_size = rt::Some(members.value("desc-size")?),
-                "avail-phys" => m_avail_phys = rt::Some(members.value("avail-phys")?),
-                "avail-size" => m_avail_size = rt::Some(members.value("avail-size")?),
-                "used-phys" => m_used_phys = rt::Some(members.value("used-phys")?),
-                "used-size" => m_used_size = rt::Some(members.value("used-size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "kick" => members.read(&mut m_kick, key),
+                "call" => members.read(&mut m_call, key),
+                "desc" => members.read(&mut m_desc, key),
+                "avail" => members.read(&mut m_avail, key),
+                "used" => members.read(&mut m_used, key),
+                "num" => members.read(&mut m_num, key),
+                "desc-phys" => members.read(&mut m_desc_phys, key),
+                "desc-size" => members.read(&mut m_desc_size, key),
+                "avail-phys" => members.read(&mut m_avail_phys, key),
+                "avail-size" => members.read(&mut m_avail_size, key),
+                "used-phys" => members.read(&mut m_used_phys, key),
+                "used-size" => members.read(&mut m_used_size, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_kick) = m_kick else {
+            return rt::Err(members.missing("kick"));
+        };
+        let rt::Some(m_call) = m_call else {
+            return rt::Err(members.missing("call"));
+        };
+        let rt::Some(m_desc) = m_desc else {
+            return rt::Err(members.missing("desc"));
+        };
+        let rt::Some(m_avail) = m_avail else {
+            return rt::Err(members.missing("avail"));
+        };
+        let rt::Some(m_used) = m_used else {
+            return rt::Err(members.missing("used"));
+        };
+        let rt::Some(m_num) = m_num else {
+            return rt::Err(members.missing("num"));
+        };
+        let rt::Some(m_desc_phys) = m_desc_phys else {
+            return rt::Err(members.missing("desc-phys"));
+        };
+        let rt::Some(m_desc_size) = m_desc_size else {
+            return rt::Err(members.missing("desc-size"));
+        };
+        let rt::Some(m_avail_phys) = m_avail_phys else {
+            return rt::Err(members.missing("avail-phys"));
+        };
+        let rt::Some(m_avail_size) = m_avail_size else {
+            return rt::Err(members.missing("avail-size"));
+        };
+        let rt::Some(m_used_phys) = m_used_phys else {
+            return rt::Err(members.missing("used-phys"));
+        };
+        let rt::Some(m_used_size) = m_used_size else {
+            return rt::Err(members.missing("used-size"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            kick: members.required(m_kick, "kick")?,
-            call: members.required(m_call, "call")?,
-            desc: members.required(m_desc, "desc")?,
-            avail: members.required(m_avail, "avail")?,
-            used: members.required(m_used, "used")?,
-            num: members.required(m_num, "num")?,
-            desc_phys: members.required(m_desc_phys, "desc-phys")?,
-            desc_size: members.required(m_desc_size, "desc-size")?,
-            avail_phys: members.required(m_avail_phys, "avail-phys")?,
-            avail_size: members.required(m_avail_size, "avail-size")?,
-            used_phys: members.required(m_used_phys, "used-phys")?,
-            used_size: members.required(m_used_size, "used-size")?,
+            name: m_name,
+            kick: m_kick,
+            call: m_call,
+            desc: m_desc,
+            avail: m_avail,
+            used: m_used,
+            num: m_num,
+            desc_phys: m_desc_phys,
+            desc_size: m_desc_size,
+            avail_phys: m_avail_phys,
+            avail_size: m_avail_size,
+            used_phys: m_used_phys,
+            used_size: m_used_size,
         })
     }
     #[inline]
@@ -1283,15 +1416,22 @@ impl rt::ObjectType for XQueryVirtioVhostQueueStatus {
         let mut m_path = rt::None;
         let mut m_queue = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "queue" => members.read(&mut m_queue, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_queue) = m_queue else {
+            return rt::Err(members.missing("queue"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            queue: members.required(m_queue, "queue")?,
+            path: m_path,
+            queue: m_queue,
         })
     }
     #[inline]
@@ -1350,17 +1490,27 @@ impl rt::ObjectType for VirtioRingDesc {
         let mut m_len = rt::None;
         let mut m_flags = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "len" => m_len = rt::Some(members.value("len")?),
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "addr" => members.read(&mut m_addr, key),
+                "len" => members.read(&mut m_len, key),
+                "flags" => members.read(&mut m_flags, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
+        let rt::Some(m_len) = m_len else {
+            return rt::Err(members.missing("len"));
+        };
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
-            len: members.required(m_len, "len")?,
-            flags: members.required(m_flags, "flags")?,
+            addr: m_addr,
+            len: m_len,
+            flags: m_flags,
         })
     }
     #[inline]
@@ -1414,17 +1564,27 @@ impl rt::ObjectType for VirtioRingAvail {
         let mut m_idx = rt::None;
         let mut m_ring = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "idx" => m_idx = rt::Some(members.value("idx")?),
-                "ring" => m_ring = rt::Some(members.value("ring")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "flags" => members.read(&mut m_flags, key),
+                "idx" => members.read(&mut m_idx, key),
+                "ring" => members.read(&mut m_ring, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
+        let rt::Some(m_idx) = m_idx else {
+            return rt::Err(members.missing("idx"));
+        };
+        let rt::Some(m_ring) = m_ring else {
+            return rt::Err(members.missing("ring"));
+        };
         rt::Ok(Self {
-            flags: members.required(m_flags, "flags")?,
-            idx: members.required(m_idx, "idx")?,
-            ring: members.required(m_ring, "ring")?,
+            flags: m_flags,
+            idx: m_idx,
+            ring: m_ring,
         })
     }
     #[inline]
@@ -1475,16 +1635,20 @@ impl rt::ObjectType for VirtioRingUsed {
         let mut m_flags = rt::None;
         let mut m_idx = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "flags" => m_flags = rt::Some(members.value("flags")?),
-                "idx" => m_idx = rt::Some(members.value("idx")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "flags" => members.read(&mut m_flags, key),
+                "idx" => members.read(&mut m_idx, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            flags: members.required(m_flags, "flags")?,
-            idx: members.required(m_idx, "idx")?,
-        })
+        let rt::Some(m_flags) = m_flags else {
+            return rt::Err(members.missing("flags"));
+        };
+        let rt::Some(m_idx) = m_idx else {
+            return rt::Err(members.missing("idx"));
+        };
+        rt::Ok(Self { flags: m_flags, idx: m_idx })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1554,21 +1718,37 @@ impl rt::ObjectType for VirtioQueueElement {
         let mut m_avail = rt::None;
         let mut m_used = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "index" => m_index = rt::Some(members.value("index")?),
-                "descs" => m_descs = rt::Some(members.value("descs")?),
-                "avail" => m_avail = rt::Some(members.value("avail")?),
-                "used" => m_used = rt::Some(members.value("used")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "index" => members.read(&mut m_index, key),
+                "descs" => members.read(&mut m_descs, key),
+                "avail" => members.read(&mut m_avail, key),
+                "used" => members.read(&mut m_used, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_index) = m_index else {
+            return rt::Err(members.missing("index"));
+        };
+        let rt::Some(m_descs) = m_descs else {
+            return rt::Err(members.missing("descs"));
+        };
+        let rt::Some(m_avail) = m_avail else {
+            return rt::Err(members.missing("avail"));
+        };
+        let rt::Some(m_used) = m_used else {
+            return rt::Err(members.missing("used"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            index: members.required(m_index, "index")?,
-            descs: members.required(m_descs, "descs")?,
-            avail: members.required(m_avail, "avail")?,
-            used: members.required(m_used, "used")?,
+            name: m_name,
+            index: m_index,
+            descs: m_descs,
+            avail: m_avail,
+            used: m_used,
         })
     }
     #[inline]
@@ -1641,16 +1821,23 @@ impl rt::ObjectType for XQueryVirtioQueueElement {
         let mut m_queue = rt::None;
         let mut m_index = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "index" => m_index = rt::Some(members.value("index")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "queue" => members.read(&mut m_queue, key),
+                "index" => members.read(&mut m_index, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_queue) = m_queue else {
+            return rt::Err(members.missing("queue"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            queue: members.required(m_queue, "queue")?,
+            path: m_path,
+            queue: m_queue,
             index: m_index,
         })
     }
@@ -1718,14 +1905,18 @@ impl rt::ObjectType for IOThreadVirtQueueMapping {
         let mut m_iothread = rt::None;
         let mut m_vqs = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
-                "vqs" => m_vqs = rt::Some(members.value("vqs")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "iothread" => members.read(&mut m_iothread, key),
+                "vqs" => members.read(&mut m_vqs, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_iothread) = m_iothread else {
+            return rt::Err(members.missing("iothread"));
+        };
         rt::Ok(Self {
-            iothread: members.required(m_iothread, "iothread")?,
+            iothread: m_iothread,
             vqs: m_vqs,
         })
     }
@@ -1773,14 +1964,16 @@ impl rt::ObjectType for VirtIOGPUOutput {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1834,29 +2027,26 @@ impl rt::ObjectType for DummyVirtioForceArrays {
         let mut m_unused_iothread_vq_mapping = rt::None;
         let mut m_unused_virtio_gpu_output = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "unused-iothread-vq-mapping" => {
-                    m_unused_iothread_vq_mapping = rt::Some(
-                        members.value("unused-iothread-vq-mapping")?,
-                    )
+                    members.read(&mut m_unused_iothread_vq_mapping, key)
                 }
                 "unused-virtio-gpu-output" => {
-                    m_unused_virtio_gpu_output = rt::Some(
-                        members.value("unused-virtio-gpu-output")?,
-                    )
+                    members.read(&mut m_unused_virtio_gpu_output, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_unused_iothread_vq_mapping) = m_unused_iothread_vq_mapping else {
+            return rt::Err(members.missing("unused-iothread-vq-mapping"));
+        };
+        let rt::Some(m_unused_virtio_gpu_output) = m_unused_virtio_gpu_output else {
+            return rt::Err(members.missing("unused-virtio-gpu-output"));
+        };
         rt::Ok(Self {
-            unused_iothread_vq_mapping: members.required(
-                m_unused_iothread_vq_mapping,
-                "unused-iothread-vq-mapping",
-            )?,
-            unused_virtio_gpu_output: members.required(
-                m_unused_virtio_gpu_output,
-                "unused-virtio-gpu-output",
-            )?,
+            unused_iothread_vq_mapping: m_unused_iothread_vq_mapping,
+            unused_virtio_gpu_output: m_unused_virtio_gpu_output,
         })
     }
     #[inline]

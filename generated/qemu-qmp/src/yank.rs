@@ -105,14 +105,16 @@ impl rt::ObjectType for YankInstanceBlockNode {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_node_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "node-name" => members.read(&mut m_node_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            node_name: members.required(m_node_name, "node-name")?,
-        })
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        rt::Ok(Self { node_name: m_node_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -157,14 +159,16 @@ impl rt::ObjectType for YankInstanceChardev {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -246,30 +250,19 @@ impl rt::ObjectType for YankInstance {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "block-node" => {
-                    YankInstanceBranch::BlockNode(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "chardev" => {
-                    YankInstanceBranch::Chardev(rt::ObjectType::decode_members(members)?)
-                }
-                "migration" => YankInstanceBranch::Migration,
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "block-node" => members.decode_branch(YankInstanceBranch::BlockNode),
+                "chardev" => members.decode_branch(YankInstanceBranch::Chardev),
+                "migration" => rt::Ok(YankInstanceBranch::Migration),
                 _ => {
-                    YankInstanceBranch::Other {
+                    rt::Ok(YankInstanceBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -356,14 +349,16 @@ impl rt::ObjectType for Yank {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_instances = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "instances" => m_instances = rt::Some(members.value("instances")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "instances" => members.read(&mut m_instances, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            instances: members.required(m_instances, "instances")?,
-        })
+        let rt::Some(m_instances) = m_instances else {
+            return rt::Err(members.missing("instances"));
+        };
+        rt::Ok(Self { instances: m_instances })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -69,19 +69,16 @@ impl rt::ObjectType for NbdServerOptionsBase {
         let mut m_tls_authz = rt::None;
         let mut m_max_connections = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "handshake-max-seconds" => {
-                    m_handshake_max_seconds = rt::Some(
-                        members.value("handshake-max-seconds")?,
-                    )
+                    members.read(&mut m_handshake_max_seconds, key)
                 }
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "max-connections" => {
-                    m_max_connections = rt::Some(members.value("max-connections")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "max-connections" => members.read(&mut m_max_connections, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             handshake_max_seconds: m_handshake_max_seconds,
@@ -180,27 +177,27 @@ impl rt::ObjectType for NbdServerOptions {
         let mut m_max_connections = rt::None;
         let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "handshake-max-seconds" => {
-                    m_handshake_max_seconds = rt::Some(
-                        members.value("handshake-max-seconds")?,
-                    )
+                    members.read(&mut m_handshake_max_seconds, key)
                 }
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "max-connections" => {
-                    m_max_connections = rt::Some(members.value("max-connections")?)
-                }
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.other(&key)?,
-            }
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "max-connections" => members.read(&mut m_max_connections, key),
+                "addr" => members.read(&mut m_addr, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
             handshake_max_seconds: m_handshake_max_seconds,
             tls_creds: m_tls_creds,
             tls_authz: m_tls_authz,
             max_connections: m_max_connections,
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
         })
     }
     #[inline]
@@ -306,27 +303,27 @@ impl rt::ObjectType for NbdServerOptionsLegacy {
         let mut m_max_connections = rt::None;
         let mut m_addr = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
+            let key = &*key;
+            match key {
                 "handshake-max-seconds" => {
-                    m_handshake_max_seconds = rt::Some(
-                        members.value("handshake-max-seconds")?,
-                    )
+                    members.read(&mut m_handshake_max_seconds, key)
                 }
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "max-connections" => {
-                    m_max_connections = rt::Some(members.value("max-connections")?)
-                }
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                _ => members.other(&key)?,
-            }
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "max-connections" => members.read(&mut m_max_connections, key),
+                "addr" => members.read(&mut m_addr, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
             handshake_max_seconds: m_handshake_max_seconds,
             tls_creds: m_tls_creds,
             tls_authz: m_tls_authz,
             max_connections: m_max_connections,
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
         })
     }
     #[inline]
@@ -461,11 +458,12 @@ impl rt::ObjectType for BlockExportOptionsNbdBase {
         let mut m_name = rt::None;
         let mut m_description = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "description" => m_description = rt::Some(members.value("description")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "description" => members.read(&mut m_description, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             name: m_name,
@@ -558,15 +556,14 @@ impl rt::ObjectType for BlockExportOptionsNbd {
         let mut m_bitmaps = rt::None;
         let mut m_allocation_depth = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "description" => m_description = rt::Some(members.value("description")?),
-                "bitmaps" => m_bitmaps = rt::Some(members.value("bitmaps")?),
-                "allocation-depth" => {
-                    m_allocation_depth = rt::Some(members.value("allocation-depth")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "description" => members.read(&mut m_description, key),
+                "bitmaps" => members.read(&mut m_bitmaps, key),
+                "allocation-depth" => members.read(&mut m_allocation_depth, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             name: m_name,
@@ -655,17 +652,19 @@ impl rt::ObjectType for BlockExportOptionsVhostUserBlk {
         let mut m_logical_block_size = rt::None;
         let mut m_num_queues = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "logical-block-size" => {
-                    m_logical_block_size = rt::Some(members.value("logical-block-size")?)
-                }
-                "num-queues" => m_num_queues = rt::Some(members.value("num-queues")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "addr" => members.read(&mut m_addr, key),
+                "logical-block-size" => members.read(&mut m_logical_block_size, key),
+                "num-queues" => members.read(&mut m_num_queues, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
             logical_block_size: m_logical_block_size,
             num_queues: m_num_queues,
         })
@@ -815,15 +814,19 @@ impl rt::ObjectType for BlockExportOptionsFuse {
         let mut m_growable = rt::None;
         let mut m_allow_other = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "mountpoint" => m_mountpoint = rt::Some(members.value("mountpoint")?),
-                "growable" => m_growable = rt::Some(members.value("growable")?),
-                "allow-other" => m_allow_other = rt::Some(members.value("allow-other")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "mountpoint" => members.read(&mut m_mountpoint, key),
+                "growable" => members.read(&mut m_growable, key),
+                "allow-other" => members.read(&mut m_allow_other, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_mountpoint) = m_mountpoint else {
+            return rt::Err(members.missing("mountpoint"));
+        };
         rt::Ok(Self {
-            mountpoint: members.required(m_mountpoint, "mountpoint")?,
+            mountpoint: m_mountpoint,
             growable: m_growable,
             allow_other: m_allow_other,
         })
@@ -919,19 +922,21 @@ impl rt::ObjectType for BlockExportOptionsVduseBlk {
         let mut m_logical_block_size = rt::None;
         let mut m_serial = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "num-queues" => m_num_queues = rt::Some(members.value("num-queues")?),
-                "queue-size" => m_queue_size = rt::Some(members.value("queue-size")?),
-                "logical-block-size" => {
-                    m_logical_block_size = rt::Some(members.value("logical-block-size")?)
-                }
-                "serial" => m_serial = rt::Some(members.value("serial")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "num-queues" => members.read(&mut m_num_queues, key),
+                "queue-size" => members.read(&mut m_queue_size, key),
+                "logical-block-size" => members.read(&mut m_logical_block_size, key),
+                "serial" => members.read(&mut m_serial, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             num_queues: m_num_queues,
             queue_size: m_queue_size,
             logical_block_size: m_logical_block_size,
@@ -1031,19 +1036,23 @@ impl rt::ObjectType for NbdServerAddOptions {
         let mut m_writable = rt::None;
         let mut m_bitmap = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "description" => m_description = rt::Some(members.value("description")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                "writable" => m_writable = rt::Some(members.value("writable")?),
-                "bitmap" => m_bitmap = rt::Some(members.value("bitmap")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "description" => members.read(&mut m_description, key),
+                "device" => members.read(&mut m_device, key),
+                "writable" => members.read(&mut m_writable, key),
+                "bitmap" => members.read(&mut m_bitmap, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
             name: m_name,
             description: m_description,
-            device: members.required(m_device, "device")?,
+            device: m_device,
             writable: m_writable,
             bitmap: m_bitmap,
         })
@@ -1254,16 +1263,17 @@ impl rt::ObjectType for NbdServerRemove {
         let mut m_name = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            mode: m_mode,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name, mode: m_mode })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1549,60 +1559,43 @@ impl rt::ObjectType for BlockExportOptions {
         let mut m_writethrough = rt::None;
         let mut m_allow_inactive = rt::None;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "id" => m_id = rt::Some(reader.member("id")?),
-                    "fixed-iothread" => {
-                        m_fixed_iothread = rt::Some(reader.member("fixed-iothread")?)
-                    }
-                    "iothread" => m_iothread = rt::Some(reader.member("iothread")?),
-                    "node-name" => m_node_name = rt::Some(reader.member("node-name")?),
-                    "writable" => m_writable = rt::Some(reader.member("writable")?),
-                    "writethrough" => {
-                        m_writethrough = rt::Some(reader.member("writethrough")?)
-                    }
-                    "allow-inactive" => {
-                        m_allow_inactive = rt::Some(reader.member("allow-inactive")?)
-                    }
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "type",
+            &mut |key, reader| match key {
+                "id" => reader.take(&mut m_id),
+                "fixed-iothread" => reader.take(&mut m_fixed_iothread),
+                "iothread" => reader.take(&mut m_iothread),
+                "node-name" => reader.take(&mut m_node_name),
+                "writable" => reader.take(&mut m_writable),
+                "writethrough" => reader.take(&mut m_writethrough),
+                "allow-inactive" => reader.take(&mut m_allow_inactive),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "nbd" => {
-                    BlockExportOptionsBranch::Nbd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            |members| match &*tag {
+                "nbd" => members.decode_branch(BlockExportOptionsBranch::Nbd),
                 "vhost-user-blk" => {
-                    BlockExportOptionsBranch::VhostUserBlk(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(BlockExportOptionsBranch::VhostUserBlk)
                 }
-                "fuse" => {
-                    BlockExportOptionsBranch::Fuse(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "vduse-blk" => {
-                    BlockExportOptionsBranch::VduseBlk(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "fuse" => members.decode_branch(BlockExportOptionsBranch::Fuse),
+                "vduse-blk" => members.decode_branch(BlockExportOptionsBranch::VduseBlk),
                 _ => {
-                    BlockExportOptionsBranch::Other {
+                    rt::Ok(BlockExportOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
+            id: m_id,
             fixed_iothread: m_fixed_iothread,
             iothread: m_iothread,
-            node_name: members.required(m_node_name, "node-name")?,
+            node_name: m_node_name,
             writable: m_writable,
             writethrough: m_writethrough,
             allow_inactive: m_allow_inactive,
@@ -1770,16 +1763,17 @@ impl rt::ObjectType for BlockExportDel {
         let mut m_id = rt::None;
         let mut m_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "mode" => m_mode = rt::Some(members.value("mode")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "mode" => members.read(&mut m_mode, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            mode: m_mode,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id, mode: m_mode })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1833,14 +1827,16 @@ impl rt::ObjectType for BlockExportDeletedEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1908,21 +1904,32 @@ impl rt::ObjectType for BlockExportInfo {
         let mut m_node_name = rt::None;
         let mut m_shutting_down = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "node-name" => m_node_name = rt::Some(members.value("node-name")?),
-                "shutting-down" => {
-                    m_shutting_down = rt::Some(members.value("shutting-down")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "type" => members.read(&mut m_type, key),
+                "node-name" => members.read(&mut m_node_name, key),
+                "shutting-down" => members.read(&mut m_shutting_down, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_node_name) = m_node_name else {
+            return rt::Err(members.missing("node-name"));
+        };
+        let rt::Some(m_shutting_down) = m_shutting_down else {
+            return rt::Err(members.missing("shutting-down"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type: members.required(m_type, "type")?,
-            node_name: members.required(m_node_name, "node-name")?,
-            shutting_down: members.required(m_shutting_down, "shutting-down")?,
+            id: m_id,
+            r#type: m_type,
+            node_name: m_node_name,
+            shutting_down: m_shutting_down,
         })
     }
     #[inline]

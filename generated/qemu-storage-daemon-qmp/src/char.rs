@@ -43,19 +43,27 @@ impl rt::ObjectType for ChardevInfo {
         let mut m_filename = rt::None;
         let mut m_frontend_open = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "label" => m_label = rt::Some(members.value("label")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                "frontend-open" => {
-                    m_frontend_open = rt::Some(members.value("frontend-open")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "label" => members.read(&mut m_label, key),
+                "filename" => members.read(&mut m_filename, key),
+                "frontend-open" => members.read(&mut m_frontend_open, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_label) = m_label else {
+            return rt::Err(members.missing("label"));
+        };
+        let rt::Some(m_filename) = m_filename else {
+            return rt::Err(members.missing("filename"));
+        };
+        let rt::Some(m_frontend_open) = m_frontend_open else {
+            return rt::Err(members.missing("frontend-open"));
+        };
         rt::Ok(Self {
-            label: members.required(m_label, "label")?,
-            filename: members.required(m_filename, "filename")?,
-            frontend_open: members.required(m_frontend_open, "frontend-open")?,
+            label: m_label,
+            filename: m_filename,
+            frontend_open: m_frontend_open,
         })
     }
     #[inline]
@@ -149,14 +157,16 @@ impl rt::ObjectType for ChardevBackendInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-        })
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        rt::Ok(Self { name: m_name })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -338,16 +348,23 @@ impl rt::ObjectType for RingbufWrite {
         let mut m_data = rt::None;
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "data" => m_data = rt::Some(members.value("data")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "data" => members.read(&mut m_data, key),
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            data: members.required(m_data, "data")?,
+            device: m_device,
+            data: m_data,
             format: m_format,
         })
     }
@@ -420,16 +437,23 @@ impl rt::ObjectType for RingbufRead {
         let mut m_size = rt::None;
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "device" => m_device = rt::Some(members.value("device")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "device" => members.read(&mut m_device, key),
+                "size" => members.read(&mut m_size, key),
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
-            device: members.required(m_device, "device")?,
-            size: members.required(m_size, "size")?,
+            device: m_device,
+            size: m_size,
             format: m_format,
         })
     }
@@ -503,11 +527,12 @@ impl rt::ObjectType for ChardevCommon {
         let mut m_logfile = rt::None;
         let mut m_logappend = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -604,20 +629,24 @@ impl rt::ObjectType for ChardevFile {
         let mut m_out = rt::None;
         let mut m_append = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "in" => m_in = rt::Some(members.value("in")?),
-                "out" => m_out = rt::Some(members.value("out")?),
-                "append" => m_append = rt::Some(members.value("append")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "in" => members.read(&mut m_in, key),
+                "out" => members.read(&mut m_out, key),
+                "append" => members.read(&mut m_append, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_out) = m_out else {
+            return rt::Err(members.missing("out"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
             r#in: m_in,
-            out: members.required(m_out, "out")?,
+            out: m_out,
             append: m_append,
         })
     }
@@ -702,17 +731,21 @@ impl rt::ObjectType for ChardevHostdev {
         let mut m_logappend = rt::None;
         let mut m_device = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "device" => members.read(&mut m_device, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            device: members.required(m_device, "device")?,
+            device: m_device,
         })
     }
     #[inline]
@@ -893,28 +926,30 @@ impl rt::ObjectType for ChardevSocket {
         let mut m_websocket = rt::None;
         let mut m_reconnect_ms = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "tls-creds" => m_tls_creds = rt::Some(members.value("tls-creds")?),
-                "tls-authz" => m_tls_authz = rt::Some(members.value("tls-authz")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                "wait" => m_wait = rt::Some(members.value("wait")?),
-                "nodelay" => m_nodelay = rt::Some(members.value("nodelay")?),
-                "telnet" => m_telnet = rt::Some(members.value("telnet")?),
-                "tn3270" => m_tn3270 = rt::Some(members.value("tn3270")?),
-                "websocket" => m_websocket = rt::Some(members.value("websocket")?),
-                "reconnect-ms" => {
-                    m_reconnect_ms = rt::Some(members.value("reconnect-ms")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "addr" => members.read(&mut m_addr, key),
+                "tls-creds" => members.read(&mut m_tls_creds, key),
+                "tls-authz" => members.read(&mut m_tls_authz, key),
+                "server" => members.read(&mut m_server, key),
+                "wait" => members.read(&mut m_wait, key),
+                "nodelay" => members.read(&mut m_nodelay, key),
+                "telnet" => members.read(&mut m_telnet, key),
+                "tn3270" => members.read(&mut m_tn3270, key),
+                "websocket" => members.read(&mut m_websocket, key),
+                "reconnect-ms" => members.read(&mut m_reconnect_ms, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
             tls_creds: m_tls_creds,
             tls_authz: m_tls_authz,
             server: m_server,
@@ -1025,18 +1060,22 @@ impl rt::ObjectType for ChardevUdp {
         let mut m_remote = rt::None;
         let mut m_local = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "remote" => m_remote = rt::Some(members.value("remote")?),
-                "local" => m_local = rt::Some(members.value("local")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "remote" => members.read(&mut m_remote, key),
+                "local" => members.read(&mut m_local, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_remote) = m_remote else {
+            return rt::Err(members.missing("remote"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            remote: members.required(m_remote, "remote")?,
+            remote: m_remote,
             local: m_local,
         })
     }
@@ -1120,17 +1159,21 @@ impl rt::ObjectType for ChardevMux {
         let mut m_logappend = rt::None;
         let mut m_chardev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "chardev" => members.read(&mut m_chardev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
         })
     }
     #[inline]
@@ -1212,17 +1255,21 @@ impl rt::ObjectType for ChardevHub {
         let mut m_logappend = rt::None;
         let mut m_chardevs = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "chardevs" => m_chardevs = rt::Some(members.value("chardevs")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "chardevs" => members.read(&mut m_chardevs, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardevs) = m_chardevs else {
+            return rt::Err(members.missing("chardevs"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            chardevs: members.required(m_chardevs, "chardevs")?,
+            chardevs: m_chardevs,
         })
     }
     #[inline]
@@ -1311,12 +1358,13 @@ impl rt::ObjectType for ChardevStdio {
         let mut m_logappend = rt::None;
         let mut m_signal = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "signal" => m_signal = rt::Some(members.value("signal")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "signal" => members.read(&mut m_signal, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -1405,17 +1453,21 @@ impl rt::ObjectType for ChardevSpiceChannel {
         let mut m_logappend = rt::None;
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            r#type: members.required(m_type, "type")?,
+            r#type: m_type,
         })
     }
     #[inline]
@@ -1499,17 +1551,21 @@ impl rt::ObjectType for ChardevSpicePort {
         let mut m_logappend = rt::None;
         let mut m_fqdn = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "fqdn" => m_fqdn = rt::Some(members.value("fqdn")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "fqdn" => members.read(&mut m_fqdn, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_fqdn) = m_fqdn else {
+            return rt::Err(members.missing("fqdn"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            fqdn: members.required(m_fqdn, "fqdn")?,
+            fqdn: m_fqdn,
         })
     }
     #[inline]
@@ -1593,17 +1649,21 @@ impl rt::ObjectType for ChardevDBus {
         let mut m_logappend = rt::None;
         let mut m_name = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "name" => m_name = rt::Some(members.value("name")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "name" => members.read(&mut m_name, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
             logfile: m_logfile,
             logappend: m_logappend,
-            name: members.required(m_name, "name")?,
+            name: m_name,
         })
     }
     #[inline]
@@ -1725,15 +1785,16 @@ impl rt::ObjectType for ChardevVC {
         let mut m_cols = rt::None;
         let mut m_rows = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "width" => m_width = rt::Some(members.value("width")?),
-                "height" => m_height = rt::Some(members.value("height")?),
-                "cols" => m_cols = rt::Some(members.value("cols")?),
-                "rows" => m_rows = rt::Some(members.value("rows")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "width" => members.read(&mut m_width, key),
+                "height" => members.read(&mut m_height, key),
+                "cols" => members.read(&mut m_cols, key),
+                "rows" => members.read(&mut m_rows, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -1833,12 +1894,13 @@ impl rt::ObjectType for ChardevRingbuf {
         let mut m_logappend = rt::None;
         let mut m_size = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "size" => m_size = rt::Some(members.value("size")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "size" => members.read(&mut m_size, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -1945,13 +2007,14 @@ impl rt::ObjectType for ChardevQemuVDAgent {
         let mut m_mouse = rt::None;
         let mut m_clipboard = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "mouse" => m_mouse = rt::Some(members.value("mouse")?),
-                "clipboard" => m_clipboard = rt::Some(members.value("clipboard")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "mouse" => members.read(&mut m_mouse, key),
+                "clipboard" => members.read(&mut m_clipboard, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -2047,12 +2110,13 @@ impl rt::ObjectType for ChardevPty {
         let mut m_logappend = rt::None;
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "logfile" => m_logfile = rt::Some(members.value("logfile")?),
-                "logappend" => m_logappend = rt::Some(members.value("logappend")?),
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "logfile" => members.read(&mut m_logfile, key),
+                "logappend" => members.read(&mut m_logappend, key),
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             logfile: m_logfile,
@@ -2270,14 +2334,16 @@ impl rt::ObjectType for ChardevFileWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2322,14 +2388,16 @@ impl rt::ObjectType for ChardevHostdevWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2374,14 +2442,16 @@ impl rt::ObjectType for ChardevSocketWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2426,14 +2496,16 @@ impl rt::ObjectType for ChardevUdpWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2478,14 +2550,16 @@ impl rt::ObjectType for ChardevCommonWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2530,14 +2604,16 @@ impl rt::ObjectType for ChardevMuxWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2582,14 +2658,16 @@ impl rt::ObjectType for ChardevHubWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2634,14 +2712,16 @@ impl rt::ObjectType for ChardevStdioWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2688,14 +2768,16 @@ impl rt::ObjectType for ChardevSpiceChannelWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2742,14 +2824,16 @@ impl rt::ObjectType for ChardevSpicePortWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2796,14 +2880,16 @@ impl rt::ObjectType for ChardevQemuVDAgentWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2850,14 +2936,16 @@ impl rt::ObjectType for ChardevDBusWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2902,14 +2990,16 @@ impl rt::ObjectType for ChardevVCWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2954,14 +3044,16 @@ impl rt::ObjectType for ChardevRingbufWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3006,14 +3098,16 @@ impl rt::ObjectType for ChardevPtyWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3156,116 +3250,41 @@ impl rt::ObjectType for ChardevBackend {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "file" => {
-                    ChardevBackendBranch::File(rt::ObjectType::decode_members(members)?)
-                }
-                "serial" => {
-                    ChardevBackendBranch::Serial(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "parallel" => {
-                    ChardevBackendBranch::Parallel(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "pipe" => {
-                    ChardevBackendBranch::Pipe(rt::ObjectType::decode_members(members)?)
-                }
-                "socket" => {
-                    ChardevBackendBranch::Socket(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "udp" => {
-                    ChardevBackendBranch::Udp(rt::ObjectType::decode_members(members)?)
-                }
-                "pty" => {
-                    ChardevBackendBranch::Pty(rt::ObjectType::decode_members(members)?)
-                }
-                "null" => {
-                    ChardevBackendBranch::Null(rt::ObjectType::decode_members(members)?)
-                }
-                "mux" => {
-                    ChardevBackendBranch::Mux(rt::ObjectType::decode_members(members)?)
-                }
-                "hub" => {
-                    ChardevBackendBranch::Hub(rt::ObjectType::decode_members(members)?)
-                }
-                "msmouse" => {
-                    ChardevBackendBranch::Msmouse(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "wctablet" => {
-                    ChardevBackendBranch::Wctablet(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "braille" => {
-                    ChardevBackendBranch::Braille(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "testdev" => {
-                    ChardevBackendBranch::Testdev(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "stdio" => {
-                    ChardevBackendBranch::Stdio(rt::ObjectType::decode_members(members)?)
-                }
-                "console" => {
-                    ChardevBackendBranch::Console(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "spicevmc" => {
-                    ChardevBackendBranch::Spicevmc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "spiceport" => {
-                    ChardevBackendBranch::Spiceport(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "file" => members.decode_branch(ChardevBackendBranch::File),
+                "serial" => members.decode_branch(ChardevBackendBranch::Serial),
+                "parallel" => members.decode_branch(ChardevBackendBranch::Parallel),
+                "pipe" => members.decode_branch(ChardevBackendBranch::Pipe),
+                "socket" => members.decode_branch(ChardevBackendBranch::Socket),
+                "udp" => members.decode_branch(ChardevBackendBranch::Udp),
+                "pty" => members.decode_branch(ChardevBackendBranch::Pty),
+                "null" => members.decode_branch(ChardevBackendBranch::Null),
+                "mux" => members.decode_branch(ChardevBackendBranch::Mux),
+                "hub" => members.decode_branch(ChardevBackendBranch::Hub),
+                "msmouse" => members.decode_branch(ChardevBackendBranch::Msmouse),
+                "wctablet" => members.decode_branch(ChardevBackendBranch::Wctablet),
+                "braille" => members.decode_branch(ChardevBackendBranch::Braille),
+                "testdev" => members.decode_branch(ChardevBackendBranch::Testdev),
+                "stdio" => members.decode_branch(ChardevBackendBranch::Stdio),
+                "console" => members.decode_branch(ChardevBackendBranch::Console),
+                "spicevmc" => members.decode_branch(ChardevBackendBranch::Spicevmc),
+                "spiceport" => members.decode_branch(ChardevBackendBranch::Spiceport),
                 "qemu-vdagent" => {
-                    ChardevBackendBranch::QemuVdagent(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ChardevBackendBranch::QemuVdagent)
                 }
-                "dbus" => {
-                    ChardevBackendBranch::Dbus(rt::ObjectType::decode_members(members)?)
-                }
-                "vc" => {
-                    ChardevBackendBranch::Vc(rt::ObjectType::decode_members(members)?)
-                }
-                "ringbuf" => {
-                    ChardevBackendBranch::Ringbuf(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "memory" => {
-                    ChardevBackendBranch::Memory(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "dbus" => members.decode_branch(ChardevBackendBranch::Dbus),
+                "vc" => members.decode_branch(ChardevBackendBranch::Vc),
+                "ringbuf" => members.decode_branch(ChardevBackendBranch::Ringbuf),
+                "memory" => members.decode_branch(ChardevBackendBranch::Memory),
                 _ => {
-                    ChardevBackendBranch::Other {
+                    rt::Ok(ChardevBackendBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -3559,10 +3578,11 @@ impl rt::ObjectType for ChardevReturn {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_pty = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pty" => m_pty = rt::Some(members.value("pty")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pty" => members.read(&mut m_pty, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { pty: m_pty })
     }
@@ -3614,15 +3634,22 @@ impl rt::ObjectType for ChardevAdd {
         let mut m_id = rt::None;
         let mut m_backend = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "backend" => m_backend = rt::Some(members.value("backend")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "backend" => members.read(&mut m_backend, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_backend) = m_backend else {
+            return rt::Err(members.missing("backend"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            backend: members.required(m_backend, "backend")?,
+            id: m_id,
+            backend: m_backend,
         })
     }
     #[inline]
@@ -3679,15 +3706,22 @@ impl rt::ObjectType for ChardevChange {
         let mut m_id = rt::None;
         let mut m_backend = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "backend" => m_backend = rt::Some(members.value("backend")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "backend" => members.read(&mut m_backend, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_backend) = m_backend else {
+            return rt::Err(members.missing("backend"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            backend: members.required(m_backend, "backend")?,
+            id: m_id,
+            backend: m_backend,
         })
     }
     #[inline]
@@ -3741,14 +3775,16 @@ impl rt::ObjectType for ChardevRemove {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3800,14 +3836,16 @@ impl rt::ObjectType for ChardevSendBreak {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -3862,16 +3900,20 @@ impl rt::ObjectType for VserportChangeEvent {
         let mut m_id = rt::None;
         let mut m_open = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "open" => m_open = rt::Some(members.value("open")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "open" => members.read(&mut m_open, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            open: members.required(m_open, "open")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_open) = m_open else {
+            return rt::Err(members.missing("open"));
+        };
+        rt::Ok(Self { id: m_id, open: m_open })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

@@ -599,14 +599,16 @@ impl rt::ObjectType for QCryptoBlockOptionsBase {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            format: members.required(m_format, "format")?,
-        })
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        rt::Ok(Self { format: m_format })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -658,10 +660,11 @@ impl rt::ObjectType for QCryptoBlockOptionsQCow {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { key_secret: m_key_secret })
     }
@@ -715,10 +718,11 @@ impl rt::ObjectType for QCryptoBlockOptionsLUKS {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_key_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { key_secret: m_key_secret })
     }
@@ -840,18 +844,17 @@ impl rt::ObjectType for QCryptoBlockCreateOptionsLUKS {
         let mut m_hash_alg = rt::None;
         let mut m_iter_time = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "key-secret" => m_key_secret = rt::Some(members.value("key-secret")?),
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
-                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
-                "ivgen-hash-alg" => {
-                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
-                }
-                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
-                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "key-secret" => members.read(&mut m_key_secret, key),
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                "cipher-mode" => members.read(&mut m_cipher_mode, key),
+                "ivgen-alg" => members.read(&mut m_ivgen_alg, key),
+                "ivgen-hash-alg" => members.read(&mut m_ivgen_hash_alg, key),
+                "hash-alg" => members.read(&mut m_hash_alg, key),
+                "iter-time" => members.read(&mut m_iter_time, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             key_secret: m_key_secret,
@@ -955,31 +958,18 @@ impl rt::ObjectType for QCryptoBlockOpenOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "qcow" => {
-                    QCryptoBlockOpenOptionsBranch::Qcow(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    QCryptoBlockOpenOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "qcow" => members.decode_branch(QCryptoBlockOpenOptionsBranch::Qcow),
+                "luks" => members.decode_branch(QCryptoBlockOpenOptionsBranch::Luks),
                 _ => {
-                    QCryptoBlockOpenOptionsBranch::Other {
+                    rt::Ok(QCryptoBlockOpenOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -1106,31 +1096,18 @@ impl rt::ObjectType for QCryptoBlockCreateOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "qcow" => {
-                    QCryptoBlockCreateOptionsBranch::Qcow(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "luks" => {
-                    QCryptoBlockCreateOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "qcow" => members.decode_branch(QCryptoBlockCreateOptionsBranch::Qcow),
+                "luks" => members.decode_branch(QCryptoBlockCreateOptionsBranch::Luks),
                 _ => {
-                    QCryptoBlockCreateOptionsBranch::Other {
+                    rt::Ok(QCryptoBlockCreateOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -1223,14 +1200,16 @@ impl rt::ObjectType for QCryptoBlockInfoBase {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_format = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            format: members.required(m_format, "format")?,
-        })
+        let rt::Some(m_format) = m_format else {
+            return rt::Err(members.missing("format"));
+        };
+        rt::Ok(Self { format: m_format })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1303,19 +1282,26 @@ impl rt::ObjectType for QCryptoBlockInfoLUKSSlot {
         let mut m_stripes = rt::None;
         let mut m_key_offset = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "active" => m_active = rt::Some(members.value("active")?),
-                "iters" => m_iters = rt::Some(members.value("iters")?),
-                "stripes" => m_stripes = rt::Some(members.value("stripes")?),
-                "key-offset" => m_key_offset = rt::Some(members.value("key-offset")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "active" => members.read(&mut m_active, key),
+                "iters" => members.read(&mut m_iters, key),
+                "stripes" => members.read(&mut m_stripes, key),
+                "key-offset" => members.read(&mut m_key_offset, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_active) = m_active else {
+            return rt::Err(members.missing("active"));
+        };
+        let rt::Some(m_key_offset) = m_key_offset else {
+            return rt::Err(members.missing("key-offset"));
+        };
         rt::Ok(Self {
-            active: members.required(m_active, "active")?,
+            active: m_active,
             iters: m_iters,
             stripes: m_stripes,
-            key_offset: members.required(m_key_offset, "key-offset")?,
+            key_offset: m_key_offset,
         })
     }
     #[inline]
@@ -1428,39 +1414,56 @@ impl rt::ObjectType for QCryptoBlockInfoLUKS {
         let mut m_uuid = rt::None;
         let mut m_slots = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cipher-alg" => m_cipher_alg = rt::Some(members.value("cipher-alg")?),
-                "cipher-mode" => m_cipher_mode = rt::Some(members.value("cipher-mode")?),
-                "ivgen-alg" => m_ivgen_alg = rt::Some(members.value("ivgen-alg")?),
-                "ivgen-hash-alg" => {
-                    m_ivgen_hash_alg = rt::Some(members.value("ivgen-hash-alg")?)
-                }
-                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
-                "detached-header" => {
-                    m_detached_header = rt::Some(members.value("detached-header")?)
-                }
-                "payload-offset" => {
-                    m_payload_offset = rt::Some(members.value("payload-offset")?)
-                }
-                "master-key-iters" => {
-                    m_master_key_iters = rt::Some(members.value("master-key-iters")?)
-                }
-                "uuid" => m_uuid = rt::Some(members.value("uuid")?),
-                "slots" => m_slots = rt::Some(members.value("slots")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cipher-alg" => members.read(&mut m_cipher_alg, key),
+                "cipher-mode" => members.read(&mut m_cipher_mode, key),
+                "ivgen-alg" => members.read(&mut m_ivgen_alg, key),
+                "ivgen-hash-alg" => members.read(&mut m_ivgen_hash_alg, key),
+                "hash-alg" => members.read(&mut m_hash_alg, key),
+                "detached-header" => members.read(&mut m_detached_header, key),
+                "payload-offset" => members.read(&mut m_payload_offset, key),
+                "master-key-iters" => members.read(&mut m_master_key_iters, key),
+                "uuid" => members.read(&mut m_uuid, key),
+                "slots" => members.read(&mut m_slots, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_cipher_alg) = m_cipher_alg else {
+            return rt::Err(members.missing("cipher-alg"));
+        };
+        let rt::Some(m_cipher_mode) = m_cipher_mode else {
+            return rt::Err(members.missing("cipher-mode"));
+        };
+        let rt::Some(m_ivgen_alg) = m_ivgen_alg else {
+            return rt::Err(members.missing("ivgen-alg"));
+        };
+        let rt::Some(m_hash_alg) = m_hash_alg else {
+            return rt::Err(members.missing("hash-alg"));
+        };
+        let rt::Some(m_payload_offset) = m_payload_offset else {
+            return rt::Err(members.missing("payload-offset"));
+        };
+        let rt::Some(m_master_key_iters) = m_master_key_iters else {
+            return rt::Err(members.missing("master-key-iters"));
+        };
+        let rt::Some(m_uuid) = m_uuid else {
+            return rt::Err(members.missing("uuid"));
+        };
+        let rt::Some(m_slots) = m_slots else {
+            return rt::Err(members.missing("slots"));
+        };
         rt::Ok(Self {
-            cipher_alg: members.required(m_cipher_alg, "cipher-alg")?,
-            cipher_mode: members.required(m_cipher_mode, "cipher-mode")?,
-            ivgen_alg: members.required(m_ivgen_alg, "ivgen-alg")?,
+            cipher_alg: m_cipher_alg,
+            cipher_mode: m_cipher_mode,
+            ivgen_alg: m_ivgen_alg,
             ivgen_hash_alg: m_ivgen_hash_alg,
-            hash_alg: members.required(m_hash_alg, "hash-alg")?,
+            hash_alg: m_hash_alg,
             detached_header: m_detached_header,
-            payload_offset: members.required(m_payload_offset, "payload-offset")?,
-            master_key_iters: members.required(m_master_key_iters, "master-key-iters")?,
-            uuid: members.required(m_uuid, "uuid")?,
-            slots: members.required(m_slots, "slots")?,
+            payload_offset: m_payload_offset,
+            master_key_iters: m_master_key_iters,
+            uuid: m_uuid,
+            slots: m_slots,
         })
     }
     #[inline]
@@ -1549,27 +1552,18 @@ impl rt::ObjectType for QCryptoBlockInfo {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "luks" => {
-                    QCryptoBlockInfoBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "qcow" => QCryptoBlockInfoBranch::Qcow,
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "luks" => members.decode_branch(QCryptoBlockInfoBranch::Luks),
+                "qcow" => rt::Ok(QCryptoBlockInfoBranch::Qcow),
                 _ => {
-                    QCryptoBlockInfoBranch::Other {
+                    rt::Ok(QCryptoBlockInfoBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -1771,18 +1765,22 @@ impl rt::ObjectType for QCryptoBlockAmendOptionsLUKS {
         let mut m_iter_time = rt::None;
         let mut m_secret = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "state" => m_state = rt::Some(members.value("state")?),
-                "new-secret" => m_new_secret = rt::Some(members.value("new-secret")?),
-                "old-secret" => m_old_secret = rt::Some(members.value("old-secret")?),
-                "keyslot" => m_keyslot = rt::Some(members.value("keyslot")?),
-                "iter-time" => m_iter_time = rt::Some(members.value("iter-time")?),
-                "secret" => m_secret = rt::Some(members.value("secret")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "state" => members.read(&mut m_state, key),
+                "new-secret" => members.read(&mut m_new_secret, key),
+                "old-secret" => members.read(&mut m_old_secret, key),
+                "keyslot" => members.read(&mut m_keyslot, key),
+                "iter-time" => members.read(&mut m_iter_time, key),
+                "secret" => members.read(&mut m_secret, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_state) = m_state else {
+            return rt::Err(members.missing("state"));
+        };
         rt::Ok(Self {
-            state: members.required(m_state, "state")?,
+            state: m_state,
             new_secret: m_new_secret,
             old_secret: m_old_secret,
             keyslot: m_keyslot,
@@ -1872,27 +1870,18 @@ impl rt::ObjectType for QCryptoBlockAmendOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("format")?;
         let format = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "format" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "luks" => {
-                    QCryptoBlockAmendOptionsBranch::Luks(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "qcow" => QCryptoBlockAmendOptionsBranch::Qcow,
+            "format",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "luks" => members.decode_branch(QCryptoBlockAmendOptionsBranch::Luks),
+                "qcow" => rt::Ok(QCryptoBlockAmendOptionsBranch::Qcow),
                 _ => {
-                    QCryptoBlockAmendOptionsBranch::Other {
+                    rt::Ok(QCryptoBlockAmendOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { format })
     }
@@ -2000,12 +1989,13 @@ impl rt::ObjectType for SecretCommonProperties {
         let mut m_keyid = rt::None;
         let mut m_iv = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
-                "iv" => m_iv = rt::Some(members.value("iv")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                "keyid" => members.read(&mut m_keyid, key),
+                "iv" => members.read(&mut m_iv, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             format: m_format,
@@ -2111,14 +2101,15 @@ impl rt::ObjectType for SecretProperties {
         let mut m_data = rt::None;
         let mut m_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
-                "iv" => m_iv = rt::Some(members.value("iv")?),
-                "data" => m_data = rt::Some(members.value("data")?),
-                "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                "keyid" => members.read(&mut m_keyid, key),
+                "iv" => members.read(&mut m_iv, key),
+                "data" => members.read(&mut m_data, key),
+                "file" => members.read(&mut m_file, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             format: m_format,
@@ -2223,19 +2214,23 @@ impl rt::ObjectType for SecretKeyringProperties {
         let mut m_iv = rt::None;
         let mut m_serial = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "format" => m_format = rt::Some(members.value("format")?),
-                "keyid" => m_keyid = rt::Some(members.value("keyid")?),
-                "iv" => m_iv = rt::Some(members.value("iv")?),
-                "serial" => m_serial = rt::Some(members.value("serial")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "format" => members.read(&mut m_format, key),
+                "keyid" => members.read(&mut m_keyid, key),
+                "iv" => members.read(&mut m_iv, key),
+                "serial" => members.read(&mut m_serial, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_serial) = m_serial else {
+            return rt::Err(members.missing("serial"));
+        };
         rt::Ok(Self {
             format: m_format,
             keyid: m_keyid,
             iv: m_iv,
-            serial: members.required(m_serial, "serial")?,
+            serial: m_serial,
         })
     }
     #[inline]
@@ -2337,13 +2332,14 @@ impl rt::ObjectType for TlsCredsProperties {
         let mut m_endpoint = rt::None;
         let mut m_priority = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
-                "dir" => m_dir = rt::Some(members.value("dir")?),
-                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
-                "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "verify-peer" => members.read(&mut m_verify_peer, key),
+                "dir" => members.read(&mut m_dir, key),
+                "endpoint" => members.read(&mut m_endpoint, key),
+                "priority" => members.read(&mut m_priority, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             verify_peer: m_verify_peer,
@@ -2440,13 +2436,14 @@ impl rt::ObjectType for TlsCredsAnonProperties {
         let mut m_endpoint = rt::None;
         let mut m_priority = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
-                "dir" => m_dir = rt::Some(members.value("dir")?),
-                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
-                "priority" => m_priority = rt::Some(members.value("priority")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "verify-peer" => members.read(&mut m_verify_peer, key),
+                "dir" => members.read(&mut m_dir, key),
+                "endpoint" => members.read(&mut m_endpoint, key),
+                "priority" => members.read(&mut m_priority, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             verify_peer: m_verify_peer,
@@ -2566,14 +2563,15 @@ impl rt::ObjectType for TlsCredsPskProperties {
         let mut m_priority = rt::None;
         let mut m_username = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
-                "dir" => m_dir = rt::Some(members.value("dir")?),
-                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
-                "priority" => m_priority = rt::Some(members.value("priority")?),
-                "username" => m_username = rt::Some(members.value("username")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "verify-peer" => members.read(&mut m_verify_peer, key),
+                "dir" => members.read(&mut m_dir, key),
+                "endpoint" => members.read(&mut m_endpoint, key),
+                "priority" => members.read(&mut m_priority, key),
+                "username" => members.read(&mut m_username, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             verify_peer: m_verify_peer,
@@ -2706,17 +2704,16 @@ impl rt::ObjectType for TlsCredsX509Properties {
         let mut m_sanity_check = rt::None;
         let mut m_passwordid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "verify-peer" => m_verify_peer = rt::Some(members.value("verify-peer")?),
-                "dir" => m_dir = rt::Some(members.value("dir")?),
-                "endpoint" => m_endpoint = rt::Some(members.value("endpoint")?),
-                "priority" => m_priority = rt::Some(members.value("priority")?),
-                "sanity-check" => {
-                    m_sanity_check = rt::Some(members.value("sanity-check")?)
-                }
-                "passwordid" => m_passwordid = rt::Some(members.value("passwordid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "verify-peer" => members.read(&mut m_verify_peer, key),
+                "dir" => members.read(&mut m_dir, key),
+                "endpoint" => members.read(&mut m_endpoint, key),
+                "priority" => members.read(&mut m_priority, key),
+                "sanity-check" => members.read(&mut m_sanity_check, key),
+                "passwordid" => members.read(&mut m_passwordid, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             verify_peer: m_verify_peer,
@@ -2999,15 +2996,22 @@ impl rt::ObjectType for QCryptoAkCipherOptionsRSA {
         let mut m_hash_alg = rt::None;
         let mut m_padding_alg = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "hash-alg" => m_hash_alg = rt::Some(members.value("hash-alg")?),
-                "padding-alg" => m_padding_alg = rt::Some(members.value("padding-alg")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "hash-alg" => members.read(&mut m_hash_alg, key),
+                "padding-alg" => members.read(&mut m_padding_alg, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_hash_alg) = m_hash_alg else {
+            return rt::Err(members.missing("hash-alg"));
+        };
+        let rt::Some(m_padding_alg) = m_padding_alg else {
+            return rt::Err(members.missing("padding-alg"));
+        };
         rt::Ok(Self {
-            hash_alg: members.required(m_hash_alg, "hash-alg")?,
-            padding_alg: members.required(m_padding_alg, "padding-alg")?,
+            hash_alg: m_hash_alg,
+            padding_alg: m_padding_alg,
         })
     }
     #[inline]
@@ -3085,26 +3089,17 @@ impl rt::ObjectType for QCryptoAkCipherOptions {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("alg")?;
         let alg = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "alg" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "rsa" => {
-                    QCryptoAkCipherOptionsBranch::Rsa(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "alg",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "rsa" => members.decode_branch(QCryptoAkCipherOptionsBranch::Rsa),
                 _ => {
-                    QCryptoAkCipherOptionsBranch::Other {
+                    rt::Ok(QCryptoAkCipherOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { alg })
     }

@@ -231,47 +231,33 @@ impl rt::ObjectType for SchemaInfo {
         let mut m_name = rt::None;
         let mut m_features = rt::None;
         let meta_type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "name" => m_name = rt::Some(reader.member("name")?),
-                    "features" => m_features = rt::Some(reader.member("features")?),
-                    "meta-type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "meta-type",
+            &mut |key, reader| match key {
+                "name" => reader.take(&mut m_name),
+                "features" => reader.take(&mut m_features),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
-                "builtin" => {
-                    SchemaInfoBranch::Builtin(rt::ObjectType::decode_members(members)?)
-                }
-                "enum" => {
-                    SchemaInfoBranch::Enum(rt::ObjectType::decode_members(members)?)
-                }
-                "array" => {
-                    SchemaInfoBranch::Array(rt::ObjectType::decode_members(members)?)
-                }
-                "object" => {
-                    SchemaInfoBranch::Object(rt::ObjectType::decode_members(members)?)
-                }
-                "alternate" => {
-                    SchemaInfoBranch::Alternate(rt::ObjectType::decode_members(members)?)
-                }
-                "command" => {
-                    SchemaInfoBranch::Command(rt::ObjectType::decode_members(members)?)
-                }
-                "event" => {
-                    SchemaInfoBranch::Event(rt::ObjectType::decode_members(members)?)
-                }
+            |members| match &*tag {
+                "builtin" => members.decode_branch(SchemaInfoBranch::Builtin),
+                "enum" => members.decode_branch(SchemaInfoBranch::Enum),
+                "array" => members.decode_branch(SchemaInfoBranch::Array),
+                "object" => members.decode_branch(SchemaInfoBranch::Object),
+                "alternate" => members.decode_branch(SchemaInfoBranch::Alternate),
+                "command" => members.decode_branch(SchemaInfoBranch::Command),
+                "event" => members.decode_branch(SchemaInfoBranch::Event),
                 _ => {
-                    SchemaInfoBranch::Other {
+                    rt::Ok(SchemaInfoBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             features: m_features,
             meta_type,
         })
@@ -388,14 +374,16 @@ impl rt::ObjectType for SchemaInfoBuiltin {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_json_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "json-type" => m_json_type = rt::Some(members.value("json-type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "json-type" => members.read(&mut m_json_type, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            json_type: members.required(m_json_type, "json-type")?,
-        })
+        let rt::Some(m_json_type) = m_json_type else {
+            return rt::Err(members.missing("json-type"));
+        };
+        rt::Ok(Self { json_type: m_json_type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -541,15 +529,22 @@ impl rt::ObjectType for SchemaInfoEnum {
         let mut m_members = rt::None;
         let mut m_values = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "members" => m_members = rt::Some(members.value("members")?),
-                "values" => m_values = rt::Some(members.value("values")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "members" => members.read(&mut m_members, key),
+                "values" => members.read(&mut m_values, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_members) = m_members else {
+            return rt::Err(members.missing("members"));
+        };
+        let rt::Some(m_values) = m_values else {
+            return rt::Err(members.missing("values"));
+        };
         rt::Ok(Self {
-            members: members.required(m_members, "members")?,
-            values: members.required(m_values, "values")?,
+            members: m_members,
+            values: m_values,
         })
     }
     #[inline]
@@ -609,14 +604,18 @@ impl rt::ObjectType for SchemaInfoEnumMember {
         let mut m_name = rt::None;
         let mut m_features = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "features" => members.read(&mut m_features, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             features: m_features,
         })
     }
@@ -666,15 +665,17 @@ impl rt::ObjectType for SchemaInfoArray {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_element_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "element-type" => {
-                    m_element_type = rt::Some(members.value("element-type")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "element-type" => members.read(&mut m_element_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_element_type) = m_element_type else {
+            return rt::Err(members.missing("element-type"));
+        };
         rt::Ok(Self {
-            element_type: members.required(m_element_type, "element-type")?,
+            element_type: m_element_type,
         })
     }
     #[inline]
@@ -747,15 +748,19 @@ impl rt::ObjectType for SchemaInfoObject {
         let mut m_tag = rt::None;
         let mut m_variants = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "members" => m_members = rt::Some(members.value("members")?),
-                "tag" => m_tag = rt::Some(members.value("tag")?),
-                "variants" => m_variants = rt::Some(members.value("variants")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "members" => members.read(&mut m_members, key),
+                "tag" => members.read(&mut m_tag, key),
+                "variants" => members.read(&mut m_variants, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_members) = m_members else {
+            return rt::Err(members.missing("members"));
+        };
         rt::Ok(Self {
-            members: members.required(m_members, "members")?,
+            members: m_members,
             tag: m_tag,
             variants: m_variants,
         })
@@ -836,17 +841,24 @@ impl rt::ObjectType for SchemaInfoObjectMember {
         let mut m_default = rt::None;
         let mut m_features = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "default" => m_default = rt::Some(members.value("default")?),
-                "features" => m_features = rt::Some(members.value("features")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                "default" => members.read(&mut m_default, key),
+                "features" => members.read(&mut m_features, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            r#type: m_type,
             default: m_default,
             features: m_features,
         })
@@ -906,15 +918,22 @@ impl rt::ObjectType for SchemaInfoObjectVariant {
         let mut m_case = rt::None;
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "case" => m_case = rt::Some(members.value("case")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "case" => members.read(&mut m_case, key),
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_case) = m_case else {
+            return rt::Err(members.missing("case"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            case: members.required(m_case, "case")?,
-            r#type: members.required(m_type, "type")?,
+            case: m_case,
+            r#type: m_type,
         })
     }
     #[inline]
@@ -961,14 +980,16 @@ impl rt::ObjectType for SchemaInfoAlternate {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_members = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "members" => m_members = rt::Some(members.value("members")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "members" => members.read(&mut m_members, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            members: members.required(m_members, "members")?,
-        })
+        let rt::Some(m_members) = m_members else {
+            return rt::Err(members.missing("members"));
+        };
+        rt::Ok(Self { members: m_members })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1013,14 +1034,16 @@ impl rt::ObjectType for SchemaInfoAlternateMember {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "type" => m_type = rt::Some(members.value("type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "type" => members.read(&mut m_type, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            r#type: members.required(m_type, "type")?,
-        })
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        rt::Ok(Self { r#type: m_type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1085,16 +1108,23 @@ impl rt::ObjectType for SchemaInfoCommand {
         let mut m_ret_type = rt::None;
         let mut m_allow_oob = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
-                "ret-type" => m_ret_type = rt::Some(members.value("ret-type")?),
-                "allow-oob" => m_allow_oob = rt::Some(members.value("allow-oob")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "arg-type" => members.read(&mut m_arg_type, key),
+                "ret-type" => members.read(&mut m_ret_type, key),
+                "allow-oob" => members.read(&mut m_allow_oob, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_arg_type) = m_arg_type else {
+            return rt::Err(members.missing("arg-type"));
+        };
+        let rt::Some(m_ret_type) = m_ret_type else {
+            return rt::Err(members.missing("ret-type"));
+        };
         rt::Ok(Self {
-            arg_type: members.required(m_arg_type, "arg-type")?,
-            ret_type: members.required(m_ret_type, "ret-type")?,
+            arg_type: m_arg_type,
+            ret_type: m_ret_type,
             allow_oob: m_allow_oob,
         })
     }
@@ -1143,14 +1173,16 @@ impl rt::ObjectType for SchemaInfoEvent {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_arg_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "arg-type" => m_arg_type = rt::Some(members.value("arg-type")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "arg-type" => members.read(&mut m_arg_type, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            arg_type: members.required(m_arg_type, "arg-type")?,
-        })
+        let rt::Some(m_arg_type) = m_arg_type else {
+            return rt::Err(members.missing("arg-type"));
+        };
+        rt::Ok(Self { arg_type: m_arg_type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

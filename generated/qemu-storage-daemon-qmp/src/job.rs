@@ -332,16 +332,20 @@ impl rt::ObjectType for JobStatusChangeEvent {
         let mut m_id = rt::None;
         let mut m_status = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "status" => members.read(&mut m_status, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            status: members.required(m_status, "status")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        rt::Ok(Self { id: m_id, status: m_status })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -393,14 +397,16 @@ impl rt::ObjectType for JobPause {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -452,14 +458,16 @@ impl rt::ObjectType for JobResume {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -511,14 +519,16 @@ impl rt::ObjectType for JobCancel {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -570,14 +580,16 @@ impl rt::ObjectType for JobComplete {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -629,14 +641,16 @@ impl rt::ObjectType for JobDismiss {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -688,14 +702,16 @@ impl rt::ObjectType for JobFinalize {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -780,26 +796,38 @@ impl rt::ObjectType for JobInfo {
         let mut m_total_progress = rt::None;
         let mut m_error = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "current-progress" => {
-                    m_current_progress = rt::Some(members.value("current-progress")?)
-                }
-                "total-progress" => {
-                    m_total_progress = rt::Some(members.value("total-progress")?)
-                }
-                "error" => m_error = rt::Some(members.value("error")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                "type" => members.read(&mut m_type, key),
+                "status" => members.read(&mut m_status, key),
+                "current-progress" => members.read(&mut m_current_progress, key),
+                "total-progress" => members.read(&mut m_total_progress, key),
+                "error" => members.read(&mut m_error, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
+        let rt::Some(m_status) = m_status else {
+            return rt::Err(members.missing("status"));
+        };
+        let rt::Some(m_current_progress) = m_current_progress else {
+            return rt::Err(members.missing("current-progress"));
+        };
+        let rt::Some(m_total_progress) = m_total_progress else {
+            return rt::Err(members.missing("total-progress"));
+        };
         rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            r#type: members.required(m_type, "type")?,
-            status: members.required(m_status, "status")?,
-            current_progress: members.required(m_current_progress, "current-progress")?,
-            total_progress: members.required(m_total_progress, "total-progress")?,
+            id: m_id,
+            r#type: m_type,
+            status: m_status,
+            current_progress: m_current_progress,
+            total_progress: m_total_progress,
             error: m_error,
         })
     }

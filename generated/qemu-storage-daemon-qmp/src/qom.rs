@@ -60,19 +60,24 @@ impl rt::ObjectType for ObjectPropertyInfo {
         let mut m_description = rt::None;
         let mut m_default_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "description" => m_description = rt::Some(members.value("description")?),
-                "default-value" => {
-                    m_default_value = rt::Some(members.value("default-value")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                "description" => members.read(&mut m_description, key),
+                "default-value" => members.read(&mut m_default_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            r#type: m_type,
             description: m_description,
             default_value: m_default_value,
         })
@@ -141,16 +146,23 @@ impl rt::ObjectType for ObjectPropertyValue {
         let mut m_type = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "type" => m_type = rt::Some(members.value("type")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "type" => members.read(&mut m_type, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
+        let rt::Some(m_type) = m_type else {
+            return rt::Err(members.missing("type"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
-            r#type: members.required(m_type, "type")?,
+            name: m_name,
+            r#type: m_type,
             value: m_value,
         })
     }
@@ -197,14 +209,16 @@ impl rt::ObjectType for ObjectPropertiesValues {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_properties = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "properties" => m_properties = rt::Some(members.value("properties")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "properties" => members.read(&mut m_properties, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            properties: members.required(m_properties, "properties")?,
-        })
+        let rt::Some(m_properties) = m_properties else {
+            return rt::Err(members.missing("properties"));
+        };
+        rt::Ok(Self { properties: m_properties })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -251,14 +265,16 @@ impl rt::ObjectType for QomList {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -320,15 +336,22 @@ impl rt::ObjectType for QomGet {
         let mut m_path = rt::None;
         let mut m_property = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "property" => m_property = rt::Some(members.value("property")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "property" => members.read(&mut m_property, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_property) = m_property else {
+            return rt::Err(members.missing("property"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            property: members.required(m_property, "property")?,
+            path: m_path,
+            property: m_property,
         })
     }
     #[inline]
@@ -381,14 +404,16 @@ impl rt::ObjectType for QomListGet {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_paths = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "paths" => m_paths = rt::Some(members.value("paths")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "paths" => members.read(&mut m_paths, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            paths: members.required(m_paths, "paths")?,
-        })
+        let rt::Some(m_paths) = m_paths else {
+            return rt::Err(members.missing("paths"));
+        };
+        rt::Ok(Self { paths: m_paths })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -455,17 +480,27 @@ impl rt::ObjectType for QomSet {
         let mut m_property = rt::None;
         let mut m_value = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                "property" => m_property = rt::Some(members.value("property")?),
-                "value" => m_value = rt::Some(members.value("value")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                "property" => members.read(&mut m_property, key),
+                "value" => members.read(&mut m_value, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        let rt::Some(m_property) = m_property else {
+            return rt::Err(members.missing("property"));
+        };
+        let rt::Some(m_value) = m_value else {
+            return rt::Err(members.missing("value"));
+        };
         rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-            property: members.required(m_property, "property")?,
-            value: members.required(m_value, "value")?,
+            path: m_path,
+            property: m_property,
+            value: m_value,
         })
     }
     #[inline]
@@ -543,15 +578,19 @@ impl rt::ObjectType for ObjectTypeInfo {
         let mut m_abstract = rt::None;
         let mut m_parent = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
-                "parent" => m_parent = rt::Some(members.value("parent")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "abstract" => members.read(&mut m_abstract, key),
+                "parent" => members.read(&mut m_parent, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             r#abstract: m_abstract,
             parent: m_parent,
         })
@@ -623,11 +662,12 @@ impl rt::ObjectType for QomListTypes {
         let mut m_implements = rt::None;
         let mut m_abstract = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "implements" => m_implements = rt::Some(members.value("implements")?),
-                "abstract" => m_abstract = rt::Some(members.value("abstract")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "implements" => members.read(&mut m_implements, key),
+                "abstract" => members.read(&mut m_abstract, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             implements: m_implements,
@@ -686,14 +726,16 @@ impl rt::ObjectType for QomListProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_typename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "typename" => m_typename = rt::Some(members.value("typename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "typename" => members.read(&mut m_typename, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            typename: members.required(m_typename, "typename")?,
-        })
+        let rt::Some(m_typename) = m_typename else {
+            return rt::Err(members.missing("typename"));
+        };
+        rt::Ok(Self { typename: m_typename })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -755,15 +797,22 @@ impl rt::ObjectType for CanHostSocketcanProperties {
         let mut m_if = rt::None;
         let mut m_canbus = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "if" => m_if = rt::Some(members.value("if")?),
-                "canbus" => m_canbus = rt::Some(members.value("canbus")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "if" => members.read(&mut m_if, key),
+                "canbus" => members.read(&mut m_canbus, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_if) = m_if else {
+            return rt::Err(members.missing("if"));
+        };
+        let rt::Some(m_canbus) = m_canbus else {
+            return rt::Err(members.missing("canbus"));
+        };
         rt::Ok(Self {
-            r#if: members.required(m_if, "if")?,
-            canbus: members.required(m_canbus, "canbus")?,
+            r#if: m_if,
+            canbus: m_canbus,
         })
     }
     #[inline]
@@ -884,34 +933,37 @@ impl rt::ObjectType for ColoCompareProperties {
         let mut m_max_queue_size = rt::None;
         let mut m_vnet_hdr_support = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "primary_in" => m_primary_in = rt::Some(members.value("primary_in")?),
-                "secondary_in" => {
-                    m_secondary_in = rt::Some(members.value("secondary_in")?)
-                }
-                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
-                "iothread" => m_iothread = rt::Some(members.value("iothread")?),
-                "notify_dev" => m_notify_dev = rt::Some(members.value("notify_dev")?),
-                "compare_timeout" => {
-                    m_compare_timeout = rt::Some(members.value("compare_timeout")?)
-                }
-                "expired_scan_cycle" => {
-                    m_expired_scan_cycle = rt::Some(members.value("expired_scan_cycle")?)
-                }
-                "max_queue_size" => {
-                    m_max_queue_size = rt::Some(members.value("max_queue_size")?)
-                }
-                "vnet_hdr_support" => {
-                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "primary_in" => members.read(&mut m_primary_in, key),
+                "secondary_in" => members.read(&mut m_secondary_in, key),
+                "outdev" => members.read(&mut m_outdev, key),
+                "iothread" => members.read(&mut m_iothread, key),
+                "notify_dev" => members.read(&mut m_notify_dev, key),
+                "compare_timeout" => members.read(&mut m_compare_timeout, key),
+                "expired_scan_cycle" => members.read(&mut m_expired_scan_cycle, key),
+                "max_queue_size" => members.read(&mut m_max_queue_size, key),
+                "vnet_hdr_support" => members.read(&mut m_vnet_hdr_support, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_primary_in) = m_primary_in else {
+            return rt::Err(members.missing("primary_in"));
+        };
+        let rt::Some(m_secondary_in) = m_secondary_in else {
+            return rt::Err(members.missing("secondary_in"));
+        };
+        let rt::Some(m_outdev) = m_outdev else {
+            return rt::Err(members.missing("outdev"));
+        };
+        let rt::Some(m_iothread) = m_iothread else {
+            return rt::Err(members.missing("iothread"));
+        };
         rt::Ok(Self {
-            primary_in: members.required(m_primary_in, "primary_in")?,
-            secondary_in: members.required(m_secondary_in, "secondary_in")?,
-            outdev: members.required(m_outdev, "outdev")?,
-            iothread: members.required(m_iothread, "iothread")?,
+            primary_in: m_primary_in,
+            secondary_in: m_secondary_in,
+            outdev: m_outdev,
+            iothread: m_iothread,
             notify_dev: m_notify_dev,
             compare_timeout: m_compare_timeout,
             expired_scan_cycle: m_expired_scan_cycle,
@@ -1001,16 +1053,13 @@ impl rt::ObjectType for CryptodevBackendProperties {
         let mut m_throttle_bps = rt::None;
         let mut m_throttle_ops = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                "throttle-bps" => {
-                    m_throttle_bps = rt::Some(members.value("throttle-bps")?)
-                }
-                "throttle-ops" => {
-                    m_throttle_ops = rt::Some(members.value("throttle-ops")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "queues" => members.read(&mut m_queues, key),
+                "throttle-bps" => members.read(&mut m_throttle_bps, key),
+                "throttle-ops" => members.read(&mut m_throttle_ops, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             queues: m_queues,
@@ -1100,23 +1149,23 @@ impl rt::ObjectType for CryptodevVhostUserProperties {
         let mut m_throttle_ops = rt::None;
         let mut m_chardev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "queues" => m_queues = rt::Some(members.value("queues")?),
-                "throttle-bps" => {
-                    m_throttle_bps = rt::Some(members.value("throttle-bps")?)
-                }
-                "throttle-ops" => {
-                    m_throttle_ops = rt::Some(members.value("throttle-ops")?)
-                }
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "queues" => members.read(&mut m_queues, key),
+                "throttle-bps" => members.read(&mut m_throttle_bps, key),
+                "throttle-ops" => members.read(&mut m_throttle_ops, key),
+                "chardev" => members.read(&mut m_chardev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
             queues: m_queues,
             throttle_bps: m_throttle_bps,
             throttle_ops: m_throttle_ops,
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
         })
     }
     #[inline]
@@ -1189,14 +1238,18 @@ impl rt::ObjectType for DBusVMStateProperties {
         let mut m_addr = rt::None;
         let mut m_id_list = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "addr" => m_addr = rt::Some(members.value("addr")?),
-                "id-list" => m_id_list = rt::Some(members.value("id-list")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "addr" => members.read(&mut m_addr, key),
+                "id-list" => members.read(&mut m_id_list, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_addr) = m_addr else {
+            return rt::Err(members.missing("addr"));
+        };
         rt::Ok(Self {
-            addr: members.required(m_addr, "addr")?,
+            addr: m_addr,
             id_list: m_id_list,
         })
     }
@@ -1360,17 +1413,21 @@ impl rt::ObjectType for NetfilterProperties {
         let mut m_position = rt::None;
         let mut m_insert = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
@@ -1474,23 +1531,30 @@ impl rt::ObjectType for FilterBufferProperties {
         let mut m_insert = rt::None;
         let mut m_interval = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                "interval" => m_interval = rt::Some(members.value("interval")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                "interval" => members.read(&mut m_interval, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
+        let rt::Some(m_interval) = m_interval else {
+            return rt::Err(members.missing("interval"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
             insert: m_insert,
-            interval: members.required(m_interval, "interval")?,
+            interval: m_interval,
         })
     }
     #[inline]
@@ -1618,24 +1682,31 @@ impl rt::ObjectType for FilterDumpProperties {
         let mut m_file = rt::None;
         let mut m_maxlen = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                "file" => m_file = rt::Some(members.value("file")?),
-                "maxlen" => m_maxlen = rt::Some(members.value("maxlen")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                "file" => members.read(&mut m_file, key),
+                "maxlen" => members.read(&mut m_maxlen, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
             insert: m_insert,
-            file: members.required(m_file, "file")?,
+            file: m_file,
             maxlen: m_maxlen,
         })
     }
@@ -1765,26 +1836,31 @@ impl rt::ObjectType for FilterMirrorProperties {
         let mut m_outdev = rt::None;
         let mut m_vnet_hdr_support = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
-                "vnet_hdr_support" => {
-                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                "outdev" => members.read(&mut m_outdev, key),
+                "vnet_hdr_support" => members.read(&mut m_vnet_hdr_support, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
+        let rt::Some(m_outdev) = m_outdev else {
+            return rt::Err(members.missing("outdev"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
             insert: m_insert,
-            outdev: members.required(m_outdev, "outdev")?,
+            outdev: m_outdev,
             vnet_hdr_support: m_vnet_hdr_support,
         })
     }
@@ -1929,22 +2005,24 @@ impl rt::ObjectType for FilterRedirectorProperties {
         let mut m_outdev = rt::None;
         let mut m_vnet_hdr_support = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                "indev" => m_indev = rt::Some(members.value("indev")?),
-                "outdev" => m_outdev = rt::Some(members.value("outdev")?),
-                "vnet_hdr_support" => {
-                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                "indev" => members.read(&mut m_indev, key),
+                "outdev" => members.read(&mut m_outdev, key),
+                "vnet_hdr_support" => members.read(&mut m_vnet_hdr_support, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
@@ -2074,20 +2152,22 @@ impl rt::ObjectType for FilterRewriterProperties {
         let mut m_insert = rt::None;
         let mut m_vnet_hdr_support = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "netdev" => m_netdev = rt::Some(members.value("netdev")?),
-                "queue" => m_queue = rt::Some(members.value("queue")?),
-                "status" => m_status = rt::Some(members.value("status")?),
-                "position" => m_position = rt::Some(members.value("position")?),
-                "insert" => m_insert = rt::Some(members.value("insert")?),
-                "vnet_hdr_support" => {
-                    m_vnet_hdr_support = rt::Some(members.value("vnet_hdr_support")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "netdev" => members.read(&mut m_netdev, key),
+                "queue" => members.read(&mut m_queue, key),
+                "status" => members.read(&mut m_status, key),
+                "position" => members.read(&mut m_position, key),
+                "insert" => members.read(&mut m_insert, key),
+                "vnet_hdr_support" => members.read(&mut m_vnet_hdr_support, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_netdev) = m_netdev else {
+            return rt::Err(members.missing("netdev"));
+        };
         rt::Ok(Self {
-            netdev: members.required(m_netdev, "netdev")?,
+            netdev: m_netdev,
             queue: m_queue,
             status: m_status,
             position: m_position,
@@ -2224,19 +2304,23 @@ impl rt::ObjectType for InputBarrierProperties {
         let mut m_width = rt::None;
         let mut m_height = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "name" => m_name = rt::Some(members.value("name")?),
-                "server" => m_server = rt::Some(members.value("server")?),
-                "port" => m_port = rt::Some(members.value("port")?),
-                "x-origin" => m_x_origin = rt::Some(members.value("x-origin")?),
-                "y-origin" => m_y_origin = rt::Some(members.value("y-origin")?),
-                "width" => m_width = rt::Some(members.value("width")?),
-                "height" => m_height = rt::Some(members.value("height")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "name" => members.read(&mut m_name, key),
+                "server" => members.read(&mut m_server, key),
+                "port" => members.read(&mut m_port, key),
+                "x-origin" => members.read(&mut m_x_origin, key),
+                "y-origin" => members.read(&mut m_y_origin, key),
+                "width" => members.read(&mut m_width, key),
+                "height" => members.read(&mut m_height, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_name) = m_name else {
+            return rt::Err(members.missing("name"));
+        };
         rt::Ok(Self {
-            name: members.required(m_name, "name")?,
+            name: m_name,
             server: m_server,
             port: m_port,
             x_origin: m_x_origin,
@@ -2331,16 +2415,20 @@ impl rt::ObjectType for InputLinuxProperties {
         let mut m_repeat = rt::None;
         let mut m_grab_toggle = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "evdev" => m_evdev = rt::Some(members.value("evdev")?),
-                "grab_all" => m_grab_all = rt::Some(members.value("grab_all")?),
-                "repeat" => m_repeat = rt::Some(members.value("repeat")?),
-                "grab-toggle" => m_grab_toggle = rt::Some(members.value("grab-toggle")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "evdev" => members.read(&mut m_evdev, key),
+                "grab_all" => members.read(&mut m_grab_all, key),
+                "repeat" => members.read(&mut m_repeat, key),
+                "grab-toggle" => members.read(&mut m_grab_toggle, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_evdev) = m_evdev else {
+            return rt::Err(members.missing("evdev"));
+        };
         rt::Ok(Self {
-            evdev: members.required(m_evdev, "evdev")?,
+            evdev: m_evdev,
             grab_all: m_grab_all,
             repeat: m_repeat,
             grab_toggle: m_grab_toggle,
@@ -2423,18 +2511,13 @@ impl rt::ObjectType for EventLoopBaseProperties {
         let mut m_thread_pool_min = rt::None;
         let mut m_thread_pool_max = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "aio-max-batch" => {
-                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
-                }
-                "thread-pool-min" => {
-                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
-                }
-                "thread-pool-max" => {
-                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "aio-max-batch" => members.read(&mut m_aio_max_batch, key),
+                "thread-pool-min" => members.read(&mut m_thread_pool_min, key),
+                "thread-pool-max" => members.read(&mut m_thread_pool_max, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             aio_max_batch: m_aio_max_batch,
@@ -2551,21 +2634,16 @@ impl rt::ObjectType for IothreadProperties {
         let mut m_poll_grow = rt::None;
         let mut m_poll_shrink = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "aio-max-batch" => {
-                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
-                }
-                "thread-pool-min" => {
-                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
-                }
-                "thread-pool-max" => {
-                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
-                }
-                "poll-max-ns" => m_poll_max_ns = rt::Some(members.value("poll-max-ns")?),
-                "poll-grow" => m_poll_grow = rt::Some(members.value("poll-grow")?),
-                "poll-shrink" => m_poll_shrink = rt::Some(members.value("poll-shrink")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "aio-max-batch" => members.read(&mut m_aio_max_batch, key),
+                "thread-pool-min" => members.read(&mut m_thread_pool_min, key),
+                "thread-pool-max" => members.read(&mut m_thread_pool_max, key),
+                "poll-max-ns" => members.read(&mut m_poll_max_ns, key),
+                "poll-grow" => members.read(&mut m_poll_grow, key),
+                "poll-shrink" => members.read(&mut m_poll_shrink, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             aio_max_batch: m_aio_max_batch,
@@ -2666,18 +2744,13 @@ impl rt::ObjectType for MainLoopProperties {
         let mut m_thread_pool_min = rt::None;
         let mut m_thread_pool_max = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "aio-max-batch" => {
-                    m_aio_max_batch = rt::Some(members.value("aio-max-batch")?)
-                }
-                "thread-pool-min" => {
-                    m_thread_pool_min = rt::Some(members.value("thread-pool-min")?)
-                }
-                "thread-pool-max" => {
-                    m_thread_pool_max = rt::Some(members.value("thread-pool-max")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "aio-max-batch" => members.read(&mut m_aio_max_batch, key),
+                "thread-pool-min" => members.read(&mut m_thread_pool_min, key),
+                "thread-pool-max" => members.read(&mut m_thread_pool_max, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             aio_max_batch: m_aio_max_batch,
@@ -2853,29 +2926,27 @@ impl rt::ObjectType for MemoryBackendProperties {
         let mut m_size = rt::None;
         let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "prealloc-threads" => {
-                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
-                }
-                "prealloc-context" => {
-                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
-                }
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "dump" => members.read(&mut m_dump, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "merge" => members.read(&mut m_merge, key),
+                "policy" => members.read(&mut m_policy, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "prealloc-threads" => members.read(&mut m_prealloc_threads, key),
+                "prealloc-context" => members.read(&mut m_prealloc_context, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "size" => members.read(&mut m_size, key),
                 "x-use-canonical-path-for-ramblock-id" => {
-                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
-                        members.value("x-use-canonical-path-for-ramblock-id")?,
-                    )
+                    members.read(&mut m_x_use_canonical_path_for_ramblock_id, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             dump: m_dump,
             host_nodes: m_host_nodes,
@@ -2886,7 +2957,7 @@ impl rt::ObjectType for MemoryBackendProperties {
             prealloc_context: m_prealloc_context,
             share: m_share,
             reserve: m_reserve,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
@@ -3128,38 +3199,37 @@ impl rt::ObjectType for MemoryBackendFileProperties {
         let mut m_readonly = rt::None;
         let mut m_rom = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "prealloc-threads" => {
-                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
-                }
-                "prealloc-context" => {
-                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
-                }
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "dump" => members.read(&mut m_dump, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "merge" => members.read(&mut m_merge, key),
+                "policy" => members.read(&mut m_policy, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "prealloc-threads" => members.read(&mut m_prealloc_threads, key),
+                "prealloc-context" => members.read(&mut m_prealloc_context, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "size" => members.read(&mut m_size, key),
                 "x-use-canonical-path-for-ramblock-id" => {
-                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
-                        members.value("x-use-canonical-path-for-ramblock-id")?,
-                    )
+                    members.read(&mut m_x_use_canonical_path_for_ramblock_id, key)
                 }
-                "align" => m_align = rt::Some(members.value("align")?),
-                "offset" => m_offset = rt::Some(members.value("offset")?),
-                "discard-data" => {
-                    m_discard_data = rt::Some(members.value("discard-data")?)
-                }
-                "mem-path" => m_mem_path = rt::Some(members.value("mem-path")?),
-                "pmem" => m_pmem = rt::Some(members.value("pmem")?),
-                "readonly" => m_readonly = rt::Some(members.value("readonly")?),
-                "rom" => m_rom = rt::Some(members.value("rom")?),
-                _ => members.other(&key)?,
-            }
+                "align" => members.read(&mut m_align, key),
+                "offset" => members.read(&mut m_offset, key),
+                "discard-data" => members.read(&mut m_discard_data, key),
+                "mem-path" => members.read(&mut m_mem_path, key),
+                "pmem" => members.read(&mut m_pmem, key),
+                "readonly" => members.read(&mut m_readonly, key),
+                "rom" => members.read(&mut m_rom, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
+        let rt::Some(m_mem_path) = m_mem_path else {
+            return rt::Err(members.missing("mem-path"));
+        };
         rt::Ok(Self {
             dump: m_dump,
             host_nodes: m_host_nodes,
@@ -3170,12 +3240,12 @@ impl rt::ObjectType for MemoryBackendFileProperties {
             prealloc_context: m_prealloc_context,
             share: m_share,
             reserve: m_reserve,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
             align: m_align,
             offset: m_offset,
             discard_data: m_discard_data,
-            mem_path: members.required(m_mem_path, "mem-path")?,
+            mem_path: m_mem_path,
             pmem: m_pmem,
             readonly: m_readonly,
             rom: m_rom,
@@ -3411,32 +3481,30 @@ impl rt::ObjectType for MemoryBackendMemfdProperties {
         let mut m_hugetlbsize = rt::None;
         let mut m_seal = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "prealloc-threads" => {
-                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
-                }
-                "prealloc-context" => {
-                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
-                }
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "dump" => members.read(&mut m_dump, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "merge" => members.read(&mut m_merge, key),
+                "policy" => members.read(&mut m_policy, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "prealloc-threads" => members.read(&mut m_prealloc_threads, key),
+                "prealloc-context" => members.read(&mut m_prealloc_context, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "size" => members.read(&mut m_size, key),
                 "x-use-canonical-path-for-ramblock-id" => {
-                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
-                        members.value("x-use-canonical-path-for-ramblock-id")?,
-                    )
+                    members.read(&mut m_x_use_canonical_path_for_ramblock_id, key)
                 }
-                "hugetlb" => m_hugetlb = rt::Some(members.value("hugetlb")?),
-                "hugetlbsize" => m_hugetlbsize = rt::Some(members.value("hugetlbsize")?),
-                "seal" => m_seal = rt::Some(members.value("seal")?),
-                _ => members.other(&key)?,
-            }
+                "hugetlb" => members.read(&mut m_hugetlb, key),
+                "hugetlbsize" => members.read(&mut m_hugetlbsize, key),
+                "seal" => members.read(&mut m_seal, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             dump: m_dump,
             host_nodes: m_host_nodes,
@@ -3447,7 +3515,7 @@ impl rt::ObjectType for MemoryBackendMemfdProperties {
             prealloc_context: m_prealloc_context,
             share: m_share,
             reserve: m_reserve,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
             hugetlb: m_hugetlb,
             hugetlbsize: m_hugetlbsize,
@@ -3647,29 +3715,27 @@ impl rt::ObjectType for MemoryBackendShmProperties {
         let mut m_size = rt::None;
         let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "prealloc-threads" => {
-                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
-                }
-                "prealloc-context" => {
-                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
-                }
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "dump" => members.read(&mut m_dump, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "merge" => members.read(&mut m_merge, key),
+                "policy" => members.read(&mut m_policy, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "prealloc-threads" => members.read(&mut m_prealloc_threads, key),
+                "prealloc-context" => members.read(&mut m_prealloc_context, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "size" => members.read(&mut m_size, key),
                 "x-use-canonical-path-for-ramblock-id" => {
-                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
-                        members.value("x-use-canonical-path-for-ramblock-id")?,
-                    )
+                    members.read(&mut m_x_use_canonical_path_for_ramblock_id, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             dump: m_dump,
             host_nodes: m_host_nodes,
@@ -3680,7 +3746,7 @@ impl rt::ObjectType for MemoryBackendShmProperties {
             prealloc_context: m_prealloc_context,
             share: m_share,
             reserve: m_reserve,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
@@ -3874,29 +3940,27 @@ impl rt::ObjectType for MemoryBackendEpcProperties {
         let mut m_size = rt::None;
         let mut m_x_use_canonical_path_for_ramblock_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "dump" => m_dump = rt::Some(members.value("dump")?),
-                "host-nodes" => m_host_nodes = rt::Some(members.value("host-nodes")?),
-                "merge" => m_merge = rt::Some(members.value("merge")?),
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "prealloc" => m_prealloc = rt::Some(members.value("prealloc")?),
-                "prealloc-threads" => {
-                    m_prealloc_threads = rt::Some(members.value("prealloc-threads")?)
-                }
-                "prealloc-context" => {
-                    m_prealloc_context = rt::Some(members.value("prealloc-context")?)
-                }
-                "share" => m_share = rt::Some(members.value("share")?),
-                "reserve" => m_reserve = rt::Some(members.value("reserve")?),
-                "size" => m_size = rt::Some(members.value("size")?),
+            let key = &*key;
+            match key {
+                "dump" => members.read(&mut m_dump, key),
+                "host-nodes" => members.read(&mut m_host_nodes, key),
+                "merge" => members.read(&mut m_merge, key),
+                "policy" => members.read(&mut m_policy, key),
+                "prealloc" => members.read(&mut m_prealloc, key),
+                "prealloc-threads" => members.read(&mut m_prealloc_threads, key),
+                "prealloc-context" => members.read(&mut m_prealloc_context, key),
+                "share" => members.read(&mut m_share, key),
+                "reserve" => members.read(&mut m_reserve, key),
+                "size" => members.read(&mut m_size, key),
                 "x-use-canonical-path-for-ramblock-id" => {
-                    m_x_use_canonical_path_for_ramblock_id = rt::Some(
-                        members.value("x-use-canonical-path-for-ramblock-id")?,
-                    )
+                    members.read(&mut m_x_use_canonical_path_for_ramblock_id, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_size) = m_size else {
+            return rt::Err(members.missing("size"));
+        };
         rt::Ok(Self {
             dump: m_dump,
             host_nodes: m_host_nodes,
@@ -3907,7 +3971,7 @@ impl rt::ObjectType for MemoryBackendEpcProperties {
             prealloc_context: m_prealloc_context,
             share: m_share,
             reserve: m_reserve,
-            size: members.required(m_size, "size")?,
+            size: m_size,
             x_use_canonical_path_for_ramblock_id: m_x_use_canonical_path_for_ramblock_id,
         })
     }
@@ -3989,14 +4053,16 @@ impl rt::ObjectType for PrManagerHelperProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_path = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "path" => m_path = rt::Some(members.value("path")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "path" => members.read(&mut m_path, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            path: members.required(m_path, "path")?,
-        })
+        let rt::Some(m_path) = m_path else {
+            return rt::Err(members.missing("path"));
+        };
+        rt::Ok(Self { path: m_path })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4054,14 +4120,18 @@ impl rt::ObjectType for QtestProperties {
         let mut m_chardev = rt::None;
         let mut m_log = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                "log" => m_log = rt::Some(members.value("log")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "chardev" => members.read(&mut m_chardev, key),
+                "log" => members.read(&mut m_log, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
             log: m_log,
         })
     }
@@ -4115,16 +4185,20 @@ impl rt::ObjectType for RemoteObjectProperties {
         let mut m_fd = rt::None;
         let mut m_devid = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                "devid" => m_devid = rt::Some(members.value("devid")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fd" => members.read(&mut m_fd, key),
+                "devid" => members.read(&mut m_devid, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            fd: members.required(m_fd, "fd")?,
-            devid: members.required(m_devid, "devid")?,
-        })
+        let rt::Some(m_fd) = m_fd else {
+            return rt::Err(members.missing("fd"));
+        };
+        let rt::Some(m_devid) = m_devid else {
+            return rt::Err(members.missing("devid"));
+        };
+        rt::Ok(Self { fd: m_fd, devid: m_devid })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4176,15 +4250,22 @@ impl rt::ObjectType for VfioUserServerProperties {
         let mut m_socket = rt::None;
         let mut m_device = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "socket" => m_socket = rt::Some(members.value("socket")?),
-                "device" => m_device = rt::Some(members.value("device")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "socket" => members.read(&mut m_socket, key),
+                "device" => members.read(&mut m_device, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_socket) = m_socket else {
+            return rt::Err(members.missing("socket"));
+        };
+        let rt::Some(m_device) = m_device else {
+            return rt::Err(members.missing("device"));
+        };
         rt::Ok(Self {
-            socket: members.required(m_socket, "socket")?,
-            device: members.required(m_device, "device")?,
+            socket: m_socket,
+            device: m_device,
         })
     }
     #[inline]
@@ -4238,10 +4319,11 @@ impl rt::ObjectType for IOMMUFDProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_fd = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "fd" => m_fd = rt::Some(members.value("fd")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "fd" => members.read(&mut m_fd, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { fd: m_fd })
     }
@@ -4294,15 +4376,22 @@ impl rt::ObjectType for AcpiGenericInitiatorProperties {
         let mut m_pci_dev = rt::None;
         let mut m_node = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pci-dev" => m_pci_dev = rt::Some(members.value("pci-dev")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pci-dev" => members.read(&mut m_pci_dev, key),
+                "node" => members.read(&mut m_node, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pci_dev) = m_pci_dev else {
+            return rt::Err(members.missing("pci-dev"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
         rt::Ok(Self {
-            pci_dev: members.required(m_pci_dev, "pci-dev")?,
-            node: members.required(m_node, "node")?,
+            pci_dev: m_pci_dev,
+            node: m_node,
         })
     }
     #[inline]
@@ -4355,15 +4444,22 @@ impl rt::ObjectType for AcpiGenericPortProperties {
         let mut m_pci_bus = rt::None;
         let mut m_node = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "pci-bus" => m_pci_bus = rt::Some(members.value("pci-bus")?),
-                "node" => m_node = rt::Some(members.value("node")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "pci-bus" => members.read(&mut m_pci_bus, key),
+                "node" => members.read(&mut m_node, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_pci_bus) = m_pci_bus else {
+            return rt::Err(members.missing("pci-bus"));
+        };
+        let rt::Some(m_node) = m_node else {
+            return rt::Err(members.missing("node"));
+        };
         rt::Ok(Self {
-            pci_bus: members.required(m_pci_bus, "pci-bus")?,
-            node: members.required(m_node, "node")?,
+            pci_bus: m_pci_bus,
+            node: m_node,
         })
     }
     #[inline]
@@ -4418,10 +4514,11 @@ impl rt::ObjectType for RngProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_opened = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "opened" => m_opened = rt::Some(members.value("opened")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "opened" => members.read(&mut m_opened, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self { opened: m_opened })
     }
@@ -4482,15 +4579,19 @@ impl rt::ObjectType for RngEgdProperties {
         let mut m_opened = rt::None;
         let mut m_chardev = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "opened" => m_opened = rt::Some(members.value("opened")?),
-                "chardev" => m_chardev = rt::Some(members.value("chardev")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "opened" => members.read(&mut m_opened, key),
+                "chardev" => members.read(&mut m_chardev, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_chardev) = m_chardev else {
+            return rt::Err(members.missing("chardev"));
+        };
         rt::Ok(Self {
             opened: m_opened,
-            chardev: members.required(m_chardev, "chardev")?,
+            chardev: m_chardev,
         })
     }
     #[inline]
@@ -4567,11 +4668,12 @@ impl rt::ObjectType for RngRandomProperties {
         let mut m_opened = rt::None;
         let mut m_filename = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "opened" => m_opened = rt::Some(members.value("opened")?),
-                "filename" => m_filename = rt::Some(members.value("filename")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "opened" => members.read(&mut m_opened, key),
+                "filename" => members.read(&mut m_filename, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             opened: m_opened,
@@ -4631,14 +4733,16 @@ impl rt::ObjectType for IgvmCfgProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_file = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "file" => m_file = rt::Some(members.value("file")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "file" => members.read(&mut m_file, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            file: members.required(m_file, "file")?,
-        })
+        let rt::Some(m_file) = m_file else {
+            return rt::Err(members.missing("file"));
+        };
+        rt::Ok(Self { file: m_file })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -4718,25 +4822,22 @@ impl rt::ObjectType for SevCommonProperties {
         let mut m_reduced_phys_bits = rt::None;
         let mut m_kernel_hashes = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
-                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
-                "reduced-phys-bits" => {
-                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
-                }
-                "kernel-hashes" => {
-                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sev-device" => members.read(&mut m_sev_device, key),
+                "cbitpos" => members.read(&mut m_cbitpos, key),
+                "reduced-phys-bits" => members.read(&mut m_reduced_phys_bits, key),
+                "kernel-hashes" => members.read(&mut m_kernel_hashes, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_reduced_phys_bits) = m_reduced_phys_bits else {
+            return rt::Err(members.missing("reduced-phys-bits"));
+        };
         rt::Ok(Self {
             sev_device: m_sev_device,
             cbitpos: m_cbitpos,
-            reduced_phys_bits: members.required(
-                m_reduced_phys_bits,
-                "reduced-phys-bits",
-            )?,
+            reduced_phys_bits: m_reduced_phys_bits,
             kernel_hashes: m_kernel_hashes,
         })
     }
@@ -4876,36 +4977,27 @@ impl rt::ObjectType for SevGuestProperties {
         let mut m_handle = rt::None;
         let mut m_legacy_vm_type = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
-                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
-                "reduced-phys-bits" => {
-                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
-                }
-                "kernel-hashes" => {
-                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
-                }
-                "dh-cert-file" => {
-                    m_dh_cert_file = rt::Some(members.value("dh-cert-file")?)
-                }
-                "session-file" => {
-                    m_session_file = rt::Some(members.value("session-file")?)
-                }
-                "policy" => m_policy = rt::Some(members.value("policy")?),
-                "handle" => m_handle = rt::Some(members.value("handle")?),
-                "legacy-vm-type" => {
-                    m_legacy_vm_type = rt::Some(members.value("legacy-vm-type")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "sev-device" => members.read(&mut m_sev_device, key),
+                "cbitpos" => members.read(&mut m_cbitpos, key),
+                "reduced-phys-bits" => members.read(&mut m_reduced_phys_bits, key),
+                "kernel-hashes" => members.read(&mut m_kernel_hashes, key),
+                "dh-cert-file" => members.read(&mut m_dh_cert_file, key),
+                "session-file" => members.read(&mut m_session_file, key),
+                "policy" => members.read(&mut m_policy, key),
+                "handle" => members.read(&mut m_handle, key),
+                "legacy-vm-type" => members.read(&mut m_legacy_vm_type, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_reduced_phys_bits) = m_reduced_phys_bits else {
+            return rt::Err(members.missing("reduced-phys-bits"));
+        };
         rt::Ok(Self {
             sev_device: m_sev_device,
             cbitpos: m_cbitpos,
-            reduced_phys_bits: members.required(
-                m_reduced_phys_bits,
-                "reduced-phys-bits",
-            )?,
+            reduced_phys_bits: m_reduced_phys_bits,
             kernel_hashes: m_kernel_hashes,
             dh_cert_file: m_dh_cert_file,
             session_file: m_session_file,
@@ -5092,40 +5184,31 @@ impl rt::ObjectType for SevSnpGuestProperties {
         let mut m_host_data = rt::None;
         let mut m_vcek_disabled = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "sev-device" => m_sev_device = rt::Some(members.value("sev-device")?),
-                "cbitpos" => m_cbitpos = rt::Some(members.value("cbitpos")?),
-                "reduced-phys-bits" => {
-                    m_reduced_phys_bits = rt::Some(members.value("reduced-phys-bits")?)
-                }
-                "kernel-hashes" => {
-                    m_kernel_hashes = rt::Some(members.value("kernel-hashes")?)
-                }
-                "policy" => m_policy = rt::Some(members.value("policy")?),
+            let key = &*key;
+            match key {
+                "sev-device" => members.read(&mut m_sev_device, key),
+                "cbitpos" => members.read(&mut m_cbitpos, key),
+                "reduced-phys-bits" => members.read(&mut m_reduced_phys_bits, key),
+                "kernel-hashes" => members.read(&mut m_kernel_hashes, key),
+                "policy" => members.read(&mut m_policy, key),
                 "guest-visible-workarounds" => {
-                    m_guest_visible_workarounds = rt::Some(
-                        members.value("guest-visible-workarounds")?,
-                    )
+                    members.read(&mut m_guest_visible_workarounds, key)
                 }
-                "id-block" => m_id_block = rt::Some(members.value("id-block")?),
-                "id-auth" => m_id_auth = rt::Some(members.value("id-auth")?),
-                "author-key-enabled" => {
-                    m_author_key_enabled = rt::Some(members.value("author-key-enabled")?)
-                }
-                "host-data" => m_host_data = rt::Some(members.value("host-data")?),
-                "vcek-disabled" => {
-                    m_vcek_disabled = rt::Some(members.value("vcek-disabled")?)
-                }
-                _ => members.other(&key)?,
-            }
+                "id-block" => members.read(&mut m_id_block, key),
+                "id-auth" => members.read(&mut m_id_auth, key),
+                "author-key-enabled" => members.read(&mut m_author_key_enabled, key),
+                "host-data" => members.read(&mut m_host_data, key),
+                "vcek-disabled" => members.read(&mut m_vcek_disabled, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_reduced_phys_bits) = m_reduced_phys_bits else {
+            return rt::Err(members.missing("reduced-phys-bits"));
+        };
         rt::Ok(Self {
             sev_device: m_sev_device,
             cbitpos: m_cbitpos,
-            reduced_phys_bits: members.required(
-                m_reduced_phys_bits,
-                "reduced-phys-bits",
-            )?,
+            reduced_phys_bits: m_reduced_phys_bits,
             kernel_hashes: m_kernel_hashes,
             policy: m_policy,
             guest_visible_workarounds: m_guest_visible_workarounds,
@@ -5268,23 +5351,18 @@ impl rt::ObjectType for TdxGuestProperties {
         let mut m_mrownerconfig = rt::None;
         let mut m_quote_generation_socket = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "attributes" => m_attributes = rt::Some(members.value("attributes")?),
-                "sept-ve-disable" => {
-                    m_sept_ve_disable = rt::Some(members.value("sept-ve-disable")?)
-                }
-                "mrconfigid" => m_mrconfigid = rt::Some(members.value("mrconfigid")?),
-                "mrowner" => m_mrowner = rt::Some(members.value("mrowner")?),
-                "mrownerconfig" => {
-                    m_mrownerconfig = rt::Some(members.value("mrownerconfig")?)
-                }
+            let key = &*key;
+            match key {
+                "attributes" => members.read(&mut m_attributes, key),
+                "sept-ve-disable" => members.read(&mut m_sept_ve_disable, key),
+                "mrconfigid" => members.read(&mut m_mrconfigid, key),
+                "mrowner" => members.read(&mut m_mrowner, key),
+                "mrownerconfig" => members.read(&mut m_mrownerconfig, key),
                 "quote-generation-socket" => {
-                    m_quote_generation_socket = rt::Some(
-                        members.value("quote-generation-socket")?,
-                    )
+                    members.read(&mut m_quote_generation_socket, key)
                 }
-                _ => members.other(&key)?,
-            }
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             attributes: m_attributes,
@@ -5366,15 +5444,12 @@ impl rt::ObjectType for ThreadContextProperties {
         let mut m_cpu_affinity = rt::None;
         let mut m_node_affinity = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "cpu-affinity" => {
-                    m_cpu_affinity = rt::Some(members.value("cpu-affinity")?)
-                }
-                "node-affinity" => {
-                    m_node_affinity = rt::Some(members.value("node-affinity")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "cpu-affinity" => members.read(&mut m_cpu_affinity, key),
+                "node-affinity" => members.read(&mut m_node_affinity, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             cpu_affinity: m_cpu_affinity,
@@ -5875,264 +5950,135 @@ impl rt::ObjectType for ObjectOptions {
         let tag = members.tag("qom-type")?;
         let mut m_id = rt::None;
         let qom_type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "id" => m_id = rt::Some(reader.member("id")?),
-                    "qom-type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
+            "qom-type",
+            &mut |key, reader| match key {
+                "id" => reader.take(&mut m_id),
+                _ => rt::Ok(false),
             },
-            |members| rt::Ok(match &*tag {
+            |members| match &*tag {
                 "acpi-generic-initiator" => {
-                    ObjectOptionsBranch::AcpiGenericInitiator(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::AcpiGenericInitiator)
                 }
                 "acpi-generic-port" => {
-                    ObjectOptionsBranch::AcpiGenericPort(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::AcpiGenericPort)
                 }
-                "authz-list" => {
-                    ObjectOptionsBranch::AuthzList(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "authz-list" => members.decode_branch(ObjectOptionsBranch::AuthzList),
                 "authz-listfile" => {
-                    ObjectOptionsBranch::AuthzListfile(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::AuthzListfile)
                 }
-                "authz-pam" => {
-                    ObjectOptionsBranch::AuthzPam(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "authz-simple" => {
-                    ObjectOptionsBranch::AuthzSimple(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "authz-pam" => members.decode_branch(ObjectOptionsBranch::AuthzPam),
+                "authz-simple" => members.decode_branch(ObjectOptionsBranch::AuthzSimple),
                 "can-host-socketcan" => {
-                    ObjectOptionsBranch::CanHostSocketcan(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::CanHostSocketcan)
                 }
-                "colo-compare" => {
-                    ObjectOptionsBranch::ColoCompare(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "colo-compare" => members.decode_branch(ObjectOptionsBranch::ColoCompare),
                 "cryptodev-backend" => {
-                    ObjectOptionsBranch::CryptodevBackend(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::CryptodevBackend)
                 }
                 "cryptodev-backend-builtin" => {
-                    ObjectOptionsBranch::CryptodevBackendBuiltin(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::CryptodevBackendBuiltin)
                 }
                 "cryptodev-backend-lkcf" => {
-                    ObjectOptionsBranch::CryptodevBackendLkcf(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::CryptodevBackendLkcf)
                 }
                 "cryptodev-vhost-user" => {
-                    ObjectOptionsBranch::CryptodevVhostUser(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::CryptodevVhostUser)
                 }
-                "dbus-vmstate" => {
-                    ObjectOptionsBranch::DbusVmstate(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "dbus-vmstate" => members.decode_branch(ObjectOptionsBranch::DbusVmstate),
                 "filter-buffer" => {
-                    ObjectOptionsBranch::FilterBuffer(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::FilterBuffer)
                 }
-                "filter-dump" => {
-                    ObjectOptionsBranch::FilterDump(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "filter-dump" => members.decode_branch(ObjectOptionsBranch::FilterDump),
                 "filter-mirror" => {
-                    ObjectOptionsBranch::FilterMirror(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::FilterMirror)
                 }
                 "filter-redirector" => {
-                    ObjectOptionsBranch::FilterRedirector(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::FilterRedirector)
                 }
                 "filter-replay" => {
-                    ObjectOptionsBranch::FilterReplay(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::FilterReplay)
                 }
                 "filter-rewriter" => {
-                    ObjectOptionsBranch::FilterRewriter(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::FilterRewriter)
                 }
-                "igvm-cfg" => {
-                    ObjectOptionsBranch::IgvmCfg(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "igvm-cfg" => members.decode_branch(ObjectOptionsBranch::IgvmCfg),
                 "input-barrier" => {
-                    ObjectOptionsBranch::InputBarrier(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::InputBarrier)
                 }
-                "input-linux" => {
-                    ObjectOptionsBranch::InputLinux(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "iommufd" => {
-                    ObjectOptionsBranch::Iommufd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "iothread" => {
-                    ObjectOptionsBranch::Iothread(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "main-loop" => {
-                    ObjectOptionsBranch::MainLoop(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "input-linux" => members.decode_branch(ObjectOptionsBranch::InputLinux),
+                "iommufd" => members.decode_branch(ObjectOptionsBranch::Iommufd),
+                "iothread" => members.decode_branch(ObjectOptionsBranch::Iothread),
+                "main-loop" => members.decode_branch(ObjectOptionsBranch::MainLoop),
                 "memory-backend-epc" => {
-                    ObjectOptionsBranch::MemoryBackendEpc(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::MemoryBackendEpc)
                 }
                 "memory-backend-file" => {
-                    ObjectOptionsBranch::MemoryBackendFile(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::MemoryBackendFile)
                 }
                 "memory-backend-memfd" => {
-                    ObjectOptionsBranch::MemoryBackendMemfd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::MemoryBackendMemfd)
                 }
                 "memory-backend-ram" => {
-                    ObjectOptionsBranch::MemoryBackendRam(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::MemoryBackendRam)
                 }
                 "memory-backend-shm" => {
-                    ObjectOptionsBranch::MemoryBackendShm(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::MemoryBackendShm)
                 }
                 "pr-manager-helper" => {
-                    ObjectOptionsBranch::PrManagerHelper(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::PrManagerHelper)
                 }
-                "qtest" => {
-                    ObjectOptionsBranch::Qtest(rt::ObjectType::decode_members(members)?)
-                }
-                "rng-builtin" => {
-                    ObjectOptionsBranch::RngBuiltin(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "rng-egd" => {
-                    ObjectOptionsBranch::RngEgd(rt::ObjectType::decode_members(members)?)
-                }
-                "rng-random" => {
-                    ObjectOptionsBranch::RngRandom(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
-                "secret" => {
-                    ObjectOptionsBranch::Secret(rt::ObjectType::decode_members(members)?)
-                }
+                "qtest" => members.decode_branch(ObjectOptionsBranch::Qtest),
+                "rng-builtin" => members.decode_branch(ObjectOptionsBranch::RngBuiltin),
+                "rng-egd" => members.decode_branch(ObjectOptionsBranch::RngEgd),
+                "rng-random" => members.decode_branch(ObjectOptionsBranch::RngRandom),
+                "secret" => members.decode_branch(ObjectOptionsBranch::Secret),
                 "secret_keyring" => {
-                    ObjectOptionsBranch::SecretKeyring(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::SecretKeyring)
                 }
-                "sev-guest" => {
-                    ObjectOptionsBranch::SevGuest(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "sev-guest" => members.decode_branch(ObjectOptionsBranch::SevGuest),
                 "sev-snp-guest" => {
-                    ObjectOptionsBranch::SevSnpGuest(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::SevSnpGuest)
                 }
-                "tdx-guest" => {
-                    ObjectOptionsBranch::TdxGuest(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+                "tdx-guest" => members.decode_branch(ObjectOptionsBranch::TdxGuest),
                 "thread-context" => {
-                    ObjectOptionsBranch::ThreadContext(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::ThreadContext)
                 }
                 "throttle-group" => {
-                    ObjectOptionsBranch::ThrottleGroup(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::ThrottleGroup)
                 }
                 "tls-creds-anon" => {
-                    ObjectOptionsBranch::TlsCredsAnon(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::TlsCredsAnon)
                 }
                 "tls-creds-psk" => {
-                    ObjectOptionsBranch::TlsCredsPsk(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::TlsCredsPsk)
                 }
                 "tls-creds-x509" => {
-                    ObjectOptionsBranch::TlsCredsX509(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::TlsCredsX509)
                 }
                 "tls-cipher-suites" => {
-                    ObjectOptionsBranch::TlsCipherSuites(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::TlsCipherSuites)
                 }
                 "x-remote-object" => {
-                    ObjectOptionsBranch::XRemoteObject(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::XRemoteObject)
                 }
                 "x-vfio-user-server" => {
-                    ObjectOptionsBranch::XVfioUserServer(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(ObjectOptionsBranch::XVfioUserServer)
                 }
-                "can-bus" => ObjectOptionsBranch::CanBus,
-                "pef-guest" => ObjectOptionsBranch::PefGuest,
-                "s390-pv-guest" => ObjectOptionsBranch::S390PvGuest,
+                "can-bus" => rt::Ok(ObjectOptionsBranch::CanBus),
+                "pef-guest" => rt::Ok(ObjectOptionsBranch::PefGuest),
+                "s390-pv-guest" => rt::Ok(ObjectOptionsBranch::S390PvGuest),
                 _ => {
-                    ObjectOptionsBranch::Other {
+                    rt::Ok(ObjectOptionsBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-            qom_type,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id, qom_type })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -6698,14 +6644,16 @@ impl rt::ObjectType for ObjectDel {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_id = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "id" => m_id = rt::Some(members.value("id")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "id" => members.read(&mut m_id, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            id: members.required(m_id, "id")?,
-        })
+        let rt::Some(m_id) = m_id else {
+            return rt::Err(members.missing("id"));
+        };
+        rt::Ok(Self { id: m_id })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {

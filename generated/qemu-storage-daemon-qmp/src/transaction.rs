@@ -248,14 +248,16 @@ impl rt::ObjectType for AbortWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -300,14 +302,16 @@ impl rt::ObjectType for BlockDirtyBitmapAddWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -352,14 +356,16 @@ impl rt::ObjectType for BlockDirtyBitmapWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -404,14 +410,16 @@ impl rt::ObjectType for BlockDirtyBitmapMergeWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -456,14 +464,16 @@ impl rt::ObjectType for BlockdevBackupWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -508,14 +518,16 @@ impl rt::ObjectType for BlockdevSnapshotWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -560,14 +572,16 @@ impl rt::ObjectType for BlockdevSnapshotInternalWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -612,14 +626,16 @@ impl rt::ObjectType for BlockdevSnapshotSyncWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -664,14 +680,16 @@ impl rt::ObjectType for DriveBackupWrapper {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_data = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "data" => m_data = rt::Some(members.value("data")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "data" => members.read(&mut m_data, key),
+                _ => members.other(key),
+            }?;
         }
-        rt::Ok(Self {
-            data: members.required(m_data, "data")?,
-        })
+        let rt::Some(m_data) = m_data else {
+            return rt::Err(members.missing("data"));
+        };
+        rt::Ok(Self { data: m_data })
     }
     #[inline]
     fn encode_members(&self, writer: &mut rt::Writer) {
@@ -781,81 +799,58 @@ impl rt::ObjectType for TransactionAction {
     ) -> rt::Result<Self, rt::DecodeError> {
         let tag = members.tag("type")?;
         let r#type = members.branch(
-            &mut |key, reader| {
-                match key {
-                    "type" => reader.skip()?,
-                    _ => return rt::Ok(false),
-                }
-                rt::Ok(true)
-            },
-            |members| rt::Ok(match &*tag {
-                "abort" => {
-                    TransactionActionBranch::Abort(
-                        rt::ObjectType::decode_members(members)?,
-                    )
-                }
+            "type",
+            &mut |_, _| rt::Ok(false),
+            |members| match &*tag {
+                "abort" => members.decode_branch(TransactionActionBranch::Abort),
                 "block-dirty-bitmap-add" => {
-                    TransactionActionBranch::BlockDirtyBitmapAdd(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockDirtyBitmapAdd)
                 }
                 "block-dirty-bitmap-remove" => {
-                    TransactionActionBranch::BlockDirtyBitmapRemove(
-                        rt::ObjectType::decode_members(members)?,
+                    members.decode_branch(
+                        TransactionActionBranch::BlockDirtyBitmapRemove,
                     )
                 }
                 "block-dirty-bitmap-clear" => {
-                    TransactionActionBranch::BlockDirtyBitmapClear(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockDirtyBitmapClear)
                 }
                 "block-dirty-bitmap-enable" => {
-                    TransactionActionBranch::BlockDirtyBitmapEnable(
-                        rt::ObjectType::decode_members(members)?,
+                    members.decode_branch(
+                        TransactionActionBranch::BlockDirtyBitmapEnable,
                     )
                 }
                 "block-dirty-bitmap-disable" => {
-                    TransactionActionBranch::BlockDirtyBitmapDisable(
-                        rt::ObjectType::decode_members(members)?,
+                    members.decode_branch(
+                        TransactionActionBranch::BlockDirtyBitmapDisable,
                     )
                 }
                 "block-dirty-bitmap-merge" => {
-                    TransactionActionBranch::BlockDirtyBitmapMerge(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockDirtyBitmapMerge)
                 }
                 "blockdev-backup" => {
-                    TransactionActionBranch::BlockdevBackup(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockdevBackup)
                 }
                 "blockdev-snapshot" => {
-                    TransactionActionBranch::BlockdevSnapshot(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockdevSnapshot)
                 }
                 "blockdev-snapshot-internal-sync" => {
-                    TransactionActionBranch::BlockdevSnapshotInternalSync(
-                        rt::ObjectType::decode_members(members)?,
+                    members.decode_branch(
+                        TransactionActionBranch::BlockdevSnapshotInternalSync,
                     )
                 }
                 "blockdev-snapshot-sync" => {
-                    TransactionActionBranch::BlockdevSnapshotSync(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::BlockdevSnapshotSync)
                 }
                 "drive-backup" => {
-                    TransactionActionBranch::DriveBackup(
-                        rt::ObjectType::decode_members(members)?,
-                    )
+                    members.decode_branch(TransactionActionBranch::DriveBackup)
                 }
                 _ => {
-                    TransactionActionBranch::Other {
+                    rt::Ok(TransactionActionBranch::Other {
                         tag: tag.into_owned(),
                         members: members.rest()?,
-                    }
+                    })
                 }
-            }),
+            },
         )?;
         rt::Ok(Self { r#type })
     }
@@ -1060,12 +1055,11 @@ impl rt::ObjectType for TransactionProperties {
     ) -> rt::Result<Self, rt::DecodeError> {
         let mut m_completion_mode = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "completion-mode" => {
-                    m_completion_mode = rt::Some(members.value("completion-mode")?)
-                }
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "completion-mode" => members.read(&mut m_completion_mode, key),
+                _ => members.other(key),
+            }?;
         }
         rt::Ok(Self {
             completion_mode: m_completion_mode,
@@ -1129,14 +1123,18 @@ impl rt::ObjectType for Transaction {
         let mut m_actions = rt::None;
         let mut m_properties = rt::None;
         while let rt::Some(key) = members.next_key()? {
-            match &*key {
-                "actions" => m_actions = rt::Some(members.value("actions")?),
-                "properties" => m_properties = rt::Some(members.value("properties")?),
-                _ => members.other(&key)?,
-            }
+            let key = &*key;
+            match key {
+                "actions" => members.read(&mut m_actions, key),
+                "properties" => members.read(&mut m_properties, key),
+                _ => members.other(key),
+            }?;
         }
+        let rt::Some(m_actions) = m_actions else {
+            return rt::Err(members.missing("actions"));
+        };
         rt::Ok(Self {
-            actions: members.required(m_actions, "actions")?,
+            actions: m_actions,
             properties: m_properties,
         })
     }

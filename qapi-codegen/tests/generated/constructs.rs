@@ -358,16 +358,17 @@ pub mod constructs {
             let mut m_id = rt::None;
             let mut m_type = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "id" => m_id = rt::Some(members.value("id")?),
-                    "type" => m_type = rt::Some(members.value("type")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "id" => members.read(&mut m_id, key),
+                    "type" => members.read(&mut m_type, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                id: members.required(m_id, "id")?,
-                r#type: m_type,
-            })
+            let rt::Some(m_id) = m_id else {
+                return rt::Err(members.missing("id"));
+            };
+            rt::Ok(Self { id: m_id, r#type: m_type })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -534,26 +535,33 @@ pub mod constructs {
             let mut m_tls = rt::None;
             let mut m_tags = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "id" => m_id = rt::Some(members.value("id")?),
-                    "type" => m_type = rt::Some(members.value("type")?),
-                    "size" => m_size = rt::Some(members.value("size")?),
-                    "count" => m_count = rt::Some(members.value("count")?),
-                    "self" => m_self_ = rt::Some(members.value("self")?),
-                    "match" => m_match = rt::Some(members.value("match")?),
-                    "ratio" => m_ratio = rt::Some(members.value("ratio")?),
-                    "raw" => m_raw = rt::Some(members.value("raw")?),
-                    "x-debug" => m_x_debug = rt::Some(members.value("x-debug")?),
-                    "old-name" => m_old_name = rt::Some(members.value("old-name")?),
-                    "tls" => m_tls = rt::Some(members.value("tls")?),
-                    "tags" => m_tags = rt::Some(members.value("tags")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "id" => members.read(&mut m_id, key),
+                    "type" => members.read(&mut m_type, key),
+                    "size" => members.read(&mut m_size, key),
+                    "count" => members.read(&mut m_count, key),
+                    "self" => members.read(&mut m_self_, key),
+                    "match" => members.read(&mut m_match, key),
+                    "ratio" => members.read(&mut m_ratio, key),
+                    "raw" => members.read(&mut m_raw, key),
+                    "x-debug" => members.read(&mut m_x_debug, key),
+                    "old-name" => members.read(&mut m_old_name, key),
+                    "tls" => members.read(&mut m_tls, key),
+                    "tags" => members.read(&mut m_tags, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_id) = m_id else {
+                return rt::Err(members.missing("id"));
+            };
+            let rt::Some(m_size) = m_size else {
+                return rt::Err(members.missing("size"));
+            };
             rt::Ok(Self {
-                id: members.required(m_id, "id")?,
+                id: m_id,
                 r#type: m_type,
-                size: members.required(m_size, "size")?,
+                size: m_size,
                 count: m_count,
                 self_: m_self_,
                 r#match: m_match,
@@ -644,16 +652,23 @@ pub mod constructs {
             let mut m_foo_bar_2 = rt::None;
             let mut m_foo = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "fooBar" => m_foo_bar = rt::Some(members.value("fooBar")?),
-                    "foo-bar" => m_foo_bar_2 = rt::Some(members.value("foo-bar")?),
-                    "FOO" => m_foo = rt::Some(members.value("FOO")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "fooBar" => members.read(&mut m_foo_bar, key),
+                    "foo-bar" => members.read(&mut m_foo_bar_2, key),
+                    "FOO" => members.read(&mut m_foo, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_foo_bar) = m_foo_bar else {
+                return rt::Err(members.missing("fooBar"));
+            };
+            let rt::Some(m_foo_bar_2) = m_foo_bar_2 else {
+                return rt::Err(members.missing("foo-bar"));
+            };
             rt::Ok(Self {
-                foo_bar: members.required(m_foo_bar, "fooBar")?,
-                foo_bar_2: members.required(m_foo_bar_2, "foo-bar")?,
+                foo_bar: m_foo_bar,
+                foo_bar_2: m_foo_bar_2,
                 foo: m_foo,
             })
         }
@@ -724,15 +739,19 @@ pub mod constructs {
             let mut m_children = rt::None;
             let mut m_next = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "name" => m_name = rt::Some(members.value("name")?),
-                    "children" => m_children = rt::Some(members.value("children")?),
-                    "next" => m_next = rt::Some(members.value("next")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "name" => members.read(&mut m_name, key),
+                    "children" => members.read(&mut m_children, key),
+                    "next" => members.read(&mut m_next, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_name) = m_name else {
+                return rt::Err(members.missing("name"));
+            };
             rt::Ok(Self {
-                name: members.required(m_name, "name")?,
+                name: m_name,
                 children: m_children,
                 next: m_next,
             })
@@ -1077,14 +1096,18 @@ pub mod constructs {
             let mut m_kind = rt::None;
             let mut m_label = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "kind" => m_kind = rt::Some(members.value("kind")?),
-                    "label" => m_label = rt::Some(members.value("label")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "kind" => members.read(&mut m_kind, key),
+                    "label" => members.read(&mut m_label, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_kind) = m_kind else {
+                return rt::Err(members.missing("kind"));
+            };
             rt::Ok(Self {
-                kind: members.required(m_kind, "kind")?,
+                kind: m_kind,
                 label: m_label,
             })
         }
@@ -1130,14 +1153,16 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_radius = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "radius" => m_radius = rt::Some(members.value("radius")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "radius" => members.read(&mut m_radius, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                radius: members.required(m_radius, "radius")?,
-            })
+            let rt::Some(m_radius) = m_radius else {
+                return rt::Err(members.missing("radius"));
+            };
+            rt::Ok(Self { radius: m_radius })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1180,14 +1205,16 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_side = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "side" => m_side = rt::Some(members.value("side")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "side" => members.read(&mut m_side, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                side: members.required(m_side, "side")?,
-            })
+            let rt::Some(m_side) = m_side else {
+                return rt::Err(members.missing("side"));
+            };
+            rt::Ok(Self { side: m_side })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1280,32 +1307,23 @@ pub mod constructs {
             let tag = members.tag("kind")?;
             let mut m_label = rt::None;
             let kind = members.branch(
-                &mut |key, reader| {
-                    match key {
-                        "label" => m_label = rt::Some(reader.member("label")?),
-                        "kind" => reader.skip()?,
-                        _ => return rt::Ok(false),
-                    }
-                    rt::Ok(true)
+                "kind",
+                &mut |key, reader| match key {
+                    "label" => reader.take(&mut m_label),
+                    _ => rt::Ok(false),
                 },
-                |members| rt::Ok(match &*tag {
-                    "circle" => {
-                        ShapeBranch::Circle(rt::ObjectType::decode_members(members)?)
-                    }
-                    "square" => {
-                        ShapeBranch::Square(rt::ObjectType::decode_members(members)?)
-                    }
-                    "group" => {
-                        ShapeBranch::Group(rt::ObjectType::decode_members(members)?)
-                    }
-                    "point" => ShapeBranch::Point,
+                |members| match &*tag {
+                    "circle" => members.decode_branch(ShapeBranch::Circle),
+                    "square" => members.decode_branch(ShapeBranch::Square),
+                    "group" => members.decode_branch(ShapeBranch::Group),
+                    "point" => rt::Ok(ShapeBranch::Point),
                     _ => {
-                        ShapeBranch::Other {
+                        rt::Ok(ShapeBranch::Other {
                             tag: tag.into_owned(),
                             members: members.rest()?,
-                        }
+                        })
                     }
-                }),
+                },
             )?;
             rt::Ok(Self { label: m_label, kind })
         }
@@ -1478,14 +1496,16 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_shapes = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "shapes" => m_shapes = rt::Some(members.value("shapes")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "shapes" => members.read(&mut m_shapes, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                shapes: members.required(m_shapes, "shapes")?,
-            })
+            let rt::Some(m_shapes) = m_shapes else {
+                return rt::Err(members.missing("shapes"));
+            };
+            rt::Ok(Self { shapes: m_shapes })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1528,14 +1548,16 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_first = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "first" => m_first = rt::Some(rt::Box::new(members.value("first")?)),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "first" => members.read_boxed(&mut m_first, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                first: members.required(m_first, "first")?,
-            })
+            let rt::Some(m_first) = m_first else {
+                return rt::Err(members.missing("first"));
+            };
+            rt::Ok(Self { first: m_first })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -1612,23 +1634,18 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let tag = members.tag("mode")?;
             let mode = members.branch(
-                &mut |key, reader| {
-                    match key {
-                        "mode" => reader.skip()?,
-                        _ => return rt::Ok(false),
-                    }
-                    rt::Ok(true)
-                },
-                |members| rt::Ok(match &*tag {
-                    "all" => GroupBranch::All(rt::ObjectType::decode_members(members)?),
-                    "any" => GroupBranch::Any(rt::ObjectType::decode_members(members)?),
+                "mode",
+                &mut |_, _| rt::Ok(false),
+                |members| match &*tag {
+                    "all" => members.decode_branch(GroupBranch::All),
+                    "any" => members.decode_branch(GroupBranch::Any),
                     _ => {
-                        GroupBranch::Other {
+                        rt::Ok(GroupBranch::Other {
                             tag: tag.into_owned(),
                             members: members.rest()?,
-                        }
+                        })
                     }
-                }),
+                },
             )?;
             rt::Ok(Self { mode })
         }
@@ -1727,14 +1744,18 @@ pub mod constructs {
             let mut m_shape = rt::None;
             let mut m_color = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "shape" => m_shape = rt::Some(members.value("shape")?),
-                    "color" => m_color = rt::Some(members.value("color")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "shape" => members.read(&mut m_shape, key),
+                    "color" => members.read(&mut m_color, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_shape) = m_shape else {
+                return rt::Err(members.missing("shape"));
+            };
             rt::Ok(Self {
-                shape: members.required(m_shape, "shape")?,
+                shape: m_shape,
                 color: m_color,
             })
         }
@@ -1896,10 +1917,11 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_force = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "force" => m_force = rt::Some(members.value("force")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "force" => members.read(&mut m_force, key),
+                    _ => members.other(key),
+                }?;
             }
             rt::Ok(Self { force: m_force })
         }
@@ -2007,14 +2029,11 @@ pub mod constructs {
         ) -> rt::Result<Self, rt::DecodeError> {
             let mut m_com_example_level = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "__com.example_level" => {
-                        m_com_example_level = rt::Some(
-                            members.value("__com.example_level")?,
-                        )
-                    }
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "__com.example_level" => members.read(&mut m_com_example_level, key),
+                    _ => members.other(key),
+                }?;
             }
             rt::Ok(Self {
                 com_example_level: m_com_example_level,
@@ -2071,16 +2090,20 @@ pub mod constructs {
             let mut m_id = rt::None;
             let mut m_shape = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "id" => m_id = rt::Some(members.value("id")?),
-                    "shape" => m_shape = rt::Some(members.value("shape")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "id" => members.read(&mut m_id, key),
+                    "shape" => members.read(&mut m_shape, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                id: members.required(m_id, "id")?,
-                shape: members.required(m_shape, "shape")?,
-            })
+            let rt::Some(m_id) = m_id else {
+                return rt::Err(members.missing("id"));
+            };
+            let rt::Some(m_shape) = m_shape else {
+                return rt::Err(members.missing("shape"));
+            };
+            rt::Ok(Self { id: m_id, shape: m_shape })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -2296,14 +2319,18 @@ pub mod constructs {
             let mut m_id = rt::None;
             let mut m_extra = rt::Object::new();
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "driver" => m_driver = rt::Some(members.value("driver")?),
-                    "id" => m_id = rt::Some(members.value("id")?),
-                    _ => members.keep(&key, &mut m_extra)?,
-                }
+                let key = &*key;
+                match key {
+                    "driver" => members.read(&mut m_driver, key),
+                    "id" => members.read(&mut m_id, key),
+                    _ => members.keep(key, &mut m_extra),
+                }?;
             }
+            let rt::Some(m_driver) = m_driver else {
+                return rt::Err(members.missing("driver"));
+            };
             rt::Ok(Self {
-                driver: members.required(m_driver, "driver")?,
+                driver: m_driver,
                 id: m_id,
                 extra: m_extra,
             })
@@ -2374,16 +2401,18 @@ pub mod constructs_sub {
             let mut m_name = rt::None;
             let mut m_x_experimental = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "name" => m_name = rt::Some(members.value("name")?),
-                    "x-experimental" => {
-                        m_x_experimental = rt::Some(members.value("x-experimental")?)
-                    }
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "name" => members.read(&mut m_name, key),
+                    "x-experimental" => members.read(&mut m_x_experimental, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_name) = m_name else {
+                return rt::Err(members.missing("name"));
+            };
             rt::Ok(Self {
-                name: members.required(m_name, "name")?,
+                name: m_name,
                 x_experimental: m_x_experimental,
             })
         }

@@ -124,16 +124,20 @@ pub mod legacy {
             let mut m_x = rt::None;
             let mut m_y = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "x" => m_x = rt::Some(members.value("x")?),
-                    "y" => m_y = rt::Some(members.value("y")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "x" => members.read(&mut m_x, key),
+                    "y" => members.read(&mut m_y, key),
+                    _ => members.other(key),
+                }?;
             }
-            rt::Ok(Self {
-                x: members.required(m_x, "x")?,
-                y: members.required(m_y, "y")?,
-            })
+            let rt::Some(m_x) = m_x else {
+                return rt::Err(members.missing("x"));
+            };
+            let rt::Some(m_y) = m_y else {
+                return rt::Err(members.missing("y"));
+            };
+            rt::Ok(Self { x: m_x, y: m_y })
         }
         #[inline]
         fn encode_members(&self, writer: &mut rt::Writer) {
@@ -287,14 +291,18 @@ pub mod legacy {
             let mut m_value = rt::None;
             let mut m_other = rt::None;
             while let rt::Some(key) = members.next_key()? {
-                match &*key {
-                    "value" => m_value = rt::Some(members.value("value")?),
-                    "other" => m_other = rt::Some(members.value("other")?),
-                    _ => members.other(&key)?,
-                }
+                let key = &*key;
+                match key {
+                    "value" => members.read(&mut m_value, key),
+                    "other" => members.read(&mut m_other, key),
+                    _ => members.other(key),
+                }?;
             }
+            let rt::Some(m_value) = m_value else {
+                return rt::Err(members.missing("value"));
+            };
             rt::Ok(Self {
-                value: members.required(m_value, "value")?,
+                value: m_value,
                 other: m_other,
             })
         }
