@@ -10,8 +10,18 @@ pub fn introspection(file: &str) -> Option<Vec<u8>> {
     Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
-/// A `query-block` reply: `n` drives, each with an image and a backing chain three deep.
+/// A `query-block` reply: `n` drives, each with an image and a backing chain three deep, with each object's
+/// members in the schema's order, as QEMU sends them (`serde_json::json!` sorts them by name: the text is read
+/// into the bindings' types and written back).
 pub fn query_block(n: usize) -> Vec<u8> {
+    let sorted = query_block_sorted(n);
+    let drives: Vec<qemu_qmp::BlockInfo> =
+        qemu_qmp::from_slice(&sorted).expect("the query-block reply decodes");
+    qemu_qmp::to_vec(&drives)
+}
+
+/// [`query_block`]'s reply with each object's members sorted by name.
+fn query_block_sorted(n: usize) -> Vec<u8> {
     let image = |name: &str, backing: Option<Value>| {
         let mut image = serde_json::json!({
             "filename": format!("/var/lib/images/{name}.qcow2"), "format": "qcow2",
