@@ -494,15 +494,13 @@ impl<'a> Reader<'a> {
                     pos += 1;
                     match SKIP_CLASS[usize::from(b)] {
                         QUOTE => loop {
-                            pos = plain_run_end(bytes, pos);
+                            pos = quote_or_backslash(bytes, pos);
                             match bytes.get(pos) {
                                 Some(b'"') | None => {
                                     pos += 1;
                                     break;
                                 }
-                                Some(b'\\') => pos += 2,
-                                // A control character, not checked here.
-                                Some(_) => pos += 1,
+                                _ => pos += 2,
                             }
                         },
                         OPEN => open += 1,
@@ -757,6 +755,34 @@ fn plain_run(bytes: &[u8], mut pos: usize) -> (usize, bool) {
         pos += 1;
     }
     (pos, ascii)
+}
+
+/// The index of the first `"` or backslash at or after `pos` (`bytes.len()` when there is none), eight bytes at
+/// a time: the end of a string for [`Reader::skip_unchecked`], which checks nothing else in it.
+#[inline]
+fn quote_or_backslash(bytes: &[u8], mut pos: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        // Only the lowest byte flagged is exact, which is the one wanted.
+        let found = ((quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash))
+            & HIGH;
+        if found != 0 {
+            return pos + (found.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while let Some(&b) = bytes.get(pos) {
+        if b == b'"' || b == b'\\' {
+            break;
+        }
+        pos += 1;
+    }
+    pos
 }
 
 /// The bytes [`Reader::skip_unchecked`] looks at, by class (0 for the others).
