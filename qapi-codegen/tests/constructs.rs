@@ -158,6 +158,15 @@ fn decode_errors_name_the_json_path() {
     assert_eq!(s.kind, ShapeBranch::Circle(Circle::new(2.0)));
     let err = try_decode::<Shape>(json!({"radius": 2})).unwrap_err();
     assert_eq!(err.message(), "missing member `kind`");
+    // A wrong value is named by its member: the branch's own, the union's base member read while the branch is,
+    // and one inside a nested union's branch.
+    let err = try_decode::<Shape>(json!({"kind": "circle", "radius": "r"})).unwrap_err();
+    assert_eq!(err.path(), "radius");
+    let err = try_decode::<Shape>(json!({"kind": "circle", "radius": 1, "label": 5})).unwrap_err();
+    assert_eq!(err.path(), "label");
+    let v = json!({"kind": "group", "mode": "all", "shapes": [{"kind": "circle", "label": [], "radius": 1}]});
+    let err = try_decode::<Shape>(v).unwrap_err();
+    assert_eq!(err.path(), "shapes[0].label");
 }
 
 #[test]
