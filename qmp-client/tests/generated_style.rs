@@ -32,16 +32,20 @@ impl ObjectType for Version {
     fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
         let (mut qemu, mut package) = (None, None);
         while let Some(key) = m.next_key()? {
-            match &*key {
-                "qemu" => qemu = Some(m.value("qemu")?),
-                "package" => package = Some(m.value("package")?),
-                _ => m.skip()?,
-            }
+            let key = &*key;
+            match key {
+                "qemu" => m.read(&mut qemu, key),
+                "package" => m.read(&mut package, key),
+                _ => m.other(key),
+            }?;
         }
-        Ok(Version {
-            qemu: m.required(qemu, "qemu")?,
-            package: m.required(package, "package")?,
-        })
+        let Some(qemu) = qemu else {
+            return Err(m.missing("qemu"));
+        };
+        let Some(package) = package else {
+            return Err(m.missing("package"));
+        };
+        Ok(Version { qemu, package })
     }
     fn encode_members(&self, w: &mut Writer) {
         w.member("qemu", &self.qemu);
@@ -60,17 +64,27 @@ impl ObjectType for Triple {
     fn decode_members(m: &mut Members<'_, '_>) -> Result<Self, DecodeError> {
         let (mut major, mut minor, mut micro) = (None, None, None);
         while let Some(key) = m.next_key()? {
-            match &*key {
-                "major" => major = Some(m.value("major")?),
-                "minor" => minor = Some(m.value("minor")?),
-                "micro" => micro = Some(m.value("micro")?),
-                _ => m.skip()?,
-            }
+            let key = &*key;
+            match key {
+                "major" => m.read(&mut major, key),
+                "minor" => m.read(&mut minor, key),
+                "micro" => m.read(&mut micro, key),
+                _ => m.other(key),
+            }?;
         }
+        let Some(major) = major else {
+            return Err(m.missing("major"));
+        };
+        let Some(minor) = minor else {
+            return Err(m.missing("minor"));
+        };
+        let Some(micro) = micro else {
+            return Err(m.missing("micro"));
+        };
         Ok(Triple {
-            major: m.required(major, "major")?,
-            minor: m.required(minor, "minor")?,
-            micro: m.required(micro, "micro")?,
+            major,
+            minor,
+            micro,
         })
     }
     fn encode_members(&self, w: &mut Writer) {
