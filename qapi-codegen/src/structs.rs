@@ -79,19 +79,26 @@ pub fn decode_pass(ctx: &Context, code: &mut Code, fields: &[Field], rest: Optio
     code.open("while let rt::Some(key) = members.next_key()?");
     code.line("let key = &*key;");
     code.open("match key");
-    for f in fields {
-        let read = if f.boxed {
-            ".read_boxed(&mut "
-        } else {
-            ".read(&mut "
-        };
-        let cfg = ctx.cfg(f.member.cond.as_ref());
-        let wire = code::string(&f.member.name);
-        code.arm(&cfg, &wire, &cat!("members", read, local(f), ", key)"));
-    }
+    member_arms(ctx, code, fields, |f| {
+        let read = if f.boxed { "read_boxed" } else { "read" };
+        cat!("members.", read, "(&mut ", local(f), ", key)")
+    });
     code.arm("", "_", &other);
     code.close("?;");
     code.close("");
+}
+
+/// A match arm on each field's wire name (under the field's condition), with `body` for that field.
+pub fn member_arms(
+    ctx: &Context,
+    code: &mut Code,
+    fields: &[Field],
+    body: impl Fn(&Field) -> String,
+) {
+    for f in fields {
+        let cfg = ctx.cfg(f.member.cond.as_ref());
+        code.arm(&cfg, &code::string(&f.member.name), &body(f));
+    }
 }
 
 /// `let mut m_name = rt::None;` for each field.

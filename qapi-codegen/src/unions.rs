@@ -214,8 +214,8 @@ fn branch_enum(
 }
 
 /// `decode_members`: the discriminator found first (it may come after the branch's members), then one pass over
-/// the members: the branch it chooses reads its own, and gives the others to a closure that reads the base
-/// members (and skips the discriminator).
+/// the members: the branch it chooses reads its own, and gives the others to `Members::branch`, which skips the
+/// discriminator and offers the rest to a closure that reads the base members.
 fn decode_members(
     ctx: &Context,
     code: &mut Code,
@@ -241,19 +241,10 @@ fn decode_members(
         code.line("&mut |_, _| rt::Ok(false),");
     } else {
         code.open("&mut |key, reader| match key");
-        for f in rest {
-            let take = if f.boxed {
-                "reader.take_boxed(&mut "
-            } else {
-                "reader.take(&mut "
-            };
-            let cfg = ctx.cfg(f.member.cond.as_ref());
-            code.arm(
-                &cfg,
-                &code::string(&f.member.name),
-                &cat!(take, structs::local(f), ")"),
-            );
-        }
+        structs::member_arms(ctx, code, rest, |f| {
+            let take = if f.boxed { "take_boxed" } else { "take" };
+            cat!("reader.", take, "(&mut ", structs::local(f), ")")
+        });
         code.arm("", "_", "rt::Ok(false)");
         code.close(",");
     }

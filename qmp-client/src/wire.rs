@@ -298,8 +298,7 @@ pub(crate) enum Execution {
 
 /// The request's text: `{"execute": NAME, "arguments": {...}, "id": ID}` and a newline, as short as QMP allows
 /// (no spaces; no `arguments` when there are none): QEMU's monitor reads a request one byte at a time, so every
-/// byte costs it a few system calls.
-/// A request's text; `id` left out when `None` (see [`crate::connection::Shared::submit`]).
+/// byte costs it a few system calls. No `id` when `id` is `None` (see [`crate::connection::Shared::submit`]).
 pub(crate) fn encode_request(
     name: &str,
     args: Option<&[u8]>,

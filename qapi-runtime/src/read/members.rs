@@ -206,8 +206,8 @@ impl<'r, 'a> Members<'r, 'a> {
                 .reader
                 .error(format!("more than {OUTER} unions nested as branches")));
         };
+        // Rewound: the reader is at this object's first member, where the branch's reading starts too.
         let mut inner = Members::new(&mut *self.reader);
-        (inner.start, inner.start_depth) = (self.start, self.start_depth);
         for (slot, outer) in inner.outer.iter_mut().zip(&mut self.outer) {
             *slot = outer.as_mut().map(|outer| Outer {
                 tag: outer.tag,

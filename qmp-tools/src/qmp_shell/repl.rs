@@ -149,14 +149,8 @@ pub fn run_interactive(
         match line {
             // A bracketed paste of several lines arrives as one line holding newlines: each runs on its own.
             Ok(line) => {
-                let mut quit = false;
-                for one in line.split(['\n', '\r']) {
-                    quit = rt.block_on(shell.run_line(one)).quit;
-                    if quit {
-                        break;
-                    }
-                }
-                if quit {
+                let mut lines = line.split(['\n', '\r']);
+                if lines.any(|one| rt.block_on(shell.run_line(one)).quit) {
                     break;
                 }
             }
